@@ -1,0 +1,215 @@
+"""The command line: parse options, call the engine and a reporter, exit with the right code.
+
+Exit codes: 0 ok; 1 the gate failed; 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, List, Optional
+
+import typer
+from rich.console import Console
+
+from readiness import __version__
+from readiness.config import ConfigError, render_default_config
+from readiness.engine import ScanRequest, SelectionError, run_scan, select_checks
+from readiness.fsutil import atomic_write_text
+from readiness.registry import PluginError
+from readiness.reports import ReportContext, UnknownFormat, available_formats, format_for_path
+from readiness.runner import catalogue, color_wanted, gate, prepare, render_to_string, write_outputs
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Audit how close a Python service is to production.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+EXIT_OK, EXIT_GATE, EXIT_USAGE = 0, 1, 2
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(f"readiness: {message}\n")
+
+
+def _split_ids(values: Optional[List[str]]) -> list[str]:
+    out: list[str] = []
+    for value in values or []:
+        out.extend(v.strip() for v in value.split(",") if v.strip())
+    return out
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"readiness {__version__}\n")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    """Audit how close a Python service is to production."""
+
+
+@app.command()
+def scan(
+    path: Path = typer.Argument(Path("."), help="Repository to scan."),
+    fmt: str = typer.Option("terminal", "--format", "-f", help="Output on stdout: " + "|".join(available_formats())),
+    output: Optional[List[Path]] = typer.Option(None, "--output", "-o", help="Also write a report; format from the extension. Repeatable."),
+    fail_under: Optional[float] = typer.Option(None, "--fail-under", help="Exit 1 when the overall score is below N."),
+    fail_on_targets: bool = typer.Option(False, "--fail-on-targets", help="Exit 1 when any category is below its target."),
+    live: Optional[bool] = typer.Option(None, "--live/--no-live", help="Run the live environment checks (default: when configured)."),
+    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these check or category ids (comma separated)."),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these check or category ids (comma separated)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes (default: all cores)."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration file (default: readiness.yaml or pyproject.toml)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing on stdout; only the exit code and files speak."),
+) -> None:
+    """Scan a repository and print its readiness matrix."""
+    root = path
+    if not root.exists():
+        _err(f"path does not exist: {root}")
+        raise typer.Exit(EXIT_USAGE)
+    if not root.is_dir():
+        _err(f"not a directory: {root}")
+        raise typer.Exit(EXIT_USAGE)
+    if config is not None and not config.is_file():
+        _err(f"configuration file not found: {config}")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        prepared = prepare(root, config)
+        if fmt not in available_formats():
+            raise UnknownFormat(f"unknown format '{fmt}' (known: {', '.join(available_formats())})")
+        for out in output or []:
+            format_for_path(str(out))
+        selected, deselected = select_checks(prepared.checks, prepared.settings, _split_ids(select), _split_ids(ignore))
+        request = ScanRequest(
+            root=root, settings=prepared.settings, checks=selected, deselected=deselected, live=live,
+            display_path=str(path),
+            jobs=jobs if jobs is not None else int(prepared.settings.get("jobs", 0) or 0),
+        )
+        result = run_scan(request)
+    except (ConfigError, PluginError, SelectionError, UnknownFormat) as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+    doc = result.to_dict()
+    context = ReportContext(catalogue=catalogue(prepared.checks), color=color_wanted(sys.stdout))
+    try:
+        write_outputs(output or [], doc, context)
+    except OSError as exc:
+        _err(f"cannot write report: {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+    if not quiet:
+        sys.stdout.write(render_to_string(fmt, doc, context))
+        sys.stdout.flush()
+    threshold = fail_under if fail_under is not None else prepared.settings.get("fail_under")
+    reason = gate(doc, threshold, fail_on_targets or bool(prepared.settings.get("fail_on_targets")))
+    if reason:
+        _err(f"gate failed: {reason}")
+        raise typer.Exit(EXIT_GATE)
+
+
+@app.command("checks")
+def list_checks(
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration file (for plugins)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the catalogue as JSON."),
+) -> None:
+    """List every check with its category, severity and title."""
+    checks = _checks_or_exit(config)
+    if as_json:
+        sys.stdout.write(json.dumps([c.metadata() for c in checks], indent=2) + "\n")
+        return
+    console = Console(highlight=False, no_color=not color_wanted(sys.stdout), width=120 if not sys.stdout.isatty() else None)
+    from rich.table import Table
+
+    table = Table(show_edge=False, pad_edge=False, header_style="bold")
+    for column in ("id", "category", "kind", "severity", "effort", "title"):
+        table.add_column(column)
+    for check in sorted(checks, key=lambda c: (c.category, c.id)):
+        table.add_row(check.id, check.category, check.kind, check.severity, check.effort, check.title)
+    console.print(table)
+
+
+@app.command()
+def explain(
+    check_id: str = typer.Argument(..., metavar="ID", help="A check id."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration file (for plugins)."),
+) -> None:
+    """Explain one check: why it matters, how to fix it, examples, scoring."""
+    checks = {c.id: c for c in _checks_or_exit(config)}
+    check = checks.get(check_id)
+    if check is None:
+        _err(f"unknown check id '{check_id}' (see `readiness checks`)")
+        raise typer.Exit(EXIT_USAGE)
+    from readiness.docs import check_markdown
+
+    sys.stdout.write(check_markdown(check))
+
+
+@app.command()
+def init(
+    path: Path = typer.Argument(Path("."), help="Where to write readiness.yaml."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """Write a commented readiness.yaml with the defaults."""
+    target = path / "readiness.yaml" if path.is_dir() else path
+    if target.exists() and not force:
+        _err(f"{target} already exists (use --force to overwrite)")
+        raise typer.Exit(EXIT_USAGE)
+    checks = _checks_or_exit(None)
+    atomic_write_text(target, render_default_config(c.id for c in checks))
+    sys.stdout.write(f"wrote {target}\n")
+
+
+@app.command()
+def report(
+    results: List[Path] = typer.Argument(..., metavar="RESULT.json...", help="Saved JSON results."),
+    fmt: str = typer.Option("terminal", "--format", "-f", help="Output format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
+) -> None:
+    """Re-render saved JSON results."""
+    docs: list[dict[str, Any]] = []
+    for path in results:
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            _err(f"{path}: not a readable JSON result: {exc}")
+            raise typer.Exit(EXIT_USAGE) from None
+        if not isinstance(doc, dict) or doc.get("schema_version") != 1:
+            _err(f"{path}: not a readiness result (schema_version 1)")
+            raise typer.Exit(EXIT_USAGE)
+        docs.append(doc)
+    checks = _checks_or_exit(None)
+    context = ReportContext(catalogue=catalogue(checks), color=output is None and color_wanted(sys.stdout))
+    try:
+        chosen = format_for_path(str(output)) if output is not None and fmt == "terminal" else fmt
+        text = render_to_string(chosen, docs[0], context)
+    except UnknownFormat as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+    if output is not None:
+        atomic_write_text(output, text)
+    else:
+        sys.stdout.write(text)
+
+
+def _checks_or_exit(config: Optional[Path]) -> list[Any]:
+    try:
+        return prepare(Path("."), config).checks
+    except (ConfigError, PluginError) as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def main() -> None:
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    app(prog_name="readiness")
+
+
+if __name__ == "__main__":
+    main()

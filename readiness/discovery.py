@@ -1,0 +1,119 @@
+"""Finding the files of a repository: include/exclude globs, .gitignore, safe symlinks.
+
+Symlinked directories are never entered (their targets inside the root are scanned under
+their real path; targets outside the root are none of our business), which rules out loops.
+A symlinked file is kept only when it resolves inside the root.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from readiness.model import Note
+
+SKIP_DIRS = frozenset({
+    ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "node_modules", "__pycache__",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".tox", ".nox", "build", "dist", ".eggs",
+    "site-packages", ".readiness", ".idea", ".vscode", "htmlcov", ".cache",
+})
+PYTHON_SUFFIXES = (".py", ".pyw")
+
+
+@dataclass
+class Discovered:
+    files: list[str] = field(default_factory=list)  # every file, relative with '/', sorted
+    notes: list[Note] = field(default_factory=list)
+
+    @property
+    def python_files(self) -> list[str]:
+        return [f for f in self.files if f.endswith(PYTHON_SUFFIXES)]
+
+
+def _spec(lines: list[str]) -> pathspec.PathSpec:
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def discover(
+    root: Path,
+    *,
+    include: list[str] | None = None,
+    exclude: list[str] | None = None,
+    respect_gitignore: bool = True,
+) -> Discovered:
+    root = root.resolve()
+    result = Discovered()
+    include_spec = _spec(include) if include and include != ["**/*"] else None
+    exclude_spec = _spec(exclude) if exclude else None
+    ignores: list[tuple[str, pathspec.PathSpec]] = []  # (directory prefix, spec)
+
+    def ignored(rel: str, is_dir: bool) -> bool:
+        probe = rel + "/" if is_dir else rel
+        if exclude_spec is not None and exclude_spec.match_file(probe):
+            return True
+        for prefix, spec in ignores:
+            if prefix and not rel.startswith(prefix):
+                continue
+            if spec.match_file(probe[len(prefix):]):
+                return True
+        return False
+
+    def on_error(exc: OSError) -> None:
+        where = _relative(root, Path(exc.filename)) if exc.filename else ""
+        result.notes.append(Note("read-error", f"cannot list directory: {exc.strerror}", where))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=False):
+        current = Path(dirpath)
+        rel_dir = _relative(root, current)
+        prefix = f"{rel_dir}/" if rel_dir else ""
+        if respect_gitignore and ".gitignore" in filenames:
+            try:
+                text = (current / ".gitignore").read_text(encoding="utf-8", errors="replace")
+                ignores.append((prefix, _spec(text.splitlines())))
+            except OSError:
+                pass
+        kept_dirs = []
+        for name in sorted(dirnames):
+            full = current / name
+            rel = prefix + name
+            if full.is_symlink():
+                continue
+            if name in SKIP_DIRS or name.endswith(".egg-info") or (full / "pyvenv.cfg").exists():
+                continue
+            if ignored(rel, True):
+                continue
+            kept_dirs.append(name)
+        dirnames[:] = kept_dirs
+        for name in filenames:
+            full = current / name
+            rel = prefix + name
+            if full.is_symlink():
+                try:
+                    target = full.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    result.notes.append(Note("skipped-file", "broken or looping symlink", rel))
+                    continue
+                if not target.is_relative_to(root):
+                    result.notes.append(Note("skipped-file", "symlink points outside the root", rel))
+                    continue
+                if not target.is_file():
+                    continue
+            if ignored(rel, False):
+                continue
+            if include_spec is not None and not include_spec.match_file(rel):
+                continue
+            result.files.append(rel)
+    result.files.sort()
+    return result
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        rel = path.relative_to(root)
+    except ValueError:
+        return str(path)
+    text = rel.as_posix()
+    return "" if text == "." else text

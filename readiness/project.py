@@ -1,0 +1,103 @@
+"""The repository as the whole-project phase of checks sees it.
+
+Python sources are analysed per file (in workers); what stays here is the file list, the
+imports of every Python file, and cached, size-capped reads of the other repository files
+(CI configs, manifests, docs), so several checks reading the same workflow read it once.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+MAX_TEXT_BYTES = 2 * 1024 * 1024
+
+
+@dataclass
+class Project:
+    root: Path
+    files: tuple[str, ...]  # every discovered file, relative with '/', sorted
+    python_files: tuple[str, ...]
+    lines: int
+    app_lines: int = 0  # lines outside tests and scripts
+    imports: dict[str, frozenset[str]] = field(default_factory=dict)  # path -> modules
+    settings: Any = None  # the validated configuration
+    _texts: dict[str, str | None] = field(default_factory=dict, repr=False)
+    _yaml: dict[str, tuple[list[Any], str | None]] = field(default_factory=dict, repr=False)
+
+    # -- file access -------------------------------------------------------------------
+    def read_text(self, rel: str) -> str | None:
+        """The file's text, or None when it is missing, binary, too large or unreadable."""
+        if rel not in self._texts:
+            self._texts[rel] = _read_capped(self.root / rel)
+        return self._texts[rel]
+
+    def yaml_documents(self, rel: str) -> tuple[list[Any], str | None]:
+        """All YAML documents of a file (safe loader) and an error message if it is broken."""
+        if rel not in self._yaml:
+            text = self.read_text(rel)
+            docs: list[Any] = []
+            error: str | None = None
+            if text is None:
+                error = "unreadable"
+            else:
+                try:
+                    for doc in yaml.safe_load_all(text):
+                        docs.append(doc)
+                except yaml.YAMLError as exc:
+                    mark = getattr(exc, "problem_mark", None)
+                    where = f" at line {mark.line + 1}" if mark is not None else ""
+                    error = f"malformed YAML{where}"
+                except RecursionError:
+                    error = "YAML nested too deeply"
+            self._yaml[rel] = (docs, error)
+        return self._yaml[rel]
+
+    def glob(self, *patterns: str) -> list[str]:
+        """Discovered files matching any pattern (``**`` crosses directories)."""
+        return [f for f in self.files if any(_match(f, p) for p in patterns)]
+
+    # -- imports -----------------------------------------------------------------------
+    @cached_property
+    def all_imports(self) -> frozenset[str]:
+        out: set[str] = set()
+        for names in self.imports.values():
+            out |= names
+        return frozenset(out)
+
+    def files_importing(self, *modules: str) -> list[str]:
+        wanted = set(modules)
+        return [path for path, names in sorted(self.imports.items()) if names & wanted]
+
+    def uses(self, *modules: str) -> bool:
+        return bool(self.all_imports & set(modules))
+
+    def texts(self, rels: Iterable[str]) -> Iterable[tuple[str, str]]:
+        for rel in rels:
+            text = self.read_text(rel)
+            if text is not None:
+                yield rel, text
+
+
+def _match(path: str, pattern: str) -> bool:
+    if fnmatch.fnmatch(path, pattern):
+        return True
+    if pattern.startswith("**/"):
+        return fnmatch.fnmatch(path, pattern[3:])
+    return False
+
+
+def _read_capped(path: Path) -> str | None:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_TEXT_BYTES + 1)
+    except OSError:
+        return None
+    if len(data) > MAX_TEXT_BYTES or b"\x00" in data[:8192]:
+        return None
+    return data.decode("utf-8", errors="replace")

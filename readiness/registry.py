@@ -1,0 +1,58 @@
+"""Which checks exist: the built-in list, the ``readiness.checks`` entry points, ``plugins:``.
+
+Plugins load once, in a sorted and deterministic order; one that fails to load is named in a
+``PluginError`` (exit 2) rather than silently dropped.
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import entry_points
+from typing import Iterable
+
+from readiness.checks import BUILTIN_CHECKS
+from readiness.checks.base import Check
+
+ENTRY_POINT_GROUP = "readiness.checks"
+
+
+class PluginError(Exception):
+    pass
+
+
+def _checks_from(obj: object, origin: str) -> list[type[Check]]:
+    if isinstance(obj, type) and issubclass(obj, Check):
+        return [obj]
+    candidates = getattr(obj, "CHECKS", obj)
+    try:
+        items = list(candidates)  # type: ignore[call-overload]
+    except TypeError:
+        raise PluginError(f"plugin {origin}: expected a Check class or a CHECKS list") from None
+    for item in items:
+        if not (isinstance(item, type) and issubclass(item, Check)):
+            raise PluginError(f"plugin {origin}: {item!r} is not a Check subclass")
+    return items
+
+
+def load_checks(plugins: Iterable[str] = (), *, use_entry_points: bool = True) -> list[type[Check]]:
+    found: list[type[Check]] = list(BUILTIN_CHECKS)
+    if use_entry_points:
+        for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            try:
+                loaded = ep.load()
+            except Exception as exc:  # a broken plugin must be named, whatever it raised
+                raise PluginError(f"plugin '{ep.name}' ({ep.value}) failed to load: {exc}") from None
+            found.extend(_checks_from(loaded, f"'{ep.name}'"))
+    for name in plugins:
+        try:
+            module = importlib.import_module(name)
+        except Exception as exc:
+            raise PluginError(f"plugin module '{name}' failed to load: {exc}") from None
+        found.extend(_checks_from(module, f"'{name}'"))
+    seen: dict[str, type[Check]] = {}
+    for check in found:
+        other = seen.get(check.id)
+        if other is not None and other is not check:
+            raise PluginError(f"check id '{check.id}' is defined twice ({other.__module__}, {check.__module__})")
+        seen[check.id] = check
+    return list(seen.values())

@@ -1,0 +1,70 @@
+"""Reporters: one module per format, each with ``render(doc, out, context)``.
+
+Reporters render the JSON result document (SPEC §7), not live objects, so a saved result
+re-renders exactly as the scan that produced it. Third-party formats arrive through the
+``readiness.reports`` entry-point group.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import Any, Callable, TextIO
+
+ENTRY_POINT_GROUP = "readiness.reports"
+
+# format name -> module inside readiness.reports
+BUILTIN_FORMATS: dict[str, str] = {
+    "terminal": "terminal",
+    "json": "json_result",
+}
+EXTENSIONS: dict[str, str] = {
+    ".json": "json",
+    ".txt": "terminal",
+}
+
+Renderer = Callable[[dict[str, Any], TextIO, "ReportContext"], None]
+
+
+@dataclass
+class ReportContext:
+    """What a reporter may need beyond the result: check metadata, history, presentation."""
+
+    catalogue: dict[str, dict[str, Any]] = field(default_factory=dict)  # check id -> metadata
+    previous: dict[str, Any] | None = None  # the previous scan's summary, for the trend
+    history: list[dict[str, Any]] = field(default_factory=list)  # oldest first
+    color: bool = False
+    width: int | None = None
+    top: int = 15
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+class UnknownFormat(Exception):
+    pass
+
+
+def available_formats() -> list[str]:
+    names = set(BUILTIN_FORMATS)
+    names.update(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP))
+    return sorted(names)
+
+
+def get_renderer(name: str) -> Renderer:
+    module_name = BUILTIN_FORMATS.get(name)
+    if module_name is not None:
+        module = importlib.import_module(f"readiness.reports.{module_name}")
+        return module.render  # type: ignore[no-any-return]
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name == name:
+            return ep.load()  # type: ignore[no-any-return]
+    raise UnknownFormat(f"unknown format '{name}' (known: {', '.join(available_formats())})")
+
+
+def format_for_path(path: str) -> str:
+    lowered = path.lower()
+    for suffix, name in sorted(EXTENSIONS.items(), key=lambda kv: -len(kv[0])):
+        if lowered.endswith(suffix):
+            return name
+    raise UnknownFormat(f"cannot tell the format of '{path}' from its extension (use one of: "
+                        f"{', '.join(sorted(EXTENSIONS))})")

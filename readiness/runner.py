@@ -1,0 +1,83 @@
+"""Glue shared by the commands: configuration plus plugins, rendering, writing, the gate."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from readiness.categories import CATEGORY_IDS
+from readiness.checks.base import Check
+from readiness.config import Settings, read_config, validate_config
+from readiness.fsutil import atomic_write_text
+from readiness.registry import load_checks
+from readiness.reports import ReportContext, format_for_path, get_renderer
+
+
+@dataclass
+class Prepared:
+    settings: Settings
+    checks: list[type[Check]]
+
+
+def prepare(root: Path, config: Path | None = None) -> Prepared:
+    """Read the configuration, load its plugins, then validate it against every known id."""
+    raw = read_config(root, config)
+    checks = load_checks(raw.plugins)
+    settings = validate_config(
+        raw,
+        known_checks=[c.id for c in checks],
+        known_categories=set(CATEGORY_IDS) | {c.category for c in checks},
+    )
+    return Prepared(settings, checks)
+
+
+def catalogue(checks: Sequence[type[Check]]) -> dict[str, dict[str, Any]]:
+    return {c.id: c.metadata() for c in checks}
+
+
+def color_wanted(stream: Any) -> bool:
+    if os.environ.get("NO_COLOR") or os.environ.get("CI"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def render_to_string(fmt: str, doc: dict[str, Any], context: ReportContext) -> str:
+    buffer = io.StringIO()
+    get_renderer(fmt)(doc, buffer, context)
+    return buffer.getvalue()
+
+
+def write_outputs(outputs: Sequence[Path], doc: dict[str, Any], context: ReportContext) -> None:
+    """Render every requested file first, then write each atomically."""
+    plain = ReportContext(**{**context.__dict__, "color": False})
+    rendered = [(path, render_to_string(format_for_path(str(path)), doc, plain)) for path in outputs]
+    for path, text in rendered:
+        atomic_write_text(path, text)
+
+
+def gate(doc: dict[str, Any], fail_under: float | None, fail_on_targets: bool) -> str | None:
+    """The one-line reason the gate fails, or None when it passes."""
+    overall = doc["overall"]
+    if fail_under is not None:
+        score = overall["score"]
+        if score is None:
+            return f"overall score is n/a, below --fail-under {fail_under:g}"
+        if score < fail_under:
+            return f"overall {score:.1f}% is below --fail-under {fail_under:g}"
+    if fail_on_targets:
+        below = [c for c in doc["categories"] if c["score"] is not None and c["score"] < c["target"]]
+        if below:
+            names = ", ".join(f"{c['id']} {c['score']:.1f}% < {c['target']:g}%" for c in below[:5])
+            more = f" and {len(below) - 5} more" if len(below) > 5 else ""
+            return f"{len(below)} categor{'y is' if len(below) == 1 else 'ies are'} below target: {names}{more}"
+    return None
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()

@@ -1,0 +1,163 @@
+"""One Python file, read, decoded, parsed and tokenised once for every check.
+
+Decoding follows PEP 263 (coding cookie) and honours a UTF-8 BOM; a file that cannot be
+decoded or parsed still yields a ``SourceFile`` whose ``tree`` is None and whose ``error``
+says why, so checks that only need text (comments, raw lines) can still run.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+_IMPORT_RE = re.compile(
+    r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import\b|import[ \t]+([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*))",
+    re.MULTILINE,
+)
+
+
+@dataclass(frozen=True)
+class Comment:
+    line: int
+    column: int  # 1-based
+    text: str  # including the leading '#'
+    trailing: bool  # code stands before it on the same line
+
+
+class DecodeError(Exception):
+    pass
+
+
+def decode_source(data: bytes) -> tuple[str, str]:
+    """Return (text, encoding) per PEP 263; raise DecodeError with a readable reason."""
+    if b"\x00" in data[:8192]:
+        raise DecodeError("binary file (NUL bytes)")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise DecodeError(f"bad coding cookie: {exc}") from None
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise DecodeError(f"cannot decode as {encoding}: {exc.__class__.__name__}") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text, encoding
+
+
+@dataclass
+class SourceFile:
+    """The per-file context handed to every per-file check."""
+
+    path: str  # relative, with '/'
+    text: str
+    encoding: str = "utf-8"
+    tree: ast.Module | None = None
+    error: str | None = None
+    _buckets: dict[type, list[ast.AST]] | None = field(default=None, repr=False)
+    _parents: dict[int, ast.AST] | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_text(cls, path: str, text: str, encoding: str = "utf-8") -> SourceFile:
+        source = cls(path=path, text=text, encoding=encoding)
+        try:
+            source.tree = ast.parse(text, filename=path, type_comments=False)
+        except SyntaxError as exc:
+            where = f" (line {exc.lineno})" if exc.lineno else ""
+            source.error = f"syntax error{where}: {exc.msg}"
+        except (RecursionError, MemoryError):
+            source.error = "too deeply nested to parse"
+        except ValueError as exc:  # e.g. source with NUL bytes
+            source.error = f"cannot parse: {exc}"
+        return source
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    @cached_property
+    def line_count(self) -> int:
+        return len(self.lines)
+
+    def line_text(self, line: int) -> str:
+        if 1 <= line <= len(self.lines):
+            return self.lines[line - 1]
+        return ""
+
+    @cached_property
+    def comments(self) -> tuple[Comment, ...]:
+        """Comment tokens; strings and docstrings never appear here."""
+        found: list[Comment] = []
+        last_code_line = 0
+        try:
+            for tok in tokenize.generate_tokens(io.StringIO(self.text).readline):
+                if tok.type == tokenize.COMMENT:
+                    line, col = tok.start
+                    found.append(Comment(line, col + 1, tok.string, trailing=last_code_line == line))
+                elif tok.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT,
+                                      tokenize.DEDENT, tokenize.ENCODING):
+                    last_code_line = tok.end[0]
+        except (tokenize.TokenError, SyntaxError, IndentationError):
+            # Keep what was tokenised before the fault; the parse error is noted elsewhere.
+            pass
+        return tuple(found)
+
+    @cached_property
+    def imports(self) -> frozenset[str]:
+        """Top-level module names imported anywhere in the file (a cheap text scan)."""
+        names: set[str] = set()
+        for match in _IMPORT_RE.finditer(self.text):
+            if match.group(1) is not None:
+                if match.group(1) and not match.group(1).startswith("."):
+                    names.add(match.group(1).split(".")[0])
+            else:
+                for part in match.group(2).split(","):
+                    names.add(part.strip().split(".")[0])
+        names.discard("")
+        return frozenset(names)
+
+    def _index(self) -> None:
+        buckets: dict[type, list[ast.AST]] = defaultdict(list)
+        parents: dict[int, ast.AST] = {}
+        if self.tree is not None:
+            stack: list[ast.AST] = [self.tree]
+            while stack:
+                node = stack.pop()
+                buckets[type(node)].append(node)
+                for child in ast.iter_child_nodes(node):
+                    parents[id(child)] = node
+                    stack.append(child)
+            for nodes in buckets.values():
+                nodes.sort(key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
+        self._buckets = buckets
+        self._parents = parents
+
+    def nodes(self, *types: type) -> list[ast.AST]:
+        """All nodes of the given types in source order, from one shared walk of the tree."""
+        if self._buckets is None:
+            self._index()
+        assert self._buckets is not None
+        if len(types) == 1:
+            return self._buckets.get(types[0], [])
+        out = [n for t in types for n in self._buckets.get(t, [])]
+        out.sort(key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
+        return out
+
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        if self._parents is None:
+            self._index()
+        assert self._parents is not None
+        return self._parents.get(id(node))
+
+    def ancestors(self, node: ast.AST) -> list[ast.AST]:
+        chain: list[ast.AST] = []
+        current = self.parent(node)
+        while current is not None:
+            chain.append(current)
+            current = self.parent(current)
+        return chain

@@ -8,14 +8,16 @@ imports of every Python file, and cached, size-capped reads of the other reposit
 from __future__ import annotations
 
 import fnmatch
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, TypeVar
 
 import yaml
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024
+T = TypeVar("T")
 
 
 @dataclass
@@ -29,6 +31,21 @@ class Project:
     settings: Any = None  # the validated configuration
     _texts: dict[str, str | None] = field(default_factory=dict, repr=False)
     _yaml: dict[str, tuple[list[Any], str | None]] = field(default_factory=dict, repr=False)
+    _tools: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    # -- external engines (ruff, bandit) -----------------------------------------------
+    def tool(self, name: str, run: Callable[[Project], T]) -> T:
+        """The result of an external engine over the project, computed once per scan.
+
+        The engine may have started it early (a Future) so it runs alongside the per-file work.
+        """
+        if name not in self._tools:
+            self._tools[name] = run(self)
+        value = self._tools[name]
+        if isinstance(value, Future):
+            value = value.result()
+            self._tools[name] = value
+        return value  # type: ignore[no-any-return]
 
     # -- file access -------------------------------------------------------------------
     def read_text(self, rel: str) -> str | None:

@@ -31,7 +31,8 @@ def test_no_config_gives_defaults(tmp_path: Path) -> None:
     ("checks:\n  print-call:\n    enabled: yes please\n", "readiness.yaml:3: checks.print-call.enabled: expected true or false"),
     ("exclude: build\n", "readiness.yaml:1: exclude: expected a list of strings"),
     ("- a\n- b\n", "readiness.yaml:1: the configuration must be a mapping"),
-    ("environment:\n  mongodb:\n    uri: ${MONGO_URI}\n", "readiness.yaml:3: environment.mongodb.uri: references ${MONGO_URI}, which is not set"),
+    ("environment:\n  mongodb:\n    uri: ${MONGO_URI}\n",
+     "readiness.yaml:3: environment.mongodb.uri: references ${MONGO_URI}, which is not set"),
 ])
 def test_mistakes_name_file_line_and_key(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ConfigError) as info:

@@ -82,7 +82,10 @@ def test_print_exclusions(tmp_path: Path) -> None:
 def test_cli_module_option_and_suppression(tmp_path: Path) -> None:
     write_tree(tmp_path, {
         "app/cli.py": "print('table')\n",
-        "app/svc.py": "print('a')  # readiness: ignore[print-call] startup banner\n# readiness: ignore[print-call]\nprint('b')\nprint('c')\n",
+        "app/svc.py": (
+            "print('a')  # readiness: ignore[print-call] startup banner\n"
+            "# readiness: ignore[print-call]\nprint('b')\nprint('c')\n"
+        ),
     })
     result = scan_tree(tmp_path, select=["print-call"], config={"checks": {"print-call": {"options": {"cli_modules": ["app/cli.py"]}}}})
     assert lines_of(result, "print-call") == [("app/svc.py", 4)]

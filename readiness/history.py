@@ -1,0 +1,199 @@
+"""The scan history: one summary per scan in a local SQLite store, so reports can show the trend.
+
+Only scores, statuses, counts and check ids are stored, never a finding's message, a path or
+anything read from the configuration, so the store cannot leak a secret the scan came across.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+from readiness.config import Settings
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS scans (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    target TEXT NOT NULL,
+    generated_at TEXT NOT NULL,
+    overall REAL,
+    blockers INTEGER NOT NULL,
+    summary TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS scans_target ON scans (target, id);
+"""
+DEFAULT_PATH = ".readiness/history.sqlite"
+
+
+class HistoryError(Exception):
+    """The store cannot be read or written; ``str()`` names the file."""
+
+
+def summarize(doc: dict[str, Any]) -> dict[str, Any]:
+    """The part of a result worth remembering: scores, statuses, blocker ids and counts."""
+    severities: dict[str, int] = {}
+    for finding in doc.get("findings", []):
+        severities[finding["severity"]] = severities.get(finding["severity"], 0) + 1
+    statuses: dict[str, int] = {}
+    for check in doc.get("checks", []):
+        statuses[check["status"]] = statuses.get(check["status"], 0) + 1
+    overall = doc["overall"]
+    return {
+        "generated_at": doc["generated_at"],
+        "target": {"name": doc["target"].get("name", ""), "files": doc["target"]["files"], "lines": doc["target"]["lines"]},
+        "overall": {k: overall.get(k) for k in ("score", "target", "status", "blockers")},
+        "categories": [
+            {k: cat.get(k) for k in ("id", "name", "score", "target", "status", "blockers")} for cat in doc["categories"]
+        ],
+        "blockers": blocker_ids(doc),
+        "counts": {"findings": len(doc.get("findings", [])), "severities": severities, "checks": statuses},
+    }
+
+
+def blocker_ids(doc: dict[str, Any]) -> list[str]:
+    """Ids of the failing critical checks (SPEC §2: the blockers)."""
+    return sorted(c["id"] for c in doc.get("checks", []) if c["status"] == "fail" and c["severity"] == "critical")
+
+
+def store_path(root: Path, settings: Settings) -> Path:
+    configured = Path(str(settings.section("history").get("path") or DEFAULT_PATH))
+    return configured if configured.is_absolute() else root / configured
+
+
+def enabled(settings: Settings) -> bool:
+    return bool(settings.section("history").get("enabled", True))
+
+
+def target_key(root: Path) -> str:
+    """Scans of the same directory share a key, however the path was spelled."""
+    return str(root.resolve())
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, timeout=10)
+    connection.executescript(SCHEMA)
+    return connection
+
+
+def record(path: Path, target: str, doc: dict[str, Any]) -> dict[str, Any]:
+    """Append one scan's summary in a single transaction; returns what was stored."""
+    summary = summarize(doc)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(_connect(path)) as connection, connection:
+            connection.execute(
+                "INSERT INTO scans (target, generated_at, overall, blockers, summary) VALUES (?, ?, ?, ?, ?)",
+                (target, summary["generated_at"], summary["overall"]["score"], summary["overall"]["blockers"] or 0,
+                 json.dumps(summary, sort_keys=True)),
+            )
+    except (OSError, sqlite3.Error) as exc:
+        raise HistoryError(f"cannot write the history {path}: {exc}") from exc
+    return summary
+
+
+def load(path: Path, target: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    """Stored summaries, oldest first (the newest ``limit`` of them); an absent store is empty."""
+    if not path.is_file():
+        return []
+    query = "SELECT summary FROM scans"
+    params: list[Any] = []
+    if target is not None:
+        query += " WHERE target = ?"
+        params.append(target)
+    query += " ORDER BY id DESC"
+    if limit is not None:
+        query += " LIMIT ?"
+        params.append(limit)
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)) as connection:
+            rows = connection.execute(query, params).fetchall()
+    except sqlite3.Error as exc:
+        raise HistoryError(f"cannot read the history {path}: {exc}") from exc
+    out: list[dict[str, Any]] = []
+    for (text,) in reversed(rows):
+        try:
+            out.append(json.loads(text))
+        except ValueError:
+            continue
+    return out
+
+
+def report_options(settings: Settings) -> dict[str, Any]:
+    """Presentation options for reporters (config ``report:``)."""
+    return {k: v for k, v in settings.section("report").items() if v is not None}
+
+
+def blocker_progress(doc: dict[str, Any], history: list[dict[str, Any]]) -> tuple[int, int, int]:
+    """(open, fixed, known): blockers open now, and of all blockers ever seen how many are fixed."""
+    current = set(blocker_ids(doc))
+    seen = set(current)
+    for summary in history:
+        seen.update(summary.get("blockers", []))
+    return len(current), len(seen - current), len(seen)
+
+
+def category_deltas(current: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, float]:
+    """Score change per category id between two summaries (or result documents)."""
+    if not previous:
+        return {}
+    before = {c["id"]: c.get("score") for c in previous.get("categories", [])}
+    out: dict[str, float] = {}
+    for cat in current.get("categories", []):
+        old, new = before.get(cat["id"]), cat.get("score")
+        if old is not None and new is not None and round(new - old, 1) != 0:
+            out[cat["id"]] = round(new - old, 1)
+    return out
+
+
+def trend_phrase(current: float | None, previous: float | None) -> str:
+    """"up from 45.0%", "down from 70.0%", "unchanged", or "" without a previous scan."""
+    if current is None or previous is None:
+        return ""
+    delta = round(current - previous, 1)
+    if delta > 0:
+        return f"up from {previous:.1f}%"
+    if delta < 0:
+        return f"down from {previous:.1f}%"
+    return "unchanged"
+
+
+def render_table(summaries: list[dict[str, Any]], out: Any, *, color: bool = False, width: int | None = None) -> None:
+    """The trend in a terminal: one row per scan, with the change of every category that moved."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(file=out, force_terminal=color, no_color=not color, highlight=False,
+                      width=width or (None if color else 120), soft_wrap=False)
+    if not summaries:
+        console.print("No scans recorded yet: run `readiness scan` first.")
+        return
+    table = Table(show_edge=False, pad_edge=False, header_style="bold")
+    for name, justify in (("Date", "left"), ("Overall", "right"), ("Change", "right"), ("Blockers", "right"),
+                          ("Findings", "right"), ("Category changes", "left")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    previous: dict[str, Any] | None = None
+    for summary in summaries:
+        score = summary["overall"].get("score")
+        old = previous["overall"].get("score") if previous else None
+        change = "" if score is None or old is None else f"{score - old:+.1f}"
+        style = "green" if change.startswith("+") and change != "+0.0" else "red" if change.startswith("-") else ""
+        deltas = category_deltas(summary, previous)
+        moved = ", ".join(f"{cid} {delta:+.1f}" for cid, delta in sorted(deltas.items()))
+        table.add_row(
+            summary["generated_at"].replace("T", " ")[:16],
+            "n/a" if score is None else f"{score:.1f}%",
+            Text(change, style=style),
+            str(summary["overall"].get("blockers") or 0),
+            str(summary.get("counts", {}).get("findings", "")),
+            moved,
+        )
+        previous = summary
+    console.print(table)
+    first, last = summaries[0]["overall"].get("score"), summaries[-1]["overall"].get("score")
+    phrase = trend_phrase(last, first) if len(summaries) > 1 else ""
+    if phrase and last is not None:
+        console.print(f"{len(summaries)} scans: {last:.1f}% now, {phrase} at the first one.")

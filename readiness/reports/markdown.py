@@ -1,0 +1,91 @@
+"""Markdown: a "production readiness: next steps" document, fit for a pull-request comment.
+
+Sample::
+
+    # Production readiness: next steps for orders
+    **Date:** 2025-01-14 · **Overall:** 61.5% (up from 45.0%), target 80% · in progress
+    **Critical blockers:** 1 open · 3 of 4 fixed
+    ## 🔄 In progress
+    ### Secrets Management: 50.0% (target 100%)
+    - ✅ Secrets manager: hvac used (app/settings.py:3)
+    - ❌ No literal fallbacks: 1 secret-like setting has a literal default
+    - [ ] **No literal fallbacks** · priority critical · effort 1d
+    ...
+
+Everything taken from the scanned code (paths, messages) is escaped, so a hostile file name
+renders as text. The document stays under GitHub's comment limit by shortening lists.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, TextIO
+
+from jinja2 import Environment, PackageLoader
+from markupsafe import Markup
+
+from readiness.reports import ReportContext, plan
+
+GITHUB_COMMENT_LIMIT = 65_536
+BUDGET = 64_000  # characters, with room for a bot's own header
+# (files per item, evidence lines per check, next steps) from generous to terse
+LEVELS = ((10, 8, 40), (5, 4, 25), (3, 2, 15), (1, 1, 10), (0, 0, 10))
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+_SPECIAL = re.compile(r"([\\`*_\[\]{}|~#!])")
+
+
+def escape(value: Any) -> str:
+    """Markdown-escape text from the scan: no markup, links, HTML or table breaks survive."""
+    if isinstance(value, Markup):
+        return str(value)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return str(value)
+    text = " ".join(value.split())
+    text = _ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def code(value: Any) -> Markup:
+    """A code span that holds any text: fences longer than any backtick run inside."""
+    text = " ".join(str(value).split()).replace("|", "\u2758")
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return Markup(f"{fence}{pad}{text}{pad}{fence}")
+
+
+def pct(value: Any) -> str:
+    return "n/a" if value is None else f"{value:.1f}%"
+
+
+def delta(value: Any) -> str:
+    if value is None or value == 0:
+        return ""
+    return f"{value:+.1f}"
+
+
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("readiness.reports", "templates"), autoescape=False,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=escape)
+    env.filters.update(code=code, pct=pct, delta=delta, target=lambda v: Markup(f"{v:g}%"),
+                       trusted=lambda v: Markup(" ".join(str(v).replace("<", "&lt;").split())))
+    return env
+
+
+def render_text(doc: dict[str, Any], context: ReportContext) -> str:
+    """The document at the most detailed level that fits the comment limit."""
+    template = _environment().get_template("markdown.md.j2")
+    text = ""
+    for files, evidence, steps in LEVELS:
+        data = plan.build(doc, context, files_limit=files, evidence_limit=evidence)
+        text = template.render(plan=data, steps_limit=steps, findings_limit=files, budget_note=(files, evidence) != LEVELS[0][:2])
+        if len(text) <= BUDGET:
+            return text
+    cut = text[:BUDGET].rsplit("\n", 1)[0]
+    return cut + "\n\n_The report was cut here to fit a comment; see the HTML or JSON report for the rest._\n"
+
+
+def render(doc: dict[str, Any], out: TextIO, context: ReportContext) -> None:
+    out.write(render_text(doc, context))

@@ -1,0 +1,842 @@
+"""The repository's non-Python files, parsed once per scan: CI, hooks, manifests, Dockerfiles, docs.
+
+Many checks ask the same questions of the same files ("does CI run ruff?", "which containers
+lack limits?", "is there a scheduled mongodump?"). ``repo_files(project)`` parses every such
+file once per scan (memoised with ``Project.tool``) into plain records that carry their file and
+line, so findings can point at them. Parsing never raises: a malformed file becomes a
+``Problem`` the checks mention, and the rest of the repository is still read.
+
+Command text is kept for matching only; checks name tools and places in their messages, never
+the command text itself, which may hold credentials.
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import json
+import re
+import shlex
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
+
+import yaml
+
+if TYPE_CHECKING:
+    from readiness.project import Project
+
+
+# -- records ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Problem:
+    """A repository file that could not be read as what it claims to be."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Command:
+    """One shell command (or action step, or hook) a repository file runs.
+
+    ``ignores_failure`` is set when the surrounding configuration discards the outcome
+    (``continue-on-error: true``, GitLab ``allow_failure``, a tox ``-`` prefix, ``set +e``);
+    ``invocations`` adds what the command line itself does (``|| true``, ``; exit 0``).
+    """
+
+    path: str
+    line: int
+    text: str
+    origin: str  # github-actions, gitlab-ci, pre-commit, tox, nox, make, script, dockerfile, kubernetes, cron, systemd
+    context: str = ""  # job / step / env / session / target name
+    ignores_failure: bool = False
+    scheduled: bool = False
+    action: str = ""  # a GitHub ``uses:`` reference, or a pre-commit hook's repository
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def invocations(self, pattern: re.Pattern[str]) -> list[tuple[str, bool]]:
+        """(matched text, failure ignored) for each segment of the command matching ``pattern``."""
+        out = []
+        for segment, ignored in split_segments(self.text):
+            match = pattern.search(segment)
+            if match is not None:
+                out.append((match.group(0), ignored or self.ignores_failure or _exit_zero(segment)))
+        if self.action:
+            match = pattern.search(self.action)
+            if match is not None:
+                out.append((match.group(0), self.ignores_failure or _exit_zero(self.text)))
+        return out
+
+
+@dataclass(frozen=True)
+class Container:
+    """One container of a Kubernetes workload."""
+
+    path: str
+    line: int
+    workload: str  # "CronJob/mongo-backup"
+    kind: str
+    name: str
+    image: str
+    command: tuple[str, ...]
+    args: tuple[str, ...]
+    requests: tuple[str, ...]  # resource names with a request (cpu, memory)
+    limits: tuple[str, ...]
+    env: tuple[str, ...]  # variable names only: values may be secrets
+    schedule: str = ""  # a CronJob's schedule
+
+    @property
+    def script(self) -> str:
+        return " ".join([self.image, *self.command, *self.args])
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """One Kubernetes object (any kind), kept whole for custom resources (Velero, PBM)."""
+
+    path: str
+    line: int
+    api_version: str
+    kind: str
+    name: str
+    body: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class HelmResources:
+    """A ``resources:`` block in a Helm values file."""
+
+    path: str
+    line: int
+    key: str  # dotted key path, e.g. "api.resources"
+    has_requests: bool
+    has_limits: bool
+
+
+@dataclass
+class RepoFiles:
+    commands: list[Command] = field(default_factory=list)  # CI, hooks, tox, nox, Dockerfiles, cron, manifests
+    ci_files: list[str] = field(default_factory=list)
+    precommit_hooks: list[Command] = field(default_factory=list)
+    precommit_ci: bool = False  # pre-commit.ci configured (a ``ci:`` section)
+    gitlab_includes: list[tuple[str, int, str]] = field(default_factory=list)  # (path, line, template or file)
+    tox_envs: dict[str, list[Command]] = field(default_factory=dict)
+    nox_sessions: dict[str, list[Command]] = field(default_factory=dict)
+    make_targets: dict[str, list[Command]] = field(default_factory=dict)
+    scripts: dict[str, list[Command]] = field(default_factory=dict)  # shell script path -> its lines
+    containers: list[Container] = field(default_factory=list)
+    manifests: list[Manifest] = field(default_factory=list)
+    helm_resources: list[HelmResources] = field(default_factory=list)
+    dockerfiles: list[str] = field(default_factory=list)
+    docs: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def ci_commands(self) -> list[Command]:
+        """Commands CI runs, with make targets, tox envs, nox sessions, scripts and pre-commit expanded."""
+        direct = [c for c in self.commands if c.origin in ("github-actions", "gitlab-ci")]
+        out: list[Command] = []
+        for command in direct:
+            out.append(command)
+            out.extend(self.expand(command))
+        return out
+
+    def expand(self, command: Command, depth: int = 0) -> list[Command]:
+        """The commands a command delegates to (one ``make lint`` -> the recipe of ``lint``)."""
+        if depth > 2 or not command.text:
+            return []
+        found: list[Command] = []
+        for segment, ignored in split_segments(command.text):
+            ignored = ignored or command.ignores_failure
+            for child in self._delegates(segment):
+                inherited = Command(
+                    child.path, child.line, child.text, child.origin, child.context,
+                    child.ignores_failure or ignored, child.scheduled or command.scheduled, child.action,
+                )
+                found.append(inherited)
+                found.extend(self.expand(inherited, depth + 1))
+        return found
+
+    def _delegates(self, segment: str) -> list[Command]:
+        words = _words(segment)
+        if not words:
+            return []
+        words = _strip_runner(words)
+        if not words:
+            return []
+        head = PurePosixPath(words[0]).name
+        if head in ("make", "gmake"):
+            targets = [w for w in words[1:] if not w.startswith("-") and "=" not in w] or list(self.make_targets)[:1]
+            return [c for t in targets for c in self.make_targets.get(t, [])]
+        if head == "tox":
+            envs = _option_values(words, ("-e", "--env")) or list(self.tox_envs)
+            return [c for env in envs for e in env.split(",") for c in self.tox_envs.get(e.strip(), [])]
+        if head == "nox":
+            sessions = _option_values(words, ("-s", "--session", "--sessions")) or list(self.nox_sessions)
+            return [c for s in sessions for c in self.nox_sessions.get(s, [])]
+        if head in ("pre-commit", "prek"):
+            if "run" in words or len(words) == 1:
+                hook_ids = [w for w in words[words.index("run") + 1:] if not w.startswith("-")] if "run" in words else []
+                return [h for h in self.precommit_hooks if not hook_ids or h.context in hook_ids]
+            return []
+        scripts = [w for w in words[:2] if w.removeprefix("./") in self.scripts]
+        if head in ("bash", "sh", "zsh") and len(words) > 1:
+            scripts = [words[1]]
+        out: list[Command] = []
+        for script in scripts:
+            out.extend(self.scripts.get(script.removeprefix("./"), []))
+        return out
+
+
+# -- shell command helpers --------------------------------------------------------------------
+
+_NO_FAIL_RE = re.compile(r"^\s*(true|:|exit\s+0|echo\b.*|printf\b.*)\s*$")
+_SPLIT_RE = re.compile(r"\s*(?:;|&&|\n)\s*")
+
+
+def split_segments(text: str) -> list[tuple[str, bool]]:
+    """The simple commands of a command line, each with whether its failure is discarded.
+
+    ``a || true`` and ``a || echo failed`` discard a's status; a trailing ``; exit 0`` or
+    ``; true`` discards everything before it.
+    """
+    parts = [p for p in _SPLIT_RE.split(text) if p.strip()]
+    out: list[tuple[str, bool]] = []
+    for part in parts:
+        alternatives = part.split("||")
+        ignored = any(_NO_FAIL_RE.match(alt) for alt in alternatives[1:])
+        out.append((alternatives[0].strip(), ignored))
+    if len(out) > 1 and _NO_FAIL_RE.match(out[-1][0]) and ";" in text:
+        out = [(seg, True) for seg, _ in out[:-1]]
+    return out
+
+
+def _exit_zero(segment: str) -> bool:
+    return bool(re.search(r"--exit-zero\b|--exit-code[= ]0\b|--disable-error-code\b", segment))
+
+
+def _words(segment: str) -> list[str]:
+    try:
+        return shlex.split(segment, comments=True)
+    except ValueError:
+        return segment.split()
+
+
+def _strip_runner(words: list[str]) -> list[str]:
+    """``poetry run make lint`` -> ``make lint``; ``python -m tox`` -> ``tox``; ``env X=1 cmd`` -> ``cmd``."""
+    while words:
+        head = PurePosixPath(words[0]).name
+        if head in ("poetry", "uv", "pdm", "pipenv", "hatch", "rye") and len(words) > 2 and words[1] == "run":
+            words = [w for w in words[2:] if not w.startswith("--")] or words[2:]
+        elif head.startswith("python") and len(words) > 2 and words[1] == "-m":
+            words = words[2:]
+        elif head in ("env", "sudo", "time", "exec"):
+            words = words[1:]
+        elif "=" in words[0] and not words[0].startswith("-"):
+            words = words[1:]
+        else:
+            return words
+    return words
+
+
+def _option_values(words: list[str], names: tuple[str, ...]) -> list[str]:
+    values = []
+    for i, word in enumerate(words):
+        for name in names:
+            if word == name and i + 1 < len(words):
+                values.append(words[i + 1])
+            elif word.startswith(name + "="):
+                values.append(word.split("=", 1)[1])
+    return values
+
+
+def _logical_lines(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    """Join backslash-continued lines; yields (first line number, joined text)."""
+    buffer: list[str] = []
+    start = 0
+    for number, raw in lines:
+        text = raw.rstrip()
+        if not buffer:
+            start = number
+        if text.endswith("\\"):
+            buffer.append(text[:-1])
+            continue
+        buffer.append(text)
+        joined = " ".join(b.strip() for b in buffer).strip()
+        buffer = []
+        if joined and not joined.startswith("#"):
+            yield start, joined
+    if buffer:
+        joined = " ".join(b.strip() for b in buffer).strip()
+        if joined:
+            yield start, joined
+
+
+def _script_commands(path: str, first_line: int, body: str, origin: str, context: str,
+                     ignores_failure: bool, scheduled: bool) -> list[Command]:
+    """One Command per logical line of a shell block; lines after ``set +e`` (but the last) ignore failure."""
+    lines = list(_logical_lines((first_line + i, line) for i, line in enumerate(body.splitlines())))
+    out = []
+    errexit_off = False
+    for index, (number, text) in enumerate(lines):
+        if re.match(r"^set\s+\+\w*e", text):
+            errexit_off = True
+            continue
+        if re.match(r"^set\s+-\w*e", text):
+            errexit_off = False
+            continue
+        last = index == len(lines) - 1
+        out.append(Command(path, number, text, origin, context, ignores_failure or (errexit_off and not last), scheduled))
+    return out
+
+
+# -- YAML with line numbers -------------------------------------------------------------------
+
+class YamlMap(dict):  # type: ignore[type-arg]
+    """A mapping from YAML that remembers its line and the line of each key's value."""
+
+    line: int = 0
+    value_lines: dict[Any, int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """The safe loader, recording lines on mappings (only plain data is ever constructed)."""
+
+    def construct_line_map(self, node: yaml.MappingNode) -> Iterator[YamlMap]:
+        data = YamlMap()
+        data.line = node.start_mark.line + 1
+        data.value_lines = {}
+        yield data
+        self.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            try:
+                hash(key)
+            except TypeError:
+                continue
+            data[key] = self.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
+            start = value_node.start_mark.line + 1
+            if isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">"):
+                start += 1
+            data.value_lines[key] = start
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_line_map)  # type: ignore[arg-type]
+
+
+def load_yaml(text: str) -> tuple[list[Any], str | None]:
+    """All documents of a YAML text (safe loading, lines recorded) and an error if it is broken."""
+    docs: list[Any] = []
+    try:
+        loader = _LineLoader(text)
+        try:
+            while loader.check_data():  # type: ignore[no-untyped-call]
+                docs.append(loader.get_data())  # type: ignore[no-untyped-call]
+        finally:
+            loader.dispose()  # type: ignore[no-untyped-call]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        return docs, f"malformed YAML{where}"
+    except RecursionError:
+        return docs, "YAML nested too deeply"
+    return docs, None
+
+
+def _line(obj: Any, key: Any = None, default: int = 0) -> int:
+    if isinstance(obj, YamlMap):
+        if key is not None:
+            return obj.value_lines.get(key, obj.line)
+        return obj.line
+    return default
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return [value]
+
+
+def _flatten_script(value: Any) -> list[str]:
+    out: list[str] = []
+    for item in _as_list(value):
+        if isinstance(item, list):
+            out.extend(_flatten_script(item))
+        elif isinstance(item, (str, int, float)):
+            out.append(str(item))
+    return out
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+# -- the parsers ------------------------------------------------------------------------------
+
+class _Builder:
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.repo = RepoFiles()
+
+    def yaml_docs(self, rel: str) -> list[Any]:
+        text = self.project.read_text(rel)
+        if text is None:
+            self.repo.problems.append(Problem(rel, "unreadable, binary or too large"))
+            return []
+        docs, error = load_yaml(text)
+        if error:
+            self.repo.problems.append(Problem(rel, error))
+        return docs
+
+    def build(self) -> RepoFiles:
+        files = self.project.files
+        steps: list[tuple[str, Any]] = [
+            ("scripts", self.shell_scripts),
+            ("make", self.makefiles),
+            ("tox", self.tox),
+            ("nox", self.nox),
+            ("pre-commit", self.precommit),
+            ("github", self.github),
+            ("gitlab", self.gitlab),
+            ("docker", self.dockerfiles),
+            ("cron", self.cron),
+            ("kubernetes", self.kubernetes),
+        ]
+        for _name, step in steps:
+            step(files)
+        self.repo.docs = [f for f in files if _is_doc(f)]
+        return self.repo
+
+    # shell scripts and Makefiles, first: CI commands refer to them
+    def shell_scripts(self, files: tuple[str, ...]) -> None:
+        for rel in files:
+            if not rel.endswith((".sh", ".bash")):
+                continue
+            text = self.project.read_text(rel)
+            if text is None:
+                continue
+            self.repo.scripts[rel] = _script_commands(rel, 1, text, "script", PurePosixPath(rel).name, False, False)
+
+    def makefiles(self, files: tuple[str, ...]) -> None:
+        for rel in files:
+            if PurePosixPath(rel).name not in ("Makefile", "makefile", "GNUmakefile") and not rel.endswith(".mk"):
+                continue
+            text = self.project.read_text(rel)
+            if text is None:
+                continue
+            self._make_recipes(rel, text)
+
+    def _make_recipes(self, rel: str, text: str) -> None:
+        target = ""
+        recipe: list[tuple[int, str]] = []
+        for number, line in enumerate(text.splitlines(), 1):
+            if line.startswith("\t"):
+                if target:
+                    recipe.append((number, line.strip()))
+                continue
+            match = re.match(r"^([A-Za-z0-9_.\-/ ]+?)\s*::?(?!=)", line)
+            if match and not line.startswith((".PHONY", "#")):
+                self._make_target(rel, target, recipe)
+                target, recipe = match.group(1).split()[0], []
+            elif line.strip() and not line.startswith("#"):
+                self._make_target(rel, target, recipe)
+                target, recipe = "", []
+        self._make_target(rel, target, recipe)
+
+    def _make_target(self, rel: str, target: str, recipe: list[tuple[int, str]]) -> None:
+        if not target or not recipe:
+            return
+        cmds = []
+        for number, line in _logical_lines(recipe):
+            ignored = line.startswith("-") or line.startswith("@-")
+            cmds.append(Command(rel, number, line.lstrip("@-+ "), "make", target, ignored))
+        self.repo.make_targets.setdefault(target, []).extend(cmds)
+
+    def tox(self, files: tuple[str, ...]) -> None:
+        for rel in files:
+            if rel not in ("tox.ini", "setup.cfg"):
+                continue
+            text = self.project.read_text(rel)
+            if text is None or ("[testenv" not in text and "[tox" not in text):
+                continue
+            self._tox_ini(rel, text)
+
+    def _tox_ini(self, rel: str, text: str) -> None:
+        parser = configparser.RawConfigParser(strict=False)
+        try:
+            parser.read_string(text, source=rel)
+        except configparser.Error as exc:
+            self.repo.problems.append(Problem(rel, f"malformed INI: {type(exc).__name__}"))
+            return
+        lines = text.splitlines()
+        for section in parser.sections():
+            if not section.startswith("testenv"):
+                continue
+            env = section.split(":", 1)[1].strip() if ":" in section else "py"
+            envs = [e.strip() for e in env.split(",")] if "{" not in env else [env]
+            ignore_outcome = _truthy(parser.get(section, "ignore_outcome", fallback="false"))
+            body = parser.get(section, "commands", fallback="")
+            header = _find_line(lines, f"[{section}]")
+            cmds = []
+            for raw in body.splitlines():
+                if not raw.strip():
+                    continue
+                stripped = raw.strip()
+                number = _find_line(lines, stripped, header) or header
+                ignored = stripped.startswith("-") or ignore_outcome
+                cmds.append(Command(rel, number, stripped.lstrip("- "), "tox", env, ignored))
+            for name in envs:
+                self.repo.tox_envs.setdefault(name, []).extend(cmds)
+            self.repo.commands.extend(cmds)
+
+    def nox(self, files: tuple[str, ...]) -> None:
+        if "noxfile.py" not in files:
+            return
+        text = self.project.read_text("noxfile.py")
+        if text is None:
+            return
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError):
+            self.repo.problems.append(Problem("noxfile.py", "does not parse"))
+            return
+        for func in tree.body:
+            if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            if not any(_decorator_name(d).startswith(("nox.session", "session")) for d in func.decorator_list):
+                continue
+            name = _session_name(func)
+            cmds = []
+            for node in ast.walk(func):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                        and node.func.attr in ("run", "run_always", "run_install")):
+                    continue
+                parts = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+                if not parts:
+                    continue
+                ignored = any(kw.arg == "success_codes" for kw in node.keywords)
+                cmds.append(Command("noxfile.py", node.lineno, shlex.join(parts), "nox", name, ignored))
+            self.repo.nox_sessions[name] = cmds
+            self.repo.commands.extend(cmds)
+
+    def precommit(self, files: tuple[str, ...]) -> None:
+        for rel in (".pre-commit-config.yaml", ".pre-commit-config.yml"):
+            if rel not in files:
+                continue
+            for doc in self.yaml_docs(rel):
+                if not isinstance(doc, dict):
+                    continue
+                self.repo.precommit_ci = self.repo.precommit_ci or isinstance(doc.get("ci"), dict)
+                for repo in _as_list(doc.get("repos")):
+                    if not isinstance(repo, dict):
+                        continue
+                    url = str(repo.get("repo", ""))
+                    for hook in _as_list(repo.get("hooks")):
+                        if not isinstance(hook, dict) or not hook.get("id"):
+                            continue
+                        hook_id = str(hook["id"])
+                        entry = str(hook.get("entry", ""))
+                        args = " ".join(str(a) for a in _as_list(hook.get("args")))
+                        text = " ".join(p for p in (hook_id, entry, args) if p)
+                        self.repo.precommit_hooks.append(
+                            Command(rel, _line(hook), text, "pre-commit", hook_id, action=url))
+        self.repo.commands.extend(self.repo.precommit_hooks)
+
+    def github(self, files: tuple[str, ...]) -> None:
+        for rel in files:
+            is_workflow = rel.startswith(".github/workflows/") and rel.endswith((".yml", ".yaml"))
+            is_action = rel.startswith(".github/actions/") and PurePosixPath(rel).name in ("action.yml", "action.yaml")
+            if not (is_workflow or is_action):
+                continue
+            self.repo.ci_files.append(rel)
+            for doc in self.yaml_docs(rel):
+                if not isinstance(doc, dict):
+                    continue
+                if is_action:
+                    runs = doc.get("runs")
+                    if isinstance(runs, dict):
+                        self._gh_steps(rel, "action", runs.get("steps"), False, False)
+                    continue
+                triggers = doc.get("on", doc.get(True))
+                scheduled = isinstance(triggers, dict) and "schedule" in triggers
+                for job_name, job in (doc.get("jobs") or {}).items() if isinstance(doc.get("jobs"), dict) else ():
+                    if not isinstance(job, dict):
+                        continue
+                    job_ignores = _truthy(job.get("continue-on-error"))
+                    if isinstance(job.get("uses"), str):  # a reusable workflow
+                        self.repo.commands.append(Command(
+                            rel, _line(job, "uses"), "", "github-actions", str(job_name), job_ignores, scheduled,
+                            action=job["uses"]))
+                    self._gh_steps(rel, str(job_name), job.get("steps"), job_ignores, scheduled)
+
+    def _gh_steps(self, rel: str, job: str, steps: Any, job_ignores: bool, scheduled: bool) -> None:
+        for step in _as_list(steps):
+            if not isinstance(step, dict):
+                continue
+            ignores = job_ignores or _truthy(step.get("continue-on-error"))
+            context = f"{job}: {step.get('name') or step.get('id') or ''}".rstrip(": ")
+            if isinstance(step.get("run"), str):
+                self.repo.commands.extend(_script_commands(
+                    rel, _line(step, "run"), step["run"], "github-actions", context, ignores, scheduled))
+            if isinstance(step.get("uses"), str):
+                with_args = step.get("with") if isinstance(step.get("with"), dict) else {}
+                text = " ".join(str(v) for v in with_args.values() if isinstance(v, (str, int, float)))
+                self.repo.commands.append(Command(
+                    rel, _line(step, "uses"), text, "github-actions", context, ignores, scheduled, action=step["uses"]))
+
+    _GITLAB_RESERVED = frozenset({
+        "stages", "variables", "default", "include", "workflow", "image", "services", "cache",
+        "before_script", "after_script", "pages_deploy", "spec",
+    })
+
+    def gitlab(self, files: tuple[str, ...]) -> None:
+        queue = [f for f in files if PurePosixPath(f).name in (".gitlab-ci.yml", ".gitlab-ci.yaml")]
+        seen: set[str] = set()
+        while queue:
+            rel = queue.pop(0)
+            if rel in seen:
+                continue
+            seen.add(rel)
+            self.repo.ci_files.append(rel)
+            for doc in self.yaml_docs(rel):
+                if isinstance(doc, dict):
+                    queue.extend(self._gitlab_doc(rel, doc, files))
+
+    def _gitlab_doc(self, rel: str, doc: dict[Any, Any], files: tuple[str, ...]) -> list[str]:
+        local: list[str] = []
+        for inc in _as_list(doc.get("include")):
+            ref = inc if isinstance(inc, str) else next(
+                (str(inc[k]) for k in ("template", "local", "component", "project", "remote") if isinstance(inc, dict) and k in inc), "")
+            if not ref:
+                continue
+            self.repo.gitlab_includes.append((rel, _line(inc, None, _line(doc, "include")), ref))
+            candidate = ref.lstrip("/")
+            if candidate in files and (isinstance(inc, str) or (isinstance(inc, dict) and "local" in inc)):
+                local.append(candidate)
+        default = doc.get("default") if isinstance(doc.get("default"), dict) else {}
+        for name, job in doc.items():
+            if not isinstance(name, str) or name in self._GITLAB_RESERVED or name.startswith(".") or not isinstance(job, dict):
+                continue
+            merged = dict(job)
+            for parent in _as_list(job.get("extends")):
+                base = doc.get(parent)
+                if isinstance(base, dict):
+                    for key, value in base.items():
+                        merged.setdefault(key, value)
+            ignores = _truthy(merged.get("allow_failure")) or (
+                isinstance(merged.get("allow_failure"), dict) and bool(merged["allow_failure"]))
+            scheduled = "schedule" in json.dumps(
+                [merged.get("rules"), merged.get("only")], default=str)
+            for key in ("before_script", "script", "after_script"):
+                value = merged.get(key, default.get(key) if key != "script" else None)
+                owner = merged if key in merged else (job if key in job else default)
+                start = _line(owner, key)
+                offset = 0
+                for line_text in _flatten_script(value):
+                    # after_script failures never fail the job
+                    self.repo.commands.extend(_script_commands(
+                        rel, start + offset, line_text, "gitlab-ci", name, ignores or key == "after_script", scheduled))
+                    offset += max(1, line_text.count("\n") + 1)
+        return local
+
+    def dockerfiles(self, files: tuple[str, ...]) -> None:
+        for rel in files:
+            name = PurePosixPath(rel).name
+            if not (name in ("Dockerfile", "Containerfile") or name.startswith("Dockerfile.") or name.endswith(".Dockerfile")):
+                continue
+            text = self.project.read_text(rel)
+            if text is None:
+                continue
+            self.repo.dockerfiles.append(rel)
+            for number, line in _logical_lines(enumerate(text.splitlines(), 1)):
+                match = re.match(r"^(RUN|CMD|ENTRYPOINT)\s+(.*)$", line, re.IGNORECASE)
+                if not match:
+                    continue
+                body = match.group(2).strip()
+                if body.startswith("["):
+                    try:
+                        parts = json.loads(body)
+                        body = " ".join(str(p) for p in parts) if isinstance(parts, list) else body
+                    except ValueError:
+                        pass
+                self.repo.commands.append(Command(rel, number, body, "dockerfile", match.group(1).upper()))
+
+    def cron(self, files: tuple[str, ...]) -> None:
+        for rel in files:
+            name = PurePosixPath(rel).name
+            parts = rel.split("/")
+            is_cron = name in ("crontab", "cronfile") or name.endswith((".cron", ".crontab")) or "cron.d" in parts[:-1]
+            if is_cron:
+                text = self.project.read_text(rel) or ""
+                for number, line in enumerate(text.splitlines(), 1):
+                    match = re.match(r"^\s*(@\w+|(?:\S+\s+){4}\S+)\s+(.+)$", line)
+                    if match and not line.lstrip().startswith("#") and "=" not in line.split()[0]:
+                        self.repo.commands.append(Command(rel, number, match.group(2), "cron", match.group(1), scheduled=True))
+            elif name.endswith(".timer"):
+                self._systemd_timer(rel, files)
+
+    def _systemd_timer(self, rel: str, files: tuple[str, ...]) -> None:
+        text = self.project.read_text(rel) or ""
+        if "OnCalendar" not in text and "OnUnitActiveSec" not in text and "OnBootSec" not in text:
+            return
+        unit = re.search(r"^\s*Unit\s*=\s*(\S+)", text, re.MULTILINE)
+        service_name = unit.group(1) if unit else PurePosixPath(rel).name.removesuffix(".timer") + ".service"
+        for candidate in files:
+            if PurePosixPath(candidate).name != service_name:
+                continue
+            body = self.project.read_text(candidate) or ""
+            for number, line in enumerate(body.splitlines(), 1):
+                match = re.match(r"^\s*ExecStart\w*\s*=\s*[-@+!:]*(.+)$", line)
+                if match:
+                    self.repo.commands.append(Command(candidate, number, match.group(1), "systemd", rel, scheduled=True))
+
+    def kubernetes(self, files: tuple[str, ...]) -> None:
+        charts = {str(PurePosixPath(f).parent) for f in files if PurePosixPath(f).name == "Chart.yaml"}
+        for rel in files:
+            if not rel.endswith((".yml", ".yaml")) or rel in self.repo.ci_files or rel.startswith(".pre-commit"):
+                continue
+            path = PurePosixPath(rel)
+            chart = next((c for c in charts if rel.startswith(c + "/") or c == "."), None)
+            if chart is not None and "templates" in path.parts:
+                continue  # Go templates, not YAML
+            if chart is not None and path.name.startswith("values") and str(path.parent) == chart:
+                self._helm_values(rel)
+                continue
+            text = self.project.read_text(rel)
+            if text is None or "kind" not in text or "apiVersion" not in text:
+                continue
+            docs, error = load_yaml(text)
+            if error:
+                self.repo.problems.append(Problem(rel, error))
+            for doc in docs:
+                for obj in _k8s_objects(doc):
+                    self._k8s_object(rel, obj)
+
+    def _k8s_object(self, rel: str, obj: dict[Any, Any]) -> None:
+        kind = str(obj.get("kind", ""))
+        meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+        name = str(meta.get("name", ""))
+        self.repo.manifests.append(Manifest(rel, _line(obj), str(obj.get("apiVersion", "")), kind, name, obj))
+        spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+        schedule = ""
+        pod: Any = None
+        if kind == "Pod":
+            pod = spec
+        elif kind in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController"):
+            pod = _dig(spec, "template", "spec")
+        elif kind == "CronJob":
+            schedule = str(spec.get("schedule", ""))
+            pod = _dig(spec, "jobTemplate", "spec", "template", "spec")
+        if not isinstance(pod, dict):
+            return
+        for container in _as_list(pod.get("containers")):
+            if not isinstance(container, dict):
+                continue
+            resources = container.get("resources") if isinstance(container.get("resources"), dict) else {}
+            requests = resources.get("requests") if isinstance(resources.get("requests"), dict) else {}
+            limits = resources.get("limits") if isinstance(resources.get("limits"), dict) else {}
+            env = tuple(str(e.get("name")) for e in _as_list(container.get("env")) if isinstance(e, dict) and e.get("name"))
+            self.repo.containers.append(Container(
+                rel, _line(container), f"{kind}/{name}", kind, str(container.get("name", "")),
+                str(container.get("image", "")),
+                tuple(str(c) for c in _flatten_script(container.get("command"))),
+                tuple(str(a) for a in _flatten_script(container.get("args"))),
+                tuple(sorted(str(k) for k in requests)), tuple(sorted(str(k) for k in limits)), env, schedule,
+            ))
+            text = " ".join([*_flatten_script(container.get("command")), *_flatten_script(container.get("args"))])
+            if text:
+                self.repo.commands.append(Command(
+                    rel, _line(container), text, "kubernetes", f"{kind}/{name}", scheduled=kind == "CronJob"))
+
+    def _helm_values(self, rel: str) -> None:
+        for doc in self.yaml_docs(rel):
+            for key, block, line in _find_key(doc, "resources", ""):
+                has_requests = isinstance(block, dict) and isinstance(block.get("requests"), dict) and bool(block["requests"])
+                has_limits = isinstance(block, dict) and isinstance(block.get("limits"), dict) and bool(block["limits"])
+                self.repo.helm_resources.append(HelmResources(rel, line, key, has_requests, has_limits))
+
+
+def _k8s_objects(doc: Any) -> Iterator[dict[Any, Any]]:
+    if not isinstance(doc, dict) or "kind" not in doc or "apiVersion" not in doc:
+        return
+    if doc.get("kind") == "List" or str(doc.get("kind", "")).endswith("List"):
+        for item in _as_list(doc.get("items")):
+            yield from _k8s_objects(item)
+        return
+    yield doc
+
+
+def _dig(obj: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(key)
+    return obj
+
+
+def _find_key(obj: Any, wanted: str, prefix: str, depth: int = 0) -> Iterator[tuple[str, Any, int]]:
+    if depth > 12 or not isinstance(obj, dict):
+        return
+    for key, value in obj.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if key == wanted:
+            yield path, value, _line(obj, key)
+        elif isinstance(value, dict):
+            yield from _find_key(value, wanted, path, depth + 1)
+
+
+def _find_line(lines: list[str], needle: str, start: int = 0) -> int:
+    for index in range(max(start - 1, 0), len(lines)):
+        if needle in lines[index]:
+            return index + 1
+    return 0
+
+
+def _decorator_name(node: ast.expr) -> str:
+    target = node.func if isinstance(node, ast.Call) else node
+    parts = []
+    while isinstance(target, ast.Attribute):
+        parts.append(target.attr)
+        target = target.value
+    if isinstance(target, ast.Name):
+        parts.append(target.id)
+    return ".".join(reversed(parts))
+
+
+def _session_name(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    for deco in func.decorator_list:
+        if isinstance(deco, ast.Call):
+            for kw in deco.keywords:
+                if kw.arg == "name" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+                    return kw.value.value
+    return func.name
+
+
+_DOC_DIRS = {"docs", "doc", "runbooks", "runbook", "ops", "operations", "wiki", "handbook", "playbooks"}
+
+
+def _is_doc(rel: str) -> bool:
+    if not rel.lower().endswith((".md", ".rst", ".txt", ".adoc")):
+        return False
+    parts = rel.split("/")
+    if len(parts) == 1:
+        return not rel.lower().endswith(".txt")
+    return any(p.lower() in _DOC_DIRS for p in parts[:-1])
+
+
+def build(project: Project) -> RepoFiles:
+    return _Builder(project).build()
+
+
+def repo_files(project: Project) -> RepoFiles:
+    """The parsed repository files, once per scan."""
+    return project.tool("repo_files", build)

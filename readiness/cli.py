@@ -20,7 +20,7 @@ from readiness.engine import ScanRequest, SelectionError, run_scan, select_check
 from readiness.fsutil import atomic_write_text
 from readiness.registry import PluginError
 from readiness.reports import ReportContext, UnknownFormat, available_formats, format_for_path
-from readiness.runner import catalogue, color_wanted, gate, prepare, render_to_string, write_outputs
+from readiness.runner import catalogue, color_wanted, gate, open_cache, prepare, render_to_string, scan_progress, write_outputs
 
 app = typer.Typer(
     add_completion=False,
@@ -67,6 +67,7 @@ def scan(
     select: Optional[List[str]] = typer.Option(None, "--select", help="Only these check or category ids (comma separated)."),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these check or category ids (comma separated)."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes (default: all cores)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Ignore and do not write the per-file cache."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration file (default: readiness.yaml or pyproject.toml)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing on stdout; only the exit code and files speak."),
 ) -> None:
@@ -92,8 +93,11 @@ def scan(
             root=root, settings=prepared.settings, checks=selected, deselected=deselected, live=live,
             display_path=str(path),
             jobs=jobs if jobs is not None else int(prepared.settings.get("jobs", 0) or 0),
+            cache=open_cache(root, prepared.settings, enabled=not no_cache),
         )
-        result = run_scan(request)
+        with scan_progress(enabled=not quiet) as progress:
+            request.progress = progress
+            result = run_scan(request)
     except (ConfigError, PluginError, SelectionError, UnknownFormat) as exc:
         _err(str(exc))
         raise typer.Exit(EXIT_USAGE) from None

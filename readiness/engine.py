@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-import os
-import re
 import time
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from readiness import __version__
+from readiness.analysis import FileAnalysis, PlannedCheck
+from readiness.cache import Cache
 from readiness.categories import BUILTIN_CATEGORIES
-from readiness.checks.base import Check, Collected, FileOutcome, Verdict
+from readiness.checks.base import Check, Collected, Verdict
 from readiness.config import ConfigError, Settings
 from readiness.discovery import discover
 from readiness.measures import Errored, NotApplicable
@@ -28,130 +29,11 @@ from readiness.model import CheckResult, Finding, Note, ScanResult
 from readiness.paths import is_application_path
 from readiness.project import Project
 from readiness.scoring import DEFAULT_SEVERITY_WEIGHTS, CategorySpec, score_categories, score_measure, score_overall
-from readiness.source import DecodeError, SourceFile, decode_source
-
-MAX_FILE_BYTES = 8 * 1024 * 1024
-_SUPPRESS_RE = re.compile(r"#\s*readiness:\s*ignore(?:\[([^\]]*)\])?")
+from readiness.workers import analyze_files
 
 
 class SelectionError(Exception):
     """An unknown check or category id given on the command line (exit 2)."""
-
-
-# -- the per-file plan and its result ------------------------------------------------------
-
-@dataclass(frozen=True)
-class PlannedCheck:
-    check: type[Check]
-    options: Mapping[str, Any]
-    severity: str
-
-
-@dataclass
-class FileAnalysis:
-    path: str
-    lines: int = 0
-    imports: frozenset[str] = frozenset()
-    notes: list[Note] = field(default_factory=list)
-    outcomes: dict[str, FileOutcome] = field(default_factory=dict)
-    findings: dict[str, list[Finding]] = field(default_factory=dict)
-    suppressed: dict[str, int] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-    suppressions: list[tuple[int, tuple[str, ...] | None, bool]] = field(default_factory=list)
-
-
-def _normalise(line: str) -> str:
-    return " ".join(line.split())
-
-
-def fingerprint(check: str, path: str, source: SourceFile, line: int) -> str:
-    """Stable across line moves: the check, the path, the line's text and its neighbours."""
-    parts = [check, path, _normalise(source.line_text(line)),
-             _normalise(source.line_text(line - 1)), _normalise(source.line_text(line + 1))]
-    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:20]
-
-
-def _suppressions(source: SourceFile) -> dict[int, list[tuple[int, tuple[str, ...] | None]]]:
-    """line -> [(comment line, ids or None for a bare ignore)] that cover it."""
-    covered: dict[int, list[tuple[int, tuple[str, ...] | None]]] = {}
-    for comment in source.comments:
-        match = _SUPPRESS_RE.search(comment.text)
-        if match is None:
-            continue
-        ids = None if match.group(1) is None else tuple(i.strip() for i in match.group(1).split(",") if i.strip())
-        covered.setdefault(comment.line, []).append((comment.line, ids))
-        if not comment.trailing:
-            covered.setdefault(comment.line + 1, []).append((comment.line, ids))
-    return covered
-
-
-def analyze_file(root: str, rel: str, plan: Sequence[PlannedCheck]) -> FileAnalysis:
-    """Read, decode, parse and check one Python file; never raises."""
-    result = FileAnalysis(rel)
-    full = os.path.join(root, rel)
-    try:
-        size = os.path.getsize(full)
-        if size > MAX_FILE_BYTES:
-            result.notes.append(Note("skipped-file", f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB ({size} bytes)", rel))
-            return result
-        with open(full, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        result.notes.append(Note("read-error", f"cannot read: {exc.strerror or exc}", rel))
-        return result
-    try:
-        text, encoding = decode_source(data)
-    except DecodeError as exc:
-        result.notes.append(Note("read-error", str(exc), rel))
-        return result
-    source = SourceFile.from_text(rel, text, encoding)
-    result.lines = source.line_count
-    result.imports = source.imports
-    if source.error:
-        result.notes.append(Note("parse-error", source.error, rel))
-    covered = _suppressions(source) if "readiness:" in text else {}
-    used: set[int] = set()
-    for planned in plan:
-        check = planned.check
-        if check.needles and not any(n in text for n in check.needles):
-            continue
-        needs_tree = getattr(check, "needs_tree", True)
-        if needs_tree and source.tree is None:
-            continue
-        try:
-            outcome = check().check_file(source, planned.options)
-        except Exception as exc:  # a check bug must not stop the scan
-            result.errors[check.id] = f"{rel}: {type(exc).__name__}: {exc}"
-            continue
-        if outcome is None:
-            continue
-        kept: list[Finding] = []
-        for hit in outcome.hits:
-            suppressing = [
-                line for line, ids in covered.get(hit.line, ()) if ids is not None and check.id in ids
-            ]
-            if suppressing:
-                used.update(suppressing)
-                result.suppressed[check.id] = result.suppressed.get(check.id, 0) + 1
-                continue
-            kept.append(Finding(
-                path=rel, line=hit.line, column=hit.column, check=check.id, message=hit.message,
-                severity=planned.severity,  # type: ignore[arg-type]
-                fingerprint=fingerprint(check.id, rel, source, hit.line), fixable=hit.fixable,
-                code=hit.code,
-            ))
-        outcome.hits = []
-        result.outcomes[check.id] = outcome
-        result.findings[check.id] = kept
-    seen_comments: set[int] = set()
-    for entries in covered.values():
-        for line, ids in entries:
-            if line in seen_comments:
-                continue
-            seen_comments.add(line)
-            result.suppressions.append((line, ids, line in used))
-    result.suppressions.sort(key=lambda s: s[0])
-    return result
 
 
 # -- selection and options -----------------------------------------------------------------
@@ -241,7 +123,7 @@ class ScanRequest:
     deselected: Sequence[type[Check]] = ()
     live: bool | None = None
     jobs: int = 1
-    analyzer: Callable[[str, Sequence[str], Sequence[PlannedCheck]], list[FileAnalysis]] | None = None
+    cache: Cache | None = None
     progress: Callable[[int, int], None] | None = None
     display_path: str | None = None  # the path as the user gave it
 
@@ -267,29 +149,70 @@ def run_scan(request: ScanRequest) -> ScanResult:
     options = {c.id: check_options(c, settings) for c in request.checks}
     plan = [PlannedCheck(c, options[c.id], severities[c.id]) for c in request.checks if c.kind == "static" and c().per_file]
     python_files = discovered.python_files
-    if request.analyzer is not None:
-        analyses = request.analyzer(str(root), python_files, plan)
-    else:
-        analyses = []
-        for i, rel in enumerate(python_files):
-            analyses.append(analyze_file(str(root), rel, plan))
-            if request.progress is not None:
-                request.progress(i + 1, len(python_files))
-    t_analyze = time.perf_counter()
-
-    notes: list[Note] = list(discovered.notes)
-    for analysis in analyses:
-        notes.extend(analysis.notes)
-    project = Project(
-        root=root,
-        files=tuple(discovered.files),
-        python_files=tuple(python_files),
-        lines=sum(a.lines for a in analyses),
-        imports={a.path: a.imports for a in analyses if a.imports},
-        app_lines=sum(a.lines for a in analyses if is_application_path(a.path)),
-        settings=settings,
+    project = Project(root=root, files=tuple(discovered.files), python_files=tuple(python_files), lines=0, settings=settings)
+    cache = request.cache
+    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="readiness-tool") as tools:
+        analyses = analyze_files(
+            root, python_files, plan, jobs=request.jobs, cache=cache, progress=request.progress,
+            start_tools=lambda: _start_tools(tools, project, request.checks, cache),
+        )
+        t_analyze = time.perf_counter()
+        project.lines = sum(a.lines for a in analyses)
+        project.app_lines = sum(a.lines for a in analyses if is_application_path(a.path))
+        project.imports = {a.path: a.imports for a in analyses if a.imports}
+        notes: list[Note] = list(discovered.notes)
+        for analysis in analyses:
+            notes.extend(analysis.notes)
+        evaluated = _evaluate(request, project, analyses, severities, options)
+    t_evaluate = time.perf_counter()
+    results, findings = evaluated
+    order = {c.id: i for i, c in enumerate([*request.checks, *request.deselected])}
+    results.sort(key=lambda r: order[r.id])
+    weights = dict(DEFAULT_SEVERITY_WEIGHTS)
+    weights.update(settings.data.get("severity_weights") or {})
+    all_checks = [*request.checks, *request.deselected]
+    categories = score_categories(category_specs(settings, all_checks), results, weights)
+    overall = score_overall(categories, float(settings.get("target", 80)))
+    unused = [
+        (a.path, line) for a in analyses for line, ids, was_used in a.suppressions if ids and not was_used
+    ]
+    bare = [(a.path, line) for a in analyses for line, ids, _ in a.suppressions if ids is None]
+    return ScanResult(
+        tool_version=__version__,
+        target_path=request.display_path or str(root),
+        target_name=root.name,
+        files=len(discovered.files),
+        lines=project.lines,
+        generated_at=_now(),
+        overall=overall,
+        categories=categories,
+        checks=tuple(results),
+        findings=tuple(sorted(findings, key=lambda f: (f.path, f.line, f.column, f.check))),
+        notes=tuple(sorted(notes, key=lambda n: (n.path, n.kind, n.message))),
+        timings={
+            "discover": round(t_discover - started, 4),
+            "analyze": round(t_analyze - t_discover, 4),
+            "evaluate": round(t_evaluate - t_analyze, 4),
+            "total": round(time.perf_counter() - started, 4),
+        },
+        extra={
+            "suppressions": {
+                "suppressed": sum(r.suppressed for r in results),
+                "unused": [{"path": p, "line": n} for p, n in unused],
+                "bare": [{"path": p, "line": n} for p, n in bare],
+            },
+            "python_files": len(python_files),
+            "live": live_enabled(request),
+        },
     )
 
+
+def _evaluate(
+    request: ScanRequest, project: Project, analyses: Sequence[FileAnalysis], severities: Mapping[str, str],
+    options: Mapping[str, Mapping[str, Any]],
+) -> tuple[list[CheckResult], list[Finding]]:
+    """The whole-project phase of every check, in the order the checks were given."""
+    settings = request.settings
     run_live = live_enabled(request)
     results: list[CheckResult] = []
     findings: list[Finding] = []
@@ -361,47 +284,17 @@ def run_scan(request: ScanRequest) -> ScanResult:
             title=check_cls.title, status="skipped", score=None, summary="not selected",
             explanation="not selected", effort=check_cls.effort,
         ))
-    t_evaluate = time.perf_counter()
+    return results, findings
 
-    order = {c.id: i for i, c in enumerate([*request.checks, *request.deselected])}
-    results.sort(key=lambda r: order[r.id])
-    weights = dict(DEFAULT_SEVERITY_WEIGHTS)
-    weights.update(settings.data.get("severity_weights") or {})
-    all_checks = [*request.checks, *request.deselected]
-    categories = score_categories(category_specs(settings, all_checks), results, weights)
-    overall = score_overall(categories, float(settings.get("target", 80)))
-    unused = [
-        (a.path, line) for a in analyses for line, ids, was_used in a.suppressions if ids and not was_used
-    ]
-    bare = [(a.path, line) for a in analyses for line, ids, _ in a.suppressions if ids is None]
-    return ScanResult(
-        tool_version=__version__,
-        target_path=request.display_path or str(root),
-        target_name=root.name,
-        files=len(discovered.files),
-        lines=project.lines,
-        generated_at=_now(),
-        overall=overall,
-        categories=categories,
-        checks=tuple(results),
-        findings=tuple(sorted(findings, key=lambda f: (f.path, f.line, f.column, f.check))),
-        notes=tuple(sorted(notes, key=lambda n: (n.path, n.kind, n.message))),
-        timings={
-            "discover": round(t_discover - started, 4),
-            "analyze": round(t_analyze - t_discover, 4),
-            "evaluate": round(t_evaluate - t_analyze, 4),
-            "total": round(time.perf_counter() - started, 4),
-        },
-        extra={
-            "suppressions": {
-                "suppressed": sum(r.suppressed for r in results),
-                "unused": [{"path": p, "line": n} for p, n in unused],
-                "bare": [{"path": p, "line": n} for p, n in bare],
-            },
-            "python_files": len(python_files),
-            "live": run_live,
-        },
-    )
+
+def _start_tools(
+    pool: ThreadPoolExecutor, project: Project, checks: Sequence[type[Check]], cache: Cache | None,
+) -> None:
+    """Start the external engines (ruff, bandit) so they run alongside the per-file work."""
+    for check in checks:
+        for name, runner in check.tools.items():
+            if name not in project._tools:
+                project._tools[name] = pool.submit(runner, project, cache)
 
 
 def _repo_fingerprint(check: str, finding: Finding) -> str:

@@ -5,10 +5,15 @@ from __future__ import annotations
 import io
 import os
 import sys
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
+from rich.console import Console
+
+from readiness.cache import Cache
 from readiness.categories import CATEGORY_IDS
 from readiness.checks.base import Check
 from readiness.config import Settings, read_config, validate_config
@@ -79,5 +84,36 @@ def gate(doc: dict[str, Any], fail_under: float | None, fail_on_targets: bool) -
     return None
 
 
-def stdout_is_terminal() -> bool:
-    return sys.stdout.isatty()
+def open_cache(root: Path, settings: Settings, *, enabled: bool) -> Cache | None:
+    section = settings.section("cache")
+    if not enabled or not section.get("enabled", True):
+        return None
+    directory = Path(section.get("path") or ".readiness/cache")
+    return Cache(directory if directory.is_absolute() else root / directory)
+
+
+@contextmanager
+def scan_progress(*, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr, only on a terminal (never in CI or pipes), after a second."""
+    if not enabled or os.environ.get("CI") or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    started = time.monotonic()
+    state: dict[str, Any] = {}
+    progress = Progress(transient=True, console=Console(file=sys.stderr))
+
+    def update(done: int, total: int) -> None:
+        if "task" not in state:
+            if time.monotonic() - started < 1.0 or done >= total:
+                return
+            progress.start()
+            state["task"] = progress.add_task("analysing files", total=total)
+        progress.update(state["task"], completed=done)
+
+    try:
+        yield update
+    finally:
+        if "task" in state:
+            progress.stop()

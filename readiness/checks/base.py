@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Mapping
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping
 
 from readiness.measures import Measure, NotApplicable
 from readiness.model import Evidence, Finding, Kind, Severity, Status
@@ -115,6 +115,9 @@ class Check:
     fixable: ClassVar[bool] = False
     # Cheap pre-filter: check_file runs only on files whose text contains one of these.
     needles: ClassVar[tuple[str, ...]] = ()
+    # External engines (name -> runner(project, cache)) started early, alongside the per-file
+    # work; evaluate() reads their result with ``project.tool(name, ...)``.
+    tools: ClassVar[Mapping[str, Callable[..., Any]]] = {}
 
     @property
     def per_file(self) -> bool:
@@ -139,6 +142,7 @@ class Check:
             "remediation": cls.remediation,
             "scoring": cls.scoring,
             "fixable": cls.fixable,
+            "tools": sorted(cls.tools),
             "options": dict(cls.options),
             "examples": [
                 {"good": ex.good, "files": dict(ex.files), "findings": ex.findings, "note": ex.note}

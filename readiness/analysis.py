@@ -1,0 +1,127 @@
+"""The per-file half of a scan: one read, one decode, one parse, every per-file check.
+
+``analyze_source`` is a pure function of a file's bytes and the plan: it runs in worker
+processes, and its result is cached by content hash. It never raises.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+from readiness.checks.base import Check, FileOutcome
+from readiness.model import Finding, Note
+from readiness.source import DecodeError, SourceFile, decode_source
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+_SUPPRESS_RE = re.compile(r"#\s*readiness:\s*ignore(?:\[([^\]]*)\])?")
+
+
+@dataclass(frozen=True)
+class PlannedCheck:
+    check: type[Check]
+    options: Mapping[str, Any]
+    severity: str
+
+
+@dataclass
+class FileAnalysis:
+    path: str
+    lines: int = 0
+    imports: frozenset[str] = frozenset()
+    notes: list[Note] = field(default_factory=list)
+    outcomes: dict[str, FileOutcome] = field(default_factory=dict)
+    findings: dict[str, list[Finding]] = field(default_factory=dict)
+    suppressed: dict[str, int] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    suppressions: list[tuple[int, tuple[str, ...] | None, bool]] = field(default_factory=list)
+
+
+def _normalise(line: str) -> str:
+    return " ".join(line.split())
+
+
+def fingerprint(check: str, path: str, source: SourceFile, line: int) -> str:
+    """Stable across line moves: the check, the path, the line's text and its neighbours."""
+    parts = [check, path, _normalise(source.line_text(line)),
+             _normalise(source.line_text(line - 1)), _normalise(source.line_text(line + 1))]
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def _suppressions(source: SourceFile) -> dict[int, list[tuple[int, tuple[str, ...] | None]]]:
+    """line -> [(comment line, ids or None for a bare ignore)] that cover it."""
+    covered: dict[int, list[tuple[int, tuple[str, ...] | None]]] = {}
+    for comment in source.comments:
+        match = _SUPPRESS_RE.search(comment.text)
+        if match is None:
+            continue
+        ids = None if match.group(1) is None else tuple(i.strip() for i in match.group(1).split(",") if i.strip())
+        covered.setdefault(comment.line, []).append((comment.line, ids))
+        if not comment.trailing:
+            covered.setdefault(comment.line + 1, []).append((comment.line, ids))
+    return covered
+
+
+def analyze_source(rel: str, data: bytes, plan: Sequence[PlannedCheck]) -> FileAnalysis:
+    result = FileAnalysis(rel)
+    if len(data) > MAX_FILE_BYTES:
+        result.notes.append(Note("skipped-file", f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB ({len(data)} bytes)", rel))
+        return result
+    try:
+        text, encoding = decode_source(data)
+    except DecodeError as exc:
+        result.notes.append(Note("read-error", str(exc), rel))
+        return result
+    source = SourceFile.from_text(rel, text, encoding)
+    result.lines = source.line_count
+    result.imports = source.imports
+    if source.error:
+        result.notes.append(Note("parse-error", source.error, rel))
+    covered = _suppressions(source) if "readiness:" in text else {}
+    used: set[int] = set()
+    for planned in plan:
+        check = planned.check
+        if check.needles and not any(n in text for n in check.needles):
+            continue
+        if getattr(check, "needs_tree", True) and source.tree is None:
+            continue
+        try:
+            outcome = check().check_file(source, planned.options)
+        except RecursionError:
+            result.errors[check.id] = f"{rel}: too deeply nested for this check"
+            continue
+        except Exception as exc:  # a check bug must not stop the scan
+            result.errors[check.id] = f"{rel}: {type(exc).__name__}: {exc}"
+            continue
+        if outcome is None:
+            continue
+        kept: list[Finding] = []
+        for hit in outcome.hits:
+            suppressing = [line for line, ids in covered.get(hit.line, ()) if ids is not None and check.id in ids]
+            if suppressing:
+                used.update(suppressing)
+                result.suppressed[check.id] = result.suppressed.get(check.id, 0) + 1
+                continue
+            kept.append(Finding(
+                path=rel, line=hit.line, column=hit.column, check=check.id, message=hit.message,
+                severity=planned.severity,  # type: ignore[arg-type]
+                fingerprint=fingerprint(check.id, rel, source, hit.line), fixable=hit.fixable, code=hit.code,
+            ))
+        outcome.hits = []
+        result.outcomes[check.id] = outcome
+        result.findings[check.id] = kept
+    seen_comments: set[int] = set()
+    for entries in covered.values():
+        for line, ids in entries:
+            if line not in seen_comments:
+                seen_comments.add(line)
+                result.suppressions.append((line, ids, line in used))
+    result.suppressions.sort(key=lambda s: s[0])
+    return result
+
+
+def analyze_batch(batch: Sequence[tuple[str, bytes]], plan: Sequence[PlannedCheck]) -> list[FileAnalysis]:
+    """Worker entry point: a batch keeps inter-process traffic low."""
+    return [analyze_source(rel, data, plan) for rel, data in batch]

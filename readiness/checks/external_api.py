@@ -1,7 +1,687 @@
-"""External API resilience checks: timeouts, retries, circuit breakers, idempotency."""
+"""External API resilience checks: timeouts, retries, circuit breakers, idempotency.
+
+All five share one per-file analysis (``outbound_calls``) that recognises calls to HTTP,
+MongoDB and Redis clients as far as one module can tell: module functions (``requests.get``,
+``from requests import get``), sessions and clients bound to local names, ``with`` targets,
+``self`` attributes, and helpers in the same module that return one. A name bound to a client
+in one place and to something else in another is treated as unknown and never flagged.
+"""
 
 from __future__ import annotations
 
-from readiness.checks.base import Check
+import ast
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
 
-CHECKS: list[type[Check]] = []
+from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict, bad, good
+from readiness.measures import NotApplicable, Presence, Share
+from readiness.model import Evidence
+from readiness.paths import is_test_path
+from readiness.project import Project
+from readiness.source import SourceFile
+from readiness.tools.pyast import has_star_kwargs, import_map, is_none, keyword, qualify, str_value
+
+HTTP_VERBS = frozenset({"get", "options", "head", "post", "put", "patch", "delete"})
+_REQUESTS_FUNCS = HTTP_VERBS | {"request"}
+_HTTPX_FUNCS = HTTP_VERBS | {"request", "stream"}
+_SESSION_FACTORIES = {
+    "requests.Session": "requests",
+    "requests.session": "requests",
+    "requests.sessions.Session": "requests",
+    "httpx.Client": "httpx",
+    "httpx.AsyncClient": "httpx",
+    "aiohttp.ClientSession": "aiohttp",
+}
+_MONGO_CLIENTS = frozenset({
+    "pymongo.MongoClient", "pymongo.mongo_client.MongoClient", "pymongo.AsyncMongoClient",
+    "motor.motor_asyncio.AsyncIOMotorClient", "motor.motor_tornado.MotorClient", "motor.MotorClient",
+})
+_MONGO_TIMEOUTS = ("timeoutms", "sockettimeoutms", "serverselectiontimeoutms")
+_REDIS_CLIENTS = frozenset({
+    "redis.Redis", "redis.StrictRedis", "redis.client.Redis", "redis.client.StrictRedis",
+    "redis.asyncio.Redis", "redis.asyncio.StrictRedis", "redis.asyncio.client.Redis",
+    "redis.ConnectionPool", "redis.asyncio.ConnectionPool",
+})
+_REDIS_FROM_URL = frozenset({
+    "redis.from_url", "redis.Redis.from_url", "redis.StrictRedis.from_url", "redis.asyncio.from_url",
+    "redis.asyncio.Redis.from_url", "redis.ConnectionPool.from_url", "redis.asyncio.ConnectionPool.from_url",
+})
+TIMEOUT_KEYWORDS = frozenset({
+    "timeout", "connect_timeout", "read_timeout", "socket_timeout", "socket_connect_timeout",
+    "timeoutMS", "socketTimeoutMS", "connectTimeoutMS", "serverSelectionTimeoutMS",
+})
+_IDEMPOTENCY_RE = re.compile(r"idempotency|idempotent", re.IGNORECASE)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """One recognised outbound call or client construction."""
+
+    line: int
+    column: int
+    library: str  # requests, httpx, aiohttp, urllib, http.client, pymongo, redis
+    label: str  # what the message calls it: "requests.get()", "session.post()"
+    timeout: str  # ok | missing | off | unknown
+    method: str = ""  # upper-case HTTP method when known
+    idempotency: bool | None = None  # POSTs only: header present, absent, or cannot tell
+    timeout_args: tuple[tuple[int, int, bool], ...] = ()  # (line, column, bare literal?)
+
+
+# -- the shared analysis ---------------------------------------------------------------------
+
+class _Resolver:
+    """Which local names, ``self`` attributes and helpers hold a session or client."""
+
+    def __init__(self, source: SourceFile, imports: dict[str, str]) -> None:
+        self.source = source
+        self.imports = imports
+        self.helpers: dict[str, str] = {}
+        self.scoped: dict[int, dict[str, str | None]] = {}
+        self.attrs: dict[int, dict[str, str | None]] = {}
+        assert source.tree is not None
+        for _ in range(2):  # helpers may call helpers defined earlier or later
+            self._find_helpers(source.tree)
+        self._bind_all()
+
+    def factory_kind(self, node: ast.AST | None) -> str | None:
+        """The session kind an expression creates, if it is a factory or helper call."""
+        if isinstance(node, ast.Await):
+            node = node.value
+        if not isinstance(node, ast.Call):
+            return None
+        name = qualify(node.func, self.imports)
+        if name in _SESSION_FACTORIES:
+            return _SESSION_FACTORIES[name]
+        if isinstance(node.func, ast.Name) and node.func.id in self.helpers:
+            return self.helpers[node.func.id]
+        return None
+
+    def _find_helpers(self, tree: ast.Module) -> None:
+        for func in tree.body:
+            if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            local: dict[str, str] = {}
+            kinds: set[str | None] = set()
+            for node in ast.walk(func):
+                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                    kind = self.factory_kind(node.value)
+                    if kind:
+                        local[node.targets[0].id] = kind
+            for node in ast.walk(func):
+                if isinstance(node, ast.Return) and node.value is not None:
+                    if isinstance(node.value, ast.Name):
+                        kinds.add(local.get(node.value.id))
+                    else:
+                        kinds.add(self.factory_kind(node.value))
+            if len(kinds) == 1 and None not in kinds:
+                self.helpers[func.name] = next(iter(k for k in kinds if k))
+
+    def _scope_of(self, node: ast.AST) -> ast.AST:
+        for ancestor in self.source.ancestors(node):
+            if isinstance(ancestor, (*_SCOPES, ast.Module)):
+                return ancestor
+        return node
+
+    def _class_of(self, node: ast.AST) -> ast.ClassDef | None:
+        for ancestor in self.source.ancestors(node):
+            if isinstance(ancestor, ast.ClassDef):
+                return ancestor
+        return None
+
+    def _bind(self, table: dict[int, dict[str, str | None]], key: int, name: str, kind: str | None) -> None:
+        names = table.setdefault(key, {})
+        if name in names and names[name] != kind:
+            names[name] = None  # bound to different things: unknown
+        else:
+            names[name] = kind
+
+    def _bind_target(self, target: ast.AST, value_kind: str | None, at: ast.AST) -> None:
+        if isinstance(target, ast.Name):
+            self._bind(self.scoped, id(self._scope_of(at)), target.id, value_kind)
+        elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
+            cls = self._class_of(at)
+            if cls is not None:
+                self._bind(self.attrs, id(cls), target.attr, value_kind)
+
+    def _bind_all(self) -> None:
+        source = self.source
+        for node in source.nodes(ast.Assign):
+            assert isinstance(node, ast.Assign)
+            kind = self.factory_kind(node.value)
+            for target in node.targets:
+                self._bind_target(target, kind, node)
+        for node in source.nodes(ast.AnnAssign):
+            assert isinstance(node, ast.AnnAssign)
+            if node.value is not None:
+                self._bind_target(node.target, self.factory_kind(node.value), node)
+        for node in source.nodes(ast.With, ast.AsyncWith):
+            assert isinstance(node, (ast.With, ast.AsyncWith))
+            for item in node.items:
+                if item.optional_vars is not None:
+                    self._bind_target(item.optional_vars, self.factory_kind(item.context_expr), node)
+        for node in source.nodes(ast.arg):
+            assert isinstance(node, ast.arg)
+            scope = source.parent(source.parent(node) or node)
+            if scope is not None:
+                self._bind(self.scoped, id(scope), node.arg, None)  # parameters: unknown
+
+    def kind_of(self, receiver: ast.AST) -> str | None:
+        if isinstance(receiver, ast.Name):
+            scope = self._scope_of(receiver)
+            local = self.scoped.get(id(scope), {})
+            if receiver.id in local:
+                return local[receiver.id]
+            module = self.source.tree
+            if scope is not module:
+                return self.scoped.get(id(module), {}).get(receiver.id)
+            return None
+        if isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) and receiver.value.id == "self":
+            cls = self._class_of(receiver)
+            if cls is not None:
+                return self.attrs.get(id(cls), {}).get(receiver.attr)
+            return None
+        return self.factory_kind(receiver)
+
+
+def is_bare_literal(node: ast.AST) -> bool:
+    """A timeout written in place: ``5``, ``(3, 10)``, ``httpx.Timeout(5.0)``."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+    if isinstance(node, ast.UnaryOp):
+        return is_bare_literal(node.operand)
+    if isinstance(node, ast.BinOp):
+        return is_bare_literal(node.left) and is_bare_literal(node.right)
+    if isinstance(node, ast.Tuple):
+        return bool(node.elts) and all(is_bare_literal(e) or is_none(e) for e in node.elts)
+    if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)):
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+        args = [*node.args, *(kw.value for kw in node.keywords)]
+        return name.endswith("Timeout") and bool(args) and all(is_bare_literal(a) or is_none(a) for a in args)
+    return False
+
+
+def _timeout_args(call: ast.Call) -> tuple[tuple[int, int, bool], ...]:
+    return tuple(
+        (kw.value.lineno, kw.value.col_offset + 1, is_bare_literal(kw.value))
+        for kw in call.keywords
+        if kw.arg in TIMEOUT_KEYWORDS and not is_none(kw.value)
+    )
+
+
+def _http_timeout(call: ast.Call, library: str) -> str:
+    kw = keyword(call, "timeout")
+    if library == "requests":
+        if kw is None:
+            return "missing"
+        return "off" if is_none(kw.value) else "ok"
+    if library == "aiohttp" and kw is not None and isinstance(kw.value, ast.Call) and not kw.value.args:
+        name = kw.value.func.attr if isinstance(kw.value.func, ast.Attribute) else getattr(kw.value.func, "id", "")
+        if name == "ClientTimeout" and all(is_none(k.value) for k in kw.value.keywords):
+            return "off"  # ClientTimeout() with no limits switches every timeout off
+    return "off" if kw is not None and is_none(kw.value) else "ok"
+
+
+def _method_of(call: ast.Call, attr: str) -> str:
+    if attr != "request":
+        return attr.upper() if attr in HTTP_VERBS else ""
+    method = call.args[0] if call.args else getattr(keyword(call, "method"), "value", None)
+    text = str_value(method)
+    return text.upper() if text else ""
+
+
+def _headers_dict(node: ast.AST | None, resolver: _Resolver, call: ast.Call) -> ast.Dict | None:
+    if isinstance(node, ast.Dict):
+        return node
+    if isinstance(node, ast.Name):
+        scope = resolver._scope_of(call)
+        found: list[ast.Dict] = []
+        for assign in ast.walk(scope):
+            if isinstance(assign, ast.Assign) and any(isinstance(t, ast.Name) and t.id == node.id for t in assign.targets):
+                if isinstance(assign.value, ast.Dict):
+                    found.append(assign.value)
+                else:
+                    return None
+        return found[0] if len(found) == 1 else None
+    return None
+
+
+def _idempotency(call: ast.Call, resolver: _Resolver) -> bool | None:
+    kw = keyword(call, "headers")
+    if kw is None:
+        return False
+    headers = _headers_dict(kw.value, resolver, call)
+    if headers is None:
+        return None
+    for key in headers.keys:
+        if key is None:
+            return None  # {**base, ...}: cannot tell what base holds
+        text = str_value(key)
+        if text is not None and _IDEMPOTENCY_RE.search(text):
+            return True
+    return False
+
+
+def _uri_has(call: ast.Call, keys: tuple[str, ...], uri_keyword: str) -> bool:
+    uri = call.args[0] if call.args else getattr(keyword(call, uri_keyword), "value", None)
+    text = str_value(uri)
+    if text is None or "?" not in text:
+        return False
+    query = text.split("?", 1)[1].lower()
+    return any(re.search(rf"(^|&){k}=", query) for k in keys)
+
+
+def outbound_calls(source: SourceFile) -> list[Outbound]:
+    """Every recognised outbound call or client in the file, in source order."""
+    if source.tree is None:
+        return []
+    imports = import_map(source.tree)
+    interesting = ("requests", "httpx", "aiohttp", "urllib", "http", "pymongo", "motor", "redis")
+    if not any(v.split(".")[0] in interesting for v in imports.values()):
+        return []
+    resolver = _Resolver(source, imports)
+    out: list[Outbound] = []
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        found = _classify(call, imports, resolver)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def _classify(call: ast.Call, imports: dict[str, str], resolver: _Resolver) -> Outbound | None:
+    if has_star_kwargs(call):
+        return None
+    name = qualify(call.func, imports) or ""
+    where = (call.lineno, call.col_offset + 1)
+    head, _, attr = name.rpartition(".")
+    if head == "requests" and attr in _REQUESTS_FUNCS or name in ("requests.api.request", "requests.api.get"):
+        library = "requests"
+    elif head == "httpx" and (attr in _HTTPX_FUNCS or attr in ("Client", "AsyncClient")):
+        library = "httpx"
+    elif name in ("aiohttp.ClientSession", "aiohttp.request"):
+        library = "aiohttp"
+    elif name in ("urllib.request.urlopen", "urllib.request.OpenerDirector.open"):
+        kw = keyword(call, "timeout")
+        state = "ok" if len(call.args) >= 3 or (kw is not None and not is_none(kw.value)) else "missing"
+        state = "off" if kw is not None and is_none(kw.value) else state
+        return Outbound(*where, "urllib", "urlopen()", state, timeout_args=_timeout_args(call))
+    elif name in ("http.client.HTTPConnection", "http.client.HTTPSConnection"):
+        kw = keyword(call, "timeout")
+        positional = attr == "HTTPConnection" and len(call.args) >= 3
+        state = "ok" if positional or (kw is not None and not is_none(kw.value)) else "missing"
+        return Outbound(*where, "http.client", f"{attr}()", state, timeout_args=_timeout_args(call))
+    elif name in _MONGO_CLIENTS:
+        names = {kw.arg.lower() for kw in call.keywords if kw.arg}
+        has = bool(names & set(_MONGO_TIMEOUTS)) or _uri_has(call, _MONGO_TIMEOUTS, "host")
+        return Outbound(*where, "pymongo", f"{attr}()", "ok" if has else "missing", timeout_args=_timeout_args(call))
+    elif name in _REDIS_CLIENTS or name in _REDIS_FROM_URL:
+        if keyword(call, "connection_pool") is not None:
+            return None
+        kw = keyword(call, "socket_timeout")
+        if kw is not None:
+            state = "off" if is_none(kw.value) else "ok"
+        else:
+            from_url = name in _REDIS_FROM_URL
+            state = "ok" if from_url and _uri_has(call, ("socket_timeout",), "url") else "missing"
+        label = "from_url()" if name in _REDIS_FROM_URL else f"{attr}()"
+        return Outbound(*where, "redis", label, state, timeout_args=_timeout_args(call))
+    elif isinstance(call.func, ast.Attribute) and call.func.attr in _HTTPX_FUNCS:
+        library = resolver.kind_of(call.func.value) or ""
+        if not library or (library == "requests" and call.func.attr == "stream"):
+            return None
+        method = _method_of(call, call.func.attr)
+        receiver = call.func.value
+        label = f"{receiver.id if isinstance(receiver, ast.Name) else 'session'}.{call.func.attr}()"
+        return Outbound(
+            *where, library, label, _http_timeout(call, library), method,
+            _idempotency(call, resolver) if method == "POST" else None, _timeout_args(call),
+        )
+    else:
+        return None
+    method = _method_of(call, attr)
+    return Outbound(
+        *where, library, f"{name}()", _http_timeout(call, library), method,
+        _idempotency(call, resolver) if method == "POST" else None, _timeout_args(call),
+    )
+
+
+def _app_calls(source: SourceFile) -> list[Outbound]:
+    if is_test_path(source.path):
+        return []
+    return outbound_calls(source)
+
+
+_NEEDLES = ("requests", "httpx", "aiohttp", "urllib", "http.client", "pymongo", "motor", "redis")
+
+
+# -- missing-timeout -------------------------------------------------------------------------
+
+class MissingTimeout(Check):
+    id = "missing-timeout"
+    category = "external-api"
+    severity = "high"
+    effort = "1d"
+    title = "Outbound calls without a timeout"
+    rationale = (
+        "requests, urllib and http.client wait forever by default, and a MongoDB or Redis client "
+        "without socket timeouts blocks a worker for as long as the peer stays silent. One slow "
+        "dependency then exhausts every worker and the service stops answering."
+    )
+    remediation = (
+        "Pass `timeout=` on every requests/urllib call (connect and read: `timeout=(3.05, 10)`), never "
+        "`timeout=None` on httpx or aiohttp, and give MongoClient `serverSelectionTimeoutMS` and "
+        "`socketTimeoutMS` (or `timeoutMS`) and Redis `socket_timeout`."
+    )
+    scoring = "Share of recognised outbound calls and clients that have a timeout; n/a when there are none."
+    needles = _NEEDLES
+    examples = (
+        bad("import requests\n\ndef fetch(url):\n    return requests.get(url)\n", lines=(4,)),
+        bad("import httpx\n\nclient = httpx.Client(timeout=None)\n", lines=(3,), note="httpx with timeouts off"),
+        bad("from requests import get\n\nr = get('https://api.example.com/x')\n", lines=(3,),
+            note="imported function"),
+        bad("import requests\n\nwith requests.Session() as s:\n    s.post('https://api.example.com', json={})\n",
+            lines=(4,), note="a session bound in a with block"),
+        bad("import requests\n\nclass Api:\n    def __init__(self):\n        self.http = requests.Session()\n\n"
+            "    def get(self, path):\n        return self.http.get(path)\n", lines=(8,), note="a session on self"),
+        bad("import requests\n\ndef make_session():\n    s = requests.Session()\n    s.headers['x'] = '1'\n"
+            "    return s\n\ndef call():\n    return make_session().get('https://api.example.com')\n", lines=(9,),
+            note="a session returned by a helper"),
+        bad("from urllib.request import urlopen\n\nurlopen('https://api.example.com')\n", lines=(3,)),
+        bad("from pymongo import MongoClient\n\nclient = MongoClient('mongodb://db:27017/app')\n", lines=(3,)),
+        bad("import redis\n\ncache = redis.Redis(host='cache')\n", lines=(3,)),
+        good("import requests\n\ndef fetch(url):\n    return requests.get(url, timeout=(3, 10))\n"),
+        good("import httpx\n\nr = httpx.get('https://api.example.com')\n", note="httpx has a default timeout"),
+        good("import requests\n\ndef fetch(url, **kwargs):\n    return requests.get(url, **kwargs)\n",
+             note="timeouts may come through **kwargs"),
+        good("from pymongo import MongoClient\n\n"
+             "client = MongoClient('mongodb://db:27017/app?serverSelectionTimeoutMS=3000&socketTimeoutMS=5000')\n",
+             note="timeouts in a literal URI"),
+        good("import redis\n\ncache = redis.Redis(host='cache', socket_timeout=2)\n"),
+        good("def get(d, key):\n    return d.get(key)\n\nimport requests\nx = {}.get('a')\n",
+             note="dict.get is not an HTTP call"),
+        good("import requests\n\nr = requests.get('http://127.0.0.1:8000/health')\n", path="tests/test_api.py",
+             note="tests"),
+    )
+
+    def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome:
+        out = FileOutcome()
+        for call in _app_calls(source):
+            if call.timeout == "unknown":
+                continue
+            out.counts["calls"] += 1
+            if call.timeout in ("missing", "off"):
+                why = "switches timeouts off (timeout=None)" if call.timeout == "off" else "has no timeout"
+                if call.library in ("pymongo", "redis") and call.timeout == "missing":
+                    why = ("has no server-selection or socket timeout" if call.library == "pymongo"
+                           else "has no socket_timeout")
+                out.hits.append(Hit(call.line, call.column, f"{call.label} {why}"))
+        return out
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        total = collected.counts["calls"]
+        if total == 0:
+            return Verdict(NotApplicable("no HTTP, MongoDB or Redis client calls found"))
+        missing = len(collected.findings)
+        noun = "outbound call or client" if total == 1 else "outbound calls and clients"
+        return Verdict(
+            Share(total - missing, total, noun, "have a timeout"),
+            summary=f"{missing} of {total} {noun} have no timeout",
+        )
+
+
+# -- retry-policy and circuit-breaker ----------------------------------------------------------
+
+def _library_evidence(source: SourceFile, libraries: list[str], what: str) -> list[Evidence]:
+    found: list[Evidence] = []
+    if is_test_path(source.path) or source.tree is None:
+        return found
+    wanted = set(libraries)
+    for node in source.nodes(ast.Import, ast.ImportFrom):
+        modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [getattr(node, "module", "") or ""]
+        for module in modules:
+            top = module.split(".")[0]
+            if top in wanted:
+                found.append(Evidence(f"{what}: {top} used", source.path, getattr(node, "lineno", 0)))
+                return found
+    return found
+
+
+def _urllib3_retry(source: SourceFile) -> list[Evidence]:
+    """``HTTPAdapter(max_retries=Retry(...))`` or a non-zero retry count, mounted on a session."""
+    if is_test_path(source.path) or source.tree is None or "max_retries" not in source.text:
+        return []
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        kw = keyword(call, "max_retries")
+        if name != "HTTPAdapter" or kw is None:
+            continue
+        value = kw.value
+        if isinstance(value, ast.Constant) and (not isinstance(value.value, int) or value.value <= 0):
+            continue
+        return [Evidence("retry policy: urllib3 Retry mounted via HTTPAdapter", source.path, call.lineno)]
+    return []
+
+
+def _transport_retries(source: SourceFile) -> list[Evidence]:
+    if "retries" not in source.text or source.tree is None or is_test_path(source.path):
+        return []
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        kw = keyword(call, "retries")
+        if name in ("HTTPTransport", "AsyncHTTPTransport") and kw is not None:
+            if not (isinstance(kw.value, ast.Constant) and kw.value.value in (0, None)):
+                return [Evidence("retry policy: httpx transport retries", source.path, call.lineno)]
+    return []
+
+
+class _OutboundPresence(Check):
+    """A presence check that only applies when the project makes outbound calls."""
+
+    what: str = ""
+
+    def library_evidence(self, source: SourceFile, options: Mapping[str, Any]) -> list[Evidence]:
+        return _library_evidence(source, list(options["libraries"]), self.what)
+
+    def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome:
+        out = FileOutcome()
+        calls = [c for c in _app_calls(source) if c.library not in ("pymongo", "redis")]
+        out.counts["calls"] = len(calls)
+        out.evidence.extend(self.library_evidence(source, options))
+        return out
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        if collected.counts["calls"] == 0 and not collected.evidence:
+            return Verdict(NotApplicable("the project makes no outbound HTTP calls"))
+        found = bool(collected.evidence)
+        calls = collected.counts["calls"]
+        if found:
+            summary = f"{self.what} in place ({len(collected.evidence)} place(s))"
+        else:
+            summary = f"no {self.what} for {calls} outbound HTTP call(s)"
+        return Verdict(Presence(found, self.what), summary=summary)
+
+
+class RetryPolicy(_OutboundPresence):
+    id = "retry-policy"
+    category = "external-api"
+    severity = "high"
+    effort = "1d"
+    title = "Retries with backoff on outbound calls"
+    rationale = (
+        "Networks drop packets and dependencies restart; without retries every blip becomes a user-"
+        "facing error, and retries without backoff turn a slow dependency into a stampede."
+    )
+    remediation = (
+        "Wrap outbound calls with tenacity, backoff or stamina (exponential backoff with jitter and a "
+        "cap), or mount an `HTTPAdapter(max_retries=Retry(total=3, backoff_factor=0.5))` on the "
+        "requests session. Retry only idempotent requests or those with an idempotency key."
+    )
+    scoring = "Presence: a retry library or urllib3 Retry in application code; n/a without outbound calls."
+    what = "retry policy"
+    options = {"libraries": ["tenacity", "backoff", "stamina", "retrying", "aiohttp_retry", "retry"]}
+    needles = (*_NEEDLES, "tenacity", "backoff", "stamina", "retry", "Retry")
+    examples = (
+        Example({"app/client.py": "import requests\n\ndef f():\n    return requests.get('https://x.io', timeout=3)\n"},
+                status="fail"),
+        Example({"app/client.py": "import requests\nfrom tenacity import retry, stop_after_attempt\n\n"
+                 "@retry(stop=stop_after_attempt(3))\ndef f():\n    return requests.get('https://x.io', timeout=3)\n"},
+                status="pass"),
+        Example({"app/client.py": "import requests\nfrom requests.adapters import HTTPAdapter\n"
+                 "from urllib3.util.retry import Retry\n\ns = requests.Session()\n"
+                 "s.mount('https://', HTTPAdapter(max_retries=Retry(total=3, backoff_factor=0.5)))\n"},
+                status="pass", note="urllib3 Retry mounted on a session"),
+        Example({"app/client.py": "import requests\nfrom requests.adapters import HTTPAdapter\n\n"
+                 "s = requests.Session()\ns.mount('https://', HTTPAdapter(max_retries=0))\nr = s.get('https://x.io', timeout=3)\n"},
+                status="fail", note="max_retries=0 is no retry policy"),
+        Example({"app/main.py": "def handler():\n    return {'ok': True}\n"}, status="n/a",
+                note="no outbound calls"),
+    )
+
+    def library_evidence(self, source: SourceFile, options: Mapping[str, Any]) -> list[Evidence]:
+        return [*super().library_evidence(source, options), *_urllib3_retry(source), *_transport_retries(source)]
+
+
+class CircuitBreaker(_OutboundPresence):
+    id = "circuit-breaker"
+    category = "external-api"
+    severity = "medium"
+    effort = "1-2d"
+    title = "Circuit breaker around dependencies"
+    rationale = (
+        "When a dependency is down, calling it anyway wastes threads on timeouts and slows every "
+        "request. A circuit breaker fails fast after repeated errors and probes for recovery."
+    )
+    remediation = (
+        "Wrap calls to each external dependency with a breaker (pybreaker, aiobreaker, purgatory, "
+        "circuitbreaker) and return a degraded answer while it is open."
+    )
+    scoring = "Presence: a circuit-breaker library in application code; n/a without outbound calls."
+    what = "circuit breaker"
+    options = {"libraries": ["pybreaker", "aiobreaker", "purgatory", "circuitbreaker"]}
+    needles = (*_NEEDLES, "breaker", "purgatory")
+    examples = (
+        Example({"app/client.py": "import httpx\n\nasync def f(c):\n    return httpx.get('https://x.io')\n"},
+                status="fail"),
+        Example({"app/client.py": "import pybreaker\nimport requests\n\nbreaker = pybreaker.CircuitBreaker(fail_max=5)\n\n"
+                 "@breaker\ndef f():\n    return requests.get('https://x.io', timeout=3)\n"}, status="pass"),
+        Example({"app/main.py": "x = 1\n"}, status="n/a", note="no outbound calls"),
+        Example({"app/client.py": "import requests\n\nr = requests.get('https://x.io', timeout=3)\n",
+                 "tests/test_breaker.py": "import pybreaker\n"}, status="fail",
+                note="a breaker only in tests does not count"),
+    )
+
+
+# -- idempotency-keys --------------------------------------------------------------------------
+
+class IdempotencyKeys(Check):
+    id = "idempotency-keys"
+    category = "external-api"
+    severity = "medium"
+    effort = "1-2d"
+    title = "Idempotency keys on outbound POSTs"
+    rationale = (
+        "A POST that timed out may still have succeeded; retrying it without an idempotency key "
+        "charges the card twice or creates the order twice."
+    )
+    remediation = (
+        "Send an `Idempotency-Key` header (a UUID per logical operation, reused across retries) on "
+        "POSTs to external APIs that support it."
+    )
+    scoring = "Share of external POST calls that pass an Idempotency-Key header; n/a when there are none."
+    needles = ("post", "POST")
+    examples = (
+        bad("import requests\n\ndef pay(body):\n    return requests.post('https://api.pay.io/charges', json=body,"
+            " timeout=5)\n", lines=(4,)),
+        bad("import httpx\n\nasync def pay(c: httpx.AsyncClient, body):\n"
+            "    async with httpx.AsyncClient() as client:\n"
+            "        return await client.post('https://api.pay.io/c', json=body, headers={'Authorization': 'x'})\n",
+            lines=(5,), note="headers without the key"),
+        good("import requests, uuid\n\ndef pay(body):\n    return requests.post('https://api.pay.io/c', json=body,"
+             " timeout=5,\n                         headers={'Idempotency-Key': str(uuid.uuid4())})\n"),
+        good("import requests, uuid\n\ndef pay(body, key):\n    headers = {'Idempotency-Key': key}\n"
+             "    return requests.post('https://api.pay.io/c', json=body, headers=headers, timeout=5)\n",
+             note="headers built in a variable"),
+        good("import requests\n\ndef pay(body, headers):\n    return requests.post('https://a.io', json=body,"
+             " headers=headers, timeout=5)\n", note="headers we cannot see"),
+        good("import requests\n\ndef f():\n    return requests.get('https://a.io', timeout=5)\n", note="no POST"),
+    )
+
+    def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome:
+        out = FileOutcome()
+        for call in _app_calls(source):
+            if call.method != "POST" or call.idempotency is None:
+                continue
+            out.counts["posts"] += 1
+            if call.idempotency:
+                out.counts["keyed"] += 1
+            else:
+                out.hits.append(Hit(call.line, call.column, f"{call.label} POST without an Idempotency-Key header"))
+        return out
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        total = collected.counts["posts"]
+        if total == 0:
+            return Verdict(NotApplicable("no outbound POST calls found"))
+        keyed = collected.counts["keyed"]
+        return Verdict(
+            Share(keyed, total, "outbound POST calls", "pass an Idempotency-Key"),
+            summary=f"{total - keyed} of {total} outbound POST calls have no Idempotency-Key header",
+        )
+
+
+# -- centralized-timeouts ----------------------------------------------------------------------
+
+class CentralizedTimeouts(Check):
+    id = "centralized-timeouts"
+    category = "external-api"
+    severity = "low"
+    effort = "0.5d"
+    title = "Timeouts come from configuration"
+    rationale = (
+        "Timeouts written as literals at every call site drift apart and cannot be tuned in an "
+        "incident without a release; one named constant or setting keeps them consistent."
+    )
+    remediation = (
+        "Define the timeouts once (settings read from the environment, or a named constant such as "
+        "`HTTP_TIMEOUT = (3.05, 10)`) and pass that name at every call site."
+    )
+    scoring = "Share of timeout arguments that are not bare numeric literals; n/a when no call passes one."
+    needles = ("timeout", "Timeout", "TimeoutMS")
+    examples = (
+        bad("import requests\n\na = requests.get('https://a.io', timeout=5)\nb = requests.get('https://b.io', timeout=(3, 10))\n",
+            findings=2, lines=(3, 4)),
+        bad("import httpx\n\nc = httpx.Client(timeout=httpx.Timeout(10.0, connect=3.0))\n", lines=(3,),
+            note="a Timeout object built from literals in place"),
+        good("import requests\nfrom app.settings import settings\n\n"
+             "a = requests.get('https://a.io', timeout=settings.http_timeout)\n"),
+        good("import requests\n\nHTTP_TIMEOUT = (3.05, 10)\n\na = requests.get('https://a.io', timeout=HTTP_TIMEOUT)\n",
+             note="one named constant"),
+        good("import requests\n\na = requests.get('https://a.io', timeout=None)\n",
+             note="timeouts off is missing-timeout's business"),
+    )
+
+    def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome:
+        out = FileOutcome()
+        for call in _app_calls(source):
+            for line, column, literal in call.timeout_args:
+                out.counts["args"] += 1
+                if literal:
+                    out.hits.append(Hit(line, column, f"literal timeout in {call.label}; use a named setting"))
+        return out
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        total = collected.counts["args"]
+        if total == 0:
+            return Verdict(NotApplicable("no timeout arguments on outbound calls"))
+        literal = len(collected.findings)
+        return Verdict(
+            Share(total - literal, total, "timeout arguments", "come from a setting or named constant"),
+            summary=f"{literal} of {total} timeout arguments are bare literals",
+        )
+
+
+CHECKS: list[type[Check]] = [MissingTimeout, RetryPolicy, CircuitBreaker, IdempotencyKeys, CentralizedTimeouts]

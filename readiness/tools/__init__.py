@@ -1,0 +1,1 @@
+"""Helpers shared by several checks: external engines (ruff) and small AST utilities."""

@@ -68,11 +68,11 @@ class Command:
         for segment, ignored in split_segments(self.text):
             match = pattern.search(segment)
             if match is not None:
-                out.append((match.group(0), ignored or self.ignores_failure or _exit_zero(segment)))
+                out.append((match.group(0), ignored or self.ignores_failure or exit_zero(segment)))
         if self.action:
             match = pattern.search(self.action)
             if match is not None:
-                out.append((match.group(0), self.ignores_failure or _exit_zero(self.text)))
+                out.append((match.group(0), self.ignores_failure or exit_zero(self.text)))
         return out
 
 
@@ -218,7 +218,8 @@ def split_segments(text: str) -> list[tuple[str, bool]]:
     return out
 
 
-def _exit_zero(segment: str) -> bool:
+def exit_zero(segment: str) -> bool:
+    """A flag that makes a tool succeed whatever it finds."""
     return bool(re.search(r"--exit-zero\b|--exit-code[= ]0\b|--disable-error-code\b", segment))
 
 
@@ -237,6 +238,8 @@ def _strip_runner(words: list[str]) -> list[str]:
             words = [w for w in words[2:] if not w.startswith("--")] or words[2:]
         elif head.startswith("python") and len(words) > 2 and words[1] == "-m":
             words = words[2:]
+        elif head in ("uvx", "pipx", "npx") and len(words) > 1:
+            words = words[2:] if words[1] == "run" else words[1:]
         elif head in ("env", "sudo", "time", "exec"):
             words = words[1:]
         elif "=" in words[0] and not words[0].startswith("-"):
@@ -244,6 +247,27 @@ def _strip_runner(words: list[str]) -> list[str]:
         else:
             return words
     return words
+
+
+def programs(command: Command) -> list[tuple[tuple[str, ...], bool]]:
+    """(argv without runners such as ``poetry run``, failure ignored) for each simple command."""
+    out = []
+    for segment, ignored in split_segments(command.text):
+        words = _strip_runner(_words(segment))
+        if words:
+            out.append((tuple(words), ignored or command.ignores_failure or exit_zero(segment)))
+    return out
+
+
+def describe_problems(problems: Iterable[Problem], limit: int = 2) -> str:
+    """' (2 files could not be read: a.yml: malformed YAML at line 3, ...)' or ''."""
+    items = list(problems)
+    if not items:
+        return ""
+    shown = ", ".join(str(p) for p in items[:limit])
+    more = f", and {len(items) - limit} more" if len(items) > limit else ""
+    noun = "file" if len(items) == 1 else "files"
+    return f" ({len(items)} {noun} could not be read: {shown}{more})"
 
 
 def _option_values(words: list[str], names: tuple[str, ...]) -> list[str]:
@@ -546,7 +570,7 @@ class _Builder:
                         hook_id = str(hook["id"])
                         entry = str(hook.get("entry", ""))
                         args = " ".join(str(a) for a in _as_list(hook.get("args")))
-                        text = " ".join(p for p in (hook_id, entry, args) if p)
+                        text = " ".join(p for p in (entry or hook_id, args) if p)
                         self.repo.precommit_hooks.append(
                             Command(rel, _line(hook), text, "pre-commit", hook_id, action=url))
         self.repo.commands.extend(self.repo.precommit_hooks)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from readiness.checks import (
     api,
+    ci_lint,
     code_quality,
     database_security,
     db_transactions,
@@ -24,6 +25,7 @@ from readiness.checks.base import Check
 
 BUILTIN_CHECKS: tuple[type[Check], ...] = (
     *code_quality.CHECKS,
+    *ci_lint.CHECKS,
     *secrets.CHECKS,
     *external_api.CHECKS,
     *error_handling.CHECKS,

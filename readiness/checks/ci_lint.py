@@ -1,0 +1,173 @@
+"""Code quality: a linter that runs in CI or as a pre-commit hook and fails the build on errors."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+from typing import Any, Mapping
+
+from readiness.checks.base import Check, Collected, Example, Verdict
+from readiness.measures import NotApplicable, Presence
+from readiness.model import Evidence, Finding
+from readiness.project import Project
+from readiness.repo_files import Command, RepoFiles, describe_problems, exit_zero, programs, repo_files
+
+LINTERS = ("ruff", "flake8", "pylint", "pyflakes", "pycodestyle", "prospector", "pylama", "flakeheaven", "flakehell")
+_LINT_ACTION_RE = re.compile(r"(ruff-action|flake8|pylint|python-lint|wemake-python-styleguide)", re.IGNORECASE)
+_NOT_A_RUN = {"format", "--version", "version", "--help", "help", "rule", "config", "clean"}
+_ENFORCING_ORIGINS = ("github-actions", "gitlab-ci", "pre-commit", "tox", "nox", "make", "script")
+
+
+def linter_of(argv: tuple[str, ...], linters: tuple[str, ...] = LINTERS) -> str | None:
+    """The linter an argv runs (``ruff check .`` -> ruff), None for ``ruff format`` or ``pip install ruff``."""
+    head = PurePosixPath(argv[0]).name
+    if head not in linters:
+        return None
+    if any(word in _NOT_A_RUN for word in argv[1:2]) or "--version" in argv:
+        return None
+    return head
+
+
+def lint_runs(repo: RepoFiles, linters: tuple[str, ...] = LINTERS) -> list[tuple[str, Command, bool]]:
+    """(linter, where, failure ignored) for every linter run by CI, pre-commit, tox or nox."""
+    candidates: list[Command] = list(repo.ci_commands())
+    candidates += [c for c in repo.commands if c.origin in ("pre-commit", "tox", "nox")]
+    runs: list[tuple[str, Command, bool]] = []
+    seen: set[tuple[str, int, str]] = set()
+    for command in candidates:
+        if command.origin not in _ENFORCING_ORIGINS:
+            continue
+        if command.action.startswith("pre-commit/action"):
+            for hook in repo.precommit_hooks:
+                for argv, ignored in programs(hook):
+                    name = linter_of(argv, linters)
+                    if name:
+                        _add(runs, seen, name, hook, ignored or command.ignores_failure)
+            continue
+        if command.origin == "github-actions" and command.action:
+            match = _LINT_ACTION_RE.search(command.action)
+            if match:
+                name = "ruff" if "ruff" in match.group(1).lower() else match.group(1).lower()
+                _add(runs, seen, name, command, command.ignores_failure or exit_zero(command.text))
+            continue
+        for argv, ignored in programs(command):
+            name = linter_of(argv, linters)
+            if name:
+                _add(runs, seen, name, command, ignored)
+    return runs
+
+
+def _add(runs: list[tuple[str, Command, bool]], seen: set[tuple[str, int, str]], name: str, command: Command,
+         ignored: bool) -> None:
+    key = (command.path, command.line, name)
+    if key not in seen:
+        seen.add(key)
+        runs.append((name, command, ignored))
+
+
+_ORIGIN_WORDS = {
+    "github-actions": "GitHub Actions", "gitlab-ci": "GitLab CI", "pre-commit": "a pre-commit hook",
+    "tox": "tox", "nox": "nox", "make": "a make target CI runs", "script": "a script CI runs",
+}
+
+
+class LintEnforcedInCI(Check):
+    id = "lint-enforced-in-ci"
+    category = "code-quality"
+    severity = "medium"
+    effort = "0.5d"
+    title = "Linter enforced in CI"
+    rationale = (
+        "Lint rules only hold if something stops a change that breaks them. A linter that runs "
+        "only on some laptops, or runs in CI with its exit status ignored, lets errors pile up "
+        "until nobody reads the output."
+    )
+    remediation = (
+        "Run the linter as a required CI step that fails the build, e.g. `ruff check .` in a "
+        "GitHub Actions job (no `continue-on-error`, no `|| true`, no `--exit-zero`), or the "
+        "ruff/flake8 pre-commit hook run by `pre-commit run --all-files` in CI or by pre-commit.ci."
+    )
+    scoring = (
+        "Presence: 100% when GitHub Actions, GitLab CI (directly or through make, a script, tox, "
+        "nox or pre-commit), a pre-commit hook, tox or nox runs a linter without discarding its "
+        "exit status; runs that discard it are findings and do not count."
+    )
+    options = {"linters": list(LINTERS)}
+    examples = (
+        Example({
+            "app/main.py": "x = 1\n",
+            ".github/workflows/ci.yml": (
+                "on: [push]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - uses: actions/checkout@v4\n      - run: pip install ruff\n      - run: ruff check .\n"
+            ),
+        }, findings=0, status="pass"),
+        Example({
+            "app/main.py": "x = 1\n",
+            ".pre-commit-config.yaml": (
+                "repos:\n  - repo: https://github.com/PyCQA/flake8\n    rev: 7.0.0\n    hooks:\n      - id: flake8\n"
+            ),
+        }, findings=0, status="pass", note="a pre-commit hook"),
+        Example({
+            "app/main.py": "x = 1\n",
+            ".gitlab-ci.yml": "lint:\n  script:\n    - make lint\n",
+            "Makefile": "lint:\n\tpoetry run pylint app\n",
+        }, findings=0, status="pass", note="GitLab CI through a make target"),
+        Example({
+            "app/main.py": "x = 1\n",
+            ".github/workflows/ci.yml": (
+                "on: [push]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - run: ruff check . || true\n"
+            ),
+        }, findings=1, status="fail", note="the exit status is thrown away"),
+        Example({
+            "app/main.py": "x = 1\n",
+            ".github/workflows/ci.yml": (
+                "on: [push]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - run: flake8 app\n        continue-on-error: true\n"
+            ),
+        }, findings=1, status="fail", note="continue-on-error"),
+        Example({
+            "app/main.py": "x = 1\n",
+            ".github/workflows/ci.yml": (
+                "on: [push]\njobs:\n  fmt:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - run: pip install ruff\n      - run: ruff format --check .\n"
+            ),
+        }, findings=0, status="fail", note="installing ruff and checking formatting is not linting"),
+        Example({"app/main.py": "x = 1\n"}, findings=0, status="fail", note="no CI at all"),
+    )
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        if not project.python_files:
+            return Verdict(NotApplicable("no Python files to lint"))
+        repo = repo_files(project)
+        linters = tuple(str(x) for x in options.get("linters", LINTERS))
+        runs = lint_runs(repo, linters)
+        enforced = [(name, cmd) for name, cmd, ignored in runs if not ignored]
+        ignored_runs = [(name, cmd) for name, cmd, ignored in runs if ignored]
+        findings = tuple(
+            Finding(cmd.path, cmd.line, 1, self.id,
+                    f"{name} runs in {_ORIGIN_WORDS.get(cmd.origin, cmd.origin)} with its exit status discarded; "
+                    "lint errors do not fail the build")
+            for name, cmd in ignored_runs
+        )
+        evidence = tuple(
+            Evidence(f"{name} runs in {_ORIGIN_WORDS.get(cmd.origin, cmd.origin)}", cmd.path, cmd.line)
+            for name, cmd in enforced
+        )
+        broken = describe_problems(p for p in repo.problems if p.path in repo.ci_files or p.path.startswith(".pre-commit"))
+        if enforced:
+            names = sorted({name for name, _ in enforced})
+            first = enforced[0][1]
+            in_ci = any(cmd.origin not in ("tox", "nox") for _, cmd in enforced)
+            where = "" if in_ci else " (via tox/nox only; no CI workflow seen running it)"
+            summary = f"{', '.join(names)} enforced ({first.where}){where}"
+        elif ignored_runs:
+            summary = f"a linter runs in {len(ignored_runs)} place(s) but its failures are ignored"
+        elif repo.ci_files:
+            summary = f"{len(repo.ci_files)} CI file(s) found but none runs a linter"
+        else:
+            summary = "no CI configuration or pre-commit hook runs a linter"
+        return Verdict(Presence(bool(enforced), "a linter enforced in CI"), summary + broken, evidence, findings)
+
+
+CHECKS: list[type[Check]] = [LintEnforcedInCI]

@@ -1,0 +1,53 @@
+"""lint-enforced-in-ci through the real engine on small repositories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import check_result, scan_tree, write_tree
+
+CHECK = "lint-enforced-in-ci"
+STEPS = "on: [push]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
+
+
+def run(tmp_path: Path, files: dict[str, str]) -> tuple[object, list[object]]:
+    write_tree(tmp_path, {"app/main.py": "x = 1\n", **files})
+    result = scan_tree(tmp_path, select=[CHECK])
+    return check_result(result, CHECK), [f for f in result.findings if f.check == CHECK]
+
+
+def test_exit_zero_flag_is_a_finding_at_its_line(tmp_path: Path) -> None:
+    outcome, findings = run(tmp_path, {".github/workflows/ci.yml": STEPS + "      - run: pip install ruff\n"
+                                       "      - run: ruff check --exit-zero .\n"})
+    assert outcome.status == "fail" and outcome.score == 0
+    assert [(f.path, f.line) for f in findings] == [(".github/workflows/ci.yml", 7)]
+    assert "exit status discarded" in findings[0].message
+
+
+def test_pre_commit_action_runs_the_hooks(tmp_path: Path) -> None:
+    outcome, findings = run(tmp_path, {
+        ".github/workflows/ci.yml": STEPS + "      - uses: pre-commit/action@v3.0.1\n",
+        ".pre-commit-config.yaml": "repos:\n  - repo: local\n    hooks:\n      - id: lint\n        entry: pylint\n"
+                                   "        language: system\n",
+    })
+    assert outcome.status == "pass", outcome.summary
+    assert findings == []
+    assert any(e.path == ".pre-commit-config.yaml" for e in outcome.evidence)
+
+
+def test_tox_only_passes_but_says_so(tmp_path: Path) -> None:
+    outcome, _ = run(tmp_path, {"tox.ini": "[testenv:lint]\ncommands =\n    flake8 app\n"})
+    assert outcome.status == "pass"
+    assert "tox/nox only" in outcome.summary
+
+
+def test_malformed_workflow_is_mentioned(tmp_path: Path) -> None:
+    outcome, _ = run(tmp_path, {".github/workflows/ci.yml": "jobs: [\n"})
+    assert outcome.status == "fail"
+    assert "could not be read" in outcome.summary and "malformed YAML" in outcome.summary
+
+
+def test_no_python_is_not_applicable(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"README.md": "# docs only\n"})
+    outcome = check_result(scan_tree(tmp_path, select=[CHECK]), CHECK)
+    assert outcome.status == "n/a"

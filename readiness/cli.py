@@ -18,8 +18,10 @@ from readiness import __version__
 from readiness.config import ConfigError, render_default_config
 from readiness.engine import ScanRequest, SelectionError, run_scan, select_checks
 from readiness.fsutil import atomic_write_text
+from readiness.history import HistoryError, ScanHistory, render_table
 from readiness.registry import PluginError
 from readiness.reports import ReportContext, UnknownFormat, available_formats, format_for_path
+from readiness.rollup import render as render_results
 from readiness.runner import catalogue, color_wanted, gate, open_cache, prepare, render_to_string, scan_progress, write_outputs
 
 app = typer.Typer(
@@ -70,6 +72,7 @@ def scan(
     no_cache: bool = typer.Option(False, "--no-cache", help="Ignore and do not write the per-file cache."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration file (default: readiness.yaml or pyproject.toml)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing on stdout; only the exit code and files speak."),
+    no_history: bool = typer.Option(False, "--no-history", help="Do not record this scan in the history."),
 ) -> None:
     """Scan a repository and print its readiness matrix."""
     root = path
@@ -102,7 +105,8 @@ def scan(
         _err(str(exc))
         raise typer.Exit(EXIT_USAGE) from None
     doc = result.to_dict()
-    context = ReportContext(catalogue=catalogue(prepared.checks), color=color_wanted(sys.stdout))
+    past = ScanHistory(root, prepared.settings)
+    context = ReportContext(catalogue=catalogue(prepared.checks), color=color_wanted(sys.stdout), **past.context_fields())
     try:
         write_outputs(output or [], doc, context)
     except OSError as exc:
@@ -111,6 +115,9 @@ def scan(
     if not quiet:
         sys.stdout.write(render_to_string(fmt, doc, context))
         sys.stdout.flush()
+    warning = None if no_history else past.record(doc)
+    if warning:
+        _err(f"warning: {warning}")
     threshold = fail_under if fail_under is not None else prepared.settings.get("fail_under")
     reason = gate(doc, threshold, fail_on_targets or bool(prepared.settings.get("fail_on_targets")))
     if reason:
@@ -192,7 +199,7 @@ def report(
     context = ReportContext(catalogue=catalogue(checks), color=output is None and color_wanted(sys.stdout))
     try:
         chosen = format_for_path(str(output)) if output is not None and fmt == "terminal" else fmt
-        text = render_to_string(chosen, docs[0], context)
+        text = render_results(chosen, docs, context)
     except UnknownFormat as exc:
         _err(str(exc))
         raise typer.Exit(EXIT_USAGE) from None
@@ -200,6 +207,25 @@ def report(
         atomic_write_text(output, text)
     else:
         sys.stdout.write(text)
+
+
+@app.command("history")
+def show_history(
+    path: Path = typer.Argument(Path("."), help="The scanned repository."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration file (for history.path)."),
+    limit: int = typer.Option(20, "--limit", "-n", help="Show the newest N scans."),
+    as_json: bool = typer.Option(False, "--json", help="Print the stored summaries as JSON."),
+) -> None:
+    """Show the trend of earlier scans: overall, blockers and category changes."""
+    try:
+        summaries = ScanHistory(path, prepare(path, config).settings).load(limit)
+    except (ConfigError, PluginError, HistoryError) as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+    if as_json:
+        sys.stdout.write(json.dumps(summaries, indent=2) + "\n")
+    else:
+        render_table(summaries, sys.stdout, color=color_wanted(sys.stdout))
 
 
 def _checks_or_exit(config: Optional[Path]) -> list[Any]:

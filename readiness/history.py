@@ -194,6 +194,36 @@ def render_table(summaries: list[dict[str, Any]], out: Any, *, color: bool = Fal
         previous = summary
     console.print(table)
     first, last = summaries[0]["overall"].get("score"), summaries[-1]["overall"].get("score")
-    phrase = trend_phrase(last, first) if len(summaries) > 1 else ""
-    if phrase and last is not None:
-        console.print(f"{len(summaries)} scans: {last:.1f}% now, {phrase} at the first one.")
+    if len(summaries) > 1 and first is not None and last is not None:
+        console.print(f"{len(summaries)} scans: {last:.1f}% now, {first:.1f}% at the first shown.")
+
+
+class ScanHistory:
+    """The history store of one scanned root, as configured (``history:``)."""
+
+    def __init__(self, root: Path, settings: Settings) -> None:
+        self.path = store_path(root, settings)
+        self.target = target_key(root)
+        self.enabled = enabled(settings)
+        self.options = report_options(settings)
+
+    def load(self, limit: int | None = None) -> list[dict[str, Any]]:
+        return load(self.path, self.target, limit)
+
+    def context_fields(self, limit: int = 50) -> dict[str, Any]:
+        """ReportContext fields: the previous scan, the recent history and the report options."""
+        try:
+            past = self.load(limit)
+        except HistoryError:
+            past = []
+        return {"previous": past[-1] if past else None, "history": past, "options": dict(self.options)}
+
+    def record(self, doc: dict[str, Any]) -> str | None:
+        """Append the scan unless history is switched off; a warning to show when that fails."""
+        if not self.enabled:
+            return None
+        try:
+            record(self.path, self.target, doc)
+        except HistoryError as exc:
+            return str(exc)
+        return None

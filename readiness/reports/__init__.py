@@ -18,10 +18,22 @@ ENTRY_POINT_GROUP = "readiness.reports"
 BUILTIN_FORMATS: dict[str, str] = {
     "terminal": "terminal",
     "json": "json_result",
+    "markdown": "markdown",
+    "html": "html",
+    "sarif": "sarif",
+    "junit": "junit",
+    "github": "github",
 }
 EXTENSIONS: dict[str, str] = {
     ".json": "json",
     ".txt": "terminal",
+    ".md": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".sarif": "sarif",
+    ".sarif.json": "sarif",
+    ".xml": "junit",
+    ".junit.xml": "junit",
 }
 
 Renderer = Callable[[dict[str, Any], TextIO, "ReportContext"], None]

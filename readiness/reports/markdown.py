@@ -89,3 +89,11 @@ def render_text(doc: dict[str, Any], context: ReportContext) -> str:
 
 def render(doc: dict[str, Any], out: TextIO, context: ReportContext) -> None:
     out.write(render_text(doc, context))
+
+
+def render_rollup(data: dict[str, Any], context: ReportContext) -> str:
+    """Several repositories in one table: repositories by category (see readiness.rollup)."""
+    text = _environment().get_template("rollup.md.j2").render(data=data, title=context.options.get("title"))
+    if len(text) > BUDGET:
+        text = text[:BUDGET].rsplit("\n", 1)[0] + "\n\n_The table was cut here to fit a comment._\n"
+    return text

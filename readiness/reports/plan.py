@@ -136,8 +136,9 @@ def build(doc: dict[str, Any], context: ReportContext, *, files_limit: int = 10,
     open_blockers, fixed_blockers, known_blockers = history.blocker_progress(doc, context.history)
     team_size = int(context.options.get("team_size") or 2)
     overall = doc["overall"]
+    name = doc["target"].get("name") or doc["target"]["path"]
     return {
-        "title": context.options.get("title") or f"Production readiness: next steps for {doc['target'].get('name') or doc['target']['path']}",
+        "title": context.options.get("title") or f"Production readiness: next steps for {name}",
         "date": doc["generated_at"][:10],
         "generated_at": doc["generated_at"],
         "target": doc["target"],

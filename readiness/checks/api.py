@@ -1,7 +1,365 @@
-"""API checks: versioning, pagination, rate limiting, filtering and sorting."""
+"""API checks: versioning, pagination, rate limiting, filtering and sorting.
+
+Each is a share of the routes in the project's route table (``readiness.routes``): FastAPI,
+Flask and Django routes with their full paths, across routers, blueprints and ``include()``.
+"""
 
 from __future__ import annotations
 
-from readiness.checks.base import Check
+import ast
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
 
-CHECKS: list[type[Check]] = []
+from readiness.checks.base import Check, Collected, Example, FileOutcome, Verdict
+from readiness.measures import NotApplicable, Share
+from readiness.model import Evidence, Finding
+from readiness.paths import is_application_path
+from readiness.project import Project
+from readiness.routes import (
+    PAGINATION_PARAMS,
+    FileRoutes,
+    Route,
+    build_route_table,
+    call_name,
+    dotted,
+    facts_of,
+    route_facts,
+)
+from readiness.source import SourceFile
+
+ROUTE_NEEDLES = (
+    "@", "urlpatterns", "include_router", "register_blueprint", "mount(", "add_api_route", "add_url_rule",
+    "add_route", "request", "Router(", "Blueprint(", "FastAPI(", "Flask(",
+)
+_VERSION_SEGMENT = re.compile(r"^v\d+(?:\.\d+)?$", re.IGNORECASE)
+_VERSION_HEADERS = frozenset({"api-version", "x-api-version", "accept-version", "version", "x-version"})
+
+
+@dataclass(frozen=True)
+class ApiFacts:
+    routes: FileRoutes
+    global_marks: tuple[Evidence, ...] = ()  # project-wide mechanisms (global rate limit, versioning)
+
+
+def _routes(project: Project, collected: Collected) -> list[Route]:
+    return build_route_table(facts_of(collected.facts))
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def _route_finding(check: str, route: Route, message: str) -> Finding:
+    return Finding(route.file, route.line, route.fact.column, check, message)
+
+
+class _RouteCheck(Check):
+    category = "api"
+    needles = ROUTE_NEEDLES
+    global_marks: Callable[[SourceFile], tuple[Evidence, ...]] | None = None
+
+    def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
+        if not is_application_path(source.path):
+            return None
+        facts = route_facts(source)
+        marks = type(self).global_marks(source) if type(self).global_marks is not None else ()
+        if facts.empty and not marks:
+            return None
+        return FileOutcome(facts=ApiFacts(facts, marks), evidence=list(marks))
+
+    def _globals(self, collected: Collected) -> list[Evidence]:
+        return [m for f in collected.facts.values() if isinstance(f, ApiFacts) for m in f.global_marks]
+
+
+_FASTAPI_APP = (
+    "from fastapi import FastAPI\nfrom app.routes import orders\n\napp = FastAPI()\n"
+    "app.include_router(orders.router, prefix={prefix!r})\n"
+)
+_FASTAPI_ORDERS = (
+    "from fastapi import APIRouter\n\nrouter = APIRouter(prefix='/orders')\n\n\n"
+    "@router.get('')\ndef list_orders({params}) -> list[dict]:\n    return []\n\n\n"
+    "@router.get('/{{order_id}}')\ndef get_order(order_id: str) -> dict:\n    return {{}}\n"
+)
+
+
+def _service(prefix: str = "", params: str = "") -> dict[str, str]:
+    return {
+        "app/main.py": _FASTAPI_APP.format(prefix=prefix),
+        "app/routes/orders.py": _FASTAPI_ORDERS.format(params=params),
+        "app/__init__.py": "", "app/routes/__init__.py": "",
+    }
+
+
+def _version_marks(source: SourceFile) -> tuple[Evidence, ...]:
+    out = []
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        if call_name(call) == "VersionedFastAPI":
+            out.append(Evidence("API versioned with fastapi-versioning", source.path, call.lineno))
+    for node in source.nodes(ast.Constant):
+        value = getattr(node, "value", None)
+        if value in ("DEFAULT_VERSIONING_CLASS",):
+            out.append(Evidence("DRF versioning configured", source.path, getattr(node, "lineno", 0)))
+    return tuple(out)
+
+
+class ApiVersioning(_RouteCheck):
+    id = "api-versioning"
+    severity = "medium"
+    effort = "1-2d"
+    title = "Versioned API routes"
+    rationale = (
+        "Clients break when a contract changes under them. A version in the path (/v1/...) or a version "
+        "header lets the service evolve an endpoint while old clients keep working."
+    )
+    remediation = (
+        "Mount the API under a version prefix, e.g. `app.include_router(router, prefix=\"/api/v1\")`, "
+        "`app.register_blueprint(bp, url_prefix=\"/api/v1\")` or `path(\"api/v1/\", include(...))`; "
+        "or negotiate with an `API-Version` header."
+    )
+    scoring = "Share of API routes (health, metrics and docs routes excluded) under a /v1-style prefix or with a version header."
+    global_marks = staticmethod(_version_marks)
+    examples = (
+        Example(_service(prefix="/api/v1"), findings=0, status="pass", note="include_router prefix"),
+        Example(_service(), findings=2, status="fail"),
+        Example({
+            "app.py": "from flask import Flask\nfrom views import bp\n\napp = Flask(__name__)\n"
+                      "app.register_blueprint(bp, url_prefix='/v2/orders')\n",
+            "views.py": "from flask import Blueprint\n\nbp = Blueprint('orders', __name__, url_prefix='/orders')\n\n\n"
+                        "@bp.route('/')\ndef index():\n    return []\n",
+        }, findings=0, status="pass", note="register_blueprint url_prefix replaces the blueprint's own"),
+        Example({"app/lib.py": "def add(a, b):\n    return a + b\n"}, status="n/a", note="no routes at all"),
+        Example({
+            "app/main.py": "from fastapi import FastAPI, Header\n\napp = FastAPI()\n\n\n"
+                           "@app.get('/orders')\ndef orders(api_version: str = Header('1')) -> list[dict]:\n    return []\n",
+        }, findings=0, status="pass", note="a version header parameter"),
+    )
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        routes = [r for r in _routes(project, collected) if not r.ops]
+        if not routes:
+            return Verdict(NotApplicable("no HTTP routes found"))
+        marks = self._globals(collected)
+        if marks:
+            return Verdict(Share(len(routes), len(routes), "routes", "are versioned"),
+                           summary=f"{_plural(len(routes), 'route')} versioned by {marks[0].message}",
+                           evidence=tuple(marks))
+        good, findings = [], []
+        for route in routes:
+            if self._versioned(route):
+                good.append(route)
+            else:
+                findings.append(_route_finding(self.id, route, f"{route.label} has no version in its path or headers"))
+        evidence = tuple(Evidence(f"{r.label} is versioned", r.file, r.line) for r in good[:5])
+        return Verdict(Share(len(good), len(routes), "routes", "are versioned"),
+                       summary=f"{len(good)} of {_plural(len(routes), 'route')} are versioned",
+                       evidence=evidence, findings=tuple(findings))
+
+    @staticmethod
+    def _versioned(route: Route) -> bool:
+        if any(_VERSION_SEGMENT.match(s) for s in route.segments):
+            return True
+        if set(route.fact.headers) & _VERSION_HEADERS:
+            return True
+        return any(d.rpartition(".")[2] == "version" for d in route.fact.decorators)
+
+
+class Pagination(_RouteCheck):
+    id = "pagination"
+    severity = "medium"
+    effort = "1-2d"
+    title = "Paginated list endpoints"
+    rationale = (
+        "A list endpoint without pagination returns every record: responses and memory grow with the "
+        "data until requests time out or the service runs out of memory."
+    )
+    remediation = (
+        "Give every collection GET `limit`/`offset` (or `page`/`page_size`, or a cursor) with a sane maximum, "
+        "or use fastapi-pagination (`Page[...]`), Django's `Paginator`/`paginate_by`, DRF pagination classes."
+    )
+    scoring = "Share of list endpoints (collection GETs) that take pagination parameters or use a pagination helper."
+    examples = (
+        Example(_service(params="limit: int = 50, offset: int = 0"), findings=0, status="pass"),
+        Example(_service(), findings=1, lines=(7,), status="fail", note="GET /orders returns everything"),
+        Example({
+            "app.py": "from flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
+                      "@app.route('/items')\ndef items():\n    page = request.args.get('page', 1, type=int)\n"
+                      "    return []\n\n\n@app.route('/items/<int:item_id>')\ndef item(item_id):\n    return {}\n",
+        }, findings=0, status="pass", note="Flask request.args; the item route is not a list endpoint"),
+        Example({
+            "shop/urls.py": "from django.urls import path\nfrom . import views\n\n"
+                            "urlpatterns = [path('orders/', views.order_list)]\n",
+            "shop/views.py": "def order_list(request):\n    return list(Order.objects.all())\n",
+            "shop/__init__.py": "",
+        }, findings=1, status="fail", note="a Django view listing every order"),
+        Example({"app/lib.py": "def add(a, b):\n    return a + b\n"}, status="n/a", note="no routes at all"),
+    )
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        routes = [r for r in _routes(project, collected) if r.collection]
+        if not routes:
+            return Verdict(NotApplicable("no list endpoints (collection GETs) found"))
+        good = [r for r in routes if _paginated(r)]
+        findings = tuple(
+            _route_finding(self.id, r, f"list endpoint {r.label} is not paginated (no limit/offset, page or cursor)")
+            for r in routes if r not in good
+        )
+        evidence = tuple(Evidence(f"{r.label} paginates", r.file, r.line) for r in good[:5])
+        return Verdict(Share(len(good), len(routes), "list endpoints", "paginate"),
+                       summary=f"{len(good)} of {_plural(len(routes), 'list endpoint')} paginate",
+                       evidence=evidence, findings=findings)
+
+
+def _paginated(route: Route) -> bool:
+    fact = route.fact
+    if {p.lower() for p in fact.query_params} & PAGINATION_PARAMS or fact.shape == "page":
+        return True
+    if any(re.search(r"pagina|Params$|Page$", d) for d in route.all_dependencies):
+        return True
+    calls = set(fact.calls)
+    if calls & {"paginate", "Paginator", "paginate_queryset", "paginate_by", "pagination_class", "get_page"}:
+        return True
+    return any("paginat" in d for d in fact.decorators)
+
+
+_RATE_MIDDLEWARE = frozenset({"SlowAPIMiddleware", "SlowAPIASGIMiddleware", "RateLimitMiddleware", "RateLimiterMiddleware",
+                              "RatelimitMiddleware", "ThrottlingMiddleware"})
+
+
+def _rate_marks(source: SourceFile) -> tuple[Evidence, ...]:
+    """Rate limits that cover every route: middleware, app-wide dependencies, Flask-Limiter defaults."""
+    out = []
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        name = call_name(call)
+        if name in ("add_middleware", "Middleware") and call.args:
+            middleware = dotted(call.args[0]).rpartition(".")[2]
+            if middleware in _RATE_MIDDLEWARE and middleware != "RatelimitMiddleware":
+                out.append(Evidence(f"{middleware} limits every route", source.path, call.lineno))
+        elif name in ("FastAPI", "Flask") and call.keywords:
+            deps = next((k.value for k in call.keywords if k.arg == "dependencies"), None)
+            if deps is not None and any(call_name(n) == "RateLimiter" for n in ast.walk(deps)):
+                out.append(Evidence("app-wide RateLimiter dependency", source.path, call.lineno))
+        elif name == "Limiter" and "flask_limiter" in source.imports:
+            defaults = next((k.value for k in call.keywords if k.arg in ("default_limits", "application_limits")), None)
+            if isinstance(defaults, (ast.List, ast.Tuple)) and defaults.elts:
+                out.append(Evidence("Flask-Limiter default limits", source.path, call.lineno))
+    for node in source.nodes(ast.Constant):
+        if getattr(node, "value", None) == "DEFAULT_THROTTLE_CLASSES":
+            out.append(Evidence("DRF default throttle classes", source.path, getattr(node, "lineno", 0)))
+    return tuple(out)
+
+
+class RateLimiting(_RouteCheck):
+    id = "rate-limiting"
+    severity = "high"
+    effort = "1d"
+    title = "Rate limiting"
+    rationale = (
+        "Without rate limits one misbehaving client, a retry storm or a scraper can exhaust the service and "
+        "its database for everyone; limits also blunt credential stuffing and enumeration."
+    )
+    remediation = (
+        "Add a limiter: slowapi (`Limiter` + `SlowAPIMiddleware` or `@limiter.limit(\"10/minute\")`), "
+        "fastapi-limiter (`Depends(RateLimiter(times=10, seconds=60))`), Flask-Limiter (`default_limits`) "
+        "or django-ratelimit (`@ratelimit`). A global middleware covers every route."
+    )
+    scoring = "Share of API routes (health, metrics and docs excluded) covered by a rate limit; a global limiter covers all."
+    global_marks = staticmethod(_rate_marks)
+    examples = (
+        Example({
+            "app/main.py": "from fastapi import FastAPI\nfrom slowapi import Limiter\nfrom slowapi.middleware import "
+                           "SlowAPIMiddleware\nfrom slowapi.util import get_remote_address\n\n"
+                           "limiter = Limiter(key_func=get_remote_address, default_limits=['100/minute'])\n"
+                           "app = FastAPI()\napp.state.limiter = limiter\napp.add_middleware(SlowAPIMiddleware)\n\n\n"
+                           "@app.get('/orders')\ndef orders() -> list[dict]:\n    return []\n",
+        }, findings=0, status="pass", note="global middleware"),
+        Example({
+            "app.py": "from flask import Flask\nfrom flask_limiter import Limiter\n\napp = Flask(__name__)\n"
+                      "limiter = Limiter(app=app, key_func=lambda: 'x')\n\n\n"
+                      "@app.route('/login', methods=['POST'])\n@limiter.limit('5/minute')\ndef login():\n    return {}\n\n\n"
+                      "@app.route('/orders')\ndef orders():\n    return []\n",
+        }, findings=1, status="fail", note="one of two routes decorated"),
+        Example(_service(), findings=2, status="fail"),
+        Example({"app/lib.py": "def add(a, b):\n    return a + b\n"}, status="n/a", note="no routes at all"),
+    )
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        routes = [r for r in _routes(project, collected) if not r.ops]
+        if not routes:
+            return Verdict(NotApplicable("no HTTP routes found"))
+        marks = self._globals(collected)
+        if marks:
+            return Verdict(Share(len(routes), len(routes), "routes", "are rate limited"),
+                           summary=f"{_plural(len(routes), 'route')} covered by {marks[0].message}",
+                           evidence=tuple(marks))
+        good = [r for r in routes if _limited(r)]
+        findings = tuple(_route_finding(self.id, r, f"{r.label} has no rate limit") for r in routes if r not in good)
+        evidence = tuple(Evidence(f"{r.label} is rate limited", r.file, r.line) for r in good[:5])
+        return Verdict(Share(len(good), len(routes), "routes", "are rate limited"),
+                       summary=f"{len(good)} of {_plural(len(routes), 'route')} are rate limited",
+                       evidence=evidence, findings=findings)
+
+
+def _limited(route: Route) -> bool:
+    names = [d.rpartition(".")[2].lower() for d in route.fact.decorators]
+    if any("limit" in n or "throttle" in n for n in names):
+        return True
+    if any("ratelimit" in d.lower() or "throttl" in d.lower() for d in route.all_dependencies):
+        return True
+    return "throttle_classes" in route.fact.calls
+
+
+class FilteringSorting(_RouteCheck):
+    id = "filtering-sorting"
+    severity = "low"
+    effort = "1-2d"
+    title = "Filtering and sorting on list endpoints"
+    rationale = (
+        "Clients that cannot filter or sort on the server fetch everything and filter locally: slower pages, "
+        "more load, and more data exposed than needed."
+    )
+    remediation = (
+        "Accept filter and sort query parameters on list endpoints (`status`, `created_after`, `sort=-created_at`), "
+        "validated against an allow-list of fields; fastapi-filter, django-filter or DRF `OrderingFilter` help."
+    )
+    scoring = "Share of list endpoints (collection GETs) that accept a filter or sort parameter besides pagination."
+    examples = (
+        Example(_service(params="status: str | None = None, sort: str = '-created'"), findings=0, status="pass"),
+        Example(_service(params="limit: int = 50"), findings=1, status="fail", note="pagination alone is not filtering"),
+        Example({"app/lib.py": "def add(a, b):\n    return a + b\n"}, status="n/a", note="no routes at all"),
+    )
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        routes = [r for r in _routes(project, collected) if r.collection]
+        if not routes:
+            return Verdict(NotApplicable("no list endpoints (collection GETs) found"))
+        good = [r for r in routes if _filters(r)]
+        findings = tuple(
+            _route_finding(self.id, r, f"list endpoint {r.label} offers no filter or sort parameter")
+            for r in routes if r not in good
+        )
+        evidence = tuple(
+            Evidence(f"{r.label} filters by {', '.join(_filter_params(r)) or 'a filter dependency'}", r.file, r.line)
+            for r in good[:5]
+        )
+        return Verdict(Share(len(good), len(routes), "list endpoints", "filter or sort"),
+                       summary=f"{len(good)} of {_plural(len(routes), 'list endpoint')} filter or sort",
+                       evidence=evidence, findings=findings)
+
+
+def _filter_params(route: Route) -> list[str]:
+    return [p for p in route.fact.query_params if p.lower() not in PAGINATION_PARAMS]
+
+
+def _filters(route: Route) -> bool:
+    if _filter_params(route):
+        return True
+    if any("filter" in d.lower() for d in route.all_dependencies):
+        return True
+    return bool(set(route.fact.calls) & {"filterset_class", "filter_backends", "ordering_fields", "search_fields",
+                                         "filterset_fields"})
+
+
+CHECKS: list[type[Check]] = [ApiVersioning, Pagination, RateLimiting, FilteringSorting]

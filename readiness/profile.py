@@ -1,0 +1,178 @@
+"""What a project is built with: web frameworks and service clients, from imports and declarations.
+
+Checks use the profile to decide whether they apply (no MongoDB → the MongoDB checks are n/a;
+no web framework → a library, so the service checks are n/a). Imports of application code count,
+and so do dependencies declared in pyproject.toml (PEP 621 and Poetry), requirements*.txt,
+setup.cfg and Pipfile; test, example and development declarations do not.
+"""
+
+from __future__ import annotations
+
+import configparser
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from readiness.paths import is_application_path
+from readiness.project import Project
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+FRAMEWORKS: Mapping[str, str] = {"fastapi": "FastAPI", "flask": "Flask", "django": "Django", "starlette": "Starlette"}
+CLIENTS: Mapping[str, str] = {
+    "pymongo": "pymongo", "motor": "motor", "mongoengine": "mongoengine", "beanie": "beanie",
+    "requests": "requests", "httpx": "httpx", "aiohttp": "aiohttp", "redis": "redis", "celery": "Celery",
+}
+MONGODB = frozenset({"pymongo", "motor", "mongoengine", "beanie"})
+
+# Import names and distribution names that mean one of the components above.
+_IMPORT_NAMES: Mapping[str, str] = {
+    **{name: name for name in [*FRAMEWORKS, *CLIENTS]},
+    "aioredis": "redis", "flask_pymongo": "pymongo", "djongo": "pymongo", "odmantic": "motor",
+}
+_DIST_NAMES: Mapping[str, str] = {
+    **{name: name for name in [*FRAMEWORKS, *CLIENTS]},
+    "aioredis": "redis", "flask-pymongo": "pymongo", "djongo": "pymongo", "odmantic": "motor",
+    "redis-py-cluster": "redis",
+}
+_REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+_DEV_FILE = re.compile(r"(dev|test|lint|doc|ci|typing|mypy|local)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Frameworks and clients in use, each with where it was seen (for evidence)."""
+
+    components: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # name -> ["imported in app/x.py", ...]
+
+    @property
+    def frameworks(self) -> frozenset[str]:
+        return frozenset(c for c in self.components if c in FRAMEWORKS)
+
+    @property
+    def clients(self) -> frozenset[str]:
+        return frozenset(c for c in self.components if c in CLIENTS)
+
+    def uses(self, *names: str) -> bool:
+        return any(n in self.components for n in names)
+
+    @property
+    def mongodb(self) -> bool:
+        return self.uses(*MONGODB)
+
+    @property
+    def web(self) -> bool:
+        return bool(self.frameworks)
+
+    @property
+    def service(self) -> bool:
+        """A running service (web framework or task worker) rather than a library."""
+        return self.web or self.uses("celery")
+
+    def where(self, name: str) -> str:
+        places = self.components.get(name, ())
+        return places[0] if places else ""
+
+    def describe(self, names: Iterable[str]) -> str:
+        labels = [FRAMEWORKS.get(n) or CLIENTS.get(n) or n for n in sorted(names)]
+        return ", ".join(labels) if labels else "nothing"
+
+
+def profile_of(project: Project) -> Profile:
+    """The project's profile, built once per scan."""
+    return project.tool("profile", build_profile)
+
+
+def build_profile(project: Project) -> Profile:
+    seen: dict[str, list[str]] = {}
+
+    def add(name: str, where: str) -> None:
+        places = seen.setdefault(name, [])
+        if where not in places:
+            places.append(where)
+
+    for path, modules in sorted(project.imports.items()):
+        if not is_application_path(path):
+            continue
+        for module in sorted(modules):
+            component = _IMPORT_NAMES.get(module)
+            if component:
+                add(component, f"imported in {path}")
+    for path, names in _declared(project):
+        for name in names:
+            component = _DIST_NAMES.get(_normalise(name))
+            if component:
+                add(component, f"declared in {path}")
+    return Profile({name: tuple(places) for name, places in sorted(seen.items())})
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _requirement_names(lines: Iterable[str]) -> list[str]:
+    names = []
+    for raw in lines:
+        line = raw.split("#", 1)[0].strip()
+        if not line or line.startswith(("-", "git+", "http:", "https:", "file:")):
+            continue
+        match = _REQ_NAME.match(line)
+        if match:
+            names.append(match.group(1))
+    return names
+
+
+def _declared(project: Project) -> Iterable[tuple[str, list[str]]]:
+    """(file, distribution names) for every dependency declaration of the application."""
+    for rel in project.glob("**/pyproject.toml", "**/requirements*.txt", "**/setup.cfg", "**/Pipfile"):
+        if not is_application_path(rel):
+            continue
+        name = rel.rsplit("/", 1)[-1]
+        text = project.read_text(rel)
+        if text is None:
+            continue
+        if name.startswith("requirements"):
+            if not _DEV_FILE.search(name):
+                yield rel, _requirement_names(text.splitlines())
+        elif name == "pyproject.toml":
+            yield rel, _pyproject_names(text)
+        elif name == "setup.cfg":
+            yield rel, _setup_cfg_names(text)
+        else:
+            yield rel, _pipfile_names(text)
+
+
+def _toml(text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return {}
+
+
+def _pyproject_names(text: str) -> list[str]:
+    data = _toml(text)
+    deps = (data.get("project") or {}).get("dependencies") or []
+    names = _requirement_names(d for d in deps if isinstance(d, str))
+    poetry = ((data.get("tool") or {}).get("poetry") or {}).get("dependencies") or {}
+    if isinstance(poetry, dict):
+        names.extend(str(k) for k in poetry if str(k).lower() != "python")
+    return names
+
+
+def _setup_cfg_names(text: str) -> list[str]:
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return []
+    value = parser.get("options", "install_requires", fallback="")
+    return _requirement_names(value.replace(";", "\n").splitlines())
+
+
+def _pipfile_names(text: str) -> list[str]:
+    packages = _toml(text).get("packages") or {}
+    return [str(k) for k in packages] if isinstance(packages, dict) else []

@@ -1,0 +1,898 @@
+"""The HTTP route table of a project: FastAPI, Flask and Django routes with their full paths.
+
+Extraction is split like every check: ``route_facts(source)`` reads one file (routes, routers and
+blueprints with their own prefixes, ``include_router``/``register_blueprint``/``include()`` calls,
+imported names, Django views) into plain picklable data, memoised on the ``SourceFile`` so
+several checks share one extraction per file; ``build_route_table`` then joins the files,
+following includes across modules to give every route its full path.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Iterable, Mapping, TypeVar
+
+from readiness.source import SourceFile
+
+T = TypeVar("T")
+
+HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
+PAGINATION_PARAMS = frozenset({
+    "limit", "offset", "page", "page_size", "pagesize", "per_page", "perpage", "size", "cursor", "skip",
+    "after", "before", "start", "max_results", "page_token", "next_token", "page_number", "take", "first",
+})
+SORT_PARAMS = frozenset({"sort", "sort_by", "sortby", "order", "order_by", "orderby", "ordering", "sort_order", "direction"})
+OPS_SEGMENTS = frozenset({
+    "health", "healthz", "healthcheck", "health-check", "ready", "readyz", "readiness", "live", "livez",
+    "liveness", "ping", "metrics", "docs", "redoc", "openapi.json", "favicon.ico", "robots.txt", "status",
+})
+
+_SPECIAL_TYPES = frozenset({
+    "Request", "Response", "WebSocket", "BackgroundTasks", "HTTPConnection", "SecurityScopes", "Session",
+    "AsyncSession", "HTTPAuthorizationCredentials", "OAuth2PasswordRequestForm", "UploadFile",
+})
+_SCALAR_TYPES = frozenset({
+    "str", "int", "float", "bool", "bytes", "UUID", "datetime", "date", "time", "timedelta", "Decimal",
+    "Any", "Literal", "EmailStr", "HttpUrl", "AnyUrl", "PositiveInt", "NonNegativeInt", "conint", "constr",
+})
+_WRAPPERS = frozenset({"Optional", "Union", "List", "list", "Set", "set", "Sequence", "Tuple", "tuple", "FrozenSet",
+                       "frozenset", "Iterable"})
+_LIST_TYPES = frozenset({"list", "List", "Sequence", "Iterable", "set", "Set", "tuple", "Tuple", "Iterator"})
+_PAGE_TYPES = frozenset({"Page", "LimitOffsetPage", "CursorPage", "Paginated", "PaginatedResponse"})
+_UNKNOWN_RETURNS = frozenset({"dict", "Dict", "Any", "Response", "JSONResponse", "ORJSONResponse", "object", "None"})
+_REQUEST_NAMES = frozenset({"request", "req"})
+_RAW_BODY_ATTRS = frozenset({"json", "get_json", "form", "data", "values", "body", "POST", "stream"})
+_QUERY_ATTRS = frozenset({"args", "query_params", "GET", "query"})
+_VALIDATING_CALLS = frozenset({
+    "load", "loads_schema", "validate", "model_validate", "parse_obj", "is_valid", "validate_python",
+    "model_validate_json", "parse_raw", "validate_json",
+})
+_VALIDATING_DECORATORS = frozenset({"validate", "use_args", "use_kwargs", "arguments", "expects_json", "validate_json",
+                                    "input", "body", "validate_request", "accepts"})
+
+
+@dataclass(frozen=True)
+class RouteFact:
+    """One route as one file declares it (the path without prefixes from other files)."""
+
+    framework: str  # fastapi | flask | django | starlette
+    method: str  # GET, POST, ... or "*" (a Django view whose methods are unknown)
+    path: str  # as written, including the owner's prefix when it is in this file for Django lists
+    owner: str  # the app/router/blueprint expression ("app", "router"), "urlpatterns" for Django
+    handler: str
+    line: int
+    column: int
+    query_params: tuple[str, ...] = ()
+    path_params: tuple[str, ...] = ()
+    headers: tuple[str, ...] = ()  # request headers the handler reads (lower case)
+    decorators: tuple[str, ...] = ()
+    dependencies: tuple[str, ...] = ()  # Depends(...) callables, from parameters and dependencies=[...]
+    body: str = ""  # "model" (typed body parameter), "validated" (raw, then validated), "raw", "" (no body)
+    shape: str = ""  # "list", "page", "item" or "" (unknown), from annotations and response_model
+    calls: tuple[str, ...] = ()  # names the handler calls (attribute or function names)
+
+
+@dataclass(frozen=True)
+class OwnerFact:
+    """An app, router or blueprint created in the file."""
+
+    name: str
+    kind: str  # FastAPI, APIRouter, Flask, Blueprint
+    prefix: str = ""
+    dependencies: tuple[str, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class IncludeFact:
+    """``include_router``, ``register_blueprint``, ``mount`` or Django ``include()``."""
+
+    owner: str
+    target: str
+    prefix: str = ""
+    replaces: bool = False  # Flask: url_prefix given at registration replaces the blueprint's own
+    module: bool = False  # Django include("pkg.urls"): the target is a module path
+    dependencies: tuple[str, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class FileRoutes:
+    module: str
+    routes: tuple[RouteFact, ...] = ()
+    owners: tuple[OwnerFact, ...] = ()
+    includes: tuple[IncludeFact, ...] = ()
+    names: tuple[tuple[str, str], ...] = ()  # local name -> dotted origin, from imports
+    views: tuple[RouteFact, ...] = ()  # Django view functions and class methods (owner "", path "")
+
+    @property
+    def empty(self) -> bool:
+        return not (self.routes or self.owners or self.includes or self.views)
+
+
+@dataclass(frozen=True)
+class Route:
+    """A route with its full path, as the route table holds it."""
+
+    file: str
+    path: str
+    fact: RouteFact
+    dependencies: tuple[str, ...] = ()  # the route's own plus those of its routers and includes
+
+    @property
+    def method(self) -> str:
+        return self.fact.method
+
+    @property
+    def line(self) -> int:
+        return self.fact.line
+
+    @property
+    def handler(self) -> str:
+        return self.fact.handler
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.path}"
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    @property
+    def segments(self) -> list[str]:
+        return [s for s in self.path.split("/") if s]
+
+    @property
+    def ops(self) -> bool:
+        """A health, metrics or documentation route (not part of the public API)."""
+        segs = self.segments
+        return not segs or segs[-1].lower() in OPS_SEGMENTS or segs[0].lower() in ("docs", "redoc", "admin", "static")
+
+    @property
+    def is_write(self) -> bool:
+        return self.method in WRITE_METHODS
+
+    @property
+    def collection(self) -> bool:
+        """A list endpoint: a GET of a collection, not of one item."""
+        if self.method not in ("GET", "*") or self.ops:
+            return False
+        segs = self.segments
+        if not segs or _is_param(segs[-1]):
+            return False
+        shape = self.fact.shape
+        if shape in ("list", "page"):
+            return True
+        if shape == "item":
+            return False
+        calls = set(self.fact.calls)
+        if calls & {"find", "all", "paginate", "Paginator", "aggregate", "filter", "scan", "to_list"}:
+            return True
+        last = segs[-1].lower()
+        return last.endswith("s") and not last.endswith(("ss", "status", "us"))
+
+    @property
+    def all_dependencies(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys([*self.fact.dependencies, *self.dependencies]))
+
+
+def _is_param(segment: str) -> bool:
+    return segment.startswith(("{", "<", "(", ":")) or "(?P<" in segment
+
+
+# -- memoisation on the SourceFile -------------------------------------------------------------
+
+def memo(source: SourceFile, fn: Callable[[SourceFile], T]) -> T:
+    """``fn(source)`` computed once per file per scan, shared by every check that asks."""
+    cache: dict[Any, Any] = source.__dict__.setdefault("_readiness_memo", {})
+    if fn not in cache:
+        cache[fn] = fn(source)
+    return cache[fn]  # type: ignore[no-any-return]
+
+
+def route_facts(source: SourceFile) -> FileRoutes:
+    """Everything route-related one file declares (memoised per file)."""
+    return memo(source, _extract)
+
+
+def routes_in_file(source: SourceFile) -> list[RouteFact]:
+    return list(route_facts(source).routes)
+
+
+# -- small AST helpers ------------------------------------------------------------------------
+
+def dotted(node: ast.AST | None) -> str:
+    """``a.b.c`` for names and attributes, '' otherwise."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return ""
+
+
+def call_name(node: ast.AST) -> str:
+    """The last name of what a call calls (``x.y.find(...)`` → ``find``)."""
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Name):
+        return node.id
+    return ""
+
+
+def _kw(call: ast.Call, *names: str) -> ast.expr | None:
+    for keyword in call.keywords:
+        if keyword.arg in names:
+            return keyword.value
+    return None
+
+
+def _str(node: ast.AST | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _path_arg(call: ast.Call, *names: str) -> str:
+    value = call.args[0] if call.args else _kw(call, *names)
+    text = _str(value)
+    if text is not None:
+        return text
+    return "" if value is None else "{?}"
+
+
+def _methods_kw(call: ast.Call, default: tuple[str, ...]) -> tuple[str, ...]:
+    value = _kw(call, "methods")
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+        found = [m.upper() for e in value.elts if (m := _str(e))]
+        return tuple(found) or default
+    return default
+
+
+def _depends_names(node: ast.AST | None) -> list[str]:
+    """Callables inside ``Depends(...)``/``Security(...)`` anywhere in ``node``."""
+    out: list[str] = []
+    if node is None:
+        return out
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call) and call_name(sub) in ("Depends", "Security"):
+            target = sub.args[0] if sub.args else _kw(sub, "dependency")
+            if target is None:
+                out.append("Depends")
+            else:
+                out.append(dotted(target) or call_name(target) or "Depends")
+    return out
+
+
+def module_name(path: str) -> str:
+    name = path[:-3] if path.endswith(".py") else path
+    name = name.replace("/", ".")
+    if name.endswith(".__init__"):
+        name = name[: -len(".__init__")]
+    return name
+
+
+def _import_names(tree: ast.Module, module: str, is_package: bool) -> dict[str, str]:
+    names: dict[str, str] = {}
+    package = module if is_package else module.rpartition(".")[0]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    names[alias.asname] = alias.name
+                else:
+                    top = alias.name.split(".")[0]
+                    names.setdefault(top, top)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base_parts = package.split(".") if package else []
+                if node.level > 1:
+                    base_parts = base_parts[: len(base_parts) - (node.level - 1)]
+                base = ".".join(p for p in [*base_parts, node.module or ""] if p)
+            else:
+                base = node.module or ""
+            for alias in node.names:
+                if alias.name == "*":
+                    continue
+                names[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+    return names
+
+
+# -- handler features -------------------------------------------------------------------------
+
+def _annotation_kind(node: ast.AST | None) -> str:
+    """scalar, model, special or dependency-ish (``Annotated[..., Depends()]``) for a parameter type."""
+    if node is None:
+        return "scalar"
+    if isinstance(node, ast.Constant):
+        if node.value is None:
+            return "none"
+        if isinstance(node.value, str):  # a string annotation
+            try:
+                return _annotation_kind(ast.parse(node.value, mode="eval").body)
+            except SyntaxError:
+                return "scalar"
+        return "scalar"
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        kinds = {_annotation_kind(node.left), _annotation_kind(node.right)} - {"none"}
+        for kind in ("special", "model"):
+            if kind in kinds:
+                return kind
+        return "scalar"
+    if isinstance(node, ast.Subscript):
+        base = call_name(node.value) or dotted(node.value).rpartition(".")[2]
+        inner = node.slice
+        elts = list(inner.elts) if isinstance(inner, ast.Tuple) else [inner]
+        if base == "Annotated":
+            for meta in elts[1:]:
+                name = call_name(meta)
+                if name in ("Depends", "Security"):
+                    return "depends"
+                if name in ("Query", "Path", "Header", "Cookie"):
+                    return name.lower()
+                if name in ("Body", "Form", "File"):
+                    return "body"
+            return _annotation_kind(elts[0]) if elts else "scalar"
+        if base in _WRAPPERS or base in ("Dict", "dict", "Mapping"):
+            kinds = {_annotation_kind(e) for e in elts} - {"none"}
+            for kind in ("special", "model"):
+                if kind in kinds:
+                    return kind
+            return "scalar"
+        if base == "Literal":
+            return "scalar"
+        return "model" if base[:1].isupper() else "scalar"
+    name = dotted(node).rpartition(".")[2]
+    if name in _SPECIAL_TYPES:
+        return "special"
+    if name in _SCALAR_TYPES or not name[:1].isupper() or name.isupper():
+        return "scalar"
+    if name.endswith(("Enum", "Kind", "Type", "Status", "Order", "Sort", "Direction")):
+        return "scalar"
+    return "model"
+
+
+def _shape(node: ast.AST | None) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            return _shape(ast.parse(node.value, mode="eval").body)
+        except SyntaxError:
+            return ""
+    if isinstance(node, ast.BinOp):
+        return _shape(node.left) or _shape(node.right)
+    if isinstance(node, ast.Subscript):
+        base = call_name(node.value) or dotted(node.value).rpartition(".")[2]
+        if base in _LIST_TYPES:
+            return "list"
+        if base in _PAGE_TYPES:
+            return "page"
+        if base in ("Optional", "Union", "Annotated"):
+            inner = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) else node.slice
+            return _shape(inner)
+        if base in ("Dict", "dict", "Mapping"):
+            return ""
+        return "item"
+    name = dotted(node).rpartition(".")[2]
+    if not name or name in _UNKNOWN_RETURNS:
+        return ""
+    if name in _LIST_TYPES:
+        return "list"
+    if name in _PAGE_TYPES:
+        return "page"
+    return "item" if name[:1].isupper() else ""
+
+
+def _header_name(param: str) -> str:
+    return param.replace("_", "-").lower()
+
+
+@dataclass
+class _Features:
+    query: list[str] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+    depends: list[str] = field(default_factory=list)
+    body: str = ""
+    calls: list[str] = field(default_factory=list)
+    methods: list[str] = field(default_factory=list)  # request.method == "POST" comparisons
+
+
+def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: str, path_params: set[str]) -> _Features:
+    feats = _Features()
+    request_names = set(_REQUEST_NAMES)
+    has_model = False
+    if framework == "fastapi":
+        args = func.args
+        positional = [*args.posonlyargs, *args.args]
+        defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+        pairs = list(zip(positional, defaults, strict=True)) + list(zip(args.kwonlyargs, args.kw_defaults, strict=True))
+        for arg, default in pairs:
+            if arg.arg in ("self", "cls"):
+                continue
+            kind = _annotation_kind(arg.annotation)
+            default_call = call_name(default) if isinstance(default, ast.Call) else ""
+            if kind == "special":
+                if dotted(arg.annotation).rpartition(".")[2] == "Request":
+                    request_names.add(arg.arg)
+                continue
+            if default_call in ("Depends", "Security") or kind == "depends":
+                feats.depends.extend(_depends_names(default) or _depends_names(arg.annotation))
+                continue
+            if arg.arg in path_params or default_call == "Path" or kind == "path":
+                continue
+            if default_call == "Header" or kind == "header":
+                alias = _str(_kw(default, "alias")) if isinstance(default, ast.Call) else None
+                feats.headers.append((alias or _header_name(arg.arg)).lower())
+                continue
+            if default_call == "Cookie" or kind == "cookie":
+                continue
+            if default_call in ("Body", "Form", "File") or kind == "body":
+                has_model = True
+                continue
+            if default_call == "Query" or kind == "query":
+                alias = _str(_kw(default, "alias")) if isinstance(default, ast.Call) else None
+                feats.query.append(alias or arg.arg)
+                continue
+            if kind == "model":
+                has_model = True
+                continue
+            feats.query.append(arg.arg)
+    raw = False
+    validated = False
+    for node in ast.walk(func):
+        if isinstance(node, ast.Call):
+            name = call_name(node)
+            if name:
+                feats.calls.append(name)
+            if name in _VALIDATING_CALLS:
+                validated = True
+            if any(k.arg is None for k in node.keywords) and name[:1].isupper():
+                validated = True  # Model(**data)
+            func_node = node.func
+            if isinstance(func_node, ast.Attribute) and name in ("get", "getlist", "get_all", "__getitem__"):
+                owner = func_node.value
+                if isinstance(owner, ast.Attribute) and dotted(owner.value) in request_names:
+                    key = _str(node.args[0]) if node.args else None
+                    if key is not None:
+                        if owner.attr in _QUERY_ATTRS:
+                            feats.query.append(key)
+                        elif owner.attr in ("headers", "META"):
+                            feats.headers.append(_meta_header(key))
+        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute):
+            owner = node.value
+            if dotted(owner.value) in request_names:
+                key = _str(node.slice)
+                if key is not None:
+                    if owner.attr in _QUERY_ATTRS:
+                        feats.query.append(key)
+                    elif owner.attr in ("headers", "META"):
+                        feats.headers.append(_meta_header(key))
+        elif isinstance(node, ast.Attribute) and dotted(node.value) in request_names:
+            if node.attr in _RAW_BODY_ATTRS:
+                raw = True
+        elif isinstance(node, ast.Compare) and isinstance(node.left, ast.Attribute) and node.left.attr == "method":
+            for comp in node.comparators:
+                values = comp.elts if isinstance(comp, (ast.Tuple, ast.List, ast.Set)) else [comp]
+                feats.methods.extend(m.upper() for v in values if (m := _str(v)))
+    deco_names = {call_name(d).rpartition(".")[2] for d in func.decorator_list}
+    if deco_names & _VALIDATING_DECORATORS:
+        validated = True
+    if has_model:
+        feats.body = "model"
+    elif raw:
+        feats.body = "validated" if validated else "raw"
+    return feats
+
+
+def _meta_header(key: str) -> str:
+    key = key.lower()
+    if key.startswith("http_"):
+        key = key[5:]
+    return key.replace("_", "-")
+
+
+def _path_params(path: str) -> set[str]:
+    found = set(re.findall(r"\{(\w+)(?::[^}]*)?\}", path))
+    found |= set(re.findall(r"<(?:\w+:)?(\w+)>", path))
+    found |= set(re.findall(r"\(\?P<(\w+)>", path))
+    return found
+
+
+def _decorator_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
+    out = []
+    for deco in func.decorator_list:
+        target = deco.func if isinstance(deco, ast.Call) else deco
+        out.append(dotted(target) or call_name(target))
+    return tuple(n for n in out if n)
+
+
+# -- extraction -------------------------------------------------------------------------------
+
+_OWNER_KINDS = {"FastAPI": "fastapi", "APIRouter": "fastapi", "Flask": "flask", "Blueprint": "flask",
+                "Starlette": "starlette", "Router": "starlette"}
+
+
+def _extract(source: SourceFile) -> FileRoutes:
+    tree = source.tree
+    module = module_name(source.path)
+    if tree is None:
+        return FileRoutes(module)
+    imports = source.imports
+    names = _import_names(tree, module, source.path.endswith("__init__.py"))
+    owners: dict[str, OwnerFact] = {}
+    for node in source.nodes(ast.Assign, ast.AnnAssign):
+        value = node.value
+        if not isinstance(value, ast.Call):
+            continue
+        kind = call_name(value)
+        if kind not in _OWNER_KINDS or (kind == "Router" and "starlette" not in imports):
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        prefix = _str(_kw(value, "prefix" if kind == "APIRouter" else "url_prefix")) or ""
+        deps = tuple(_depends_names(_kw(value, "dependencies")))
+        for target in targets:
+            name = dotted(target)
+            if name:
+                owners[name] = OwnerFact(name, kind, prefix, deps, node.lineno)
+    functions = {
+        n.name: n for n in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef)
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    routes: list[RouteFact] = []
+    for func in functions.values():
+        for deco in func.decorator_list:
+            routes.extend(_decorator_routes(func, deco, owners, imports))
+    includes: list[IncludeFact] = []
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        name = call_name(call)
+        if not isinstance(call.func, ast.Attribute):
+            continue
+        owner = dotted(call.func.value)
+        if not owner:
+            continue
+        if name in ("include_router", "register_blueprint", "mount") and call.args:
+            target_node = call.args[1] if name == "mount" and len(call.args) > 1 else call.args[0]
+            if name == "mount":
+                target_node = call.args[1] if len(call.args) > 1 else _kw(call, "app") or call.args[0]
+                prefix = _str(call.args[0]) or ""
+            else:
+                prefix = _str(_kw(call, "prefix", "url_prefix")) or ""
+            target = dotted(target_node)
+            if not target and isinstance(target_node, ast.Call):
+                target = "()" + call_name(target_node)  # mount("/metrics", make_asgi_app())
+            includes.append(IncludeFact(
+                owner, target, prefix, replaces=name == "register_blueprint" and _kw(call, "url_prefix") is not None,
+                dependencies=tuple(_depends_names(_kw(call, "dependencies"))), line=call.lineno,
+            ))
+        elif name in ("add_api_route", "add_url_rule", "add_route"):
+            routes.extend(_added_routes(call, owner, name, owners, functions, imports))
+    views: list[RouteFact] = []
+    if "django" in imports or "rest_framework" in imports or source.path.endswith(("urls.py", "views.py")):
+        routes.extend(_django_urlpatterns(tree, includes))
+        views = _django_views(tree)
+    return FileRoutes(
+        module, tuple(routes), tuple(owners.values()), tuple(includes), tuple(sorted(names.items())), tuple(views),
+    )
+
+
+def _framework_for(owner: str, kind_hint: str, owners: Mapping[str, OwnerFact], imports: frozenset[str]) -> str:
+    if owner in owners:
+        return _OWNER_KINDS[owners[owner].kind]
+    if kind_hint == "route":
+        return "flask" if "flask" in imports or "quart" in imports else ""
+    if kind_hint == "api_route":
+        return "fastapi"
+    if "fastapi" in imports:
+        return "fastapi"
+    if "flask" in imports:
+        return "flask"
+    return ""
+
+
+def _make_route(
+    func: ast.FunctionDef | ast.AsyncFunctionDef | None, framework: str, method: str, path: str, owner: str,
+    line: int, column: int, handler: str, extra_deps: Iterable[str] = (), shape: str = "",
+) -> RouteFact:
+    params = _path_params(path)
+    if func is None:
+        return RouteFact(framework, method, path, owner, handler, line, column, path_params=tuple(sorted(params)),
+                         dependencies=tuple(extra_deps), shape=shape)
+    feats = _handler_features(func, framework, params)
+    return RouteFact(
+        framework, method, path, owner, handler or func.name, line, column,
+        query_params=tuple(dict.fromkeys(feats.query)), path_params=tuple(sorted(params)),
+        headers=tuple(dict.fromkeys(feats.headers)), decorators=_decorator_names(func),
+        dependencies=tuple(dict.fromkeys([*feats.depends, *extra_deps])), body=feats.body,
+        shape=shape or _shape(func.returns), calls=tuple(sorted(set(feats.calls))),
+    )
+
+
+def _decorator_routes(
+    func: ast.FunctionDef | ast.AsyncFunctionDef, deco: ast.expr, owners: Mapping[str, OwnerFact],
+    imports: frozenset[str],
+) -> list[RouteFact]:
+    if not (isinstance(deco, ast.Call) and isinstance(deco.func, ast.Attribute)):
+        return []
+    attr = deco.func.attr
+    if attr not in (*HTTP_METHODS, "route", "api_route"):
+        return []
+    owner = dotted(deco.func.value)
+    if not owner:
+        return []
+    framework = _framework_for(owner, attr, owners, imports)
+    if not framework:
+        return []
+    path = _path_arg(deco, "path", "rule")
+    if attr in HTTP_METHODS:
+        methods: tuple[str, ...] = (attr.upper(),)
+    else:
+        methods = _methods_kw(deco, ("GET",))
+    extra = _depends_names(_kw(deco, "dependencies"))
+    shape = _shape(_kw(deco, "response_model"))
+    return [
+        _make_route(func, framework, m, path, owner, func.lineno, func.col_offset + 1, func.name, extra, shape)
+        for m in methods
+    ]
+
+
+def _added_routes(
+    call: ast.Call, owner: str, name: str, owners: Mapping[str, OwnerFact],
+    functions: Mapping[str, ast.FunctionDef | ast.AsyncFunctionDef], imports: frozenset[str],
+) -> list[RouteFact]:
+    path = _path_arg(call, "path", "rule")
+    if name == "add_url_rule":
+        framework = "flask"
+        handler_node = call.args[2] if len(call.args) > 2 else _kw(call, "view_func")
+    elif name == "add_api_route":
+        framework = "fastapi"
+        handler_node = call.args[1] if len(call.args) > 1 else _kw(call, "endpoint")
+    else:
+        framework = _framework_for(owner, "", owners, imports) or "starlette"
+        handler_node = call.args[1] if len(call.args) > 1 else _kw(call, "endpoint", "route")
+    handler = dotted(handler_node) if handler_node is not None else ""
+    func = functions.get(handler)
+    methods = _methods_kw(call, ("GET",))
+    return [
+        _make_route(func, framework, m, path, owner, call.lineno, call.col_offset + 1, handler,
+                    _depends_names(_kw(call, "dependencies")), _shape(_kw(call, "response_model")))
+        for m in methods
+    ]
+
+
+def _clean_django(piece: str) -> str:
+    return piece.lstrip("^").rstrip("$")
+
+
+def _django_urlpatterns(tree: ast.Module, includes: list[IncludeFact]) -> list[RouteFact]:
+    routes: list[RouteFact] = []
+
+    def visit(node: ast.AST | None, prefix: str) -> None:
+        if isinstance(node, (ast.List, ast.Tuple)):
+            for elt in node.elts:
+                visit(elt, prefix)
+        elif isinstance(node, ast.BinOp):
+            visit(node.left, prefix)
+            visit(node.right, prefix)
+        elif isinstance(node, ast.Call) and call_name(node) in ("path", "re_path", "url") and node.args:
+            route = _str(node.args[0])
+            if route is None:
+                return
+            full = prefix + _clean_django(route)
+            view = node.args[1] if len(node.args) > 1 else _kw(node, "view")
+            if isinstance(view, ast.Call) and call_name(view) == "include":
+                inner = view.args[0] if view.args else None
+                if isinstance(inner, ast.Tuple) and inner.elts:
+                    inner = inner.elts[0]
+                if isinstance(inner, (ast.List, ast.Tuple)):
+                    visit(inner, full)
+                elif (module := _str(inner)) is not None:
+                    includes.append(IncludeFact("urlpatterns", module, full, module=True, line=node.lineno))
+                elif inner is not None and dotted(inner):
+                    includes.append(IncludeFact("urlpatterns", dotted(inner), full, module=True, line=node.lineno))
+                return
+            if isinstance(view, ast.Call) and call_name(view) == "as_view":
+                handler = dotted(view.func.value) if isinstance(view.func, ast.Attribute) else ""
+            else:
+                handler = dotted(view)
+            routes.append(RouteFact("django", "*", full, "urlpatterns", handler, node.lineno, node.col_offset + 1,
+                                    path_params=tuple(sorted(_path_params(full)))))
+
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and any(dotted(t) == "urlpatterns" for t in stmt.targets):
+            visit(stmt.value, "")
+        elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) and dotted(stmt.target) == "urlpatterns":
+            visit(stmt.value, "")
+    return routes
+
+
+_DJANGO_METHOD_DECORATORS = {"require_GET": ("GET",), "require_POST": ("POST",), "require_safe": ("GET",)}
+_DJANGO_LIST_BASES = frozenset({"ListView", "ListAPIView", "ListCreateAPIView", "ModelViewSet", "ReadOnlyModelViewSet"})
+
+
+def _django_views(tree: ast.Module) -> list[RouteFact]:
+    """Function views (first parameter ``request``) and class-based views' method handlers."""
+    views: list[RouteFact] = []
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = stmt.args.args
+            if not args or args[0].arg not in _REQUEST_NAMES:
+                continue
+            methods = _django_methods(stmt)
+            feats = _handler_features(stmt, "django", set())
+            if not methods:
+                methods = tuple(dict.fromkeys(["GET", *feats.methods]))
+            for method in methods:
+                views.append(_view_fact(stmt, stmt.name, method, feats, ()))
+        elif isinstance(stmt, ast.ClassDef):
+            bases = {dotted(b).rpartition(".")[2] for b in stmt.bases}
+            attrs = [dotted(t) for s in stmt.body if isinstance(s, ast.Assign) for t in s.targets]
+            extra = tuple(a for a in attrs if a in ("paginate_by", "pagination_class", "filterset_class",
+                                                    "filter_backends", "ordering_fields", "search_fields",
+                                                    "throttle_classes", "filterset_fields"))
+            handlers = [s for s in stmt.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+                        and s.name in HTTP_METHODS]
+            for method_def in handlers:
+                feats = _handler_features(method_def, "django", set())
+                shape = "list" if method_def.name == "get" and bases & _DJANGO_LIST_BASES else ""
+                views.append(_view_fact(method_def, stmt.name, method_def.name.upper(), feats, extra, shape))
+            if not handlers and bases & _DJANGO_LIST_BASES:
+                views.append(RouteFact("django", "GET", "", "", stmt.name, stmt.lineno, stmt.col_offset + 1,
+                                       calls=extra, shape="list"))
+    return views
+
+
+def _django_methods(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
+    for deco in func.decorator_list:
+        name = call_name(deco)
+        if name in _DJANGO_METHOD_DECORATORS:
+            return _DJANGO_METHOD_DECORATORS[name]
+        if name in ("require_http_methods", "api_view") and isinstance(deco, ast.Call) and deco.args:
+            first = deco.args[0]
+            if isinstance(first, (ast.List, ast.Tuple)):
+                return tuple(m.upper() for e in first.elts if (m := _str(e)))
+    return ()
+
+
+def _view_fact(
+    func: ast.FunctionDef | ast.AsyncFunctionDef, handler: str, method: str, feats: _Features,
+    extra_calls: tuple[str, ...], shape: str = "",
+) -> RouteFact:
+    body = feats.body if method in WRITE_METHODS or feats.body == "model" else ""
+    return RouteFact(
+        "django", method, "", "", handler, func.lineno, func.col_offset + 1,
+        query_params=tuple(dict.fromkeys(feats.query)), headers=tuple(dict.fromkeys(feats.headers)),
+        decorators=_decorator_names(func), body=body, shape=shape,
+        calls=tuple(sorted(set(feats.calls) | set(extra_calls))),
+    )
+
+
+# -- the project-wide table -------------------------------------------------------------------
+
+def _join(*pieces: str) -> str:
+    text = "/".join(p.strip("/") for p in pieces if p and p.strip("/"))
+    trailing = bool(pieces) and pieces[-1].endswith("/") and len(pieces[-1]) > 1
+    path = "/" + text if text else "/"
+    if trailing and not path.endswith("/"):
+        path += "/"
+    return path
+
+
+class _Table:
+    def __init__(self, files: Mapping[str, FileRoutes]) -> None:
+        self.files = files
+        self.modules: dict[str, str] = {}
+        for path, facts in sorted(files.items()):
+            self.modules.setdefault(facts.module, path)
+            if facts.module.startswith("src."):
+                self.modules.setdefault(facts.module[4:], path)
+        self.owners = {(p, o.name): o for p, f in files.items() for o in f.owners}
+        self.parents: dict[tuple[str, str], list[tuple[str, IncludeFact]]] = {}
+        for path, facts in sorted(files.items()):
+            for inc in facts.includes:
+                key = self.resolve(path, inc.target, module=inc.module)
+                if key is not None:
+                    self.parents.setdefault(key, []).append((path, inc))
+
+    def resolve(self, path: str, expr: str, *, module: bool = False, depth: int = 0) -> tuple[str, str] | None:
+        """(file, owner name) that an expression written in ``path`` refers to."""
+        if depth > 4 or not expr or expr.startswith("()"):
+            return None
+        facts = self.files[path]
+        if module and expr in self.modules:
+            return self.modules[expr], "urlpatterns"
+        head, _, rest = expr.partition(".")
+        names = dict(facts.names)
+        if not rest and (path, head) in self.owners:
+            return path, head
+        if head in names:
+            full = names[head] + (f".{rest}" if rest else "")
+        elif (path, expr) in self.owners:
+            return path, expr
+        else:
+            full = f"{facts.module}.{expr}"
+        if full in self.modules:
+            return self.modules[full], "urlpatterns"
+        mod, _, name = full.rpartition(".")
+        target = self.modules.get(mod)
+        if target is None:
+            return None
+        if (target, name) in self.owners:
+            return target, name
+        if target != path and name in dict(self.files[target].names):
+            return self.resolve(target, name, module=module, depth=depth + 1)
+        return None
+
+    def prefixes(self, key: tuple[str, str], seen: frozenset[tuple[str, str]] = frozenset()) -> list[tuple[str, tuple[str, ...]]]:
+        """(prefix, dependencies) for every way the owner is mounted into the application."""
+        owner = self.owners.get(key)
+        own = owner.prefix if owner else ""
+        own_deps = owner.dependencies if owner else ()
+        parents = self.parents.get(key, [])
+        if not parents or key in seen or len(seen) > 8:
+            return [(own, own_deps)]
+        out: list[tuple[str, tuple[str, ...]]] = []
+        for parent_path, inc in parents:
+            for pre, deps in self.prefixes((parent_path, inc.owner), seen | {key}):
+                middle = inc.prefix if (inc.replaces and inc.prefix) else _concat(inc.prefix, own)
+                out.append((_concat(pre, middle), (*deps, *inc.dependencies, *own_deps)))
+        return out
+
+    def view_facts(self, path: str, handler: str) -> list[tuple[str, RouteFact]]:
+        if not handler:
+            return []
+        head, _, rest = handler.partition(".")
+        names = dict(self.files[path].names)
+        full = names[head] + (f".{rest}" if rest else "") if head in names else f"{self.files[path].module}.{handler}"
+        mod, _, name = full.rpartition(".")
+        target = self.modules.get(mod)
+        if target is None:
+            return []
+        return [(target, v) for v in self.files[target].views if v.handler == name]
+
+
+def _concat(a: str, b: str) -> str:
+    if not a:
+        return b
+    if not b:
+        return a
+    return a.rstrip("/") + "/" + b.lstrip("/")
+
+
+def build_route_table(files: Mapping[str, FileRoutes]) -> list[Route]:
+    """Every route with its full path, following includes across files (sorted, deterministic)."""
+    files = {p: f for p, f in files.items() if isinstance(f, FileRoutes)}
+    table = _Table(files)
+    out: list[Route] = []
+    for path, facts in sorted(files.items()):
+        for fact in facts.routes:
+            key = table.resolve(path, fact.owner) or (path, fact.owner)
+            for prefix, deps in table.prefixes(key):
+                if fact.framework == "django":
+                    for view_path, view in table.view_facts(path, fact.handler) or [(path, fact)]:
+                        merged = replace(view, path=fact.path, owner=fact.owner, path_params=fact.path_params,
+                                         handler=fact.handler) if view is not fact else fact
+                        out.append(Route(view_path, _join(prefix, fact.path), merged, deps))
+                else:
+                    out.append(Route(path, _join(prefix, fact.path), fact, deps))
+    out.sort(key=lambda r: (r.path, r.method, r.file, r.line))
+    return out
+
+
+def facts_of(collected_facts: Mapping[str, Any], attr: str = "routes") -> dict[str, FileRoutes]:
+    """The FileRoutes inside a check's per-file facts (a FileRoutes or an object with ``attr``)."""
+    out: dict[str, FileRoutes] = {}
+    for path, value in collected_facts.items():
+        found = value if isinstance(value, FileRoutes) else getattr(value, attr, None)
+        if isinstance(found, FileRoutes):
+            out[path] = found
+    return out

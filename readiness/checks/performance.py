@@ -2,6 +2,247 @@
 
 from __future__ import annotations
 
-from readiness.checks.base import Check
+import re
+from pathlib import PurePosixPath
+from typing import Any, Mapping
 
-CHECKS: list[type[Check]] = []
+from readiness.checks.base import Check, Collected, Example, Verdict
+from readiness.measures import NotApplicable, Presence, Share
+from readiness.model import Evidence, Finding
+from readiness.paths import is_test_path
+from readiness.project import Project
+from readiness.repo_files import describe_problems, repo_files
+
+_K6_RE = re.compile(r"""(?:from\s+|require\(\s*)['"]k6(?:/http)?['"]""")
+_BENCH_DIRS = {"bench", "benches", "benchmark", "benchmarks", "perf", "performance"}
+_BENCH_NAME_RE = re.compile(r"(^bench_\w*|_bench|^benchmarks?(_\w+)?)\.py$")
+_PYTEST_BENCHMARK_RE = re.compile(r"def\s+test_\w*\s*\([^)]*\bbenchmark\b|@pytest\.mark\.benchmark\b")
+_LOAD_RUN_RE = re.compile(r"(?<![\w-])(locust|k6|artillery|jmeter|gatling)(?![\w-])")
+
+
+def find_load_tests(project: Project) -> list[Evidence]:
+    """Locust, k6, Artillery, JMeter and Gatling load tests in the repository."""
+    found: list[Evidence] = []
+    for rel in project.files_importing("locust"):
+        found.append(Evidence("Locust load test", rel))
+    for rel in project.glob("**/locustfile.py"):
+        if not any(e.path == rel for e in found):
+            found.append(Evidence("Locust load test", rel))
+    for rel, text in project.texts(project.glob("**/*.js", "**/*.mjs", "**/*.ts")):
+        if "k6" in text and _K6_RE.search(text):
+            found.append(Evidence("k6 load test", rel))
+    for rel in project.glob("**/*.yml", "**/*.yaml"):
+        text = project.read_text(rel)
+        if text is None or "scenarios" not in text or "config" not in text:
+            continue
+        docs, _error = project.yaml_documents(rel)
+        if any(_is_artillery(doc) for doc in docs):
+            found.append(Evidence("Artillery load test", rel))
+    for rel, text in project.texts(project.glob("**/*.jmx")):
+        if "jmeterTestPlan" in text:
+            found.append(Evidence("JMeter test plan", rel))
+    for rel, text in project.texts(project.glob("**/*Simulation.scala", "**/*Simulation.java", "**/*Simulation.kt")):
+        if "io.gatling" in text:
+            found.append(Evidence("Gatling simulation", rel))
+    return sorted(found)
+
+
+def _is_artillery(doc: Any) -> bool:
+    if not isinstance(doc, dict):
+        return False
+    config = doc.get("config")
+    return isinstance(config, dict) and "target" in config and isinstance(doc.get("scenarios"), list)
+
+
+class LoadTests(Check):
+    id = "load-tests"
+    category = "performance"
+    severity = "high"
+    effort = "2-3d"
+    title = "Load tests"
+    rationale = (
+        "Without a load test nobody knows how many requests per second the service takes before "
+        "latency climbs or it falls over; the first load test becomes the launch day."
+    )
+    remediation = (
+        "Write a load test for the main user journeys (Locust `locustfile.py`, a k6 script, or an "
+        "Artillery YAML scenario), keep it in the repository and run it against a staging environment "
+        "before releases."
+    )
+    scoring = "Presence: 100% with a Locust, k6, Artillery, JMeter or Gatling load test in the repository."
+    examples = (
+        Example({
+            "app/main.py": "x = 1\n",
+            "loadtests/locustfile.py": (
+                "from locust import HttpUser, task\n\nclass Shopper(HttpUser):\n    @task\n"
+                "    def orders(self):\n        self.client.get('/api/v1/orders')\n"
+            ),
+        }, status="pass"),
+        Example({
+            "app/main.py": "x = 1\n",
+            "load/orders.js": "import http from 'k6/http';\nexport default function () { http.get('https://staging/'); }\n",
+        }, status="pass", note="a k6 script"),
+        Example({
+            "app/main.py": "x = 1\n",
+            "load/orders.yml": "config:\n  target: https://staging.example.com\n  phases: [{duration: 60, arrivalRate: 5}]\n"
+                               "scenarios:\n  - flow:\n      - get: {url: /orders}\n",
+        }, status="pass", note="an Artillery scenario"),
+        Example({
+            "app/main.py": "x = 1\n",
+            "static/app.js": "// uses k6 colours for charts\nimport chart from './chart';\n",
+            "docs/perf.md": "We should try locust some day.\n",
+        }, status="fail", note="mentions are not load tests"),
+    )
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        if not project.python_files:
+            return Verdict(NotApplicable("no Python service to load-test"))
+        found = find_load_tests(project)
+        evidence = list(found)
+        in_ci = [c for c in repo_files(project).ci_commands() if c.text and _LOAD_RUN_RE.search(c.text)]
+        if in_ci:
+            evidence.append(Evidence("load test run in CI", in_ci[0].path, in_ci[0].line))
+        if found:
+            kinds = sorted({e.message for e in found})
+            summary = f"{len(found)} load test file(s): {', '.join(kinds)}" + ("; run in CI" if in_ci else "")
+        else:
+            summary = "no load tests (Locust, k6, Artillery, JMeter or Gatling) found"
+        return Verdict(Presence(bool(found), "a load test"), summary, tuple(evidence))
+
+
+def find_benchmarks(project: Project) -> list[Evidence]:
+    found: list[Evidence] = []
+    if "asv.conf.json" in project.files or project.glob("**/asv.conf.json"):
+        found.append(Evidence("asv benchmark suite", project.glob("**/asv.conf.json")[0]))
+    for rel in project.files_importing("pytest_benchmark", "pyperf", "pytest_codspeed"):
+        found.append(Evidence("benchmark library used", rel))
+    for rel in project.python_files:
+        path = PurePosixPath(rel)
+        if any(e.path == rel for e in found):
+            continue
+        if any(part in _BENCH_DIRS for part in path.parts[:-1]) or _BENCH_NAME_RE.search(path.name):
+            found.append(Evidence("benchmark script", rel))
+            continue
+        if is_test_path(rel):
+            text = project.read_text(rel) or ""
+            if "benchmark" in text and _PYTEST_BENCHMARK_RE.search(text):
+                found.append(Evidence("pytest-benchmark test", rel))
+    return sorted(found)
+
+
+class PerformanceBenchmarks(Check):
+    id = "performance-benchmarks"
+    category = "performance"
+    severity = "medium"
+    effort = "1-2d"
+    title = "Performance benchmarks"
+    rationale = (
+        "Benchmarks of the hot paths (serialisation, queries, pricing rules) catch a change that "
+        "makes them ten times slower before it reaches production, where it shows up as a latency "
+        "incident."
+    )
+    remediation = (
+        "Add benchmarks for the hot paths: pytest-benchmark tests (`def test_x(benchmark)`), an asv "
+        "suite, or scripts under `bench/`; compare results between releases."
+    )
+    scoring = "Presence: 100% with pytest-benchmark or pytest-codspeed tests, an asv suite, pyperf, or a bench/ directory."
+    examples = (
+        Example({
+            "app/pricing.py": "def total(items):\n    return sum(items)\n",
+            "tests/test_perf.py": "from app.pricing import total\n\ndef test_total_speed(benchmark):\n"
+                                  "    benchmark(total, list(range(1000)))\n",
+        }, status="pass"),
+        Example({
+            "app/pricing.py": "def total(items):\n    return sum(items)\n",
+            "bench/run.py": "import timeit\nfrom app.pricing import total\n",
+        }, status="pass", note="a bench/ directory"),
+        Example({
+            "app/pricing.py": "def total(items):\n    return sum(items)\n",
+            "tests/test_pricing.py": "def test_total():\n    # benchmark later\n    assert True\n",
+        }, status="fail", note="the word alone is not a benchmark"),
+    )
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        if not project.python_files:
+            return Verdict(NotApplicable("no Python files"))
+        found = find_benchmarks(project)
+        if found:
+            summary = f"{len(found)} benchmark file(s): {', '.join(sorted({e.message for e in found}))}"
+        else:
+            summary = "no benchmarks (pytest-benchmark, asv, pyperf or a bench/ directory) found"
+        return Verdict(Presence(bool(found), "a performance benchmark"), summary, tuple(found))
+
+
+class CapacityLimits(Check):
+    id = "capacity-limits"
+    category = "performance"
+    severity = "high"
+    effort = "0.5d"
+    title = "Container resource requests and limits"
+    rationale = (
+        "A container without requests is scheduled blind and evicted first under pressure; one "
+        "without limits can take the node's memory and CPU from its neighbours. Capacity planning "
+        "starts with every container declaring both."
+    )
+    remediation = (
+        "Set `resources.requests` (cpu, memory) and `resources.limits` (at least memory) on every "
+        "container of every Deployment, StatefulSet, DaemonSet, Job and CronJob, and fill the "
+        "`resources:` blocks of Helm values instead of leaving them `{}`."
+    )
+    scoring = (
+        "Share: containers (and Helm values `resources` blocks) that set both requests and limits, "
+        "of all found; n/a without Kubernetes manifests or Helm values."
+    )
+    examples = (
+        Example({
+            "deploy/api.yaml": (
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    spec:\n"
+                "      containers:\n        - name: api\n          image: api:1\n          resources:\n"
+                "            requests: {cpu: 100m, memory: 128Mi}\n            limits: {memory: 256Mi}\n"
+            ),
+        }, findings=0, status="pass"),
+        Example({
+            "deploy/api.yaml": (
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    spec:\n"
+                "      containers:\n        - name: api\n          image: api:1\n          resources:\n"
+                "            requests: {cpu: 100m, memory: 128Mi}\n            limits: {memory: 256Mi}\n"
+                "        - name: proxy\n          image: envoy\n"
+                "---\napiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec: {ports: [{port: 80}]}\n"
+            ),
+        }, findings=1, lines=(13,), status="fail", note="multi-document: the sidecar has none"),
+        Example({
+            "chart/Chart.yaml": "apiVersion: v2\nname: api\nversion: 0.1.0\n",
+            "chart/values.yaml": "image: api\nresources: {}\n",
+        }, findings=1, lines=(2,), status="fail", note="Helm's default empty resources block"),
+        Example({"app/main.py": "x = 1\n", "config.yaml": "debug: false\n"}, status="n/a", note="no manifests"),
+    )
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        repo = repo_files(project)
+        broken = describe_problems(p for p in repo.problems if p.path not in repo.ci_files)
+        total = len(repo.containers) + len(repo.helm_resources)
+        if total == 0:
+            return Verdict(NotApplicable("no Kubernetes manifests or Helm values found" + broken))
+        findings: list[Finding] = []
+        evidence: list[Evidence] = []
+        good = 0
+        for c in repo.containers:
+            missing = [part for part, present in (("requests", c.requests), ("limits", c.limits)) if not present]
+            if missing:
+                findings.append(Finding(c.path, c.line, 1, self.id,
+                                        f"container '{c.name}' of {c.workload} sets no resource {' or '.join(missing)}"))
+            else:
+                good += 1
+                evidence.append(Evidence(f"container '{c.name}' of {c.workload} sets requests and limits", c.path, c.line))
+        for h in repo.helm_resources:
+            missing = [part for part, present in (("requests", h.has_requests), ("limits", h.has_limits)) if not present]
+            if missing:
+                findings.append(Finding(h.path, h.line, 1, self.id, f"Helm values `{h.key}` set no {' or '.join(missing)}"))
+            else:
+                good += 1
+                evidence.append(Evidence(f"Helm values `{h.key}` set requests and limits", h.path, h.line))
+        summary = f"{good} of {total} containers set resource requests and limits" + broken
+        return Verdict(Share(good, total, "containers", "set requests and limits"), summary, tuple(evidence), tuple(findings))
+
+
+CHECKS: list[type[Check]] = [LoadTests, PerformanceBenchmarks, CapacityLimits]

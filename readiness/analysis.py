@@ -26,6 +26,16 @@ class PlannedCheck:
     severity: str
 
 
+@dataclass(frozen=True)
+class Suppression:
+    """A ``# readiness: ignore[...]`` comment; ``ids`` is None for a bare (blanket) ignore."""
+
+    line: int
+    ids: tuple[str, ...] | None
+    covers: tuple[int, ...]
+    used: tuple[str, ...] = ()  # the ids that suppressed something in this file
+
+
 @dataclass
 class FileAnalysis:
     path: str
@@ -36,7 +46,7 @@ class FileAnalysis:
     findings: dict[str, list[Finding]] = field(default_factory=dict)
     suppressed: dict[str, int] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
-    suppressions: list[tuple[int, tuple[str, ...] | None, bool]] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
 
 
 def _normalise(line: str) -> str:
@@ -50,21 +60,19 @@ def fingerprint(check: str, path: str, source: SourceFile, line: int) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
-def _suppressions(source: SourceFile) -> dict[int, list[tuple[int, tuple[str, ...] | None]]]:
-    """line -> [(comment line, ids or None for a bare ignore)] that cover it."""
-    covered: dict[int, list[tuple[int, tuple[str, ...] | None]]] = {}
+def _suppressions(source: SourceFile) -> list[Suppression]:
+    found = []
     for comment in source.comments:
         match = _SUPPRESS_RE.search(comment.text)
         if match is None:
             continue
         ids = None if match.group(1) is None else tuple(i.strip() for i in match.group(1).split(",") if i.strip())
-        covered.setdefault(comment.line, []).append((comment.line, ids))
-        if not comment.trailing:
-            covered.setdefault(comment.line + 1, []).append((comment.line, ids))
-    return covered
+        covers = (comment.line,) if comment.trailing else (comment.line, comment.line + 1)
+        found.append(Suppression(comment.line, ids, covers))
+    return found
 
 
-def analyze_source(rel: str, data: bytes, plan: Sequence[PlannedCheck]) -> FileAnalysis:
+def analyze_source(rel: str, data: bytes, plan: Sequence[PlannedCheck], suppress: bool = True) -> FileAnalysis:
     result = FileAnalysis(rel)
     if len(data) > MAX_FILE_BYTES:
         result.notes.append(Note("skipped-file", f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB ({len(data)} bytes)", rel))
@@ -79,8 +87,12 @@ def analyze_source(rel: str, data: bytes, plan: Sequence[PlannedCheck]) -> FileA
     result.imports = source.imports
     if source.error:
         result.notes.append(Note("parse-error", source.error, rel))
-    covered = _suppressions(source) if "readiness:" in text else {}
-    used: set[int] = set()
+    suppressions = _suppressions(source) if "readiness:" in text else []
+    covered: dict[int, list[int]] = {}
+    for index, sup in enumerate(suppressions):
+        for line in sup.covers:
+            covered.setdefault(line, []).append(index)
+    used: dict[int, set[str]] = {}
     for planned in plan:
         check = planned.check
         if check.needles and not any(n in text for n in check.needles):
@@ -99,9 +111,10 @@ def analyze_source(rel: str, data: bytes, plan: Sequence[PlannedCheck]) -> FileA
             continue
         kept: list[Finding] = []
         for hit in outcome.hits:
-            suppressing = [line for line, ids in covered.get(hit.line, ()) if ids is not None and check.id in ids]
-            if suppressing:
-                used.update(suppressing)
+            suppressing = [i for i in covered.get(hit.line, ()) if check.id in (suppressions[i].ids or ())]
+            if suppressing and suppress:
+                for i in suppressing:
+                    used.setdefault(i, set()).add(check.id)
                 result.suppressed[check.id] = result.suppressed.get(check.id, 0) + 1
                 continue
             kept.append(Finding(
@@ -112,16 +125,14 @@ def analyze_source(rel: str, data: bytes, plan: Sequence[PlannedCheck]) -> FileA
         outcome.hits = []
         result.outcomes[check.id] = outcome
         result.findings[check.id] = kept
-    seen_comments: set[int] = set()
-    for entries in covered.values():
-        for line, ids in entries:
-            if line not in seen_comments:
-                seen_comments.add(line)
-                result.suppressions.append((line, ids, line in used))
-    result.suppressions.sort(key=lambda s: s[0])
+    result.suppressions = [
+        Suppression(sup.line, sup.ids, sup.covers, tuple(sorted(used.get(i, ())))) for i, sup in enumerate(suppressions)
+    ]
     return result
 
 
-def analyze_batch(batch: Sequence[tuple[str, bytes]], plan: Sequence[PlannedCheck]) -> list[FileAnalysis]:
+def analyze_batch(
+    batch: Sequence[tuple[str, bytes]], plan: Sequence[PlannedCheck], suppress: bool = True,
+) -> list[FileAnalysis]:
     """Worker entry point: a batch keeps inter-process traffic low."""
-    return [analyze_source(rel, data, plan) for rel, data in batch]
+    return [analyze_source(rel, data, plan, suppress) for rel, data in batch]

@@ -304,7 +304,12 @@ class _Validator:
         if kind == "list[map]":
             if not isinstance(value, list):
                 raise self.fail(path, f"expected a list, got {_type_name(value)}")
-            return [self.map(item, spec.fields, (*path, str(i))) for i, item in enumerate(value)]
+            items = [self.map(item, spec.fields, (*path, str(i))) for i, item in enumerate(value)]
+            for i, item in enumerate(items):
+                for key in spec.required:
+                    if not item.get(key):
+                        raise self.fail((*path, str(i)), f"{key}: required")
+            return items
         if kind == "dict":
             if not isinstance(value, dict):
                 raise self.fail(path, f"expected a mapping, got {_type_name(value)}")

@@ -17,6 +17,7 @@ class Field:
     values: Field | None = None  # for dict: the spec of every value
     keys: str = ""  # for dict: "check", "category" or "" (free keys)
     choices: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()  # for map / list[map]: keys that must be present
 
 
 def _f(type_: str, doc: str, default: Any = None, **kw: Any) -> Field:
@@ -29,7 +30,7 @@ CHECK_ENTRY = _f("map", "Settings of one check.", fields={
                    choices=("critical", "high", "medium", "low")),
     "options": _f("dict", "Check-specific options (see `readiness explain ID`).", {},
                   values=_f("any", "")),
-    "ignore": _f("list[map]", "Suppress this check's findings in matching paths.", [], fields={
+    "ignore": _f("list[map]", "Suppress this check's findings in matching paths.", [], required=("path", "reason"), fields={
         "path": _f("str", "A path glob, relative to the scanned root."),
         "reason": _f("str", "Why these findings are accepted."),
     }),
@@ -47,6 +48,8 @@ HTTP = _f("map", "A deployed HTTP service to probe.", fields={
     "health": _f("str|list[str]", "Health and readiness paths.", ["/health"]),
     "metrics": _f("str", "Prometheus metrics path.", None),
     "timeout": _f("number", "Connect and read timeout in seconds.", 5),
+    "deadline": _f("number", "Most seconds one whole response may take, body included (default: twice timeout).", None),
+    "max_body_bytes": _f("int", "Most bytes read from one response body.", 1024 * 1024),
     "latency_budget_ms": _f("number", "Slowest acceptable health answer, in ms.", 1000),
     "headers": _f("dict", "Extra request headers (values may be ${VAR}); never reported.", {},
                   values=_f("str", "")),
@@ -55,9 +58,9 @@ HTTP = _f("map", "A deployed HTTP service to probe.", fields={
     "min_tls_days": _f("int", "Fewest days a certificate may have left.", 14),
     "rate_limit": _f("map", "A bounded burst to probe rate limiting.", None, fields={
         "path": _f("str", "Path to send the burst to."),
-        "burst": _f("int", "Number of requests (small).", 20),
+        "burst": _f("int", "Most requests sent (small; the probe stops at the first sign of a limit).", 10),
         "duration": _f("number", "Seconds to spread the burst over.", 2),
-        "method": _f("str", "HTTP method.", "GET"),
+        "method": _f("str", "HTTP method (safe methods only).", "GET", choices=("GET", "HEAD", "OPTIONS")),
     }),
 })
 
@@ -65,15 +68,16 @@ MONGODB = _f("map", "A MongoDB deployment to probe.", fields={
     "uri": _f("str", "Connection string; use ${VAR}, credentials are redacted."),
     "timeout": _f("number", "Server selection and socket timeout in seconds.", 3),
     "min_version": _f("str", "Oldest supported server version.", "6.0"),
-    "tls": _f("bool", "Expect TLS.", None),
+    "tls": _f("bool", "Expect TLS (false: mongo-tls is n/a, e.g. behind a mesh that encrypts).", None),
 })
 
 BACKUP = _f("list[map]", "Backup locations to check for freshness and integrity.", [], fields={
-    "path": _f("str", "A file glob; the newest match is examined."),
+    "path": _f("str", "A file glob (relative paths from the scanned root); the newest match is examined."),
     "pbm": _f("bool", "Read Percona Backup for MongoDB metadata (admin.pbmBackups).", False),
     "max_age": _f("str", "Oldest acceptable backup: number with s, m, h or d.", "26h"),
     "verify": _f("bool", "Also check that the newest archive is readable.", False),
-    "order": _f("str", "How to pick the newest file.", "mtime", choices=("mtime", "name")),
+    "order": _f("str", "How to pick the newest file: modification time, or a timestamp in the name "
+                "(2024-05-01T02-00-00, 20240501-0200).", "mtime", choices=("mtime", "name")),
     "max_bytes": _f("int", "Most bytes backup-integrity reads.", 512 * 1024 * 1024),
     "max_seconds": _f("number", "Most seconds backup-integrity spends.", 30),
 })

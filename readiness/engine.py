@@ -8,7 +8,6 @@ the cache or the order in which workers finish.
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -29,6 +28,7 @@ from readiness.model import CheckResult, Finding, Note, ScanResult
 from readiness.paths import is_application_path
 from readiness.project import Project
 from readiness.scoring import DEFAULT_SEVERITY_WEIGHTS, CategorySpec, score_categories, score_measure, score_overall
+from readiness.suppression import Suppressor
 from readiness.workers import analyze_files
 
 
@@ -125,6 +125,7 @@ class ScanRequest:
     jobs: int = 1
     cache: Cache | None = None
     progress: Callable[[int, int], None] | None = None
+    suppress: bool = True  # False: --no-suppress shows every finding
     display_path: str | None = None  # the path as the user gave it
 
 
@@ -154,7 +155,7 @@ def run_scan(request: ScanRequest) -> ScanResult:
     with ThreadPoolExecutor(max_workers=4, thread_name_prefix="readiness-tool") as tools:
         analyses = analyze_files(
             root, python_files, plan, jobs=request.jobs, cache=cache, progress=request.progress,
-            start_tools=lambda: _start_tools(tools, project, request.checks, cache),
+            start_tools=lambda: _start_tools(tools, project, request.checks, cache), suppress=request.suppress,
         )
         t_analyze = time.perf_counter()
         project.lines = sum(a.lines for a in analyses)
@@ -163,9 +164,11 @@ def run_scan(request: ScanRequest) -> ScanResult:
         notes: list[Note] = list(discovered.notes)
         for analysis in analyses:
             notes.extend(analysis.notes)
-        evaluated = _evaluate(request, project, analyses, severities, options)
+        rules = {c.id: settings.check_entry(c.id).get("ignore") or [] for c in request.checks}
+        suppressor = Suppressor.build(analyses, rules, enabled=request.suppress)
+        project.suppressor = suppressor
+        results, findings = _evaluate(request, project, analyses, severities, options, suppressor)
     t_evaluate = time.perf_counter()
-    results, findings = evaluated
     order = {c.id: i for i, c in enumerate([*request.checks, *request.deselected])}
     results.sort(key=lambda r: order[r.id])
     weights = dict(DEFAULT_SEVERITY_WEIGHTS)
@@ -173,10 +176,6 @@ def run_scan(request: ScanRequest) -> ScanResult:
     all_checks = [*request.checks, *request.deselected]
     categories = score_categories(category_specs(settings, all_checks), results, weights)
     overall = score_overall(categories, float(settings.get("target", 80)))
-    unused = [
-        (a.path, line) for a in analyses for line, ids, was_used in a.suppressions if ids and not was_used
-    ]
-    bare = [(a.path, line) for a in analyses for line, ids, _ in a.suppressions if ids is None]
     return ScanResult(
         tool_version=__version__,
         target_path=request.display_path or str(root),
@@ -197,9 +196,9 @@ def run_scan(request: ScanRequest) -> ScanResult:
         },
         extra={
             "suppressions": {
+                "enabled": request.suppress,
                 "suppressed": sum(r.suppressed for r in results),
-                "unused": [{"path": p, "line": n} for p, n in unused],
-                "bare": [{"path": p, "line": n} for p, n in bare],
+                **project.suppression_report,
             },
             "python_files": len(python_files),
             "live": live_enabled(request),
@@ -209,18 +208,20 @@ def run_scan(request: ScanRequest) -> ScanResult:
 
 def _evaluate(
     request: ScanRequest, project: Project, analyses: Sequence[FileAnalysis], severities: Mapping[str, str],
-    options: Mapping[str, Mapping[str, Any]],
+    options: Mapping[str, Mapping[str, Any]], suppressor: Suppressor,
 ) -> tuple[list[CheckResult], list[Finding]]:
-    """The whole-project phase of every check, in the order the checks were given."""
-    settings = request.settings
+    """The whole-project phase of every check; checks that judge the others (``runs_last``) go last."""
     run_live = live_enabled(request)
     results: list[CheckResult] = []
     findings: list[Finding] = []
-    for check_cls in request.checks:
+    ordered = sorted(request.checks, key=lambda c: bool(getattr(c, "runs_last", False)))
+    for check_cls in ordered:
+        if getattr(check_cls, "runs_last", False) and not project.suppression_report:
+            ran = {r.id for r in results if r.status in ("pass", "fail")}
+            project.suppression_report = suppressor.report(ran, {c.id for c in [*request.checks, *request.deselected]})
         check = check_cls()
         severity = severities[check_cls.id]
-        ignore_rules = settings.check_entry(check_cls.id).get("ignore") or []
-        collected = Collected()
+        collected = Collected(keep=lambda fs, cid=check_cls.id: suppressor.filter(cid, fs)[0])
         errors: list[str] = []
         suppressed = 0
         for analysis in analyses:
@@ -232,7 +233,7 @@ def _evaluate(
                 continue
             collected.files_seen += 1
             for finding in analysis.findings.get(check_cls.id, ()):
-                if any(fnmatch.fnmatch(finding.path, rule["path"]) for rule in ignore_rules):
+                if suppressor.by_config(check_cls.id, finding.path):
                     suppressed += 1
                 else:
                     collected.findings.append(finding)
@@ -255,11 +256,8 @@ def _evaluate(
                     verdict = check.evaluate(project, collected, options[check_cls.id])
                 except Exception as exc:
                     verdict = Verdict(Errored(f"{type(exc).__name__}: {exc}"))
-        repo_findings = [
-            f for f in verdict.findings
-            if not any(fnmatch.fnmatch(f.path, rule["path"]) for rule in ignore_rules)
-        ]
-        suppressed += len(verdict.findings) - len(repo_findings)
+        repo_findings, _ = suppressor.filter(check_cls.id, verdict.findings)
+        suppressed += suppressor.dropped.get(check_cls.id, 0)
         repo_findings = [
             Finding(f.path, f.line, f.column, check_cls.id, f.message, severity,  # type: ignore[arg-type]
                     f.fingerprint or _repo_fingerprint(check_cls.id, f), f.fixable, f.code)
@@ -278,6 +276,9 @@ def _evaluate(
             suppressed=suppressed, observed_at=observed_at,
         ))
         findings.extend(check_findings)
+    if not project.suppression_report:
+        ran = {r.id for r in results if r.status in ("pass", "fail")}
+        project.suppression_report = suppressor.report(ran, {c.id for c in [*request.checks, *request.deselected]})
     for check_cls in request.deselected:
         results.append(CheckResult(
             id=check_cls.id, category=check_cls.category, severity=check_cls.severity, kind=check_cls.kind,

@@ -29,6 +29,8 @@ class Project:
     app_lines: int = 0  # lines outside tests and scripts
     imports: dict[str, frozenset[str]] = field(default_factory=dict)  # path -> modules
     settings: Any = None  # the validated configuration
+    suppressor: Any = None  # readiness.suppression.Suppressor, set by the engine
+    suppression_report: dict[str, Any] = field(default_factory=dict)  # for checks that run last
     _texts: dict[str, str | None] = field(default_factory=dict, repr=False)
     _yaml: dict[str, tuple[list[Any], str | None]] = field(default_factory=dict, repr=False)
     _tools: dict[str, Any] = field(default_factory=dict, repr=False)

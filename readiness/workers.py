@@ -82,9 +82,10 @@ def analyze_files(
     cache: Cache | None = None,
     progress: Callable[[int, int], None] | None = None,
     start_tools: Callable[[], None] | None = None,
+    suppress: bool = True,
 ) -> list[FileAnalysis]:
     jobs = jobs or default_jobs()
-    key = plan_fingerprint(plan)
+    key = plan_fingerprint(plan) + ("" if suppress else "-all")
     cached = cache.load("files", key) if cache is not None else {}
     results: dict[str, FileAnalysis] = {}
     digests: dict[str, str] = {}
@@ -108,7 +109,7 @@ def analyze_files(
     if jobs > 1 and len(misses) >= PARALLEL_MIN_FILES:
         context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            futures = [pool.submit(analyze_batch, batch, plan) for batch in _batches(misses, jobs * 4)]
+            futures = [pool.submit(analyze_batch, batch, plan, suppress) for batch in _batches(misses, jobs * 4)]
             if start_tools is not None:
                 start_tools()  # after the workers are forked: threads and fork do not mix
             for future in futures:
@@ -122,7 +123,7 @@ def analyze_files(
             start_tools()
         last = time.perf_counter()
         for rel, data in misses:
-            results[rel] = analyze_source(rel, data, plan)
+            results[rel] = analyze_source(rel, data, plan, suppress)
             done += 1
             if progress is not None and time.perf_counter() - last > 0.1:
                 progress(done, total)

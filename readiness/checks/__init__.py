@@ -18,6 +18,7 @@ from readiness.checks import (
     performance,
     secrets,
     security_audit,
+    suppressions,
     testing,
     tracing,
 )
@@ -25,6 +26,7 @@ from readiness.checks.base import Check
 
 BUILTIN_CHECKS: tuple[type[Check], ...] = (
     *code_quality.CHECKS,
+    *suppressions.CHECKS,
     *ci_lint.CHECKS,
     *secrets.CHECKS,
     *external_api.CHECKS,

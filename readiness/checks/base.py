@@ -87,6 +87,9 @@ class Collected:
     counts: Counter[str] = field(default_factory=Counter)
     facts: dict[str, Any] = field(default_factory=dict)
     files_seen: int = 0
+    # Drops suppressed findings (inline comments, config ignores); a check that finds problems
+    # for the whole project filters with it *before* scoring, so suppressed findings never count.
+    keep: Callable[[list[Finding]], list[Finding]] = field(default=lambda findings: list(findings))
 
 
 @dataclass(frozen=True)

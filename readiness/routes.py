@@ -18,6 +18,11 @@ from readiness.source import SourceFile
 
 T = TypeVar("T")
 
+# Text that any file declaring or mounting routes contains (the per-file pre-filter of route checks).
+ROUTE_NEEDLES = (
+    "@", "urlpatterns", "include_router", "register_blueprint", "mount(", "add_api_route", "add_url_rule",
+    "add_route", "request", "Router(", "Blueprint(", "FastAPI(", "Flask(",
+)
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 PAGINATION_PARAMS = frozenset({
@@ -896,3 +901,21 @@ def facts_of(collected_facts: Mapping[str, Any], attr: str = "routes") -> dict[s
         if isinstance(found, FileRoutes):
             out[path] = found
     return out
+
+
+def _imported_modules(source: SourceFile) -> tuple[tuple[str, int], ...]:
+    out: list[tuple[str, int]] = []
+    if source.tree is None:
+        return ()
+    for node in source.nodes(ast.Import, ast.ImportFrom):
+        if isinstance(node, ast.Import):
+            out.extend((alias.name, node.lineno) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            out.append((node.module, node.lineno))
+            out.extend((f"{node.module}.{alias.name}", node.lineno) for alias in node.names if alias.name != "*")
+    return tuple(out)
+
+
+def imported_modules(source: SourceFile) -> tuple[tuple[str, int], ...]:
+    """(dotted module, line) for every absolute import; ``from a import b`` gives ``a`` and ``a.b``."""
+    return memo(source, _imported_modules)

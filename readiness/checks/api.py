@@ -18,6 +18,7 @@ from readiness.paths import is_application_path
 from readiness.project import Project
 from readiness.routes import (
     PAGINATION_PARAMS,
+    ROUTE_NEEDLES,
     FileRoutes,
     Route,
     build_route_table,
@@ -28,10 +29,6 @@ from readiness.routes import (
 )
 from readiness.source import SourceFile
 
-ROUTE_NEEDLES = (
-    "@", "urlpatterns", "include_router", "register_blueprint", "mount(", "add_api_route", "add_url_rule",
-    "add_route", "request", "Router(", "Blueprint(", "FastAPI(", "Flask(",
-)
 _VERSION_SEGMENT = re.compile(r"^v\d+(?:\.\d+)?$", re.IGNORECASE)
 _VERSION_HEADERS = frozenset({"api-version", "x-api-version", "accept-version", "version", "x-version"})
 

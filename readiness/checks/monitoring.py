@@ -1,7 +1,413 @@
-"""Monitoring checks: metrics, health endpoints, structured logs, correlation ids."""
+"""Monitoring checks: metrics, a metrics endpoint, health routes, structured logs, correlation ids.
+
+These are presence checks over the whole project: each file reports the markers it holds
+(an import, a call, a route) as evidence, and ``evaluate`` passes when any exists. A project
+without a web framework or task worker is a library, and the checks are n/a for it.
+"""
 
 from __future__ import annotations
 
-from readiness.checks.base import Check
+import ast
+import re
+from dataclasses import dataclass
+from typing import Any, ClassVar, Mapping
 
-CHECKS: list[type[Check]] = []
+from readiness.checks.base import Check, Collected, Example, FileOutcome, Verdict
+from readiness.measures import NotApplicable, Presence
+from readiness.model import Evidence
+from readiness.paths import is_application_path
+from readiness.profile import profile_of
+from readiness.project import Project
+from readiness.routes import (
+    ROUTE_NEEDLES,
+    FileRoutes,
+    Route,
+    build_route_table,
+    call_name,
+    dotted,
+    facts_of,
+    imported_modules,
+    route_facts,
+)
+from readiness.source import SourceFile
+
+LIBRARY_REASON = "no web framework or task worker in the project (a library)"
+
+
+@dataclass(frozen=True)
+class MarkerFacts:
+    routes: FileRoutes | None = None
+
+
+def module_marks(source: SourceFile, modules: Mapping[str, str]) -> list[Evidence]:
+    """Evidence for imports of the given modules (prefix match on dotted names)."""
+    out: list[Evidence] = []
+    seen: set[str] = set()
+    for module, line in imported_modules(source):
+        for wanted, label in modules.items():
+            if (module == wanted or module.startswith(wanted + ".")) and label not in seen:
+                seen.add(label)
+                out.append(Evidence(f"{label} used", source.path, line))
+    return out
+
+
+def string_marks(source: SourceFile, pattern: re.Pattern[str], label: str) -> list[Evidence]:
+    for node in source.nodes(ast.Constant):
+        value = getattr(node, "value", None)
+        if isinstance(value, str) and len(value) < 300 and pattern.search(value):
+            return [Evidence(label, source.path, getattr(node, "lineno", 0))]
+    return []
+
+
+def call_marks(source: SourceFile, names: Mapping[str, str]) -> list[Evidence]:
+    out: list[Evidence] = []
+    seen: set[str] = set()
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        label = names.get(call_name(call))
+        if label and label not in seen:
+            seen.add(label)
+            out.append(Evidence(label, source.path, call.lineno))
+    return out
+
+
+class MarkerCheck(Check):
+    """A presence check: per-file markers as evidence, and optionally routes that count too."""
+
+    category = "monitoring"
+    kind = "static"
+    wants_routes: ClassVar[bool] = False
+    what: ClassVar[str] = ""
+
+    def marks(self, source: SourceFile) -> list[Evidence]:
+        return []
+
+    def route_counts(self, route: Route) -> str:
+        """A label when the route counts as evidence, '' otherwise."""
+        return ""
+
+    def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
+        if not is_application_path(source.path):
+            return None
+        marks = self.marks(source) if source.tree is not None else []
+        routes = route_facts(source) if self.wants_routes else None
+        if routes is not None and routes.empty:
+            routes = None
+        if not marks and routes is None:
+            return None
+        return FileOutcome(evidence=marks, facts=MarkerFacts(routes))
+
+    def repository_marks(self, project: Project) -> list[Evidence]:
+        return []
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        evidence = list(collected.evidence) + self.repository_marks(project)
+        if self.wants_routes:
+            for route in build_route_table(facts_of(collected.facts)):
+                label = self.route_counts(route)
+                if label:
+                    evidence.append(Evidence(f"{label} {route.label}", route.file, route.line))
+        if evidence:
+            evidence.sort(key=lambda e: (e.path, e.line, e.message))
+            return Verdict(Presence(True, self.what), summary=self.summary(evidence), evidence=tuple(evidence))
+        if not profile_of(project).service:
+            return Verdict(NotApplicable(LIBRARY_REASON))
+        return Verdict(Presence(False, self.what), summary=f"no {self.what} found")
+
+    def summary(self, evidence: list[Evidence]) -> str:
+        return f"{evidence[0]}" + (f" and {len(evidence) - 1} more" if len(evidence) > 1 else "")
+
+
+_LIBRARY = Example({"mylib/__init__.py": "def add(a, b):\n    return a + b\n"}, status="n/a", note="a library")
+_BARE_FASTAPI = {"app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get('/orders')\n"
+                                "def orders() -> list[dict]:\n    return []\n"}
+_BARE_FLASK = {"app.py": "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route('/orders')\n"
+                         "def orders():\n    return []\n"}
+
+_METRIC_MODULES = {
+    "prometheus_client": "prometheus_client",
+    "prometheus_fastapi_instrumentator": "prometheus-fastapi-instrumentator",
+    "starlette_exporter": "starlette-exporter",
+    "starlette_prometheus": "starlette-prometheus",
+    "prometheus_flask_exporter": "prometheus-flask-exporter",
+    "django_prometheus": "django-prometheus",
+    "aioprometheus": "aioprometheus",
+    "opentelemetry.metrics": "OpenTelemetry metrics",
+    "opentelemetry.sdk.metrics": "OpenTelemetry metrics SDK",
+    "opentelemetry.exporter.prometheus": "OpenTelemetry Prometheus exporter",
+    "statsd": "statsd", "datadog": "DogStatsD",
+}
+
+
+class MetricsExported(MarkerCheck):
+    id = "metrics-exported"
+    severity = "high"
+    effort = "1-2d"
+    title = "Application metrics"
+    what = "metrics library"
+    rationale = (
+        "Without request rates, error rates and latencies nobody sees a service degrade until users "
+        "complain; alerts and capacity planning need numbers."
+    )
+    remediation = (
+        "Export metrics: prometheus-fastapi-instrumentator or starlette-exporter for FastAPI, "
+        "prometheus-flask-exporter for Flask, django-prometheus for Django, or prometheus_client / "
+        "OpenTelemetry metrics directly for business counters."
+    )
+    scoring = "Presence: a metrics library used in application code (tests do not count); n/a for a library."
+    needles = ("prometheus", "metrics", "statsd", "datadog")
+    examples = (
+        Example({"app/metrics.py": "from prometheus_client import Counter\n\nORDERS = Counter('orders', 'Orders')\n",
+                 **_BARE_FASTAPI}, status="pass"),
+        Example({"app/main.py": "from fastapi import FastAPI\nfrom opentelemetry import metrics\n\napp = FastAPI()\n"
+                                "meter = metrics.get_meter(__name__)\n"}, status="pass", note="OpenTelemetry metrics"),
+        Example({"app/settings.py": "INSTALLED_APPS = ['django_prometheus', 'shop']\n",
+                 "shop/views.py": "from django.http import JsonResponse\n"}, status="pass", note="django-prometheus app"),
+        Example(_BARE_FASTAPI, status="fail"),
+        Example({**_BARE_FASTAPI, "tests/test_metrics.py": "import prometheus_client\n"}, status="fail",
+                note="only tests use it"),
+        _LIBRARY,
+    )
+
+    def marks(self, source: SourceFile) -> list[Evidence]:
+        found = module_marks(source, _METRIC_MODULES)
+        if not found:
+            found = string_marks(source, re.compile(r"^django_prometheus$"), "django-prometheus installed")
+        return found
+
+
+_ENDPOINT_CALLS = {
+    "make_asgi_app": "prometheus_client ASGI app", "make_wsgi_app": "prometheus_client WSGI app",
+    "start_http_server": "prometheus_client HTTP server", "start_wsgi_server": "prometheus_client HTTP server",
+    "PrometheusMetrics": "prometheus-flask-exporter /metrics",
+}
+
+
+class MetricsEndpoint(MarkerCheck):
+    id = "metrics-endpoint"
+    severity = "high"
+    effort = "0.5d"
+    title = "Metrics endpoint"
+    what = "metrics endpoint"
+    wants_routes = True
+    rationale = (
+        "Metrics nobody can scrape are not monitoring. Prometheus (or an agent) needs an endpoint such as "
+        "/metrics, or a metrics server on its own port."
+    )
+    remediation = (
+        "Expose the registry: `app.mount(\"/metrics\", make_asgi_app())`, `Instrumentator().instrument(app)"
+        ".expose(app)`, `app.add_route(\"/metrics\", handle_metrics)`, or `start_http_server(9000)` in a worker."
+    )
+    scoring = "Presence: a /metrics route or an exposing call (make_asgi_app, start_http_server, Instrumentator().expose)."
+    needles = ROUTE_NEEDLES + ("metrics", "make_asgi_app", "make_wsgi_app", "start_http_server", "expose", "PrometheusMetrics",
+               "django_prometheus")
+    examples = (
+        Example({"app/main.py": "from fastapi import FastAPI\nfrom prometheus_client import make_asgi_app\n\n"
+                                "app = FastAPI()\napp.mount('/metrics', make_asgi_app())\n"}, status="pass"),
+        Example({"app/main.py": "from fastapi import FastAPI\nfrom prometheus_fastapi_instrumentator import "
+                                "Instrumentator\n\napp = FastAPI()\nInstrumentator().instrument(app).expose(app)\n"},
+                status="pass"),
+        Example({"app.py": "from flask import Flask, Response\nfrom prometheus_client import generate_latest\n\n"
+                           "app = Flask(__name__)\n\n\n@app.route('/metrics')\ndef metrics():\n"
+                           "    return Response(generate_latest())\n"}, status="pass", note="a /metrics route"),
+        Example({"app/metrics.py": "from prometheus_client import Counter\n\nORDERS = Counter('orders', 'Orders')\n",
+                 **_BARE_FASTAPI}, status="fail", note="metrics defined but never exposed"),
+        _LIBRARY,
+    )
+
+    def marks(self, source: SourceFile) -> list[Evidence]:
+        found = call_marks(source, _ENDPOINT_CALLS)
+        if "prometheus_fastapi_instrumentator" in source.imports:
+            for call in source.nodes(ast.Call):
+                if call_name(call) == "expose":
+                    found.append(Evidence("Instrumentator().expose()", source.path, getattr(call, "lineno", 0)))
+                    break
+        for call in source.nodes(ast.Call):
+            assert isinstance(call, ast.Call)
+            if call_name(call) == "add_route" and any(dotted(a).endswith("handle_metrics") for a in call.args):
+                found.append(Evidence("starlette-exporter handle_metrics route", source.path, call.lineno))
+        found += string_marks(source, re.compile(r"^django_prometheus(\.urls)?$"), "django-prometheus URLs")
+        return found
+
+    def route_counts(self, route: Route) -> str:
+        segs = route.segments
+        return "metrics route" if segs and segs[-1].lower() in ("metrics", "prometheus") else ""
+
+
+_HEALTH = frozenset({"health", "healthz", "healthcheck", "health-check", "health_check", "alive", "ping",
+                     "live", "livez", "liveness"})
+_READY = frozenset({"ready", "readyz", "readiness"})
+
+
+class HealthEndpoint(MarkerCheck):
+    id = "health-endpoint"
+    severity = "high"
+    effort = "0.5d"
+    title = "Health and readiness endpoints"
+    what = "health or readiness route"
+    wants_routes = True
+    rationale = (
+        "Orchestrators and load balancers decide from liveness and readiness probes whether to restart a "
+        "container or send it traffic; without them a hung or starting instance keeps receiving requests."
+    )
+    remediation = (
+        "Add a cheap liveness route (`GET /health` or `/healthz`) and a readiness route (`GET /ready`) that "
+        "checks the database and other dependencies, and point the Kubernetes probes at them."
+    )
+    scoring = "Presence: a liveness or readiness route (/health, /healthz, /ready, /livez, ...) or a health-check library."
+    needles = ROUTE_NEEDLES + ("health", "ready", "live", "ping", "alive")
+    examples = (
+        Example({"app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get('/health')\n"
+                                "def health() -> dict:\n    return {'status': 'ok'}\n"}, status="pass"),
+        Example({"app/main.py": "from fastapi import FastAPI\nfrom app import probes\n\napp = FastAPI()\n"
+                                "app.include_router(probes.router, prefix='/health')\n",
+                 "app/probes.py": "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get('/ready')\n"
+                                  "def ready() -> dict:\n    return {}\n",
+                 "app/__init__.py": ""}, status="pass", note="router mounted under /health"),
+        Example({"proj/urls.py": "from django.urls import path\n\nurlpatterns = [path('healthz/', lambda r: None)]\n"},
+                status="pass", note="a Django route"),
+        Example(_BARE_FLASK, status="fail"),
+        Example({**_BARE_FASTAPI, "app/util.py": "def health_score(x):\n    return x\n"}, status="fail",
+                note="a function named health is not a route"),
+        _LIBRARY,
+    )
+
+    def marks(self, source: SourceFile) -> list[Evidence]:
+        return module_marks(source, {"fastapi_health": "fastapi-health", "healthcheck": "healthcheck",
+                                     "flask_healthz": "flask-healthz", "health_check": "django-health-check"}) + \
+            string_marks(source, re.compile(r"^health_check(\.urls)?$"), "django-health-check installed")
+
+    def route_counts(self, route: Route) -> str:
+        segs = [s.lower() for s in route.segments]
+        if not segs:
+            return ""
+        if segs[-1] in _READY:
+            return "readiness route"
+        if segs[-1] in _HEALTH:
+            return "liveness route"
+        return ""
+
+    def summary(self, evidence: list[Evidence]) -> str:
+        ready = [e for e in evidence if e.message.startswith("readiness")]
+        live = [e for e in evidence if not e.message.startswith("readiness")]
+        parts = []
+        if live:
+            parts.append(str(live[0]))
+        parts.append(str(ready[0]) if ready else "no separate readiness route")
+        return "; ".join(parts)
+
+
+_JSON_LOG_MODULES = {
+    "structlog": "structlog", "pythonjsonlogger": "python-json-logger", "json_log_formatter": "json-log-formatter",
+    "ecs_logging": "ecs-logging", "jsonlogger": "jsonlogger",
+}
+_JSON_FORMATTER = re.compile(r"json_?formatter|jsonlogger|ecs_logging\.|structlog\.", re.IGNORECASE)
+
+
+class StructuredLogging(MarkerCheck):
+    id = "structured-logging"
+    severity = "medium"
+    effort = "1d"
+    title = "Structured (JSON) logging"
+    what = "structured logging"
+    rationale = (
+        "Log platforms search, filter and alert on fields. Plain text lines have to be parsed with fragile "
+        "patterns, and multi-line tracebacks get split into separate events."
+    )
+    remediation = (
+        "Log JSON: configure structlog, or python-json-logger's `JsonFormatter` in `logging.config.dictConfig` "
+        "(or loguru with `serialize=True`), and include request ids and other context as fields."
+    )
+    scoring = "Presence: structlog, python-json-logger, a JSON formatter in the logging configuration, or loguru serialize=True."
+    needles = ("structlog", "json", "Json", "JSON", "ecs_logging", "serialize")
+    examples = (
+        Example({"app/log.py": "import structlog\n\nlog = structlog.get_logger()\n", **_BARE_FASTAPI}, status="pass"),
+        Example({"app/logging_config.py": "import logging.config\n\nlogging.config.dictConfig({\n"
+                 "    'version': 1,\n    'formatters': {'json': {'()': 'pythonjsonlogger.jsonlogger.JsonFormatter'}},\n"
+                 "})\n", **_BARE_FASTAPI}, status="pass", note="dictConfig with a JSON formatter"),
+        Example({"app/log.py": "import json\nimport logging\n\n\nclass JsonLines(logging.Formatter):\n"
+                 "    def format(self, record):\n        return json.dumps({'msg': record.getMessage()})\n",
+                 **_BARE_FASTAPI}, status="pass", note="a hand-written JSON formatter"),
+        Example({"app/log.py": "import logging\n\nlogging.basicConfig(level=logging.INFO)\n", **_BARE_FASTAPI},
+                status="fail"),
+        Example({"app/api.py": "import json\n\n\ndef dump(x):\n    return json.dumps(x)\n", **_BARE_FASTAPI},
+                status="fail", note="json.dumps outside a log formatter"),
+        _LIBRARY,
+    )
+
+    def marks(self, source: SourceFile) -> list[Evidence]:
+        found = module_marks(source, _JSON_LOG_MODULES)
+        found += string_marks(source, _JSON_FORMATTER, "JSON log formatter configured")
+        for cls in source.nodes(ast.ClassDef):
+            assert isinstance(cls, ast.ClassDef)
+            if any(dotted(b).endswith("Formatter") for b in cls.bases) and any(
+                call_name(n) in ("dumps", "dump") for n in ast.walk(cls) if isinstance(n, ast.Call)
+            ):
+                found.append(Evidence(f"JSON log formatter {cls.name}", source.path, cls.lineno))
+        if "loguru" in source.imports:
+            for call in source.nodes(ast.Call):
+                assert isinstance(call, ast.Call)
+                if call_name(call) == "add" and any(
+                    k.arg == "serialize" and isinstance(k.value, ast.Constant) and k.value.value is True
+                    for k in call.keywords
+                ):
+                    found.append(Evidence("loguru serialize=True", source.path, call.lineno))
+        return found
+
+    def repository_marks(self, project: Project) -> list[Evidence]:
+        out = []
+        for rel in project.glob("**/*log*.yaml", "**/*log*.yml", "**/*log*.ini", "**/*log*.conf", "**/*log*.json"):
+            if not is_application_path(rel):
+                continue
+            text = project.read_text(rel) or ""
+            match = _JSON_FORMATTER.search(text)
+            if match:
+                out.append(Evidence("JSON log formatter configured", rel, text.count("\n", 0, match.start()) + 1))
+        return out
+
+
+_CORRELATION_MODULES = {
+    "asgi_correlation_id": "asgi-correlation-id", "starlette_context": "starlette-context",
+    "flask_request_id": "flask-request-id", "flask_request_id_header": "flask-request-id-header",
+    "django_guid": "django-guid", "log_request_id": "django-log-request-id", "request_id": "request-id middleware",
+    "correlation_id": "correlation-id middleware",
+}
+_CORRELATION_HEADER = re.compile(r"^(http[_-])?x[_-](request|correlation)[_-]id$|^(asgi_correlation_id|django_guid|"
+                                 r"log_request_id)(\.|$)", re.IGNORECASE)
+
+
+class CorrelationIds(MarkerCheck):
+    id = "correlation-ids"
+    severity = "medium"
+    effort = "1d"
+    title = "Correlation / request ids"
+    what = "request-id handling"
+    rationale = (
+        "A request id that travels through logs and downstream calls is what ties one user's failing request "
+        "together across services; without it incidents are debugged by guessing from timestamps."
+    )
+    remediation = (
+        "Add request-id middleware (asgi-correlation-id, starlette-context, django-guid, flask-request-id), "
+        "accept and return `X-Request-ID`, put the id into every log record and forward it on outgoing calls."
+    )
+    scoring = "Presence: request-id middleware or code handling the X-Request-ID / X-Correlation-ID header."
+    needles = ("request_id", "Request-ID", "request-id", "Request-Id", "correlation", "Correlation", "REQUEST_ID",
+               "CORRELATION", "django_guid", "starlette_context")
+    examples = (
+        Example({"app/main.py": "from asgi_correlation_id import CorrelationIdMiddleware\nfrom fastapi import FastAPI\n\n"
+                                "app = FastAPI()\napp.add_middleware(CorrelationIdMiddleware)\n"}, status="pass"),
+        Example({"app.py": "import uuid\nfrom flask import Flask, g, request\n\napp = Flask(__name__)\n\n\n"
+                           "@app.before_request\ndef request_id():\n"
+                           "    g.request_id = request.headers.get('X-Request-ID') or uuid.uuid4().hex\n"},
+                status="pass", note="header handled by hand"),
+        Example({**_BARE_FLASK, "app_log.py": "# we should add X-Request-ID some day\nx = 1\n"}, status="fail",
+                note="a comment is not handling"),
+        _LIBRARY,
+    )
+
+    def marks(self, source: SourceFile) -> list[Evidence]:
+        return module_marks(source, _CORRELATION_MODULES) + string_marks(
+            source, _CORRELATION_HEADER, "request-id header handled")
+
+
+CHECKS: list[type[Check]] = [MetricsExported, MetricsEndpoint, HealthEndpoint, StructuredLogging, CorrelationIds]

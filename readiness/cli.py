@@ -228,6 +228,40 @@ def show_history(
         render_table(summaries, sys.stdout, color=color_wanted(sys.stdout))
 
 
+@app.command()
+def fix(
+    path: Path = typer.Argument(Path("."), help="Repository (or one file in it) to fix."),
+    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these fixable check ids (comma separated)."),
+    diff: bool = typer.Option(False, "--diff", help="Print a unified diff and change nothing."),
+    check: bool = typer.Option(False, "--check", help="Change nothing; exit 1 if anything would change."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration file (default: readiness.yaml or pyproject.toml)."),
+) -> None:
+    """Repair what the scan flags and a codemod can fix (print-call, missing-timeout, default-secret, swallowed-exception)."""
+    from readiness.fix.command import FixRequest, run_fix
+
+    if not path.exists():
+        _err(f"path does not exist: {path}")
+        raise typer.Exit(EXIT_USAGE)
+    if config is not None and not config.is_file():
+        _err(f"configuration file not found: {config}")
+        raise typer.Exit(EXIT_USAGE)
+    root, only = path, None
+    if path.is_file():
+        cwd = Path.cwd().resolve()
+        root = cwd if path.resolve().is_relative_to(cwd) else path.resolve().parent
+        only = path.resolve().relative_to(root.resolve()).as_posix()
+    try:
+        prepared = prepare(root, config)
+        request = FixRequest(root=root, settings=prepared.settings, checks=prepared.checks, select=_split_ids(select),
+                             only=only, diff=diff, check=check)
+        code = run_fix(request, sys.stdout, sys.stderr)
+    except (ConfigError, PluginError, SelectionError) as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+    sys.stdout.flush()
+    raise typer.Exit(code)
+
+
 def _checks_or_exit(config: Optional[Path]) -> list[Any]:
     try:
         return prepare(Path("."), config).checks

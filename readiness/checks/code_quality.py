@@ -8,6 +8,7 @@ import re
 from typing import Any, Mapping
 
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict, bad, good
+from readiness.fix.shapes import print_fixable
 from readiness.measures import Density
 from readiness.paths import is_script_path, is_test_path
 from readiness.project import Project
@@ -126,6 +127,7 @@ class PrintCall(Check):
     scoring = "Density: calls per 1 000 lines of application code; 0% at `zero_at` (default 5)."
     options = {"cli_modules": [], "zero_at": 5.0}
     needles = ("print",)
+    fixable = True
     examples = (
         bad('def create(order):\n    print("creating", order)\n    return order\n', lines=(2,)),
         bad("print('starting up')\nx = [print(i) for i in range(3)]\n", findings=2),
@@ -162,7 +164,7 @@ class PrintCall(Check):
         for call in calls:
             if self._excused(source, call, main_called, binds):
                 continue
-            out.hits.append(Hit(call.lineno, call.col_offset + 1, "print() call; use a logger"))
+            out.hits.append(Hit(call.lineno, call.col_offset + 1, "print() call; use a logger", fixable=print_fixable(call)))
         return out
 
     def _excused(

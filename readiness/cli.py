@@ -15,12 +15,14 @@ import typer
 from rich.console import Console
 
 from readiness import __version__
+from readiness.baseline import apply_baseline, baseline_gate
 from readiness.config import ConfigError, render_default_config
 from readiness.engine import ScanRequest, SelectionError, run_scan, select_checks
 from readiness.fsutil import atomic_write_text
 from readiness.history import HistoryError, ScanHistory, render_table
 from readiness.registry import PluginError
 from readiness.reports import ReportContext, UnknownFormat, available_formats, format_for_path
+from readiness.reports.json_result import dumps as json_dumps
 from readiness.rollup import render as render_results
 from readiness.runner import catalogue, color_wanted, gate, open_cache, prepare, render_to_string, scan_progress, write_outputs
 
@@ -70,12 +72,15 @@ def scan(
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these check or category ids (comma separated)."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes (default: all cores)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Ignore and do not write the per-file cache."),
+    no_suppress: bool = typer.Option(False, "--no-suppress", help="Show suppressed findings too."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration file (default: readiness.yaml or pyproject.toml)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing on stdout; only the exit code and files speak."),
     no_history: bool = typer.Option(False, "--no-history", help="Do not record this scan in the history."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="A saved JSON result: report and gate only on what is new."),
 ) -> None:
     """Scan a repository and print its readiness matrix."""
     root = path
+    base_doc = _load_result_or_exit(baseline) if baseline is not None else None
     if not root.exists():
         _err(f"path does not exist: {root}")
         raise typer.Exit(EXIT_USAGE)
@@ -96,7 +101,7 @@ def scan(
             root=root, settings=prepared.settings, checks=selected, deselected=deselected, live=live,
             display_path=str(path),
             jobs=jobs if jobs is not None else int(prepared.settings.get("jobs", 0) or 0),
-            cache=open_cache(root, prepared.settings, enabled=not no_cache),
+            cache=open_cache(root, prepared.settings, enabled=not no_cache), suppress=not no_suppress,
         )
         with scan_progress(enabled=not quiet) as progress:
             request.progress = progress
@@ -104,7 +109,8 @@ def scan(
     except (ConfigError, PluginError, SelectionError, UnknownFormat) as exc:
         _err(str(exc))
         raise typer.Exit(EXIT_USAGE) from None
-    doc = result.to_dict()
+    full_doc = result.to_dict()
+    doc = apply_baseline(full_doc, base_doc, str(baseline)) if base_doc is not None else full_doc
     past = ScanHistory(root, prepared.settings)
     context = ReportContext(catalogue=catalogue(prepared.checks), color=color_wanted(sys.stdout), **past.context_fields())
     try:
@@ -115,11 +121,14 @@ def scan(
     if not quiet:
         sys.stdout.write(render_to_string(fmt, doc, context))
         sys.stdout.flush()
-    warning = None if no_history else past.record(doc)
+    warning = None if no_history else past.record(full_doc)
     if warning:
         _err(f"warning: {warning}")
-    threshold = fail_under if fail_under is not None else prepared.settings.get("fail_under")
-    reason = gate(doc, threshold, fail_on_targets or bool(prepared.settings.get("fail_on_targets")))
+    if base_doc is not None:
+        reason = baseline_gate(doc)
+    else:
+        threshold = fail_under if fail_under is not None else prepared.settings.get("fail_under")
+        reason = gate(doc, threshold, fail_on_targets or bool(prepared.settings.get("fail_on_targets")))
     if reason:
         _err(f"gate failed: {reason}")
         raise typer.Exit(EXIT_GATE)
@@ -184,17 +193,7 @@ def report(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
 ) -> None:
     """Re-render saved JSON results."""
-    docs: list[dict[str, Any]] = []
-    for path in results:
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            _err(f"{path}: not a readable JSON result: {exc}")
-            raise typer.Exit(EXIT_USAGE) from None
-        if not isinstance(doc, dict) or doc.get("schema_version") != 1:
-            _err(f"{path}: not a readiness result (schema_version 1)")
-            raise typer.Exit(EXIT_USAGE)
-        docs.append(doc)
+    docs = [_load_result_or_exit(path) for path in results]
     checks = _checks_or_exit(None)
     context = ReportContext(catalogue=catalogue(checks), color=output is None and color_wanted(sys.stdout))
     try:
@@ -260,6 +259,46 @@ def fix(
         raise typer.Exit(EXIT_USAGE) from None
     sys.stdout.flush()
     raise typer.Exit(code)
+
+
+baseline_app = typer.Typer(help="Record today's findings so the gate judges only new ones.", no_args_is_help=True)
+app.add_typer(baseline_app, name="baseline")
+
+
+@baseline_app.command("save")
+def baseline_save(
+    output: Path = typer.Argument(Path("readiness-baseline.json"), help="Where to write the baseline."),
+    path: Path = typer.Option(Path("."), "--path", "-p", help="Repository to scan."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration file."),
+) -> None:
+    """Scan and save the result as a baseline for `readiness scan --baseline FILE`."""
+    if not path.is_dir():
+        _err(f"not a directory: {path}")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        prepared = prepare(path, config)
+        selected, deselected = select_checks(prepared.checks, prepared.settings)
+        result = run_scan(ScanRequest(root=path, settings=prepared.settings, checks=selected, deselected=deselected,
+                                      live=False, display_path=str(path),
+                                      cache=open_cache(path, prepared.settings, enabled=True)))
+    except (ConfigError, PluginError, SelectionError) as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+    doc = result.to_dict()
+    atomic_write_text(output, json_dumps(doc))
+    sys.stdout.write(f"baseline: {len(doc['findings'])} findings recorded in {output}\n")
+
+
+def _load_result_or_exit(path: Path) -> dict[str, Any]:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        _err(f"{path}: not a readable JSON result: {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+    if not isinstance(doc, dict) or doc.get("schema_version") != 1:
+        _err(f"{path}: not a readiness result (schema_version 1)")
+        raise typer.Exit(EXIT_USAGE)
+    return doc
 
 
 def _checks_or_exit(config: Optional[Path]) -> list[Any]:

@@ -82,6 +82,16 @@ def render(doc: dict[str, Any], out: TextIO, context: ReportContext) -> None:
         )
     console.print(table)
 
+    info = doc.get("baseline")
+    if info:
+        console.print(Text(
+            f"Against the baseline {info['source']}: {info['new']} new, {info['existing']} existing, "
+            f"{len(info['fixed'])} fixed", style="bold",
+        ))
+        for fixed in info["fixed"][: context.top]:
+            console.print(Text(f"  fixed: {fixed['path']}:{fixed['line']}  {fixed['check']}  {fixed['message']}", style="green"))
+        for reg in info["regressions"]:
+            console.print(Text(f"  fell: {reg['name']} {reg['baseline']:.1f}% → {reg['score']:.1f}%", style="red"))
     errored = [c for c in doc["checks"] if c["status"] == "error"]
     for check in errored:
         console.print(Text(f"error: {check['id']}: {check['explanation']}", style="magenta"))

@@ -1,7 +1,462 @@
-"""Testing checks: coverage, enforced thresholds, the kinds of test suites present."""
+"""Testing checks: line coverage, an enforced coverage threshold, the kinds of test suites present."""
 
 from __future__ import annotations
 
-from readiness.checks.base import Check
+import configparser
+import io
+import json
+import re
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, Mapping
 
-CHECKS: list[type[Check]] = []
+from readiness.checks.base import Check, Collected, Example, Verdict
+from readiness.checks.performance import find_load_tests
+from readiness.measures import Errored, NotApplicable, Presence, Ratio, Share
+from readiness.model import Evidence
+from readiness.paths import is_test_path
+from readiness.project import Project
+from readiness.repo_files import programs, repo_files
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+DATA_FILES = (".coverage", "coverage.xml", "coverage.json")
+
+
+@dataclass(frozen=True)
+class CoverageReading:
+    percent: float
+    source: str  # relative path of the data file
+    files: int  # measured files the figure covers
+    mtime: float
+
+
+class CoverageUnreadable(Exception):
+    """The data file exists but does not give a line-coverage figure."""
+
+
+def _from_sqlite(project: Project, path: Path) -> tuple[float, int]:
+    """Line coverage from a ``.coverage`` database, recomputed by coverage against today's sources."""
+    import coverage
+    from coverage.exceptions import CoverageException
+
+    try:
+        data = coverage.CoverageData(basename=str(path))
+        data.read()
+        measured = sorted(data.measured_files())
+        lines = {name: data.lines(name) or [] for name in measured}
+    except (CoverageException, OSError, ValueError) as exc:
+        raise CoverageUnreadable(f"{type(exc).__name__}: {exc}") from exc
+    known = set(project.python_files)
+    mapped: dict[str, list[int]] = {}
+    for name, executed in lines.items():
+        local = _locate(project.root, name, known)
+        if local is not None:
+            mapped[str(project.root / local)] = executed
+    if not measured:
+        raise CoverageUnreadable("holds no measured files")
+    if not mapped:
+        raise CoverageUnreadable(f"names {len(measured)} measured file(s), none of them in this repository")
+    # Statements are counted by coverage itself, with its default exclusions and no project
+    # config: a config may name plugins, and loading them would import the project's code.
+    cov = coverage.Coverage(data_file=None, config_file=False)
+    cov.get_data().add_lines(mapped)
+    try:
+        percent = cov.report(file=io.StringIO(), ignore_errors=True)
+    except CoverageException as exc:
+        raise CoverageUnreadable(f"{type(exc).__name__}: {exc}") from exc
+    return float(percent), len(mapped)
+
+
+def _locate(root: Path, recorded: str, known: set[str]) -> str | None:
+    """The repository path of a file named in coverage data (absolute, relative, or from another checkout)."""
+    posix = recorded.replace("\\", "/")
+    path = Path(recorded)
+    if path.is_absolute():
+        try:
+            rel = path.relative_to(root).as_posix()
+            if rel in known:
+                return rel
+        except ValueError:
+            pass
+    elif posix.removeprefix("./") in known:
+        return posix.removeprefix("./")
+    parts = [p for p in posix.split("/") if p]
+    for start in range(1, len(parts)):
+        suffix = "/".join(parts[start:])
+        if suffix in known:
+            return suffix
+    return None
+
+
+def _from_xml(text: str) -> tuple[float, int]:
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as exc:
+        raise CoverageUnreadable(f"malformed XML ({exc})") from exc
+    if root.tag != "coverage" or "line-rate" not in root.attrib:
+        raise CoverageUnreadable("not a Cobertura report (no <coverage line-rate=...>)")
+    try:
+        valid, covered = root.get("lines-valid"), root.get("lines-covered")
+        if valid and covered and int(valid) > 0:
+            percent = int(covered) * 100 / int(valid)
+        else:
+            percent = float(root.attrib["line-rate"]) * 100
+    except ValueError as exc:
+        raise CoverageUnreadable("line-rate is not a number") from exc
+    return percent, len(root.findall(".//class"))
+
+
+def _from_json(text: str) -> tuple[float, int]:
+    try:
+        doc = json.loads(text)
+        totals = doc["totals"]
+        statements = totals.get("num_statements")
+        if statements:
+            percent = totals["covered_lines"] * 100 / statements
+        else:
+            percent = float(totals["percent_covered"])
+        return float(percent), len(doc.get("files") or {})
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise CoverageUnreadable("not a coverage.py JSON report (no totals)") from exc
+
+
+def read_coverage(project: Project, extra: list[str]) -> tuple[CoverageReading | None, list[str]]:
+    """The newest readable coverage figure, and why other data files could not be read."""
+    candidates: dict[str, Path] = {}
+    for rel in [*DATA_FILES, *extra, *project.glob(*(f"**/{n}" for n in DATA_FILES))]:
+        path = project.root / rel
+        if path.is_file():
+            candidates[PurePosixPath(rel).as_posix()] = path
+    ordered = sorted(candidates.items(), key=lambda item: (-item[1].stat().st_mtime, item[0]))
+    problems: list[str] = []
+    for rel, path in ordered:
+        try:
+            if PurePosixPath(rel).name.startswith(".coverage") and not rel.endswith((".xml", ".json")):
+                percent, files = _from_sqlite(project, path)
+            else:
+                text = project.read_text(rel)
+                if text is None:
+                    raise CoverageUnreadable("unreadable or too large")
+                percent, files = (_from_json if rel.endswith(".json") else _from_xml)(text)
+        except CoverageUnreadable as exc:
+            problems.append(f"{rel}: {exc}")
+            continue
+        return CoverageReading(percent, rel, files, path.stat().st_mtime), problems
+    return None, problems
+
+
+def _newest_source(project: Project) -> tuple[str, float] | None:
+    newest: tuple[str, float] | None = None
+    for rel in project.python_files:
+        try:
+            mtime = (project.root / rel).stat().st_mtime
+        except OSError:
+            continue
+        if newest is None or mtime > newest[1]:
+            newest = (rel, mtime)
+    return newest
+
+
+class TestCoverage(Check):
+    __test__ = False  # not a pytest test class, despite the name
+    id = "test-coverage"
+    category = "testing"
+    severity = "high"
+    effort = "3-5d"
+    title = "Line coverage"
+    rationale = (
+        "Coverage shows which code no test ever runs. Uncovered code is where refactors break "
+        "silently and where the next incident's bug is most likely to live."
+    )
+    remediation = (
+        "Run the tests under coverage (`pytest --cov=app --cov-report=xml`) so `.coverage`, "
+        "`coverage.xml` or `coverage.json` exists where readiness scans (CI can scan after the test "
+        "step), then add tests for the least covered modules until the target is met."
+    )
+    scoring = (
+        "Ratio: line coverage read from the newest of `.coverage` (recomputed by coverage), "
+        "`coverage.xml` (Cobertura) or `coverage.json`, against `target` (default 70%). No data is a "
+        "fail at 0%. Data older than the newest Python file still scores (the figure is rarely far "
+        "off) but is flagged as stale; set `accept_stale: false` to treat it as missing."
+    )
+    options = {"target": 70.0, "data_files": [], "accept_stale": True}
+    examples = (
+        Example({
+            "app/orders.py": "def total(x):\n    return x\n",
+            "coverage.xml": '<?xml version="1.0" ?>\n<coverage version="7.4" line-rate="0.82" branch-rate="0">\n'
+                            "<packages/></coverage>\n",
+        }, status="pass", note="82% against a 70% target"),
+        Example({
+            "app/orders.py": "def total(x):\n    return x\n",
+            "coverage.json": '{"totals": {"covered_lines": 40, "num_statements": 100, "percent_covered": 40.0}}\n',
+        }, status="fail", note="40% against a 70% target"),
+        Example({"app/orders.py": "def total(x):\n    return x\n"}, status="fail", note="no coverage data at all"),
+        Example({"README.md": "# docs\n"}, status="n/a", note="no Python"),
+    )
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        if not project.python_files:
+            return Verdict(NotApplicable("no Python files and no tests"))
+        target = float(options["target"])
+        reading, problems = read_coverage(project, [str(p) for p in options.get("data_files", [])])
+        unreadable = f" ({'; '.join(problems[:2])})" if problems else ""
+        if reading is None:
+            if problems:
+                return Verdict(Errored(f"coverage data could not be read: {'; '.join(problems[:3])}"))
+            return Verdict(
+                Presence(False, "coverage data (.coverage, coverage.xml or coverage.json)"),
+                "no coverage data: run the tests under coverage (pytest --cov) before scanning",
+            )
+        newest = _newest_source(project)
+        stale = newest is not None and newest[1] > reading.mtime + 1
+        label = f"line coverage ({reading.source})"
+        evidence = [Evidence(f"line coverage {reading.percent:.1f}% measured over {reading.files} file(s)", reading.source)]
+        summary = f"line coverage {reading.percent:.1f}% (target {target:g}%) from {reading.source}"
+        if stale and newest is not None:
+            note = f"stale: {newest[0]} changed after the coverage data was written"
+            evidence.append(Evidence(note, newest[0]))
+            summary += f"; {note}"
+            if not options.get("accept_stale", True):
+                return Verdict(Presence(False, "fresh coverage data"), summary + unreadable, tuple(evidence))
+        return Verdict(Ratio(reading.percent, target, label), summary + unreadable, tuple(evidence))
+
+
+# -- coverage-enforced --------------------------------------------------------------------------
+
+_CLI_FAIL_UNDER_RE = re.compile(r"--(?:cov-)?fail-under[= ]+(\d+(?:\.\d+)?)")
+
+
+def _config_thresholds(project: Project) -> list[tuple[float, str, int, str]]:
+    """(value, path, line, how) of fail-under thresholds in coverage and pytest configuration."""
+    found: list[tuple[float, str, int, str]] = []
+    ini_sections = {
+        ".coveragerc": ["report"], "setup.cfg": ["coverage:report", "tool:pytest"],
+        "tox.ini": ["coverage:report", "pytest"], "pytest.ini": ["pytest"],
+    }
+    for rel, sections in ini_sections.items():
+        text = project.read_text(rel) if rel in project.files or (project.root / rel).is_file() else None
+        if not text:
+            continue
+        parser = configparser.RawConfigParser(strict=False)
+        try:
+            parser.read_string(text)
+        except configparser.Error:
+            continue
+        for section in sections:
+            if not parser.has_section(section):
+                continue
+            if section.endswith("report") and parser.has_option(section, "fail_under"):
+                _add_value(found, parser.get(section, "fail_under"), rel, text, "fail_under", f"fail_under in [{section}]")
+            if "pytest" in section and parser.has_option(section, "addopts"):
+                for match in _CLI_FAIL_UNDER_RE.finditer(parser.get(section, "addopts")):
+                    _add_value(found, match.group(1), rel, text, "fail-under", "--cov-fail-under in pytest addopts")
+    text = project.read_text("pyproject.toml") if "pyproject.toml" in project.files else None
+    if text:
+        try:
+            doc = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            doc = {}
+        tool = doc.get("tool") if isinstance(doc.get("tool"), dict) else {}
+        report = ((tool.get("coverage") or {}).get("report") or {}) if isinstance(tool.get("coverage"), dict) else {}
+        if isinstance(report, dict) and "fail_under" in report:
+            _add_value(found, str(report["fail_under"]), "pyproject.toml", text, "fail_under",
+                       "fail_under in [tool.coverage.report]")
+        pytest_opts = ((tool.get("pytest") or {}).get("ini_options") or {}) if isinstance(tool.get("pytest"), dict) else {}
+        addopts = pytest_opts.get("addopts", "") if isinstance(pytest_opts, dict) else ""
+        addopts = " ".join(addopts) if isinstance(addopts, list) else str(addopts)
+        for match in _CLI_FAIL_UNDER_RE.finditer(addopts):
+            _add_value(found, match.group(1), "pyproject.toml", text, "fail-under", "--cov-fail-under in pytest addopts")
+    return found
+
+
+def _add_value(found: list[tuple[float, str, int, str]], raw: str, rel: str, text: str, needle: str, how: str) -> None:
+    try:
+        value = float(raw)
+    except ValueError:
+        return
+    line = next((i for i, line in enumerate(text.splitlines(), 1) if needle in line), 0)
+    found.append((value, rel, line, how))
+
+
+class CoverageEnforced(Check):
+    id = "coverage-enforced"
+    category = "testing"
+    severity = "medium"
+    effort = "0.5d"
+    title = "Coverage threshold enforced"
+    rationale = (
+        "Coverage that nobody enforces drifts down one untested change at a time. A fail-under "
+        "threshold turns the coverage figure into a gate every change has to pass."
+    )
+    remediation = (
+        "Set `fail_under = 80` under `[tool.coverage.report]` in pyproject.toml (or `[report]` in "
+        ".coveragerc), or run `pytest --cov --cov-fail-under=80` in CI."
+    )
+    scoring = (
+        "Presence: 100% with a fail-under threshold above 0 in coverage or pytest configuration "
+        "or on a CI, tox, nox or make command line."
+    )
+    examples = (
+        Example({
+            "app/x.py": "x = 1\n",
+            "pyproject.toml": "[tool.coverage.report]\nfail_under = 80\nshow_missing = true\n",
+        }, status="pass"),
+        Example({
+            "app/x.py": "x = 1\n",
+            ".github/workflows/ci.yml": "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                        "      - run: pytest --cov=app --cov-fail-under=75\n",
+        }, status="pass", note="on the CI command line"),
+        Example({
+            "app/x.py": "x = 1\n",
+            ".coveragerc": "[report]\nfail_under = 0\n",
+            ".github/workflows/ci.yml": "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                        "      - run: pytest --cov=app\n",
+        }, status="fail", note="a zero threshold gates nothing"),
+        Example({"README.md": "# docs\n"}, status="n/a"),
+    )
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        if not project.python_files:
+            return Verdict(NotApplicable("no Python files"))
+        found = _config_thresholds(project)
+        repo = repo_files(project)
+        commands = [*repo.ci_commands(), *(c for c in repo.commands if c.origin in ("tox", "nox"))]
+        for command in commands:
+            for argv, ignored in programs(command):
+                if ignored:
+                    continue
+                match = _CLI_FAIL_UNDER_RE.search(" ".join(argv))
+                if match:
+                    found.append((float(match.group(1)), command.path, command.line, "--fail-under on the command line"))
+        gates = [f for f in found if f[0] > 0]
+        evidence = tuple(Evidence(f"{how}: {value:g}%", rel, line) for value, rel, line, how in gates)
+        if gates:
+            best = max(gates, key=lambda g: g[0])
+            summary = f"coverage must reach {best[0]:g}% ({best[3]}, {best[1]})"
+        elif found:
+            summary = "a fail-under threshold of 0 is configured, which gates nothing"
+        else:
+            summary = "no fail-under threshold in coverage or pytest configuration or in CI"
+        return Verdict(Presence(bool(gates), "a coverage fail-under threshold"), summary, evidence)
+
+
+# -- test-suites --------------------------------------------------------------------------------
+
+SUITES: dict[str, str] = {
+    "unit": "unit", "api": "API", "service": "service", "integration": "integration",
+    "e2e": "end-to-end", "load": "load",
+}
+_DIRS = {
+    "api": {"api", "apis", "endpoints", "routes", "contract", "contracts"},
+    "service": {"service", "services", "component", "components"},
+    "integration": {"integration", "integrations", "integration_tests", "it", "functional"},
+    "e2e": {"e2e", "end_to_end", "end-to-end", "acceptance", "ui", "browser", "system"},
+    "load": {"load", "loadtests", "load_tests", "perf", "performance", "stress"},
+}
+_API_RE = re.compile(
+    r"(fastapi|starlette)\.testclient|rest_framework\.test|\.test_client\(|ASGITransport|\bwebtest\b|"
+    r"\bschemathesis\b|from django\.test import [^\n]*\bClient\b"
+)
+_INTEGRATION_RE = re.compile(r"\btestcontainers\b|pytest\.mark\.integration\b|\bpytest_docker\b")
+_E2E_RE = re.compile(r"\bplaywright\b|\bselenium\b|\bsplinter\b|pytest\.mark\.e2e\b")
+_E2E_FILES = ("**/playwright.config.*", "**/cypress.config.*", "**/cypress.json", "**/wdio.conf.*", "cypress/**")
+
+
+def find_suites(project: Project) -> dict[str, Evidence]:
+    """Suite kind -> the first evidence of it."""
+    found: dict[str, Evidence] = {}
+    tests = [f for f in project.python_files if is_test_path(f) and _is_test_module(f)]
+    for rel in tests:
+        dirs = {part.lower() for part in PurePosixPath(rel).parts[:-1]}
+        kinds = [kind for kind, names in _DIRS.items() if dirs & names]
+        text = project.read_text(rel) or ""
+        if _API_RE.search(text):
+            kinds.append("api")
+        if _INTEGRATION_RE.search(text):
+            kinds.append("integration")
+        if _E2E_RE.search(text):
+            kinds.append("e2e")
+        if not kinds or "unit" in dirs:
+            kinds.append("unit")
+        for kind in kinds:
+            found.setdefault(kind, Evidence(f"{SUITES[kind]} tests", rel))
+    for rel in project.glob(*_E2E_FILES)[:1]:
+        found.setdefault("e2e", Evidence("end-to-end tests (browser)", rel))
+    load = find_load_tests(project)
+    if load:
+        found.setdefault("load", Evidence(f"load tests ({load[0].message})", load[0].path))
+    return found
+
+
+def _is_test_module(rel: str) -> bool:
+    name = PurePosixPath(rel).name
+    return name.startswith("test_") or name.endswith("_test.py") or name.startswith("tests.py")
+
+
+class TestSuites(Check):
+    __test__ = False  # not a pytest test class, despite the name
+    id = "test-suites"
+    category = "testing"
+    severity = "medium"
+    effort = "3-5d"
+    title = "Kinds of test suites"
+    rationale = (
+        "Unit tests alone miss what breaks between the parts: routing and serialisation (API), "
+        "the service layer with its real collaborators, the database and brokers (integration), the "
+        "whole user journey (end-to-end) and behaviour under load."
+    )
+    remediation = (
+        "Add the missing kinds: API tests with the framework's test client, integration tests "
+        "against real dependencies (testcontainers, docker compose), end-to-end tests (Playwright, "
+        "Cypress, Selenium) and a load test (Locust, k6). Keep each kind in its own directory "
+        "(tests/unit, tests/api, tests/integration, tests/e2e, tests/load)."
+    )
+    scoring = "Share: the kinds present of those in `suites` (default unit, API, service, integration, end-to-end, load)."
+    options = {"suites": list(SUITES)}
+    examples = (
+        Example({
+            "app/x.py": "x = 1\n",
+            "tests/unit/test_x.py": "def test_x():\n    assert True\n",
+            "tests/api/test_routes.py": "from fastapi.testclient import TestClient\n",
+            "tests/service/test_orders.py": "def test_o():\n    assert True\n",
+            "tests/integration/test_db.py": "from testcontainers.mongodb import MongoDbContainer\n",
+            "tests/e2e/test_checkout.py": "from playwright.sync_api import Page\n",
+            "load/locustfile.py": "from locust import HttpUser\n",
+        }, status="pass"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "tests/test_x.py": "def test_x():\n    assert True\n",
+        }, status="fail", note="unit tests only: 1 of 6"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "tests/test_x.py": "def test_x():\n    assert True\n",
+            "tests/test_api.py": "from fastapi.testclient import TestClient\n",
+        }, status="pass", options={"suites": ["unit", "api"]}, note="only the configured kinds are required"),
+        Example({"README.md": "# docs\n"}, status="n/a"),
+    )
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        if not project.python_files:
+            return Verdict(NotApplicable("no Python files and no tests"))
+        wanted = [str(k) for k in options.get("suites", list(SUITES)) if str(k) in SUITES]
+        if not wanted:
+            return Verdict(NotApplicable("no known suite kinds configured"))
+        found = find_suites(project)
+        present = [k for k in wanted if k in found]
+        missing = [k for k in wanted if k not in found]
+        summary = f"{len(present)} of {len(wanted)} kinds of test suite present"
+        if present:
+            summary += f": {', '.join(SUITES[k] for k in present)}"
+        if missing:
+            summary += f"; missing: {', '.join(SUITES[k] for k in missing)}"
+        evidence = tuple(found[k] for k in present)
+        return Verdict(Share(len(present), len(wanted), "kinds of test suite", "present"), summary, evidence)
+
+
+CHECKS: list[type[Check]] = [TestCoverage, CoverageEnforced, TestSuites]

@@ -8,6 +8,7 @@ A symlinked file is kept only when it resolves inside the root.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,7 +64,7 @@ def discover(
 
     def on_error(exc: OSError) -> None:
         where = _relative(root, Path(exc.filename)) if exc.filename else ""
-        result.notes.append(Note("read-error", f"cannot list directory: {exc.strerror}", where))
+        result.notes.append(Note("read-error", f"cannot list directory: {exc.strerror}", printable_path(where)))
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=False):
         current = Path(dirpath)
@@ -90,6 +91,13 @@ def discover(
         for name in filenames:
             full = current / name
             rel = prefix + name
+            if ignored(rel, False):
+                continue
+            if include_spec is not None and not include_spec.match_file(rel):
+                continue
+            if not _decodable(rel):
+                result.notes.append(Note("skipped-file", "file name is not valid UTF-8", printable_path(rel)))
+                continue
             if full.is_symlink():
                 try:
                     target = full.resolve(strict=True)
@@ -99,15 +107,31 @@ def discover(
                 if not target.is_relative_to(root):
                     result.notes.append(Note("skipped-file", "symlink points outside the root", rel))
                     continue
-                if not target.is_file():
-                    continue
-            if ignored(rel, False):
+            try:
+                regular = stat.S_ISREG(full.stat().st_mode)
+            except OSError as exc:
+                result.notes.append(Note("read-error", f"cannot read: {exc.strerror or type(exc).__name__}", rel))
                 continue
-            if include_spec is not None and not include_spec.match_file(rel):
+            if not regular:  # a FIFO, socket or device would block or never end on read
+                result.notes.append(Note("skipped-file", "not a regular file", rel))
                 continue
             result.files.append(rel)
     result.files.sort()
     return result
+
+
+def _decodable(name: str) -> bool:
+    """False for names holding bytes that are not UTF-8 (kept by the OS as surrogate escapes)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def printable_path(name: str) -> str:
+    """A name safe to put in any report: undecodable bytes shown as ``\\xNN``."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _relative(root: Path, path: Path) -> str:

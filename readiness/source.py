@@ -19,6 +19,7 @@ _IMPORT_RE = re.compile(
     r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import\b|import[ \t]+([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*))",
     re.MULTILINE,
 )
+_COOKIE_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,9 @@ def decode_source(data: bytes) -> tuple[str, str]:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        raise DecodeError(f"bad coding cookie: {exc}") from None
+        if _COOKIE_RE.search(b"\n".join(data.split(b"\n", 2)[:2])):
+            raise DecodeError(f"bad coding cookie: {exc}") from None
+        raise DecodeError("not valid UTF-8 and no coding cookie") from None
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as exc:

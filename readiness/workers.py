@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import stat
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -49,13 +50,27 @@ def plan_fingerprint(plan: Sequence[PlannedCheck]) -> str:
 
 
 def _read(root: Path, rel: str) -> tuple[bytes | None, Note | None]:
+    """The file's bytes, read without blocking: a file swapped for a FIFO after discovery cannot hang the scan."""
+    too_large = Note("skipped-file", f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", rel)
     try:
-        path = root / rel
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return None, Note("skipped-file", f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", rel)
-        return path.read_bytes(), None
+        fd = os.open(root / rel, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         return None, Note("read-error", f"cannot read: {exc.strerror or type(exc).__name__}", rel)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None, Note("skipped-file", "not a regular file", rel)
+        if info.st_size > MAX_FILE_BYTES:
+            return None, too_large
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:  # it grew since the size was taken
+            return None, too_large
+        return data, None
+    except OSError as exc:
+        return None, Note("read-error", f"cannot read: {exc.strerror or type(exc).__name__}", rel)
+    finally:
+        os.close(fd)
 
 
 def _batches(items: list[tuple[str, bytes]], count: int) -> list[list[tuple[str, bytes]]]:

@@ -1,7 +1,719 @@
-"""Secrets management checks: default and hardcoded secrets, secrets managers, rotation."""
+"""Secrets management checks: default and hardcoded secrets, secrets managers, rotation.
+
+Secret values never leave this module: every message names the variable or the key format and
+shows a masked form (``*** (12 chars)``, or only the public prefix of a well-known format).
+
+The name-based part of ``hardcoded-secret`` follows the logic of bandit's hardcoded-password
+tests (B105 strings assigned to, compared with, or used as dict keys of secret-like names; B106
+secret-like keyword arguments; B107 secret-like parameter defaults), with fewer false positives:
+empty strings and placeholders, field and header names, URLs and names such as ``token_url``
+are not secrets.
+"""
 
 from __future__ import annotations
 
-from readiness.checks.base import Check
+import ast
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
 
-CHECKS: list[type[Check]] = []
+from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict, bad, good
+from readiness.measures import Density, NotApplicable, Presence
+from readiness.model import Evidence, Finding
+from readiness.paths import is_settings_path, is_test_path
+from readiness.project import Project
+from readiness.source import SourceFile
+from readiness.tools.pyast import import_map, qualify, str_value
+
+# -- names ----------------------------------------------------------------------------------
+
+_SECRET_WORDS = ["secret", "password", "passwd", "passphrase", "pwd", "pass", "token", "apikey", "jwt",
+                 "credential", "credentials", "secrete", "passwort", "privatekey"]
+_SECRET_PAIRS = ["api_key", "private_key", "secret_key", "access_key", "signing_key", "encryption_key",
+                 "auth_key", "master_key", "client_secret", "app_key", "account_key"]
+_NOT_SECRET_SUFFIXES = frozenset({
+    "url", "urls", "uri", "endpoint", "path", "file", "filename", "dir", "name", "names", "type", "field", "fields",
+    "header", "prefix", "suffix", "length", "len", "expiry", "expires", "expire", "expiration", "ttl", "lifetime",
+    "timeout", "age", "algorithm", "algorithms", "alg", "scheme", "count", "limit", "max", "min", "enabled",
+    "required", "pattern", "regex", "label", "template", "param", "policy", "hint", "help", "message", "msg",
+    "error", "format", "env", "var", "location", "kind", "mode", "version", "class", "backend", "model", "form",
+    "view", "validator", "validators", "hash", "hasher", "hashers", "id", "arn", "ref", "region", "size",
+    "delta", "seconds", "minutes", "hours", "days", "interval", "cookie", "key_name", "audience", "issuer",
+})
+_BANDIT_RE = re.compile(r"(^|_)(pas+wo?r?d|pass(phrase)?|pwd|token|secrete?)(_|$)", re.IGNORECASE)
+_CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", _CAMEL_RE.sub("_", name).lower()).strip("_")
+
+
+def is_secret_name(name: str | None, extra: Iterable[str] = ()) -> bool:
+    """Whether a variable, key, keyword or environment variable name holds a secret."""
+    if not name or len(name) > 80:
+        return False
+    snake = _snake(name)
+    if not snake:
+        return False
+    tokens = snake.split("_")
+    if tokens[-1] in _NOT_SECRET_SUFFIXES or "_".join(tokens[-2:]) in _NOT_SECRET_SUFFIXES:
+        return False
+    if _BANDIT_RE.search(snake):
+        return True
+    words = set(_SECRET_WORDS) | {w.lower() for w in extra}
+    if any(t in words for t in tokens):
+        return True
+    joined = f"_{snake}_"
+    return any(f"_{pair}_" in joined for pair in _SECRET_PAIRS)
+
+
+# -- values ---------------------------------------------------------------------------------
+
+_PLACEHOLDER_RE = re.compile(
+    r"^(\W|_)*$|^[xX]+$|^<.*>$|^\$\{.*\}$|^\$[A-Z_][A-Z0-9_]*$|^\{\{.*\}\}$|^%\(.*\)s$|^\{[\w.]*\}$"
+    r"|change.?me|replace.?me|placeholder|redacted|example|your.?(own.?)?(secret|password|token|key|api)"
+    r"|^(dummy|fake|test|testing|none|null|nil|undefined|todo|tbd|fixme|xxx+|n/?a|not.?set|unset|secret_here)$",
+    re.IGNORECASE,
+)
+_ENV_NAME_RE = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")
+_HEADER_RE = re.compile(r"^(X-)?[A-Z][a-z]+(-[A-Za-z][a-z]*)+$|^X-[\w-]+$")
+_FIELD_WORDS = re.compile(r"pass|pwd|token|secret|key|auth|credential", re.IGNORECASE)
+_COMMON_FIELDS = frozenset({
+    "password", "passwd", "pwd", "token", "access_token", "refresh_token", "id_token", "auth_token",
+    "api_key", "apikey", "x_api_key", "client_secret", "secret_key", "private_key", "authorization",
+    "password1", "password2", "new_password", "old_password", "current_password", "password_confirmation",
+    "confirm_password", "passphrase", "bearer", "session_token", "csrf_token", "csrftoken", "jwt",
+})
+_URL_CRED_RE = re.compile(r"^[a-z][a-z0-9+.\-]*://([^:/?#@\s]*):([^@/?#\s]+)@[^\s]+$", re.IGNORECASE)
+
+
+def is_placeholder(value: str) -> bool:
+    """Empty strings, masks, templates and obvious stand-ins are not secrets."""
+    text = value.strip()
+    return not text or bool(_PLACEHOLDER_RE.search(text))
+
+
+def _looks_like_field_name(value: str, name: str | None) -> bool:
+    """``"access_token"``, ``"X-API-Key"``, ``"DB_PASSWORD"``: names of fields, headers, variables."""
+    snake = _snake(value)
+    if snake in _COMMON_FIELDS or (name is not None and snake == _snake(name)):
+        return True
+    return bool(_ENV_NAME_RE.match(value) or _HEADER_RE.match(value)) and bool(_FIELD_WORDS.search(value))
+
+
+def _secret_value(value: str, name: str | None = None) -> bool:
+    text = value.strip()
+    if is_placeholder(text) or _looks_like_field_name(text, name):
+        return False
+    if "://" in text or text.startswith(("/", "./")):
+        return bool(url_password(text))
+    return True
+
+
+def url_password(value: str) -> str | None:
+    """The password of a ``scheme://user:password@host`` literal, unless it is a placeholder."""
+    match = _URL_CRED_RE.match(value.strip())
+    if match is None:
+        return None
+    password = match.group(2)
+    if is_placeholder(password) or "{" in password or "%" in password or password.startswith("$"):
+        return None
+    return password
+
+
+def mask(value: str) -> str:
+    return f"*** ({len(value)} chars)"
+
+
+@dataclass(frozen=True)
+class KeyFormat:
+    name: str
+    pattern: re.Pattern[str]
+    prefix: str  # the public part shown in messages
+
+
+KEY_FORMATS: tuple[KeyFormat, ...] = (
+    KeyFormat("private key block",
+              re.compile(r"-----BEGIN (?:RSA |DSA |EC |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----"), ""),
+    KeyFormat("AWS access key id", re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}(?![A-Z0-9])"), "AKIA"),
+    KeyFormat("GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,255}\b"), "gh*_"),
+    KeyFormat("GitHub fine-grained token", re.compile(r"\bgithub_pat_[A-Za-z0-9_]{60,255}\b"), "github_pat_"),
+    KeyFormat("GitLab token", re.compile(r"\bglpat-[A-Za-z0-9_\-]{20,}\b"), "glpat-"),
+    KeyFormat("Slack token", re.compile(r"\bxox[abposr]-[0-9A-Za-z\-]{10,}"), "xox*-"),
+    KeyFormat("Slack webhook URL", re.compile(r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{16,}"),
+              "https://hooks.slack.com/services/"),
+    KeyFormat("Stripe live key", re.compile(r"\b[rs]k_live_[0-9A-Za-z]{16,}\b"), "sk_live_"),
+    KeyFormat("Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b"), "AIza"),
+    KeyFormat("SendGrid API key", re.compile(r"\bSG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}\b"), "SG."),
+    KeyFormat("npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b"), "npm_"),
+    KeyFormat("OpenAI API key", re.compile(r"\bsk-(?:proj-)?[A-Za-z0-9_\-]{20,}T3BlbkFJ[A-Za-z0-9_\-]{20,}\b"), "sk-"),
+)
+
+
+def find_key_format(text: str) -> KeyFormat | None:
+    for fmt in KEY_FORMATS:
+        match = fmt.pattern.search(text)
+        if match is not None and "EXAMPLE" not in match.group(0):
+            return fmt
+    return None
+
+
+def _format_message(fmt: KeyFormat) -> str:
+    shown = f" ({fmt.prefix}…)" if fmt.prefix else ""
+    return f"hardcoded {fmt.name}{shown}; load it from a secrets manager or the environment"
+
+
+# -- environment reads and settings classes ------------------------------------------------
+
+_ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "decouple.config"})
+_SETTINGS_BASES = re.compile(r"(BaseSettings|Settings|Config|Configuration)$")
+
+
+def _env_read(call: ast.AST, imports: dict[str, str]) -> tuple[str | None, ast.AST | None] | None:
+    """(variable name, default expression) for an environment read, else None."""
+    if not isinstance(call, ast.Call):
+        return None
+    name = qualify(call.func, imports)
+    if name not in _ENV_GETTERS:
+        return None
+    var = str_value(call.args[0]) if call.args else None
+    default: ast.AST | None = call.args[1] if len(call.args) > 1 else None
+    for kw in call.keywords:
+        if kw.arg == "default":
+            default = kw.value
+        elif kw.arg == "key" and var is None:
+            var = str_value(kw.value)
+    return var, default
+
+
+def _is_settings_class(node: ast.ClassDef) -> bool:
+    if _SETTINGS_BASES.search(node.name):
+        return True
+    for base in node.bases:
+        name = base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "")
+        if name and _SETTINGS_BASES.search(name):
+            return True
+    return False
+
+
+def _field_default(value: ast.AST) -> ast.AST | None:
+    """The literal default of a settings field: ``"x"``, ``Field("x")``, ``SecretStr("x")``."""
+    if isinstance(value, ast.Call):
+        func = value.func.attr if isinstance(value.func, ast.Attribute) else getattr(value.func, "id", "")
+        if func in ("Field", "SecretStr", "SecretBytes"):
+            for kw in value.keywords:
+                if kw.arg == "default":
+                    return kw.value
+            return value.args[0] if value.args else None
+        return None
+    return value
+
+
+def _literal_text(node: ast.AST | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)):
+        value = node.value
+        return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+    return None
+
+
+@dataclass
+class _Analysis:
+    """Everything both secret checks need from one file, so they classify consistently."""
+
+    defaults: list[Hit]  # default-secret findings
+    default_nodes: set[int]  # constants default-secret owns (hardcoded-secret skips them)
+    secret_uses: int  # secret-like names read or defined
+
+
+def _analyse_defaults(source: SourceFile, extra: Iterable[str]) -> _Analysis:
+    assert source.tree is not None
+    imports = import_map(source.tree)
+    hits: list[Hit] = []
+    owned: set[int] = set()
+    uses = 0
+
+    def report(node: ast.AST, what: str, value: str) -> None:
+        hits.append(Hit(node.lineno, node.col_offset + 1, f"{what} has a literal fallback {mask(value)}; "
+                        "require it from the environment or a secrets manager"))  # type: ignore[attr-defined]
+
+    for call in source.nodes(ast.Call):
+        read = _env_read(call, imports)
+        if read is None:
+            continue
+        var, default = read
+        secret = is_secret_name(var, extra)
+        uses += secret
+        text = _literal_text(default)
+        if text is None or not text.strip():
+            continue
+        owned.add(id(default))
+        if secret or url_password(text):
+            report(call, f"secret {var!r}" if var else "secret", text)
+    for sub in source.nodes(ast.Subscript):
+        assert isinstance(sub, ast.Subscript)
+        if qualify(sub.value, imports) == "os.environ" and is_secret_name(str_value(sub.slice), extra):
+            uses += 1
+    for node in source.nodes(ast.BoolOp):
+        assert isinstance(node, ast.BoolOp)
+        if not isinstance(node.op, ast.Or) or len(node.values) < 2:
+            continue
+        read = _env_read(node.values[0], imports)
+        last = _literal_text(node.values[-1])
+        if read is None or last is None or not last.strip():
+            continue
+        owned.add(id(node.values[-1]))
+        if is_secret_name(read[0], extra) or url_password(last):
+            report(node, f"secret {read[0]!r}" if read[0] else "secret", last)
+    for cls in source.nodes(ast.ClassDef):
+        assert isinstance(cls, ast.ClassDef)
+        if not _is_settings_class(cls):
+            continue
+        for stmt in cls.body:
+            target = stmt.target if isinstance(stmt, ast.AnnAssign) else (
+                stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None)
+            value = getattr(stmt, "value", None)
+            if not isinstance(target, ast.Name) or value is None or not is_secret_name(target.id, extra):
+                continue
+            uses += 1
+            default = _field_default(value)
+            text = _literal_text(default)
+            if text is None or not text.strip():
+                continue
+            owned.add(id(default))
+            report(stmt, f"settings field {cls.name}.{target.id}", text)
+    if is_settings_path(source.path):
+        for stmt in source.tree.body:
+            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "SECRET_KEY" for t in stmt.targets):
+                uses += 1
+                text = _literal_text(stmt.value)
+                if text is not None and text.strip():
+                    owned.add(id(stmt.value))
+                    report(stmt, "Django SECRET_KEY", text)
+    return _Analysis(hits, owned, uses)
+
+
+# -- default-secret --------------------------------------------------------------------------
+
+
+class DefaultSecret(Check):
+    id = "default-secret"
+    category = "secrets"
+    severity = "critical"
+    effort = "0.5d"
+    title = "Secrets with a literal fallback"
+    rationale = (
+        "`os.getenv(\"JWT_SECRET\", \"dev\")` starts happily when the variable is missing, and then signs "
+        "production tokens with a key everybody can read in the repository. A secret must fail "
+        "loudly when it is not provided."
+    )
+    remediation = (
+        "Read secrets without a default (`os.environ[\"JWT_SECRET\"]`, or a pydantic settings field "
+        "without a default) so a missing secret stops the service at start-up; keep development "
+        "values in an untracked `.env` file."
+    )
+    scoring = "Density: secrets with a literal fallback per 1 000 lines of application code; 0% at `zero_at` (default 1)."
+    options = {"names": [], "zero_at": 1.0}
+    needles = ("getenv", "environ", "decouple", "Settings", "Config", "SECRET_KEY")
+    examples = (
+        bad('import os\n\nJWT_SECRET = os.getenv("JWT_SECRET", "dev-secret")\n', lines=(3,)),
+        bad('import os\n\nkey = os.environ.get("API_KEY", "abc123")\n', lines=(3,)),
+        bad('import os\n\nos.environ.setdefault("DB_PASSWORD", "postgres")\n', lines=(3,)),
+        bad('import os\n\nSECRET = os.environ.get("APP_SECRET") or "not-so-secret"\n', lines=(3,),
+            note="an `or` fallback"),
+        bad('import os\n\nDB = os.getenv("DATABASE_URL", "postgresql://app:hunter2@db:5432/app")\n', lines=(3,),
+            note="a DSN with a password"),
+        bad('from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n'
+            '    jwt_secret: str = "change-me"\n    debug: bool = False\n', lines=(4,)),
+        bad('from pydantic import Field\nfrom pydantic_settings import BaseSettings\n\nclass AppSettings(BaseSettings):\n'
+            '    api_token: str = Field("t0k3n", description="upstream token")\n', lines=(5,)),
+        bad('SECRET_KEY = "django-insecure-+x3k!"\nDEBUG = False\n', path="mysite/settings.py", lines=(1,)),
+        good('import os\n\nJWT_SECRET = os.environ["JWT_SECRET"]\n', note="no default: fails loudly"),
+        good('import os\n\nPASSWORD = os.getenv("DB_PASSWORD")\nTOKEN = os.getenv("TOKEN", "")\n',
+             note="no literal fallback, or an empty one"),
+        good('import os\n\nTOKEN_URL = os.getenv("TOKEN_URL", "https://auth.example.com/token")\n',
+             note="a URL setting, not a secret"),
+        good('import os\n\nLEVEL = os.getenv("LOG_LEVEL", "INFO")\n', note="not a secret"),
+        good('from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n    jwt_secret: str\n'
+             '    jwt_algorithm: str = "HS256"\n', note="a required field; the algorithm is not a secret"),
+        good('import os\n\nKEY = os.getenv("SECRET_KEY", "dev")\n', path="tests/conftest.py", note="tests"),
+    )
+
+    def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
+        if is_test_path(source.path):
+            return None
+        analysis = _analyse_defaults(source, options.get("names", []))
+        return FileOutcome(hits=analysis.defaults)
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        count = len(collected.findings)
+        noun = "secret with a literal fallback" if count == 1 else "secrets with a literal fallback"
+        return Verdict(Density(count, project.app_lines, "secrets with a literal fallback", float(options["zero_at"])),
+                       summary=f"{count} {noun}")
+
+
+# -- hardcoded-secret ------------------------------------------------------------------------
+
+def _target_name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript):
+        return str_value(node.slice)
+    return None
+
+
+def _hardcoded_hits(source: SourceFile, owned: set[int], extra: Iterable[str]) -> list[Hit]:
+    assert source.tree is not None
+    hits: list[Hit] = []
+    reported: set[int] = set()
+
+    def name_hit(value_node: ast.AST | None, name: str | None, where: ast.AST, what: str) -> None:
+        text = _literal_text(value_node)
+        if text is None or id(value_node) in owned or id(value_node) in reported:
+            return
+        if not is_secret_name(name, extra) or not _secret_value(text, name):
+            return
+        reported.add(id(value_node))
+        secret = url_password(text) or text
+        hits.append(Hit(where.lineno, where.col_offset + 1,  # type: ignore[attr-defined]
+                        f"hardcoded secret {what} {name!r}: {mask(secret)}; load it from a secrets manager or the environment"))
+
+    for node in source.nodes(ast.Assign):
+        assert isinstance(node, ast.Assign)
+        for target in node.targets:
+            kind = "dict key" if isinstance(target, ast.Subscript) else "assigned to"
+            name_hit(node.value, _target_name(target), node, kind)
+    for node in source.nodes(ast.AnnAssign):
+        assert isinstance(node, ast.AnnAssign)
+        name_hit(node.value, _target_name(node.target), node, "assigned to")
+    for node in source.nodes(ast.Dict):
+        assert isinstance(node, ast.Dict)
+        for key, value in zip(node.keys, node.values, strict=False):
+            name_hit(value, str_value(key), value, "dict key")
+    for node in source.nodes(ast.Compare):
+        assert isinstance(node, ast.Compare)
+        if node.comparators:
+            name_hit(node.comparators[0], _target_name(node.left), node, "compared with")
+    for node in source.nodes(ast.Call):
+        assert isinstance(node, ast.Call)
+        for kw in node.keywords:
+            name_hit(kw.value, kw.arg, kw.value, "keyword argument")
+    for node in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
+        assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults, strict=False))
+        pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=False) if d is not None]
+        for arg, default in pairs:
+            name_hit(default, arg.arg, default, "default of parameter")
+    for node in source.nodes(ast.Constant):
+        assert isinstance(node, ast.Constant)
+        text = _literal_text(node)
+        if text is None or id(node) in reported or id(node) in owned or len(text) < 16:
+            continue
+        fmt = find_key_format(text)
+        if fmt is not None:
+            reported.add(id(node))
+            hits.append(Hit(node.lineno, node.col_offset + 1, _format_message(fmt)))
+        elif url_password(text):
+            reported.add(id(node))
+            hits.append(Hit(node.lineno, node.col_offset + 1,
+                            f"connection string with an inline password {mask(url_password(text) or '')}; "
+                            "read it from the environment"))
+    hits.sort(key=lambda h: (h.line, h.column))
+    return hits
+
+
+_TEXT_GLOBS = ("**/.env", "**/.env.*", "**/*.env", "**/*.pem", "**/*.key", "**/*.yaml", "**/*.yml", "**/*.json",
+               "**/*.toml", "**/*.ini", "**/*.cfg", "**/*.conf", "**/*.properties", "**/*.tf", "**/*.tfvars",
+               "**/*.sh", "**/Dockerfile", "**/Dockerfile.*", "**/*.js", "**/*.ts")
+
+
+def _repository_secrets(project: Project) -> list[Finding]:
+    """Private keys and well-known token formats in the repository's non-Python files."""
+    found: list[Finding] = []
+    for rel in project.glob(*_TEXT_GLOBS):
+        if is_test_path(rel) or rel.endswith(".example") or ".example." in rel or "/fixtures/" in f"/{rel}":
+            continue
+        text = project.read_text(rel)
+        if not text:
+            continue
+        for number, line in enumerate(text.splitlines(), 1):
+            if len(line) < 16:
+                continue
+            fmt = find_key_format(line)
+            if fmt is not None:
+                found.append(Finding(rel, number, 1, "hardcoded-secret", _format_message(fmt)))
+    return found
+
+
+class HardcodedSecret(Check):
+    id = "hardcoded-secret"
+    category = "secrets"
+    severity = "critical"
+    effort = "1d"
+    title = "Hardcoded passwords, tokens and keys"
+    rationale = (
+        "A secret in the repository is readable by everyone with access to it, lives forever in "
+        "its history, cannot be rotated without a release and is the same in every environment."
+    )
+    remediation = (
+        "Remove the value, rotate it (it is compromised), and load it at runtime from the "
+        "environment or a secrets manager. Values in git history stay readable: rotate first."
+    )
+    scoring = "Density: hardcoded secrets per 1 000 lines of application code; 0% at `zero_at` (default 1)."
+    options = {"names": [], "zero_at": 1.0}
+    examples = (
+        bad('DB_PASSWORD = "s3cr3t-pa55"\n', lines=(1,)),
+        bad('def connect(user, password="hunter2"):\n    pass\n', lines=(1,), note="a parameter default (B107)"),
+        bad('import psycopg\n\nconn = psycopg.connect(host="db", password="Pr0d-Pa55")\n', lines=(3,),
+            note="a keyword argument (B106)"),
+        bad('def login(password):\n    return password == "letmein!"\n', lines=(2,), note="a comparison (B105)"),
+        bad('HEADERS = {"Authorization": "x", "api_key": "8d7f6a5e4c3b2a19"}\n', lines=(1,), note="a dict key"),
+        bad('AWS = "AKIAZ7QFW5RDCVNY3XKD"\n', lines=(1,), note="a well-known key format, whatever the name"),
+        bad('KEY = """-----BEGIN RSA PRIVATE KEY-----\nMIIEow...\n-----END RSA PRIVATE KEY-----"""\n', lines=(1,)),
+        bad('from pymongo import MongoClient\n\nc = MongoClient("mongodb://admin:S3cret99@db:27017/app")\n',
+            lines=(3,), note="a connection string with a password"),
+        Example({"deploy/values.yaml": "slack: xoxb-2048-1234567890-AbCdEfGhIjKlMnOp\n"}, findings=1,
+                note="a token in a repository file"),
+        good('PASSWORD = ""\nTOKEN = "<your-token-here>"\nSECRET = "changeme"\nAPI_KEY = "${API_KEY}"\n',
+             note="empty strings and placeholders"),
+        good('TOKEN_URL = "https://auth.example.com/oauth/token"\nPASSWORD_FIELD = "password"\n'
+             'TOKEN_TYPE = "bearer"\nAPI_KEY_HEADER = "X-API-Key"\nmax_tokens = "4096"\n',
+             note="names of URLs, fields, headers and types"),
+        good('data = {"grant_type": "password", "username": u, "password": p}\n',
+             note="the password comes from a variable"),
+        good('AWS_EXAMPLE = "AKIAIOSFODNN7EXAMPLE"\n', note="AWS's documented example key"),
+        good('DSN = "postgresql://app:${DB_PASSWORD}@db/app"\n', note="a templated password"),
+        good('def test_login(client):\n    client.login(password="hunter2")\n', path="tests/test_auth.py",
+             note="fixtures in tests"),
+        good('import os\n\nSECRET = os.getenv("APP_SECRET", "dev")\n', note="a fallback is default-secret's finding"),
+    )
+
+    def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
+        if is_test_path(source.path):
+            return None
+        extra = options.get("names", [])
+        analysis = _analyse_defaults(source, extra)
+        return FileOutcome(hits=_hardcoded_hits(source, analysis.default_nodes, extra))
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        repo = _repository_secrets(project)
+        count = len(collected.findings) + len(repo)
+        noun = "hardcoded secret" if count == 1 else "hardcoded secrets"
+        lines = max(project.app_lines, 1)
+        return Verdict(Density(count, lines, "hardcoded secrets", float(options["zero_at"])),
+                       summary=f"{count} {noun}", findings=tuple(repo))
+
+
+# -- secrets-manager and secret-rotation -------------------------------------------------------
+
+_MANAGER_MODULES = {
+    "hvac": "HashiCorp Vault (hvac)",
+    "google.cloud.secretmanager": "GCP Secret Manager",
+    "azure.keyvault.secrets": "Azure Key Vault",
+    "azure.keyvault": "Azure Key Vault",
+    "aws_secretsmanager_caching": "AWS Secrets Manager",
+    "infisical_client": "Infisical",
+}
+
+
+def _manager_evidence(source: SourceFile) -> list[Evidence]:
+    assert source.tree is not None
+    found: list[Evidence] = []
+    for node in source.nodes(ast.Import, ast.ImportFrom):
+        modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [getattr(node, "module", "") or ""]
+        if isinstance(node, ast.ImportFrom) and node.module:
+            modules += [f"{node.module}.{a.name}" for a in node.names]
+        for module in modules:
+            for prefix, label in _MANAGER_MODULES.items():
+                if module == prefix or module.startswith(prefix + "."):
+                    found.append(Evidence(f"secrets manager: {label}", source.path, getattr(node, "lineno", 0)))
+                    return found
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        func = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        first = str_value(call.args[0]) if call.args else str_value(getattr(_kw(call, "service_name"), "value", None))
+        if func == "client" and first == "secretsmanager":
+            return [Evidence("secrets manager: AWS Secrets Manager", source.path, call.lineno)]
+        decrypt = _kw(call, "WithDecryption")
+        if func in ("get_parameter", "get_parameters", "get_parameters_by_path") and decrypt is not None:
+            if isinstance(decrypt.value, ast.Constant) and decrypt.value.value is True:
+                return [Evidence("secrets manager: AWS SSM parameters with decryption", source.path, call.lineno)]
+    return found
+
+
+def _kw(call: ast.Call, name: str) -> ast.keyword | None:
+    return next((kw for kw in call.keywords if kw.arg == name), None)
+
+
+_MANIFEST_KINDS = {
+    "ExternalSecret": "external-secrets", "ClusterExternalSecret": "external-secrets",
+    "SecretStore": "external-secrets", "ClusterSecretStore": "external-secrets",
+    "SecretProviderClass": "Secrets Store CSI driver", "VaultStaticSecret": "Vault secrets operator",
+    "VaultDynamicSecret": "Vault secrets operator",
+}
+
+
+def _manifest_evidence(project: Project) -> list[Evidence]:
+    found: list[Evidence] = []
+    for rel in project.glob("**/.sops.yaml", ".sops.yaml"):
+        found.append(Evidence("secrets manager: sops configuration", rel))
+    for rel in project.glob("**/*.yaml", "**/*.yml", "*.yaml", "*.yml"):
+        docs, _ = project.yaml_documents(rel)
+        for doc in docs:
+            if not isinstance(doc, dict):
+                continue
+            kind = doc.get("kind")
+            if isinstance(kind, str) and kind in _MANIFEST_KINDS:
+                found.append(Evidence(f"secrets manager: {_MANIFEST_KINDS[kind]} {kind}", rel))
+                break
+            sops = doc.get("sops")
+            if isinstance(sops, dict) and ("mac" in sops or "kms" in sops or "age" in sops or "pgp" in sops):
+                found.append(Evidence("secrets manager: sops-encrypted file", rel))
+                break
+        else:
+            text = project.read_text(rel) or ""
+            if "vault.hashicorp.com/agent-inject" in text:
+                found.append(Evidence("secrets manager: Vault agent injector", rel))
+    return found
+
+
+_ROTATION_NAMES = frozenset({"MultiFernet", "rotate_secret", "RotationRules", "key_version", "key_versions",
+                             "KeyVersion", "rotate_keys", "rotation_schedule", "signing_keys"})
+_ROTATION_TEXT = re.compile(
+    r"RotationSchedule|RotationRules|rotation_rules|rotationRules|rotation_period|rotationPeriod|"
+    r"automatically_after_days|AutomaticallyAfterDays|rotation_lambda|rotationPolicy|rotation_policy|"
+    r"aws_secretsmanager_secret_rotation|rotate_secret")
+
+
+def _rotation_evidence(source: SourceFile) -> list[Evidence]:
+    assert source.tree is not None
+    for node in source.nodes(ast.Name, ast.Attribute, ast.alias):
+        name = getattr(node, "id", None) or getattr(node, "attr", None) or getattr(node, "name", "")
+        if name.split(".")[-1] in _ROTATION_NAMES:
+            return [Evidence(f"secret rotation: {name.split('.')[-1]}", source.path, getattr(node, "lineno", 0))]
+    for node in source.nodes(ast.Dict):
+        assert isinstance(node, ast.Dict)
+        if any(str_value(k) == "kid" for k in node.keys):
+            return [Evidence("secret rotation: key ids (kid) on signed tokens", source.path, node.lineno)]
+    return []
+
+
+def _repository_rotation(project: Project) -> list[Evidence]:
+    found: list[Evidence] = []
+    for rel, text in project.texts(project.glob("**/*.yaml", "**/*.yml", "**/*.json", "**/*.tf", "*.yaml", "*.yml",
+                                                "*.json", "*.tf")):
+        match = _ROTATION_TEXT.search(text)
+        if match is not None:
+            line = text.count("\n", 0, match.start()) + 1
+            found.append(Evidence(f"secret rotation: {match.group(0)}", rel, line))
+    return found
+
+
+class _SecretsPresence(Check):
+    """Presence of some practice; n/a when the project handles no secrets at all."""
+
+    what: str = ""
+
+    def python_evidence(self, source: SourceFile) -> list[Evidence]:
+        return []
+
+    def repository_evidence(self, project: Project) -> list[Evidence]:
+        return []
+
+    def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
+        if is_test_path(source.path) or source.tree is None:
+            return None
+        out = FileOutcome(evidence=self.python_evidence(source))
+        analysis = _analyse_defaults(source, ())
+        hardcoded = _hardcoded_hits(source, analysis.default_nodes, ())
+        out.counts["secrets"] = analysis.secret_uses + len(hardcoded) + len(analysis.defaults)
+        return out
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        evidence = [*collected.evidence, *self.repository_evidence(project)]
+        if not evidence and collected.counts["secrets"] == 0:
+            return Verdict(NotApplicable("the project reads no secrets"))
+        summary = f"{self.what} in place" if evidence else f"no {self.what}"
+        return Verdict(Presence(bool(evidence), self.what), summary=summary, evidence=tuple(evidence))
+
+
+class SecretsManager(_SecretsPresence):
+    id = "secrets-manager"
+    category = "secrets"
+    severity = "high"
+    effort = "2-3d"
+    title = "Secrets come from a secrets manager"
+    rationale = (
+        "Environment variables set by hand end up in shell histories, CI logs and copied .env files; "
+        "a secrets manager gives access control, audit logs and rotation."
+    )
+    remediation = (
+        "Store secrets in Vault, AWS Secrets Manager (or SSM SecureString parameters), Azure Key "
+        "Vault or GCP Secret Manager, and deliver them with external-secrets, the CSI driver or "
+        "the SDK; keep encrypted files with sops when a manager is not available."
+    )
+    scoring = "Presence: a secrets manager client or manifest; n/a when the project reads no secrets."
+    what = "secrets manager"
+    needles = ()
+    examples = (
+        Example({"app/config.py": 'import os\n\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n'}, status="fail"),
+        Example({"app/config.py": 'import hvac\n\nclient = hvac.Client(url="https://vault:8200")\n'}, status="pass"),
+        Example({"app/config.py": 'import boto3\n\nssm = boto3.client("ssm")\n'
+                 'p = ssm.get_parameter(Name="/app/db", WithDecryption=True)\n'}, status="pass",
+                note="SSM parameters with decryption"),
+        Example({"app/config.py": 'import os\nPASSWORD = os.environ["PASSWORD"]\n',
+                 "deploy/secret.yaml": "apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\n"
+                 "metadata: {name: app}\n"}, status="pass", note="an external-secrets manifest"),
+        Example({"app/main.py": "def handler():\n    return 1\n"}, status="n/a", note="no secrets at all"),
+    )
+
+    def python_evidence(self, source: SourceFile) -> list[Evidence]:
+        return _manager_evidence(source)
+
+    def repository_evidence(self, project: Project) -> list[Evidence]:
+        return _manifest_evidence(project)
+
+
+class SecretRotation(_SecretsPresence):
+    id = "secret-rotation"
+    category = "secrets"
+    severity = "medium"
+    effort = "2-3d"
+    title = "Secrets can be rotated"
+    rationale = (
+        "A leaked key must be replaced without downtime. That takes key versions (old tokens stay "
+        "valid while new ones are issued), MultiFernet for encrypted data, and a rotation schedule."
+    )
+    remediation = (
+        "Sign tokens with a `kid` header and accept the previous key during a rotation window, "
+        "decrypt with MultiFernet([new, old]), and schedule rotation in the secrets manager "
+        "(e.g. an AWS Secrets Manager rotation schedule)."
+    )
+    scoring = "Presence: rotation evidence in code or infrastructure files; n/a when the project reads no secrets."
+    what = "secret rotation"
+    needles = ()
+    examples = (
+        Example({"app/auth.py": 'import os\nimport jwt\n\nKEY = os.environ["JWT_SECRET"]\n'
+                 'def sign(p):\n    return jwt.encode(p, KEY, algorithm="HS256")\n'}, status="fail"),
+        Example({"app/crypto.py": 'import os\nfrom cryptography.fernet import Fernet, MultiFernet\n\n'
+                 'f = MultiFernet([Fernet(os.environ["KEY_NEW"]), Fernet(os.environ["KEY_OLD"])])\n'}, status="pass"),
+        Example({"app/auth.py": 'import os\nimport jwt\n\nKEYS = {"2024-06": os.environ["JWT_SECRET"]}\n'
+                 'def sign(p):\n    return jwt.encode(p, KEYS["2024-06"], headers={"kid": "2024-06"})\n'},
+                status="pass", note="key ids on tokens"),
+        Example({"app/config.py": 'import os\nTOKEN = os.environ["API_TOKEN"]\n',
+                 "infra/secrets.yaml": "Resources:\n  Rotation:\n    Type: AWS::SecretsManager::RotationSchedule\n"},
+                status="pass", note="a rotation schedule in infrastructure code"),
+        Example({"app/main.py": "x = 1\n"}, status="n/a"),
+    )
+
+    def python_evidence(self, source: SourceFile) -> list[Evidence]:
+        return _rotation_evidence(source)
+
+    def repository_evidence(self, project: Project) -> list[Evidence]:
+        return _repository_rotation(project)
+
+
+CHECKS: list[type[Check]] = [DefaultSecret, HardcodedSecret, SecretsManager, SecretRotation]

@@ -29,7 +29,7 @@ class Codemod:
     """One repair for one check, applied to the nodes the check's findings point at."""
 
     check: ClassVar[str]
-    node_type: ClassVar[type[cst.CSTNode]]
+    node_type: ClassVar[type[cst.CSTNode] | tuple[type[cst.CSTNode], ...]]
 
     def candidate(self, node: cst.CSTNode, info: ModuleInfo) -> bool:
         """Whether ``node`` is of a shape a finding of this check may point at."""
@@ -95,11 +95,20 @@ class ModuleInfo:
     top_assigned: dict[str, cst.BaseExpression] = field(default_factory=dict)
     import_indexes: list[int] = field(default_factory=list)  # top-level statements that only import
     future_end: int = 0  # index after the docstring and ``from __future__`` imports
+    settings_fields: set[int] = field(default_factory=set)  # ids of annotated fields of pydantic settings classes
+    scopes: dict[int, str] = field(default_factory=dict)  # id(except handler) -> enclosing function name
 
     @classmethod
     def of(cls, module: cst.Module) -> ModuleInfo:
         info = cls()
         module.visit(_Collector(info))
+        for cls in _classes(module):
+            if not cls.decorators and any(
+                (dotted(b.value) or "").rpartition(".")[2] in ("BaseSettings", "BaseModel") for b in cls.bases
+            ) and isinstance(cls.body, cst.IndentedBlock):
+                for stmt in cls.body.body:
+                    if isinstance(stmt, cst.SimpleStatementLine):
+                        info.settings_fields.update(id(s) for s in stmt.body if isinstance(s, cst.AnnAssign) and s.value is not None)
         for index, stmt in enumerate(module.body):
             imports = _import_names(stmt)
             if imports is not None:
@@ -174,6 +183,17 @@ class ModuleInfo:
         return found[0]
 
 
+def _classes(module: cst.Module) -> list[cst.ClassDef]:
+    found: list[cst.ClassDef] = []
+
+    class _Finder(cst.CSTVisitor):
+        def visit_ClassDef(self, node: cst.ClassDef) -> None:
+            found.append(node)
+
+    module.visit(_Finder())
+    return found
+
+
 def _is_docstring(stmt: cst.BaseStatement) -> bool:
     return (
         isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr)
@@ -186,6 +206,14 @@ class _Collector(cst.CSTVisitor):
 
     def __init__(self, info: ModuleInfo) -> None:
         self.info = info
+        self.functions: list[str] = []
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.functions.pop()
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if self.functions:
+            self.info.scopes[id(node)] = self.functions[-1]
 
     def visit_Name(self, node: cst.Name) -> None:
         self.info.names.add(node.value)
@@ -225,6 +253,7 @@ class _Collector(cst.CSTVisitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._bind(node.name)
+        self.functions.append(node.name.value)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._bind(node.name)
@@ -249,6 +278,7 @@ class FixContext:
     first_use: int | None = None  # top-level statement index of the first use of the logger
     current_top: int = 0
     need_imports: dict[str, str] = field(default_factory=dict)  # local name -> module to import
+    original: cst.CSTNode | None = None  # the node being rewritten, as it was before any change
 
     def logger(self) -> str:
         """The module logger's name, creating one (added once by ``finish_module``) when needed."""
@@ -411,3 +441,14 @@ def keyword_arg(name: str, value: cst.BaseExpression) -> cst.Arg:
 def number(value: float) -> cst.BaseExpression:
     text = repr(int(value)) if float(value).is_integer() else repr(float(value))
     return cst.Integer(text) if "." not in text and "e" not in text else cst.Float(text)
+
+
+def remove_arg(call: cst.Call, index: int) -> cst.Call:
+    """Drop one argument; the last one left keeps the removed last argument's trailing layout."""
+    args = list(call.args)
+    removed = args.pop(index)
+    if args and index == len(args):
+        args[-1] = args[-1].with_changes(comma=removed.comma, whitespace_after_arg=removed.whitespace_after_arg)
+    if has_comment(removed.comma) and index != len(args):
+        raise Skip("a comment on the removed default would be lost")
+    return call.with_changes(args=args)

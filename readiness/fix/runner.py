@@ -165,6 +165,7 @@ class _Rewriter(cst.CSTTransformer):
         if target is None:
             return updated
         candidate, finding = target
+        self.ctx.original = original_node
         try:
             rewritten = candidate.codemod.rewrite(updated, self.ctx)
         except Skip as exc:
@@ -185,8 +186,8 @@ def _match(finding: Finding, candidates: list[_Candidate], lines: list[str]) -> 
     text_line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
     column = _char_column(text_line, finding.column)
     exact = [c for c in mine if c.line == finding.line and c.column in (column, finding.column - 1)]
-    if len(exact) == 1:
-        return exact[0]
+    if exact:
+        return exact[0]  # the outermost node at that position
     for key in (lambda c: c.line == finding.line, lambda c: c.statement_line == finding.line):
         near = [c for c in mine if key(c)]
         if len(near) == 1:

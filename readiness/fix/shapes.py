@@ -54,3 +54,54 @@ def print_problem(call: ast.Call) -> str | None:
 
 def print_fixable(call: ast.Call) -> bool:
     return print_problem(call) is None
+
+
+_ENV_READS = ("os.getenv", "os.environ.get")
+
+
+def _qualified(node: ast.expr, imports: dict[str, str]) -> str:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return ""
+    parts.append(imports.get(node.id, node.id))
+    return ".".join(reversed(parts))
+
+
+def _env_read_fixable(node: ast.expr, imports: dict[str, str]) -> bool:
+    if not isinstance(node, ast.Call) or any(kw.arg is None for kw in node.keywords):
+        return False
+    if any(isinstance(a, ast.Starred) for a in node.args):
+        return False
+    name = _qualified(node.func, imports)
+    if name == "decouple.config":
+        return True
+    has_var = bool(node.args) or any(kw.arg == "key" for kw in node.keywords)
+    return name in _ENV_READS and has_var
+
+
+def default_secret_fixable(node: ast.AST, imports: dict[str, str], owner: ast.ClassDef | None = None) -> bool:
+    """Whether the default-secret codemod can drop this fallback: an ``os.getenv``/``os.environ.get``
+    read (alone or ``... or "x"``), ``decouple.config``, or an annotated field of an undecorated
+    pydantic settings class."""
+    if isinstance(node, ast.Call):
+        return _env_read_fixable(node, imports)
+    if isinstance(node, ast.BoolOp):
+        return isinstance(node.op, ast.Or) and len(node.values) == 2 and _env_read_fixable(node.values[0], imports) \
+            and _qualified(node.values[0].func, imports) != "decouple.config"  # type: ignore[attr-defined]
+    if isinstance(node, ast.AnnAssign) and owner is not None:
+        return settings_model(owner)
+    return False
+
+
+def settings_model(cls: ast.ClassDef) -> bool:
+    """A pydantic settings class: a field without a default is required, so removing one is safe."""
+    if cls.decorator_list:
+        return False
+    for base in cls.bases:
+        name = base.attr if isinstance(base, ast.Attribute) else getattr(base, "id", "")
+        if name in ("BaseSettings", "BaseModel"):
+            return True
+    return False

@@ -2,6 +2,211 @@
 
 from __future__ import annotations
 
-from readiness.checks.base import Check
+import ast
+from typing import Any, Mapping
 
-CHECKS: list[type[Check]] = []
+from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict, bad, good
+from readiness.measures import Density, NotApplicable, Presence
+from readiness.model import Evidence
+from readiness.paths import is_test_path
+from readiness.project import Project
+from readiness.source import SourceFile
+from readiness.tools.pyast import dotted, import_map, qualify
+
+_BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
+
+
+def _is_broad(node: ast.AST | None) -> bool:
+    if isinstance(node, ast.Tuple):
+        return any(_is_broad(e) for e in node.elts)
+    return dotted(node) in _BROAD if node is not None else False
+
+
+def _reraises(body: list[ast.stmt]) -> bool:
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Raise):
+                return True
+    return False
+
+
+def _does_nothing(body: list[ast.stmt]) -> bool:
+    """Only ``pass``, ``continue``, ``...``, a string, or ``return``/``return None``."""
+    for stmt in body:
+        if isinstance(stmt, (ast.Pass, ast.Continue)):
+            continue
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and (
+            stmt.value.value is Ellipsis or isinstance(stmt.value.value, str)
+        ):
+            continue
+        if isinstance(stmt, ast.Return) and (
+            stmt.value is None or (isinstance(stmt.value, ast.Constant) and stmt.value.value is None)
+        ):
+            continue
+        return False
+    return True
+
+
+class SwallowedException(Check):
+    id = "swallowed-exception"
+    category = "error-handling"
+    severity = "high"
+    effort = "1d"
+    title = "Swallowed exceptions"
+    rationale = (
+        "`except Exception: pass` turns every bug, timeout and outage below it into silence: the "
+        "request returns wrong data, nothing is logged and nobody is paged. A bare `except:` also "
+        "catches KeyboardInterrupt and SystemExit, so the process cannot even stop cleanly."
+    )
+    remediation = (
+        "Catch the narrowest exception you can handle; otherwise log it with `logger.exception(...)` "
+        "and re-raise or return an explicit error. Never use a bare `except:`."
+    )
+    scoring = "Density: swallowed exceptions per 1 000 lines of application code; 0% at `zero_at` (default 2)."
+    options = {"zero_at": 2.0}
+    needles = ("except", "suppress")
+    examples = (
+        bad("def load(path):\n    try:\n        return open(path).read()\n    except:\n        return None\n",
+            lines=(4,), note="bare except"),
+        bad("def send(msg):\n    try:\n        deliver(msg)\n    except Exception:\n        pass\n", lines=(4,)),
+        bad("for job in jobs:\n    try:\n        run(job)\n    except (ValueError, Exception):\n        continue\n",
+            lines=(4,), note="a tuple containing Exception"),
+        bad("import contextlib\n\nwith contextlib.suppress(Exception):\n    cleanup()\n", lines=(3,)),
+        bad("def f():\n    try:\n        g()\n    except BaseException:\n        ...\n", lines=(4,)),
+        good("def get(d, k):\n    try:\n        return d[k]\n    except KeyError:\n        pass\n",
+             note="a narrow exception may be ignored"),
+        good("import logging\nlog = logging.getLogger(__name__)\n\ndef send(msg):\n    try:\n        deliver(msg)\n"
+             "    except Exception:\n        log.exception('delivery failed')\n", note="logged"),
+        good("def f():\n    try:\n        g()\n    except Exception:\n        cleanup()\n        raise\n",
+             note="re-raised"),
+        good("def f():\n    try:\n        g()\n    except:\n        rollback()\n        raise\n",
+             note="a bare except that re-raises is cleanup"),
+        good("def test_x():\n    try:\n        g()\n    except Exception:\n        pass\n",
+             path="tests/test_x.py", note="tests"),
+        good("from contextlib import suppress\n\nwith suppress(FileNotFoundError):\n    remove(p)\n",
+             note="suppress of a narrow exception"),
+    )
+
+    def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
+        if is_test_path(source.path) or source.tree is None:
+            return None
+        out = FileOutcome()
+        for handler in source.nodes(ast.ExceptHandler):
+            assert isinstance(handler, ast.ExceptHandler)
+            if handler.type is None:
+                if not _reraises(handler.body):
+                    out.hits.append(Hit(handler.lineno, handler.col_offset + 1,
+                                        "bare `except:` catches everything, even KeyboardInterrupt and SystemExit"))
+            elif _is_broad(handler.type) and _does_nothing(handler.body):
+                out.hits.append(Hit(handler.lineno, handler.col_offset + 1,
+                                    f"`except {ast.unparse(handler.type)}` swallows the error without logging or re-raising"))
+        if "suppress" in source.text:
+            imports = import_map(source.tree)
+            for call in source.nodes(ast.Call):
+                assert isinstance(call, ast.Call)
+                if qualify(call.func, imports) == "contextlib.suppress" and any(_is_broad(a) for a in call.args):
+                    out.hits.append(Hit(call.lineno, call.col_offset + 1,
+                                        "`suppress(Exception)` swallows every error without logging"))
+        return out
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        count = len(collected.findings)
+        noun = "swallowed exception" if count == 1 else "swallowed exceptions"
+        return Verdict(Density(count, project.app_lines, "swallowed exceptions", float(options["zero_at"])),
+                       summary=f"{count} {noun}")
+
+
+_FRAMEWORKS = ("fastapi", "starlette", "flask", "django", "falcon")
+_HANDLER_METHODS = {
+    "exception_handler": "FastAPI/Starlette exception handler",
+    "add_exception_handler": "FastAPI/Starlette exception handler",
+    "errorhandler": "Flask error handler",
+    "app_errorhandler": "Flask error handler",
+    "register_error_handler": "Flask error handler",
+    "add_error_handler": "Falcon error handler",
+}
+
+
+class ErrorHandlers(Check):
+    id = "error-handlers"
+    category = "error-handling"
+    severity = "medium"
+    effort = "1d"
+    title = "Framework-level error handlers"
+    rationale = (
+        "Without a central handler, unexpected errors reach clients as framework default pages or "
+        "stack traces, in a different shape on every endpoint, and are logged inconsistently."
+    )
+    remediation = (
+        "Register handlers that log the error once and return a standard error body (e.g. RFC 9457 "
+        "problem details): FastAPI `@app.exception_handler(Exception)`, Flask "
+        "`@app.errorhandler(Exception)`, Django `handler500` or exception middleware."
+    )
+    scoring = "Presence: an application-wide error handler; n/a when no web framework is imported."
+    needles = ("fastapi", "starlette", "flask", "django", "falcon", "handler", "process_exception",
+               "EXCEPTION_HANDLER")
+    examples = (
+        Example({"app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.get('/')\ndef root():\n"
+                 "    return {}\n"}, status="fail"),
+        Example({"app/main.py": "from fastapi import FastAPI, Request\nfrom fastapi.responses import JSONResponse\n\n"
+                 "app = FastAPI()\n\n@app.exception_handler(Exception)\nasync def on_error(request: Request, exc: Exception):\n"
+                 "    return JSONResponse({'error': 'internal'}, status_code=500)\n"}, status="pass"),
+        Example({"app/web.py": "from flask import Flask\n\napp = Flask(__name__)\n\n@app.errorhandler(404)\n"
+                 "def not_found(e):\n    return {'error': 'not found'}, 404\n"}, status="pass"),
+        Example({"mysite/urls.py": "from django.urls import path\n\nurlpatterns = []\nhandler500 = 'mysite.views.server_error'\n"},
+                status="pass", note="Django handler500"),
+        Example({"app/middleware.py": "import django\n\nclass ErrorMiddleware:\n    def __init__(self, get_response):\n"
+                 "        self.get_response = get_response\n\n    def process_exception(self, request, exception):\n"
+                 "        return None\n"}, status="pass", note="Django exception middleware"),
+        Example({"app/jobs.py": "def run():\n    return 1\n"}, status="n/a", note="no web framework"),
+        Example({"app/main.py": "from flask import Flask\napp = Flask(__name__)\n",
+                 "tests/test_app.py": "from flask import Flask\napp = Flask('t')\n\n@app.errorhandler(500)\n"
+                 "def h(e):\n    return 'x', 500\n"}, status="fail", note="a handler only in tests does not count"),
+    )
+
+    def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
+        if is_test_path(source.path) or source.tree is None:
+            return None
+        out = FileOutcome()
+        out.counts["framework"] = int(any(name in source.imports for name in _FRAMEWORKS))
+        found = self._handler(source)
+        if found is not None:
+            out.evidence.append(found)
+        return out
+
+    def _handler(self, source: SourceFile) -> Evidence | None:
+        assert source.tree is not None
+        for node in source.nodes(ast.Call):
+            assert isinstance(node, ast.Call)
+            if isinstance(node.func, ast.Attribute) and node.func.attr in _HANDLER_METHODS:
+                return Evidence(_HANDLER_METHODS[node.func.attr], source.path, node.lineno)
+            if any(kw.arg == "exception_handlers" for kw in node.keywords):
+                return Evidence("FastAPI/Starlette exception handlers", source.path, node.lineno)
+        for node in source.nodes(ast.Attribute):
+            assert isinstance(node, ast.Attribute)
+            if node.attr in ("exception_handler", "errorhandler", "app_errorhandler"):
+                return Evidence(_HANDLER_METHODS[node.attr], source.path, node.lineno)
+        for stmt in source.tree.body:
+            if isinstance(stmt, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id in ("handler400", "handler403", "handler404", "handler500")
+                for t in stmt.targets
+            ):
+                return Evidence("Django error handler view", source.path, stmt.lineno)
+        for func in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
+            if getattr(func, "name", "") == "process_exception":
+                return Evidence("Django exception middleware", source.path, getattr(func, "lineno", 0))
+        if "EXCEPTION_HANDLER" in source.text:
+            for const in source.nodes(ast.Constant):
+                if getattr(const, "value", None) == "EXCEPTION_HANDLER":
+                    return Evidence("Django REST framework exception handler", source.path, getattr(const, "lineno", 0))
+        return None
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        if collected.counts["framework"] == 0:
+            return Verdict(NotApplicable("no web framework imported"))
+        found = bool(collected.evidence)
+        summary = "application-wide error handler registered" if found else "no application-wide error handler"
+        return Verdict(Presence(found, "application-wide error handler"), summary=summary)
+
+
+CHECKS: list[type[Check]] = [SwallowedException, ErrorHandlers]

@@ -261,6 +261,42 @@ def fix(
     raise typer.Exit(code)
 
 
+@app.command()
+def hook(
+    files: List[Path] = typer.Argument(None, help="Files to check (pre-commit passes the changed ones)."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration file."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", help="Report only findings that are not in this saved result."),
+) -> None:
+    """Fast path for pre-commit: the per-file checks on the given files; exit 1 on any finding."""
+    root = Path(".")
+    base_doc = _load_result_or_exit(baseline) if baseline is not None else None
+    resolved = root.resolve()
+    only = []
+    for file in files or []:
+        full = file.resolve()
+        if full.is_relative_to(resolved) and full.is_file():
+            only.append(full.relative_to(resolved).as_posix())
+    try:
+        prepared = prepare(root, config)
+        selected, _ = select_checks(prepared.checks, prepared.settings)
+        fast = [c for c in selected if c.kind == "static" and c().per_file and not c.tools]
+        result = run_scan(ScanRequest(root=root, settings=prepared.settings, checks=fast, live=False, only=only,
+                                      cache=open_cache(root, prepared.settings, enabled=True)))
+    except (ConfigError, PluginError, SelectionError) as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+    doc = result.to_dict()
+    if base_doc is not None:
+        doc = apply_baseline(doc, base_doc, str(baseline))
+    wanted = set(only)
+    findings = [f for f in doc["findings"] if f["path"] in wanted]
+    for f in findings:
+        sys.stdout.write(f"{f['path']}:{f['line']}:{f['column']}: {f['check']} {f['message']}\n")
+    if findings:
+        sys.stdout.write(f"readiness: {len(findings)} finding{'s' if len(findings) != 1 else ''} in {len(wanted)} file(s)\n")
+        raise typer.Exit(EXIT_GATE)
+
+
 baseline_app = typer.Typer(help="Record today's findings so the gate judges only new ones.", no_args_is_help=True)
 app.add_typer(baseline_app, name="baseline")
 

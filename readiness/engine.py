@@ -126,6 +126,7 @@ class ScanRequest:
     cache: Cache | None = None
     progress: Callable[[int, int], None] | None = None
     suppress: bool = True  # False: --no-suppress shows every finding
+    only: Sequence[str] | None = None  # analyse just these files (relative paths): the pre-commit fast path
     display_path: str | None = None  # the path as the user gave it
 
 
@@ -150,6 +151,9 @@ def run_scan(request: ScanRequest) -> ScanResult:
     options = {c.id: check_options(c, settings) for c in request.checks}
     plan = [PlannedCheck(c, options[c.id], severities[c.id]) for c in request.checks if c.kind == "static" and c().per_file]
     python_files = discovered.python_files
+    if request.only is not None:
+        wanted = set(request.only)
+        python_files = [f for f in python_files if f in wanted]
     project = Project(root=root, files=tuple(discovered.files), python_files=tuple(python_files), lines=0, settings=settings)
     cache = request.cache
     with ThreadPoolExecutor(max_workers=4, thread_name_prefix="readiness-tool") as tools:

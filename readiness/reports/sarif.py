@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from readiness.reports import ReportContext
 
@@ -55,7 +56,7 @@ def build(doc: dict[str, Any], context: ReportContext) -> dict[str, Any]:
     rules = [_rule(checks[rid], context.catalogue.get(rid, {})) for rid in rule_ids]
     results = []
     for finding in doc["findings"]:
-        physical: dict[str, Any] = {"artifactLocation": {"uri": finding["path"], "uriBaseId": "SRCROOT"}}
+        physical: dict[str, Any] = {"artifactLocation": {"uri": quote(finding["path"], safe="/"), "uriBaseId": "SRCROOT"}}
         if finding["line"] >= 1:
             region: dict[str, Any] = {"startLine": finding["line"]}
             if finding["column"] >= 1:

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from helpers import run_cli, write_tree
+from markdown_it import MarkdownIt
+
+from readiness.reports import ReportContext
+from readiness.reports.markdown import GITHUB_COMMENT_LIMIT, render_text
+
+
+def parse(text: str) -> tuple[list[str], list[list[str]], str]:
+    """(headings, table rows, rendered HTML) as GitHub-flavoured Markdown reads the document."""
+    md = MarkdownIt("commonmark").enable("table")
+    tokens = md.parse(text)
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    rows: list[list[str]] = []
+    row: list[str] | None = None
+    for i, tok in enumerate(tokens):
+        if tok.type == "tr_open":
+            row = []
+        elif tok.type in ("th_open", "td_open") and row is not None:
+            row.append(tokens[i + 1].content)
+        elif tok.type == "tr_close" and row is not None:
+            rows.append(row)
+    return headings, rows, md.render(text)
+
+
+def test_example_plan_reads_like_a_plan(example_reports: dict[str, Any]) -> None:
+    text = example_reports["texts"]["markdown"]
+    doc = example_reports["doc"]
+    headings, rows, html = parse(text)
+    assert headings[0].startswith("Production readiness: next steps for sample-service")
+    for wanted in ("Priority matrix", "Recommended next steps", "Progress"):
+        assert any(wanted in h for h in headings), headings
+    assert rows[0] == ["Category", "Current", "Target", "Status"]
+    names = [r[0] for r in rows[1:-1]]
+    assert names == [c["name"] for c in doc["categories"]]
+    code_quality = next(r for r in rows if r[0] == "Code Quality")
+    cat = next(c for c in doc["categories"] if c["id"] == "code-quality")
+    assert code_quality[1] == f"{cat['score']:.1f}%" and code_quality[2] == f"{cat['target']:g}%"
+    assert f"**Overall readiness:** {doc['overall']['score']:.1f}%" in text
+    assert "Critical blockers:** " in text
+    assert "Estimated time to production:** about" in text
+    assert "- [ ] **Outbound calls without a timeout**" in text
+    assert "Priority: HIGH" in text and "`app/clients.py`" in text
+    assert "❌" in text
+    steps = text.split("Recommended next steps", 1)[1].split("## ", 1)[0]
+    severities = [re.search(r"\*\* \((\w+), ", line).group(1) for line in steps.splitlines() if line[:1].isdigit()]  # type: ignore[union-attr]
+    order = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+    assert severities and severities == sorted(severities, key=order.__getitem__)
+    assert "<script" not in html
+
+
+def test_team_size_changes_the_estimate(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app/a.py": "import requests\nrequests.get('http://x')\nprint(1)\n"})
+    estimates = []
+    for team in (1, 4):
+        (tmp_path / "readiness.yaml").write_text(f"report:\n  team_size: {team}\n", encoding="utf-8")
+        proc = run_cli("scan", str(tmp_path), "--no-live", "--no-history", "--format", "markdown")
+        line = next(line for line in proc.stdout.splitlines() if "Estimated time" in line)
+        assert f"team of {team}" in line
+        estimates.append(line)
+    assert estimates[0].split("for a team")[1].split("(")[1] == estimates[1].split("for a team")[1].split("(")[1]
+    assert estimates[0] != estimates[1]
+
+
+def test_hostile_names_and_messages_render_as_text(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "app/x<img src=q onerror=alert(1)>.py": "print('x')\n",
+        "app/y.py": "# TODO: <script>alert(1)</script> [click](http://evil) | *bold*\nx = 1\n",
+    })
+    proc = run_cli("scan", str(tmp_path), "--no-live", "--no-history", "--format", "markdown")
+    _, rows, html = parse(proc.stdout)
+    assert "<img" not in html and "<script" not in html and 'href="http://evil"' not in html
+    assert "x&lt;img src=q onerror=alert(1)&gt;.py" in html
+    assert all(len(r) == len(rows[0]) for r in rows)
+
+
+def test_stays_under_the_comment_limit(tmp_path: Path) -> None:
+    files = {f"app/module_with_a_rather_long_name_{i:04d}.py": "print(1)\n# TODO: later\n" for i in range(1500)}
+    write_tree(tmp_path, files)
+    proc = run_cli("scan", str(tmp_path), "--no-live", "--no-history", "--format", "json", "--select", "print-call,todo-comment")
+    doc = json.loads(proc.stdout)
+    text = render_text(doc, ReportContext())
+    assert "and 1490 more" in text and "shortened" not in text
+    # Many failing checks with long evidence (as a large catalogue of plugins would give) force shorter lists.
+    base = next(c for c in doc["checks"] if c["id"] == "print-call")
+    for i in range(400):
+        doc["checks"].append({**base, "id": f"plugin-check-{i}", "title": f"Plugin check {i}", "summary": "x" * 80,
+                              "evidence": [{"message": "y" * 100, "path": f"p{j}.py", "line": 1} for j in range(10)]})
+        doc["findings"].extend({**f, "check": f"plugin-check-{i}"} for f in doc["findings"][:5])
+    text = render_text(doc, ReportContext())
+    assert len(text) < GITHUB_COMMENT_LIMIT
+    assert "shortened" in text or "cut here" in text
+    parse(text)

@@ -6,6 +6,7 @@ import ast
 from typing import Any, Mapping
 
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict, bad, good
+from readiness.fix.shapes import swallowed_fixable
 from readiness.measures import Density, NotApplicable, Presence
 from readiness.model import Evidence
 from readiness.paths import is_test_path
@@ -65,6 +66,7 @@ class SwallowedException(Check):
     scoring = "Density: swallowed exceptions per 1 000 lines of application code; 0% at `zero_at` (default 2)."
     options = {"zero_at": 2.0}
     needles = ("except", "suppress")
+    fixable = True
     examples = (
         bad("def load(path):\n    try:\n        return open(path).read()\n    except:\n        return None\n",
             lines=(4,), note="bare except"),
@@ -96,10 +98,12 @@ class SwallowedException(Check):
             if handler.type is None:
                 if not _reraises(handler.body):
                     out.hits.append(Hit(handler.lineno, handler.col_offset + 1,
-                                        "bare `except:` catches everything, even KeyboardInterrupt and SystemExit"))
+                                        "bare `except:` catches everything, even KeyboardInterrupt and SystemExit",
+                                        fixable=swallowed_fixable(handler)))
             elif _is_broad(handler.type) and _does_nothing(handler.body):
                 out.hits.append(Hit(handler.lineno, handler.col_offset + 1,
-                                    f"`except {ast.unparse(handler.type)}` swallows the error without logging or re-raising"))
+                                    f"`except {ast.unparse(handler.type)}` swallows the error without logging or re-raising",
+                                    fixable=swallowed_fixable(handler)))
         if "suppress" in source.text:
             imports = import_map(source.tree)
             for call in source.nodes(ast.Call):

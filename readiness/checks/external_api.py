@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict, bad, good
+from readiness.fix.shapes import TIMEOUT_FIXABLE_LIBRARIES
 from readiness.measures import NotApplicable, Presence, Share
 from readiness.model import Evidence
 from readiness.paths import is_test_path
@@ -376,6 +377,7 @@ class MissingTimeout(Check):
     )
     scoring = "Share of recognised outbound calls and clients that have a timeout; n/a when there are none."
     needles = _NEEDLES
+    fixable = True
     examples = (
         bad("import requests\n\ndef fetch(url):\n    return requests.get(url)\n", lines=(4,)),
         bad("import httpx\n\nclient = httpx.Client(timeout=None)\n", lines=(3,), note="httpx with timeouts off"),
@@ -416,7 +418,8 @@ class MissingTimeout(Check):
                 if call.library in ("pymongo", "redis") and call.timeout == "missing":
                     why = ("has no server-selection or socket timeout" if call.library == "pymongo"
                            else "has no socket_timeout")
-                out.hits.append(Hit(call.line, call.column, f"{call.label} {why}"))
+                out.hits.append(Hit(call.line, call.column, f"{call.label} {why}",
+                                    fixable=call.library in TIMEOUT_FIXABLE_LIBRARIES))
         return out
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

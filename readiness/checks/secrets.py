@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict, bad, good
+from readiness.fix.shapes import default_secret_fixable
 from readiness.measures import Density, NotApplicable, Presence
 from readiness.model import Evidence, Finding
 from readiness.paths import is_settings_path, is_test_path
@@ -232,9 +233,10 @@ def _analyse_defaults(source: SourceFile, extra: Iterable[str]) -> _Analysis:
     owned: set[int] = set()
     uses = 0
 
-    def report(node: ast.AST, what: str, value: str) -> None:
-        hits.append(Hit(node.lineno, node.col_offset + 1, f"{what} has a literal fallback {mask(value)}; "
-                        "require it from the environment or a secrets manager"))  # type: ignore[attr-defined]
+    def report(node: ast.AST, what: str, value: str, owner: ast.ClassDef | None = None) -> None:
+        hits.append(Hit(node.lineno, node.col_offset + 1, f"{what} has a literal fallback {mask(value)}; "  # type: ignore[attr-defined]
+                        "require it from the environment or a secrets manager",
+                        fixable=default_secret_fixable(node, imports, owner)))
 
     for call in source.nodes(ast.Call):
         read = _env_read(call, imports)
@@ -280,7 +282,7 @@ def _analyse_defaults(source: SourceFile, extra: Iterable[str]) -> _Analysis:
             if text is None or not text.strip():
                 continue
             owned.add(id(default))
-            report(stmt, f"settings field {cls.name}.{target.id}", text)
+            report(stmt, f"settings field {cls.name}.{target.id}", text, cls)
     if is_settings_path(source.path):
         for stmt in source.tree.body:
             if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "SECRET_KEY" for t in stmt.targets):
@@ -301,6 +303,7 @@ class DefaultSecret(Check):
     severity = "critical"
     effort = "0.5d"
     title = "Secrets with a literal fallback"
+    fixable = True
     rationale = (
         "`os.getenv(\"JWT_SECRET\", \"dev\")` starts happily when the variable is missing, and then signs "
         "production tokens with a key everybody can read in the repository. A secret must fail "

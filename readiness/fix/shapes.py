@@ -105,3 +105,12 @@ def settings_model(cls: ast.ClassDef) -> bool:
         if name in ("BaseSettings", "BaseModel"):
             return True
     return False
+
+
+def swallowed_fixable(handler: ast.ExceptHandler) -> bool:
+    """An ``except`` whose body only passes: the codemod replaces the ``pass`` with ``logger.exception``."""
+    return bool(handler.body) and all(isinstance(stmt, ast.Pass) for stmt in handler.body)
+
+
+#: Libraries whose missing or disabled timeout the codemod can add as a number of seconds.
+TIMEOUT_FIXABLE_LIBRARIES = frozenset({"requests", "httpx", "urllib", "http.client", "redis"})

@@ -1,7 +1,487 @@
-"""Database transaction checks: multi-document writes, retries, timeouts, pools."""
+"""Database transaction and client checks for MongoDB: transactions, retries, timeouts, pool size.
+
+All are n/a when the project's profile shows no MongoDB driver or ODM. The client checks look at
+every ``MongoClient``/``AsyncIOMotorClient``/``mongoengine.connect`` in application code and count
+an option as set when the call passes it, its literal URI carries it, or the project's
+configuration (a URI or settings key in code, a URI in a manifest or .env file) sets it.
+"""
 
 from __future__ import annotations
 
-from readiness.checks.base import Check
+import ast
+import re
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Mapping
+from urllib.parse import parse_qsl
 
-CHECKS: list[type[Check]] = []
+from readiness.checks.base import Check, Collected, Example, FileOutcome, Verdict
+from readiness.measures import NotApplicable, Share
+from readiness.model import Evidence, Finding
+from readiness.paths import is_application_path
+from readiness.profile import profile_of
+from readiness.project import Project
+from readiness.routes import call_name, dotted, memo
+from readiness.source import SourceFile
+
+NO_MONGO = "no MongoDB driver or ODM in the project"
+WRITE_METHODS = frozenset({
+    "insert_one", "insert_many", "update_one", "update_many", "replace_one", "delete_one", "delete_many",
+    "find_one_and_update", "find_one_and_replace", "find_one_and_delete", "bulk_write",
+})
+QUERY_METHODS = frozenset({
+    "find", "find_one", "find_one_and_update", "find_one_and_replace", "find_one_and_delete", "update_one",
+    "update_many", "replace_one", "delete_one", "delete_many", "count_documents", "aggregate", "distinct",
+})
+CLIENT_CLASSES = frozenset({"MongoClient", "AsyncIOMotorClient", "AsyncMongoClient", "MotorClient"})
+OPTIONS = ("retrywrites", "retryreads", "serverselectiontimeoutms", "timeoutms", "sockettimeoutms",
+           "connecttimeoutms", "maxpoolsize", "minpoolsize", "maxidletimems", "waitqueuetimeoutms")
+_URI = re.compile(r"mongodb(?:\+srv)?://[^\s'\"`]+")
+DEPLOY_GLOBS = ("**/*.yaml", "**/*.yml", "**/.env", "**/.env.*", "**/*.env", "**/Dockerfile", "**/*.toml", "**/*.ini",
+                "**/*.cfg", "**/*.json")
+
+
+def uri_options(uri: str) -> dict[str, str]:
+    """Lower-cased query options of a MongoDB URI."""
+    _, _, query = uri.partition("?")
+    return {k.lower(): v for k, v in parse_qsl(query, keep_blank_values=True)}
+
+
+def collection_of(receiver: ast.AST, aliases: Mapping[str, str]) -> str:
+    """The collection a query's receiver names: ``db.orders``, ``db["orders"]``, ``orders``."""
+    if isinstance(receiver, ast.Subscript):
+        key = receiver.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            return key.value
+        return ""
+    if isinstance(receiver, ast.Call) and call_name(receiver) == "get_collection" and receiver.args:
+        first = receiver.args[0]
+        return first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else ""
+    if isinstance(receiver, ast.Attribute):
+        name = dotted(receiver)
+        return aliases.get(name, receiver.attr)
+    if isinstance(receiver, ast.Name):
+        return aliases.get(receiver.id, receiver.id)
+    return ""
+
+
+def collection_aliases(source: SourceFile) -> dict[str, str]:
+    """``orders = db["orders"]`` style names in the file → collection names."""
+    def build(src: SourceFile) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for node in src.nodes(ast.Assign):
+            assert isinstance(node, ast.Assign)
+            value = node.value
+            if isinstance(value, (ast.Subscript, ast.Call)):
+                name = collection_of(value, {})
+                if name and (isinstance(value, ast.Subscript) or call_name(value) == "get_collection"):
+                    for target in node.targets:
+                        if dotted(target):
+                            out[dotted(target)] = name
+        return out
+    return memo(source, build)
+
+
+def query_calls(source: SourceFile, methods: frozenset[str] = QUERY_METHODS) -> list[tuple[ast.Call, str]]:
+    """(call, collection) for MongoDB query calls on something that looks like a collection."""
+    aliases = collection_aliases(source)
+    out = []
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        func = call.func
+        if not isinstance(func, ast.Attribute) or func.attr not in methods:
+            continue
+        if isinstance(func.value, ast.Constant):
+            continue  # "text".find(...)
+        out.append((call, collection_of(func.value, aliases)))
+    return out
+
+
+_INLINE_IGNORE = re.compile(r"#\s*readiness:\s*ignore\[([^\]]*)\]")
+
+
+def inline_suppressed(project: Project, path: str, line: int, check: str) -> bool:
+    """Whether ``# readiness: ignore[check]`` covers a finding made in ``evaluate`` (same or previous line)."""
+    text = project.read_text(path)
+    if not text or "readiness:" not in text:
+        return False
+    lines = text.splitlines()
+    for index, trailing in ((line - 1, True), (line - 2, False)):
+        if 0 <= index < len(lines):
+            match = _INLINE_IGNORE.search(lines[index])
+            if match and (trailing or lines[index].lstrip().startswith("#")):
+                if check in (i.strip() for i in match.group(1).split(",")):
+                    return True
+    return False
+
+
+def deferred_findings(project: Project, collected: Collected, check: str) -> tuple[Finding, ...]:
+    """Findings a check's ``check_file`` left in its facts (``problems``), kept until the profile allows them."""
+    out = []
+    for path, facts in sorted(collected.facts.items()):
+        for line, column, message in getattr(facts, "problems", ()):
+            if not inline_suppressed(project, path, line, check):
+                out.append(Finding(path, line, column, check, message))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Problems:
+    """Per-file findings held back until ``evaluate`` knows whether the check applies."""
+
+    problems: tuple[tuple[int, int, str], ...] = ()
+
+
+def enclosing_function(source: SourceFile, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    for ancestor in source.ancestors(node):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return ancestor
+    return None
+
+
+# -- mongo-transactions -------------------------------------------------------------------------
+
+_DB = {"app/db.py": "from pymongo import MongoClient\n\nclient = MongoClient()\norders = client.shop.orders\n"
+                    "audit = client.shop.audit\n"}
+
+
+class MongoTransactions(Check):
+    id = "mongo-transactions"
+    category = "db-transactions"
+    severity = "high"
+    effort = "2-3d"
+    title = "Multi-collection writes in transactions"
+    rationale = (
+        "A function that writes to several collections without a transaction leaves the data half-written when "
+        "it fails between writes (stock reserved, order missing); retries then double-apply the first writes."
+    )
+    remediation = (
+        "Wrap the writes in a session transaction: `with client.start_session() as s: with s.start_transaction(): "
+        "...(session=s)` or `s.with_transaction(callback)`, and pass `session=` to every write (needs a replica set)."
+    )
+    scoring = "Share of functions writing to two or more collections that do it inside a session transaction."
+    needles = tuple(sorted(WRITE_METHODS))
+    examples = (
+        Example({**_DB, "app/orders.py": (
+            "from app.db import audit, orders\n\n\ndef create(order):\n    orders.insert_one(order)\n"
+            "    audit.insert_one({'event': 'created'})\n")}, findings=1, lines=(4,)),
+        Example({**_DB, "app/orders.py": (
+            "from app.db import audit, client, orders\n\n\ndef create(order):\n"
+            "    with client.start_session() as s:\n        with s.start_transaction():\n"
+            "            orders.insert_one(order, session=s)\n            audit.insert_one({'e': 1}, session=s)\n")},
+            findings=0, status="pass"),
+        Example({**_DB, "app/orders.py": (
+            "from app.db import audit, client, orders\n\n\ndef _write(s):\n    orders.insert_one({}, session=s)\n"
+            "    audit.insert_one({}, session=s)\n\n\ndef create():\n    with client.start_session() as s:\n"
+            "        s.with_transaction(_write)\n")}, findings=0, status="pass", note="a with_transaction callback"),
+        Example({**_DB, "app/orders.py": (
+            "import pymongo\nfrom app.db import orders\n\n\ndef create(order):\n    orders.insert_one(order)\n"
+            "    orders.update_one({'_id': 1}, {'$set': {'n': 2}})\n")}, findings=0, status="n/a",
+            note="one collection only"),
+        Example({"mylib/x.py": "def f(d):\n    d.insert_one(1)\n    e.insert_one(2)\n"}, findings=0, status="n/a",
+                note="no MongoDB in the project"),
+    )
+
+    def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
+        if not is_application_path(source.path):
+            return None
+        by_function: dict[int, tuple[ast.FunctionDef | ast.AsyncFunctionDef, list[tuple[ast.Call, str]]]] = {}
+        for call, collection in query_calls(source, WRITE_METHODS):
+            func = enclosing_function(source, call)
+            if func is None or not collection:
+                continue
+            by_function.setdefault(id(func), (func, []))[1].append((call, collection))
+        callbacks = {
+            dotted(a) for call in source.nodes(ast.Call) if call_name(call) == "with_transaction"
+            for a in getattr(call, "args", [])[:1]
+        }
+        out = FileOutcome()
+        problems = []
+        for func, writes in by_function.values():
+            collections = sorted({c for _, c in writes})
+            if len(collections) < 2:
+                continue
+            out.counts["functions"] += 1
+            if self._transactional(func, writes, callbacks):
+                out.counts["transactional"] += 1
+                out.evidence.append(Evidence(f"{func.name} writes {', '.join(collections)} in a transaction",
+                                             source.path, func.lineno))
+            else:
+                problems.append((func.lineno, func.col_offset + 1,
+                                 f"{func.name} writes to {len(collections)} collections ({', '.join(collections)}) "
+                                 "without a transaction"))
+        out.facts = Problems(tuple(problems))
+        return out
+
+    @staticmethod
+    def _transactional(func: ast.AST, writes: list[tuple[ast.Call, str]], callbacks: set[str]) -> bool:
+        if getattr(func, "name", "") in callbacks:
+            return True
+        if any(call_name(n) in ("start_transaction", "with_transaction") for n in ast.walk(func) if isinstance(n, ast.Call)):
+            return True
+        return all(any(k.arg == "session" for k in call.keywords) for call, _ in writes)
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        if not profile_of(project).mongodb:
+            return Verdict(NotApplicable(NO_MONGO))
+        total = collected.counts["functions"]
+        if not total:
+            return Verdict(NotApplicable("no function writes to more than one collection"))
+        good = collected.counts["transactional"]
+        return Verdict(Share(good, total, "functions writing several collections", "use a transaction"),
+                       summary=f"{good} of {total} functions writing several collections use a transaction",
+                       findings=deferred_findings(project, collected, self.id))
+
+
+# -- client configuration ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ClientFact:
+    line: int
+    column: int
+    kind: str
+    options: tuple[tuple[str, str], ...] = ()  # lower-cased option -> value as text ("?" when not a literal)
+
+
+@dataclass
+class MongoFileFacts:
+    clients: list[ClientFact] = field(default_factory=list)
+    options: dict[str, str] = field(default_factory=dict)  # options set anywhere in the file's configuration
+    reconnect: list[int] = field(default_factory=list)  # lines handling AutoReconnect & co
+    query_timeouts: list[int] = field(default_factory=list)  # lines bounding queries (maxTimeMS, pymongo.timeout)
+
+
+def _literal(node: ast.AST) -> str:
+    if isinstance(node, ast.Constant):
+        return str(node.value)
+    return "?"
+
+
+def _mongo_facts(source: SourceFile) -> MongoFileFacts:
+    facts = MongoFileFacts()
+    mongoengine = "mongoengine" in source.imports
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        name = call_name(call)
+        for keyword in call.keywords:
+            if keyword.arg and keyword.arg.lower() in OPTIONS:
+                facts.options.setdefault(keyword.arg.lower(), _literal(keyword.value))
+            if keyword.arg == "maxTimeMS":
+                facts.query_timeouts.append(call.lineno)
+        if name == "max_time_ms" or (name == "timeout" and dotted(call.func).startswith("pymongo")):
+            facts.query_timeouts.append(call.lineno)
+        if name in CLIENT_CLASSES or (name == "connect" and mongoengine and dotted(call.func) in ("connect", "mongoengine.connect")):
+            opts: dict[str, str] = {}
+            uri_node = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "host"), None)
+            if isinstance(uri_node, ast.Constant) and isinstance(uri_node.value, str):
+                opts.update(uri_options(uri_node.value))
+            for keyword in call.keywords:
+                if keyword.arg and keyword.arg.lower() in OPTIONS:
+                    opts[keyword.arg.lower()] = _literal(keyword.value)
+            facts.clients.append(ClientFact(call.lineno, call.col_offset + 1, name, tuple(sorted(opts.items()))))
+    for node in source.nodes(ast.Constant):
+        value = getattr(node, "value", None)
+        if not isinstance(value, str):
+            continue
+        if value.lower() in OPTIONS:
+            facts.options.setdefault(value.lower(), "?")
+        for uri in _URI.findall(value):
+            for key, val in uri_options(uri).items():
+                facts.options.setdefault(key, val)
+    for handler in source.nodes(ast.ExceptHandler):
+        assert isinstance(handler, ast.ExceptHandler)
+        types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        if any(dotted(t).rpartition(".")[2] in ("AutoReconnect", "ConnectionFailure", "ServerSelectionTimeoutError",
+                                                 "NetworkTimeout") for t in types if t is not None):
+            facts.reconnect.append(handler.lineno)
+    for node in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
+        for deco in getattr(node, "decorator_list", []):
+            if "retry" in (dotted(deco.func if isinstance(deco, ast.Call) else deco) or "").lower() and "AutoReconnect" in \
+                    ast.unparse(deco):
+                facts.reconnect.append(deco.lineno)
+    return facts
+
+
+def mongo_facts(source: SourceFile) -> MongoFileFacts:
+    return memo(source, _mongo_facts)
+
+
+def _configured_options(project: Project, collected: Collected) -> dict[str, str]:
+    """Options set anywhere in application code or in deployment/configuration files' URIs."""
+    def from_files(p: Project) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for rel in p.glob(*DEPLOY_GLOBS):
+            if not is_application_path(rel):
+                continue
+            text = p.read_text(rel)
+            if not text or "mongodb" not in text:
+                continue
+            for uri in _URI.findall(text):
+                for key, val in uri_options(uri).items():
+                    out.setdefault(key, val)
+        return out
+    options = dict(project.tool("mongo-uri-options", from_files))
+    for facts in collected.facts.values():
+        if isinstance(facts, MongoFileFacts):
+            for key, value in facts.options.items():
+                options.setdefault(key, value)
+    return options
+
+
+class _ClientCheck(Check):
+    category = "db-transactions"
+    needles = ("MongoClient", "MotorClient", "AsyncMongoClient", "mongoengine", "mongodb", "maxTimeMS", "max_time_ms",
+               "PoolSize", "TimeoutMS", "AutoReconnect", "retryWrites", "retryReads")
+    noun: ClassVar[str] = ""
+
+    def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
+        if not is_application_path(source.path):
+            return None
+        facts = mongo_facts(source)
+        if not (facts.clients or facts.options or facts.reconnect or facts.query_timeouts):
+            return None
+        return FileOutcome(facts=facts)
+
+    def judge(self, client: ClientFact, configured: Mapping[str, str], extra: list[Evidence]) -> str:
+        """'' when the client is fine, else what is wrong."""
+        raise NotImplementedError
+
+    def extra_evidence(self, collected: Collected) -> list[Evidence]:
+        return []
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        if not profile_of(project).mongodb:
+            return Verdict(NotApplicable(NO_MONGO))
+        clients = [(path, c) for path, f in sorted(collected.facts.items()) if isinstance(f, MongoFileFacts)
+                   for c in f.clients]
+        if not clients:
+            return Verdict(NotApplicable("no MongoDB client constructed in application code"))
+        configured = _configured_options(project, collected)
+        extra = self.extra_evidence(collected)
+        findings, evidence = [], list(extra)
+        for path, client in clients:
+            problem = self.judge(client, configured, extra)
+            if problem:
+                findings.append(Finding(path, client.line, client.column, self.id, f"{client.kind} {problem}"))
+            else:
+                evidence.append(Evidence(f"{client.kind} {self.noun}", path, client.line))
+        good = len(clients) - len(findings)
+        return Verdict(Share(good, len(clients), "MongoDB clients", self.noun),
+                       summary=f"{good} of {len(clients)} MongoDB clients {self.noun}",
+                       evidence=tuple(evidence), findings=tuple(findings))
+
+
+def _opt(client: ClientFact, configured: Mapping[str, str], name: str) -> str | None:
+    own = dict(client.options)
+    if name in own:
+        return own[name]
+    return configured.get(name)
+
+
+_MONGO_APP = "from pymongo import MongoClient\n\nclient = MongoClient({args})\n"
+
+
+def _mongo_example(args: str, **kw: Any) -> Example:
+    return Example({"app/db.py": _MONGO_APP.format(args=args)}, **kw)
+
+
+class DbConnectionRetry(_ClientCheck):
+    id = "db-connection-retry"
+    severity = "medium"
+    effort = "0.5d"
+    title = "MongoDB retries and server selection timeout"
+    noun = "retry and fail fast"
+    rationale = (
+        "Replica-set elections and network blips are routine; retryable reads and writes ride them out. Without "
+        "a server selection timeout every request hangs 30 seconds when the database is unreachable."
+    )
+    remediation = (
+        "Keep `retryWrites`/`retryReads` on (the default), set `serverSelectionTimeoutMS` (e.g. 5000) on the client "
+        "or in the URI, and handle `AutoReconnect`/`ServerSelectionTimeoutError` where a retry makes sense."
+    )
+    scoring = "Share of MongoDB clients that keep retries on and set serverSelectionTimeoutMS (in code, URI or config)."
+    examples = (
+        _mongo_example("'mongodb://db:27017', serverSelectionTimeoutMS=5000", findings=0, status="pass"),
+        _mongo_example("'mongodb://db:27017/?serverSelectionTimeoutMS=5000&retryWrites=false'", findings=1,
+                       note="retries disabled in the URI"),
+        _mongo_example("'mongodb://db:27017'", findings=1),
+        Example({"app/db.py": _MONGO_APP.format(args="MONGODB_URI"),
+                 ".env": "MONGODB_URI=mongodb://db:27017/?serverSelectionTimeoutMS=3000\n"}, findings=0, status="pass",
+                note="the URI in .env carries the option"),
+        Example({"mylib/x.py": "def f():\n    return 1\n"}, status="n/a", note="no MongoDB"),
+    )
+
+    def extra_evidence(self, collected: Collected) -> list[Evidence]:
+        return [Evidence("reconnect handled", path, line) for path, f in sorted(collected.facts.items())
+                if isinstance(f, MongoFileFacts) for line in f.reconnect[:3]]
+
+    def judge(self, client: ClientFact, configured: Mapping[str, str], extra: list[Evidence]) -> str:
+        own = dict(client.options)
+        for name, label in (("retrywrites", "retryWrites"), ("retryreads", "retryReads")):
+            if own.get(name, configured.get(name, "true")).lower() in ("false", "0"):
+                return f"disables {label}"
+        if _opt(client, configured, "serverselectiontimeoutms") is None:
+            return "sets no serverSelectionTimeoutMS (requests hang 30 s when the database is down)"
+        return ""
+
+
+class DbQueryTimeouts(_ClientCheck):
+    id = "db-query-timeouts"
+    severity = "medium"
+    effort = "0.5d"
+    title = "MongoDB operation timeouts"
+    noun = "bound operation time"
+    rationale = (
+        "A query without a time limit can run, and hold a connection, for as long as the server lets it: one slow "
+        "collection scan then exhausts the pool and every request queues behind it."
+    )
+    remediation = (
+        "Set `timeoutMS` (pymongo 4.2+) or `socketTimeoutMS` on the client or in the URI, and `maxTimeMS` / "
+        "`max_time_ms()` / `with pymongo.timeout(...)` on expensive queries."
+    )
+    scoring = "Share of MongoDB clients with timeoutMS or socketTimeoutMS set, or whose queries use maxTimeMS."
+    examples = (
+        _mongo_example("'mongodb://db:27017', timeoutMS=5000", findings=0, status="pass"),
+        _mongo_example("'mongodb://db:27017/?socketTimeoutMS=10000'", findings=0, status="pass"),
+        _mongo_example("'mongodb://db:27017', connectTimeoutMS=2000", findings=1,
+                       note="a connect timeout does not bound queries"),
+        Example({"mylib/x.py": "def f():\n    return 1\n"}, status="n/a", note="no MongoDB"),
+    )
+
+    def extra_evidence(self, collected: Collected) -> list[Evidence]:
+        return [Evidence("query time bounded (maxTimeMS)", path, line) for path, f in sorted(collected.facts.items())
+                if isinstance(f, MongoFileFacts) for line in f.query_timeouts[:3]]
+
+    def judge(self, client: ClientFact, configured: Mapping[str, str], extra: list[Evidence]) -> str:
+        if _opt(client, configured, "timeoutms") is not None or _opt(client, configured, "sockettimeoutms") is not None:
+            return ""
+        if extra:
+            return ""
+        return "sets no timeoutMS or socketTimeoutMS and no query uses maxTimeMS"
+
+
+class DbPoolConfig(_ClientCheck):
+    id = "db-pool-config"
+    severity = "low"
+    effort = "0.5d"
+    title = "MongoDB connection pool sized"
+    noun = "size their pool"
+    rationale = (
+        "The default pool (100 connections per client, per process) multiplied by workers and replicas can exceed "
+        "what the database accepts; an explicit size makes capacity a decision rather than an accident."
+    )
+    remediation = "Set `maxPoolSize` (and `minPoolSize`/`maxIdleTimeMS` where useful) on the client or in the URI."
+    scoring = "Share of MongoDB clients with maxPoolSize, minPoolSize or maxIdleTimeMS set (in code, URI or config)."
+    examples = (
+        _mongo_example("'mongodb://db:27017', maxPoolSize=20", findings=0, status="pass"),
+        _mongo_example("'mongodb://db:27017/?maxPoolSize=20'", findings=0, status="pass"),
+        _mongo_example("'mongodb://db:27017'", findings=1),
+        Example({"mylib/x.py": "def f():\n    return 1\n"}, status="n/a", note="no MongoDB"),
+    )
+
+    def judge(self, client: ClientFact, configured: Mapping[str, str], extra: list[Evidence]) -> str:
+        if any(_opt(client, configured, o) is not None for o in ("maxpoolsize", "minpoolsize", "maxidletimems")):
+            return ""
+        return "sets no maxPoolSize"
+
+
+CHECKS: list[type[Check]] = [MongoTransactions, DbConnectionRetry, DbQueryTimeouts, DbPoolConfig]

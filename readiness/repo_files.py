@@ -146,6 +146,10 @@ class RepoFiles:
         for command in direct:
             out.append(command)
             out.extend(self.expand(command))
+            if command.action.startswith("pre-commit/action"):
+                out.extend(_inherit(hook, command) for hook in self.precommit_hooks)
+        if self.precommit_ci:  # pre-commit.ci runs every hook on every pull request
+            out.extend(h for h in self.precommit_hooks if h not in out)
         return out
 
     def expand(self, command: Command, depth: int = 0) -> list[Command]:
@@ -156,10 +160,7 @@ class RepoFiles:
         for segment, ignored in split_segments(command.text):
             ignored = ignored or command.ignores_failure
             for child in self._delegates(segment):
-                inherited = Command(
-                    child.path, child.line, child.text, child.origin, child.context,
-                    child.ignores_failure or ignored, child.scheduled or command.scheduled, child.action,
-                )
+                inherited = _inherit(child, command, ignored)
                 found.append(inherited)
                 found.extend(self.expand(inherited, depth + 1))
         return found
@@ -193,6 +194,14 @@ class RepoFiles:
         for script in scripts:
             out.extend(self.scripts.get(script.removeprefix("./"), []))
         return out
+
+
+def _inherit(child: Command, parent: Command, ignored: bool = False) -> Command:
+    """A delegated command, failing silently if its caller does, scheduled if its caller is."""
+    return Command(
+        child.path, child.line, child.text, child.origin, child.context,
+        child.ignores_failure or parent.ignores_failure or ignored, child.scheduled or parent.scheduled, child.action,
+    )
 
 
 # -- shell command helpers --------------------------------------------------------------------
@@ -651,18 +660,21 @@ class _Builder:
             if not isinstance(name, str) or name in self._GITLAB_RESERVED or name.startswith(".") or not isinstance(job, dict):
                 continue
             merged = dict(job)
+            owners: list[Any] = [job]
             for parent in _as_list(job.get("extends")):
                 base = doc.get(parent)
                 if isinstance(base, dict):
+                    owners.append(base)
                     for key, value in base.items():
                         merged.setdefault(key, value)
+            owners.append(default)
             ignores = _truthy(merged.get("allow_failure")) or (
                 isinstance(merged.get("allow_failure"), dict) and bool(merged["allow_failure"]))
             scheduled = "schedule" in json.dumps(
                 [merged.get("rules"), merged.get("only")], default=str)
             for key in ("before_script", "script", "after_script"):
                 value = merged.get(key, default.get(key) if key != "script" else None)
-                owner = merged if key in merged else (job if key in job else default)
+                owner = next((o for o in owners if isinstance(o, dict) and key in o), default)
                 start = _line(owner, key)
                 offset = 0
                 for line_text in _flatten_script(value):

@@ -2,6 +2,339 @@
 
 from __future__ import annotations
 
-from readiness.checks.base import Check
+import json
+import re
+import sys
+from pathlib import PurePosixPath
+from typing import Any, Mapping
 
-CHECKS: list[type[Check]] = []
+from readiness.checks.base import Check, Collected, Example, Verdict
+from readiness.checks.ci_lint import lint_runs
+from readiness.measures import Density, Errored, NotApplicable, Presence
+from readiness.model import Evidence, Finding
+from readiness.project import Project
+from readiness.repo_files import Command, RepoFiles, programs, repo_files
+from readiness.tools.bandit_runner import run_bandit
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+_LEVELS = {"LOW": 1, "MEDIUM": 2, "HIGH": 3}
+
+
+class SastFindings(Check):
+    id = "sast-findings"
+    category = "security-audit"
+    severity = "high"
+    effort = "1-3d"
+    title = "SAST findings (bandit)"
+    rationale = (
+        "bandit finds the classic Python security mistakes: shell injection through subprocess, "
+        "unsafe deserialisation (pickle, yaml.load), weak hashes, disabled TLS verification, "
+        "hard-coded passwords. Each is a door an attacker only has to find once."
+    )
+    remediation = (
+        "Fix each finding (use `subprocess.run([...])` without `shell=True`, `yaml.safe_load`, "
+        "`hashlib.sha256`, keep `verify=True`), or mark a reviewed false positive with "
+        "`# nosec B603` and a reason."
+    )
+    scoring = (
+        "Density: bandit findings in application code (tests excluded) weighted by severity "
+        "(`weights`, default HIGH 10, MEDIUM 3, LOW 1) per 1 000 lines bandit counted; 0% at "
+        "`zero_at` (default 20)."
+    )
+    options = {"weights": {"HIGH": 10, "MEDIUM": 3, "LOW": 1}, "zero_at": 20.0,
+               "min_severity": "LOW", "min_confidence": "LOW"}
+    examples = (
+        Example({"app/hashing.py": "import hashlib\n\ndef digest(data):\n    return hashlib.md5(data).hexdigest()\n"},
+                findings=1, lines=(4,), note="B324: a weak hash (high severity)"),
+        Example({"app/etag.py": "import hashlib\n\ndef etag(data):\n    return hashlib.md5(data, usedforsecurity=False).hexdigest()\n"},
+                findings=0, status="pass", note="md5 declared as not for security"),
+        Example({"app/hashing.py": "import hashlib\n\ndef digest(data):\n    return hashlib.sha256(data).hexdigest()\n"},
+                findings=0, status="pass"),
+        Example({"app/load.py": "import yaml\n\ndef load(text):\n    return yaml.load(text)\n"}, findings=1, lines=(4,)),
+        Example({"tests/test_x.py": "def test_x():\n    assert 1 + 1 == 2\n", "app/x.py": "X = 1\n"},
+                findings=0, status="pass", note="asserts in tests are not findings"),
+        Example({"README.md": "# nothing\n"}, status="n/a"),
+    )
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        report = project.tool("bandit", run_bandit)
+        if report.error:
+            return Verdict(Errored(report.error))
+        if report.files == 0:
+            return Verdict(NotApplicable("no application Python files for bandit"))
+        weights = {str(k).upper(): int(v) for k, v in dict(options["weights"]).items()}
+        min_sev = _LEVELS.get(str(options["min_severity"]).upper(), 1)
+        min_conf = _LEVELS.get(str(options["min_confidence"]).upper(), 1)
+        kept = [i for i in report.issues
+                if _LEVELS.get(i.severity, 1) >= min_sev and _LEVELS.get(i.confidence, 1) >= min_conf]
+        findings = tuple(
+            Finding(i.path, i.line, i.column, self.id,
+                    f"{i.test_id} {i.message} (severity {i.severity.lower()}, confidence {i.confidence.lower()})",
+                    code=i.test_id)
+            for i in kept
+        )
+        weighted = sum(weights.get(i.severity, 1) for i in kept)
+        counts = {level: sum(1 for i in kept if i.severity == level) for level in ("HIGH", "MEDIUM", "LOW")}
+        detail = ", ".join(f"{n} {level.lower()}" for level, n in counts.items() if n)
+        noun = "bandit finding" if len(kept) == 1 else "bandit findings"
+        summary = f"{len(kept)} {noun} in {report.files} file(s)" + (f" ({detail}; weighted {weighted})" if kept else "")
+        if report.unparsed:
+            summary += f"; bandit could not parse {len(report.unparsed)} file(s): {', '.join(report.unparsed[:3])}"
+        lines = max(report.loc, 1)
+        return Verdict(
+            Density(weighted, lines, "severity-weighted bandit findings", float(options["zero_at"])),
+            summary, (), findings,
+        )
+
+
+# -- CI-config based checks -----------------------------------------------------------------
+
+def _tool_runs(repo: RepoFiles, heads: tuple[str, ...], text_re: re.Pattern[str] | None,
+               action_re: re.Pattern[str] | None) -> list[tuple[str, Command, bool]]:
+    """(tool, where, failure ignored) for CI runs of one of ``heads`` (argv[0]), a text or an action match."""
+    runs: list[tuple[str, Command, bool]] = []
+    for command in repo.ci_commands():
+        if command.action and command.origin == "github-actions":
+            if action_re is None:
+                continue
+            match = action_re.search(command.action)
+            if match:
+                runs.append((match.group(0).lower(), command, command.ignores_failure))
+            continue
+        for argv, ignored in programs(command):
+            head = PurePosixPath(argv[0]).name
+            if head in heads and "--version" not in argv and "install" not in argv[:2]:
+                runs.append((head, command, ignored))
+            elif text_re is not None and argv[0] not in ("pip", "pip3", "apt-get", "apt", "brew"):
+                match = text_re.search(" ".join(argv))
+                if match:
+                    runs.append((match.group(0).lower(), command, ignored))
+    return runs
+
+
+def _template_includes(repo: RepoFiles, pattern: str) -> list[Evidence]:
+    return [Evidence(f"GitLab CI template {ref}", path, line)
+            for path, line, ref in repo.gitlab_includes if re.search(pattern, ref, re.IGNORECASE)]
+
+
+def _run_evidence(runs: list[tuple[str, Command, bool]]) -> list[Evidence]:
+    out = []
+    for tool, command, ignored in runs:
+        note = " (its result does not fail the build)" if ignored else ""
+        out.append(Evidence(f"{tool} runs in CI{note}", command.path, command.line))
+    return out
+
+
+_DEP_HEADS = ("pip-audit", "safety", "snyk", "osv-scanner", "grype", "trivy")
+_DEP_ACTION_RE = re.compile(r"gh-action-pip-audit|safety-action|snyk/actions|osv-scanner|trivy-action|grype|"
+                            r"dependency-review-action", re.IGNORECASE)
+_RENOVATE_FILES = ("renovate.json", "renovate.json5", ".renovaterc", ".renovaterc.json", ".renovaterc.json5",
+                   ".github/renovate.json", ".github/renovate.json5", ".gitlab/renovate.json", ".gitlab/renovate.json5")
+_PY_ECOSYSTEMS = {"pip", "uv", "pipenv", "poetry"}
+
+
+class DependencyScanning(Check):
+    id = "dependency-scanning"
+    category = "security-audit"
+    severity = "high"
+    effort = "0.5d"
+    title = "Dependency vulnerability scanning"
+    rationale = (
+        "Most vulnerable code in a service is in its dependencies. Without a scanner, a published "
+        "CVE in a pinned library stays in production until someone happens to notice."
+    )
+    remediation = (
+        "Enable Dependabot for the `pip` ecosystem (`.github/dependabot.yml`) or Renovate, and/or "
+        "run `pip-audit` (or Safety, Snyk, osv-scanner) in CI."
+    )
+    scoring = (
+        "Presence: 100% with Dependabot (a Python ecosystem), Renovate, Snyk, or pip-audit / Safety / "
+        "osv-scanner / Trivy / Grype run by CI or a pre-commit hook CI runs."
+    )
+    examples = (
+        Example({"app/x.py": "x = 1\n", ".github/dependabot.yml": (
+            "version: 2\nupdates:\n  - package-ecosystem: pip\n    directory: /\n    schedule: {interval: weekly}\n")},
+            status="pass"),
+        Example({"app/x.py": "x = 1\n", ".gitlab-ci.yml": "audit:\n  script:\n    - pip install pip-audit\n"
+                 "    - pip-audit -r requirements.txt\n"}, status="pass", note="pip-audit in GitLab CI"),
+        Example({"app/x.py": "x = 1\n", "renovate.json": "{\"extends\": [\"config:recommended\"]}\n"}, status="pass"),
+        Example({"app/x.py": "x = 1\n", ".github/dependabot.yml": (
+            "version: 2\nupdates:\n  - package-ecosystem: github-actions\n    directory: /\n"
+            "    schedule: {interval: weekly}\n")}, status="fail", note="Dependabot for actions only"),
+        Example({"app/x.py": "x = 1\n", ".gitlab-ci.yml": "deps:\n  script:\n    - pip install pip-audit safety\n"},
+                status="fail", note="installing a scanner is not running it"),
+    )
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        if not project.python_files:
+            return Verdict(NotApplicable("no Python files"))
+        repo = repo_files(project)
+        evidence: list[Evidence] = []
+        other: list[str] = []
+        for rel in (".github/dependabot.yml", ".github/dependabot.yaml"):
+            if rel not in project.files:
+                continue
+            docs, _error = project.yaml_documents(rel)
+            for doc in docs:
+                updates = doc.get("updates") if isinstance(doc, dict) else None
+                for entry in updates if isinstance(updates, list) else []:
+                    ecosystem = str(entry.get("package-ecosystem", "")) if isinstance(entry, dict) else ""
+                    if ecosystem in _PY_ECOSYSTEMS:
+                        evidence.append(Evidence(f"Dependabot watches the {ecosystem} ecosystem", rel))
+                    elif ecosystem:
+                        other.append(ecosystem)
+        evidence += [Evidence("Renovate configured", rel) for rel in _RENOVATE_FILES if rel in project.files]
+        if "package.json" in project.files:
+            try:
+                if "renovate" in json.loads(project.read_text("package.json") or "{}"):
+                    evidence.append(Evidence("Renovate configured", "package.json"))
+            except ValueError:
+                pass
+        if ".snyk" in project.files:
+            evidence.append(Evidence("Snyk policy file", ".snyk"))
+        runs = _tool_runs(repo, _DEP_HEADS, None, _DEP_ACTION_RE)
+        evidence += _run_evidence(runs)
+        evidence += _template_includes(repo, r"Dependency-Scanning")
+        if evidence:
+            summary = f"dependency scanning: {evidence[0].message}" + (f" and {len(evidence) - 1} more" if len(evidence) > 1 else "")
+        elif other:
+            summary = f"Dependabot is configured only for {', '.join(sorted(set(other)))}, not for Python packages"
+        else:
+            summary = "no dependency scanner (Dependabot, Renovate, pip-audit, Safety, Snyk) configured"
+        return Verdict(Presence(bool(evidence), "dependency scanning"), summary, tuple(evidence))
+
+
+_SAST_HEADS = ("bandit", "semgrep", "opengrep", "codeql")
+_SAST_ACTION_RE = re.compile(r"codeql-action|semgrep|bandit", re.IGNORECASE)
+_RUFF_S_RE = re.compile(r"--(?:extend-)?select[= ](?:[A-Z0-9,]*,)?(S|ALL)\b")
+
+
+def _ruff_selects_security(project: Project) -> str | None:
+    """The config file whose ruff rule selection includes the flake8-bandit (S) rules."""
+    for rel in ("ruff.toml", ".ruff.toml", "pyproject.toml"):
+        if rel not in project.files:
+            continue
+        try:
+            doc = tomllib.loads(project.read_text(rel) or "")
+        except tomllib.TOMLDecodeError:
+            continue
+        ruff = doc.get("tool", {}).get("ruff", {}) if rel == "pyproject.toml" else doc
+        if not isinstance(ruff, dict):
+            continue
+        lint = ruff.get("lint") if isinstance(ruff.get("lint"), dict) else {}
+        selected: list[str] = []
+        for table in (ruff, lint):
+            for key in ("select", "extend-select"):
+                value = table.get(key)
+                if isinstance(value, list):
+                    selected += [str(v) for v in value]
+        if any(code == "ALL" or code == "S" or re.fullmatch(r"S\d+", code) for code in selected):
+            return rel
+    return None
+
+
+class SastInCI(Check):
+    id = "sast-in-ci"
+    category = "security-audit"
+    severity = "high"
+    effort = "0.5d"
+    title = "SAST in CI"
+    rationale = (
+        "A security scan someone runs once finds today's problems; one that runs on every change "
+        "stops tomorrow's before they merge."
+    )
+    remediation = (
+        "Run bandit (`bandit -r app -ll`), Semgrep or CodeQL in CI, or enable ruff's `S` "
+        "(flake8-bandit) rules in a ruff run CI enforces."
+    )
+    scoring = "Presence: 100% when CI runs bandit, Semgrep or CodeQL, or a GitLab SAST template, or enforces ruff with the S rules."
+    examples = (
+        Example({"app/x.py": "x = 1\n", ".github/workflows/codeql.yml": (
+            "on: [push]\njobs:\n  analyze:\n    runs-on: ubuntu-latest\n    steps:\n"
+            "      - uses: github/codeql-action/init@v3\n        with: {languages: python}\n"
+            "      - uses: github/codeql-action/analyze@v3\n")}, status="pass"),
+        Example({"app/x.py": "x = 1\n", "pyproject.toml": "[tool.ruff.lint]\nselect = [\"E\", \"F\", \"S\"]\n",
+                 ".github/workflows/ci.yml": "on: [push]\njobs:\n  l:\n    runs-on: ubuntu-latest\n    steps:\n"
+                 "      - run: ruff check .\n"}, status="pass", note="ruff with the S rules"),
+        Example({"app/x.py": "x = 1\n", "pyproject.toml": "[tool.ruff.lint]\nselect = [\"E\", \"F\"]\n",
+                 ".github/workflows/ci.yml": "on: [push]\njobs:\n  l:\n    runs-on: ubuntu-latest\n    steps:\n"
+                 "      - run: ruff check .\n"}, status="fail", note="ruff without the S rules"),
+        Example({"app/x.py": "x = 1\n", "Makefile": "sast:\n\tbandit -r app\n"}, status="fail",
+                note="a make target CI never runs"),
+    )
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        if not project.python_files:
+            return Verdict(NotApplicable("no Python files"))
+        repo = repo_files(project)
+        runs = _tool_runs(repo, _SAST_HEADS, None, _SAST_ACTION_RE)
+        evidence = _run_evidence(runs) + _template_includes(repo, r"(^|/)SAST")
+        ruff_config = _ruff_selects_security(project)
+        ci = set(repo.ci_commands())
+        ruff_runs = [(cmd, ignored) for _name, cmd, ignored in lint_runs(repo, ("ruff",)) if cmd in ci]
+        for cmd, ignored in ruff_runs:
+            if ignored:
+                continue
+            if ruff_config or _RUFF_S_RE.search(cmd.text):
+                where = f" (S rules selected in {ruff_config})" if ruff_config else ""
+                evidence.append(Evidence(f"ruff with flake8-bandit rules runs in CI{where}", cmd.path, cmd.line))
+        if evidence:
+            summary = f"SAST in CI: {evidence[0].message}" + (f" and {len(evidence) - 1} more" if len(evidence) > 1 else "")
+        else:
+            summary = "CI runs no SAST tool (bandit, Semgrep, CodeQL, ruff S rules)"
+        return Verdict(Presence(bool(evidence), "a SAST tool in CI"), summary, tuple(evidence))
+
+
+_DAST_HEADS = ("zap-baseline.py", "zap-full-scan.py", "zap-api-scan.py", "zap.sh", "nuclei", "nikto", "wapiti",
+               "hawk", "dastardly")
+_DAST_TEXT_RE = re.compile(r"zap-(?:baseline|full-scan|api-scan)\.py|zaproxy/zap|owasp/zap2docker|ghcr\.io/zaproxy|"
+                           r"stackhawk/hawkscan|projectdiscovery/nuclei", re.IGNORECASE)
+_DAST_ACTION_RE = re.compile(r"zaproxy/action-[\w-]+|hawkscan-action|nuclei-action|dastardly", re.IGNORECASE)
+
+
+class DastInCI(Check):
+    id = "dast-in-ci"
+    category = "security-audit"
+    severity = "medium"
+    effort = "1-2d"
+    title = "DAST in CI"
+    rationale = (
+        "Static analysis cannot see a missing security header, an exposed admin route or a "
+        "misconfigured proxy. A dynamic scan against a deployed environment can."
+    )
+    remediation = (
+        "Add a CI job that runs OWASP ZAP (`zaproxy/action-baseline` or `zap-baseline.py -t URL`), "
+        "Nuclei or StackHawk against the staging deployment after each deploy or on a schedule."
+    )
+    scoring = "Presence: 100% when CI runs OWASP ZAP, Nuclei, Nikto, Wapiti, StackHawk or the GitLab DAST template."
+    examples = (
+        Example({"app/x.py": "x = 1\n", ".github/workflows/dast.yml": (
+            "on:\n  schedule: [{cron: '0 3 * * *'}]\njobs:\n  zap:\n    runs-on: ubuntu-latest\n    steps:\n"
+            "      - uses: zaproxy/action-baseline@v0.12.0\n        with: {target: 'https://staging.example.com'}\n")},
+            status="pass"),
+        Example({"app/x.py": "x = 1\n", ".gitlab-ci.yml": (
+            "dast:\n  image: ghcr.io/zaproxy/zaproxy:stable\n  script:\n"
+            "    - zap-baseline.py -t $STAGING_URL\n")}, status="pass", note="ZAP in GitLab CI"),
+        Example({"app/x.py": "x = 1\n", "docs/security.md": "Run OWASP ZAP before releases.\n",
+                 ".github/workflows/ci.yml": "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+                 "      - run: pytest\n"}, status="fail", note="a note in the docs is not a CI run"),
+    )
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        if not project.python_files:
+            return Verdict(NotApplicable("no Python service"))
+        repo = repo_files(project)
+        runs = _tool_runs(repo, _DAST_HEADS, _DAST_TEXT_RE, _DAST_ACTION_RE)
+        evidence = _run_evidence(runs) + _template_includes(repo, r"DAST")
+        if evidence:
+            summary = f"DAST in CI: {evidence[0].message}" + (f" and {len(evidence) - 1} more" if len(evidence) > 1 else "")
+        else:
+            summary = "CI runs no dynamic scan (OWASP ZAP, Nuclei, StackHawk) against a deployed environment"
+        return Verdict(Presence(bool(evidence), "a DAST scan in CI"), summary, tuple(evidence))
+
+
+CHECKS: list[type[Check]] = [SastFindings, DependencyScanning, SastInCI, DastInCI]

@@ -1,4 +1,4 @@
-"""Code quality checks: comments that mark unfinished work, and print() in service code."""
+"""Code quality checks: unfinished-work comments, print() in service code, hardcoded addresses, ruff findings."""
 
 from __future__ import annotations
 
@@ -8,11 +8,15 @@ import re
 from typing import Any, Mapping
 
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict, bad, good
+from readiness.checks.secrets import url_password
 from readiness.fix.shapes import print_fixable
-from readiness.measures import Density
-from readiness.paths import is_script_path, is_test_path
+from readiness.measures import Density, Errored, NotApplicable
+from readiness.model import Finding
+from readiness.paths import is_script_path, is_settings_path, is_test_path
 from readiness.project import Project
 from readiness.source import SourceFile
+from readiness.tools.pyast import docstring_nodes, dotted
+from readiness.tools.ruff_runner import run_ruff
 
 
 class TodoComment(Check):
@@ -206,4 +210,273 @@ def _names_called_in_main(tree: ast.Module) -> set[str]:
     return names
 
 
-CHECKS: list[type[Check]] = [TodoComment, PrintCall]
+# -- hardcoded-value -------------------------------------------------------------------------
+
+_URL_RE = re.compile(
+    r"^(?P<scheme>https?|wss?|ftps?|sftp|amqps?|redis|rediss|mongodb(?:\+srv)?|postgres(?:ql)?(?:\+\w+)?|"
+    r"mysql(?:\+\w+)?|mariadb|mssql(?:\+\w+)?|oracle(?:\+\w+)?|kafka|nats|grpcs?|tcp|ldaps?|smtps?|memcached)"
+    r"://(?:[^\s/?#@]*@)?(?P<host>\[[0-9a-fA-F:]+\]|[A-Za-z0-9][A-Za-z0-9.\-_]*)(?::\d+)?(?P<rest>[/?#]\S*)?$",
+    re.IGNORECASE,
+)
+_IPV4_RE = re.compile(r"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?::\d{1,5})?$")
+_HOSTNAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*(?::\d{1,5})?$")
+_LIBPQ_RE = re.compile(r"(?:^|[\s;])(?:host|server|data source)\s*=\s*[^\s;]+", re.IGNORECASE)
+_LIBPQ_MORE = re.compile(r"(?:^|[\s;])(?:port|dbname|database|initial catalog|user(?: id)?)\s*=", re.IGNORECASE)
+_HOST_KEYWORDS = frozenset({"host", "hostname", "bootstrap_servers", "broker", "base_url", "url", "endpoint", "uri"})
+_HOST_NAME_SUFFIXES = ("host", "hostname", "base_url", "endpoint", "server_url", "api_url", "dsn", "uri", "url")
+_LOCAL = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"})
+_STRING_METHODS = frozenset({"startswith", "endswith", "replace", "split", "rsplit", "strip", "lstrip", "rstrip",
+                             "removeprefix", "removesuffix", "find", "rfind", "index", "count", "partition"})
+_DEFAULT_IGNORE_HOSTS = [
+    "example.com", "example.org", "example.net", "*.example.com", "*.example.org", "*.example.net", "*.example",
+    "*.test", "*.invalid", "w3.org", "*.w3.org", "schemas.xmlsoap.org", "schemas.microsoft.com",
+    "schemas.openxmlformats.org", "purl.org", "json-schema.org", "xmlns.com", "ns.adobe.com", "opensource.org",
+    "spdx.org", "creativecommons.org", "github.com", "www.github.com", "gitlab.com", "*.readthedocs.io",
+    "docs.python.org", "www.python.org", "pypi.org", "stackoverflow.com", "*.wikipedia.org", "www.apache.org",
+    "www.gnu.org", "tools.ietf.org", "datatracker.ietf.org", "www.rfc-editor.org", "developer.mozilla.org",
+]
+
+
+def _shown(value: str) -> str:
+    """The value as a message shows it: without query string or credentials, truncated."""
+    text = value.split("?", 1)[0].split("#", 1)[0]
+    text = re.sub(r"//[^/@]*@", "//", text)
+    return text if len(text) <= 70 else text[:67] + "..."
+
+
+def _host_ignored(host: str, patterns: list[str]) -> bool:
+    host = host.lower().strip("[]")
+    return any(fnmatch.fnmatch(host, p) for p in patterns)
+
+
+def _is_ipv4(value: str) -> bool:
+    match = _IPV4_RE.match(value)
+    return match is not None and all(int(g) <= 255 for g in match.groups())
+
+
+class HardcodedValue(Check):
+    id = "hardcoded-value"
+    category = "code-quality"
+    severity = "medium"
+    effort = "1-2d"
+    title = "Hardcoded URLs, hosts, IPs and ports"
+    rationale = (
+        "Addresses written into code differ between environments and change with infrastructure; "
+        "every change then needs a release, and staging quietly talks to production when someone "
+        "forgets one. Configuration belongs in settings read from the environment."
+    )
+    remediation = (
+        "Move the value to configuration (a settings module or an environment variable read with a "
+        "default for local development: `os.getenv(\"PAYMENTS_URL\", \"http://localhost:8081\")`) and "
+        "pass it in. Settings modules, tests and scripts are not flagged."
+    )
+    scoring = "Density: hardcoded addresses per 1 000 lines of application code; 0% at `zero_at` (default 5)."
+    options = {"ignore_hosts": _DEFAULT_IGNORE_HOSTS, "zero_at": 5.0}
+    needles = ("://", "host", "port", "url", "uri", "endpoint", "server", ".")
+    examples = (
+        bad('import requests\n\ndef charge(body):\n    return requests.post("https://api.stripe.com/v1/charges", json=body)\n',
+            lines=(4,)),
+        bad('import redis\n\ncache = redis.Redis(host="cache.prod.internal", port=6379)\n', findings=2, lines=(3, 3),
+            note="a host and a port"),
+        bad('from pymongo import MongoClient\n\nclient = MongoClient("mongodb://db-1.internal:27017/orders")\n', lines=(3,)),
+        bad('UPSTREAM = "10.0.12.7"\n', lines=(1,), note="an IP address"),
+        bad('def url(order_id):\n    return f"https://billing.acme.io/orders/{order_id}"\n', lines=(2,),
+            note="the fixed part of an f-string"),
+        bad('import psycopg\n\nconn = psycopg.connect("host=db.internal port=5432 dbname=app")\n', lines=(3,),
+            note="a libpq connection string"),
+        good('import os\n\nPAYMENTS_URL = os.getenv("PAYMENTS_URL", "http://localhost:8081")\n',
+             note="the default of a configuration read"),
+        good('API_URL = "https://api.acme.io"\nDB_HOST = "db.internal"\n', path="app/settings.py",
+             note="a settings module"),
+        good('def f():\n    """Call https://api.acme.io/v1 with the token."""\n', note="a docstring"),
+        good('import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run("app:app", host="127.0.0.1", port=8000)\n',
+             note="localhost in a __main__ block"),
+        good('NS = "http://www.w3.org/2000/svg"\nDOC = "https://example.com/docs"\n', note="XML namespace, example.com"),
+        good('def is_secure(url):\n    return url.startswith("https://")\n', note="a scheme prefix, not an address"),
+        good('MESSAGE = "see https://docs.acme.io/errors for details"\n', note="a link inside prose"),
+        good('import argparse\n\np = argparse.ArgumentParser()\np.add_argument("--url", default="http://api.acme.io")\n',
+             note="a CLI option default"),
+        good('requests.get("http://127.0.0.1:5000/health")\n', path="tests/test_health.py", note="tests"),
+        good('def connect(host="db.internal", port=5432):\n    pass\n', note="parameter defaults can be overridden"),
+    )
+
+    def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
+        path = source.path
+        if is_test_path(path) or is_script_path(path) or is_settings_path(path) or source.tree is None:
+            return None
+        ignore_hosts = [str(h).lower() for h in options.get("ignore_hosts", _DEFAULT_IGNORE_HOSTS)]
+        skip = self._skipped_nodes(source)
+        in_main = self._main_nodes(source.tree)
+        out = FileOutcome()
+        for node in source.nodes(ast.Constant):
+            assert isinstance(node, ast.Constant)
+            if id(node) in skip or not hasattr(node, "lineno"):
+                continue
+            value = node.value
+            parent = source.parent(node)
+            if isinstance(value, int) and not isinstance(value, bool):
+                if isinstance(parent, ast.keyword) and parent.arg == "port" and 0 < value < 65536 \
+                        and id(node) not in in_main:
+                    out.hits.append(Hit(node.lineno, node.col_offset + 1, f"hardcoded port {value}; read it from configuration"))
+                continue
+            if not isinstance(value, str) or not value or len(value) > 500:
+                continue
+            what = self._classify(value, parent, source, ignore_hosts)
+            if what is None:
+                continue
+            kind, host = what
+            if host.lower() in _LOCAL and id(node) in in_main:
+                continue
+            out.hits.append(Hit(node.lineno, node.col_offset + 1,
+                                f"hardcoded {kind} {_shown(value)!r}; read it from configuration"))
+        return out
+
+    def _classify(self, value: str, parent: ast.AST | None, source: SourceFile,
+                  ignore_hosts: list[str]) -> tuple[str, str] | None:
+        text = value.strip()
+        if isinstance(parent, ast.JoinedStr):
+            text = value.split(" ")[0] if not value.startswith(" ") else ""
+        if not text or (not isinstance(parent, ast.JoinedStr) and any(c.isspace() for c in text)):
+            if _LIBPQ_RE.search(value) and _LIBPQ_MORE.search(value):
+                return "connection string", ""
+            return None
+        match = _URL_RE.match(text)
+        if match is not None:
+            host = match.group("host")
+            if "%" in text or "{" in text.split("://", 1)[1][:len(host) + 1] or _host_ignored(host, ignore_hosts):
+                return None
+            if url_password(text):
+                return None  # hardcoded-secret reports connection strings with a password
+            kind = "URL" if match.group("scheme").lower().startswith(("http", "ws", "ftp")) else "connection string"
+            return kind, host
+        if isinstance(parent, ast.JoinedStr):
+            return None
+        if _is_ipv4(text):
+            host = text.split(":")[0]
+            if host == "0.0.0.0" or host.startswith("255.") or text.count(".") != 3:
+                return None
+            return "IP address", host
+        if _HOSTNAME_RE.match(text) and self._host_position(parent, source):
+            host = text.split(":")[0]
+            if host == "0.0.0.0" or _host_ignored(host, ignore_hosts):
+                return None
+            return "host", host
+        return None
+
+    @staticmethod
+    def _host_position(parent: ast.AST | None, source: SourceFile) -> bool:
+        """The string is given as a host: ``host="db"`` or ``DB_HOST = "db.internal"``."""
+        if isinstance(parent, ast.keyword):
+            return parent.arg in _HOST_KEYWORDS
+        if isinstance(parent, (ast.Assign, ast.AnnAssign)):
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            for target in targets:
+                name = target.id if isinstance(target, ast.Name) else getattr(target, "attr", "")
+                if name and name.lower().endswith(_HOST_NAME_SUFFIXES):
+                    return True
+        return False
+
+    @staticmethod
+    def _main_nodes(tree: ast.Module) -> set[int]:
+        found: set[int] = set()
+        for stmt in tree.body:
+            if _is_main_guard(stmt):
+                found.update(id(n) for n in ast.walk(stmt))
+        return found
+
+    @staticmethod
+    def _skipped_nodes(source: SourceFile) -> set[int]:
+        """Docstrings, configuration-read defaults, parameter defaults, comparisons, string methods."""
+        assert source.tree is not None
+        skip = docstring_nodes(source.tree)
+
+        def all_of(node: ast.AST | None) -> None:
+            if node is not None:
+                skip.update(id(n) for n in ast.walk(node))
+
+        for call in source.nodes(ast.Call):
+            assert isinstance(call, ast.Call)
+            name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+            if name in ("getenv", "get", "setdefault", "config", "env", "str") and len(call.args) > 1:
+                base = dotted(call.func) or ""
+                if name in ("getenv", "config", "env") or "environ" in base or base.startswith(("env.", "config.")):
+                    all_of(call.args[1])
+            if name in _STRING_METHODS:
+                for arg in call.args:
+                    all_of(arg)
+            for kw in call.keywords:
+                if kw.arg in ("default", "help", "description", "summary", "example", "examples", "docs_url",
+                              "terms_of_service", "license_info", "contact"):
+                    all_of(kw.value)
+        for func in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda):
+            args = getattr(func, "args", None)
+            if args is not None:
+                for default in [*args.defaults, *args.kw_defaults]:
+                    all_of(default)
+        for cmp in source.nodes(ast.Compare):
+            all_of(cmp)
+        for dct in source.nodes(ast.Dict):
+            for key in getattr(dct, "keys", []):
+                all_of(key)
+        for assign in source.nodes(ast.Assign):
+            for target in getattr(assign, "targets", []):
+                if isinstance(target, ast.Name) and target.id.startswith("__") and target.id.endswith("__"):
+                    all_of(getattr(assign, "value", None))
+        return skip
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        count = len(collected.findings)
+        noun = "hardcoded address" if count == 1 else "hardcoded addresses"
+        return Verdict(
+            Density(count, project.app_lines, "hardcoded URLs, hosts, IPs and ports", float(options["zero_at"])),
+            summary=f"{count} {noun}",
+        )
+
+
+# -- lint-errors -----------------------------------------------------------------------------
+
+class LintErrors(Check):
+    id = "lint-errors"
+    category = "code-quality"
+    severity = "medium"
+    effort = "1-2d"
+    title = "Lint errors (ruff)"
+    rationale = (
+        "Linters find real bugs cheaply: undefined names, unused imports hiding typos, shadowed "
+        "variables, comparisons that are always true. Each one left in place is a bug report waiting."
+    )
+    remediation = (
+        "Run `ruff check --fix` and fix the rest by hand; configure ruff in `pyproject.toml` "
+        "(`[tool.ruff.lint]`) when a rule does not fit the project, rather than ignoring its output."
+    )
+    scoring = ("Density: ruff findings per 1 000 lines of Python; 0% at `zero_at` (default 10). The project's ruff "
+               "configuration is used when it has one, ruff's defaults otherwise; error when ruff cannot run.")
+    options = {"zero_at": 10.0}
+    tools = {"ruff": run_ruff}
+    examples = (
+        bad("import os\n\n\ndef f():\n    return 1\n", lines=(1,), note="F401 unused import"),
+        bad("def f():\n    return undefined_name\n", lines=(2,), note="F821 undefined name"),
+        good("import os\n\n\ndef cwd():\n    return os.getcwd()\n"),
+        Example({"app/service.py": "import os\n", "pyproject.toml": "[tool.ruff.lint]\nignore = [\"F401\"]\n"},
+                findings=0, note="the project's own ruff configuration is respected"),
+    )
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        if not project.python_files:
+            return Verdict(NotApplicable("no Python files"))
+        result = project.tool("ruff", run_ruff)
+        if result.error:
+            return Verdict(Errored(result.error))
+        findings = tuple(
+            Finding(path, m.line, m.column, self.id, f"{m.code} {m.message}", code=m.code)
+            for path, messages in sorted(result.files.items()) for m in messages
+        )
+        count = len(findings)
+        where = "the project's ruff configuration" if result.configured else "ruff defaults"
+        noun = "ruff finding" if count == 1 else "ruff findings"
+        summary = f"{count} {noun} in {len(result.files)} of {len(project.python_files)} files ({where})"
+        return Verdict(Density(count, project.lines, "ruff findings", float(options["zero_at"])),
+                       summary=summary, findings=findings)
+
+
+CHECKS: list[type[Check]] = [TodoComment, PrintCall, HardcodedValue, LintErrors]

@@ -1,0 +1,151 @@
+"""Run ruff once per scan over the scanned Python files and group its findings per file.
+
+ruff runs as a subprocess with JSON output (it is a binary, not a library). The project's own
+ruff configuration is respected when it has one (``ruff.toml``, ``.ruff.toml`` or a
+``[tool.ruff]`` table in ``pyproject.toml``), with ``--force-exclude`` so its excludes apply to
+the paths we pass; otherwise ruff runs ``--isolated`` with its defaults, so a configuration
+in some parent directory cannot change the result. Failures come back as a reason, never as
+an exception.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:
+    from readiness.project import Project
+
+CHUNK_CHARS = 60_000  # stays far below every platform's argv limit
+DEFAULT_TIMEOUT = 120.0
+
+
+@dataclass(frozen=True)
+class RuffMessage:
+    line: int
+    column: int
+    code: str
+    message: str
+
+
+@dataclass
+class RuffResult:
+    files: dict[str, list[RuffMessage]] = field(default_factory=dict)  # relative path -> messages
+    error: str | None = None
+    version: str = ""
+    configured: bool = False  # the project's own configuration was used
+
+
+def find_ruff() -> str | None:
+    """The ruff binary installed next to this Python first (the same environment), then PATH."""
+    name = "ruff.exe" if os.name == "nt" else "ruff"
+    beside = Path(sys.executable).parent / name
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which("ruff")
+
+
+def has_own_config(root: Path) -> bool:
+    """Whether the project configures ruff at its root."""
+    if (root / "ruff.toml").is_file() or (root / ".ruff.toml").is_file():
+        return True
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            text = pyproject.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+        return "[tool.ruff" in text
+    return False
+
+
+def _chunks(paths: Sequence[str], limit: int = CHUNK_CHARS) -> list[list[str]]:
+    out: list[list[str]] = []
+    current: list[str] = []
+    size = 0
+    for path in paths:
+        if current and size + len(path) + 1 > limit:
+            out.append(current)
+            current, size = [], 0
+        current.append(path)
+        size += len(path) + 1
+    if current:
+        out.append(current)
+    return out
+
+
+def run_ruff_on(root: Path, files: Sequence[str], *, timeout: float = DEFAULT_TIMEOUT,
+                binary: str | None = None) -> RuffResult:
+    """ruff's findings for ``files`` (relative to ``root``), grouped by relative path."""
+    result = RuffResult()
+    ruff = binary or find_ruff()
+    if ruff is None:
+        result.error = "ruff is not installed (looked next to the Python interpreter and on PATH)"
+        return result
+    result.configured = has_own_config(root)
+    base = [ruff, "check", "--output-format", "json", "--no-cache", "--exit-zero"]
+    base += ["--force-exclude"] if result.configured else ["--isolated"]
+    resolved_root = root.resolve()
+    for chunk in _chunks(list(files)):
+        try:
+            proc = subprocess.run(
+                [*base, "--", *chunk], cwd=resolved_root, capture_output=True, text=True, timeout=timeout,
+                stdin=subprocess.DEVNULL, encoding="utf-8", errors="replace",
+            )
+        except subprocess.TimeoutExpired:
+            result.error = f"ruff timed out after {timeout:g}s"
+            return result
+        except OSError as exc:
+            result.error = f"cannot run ruff: {exc.strerror or exc}"
+            return result
+        if proc.returncode != 0:
+            detail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+            result.error = f"ruff failed (exit {proc.returncode}): {detail[:300]}"
+            return result
+        try:
+            items = json.loads(proc.stdout or "[]")
+        except json.JSONDecodeError:
+            result.error = "ruff printed something that is not JSON"
+            return result
+        if not isinstance(items, list):
+            result.error = "ruff printed an unexpected JSON document"
+            return result
+        for item in items:
+            message = _message(item, resolved_root)
+            if message is not None:
+                rel, msg = message
+                result.files.setdefault(rel, []).append(msg)
+    for messages in result.files.values():
+        messages.sort(key=lambda m: (m.line, m.column, m.code))
+    return result
+
+
+def _message(item: object, root: Path) -> tuple[str, RuffMessage] | None:
+    if not isinstance(item, dict):
+        return None
+    filename = item.get("filename")
+    location = item.get("location") or {}
+    if not isinstance(filename, str) or not isinstance(location, dict):
+        return None
+    try:
+        rel = Path(filename).resolve().relative_to(root).as_posix()
+    except ValueError:
+        rel = Path(filename).as_posix()
+    code = item.get("code") or "syntax-error"
+    text = str(item.get("message") or "").strip()
+    return rel, RuffMessage(int(location.get("row") or 1), int(location.get("column") or 1), str(code), text)
+
+
+def run_ruff(project: Project, cache: object = None) -> RuffResult:
+    """ruff over every scanned Python file of the project (for ``project.tool("ruff", ...)``).
+
+    ``cache`` is accepted for the engine's early-start protocol; ruff keeps no cache here
+    (``--no-cache``) because one run over the tree is already fast.
+    """
+    return run_ruff_on(project.root, project.python_files)

@@ -1,7 +1,390 @@
-"""Database security checks: NoSQL injection, query validation, tenant isolation."""
+"""Database security checks: NoSQL injection, validated inputs, tenant isolation.
+
+``nosql-injection`` follows request data inside one function (through local variables) into the
+filter of a MongoDB query; ``query-validation`` reads the route table; ``tenant-isolation`` runs
+only when configured with the tenant field and the tenant-scoped collections.
+"""
 
 from __future__ import annotations
 
-from readiness.checks.base import Check
+import ast
+from dataclasses import dataclass
+from typing import Any, Mapping
 
-CHECKS: list[type[Check]] = []
+from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict
+from readiness.checks.db_transactions import (
+    NO_MONGO,
+    Problems,
+    deferred_findings,
+    enclosing_function,
+    inline_suppressed,
+    query_calls,
+)
+from readiness.measures import Density, NotApplicable, Share
+from readiness.model import Evidence, Finding
+from readiness.paths import is_application_path
+from readiness.profile import profile_of
+from readiness.project import Project
+from readiness.routes import ROUTE_NEEDLES, FileRoutes, build_route_table, call_name, dotted, facts_of, route_facts
+from readiness.source import SourceFile
+
+# What a request attribute holds: a whole query-string/form mapping, or a whole JSON body.
+_QUERY_SOURCES = frozenset({"args", "query_params", "GET", "POST", "form", "values", "query"})
+_JSON_SOURCES = frozenset({"json", "get_json", "data", "body", "media"})
+_REQUEST_NAMES = frozenset({"request", "req"})
+
+
+def _request_names(func: ast.FunctionDef | ast.AsyncFunctionDef | None) -> set[str]:
+    names = set(_REQUEST_NAMES)
+    if func is not None:
+        for arg in [*func.args.args, *func.args.kwonlyargs]:
+            if arg.annotation is not None and dotted(arg.annotation).rpartition(".")[2] == "Request":
+                names.add(arg.arg)
+    return names
+
+
+def _taint(node: ast.AST | None, tainted: Mapping[str, str], requests: set[str]) -> str:
+    """'query' or 'json' for a whole request mapping, 'value' for one JSON value, '' for clean."""
+    if node is None:
+        return ""
+    if isinstance(node, ast.Await):
+        return _taint(node.value, tainted, requests)
+    if isinstance(node, ast.Name):
+        return tainted.get(node.id, "")
+    if isinstance(node, ast.Attribute) and dotted(node.value) in requests:
+        if node.attr in _QUERY_SOURCES:
+            return "query"
+        if node.attr in _JSON_SOURCES:
+            return "json"
+        return ""
+    if isinstance(node, ast.Call):
+        name = call_name(node)
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            inner = _taint(func.value, tainted, requests)
+            if dotted(func.value) in requests and name in _JSON_SOURCES:
+                return "json"  # request.get_json(), await request.json()
+            if inner in ("query", "json") and name in ("to_dict", "dict", "copy"):
+                return inner
+            if inner == "json" and name == "get":
+                return "value"
+            if name == "loads" and node.args and _taint(node.args[0], tainted, requests):
+                return "json"
+        elif name in ("dict", "loads") and node.args:
+            inner = _taint(node.args[0], tainted, requests)
+            return "json" if name == "loads" and inner else inner if inner in ("query", "json") else ""
+        return ""
+    if isinstance(node, ast.Subscript):
+        return "value" if _taint(node.value, tainted, requests) == "json" else ""
+    return ""
+
+
+def _dangerous(node: ast.AST | None, tainted: Mapping[str, str], requests: set[str]) -> str:
+    """Why a filter is unsafe, or ''."""
+    kind = _taint(node, tainted, requests)
+    if kind in ("query", "json"):
+        return "the whole request data is used as the filter"
+    if isinstance(node, ast.Dict):
+        for key, value in zip(node.keys, node.values, strict=True):
+            value_kind = _taint(value, tainted, requests)
+            if key is None and value_kind in ("query", "json"):
+                return "request data is spread into the filter"
+            if key is not None and value_kind in ("json", "value"):
+                return "a JSON request value (which may be an operator object like {\"$ne\": null}) is used as a filter value"
+            if isinstance(value, ast.Dict):
+                inner = _dangerous(value, tainted, requests)
+                if inner:
+                    return inner
+    return ""
+
+
+def _tainted_names(func: ast.AST, requests: set[str]) -> dict[str, str]:
+    tainted: dict[str, str] = {}
+    assigns = [n for n in ast.walk(func) if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None]
+    for _ in range(3):  # a few passes reach chains like body = await request.json(); f = body["filter"]
+        changed = False
+        for node in assigns:
+            kind = _taint(node.value, tainted, requests)
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name) and kind and tainted.get(target.id) != kind:
+                    tainted[target.id] = kind
+                    changed = True
+        if not changed:
+            break
+    return tainted
+
+
+class NosqlInjection(Check):
+    id = "nosql-injection"
+    category = "database-security"
+    severity = "critical"
+    effort = "1-2d"
+    title = "NoSQL injection"
+    rationale = (
+        "Request data used as a MongoDB filter lets a caller send operators: `{\"password\": {\"$ne\": null}}` "
+        "logs in without a password, `dict(request.query_params)` lets anyone query any field; `$where` runs "
+        "JavaScript built from strings on the server."
+    )
+    remediation = (
+        "Build filters from validated, typed values only: `{\"_id\": ObjectId(order_id), \"tenant\": user.tenant}`; "
+        "validate bodies with a schema (pydantic, marshmallow) so values are strings or numbers, never objects; "
+        "whitelist filterable fields; replace `$where` with query operators or `$expr`."
+    )
+    scoring = "Density: possible injections per 1 000 lines of application code; 0% at `zero_at` (default 2)."
+    options = {"zero_at": 2.0}
+    needles = ("$where", "request", "req.")
+    examples = (
+        Example({"app/db.py": "from pymongo import MongoClient\n\norders = MongoClient().shop.orders\n",
+                 "app/api.py": "from fastapi import FastAPI, Request\nfrom app.db import orders\n\napp = FastAPI()\n\n\n"
+                               "@app.get('/orders/search')\nasync def search(request: Request):\n"
+                               "    return list(orders.find(dict(request.query_params)))\n"},
+                findings=1, lines=(9,), note="query string straight into find()"),
+        Example({"app/db.py": "from pymongo import MongoClient\n\nusers = MongoClient().shop.users\n",
+                 "app/login.py": "from flask import request\nfrom app.db import users\n\n\ndef login():\n"
+                                 "    body = request.get_json()\n"
+                                 "    return users.find_one({'name': body['name'], 'password': body['password']})\n"},
+                findings=1, lines=(7,), note="JSON values may be operator objects"),
+        Example({"app/db.py": "from pymongo import MongoClient\n\norders = MongoClient().shop.orders\n\n\n"
+                              "def slow(n):\n    return orders.find({'$where': 'this.total > ' + n})\n"},
+                findings=1, lines=(7,), note="$where"),
+        Example({"app/db.py": "from pymongo import MongoClient\n\norders = MongoClient().shop.orders\n",
+                 "app/api.py": "from flask import request\nfrom app.db import orders\n\n\ndef search():\n"
+                               "    status = request.args.get('status', 'new')\n"
+                               "    return list(orders.find({'status': status}))\n"},
+                findings=0, status="pass", note="a query-string value is a string, not an operator"),
+        Example({"app/db.py": "from pymongo import MongoClient\n\norders = MongoClient().shop.orders\n",
+                 "app/api.py": "def text(request):\n    return 'abc'.find(request.args)\n"},
+                findings=0, status="pass", note="str.find on a literal"),
+        Example({"mylib/x.py": "def f(request, coll):\n    return coll.find(request.json)\n"}, findings=0, status="n/a",
+                note="no MongoDB in the project"),
+    )
+
+    def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
+        if not is_application_path(source.path):
+            return None
+        problems: list[tuple[int, int, str]] = []
+        for node in source.nodes(ast.Constant):
+            if getattr(node, "value", None) == "$where":
+                problems.append((getattr(node, "lineno", 0), getattr(node, "col_offset", 0) + 1,
+                                 "$where evaluates JavaScript on the server; use query operators or $expr"))
+        per_function: dict[int, tuple[set[str], dict[str, str]]] = {}
+        out = FileOutcome()
+        for call, _collection in query_calls(source):
+            out.counts["queries"] += 1
+            func = enclosing_function(source, call)
+            if func is None:
+                continue
+            if id(func) not in per_function:
+                requests = _request_names(func)
+                per_function[id(func)] = (requests, _tainted_names(func, requests))
+            requests, tainted = per_function[id(func)]
+            method = call_name(call)
+            target = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "filter"), None)
+            if method == "distinct":
+                target = call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "filter"), None)
+            if method == "aggregate":
+                reason = self._pipeline(target, tainted, requests)
+            else:
+                reason = _dangerous(target, tainted, requests)
+            if reason:
+                problems.append((call.lineno, call.col_offset + 1, f"{method}(): {reason}"))
+        for call in source.nodes(ast.Call):
+            assert isinstance(call, ast.Call)
+            if call_name(call) == "objects" and any(
+                (k.arg in (None, "__raw__")) and _taint(k.value, _tainted_names(enclosing_function(source, call) or call,
+                                                                                 _REQUEST_NAMES), set(_REQUEST_NAMES))
+                for k in call.keywords
+            ):
+                problems.append((call.lineno, call.col_offset + 1, f"{call_name(call)}(): request data used as the query"))
+        if not problems and not out.counts:
+            return None
+        problems.sort()
+        out.facts = Problems(tuple(problems))
+        return out
+
+    @staticmethod
+    def _pipeline(node: ast.AST | None, tainted: Mapping[str, str], requests: set[str]) -> str:
+        if _taint(node, tainted, requests) in ("query", "json"):
+            return "the whole pipeline comes from the request"
+        if isinstance(node, ast.List):
+            for stage in node.elts:
+                if isinstance(stage, ast.Dict):
+                    for key, value in zip(stage.keys, stage.values, strict=True):
+                        if isinstance(key, ast.Constant) and key.value == "$match":
+                            reason = _dangerous(value, tainted, requests)
+                            if reason:
+                                return f"$match: {reason}"
+        return ""
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        if not profile_of(project).mongodb:
+            return Verdict(NotApplicable(NO_MONGO))
+        findings = deferred_findings(project, collected, self.id)
+        queries = collected.counts["queries"]
+        noun = "possible NoSQL injection" if len(findings) == 1 else "possible NoSQL injections"
+        return Verdict(
+            Density(len(findings), project.app_lines, "possible NoSQL injections", float(options["zero_at"])),
+            summary=f"{len(findings)} {noun} in {queries} MongoDB quer{'y' if queries == 1 else 'ies'}",
+            findings=findings,
+        )
+
+
+@dataclass(frozen=True)
+class _RouteFacts:
+    routes: FileRoutes
+
+
+class QueryValidation(Check):
+    id = "query-validation"
+    category = "database-security"
+    severity = "high"
+    effort = "2-3d"
+    title = "Inputs validated before queries"
+    rationale = (
+        "A write endpoint that stores or queries with the raw request body accepts any shape: unexpected fields "
+        "(mass assignment), operator objects, wrong types. A schema makes the contract explicit and rejects the rest."
+    )
+    remediation = (
+        "Declare the body as a model: a pydantic parameter in FastAPI (`def create(order: OrderIn)`), marshmallow "
+        "or pydantic `.load()`/`model_validate()` in Flask, a Form or DRF serializer `.is_valid()` in Django."
+    )
+    scoring = "Share of write routes (POST/PUT/PATCH) reading a body whose handler takes a validated model or validates it."
+    needles = ROUTE_NEEDLES
+    examples = (
+        Example({"app/main.py": "from fastapi import FastAPI\nfrom pydantic import BaseModel\n\napp = FastAPI()\n\n\n"
+                                "class OrderIn(BaseModel):\n    sku: str\n    qty: int\n\n\n@app.post('/orders')\n"
+                                "def create(order: OrderIn) -> dict:\n    return {}\n"}, findings=0, status="pass"),
+        Example({"app/main.py": "from fastapi import FastAPI, Request\n\napp = FastAPI()\n\n\n@app.post('/orders')\n"
+                                "async def create(request: Request) -> dict:\n    body = await request.json()\n"
+                                "    return body\n"}, findings=1, lines=(7,), note="raw request.json()"),
+        Example({"app.py": "from flask import Flask, request\nfrom app.schemas import OrderSchema\n\n"
+                           "app = Flask(__name__)\n\n\n@app.route('/orders', methods=['POST'])\ndef create():\n"
+                           "    data = OrderSchema().load(request.get_json())\n    return data\n"},
+                findings=0, status="pass", note="marshmallow load"),
+        Example({"app/lib.py": "def add(a, b):\n    return a + b\n"}, status="n/a", note="no write routes"),
+    )
+
+    def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
+        if not is_application_path(source.path):
+            return None
+        facts = route_facts(source)
+        return None if facts.empty else FileOutcome(facts=_RouteFacts(facts))
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        routes = [r for r in build_route_table(facts_of(collected.facts)) if r.is_write and r.fact.body]
+        if not routes:
+            return Verdict(NotApplicable("no write routes that read a request body"))
+        good = [r for r in routes if r.fact.body in ("model", "validated")]
+        findings = tuple(
+            Finding(r.file, r.line, r.fact.column, self.id,
+                    f"{r.label} ({r.handler}) uses the raw request body without schema validation")
+            for r in routes if r.fact.body == "raw" and not inline_suppressed(project, r.file, r.line, self.id)
+        )
+        evidence = tuple(Evidence(f"{r.label} takes a validated body", r.file, r.line) for r in good[:5])
+        return Verdict(Share(len(good), len(routes), "write routes", "validate their body"),
+                       summary=f"{len(good)} of {len(routes)} write routes validate their body",
+                       evidence=evidence, findings=findings)
+
+
+def _has_key(node: ast.AST, field_name: str) -> bool | None:
+    """True/False when a literal filter does/does not mention the field; None when it cannot be seen."""
+    if not isinstance(node, ast.Dict):
+        return None
+    unknown = False
+    for key, value in zip(node.keys, node.values, strict=True):
+        if key is None:
+            unknown = True
+            continue
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            if key.value == field_name or key.value.startswith(field_name + "."):
+                return True
+        if isinstance(value, ast.Dict) and _has_key(value, field_name):
+            return True
+        if isinstance(value, ast.List) and any(_has_key(e, field_name) for e in value.elts):
+            return True  # $and / $or branches
+    return None if unknown else False
+
+
+class TenantIsolation(Check):
+    id = "tenant-isolation"
+    category = "database-security"
+    severity = "critical"
+    effort = "2-3d"
+    title = "Tenant isolation in queries"
+    rationale = (
+        "In a multi-tenant service every query on tenant data must filter by the tenant; one forgotten filter "
+        "shows or changes another customer's data."
+    )
+    remediation = (
+        "Add the tenant field to every filter on tenant-scoped collections (`{\"_id\": id, \"tenant_id\": "
+        "user.tenant_id}`), ideally through one repository layer that adds it for you."
+    )
+    scoring = "Share of queries on the configured tenant collections whose literal filter includes the tenant field."
+    options = {"tenant_field": "", "collections": []}
+    needles = ("find", "update_", "delete_", "aggregate", "count_documents", "replace_one", "distinct")
+    _opts = {"tenant_field": "tenant_id", "collections": ["orders"]}
+    _db = "from pymongo import MongoClient\n\norders = MongoClient().shop.orders\n"
+    examples = (
+        Example({"app/db.py": _db, "app/repo.py": "from app.db import orders\n\n\ndef get(tenant, oid):\n"
+                 "    return orders.find_one({'_id': oid, 'tenant_id': tenant})\n"}, findings=0, status="pass",
+                options=_opts),
+        Example({"app/db.py": _db, "app/repo.py": "from app.db import orders\n\n\ndef get(oid):\n"
+                 "    return orders.find_one({'_id': oid})\n\n\ndef purge():\n    orders.delete_many({})\n"},
+                findings=2, lines=(5, 9), options=_opts),
+        Example({"app/db.py": _db, "app/repo.py": "from app.db import orders\n\n\ndef total(t):\n"
+                 "    return list(orders.aggregate([{'$match': {'tenant_id': t}}, {'$count': 'n'}]))\n"},
+                findings=0, status="pass", options=_opts, note="aggregate with a tenant $match"),
+        Example({"app/db.py": _db, "app/repo.py": "from app.db import orders\n\n\ndef get(oid):\n"
+                 "    return orders.find_one({'_id': oid})\n"}, findings=0, status="n/a", note="not configured"),
+    )
+
+    def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
+        field_name = options.get("tenant_field") or ""
+        collections = set(options.get("collections") or [])
+        if not field_name or not collections or not is_application_path(source.path):
+            return None
+        out = FileOutcome()
+        for call, collection in query_calls(source):
+            if collection not in collections:
+                continue
+            method = call_name(call)
+            if method == "aggregate":
+                stages = call.args[0] if call.args else None
+                if not isinstance(stages, ast.List):
+                    out.counts["unknown"] += 1
+                    continue
+                matches = [v for s in stages.elts if isinstance(s, ast.Dict)
+                           for k, v in zip(s.keys, s.values, strict=True) if isinstance(k, ast.Constant) and k.value == "$match"]
+                verdicts = [_has_key(m, field_name) for m in matches]
+                has: bool | None = True if any(verdicts) else (None if None in verdicts else False)
+            else:
+                index = 1 if method == "distinct" else 0
+                target = call.args[index] if len(call.args) > index else next(
+                    (k.value for k in call.keywords if k.arg == "filter"), None)
+                has = False if target is None else _has_key(target, field_name)
+            if has is None:
+                out.counts["unknown"] += 1
+            elif has:
+                out.counts["scoped"] += 1
+            else:
+                out.counts["unscoped"] += 1
+                out.hits.append(Hit(call.lineno, call.col_offset + 1,
+                                    f"{method}() on {collection} does not filter by {field_name}"))
+        return out
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        field_name = options.get("tenant_field") or ""
+        if not field_name or not options.get("collections"):
+            return Verdict(NotApplicable("not configured (set options tenant_field and collections)"))
+        total = collected.counts["scoped"] + collected.counts["unscoped"]
+        unknown = collected.counts["unknown"]
+        note = f" ({unknown} with filters built elsewhere not judged)" if unknown else ""
+        if not total:
+            return Verdict(NotApplicable(f"no literal queries on the tenant collections{note}"))
+        good = collected.counts["scoped"]
+        return Verdict(Share(good, total, "queries on tenant collections", f"filter by {field_name}"),
+                       summary=f"{good} of {total} queries on tenant collections filter by {field_name}{note}")
+
+
+CHECKS: list[type[Check]] = [NosqlInjection, QueryValidation, TenantIsolation]

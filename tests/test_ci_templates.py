@@ -88,7 +88,7 @@ def _gitlab_job() -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(("files", "expected"), [
-    ({"app/ok.py": "import logging\n", "readiness.yaml": "select: [code-quality]\n"}, 0),
+    ({"app/ok.py": "import logging\n", "readiness.yaml": "select: [todo-comment, print-call]\n"}, 0),
     ({**REPO, "readiness.yaml": "fail_under: 99\nselect: [code-quality]\n"}, 1),
     ({**REPO, "readiness.yaml": "target: [1]\n"}, 2),
 ])

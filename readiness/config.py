@@ -65,13 +65,20 @@ class Settings:
 
 # -- reading -----------------------------------------------------------------------------
 
+def _inside(root: Path, candidate: Path) -> Path:
+    """A configuration found in a scanned repository must not lead outside it (a link to ~/.aws or /proc)."""
+    if candidate.is_symlink() and not candidate.resolve().is_relative_to(root.resolve()):
+        raise ConfigError(f"{candidate}: configuration is a symbolic link pointing outside the scanned root")
+    return candidate
+
+
 def find_config(root: Path) -> Path | None:
     for name in CONFIG_NAMES:
         candidate = root / name
         if candidate.is_file():
-            return candidate
+            return _inside(root, candidate)
     pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
+    if pyproject.is_file() and _inside(root, pyproject):
         try:
             text = pyproject.read_text(encoding="utf-8", errors="replace")
         except OSError:

@@ -82,7 +82,7 @@ def discover(
             rel = prefix + name
             if full.is_symlink():
                 continue
-            if name in SKIP_DIRS or name.endswith(".egg-info") or (full / "pyvenv.cfg").exists():
+            if name in SKIP_DIRS or name.endswith(".egg-info") or os.path.exists(full / "pyvenv.cfg"):  # no error when unlistable
                 continue
             if ignored(rel, True):
                 continue

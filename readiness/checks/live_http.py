@@ -178,7 +178,7 @@ def parse_metrics(resp: Response) -> tuple[list[str], str]:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        return [], "the body is not UTF-8 text"
+        return [], "the body does not parse as Prometheus text (not UTF-8)"
     content_type = resp.headers.get("content-type", "")
     try:
         if "openmetrics" in content_type:

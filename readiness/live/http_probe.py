@@ -139,6 +139,9 @@ class Prober:
         self._session.mount("https://", adapter)
         self._session.headers.update({"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
         self._session.headers.update(dict(headers or {}))
+        # A configured Authorization header wins over credentials in the URL (requests would
+        # otherwise replace it with Basic auth from the URL's user:password).
+        self._auth = _keep_headers if any(k.lower() == "authorization" for k in headers or {}) else None
 
     def __enter__(self) -> Prober:
         return self
@@ -158,6 +161,7 @@ class Prober:
             try:
                 resp = self._session.request(
                     method, url, timeout=(self.timeout, self.timeout), stream=True, allow_redirects=False,
+                    auth=self._auth,
                 )
             except requests.exceptions.InvalidURL as exc:
                 raise ProbeError(f"invalid URL: {_first_line(exc)}") from None
@@ -191,6 +195,10 @@ class Prober:
         if self._tracker.expired:
             return f"no complete answer within the {_secs(self.deadline)} deadline"
         return describe_error(exc, self.timeout)
+
+
+def _keep_headers(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    return request
 
 
 def describe_error(exc: BaseException, timeout: float) -> str:

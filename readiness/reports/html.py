@@ -38,8 +38,10 @@ def gauge(score: float | None, target: float) -> dict[str, Any]:
 
 def trend(doc: dict[str, Any], history: list[dict[str, Any]]) -> dict[str, Any]:
     """Coordinates of the overall score over the stored scans plus this one."""
-    series = [(s.get("generated_at", "")[:10], s.get("overall", {}).get("score")) for s in history]
-    series.append((doc["generated_at"][:10], doc["overall"]["score"]))
+    series = [(s.get("generated_at", ""), s.get("overall", {}).get("score")) for s in history]
+    series.append((doc["generated_at"], doc["overall"]["score"]))
+    same_day = len({date[:10] for date, _ in series}) < len(series)
+    series = [(date[5:16].replace("T", " ") if same_day else date[:10], score) for date, score in series]
     series = [(date, score) for date, score in series if score is not None]
     width, height = CHART_W - 2 * PAD, CHART_H - 2 * PAD
     step = width / max(1, len(series) - 1)

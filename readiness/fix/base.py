@@ -90,6 +90,8 @@ class ModuleInfo:
     """Facts about one module, gathered before any rewrite (names, imports, loggers, constants)."""
 
     names: set[str] = field(default_factory=set)  # every identifier that occurs anywhere
+    name_uses: Counter[str] = field(default_factory=Counter)
+    from_module_uses: Counter[str] = field(default_factory=Counter)  # ... of which in ``from X import``
     bindings: Counter[str] = field(default_factory=Counter)  # how often each name is bound
     imported: dict[str, str] = field(default_factory=dict)  # local name -> "module" or "module.attr"
     top_assigned: dict[str, cst.BaseExpression] = field(default_factory=dict)
@@ -217,6 +219,15 @@ class _Collector(cst.CSTVisitor):
 
     def visit_Name(self, node: cst.Name) -> None:
         self.info.names.add(node.value)
+        self.info.name_uses[node.value] += 1
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        module = node.module
+        while isinstance(module, cst.Attribute):
+            self.info.from_module_uses[module.attr.value] += 1
+            module = module.value
+        if isinstance(module, cst.Name):
+            self.info.from_module_uses[module.value] += 1
 
     def _bind(self, target: cst.CSTNode) -> None:
         if isinstance(target, cst.Name):
@@ -301,7 +312,8 @@ class FixContext:
         for name, wanted in self.need_imports.items():
             if wanted == module:
                 return name
-        name = module if module not in self.info.names else self.info.fresh_name([f"_{module}"])
+        free = self.info.name_uses[module] == self.info.from_module_uses[module] and not self.info.bindings[module]
+        name = module if free else self.info.fresh_name([f"_{module}"])
         self.need_imports[name] = module
         self.first_use = self.current_top if self.first_use is None else min(self.first_use, self.current_top)
         return name

@@ -187,13 +187,25 @@ class RepoFiles:
                 hook_ids = [w for w in words[words.index("run") + 1:] if not w.startswith("-")] if "run" in words else []
                 return [h for h in self.precommit_hooks if not hook_ids or h.context in hook_ids]
             return []
-        scripts = [w for w in words[:2] if w.removeprefix("./") in self.scripts]
-        if head in ("bash", "sh", "zsh") and len(words) > 1:
-            scripts = [words[1]]
+        candidates = words[1:2] if head in ("bash", "sh", "zsh") else words[:1]
         out: list[Command] = []
-        for script in scripts:
-            out.extend(self.scripts.get(script.removeprefix("./"), []))
+        for word in candidates:
+            script = self._script_named(word)
+            if script is not None:
+                out.extend(self.scripts[script])
         return out
+
+    def _script_named(self, word: str) -> str | None:
+        """The repository script a command names: ``./scripts/x.sh``, ``/opt/app/scripts/x.sh`` or a unique basename."""
+        word = word.removeprefix("./")
+        if word in self.scripts:
+            return word
+        for rel in self.scripts:
+            if word.endswith("/" + rel):
+                return rel
+        name = PurePosixPath(word).name
+        same = [rel for rel in self.scripts if PurePosixPath(rel).name == name]
+        return same[0] if len(same) == 1 and name.endswith((".sh", ".bash")) else None
 
 
 def _inherit(child: Command, parent: Command, ignored: bool = False) -> Command:

@@ -1,7 +1,359 @@
-"""Disaster recovery checks: backup jobs, restores, verification and runbooks."""
+"""Disaster recovery checks: scheduled backups, a restore procedure, verified backups, a DR runbook.
+
+All four read repository files only (Kubernetes manifests, cron files, systemd timers, CI
+schedules, scripts, Terraform, docs); whether the newest backup is fresh and readable is the
+live ``backup-freshness`` / ``backup-integrity`` checks' business.
+"""
 
 from __future__ import annotations
 
-from readiness.checks.base import Check
+import re
+from pathlib import PurePosixPath
+from typing import Any, Mapping
 
-CHECKS: list[type[Check]] = []
+from readiness.checks.base import Check, Collected, Example, Verdict
+from readiness.measures import NotApplicable, Presence, Share
+from readiness.model import Evidence, Finding
+from readiness.project import Project
+from readiness.repo_files import Command, RepoFiles, describe_problems, repo_files
+
+DATASTORE_MODULES = (
+    "pymongo", "motor", "mongoengine", "beanie", "odmantic", "sqlalchemy", "psycopg2", "psycopg", "asyncpg",
+    "pymysql", "MySQLdb", "aiomysql", "django", "peewee", "tortoise", "pony", "elasticsearch", "cassandra",
+)
+_DB_IMAGE_RE = re.compile(r"\b(mongo|postgres|mysql|mariadb|percona|elasticsearch|cassandra)\b", re.IGNORECASE)
+BACKUP_RE = re.compile(
+    r"\b(mongodump|pbm\s+backup|pg_dump(?:all)?|pg_basebackup|mysqldump|mariadb-dump|xtrabackup|velero\s+backup|"
+    r"restic\s+backup|borg\s+create|wal-g\s+backup-push|pgbackrest\b.*\bbackup)\b"
+)
+RESTORE_RE = re.compile(
+    r"\b(mongorestore|pbm\s+restore|pg_restore|velero\s+restore|restic\s+restore|borg\s+extract|"
+    r"wal-g\s+backup-fetch|pgbackrest\b.*\brestore|xtrabackup\b.*--prepare)\b"
+)
+VERIFY_RE = re.compile(
+    r"(verify|validate|check|test)[-_ ]?(the[-_ ])?(backup|restore)s?|(backup|restore)s?[-_ ]?(verify|verification|"
+    r"validat\w*|check|test)", re.IGNORECASE,
+)
+_BACKUP_IMAGE_RE = re.compile(r"percona-backup-mongodb|velero|mongodump|backup", re.IGNORECASE)
+_TERRAFORM_BACKUP_RE = re.compile(
+    r"\b(mongodbatlas_cloud_backup_schedule|aws_backup_plan|google_sql_database_instance\b[\s\S]{0,400}backup_configuration|"
+    r"backup_retention_period\s*=\s*[1-9])"
+)
+
+
+def uses_datastore(project: Project) -> bool:
+    if project.uses(*DATASTORE_MODULES):
+        return True
+    return any(_DB_IMAGE_RE.search(c.image) for c in repo_files(project).containers)
+
+
+def _scheduled(repo: RepoFiles) -> list[Command]:
+    """Every scheduled command, with the scripts, make targets and tox envs it runs."""
+    out: list[Command] = []
+    for command in repo.commands:
+        if command.scheduled:
+            out.append(command)
+            out.extend(repo.expand(command))
+    for command in repo.ci_commands():
+        if command.scheduled and command not in out:
+            out.append(command)
+    return out
+
+
+def _no_datastore() -> Verdict:
+    return Verdict(NotApplicable("no database client or database container found: nothing to back up"))
+
+
+def scheduled_backups(project: Project, repo: RepoFiles) -> list[Evidence]:
+    found: list[Evidence] = []
+    for command in _scheduled(repo):
+        match = BACKUP_RE.search(command.text)
+        if match:
+            found.append(Evidence(f"scheduled {match.group(1).split()[0]} ({command.origin})", command.path, command.line))
+    for container in repo.containers:
+        if container.kind == "CronJob" and (_BACKUP_IMAGE_RE.search(container.image) or "backup" in container.workload.lower()):
+            if not BACKUP_RE.search(container.script):
+                found.append(Evidence(f"backup CronJob {container.workload} ({container.schedule})", container.path, container.line))
+    for manifest in repo.manifests:
+        if manifest.api_version.startswith("velero.io/") and manifest.kind == "Schedule":
+            found.append(Evidence(f"Velero schedule {manifest.name}", manifest.path, manifest.line))
+        if manifest.kind == "PerconaServerMongoDB":
+            backup = manifest.body.get("spec", {}).get("backup") if isinstance(manifest.body.get("spec"), dict) else None
+            tasks = backup.get("tasks") if isinstance(backup, dict) and backup.get("enabled", True) is not False else None
+            if isinstance(tasks, list) and any(isinstance(t, dict) and t.get("schedule") and t.get("enabled", True)
+                                               for t in tasks):
+                found.append(Evidence(f"Percona Backup for MongoDB tasks in {manifest.name}", manifest.path, manifest.line))
+    for rel, text in project.texts(project.glob("**/*.tf")):
+        match = _TERRAFORM_BACKUP_RE.search(text)
+        if match:
+            line = text.count("\n", 0, match.start()) + 1
+            found.append(Evidence("managed backup schedule in Terraform", rel, line))
+    return sorted(set(found))
+
+
+class BackupJob(Check):
+    id = "backup-job"
+    category = "disaster-recovery"
+    severity = "critical"
+    effort = "1d"
+    title = "Scheduled database backups"
+    rationale = (
+        "A backup that depends on someone remembering to run it does not exist on the day it is "
+        "needed. Data loss from a bad migration, a deleted collection or a lost volume is only "
+        "recoverable from a backup taken automatically before it happened."
+    )
+    remediation = (
+        "Schedule backups: a Kubernetes CronJob running `mongodump --archive --gzip` to object "
+        "storage, Percona Backup for MongoDB tasks, a Velero Schedule, or a cron/systemd timer "
+        "running the backup script; keep the schedule in the repository."
+    )
+    scoring = (
+        "Presence: 100% with a scheduled backup (CronJob, cron line, systemd timer or scheduled CI "
+        "job running mongodump/pbm/pg_dump/..., a Velero Schedule, PBM tasks, or a managed backup "
+        "schedule in Terraform); a backup script nothing schedules is a finding. n/a without a database."
+    )
+    examples = (
+        Example({
+            "app/db.py": "import pymongo\n",
+            "deploy/backup.yaml": (
+                "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: mongo-backup}\nspec:\n  schedule: '0 2 * * *'\n"
+                "  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n"
+                "            - name: dump\n              image: mongo:7\n"
+                "              command: [sh, -c, 'mongodump --uri \"$MONGODB_URI\" --archive=/b/db.gz --gzip']\n"
+            ),
+        }, findings=0, status="pass"),
+        Example({
+            "app/db.py": "import pymongo\n",
+            "ops/crontab": "30 1 * * * /opt/app/scripts/backup.sh\n",
+            "scripts/backup.sh": "#!/bin/sh\nset -e\nmongodump --archive=/backups/$(date +%F).gz --gzip\n",
+        }, findings=0, status="pass", note="a cron line running the backup script"),
+        Example({
+            "app/db.py": "import pymongo\n",
+            "scripts/backup.sh": "#!/bin/sh\nmongodump --archive=/backups/db.gz --gzip\n",
+        }, findings=1, lines=(2,), status="fail", note="a backup script nothing schedules"),
+        Example({"app/main.py": "import requests\n"}, status="n/a", note="no database"),
+    )
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        if not uses_datastore(project):
+            return _no_datastore()
+        repo = repo_files(project)
+        found = scheduled_backups(project, repo)
+        broken = describe_problems(repo.problems)
+        scheduled_places = {(e.path, e.line) for e in found}
+        findings: list[Finding] = []
+        if not found:
+            for path, commands in sorted(repo.scripts.items()):
+                for command in commands:
+                    match = BACKUP_RE.search(command.text)
+                    if match and (command.path, command.line) not in scheduled_places:
+                        findings.append(Finding(command.path, command.line, 1, self.id,
+                                                f"{match.group(1).split()[0]} in {path} is not scheduled "
+                                                "(no CronJob, cron line, systemd timer or scheduled CI job runs it)"))
+                        break
+        if found:
+            summary = f"scheduled backup: {found[0].message}" + (f" and {len(found) - 1} more" if len(found) > 1 else "")
+        elif findings:
+            summary = f"{len(findings)} backup script(s) found but nothing schedules them"
+        else:
+            summary = "no scheduled backup (CronJob, cron, systemd timer, Velero, PBM) found"
+        return Verdict(Presence(bool(found), "a scheduled backup"), summary + broken, tuple(found), tuple(findings))
+
+
+def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
+    found: list[Evidence] = []
+    for command in [*repo.commands, *(c for cmds in repo.scripts.values() for c in cmds),
+                    *(c for cmds in repo.make_targets.values() for c in cmds)]:
+        match = RESTORE_RE.search(command.text)
+        if match:
+            found.append(Evidence(f"{match.group(1).split()[0]} ({command.origin})", command.path, command.line))
+    for rel in project.python_files:
+        if "restore" in PurePosixPath(rel).name.lower():
+            text = project.read_text(rel) or ""
+            match = RESTORE_RE.search(text)
+            if match:
+                found.append(Evidence(f"restore script running {match.group(1).split()[0]}", rel,
+                                      text.count("\n", 0, match.start()) + 1))
+    for rel in repo.docs:
+        text = project.read_text(rel) or ""
+        match = RESTORE_RE.search(text)
+        if match:
+            found.append(Evidence(f"runbook step with {match.group(1).split()[0]}", rel, text.count("\n", 0, match.start()) + 1))
+    return sorted(set(found))
+
+
+class RestoreProcedure(Check):
+    id = "restore-procedure"
+    category = "disaster-recovery"
+    severity = "high"
+    effort = "1d"
+    title = "Restore procedure"
+    rationale = (
+        "Backups are only half of recovery. Under incident pressure nobody should be working out "
+        "mongorestore flags, namespaces and credentials for the first time."
+    )
+    remediation = (
+        "Write the restore down as a script (`scripts/restore.sh` running `mongorestore --archive "
+        "--gzip --drop`) or as numbered runbook steps with the exact commands, and keep it next to "
+        "the backup job."
+    )
+    scoring = "Presence: 100% with mongorestore / pbm restore / pg_restore / velero restore in a script, job, or runbook step."
+    examples = (
+        Example({
+            "app/db.py": "import pymongo\n",
+            "scripts/restore.sh": "#!/bin/sh\nmongorestore --archive=\"$1\" --gzip --drop\n",
+        }, status="pass"),
+        Example({
+            "app/db.py": "import pymongo\n",
+            "docs/runbooks/restore.md": "# Restore\n\n1. Fetch the archive.\n2. `mongorestore --archive=db.gz --gzip`\n",
+        }, status="pass", note="a runbook step"),
+        Example({
+            "app/db.py": "import pymongo\n",
+            "docs/ops.md": "# Operations\n\nWe should be able to restore from backups.\n",
+        }, status="fail", note="saying it is not a procedure"),
+        Example({"app/main.py": "x = 1\n"}, status="n/a"),
+    )
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        if not uses_datastore(project):
+            return _no_datastore()
+        found = restore_places(project, repo_files(project))
+        if found:
+            summary = f"restore procedure: {found[0].message}" + (f" and {len(found) - 1} more" if len(found) > 1 else "")
+        else:
+            summary = "no restore script, job or runbook step (mongorestore, pbm restore, pg_restore) found"
+        return Verdict(Presence(bool(found), "a restore procedure"), summary, tuple(found))
+
+
+class BackupVerification(Check):
+    id = "backup-verification"
+    category = "disaster-recovery"
+    severity = "high"
+    effort = "1-2d"
+    title = "Backups verified by restoring them"
+    rationale = (
+        "An untested backup is a hope: archives get truncated, credentials rotate, the dump misses "
+        "a database. Only a regular restore (or validation) shows the backups can bring the service back."
+    )
+    remediation = (
+        "Schedule a job that restores the newest backup into a scratch database and checks it "
+        "(collection counts, a smoke query), e.g. a weekly CronJob running `mongorestore` against a "
+        "throwaway instance, or a `verify_backup` script run by cron or CI."
+    )
+    scoring = (
+        "Presence: 100% with a scheduled restore, a scheduled job or script whose name says it "
+        "verifies/validates/tests backups or restores."
+    )
+    examples = (
+        Example({
+            "app/db.py": "import pymongo\n",
+            ".github/workflows/restore-drill.yml": (
+                "on:\n  schedule: [{cron: '0 4 * * 0'}]\njobs:\n  drill:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - run: mongorestore --uri \"$SCRATCH_URI\" --archive=latest.gz --gzip\n"
+            ),
+        }, status="pass", note="a weekly restore drill"),
+        Example({
+            "app/db.py": "import pymongo\n",
+            "scripts/verify_backup.py": "import gzip\n",
+        }, status="pass", note="a verification script"),
+        Example({
+            "app/db.py": "import pymongo\n",
+            "scripts/restore.sh": "#!/bin/sh\nmongorestore --archive=\"$1\" --gzip\n",
+        }, status="fail", note="a restore script nothing runs regularly"),
+        Example({"app/main.py": "x = 1\n"}, status="n/a"),
+    )
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        if not uses_datastore(project):
+            return _no_datastore()
+        repo = repo_files(project)
+        found: list[Evidence] = []
+        for command in _scheduled(repo):
+            match = RESTORE_RE.search(command.text) or VERIFY_RE.search(command.text) or VERIFY_RE.search(command.context)
+            if match:
+                found.append(Evidence(f"scheduled restore/verification ({command.origin})", command.path, command.line))
+        for container in repo.containers:
+            if container.kind == "CronJob" and VERIFY_RE.search(f"{container.workload} {container.name}"):
+                found.append(Evidence(f"verification CronJob {container.workload}", container.path, container.line))
+        for rel in project.files:
+            name = PurePosixPath(rel).name
+            if rel.endswith((".py", ".sh", ".bash", ".yml", ".yaml", ".js", ".ts")) and VERIFY_RE.search(name):
+                found.append(Evidence("backup verification script", rel))
+        found = sorted(set(found))
+        if found:
+            summary = f"backup verification: {found[0].message}" + (f" and {len(found) - 1} more" if len(found) > 1 else "")
+        else:
+            summary = "nothing restores or validates backups on a schedule"
+        return Verdict(Presence(bool(found), "backup verification"), summary, tuple(found))
+
+
+_RUNBOOK_NAME_RE = re.compile(r"disaster|recovery|runbook|(^|[-_/])dr([-_.]|$)|backup|restore|continuity|playbook", re.IGNORECASE)
+_RUNBOOK_HEADING_RE = re.compile(r"^(#+|=+|\.\.)?\s*.*(disaster recovery|runbook|restore procedure|recovery procedure)",
+                                 re.IGNORECASE | re.MULTILINE)
+_RPO_RE = re.compile(r"\bRPO\b|recovery point objective", re.IGNORECASE)
+_RTO_RE = re.compile(r"\bRTO\b|recovery time objective", re.IGNORECASE)
+_RESTORE_WORD_RE = re.compile(r"\brestor(e|ing|ation)\b", re.IGNORECASE)
+
+
+class DrRunbook(Check):
+    id = "dr-runbook"
+    category = "disaster-recovery"
+    severity = "medium"
+    effort = "1d"
+    title = "Disaster recovery runbook"
+    rationale = (
+        "During an outage the people on call need one document that says how much data may be "
+        "lost (RPO), how long recovery may take (RTO) and the exact steps to restore, written "
+        "while everyone was calm."
+    )
+    remediation = (
+        "Add docs/runbooks/disaster-recovery.md: the RPO and RTO, where backups live, the restore "
+        "steps with commands, how to verify the restored data, and who to call."
+    )
+    scoring = (
+        "Share of four elements: a runbook document, restore steps in it, a stated RPO, a stated RTO "
+        "(a runbook is a Markdown/RST doc named or titled for disaster recovery, runbooks, backups or restores)."
+    )
+    examples = (
+        Example({
+            "app/db.py": "import pymongo\n",
+            "docs/disaster-recovery.md": "# Disaster recovery\n\nRPO: 24 hours. RTO: 2 hours.\n\n## Restore\n"
+                                         "1. `mongorestore --archive=latest.gz --gzip --drop`\n",
+        }, status="pass"),
+        Example({
+            "app/db.py": "import pymongo\n",
+            "docs/runbook.md": "# Runbook\n\n## Restoring the database\nUse the newest archive.\n",
+        }, status="fail", note="restore steps but no RPO or RTO: 2 of 4"),
+        Example({
+            "app/db.py": "import pymongo\n",
+            "README.md": "# Orders service\n\nThe RTO of the payment provider is not our concern.\n",
+        }, status="fail", note="an RTO mentioned outside any runbook"),
+        Example({"app/main.py": "x = 1\n"}, status="n/a"),
+    )
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        if not uses_datastore(project):
+            return _no_datastore()
+        repo = repo_files(project)
+        runbooks: list[tuple[str, str]] = []
+        for rel in repo.docs:
+            text = project.read_text(rel) or ""
+            if _RUNBOOK_NAME_RE.search(rel.rsplit(".", 1)[0]) or _RUNBOOK_HEADING_RE.search(text):
+                runbooks.append((rel, text))
+        elements = {
+            "restore steps": [rel for rel, text in runbooks if _RESTORE_WORD_RE.search(text)],
+            "RPO": [rel for rel, text in runbooks if _RPO_RE.search(text)],
+            "RTO": [rel for rel, text in runbooks if _RTO_RE.search(text)],
+        }
+        present = (1 if runbooks else 0) + sum(1 for paths in elements.values() if paths)
+        evidence = [Evidence("runbook", rel) for rel, _ in runbooks]
+        evidence += [Evidence(f"runbook states {name}", paths[0]) for name, paths in elements.items() if paths]
+        missing = [name for name, paths in elements.items() if not paths]
+        if runbooks:
+            summary = f"runbook {runbooks[0][0]}" + (f"; missing: {', '.join(missing)}" if missing else " covers restore, RPO and RTO")
+        else:
+            summary = "no disaster recovery runbook in the docs"
+        return Verdict(Share(present, 4, "runbook elements", "present"), summary, tuple(evidence))
+
+
+CHECKS: list[type[Check]] = [BackupJob, RestoreProcedure, BackupVerification, DrRunbook]

@@ -233,7 +233,8 @@ _DEFAULT_IGNORE_HOSTS = [
     "schemas.openxmlformats.org", "purl.org", "json-schema.org", "xmlns.com", "ns.adobe.com", "opensource.org",
     "spdx.org", "creativecommons.org", "github.com", "www.github.com", "gitlab.com", "*.readthedocs.io",
     "docs.python.org", "www.python.org", "pypi.org", "stackoverflow.com", "*.wikipedia.org", "www.apache.org",
-    "www.gnu.org", "tools.ietf.org", "datatracker.ietf.org", "www.rfc-editor.org", "developer.mozilla.org",
+    "www.gnu.org", "169.254.169.254", "metadata", "metadata.google.internal",
+    "tools.ietf.org", "datatracker.ietf.org", "www.rfc-editor.org", "developer.mozilla.org",
 ]
 
 
@@ -297,6 +298,8 @@ class HardcodedValue(Check):
         good('import argparse\n\np = argparse.ArgumentParser()\np.add_argument("--url", default="http://api.acme.io")\n',
              note="a CLI option default"),
         good('requests.get("http://127.0.0.1:5000/health")\n', path="tests/test_health.py", note="tests"),
+        good('LOOPBACK = ("127.0.0.1", "::1", "localhost")\nMETA = "http://169.254.169.254/latest/meta-data/"\n',
+             note="loopback addresses in a list; the cloud metadata endpoint is fixed"),
         good('def connect(host="db.internal", port=5432):\n    pass\n', note="parameter defaults can be overridden"),
     )
 
@@ -353,8 +356,10 @@ class HardcodedValue(Check):
             return None
         if _is_ipv4(text):
             host = text.split(":")[0]
-            if host == "0.0.0.0" or host.startswith("255.") or text.count(".") != 3:
+            if host == "0.0.0.0" or host.startswith("255.") or text.count(".") != 3 or _host_ignored(host, ignore_hosts):
                 return None
+            if host in _LOCAL and not self._host_position(parent, source):
+                return None  # loopback in a list or comparison, not a destination
             return "IP address", host
         if _HOSTNAME_RE.match(text) and self._host_position(parent, source):
             host = text.split(":")[0]

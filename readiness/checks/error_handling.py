@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any, Mapping
 
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict, bad, good
@@ -14,6 +15,7 @@ from readiness.project import Project
 from readiness.source import SourceFile
 from readiness.tools.pyast import dotted, import_map, qualify
 
+_DELIBERATE = re.compile(r"#\s*noqa\b.*\b(S110|S112|BLE001|E722)\b")
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 
 
@@ -87,6 +89,8 @@ class SwallowedException(Check):
              path="tests/test_x.py", note="tests"),
         good("from contextlib import suppress\n\nwith suppress(FileNotFoundError):\n    remove(p)\n",
              note="suppress of a narrow exception"),
+        good("def close(conn):\n    try:\n        conn.close()\n    except Exception:  # noqa: S110\n        pass\n",
+             note="marked deliberate for the linter's same rule"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
@@ -95,6 +99,8 @@ class SwallowedException(Check):
         out = FileOutcome()
         for handler in source.nodes(ast.ExceptHandler):
             assert isinstance(handler, ast.ExceptHandler)
+            if _DELIBERATE.search(source.line_text(handler.lineno)):
+                continue  # silenced on purpose for a linter that already asked
             if handler.type is None:
                 if not _reraises(handler.body):
                     out.hits.append(Hit(handler.lineno, handler.col_offset + 1,

@@ -28,7 +28,7 @@ from readiness.tools.pyast import import_map, qualify, str_value
 
 # -- names ----------------------------------------------------------------------------------
 
-_SECRET_WORDS = ["secret", "password", "passwd", "passphrase", "pwd", "pass", "token", "apikey", "jwt",
+_SECRET_WORDS = ["secret", "password", "passwd", "passphrase", "pwd", "token", "apikey", "jwt",
                  "credential", "credentials", "secrete", "passwort", "privatekey"]
 _SECRET_PAIRS = ["api_key", "private_key", "secret_key", "access_key", "signing_key", "encryption_key",
                  "auth_key", "master_key", "client_secret", "app_key", "account_key"]
@@ -41,7 +41,9 @@ _NOT_SECRET_SUFFIXES = frozenset({
     "view", "validator", "validators", "hash", "hasher", "hashers", "id", "arn", "ref", "region", "size",
     "delta", "seconds", "minutes", "hours", "days", "interval", "cookie", "key_name", "audience", "issuer",
 })
-_BANDIT_RE = re.compile(r"(^|_)(pas+wo?r?d|pass(phrase)?|pwd|token|secrete?)(_|$)", re.IGNORECASE)
+# bandit's words, minus a bare "pass" (pass_arg, pass_through, first_pass are not secrets).
+_BANDIT_RE = re.compile(r"(^|_)(pas+wo?r?d|passphrase|pwd|token|secrete?)(_|$)", re.IGNORECASE)
+_TOKEN_VALUE_RE = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)\S{12,}$")
 _CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
@@ -366,6 +368,15 @@ def _target_name(node: ast.AST) -> str | None:
     return None
 
 
+def _only_token(name: str | None) -> bool:
+    """The name is secret-like only through the word "token" (``token``, ``next_token``)."""
+    if not name:
+        return False
+    tokens = set(_snake(name).split("_"))
+    return "token" in tokens and not tokens & {"secret", "password", "passwd", "pwd", "passphrase", "api", "auth",
+                                                "access", "refresh", "bearer", "session", "jwt", "github", "slack"}
+
+
 def _hardcoded_hits(source: SourceFile, owned: set[int], extra: Iterable[str]) -> list[Hit]:
     assert source.tree is not None
     hits: list[Hit] = []
@@ -377,6 +388,8 @@ def _hardcoded_hits(source: SourceFile, owned: set[int], extra: Iterable[str]) -
             return
         if not is_secret_name(name, extra) or not _secret_value(text, name):
             return
+        if _only_token(name) and not _TOKEN_VALUE_RE.match(text):
+            return  # "token" names lexers and parsers too: require a token-like value
         reported.add(id(value_node))
         secret = url_password(text) or text
         hits.append(Hit(where.lineno, where.col_offset + 1,  # type: ignore[attr-defined]
@@ -485,6 +498,8 @@ class HardcodedSecret(Check):
         good('TOKEN_URL = "https://auth.example.com/oauth/token"\nPASSWORD_FIELD = "password"\n'
              'TOKEN_TYPE = "bearer"\nAPI_KEY_HEADER = "X-API-Key"\nmax_tokens = "4096"\n',
              note="names of URLs, fields, headers and types"),
+        good('def lex(token):\n    if token == "keyword":\n        return 1\n    next_token = "identifier"\n',
+             note="a lexer's tokens are not credentials"),
         good('data = {"grant_type": "password", "username": u, "password": p}\n',
              note="the password comes from a variable"),
         good('AWS_EXAMPLE = "AKIAIOSFODNN7EXAMPLE"\n', note="AWS's documented example key"),

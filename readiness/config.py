@@ -304,7 +304,8 @@ class _Validator:
                 out.append(self.expand(item, (*path, str(i))))
             if path in (("select",), ("ignore",)):
                 for i, item in enumerate(out):
-                    self.known_id(item, (*path, str(i)), allow_category=True)
+                    # An id that came from ${VAR} is not shown: the variable may hold anything.
+                    self.known_id(item, (*path, str(i)), allow_category=True, show=not _VAR_RE.search(value[i]))
             return out
         if kind == "map":
             return self.map(value, spec.fields, path)
@@ -332,13 +333,15 @@ class _Validator:
             return out_map
         raise AssertionError(f"unknown schema type {kind}")
 
-    def known_id(self, ident: str, path: tuple[str, ...], *, allow_category: bool) -> None:
+    def known_id(self, ident: str, path: tuple[str, ...], *, allow_category: bool, show: bool = True) -> None:
         if ident in self.checks:
             return
         if allow_category and (ident in self.categories or ident in self.added_categories):
             return
-        hint = _closest(ident, self.checks | (self.categories if allow_category else set()))
         what = "check or category" if allow_category else "check"
+        if not show:
+            raise self.fail(path, f"unknown {what} id (from an environment variable)")
+        hint = _closest(ident, self.checks | (self.categories if allow_category else set()))
         raise self.fail(path, f"unknown {what} id '{ident}'" + (f" (did you mean '{hint}'?)" if hint else ""))
 
     def expand(self, value: Any, path: tuple[str, ...]) -> Any:

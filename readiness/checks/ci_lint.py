@@ -37,13 +37,6 @@ def lint_runs(repo: RepoFiles, linters: tuple[str, ...] = LINTERS) -> list[tuple
     for command in candidates:
         if command.origin not in _ENFORCING_ORIGINS:
             continue
-        if command.action.startswith("pre-commit/action"):
-            for hook in repo.precommit_hooks:
-                for argv, ignored in programs(hook):
-                    name = linter_of(argv, linters)
-                    if name:
-                        _add(runs, seen, name, hook, ignored or command.ignores_failure)
-            continue
         if command.origin == "github-actions" and command.action:
             match = _LINT_ACTION_RE.search(command.action)
             if match:

@@ -259,17 +259,21 @@ def _literal(node: ast.AST) -> str:
 def _mongo_facts(source: SourceFile) -> MongoFileFacts:
     facts = MongoFileFacts()
     mongoengine = "mongoengine" in source.imports
+    own_nodes: set[int] = set()  # a client's own arguments belong to that client, not to the configuration
     for call in source.nodes(ast.Call):
         assert isinstance(call, ast.Call)
         name = call_name(call)
+        is_client = name in CLIENT_CLASSES or (
+            name == "connect" and mongoengine and dotted(call.func) in ("connect", "mongoengine.connect"))
         for keyword in call.keywords:
-            if keyword.arg and keyword.arg.lower() in OPTIONS:
+            if keyword.arg and keyword.arg.lower() in OPTIONS and not is_client:
                 facts.options.setdefault(keyword.arg.lower(), _literal(keyword.value))
             if keyword.arg == "maxTimeMS":
                 facts.query_timeouts.append(call.lineno)
         if name == "max_time_ms" or (name == "timeout" and dotted(call.func).startswith("pymongo")):
             facts.query_timeouts.append(call.lineno)
-        if name in CLIENT_CLASSES or (name == "connect" and mongoengine and dotted(call.func) in ("connect", "mongoengine.connect")):
+        if is_client:
+            own_nodes.update(id(a) for a in [*call.args, *(k.value for k in call.keywords)])
             opts: dict[str, str] = {}
             uri_node = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "host"), None)
             if isinstance(uri_node, ast.Constant) and isinstance(uri_node.value, str):
@@ -280,7 +284,7 @@ def _mongo_facts(source: SourceFile) -> MongoFileFacts:
             facts.clients.append(ClientFact(call.lineno, call.col_offset + 1, name, tuple(sorted(opts.items()))))
     for node in source.nodes(ast.Constant):
         value = getattr(node, "value", None)
-        if not isinstance(value, str):
+        if not isinstance(value, str) or id(node) in own_nodes:
             continue
         if value.lower() in OPTIONS:
             facts.options.setdefault(value.lower(), "?")

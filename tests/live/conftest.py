@@ -294,7 +294,7 @@ class Mongo:
 
 def _mongo(version: str = "7.0.2", *, set_name: str | None = None, auth: bool = False,
            pbm: list[dict[str, Any]] | None = None) -> Iterator[Mongo]:
-    from mockupdb import MockupDB, OpMsg
+    from mockupdb import Matcher, MockupDB, OpMsg
 
     hello = dict(HELLO)
     if set_name:
@@ -302,7 +302,8 @@ def _mongo(version: str = "7.0.2", *, set_name: str | None = None, auth: bool = 
     server = MockupDB(auto_ismaster=hello)
     server.run()
     # A responder of last resort, so that no command waits for a reply that never comes.
-    server.append_responder({"ok": 0, "errmsg": "no such command", "code": 59, "codeName": "CommandNotFound"})
+    server.append_responder(Matcher(), {"ok": 0, "errmsg": "no such command", "code": 59, "codeName": "CommandNotFound"})
+    server.autoresponds(OpMsg("hello"), hello)
     server.autoresponds("ping", ok=1)
     server.autoresponds(OpMsg("buildInfo"), version=version, ok=1)
     server.autoresponds(OpMsg("buildinfo"), version=version, ok=1)

@@ -204,6 +204,7 @@ def run_scan(request: ScanRequest) -> ScanResult:
                 "suppressed": sum(r.suppressed for r in results),
                 **project.suppression_report,
             },
+            "fixable": sum(1 for f in findings if f.fixable),
             "python_files": len(python_files),
             "live": live_enabled(request),
         },

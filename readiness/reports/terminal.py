@@ -113,6 +113,9 @@ def render(doc: dict[str, Any], out: TextIO, context: ReportContext) -> None:
             meta = context.catalogue.get(finding["check"])
             if meta and meta.get("remediation"):
                 console.print(Text(f"    fix: {_first_sentence(meta['remediation'])}", style="dim"))
+    fixable = sum(1 for f in doc["findings"] if f.get("fixable"))
+    if fixable:
+        console.print(Text(f"{fixable} of {len(findings)} findings can be repaired with `readiness fix`", style="bold"))
     notes = doc.get("notes", [])
     if notes:
         kinds: dict[str, int] = {}

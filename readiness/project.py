@@ -28,6 +28,7 @@ class Project:
     lines: int
     app_lines: int = 0  # lines outside tests and scripts
     imports: dict[str, frozenset[str]] = field(default_factory=dict)  # path -> modules
+    digests: dict[str, str] = field(default_factory=dict)  # path -> content hash of each Python file
     settings: Any = None  # the validated configuration
     suppressor: Any = None  # readiness.suppression.Suppressor, set by the engine
     suppression_report: dict[str, Any] = field(default_factory=dict)  # for checks that run last

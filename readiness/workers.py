@@ -97,13 +97,14 @@ def analyze_files(
     cache: Cache | None = None,
     progress: Callable[[int, int], None] | None = None,
     start_tools: Callable[[], None] | None = None,
+    digests: dict[str, str] | None = None,
     suppress: bool = True,
 ) -> list[FileAnalysis]:
     jobs = jobs or default_jobs()
     key = plan_fingerprint(plan) + ("" if suppress else "-all")
     cached = cache.load("files", key) if cache is not None else {}
     results: dict[str, FileAnalysis] = {}
-    digests: dict[str, str] = {}
+    digests = {} if digests is None else digests  # filled before the tools start: they cache by it too
     misses: list[tuple[str, bytes]] = []
     for rel in files:
         data, note = _read(root, rel)

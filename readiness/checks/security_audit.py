@@ -30,6 +30,7 @@ class SastFindings(Check):
     severity = "high"
     effort = "1-3d"
     title = "SAST findings (bandit)"
+    tools = {"bandit": run_bandit}
     rationale = (
         "bandit finds the classic Python security mistakes: shell injection through subprocess, "
         "unsafe deserialisation (pickle, yaml.load), weak hashes, disabled TLS verification, "
@@ -71,12 +72,15 @@ class SastFindings(Check):
         min_conf = _LEVELS.get(str(options["min_confidence"]).upper(), 1)
         kept = [i for i in report.issues
                 if _LEVELS.get(i.severity, 1) >= min_sev and _LEVELS.get(i.confidence, 1) >= min_conf]
-        findings = tuple(
-            Finding(i.path, i.line, i.column, self.id,
-                    f"{i.test_id} {i.message} (severity {i.severity.lower()}, confidence {i.confidence.lower()})",
-                    code=i.test_id)
+        found = [
+            (Finding(i.path, i.line, i.column, self.id,
+                     f"{i.test_id} {i.message} (severity {i.severity.lower()}, confidence {i.confidence.lower()})",
+                     code=i.test_id), i)
             for i in kept
-        )
+        ]
+        unsuppressed = {id(f) for f in collected.keep([f for f, _ in found])}
+        kept = [i for f, i in found if id(f) in unsuppressed]
+        findings = tuple(f for f, _ in found if id(f) in unsuppressed)
         weighted = sum(weights.get(i.severity, 1) for i in kept)
         counts = {level: sum(1 for i in kept if i.severity == level) for level in ("HIGH", "MEDIUM", "LOW")}
         detail = ", ".join(f"{n} {level.lower()}" for level, n in counts.items() if n)

@@ -16,8 +16,10 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
+from readiness.cache import Cache, plan_key
 from readiness.paths import is_test_path
 
 if TYPE_CHECKING:
@@ -87,39 +89,87 @@ def _run_batch(root: str, files: list[str], config: list[str]) -> dict[str, Any]
     return data
 
 
-def run_bandit(project: Project) -> BanditReport:
-    """Run bandit on the non-test Python files; never raises (a failure is ``error``)."""
+def _bandit_version() -> str:
+    try:
+        return version("bandit")
+    except PackageNotFoundError:
+        return ""
+
+
+FileResult = tuple[tuple[BanditIssue, ...], int, bool]  # issues, lines of code, unparsed
+
+
+def _parse(data: dict[str, Any]) -> dict[str, FileResult]:
+    issues: dict[str, list[BanditIssue]] = {}
+    for item in data.get("results") or []:
+        test_id = str(item.get("test_id", ""))
+        path = str(item.get("filename", "")).removeprefix("./").replace(os.sep, "/")
+        issues.setdefault(path, []).append(BanditIssue(
+            path=path,
+            line=int(item.get("line_number", 0) or 0),
+            column=int(item.get("col_offset", 0) or 0) + 1,
+            test_id=test_id,
+            test_name=str(item.get("test_name", "")),
+            severity=str(item.get("issue_severity", "LOW")).upper(),
+            confidence=str(item.get("issue_confidence", "LOW")).upper(),
+            message=mask(test_id, str(item.get("issue_text", ""))),
+        ))
+    unparsed = {
+        str(e.get("filename", "")).removeprefix("./").replace(os.sep, "/")
+        for e in data.get("errors") or [] if isinstance(e, dict)
+    }
+    out: dict[str, FileResult] = {}
+    for name, metrics in (data.get("metrics") or {}).items():
+        if name == "_totals" or not isinstance(metrics, dict):
+            continue
+        path = name.removeprefix("./").replace(os.sep, "/")
+        out[path] = (tuple(issues.get(path, ())), int(metrics.get("loc", 0) or 0), path in unparsed)
+    for path in set(issues) | unparsed:
+        if path not in out:
+            out[path] = (tuple(issues.get(path, ())), 0, path in unparsed)
+    return out
+
+
+def run_bandit(project: Project, cache: Cache | None = None) -> BanditReport:
+    """Run bandit on the non-test Python files; never raises (a failure is ``error``).
+
+    Per-file results are cached by content hash, so a warm scan runs bandit only on the files
+    that changed.
+    """
     files = [f for f in project.python_files if not is_test_path(f)]
     if not files:
         return BanditReport()
     config = _config_args(project)
-    batches = _batches(files)
+    key = plan_key(["bandit", _bandit_version(), config, project.read_text("pyproject.toml") if config else ""])
+    stored = cache.load("bandit", key) if cache is not None else {}
+    results: dict[str, FileResult] = {}
+    todo: list[str] = []
+    for path in files:
+        hit = stored.get(path)
+        digest = project.digests.get(path)
+        if hit is not None and digest is not None and hit[0] == digest:
+            results[path] = hit[1]
+        else:
+            todo.append(path)
+    batches = _batches(todo)
     try:
         if len(batches) == 1:
             reports = [_run_batch(str(project.root), batches[0], config)]
-        else:
+        elif batches:
             with ThreadPoolExecutor(max_workers=min(len(batches), os.cpu_count() or 2)) as pool:
                 reports = list(pool.map(lambda b: _run_batch(str(project.root), b, config), batches))
+        else:
+            reports = []
     except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
         return BanditReport(files=len(files), error=str(exc))
-    issues: list[BanditIssue] = []
-    unparsed: list[str] = []
-    loc = 0
+    fresh: dict[str, FileResult] = {}
     for data in reports:
-        totals = (data.get("metrics") or {}).get("_totals") or {}
-        loc += int(totals.get("loc", 0) or 0)
-        unparsed.extend(str(e.get("filename", "")) for e in data.get("errors") or [] if isinstance(e, dict))
-        for item in data.get("results") or []:
-            test_id = str(item.get("test_id", ""))
-            issues.append(BanditIssue(
-                path=str(item.get("filename", "")).removeprefix("./").replace(os.sep, "/"),
-                line=int(item.get("line_number", 0) or 0),
-                column=int(item.get("col_offset", 0) or 0) + 1,
-                test_id=test_id,
-                test_name=str(item.get("test_name", "")),
-                severity=str(item.get("issue_severity", "LOW")).upper(),
-                confidence=str(item.get("issue_confidence", "LOW")).upper(),
-                message=mask(test_id, str(item.get("issue_text", ""))),
-            ))
-    issues.sort(key=lambda i: (i.path, i.line, i.column, i.test_id))
-    return BanditReport(tuple(issues), len(files), loc, tuple(sorted(unparsed)))
+        fresh.update(_parse(data))
+    for path in todo:
+        results[path] = fresh.get(path, ((), 0, False))
+    if cache is not None and todo:
+        cache.save("bandit", key, {p: (project.digests[p], results[p]) for p in files if p in project.digests})
+    issues = sorted((i for p in files for i in results[p][0]), key=lambda i: (i.path, i.line, i.column, i.test_id))
+    return BanditReport(
+        tuple(issues), len(files), sum(results[p][1] for p in files), tuple(sorted(p for p in files if results[p][2])),
+    )

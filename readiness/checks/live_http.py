@@ -53,7 +53,10 @@ class _HttpCheck(Check):
             return Verdict(NotApplicable("no HTTP service configured (environment.http.base_url)"))
         env = getattr(project.settings, "data", {}).get("environment") if project.settings else None
         redact = Redactor.for_environment(env, {"http": http})
-        verdict = self.probe(http, redact)
+        try:
+            verdict = self.probe(http, redact)
+        except Exception as exc:  # a probe bug: report it, but never with a credential in it
+            return Verdict(Errored(redact(f"{type(exc).__name__}: {exc}")))
         return Verdict(
             verdict.measure, summary=redact(verdict.summary),
             evidence=tuple(Evidence(redact(e.message), e.path, e.line) for e in verdict.evidence),

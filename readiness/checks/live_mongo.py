@@ -48,6 +48,8 @@ class _MongoCheck(Check):
             verdict = self.judge(project, mongo)
         except MongoConfigError as exc:
             return Verdict(Errored(redact(str(exc))))
+        except Exception as exc:  # a probe bug: report it, but never with a credential in it
+            return Verdict(Errored(redact(f"{type(exc).__name__}: {exc}")))
         return Verdict(
             verdict.measure, summary=redact(verdict.summary),
             evidence=tuple(Evidence(redact(e.message), e.path, e.line) for e in verdict.evidence),

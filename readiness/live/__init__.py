@@ -8,6 +8,7 @@ configured without a project-wide environment. Missing keys take the schema defa
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any, Mapping
 
@@ -84,3 +85,42 @@ def format_age(seconds: float) -> str:
     if seconds < 172800:
         return f"{seconds / 3600:.1f}h"
     return f"{seconds / 86400:.1f}d"
+
+
+def apply_overrides(settings: Any, pairs: list[str]) -> None:
+    """Merge ``--env KEY=VALUE`` pairs into ``settings.data['environment']``, validated.
+
+    Keys are ``http.<field>``, ``mongodb.<field>`` or ``backups.<field>`` (the latter build one
+    backup source appended to the configured ones); values are read as YAML scalars or flow
+    lists (``http.health=[/health, /ready]``, ``http.timeout=2``) and may reference ``${VAR}``.
+    """
+    if not pairs:
+        return
+    import yaml
+
+    env = dict(settings.data.get("environment") or {})
+    extra_backup: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        part, _, name = key.strip().partition(".")
+        if not sep or part not in PARTS or not name:
+            raise ConfigError(f"--env {key}: expected http.<key>=VALUE, mongodb.<key>=VALUE or backups.<key>=VALUE")
+        if name not in PARTS[part].fields:
+            known = ", ".join(sorted(PARTS[part].fields))
+            raise ConfigError(f"--env {key}: unknown key (known {part} keys: {known})")
+        try:
+            value = yaml.safe_load(raw) if raw.strip() else None
+        except yaml.YAMLError:
+            value = raw
+        if part == "backups":
+            extra_backup[name] = value
+        else:
+            env[part] = {**(env.get(part) or {}), name: value}
+    validator = _Validator("--env", {}, set(), set(), os.environ)
+    for part in ("http", "mongodb"):
+        if part in env and env[part] is not None:
+            env[part] = validator.value(env[part], PARTS[part], ("environment", part))
+    if extra_backup:
+        entry = validator.value([extra_backup], PARTS["backups"], ("environment", "backups"))
+        env["backups"] = [*(env.get("backups") or []), *entry]
+    settings.data["environment"] = env

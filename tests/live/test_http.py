@@ -230,3 +230,21 @@ def test_configured_environment_runs_by_default_and_no_live_skips(tmp_path: Path
     off = json.loads(run_cli("scan", str(tmp_path), "--format", "json", "--no-live", "--select", "live-health").stdout)
     assert next(c for c in off["checks"] if c["id"] == "live-health")["status"] == "skipped"
     assert app.hits("/health") == 1
+
+
+def test_environment_from_the_command_line(tmp_path: Path, app: App) -> None:
+    import json
+
+    from helpers import run_cli
+
+    proc = run_cli("scan", str(tmp_path), "--format", "json", "--select", "live-health,live-metrics",
+                   "--env", f"http.base_url={app.url}/secure", "--env", "http.health=[/health, /ready]",
+                   "--env", "http.metrics=/metrics", "--env", "http.timeout=1")
+    assert proc.returncode in (0, 1), proc.stderr
+    checks = {c["id"]: c for c in json.loads(proc.stdout)["checks"]}
+    assert checks["live-health"]["status"] == "pass" and "2 of 2" in checks["live-health"]["summary"]
+    assert checks["live-metrics"]["status"] == "pass"
+    bad = run_cli("scan", str(tmp_path), "--env", "http.timeout=soon")
+    assert bad.returncode == 2 and "expected a number" in bad.stderr
+    unknown = run_cli("scan", str(tmp_path), "--env", "http.base=x")
+    assert unknown.returncode == 2 and "unknown key" in unknown.stderr

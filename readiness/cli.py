@@ -20,6 +20,7 @@ from readiness.config import ConfigError, render_default_config
 from readiness.engine import ScanRequest, SelectionError, run_scan, select_checks
 from readiness.fsutil import atomic_write_text
 from readiness.history import HistoryError, ScanHistory, render_table
+from readiness.live import apply_overrides
 from readiness.registry import PluginError
 from readiness.reports import ReportContext, UnknownFormat, available_formats, format_for_path
 from readiness.reports.json_result import dumps as json_dumps
@@ -68,6 +69,7 @@ def scan(
     fail_under: Optional[float] = typer.Option(None, "--fail-under", help="Exit 1 when the overall score is below N."),
     fail_on_targets: bool = typer.Option(False, "--fail-on-targets", help="Exit 1 when any category is below its target."),
     live: Optional[bool] = typer.Option(None, "--live/--no-live", help="Run the live environment checks (default: when configured)."),
+    env: Optional[List[str]] = typer.Option(None, "--env", help="Live environment KEY=VALUE, e.g. http.base_url=URL (repeatable)."),
     select: Optional[List[str]] = typer.Option(None, "--select", help="Only these check or category ids (comma separated)."),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these check or category ids (comma separated)."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes (default: all cores)."),
@@ -92,6 +94,7 @@ def scan(
         raise typer.Exit(EXIT_USAGE)
     try:
         prepared = prepare(root, config)
+        apply_overrides(prepared.settings, list(env or []))
         if fmt not in available_formats():
             raise UnknownFormat(f"unknown format '{fmt}' (known: {', '.join(available_formats())})")
         for out in output or []:

@@ -10,7 +10,8 @@ SERVICE = {"app/main.py": "import logging\nlog = logging.getLogger(__name__)\npr
 
 
 def scan(root: Path, *args: str) -> str:
-    proc = run_cli("scan", str(root), "--no-live", *args)
+    """Two stable checks keep the trend about the fix alone; the scoring of the others is not under test here."""
+    proc = run_cli("scan", str(root), "--no-live", "--select", "print-call,todo-comment", *args)
     assert proc.returncode in (0, 1), proc.stderr
     return proc.stdout
 
@@ -56,7 +57,7 @@ def test_report_rolls_up_several_repositories(tmp_path: Path) -> None:
     assert re.search(r"^billing\s", terminal.stdout, re.M) and re.search(r"^orders\s", terminal.stdout, re.M)
     markdown = run_cli("report", *results, "--format", "markdown").stdout
     rows = [line for line in markdown.splitlines() if line.startswith("| ")]
-    assert rows[0].startswith("| Repository | Overall | Trend | Blockers | ") and "Code Quality" in rows[0]
+    assert rows[0] == "| Repository | Overall | Trend | Blockers | Code Quality |"
     assert [r.split("|")[1].strip() for r in rows[1:]] == ["billing", "orders"]
     html_out = tmp_path / "rollup.html"
     assert run_cli("report", *results, "--format", "html", "-o", str(html_out)).returncode == 0

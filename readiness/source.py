@@ -11,6 +11,7 @@ import ast
 import io
 import re
 import tokenize
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -69,7 +70,9 @@ class SourceFile:
     def from_text(cls, path: str, text: str, encoding: str = "utf-8") -> SourceFile:
         source = cls(path=path, text=text, encoding=encoding)
         try:
-            source.tree = ast.parse(text, filename=path, type_comments=False)
+            with warnings.catch_warnings():  # the scanned code's SyntaxWarnings are not ours to print
+                warnings.simplefilter("ignore")
+                source.tree = ast.parse(text, filename=path, type_comments=False)
         except SyntaxError as exc:
             where = f" (line {exc.lineno})" if exc.lineno else ""
             source.error = f"syntax error{where}: {exc.msg}"

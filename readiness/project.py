@@ -8,9 +8,10 @@ imports of every Python file, and cached, size-capped reads of the other reposit
 from __future__ import annotations
 
 import fnmatch
+import re
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
 
@@ -36,6 +37,7 @@ class Project:
     _texts: dict[str, str | None] = field(default_factory=dict, repr=False)
     _yaml: dict[str, tuple[list[Any], str | None]] = field(default_factory=dict, repr=False)
     _tools: dict[str, Any] = field(default_factory=dict, repr=False)
+    _globs: dict[tuple[str, ...], list[str]] = field(default_factory=dict, repr=False)
 
     # -- external engines (ruff, bandit) -----------------------------------------------
     def tool(self, name: str, run: Callable[[Project], T]) -> T:
@@ -80,8 +82,12 @@ class Project:
         return self._yaml[rel]
 
     def glob(self, *patterns: str) -> list[str]:
-        """Discovered files matching any pattern (``**`` crosses directories)."""
-        return [f for f in self.files if any(_match(f, p) for p in patterns)]
+        """Discovered files matching any pattern (``*`` crosses directories, as in fnmatch)."""
+        key = tuple(patterns)
+        if key not in self._globs:
+            regex = _glob_regex(key)
+            self._globs[key] = [f for f in self.files if regex.match(f)]
+        return list(self._globs[key])
 
     # -- imports -----------------------------------------------------------------------
     @cached_property
@@ -105,12 +111,15 @@ class Project:
                 yield rel, text
 
 
-def _match(path: str, pattern: str) -> bool:
-    if fnmatch.fnmatch(path, pattern):
-        return True
-    if pattern.startswith("**/"):
-        return fnmatch.fnmatch(path, pattern[3:])
-    return False
+@lru_cache(maxsize=512)
+def _glob_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for a set of globs; ``**/x`` also matches ``x`` at the root."""
+    parts = []
+    for pattern in patterns:
+        parts.append(fnmatch.translate(pattern))
+        if pattern.startswith("**/"):
+            parts.append(fnmatch.translate(pattern[3:]))
+    return re.compile("|".join(f"(?:{p})" for p in parts))
 
 
 def _read_capped(path: Path) -> str | None:

@@ -23,7 +23,7 @@ def test_adopt_with_baseline_then_fail_on_new_finding(tmp_path: Path) -> None:
     assert "2 findings recorded" in proc.stdout
 
     # Lines move: still the same findings.
-    (tmp_path / "app" / "a.py").write_text("import os\n\n\n" + DEBT["app/a.py"], encoding="utf-8")
+    (tmp_path / "app" / "a.py").write_text('"""Orders."""\n\n\n' + DEBT["app/a.py"], encoding="utf-8")
     proc = run_cli("scan", str(tmp_path), "--baseline", str(base), "--format", "json", *gate)
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)

@@ -25,7 +25,8 @@ def test_scan_prints_matrix_and_exits_0(tmp_path: Path) -> None:
 def test_json_format_and_outputs(tmp_path: Path) -> None:
     write_tree(tmp_path, SERVICE)
     out = tmp_path / "out" / "result.json"
-    proc = run_cli("scan", str(tmp_path), "--format", "json", "--output", str(out), "--no-live")
+    proc = run_cli("scan", str(tmp_path), "--format", "json", "--output", str(out), "--no-live",
+                   "--select", "todo-comment,print-call")
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     saved = json.loads(out.read_text(encoding="utf-8"))
@@ -144,7 +145,8 @@ CHECKS = [NoEval]
         "readiness.yaml": "plugins: [my_plugin]\nexclude: [plugins_dir/]\nchecks:\n  no-eval: {severity: high}\n",
         "app/x.py": "y = eval('1')\n",
     })
-    proc = run_cli("scan", str(tmp_path), "--format", "json", env={"PYTHONPATH": str(tmp_path / "plugins_dir")})
+    proc = run_cli("scan", str(tmp_path), "--format", "json", "--select", "no-eval",
+                   env={"PYTHONPATH": str(tmp_path / "plugins_dir")})
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert [f["check"] for f in doc["findings"]] == ["no-eval"]

@@ -480,6 +480,8 @@ class LintErrors(Check):
         where = "the project's ruff configuration" if result.configured else "ruff defaults"
         noun = "ruff finding" if count == 1 else "ruff findings"
         summary = f"{count} {noun} in {len(result.files)} of {len(project.python_files)} files ({where})"
+        if result.crashed:
+            summary += f"; ruff crashed on {len(result.crashed)} file(s), skipped: {', '.join(result.crashed[:3])}"
         return Verdict(Density(count, project.lines, "ruff findings", float(options["zero_at"])),
                        summary=summary, findings=findings)
 

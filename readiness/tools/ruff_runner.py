@@ -40,6 +40,7 @@ class RuffResult:
     error: str | None = None
     version: str = ""
     configured: bool = False  # the project's own configuration was used
+    crashed: list[str] = field(default_factory=list)  # files ruff itself crashed on (skipped)
 
 
 def find_ruff() -> str | None:
@@ -93,37 +94,59 @@ def run_ruff_on(root: Path, files: Sequence[str], *, timeout: float = DEFAULT_TI
     base += ["--force-exclude"] if result.configured else ["--isolated"]
     resolved_root = root.resolve()
     for chunk in _chunks(list(files)):
-        try:
-            proc = subprocess.run(
-                [*base, "--", *chunk], cwd=resolved_root, capture_output=True, text=True, timeout=timeout,
-                stdin=subprocess.DEVNULL, encoding="utf-8", errors="replace",
-            )
-        except subprocess.TimeoutExpired:
-            result.error = f"ruff timed out after {timeout:g}s"
+        error = _run_chunk(base, chunk, resolved_root, timeout, result)
+        if error is not None and error.startswith("ruff crashed") and len(chunk) > 1:
+            # One hostile file (e.g. nested deeply enough to overflow ruff's stack) must not
+            # cost the whole project its lint results: retry file by file and skip the culprits.
+            for path in chunk:
+                single = _run_chunk(base, [path], resolved_root, timeout, result)
+                if single is not None and single.startswith("ruff crashed"):
+                    result.crashed.append(path)
+                elif single is not None:
+                    result.error = single
+                    return result
+            continue
+        if error is not None and error.startswith("ruff crashed"):
+            result.crashed.extend(chunk)
+            continue
+        if error is not None:
+            result.error = error
             return result
-        except OSError as exc:
-            result.error = f"cannot run ruff: {exc.strerror or exc}"
-            return result
-        if proc.returncode != 0:
-            detail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-            result.error = f"ruff failed (exit {proc.returncode}): {detail[:300]}"
-            return result
-        try:
-            items = json.loads(proc.stdout or "[]")
-        except json.JSONDecodeError:
-            result.error = "ruff printed something that is not JSON"
-            return result
-        if not isinstance(items, list):
-            result.error = "ruff printed an unexpected JSON document"
-            return result
-        for item in items:
-            message = _message(item, resolved_root)
-            if message is not None:
-                rel, msg = message
-                result.files.setdefault(rel, []).append(msg)
+    if files and len(result.crashed) == len(files):
+        result.error = "ruff crashed on every file"
     for messages in result.files.values():
         messages.sort(key=lambda m: (m.line, m.column, m.code))
     return result
+
+
+def _run_chunk(base: list[str], chunk: list[str], root: Path, timeout: float, result: RuffResult) -> str | None:
+    """Run ruff on one chunk, adding its messages to ``result``; a reason when it failed."""
+    try:
+        proc = subprocess.run(
+            [*base, "--", *chunk], cwd=root, capture_output=True, text=True, timeout=timeout,
+            stdin=subprocess.DEVNULL, encoding="utf-8", errors="replace",
+        )
+    except subprocess.TimeoutExpired:
+        return f"ruff timed out after {timeout:g}s"
+    except OSError as exc:
+        return f"cannot run ruff: {exc.strerror or exc}"
+    if proc.returncode != 0:
+        detail = (proc.stderr.strip().splitlines() or ["no output"])[-1][:300]
+        if proc.returncode < 0 or proc.returncode > 2:
+            return f"ruff crashed (exit {proc.returncode}): {detail}"
+        return f"ruff failed (exit {proc.returncode}): {detail}"
+    try:
+        items = json.loads(proc.stdout or "[]")
+    except json.JSONDecodeError:
+        return "ruff printed something that is not JSON"
+    if not isinstance(items, list):
+        return "ruff printed an unexpected JSON document"
+    for item in items:
+        message = _message(item, root)
+        if message is not None:
+            rel, msg = message
+            result.files.setdefault(rel, []).append(msg)
+    return None
 
 
 def _message(item: object, root: Path) -> tuple[str, RuffMessage] | None:

@@ -72,3 +72,20 @@ def test_many_files_are_passed_in_chunks(tmp_path: Path) -> None:
 def test_ruff_is_found_next_to_the_interpreter() -> None:
     found = find_ruff()
     assert found is not None and os.access(found, os.X_OK)
+
+
+def test_a_file_that_crashes_ruff_is_skipped_not_fatal(tmp_path: Path) -> None:
+    fake = tmp_path / "picky-ruff"
+    real = find_ruff()
+    fake.write_text(
+        "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in *hostile.py) echo 'stack overflow' >&2; kill -ABRT $$;; esac; done\n"
+        f"exec {real} \"$@\"\n"
+    )
+    fake.chmod(0o755)
+    write_tree(tmp_path, {"hostile.py": "x = 1\n", "ok.py": "import os\n"})
+    result = run_ruff_on(tmp_path, ["hostile.py", "ok.py"], binary=str(fake))
+    assert result.error is None
+    assert result.crashed == ["hostile.py"]
+    assert [m.code for m in result.files["ok.py"]] == ["F401"]
+    alone = run_ruff_on(tmp_path, ["hostile.py"], binary=str(fake))
+    assert alone.error == "ruff crashed on every file"

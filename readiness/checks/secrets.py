@@ -579,6 +579,9 @@ def _manifest_evidence(project: Project) -> list[Evidence]:
     for rel in project.glob("**/.sops.yaml", ".sops.yaml"):
         found.append(Evidence("secrets manager: sops configuration", rel))
     for rel in project.glob("**/*.yaml", "**/*.yml", "*.yaml", "*.yml"):
+        text = project.read_text(rel) or ""
+        if "sops" not in text and "vault.hashicorp.com" not in text and not any(k in text for k in _MANIFEST_KINDS):
+            continue  # cheap text pre-filter: most YAML files cannot concern this check
         docs, _ = project.yaml_documents(rel)
         for doc in docs:
             if not isinstance(doc, dict):

@@ -472,10 +472,10 @@ class LintErrors(Check):
         result = project.tool("ruff", run_ruff)
         if result.error:
             return Verdict(Errored(result.error))
-        findings = tuple(
+        findings = tuple(collected.keep([
             Finding(path, m.line, m.column, self.id, f"{m.code} {m.message}", code=m.code)
             for path, messages in sorted(result.files.items()) for m in messages
-        )
+        ]))
         count = len(findings)
         where = "the project's ruff configuration" if result.configured else "ruff defaults"
         noun = "ruff finding" if count == 1 else "ruff findings"

@@ -16,8 +16,11 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
+
+from readiness.cache import Cache, plan_key
 
 if TYPE_CHECKING:
     from readiness.project import Project
@@ -165,10 +168,46 @@ def _message(item: object, root: Path) -> tuple[str, RuffMessage] | None:
     return rel, RuffMessage(int(location.get("row") or 1), int(location.get("column") or 1), str(code), text)
 
 
-def run_ruff(project: Project, cache: object = None) -> RuffResult:
+_CONFIG_FILES = ("ruff.toml", ".ruff.toml", "pyproject.toml")
+
+
+def run_ruff(project: Project, cache: Cache | None = None) -> RuffResult:
     """ruff over every scanned Python file of the project (for ``project.tool("ruff", ...)``).
 
-    ``cache`` is accepted for the engine's early-start protocol; ruff keeps no cache here
-    (``--no-cache``) because one run over the tree is already fast.
+    Per-file results are cached by content hash and keyed by ruff's version and the project's
+    ruff configuration, so a warm scan runs ruff only on the files that changed.
     """
-    return run_ruff_on(project.root, project.python_files)
+    files = list(project.python_files)
+    try:
+        ruff_version = version("ruff")
+    except PackageNotFoundError:
+        ruff_version = find_ruff() or ""
+    configs = [project.read_text(name) or "" for name in _CONFIG_FILES if name in project.files]
+    key = plan_key(["ruff", ruff_version, configs])
+    stored = cache.load("ruff", key) if cache is not None else {}
+    cached: dict[str, tuple[list[RuffMessage], bool]] = {}
+    todo: list[str] = []
+    for path in files:
+        hit = stored.get(path)
+        digest = project.digests.get(path)
+        if hit is not None and digest is not None and hit[0] == digest:
+            cached[path] = hit[1]
+        else:
+            todo.append(path)
+    result = run_ruff_on(project.root, todo) if todo else RuffResult(configured=has_own_config(project.root))
+    if result.error:
+        return result
+    crashed = set(result.crashed)
+    for path, (messages, was_crashed) in cached.items():
+        if messages:
+            result.files[path] = list(messages)
+        if was_crashed:
+            result.crashed.append(path)
+    result.crashed.sort()
+    if cache is not None and todo:
+        entries = {
+            path: (project.digests[path], (result.files.get(path, []), path in crashed or path in result.crashed))
+            for path in files if path in project.digests
+        }
+        cache.save("ruff", key, entries)
+    return result

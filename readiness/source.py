@@ -127,6 +127,24 @@ class SourceFile:
         names.discard("")
         return frozenset(names)
 
+    @cached_property
+    def import_map(self) -> dict[str, str]:
+        """Local name -> fully qualified name, from every import statement in the module."""
+        names: dict[str, str] = {}
+        for node in self.nodes(ast.Import, ast.ImportFrom):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        names[alias.asname] = alias.name
+                    else:
+                        top = alias.name.split(".")[0]
+                        names[top] = top
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                for alias in node.names:
+                    if alias.name != "*":
+                        names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        return names
+
     def _index(self) -> None:
         buckets: dict[type, list[ast.AST]] = defaultdict(list)
         parents: dict[int, ast.AST] = {}

@@ -111,7 +111,7 @@ class SwallowedException(Check):
                                     f"`except {ast.unparse(handler.type)}` swallows the error without logging or re-raising",
                                     fixable=swallowed_fixable(handler)))
         if "suppress" in source.text:
-            imports = import_map(source.tree)
+            imports = import_map(source)
             for call in source.nodes(ast.Call):
                 assert isinstance(call, ast.Call)
                 if qualify(call.func, imports) == "contextlib.suppress" and any(_is_broad(a) for a in call.args):

@@ -277,7 +277,7 @@ def outbound_calls(source: SourceFile) -> list[Outbound]:
     """Every recognised outbound call or client in the file, in source order."""
     if source.tree is None:
         return []
-    imports = import_map(source.tree)
+    imports = import_map(source)
     interesting = ("requests", "httpx", "aiohttp", "urllib", "http", "pymongo", "motor", "redis")
     if not any(v.split(".")[0] in interesting for v in imports.values()):
         return []

@@ -230,7 +230,7 @@ class _Analysis:
 
 def _analyse_defaults(source: SourceFile, extra: Iterable[str]) -> _Analysis:
     assert source.tree is not None
-    imports = import_map(source.tree)
+    imports = import_map(source)
     hits: list[Hit] = []
     owned: set[int] = set()
     uses = 0

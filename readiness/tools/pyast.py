@@ -8,24 +8,18 @@ Names bound any other way resolve to nothing, so callers never guess.
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from readiness.source import SourceFile
 
 
-def import_map(tree: ast.Module) -> dict[str, str]:
-    """Local name -> fully qualified name, from every import statement in the module."""
-    names: dict[str, str] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    names[alias.asname] = alias.name
-                else:
-                    top = alias.name.split(".")[0]
-                    names[top] = top
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            for alias in node.names:
-                if alias.name != "*":
-                    names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-    return names
+def import_map(source: SourceFile) -> dict[str, str]:
+    """Local name -> fully qualified name, from every import statement in the module.
+
+    Computed once per file from the shared node index, however many checks ask.
+    """
+    return source.import_map
 
 
 def dotted(node: ast.AST) -> str | None:

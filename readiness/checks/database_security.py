@@ -164,10 +164,11 @@ class NosqlInjection(Check):
         if not is_application_path(source.path):
             return None
         problems: list[tuple[int, int, str]] = []
-        for node in source.nodes(ast.Constant):
-            if getattr(node, "value", None) == "$where":
-                problems.append((getattr(node, "lineno", 0), getattr(node, "col_offset", 0) + 1,
-                                 "$where evaluates JavaScript on the server; use query operators or $expr"))
+        for node in source.nodes(ast.Dict):
+            for key in getattr(node, "keys", []):
+                if isinstance(key, ast.Constant) and key.value == "$where":
+                    problems.append((key.lineno, key.col_offset + 1,
+                                     "$where evaluates JavaScript on the server; use query operators or $expr"))
         per_function: dict[int, tuple[set[str], dict[str, str]]] = {}
         out = FileOutcome()
         for call, _collection in query_calls(source):

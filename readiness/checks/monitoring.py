@@ -59,6 +59,26 @@ def string_marks(source: SourceFile, pattern: re.Pattern[str], label: str) -> li
     return []
 
 
+def installed_app_marks(source: SourceFile, names: Mapping[str, str]) -> list[Evidence]:
+    """Django apps in ``INSTALLED_APPS`` or URL modules passed to ``include()``."""
+    out: list[Evidence] = []
+    for node in source.nodes(ast.Constant):
+        label = names.get(getattr(node, "value", None)) if isinstance(getattr(node, "value", None), str) else None
+        if not label:
+            continue
+        parent = source.parent(node)
+        if isinstance(parent, ast.Call) and call_name(parent) == "include":
+            out.append(Evidence(f"{label} URLs included", source.path, getattr(node, "lineno", 0)))
+            continue
+        for ancestor in source.ancestors(node)[:3]:
+            if isinstance(ancestor, (ast.Assign, ast.AugAssign)):
+                targets = ancestor.targets if isinstance(ancestor, ast.Assign) else [ancestor.target]
+                if any(dotted(t).endswith("INSTALLED_APPS") for t in targets):
+                    out.append(Evidence(f"{label} installed", source.path, getattr(node, "lineno", 0)))
+                break
+    return out
+
+
 def call_marks(source: SourceFile, names: Mapping[str, str]) -> list[Evidence]:
     out: list[Evidence] = []
     seen: set[str] = set()
@@ -171,9 +191,7 @@ class MetricsExported(MarkerCheck):
 
     def marks(self, source: SourceFile) -> list[Evidence]:
         found = module_marks(source, _METRIC_MODULES)
-        if not found:
-            found = string_marks(source, re.compile(r"^django_prometheus$"), "django-prometheus installed")
-        return found
+        return found or installed_app_marks(source, {"django_prometheus": "django-prometheus"})
 
 
 _ENDPOINT_CALLS = {
@@ -226,7 +244,8 @@ class MetricsEndpoint(MarkerCheck):
             assert isinstance(call, ast.Call)
             if call_name(call) == "add_route" and any(dotted(a).endswith("handle_metrics") for a in call.args):
                 found.append(Evidence("starlette-exporter handle_metrics route", source.path, call.lineno))
-        found += string_marks(source, re.compile(r"^django_prometheus(\.urls)?$"), "django-prometheus URLs")
+        found += [e for e in installed_app_marks(source, {"django_prometheus.urls": "django-prometheus"})
+                  if e.message.endswith("URLs included")]
         return found
 
     def route_counts(self, route: Route) -> str:
@@ -275,7 +294,7 @@ class HealthEndpoint(MarkerCheck):
     def marks(self, source: SourceFile) -> list[Evidence]:
         return module_marks(source, {"fastapi_health": "fastapi-health", "healthcheck": "healthcheck",
                                      "flask_healthz": "flask-healthz", "health_check": "django-health-check"}) + \
-            string_marks(source, re.compile(r"^health_check(\.urls)?$"), "django-health-check installed")
+            installed_app_marks(source, {"health_check": "django-health-check", "health_check.urls": "django-health-check"})
 
     def route_counts(self, route: Route) -> str:
         segs = [s.lower() for s in route.segments]
@@ -301,7 +320,9 @@ _JSON_LOG_MODULES = {
     "structlog": "structlog", "pythonjsonlogger": "python-json-logger", "json_log_formatter": "json-log-formatter",
     "ecs_logging": "ecs-logging", "jsonlogger": "jsonlogger",
 }
-_JSON_FORMATTER = re.compile(r"json_?formatter|jsonlogger|ecs_logging\.|structlog\.", re.IGNORECASE)
+# A formatter named by its dotted import path, as dictConfig and logging files do.
+_JSON_FORMATTER = re.compile(r"^[\w.]*\.\w*json\w*formatter$|^pythonjsonlogger\.|^ecs_logging\.|^structlog\.", re.IGNORECASE)
+_JSON_FORMATTER_TEXT = re.compile(r"json\w*formatter|pythonjsonlogger|ecs_logging", re.IGNORECASE)
 
 
 class StructuredLogging(MarkerCheck):
@@ -360,7 +381,7 @@ class StructuredLogging(MarkerCheck):
             if not is_application_path(rel):
                 continue
             text = project.read_text(rel) or ""
-            match = _JSON_FORMATTER.search(text)
+            match = _JSON_FORMATTER_TEXT.search(text)
             if match:
                 out.append(Evidence("JSON log formatter configured", rel, text.count("\n", 0, match.start()) + 1))
         return out
@@ -372,8 +393,7 @@ _CORRELATION_MODULES = {
     "django_guid": "django-guid", "log_request_id": "django-log-request-id", "request_id": "request-id middleware",
     "correlation_id": "correlation-id middleware",
 }
-_CORRELATION_HEADER = re.compile(r"^(http[_-])?x[_-](request|correlation)[_-]id$|^(asgi_correlation_id|django_guid|"
-                                 r"log_request_id)(\.|$)", re.IGNORECASE)
+_CORRELATION_HEADER = re.compile(r"^(http[_-])?x[_-](request|correlation)[_-]id$", re.IGNORECASE)
 
 
 class CorrelationIds(MarkerCheck):

@@ -40,7 +40,7 @@ class Suppressor:
         """(kept findings, how many were suppressed)."""
         kept, dropped = [], 0
         for finding in findings:
-            if self.enabled and (self._inline(check, finding) or self.by_config(check, finding.path)):
+            if self.enabled and (self.covers(check, finding.path, finding.line) or self.by_config(check, finding.path)):
                 dropped += 1
             else:
                 kept.append(finding)
@@ -48,11 +48,14 @@ class Suppressor:
             self.dropped[check] = self.dropped.get(check, 0) + dropped
         return kept, dropped
 
-    def _inline(self, check: str, finding: Finding) -> bool:
+    def covers(self, check: str, path: str, line: int) -> bool:
+        """Whether an inline comment suppresses ``check`` at ``path:line`` (and record its use)."""
+        if not self.enabled:
+            return False
         hit = False
-        for sup in self.inline.get(finding.path, ()):
-            if finding.line in sup.covers and check in (sup.ids or ()):
-                self.used.add((finding.path, sup.line, check))
+        for sup in self.inline.get(path, ()):
+            if line in sup.covers and check in (sup.ids or ()):
+                self.used.add((path, sup.line, check))
                 hit = True
         return hit
 

@@ -96,22 +96,10 @@ def query_calls(source: SourceFile, methods: frozenset[str] = QUERY_METHODS) -> 
     return out
 
 
-_INLINE_IGNORE = re.compile(r"#\s*readiness:\s*ignore\[([^\]]*)\]")
-
-
 def inline_suppressed(project: Project, path: str, line: int, check: str) -> bool:
-    """Whether ``# readiness: ignore[check]`` covers a finding made in ``evaluate`` (same or previous line)."""
-    text = project.read_text(path)
-    if not text or "readiness:" not in text:
-        return False
-    lines = text.splitlines()
-    for index, trailing in ((line - 1, True), (line - 2, False)):
-        if 0 <= index < len(lines):
-            match = _INLINE_IGNORE.search(lines[index])
-            if match and (trailing or lines[index].lstrip().startswith("#")):
-                if check in (i.strip() for i in match.group(1).split(",")):
-                    return True
-    return False
+    """Whether ``# readiness: ignore[check]`` covers a finding made in ``evaluate`` (the engine's suppressor)."""
+    suppressor = project.suppressor
+    return suppressor is not None and suppressor.covers(check, path, line)
 
 
 def deferred_findings(project: Project, collected: Collected, check: str) -> tuple[Finding, ...]:

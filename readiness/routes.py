@@ -285,10 +285,10 @@ def module_name(path: str) -> str:
     return name
 
 
-def _import_names(tree: ast.Module, module: str, is_package: bool) -> dict[str, str]:
+def _import_names(source: SourceFile, module: str, is_package: bool) -> dict[str, str]:
     names: dict[str, str] = {}
     package = module if is_package else module.rpartition(".")[0]
-    for node in ast.walk(tree):
+    for node in source.nodes(ast.Import, ast.ImportFrom):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
@@ -532,7 +532,7 @@ def _extract(source: SourceFile) -> FileRoutes:
     if tree is None:
         return FileRoutes(module)
     imports = source.imports
-    names = _import_names(tree, module, source.path.endswith("__init__.py"))
+    names = _import_names(source, module, source.path.endswith("__init__.py"))
     owners: dict[str, OwnerFact] = {}
     for node in source.nodes(ast.Assign, ast.AnnAssign):
         value = node.value

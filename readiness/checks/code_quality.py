@@ -308,19 +308,17 @@ class HardcodedValue(Check):
         if is_test_path(path) or is_script_path(path) or is_settings_path(path) or source.tree is None:
             return None
         ignore_hosts = [str(h).lower() for h in options.get("ignore_hosts", _DEFAULT_IGNORE_HOSTS)]
-        skip = self._skipped_nodes(source)
-        in_main = self._main_nodes(source.tree)
-        out = FileOutcome()
+        # Classify first; the costlier context (docstrings, defaults, __main__) only where something matched.
+        candidates: list[tuple[ast.Constant, str, bool]] = []  # node, message, allowed in __main__
         for node in source.nodes(ast.Constant):
             assert isinstance(node, ast.Constant)
-            if id(node) in skip or not hasattr(node, "lineno"):
+            if not hasattr(node, "lineno"):
                 continue
             value = node.value
             parent = source.parent(node)
             if isinstance(value, int) and not isinstance(value, bool):
-                if isinstance(parent, ast.keyword) and parent.arg == "port" and 0 < value < 65536 \
-                        and id(node) not in in_main:
-                    out.hits.append(Hit(node.lineno, node.col_offset + 1, f"hardcoded port {value}; read it from configuration"))
+                if isinstance(parent, ast.keyword) and parent.arg == "port" and 0 < value < 65536:
+                    candidates.append((node, f"hardcoded port {value}; read it from configuration", True))
                 continue
             if not isinstance(value, str) or not value or len(value) > 500:
                 continue
@@ -328,10 +326,17 @@ class HardcodedValue(Check):
             if what is None:
                 continue
             kind, host = what
-            if host.lower() in _LOCAL and id(node) in in_main:
+            candidates.append((node, f"hardcoded {kind} {_shown(value)!r}; read it from configuration",
+                               host.lower() in _LOCAL or kind == "port"))
+        out = FileOutcome()
+        if not candidates:
+            return out
+        skip = self._skipped_nodes(source)
+        in_main = self._main_nodes(source.tree)
+        for node, message, main_ok in candidates:
+            if id(node) in skip or (main_ok and id(node) in in_main):
                 continue
-            out.hits.append(Hit(node.lineno, node.col_offset + 1,
-                                f"hardcoded {kind} {_shown(value)!r}; read it from configuration"))
+            out.hits.append(Hit(node.lineno, node.col_offset + 1, message))
         return out
 
     def _classify(self, value: str, parent: ast.AST | None, source: SourceFile,
@@ -393,7 +398,7 @@ class HardcodedValue(Check):
     def _skipped_nodes(source: SourceFile) -> set[int]:
         """Docstrings, configuration-read defaults, parameter defaults, comparisons, string methods."""
         assert source.tree is not None
-        skip = docstring_nodes(source.tree)
+        skip = docstring_nodes(source)
 
         def all_of(node: ast.AST | None) -> None:
             if node is not None:

@@ -80,10 +80,11 @@ def is_main_guard(node: ast.AST) -> bool:
     )
 
 
-def docstring_nodes(tree: ast.Module) -> set[int]:
+def docstring_nodes(source: SourceFile) -> set[int]:
     """ids of the string constants that are docstrings or bare string statements."""
     out: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
-            out.add(id(node.value))
+    for node in source.nodes(ast.Expr):
+        value = getattr(node, "value", None)
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            out.add(id(value))
     return out

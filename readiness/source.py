@@ -23,6 +23,10 @@ _IMPORT_RE = re.compile(
 _COOKIE_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 
 
+def _position(node: ast.AST) -> tuple[int, int]:
+    return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
+
+
 @dataclass(frozen=True)
 class Comment:
     line: int
@@ -65,6 +69,7 @@ class SourceFile:
     error: str | None = None
     _buckets: dict[type, list[ast.AST]] | None = field(default=None, repr=False)
     _parents: dict[int, ast.AST] | None = field(default=None, repr=False)
+    _sorted: set[type] = field(default_factory=set, repr=False)
 
     @classmethod
     def from_text(cls, path: str, text: str, encoding: str = "utf-8") -> SourceFile:
@@ -146,19 +151,27 @@ class SourceFile:
         return names
 
     def _index(self) -> None:
+        """One walk of the tree: nodes bucketed by type, and every node's parent."""
         buckets: dict[type, list[ast.AST]] = defaultdict(list)
         parents: dict[int, ast.AST] = {}
         if self.tree is not None:
             stack: list[ast.AST] = [self.tree]
+            pop, push, AST = stack.pop, stack.append, ast.AST
             while stack:
-                node = stack.pop()
+                node = pop()
                 buckets[type(node)].append(node)
-                for child in ast.iter_child_nodes(node):
-                    parents[id(child)] = node
-                    stack.append(child)
-            for nodes in buckets.values():
-                nodes.sort(key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
+                for name in node._fields:
+                    value = getattr(node, name, None)
+                    if isinstance(value, list):
+                        for item in value:
+                            if isinstance(item, AST):
+                                parents[id(item)] = node
+                                push(item)
+                    elif isinstance(value, AST):
+                        parents[id(value)] = node
+                        push(value)
         self._buckets = buckets
+        self._sorted = set()
         self._parents = parents
 
     def nodes(self, *types: type) -> list[ast.AST]:
@@ -166,10 +179,14 @@ class SourceFile:
         if self._buckets is None:
             self._index()
         assert self._buckets is not None
+        for t in types:
+            if t not in self._sorted:  # sorted on first request only: most types are never asked for
+                self._buckets.get(t, []).sort(key=_position)
+                self._sorted.add(t)
         if len(types) == 1:
             return self._buckets.get(types[0], [])
         out = [n for t in types for n in self._buckets.get(t, [])]
-        out.sort(key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
+        out.sort(key=_position)
         return out
 
     def parent(self, node: ast.AST) -> ast.AST | None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pathspec
 
+from readiness.analysis import MAX_FILE_BYTES
 from readiness.model import Note
 
 SKIP_DIRS = frozenset({
@@ -28,10 +29,12 @@ PYTHON_SUFFIXES = (".py", ".pyw")
 class Discovered:
     files: list[str] = field(default_factory=list)  # every file, relative with '/', sorted
     notes: list[Note] = field(default_factory=list)
+    oversized: set[str] = field(default_factory=set)  # Python files too large to analyse (noted once)
 
     @property
     def python_files(self) -> list[str]:
-        return [f for f in self.files if f.endswith(PYTHON_SUFFIXES)]
+        """Python files to analyse: never the oversized ones, which no check or engine reads."""
+        return [f for f in self.files if f.endswith(PYTHON_SUFFIXES) and f not in self.oversized]
 
 
 def _spec(lines: list[str]) -> pathspec.PathSpec:
@@ -108,13 +111,16 @@ def discover(
                     result.notes.append(Note("skipped-file", "symlink points outside the root", rel))
                     continue
             try:
-                regular = stat.S_ISREG(full.stat().st_mode)
+                info = full.stat()
             except OSError as exc:
                 result.notes.append(Note("read-error", f"cannot read: {exc.strerror or type(exc).__name__}", rel))
                 continue
-            if not regular:  # a FIFO, socket or device would block or never end on read
+            if not stat.S_ISREG(info.st_mode):  # a FIFO, socket or device would block or never end on read
                 result.notes.append(Note("skipped-file", "not a regular file", rel))
                 continue
+            if info.st_size > MAX_FILE_BYTES and rel.endswith(PYTHON_SUFFIXES):
+                result.oversized.add(rel)
+                result.notes.append(Note("skipped-file", f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", rel))
             result.files.append(rel)
     result.files.sort()
     return result

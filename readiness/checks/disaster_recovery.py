@@ -176,10 +176,41 @@ def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
                                       text.count("\n", 0, match.start()) + 1))
     for rel in repo.docs:
         text = project.read_text(rel) or ""
-        match = RESTORE_RE.search(text)
-        if match:
-            found.append(Evidence(f"runbook step with {match.group(1).split()[0]}", rel, text.count("\n", 0, match.start()) + 1))
+        for start, code in _doc_code(text):
+            match = RESTORE_RE.search(code)
+            if match and code[:match.start()].strip() in ("", "$", "#"):
+                line = text.count("\n", 0, start + match.start()) + 1
+                found.append(Evidence(f"runbook step with {match.group(1).split()[0]}", rel, line))
+                break
     return sorted(set(found))
+
+
+_FENCE_RE = re.compile(r"^(```|~~~)[^\n]*\n(.*?)^\1", re.MULTILINE | re.DOTALL)
+_INLINE_CODE_RE = re.compile(r"`([^`\n]+)`")
+
+
+def _doc_code(text: str) -> list[tuple[int, str]]:
+    """(offset, command line) for each line of fenced code and each inline code span: a runbook
+    step is a command someone can run, not prose that names a tool ("no mongorestore yet")."""
+    out: list[tuple[int, str]] = []
+    for block in _FENCE_RE.finditer(text):
+        offset = block.start(2)
+        for line in block.group(2).splitlines(keepends=True):
+            out.append((offset, line))
+            offset += len(line)
+    out.extend((m.start(1), m.group(1)) for m in _INLINE_CODE_RE.finditer(text))
+    # reStructuredText literal blocks: indented lines after a line ending in "::".
+    offset, literal = 0, False
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if literal and stripped and not line[:1].isspace():
+            literal = False
+        if literal and stripped and not stripped.startswith(":"):
+            out.append((offset + len(line) - len(line.lstrip()), line.lstrip()))
+        if stripped.endswith("::") or stripped.startswith((".. code-block::", ".. code::", ".. sourcecode::")):
+            literal = True
+        offset += len(line)
+    return sorted(out)
 
 
 class RestoreProcedure(Check):
@@ -210,7 +241,11 @@ class RestoreProcedure(Check):
         Example({
             "app/db.py": "import pymongo\n",
             "docs/ops.md": "# Operations\n\nWe should be able to restore from backups.\n",
-        }, status="fail", note="saying it is not a procedure"),
+        }, status="fail", note="an intention is not a procedure"),
+        Example({
+            "app/db.py": "import pymongo\n",
+            "README.md": "# Orders\n\nNo restore job (mongorestore, pbm restore) exists yet.\n",
+        }, status="fail", note="naming a tool in prose is not a runbook step"),
         Example({"app/main.py": "x = 1\n"}, status="n/a"),
     )
 
@@ -288,8 +323,12 @@ class BackupVerification(Check):
 
 
 _RUNBOOK_NAME_RE = re.compile(r"disaster|recovery|runbook|(^|[-_/])dr([-_.]|$)|backup|restore|continuity|playbook", re.IGNORECASE)
-_RUNBOOK_HEADING_RE = re.compile(r"^(#+|=+|\.\.)?\s*.*(disaster recovery|runbook|restore procedure|recovery procedure)",
-                                 re.IGNORECASE | re.MULTILINE)
+# A real heading (Markdown ``#`` or an underlined reStructuredText title), not any line that
+# happens to mention a runbook: "we have no runbook yet" is not one.
+_TOPIC = r"(disaster recovery|runbook|restore procedure|recovery procedure)"
+_RUNBOOK_HEADING_RE = re.compile(
+    rf"^#{{1,6}}\s+.*{_TOPIC}|^[^\n]*{_TOPIC}[^\n]*\n[=\-~^]{{3,}}\s*$", re.IGNORECASE | re.MULTILINE,
+)
 _RPO_RE = re.compile(r"\bRPO\b|recovery point objective", re.IGNORECASE)
 _RTO_RE = re.compile(r"\bRTO\b|recovery time objective", re.IGNORECASE)
 _RESTORE_WORD_RE = re.compile(r"\brestor(e|ing|ation)\b", re.IGNORECASE)
@@ -328,6 +367,10 @@ class DrRunbook(Check):
             "app/db.py": "import pymongo\n",
             "README.md": "# Orders service\n\nThe RTO of the payment provider is not our concern.\n",
         }, status="fail", note="an RTO mentioned outside any runbook"),
+        Example({
+            "app/db.py": "import pymongo\n",
+            "README.md": "# Orders\n\nWe still need a disaster recovery runbook with an RPO and RTO.\n",
+        }, status="fail", note="a sentence about a missing runbook is not a runbook"),
         Example({"app/main.py": "x = 1\n"}, status="n/a"),
     )
 

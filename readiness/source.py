@@ -23,6 +23,9 @@ _IMPORT_RE = re.compile(
 _COOKIE_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 
 
+_NEWLINE_RE = re.compile(r"\r\n|\r|\n")
+
+
 def _position(node: ast.AST) -> tuple[int, int]:
     return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
 
@@ -89,7 +92,12 @@ class SourceFile:
 
     @cached_property
     def lines(self) -> list[str]:
-        return self.text.splitlines()
+        """Lines as Python counts them: only \\n, \\r\\n and \\r end a line (str.splitlines
+        would also split on form feeds and vertical tabs, shifting every line number after them)."""
+        lines = _NEWLINE_RE.split(self.text)
+        if lines and lines[-1] == "":
+            lines.pop()
+        return lines
 
     @cached_property
     def line_count(self) -> int:

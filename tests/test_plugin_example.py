@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,9 +15,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_example_plugin_through_entry_point(tmp_path: Path) -> None:
     target = tmp_path / "site"
+    source = tmp_path / "plugin-example"
+    shutil.copytree(ROOT / "examples" / "plugin-example", source)  # pip builds in place; keep the checkout clean
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target),
-         str(ROOT / "examples" / "plugin-example")],
+         str(source)],
         check=True, capture_output=True, timeout=300,
     )
     env = {"PYTHONPATH": str(target)}

@@ -310,4 +310,4 @@ def _repo_fingerprint(check: str, finding: Finding) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")

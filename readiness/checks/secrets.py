@@ -40,6 +40,7 @@ _NOT_SECRET_SUFFIXES = frozenset({
     "error", "format", "env", "var", "location", "kind", "mode", "version", "class", "backend", "model", "form",
     "view", "validator", "validators", "hash", "hasher", "hashers", "id", "arn", "ref", "region", "size",
     "delta", "seconds", "minutes", "hours", "days", "interval", "cookie", "key_name", "audience", "issuer",
+    "store", "stores", "provider", "providers", "manager", "operator", "secret_store", "source", "sources",
 })
 # bandit's words, minus a bare "pass" (pass_arg, pass_through, first_pass are not secrets).
 _BANDIT_RE = re.compile(r"(^|_)(pas+wo?r?d|passphrase|pwd|token|secrete?)(_|$)", re.IGNORECASE)
@@ -104,10 +105,15 @@ def _looks_like_field_name(value: str, name: str | None) -> bool:
     return bool(_ENV_NAME_RE.match(value) or _HEADER_RE.match(value)) and bool(_FIELD_WORDS.search(value))
 
 
+_PROSE_RE = re.compile(r"^[a-z]+(-[a-z]+)+$|^[\w.-]+/[\w./-]*\.[a-z]{2,5}$")
+
+
 def _secret_value(value: str, name: str | None = None) -> bool:
     text = value.strip()
     if is_placeholder(text) or _looks_like_field_name(text, name):
         return False
+    if _PROSE_RE.match(text):
+        return False  # "external-secrets", "deploy/secret.yaml": labels and paths, not secrets
     if "://" in text or text.startswith(("/", "./")):
         return bool(url_password(text))
     return True
@@ -487,6 +493,9 @@ class HardcodedSecret(Check):
             note="a keyword argument (B106)"),
         bad('def login(password):\n    return password == "letmein!"\n', lines=(2,), note="a comparison (B105)"),
         bad('HEADERS = {"Authorization": "x", "api_key": "8d7f6a5e4c3b2a19"}\n', lines=(1,), note="a dict key"),
+        good('KINDS = {"ClusterSecretStore": "external-secrets", "SecretProviderClass": "Secrets Store CSI driver"}\n',
+             note="labels keyed by secret-like names"),
+        good('FILES = {"secret": "deploy/secret.yaml"}\n', note="a path is not a secret"),
         bad('AWS = "AKIAZ7QFW5RDCVNY3XKD"\n', lines=(1,), note="a well-known key format, whatever the name"),
         bad('KEY = """-----BEGIN RSA PRIVATE KEY-----\nMIIEow...\n-----END RSA PRIVATE KEY-----"""\n', lines=(1,)),
         bad('from pymongo import MongoClient\n\nc = MongoClient("mongodb://admin:S3cret99@db:27017/app")\n',

@@ -230,7 +230,8 @@ _STRING_METHODS = frozenset({"startswith", "endswith", "replace", "split", "rspl
 _DEFAULT_IGNORE_HOSTS = [
     "example.com", "example.org", "example.net", "*.example.com", "*.example.org", "*.example.net", "*.example",
     "*.test", "*.invalid", "w3.org", "*.w3.org", "schemas.xmlsoap.org", "schemas.microsoft.com",
-    "schemas.openxmlformats.org", "purl.org", "json-schema.org", "xmlns.com", "ns.adobe.com", "opensource.org",
+    "schemas.openxmlformats.org", "purl.org", "json-schema.org", "json.schemastore.org",
+    "docs.oasis-open.org", "xmlns.com", "ns.adobe.com", "opensource.org",
     "spdx.org", "creativecommons.org", "github.com", "www.github.com", "gitlab.com", "*.readthedocs.io",
     "docs.python.org", "www.python.org", "pypi.org", "stackoverflow.com", "*.wikipedia.org", "www.apache.org",
     "www.gnu.org", "169.254.169.254", "metadata", "metadata.google.internal",
@@ -342,6 +343,8 @@ class HardcodedValue(Check):
     def _classify(self, value: str, parent: ast.AST | None, source: SourceFile,
                   ignore_hosts: list[str]) -> tuple[str, str] | None:
         text = value.strip()
+        if "\n" in text:
+            return None  # a block of text (a template, example code), not an address
         if isinstance(parent, ast.JoinedStr):
             text = value.split(" ")[0] if not value.startswith(" ") else ""
         if not text or (not isinstance(parent, ast.JoinedStr) and any(c.isspace() for c in text)):

@@ -105,6 +105,7 @@ def _looks_like_field_name(value: str, name: str | None) -> bool:
     return bool(_ENV_NAME_RE.match(value) or _HEADER_RE.match(value)) and bool(_FIELD_WORDS.search(value))
 
 
+_IDENTIFIER_RE = re.compile(r"^[A-Za-z_][\w-]*$")
 _PROSE_RE = re.compile(r"^[a-z]+(-[a-z]+)+$|^[\w.-]+/[\w./-]*\.[a-z]{2,5}$")
 
 
@@ -412,7 +413,13 @@ def _hardcoded_hits(source: SourceFile, owned: set[int], extra: Iterable[str]) -
     for node in source.nodes(ast.Dict):
         assert isinstance(node, ast.Dict)
         for key, value in zip(node.keys, node.values, strict=False):
-            name_hit(value, str_value(key), value, "dict key")
+            key_text = str_value(key)
+            if key_text is None or not _IDENTIFIER_RE.match(key_text):
+                continue  # a path or a sentence as a key names no secret
+            text = _literal_text(value)
+            if text is not None and text.count(" ") >= 2 and key_text[:1].isupper() and "_" not in key_text:
+                continue  # {"VaultStaticSecret": "Vault secrets operator"}: a label for a type name
+            name_hit(value, key_text, value, "dict key")
     for node in source.nodes(ast.Compare):
         assert isinstance(node, ast.Compare)
         if node.comparators:

@@ -20,7 +20,7 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
+import subprocess  # nosec B404 - fixed argv, no shell
 import sys
 import tarfile
 import tempfile
@@ -41,7 +41,7 @@ def fetch_corpus(cache: Path) -> Path:
     if target.is_dir():
         return target
     cache.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
+    subprocess.run(  # nosec B603 - fixed argv
         [sys.executable, "-m", "pip", "download", "-q", f"{CORPUS_NAME}=={CORPUS_VERSION}",
          "--no-deps", "--no-binary", ":all:", "-d", str(cache)],
         check=True,
@@ -78,7 +78,7 @@ def _tree_rss(root_pid: int) -> int:
 def measure(cmd: list[str], *, cwd: Path | None = None) -> tuple[float, int, int]:
     """(wall seconds, peak tree RSS bytes, exit code) of one run."""
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # nosec B603 - the benchmark's own commands
     peak = [0]
 
     def sample() -> None:
@@ -127,7 +127,7 @@ with ProcessPoolExecutor(len(os.sched_getaffinity(0))) as pool:
 
 
 def engine_checks(readiness: list[str]) -> list[str]:
-    out = subprocess.run([*readiness, "checks", "--json"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([*readiness, "checks", "--json"], capture_output=True, text=True, check=True).stdout  # nosec B603 - fixed argv
     return sorted(c["id"] for c in json.loads(out) if c.get("tools"))
 
 

@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import json
 import os
-import pickle
+import pickle  # nosec B403 - only HMAC-verified blobs are unpickled
 import secrets
 import sys
 from pathlib import Path
@@ -72,7 +72,7 @@ class Cache:
         if not hmac.compare_digest(signature, hmac.new(self.key, body, hashlib.sha256).digest()):
             return {}
         try:
-            value = pickle.loads(body)
+            value = pickle.loads(body)  # nosec B301 - the signature was verified above
         except Exception:  # a stale class layout or a truncated file is a miss, not a crash
             return {}
         return value if isinstance(value, dict) else {}

@@ -224,7 +224,7 @@ _LIBPQ_RE = re.compile(r"(?:^|[\s;])(?:host|server|data source)\s*=\s*[^\s;]+", 
 _LIBPQ_MORE = re.compile(r"(?:^|[\s;])(?:port|dbname|database|initial catalog|user(?: id)?)\s*=", re.IGNORECASE)
 _HOST_KEYWORDS = frozenset({"host", "hostname", "bootstrap_servers", "broker", "base_url", "url", "endpoint", "uri"})
 _HOST_NAME_SUFFIXES = ("host", "hostname", "base_url", "endpoint", "server_url", "api_url", "dsn", "uri", "url")
-_LOCAL = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"})
+_LOCAL = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"})  # nosec B104 - a value compared against, not bound
 _STRING_METHODS = frozenset({"startswith", "endswith", "replace", "split", "rsplit", "strip", "lstrip", "rstrip",
                              "removeprefix", "removesuffix", "find", "rfind", "index", "count", "partition"})
 _DEFAULT_IGNORE_HOSTS = [
@@ -364,14 +364,14 @@ class HardcodedValue(Check):
             return None
         if _is_ipv4(text):
             host = text.split(":")[0]
-            if host == "0.0.0.0" or host.startswith("255.") or text.count(".") != 3 or _host_ignored(host, ignore_hosts):
+            if host == "0.0.0.0" or host.startswith("255.") or text.count(".") != 3 or _host_ignored(host, ignore_hosts):  # nosec B104 - compared, not bound
                 return None
             if host in _LOCAL and not self._host_position(parent, source):
                 return None  # loopback in a list or comparison, not a destination
             return "IP address", host
         if _HOSTNAME_RE.match(text) and self._host_position(parent, source):
             host = text.split(":")[0]
-            if host == "0.0.0.0" or _host_ignored(host, ignore_hosts):
+            if host == "0.0.0.0" or _host_ignored(host, ignore_hosts):  # nosec B104 - compared, not bound
                 return None
             return "host", host
         return None

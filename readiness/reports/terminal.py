@@ -23,7 +23,7 @@ from readiness.reports import ReportContext
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 STATUS_STYLE = {
     "complete": "green", "in-progress": "yellow", "pending": "red", "n/a": "dim",
-    "pass": "green", "fail": "red", "error": "magenta", "skipped": "dim",
+    "pass": "green", "fail": "red", "error": "magenta", "skipped": "dim",  # nosec B105 - a status name, not a password
 }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
+import subprocess  # nosec B404 - fixed argv, no shell
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -72,7 +72,7 @@ def _config_args(project: Project) -> list[str]:
 
 def _run_batch(root: str, files: list[str], config: list[str]) -> dict[str, Any]:
     command = [sys.executable, "-I", "-m", "bandit", "-f", "json", "-q", "--exit-zero", *config, "--", *files]
-    proc = subprocess.run(
+    proc = subprocess.run(  # nosec B603 - fixed argv, no shell
         command, cwd=root, capture_output=True, text=True, timeout=TIMEOUT_SECONDS,
         stdin=subprocess.DEVNULL,
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
+import subprocess  # nosec B404 - fixed argv, no shell
 import sys
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -125,7 +125,7 @@ def run_ruff_on(root: Path, files: Sequence[str], *, timeout: float = DEFAULT_TI
 def _run_chunk(base: list[str], chunk: list[str], root: Path, timeout: float, result: RuffResult) -> str | None:
     """Run ruff on one chunk, adding its messages to ``result``; a reason when it failed."""
     try:
-        proc = subprocess.run(
+        proc = subprocess.run(  # nosec B603 - fixed argv, no shell
             [*base, "--", *chunk], cwd=root, capture_output=True, text=True, timeout=timeout,
             stdin=subprocess.DEVNULL, encoding="utf-8", errors="replace",
         )

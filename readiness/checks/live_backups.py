@@ -17,16 +17,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping
 
-from pymongo.errors import PyMongoError
-
 from readiness.checks.base import Check, Collected, Example, Verdict
-from readiness.live import LiveConfigError, environment_part, format_age, parse_duration
+from readiness.live import LiveConfigError, environment_part, format_age, lazy_module, parse_duration
 from readiness.live.archives import ArchiveError, LimitReached, inspect_archive
-from readiness.live.mongo_probe import MongoConfigError, describe_error, newest_pbm_backup, pbm_backup_time
 from readiness.live.redact import Redactor
 from readiness.measures import Errored, NotApplicable, Share
 from readiness.model import Evidence
 from readiness.project import Project
+
+_mongo_probe = lazy_module("readiness.live.mongo_probe")  # requests/pymongo load only when a live check runs
 
 MAX_MATCHES = 100_000  # a glob over a huge tree stops here rather than walking forever
 _STAMP_RE = re.compile(
@@ -98,7 +97,7 @@ class _BackupCheck(Check):
         redact = Redactor.for_environment(env, {"mongodb": mongo})
         try:
             verdict = self.judge(project, sources, mongo)
-        except (LiveConfigError, MongoConfigError) as exc:
+        except (LiveConfigError, _mongo_probe.MongoConfigError) as exc:
             return Verdict(Errored(redact(str(exc))))
         except Exception as exc:  # a probe bug: report it, but never with a credential in it
             return Verdict(Errored(redact(f"{type(exc).__name__}: {exc}")))
@@ -166,12 +165,12 @@ class BackupFreshness(_BackupCheck):
                 raise LiveConfigError("a backup source with pbm: true needs environment.mongodb.uri")
             timeout = float(mongo["timeout"])
             try:
-                doc = newest_pbm_backup(str(mongo["uri"]), timeout)
-            except PyMongoError as exc:
-                return "", None, f"PBM metadata not read: {describe_error(exc, timeout)}"
+                doc = _mongo_probe.newest_pbm_backup(str(mongo["uri"]), timeout)
+            except _mongo_probe.PyMongoError as exc:
+                return "", None, f"PBM metadata not read: {_mongo_probe.describe_error(exc, timeout)}"
             if doc is None:
                 return "", None, "no PBM backup with status done in admin.pbmBackups"
-            when = pbm_backup_time(doc)
+            when = _mongo_probe.pbm_backup_time(doc)
             if when is None:
                 return "", None, f"PBM backup {str(doc.get('name', '?'))[:60]} has no timestamp"
             return f"PBM {str(doc.get('name', ''))[:60]}".strip(), when, ""

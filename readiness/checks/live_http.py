@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from readiness.checks.base import Check, Collected, Example, Verdict
-from readiness.live import LiveConfigError, environment_part
-from readiness.live.http_probe import ProbeError, Prober, Response, peer_certificate
+from readiness.live import LiveConfigError, environment_part, lazy_module
+
+if TYPE_CHECKING:
+    from readiness.live.http_probe import Prober, Response
+
 from readiness.live.redact import Redactor
 from readiness.measures import Errored, NotApplicable, Presence, Ratio, Share
 from readiness.model import Evidence
 from readiness.project import Project
+
+_http_probe = lazy_module("readiness.live.http_probe")  # requests/pymongo load only when a live check runs
 
 _APP = {"app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n"}
 _DEAD = {"base_url": "http://127.0.0.1:1", "timeout": 0.5}
@@ -70,7 +75,7 @@ class _HttpCheck(Check):
         verify: bool | str = bool(http.get("verify_tls", True))
         if verify and http.get("ca_bundle"):
             verify = str(http["ca_bundle"])
-        return Prober(
+        return _http_probe.Prober(
             timeout=float(http["timeout"]), deadline=http.get("deadline"), headers=http.get("headers") or {},
             verify=verify, max_bytes=int(http.get("max_body_bytes") or 1024 * 1024),
         )
@@ -111,7 +116,7 @@ class LiveHealth(_HttpCheck):
                 url = join_url(http["base_url"], path)
                 try:
                     resp = prober.request(url, max_bytes=64 * 1024)
-                except ProbeError as exc:
+                except _http_probe.ProbeError as exc:
                     problems.append(f"{path}: {exc}")
                     continue
                 if not resp.ok:
@@ -155,7 +160,7 @@ class LiveMetrics(_HttpCheck):
         with self.prober(http) as prober:
             try:
                 resp = prober.request(url)
-            except ProbeError as exc:
+            except _http_probe.ProbeError as exc:
                 return _no_answer(url, str(exc))
         if not resp.ok:
             return Verdict(Presence(False, "Prometheus metrics"), summary=f"{url} answered {resp.status}")
@@ -248,7 +253,7 @@ class LiveSecurityHeaders(_HttpCheck):
         with self.prober(http) as prober:
             try:
                 resp = prober.request(url, max_bytes=64 * 1024)
-            except ProbeError as exc:
+            except _http_probe.ProbeError as exc:
                 return _no_answer(url, str(exc))
         rules = header_rules(resp, url.lower().startswith("https://"))
         good = sum(1 for _, holds, _ in rules if holds)
@@ -317,7 +322,7 @@ class LiveRateLimit(_HttpCheck):
             for sent in range(1, burst + 1):
                 try:
                     resp = prober.request(url, method=method, max_bytes=16 * 1024)
-                except ProbeError as exc:
+                except _http_probe.ProbeError as exc:
                     return _no_answer(url, f"request {sent} of {burst}: {exc}")
                 signal = limit_signal(resp)
                 if signal:
@@ -363,9 +368,9 @@ class LiveTls(_HttpCheck):
             return Verdict(NotApplicable(f"{redact(url)} is not HTTPS: no certificate to check"))
         minimum = int(http.get("min_tls_days") if http.get("min_tls_days") is not None else 14)
         try:
-            cert = peer_certificate(url, timeout=float(http["timeout"]), deadline=http.get("deadline"),
+            cert = _http_probe.peer_certificate(url, timeout=float(http["timeout"]), deadline=http.get("deadline"),
                                     cafile=http.get("ca_bundle"))
-        except ProbeError as exc:
+        except _http_probe.ProbeError as exc:
             return Verdict(Presence(False, "valid certificate chain"), summary=f"{url}: {exc}")
         days = cert.days_left()
         expires = time.strftime("%Y-%m-%d", time.gmtime(cert.not_after))

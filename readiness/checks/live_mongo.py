@@ -9,15 +9,20 @@ answer makes every check fail with the reason: nothing it should guarantee was o
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from readiness.checks.base import Check, Collected, Example, Verdict
-from readiness.live import LiveConfigError, environment_part
-from readiness.live.mongo_probe import AuthProbe, MongoConfigError, Observation, observe, unauthenticated_listing
+from readiness.live import LiveConfigError, environment_part, lazy_module
+
+if TYPE_CHECKING:
+    from readiness.live.mongo_probe import AuthProbe, Observation
+
 from readiness.live.redact import Redactor
 from readiness.measures import Errored, NotApplicable, Presence
 from readiness.model import Evidence
 from readiness.project import Project
+
+_mongo_probe = lazy_module("readiness.live.mongo_probe")  # requests/pymongo load only when a live check runs
 
 _APP = {"app/db.py": "import os\n\nfrom pymongo import MongoClient\n\nclient = MongoClient(os.environ['MONGODB_URI'])\n"}
 _DEAD = {"uri": "mongodb://127.0.0.1:1/", "timeout": 0.3}
@@ -46,7 +51,7 @@ class _MongoCheck(Check):
         redact = Redactor.for_environment(env, {"mongodb": mongo})
         try:
             verdict = self.judge(project, mongo)
-        except MongoConfigError as exc:
+        except _mongo_probe.MongoConfigError as exc:
             return Verdict(Errored(redact(str(exc))))
         except Exception as exc:  # a probe bug: report it, but never with a credential in it
             return Verdict(Errored(redact(f"{type(exc).__name__}: {exc}")))
@@ -61,12 +66,12 @@ class _MongoCheck(Check):
     @staticmethod
     def observation(project: Project, mongo: Mapping[str, Any]) -> Observation:
         uri, timeout = str(mongo["uri"]), float(mongo["timeout"])
-        return project.tool(f"mongo-observe\0{uri}\0{timeout}", lambda _p: observe(uri, timeout))
+        return project.tool(f"mongo-observe\0{uri}\0{timeout}", lambda _p: _mongo_probe.observe(uri, timeout))
 
     @staticmethod
     def auth_probe(project: Project, mongo: Mapping[str, Any]) -> AuthProbe:
         uri, timeout = str(mongo["uri"]), float(mongo["timeout"])
-        return project.tool(f"mongo-auth\0{uri}\0{timeout}", lambda _p: unauthenticated_listing(uri, timeout))
+        return project.tool(f"mongo-auth\0{uri}\0{timeout}", lambda _p: _mongo_probe.unauthenticated_listing(uri, timeout))
 
 
 def _unreachable(obs: Observation) -> Verdict:

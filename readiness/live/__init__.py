@@ -124,3 +124,16 @@ def apply_overrides(settings: Any, pairs: list[str]) -> None:
         entry = validator.value([extra_backup], PARTS["backups"], ("environment", "backups"))
         env["backups"] = [*(env.get("backups") or []), *entry]
     settings.data["environment"] = env
+
+
+class lazy_module:  # noqa: N801 - used like a module
+    """A module imported on first attribute access: the live checks' heavy clients (requests,
+    pymongo) cost nothing on a static scan."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(self._name), attr)

@@ -8,7 +8,6 @@ A symlinked file is kept only when it resolves inside the root.
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,31 +68,39 @@ def discover(
         where = _relative(root, Path(exc.filename)) if exc.filename else ""
         result.notes.append(Note("read-error", f"cannot list directory: {exc.strerror}", printable_path(where)))
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=False):
-        current = Path(dirpath)
-        rel_dir = _relative(root, current)
-        prefix = f"{rel_dir}/" if rel_dir else ""
-        if respect_gitignore and ".gitignore" in filenames:
+    # os.scandir rather than os.walk: the directory entries already say what is a file, a
+    # directory or a link, so most files cost no system call beyond the listing.
+    stack: list[tuple[str, str]] = [(str(root), "")]
+    while stack:
+        directory, prefix = stack.pop()
+        try:
+            with os.scandir(directory) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            on_error(exc)
+            continue
+        names = {entry.name for entry in entries}
+        if respect_gitignore and ".gitignore" in names:
             try:
-                text = (current / ".gitignore").read_text(encoding="utf-8", errors="replace")
+                text = Path(directory, ".gitignore").read_text(encoding="utf-8", errors="replace")
                 ignores.append((prefix, _spec(text.splitlines())))
             except OSError:
                 pass
-        kept_dirs = []
-        for name in sorted(dirnames):
-            full = current / name
+        subdirs = []
+        for entry in entries:
+            name = entry.name
             rel = prefix + name
-            if full.is_symlink():
+            try:
+                is_link = entry.is_symlink()
+                is_dir = not is_link and entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_link = is_dir = False
+            if is_dir:
+                if name in SKIP_DIRS or name.endswith(".egg-info") or os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
+                    continue
+                if not ignored(rel, True):
+                    subdirs.append((entry.path, rel + "/"))
                 continue
-            if name in SKIP_DIRS or name.endswith(".egg-info") or os.path.exists(full / "pyvenv.cfg"):  # no error when unlistable
-                continue
-            if ignored(rel, True):
-                continue
-            kept_dirs.append(name)
-        dirnames[:] = kept_dirs
-        for name in filenames:
-            full = current / name
-            rel = prefix + name
             if ignored(rel, False):
                 continue
             if include_spec is not None and not include_spec.match_file(rel):
@@ -101,27 +108,36 @@ def discover(
             if not _decodable(rel):
                 result.notes.append(Note("skipped-file", "file name is not valid UTF-8", printable_path(rel)))
                 continue
-            if full.is_symlink():
+            if is_link:
                 try:
-                    target = full.resolve(strict=True)
+                    target = Path(entry.path).resolve(strict=True)
                 except (OSError, RuntimeError):
                     result.notes.append(Note("skipped-file", "broken or looping symlink", rel))
                     continue
                 if not target.is_relative_to(root):
                     result.notes.append(Note("skipped-file", "symlink points outside the root", rel))
                     continue
+                if target.is_dir():
+                    continue  # a linked directory is never entered (its target, if inside, is scanned as itself)
             try:
-                info = full.stat()
+                regular = entry.is_file(follow_symlinks=True)
             except OSError as exc:
                 result.notes.append(Note("read-error", f"cannot read: {exc.strerror or type(exc).__name__}", rel))
                 continue
-            if not stat.S_ISREG(info.st_mode):  # a FIFO, socket or device would block or never end on read
+            if not regular:  # a FIFO, socket or device would block or never end on read
                 result.notes.append(Note("skipped-file", "not a regular file", rel))
                 continue
-            if info.st_size > MAX_FILE_BYTES and rel.endswith(PYTHON_SUFFIXES):
-                result.oversized.add(rel)
-                result.notes.append(Note("skipped-file", f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", rel))
+            if rel.endswith(PYTHON_SUFFIXES):
+                try:
+                    size = entry.stat(follow_symlinks=True).st_size
+                except OSError as exc:
+                    result.notes.append(Note("read-error", f"cannot read: {exc.strerror or type(exc).__name__}", rel))
+                    continue
+                if size > MAX_FILE_BYTES:
+                    result.oversized.add(rel)
+                    result.notes.append(Note("skipped-file", f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", rel))
             result.files.append(rel)
+        stack.extend(sorted(subdirs, reverse=True))
     result.files.sort()
     return result
 

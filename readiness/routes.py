@@ -193,10 +193,7 @@ def _is_param(segment: str) -> bool:
 
 def memo(source: SourceFile, fn: Callable[[SourceFile], T]) -> T:
     """``fn(source)`` computed once per file per scan, shared by every check that asks."""
-    cache: dict[Any, Any] = source.__dict__.setdefault("_readiness_memo", {})
-    if fn not in cache:
-        cache[fn] = fn(source)
-    return cache[fn]  # type: ignore[no-any-return]
+    return source.memo(fn, lambda: fn(source))
 
 
 def route_facts(source: SourceFile) -> FileRoutes:

@@ -15,6 +15,7 @@ import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, Callable, TypeVar
 
 _IMPORT_RE = re.compile(
     r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import\b|import[ \t]+([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*))",
@@ -23,6 +24,8 @@ _IMPORT_RE = re.compile(
 _COOKIE_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 
 
+T = TypeVar("T")
+_TRIPLE_START = re.compile(rb"[rRbBuU]{0,2}(\"\"\"|\'\'\')")
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
 
 
@@ -73,6 +76,7 @@ class SourceFile:
     _buckets: dict[type, list[ast.AST]] | None = field(default=None, repr=False)
     _parents: dict[int, ast.AST] | None = field(default=None, repr=False)
     _sorted: set[type] = field(default_factory=set, repr=False)
+    _memo: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_text(cls, path: str, text: str, encoding: str = "utf-8") -> SourceFile:
@@ -128,10 +132,11 @@ class SourceFile:
             if start == end:
                 spans[start].append((node.col_offset, end_col, False))
             else:
-                spans[start].append((node.col_offset, 1 << 30, True))
+                ambiguous = not self._single_literal(node)
+                spans[start].append((node.col_offset, 1 << 30, ambiguous))
                 for line in range(start + 1, end):
-                    spans[line].append((0, 1 << 30, True))
-                spans[end].append((0, end_col, True))
+                    spans[line].append((0, 1 << 30, ambiguous))
+                spans[end].append((0, end_col, ambiguous))
         found: list[Comment] = []
         for number, text in enumerate(self.lines, 1):
             col = text.find("#")
@@ -151,6 +156,22 @@ class SourceFile:
                     return self._tokenized_comments()
                 col = text.find("#", col + 1)
         return tuple(found)
+
+    def _single_literal(self, node: ast.AST) -> bool:
+        """A multi-line string node that is one triple-quoted literal (not implicitly concatenated
+        pieces, between which a real comment could stand)."""
+        if not isinstance(node, ast.Constant) or node.end_lineno is None or node.end_col_offset is None:
+            return False
+        first = self.line_text(node.lineno).encode("utf-8", "surrogatepass")[node.col_offset:]
+        last = self.line_text(node.end_lineno).encode("utf-8", "surrogatepass")[:node.end_col_offset]
+        match = _TRIPLE_START.match(first)
+        if match is None or not last.endswith(match.group(1)):
+            return False
+        quote = match.group(1)
+        body = b"\n".join([first[match.end():]] + [
+            self.line_text(n).encode("utf-8", "surrogatepass") for n in range(node.lineno + 1, node.end_lineno)
+        ] + [last[:-3]])
+        return quote not in body.replace(b"\\" + quote[:1], b"")
 
     def _tokenized_comments(self) -> tuple[Comment, ...]:
         found: list[Comment] = []
@@ -199,6 +220,12 @@ class SourceFile:
                     if alias.name != "*":
                         names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
         return names
+
+    def memo(self, key: Any, compute: Callable[[], T]) -> T:
+        """``compute()`` once per file per scan, shared by every check that asks with ``key``."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]  # type: ignore[no-any-return]
 
     def _index(self) -> None:
         """One walk of the tree: nodes bucketed by type, and every node's parent."""

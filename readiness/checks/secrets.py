@@ -236,6 +236,17 @@ class _Analysis:
 
 
 def _analyse_defaults(source: SourceFile, extra: Iterable[str]) -> _Analysis:
+    """Once per file and name list, however many secrets checks ask."""
+    names = tuple(extra)
+    return source.memo(("secrets-defaults", names), lambda: _analyse_defaults_uncached(source, names))
+
+
+def _hardcoded_hits(source: SourceFile, owned: set[int], extra: Iterable[str]) -> list[Hit]:
+    names = tuple(extra)
+    return list(source.memo(("secrets-hardcoded", names), lambda: _hardcoded_hits_uncached(source, owned, names)))
+
+
+def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Analysis:
     assert source.tree is not None
     imports = import_map(source)
     hits: list[Hit] = []
@@ -384,7 +395,7 @@ def _only_token(name: str | None) -> bool:
                                                 "access", "refresh", "bearer", "session", "jwt", "github", "slack"}
 
 
-def _hardcoded_hits(source: SourceFile, owned: set[int], extra: Iterable[str]) -> list[Hit]:
+def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterable[str]) -> list[Hit]:
     assert source.tree is not None
     hits: list[Hit] = []
     reported: set[int] = set()

@@ -302,6 +302,10 @@ def _start_tools(
         for name, runner in check.tools.items():
             if name not in project._tools:
                 project._tools[name] = pool.submit(runner, project, cache)
+    for check in checks:
+        for name, fetch in check.prefetch.items():
+            if name not in project._tools:
+                project._tools[name] = pool.submit(fetch, project)
 
 
 def _repo_fingerprint(check: str, finding: Finding) -> str:

@@ -121,6 +121,9 @@ class Check:
     # External engines (name -> runner(project, cache)) started early, alongside the per-file
     # work; evaluate() reads their result with ``project.tool(name, ...)``.
     tools: ClassVar[Mapping[str, Callable[..., Any]]] = {}
+    # Whole-repository work (name -> fn(project)) that needs only the file list: started early
+    # on a thread, so its reading overlaps the per-file analysis.
+    prefetch: ClassVar[Mapping[str, Callable[..., Any]]] = {}
 
     @property
     def per_file(self) -> bool:

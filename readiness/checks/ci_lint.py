@@ -10,7 +10,7 @@ from readiness.checks.base import Check, Collected, Example, Verdict
 from readiness.measures import NotApplicable, Presence
 from readiness.model import Evidence, Finding
 from readiness.project import Project
-from readiness.repo_files import Command, RepoFiles, describe_problems, exit_zero, programs, repo_files
+from readiness.repo_files import Command, RepoFiles, build, describe_problems, exit_zero, programs, repo_files
 
 LINTERS = ("ruff", "flake8", "pylint", "pyflakes", "pycodestyle", "prospector", "pylama", "flakeheaven", "flakehell")
 _LINT_ACTION_RE = re.compile(r"(ruff-action|flake8|pylint|python-lint|wemake-python-styleguide)", re.IGNORECASE)
@@ -65,6 +65,7 @@ _ORIGIN_WORDS = {
 
 
 class LintEnforcedInCI(Check):
+    prefetch = {"repo_files": build}
     id = "lint-enforced-in-ci"
     category = "code-quality"
     severity = "medium"

@@ -61,3 +61,16 @@ def test_odd_paths_are_uri_encoded(tmp_path: Path) -> None:
     validate(sarif)
     uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]]
     assert uris == ["app/my%20file%231.py"]
+
+
+def test_example_sarif_validates_against_the_official_schema(example_reports: dict[str, Any]) -> None:
+    from reports.official_sarif import official_schema
+
+    schema = official_schema()
+    validator = jsonschema.Draft4Validator(schema)
+    sarif = json.loads(example_reports["texts"]["sarif"])
+    errors = sorted(validator.iter_errors(sarif), key=lambda e: list(e.path))
+    assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
+    broken = json.loads(example_reports["texts"]["sarif"])
+    broken["runs"][0]["results"][0]["level"] = "fatal"
+    assert list(validator.iter_errors(broken)), "the official schema must reject an unknown level"

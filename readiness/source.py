@@ -123,20 +123,20 @@ class SourceFile:
             return self._tokenized_comments()
         if "#" not in self.text:
             return ()
-        spans: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)  # line -> (start, end, multi-line)
+        spans: dict[int, list[tuple[int, int, ast.AST | None]]] = defaultdict(list)  # line -> (start, end, unsure node)
         for node in self.nodes(ast.Constant, ast.JoinedStr):
             if isinstance(node, ast.Constant) and not isinstance(node.value, (str, bytes)):
                 continue
             start, end = node.lineno, node.end_lineno or node.lineno
             end_col = node.end_col_offset if node.end_col_offset is not None else 1 << 30
             if start == end:
-                spans[start].append((node.col_offset, end_col, False))
+                spans[start].append((node.col_offset, end_col, None))
             else:
-                ambiguous = not self._single_literal(node)
-                spans[start].append((node.col_offset, 1 << 30, ambiguous))
+                unsure = None if self._single_literal(node) else node
+                spans[start].append((node.col_offset, 1 << 30, unsure))
                 for line in range(start + 1, end):
-                    spans[line].append((0, 1 << 30, ambiguous))
-                spans[end].append((0, end_col, ambiguous))
+                    spans[line].append((0, 1 << 30, unsure))
+                spans[end].append((0, end_col, unsure))
         found: list[Comment] = []
         for number, text in enumerate(self.lines, 1):
             col = text.find("#")
@@ -146,16 +146,46 @@ class SourceFile:
             inside = spans.get(number, ())
             while col >= 0:
                 at = len(text[:col].encode("utf-8", "surrogatepass")) if raw is not None else col
-                covering = [multi for a, b, multi in inside if a <= at < b]
-                if not covering:
+                covering = [unsure for a, b, unsure in inside if a <= at < b]
+                unsure_nodes = [n for n in covering if n is not None]
+                is_comment = not covering
+                if unsure_nodes:
+                    # Inside a multi-line expression of implicitly concatenated pieces (or an
+                    # f-string): only the tokenizer can tell, and only that expression needs it.
+                    starts = self._comment_starts(unsure_nodes[0])
+                    if starts is None:
+                        return self._tokenized_comments()
+                    is_comment = (number, col) in starts
+                if is_comment:
                     found.append(Comment(number, col + 1, text[col:].rstrip("\r\n"), trailing=bool(text[:col].strip())))
                     break
-                if any(covering):
-                    # Inside a multi-line literal: a triple-quoted string, or a comment between
-                    # implicitly concatenated pieces. Only the tokenizer can tell.
-                    return self._tokenized_comments()
                 col = text.find("#", col + 1)
         return tuple(found)
+
+    def _comment_starts(self, node: ast.AST) -> set[tuple[int, int]] | None:
+        """(line, column) of every comment token inside one expression, by tokenising just it."""
+        key = ("comment-starts", id(node))
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[no-any-return]
+        first_line = self.line_text(node.lineno)  # type: ignore[attr-defined]
+        start_col = len(first_line.encode("utf-8", "surrogatepass")[:node.col_offset].decode("utf-8", "surrogatepass"))  # type: ignore[attr-defined]
+        end_line = node.end_lineno or node.lineno  # type: ignore[attr-defined]
+        last = self.line_text(end_line)
+        end_col = len(last.encode("utf-8", "surrogatepass")[:node.end_col_offset].decode("utf-8", "surrogatepass"))  # type: ignore[attr-defined]
+        pieces = [self.line_text(n) for n in range(node.lineno, end_line + 1)]  # type: ignore[attr-defined]
+        pieces[-1] = pieces[-1][:end_col]
+        pieces[0] = pieces[0][start_col:] if len(pieces) > 1 else pieces[0][start_col:end_col]
+        starts: set[tuple[int, int]] | None = set()
+        try:
+            for tok in tokenize.generate_tokens(io.StringIO("(" + "\n".join(pieces) + ")").readline):
+                if tok.type == tokenize.COMMENT:
+                    row, col = tok.start
+                    line = node.lineno + row - 1  # type: ignore[attr-defined]
+                    starts.add((line, col - 1 + start_col if row == 1 else col))  # type: ignore[union-attr]
+        except (tokenize.TokenError, SyntaxError, IndentationError):
+            starts = None
+        self._memo[key] = starts
+        return starts
 
     def _single_literal(self, node: ast.AST) -> bool:
         """A multi-line string node that is one triple-quoted literal (not implicitly concatenated

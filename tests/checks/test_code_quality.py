@@ -107,3 +107,15 @@ def test_density_score_is_explained(tmp_path: Path) -> None:
     assert check.score == 0.6
     assert check.explanation == "2 print() calls in 1 000 lines (2.00 per 1 000 lines; 0% at 5) → 60%"
     assert check.summary == "2 print() calls"
+
+
+def test_todo_between_implicitly_concatenated_strings(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app/m.py": (
+        'x = ("abc # not a comment"  # TODO: real one\n'     # 1
+        '     "def # still a string")\n'                     # 2
+        'y = f"""{x}\n# TODO: inside an f-string\n"""\n'     # 3-5
+        'z = ("a"\n     # FIXME: between pieces\n     "b")\n'  # 6-8
+        's = """\n# XXX inside a docstring-like literal\n"""\n'  # 9-11
+    )})
+    result = scan_tree(tmp_path, select=["todo-comment"])
+    assert lines_of(result, "todo-comment") == [("app/m.py", 1), ("app/m.py", 7)]

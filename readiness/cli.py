@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, List, Optional
 
 import typer
-from rich.console import Console
 
 from readiness import __version__
 from readiness.baseline import apply_baseline, baseline_gate
@@ -147,6 +146,8 @@ def list_checks(
     if as_json:
         sys.stdout.write(json.dumps([c.metadata() for c in checks], indent=2) + "\n")
         return
+    from rich.console import Console
+
     console = Console(highlight=False, no_color=not color_wanted(sys.stdout), width=120 if not sys.stdout.isatty() else None)
     from rich.table import Table
 

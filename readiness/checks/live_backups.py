@@ -19,13 +19,13 @@ from typing import Any, Mapping
 
 from readiness.checks.base import Check, Collected, Example, Verdict
 from readiness.live import LiveConfigError, environment_part, format_age, lazy_module, parse_duration
-from readiness.live.archives import ArchiveError, LimitReached, inspect_archive
 from readiness.live.redact import Redactor
 from readiness.measures import Errored, NotApplicable, Share
 from readiness.model import Evidence
 from readiness.project import Project
 
-_mongo_probe = lazy_module("readiness.live.mongo_probe")  # requests/pymongo load only when a live check runs
+_mongo_probe = lazy_module("readiness.live.mongo_probe")
+_archives = lazy_module("readiness.live.archives")  # requests/pymongo load only when a live check runs
 
 MAX_MATCHES = 100_000  # a glob over a huge tree stops here rather than walking forever
 _STAMP_RE = re.compile(
@@ -222,11 +222,12 @@ class BackupIntegrity(_BackupCheck):
                 lines.append(problem)
                 continue
             try:
-                report = inspect_archive(newest.full, max_bytes=int(source["max_bytes"]), max_seconds=float(source["max_seconds"]))
-            except LimitReached as exc:
+                report = _archives.inspect_archive(
+                    newest.full, max_bytes=int(source["max_bytes"]), max_seconds=float(source["max_seconds"]))
+            except _archives.LimitReached as exc:
                 capped.append(f"{newest.path}: {exc}")
                 continue
-            except ArchiveError as exc:
+            except _archives.ArchiveError as exc:
                 bad += 1
                 lines.append(f"{newest.path}: {exc}")
                 continue

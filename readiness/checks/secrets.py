@@ -178,7 +178,12 @@ _FORMAT_NEEDLES: dict[str, tuple[str, ...]] = {
 }
 
 
+_ANY_NEEDLE = re.compile("|".join(re.escape(n) for needles in _FORMAT_NEEDLES.values() for n in needles))
+
+
 def find_key_format(text: str) -> KeyFormat | None:
+    if len(_FORMAT_NEEDLES) == len(KEY_FORMATS) and _ANY_NEEDLE.search(text) is None:
+        return None
     for fmt in KEY_FORMATS:
         needles = _FORMAT_NEEDLES.get(fmt.name)
         if needles is not None and not any(n in text for n in needles):

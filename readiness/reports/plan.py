@@ -160,6 +160,7 @@ def build(doc: dict[str, Any], context: ReportContext, *, files_limit: int = 10,
         "estimate": _estimate(items, team_size),
         "cat_names": cat_names,
         "counts": {"findings": len(doc["findings"]), "checks": len(doc["checks"]),
-                   "suppressed": sum(c.get("suppressed", 0) for c in doc["checks"])},
+                   "suppressed": sum(c.get("suppressed", 0) for c in doc["checks"]),
+                   "fixable": sum(1 for f in doc["findings"] if f.get("fixable"))},
         "notes": doc.get("notes", []),
     }

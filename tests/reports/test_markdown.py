@@ -97,3 +97,10 @@ def test_stays_under_the_comment_limit(tmp_path: Path) -> None:
     assert len(text) < GITHUB_COMMENT_LIMIT
     assert "shortened" in text or "cut here" in text
     parse(text)
+
+
+def test_fixable_findings_are_counted(example_reports) -> None:  # type: ignore[no-untyped-def]
+    fixable = sum(1 for f in example_reports["doc"]["findings"] if f.get("fixable"))
+    assert fixable > 0
+    assert f"{fixable} fixable with `readiness fix`" in example_reports["texts"]["markdown"]
+    assert f"{fixable} fixable with <code>readiness fix</code>" in example_reports["texts"]["html"]

@@ -89,3 +89,19 @@ class Cache:
                     old.unlink(missing_ok=True)
         except OSError:
             pass  # a read-only checkout still scans; it just stays cold
+
+
+def split_cached(
+    stored: dict[str, Any], files: Iterable[str], digests: dict[str, str],
+) -> tuple[dict[str, Any], list[str]]:
+    """(path -> cached value for files whose content hash still matches, paths to compute anew)."""
+    hits: dict[str, Any] = {}
+    todo: list[str] = []
+    for path in files:
+        entry = stored.get(path)
+        digest = digests.get(path)
+        if entry is not None and digest is not None and entry[0] == digest:
+            hits[path] = entry[1]
+        else:
+            todo.append(path)
+    return hits, todo

@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from readiness.history import trend_phrase
 from readiness.reports import ReportContext
 
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
@@ -34,17 +35,6 @@ def _pct(value: float | None) -> str:
 def _first_sentence(text: str) -> str:
     head = text.split(". ")[0].strip()
     return head if head.endswith(".") else head + "."
-
-
-def trend_phrase(current: float | None, previous: float | None) -> str:
-    if current is None or previous is None:
-        return ""
-    delta = round(current - previous, 1)
-    if delta > 0:
-        return f"up from {previous:.1f}%"
-    if delta < 0:
-        return f"down from {previous:.1f}%"
-    return "unchanged"
 
 
 def render(doc: dict[str, Any], out: TextIO, context: ReportContext) -> None:

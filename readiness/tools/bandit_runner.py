@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-from readiness.cache import Cache, plan_key
+from readiness.cache import Cache, plan_key, split_cached
 from readiness.paths import is_test_path
 
 if TYPE_CHECKING:
@@ -142,15 +142,8 @@ def run_bandit(project: Project, cache: Cache | None = None) -> BanditReport:
     config = _config_args(project)
     key = plan_key(["bandit", _bandit_version(), config, project.read_text("pyproject.toml") if config else ""])
     stored = cache.load("bandit", key) if cache is not None else {}
-    results: dict[str, FileResult] = {}
-    todo: list[str] = []
-    for path in files:
-        hit = stored.get(path)
-        digest = project.digests.get(path)
-        if hit is not None and digest is not None and hit[0] == digest:
-            results[path] = hit[1]
-        else:
-            todo.append(path)
+    results: dict[str, FileResult]
+    results, todo = split_cached(stored, files, project.digests)
     batches = _batches(todo)
     try:
         if len(batches) == 1:

@@ -20,7 +20,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from readiness.cache import Cache, plan_key
+from readiness.cache import Cache, plan_key, split_cached
 
 if TYPE_CHECKING:
     from readiness.project import Project
@@ -185,15 +185,8 @@ def run_ruff(project: Project, cache: Cache | None = None) -> RuffResult:
     configs = [project.read_text(name) or "" for name in _CONFIG_FILES if name in project.files]
     key = plan_key(["ruff", ruff_version, configs])
     stored = cache.load("ruff", key) if cache is not None else {}
-    cached: dict[str, tuple[list[RuffMessage], bool]] = {}
-    todo: list[str] = []
-    for path in files:
-        hit = stored.get(path)
-        digest = project.digests.get(path)
-        if hit is not None and digest is not None and hit[0] == digest:
-            cached[path] = hit[1]
-        else:
-            todo.append(path)
+    cached: dict[str, tuple[list[RuffMessage], bool]]
+    cached, todo = split_cached(stored, files, project.digests)
     result = run_ruff_on(project.root, todo) if todo else RuffResult(configured=has_own_config(project.root))
     if result.error:
         return result

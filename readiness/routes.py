@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 from readiness.source import SourceFile
+from readiness.tools.pyast import dotted as _dotted
 
 T = TypeVar("T")
 
@@ -209,14 +210,7 @@ def routes_in_file(source: SourceFile) -> list[RouteFact]:
 
 def dotted(node: ast.AST | None) -> str:
     """``a.b.c`` for names and attributes, '' otherwise."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return ""
+    return (_dotted(node) or "") if node is not None else ""
 
 
 def call_name(node: ast.AST) -> str:

@@ -15,7 +15,7 @@ from readiness.model import Finding
 from readiness.paths import is_script_path, is_settings_path, is_test_path
 from readiness.project import Project
 from readiness.source import SourceFile
-from readiness.tools.pyast import docstring_nodes, dotted
+from readiness.tools.pyast import docstring_nodes, dotted, is_main_guard
 from readiness.tools.ruff_runner import run_ruff
 
 
@@ -67,18 +67,6 @@ class TodoComment(Check):
             Density(count, project.lines, "TODO/FIXME comments", float(options["zero_at"])),
             summary=f"{count} {noun}",
         )
-
-
-def _is_main_guard(node: ast.AST) -> bool:
-    if not isinstance(node, ast.If):
-        return False
-    test = node.test
-    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
-        return False
-    sides = [test.left, *test.comparators]
-    has_name = any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides)
-    has_main = any(isinstance(s, ast.Constant) and s.value == "__main__" for s in sides)
-    return has_name and has_main
 
 
 _CLI_DECORATORS = ("command", "callback", "group", "main")
@@ -175,7 +163,7 @@ class PrintCall(Check):
         self, source: SourceFile, call: ast.Call, main_called: set[str], binds: dict[int, bool],
     ) -> bool:
         for ancestor in source.ancestors(call):
-            if _is_main_guard(ancestor):
+            if is_main_guard(ancestor):
                 return True
             if isinstance(ancestor, _SCOPES):
                 if id(ancestor) not in binds:
@@ -203,7 +191,7 @@ class PrintCall(Check):
 def _names_called_in_main(tree: ast.Module) -> set[str]:
     names: set[str] = set()
     for stmt in tree.body:
-        if _is_main_guard(stmt):
+        if is_main_guard(stmt):
             for node in ast.walk(stmt):
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                     names.add(node.func.id)
@@ -393,7 +381,7 @@ class HardcodedValue(Check):
     def _main_nodes(tree: ast.Module) -> set[int]:
         found: set[int] = set()
         for stmt in tree.body:
-            if _is_main_guard(stmt):
+            if is_main_guard(stmt):
                 found.update(id(n) for n in ast.walk(stmt))
         return found
 

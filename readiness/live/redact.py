@@ -33,7 +33,8 @@ def redact_uri(uri: str) -> str:
     """``mongodb://app:s3cret@db:27017/?authSource=admin`` -> ``mongodb://app:***@db:27017/?authSource=admin``."""
     def userinfo(match: re.Match[str]) -> str:
         if match.group("password") is None:
-            return f"{match.group('scheme')}{match.group('user')}@"
+            # A lone user part is often the credential itself (https://TOKEN@host, oauth2 tokens).
+            return f"{match.group('scheme')}{MASK}@"
         return f"{match.group('scheme')}{match.group('user')}:{MASK}@"
 
     text = _USERINFO_RE.sub(userinfo, uri)
@@ -77,6 +78,10 @@ def _uri_secrets(uri: str) -> set[str]:
             password = match.group("password")
     if password:
         out.update({password, unquote(password)})
+    else:
+        match = _USERINFO_RE.search(uri)
+        if match is not None and match.group("user"):  # https://TOKEN@host: the user part is the secret
+            out.update({match.group("user"), unquote(match.group("user"))})
     for match in _QUERY_SECRET_RE.finditer(uri):
         if match.group("value"):
             out.update({match.group("value"), unquote(match.group("value"))})

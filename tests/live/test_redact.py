@@ -7,7 +7,8 @@ from readiness.live.redact import MASK, Redactor, redact_headers, redact_uri, se
 
 def test_userinfo_and_query_secrets_in_uris() -> None:
     assert redact_uri("mongodb://app:s3cret@db:27017/?authSource=admin") == f"mongodb://app:{MASK}@db:27017/?authSource=admin"
-    assert redact_uri("https://user@host/x") == "https://user@host/x"
+    assert redact_uri("https://ghp_0123456789abcdef@host/x") == f"https://{MASK}@host/x"  # a lone user part may be a token
+    assert "ghp_0123456789abcdef" in secrets_in({"http": {"base_url": "https://ghp_0123456789abcdef@host/x"}})
     assert redact_uri("https://h/x?api_key=abc&page=2&token=t0k") == f"https://h/x?api_key={MASK}&page=2&token={MASK}"
     assert redact_uri("mongodb+srv://u:p%40ss@cluster/?tlsCertificateKeyFilePassword=pw") == (
         f"mongodb+srv://u:{MASK}@cluster/?tlsCertificateKeyFilePassword={MASK}")

@@ -11,17 +11,31 @@ def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8", newline
     atomic_write_bytes(path, text.encode(encoding) if newline is None else text.replace("\n", newline).encode(encoding))
 
 
+def _default_mode(path: Path) -> int:
+    """The mode a plain ``open(path, "w")`` would give: the old file's, or 0o666 less the umask."""
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> None:
-    """Write to a temporary file beside ``path``, fsync, then rename over it."""
+    """Write to a temporary file beside ``path``, fsync, then rename over it.
+
+    ``mkstemp`` creates files readable by the owner only; reports and stores get the usual
+    permissions instead (or ``mode`` when given, e.g. 0o600 for a key).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = _default_mode(path) if mode is None else mode
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -190,3 +190,15 @@ def test_report_rerenders_saved_result(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{nope", encoding="utf-8")
     assert run_cli("report", str(bad)).returncode == 2
+
+
+def test_reports_get_the_usual_permissions(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    write_tree(tmp_path, SERVICE)
+    out = tmp_path / "r.json"
+    assert run_cli("scan", str(tmp_path), "-o", str(out), "--quiet", "--no-live").returncode == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask

@@ -18,7 +18,7 @@ from readiness.baseline import apply_baseline, baseline_gate
 from readiness.config import ConfigError, render_default_config
 from readiness.engine import ScanRequest, SelectionError, run_scan, select_checks
 from readiness.fsutil import atomic_write_text
-from readiness.history import HistoryError, ScanHistory, render_table
+from readiness.history import HistoryError, ScanHistory, render_table, report_options
 from readiness.live import apply_overrides
 from readiness.registry import PluginError
 from readiness.reports import ReportContext, UnknownFormat, available_formats, format_for_path
@@ -195,11 +195,17 @@ def report(
     results: List[Path] = typer.Argument(..., metavar="RESULT.json...", help="Saved JSON results."),
     fmt: str = typer.Option("terminal", "--format", "-f", help="Output format."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration (report options, plugins)."),
 ) -> None:
     """Re-render saved JSON results."""
     docs = [_load_result_or_exit(path) for path in results]
-    checks = _checks_or_exit(None)
-    context = ReportContext(catalogue=catalogue(checks), color=output is None and color_wanted(sys.stdout))
+    try:
+        prepared = prepare(Path("."), config)
+    except (ConfigError, PluginError) as exc:
+        _err(str(exc))
+        raise typer.Exit(EXIT_USAGE) from None
+    context = ReportContext(catalogue=catalogue(prepared.checks), color=output is None and color_wanted(sys.stdout),
+                            options=report_options(prepared.settings))
     try:
         chosen = format_for_path(str(output)) if output is not None and fmt == "terminal" else fmt
         text = render_results(chosen, docs, context)

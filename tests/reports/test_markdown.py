@@ -104,3 +104,16 @@ def test_fixable_findings_are_counted(example_reports) -> None:  # type: ignore[
     assert fixable > 0
     assert f"{fixable} fixable with `readiness fix`" in example_reports["texts"]["markdown"]
     assert f"{fixable} fixable with <code>readiness fix</code>" in example_reports["texts"]["html"]
+
+
+def test_report_command_reads_team_size_from_config(example_reports, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from helpers import run_cli
+
+    config = tmp_path / "readiness.yaml"
+    saved = example_reports["paths"]["json"]
+    two = run_cli("report", str(saved), "--format", "markdown", cwd=tmp_path)
+    config.write_text("report:\n  team_size: 5\n", encoding="utf-8")
+    five = run_cli("report", str(saved), "--format", "markdown", "--config", str(config), cwd=tmp_path)
+    assert two.returncode == five.returncode == 0, five.stderr
+    assert "2 engineers" in two.stdout or "team of 2" in two.stdout
+    assert two.stdout != five.stdout

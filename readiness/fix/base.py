@@ -355,6 +355,63 @@ def finish_module(module: cst.Module, ctx: FixContext) -> cst.Module:
     return module.with_changes(body=body)
 
 
+class _NameUses(cst.CSTVisitor):
+    """Names used outside import statements."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        return False
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        return False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)
+
+
+def _uses(module: cst.Module) -> set[str]:
+    visitor = _NameUses()
+    module.visit(visitor)
+    return visitor.names
+
+
+class _DropAliases(cst.CSTTransformer):
+    def __init__(self, gone: set[str]) -> None:
+        self.gone = gone
+
+    def leave_ImportFrom(
+        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom,
+    ) -> cst.ImportFrom | cst.RemovalSentinel:
+        if isinstance(updated_node.names, cst.ImportStar):
+            return updated_node
+        kept = [a for a in updated_node.names if _alias_local(a) not in self.gone]
+        if len(kept) == len(updated_node.names):
+            return updated_node
+        if not kept:
+            return cst.RemoveFromParent()
+        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return updated_node.with_changes(names=kept)
+
+
+def _alias_local(alias: cst.ImportAlias) -> str:
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return alias.asname.name.value
+    name = alias.name
+    return name.value if isinstance(name, cst.Name) else ""
+
+
+def drop_imports_made_unused(before: cst.Module, after: cst.Module) -> cst.Module:
+    """Remove ``from x import name`` aliases whose last use a rewrite just removed
+    (``from os import getenv`` once every ``getenv(...)`` became ``os.environ[...]``).
+    Imports that were unused before the fix are left alone: that is not ours to decide."""
+    gone = _uses(before) - _uses(after)
+    if not gone:
+        return after
+    return after.visit(_DropAliases(gone))  # type: ignore[return-value]
+
+
 def _insert_imports(body: list[cst.BaseStatement], new: list[cst.SimpleStatementLine], info: ModuleInfo, limit: int) -> None:
     """Put new stdlib imports among the leading stdlib ``import x`` lines, or just before the imports."""
     candidates = [i for i in info.import_indexes if info.future_end <= i < limit]

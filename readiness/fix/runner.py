@@ -25,7 +25,7 @@ from readiness.checks.base import Check
 from readiness.config import Settings
 from readiness.engine import ScanRequest, run_scan, select_checks
 from readiness.fix import FIXABLE_CHECKS
-from readiness.fix.base import Codemod, FixContext, ModuleInfo, Skip, finish_module
+from readiness.fix.base import Codemod, FixContext, ModuleInfo, Skip, drop_imports_made_unused, finish_module
 from readiness.fix.default_secret import DefaultSecretFix
 from readiness.fix.missing_timeout import MissingTimeoutFix
 from readiness.fix.print_call import PrintCallFix
@@ -160,7 +160,8 @@ class _Rewriter(cst.CSTTransformer):
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
         updated = super().on_leave(original_node, updated_node)
         if isinstance(updated, cst.Module):
-            return finish_module(updated, self.ctx)
+            assert isinstance(original_node, cst.Module)
+            return finish_module(drop_imports_made_unused(original_node, updated), self.ctx)
         target = self.targets.get(id(original_node))
         if target is None:
             return updated

@@ -28,7 +28,16 @@ def test_from_os_import_getenv_gets_an_os_import(tmp_path: Path) -> None:
     src = '"""Settings."""\n\nfrom os import getenv\n\nDB_PASSWORD = getenv("DB_PASSWORD", "postgres")\n'
     done = fix_one(tmp_path, src, "default-secret")
     assert done.after == []
-    assert done.text.startswith('"""Settings."""\n\nimport os\n\nfrom os import getenv\n')
+    assert done.text.startswith('"""Settings."""\n\nimport os\n')
+    assert "from os import getenv" not in done.text, "the import the fix made unused is removed"
+    assert 'DB_PASSWORD = os.environ["DB_PASSWORD"]\n' in done.text
+    compile(done.text, "settings.py", "exec")
+
+
+def test_an_import_still_in_use_is_kept(tmp_path: Path) -> None:
+    src = 'from os import getenv, sep\n\nDB_PASSWORD = getenv("DB_PASSWORD", "postgres")\nLEVEL = getenv("LOG_LEVEL", "INFO")\n'
+    done = fix_one(tmp_path, src, "default-secret")
+    assert "from os import getenv, sep\n" in done.text, "getenv is still used; sep was unused before and is not ours"
     assert 'DB_PASSWORD = os.environ["DB_PASSWORD"]\n' in done.text
 
 

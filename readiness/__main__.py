@@ -5,7 +5,7 @@ pose as a plugin; a directory the user names in ``PYTHONPATH`` stays (like ``pyt
 import os
 import sys
 
-if not sys.flags.safe_path and sys.path and sys.path[0] in ("", os.getcwd()):
+if not getattr(sys.flags, "safe_path", False) and sys.path and sys.path[0] in ("", os.getcwd()):
     if sys.path[0] not in [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]:
         del sys.path[0]
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 import io
 import re
+import sys
+import threading
 import tokenize
 import warnings
 from collections import defaultdict
@@ -27,6 +29,42 @@ _COOKIE_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 T = TypeVar("T")
 _TRIPLE_START = re.compile(rb"[rRbBuU]{0,2}(\"\"\"|\'\'\')")
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
+
+
+MAX_DEPTH = 2000  # deeper trees are refused, as Python 3.11+'s parser refuses them itself
+
+
+def _parse(text: str, path: str) -> ast.Module:
+    if sys.version_info >= (3, 11):
+        return ast.parse(text, filename=path, type_comments=False)
+    # Python 3.10's parser has no guard against C stack exhaustion: a generated expression
+    # nested deeply enough crashes the interpreter. Parse on a thread with a large stack, then
+    # refuse trees deeper than 3.11 would accept.
+    result: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            result["tree"] = ast.parse(text, filename=path, type_comments=False)
+        except BaseException as exc:  # handed to the calling thread
+            result["error"] = exc
+
+    previous = threading.stack_size(512 * 1024 * 1024)
+    try:
+        worker = threading.Thread(target=work, name="readiness-parse")
+        worker.start()
+    finally:
+        threading.stack_size(previous)
+    worker.join()
+    if "error" in result:
+        raise result["error"]
+    tree: ast.Module = result["tree"]
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise RecursionError("too deeply nested")
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return tree
 
 
 def _position(node: ast.AST) -> tuple[int, int]:
@@ -84,7 +122,7 @@ class SourceFile:
         try:
             with warnings.catch_warnings():  # the scanned code's SyntaxWarnings are not ours to print
                 warnings.simplefilter("ignore")
-                source.tree = ast.parse(text, filename=path, type_comments=False)
+                source.tree = _parse(text, path)
         except SyntaxError as exc:
             where = f" (line {exc.lineno})" if exc.lineno else ""
             source.error = f"syntax error{where}: {exc.msg}"

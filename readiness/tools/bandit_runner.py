@@ -70,6 +70,28 @@ def _config_args(project: Project) -> list[str]:
     return []
 
 
+class BanditCrashed(RuntimeError):
+    """bandit died from a signal: one hostile file (a parser stack overflow) can do that."""
+
+
+def _run_isolating(root: str, files: list[str], config: list[str]) -> dict[str, Any]:
+    """One batch; if bandit crashes on it, halves of it, so one hostile file costs only itself.
+    A file bandit cannot survive is reported as unparsed."""
+    try:
+        return _run_batch(root, files, config)
+    except BanditCrashed:
+        if len(files) == 1:
+            return {"results": [], "errors": [{"filename": files[0], "reason": "bandit crashed"}], "metrics": {}}
+    merged: dict[str, Any] = {"results": [], "errors": [], "metrics": {}}
+    half = len(files) // 2  # halves, not single files: a culprit costs a few runs, not one per file
+    for part_files in (files[:half], files[half:]):
+        part = _run_isolating(root, part_files, config)
+        merged["results"].extend(part.get("results") or [])
+        merged["errors"].extend(part.get("errors") or [])
+        merged["metrics"].update(part.get("metrics") or {})
+    return merged
+
+
 def _run_batch(root: str, files: list[str], config: list[str]) -> dict[str, Any]:
     command = [sys.executable, "-I", "-m", "bandit", "-f", "json", "-q", "--exit-zero", *config, "--", *files]
     proc = subprocess.run(  # nosec B603 - fixed argv, no shell
@@ -78,7 +100,8 @@ def _run_batch(root: str, files: list[str], config: list[str]) -> dict[str, Any]
     )
     if proc.returncode != 0:
         lines = [line for line in proc.stderr.strip().splitlines() if line.strip()]
-        raise RuntimeError(f"bandit exited with {proc.returncode}: {lines[-1] if lines else 'no message'}")
+        error = BanditCrashed if proc.returncode < 0 else RuntimeError
+        raise error(f"bandit exited with {proc.returncode}: {lines[-1] if lines else 'no message'}")
     start = proc.stdout.find("{")
     try:
         data = json.loads(proc.stdout[start:] if start >= 0 else proc.stdout)
@@ -147,10 +170,10 @@ def run_bandit(project: Project, cache: Cache | None = None) -> BanditReport:
     batches = _batches(todo)
     try:
         if len(batches) == 1:
-            reports = [_run_batch(str(project.root), batches[0], config)]
+            reports = [_run_isolating(str(project.root), batches[0], config)]
         elif batches:
             with ThreadPoolExecutor(max_workers=min(len(batches), os.cpu_count() or 2)) as pool:
-                reports = list(pool.map(lambda b: _run_batch(str(project.root), b, config), batches))
+                reports = list(pool.map(lambda b: _run_isolating(str(project.root), b, config), batches))
         else:
             reports = []
     except (RuntimeError, OSError, subprocess.SubprocessError) as exc:

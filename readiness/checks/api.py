@@ -47,6 +47,19 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
+def _route_share(
+    check_id: str, routes: list[Route], has: Callable[[Route], bool], *, noun: str, good_label: str,
+    missing: Callable[[Route], str], present: Callable[[Route], str],
+) -> Verdict:
+    """The share of ``routes`` that ``has`` the property: a finding for each without, evidence for a few with."""
+    good = [r for r in routes if has(r)]
+    findings = tuple(_route_finding(check_id, r, missing(r)) for r in routes if r not in good)
+    evidence = tuple(Evidence(present(r), r.file, r.line) for r in good[:5])
+    return Verdict(Share(len(good), len(routes), noun + "s", good_label),
+                   summary=f"{len(good)} of {_plural(len(routes), noun)} {good_label}",
+                   evidence=evidence, findings=findings)
+
+
 def _route_finding(check: str, route: Route, message: str) -> Finding:
     return Finding(route.file, route.line, route.fact.column, check, message)
 
@@ -142,16 +155,9 @@ class ApiVersioning(_RouteCheck):
             return Verdict(Share(len(routes), len(routes), "routes", "are versioned"),
                            summary=f"{_plural(len(routes), 'route')} versioned by {marks[0].message}",
                            evidence=tuple(marks))
-        good, findings = [], []
-        for route in routes:
-            if self._versioned(route):
-                good.append(route)
-            else:
-                findings.append(_route_finding(self.id, route, f"{route.label} has no version in its path or headers"))
-        evidence = tuple(Evidence(f"{r.label} is versioned", r.file, r.line) for r in good[:5])
-        return Verdict(Share(len(good), len(routes), "routes", "are versioned"),
-                       summary=f"{len(good)} of {_plural(len(routes), 'route')} are versioned",
-                       evidence=evidence, findings=tuple(findings))
+        return _route_share(self.id, routes, self._versioned, noun="route", good_label="are versioned",
+                            missing=lambda r: f"{r.label} has no version in its path or headers",
+                            present=lambda r: f"{r.label} is versioned")
 
     @staticmethod
     def _versioned(route: Route) -> bool:
@@ -197,15 +203,10 @@ class Pagination(_RouteCheck):
         routes = [r for r in _routes(project, collected) if r.collection]
         if not routes:
             return Verdict(NotApplicable("no list endpoints (collection GETs) found"))
-        good = [r for r in routes if _paginated(r)]
-        findings = tuple(
-            _route_finding(self.id, r, f"list endpoint {r.label} is not paginated (no limit/offset, page or cursor)")
-            for r in routes if r not in good
-        )
-        evidence = tuple(Evidence(f"{r.label} paginates", r.file, r.line) for r in good[:5])
-        return Verdict(Share(len(good), len(routes), "list endpoints", "paginate"),
-                       summary=f"{len(good)} of {_plural(len(routes), 'list endpoint')} paginate",
-                       evidence=evidence, findings=findings)
+        return _route_share(
+            self.id, routes, _paginated, noun="list endpoint", good_label="paginate",
+            missing=lambda r: f"list endpoint {r.label} is not paginated (no limit/offset, page or cursor)",
+            present=lambda r: f"{r.label} paginates")
 
 
 def _paginated(route: Route) -> bool:
@@ -291,12 +292,9 @@ class RateLimiting(_RouteCheck):
             return Verdict(Share(len(routes), len(routes), "routes", "are rate limited"),
                            summary=f"{_plural(len(routes), 'route')} covered by {marks[0].message}",
                            evidence=tuple(marks))
-        good = [r for r in routes if _limited(r)]
-        findings = tuple(_route_finding(self.id, r, f"{r.label} has no rate limit") for r in routes if r not in good)
-        evidence = tuple(Evidence(f"{r.label} is rate limited", r.file, r.line) for r in good[:5])
-        return Verdict(Share(len(good), len(routes), "routes", "are rate limited"),
-                       summary=f"{len(good)} of {_plural(len(routes), 'route')} are rate limited",
-                       evidence=evidence, findings=findings)
+        return _route_share(self.id, routes, _limited, noun="route", good_label="are rate limited",
+                            missing=lambda r: f"{r.label} has no rate limit",
+                            present=lambda r: f"{r.label} is rate limited")
 
 
 def _limited(route: Route) -> bool:
@@ -332,18 +330,10 @@ class FilteringSorting(_RouteCheck):
         routes = [r for r in _routes(project, collected) if r.collection]
         if not routes:
             return Verdict(NotApplicable("no list endpoints (collection GETs) found"))
-        good = [r for r in routes if _filters(r)]
-        findings = tuple(
-            _route_finding(self.id, r, f"list endpoint {r.label} offers no filter or sort parameter")
-            for r in routes if r not in good
-        )
-        evidence = tuple(
-            Evidence(f"{r.label} filters by {', '.join(_filter_params(r)) or 'a filter dependency'}", r.file, r.line)
-            for r in good[:5]
-        )
-        return Verdict(Share(len(good), len(routes), "list endpoints", "filter or sort"),
-                       summary=f"{len(good)} of {_plural(len(routes), 'list endpoint')} filter or sort",
-                       evidence=evidence, findings=findings)
+        return _route_share(
+            self.id, routes, _filters, noun="list endpoint", good_label="filter or sort",
+            missing=lambda r: f"list endpoint {r.label} offers no filter or sort parameter",
+            present=lambda r: f"{r.label} filters by {', '.join(_filter_params(r)) or 'a filter dependency'}")
 
 
 def _filter_params(route: Route) -> list[str]:

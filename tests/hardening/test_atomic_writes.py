@@ -44,7 +44,7 @@ def _cache_entries(directory: Path, home: Path) -> dict[str, int]:
     try:
         cache = Cache(directory)
         out = {}
-        for path in sorted(directory.glob("*.pickle")):
+        for path in sorted(directory.glob("*.json")):
             name, key = path.stem.split("-", 1)
             out[path.name] = len(cache.load(name, key))
         return out
@@ -72,8 +72,8 @@ def test_killed_scan_leaves_previous_outputs_intact(many_files_repo: Path, tmp_p
 
     intact = 0
     for share in (0.15, 0.4, 0.7):  # discovery, analysis, and near the cache and report writes
-        for pickle_file in cache_dir.glob("*.pickle"):
-            pickle_file.unlink()  # a cold cache makes the killed scan do real work when the signal lands
+        for cache_file in cache_dir.glob("*.json"):
+            cache_file.unlink()  # a cold cache makes the killed scan do real work when the signal lands
         victim = _scan(many_files_repo, report, home)
         time.sleep(duration * share)
         victim.send_signal(signal.SIGKILL)

@@ -7,7 +7,11 @@ anything read from the configuration, so the store cannot leak a secret the scan
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sqlite3
+import stat
+import time
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -30,6 +34,86 @@ DEFAULT_PATH = ".readiness/history.sqlite"
 
 class HistoryError(Exception):
     """The store cannot be read or written; ``str()`` names the file."""
+
+
+log = logging.getLogger("readiness.history")
+_COLUMNS = [("id", "INTEGER"), ("target", "TEXT"), ("generated_at", "TEXT"), ("overall", "REAL"),
+            ("blockers", "INTEGER"), ("summary", "TEXT")]
+_OBJECTS = {("table", "scans"), ("table", "sqlite_sequence"), ("index", "scans_target")}
+_SQLITE_HEADER = b"SQLite format 3\x00"
+MAX_SUMMARY_CHARS = 1024 * 1024  # one stored summary is a few KB
+
+
+def _store_problem(path: Path) -> str | None:
+    """Why an existing store is not one this tool wrote (None when it looks right).
+
+    The store lives in the scanned repository, which may commit any file under that name: a
+    text file, a database with other tables, triggers or views, or a ``scans`` table with
+    other columns. Such a file is never queried or appended to.
+    """
+    try:
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode):
+            return "not a regular file"
+        with open(path, "rb") as handle:  # a regular file, checked above: reading cannot block
+            if handle.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
+                return "not an SQLite database"
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)) as connection:
+            objects = set(connection.execute(
+                "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_autoindex_%'").fetchall())
+            if not objects <= _OBJECTS or ("table", "scans") not in objects:
+                return "holds other tables, views or triggers than the scan history"
+            columns = [(row[1], str(row[2]).upper()) for row in connection.execute("PRAGMA table_info(scans)")]
+            if columns != _COLUMNS:
+                return "its scans table has other columns"
+            if connection.execute("PRAGMA quick_check").fetchone() != ("ok",):
+                return "the database is damaged"
+    except sqlite3.DatabaseError as exc:
+        return f"unreadable as a database ({exc})"
+    except OSError as exc:
+        return f"unreadable ({exc.strerror or exc})"
+    return None
+
+
+def _set_aside(path: Path, problem: str) -> None:
+    """Rename a store this tool did not write, so the next scan starts a fresh one; warn once."""
+    aside = path.with_name(f"{path.name}.invalid-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}")
+    try:
+        os.rename(path, aside)
+    except OSError as exc:
+        raise HistoryError(f"the history {path} is not usable ({problem}) and cannot be moved aside: {exc}") from exc
+    log.warning("warning: the history %s was set aside as %s: %s", path, aside.name, problem)
+
+
+def _check_store(path: Path) -> bool:
+    """Whether a usable store exists; an unusable one is set aside (HistoryError if it cannot be)."""
+    if not os.path.lexists(path):
+        return False
+    problem = _store_problem(path)
+    if problem is None:
+        return True
+    _set_aside(path, problem)
+    return False
+
+
+def _number(value: Any) -> bool:
+    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
+
+
+def valid_summary(value: Any) -> bool:
+    """Whether a stored summary has the shape reports read (a planted row must not crash them)."""
+    if not isinstance(value, dict) or not isinstance(value.get("generated_at"), str):
+        return False
+    overall, categories, counts = value.get("overall"), value.get("categories"), value.get("counts", {})
+    if not isinstance(overall, dict) or not _number(overall.get("score")) or not _number(overall.get("blockers")):
+        return False
+    if not isinstance(categories, list) or not all(
+            isinstance(c, dict) and isinstance(c.get("id"), str) and _number(c.get("score")) for c in categories):
+        return False
+    blockers = value.get("blockers", [])
+    if not isinstance(blockers, list) or not all(isinstance(b, str) for b in blockers):
+        return False
+    return isinstance(counts, dict) and _number(counts.get("findings"))
 
 
 def summarize(doc: dict[str, Any]) -> dict[str, Any]:
@@ -83,6 +167,7 @@ def record(path: Path, target: str, doc: dict[str, Any]) -> dict[str, Any]:
     summary = summarize(doc)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _check_store(path)
         with closing(_connect(path)) as connection, connection:
             connection.execute(
                 "INSERT INTO scans (target, generated_at, overall, blockers, summary) VALUES (?, ?, ?, ?, ?)",
@@ -95,8 +180,11 @@ def record(path: Path, target: str, doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def load(path: Path, target: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-    """Stored summaries, oldest first (the newest ``limit`` of them); an absent store is empty."""
-    if not path.is_file():
+    """Stored summaries, oldest first (the newest ``limit`` of them); an absent or unusable store is empty.
+
+    A store this tool did not write is set aside with a warning; rows of the wrong shape are skipped.
+    """
+    if not _check_store(path):
         return []
     query = "SELECT summary FROM scans"
     params: list[Any] = []
@@ -114,10 +202,14 @@ def load(path: Path, target: str | None = None, limit: int | None = None) -> lis
         raise HistoryError(f"cannot read the history {path}: {exc}") from exc
     out: list[dict[str, Any]] = []
     for (text,) in reversed(rows):
-        try:
-            out.append(json.loads(text))
-        except ValueError:
+        if not isinstance(text, str) or len(text) > MAX_SUMMARY_CHARS:
             continue
+        try:
+            value = json.loads(text)
+        except (ValueError, RecursionError):
+            continue
+        if valid_summary(value):
+            out.append(value)
     return out
 
 

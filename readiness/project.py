@@ -7,8 +7,12 @@ imports of every Python file, and cached, size-capped reads of the other reposit
 
 from __future__ import annotations
 
+import errno
 import fnmatch
+import json
+import os
 import re
+import stat
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -17,9 +21,204 @@ from typing import Any, Callable, Iterable, TypeVar
 
 import yaml
 
+try:
+    import tomllib
+except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
 MAX_TEXT_BYTES = 2 * 1024 * 1024
+MAX_DOCUMENT_NODES = 200_000  # values in one YAML/JSON/TOML file, aliases counted as often as they expand
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same results, far faster
 T = TypeVar("T")
+_O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+# -- reading repository files ----------------------------------------------------------------
+
+class Refused(OSError):
+    """A repository file that is not read: outside the root, not a regular file, or too large."""
+
+
+class TooLarge(Refused):
+    pass
+
+
+def open_inside(root: Path, rel: str) -> int:
+    """A descriptor of the regular file ``rel`` inside ``root``, opened without following symlinks.
+
+    A symlink inside the repository is resolved here, and kept only when its target lies
+    inside the root; the resolved path is then opened one component at a time with
+    ``O_NOFOLLOW`` (so a link swapped in after the check is refused, not followed) and
+    ``O_NONBLOCK`` (so a FIFO cannot hang the scan). Raises OSError (``Refused`` for policy).
+    """
+    base = os.path.realpath(root)
+    target = os.path.realpath(os.path.join(base, rel))
+    relative = os.path.relpath(target, base)
+    if relative == os.curdir or relative == os.pardir or relative.startswith(os.pardir + os.sep) or os.path.isabs(relative):
+        raise Refused(errno.EXDEV, "outside the scanned root")
+    flags = os.O_RDONLY | os.O_NONBLOCK | _O_NOFOLLOW | _O_CLOEXEC
+    if os.open not in os.supports_dir_fd or not _O_NOFOLLOW:  # pragma: no cover - not POSIX
+        fd = os.open(target, flags)
+    else:
+        parts = relative.split(os.sep)
+        directory = os.open(base, os.O_RDONLY | _O_DIRECTORY | _O_CLOEXEC)
+        try:
+            for part in parts[:-1]:
+                child = os.open(part, os.O_RDONLY | _O_DIRECTORY | _O_NOFOLLOW | _O_CLOEXEC, dir_fd=directory)
+                os.close(directory)
+                directory = child
+            fd = os.open(parts[-1], flags, dir_fd=directory)
+        finally:
+            os.close(directory)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise Refused(errno.EINVAL, "not a regular file")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_inside(root: Path, rel: str, limit: int) -> bytes:
+    """The bytes of a regular file inside ``root``, at most ``limit`` of them (``TooLarge`` beyond)."""
+    fd = open_inside(root, rel)
+    try:
+        if os.fstat(fd).st_size > limit:
+            raise TooLarge(errno.EFBIG, f"larger than {_megabytes(limit)}")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:  # it grew since the size was taken
+                raise TooLarge(errno.EFBIG, f"larger than {_megabytes(limit)}")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _megabytes(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+
+
+# -- documents with a node budget ------------------------------------------------------------
+
+class TooManyNodes(ValueError):
+    """A document that would expand past ``MAX_DOCUMENT_NODES`` values (an alias bomb, a generated blob)."""
+
+
+def yaml_node_count(node: yaml.Node, budget: int = MAX_DOCUMENT_NODES) -> int:
+    """Values a composed YAML document constructs, each alias counted as often as it is used.
+
+    Counted on the node graph before anything is constructed, without recursion: shared
+    nodes are sized once and then multiplied, so a billion-laughs document costs a few steps
+    to reject rather than minutes and gigabytes to expand. Raises ``TooManyNodes``.
+    """
+    sizes: dict[int, int] = {}  # node id -> expanded size; -1 while its children are being sized
+    stack: list[tuple[yaml.Node, bool]] = [(node, False)]
+    while stack:
+        current, children_done = stack.pop()
+        if isinstance(current, yaml.SequenceNode):
+            children = list(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            children = [part for pair in current.value for part in pair]
+        else:
+            children = []
+        if children_done:
+            total = 1 + sum(sizes[id(child)] for child in children)
+            if total > budget:
+                    raise TooManyNodes(f"it expands to more than {budget} values (aliases count each time they are used)")
+            sizes[id(current)] = total
+            continue
+        if id(current) in sizes:
+            continue  # a shared node, sized already
+        sizes[id(current)] = -1
+        stack.append((current, True))
+        for child in children:
+            state = sizes.get(id(child))
+            if state == -1:  # an ancestor of itself
+                raise TooManyNodes("an alias refers to itself")
+            if state is None:
+                stack.append((child, False))
+    return sizes[id(node)]
+
+
+def load_yaml_documents(text: str, loader: type[Any] = _SAFE_LOADER) -> tuple[list[Any], str | None]:
+    """All documents of a YAML text, each composed and counted before it is constructed.
+
+    Never raises: malformed, too deep or too large documents end the list with a reason.
+    """
+    docs: list[Any] = []
+    try:
+        instance = loader(text)
+        try:
+            budget = MAX_DOCUMENT_NODES
+            while instance.check_node():
+                node = instance.get_node()
+                if node is None:
+                    continue
+                budget -= yaml_node_count(node, budget)
+                docs.append(instance.construct_document(node))
+        finally:
+            instance.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        return docs, f"malformed YAML{where}"
+    except TooManyNodes as exc:
+        return docs, f"YAML not read: {exc}"
+    except RecursionError:
+        return docs, "YAML nested too deeply"
+    return docs, None
+
+
+def json_node_count(value: Any, budget: int = MAX_DOCUMENT_NODES) -> int:
+    """Values in a parsed JSON or TOML document, without recursion; raises ``TooManyNodes``."""
+    count = 0
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        count += 1
+        if count > budget:
+            raise TooManyNodes(f"it holds more than {budget} values")
+        if isinstance(current, dict):
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return count
+
+
+def load_json_document(text: str) -> tuple[Any, str | None]:
+    """A JSON document and None, or None and why it is not read (malformed, too deep, too large)."""
+    try:
+        value = json.loads(text)
+        json_node_count(value)
+    except TooManyNodes as exc:
+        return None, f"JSON not read: {exc}"
+    except RecursionError:
+        return None, "JSON nested too deeply"
+    except ValueError:
+        return None, "malformed JSON"
+    return value, None
+
+
+def load_toml_document(text: str) -> tuple[dict[str, Any], str | None]:
+    """A TOML document and None, or {} and why it is not read (malformed, too deep, too large)."""
+    try:
+        value = tomllib.loads(text)
+        json_node_count(value)
+    except TooManyNodes as exc:
+        return {}, f"TOML not read: {exc}"
+    except RecursionError:
+        return {}, "TOML nested too deeply"
+    except (tomllib.TOMLDecodeError, ValueError):
+        return {}, "malformed TOML"
+    return value, None
 
 
 @dataclass
@@ -57,29 +256,25 @@ class Project:
     def read_text(self, rel: str) -> str | None:
         """The file's text, or None when it is missing, binary, too large or unreadable."""
         if rel not in self._texts:
-            self._texts[rel] = _read_capped(self.root / rel)
+            self._texts[rel] = _read_capped(self.root, rel)
         return self._texts[rel]
 
     def yaml_documents(self, rel: str) -> tuple[list[Any], str | None]:
         """All YAML documents of a file (safe loader) and an error message if it is broken."""
         if rel not in self._yaml:
             text = self.read_text(rel)
-            docs: list[Any] = []
-            error: str | None = None
-            if text is None:
-                error = "unreadable"
-            else:
-                try:
-                    for doc in yaml.load_all(text, Loader=_SAFE_LOADER):
-                        docs.append(doc)
-                except yaml.YAMLError as exc:
-                    mark = getattr(exc, "problem_mark", None)
-                    where = f" at line {mark.line + 1}" if mark is not None else ""
-                    error = f"malformed YAML{where}"
-                except RecursionError:
-                    error = "YAML nested too deeply"
-            self._yaml[rel] = (docs, error)
+            self._yaml[rel] = ([], "unreadable") if text is None else load_yaml_documents(text)
         return self._yaml[rel]
+
+    def json_document(self, rel: str) -> tuple[Any, str | None]:
+        """A JSON file's value (node budget, no recursion errors) and an error message if it is not read."""
+        text = self.read_text(rel)
+        return (None, "unreadable") if text is None else load_json_document(text)
+
+    def toml_document(self, rel: str) -> tuple[dict[str, Any], str | None]:
+        """A TOML file's tables (node budget, no recursion errors) and an error message if it is not read."""
+        text = self.read_text(rel)
+        return ({}, "unreadable") if text is None else load_toml_document(text)
 
     def glob(self, *patterns: str) -> list[str]:
         """Discovered files matching any pattern (``*`` crosses directories, as in fnmatch)."""
@@ -122,12 +317,11 @@ def _glob_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in parts))
 
 
-def _read_capped(path: Path) -> str | None:
+def _read_capped(root: Path, rel: str) -> str | None:
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_TEXT_BYTES + 1)
+        data = read_inside(root, rel, MAX_TEXT_BYTES)
     except OSError:
         return None
-    if len(data) > MAX_TEXT_BYTES or b"\x00" in data[:8192]:
+    if b"\x00" in data[:8192]:
         return None
     return data.decode("utf-8", errors="replace")

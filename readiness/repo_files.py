@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 import yaml
 
+from readiness.project import load_yaml_documents
+
 if TYPE_CHECKING:
     from readiness.project import Project
 
@@ -377,22 +379,11 @@ _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_line_
 
 
 def load_yaml(text: str) -> tuple[list[Any], str | None]:
-    """All documents of a YAML text (safe loading, lines recorded) and an error if it is broken."""
-    docs: list[Any] = []
-    try:
-        loader = _LineLoader(text)
-        try:
-            while loader.check_data():  # type: ignore[no-untyped-call]
-                docs.append(loader.get_data())  # type: ignore[no-untyped-call]
-        finally:
-            loader.dispose()  # type: ignore[no-untyped-call]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        return docs, f"malformed YAML{where}"
-    except RecursionError:
-        return docs, "YAML nested too deeply"
-    return docs, None
+    """All documents of a YAML text (safe loading, lines recorded) and an error if it is broken.
+
+    Each document is composed and its size counted, aliases included, before it is built.
+    """
+    return load_yaml_documents(text, _LineLoader)
 
 
 def _line(obj: Any, key: Any = None, default: int = 0) -> int:

@@ -126,8 +126,10 @@ class SourceFile:
         except SyntaxError as exc:
             where = f" (line {exc.lineno})" if exc.lineno else ""
             source.error = f"syntax error{where}: {exc.msg}"
-        except (RecursionError, MemoryError):
+        except RecursionError:
             source.error = "too deeply nested to parse"
+        except MemoryError:  # the worker's memory limit: this file costs only itself
+            source.error = "too large to parse within the memory limit"
         except ValueError as exc:  # e.g. source with NUL bytes
             source.error = f"cannot parse: {exc}"
         return source

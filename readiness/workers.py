@@ -10,18 +10,25 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import stat
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable, Sequence
 
 from readiness.analysis import MAX_FILE_BYTES, FileAnalysis, PlannedCheck, analyze_batch, analyze_source
 from readiness.cache import Cache, plan_key
 from readiness.model import Note
+from readiness.project import Refused, TooLarge, read_inside
+from readiness.tools import limit_memory, memory_limit_bytes
 
 PARALLEL_MIN_FILES = 64  # below this, starting workers costs more than it saves
+ISOLATE_BYTES = 1024 * 1024  # files this large are analysed in a memory-limited worker even with --jobs 1
+
+
+def _worker_init(limit: int | None) -> None:
+    limit_memory(limit)
 
 
 def default_jobs() -> int:
@@ -50,27 +57,16 @@ def plan_fingerprint(plan: Sequence[PlannedCheck]) -> str:
 
 
 def _read(root: Path, rel: str) -> tuple[bytes | None, Note | None]:
-    """The file's bytes, read without blocking: a file swapped for a FIFO after discovery cannot hang the scan."""
-    too_large = Note("skipped-file", f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", rel)
+    """The file's bytes, read without following symlinks or blocking: a file swapped for a FIFO
+    or a link out of the root after discovery is refused, not read."""
     try:
-        fd = os.open(root / rel, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        return read_inside(root, rel, MAX_FILE_BYTES), None
+    except TooLarge:
+        return None, Note("skipped-file", f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", rel)
+    except Refused as exc:
+        return None, Note("skipped-file", str(exc.strerror), rel)
     except OSError as exc:
         return None, Note("read-error", f"cannot read: {exc.strerror or type(exc).__name__}", rel)
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return None, Note("skipped-file", "not a regular file", rel)
-        if info.st_size > MAX_FILE_BYTES:
-            return None, too_large
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES:  # it grew since the size was taken
-            return None, too_large
-        return data, None
-    except OSError as exc:
-        return None, Note("read-error", f"cannot read: {exc.strerror or type(exc).__name__}", rel)
-    finally:
-        os.close(fd)
 
 
 def _batches(items: list[tuple[str, bytes]], count: int) -> list[list[tuple[str, bytes]]]:
@@ -88,6 +84,57 @@ def _batches(items: list[tuple[str, bytes]], count: int) -> list[list[tuple[str,
     return [b for b in out if b]
 
 
+def _failed(rel: str, exc: BaseException) -> FileAnalysis:
+    if isinstance(exc, MemoryError):
+        reason = "ran out of memory"
+    elif isinstance(exc, BrokenProcessPool):
+        reason = "was killed"
+    else:
+        reason = f"failed ({type(exc).__name__})"
+    return FileAnalysis(rel, notes=[Note("skipped-file", f"analysis {reason} in its worker process", rel)])
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init,
+                               initargs=(memory_limit_bytes(),))
+
+
+def _run_pooled(
+    batches: list[list[tuple[str, bytes]]], plan: Sequence[PlannedCheck], suppress: bool, jobs: int,
+    started: Callable[[], None] | None, on_batch: Callable[[list[FileAnalysis]], None],
+    on_failure: Callable[[FileAnalysis], None],
+) -> None:
+    """Analyse batches in memory-limited workers. A batch whose worker failed (out of memory, or
+    killed outright, which breaks the whole pool) is retried file by file in one worker, so a
+    hostile file costs only itself: it gets a note, and is not cached."""
+    retry: list[tuple[str, bytes]] = []
+    with _pool(jobs) as pool:
+        futures: list[tuple[list[tuple[str, bytes]], Future[list[FileAnalysis]]]] = [
+            (batch, pool.submit(analyze_batch, batch, plan, suppress)) for batch in batches]
+        if started is not None:
+            started()  # after the workers are forked: threads and fork do not mix
+        for batch, future in futures:
+            try:
+                on_batch(future.result())
+            except Exception:  # MemoryError, BrokenProcessPool, a result too large to send back
+                retry.extend(batch)
+    single: ProcessPoolExecutor | None = None
+    try:
+        for rel, data in retry:
+            single = single or _pool(1)
+            try:
+                on_batch(single.submit(analyze_batch, [(rel, data)], plan, suppress).result())
+            except Exception as exc:
+                on_failure(_failed(rel, exc))
+                if isinstance(exc, BrokenProcessPool):
+                    single.shutdown(cancel_futures=True)
+                    single = None
+    finally:
+        if single is not None:
+            single.shutdown()
+
+
 def analyze_files(
     root: Path,
     files: Sequence[str],
@@ -102,6 +149,8 @@ def analyze_files(
 ) -> list[FileAnalysis]:
     jobs = jobs or default_jobs()
     key = plan_fingerprint(plan) + ("" if suppress else "-all")
+    if cache is not None:
+        cache.bind(root)
     cached = cache.load("files", key) if cache is not None else {}
     results: dict[str, FileAnalysis] = {}
     digests = {} if digests is None else digests  # filled before the tools start: they cache by it too
@@ -114,7 +163,7 @@ def analyze_files(
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
         digests[rel] = digest
         hit = cached.get(rel)
-        if hit is not None and hit[0] == digest:
+        if isinstance(hit, tuple) and len(hit) == 2 and hit[0] == digest and isinstance(hit[1], FileAnalysis):
             results[rel] = hit[1]
         else:
             misses.append((rel, data))
@@ -122,23 +171,35 @@ def analyze_files(
     total = len(files)
     if progress is not None:
         progress(done, total)
+
+    failed: set[str] = set()
+
+    def collect(analyses: list[FileAnalysis]) -> None:
+        nonlocal done
+        for analysis in analyses:
+            results[analysis.path] = analysis
+            done += 1
+        if progress is not None:
+            progress(done, total)
+
+    def fail(analysis: FileAnalysis) -> None:
+        failed.add(analysis.path)  # not cached: a later scan (or a higher limit) tries again
+        collect([analysis])
+
     if jobs > 1 and len(misses) >= PARALLEL_MIN_FILES:
-        context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            futures = [pool.submit(analyze_batch, batch, plan, suppress) for batch in _batches(misses, jobs * 4)]
-            if start_tools is not None:
-                start_tools()  # after the workers are forked: threads and fork do not mix
-            for future in futures:
-                for analysis in future.result():
-                    results[analysis.path] = analysis
-                    done += 1
-                if progress is not None:
-                    progress(done, total)
+        _run_pooled(_batches(misses, jobs * 4), plan, suppress, jobs, start_tools, collect, fail)
     else:
+        # Large files go to one memory-limited worker even here: a hostile one costs only itself.
+        isolated = [item for item in misses if len(item[1]) > ISOLATE_BYTES]
+        if isolated and memory_limit_bytes():
+            _run_pooled([[item] for item in isolated], plan, suppress, 1, start_tools, collect, fail)
+            start_tools = None
         if start_tools is not None:
             start_tools()
         last = time.perf_counter()
         for rel, data in misses:
+            if rel in results:
+                continue
             results[rel] = analyze_source(rel, data, plan, suppress)
             done += 1
             if progress is not None and time.perf_counter() - last > 0.1:
@@ -147,5 +208,5 @@ def analyze_files(
     if progress is not None:
         progress(total, total)
     if cache is not None and misses:
-        cache.save("files", key, {rel: (digests[rel], results[rel]) for rel in files if rel in digests})
+        cache.save("files", key, {rel: (digests[rel], results[rel]) for rel in files if rel in digests and rel not in failed})
     return [results[rel] for rel in files]

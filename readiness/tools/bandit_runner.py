@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from readiness.cache import Cache, plan_key, split_cached
 from readiness.paths import is_test_path
+from readiness.tools import memory_limited
 
 if TYPE_CHECKING:
     from readiness.project import Project
@@ -95,12 +96,14 @@ def _run_isolating(root: str, files: list[str], config: list[str]) -> dict[str, 
 def _run_batch(root: str, files: list[str], config: list[str]) -> dict[str, Any]:
     command = [sys.executable, "-I", "-m", "bandit", "-f", "json", "-q", "--exit-zero", *config, "--", *files]
     proc = subprocess.run(  # nosec B603 - fixed argv, no shell
-        command, cwd=root, capture_output=True, text=True, timeout=TIMEOUT_SECONDS,
+        memory_limited(command), cwd=root, capture_output=True, text=True, timeout=TIMEOUT_SECONDS,
         stdin=subprocess.DEVNULL,
     )
     if proc.returncode != 0:
         lines = [line for line in proc.stderr.strip().splitlines() if line.strip()]
-        error = BanditCrashed if proc.returncode < 0 else RuntimeError
+        # a signal, or the memory limit reached on one file: bisect to find it
+        out_of_memory = "MemoryError" in proc.stderr
+        error = BanditCrashed if proc.returncode < 0 or out_of_memory else RuntimeError
         raise error(f"bandit exited with {proc.returncode}: {lines[-1] if lines else 'no message'}")
     start = proc.stdout.find("{")
     try:

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from readiness.cache import Cache, plan_key, split_cached
+from readiness.project import read_inside
+from readiness.tools import memory_limited
 
 if TYPE_CHECKING:
     from readiness.project import Project
@@ -56,17 +58,15 @@ def find_ruff() -> str | None:
 
 
 def has_own_config(root: Path) -> bool:
-    """Whether the project configures ruff at its root."""
+    """Whether the project configures ruff at its root (read as every repository file is: no
+    symlink out of the root, no FIFO, no more than 2 MB)."""
     if (root / "ruff.toml").is_file() or (root / ".ruff.toml").is_file():
         return True
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
-        try:
-            text = pyproject.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return False
-        return "[tool.ruff" in text
-    return False
+    try:
+        text = read_inside(root, "pyproject.toml", 2 * 1024 * 1024)
+    except OSError:
+        return False
+    return b"[tool.ruff" in text
 
 
 def _chunks(paths: Sequence[str], limit: int = CHUNK_CHARS) -> list[list[str]]:
@@ -126,7 +126,7 @@ def _run_chunk(base: list[str], chunk: list[str], root: Path, timeout: float, re
     """Run ruff on one chunk, adding its messages to ``result``; a reason when it failed."""
     try:
         proc = subprocess.run(  # nosec B603 - fixed argv, no shell
-            [*base, "--", *chunk], cwd=root, capture_output=True, text=True, timeout=timeout,
+            memory_limited([*base, "--", *chunk]), cwd=root, capture_output=True, text=True, timeout=timeout,
             stdin=subprocess.DEVNULL, encoding="utf-8", errors="replace",
         )
     except subprocess.TimeoutExpired:

@@ -15,12 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from readiness.paths import is_application_path
-from readiness.project import Project
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+from readiness.project import Project, load_toml_document
 
 FRAMEWORKS: Mapping[str, str] = {"fastapi": "FastAPI", "flask": "Flask", "django": "Django", "starlette": "Starlette"}
 CLIENTS: Mapping[str, str] = {
@@ -147,10 +142,7 @@ def _declared(project: Project) -> Iterable[tuple[str, list[str]]]:
 
 
 def _toml(text: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError):
-        return {}
+    return load_toml_document(text)[0]  # node budget; malformed or too deep is {}
 
 
 def _pyproject_names(text: str) -> list[str]:

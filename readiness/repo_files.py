@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 import yaml
 
 from readiness.project import load_yaml_documents
+from readiness.source import _parse as parse_python
 
 if TYPE_CHECKING:
     from readiness.project import Project
@@ -541,8 +542,8 @@ class _Builder:
         if text is None:
             return
         try:
-            tree = ast.parse(text)
-        except (SyntaxError, ValueError, RecursionError):
+            tree = parse_python(text, "noxfile.py")  # Python 3.10: on a large stack, depth-checked
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             self.repo.problems.append(Problem("noxfile.py", "does not parse"))
             return
         for func in tree.body:
@@ -705,7 +706,7 @@ class _Builder:
                     try:
                         parts = json.loads(body)
                         body = " ".join(str(p) for p in parts) if isinstance(parts, list) else body
-                    except ValueError:
+                    except (ValueError, RecursionError):
                         pass
                 self.repo.commands.append(Command(rel, number, body, "dockerfile", match.group(1).upper()))
 

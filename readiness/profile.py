@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import configparser
 import re
-import sys
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 

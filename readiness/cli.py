@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any, List, Optional
 
@@ -20,11 +21,24 @@ from readiness.engine import ScanRequest, SelectionError, run_scan, select_check
 from readiness.fsutil import atomic_write_text
 from readiness.history import HistoryError, ScanHistory, render_table, report_options
 from readiness.live import apply_overrides
+from readiness.live.redact import mask_document
 from readiness.registry import PluginError
 from readiness.reports import ReportContext, UnknownFormat, available_formats, format_for_path
 from readiness.reports.json_result import dumps as json_dumps
 from readiness.rollup import render as render_results
-from readiness.runner import catalogue, color_wanted, gate, open_cache, prepare, render_to_string, scan_progress, write_outputs
+from readiness.runner import (
+    DEFAULT_TIMEOUT,
+    catalogue,
+    color_wanted,
+    errors_gate,
+    gate,
+    live_wanted,
+    open_cache,
+    prepare,
+    render_to_string,
+    scan_progress,
+    write_outputs,
+)
 
 app = typer.Typer(
     add_completion=False,
@@ -78,8 +92,16 @@ def scan(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing on stdout; only the exit code and files speak."),
     no_history: bool = typer.Option(False, "--no-history", help="Do not record this scan in the history."),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="A saved JSON result: report and gate only on what is new."),
+    allow_private: bool = typer.Option(False, "--allow-private", help="Let live probes reach loopback, private and link-local addresses."),
+    allow_errors: bool = typer.Option(False, "--allow-errors", help="A check that errors does not fail the gate."),
+    timeout: float = typer.Option(DEFAULT_TIMEOUT, "--timeout", help="Seconds the whole scan may take; then it reports what it has."),
+    plugin: Optional[List[str]] = typer.Option(None, "--plugin", help="Load checks from this installed module (repeatable)."),
 ) -> None:
-    """Scan a repository and print its readiness matrix."""
+    """Scan a repository and print its readiness matrix.
+
+    Live probes run only when the operator asks: --live, --env, --config FILE or READINESS_LIVE=1.
+    A configuration found in the scanned repository never turns them on by itself.
+    """
     root = path
     base_doc = _load_result_or_exit(baseline) if baseline is not None else None
     if not root.exists():
@@ -92,16 +114,17 @@ def scan(
         _err(f"configuration file not found: {config}")
         raise typer.Exit(EXIT_USAGE)
     try:
-        prepared = prepare(root, config)
+        prepared = prepare(root, config, plugins=list(plugin or []), allow_private=allow_private)
         apply_overrides(prepared.settings, list(env or []))
+        run_live = live_wanted(live, prepared.settings, explicit_config=config is not None, env_pairs=bool(env))
         if fmt not in available_formats():
             raise UnknownFormat(f"unknown format '{fmt}' (known: {', '.join(available_formats())})")
         for out in output or []:
             format_for_path(str(out))
         selected, deselected = select_checks(prepared.checks, prepared.settings, _split_ids(select), _split_ids(ignore))
         request = ScanRequest(
-            root=root, settings=prepared.settings, checks=selected, deselected=deselected, live=live,
-            display_path=str(path),
+            root=root, settings=prepared.settings, checks=selected, deselected=deselected, live=run_live,
+            display_path=str(path), deadline=time.monotonic() + max(timeout, 1.0),
             jobs=jobs if jobs is not None else int(prepared.settings.get("jobs", 0) or 0),
             cache=open_cache(root, prepared.settings, enabled=not no_cache), suppress=not no_suppress,
         )
@@ -111,7 +134,7 @@ def scan(
     except (ConfigError, PluginError, SelectionError, UnknownFormat) as exc:
         _err(str(exc))
         raise typer.Exit(EXIT_USAGE) from None
-    full_doc = result.to_dict()
+    full_doc = mask_document(result.to_dict(), prepared.settings.expanded)
     doc = apply_baseline(full_doc, base_doc, str(baseline)) if base_doc is not None else full_doc
     past = ScanHistory(root, prepared.settings)
     context = ReportContext(catalogue=catalogue(prepared.checks), color=color_wanted(sys.stdout), **past.context_fields())
@@ -126,11 +149,15 @@ def scan(
     warning = None if no_history else past.record(full_doc)
     if warning:
         _err(f"warning: {warning}")
+    threshold = fail_under if fail_under is not None else prepared.settings.get("fail_under")
+    targets = fail_on_targets or bool(prepared.settings.get("fail_on_targets"))
     if base_doc is not None:
         reason = baseline_gate(doc)
     else:
-        threshold = fail_under if fail_under is not None else prepared.settings.get("fail_under")
-        reason = gate(doc, threshold, fail_on_targets or bool(prepared.settings.get("fail_on_targets")))
+        reason = gate(doc, threshold, targets)
+    gated = base_doc is not None or threshold is not None or targets
+    if gated and not reason and not allow_errors:
+        reason = errors_gate(doc)
     if reason:
         _err(f"gate failed: {reason}")
         raise typer.Exit(EXIT_GATE)
@@ -200,7 +227,7 @@ def report(
     """Re-render saved JSON results."""
     docs = [_load_result_or_exit(path) for path in results]
     try:
-        prepared = prepare(Path("."), config)
+        prepared = prepare(Path("."), config, scanning=False)
     except (ConfigError, PluginError) as exc:
         _err(str(exc))
         raise typer.Exit(EXIT_USAGE) from None
@@ -349,7 +376,7 @@ def _load_result_or_exit(path: Path) -> dict[str, Any]:
 
 def _checks_or_exit(config: Optional[Path]) -> list[Any]:
     try:
-        return prepare(Path("."), config).checks
+        return prepare(Path("."), config, scanning=False).checks
     except (ConfigError, PluginError) as exc:
         _err(str(exc))
         raise typer.Exit(EXIT_USAGE) from None

@@ -33,6 +33,14 @@ class ConfigError(Exception):
     """A configuration problem; ``str()`` is the one line shown to the user."""
 
 
+@dataclass(frozen=True)
+class Operator:
+    """Choices only the person running the scan makes: never read from a scanned file."""
+
+    allow_private: bool = False  # live probes may reach loopback, private and link-local addresses
+    trusted_config: bool = False  # the configuration was named with --config
+
+
 @dataclass
 class Settings:
     """The validated configuration plus where it came from."""
@@ -40,6 +48,8 @@ class Settings:
     data: dict[str, Any]
     source: str | None  # the file it came from, None for built-in defaults
     lines: dict[tuple[str, ...], int] = field(default_factory=dict)
+    expanded: frozenset[str] = frozenset()  # values read from ${VAR}: masked in every output
+    operator: Operator = field(default_factory=Operator)
 
     def get(self, key: str, default: Any = None) -> Any:
         value = self.data.get(key)
@@ -138,7 +148,8 @@ def validate_config(
         return Settings({}, None)
     env = os.environ if environ is None else environ
     validator = _Validator(raw.display, raw.lines, set(known_checks), set(known_categories), env)
-    return Settings(validator.validate(raw.data), raw.display, raw.lines)
+    data = validator.validate(raw.data)
+    return Settings(data, raw.display, raw.lines, frozenset(validator.expanded))
 
 
 def _load_yaml(display: str, raw: bytes, lines: dict[tuple[str, ...], int]) -> dict[str, Any]:
@@ -238,6 +249,7 @@ class _Validator:
         self.categories = categories
         self.env = env
         self.added_categories: set[str] = set()
+        self.expanded: set[str] = set()
 
     def fail(self, path: tuple[str, ...], problem: str) -> ConfigError:
         line = None
@@ -345,12 +357,23 @@ class _Validator:
         raise self.fail(path, f"unknown {what} id '{ident}'" + (f" (did you mean '{hint}'?)" if hint else ""))
 
     def expand(self, value: Any, path: tuple[str, ...]) -> Any:
+        """``${VAR}`` is read from the environment inside ``environment:`` only.
+
+        Anywhere else (titles, category names, paths) the text stays as written: a scanned
+        repository's file must not be able to copy a CI secret into a report.
+        """
         if isinstance(value, str):
+            if not path or path[0] != "environment":
+                return value
+
             def repl(match: re.Match[str]) -> str:
                 name = match.group(1)
                 if name not in self.env:
                     raise self.fail(path, f"references ${{{name}}}, which is not set")
-                return str(self.env[name])
+                text = str(self.env[name])
+                if text:
+                    self.expanded.add(text)
+                return text
             return _VAR_RE.sub(repl, value)
         if isinstance(value, list):
             return [self.expand(v, (*path, str(i))) for i, v in enumerate(value)]

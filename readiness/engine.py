@@ -128,12 +128,12 @@ class ScanRequest:
     suppress: bool = True  # False: --no-suppress shows every finding
     only: Sequence[str] | None = None  # analyse just these files (relative paths): the pre-commit fast path
     display_path: str | None = None  # the path as the user gave it
+    deadline: float | None = None  # time.monotonic() after which checks are not started: partial results
 
 
 def live_enabled(request: ScanRequest) -> bool:
-    if request.live is not None:
-        return request.live
-    return bool(request.settings.data.get("environment"))
+    """Live probes run only when the caller says so (the CLI decides on the operator's options)."""
+    return bool(request.live)
 
 
 def run_scan(request: ScanRequest) -> ScanResult:
@@ -249,8 +249,13 @@ def _evaluate(
                 collected.facts[analysis.path] = outcome.facts
         observed_at = None
         if check_cls.kind == "live" and not run_live:
-            verdict = Verdict(NotApplicable("live checks are off (use --live or configure environment:)"))
+            verdict = Verdict(NotApplicable(
+                "live checks are off: they run only when the operator asks (--live, --env, --config FILE or READINESS_LIVE=1)"
+            ))
             status_override = "skipped"
+        elif request.deadline is not None and time.monotonic() > request.deadline:
+            status_override = None
+            verdict = Verdict(Errored("not run: the scan reached its --timeout before this check"))
         else:
             status_override = None
             if check_cls.kind == "live":

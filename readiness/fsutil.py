@@ -43,3 +43,27 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> N
         except OSError:
             pass
         raise
+
+
+class UnsafePath(Exception):
+    """A path the scanned tree controls would lead a write outside it."""
+
+
+def confined(root: Path, configured: Path, what: str) -> Path:
+    """``configured`` (relative to ``root``) as a path that stays inside ``root``.
+
+    Refused: an absolute path or ``..`` leading out, and any existing component below the root
+    that is a symbolic link (a committed ``.readiness -> /home/ci`` would carry writes away).
+    """
+    base = root.resolve()
+    full = configured if configured.is_absolute() else base / configured
+    if ".." in configured.parts or not full.is_relative_to(base):
+        raise UnsafePath(f"{what} {configured} is outside the scanned root")
+    probe = base
+    for part in full.relative_to(base).parts:
+        probe = probe / part
+        if probe.is_symlink():
+            raise UnsafePath(f"{what} {configured}: {probe.relative_to(base)} is a symbolic link")
+        if not probe.exists():
+            break
+    return full

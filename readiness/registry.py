@@ -7,7 +7,8 @@ Plugins load once, in a sorted and deterministic order; one that fails to load i
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path
 from typing import Iterable
 
 from readiness.checks import BUILTIN_CHECKS
@@ -34,10 +35,37 @@ def _checks_from(obj: object, origin: str) -> list[type[Check]]:
     return items
 
 
-def load_checks(plugins: Iterable[str] = (), *, use_entry_points: bool = True) -> list[type[Check]]:
+def _installed_under(ep: EntryPoint, root: Path) -> bool:
+    """Whether the distribution behind ``ep`` sits inside ``root`` (a dist-info the scanned tree planted)."""
+    dist = getattr(ep, "dist", None)
+    if dist is None:
+        return False
+    try:
+        location = Path(str(dist.locate_file(""))).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return True  # cannot tell where it is: do not trust it
+    return location == root or location.is_relative_to(root)
+
+
+def load_checks(
+    plugins: Iterable[str] = (), *, use_entry_points: bool = True, untrusted_root: Path | None = None,
+) -> list[type[Check]]:
+    """Built-in checks, installed entry points and the named plugin modules.
+
+    ``untrusted_root`` is the scanned tree: entry points installed under it are skipped, and no
+    plugin is ever a ``__main__`` module (that would run a script rather than load checks).
+    """
     found: list[type[Check]] = list(BUILTIN_CHECKS)
+    root = untrusted_root.resolve() if untrusted_root is not None else None
+    for name in plugins:
+        if name == "__main__" or name.endswith(".__main__"):
+            raise PluginError(f"plugin module '{name}' refused: a __main__ module runs a program, it holds no checks")
     if use_entry_points:
         for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+            if root is not None and _installed_under(ep, root):
+                continue
+            if ep.module == "__main__" or ep.module.endswith(".__main__"):
+                continue
             try:
                 loaded = ep.load()
             except Exception as exc:  # a broken plugin must be named, whatever it raised

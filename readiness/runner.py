@@ -16,8 +16,8 @@ from rich.console import Console
 from readiness.cache import Cache
 from readiness.categories import CATEGORY_IDS
 from readiness.checks.base import Check
-from readiness.config import Settings, read_config, validate_config
-from readiness.fsutil import atomic_write_text
+from readiness.config import Operator, Settings, read_config, validate_config
+from readiness.fsutil import UnsafePath, atomic_write_text, confined
 from readiness.registry import load_checks
 from readiness.reports import ReportContext, format_for_path, get_renderer
 
@@ -28,16 +28,53 @@ class Prepared:
     checks: list[type[Check]]
 
 
-def prepare(root: Path, config: Path | None = None) -> Prepared:
-    """Read the configuration, load its plugins, then validate it against every known id."""
+DEFAULT_TIMEOUT = 1800.0  # seconds: generous, a bound on a hostile tree rather than a budget
+
+
+def prepare(
+    root: Path, config: Path | None = None, *, plugins: Sequence[str] = (), allow_private: bool = False,
+    scanning: bool = True,
+) -> Prepared:
+    """Read the configuration, load the plugins, then validate it against every known id.
+
+    Plugins come from the operator: ``--plugin`` and the ``plugins:`` of a file named with
+    ``--config``. A configuration found in the scanned tree names none that load, and no
+    entry point installed under the scanned tree is loaded.
+    """
     raw = read_config(root, config)
-    checks = load_checks(raw.plugins)
+    trusted = config is not None
+    wanted = [*plugins, *(raw.plugins if trusted else [])]
+    if raw.plugins and not trusted:
+        sys.stderr.write(
+            f"readiness: warning: {raw.display}: plugins: not loaded from the scanned repository's "
+            "configuration (name them with --plugin, or pass the file with --config)\n"
+        )
+    checks = load_checks(wanted, untrusted_root=root if scanning else None)
     settings = validate_config(
         raw,
         known_checks=[c.id for c in checks],
         known_categories=set(CATEGORY_IDS) | {c.category for c in checks},
     )
+    settings.operator = Operator(allow_private=allow_private, trusted_config=trusted)
     return Prepared(settings, checks)
+
+
+def live_wanted(flag: bool | None, settings: Settings, *, explicit_config: bool, env_pairs: bool) -> bool:
+    """Live probes run on the operator's word only: ``--live``, ``--env``, ``--config`` or READINESS_LIVE=1."""
+    if flag is not None:
+        return flag
+    opted_in = explicit_config or env_pairs or os.environ.get("READINESS_LIVE") == "1"
+    return opted_in and bool(settings.data.get("environment"))
+
+
+def errors_gate(doc: dict[str, Any]) -> str | None:
+    """A check that errored tells nothing, so it cannot let a scan pass (unless --allow-errors)."""
+    errored = [c for c in doc["checks"] if c["status"] == "error"]
+    if not errored:
+        return None
+    names = ", ".join(c["id"] for c in errored[:5]) + (f" and {len(errored) - 5} more" if len(errored) > 5 else "")
+    first = " ".join(str(errored[0].get("summary") or "").split())[:160]
+    return f"{len(errored)} check{'s' if len(errored) != 1 else ''} errored ({names}): {first} (--allow-errors to pass anyway)"
 
 
 def catalogue(checks: Sequence[type[Check]]) -> dict[str, dict[str, Any]]:
@@ -85,11 +122,16 @@ def gate(doc: dict[str, Any], fail_under: float | None, fail_on_targets: bool) -
 
 
 def open_cache(root: Path, settings: Settings, *, enabled: bool) -> Cache | None:
+    """The per-file cache, kept inside the scanned root; None (a cold scan) when it would leave it."""
     section = settings.section("cache")
     if not enabled or not section.get("enabled", True):
         return None
-    directory = Path(section.get("path") or ".readiness/cache")
-    return Cache(directory if directory.is_absolute() else root / directory)
+    try:
+        directory = confined(root, Path(section.get("path") or ".readiness/cache"), "cache.path")
+    except UnsafePath as exc:
+        sys.stderr.write(f"readiness: warning: cache off: {exc}\n")
+        return None
+    return Cache(directory)
 
 
 @contextmanager

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from readiness.config import Settings
+from readiness.config import Operator, Settings
 from readiness.engine import ScanRequest, run_scan, select_checks
 from readiness.model import ScanResult
 from readiness.registry import load_checks
@@ -28,9 +28,10 @@ def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
 
 def scan_tree(
     root: Path, *, select: Sequence[str] = (), config: Mapping[str, Any] | None = None, live: bool | None = False,
+    allow_private: bool = False,
 ) -> ScanResult:
     """Run the real engine in-process on ``root``, with a configuration given as a dict."""
-    settings = Settings(dict(config or {}), "test-config" if config else None)
+    settings = Settings(dict(config or {}), "test-config" if config else None, operator=Operator(allow_private=allow_private))
     checks = load_checks(use_entry_points=False)
     selected, deselected = select_checks(checks, settings, list(select))
     return run_scan(ScanRequest(root=root, settings=settings, checks=selected, deselected=deselected, live=live))

@@ -107,10 +107,25 @@ def test_usage_error_exits_2() -> None:
 
 
 def test_plugin_that_fails_to_load_is_named(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"readiness.yaml": "plugins: [no_such_plugin_module]\n"})
-    proc = run_cli("scan", str(tmp_path))
+    write_tree(tmp_path, {"app.py": "x = 1\n"})
+    proc = run_cli("scan", str(tmp_path), "--plugin", "no_such_plugin_module")
     assert proc.returncode == 2
     assert "no_such_plugin_module" in proc.stderr
+
+
+def test_plugins_of_a_scanned_configuration_are_not_loaded(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"readiness.yaml": "plugins: [no_such_plugin_module]\n", "app.py": "x = 1\n"})
+    proc = run_cli("scan", str(tmp_path), "--no-history")
+    assert proc.returncode == 0, proc.stderr
+    assert "plugins: not loaded from the scanned repository" in proc.stderr
+    trusted = run_cli("scan", str(tmp_path), "--config", str(tmp_path / "readiness.yaml"))
+    assert trusted.returncode == 2 and "no_such_plugin_module" in trusted.stderr
+
+
+def test_a_main_module_is_never_a_plugin(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app.py": "x = 1\n"})
+    proc = run_cli("scan", str(tmp_path), "--plugin", "pip.__main__")
+    assert proc.returncode == 2 and "__main__" in proc.stderr
 
 
 def test_config_plugin_check_runs(tmp_path: Path) -> None:
@@ -146,7 +161,7 @@ CHECKS = [NoEval]
         "app/x.py": "y = eval('1')\n",
     })
     proc = run_cli("scan", str(tmp_path), "--format", "json", "--select", "no-eval",
-                   env={"PYTHONPATH": str(tmp_path / "plugins_dir")})
+                   "--config", str(tmp_path / "readiness.yaml"), env={"PYTHONPATH": str(tmp_path / "plugins_dir")})
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert [f["check"] for f in doc["findings"]] == ["no-eval"]

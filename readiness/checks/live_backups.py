@@ -19,6 +19,7 @@ from typing import Any, Mapping
 
 from readiness.checks.base import Check, Collected, Example, Verdict
 from readiness.live import LiveConfigError, environment_part, format_age, lazy_module, parse_duration
+from readiness.live.egress import MAX_BACKUP_MATCHES
 from readiness.live.redact import Redactor
 from readiness.measures import Errored, NotApplicable, Share
 from readiness.model import Evidence
@@ -27,7 +28,6 @@ from readiness.project import Project
 _mongo_probe = lazy_module("readiness.live.mongo_probe")
 _archives = lazy_module("readiness.live.archives")  # requests/pymongo load only when a live check runs
 
-MAX_MATCHES = 100_000  # a glob over a huge tree stops here rather than walking forever
 _STAMP_RE = re.compile(
     r"(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?:[T_\-. ]?(\d{2})[:\-h]?(\d{2})(?:[:\-m]?(\d{2}))?)?(?!\d)"
 )
@@ -54,20 +54,44 @@ class Newest:
     when: float  # epoch seconds
 
 
+def glob_base(root: Path, pattern: str) -> Path:
+    """The folder a backup glob may not leave: its part before the first wildcard.
+
+    Relative patterns are also held to the scanned root; ``..`` is refused anywhere, so a
+    configured glob cannot wander to ``/etc`` or another user's home.
+    """
+    if ".." in Path(pattern).parts:
+        raise LiveConfigError(f"backup path {pattern}: '..' is not allowed")
+    fixed: list[str] = []
+    for part in Path(pattern).parts:
+        if glob.has_magic(part):
+            break
+        fixed.append(part)
+    base = Path(*fixed) if fixed else Path(".")
+    if len(fixed) == len(Path(pattern).parts):
+        base = base.parent
+    return (base if base.is_absolute() else root / base).resolve()
+
+
 def newest_file(root: Path, pattern: str, order: str) -> tuple[Newest | None, str]:
-    """The newest file matching ``pattern`` (relative patterns from ``root``), or a reason."""
+    """The newest file matching ``pattern`` (relative patterns from ``root``), or a reason.
+
+    Matches that resolve outside the pattern's fixed folder (through a symbolic link) are
+    ignored, and at most MAX_BACKUP_MATCHES paths are looked at.
+    """
+    base = glob_base(root, pattern)
     full_pattern = pattern if os.path.isabs(pattern) else str(root / pattern)
     best: Newest | None = None
     seen = 0
     for match in glob.iglob(full_pattern, recursive=True):
         seen += 1
-        if seen > MAX_MATCHES:
+        if seen > MAX_BACKUP_MATCHES:
             break
         try:
-            if not os.path.isfile(match):
+            if not Path(match).resolve().is_relative_to(base) or not os.path.isfile(match):
                 continue
             when = os.path.getmtime(match) if order == "mtime" else name_timestamp(os.path.basename(match))
-        except OSError:
+        except (OSError, RuntimeError):
             continue
         if when is None:
             continue
@@ -96,6 +120,8 @@ class _BackupCheck(Check):
         env = getattr(project.settings, "data", {}).get("environment") if project.settings else None
         redact = Redactor.for_environment(env, {"mongodb": mongo})
         try:
+            if mongo and mongo.get("uri") and any(source.get("pbm") for source in sources):
+                _mongo_probe.vet_uri(str(mongo["uri"]), allow_private=bool(mongo.get("allow_private")))
             verdict = self.judge(project, sources, mongo)
         except (LiveConfigError, _mongo_probe.MongoConfigError) as exc:
             return Verdict(Errored(redact(str(exc))))

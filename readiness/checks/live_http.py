@@ -38,6 +38,9 @@ def _dead_example(**extra: Any) -> Example:
                    note="the service does not answer (connection refused): nothing is verified")
 
 
+_METRIC_NAME_RE = re.compile(r"[A-Za-z_:][A-Za-z0-9_:]{0,99}")
+
+
 def join_url(base: str, path: str) -> str:
     """``base`` plus a path; a path that is a full URL stands alone."""
     if re.match(r"^https?://", path):
@@ -58,6 +61,9 @@ class _HttpCheck(Check):
             return Verdict(NotApplicable("no HTTP service configured (environment.http.base_url)"))
         env = getattr(project.settings, "data", {}).get("environment") if project.settings else None
         redact = Redactor.for_environment(env, {"http": http})
+        blocked = _blocked(str(http["base_url"]), bool(http.get("allow_private")))
+        if blocked:
+            return Verdict(Errored(redact(blocked)))
         try:
             verdict = self.probe(http, redact)
         except Exception as exc:  # a probe bug: report it, but never with a credential in it
@@ -78,7 +84,30 @@ class _HttpCheck(Check):
         return _http_probe.Prober(
             timeout=float(http["timeout"]), deadline=http.get("deadline"), headers=http.get("headers") or {},
             verify=verify, max_bytes=int(http.get("max_body_bytes") or 1024 * 1024),
+            allow_private=bool(http.get("allow_private")),
         )
+
+
+def _blocked(url: str, allow_private: bool) -> str | None:
+    """Why the operator's egress policy keeps the probe away from ``url``, or None."""
+    from urllib.parse import urlsplit
+
+    from readiness.live.egress import BlockedAddress, vet_host
+
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return None  # the probe itself reports the bad URL
+    if not host:
+        return None
+    try:
+        vet_host(host, port, allow_private=allow_private)
+    except BlockedAddress as exc:
+        return f"not probed: {exc}"
+    except OSError:
+        return None  # does not resolve: the probe reports it as usual
+    return None
 
 
 def _no_answer(url: str, reason: str) -> Verdict:
@@ -169,7 +198,8 @@ class LiveMetrics(_HttpCheck):
             return Verdict(Presence(False, "Prometheus metrics"), summary=f"{url}: {problem}")
         if not families:
             return Verdict(Presence(False, "Prometheus metrics"), summary=f"{url} serves no metric families")
-        shown = ", ".join(families[:25]) + (f" and {len(families) - 25} more" if len(families) > 25 else "")
+        named = [f for f in families if _METRIC_NAME_RE.fullmatch(f)]  # nothing else of the body is echoed
+        shown = ", ".join(named[:25]) + (f" and {len(families) - min(len(named), 25)} more" if len(families) > 25 else "")
         note = f" (first {len(resp.body) // 1024} KB parsed; the body is larger)" if resp.truncated else ""
         return Verdict(
             Presence(True, "Prometheus metrics"),
@@ -195,8 +225,9 @@ def parse_metrics(resp: Response) -> tuple[list[str], str]:
             from prometheus_client.parser import text_string_to_metric_families as parse
         families = [family.name for family in parse(text)]
     except Exception as exc:  # the parser raises ValueError, IndexError, ... on junk
-        detail = " ".join(str(exc).split())[:80]
-        return [], f"the body does not parse as Prometheus text ({detail or type(exc).__name__})"
+        # The parser's message quotes the body, which may be anything (a metadata service's
+        # credentials): only the exception's type is shown.
+        return [], f"the body does not parse as Prometheus text ({type(exc).__name__})"
     return sorted(set(families)), ""
 
 
@@ -369,7 +400,7 @@ class LiveTls(_HttpCheck):
         minimum = int(http.get("min_tls_days") if http.get("min_tls_days") is not None else 14)
         try:
             cert = _http_probe.peer_certificate(url, timeout=float(http["timeout"]), deadline=http.get("deadline"),
-                                    cafile=http.get("ca_bundle"))
+                                    cafile=http.get("ca_bundle"), allow_private=bool(http.get("allow_private")))
         except _http_probe.ProbeError as exc:
             return Verdict(Presence(False, "valid certificate chain"), summary=f"{url}: {exc}")
         days = cert.days_left()

@@ -50,6 +50,7 @@ class _MongoCheck(Check):
         env = getattr(project.settings, "data", {}).get("environment") if project.settings else None
         redact = Redactor.for_environment(env, {"mongodb": mongo})
         try:
+            _mongo_probe.vet_uri(str(mongo["uri"]), allow_private=bool(mongo.get("allow_private")))
             verdict = self.judge(project, mongo)
         except _mongo_probe.MongoConfigError as exc:
             return Verdict(Errored(redact(str(exc))))

@@ -14,6 +14,7 @@ from typing import Any, Mapping
 
 from readiness.config import ConfigError, _Validator
 from readiness.config_schema import BACKUP, HTTP, MONGODB, Field
+from readiness.live.egress import capped
 
 PARTS: dict[str, Field] = {"http": HTTP, "mongodb": MONGODB, "backups": BACKUP}
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
@@ -36,6 +37,8 @@ def environment_part(project: Any, options: Mapping[str, Any], name: str) -> Any
     spec = PARTS[name]
     given = env.get(name)
     override = options.get(name)
+    operator = getattr(settings, "operator", None)
+    allow_private = bool(getattr(operator, "allow_private", False))
     if name == "backups":
         chosen = override if override else given
         if not chosen:
@@ -49,7 +52,12 @@ def environment_part(project: Any, options: Mapping[str, Any], name: str) -> Any
         merged.update(_validate(override, spec, name))
     if not merged:
         return None
-    return _with_defaults(merged, spec)
+    out = _with_defaults(merged, spec)
+    problem = capped(name, out)
+    if problem:
+        raise LiveConfigError(problem)
+    out["allow_private"] = allow_private
+    return out
 
 
 def _validate(value: Any, spec: Field, name: str) -> Any:
@@ -124,6 +132,7 @@ def apply_overrides(settings: Any, pairs: list[str]) -> None:
         entry = validator.value([extra_backup], PARTS["backups"], ("environment", "backups"))
         env["backups"] = [*(env.get("backups") or []), *entry]
     settings.data["environment"] = env
+    settings.expanded = settings.expanded | frozenset(validator.expanded)
 
 
 class lazy_module:  # noqa: N801 - used like a module

@@ -8,6 +8,7 @@ blocked read at once. The body is read in chunks and never beyond ``max_bytes``.
 
 from __future__ import annotations
 
+import re
 import socket
 import ssl
 import threading
@@ -22,6 +23,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from readiness import __version__
+from readiness.live.egress import BlockedAddress, vet_host
 
 MAX_BODY_BYTES = 1024 * 1024
 USER_AGENT = f"readiness/{__version__} (production readiness probe)"
@@ -82,17 +84,19 @@ def _shutdown(sock: socket.socket) -> None:
         pass
 
 
-def _pool_classes(tracker: _Tracker) -> dict[str, type[HTTPConnectionPool]]:
-    """Connection pools whose connections report every new socket to ``tracker``."""
+def _pool_classes(tracker: _Tracker, allow_private: bool) -> dict[str, type[HTTPConnectionPool]]:
+    """Connection pools whose connections go only to vetted addresses and report every socket."""
 
     class TrackedHTTPConnection(HTTPConnection):
         def _new_conn(self) -> socket.socket:
+            self._dns_host = vet_host(self._dns_host, self.port, allow_private=allow_private)
             sock = super()._new_conn()
             tracker.add(sock)
             return sock
 
     class TrackedHTTPSConnection(HTTPSConnection):
-        def _new_conn(self) -> socket.socket:
+        def _new_conn(self) -> socket.socket:  # SNI and certificate checks still use the name
+            self._dns_host = vet_host(self._dns_host, self.port, allow_private=allow_private)
             sock = super()._new_conn()
             tracker.add(sock)
             return sock
@@ -107,13 +111,14 @@ def _pool_classes(tracker: _Tracker) -> dict[str, type[HTTPConnectionPool]]:
 
 
 class _TrackedAdapter(HTTPAdapter):
-    def __init__(self, tracker: _Tracker) -> None:
+    def __init__(self, tracker: _Tracker, allow_private: bool) -> None:
         self._tracker = tracker
+        self._allow_private = allow_private
         super().__init__(max_retries=0, pool_connections=1, pool_maxsize=1)
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = _pool_classes(self._tracker)
+        self.poolmanager.pool_classes_by_scheme = _pool_classes(self._tracker, self._allow_private)
 
 
 class Prober:
@@ -125,16 +130,17 @@ class Prober:
 
     def __init__(
         self, *, timeout: float = 5.0, deadline: float | None = None, headers: Mapping[str, str] | None = None,
-        verify: bool | str = True, max_bytes: int = MAX_BODY_BYTES,
+        verify: bool | str = True, max_bytes: int = MAX_BODY_BYTES, allow_private: bool = False,
     ) -> None:
         self.timeout = float(timeout)
+        self.allow_private = allow_private
         self.deadline = float(deadline) if deadline else 2 * self.timeout
         self.max_bytes = int(max_bytes)
         self._tracker = _Tracker()
         self._session = requests.Session()
         self._session.trust_env = False  # no proxies or netrc credentials from the environment
         self._session.verify = verify
-        adapter = _TrackedAdapter(self._tracker)
+        adapter = _TrackedAdapter(self._tracker, allow_private)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
         self._session.headers.update({"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
@@ -155,6 +161,16 @@ class Prober:
     def request(self, url: str, *, method: str = "GET", max_bytes: int | None = None) -> Response:
         """One request; raises ProbeError with a short reason when no full answer comes in time."""
         cap = self.max_bytes if max_bytes is None else max_bytes
+        parts = urlsplit(url)
+        if parts.hostname and parts.scheme in ("http", "https"):
+            try:
+                vet_host(parts.hostname, parts.port or 80, allow_private=self.allow_private)
+            except BlockedAddress as exc:
+                raise ProbeError(f"not probed: {exc}") from None
+            except ValueError:
+                raise ProbeError("invalid URL: bad port") from None
+            except OSError:
+                pass  # does not resolve: the request below says so in its own words
         started = time.monotonic()
         timer = self._tracker.arm(self.deadline)
         try:
@@ -205,6 +221,9 @@ def describe_error(exc: BaseException, timeout: float) -> str:
     """A short, stable reason for a failed request (no URL, no library noise)."""
     text = " ".join(_chain_text(exc))
     lowered = text.lower()
+    blocked = re.search(r"\S+ resolves to \S+, a loopback, private, link-local or reserved address[^.]*", text)
+    if blocked:
+        return f"not probed: {blocked.group(0)}"
     if isinstance(exc, requests.exceptions.ConnectTimeout) or "connect timeout" in lowered:
         return f"no connection within {_secs(timeout)}"
     if isinstance(exc, requests.exceptions.ReadTimeout) or "read timed out" in lowered:
@@ -296,7 +315,7 @@ class Certificate:
 
 def peer_certificate(
     url: str, *, timeout: float, deadline: float | None = None, cafile: str | None = None,
-    connect: Callable[..., socket.socket] = socket.create_connection,
+    connect: Callable[..., socket.socket] = socket.create_connection, allow_private: bool = False,
 ) -> Certificate:
     """The verified certificate of an HTTPS endpoint; ProbeError when the chain is invalid."""
     parts = urlsplit(url)
@@ -311,7 +330,13 @@ def peer_certificate(
         except (OSError, ssl.SSLError) as exc:
             raise ProbeError(f"cannot read the CA bundle: {exc}") from None
         try:
-            raw = connect((host, port), timeout=timeout)
+            address = vet_host(host, port, allow_private=allow_private)
+        except BlockedAddress as exc:
+            raise ProbeError(f"not probed: {exc}") from None
+        except OSError as exc:
+            raise ProbeError(_socket_reason(exc, timeout)) from None
+        try:
+            raw = connect((address, port), timeout=timeout)
         except OSError as exc:
             raise ProbeError(_socket_reason(exc, timeout)) from None
         tracker.add(raw)

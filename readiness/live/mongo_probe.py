@@ -14,7 +14,7 @@ import ssl
 import time
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, unquote, urlencode
 
 from pymongo import MongoClient
 from pymongo.errors import ConfigurationError, OperationFailure, PyMongoError
@@ -93,7 +93,43 @@ def without_credentials(uri: str) -> str:
     return out + (f"?{urlencode(query)}" if query else "")
 
 
+def vet_uri(uri: str, *, allow_private: bool) -> None:
+    """MongoConfigError when a seed host is off limits for the operator's egress policy."""
+    from readiness.live.egress import BlockedAddress, vet_host
+
+    parts = _parts(uri)
+    if parts.group("scheme") != "mongodb://":
+        return  # an SRV name resolves through DNS records, which pymongo reads itself
+    for seed in (parts.group("hosts") or "").split(","):
+        host, port = seed, 27017
+        if seed.startswith("["):
+            host, _, rest = seed[1:].partition("]")
+            port = int(rest[1:]) if rest.startswith(":") and rest[1:].isdigit() else 27017
+        elif seed.count(":") == 1:
+            host, _, raw_port = seed.partition(":")
+            port = int(raw_port) if raw_port.isdigit() else 27017
+        if not host:
+            continue
+        try:
+            vet_host(unquote(host), port, allow_private=allow_private)
+        except BlockedAddress as exc:
+            raise MongoConfigError(f"not probed: {exc}") from None
+        except OSError:
+            continue  # does not resolve: the driver reports it
+
+
+def _refuse_cleartext(uri: str) -> None:
+    """PLAIN sends the password as it is: only over TLS."""
+    parts = _parts(uri)
+    query = {k.lower(): v.lower() for k, v in parse_qsl(parts.group("query") or "")}
+    asked = query.get("tls", query.get("ssl"))
+    tls = asked == "true" or (asked is None and parts.group("scheme") == "mongodb+srv://")
+    if query.get("authmechanism") == "plain" and not tls:
+        raise MongoConfigError("refused: authMechanism=PLAIN without TLS would send the password in cleartext")
+
+
 def _client(uri: str, timeout: float) -> MongoClient[dict[str, Any]]:
+    _refuse_cleartext(uri)
     try:
         return MongoClient(uri, **client_options(uri, timeout))
     except (ConfigurationError, ValueError, TypeError) as exc:

@@ -357,7 +357,7 @@ def live_scan(root: Path, config: str, *check_ids: str, env: dict[str, str] | No
     from helpers import run_cli
 
     (root / "readiness.yaml").write_text(config, encoding="utf-8")
-    args = ["scan", str(root), "--live", "--format", "json", *extra]
+    args = ["scan", str(root), "--live", "--allow-private", "--format", "json", *extra]
     if check_ids:
         args += ["--select", ",".join(check_ids)]
     started = time.monotonic()

@@ -25,7 +25,7 @@ def _config(base_url: str, **http: object) -> str:
 # -- the probe ---------------------------------------------------------------------------
 
 def test_prober_reads_a_good_answer(app: App) -> None:
-    with Prober(timeout=1) as prober:
+    with Prober(allow_private=True, timeout=1) as prober:
         resp = prober.request(app.url + "/secure/health")
     assert resp.status == 200 and resp.body == b"ok\n" and not resp.truncated
     assert resp.headers["x-content-type-options"] == "nosniff"
@@ -33,14 +33,14 @@ def test_prober_reads_a_good_answer(app: App) -> None:
 
 def test_refused_connection_is_a_reason(refused_url: str) -> None:
     started = time.monotonic()
-    with Prober(timeout=1) as prober, pytest.raises(ProbeError, match="connection refused"):
+    with Prober(allow_private=True, timeout=1) as prober, pytest.raises(ProbeError, match="connection refused"):
         prober.request(refused_url + "/health")
     assert time.monotonic() - started < 1
 
 
 def test_silent_server_trips_the_read_timeout(silent_server: RawServer) -> None:
     started = time.monotonic()
-    with Prober(timeout=0.5) as prober, pytest.raises(ProbeError, match="no answer within 0.5 s"):
+    with Prober(allow_private=True, timeout=0.5) as prober, pytest.raises(ProbeError, match="no answer within 0.5 s"):
         prober.request(silent_server.url + "/health")
     assert time.monotonic() - started < 1.0 + 0.3
 
@@ -48,44 +48,44 @@ def test_silent_server_trips_the_read_timeout(silent_server: RawServer) -> None:
 def test_dripping_server_meets_the_total_deadline(drip_server: RawServer) -> None:
     # One byte every 0.25 s never trips the 1 s read timeout; only the deadline ends it.
     started = time.monotonic()
-    with Prober(timeout=1, deadline=0.8) as prober, pytest.raises(ProbeError, match="deadline"):
+    with Prober(allow_private=True, timeout=1, deadline=0.8) as prober, pytest.raises(ProbeError, match="deadline"):
         prober.request(drip_server.url + "/health")
     assert time.monotonic() - started < 0.8 + 0.4
 
 
 def test_ten_megabytes_of_junk_are_read_up_to_the_cap(junk_server: RawServer) -> None:
     started = time.monotonic()
-    with Prober(timeout=1, deadline=3, max_bytes=256 * 1024) as prober:
+    with Prober(allow_private=True, timeout=1, deadline=3, max_bytes=256 * 1024) as prober:
         resp = prober.request(junk_server.url + "/metrics")
     assert resp.truncated and len(resp.body) == 256 * 1024
     assert time.monotonic() - started < 3
 
 
 def test_garbage_speaking_server_is_a_reason(garbage_server: RawServer) -> None:
-    with Prober(timeout=1) as prober, pytest.raises(ProbeError) as info:
+    with Prober(allow_private=True, timeout=1) as prober, pytest.raises(ProbeError) as info:
         prober.request(garbage_server.url + "/health")
     assert "HTTP" in str(info.value) or "closed" in str(info.value) or "reset" in str(info.value)
 
 
 def test_untrusted_certificate_is_a_tls_reason(tls_app: App) -> None:
-    with Prober(timeout=1) as prober, pytest.raises(ProbeError, match="TLS error: certificate verify failed"):
+    with Prober(allow_private=True, timeout=1) as prober, pytest.raises(ProbeError, match="TLS error: certificate verify failed"):
         prober.request(tls_app.url + "/secure/health")
 
 
 def test_certificate_days_left(tls_app: App, ca_bundle: str) -> None:
-    cert = peer_certificate(tls_app.url, timeout=1, cafile=ca_bundle)
+    cert = peer_certificate(tls_app.url, allow_private=True, timeout=1, cafile=ca_bundle)
     assert 363 < cert.days_left() <= 365
 
 
 def test_expired_certificate_is_a_reason(expired_tls_app: App, ca_bundle: str) -> None:
     with pytest.raises(ProbeError, match="certificate has expired"):
-        peer_certificate(expired_tls_app.url, timeout=1, cafile=ca_bundle)
+        peer_certificate(expired_tls_app.url, allow_private=True, timeout=1, cafile=ca_bundle)
 
 
 def test_tls_handshake_with_a_silent_server_is_bounded(silent_server: RawServer) -> None:
     started = time.monotonic()
     with pytest.raises(ProbeError):
-        peer_certificate(f"https://127.0.0.1:{silent_server.port}", timeout=0.5, deadline=0.7)
+        peer_certificate(f"https://127.0.0.1:{silent_server.port}", allow_private=True, timeout=0.5, deadline=0.7)
     assert time.monotonic() - started < 0.7 + 0.3
 
 
@@ -218,18 +218,23 @@ def test_live_without_an_environment_is_not_applicable(tmp_path: Path) -> None:
         assert "environment.http" in scan.checks[check]["summary"]
 
 
-def test_configured_environment_runs_by_default_and_no_live_skips(tmp_path: Path, app: App) -> None:
+def test_a_scanned_configuration_alone_never_starts_live_probes(tmp_path: Path, app: App) -> None:
     config = _config(app.url, timeout=1)
     from helpers import run_cli
 
     (tmp_path / "readiness.yaml").write_text(config)
     import json
 
-    default = json.loads(run_cli("scan", str(tmp_path), "--format", "json", "--select", "live-health").stdout)
-    assert next(c for c in default["checks"] if c["id"] == "live-health")["status"] == "pass"
-    off = json.loads(run_cli("scan", str(tmp_path), "--format", "json", "--no-live", "--select", "live-health").stdout)
-    assert next(c for c in off["checks"] if c["id"] == "live-health")["status"] == "skipped"
-    assert app.hits("/health") == 1
+    def status(*args: str, env: dict[str, str] | None = None) -> str:
+        proc = run_cli("scan", str(tmp_path), "--format", "json", "--select", "live-health", *args, env=env)
+        return next(c for c in json.loads(proc.stdout)["checks"] if c["id"] == "live-health")["status"]
+
+    assert status() == "skipped"  # the repository's environment: asks, nobody opted in
+    assert app.hits("/health") == 0
+    assert status("--allow-private", env={"READINESS_LIVE": "1"}) == "pass"
+    assert status("--allow-private", "--config", str(tmp_path / "readiness.yaml")) == "pass"
+    assert status("--allow-private", "--config", str(tmp_path / "readiness.yaml"), "--no-live") == "skipped"
+    assert app.hits("/health") == 2
 
 
 def test_environment_from_the_command_line(tmp_path: Path, app: App) -> None:
@@ -237,7 +242,7 @@ def test_environment_from_the_command_line(tmp_path: Path, app: App) -> None:
 
     from helpers import run_cli
 
-    proc = run_cli("scan", str(tmp_path), "--format", "json", "--select", "live-health,live-metrics",
+    proc = run_cli("scan", str(tmp_path), "--format", "json", "--select", "live-health,live-metrics", "--allow-private",
                    "--env", f"http.base_url={app.url}/secure", "--env", "http.health=[/health, /ready]",
                    "--env", "http.metrics=/metrics", "--env", "http.timeout=1")
     assert proc.returncode in (0, 1), proc.stderr

@@ -1,0 +1,117 @@
+"""Scoring a scan result against one service's labels.
+
+The rules, per static check: a label of n/a wants n/a; a labelled true share wants the tool's
+score within 0.2 of it; pass wants a score of at least 0.8; fail wants at most 0.5, except for
+the density checks, where fail means the tool reported findings of that check. A sampled true
+finding must still be reported within two lines of its place (by any check: duplicates may
+merge); a sampled false one must be gone from its check within a line. Category error is the
+mean absolute difference between the tool's percentage and the reviewer's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+DENSITY = frozenset({"todo-comment", "print-call", "hardcoded-value", "lint-errors", "sast-findings", "swallowed-exception"})
+
+
+@dataclass
+class Disagreement:
+    check: str
+    tool: str  # "fail 0.31"
+    truth: str  # "pass" or "pass ~0.9"
+    tool_said: str  # the tool's summary
+    label_says: str  # the reviewer's evidence and, where given, why the tool is wrong
+
+
+@dataclass
+class Score:
+    name: str
+    agree: int = 0
+    checks: int = 0
+    tp_kept: int = 0
+    tp: int = 0
+    fp_dropped: int = 0
+    fp: int = 0
+    category_errors: list[float] = field(default_factory=list)
+    disagreements: list[Disagreement] = field(default_factory=list)
+    missed_findings: list[str] = field(default_factory=list)  # sampled tp no longer reported
+    kept_false: list[str] = field(default_factory=list)  # sampled fp still reported
+
+    @property
+    def findings_right(self) -> int:
+        return self.tp_kept + self.fp_dropped
+
+    @property
+    def findings(self) -> int:
+        return self.tp + self.fp
+
+    @property
+    def category_error(self) -> float | None:
+        return sum(self.category_errors) / len(self.category_errors) if self.category_errors else None
+
+
+def _agrees(check_id: str, truth: str, share: Any, status: str, score: Any, result: dict[str, Any]) -> bool:
+    if truth == "n/a":
+        return status == "n/a"
+    if status in ("n/a", "error", "unknown") or score is None:
+        return False
+    if isinstance(share, (int, float)):
+        return abs(score - share) <= 0.2
+    if truth == "pass":
+        return score >= 0.8
+    if check_id in DENSITY:
+        return status == "fail" or any(f["check"] == check_id for f in result["findings"])
+    return score <= 0.5
+
+
+def evaluate(name: str, labels: dict[str, Any], result: dict[str, Any]) -> Score:
+    out = Score(name)
+    checks = {c["id"]: c for c in result["checks"]}
+    for check_id, label in labels["checks"].items():
+        truth = label.get("truth")
+        if truth not in ("pass", "fail", "n/a"):
+            continue
+        check = checks.get(check_id)
+        if check is None or check.get("status") == "skipped":
+            continue
+        out.checks += 1
+        status, score, share = check.get("status"), check.get("score"), label.get("truth_share")
+        if _agrees(check_id, truth, share, status, score, result):
+            out.agree += 1
+            continue
+        why = " ".join(str(label.get("why_tool_wrong") or "").split())
+        evidence = " ".join(str(label.get("evidence") or "").split())
+        out.disagreements.append(Disagreement(
+            check=check_id,
+            tool=f"{status} {'' if score is None else f'{score:.2f}'}".strip(),
+            truth=f"{truth}{'' if share is None else f' ~{share:g}'}",
+            tool_said=" ".join(str(check.get("summary") or "").split()),
+            label_says=(why + " | " if why else "") + evidence,
+        ))
+    found: dict[tuple[str, int], set[str]] = {}
+    for finding in result["findings"]:
+        found.setdefault((finding["path"], finding["line"]), set()).add(finding["check"])
+    for sample in labels.get("findings_sample", []):
+        path, line, check_id = sample["path"], int(sample["line"]), sample["check"]
+        where = f"{check_id} {path}:{line}"
+        if sample["verdict"] == "tp":
+            out.tp += 1
+            if any((path, n) in found for n in range(line - 2, line + 3)):
+                out.tp_kept += 1
+            else:
+                out.missed_findings.append(where)
+        else:
+            out.fp += 1
+            if any(check_id in found.get((path, n), ()) for n in range(line - 1, line + 2)):
+                out.kept_false.append(f"{where}: {' '.join(str(sample.get('why') or '').split())}")
+            else:
+                out.fp_dropped += 1
+    categories = {c["id"]: c.get("score") for c in result["categories"]}
+    for category_id, label in (labels.get("categories") or {}).items():
+        human = label.get("human")
+        if isinstance(human, (int, float)):
+            tool = categories.get(category_id)
+            out.category_errors.append(abs((tool if isinstance(tool, (int, float)) else 0.0) - human))
+    return out

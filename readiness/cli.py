@@ -21,7 +21,7 @@ from readiness.engine import ScanRequest, SelectionError, run_scan, select_check
 from readiness.fsutil import atomic_write_text
 from readiness.history import HistoryError, ScanHistory, render_table, report_options
 from readiness.live import apply_overrides
-from readiness.live.redact import mask_document
+from readiness.outputs import one_line, safe_document
 from readiness.registry import PluginError
 from readiness.reports import ReportContext, UnknownFormat, available_formats, format_for_path
 from readiness.reports.json_result import dumps as json_dumps
@@ -124,7 +124,7 @@ def scan(
         selected, deselected = select_checks(prepared.checks, prepared.settings, _split_ids(select), _split_ids(ignore))
         request = ScanRequest(
             root=root, settings=prepared.settings, checks=selected, deselected=deselected, live=run_live,
-            display_path=str(path), deadline=time.monotonic() + max(timeout, 1.0),
+            display_path=str(path), deadline=time.monotonic() + max(timeout, 0.0),
             jobs=jobs if jobs is not None else int(prepared.settings.get("jobs", 0) or 0),
             cache=open_cache(root, prepared.settings, enabled=not no_cache), suppress=not no_suppress,
         )
@@ -134,7 +134,7 @@ def scan(
     except (ConfigError, PluginError, SelectionError, UnknownFormat) as exc:
         _err(str(exc))
         raise typer.Exit(EXIT_USAGE) from None
-    full_doc = mask_document(result.to_dict(), prepared.settings.expanded)
+    full_doc = safe_document(result.to_dict(), prepared.settings.expanded)
     doc = apply_baseline(full_doc, base_doc, str(baseline)) if base_doc is not None else full_doc
     past = ScanHistory(root, prepared.settings)
     context = ReportContext(catalogue=catalogue(prepared.checks), color=color_wanted(sys.stdout), **past.context_fields())
@@ -151,13 +151,10 @@ def scan(
         _err(f"warning: {warning}")
     threshold = fail_under if fail_under is not None else prepared.settings.get("fail_under")
     targets = fail_on_targets or bool(prepared.settings.get("fail_on_targets"))
-    if base_doc is not None:
-        reason = baseline_gate(doc)
-    else:
-        reason = gate(doc, threshold, targets)
     gated = base_doc is not None or threshold is not None or targets
-    if gated and not reason and not allow_errors:
-        reason = errors_gate(doc)
+    reason = errors_gate(doc) if gated and not allow_errors else None
+    if reason is None:
+        reason = baseline_gate(doc) if base_doc is not None else gate(doc, threshold, targets)
     if reason:
         _err(f"gate failed: {reason}")
         raise typer.Exit(EXIT_GATE)
@@ -282,10 +279,14 @@ def fix(
         _err(f"configuration file not found: {config}")
         raise typer.Exit(EXIT_USAGE)
     root, only = path, None
+    if path.is_symlink():
+        _err(f"{path} is a symbolic link: readiness fix rewrites only regular files")
+        raise typer.Exit(EXIT_USAGE)
     if path.is_file():
         cwd = Path.cwd().resolve()
-        root = cwd if path.resolve().is_relative_to(cwd) else path.resolve().parent
-        only = path.resolve().relative_to(root.resolve()).as_posix()
+        full = path.absolute()  # not resolved: a link in the parents must not move the root
+        root = cwd if full.is_relative_to(cwd) else full.parent
+        only = full.relative_to(root).as_posix()
     try:
         prepared = prepare(root, config)
         request = FixRequest(root=root, settings=prepared.settings, checks=prepared.checks, select=_split_ids(select),
@@ -322,10 +323,10 @@ def hook(
     except (ConfigError, PluginError, SelectionError) as exc:
         _err(str(exc))
         raise typer.Exit(EXIT_USAGE) from None
-    doc = result.to_dict()
+    doc = safe_document(result.to_dict(), prepared.settings.expanded)
     if base_doc is not None:
         doc = apply_baseline(doc, base_doc, str(baseline))
-    wanted = set(only)
+    wanted = {one_line(p) for p in only}
     findings = [f for f in doc["findings"] if f["path"] in wanted]
     for f in findings:
         sys.stdout.write(f"{f['path']}:{f['line']}:{f['column']}: {f['check']} {f['message']}\n")

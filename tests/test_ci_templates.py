@@ -108,3 +108,33 @@ def test_gitlab_snippet(tmp_path: Path, files: dict[str, str], expected: int) ->
         assert (repo / "readiness.xml").is_file()
         for path in job["artifacts"]["paths"]:
             assert (repo / path).is_file()
+
+
+def test_action_never_publishes_committed_files(tmp_path: Path) -> None:
+    """A pull request that commits a result and a report linked to .git/config publishes neither."""
+    secret = tmp_path / "git-config"
+    secret.write_text("[http]\n\textraheader = AUTHORIZATION: basic c2VjcmV0LXRva2Vu\n", encoding="utf-8")
+    repo = write_tree(tmp_path / "repo", {
+        **REPO, "readiness-result.json": '{"overall": {"score": 100}}',
+    })
+    (repo / "readiness-report.md").symlink_to(secret)
+    runner_temp = tmp_path / "runner-temp"
+    runner_temp.mkdir()
+    os.environ["RUNNER_TEMP"] = str(runner_temp)
+    try:
+        code, outputs, summary = run_action(repo, tmp_path, **{"fail-under": "1", "args": "--select code-quality"})
+    finally:
+        del os.environ["RUNNER_TEMP"]
+    assert code == 0
+    assert outputs["score"] != "100"
+    published = summary.read_text(encoding="utf-8")
+    assert "extraheader" not in published and "c2VjcmV0" not in published
+    assert secret.read_text(encoding="utf-8").startswith("[http]")  # the link's target was not written either
+
+
+def test_action_publishes_nothing_after_a_configuration_error(tmp_path: Path) -> None:
+    repo = write_tree(tmp_path / "repo", {**REPO, "readiness.yaml": "fail_undr: 3\n",
+                                          "readiness-report.md": "# planted\n"})
+    code, outputs, summary = run_action(repo, tmp_path)
+    assert code == 2 and "score" not in outputs
+    assert not summary.exists() or "planted" not in summary.read_text(encoding="utf-8")

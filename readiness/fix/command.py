@@ -59,7 +59,10 @@ def run_fix(request: FixRequest, out: TextIO, err: TextIO) -> int:
             out.write(fix.diff())
     for fix in fixes:
         if writing and fix.changed:
-            write_fix(request.root, fix)
+            try:
+                write_fix(request.root, fix)
+            except OSError as exc:
+                fix.data, fix.error = None, str(exc)
         _report_file(fix, log, writing)
     for finding in manual:
         log.write(f"{finding.path}:{finding.line}:{finding.column}: {finding.check}: needs a manual fix: {finding.message}\n")

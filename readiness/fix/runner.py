@@ -72,8 +72,21 @@ class FileFix:
         )
         out = []
         for line in lines:
+            if line.startswith("-") and not line.startswith("---"):
+                line = _mask_removed_literals(line, self.after)
             out.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
         return "".join(out)
+
+
+_LITERAL_RE = re.compile(r"(?P<q>['\"])(?P<body>[^'\"\\\n]{4,})(?P=q)")
+
+
+def _mask_removed_literals(line: str, after: str) -> str:
+    """A removed line with the string literals the fix took out masked: a default secret's
+    fallback must not reach a CI log through ``fix --diff``."""
+    return _LITERAL_RE.sub(
+        lambda m: m.group(0) if m.group(0) in after else f"{m.group('q')}***{m.group('q')}", line,
+    )
 
 
 # -- which checks, which findings ---------------------------------------------------------------
@@ -269,6 +282,8 @@ def write_fix(root: Path, fix: FileFix) -> None:
     """Replace the file atomically (temporary file, fsync, rename), keeping its permission bits."""
     assert fix.data is not None
     full = root / fix.path
+    if full.is_symlink() or not full.resolve().is_relative_to(root.resolve()):
+        raise OSError(f"{fix.path} is a symbolic link: not rewritten")
     mode = stat.S_IMODE(os.stat(full).st_mode)
     atomic_write_bytes(full, fix.data, mode=mode)
 

@@ -113,32 +113,3 @@ class Redactor:
             text = text.replace(secret, MASK)
         return text
 
-
-def mask_document(doc: Any, secrets: Iterable[str]) -> Any:
-    """``doc`` with every value read from ``${VAR}`` masked in every string, keys included.
-
-    Applied once to the result before any report, history or gate message sees it.
-    """
-    values: set[str] = set()
-    for secret in secrets:
-        if len(secret) >= 3:
-            values.update({secret, quote(secret, safe=""), quote(secret)})
-    if not values:
-        return doc
-    ordered = sorted(values, key=len, reverse=True)
-
-    def redact(text: str) -> str:
-        for secret in ordered:
-            text = text.replace(secret, MASK)
-        return text
-
-    def walk(value: Any) -> Any:
-        if isinstance(value, str):
-            return redact(value)
-        if isinstance(value, list):
-            return [walk(v) for v in value]
-        if isinstance(value, dict):
-            return {walk(k) if isinstance(k, str) else k: walk(v) for k, v in value.items()}
-        return value
-
-    return walk(doc)

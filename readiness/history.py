@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from readiness.config import Settings
+from readiness.fsutil import UnsafePath, confined
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS scans (
@@ -127,10 +128,10 @@ def summarize(doc: dict[str, Any]) -> dict[str, Any]:
     overall = doc["overall"]
     return {
         "generated_at": doc["generated_at"],
-        "target": {"name": doc["target"].get("name", ""), "files": doc["target"]["files"], "lines": doc["target"]["lines"]},
+        "target": {"files": doc["target"]["files"], "lines": doc["target"]["lines"]},
         "overall": {k: overall.get(k) for k in ("score", "target", "status", "blockers")},
-        "categories": [
-            {k: cat.get(k) for k in ("id", "name", "score", "target", "status", "blockers")} for cat in doc["categories"]
+        "categories": [  # ids and numbers only: names come from configuration, which may hold anything
+            {k: cat.get(k) for k in ("id", "score", "target", "status", "blockers")} for cat in doc["categories"]
         ],
         "blockers": blocker_ids(doc),
         "counts": {"findings": len(doc.get("findings", [])), "severities": severities, "checks": statuses},
@@ -294,12 +295,19 @@ class ScanHistory:
     """The history store of one scanned root, as configured (``history:``)."""
 
     def __init__(self, root: Path, settings: Settings) -> None:
-        self.path = store_path(root, settings)
+        self.refused: str | None = None
+        try:
+            self.path = confined(root, Path(str(settings.section("history").get("path") or DEFAULT_PATH)), "history.path")
+        except UnsafePath as exc:
+            self.path, self.refused = store_path(root, settings), f"history off: {exc}"
         self.target = target_key(root)
-        self.enabled = enabled(settings)
+        self.wanted = enabled(settings)
+        self.enabled = self.wanted and self.refused is None
         self.options = report_options(settings)
 
     def load(self, limit: int | None = None) -> list[dict[str, Any]]:
+        if self.refused:
+            raise HistoryError(self.refused)
         return load(self.path, self.target, limit)
 
     def context_fields(self, limit: int = 50) -> dict[str, Any]:
@@ -312,6 +320,8 @@ class ScanHistory:
 
     def record(self, doc: dict[str, Any]) -> str | None:
         """Append the scan unless history is switched off; a warning to show when that fails."""
+        if self.refused and self.wanted:
+            return self.refused
         if not self.enabled:
             return None
         try:

@@ -134,6 +134,7 @@ class RepoFiles:
     tox_envs: dict[str, list[Command]] = field(default_factory=dict)
     nox_sessions: dict[str, list[Command]] = field(default_factory=dict)
     make_targets: dict[str, list[Command]] = field(default_factory=dict)
+    make_prereqs: dict[str, list[str]] = field(default_factory=dict)  # target -> prerequisite targets
     scripts: dict[str, list[Command]] = field(default_factory=dict)  # shell script path -> its lines
     containers: list[Container] = field(default_factory=list)
     manifests: list[Manifest] = field(default_factory=list)
@@ -178,7 +179,7 @@ class RepoFiles:
         head = PurePosixPath(words[0]).name
         if head in ("make", "gmake"):
             targets = [w for w in words[1:] if not w.startswith("-") and "=" not in w] or list(self.make_targets)[:1]
-            return [c for t in targets for c in self.make_targets.get(t, [])]
+            return [c for t in self._with_prereqs(targets) for c in self.make_targets.get(t, [])]
         if head == "tox":
             envs = _option_values(words, ("-e", "--env")) or list(self.tox_envs)
             return [c for env in envs for e in env.split(",") for c in self.tox_envs.get(e.strip(), [])]
@@ -198,6 +199,18 @@ class RepoFiles:
                 out.extend(self.scripts[script])
         return out
 
+    def _with_prereqs(self, targets: list[str]) -> list[str]:
+        """The targets and, first, the prerequisites make runs before them (``test: lint``), bounded."""
+        ordered: list[str] = []
+        stack = list(reversed(targets))
+        while stack and len(ordered) < 50:
+            target = stack.pop()
+            if target in ordered:
+                continue
+            ordered.append(target)
+            stack.extend(reversed([p for p in self.make_prereqs.get(target, []) if p not in ordered]))
+        return ordered
+
     def _script_named(self, word: str) -> str | None:
         """The repository script a command names: ``./scripts/x.sh``, ``/opt/app/scripts/x.sh`` or a unique basename."""
         word = word.removeprefix("./")
@@ -209,6 +222,16 @@ class RepoFiles:
         name = PurePosixPath(word).name
         same = [rel for rel in self.scripts if PurePosixPath(rel).name == name]
         return same[0] if len(same) == 1 and name.endswith((".sh", ".bash")) else None
+
+
+_SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "ci", "tools", "hack", ".ci"})
+_SHELL_SHEBANG_RE = re.compile(r"#!\s*(?:/usr)?/bin/(?:env\s+)?(?:ba|z|da)?sh\b")
+
+
+def _maybe_extensionless_script(rel: str) -> bool:
+    """``scripts/lint``: a file without a suffix in a scripts folder (read only if it has a shell shebang)."""
+    path = PurePosixPath(rel)
+    return "." not in path.name and len(path.parts) >= 2 and path.parts[-2] in _SCRIPT_DIRS
 
 
 def _inherit(child: Command, parent: Command, ignored: bool = False) -> Command:
@@ -259,7 +282,12 @@ def _strip_runner(words: list[str]) -> list[str]:
     while words:
         head = PurePosixPath(words[0]).name
         if head in ("poetry", "uv", "pdm", "pipenv", "hatch", "rye") and len(words) > 2 and words[1] == "run":
-            words = [w for w in words[2:] if not w.startswith("--")] or words[2:]
+            # the runner's own options (``uv run --frozen``) come before the command; the
+            # command's options (``--fail-under=90``) are kept
+            rest = words[2:]
+            while rest and rest[0].startswith("-"):
+                rest = rest[1:]
+            words = rest
         elif head.startswith("python") and len(words) > 2 and words[1] == "-m":
             words = words[2:]
         elif head in ("uvx", "pipx", "npx") and len(words) > 1:
@@ -456,10 +484,12 @@ class _Builder:
     # shell scripts and Makefiles, first: CI commands refer to them
     def shell_scripts(self, files: tuple[str, ...]) -> None:
         for rel in files:
-            if not rel.endswith((".sh", ".bash")):
+            if not rel.endswith((".sh", ".bash")) and not _maybe_extensionless_script(rel):
                 continue
             text = self.project.read_text(rel)
             if text is None:
+                continue
+            if not rel.endswith((".sh", ".bash")) and not _SHELL_SHEBANG_RE.match(text):
                 continue
             self.repo.scripts[rel] = _script_commands(rel, 1, text, "script", PurePosixPath(rel).name, False, False)
 
@@ -480,10 +510,14 @@ class _Builder:
                 if target:
                     recipe.append((number, line.strip()))
                 continue
-            match = re.match(r"^([A-Za-z0-9_.\-/ ]+?)\s*::?(?!=)", line)
+            match = re.match(r"^([A-Za-z0-9_.\-/ ]+?)\s*::?(?!=)(.*)$", line)
             if match and not line.startswith((".PHONY", "#")):
                 self._make_target(rel, target, recipe)
                 target, recipe = match.group(1).split()[0], []
+                prereqs = [p for p in match.group(2).split("#", 1)[0].split(";", 1)[0].split()
+                           if re.fullmatch(r"[A-Za-z0-9_.\-]+", p)]
+                if prereqs:
+                    self.repo.make_prereqs.setdefault(target, []).extend(prereqs[:20])
             elif line.strip() and not line.startswith("#"):
                 self._make_target(rel, target, recipe)
                 target, recipe = "", []

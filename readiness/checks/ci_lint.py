@@ -21,11 +21,31 @@ _ENFORCING_ORIGINS = ("github-actions", "gitlab-ci", "pre-commit", "tox", "nox",
 def linter_of(argv: tuple[str, ...], linters: tuple[str, ...] = LINTERS) -> str | None:
     """The linter an argv runs (``ruff check .`` -> ruff), None for ``ruff format`` or ``pip install ruff``."""
     head = PurePosixPath(argv[0]).name
+    if head in _WRAPPERS:
+        return _wrapped_linter(argv, linters)
     if head not in linters:
         return None
     if any(word in _NOT_A_RUN for word in argv[1:2]) or "--version" in argv:
         return None
     return head
+
+
+_WRAPPERS = ("darker", "graylint")  # run linters on changed lines: ``darker --check -L "flake8 app"``
+
+
+def _wrapped_linter(argv: tuple[str, ...], linters: tuple[str, ...]) -> str | None:
+    """The linter a wrapper runs through its ``-L``/``--lint`` option, if any."""
+    for i, word in enumerate(argv[1:], 1):
+        value = None
+        if word in ("-L", "--lint") and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif word.startswith("--lint="):
+            value = word.split("=", 1)[1]
+        elif word.startswith("-L") and len(word) > 2:
+            value = word[2:]
+        if value and value.split() and PurePosixPath(value.split()[0]).name in linters:
+            return PurePosixPath(value.split()[0]).name
+    return None
 
 
 def lint_runs(repo: RepoFiles, linters: tuple[str, ...] = LINTERS) -> list[tuple[str, Command, bool]]:

@@ -18,7 +18,7 @@ from readiness.measures import Errored, NotApplicable, Presence, Ratio, Share
 from readiness.model import Evidence
 from readiness.paths import is_test_path
 from readiness.project import Project
-from readiness.repo_files import programs, repo_files
+from readiness.repo_files import RepoFiles, programs, repo_files
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -163,6 +163,44 @@ def _newest_source(project: Project) -> tuple[str, float] | None:
     return newest
 
 
+_TEST_RUNNERS = frozenset({"pytest", "py.test", "coverage", "tox", "nox", "pytest-xdist"})
+
+
+def _ci_runs_tests(repo: RepoFiles) -> bool:
+    """CI runs pytest or coverage (directly or through make, scripts, tox or nox)."""
+    return any(
+        PurePosixPath(argv[0]).name in _TEST_RUNNERS or (PurePosixPath(argv[0]).name == "manage.py" and "test" in argv)
+        for command in repo.ci_commands() for argv, _ in programs(command)
+    )
+
+
+def _ci_measures_coverage(repo: RepoFiles) -> Evidence | None:
+    """Where CI runs the tests under coverage (``--cov``, ``coverage run``), without a gate."""
+    for command in repo.ci_commands():
+        for argv, _ in programs(command):
+            head = PurePosixPath(argv[0]).name
+            if (head in ("pytest", "py.test") and any(a.startswith("--cov") for a in argv)) or (
+                    head == "coverage" and len(argv) > 1 and argv[1] == "run"):
+                return Evidence("CI runs the tests under coverage", command.path, command.line)
+    return None
+
+
+def _without_data(project: Project, target: float) -> Verdict:
+    """No coverage data here: a gate CI runs is evidence of a floor; otherwise the figure is unknown."""
+    gates = [g for g in coverage_gates(project) if g.in_ci and g.value > 0]
+    if gates:
+        best = max(gates, key=lambda g: g.value)
+        summary = (f"no local coverage data; CI fails the build below {best.value:g}% ({best.how}, {best.path}), "
+                   f"so coverage is at least {best.value:g}% there (target {target:g}%)")
+        evidence = tuple(Evidence(f"CI coverage gate: {g.how} {g.value:g}%", g.path, g.line) for g in gates)
+        return Verdict(Ratio(best.value, target, "coverage gated in CI"), summary, evidence)
+    measured = _ci_measures_coverage(repo_files(project))
+    where = f"; CI measures coverage ({measured.path}:{measured.line}) but gates no figure" if measured else ""
+    return Verdict(NotApplicable(
+        "coverage unknown: no coverage data (.coverage, coverage.xml or coverage.json); run the tests under "
+        f"coverage (pytest --cov --cov-report=xml) before scanning{where}"))
+
+
 class TestCoverage(Check):
     __test__ = False  # not a pytest test class, despite the name
     id = "test-coverage"
@@ -181,9 +219,11 @@ class TestCoverage(Check):
     )
     scoring = (
         "Ratio: line coverage read from the newest of `.coverage` (recomputed by coverage), "
-        "`coverage.xml` (Cobertura) or `coverage.json`, against `target` (default 70%). No data is a "
-        "fail at 0%. Data older than the newest Python file still scores (the figure is rarely far "
-        "off) but is flagged as stale; set `accept_stale: false` to treat it as missing."
+        "`coverage.xml` (Cobertura) or `coverage.json`, against `target` (default 70%). Without data, "
+        "a fail-under gate that CI runs is the evidence (coverage is at least the gate); with neither "
+        "the figure is unknown (n/a with how to produce it), never 0%. Data older than the newest "
+        "Python file still scores (the figure is rarely far off) but is flagged as stale; set "
+        "`accept_stale: false` to treat it as missing."
     )
     options = {"target": 70.0, "data_files": [], "accept_stale": True}
     examples = (
@@ -196,7 +236,14 @@ class TestCoverage(Check):
             "app/orders.py": "def total(x):\n    return x\n",
             "coverage.json": '{"totals": {"covered_lines": 40, "num_statements": 100, "percent_covered": 40.0}}\n',
         }, status="fail", note="40% against a 70% target"),
-        Example({"app/orders.py": "def total(x):\n    return x\n"}, status="fail", note="no coverage data at all"),
+        Example({"app/orders.py": "def total(x):\n    return x\n"}, status="n/a",
+                note="no coverage data and no gate: unknown, not 0%"),
+        Example({
+            "app/orders.py": "def total(x):\n    return x\n",
+            ".github/workflows/ci.yml": "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                        "      - run: uv run coverage run -m pytest\n"
+                                        "      - run: uv run coverage report --fail-under=90\n",
+        }, status="pass", note="no local data, but CI fails below 90%"),
         Example({"README.md": "# docs\n"}, status="n/a", note="no Python"),
     )
 
@@ -209,10 +256,7 @@ class TestCoverage(Check):
         if reading is None:
             if problems:
                 return Verdict(Errored(f"coverage data could not be read: {'; '.join(problems[:3])}"))
-            return Verdict(
-                Presence(False, "coverage data (.coverage, coverage.xml or coverage.json)"),
-                "no coverage data: run the tests under coverage (pytest --cov) before scanning",
-            )
+            return _without_data(project, target)
         newest = _newest_source(project)
         stale = newest is not None and newest[1] > reading.mtime + 1
         label = f"line coverage ({reading.source})"
@@ -284,6 +328,67 @@ def _add_value(found: list[tuple[float, str, int, str]], raw: str, rel: str, tex
     found.append((value, rel, line, how))
 
 
+@dataclass(frozen=True)
+class Gate:
+    """A fail-under coverage threshold and whether CI applies it."""
+
+    value: float
+    path: str
+    line: int
+    how: str
+    in_ci: bool
+
+
+# ``if [[ $COVERAGE_TOTAL < 50 ]]; then ... exit 1`` / ``[ "$cov" -lt "$MIN_COVERAGE" ] && exit 1``
+_SHELL_GATE_RE = re.compile(
+    r"\[\[?\s*[\"']?\$\{?(?P<var>\w*cov\w*)\}?[\"']?\s*(?:<|-lt|-le)\s*[\"']?(?P<limit>\$\{\{\s*env\.\w+\s*\}\}|\$\{?\w+\}?|\d+(?:\.\d+)?)",
+    re.IGNORECASE,
+)
+_FAILS_RE = re.compile(r"\bexit\s+[1-9]|\bfalse\b")
+
+
+def _shell_gates(project: Project, repo: RepoFiles) -> list[Gate]:
+    """Coverage gates written as a shell comparison in a CI file (and the value it compares against)."""
+    found: list[Gate] = []
+    for rel in repo.ci_files:
+        text = project.read_text(rel) or ""
+        if "cov" not in text.lower():
+            continue
+        lines = text.splitlines()
+        for index, line in enumerate(lines):
+            match = _SHELL_GATE_RE.search(line)
+            if not match or not any(_FAILS_RE.search(after) for after in lines[index:index + 5]):
+                continue
+            limit = match.group("limit")
+            if not limit[0].isdigit():
+                name = re.sub(r"[^\w.]", "", limit).split(".")[-1]
+                value = re.search(rf"^\s*(?:export\s+)?{re.escape(name)}\s*[:=]\s*[\"']?(\d+(?:\.\d+)?)\b", text, re.MULTILINE)
+                if not value:
+                    continue
+                limit = value.group(1)
+            found.append(Gate(float(limit), rel, index + 1, "a shell comparison of the coverage total", True))
+    return found
+
+
+def coverage_gates(project: Project) -> list[Gate]:
+    """Every fail-under threshold: configuration (in CI when CI runs the tests), CI command lines, shell checks."""
+    repo = repo_files(project)
+    runs_tests = _ci_runs_tests(repo)
+    gates = [Gate(value, rel, line, how, runs_tests) for value, rel, line, how in _config_thresholds(project)]
+    ci = repo.ci_commands()
+    commands = [*ci, *(c for c in repo.commands if c.origin in ("tox", "nox"))]
+    for command in commands:
+        for argv, ignored in programs(command):
+            if ignored:
+                continue
+            match = _CLI_FAIL_UNDER_RE.search(" ".join(argv))
+            if match:
+                gates.append(Gate(float(match.group(1)), command.path, command.line,
+                                  "--fail-under on the command line", command in ci or runs_tests))
+    gates.extend(_shell_gates(project, repo))
+    return gates
+
+
 class CoverageEnforced(Check):
     id = "coverage-enforced"
     category = "testing"
@@ -299,8 +404,9 @@ class CoverageEnforced(Check):
         ".coveragerc), or run `pytest --cov --cov-fail-under=80` in CI."
     )
     scoring = (
-        "Presence: 100% with a fail-under threshold above 0 in coverage or pytest configuration "
-        "or on a CI, tox, nox or make command line."
+        "Presence: 100% with a fail-under threshold above 0 in coverage or pytest configuration, "
+        "on a CI, tox, nox or make command line (runners such as `uv run` included), or a CI shell "
+        "step that compares the coverage total with a minimum and exits non-zero."
     )
     examples = (
         Example({
@@ -324,21 +430,12 @@ class CoverageEnforced(Check):
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         if not project.python_files:
             return Verdict(NotApplicable("no Python files"))
-        found = _config_thresholds(project)
-        repo = repo_files(project)
-        commands = [*repo.ci_commands(), *(c for c in repo.commands if c.origin in ("tox", "nox"))]
-        for command in commands:
-            for argv, ignored in programs(command):
-                if ignored:
-                    continue
-                match = _CLI_FAIL_UNDER_RE.search(" ".join(argv))
-                if match:
-                    found.append((float(match.group(1)), command.path, command.line, "--fail-under on the command line"))
-        gates = [f for f in found if f[0] > 0]
-        evidence = tuple(Evidence(f"{how}: {value:g}%", rel, line) for value, rel, line, how in gates)
+        found = coverage_gates(project)
+        gates = [g for g in found if g.value > 0]
+        evidence = tuple(Evidence(f"{g.how}: {g.value:g}%", g.path, g.line) for g in gates)
         if gates:
-            best = max(gates, key=lambda g: g[0])
-            summary = f"coverage must reach {best[0]:g}% ({best[3]}, {best[1]})"
+            best = max(gates, key=lambda g: g.value)
+            summary = f"coverage must reach {best.value:g}% ({best.how}, {best.path})"
         elif found:
             summary = "a fail-under threshold of 0 is configured, which gates nothing"
         else:

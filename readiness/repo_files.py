@@ -17,6 +17,7 @@ import configparser
 import json
 import re
 import shlex
+import sys
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
@@ -124,6 +125,43 @@ class HelmResources:
     has_limits: bool
 
 
+@dataclass(frozen=True)
+class TfBlock:
+    """One Terraform block (resource, data source, module or variable), its body as plain data.
+
+    String values keep Terraform's syntax without the quotes: ``"${var.retention}"`` for an
+    expression; ``RepoFiles.tf_value`` resolves a variable reference to its default.
+    """
+
+    path: str
+    line: int
+    kind: str  # resource, data, module, variable
+    type: str  # aws_db_instance ("" for module/variable)
+    name: str
+    body: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Sizing:
+    """The cpu and memory a platform gives one service or container outside Kubernetes."""
+
+    path: str
+    line: int
+    platform: str  # "ECS task definition", "Azure Container App", "Cloud Run", "docker compose", ...
+    name: str
+    cpu: str  # "" when not declared
+    memory: str
+
+
+@dataclass(frozen=True)
+class SecretStoreUse:
+    """Infrastructure that keeps or delivers the service's secrets through a secrets manager."""
+
+    path: str
+    line: int
+    label: str  # "AWS Secrets Manager (ECS task secrets)"
+
+
 @dataclass
 class RepoFiles:
     commands: list[Command] = field(default_factory=list)  # CI, hooks, tox, nox, Dockerfiles, cron, manifests
@@ -139,9 +177,29 @@ class RepoFiles:
     containers: list[Container] = field(default_factory=list)
     manifests: list[Manifest] = field(default_factory=list)
     helm_resources: list[HelmResources] = field(default_factory=list)
+    terraform: list[TfBlock] = field(default_factory=list)
+    tf_variables: dict[tuple[str, str], Any] = field(default_factory=dict)  # (module dir, name) -> default
+    sizings: list[Sizing] = field(default_factory=list)
+    secret_stores: list[SecretStoreUse] = field(default_factory=list)
     dockerfiles: list[str] = field(default_factory=list)
     docs: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+    def tf_value(self, block: TfBlock, value: Any) -> Any:
+        """A literal, or a ``var.x`` reference resolved to the variable's default in the block's module; None if unresolved."""
+        if isinstance(value, (int, float, bool)) or value is None:
+            return value
+        if not isinstance(value, str):
+            return value
+        match = re.fullmatch(r"\$\{var\.(\w+)\}", value.strip())
+        if match:
+            return self.tf_variables.get((str(PurePosixPath(block.path).parent), match.group(1)))
+        if "${" in value:
+            return None
+        return value
+
+    def tf_blocks(self, *types: str) -> list[TfBlock]:
+        return [b for b in self.terraform if b.type in types]
 
     def ci_commands(self) -> list[Command]:
         """Commands CI runs, with make targets, tox envs, nox sessions, scripts and pre-commit expanded."""
@@ -475,6 +533,8 @@ class _Builder:
             ("docker", self.dockerfiles),
             ("cron", self.cron),
             ("kubernetes", self.kubernetes),
+            ("terraform", self.terraform),
+            ("platforms", self.platforms),
         ]
         for _name, step in steps:
             step(files)
@@ -837,6 +897,235 @@ class _Builder:
                 has_requests = isinstance(block, dict) and isinstance(block.get("requests"), dict) and bool(block["requests"])
                 has_limits = isinstance(block, dict) and isinstance(block.get("limits"), dict) and bool(block["limits"])
                 self.repo.helm_resources.append(HelmResources(rel, line, key, has_requests, has_limits))
+
+
+    # -- Terraform and other platforms ----------------------------------------------------
+
+    def terraform(self, files: tuple[str, ...]) -> None:
+        tf_files = [f for f in files if f.endswith(".tf")][:MAX_TF_FILES]
+        if not tf_files:
+            return
+        try:
+            import hcl2
+        except ImportError:  # pragma: no cover - a declared dependency
+            self.repo.problems.append(Problem(tf_files[0], "python-hcl2 is not installed: Terraform not read"))
+            return
+        for rel in tf_files:
+            text = self.project.read_text(rel)
+            if text is None or len(text) > MAX_TF_BYTES:
+                self.repo.problems.append(Problem(rel, "unreadable or too large to parse as Terraform"))
+                continue
+            try:
+                doc = hcl2.loads(text)
+            except Exception as exc:  # noqa: BLE001 - lark raises many kinds; a bad file must not stop the scan
+                self.repo.problems.append(Problem(rel, f"malformed HCL ({type(exc).__name__})"))
+                continue
+            budget = [MAX_TF_NODES]
+            clean = _tf_clean(doc, budget)
+            if budget[0] <= 0 or not isinstance(clean, dict):
+                self.repo.problems.append(Problem(rel, "Terraform file too large to read"))
+                continue
+            self._tf_file(rel, text, clean)
+        self._tf_secret_stores()
+        self._tf_sizings()
+
+    def _tf_file(self, rel: str, text: str, doc: dict[str, Any]) -> None:
+        folder = str(PurePosixPath(rel).parent)
+        for kind in ("resource", "data"):
+            for entry in _as_list(doc.get(kind)):
+                for rtype, named in (entry.items() if isinstance(entry, dict) else ()):
+                    for name, body in (named.items() if isinstance(named, dict) else ()):
+                        line = _tf_line(text, kind, rtype, name)
+                        self.repo.terraform.append(TfBlock(rel, line, kind, str(rtype), str(name),
+                                                           body if isinstance(body, dict) else {}))
+        for entry in _as_list(doc.get("variable")):
+            for name, body in (entry.items() if isinstance(entry, dict) else ()):
+                if isinstance(body, dict) and "default" in body:
+                    self.repo.tf_variables[(folder, str(name))] = body["default"]
+        for entry in _as_list(doc.get("module")):
+            for name, body in (entry.items() if isinstance(entry, dict) else ()):
+                self.repo.terraform.append(TfBlock(rel, _tf_line(text, "module", "", name), "module",
+                                                   str(body.get("source", "")) if isinstance(body, dict) else "",
+                                                   str(name), body if isinstance(body, dict) else {}))
+
+    def _tf_secret_stores(self) -> None:
+        for block in self.repo.terraform:
+            label = next((label for prefix, label in _TF_SECRET_PREFIXES if block.type.startswith(prefix)), None)
+            if label and block.kind in ("resource", "data"):
+                self.repo.secret_stores.append(SecretStoreUse(block.path, block.line, f"{label} in Terraform ({block.type})"))
+
+    def _tf_sizings(self) -> None:
+        for block in self.repo.terraform:
+            if block.kind != "resource":
+                continue
+            if block.type == "aws_ecs_task_definition":
+                self._sizing(block.path, block.line, "ECS task definition", block.name,
+                             self.repo.tf_value(block, block.body.get("cpu")), self.repo.tf_value(block, block.body.get("memory")))
+            elif block.type == "azurerm_container_app":
+                for template in _as_list(block.body.get("template")):
+                    for container in _as_list(template.get("container") if isinstance(template, dict) else None):
+                        if isinstance(container, dict):
+                            self._sizing(block.path, block.line, "Azure Container App", str(container.get("name", block.name)),
+                                         self.repo.tf_value(block, container.get("cpu")),
+                                         self.repo.tf_value(block, container.get("memory")))
+            elif block.type in ("google_cloud_run_service", "google_cloud_run_v2_service", "google_cloud_run_v2_job"):
+                for container in _tf_find_all(block.body, "containers"):
+                    limits = next(iter(_tf_find_all(container, "limits")), {})
+                    if isinstance(limits, dict):
+                        self._sizing(block.path, block.line, "Cloud Run", block.name,
+                                     self.repo.tf_value(block, limits.get("cpu")), self.repo.tf_value(block, limits.get("memory")))
+            elif block.type in ("azurerm_linux_web_app", "azurerm_windows_web_app", "azurerm_service_plan",
+                                "azurerm_app_service_plan") and block.type.endswith("plan"):
+                sku = self.repo.tf_value(block, block.body.get("sku_name"))
+                if isinstance(sku, str) and sku:
+                    self._sizing(block.path, block.line, "App Service plan", block.name, sku, sku)
+
+    def _sizing(self, rel: str, line: int, platform: str, name: str, cpu: Any, memory: Any) -> None:
+        def text(value: Any) -> str:
+            return "" if value is None or value == "" or value == 0 or value == "0" else str(value)
+
+        if platform != "ECS task definition" and rel.endswith(".tf"):  # point at the figures, not the block
+            lines = (self.project.read_text(rel) or "").splitlines()
+            line = _find_line(lines, "memory", line) or line
+        self.repo.sizings.append(Sizing(rel, line, platform, name, text(cpu), text(memory)))
+
+    def platforms(self, files: tuple[str, ...]) -> None:
+        for rel in files:
+            name = PurePosixPath(rel).name
+            if name.endswith(".json") and ("task-definition" in name or "taskdef" in name.lower() or "task_definition" in name):
+                self._ecs_task_json(rel)
+            elif name in ("fly.toml",):
+                self._fly(rel)
+            elif _is_compose(name):
+                self._compose(rel)
+
+    def _ecs_task_json(self, rel: str) -> None:
+        text = self.project.read_text(rel)
+        if text is None or "containerDefinitions" not in text:
+            return
+        try:
+            doc = json.loads(text)
+        except (ValueError, RecursionError):
+            self.repo.problems.append(Problem(rel, "malformed JSON"))
+            return
+        doc = doc.get("taskDefinition", doc) if isinstance(doc, dict) else doc
+        if not isinstance(doc, dict) or not isinstance(doc.get("containerDefinitions"), list):
+            return
+        containers = [c for c in doc["containerDefinitions"] if isinstance(c, dict)][:50]
+        cpu = doc.get("cpu") or next((c.get("cpu") for c in containers if c.get("cpu")), None)
+        memory = doc.get("memory") or next(
+            (c.get("memory") or c.get("memoryReservation") for c in containers if c.get("memory") or c.get("memoryReservation")), None)
+        line = _find_line(text.splitlines(), '"memory"') or _find_line(text.splitlines(), '"family"') or 1
+        self._sizing(rel, line, "ECS task definition", str(doc.get("family", PurePosixPath(rel).stem)), cpu, memory)
+        lines = text.splitlines()
+        for container in containers:
+            for secret in _as_list(container.get("secrets"))[:200]:
+                source = str(secret.get("valueFrom", "")) if isinstance(secret, dict) else ""
+                label = ("AWS Secrets Manager" if ":secretsmanager:" in source
+                         else "AWS SSM Parameter Store" if ":ssm:" in source or source.startswith("/") else "")
+                if label:
+                    self.repo.secret_stores.append(SecretStoreUse(
+                        rel, _find_line(lines, source) or 1, f"{label} (ECS task secrets)"))
+                    break
+
+    def _fly(self, rel: str) -> None:
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:  # pragma: no cover
+            import tomli as tomllib
+
+        text = self.project.read_text(rel)
+        if text is None:
+            return
+        try:
+            doc = tomllib.loads(text)
+        except (tomllib.TOMLDecodeError, RecursionError):
+            self.repo.problems.append(Problem(rel, "malformed TOML"))
+            return
+        for vm in _as_list(doc.get("vm") or doc.get("VM")):
+            if isinstance(vm, dict):
+                memory = vm.get("memory") or vm.get("memory_mb") or vm.get("size")
+                cpu = vm.get("cpus") or vm.get("size")
+                self._sizing(rel, _find_line(text.splitlines(), "vm") or 1, "Fly.io machine", str(doc.get("app", "")), cpu, memory)
+
+    def _compose(self, rel: str) -> None:
+        """Compose services count only in a file that sizes some service: a dev compose file sizes none."""
+        text = self.project.read_text(rel)
+        if text is None or ("resources" not in text and "mem_limit" not in text):
+            return
+        for doc in self.yaml_docs(rel):
+            services = doc.get("services") if isinstance(doc, dict) else None
+            if not isinstance(services, dict):
+                continue
+            sized = []
+            for name, service in list(services.items())[:200]:
+                if not isinstance(service, dict):
+                    continue
+                resources = _dig(service, "deploy", "resources")
+                limits = resources.get("limits") if isinstance(resources, dict) and isinstance(resources.get("limits"), dict) else {}
+                cpu = limits.get("cpus") or service.get("cpus")
+                memory = limits.get("memory") or service.get("mem_limit")
+                sized.append((str(name), _line(service), cpu, memory))
+            if any(cpu or memory for _, _, cpu, memory in sized):
+                for name, line, cpu, memory in sized:
+                    self._sizing(rel, line, "docker compose", name, cpu, memory)
+
+
+MAX_TF_FILES = 300
+MAX_TF_BYTES = 512 * 1024
+MAX_TF_NODES = 100_000  # values kept from one Terraform file
+
+_TF_SECRET_PREFIXES = (
+    ("aws_secretsmanager_", "AWS Secrets Manager"), ("aws_ssm_parameter", "AWS SSM Parameter Store"),
+    ("google_secret_manager_", "GCP Secret Manager"), ("azurerm_key_vault", "Azure Key Vault"),
+    ("vault_", "HashiCorp Vault"),
+)
+
+
+def _tf_clean(value: Any, budget: list[int], depth: int = 0) -> Any:
+    """python-hcl2's output as plain data: quotes off keys and strings, its markers dropped, bounded."""
+    budget[0] -= 1
+    if budget[0] <= 0 or depth > 40:
+        return None
+    if isinstance(value, dict):
+        return {_tf_unquote(k): _tf_clean(v, budget, depth + 1) for k, v in value.items()
+                if isinstance(k, str) and not k.startswith("__")}
+    if isinstance(value, list):
+        return [_tf_clean(v, budget, depth + 1) for v in value]
+    if isinstance(value, str):
+        return _tf_unquote(value)
+    return value
+
+
+def _tf_unquote(text: str) -> str:
+    return text[1:-1] if len(text) >= 2 and text[0] == text[-1] == '"' else text
+
+
+def _tf_line(text: str, kind: str, rtype: str, name: str) -> int:
+    labels = rf'\s+"{re.escape(rtype)}"' if rtype else ""
+    match = re.search(rf'^\s*{kind}{labels}\s+"{re.escape(name)}"', text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _tf_find_all(obj: Any, key: str, depth: int = 0) -> list[Any]:
+    """Every value under ``key`` at any depth (blocks come as lists of dicts), flattened."""
+    if depth > 12:
+        return []
+    out: list[Any] = []
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k == key:
+                out.extend(_as_list(v))
+            else:
+                out.extend(_tf_find_all(v, key, depth + 1))
+    elif isinstance(obj, list):
+        for item in obj:
+            out.extend(_tf_find_all(item, key, depth + 1))
+    return out
+
+
+def _is_compose(name: str) -> bool:
+    return name.endswith((".yml", ".yaml")) and (name.startswith(("docker-compose", "compose")))
 
 
 def _k8s_objects(doc: Any) -> Iterator[dict[Any, Any]]:

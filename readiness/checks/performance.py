@@ -191,7 +191,9 @@ class CapacityLimits(Check):
     )
     scoring = (
         "Share: containers (and Helm values `resources` blocks) that set both requests and limits, "
-        "of all found; n/a without Kubernetes manifests or Helm values."
+        "and platform services sized with both cpu and memory (ECS task definitions in JSON or "
+        "Terraform, Azure Container Apps, Cloud Run, App Service plans, compose `deploy.resources` in "
+        "a file that sizes services, fly.toml machines), of all found; n/a without any of them."
     )
     examples = (
         Example({
@@ -214,15 +216,30 @@ class CapacityLimits(Check):
             "chart/Chart.yaml": "apiVersion: v2\nname: api\nversion: 0.1.0\n",
             "chart/values.yaml": "image: api\nresources: {}\n",
         }, findings=1, lines=(2,), status="fail", note="Helm's default empty resources block"),
+        Example({
+            "infra/ecs-task-definition-web.json": (
+                '{"family": "web", "cpu": "1024", "memory": "2048",\n'
+                ' "containerDefinitions": [{"name": "web", "image": "web:1"}]}\n'
+            ),
+        }, findings=0, status="pass", note="an ECS task definition sized for Fargate"),
+        Example({
+            "infra/app.tf": (
+                'resource "azurerm_container_app" "web" {\n  template {\n    container {\n'
+                '      name  = "web"\n      image = "web:1"\n      cpu   = 0.5\n      memory = "1Gi"\n'
+                '    }\n  }\n}\n'
+            ),
+        }, findings=0, status="pass", note="Terraform container sizes"),
         Example({"app/main.py": "x = 1\n", "config.yaml": "debug: false\n"}, status="n/a", note="no manifests"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         repo = repo_files(project)
         broken = describe_problems(p for p in repo.problems if p.path not in repo.ci_files)
-        total = len(repo.containers) + len(repo.helm_resources)
+        total = len(repo.containers) + len(repo.helm_resources) + len(repo.sizings)
         if total == 0:
-            return Verdict(NotApplicable("no Kubernetes manifests or Helm values found" + broken))
+            return Verdict(NotApplicable(
+                "no Kubernetes manifests, Helm values, ECS task definitions, Terraform container sizes, "
+                "sized compose services or fly.toml machines found" + broken))
         findings: list[Finding] = []
         evidence: list[Evidence] = []
         good = 0
@@ -241,6 +258,14 @@ class CapacityLimits(Check):
             else:
                 good += 1
                 evidence.append(Evidence(f"Helm values `{h.key}` set requests and limits", h.path, h.line))
+        for z in repo.sizings:
+            missing = [part for part, value in (("cpu", z.cpu), ("memory", z.memory)) if not value]
+            if missing:
+                findings.append(Finding(z.path, z.line, 1, self.id,
+                                        f"{z.platform} '{z.name}' declares no {' or '.join(missing)}"))
+            else:
+                good += 1
+                evidence.append(Evidence(f"{z.platform} '{z.name}' sized: cpu {z.cpu}, memory {z.memory}", z.path, z.line))
         summary = f"{good} of {total} containers set resource requests and limits" + broken
         return Verdict(Share(good, total, "containers", "set requests and limits"), summary, tuple(evidence), tuple(findings))
 

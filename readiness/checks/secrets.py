@@ -748,7 +748,10 @@ class SecretsManager(_SecretsPresence):
         return _manager_evidence(source)
 
     def repository_evidence(self, project: Project) -> list[Evidence]:
-        return _manifest_evidence(project)
+        from readiness.repo_files import repo_files  # Terraform and ECS task definitions, parsed once per scan
+
+        stores = repo_files(project).secret_stores
+        return [*_manifest_evidence(project), *(Evidence(f"secrets manager: {s.label}", s.path, s.line) for s in stores)]
 
 
 class SecretRotation(_SecretsPresence):

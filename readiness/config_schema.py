@@ -82,10 +82,26 @@ BACKUP = _f("list[map]", "Backup locations to check for freshness and integrity.
     "max_seconds": _f("number", "Most seconds backup-integrity spends.", 30),
 })
 
+PATHS = _f("map", "Override the role of files (see `readiness explain roles`): path globs per role. "
+           "Count checks judge `service` files only; the first matching glob wins over the built-in layout rules.",
+           None, fields={
+    "service": _f("list[str]", "Globs of files that are the running service, whatever their path looks like.", []),
+    "tests": _f("list[str]", "Globs of tests.", []),
+    "scripts": _f("list[str]", "Globs of one-off scripts and tools.", []),
+    "migrations": _f("list[str]", "Globs of database migrations.", []),
+    "cli": _f("list[str]", "Globs of command-line entry points and commands.", []),
+    "examples": _f("list[str]", "Globs of examples and documentation code.", []),
+    "fixtures": _f("list[str]", "Globs of test data and sample files.", []),
+    "generated": _f("list[str]", "Globs of generated or vendored code.", []),
+    "loadtests": _f("list[str]", "Globs of load tests.", []),
+    "infrastructure": _f("list[str]", "Globs of deployment and CI code.", []),
+})
+
 SCHEMA: dict[str, Field] = {
     "include": _f("list[str]", "Globs of files to scan (relative to the root).", ["**/*"]),
     "exclude": _f("list[str]", "Globs of files and directories to skip.", []),
     "respect_gitignore": _f("bool", "Skip what the repository's .gitignore ignores.", True),
+    "paths": PATHS,
     "target": _f("number", "Overall target percentage.", 80),
     "fail_under": _f("number", "Fail (exit 1) when the overall score is below this.", None),
     "fail_on_targets": _f("bool", "Fail when any category is below its target.", False),

@@ -25,8 +25,8 @@ from readiness.config import ConfigError, Settings
 from readiness.discovery import discover
 from readiness.measures import Errored, NotApplicable
 from readiness.model import CheckResult, Finding, Note, ScanResult
-from readiness.paths import is_application_path
 from readiness.project import Project
+from readiness.roles import SERVICE, options_with_roles, path_role, with_roles
 from readiness.scoring import DEFAULT_SEVERITY_WEIGHTS, CategorySpec, score_categories, score_measure, score_overall
 from readiness.suppression import Suppressor
 from readiness.workers import analyze_files
@@ -148,7 +148,7 @@ def run_scan(request: ScanRequest) -> ScanResult:
     )
     t_discover = time.perf_counter()
     severities = {c.id: settings.check_entry(c.id).get("severity") or c.severity for c in request.checks}
-    options = {c.id: check_options(c, settings) for c in request.checks}
+    options = options_with_roles({c.id: check_options(c, settings) for c in request.checks}, settings)
     plan = [PlannedCheck(c, options[c.id], severities[c.id]) for c in request.checks if c.kind == "static" and c().per_file]
     python_files = discovered.python_files
     if request.only is not None:
@@ -164,7 +164,7 @@ def run_scan(request: ScanRequest) -> ScanResult:
         )
         t_analyze = time.perf_counter()
         project.lines = sum(a.lines for a in analyses)
-        project.app_lines = sum(a.lines for a in analyses if is_application_path(a.path))
+        project.app_lines = sum(a.lines for a in analyses if path_role(a.path) == SERVICE)
         project.imports = {a.path: a.imports for a in analyses if a.imports}
         notes: list[Note] = list(discovered.notes)
         for analysis in analyses:
@@ -191,7 +191,7 @@ def run_scan(request: ScanRequest) -> ScanResult:
         overall=overall,
         categories=categories,
         checks=tuple(results),
-        findings=tuple(sorted(findings, key=lambda f: (f.path, f.line, f.column, f.check))),
+        findings=tuple(sorted(with_roles(project, findings), key=lambda f: (f.path, f.line, f.column, f.check))),
         notes=tuple(sorted(notes, key=lambda n: (n.path, n.kind, n.message))),
         timings={
             "discover": round(t_discover - started, 4),

@@ -30,6 +30,7 @@ class Finding:
     fingerprint: str = ""
     fixable: bool = False
     code: str = ""  # an engine's own rule code (ruff, bandit), when there is one
+    role: str = ""  # the file's role (readiness.roles): service, test, script, migration, cli, ...
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -45,6 +46,8 @@ class Finding:
             data["code"] = self.code
         if self.fixable:
             data["fixable"] = True
+        if self.role:
+            data["role"] = self.role
         return data
 
 

@@ -1,20 +1,26 @@
-"""What a path says about a file's role: test, script, settings module, entry point."""
+"""What a path says about a file's role: test, script, settings module, entry point.
+
+The roles themselves live in ``readiness.roles``; these helpers are the path-only view of them
+that checks with a simple service/non-service question use.
+"""
 
 from __future__ import annotations
 
 import re
 
-_TEST_RE = re.compile(r"(^|/)(tests?|testing|test_\w+)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\.py$")
-_SCRIPT_RE = re.compile(r"(^|/)(scripts?|bin|tools|examples?|docs?|bench(marks?)?)/")
+from readiness.roles import CLI, FIXTURE, INFRASTRUCTURE, MIGRATION, SERVICE, TEST, path_role
+
 _SETTINGS_RE = re.compile(r"(^|/)(settings|config|configuration|conf|constants|defaults)(/|[^/]*\.py$)")
 
 
 def is_test_path(path: str) -> bool:
-    return bool(_TEST_RE.search(path))
+    """Tests and their data (fixtures, sample reports)."""
+    return path_role(path) in (TEST, FIXTURE)
 
 
 def is_script_path(path: str) -> bool:
-    return bool(_SCRIPT_RE.search(path)) or path.endswith("__main__.py") or path in ("setup.py", "noxfile.py")
+    """Code around the service that is neither a test nor the service: scripts, CLI, migrations, docs."""
+    return path_role(path) not in (SERVICE, TEST, FIXTURE)
 
 
 def is_settings_path(path: str) -> bool:
@@ -22,5 +28,9 @@ def is_settings_path(path: str) -> bool:
 
 
 def is_application_path(path: str) -> bool:
-    """Code that runs in the service: not tests, scripts, examples or docs."""
-    return not (is_test_path(path) or is_script_path(path))
+    """Files that describe the running service: not tests, fixtures, scripts, examples, docs or vendored code.
+
+    Broader than the ``service`` role: migrations, CLI modules and deployment files still tell
+    what the service uses. Count checks ask ``readiness.roles`` for the service role itself.
+    """
+    return path_role(path) in (SERVICE, MIGRATION, CLI, INFRASTRUCTURE) and not path.endswith("__main__.py")

@@ -12,8 +12,9 @@ from readiness.checks.secrets import url_password
 from readiness.fix.shapes import print_fixable
 from readiness.measures import Density, Errored, NotApplicable
 from readiness.model import Finding
-from readiness.paths import is_script_path, is_settings_path, is_test_path
+from readiness.paths import is_settings_path
 from readiness.project import Project
+from readiness.roles import SERVICE, file_role
 from readiness.source import SourceFile
 from readiness.tools.pyast import docstring_nodes, dotted, is_main_guard
 from readiness.tools.ruff_runner import run_ruff
@@ -44,11 +45,18 @@ class TodoComment(Check):
         good('def f():\n    """TODO: this docstring is not a comment."""\n', note="inside a docstring"),
         good("# todos are tracked in the issue tracker\nTODOS = []\n", note="not the tag as a word"),
         good("# FIXMEPLEASE is not a tag\n"),
+        good("# hosts look like XXX.region.elb.amazonaws.com\n", note="XXX as a placeholder in a pattern"),
+        good("def test_it():\n    # TODO: cover refunds\n    assert True\n", path="tests/test_orders.py",
+             note="tests are not the service"),
+        good("# TODO: squash these\nfrom django.db import migrations\n", path="shop/migrations/0002_auto.py",
+             note="a migration"),
     )
 
-    def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome:
+    def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
+        if file_role(source, options) != SERVICE:
+            return None  # tests, scripts, migrations and commands keep their notes
         tags = "|".join(re.escape(t) for t in options.get("tags", self.options["tags"]))
-        pattern = re.compile(rf"(?<![\w-])({tags})(?![\w-])")
+        pattern = re.compile(rf"(?<![\w.-])({tags})(?![\w-]|\.\w)")  # not XXX.example.com, a placeholder
         out = FileOutcome()
         for comment in source.comments:
             match = pattern.search(comment.text)
@@ -64,7 +72,7 @@ class TodoComment(Check):
         count = len(collected.findings)
         noun = "TODO/FIXME comment" if count == 1 else "TODO/FIXME comments"
         return Verdict(
-            Density(count, project.lines, "TODO/FIXME comments", float(options["zero_at"])),
+            Density(count, project.app_lines, "TODO/FIXME comments", float(options["zero_at"])),
             summary=f"{count} {noun}",
         )
 
@@ -139,7 +147,7 @@ class PrintCall(Check):
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
-        if is_test_path(source.path) or is_script_path(source.path):
+        if file_role(source, options) != SERVICE:
             return None
         if any(fnmatch.fnmatch(source.path, glob) for glob in options.get("cli_modules", [])):
             return None
@@ -294,7 +302,7 @@ class HardcodedValue(Check):
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
         path = source.path
-        if is_test_path(path) or is_script_path(path) or is_settings_path(path) or source.tree is None:
+        if file_role(source, options) != SERVICE or is_settings_path(path) or source.tree is None:
             return None
         ignore_hosts = [str(h).lower() for h in options.get("ignore_hosts", _DEFAULT_IGNORE_HOSTS)]
         # Classify first; the costlier context (docstrings, defaults, __main__) only where something matched.
@@ -450,16 +458,24 @@ class LintErrors(Check):
         "Run `ruff check --fix` and fix the rest by hand; configure ruff in `pyproject.toml` "
         "(`[tool.ruff.lint]`) when a rule does not fit the project, rather than ignoring its output."
     )
-    scoring = ("Density: ruff findings per 1 000 lines of Python; 0% at `zero_at` (default 10). The project's ruff "
-               "configuration is used when it has one, ruff's defaults otherwise; error when ruff cannot run.")
+    scoring = ("Density: ruff findings in service code (not tests, scripts, migrations or commands) per 1 000 "
+               "lines of Python; 0% at `zero_at` (default 10). Each file is judged by the project's nearest lint "
+               "configuration: ruff's own, or flake8's translated to ruff; without one, ruff's documented defaults "
+               "(E4,E7,E9,F). Error when ruff cannot run.")
     options = {"zero_at": 10.0}
     tools = {"ruff": run_ruff}
     examples = (
         bad("import os\n\n\ndef f():\n    return 1\n", lines=(1,), note="F401 unused import"),
         bad("def f():\n    return undefined_name\n", lines=(2,), note="F821 undefined name"),
         good("import os\n\n\ndef cwd():\n    return os.getcwd()\n"),
+        good("from typing import Dict\n\n\ndef f() -> Dict[str, int]:\n    return {}\n",
+             note="style rules a newer ruff enables by default are not run without a project configuration"),
         Example({"app/service.py": "import os\n", "pyproject.toml": "[tool.ruff.lint]\nignore = [\"F401\"]\n"},
                 findings=0, note="the project's own ruff configuration is respected"),
+        Example({"app/service.py": "x = 1\nif x == None:\n    pass\n", ".flake8": "[flake8]\nignore = E711\n"},
+                findings=0, note="the project's flake8 configuration, translated to ruff"),
+        Example({"app/service.py": "x = 1\n", "tests/test_service.py": "import os\n"}, findings=0,
+                note="tests are not service code"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
@@ -468,18 +484,32 @@ class LintErrors(Check):
         result = project.tool("ruff", run_ruff)
         if result.error:
             return Verdict(Errored(result.error))
+        if not result.configs:
+            return Verdict(NotApplicable("no Python files in service code (only tests, scripts, migrations)"))
         findings = tuple(collected.keep([
             Finding(path, m.line, m.column, self.id, f"{m.code} {m.message}", code=m.code)
-            for path, messages in sorted(result.files.items()) for m in messages
+            for path, messages in sorted(result.files.items()) if path in result.configs for m in messages
         ]))
         count = len(findings)
-        where = "the project's ruff configuration" if result.configured else "ruff defaults"
         noun = "ruff finding" if count == 1 else "ruff findings"
-        summary = f"{count} {noun} in {len(result.files)} of {len(project.python_files)} files ({where})"
+        judged = len(result.configs)
+        summary = f"{count} {noun} in {len({f.path for f in findings})} of {judged} service files; {_lint_sources(result)}"
         if result.crashed:
             summary += f"; ruff crashed on {len(result.crashed)} file(s), skipped: {', '.join(result.crashed[:3])}"
-        return Verdict(Density(count, project.lines, "ruff findings", float(options["zero_at"])),
-                       summary=summary, findings=findings)
+        return Verdict(Density(count, project.app_lines or project.lines, "ruff findings",
+                               float(options["zero_at"])), summary=summary, findings=findings)
+
+
+def _lint_sources(result: Any) -> str:
+    """Which rules ran and from which configuration, most files first."""
+    used: dict[Any, int] = {}
+    for config in result.configs.values():
+        used[config] = used.get(config, 0) + 1
+    ranked = sorted(used.items(), key=lambda item: (-item[1], item[0].source))
+    parts = [c.describe() + (f" ({n} files)" if len(ranked) > 1 else "") for c, n in ranked[:3]]
+    if len(ranked) > 3:
+        parts.append(f"and {len(ranked) - 3} more configurations")
+    return "; ".join(parts)
 
 
 CHECKS: list[type[Check]] = [TodoComment, PrintCall, HardcodedValue, LintErrors]

@@ -12,6 +12,7 @@ from readiness.measures import Density, NotApplicable, Presence
 from readiness.model import Evidence
 from readiness.paths import is_test_path
 from readiness.project import Project
+from readiness.roles import SERVICE, file_role
 from readiness.source import SourceFile
 from readiness.tools.pyast import dotted, import_map, qualify
 
@@ -94,8 +95,8 @@ class SwallowedException(Check):
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
-        if is_test_path(source.path) or source.tree is None:
-            return None
+        if source.tree is None or file_role(source, options) != SERVICE:
+            return None  # a migration or a script that swallows fails its operator, not the service
         out = FileOutcome()
         for handler in source.nodes(ast.ExceptHandler):
             assert isinstance(handler, ast.ExceptHandler)

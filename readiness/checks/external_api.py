@@ -20,6 +20,7 @@ from readiness.measures import NotApplicable, Presence, Share
 from readiness.model import Evidence
 from readiness.paths import is_test_path
 from readiness.project import Project
+from readiness.roles import SERVICE, file_role
 from readiness.source import SourceFile
 from readiness.tools.pyast import has_star_kwargs, import_map, is_none, keyword, qualify, str_value
 
@@ -409,6 +410,8 @@ class MissingTimeout(Check):
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome:
         out = FileOutcome()
+        if file_role(source, options) != SERVICE:
+            return out  # a one-off script or command that hangs is re-run by hand: not counted
         for call in _app_calls(source):
             if call.timeout == "unknown":
                 continue

@@ -23,6 +23,7 @@ from readiness.measures import Density, NotApplicable, Presence
 from readiness.model import Evidence, Finding
 from readiness.paths import is_settings_path, is_test_path
 from readiness.project import Project
+from readiness.roles import FIXTURE, SERVICE, file_role, project_roles
 from readiness.source import SourceFile
 from readiness.tools.pyast import import_map, qualify, str_value
 
@@ -388,8 +389,8 @@ class DefaultSecret(Check):
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
-        if is_test_path(source.path):
-            return None
+        if file_role(source, options) != SERVICE:
+            return None  # a fallback in tests, scripts, migrations or commands never runs in production
         analysis = _analyse_defaults(source, options.get("names", []))
         return FileOutcome(hits=analysis.defaults)
 
@@ -496,12 +497,22 @@ _TEXT_GLOBS = ("**/.env", "**/.env.*", "**/*.env", "**/*.pem", "**/*.key", "**/*
                "**/*.sh", "**/Dockerfile", "**/Dockerfile.*", "**/*.js", "**/*.ts")
 
 
+# Roles where any literal secret counts; elsewhere (tests, migrations, examples, generated code)
+# only a live-looking token of a known format does, and never sample data (the fixture role).
+_ALL_SECRETS_ROLES = frozenset({SERVICE, "cli", "script", "infrastructure"})
+_PRIVATE_KEY = "private key block"
+_LIVE_KEY_MESSAGES = frozenset(_format_message(f) for f in KEY_FORMATS if f.name != _PRIVATE_KEY)
+
+
 def _repository_secrets(project: Project) -> list[Finding]:
     """Private keys and well-known token formats in the repository's non-Python files."""
     found: list[Finding] = []
+    roles = project_roles(project)
     for rel in project.glob(*_TEXT_GLOBS):
-        if is_test_path(rel) or rel.endswith(".example") or ".example." in rel or "/fixtures/" in f"/{rel}":
+        role = roles.of(rel)
+        if role == FIXTURE:
             continue
+        live_only = role not in _ALL_SECRETS_ROLES
         text = project.read_text(rel)
         if not text:
             continue
@@ -509,7 +520,7 @@ def _repository_secrets(project: Project) -> list[Finding]:
             if len(line) < 16:
                 continue
             fmt = find_key_format(line)
-            if fmt is not None:
+            if fmt is not None and not (live_only and fmt.name == _PRIVATE_KEY):
                 found.append(Finding(rel, number, 1, "hardcoded-secret", _format_message(fmt)))
     return found
 
@@ -563,11 +574,15 @@ class HardcodedSecret(Check):
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
-        if is_test_path(source.path):
-            return None
+        role = file_role(source, options)
+        if role == FIXTURE:
+            return None  # sample data: scanner reports and seeds are full of key-shaped strings by design
         extra = options.get("names", [])
         analysis = _analyse_defaults(source, extra)
-        return FileOutcome(hits=_hardcoded_hits(source, analysis.default_nodes, extra))
+        hits = _hardcoded_hits(source, analysis.default_nodes, extra)
+        if role not in _ALL_SECRETS_ROLES:
+            hits = [h for h in hits if h.message in _LIVE_KEY_MESSAGES]  # a test's password is not production's
+        return FileOutcome(hits=hits)
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         repo = _repository_secrets(project)

@@ -20,7 +20,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from readiness.cache import Cache, plan_key, split_cached
-from readiness.paths import is_test_path
+from readiness.roles import service_files
 from readiness.tools import memory_limited
 
 if TYPE_CHECKING:
@@ -157,12 +157,12 @@ def _parse(data: dict[str, Any]) -> dict[str, FileResult]:
 
 
 def run_bandit(project: Project, cache: Cache | None = None) -> BanditReport:
-    """Run bandit on the non-test Python files; never raises (a failure is ``error``).
+    """Run bandit on the service's Python files (``readiness.roles``); never raises (a failure is ``error``).
 
     Per-file results are cached by content hash, so a warm scan runs bandit only on the files
     that changed.
     """
-    files = [f for f in project.python_files if not is_test_path(f)]
+    files = service_files(project, project.python_files)  # tests, scripts, migrations, commands: not judged
     if not files:
         return BanditReport()
     config = _config_args(project)

@@ -1,0 +1,220 @@
+"""The role of every file: which code is the running service, and which only surrounds it.
+
+Most false findings on real services sit in code that never serves a request: tests and their
+fixtures, one-off scripts, migrations, CLI commands, examples, vendored copies. Each file gets
+one role, decided by its path (the layouts real projects use) and, where a path cannot tell,
+by what the file does (an Alembic revision, a Django ``Command``, a module whose entry point is
+click or argparse). ``readiness.yaml`` can override any of it under ``paths:``.
+
+Checks ask ``role_of`` (per file, in workers) or ``project_role`` (whole-project phase, for
+engines' findings such as bandit's); both give the same answer for the same file.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, Mapping
+
+SERVICE = "service"
+TEST = "test"
+SCRIPT = "script"
+MIGRATION = "migration"
+CLI = "cli"
+EXAMPLE = "example"
+FIXTURE = "fixture"
+GENERATED = "generated"
+LOADTEST = "loadtest"
+INFRASTRUCTURE = "infrastructure"
+
+ROLES: tuple[str, ...] = (SERVICE, TEST, SCRIPT, MIGRATION, CLI, EXAMPLE, FIXTURE, GENERATED, LOADTEST, INFRASTRUCTURE)
+
+# The keys of ``paths:`` in readiness.yaml and the role each one assigns.
+OVERRIDE_KEYS: dict[str, str] = {
+    "service": SERVICE, "tests": TEST, "scripts": SCRIPT, "migrations": MIGRATION, "cli": CLI,
+    "examples": EXAMPLE, "fixtures": FIXTURE, "generated": GENERATED, "loadtests": LOADTEST,
+    "infrastructure": INFRASTRUCTURE,
+}
+
+# The option key under which the engine hands the ``paths:`` overrides to per-file checks.
+ROLES_OPTION = "_roles"
+
+DESCRIPTIONS: dict[str, str] = {
+    SERVICE: "the running service: judged by every check",
+    TEST: "tests, conftest, behave features/steps, Selenium/Playwright and e2e suites, test settings",
+    SCRIPT: "scripts/, tools/, bin/, packaging and CI helpers, dev runners",
+    MIGRATION: "Alembic and Django migrations (migrations/, alembic/versions, revision files)",
+    CLI: "CLI commands: Django management/commands, click/typer/argparse entry points, manage.py, cli modules",
+    EXAMPLE: "docs/, examples/, samples/, a top-level contrib/",
+    FIXTURE: "test data: fixtures/, testdata/, sample scanner reports, seed and prepopulate data",
+    GENERATED: "vendored and generated code: vendor/, third_party/, _vendor/, protobuf *_pb2.py",
+    LOADTEST: "load tests: locustfile.py, locust/, loadtest(s)/, k6 scripts",
+    INFRASTRUCTURE: "deployment and CI: .github/, docker/, deploy/, helm/, k8s/, terraform/",
+}
+
+# -- path rules, first match wins (order matters: a fixture inside tests/ is a fixture) --------
+
+_D = r"(?:^|/)"  # a path component starts here
+_PATH_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (GENERATED, re.compile(_D + r"(?:vendor|vendored|_vendor|third_party|thirdparty|node_modules|site-packages)/"
+                           r"|_pb2(?:_grpc)?\.pyi?$")),
+    (FIXTURE, re.compile(_D + r"(?:fixtures?|testdata|test_?data|sample_?data|\w*_fixtures|seeds?|seed_data|"
+                         r"prepopulate|\.semgrep)/|" + _D + r"unittests/scans/|" + _D + r"\w*seed_data\.py$")),
+    (LOADTEST, re.compile(_D + r"(?:locust|loadtests?|load_tests?|k6|perf_tests?)/|" + _D + r"locustfile\.py$")),
+    (TEST, re.compile(
+        _D + r"(?:tests?|testing|unittests|\w+_tests?|e2e|e2etests|e2e_tests|integration_tests|functional_tests|"
+        r"selenium|playwright|cypress)/"
+        + r"|" + _D + r"features/(?:steps/|environment\.py$)"
+        + r"|" + _D + r"(?:test_[^/]*|[^/]*_tests?|conftest|tests?|testing)\.py$"
+        + r"|" + _D + r"settings/(?:test|tests|testing|ci)\.py$")),
+    (MIGRATION, re.compile(_D + r"(?:migrations|db_migrations|alembic|migrate)/|" + _D + r"revisions/(?:.*/)?(?:versions/|env\.py$)")),
+    (CLI, re.compile(_D + r"management/commands/|" + _D + r"(?:manage|__main__|cli|[^/]*_cli)\.py$|" + _D + r"cli/")),
+    (INFRASTRUCTURE, re.compile(_D + r"(?:\.github|\.gitlab|\.circleci|docker|deploy|deployment|helm|k8s|kubernetes|"
+                                r"terraform|ansible|charts|ci|\.buildkite)/")),
+    (EXAMPLE, re.compile(_D + r"(?:docs?|examples?|samples?|demos?|tutorials?)/|^contrib/"
+                         r"|\.(?:example|sample|template|tmpl|dist)$|\.(?:example|sample)\.[^/]*$")),
+    (SCRIPT, re.compile(_D + r"(?:scripts?|tools|bin|bench|benchmarks?|hack)/"
+                        r"|^(?:setup|noxfile|fabfile|build_backend|hatch_build|conf|dodo|tasks)\.py$")),
+)
+
+# Files whose name suggests commands; content decides (a DDD ``commands.py`` can be service code).
+_COMMANDS_NAME = re.compile(_D + r"(?:commands|[^/]*_commands?|management)\.py$|" + _D + r"commands/")
+_CLI_IMPORT = re.compile(r"^\s*(?:import|from)\s+(?:click|typer|argparse|flask\.cli|flask_script|cleo|fire)\b", re.M)
+_CLI_CLASS = re.compile(r"^class\s+\w+\((?:[\w.]*\.)?(?:Command|BaseCommand|AppCommand)\)\s*:", re.M)
+_CLI_GROUP = re.compile(r"^@click\.(?:group|command)\b|^\w+\s*=\s*typer\.Typer\(", re.M)
+_MAIN_GUARD = re.compile(r"^if\s+__name__\s*==\s*['\"]__main__['\"]\s*:", re.M)
+_ARGPARSE = re.compile(r"\bArgumentParser\(|\bclick\.|\btyper\.|\bfire\.Fire\(")
+_ROUTES = re.compile(r"@\w+\.(?:route|get|post|put|patch|delete|api_route)\(|\bBlueprint\(|\bAPIRouter\(|\burlpatterns\b")
+_ALEMBIC = re.compile(r"^revision\s*(?::\s*str\s*)?=", re.M)
+_ALEMBIC_DOWN = re.compile(r"^down_revision\s*(?::[^=]+)?=", re.M)
+_DJANGO_MIGRATION = re.compile(r"^class\s+Migration\(\s*migrations\.Migration\s*\)", re.M)
+_LOCUST = re.compile(r"^from\s+locust\s+import|^import\s+locust\b", re.M)
+_GENERATED = re.compile(r"\A(?:#.*\n){0,3}#\s*(?:Code generated|Generated by the protocol buffer|@generated|"
+                        r"This file is automatically generated|DO NOT EDIT)", re.I)
+
+
+def path_role(path: str) -> str:
+    """The role a path alone gives; ``service`` when nothing in it says otherwise."""
+    for role, pattern in _PATH_RULES:
+        if pattern.search(path):
+            return role
+    return SERVICE
+
+
+def content_role(path: str, text: str) -> str | None:
+    """The role a Python file's own text gives it, or None when it reads like service code."""
+    if _DJANGO_MIGRATION.search(text) or (_ALEMBIC.search(text) and _ALEMBIC_DOWN.search(text)):
+        return MIGRATION
+    if _GENERATED.match(text):
+        return GENERATED
+    if _LOCUST.search(text):
+        return LOADTEST
+    routes = _ROUTES.search(text) is not None
+    if _COMMANDS_NAME.search(path) and not routes and (_CLI_IMPORT.search(text) or _CLI_CLASS.search(text)):
+        return CLI
+    if not routes and _CLI_GROUP.search(text):
+        return CLI  # a click group or typer app at module level is a command-line tool
+    guard = _MAIN_GUARD.search(text)
+    if guard is not None and not routes and _ARGPARSE.search(text[guard.end():]):
+        return CLI  # the main guard parses arguments: a script run by hand
+    return None
+
+
+def _override(path: str, overrides: Mapping[str, Iterable[str]] | None) -> str | None:
+    if not overrides:
+        return None
+    for key, globs in overrides.items():
+        role = OVERRIDE_KEYS.get(key, key if key in ROLES else None)
+        if role is None:
+            continue
+        for glob in globs or ():
+            glob = str(glob)
+            if fnmatch.fnmatch(path, glob) or fnmatch.fnmatch(path, glob.rstrip("/") + "/*"):
+                return role
+    return None
+
+
+def role_of(path: str, text: str | None = None, overrides: Mapping[str, Iterable[str]] | None = None) -> str:
+    """The role of one file: configured overrides first, then its path, then (Python) its text.
+
+    ``text`` is optional: without it only the path decides. Pass ``overrides`` from
+    ``options[ROLES_OPTION]`` (per-file checks) or ``settings.get("paths")``.
+    """
+    configured = _override(path, overrides)
+    if configured is not None:
+        return configured
+    role = path_role(path)
+    if role == SERVICE and text is not None and path.endswith(".py"):
+        return content_role(path, text) or SERVICE
+    return role
+
+
+def file_role(source: Any, options: Mapping[str, Any] | None = None) -> str:
+    """The role of a parsed source file inside a per-file check (``source.path``, ``source.text``)."""
+    overrides = (options or {}).get(ROLES_OPTION)
+    return role_of(source.path, getattr(source, "text", None), overrides)
+
+
+def is_service(role: str) -> bool:
+    return role == SERVICE
+
+
+# -- the whole-project view -----------------------------------------------------------------
+
+@dataclass
+class Roles:
+    """Roles of a project's files, memoised; built once per scan through ``project.tool``."""
+
+    project: Any
+    overrides: Mapping[str, Iterable[str]] = field(default_factory=dict)
+    _cache: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def of(self, path: str) -> str:
+        if path not in self._cache:
+            text = self.project.read_text(path) if path.endswith(".py") else None
+            self._cache[path] = role_of(path, text, self.overrides)
+        return self._cache[path]
+
+
+def overrides_of(settings: Any) -> dict[str, list[str]]:
+    """The ``paths:`` section of the configuration (empty when absent)."""
+    if settings is None:
+        return {}
+    value = settings.get("paths") if hasattr(settings, "get") else None
+    return {str(k): [str(g) for g in (v or [])] for k, v in (value or {}).items()}
+
+
+def project_roles(project: Any) -> Roles:
+    return project.tool("roles", lambda p: Roles(p, overrides_of(p.settings)))  # type: ignore[no-any-return]
+
+
+def project_role(project: Any, path: str) -> str:
+    """The role of ``path`` in the whole-project phase: overrides, path and the file's own text."""
+    return project_roles(project).of(path)
+
+
+def service_files(project: Any, paths: Iterable[str]) -> list[str]:
+    """The paths that belong to the running service, in their order (what engines such as bandit and ruff scan)."""
+    roles = project_roles(project)
+    return [p for p in paths if roles.of(p) == SERVICE]
+
+
+def keep_service(project: Any, findings: Iterable[Any]) -> list[Any]:
+    """Only the findings in the running service's files: the one filter count checks share."""
+    roles = project_roles(project)
+    return [f for f in findings if roles.of(f.path) == SERVICE]
+
+
+def options_with_roles(options: dict[str, dict[str, Any]], settings: Any) -> dict[str, dict[str, Any]]:
+    """Hand the ``paths:`` overrides to every check's options (only when configured: cache keys stay put)."""
+    overrides = overrides_of(settings)
+    if not overrides:
+        return options
+    return {cid: {**opts, ROLES_OPTION: overrides} for cid, opts in options.items()}
+
+
+def with_roles(project: Any, findings: Iterable[Any]) -> list[Any]:
+    """Findings tagged with their file's role, for reports and the JSON result."""
+    roles = project_roles(project)
+    return [f if f.role else replace(f, role=roles.of(f.path)) for f in findings]

@@ -1,34 +1,54 @@
 """Run ruff once per scan over the scanned Python files and group its findings per file.
 
-ruff runs as a subprocess with JSON output (it is a binary, not a library). The project's own
-ruff configuration is respected when it has one (``ruff.toml``, ``.ruff.toml`` or a
-``[tool.ruff]`` table in ``pyproject.toml``), with ``--force-exclude`` so its excludes apply to
-the paths we pass; otherwise ruff runs ``--isolated`` with its defaults, so a configuration
-in some parent directory cannot change the result. Failures come back as a reason, never as
-an exception.
+ruff runs as a subprocess with JSON output (it is a binary, not a library). Each file is judged
+by the project's own lint configuration nearest to it, as ruff itself would: a ruff
+configuration (``.ruff.toml``, ``ruff.toml`` or ``[tool.ruff]`` in ``pyproject.toml``) in its
+folder or any folder up to the git root (the scanned folder when it is not in a repository),
+passed explicitly with ``--force-exclude`` so its excludes apply; else a flake8 configuration
+(``setup.cfg``, ``tox.ini``, ``.flake8`` ``[flake8]``, ``[tool.flake8]``) translated to ruff's
+equivalents, since that is what the project enforces; else ruff's documented defaults named
+explicitly (``E4,E7,E9,F``), never whatever a newer ruff enables by default. Failures come back
+as a reason, never as an exception.
 """
 
 from __future__ import annotations
 
+import configparser
+import functools
 import json
 import os
+import re
 import shutil
 import subprocess  # nosec B404 - fixed argv, no shell
 import sys
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from readiness.cache import Cache, plan_key, split_cached
 from readiness.project import read_inside
 from readiness.tools import memory_limited
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 if TYPE_CHECKING:
     from readiness.project import Project
 
 CHUNK_CHARS = 60_000  # stays far below every platform's argv limit
 DEFAULT_TIMEOUT = 120.0
+CONFIG_LIMIT = 2 * 1024 * 1024
+# ruff's documented default rule selection, named so a newer ruff's wider defaults never apply.
+DEFAULT_RULES: tuple[str, ...] = ("E4", "E7", "E9", "F")
+_RUFF_FILES = (".ruff.toml", "ruff.toml", "pyproject.toml")  # ruff's own precedence in one folder
+_FLAKE8_FILES = ("setup.cfg", "tox.ini", ".flake8")  # flake8's order
+# flake8's own default ignore list, in force when a configuration does not set ``ignore``.
+_FLAKE8_DEFAULT_IGNORE = ("E121", "E123", "E126", "E226", "E24", "E704", "W503", "W504")
+_SELECTOR_RE = re.compile(r"[A-Z]+[0-9]*")
+_MCCABE = ("C", "C9", "C90", "C901")
 
 
 @dataclass(frozen=True)
@@ -39,13 +59,31 @@ class RuffMessage:
     message: str
 
 
+@dataclass(frozen=True)
+class LintConfig:
+    """How one group of files is linted: which configuration, which ruff arguments, which rules."""
+
+    kind: str  # "ruff", "flake8" or "default"
+    source: str  # the configuration file relative to the scanned root ("../x" above it); "" for defaults
+    cwd: str  # absolute folder ruff runs in (the configuration's folder), so its relative globs hold
+    args: tuple[str, ...]
+    rules: str  # the rule selection in words, for the summary
+
+    def describe(self) -> str:
+        if self.kind == "default":
+            return f"rules {self.rules} (ruff's documented defaults; no project lint configuration)"
+        what = "ruff configuration" if self.kind == "ruff" else "flake8 configuration, translated to ruff"
+        return f"rules {self.rules} from the project's {what} {self.source}"
+
+
 @dataclass
 class RuffResult:
     files: dict[str, list[RuffMessage]] = field(default_factory=dict)  # relative path -> messages
     error: str | None = None
     version: str = ""
-    configured: bool = False  # the project's own configuration was used
+    configured: bool = False  # some file was judged by the project's own configuration
     crashed: list[str] = field(default_factory=list)  # files ruff itself crashed on (skipped)
+    configs: dict[str, LintConfig] = field(default_factory=dict)  # relative path -> its configuration
 
 
 def find_ruff() -> str | None:
@@ -57,16 +95,281 @@ def find_ruff() -> str | None:
     return shutil.which("ruff")
 
 
-def has_own_config(root: Path) -> bool:
-    """Whether the project configures ruff at its root (read as every repository file is: no
-    symlink out of the root, no FIFO, no more than 2 MB)."""
-    if (root / "ruff.toml").is_file() or (root / ".ruff.toml").is_file():
-        return True
+# -- the project's configuration -------------------------------------------------------------
+
+def git_root(root: Path) -> Path:
+    """The top of the repository ``root`` is in, or ``root`` itself outside any repository: a
+    configuration above the repository belongs to someone else's machine, not the project."""
+    for folder in (root, *root.parents):
+        if (folder / ".git").exists():
+            return folder
+    return root
+
+
+def _read(top: Path, folder: Path, name: str) -> str | None:
+    """A configuration file's text, read as every repository file is (inside ``top``, no link
+    out of it, no FIFO, at most 2 MB); None when it is absent or unreadable."""
     try:
-        text = read_inside(root, "pyproject.toml", 2 * 1024 * 1024)
-    except OSError:
+        rel = (folder / name).relative_to(top).as_posix()
+        return read_inside(top, rel, CONFIG_LIMIT).decode("utf-8", "replace")
+    except (OSError, ValueError):
+        return None
+
+
+def _toml(text: str | None) -> dict[str, Any] | None:
+    if text is None:
+        return None
+    try:
+        return tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, ValueError):
+        return None
+
+
+def _ruff_table(name: str, text: str | None) -> dict[str, Any] | None:
+    """The ruff settings of one file, or None when it does not configure ruff."""
+    if text is None:
+        return None
+    data = _toml(text)
+    if data is None:  # broken: still the project's configuration, and ruff will say what is wrong
+        return {} if name != "pyproject.toml" or "[tool.ruff" in text else None
+    if name == "pyproject.toml":
+        table = (data.get("tool") or {}).get("ruff") if isinstance(data.get("tool"), dict) else None
+        return table if isinstance(table, dict) else None
+    return data
+
+
+def _codes(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = re.split(r"[\s,]+", value)
+    if not isinstance(value, list):
+        return []
+    return [str(v).strip().upper() for v in value if str(v).strip()]
+
+
+def _selection(top: Path, folder: Path, table: dict[str, Any], depth: int = 0) -> dict[str, list[str]]:
+    """select/extend-select/ignore of a ruff configuration, following ``extend`` inside the repository."""
+    out: dict[str, list[str]] = {}
+    extend = table.get("extend")
+    if isinstance(extend, str) and depth < 5:
+        target = (folder / extend).resolve()
+        parent = _ruff_table(target.name, _read(top, target.parent, target.name))
+        if parent is not None:
+            out = _selection(top, target.parent, parent, depth + 1)
+    lint = table.get("lint") if isinstance(table.get("lint"), dict) else {}
+    for key in ("select", "extend-select", "ignore", "extend-ignore"):
+        for where in (table, lint):
+            if key in where:
+                if key == "select":
+                    out.pop("extend-select", None)  # a later select starts afresh
+                out[key] = out.get(key, []) + _codes(where[key]) if key != "select" else _codes(where[key])
+    return out
+
+
+def _toml_list(items: Sequence[str]) -> str:
+    return "[" + ", ".join(json.dumps(i) for i in items) + "]"
+
+
+def _rules_words(select: Sequence[str], ignore: Sequence[str]) -> str:
+    words = ",".join(select) or "none"
+    if ignore:
+        shown = ",".join(ignore[:8]) + (",..." if len(ignore) > 8 else "")
+        words += f" minus {shown}"
+    return words
+
+
+def _ruff_config(top: Path, root: Path, folder: Path, name: str, table: dict[str, Any]) -> LintConfig:
+    """The project's ruff configuration, passed explicitly. When it selects no rules itself, ruff's
+    documented defaults are named (with the configuration's extend-select and ignores), so the
+    installed ruff's version cannot widen them."""
+    chosen = _selection(top, folder, table)
+    args: list[str] = ["--config", name, "--force-exclude"]
+    ignore = chosen.get("ignore", []) + chosen.get("extend-ignore", [])
+    if "select" in chosen:
+        select = chosen["select"] + chosen.get("extend-select", [])
+    else:
+        select = [*DEFAULT_RULES, *chosen.get("extend-select", [])]
+        args += ["--config", f"lint.select = {_toml_list(select)}\nlint.ignore = {_toml_list(ignore)}"]
+    return LintConfig("ruff", _shown(root, folder / name), str(folder), tuple(args), _rules_words(select, ignore))
+
+
+def _shown(root: Path, path: Path) -> str:
+    return Path(os.path.relpath(path, root)).as_posix()
+
+
+@functools.lru_cache(maxsize=4)
+def known_codes(binary: str | None = None) -> frozenset[str]:
+    """Every rule code the installed ruff knows (empty when it cannot tell)."""
+    ruff = binary or find_ruff()
+    if ruff is None:
+        return frozenset()
+    try:
+        proc = subprocess.run(  # nosec B603 - fixed argv, no shell
+            [ruff, "rule", "--all", "--output-format", "json"], capture_output=True, text=True, timeout=30,
+            stdin=subprocess.DEVNULL,
+        )
+        return frozenset(str(r["code"]) for r in json.loads(proc.stdout) if isinstance(r, dict) and "code" in r)
+    except (OSError, subprocess.SubprocessError, ValueError, TypeError):
+        return frozenset()
+
+
+def _ruff_knows(selector: str, codes: frozenset[str]) -> bool:
+    """Whether ruff accepts ``selector``: a code or a prefix of one within the same linter letters
+    (flake8 plugin codes ruff does not implement, like W503 or WPS306, are dropped)."""
+    if not _SELECTOR_RE.fullmatch(selector):
         return False
-    return b"[tool.ruff" in text
+    letters = selector.rstrip("0123456789")
+    return any(c.startswith(selector) and c.rstrip("0123456789") == letters for c in codes)
+
+
+def parse_per_file_ignores(text: str) -> list[tuple[list[str], list[str]]]:
+    """flake8's ``per-file-ignores`` (``path: CODE, CODE`` entries, newline or space separated)."""
+    entries: list[tuple[list[str], list[str]]] = []
+    files: list[str] = []
+    codes: list[str] = []
+    pending: list[str] = []
+    for token in re.findall(r"[^\s,:]+|:", text):
+        if token == ":":
+            if files and codes:
+                entries.append((files, codes))
+            files, codes, pending = pending, [], []
+        elif files and _SELECTOR_RE.fullmatch(token) and not pending:
+            codes.append(token)
+        else:
+            pending.append(token)
+    if files and codes:
+        entries.append((files, codes))
+    return entries
+
+
+def _flake8_value(section: dict[str, Any], key: str) -> Any:
+    return section.get(key, section.get(key.replace("-", "_")))
+
+
+def _flake8_config(root: Path, folder: Path, name: str, section: dict[str, Any], codes: frozenset[str]) -> LintConfig:
+    """The project's flake8 configuration in ruff's terms: select, ignore, extend-ignore,
+    max-line-length, max-complexity, exclude and per-file-ignores."""
+
+    def int_of(key: str) -> int | None:
+        try:
+            return int(str(_flake8_value(section, key)).strip())
+        except (TypeError, ValueError):
+            return None
+
+    complexity = int_of("max-complexity")
+    default_select = ["E", "W", "F", *(["C90"] if complexity and complexity > 0 else [])]
+    given = _codes(_flake8_value(section, "select")) if _flake8_value(section, "select") is not None else default_select
+    select: list[str] = []
+    for code in [*given, *_codes(_flake8_value(section, "extend-select"))]:
+        if code in _MCCABE:
+            code = "C90" if complexity and complexity > 0 else ""
+        if code and _ruff_knows(code, codes) and code not in select:
+            select.append(code)
+    ignore_given = _flake8_value(section, "ignore")
+    ignored = _codes(ignore_given) if ignore_given is not None else list(_FLAKE8_DEFAULT_IGNORE)
+    ignored += _codes(_flake8_value(section, "extend-ignore"))
+    ignore = [c for c in dict.fromkeys(ignored) if _ruff_knows(c, codes)]
+    lines = [f"lint.select = {_toml_list(select)}", f"lint.ignore = {_toml_list(ignore)}"]
+    length = int_of("max-line-length")
+    lines.append(f"line-length = {min(max(length or 79, 1), 320)}")
+    doc_length = int_of("max-doc-length")
+    if doc_length and doc_length > 0:
+        lines.append(f"lint.pycodestyle.max-doc-length = {doc_length}")
+    if complexity and complexity > 0:
+        lines.append(f"lint.mccabe.max-complexity = {complexity}")
+    excludes = [p for key in ("exclude", "extend-exclude") for p in _patterns(_flake8_value(section, key))]
+    if excludes:
+        lines.append(f"extend-exclude = {_toml_list(excludes)}")
+    per_file = _flake8_value(section, "per-file-ignores")
+    if isinstance(per_file, list):
+        per_file = "\n".join(str(x) for x in per_file)
+    if isinstance(per_file, str):
+        table: dict[str, list[str]] = {}
+        for patterns, entry_codes in parse_per_file_ignores(per_file):
+            known = [c for c in entry_codes if _ruff_knows(c, codes)]
+            for pattern in patterns:
+                if known:
+                    table.setdefault(pattern, []).extend(known)
+        if table:
+            inner = ", ".join(f"{json.dumps(k)} = {_toml_list(v)}" for k, v in table.items())
+            lines.append(f"lint.per-file-ignores = {{{inner}}}")
+    args = ("--isolated", "--force-exclude", "--config", "\n".join(lines))
+    shown = _shown(root, folder / name) + (" [tool.flake8]" if name == "pyproject.toml" else " [flake8]")
+    return LintConfig("flake8", shown, str(folder), args, _rules_words(select, ignore))
+
+
+def _patterns(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    if isinstance(value, str):
+        return [p.strip() for p in re.split(r"[,\n]", value) if p.strip()]
+    return []
+
+
+def _flake8_section(name: str, text: str | None) -> dict[str, Any] | None:
+    if text is None:
+        return None
+    if name == "pyproject.toml":
+        data = _toml(text) or {}
+        tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+        table = tool.get("flake8")
+        return table if isinstance(table, dict) else None
+    parser = configparser.RawConfigParser(strict=False, interpolation=None)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return None
+    return dict(parser.items("flake8")) if parser.has_section("flake8") else None
+
+
+class ConfigFinder:
+    """The lint configuration nearest to each file, folder by folder up to the git root."""
+
+    def __init__(self, root: Path, binary: str | None = None) -> None:
+        self.root = root.resolve()
+        self.top = git_root(self.root)
+        self.binary = binary
+        self._memo: dict[Path, LintConfig | None] = {}
+        self.texts: list[str] = []  # every configuration read, for the cache key
+        self.default = LintConfig(
+            "default", "", str(self.root),
+            ("--isolated", "--config", f"lint.select = {_toml_list(DEFAULT_RULES)}"), ",".join(DEFAULT_RULES),
+        )
+
+    def for_file(self, rel: str) -> LintConfig:
+        folder = (self.root / rel).parent
+        chain: list[Path] = []
+        found: LintConfig | None = None
+        while True:
+            if folder in self._memo:
+                found = self._memo[folder]
+                break
+            chain.append(folder)
+            found = self._in_folder(folder)
+            if found is not None or folder == self.top or self.top not in folder.parents:
+                break
+            folder = folder.parent
+        for seen in chain:
+            self._memo.setdefault(seen, found)
+        self._memo[chain[-1] if chain else folder] = found
+        return found or self.default
+
+    def _in_folder(self, folder: Path) -> LintConfig | None:
+        texts = {name: _read(self.top, folder, name) for name in dict.fromkeys([*_RUFF_FILES, *_FLAKE8_FILES])}
+        self.texts.extend(f"{folder}/{n}\0{t}" for n, t in texts.items() if t is not None)
+        for name in _RUFF_FILES:
+            table = _ruff_table(name, texts[name])
+            if table is not None:
+                return _ruff_config(self.top, self.root, folder, name, table)
+        for name in (*_FLAKE8_FILES, "pyproject.toml"):
+            section = _flake8_section(name, texts[name])
+            if section is not None:
+                return _flake8_config(self.root, folder, name, section, known_codes(self.binary))
+        return None
+
+
+def has_own_config(root: Path) -> bool:
+    """Whether the project configures its linting at ``root`` or above it, up to the git root."""
+    return ConfigFinder(root).for_file("__probe__.py").kind != "default"
 
 
 def _chunks(paths: Sequence[str], limit: int = CHUNK_CHARS) -> list[list[str]]:
@@ -85,35 +388,30 @@ def _chunks(paths: Sequence[str], limit: int = CHUNK_CHARS) -> list[list[str]]:
 
 
 def run_ruff_on(root: Path, files: Sequence[str], *, timeout: float = DEFAULT_TIMEOUT,
-                binary: str | None = None) -> RuffResult:
-    """ruff's findings for ``files`` (relative to ``root``), grouped by relative path."""
+                binary: str | None = None, finder: ConfigFinder | None = None) -> RuffResult:
+    """ruff's findings for ``files`` (relative to ``root``), grouped by relative path, each file
+    judged by its nearest lint configuration."""
     result = RuffResult()
     ruff = binary or find_ruff()
     if ruff is None:
         result.error = "ruff is not installed (looked next to the Python interpreter and on PATH)"
         return result
-    result.configured = has_own_config(root)
-    base = [ruff, "check", "--output-format", "json", "--no-cache", "--exit-zero"]
-    base += ["--force-exclude"] if result.configured else ["--isolated"]
+    if not (os.path.isfile(ruff) and os.access(ruff, os.X_OK)):
+        result.error = f"cannot run ruff: {ruff} is not an executable file"
+        return result
     resolved_root = root.resolve()
-    for chunk in _chunks(list(files)):
-        error = _run_chunk(base, chunk, resolved_root, timeout, result)
-        if error is not None and error.startswith("ruff crashed") and len(chunk) > 1:
-            # One hostile file (e.g. nested deeply enough to overflow ruff's stack) must not
-            # cost the whole project its lint results: retry file by file and skip the culprits.
-            for path in chunk:
-                single = _run_chunk(base, [path], resolved_root, timeout, result)
-                if single is not None and single.startswith("ruff crashed"):
-                    result.crashed.append(path)
-                elif single is not None:
-                    result.error = single
-                    return result
-            continue
-        if error is not None and error.startswith("ruff crashed"):
-            result.crashed.extend(chunk)
-            continue
+    finder = finder or ConfigFinder(resolved_root, binary=ruff)
+    groups: dict[LintConfig, list[str]] = {}
+    for path in files:
+        config = finder.for_file(path)
+        result.configs[path] = config
+        groups.setdefault(config, []).append(path)
+    result.configured = any(c.kind != "default" for c in groups)
+    for config, paths in groups.items():
+        error = _run_group(ruff, config, paths, resolved_root, timeout, result)
         if error is not None:
-            result.error = error
+            where = f" (with {config.source})" if config.source else ""
+            result.error = error + where
             return result
     if files and len(result.crashed) == len(files):
         result.error = "ruff crashed on every file"
@@ -122,11 +420,38 @@ def run_ruff_on(root: Path, files: Sequence[str], *, timeout: float = DEFAULT_TI
     return result
 
 
-def _run_chunk(base: list[str], chunk: list[str], root: Path, timeout: float, result: RuffResult) -> str | None:
+def _run_group(ruff: str, config: LintConfig, files: list[str], root: Path, timeout: float,
+               result: RuffResult) -> str | None:
+    """Run ruff over the files of one configuration, from that configuration's folder."""
+    base = [ruff, "check", "--output-format", "json", "--no-cache", "--exit-zero", *config.args]
+    cwd = Path(config.cwd)
+    local = {Path(os.path.relpath(root / f, cwd)).as_posix(): f for f in files}
+    for chunk in _chunks(list(local)):
+        error = _run_chunk(base, chunk, cwd, root, timeout, result)
+        if error is not None and error.startswith("ruff crashed") and len(chunk) > 1:
+            # One hostile file (e.g. nested deeply enough to overflow ruff's stack) must not
+            # cost the whole project its lint results: retry file by file and skip the culprits.
+            for path in chunk:
+                single = _run_chunk(base, [path], cwd, root, timeout, result)
+                if single is not None and single.startswith("ruff crashed"):
+                    result.crashed.append(local[path])
+                elif single is not None:
+                    return single
+            continue
+        if error is not None and error.startswith("ruff crashed"):
+            result.crashed.extend(local[p] for p in chunk)
+            continue
+        if error is not None:
+            return error
+    return None
+
+
+def _run_chunk(base: list[str], chunk: list[str], cwd: Path, root: Path, timeout: float,
+               result: RuffResult) -> str | None:
     """Run ruff on one chunk, adding its messages to ``result``; a reason when it failed."""
     try:
         proc = subprocess.run(  # nosec B603 - fixed argv, no shell
-            memory_limited([*base, "--", *chunk]), cwd=root, capture_output=True, text=True, timeout=timeout,
+            memory_limited([*base, "--", *chunk]), cwd=cwd, capture_output=True, text=True, timeout=timeout,
             stdin=subprocess.DEVNULL, encoding="utf-8", errors="replace",
         )
     except subprocess.TimeoutExpired:
@@ -145,14 +470,14 @@ def _run_chunk(base: list[str], chunk: list[str], root: Path, timeout: float, re
     if not isinstance(items, list):
         return "ruff printed an unexpected JSON document"
     for item in items:
-        message = _message(item, root)
+        message = _message(item, cwd, root)
         if message is not None:
             rel, msg = message
             result.files.setdefault(rel, []).append(msg)
     return None
 
 
-def _message(item: object, root: Path) -> tuple[str, RuffMessage] | None:
+def _message(item: object, cwd: Path, root: Path) -> tuple[str, RuffMessage] | None:
     if not isinstance(item, dict):
         return None
     filename = item.get("filename")
@@ -160,7 +485,7 @@ def _message(item: object, root: Path) -> tuple[str, RuffMessage] | None:
     if not isinstance(filename, str) or not isinstance(location, dict):
         return None
     try:
-        rel = Path(filename).resolve().relative_to(root).as_posix()
+        rel = (cwd / filename).resolve().relative_to(root).as_posix()
     except ValueError:
         rel = Path(filename).as_posix()
     code = item.get("code") or "syntax-error"
@@ -168,26 +493,38 @@ def _message(item: object, root: Path) -> tuple[str, RuffMessage] | None:
     return rel, RuffMessage(int(location.get("row") or 1), int(location.get("column") or 1), str(code), text)
 
 
-_CONFIG_FILES = ("ruff.toml", ".ruff.toml", "pyproject.toml")
+def _service_files(project: Project) -> list[str]:
+    """The Python files of the running service: tests, scripts, migrations and commands are not
+    linted as service code (``readiness.roles``; by path alone where that is unavailable)."""
+    try:
+        from readiness.roles import service_files
+    except ImportError:  # pragma: no cover - the roles module is part of the package
+        from readiness.paths import is_application_path
+
+        return [f for f in project.python_files if is_application_path(f)]
+    return service_files(project, project.python_files)
 
 
 def run_ruff(project: Project, cache: Cache | None = None) -> RuffResult:
-    """ruff over every scanned Python file of the project (for ``project.tool("ruff", ...)``).
+    """ruff over the service's Python files of the project (for ``project.tool("ruff", ...)``).
 
-    Per-file results are cached by content hash and keyed by ruff's version and the project's
-    ruff configuration, so a warm scan runs ruff only on the files that changed.
+    Per-file results are cached by content hash and keyed by ruff's version and every lint
+    configuration read, so a warm scan runs ruff only on the files that changed.
     """
-    files = list(project.python_files)
+    files = _service_files(project)
     try:
         ruff_version = version("ruff")
     except PackageNotFoundError:
         ruff_version = find_ruff() or ""
-    configs = [project.read_text(name) or "" for name in _CONFIG_FILES if name in project.files]
-    key = plan_key(["ruff", ruff_version, configs])
+    finder = ConfigFinder(project.root)
+    configs = {path: finder.for_file(path) for path in files}
+    key = plan_key(["ruff", ruff_version, sorted(finder.texts), sorted({repr(c) for c in configs.values()})])
     stored = cache.load("ruff", key) if cache is not None else {}
     cached: dict[str, tuple[list[RuffMessage], bool]]
     cached, todo = split_cached(stored, files, project.digests)
-    result = run_ruff_on(project.root, todo) if todo else RuffResult(configured=has_own_config(project.root))
+    result = run_ruff_on(project.root, todo, finder=finder) if todo else RuffResult()
+    result.configs = configs
+    result.configured = any(c.kind != "default" for c in configs.values())
     if result.error:
         return result
     crashed = set(result.crashed)

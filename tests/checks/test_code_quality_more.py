@@ -48,7 +48,7 @@ def test_lint_errors_through_the_cli(tmp_path: Path) -> None:
     findings = [f for f in data["findings"] if f["check"] == "lint-errors"]
     assert [(f["path"], f["line"], f["code"]) for f in findings] == [("app/a.py", 1, "F401")]
     check = next(c for c in data["checks"] if c["id"] == "lint-errors")
-    assert check["summary"] == "1 ruff finding in 1 of 1 files (ruff defaults)"
+    assert check["summary"].startswith("1 ruff finding in 1 of 1 service files; rules E4,E7,E9,F (ruff's documented")
     assert check["status"] == "fail"
 
 

@@ -185,10 +185,15 @@ def list_checks(
 
 @app.command()
 def explain(
-    check_id: str = typer.Argument(..., metavar="ID", help="A check id."),
+    check_id: str = typer.Argument(..., metavar="ID", help="A check id, or `roles` for how file roles count."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration file (for plugins)."),
 ) -> None:
-    """Explain one check: why it matters, how to fix it, examples, scoring."""
+    """Explain one check: why it matters, how to fix it, examples, scoring (`roles`: which files count)."""
+    if check_id == "roles":
+        from readiness.roles import roles_markdown
+
+        sys.stdout.write(roles_markdown())
+        return
     checks = {c.id: c for c in _checks_or_exit(config)}
     check = checks.get(check_id)
     if check is None:

@@ -218,3 +218,53 @@ def with_roles(project: Any, findings: Iterable[Any]) -> list[Any]:
     """Findings tagged with their file's role, for reports and the JSON result."""
     roles = project_roles(project)
     return [f if f.role else replace(f, role=roles.of(f.path)) for f in findings]
+
+
+# -- documentation ----------------------------------------------------------------------------
+
+SERVICE_ONLY = ("Judges the running service's files only (role `service`); tests, fixtures, scripts, migrations, "
+                "CLI commands, examples, generated and vendored code, load tests and infrastructure are not "
+                "counted. See `readiness explain roles`; `paths:` in readiness.yaml overrides a file's role.")
+
+
+def roles_markdown() -> str:
+    """What ``readiness explain roles`` prints: every role, how it is decided and how to override it."""
+    lines = [
+        "# File roles",
+        "",
+        "Every file has one role. Checks judge the running service; the role says how other code counts.",
+        "",
+        "| role | what it covers |",
+        "|---|---|",
+        *(f"| `{role}` | {DESCRIPTIONS[role]} |" for role in ROLES),
+        "",
+        "## How a role is decided",
+        "",
+        "1. `paths:` in readiness.yaml: the first glob that matches (keys: "
+        + ", ".join(f"`{k}`" for k in OVERRIDE_KEYS) + ").",
+        "2. The path, in the layouts real projects use (`tests/` at any depth, `conftest.py`, `*_tests.py`, "
+        "behave `features/steps/`, `migrations/`, `alembic/versions`, `management/commands/`, `scripts/`, "
+        "`bin/`, `docs/`, `examples/`, `fixtures/`, `testdata/`, `vendor/`, `locustfile.py`, `.github/`, ...).",
+        "3. For Python files the path leaves as `service`, what the file does: an Alembic revision or Django "
+        "`Migration` is a migration; a module whose main guard parses arguments, or that defines a click group "
+        "or typer app (without routes), is a CLI; a `commands.py` that imports click or defines a `Command` is a CLI.",
+        "",
+        "## How roles count",
+        "",
+        "- Count checks (`print-call`, `todo-comment`, `hardcoded-value`, `swallowed-exception`, `sast-findings`, "
+        "`default-secret`, `missing-timeout`) judge `service` files only; their densities are per 1 000 "
+        "service lines.",
+        "- `hardcoded-secret` reports any literal secret in service, CLI, script and infrastructure files; in "
+        "tests, migrations, examples and generated code only a live-looking token of a known format (AWS, GitHub, "
+        "Slack, ...); never in fixtures (sample data).",
+        "- JSON findings carry their file's role (`role`).",
+        "",
+        "```yaml",
+        "paths:",
+        "  service: [\"app/scripts/worker_entry.py\"]   # code that runs in production despite its folder",
+        "  scripts: [\"ops/**\"]",
+        "  migrations: [\"db/changes/**\"]",
+        "```",
+        "",
+    ]
+    return "\n".join(lines)

@@ -14,7 +14,7 @@ from readiness.measures import Density, Errored, NotApplicable
 from readiness.model import Finding
 from readiness.paths import is_settings_path
 from readiness.project import Project
-from readiness.roles import SERVICE, file_role
+from readiness.roles import SERVICE, SERVICE_ONLY, file_role
 from readiness.source import SourceFile
 from readiness.tools.pyast import docstring_nodes, dotted, is_main_guard
 from readiness.tools.ruff_runner import run_ruff
@@ -26,6 +26,7 @@ class TodoComment(Check):
     severity = "low"
     effort = "1-2d"
     title = "TODO/FIXME comments"
+    roles_note = SERVICE_ONLY
     rationale = (
         "Each TODO, FIXME, XXX or HACK comment marks work someone decided was unfinished. In a "
         "service headed for production they hide known bugs and shortcuts that nobody tracks."
@@ -115,6 +116,7 @@ class PrintCall(Check):
     severity = "medium"
     effort = "1d"
     title = "print() in service code"
+    roles_note = SERVICE_ONLY
     rationale = (
         "print() writes unstructured text to stdout with no level, timestamp or request context; "
         "in a container it is often lost, interleaved or buffered. Services log instead."
@@ -258,6 +260,7 @@ class HardcodedValue(Check):
     severity = "medium"
     effort = "1-2d"
     title = "Hardcoded URLs, hosts, IPs and ports"
+    roles_note = SERVICE_ONLY
     rationale = (
         "Addresses written into code differ between environments and change with infrastructure; "
         "every change then needs a release, and staging quietly talks to production when someone "

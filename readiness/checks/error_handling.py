@@ -12,7 +12,7 @@ from readiness.measures import Density, NotApplicable, Presence
 from readiness.model import Evidence
 from readiness.paths import is_test_path
 from readiness.project import Project
-from readiness.roles import SERVICE, file_role
+from readiness.roles import SERVICE, SERVICE_ONLY, file_role
 from readiness.source import SourceFile
 from readiness.tools.pyast import dotted, import_map, qualify
 
@@ -57,6 +57,7 @@ class SwallowedException(Check):
     severity = "high"
     effort = "1d"
     title = "Swallowed exceptions"
+    roles_note = SERVICE_ONLY
     rationale = (
         "`except Exception: pass` turns every bug, timeout and outage below it into silence: the "
         "request returns wrong data, nothing is logged and nobody is paged. A bare `except:` also "

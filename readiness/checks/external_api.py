@@ -20,7 +20,7 @@ from readiness.measures import NotApplicable, Presence, Share
 from readiness.model import Evidence
 from readiness.paths import is_test_path
 from readiness.project import Project
-from readiness.roles import SERVICE, file_role
+from readiness.roles import SERVICE, SERVICE_ONLY, file_role
 from readiness.source import SourceFile
 from readiness.tools.pyast import has_star_kwargs, import_map, is_none, keyword, qualify, str_value
 
@@ -366,6 +366,7 @@ class MissingTimeout(Check):
     severity = "high"
     effort = "1d"
     title = "Outbound calls without a timeout"
+    roles_note = SERVICE_ONLY
     rationale = (
         "requests, urllib and http.client wait forever by default, and a MongoDB or Redis client "
         "without socket timeouts blocks a worker for as long as the peer stays silent. One slow "

@@ -23,7 +23,7 @@ from readiness.measures import Density, NotApplicable, Presence
 from readiness.model import Evidence, Finding
 from readiness.paths import is_settings_path, is_test_path
 from readiness.project import Project
-from readiness.roles import FIXTURE, SERVICE, file_role, project_roles
+from readiness.roles import FIXTURE, SERVICE, SERVICE_ONLY, file_role, project_roles
 from readiness.source import SourceFile
 from readiness.tools.pyast import import_map, qualify, str_value
 
@@ -350,6 +350,7 @@ class DefaultSecret(Check):
     severity = "critical"
     effort = "0.5d"
     title = "Secrets with a literal fallback"
+    roles_note = SERVICE_ONLY
     fixable = True
     rationale = (
         "`os.getenv(\"JWT_SECRET\", \"dev\")` starts happily when the variable is missing, and then signs "
@@ -501,7 +502,12 @@ _TEXT_GLOBS = ("**/.env", "**/.env.*", "**/*.env", "**/*.pem", "**/*.key", "**/*
 # only a live-looking token of a known format does, and never sample data (the fixture role).
 _ALL_SECRETS_ROLES = frozenset({SERVICE, "cli", "script", "infrastructure"})
 _PRIVATE_KEY = "private key block"
-_LIVE_KEY_MESSAGES = frozenset(_format_message(f) for f in KEY_FORMATS if f.name != _PRIVATE_KEY)
+
+
+def _live_key(text: str) -> bool:
+    """A live-looking token of a known format (not a private key block: test keys are common)."""
+    fmt = find_key_format(text)
+    return fmt is not None and fmt.name != _PRIVATE_KEY
 
 
 def _repository_secrets(project: Project) -> list[Finding]:
@@ -531,6 +537,9 @@ class HardcodedSecret(Check):
     severity = "critical"
     effort = "1d"
     title = "Hardcoded passwords, tokens and keys"
+    roles_note = ("Any literal secret counts in service, CLI, script and infrastructure files; in tests, migrations, "
+                  "examples and generated code only a live-looking token of a known format does; sample data "
+                  "(fixtures) never. See `readiness explain roles`.")
     rationale = (
         "A secret in the repository is readable by everyone with access to it, lives forever in "
         "its history, cannot be rotated without a release and is the same in every environment."
@@ -581,7 +590,7 @@ class HardcodedSecret(Check):
         analysis = _analyse_defaults(source, extra)
         hits = _hardcoded_hits(source, analysis.default_nodes, extra)
         if role not in _ALL_SECRETS_ROLES:
-            hits = [h for h in hits if h.message in _LIVE_KEY_MESSAGES]  # a test's password is not production's
+            hits = [h for h in hits if _live_key(source.line_text(h.line))]  # a test's password is not production's
         return FileOutcome(hits=hits)
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

@@ -11,9 +11,10 @@ from typing import Any, Mapping
 from readiness.checks.base import Check, Collected, Example, Verdict
 from readiness.checks.ci_lint import lint_runs
 from readiness.measures import Density, Errored, NotApplicable, Presence
-from readiness.model import Evidence, Finding
+from readiness.model import Evidence, Finding, Severity
 from readiness.project import Project
 from readiness.repo_files import Command, RepoFiles, programs, repo_files
+from readiness.roles import SERVICE_ONLY
 from readiness.tools.bandit_runner import run_bandit
 
 if sys.version_info >= (3, 11):
@@ -22,6 +23,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 _LEVELS = {"LOW": 1, "MEDIUM": 2, "HIGH": 3}
+_BANDIT_SEVERITY: dict[str, Severity] = {"LOW": "low", "MEDIUM": "medium", "HIGH": "high"}
 
 
 class SastFindings(Check):
@@ -30,7 +32,9 @@ class SastFindings(Check):
     severity = "high"
     effort = "1-3d"
     title = "SAST findings (bandit)"
+    roles_note = SERVICE_ONLY
     tools = {"bandit": run_bandit}
+    engine_severity = True  # each finding keeps bandit's severity (a LOW one stays low)
     rationale = (
         "bandit finds the classic Python security mistakes: shell injection through subprocess, "
         "unsafe deserialisation (pickle, yaml.load), weak hashes, disabled TLS verification, "
@@ -75,7 +79,7 @@ class SastFindings(Check):
         found = [
             (Finding(i.path, i.line, i.column, self.id,
                      f"{i.test_id} {i.message} (severity {i.severity.lower()}, confidence {i.confidence.lower()})",
-                     code=i.test_id), i)
+                     _BANDIT_SEVERITY.get(i.severity, "low"), code=i.test_id), i)
             for i in kept
         ]
         unsuppressed = {id(f) for f in collected.keep([f for f, _ in found])}

@@ -1,0 +1,203 @@
+"""File roles: which files are the running service, and how the count checks treat the others."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import check_result, run_cli, scan_json, scan_tree, write_tree
+
+from readiness.config import ConfigError, read_config, validate_config
+from readiness.roles import role_of
+
+
+@pytest.mark.parametrize(("path", "role"), [
+    ("app/orders/service.py", "service"),
+    ("api/features/models.py", "service"),  # a feature-flag app, not behave
+    ("app/latest.py", "service"),
+    ("tests/test_orders.py", "test"),
+    ("app/orders/tests/api/test_views.py", "test"),
+    ("shop/tests.py", "test"),
+    ("shop/orders_tests.py", "test"),
+    ("conftest.py", "test"),
+    ("server/features/steps/steps_publish.py", "test"),
+    ("api/app/settings/test.py", "test"),
+    ("src/app/plugins/app_test/conversation.py", "test"),
+    ("e2e/checkout.spec.py", "test"),
+    ("unittests/scans/gitleaks/report.json", "fixture"),
+    ("tests/fixtures/orders.json", "fixture"),
+    ("app/functional_tests_fixtures/__init__.py", "fixture"),
+    ("shop/migrations/0002_auto.py", "migration"),
+    ("migrations/versions/3adfdd6598df_.py", "migration"),
+    ("app/db_migrations/0047_default.py", "migration"),
+    ("src/app/database/revisions/tenant/env.py", "migration"),
+    ("shop/management/commands/import_orders.py", "cli"),
+    ("manage.py", "cli"),
+    ("app/cli/users.py", "cli"),
+    ("scripts/release.py", "script"),
+    ("bin/run.py", "script"),
+    ("setup.py", "script"),
+    ("docs/conf_example.py", "example"),
+    ("examples/client.py", "example"),
+    ("contrib/plugins/notify.py", "example"),
+    (".env.sample", "example"),
+    ("vendor/left_pad.py", "generated"),
+    ("app/proto/orders_pb2.py", "generated"),
+    ("locustfile.py", "loadtest"),
+    (".github/workflows/check_version.py", "infrastructure"),
+    ("docker/healthcheck.py", "infrastructure"),
+])
+def test_path_roles(path: str, role: str) -> None:
+    assert role_of(path) == role
+
+
+ALEMBIC = ('"""add index"""\nfrom alembic import op\n\nrevision = "3adf"\ndown_revision = "11aa"\n\n\n'
+           'def upgrade():\n    op.create_index("ix", "t", ["c"])\n')
+DJANGO_COMMAND = ("from django.core.management.base import BaseCommand\n\n\nclass Command(BaseCommand):\n"
+                  "    def handle(self, *args, **options):\n        print('done')\n")
+CLICK_GROUP = "import click\n\n\n@click.group()\ndef cli():\n    pass\n\n\n@cli.command()\ndef release():\n    print('tagged')\n"
+ARGPARSE_MAIN = ("import argparse\n\n\ndef main(argv=None):\n    print('ok')\n\n\nif __name__ == '__main__':\n"
+                 "    parser = argparse.ArgumentParser()\n    parser.add_argument('--dry-run')\n    main()\n")
+CLICK_IN_APP = ("import click\nfrom flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route('/orders')\ndef orders():\n"
+                "    return []\n\n\n@click.command()\ndef seed():\n    pass\n")
+DDD_COMMANDS = ("from dataclasses import dataclass\n\n\n@dataclass\nclass PlaceOrder:\n    order_id: str\n\n\n"
+                "def handle(command):\n    print(command)\n")
+FLASK_COMMANDS = ("import click\nfrom flask.cli import with_appcontext\n\n\n@click.command('purge')\n@with_appcontext\n"
+                  "def purge():\n    print('purged')\n")
+
+
+@pytest.mark.parametrize(("path", "text", "role"), [
+    ("app/db/changes/3adf_add_index.py", ALEMBIC, "migration"),
+    ("shop/commands/import_orders.py", DJANGO_COMMAND, "cli"),
+    ("tools_release/github_utils.py", CLICK_GROUP, "cli"),
+    ("app/reindex.py", ARGPARSE_MAIN, "cli"),
+    ("app/commands.py", FLASK_COMMANDS, "cli"),
+    ("app/main.py", CLICK_IN_APP, "service"),  # the app itself, with one command beside its routes
+    ("orders/commands.py", DDD_COMMANDS, "service"),  # domain commands, not a command line
+])
+def test_content_roles(path: str, text: str, role: str) -> None:
+    assert role_of(path, text) == role
+
+
+def test_overrides_win_over_layout() -> None:
+    overrides = {"service": ["scripts/worker_entry.py"], "scripts": ["app/ops/**"], "migrations": ["db/changes/*"]}
+    assert role_of("scripts/worker_entry.py", overrides=overrides) == "service"
+    assert role_of("app/ops/reset.py", overrides=overrides) == "script"
+    assert role_of("db/changes/0001.py", overrides=overrides) == "migration"
+    assert role_of("app/orders.py", overrides=overrides) == "service"
+
+
+SERVICE_FILE = (
+    "import requests\n\n\ndef charge(order):\n    # TODO: handle refunds\n    print('charging', order)\n"
+    "    try:\n        requests.post('https://billing.acme.io/charges', json=order)\n    except Exception:\n        pass\n"
+)
+
+
+def _tree(tmp_path: Path, extra: dict[str, str] | None = None) -> Path:
+    """A small Django-shaped service whose tests, migrations, commands and scripts do everything wrong."""
+    files = {
+        "shop/__init__.py": "",
+        "shop/payments.py": SERVICE_FILE,
+        "shop/tests/test_payments.py": SERVICE_FILE.replace("def charge", "def test_charge"),
+        "shop/migrations/0002_backfill.py": (
+            "from django.db import migrations\n\n\ndef forwards(apps, schema_editor):\n"
+            "    # TODO: drop after the backfill\n    print('backfilling')\n    try:\n        apps.get_model('shop', 'Order')\n"
+            "    except Exception:\n        pass\n\n\nclass Migration(migrations.Migration):\n"
+            "    operations = [migrations.RunPython(forwards)]\n"
+        ),
+        "shop/management/commands/warm_cache.py": (
+            "import requests\nfrom django.core.management.base import BaseCommand\n\n\nclass Command(BaseCommand):\n"
+            "    def handle(self, *args, **options):\n        # FIXME: paginate\n        print('warming')\n"
+            "        requests.get('http://cache-warmer.internal/all')\n"
+        ),
+        "scripts/release.py": SERVICE_FILE,
+        "docs/examples/client.py": SERVICE_FILE,
+    }
+    files.update(extra or {})
+    return write_tree(tmp_path, files)
+
+
+COUNT_CHECKS = ["print-call", "todo-comment", "hardcoded-value", "swallowed-exception", "missing-timeout"]
+
+
+def test_count_checks_judge_the_service_only(tmp_path: Path) -> None:
+    result = scan_tree(_tree(tmp_path), select=COUNT_CHECKS)
+    for check in COUNT_CHECKS:
+        paths = {f.path for f in result.findings if f.check == check}
+        assert paths == {"shop/payments.py"}, (check, paths)
+    assert check_result(result, "missing-timeout").summary.startswith("1 of 1 ")
+
+
+def test_findings_carry_their_role_in_json(tmp_path: Path) -> None:
+    root = _tree(tmp_path, {"shop/keys.py": 'GITHUB = "ghp_' + "a1B2c3D4e5F6g7H8i9J0" * 2 + '"\n',
+                            "shop/tests/test_keys.py": 'TOKEN = "ghp_' + "Z9y8X7w6V5u4T3s2R1q0" * 2 + '"\n'})
+    doc = scan_json(root, "--select", "print-call,hardcoded-secret")
+    roles = {(f["check"], f["path"]): f.get("role") for f in doc["findings"]}
+    assert roles[("print-call", "shop/payments.py")] == "service"
+    assert roles[("hardcoded-secret", "shop/keys.py")] == "service"
+    assert roles[("hardcoded-secret", "shop/tests/test_keys.py")] == "test"  # a live-looking token counts anywhere
+
+
+def test_secrets_in_tests_fixtures_and_migrations_are_not_production_secrets(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {
+        "app/settings.py": 'import os\n\nSECRET_KEY = os.getenv("SECRET_KEY", "dev-secret-123")\n',
+        "app/db.py": 'DB_PASSWORD = "Pr0d-Pa55word"\n',
+        "app/tests/test_login.py": 'def test_login(client):\n    client.login(password="hunter2-pass")\n',
+        "app/settings/test.py": 'SECRET_KEY = "test-secret-key-123"\n',
+        "migrations/env.py": 'URL = "postgresql://lemur:lemur-pass@localhost/lemur"\n',
+        "unittests/scans/gitleaks/report.json": '{"Secret": "ghp_' + "a1B2c3D4e5F6g7H8i9J0" * 2 + '"}\n',
+        "ops/keys/dev_private.key": "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n",
+        "tests/data_keys.key": "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n",
+        "scripts/seed_admin.py": 'import os\n\nPASSWORD = os.getenv("ADMIN_PASSWORD", "admin-pass-1")\n',
+    })
+    result = scan_tree(root, select=["hardcoded-secret", "default-secret"])
+    found = {(f.check, f.path) for f in result.findings}
+    assert found == {
+        ("default-secret", "app/settings.py"),
+        ("hardcoded-secret", "app/db.py"),
+        ("hardcoded-secret", "ops/keys/dev_private.key"),
+    }
+
+
+def test_bandit_judges_the_service_only(tmp_path: Path) -> None:
+    weak = "import hashlib\n\n\ndef digest(data):\n    return hashlib.md5(data).hexdigest()\n"
+    root = write_tree(tmp_path, {
+        "app/hashing.py": weak,
+        "app/migrations/0003_fingerprints.py": weak,
+        "app/management/commands/rehash.py": weak,
+        "scripts/checksum.py": weak,
+        "tests/test_hashing.py": weak,
+    })
+    result = scan_tree(root, select=["sast-findings"])
+    assert {f.path for f in result.findings if f.check == "sast-findings"} == {"app/hashing.py"}
+
+
+def test_paths_configuration_overrides_roles(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {
+        "app/orders.py": "def place(order):\n    return order\n",
+        "scripts/worker_entry.py": "def run():\n    print('consuming')\n",  # deployed as the queue worker
+        "app/ops_console.py": "def reset():\n    print('reset done')\n",  # run by hand from a shell
+    })
+    plain = scan_tree(root, select=["print-call"])
+    assert {f.path for f in plain.findings} == {"app/ops_console.py"}
+    configured = scan_tree(root, select=["print-call"],
+                           config={"paths": {"service": ["scripts/worker_entry.py"], "scripts": ["app/ops_*.py"]}})
+    assert {f.path for f in configured.findings} == {"scripts/worker_entry.py"}
+    assert {f.role for f in configured.findings} == {"service"}
+
+
+def test_paths_configuration_is_validated(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"readiness.yaml": "paths:\n  scripts: [ops/**]\n  service: [scripts/worker.py]\n"})
+    settings = validate_config(read_config(tmp_path))
+    assert settings.get("paths") == {"scripts": ["ops/**"], "service": ["scripts/worker.py"]}
+    write_tree(tmp_path, {"readiness.yaml": "paths:\n  script: [ops/**]\n"})
+    with pytest.raises(ConfigError, match="paths.script"):
+        validate_config(read_config(tmp_path))
+
+
+def test_explain_roles(tmp_path: Path) -> None:
+    proc = run_cli("explain", "roles", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "# File roles" in proc.stdout and "paths:" in proc.stdout and "`migration`" in proc.stdout
+    proc = run_cli("explain", "print-call", cwd=tmp_path)
+    assert "Which files count" in proc.stdout and "readiness explain roles" in proc.stdout

@@ -22,7 +22,8 @@ T = TypeVar("T")
 # Text that any file declaring or mounting routes contains (the per-file pre-filter of route checks).
 ROUTE_NEEDLES = (
     "@", "urlpatterns", "include_router", "register_blueprint", "mount(", "add_api_route", "add_url_rule",
-    "add_route", "request", "Router(", "Blueprint(", "FastAPI(", "Flask(",
+    "add_route", "request", "Router(", "Blueprint(", "FastAPI(", "Flask(", "add_resource", "register(", "Api(",
+    "View", "Resource", "REST_FRAMEWORK",
 )
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -32,9 +33,51 @@ PAGINATION_PARAMS = frozenset({
 })
 SORT_PARAMS = frozenset({"sort", "sort_by", "sortby", "order", "order_by", "orderby", "ordering", "sort_order", "direction"})
 OPS_SEGMENTS = frozenset({
-    "health", "healthz", "healthcheck", "health-check", "ready", "readyz", "readiness", "live", "livez",
-    "liveness", "ping", "metrics", "docs", "redoc", "openapi.json", "favicon.ico", "robots.txt", "status",
+    "health", "healthz", "healthcheck", "health-check", "health_check", "ready", "readyz", "readiness", "live",
+    "livez", "liveness", "ping", "metrics", "docs", "redoc", "openapi.json", "favicon.ico", "robots.txt", "status",
+    "_status", "status.txt", "swagger", "swagger.json", "openapi", "schema",
 })
+# First segments of routes that are not the API: static files, the admin site, sign-in flows.
+NON_API_HEADS = frozenset({"static", "media", "admin", "__debug__", "oauth", "oauth2", "saml", "saml2", "sso", "oidc",
+                           "accounts", "social", "djangosaml2", "silk", "debug", "sentry-debug", "plugins"})
+NON_API_SEGMENTS = frozenset({"oauth", "oauth2", "saml", "saml2", "sso", "oidc", "callback", "authorize", "logout"})
+_ASSET_SUFFIXES = (".js", ".css", ".html", ".htm", ".txt", ".xml", ".ico", ".png", ".svg", ".map", ".webmanifest")
+# Calls that make a handler an HTML page (or a redirect) and calls that make it return serialised data.
+_PAGE_CALLS = frozenset({"render_template", "render", "render_to_response", "TemplateResponse", "render_to_string",
+                         "redirect", "HttpResponseRedirect", "send_file", "send_from_directory", "render_template_string",
+                         "HTMLResponse", "FileResponse", "StreamingHttpResponse"})
+_API_CALLS = frozenset({"jsonify", "JsonResponse", "json_response", "ORJSONResponse", "JSONResponse", "Serializer",
+                        "marshal", "marshal_with", "dump", "serialize", "to_json", "make_json_response"})
+_API_BASES = frozenset({"APIView", "GenericAPIView", "ViewSet", "GenericViewSet", "ModelViewSet", "ReadOnlyModelViewSet",
+                        "ListAPIView", "CreateAPIView", "RetrieveAPIView", "UpdateAPIView", "DestroyAPIView",
+                        "ListCreateAPIView", "RetrieveUpdateAPIView", "RetrieveDestroyAPIView",
+                        "RetrieveUpdateDestroyAPIView", "Resource", "MethodResource", "ViewSetMixin"})
+_PAGE_BASES = frozenset({"TemplateView", "FormView", "ListView", "DetailView", "CreateView", "UpdateView", "DeleteView",
+                         "RedirectView", "TemplateResponseMixin", "FormMixin", "LoginView", "LogoutView",
+                         "PasswordChangeView", "PasswordResetView", "ArchiveIndexView", "WizardView"})
+# DRF: the actions a viewset base provides, as (method, on the item?, shape).
+_DRF_ACTIONS = {
+    "list": ("GET", False, "list"), "create": ("POST", False, ""), "retrieve": ("GET", True, "item"),
+    "update": ("PUT", True, ""), "partial_update": ("PATCH", True, ""), "destroy": ("DELETE", True, ""),
+}
+_DRF_BASE_ACTIONS = {
+    "ModelViewSet": ("list", "create", "retrieve", "update", "partial_update", "destroy"),
+    "ReadOnlyModelViewSet": ("list", "retrieve"),
+    "ListModelMixin": ("list",), "CreateModelMixin": ("create",), "RetrieveModelMixin": ("retrieve",),
+    "UpdateModelMixin": ("update", "partial_update"), "DestroyModelMixin": ("destroy",),
+}
+_DRF_GENERIC_METHODS = {
+    "ListAPIView": (("GET", "list"),), "CreateAPIView": (("POST", ""),), "RetrieveAPIView": (("GET", "item"),),
+    "UpdateAPIView": (("PUT", ""), ("PATCH", "")), "DestroyAPIView": (("DELETE", ""),),
+    "ListCreateAPIView": (("GET", "list"), ("POST", "")),
+    "RetrieveUpdateAPIView": (("GET", "item"), ("PUT", ""), ("PATCH", "")),
+    "RetrieveDestroyAPIView": (("GET", "item"), ("DELETE", "")),
+    "RetrieveUpdateDestroyAPIView": (("GET", "item"), ("PUT", ""), ("PATCH", ""), ("DELETE", "")),
+    "ListView": (("GET", "list"),),
+}
+_CLASS_ATTRS = frozenset({"paginate_by", "pagination_class", "filterset_class", "filter_backends", "ordering_fields",
+                          "search_fields", "throttle_classes", "filterset_fields", "filter_class", "filter_fields",
+                          "ordering", "throttle_scope", "template_name", "renderer_classes", "form_class"})
 
 _SPECIAL_TYPES = frozenset({
     "Request", "Response", "WebSocket", "BackgroundTasks", "HTTPConnection", "SecurityScopes", "Session",
@@ -79,6 +122,21 @@ class RouteFact:
     body: str = ""  # "model" (typed body parameter), "validated" (raw, then validated), "raw", "" (no body)
     shape: str = ""  # "list", "page", "item" or "" (unknown), from annotations and response_model
     calls: tuple[str, ...] = ()  # names the handler calls (attribute or function names)
+    kind: str = ""  # "api" (returns serialised data), "page" (HTML, redirect, file) or "" (unknown)
+    model: str = ""  # the response model's class name, to tell a list wrapper ({data, count}) from an item
+
+
+@dataclass(frozen=True)
+class ClassFact:
+    """A class as route resolution needs it: bases, route-relevant attributes, fields and HTTP handlers."""
+
+    name: str
+    bases: tuple[str, ...] = ()
+    attrs: tuple[tuple[str, str], ...] = ()  # class attribute -> "None", "[]" or "set"
+    fields: tuple[str, ...] = ()  # annotated fields or __init__ parameters (dependency classes, models)
+    listy: bool = False  # a field typed as a list: a list wrapper like {data: list[Item], count: int}
+    methods: tuple[str, ...] = ()  # method names
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -86,7 +144,7 @@ class OwnerFact:
     """An app, router or blueprint created in the file."""
 
     name: str
-    kind: str  # FastAPI, APIRouter, Flask, Blueprint
+    kind: str  # FastAPI, APIRouter, Flask, Blueprint, Api, Namespace, Router (DRF)
     prefix: str = ""
     dependencies: tuple[str, ...] = ()
     line: int = 0
@@ -112,11 +170,15 @@ class FileRoutes:
     owners: tuple[OwnerFact, ...] = ()
     includes: tuple[IncludeFact, ...] = ()
     names: tuple[tuple[str, str], ...] = ()  # local name -> dotted origin, from imports
-    views: tuple[RouteFact, ...] = ()  # Django view functions and class methods (owner "", path "")
+    views: tuple[RouteFact, ...] = ()  # view functions and class-view methods (owner "", path "")
+    classes: tuple[ClassFact, ...] = ()
+    constants: tuple[tuple[str, str], ...] = ()  # NAME = "text" at module level or as a settings default
+    callables: tuple[tuple[str, tuple[str, ...]], ...] = ()  # function -> parameter names (dependencies)
+    settings: tuple[str, ...] = ()  # DRF REST_FRAMEWORK keys set to something other than None
 
     @property
     def empty(self) -> bool:
-        return not (self.routes or self.owners or self.includes or self.views)
+        return not (self.routes or self.owners or self.includes or self.views or self.settings)
 
 
 @dataclass(frozen=True)
@@ -127,6 +189,7 @@ class Route:
     path: str
     fact: RouteFact
     dependencies: tuple[str, ...] = ()  # the route's own plus those of its routers and includes
+    dep_params: tuple[str, ...] = ()  # query parameters its dependencies take (functions or classes)
 
     @property
     def method(self) -> str:
@@ -159,13 +222,36 @@ class Route:
         return not segs or segs[-1].lower() in OPS_SEGMENTS or segs[0].lower() in ("docs", "redoc", "admin", "static")
 
     @property
+    def api(self) -> bool:
+        """A route of the API: it returns serialised data or lives under an API prefix.
+
+        HTML pages, redirects, static files and assets, the admin site, sign-in flows and
+        health/metrics/docs routes are not, whatever they return.
+        """
+        segs = [s.lower() for s in self.segments]
+        if self.ops or self.fact.kind == "page" or not segs or "{?}" in segs:
+            return False
+        if segs[0] in NON_API_HEADS or set(segs) & NON_API_SEGMENTS or segs[-1].endswith(_ASSET_SUFFIXES):
+            return False
+        if self.fact.kind == "api" or self.fact.framework == "fastapi":
+            return True
+        if any(s in ("api", "rest", "graphql") or re.match(r"^v\d+(?:\.\d+)?$", s) for s in segs):
+            return True
+        return self.fact.framework == "flask"
+
+    @property
+    def query(self) -> tuple[str, ...]:
+        """Query parameters the handler reads, its own and through its dependencies."""
+        return tuple(dict.fromkeys([*self.fact.query_params, *self.dep_params]))
+
+    @property
     def is_write(self) -> bool:
         return self.method in WRITE_METHODS
 
     @property
     def collection(self) -> bool:
-        """A list endpoint: a GET of a collection, not of one item."""
-        if self.method not in ("GET", "*") or self.ops:
+        """A list endpoint of the API: a GET of a collection, not of one item."""
+        if self.method not in ("GET", "*") or not self.api:
             return False
         segs = self.segments
         if not segs or _is_param(segs[-1]):
@@ -243,6 +329,29 @@ def _path_arg(call: ast.Call, *names: str) -> str:
     if text is not None:
         return text
     return "" if value is None else "{?}"
+
+
+def _path_expr(node: ast.AST | None) -> str:
+    """A path or prefix as written: constants and settings names become ``${NAME}``, resolved project-wide later."""
+    if node is None:
+        return ""
+    text = _str(node)
+    if text is not None:
+        return text
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        name = dotted(node).rpartition(".")[2]
+        return f"${{{name}}}" if name else "{?}"
+    if isinstance(node, ast.JoinedStr):
+        out = []
+        for value in node.values:
+            if isinstance(value, ast.FormattedValue):
+                out.append(_path_expr(value.value))
+            else:
+                out.append(_str(value) or "")
+        return "".join(out)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _path_expr(node.left) + _path_expr(node.right)
+    return "{?}"
 
 
 def _methods_kw(call: ast.Call, default: tuple[str, ...]) -> tuple[str, ...]:
@@ -400,6 +509,7 @@ class _Features:
     body: str = ""
     calls: list[str] = field(default_factory=list)
     methods: list[str] = field(default_factory=list)  # request.method == "POST" comparisons
+    kind: str = ""  # "api", "page" or "" (see RouteFact.kind)
 
 
 def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: str, path_params: set[str]) -> _Features:
@@ -421,7 +531,10 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
                     request_names.add(arg.arg)
                 continue
             if default_call in ("Depends", "Security") or kind == "depends":
-                feats.depends.extend(_depends_names(default) or _depends_names(arg.annotation))
+                found = _depends_names(default) or _depends_names(arg.annotation)
+                if found in (["Depends"], ["Security"]) and arg.annotation is not None:
+                    found = [_annotation_class(arg.annotation) or found[0]]  # params: Pagination = Depends()
+                feats.depends.extend(found)
                 continue
             if arg.arg in path_params or default_call == "Path" or kind == "path":
                 continue
@@ -482,11 +595,26 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
     deco_names = {call_name(d).rpartition(".")[2] for d in func.decorator_list}
     if deco_names & _VALIDATING_DECORATORS:
         validated = True
+    called = set(feats.calls) | deco_names
+    returns_data = any(isinstance(n, ast.Return) and isinstance(n.value, (ast.Dict, ast.List, ast.ListComp, ast.DictComp))
+                       for n in ast.walk(func))
+    if called & _API_CALLS or returns_data or any(c.endswith(("Serializer", "Schema")) for c in called):
+        feats.kind = "api"
+    elif called & _PAGE_CALLS:
+        feats.kind = "page"
     if has_model:
         feats.body = "model"
     elif raw:
         feats.body = "validated" if validated else "raw"
     return feats
+
+
+def _annotation_class(node: ast.AST) -> str:
+    """The class an annotation names (``Annotated[Pagination, Depends()]`` gives ``Pagination``)."""
+    if isinstance(node, ast.Subscript):
+        inner = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) and node.slice.elts else node.slice
+        return _annotation_class(inner)
+    return dotted(node).rpartition(".")[2]
 
 
 def _meta_header(key: str) -> str:
@@ -514,7 +642,12 @@ def _decorator_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str,
 # -- extraction -------------------------------------------------------------------------------
 
 _OWNER_KINDS = {"FastAPI": "fastapi", "APIRouter": "fastapi", "Flask": "flask", "Blueprint": "flask",
-                "Starlette": "starlette", "Router": "starlette"}
+                "Starlette": "starlette", "Router": "starlette", "Api": "flask", "Namespace": "flask",
+                "DefaultRouter": "django", "SimpleRouter": "django", "ExtendedDefaultRouter": "django",
+                "NestedSimpleRouter": "django", "NestedDefaultRouter": "django", "OptionalSlashRouter": "django"}
+_DRF_ROUTERS = frozenset(k for k, v in _OWNER_KINDS.items() if v == "django")
+_PREFIX_KW = {"APIRouter": "prefix", "Api": "prefix", "Namespace": "path"}
+_RESOURCE_ADDERS = re.compile(r"^add_\w*resource$")
 
 
 def _extract(source: SourceFile) -> FileRoutes:
@@ -525,6 +658,7 @@ def _extract(source: SourceFile) -> FileRoutes:
     imports = source.imports
     names = _import_names(source, module, source.path.endswith("__init__.py"))
     owners: dict[str, OwnerFact] = {}
+    includes: list[IncludeFact] = []
     for node in source.nodes(ast.Assign, ast.AnnAssign):
         value = node.value
         if not isinstance(value, ast.Call):
@@ -532,13 +666,18 @@ def _extract(source: SourceFile) -> FileRoutes:
         kind = call_name(value)
         if kind not in _OWNER_KINDS or (kind == "Router" and "starlette" not in imports):
             continue
+        if kind in ("Api", "Namespace") and not ({"flask_restful", "flask_restx", "flask_restplus"} & imports):
+            continue
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        prefix = _str(_kw(value, "prefix" if kind == "APIRouter" else "url_prefix")) or ""
+        prefix = _path_expr(_kw(value, _PREFIX_KW.get(kind, "url_prefix")))
         deps = tuple(_depends_names(_kw(value, "dependencies")))
         for target in targets:
             name = dotted(target)
             if name:
                 owners[name] = OwnerFact(name, kind, prefix, deps, node.lineno)
+                parent = value.args[0] if value.args else _kw(value, "app")
+                if kind == "Api" and parent is not None and dotted(parent):  # Api(blueprint): mounted on it
+                    includes.append(IncludeFact(dotted(parent), name, line=node.lineno))
     functions = {
         n.name: n for n in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef)
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
@@ -547,7 +686,17 @@ def _extract(source: SourceFile) -> FileRoutes:
     for func in functions.values():
         for deco in func.decorator_list:
             routes.extend(_decorator_routes(func, deco, owners, imports))
-    includes: list[IncludeFact] = []
+    for cls in source.nodes(ast.ClassDef):
+        assert isinstance(cls, ast.ClassDef)
+        for deco in cls.decorator_list:  # flask-restx: @ns.route("/orders") on a Resource class
+            if isinstance(deco, ast.Call) and isinstance(deco.func, ast.Attribute) and deco.func.attr == "route":
+                owner = dotted(deco.func.value)
+                if owner and (owner in owners or {"flask_restx", "flask_restplus"} & imports):
+                    for path_node in deco.args or [_kw(deco, "rule", "path")]:
+                        routes.append(RouteFact("flask", "*", _path_expr(path_node), owner, cls.name, cls.lineno,
+                                                cls.col_offset + 1, path_params=tuple(sorted(_path_params(
+                                                    _path_expr(path_node))))))
+    loops = _loop_bindings(tree)
     for call in source.nodes(ast.Call):
         assert isinstance(call, ast.Call)
         name = call_name(call)
@@ -556,29 +705,195 @@ def _extract(source: SourceFile) -> FileRoutes:
         owner = dotted(call.func.value)
         if not owner:
             continue
-        if name in ("include_router", "register_blueprint", "mount") and call.args:
-            target_node = call.args[1] if name == "mount" and len(call.args) > 1 else call.args[0]
+        if name in ("include_router", "register_blueprint", "mount", "add_namespace", "init_app") and (
+                call.args or name == "mount"):
+            if name == "init_app":  # api.init_app(app): the Api's resources are served by the app
+                if owner in owners and owners[owner].kind == "Api" and call.args and dotted(call.args[0]):
+                    includes.append(IncludeFact(dotted(call.args[0]), owner, line=call.lineno))
+                continue
             if name == "mount":
+                if not call.args:
+                    continue
                 target_node = call.args[1] if len(call.args) > 1 else _kw(call, "app") or call.args[0]
-                prefix = _str(call.args[0]) or ""
+                prefix = _path_expr(call.args[0])
             else:
-                prefix = _str(_kw(call, "prefix", "url_prefix")) or ""
+                target_node = call.args[0]
+                prefix = _path_expr(_kw(call, "prefix", "url_prefix", "path"))
             target = dotted(target_node)
             if not target and isinstance(target_node, ast.Call):
                 target = "()" + call_name(target_node)  # mount("/metrics", make_asgi_app())
-            includes.append(IncludeFact(
-                owner, target, prefix, replaces=name == "register_blueprint" and _kw(call, "url_prefix") is not None,
-                dependencies=tuple(_depends_names(_kw(call, "dependencies"))), line=call.lineno,
-            ))
+            replaces = name == "register_blueprint" and _kw(call, "url_prefix") is not None
+            deps = tuple(_depends_names(_kw(call, "dependencies")))
+            for bound_target, bound_prefix in loops.get((id(call), target), [(target, None)]):
+                includes.append(IncludeFact(owner, bound_target, prefix if bound_prefix is None else bound_prefix,
+                                            replaces=replaces, dependencies=deps, line=call.lineno))
         elif name in ("add_api_route", "add_url_rule", "add_route"):
             routes.extend(_added_routes(call, owner, name, owners, functions, imports))
+        elif _RESOURCE_ADDERS.match(name) and call.args:  # flask-restful: api.add_resource(Orders, "/orders")
+            resource = dotted(call.args[0])
+            for path_node in call.args[1:]:
+                path = _path_expr(path_node)
+                if resource and path and not path.startswith("${"):
+                    routes.append(RouteFact("flask", "*", path, owner, resource, call.lineno, call.col_offset + 1,
+                                            path_params=tuple(sorted(_path_params(path)))))
+        elif name == "register" and owner in owners and owners[owner].kind in _DRF_ROUTERS and len(call.args) > 1:
+            prefix = _path_expr(call.args[0])
+            viewset = dotted(call.args[1])
+            if viewset:  # expanded to the viewset's actions when the table is built
+                routes.append(RouteFact("django", "VIEWSET", _clean_django(prefix), owner, viewset, call.lineno,
+                                        call.col_offset + 1, kind="api"))
+    routes.extend(_pair_routes(tree, owners))
     views: list[RouteFact] = []
-    if "django" in imports or "rest_framework" in imports or source.path.endswith(("urls.py", "views.py")):
+    django = "django" in imports or "rest_framework" in imports or source.path.endswith(("urls.py", "views.py"))
+    if django:
         routes.extend(_django_urlpatterns(tree, includes))
-        views = _django_views(tree)
+    views = _django_views(tree, "django" if django else "flask", function_views=django)
     return FileRoutes(
         module, tuple(routes), tuple(owners.values()), tuple(includes), tuple(sorted(names.items())), tuple(views),
+        classes=_classes(tree), constants=_constants(tree), callables=_callables(tree), settings=_drf_settings(tree),
     )
+
+
+def _loop_bindings(tree: ast.Module) -> dict[tuple[int, str], list[tuple[str, str | None]]]:
+    """``for r in [a.router, b.router]: app.include_router(r)``: what the loop variable stands for, per call."""
+    lists = {dotted(t): stmt.value for stmt in tree.body if isinstance(stmt, ast.Assign)
+             and isinstance(stmt.value, (ast.List, ast.Tuple)) for t in stmt.targets}
+    out: dict[tuple[int, str], list[tuple[str, str | None]]] = {}
+    for loop in ast.walk(tree):
+        if not isinstance(loop, (ast.For, ast.AsyncFor)):
+            continue
+        items = loop.iter if isinstance(loop.iter, (ast.List, ast.Tuple)) else lists.get(dotted(loop.iter))
+        if items is None:
+            continue
+        if isinstance(loop.target, ast.Name):
+            var, prefix_var = loop.target.id, ""
+            bound = [(dotted(e), None) for e in items.elts if dotted(e)]
+        elif isinstance(loop.target, ast.Tuple) and len(loop.target.elts) == 2 and all(
+                isinstance(e, ast.Name) for e in loop.target.elts):
+            first, second = loop.target.elts
+            assert isinstance(first, ast.Name) and isinstance(second, ast.Name)
+            var, prefix_var, bound = first.id, second.id, []
+            for elt in items.elts:
+                if isinstance(elt, (ast.Tuple, ast.List)) and len(elt.elts) == 2 and dotted(elt.elts[0]):
+                    bound.append((dotted(elt.elts[0]), _path_expr(elt.elts[1])))
+        else:
+            continue
+        for call in ast.walk(loop):
+            if isinstance(call, ast.Call) and call.args and dotted(call.args[0]) == var:
+                prefix_node = _kw(call, "prefix", "url_prefix")
+                uses_var = prefix_var and isinstance(prefix_node, ast.Name) and prefix_node.id == prefix_var
+                out[(id(call), var)] = [(t, p if uses_var else None) for t, p in bound]
+    return out
+
+
+def _pair_routes(tree: ast.Module, owners: Mapping[str, OwnerFact]) -> list[RouteFact]:
+    """Route tables as data: ``routes = [("/orders", Orders), ...]`` handed to a helper with a blueprint or Api,
+    or registered in a loop (``for path, resource in routes: api.add_resource(resource, path)``)."""
+    pairs: dict[str, list[tuple[str, str, int, int]]] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, (ast.List, ast.Tuple)) and stmt.value.elts:
+            found = []
+            for elt in stmt.value.elts:
+                if isinstance(elt, ast.Tuple) and len(elt.elts) >= 2 and (path := _str(elt.elts[0])) is not None \
+                        and path.startswith("/") and dotted(elt.elts[1]):
+                    found.append((path, dotted(elt.elts[1]), elt.lineno, elt.col_offset + 1))
+            if found and len(found) == len(stmt.value.elts):
+                for target in stmt.targets:
+                    pairs[dotted(target)] = found
+    if not pairs:
+        return []
+    out: list[RouteFact] = []
+    used: set[tuple[str, str]] = set()
+    for node in ast.walk(tree):
+        owner, table = "", ""
+        if isinstance(node, ast.Call):
+            args = [dotted(a) for a in [*node.args, *(k.value for k in node.keywords)]]
+            table = next((a for a in args if a in pairs), "")
+            owner = next((a for a in args if a in owners), "")
+        elif isinstance(node, (ast.For, ast.AsyncFor)) and dotted(node.iter) in pairs:
+            table = dotted(node.iter)
+            owner = next((dotted(c.func.value) for c in ast.walk(node) if isinstance(c, ast.Call)
+                          and isinstance(c.func, ast.Attribute) and (c.func.attr == "add_url_rule"
+                                                                     or _RESOURCE_ADDERS.match(c.func.attr))), "")
+        if table and owner and (owner, table) not in used:
+            used.add((owner, table))
+            out.extend(RouteFact("flask", "*", path, owner, handler, line, col,
+                                 path_params=tuple(sorted(_path_params(path))))
+                       for path, handler, line, col in pairs[table])
+    return out
+
+
+def _classes(tree: ast.Module) -> tuple[ClassFact, ...]:
+    out = []
+    for cls in ast.walk(tree):
+        if not isinstance(cls, ast.ClassDef):
+            continue
+        attrs: list[tuple[str, str]] = []
+        fields: list[str] = []
+        listy = False
+        methods = []
+        for stmt in cls.body:
+            if isinstance(stmt, ast.Assign):
+                for target in stmt.targets:
+                    if isinstance(target, ast.Name) and target.id in _CLASS_ATTRS:
+                        attrs.append((target.id, _attr_value(stmt.value)))
+            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                fields.append(stmt.target.id)
+                listy = listy or _shape(stmt.annotation) == "list"
+                if stmt.target.id in _CLASS_ATTRS and stmt.value is not None:
+                    attrs.append((stmt.target.id, _attr_value(stmt.value)))
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                methods.append(stmt.name)
+                if stmt.name == "__init__":
+                    fields.extend(a.arg for a in [*stmt.args.args[1:], *stmt.args.kwonlyargs])
+        bases = tuple(dotted(b).rpartition(".")[2] for b in cls.bases if dotted(b))
+        out.append(ClassFact(cls.name, bases, tuple(attrs), tuple(fields), listy, tuple(methods), cls.lineno))
+    return tuple(out)
+
+
+def _attr_value(node: ast.AST) -> str:
+    if isinstance(node, ast.Constant) and node.value is None:
+        return "None"
+    if isinstance(node, (ast.List, ast.Tuple)) and not node.elts:
+        return "[]"
+    return "set"
+
+
+def _constants(tree: ast.Module) -> tuple[tuple[str, str], ...]:
+    """String constants a path may be built from: module level and class level (settings defaults)."""
+    out = []
+    bodies = [tree.body, *(c.body for c in tree.body if isinstance(c, ast.ClassDef))]
+    for body in bodies:
+        for stmt in body:
+            value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
+            text = _str(value)
+            if text is None or len(text) > 200:
+                continue
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]  # type: ignore[union-attr]
+            out.extend((t.id, text) for t in targets if isinstance(t, ast.Name) and t.id.isupper())
+    return tuple(out)
+
+
+def _callables(tree: ast.Module) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    out = []
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            params = [a.arg for a in [*stmt.args.args, *stmt.args.kwonlyargs] if a.arg not in ("self", "request")]
+            out.append((stmt.name, tuple(params)))
+    return tuple(out)
+
+
+def _drf_settings(tree: ast.Module) -> tuple[str, ...]:
+    """Keys of a ``REST_FRAMEWORK = {...}`` settings dict that are set (DRF's project-wide defaults)."""
+    out = []
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and any(dotted(t) == "REST_FRAMEWORK" for t in stmt.targets) \
+                and isinstance(stmt.value, ast.Dict):
+            for key, value in zip(stmt.value.keys, stmt.value.values, strict=True):
+                name = _str(key)
+                if name and _attr_value(value) == "set":
+                    out.append(name)
+    return tuple(out)
 
 
 def _framework_for(owner: str, kind_hint: str, owners: Mapping[str, OwnerFact], imports: frozenset[str]) -> str:
@@ -597,19 +912,21 @@ def _framework_for(owner: str, kind_hint: str, owners: Mapping[str, OwnerFact], 
 
 def _make_route(
     func: ast.FunctionDef | ast.AsyncFunctionDef | None, framework: str, method: str, path: str, owner: str,
-    line: int, column: int, handler: str, extra_deps: Iterable[str] = (), shape: str = "",
+    line: int, column: int, handler: str, extra_deps: Iterable[str] = (), shape: str = "", model: str = "",
 ) -> RouteFact:
     params = _path_params(path)
     if func is None:
         return RouteFact(framework, method, path, owner, handler, line, column, path_params=tuple(sorted(params)),
                          dependencies=tuple(extra_deps), shape=shape)
     feats = _handler_features(func, framework, params)
+    shape = shape or _shape(func.returns)
     return RouteFact(
         framework, method, path, owner, handler or func.name, line, column,
         query_params=tuple(dict.fromkeys(feats.query)), path_params=tuple(sorted(params)),
         headers=tuple(dict.fromkeys(feats.headers)), decorators=_decorator_names(func),
         dependencies=tuple(dict.fromkeys([*feats.depends, *extra_deps])), body=feats.body,
-        shape=shape or _shape(func.returns), calls=tuple(sorted(set(feats.calls))),
+        shape=shape, calls=tuple(sorted(set(feats.calls))), kind=feats.kind,
+        model=model or (_annotation_class(func.returns) if shape == "item" and func.returns is not None else ""),
     )
 
 
@@ -628,15 +945,17 @@ def _decorator_routes(
     framework = _framework_for(owner, attr, owners, imports)
     if not framework:
         return []
-    path = _path_arg(deco, "path", "rule")
+    path = _path_expr(deco.args[0] if deco.args else _kw(deco, "path", "rule"))
     if attr in HTTP_METHODS:
         methods: tuple[str, ...] = (attr.upper(),)
     else:
         methods = _methods_kw(deco, ("GET",))
     extra = _depends_names(_kw(deco, "dependencies"))
-    shape = _shape(_kw(deco, "response_model"))
+    response_model = _kw(deco, "response_model")
+    shape = _shape(response_model)
+    model = _annotation_class(response_model) if shape == "item" and response_model is not None else ""
     return [
-        _make_route(func, framework, m, path, owner, func.lineno, func.col_offset + 1, func.name, extra, shape)
+        _make_route(func, framework, m, path, owner, func.lineno, func.col_offset + 1, func.name, extra, shape, model)
         for m in methods
     ]
 
@@ -645,7 +964,9 @@ def _added_routes(
     call: ast.Call, owner: str, name: str, owners: Mapping[str, OwnerFact],
     functions: Mapping[str, ast.FunctionDef | ast.AsyncFunctionDef], imports: frozenset[str],
 ) -> list[RouteFact]:
-    path = _path_arg(call, "path", "rule")
+    path = _path_expr(call.args[0] if call.args else _kw(call, "path", "rule"))
+    if "${" in path and not re.search(r"\$\{[A-Z][A-Z0-9_]*\}", path):
+        return []  # a helper registering a path it was given: the routes are declared where it is called
     if name == "add_url_rule":
         framework = "flask"
         handler_node = call.args[2] if len(call.args) > 2 else _kw(call, "view_func")
@@ -658,6 +979,9 @@ def _added_routes(
     handler = dotted(handler_node) if handler_node is not None else ""
     func = functions.get(handler)
     methods = _methods_kw(call, ("GET",))
+    if isinstance(handler_node, ast.Call) and call_name(handler_node) == "as_view":  # Cls.as_view("name")
+        handler = dotted(handler_node.func.value) if isinstance(handler_node.func, ast.Attribute) else ""
+        func, methods = None, _methods_kw(call, ("*",))
     return [
         _make_route(func, framework, m, path, owner, call.lineno, call.col_offset + 1, handler,
                     _depends_names(_kw(call, "dependencies")), _shape(_kw(call, "response_model")))
@@ -679,6 +1003,11 @@ def _django_urlpatterns(tree: ast.Module, includes: list[IncludeFact]) -> list[R
         elif isinstance(node, ast.BinOp):
             visit(node.left, prefix)
             visit(node.right, prefix)
+        elif isinstance(node, ast.Attribute) and node.attr == "urls" and dotted(node.value):  # += router.urls
+            includes.append(IncludeFact("urlpatterns", dotted(node), prefix, module=True, line=node.lineno))
+        elif isinstance(node, ast.Call) and call_name(node) == "patterns":  # Django < 1.10: patterns("", url(...))
+            for arg in node.args[1:]:
+                visit(arg, prefix)
         elif isinstance(node, ast.Call) and call_name(node) in ("path", "re_path", "url") and node.args:
             route = _str(node.args[0])
             if route is None:
@@ -715,36 +1044,43 @@ _DJANGO_METHOD_DECORATORS = {"require_GET": ("GET",), "require_POST": ("POST",),
 _DJANGO_LIST_BASES = frozenset({"ListView", "ListAPIView", "ListCreateAPIView", "ModelViewSet", "ReadOnlyModelViewSet"})
 
 
-def _django_views(tree: ast.Module) -> list[RouteFact]:
-    """Function views (first parameter ``request``) and class-based views' method handlers."""
+def _django_views(tree: ast.Module, framework: str = "django", *, function_views: bool = True) -> list[RouteFact]:
+    """Function views (first parameter ``request``, Django only) and class views' method handlers
+    (Django, DRF, Flask ``MethodView`` and flask-restful/restx ``Resource`` classes)."""
     views: list[RouteFact] = []
     for stmt in tree.body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and function_views:
             args = stmt.args.args
             if not args or args[0].arg not in _REQUEST_NAMES:
                 continue
             methods = _django_methods(stmt)
-            feats = _handler_features(stmt, "django", set())
+            feats = _handler_features(stmt, framework, set())
             if not methods:
                 methods = tuple(dict.fromkeys(["GET", *feats.methods]))
+            kind = "api" if any(call_name(d) == "api_view" for d in stmt.decorator_list) else feats.kind
             for method in methods:
-                views.append(_view_fact(stmt, stmt.name, method, feats, ()))
+                views.append(_view_fact(stmt, stmt.name, method, feats, (), framework=framework, kind=kind))
         elif isinstance(stmt, ast.ClassDef):
             bases = {dotted(b).rpartition(".")[2] for b in stmt.bases}
             attrs = [dotted(t) for s in stmt.body if isinstance(s, ast.Assign) for t in s.targets]
-            extra = tuple(a for a in attrs if a in ("paginate_by", "pagination_class", "filterset_class",
-                                                    "filter_backends", "ordering_fields", "search_fields",
-                                                    "throttle_classes", "filterset_fields"))
+            extra = tuple(a for a in attrs if a in _CLASS_ATTRS)
             handlers = [s for s in stmt.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
                         and s.name in HTTP_METHODS]
+            class_kind = _class_kind(bases, attrs)
             for method_def in handlers:
-                feats = _handler_features(method_def, "django", set())
+                feats = _handler_features(method_def, framework, set())
                 shape = "list" if method_def.name == "get" and bases & _DJANGO_LIST_BASES else ""
-                views.append(_view_fact(method_def, stmt.name, method_def.name.upper(), feats, extra, shape))
-            if not handlers and bases & _DJANGO_LIST_BASES:
-                views.append(RouteFact("django", "GET", "", "", stmt.name, stmt.lineno, stmt.col_offset + 1,
-                                       calls=extra, shape="list"))
+                views.append(_view_fact(method_def, stmt.name, method_def.name.upper(), feats, extra, shape,
+                                        framework=framework, kind=class_kind or feats.kind))
     return views
+
+
+def _class_kind(bases: set[str], attrs: Iterable[str]) -> str:
+    if bases & _API_BASES or any(b.endswith(("APIView", "ViewSet", "Resource")) for b in bases):
+        return "api"
+    if bases & _PAGE_BASES or "template_name" in attrs or "form_class" in attrs:
+        return "page"
+    return ""
 
 
 def _django_methods(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
@@ -761,14 +1097,14 @@ def _django_methods(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, 
 
 def _view_fact(
     func: ast.FunctionDef | ast.AsyncFunctionDef, handler: str, method: str, feats: _Features,
-    extra_calls: tuple[str, ...], shape: str = "",
+    extra_calls: tuple[str, ...], shape: str = "", *, framework: str = "django", kind: str = "",
 ) -> RouteFact:
     body = feats.body if method in WRITE_METHODS or feats.body == "model" else ""
     return RouteFact(
-        "django", method, "", "", handler, func.lineno, func.col_offset + 1,
+        framework, method, "", "", handler, func.lineno, func.col_offset + 1,
         query_params=tuple(dict.fromkeys(feats.query)), headers=tuple(dict.fromkeys(feats.headers)),
         decorators=_decorator_names(func), body=body, shape=shape,
-        calls=tuple(sorted(set(feats.calls) | set(extra_calls))),
+        calls=tuple(sorted(set(feats.calls) | set(extra_calls))), kind=kind,
     )
 
 
@@ -792,6 +1128,13 @@ class _Table:
             if facts.module.startswith("src."):
                 self.modules.setdefault(facts.module[4:], path)
         self.owners = {(p, o.name): o for p, f in files.items() for o in f.owners}
+        self.class_index: dict[str, list[tuple[str, ClassFact]]] = {}
+        self.callable_index: dict[str, tuple[str, ...]] = {}
+        for path, facts in sorted(files.items()):
+            for cls in facts.classes:
+                self.class_index.setdefault(cls.name, []).append((path, cls))
+            for name, params in facts.callables:
+                self.callable_index.setdefault(name, params)
         self.parents: dict[tuple[str, str], list[tuple[str, IncludeFact]]] = {}
         for path, facts in sorted(files.items()):
             for inc in facts.includes:
@@ -806,6 +1149,10 @@ class _Table:
         facts = self.files[path]
         if module and expr in self.modules:
             return self.modules[expr], "urlpatterns"
+        if module and expr.endswith(".urls"):  # include(router.urls): a DRF router's routes
+            found = self.resolve(path, expr[: -len(".urls")], depth=depth + 1)
+            if found is not None and found in self.owners:
+                return found
         head, _, rest = expr.partition(".")
         names = dict(facts.names)
         if not rest and (path, head) in self.owners:
@@ -843,6 +1190,118 @@ class _Table:
                 out.append((_concat(pre, middle), (*deps, *inc.dependencies, *own_deps)))
         return out
 
+    def class_fact(self, path: str, name: str) -> tuple[str, ClassFact] | None:
+        """The class ``name`` written in ``path`` refers to: by import, else the project's only class of that name."""
+        short = name.rpartition(".")[2]
+        head, _, rest = name.partition(".")
+        names = dict(self.files[path].names)
+        full = names[head] + (f".{rest}" if rest else "") if head in names else f"{self.files[path].module}.{name}"
+        target = self.modules.get(full.rpartition(".")[0])
+        if target is not None:
+            for cls in self.files[target].classes:
+                if cls.name == short:
+                    return target, cls
+        found = self.class_index.get(short, [])
+        return found[0] if len(found) == 1 else None
+
+    def class_chain(self, path: str, name: str) -> list[tuple[str, ClassFact]]:
+        """The class and its project base classes (nearest first), a few levels deep."""
+        out: list[tuple[str, ClassFact]] = []
+        todo = [(path, name)]
+        while todo and len(out) < 8:
+            where, cls_name = todo.pop(0)
+            found = self.class_fact(where, cls_name)
+            if found is None or found in out:
+                continue
+            out.append(found)
+            todo.extend((found[0], base) for base in found[1].bases)
+        return out
+
+    def dep_params(self, deps: Iterable[str]) -> tuple[str, ...]:
+        out: list[str] = []
+        for dep in deps:
+            name = dep.rpartition(".")[2]
+            out.extend(self.callable_index.get(name, ()))
+            for _, cls in self.class_index.get(name, [])[:1]:
+                out.extend(cls.fields)
+        return tuple(dict.fromkeys(out))
+
+    def expand(self, path: str, fact: RouteFact) -> list[tuple[str, RouteFact]]:
+        """The route's handlers: a viewset's actions, a class view's methods, a view function in another file."""
+        if fact.method == "VIEWSET":
+            return self._viewset(path, fact)
+        if fact.method != "*" and fact.framework != "django":
+            return [(path, self._with_model(path, fact))]
+        views = self.view_facts(path, fact.handler)
+        if views:
+            out = []
+            for view_path, view in views:
+                if fact.method != "*" and view.method not in (fact.method, "*"):
+                    continue
+                merged = replace(view, path=fact.path, owner=fact.owner, path_params=fact.path_params,
+                                 handler=fact.handler, kind=view.kind or fact.kind)
+                out.append((view_path, self._with_class(view_path, merged, view.handler)))
+            return out or [(path, fact)]
+        chain = self.class_chain(path, fact.handler) if fact.handler else []
+        if chain:  # a generic class view without its own handlers (ListAPIView, ListView, ...)
+            bases = {b for _, c in chain for b in c.bases}
+            methods = [m for b in bases for m in _DRF_GENERIC_METHODS.get(b, ())]
+            if methods:
+                kind = _class_kind(bases, [a for _, c in chain for a, _v in c.attrs])
+                out = []
+                for method, shape in dict.fromkeys(methods):
+                    view = replace(fact, method=method, shape=shape, kind=kind or fact.kind, line=chain[0][1].line)
+                    out.append((chain[0][0], self._with_class(chain[0][0], view, chain[0][1].name)))
+                return out
+        if fact.method == "*" and fact.framework == "flask":
+            return []  # a class registered as a resource, not found: no route we can describe
+        return [(path, fact)]
+
+    def _viewset(self, path: str, fact: RouteFact) -> list[tuple[str, RouteFact]]:
+        chain = self.class_chain(path, fact.handler)
+        actions: list[str] = []
+        for _, cls in chain:
+            actions.extend(a for a in cls.methods if a in _DRF_ACTIONS)
+            for base in cls.bases:
+                actions.extend(_DRF_BASE_ACTIONS.get(base, ()))
+        if not chain:
+            actions = ["list", "retrieve"]
+        where, line = (chain[0][0], chain[0][1].line) if chain else (path, fact.line)
+        out = []
+        base = fact.path.rstrip("/")
+        for action in dict.fromkeys(actions):
+            method, item, shape = _DRF_ACTIONS[action]
+            route_path = f"{base}/{{pk}}/" if item else f"{base}/"
+            view = replace(fact, method=method, path=route_path, shape=shape, line=line,
+                           path_params=("pk",) if item else (), calls=("@drf",))
+            out.append((where, self._with_class(where, view, fact.handler)))
+        return out
+
+    def _with_class(self, path: str, fact: RouteFact, name: str) -> RouteFact:
+        """Class attributes (pagination_class, filter_backends, ...) from the class and its bases; ``None``
+        or ``[]`` switches a project-wide default off as ``no:<attr>``."""
+        chain = self.class_chain(path, name)
+        if not chain:
+            return fact
+        seen: dict[str, str] = {}
+        for _, cls in chain:
+            for attr, value in cls.attrs:
+                seen.setdefault(attr, value)
+        calls = set(fact.calls)
+        calls |= {a if v == "set" else f"no:{a}" for a, v in seen.items()}
+        bases = {b for _, c in chain for b in c.bases}
+        if bases & _API_BASES or any(b.endswith(("APIView", "ViewSet")) for b in bases):
+            calls.add("@drf")
+        kind = fact.kind or _class_kind(bases, seen)
+        return replace(fact, calls=tuple(sorted(calls)), kind=kind)
+
+    def _with_model(self, path: str, fact: RouteFact) -> RouteFact:
+        """A response model that wraps a list (``{data: list[Item], count}``) makes the route a list endpoint."""
+        if fact.shape != "item" or not fact.model:
+            return fact
+        found = self.class_fact(path, fact.model)
+        return replace(fact, shape="list") if found is not None and found[1].listy else fact
+
     def view_facts(self, path: str, handler: str) -> list[tuple[str, RouteFact]]:
         if not handler:
             return []
@@ -867,20 +1326,46 @@ def _concat(a: str, b: str) -> str:
 def build_route_table(files: Mapping[str, FileRoutes]) -> list[Route]:
     """Every route with its full path, following includes across files (sorted, deterministic)."""
     files = {p: f for p, f in files.items() if isinstance(f, FileRoutes)}
+    files = _resolve_constants(files)
     table = _Table(files)
     out: list[Route] = []
     for path, facts in sorted(files.items()):
         for fact in facts.routes:
             key = table.resolve(path, fact.owner) or (path, fact.owner)
+            expanded = table.expand(path, fact)
             for prefix, deps in table.prefixes(key):
-                if fact.framework == "django":
-                    for view_path, view in table.view_facts(path, fact.handler) or [(path, fact)]:
-                        merged = replace(view, path=fact.path, owner=fact.owner, path_params=fact.path_params,
-                                         handler=fact.handler) if view is not fact else fact
-                        out.append(Route(view_path, _join(prefix, fact.path), merged, deps))
-                else:
-                    out.append(Route(path, _join(prefix, fact.path), fact, deps))
+                for view_path, view in expanded:
+                    all_deps = (*view.dependencies, *deps)
+                    out.append(Route(view_path, _join(prefix, view.path), view, deps, table.dep_params(all_deps)))
     out.sort(key=lambda r: (r.path, r.method, r.file, r.line))
+    return out
+
+
+_CONSTANT = re.compile(r"\$\{(\w+)\}")
+
+
+def _resolve_constants(files: dict[str, FileRoutes]) -> dict[str, FileRoutes]:
+    """Replace ``${NAME}`` in paths and prefixes with the project's one value for NAME, else ``{?}``."""
+    values: dict[str, set[str]] = {}
+    for facts in files.values():
+        for name, value in facts.constants:
+            values.setdefault(name, set()).add(value)
+
+    def sub(text: str) -> str:
+        if "${" not in text:
+            return text
+        return _CONSTANT.sub(lambda m: next(iter(v)) if len(v := values.get(m.group(1), set())) == 1 else "{?}", text)
+
+    out = {}
+    for path, facts in files.items():
+        text = [f.path for f in facts.routes] + [o.prefix for o in facts.owners] + [i.prefix for i in facts.includes]
+        if not any("${" in t for t in text):
+            out[path] = facts
+            continue
+        out[path] = replace(
+            facts, routes=tuple(replace(f, path=sub(f.path)) for f in facts.routes),
+            owners=tuple(replace(o, prefix=sub(o.prefix)) for o in facts.owners),
+            includes=tuple(replace(i, prefix=sub(i.prefix)) for i in facts.includes))
     return out
 
 

@@ -43,6 +43,29 @@ def _routes(project: Project, collected: Collected) -> list[Route]:
     return build_route_table(facts_of(collected.facts))
 
 
+def _api_routes(project: Project, collected: Collected) -> tuple[list[Route], str]:
+    """The API routes (see ``Route.api``) and, when there are none, why the check does not apply."""
+    routes = _routes(project, collected)
+    api = [r for r in routes if r.api]
+    if api:
+        return api, ""
+    if not routes:
+        return [], "no HTTP routes found"
+    return [], (f"no API routes: the {_plural(len(routes), 'route')} found serve HTML pages, redirects, static files, "
+                "sign-in flows or health/metrics/docs")
+
+
+def _drf_settings(collected: Collected) -> set[str]:
+    """DRF project-wide defaults set in ``REST_FRAMEWORK`` (DEFAULT_PAGINATION_CLASS, ...)."""
+    return {key for facts in facts_of(collected.facts).values() for key in facts.settings}
+
+
+def _drf_default(route: Route, settings: set[str], key: str, attr: str) -> bool:
+    """A DRF view gets the project default unless it switches it off (``pagination_class = None``)."""
+    calls = set(route.fact.calls)
+    return "@drf" in calls and key in settings and f"no:{attr}" not in calls
+
+
 def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
@@ -147,9 +170,10 @@ class ApiVersioning(_RouteCheck):
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
-        routes = [r for r in _routes(project, collected) if not r.ops]
+        routes, reason = _api_routes(project, collected)
+        routes = [r for r in routes if "graphql" not in r.segments]  # one GraphQL endpoint evolves by its schema
         if not routes:
-            return Verdict(NotApplicable("no HTTP routes found"))
+            return Verdict(NotApplicable(reason or "only a GraphQL endpoint: it evolves through its schema"))
         marks = self._globals(collected)
         if marks:
             return Verdict(Share(len(routes), len(routes), "routes", "are versioned"),
@@ -193,30 +217,43 @@ class Pagination(_RouteCheck):
         Example({
             "shop/urls.py": "from django.urls import path\nfrom . import views\n\n"
                             "urlpatterns = [path('orders/', views.order_list)]\n",
-            "shop/views.py": "def order_list(request):\n    return list(Order.objects.all())\n",
+            "shop/views.py": "from django.http import JsonResponse\n\n\ndef order_list(request):\n"
+                             "    return JsonResponse({'orders': list(Order.objects.values())})\n",
             "shop/__init__.py": "",
-        }, findings=1, status="fail", note="a Django view listing every order"),
+        }, findings=1, status="fail", note="a Django view listing every order as JSON"),
+        Example({
+            "shop/urls.py": "from django.urls import path\nfrom . import views\n\n"
+                            "urlpatterns = [path('orders/', views.order_list)]\n",
+            "shop/views.py": "from django.shortcuts import render\n\n\ndef order_list(request):\n"
+                             "    return render(request, 'orders.html', {'orders': Order.objects.all()})\n",
+            "shop/__init__.py": "",
+        }, status="n/a", note="an HTML page is not an API list endpoint"),
         Example({"app/lib.py": "def add(a, b):\n    return a + b\n"}, status="n/a", note="no routes at all"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
-        routes = [r for r in _routes(project, collected) if r.collection]
+        api, reason = _api_routes(project, collected)
+        routes = [r for r in api if r.collection]
         if not routes:
-            return Verdict(NotApplicable("no list endpoints (collection GETs) found"))
+            return Verdict(NotApplicable(reason or "no list endpoints (collection GETs) found"))
+        settings = _drf_settings(collected)
         return _route_share(
-            self.id, routes, _paginated, noun="list endpoint", good_label="paginate",
+            self.id, routes, lambda r: _paginated(r, settings), noun="list endpoint", good_label="paginate",
             missing=lambda r: f"list endpoint {r.label} is not paginated (no limit/offset, page or cursor)",
             present=lambda r: f"{r.label} paginates")
 
 
-def _paginated(route: Route) -> bool:
+def _paginated(route: Route, settings: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
     fact = route.fact
-    if {p.lower() for p in fact.query_params} & PAGINATION_PARAMS or fact.shape == "page":
+    if {p.lower() for p in route.query} & PAGINATION_PARAMS or fact.shape == "page":
+        return True
+    if _drf_default(route, settings, "DEFAULT_PAGINATION_CLASS", "pagination_class"):
         return True
     if any(re.search(r"pagina|Params$|Page$", d) for d in route.all_dependencies):
         return True
     calls = set(fact.calls)
-    if calls & {"paginate", "Paginator", "paginate_queryset", "paginate_by", "pagination_class", "get_page"}:
+    if calls & {"paginate", "Paginator", "paginate_queryset", "paginate_by", "pagination_class", "get_page",
+                 "get_paginated_response", "paginated_response"}:
         return True
     return any("paginat" in d for d in fact.decorators)
 
@@ -284,9 +321,9 @@ class RateLimiting(_RouteCheck):
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
-        routes = [r for r in _routes(project, collected) if not r.ops]
+        routes, reason = _api_routes(project, collected)
         if not routes:
-            return Verdict(NotApplicable("no HTTP routes found"))
+            return Verdict(NotApplicable(reason))
         marks = self._globals(collected)
         if marks:
             return Verdict(Share(len(routes), len(routes), "routes", "are rate limited"),
@@ -327,21 +364,29 @@ class FilteringSorting(_RouteCheck):
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
-        routes = [r for r in _routes(project, collected) if r.collection]
+        api, reason = _api_routes(project, collected)
+        routes = [r for r in api if r.collection]
         if not routes:
-            return Verdict(NotApplicable("no list endpoints (collection GETs) found"))
+            return Verdict(NotApplicable(reason or "no list endpoints (collection GETs) found"))
+        settings = _drf_settings(collected)
         return _route_share(
-            self.id, routes, _filters, noun="list endpoint", good_label="filter or sort",
+            self.id, routes, lambda r: _filters(r, settings), noun="list endpoint", good_label="filter or sort",
             missing=lambda r: f"list endpoint {r.label} offers no filter or sort parameter",
             present=lambda r: f"{r.label} filters by {', '.join(_filter_params(r)) or 'a filter dependency'}")
 
 
 def _filter_params(route: Route) -> list[str]:
-    return [p for p in route.fact.query_params if p.lower() not in PAGINATION_PARAMS]
+    return [p for p in route.query if p.lower() not in PAGINATION_PARAMS and p.lower() not in _NOT_FILTERS]
 
 
-def _filters(route: Route) -> bool:
+_NOT_FILTERS = frozenset({"format", "callback", "fields", "expand", "include", "lang", "locale", "db", "session",
+                          "current_user", "user", "token", "commons", "common", "self", "args", "kwargs"})
+
+
+def _filters(route: Route, settings: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
     if _filter_params(route):
+        return True
+    if _drf_default(route, settings, "DEFAULT_FILTER_BACKENDS", "filter_backends"):
         return True
     if any("filter" in d.lower() for d in route.all_dependencies):
         return True

@@ -96,6 +96,8 @@ class Container:
     limits: tuple[str, ...]
     env: tuple[str, ...]  # variable names only: values may be secrets
     schedule: str = ""  # a CronJob's schedule
+    probes: tuple[str, ...] = ()  # "liveness /healthz", "readiness tcp 8000", "startup exec"
+    rendered: bool = False  # from a Helm template rendered with the chart's default values
 
     @property
     def script(self) -> str:
@@ -181,6 +183,7 @@ class RepoFiles:
     tf_variables: dict[tuple[str, str], Any] = field(default_factory=dict)  # (module dir, name) -> default
     sizings: list[Sizing] = field(default_factory=list)
     secret_stores: list[SecretStoreUse] = field(default_factory=list)
+    unrendered: list[Problem] = field(default_factory=list)  # Helm templates outside the rendered subset
     dockerfiles: list[str] = field(default_factory=list)
     docs: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -249,7 +252,12 @@ class RepoFiles:
                 hook_ids = [w for w in words[words.index("run") + 1:] if not w.startswith("-")] if "run" in words else []
                 return [h for h in self.precommit_hooks if not hook_ids or h.context in hook_ids]
             return []
-        candidates = words[1:2] if head in ("bash", "sh", "zsh") else words[:1]
+        if head in ("bash", "sh", "zsh", "dash") and len(words) > 2 and words[1] in ("-c", "-ec", "-ce", "-e"):
+            candidates = words[2:3] if words[1] != "-e" else words[2:3]
+            if candidates and " " in candidates[0]:  # sh -c "cd /app && ./backup.sh": the first program it runs
+                return [c for part, _ in split_segments(candidates[0]) for c in self._delegates(part)]
+        else:
+            candidates = words[1:2] if head in ("bash", "sh", "zsh") else words[:1]
         out: list[Command] = []
         for word in candidates:
             script = self._script_named(word)
@@ -367,6 +375,15 @@ def programs(command: Command) -> list[tuple[tuple[str, ...], bool]]:
         if words:
             out.append((tuple(words), ignored or command.ignores_failure or exit_zero(segment)))
     return out
+
+
+def describe_unrendered(repo: RepoFiles) -> str:
+    """' (3 Helm templates skipped: outside the rendered subset)' or ''."""
+    count = len(repo.unrendered)
+    if not count:
+        return ""
+    first = repo.unrendered[0]
+    return f" ({count} Helm template{'s' if count > 1 else ''} skipped, e.g. {first})"
 
 
 def describe_problems(problems: Iterable[Problem], limit: int = 2) -> str:
@@ -505,10 +522,47 @@ def _truthy(value: Any) -> bool:
 
 # -- the parsers ------------------------------------------------------------------------------
 
+class _LineMap:
+    """Rendered-template lines back to the template's own lines, by their text."""
+
+    def __init__(self, template: str, rendered: str) -> None:
+        self.template = [line.strip() for line in template.splitlines()]
+        self.rendered = rendered.splitlines()
+
+    def template_line(self, rendered_line: int) -> int:
+        if not 0 < rendered_line <= len(self.rendered):
+            return 1
+        wanted = self.rendered[rendered_line - 1].strip()
+        guess = round(rendered_line / max(len(self.rendered), 1) * len(self.template))
+        same = [index + 1 for index, line in enumerate(self.template) if wanted and line == wanted]
+        if same:
+            return min(same, key=lambda n: abs(n - guess))
+        return max(1, min(len(self.template), guess))
+
+
+def _probes(container: Mapping[Any, Any]) -> tuple[str, ...]:
+    out = []
+    for kind in ("liveness", "readiness", "startup"):
+        probe = container.get(f"{kind}Probe")
+        if not isinstance(probe, dict):
+            continue
+        http = probe.get("httpGet")
+        if isinstance(http, dict):
+            out.append(f"{kind} {http.get('path', '/')}")
+        elif isinstance(probe.get("tcpSocket"), dict):
+            out.append(f"{kind} tcp {probe['tcpSocket'].get('port', '')}".rstrip())
+        elif isinstance(probe.get("grpc"), dict):
+            out.append(f"{kind} grpc")
+        elif isinstance(probe.get("exec"), dict):
+            out.append(f"{kind} exec")
+    return tuple(out)
+
+
 class _Builder:
     def __init__(self, project: Project) -> None:
         self.project = project
         self.repo = RepoFiles()
+        self._cache: dict[tuple[str, str], Any] = {}
 
     def yaml_docs(self, rel: str) -> list[Any]:
         text = self.project.read_text(rel)
@@ -835,13 +889,22 @@ class _Builder:
 
     def kubernetes(self, files: tuple[str, ...]) -> None:
         charts = {str(PurePosixPath(f).parent) for f in files if PurePosixPath(f).name == "Chart.yaml"}
+        rendered_charts: set[str] = set()
+        failed_charts: set[str] = set()
         for rel in files:
             if not rel.endswith((".yml", ".yaml")) or rel in self.repo.ci_files or rel.startswith(".pre-commit"):
                 continue
             path = PurePosixPath(rel)
-            chart = next((c for c in charts if rel.startswith(c + "/") or c == "."), None)
+            chart = max((c for c in charts if rel.startswith(c + "/") or c == "."), key=len, default=None)
             if chart is not None and "templates" in path.parts:
-                continue  # Go templates, not YAML
+                if "tests" in path.parts[path.parts.index("templates"):]:
+                    continue  # `helm test` pods, not workloads
+                outcome = self._helm_template(rel, chart)
+                if outcome is None:
+                    failed_charts.add(chart)
+                elif outcome:
+                    rendered_charts.add(chart)
+                continue
             if chart is not None and path.name.startswith("values") and str(path.parent) == chart:
                 self._helm_values(rel)
                 continue
@@ -854,12 +917,83 @@ class _Builder:
             for doc in docs:
                 for obj in _k8s_objects(doc):
                     self._k8s_object(rel, obj)
+        # a chart whose templates all rendered is judged by its containers, not by its values blocks
+        whole = rendered_charts - failed_charts
+        self.repo.helm_resources = [h for h in self.repo.helm_resources
+                                    if not any(h.path.startswith(c + "/") or c == "." for c in whole)]
 
-    def _k8s_object(self, rel: str, obj: dict[Any, Any]) -> None:
+    def _chart_values(self, chart: str) -> dict[str, Any] | None:
+        key = ("helm-values", chart)
+        if key not in self._cache:
+            rel = "values.yaml" if chart == "." else f"{chart}/values.yaml"
+            docs = self.yaml_docs(rel) if rel in self.project.files else [{}]
+            first = docs[0] if docs else {}
+            self._cache[key] = {} if first is None else first if isinstance(first, dict) else None
+        return self._cache[key]
+
+    def _helm_template(self, rel: str, chart: str) -> bool | None:
+        """Render one chart template from the chart's default values; skipped with a note outside the subset.
+
+        True when it rendered containers, False when it rendered none, None when it could not be rendered.
+        """
+        from readiness.helm_render import Unrenderable, render
+
+        text = self.project.read_text(rel)
+        if text is None or "kind" not in text:
+            return False
+        values = self._chart_values(chart)
+        if values is None:
+            self.repo.unrendered.append(Problem(rel, "Helm template not rendered: the chart's values.yaml is not a mapping"))
+            return None
+        try:
+            rendered = render(text, values, PurePosixPath(chart).name or "release")
+        except Unrenderable as exc:
+            self.repo.unrendered.append(Problem(rel, f"Helm template not rendered ({exc})"))
+            return None
+        # Helm splits documents on "---" even when trimming glued the next line to it
+        rendered = re.sub(r"(?m)^---[ \t]*(?=\S)", "---\n", rendered)
+        docs, error = load_yaml(rendered)
+        if error:
+            self.repo.unrendered.append(Problem(rel, f"Helm template not rendered (output is not YAML: {error})"))
+            return None
+        before = len(self.repo.containers)
+        lines = _LineMap(text, rendered)
+        for doc in docs:
+            for obj in _k8s_objects(doc):
+                self._k8s_object(rel, obj, lines)
+        return len(self.repo.containers) > before
+
+    def _k8s_object(self, rel: str, obj: dict[Any, Any], lines: _LineMap | None = None) -> None:
+        if lines is not None:
+            self._k8s_rendered(rel, obj, lines)
+            return
+        self._k8s_plain(rel, obj)
+
+    def _k8s_rendered(self, rel: str, obj: dict[Any, Any], lines: _LineMap) -> None:
+        """A rendered object: recorded as plain, then its lines mapped back to the template."""
+        start_containers, start_commands = len(self.repo.containers), len(self.repo.commands)
+        start_manifests = len(self.repo.manifests)
+        self._k8s_plain(rel, obj)
+        for index in range(start_containers, len(self.repo.containers)):
+            c = self.repo.containers[index]
+            self.repo.containers[index] = Container(
+                c.path, lines.template_line(c.line), c.workload, c.kind, c.name, c.image, c.command, c.args,
+                c.requests, c.limits, c.env, c.schedule, c.probes, True)
+        for index in range(start_commands, len(self.repo.commands)):
+            c = self.repo.commands[index]
+            self.repo.commands[index] = Command(c.path, lines.template_line(c.line), c.text, c.origin, c.context,
+                                                c.ignores_failure, c.scheduled, c.action)
+        for index in range(start_manifests, len(self.repo.manifests)):
+            m = self.repo.manifests[index]
+            self.repo.manifests[index] = Manifest(m.path, lines.template_line(m.line), m.api_version, m.kind, m.name, m.body)
+
+    def _k8s_plain(self, rel: str, obj: dict[Any, Any]) -> None:
         kind = str(obj.get("kind", ""))
         meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
         name = str(meta.get("name", ""))
         self.repo.manifests.append(Manifest(rel, _line(obj), str(obj.get("apiVersion", "")), kind, name, obj))
+        if kind == "ConfigMap" and isinstance(obj.get("data"), dict):
+            self._configmap_scripts(rel, obj["data"])
         spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
         schedule = ""
         pod: Any = None
@@ -885,11 +1019,22 @@ class _Builder:
                 tuple(str(c) for c in _flatten_script(container.get("command"))),
                 tuple(str(a) for a in _flatten_script(container.get("args"))),
                 tuple(sorted(str(k) for k in requests)), tuple(sorted(str(k) for k in limits)), env, schedule,
+                _probes(container),
             ))
             text = " ".join([*_flatten_script(container.get("command")), *_flatten_script(container.get("args"))])
             if text:
                 self.repo.commands.append(Command(
                     rel, _line(container), text, "kubernetes", f"{kind}/{name}", scheduled=kind == "CronJob"))
+
+    def _configmap_scripts(self, rel: str, data: YamlMap | dict[Any, Any]) -> None:
+        """Shell scripts kept in a ConfigMap: a CronJob that runs ``/scripts/backup.sh`` is judged by them."""
+        for key, body in list(data.items())[:100]:
+            if not isinstance(key, str) or not isinstance(body, str):
+                continue
+            if not (key.endswith((".sh", ".bash")) or _SHELL_SHEBANG_RE.match(body)):
+                continue
+            first = _line(data, key, 1)
+            self.repo.scripts[f"{rel}/{key}"] = _script_commands(rel, first, body, "script", key, False, False)
 
     def _helm_values(self, rel: str) -> None:
         for doc in self.yaml_docs(rel):

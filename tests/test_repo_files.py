@@ -139,6 +139,7 @@ def test_helm_values_and_templates(tmp_path: Path) -> None:
         "chart/templates/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\n{{- if .Values.x }}\n",
     })
     assert repo.problems == []  # templates are not YAML and are not reported as broken
+    assert [p.path for p in repo.unrendered] == ["chart/templates/deployment.yaml"]  # skipped with a note
     blocks = {h.key: h for h in repo.helm_resources}
     assert not blocks["resources"].has_limits and blocks["resources"].line == 2
     assert blocks["worker.resources"].has_requests and blocks["worker.resources"].has_limits

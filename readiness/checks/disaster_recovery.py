@@ -14,8 +14,9 @@ from typing import Any, Mapping
 from readiness.checks.base import Check, Collected, Example, Verdict
 from readiness.measures import NotApplicable, Presence, Share
 from readiness.model import Evidence, Finding
+from readiness.paths import is_test_path
 from readiness.project import Project
-from readiness.repo_files import Command, RepoFiles, describe_problems, repo_files
+from readiness.repo_files import Command, RepoFiles, TfBlock, describe_problems, describe_unrendered, repo_files
 
 DATASTORE_MODULES = (
     "pymongo", "motor", "mongoengine", "beanie", "odmantic", "sqlalchemy", "psycopg2", "psycopg", "asyncpg",
@@ -24,7 +25,9 @@ DATASTORE_MODULES = (
 _DB_IMAGE_RE = re.compile(r"\b(mongo|postgres|mysql|mariadb|percona|elasticsearch|cassandra)\b", re.IGNORECASE)
 BACKUP_RE = re.compile(
     r"\b(mongodump|pbm\s+backup|pg_dump(?:all)?|pg_basebackup|mysqldump|mariadb-dump|xtrabackup|velero\s+backup|"
-    r"restic\s+backup|borg\s+create|wal-g\s+backup-push|pgbackrest\b.*\bbackup)\b"
+    r"restic\s+backup|borg\s+create|wal-g\s+backup-push|pgbackrest\b.*\bbackup|"
+    r"aws\s+rds\s+create-db(?:-cluster)?-snapshot|aws\s+backup\s+start-backup-job|gcloud\s+sql\s+backups\s+create|"
+    r"gcloud\s+sql\s+export|az\s+(?:postgres|mysql)\s+flexible-server\s+backup\s+create|mongodump)\b"
 )
 RESTORE_RE = re.compile(
     r"\b(mongorestore|pbm\s+restore|pg_restore|velero\s+restore|restic\s+restore|borg\s+extract|"
@@ -39,6 +42,9 @@ _TERRAFORM_BACKUP_RE = re.compile(
     r"\b(mongodbatlas_cloud_backup_schedule|aws_backup_plan|google_sql_database_instance\b[\s\S]{0,400}backup_configuration|"
     r"backup_retention_period\s*=\s*[1-9])"
 )
+
+
+_ONE_OFF_RE = re.compile(r"migrat|upgrade|copy|clone|seed|sync|import|export|anonymi[sz]|sanitiz|local|dev", re.IGNORECASE)
 
 
 def uses_datastore(project: Project) -> bool:
@@ -83,12 +89,74 @@ def scheduled_backups(project: Project, repo: RepoFiles) -> list[Evidence]:
             if isinstance(tasks, list) and any(isinstance(t, dict) and t.get("schedule") and t.get("enabled", True)
                                                for t in tasks):
                 found.append(Evidence(f"Percona Backup for MongoDB tasks in {manifest.name}", manifest.path, manifest.line))
-    for rel, text in project.texts(project.glob("**/*.tf")):
+    found.extend(terraform_backups(repo))
+    unparsed = {p.path for p in repo.problems if p.path.endswith(".tf")}
+    for rel, text in project.texts(sorted(unparsed)):  # a file the HCL parser refused: the old text match
         match = _TERRAFORM_BACKUP_RE.search(text)
         if match:
             line = text.count("\n", 0, match.start()) + 1
             found.append(Evidence("managed backup schedule in Terraform", rel, line))
     return sorted(set(found))
+
+
+# resource type -> (attribute, minimum) for managed databases whose automated backups Terraform sets
+_TF_RETENTION = {
+    "aws_db_instance": "backup_retention_period", "aws_rds_cluster": "backup_retention_period",
+    "aws_docdb_cluster": "backup_retention_period", "aws_neptune_cluster": "backup_retention_period",
+    "azurerm_postgresql_flexible_server": "backup_retention_days", "azurerm_postgresql_server": "backup_retention_days",
+    "azurerm_mysql_flexible_server": "backup_retention_days", "azurerm_mysql_server": "backup_retention_days",
+    "azurerm_mariadb_server": "backup_retention_days",
+}
+
+
+def _number(value: object) -> float | None:
+    try:
+        return float(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _nested(block: TfBlock, *path: str) -> list[object]:
+    """Values at a path of nested blocks (each block level is a list of dicts in the model)."""
+    level: list[object] = [block.body]
+    for key in path:
+        nxt: list[object] = []
+        for item in level:
+            if isinstance(item, dict) and key in item:
+                value = item[key]
+                nxt.extend(value if isinstance(value, list) else [value])
+        level = nxt
+    return level
+
+
+def terraform_backups(repo: RepoFiles) -> list[Evidence]:
+    """Managed backup schedules declared in Terraform: backup plans, retention on managed databases."""
+    found: list[Evidence] = []
+    for block in repo.terraform:
+        if block.kind != "resource":
+            continue
+        what = ""
+        if block.type == "aws_backup_plan" and _nested(block, "rule"):
+            what = "AWS Backup plan"
+        elif block.type in _TF_RETENTION:
+            days = _number(repo.tf_value(block, block.body.get(_TF_RETENTION[block.type])))
+            if days is not None and days >= 1:
+                what = f"{block.type} keeps automated backups {days:g} day(s)"
+        elif block.type == "google_sql_database_instance":
+            if any(repo.tf_value(block, v) is True or repo.tf_value(block, v) == "true"
+                   for v in _nested(block, "settings", "backup_configuration", "enabled")):
+                what = "Cloud SQL automated backups"
+        elif block.type == "mongodbatlas_cloud_backup_schedule":
+            what = "MongoDB Atlas backup schedule"
+        elif block.type in ("mongodbatlas_cluster", "mongodbatlas_advanced_cluster"):
+            if any(repo.tf_value(block, block.body.get(k)) in (True, "true") for k in ("cloud_backup", "backup_enabled")):
+                what = "MongoDB Atlas cloud backup"
+        elif block.type == "aws_dynamodb_table":
+            if any(repo.tf_value(block, v) in (True, "true") for v in _nested(block, "point_in_time_recovery", "enabled")):
+                what = "DynamoDB point-in-time recovery"
+        if what:
+            found.append(Evidence(f"managed backups in Terraform: {what}", block.path, block.line))
+    return found
 
 
 class BackupJob(Check):
@@ -110,7 +178,10 @@ class BackupJob(Check):
     scoring = (
         "Presence: 100% with a scheduled backup (CronJob, cron line, systemd timer or scheduled CI "
         "job running mongodump/pbm/pg_dump/..., a Velero Schedule, PBM tasks, or a managed backup "
-        "schedule in Terraform); a backup script nothing schedules is a finding. n/a without a database."
+        "schedule in Terraform: AWS Backup plans, RDS/DocumentDB `backup_retention_period`, Cloud SQL "
+        "`backup_configuration`, Azure database `backup_retention_days`, Atlas backups); a backup "
+        "script nothing schedules is a finding (a dump in a migration or copy script is not one). "
+        "Helm templates count as rendered from the chart's default values. n/a without a database."
     )
     examples = (
         Example({
@@ -139,11 +210,13 @@ class BackupJob(Check):
             return _no_datastore()
         repo = repo_files(project)
         found = scheduled_backups(project, repo)
-        broken = describe_problems(repo.problems)
+        broken = describe_problems(repo.problems) + describe_unrendered(repo)
         scheduled_places = {(e.path, e.line) for e in found}
         findings: list[Finding] = []
         if not found:
             for path, commands in sorted(repo.scripts.items()):
+                if _ONE_OFF_RE.search(path):
+                    continue  # a dump taken while migrating or copying data is not a backup job
                 for command in commands:
                     match = BACKUP_RE.search(command.text)
                     if match and (command.path, command.line) not in scheduled_places:
@@ -260,6 +333,14 @@ class RestoreProcedure(Check):
         return Verdict(Presence(bool(found), "a restore procedure"), summary, tuple(found))
 
 
+_NOT_DATA_BACKUP_RE = re.compile(r"backup[-_]?codes?|recovery[-_]?codes?|2fa|mfa|otp|totp", re.IGNORECASE)
+# what a script that checks database backups works with
+_BACKUP_CONTENT_RE = re.compile(
+    r"mongorestore|pg_restore|mongodump|pg_dump|pbm\b|velero|restic|borg|wal-g|pgbackrest|snapshot|\.archive|"
+    r"gzip|tarfile|\bs3\b|boto3|checksum|sha256|bson|backup_file|backup_path|backups?/", re.IGNORECASE,
+)
+
+
 class BackupVerification(Check):
     id = "backup-verification"
     category = "disaster-recovery"
@@ -276,8 +357,9 @@ class BackupVerification(Check):
         "throwaway instance, or a `verify_backup` script run by cron or CI."
     )
     scoring = (
-        "Presence: 100% with a scheduled restore, a scheduled job or script whose name says it "
-        "verifies/validates/tests backups or restores."
+        "Presence: 100% with a scheduled restore, a scheduled job, or a script whose name says it "
+        "verifies/validates/tests backups or restores and that works with backups (dump/restore tools, "
+        "archives, snapshots); unit tests and MFA backup codes do not count."
     )
     examples = (
         Example({
@@ -312,7 +394,11 @@ class BackupVerification(Check):
                 found.append(Evidence(f"verification CronJob {container.workload}", container.path, container.line))
         for rel in project.files:
             name = PurePosixPath(rel).name
-            if rel.endswith((".py", ".sh", ".bash", ".yml", ".yaml", ".js", ".ts")) and VERIFY_RE.search(name):
+            if not rel.endswith((".py", ".sh", ".bash", ".yml", ".yaml", ".js", ".ts")) or not VERIFY_RE.search(name):
+                continue
+            if is_test_path(rel) or _NOT_DATA_BACKUP_RE.search(name):
+                continue  # a unit test of an export helper, MFA backup codes: not verification of backups
+            if _BACKUP_CONTENT_RE.search(project.read_text(rel) or ""):
                 found.append(Evidence("backup verification script", rel))
         found = sorted(set(found))
         if found:

@@ -11,7 +11,7 @@ from readiness.measures import NotApplicable, Presence, Share
 from readiness.model import Evidence, Finding
 from readiness.paths import is_test_path
 from readiness.project import Project
-from readiness.repo_files import describe_problems, repo_files
+from readiness.repo_files import describe_problems, describe_unrendered, repo_files
 
 _K6_RE = re.compile(r"""(?:from\s+|require\(\s*)['"]k6(?:/http)?['"]""")
 _BENCH_DIRS = {"bench", "benches", "benchmark", "benchmarks", "perf", "performance"}
@@ -234,7 +234,7 @@ class CapacityLimits(Check):
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         repo = repo_files(project)
-        broken = describe_problems(p for p in repo.problems if p.path not in repo.ci_files)
+        broken = describe_problems(p for p in repo.problems if p.path not in repo.ci_files) + describe_unrendered(repo)
         total = len(repo.containers) + len(repo.helm_resources) + len(repo.sizings)
         if total == 0:
             return Verdict(NotApplicable(

@@ -1,0 +1,380 @@
+"""A small renderer for the common subset of Helm templates, from the chart's default values.
+
+Charts keep their workloads in Go templates, so a CronJob that takes backups or a Deployment
+with probes is invisible to a YAML parser. Real templates mostly use a handful of actions:
+``if``/``else``/``with``/``range`` over values, ``include`` of label helpers, ``toYaml`` of a
+values block piped to ``nindent``, ``default`` and ``quote``. This renders those from
+``values.yaml`` (defaults only: a block disabled by default is not rendered) and raises
+``Unrenderable`` for anything else, so the caller skips the file with a note instead of
+guessing. Rendering is bounded: output size, loop iterations and nesting depth are capped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import yaml
+
+MAX_OUTPUT = 512 * 1024
+MAX_ITERATIONS = 200
+MAX_DEPTH = 20
+
+_ACTION_RE = re.compile(r"\{\{(-?)\s*(.*?)\s*(-?)\}\}", re.DOTALL)
+_INCLUDED = object()  # the output of an ``include``: helpers are not rendered
+
+
+class Unrenderable(Exception):
+    """The template uses something this renderer does not model."""
+
+
+@dataclass
+class _Node:
+    kind: str  # text, expr, if, with, range, define
+    text: str = ""
+    branches: list[tuple[str, list[_Node]]] | None = None  # (condition, body); "" = else
+
+
+def _tokens(template: str) -> list[tuple[str, str]]:
+    """("text", s) and ("action", s) with Helm's ``{{-``/``-}}`` whitespace trimming applied."""
+    out: list[tuple[str, str]] = []
+    pos = 0
+    trim_next = False
+    for match in _ACTION_RE.finditer(template):
+        text = template[pos:match.start()]
+        if trim_next:
+            text = text.lstrip()
+        if match.group(1):
+            text = text.rstrip()
+        out.append(("text", text))
+        body = match.group(2)
+        if not body.startswith("/*"):
+            out.append(("action", body))
+        trim_next = bool(match.group(3))
+        pos = match.end()
+    tail = template[pos:]
+    out.append(("text", tail.lstrip() if trim_next else tail))
+    return out
+
+
+def _parse(tokens: list[tuple[str, str]]) -> list[_Node]:
+    root: list[_Node] = []
+    stack: list[tuple[_Node, list[_Node]]] = []
+    current = root
+    for kind, body in tokens:
+        if kind == "text":
+            if body:
+                current.append(_Node("text", body))
+            continue
+        word = body.split(None, 1)[0] if body.split() else ""
+        rest = body[len(word):].strip()
+        if word in ("if", "with", "range", "define", "block"):
+            node = _Node(word, branches=[(rest, [])])
+            current.append(node)
+            stack.append((node, current))
+            assert node.branches is not None
+            current = node.branches[0][1]
+        elif word == "else":
+            if not stack:
+                raise Unrenderable("else outside a block")
+            node = stack[-1][0]
+            assert node.branches is not None
+            condition = rest[2:].strip() if rest.startswith("if") else ""
+            if rest and not rest.startswith("if"):
+                raise Unrenderable(f"else {rest.split()[0]}")
+            node.branches.append((condition if condition else "", []))
+            current = node.branches[-1][1]
+        elif word == "end":
+            if not stack:
+                raise Unrenderable("end without a block")
+            _, current = stack.pop()
+        else:
+            current.append(_Node("expr", body))
+        if len(stack) > MAX_DEPTH:
+            raise Unrenderable("nesting too deep")
+    if stack:
+        raise Unrenderable("unclosed block")
+    return root
+
+
+class _Renderer:
+    def __init__(self, values: Mapping[str, Any], release: str) -> None:
+        self.root = {"Values": values, "Release": {"Name": release, "Namespace": "default", "Service": "Helm"},
+                     "Chart": {"Name": release, "Version": "0", "AppVersion": "0"}, "Capabilities": {}}
+        self.out: list[str] = []
+        self.size = 0
+        self.iterations = 0
+        self.variables: dict[str, Any] = {}
+
+    def emit(self, text: str) -> None:
+        self.size += len(text)
+        if self.size > MAX_OUTPUT:
+            raise Unrenderable("rendered output too large")
+        self.out.append(text)
+
+    def render(self, nodes: list[_Node], dot: Any, depth: int = 0) -> None:
+        if depth > MAX_DEPTH:
+            raise Unrenderable("nesting too deep")
+        for node in nodes:
+            if node.kind == "text":
+                self.emit(node.text)
+            elif node.kind == "expr":
+                if re.match(r"^\$\w+\s*:?=", node.text):
+                    name, expr = node.text.split("=", 1)
+                    self.variables[name.rstrip(":").strip()] = self.pipeline(expr, dot)
+                    continue
+                value = self.pipeline(node.text, dot)
+                self.emit(_to_text(value))
+            elif node.kind in ("define", "block"):
+                continue  # helpers are not rendered: their uses become placeholders
+            elif node.kind in ("if", "with"):
+                assert node.branches is not None
+                for condition, body in node.branches:
+                    if condition == "" or condition is None:
+                        self.render(body, dot, depth + 1)
+                        break
+                    value = self.pipeline(condition, dot)
+                    if value is _INCLUDED:
+                        raise Unrenderable("a condition on a helper's output")
+                    if _truthy(value):
+                        self.render(body, value if node.kind == "with" and condition == node.branches[0][0] else dot,
+                                    depth + 1)
+                        break
+            elif node.kind == "range":
+                assert node.branches is not None
+                header = node.branches[0][0]
+                names: list[str] = []
+                if ":=" in header:
+                    left, header = header.split(":=", 1)
+                    names = [n.strip() for n in left.split(",")]
+                items = self.pipeline(header.strip(), dot)
+                pairs: list[tuple[Any, Any]]
+                if isinstance(items, dict):
+                    pairs = sorted(items.items(), key=lambda kv: str(kv[0]))
+                elif isinstance(items, list):
+                    pairs = list(enumerate(items))
+                elif items in (None, "", False, 0):
+                    pairs = []
+                else:
+                    raise Unrenderable("range over something other than values")
+                if not pairs and len(node.branches) > 1:
+                    self.render(node.branches[1][1], dot, depth + 1)
+                for key, item in pairs:
+                    self.iterations += 1
+                    if self.iterations > MAX_ITERATIONS:
+                        raise Unrenderable("too many range iterations")
+                    if len(names) == 2:
+                        self.variables[names[0]], self.variables[names[1]] = key, item
+                    elif len(names) == 1:
+                        self.variables[names[0]] = item
+                    self.render(node.branches[0][1], item, depth + 1)
+
+    # -- expressions ------------------------------------------------------------------------
+
+    def pipeline(self, text: str, dot: Any) -> Any:
+        stages = _split_pipes(text)
+        value = self.command(stages[0], dot, None, piped=False)
+        for stage in stages[1:]:
+            value = self.command(stage, dot, value, piped=True)
+        return value
+
+    def command(self, text: str, dot: Any, piped_value: Any, piped: bool) -> Any:
+        words = _split_words(text)
+        if not words:
+            raise Unrenderable("empty command")
+        head, args = words[0], words[1:]
+        if head.startswith("(") and len(words) == 1:
+            return self.pipeline(head[1:-1], dot)
+        if not _is_function(head):
+            if args:
+                raise Unrenderable(f"cannot call {head}")
+            return self.operand(head, dot)
+        values = [self.operand(a, dot) for a in args] if head not in ("include", "template") else []
+        if piped:
+            values.append(piped_value)
+        return self.function(head, args, values, dot)
+
+    def function(self, name: str, args: list[str], values: list[Any], dot: Any) -> Any:
+        if name in ("include", "template"):
+            return _INCLUDED
+        if name == "toYaml":
+            value = values[-1] if values else None
+            if value is _INCLUDED:
+                return _INCLUDED
+            if value in (None, {}, []):
+                return ""
+            return yaml.safe_dump(_plain(value), default_flow_style=False, sort_keys=False).rstrip("\n")
+        if name in ("nindent", "indent"):
+            if len(values) < 2:
+                raise Unrenderable(f"{name} needs two arguments")
+            width, value = values[0], values[-1]
+            if value is _INCLUDED:
+                return ""
+            pad = " " * int(width)
+            body = "\n".join(pad + line if line else line for line in _to_text(value).split("\n"))
+            return ("\n" + body) if name == "nindent" else body
+        if name == "default":
+            if len(values) < 2:
+                raise Unrenderable("default needs two arguments")
+            return values[-1] if _truthy(values[-1]) else values[0]
+        if name in ("quote", "squote"):
+            mark = '"' if name == "quote" else "'"
+            return mark + _to_text(values[-1] if values else "") + mark
+        if name == "required":
+            return values[-1] if values else None
+        if name in ("trim", "trimSuffix", "trimPrefix", "lower", "upper", "toString", "b64enc", "trunc"):
+            value = values[-1] if values else ""
+            return _INCLUDED if value is _INCLUDED else _to_text(value).strip() if name == "trim" else value
+        if name == "not":
+            return not _truthy(values[-1] if values else None)
+        if name == "and":
+            return all(_truthy(v) for v in values)
+        if name == "or":
+            return next((v for v in values if _truthy(v)), values[-1] if values else None)
+        if name in ("eq", "ne"):
+            if len(values) < 2:
+                raise Unrenderable(f"{name} needs two arguments")
+            same = values[0] == values[1]
+            return same if name == "eq" else not same
+        if name == "empty":
+            return not _truthy(values[-1] if values else None)
+        if name == "hasKey":
+            return isinstance(values[0], dict) and values[1] in values[0] if len(values) == 2 else False
+        if name == "list":
+            return list(values)
+        raise Unrenderable(f"the {name} function")
+
+    def operand(self, word: str, dot: Any) -> Any:
+        if word.startswith('"') and word.endswith('"') and len(word) >= 2:
+            return word[1:-1]
+        if word.startswith("`") and word.endswith("`") and len(word) >= 2:
+            return word[1:-1]
+        if re.fullmatch(r"-?\d+", word):
+            return int(word)
+        if re.fullmatch(r"-?\d+\.\d+", word):
+            return float(word)
+        if word in ("true", "false"):
+            return word == "true"
+        if word == "nil":
+            return None
+        if word.startswith("(") and word.endswith(")"):
+            return self.pipeline(word[1:-1], dot)
+        if word == ".":
+            return dot
+        if word.startswith("$"):
+            name, _, path = word.partition(".")
+            base = self.root if name == "$" else self.variables.get(name)
+            if name != "$" and name not in self.variables:
+                raise Unrenderable(f"the variable {name}")
+            return _walk(base, path)
+        if word.startswith("."):
+            if word.startswith((".Values", ".Release", ".Chart", ".Capabilities", ".Files", ".Template")):
+                if word.startswith((".Files", ".Template", ".Capabilities")):
+                    raise Unrenderable(word.split(".")[1])
+                return _walk(self.root, word[1:])
+            return _walk(dot, word[1:])
+        raise Unrenderable(f"the operand {word[:30]}")
+
+
+def _walk(base: Any, path: str) -> Any:
+    value = base
+    for part in [p for p in path.split(".") if p]:
+        if isinstance(value, dict):
+            value = value.get(part)
+        else:
+            return None
+    return value
+
+
+def _plain(value: Any, depth: int = 0) -> Any:
+    """Values as plain dicts and lists (the loader's line-recording mappings cannot be dumped)."""
+    if depth > 40:
+        raise Unrenderable("values nested too deep")
+    if isinstance(value, dict):
+        return {str(k): _plain(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v, depth + 1) for v in value]
+    return value
+
+
+def _is_function(word: str) -> bool:
+    return bool(re.fullmatch(r"[A-Za-z_]\w*", word)) and word not in ("true", "false", "nil")
+
+
+def _truthy(value: Any) -> bool:
+    if value is _INCLUDED:
+        return True
+    return value not in (None, False, 0, "", [], {})
+
+
+def _to_text(value: Any) -> str:
+    if value is _INCLUDED:
+        return "included"
+    if value is None:
+        return ""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, (dict, list)):
+        return yaml.safe_dump(_plain(value), default_flow_style=True).strip()
+    return str(value)
+
+
+def _split_pipes(text: str) -> list[str]:
+    parts, depth, quote, start = [], 0, "", 0
+    for i, ch in enumerate(text):
+        if quote:
+            if ch == quote and text[i - 1] != "\\":
+                quote = ""
+        elif ch in "\"`":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(text[start:i].strip())
+            start = i + 1
+    parts.append(text[start:].strip())
+    return [p for p in parts if p] or [""]
+
+
+def _split_words(text: str) -> list[str]:
+    words, depth, quote, current = [], 0, "", ""
+    for i, ch in enumerate(text):
+        if quote:
+            current += ch
+            if ch == quote and text[i - 1] != "\\":
+                quote = ""
+            continue
+        if ch in "\"`":
+            quote = ch
+            current += ch
+        elif ch == "(":
+            depth += 1
+            current += ch
+        elif ch == ")":
+            depth -= 1
+            current += ch
+        elif ch.isspace() and depth == 0:
+            if current:
+                words.append(current)
+            current = ""
+        else:
+            current += ch
+    if current:
+        words.append(current)
+    return words
+
+
+def render(template: str, values: Mapping[str, Any], release: str = "release") -> str:
+    """The template rendered from ``values``; raises ``Unrenderable`` outside the subset."""
+    renderer = _Renderer(values, release)
+    try:
+        renderer.render(_parse(_tokens(template)), renderer.root)
+    except (RecursionError, ValueError, TypeError, yaml.YAMLError) as exc:
+        raise Unrenderable(type(exc).__name__) from exc
+    return "".join(renderer.out)
+

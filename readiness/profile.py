@@ -76,6 +76,11 @@ class Profile:
         return ", ".join(labels) if labels else "nothing"
 
 
+def component_of(module: str) -> str | None:
+    """The profile component an imported top-level module stands for (``aioredis`` → ``redis``)."""
+    return _IMPORT_NAMES.get(module)
+
+
 def profile_of(project: Project) -> Profile:
     """The project's profile, built once per scan."""
     return project.tool("profile", build_profile)
@@ -102,6 +107,30 @@ def build_profile(project: Project) -> Profile:
             if component:
                 add(component, f"declared in {path}")
     return Profile({name: tuple(places) for name, places in sorted(seen.items())})
+
+
+def declared_distributions(project: Project) -> frozenset[str]:
+    """Normalised names of the application's declared dependencies, from the same files as the profile
+    plus pip-tools ``requirements*.in``; ``name[extra]`` entries are added for extras (``opentelemetry-distro[otlp]``)."""
+    def build(p: Project) -> frozenset[str]:
+        out: set[str] = set()
+        for _, names in _declared(p):
+            out.update(_normalise(n) for n in names)
+        for rel in p.glob("**/requirements*.in", "**/requirements*.txt", "**/pyproject.toml"):
+            if not is_application_path(rel) or _DEV_FILE.search(rel.rsplit("/", 1)[-1].replace("requirements", "")):
+                continue
+            text = p.read_text(rel) or ""
+            if rel.endswith(".in"):
+                out.update(_normalise(n) for n in _requirement_names(text.splitlines()))
+            for match in _EXTRAS.finditer(text):
+                name = _normalise(match.group(1))
+                out.add(name)
+                out.update(f"{name}[{e.strip().lower()}]" for e in match.group(2).split(",") if e.strip())
+        return frozenset(out)
+    return project.tool("declared-distributions", build)
+
+
+_EXTRAS = re.compile(r"^[ \t\"']*([A-Za-z0-9][A-Za-z0-9._-]*)\[([A-Za-z0-9_,. -]+)\]", re.MULTILINE)
 
 
 def _normalise(name: str) -> str:

@@ -1,0 +1,323 @@
+"""Vendor tracing and metrics agents, found once per scan and shared by the tracing and monitoring checks.
+
+Many services never import OpenTelemetry yet trace every request: Sentry with a traces sample rate,
+the Elastic APM agent, New Relic (``newrelic-admin run-program``), Datadog (``ddtrace-run``) or
+Logfire. Each is an equivalent of an SDK plus an exporter, and instruments frameworks and clients
+on its own; some also push metrics. A Sentry set-up without a positive sample rate (or a sampler)
+sends errors only, and is not tracing.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from readiness.model import Evidence
+from readiness.paths import is_application_path
+from readiness.project import Project
+from readiness.routes import call_name, dotted
+from readiness.source import SourceFile
+
+ALL = "*"  # an agent that instruments every supported library it finds installed
+
+DEPLOY_GLOBS = (
+    "**/Dockerfile", "**/Dockerfile.*", "**/*.dockerfile", "**/Containerfile", "**/Procfile", "**/*.yaml", "**/*.yml",
+    "**/.env", "**/.env.*", "**/*.env", "**/Makefile", "**/*.sh", "**/*.json", "**/*.tf", "**/*.tfvars",
+)
+# JSON and Terraform files count only as deployment descriptions (ECS task definitions and the like).
+_DEPLOY_JSON = re.compile(r"(task|ecs|deploy|infra|k8s|kube|helm|container|service|manifest)[^/]*$|"
+                          r"(deploy|infra|ecs|k8s|kube|helm|terraform)[^/]*/", re.IGNORECASE)
+_DEPLOY_MARKERS = ("opentelemetry", "OTEL_", "ddtrace-run", "newrelic-admin", "DD_", "NEW_RELIC_")
+_DDTRACE_RUN = re.compile(r"\bddtrace-run\b")
+_NEWRELIC_RUN = re.compile(r"\bnewrelic-admin\s+run-(program|python)\b")
+
+_SENTRY_INTEGRATIONS = {
+    "DjangoIntegration": "django", "FlaskIntegration": "flask", "FastApiIntegration": "fastapi",
+    "StarletteIntegration": "starlette", "CeleryIntegration": "celery", "RedisIntegration": "redis",
+    "PyMongoIntegration": "pymongo", "HttpxIntegration": "httpx", "AioHttpIntegration": "aiohttp",
+    "StdlibIntegration": "requests",
+}
+_LOGFIRE_INSTRUMENT = {
+    "instrument_fastapi": "fastapi", "instrument_flask": "flask", "instrument_django": "django",
+    "instrument_starlette": "starlette", "instrument_requests": "requests", "instrument_httpx": "httpx",
+    "instrument_aiohttp_client": "aiohttp", "instrument_redis": "redis", "instrument_pymongo": "pymongo",
+    "instrument_celery": "celery",
+}
+_AGENT_MODULES = frozenset({"sentry_sdk", "elasticapm", "ddtrace", "newrelic", "logfire"})
+
+
+@dataclass(frozen=True)
+class Agent:
+    """One vendor agent set up in the project."""
+
+    vendor: str
+    evidence: Evidence
+    tracing: bool = True  # configures tracing and sends spans to the vendor (SDK and exporter in one)
+    covers: frozenset[str] = frozenset()  # profile components it instruments; ALL for every one it supports
+    metrics: bool = False  # pushes application metrics to the vendor
+
+
+def deploy_lines(project: Project) -> list[tuple[str, int, str]]:
+    """(file, line, text) of deployment and environment files that mention tracing or an agent, read once."""
+    def read(p: Project) -> list[tuple[str, int, str]]:
+        out = []
+        for rel in p.glob(*DEPLOY_GLOBS):
+            if not is_application_path(rel) or rel.startswith(".github/") or rel.endswith("readiness.yaml"):
+                continue
+            if rel.endswith((".json", ".tf", ".tfvars")) and (
+                not _DEPLOY_JSON.search(rel) or rel.endswith(("package.json", "package-lock.json", "tsconfig.json"))
+            ):
+                continue
+            text = p.read_text(rel)
+            if text is None or not any(m in text for m in _DEPLOY_MARKERS):
+                continue
+            out.extend((rel, i, line) for i, line in enumerate(text.splitlines(), 1))
+        return out
+    return project.tool("deploy-lines", read)
+
+
+def agents(project: Project) -> tuple[Agent, ...]:
+    """Every vendor agent the service runs under or configures in code, found once per scan."""
+    return project.tool("vendor-agents", _find_agents)
+
+
+def tracing_agents(project: Project) -> list[Agent]:
+    return [a for a in agents(project) if a.tracing]
+
+
+def metrics_agents(project: Project) -> list[Agent]:
+    return [a for a in agents(project) if a.metrics]
+
+
+def _find_agents(project: Project) -> tuple[Agent, ...]:
+    found: list[Agent] = []
+    seen: set[str] = set()
+    for rel, n, line in deploy_lines(project):
+        if line.lstrip().startswith("#"):
+            continue
+        if _DDTRACE_RUN.search(line) and "ddtrace-run" not in seen:
+            seen.add("ddtrace-run")
+            found.append(Agent("Datadog", Evidence("ddtrace-run runs the service", rel, n), covers=frozenset({ALL})))
+        if _NEWRELIC_RUN.search(line) and "newrelic-admin" not in seen:
+            seen.add("newrelic-admin")
+            found.append(Agent("New Relic", Evidence("newrelic-admin run-program runs the service", rel, n),
+                               covers=frozenset({ALL}), metrics=True))
+    files = [path for path, modules in sorted(project.imports.items())
+             if modules & _AGENT_MODULES and is_application_path(path)]
+    for rel in files:
+        text = project.read_text(rel)
+        if text is None:
+            continue
+        source = SourceFile.from_text(rel, text)
+        if source.tree is not None:
+            found.extend(_file_agents(project, source))
+    return tuple(found)
+
+
+def _file_agents(project: Project, source: SourceFile) -> Iterable[Agent]:
+    imports = source.imports
+    names = source.import_map
+    if "sentry_sdk" in imports:
+        for call in source.nodes(ast.Call):
+            assert isinstance(call, ast.Call)
+            if call_name(call) == "init" and _qualified(call.func, names) == "sentry_sdk.init":
+                agent = _sentry(project, source, call)
+                if agent is not None:
+                    yield agent
+    if "elasticapm" in imports or "elasticapm.contrib" in source.text:
+        yield from _elastic(source, names)
+    if "newrelic" in imports:
+        for call in source.nodes(ast.Call):
+            assert isinstance(call, ast.Call)
+            if call_name(call) == "initialize" and _qualified(call.func, names).startswith("newrelic.agent"):
+                yield Agent("New Relic", Evidence("New Relic agent initialised", source.path, call.lineno),
+                            covers=frozenset({ALL}), metrics=True)
+                break
+    if "ddtrace" in imports:
+        yield from _ddtrace(source, names)
+    if "logfire" in imports:
+        yield from _logfire(source, names)
+
+
+def _qualified(func: ast.AST, names: dict[str, str]) -> str:
+    text = dotted(func)
+    head, _, rest = text.partition(".")
+    full = names.get(head, head)
+    return f"{full}.{rest}" if rest else full
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def _sentry(project: Project, source: SourceFile, call: ast.Call) -> Agent | None:
+    sampler = _keyword(call, "traces_sampler")
+    rate = _keyword(call, "traces_sample_rate")
+    if sampler is not None and not (isinstance(sampler, ast.Constant) and sampler.value is None):
+        what = "Sentry performance tracing (traces_sampler)"
+    elif rate is not None and (_number(project, source, rate, 3) or 0) > 0:
+        what = f"Sentry performance tracing (traces_sample_rate {_number(project, source, rate, 3):g})"
+    else:
+        return None  # errors only, or a rate that is zero or cannot be told
+    explicit = set()
+    integrations = _keyword(call, "integrations")
+    if integrations is not None:
+        for node in ast.walk(integrations):
+            if isinstance(node, ast.Call) and call_name(node) in _SENTRY_INTEGRATIONS:
+                explicit.add(_SENTRY_INTEGRATIONS[call_name(node)])
+    if _is_false(_keyword(call, "default_integrations")):
+        covers = explicit
+    elif _is_false(_keyword(call, "auto_enabling_integrations")):
+        covers = explicit | {"requests"}
+    else:
+        covers = explicit | {ALL}  # auto-enabled for installed libraries; Celery only when wired explicitly
+    return Agent("Sentry", Evidence(what, source.path, call.lineno), covers=frozenset(covers))
+
+
+def _is_false(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is False
+
+
+def _elastic(source: SourceFile, names: dict[str, str]) -> Iterable[Agent]:
+    start: ast.AST | None = None
+    celery = "elasticapm.contrib.celery" in source.text
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        qualified = _qualified(call.func, names)
+        if not qualified.startswith("elasticapm"):
+            continue
+        if call_name(call) in ("ElasticAPM", "make_apm_client", "instrument", "Client") and start is None:
+            start = call
+        if call_name(call) in ("register_instrumentation", "register_exception_tracking"):
+            celery = True
+    line = getattr(start, "lineno", 0)
+    if start is None:
+        for node in source.nodes(ast.Constant):
+            if getattr(node, "value", None) == "elasticapm.contrib.django":
+                line = getattr(node, "lineno", 0)
+                break
+        else:
+            return
+    covers = {ALL, "celery"} if celery else {ALL}
+    yield Agent("Elastic APM", Evidence("Elastic APM agent", source.path, line), covers=frozenset(covers), metrics=True)
+
+
+def _ddtrace(source: SourceFile, names: dict[str, str]) -> Iterable[Agent]:
+    for node in source.nodes(ast.Import, ast.ImportFrom):
+        modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [getattr(node, "module", "") or ""]
+        if "ddtrace.auto" in modules:
+            yield Agent("Datadog", Evidence("ddtrace.auto imported", source.path, getattr(node, "lineno", 0)),
+                        covers=frozenset({ALL}))
+            return
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        qualified = _qualified(call.func, names)
+        if not qualified.startswith("ddtrace"):
+            continue
+        if call_name(call) == "patch_all":
+            yield Agent("Datadog", Evidence("ddtrace patch_all()", source.path, call.lineno), covers=frozenset({ALL}))
+            return
+        if call_name(call) == "patch":
+            covers = {k.arg for k in call.keywords
+                      if k.arg and isinstance(k.value, ast.Constant) and k.value.value is True}
+            yield Agent("Datadog", Evidence("ddtrace patch()", source.path, call.lineno), covers=frozenset(covers))
+            return
+
+
+def _logfire(source: SourceFile, names: dict[str, str]) -> Iterable[Agent]:
+    configure: ast.Call | None = None
+    covers: set[str] = set()
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        if not _qualified(call.func, names).startswith("logfire"):
+            continue
+        if call_name(call) == "configure":
+            configure = call
+        elif call_name(call) in _LOGFIRE_INSTRUMENT:
+            covers.add(_LOGFIRE_INSTRUMENT[call_name(call)])
+    if configure is not None:
+        sends = not _is_false(_keyword(configure, "send_to_logfire"))
+        yield Agent("Logfire", Evidence("Logfire configured", source.path, configure.lineno),
+                    tracing=sends, covers=frozenset(covers))
+    elif covers:
+        first = next(c for c in source.nodes(ast.Call) if call_name(c) in _LOGFIRE_INSTRUMENT)
+        yield Agent("Logfire", Evidence("Logfire instrumentation", source.path, getattr(first, "lineno", 0)),
+                    tracing=False, covers=frozenset(covers))
+
+
+# -- resolving a sample rate ------------------------------------------------------------------
+
+_ENV_GETTERS = frozenset({"get", "getenv", "float", "int", "config", "env", "str", "get_value"})
+
+
+def _number(project: Project, source: SourceFile | None, node: ast.AST | None, depth: int) -> float | None:
+    """The value of a sample-rate expression: a literal, a settings name, or an env lookup's default."""
+    if node is None or depth < 0:
+        return None
+    if isinstance(node, ast.Constant):
+        value = node.value
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, (int, float)):
+            return float(value)
+        if isinstance(value, str):
+            try:
+                return float(value)
+            except ValueError:
+                return None
+        return None
+    if isinstance(node, ast.Call):
+        name = call_name(node)
+        if name in ("float", "int") and isinstance(node.func, ast.Name) and node.args:
+            return _number(project, source, node.args[0], depth)
+        if name in _ENV_GETTERS:
+            default = _keyword(node, "default")
+            if default is None and len(node.args) >= 2:
+                default = node.args[1]
+            return _number(project, source, default, depth - 1) if default is not None else None
+        return None
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        name = node.id if isinstance(node, ast.Name) else node.attr
+        return _number(project, None, assigned_value(project, source, name), depth - 1)
+    return None
+
+
+def assigned_value(project: Project, source: SourceFile | None, name: str) -> ast.expr | None:
+    """The expression a module- or class-level name is set to: in this file first, else anywhere in the project."""
+    if source is not None and source.tree is not None:
+        for stmt in source.tree.body:
+            value = _assignment(stmt, name)
+            if value is not None:
+                return value
+    pattern = re.compile(rf"^[ \t]*{re.escape(name)}[ \t]*(?::[^=\n]+)?=[ \t]*(?!=)(.+)$", re.MULTILINE)
+    for rel in project.python_files:
+        if not is_application_path(rel):
+            continue
+        text = project.read_text(rel) or ""
+        if name not in text:
+            continue
+        match = pattern.search(text)
+        if match:
+            try:
+                return ast.parse(match.group(1).strip(), mode="eval").body
+            except SyntaxError:
+                continue
+    return None
+
+
+def _assignment(stmt: ast.stmt, name: str) -> ast.expr | None:
+    if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+        return stmt.value
+    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name:
+        return stmt.value
+    return None
+
+
+def covered(agent: Agent, used: Iterable[str]) -> set[str]:
+    """The used components an agent instruments (Celery only when the agent says so explicitly)."""
+    used = set(used)
+    if ALL in agent.covers:
+        return {c for c in used if c != "celery" or "celery" in agent.covers or agent.vendor in ("New Relic", "Datadog")}
+    return used & agent.covers

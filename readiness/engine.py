@@ -22,6 +22,7 @@ from readiness.cache import Cache
 from readiness.categories import BUILTIN_CATEGORIES
 from readiness.checks.base import Check, Collected, Verdict
 from readiness.config import ConfigError, Settings
+from readiness.dedupe import OneFindingPerProblem, engine_of, engine_rank
 from readiness.discovery import discover
 from readiness.measures import Errored, NotApplicable
 from readiness.model import CheckResult, Finding, Note, ScanResult
@@ -216,18 +217,25 @@ def _evaluate(
     request: ScanRequest, project: Project, analyses: Sequence[FileAnalysis], severities: Mapping[str, str],
     options: Mapping[str, Mapping[str, Any]], suppressor: Suppressor,
 ) -> tuple[list[CheckResult], list[Finding]]:
-    """The whole-project phase of every check; checks that judge the others (``runs_last``) go last."""
+    """The whole-project phase of every check; checks that judge the others (``runs_last``) go last.
+
+    Engine checks (bandit, then ruff) follow the built-in ones, so a problem both report on one
+    line is kept once, under the built-in check (``readiness.dedupe``)."""
     run_live = live_enabled(request)
     results: list[CheckResult] = []
     findings: list[Finding] = []
-    ordered = sorted(request.checks, key=lambda c: bool(getattr(c, "runs_last", False)))
+    merger = OneFindingPerProblem()
+    ordered = sorted(request.checks, key=lambda c: (bool(getattr(c, "runs_last", False)), engine_rank(c)))
     for check_cls in ordered:
         if getattr(check_cls, "runs_last", False) and not project.suppression_report:
             ran = {r.id for r in results if r.status in ("pass", "fail")}
             project.suppression_report = suppressor.report(ran, {c.id for c in [*request.checks, *request.deselected]})
         check = check_cls()
         severity = severities[check_cls.id]
-        collected = Collected(keep=lambda fs, cid=check_cls.id: suppressor.filter(cid, fs)[0])
+        engine = engine_of(check_cls)
+        collected = Collected(keep=lambda fs, cid=check_cls.id, eng=engine: (
+            merger.keep(cid, eng, suppressor.filter(cid, fs)[0]) if eng else suppressor.filter(cid, fs)[0]
+        ))
         errors: list[str] = []
         suppressed = 0
         for analysis in analyses:
@@ -270,12 +278,15 @@ def _evaluate(
         repo_findings, _ = suppressor.filter(check_cls.id, verdict.findings)
         suppressed += suppressor.dropped.get(check_cls.id, 0)
         repo_findings = [
-            Finding(f.path, f.line, f.column, check_cls.id, f.message, severity,  # type: ignore[arg-type]
+            Finding(f.path, f.line, f.column, check_cls.id, f.message,
+                    f.severity if engine and f.code and getattr(check_cls, "engine_severity", False) else severity,  # type: ignore[arg-type]
                     f.fingerprint or _repo_fingerprint(check_cls.id, f), f.fixable, f.code)
             for f in repo_findings
         ]
         scored = score_measure(verdict.measure)
         check_findings = sorted(collected.findings + repo_findings)
+        if engine is None:
+            merger.note_builtin(check_cls.id, check_findings)
         status = status_override or scored.status
         evidence = tuple(sorted(set(collected.evidence) | set(verdict.evidence)))
         results.append(CheckResult(
@@ -287,6 +298,7 @@ def _evaluate(
             suppressed=suppressed, observed_at=observed_at,
         ))
         findings.extend(check_findings)
+    findings = merger.annotate(findings)
     if not project.suppression_report:
         ran = {r.id for r in results if r.status in ("pass", "fail")}
         project.suppression_report = suppressor.report(ran, {c.id for c in [*request.checks, *request.deselected]})

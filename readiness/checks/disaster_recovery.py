@@ -247,15 +247,44 @@ def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
             if match:
                 found.append(Evidence(f"restore script running {match.group(1).split()[0]}", rel,
                                       text.count("\n", 0, match.start()) + 1))
+    for rel in project.python_files:
+        if is_test_path(rel):
+            continue
+        text = project.read_text(rel) or ""
+        if "restore" not in text:
+            continue
+        for match in _RESTORE_FUNC_RE.finditer(text):
+            body = text[match.end():match.end() + 4000]
+            body = body[:next((m.start() for m in re.finditer(r"^(?:def|class|@)\s*", body, re.MULTILINE)
+                               if m.start() > 0), len(body))]
+            tool = _RESTORE_CALL_RE.search(body)
+            if tool:
+                found.append(Evidence(f"restore command {match.group(1)} running {tool.group(1)}", rel,
+                                      text.count("\n", 0, match.start()) + 1))
+                break
     for rel in repo.docs:
         text = project.read_text(rel) or ""
+        restore_section = bool(_RESTORE_HEADING_RE.search(text))
         for start, code in _doc_code(text):
             match = RESTORE_RE.search(code)
+            if match is None and restore_section:  # plain-SQL or fixture restores, in a section about restoring
+                match = _DOC_RESTORE_RE.search(code)
             if match and code[:match.start()].strip() in ("", "$", "#"):
                 line = text.count("\n", 0, start + match.start()) + 1
-                found.append(Evidence(f"runbook step with {match.group(1).split()[0]}", rel, line))
+                tool = "loaddata" if "loaddata" in match.group(1) else match.group(1).split()[0]
+                found.append(Evidence(f"runbook step with {tool}", rel, line))
                 break
     return sorted(set(found))
+
+
+# ``def restore_database(...)`` that runs psql/pg_restore/mongorestore/loaddata: a restore command
+_RESTORE_FUNC_RE = re.compile(r"^[ \t]*(?:async\s+)?def\s+(\w*restore\w*)\s*\(", re.MULTILINE)
+_RESTORE_CALL_RE = re.compile(r"\b(psql|pg_restore|mongorestore|mysql|loaddata|pbm)\b")
+_RESTORE_HEADING_RE = re.compile(r"^(?:#{1,6}\s+[^\n]*\brestor|[^\n]*\brestor[^\n]*\n[=\-~^]{3,}\s*$)",
+                                 re.IGNORECASE | re.MULTILINE)
+_DOC_RESTORE_RE = re.compile(
+    r"\b((?:python\s+)?(?:\S*manage\.py\s+)?loaddata|psql\b[^\n|]*(?:<|\s-f\s)|mysql\b[^\n|]*<)"
+)
 
 
 _FENCE_RE = re.compile(r"^(```|~~~)[^\n]*\n(.*?)^\1", re.MULTILINE | re.DOTALL)
@@ -301,7 +330,11 @@ class RestoreProcedure(Check):
         "--gzip --drop`) or as numbered runbook steps with the exact commands, and keep it next to "
         "the backup job."
     )
-    scoring = "Presence: 100% with mongorestore / pbm restore / pg_restore / velero restore in a script, job, or runbook step."
+    scoring = (
+        "Presence: 100% with mongorestore / pbm restore / pg_restore / velero restore in a script, job, "
+        "or runbook step; a restore command in code (a `restore_*` function running psql, pg_restore "
+        "or loaddata); or, in a doc section about restoring, psql/mysql fed a dump or loaddata."
+    )
     examples = (
         Example({
             "app/db.py": "import pymongo\n",

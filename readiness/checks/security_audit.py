@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import configparser
 import json
 import re
 import sys
@@ -23,6 +24,9 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 _LEVELS = {"LOW": 1, "MEDIUM": 2, "HIGH": 3}
+# bandit tests whose problem another check owns with a closer look at the value: hardcoded
+# passwords (B105-B107) are hardcoded-secret's, which tells a password from a field name.
+_OWNED_ELSEWHERE = {"B105": "hardcoded-secret", "B106": "hardcoded-secret", "B107": "hardcoded-secret"}
 _BANDIT_SEVERITY: dict[str, Severity] = {"LOW": "low", "MEDIUM": "medium", "HIGH": "high"}
 
 
@@ -46,9 +50,9 @@ class SastFindings(Check):
         "`# nosec B603` and a reason."
     )
     scoring = (
-        "Density: bandit findings in application code (tests excluded) weighted by severity "
+        "Density: bandit findings in the service's code weighted by severity "
         "(`weights`, default HIGH 10, MEDIUM 3, LOW 1) per 1 000 lines bandit counted; 0% at "
-        "`zero_at` (default 20)."
+        "`zero_at` (default 20). Hardcoded-password tests (B105-B107) are left to hardcoded-secret."
     )
     options = {"weights": {"HIGH": 10, "MEDIUM": 3, "LOW": 1}, "zero_at": 20.0,
                "min_severity": "LOW", "min_confidence": "LOW"}
@@ -63,6 +67,11 @@ class SastFindings(Check):
         Example({"tests/test_x.py": "def test_x():\n    assert 1 + 1 == 2\n", "app/x.py": "X = 1\n"},
                 findings=0, status="pass", note="asserts in tests are not findings"),
         Example({"README.md": "# nothing\n"}, status="n/a"),
+        Example({"app/auth.py": 'TOKEN_TYPE = "bearer"\n\ndef login(password):\n    return password == "letmein!"\n'},
+                findings=0, status="pass", note="hardcoded passwords are hardcoded-secret's findings (B105)"),
+        Example({"app/hashing.py": "X = 1\n",
+                 "app/migrations/0003_fingerprint.py": "import hashlib\n\ndef fp(data):\n    return hashlib.md5(data).hexdigest()\n"},
+                findings=0, status="pass", note="migrations are not the running service"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
@@ -75,7 +84,8 @@ class SastFindings(Check):
         min_sev = _LEVELS.get(str(options["min_severity"]).upper(), 1)
         min_conf = _LEVELS.get(str(options["min_confidence"]).upper(), 1)
         kept = [i for i in report.issues
-                if _LEVELS.get(i.severity, 1) >= min_sev and _LEVELS.get(i.confidence, 1) >= min_conf]
+                if _LEVELS.get(i.severity, 1) >= min_sev and _LEVELS.get(i.confidence, 1) >= min_conf
+                and i.test_id not in _OWNED_ELSEWHERE]
         found = [
             (Finding(i.path, i.line, i.column, self.id,
                      f"{i.test_id} {i.message} (severity {i.severity.lower()}, confidence {i.confidence.lower()})",
@@ -245,6 +255,45 @@ def _ruff_selects_security(project: Project) -> str | None:
     return None
 
 
+_FLAKE8_BANDIT_RE = re.compile(r"(?<![\w-])(flake8-bandit|wemake-python-styleguide)(?![\w-])", re.IGNORECASE)
+_DEPENDENCY_FILES = ("pyproject.toml", "setup.cfg", "setup.py", "Pipfile", "tox.ini", ".pre-commit-config.yaml")
+
+
+def _flake8_bandit(project: Project, repo: RepoFiles) -> str | None:
+    """Where flake8-bandit (alone or bundled by wemake-python-styleguide) is installed for flake8.
+
+    Its S rules then run with every flake8 run, unless the flake8 configuration ignores or
+    deselects the whole S family.
+    """
+    places = [*_DEPENDENCY_FILES, *project.glob("requirements*.txt", "requirements/*.txt", "**/requirements*dev*.txt")]
+    found = None
+    for rel in places:
+        if rel in project.files and _FLAKE8_BANDIT_RE.search(project.read_text(rel) or ""):
+            found = rel
+            break
+    if found is None:
+        for command in repo.ci_commands():
+            if "install" in command.text and _FLAKE8_BANDIT_RE.search(command.text):
+                found = command.path
+                break
+    if found is None:
+        return None
+    for rel in ("setup.cfg", "tox.ini", ".flake8"):
+        text = project.read_text(rel) if rel in project.files else None
+        parser = configparser.RawConfigParser(strict=False)
+        try:
+            parser.read_string(text or "")
+        except configparser.Error:
+            continue
+        if not parser.has_section("flake8"):
+            continue
+        ignored = " ".join(parser.get("flake8", key, fallback="") for key in ("ignore", "extend-ignore"))
+        selected = parser.get("flake8", "select", fallback="")
+        if re.search(r"(?<!\w)S(?!\w)", ignored) or (selected.strip() and not re.search(r"(?<!\w)S\d*(?!\w)", selected)):
+            return None
+    return found
+
+
 class SastInCI(Check):
     id = "sast-in-ci"
     category = "security-audit"
@@ -259,7 +308,11 @@ class SastInCI(Check):
         "Run bandit (`bandit -r app -ll`), Semgrep or CodeQL in CI, or enable ruff's `S` "
         "(flake8-bandit) rules in a ruff run CI enforces."
     )
-    scoring = "Presence: 100% when CI runs bandit, Semgrep or CodeQL, or a GitLab SAST template, or enforces ruff with the S rules."
+    scoring = (
+        "Presence: 100% when CI runs bandit, Semgrep or CodeQL, or a GitLab SAST template, or enforces "
+        "ruff with the S rules, or enforces flake8 with flake8-bandit installed (directly or through "
+        "wemake-python-styleguide) and the S rules not ignored."
+    )
     examples = (
         Example({"app/x.py": "x = 1\n", ".github/workflows/codeql.yml": (
             "on: [push]\njobs:\n  analyze:\n    runs-on: ubuntu-latest\n    steps:\n"
@@ -290,6 +343,11 @@ class SastInCI(Check):
             if ruff_config or _RUFF_S_RE.search(cmd.text):
                 where = f" (S rules selected in {ruff_config})" if ruff_config else ""
                 evidence.append(Evidence(f"ruff with flake8-bandit rules runs in CI{where}", cmd.path, cmd.line))
+        flake8_runs = [cmd for _name, cmd, ignored in lint_runs(repo, ("flake8",)) if cmd in ci and not ignored]
+        plugin = _flake8_bandit(project, repo) if flake8_runs else None
+        if plugin and flake8_runs:
+            evidence.append(Evidence(f"flake8 with the flake8-bandit rules runs in CI (plugin declared in {plugin})",
+                                     flake8_runs[0].path, flake8_runs[0].line))
         if evidence:
             summary = f"SAST in CI: {evidence[0].message}" + (f" and {len(evidence) - 1} more" if len(evidence) > 1 else "")
         else:
@@ -300,6 +358,7 @@ class SastInCI(Check):
 _DAST_HEADS = ("zap-baseline.py", "zap-full-scan.py", "zap-api-scan.py", "zap.sh", "nuclei", "nikto", "wapiti",
                "hawk", "dastardly")
 _DAST_TEXT_RE = re.compile(r"zap-(?:baseline|full-scan|api-scan)\.py|zaproxy/zap|owasp/zap2docker|ghcr\.io/zaproxy|"
+                           r"softwaresecurityproject/zap|zaproxy/action-|"
                            r"stackhawk/hawkscan|projectdiscovery/nuclei", re.IGNORECASE)
 _DAST_ACTION_RE = re.compile(r"zaproxy/action-[\w-]+|hawkscan-action|nuclei-action|dastardly", re.IGNORECASE)
 

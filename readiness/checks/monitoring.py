@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, ClassVar, Mapping
 
+from readiness.checks.agents import metrics_agents
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Verdict
 from readiness.measures import NotApplicable, Presence
 from readiness.model import Evidence
@@ -155,8 +156,33 @@ _METRIC_MODULES = {
     "opentelemetry.metrics": "OpenTelemetry metrics",
     "opentelemetry.sdk.metrics": "OpenTelemetry metrics SDK",
     "opentelemetry.exporter.prometheus": "OpenTelemetry Prometheus exporter",
-    "statsd": "statsd", "datadog": "DogStatsD",
+    "statsd": "statsd", "datadog": "DogStatsD", "aiodogstatsd": "DogStatsD", "django_statsd": "django-statsd",
+    "markus": "markus", "influxdb_client": "InfluxDB client", "influxdb": "InfluxDB client",
+    "gds_metrics": "gds_metrics", "opentelemetry.exporter.otlp.proto.grpc.metric_exporter": "OTLP metric exporter",
+    "opentelemetry.exporter.otlp.proto.http.metric_exporter": "OTLP metric exporter",
 }
+# Libraries that push metrics to a collector or agent: no scrape endpoint is needed for them.
+_PUSH_MODULES = {
+    "statsd": "statsd", "datadog": "DogStatsD", "aiodogstatsd": "DogStatsD", "django_statsd": "django-statsd",
+    "markus": "markus", "influxdb_client": "InfluxDB", "influxdb": "InfluxDB",
+    "opentelemetry.exporter.otlp.proto.grpc.metric_exporter": "OTLP metric exporter",
+    "opentelemetry.exporter.otlp.proto.http.metric_exporter": "OTLP metric exporter",
+}
+# The Prometheus text format written by the project itself (its content type or its comment lines).
+_PROMETHEUS_TEXT = re.compile(r"version=0\.0\.4|^# (TYPE|HELP) \w+", re.MULTILINE)
+
+
+_INFLUX = (
+    "import os\n\nfrom influxdb_client import InfluxDBClient, Point\nfrom influxdb_client.client.write_api import "
+    "SYNCHRONOUS\n\nclient = InfluxDBClient(url=os.environ['INFLUX_URL'], token=os.environ['INFLUX_TOKEN'], org='ops')\n"
+    "write = client.write_api(write_options=SYNCHRONOUS)\n\n\ndef record(name: str, value: float) -> None:\n"
+    "    write.write(bucket='app', record=Point(name).field('value', value))\n"
+)
+_OWN_PROMETHEUS = (
+    "from flask import Response\n\nfrom app import app\n\nCOUNTS: dict[str, int] = {}\n\n\n@app.route('/metrics')\n"
+    "def metrics():\n    lines = [f'requests_total{{path=\"{p}\"}} {n}' for p, n in COUNTS.items()]\n"
+    "    return Response('\\n'.join(lines), content_type='text/plain; version=0.0.4')\n"
+)
 
 
 class MetricsExported(MarkerCheck):
@@ -174,8 +200,9 @@ class MetricsExported(MarkerCheck):
         "prometheus-flask-exporter for Flask, django-prometheus for Django, or prometheus_client / "
         "OpenTelemetry metrics directly for business counters."
     )
-    scoring = "Presence: a metrics library used in application code (tests do not count); n/a for a library."
-    needles = ("prometheus", "metrics", "statsd", "datadog")
+    scoring = ("Presence: a metrics library used in application code (Prometheus, statsd, Datadog, InfluxDB, "
+               "OpenTelemetry metrics), an APM agent that reports metrics (New Relic, Elastic APM), or the Prometheus "
+               "text format written by the project; tests do not count; n/a for a library.")
     examples = (
         Example({"app/metrics.py": "from prometheus_client import Counter\n\nORDERS = Counter('orders', 'Orders')\n",
                  **_BARE_FASTAPI}, status="pass"),
@@ -186,19 +213,43 @@ class MetricsExported(MarkerCheck):
         Example(_BARE_FASTAPI, status="fail"),
         Example({**_BARE_FASTAPI, "tests/test_metrics.py": "import prometheus_client\n"}, status="fail",
                 note="only tests use it"),
+        Example({**_BARE_FLASK, "app_metrics.py": _INFLUX}, status="pass", note="points written to InfluxDB"),
+        Example({**_BARE_FLASK, "Procfile": "web: newrelic-admin run-program gunicorn app:app\n"}, status="pass",
+                note="the New Relic agent reports request metrics"),
+        Example({**_BARE_FLASK, "app_metrics.py": _OWN_PROMETHEUS}, status="pass",
+                note="the project writes the Prometheus text format itself"),
+        Example({**_BARE_FLASK, "app_report.py": "def metrics_report(rows):\n    return {'total': len(rows)}\n"},
+                status="fail", note="a report named metrics is not telemetry"),
         _LIBRARY,
     )
+    needles = ("prometheus", "metrics", "statsd", "datadog", "influxdb", "markus", "0.0.4", "# TYPE")
 
     def marks(self, source: SourceFile) -> list[Evidence]:
         found = module_marks(source, _METRIC_MODULES)
-        return found or installed_app_marks(source, {"django_prometheus": "django-prometheus"})
+        found = found or installed_app_marks(source, {"django_prometheus": "django-prometheus"})
+        return found or string_marks(source, _PROMETHEUS_TEXT, "Prometheus text format written by the project")
+
+    def repository_marks(self, project: Project) -> list[Evidence]:
+        return [Evidence(f"{a.vendor} agent reports metrics: {a.evidence.message}", a.evidence.path, a.evidence.line)
+                for a in metrics_agents(project)]
 
 
 _ENDPOINT_CALLS = {
     "make_asgi_app": "prometheus_client ASGI app", "make_wsgi_app": "prometheus_client WSGI app",
     "start_http_server": "prometheus_client HTTP server", "start_wsgi_server": "prometheus_client HTTP server",
     "PrometheusMetrics": "prometheus-flask-exporter /metrics",
+    "RESTfulPrometheusMetrics": "prometheus-flask-exporter /metrics",
+    "GunicornPrometheusMetrics": "prometheus-flask-exporter metrics server",
+    "GunicornInternalPrometheusMetrics": "prometheus-flask-exporter /metrics",
+    "GDSMetrics": "gds_metrics /metrics",
 }
+_PUSHED = "metrics pushed:"
+# Libraries whose metrics wait to be scraped: with one of them, pushing elsewhere does not excuse a missing endpoint.
+_PULL_MODULES = ("prometheus_client", "prometheus_fastapi_instrumentator", "starlette_exporter", "starlette_prometheus",
+                 "prometheus_flask_exporter", "django_prometheus", "aioprometheus", "gds_metrics")
+# What a handler that serves the Prometheus text format has in its module.
+_SERVES_PROMETHEUS = re.compile(r"prometheus|generate_latest|CONTENT_TYPE_LATEST|version=0\.0\.4|# TYPE |openmetrics",
+                                re.IGNORECASE)
 
 
 class MetricsEndpoint(MarkerCheck):
@@ -216,9 +267,11 @@ class MetricsEndpoint(MarkerCheck):
         "Expose the registry: `app.mount(\"/metrics\", make_asgi_app())`, `Instrumentator().instrument(app)"
         ".expose(app)`, `app.add_route(\"/metrics\", handle_metrics)`, or `start_http_server(9000)` in a worker."
     )
-    scoring = "Presence: a /metrics route or an exposing call (make_asgi_app, start_http_server, Instrumentator().expose)."
+    scoring = ("Presence: a /metrics route that serves the Prometheus format, or an exposing call (make_asgi_app, "
+               "start_http_server, Instrumentator().expose, prometheus-flask-exporter, gds_metrics); n/a when metrics "
+               "are only pushed (statsd, DogStatsD, InfluxDB, pushgateway, OTLP, an APM agent).")
     needles = ROUTE_NEEDLES + ("metrics", "make_asgi_app", "make_wsgi_app", "start_http_server", "expose", "PrometheusMetrics",
-               "django_prometheus")
+               "django_prometheus", "statsd", "datadog", "influxdb", "markus", "_gateway", "GDSMetrics")
     examples = (
         Example({"app/main.py": "from fastapi import FastAPI\nfrom prometheus_client import make_asgi_app\n\n"
                                 "app = FastAPI()\napp.mount('/metrics', make_asgi_app())\n"}, status="pass"),
@@ -230,11 +283,28 @@ class MetricsEndpoint(MarkerCheck):
                            "    return Response(generate_latest())\n"}, status="pass", note="a /metrics route"),
         Example({"app/metrics.py": "from prometheus_client import Counter\n\nORDERS = Counter('orders', 'Orders')\n",
                  **_BARE_FASTAPI}, status="fail", note="metrics defined but never exposed"),
+        Example({"app/__init__.py": "from flask import Flask\nfrom gds_metrics import GDSMetrics\n\nmetrics = GDSMetrics()\n\n\n"
+                 "def create_app():\n    app = Flask(__name__)\n    metrics.init_app(app)\n    return app\n"},
+                 status="pass", note="gds_metrics serves /metrics"),
+        Example({**_BARE_FLASK, "app_stats.py": "import statsd\n\nstats = statsd.StatsClient('localhost', 8125)\n\n\n"
+                 "def timed(name: str) -> object:\n    return stats.timer(name)\n"}, status="n/a",
+                note="metrics are pushed to statsd: nothing to scrape"),
+        Example({"app/main.py": "from fastapi import FastAPI\n\nfrom app import reports\n\napp = FastAPI()\n\n\n"
+                 "@app.get('/api/metrics')\ndef metrics() -> dict:\n    return reports.signups_per_day()\n",
+                 "app/reports.py": "def signups_per_day() -> dict:\n    return {}\n", "app/__init__.py": ""},
+                status="fail", note="an analytics API called metrics is not a Prometheus endpoint"),
         _LIBRARY,
     )
 
     def marks(self, source: SourceFile) -> list[Evidence]:
         found = call_marks(source, _ENDPOINT_CALLS)
+        found += [Evidence(f"{_PUSHED} {e.message.removesuffix(' used')}", e.path, e.line)
+                  for e in module_marks(source, _PUSH_MODULES)]
+        for call in source.nodes(ast.Call):
+            assert isinstance(call, ast.Call)
+            if call_name(call) in ("push_to_gateway", "pushadd_to_gateway"):
+                found.append(Evidence(f"{_PUSHED} Prometheus pushgateway", source.path, call.lineno))
+                break
         if "prometheus_fastapi_instrumentator" in source.imports:
             for call in source.nodes(ast.Call):
                 if call_name(call) == "expose":
@@ -251,6 +321,28 @@ class MetricsEndpoint(MarkerCheck):
     def route_counts(self, route: Route) -> str:
         segs = route.segments
         return "metrics route" if segs and segs[-1].lower() in ("metrics", "prometheus") else ""
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        """Scrape endpoints decide; without one, metrics that are only pushed make the check n/a."""
+        pushed = [e for e in collected.evidence if e.message.startswith(_PUSHED)]
+        pushed += [Evidence(f"{_PUSHED} {a.vendor} agent", a.evidence.path, a.evidence.line) for a in metrics_agents(project)]
+        evidence = [e for e in collected.evidence if not e.message.startswith(_PUSHED)]
+        for route in build_route_table(facts_of(collected.facts)):
+            label = self.route_counts(route)
+            if label and _SERVES_PROMETHEUS.search(project.read_text(route.file) or ""):
+                evidence.append(Evidence(f"{label} {route.label}", route.file, route.line))
+        if evidence:
+            evidence.sort(key=lambda e: (e.path, e.line, e.message))
+            return Verdict(Presence(True, self.what), summary=self.summary(evidence), evidence=tuple(evidence))
+        if not profile_of(project).service:
+            return Verdict(NotApplicable(LIBRARY_REASON))
+        pull = {m for path, mods in project.imports.items() if is_application_path(path) for m in mods}
+        if pushed and not pull & set(_PULL_MODULES):
+            first = pushed[0]
+            how = first.message.removeprefix(_PUSHED).strip()
+            return Verdict(NotApplicable(f"metrics are pushed ({how}, {first.path}:{first.line}), "
+                                         "so no scrape endpoint is needed"))
+        return Verdict(Presence(False, self.what), summary=f"no {self.what} found")
 
 
 _HEALTH = frozenset({"health", "healthz", "healthcheck", "health-check", "health_check", "alive", "ping",

@@ -252,8 +252,9 @@ def roles_markdown() -> str:
         "## How roles count",
         "",
         "- Count checks (`print-call`, `todo-comment`, `hardcoded-value`, `swallowed-exception`, `sast-findings`, "
-        "`default-secret`, `missing-timeout`) judge `service` files only; their densities are per 1 000 "
-        "service lines.",
+        "`missing-timeout`) judge `service` files only; their densities are per 1 000 service lines.",
+        "- `default-secret` judges the service, CLI commands and infrastructure code: they run with production's "
+        "environment, so a literal fallback there works silently in production too.",
         "- `hardcoded-secret` reports any literal secret in service, CLI, script and infrastructure files; in "
         "tests, migrations, examples and generated code only a live-looking token of a known format (AWS, GitHub, "
         "Slack, ...); never in fixtures (sample data).",

@@ -149,11 +149,15 @@ def test_secrets_in_tests_fixtures_and_migrations_are_not_production_secrets(tmp
         "ops/keys/dev_private.key": "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n",
         "tests/data_keys.key": "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n",
         "scripts/seed_admin.py": 'import os\n\nPASSWORD = os.getenv("ADMIN_PASSWORD", "admin-pass-1")\n',
+        "app/management/commands/sync_ldap.py": (
+            'import os\nfrom django.core.management.base import BaseCommand\n\n\nclass Command(BaseCommand):\n'
+            '    def handle(self, *args, **options):\n        bind = os.getenv("LDAP_PASSWORD", "ldap-bind-pw")\n'),
     })
     result = scan_tree(root, select=["hardcoded-secret", "default-secret"])
     found = {(f.check, f.path) for f in result.findings}
     assert found == {
         ("default-secret", "app/settings.py"),
+        ("default-secret", "app/management/commands/sync_ldap.py"),  # a command runs with production's environment
         ("hardcoded-secret", "app/db.py"),
         ("hardcoded-secret", "ops/keys/dev_private.key"),
     }

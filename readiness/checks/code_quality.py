@@ -234,7 +234,19 @@ _DEFAULT_IGNORE_HOSTS = [
     "docs.python.org", "www.python.org", "pypi.org", "stackoverflow.com", "*.wikipedia.org", "www.apache.org",
     "www.gnu.org", "169.254.169.254", "metadata", "metadata.google.internal",
     "tools.ietf.org", "datatracker.ietf.org", "www.rfc-editor.org", "developer.mozilla.org",
+    "schema.org", "*.schema.org", "ogp.me", "openrosa.org", "*.openrosa.org",
 ]
+# Words in the name a value is given under that say it is an identifier, a link or sample data,
+# not an address the service connects to: XML namespaces, OAuth scopes, JSON-LD contexts, doc
+# links, plugin metadata, OpenAPI examples, version numbers.
+_NOT_ADDRESS_WORDS = frozenset({
+    "ns", "xmlns", "namespace", "namespaces", "nsmap", "scope", "scopes", "context", "vocab", "vocabulary",
+    "author", "homepage", "documentation", "docs", "doc", "link", "links", "website", "contact", "license",
+    "terms", "example", "examples", "version", "ver", "issuer",
+})
+_URLISH_POSITIONS = ("base_url", "endpoint", "server_url", "api_url", "uri", "url")
+_OAUTH_SCOPE_RE = re.compile(r"^https://www\.googleapis\.com/auth/")
+_WORD_RE = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
 def _shown(value: str) -> str:
@@ -252,6 +264,56 @@ def _host_ignored(host: str, patterns: list[str]) -> bool:
 def _is_ipv4(value: str) -> bool:
     match = _IPV4_RE.match(value)
     return match is not None and all(int(g) <= 255 for g in match.groups())
+
+
+def _position_name(parent: ast.AST | None) -> str:
+    """The keyword or assigned name a value is given under, lower-cased ('' when none)."""
+    if isinstance(parent, ast.keyword):
+        return (parent.arg or "").lower()
+    if isinstance(parent, (ast.Assign, ast.AnnAssign)):
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        for target in targets:
+            name = target.id if isinstance(target, ast.Name) else getattr(target, "attr", "")
+            if name:
+                return str(name).lower()
+    return ""
+
+
+def _context_names(node: ast.AST, source: SourceFile) -> list[str]:
+    """Names a literal is given under: through lists and concatenations, up to an assignment,
+    a keyword, a dict key or the function it is passed to."""
+    names: list[str] = []
+    child: ast.AST = node
+    parent = source.parent(node)
+    for _ in range(5):
+        if isinstance(parent, (ast.List, ast.Tuple, ast.Set, ast.JoinedStr, ast.BinOp, ast.FormattedValue)):
+            child, parent = parent, source.parent(parent)
+            continue
+        if isinstance(parent, ast.keyword):
+            names.append(parent.arg or "")
+        elif isinstance(parent, (ast.Assign, ast.AnnAssign)):
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            names.extend(str(t.id if isinstance(t, ast.Name) else getattr(t, "attr", "")) for t in targets)
+        elif isinstance(parent, ast.Dict):
+            for key, value in zip(parent.keys, parent.values, strict=True):
+                if value is child and isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    names.append(key.value)
+            owner = source.parent(parent)
+            names.extend(_context_names(parent, source) if owner is not None else [])
+        elif isinstance(parent, ast.Call) and child in parent.args:
+            func = parent.func
+            names.append(func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", ""))
+        break
+    return names
+
+
+def _named_as_identifier(node: ast.AST, source: SourceFile) -> bool:
+    """``ns = {'cas': URI}``, ``scopes=[URI]``, ``author_url = URL``, ``set_db_ver('1.5.0.0')``."""
+    for name in _context_names(node, source):
+        words = {w.lower() for w in _WORD_RE.findall(name.lstrip("@"))}
+        if words & _NOT_ADDRESS_WORDS:
+            return True
+    return False
 
 
 class HardcodedValue(Check):
@@ -301,6 +363,14 @@ class HardcodedValue(Check):
         good('LOOPBACK = ("127.0.0.1", "::1", "localhost")\nMETA = "http://169.254.169.254/latest/meta-data/"\n',
              note="loopback addresses in a list; the cloud metadata endpoint is fixed"),
         good('def connect(host="db.internal", port=5432):\n    pass\n', note="parameter defaults can be overridden"),
+        good('NS = {"cas": "http://www.yale.edu/tp/cas"}\nSCOPES = ["https://www.googleapis.com/auth/drive"]\n'
+             'author_url = "https://acme.io/"\n', note="an XML namespace, OAuth scopes, plugin metadata"),
+        good('api.add_resource(Users, "/users", endpoint="users")\n\nclass Notify:\n    def __init__(self):\n'
+             '        self.endpoint = "email"\n', note="route and endpoint names are not hosts"),
+        good('SPEC = {"info": {"contact": {"url": "https://acme.io"}}}\nset_db_ver("1.5.0.0")\n',
+             note="OpenAPI metadata and a version number"),
+        bad('API_BASE_URI = "https://api.zoom.us/v2"\nschedule_url = "https://api.opsgenie.com/v2/schedules"\n',
+            findings=2, lines=(1, 2), note="vendor API base URLs count unless read from settings"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
@@ -323,7 +393,7 @@ class HardcodedValue(Check):
             if not isinstance(value, str) or not value or len(value) > 500:
                 continue
             what = self._classify(value, parent, source, ignore_hosts)
-            if what is None:
+            if what is None or _named_as_identifier(node, source) or _OAUTH_SCOPE_RE.match(value):
                 continue
             kind, host = what
             candidates.append((node, f"hardcoded {kind} {_shown(value)!r}; read it from configuration",
@@ -372,6 +442,8 @@ class HardcodedValue(Check):
             host = text.split(":")[0]
             if host == "0.0.0.0" or _host_ignored(host, ignore_hosts):  # nosec B104 - compared, not bound
                 return None
+            if "." not in text and ":" not in text and _position_name(parent).endswith(_URLISH_POSITIONS):
+                return None  # endpoint="users", self.endpoint = "email": a route or path name, not a host
             return "host", host
         return None
 

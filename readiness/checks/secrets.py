@@ -23,7 +23,7 @@ from readiness.measures import Density, NotApplicable, Presence
 from readiness.model import Evidence, Finding
 from readiness.paths import is_settings_path, is_test_path
 from readiness.project import Project
-from readiness.roles import FIXTURE, SERVICE, SERVICE_ONLY, file_role, project_roles
+from readiness.roles import FIXTURE, SERVICE, file_role, project_roles
 from readiness.source import SourceFile
 from readiness.tools.pyast import import_map, qualify, str_value
 
@@ -108,6 +108,29 @@ def _looks_like_field_name(value: str, name: str | None) -> bool:
 
 _IDENTIFIER_RE = re.compile(r"^[A-Za-z_][\w-]*$")
 _PROSE_RE = re.compile(r"^[a-z]+(-[a-z]+)+$|^[\w.-]+/[\w./-]*\.[a-z]{2,5}$")
+# Values that name something rather than guard it: protocol identifiers and keys
+# (client_secret_post, invalid_password, enrollment_access_token), prose and format strings
+# ("This field is required.", '%s %s : PSK "%s"'), and common words used as flags or modes.
+_SNAKE_IDENTIFIER_RE = re.compile(r"^[a-z]+(_[a-z]+)+$")
+_COMMON_WORDS = frozenset({
+    "true", "false", "yes", "no", "on", "off", "demo", "default", "role", "lax", "strict", "url", "access",
+    "refresh", "bearer", "basic", "digest", "required", "optional", "public", "private", "internal", "enabled",
+    "disabled", "hidden", "visible", "auto", "manual", "unknown", "invalid", "expired", "removed",
+})
+
+
+def _names_something(text: str) -> bool:
+    """``client_secret_post``, ``invalid_password``, "This field is required.", '%s : PSK "%s"'."""
+    if _SNAKE_IDENTIFIER_RE.match(text):
+        parts = text.split("_")
+        return len(parts) >= 3 or parts[0] in _COMMON_WORDS
+    if " " not in text or "://" in text:
+        return False
+    words = text.split()
+    return len(words) >= 4 or text.isupper() or text.endswith((".", "!", "?")) or bool(_TEMPLATE_RE.search(text))
+
+
+_TEMPLATE_RE = re.compile(r"%[sd]|%\(\w+\)s|\{\w*\}")
 
 
 def _secret_value(value: str, name: str | None = None) -> bool:
@@ -116,6 +139,8 @@ def _secret_value(value: str, name: str | None = None) -> bool:
         return False
     if _PROSE_RE.match(text):
         return False  # "external-secrets", "deploy/secret.yaml": labels and paths, not secrets
+    if text.lower() in _COMMON_WORDS or _names_something(text):
+        return False  # an identifier, a flag value or a sentence: what a secret is called, not what it is
     if "://" in text or text.startswith(("/", "./")):
         return bool(url_password(text))
     return True
@@ -344,13 +369,20 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
 # -- default-secret --------------------------------------------------------------------------
 
 
+# Code that runs against production with production's environment: the service, its commands
+# (a management command reading DATABASE_URL) and deployment configuration.
+_DEFAULT_SECRET_ROLES = frozenset({SERVICE, "cli", "infrastructure"})
+
+
 class DefaultSecret(Check):
     id = "default-secret"
     category = "secrets"
     severity = "critical"
     effort = "0.5d"
     title = "Secrets with a literal fallback"
-    roles_note = SERVICE_ONLY
+    roles_note = ("Judges the service, its CLI commands and deployment code (they run with production's "
+                  "environment); tests, scripts, migrations, examples and fixtures are not counted. See "
+                  "`readiness explain roles`.")
     fixable = True
     rationale = (
         "`os.getenv(\"JWT_SECRET\", \"dev\")` starts happily when the variable is missing, and then signs "
@@ -390,8 +422,8 @@ class DefaultSecret(Check):
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
-        if file_role(source, options) != SERVICE:
-            return None  # a fallback in tests, scripts, migrations or commands never runs in production
+        if file_role(source, options) not in _DEFAULT_SECRET_ROLES:
+            return None  # a fallback in tests, one-off scripts, migrations or examples never guards production
         analysis = _analyse_defaults(source, options.get("names", []))
         return FileOutcome(hits=analysis.defaults)
 
@@ -576,6 +608,10 @@ class HardcodedSecret(Check):
         good('data = {"grant_type": "password", "username": u, "password": p}\n',
              note="the password comes from a variable"),
         good('AWS_EXAMPLE = "AKIAIOSFODNN7EXAMPLE"\n', note="AWS's documented example key"),
+        good('def auth(method):\n    if method == "client_secret_post":\n        return 1\n'
+             'REASON_INVALID_PASSWORD = "invalid_password"\nJWT_COOKIE_SAMESITE = "Lax"\n'
+             'IPSEC_SECRET = \'%s %s : PSK "%s"\'\nERRORS = {"password": "This field is required."}\n',
+             note="protocol identifiers, flag values, format strings and messages name a secret, they are not one"),
         good('DSN = "postgresql://app:${DB_PASSWORD}@db/app"\n', note="a templated password"),
         good('def test_login(client):\n    client.login(password="hunter2")\n', path="tests/test_auth.py",
              note="fixtures in tests"),

@@ -229,7 +229,7 @@ class Route:
         health/metrics/docs routes are not, whatever they return.
         """
         segs = [s.lower() for s in self.segments]
-        if self.ops or self.fact.kind == "page" or not segs or "{?}" in segs:
+        if self.ops or self.fact.kind == "page" or not [s for s in segs if s != "{?}"]:
             return False
         if segs[0] in NON_API_HEADS or set(segs) & NON_API_SEGMENTS or segs[-1].endswith(_ASSET_SUFFIXES):
             return False
@@ -845,7 +845,7 @@ def _classes(tree: ast.Module) -> tuple[ClassFact, ...]:
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 methods.append(stmt.name)
                 if stmt.name == "__init__":
-                    fields.extend(a.arg for a in [*stmt.args.args[1:], *stmt.args.kwonlyargs])
+                    fields.extend(_query_like(stmt.args))
         bases = tuple(dotted(b).rpartition(".")[2] for b in cls.bases if dotted(b))
         out.append(ClassFact(cls.name, bases, tuple(attrs), tuple(fields), listy, tuple(methods), cls.lineno))
     return tuple(out)
@@ -870,17 +870,33 @@ def _constants(tree: ast.Module) -> tuple[tuple[str, str], ...]:
             if text is None or len(text) > 200:
                 continue
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]  # type: ignore[union-attr]
-            out.extend((t.id, text) for t in targets if isinstance(t, ast.Name) and t.id.isupper())
+            out.extend((t.id, text) for t in targets if isinstance(t, ast.Name))
     return tuple(out)
 
 
 def _callables(tree: ast.Module) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Functions with the query parameters they would take as FastAPI dependencies (scalars, ``Query()``)."""
     out = []
     for stmt in tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            params = [a.arg for a in [*stmt.args.args, *stmt.args.kwonlyargs] if a.arg not in ("self", "request")]
-            out.append((stmt.name, tuple(params)))
+            # a dependency factory (returns an inner function): its parameters are not the request's
+            factory = any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) for s in stmt.body)
+            out.append((stmt.name, () if factory else tuple(_query_like(stmt.args))))
     return tuple(out)
+
+
+def _query_like(args: ast.arguments) -> list[str]:
+    positional = [*args.posonlyargs, *args.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    out = []
+    for arg, default in [*zip(positional, defaults, strict=True), *zip(args.kwonlyargs, args.kw_defaults, strict=True)]:
+        if arg.arg in ("self", "cls", "request"):
+            continue
+        default_call = call_name(default) if isinstance(default, ast.Call) else ""
+        kind = _annotation_kind(arg.annotation)
+        if default_call == "Query" or kind == "query" or (kind == "scalar" and default is not None and not default_call):
+            out.append(arg.arg)
+    return out
 
 
 def _drf_settings(tree: ast.Module) -> tuple[str, ...]:
@@ -1127,6 +1143,16 @@ class _Table:
             self.modules.setdefault(facts.module, path)
             if facts.module.startswith("src."):
                 self.modules.setdefault(facts.module[4:], path)
+        # Code imported relative to a folder below the scanned root (backend/app/... imported as app....):
+        # every module-name suffix that names one file only.
+        suffixes: dict[str, set[str]] = {}
+        for path, facts in files.items():
+            parts = facts.module.split(".")
+            for i in range(1, len(parts)):
+                suffixes.setdefault(".".join(parts[i:]), set()).add(path)
+        for name, paths in sorted(suffixes.items()):
+            if len(paths) == 1 and "." in name:
+                self.modules.setdefault(name, next(iter(paths)))
         self.owners = {(p, o.name): o for p, f in files.items() for o in f.owners}
         self.class_index: dict[str, list[tuple[str, ClassFact]]] = {}
         self.callable_index: dict[str, tuple[str, ...]] = {}

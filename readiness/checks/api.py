@@ -171,9 +171,12 @@ class ApiVersioning(_RouteCheck):
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         routes, reason = _api_routes(project, collected)
-        routes = [r for r in routes if "graphql" not in r.segments]  # one GraphQL endpoint evolves by its schema
+        graphql = [r for r in routes if "graphql" in r.segments]  # one GraphQL endpoint evolves by its schema
+        unknown = [r for r in routes if "{?}" in r.segments]  # a prefix the scan could not resolve
+        routes = [r for r in routes if r not in graphql and r not in unknown]
         if not routes:
-            return Verdict(NotApplicable(reason or "only a GraphQL endpoint: it evolves through its schema"))
+            return Verdict(NotApplicable(reason or ("the API's prefix could not be resolved" if unknown else
+                                                    "only a GraphQL endpoint: it evolves through its schema")))
         marks = self._globals(collected)
         if marks:
             return Verdict(Share(len(routes), len(routes), "routes", "are versioned"),

@@ -346,8 +346,40 @@ class MetricsEndpoint(MarkerCheck):
 
 
 _HEALTH = frozenset({"health", "healthz", "healthcheck", "health-check", "health_check", "alive", "ping",
-                     "live", "livez", "liveness"})
-_READY = frozenset({"ready", "readyz", "readiness"})
+                     "live", "livez", "liveness", "_health", "_healthz", "_ping", "heartbeat"})
+_READY = frozenset({"ready", "readyz", "readiness", "_ready"})
+# A status route counts when it is the service's own (/status, /_status, /api/status), not /orders/{id}/status.
+_STATUS = frozenset({"status", "_status", "status.txt", "_status.txt"})
+
+
+def _health_path(path: str) -> str:
+    """'liveness', 'readiness' or '' for a URL path a probe could call."""
+    segs = [s.lower() for s in path.split("?")[0].split("/") if s]
+    if not segs:
+        return ""
+    if segs[-1] in _READY:
+        return "readiness"
+    if segs[-1] in _HEALTH or (segs[-1] in _STATUS and len(segs) <= 2 and not any(s.startswith(("{", "<")) for s in segs)):
+        return "liveness"
+    return ""
+
+
+def _probe_paths(source: SourceFile) -> list[Evidence]:
+    """Health paths answered without a route: ``if request.path == "/healthcheck"`` in a middleware."""
+    out = []
+    for node in source.nodes(ast.Compare):
+        assert isinstance(node, ast.Compare)
+        sides = [node.left, *node.comparators]
+        attrs = [s for s in sides if isinstance(s, ast.Attribute) and s.attr in ("path", "path_info", "url_path")]
+        texts = [s.value for s in sides if isinstance(s, ast.Constant) and isinstance(s.value, str)]
+        for elt in (e for s in sides if isinstance(s, (ast.Tuple, ast.List, ast.Set)) for e in s.elts):
+            if isinstance(elt, ast.Constant) and isinstance(elt.value, str):
+                texts.append(elt.value)
+        if attrs:
+            for text in texts:
+                if text.startswith("/") and (kind := _health_path(text)):
+                    out.append(Evidence(f"{kind} path {text} answered by middleware", source.path, node.lineno))
+    return out
 
 
 class HealthEndpoint(MarkerCheck):
@@ -386,17 +418,12 @@ class HealthEndpoint(MarkerCheck):
     def marks(self, source: SourceFile) -> list[Evidence]:
         return module_marks(source, {"fastapi_health": "fastapi-health", "healthcheck": "healthcheck",
                                      "flask_healthz": "flask-healthz", "health_check": "django-health-check"}) + \
-            installed_app_marks(source, {"health_check": "django-health-check", "health_check.urls": "django-health-check"})
+            installed_app_marks(source, {"health_check": "django-health-check", "health_check.urls": "django-health-check"}) + \
+            _probe_paths(source)
 
     def route_counts(self, route: Route) -> str:
-        segs = [s.lower() for s in route.segments]
-        if not segs:
-            return ""
-        if segs[-1] in _READY:
-            return "readiness route"
-        if segs[-1] in _HEALTH:
-            return "liveness route"
-        return ""
+        kind = _health_path(route.path)
+        return f"{kind} route" if kind else ""
 
     def summary(self, evidence: list[Evidence]) -> str:
         ready = [e for e in evidence if e.message.startswith("readiness")]
@@ -410,11 +437,43 @@ class HealthEndpoint(MarkerCheck):
 
 _JSON_LOG_MODULES = {
     "structlog": "structlog", "pythonjsonlogger": "python-json-logger", "json_log_formatter": "json-log-formatter",
-    "ecs_logging": "ecs-logging", "jsonlogger": "jsonlogger",
+    "ecs_logging": "ecs-logging", "jsonlogger": "jsonlogger", "django_structlog": "django-structlog",
+    "json_logging": "json-logging",
 }
 # A formatter named by its dotted import path, as dictConfig and logging files do.
 _JSON_FORMATTER = re.compile(r"^[\w.]*\.\w*json\w*formatter$|^pythonjsonlogger\.|^ecs_logging\.|^structlog\.", re.IGNORECASE)
 _JSON_FORMATTER_TEXT = re.compile(r"json\w*formatter|pythonjsonlogger|ecs_logging", re.IGNORECASE)
+
+
+_TEXT_FORMATTER = (
+    "import json\nimport logging\n\n\nclass HostFormatter(logging.Formatter):\n    def format(self, record):\n"
+    "        line = '[web-1] ' + super().format(record)\n        for key, value in getattr(record, 'data', {}).items():\n"
+    "            line += f'\\n  {key} = {json.dumps(value)}'\n        return line\n"
+)
+
+
+def _formats_json(cls: ast.ClassDef) -> bool:
+    """Whether the formatter's ``format`` returns the JSON-serialised record, not text with some JSON in it."""
+    for method in cls.body:
+        if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or method.name not in ("format", "formatMessage"):
+            continue
+        serialised: set[str] = set()
+        for node in ast.walk(method):
+            if isinstance(node, ast.Assign) and _is_dumps(node.value):
+                serialised.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        for node in ast.walk(method):
+            if isinstance(node, ast.Return) and node.value is not None and (
+                _is_dumps(node.value) or (isinstance(node.value, ast.Name) and node.value.id in serialised)
+            ):
+                return True
+    return False
+
+
+def _is_dumps(node: ast.AST) -> bool:
+    """``json.dumps(...)``, ``orjson.dumps(...).decode()`` or ``self.serialise(...)``-style JSON calls."""
+    if isinstance(node, ast.Call) and call_name(node) == "decode" and isinstance(node.func, ast.Attribute):
+        node = node.func.value
+    return isinstance(node, ast.Call) and call_name(node) in ("dumps", "json_dumps", "to_json", "serialize_json")
 
 
 class StructuredLogging(MarkerCheck):
@@ -445,6 +504,8 @@ class StructuredLogging(MarkerCheck):
                 status="fail"),
         Example({"app/api.py": "import json\n\n\ndef dump(x):\n    return json.dumps(x)\n", **_BARE_FASTAPI},
                 status="fail", note="json.dumps outside a log formatter"),
+        Example({"app/log.py": _TEXT_FORMATTER, **_BARE_FASTAPI}, status="fail",
+                note="a text formatter that JSON-encodes single values"),
         _LIBRARY,
     )
 
@@ -453,9 +514,7 @@ class StructuredLogging(MarkerCheck):
         found += string_marks(source, _JSON_FORMATTER, "JSON log formatter configured")
         for cls in source.nodes(ast.ClassDef):
             assert isinstance(cls, ast.ClassDef)
-            if any(dotted(b).endswith("Formatter") for b in cls.bases) and any(
-                call_name(n) in ("dumps", "dump") for n in ast.walk(cls) if isinstance(n, ast.Call)
-            ):
+            if any(dotted(b).endswith("Formatter") for b in cls.bases) and _formats_json(cls):
                 found.append(Evidence(f"JSON log formatter {cls.name}", source.path, cls.lineno))
         if "loguru" in source.imports:
             for call in source.nodes(ast.Call):
@@ -483,9 +542,79 @@ _CORRELATION_MODULES = {
     "asgi_correlation_id": "asgi-correlation-id", "starlette_context": "starlette-context",
     "flask_request_id": "flask-request-id", "flask_request_id_header": "flask-request-id-header",
     "django_guid": "django-guid", "log_request_id": "django-log-request-id", "request_id": "request-id middleware",
-    "correlation_id": "correlation-id middleware",
+    "correlation_id": "correlation-id middleware", "django_structlog": "django-structlog request middleware",
 }
+_CORRELATION_MIDDLEWARE = re.compile(r"^(django_structlog\.middlewares\.|django_guid\.middleware\.|"
+                                     r"log_request_id\.middleware\.|asgi_correlation_id\.)")
+_HEADER_HOLDERS = ("headers", "META", "environ")
 _CORRELATION_HEADER = re.compile(r"^(http[_-])?x[_-](request|correlation)[_-]id$", re.IGNORECASE)
+
+
+_ACCESS_LOG = (
+    "from flask import Flask, request\n\napp = Flask(__name__)\n\n\n@app.after_request\ndef access_log(response):\n"
+    "    if app.config.get('LOG_REQUEST_HEADERS', False):\n"
+    "        app.logger.info({'request-id': request.headers.get('X-Request-Id'), 'path': request.path})\n"
+    "    return response\n"
+)
+
+
+def _header_handling(source: SourceFile) -> list[Evidence]:
+    """X-Request-ID / X-Correlation-ID read from a request or set on a response or outgoing call, outside any
+    block that a setting switches off by default."""
+    names = {t.id for node in source.nodes(ast.Assign) for t in getattr(node, "targets", [])
+             if isinstance(t, ast.Name) and _is_header(getattr(node, "value", None))}
+    for node in source.nodes(ast.Call, ast.Subscript, ast.Dict, ast.keyword):
+        used = None
+        if isinstance(node, ast.Call) and call_name(node) in ("get", "setdefault", "pop") and node.args and (
+            _holder(node.func) and _names_header(node.args[0], names)
+        ):
+            used = node
+        elif isinstance(node, ast.Subscript) and _holder(node) and _names_header(node.slice, names):
+            used = node
+        elif isinstance(node, ast.Dict) and any(k is not None and _names_header(k, names) for k in node.keys):
+            parent = source.parent(node)
+            if isinstance(parent, ast.keyword) and parent.arg == "headers":
+                used = node
+        elif isinstance(node, ast.keyword) and node.arg in ("header_name", "request_id_header", "header") and (
+            _names_header(node.value, names)
+        ):
+            used = node
+        if used is not None and not _switched_off(source, used):
+            return [Evidence("request-id header handled", source.path, getattr(used, "lineno", 0))]
+    return []
+
+
+def _is_header(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(_CORRELATION_HEADER.search(node.value))
+
+
+def _names_header(node: ast.AST, names: set[str]) -> bool:
+    return _is_header(node) or (isinstance(node, ast.Name) and node.id in names)
+
+
+def _holder(node: ast.AST) -> bool:
+    """``request.headers``, ``request.META``, ``environ``: where a request's headers live."""
+    target = node.value if isinstance(node, (ast.Attribute, ast.Subscript)) else node
+    if isinstance(node, ast.Attribute) and node.attr in ("get", "setdefault", "pop"):
+        target = node.value
+    text = dotted(target)
+    return any(text == h or text.endswith("." + h) for h in _HEADER_HOLDERS)
+
+
+def _switched_off(source: SourceFile, node: ast.AST) -> bool:
+    """Inside ``if config.get("X", False):`` (or ``and``-ed with it): an option that is off unless set."""
+    child: ast.AST = node
+    for ancestor in source.ancestors(node):
+        if isinstance(ancestor, ast.If) and any(child is b for b in ancestor.body):
+            tests = ancestor.test.values if isinstance(ancestor.test, ast.BoolOp) and isinstance(
+                ancestor.test.op, ast.And) else [ancestor.test]
+            for test in tests:
+                if isinstance(test, ast.Call) and call_name(test) in ("get", "getenv") and test.args:
+                    default = test.args[1] if len(test.args) > 1 else None
+                    if default is None or (isinstance(default, ast.Constant) and not default.value):
+                        return True
+        child = ancestor
+    return False
 
 
 class CorrelationIds(MarkerCheck):
@@ -504,7 +633,7 @@ class CorrelationIds(MarkerCheck):
     )
     scoring = "Presence: request-id middleware or code handling the X-Request-ID / X-Correlation-ID header."
     needles = ("request_id", "Request-ID", "request-id", "Request-Id", "correlation", "Correlation", "REQUEST_ID",
-               "CORRELATION", "django_guid", "starlette_context")
+               "CORRELATION", "django_guid", "starlette_context", "django_structlog", "log_request_id")
     examples = (
         Example({"app/main.py": "from asgi_correlation_id import CorrelationIdMiddleware\nfrom fastapi import FastAPI\n\n"
                                 "app = FastAPI()\napp.add_middleware(CorrelationIdMiddleware)\n"}, status="pass"),
@@ -514,12 +643,21 @@ class CorrelationIds(MarkerCheck):
                 status="pass", note="header handled by hand"),
         Example({**_BARE_FLASK, "app_log.py": "# we should add X-Request-ID some day\nx = 1\n"}, status="fail",
                 note="a comment is not handling"),
+        Example({"proj/settings.py": "MIDDLEWARE = [\n    'django.middleware.common.CommonMiddleware',\n"
+                 "    'django_structlog.middlewares.RequestMiddleware',\n]\n",
+                 "shop/views.py": "from django.http import JsonResponse\n"}, status="pass",
+                note="django-structlog binds a request id to every log line"),
+        Example({"app.py": _ACCESS_LOG}, status="fail", note="an access-log field behind a setting that is off by default"),
+        Example({"app.py": "from flask import Flask\n\napp = Flask(__name__)\n"
+                 "CORS_HEADERS = ['Content-Type', 'X-Request-ID']\n"}, status="fail",
+                note="a header allowed by CORS is not handled"),
         _LIBRARY,
     )
 
     def marks(self, source: SourceFile) -> list[Evidence]:
-        return module_marks(source, _CORRELATION_MODULES) + string_marks(
-            source, _CORRELATION_HEADER, "request-id header handled")
+        found = module_marks(source, _CORRELATION_MODULES) + string_marks(
+            source, _CORRELATION_MIDDLEWARE, "request-id middleware installed")
+        return found + _header_handling(source)
 
 
 CHECKS: list[type[Check]] = [MetricsExported, MetricsEndpoint, HealthEndpoint, StructuredLogging, CorrelationIds]

@@ -386,7 +386,39 @@ def coverage_gates(project: Project) -> list[Gate]:
                 gates.append(Gate(float(match.group(1)), command.path, command.line,
                                   "--fail-under on the command line", command in ci or runs_tests))
     gates.extend(_shell_gates(project, repo))
+    gates.extend(_codecov_gates(project, repo))
     return gates
+
+
+_CODECOV_FILES = ("codecov.yml", ".codecov.yml", "codecov.yaml", ".codecov.yaml", ".github/codecov.yml")
+
+
+def _codecov_gates(project: Project, repo: RepoFiles) -> list[Gate]:
+    """A Codecov status target (``coverage.status.project.<name>.target: 80%``): the pull request check fails below it.
+
+    ``auto`` (no drop against the base) is not a threshold. It applies in CI when CI uploads to Codecov.
+    """
+    from readiness.repo_files import load_yaml
+
+    uploads = any("codecov" in f"{c.action} {c.text}".lower() for c in repo.ci_commands())
+    found: list[Gate] = []
+    for rel in _CODECOV_FILES:
+        if rel not in project.files:
+            continue
+        text = project.read_text(rel) or ""
+        docs, _ = load_yaml(text)
+        doc = docs[0] if docs and isinstance(docs[0], dict) else {}
+        status = (doc.get("coverage") or {}).get("status") if isinstance(doc.get("coverage"), dict) else None
+        project_status = status.get("project") if isinstance(status, dict) else None
+        for name, conf in (project_status.items() if isinstance(project_status, dict) else ()):
+            target = conf.get("target") if isinstance(conf, dict) else None
+            if conf.get("informational") is True if isinstance(conf, dict) else False:
+                continue
+            match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%?\s*", str(target)) if target is not None else None
+            if match:
+                line = next((i for i, ln in enumerate(text.splitlines(), 1) if "target" in ln), 0)
+                found.append(Gate(float(match.group(1)), rel, line, f"Codecov project status target ({name})", uploads))
+    return found
 
 
 class CoverageEnforced(Check):
@@ -461,6 +493,36 @@ _API_RE = re.compile(
     r"\bschemathesis\b|from django\.test import [^\n]*\bClient\b"
 )
 _INTEGRATION_RE = re.compile(r"\btestcontainers\b|pytest\.mark\.integration\b|\bpytest_docker\b")
+_ASYNC_CLIENT_RE = re.compile(r"AsyncClient\(\s*(?:app\s*=|transport\s*=)|\.test_client\(")
+_DB_SERVICE_RE = re.compile(r"\b(postgres|postgis|mysql|mariadb|mongo|redis|elasticsearch|rabbitmq)\b", re.IGNORECASE)
+_TEST_RUN_RE = re.compile(r"\b(pytest|py\.test|manage\.py\s+test|tox|nox|make\s+test\w*|scripts?/test\w*|run[-_]?tests?)\b")
+
+
+def _ci_database_tests(project: Project) -> Evidence | None:
+    """A CI job that starts a real database as a service and runs the tests against it."""
+    from readiness.repo_files import load_yaml
+
+    repo = repo_files(project)
+    for rel in repo.ci_files:
+        if not rel.startswith(".github/workflows/"):
+            continue
+        docs, _ = load_yaml(project.read_text(rel) or "")
+        for doc in docs:
+            jobs = doc.get("jobs") if isinstance(doc, dict) else None
+            for name, job in (jobs.items() if isinstance(jobs, dict) else ()):
+                services = job.get("services") if isinstance(job, dict) else None
+                if not isinstance(services, dict):
+                    continue
+                images = " ".join(f"{k} {v.get('image', '') if isinstance(v, dict) else v}" for k, v in services.items())
+                if not _DB_SERVICE_RE.search(images):
+                    continue
+                steps = job.get("steps") if isinstance(job.get("steps"), list) else []
+                runs = " ".join(str(step.get("run", "")) for step in steps if isinstance(step, dict))
+                if _TEST_RUN_RE.search(runs):
+                    return Evidence(f"integration tests against a database service in CI (job {name})", rel)
+    return None
+
+
 _E2E_RE = re.compile(r"\bplaywright\b|\bselenium\b|\bsplinter\b|pytest\.mark\.e2e\b")
 _API_NEEDLES = ("testclient", "rest_framework", "test_client", "ASGITransport", "webtest", "schemathesis", "django.test")
 _INTEGRATION_NEEDLES = ("testcontainers", "integration", "pytest_docker")
@@ -489,6 +551,17 @@ def find_suites(project: Project) -> dict[str, Evidence]:
             found.setdefault(kind, Evidence(f"{SUITES[kind]} tests", rel))
     for rel in project.glob(*_E2E_FILES)[:1]:
         found.setdefault("e2e", Evidence("end-to-end tests (browser)", rel))
+    if "api" not in found and tests:
+        # the test client often lives in a conftest fixture that every test module uses
+        for rel in (f for f in project.python_files if PurePosixPath(f).name == "conftest.py" and is_test_path(f)):
+            text = project.read_text(rel) or ""
+            if (any(n in text for n in _API_NEEDLES) and _API_RE.search(text)) or _ASYNC_CLIENT_RE.search(text):
+                found["api"] = Evidence("API tests (test client fixture)", rel)
+                break
+    if "integration" not in found and tests:
+        ci = _ci_database_tests(project)
+        if ci is not None:
+            found["integration"] = ci
     load = find_load_tests(project)
     if load:
         found.setdefault("load", Evidence(f"load tests ({load[0].message})", load[0].path))
@@ -518,7 +591,11 @@ class TestSuites(Check):
         "Cypress, Selenium) and a load test (Locust, k6). Keep each kind in its own directory "
         "(tests/unit, tests/api, tests/integration, tests/e2e, tests/load)."
     )
-    scoring = "Share: the kinds present of those in `suites` (default unit, API, service, integration, end-to-end, load)."
+    scoring = (
+        "Share: the kinds present of those in `suites` (default unit, API, service, integration, end-to-end, "
+        "load). API tests are found by the framework's test client in a test module or a conftest fixture; "
+        "integration tests by testcontainers, markers, or a CI job that runs the tests against a database service."
+    )
     options = {"suites": list(SUITES)}
     examples = (
         Example({

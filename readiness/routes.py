@@ -23,7 +23,7 @@ T = TypeVar("T")
 ROUTE_NEEDLES = (
     "@", "urlpatterns", "include_router", "register_blueprint", "mount(", "add_api_route", "add_url_rule",
     "add_route", "request", "Router(", "Blueprint(", "FastAPI(", "Flask(", "add_resource", "register(", "Api(",
-    "View", "Resource", "REST_FRAMEWORK",
+    "View", "Resource", "REST_FRAMEWORK", "'/", '"/', "Model", "Query(", "int = ", "Params",
 )
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -178,7 +178,8 @@ class FileRoutes:
 
     @property
     def empty(self) -> bool:
-        return not (self.routes or self.owners or self.includes or self.views or self.settings)
+        return not (self.routes or self.owners or self.includes or self.views or self.settings or self.constants
+                    or any(c.bases or c.fields for c in self.classes) or any(p for _, p in self.callables))
 
 
 @dataclass(frozen=True)
@@ -867,8 +868,8 @@ def _constants(tree: ast.Module) -> tuple[tuple[str, str], ...]:
         for stmt in body:
             value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
             text = _str(value)
-            if text is None or len(text) > 200:
-                continue
+            if text is None or len(text) > 100 or not text.startswith("/"):
+                continue  # only what can be a path or a prefix
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]  # type: ignore[union-attr]
             out.extend((t.id, text) for t in targets if isinstance(t, ast.Name))
     return tuple(out)

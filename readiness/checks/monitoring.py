@@ -359,7 +359,8 @@ def _health_path(path: str) -> str:
         return ""
     if segs[-1] in _READY:
         return "readiness"
-    if segs[-1] in _HEALTH or (segs[-1] in _STATUS and len(segs) <= 2 and not any(s.startswith(("{", "<")) for s in segs)):
+    if segs[-1] in _HEALTH or (segs[-1] in _STATUS and all(re.match(r"^(api|internal|management|_|v\d+(\.\d+)?)$", s)
+                                                           for s in segs[:-1])):
         return "liveness"
     return ""
 

@@ -1,0 +1,225 @@
+"""The route table and the API checks on the shapes real services declare routes in.
+
+Each behaviour has a good and a bad example: settings prefixes, routers included in loops,
+flask-restful resources, route tables as data, DRF routers and settings, HTML pages, health routes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import check_result, scan_tree, write_tree
+
+from readiness.routes import Route, build_route_table, route_facts
+from readiness.source import SourceFile
+
+
+def _table(root: Path) -> dict[str, Route]:
+    facts = {}
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        facts[rel] = route_facts(SourceFile.from_text(rel, path.read_text()))
+    return {r.label: r for r in build_route_table(facts)}
+
+
+def _status(root: Path, check: str) -> tuple[str, float | None, int]:
+    result = scan_tree(root, select=[check])
+    outcome = check_result(result, check)
+    return outcome.status, outcome.score, len([f for f in result.findings if f.check == check])
+
+
+# -- FastAPI ------------------------------------------------------------------------------------
+
+_SETTINGS = ("from pydantic_settings import BaseSettings\n\n\nclass Settings(BaseSettings):\n"
+             "    API_V1_STR: str = {v!r}\n\n\nsettings = Settings()\n")
+_MAIN = (
+    "from fastapi import FastAPI\nfrom app.api.main import api_router\nfrom app.core.config import settings\n\n"
+    "app = FastAPI(openapi_url=f'{settings.API_V1_STR}/openapi.json')\napp.include_router(api_router, prefix=settings.API_V1_STR)\n"
+)
+_API = ("from fastapi import APIRouter\nfrom app.api.routes import items, users\n\napi_router = APIRouter()\n"
+        "for r in [items.router, users.router]:\n    api_router.include_router(r)\n")
+_ITEMS = (
+    "from fastapi import APIRouter, Depends\nfrom app.models import ItemsPublic\nfrom app.deps import Pagination\n\n"
+    "router = APIRouter(prefix='/items')\n\n\n@router.get('', response_model=ItemsPublic)\n"
+    "def read_items(page: Pagination = Depends()):\n    return {{'data': [], 'count': 0}}\n"
+)
+_USERS = ("from fastapi import APIRouter\n\nrouter = APIRouter(prefix='/users')\n\n\n@router.get('/{user_id}')\n"
+          "def read_user(user_id: int) -> dict:\n    return {}\n")
+_MODELS = ("from sqlmodel import SQLModel\n\n\nclass Item(SQLModel):\n    title: str\n\n\n"
+           "class ItemsPublic(SQLModel):\n    data: list[Item]\n    count: int\n")
+
+
+def _fastapi(root: Path, version: str, deps: str) -> None:
+    write_tree(root, {
+        "backend/app/__init__.py": "", "backend/app/api/__init__.py": "", "backend/app/api/routes/__init__.py": "",
+        "backend/app/core/__init__.py": "", "backend/app/core/config.py": _SETTINGS.format(v=version),
+        "backend/app/main.py": _MAIN, "backend/app/api/main.py": _API, "backend/app/api/routes/items.py": _ITEMS.format(),
+        "backend/app/api/routes/users.py": _USERS, "backend/app/models.py": _MODELS, "backend/app/deps.py": deps,
+    })
+
+
+_PAGED = ("class Pagination:\n    def __init__(self, skip: int = 0, limit: int = 100) -> None:\n"
+          "        self.skip, self.limit = skip, limit\n")
+_UNPAGED = "class Pagination:\n    def __init__(self, db: Session = Depends(get_db)) -> None:\n        self.db = db\n"
+
+
+def test_settings_prefix_loop_include_and_list_wrapper(tmp_path: Path) -> None:
+    _fastapi(tmp_path, "/api/v1", _PAGED)
+    routes = _table(tmp_path)
+    assert set(routes) == {"GET /api/v1/items", "GET /api/v1/users/{user_id}"}
+    items = routes["GET /api/v1/items"]
+    assert items.collection and items.api  # ItemsPublic wraps a list
+    assert set(items.query) == {"skip", "limit"}  # from the dependency class
+    assert _status(tmp_path, "api-versioning")[:2] == ("pass", 1.0)
+    assert _status(tmp_path, "pagination")[:2] == ("pass", 1.0)
+
+
+def test_settings_prefix_without_version_and_dependency_without_paging(tmp_path: Path) -> None:
+    _fastapi(tmp_path, "/api", _UNPAGED)
+    assert set(_table(tmp_path)) == {"GET /api/items", "GET /api/users/{user_id}"}
+    assert _status(tmp_path, "api-versioning") == ("fail", 0.0, 2)
+    assert _status(tmp_path, "pagination") == ("fail", 0.0, 1)
+
+
+def test_unresolved_prefix_is_not_judged(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "app/main.py": "from fastapi import FastAPI\nfrom app.routes import router\nfrom app.conf import conf\n\n"
+                       "app = FastAPI()\napp.include_router(router, prefix=conf.prefix)\n",
+        "app/routes.py": "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get('/orders')\n"
+                         "def orders(limit: int = 10) -> list[dict]:\n    return []\n",
+        "app/__init__.py": "",
+    })
+    assert "GET /{?}/orders" in _table(tmp_path)
+    assert _status(tmp_path, "api-versioning")[0] == "n/a"
+
+
+# -- Flask --------------------------------------------------------------------------------------
+
+_RESOURCES = (
+    "from flask import request\nfrom flask_restful import Resource\n\n\nclass Orders(Resource):\n"
+    "    def get(self):\n        page = request.args.get('page', 1, type=int)\n        return []\n\n"
+    "    def post(self):\n        return request.get_json(), 201\n\n\nclass Order(Resource):\n"
+    "    def get(self, order_id):\n        return {}\n\n\nclass Status(Resource):\n    def get(self):\n        return {'ok': True}\n"
+)
+
+
+def test_flask_restful_resources_on_a_blueprint(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "svc/__init__.py": "",
+        "svc/resources.py": _RESOURCES,
+        "svc/api.py": "from flask import Blueprint\nfrom flask_restful import Api\nfrom svc.resources import Order, Orders, Status\n\n"
+                      "bp = Blueprint('api', __name__)\napi = Api(bp)\napi.add_resource(Orders, '/orders')\n"
+                      "api.add_resource(Order, '/orders/<int:order_id>')\napi.add_resource(Status, '/status')\n",
+        "svc/app.py": "from flask import Flask\nfrom svc.api import bp\n\napp = Flask(__name__)\n"
+                      "app.register_blueprint(bp, url_prefix='/api/v2')\n",
+    })
+    routes = _table(tmp_path)
+    assert {"GET /api/v2/orders", "POST /api/v2/orders", "GET /api/v2/orders/<int:order_id>", "GET /api/v2/status"} <= set(routes)
+    assert routes["GET /api/v2/orders"].where == "svc/resources.py:6"
+    assert routes["POST /api/v2/orders"].fact.body == "raw"
+    assert _status(tmp_path, "api-versioning")[:2] == ("pass", 1.0)
+    assert _status(tmp_path, "pagination")[:2] == ("pass", 1.0)
+    assert _status(tmp_path, "health-endpoint")[0] == "pass"  # /status on the API
+
+
+def test_route_table_as_data_registered_by_a_helper(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "svc/__init__.py": "", "svc/resources.py": _RESOURCES,
+        "svc/utils.py": "def configure(blueprint, route_tuples):\n    for path, resource in route_tuples:\n"
+                        "        blueprint.add_url_rule(path, view_func=resource.as_view(resource.__name__))\n"
+                        "    return blueprint\n",
+        "svc/index.py": "from flask import Blueprint\nfrom svc.resources import Orders, Status\nfrom svc.utils import configure\n\n"
+                        "routes = [('/orders', Orders), ('/status', Status)]\nblueprint = Blueprint('index', 'index')\n"
+                        "api = configure(blueprint, routes)\n",
+    })
+    routes = _table(tmp_path)
+    # the helper's own add_url_rule(path, ...) is not a route; the table's pairs are
+    assert set(routes) == {"GET /orders", "POST /orders", "GET /status"}
+    assert _status(tmp_path, "api-versioning") == ("fail", 0.0, 2)
+    assert _status(tmp_path, "health-endpoint")[0] == "pass"
+
+
+def test_status_deep_in_the_api_is_not_a_health_route(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "app.py": "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route('/orders/<oid>/status')\n"
+                  "def order_status(oid):\n    return {}\n",
+    })
+    assert _status(tmp_path, "health-endpoint")[0] == "fail"
+
+
+def test_health_path_answered_by_middleware(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "site/__init__.py": "",
+        "site/middleware.py": "from django.http import HttpResponse\n\n\nclass Healthcheck:\n    def __init__(self, get_response):\n"
+                              "        self.get_response = get_response\n\n    def __call__(self, request):\n"
+                              "        if request.path == '/healthcheck':\n            return HttpResponse('ok')\n"
+                              "        return self.get_response(request)\n",
+        "site/urls.py": "from django.urls import path\nfrom site import views\n\nurlpatterns = [path('', views.index)]\n",
+        "site/views.py": "from django.shortcuts import render\n\n\ndef index(request):\n    return render(request, 'index.html')\n",
+    })
+    assert _status(tmp_path, "health-endpoint")[0] == "pass"
+
+
+# -- Django and DRF ------------------------------------------------------------------------------
+
+_DRF_VIEWS = (
+    "from rest_framework import viewsets, generics\n\n\nclass ProductViewSet(viewsets.ModelViewSet):\n"
+    "    queryset = Product.objects.all()\n    serializer_class = ProductSerializer\n\n\n"
+    "class TagList(generics.ListAPIView):\n    queryset = Tag.objects.all()\n    pagination_class = {tags}\n"
+)
+_DRF_URLS = (
+    "from django.urls import include, path, re_path\nfrom rest_framework.routers import DefaultRouter\nfrom shop import views\n\n"
+    "router = DefaultRouter()\nrouter.register(r'products', views.ProductViewSet)\n\n"
+    "urlpatterns = [\n    path({prefix!r}, include(router.urls)),\n    re_path(r'^tags/$', views.TagList.as_view()),\n"
+    "    path('', views_html.home),\n]\n"
+)
+_DRF_SETTINGS = "REST_FRAMEWORK = {{\n    'DEFAULT_PAGINATION_CLASS': {pagination},\n    'PAGE_SIZE': 50,\n}}\n"
+
+
+def _drf(root: Path, prefix: str, pagination: str, tags: str) -> None:
+    write_tree(root, {
+        "shop/__init__.py": "", "shop/views.py": _DRF_VIEWS.format(tags=tags),
+        "shop/urls.py": _DRF_URLS.format(prefix=prefix), "shop/settings.py": _DRF_SETTINGS.format(pagination=pagination),
+        "shop/views_html.py": "from django.shortcuts import render\n\n\ndef home(request):\n    return render(request, 'home.html')\n",
+    })
+
+
+def test_drf_router_under_a_version_with_default_pagination(tmp_path: Path) -> None:
+    _drf(tmp_path, "api/v1/", "'rest_framework.pagination.LimitOffsetPagination'", "'TagPagination'")
+    routes = _table(tmp_path)
+    assert {"GET /api/v1/products/", "POST /api/v1/products/", "GET /api/v1/products/{pk}/",
+            "DELETE /api/v1/products/{pk}/", "GET /tags/"} <= set(routes)
+    assert routes["GET /api/v1/products/"].collection
+    assert _status(tmp_path, "pagination")[:2] == ("pass", 1.0)
+
+
+def test_drf_pagination_switched_off_and_no_default(tmp_path: Path) -> None:
+    _drf(tmp_path, "products-api/", "None", "None")
+    status, score, findings = _status(tmp_path, "pagination")
+    assert (status, findings) == ("fail", 2)
+
+
+def test_html_site_is_not_an_api(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "site/__init__.py": "",
+        "site/urls.py": "from django.urls import path\nfrom site import views\n\nurlpatterns = [\n"
+                        "    path('providers', views.providers),\n    path('eligibility/confirm', views.Confirm.as_view()),\n]\n",
+        "site/views.py": "from django.shortcuts import render\nfrom django.views.generic import FormView\n\n\n"
+                         "def providers(request):\n"
+                         "    return render(request, 'providers.html', {'providers': Provider.objects.all()})\n\n\n"
+                         "class Confirm(FormView):\n    template_name = 'confirm.html'\n",
+    })
+    for check in ("api-versioning", "pagination", "rate-limiting", "filtering-sorting"):
+        status, _, findings = _status(tmp_path, check)
+        assert (status, findings) == ("n/a", 0), check
+
+
+def test_json_views_of_the_same_site_are_judged(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "site/__init__.py": "",
+        "site/urls.py": "from django.urls import path\nfrom site import views\n\nurlpatterns = [path('providers', views.providers)]\n",
+        "site/views.py": "from django.http import JsonResponse\n\n\n"
+                         "def providers(request):\n    return JsonResponse({'providers': list(Provider.objects.values())})\n",
+    })
+    assert _status(tmp_path, "api-versioning") == ("fail", 0.0, 1)
+    assert _status(tmp_path, "pagination") == ("fail", 0.0, 1)

@@ -131,16 +131,19 @@ def _problems(finding: Mapping[str, Any]) -> set[str]:
 
 
 def duplicates(result: Mapping[str, Any]) -> list[str]:
-    """Places where a result JSON reports one problem twice on one line (empty when none)."""
-    seen: dict[tuple[str, int, str], str] = {}
+    """Places where a result JSON reports one problem twice on one line, through an engine (bandit
+    or ruff) repeating a built-in check, the other engine or itself (empty when none). Two
+    findings of one built-in check on a line are its own business (two routes on one line)."""
+    seen: dict[tuple[str, int, str], tuple[str, bool]] = {}
     out: list[str] = []
     for finding in result.get("findings") or []:
         where = (str(finding.get("path")), int(finding.get("line") or 0))
         label = f"{finding.get('check')} {finding.get('code') or ''}".strip()
+        from_engine = bool(finding.get("code")) and str(finding.get("check")) in RESULT_ENGINES
         for problem in sorted(_problems(finding)):
             first = seen.get((*where, problem))
-            if first is not None:
-                out.append(f"{where[0]}:{where[1]}: {problem} reported by {first} and {label}")
-            else:
-                seen[(*where, problem)] = label
+            if first is not None and (from_engine or first[1]):
+                out.append(f"{where[0]}:{where[1]}: {problem} reported by {first[0]} and {label}")
+            elif first is None:
+                seen[(*where, problem)] = (label, from_engine)
     return out

@@ -14,7 +14,9 @@ import os
 import sys
 from pathlib import Path
 
-from readiness.dedupe import duplicates
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the project, when run from anywhere
+
+from readiness.dedupe import duplicates  # noqa: E402
 
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "readiness-bench" / "results"
 

@@ -156,3 +156,22 @@ def test_bad_service_file_still_fails(tmp_path: Path) -> None:
     assert outcome.status == "fail"
     assert [(f.path, f.line, f.code) for f in result.findings] == [("app/orders.py", 2, "F821")]
     assert "from the project's flake8 configuration, translated to ruff .flake8 [flake8]" in outcome.summary
+
+
+def test_flake8_with_bugbear_keeps_fastapi_depends_but_not_mutable_defaults(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        ".flake8": "[flake8]\nselect = C,E,F,W,B,B950\nignore = E501, W503\nmax-line-length = 120\n",
+        "app/api/items.py": (
+            "from fastapi import APIRouter, Depends, Query\n\n"
+            "from app.db import get_db\n\n"
+            "router = APIRouter()\n\n\n"
+            "@router.get('/items')\n"
+            "def list_items(db=Depends(get_db), limit: int = Query(50)):\n"
+            "    return db.items(limit)\n\n\n"
+            "def send_email(to, env={}):\n"
+            "    env['to'] = to\n"
+            "    return env\n"
+        ),
+    })
+    result = run_ruff_on(tmp_path, ["app/api/items.py"])
+    assert [(m.line, m.code) for m in result.files["app/api/items.py"]] == [(13, "B006")]

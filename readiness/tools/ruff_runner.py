@@ -48,6 +48,11 @@ _FLAKE8_FILES = ("setup.cfg", "tox.ini", ".flake8")  # flake8's order
 # flake8's own default ignore list, in force when a configuration does not set ``ignore``.
 _FLAKE8_DEFAULT_IGNORE = ("E121", "E123", "E126", "E226", "E24", "E704", "W503", "W504")
 _SELECTOR_RE = re.compile(r"[A-Z]+[0-9]*")
+# FastAPI's and Typer's documented idiom, ``def view(db = Depends(get_db))``: a call in a default
+# that is not the shared-mutable-default bug bugbear's B008 is about.
+_IMMUTABLE_CALLS = tuple(f"fastapi.{name}" for name in (
+    "Depends", "Security", "Query", "Path", "Body", "Header", "Cookie", "Form", "File",
+)) + ("typer.Option", "typer.Argument")
 _MCCABE = ("C", "C9", "C90", "C901")
 
 
@@ -170,7 +175,7 @@ def _toml_list(items: Sequence[str]) -> str:
 
 
 def _rules_words(select: Sequence[str], ignore: Sequence[str]) -> str:
-    words = ",".join(select) or "none"
+    words = (",".join(select[:12]) + (f",... ({len(select)} selectors)" if len(select) > 12 else "")) or "none"
     if ignore:
         shown = ",".join(ignore[:8]) + (",..." if len(ignore) > 8 else "")
         words += f" minus {shown}"
@@ -276,6 +281,8 @@ def _flake8_config(root: Path, folder: Path, name: str, section: dict[str, Any],
         lines.append(f"lint.pycodestyle.max-doc-length = {doc_length}")
     if complexity and complexity > 0:
         lines.append(f"lint.mccabe.max-complexity = {complexity}")
+    if any(code == "B" or code.startswith("B0") for code in select):
+        lines.append(f"lint.flake8-bugbear.extend-immutable-calls = {_toml_list(_IMMUTABLE_CALLS)}")
     excludes = [p for key in ("exclude", "extend-exclude") for p in _patterns(_flake8_value(section, key))]
     if excludes:
         lines.append(f"extend-exclude = {_toml_list(excludes)}")

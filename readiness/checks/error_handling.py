@@ -34,6 +34,47 @@ def _reraises(body: list[ast.stmt]) -> bool:
     return False
 
 
+_LOG_METHODS = frozenset({"exception", "error", "warning", "warn", "critical", "info", "debug", "log",
+                          "capture_exception", "capture_message"})
+# A try whose only work is releasing something: failing to close what is being thrown away is
+# not an error anyone can act on ("best-effort cleanup").
+_CLEANUP_METHODS = frozenset({"close", "shutdown", "disconnect", "release", "cleanup", "terminate", "kill", "stop",
+                              "quit", "logout"})
+
+
+def _logs(body: list[ast.stmt]) -> bool:
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Call):
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                if name in _LOG_METHODS:
+                    return True
+    return False
+
+
+def _best_effort_cleanup(handler: ast.ExceptHandler, source: SourceFile) -> bool:
+    parent = source.parent(handler)
+    if not isinstance(parent, ast.Try) or len(parent.body) != 1:
+        return False
+    stmt = parent.body[0]
+    call = stmt.value if isinstance(stmt, ast.Expr) else None
+    if not isinstance(call, ast.Call):
+        return False
+    name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+    return name in _CLEANUP_METHODS
+
+
+def _explained(handler: ast.ExceptHandler, source: SourceFile) -> bool:
+    """A comment on the except line or inside the handler says why it is quiet: deliberate."""
+    end = getattr(handler, "end_lineno", None) or handler.lineno
+    for comment in source.comments:
+        if handler.lineno <= comment.line <= end and not _DELIBERATE.search(comment.text):
+            text = comment.text.lstrip("#").strip()
+            if len(text) >= 3 and not text.lower().startswith(("noqa", "type:", "pragma", "nosec", "todo", "fixme", "xxx")):
+                return True
+    return False
+
+
 def _does_nothing(body: list[ast.stmt]) -> bool:
     """Only ``pass``, ``continue``, ``...``, a string, or ``return``/``return None``."""
     for stmt in body:
@@ -89,6 +130,12 @@ class SwallowedException(Check):
              note="a bare except that re-raises is cleanup"),
         good("def test_x():\n    try:\n        g()\n    except Exception:\n        pass\n",
              path="tests/test_x.py", note="tests"),
+        good("def drop(cursor):\n    try:\n        cursor.execute('DROP VIEW tmp')\n    except Exception:\n"
+             "        pass  # the view dies with the session anyway\n", note="a comment says why: deliberate"),
+        good("def close(stream):\n    try:\n        stream.close()\n    except Exception:\n        pass\n",
+             note="best-effort cleanup of something being discarded"),
+        good("import logging\nlogger = logging.getLogger(__name__)\n\ndef load(name):\n    try:\n        register(name)\n"
+             "    except:\n        logger.exception('failed to load %s', name)\n", note="a bare except that logs"),
         good("from contextlib import suppress\n\nwith suppress(FileNotFoundError):\n    remove(p)\n",
              note="suppress of a narrow exception"),
         good("def close(conn):\n    try:\n        conn.close()\n    except Exception:  # noqa: S110\n        pass\n",
@@ -103,8 +150,10 @@ class SwallowedException(Check):
             assert isinstance(handler, ast.ExceptHandler)
             if _DELIBERATE.search(source.line_text(handler.lineno)):
                 continue  # silenced on purpose for a linter that already asked
+            if _explained(handler, source) or _best_effort_cleanup(handler, source):
+                continue
             if handler.type is None:
-                if not _reraises(handler.body):
+                if not _reraises(handler.body) and not _logs(handler.body):
                     out.hits.append(Hit(handler.lineno, handler.col_offset + 1,
                                         "bare `except:` catches everything, even KeyboardInterrupt and SystemExit",
                                         fixable=swallowed_fixable(handler)))

@@ -8,15 +8,16 @@ from fix_helpers import fix_one, run_module
 
 
 def test_pass_becomes_logger_exception_with_comments_kept(tmp_path: Path) -> None:
+    # (a comment inside the handler would mark it deliberate: the comments sit around it)
     src = (
-        "import json\n\n\ndef load(text):\n    try:\n        return json.loads(text)\n"
-        "    except Exception:\n        # a bad document is not fatal\n        pass  # keep going\n    return None\n"
+        "import json\n\n\ndef load(text):\n    # a bad document is not fatal\n    try:\n        return json.loads(text)\n"
+        "    except Exception:\n        pass\n    return None  # keep going\n"
     )
     done = fix_one(tmp_path, src, "swallowed-exception")
     assert len(done.before) == 1 and done.after == []
     assert (
-        "    except Exception:\n        # a bad document is not fatal\n"
-        '        logger.exception("ignored error in load()")  # keep going\n'
+        "    # a bad document is not fatal\n    try:\n        return json.loads(text)\n    except Exception:\n"
+        '        logger.exception("ignored error in load()")\n    return None  # keep going\n'
     ) in done.text
     assert "logger = logging.getLogger(__name__)\n" in done.text
     assert "ignored error in load()" in run_module(done.text, "load('{')")

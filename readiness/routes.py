@@ -263,7 +263,7 @@ class Route:
         if shape == "item":
             return False
         calls = set(self.fact.calls)
-        if calls & {"find", "all", "paginate", "Paginator", "aggregate", "filter", "scan", "to_list"}:
+        if calls & {"find", "paginate", "Paginator", "aggregate", "scan", "to_list"}:
             return True
         last = segs[-1].lower()
         return last.endswith("s") and not last.endswith(("ss", "status", "us"))
@@ -747,7 +747,7 @@ def _extract(source: SourceFile) -> FileRoutes:
     views: list[RouteFact] = []
     django = "django" in imports or "rest_framework" in imports or source.path.endswith(("urls.py", "views.py"))
     if django:
-        routes.extend(_django_urlpatterns(tree, includes))
+        routes.extend(_django_urlpatterns(tree, includes, names))
     views = _django_views(tree, "django" if django else "flask", function_views=django)
     return FileRoutes(
         module, tuple(routes), tuple(owners.values()), tuple(includes), tuple(sorted(names.items())), tuple(views),
@@ -1010,11 +1010,53 @@ def _clean_django(piece: str) -> str:
     return piece.lstrip("^").rstrip("$")
 
 
-def _django_urlpatterns(tree: ast.Module, includes: list[IncludeFact]) -> list[RouteFact]:
+def _module_statements(body: list[ast.stmt]) -> Iterable[ast.stmt]:
+    """Module-level statements, also inside ``if``/``try``/``with`` blocks (settings-dependent URL lists)."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, (ast.If, ast.Try, ast.With)):
+            yield from _module_statements(stmt.body)
+            yield from _module_statements(getattr(stmt, "orelse", []))
+            for handler in getattr(stmt, "handlers", []):
+                yield from _module_statements(handler.body)
+
+
+def _django_route(node: ast.AST | None) -> str | None:
+    """A URL pattern's text; a deployment prefix put in with ``.format()`` or an f-string is left out."""
+    text = _str(node)
+    if text is not None:
+        return text
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        base = _str(node.func.value)
+        return None if base is None else re.sub(r"\{[^{}]*\}", "", base)
+    if isinstance(node, ast.JoinedStr):
+        return "".join(_str(v) or "" for v in node.values)
+    return None
+
+
+def _django_urlpatterns(tree: ast.Module, includes: list[IncludeFact], names: Mapping[str, str] = {}) -> list[RouteFact]:
     routes: list[RouteFact] = []
+    lists: dict[str, list[ast.expr]] = {}  # local URL lists: ur = [...]; ur += [...]
+    for stmt in _module_statements(tree.body):
+        if isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                if isinstance(target, ast.Name) and target.id != "urlpatterns":
+                    lists.setdefault(target.id, []).append(stmt.value)
+        elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id != "urlpatterns":
+            lists.setdefault(stmt.target.id, []).append(stmt.value)
+    visiting: set[str] = set()
 
     def visit(node: ast.AST | None, prefix: str) -> None:
-        if isinstance(node, (ast.List, ast.Tuple)):
+        if isinstance(node, ast.Name) and node.id in lists and node.id not in visiting:
+            visiting.add(node.id)
+            for value in lists[node.id]:
+                visit(value, prefix)
+            visiting.discard(node.id)
+        elif isinstance(node, ast.Name) and node.id in names:  # from app.urls import urlpatterns as app_urls
+            origin = names[node.id]
+            module = origin.rpartition(".")[0] if origin.endswith(".urlpatterns") else origin
+            includes.append(IncludeFact("urlpatterns", module, prefix, module=True, line=node.lineno))
+        elif isinstance(node, (ast.List, ast.Tuple)):
             for elt in node.elts:
                 visit(elt, prefix)
         elif isinstance(node, ast.BinOp):
@@ -1026,7 +1068,7 @@ def _django_urlpatterns(tree: ast.Module, includes: list[IncludeFact]) -> list[R
             for arg in node.args[1:]:
                 visit(arg, prefix)
         elif isinstance(node, ast.Call) and call_name(node) in ("path", "re_path", "url") and node.args:
-            route = _str(node.args[0])
+            route = _django_route(node.args[0])
             if route is None:
                 return
             full = prefix + _clean_django(route)
@@ -1035,7 +1077,7 @@ def _django_urlpatterns(tree: ast.Module, includes: list[IncludeFact]) -> list[R
                 inner = view.args[0] if view.args else None
                 if isinstance(inner, ast.Tuple) and inner.elts:
                     inner = inner.elts[0]
-                if isinstance(inner, (ast.List, ast.Tuple)):
+                if isinstance(inner, (ast.List, ast.Tuple)) or (isinstance(inner, ast.Name) and inner.id in lists):
                     visit(inner, full)
                 elif (module := _str(inner)) is not None:
                     includes.append(IncludeFact("urlpatterns", module, full, module=True, line=node.lineno))
@@ -1049,7 +1091,7 @@ def _django_urlpatterns(tree: ast.Module, includes: list[IncludeFact]) -> list[R
             routes.append(RouteFact("django", "*", full, "urlpatterns", handler, node.lineno, node.col_offset + 1,
                                     path_params=tuple(sorted(_path_params(full)))))
 
-    for stmt in tree.body:
+    for stmt in _module_statements(tree.body):
         if isinstance(stmt, ast.Assign) and any(dotted(t) == "urlpatterns" for t in stmt.targets):
             visit(stmt.value, "")
         elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) and dotted(stmt.target) == "urlpatterns":

@@ -21,8 +21,9 @@ from readiness.model import Evidence
 from readiness.paths import is_test_path
 from readiness.project import Project
 from readiness.roles import SERVICE, SERVICE_ONLY, file_role
+from readiness.routes import call_name
 from readiness.source import SourceFile
-from readiness.tools.pyast import has_star_kwargs, import_map, is_none, keyword, qualify, str_value
+from readiness.tools.pyast import has_star_kwargs, import_map, is_main_guard, is_none, keyword, qualify, str_value
 
 HTTP_VERBS = frozenset({"get", "options", "head", "post", "put", "patch", "delete"})
 _REQUESTS_FUNCS = HTTP_VERBS | {"request"}
@@ -456,19 +457,92 @@ def _library_evidence(source: SourceFile, libraries: list[str], what: str) -> li
 
 
 def _urllib3_retry(source: SourceFile) -> list[Evidence]:
-    """``HTTPAdapter(max_retries=Retry(...))`` or a non-zero retry count, mounted on a session."""
+    """``HTTPAdapter(max_retries=Retry(...))`` mounted on a session, or an SDK client built with ``max_retries``.
+
+    A bare count on an ``HTTPAdapter`` retries connection errors at once, without backoff: not a policy.
+    SDK clients (jira, openai, ...) that take ``max_retries`` back off by themselves.
+    """
     if is_test_path(source.path) or source.tree is None or "max_retries" not in source.text:
         return []
     for call in source.nodes(ast.Call):
         assert isinstance(call, ast.Call)
         name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
         kw = keyword(call, "max_retries")
-        if name != "HTTPAdapter" or kw is None:
+        if kw is None or not name[:1].isupper():
             continue
         value = kw.value
         if isinstance(value, ast.Constant) and (not isinstance(value.value, int) or value.value <= 0):
             continue
-        return [Evidence("retry policy: urllib3 Retry mounted via HTTPAdapter", source.path, call.lineno)]
+        if name == "HTTPAdapter":
+            if isinstance(value, ast.Constant):
+                continue  # a count without backoff
+            return [Evidence("retry policy: urllib3 Retry mounted via HTTPAdapter", source.path, call.lineno)]
+        if name not in ("Retry", "Config"):
+            return [Evidence(f"retry policy: {name} client built with max_retries", source.path, call.lineno)]
+    return []
+
+
+_TASK_DECORATORS = frozenset({"task", "shared_task", "actor", "periodic_task"})
+
+
+def _task_retries(source: SourceFile) -> list[Evidence]:
+    """Task-queue retries: Celery ``autoretry_for`` / ``self.retry()``, dramatiq ``max_retries``, rq ``Retry``.
+
+    The queue re-runs the failed task after a delay (``countdown``, ``retry_backoff`` or the default), which is
+    the retry policy of the outbound call the task makes.
+    """
+    if is_test_path(source.path) or source.tree is None or "retry" not in source.text.lower():
+        return []
+    for func in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
+        assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
+        for deco in func.decorator_list:
+            if not isinstance(deco, ast.Call) or call_name(deco) not in _TASK_DECORATORS:
+                continue
+            if keyword(deco, "autoretry_for") is not None:
+                return [Evidence("retry policy: task autoretry_for", source.path, deco.lineno)]
+            retries = keyword(deco, "max_retries")
+            if call_name(deco) == "actor" and retries is not None and not (
+                isinstance(retries.value, ast.Constant) and not retries.value.value
+            ):
+                return [Evidence("retry policy: dramatiq actor max_retries", source.path, deco.lineno)]
+            bound = keyword(deco, "bind")
+            if bound is not None and isinstance(bound.value, ast.Constant) and bound.value.value is True:
+                for call in ast.walk(func):
+                    if isinstance(call, ast.Call) and call_name(call) == "retry" and isinstance(call.func, ast.Attribute) \
+                            and isinstance(call.func.value, ast.Name) and call.func.value.id == "self":
+                        return [Evidence("retry policy: task self.retry()", source.path, call.lineno)]
+    if "rq" in source.imports:
+        for call in source.nodes(ast.Call):
+            assert isinstance(call, ast.Call)
+            if call_name(call) == "Retry" and keyword(call, "max") is not None:
+                return [Evidence("retry policy: rq Retry", source.path, call.lineno)]
+    return []
+
+
+def _startup_wait(source: SourceFile) -> bool:
+    """A start-up script (``if __name__ == "__main__"``) that makes no outbound HTTP call: its retry loop
+    waits for the database, it is no policy for outbound calls."""
+    if source.tree is None or not any(is_main_guard(node) for node in source.tree.body):
+        return False
+    return not [c for c in _app_calls(source) if c.library not in ("pymongo", "redis")]
+
+
+_BREAKER_STATE = re.compile(r"half[_ -]?open", re.IGNORECASE)
+_BREAKER_COUNT = re.compile(r"fail\w*(threshold|count|max|limit)|(max|threshold)\w*fail", re.IGNORECASE)
+
+
+def _own_breaker(source: SourceFile) -> list[Evidence]:
+    """A project class that implements a breaker: a half-open state and a failure threshold."""
+    if is_test_path(source.path) or source.tree is None or not _BREAKER_STATE.search(source.text):
+        return []
+    for cls in source.nodes(ast.ClassDef):
+        assert isinstance(cls, ast.ClassDef)
+        words = [n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute) else
+                 n.value if isinstance(n, ast.Constant) and isinstance(n.value, str) else
+                 n.arg if isinstance(n, ast.arg) else "" for n in ast.walk(cls)]
+        words += [t.id for n in ast.walk(cls) if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)]
+        if any(_BREAKER_STATE.search(w) for w in words if w) and any(_BREAKER_COUNT.search(w) for w in words if w):
+            return [Evidence(f"circuit breaker: {cls.name} (open, half-open, failure threshold)", source.path, cls.lineno)]
     return []
 
 
@@ -497,19 +571,39 @@ class _OutboundPresence(Check):
         out = FileOutcome()
         calls = [c for c in _app_calls(source) if c.library not in ("pymongo", "redis")]
         out.counts["calls"] = len(calls)
-        out.evidence.extend(self.library_evidence(source, options))
+        if not _startup_wait(source):
+            out.evidence.extend(self.library_evidence(source, options))
         return out
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
-        if collected.counts["calls"] == 0 and not collected.evidence:
+        if collected.counts["calls"] == 0:
             return Verdict(NotApplicable("the project makes no outbound HTTP calls"))
         found = bool(collected.evidence)
         calls = collected.counts["calls"]
         if found:
-            summary = f"{self.what} in place ({len(collected.evidence)} place(s))"
+            summary = f"{collected.evidence[0]}" + (f" and {len(collected.evidence) - 1} more" if len(collected.evidence) > 1 else "")
         else:
             summary = f"no {self.what} for {calls} outbound HTTP call(s)"
-        return Verdict(Presence(found, self.what), summary=summary)
+        return Verdict(Presence(found, self.what), summary=summary, evidence=tuple(collected.evidence))
+
+
+_CELERY_RETRY = (
+    "import requests\nfrom celery import shared_task\n\n\n@shared_task(bind=True, max_retries=5)\n"
+    "def deliver(self, url: str, payload: dict) -> None:\n    try:\n"
+    "        requests.post(url, json=payload, timeout=10).raise_for_status()\n"
+    "    except requests.RequestException as exc:\n        raise self.retry(exc=exc, countdown=60)\n"
+)
+_CELERY_AUTORETRY = (
+    "import requests\nfrom celery import shared_task\n\n\n"
+    "@shared_task(autoretry_for=(requests.ConnectionError,), retry_backoff=30, max_retries=8)\n"
+    "def notify(url: str) -> None:\n    requests.post(url, timeout=10).raise_for_status()\n"
+)
+_STARTUP_WAIT = (
+    "import logging\n\nfrom sqlalchemy import create_engine, text\nfrom tenacity import retry, stop_after_attempt, "
+    "wait_fixed\n\nengine = create_engine('postgresql://db/app')\n\n\n@retry(stop=stop_after_attempt(60), "
+    "wait=wait_fixed(1))\ndef wait_for_db() -> None:\n    with engine.connect() as conn:\n        conn.execute(text('SELECT 1'))\n\n\n"
+    "if __name__ == '__main__':\n    logging.basicConfig()\n    wait_for_db()\n"
+)
 
 
 class RetryPolicy(_OutboundPresence):
@@ -527,7 +621,9 @@ class RetryPolicy(_OutboundPresence):
         "cap), or mount an `HTTPAdapter(max_retries=Retry(total=3, backoff_factor=0.5))` on the "
         "requests session. Retry only idempotent requests or those with an idempotency key."
     )
-    scoring = "Presence: a retry library or urllib3 Retry in application code; n/a without outbound calls."
+    scoring = ("Presence: a retry library (tenacity, backoff, ...), a urllib3 Retry mounted on a session, an SDK client "
+               "built with max_retries, or task-queue retries (Celery autoretry_for / self.retry, dramatiq, rq) in "
+               "application code; a start-up wait for the database does not count; n/a without outbound calls.")
     what = "retry policy"
     options = {"libraries": ["tenacity", "backoff", "stamina", "retrying", "aiohttp_retry", "retry"]}
     needles = (*_NEEDLES, "tenacity", "backoff", "stamina", "retry", "Retry")
@@ -539,17 +635,41 @@ class RetryPolicy(_OutboundPresence):
                 status="pass"),
         Example({"app/client.py": "import requests\nfrom requests.adapters import HTTPAdapter\n"
                  "from urllib3.util.retry import Retry\n\ns = requests.Session()\n"
-                 "s.mount('https://', HTTPAdapter(max_retries=Retry(total=3, backoff_factor=0.5)))\n"},
+                 "s.mount('https://', HTTPAdapter(max_retries=Retry(total=3, backoff_factor=0.5)))\n"
+                 "r = s.get('https://x.io', timeout=3)\n"},
                 status="pass", note="urllib3 Retry mounted on a session"),
         Example({"app/client.py": "import requests\nfrom requests.adapters import HTTPAdapter\n\n"
                  "s = requests.Session()\ns.mount('https://', HTTPAdapter(max_retries=0))\nr = s.get('https://x.io', timeout=3)\n"},
                 status="fail", note="max_retries=0 is no retry policy"),
         Example({"app/main.py": "def handler():\n    return {'ok': True}\n"}, status="n/a",
                 note="no outbound calls"),
+        Example({"app/tasks.py": _CELERY_RETRY}, status="pass", note="a Celery task retried with a countdown"),
+        Example({"app/tasks.py": _CELERY_AUTORETRY}, status="pass", note="autoretry_for with retry_backoff"),
+        Example({"app/client.py": "import requests\n\n\ndef quote():\n    return requests.get('https://x.io', timeout=3)\n",
+                 "app/pre_start.py": _STARTUP_WAIT}, status="fail",
+                note="tenacity only waits for the database at start-up"),
+        Example({"app/client.py": "import requests\nfrom requests.adapters import HTTPAdapter\n\n"
+                 "s = requests.Session()\ns.mount('https://', HTTPAdapter(max_retries=3))\n"
+                 "r = s.get('https://x.io', timeout=3)\n"}, status="fail", note="a bare count retries without backoff"),
     )
 
     def library_evidence(self, source: SourceFile, options: Mapping[str, Any]) -> list[Evidence]:
-        return [*super().library_evidence(source, options), *_urllib3_retry(source), *_transport_retries(source)]
+        return [*super().library_evidence(source, options), *_urllib3_retry(source), *_transport_retries(source),
+                *_task_retries(source)]
+
+
+_OWN_BREAKER = (
+    "import time\n\nimport requests\n\n\nclass Breaker:\n    def __init__(self, failure_threshold: int = 5, reset_after: float = 30):\n"
+    "        self.failure_threshold = failure_threshold\n        self.reset_after = reset_after\n"
+    "        self.failures = 0\n        self.state = 'closed'\n        self.opened_at = 0.0\n\n"
+    "    def call(self, url: str) -> requests.Response:\n"
+    "        if self.state == 'open' and time.monotonic() - self.opened_at > self.reset_after:\n"
+    "            self.state = 'half-open'\n        if self.state == 'open':\n            raise RuntimeError('circuit open')\n"
+    "        try:\n            response = requests.get(url, timeout=3)\n        except requests.RequestException:\n"
+    "            self.failures += 1\n            if self.failures >= self.failure_threshold or self.state == 'half-open':\n"
+    "                self.state, self.opened_at = 'open', time.monotonic()\n            raise\n"
+    "        self.failures, self.state = 0, 'closed'\n        return response\n"
+)
 
 
 class CircuitBreaker(_OutboundPresence):
@@ -566,7 +686,8 @@ class CircuitBreaker(_OutboundPresence):
         "Wrap calls to each external dependency with a breaker (pybreaker, aiobreaker, purgatory, "
         "circuitbreaker) and return a degraded answer while it is open."
     )
-    scoring = "Presence: a circuit-breaker library in application code; n/a without outbound calls."
+    scoring = ("Presence: a circuit-breaker library, or a project class with a half-open state and a failure "
+               "threshold, in application code; n/a without outbound calls.")
     what = "circuit breaker"
     options = {"libraries": ["pybreaker", "aiobreaker", "purgatory", "circuitbreaker"]}
     needles = (*_NEEDLES, "breaker", "purgatory")
@@ -579,7 +700,14 @@ class CircuitBreaker(_OutboundPresence):
         Example({"app/client.py": "import requests\n\nr = requests.get('https://x.io', timeout=3)\n",
                  "tests/test_breaker.py": "import pybreaker\n"}, status="fail",
                 note="a breaker only in tests does not count"),
+        Example({"app/client.py": _OWN_BREAKER}, status="pass", note="a breaker written by the project"),
+        Example({"app/client.py": "import requests\n\nSTATUS = ('open', 'closed')\n\n\ndef door(state):\n"
+                 "    return requests.get('https://x.io/' + state, timeout=3)\n"}, status="fail",
+                note="the words open and closed are not a breaker"),
     )
+
+    def library_evidence(self, source: SourceFile, options: Mapping[str, Any]) -> list[Evidence]:
+        return [*super().library_evidence(source, options), *_own_breaker(source)]
 
 
 # -- idempotency-keys --------------------------------------------------------------------------

@@ -36,7 +36,7 @@ _SECRET_PAIRS = ["api_key", "private_key", "secret_key", "access_key", "signing_
 _NOT_SECRET_SUFFIXES = frozenset({
     "url", "urls", "uri", "endpoint", "path", "file", "filename", "dir", "name", "names", "type", "field", "fields",
     "header", "prefix", "suffix", "length", "len", "expiry", "expires", "expire", "expiration", "ttl", "lifetime",
-    "timeout", "age", "algorithm", "algorithms", "alg", "scheme", "count", "limit", "max", "min", "enabled",
+    "timeout", "age", "algorithm", "algorithms", "alg", "algo", "scheme", "count", "limit", "max", "min", "enabled",
     "required", "pattern", "regex", "label", "template", "param", "policy", "hint", "help", "message", "msg",
     "error", "format", "env", "var", "location", "kind", "mode", "version", "class", "backend", "model", "form",
     "view", "validator", "validators", "hash", "hasher", "hashers", "id", "arn", "ref", "region", "size",
@@ -298,6 +298,10 @@ def _hardcoded_hits(source: SourceFile, owned: set[int], extra: Iterable[str]) -
     return list(source.memo(("secrets-hardcoded", names), lambda: _hardcoded_hits_uncached(source, owned, names)))
 
 
+_NOT_A_CREDENTIAL = frozenset({"true", "false", "null", "none", "yes", "no", "on", "off", "0", "1"})
+_NON_PRODUCTION_CLASS = re.compile(r"^(?:Development|Dev|Local|Test|Testing|Unittest|CI|Debug)(?:[A-Z_]\w*)?$")
+
+
 def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Analysis:
     assert source.tree is not None
     imports = import_map(source)
@@ -306,6 +310,8 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
     uses = 0
 
     def report(node: ast.AST, what: str, value: str, owner: ast.ClassDef | None = None) -> None:
+        if value.strip().lower() in _NOT_A_CREDENTIAL:
+            return  # "false", "null": a flag or an empty marker, nothing that would unlock anything
         hits.append(Hit(node.lineno, node.col_offset + 1, f"{what} has a literal fallback {mask(value)}; "  # type: ignore[attr-defined]
                         "require it from the environment or a secrets manager",
                         fixable=default_secret_fixable(node, imports, owner)))
@@ -340,8 +346,8 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
             report(node, f"secret {read[0]!r}" if read[0] else "secret", last)
     for cls in source.nodes(ast.ClassDef):
         assert isinstance(cls, ast.ClassDef)
-        if not _is_settings_class(cls):
-            continue
+        if not _is_settings_class(cls) or _NON_PRODUCTION_CLASS.match(cls.name):
+            continue  # class Development(Config): chosen only outside production
         for stmt in cls.body:
             target = stmt.target if isinstance(stmt, ast.AnnAssign) else (
                 stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None)
@@ -416,6 +422,11 @@ class DefaultSecret(Check):
         good('import os\n\nTOKEN_URL = os.getenv("TOKEN_URL", "https://auth.example.com/token")\n',
              note="a URL setting, not a secret"),
         good('import os\n\nLEVEL = os.getenv("LOG_LEVEL", "INFO")\n', note="not a secret"),
+        good('import os\n\nOPTIONAL_CREDENTIALS = os.environ.get("OPTIONAL_CREDENTIALS", "true")\n'
+             'AUTH = os.environ.get("CALLBACK_CREDENTIALS") or "null"\nJWT_ALGO = os.getenv("JWT_ALGO", "HS512")\n',
+             note="a flag, an empty marker, an algorithm name"),
+        good('class Config:\n    SECRET_KEY = None\n\nclass Development(Config):\n    SECRET_KEY = "dev-secret-key"\n',
+             path="app/config.py", note="a development-only configuration class"),
         good('from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n    jwt_secret: str\n'
              '    jwt_algorithm: str = "HS256"\n', note="a required field; the algorithm is not a secret"),
         good('import os\n\nKEY = os.getenv("SECRET_KEY", "dev")\n', path="tests/conftest.py", note="tests"),

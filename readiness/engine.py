@@ -161,7 +161,7 @@ def run_scan(request: ScanRequest) -> ScanResult:
         analyses = analyze_files(
             root, python_files, plan, jobs=request.jobs, cache=cache, progress=request.progress,
             start_tools=lambda: _start_tools(tools, project, request.checks, cache), suppress=request.suppress,
-            digests=project.digests,
+            digests=project.digests, deadline=request.deadline,
         )
         t_analyze = time.perf_counter()
         project.lines = sum(a.lines for a in analyses)

@@ -13,6 +13,7 @@ import os
 import sys
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable, Sequence
@@ -100,28 +101,45 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
                                initargs=(memory_limit_bytes(),))
 
 
+def _out_of_time(rel: str) -> FileAnalysis:
+    return FileAnalysis(rel, notes=[Note("skipped-file", "not analysed: the scan reached its --timeout", rel)])
+
+
 def _run_pooled(
     batches: list[list[tuple[str, bytes]]], plan: Sequence[PlannedCheck], suppress: bool, jobs: int,
     started: Callable[[], None] | None, on_batch: Callable[[list[FileAnalysis]], None],
-    on_failure: Callable[[FileAnalysis], None],
+    on_failure: Callable[[FileAnalysis], None], deadline: float | None = None,
 ) -> None:
     """Analyse batches in memory-limited workers. A batch whose worker failed (out of memory, or
     killed outright, which breaks the whole pool) is retried file by file in one worker, so a
-    hostile file costs only itself: it gets a note, and is not cached."""
+    hostile file costs only itself: it gets a note, and is not cached. Past ``deadline`` the
+    workers are stopped and every file not analysed yet gets a note instead."""
     retry: list[tuple[str, bytes]] = []
     with _pool(jobs) as pool:
         futures: list[tuple[list[tuple[str, bytes]], Future[list[FileAnalysis]]]] = [
             (batch, pool.submit(analyze_batch, batch, plan, suppress)) for batch in batches]
         if started is not None:
             started()  # after the workers are forked: threads and fork do not mix
-        for batch, future in futures:
+        for index, (batch, future) in enumerate(futures):
+            wait = None if deadline is None else max(0.0, deadline - time.monotonic())
             try:
-                on_batch(future.result())
+                on_batch(future.result(timeout=wait))
+            except FutureTimeout:
+                for late, _ in futures[index:]:
+                    for rel, _data in late:
+                        on_failure(_out_of_time(rel))
+                for process in list(getattr(pool, "_processes", {}).values()):
+                    process.terminate()
+                pool.shutdown(wait=False, cancel_futures=True)
+                return
             except Exception:  # MemoryError, BrokenProcessPool, a result too large to send back
                 retry.extend(batch)
     single: ProcessPoolExecutor | None = None
     try:
         for rel, data in retry:
+            if deadline is not None and time.monotonic() > deadline:
+                on_failure(_out_of_time(rel))
+                continue
             single = single or _pool(1)
             try:
                 on_batch(single.submit(analyze_batch, [(rel, data)], plan, suppress).result())
@@ -146,6 +164,7 @@ def analyze_files(
     start_tools: Callable[[], None] | None = None,
     digests: dict[str, str] | None = None,
     suppress: bool = True,
+    deadline: float | None = None,
 ) -> list[FileAnalysis]:
     jobs = jobs or default_jobs()
     key = plan_fingerprint(plan) + ("" if suppress else "-all")
@@ -187,18 +206,21 @@ def analyze_files(
         collect([analysis])
 
     if jobs > 1 and len(misses) >= PARALLEL_MIN_FILES:
-        _run_pooled(_batches(misses, jobs * 4), plan, suppress, jobs, start_tools, collect, fail)
+        _run_pooled(_batches(misses, jobs * 4), plan, suppress, jobs, start_tools, collect, fail, deadline)
     else:
         # Large files go to one memory-limited worker even here: a hostile one costs only itself.
         isolated = [item for item in misses if len(item[1]) > ISOLATE_BYTES]
         if isolated and memory_limit_bytes():
-            _run_pooled([[item] for item in isolated], plan, suppress, 1, start_tools, collect, fail)
+            _run_pooled([[item] for item in isolated], plan, suppress, 1, start_tools, collect, fail, deadline)
             start_tools = None
         if start_tools is not None:
             start_tools()
         last = time.perf_counter()
         for rel, data in misses:
             if rel in results:
+                continue
+            if deadline is not None and time.monotonic() > deadline:
+                fail(_out_of_time(rel))
                 continue
             results[rel] = analyze_source(rel, data, plan, suppress)
             done += 1

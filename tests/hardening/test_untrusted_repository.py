@@ -245,8 +245,10 @@ def test_the_scan_deadline_reports_partial_results(tmp_path: Path) -> None:
     root = write_tree(tmp_path / "repo", {"app.py": "print(1)\n"})
     proc = run_cli("scan", str(root), "--no-history", "--format", "json", "--timeout", "0", "--select", "code-quality")
     assert proc.returncode == 0, proc.stderr
-    statuses = {c["status"] for c in json.loads(proc.stdout)["checks"] if c["status"] != "skipped"}
+    doc = json.loads(proc.stdout)
+    statuses = {c["status"] for c in doc["checks"] if c["status"] != "skipped"}
     assert statuses == {"error"}
+    assert any("--timeout" in n["message"] and n["path"] == "app.py" for n in doc["notes"])
     gated = run_cli("scan", str(root), "--no-history", "--timeout", "0", "--fail-under", "0")
     assert gated.returncode == 1 and "--timeout" in gated.stderr
 

@@ -626,7 +626,7 @@ class RetryPolicy(_OutboundPresence):
                "application code; a start-up wait for the database does not count; n/a without outbound calls.")
     what = "retry policy"
     options = {"libraries": ["tenacity", "backoff", "stamina", "retrying", "aiohttp_retry", "retry"]}
-    needles = (*_NEEDLES, "tenacity", "backoff", "stamina", "retry", "Retry")
+    needles = (*_NEEDLES, "tenacity", "backoff", "stamina", "retry", "Retry", "retries")
     examples = (
         Example({"app/client.py": "import requests\n\ndef f():\n    return requests.get('https://x.io', timeout=3)\n"},
                 status="fail"),
@@ -690,7 +690,7 @@ class CircuitBreaker(_OutboundPresence):
                "threshold, in application code; n/a without outbound calls.")
     what = "circuit breaker"
     options = {"libraries": ["pybreaker", "aiobreaker", "purgatory", "circuitbreaker"]}
-    needles = (*_NEEDLES, "breaker", "purgatory")
+    needles = (*_NEEDLES, "breaker", "Breaker", "purgatory", "half_open", "HALF_OPEN", "half-open", "HalfOpen")
     examples = (
         Example({"app/client.py": "import httpx\n\nasync def f(c):\n    return httpx.get('https://x.io')\n"},
                 status="fail"),

@@ -235,6 +235,7 @@ _DEFAULT_IGNORE_HOSTS = [
     "www.gnu.org", "169.254.169.254", "metadata", "metadata.google.internal",
     "tools.ietf.org", "datatracker.ietf.org", "www.rfc-editor.org", "developer.mozilla.org",
     "schema.org", "*.schema.org", "ogp.me", "openrosa.org", "*.openrosa.org",
+    "cwe.mitre.org", "cve.mitre.org", "nvd.nist.gov", "owasp.org", "*.owasp.org",
 ]
 # Words in the name a value is given under that say it is an identifier, a link or sample data,
 # not an address the service connects to: XML namespaces, OAuth scopes, JSON-LD contexts, doc
@@ -242,7 +243,7 @@ _DEFAULT_IGNORE_HOSTS = [
 _NOT_ADDRESS_WORDS = frozenset({
     "ns", "xmlns", "namespace", "namespaces", "nsmap", "scope", "scopes", "context", "vocab", "vocabulary",
     "author", "homepage", "documentation", "docs", "doc", "link", "links", "website", "contact", "license",
-    "terms", "example", "examples", "version", "ver", "issuer",
+    "terms", "example", "examples", "version", "ver", "issuer", "default",
 })
 _URLISH_POSITIONS = ("base_url", "endpoint", "server_url", "api_url", "uri", "url")
 _OAUTH_SCOPE_RE = re.compile(r"^https://www\.googleapis\.com/auth/")
@@ -289,6 +290,11 @@ def _context_names(node: ast.AST, source: SourceFile) -> list[str]:
         if isinstance(parent, (ast.List, ast.Tuple, ast.Set, ast.JoinedStr, ast.BinOp, ast.FormattedValue)):
             child, parent = parent, source.parent(parent)
             continue
+        if isinstance(parent, ast.Attribute):  # "https://acme.io/{x}".format(...): the call stands for the literal
+            call = source.parent(parent)
+            if isinstance(call, ast.Call) and call.func is parent:
+                child, parent = call, source.parent(call)
+                continue
         if isinstance(parent, ast.keyword):
             names.append(parent.arg or "")
         elif isinstance(parent, (ast.Assign, ast.AnnAssign)):
@@ -367,8 +373,10 @@ class HardcodedValue(Check):
              'author_url = "https://acme.io/"\n', note="an XML namespace, OAuth scopes, plugin metadata"),
         good('api.add_resource(Users, "/users", endpoint="users")\n\nclass Notify:\n    def __init__(self):\n'
              '        self.endpoint = "email"\n', note="route and endpoint names are not hosts"),
-        good('SPEC = {"info": {"contact": {"url": "https://acme.io"}}}\nset_db_ver("1.5.0.0")\n',
-             note="OpenAPI metadata and a version number"),
+        good('SPEC = {"info": {"contact": {"url": "https://acme.io"}}}\nset_db_ver("1.5.0.0")\n'
+             'PARAM = {"example": "https://api.acme.io/items/?offset={o}".format(o=100)}\n'
+             'OPTIONS = [{"name": "apiUrl", "type": "str", "default": "https://kubernetes.default"}]\n',
+             note="OpenAPI metadata and examples, a version number, a configurable option's default"),
         bad('API_BASE_URI = "https://api.zoom.us/v2"\nschedule_url = "https://api.opsgenie.com/v2/schedules"\n',
             findings=2, lines=(1, 2), note="vendor API base URLs count unless read from settings"),
     )

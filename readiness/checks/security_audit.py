@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import configparser
 import json
 import re
@@ -17,6 +18,7 @@ from readiness.project import Project
 from readiness.repo_files import Command, RepoFiles, programs, repo_files
 from readiness.roles import SERVICE_ONLY
 from readiness.tools.bandit_runner import run_bandit
+from readiness.tools.pyast import is_main_guard
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -27,6 +29,24 @@ _LEVELS = {"LOW": 1, "MEDIUM": 2, "HIGH": 3}
 # bandit tests whose problem another check owns with a closer look at the value: hardcoded
 # passwords (B105-B107) are hardcoded-secret's, which tells a password from a field name.
 _OWNED_ELSEWHERE = {"B105": "hardcoded-secret", "B106": "hardcoded-secret", "B107": "hardcoded-secret"}
+# Development-runner findings (bind to all interfaces, Flask debug=True) that only matter when
+# they run in production: inside ``if __name__ == "__main__":`` they run on a developer's machine.
+_DEV_RUNNER_TESTS = frozenset({"B104", "B201"})
+
+
+def _main_guard_lines(project: Project, path: str) -> set[int]:
+    text = project.read_text(path)
+    if not text or "__main__" not in text:
+        return set()
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return set()
+    lines: set[int] = set()
+    for stmt in tree.body:
+        if is_main_guard(stmt):
+            lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+    return lines
 _BANDIT_SEVERITY: dict[str, Severity] = {"LOW": "low", "MEDIUM": "medium", "HIGH": "high"}
 
 
@@ -52,7 +72,8 @@ class SastFindings(Check):
     scoring = (
         "Density: bandit findings in the service's code weighted by severity "
         "(`weights`, default HIGH 10, MEDIUM 3, LOW 1) per 1 000 lines bandit counted; 0% at "
-        "`zero_at` (default 20). Hardcoded-password tests (B105-B107) are left to hardcoded-secret."
+        "`zero_at` (default 20). Hardcoded-password tests (B105-B107) are left to hardcoded-secret; "
+        "a development runner under `if __name__ == \"__main__\":` may bind all interfaces and debug (B104, B201)."
     )
     options = {"weights": {"HIGH": 10, "MEDIUM": 3, "LOW": 1}, "zero_at": 20.0,
                "min_severity": "LOW", "min_confidence": "LOW"}
@@ -72,6 +93,11 @@ class SastFindings(Check):
         Example({"app/hashing.py": "X = 1\n",
                  "app/migrations/0003_fingerprint.py": "import hashlib\n\ndef fp(data):\n    return hashlib.md5(data).hexdigest()\n"},
                 findings=0, status="pass", note="migrations are not the running service"),
+        Example({"app/server.py": 'from flask import Flask\n\napp = Flask(__name__)\n\nif __name__ == "__main__":\n'
+                                  '    app.run(host="0.0.0.0", debug=True)\n'},
+                findings=0, status="pass", note="a development runner in the main guard"),
+        Example({"app/server.py": 'from flask import Flask\n\napp = Flask(__name__)\napp.run(host="0.0.0.0", debug=True)\n'},
+                findings=2, lines=(4, 4), note="the same at import time runs in production"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
@@ -86,6 +112,11 @@ class SastFindings(Check):
         kept = [i for i in report.issues
                 if _LEVELS.get(i.severity, 1) >= min_sev and _LEVELS.get(i.confidence, 1) >= min_conf
                 and i.test_id not in _OWNED_ELSEWHERE]
+        guards: dict[str, set[int]] = {}
+        for issue in kept:
+            if issue.test_id in _DEV_RUNNER_TESTS and issue.path not in guards:
+                guards[issue.path] = _main_guard_lines(project, issue.path)
+        kept = [i for i in kept if not (i.test_id in _DEV_RUNNER_TESTS and i.line in guards[i.path])]
         found = [
             (Finding(i.path, i.line, i.column, self.id,
                      f"{i.test_id} {i.message} (severity {i.severity.lower()}, confidence {i.confidence.lower()})",

@@ -22,7 +22,9 @@ MAX_ITERATIONS = 200
 MAX_DEPTH = 20
 
 _ACTION_RE = re.compile(r"\{\{(-?)\s*(.*?)\s*(-?)\}\}", re.DOTALL)
-_INCLUDED = object()  # the output of an ``include``: helpers are not rendered
+class _Included(str):
+    """The output of an ``include``: helpers are not rendered; inline it reads as the helper's name."""
+
 
 
 class Unrenderable(Exception):
@@ -135,7 +137,7 @@ class _Renderer:
                         self.render(body, dot, depth + 1)
                         break
                     value = self.pipeline(condition, dot)
-                    if value is _INCLUDED:
+                    if isinstance(value, _Included):
                         raise Unrenderable("a condition on a helper's output")
                     if _truthy(value):
                         self.render(body, value if node.kind == "with" and condition == node.branches[0][0] else dot,
@@ -197,11 +199,12 @@ class _Renderer:
 
     def function(self, name: str, args: list[str], values: list[Any], dot: Any) -> Any:
         if name in ("include", "template"):
-            return _INCLUDED
+            helper = args[0].strip('"`') if args else "included"
+            return _Included(helper.rsplit(".", 1)[-1] if helper else "included")
         if name == "toYaml":
             value = values[-1] if values else None
-            if value is _INCLUDED:
-                return _INCLUDED
+            if isinstance(value, _Included):
+                return value
             if value in (None, {}, []):
                 return ""
             return yaml.safe_dump(_plain(value), default_flow_style=False, sort_keys=False).rstrip("\n")
@@ -209,7 +212,7 @@ class _Renderer:
             if len(values) < 2:
                 raise Unrenderable(f"{name} needs two arguments")
             width, value = values[0], values[-1]
-            if value is _INCLUDED:
+            if isinstance(value, _Included):
                 return ""
             pad = " " * int(width)
             body = "\n".join(pad + line if line else line for line in _to_text(value).split("\n"))
@@ -225,7 +228,7 @@ class _Renderer:
             return values[-1] if values else None
         if name in ("trim", "trimSuffix", "trimPrefix", "lower", "upper", "toString", "b64enc", "trunc"):
             value = values[-1] if values else ""
-            return _INCLUDED if value is _INCLUDED else _to_text(value).strip() if name == "trim" else value
+            return value if isinstance(value, _Included) else _to_text(value).strip() if name == "trim" else value
         if name == "not":
             return not _truthy(values[-1] if values else None)
         if name == "and":
@@ -303,14 +306,14 @@ def _is_function(word: str) -> bool:
 
 
 def _truthy(value: Any) -> bool:
-    if value is _INCLUDED:
+    if isinstance(value, _Included):
         return True
     return value not in (None, False, 0, "", [], {})
 
 
 def _to_text(value: Any) -> str:
-    if value is _INCLUDED:
-        return "included"
+    if isinstance(value, _Included):
+        return str.__str__(value)
     if value is None:
         return ""
     if value is True:

@@ -122,6 +122,9 @@ def test_extensionless_lint_script_run_through_poetry(tmp_path: Path) -> None:
         ".github/workflows/styles.yml": workflow("poetry run ./scripts/lint"),
     })
     assert good.status == "pass"
+    assert any("mypy type checking" in e.message for e in good.evidence)  # shown, not scored
+    typed_only = run(tmp_path / "typed", "lint-enforced-in-ci", {".github/workflows/ci.yml": workflow("mypy app")})
+    assert typed_only.status == "fail" and any("mypy" in e.message for e in typed_only.evidence)
     bad = run(tmp_path / "bad", "lint-enforced-in-ci", {  # not a shell script: not followed
         "scripts/lint": "flake8 app\n", ".github/workflows/styles.yml": workflow("poetry run ./scripts/lint"),
     })

@@ -12,6 +12,7 @@ from readiness.model import Evidence, Finding
 from readiness.project import Project
 from readiness.repo_files import Command, RepoFiles, build, describe_problems, exit_zero, programs, repo_files
 
+TYPE_CHECKERS = ("mypy", "pyright", "basedpyright", "pyre", "pytype")
 LINTERS = ("ruff", "flake8", "pylint", "pyflakes", "pycodestyle", "prospector", "pylama", "flakeheaven", "flakehell")
 _LINT_ACTION_RE = re.compile(r"(ruff-action|flake8|pylint|python-lint|wemake-python-styleguide)", re.IGNORECASE)
 _NOT_A_RUN = {"format", "--version", "version", "--help", "help", "rule", "config", "clean"}
@@ -61,7 +62,8 @@ def lint_runs(repo: RepoFiles, linters: tuple[str, ...] = LINTERS) -> list[tuple
             match = _LINT_ACTION_RE.search(command.action)
             if match:
                 name = "ruff" if "ruff" in match.group(1).lower() else match.group(1).lower()
-                _add(runs, seen, name, command, command.ignores_failure or exit_zero(command.text))
+                if any(tool in LINTERS for tool in linters) and (name in linters or name not in LINTERS):
+                    _add(runs, seen, name, command, command.ignores_failure or exit_zero(command.text))
             continue
         for argv, ignored in programs(command):
             name = linter_of(argv, linters)
@@ -167,6 +169,11 @@ class LintEnforcedInCI(Check):
         evidence = tuple(
             Evidence(f"{name} runs in {_ORIGIN_WORDS.get(cmd.origin, cmd.origin)}", cmd.path, cmd.line)
             for name, cmd in enforced
+        )
+        # type checkers enforced in CI are shown alongside (they are not linters and do not score)
+        evidence += tuple(
+            Evidence(f"{name} type checking enforced in {_ORIGIN_WORDS.get(cmd.origin, cmd.origin)}", cmd.path, cmd.line)
+            for name, cmd, ignored in lint_runs(repo, TYPE_CHECKERS) if not ignored
         )
         broken = describe_problems(p for p in repo.problems if p.path in repo.ci_files or p.path.startswith(".pre-commit"))
         if enforced:

@@ -23,7 +23,7 @@ T = TypeVar("T")
 ROUTE_NEEDLES = (
     "@", "urlpatterns", "include_router", "register_blueprint", "mount(", "add_api_route", "add_url_rule",
     "add_route", "request", "Router(", "Blueprint(", "FastAPI(", "Flask(", "add_resource", "register(", "Api(",
-    "View", "Resource", "REST_FRAMEWORK", "'/", '"/', "Model", "Query(", "int = ", "Params",
+    "View", "Resource", "REST_FRAMEWORK", "'/", '"/', "Model", "Query(", "int = ", "Params", "add_argument",
 )
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -563,8 +563,10 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
             name = call_name(node)
             if name:
                 feats.calls.append(name)
-            if name in _VALIDATING_CALLS:
+            if name in _VALIDATING_CALLS or "validat" in name.lower() or name == "parse_args":
                 validated = True
+            if name == "add_argument" and node.args and (arg_name := _str(node.args[0])):  # reqparse
+                feats.query.append(arg_name.lstrip("-"))
             if any(k.arg is None for k in node.keywords) and name[:1].isupper():
                 validated = True  # Model(**data)
             func_node = node.func
@@ -594,8 +596,16 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
                 values = comp.elts if isinstance(comp, (ast.Tuple, ast.List, ast.Set)) else [comp]
                 feats.methods.extend(m.upper() for v in values if (m := _str(v)))
     deco_names = {call_name(d).rpartition(".")[2] for d in func.decorator_list}
-    if deco_names & _VALIDATING_DECORATORS:
+    if deco_names & _VALIDATING_DECORATORS or any("validat" in d.lower() for d in deco_names):
         validated = True
+        if not has_model and not raw:  # @validate_schema(InSchema, OutSchema): the body arrives validated
+            feats.body = "validated"
+    for name_node in ast.walk(func):
+        if isinstance(name_node, ast.Name):
+            if "paginat" in name_node.id.lower():
+                feats.calls.append("paginate")  # a shared paginated parser or helper
+            if name_node.id.lower().endswith("parser"):
+                feats.calls.append(f"parser:{name_node.id}")  # a module-level reqparse parser
     called = set(feats.calls) | deco_names
     returns_data = any(isinstance(n, ast.Return) and isinstance(n.value, (ast.Dict, ast.List, ast.ListComp, ast.DictComp))
                        for n in ast.walk(func))
@@ -745,7 +755,8 @@ def _extract(source: SourceFile) -> FileRoutes:
                                         call.col_offset + 1, kind="api"))
     routes.extend(_pair_routes(tree, owners))
     views: list[RouteFact] = []
-    django = "django" in imports or "rest_framework" in imports or source.path.endswith(("urls.py", "views.py"))
+    django = "django" in imports or "rest_framework" in imports or (
+        source.path.endswith(("urls.py", "views.py")) and not {"flask", "flask_restful", "flask_restx", "quart"} & imports)
     if django:
         routes.extend(_django_urlpatterns(tree, includes, names))
     views = _django_views(tree, "django" if django else "flask", function_views=django)
@@ -765,6 +776,13 @@ def _loop_bindings(tree: ast.Module) -> dict[tuple[int, str], list[tuple[str, st
             continue
         items = loop.iter if isinstance(loop.iter, (ast.List, ast.Tuple)) else lists.get(dotted(loop.iter))
         if items is None:
+            if isinstance(loop.target, ast.Name) and isinstance(loop.iter, ast.Name):
+                # for bp in blueprints: app.register_blueprint(bp, url_prefix=...) over a list passed in:
+                # the blueprints registered nowhere else
+                for call in ast.walk(loop):
+                    if isinstance(call, ast.Call) and call.args and dotted(call.args[0]) == loop.target.id \
+                            and call_name(call) in ("register_blueprint", "include_router"):
+                        out[(id(call), loop.target.id)] = [("*", None)]
             continue
         if isinstance(loop.target, ast.Name):
             var, prefix_var = loop.target.id, ""
@@ -868,7 +886,10 @@ def _constants(tree: ast.Module) -> tuple[tuple[str, str], ...]:
         for stmt in body:
             value = stmt.value if isinstance(stmt, (ast.Assign, ast.AnnAssign)) else None
             text = _str(value)
-            if text is None or len(text) > 100 or not text.startswith("/"):
+            if isinstance(value, ast.Constant) and type(value.value) is int and any(
+                    "VERSION" in dotted(t).upper() for t in getattr(stmt, "targets", [getattr(stmt, "target", None)])):
+                text = str(value.value)  # API_VERSION = 1
+            elif text is None or len(text) > 100 or not text.startswith("/"):
                 continue  # only what can be a path or a prefix
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]  # type: ignore[union-attr]
             out.extend((t.id, text) for t in targets if isinstance(t, ast.Name))
@@ -883,6 +904,13 @@ def _callables(tree: ast.Module) -> tuple[tuple[str, tuple[str, ...]], ...]:
             # a dependency factory (returns an inner function): its parameters are not the request's
             factory = any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) for s in stmt.body)
             out.append((stmt.name, () if factory else tuple(_query_like(stmt.args))))
+    parsers: dict[str, list[str]] = {}  # parser = RequestParser(); parser.add_argument("page", ...)
+    for stmt in tree.body:
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if isinstance(call, ast.Call) and call_name(call) == "add_argument" and isinstance(call.func, ast.Attribute) \
+                and isinstance(call.func.value, ast.Name) and call.args and (arg := _str(call.args[0])):
+            parsers.setdefault(call.func.value.id, []).append(arg.lstrip("-"))
+    out.extend((name, tuple(args)) for name, args in parsers.items())
     return tuple(out)
 
 
@@ -1205,8 +1233,12 @@ class _Table:
             for name, params in facts.callables:
                 self.callable_index.setdefault(name, params)
         self.parents: dict[tuple[str, str], list[tuple[str, IncludeFact]]] = {}
+        self.wildcards: list[tuple[str, IncludeFact]] = []  # registrations of whatever a loop is handed
         for path, facts in sorted(files.items()):
             for inc in facts.includes:
+                if inc.target == "*":
+                    self.wildcards.append((path, inc))
+                    continue
                 key = self.resolve(path, inc.target, module=inc.module)
                 if key is not None:
                     self.parents.setdefault(key, []).append((path, inc))
@@ -1250,6 +1282,9 @@ class _Table:
         own = owner.prefix if owner else ""
         own_deps = owner.dependencies if owner else ()
         parents = self.parents.get(key, [])
+        if not parents and owner is not None and owner.kind in ("Blueprint", "APIRouter") and \
+                len({inc.prefix for _, inc in self.wildcards}) == 1:
+            parents = self.wildcards
         if not parents or key in seen or len(seen) > 8:
             return [(own, own_deps)]
         out: list[tuple[str, tuple[str, ...]]] = []
@@ -1359,7 +1394,7 @@ class _Table:
         calls = set(fact.calls)
         calls |= {a if v == "set" else f"no:{a}" for a, v in seen.items()}
         bases = {b for _, c in chain for b in c.bases}
-        if bases & _API_BASES or any(b.endswith(("APIView", "ViewSet")) for b in bases):
+        if fact.framework == "django" and (bases & _API_BASES or any(b.endswith(("APIView", "ViewSet")) for b in bases)):
             calls.add("@drf")
         kind = fact.kind or _class_kind(bases, seen)
         return replace(fact, calls=tuple(sorted(calls)), kind=kind)
@@ -1404,7 +1439,7 @@ def build_route_table(files: Mapping[str, FileRoutes]) -> list[Route]:
             expanded = table.expand(path, fact)
             for prefix, deps in table.prefixes(key):
                 for view_path, view in expanded:
-                    all_deps = (*view.dependencies, *deps)
+                    all_deps = (*view.dependencies, *deps, *(c[7:] for c in view.calls if c.startswith("parser:")))
                     out.append(Route(view_path, _join(prefix, view.path), view, deps, table.dep_params(all_deps)))
     out.sort(key=lambda r: (r.path, r.method, r.file, r.line))
     return out

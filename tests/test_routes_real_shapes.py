@@ -39,9 +39,9 @@ _MAIN = (
 _API = ("from fastapi import APIRouter\nfrom app.api.routes import items, users\n\napi_router = APIRouter()\n"
         "for r in [items.router, users.router]:\n    api_router.include_router(r)\n")
 _ITEMS = (
-    "from fastapi import APIRouter, Depends\nfrom app.models import ItemsPublic\nfrom app.deps import Pagination\n\n"
+    "from fastapi import APIRouter, Depends\nfrom app.models import ItemsPublic\nfrom app.deps import ListQuery\n\n"
     "router = APIRouter(prefix='/items')\n\n\n@router.get('', response_model=ItemsPublic)\n"
-    "def read_items(page: Pagination = Depends()):\n    return {{'data': [], 'count': 0}}\n"
+    "def read_items(q: ListQuery = Depends()):\n    return {{'data': [], 'count': 0}}\n"
 )
 _USERS = ("from fastapi import APIRouter\n\nrouter = APIRouter(prefix='/users')\n\n\n@router.get('/{user_id}')\n"
           "def read_user(user_id: int) -> dict:\n    return {}\n")
@@ -58,9 +58,9 @@ def _fastapi(root: Path, version: str, deps: str) -> None:
     })
 
 
-_PAGED = ("class Pagination:\n    def __init__(self, skip: int = 0, limit: int = 100) -> None:\n"
+_PAGED = ("class ListQuery:\n    def __init__(self, skip: int = 0, limit: int = 100) -> None:\n"
           "        self.skip, self.limit = skip, limit\n")
-_UNPAGED = "class Pagination:\n    def __init__(self, db: Session = Depends(get_db)) -> None:\n        self.db = db\n"
+_UNPAGED = "class ListQuery:\n    def __init__(self, db: Session = Depends(get_db)) -> None:\n        self.db = db\n"
 
 
 def test_settings_prefix_loop_include_and_list_wrapper(tmp_path: Path) -> None:
@@ -223,3 +223,67 @@ def test_json_views_of_the_same_site_are_judged(tmp_path: Path) -> None:
     })
     assert _status(tmp_path, "api-versioning") == ("fail", 0.0, 1)
     assert _status(tmp_path, "pagination") == ("fail", 0.0, 1)
+
+
+# -- blueprints handed to a factory, shared request parsers, validating decorators ---------------
+
+_FACTORY = (
+    "from flask import Flask\n\nAPI_VERSION = {version}\n\n\ndef create_app(blueprints):\n    app = Flask(__name__)\n"
+    "    for bp in blueprints:\n        app.register_blueprint(bp, url_prefix=f'/api/{{API_VERSION}}')\n    return app\n"
+)
+_PARSERS = (
+    "from flask_restful.reqparse import RequestParser\n\npaginated_parser = RequestParser()\n"
+    "paginated_parser.add_argument('count', type=int, default=10, location='args')\n"
+    "paginated_parser.add_argument('page', type=int, default=1, location='args')\n"
+    "paginated_parser.add_argument('sortBy', type=str, location='args')\n"
+)
+_CERTS = (
+    "from flask import Blueprint\nfrom flask_restful import Api, Resource\nfrom svc.parsers import {parser}\n"
+    "from svc.schema import validate_schema\n\nmod = Blueprint('certificates', __name__)\napi = Api(mod)\n\n\n"
+    "class Certificates(Resource):\n    def get(self):\n        args = {parser}.copy().parse_args()\n"
+    "        return service.render(args)\n\n"
+    "    @validate_schema(certificate_input_schema, certificate_output_schema)\n    def post(self, data=None):\n"
+    "        return service.create(**data)\n\n\napi.add_resource(Certificates, '/certificates', endpoint='certificates')\n"
+)
+
+
+def _factory(root: Path, version: str, parser: str) -> None:
+    parsers = _PARSERS if parser == "paginated_parser" else \
+        "from flask_restful.reqparse import RequestParser\n\nplain_parser = RequestParser()\n"
+    write_tree(root, {
+        "svc/__init__.py": "", "svc/factory.py": _FACTORY.format(version=version), "svc/parsers.py": parsers,
+        "svc/schema.py": "def validate_schema(input_schema, output_schema):\n    return lambda f: f\n",
+        "svc/certificates.py": _CERTS.format(parser=parser),
+    })
+
+
+def test_blueprints_registered_in_a_loop_with_a_version_constant(tmp_path: Path) -> None:
+    _factory(tmp_path, "1", "paginated_parser")
+    routes = _table(tmp_path)
+    assert {"GET /api/1/certificates", "POST /api/1/certificates"} <= set(routes)
+    assert {"page", "count", "sortBy"} <= set(routes["GET /api/1/certificates"].query)
+    assert _status(tmp_path, "api-versioning")[:2] == ("pass", 1.0)
+    assert _status(tmp_path, "pagination")[:2] == ("pass", 1.0)
+    assert _status(tmp_path, "filtering-sorting")[:2] == ("pass", 1.0)
+    assert _status(tmp_path, "query-validation")[:2] == ("pass", 1.0)  # @validate_schema on the write
+
+
+def test_blueprints_registered_in_a_loop_without_version_or_parser(tmp_path: Path) -> None:
+    _factory(tmp_path, "'internal'", "plain_parser")
+    assert "GET /api/{?}/certificates" in _table(tmp_path)  # a prefix that is not a path stays unknown
+    assert _status(tmp_path, "api-versioning")[0] == "n/a"
+    assert _status(tmp_path, "pagination") == ("fail", 0.0, 1)
+
+
+def test_django_url_lists_imported_and_prefixed_with_format(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "proj/__init__.py": "", "shop/__init__.py": "",
+        "shop/urls.py": "from django.urls import re_path\nfrom shop import views\n\n"
+                        "urlpatterns = [re_path(r'^orders/$', views.orders)]\n",
+        "shop/views.py": "from django.http import JsonResponse\n\n\ndef orders(request):\n    return JsonResponse({'orders': []})\n",
+        "proj/urls.py": "from django.conf import settings\nfrom django.urls import include, re_path\n"
+                        "from shop.urls import urlpatterns as shop_urls\n\nur = []\nif settings.SHOP:\n    ur += shop_urls\n\n"
+                        "urlpatterns = [re_path(r'^{}api/v2/'.format(settings.URL_PREFIX), include(ur))]\n",
+    })
+    assert "GET /api/v2/orders/" in _table(tmp_path)
+    assert _status(tmp_path, "api-versioning")[:2] == ("pass", 1.0)

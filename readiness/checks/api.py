@@ -188,7 +188,10 @@ class ApiVersioning(_RouteCheck):
 
     @staticmethod
     def _versioned(route: Route) -> bool:
-        if any(_VERSION_SEGMENT.match(s) for s in route.segments):
+        segs = route.segments
+        if any(_VERSION_SEGMENT.match(s) for s in segs):
+            return True
+        if any(a.lower() == "api" and b.isdigit() for a, b in zip(segs, segs[1:], strict=False)):  # /api/1/...
             return True
         if set(route.fact.headers) & _VERSION_HEADERS:
             return True

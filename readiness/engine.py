@@ -9,6 +9,7 @@ the cache or the order in which workers finish.
 from __future__ import annotations
 
 import hashlib
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from readiness.model import CheckResult, Finding, Note, ScanResult
 from readiness.project import Project
 from readiness.roles import SERVICE, options_with_roles, path_role, with_roles
 from readiness.scoring import DEFAULT_SEVERITY_WEIGHTS, CategorySpec, score_categories, score_measure, score_overall
+from readiness.source import NEEDS_PREFIX
 from readiness.suppression import Suppressor
 from readiness.workers import analyze_files
 
@@ -209,6 +211,7 @@ def run_scan(request: ScanRequest) -> ScanResult:
             "fixable": sum(1 for f in findings if f.fixable),
             "python_files": len(python_files),
             "live": live_enabled(request),
+            **_completeness(notes, results),
         },
     )
 
@@ -323,6 +326,23 @@ def _start_tools(
         for name, fetch in check.prefetch.items():
             if name not in project._tools:
                 project._tools[name] = pool.submit(fetch, project)
+
+
+def _completeness(notes: Sequence[Note], results: Sequence[CheckResult]) -> dict[str, Any]:
+    """Whether the result covers the whole tree: files this Python cannot parse (newer syntax)
+    and work cut short by the deadline make it partial, and every human report says so first."""
+    newer = sorted(n.message.rsplit(NEEDS_PREFIX, 1)[1].split(" ", 1)[0] for n in notes if NEEDS_PREFIX in n.message)
+    out_of_time = sum(1 for n in notes if "--timeout" in n.message) + sum(
+        1 for r in results if r.status == "error" and "--timeout" in (r.summary or ""))
+    if not newer and not out_of_time:
+        return {}
+    out: dict[str, Any] = {"partial": True}
+    if newer:
+        out["unread"] = {"files": len(newer), "python": newer[-1],
+                         "running": f"{sys.version_info.major}.{sys.version_info.minor}"}
+    if out_of_time:
+        out["timed_out"] = out_of_time
+    return out
 
 
 def _repo_fingerprint(check: str, finding: Finding) -> str:

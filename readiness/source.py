@@ -102,6 +102,25 @@ def decode_source(data: bytes) -> tuple[str, str]:
     return text, encoding
 
 
+NEEDS_PREFIX = "needs Python "
+_PEP695_RE = re.compile(r"^[ \t]*(?:type[ \t]+\w+[ \t]*(?:\[[^\]\n]*\])?[ \t]*=|(?:async[ \t]+)?def[ \t]+\w+\[|class[ \t]+\w+\[)", re.MULTILINE)
+
+
+def newer_python_needed(text: str, message: str) -> tuple[str, str] | None:
+    """(version, feature) when a file that does not parse here uses syntax of a newer Python.
+
+    Only what this interpreter lacks: PEP 701 f-strings and PEP 695 type parameters came with
+    3.12. A file that fails for another reason (Python 2 code, a typo) is an ordinary syntax error.
+    """
+    if sys.version_info >= (3, 12):
+        return None
+    if message.startswith("f-string"):
+        return "3.12", "PEP 701 f-strings"
+    if _PEP695_RE.search(text):
+        return "3.12", "PEP 695 type parameters"
+    return None
+
+
 @dataclass
 class SourceFile:
     """The per-file context handed to every per-file check."""
@@ -125,7 +144,8 @@ class SourceFile:
                 source.tree = _parse(text, path)
         except SyntaxError as exc:
             where = f" (line {exc.lineno})" if exc.lineno else ""
-            source.error = f"syntax error{where}: {exc.msg}"
+            needs = newer_python_needed(text, exc.msg or "")
+            source.error = f"syntax error{where}: {exc.msg}" + (f"; {NEEDS_PREFIX}{needs[0]} ({needs[1]})" if needs else "")
         except RecursionError:
             source.error = "too deeply nested to parse"
         except MemoryError:  # the worker's memory limit: this file costs only itself

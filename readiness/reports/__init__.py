@@ -80,3 +80,21 @@ def format_for_path(path: str) -> str:
             return name
     raise UnknownFormat(f"cannot tell the format of '{path}' from its extension (use one of: "
                         f"{', '.join(sorted(EXTENSIONS))})")
+
+
+def partial_notice(doc: dict[str, Any]) -> str | None:
+    """The sentence every human report opens with when the result does not cover the whole tree."""
+    if not doc.get("partial"):
+        return None
+    parts = []
+    unread = doc.get("unread")
+    if unread:
+        files = unread["files"]
+        parts.append(
+            f"{files} Python file{'s were' if files != 1 else ' was'} not read: {'they use' if files != 1 else 'it uses'} "
+            f"Python {unread['python']} syntax that Python {unread['running']} cannot parse "
+            f"(run readiness under Python {unread['python']} or newer)"
+        )
+    if doc.get("timed_out"):
+        parts.append(f"{doc['timed_out']} files or checks were cut short by --timeout")
+    return "Partial result: " + "; ".join(parts) + "."

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from readiness import history
-from readiness.reports import ReportContext
+from readiness.reports import ReportContext, partial_notice
 
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 STATUS_LABEL = {"complete": "complete", "in-progress": "in progress", "pending": "pending", "n/a": "n/a"}
@@ -163,4 +163,5 @@ def build(doc: dict[str, Any], context: ReportContext, *, files_limit: int = 10,
                    "suppressed": sum(c.get("suppressed", 0) for c in doc["checks"]),
                    "fixable": sum(1 for f in doc["findings"] if f.get("fixable"))},
         "notes": doc.get("notes", []),
+        "partial": partial_notice(doc),
     }

@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from readiness.history import trend_phrase
-from readiness.reports import ReportContext
+from readiness.reports import ReportContext, partial_notice
 
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 STATUS_STYLE = {
@@ -54,6 +54,9 @@ def render(doc: dict[str, Any], out: TextIO, context: ReportContext) -> None:
     header.append(f" · {blockers} critical blocker{'s' if blockers != 1 else ''} open",
                   style="bold red" if blockers else "")
     console.print(header)
+    notice = partial_notice(doc)
+    if notice:
+        console.print(Text(notice, style="bold yellow"))
     target = doc["target"]
     console.print(Text(f"{target['path']}: {target['files']} files, {target['lines']} lines of Python",
                        style="dim"))

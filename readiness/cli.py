@@ -151,6 +151,11 @@ def scan(
         _err(f"warning: {warning}")
     threshold = fail_under if fail_under is not None else prepared.settings.get("fail_under")
     targets = fail_on_targets or bool(prepared.settings.get("fail_on_targets"))
+    if not full_doc.get("python_files"):
+        _err(f"warning: no Python files under {path}: nothing was judged")
+        if base_doc is not None or threshold is not None or targets:
+            _err("gate not applied: there was nothing to judge")
+            raise typer.Exit(EXIT_USAGE)
     gated = base_doc is not None or threshold is not None or targets
     reason = errors_gate(doc) if gated and not allow_errors else None
     if reason is None:

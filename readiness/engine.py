@@ -267,6 +267,9 @@ def _evaluate(
         elif request.deadline is not None and time.monotonic() > request.deadline:
             status_override = None
             verdict = Verdict(Errored("not run: the scan reached its --timeout before this check"))
+        elif check_cls.kind == "static" and not project.python_files and request.only is None:
+            status_override = None  # a mistyped folder is not a perfect service
+            verdict = Verdict(NotApplicable("no Python files under the scanned path"))
         else:
             status_override = None
             if check_cls.kind == "live":

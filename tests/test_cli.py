@@ -217,3 +217,14 @@ def test_reports_get_the_usual_permissions(tmp_path: Path) -> None:
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+
+
+def test_nothing_to_scan_is_not_a_perfect_score(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"README.md": "# not a service\n", "web/index.js": "console.log(1)\n"})
+    proc = run_cli("scan", str(tmp_path), "--format", "json", "--no-history")
+    assert proc.returncode == 0 and "no Python files" in proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["overall"]["score"] is None
+    assert all(c["status"] in ("n/a", "skipped") for c in doc["checks"])
+    gated = run_cli("scan", str(tmp_path), "--fail-under", "50", "--no-history")
+    assert gated.returncode == 2 and "nothing to judge" in gated.stderr

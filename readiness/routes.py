@@ -74,6 +74,9 @@ _DRF_GENERIC_METHODS = {
     "RetrieveDestroyAPIView": (("GET", "item"), ("DELETE", "")),
     "RetrieveUpdateDestroyAPIView": (("GET", "item"), ("PUT", ""), ("PATCH", ""), ("DELETE", "")),
     "ListView": (("GET", "list"),),
+    # Django's form views: the POST goes through the form class
+    "FormView": (("GET", ""), ("POST", "")), "CreateView": (("GET", ""), ("POST", "")),
+    "UpdateView": (("GET", ""), ("POST", "")), "DeleteView": (("GET", ""), ("POST", "")),
 }
 _CLASS_ATTRS = frozenset({"paginate_by", "pagination_class", "filterset_class", "filter_backends", "ordering_fields",
                           "search_fields", "throttle_classes", "filterset_fields", "filter_class", "filter_fields",
@@ -239,6 +242,12 @@ class Route:
         if any(s in ("api", "rest", "graphql") or re.match(r"^v\d+(?:\.\d+)?$", s) for s in segs):
             return True
         return self.fact.framework == "flask"
+
+    @property
+    def signin(self) -> bool:
+        """A sign-in flow (OAuth/SAML/SSO callbacks): the identity provider's protocol, not the service's data."""
+        segs = {s.lower() for s in self.segments}
+        return bool(segs & (NON_API_SEGMENTS | {"oauth", "oauth2", "saml", "saml2", "sso", "oidc", "social"}))
 
     @property
     def query(self) -> tuple[str, ...]:
@@ -1354,7 +1363,9 @@ class _Table:
                 kind = _class_kind(bases, [a for _, c in chain for a, _v in c.attrs])
                 out = []
                 for method, shape in dict.fromkeys(methods):
-                    view = replace(fact, method=method, shape=shape, kind=kind or fact.kind, line=chain[0][1].line)
+                    body = "model" if method in WRITE_METHODS else ""  # a serializer or form class validates it
+                    view = replace(fact, method=method, shape=shape, kind=kind or fact.kind, line=chain[0][1].line,
+                                   body=body)
                     out.append((chain[0][0], self._with_class(chain[0][0], view, chain[0][1].name)))
                 return out
         if fact.method == "*" and fact.framework == "flask":
@@ -1377,7 +1388,8 @@ class _Table:
             method, item, shape = _DRF_ACTIONS[action]
             route_path = f"{base}/{{pk}}/" if item else f"{base}/"
             view = replace(fact, method=method, path=route_path, shape=shape, line=line,
-                           path_params=("pk",) if item else (), calls=("@drf",))
+                           path_params=("pk",) if item else (), calls=("@drf",),
+                           body="model" if method in WRITE_METHODS else "")  # the serializer validates the body
             out.append((where, self._with_class(where, view, fact.handler)))
         return out
 

@@ -1390,7 +1390,7 @@ class _Table:
             view = replace(fact, method=method, path=route_path, shape=shape, line=line,
                            path_params=("pk",) if item else (), calls=("@drf",),
                            body="model" if method in WRITE_METHODS else "")  # the serializer validates the body
-            out.append((where, self._with_class(where, view, fact.handler)))
+            out.append((where, self._with_class(where, view, chain[0][1].name if chain else fact.handler)))
         return out
 
     def _with_class(self, path: str, fact: RouteFact, name: str) -> RouteFact:

@@ -576,6 +576,13 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
                 validated = True
             if name == "add_argument" and node.args and (arg_name := _str(node.args[0])):  # reqparse
                 feats.query.append(arg_name.lstrip("-"))
+            receiver = dotted(node.func.value).rpartition(".")[2] if isinstance(node.func, ast.Attribute) else ""
+            if receiver in _PAGE_TYPES or "paginat" in receiver.lower() or receiver in ("Pagination", "Paginator"):
+                feats.calls.append("paginate")  # Page.from_params(request.args)
+            for arg in node.args:  # the whole query string handed to a query builder: filters the client picks
+                if isinstance(arg, ast.Attribute) and arg.attr in _QUERY_ATTRS and dotted(arg.value) in request_names \
+                        and receiver not in _PAGE_TYPES and name not in ("dict", "len", "list", "bool"):
+                    feats.query.append("*")
             if any(k.arg is None for k in node.keywords) and name[:1].isupper():
                 validated = True  # Model(**data)
             func_node = node.func

@@ -287,3 +287,25 @@ def test_django_url_lists_imported_and_prefixed_with_format(tmp_path: Path) -> N
     })
     assert "GET /api/v2/orders/" in _table(tmp_path)
     assert _status(tmp_path, "api-versioning")[:2] == ("pass", 1.0)
+
+
+def _alerts(root: Path, body: str) -> None:
+    write_tree(root, {
+        "svc/__init__.py": "",
+        "svc/views.py": "from flask import Blueprint, jsonify, request\nfrom svc.paging import Page\nfrom svc import qb, db\n\n"
+                        "api = Blueprint('api', __name__)\n\n\n@api.route('/alerts', methods=['GET'])\ndef search_alerts():\n"
+                        f"{body}\n",
+    })
+
+
+def test_query_string_handed_to_a_paging_helper_and_a_query_builder(tmp_path: Path) -> None:
+    _alerts(tmp_path, "    query = qb.alerts.from_params(request.args)\n    paging = Page.from_params(request.args, 100)\n"
+                      "    return jsonify(alerts=db.find(query, page=paging.page, page_size=paging.page_size))")
+    assert _status(tmp_path, "pagination")[:2] == ("pass", 1.0)
+    assert _status(tmp_path, "filtering-sorting")[:2] == ("pass", 1.0)
+
+
+def test_query_string_only_counted(tmp_path: Path) -> None:
+    _alerts(tmp_path, "    return jsonify(alerts=db.find_all(), total=len(request.args))")
+    assert _status(tmp_path, "pagination") == ("fail", 0.0, 1)
+    assert _status(tmp_path, "filtering-sorting") == ("fail", 0.0, 1)

@@ -378,7 +378,12 @@ class FilteringSorting(_RouteCheck):
         return _route_share(
             self.id, routes, lambda r: _filters(r, settings), noun="list endpoint", good_label="filter or sort",
             missing=lambda r: f"list endpoint {r.label} offers no filter or sort parameter",
-            present=lambda r: f"{r.label} filters by {', '.join(_filter_params(r)) or 'a filter dependency'}")
+            present=lambda r: f"{r.label} filters by {_filter_label(r)}")
+
+
+def _filter_label(route: Route) -> str:
+    names = ["the query string" if p == "*" else p for p in _filter_params(route)]
+    return ", ".join(names) or "a filter dependency"
 
 
 def _filter_params(route: Route) -> list[str]:

@@ -309,3 +309,24 @@ def test_query_string_only_counted(tmp_path: Path) -> None:
     _alerts(tmp_path, "    return jsonify(alerts=db.find_all(), total=len(request.args))")
     assert _status(tmp_path, "pagination") == ("fail", 0.0, 1)
     assert _status(tmp_path, "filtering-sorting") == ("fail", 0.0, 1)
+
+
+def _site(root: Path, pages: int, json_prefix: str) -> None:
+    views = "from django.http import JsonResponse\nfrom django.shortcuts import render\n\n\n"
+    views += "".join(f"def page{i}(request):\n    return render(request, 'p{i}.html')\n\n\n" for i in range(pages))
+    views += "def token(request):\n    return JsonResponse({'token': 'x'})\n"
+    urls = "from django.urls import path\nfrom site import views\n\nurlpatterns = [\n"
+    urls += "".join(f"    path('step{i}', views.page{i}),\n" for i in range(pages))
+    urls += f"    path('{json_prefix}token', views.token),\n]\n"
+    write_tree(root, {"site/__init__.py": "", "site/views.py": views, "site/urls.py": urls})
+
+
+def test_json_helper_of_a_server_rendered_site_is_not_an_api(tmp_path: Path) -> None:
+    _site(tmp_path, 12, "")
+    status, _, findings = _status(tmp_path, "api-versioning")
+    assert (status, findings) == ("n/a", 0)
+
+
+def test_json_route_under_an_api_prefix_is_judged(tmp_path: Path) -> None:
+    _site(tmp_path, 12, "api/")
+    assert _status(tmp_path, "api-versioning") == ("fail", 0.0, 1)

@@ -47,12 +47,22 @@ def _api_routes(project: Project, collected: Collected) -> tuple[list[Route], st
     """The API routes (see ``Route.api``) and, when there are none, why the check does not apply."""
     routes = _routes(project, collected)
     api = [r for r in routes if r.api]
+    pages = [r for r in routes if not r.ops and r.fact.kind == "page"]
+    if api and len(api) * 10 <= len(pages) and not any(_under_api_prefix(r) for r in api):
+        # a server-rendered site with a few JSON helpers for its own pages: it has no API to judge
+        return [], (f"no API: a server-rendered site ({_plural(len(pages), 'page')}) with "
+                    f"{_plural(len(api), 'JSON helper')} for its own pages")
     if api:
         return api, ""
     if not routes:
         return [], "no HTTP routes found"
     return [], (f"no API routes: the {_plural(len(routes), 'route')} found serve HTML pages, redirects, static files, "
                 "sign-in flows or health/metrics/docs")
+
+
+def _under_api_prefix(route: Route) -> bool:
+    segs = [s.lower() for s in route.segments]
+    return any(s in ("api", "rest") or _VERSION_SEGMENT.match(s) for s in segs) or "@drf" in route.fact.calls
 
 
 def _drf_settings(collected: Collected) -> set[str]:

@@ -330,3 +330,23 @@ def test_json_helper_of_a_server_rendered_site_is_not_an_api(tmp_path: Path) -> 
 def test_json_route_under_an_api_prefix_is_judged(tmp_path: Path) -> None:
     _site(tmp_path, 12, "api/")
     assert _status(tmp_path, "api-versioning") == ("fail", 0.0, 1)
+
+
+def _django_api(root: Path, middleware: str) -> None:
+    write_tree(root, {
+        "proj/__init__.py": "",
+        "proj/settings.py": f"MIDDLEWARE = [\n    'django.middleware.common.CommonMiddleware',\n    {middleware!r},\n]\n",
+        "proj/urls.py": "from django.urls import path\nfrom proj import views\n\n"
+                        "urlpatterns = [path('api/v1/orders/<int:pk>', views.order)]\n",
+        "proj/views.py": "from django.http import JsonResponse\n\n\ndef order(request, pk):\n    return JsonResponse({'id': pk})\n",
+    })
+
+
+def test_throttling_middleware_in_django_settings(tmp_path: Path) -> None:
+    _django_api(tmp_path, "proj.middleware.ThrottleIpMiddleware")
+    assert _status(tmp_path, "rate-limiting")[:2] == ("pass", 1.0)
+
+
+def test_other_middleware_is_not_a_rate_limit(tmp_path: Path) -> None:
+    _django_api(tmp_path, "proj.middleware.TimingMiddleware")
+    assert _status(tmp_path, "rate-limiting") == ("fail", 0.0, 1)

@@ -299,6 +299,14 @@ def _rate_marks(source: SourceFile) -> tuple[Evidence, ...]:
     for node in source.nodes(ast.Constant):
         if getattr(node, "value", None) == "DEFAULT_THROTTLE_CLASSES":
             out.append(Evidence("DRF default throttle classes", source.path, getattr(node, "lineno", 0)))
+    for node in source.nodes(ast.Assign, ast.AugAssign):  # Django: MIDDLEWARE = [..., "app.middleware.ThrottleIp"]
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if any(dotted(t) in ("MIDDLEWARE", "MIDDLEWARE_CLASSES") for t in targets) and \
+                isinstance(node.value, (ast.List, ast.Tuple)):
+            for elt in node.value.elts:
+                name = elt.value.rpartition(".")[2] if isinstance(elt, ast.Constant) and isinstance(elt.value, str) else ""
+                if "throttl" in name.lower() or "ratelimit" in name.lower():
+                    out.append(Evidence(f"{name} middleware limits every request", source.path, elt.lineno))
     return tuple(out)
 
 
@@ -318,6 +326,7 @@ class RateLimiting(_RouteCheck):
     )
     scoring = "Share of API routes (health, metrics and docs excluded) covered by a rate limit; a global limiter covers all."
     global_marks = staticmethod(_rate_marks)
+    needles = ROUTE_NEEDLES + ("MIDDLEWARE",)
     examples = (
         Example({
             "app/main.py": "from fastapi import FastAPI\nfrom slowapi import Limiter\nfrom slowapi.middleware import "

@@ -20,8 +20,8 @@ import yaml
 MAX_OUTPUT = 512 * 1024
 MAX_ITERATIONS = 200
 MAX_DEPTH = 20
+MAX_TEMPLATE = 256 * 1024
 
-_ACTION_RE = re.compile(r"\{\{(-?)\s*(.*?)\s*(-?)\}\}", re.DOTALL)
 class _Included(str):
     """The output of an ``include``: helpers are not rendered; inline it reads as the helper's name."""
 
@@ -39,22 +39,36 @@ class _Node:
 
 
 def _tokens(template: str) -> list[tuple[str, str]]:
-    """("text", s) and ("action", s) with Helm's ``{{-``/``-}}`` whitespace trimming applied."""
+    """("text", s) and ("action", s) with Helm's ``{{-``/``-}}`` whitespace trimming applied.
+
+    A linear scan (``str.find``), so an unclosed ``{{`` in a large file costs one pass.
+    """
+    if len(template) > MAX_TEMPLATE:
+        raise Unrenderable("template too large")
     out: list[tuple[str, str]] = []
     pos = 0
     trim_next = False
-    for match in _ACTION_RE.finditer(template):
-        text = template[pos:match.start()]
+    while True:
+        open_at = template.find("{{", pos)
+        close_at = template.find("}}", open_at + 2) if open_at >= 0 else -1
+        if open_at < 0 or close_at < 0:
+            break
+        text = template[pos:open_at]
+        body = template[open_at + 2:close_at]
+        trim_before = body.startswith("-") and (len(body) == 1 or body[1].isspace())
+        trim_after = body.endswith("-") and (len(body) == 1 or body[-2].isspace())
+        body = body[1:] if trim_before else body
+        body = body[:-1] if trim_after and body else body
         if trim_next:
             text = text.lstrip()
-        if match.group(1):
+        if trim_before:
             text = text.rstrip()
         out.append(("text", text))
-        body = match.group(2)
+        body = body.strip()
         if not body.startswith("/*"):
             out.append(("action", body))
-        trim_next = bool(match.group(3))
-        pos = match.end()
+        trim_next = trim_after
+        pos = close_at + 2
     tail = template[pos:]
     out.append(("text", tail.lstrip() if trim_next else tail))
     return out

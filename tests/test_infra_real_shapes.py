@@ -386,3 +386,20 @@ def test_database_service_job_and_client_fixture_count_as_suites(tmp_path: Path)
     files["tests/conftest.py"] = "import pytest\n\n@pytest.fixture\ndef orders():\n    return []\n"
     bad = run(tmp_path / "bad", "test-suites", files)
     assert "integration" in bad.summary.split("missing")[1] and "API" in bad.summary.split("missing")[1]
+
+
+def test_hostile_templates_and_terraform_stay_bounded(tmp_path: Path) -> None:
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(Unrenderable):
+        render("{{ if .Values.a }}" * 50 + "x", {"a": True})
+    assert render("{{" * 50_000, {}) == "{{" * 50_000  # unclosed actions are text, found in one pass
+    deep = 'resource "aws_db_instance" "db" {\n  tags = ' + "[" * 3000 + "]" * 3000 + "\n}\n"
+    result = run(tmp_path, "backup-job", {
+        "infra/deep.tf": deep,
+        "chart/Chart.yaml": "apiVersion: v2\nname: c\nversion: 1.0.0\n", "chart/values.yaml": "a: 1\n",
+        "chart/templates/x.yaml": "kind: ConfigMap\napiVersion: v1\n" + "{{" * 20_000,
+    })
+    assert result.status == "fail"
+    assert time.monotonic() - started < 60

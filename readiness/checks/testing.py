@@ -356,6 +356,8 @@ def _shell_gates(project: Project, repo: RepoFiles) -> list[Gate]:
             continue
         lines = text.splitlines()
         for index, line in enumerate(lines):
+            if len(line) > 2000 or "cov" not in line.lower():
+                continue
             match = _SHELL_GATE_RE.search(line)
             if not match or not any(_FAILS_RE.search(after) for after in lines[index:index + 5]):
                 continue

@@ -439,8 +439,9 @@ class CoverageEnforced(Check):
     )
     scoring = (
         "Presence: 100% with a fail-under threshold above 0 in coverage or pytest configuration, "
-        "on a CI, tox, nox or make command line (runners such as `uv run` included), or a CI shell "
-        "step that compares the coverage total with a minimum and exits non-zero."
+        "on a CI, tox, nox or make command line (runners such as `uv run` included), a CI shell "
+        "step that compares the coverage total with a minimum and exits non-zero, or a Codecov "
+        "project status target (not `auto`)."
     )
     examples = (
         Example({

@@ -44,12 +44,12 @@ def test_findings_match_bandit_and_hide_secrets(tmp_path: Path) -> None:
     result = scan_tree(tmp_path, select=["sast-findings"])
     outcome = check_result(result, "sast-findings")
     ours = [f for f in result.findings if f.check == "sast-findings"]
-    theirs = bandit_json(tmp_path, "app/risky.py")["results"]
-    assert len(ours) == len(theirs) > 3
+    every = bandit_json(tmp_path, "app/risky.py")["results"]
+    theirs = [r for r in every if r["test_id"] not in ("B105", "B106", "B107")]  # hardcoded-secret's findings
+    assert len(ours) == len(theirs) > 3 and len(every) > len(theirs)
     assert sorted((f.line, f.code) for f in ours) == sorted((r["line_number"], r["test_id"]) for r in theirs)
     assert all(f.path == "app/risky.py" for f in ours)  # the test file is not scanned
-    b105 = [f for f in ours if f.code == "B105"]
-    assert b105 and all("hunter2" not in f.message for f in ours)
+    assert all("hunter2" not in f.message for f in ours)
     assert "hunter2" not in outcome.summary
     assert outcome.status == "fail" and outcome.score is not None and outcome.score < 1
     assert f"{len(ours)} bandit findings" in outcome.summary

@@ -150,9 +150,10 @@ def test_status_deep_in_the_api_is_not_a_health_route(tmp_path: Path) -> None:
 def test_health_path_answered_by_middleware(tmp_path: Path) -> None:
     write_tree(tmp_path, {
         "site/__init__.py": "",
-        "site/middleware.py": "from django.http import HttpResponse\n\n\nclass Healthcheck:\n    def __init__(self, get_response):\n"
+        "site/middleware.py": "from django.http import HttpResponse\n\nHEALTHCHECK_PATH = '/healthcheck'\n\n\n"
+                              "class Healthcheck:\n    def __init__(self, get_response):\n"
                               "        self.get_response = get_response\n\n    def __call__(self, request):\n"
-                              "        if request.path == '/healthcheck':\n            return HttpResponse('ok')\n"
+                              "        if request.path == HEALTHCHECK_PATH:\n            return HttpResponse('ok')\n"
                               "        return self.get_response(request)\n",
         "site/urls.py": "from django.urls import path\nfrom site import views\n\nurlpatterns = [path('', views.index)]\n",
         "site/views.py": "from django.shortcuts import render\n\n\ndef index(request):\n    return render(request, 'index.html')\n",

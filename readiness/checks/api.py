@@ -47,7 +47,7 @@ def _api_routes(project: Project, collected: Collected) -> tuple[list[Route], st
     """The API routes (see ``Route.api``) and, when there are none, why the check does not apply."""
     routes = _routes(project, collected)
     api = [r for r in routes if r.api]
-    pages = [r for r in routes if not r.ops and r.fact.kind == "page"]
+    pages = [r for r in routes if not r.ops and not r.api]
     if api and len(api) * 10 <= len(pages) and not any(_under_api_prefix(r) for r in api):
         # a server-rendered site with a few JSON helpers for its own pages: it has no API to judge
         return [], (f"no API: a server-rendered site ({_plural(len(pages), 'page')}) with "

@@ -368,11 +368,15 @@ def _health_path(path: str) -> str:
 def _probe_paths(source: SourceFile) -> list[Evidence]:
     """Health paths answered without a route: ``if request.path == "/healthcheck"`` in a middleware."""
     out = []
+    constants = {t.id: n.value.value for n in (source.tree.body if source.tree is not None else [])
+                 if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)
+                 for t in n.targets if isinstance(t, ast.Name)}  # HEALTHCHECK_PATH = "/healthcheck"
     for node in source.nodes(ast.Compare):
         assert isinstance(node, ast.Compare)
         sides = [node.left, *node.comparators]
         attrs = [s for s in sides if isinstance(s, ast.Attribute) and s.attr in ("path", "path_info", "url_path")]
         texts = [s.value for s in sides if isinstance(s, ast.Constant) and isinstance(s.value, str)]
+        texts += [constants[s.id] for s in sides if isinstance(s, ast.Name) and s.id in constants]
         for elt in (e for s in sides if isinstance(s, (ast.Tuple, ast.List, ast.Set)) for e in s.elts):
             if isinstance(elt, ast.Constant) and isinstance(elt.value, str):
                 texts.append(elt.value)

@@ -326,6 +326,7 @@ def test_json_helper_of_a_server_rendered_site_is_not_an_api(tmp_path: Path) -> 
     _site(tmp_path, 12, "")
     status, _, findings = _status(tmp_path, "api-versioning")
     assert (status, findings) == ("n/a", 0)
+    assert _status(tmp_path, "rate-limiting") == ("fail", 0.0, 1)  # the helper still wants a limit
 
 
 def test_json_route_under_an_api_prefix_is_judged(tmp_path: Path) -> None:

@@ -43,12 +43,16 @@ def _routes(project: Project, collected: Collected) -> list[Route]:
     return build_route_table(facts_of(collected.facts))
 
 
-def _api_routes(project: Project, collected: Collected) -> tuple[list[Route], str]:
-    """The API routes (see ``Route.api``) and, when there are none, why the check does not apply."""
+def _api_routes(project: Project, collected: Collected, *, helpers: bool = False) -> tuple[list[Route], str]:
+    """The API routes (see ``Route.api``) and, when there are none, why the check does not apply.
+
+    A server-rendered site's few JSON helpers are no API to version or paginate; ``helpers`` keeps them
+    (a rate limit still matters on them).
+    """
     routes = _routes(project, collected)
     api = [r for r in routes if r.api]
     pages = [r for r in routes if not r.ops and not r.api]
-    if api and len(api) * 10 <= len(pages) and not any(_under_api_prefix(r) for r in api):
+    if not helpers and api and len(api) * 10 <= len(pages) and not any(_under_api_prefix(r) for r in api):
         # a server-rendered site with a few JSON helpers for its own pages: it has no API to judge
         return [], (f"no API: a server-rendered site ({_plural(len(pages), 'page')}) with "
                     f"{_plural(len(api), 'JSON helper')} for its own pages")
@@ -346,7 +350,7 @@ class RateLimiting(_RouteCheck):
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
-        routes, reason = _api_routes(project, collected)
+        routes, reason = _api_routes(project, collected, helpers=True)
         if not routes:
             return Verdict(NotApplicable(reason))
         marks = self._globals(collected)

@@ -29,7 +29,7 @@ DEPLOY_GLOBS = (
 # JSON and Terraform files count only as deployment descriptions (ECS task definitions and the like).
 _DEPLOY_JSON = re.compile(r"(task|ecs|deploy|infra|k8s|kube|helm|container|service|manifest)[^/]*$|"
                           r"(deploy|infra|ecs|k8s|kube|helm|terraform)[^/]*/", re.IGNORECASE)
-_DEPLOY_MARKERS = ("opentelemetry", "OTEL_", "ddtrace-run", "newrelic-admin", "DD_", "NEW_RELIC_")
+_DEPLOY_MARKERS = ("opentelemetry", "OTEL_", "ddtrace-run", "newrelic-admin")
 _DDTRACE_RUN = re.compile(r"\bddtrace-run\b")
 _NEWRELIC_RUN = re.compile(r"\bnewrelic-admin\s+run-(program|python)\b")
 

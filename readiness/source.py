@@ -103,7 +103,10 @@ def decode_source(data: bytes) -> tuple[str, str]:
 
 
 NEEDS_PREFIX = "needs Python "
-_PEP695_RE = re.compile(r"^[ \t]*(?:type[ \t]+\w+[ \t]*(?:\[[^\]\n]*\])?[ \t]*=|(?:async[ \t]+)?def[ \t]+\w+\[|class[ \t]+\w+\[)", re.MULTILINE)
+_PEP695_RE = re.compile(
+    r"^[ \t]*(?:type[ \t]+\w+[ \t]*(?:\[[^\]\n]*\])?[ \t]*=|(?:async[ \t]+)?def[ \t]+\w+\[|class[ \t]+\w+\[)",
+    re.MULTILINE,
+)
 
 
 def newer_python_needed(text: str, message: str) -> tuple[str, str] | None:

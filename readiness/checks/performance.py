@@ -197,6 +197,7 @@ class CapacityLimits(Check):
     )
     examples = (
         Example({
+            "app/main.py": "x = 1\n",
             "deploy/api.yaml": (
                 "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    spec:\n"
                 "      containers:\n        - name: api\n          image: api:1\n          resources:\n"
@@ -204,6 +205,7 @@ class CapacityLimits(Check):
             ),
         }, findings=0, status="pass"),
         Example({
+            "app/main.py": "x = 1\n",
             "deploy/api.yaml": (
                 "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    spec:\n"
                 "      containers:\n        - name: api\n          image: api:1\n          resources:\n"
@@ -213,16 +215,19 @@ class CapacityLimits(Check):
             ),
         }, findings=1, lines=(13,), status="fail", note="multi-document: the sidecar has none"),
         Example({
+            "app/main.py": "x = 1\n",
             "chart/Chart.yaml": "apiVersion: v2\nname: api\nversion: 0.1.0\n",
             "chart/values.yaml": "image: api\nresources: {}\n",
         }, findings=1, lines=(2,), status="fail", note="Helm's default empty resources block"),
         Example({
+            "app/main.py": "x = 1\n",
             "infra/ecs-task-definition-web.json": (
                 '{"family": "web", "cpu": "1024", "memory": "2048",\n'
                 ' "containerDefinitions": [{"name": "web", "image": "web:1"}]}\n'
             ),
         }, findings=0, status="pass", note="an ECS task definition sized for Fargate"),
         Example({
+            "app/main.py": "x = 1\n",
             "infra/app.tf": (
                 'resource "azurerm_container_app" "web" {\n  template {\n    container {\n'
                 '      name  = "web"\n      image = "web:1"\n      cpu   = 0.5\n      memory = "1Gi"\n'

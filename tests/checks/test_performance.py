@@ -38,7 +38,7 @@ spec:
 
 
 def test_capacity_limits_share_and_locations(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"deploy/workloads.yaml": WORKLOADS, "deploy/broken.yaml": "apiVersion: v1\nkind: [\n"})
+    write_tree(tmp_path, {"app/main.py": "x = 1\n", "deploy/workloads.yaml": WORKLOADS, "deploy/broken.yaml": "apiVersion: v1\nkind: [\n"})
     result = scan_tree(tmp_path, select=["capacity-limits"])
     outcome = check_result(result, "capacity-limits")
     findings = [f for f in result.findings if f.check == "capacity-limits"]

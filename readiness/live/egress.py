@@ -50,27 +50,25 @@ def vet_host(host: str, port: int, *, allow_private: bool) -> str:
     return addresses[0]
 
 
+# (section, key path, cap, unit): what no configuration may raise.
+_CAPS: tuple[tuple[str, tuple[str, ...], float, str], ...] = (
+    ("http", ("timeout",), MAX_TIMEOUT, " s"),
+    ("http", ("deadline",), MAX_DEADLINE, " s"),
+    ("http", ("max_body_bytes",), MAX_BODY_BYTES, " bytes"),
+    ("http", ("rate_limit", "burst"), MAX_BURST, " requests"),
+    ("http", ("rate_limit", "duration"), MAX_BURST_SECONDS, " s"),
+    ("mongodb", ("timeout",), MAX_TIMEOUT, " s"),
+)
+
+
 def capped(part: str, values: Mapping[str, Any]) -> str | None:
     """Why a live section asks for more than the hard caps allow, or None when it fits."""
-    if part == "http":
-        timeout = float(values.get("timeout") or 0)
-        if timeout > MAX_TIMEOUT:
-            return f"environment.http.timeout {timeout:g} s is over the {MAX_TIMEOUT:g} s cap"
-        deadline = values.get("deadline")
-        if deadline is not None and float(deadline) > MAX_DEADLINE:
-            return f"environment.http.deadline {float(deadline):g} s is over the {MAX_DEADLINE:g} s cap"
-        body = values.get("max_body_bytes")
-        if body is not None and int(body) > MAX_BODY_BYTES:
-            return f"environment.http.max_body_bytes {int(body)} is over the {MAX_BODY_BYTES} cap"
-        limit = values.get("rate_limit") or {}
-        burst = limit.get("burst")
-        if burst is not None and int(burst) > MAX_BURST:
-            return f"environment.http.rate_limit.burst {int(burst)} is over the cap of {MAX_BURST} requests"
-        duration = limit.get("duration")
-        if duration is not None and float(duration) > MAX_BURST_SECONDS:
-            return f"environment.http.rate_limit.duration {float(duration):g} s is over the {MAX_BURST_SECONDS:g} s cap"
-    if part == "mongodb":
-        timeout = float(values.get("timeout") or 0)
-        if timeout > MAX_TIMEOUT:
-            return f"environment.mongodb.timeout {timeout:g} s is over the {MAX_TIMEOUT:g} s cap"
+    for section, keys, cap, unit in _CAPS:
+        if section != part:
+            continue
+        value: Any = values
+        for key in keys:
+            value = value.get(key) if isinstance(value, Mapping) else None
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > cap:
+            return f"environment.{part}.{'.'.join(keys)} {value:g} is over the cap of {cap:g}{unit}"
     return None

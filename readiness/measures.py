@@ -20,6 +20,15 @@ class Density:
 
 
 @dataclass(frozen=True)
+class Count:
+    """Problems that each matter whatever the code base's size (a production secret with a
+    literal fallback): every one halves the score, so one real problem is never 98%."""
+
+    count: int
+    noun: str
+
+
+@dataclass(frozen=True)
 class Ratio:
     """A value against a target (coverage 55% of a 70% target scores 0.79)."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from readiness.measures import Density, Errored, Measure, NotApplicable, Presence, Ratio, Share
+from readiness.measures import Count, Density, Errored, Measure, NotApplicable, Presence, Ratio, Share
 from readiness.model import CategoryScore, CategoryStatus, CheckResult, Overall, Status
 
 DEFAULT_SEVERITY_WEIGHTS: Mapping[str, float] = {"critical": 4, "high": 3, "medium": 2, "low": 1}
@@ -47,6 +47,11 @@ def score_measure(measure: Measure) -> Scored:
             f"{measure.count} {measure.noun} in {_num(measure.lines)} lines "
             f"({per_kloc:.2f} per 1 000 lines; 0% at {_num(measure.zero_at)}) → {_pct(score)}",
         )
+    if isinstance(measure, Count):
+        if measure.count == 0:
+            return Scored("pass", 1.0, f"no {measure.noun} → 100%")
+        score = 0.5 ** measure.count
+        return Scored("fail", score, f"{measure.count} {measure.noun}; each halves the score → {_pct(score)}")
     if isinstance(measure, Ratio):
         if measure.target <= 0:
             return Scored("pass", 1.0, f"{measure.label} {_num(measure.value)}{measure.unit}, no target → 100%")

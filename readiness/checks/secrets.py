@@ -19,7 +19,7 @@ from typing import Any, Iterable, Mapping
 
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict, bad, good
 from readiness.fix.shapes import default_secret_fixable
-from readiness.measures import Density, NotApplicable, Presence
+from readiness.measures import Count, Density, NotApplicable, Presence
 from readiness.model import Evidence, Finding
 from readiness.paths import is_settings_path, is_test_path
 from readiness.project import Project
@@ -400,8 +400,9 @@ class DefaultSecret(Check):
         "without a default) so a missing secret stops the service at start-up; keep development "
         "values in an untracked `.env` file."
     )
-    scoring = "Density: secrets with a literal fallback per 1 000 lines of application code; 0% at `zero_at` (default 1)."
-    options = {"names": [], "zero_at": 1.0}
+    scoring = ("Count: each secret with a literal fallback halves the score (one is 50%, two 25%): one real "
+               "production secret is a blocker whatever the size of the code base.")
+    options = {"names": []}
     needles = ("getenv", "environ", "decouple", "Settings", "Config", "SECRET_KEY")
     examples = (
         bad('import os\n\nJWT_SECRET = os.getenv("JWT_SECRET", "dev-secret")\n', lines=(3,)),
@@ -441,7 +442,7 @@ class DefaultSecret(Check):
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         count = len(collected.findings)
         noun = "secret with a literal fallback" if count == 1 else "secrets with a literal fallback"
-        return Verdict(Density(count, project.app_lines, "secrets with a literal fallback", float(options["zero_at"])),
+        return Verdict(Count(count, "secrets with a literal fallback"),
                        summary=f"{count} {noun}")
 
 

@@ -138,3 +138,13 @@ def test_secrets_manager_from_sops_file(tmp_path: Path) -> None:
     outcome = check_result(result, "secrets-manager")
     assert outcome.status == "pass"
     assert any(e.path == "deploy/secrets.enc.yaml" for e in outcome.evidence)
+
+
+def test_one_default_secret_is_a_blocker_whatever_the_size(tmp_path: Path) -> None:
+    """A real service has tens of thousands of lines; one literal SECRET_KEY fallback still fails hard."""
+    files = {f"app/module_{i}.py": "import logging\n\nlog = logging.getLogger(__name__)\n" * 300 for i in range(20)}
+    files["app/settings.py"] = "import os\n\nSECRET_KEY = os.environ.get('SECRET_KEY', 'insecure-signing-key-42')\n"
+    write_tree(tmp_path, files)
+    outcome = check_result(scan_tree(tmp_path, select=["default-secret"]), "default-secret")
+    assert outcome.status == "fail" and outcome.score == 0.5
+    assert "each halves the score" in outcome.explanation

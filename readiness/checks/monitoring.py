@@ -128,12 +128,19 @@ class MarkerCheck(Check):
                 label = self.route_counts(route)
                 if label:
                     evidence.append(Evidence(f"{label} {route.label}", route.file, route.line))
-        if evidence:
-            evidence.sort(key=lambda e: (e.path, e.line, e.message))
-            return Verdict(Presence(True, self.what), summary=self.summary(evidence), evidence=tuple(evidence))
+        found = self.found(evidence)
+        if found is not None:
+            return found
         if not profile_of(project).service:
             return Verdict(NotApplicable(LIBRARY_REASON))
         return Verdict(Presence(False, self.what), summary=f"no {self.what} found")
+
+    def found(self, evidence: list[Evidence]) -> Verdict | None:
+        """The passing verdict, evidence in a stable order; None when there is no evidence."""
+        if not evidence:
+            return None
+        evidence.sort(key=lambda e: (e.path, e.line, e.message))
+        return Verdict(Presence(True, self.what), summary=self.summary(evidence), evidence=tuple(evidence))
 
     def summary(self, evidence: list[Evidence]) -> str:
         return f"{evidence[0]}" + (f" and {len(evidence) - 1} more" if len(evidence) > 1 else "")
@@ -331,9 +338,9 @@ class MetricsEndpoint(MarkerCheck):
             label = self.route_counts(route)
             if label and _SERVES_PROMETHEUS.search(project.read_text(route.file) or ""):
                 evidence.append(Evidence(f"{label} {route.label}", route.file, route.line))
-        if evidence:
-            evidence.sort(key=lambda e: (e.path, e.line, e.message))
-            return Verdict(Presence(True, self.what), summary=self.summary(evidence), evidence=tuple(evidence))
+        found = self.found(evidence)
+        if found is not None:
+            return found
         if not profile_of(project).service:
             return Verdict(NotApplicable(LIBRARY_REASON))
         pull = {m for path, mods in project.imports.items() if is_application_path(path) for m in mods}

@@ -38,6 +38,12 @@ class Score:
     disagreements: list[Disagreement] = field(default_factory=list)
     missed_findings: list[str] = field(default_factory=list)  # sampled tp no longer reported
     kept_false: list[str] = field(default_factory=list)  # sampled fp still reported
+    by_check: dict[str, list[int]] = field(default_factory=dict)  # id -> [agree, judged, right, sampled]
+
+    def tally(self, check_id: str, slot: int, hit: bool) -> None:
+        row = self.by_check.setdefault(check_id, [0, 0, 0, 0])
+        row[slot + 1] += 1
+        row[slot] += int(hit)
 
     @property
     def findings_right(self) -> int:
@@ -78,7 +84,9 @@ def evaluate(name: str, labels: dict[str, Any], result: dict[str, Any]) -> Score
             continue
         out.checks += 1
         status, score, share = check.get("status"), check.get("score"), label.get("truth_share")
-        if _agrees(check_id, truth, share, status, score, result):
+        agreed = _agrees(check_id, truth, share, status, score, result)
+        out.tally(check_id, 0, agreed)
+        if agreed:
             out.agree += 1
             continue
         why = " ".join(str(label.get("why_tool_wrong") or "").split())
@@ -98,13 +106,17 @@ def evaluate(name: str, labels: dict[str, Any], result: dict[str, Any]) -> Score
         where = f"{check_id} {path}:{line}"
         if sample["verdict"] == "tp":
             out.tp += 1
-            if any((path, n) in found for n in range(line - 2, line + 3)):
+            kept = any((path, n) in found for n in range(line - 2, line + 3))
+            out.tally(check_id, 2, kept)
+            if kept:
                 out.tp_kept += 1
             else:
                 out.missed_findings.append(where)
         else:
             out.fp += 1
-            if any(check_id in found.get((path, n), ()) for n in range(line - 1, line + 2)):
+            still = any(check_id in found.get((path, n), ()) for n in range(line - 1, line + 2))
+            out.tally(check_id, 2, not still)
+            if still:
                 out.kept_false.append(f"{where}: {' '.join(str(sample.get('why') or '').split())}")
             else:
                 out.fp_dropped += 1

@@ -96,6 +96,16 @@ def render(scores: list[Score], meta: dict[str, dict], skipped: list[str]) -> st
                      f"{_pct(s.findings_right, s.findings)} | {error} | {m['seconds']:.1f} |")
     if skipped:
         lines += ["", "Not run (no local mirror): " + ", ".join(skipped) + "."]
+    totals: dict[str, list[int]] = {}
+    for s in scores:
+        for check_id, row in s.by_check.items():
+            total = totals.setdefault(check_id, [0, 0, 0, 0])
+            for i, n in enumerate(row):
+                total[i] += n
+    lines += ["", "## Per check", "", "| check | agreement | findings right |", "|---|---|---|"]
+    for check_id in sorted(totals):
+        agree, judged, right, sampled = totals[check_id]
+        lines.append(f"| {check_id} | {_pct(agree, judged)} | {_pct(right, sampled)} |")
     lines += ["", "## Disagreements", ""]
     for s in scores:
         lines += [f"### {s.name}", ""]
@@ -120,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="Folder holding mirrors (repeatable; also READINESS_BENCH_MIRRORS, colon separated).")
     parser.add_argument("--jobs", type=int, default=0, help="Scan worker processes (default: all cores).")
     parser.add_argument("--results", type=Path, default=HERE / "results.md")
+    parser.add_argument("--tag", default="", help="Keep this run's scan results apart from other runs' (a name).")
+    parser.add_argument("--rescore", action="store_true",
+                        help="Score the saved scan results again without scanning (after a label change).")
     args = parser.parse_args(argv)
     places = [*args.mirrors, *(Path(p) for p in os.environ.get("READINESS_BENCH_MIRRORS", "").split(":") if p),
               CACHE / "mirrors"]
@@ -128,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(args.names) - {e["name"] for e in manifest}
     if unknown:
         parser.error(f"not in manifest.json: {', '.join(sorted(unknown))}")
-    out_dir = CACHE / "results"
+    out_dir = CACHE / "results" / args.tag if args.tag else CACHE / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
     scores: list[Score] = []
     meta: dict[str, dict] = {}
@@ -140,8 +153,12 @@ def main(argv: list[str] | None = None) -> int:
                   f"{CACHE / 'mirrors' / entry['name']})", file=sys.stderr)
             skipped.append(entry["name"])
             continue
-        tree = exported(entry, mirror)
-        result, seconds, _ = scan(tree / entry["scan_root"], out_dir / f"{entry['name']}.json", args.jobs)
+        saved = out_dir / f"{entry['name']}.json"
+        if args.rescore and saved.is_file():
+            result, seconds = json.loads(saved.read_text(encoding="utf-8")), 0.0
+        else:
+            tree = exported(entry, mirror)
+            result, seconds, _ = scan(tree / entry["scan_root"], saved, args.jobs)
         labels = json.loads((HERE / entry["labels"]).read_text(encoding="utf-8"))
         score = evaluate(entry["name"], labels, result)
         scores.append(score)

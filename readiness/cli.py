@@ -9,6 +9,7 @@ import json
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, List, Optional
 
@@ -96,6 +97,7 @@ def scan(
     allow_errors: bool = typer.Option(False, "--allow-errors", help="A check that errors does not fail the gate."),
     timeout: float = typer.Option(DEFAULT_TIMEOUT, "--timeout", help="Seconds the whole scan may take; then it reports what it has."),
     plugin: Optional[List[str]] = typer.Option(None, "--plugin", help="Load checks from this installed module (repeatable)."),
+    coverage: Optional[List[Path]] = typer.Option(None, "--coverage", help="Coverage data from elsewhere (coverage.xml, coverage.json, .coverage), e.g. a CI artifact. Repeatable."),
 ) -> None:
     """Scan a repository and print its readiness matrix.
 
@@ -113,8 +115,14 @@ def scan(
     if config is not None and not config.is_file():
         _err(f"configuration file not found: {config}")
         raise typer.Exit(EXIT_USAGE)
+    for data in coverage or []:
+        if not data.is_file():
+            _err(f"coverage data file not found: {data}")
+            raise typer.Exit(EXIT_USAGE)
     try:
         prepared = prepare(root, config, plugins=list(plugin or []), allow_private=allow_private)
+        if coverage:
+            prepared.settings.operator = replace(prepared.settings.operator, coverage=tuple(str(p.resolve()) for p in coverage))
         apply_overrides(prepared.settings, list(env or []))
         run_live = live_wanted(live, prepared.settings, explicit_config=config is not None, env_pairs=bool(env))
         if fmt not in available_formats():

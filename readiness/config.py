@@ -39,6 +39,7 @@ class Operator:
 
     allow_private: bool = False  # live probes may reach loopback, private and link-local addresses
     trusted_config: bool = False  # the configuration was named with --config
+    coverage: tuple[str, ...] = ()  # --coverage: coverage data files produced elsewhere (e.g. by CI)
 
 
 @dataclass

@@ -125,6 +125,8 @@ SCHEMA: dict[str, Field] = {
         "enabled": _f("bool", "Use the cache.", True),
         "path": _f("str", "Cache directory.", ".readiness/cache"),
     }),
+    "coverage": _f("str|list[str]", "Coverage data produced elsewhere, e.g. downloaded from CI: coverage.xml "
+                   "(Cobertura), coverage.json or a .coverage database, relative to the scanned root.", []),
     "jobs": _f("int", "Worker processes (0: all cores).", 0),
     "report": _f("map", "Options of the human reports.", None, fields={
         "team_size": _f("int", "Engineers working on the plan, for the time estimate.", 2),

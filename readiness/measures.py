@@ -62,8 +62,17 @@ class NotApplicable:
 
 
 @dataclass(frozen=True)
+class Unknown:
+    """The check applies but its data is missing (no coverage data): left out of scores, never 0%.
+
+    ``reason`` says how to provide the data."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
 class Errored:
     reason: str
 
 
-Measure = Density | Ratio | Presence | Share | NotApplicable | Errored
+Measure = Density | Count | Ratio | Presence | Share | NotApplicable | Unknown | Errored

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 Severity = Literal["critical", "high", "medium", "low"]
 Kind = Literal["static", "live"]
-Status = Literal["pass", "fail", "n/a", "error", "skipped"]
+Status = Literal["pass", "fail", "n/a", "unknown", "error", "skipped"]
 CategoryStatus = Literal["complete", "in-progress", "pending", "n/a"]
 
 SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from readiness.measures import Count, Density, Errored, Measure, NotApplicable, Presence, Ratio, Share
+from readiness.measures import Count, Density, Errored, Measure, NotApplicable, Presence, Ratio, Share, Unknown
 from readiness.model import CategoryScore, CategoryStatus, CheckResult, Overall, Status
 
 DEFAULT_SEVERITY_WEIGHTS: Mapping[str, float] = {"critical": 4, "high": 3, "medium": 2, "low": 1}
@@ -35,6 +35,8 @@ def score_measure(measure: Measure) -> Scored:
     """Score in [0, 1] with a sentence saying how it came about."""
     if isinstance(measure, NotApplicable):
         return Scored("n/a", None, measure.reason)
+    if isinstance(measure, Unknown):
+        return Scored("unknown", None, measure.reason)
     if isinstance(measure, Errored):
         return Scored("error", None, measure.reason)
     if isinstance(measure, Density):

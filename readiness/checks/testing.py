@@ -4,20 +4,29 @@ from __future__ import annotations
 
 import configparser
 import io
-import json
+import os
 import re
 import sys
-import xml.etree.ElementTree as ET  # nosec B405 - capped input; expat >= 2.4.1 bounds entity expansion
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
 
 from readiness.checks.base import Check, Collected, Example, Verdict
 from readiness.checks.performance import find_load_tests
-from readiness.measures import Errored, NotApplicable, Presence, Ratio, Share
+from readiness.coverage_data import (
+    MAX_DATA_BYTES,
+    CoverageUnreadable,
+    Figure,
+    from_json,
+    from_xml,
+    kind_of,
+    locate,
+    measured_lines,
+)
+from readiness.measures import Errored, NotApplicable, Presence, Ratio, Share, Unknown
 from readiness.model import Evidence
 from readiness.paths import is_test_path
-from readiness.project import Project
+from readiness.project import Project, read_inside
 from readiness.repo_files import RepoFiles, programs, repo_files
 
 if sys.version_info >= (3, 11):
@@ -31,37 +40,46 @@ DATA_FILES = (".coverage", "coverage.xml", "coverage.json")
 @dataclass(frozen=True)
 class CoverageReading:
     percent: float
-    source: str  # relative path of the data file
+    source: str  # the data file: relative to the scanned root, or as the operator named it
     files: int  # measured files the figure covers
     mtime: float
+    inside: bool  # the file lies in the scanned tree (its path can be shown as a location)
 
 
-class CoverageUnreadable(Exception):
-    """The data file exists but does not give a line-coverage figure."""
+@dataclass(frozen=True)
+class DataFile:
+    """A coverage data file to try: ``rel`` inside the scanned root, or ``outside`` (an operator's path)."""
+
+    label: str
+    rel: str = ""
+    outside: str = ""
+    given: bool = False  # named with --coverage or in configuration, not found by looking
 
 
-def _from_sqlite(project: Project, path: Path) -> tuple[float, int]:
-    """Line coverage from a ``.coverage`` database, recomputed by coverage against today's sources."""
+def _from_sqlite(project: Project, data: bytes) -> Figure:
+    """Line coverage from a ``.coverage`` database, recounted by coverage against today's sources."""
     import coverage
     from coverage.exceptions import CoverageException
 
-    try:
-        data = coverage.CoverageData(basename=str(path))
-        data.read()
-        measured = sorted(data.measured_files())
-        lines = {name: data.lines(name) or [] for name in measured}
-    except (CoverageException, OSError, ValueError) as exc:
-        raise CoverageUnreadable(f"{type(exc).__name__}: {exc}") from exc
     known = set(project.python_files)
-    mapped: dict[str, list[int]] = {}
-    for name, executed in lines.items():
-        local = _locate(project.root, name, known)
-        if local is not None:
-            mapped[str(project.root / local)] = executed
-    if not measured:
+    local: dict[str, str] = {}
+    lengths: dict[str, int] = {}
+
+    def max_line(recorded: str) -> int:
+        rel = locate(project.root, recorded, known)
+        if rel is None:
+            return 0
+        local[recorded] = rel
+        if rel not in lengths:
+            lengths[rel] = (project.read_text(rel) or "").count("\n") + 1
+        return lengths[rel]
+
+    lines = measured_lines(data, max_line)
+    if not lines:
         raise CoverageUnreadable("holds no measured files")
+    mapped = {str(project.root / local[name]): sorted(executed) for name, executed in lines.items() if name in local}
     if not mapped:
-        raise CoverageUnreadable(f"names {len(measured)} measured file(s), none of them in this repository")
+        raise CoverageUnreadable(f"names {len(lines)} measured file(s), none of them in this repository")
     # Statements are counted by coverage itself, with its default exclusions and no project
     # config: a config may name plugins, and loading them would import the project's code.
     cov = coverage.Coverage(data_file=None, config_file=False)
@@ -70,85 +88,84 @@ def _from_sqlite(project: Project, path: Path) -> tuple[float, int]:
         percent = cov.report(file=io.StringIO(), ignore_errors=True)
     except CoverageException as exc:
         raise CoverageUnreadable(f"{type(exc).__name__}: {exc}") from exc
-    return float(percent), len(mapped)
+    return Figure(float(percent), len(mapped))
 
 
-def _locate(root: Path, recorded: str, known: set[str]) -> str | None:
-    """The repository path of a file named in coverage data (absolute, relative, or from another checkout)."""
-    posix = recorded.replace("\\", "/")
-    path = Path(recorded)
-    if path.is_absolute():
-        try:
-            rel = path.relative_to(root).as_posix()
-            if rel in known:
-                return rel
-        except ValueError:
-            pass
-    elif posix.removeprefix("./") in known:
-        return posix.removeprefix("./")
-    parts = [p for p in posix.split("/") if p]
-    for start in range(1, len(parts)):
-        suffix = "/".join(parts[start:])
-        if suffix in known:
-            return suffix
-    return None
+def _read_outside(path: str) -> tuple[bytes, float]:
+    """An operator's file (``--coverage``), read whole under the size cap."""
+    with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > MAX_DATA_BYTES:
+            raise CoverageUnreadable(f"larger than {MAX_DATA_BYTES // (1024 * 1024)} MB")
+        data = handle.read(MAX_DATA_BYTES + 1)
+        return data, os.fstat(handle.fileno()).st_mtime
 
 
-def _from_xml(text: str) -> tuple[float, int]:
+def _read_data(project: Project, item: DataFile) -> tuple[bytes, float]:
     try:
-        root = ET.fromstring(text)  # nosec B314 - capped input; expat >= 2.4.1 bounds entity expansion
-    except ET.ParseError as exc:
-        raise CoverageUnreadable(f"malformed XML ({exc})") from exc
-    if root.tag != "coverage" or "line-rate" not in root.attrib:
-        raise CoverageUnreadable("not a Cobertura report (no <coverage line-rate=...>)")
-    try:
-        valid, covered = root.get("lines-valid"), root.get("lines-covered")
-        if valid and covered and int(valid) > 0:
-            percent = int(covered) * 100 / int(valid)
+        if item.outside:
+            data, mtime = _read_outside(item.outside)
         else:
-            percent = float(root.attrib["line-rate"]) * 100
-    except ValueError as exc:
-        raise CoverageUnreadable("line-rate is not a number") from exc
-    return percent, len(root.findall(".//class"))
+            data = read_inside(project.root, item.rel, MAX_DATA_BYTES)
+            mtime = (project.root / item.rel).stat().st_mtime
+    except OSError as exc:
+        raise CoverageUnreadable(f"cannot be read ({exc.strerror or exc})") from exc
+    if len(data) > MAX_DATA_BYTES:
+        raise CoverageUnreadable(f"larger than {MAX_DATA_BYTES // (1024 * 1024)} MB")
+    return data, mtime
 
 
-def _from_json(text: str) -> tuple[float, int]:
-    try:
-        doc = json.loads(text)
-        totals = doc["totals"]
-        statements = totals.get("num_statements")
-        if statements:
-            percent = totals["covered_lines"] * 100 / statements
-        else:
-            percent = float(totals["percent_covered"])
-        return float(percent), len(doc.get("files") or {})
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise CoverageUnreadable("not a coverage.py JSON report (no totals)") from exc
-
-
-def read_coverage(project: Project, extra: list[str]) -> tuple[CoverageReading | None, list[str]]:
-    """The newest readable coverage figure, and why other data files could not be read."""
-    candidates: dict[str, Path] = {}
-    for rel in [*DATA_FILES, *extra, *project.glob(*(f"**/{n}" for n in DATA_FILES))]:
-        path = project.root / rel
-        if path.is_file():
-            candidates[PurePosixPath(rel).as_posix()] = path
-    ordered = sorted(candidates.items(), key=lambda item: (-item[1].stat().st_mtime, item[0]))
-    problems: list[str] = []
-    for rel, path in ordered:
+def _candidates(project: Project, extra: list[str]) -> list[DataFile]:
+    """Files the operator named first, then configured ones, then data files found in the tree, newest first."""
+    settings = project.settings
+    operator = getattr(settings, "operator", None)
+    out: list[DataFile] = [DataFile(Path(p).name, outside=p, given=True) for p in getattr(operator, "coverage", ())]
+    configured = settings.get("coverage") if settings is not None else None
+    names = [configured] if isinstance(configured, str) else list(configured or [])
+    trusted = bool(getattr(operator, "trusted_config", False))
+    for raw in [*names, *extra]:
+        text = str(raw)
+        if os.path.isabs(text) and trusted:
+            out.append(DataFile(Path(text).name, outside=text, given=True))
+        else:  # a configuration in the scanned tree names files inside it only (read_inside refuses the rest)
+            rel = PurePosixPath(text.replace("\\", "/")).as_posix().removeprefix("./")
+            out.append(DataFile(rel, rel=rel, given=True))
+    found: dict[str, float] = {}
+    for rel in [*DATA_FILES, *project.glob(*(f"**/{n}" for n in DATA_FILES))]:
         try:
-            if PurePosixPath(rel).name.startswith(".coverage") and not rel.endswith((".xml", ".json")):
-                percent, files = _from_sqlite(project, path)
-            else:
-                text = project.read_text(rel)
-                if text is None:
-                    raise CoverageUnreadable("unreadable or too large")
-                percent, files = (_from_json if rel.endswith(".json") else _from_xml)(text)
-        except CoverageUnreadable as exc:
-            problems.append(f"{rel}: {exc}")
+            found.setdefault(rel, (project.root / rel).stat().st_mtime)
+        except OSError:
             continue
-        return CoverageReading(percent, rel, files, path.stat().st_mtime), problems
-    return None, problems
+    for rel, _ in sorted(found.items(), key=lambda item: (-item[1], item[0])):
+        if (project.root / rel).is_file():
+            out.append(DataFile(rel, rel=rel))
+    return out
+
+
+def read_coverage(project: Project, extra: list[str]) -> tuple[CoverageReading | None, list[str], bool]:
+    """The first readable coverage figure, why other data files could not be read, and
+    whether one of those was named explicitly (an operator's file that fails is an error)."""
+    problems: list[str] = []
+    given_failed = False
+    seen: set[str] = set()
+    for item in _candidates(project, extra):
+        key = item.outside or item.rel
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            data, mtime = _read_data(project, item)
+            kind = kind_of(item.label, data)
+            if kind == "sqlite":
+                figure = _from_sqlite(project, data)
+            else:
+                figure = (from_json if kind == "json" else from_xml)(data)
+        except CoverageUnreadable as exc:
+            problems.append(f"{item.label}: {exc}")
+            given_failed = given_failed or item.given
+            continue
+        return CoverageReading(figure.percent, item.label, figure.files, mtime, not item.outside), problems, given_failed
+    return None, problems, given_failed
 
 
 def _newest_source(project: Project) -> tuple[str, float] | None:
@@ -185,20 +202,28 @@ def _ci_measures_coverage(repo: RepoFiles) -> Evidence | None:
     return None
 
 
-def _without_data(project: Project, target: float) -> Verdict:
-    """No coverage data here: a gate CI runs is evidence of a floor; otherwise the figure is unknown."""
+HOW_TO_PROVIDE = (
+    "give the coverage data CI produced with `readiness scan --coverage coverage.xml` (or `coverage:` in "
+    "readiness.yaml; coverage.json and .coverage also work), or run the tests under coverage "
+    "(pytest --cov --cov-report=xml) before scanning"
+)
+
+
+def _without_data(project: Project, problems: list[str]) -> Verdict:
+    """No coverage data: the figure is unknown, never 0% and never guessed. A CI gate is shown, not scored."""
     gates = [g for g in coverage_gates(project) if g.in_ci and g.value > 0]
+    evidence = tuple(Evidence(f"CI coverage gate: {g.how} {g.value:g}%", g.path, g.line) for g in gates)
+    context = ""
     if gates:
         best = max(gates, key=lambda g: g.value)
-        summary = (f"no local coverage data; CI fails the build below {best.value:g}% ({best.how}, {best.path}), "
-                   f"so coverage is at least {best.value:g}% there (target {target:g}%)")
-        evidence = tuple(Evidence(f"CI coverage gate: {g.how} {g.value:g}%", g.path, g.line) for g in gates)
-        return Verdict(Ratio(best.value, target, "coverage gated in CI"), summary, evidence)
-    measured = _ci_measures_coverage(repo_files(project))
-    where = f"; CI measures coverage ({measured.path}:{measured.line}) but gates no figure" if measured else ""
-    return Verdict(NotApplicable(
-        "coverage unknown: no coverage data (.coverage, coverage.xml or coverage.json); run the tests under "
-        f"coverage (pytest --cov --cov-report=xml) before scanning{where}"))
+        context = f"; CI fails the build below {best.value:g}% ({best.how}, {best.path}), but the figure itself is not here"
+    else:
+        measured = _ci_measures_coverage(repo_files(project))
+        if measured is not None:
+            context = f"; CI measures coverage ({measured.path}:{measured.line})"
+    unread = f"; unreadable: {'; '.join(problems[:2])}" if problems else ""
+    return Verdict(Unknown(f"coverage unknown: no coverage data{context}{unread}. To score it, {HOW_TO_PROVIDE}"),
+                   evidence=evidence)
 
 
 class TestCoverage(Check):
@@ -213,17 +238,18 @@ class TestCoverage(Check):
         "silently and where the next incident's bug is most likely to live."
     )
     remediation = (
-        "Run the tests under coverage (`pytest --cov=app --cov-report=xml`) so `.coverage`, "
-        "`coverage.xml` or `coverage.json` exists where readiness scans (CI can scan after the test "
-        "step), then add tests for the least covered modules until the target is met."
+        "Run the tests under coverage (`pytest --cov=app --cov-report=xml`), then give readiness the data: "
+        "scan where `.coverage`, `coverage.xml` or `coverage.json` was written, or pass CI's artifact with "
+        "`readiness scan --coverage coverage.xml` (or `coverage: [coverage.xml]` in readiness.yaml). Add tests "
+        "for the least covered modules until the target is met."
     )
     scoring = (
-        "Ratio: line coverage read from the newest of `.coverage` (recomputed by coverage), "
-        "`coverage.xml` (Cobertura) or `coverage.json`, against `target` (default 70%). Without data, "
-        "a fail-under gate that CI runs is the evidence (coverage is at least the gate); with neither "
-        "the figure is unknown (n/a with how to produce it), never 0%. Data older than the newest "
-        "Python file still scores (the figure is rarely far off) but is flagged as stale; set "
-        "`accept_stale: false` to treat it as missing."
+        "Ratio: line coverage against `target` (default 70%), read from the files given with `--coverage` "
+        "(or the `coverage` configuration key), else the newest `.coverage` (recounted by coverage against "
+        "today's sources), `coverage.xml` (Cobertura) or `coverage.json` in the tree. Without any data the "
+        "status is unknown: left out of scores, never 0%, never inferred from a CI gate. Data older than the "
+        "newest Python file still scores (the figure is rarely far off) but is flagged as stale; set "
+        "`accept_stale: false` to treat it as missing. A file named explicitly that cannot be read is an error."
     )
     options = {"target": 70.0, "data_files": [], "accept_stale": True}
     examples = (
@@ -236,14 +262,19 @@ class TestCoverage(Check):
             "app/orders.py": "def total(x):\n    return x\n",
             "coverage.json": '{"totals": {"covered_lines": 40, "num_statements": 100, "percent_covered": 40.0}}\n',
         }, status="fail", note="40% against a 70% target"),
-        Example({"app/orders.py": "def total(x):\n    return x\n"}, status="n/a",
-                note="no coverage data and no gate: unknown, not 0%"),
+        Example({"app/orders.py": "def total(x):\n    return x\n"}, status="unknown",
+                note="no coverage data: unknown, not 0%"),
         Example({
             "app/orders.py": "def total(x):\n    return x\n",
             ".github/workflows/ci.yml": "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
                                         "      - run: uv run coverage run -m pytest\n"
                                         "      - run: uv run coverage report --fail-under=90\n",
-        }, status="pass", note="no local data, but CI fails below 90%"),
+        }, status="unknown", note="CI gates coverage, but without its data the figure is unknown"),
+        Example({
+            "app/orders.py": "def total(x):\n    return x\n",
+            "ci-artifacts/cobertura.xml": '<coverage line-rate="0.9" lines-valid="10" lines-covered="9"><packages/></coverage>\n',
+        }, status="pass", options={"data_files": ["ci-artifacts/cobertura.xml"]},
+            note="a CI artifact in the tree, named in configuration"),
         Example({"README.md": "# docs\n"}, status="n/a", note="no Python"),
     )
 
@@ -251,17 +282,19 @@ class TestCoverage(Check):
         if not project.python_files:
             return Verdict(NotApplicable("no Python files and no tests"))
         target = float(options["target"])
-        reading, problems = read_coverage(project, [str(p) for p in options.get("data_files", [])])
-        unreadable = f" ({'; '.join(problems[:2])})" if problems else ""
+        reading, problems, given_failed = read_coverage(project, [str(p) for p in options.get("data_files", [])])
         if reading is None:
-            if problems:
+            if given_failed:
                 return Verdict(Errored(f"coverage data could not be read: {'; '.join(problems[:3])}"))
-            return _without_data(project, target)
-        newest = _newest_source(project)
+            return _without_data(project, problems)
+        unreadable = f" ({'; '.join(problems[:2])})" if problems else ""
+        newest = _newest_source(project) if reading.inside else None
         stale = newest is not None and newest[1] > reading.mtime + 1
         label = f"line coverage ({reading.source})"
-        evidence = [Evidence(f"line coverage {reading.percent:.1f}% measured over {reading.files} file(s)", reading.source)]
-        summary = f"line coverage {reading.percent:.1f}% (target {target:g}%) from {reading.source}"
+        where = reading.source if reading.inside else ""
+        given = "" if reading.inside else " (given with --coverage)"
+        evidence = [Evidence(f"line coverage {reading.percent:.1f}% measured over {reading.files} file(s){given}", where)]
+        summary = f"line coverage {reading.percent:.1f}% (target {target:g}%) from {reading.source}{given}"
         if stale and newest is not None:
             note = f"stale: {newest[0]} changed after the coverage data was written"
             evidence.append(Evidence(note, newest[0]))

@@ -97,9 +97,9 @@ def test_stale_data_still_scores_but_says_so(tmp_path: Path) -> None:
 def test_no_data_is_unknown_and_broken_data_errors(tmp_path: Path) -> None:
     write_tree(tmp_path, {"app/pricing.py": MODULE})
     outcome = coverage_of(tmp_path)
-    assert outcome.status == "n/a" and outcome.score is None and "no coverage data" in outcome.summary
+    assert outcome.status == "unknown" and outcome.score is None and "no coverage data" in outcome.summary
     write_tree(tmp_path, {"coverage.xml": "<coverage"})
-    outcome = coverage_of(tmp_path)
+    outcome = coverage_of(tmp_path, {"checks": {"test-coverage": {"options": {"data_files": ["coverage.xml"]}}}})
     assert outcome.status == "error" and "malformed XML" in outcome.summary
 
 

@@ -36,6 +36,9 @@ def check_markdown(check: type[Check]) -> str:
     ]
     if check.scoring:
         lines += ["## How it is scored", "", check.scoring, ""]
+    from readiness.checks.agents import equivalents_markdown  # a check's table of what counts
+
+    lines += equivalents_markdown(getattr(check, "equivalents", ()))
     if getattr(check, "roles_note", ""):
         lines += ["## Which files count", "", check.roles_note, ""]
     if check.options:

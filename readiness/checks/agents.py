@@ -1,4 +1,10 @@
-"""Vendor tracing and metrics agents, found once per scan and shared by the tracing and monitoring checks.
+"""What counts as evidence of a practice: the tables of equivalents, and the vendor agents found once per scan.
+
+Each practice keeps one table of ``Equivalent`` entries (imports, calls, arguments, settings, files and
+purposes that count, and the look-alikes that do not). The checks consult their table, and
+``readiness explain`` and ``docs/checks/`` list it, so adding an equivalent is one entry plus its example.
+
+Vendor tracing and metrics agents are shared by the tracing and monitoring checks.
 
 Many services never import OpenTelemetry yet trace every request: Sentry with a traces sample rate,
 the Elastic APM agent, New Relic (``newrelic-admin run-program``), Datadog (``ddtrace-run``) or
@@ -19,6 +25,35 @@ from readiness.paths import is_application_path
 from readiness.project import Project
 from readiness.routes import call_name, dotted
 from readiness.source import SourceFile
+
+
+@dataclass(frozen=True)
+class Equivalent:
+    """One entry of a practice's table: what is matched, whether it is the practice, and why."""
+
+    kind: str  # import, call, argument, header, setting, file, deployment, purpose, host
+    names: tuple[str, ...]
+    counts: bool  # True: evidence of the practice; False: a look-alike that is not
+    why: str
+
+    def matches(self, words: Iterable[str]) -> str | None:
+        """The first of ``names`` among ``words`` (lower-case tokens), if any."""
+        wanted = {n.lower() for n in self.names}
+        return next((w for w in words if w in wanted), None)
+
+
+def equivalents_markdown(entries: Iterable[Equivalent]) -> list[str]:
+    """The "What counts" section of a check's page: its table of equivalents and look-alikes."""
+    entries = list(entries)
+    if not entries:
+        return []
+    out = ["## What counts", "", "| counts | kind | names | why |", "|---|---|---|---|"]
+    for entry in entries:
+        names = ", ".join(f"`{n}`" for n in entry.names)
+        out.append(f"| {'yes' if entry.counts else 'no'} | {entry.kind} | {names} | {entry.why} |")
+    out.append("")
+    return out
+
 
 ALL = "*"  # an agent that instruments every supported library it finds installed
 

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from readiness.checks.agents import Equivalent
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict, bad, good
 from readiness.fix.shapes import TIMEOUT_FIXABLE_LIBRARIES
 from readiness.measures import NotApplicable, Presence, Share
@@ -234,9 +235,29 @@ def _method_of(call: ast.Call, attr: str) -> str:
     return text.upper() if text else ""
 
 
+def _returned_dict(node: ast.Call, resolver: _Resolver) -> ast.Dict | None:
+    """The dict literal a same-file helper returns (``headers=self._get_headers(...)``), followed one call level."""
+    func = node.func
+    if isinstance(func, ast.Name):
+        name = func.id
+    elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
+        name = func.attr
+    else:
+        return None
+    defs = [d for d in resolver.source.nodes(ast.FunctionDef, ast.AsyncFunctionDef) if getattr(d, "name", "") == name]
+    if len(defs) != 1:
+        return None
+    returns = [r.value for r in ast.walk(defs[0]) if isinstance(r, ast.Return)]
+    if len(returns) != 1 or not isinstance(returns[0], ast.Dict):
+        return None
+    return returns[0]
+
+
 def _headers_dict(node: ast.AST | None, resolver: _Resolver, call: ast.Call) -> ast.Dict | None:
     if isinstance(node, ast.Dict):
         return node
+    if isinstance(node, ast.Call):
+        return _returned_dict(node, resolver)
     if isinstance(node, ast.Name):
         scope = resolver._scope_of(call)
         found: list[ast.Dict] = []
@@ -712,6 +733,118 @@ class CircuitBreaker(_OutboundPresence):
 
 # -- idempotency-keys --------------------------------------------------------------------------
 
+_AUTH = Equivalent("purpose", (
+    "token", "tokens", "oauth", "oauth2", "oidc", "authenticate", "authentication", "authorize", "login", "signin",
+    "logon", "password", "credentials", "grant_type", "client_secret", "refresh_token", "siteverify", "recaptcha",
+    "captcha", "sso", "saml",
+), False, "an authentication, token exchange or password change: nothing is created that a retry would duplicate")
+_READ = Equivalent("purpose", (
+    "query", "queries", "graphql", "search", "preview", "render", "translate", "translation", "translator",
+    "lookup", "verify", "validate", "validation", "check", "calculate", "calculator", "estimate", "assess",
+), False, "a query, search, preview, translation, verification or calculation sent as POST only reads")
+_READ_VERBS = Equivalent("purpose", (
+    "get", "fetch", "list", "find", "read", "load", "count", "resolve",
+), False, "a function named for reading (get_..., fetch_...) that posts to receive an answer")
+_SET_STATE = Equivalent("purpose", (
+    "close", "cancel", "delete", "remove", "update", "set", "enable", "disable", "archive", "acknowledge", "ack",
+    "mark", "lock", "unlock", "complete", "resolve",
+), False, "a state change (close, cancel, update, delete): repeating it leaves the same state")
+_NOTIFY = Equivalent("purpose", (
+    "slack", "mattermost", "msteams", "teams", "discord", "telegram", "rocketchat", "webex", "hipchat", "zulip",
+    "chat", "chats", "email", "mail", "mailgun", "sendgrid", "postmark",
+), False, "a fire-and-forget chat or e-mail notification: the targets accept no key and a duplicate is harmless")
+_TELEMETRY = Equivalent("purpose", (
+    "telemetry", "analytics", "track", "tracking", "collect", "metrics", "metric", "stats", "statsd", "beacon",
+    "ping", "heartbeat", "version",
+), False, "telemetry, analytics, metrics and version pings")
+_STUB = Equivalent("file", ("stub", "stubs", "fake", "fakes", "mock", "mocks", "dummy", "simulator"), False,
+                   "stubs and fakes stand in for a provider outside production")
+_LOCAL = Equivalent("host", ("localhost", "127.0.0.1"), False, "a sidecar on the same host")
+_KEY_HEADER = Equivalent("header", ("Idempotency-Key", "X-Idempotency-Key"), True,
+                         "any header whose name mentions idempotency, set on the request")
+_KEY_ARGUMENT = Equivalent("argument", ("idempotency_key", "IdempotencyKey", "ClientToken", "ClientRequestToken"),
+                           True, "an SDK's idempotency argument (Stripe idempotency_key, AWS ClientToken)")
+_SDK_WRITES = Equivalent("call", ("stripe.*.create", "stripe.*.capture", "stripe.*.confirm", "stripe.*.pay"), True,
+                         "SDK calls that move money need the SDK's idempotency argument (counted as POSTs)")
+_NO_KEY_NEEDED = (_AUTH, _READ, _NOTIFY, _TELEMETRY, _STUB, _LOCAL)
+_WORD_SPLIT = re.compile(r"[^A-Za-z0-9.]+|(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in (part.strip(".").lower() for part in _WORD_SPLIT.split(text)) if w]
+
+
+def _scope_names(source: SourceFile, node: ast.AST) -> tuple[list[str], list[str]]:
+    """(words of the enclosing function's name, words of the enclosing classes and the function's docstring)."""
+    function: list[str] = []
+    other: list[str] = []
+    for ancestor in source.ancestors(node):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)) and not function:
+            function = _words(ancestor.name.lstrip("_"))
+            doc = ast.get_docstring(ancestor) or ""
+            other += _words(doc.split("\n", 1)[0])
+        elif isinstance(ancestor, ast.ClassDef):
+            other += _words(ancestor.name)
+    return function, other
+
+
+def _payload_keys(call: ast.Call) -> list[str]:
+    keys: list[str] = []
+    for kw in call.keywords:
+        if kw.arg in ("data", "json", "params") and isinstance(kw.value, ast.Dict):
+            keys += [k.lower() for k in (str_value(key) for key in kw.value.keys if key is not None) if k]
+    return keys
+
+
+def no_key_needed(source: SourceFile, call: ast.Call) -> Equivalent | None:
+    """Why a POST needs no idempotency key, judged by what it does: the entry of the table it matches.
+
+    The words come from the target URL expression, the payload's keys, the enclosing function, its class and
+    docstring, and the file's name: an OAuth token exchange, a query sent as POST, a chat webhook or a stub
+    creates nothing a retry would duplicate.
+    """
+    url = call.args[0] if call.args else getattr(keyword(call, "url"), "value", None)
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "request" and len(call.args) > 1:
+        url = call.args[1]
+    url_text = ast.unparse(url) if url is not None else ""
+    if _LOCAL.matches(w for w in re.split(r"[/:'\"{}]+", url_text.lower())):
+        return _LOCAL
+    path = source.path.rsplit("/", 2)
+    file_words = _words(" ".join(path[-2:]).removesuffix(".py"))
+    if _STUB.matches(file_words):
+        return _STUB
+    function, other = _scope_names(source, call)
+    words = [*_words(url_text), *_payload_keys(call), *function, *other, *file_words]
+    if "create" not in function:
+        for entry in (_AUTH, _NOTIFY, _TELEMETRY, _READ):
+            if entry.matches(words):
+                return entry
+        if function and (_READ_VERBS.matches(function[:1]) or _SET_STATE.matches(function[:1])):
+            return _READ_VERBS if _READ_VERBS.matches(function[:1]) else _SET_STATE
+        return None
+    for entry in (_AUTH, _NOTIFY, _STUB):
+        if entry.matches(words):
+            return entry
+    return None
+
+
+def _sdk_idempotency(source: SourceFile) -> list[tuple[ast.Call, bool]]:
+    """SDK calls that pass an idempotency argument, and Stripe calls that move money (with or without one)."""
+    keys = {n.lower() for n in _KEY_ARGUMENT.names}
+    if source.tree is None or not any(k in source.text.lower() for k in (*keys, "stripe")):
+        return []
+    imports = import_map(source)
+    out: list[tuple[ast.Call, bool]] = []
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        keyed = any(kw.arg and kw.arg.lower() in keys for kw in call.keywords)
+        name = qualify(call.func, imports) or ""
+        if keyed or (name.startswith("stripe.") and name.rsplit(".", 1)[-1] in ("create", "capture", "confirm", "pay")
+                     and name.count(".") >= 2):
+            out.append((call, keyed))
+    return out
+
+
 class IdempotencyKeys(Check):
     id = "idempotency-keys"
     category = "external-api"
@@ -724,10 +857,13 @@ class IdempotencyKeys(Check):
     )
     remediation = (
         "Send an `Idempotency-Key` header (a UUID per logical operation, reused across retries) on "
-        "POSTs to external APIs that support it."
+        "POSTs to external APIs that support it, or the SDK's argument (Stripe `idempotency_key=`)."
     )
-    scoring = "Share of external POST calls that pass an Idempotency-Key header; n/a when there are none."
-    needles = ("post", "POST")
+    scoring = ("Share of outbound POSTs that create a resource or move money and pass an idempotency key (header or "
+               "SDK argument); POSTs that authenticate, only read, notify a chat or mailbox, send telemetry or "
+               "belong to a stub need none; n/a when no POST needs one.")
+    needles = ("post", "POST", "idempotency", "Idempotency", "stripe", "ClientToken")
+    equivalents = (_KEY_HEADER, _KEY_ARGUMENT, _SDK_WRITES, *_NO_KEY_NEEDED, _READ_VERBS, _SET_STATE)
     examples = (
         bad("import requests\n\ndef pay(body):\n    return requests.post('https://api.pay.io/charges', json=body,"
             " timeout=5)\n", lines=(4,)),
@@ -743,28 +879,81 @@ class IdempotencyKeys(Check):
         good("import requests\n\ndef pay(body, headers):\n    return requests.post('https://a.io', json=body,"
              " headers=headers, timeout=5)\n", note="headers we cannot see"),
         good("import requests\n\ndef f():\n    return requests.get('https://a.io', timeout=5)\n", note="no POST"),
+        bad("import requests\n\n\ndef deliver_webhook(url: str, event: dict) -> None:\n"
+            "    requests.post(url, json=event, timeout=5).raise_for_status()\n", lines=(5,),
+            note="a webhook delivery the receiver cannot de-duplicate"),
+        bad("import requests\n\n\nclass Registrations:\n    def _headers(self, path: str) -> dict:\n"
+            "        return {'X-Api-Key': 'k', 'X-Path': path}\n\n    def register(self, body: dict) -> dict:\n"
+            "        return requests.post('https://api.io/registration', json=body, headers=self._headers('/r'),"
+            " timeout=5).json()\n", lines=(9,), note="headers from a helper in the same file, followed one level"),
+        bad("import stripe\n\n\ndef charge(customer: str, cents: int) -> None:\n"
+            "    stripe.PaymentIntent.create(customer=customer, amount=cents, currency='eur')\n", lines=(5,),
+            note="a Stripe charge without idempotency_key"),
+        good("import stripe\n\n\ndef charge(customer: str, cents: int, order_id: str) -> None:\n"
+             "    stripe.PaymentIntent.create(customer=customer, amount=cents, currency='eur',\n"
+             "                                idempotency_key=f'order-{order_id}')\n",
+             note="Stripe's idempotency_key argument"),
+        Example({"app/auth/oidc.py": "import requests\n\n\ndef exchange_code(token_endpoint: str, code: str) -> dict:\n"
+                 "    data = {'grant_type': 'authorization_code', 'code': code}\n"
+                 "    return requests.post(token_endpoint, data, timeout=5).json()\n"},
+                status="n/a", note="an OAuth code exchange creates nothing a retry duplicates"),
+        Example({"app/notify.py": "import requests\n\n\nclass SlackNotifier:\n    def send(self, webhook: str, text: str) -> None:\n"
+                 "        requests.post(webhook, json={'text': text}, timeout=5)\n",
+                 "app/clients/email_stub.py": "import requests\n\n\ndef send_email(url: str) -> None:\n"
+                 "    requests.post(url, data={'id': 'x'}, timeout=5)\n",
+                 "app/search.py": "import requests\n\n\ndef run_query(url: str, sql: str) -> list:\n"
+                 "    return requests.post(url, data=sql, timeout=30).json()\n"},
+                status="n/a", note="a chat notification, a stub and a query sent as POST need no key"),
+        Example({"app/metrics.py": "import json\n\nimport requests\n\n\ndef submit(metric: dict) -> None:\n"
+                 "    requests.post('http://localhost:8078/metrics', data=json.dumps(metric), timeout=2)\n",
+                 "app/orders.py": "import requests\n\n\ndef create_order(api: str, order: dict) -> dict:\n"
+                 "    return requests.post(f'{api}/orders', json=order, timeout=5).json()\n"},
+                findings=1, lines=(5,), note="the order counts; the local metrics push does not"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome:
         out = FileOutcome()
+        if is_test_path(source.path) or source.tree is None or file_role(source, options) != SERVICE:
+            return out  # a one-off script is re-run by hand, not retried
+        nodes = {(c.lineno, c.col_offset + 1): c for c in source.nodes(ast.Call) if isinstance(c, ast.Call)}
+        seen: set[tuple[int, int]] = set()
         for call in _app_calls(source):
             if call.method != "POST" or call.idempotency is None:
+                continue
+            seen.add((call.line, call.column))
+            node = nodes.get((call.line, call.column))
+            if not call.idempotency and node is not None and no_key_needed(source, node) is not None:
+                out.counts["exempt"] += 1
                 continue
             out.counts["posts"] += 1
             if call.idempotency:
                 out.counts["keyed"] += 1
             else:
                 out.hits.append(Hit(call.line, call.column, f"{call.label} POST without an Idempotency-Key header"))
+        for node, keyed in _sdk_idempotency(source):
+            where = (node.lineno, node.col_offset + 1)
+            if where in seen:
+                continue
+            out.counts["posts"] += 1
+            if keyed:
+                out.counts["keyed"] += 1
+            else:
+                out.hits.append(Hit(*where, f"{ast.unparse(node.func)}() moves money without idempotency_key"))
         return out
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         total = collected.counts["posts"]
+        exempt = collected.counts["exempt"]
         if total == 0:
+            if exempt:
+                return Verdict(NotApplicable(f"none of {exempt} outbound POST calls creates a resource or moves money "
+                                             "(authentication, queries, chat or e-mail notifications, telemetry)"))
             return Verdict(NotApplicable("no outbound POST calls found"))
         keyed = collected.counts["keyed"]
+        aside = f" ({exempt} more need none)" if exempt else ""
         return Verdict(
             Share(keyed, total, "outbound POST calls", "pass an Idempotency-Key"),
-            summary=f"{total - keyed} of {total} outbound POST calls have no Idempotency-Key header",
+            summary=f"{total - keyed} of {total} outbound POST calls have no Idempotency-Key header{aside}",
         )
 
 

@@ -231,13 +231,48 @@ _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault"
 _SETTINGS_BASES = re.compile(r"(BaseSettings|Settings|Config|Configuration)$")
 
 
+# A project's own environment helper, followed one call level by its shape: a function or an
+# ``environ.Env`` instance named for the environment (env, envsecret, get_env, env.str) called with a
+# variable name and a fallback: ``envsecret("SECRET_KEY", "---")``, ``env("MAIL_PASSWORD", "x")``.
+_ENV_HELPER = re.compile(r"^(env|getenv|get_env|read_env|from_env|env_\w+|envsecret|env[a-z]+|\w+_env)$", re.IGNORECASE)
+_ENV_HELPER_METHODS = frozenset({"str", "bool", "int", "float", "json", "list", "dict", "url", "db", "db_url",
+                                 "cache_url", "path", "get_value"})
+_FALLBACK_KEYWORDS = ("default", "fallback", "fallback_value")
+
+
+def _helper_read(call: ast.Call) -> tuple[str | None, ast.AST | None] | None:
+    func = call.func
+    if isinstance(func, ast.Name):
+        helper = func.id
+    elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.attr in _ENV_HELPER_METHODS:
+        helper = func.value.id  # env.str("X", default=...): django-environ
+    else:
+        return None
+    var = str_value(call.args[0]) if call.args else None
+    if not _ENV_HELPER.match(helper) or var is None or not _ENV_NAME_RE.match(var) and not var.isupper():
+        return None
+    default: ast.AST | None = call.args[1] if len(call.args) > 1 else None
+    for kw in call.keywords:
+        if kw.arg in _FALLBACK_KEYWORDS:
+            default = kw.value
+    return var, default
+
+
+def _environ_schema(call: ast.Call, imports: dict[str, str]) -> list[tuple[str, ast.AST]]:
+    """django-environ's schema form: ``environ.Env(NAME=(str, "default"))`` declares each variable's fallback."""
+    if qualify(call.func, imports) not in ("environ.Env", "environ.environ.Env"):
+        return []
+    return [(kw.arg, kw.value.elts[1]) for kw in call.keywords
+            if kw.arg and isinstance(kw.value, ast.Tuple) and len(kw.value.elts) == 2]
+
+
 def _env_read(call: ast.AST, imports: dict[str, str]) -> tuple[str | None, ast.AST | None] | None:
     """(variable name, default expression) for an environment read, else None."""
     if not isinstance(call, ast.Call):
         return None
     name = qualify(call.func, imports)
     if name not in _ENV_GETTERS:
-        return None
+        return _helper_read(call)
     var = str_value(call.args[0]) if call.args else None
     default: ast.AST | None = call.args[1] if len(call.args) > 1 else None
     for kw in call.keywords:
@@ -302,6 +337,20 @@ _NOT_A_CREDENTIAL = frozenset({"true", "false", "null", "none", "yes", "no", "on
 _NON_PRODUCTION_CLASS = re.compile(r"^(?:Development|Dev|Local|Test|Testing|Unittest|CI|Debug)(?:[A-Z_]\w*)?$")
 
 
+_DURATION = re.compile(r"^\d+(\.\d+)?\s*(ms|s|sec|secs|seconds?|m|min|minutes?|h|hours?|d|days?|w|weeks?)?$",
+                       re.IGNORECASE)
+_ALGORITHM = re.compile(r"^(HS|RS|ES|PS)(256|384|512)$|^EdDSA$|^(sha|SHA)-?(1|224|256|384|512)$|^(AES|aes)[-_]?\d*", )
+_LOCAL_DSN = re.compile(r"^[a-z][a-z0-9+.\-]*://[^@/\s]*@(localhost|127\.0\.0\.1|\[::1\])([:/]|$)", re.IGNORECASE)
+
+
+def not_a_secret_value(value: str) -> bool:
+    """A fallback whose value cannot be a credential whatever its name: a duration or number, an algorithm name,
+    an HTTP header name, a URL path, or a connection string to localhost (which fails loudly in production)."""
+    text = value.strip()
+    return bool(_DURATION.match(text) or _ALGORITHM.match(text) or _HEADER_RE.match(text)
+                or (text.startswith("/") and " " not in text and len(text) < 100) or _LOCAL_DSN.match(text))
+
+
 def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Analysis:
     assert source.tree is not None
     imports = import_map(source)
@@ -310,17 +359,20 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
     uses = 0
 
     def report(node: ast.AST, what: str, value: str, owner: ast.ClassDef | None = None) -> None:
-        if value.strip().lower() in _NOT_A_CREDENTIAL:
-            return  # "false", "null": a flag or an empty marker, nothing that would unlock anything
+        if value.strip().lower() in _NOT_A_CREDENTIAL or not_a_secret_value(value):
+            return  # "false", "3600", "HS256", "/token": a flag, a duration, a name; nothing that unlocks anything
         hits.append(Hit(node.lineno, node.col_offset + 1, f"{what} has a literal fallback {mask(value)}; "  # type: ignore[attr-defined]
                         "require it from the environment or a secrets manager",
                         fixable=default_secret_fixable(node, imports, owner)))
 
+    reads: list[tuple[ast.AST, str | None, ast.AST | None]] = []
     for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        reads += [(default, var, default) for var, default in _environ_schema(call, imports)]
         read = _env_read(call, imports)
-        if read is None:
-            continue
-        var, default = read
+        if read is not None:
+            reads.append((call, *read))
+    for call, var, default in reads:
         secret = is_secret_name(var, extra)
         uses += secret
         text = _literal_text(default)
@@ -403,9 +455,26 @@ class DefaultSecret(Check):
     scoring = ("Count: each secret with a literal fallback halves the score (one is 50%, two 25%): one real "
                "production secret is a blocker whatever the size of the code base.")
     options = {"names": []}
-    needles = ("getenv", "environ", "decouple", "Settings", "Config", "SECRET_KEY")
+    needles = ("getenv", "environ", "decouple", "Settings", "Config", "SECRET_KEY", "env(", "env.", "Env(")
     examples = (
         bad('import os\n\nJWT_SECRET = os.getenv("JWT_SECRET", "dev-secret")\n', lines=(3,)),
+        bad('import os\n\n\ndef env(variable, fallback_value=None):\n    value = os.environ.get(variable, "").strip()\n'
+            '    return value or fallback_value\n\n\nMAIL_PASSWORD = env("MAIL_PASSWORD", "fabric2010")\n'
+            'MAIL_PORT = env("MAIL_PORT", 465)\n', path="server/settings.py", lines=(9,),
+            note="a project helper that reads the environment, followed one call level"),
+        bad('from app.utils import envsecret\n\nSECRET_KEY = envsecret("SECRET_KEY", "---")\n', lines=(3,),
+            note="an imported environment helper"),
+        bad('import environ\n\nenv = environ.Env(\n    DD_DEBUG=(bool, False),\n    DD_DATABASE_PASSWORD=(str, "defectdojo"),\n'
+            ')\nPASSWORD = env("DD_DATABASE_PASSWORD")\n', path="proj/settings.py", lines=(5,),
+            note="django-environ's schema declares the fallback"),
+        good('import environ\n\nenv = environ.Env()\nDEBUG = env.bool("DEBUG", default=False)\n'
+             'JWT_ALGORITHM = env("JWT_ALGORITHM", default="HS256")\nSECRET_KEY = env("SECRET_KEY")\n',
+             path="proj/settings.py", note="django-environ without a secret fallback"),
+        good('import os\n\nTOKEN_TTL_SECRET = os.getenv("SESSION_SECRET_TTL", "3600")\n'
+             'AUTH_TOKEN_HEADER = os.getenv("AUTH_TOKEN_HEADER", "X-Auth-Token")\n'
+             'TOKEN_PATH = os.getenv("OAUTH_TOKEN", "/oauth/token")\n'
+             'DATABASE_PASSWORD_URL = os.getenv("DB_URL", "postgresql://app:app@localhost:5432/app")\n',
+             note="a duration, a header name, a URL path and a development DSN to localhost are not secrets"),
         bad('import os\n\nkey = os.environ.get("API_KEY", "abc123")\n', lines=(3,)),
         bad('import os\n\nos.environ.setdefault("DB_PASSWORD", "postgres")\n', lines=(3,)),
         bad('import os\n\nSECRET = os.environ.get("APP_SECRET") or "not-so-secret"\n', lines=(3,),
@@ -728,23 +797,67 @@ def _manifest_evidence(project: Project) -> list[Evidence]:
 
 
 _ROTATION_NAMES = frozenset({"MultiFernet", "rotate_secret", "RotationRules", "key_version", "key_versions",
-                             "KeyVersion", "rotate_keys", "rotation_schedule", "signing_keys"})
+                             "KeyVersion", "rotate_keys", "rotation_schedule", "SECRET_KEY_FALLBACKS"})
 _ROTATION_TEXT = re.compile(
     r"RotationSchedule|RotationRules|rotation_rules|rotationRules|rotation_period|rotationPeriod|"
     r"automatically_after_days|AutomaticallyAfterDays|rotation_lambda|rotationPolicy|rotation_policy|"
     r"aws_secretsmanager_secret_rotation|rotate_secret")
+_KEY_WORDS = frozenset({"key", "keys", "secret", "secrets", "credential", "credentials", "keyring", "keyset"})
+_KEY_SET_NAME = re.compile(r"(^|_)(KEYS|SECRETS|KEYRING|KEYSET|KEY_FALLBACKS|SECRET_FALLBACKS)$", re.IGNORECASE)
+_PREVIOUS_KEY = re.compile(r"(^|_)(PREVIOUS|OLD|PRIOR|RETIRED)_(\w+_)?(KEY|SECRET)S?($|_)|"
+                           r"(^|_)(KEY|SECRET)S?_(PREVIOUS|OLD|PRIOR|RETIRED)$", re.IGNORECASE)
+_REENCRYPT = re.compile(r"re_?encrypt", re.IGNORECASE)
+_ROTATE_WORDS = re.compile(r"(^|_)rotat(e|es|ion)(_|$)", re.IGNORECASE)
+
+
+def _name_words(name: str) -> set[str]:
+    return {w.lower() for w in re.split(r"[_\W]+|(?<=[a-z0-9])(?=[A-Z])", name) if w}
+
+
+def _several(value: ast.AST) -> bool:
+    """A literal key set: a list, tuple, set or dict of at least two entries, or keys parsed from one setting."""
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+        return len(value.elts) >= 2
+    if isinstance(value, ast.Dict):
+        return len(value.keys) >= 2
+    if isinstance(value, ast.Call):
+        func = value.func.attr if isinstance(value.func, ast.Attribute) else getattr(value.func, "id", "")
+        return func in ("split", "loads", "list", "tuple") or (func == "env" and any(
+            isinstance(k.value, ast.Name) and k.value.id in ("list", "dict") for k in value.keywords if k.arg == "cast"))
+    return False
 
 
 def _rotation_evidence(source: SourceFile) -> list[Evidence]:
+    """Several keys accepted at once: MultiFernet, a key set, a previous key, or a re-encrypt / rotate-keys command.
+
+    A key id (``kid``) on tokens signed with a single key, or an ACME account ``kid``, rotates nothing.
+    """
     assert source.tree is not None
+    if "migrations/" in source.path:
+        return []  # a one-time data migration is no rotation tooling
     for node in source.nodes(ast.Name, ast.Attribute, ast.alias):
         name = getattr(node, "id", None) or getattr(node, "attr", None) or getattr(node, "name", "")
         if name.split(".")[-1] in _ROTATION_NAMES:
             return [Evidence(f"secret rotation: {name.split('.')[-1]}", source.path, getattr(node, "lineno", 0))]
-    for node in source.nodes(ast.Dict):
-        assert isinstance(node, ast.Dict)
-        if any(str_value(k) == "kid" for k in node.keys):
-            return [Evidence("secret rotation: key ids (kid) on signed tokens", source.path, node.lineno)]
+    for node in source.nodes(ast.Assign, ast.AnnAssign):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]  # type: ignore[attr-defined]
+        value = getattr(node, "value", None)
+        for target in targets:
+            name = target.id if isinstance(target, ast.Name) else getattr(target, "attr", "")
+            if name and value is not None and _KEY_SET_NAME.search(name) and _several(value):
+                return [Evidence(f"secret rotation: key set {name} accepts several keys", source.path, node.lineno)]
+    for node in source.nodes(ast.Constant):
+        text = getattr(node, "value", None)
+        if isinstance(text, str) and len(text) < 80 and _ENV_NAME_RE.match(text) and _PREVIOUS_KEY.search(text):
+            return [Evidence(f"secret rotation: previous key {text} still accepted", source.path,
+                             getattr(node, "lineno", 0))]
+    stem = source.path.rsplit("/", 1)[-1].removesuffix(".py")
+    for func in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
+        name = getattr(func, "name", "")
+        for candidate in (name, stem if "commands/" in source.path else ""):
+            if _REENCRYPT.search(candidate) or (_ROTATE_WORDS.search(candidate) and _name_words(candidate) & _KEY_WORDS):
+                return [Evidence(f"secret rotation: {candidate} re-encrypts or rotates keys", source.path,
+                                 getattr(func, "lineno", 0))]
     return []
 
 
@@ -842,7 +955,9 @@ class SecretRotation(_SecretsPresence):
         "decrypt with MultiFernet([new, old]), and schedule rotation in the secrets manager "
         "(e.g. an AWS Secrets Manager rotation schedule)."
     )
-    scoring = "Presence: rotation evidence in code or infrastructure files; n/a when the project reads no secrets."
+    scoring = ("Presence: more than one key accepted at once (MultiFernet, a key set, Django SECRET_KEY_FALLBACKS, a "
+               "previous key still read), a re-encrypt or rotate-keys command, or a rotation schedule in "
+               "infrastructure files; n/a when the project reads no secrets.")
     what = "secret rotation"
     needles = ()
     examples = (
@@ -852,7 +967,24 @@ class SecretRotation(_SecretsPresence):
                  'f = MultiFernet([Fernet(os.environ["KEY_NEW"]), Fernet(os.environ["KEY_OLD"])])\n'}, status="pass"),
         Example({"app/auth.py": 'import os\nimport jwt\n\nKEYS = {"2024-06": os.environ["JWT_SECRET"]}\n'
                  'def sign(p):\n    return jwt.encode(p, KEYS["2024-06"], headers={"kid": "2024-06"})\n'},
-                status="pass", note="key ids on tokens"),
+                status="fail", note="a key id on tokens signed with one key rotates nothing"),
+        Example({"app/auth.py": 'import os\nimport jwt\n\nSIGNING_KEYS = {"2024-06": os.environ["JWT_SECRET"],\n'
+                 '                "2024-01": os.environ["JWT_SECRET_PREVIOUS"]}\n\n'
+                 'def verify(token, kid):\n    return jwt.decode(token, SIGNING_KEYS[kid], algorithms=["HS256"])\n'},
+                status="pass", note="a key set: the previous key stays valid while the new one signs"),
+        Example({"proj/settings.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n'
+                 'SECRET_KEY_FALLBACKS = [os.environ["SECRET_KEY_PREVIOUS"]]\n'}, status="pass",
+                note="Django's SECRET_KEY_FALLBACKS"),
+        Example({"app/cli.py": 'import os\n\nimport click\n\nTOKEN = os.environ["API_TOKEN"]\n\n\n@click.command()\n'
+                 '@click.argument("old")\n@click.argument("new")\ndef reencrypt(old: str, new: str) -> None:\n'
+                 '    """Decrypt stored credentials with the old key and encrypt them with the new one."""\n'},
+                status="pass", note="a re-encrypt command"),
+        Example({"app/acme.py": 'import os\n\nACCOUNT_KEY = os.environ["ACME_ACCOUNT_KEY"]\n\n\n'
+                 'def protected(nonce: str, url: str, account: str) -> dict:\n'
+                 '    return {"alg": "RS256", "nonce": nonce, "url": url, "kid": account}\n',
+                 "app/crypto.py": 'import os\nfrom passlib.totp import TOTP\n\n'
+                 'Totp = TOTP.using(secrets={"1": os.environ["TOTP_SECRET_KEY"]})\n'},
+                status="fail", note="an ACME account kid and a one-entry key map are not rotation"),
         Example({"app/config.py": 'import os\nTOKEN = os.environ["API_TOKEN"]\n',
                  "infra/secrets.yaml": "Resources:\n  Rotation:\n    Type: AWS::SecretsManager::RotationSchedule\n"},
                 status="pass", note="a rotation schedule in infrastructure code"),

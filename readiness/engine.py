@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from readiness import __version__
+from readiness import __version__, phase_cache
 from readiness.analysis import FileAnalysis, PlannedCheck
 from readiness.cache import Cache
 from readiness.categories import BUILTIN_CATEGORIES
@@ -25,6 +25,7 @@ from readiness.checks.base import Check, Collected, Verdict
 from readiness.config import ConfigError, Settings
 from readiness.dedupe import OneFindingPerProblem, engine_of, engine_rank
 from readiness.discovery import discover
+from readiness.fileindex import FileIndex
 from readiness.measures import Errored, NotApplicable
 from readiness.model import CheckResult, Finding, Note, ScanResult
 from readiness.project import Project
@@ -159,26 +160,43 @@ def run_scan(request: ScanRequest) -> ScanResult:
         python_files = [f for f in python_files if f in wanted]
     project = Project(root=root, files=tuple(discovered.files), python_files=tuple(python_files), lines=0, settings=settings)
     cache = request.cache
-    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="readiness-tool") as tools:
-        analyses = analyze_files(
-            root, python_files, plan, jobs=request.jobs, cache=cache, progress=request.progress,
-            start_tools=lambda: _start_tools(tools, project, request.checks, cache), suppress=request.suppress,
-            digests=project.digests, deadline=request.deadline,
-        )
-        t_analyze = time.perf_counter()
-        project.lines = sum(a.lines for a in analyses)
-        project.app_lines = sum(a.lines for a in analyses if path_role(a.path) == SERVICE)
-        project.imports = {a.path: a.imports for a in analyses if a.imports}
-        notes: list[Note] = list(discovered.notes)
-        for analysis in analyses:
-            notes.extend(analysis.notes)
-        rules = {c.id: settings.check_entry(c.id).get("ignore") or [] for c in request.checks}
-        suppressor = Suppressor.build(analyses, rules, enabled=request.suppress)
-        project.suppressor = suppressor
-        results, findings = _evaluate(request, project, analyses, severities, options, suppressor)
+    if cache is not None:
+        cache.bind(root)
+    index = FileIndex(root, cache)
+    index.refresh(discovered.files)
+    # The whole repository phase is answered from one entry when none of its inputs changed;
+    # live probes and the pre-commit path (a few files) always run.
+    cacheable = cache is not None and request.only is None and not live_enabled(request)
+    key = ""
+    if cacheable:
+        known = {rel: d for rel in python_files if (d := index.known_digest(rel)) is not None}
+        if len(known) == len(python_files):
+            key = phase_cache.input_key(
+                root=root, index=index, files=discovered.files, digests=known, settings=settings,
+                checks=request.checks, deselected=request.deselected, options=options, severities=severities,
+                suppress=request.suppress)
+    output = phase_cache.load(cache, key) if key else None
+    t_analyze = time.perf_counter()
+    if output is None:
+        with phase_cache.record_opens() as opened:
+            output = _repository_phase(request, project, python_files, plan, severities, options, index)
+        t_analyze = output.t_analyze  # type: ignore[attr-defined]
+        del output.t_analyze  # type: ignore[attr-defined]
+        if cacheable:
+            index.save(project.digests)
+            complete = not _out_of_time(output.notes, output.results) and len(project.digests) == len(python_files)
+            if complete and not index.any_racy(discovered.files):
+                key = phase_cache.input_key(
+                    root=root, index=index, files=discovered.files, digests=project.digests, settings=settings,
+                    checks=request.checks, deselected=request.deselected, options=options, severities=severities,
+                    suppress=request.suppress)
+                phase_cache.save(cache, key, output, opened.outside(root))
+    results = output.results
+    findings = output.findings
+    notes: list[Note] = [*discovered.notes, *output.notes]
+    project.lines = output.lines
+    project.suppression_report = output.suppression_report
     t_evaluate = time.perf_counter()
-    order = {c.id: i for i, c in enumerate([*request.checks, *request.deselected])}
-    results.sort(key=lambda r: order[r.id])
     weights = dict(DEFAULT_SEVERITY_WEIGHTS)
     weights.update(settings.data.get("severity_weights") or {})
     all_checks = [*request.checks, *request.deselected]
@@ -194,7 +212,7 @@ def run_scan(request: ScanRequest) -> ScanResult:
         overall=overall,
         categories=categories,
         checks=tuple(results),
-        findings=tuple(sorted(with_roles(project, findings), key=lambda f: (f.path, f.line, f.column, f.check))),
+        findings=tuple(findings),
         notes=tuple(sorted(notes, key=lambda n: (n.path, n.kind, n.message))),
         timings={
             "discover": round(t_discover - started, 4),
@@ -214,6 +232,41 @@ def run_scan(request: ScanRequest) -> ScanResult:
             **_completeness(notes, results),
         },
     )
+
+
+def _repository_phase(
+    request: ScanRequest, project: Project, python_files: Sequence[str], plan: Sequence[PlannedCheck],
+    severities: Mapping[str, str], options: Mapping[str, Mapping[str, Any]], index: FileIndex,
+) -> phase_cache.PhaseOutput:
+    """Analyse every Python file (behind the per-file cache), then run every check's whole-project phase."""
+    settings = request.settings
+    cache = request.cache
+    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="readiness-tool") as tools:
+        analyses = analyze_files(
+            project.root, python_files, plan, jobs=request.jobs, cache=cache, progress=request.progress,
+            start_tools=lambda: _start_tools(tools, project, request.checks, cache), suppress=request.suppress,
+            digests=project.digests, deadline=request.deadline, index=index,
+        )
+        t_analyze = time.perf_counter()
+        project.lines = sum(a.lines for a in analyses)
+        project.app_lines = sum(a.lines for a in analyses if path_role(a.path) == SERVICE)
+        project.imports = {a.path: a.imports for a in analyses if a.imports}
+        notes: list[Note] = []
+        for analysis in analyses:
+            notes.extend(analysis.notes)
+        rules = {c.id: settings.check_entry(c.id).get("ignore") or [] for c in request.checks}
+        suppressor = Suppressor.build(analyses, rules, enabled=request.suppress)
+        project.suppressor = suppressor
+        results, findings = _evaluate(request, project, analyses, severities, options, suppressor)
+    order = {c.id: i for i, c in enumerate([*request.checks, *request.deselected])}
+    results.sort(key=lambda r: order[r.id])
+    output = phase_cache.PhaseOutput(
+        results=results,
+        findings=sorted(with_roles(project, findings), key=lambda f: (f.path, f.line, f.column, f.check)),
+        notes=notes, lines=project.lines, suppression_report=project.suppression_report,
+    )
+    output.t_analyze = t_analyze  # type: ignore[attr-defined]
+    return output
 
 
 def _evaluate(
@@ -329,6 +382,11 @@ def _start_tools(
         for name, fetch in check.prefetch.items():
             if name not in project._tools:
                 project._tools[name] = pool.submit(fetch, project)
+
+
+def _out_of_time(notes: Sequence[Note], results: Sequence[CheckResult]) -> bool:
+    return any("--timeout" in n.message for n in notes) or any(
+        r.status == "error" and "--timeout" in (r.summary or "") for r in results)
 
 
 def _completeness(notes: Sequence[Note], results: Sequence[CheckResult]) -> dict[str, Any]:

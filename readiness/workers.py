@@ -20,6 +20,7 @@ from typing import Callable, Sequence
 
 from readiness.analysis import MAX_FILE_BYTES, FileAnalysis, PlannedCheck, analyze_batch, analyze_source
 from readiness.cache import Cache, plan_key
+from readiness.fileindex import FileIndex
 from readiness.model import Note
 from readiness.project import Refused, TooLarge, read_inside
 from readiness.tools import limit_memory, memory_limit_bytes
@@ -165,16 +166,29 @@ def analyze_files(
     digests: dict[str, str] | None = None,
     suppress: bool = True,
     deadline: float | None = None,
+    index: FileIndex | None = None,
+    cache_name: str = "files",
+    merge: bool = False,
 ) -> list[FileAnalysis]:
+    """Every file's analysis, in ``files`` order. ``index`` lets an unchanged file be answered
+    from the cache without reading it; ``merge`` keeps the stored entries of files not named
+    (the pre-commit hook's own cache, which sees a few files at a time)."""
     jobs = jobs or default_jobs()
     key = plan_fingerprint(plan) + ("" if suppress else "-all")
     if cache is not None:
         cache.bind(root)
-    cached = cache.load("files", key) if cache is not None else {}
+    cached = cache.load(cache_name, key) if cache is not None else {}
     results: dict[str, FileAnalysis] = {}
     digests = {} if digests is None else digests  # filled before the tools start: they cache by it too
     misses: list[tuple[str, bytes]] = []
     for rel in files:
+        known = index.known_digest(rel) if index is not None else None
+        if known is not None:
+            hit = cached.get(rel)
+            if isinstance(hit, tuple) and len(hit) == 2 and hit[0] == known and isinstance(hit[1], FileAnalysis):
+                digests[rel] = known
+                results[rel] = hit[1]
+                continue
         data, note = _read(root, rel)
         if data is None:
             results[rel] = FileAnalysis(rel, notes=[note] if note else [])
@@ -230,5 +244,7 @@ def analyze_files(
     if progress is not None:
         progress(total, total)
     if cache is not None and misses:
-        cache.save("files", key, {rel: (digests[rel], results[rel]) for rel in files if rel in digests and rel not in failed})
+        entries = {rel: hit for rel, hit in cached.items() if rel not in results} if merge else {}
+        entries.update({rel: (digests[rel], results[rel]) for rel in files if rel in digests and rel not in failed})
+        cache.save(cache_name, key, entries)
     return [results[rel] for rel in files]

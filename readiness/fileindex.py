@@ -1,0 +1,101 @@
+"""What changed since the last scan, told by one ``lstat`` per file instead of a read.
+
+The index maps each discovered file to its stat signature (device, inode, size, modification
+and change times in nanoseconds) and, for Python files, the content digest the per-file cache
+is keyed by. A file whose signature is unchanged keeps its digest without being read; any
+other file is read and hashed again. Like git, a signature taken within ``RACY_NS`` of the
+moment it was recorded is not trusted later (a second write in the same clock tick would keep
+size and times), and a symlink is never trusted by signature: it is read through the confined
+reader every time. The index is a signed cache file, so a repository cannot plant one.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from readiness.cache import Cache, plan_key
+
+Signature = tuple[int, int, int, int, int]  # st_dev, st_ino, st_size, st_mtime_ns, st_ctime_ns
+RACY_NS = 2_000_000_000
+_NAME = "index"
+
+
+def signature(path: str) -> Signature | None:
+    """The stat signature of a regular file (not a symlink), or None."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def directory_signature(path: str) -> tuple[int, int, int] | None:
+    """A directory's inode and times: they change whenever an entry is created, removed or renamed."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return (info.st_ino, info.st_mtime_ns, info.st_ctime_ns)
+
+
+class FileIndex:
+    """Signatures of every discovered file and the digests of the Python ones."""
+
+    def __init__(self, root: Path, cache: Cache | None) -> None:
+        self.root = str(root)
+        self.cache = cache
+        self.started_ns = time.time_ns()
+        self.signatures: dict[str, Signature | None] = {}
+        self.digests: dict[str, str] = {}  # path -> digest learned or confirmed in this scan
+        self._stored: dict[str, list[object]] = {}
+        self._key = plan_key(["file-index", self.root])
+        if cache is not None:
+            loaded = cache.load(_NAME, self._key)
+            entries = loaded.get("files")
+            if isinstance(entries, dict):
+                self._stored = entries
+
+    def refresh(self, files: Iterable[str]) -> dict[str, Signature | None]:
+        """Take every file's signature now (one ``lstat`` each)."""
+        join = os.path.join
+        base = self.root
+        self.signatures = {rel: signature(join(base, rel)) for rel in files}
+        return self.signatures
+
+    def known_digest(self, rel: str) -> str | None:
+        """The stored digest of ``rel`` when its signature proves the content unchanged."""
+        current = self.signatures.get(rel)
+        entry = self._stored.get(rel)
+        if current is None or not isinstance(entry, list) or len(entry) != 6:
+            return None
+        if tuple(entry[:5]) != current or not isinstance(entry[5], str):
+            return None
+        return entry[5]
+
+    def racy(self, rel: str) -> bool:
+        """Whether ``rel`` changed so recently that its signature may not tell a second change."""
+        current = self.signatures.get(rel)
+        return current is None or max(current[3], current[4]) > self.started_ns - RACY_NS
+
+    def any_racy(self, files: Sequence[str]) -> bool:
+        return any(self.racy(rel) for rel in files)
+
+    def save(self, digests: dict[str, str]) -> None:
+        """Record the signatures worth trusting next time, with the digests this scan computed."""
+        if self.cache is None:
+            return
+        entries: dict[str, list[object]] = {}
+        for rel, digest in digests.items():
+            current = self.signatures.get(rel)
+            if current is None or self.racy(rel):
+                continue
+            entries[rel] = [*current, digest]
+        if entries == self._stored:
+            return
+        self.cache.save(_NAME, self._key, {"files": entries})

@@ -19,6 +19,9 @@ import libcst as cst
 
 _TIMEOUT_CONST = re.compile(r"^_?[A-Z][A-Z0-9_]*TIMEOUT[A-Z0-9_]*$")
 _LOGGER_NAMES = ("logger", "log", "_logger", "_log", "module_logger")
+_TIMEOUT_NAMES = ("HTTP_TIMEOUT", "REQUEST_TIMEOUT", "HTTP_TIMEOUT_SECONDS")
+# A timeout a settings object already holds: ``settings.HTTP_TIMEOUT``, ``config.request_timeout``.
+_SETTING_TIMEOUT = re.compile(r"^(?:http_|request_|requests_|default_|api_)?timeout(?:_seconds|_secs|_s)?$", re.IGNORECASE)
 
 
 class Skip(Exception):
@@ -99,6 +102,7 @@ class ModuleInfo:
     future_end: int = 0  # index after the docstring and ``from __future__`` imports
     settings_fields: set[int] = field(default_factory=set)  # ids of annotated fields of pydantic settings classes
     scopes: dict[int, str] = field(default_factory=dict)  # id(except handler) -> enclosing function name
+    attribute_uses: list[tuple[str, str]] = field(default_factory=list)  # ``name.attr`` read anywhere, in order
 
     @classmethod
     def of(cls, module: cst.Module) -> ModuleInfo:
@@ -173,6 +177,14 @@ class ModuleInfo:
                 return name
         return None
 
+    def setting_timeout(self) -> str | None:
+        """``settings.HTTP_TIMEOUT`` when the module already reads a timeout from an imported settings object."""
+        for head, attr in self.attribute_uses:
+            if head in self.imported and self.bindings[head] == 1 and _SETTING_TIMEOUT.match(attr) \
+                    and not attr.lower().endswith(("_ms", "_millis")):
+                return f"{head}.{attr}"
+        return None
+
     def timeout_constant(self) -> str | None:
         """A named module-level (or imported) timeout constant in seconds, if the module has one."""
         found = [
@@ -220,6 +232,10 @@ class _Collector(cst.CSTVisitor):
     def visit_Name(self, node: cst.Name) -> None:
         self.info.names.add(node.value)
         self.info.name_uses[node.value] += 1
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Name):
+            self.info.attribute_uses.append((node.value.value, node.attr.value))
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         module = node.module
@@ -290,6 +306,14 @@ class FixContext:
     current_top: int = 0
     need_imports: dict[str, str] = field(default_factory=dict)  # local name -> module to import
     original: cst.CSTNode | None = None  # the node being rewritten, as it was before any change
+    new_constant: str | None = None  # a module-level timeout constant added by ``finish_module``
+
+    def timeout_name(self) -> str:
+        """A new module constant holding ``http_timeout``: the number lives in one named place."""
+        if self.new_constant is None:
+            self.new_constant = self.info.fresh_name(_TIMEOUT_NAMES)
+        self.first_use = self.current_top if self.first_use is None else min(self.first_use, self.current_top)
+        return self.new_constant
 
     def logger(self) -> str:
         """The module logger's name, creating one (added once by ``finish_module``) when needed."""
@@ -325,7 +349,7 @@ def _stdlib(name: str) -> bool:
 
 def finish_module(module: cst.Module, ctx: FixContext) -> cst.Module:
     """Add the imports and the module logger the rewrites asked for, after the imports."""
-    if not ctx.need_imports and not ctx.logger_is_new:
+    if not ctx.need_imports and not ctx.logger_is_new and ctx.new_constant is None:
         return module
     body = list(module.body)
     limit = ctx.first_use if ctx.first_use is not None else len(body)
@@ -347,6 +371,16 @@ def finish_module(module: cst.Module, ctx: FixContext) -> cst.Module:
         if after_imports > 0:
             logger_stmt = logger_stmt.with_changes(leading_lines=[cst.EmptyLine()])
         body.insert(after_imports, logger_stmt)
+    if ctx.new_constant is not None:
+        value = cst.Module(body=[]).code_for_node(number(ctx.http_timeout))
+        constant = cst.parse_statement(f"{ctx.new_constant} = {value}  # seconds, for outbound calls\n")
+        assert isinstance(constant, cst.SimpleStatementLine)
+        if after_imports > 0:
+            constant = constant.with_changes(leading_lines=[cst.EmptyLine()])
+        body.insert(after_imports, constant)
+        following = body[after_imports + 1] if after_imports + 1 < len(body) else None
+        if isinstance(following, (cst.SimpleStatementLine, cst.BaseCompoundStatement)) and not following.leading_lines:
+            body[after_imports + 1] = following.with_changes(leading_lines=[cst.EmptyLine()])
     for name, wanted in sorted(ctx.need_imports.items(), key=lambda item: item[1]):
         text = f"import {wanted}\n" if name == wanted else f"import {wanted} as {name}\n"
         new_imports.append(cst.parse_statement(text))  # type: ignore[arg-type]

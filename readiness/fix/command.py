@@ -41,7 +41,7 @@ def validate_selection(checks: Sequence[type[Check]], select: Sequence[str]) -> 
 
 
 def run_fix(request: FixRequest, out: TextIO, err: TextIO) -> int:
-    """Returns the exit code: 1 when ``check`` and something would change, else 0."""
+    """Returns the exit code: 1 when ``check`` or ``diff`` and something would change (as ruff does), else 0."""
     validate_selection(request.checks, request.select)
     plan = plan_fixes(request.root, request.settings, request.checks, request.select)
     findings, manual, unparsable = plan.findings, plan.manual, plan.unparsable
@@ -82,7 +82,7 @@ def run_fix(request: FixRequest, out: TextIO, err: TextIO) -> int:
         ids = ", ".join(sorted(CODEMODS))
         summary = f"nothing to fix ({ids})"
     log.write(summary + "\n")
-    return 1 if request.check and changed else 0
+    return 1 if (request.check or request.diff) and changed else 0
 
 
 def _report_file(fix: FileFix, log: TextIO, writing: bool) -> None:

@@ -1,8 +1,11 @@
 """``missing-timeout``: give the flagged client call a timeout, or turn ``timeout=None`` into one.
 
-The value is the module's own named timeout constant when it has one (``HTTP_TIMEOUT``,
-``REQUEST_TIMEOUT`` ...; a constant keeps the number in one place), else ``fix.http_timeout``
-from the configuration (default 10 seconds). Redis clients get ``socket_timeout=``; MongoDB and
+The value is always a name, never a literal (a literal would be a new ``centralized-timeouts``
+finding): the module's own timeout constant when it has one (``HTTP_TIMEOUT``,
+``REQUEST_TIMEOUT`` ...), else the timeout an imported settings object already provides
+(``settings.HTTP_TIMEOUT``), else a new module constant ``HTTP_TIMEOUT`` holding
+``fix.http_timeout`` from the configuration (default 10 seconds), added after the imports.
+Redis clients get ``socket_timeout=``; MongoDB and
 aiohttp clients need timeouts of another shape and are not rewritten (the check does not mark
 them fixable).
 """
@@ -11,7 +14,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from readiness.fix.base import Codemod, FixContext, Skip, append_arg, dotted, keyword_arg, number
+from readiness.fix.base import Codemod, FixContext, Skip, append_arg, dotted, keyword_arg
 
 _REDIS = ("Redis", "StrictRedis", "from_url", "ConnectionPool")
 _NOT_HANDLED = ("MongoClient", "AsyncMongoClient", "AsyncIOMotorClient", "MotorClient", "ClientSession")
@@ -52,4 +55,8 @@ class MissingTimeoutFix(Codemod):
             numeric = assigned is None or isinstance(assigned, (cst.Integer, cst.Float))
             if numeric or keyword_name == "timeout":
                 return cst.Name(constant)
-        return number(ctx.http_timeout)
+        setting = ctx.info.setting_timeout()
+        if setting is not None:
+            head, _, attr = setting.partition(".")
+            return cst.Attribute(value=cst.Name(head), attr=cst.Name(attr))
+        return cst.Name(ctx.timeout_name())

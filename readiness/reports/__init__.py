@@ -23,6 +23,7 @@ BUILTIN_FORMATS: dict[str, str] = {
     "sarif": "sarif",
     "junit": "junit",
     "github": "github",
+    "gitlab": "gitlab",
 }
 EXTENSIONS: dict[str, str] = {
     ".json": "json",
@@ -34,6 +35,8 @@ EXTENSIONS: dict[str, str] = {
     ".sarif.json": "sarif",
     ".xml": "junit",
     ".junit.xml": "junit",
+    ".codequality.json": "gitlab",
+    ".gl-code-quality.json": "gitlab",
 }
 
 Renderer = Callable[[dict[str, Any], TextIO, "ReportContext"], None]

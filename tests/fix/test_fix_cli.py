@@ -26,12 +26,15 @@ def test_diff_prints_a_patch_and_changes_nothing(tmp_path: Path) -> None:
     write_tree(tmp_path, {"app/service.py": SERVICE})
     before = _tree(tmp_path)
     proc = run_cli("fix", str(tmp_path), "--diff")
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 1, proc.stderr  # a diff to apply, as ruff --diff says
     assert "--- a/app/service.py\n+++ b/app/service.py\n" in proc.stdout
     assert "+    logger.info('fetching %s', url)\n" in proc.stdout
-    assert "+    return requests.get(url, timeout=10)\n" in proc.stdout
+    assert "+    return requests.get(url, timeout=HTTP_TIMEOUT)\n" in proc.stdout
     assert "would fix 2 findings in 1 file" in proc.stderr
     assert _tree(tmp_path) == before
+    assert run_cli("fix", str(tmp_path)).returncode == 0
+    clean = run_cli("fix", str(tmp_path), "--diff")
+    assert clean.returncode == 0 and clean.stdout == "", clean.stderr
 
 
 def test_check_exits_1_when_something_would_change_and_0_after_the_fix(tmp_path: Path) -> None:
@@ -53,7 +56,7 @@ def test_select_limits_the_codemods_and_unknown_ids_are_usage_errors(tmp_path: P
     write_tree(tmp_path, {"app/service.py": SERVICE})
     assert run_cli("fix", str(tmp_path), "--select", "missing-timeout").returncode == 0
     text = (tmp_path / "app/service.py").read_text()
-    assert "timeout=10" in text and "print('fetching', url)" in text
+    assert "timeout=HTTP_TIMEOUT" in text and "print('fetching', url)" in text
     assert run_cli("fix", str(tmp_path), "--select", "no-such-check").returncode == 2
     bad = run_cli("fix", str(tmp_path), "--select", "todo-comment")
     assert bad.returncode == 2 and "no automatic fix" in bad.stderr
@@ -70,7 +73,7 @@ def test_permissions_crlf_and_latin1_with_a_cookie_are_kept(tmp_path: Path) -> N
     assert proc.returncode == 0, proc.stderr
     assert stat.S_IMODE(script.stat().st_mode) == 0o750
     data = script.read_bytes()
-    assert b"timeout=10" in data and b"\n" not in data.replace(b"\r\n", b"")
+    assert b"timeout=HTTP_TIMEOUT" in data and b"\n" not in data.replace(b"\r\n", b"")
     latin_data = (tmp_path / "app/latin.py").read_bytes()
     assert latin_data.startswith(b"# -*- coding: latin-1 -*-\n")
     assert "    logger.info('café %s', u)\n".encode("latin-1") in latin_data
@@ -84,7 +87,7 @@ def test_a_file_that_does_not_parse_is_left_untouched_and_reported(tmp_path: Pat
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "app/broken.py").read_bytes() == broken
     assert "app/broken.py: left untouched:" in proc.stdout
-    assert "timeout=10" in (tmp_path / "app/service.py").read_text()
+    assert "timeout=HTTP_TIMEOUT" in (tmp_path / "app/service.py").read_text()
 
 
 def test_prints_that_are_no_findings_stay(tmp_path: Path) -> None:

@@ -17,6 +17,16 @@ import typer
 
 from readiness import __version__
 from readiness.baseline import apply_baseline, baseline_gate
+from readiness.cli_support import (
+    ClickException,
+    NoArgsIsHelpError,
+    UsageError,
+    config_used,
+    did_you_mean,
+    flat,
+    ignore_state_dir,
+    usage_line,
+)
 from readiness.config import ConfigError, render_default_config
 from readiness.engine import ScanRequest, SelectionError, run_scan, select_checks
 from readiness.fsutil import atomic_write_text
@@ -42,7 +52,7 @@ from readiness.runner import (
 )
 
 app = typer.Typer(
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     help="Audit how close a Python service is to production.",
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -80,7 +90,8 @@ def scan(
     path: Path = typer.Argument(Path("."), help="Repository to scan."),
     fmt: str = typer.Option("terminal", "--format", "-f", help="Output on stdout: " + "|".join(available_formats())),
     output: Optional[List[Path]] = typer.Option(None, "--output", "-o", help="Also write a report; format from the extension. Repeatable."),
-    fail_under: Optional[float] = typer.Option(None, "--fail-under", help="Exit 1 when the overall score is below N."),
+    fail_under: Optional[float] = typer.Option(None, "--fail-under", min=0, max=100,
+                                               help="Exit 1 when the overall score is below N (0-100)."),
     fail_on_targets: bool = typer.Option(False, "--fail-on-targets", help="Exit 1 when any category is below its target."),
     live: Optional[bool] = typer.Option(None, "--live/--no-live", help="Run the live environment checks (default: when configured)."),
     env: Optional[List[str]] = typer.Option(None, "--env", help="Live environment KEY=VALUE, e.g. http.base_url=URL (repeatable)."),
@@ -143,6 +154,9 @@ def scan(
         _err(str(exc))
         raise typer.Exit(EXIT_USAGE) from None
     full_doc = safe_document(result.to_dict(), prepared.settings.expanded)
+    unused_config = config_used(full_doc, root, prepared.settings.source)
+    if unused_config:
+        _err(f"note: {unused_config}")
     doc = apply_baseline(full_doc, base_doc, str(baseline)) if base_doc is not None else full_doc
     past = ScanHistory(root, prepared.settings)
     context = ReportContext(catalogue=catalogue(prepared.checks), color=color_wanted(sys.stdout), **past.context_fields())
@@ -157,6 +171,7 @@ def scan(
     warning = None if no_history else past.record(full_doc)
     if warning:
         _err(f"warning: {warning}")
+    ignore_state_dir(root)
     threshold = fail_under if fail_under is not None else prepared.settings.get("fail_under")
     targets = fail_on_targets or bool(prepared.settings.get("fail_on_targets"))
     if not full_doc.get("python_files"):
@@ -210,7 +225,8 @@ def explain(
     checks = {c.id: c for c in _checks_or_exit(config)}
     check = checks.get(check_id)
     if check is None:
-        _err(f"unknown check id '{check_id}' (see `readiness checks`)")
+        hint = did_you_mean(check_id, [*checks, "roles"])
+        _err(f"unknown check id '{check_id}'{hint} (see `readiness checks`)")
         raise typer.Exit(EXIT_USAGE)
     from readiness.docs import check_markdown
 
@@ -283,7 +299,7 @@ def show_history(
 def fix(
     path: Path = typer.Argument(Path("."), help="Repository (or one file in it) to fix."),
     select: Optional[List[str]] = typer.Option(None, "--select", help="Only these fixable check ids (comma separated)."),
-    diff: bool = typer.Option(False, "--diff", help="Print a unified diff and change nothing."),
+    diff: bool = typer.Option(False, "--diff", help="Print a unified diff and change nothing; exit 1 when there is one."),
     check: bool = typer.Option(False, "--check", help="Change nothing; exit 1 if anything would change."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration file (default: readiness.yaml or pyproject.toml)."),
 ) -> None:
@@ -359,11 +375,21 @@ app.add_typer(baseline_app, name="baseline")
 
 @baseline_app.command("save")
 def baseline_save(
-    output: Path = typer.Argument(Path("readiness-baseline.json"), help="Where to write the baseline."),
-    path: Path = typer.Option(Path("."), "--path", "-p", help="Repository to scan."),
+    path: Path = typer.Argument(Path("."), help="Repository to scan."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Where to write it (default: PATH/readiness-baseline.json)."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration file."),
+    legacy_path: Optional[Path] = typer.Option(None, "--path", "-p", hidden=True),
 ) -> None:
-    """Scan and save the result as a baseline for `readiness scan --baseline FILE`."""
+    """Scan PATH and save the result as a baseline for `readiness scan --baseline FILE`."""
+    if legacy_path is not None:  # the earlier spelling: `baseline save FILE --path REPO`
+        if output is not None:
+            _err("give the repository as PATH and the file with -o, not --path")
+            raise typer.Exit(EXIT_USAGE)
+        path, output = legacy_path, path
+    output = output if output is not None else path / "readiness-baseline.json"
+    if not path.exists():
+        _err(f"path does not exist: {path}")
+        raise typer.Exit(EXIT_USAGE)
     if not path.is_dir():
         _err(f"not a directory: {path}")
         raise typer.Exit(EXIT_USAGE)
@@ -377,7 +403,12 @@ def baseline_save(
         _err(str(exc))
         raise typer.Exit(EXIT_USAGE) from None
     doc = result.to_dict()
-    atomic_write_text(output, json_dumps(doc))
+    try:
+        atomic_write_text(output, json_dumps(doc))
+    except OSError as exc:
+        _err(f"cannot write the baseline: {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+    ignore_state_dir(path)
     sys.stdout.write(f"baseline: {len(doc['findings'])} findings recorded in {output}\n")
 
 
@@ -402,8 +433,21 @@ def _checks_or_exit(config: Optional[Path]) -> list[Any]:
 
 
 def main() -> None:
+    """Run the command; a usage error is one line on stderr and exit 2, never a traceback or a box."""
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
-    app(prog_name="readiness")
+    try:
+        code = app(prog_name="readiness", standalone_mode=False)
+    except NoArgsIsHelpError:  # the help was shown already
+        code = EXIT_USAGE
+    except UsageError as exc:
+        _err(usage_line(exc))
+        code = EXIT_USAGE
+    except ClickException as exc:
+        _err(flat(exc.format_message()))
+        code = EXIT_USAGE
+    except typer.Abort:
+        code = 130
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
 if __name__ == "__main__":

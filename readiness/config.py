@@ -99,6 +99,31 @@ def find_config(root: Path) -> Path | None:
     return None
 
 
+def unused_configs(root: Path, used: str | None) -> list[str]:
+    """Configuration files in ``root`` that were not read because another one was (first wins:
+    readiness.yaml, readiness.yml, .readiness.yaml, then pyproject.toml's [tool.readiness])."""
+    if used is None:
+        return []
+    used_path = Path(used)
+    out = [name for name in CONFIG_NAMES if (root / name).is_file() and not _same(root / name, used_path)]
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file() and not pyproject.is_symlink() and not _same(pyproject, used_path):
+        try:
+            text = pyproject.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = ""
+        if re.search(r"^\[tool\.readiness[\].]", text, re.MULTILINE):
+            out.append("pyproject.toml [tool.readiness]")
+    return out
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
 @dataclass
 class RawConfig:
     """A configuration file parsed but not yet validated (plugins must load first)."""
@@ -292,6 +317,8 @@ class _Validator:
             text = self.expand(str(value), path)
             if spec.choices and text not in spec.choices:
                 raise self.fail(path, f"must be one of {', '.join(spec.choices)}")
+            if len(path) >= 3 and path[-1] == "path" and path[-3] == "ignore":
+                self.glob(text, path)
             return text
         if kind == "bool":
             if not isinstance(value, bool):
@@ -315,6 +342,9 @@ class _Validator:
                 if not isinstance(item, str):
                     raise self.fail((*path, str(i)), f"expected a string, got {_type_name(item)}")
                 out.append(self.expand(item, (*path, str(i))))
+            if path[0] in ("include", "exclude", "paths"):
+                for i, item in enumerate(out):
+                    self.glob(item, (*path, str(i)))
             if path in (("select",), ("ignore",)):
                 for i, item in enumerate(out):
                     # An id that came from ${VAR} is not shown: the variable may hold anything.
@@ -345,6 +375,12 @@ class _Validator:
                 out_map[key] = self.value(sub, spec.values, (*path, key))
             return out_map
         raise AssertionError(f"unknown schema type {kind}")
+
+    def glob(self, text: str, path: tuple[str, ...]) -> None:
+        """A glob that can never match what it is meant to is an error, not a silent no-op."""
+        problem = glob_problem(text, gitignore=path[0] in ("include", "exclude"))
+        if problem:
+            raise self.fail(path, problem)
 
     def known_id(self, ident: str, path: tuple[str, ...], *, allow_category: bool, show: bool = True) -> None:
         if ident in self.checks:
@@ -381,6 +417,27 @@ class _Validator:
         if isinstance(value, dict):
             return {k: self.expand(v, (*path, str(k))) for k, v in value.items()}
         return value
+
+
+def glob_problem(glob: str, *, gitignore: bool = False) -> str | None:
+    """Why a path glob (relative to the scanned root) cannot match anything, or None.
+
+    ``include``/``exclude`` follow .gitignore syntax, where ``!`` negates and a leading ``/``
+    anchors at the root; the other globs are matched against relative paths as written."""
+    from readiness.discovery import _tokens
+
+    if gitignore:
+        glob = glob[1:] if glob.startswith("!") else glob
+        glob = glob.lstrip("/") if glob.startswith("/") and not glob.startswith("//") else glob
+    if not glob.strip():
+        return "an empty glob matches nothing"
+    if glob.startswith(("/", "\\")) or re.match(r"[A-Za-z]:[\\/]", glob):
+        return f"'{glob}' is absolute; globs are relative to the scanned root"
+    if ".." in glob.replace("\\", "/").split("/"):
+        return f"'{glob}' leads outside the scanned root ('..')"
+    if any(_tokens(segment) is None for segment in glob.split("/")):
+        return f"'{glob}' has an unclosed '[' and matches nothing"
+    return None
 
 
 def _type_name(value: Any) -> str:

@@ -1,0 +1,78 @@
+"""Small pieces of the command line kept out of ``cli.py``: one-line usage errors with a
+did-you-mean, and the ``.gitignore`` that keeps the tool's own state folder out of commits."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+try:  # typer 0.20+ carries its own copy of click
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+except ImportError:  # pragma: no cover - older typer on click
+    from click.exceptions import ClickException, NoArgsIsHelpError, UsageError  # type: ignore[no-redef]
+
+__all__ = ["ClickException", "NoArgsIsHelpError", "UsageError", "config_used", "did_you_mean", "flat", "ignore_state_dir",
+           "usage_line"]
+
+STATE_DIR = ".readiness"
+_NO_SUCH_COMMAND = re.compile(r"No such command '([^']*)'")
+
+
+def flat(text: str) -> str:
+    """A message on one line, whatever a value inside it held."""
+    return " ".join(text.split())
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """`` (did you mean 'scan'?)`` for a near miss, else ''."""
+    matches = difflib.get_close_matches(word, sorted(set(options)), n=1, cutoff=0.6)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+def _commands(group: Any) -> list[str]:
+    commands = getattr(group, "commands", None)
+    return sorted(commands) if isinstance(commands, dict) else []
+
+
+def usage_line(exc: UsageError) -> str:
+    """What went wrong, a suggestion when a command name was mistyped, and where help is, on one line."""
+    message = flat(exc.format_message())
+    ctx = exc.ctx
+    match = _NO_SUCH_COMMAND.search(message)
+    if match and ctx is not None and "did you mean" not in message.lower():
+        message += did_you_mean(match.group(1), _commands(ctx.command))
+    where = ctx.command_path if ctx is not None else "readiness"
+    return f"{message} (see `{where} --help`)"
+
+
+def config_used(doc: dict[str, Any], root: Path, source: str | None) -> str | None:
+    """Say in the result which configuration was read and which were not (both readiness.yaml and
+    [tool.readiness] present); returns the sentence to show when one was passed over."""
+    from readiness.config import unused_configs
+
+    unused = unused_configs(root, source)
+    doc["config"] = {"source": source, "unused": unused}
+    if not unused:
+        return None
+    message = f"configuration read from {source}; not read: {', '.join(unused)}"
+    doc.setdefault("notes", []).append({"kind": "config", "path": str(source), "message": message})
+    return message
+
+
+def ignore_state_dir(root: Path) -> None:
+    """Give ``ROOT/.readiness`` (cache, history) a ``.gitignore`` of ``*`` so it is never committed.
+
+    Never follows a link: a scanned tree may plant ``.readiness`` or its ``.gitignore`` as one."""
+    folder = root / STATE_DIR
+    try:
+        if folder.is_symlink() or not folder.is_dir():
+            return
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(folder / ".gitignore", flags, 0o644)
+    except OSError:
+        return  # present already, or not ours to write
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write("# readiness state (cache, history): never committed\n*\n")

@@ -3,7 +3,8 @@
 Charts keep their workloads in Go templates, so a CronJob that takes backups or a Deployment
 with probes is invisible to a YAML parser. Real templates mostly use a handful of actions:
 ``if``/``else``/``with``/``range`` over values, ``include`` of label helpers, ``toYaml`` of a
-values block piped to ``nindent``, ``default`` and ``quote``. This renders those from
+values block piped to ``nindent``, ``default``, ``quote``, ``printf``, ``tpl`` of a values string and
+the chart's own files (``.Files.Get``, ``.Files.Glob ... .AsConfig``) for scripts kept beside it. This renders those from
 ``values.yaml`` (defaults only: a block disabled by default is not rendered) and raises
 ``Unrenderable`` for anything else, so the caller skips the file with a note instead of
 guessing. Rendering is bounded: output size, loop iterations and nesting depth are capped.
@@ -11,9 +12,14 @@ guessing. Rendering is bounded: output size, loop iterations and nesting depth a
 
 from __future__ import annotations
 
+import base64
+import fnmatch
+import hashlib
+import json
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping
+from pathlib import PurePosixPath
+from typing import Any, Callable, Mapping
 
 import yaml
 
@@ -114,14 +120,30 @@ def _parse(tokens: list[tuple[str, str]]) -> list[_Node]:
     return root
 
 
+@dataclass(frozen=True)
+class ChartFiles:
+    """The chart's files for ``.Files``: ``get(path)`` gives a file's text (None when absent or refused),
+    ``names`` every file path relative to the chart."""
+
+    get: Callable[[str], str | None]
+    names: tuple[str, ...] = ()
+
+
+class _Glob(dict):  # type: ignore[type-arg]
+    """The result of ``.Files.Glob``: path -> text, with ``.AsConfig`` / ``.AsSecrets``."""
+
+
 class _Renderer:
-    def __init__(self, values: Mapping[str, Any], release: str) -> None:
+    def __init__(self, values: Mapping[str, Any], release: str, files: ChartFiles | None = None) -> None:
         self.root = {"Values": values, "Release": {"Name": release, "Namespace": "default", "Service": "Helm"},
-                     "Chart": {"Name": release, "Version": "0", "AppVersion": "0"}, "Capabilities": {}}
+                     "Chart": {"Name": release, "Version": "0", "AppVersion": "0"}, "Capabilities": {},
+                     "Template": {"Name": "template", "BasePath": "templates"}}
+        self.files = files
         self.out: list[str] = []
         self.size = 0
         self.iterations = 0
         self.variables: dict[str, Any] = {}
+        self.tpl_depth = 0
 
     def emit(self, text: str) -> None:
         self.size += len(text)
@@ -201,7 +223,12 @@ class _Renderer:
             raise Unrenderable("empty command")
         head, args = words[0], words[1:]
         if head.startswith("(") and len(words) == 1:
-            return self.pipeline(head[1:-1], dot)
+            return self.operand(head, dot)
+        if re.fullmatch(r"\$?\.Files\.(Get|Glob)", head):
+            values = [self.operand(a, dot) for a in args]
+            if piped:
+                values.append(piped_value)
+            return self.chart_files(head.rsplit(".", 1)[1], values)
         if not _is_function(head):
             if args:
                 raise Unrenderable(f"cannot call {head}")
@@ -260,7 +287,67 @@ class _Renderer:
             return isinstance(values[0], dict) and values[1] in values[0] if len(values) == 2 else False
         if name == "list":
             return list(values)
+        if name == "printf":
+            if not values:
+                raise Unrenderable("printf needs a format")
+            return _printf(_to_text(values[0]), values[1:])
+        if name == "print":
+            return "".join(_to_text(v) for v in values)
+        if name == "tpl":
+            if len(values) != 2:
+                raise Unrenderable("tpl needs two arguments")
+            return self.tpl(values[0], values[1])
+        if name == "sha256sum":
+            return hashlib.sha256(_to_text(values[-1] if values else "").encode("utf-8", "surrogatepass")).hexdigest()
+        if name in ("toJson", "toPrettyJson", "toRawJson"):
+            value = values[-1] if values else None
+            return value if isinstance(value, _Included) else json.dumps(_plain(value), sort_keys=True)
+        if name == "ternary":
+            if len(values) != 3:
+                raise Unrenderable("ternary needs three arguments")
+            return values[0] if _truthy(values[2]) else values[1]
+        if name in ("contains", "hasPrefix", "hasSuffix"):
+            if len(values) != 2:
+                raise Unrenderable(f"{name} needs two arguments")
+            needle, text = _to_text(values[0]), _to_text(values[1])
+            return needle in text if name == "contains" else (
+                text.startswith(needle) if name == "hasPrefix" else text.endswith(needle))
+        if name == "replace":
+            if len(values) != 3:
+                raise Unrenderable("replace needs three arguments")
+            return _to_text(values[2]).replace(_to_text(values[0]), _to_text(values[1]))
         raise Unrenderable(f"the {name} function")
+
+    def tpl(self, template: Any, dot: Any) -> str:
+        """A values string rendered as a template in its own right (``tpl .Values.command .``), bounded."""
+        if isinstance(template, _Included):
+            raise Unrenderable("tpl of a helper's output")
+        if self.tpl_depth >= 3:
+            raise Unrenderable("tpl nested too deep")
+        saved, self.out = self.out, []
+        self.tpl_depth += 1
+        try:
+            self.render(_parse(_tokens(_to_text(template))), dot)
+            return "".join(self.out)
+        finally:
+            self.tpl_depth -= 1
+            self.out = saved
+
+    def chart_files(self, method: str, values: list[Any]) -> Any:
+        if self.files is None:
+            raise Unrenderable(f"Files.{method}")
+        if len(values) != 1 or not isinstance(values[0], str):
+            raise Unrenderable(f"Files.{method} needs one path")
+        wanted = values[0]
+        if method == "Get":
+            return self.files.get(wanted) or ""
+        matched = _Glob()
+        for name in self.files.names:
+            if fnmatch.fnmatchcase(name, wanted):
+                matched[name] = self.files.get(name) or ""
+                if len(matched) > MAX_ITERATIONS:
+                    raise Unrenderable("too many files in Files.Glob")
+        return matched
 
     def operand(self, word: str, dot: Any) -> Any:
         if word.startswith('"') and word.endswith('"') and len(word) >= 2:
@@ -277,6 +364,17 @@ class _Renderer:
             return None
         if word.startswith("(") and word.endswith(")"):
             return self.pipeline(word[1:-1], dot)
+        method = re.fullmatch(r"(\(.*\))\.(\w+(?:\.\w+)*)", word, re.DOTALL)
+        if method:  # (.Files.Glob "scripts/*").AsConfig, (include ...).field
+            base = self.operand(method.group(1), dot)
+            if isinstance(base, _Glob) and method.group(2) in ("AsConfig", "AsSecrets"):
+                body = {PurePosixPath(k).name: v for k, v in sorted(base.items())}
+                if method.group(2) == "AsSecrets":
+                    body = {k: base64.b64encode(v.encode("utf-8", "surrogatepass")).decode() for k, v in body.items()}
+                return yaml.safe_dump(body, default_flow_style=False, sort_keys=True).rstrip("\n") if body else ""
+            if isinstance(base, _Included):
+                raise Unrenderable("a field of a helper's output")
+            return _walk(base, method.group(2))
         if word == ".":
             return dot
         if word.startswith("$"):
@@ -287,11 +385,38 @@ class _Renderer:
             return _walk(base, path)
         if word.startswith("."):
             if word.startswith((".Values", ".Release", ".Chart", ".Capabilities", ".Files", ".Template")):
-                if word.startswith((".Files", ".Template", ".Capabilities")):
+                if word.startswith((".Files", ".Capabilities")):
                     raise Unrenderable(word.split(".")[1])
                 return _walk(self.root, word[1:])
             return _walk(dot, word[1:])
         raise Unrenderable(f"the operand {word[:30]}")
+
+
+_VERB_RE = re.compile(r"%[-+# 0]*\d*(?:\.\d+)?([svdqtfx%])")
+
+
+def _printf(fmt: str, args: list[Any]) -> str:
+    """Go's ``fmt.Sprintf`` for the verbs templates use (%s %v %d %q %t %f %x); others are unrenderable."""
+    if "%" in fmt and not _VERB_RE.search(fmt):
+        raise Unrenderable("printf verb")
+    queue = list(args)
+
+    def one(match: re.Match[str]) -> str:
+        verb = match.group(1)
+        if verb == "%":
+            return "%"
+        if not queue:
+            return f"%!{verb}(MISSING)"
+        value = queue.pop(0)
+        if isinstance(value, _Included) and verb not in ("s", "v"):
+            raise Unrenderable("printf of a helper's output")
+        if verb == "q":
+            return json.dumps(_to_text(value))
+        if verb == "d":
+            return str(int(value)) if isinstance(value, (int, float)) and not isinstance(value, bool) else _to_text(value)
+        return _to_text(value)
+
+    return _VERB_RE.sub(one, fmt)
 
 
 def _walk(base: Any, path: str) -> Any:
@@ -386,9 +511,12 @@ def _split_words(text: str) -> list[str]:
     return words
 
 
-def render(template: str, values: Mapping[str, Any], release: str = "release") -> str:
-    """The template rendered from ``values``; raises ``Unrenderable`` outside the subset."""
-    renderer = _Renderer(values, release)
+def render(template: str, values: Mapping[str, Any], release: str = "release", files: ChartFiles | None = None) -> str:
+    """The template rendered from ``values``; raises ``Unrenderable`` outside the subset.
+
+    ``files`` gives ``.Files.Get``/``.Files.Glob`` the chart's own files (without it they are unrenderable).
+    """
+    renderer = _Renderer(values, release, files)
     try:
         renderer.render(_parse(_tokens(template)), renderer.root)
     except (RecursionError, ValueError, TypeError, yaml.YAMLError) as exc:

@@ -286,8 +286,12 @@ class RepoFiles:
             if word.endswith("/" + rel):
                 return rel
         name = PurePosixPath(word).name
-        same = [rel for rel in self.scripts if PurePosixPath(rel).name == name]
-        return same[0] if len(same) == 1 and name.endswith((".sh", ".bash")) else None
+        same = sorted(rel for rel in self.scripts if PurePosixPath(rel).name == name)
+        if not same or not name.endswith((".sh", ".bash")):
+            return None
+        # one script, or the same script twice (a chart file and the ConfigMap that mounts it)
+        bodies = {tuple(c.text for c in self.scripts[rel]) for rel in same}
+        return same[0] if len(bodies) == 1 else None
 
 
 _SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "ci", "tools", "hack", ".ci"})
@@ -448,6 +452,50 @@ def _script_commands(path: str, first_line: int, body: str, origin: str, context
     return out
 
 
+@dataclass(frozen=True)
+class _GhCall:
+    """A job or step that runs a local reusable workflow or composite action."""
+
+    target: str  # ./.github/workflows/backup.yml, ./.github/actions/lint
+    context: str
+    scheduled: bool
+    ignores: bool
+    inputs: Mapping[str, str]
+    origin: str = ""  # the file the call is written in
+
+
+def _gh_inputs(value: Any) -> dict[str, str]:
+    """A ``with:`` mapping's scalar values, as text."""
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): str(v) for k, v in value.items() if isinstance(v, (str, int, float)) and not isinstance(v, bool)}
+
+
+def _called_from(call: _GhCall, call_only: set[str]) -> bool:
+    """Whether the call sits inside a callee (followed when its own caller is, not on its own)."""
+    return call.origin in call_only
+
+
+def _gh_local_target(target: str, by_file: Mapping[str, list[Command]]) -> str | None:
+    """The repository file a local ``uses:`` names (a workflow file, or an action folder's action.yml)."""
+    if not target.startswith("./"):
+        return None
+    rel = target.removeprefix("./").split("@", 1)[0].rstrip("/")
+    for candidate in (rel, f"{rel}/action.yml", f"{rel}/action.yaml"):
+        if candidate in by_file:
+            return candidate
+    return None
+
+
+_GH_INPUT_RE = re.compile(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}")
+
+
+def _gh_substitute(text: str, inputs: Mapping[str, str]) -> str:
+    if not inputs or "inputs." not in text:
+        return text
+    return _GH_INPUT_RE.sub(lambda m: inputs.get(m.group(1), m.group(0)), text)
+
+
 # -- YAML with line numbers -------------------------------------------------------------------
 
 class YamlMap(dict):  # type: ignore[type-arg]
@@ -563,6 +611,8 @@ class _Builder:
         self.project = project
         self.repo = RepoFiles()
         self._cache: dict[tuple[str, str], Any] = {}
+        self._gh_calls: list[_GhCall] = []
+        self._gh_call_only: set[str] = set()  # composite actions and workflows triggered by workflow_call alone
 
     def yaml_docs(self, rel: str) -> list[Any]:
         text = self.project.read_text(rel)
@@ -747,21 +797,70 @@ class _Builder:
                 if not isinstance(doc, dict):
                     continue
                 if is_action:
+                    self._gh_call_only.add(rel)
                     runs = doc.get("runs")
                     if isinstance(runs, dict):
                         self._gh_steps(rel, "action", runs.get("steps"), False, False)
                     continue
                 triggers = doc.get("on", doc.get(True))
                 scheduled = isinstance(triggers, dict) and "schedule" in triggers
+                names = list(triggers) if isinstance(triggers, (dict, list)) else [triggers]
+                if names == ["workflow_call"]:
+                    self._gh_call_only.add(rel)
                 for job_name, job in (doc.get("jobs") or {}).items() if isinstance(doc.get("jobs"), dict) else ():
                     if not isinstance(job, dict):
                         continue
                     job_ignores = _truthy(job.get("continue-on-error"))
                     if isinstance(job.get("uses"), str):  # a reusable workflow
+                        inputs = _gh_inputs(job.get("with"))
                         self.repo.commands.append(Command(
-                            rel, _line(job, "uses"), "", "github-actions", str(job_name), job_ignores, scheduled,
-                            action=job["uses"]))
+                            rel, _line(job, "uses"), " ".join(inputs.values()), "github-actions", str(job_name),
+                            job_ignores, scheduled, action=job["uses"]))
+                        self._gh_calls.append(_GhCall(job["uses"], str(job_name), scheduled, job_ignores, inputs, rel))
                     self._gh_steps(rel, str(job_name), job.get("steps"), job_ignores, scheduled)
+        self._follow_gh_calls()
+
+    def _follow_gh_calls(self) -> None:
+        """Commands of a local reusable workflow or composite action, again as their caller runs them.
+
+        ``uses: ./.github/workflows/backup.yml`` from a scheduled workflow makes the callee's steps
+        scheduled; the caller's ``with:`` inputs replace ``${{ inputs.x }}``; failure ignored by the
+        caller is ignored. A callee that only runs when called (a composite action, a workflow
+        triggered by ``workflow_call`` alone) counts only as its callers run it. Nested calls are
+        followed a few levels, each call once.
+        """
+        own = [c for c in self.repo.commands if c.origin == "github-actions"]
+        by_file: dict[str, list[Command]] = {}
+        for command in own:
+            by_file.setdefault(command.path, []).append(command)
+        added: list[Command] = []
+        called: set[str] = set()
+        pending = [(call, 0) for call in self._gh_calls if not _called_from(call, self._gh_call_only)]
+        seen: set[tuple[str, str, bool, bool]] = set()
+        while pending and len(added) < 5000:
+            call, depth = pending.pop(0)
+            target = _gh_local_target(call.target, by_file)
+            key = (target or "", call.context, call.scheduled, call.ignores)
+            if target is None or depth > 3 or key in seen:
+                continue
+            seen.add(key)
+            only_called = target in self._gh_call_only
+            if only_called:
+                called.add(target)
+            for command in by_file[target]:
+                text = _gh_substitute(command.text, call.inputs)
+                if not only_called and text == command.text and not (call.scheduled and not command.scheduled) and not (
+                        call.ignores and not command.ignores_failure) and not command.action.startswith("./"):
+                    continue  # the callee's own command already counts as CI as it is
+                added.append(Command(
+                    command.path, command.line, text, command.origin, f"{call.context} → {command.context}".strip(),
+                    command.ignores_failure or call.ignores, command.scheduled or call.scheduled, command.action))
+                if command.action.startswith("./"):
+                    pending.append((_GhCall(command.action, call.context, call.scheduled or command.scheduled,
+                                            call.ignores or command.ignores_failure, call.inputs, target), depth + 1))
+        if called:
+            self.repo.commands = [c for c in self.repo.commands if c.origin != "github-actions" or c.path not in called]
+        self.repo.commands.extend(added)
 
     def _gh_steps(self, rel: str, job: str, steps: Any, job_ignores: bool, scheduled: bool) -> None:
         for step in _as_list(steps):
@@ -773,10 +872,12 @@ class _Builder:
                 self.repo.commands.extend(_script_commands(
                     rel, _line(step, "run"), step["run"], "github-actions", context, ignores, scheduled))
             if isinstance(step.get("uses"), str):
-                with_args = step.get("with") if isinstance(step.get("with"), dict) else {}
-                text = " ".join(str(v) for v in with_args.values() if isinstance(v, (str, int, float)))
+                inputs = _gh_inputs(step.get("with"))
                 self.repo.commands.append(Command(
-                    rel, _line(step, "uses"), text, "github-actions", context, ignores, scheduled, action=step["uses"]))
+                    rel, _line(step, "uses"), " ".join(inputs.values()), "github-actions", context, ignores, scheduled,
+                    action=step["uses"]))
+                if step["uses"].startswith("./"):
+                    self._gh_calls.append(_GhCall(step["uses"], context, scheduled, ignores, inputs, rel))
 
     _GITLAB_RESERVED = frozenset({
         "stages", "variables", "default", "include", "workflow", "image", "services", "cache",
@@ -946,7 +1047,7 @@ class _Builder:
             self.repo.unrendered.append(Problem(rel, "Helm template not rendered: the chart's values.yaml is not a mapping"))
             return None
         try:
-            rendered = render(text, values, PurePosixPath(chart).name or "release")
+            rendered = render(text, values, PurePosixPath(chart).name or "release", self._chart_files(chart))
         except Unrenderable as exc:
             self.repo.unrendered.append(Problem(rel, f"Helm template not rendered ({exc})"))
             return None
@@ -962,6 +1063,22 @@ class _Builder:
             for obj in _k8s_objects(doc):
                 self._k8s_object(rel, obj, lines)
         return len(self.repo.containers) > before
+
+    def _chart_files(self, chart: str) -> Any:
+        """The chart's own files for ``.Files.Get``/``.Files.Glob``: inside the chart folder only, size-capped reads."""
+        from readiness.helm_render import ChartFiles
+
+        prefix = "" if chart == "." else chart + "/"
+        names = tuple(f[len(prefix):] for f in self.project.files
+                      if f.startswith(prefix) and not f[len(prefix):].startswith("templates/"))
+
+        def get(name: str) -> str | None:
+            clean = PurePosixPath(name)
+            if clean.is_absolute() or ".." in clean.parts:
+                return None
+            return self.project.read_text(prefix + clean.as_posix())
+
+        return ChartFiles(get, names)
 
     def _k8s_object(self, rel: str, obj: dict[Any, Any], lines: _LineMap | None = None) -> None:
         if lines is not None:

@@ -78,7 +78,7 @@ def scheduled_backups(project: Project, repo: RepoFiles) -> list[Evidence]:
             found.append(Evidence(f"scheduled {match.group(1).split()[0]} ({command.origin})", command.path, command.line))
     for container in repo.containers:
         if container.kind == "CronJob" and (_BACKUP_IMAGE_RE.search(container.image) or "backup" in container.workload.lower()):
-            if not BACKUP_RE.search(container.script):
+            if not BACKUP_RE.search(container.script) and not _runs_known_script(repo, container):
                 found.append(Evidence(f"backup CronJob {container.workload} ({container.schedule})", container.path, container.line))
     for manifest in repo.manifests:
         if manifest.api_version.startswith("velero.io/") and manifest.kind == "Schedule":
@@ -97,6 +97,12 @@ def scheduled_backups(project: Project, repo: RepoFiles) -> list[Evidence]:
             line = text.count("\n", 0, match.start()) + 1
             found.append(Evidence("managed backup schedule in Terraform", rel, line))
     return sorted(set(found))
+
+
+def _runs_known_script(repo: RepoFiles, container: Any) -> bool:
+    """The CronJob runs a script the repository holds (a chart file, a ConfigMap key): judged by that script alone."""
+    text = " ".join([*container.command, *container.args])
+    return bool(text) and bool(repo.expand(Command(container.path, container.line, text, "kubernetes")))
 
 
 # resource type -> (attribute, minimum) for managed databases whose automated backups Terraform sets

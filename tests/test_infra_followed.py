@@ -1,0 +1,155 @@
+"""What infrastructure delegates is followed: reusable workflows, Helm printf/tpl, scripts kept beside a chart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import check_result, scan_tree, write_tree
+
+from readiness.helm_render import ChartFiles, Unrenderable, render
+
+APP = {"app/__init__.py": "", "app/db.py": "from pymongo import MongoClient\n\nclient = MongoClient\n"}
+
+
+def run(root: Path, check: str, files: dict[str, str]) -> Any:
+    write_tree(root, {**APP, **files})
+    return check_result(scan_tree(root, select=[check]), check)
+
+
+# -- reusable workflows -----------------------------------------------------------------------------
+
+NIGHTLY = (
+    "name: nightly\non:\n  schedule:\n    - cron: '0 3 * * *'\n  workflow_dispatch: {}\njobs:\n"
+    "  backup:\n    uses: ./.github/workflows/db-task.yml\n    with:\n      command: {command}\n    secrets: inherit\n"
+)
+DB_TASK = (
+    "name: db task\non:\n  workflow_call:\n    inputs:\n      command:\n        type: string\n        required: true\n"
+    "jobs:\n  run:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+    "      - name: Run\n        run: |\n          ${{ inputs.command }}\n"
+)
+BACKUP_WORKFLOW = (
+    "on:\n  workflow_call: {}\njobs:\n  dump:\n    runs-on: ubuntu-latest\n    steps:\n"
+    "      - run: mongodump --uri \"$MONGO_URI\" --archive=backup.gz --gzip\n"
+    "      - run: aws s3 cp backup.gz s3://backups/$(date +%F).gz\n"
+)
+
+
+def test_scheduled_caller_makes_the_reusable_workflow_a_backup_job(tmp_path: Path) -> None:
+    result = run(tmp_path, "backup-job", {
+        ".github/workflows/nightly.yml": NIGHTLY.replace("{command}", "x").replace(
+            "db-task.yml", "backup.yml").replace("    with:\n      command: x\n", ""),
+        ".github/workflows/backup.yml": BACKUP_WORKFLOW,
+    })
+    assert result.status == "pass", result.summary
+    assert any(e.path == ".github/workflows/backup.yml" and "mongodump" in e.message for e in result.evidence)
+
+
+def test_reusable_backup_workflow_nobody_schedules_is_not_a_backup_job(tmp_path: Path) -> None:
+    result = run(tmp_path, "backup-job", {
+        ".github/workflows/release.yml": "on: [push]\njobs:\n  b:\n    uses: ./.github/workflows/backup.yml\n",
+        ".github/workflows/backup.yml": BACKUP_WORKFLOW,
+    })
+    assert result.status == "fail"
+
+
+def test_caller_inputs_reach_the_reusable_workflow(tmp_path: Path) -> None:
+    nightly = NIGHTLY.replace("{command}", '"mongorestore --archive=latest.gz --gzip --dryRun && python scripts/check_counts.py"')
+    result = run(tmp_path, "backup-verification", {
+        ".github/workflows/nightly.yml": nightly, ".github/workflows/db-task.yml": DB_TASK,
+        "scripts/check_counts.py": "print('ok')\n",
+    })
+    assert result.status == "pass", result.summary
+    lint = run(tmp_path / "lint", "lint-enforced-in-ci", {
+        ".github/workflows/pr.yml": "on: [pull_request]\njobs:\n  lint:\n    uses: ./.github/workflows/db-task.yml\n"
+                                    "    with:\n      command: ruff check .\n",
+        ".github/workflows/db-task.yml": DB_TASK,
+    })
+    assert lint.status == "pass", lint.summary
+
+
+def test_ignored_failure_in_the_caller_reaches_the_callee(tmp_path: Path) -> None:
+    result = run(tmp_path, "lint-enforced-in-ci", {
+        ".github/workflows/ci.yml": "on: [pull_request]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n"
+                                    "    continue-on-error: true\n    steps:\n      - uses: ./.github/actions/lint\n",
+        ".github/actions/lint/action.yml": "runs:\n  using: composite\n  steps:\n"
+                                           "    - run: ruff check .\n      shell: bash\n",
+    })
+    assert result.status == "fail", result.summary
+
+
+# -- Helm printf, tpl and the chart's own files ----------------------------------------------------
+
+CHART = {"chart/Chart.yaml": "apiVersion: v2\nname: api\nversion: 0.1.0\n"}
+CRONJOB = (
+    "{{- if .Values.backup.enabled }}\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n"
+    "  name: {{ printf \"%s-%s\" .Release.Name \"db-backup\" | trunc 52 }}\nspec:\n"
+    "  schedule: {{ .Values.backup.schedule | quote }}\n  jobTemplate:\n    spec:\n      template:\n        spec:\n"
+    "          containers:\n            - name: backup\n              image: {{ .Values.backup.image }}\n"
+    "              command: [\"/bin/bash\", \"/scripts/backup.sh\"]\n"
+    "              volumeMounts:\n                - {name: scripts, mountPath: /scripts}\n"
+    "          volumes:\n            - name: scripts\n              configMap:\n"
+    "                name: {{ printf \"%s-scripts\" .Release.Name }}\n"
+    "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ printf \"%s-scripts\" .Release.Name }}\ndata:\n"
+    "  {{- (.Files.Glob \"scripts/*.sh\").AsConfig | nindent 2 }}\n{{- end }}\n"
+)
+VALUES = "backup:\n  enabled: true\n  schedule: '15 1 * * *'\n  image: mongo:7\n"
+
+
+def test_chart_script_mounted_from_files_glob_is_judged_by_its_content(tmp_path: Path) -> None:
+    dump = "#!/bin/bash\nset -euo pipefail\nmongodump --uri \"$MONGO_URI\" --gzip --archive=/backup/$(date +%F).gz\n"
+    result = run(tmp_path / "good", "backup-job", {
+        **CHART, "chart/values.yaml": VALUES, "chart/templates/backup.yaml": CRONJOB, "chart/scripts/backup.sh": dump,
+    })
+    assert result.status == "pass", result.summary
+    assert any("mongodump" in e.message for e in result.evidence)
+    cleanup = "#!/bin/bash\nfind /tmp -mtime +7 -delete\n"
+    result = run(tmp_path / "bad", "backup-job", {
+        **CHART, "chart/values.yaml": VALUES.replace("mongo:7", "alpine:3"), "chart/templates/backup.yaml": CRONJOB,
+        "chart/scripts/backup.sh": cleanup,
+    })
+    assert result.status == "fail", result.summary
+
+
+def test_tpl_renders_a_command_kept_in_values(tmp_path: Path) -> None:
+    template = (
+        "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: {{ include \"api.fullname\" . }}-dump\nspec:\n"
+        "  schedule: \"0 4 * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n"
+        "            - name: dump\n              image: postgres:16\n              command: [sh, -c]\n"
+        "              args:\n                - {{ tpl .Values.dump.command . | quote }}\n"
+    )
+    values = "dump:\n  database: orders\n  command: 'pg_dump -Fc {{ .Values.dump.database }} > /dumps/{{ .Release.Name }}.dump'\n"
+    result = run(tmp_path, "backup-job", {**CHART, "chart/values.yaml": values, "chart/templates/dump.yaml": template})
+    assert result.status == "pass", result.summary
+
+
+def test_renderer_printf_tpl_and_files() -> None:
+    assert render('{{ printf "%s-%d%%" .Release.Name 5 }}', {}, "orders") == "orders-5%"
+    assert render('{{ printf "%q" .Values.a }}', {"a": 'x"y'}) == '"x\\"y"'
+    assert render("{{ tpl .Values.t . }}", {"t": "{{ .Values.n }}", "n": 3}) == "3"
+    with pytest.raises(Unrenderable):  # a values string that renders itself forever stops
+        render("{{ tpl .Values.t . }}", {"t": "{{ tpl .Values.t . }}"})
+    with pytest.raises(Unrenderable):  # without the chart's files, .Files is not guessed
+        render('{{ .Files.Get "a.sh" }}', {})
+    seen: list[str] = []
+
+    def get(name: str) -> str | None:
+        seen.append(name)
+        return {"files/a.sh": "echo a"}.get(name)
+
+    files = ChartFiles(get, ("files/a.sh", "README.md"))
+    assert render('{{ .Files.Get "files/a.sh" }}|{{ .Files.Get "missing" }}', {}, files=files) == "echo a|"
+    assert render('{{ (.Files.Glob "files/*").AsConfig }}', {}, files=files) == "a.sh: echo a"
+
+
+def test_chart_files_stay_inside_the_chart(tmp_path: Path) -> None:
+    from test_repo_files import parse
+
+    template = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n"
+                "  backup.sh: |\n    {{- .Files.Get \"../secrets/backup.sh\" | nindent 4 }}\n")
+    repo = parse(tmp_path, {**CHART, "chart/values.yaml": "{}\n", "chart/templates/cm.yaml": template,
+                            "secrets/backup.sh": "#!/bin/sh\nmongodump\n"})
+    assert repo.scripts["secrets/backup.sh"]  # the repository's own script, read as itself
+    assert not any("mongodump" in c.text for rel, commands in repo.scripts.items() if rel.startswith("chart/")
+                   for c in commands)

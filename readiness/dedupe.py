@@ -34,6 +34,9 @@ ENGINE_ORDER = ("bandit", "ruff")
 # The engine checks of the built-in catalogue, for reading a result JSON.
 RESULT_ENGINES = {"sast-findings": "bandit", "lint-errors": "ruff"}
 _BANDIT_CODE = re.compile(r"B([1-9]\d\d)")
+# bandit tests that report one call twice: B308 (blacklisted ``mark_safe``) and B703 (its Django
+# plugin) both fire on every ``mark_safe(...)``.
+_SAME_BANDIT_PROBLEM = {"B703": "B308"}
 
 
 def engine_of(check: Any) -> str | None:
@@ -57,6 +60,8 @@ def problem_of(engine: str, code: str) -> str:
     builtins = _builtins_for(f"{engine} {code}")
     if builtins:
         return builtins[0]
+    if engine == "bandit":
+        code = _SAME_BANDIT_PROBLEM.get(code, code)
     match = _BANDIT_CODE.fullmatch(code) if engine == "bandit" else None
     return f"S{match.group(1)}" if match else code
 

@@ -225,6 +225,17 @@ _HOST_NAME_SUFFIXES = ("host", "hostname", "base_url", "endpoint", "server_url",
 _LOCAL = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"})  # nosec B104 - a value compared against, not bound
 _STRING_METHODS = frozenset({"startswith", "endswith", "replace", "split", "rsplit", "strip", "lstrip", "rstrip",
                              "removeprefix", "removesuffix", "find", "rfind", "index", "count", "partition"})
+# Public endpoints of the big platforms, the same for every customer and every environment:
+# OAuth/OIDC identity providers, Google's APIs, GitHub's and Slack's Web APIs, avatars, analytics
+# collectors. Nothing to configure per deployment, so naming them in code is no finding. A
+# vendor's API that has regional or self-hosted instances is not in the list.
+_PUBLIC_PROVIDER_HOSTS = (
+    "accounts.google.com", "oauth2.googleapis.com", "www.googleapis.com", "*.googleapis.com",
+    "fonts.gstatic.com", "www.google-analytics.com", "ssl.google-analytics.com", "www.googletagmanager.com",
+    "login.microsoftonline.com", "graph.microsoft.com", "api.github.com", "raw.githubusercontent.com",
+    "slack.com", "api.slack.com", "gravatar.com", "*.gravatar.com", "api.amplitude.com", "api2.amplitude.com",
+    "appleid.apple.com", "graph.facebook.com", "www.facebook.com", "api.twitter.com", "api.x.com",
+)
 _DEFAULT_IGNORE_HOSTS = [
     "example.com", "example.org", "example.net", "*.example.com", "*.example.org", "*.example.net", "*.example",
     "*.test", "*.invalid", "w3.org", "*.w3.org", "schemas.xmlsoap.org", "schemas.microsoft.com",
@@ -236,6 +247,7 @@ _DEFAULT_IGNORE_HOSTS = [
     "tools.ietf.org", "datatracker.ietf.org", "www.rfc-editor.org", "developer.mozilla.org",
     "schema.org", "*.schema.org", "ogp.me", "openrosa.org", "*.openrosa.org",
     "cwe.mitre.org", "cve.mitre.org", "nvd.nist.gov", "owasp.org", "*.owasp.org",
+    *_PUBLIC_PROVIDER_HOSTS,
 ]
 # Words in the name a value is given under that say it is an identifier, a link or sample data,
 # not an address the service connects to: XML namespaces, OAuth scopes, JSON-LD contexts, doc
@@ -244,6 +256,8 @@ _NOT_ADDRESS_WORDS = frozenset({
     "ns", "xmlns", "namespace", "namespaces", "nsmap", "scope", "scopes", "context", "vocab", "vocabulary",
     "author", "homepage", "documentation", "docs", "doc", "link", "links", "website", "contact", "license",
     "terms", "example", "examples", "version", "ver", "issuer", "default",
+    # sample data rather than where this deployment connects: DEV_DOMAIN_NAMES, fake_payload
+    "dev", "fake", "dummy", "mock", "sample", "samples", "stub", "simulated", "placeholder",
 })
 _URLISH_POSITIONS = ("base_url", "endpoint", "server_url", "api_url", "uri", "url")
 _OAUTH_SCOPE_RE = re.compile(r"^https://www\.googleapis\.com/auth/")
@@ -265,6 +279,21 @@ def _host_ignored(host: str, patterns: list[str]) -> bool:
 def _is_ipv4(value: str) -> bool:
     match = _IPV4_RE.match(value)
     return match is not None and all(int(g) <= 255 for g in match.groups())
+
+
+_PLACEHOLDER_RE = re.compile(r"\[[A-Za-z_ -]+\]|<[A-Za-z_ -]+>")
+# Documentation ranges (RFC 5737) and the made-up addresses sample payloads use.
+_SAMPLE_IP_PREFIXES = ("192.0.2.", "198.51.100.", "203.0.113.")
+_SAMPLE_IPS = frozenset({"1.2.3.4", "4.3.2.1", "12.34.56.78", "123.45.67.89"})
+
+
+def _is_sample_ip(host: str) -> bool:
+    """An address nobody connects to: a documentation range, 1.2.3.4, or one multi-digit
+    octet repeated (123.123.123.123); 8.8.8.8 and 1.1.1.1 are real resolvers and stay."""
+    octets = host.split(".")
+    if host.startswith(_SAMPLE_IP_PREFIXES) or host in _SAMPLE_IPS:
+        return True
+    return len(set(octets)) == 1 and len(octets[0]) > 1
 
 
 def _position_name(parent: ast.AST | None) -> str:
@@ -379,6 +408,16 @@ class HardcodedValue(Check):
              note="OpenAPI metadata and examples, a version number, a configurable option's default"),
         bad('API_BASE_URI = "https://api.zoom.us/v2"\nschedule_url = "https://api.opsgenie.com/v2/schedules"\n',
             findings=2, lines=(1, 2), note="vendor API base URLs count unless read from settings"),
+        good('GITHUB_API_URL = "https://api.github.com"\nTOKEN_URL = "https://oauth2.googleapis.com/token"\n'
+             'AVATAR = "https://secure.gravatar.com/avatar/"\n',
+             note="public endpoints of the big platforms, the same for every deployment"),
+        good('def fake_callback(ref):\n    return {"remoteMtaIp": "123.123.123.123", "reference": ref,\n'
+             '            "CertUrl": "https://sns.eu-west-1.amazonaws.com/cert-[REDACTED].pem"}\n',
+             note="a made-up address and a redacted URL in a simulated payload"),
+        good('DEV_DOMAIN_NAMES = ["http://web", "http://kf.acme.local:8080"]\n',
+             note="names the list itself calls development-only"),
+        bad('RESOLVER = "8.8.8.8"\nAPI = "https://api.acme.io/v2/<id>"\n', findings=1, lines=(1,),
+            note="a real public resolver counts; a URL template with a placeholder does not"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
@@ -433,6 +472,8 @@ class HardcodedValue(Check):
             host = match.group("host")
             if "%" in text or "{" in text.split("://", 1)[1][:len(host) + 1] or _host_ignored(host, ignore_hosts):
                 return None
+            if _PLACEHOLDER_RE.search(match.group("rest") or ""):
+                return None  # ".../cert-[REDACTED].pem", ".../<id>": a sample or a template, not an address used
             if url_password(text):
                 return None  # hardcoded-secret reports connection strings with a password
             kind = "URL" if match.group("scheme").lower().startswith(("http", "ws", "ftp")) else "connection string"
@@ -442,6 +483,8 @@ class HardcodedValue(Check):
         if _is_ipv4(text):
             host = text.split(":")[0]
             if host == "0.0.0.0" or host.startswith("255.") or text.count(".") != 3 or _host_ignored(host, ignore_hosts):  # nosec B104 - compared, not bound
+                return None
+            if _is_sample_ip(host):
                 return None
             if host in _LOCAL and not self._host_position(parent, source):
                 return None  # loopback in a list or comparison, not a destination

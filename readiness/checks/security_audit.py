@@ -17,8 +17,9 @@ from readiness.model import Evidence, Finding, Severity
 from readiness.project import Project
 from readiness.repo_files import Command, RepoFiles, programs, repo_files
 from readiness.roles import SERVICE_ONLY
-from readiness.tools.bandit_runner import run_bandit
+from readiness.tools.bandit_runner import project_selection, run_bandit
 from readiness.tools.pyast import is_main_guard
+from readiness.tools.sast_context import cleared
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -73,7 +74,10 @@ class SastFindings(Check):
         "Density: bandit findings in the service's code weighted by severity "
         "(`weights`, default HIGH 10, MEDIUM 3, LOW 1) per 1 000 lines bandit counted; 0% at "
         "`zero_at` (default 20). Hardcoded-password tests (B105-B107) are left to hardcoded-secret; "
-        "a development runner under `if __name__ == \"__main__\":` may bind all interfaces and debug (B104, B201)."
+        "a development runner under `if __name__ == \"__main__\":` may bind all interfaces and debug (B104, B201). "
+        "Cleared when the code shows the finding is none: SQL interpolating only constants, schema metadata "
+        "and counts (B608); random for a jitter or a choice, not a token, key, code or identifier (B311); "
+        "mark_safe/Markup over a literal or escaped text (B308, B703, B704)."
     )
     options = {"weights": {"HIGH": 10, "MEDIUM": 3, "LOW": 1}, "zero_at": 20.0,
                "min_severity": "LOW", "min_confidence": "LOW"}
@@ -98,6 +102,28 @@ class SastFindings(Check):
                 findings=0, status="pass", note="a development runner in the main guard"),
         Example({"app/server.py": 'from flask import Flask\n\napp = Flask(__name__)\napp.run(host="0.0.0.0", debug=True)\n'},
                 findings=2, lines=(4, 4), note="the same at import time runs in production"),
+        Example({"app/report.py": 'def rows(cursor, status):\n'
+                                  '    cursor.execute(f"SELECT * FROM orders WHERE status = \'{status}\'")\n'},
+                findings=1, lines=(2,), note="B608: a parameter formatted into SQL"),
+        Example({"app/archive.py": 'COLUMNS = ("id", "status", "created_at")\n\n\ndef archive(cursor, model, day):\n'
+                                   '    fields = ", ".join(COLUMNS)\n'
+                                   '    sql = f"INSERT INTO archive SELECT {fields} FROM {model._meta.db_table} WHERE day < %s"\n'
+                                   '    cursor.execute(sql, [day])\n'},
+                findings=0, status="pass",
+                note="SQL built only from constants and the model's table name; the value is a bound parameter"),
+        Example({"app/pick.py": 'import random\nimport time\n\n\ndef pick(providers, weights):\n'
+                                '    time.sleep(random.randint(0, 50) / 1000)\n'
+                                '    return random.choices(providers, weights=weights)[0]\n'},
+                findings=0, status="pass", note="B311: random for a jitter and a weighted choice, not a secret"),
+        Example({"app/otp.py": 'import random\n\n\ndef send_otp(user):\n    code = random.randint(100000, 999999)\n'
+                               '    return code\n'}, findings=1, lines=(5,), note="B311: random for a one-time code"),
+        Example({"app/html.py": 'from django.utils.html import escape\nfrom django.utils.safestring import mark_safe\n\n\n'
+                                'def page_break():\n    return mark_safe(\'<div class="break"></div>\')\n\n\n'
+                                'def bold(name):\n    return mark_safe(f"<b>{escape(name)}</b>")\n'},
+                findings=0, status="pass", note="mark_safe over a literal and over escaped text"),
+        Example({"app/html.py": 'import json\n\nfrom django.utils.safestring import mark_safe\n\n\n'
+                                'def as_json(value):\n    return mark_safe(json.dumps(value))\n'},
+                findings=1, lines=(7,), note="mark_safe over unescaped data: one finding (bandit's B308 and B703)"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
@@ -117,6 +143,8 @@ class SastFindings(Check):
             if issue.test_id in _DEV_RUNNER_TESTS and issue.path not in guards:
                 guards[issue.path] = _main_guard_lines(project, issue.path)
         kept = [i for i in kept if not (i.test_id in _DEV_RUNNER_TESTS and i.line in guards[i.path])]
+        trees: dict[str, ast.Module | None] = {}
+        kept = [i for i in kept if not cleared(trees, project.read_text, i.path, i.test_id, i.line)]
         found = [
             (Finding(i.path, i.line, i.column, self.id,
                      f"{i.test_id} {i.message} (severity {i.severity.lower()}, confidence {i.confidence.lower()})",
@@ -131,6 +159,11 @@ class SastFindings(Check):
         detail = ", ".join(f"{n} {level.lower()}" for level, n in counts.items() if n)
         noun = "bandit finding" if len(kept) == 1 else "bandit findings"
         summary = f"{len(kept)} {noun} in {report.files} file(s)" + (f" ({detail}; weighted {weighted})" if kept else "")
+        source, selection = project_selection(project)
+        if selection["skips"]:
+            summary += f"; {source} skips {', '.join(selection['skips'])}"
+        if selection["tests"]:
+            summary += f"; {source} runs only {', '.join(selection['tests'])}"
         if report.unparsed:
             summary += f"; bandit could not parse {len(report.unparsed)} file(s): {', '.join(report.unparsed[:3])}"
         lines = max(report.loc, 1)

@@ -9,6 +9,7 @@ what tests are made of.
 
 from __future__ import annotations
 
+import configparser
 import json
 import os
 import re
@@ -64,11 +65,58 @@ def _batches(files: list[str]) -> list[list[str]]:
     return [files[i:i + BATCH_FILES] for i in range(0, len(files), BATCH_FILES)]
 
 
+_TEST_ID = re.compile(r"^B\d{3}$")
+_YAML_CONFIGS = ("bandit.yaml", "bandit.yml", ".bandit.yaml", ".bandit.yml")
+_INI_CONFIGS = (".bandit", "setup.cfg", "tox.ini")
+
+
+def _ids(value: object) -> list[str]:
+    """Test ids from a list or a comma-separated string; anything that is not an id is dropped."""
+    items = value if isinstance(value, list) else str(value or "").split(",")
+    return [str(i).strip() for i in items if _TEST_ID.match(str(i).strip())]
+
+
+def project_selection(project: Project) -> tuple[str, dict[str, list[str]]]:
+    """The tests the project's own bandit configuration skips or restricts bandit to, and the file
+    that says so: ``[tool.bandit]`` in pyproject.toml, a bandit YAML file, or a ``[bandit]``
+    section of an INI file. Read here rather than handed to bandit, so bandit reads no file of
+    the scanned tree but the code itself."""
+    found: list[tuple[str, object, object]] = []
+    if "pyproject.toml" in project.files:
+        doc, _error = project.toml_document("pyproject.toml")
+        table = doc.get("tool", {}).get("bandit") if isinstance(doc.get("tool"), dict) else None
+        if isinstance(table, dict):
+            found.append(("pyproject.toml", table.get("skips"), table.get("tests")))
+    for rel in _YAML_CONFIGS:
+        if rel in project.files:
+            docs, _error = project.yaml_documents(rel)
+            doc = docs[0] if docs and isinstance(docs[0], dict) else {}
+            found.append((rel, doc.get("skips"), doc.get("tests")))
+    for rel in _INI_CONFIGS:
+        text = project.read_text(rel) if rel in project.files else None
+        if text and "[bandit]" in text:
+            parser = configparser.ConfigParser(interpolation=None, strict=False)
+            try:
+                parser.read_string(text)
+            except configparser.Error:
+                continue
+            if parser.has_section("bandit"):
+                found.append((rel, parser.get("bandit", "skips", fallback=""), parser.get("bandit", "tests", fallback="")))
+    for rel, skips, tests in found:
+        selection = {"skips": _ids(skips), "tests": _ids(tests)}
+        if selection["skips"] or selection["tests"]:
+            return rel, selection
+    return "", {"skips": [], "tests": []}
+
+
 def _config_args(project: Project) -> list[str]:
-    text = project.read_text("pyproject.toml") if "pyproject.toml" in project.files else None
-    if text and "[tool.bandit" in text:
-        return ["-c", "pyproject.toml"]
-    return []
+    _source, selection = project_selection(project)
+    args: list[str] = []
+    if selection["skips"]:
+        args += ["--skip", ",".join(selection["skips"])]
+    if selection["tests"]:
+        args += ["--tests", ",".join(selection["tests"])]
+    return args
 
 
 class BanditCrashed(RuntimeError):
@@ -166,7 +214,7 @@ def run_bandit(project: Project, cache: Cache | None = None) -> BanditReport:
     if not files:
         return BanditReport()
     config = _config_args(project)
-    key = plan_key(["bandit", _bandit_version(), config, project.read_text("pyproject.toml") if config else ""])
+    key = plan_key(["bandit", _bandit_version(), config])
     stored = cache.load("bandit", key) if cache is not None else {}
     results: dict[str, FileResult]
     results, todo = split_cached(stored, files, project.digests)

@@ -1,0 +1,343 @@
+"""What bandit cannot see: whether the code around a finding makes it one.
+
+bandit judges one call or one string at a time. Three of its tests then fire on code a reviewer
+dismisses at a glance: SQL whose only interpolations are constants, table and column names from
+the ORM's metadata (B608); ``random`` picking a provider or a jitter, not a secret (B311);
+``mark_safe``/``Markup`` over a literal or over text that was escaped or sanitised right there
+(B308, B703, B704). Each test here reads the file's syntax tree, never runs it, and answers
+"not a finding" only when the code shows it; anything it cannot follow stays a finding.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Callable
+
+_WORD_RE = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+# Attributes that hold schema names the code, not a request, decides: Django's model metadata,
+# SQLAlchemy's table names, a primary key value.
+_SCHEMA_ATTRS = frozenset({"_meta", "db_table", "column", "attname", "__tablename__", "tablename", "pk", "id",
+                           "model_name", "app_label"})
+_INT_CALLS = frozenset({"len", "int", "range", "enumerate", "min", "max", "sum", "abs", "round"})
+_MAX_DEPTH = 16
+
+
+def _parents(tree: ast.AST) -> dict[int, ast.AST]:
+    return {id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+
+
+def _at_line(tree: ast.AST, line: int, kinds: tuple[type, ...]) -> list[ast.AST]:
+    return [n for n in ast.walk(tree) if isinstance(n, kinds) and getattr(n, "lineno", None) == line]
+
+
+def _scope_of(node: ast.AST, parents: dict[int, ast.AST]) -> ast.AST:
+    current = parents.get(id(node))
+    while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module)):
+        current = parents.get(id(current))
+    return current if current is not None else node
+
+
+class _Trust:
+    """Whether an expression's value comes only from the code: literals, module constants
+    (UPPER_CASE), schema metadata, lengths and counts, and locals assigned from those."""
+
+    def __init__(self, scope: ast.AST, module: ast.Module) -> None:
+        self.scope = scope
+        self.module = module
+        self.trusted_names: set[str] = set()
+        self.seen: set[str] = set()
+        self.judging: set[str] = set()
+
+    def expr(self, node: ast.AST | None, depth: int = 0) -> bool:
+        if node is None:
+            return True
+        if depth > _MAX_DEPTH:
+            return False
+        if isinstance(node, ast.Constant):
+            return True
+        if isinstance(node, ast.Name):
+            return self.name(node.id, depth)
+        if isinstance(node, ast.Attribute):
+            if node.attr.isupper() or node.attr in _SCHEMA_ATTRS:
+                return True
+            return any(isinstance(n, ast.Attribute) and n.attr == "_meta" for n in ast.walk(node))
+        if isinstance(node, ast.JoinedStr):
+            return all(self.expr(v.value, depth + 1) for v in node.values if isinstance(v, ast.FormattedValue))
+        if isinstance(node, ast.FormattedValue):
+            return self.expr(node.value, depth + 1)
+        if isinstance(node, ast.BinOp):
+            return self.expr(node.left, depth + 1) and self.expr(node.right, depth + 1)
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            return all(self.expr(e, depth + 1) for e in node.elts)
+        if isinstance(node, ast.Dict):
+            return all(self.expr(v, depth + 1) for v in node.values)
+        if isinstance(node, ast.IfExp):
+            return self.expr(node.body, depth + 1) and self.expr(node.orelse, depth + 1)
+        if isinstance(node, (ast.ListComp, ast.GeneratorExp, ast.SetComp)):
+            if self._elt_alone(node.elt, depth):
+                return True  # [f.column for f in fields]: the element is trusted whatever is iterated
+            for comp in node.generators:
+                if not self.expr(comp.iter, depth + 1):
+                    return False
+                self.trusted_names.update(n.id for n in ast.walk(comp.target) if isinstance(n, ast.Name))
+            return self.expr(node.elt, depth + 1)
+        if isinstance(node, ast.Starred):
+            return self.expr(node.value, depth + 1)
+        if isinstance(node, ast.Call):
+            return self.call(node, depth)
+        return False
+
+    def _elt_alone(self, elt: ast.AST, depth: int) -> bool:
+        saved = set(self.seen)
+        ok = self.expr(elt, depth + 1)
+        self.seen = saved  # a comprehension variable judged untrusted here may be trusted once its iterable is
+        return ok
+
+    def call(self, node: ast.Call, depth: int) -> bool:
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in _INT_CALLS:
+            return func.id == "len" or all(self.expr(a, depth + 1) for a in node.args)
+        if isinstance(func, ast.Attribute):
+            if func.attr in ("join", "format", "replace", "upper", "lower", "strip"):
+                args = [*node.args, *(k.value for k in node.keywords)]
+                return self.expr(func.value, depth + 1) and all(self.expr(a, depth + 1) for a in args)
+            if func.attr in ("get_field", "get_for_model"):  # ORM metadata lookups
+                return True
+        return False
+
+    def name(self, name: str, depth: int) -> bool:
+        if name.isupper() or name in self.trusted_names:
+            return True
+        if name in self.seen:  # judged untrusted, or being judged: ``sql += ...`` refers to itself
+            return name in self.judging
+        self.seen.add(name)
+        self.judging.add(name)
+        values = self._assigned(name, self.scope)
+        if values is None and self.scope is not self.module:
+            values = self._assigned(name, self.module, module_level=True)
+        ok = bool(values) and all(self.expr(v, depth + 1) for v in values or ())
+        self.judging.discard(name)
+        if ok:
+            self.trusted_names.add(name)
+        return ok
+
+    @staticmethod
+    def _assigned(name: str, scope: ast.AST, module_level: bool = False) -> list[ast.AST] | None:
+        """Every value the name is given in the scope; None when it is a parameter, a loop
+        variable, imported or bound some other way (then nothing is known about it)."""
+        if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = scope.args
+            every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+            if any(a is not None and a.arg == name for a in every):
+                return None
+        values: list[ast.AST] = []
+        nodes = scope.body if module_level and isinstance(scope, ast.Module) else [scope]
+        for top in nodes:
+            for node in ast.walk(top):
+                if isinstance(node, ast.Assign):
+                    if any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+                        values.append(node.value)
+                    elif any(isinstance(n, ast.Name) and n.id == name for t in node.targets for n in ast.walk(t)):
+                        return None  # unpacked from something
+                elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and isinstance(node.target, ast.Name) \
+                        and node.target.id == name:
+                    if node.value is None:
+                        continue
+                    values.append(node.value)
+                elif isinstance(node, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.Import, ast.ImportFrom,
+                                       ast.NamedExpr, ast.ExceptHandler, ast.comprehension)):
+                    if name in _bound_names(node):
+                        return None
+        return values or None
+
+
+def _bound_names(node: ast.AST) -> set[str]:
+    if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+        return {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        return {n.id for item in node.items if item.optional_vars is not None
+                for n in ast.walk(item.optional_vars) if isinstance(n, ast.Name)}
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return {(a.asname or a.name).split(".")[0] for a in node.names}
+    if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+        return {node.target.id}
+    if isinstance(node, ast.ExceptHandler) and node.name:
+        return {node.name}
+    return set()
+
+
+def _string_expression(node: ast.AST, parents: dict[int, ast.AST]) -> ast.AST:
+    """The whole expression a string literal is part of: its f-string, concatenation or ``.format``."""
+    current = node
+    for _ in range(8):
+        parent = parents.get(id(current))
+        if isinstance(parent, (ast.JoinedStr, ast.BinOp)):
+            current = parent
+        elif isinstance(parent, ast.Attribute) and parent.attr == "format":
+            call = parents.get(id(parent))
+            if not isinstance(call, ast.Call):
+                break
+            current = call
+        else:
+            break
+    return current
+
+
+def constant_sql(tree: ast.Module, line: int) -> bool:
+    """B608 on SQL built only from constants, schema metadata and counts: values stay bound parameters."""
+    parents = _parents(tree)
+    strings = [n for n in _at_line(tree, line, (ast.Constant, ast.JoinedStr))
+               if isinstance(n, ast.JoinedStr) or isinstance(getattr(n, "value", None), str)]
+    if not strings:
+        return False
+    for node in strings:
+        whole = _string_expression(node, parents)
+        if not _Trust(_scope_of(whole, parents), tree).expr(whole):
+            return False
+    return True
+
+
+# Words that make a random value a secret, an identifier someone could guess, or a challenge.
+_SECURITY_WORDS = frozenset({
+    "token", "tokens", "secret", "secrets", "password", "passwd", "passphrase", "pwd", "pin", "otp", "totp", "hotp",
+    "key", "keys", "apikey", "salt", "nonce", "iv", "seed", "challenge", "authenticator", "csrf", "xsrf",
+    "session", "sid", "code", "codes", "verification", "verify", "signature", "sign", "crypt", "encrypt", "cipher",
+    "credential", "credentials", "reset", "invite", "invitation", "id", "ident", "identifier", "uid", "uuid",
+    "auth", "authenticate", "login", "captcha", "secure", "cookie",
+})
+_JITTER_CALLS = frozenset({"sleep", "wait", "delay"})
+_RANDOM_CALLS = frozenset({"random", "randint", "randrange", "choice", "choices", "uniform", "triangular", "sample",
+                           "randbytes", "getrandbits", "Random"})
+
+
+def _words(name: str) -> set[str]:
+    return {w.lower() for w in _WORD_RE.findall(name)}
+
+
+def random_not_for_security(tree: ast.Module, line: int) -> bool:
+    """B311 where nothing around the call makes its value a secret: a jitter passed to sleep, a
+    weighted choice of provider, a port, a name. Kept when the assigned name or the function says
+    token, password, key, OTP, session, identifier and the like."""
+    parents = _parents(tree)
+    calls = [n for n in _at_line(tree, line, (ast.Call,)) if isinstance(n, ast.Call) and _called(n) in _RANDOM_CALLS]
+    if not calls:
+        return False
+    for call in calls:
+        names: list[str] = []
+        current: ast.AST | None = call
+        jitter = False
+        while current is not None and not isinstance(current, ast.Module):
+            parent = parents.get(id(current))
+            if isinstance(parent, ast.Call) and current is not parent.func:
+                func = parent.func
+                called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                jitter = jitter or called in _JITTER_CALLS
+                names.append(called)
+            elif isinstance(parent, ast.keyword):
+                names.append(parent.arg or "")
+            elif isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+                names.extend(n.id if isinstance(n, ast.Name) else n.attr for t in targets for n in ast.walk(t)
+                             if isinstance(n, (ast.Name, ast.Attribute)))
+            elif isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.append(parent.name)
+            elif isinstance(parent, ast.Dict):
+                names.extend(str(k.value) for k, v in zip(parent.keys, parent.values, strict=True)
+                             if v is current and isinstance(k, ast.Constant))
+            current = parent
+        if jitter:
+            continue
+        if any(_words(n) & _SECURITY_WORDS for n in names):
+            return False
+    return True
+
+
+_ESCAPERS = frozenset({"escape", "conditional_escape", "format_html", "clean", "linkify", "escape_silent",
+                       "urlize", "json_script", "strip_tags", "sanitize", "sanitize_html", "bleach_clean"})
+
+
+def safe_markup(tree: ast.Module, line: int) -> bool:
+    """``mark_safe``/``Markup`` (B308, B703, B704) over a literal, or over text escaped or sanitised
+    (``escape``, ``format_html``, ``bleach.clean``) in the function itself: nothing unescaped gets in."""
+    calls = [n for n in _at_line(tree, line, (ast.Call,))
+             if isinstance(n, ast.Call) and _called(n) in ("mark_safe", "Markup", "SafeString", "SafeText")]
+    if not calls:
+        return False
+    parents = _parents(tree)
+    return all(bool(call.args) and _Escaped(_scope_of(call, parents)).expr(call.args[0]) for call in calls)
+
+
+def _called(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+class _Escaped:
+    """Whether markup is a literal or built only from literals and escaped or sanitised text."""
+
+    def __init__(self, scope: ast.AST) -> None:
+        self.scope = scope
+        self.judged: dict[str, bool] = {}
+
+    def expr(self, node: ast.AST, depth: int = 0) -> bool:
+        if depth > _MAX_DEPTH:
+            return False
+        if isinstance(node, ast.Constant):
+            return isinstance(node.value, (str, int, float))
+        if isinstance(node, ast.Name):
+            if isinstance(self.scope, ast.Module):
+                return False
+            if node.id in self.judged:  # escaped = escaped.replace(...): judged by its other assignments
+                return self.judged[node.id]
+            self.judged[node.id] = True
+            values = _Trust._assigned(node.id, self.scope)
+            self.judged[node.id] = bool(values) and all(self.expr(v, depth + 1) for v in values or ())
+            return self.judged[node.id]
+        if isinstance(node, ast.Call):
+            name = _called(node)
+            if name in _ESCAPERS:
+                return True
+            if name in ("join", "format", "replace") and isinstance(node.func, ast.Attribute):
+                parts = [node.func.value, *node.args, *(k.value for k in node.keywords)]
+                return all(self.expr(p, depth + 1) for p in parts)
+            return False
+        if isinstance(node, ast.JoinedStr):
+            return all(self.expr(v.value, depth + 1) for v in node.values if isinstance(v, ast.FormattedValue))
+        if isinstance(node, ast.BinOp):
+            return self.expr(node.left, depth + 1) and self.expr(node.right, depth + 1)
+        if isinstance(node, (ast.ListComp, ast.GeneratorExp)):
+            return self.expr(node.elt, depth + 1)
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return all(self.expr(e, depth + 1) for e in node.elts)
+        return False
+
+
+# bandit test id -> the reading of the code that can clear it
+CLEARED_BY: dict[str, Callable[[ast.Module, int], bool]] = {
+    "B608": constant_sql,
+    "B311": random_not_for_security,
+    "B308": safe_markup,
+    "B703": safe_markup,
+    "B704": safe_markup,
+}
+
+
+def cleared(trees: dict[str, ast.Module | None], read: Callable[[str], str | None], path: str, test_id: str,
+            line: int) -> bool:
+    """Whether the code around one bandit finding shows it is none (see ``CLEARED_BY``);
+    ``trees`` caches each file's syntax tree across the findings of a scan."""
+    judge = CLEARED_BY.get(test_id)
+    if judge is None:
+        return False
+    if path not in trees:
+        text = read(path)
+        try:
+            trees[path] = ast.parse(text) if text else None
+        except (SyntaxError, ValueError, RecursionError):
+            trees[path] = None
+    tree = trees[path]
+    try:
+        return tree is not None and judge(tree, line)
+    except RecursionError:
+        return False

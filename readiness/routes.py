@@ -31,6 +31,13 @@ PAGINATION_PARAMS = frozenset({
     "limit", "offset", "page", "page_size", "pagesize", "per_page", "perpage", "size", "cursor", "skip",
     "after", "before", "start", "max_results", "page_token", "next_token", "page_number", "take", "first",
 })
+# Query parameters that only a paged collection reads.
+_PAGING_QUERY = frozenset({"limit", "offset", "page", "page_size", "pagesize", "per_page", "perpage", "cursor", "skip",
+                           "max_results", "page_token", "page_number"})
+# Last words of paths that name one object about many: aggregates, settings, summaries.
+_AGGREGATE_WORDS = frozenset({"stats", "statistics", "counts", "totals", "summary", "summaries", "settings",
+                              "preferences", "properties", "defaults", "metrics", "analytics", "options", "details",
+                              "credentials", "info", "config", "configuration"})
 SORT_PARAMS = frozenset({"sort", "sort_by", "sortby", "order", "order_by", "orderby", "ordering", "sort_order", "direction"})
 OPS_SEGMENTS = frozenset({
     "health", "healthz", "healthcheck", "health-check", "health_check", "ready", "readyz", "readiness", "live",
@@ -39,7 +46,8 @@ OPS_SEGMENTS = frozenset({
 })
 # First segments of routes that are not the API: static files, the admin site, sign-in flows.
 NON_API_HEADS = frozenset({"static", "media", "admin", "__debug__", "oauth", "oauth2", "saml", "saml2", "sso", "oidc",
-                           "accounts", "social", "djangosaml2", "silk", "debug", "sentry-debug", "plugins"})
+                           "accounts", "social", "djangosaml2", "silk", "debug", "sentry-debug", "plugins",
+                           ".well-known"})
 NON_API_SEGMENTS = frozenset({"oauth", "oauth2", "saml", "saml2", "sso", "oidc", "callback", "authorize", "logout"})
 _ASSET_SUFFIXES = (".js", ".css", ".html", ".htm", ".txt", ".xml", ".ico", ".png", ".svg", ".map", ".webmanifest")
 # Calls that make a handler an HTML page (or a redirect) and calls that make it return serialised data.
@@ -95,13 +103,20 @@ _WRAPPERS = frozenset({"Optional", "Union", "List", "list", "Set", "set", "Seque
 _LIST_TYPES = frozenset({"list", "List", "Sequence", "Iterable", "set", "Set", "tuple", "Tuple", "Iterator"})
 _PAGE_TYPES = frozenset({"Page", "LimitOffsetPage", "CursorPage", "Paginated", "PaginatedResponse"})
 _UNKNOWN_RETURNS = frozenset({"dict", "Dict", "Any", "Response", "JSONResponse", "ORJSONResponse", "object", "None"})
-_REQUEST_NAMES = frozenset({"request", "req"})
+_REQUEST_NAMES = frozenset({"request", "req", "flask.request", "self.request"})
 _RAW_BODY_ATTRS = frozenset({"json", "get_json", "form", "data", "values", "body", "POST", "stream"})
 _QUERY_ATTRS = frozenset({"args", "query_params", "GET", "query"})
 _VALIDATING_CALLS = frozenset({
     "load", "loads_schema", "validate", "model_validate", "parse_obj", "is_valid", "validate_python",
     "model_validate_json", "parse_raw", "validate_json",
 })
+_COERCIONS = frozenset({"int", "float", "bool", "str", "Decimal", "UUID", "uuid.UUID", "date", "datetime",
+                        "fromisoformat", "strptime", "ip_address", "ip_network", "EmailStr"})
+_PARSING_METHODS = frozenset({"parse", "from_json", "deserialize", "from_request"})
+_OAUTH_WORDS = frozenset({"authorization_code", "redirect_uri", "redirectUri", "client_id", "clientId", "grant_type"})
+# Keys of a JSON object that wraps a collection: {"data": [...], "total": 10}
+_ENVELOPE_KEYS = frozenset({"data", "items", "results", "objects", "records", "entries", "rows", "list", "page",
+                            "next", "cursor", "total", "count", "_items", "hits"})
 _VALIDATING_DECORATORS = frozenset({"validate", "use_args", "use_kwargs", "arguments", "expects_json", "validate_json",
                                     "input", "body", "validate_request", "accepts"})
 
@@ -178,10 +193,12 @@ class FileRoutes:
     constants: tuple[tuple[str, str], ...] = ()  # NAME = "text" at module level or as a settings default
     callables: tuple[tuple[str, tuple[str, ...]], ...] = ()  # function -> parameter names (dependencies)
     settings: tuple[str, ...] = ()  # DRF REST_FRAMEWORK keys set to something other than None
+    aliases: tuple[tuple[str, str], ...] = ()  # CommonParameters = Annotated[dict, Depends(common_parameters)]
 
     @property
     def empty(self) -> bool:
         return not (self.routes or self.owners or self.includes or self.views or self.settings or self.constants
+                    or self.aliases
                     or any(c.bases or c.fields for c in self.classes) or any(p for _, p in self.callables))
 
 
@@ -223,7 +240,8 @@ class Route:
     def ops(self) -> bool:
         """A health, metrics or documentation route (not part of the public API)."""
         segs = self.segments
-        return not segs or segs[-1].lower() in OPS_SEGMENTS or segs[0].lower() in ("docs", "redoc", "admin", "static")
+        return not segs or segs[-1].lower() in OPS_SEGMENTS or segs[0].lower() in ("docs", "redoc", "static") \
+            or (segs[0].lower() == "admin" and self.fact.kind != "api")
 
     @property
     def api(self) -> bool:
@@ -235,7 +253,10 @@ class Route:
         segs = [s.lower() for s in self.segments]
         if self.ops or self.fact.kind == "page" or not [s for s in segs if s != "{?}"]:
             return False
-        if segs[0] in NON_API_HEADS or set(segs) & NON_API_SEGMENTS or segs[-1].endswith(_ASSET_SUFFIXES):
+        admin_api = segs[0] == "admin" and self.fact.kind == "api"  # a JSON API for admins, not Django's admin site
+        if (segs[0] in NON_API_HEADS and not admin_api) or set(segs) & NON_API_SEGMENTS or segs[-1].endswith(_ASSET_SUFFIXES):
+            return False
+        if self.webhook or "@oauth" in self.fact.calls:
             return False
         if self.fact.kind == "api" or self.fact.framework == "fastapi":
             return True
@@ -247,7 +268,33 @@ class Route:
     def signin(self) -> bool:
         """A sign-in flow (OAuth/SAML/SSO callbacks): the identity provider's protocol, not the service's data."""
         segs = {s.lower() for s in self.segments}
-        return bool(segs & (NON_API_SEGMENTS | {"oauth", "oauth2", "saml", "saml2", "sso", "oidc", "social"}))
+        return bool(segs & (NON_API_SEGMENTS | {"oauth", "oauth2", "saml", "saml2", "sso", "oidc", "social"})) \
+            or "@oauth" in self.fact.calls
+
+    @property
+    def webhook(self) -> bool:
+        """An inbound webhook: another system's payload in that system's format, verified by signature."""
+        return any(s.lower() in ("webhook", "webhooks", "hooks") for s in self.segments)
+
+    @property
+    def left_out(self) -> str:
+        """Why the route is not part of the API's shares ('' when it is): the reason, for the evidence."""
+        if self.ops:
+            return "health, metrics or docs"
+        if self.signin:
+            return "sign-in flow"
+        if self.webhook:
+            return "inbound webhook"
+        segs = [s.lower() for s in self.segments]
+        if segs and (segs[0] in ("static", "media") or segs[-1].endswith(_ASSET_SUFFIXES)):
+            return "static file"
+        if segs and segs[0] in (".well-known",):
+            return ".well-known"
+        if segs and segs[0] in NON_API_HEADS:
+            return "admin or sign-in"
+        if self.fact.kind == "page":
+            return "HTML page or redirect"
+        return "" if self.api else "not an API route"
 
     @property
     def query(self) -> tuple[str, ...]:
@@ -264,18 +311,30 @@ class Route:
         if self.method not in ("GET", "*") or not self.api:
             return False
         segs = self.segments
-        if not segs or _is_param(segs[-1]):
+        if not segs:
             return False
         shape = self.fact.shape
+        if shape != "item" and {p.lower() for p in self.query} & _PAGING_QUERY:
+            return True  # it reads a page or a limit: it pages through something
+        if _is_param(segs[-1]):
+            return False
         if shape in ("list", "page"):
             return True
         if shape == "item":
             return False
+        last = segs[-1].lower()
+        words = [w for w in re.split(r"[-_.]", last) if w]
+        if words and words[-1] in _AGGREGATE_WORDS:
+            return False  # /stats, /settings, /live-service-counts: one object about many, not a collection
+        mapping = next((c[9:].split(",") for c in self.fact.calls if c.startswith("@mapping:")), None)
+        if mapping is not None and last.replace("-", "_") not in mapping:
+            return False  # returns one JSON object holding no list
         calls = set(self.fact.calls)
+        if "@returns-list" in calls:
+            return True
         if calls & {"find", "paginate", "Paginator", "aggregate", "scan", "to_list"}:
             return True
-        last = segs[-1].lower()
-        return last.endswith("s") and not last.endswith(("ss", "status", "us"))
+        return len(last) > 2 and last.endswith("s") and not last.endswith(("ss", "status", "us"))
 
     @property
     def all_dependencies(self) -> tuple[str, ...]:
@@ -382,6 +441,8 @@ def _depends_names(node: ast.AST | None) -> list[str]:
             target = sub.args[0] if sub.args else _kw(sub, "dependency")
             if target is None:
                 out.append("Depends")
+            elif isinstance(target, ast.Call):  # Depends(authorizer(required=False)): a factory's product
+                out.append((call_name(target) or "Depends") + "()")
             else:
                 out.append(dotted(target) or call_name(target) or "Depends")
     return out
@@ -563,25 +624,40 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
                 continue
             if kind == "model":
                 has_model = True
+                if isinstance(arg.annotation, (ast.Name, ast.Attribute)):  # maybe an Annotated[..., Depends()] alias
+                    feats.calls.append(f"@type:{dotted(arg.annotation).rpartition('.')[2]}")
                 continue
             feats.query.append(arg.arg)
     raw = False
     validated = False
+    schema_arg = False
+    # options = request.args: a local name for the whole query string
+    query_aliases = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Attribute)
+                     and n.value.attr in _QUERY_ATTRS and dotted(n.value.value) in request_names
+                     for t in n.targets if isinstance(t, ast.Name)}
     for node in ast.walk(func):
         if isinstance(node, ast.Call):
             name = call_name(node)
             if name:
                 feats.calls.append(name)
+            receiver = dotted(node.func.value).rpartition(".")[2] if isinstance(node.func, ast.Attribute) else ""
+            if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Call) \
+                    and call_name(node.func.value) == "super":
+                feats.calls.append(f"super:{name}")  # def get(self): return super().get(): the base's handler runs
             if name in _VALIDATING_CALLS or "validat" in name.lower() or name == "parse_args":
                 validated = True
+                if "validat" in name.lower() and any(_names_class(a) for a in node.args):
+                    schema_arg = True  # validate_request_body(OrderSchema): the body is read through the schema
+            if name in _PARSING_METHODS and receiver[:1].isupper() and not receiver.isupper():
+                validated = True  # Alert.parse(request.json): the model's own parser type-checks the fields
             if name == "add_argument" and node.args and (arg_name := _str(node.args[0])):  # reqparse
                 feats.query.append(arg_name.lstrip("-"))
-            receiver = dotted(node.func.value).rpartition(".")[2] if isinstance(node.func, ast.Attribute) else ""
             if receiver in _PAGE_TYPES or "paginat" in receiver.lower() or receiver in ("Pagination", "Paginator"):
                 feats.calls.append("paginate")  # Page.from_params(request.args)
             for arg in node.args:  # the whole query string handed to a query builder: filters the client picks
-                if isinstance(arg, ast.Attribute) and arg.attr in _QUERY_ATTRS and dotted(arg.value) in request_names \
-                        and receiver not in _PAGE_TYPES and name not in ("dict", "len", "list", "bool"):
+                whole = (isinstance(arg, ast.Attribute) and arg.attr in _QUERY_ATTRS and dotted(arg.value) in request_names) \
+                    or (isinstance(arg, ast.Name) and arg.id in query_aliases)
+                if whole and receiver not in _PAGE_TYPES and name not in ("dict", "len", "list", "bool"):
                     feats.query.append("*")
             if any(k.arg is None for k in node.keywords) and name[:1].isupper():
                 validated = True  # Model(**data)
@@ -632,8 +708,130 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
     if has_model:
         feats.body = "model"
     elif raw:
-        feats.body = "validated" if validated else "raw"
+        feats.body = "validated" if validated or _fields_coerced(func, request_names) else "raw"
+    elif schema_arg:
+        feats.body = "validated"
+    if _oauth_callback(func):
+        feats.calls.append("@oauth")
+    feats.calls.extend(_mapping_return(func))
+    if _returns_list(func):
+        feats.calls.append("@returns-list")
     return feats
+
+
+def _body_node(node: ast.AST, request_names: set[str]) -> bool:
+    """``request.json`` or ``request.get_json()``: the whole parsed body."""
+    if isinstance(node, ast.Call):
+        node = node.func
+        return isinstance(node, ast.Attribute) and node.attr in ("get_json", "json") and dotted(node.value) in request_names
+    return isinstance(node, ast.Attribute) and node.attr in ("json", "form", "data", "POST") \
+        and dotted(node.value) in request_names
+
+
+def _fields_coerced(func: ast.AST, request_names: set[str]) -> bool:
+    """Every use of the body reads one named field and converts it (``int(body['n'])``, ``filter_str(...)``,
+    ``True if body.get('x') else False``): field-by-field validation by hand, the whole body never passed on."""
+    parents: dict[ast.AST, ast.AST] = {}
+    for node in ast.walk(func):
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+    bodies = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and _body_node(n.value, request_names)
+              for t in n.targets if isinstance(t, ast.Name)}
+    reads = 0
+    for node in ast.walk(func):
+        is_body = _body_node(node, request_names) or (isinstance(node, ast.Name) and node.id in bodies
+                                                       and isinstance(node.ctx, ast.Load))
+        if not is_body:
+            continue
+        parent = parents.get(node)
+        if isinstance(parent, ast.Assign) and parent.value is node:
+            continue  # body = request.json: its uses are looked at
+        if isinstance(parent, ast.Subscript) and parent.value is node:
+            read = parent
+        elif isinstance(parent, ast.Attribute) and parent.value is node and parent.attr == "get" \
+                and isinstance(parents.get(parent), ast.Call):
+            read = parents[parent]
+        elif isinstance(parent, ast.Compare) or isinstance(parent, ast.UnaryOp) \
+                or (isinstance(parent, ast.If) and parent.test is node):
+            continue  # if not request.json: a presence check
+        else:
+            return False  # the whole body handed on
+        reads += 1
+        outer = parents.get(read)
+        if isinstance(outer, ast.Call) and read in outer.args and _coercing(call_name(outer)):
+            continue
+        if isinstance(outer, (ast.IfExp, ast.Compare, ast.BoolOp, ast.UnaryOp)) and not (
+                isinstance(outer, ast.IfExp) and read is not outer.test):
+            continue
+        return False
+    return reads > 0
+
+
+def _coercing(name: str) -> bool:
+    lowered = name.lower()
+    return name in _COERCIONS or any(w in lowered for w in ("filter", "clean", "valid", "pars", "sanitiz", "coerce",
+                                                             "_int", "_bool", "_str", "to_"))
+
+
+def _returns_list(func: ast.AST) -> bool:
+    """A handler that returns a list it built (``items = []`` ... ``return jsonify(items)``) or a list literal."""
+    lists = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and isinstance(n.value, (ast.List, ast.ListComp))
+             for t in n.targets if isinstance(t, ast.Name)}
+    for node in ast.walk(func):
+        if not isinstance(node, ast.Return) or node.value is None:
+            continue
+        value = node.value.elts[0] if isinstance(node.value, ast.Tuple) and node.value.elts else node.value
+        if isinstance(value, ast.Call) and len(value.args) == 1 and not value.keywords \
+                and call_name(value) in ("jsonify", "JsonResponse", "Response", "json_response"):
+            value = value.args[0]
+        if isinstance(value, ast.ListComp) or (isinstance(value, ast.Name) and value.id in lists):
+            return True
+    return False
+
+
+def _names_class(node: ast.AST) -> bool:
+    """``OrderSchema`` or ``schemas.OrderIn``: a class handed over (CamelCase, not a CONSTANT)."""
+    name = dotted(node).rpartition(".")[2]
+    return name[:1].isupper() and not name.isupper() and any(c.islower() for c in name)
+
+
+def _oauth_callback(func: ast.AST) -> bool:
+    """A handler finishing an OAuth/OIDC sign-in: it reads the provider's ``code`` and exchanges it for a token."""
+    texts = {n.value for n in ast.walk(func) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    return "code" in texts and bool(texts & _OAUTH_WORDS)
+
+
+def _mapping_return(func: ast.AST) -> list[str]:
+    """``@mapping:<keys>`` when every return gives one JSON object (a dict literal, ``jsonify(a=..., b=...)``)
+    that holds no list: an aggregate, a settings object or a summary, never a collection."""
+    keys: list[str] = []
+    returns = [n.value for n in ast.walk(func) if isinstance(n, ast.Return) and n.value is not None]
+    if not returns:
+        return []
+    for value in returns:
+        if isinstance(value, ast.Tuple) and value.elts:  # return jsonify(...), 200
+            value = value.elts[0]
+        if isinstance(value, ast.Call) and call_name(value) in ("jsonify", "JsonResponse", "JSONResponse", "dict") \
+                and not (value.args and not isinstance(value.args[0], ast.Dict)):
+            pairs = [(k.arg, k.value) for k in value.keywords if k.arg]
+            if value.args and isinstance(value.args[0], ast.Dict):
+                value = value.args[0]
+            elif not pairs:
+                return []
+        else:
+            pairs = []
+        if isinstance(value, ast.Dict):
+            if any(k is None for k in value.keys):
+                return []
+            pairs = [(_str(k) or "", v) for k, v in zip(value.keys, value.values, strict=True)]
+        if not pairs:
+            return []
+        for key, item in pairs:
+            if key.lower() in _ENVELOPE_KEYS or isinstance(item, (ast.List, ast.ListComp, ast.GeneratorExp, ast.Set)) \
+                    or (isinstance(item, ast.Call) and call_name(item) in ("list", "sorted", "serialize_list")):
+                return []
+            keys.append(key.lower())
+    return [f"@mapping:{','.join(dict.fromkeys(keys))}"]
 
 
 def _annotation_class(node: ast.AST) -> str:
@@ -779,6 +977,7 @@ def _extract(source: SourceFile) -> FileRoutes:
     return FileRoutes(
         module, tuple(routes), tuple(owners.values()), tuple(includes), tuple(sorted(names.items())), tuple(views),
         classes=_classes(tree), constants=_constants(tree), callables=_callables(tree), settings=_drf_settings(tree),
+        aliases=_dependency_aliases(tree),
     )
 
 
@@ -909,6 +1108,22 @@ def _constants(tree: ast.Module) -> tuple[tuple[str, str], ...]:
                 continue  # only what can be a path or a prefix
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]  # type: ignore[union-attr]
             out.extend((t.id, text) for t in targets if isinstance(t, ast.Name))
+    return tuple(out)
+
+
+def _dependency_aliases(tree: ast.Module) -> tuple[tuple[str, str], ...]:
+    """Type aliases that carry a dependency: ``Common = Annotated[dict, Depends(common_parameters)]``."""
+    out = []
+    for stmt in tree.body:
+        target, value = None, None
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target, value = stmt.targets[0], stmt.value
+        elif isinstance(stmt, ast.AnnAssign):
+            target, value = stmt.target, stmt.value
+        if isinstance(target, ast.Name) and isinstance(value, ast.Subscript) and _annotation_kind(value) == "depends":
+            found = _depends_names(value)
+            if found and found[0] != "Depends":
+                out.append((target.id, found[0]))
     return tuple(out)
 
 
@@ -1241,6 +1456,7 @@ class _Table:
             if len(paths) == 1 and "." in name:
                 self.modules.setdefault(name, next(iter(paths)))
         self.owners = {(p, o.name): o for p, f in files.items() for o in f.owners}
+        self.aliases = {name: dep for f in files.values() for name, dep in f.aliases}
         self.class_index: dict[str, list[tuple[str, ClassFact]]] = {}
         self.callable_index: dict[str, tuple[str, ...]] = {}
         for path, facts in sorted(files.items()):
@@ -1352,7 +1568,7 @@ class _Table:
             return self._viewset(path, fact)
         if fact.method != "*" and fact.framework != "django":
             return [(path, self._with_model(path, fact))]
-        views = self.view_facts(path, fact.handler)
+        views = self.class_views(path, fact.handler)
         if views:
             out = []
             for view_path, view in views:
@@ -1425,6 +1641,28 @@ class _Table:
         found = self.class_fact(path, fact.model)
         return replace(fact, shape="list") if found is not None and found[1].listy else fact
 
+    def class_views(self, path: str, handler: str) -> list[tuple[str, RouteFact]]:
+        """A class view's handlers, its own and those it inherits from the project's base classes; a method
+        that calls ``super().get()`` runs the base's handler too, so it gets the base's features."""
+        own = self.view_facts(path, handler)
+        chain = self.class_chain(path, handler) if handler else []
+        if len(chain) < 2:
+            return own
+        found: dict[str, list[tuple[str, RouteFact]]] = {}
+        for where, cls in chain:
+            for view in self.files[where].views:
+                if view.handler == cls.name and not view.path:
+                    found.setdefault(view.method, []).append((where, view))
+        out = []
+        for method, defs in found.items():
+            where, view = defs[0]
+            for _, base in defs[1:]:
+                if f"super:{method.lower()}" not in view.calls:
+                    break
+                view = _merge_views(view, base)
+            out.append((where, view))
+        return out or own
+
     def view_facts(self, path: str, handler: str) -> list[tuple[str, RouteFact]]:
         if not handler:
             return []
@@ -1436,6 +1674,22 @@ class _Table:
         if target is None:
             return []
         return [(target, v) for v in self.files[target].views if v.handler == name]
+
+
+_BODY_RANK = {"": 0, "raw": 1, "validated": 2, "model": 3}
+
+
+def _merge_views(view: RouteFact, base: RouteFact) -> RouteFact:
+    """A handler that calls the base class's handler: what either reads, calls or validates."""
+    def both(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys([*a, *b]))
+    calls = [c for c in base.calls if not c.startswith("@mapping:")] + list(view.calls)
+    return replace(
+        view, query_params=both(view.query_params, base.query_params), headers=both(view.headers, base.headers),
+        decorators=both(view.decorators, base.decorators), dependencies=both(view.dependencies, base.dependencies),
+        body=max(view.body, base.body, key=lambda b: _BODY_RANK.get(b, 0)) if view.body and base.body
+        else view.body or base.body,
+        shape=view.shape or base.shape, kind=view.kind or base.kind, calls=tuple(sorted(set(calls))))
 
 
 def _concat(a: str, b: str) -> str:
@@ -1458,9 +1712,28 @@ def build_route_table(files: Mapping[str, FileRoutes]) -> list[Route]:
             expanded = table.expand(path, fact)
             for prefix, deps in table.prefixes(key):
                 for view_path, view in expanded:
-                    all_deps = (*view.dependencies, *deps, *(c[7:] for c in view.calls if c.startswith("parser:")))
-                    out.append(Route(view_path, _join(prefix, view.path), view, deps, table.dep_params(all_deps)))
+                    aliased = tuple(table.aliases[c[6:]] for c in view.calls
+                                    if c.startswith("@type:") and c[6:] in table.aliases)
+                    all_deps = (*view.dependencies, *deps, *aliased,
+                                *(c[7:] for c in view.calls if c.startswith("parser:")))
+                    out.append(Route(view_path, _join(prefix, view.path), view, (*deps, *aliased),
+                                     table.dep_params(all_deps)))
+    out = _item_variants(out)
     out.sort(key=lambda r: (r.path, r.method, r.file, r.line))
+    return out
+
+
+def _item_variants(routes: list[Route]) -> list[Route]:
+    """One handler serving ``/hosts`` and ``/hosts/<id>``: the path with the extra parameter is the item."""
+    paths: dict[tuple[str, int, str], set[str]] = {}
+    for route in routes:
+        paths.setdefault((route.file, route.line, route.method), set()).add(route.path.rstrip("/"))
+    out = []
+    for route in routes:
+        parent, _, last = route.path.rstrip("/").rpartition("/")
+        if _is_param(last) and (parent or "/") in paths[(route.file, route.line, route.method)] and route.fact.shape != "item":
+            route = replace(route, fact=replace(route.fact, shape="item"))
+        out.append(route)
     return out
 
 

@@ -410,7 +410,7 @@ def _filter_label(route: Route) -> str:
 
 
 def _filter_params(route: Route) -> list[str]:
-    return [p for p in route.query if p.lower() not in PAGINATION_PARAMS and p.lower() not in _NOT_FILTERS]
+    return [p for p in route.query if (n := p.lower().removesuffix("[]")) not in PAGINATION_PARAMS and n not in _NOT_FILTERS]
 
 
 _NOT_FILTERS = frozenset({"format", "callback", "fields", "expand", "include", "lang", "locale", "db", "session",

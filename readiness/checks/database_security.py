@@ -274,7 +274,7 @@ class QueryValidation(Check):
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         routes = [r for r in build_route_table(facts_of(collected.facts))
-                  if r.is_write and r.fact.body and not r.ops and not r.signin]  # not health probes, not OAuth callbacks
+                  if r.is_write and r.fact.body and not r.ops and not r.signin and not r.webhook]  # not OAuth, not webhooks
         if not routes:
             return Verdict(NotApplicable("no write routes that read a request body"))
         good = [r for r in routes if r.fact.body in ("model", "validated")]

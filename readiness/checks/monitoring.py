@@ -19,6 +19,7 @@ from readiness.model import Evidence
 from readiness.paths import is_application_path
 from readiness.profile import profile_of
 from readiness.project import Project
+from readiness.repo_files import repo_files
 from readiness.routes import (
     ROUTE_NEEDLES,
     FileRoutes,
@@ -355,6 +356,8 @@ class MetricsEndpoint(MarkerCheck):
 _HEALTH = frozenset({"health", "healthz", "healthcheck", "health-check", "health_check", "alive", "ping",
                      "live", "livez", "liveness", "_health", "_healthz", "_ping", "heartbeat"})
 _READY = frozenset({"ready", "readyz", "readiness", "_ready"})
+# The last word of a segment like service_health, uwsgi-health, __lbheartbeat__.
+_HEALTH_WORDS = frozenset({"health", "healthz", "healthcheck", "heartbeat", "lbheartbeat", "livez", "liveness"})
 # A status route counts when it is the service's own (/status, /_status, /api/status), not /orders/{id}/status.
 _STATUS = frozenset({"status", "_status", "status.txt", "_status.txt"})
 
@@ -364,10 +367,11 @@ def _health_path(path: str) -> str:
     segs = [s.lower() for s in path.split("?")[0].split("/") if s]
     if not segs:
         return ""
-    if segs[-1] in _READY:
+    words = [w for w in re.split(r"[-_.]", segs[-1].removeprefix("^").removesuffix("$")) if w]
+    if segs[-1] in _READY or (words and words[-1] in _READY):
         return "readiness"
-    if segs[-1] in _HEALTH or (segs[-1] in _STATUS and all(re.match(r"^(api|internal|management|_|v\d+(\.\d+)?)$", s)
-                                                           for s in segs[:-1])):
+    if segs[-1] in _HEALTH or (words and words[-1] in _HEALTH_WORDS) or (
+            segs[-1] in _STATUS and all(re.match(r"^(api|internal|management|_|v\d+(\.\d+)?)$", s) for s in segs[:-1])):
         return "liveness"
     return ""
 
@@ -436,6 +440,17 @@ class HealthEndpoint(MarkerCheck):
     def route_counts(self, route: Route) -> str:
         kind = _health_path(route.path)
         return f"{kind} route" if kind else ""
+
+    def repository_marks(self, project: Project) -> list[Evidence]:
+        """Kubernetes probes that call a path: whatever answers it (a route, middleware, the web server)."""
+        out = []
+        for container in repo_files(project).containers:
+            for probe in container.probes:
+                kind, _, target = probe.partition(" ")
+                if target.startswith("/"):
+                    out.append(Evidence(f"{'readiness' if kind == 'readiness' else 'liveness'} probe GET {target} "
+                                        f"({kind}Probe of {container.workload})", container.path, container.line))
+        return out
 
     def summary(self, evidence: list[Evidence]) -> str:
         ready = [e for e in evidence if e.message.startswith("readiness")]

@@ -1,0 +1,53 @@
+"""health-endpoint beyond the service's own route decorators: Kubernetes probes, Django regex routes,
+service-named health paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import check_result, scan_tree, write_tree
+
+_VIEWS = "from django.http import JsonResponse\n\n\ndef index(request):\n    return JsonResponse({})\n"
+_DEPLOYMENT = (
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n"
+    "        - name: web\n          image: shop:1\n{probe}"
+)
+_HTTP_PROBE = "          readinessProbe:\n            httpGet:\n              path: /uwsgi_health\n              port: 8080\n"
+_TCP_PROBE = "          livenessProbe:\n            tcpSocket:\n              port: 8080\n"
+
+
+def _site(root: Path, urls: str, probe: str = "") -> None:
+    write_tree(root, {
+        "shop/__init__.py": "", "shop/views.py": _VIEWS,
+        "shop/urls.py": "from django.urls import path, re_path\nfrom shop import views\n\nurlpatterns = [\n" + urls + "]\n",
+        "deploy/web.yaml": _DEPLOYMENT.format(probe=probe),
+    })
+
+
+def _health(root: Path) -> tuple[str, str]:
+    outcome = check_result(scan_tree(root, select=["health-endpoint"]), "health-endpoint")
+    return outcome.status, outcome.summary
+
+
+def test_kubernetes_probe_naming_a_path_counts(tmp_path: Path) -> None:
+    _site(tmp_path, "    path('orders/', views.index),\n", _HTTP_PROBE)
+    status, summary = _health(tmp_path)
+    assert status == "pass"
+    assert "readiness probe GET /uwsgi_health" in summary
+
+
+def test_tcp_probe_names_no_path(tmp_path: Path) -> None:
+    _site(tmp_path, "    path('orders/', views.index),\n", _TCP_PROBE)
+    assert _health(tmp_path)[0] == "fail"
+
+
+def test_regex_route_and_service_named_health_path(tmp_path: Path) -> None:
+    _site(tmp_path, "    re_path(r'^healthz$', views.index),\n")
+    assert _health(tmp_path)[0] == "pass"
+    _site(tmp_path / "b", "    path('service_health/', views.index),\n")
+    assert _health(tmp_path / "b")[0] == "pass"
+
+
+def test_a_health_word_inside_another_word_is_no_health_route(tmp_path: Path) -> None:
+    _site(tmp_path, "    path('healthcare-plans/', views.index),\n")
+    assert _health(tmp_path)[0] == "fail"

@@ -1,0 +1,208 @@
+"""Semantic rules of the route table: what a collection is, what validates a body, what is not the API.
+
+Each rule has a good and a bad example, written in the shapes real Flask and FastAPI services use.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import check_result, scan_tree, write_tree
+
+from readiness.routes import Route, build_route_table, route_facts
+from readiness.source import SourceFile
+
+
+def _table(root: Path) -> dict[str, Route]:
+    facts = {}
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        facts[rel] = route_facts(SourceFile.from_text(rel, path.read_text()))
+    return {r.label: r for r in build_route_table(facts)}
+
+
+def _status(root: Path, check: str) -> tuple[str, float | None, int]:
+    result = scan_tree(root, select=[check])
+    outcome = check_result(result, check)
+    return outcome.status, outcome.score, len([f for f in result.findings if f.check == check])
+
+
+def _flask(root: Path, body: str) -> dict[str, Route]:
+    write_tree(root, {"svc/__init__.py": "", "svc/views.py": "import flask\nfrom flask import Flask, jsonify, request\n\n"
+                      "app = Flask(__name__)\n\n\n" + body})
+    return _table(root)
+
+
+# -- what a collection is ----------------------------------------------------------------------
+
+def test_module_qualified_request_and_a_page_parameter_make_a_collection(tmp_path: Path) -> None:
+    routes = _flask(tmp_path, (
+        "@app.route('/organization', methods=['GET'])\n@app.route('/organization/<org_id>', methods=['GET'])\n"
+        "def orgs(org_id=None):\n    page = flask.request.args.get('page', None)\n    return jsonify(list_orgs(page))\n"))
+    assert routes["GET /organization"].collection  # singular path, but it pages
+    assert routes["GET /organization"].query == ("page",)
+    assert not routes["GET /organization/<org_id>"].collection  # the same handler's item path
+
+
+def test_a_handler_returning_the_list_it_built_is_a_collection(tmp_path: Path) -> None:
+    routes = _flask(tmp_path, (
+        "@app.route('/admin')\ndef admins():\n    out = []\n    for a in all_admins():\n        out.append(a.dict())\n"
+        "    return jsonify(out)\n\n\n"
+        "@app.route('/server/<sid>/route')\ndef server_route(sid):\n    return jsonify(get_server(sid).routes())\n"))
+    assert routes["GET /admin"].collection and routes["GET /admin"].api  # an admin JSON API, not Django's admin site
+    assert not routes["GET /server/<sid>/route"].collection  # nothing says it is a list
+
+
+def test_aggregates_and_single_objects_are_not_collections(tmp_path: Path) -> None:
+    routes = _flask(tmp_path, (
+        "@app.route('/platform-stats')\ndef stats():\n    return jsonify(stats_for(request.args))\n\n\n"
+        "@app.route('/live-service-counts')\ndef counts():\n    return jsonify(organisations=1, services=2), 200\n\n\n"
+        "@app.route('/genai-types')\ndef types():\n    return {'types': all_types()}\n\n\n"
+        "@app.route('/users')\ndef users():\n    return {'users': all_users()}\n\n\n"
+        "@app.route('/alerts')\ndef alerts():\n    found = find_alerts()\n"
+        "    return jsonify(status='ok', alerts=found, total=len(found))\n"))
+    assert not routes["GET /platform-stats"].collection
+    assert not routes["GET /live-service-counts"].collection
+    assert not routes["GET /genai-types"].collection  # one object holding no list
+    assert routes["GET /users"].collection  # the object is the collection under its own name
+    assert routes["GET /alerts"].collection  # an envelope with a total
+
+
+def test_pagination_share_counts_the_paged_singular_lists(tmp_path: Path) -> None:
+    _flask(tmp_path, (
+        "@app.route('/host')\ndef hosts():\n    page = flask.request.args.get('page')\n    return jsonify(hosts_page(page))\n\n\n"
+        "@app.route('/admin')\ndef admins():\n    return jsonify([a.dict() for a in all_admins()])\n\n\n"
+        "@app.route('/settings')\ndef settings():\n    return jsonify(current_settings())\n"))
+    assert _status(tmp_path, "pagination") == ("fail", 0.5, 1)
+
+
+# -- what validates a body ---------------------------------------------------------------------
+
+def test_a_models_own_parser_validates(tmp_path: Path) -> None:
+    routes = _flask(tmp_path, (
+        "@app.route('/alert', methods=['POST'])\ndef receive():\n    alert = Alert.parse(request.json)\n"
+        "    return jsonify(alert.create().serialize)\n\n\n"
+        "@app.route('/alert/<aid>/tag', methods=['PUT'])\ndef tag(aid):\n    tags = request.json.get('tags')\n"
+        "    return jsonify(tag_alert(aid, tags))\n"))
+    assert routes["POST /alert"].fact.body == "validated"
+    assert routes["PUT /alert/<aid>/tag"].fact.body == "raw"
+    assert _status(tmp_path, "query-validation") == ("fail", 0.5, 1)
+
+
+def test_a_schema_handed_to_a_validator_validates_the_body(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "svc/__init__.py": "",
+        "svc/views.py": "from flask.views import MethodView\nfrom svc import validation\nfrom svc.schemas import GuestIn\n\n\n"
+                        "class Guests(MethodView):\n    def post(self):\n"
+                        "        body = validation.validate_request_body(GuestIn)\n        return create(body)\n\n\n"
+                        "class Notes(MethodView):\n    def post(self):\n        return create(request_body_dict())\n",
+        "svc/app.py": "from flask import Flask\nfrom svc.views import Guests, Notes\n\napp = Flask(__name__)\n"
+                      "app.add_url_rule('/guests', view_func=Guests.as_view('guests'))\n"
+                      "app.add_url_rule('/notes', view_func=Notes.as_view('notes'))\n",
+    })
+    routes = _table(tmp_path)
+    assert routes["POST /guests"].fact.body == "validated"
+    assert routes["POST /notes"].fact.body == ""  # no body read that the scan can see: not judged
+
+
+def test_fields_read_one_by_one_and_converted_validate_by_hand(tmp_path: Path) -> None:
+    routes = _flask(tmp_path, (
+        "@app.route('/link', methods=['POST'])\ndef link_post():\n"
+        "    name = filter_str(flask.request.json.get('name')) or 'undefined'\n"
+        "    ipv6 = True if flask.request.json.get('ipv6') else False\n"
+        "    port = int(flask.request.json['port'])\n    return jsonify(create_link(name, ipv6, port))\n\n\n"
+        "@app.route('/link/<lid>', methods=['PUT'])\ndef link_put(lid):\n"
+        "    name = filter_str(flask.request.json.get('name'))\n    return jsonify(update(lid, name=name, **flask.request.json))\n\n\n"
+        "@app.route('/key', methods=['POST'])\ndef key_post():\n    data = request.get_json()\n"
+        "    return jsonify(save_key(data['name'], data['value']))\n"))
+    assert routes["POST /link"].fact.body == "validated"
+    assert routes["PUT /link/<lid>"].fact.body == "raw"  # the whole body is handed on too
+    assert routes["POST /key"].fact.body == "raw"  # fields used as they come
+
+
+# -- what is not the API -----------------------------------------------------------------------
+
+def test_oauth_callbacks_and_inbound_webhooks_are_not_write_routes(tmp_path: Path) -> None:
+    routes = _flask(tmp_path, (
+        "@app.route('/auth/github', methods=['POST'])\ndef github():\n"
+        "    data = {'client_id': request.json['clientId'], 'code': request.json['code']}\n"
+        "    return jsonify(exchange(data))\n\n\n"
+        "@app.route('/webhooks/<name>', methods=['POST'])\ndef hook(name):\n    return jsonify(handle(name, request.json))\n\n\n"
+        "@app.route('/orders', methods=['POST'])\ndef orders():\n    return jsonify(create(**request.json))\n"))
+    assert routes["POST /auth/github"].signin and not routes["POST /auth/github"].api
+    assert routes["POST /auth/github"].left_out == "sign-in flow"
+    assert routes["POST /webhooks/<name>"].webhook and routes["POST /webhooks/<name>"].left_out == "inbound webhook"
+    assert routes["POST /orders"].left_out == ""
+    assert _status(tmp_path, "query-validation") == ("fail", 0.0, 1)  # only POST /orders is judged
+
+
+def test_a_code_parameter_alone_is_no_oauth_callback(tmp_path: Path) -> None:
+    routes = _flask(tmp_path, (
+        "@app.route('/coupons', methods=['POST'])\ndef coupons():\n    return jsonify(redeem(request.json['code']))\n"))
+    assert not routes["POST /coupons"].signin and routes["POST /coupons"].api
+
+
+# -- class views inherit their handlers ----------------------------------------------------------
+
+_CRUD = (
+    "from flask import request\nfrom flask.views import MethodView\n\n\n"
+    "class BaseModelsResource(MethodView):\n    def get(self):\n        options = request.args\n"
+    "        query = self.apply_filters(self.model.query, options)\n        page = self.get_page()\n"
+    "        return self.paginated_entries(query, page)\n\n    def post(self):\n        data = request.json\n"
+    "        return self.model.create(**data).serialize()\n"
+)
+
+
+def test_crud_resources_inherit_the_base_handlers(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "svc/__init__.py": "", "svc/crud/base.py": _CRUD,
+        "svc/crud/projects.py": "from svc.crud.base import BaseModelsResource\n\n\n"
+                                "class ProjectsResource(BaseModelsResource):\n    def get(self):\n        return super().get()\n\n\n"
+                                "class TagsResource(BaseModelsResource):\n    pass\n\n\n"
+                                "class PeopleResource(BaseModelsResource):\n    def get(self):\n"
+                                "        return [p.serialize() for p in all_people()]\n",
+        "svc/crud/__init__.py": "from flask import Blueprint\nfrom flask_restful import Api\n"
+                                "from svc.crud.projects import PeopleResource, ProjectsResource, TagsResource\n\n"
+                                "blueprint = Blueprint('crud', __name__)\napi = Api(blueprint)\n"
+                                "api.add_resource(ProjectsResource, '/data/projects')\napi.add_resource(TagsResource, '/data/tags')\n"
+                                "api.add_resource(PeopleResource, '/data/people')\n",
+    })
+    routes = _table(tmp_path)
+    projects, tags, people = routes["GET /data/projects"], routes["GET /data/tags"], routes["GET /data/people"]
+    assert "*" in projects.query and "get_page" in projects.fact.calls  # super().get() runs the base's handler
+    assert "*" in tags.query  # not overridden: the base's handler serves it
+    assert "*" not in people.query  # overridden without super(): its own handler only
+    assert routes["POST /data/tags"].fact.body == "raw"
+    assert _status(tmp_path, "pagination") == ("fail", 2 / 3, 1)
+
+
+# -- FastAPI dependencies ----------------------------------------------------------------------
+
+def test_a_dependency_alias_carries_its_query_parameters(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "app/__init__.py": "",
+        "app/common.py": "from typing import Annotated\nfrom fastapi import Depends, Query\n\n\n"
+                         "def common_parameters(page: int = Query(1), items_per_page: int = Query(5, alias='itemsPerPage'),\n"
+                         "                      filter_spec: str = Query(None, alias='filter'),\n"
+                         "                      sort_by: list[str] = Query([], alias='sortBy[]')) -> dict:\n"
+                         "    return {}\n\n\nCommonParameters = Annotated[dict, Depends(common_parameters)]\n",
+        "app/main.py": "from fastapi import FastAPI, Query\nfrom app.common import CommonParameters\n\napp = FastAPI()\n\n\n"
+                       "@app.get('/cases')\ndef cases(common: CommonParameters) -> list[dict]:\n    return []\n\n\n"
+                       "@app.get('/tags')\ndef tags(include: list[str] = Query([], alias='include[]')) -> list[dict]:\n"
+                       "    return []\n",
+    })
+    routes = _table(tmp_path)
+    assert {"page", "filter_spec", "sort_by"} <= set(routes["GET /cases"].query)
+    assert _status(tmp_path, "filtering-sorting") == ("fail", 0.5, 1)  # include[] selects fields, it does not filter
+
+
+def test_a_dependency_factorys_own_parameters_are_not_query_parameters(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "app/__init__.py": "",
+        "app/auth.py": "def get_user_authorizer(*, required: bool = True):\n    return _user if required else _optional_user\n",
+        "app/main.py": "from fastapi import Depends, FastAPI\nfrom app.auth import get_user_authorizer\n\napp = FastAPI()\n\n\n"
+                       "@app.get('/tags')\ndef tags(user=Depends(get_user_authorizer(required=False))) -> list[str]:\n"
+                       "    return []\n",
+    })
+    assert _table(tmp_path)["GET /tags"].query == ()
+    assert _status(tmp_path, "filtering-sorting") == ("fail", 0.0, 1)

@@ -109,6 +109,10 @@ def scan(
     timeout: float = typer.Option(DEFAULT_TIMEOUT, "--timeout", help="Seconds the whole scan may take; then it reports what it has."),
     plugin: Optional[List[str]] = typer.Option(None, "--plugin", help="Load checks from this installed module (repeatable)."),
     coverage: Optional[List[Path]] = typer.Option(None, "--coverage", help="Coverage data from elsewhere (coverage.xml, coverage.json, .coverage), e.g. a CI artifact. Repeatable."),
+    statistics: bool = typer.Option(False, "--statistics", help="Terminal: one line per check (count, fixable) instead of the findings."),
+    show_all: bool = typer.Option(False, "--all", help="Terminal: every finding, not the first few of each check."),
+    min_severity: Optional[str] = typer.Option(None, "--min-severity",
+                                               help="Terminal: findings and checks of this severity or worse (critical|high|medium|low)."),
 ) -> None:
     """Scan a repository and print its readiness matrix.
 
@@ -116,6 +120,9 @@ def scan(
     A configuration found in the scanned repository never turns them on by itself.
     """
     root = path
+    if min_severity is not None and min_severity not in ("critical", "high", "medium", "low"):
+        _err(f"--min-severity must be critical, high, medium or low, not '{min_severity}'")
+        raise typer.Exit(EXIT_USAGE)
     base_doc = _load_result_or_exit(baseline) if baseline is not None else None
     if not root.exists():
         _err(f"path does not exist: {root}")
@@ -154,12 +161,15 @@ def scan(
         _err(str(exc))
         raise typer.Exit(EXIT_USAGE) from None
     full_doc = safe_document(result.to_dict(), prepared.settings.expanded)
+    if select or ignore:  # a partial scan: reports do not compare it with full scans, history does not keep it
+        full_doc["selection"] = {"select": _split_ids(select), "ignore": _split_ids(ignore)}
     unused_config = config_used(full_doc, root, prepared.settings.source)
     if unused_config:
         _err(f"note: {unused_config}")
     doc = apply_baseline(full_doc, base_doc, str(baseline)) if base_doc is not None else full_doc
     past = ScanHistory(root, prepared.settings)
     context = ReportContext(catalogue=catalogue(prepared.checks), color=color_wanted(sys.stdout), **past.context_fields())
+    context.options.update(statistics=statistics, all=show_all, min_severity=min_severity)
     try:
         write_outputs(output or [], doc, context)
     except OSError as exc:

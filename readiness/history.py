@@ -18,6 +18,7 @@ from typing import Any
 
 from readiness.config import Settings
 from readiness.fsutil import UnsafePath, confined
+from readiness.git_state import git_state
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS scans (
@@ -114,11 +115,25 @@ def valid_summary(value: Any) -> bool:
     blockers = value.get("blockers", [])
     if not isinstance(blockers, list) or not all(isinstance(b, str) for b in blockers):
         return False
+    git = value.get("git", {})
+    if not isinstance(git, dict) or not all(isinstance(v, str) for v in git.values()):
+        return False
     return isinstance(counts, dict) and _number(counts.get("findings"))
 
 
-def summarize(doc: dict[str, Any]) -> dict[str, Any]:
-    """The part of a result worth remembering: scores, statuses, blocker ids and counts."""
+def per_commit(summaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One summary per commit (the last scan of it), in order; scans outside git stay one point each."""
+    last: dict[str, int] = {}
+    for index, summary in enumerate(summaries):
+        commit = (summary.get("git") or {}).get("commit")
+        if commit:
+            last[commit] = index
+    return [s for i, s in enumerate(summaries) if not (s.get("git") or {}).get("commit") or last[s["git"]["commit"]] == i]
+
+
+def summarize(doc: dict[str, Any], *, team_size: int = 2, git: dict[str, str] | None = None) -> dict[str, Any]:
+    """The part of a result worth remembering: scores, statuses, blocker and failing check ids,
+    counts per failing check and the time to production, so the next report can say what was fixed."""
     severities: dict[str, int] = {}
     for finding in doc.get("findings", []):
         severities[finding["severity"]] = severities.get(finding["severity"], 0) + 1
@@ -134,8 +149,26 @@ def summarize(doc: dict[str, Any]) -> dict[str, Any]:
             {k: cat.get(k) for k in ("id", "score", "target", "status", "blockers")} for cat in doc["categories"]
         ],
         "blockers": blocker_ids(doc),
+        "failing": sorted(c["id"] for c in doc.get("checks", []) if c["status"] == "fail"),
+        "check_findings": {c["id"]: int(c.get("findings") or 0) for c in doc.get("checks", []) if c["status"] == "fail"},
+        "estimate_days": _estimate_days(doc, team_size),
         "counts": {"findings": len(doc.get("findings", [])), "severities": severities, "checks": statuses},
+        **({"git": git} if git else {}),
     }
+
+
+def _estimate_days(doc: dict[str, Any], team_size: int) -> list[float]:
+    """The scheduled span of the pending work in working days, low and high (see reports.schedule)."""
+    from readiness.reports import schedule
+
+    items = [{"check": c["id"], "severity": c["severity"], "effort": c.get("effort") or ""}
+             for c in doc.get("checks", []) if c["status"] == "fail"]
+    return list(schedule.build(items, team_size)["days"])
+
+
+def is_full_scan(doc: dict[str, Any]) -> bool:
+    """Whether the scan ran every configured check: one narrowed by --select/--ignore is not history."""
+    return not doc.get("selection")
 
 
 def blocker_ids(doc: dict[str, Any]) -> list[str]:
@@ -163,9 +196,10 @@ def _connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def record(path: Path, target: str, doc: dict[str, Any]) -> dict[str, Any]:
+def record(path: Path, target: str, doc: dict[str, Any], *, team_size: int = 2,
+           git: dict[str, str] | None = None) -> dict[str, Any]:
     """Append one scan's summary in a single transaction; returns what was stored."""
-    summary = summarize(doc)
+    summary = summarize(doc, team_size=team_size, git=git)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _check_store(path)
@@ -265,7 +299,7 @@ def render_table(summaries: list[dict[str, Any]], out: Any, *, color: bool = Fal
         console.print("No scans recorded yet: run `readiness scan` first.")
         return
     table = Table(show_edge=False, pad_edge=False, header_style="bold")
-    for name, justify in (("Date", "left"), ("Overall", "right"), ("Change", "right"), ("Blockers", "right"),
+    for name, justify in (("Date", "left"), ("Commit", "left"), ("Overall", "right"), ("Change", "right"), ("Blockers", "right"),
                           ("Findings", "right"), ("Category changes", "left")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     previous: dict[str, Any] | None = None
@@ -278,6 +312,7 @@ def render_table(summaries: list[dict[str, Any]], out: Any, *, color: bool = Fal
         moved = ", ".join(f"{cid} {delta:+.1f}" for cid, delta in sorted(deltas.items()))
         table.add_row(
             summary["generated_at"].replace("T", " ")[:16],
+            _commit_label(summary),
             "n/a" if score is None else f"{score:.1f}%",
             Text(change, style=style),
             str(summary["overall"].get("blockers") or 0),
@@ -291,6 +326,19 @@ def render_table(summaries: list[dict[str, Any]], out: Any, *, color: bool = Fal
         console.print(f"{len(summaries)} scans: {last:.1f}% now, {first:.1f}% at the first shown.")
 
 
+def _team_size(options: dict[str, Any]) -> int:
+    try:
+        return max(1, int(options.get("team_size") or 2))
+    except (TypeError, ValueError):
+        return 2
+
+
+def _commit_label(summary: dict[str, Any]) -> str:
+    git = summary.get("git") or {}
+    commit, branch = git.get("commit", "")[:8], git.get("branch", "")
+    return f"{commit} ({branch})" if commit and branch else commit or branch
+
+
 class ScanHistory:
     """The history store of one scanned root, as configured (``history:``)."""
 
@@ -300,6 +348,7 @@ class ScanHistory:
             self.path = confined(root, Path(str(settings.section("history").get("path") or DEFAULT_PATH)), "history.path")
         except UnsafePath as exc:
             self.path, self.refused = store_path(root, settings), f"history off: {exc}"
+        self.root = root
         self.target = target_key(root)
         self.wanted = enabled(settings)
         self.enabled = self.wanted and self.refused is None
@@ -319,13 +368,15 @@ class ScanHistory:
         return {"previous": past[-1] if past else None, "history": past, "options": dict(self.options)}
 
     def record(self, doc: dict[str, Any]) -> str | None:
-        """Append the scan unless history is switched off; a warning to show when that fails."""
+        """Append a full scan unless history is switched off; a warning to show when that fails.
+
+        A scan of some checks only (``--select``) is not recorded: its scores are not comparable."""
         if self.refused and self.wanted:
             return self.refused
-        if not self.enabled:
+        if not self.enabled or not is_full_scan(doc):
             return None
         try:
-            record(self.path, self.target, doc)
+            record(self.path, self.target, doc, team_size=_team_size(self.options), git=git_state(self.root))
         except HistoryError as exc:
             return str(exc)
         return None

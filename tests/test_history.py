@@ -28,7 +28,8 @@ def test_each_scan_appends_a_summary_without_messages(tmp_path: Path) -> None:
     assert len(rows) == 2
     assert rows[0][0] == str(tmp_path.resolve())
     summary = json.loads(rows[1][2])
-    assert set(summary) == {"generated_at", "target", "overall", "categories", "blockers", "counts"}
+    assert set(summary) == {"generated_at", "target", "overall", "categories", "blockers", "failing", "check_findings",
+                            "estimate_days", "counts"}
     assert summary["counts"]["findings"] == 2
     raw = store.read_bytes()
     assert SECRETISH.encode() not in raw and b"app/main.py" not in raw and b"starting" not in raw

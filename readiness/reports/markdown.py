@@ -28,6 +28,7 @@ from readiness.reports import ReportContext, plan
 
 GITHUB_COMMENT_LIMIT = 65_536
 BUDGET = 64_000  # characters, with room for a bot's own header
+PLAN_CHARS = 14_500  # bytes: about the length of a hand-written plan; later tasks are named, not detailed
 # (files per item, evidence lines per check, next steps) from generous to terse
 LEVELS = ((10, 8, 40), (5, 4, 25), (3, 2, 15), (1, 1, 10), (0, 0, 10))
 _ENTITY = re.compile(r"&(?=#?\w+;)")
@@ -75,12 +76,19 @@ def _environment() -> Environment:
 
 
 def render_text(doc: dict[str, Any], context: ReportContext) -> str:
-    """The document at the most detailed level that fits the comment limit."""
+    """The document at the most detailed level that fits: tasks scheduled late keep their name and
+    a pointer to ``readiness explain`` when the whole plan would exceed the length of a hand-written
+    one; lists shorten further to fit the comment limit."""
     template = _environment().get_template("markdown.md.j2")
     text = ""
     for files, evidence, steps in LEVELS:
         data = plan.build(doc, context, files_limit=files, evidence_limit=evidence)
-        text = template.render(plan=data, steps_limit=steps, findings_limit=files, budget_note=(files, evidence) != LEVELS[0][:2])
+        last_week = max((i["week"] or 0 for i in data["items"]), default=0)
+        for detail_until in range(last_week, -1, -1):
+            text = template.render(plan=data, steps_limit=steps, findings_limit=files, evidence_limit=evidence,
+                                   detail_until=detail_until, budget_note=(files, evidence) != LEVELS[0][:2])
+            if len(text.encode("utf-8")) <= PLAN_CHARS:
+                break
         if len(text) <= BUDGET:
             return text
     cut = text[:BUDGET].rsplit("\n", 1)[0]

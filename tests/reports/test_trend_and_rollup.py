@@ -6,12 +6,13 @@ from pathlib import Path
 
 from helpers import run_cli, write_tree
 
-SERVICE = {"app/main.py": "import logging\nlog = logging.getLogger(__name__)\nprint('starting')\n", "app/util.py": "x = 1\n"}
+SERVICE = {"app/main.py": "import logging\nlog = logging.getLogger(__name__)\nprint('starting')\n", "app/util.py": "x = 1\n",
+           "readiness.yaml": "select: [print-call, todo-comment]\n"}
 
 
 def scan(root: Path, *args: str) -> str:
-    """Two stable checks keep the trend about the fix alone; the scoring of the others is not under test here."""
-    proc = run_cli("scan", str(root), "--no-live", "--select", "print-call,todo-comment", *args)
+    """Two stable checks (the repository's configured selection) keep the trend about the fix alone."""
+    proc = run_cli("scan", str(root), "--no-live", *args)
     assert proc.returncode in (0, 1), proc.stderr
     return proc.stdout
 
@@ -47,7 +48,7 @@ def test_report_rerenders_one_repository_with_its_trend(tmp_path: Path) -> None:
 
 def test_report_rolls_up_several_repositories(tmp_path: Path) -> None:
     results = []
-    for name, files in (("orders", SERVICE), ("billing", {"app/a.py": "x = 1\n"})):
+    for name, files in (("orders", SERVICE), ("billing", {"app/a.py": "x = 1\n", "readiness.yaml": SERVICE["readiness.yaml"]})):
         repo = write_tree(tmp_path / name, files)
         results.append(str(tmp_path / f"{name}.json"))
         scan(repo, "--no-history", "-o", results[-1], "--quiet")

@@ -348,34 +348,46 @@ def hook(
     files: List[Path] = typer.Argument(None, help="Files to check (pre-commit passes the changed ones)."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration file."),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="Report only findings that are not in this saved result."),
+    min_severity: str = typer.Option("medium", "--min-severity", help="Report this severity and above: critical|high|medium|low."),
+    fix_files: bool = typer.Option(False, "--fix", help="Repair what a codemod can in the given files (the readiness-fix hook)."),
+    unsafe_fixes: bool = typer.Option(False, "--unsafe-fixes", help="With --fix, also apply fixes that change behaviour."),
 ) -> None:
-    """Fast path for pre-commit: the per-file checks on the given files; exit 1 on any finding."""
+    """Fast path for pre-commit: the per-file checks on the given files only; exit 1 on any finding.
+
+    No tree walk and no repository-level checks; the scan's cache is left as it is. Findings
+    show their severity and `[*]` when `readiness fix` (or `hook --fix`) can repair them."""
+    from readiness.hook import fix_files as apply_fixes
+    from readiness.hook import relative_files, run_hook, summary, without_baseline, write_findings
+    from readiness.model import SEVERITIES
+
+    if min_severity not in SEVERITIES:
+        _err(f"--min-severity must be one of {', '.join(SEVERITIES)}, not '{min_severity}'")
+        raise typer.Exit(EXIT_USAGE)
     root = Path(".")
     base_doc = _load_result_or_exit(baseline) if baseline is not None else None
-    resolved = root.resolve()
-    only = []
-    for file in files or []:
-        full = file.resolve()
-        if full.is_relative_to(resolved) and full.is_file():
-            only.append(full.relative_to(resolved).as_posix())
     try:
         prepared = prepare(root, config)
-        selected, _ = select_checks(prepared.checks, prepared.settings)
-        fast = [c for c in selected if c.kind == "static" and c().per_file and not c.tools]
-        result = run_scan(ScanRequest(root=root, settings=prepared.settings, checks=fast, live=False, only=only,
-                                      cache=open_cache(root, prepared.settings, enabled=True)))
+        result = run_hook(root, relative_files(root, list(files or [])), prepared.settings, prepared.checks,
+                          min_severity="low" if fix_files else min_severity,
+                          cache=open_cache(root, prepared.settings, enabled=True))
     except (ConfigError, PluginError, SelectionError) as exc:
         _err(str(exc))
         raise typer.Exit(EXIT_USAGE) from None
-    doc = safe_document(result.to_dict(), prepared.settings.expanded)
+    findings = result.findings
     if base_doc is not None:
-        doc = apply_baseline(doc, base_doc, str(baseline))
-    wanted = {one_line(p) for p in only}
-    findings = [f for f in doc["findings"] if f["path"] in wanted]
-    for f in findings:
-        sys.stdout.write(f"{f['path']}:{f['line']}:{f['column']}: {f['check']} {f['message']}\n")
+        findings = without_baseline(findings, base_doc, str(baseline))
+    if fix_files:
+        apply_fixes(root, findings, prepared.settings, sys.stdout, unsafe=unsafe_fixes)
+        return
+    masked = safe_document({"findings": [f.message for f in findings], "paths": [f.path for f in findings]},
+                           prepared.settings.expanded)
+    shown = [replace(f, message=m, path=p) for f, m, p in zip(findings, masked["findings"], masked["paths"], strict=True)]
+    write_findings(shown, sys.stdout, one_line)
+    for message in result.errors:
+        _err(f"warning: check crashed: {one_line(message)}")
+    if findings or result.below:
+        sys.stdout.write(summary(result, min_severity) + "\n")
     if findings:
-        sys.stdout.write(f"readiness: {len(findings)} finding{'s' if len(findings) != 1 else ''} in {len(wanted)} file(s)\n")
         raise typer.Exit(EXIT_GATE)
 
 

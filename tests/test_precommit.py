@@ -24,6 +24,7 @@ def test_hooks_run_under_pre_commit(tmp_path: Path) -> None:
     repo = write_tree(tmp_path / "repo", {
         "app/svc.py": "def f():\n    print('x')\n    return 1\n",
         "app/clean.py": "X = 1\n",
+        "app/config.py": "import os\n\nSECRET = os.getenv('APP_SECRET', 'dev-secret')\n",
     })
     git(repo, "init", "-q")
     git(repo, "add", ".")
@@ -39,3 +40,6 @@ def test_hooks_run_under_pre_commit(tmp_path: Path) -> None:
     fixed = (repo / "app" / "svc.py").read_text(encoding="utf-8")
     assert "logger.info" in fixed and "print(" not in fixed  # the fix hook rewrote it
     assert "files were modified by this hook" in out
+    # A fix that changes behaviour (the secret becomes required) waits for --unsafe-fixes.
+    assert "os.getenv('APP_SECRET', 'dev-secret')" in (repo / "app" / "config.py").read_text(encoding="utf-8")
+    assert "app/config.py:3:10: default-secret: not fixed" in out

@@ -37,6 +37,9 @@ from readiness.source import DecodeError, decode_source
 CODEMODS: dict[str, Codemod] = {
     c.check: c for c in (PrintCallFix(), MissingTimeoutFix(), DefaultSecretFix(), SwallowedExceptionFix())
 }
+# Rewrites that change what the program does (a secret becomes required, an exception is no
+# longer swallowed silently): the pre-commit hook applies them only with --unsafe-fixes.
+UNSAFE_FIXES = frozenset({"default-secret", "swallowed-exception"})
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 

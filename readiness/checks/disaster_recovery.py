@@ -16,7 +16,15 @@ from readiness.measures import NotApplicable, Presence, Share
 from readiness.model import Evidence, Finding
 from readiness.paths import is_test_path
 from readiness.project import Project
-from readiness.repo_files import Command, RepoFiles, TfBlock, describe_problems, describe_unrendered, repo_files
+from readiness.repo_files import (
+    Command,
+    RepoFiles,
+    TfBlock,
+    describe_problems,
+    describe_unrendered,
+    programs,
+    repo_files,
+)
 
 DATASTORE_MODULES = (
     "pymongo", "motor", "mongoengine", "beanie", "odmantic", "sqlalchemy", "psycopg2", "psycopg", "asyncpg",
@@ -33,6 +41,17 @@ RESTORE_RE = re.compile(
     r"\b(mongorestore|pbm\s+restore|pg_restore|velero\s+restore|restic\s+restore|borg\s+extract|"
     r"wal-g\s+backup-fetch|pgbackrest\b.*\brestore|xtrabackup\b.*--prepare)\b"
 )
+# psql / mysql fed a dump (``psql "$DB" < backup.sql``, ``gunzip -c dump.sql.gz | psql``): a SQL restore.
+# ``psql -f schema.sql`` (setting a database up) is not one: the file must be a dump or backup.
+_DUMP_FILE = r"(?:dump|backup|bak|\.sql\.(?:gz|bz2|xz|zst))"
+SQL_RESTORE_RE = re.compile(
+    rf"\b(psql|mysql|mariadb)\b[^|\n;&]*(?:<|\s-f\s*|--file[= ])\s*[\"']?[^\s\"'|;&]*{_DUMP_FILE}[^\s|;&]*"
+    rf"|\b(?:gunzip|zcat|gzip\s+-d\w*|cat|pv|xz\s+-d\w*|zstd\s+-d\w*)\b[^|\n;&]*{_DUMP_FILE}[^|\n;&]*\|\s*"
+    r"(psql|mysql|mariadb)\b",
+    re.IGNORECASE,
+)
+# In a script whose name says it restores, psql/mysql fed any file is the restore (``gunzip -c "$1" | psql``).
+_FED_SQL_RE = re.compile(r"\b(psql|mysql|mariadb)\b[^|\n;&]*(?:<|\s-f\s)|\|\s*(psql|mysql|mariadb)\b")
 VERIFY_RE = re.compile(
     r"(verify|validate|check|test)[-_ ]?(the[-_ ])?(backup|restore)s?|(backup|restore)s?[-_ ]?(verify|verification|"
     r"validat\w*|check|test)", re.IGNORECASE,
@@ -239,19 +258,37 @@ class BackupJob(Check):
         return Verdict(Presence(bool(found), "a scheduled backup"), summary + broken, tuple(found), tuple(findings))
 
 
+def restore_tool(text: str) -> str | None:
+    """The database restore a command line runs (mongorestore, pg_restore, psql fed a dump, ...), if any."""
+    match = RESTORE_RE.search(text)
+    if match:
+        return match.group(1).split()[0]
+    match = SQL_RESTORE_RE.search(text)
+    if match:
+        return (match.group(1) or match.group(2) or "psql").lower()
+    return None
+
+
 def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
     found: list[Evidence] = []
     for command in [*repo.commands, *(c for cmds in repo.scripts.values() for c in cmds),
                     *(c for cmds in repo.make_targets.values() for c in cmds)]:
-        match = RESTORE_RE.search(command.text)
-        if match:
-            found.append(Evidence(f"{match.group(1).split()[0]} ({command.origin})", command.path, command.line))
+        tool = restore_tool(command.text)
+        if tool:
+            found.append(Evidence(f"{tool} ({command.origin})", command.path, command.line))
+    for rel, commands in repo.scripts.items():
+        if "restor" in PurePosixPath(rel).name.lower() and not is_test_path(rel):
+            for command in commands:
+                fed = _FED_SQL_RE.search(command.text)
+                if fed:
+                    tool = (fed.group(1) or fed.group(2)).lower()
+                    found.append(Evidence(f"{tool} fed a dump ({command.origin})", command.path, command.line))
     for rel in project.python_files:
-        if "restore" in PurePosixPath(rel).name.lower():
+        if "restore" in PurePosixPath(rel).name.lower() and not is_test_path(rel):
             text = project.read_text(rel) or ""
-            match = RESTORE_RE.search(text)
+            match = RESTORE_RE.search(text) or _dump_load(text)
             if match:
-                found.append(Evidence(f"restore script running {match.group(1).split()[0]}", rel,
+                found.append(Evidence(f"restore command running {match.group(1).split()[0]}", rel,
                                       text.count("\n", 0, match.start()) + 1))
     for rel in project.python_files:
         if is_test_path(rel):
@@ -272,15 +309,34 @@ def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
         text = project.read_text(rel) or ""
         restore_section = bool(_RESTORE_HEADING_RE.search(text))
         for start, code in _doc_code(text):
-            match = RESTORE_RE.search(code)
+            match = RESTORE_RE.search(code) or SQL_RESTORE_RE.search(code)
             if match is None and restore_section:  # plain-SQL or fixture restores, in a section about restoring
                 match = _DOC_RESTORE_RE.search(code)
             if match and code[:match.start()].strip() in ("", "$", "#"):
                 line = text.count("\n", 0, start + match.start()) + 1
-                tool = "loaddata" if "loaddata" in match.group(1) else match.group(1).split()[0]
+                first = next(g for g in match.groups() if g)
+                tool = "loaddata" if "loaddata" in first else first.split()[0].lower()
                 found.append(Evidence(f"runbook step with {tool}", rel, line))
                 break
     return sorted(set(found))
+
+
+# A restore command written in Python (a management or CLI command file named ``restore*``) that
+# feeds a database dump to the database: loaddata of a dump, psql/mysql/pg_restore run as a process.
+# Restoring business objects (a form from a zip, a trashed record) is not a database restore.
+_DUMP_LOAD_RE = re.compile(
+    r"""(?:call_command\(\s*["'](loaddata)["']|\b(?:subprocess\.\w+|sh\.|check_call|check_output|run)\(\s*\[?\s*["']"""
+    r"""(psql|pg_restore|mysql|mongorestore|pbm)["'\s])"""
+)
+_DUMP_WORD_RE = re.compile(r"dump|backup|\.sql\b|archive", re.IGNORECASE)
+
+
+def _dump_load(text: str) -> re.Match[str] | None:
+    match = _DUMP_LOAD_RE.search(text)
+    if match is None or not _DUMP_WORD_RE.search(text):
+        return None
+    tool = match.group(1) or match.group(2)
+    return re.compile(rf"({re.escape(tool)})").search(text, match.start())
 
 
 # ``def restore_database(...)`` that runs psql/pg_restore/mongorestore/loaddata: a restore command
@@ -337,9 +393,11 @@ class RestoreProcedure(Check):
         "the backup job."
     )
     scoring = (
-        "Presence: 100% with mongorestore / pbm restore / pg_restore / velero restore in a script, job, "
-        "or runbook step; a restore command in code (a `restore_*` function running psql, pg_restore "
-        "or loaddata); or, in a doc section about restoring, psql/mysql fed a dump or loaddata."
+        "Presence: 100% with mongorestore / pbm restore / pg_restore / velero restore, or psql/mysql fed a "
+        "dump or backup file, in a script, job or runbook step; a restore command in code (a `restore_*` "
+        "function, or a command file named `restore*`, that runs psql, pg_restore, mongorestore or "
+        "loaddata on a dump); or, in a doc section about restoring, psql/mysql fed a file or loaddata. "
+        "Setting a database up (`psql -f schema.sql`) and restoring business objects are not restores."
     )
     examples = (
         Example({
@@ -350,6 +408,14 @@ class RestoreProcedure(Check):
             "app/db.py": "import pymongo\n",
             "docs/runbooks/restore.md": "# Restore\n\n1. Fetch the archive.\n2. `mongorestore --archive=db.gz --gzip`\n",
         }, status="pass", note="a runbook step"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "scripts/restore-db.sh": "#!/bin/sh\nset -e\ngunzip -c \"$1\" | psql \"$DATABASE_URL\"\n",
+        }, status="pass", note="psql fed a compressed dump"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "scripts/init-db.sh": "#!/bin/sh\npsql \"$DATABASE_URL\" -f schema.sql\n",
+        }, status="fail", note="setting a database up is not restoring one"),
         Example({
             "app/db.py": "import pymongo\n",
             "docs/ops.md": "# Operations\n\nWe should be able to restore from backups.\n",
@@ -370,6 +436,14 @@ class RestoreProcedure(Check):
         else:
             summary = "no restore script, job or runbook step (mongorestore, pbm restore, pg_restore) found"
         return Verdict(Presence(bool(found), "a restore procedure"), summary, tuple(found))
+
+
+_TEST_RUNNER_RE = re.compile(r"^(?:\S*/)?(?:pytest|py\.test|tox|nox|coverage)\b|\bmanage\.py\s+test\b|-m\s+(?:pytest|unittest)\b")
+
+
+def _runs_tests(command: Command) -> bool:
+    """A job that runs the unit tests of a backup feature is not a backup verified by restoring it."""
+    return any(_TEST_RUNNER_RE.search(" ".join(argv)) for argv, _ in programs(command))
 
 
 _NOT_DATA_BACKUP_RE = re.compile(r"backup[-_]?codes?|recovery[-_]?codes?|2fa|mfa|otp|totp", re.IGNORECASE)
@@ -396,9 +470,10 @@ class BackupVerification(Check):
         "throwaway instance, or a `verify_backup` script run by cron or CI."
     )
     scoring = (
-        "Presence: 100% with a scheduled restore, a scheduled job, or a script whose name says it "
-        "verifies/validates/tests backups or restores and that works with backups (dump/restore tools, "
-        "archives, snapshots); unit tests and MFA backup codes do not count."
+        "Presence: 100% with a scheduled restore (mongorestore, pg_restore, psql fed a dump, ...), a "
+        "scheduled job, or a script whose name says it verifies/validates/tests backups or restores and "
+        "that works with backups (dump/restore tools, archives, snapshots); unit tests (also when a "
+        "scheduled job runs them) and MFA backup codes do not count."
     )
     examples = (
         Example({
@@ -416,6 +491,13 @@ class BackupVerification(Check):
             "app/db.py": "import pymongo\n",
             "scripts/restore.sh": "#!/bin/sh\nmongorestore --archive=\"$1\" --gzip\n",
         }, status="fail", note="a restore script nothing runs regularly"),
+        Example({
+            "app/db.py": "import pymongo\n",
+            ".github/workflows/backup-tests.yml": (
+                "on:\n  schedule: [{cron: '0 5 * * *'}]\njobs:\n  backup-tests:\n    runs-on: ubuntu-latest\n"
+                "    steps:\n      - run: pytest tests/backup\n"
+            ),
+        }, status="fail", note="unit tests of a backup feature, even on a schedule, restore nothing"),
         Example({"app/main.py": "x = 1\n"}, status="n/a"),
     )
 
@@ -425,9 +507,10 @@ class BackupVerification(Check):
         repo = repo_files(project)
         found: list[Evidence] = []
         for command in _scheduled(repo):
-            match = RESTORE_RE.search(command.text) or VERIFY_RE.search(command.text) or VERIFY_RE.search(command.context)
-            if match:
-                found.append(Evidence(f"scheduled restore/verification ({command.origin})", command.path, command.line))
+            if restore_tool(command.text):
+                found.append(Evidence(f"scheduled restore ({command.origin})", command.path, command.line))
+            elif (VERIFY_RE.search(command.text) or VERIFY_RE.search(command.context)) and not _runs_tests(command):
+                found.append(Evidence(f"scheduled backup verification ({command.origin})", command.path, command.line))
         for container in repo.containers:
             if container.kind == "CronJob" and VERIFY_RE.search(f"{container.workload} {container.name}"):
                 found.append(Evidence(f"verification CronJob {container.workload}", container.path, container.line))

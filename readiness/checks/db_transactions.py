@@ -236,12 +236,51 @@ class MongoFileFacts:
     options: dict[str, str] = field(default_factory=dict)  # options set anywhere in the file's configuration
     reconnect: list[int] = field(default_factory=list)  # lines handling AutoReconnect & co
     query_timeouts: list[int] = field(default_factory=list)  # lines bounding queries (maxTimeMS, pymongo.timeout)
+    own: list[int] = field(default_factory=list)  # lines where the service configures MongoDB as its own database
+    settings: list[tuple[int, str]] = field(default_factory=list)  # (line, name): MONGO_URI & co set at module level
+    sql: bool = False  # the file uses a SQL database library
 
 
-def _literal(node: ast.AST) -> str:
+# The service's own MongoDB: a setting or URI named for it. A client built only from a data source's runtime
+# configuration (``MongoClient(self.configuration["connectionString"])``) is a connector, not the service's database.
+_OWN_MONGO = re.compile(r"^(\w+_)?mongo(db)?_(ur[il]|host|db|dbname|database|database_uri|db_url|settings|options|"
+                        r"port|name)$|mongodb(\+srv)?://", re.IGNORECASE)
+# Settings from which a framework builds the client: Eve and Flask-PyMongo (MONGO_URI, MONGO_HOST, MONGO_DBNAME),
+# Flask-MongoEngine (MONGODB_SETTINGS, MONGODB_HOST).
+_SETTINGS_CLIENT = frozenset({"MONGO_URI", "MONGO_HOST", "MONGO_DBNAME", "MONGODB_SETTINGS", "MONGODB_HOST"})
+_SETTINGS_FRAMEWORKS = ("eve", "superdesk", "flask_pymongo", "flask_mongoengine", "eve_sqlalchemy")
+_SQL_MODULES = frozenset({"sqlalchemy", "psycopg2", "psycopg", "asyncpg", "flask_sqlalchemy", "sqlmodel", "peewee",
+                          "tortoise", "pymysql", "MySQLdb", "aiopg", "databases"})
+
+
+def _literal(node: ast.AST, source: SourceFile | None = None) -> str:
+    """A keyword's value as text; a local name set to ``x or None`` (or to None) is "None": no limit by default."""
     if isinstance(node, ast.Constant):
         return str(node.value)
+    if isinstance(node, ast.Name) and source is not None:
+        values = [a.value for a in source.nodes(ast.Assign) if isinstance(a, ast.Assign)
+                  and any(isinstance(t, ast.Name) and t.id == node.id for t in a.targets)]
+        if len(values) == 1:
+            value = values[0]
+            if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
+                value = value.values[-1]
+            if isinstance(value, ast.Constant) and value.value is None:
+                return "None"
     return "?"
+
+
+def _module_level(source: SourceFile) -> list[ast.stmt]:
+    """Statements that run at import: the module body and the bodies of its top-level if/try/with blocks."""
+    assert source.tree is not None
+    out: list[ast.stmt] = []
+    todo = list(source.tree.body)
+    while todo:
+        stmt = todo.pop(0)
+        out.append(stmt)
+        if isinstance(stmt, (ast.If, ast.Try, ast.With)):
+            todo += [*stmt.body, *getattr(stmt, "orelse", []), *getattr(stmt, "finalbody", [])]
+            todo += [s for h in getattr(stmt, "handlers", []) for s in h.body]
+    return out
 
 
 def _mongo_facts(source: SourceFile) -> MongoFileFacts:
@@ -268,8 +307,22 @@ def _mongo_facts(source: SourceFile) -> MongoFileFacts:
                 opts.update(uri_options(uri_node.value))
             for keyword in call.keywords:
                 if keyword.arg and keyword.arg.lower() in OPTIONS:
-                    opts[keyword.arg.lower()] = _literal(keyword.value)
+                    opts[keyword.arg.lower()] = _literal(keyword.value, source)
             facts.clients.append(ClientFact(call.lineno, call.col_offset + 1, name, tuple(sorted(opts.items()))))
+            if not any(isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef)) for a in source.ancestors(call)):
+                facts.own.append(call.lineno)  # a client built at import: the service's own
+    facts.sql = bool(source.imports & _SQL_MODULES) or any(m.split(".")[0] in _SQL_MODULES for m in source.imports)
+    for node in source.nodes(ast.Name, ast.Attribute, ast.Constant):
+        text = getattr(node, "id", None) or getattr(node, "attr", None) or getattr(node, "value", None)
+        if isinstance(text, str) and len(text) < 200 and _OWN_MONGO.search(text):
+            facts.own.append(getattr(node, "lineno", 0))
+            break
+    for stmt in _module_level(source):
+        if isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                if isinstance(target, ast.Name) and target.id in _SETTINGS_CLIENT:
+                    facts.settings.append((stmt.lineno, target.id))
+    facts.settings.sort(key=lambda item: (item[1] == "MONGO_DBNAME", item[0]))  # the URI or host names the client
     for node in source.nodes(ast.Constant):
         value = getattr(node, "value", None)
         if not isinstance(value, str) or id(node) in own_nodes:
@@ -322,14 +375,15 @@ def _configured_options(project: Project, collected: Collected) -> dict[str, str
 class _ClientCheck(Check):
     category = "db-transactions"
     needles = ("MongoClient", "MotorClient", "AsyncMongoClient", "mongoengine", "mongodb", "maxTimeMS", "max_time_ms",
-               "PoolSize", "TimeoutMS", "AutoReconnect", "retryWrites", "retryReads")
+               "PoolSize", "TimeoutMS", "AutoReconnect", "retryWrites", "retryReads", "MONGO", "sqlalchemy", "psycopg",
+               "asyncpg", "sqlmodel", "peewee", "tortoise", "pymysql", "MySQLdb", "aiopg")
     noun: ClassVar[str] = ""
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
         if not is_application_path(source.path):
             return None
         facts = mongo_facts(source)
-        if not (facts.clients or facts.options or facts.reconnect or facts.query_timeouts):
+        if not (facts.clients or facts.options or facts.reconnect or facts.query_timeouts or facts.own or facts.sql):
             return None
         return FileOutcome(facts=facts)
 
@@ -343,10 +397,17 @@ class _ClientCheck(Check):
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         if not profile_of(project).mongodb:
             return Verdict(NotApplicable(NO_MONGO))
-        clients = [(path, c) for path, f in sorted(collected.facts.items()) if isinstance(f, MongoFileFacts)
-                   for c in f.clients]
+        facts = [(path, f) for path, f in sorted(collected.facts.items()) if isinstance(f, MongoFileFacts)]
+        clients = [(path, c) for path, f in facts for c in f.clients]
+        if not clients and any(m.split(".")[0] in _SETTINGS_FRAMEWORKS for ms in project.imports.values() for m in ms):
+            clients = [(path, ClientFact(line, 1, f"{name} (the framework builds the client)"))
+                       for path, f in facts for line, name in f.settings[:1]]
         if not clients:
             return Verdict(NotApplicable("no MongoDB client constructed in application code"))
+        if not any(f.own or f.settings for _, f in facts) and any(f.sql for _, f in facts):
+            path, first = clients[0]
+            return Verdict(NotApplicable(f"MongoDB is only a connector built from runtime configuration ({path}:"
+                                         f"{first.line}) in a service that runs on a SQL database"))
         configured = _configured_options(project, collected)
         extra = self.extra_evidence(collected)
         findings, evidence = [], list(extra)
@@ -468,9 +529,28 @@ class DbPoolConfig(_ClientCheck):
         _mongo_example("'mongodb://db:27017/?maxPoolSize=20'", findings=0, status="pass"),
         _mongo_example("'mongodb://db:27017'", findings=1),
         Example({"mylib/x.py": "def f():\n    return 1\n"}, status="n/a", note="no MongoDB"),
+        Example({"app/db.py": "import os\n\nfrom pymongo import MongoClient\n\n\ndef connect():\n"
+                 "    max_pool = os.environ.get('MONGO_MAX_POOL') or None\n"
+                 "    return MongoClient(os.environ['MONGO_URI'], maxPoolSize=max_pool)\n"}, findings=1,
+                note="maxPoolSize=None is an unbounded pool"),
+        Example({"server/settings.py": "import os\n\nMONGO_DBNAME = os.environ.get('MONGO_DBNAME', 'blog')\n"
+                 "MONGO_URI = os.environ.get('MONGO_URI', 'mongodb://localhost/blog')\n",
+                 "server/app.py": "from eve import Eve\n\napp = Eve(settings='settings.py')\n",
+                 "requirements.txt": "eve\npymongo\n"}, findings=1, lines=(4,),
+                note="Eve builds its client from MONGO_URI: the settings are judged"),
+        Example({"app/models.py": "from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n",
+                 "app/sources/mongo.py": "import pymongo\n\n\nclass MongoSource:\n"
+                 "    def __init__(self, configuration: dict) -> None:\n        self.configuration = configuration\n\n"
+                 "    def run(self, query: dict) -> list:\n"
+                 "        client = pymongo.MongoClient(self.configuration['connectionString'])\n"
+                 "        return list(client.db.items.find(query))\n",
+                 "requirements.txt": "sqlalchemy\npymongo\n"}, status="n/a",
+                note="a MongoDB connector in a service that runs on a SQL database"),
     )
 
     def judge(self, client: ClientFact, configured: Mapping[str, str], extra: list[Evidence]) -> str:
+        if _opt(client, configured, "maxpoolsize") in ("None", "0"):
+            return "sets maxPoolSize to None or 0, which removes the limit"
         if any(_opt(client, configured, o) is not None for o in ("maxpoolsize", "minpoolsize", "maxidletimems")):
             return ""
         return "sets no maxPoolSize"

@@ -30,7 +30,7 @@ from readiness.measures import Errored, NotApplicable
 from readiness.model import CheckResult, Finding, Note, ScanResult
 from readiness.project import Project
 from readiness.roles import SERVICE, options_with_roles, path_role, with_roles
-from readiness.scoring import DEFAULT_SEVERITY_WEIGHTS, CategorySpec, score_categories, score_measure, score_overall
+from readiness.scoring import DEFAULT_SEVERITY_WEIGHTS, CategorySpec, pass_mark, score_categories, score_measure, score_overall
 from readiness.source import NEEDS_PREFIX
 from readiness.suppression import Suppressor
 from readiness.workers import analyze_files
@@ -342,7 +342,7 @@ def _evaluate(
                     f.fingerprint or _repo_fingerprint(check_cls.id, f), f.fixable, f.code)
             for f in repo_findings
         ]
-        scored = score_measure(verdict.measure)
+        scored = score_measure(verdict.measure, pass_mark(severity, request.settings.check_entry(check_cls.id).get("pass_at")))
         check_findings = sorted(collected.findings + repo_findings)
         if engine is None:
             merger.note_builtin(check_cls.id, check_findings)

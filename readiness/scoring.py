@@ -31,8 +31,29 @@ def _num(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def score_measure(measure: Measure) -> Scored:
-    """Score in [0, 1] with a sentence saying how it came about."""
+DEFAULT_PASS_AT: Mapping[str, float] = {"critical": 100.0}
+DEFAULT_PASS_AT_OTHERS = 90.0
+
+
+def pass_mark(severity: str, pass_at: float | None = None) -> float:
+    """The score (0-1) a check passes at: ``pass_at`` (a percentage) from configuration, else 100%
+    for a critical check and 90% for the others. Findings are listed whether it passes or not."""
+    if pass_at is None:
+        pass_at = DEFAULT_PASS_AT.get(severity, DEFAULT_PASS_AT_OTHERS)
+    return max(0.0, min(100.0, float(pass_at))) / 100
+
+
+def score_measure(measure: Measure, mark: float = 1.0) -> Scored:
+    """Score in [0, 1] with a sentence saying how it came about; it passes at ``mark`` (see ``pass_mark``)."""
+    scored = _score(measure)
+    if scored.status in ("pass", "fail") and scored.score is not None:
+        status: Status = "pass" if scored.score >= mark - 1e-9 else "fail"
+        if status != scored.status:
+            scored = Scored(status, scored.score, f"{scored.explanation}; passes at {_pct(mark)}")
+    return scored
+
+
+def _score(measure: Measure) -> Scored:
     if isinstance(measure, NotApplicable):
         return Scored("n/a", None, measure.reason)
     if isinstance(measure, Unknown):

@@ -77,7 +77,8 @@ class SastFindings(Check):
         "a development runner under `if __name__ == \"__main__\":` may bind all interfaces and debug (B104, B201). "
         "Cleared when the code shows the finding is none: SQL interpolating only constants, schema metadata "
         "and counts (B608); random for a jitter or a choice, not a token, key, code or identifier (B311); "
-        "mark_safe/Markup over a literal or escaped text (B308, B703, B704)."
+        "mark_safe/Markup over a literal or escaped text (B308, B703, B704); a weak hash named for a cache key, "
+        "ETag, version or id and nothing secret (B324)."
     )
     options = {"weights": {"HIGH": 10, "MEDIUM": 3, "LOW": 1}, "zero_at": 20.0,
                "min_severity": "LOW", "min_confidence": "LOW"}
@@ -117,6 +118,9 @@ class SastFindings(Check):
                 findings=0, status="pass", note="B311: random for a jitter and a weighted choice, not a secret"),
         Example({"app/otp.py": 'import random\n\n\ndef send_otp(user):\n    code = random.randint(100000, 999999)\n'
                                '    return code\n'}, findings=1, lines=(5,), note="B311: random for a one-time code"),
+        Example({"app/cache.py": "import hashlib\n\ndef cache_key(*parts):\n"
+                                 "    return hashlib.md5(':'.join(parts).encode()).hexdigest()\n"},
+                findings=0, status="pass", note="B324: md5 for a cache key, not for security"),
         Example({"app/html.py": 'from django.utils.html import escape\nfrom django.utils.safestring import mark_safe\n\n\n'
                                 'def page_break():\n    return mark_safe(\'<div class="break"></div>\')\n\n\n'
                                 'def bold(name):\n    return mark_safe(f"<b>{escape(name)}</b>")\n'},

@@ -21,6 +21,7 @@ _SCHEMA_ATTRS = frozenset({"_meta", "db_table", "column", "attname", "__tablenam
                            "model_name", "app_label"})
 _INT_CALLS = frozenset({"len", "int", "range", "enumerate", "min", "max", "sum", "abs", "round"})
 _MAX_DEPTH = 16
+_MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "setdefault", "appendleft"})
 
 
 def _parents(tree: ast.AST) -> dict[int, ast.AST]:
@@ -149,6 +150,10 @@ class _Trust:
                                        ast.NamedExpr, ast.ExceptHandler, ast.comprehension)):
                     if name in _bound_names(node):
                         return None
+                elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                        and isinstance(node.func.value, ast.Name) and node.func.value.id == name \
+                        and node.func.attr in _MUTATORS:
+                    values.extend([*node.args, *(k.value for k in node.keywords)])  # parts.append(f"... {x}")
         return values or None
 
 
@@ -215,6 +220,33 @@ def _words(name: str) -> set[str]:
     return {w.lower() for w in _WORD_RE.findall(name)}
 
 
+def _surroundings(call: ast.AST, parents: dict[int, ast.AST]) -> tuple[list[str], set[str]]:
+    """Names around a call, innermost first: what it is passed to, keywords, assigned names, dict
+    keys, the enclosing functions and classes; and the calls it is an argument of."""
+    names: list[str] = []
+    callers: set[str] = set()
+    current: ast.AST | None = call
+    while current is not None and not isinstance(current, ast.Module):
+        parent = parents.get(id(current))
+        if isinstance(parent, ast.Call) and current is not parent.func:
+            called = _called(parent)
+            callers.add(called)
+            names.append(called)
+        elif isinstance(parent, ast.keyword):
+            names.append(parent.arg or "")
+        elif isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            names.extend(n.id if isinstance(n, ast.Name) else n.attr for t in targets for n in ast.walk(t)
+                         if isinstance(n, (ast.Name, ast.Attribute)))
+        elif isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(parent.name)
+        elif isinstance(parent, ast.Dict):
+            names.extend(str(k.value) for k, v in zip(parent.keys, parent.values, strict=True)
+                         if v is current and isinstance(k, ast.Constant))
+        current = parent
+    return names, callers
+
+
 def random_not_for_security(tree: ast.Module, line: int) -> bool:
     """B311 where nothing around the call makes its value a secret: a jitter passed to sleep, a
     weighted choice of provider, a port, a name. Kept when the assigned name or the function says
@@ -224,31 +256,37 @@ def random_not_for_security(tree: ast.Module, line: int) -> bool:
     if not calls:
         return False
     for call in calls:
-        names: list[str] = []
-        current: ast.AST | None = call
-        jitter = False
-        while current is not None and not isinstance(current, ast.Module):
-            parent = parents.get(id(current))
-            if isinstance(parent, ast.Call) and current is not parent.func:
-                func = parent.func
-                called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-                jitter = jitter or called in _JITTER_CALLS
-                names.append(called)
-            elif isinstance(parent, ast.keyword):
-                names.append(parent.arg or "")
-            elif isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-                targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
-                names.extend(n.id if isinstance(n, ast.Name) else n.attr for t in targets for n in ast.walk(t)
-                             if isinstance(n, (ast.Name, ast.Attribute)))
-            elif isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                names.append(parent.name)
-            elif isinstance(parent, ast.Dict):
-                names.extend(str(k.value) for k, v in zip(parent.keys, parent.values, strict=True)
-                             if v is current and isinstance(k, ast.Constant))
-            current = parent
-        if jitter:
+        names, callers = _surroundings(call, parents)
+        if callers & _JITTER_CALLS:
             continue
         if any(_words(n) & _SECURITY_WORDS for n in names):
+            return False
+    return True
+
+
+# A weak hash is a finding when it protects something; these words say what it is for instead.
+_HASH_PURPOSES = frozenset({
+    "cache", "etag", "fingerprint", "checksum", "version", "gravatar", "avatar", "bucket", "percentage", "shard",
+    "partition", "dedupe", "dedup", "job", "filename", "slug", "username", "color", "colour", "hue", "ids",
+})
+_HASH_SECURITY = frozenset({
+    "password", "passwd", "pwd", "secret", "token", "signature", "sign", "signed", "hmac", "auth", "verify",
+    "credential", "credentials", "salt", "nonce", "otp", "csrf", "session", "integrity", "encrypt", "crypt",
+})
+_WEAK_HASHES = frozenset({"md5", "sha1", "new", "md4", "sha"})
+
+
+def weak_hash_not_for_security(tree: ast.Module, line: int) -> bool:
+    """B324 where the names around the hash say what it is for, and it is not security: a cache
+    key, an ETag, a version fingerprint, a job id, a Gravatar hash, a percentage bucket."""
+    parents = _parents(tree)
+    calls = [n for n in _at_line(tree, line, (ast.Call,)) if isinstance(n, ast.Call) and _called(n) in _WEAK_HASHES]
+    if not calls:
+        return False
+    for call in calls:
+        names, _callers = _surroundings(call, parents)
+        words = set().union(*(_words(n) for n in names)) if names else set()
+        if words & _HASH_SECURITY or not words & _HASH_PURPOSES:
             return False
     return True
 
@@ -310,13 +348,39 @@ class _Escaped:
             return self.expr(node.elt, depth + 1)
         if isinstance(node, (ast.List, ast.Tuple)):
             return all(self.expr(e, depth + 1) for e in node.elts)
+        if isinstance(node, ast.IfExp):
+            safe = _already_markup(node.test)
+            body_ok = (safe is not None and _is_value_of(node.body, safe)) or self.expr(node.body, depth + 1)
+            return body_ok and self.expr(node.orelse, depth + 1)
         return False
+
+
+_SAFE_TYPES = frozenset({"Markup", "SafeString", "SafeData", "SafeText"})
+
+
+def _already_markup(test: ast.AST) -> str | None:
+    """The name ``isinstance(name, Markup)`` proves to be markup already."""
+    if isinstance(test, ast.Call) and _called(test) == "isinstance" and len(test.args) == 2:
+        subject, kinds = test.args
+        names = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds]
+        if isinstance(subject, ast.Name) and names and all(
+                (n.attr if isinstance(n, ast.Attribute) else getattr(n, "id", "")) in _SAFE_TYPES for n in names):
+            return subject.id
+    return None
+
+
+def _is_value_of(node: ast.AST, name: str) -> bool:
+    """``name`` itself or ``str(name)``."""
+    if isinstance(node, ast.Call) and _called(node) == "str" and len(node.args) == 1:
+        node = node.args[0]
+    return isinstance(node, ast.Name) and node.id == name
 
 
 # bandit test id -> the reading of the code that can clear it
 CLEARED_BY: dict[str, Callable[[ast.Module, int], bool]] = {
     "B608": constant_sql,
     "B311": random_not_for_security,
+    "B324": weak_hash_not_for_security,
     "B308": safe_markup,
     "B703": safe_markup,
     "B704": safe_markup,

@@ -217,3 +217,28 @@ def test_skips_in_an_ini_or_yaml_bandit_file(tmp_path: Path) -> None:
 def test_without_bandit_configuration_every_test_runs(tmp_path: Path) -> None:
     write_tree(tmp_path, {"app/calls.py": CALLS, "tox.ini": "[tox]\nenvlist = py311\n"})
     assert sorted(code for _, code in _sast(tmp_path)) == ["B101", "B113", "B311"]
+
+
+def test_sql_from_a_list_that_grows_with_request_values_stays(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app/segments.py": (
+        "def counts(cursor, segments):\n"
+        "    columns: list[str] = []\n"
+        "    for seg in segments:\n"
+        "        columns.append(f\"countIf({seg.rule}) AS c{seg.id}\")\n"
+        "    cursor.execute(f\"SELECT env, {', '.join(columns)} FROM identities\")\n"
+    )})
+    assert [code for _, code in _sast(tmp_path)] == ["B608"]
+
+
+def test_weak_hash_for_a_cache_key_is_not_a_finding(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app/keys.py": (
+        "import hashlib\n\n\n"
+        "def cache_key(*parts):\n"
+        "    digest = hashlib.md5(':'.join(str(p) for p in parts).encode()).hexdigest()\n"
+        "    return f'machinery:{digest}'\n\n\n"
+        "def hash_password(password):\n"
+        "    return hashlib.md5(password.encode()).hexdigest()\n\n\n"
+        "def digest(data):\n"
+        "    return hashlib.sha1(data).hexdigest()\n"
+    )})
+    assert _sast(tmp_path) == [(10, "B324"), (14, "B324")]

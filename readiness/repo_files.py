@@ -640,8 +640,10 @@ class _Builder:
             ("terraform", self.terraform),
             ("platforms", self.platforms),
         ]
-        for _name, step in steps:
-            step(files)
+        deployable = _deployable(files, self.project)
+        for name, step in steps:
+            # manifests among tests, fixtures, examples and vendored code describe no deployment of this service
+            step(deployable if name in ("kubernetes", "terraform", "platforms") else files)
         self.repo.docs = [f for f in files if _is_doc(f)]
         return self.repo
 
@@ -1447,6 +1449,15 @@ def _session_name(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
 
 
 _DOC_DIRS = {"docs", "doc", "runbooks", "runbook", "ops", "operations", "wiki", "handbook", "playbooks"}
+
+
+def _deployable(files: tuple[str, ...], project: Project) -> tuple[str, ...]:
+    """Files that may describe how the service is deployed: not tests, fixtures, examples or vendored code."""
+    from readiness.roles import EXAMPLE, FIXTURE, GENERATED, TEST, overrides_of, role_of
+
+    overrides = overrides_of(project.settings)
+    skipped = (TEST, FIXTURE, EXAMPLE, GENERATED)
+    return tuple(f for f in files if role_of(f, None, overrides) not in skipped)
 
 
 def _is_doc(rel: str) -> bool:

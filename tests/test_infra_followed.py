@@ -153,3 +153,26 @@ def test_chart_files_stay_inside_the_chart(tmp_path: Path) -> None:
     assert repo.scripts["secrets/backup.sh"]  # the repository's own script, read as itself
     assert not any("mongodump" in c.text for rel, commands in repo.scripts.items() if rel.startswith("chart/")
                    for c in commands)
+
+
+# -- manifests that describe no deployment ---------------------------------------------------------
+
+FIXTURE_MANIFEST = (
+    "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: db-backup\nspec:\n  schedule: '0 1 * * *'\n"
+    "  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n"
+    "            - name: dump\n              image: mongo:7\n              command: [mongodump, --archive]\n"
+)
+
+
+def test_parser_fixtures_and_test_manifests_are_not_deployments(tmp_path: Path) -> None:
+    files = {
+        "unittests/scans/kubelinter/many.yaml": FIXTURE_MANIFEST,
+        "tests/data/k8s/cronjob.yaml": FIXTURE_MANIFEST,
+        "vendor/chart-lib/deploy.yaml": FIXTURE_MANIFEST,
+    }
+    capacity = run(tmp_path, "capacity-limits", files)
+    assert capacity.status == "n/a" and capacity.findings == 0, capacity.summary
+    assert check_result(scan_tree(tmp_path, select=["backup-job"]), "backup-job").status == "fail"
+    # the same manifest where deployments live is judged
+    deployed = run(tmp_path / "deployed", "capacity-limits", {"deploy/k8s/backup.yaml": FIXTURE_MANIFEST})
+    assert deployed.status == "fail" and deployed.findings == 1

@@ -106,7 +106,8 @@ class LintEnforcedInCI(Check):
     scoring = (
         "Presence: 100% when GitHub Actions, GitLab CI (directly or through make, a script, tox, "
         "nox or pre-commit), a pre-commit hook, tox or nox runs a linter without discarding its "
-        "exit status; runs that discard it are findings and do not count."
+        "exit status; runs that discard it are findings and do not count, unless the same linter also "
+        "gates elsewhere (then the discarded run is an informational report)."
     )
     options = {"linters": list(LINTERS)}
     examples = (
@@ -144,6 +145,14 @@ class LintEnforcedInCI(Check):
         }, findings=1, status="fail", note="continue-on-error"),
         Example({
             "app/main.py": "x = 1\n",
+            ".github/workflows/lint.yml": (
+                "on: [push]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n"
+                "          flake8 . --count --select=E9,F63,F7,F82 --show-source --statistics\n"
+                "          flake8 . --count --exit-zero --max-complexity=10 --statistics\n"
+            ),
+        }, findings=0, status="pass", note="a gating run plus a report-only run of the same linter"),
+        Example({
+            "app/main.py": "x = 1\n",
             ".github/workflows/ci.yml": (
                 "on: [push]\njobs:\n  fmt:\n    runs-on: ubuntu-latest\n    steps:\n"
                 "      - run: pip install ruff\n      - run: ruff format --check .\n"
@@ -159,7 +168,9 @@ class LintEnforcedInCI(Check):
         linters = tuple(str(x) for x in options.get("linters", LINTERS))
         runs = lint_runs(repo, linters)
         enforced = [(name, cmd) for name, cmd, ignored in runs if not ignored]
-        ignored_runs = [(name, cmd) for name, cmd, ignored in runs if ignored]
+        # a second, report-only run of a linter that also gates (`flake8 --exit-zero --statistics`) is informational
+        gating = {name for name, _ in enforced}
+        ignored_runs = [(name, cmd) for name, cmd, ignored in runs if ignored and name not in gating]
         findings = tuple(
             Finding(cmd.path, cmd.line, 1, self.id,
                     f"{name} runs in {_ORIGIN_WORDS.get(cmd.origin, cmd.origin)} with its exit status discarded; "

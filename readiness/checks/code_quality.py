@@ -587,7 +587,8 @@ class LintErrors(Check):
     scoring = ("Density: ruff findings in service code (not tests, scripts, migrations or commands) per 1 000 "
                "lines of Python; 0% at `zero_at` (default 10). Each file is judged by the project's nearest lint "
                "configuration: ruff's own, or flake8's translated to ruff; without one, ruff's documented defaults "
-               "(E4,E7,E9,F). Error when ruff cannot run.")
+               "(E4,E7,E9,F). An import in a package's `__init__.py` is its interface or a registration, not unused "
+               "(F401). Error when ruff cannot run.")
     options = {"zero_at": 10.0}
     tools = {"ruff": run_ruff}
     examples = (
@@ -602,6 +603,9 @@ class LintErrors(Check):
                 findings=0, note="the project's flake8 configuration, translated to ruff"),
         Example({"app/service.py": "x = 1\n", "tests/test_service.py": "import os\n"}, findings=0,
                 note="tests are not service code"),
+        Example({"app/__init__.py": "from app import signals\nfrom app.models import Order\n",
+                 "app/signals.py": "x = 1\n", "app/models.py": "class Order:\n    pass\n"}, findings=0,
+                note="imports in a package's __init__.py re-export or register"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
@@ -615,6 +619,7 @@ class LintErrors(Check):
         findings = tuple(collected.keep([
             Finding(path, m.line, m.column, self.id, f"{m.code} {m.message}", code=m.code)
             for path, messages in sorted(result.files.items()) if path in result.configs for m in messages
+            if not (m.code == "F401" and path.rsplit("/", 1)[-1] == "__init__.py")
         ]))
         count = len(findings)
         noun = "ruff finding" if count == 1 else "ruff findings"

@@ -1,10 +1,11 @@
 """Judging a scan against a saved result: only new findings and fallen scores count.
 
-A finding's identity is its check, path, engine code and message, never the line's text or
+Findings are matched within one check, file and engine code, never by the line's text or
 number: moving code, rewording a flagged line or a ``readiness fix`` next to it does not make
-old debt look new. Several findings with one identity in one file are paired in line order,
-preferring those whose context fingerprint also matches, so a copy added above old debt is
-the one reported as new. Pure functions of result documents.
+old debt look new. Among several candidates the same message wins, then the same context
+(the scan's fingerprint), then line order, so a copy added above old debt is the one reported
+as new. The fingerprints written to SARIF and GitLab are the check, path, code and message
+with a rank, again without the line's text. Pure functions of result documents.
 """
 
 from __future__ import annotations
@@ -35,31 +36,46 @@ def stable_fingerprints(findings: Iterable[dict[str, Any]]) -> list[str]:
     return out
 
 
+def _place(finding: dict[str, Any]) -> tuple[str, str, str]:
+    return str(finding.get("check") or ""), str(finding.get("path") or ""), str(finding.get("code") or "")
+
+
+def _same_message(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return a.get("message") == b.get("message")
+
+
+def _same_context(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return bool(a.get("fingerprint")) and a.get("fingerprint") == b.get("fingerprint")
+
+
 def _pair(current: list[dict[str, Any]], saved: list[dict[str, Any]]) -> tuple[list[int], list[int]]:
-    """Indexes of ``current`` findings with no partner in ``saved``, and of ``saved`` ones left over."""
-    groups: dict[str, tuple[list[int], list[int]]] = {}
+    """Indexes of ``current`` findings with no partner in ``saved``, and of ``saved`` ones left over.
+
+    Findings pair up within one check, file and engine code; the same message is preferred,
+    then the same context, then line order. So the counts never depend on the lines' text
+    (a reworded TODO is still the old one), and a copy added among old ones is the new one."""
+    groups: dict[tuple[str, str, str], tuple[list[int], list[int]]] = {}
     for i, finding in enumerate(current):
-        groups.setdefault(identity(finding), ([], []))[0].append(i)
+        groups.setdefault(_place(finding), ([], []))[0].append(i)
     for j, finding in enumerate(saved):
-        groups.setdefault(identity(finding), ([], []))[1].append(j)
+        groups.setdefault(_place(finding), ([], []))[1].append(j)
     unmatched_now: list[int] = []
     unmatched_saved: list[int] = []
     for now, before in groups.values():
-        # Same context first (exact fingerprint), then the rest in line order.
-        free = list(before)
-        rest = []
-        for i in now:
-            fp = current[i].get("fingerprint")
-            twin = next((j for j in free if fp and saved[j].get("fingerprint") == fp), None)
-            if twin is None:
-                rest.append(i)
-            else:
-                free.remove(twin)
-        rest.sort(key=lambda i: (current[i].get("line", 0), current[i].get("column", 0)))
-        free.sort(key=lambda j: (saved[j].get("line", 0), saved[j].get("column", 0)))
+        free = sorted(before, key=lambda j: (saved[j].get("line", 0), saved[j].get("column", 0)))
+        rest = sorted(now, key=lambda i: (current[i].get("line", 0), current[i].get("column", 0)))
+        for same in (lambda a, b: _same_message(a, b) and _same_context(a, b), _same_message, _same_context):
+            left = []
+            for i in rest:
+                twin = next((j for j in free if same(current[i], saved[j])), None)
+                if twin is None:
+                    left.append(i)
+                else:
+                    free.remove(twin)
+            rest = left
         paired = min(len(rest), len(free))
-        unmatched_now.extend(rest[paired:] if len(rest) > len(free) else [])
-        unmatched_saved.extend(free[paired:] if len(free) > len(rest) else [])
+        unmatched_now.extend(rest[paired:])
+        unmatched_saved.extend(free[paired:])
     return sorted(unmatched_now), sorted(unmatched_saved)
 
 

@@ -24,6 +24,7 @@ ROUTE_NEEDLES = (
     "@", "urlpatterns", "include_router", "register_blueprint", "mount(", "add_api_route", "add_url_rule",
     "add_route", "request", "Router(", "Blueprint(", "FastAPI(", "Flask(", "add_resource", "register(", "Api(",
     "View", "Resource", "REST_FRAMEWORK", "'/", '"/', "Model", "Query(", "int = ", "Params", "add_argument",
+    "DOMAIN", "_METHODS", "URL_PREFIX", "Annotated",
 )
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -155,6 +156,7 @@ class ClassFact:
     listy: bool = False  # a field typed as a list: a list wrapper like {data: list[Item], count: int}
     methods: tuple[str, ...] = ()  # method names
     line: int = 0
+    eve: tuple[str, ...] = ()  # Eve resource settings as "eve:key=value" (schema, resource_methods, url, ...)
 
 
 @dataclass(frozen=True)
@@ -251,7 +253,7 @@ class Route:
         health/metrics/docs routes are not, whatever they return.
         """
         segs = [s.lower() for s in self.segments]
-        if self.ops or self.fact.kind == "page" or not [s for s in segs if s != "{?}"]:
+        if self.ops or self.fact.kind == "page" or not [s for s in segs if not unresolved(s)]:
             return False
         admin_api = segs[0] == "admin" and self.fact.kind == "api"  # a JSON API for admins, not Django's admin site
         if (segs[0] in NON_API_HEADS and not admin_api) or set(segs) & NON_API_SEGMENTS or segs[-1].endswith(_ASSET_SUFFIXES):
@@ -326,6 +328,8 @@ class Route:
         words = [w for w in re.split(r"[-_.]", last) if w]
         if words and words[-1] in _AGGREGATE_WORDS:
             return False  # /stats, /settings, /live-service-counts: one object about many, not a collection
+        if "@proxy" in self.fact.calls:
+            return False  # another service's list, paged by that service
         mapping = next((c[9:].split(",") for c in self.fact.calls if c.startswith("@mapping:")), None)
         if mapping is not None and last.replace("-", "_") not in mapping:
             return False  # returns one JSON object holding no list
@@ -397,7 +401,21 @@ def _path_arg(call: ast.Call, *names: str) -> str:
     text = _str(value)
     if text is not None:
         return text
-    return "" if value is None else "{?}"
+    return "" if value is None else _unknown(value)
+
+
+def _unknown(node: ast.AST) -> str:
+    """A path piece the scan cannot resolve, shown as the code writes it: ``{?settings.PREFIX}``."""
+    try:
+        text = ast.unparse(node)
+    except (ValueError, TypeError, RecursionError):
+        text = ""
+    return "{?" + re.sub(r"[/{}\s]", "", text)[:60] + "}"
+
+
+def unresolved(segment: str) -> bool:
+    """A path segment holding a piece the scan could not resolve (``{?...}``)."""
+    return segment.startswith("{?")
 
 
 def _path_expr(node: ast.AST | None) -> str:
@@ -408,8 +426,8 @@ def _path_expr(node: ast.AST | None) -> str:
     if text is not None:
         return text
     if isinstance(node, (ast.Name, ast.Attribute)):
-        name = dotted(node).rpartition(".")[2]
-        return f"${{{name}}}" if name else "{?}"
+        name = dotted(node)
+        return f"${{{name}}}" if name else _unknown(node)
     if isinstance(node, ast.JoinedStr):
         out = []
         for value in node.values:
@@ -420,7 +438,7 @@ def _path_expr(node: ast.AST | None) -> str:
         return "".join(out)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         return _path_expr(node.left) + _path_expr(node.right)
-    return "{?}"
+    return _unknown(node)
 
 
 def _methods_kw(call: ast.Call, default: tuple[str, ...]) -> tuple[str, ...]:
@@ -716,7 +734,37 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
     feats.calls.extend(_mapping_return(func))
     if _returns_list(func):
         feats.calls.append("@returns-list")
+    if _returns_upstream(func):
+        feats.calls.append("@proxy")
     return feats
+
+
+def _http_call(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in ("get", "post", "request", "send", "urlopen", "fetch") or any(
+        w in lowered for w in ("request", "http", "fetch", "api", "proxy", "send", "upstream", "remote"))
+
+
+def _returns_upstream(func: ast.AST) -> bool:
+    """A proxy: it returns another service's response body (``resp.content``, ``resp.text``, ``resp.json()``),
+    maybe reworked on the way, so that service shapes and pages the data."""
+    assigns = [n for n in ast.walk(func) if isinstance(n, ast.Assign)]
+    called = {t.id: call_name(n.value) for n in assigns if isinstance(n.value, ast.Call)
+              for t in n.targets if isinstance(t, ast.Name)}
+
+    def upstream(expr: ast.AST, names: set[str]) -> bool:
+        for sub in ast.walk(expr):
+            if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) and sub.value.id in called and (
+                    sub.attr in ("content", "text") or (sub.attr == "json" and _http_call(called[sub.value.id]))):
+                return True  # resp.content, resp.text: an HTTP response's body; resp.json() of a request
+            if isinstance(sub, ast.Name) and sub.id in names and isinstance(sub.ctx, ast.Load):
+                return True
+        return False
+
+    names: set[str] = set()
+    for _ in range(3):  # content = json.loads(resp.content); body = json.dumps(content)
+        names |= {t.id for n in assigns if upstream(n.value, names) for t in n.targets if isinstance(t, ast.Name)}
+    return any(isinstance(n, ast.Return) and n.value is not None and upstream(n.value, names) for n in ast.walk(func))
 
 
 def _body_node(node: ast.AST, request_names: set[str]) -> bool:
@@ -968,6 +1016,8 @@ def _extract(source: SourceFile) -> FileRoutes:
                 routes.append(RouteFact("django", "VIEWSET", _clean_django(prefix), owner, viewset, call.lineno,
                                         call.col_offset + 1, kind="api"))
     routes.extend(_pair_routes(tree, owners))
+    eve_routes, eve_settings = _eve_facts(tree)
+    routes.extend(eve_routes)
     views: list[RouteFact] = []
     django = "django" in imports or "rest_framework" in imports or (
         source.path.endswith(("urls.py", "views.py")) and not {"flask", "flask_restful", "flask_restx", "quart"} & imports)
@@ -976,7 +1026,8 @@ def _extract(source: SourceFile) -> FileRoutes:
     views = _django_views(tree, "django" if django else "flask", function_views=django)
     return FileRoutes(
         module, tuple(routes), tuple(owners.values()), tuple(includes), tuple(sorted(names.items())), tuple(views),
-        classes=_classes(tree), constants=_constants(tree), callables=_callables(tree), settings=_drf_settings(tree),
+        classes=_classes(tree), constants=_constants(tree), callables=_callables(tree),
+        settings=(*_drf_settings(tree), *eve_settings),
         aliases=_dependency_aliases(tree),
     )
 
@@ -1066,11 +1117,14 @@ def _classes(tree: ast.Module) -> tuple[ClassFact, ...]:
         fields: list[str] = []
         listy = False
         methods = []
+        eve: list[str] = []
         for stmt in cls.body:
             if isinstance(stmt, ast.Assign):
                 for target in stmt.targets:
                     if isinstance(target, ast.Name) and target.id in _CLASS_ATTRS:
                         attrs.append((target.id, _attr_value(stmt.value)))
+                    if isinstance(target, ast.Name) and target.id in _EVE_RESOURCE_KEYS:
+                        eve.append(_eve_setting(target.id, stmt.value))
             elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                 fields.append(stmt.target.id)
                 listy = listy or _shape(stmt.annotation) == "list"
@@ -1081,8 +1135,84 @@ def _classes(tree: ast.Module) -> tuple[ClassFact, ...]:
                 if stmt.name == "__init__":
                     fields.extend(_query_like(stmt.args))
         bases = tuple(dotted(b).rpartition(".")[2] for b in cls.bases if dotted(b))
-        out.append(ClassFact(cls.name, bases, tuple(attrs), tuple(fields), listy, tuple(methods), cls.lineno))
+        if eve and not set(methods) & set(HTTP_METHODS):  # an Eve resource declares settings, not handlers
+            eve.insert(0, "eve:class")
+        else:
+            eve = []
+        out.append(ClassFact(cls.name, bases, tuple(attrs), tuple(fields), listy, tuple(methods), cls.lineno, tuple(eve)))
     return tuple(out)
+
+
+# -- Eve: resources declared as settings ------------------------------------------------------------
+
+_EVE_RESOURCE_KEYS = frozenset({"schema", "datasource", "resource_methods", "item_methods", "url", "pagination",
+                                "allowed_filters", "sorting", "item_url"})
+_EVE_GLOBALS = ("URL_PREFIX", "API_VERSION", "PAGINATION", "RESOURCE_METHODS", "ITEM_METHODS", "ALLOWED_FILTERS",
+                "SORTING")
+
+
+def _eve_setting(key: str, value: ast.AST) -> str:
+    """``eve:key=value``: a string, a list of strings joined by commas, True/False, else ``?`` (not literal)."""
+    text = _str(value)
+    if text is None and isinstance(value, ast.Constant) and isinstance(value.value, (bool, int)):
+        text = str(value.value)
+    if text is None and isinstance(value, (ast.List, ast.Tuple)):
+        items = [_str(e) for e in value.elts]
+        text = ",".join(i for i in items if i is not None) if all(i is not None for i in items) else None
+    if text is None:
+        text = "set" if key in ("schema", "datasource") else "?"
+    return f"eve:{key}={text}"
+
+
+def _eve_facts(tree: ast.Module) -> tuple[list[RouteFact], list[str]]:
+    """Eve resources and settings: ``DOMAIN = {"people": {...}}`` in a settings module, resource classes
+    instantiated with their endpoint name (``BlogsResource("blogs", app=app, service=...)``) or registered
+    (``register_resource("blogs", BlogsResource, ...)``), and the project-wide defaults they fall back on."""
+    module_values = {t.id: stmt.value for stmt in _module_statements(tree.body) if isinstance(stmt, ast.Assign)
+                     for t in stmt.targets if isinstance(t, ast.Name)}
+    routes: list[RouteFact] = []
+    settings: list[str] = []
+    domain = module_values.get("DOMAIN")
+    eve_module = domain is not None or bool({"RESOURCE_METHODS", "ITEM_METHODS", "X_DOMAINS"} & set(module_values))
+    if eve_module:
+        settings.extend(_eve_setting(name, module_values[name]).replace("eve:", "EVE:", 1)
+                        for name in _EVE_GLOBALS if name in module_values)
+    if isinstance(domain, ast.Dict):
+        for key, value in zip(domain.keys, domain.values, strict=True):
+            name = _str(key)
+            if isinstance(value, ast.Name):
+                value = module_values.get(value.id)
+            if name is None or not isinstance(value, ast.Dict):
+                continue
+            attrs = ["eve:domain"] + [_eve_setting(k, v) for k, v in
+                                      ((_str(k) or "", v) for k, v in zip(value.keys, value.values, strict=True))
+                                      if k in _EVE_RESOURCE_KEYS]
+            routes.append(RouteFact("eve", "EVE", "/" + name, "@eve", "", key.lineno, key.col_offset + 1,
+                                    calls=tuple(attrs), kind="api"))
+    for func in [tree, *(n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))]:
+        body = func.body
+        names: dict[str, str] = {}
+        for stmt in body:  # in order: endpoint_name = "blogs"; BlogsResource(endpoint_name, app=app, ...)
+            if isinstance(stmt, ast.Assign) and (text := _str(stmt.value)) is not None:
+                names.update({t.id: text for t in stmt.targets if isinstance(t, ast.Name)})
+            call = stmt.value if isinstance(stmt, (ast.Expr, ast.Assign)) else None
+            if not isinstance(call, ast.Call) or not call.args:
+                continue
+            first = call.args[0]
+            endpoint = _str(first) if not isinstance(first, ast.Name) else names.get(first.id)
+            if endpoint is None:
+                continue
+            kind = call_name(call)
+            if kind == "register_resource" and len(call.args) > 1 and dotted(call.args[1]):
+                cls = dotted(call.args[1])
+            elif kind.endswith("Resource") and kind[:1].isupper() and {k.arg for k in call.keywords} & {"app", "service"}:
+                cls = dotted(call.func)
+            else:
+                continue
+            routes.append(RouteFact("eve", "EVE", "/" + endpoint, "@eve", cls, call.lineno, call.col_offset + 1,
+                                    kind="api"))
+    return routes, settings
+
 
 
 def _attr_value(node: ast.AST) -> str:
@@ -1241,7 +1371,7 @@ def _added_routes(
     functions: Mapping[str, ast.FunctionDef | ast.AsyncFunctionDef], imports: frozenset[str],
 ) -> list[RouteFact]:
     path = _path_expr(call.args[0] if call.args else _kw(call, "path", "rule"))
-    if "${" in path and not re.search(r"\$\{[A-Z][A-Z0-9_]*\}", path):
+    if "${" in path and not re.search(r"\$\{(?:\w+\.)*[A-Z][A-Z0-9_]*\}", path):
         return []  # a helper registering a path it was given: the routes are declared where it is called
     if name == "add_url_rule":
         framework = "flask"
@@ -1457,6 +1587,8 @@ class _Table:
                 self.modules.setdefault(name, next(iter(paths)))
         self.owners = {(p, o.name): o for p, f in files.items() for o in f.owners}
         self.aliases = {name: dep for f in files.values() for name, dep in f.aliases}
+        self.eve_settings = dict(item[4:].partition("=")[::2] for _, f in sorted(files.items()) for item in f.settings
+                                 if item.startswith("EVE:"))
         self.class_index: dict[str, list[tuple[str, ClassFact]]] = {}
         self.callable_index: dict[str, tuple[str, ...]] = {}
         for path, facts in sorted(files.items()):
@@ -1510,6 +1642,10 @@ class _Table:
 
     def prefixes(self, key: tuple[str, str], seen: frozenset[tuple[str, str]] = frozenset()) -> list[tuple[str, tuple[str, ...]]]:
         """(prefix, dependencies) for every way the owner is mounted into the application."""
+        if key[1] == "@eve":  # Eve serves every resource under URL_PREFIX/API_VERSION
+            pieces = [self.eve_settings.get(k, "") for k in ("URL_PREFIX", "API_VERSION")]
+            return [("/".join(f"{{?{k}}}" if v == "?" else v.strip("/")
+                              for k, v in zip(("URL_PREFIX", "API_VERSION"), pieces, strict=True) if v), ())]
         owner = self.owners.get(key)
         own = owner.prefix if owner else ""
         own_deps = owner.dependencies if owner else ()
@@ -1566,6 +1702,8 @@ class _Table:
         """The route's handlers: a viewset's actions, a class view's methods, a view function in another file."""
         if fact.method == "VIEWSET":
             return self._viewset(path, fact)
+        if fact.method == "EVE":
+            return self._eve(path, fact)
         if fact.method != "*" and fact.framework != "django":
             return [(path, self._with_model(path, fact))]
         views = self.class_views(path, fact.handler)
@@ -1614,6 +1752,47 @@ class _Table:
                            path_params=("pk",) if item else (), calls=("@drf",),
                            body="model" if method in WRITE_METHODS else "")  # the serializer validates the body
             out.append((where, self._with_class(where, view, chain[0][1].name if chain else fact.handler)))
+        return out
+
+    def _eve(self, path: str, fact: RouteFact) -> list[tuple[str, RouteFact]]:
+        """An Eve resource's endpoints with Eve's defaults (paging, ``where``/``sort``, schema validation)
+        and the resource's own settings over the project's."""
+        attrs: dict[str, str] = {}
+        where, line = path, fact.line
+        if fact.handler:
+            chain = self.class_chain(path, fact.handler)
+            if not chain or "eve:class" not in chain[0][1].eve:
+                return []  # not an Eve resource class after all
+            where, line = chain[0][0], chain[0][1].line
+            for _, cls in chain:
+                for item in cls.eve:
+                    key, _, value = item[4:].partition("=")
+                    attrs.setdefault(key, value)
+        else:
+            for item in fact.calls:
+                key, _, value = item[4:].partition("=")
+                attrs.setdefault(key, value)
+        glob = self.eve_settings
+
+        def methods(key: str) -> list[str]:
+            text = attrs.get(key) or glob.get(key.upper()) or "GET"
+            return [m.upper() for m in text.split(",") if m] if text != "?" else ["GET"]
+
+        base = "/" + (attrs["url"] if attrs.get("url") not in (None, "?") else fact.path).strip("/")
+        paging = "False" not in (attrs.get("pagination"), glob.get("PAGINATION"))
+        filters = attrs.get("allowed_filters", glob.get("ALLOWED_FILTERS")) != "" and "False" not in (
+            attrs.get("sorting"), glob.get("SORTING"))
+        query = (("max_results", "page") if paging else ()) + (("where", "sort") if filters else ())
+        body = "model" if "schema" in attrs else "raw"
+        out = []
+        for method in methods("resource_methods"):
+            out.append((where, replace(fact, method=method, path=base, line=line, shape="list" if method == "GET" else "",
+                                       query_params=query if method == "GET" else (), calls=("@eve",),
+                                       body=body if method in WRITE_METHODS else "")))
+        for method in methods("item_methods"):
+            out.append((where, replace(fact, method=method, path=base + "/<_id>", line=line, path_params=("_id",),
+                                       shape="item" if method == "GET" else "", calls=("@eve",),
+                                       body=body if method in WRITE_METHODS else "")))
         return out
 
     def _with_class(self, path: str, fact: RouteFact, name: str) -> RouteFact:
@@ -1737,11 +1916,11 @@ def _item_variants(routes: list[Route]) -> list[Route]:
     return out
 
 
-_CONSTANT = re.compile(r"\$\{(\w+)\}")
+_CONSTANT = re.compile(r"\$\{([\w.]+)\}")
 
 
 def _resolve_constants(files: dict[str, FileRoutes]) -> dict[str, FileRoutes]:
-    """Replace ``${NAME}`` in paths and prefixes with the project's one value for NAME, else ``{?}``."""
+    """Replace ``${NAME}`` in paths and prefixes with the project's one value for NAME, else ``{?NAME}``."""
     values: dict[str, set[str]] = {}
     for facts in files.values():
         for name, value in facts.constants:
@@ -1750,7 +1929,8 @@ def _resolve_constants(files: dict[str, FileRoutes]) -> dict[str, FileRoutes]:
     def sub(text: str) -> str:
         if "${" not in text:
             return text
-        return _CONSTANT.sub(lambda m: next(iter(v)) if len(v := values.get(m.group(1), set())) == 1 else "{?}", text)
+        return _CONSTANT.sub(lambda m: next(iter(v)) if len(v := values.get(m.group(1).rpartition(".")[2], set())) == 1
+                             else "{?" + m.group(1) + "}", text)
 
     out = {}
     for path, facts in files.items():

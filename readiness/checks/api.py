@@ -26,6 +26,7 @@ from readiness.routes import (
     dotted,
     facts_of,
     route_facts,
+    unresolved,
 )
 from readiness.source import SourceFile
 
@@ -186,7 +187,7 @@ class ApiVersioning(_RouteCheck):
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         routes, reason = _api_routes(project, collected)
         graphql = [r for r in routes if "graphql" in r.segments]  # one GraphQL endpoint evolves by its schema
-        unknown = [r for r in routes if "{?}" in r.segments]  # a prefix the scan could not resolve
+        unknown = [r for r in routes if any(unresolved(s) for s in r.segments)]  # a prefix the scan could not resolve
         routes = [r for r in routes if r not in graphql and r not in unknown]
         if not routes:
             return Verdict(NotApplicable(reason or ("the API's prefix could not be resolved" if unknown else

@@ -1,0 +1,100 @@
+"""Eve: resources declared as settings (a DOMAIN dict, or resource classes registered by endpoint name),
+with Eve's defaults (paging, ``where``/``sort`` filters, schema validation) and each resource's overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import check_result, scan_tree, write_tree
+
+from readiness.routes import Route, build_route_table, route_facts
+from readiness.source import SourceFile
+
+
+def _table(root: Path) -> dict[str, Route]:
+    facts = {}
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        facts[rel] = route_facts(SourceFile.from_text(rel, path.read_text()))
+    return {r.label: r for r in build_route_table(facts)}
+
+
+def _status(root: Path, check: str) -> tuple[str, float | None, int]:
+    result = scan_tree(root, select=[check])
+    outcome = check_result(result, check)
+    return outcome.status, outcome.score, len([f for f in result.findings if f.check == check])
+
+
+_SETTINGS = (
+    "URL_PREFIX = 'api'\nAPI_VERSION = 'v1'\nRESOURCE_METHODS = ['GET', 'POST']\nITEM_METHODS = ['GET', 'PATCH']\n"
+    "{extra}\npeople = {{\n    'schema': {{'name': {{'type': 'string', 'required': True}}}},\n}}\n\n"
+    "DOMAIN = {{\n    'people': people,\n    'logs': {{'pagination': False, 'allowed_filters': [], 'sorting': False,\n"
+    "             'resource_methods': ['GET']}},\n}}\n"
+)
+
+
+def _eve(root: Path, extra: str = "") -> dict[str, Route]:
+    write_tree(root, {
+        "svc/__init__.py": "", "svc/settings.py": _SETTINGS.format(extra=extra),
+        "svc/run.py": "from eve import Eve\n\napp = Eve(settings='svc/settings.py')\n",
+    })
+    return _table(root)
+
+
+def test_domain_resources_with_defaults_and_overrides(tmp_path: Path) -> None:
+    routes = _eve(tmp_path)
+    assert {"GET /api/v1/people", "POST /api/v1/people", "GET /api/v1/people/<_id>", "PATCH /api/v1/people/<_id>",
+            "GET /api/v1/logs", "GET /api/v1/logs/<_id>", "PATCH /api/v1/logs/<_id>"} <= set(routes)
+    people, logs = routes["GET /api/v1/people"], routes["GET /api/v1/logs"]
+    assert people.collection and {"max_results", "page", "where", "sort"} <= set(people.query)
+    assert logs.collection and logs.query == ()  # paging, filters and sorting switched off for this resource
+    assert routes["POST /api/v1/people"].fact.body == "model"  # the Cerberus schema validates it
+    assert routes["PATCH /api/v1/logs/<_id>"].fact.body == "raw"  # no schema
+    assert _status(tmp_path, "pagination") == ("fail", 0.5, 1)
+    assert _status(tmp_path, "api-versioning")[:2] == ("pass", 1.0)
+    assert _status(tmp_path, "query-validation") == ("fail", 2 / 3, 1)  # the PATCH of a log has no schema
+
+
+def test_paging_switched_off_project_wide(tmp_path: Path) -> None:
+    _eve(tmp_path, "PAGINATION = False\n")
+    assert _status(tmp_path, "pagination") == ("fail", 0.0, 2)
+
+
+_RESOURCES = (
+    "from superdesk.resource import Resource\n\n\nclass BlogsResource(Resource):\n"
+    "    schema = {'title': {'type': 'string'}}\n    datasource = {'source': 'blogs'}\n\n\n"
+    "class UserBlogsResource(Resource):\n    url = 'users/<regex(\"[a-f0-9]{24}\"):user_id>/blogs'\n"
+    "    schema = BlogsResource.schema\n    resource_methods = ['GET']\n    item_methods = []\n\n\n"
+    "class NotEve(Resource):\n    def get(self):\n        return []\n"
+)
+_INIT = (
+    "import superdesk\nfrom svc.blogs import BlogsResource, NotEve, UserBlogsResource\n\n\ndef init_app(app):\n"
+    "    endpoint_name = 'blogs'\n    BlogsResource(endpoint_name, app=app, service=superdesk.get_backend())\n"
+    "    endpoint_name = 'user_blogs'\n    UserBlogsResource(endpoint_name, app=app, service=None)\n"
+    "    NotEve('x', app=app)\n"
+)
+
+
+def test_resource_classes_registered_by_endpoint_name(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "svc/__init__.py": _INIT, "svc/blogs.py": _RESOURCES,
+        "svc/settings.py": "import os\n\nURL_PREFIX = os.environ.get('PREFIX', 'api')\nRESOURCE_METHODS = ['GET', 'POST']\n",
+    })
+    routes = _table(tmp_path)
+    assert {"GET /{?URL_PREFIX}/blogs", "POST /{?URL_PREFIX}/blogs", "GET /{?URL_PREFIX}/blogs/<_id>",
+            "GET /{?URL_PREFIX}/users/<regex(\"[a-f0-9]{24}\"):user_id>/blogs"} <= set(routes)
+    assert not any("/x" in label for label in routes)  # a class with its own handlers is not an Eve resource
+    assert routes["POST /{?URL_PREFIX}/blogs"].fact.body == "model"
+    assert _status(tmp_path, "pagination")[:2] == ("pass", 1.0)
+    assert _status(tmp_path, "api-versioning")[0] == "n/a"  # the prefix comes from the environment
+
+
+def test_proxy_of_another_services_list_is_not_judged(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"svc/__init__.py": "", "svc/views.py": (
+        "import json\nimport requests\nfrom flask import Blueprint, request\n\nbp = Blueprint('m', __name__)\n\n\n"
+        "@bp.route('/api/marketers')\ndef marketers():\n    response = requests.get(UPSTREAM, params=request.args)\n"
+        "    content = json.loads(response.content)\n    return json.dumps(content)\n\n\n"
+        "@bp.route('/api/blogs')\ndef blogs():\n    rows = db.blogs.find()\n    return json.dumps(list(rows))\n")})
+    routes = _table(tmp_path)
+    assert not routes["GET /api/marketers"].collection
+    assert routes["GET /api/blogs"].collection

@@ -365,7 +365,8 @@ class ScanHistory:
             past = self.load(limit)
         except HistoryError:
             past = []
-        return {"previous": past[-1] if past else None, "history": past, "options": dict(self.options)}
+        return {"previous": past[-1] if past else None, "history": past,
+                "options": {**self.options, "git": git_state(self.root)}}
 
     def record(self, doc: dict[str, Any]) -> str | None:
         """Append a full scan unless history is switched off; a warning to show when that fails.

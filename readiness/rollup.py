@@ -99,23 +99,27 @@ def render_terminal(data: dict[str, Any], context: ReportContext) -> str:
     score = "n/a" if overall["score"] is None else f"{overall['score']:.1f}%"
     console.print(Text(f"Production readiness across {overall['repositories']} repositories  {score} (mean) · "
                        f"{overall['blockers']} critical blockers open", style="bold"))
+    # Categories as rows and repositories as columns: a dozen categories read down, and the
+    # table stays narrow however long the category names are.
     table = Table(show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column("Repository")
-    table.add_column("Overall", justify="right")
-    table.add_column("Trend")
-    table.add_column("Blockers", justify="right")
-    for cat in data["categories"]:
-        table.add_column(cat["id"], justify="right")
-    style = {"complete": "green", "in-progress": "yellow", "pending": "red", "n/a": "dim"}
+    table.add_column("Category")
+    table.add_column("Target", justify="right")
     for repo in data["repositories"]:
-        cells: list[Any] = [repo["name"], "n/a" if repo["overall"]["score"] is None else f"{repo['overall']['score']:.1f}%",
-                            repo["trend"], str(len(repo["blockers"])) if repo["blockers"] else ""]
-        for cat in data["categories"]:
+        table.add_column(repo["name"], justify="right", overflow="fold")
+    style = {"complete": "green", "in-progress": "yellow", "pending": "red", "n/a": "dim"}
+    for cat in data["categories"]:
+        cells: list[Any] = [cat["name"], f"{cat['target']:g}%"]
+        for repo in data["repositories"]:
             got = repo["categories"].get(cat["id"])
             if got is None or got["score"] is None:
                 cells.append(Text("n/a", style="dim"))
             else:
                 cells.append(Text(f"{got['score']:.0f}%", style=style.get(got["status"], "")))
         table.add_row(*cells)
+    table.add_section()
+    table.add_row("Overall", "", *["n/a" if r["overall"]["score"] is None else f"{r['overall']['score']:.1f}%"
+                                   for r in data["repositories"]])
+    table.add_row("Trend", "", *[r["trend"] for r in data["repositories"]])
+    table.add_row("Blockers", "", *[str(len(r["blockers"])) for r in data["repositories"]])
     console.print(table)
     return buffer.getvalue()

@@ -16,6 +16,7 @@ from typing import Any, TextIO
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from readiness import history as history_mod
 from readiness.reports import ReportContext, plan
 
 MAX_FINDINGS = 5000  # rows in the page; the rest are counted
@@ -28,6 +29,11 @@ def prose(text: Any) -> Markup:
     return Markup(_CODE.sub(lambda m: f"<code>{m.group(1)}</code>", str(escape(text or ""))))  # nosec B704 - the text is escaped first
 
 
+def wbr(text: Any) -> Markup:
+    """A path that may wrap only after a ``/``, never inside a name."""
+    return Markup("/<wbr>".join(str(escape(part)) for part in str(text or "").split("/")))  # nosec B704 - every part is escaped
+
+
 def gauge(score: float | None, target: float) -> dict[str, Any]:
     radius = 52
     circumference = 2 * math.pi * radius
@@ -36,9 +42,13 @@ def gauge(score: float | None, target: float) -> dict[str, Any]:
             "target_angle": round(360 * max(0.0, min(100.0, target)) / 100 - 90, 2)}
 
 
-def trend(doc: dict[str, Any], history: list[dict[str, Any]]) -> dict[str, Any]:
-    """Coordinates of the overall score over the stored scans plus this one."""
-    series = [(s.get("generated_at", ""), s.get("overall", {}).get("score")) for s in history]
+def trend(doc: dict[str, Any], history: list[dict[str, Any]], current: dict[str, str] | None = None) -> dict[str, Any]:
+    """Coordinates of the overall score, one point per commit: the last stored scan of each earlier
+    commit, then this one (``current`` is this scan's commit and branch, when in git)."""
+    current = current or {}
+    past = [s for s in history_mod.per_commit(history)
+            if not current.get("commit") or (s.get("git") or {}).get("commit") != current.get("commit")]
+    series = [(s.get("generated_at", ""), s.get("overall", {}).get("score")) for s in past]
     series.append((doc["generated_at"], doc["overall"]["score"]))
     same_day = len({date[:10] for date, _ in series}) < len(series)
     series = [(date[5:16].replace("T", " ") if same_day else date[:10], score) for date, score in series]
@@ -59,7 +69,7 @@ def trend(doc: dict[str, Any], history: list[dict[str, Any]]) -> dict[str, Any]:
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("readiness.reports", "templates"), autoescape=select_autoescape(["html", "j2"]),
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(prose=prose, pct=lambda v: "n/a" if v is None else f"{v:.1f}%",
+    env.filters.update(prose=prose, wbr=wbr, pct=lambda v: "n/a" if v is None else f"{v:.1f}%",
                        delta=lambda v: "" if not v else f"{v:+.1f}")
     return env
 
@@ -71,7 +81,8 @@ def page_data(doc: dict[str, Any], context: ReportContext) -> dict[str, Any]:
     checks = sorted(doc["checks"], key=lambda c: (data["cat_names"].get(c["category"], c["category"]),
                                                    severity_rank.get(c["severity"], 9), c["id"]))
     return {
-        "plan": data, "gauge": gauge(doc["overall"]["score"], doc["overall"]["target"]), "trend": trend(doc, context.history),
+        "plan": data, "gauge": gauge(doc["overall"]["score"], doc["overall"]["target"]),
+        "trend": trend(doc, [] if data["selection"]["partial"] else context.history, context.options.get("git")),
         "findings": findings[:MAX_FINDINGS], "findings_total": len(findings), "checks": checks, "catalogue": context.catalogue,
         "severities": [s for s in plan.SEVERITY_ORDER if any(f["severity"] == s for f in findings)],
         "finding_categories": sorted({c["category"] for c in doc["checks"] if c["findings"] or c["id"] in {f["check"] for f in findings}}),

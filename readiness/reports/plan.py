@@ -184,8 +184,11 @@ def build(doc: dict[str, Any], context: ReportContext, *, files_limit: int = 10,
 
 def _how_to_decide(check: dict[str, Any], meta: dict[str, Any]) -> str:
     """What the check needs to decide: its own explanation, else the first sentence of its remediation."""
+    summary = " ".join(str(check.get("summary") or "").split())
+    if len(summary) > 100:  # the summary already says how to provide the data
+        return ""
     text = " ".join(str(check.get("explanation") or "").split())
-    if text and text != " ".join(str(check.get("summary") or "").split()):
+    if text and text != summary:
         return text
     return wording.first_sentence(meta.get("remediation", ""))
 

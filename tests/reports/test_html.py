@@ -77,6 +77,52 @@ def test_example_in_a_browser(example_reports: dict[str, Any], page: Any, tmp_pa
     assert page.errors == []
 
 
+EMOJI = re.compile("[\u2600-\u27bf\U0001f300-\U0001faff\u2b00-\u2bff\u2300-\u23ff]")
+
+
+@browser
+@pytest.mark.browser
+def test_overview_fits_one_screen_at_1400(example_reports: dict[str, Any], page: Any, tmp_path: Path) -> None:
+    html = example_reports["texts"]["html"]
+    assert not EMOJI.search(html), EMOJI.findall(html)[:5]  # icons are inline SVG: no font needed
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(example_reports["paths"]["html"].as_uri())
+    shot = Path(os.environ.get("READINESS_SCREENSHOTS", str(tmp_path))) / "example-overview-1400.png"
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shot))
+    print(f"screenshot: {shot}")  # shown with -s, and kept under pytest's temporary directory
+    box = page.locator("#overview").bounding_box()
+    assert box["y"] + box["height"] <= 900, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1400
+    for part in ("#matrix", "#blocker-list", "#phases", "#estimate", "svg.gauge"):
+        item = page.locator(part).first.bounding_box()
+        assert item is not None and item["y"] + 10 < 900, part
+    # Paths and code wrap only between names (after a slash), never inside one.
+    styles = page.evaluate("""() => Array.from(document.querySelectorAll('code')).map(c => {
+        const s = getComputedStyle(c); return s.wordBreak + '/' + s.overflowWrap; })""")
+    assert set(styles) == {"normal/normal"}
+    assert page.errors == []
+
+
+@browser
+@pytest.mark.browser
+def test_rollup_is_readable_at_1400(tmp_path: Path, page: Any) -> None:
+    results = []
+    for i in range(8):
+        repo = write_tree(tmp_path / f"service-with-a-long-name-{i}", {"app/a.py": "print(1)\n" * i + "x = 1\n"})
+        results.append(str(tmp_path / f"r{i}.json"))
+        run_cli("scan", str(repo), "--no-live", "--no-history", "-o", results[-1], "--quiet")
+    out = tmp_path / "rollup.html"
+    assert run_cli("report", *results, "--format", "html", "-o", str(out)).returncode == 0
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(out.as_uri())
+    page.screenshot(path=str(tmp_path / "rollup-1400.png"))
+    print(f"screenshot: {tmp_path / 'rollup-1400.png'}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1400
+    assert page.locator("#rollup tbody tr").count() >= 5  # categories as rows
+    assert page.locator("#rollup thead th.cell").count() == 8  # repositories as columns
+
+
 @browser
 @pytest.mark.browser
 def test_hostile_names_do_not_execute(tmp_path: Path, page: Any) -> None:

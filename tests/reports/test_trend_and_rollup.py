@@ -55,14 +55,17 @@ def test_report_rolls_up_several_repositories(tmp_path: Path) -> None:
     terminal = run_cli("report", *results)
     assert terminal.returncode == 0, terminal.stderr
     assert "across 2 repositories" in terminal.stdout
-    assert re.search(r"^billing\s", terminal.stdout, re.M) and re.search(r"^orders\s", terminal.stdout, re.M)
+    # Categories as rows, repositories as columns, everywhere.
+    header = next(line for line in terminal.stdout.splitlines() if line.startswith("Category"))
+    assert [cell.strip() for cell in header.split("┃")][2:] == ["billing", "orders"]
+    assert re.search(r"^Code Quality\s+│\s+80%\s+│\s+\d+%\s+│\s+\d+%$", terminal.stdout, re.M)
     markdown = run_cli("report", *results, "--format", "markdown").stdout
     rows = [line for line in markdown.splitlines() if line.startswith("| ")]
-    assert rows[0] == "| Repository | Overall | Trend | Blockers | Code Quality |"
-    assert [r.split("|")[1].strip() for r in rows[1:]] == ["billing", "orders"]
+    assert rows[0] == "| Category | Target | billing | orders |"
+    assert [r.split("|")[1].strip() for r in rows[1:]] == ["Code Quality", "**Overall**", "Trend", "Blockers"]
     html_out = tmp_path / "rollup.html"
     assert run_cli("report", *results, "--format", "html", "-o", str(html_out)).returncode == 0
     html = html_out.read_text(encoding="utf-8")
-    assert html.count('<tr data-repository="') == 2
+    assert html.count('<th class="cell" data-repository="') == 2 and html.count('<tr data-category="') == 1
     sarif = run_cli("report", *results, "--format", "sarif")
     assert sarif.returncode == 2 and "roll-up" in sarif.stderr

@@ -287,6 +287,54 @@ class _Renderer:
             return isinstance(values[0], dict) and values[1] in values[0] if len(values) == 2 else False
         if name == "list":
             return list(values)
+        if name == "dict":
+            if len(values) % 2:
+                raise Unrenderable("dict needs key and value pairs")
+            return {_to_text(values[i]): values[i + 1] for i in range(0, len(values), 2)}
+        if name in ("merge", "mergeOverwrite"):
+            dicts = [v if isinstance(v, dict) else {} for v in values]
+            if not dicts:
+                raise Unrenderable(f"{name} needs dictionaries")
+            merged: dict[str, Any] = {}
+            # merge: the first map wins; mergeOverwrite: the last one does
+            for one in (reversed(dicts) if name == "merge" else dicts):
+                merged = _deep_merge(merged, one)
+            return merged
+        if name == "coalesce":
+            return next((v for v in values if _truthy(v)), None)
+        if name in ("int", "int64", "float64"):
+            value = values[-1] if values else 0
+            try:
+                number = float(_to_text(value) or 0) if not isinstance(value, (int, float)) else float(value)
+            except ValueError:
+                number = 0.0
+            return number if name == "float64" else int(number)
+        if name in ("gt", "lt", "ge", "le"):
+            if len(values) != 2:
+                raise Unrenderable(f"{name} needs two arguments")
+            left, right = values
+            if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right)):
+                if not all(isinstance(v, str) for v in (left, right)):
+                    raise Unrenderable(f"{name} of mixed types")
+            return {"gt": left > right, "lt": left < right, "ge": left >= right, "le": left <= right}[name]
+        if name == "len":
+            value = values[-1] if values else None
+            return len(value) if isinstance(value, (str, list, dict)) else 0
+        if name == "get":
+            if len(values) != 2:
+                raise Unrenderable("get needs two arguments")
+            return values[0].get(_to_text(values[1]), "") if isinstance(values[0], dict) else ""
+        if name == "kindIs":
+            if len(values) != 2:
+                raise Unrenderable("kindIs needs two arguments")
+            kinds = {"map": dict, "slice": list, "string": str, "bool": bool, "int": int, "float64": float}
+            wanted = kinds.get(_to_text(values[0]))
+            return wanted is not None and isinstance(values[1], wanted) and not (
+                wanted is int and isinstance(values[1], bool))
+        if name == "join":
+            if len(values) != 2 or not isinstance(values[1], list):
+                raise Unrenderable("join needs a separator and a list")
+            return _to_text(values[0]).join(_to_text(v) for v in values[1])
         if name == "printf":
             if not values:
                 raise Unrenderable("printf needs a format")
@@ -377,6 +425,8 @@ class _Renderer:
             return _walk(base, method.group(2))
         if word == ".":
             return dot
+        if word in ("dict", "list"):  # a function called without arguments, used as an argument
+            return {} if word == "dict" else []
         if word.startswith("$"):
             name, _, path = word.partition(".")
             base = self.root if name == "$" else self.variables.get(name)
@@ -417,6 +467,19 @@ def _printf(fmt: str, args: list[Any]) -> str:
         return _to_text(value)
 
     return _VERB_RE.sub(one, fmt)
+
+
+def _deep_merge(low: Mapping[str, Any], high: Mapping[str, Any], depth: int = 0) -> dict[str, Any]:
+    """``high`` over ``low``, nested maps merged key by key (sprig's merge semantics), bounded."""
+    if depth > 40:
+        raise Unrenderable("values nested too deep")
+    out = dict(low)
+    for key, value in high.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value, depth + 1)
+        else:
+            out[key] = value
+    return out
 
 
 def _walk(base: Any, path: str) -> Any:

@@ -1003,8 +1003,8 @@ class _Builder:
                 if "tests" in path.parts[path.parts.index("templates"):]:
                     continue  # `helm test` pods, not workloads
                 outcome = self._helm_template(rel, chart)
-                if outcome is None:
-                    failed_charts.add(chart)
+                if outcome is None and "containers" in (self.project.read_text(rel) or ""):
+                    failed_charts.add(chart)  # an unrendered template that holds no containers hides none
                 elif outcome:
                     rendered_charts.add(chart)
                 continue

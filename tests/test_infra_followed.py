@@ -176,3 +176,36 @@ def test_parser_fixtures_and_test_manifests_are_not_deployments(tmp_path: Path) 
     # the same manifest where deployments live is judged
     deployed = run(tmp_path / "deployed", "capacity-limits", {"deploy/k8s/backup.yaml": FIXTURE_MANIFEST})
     assert deployed.status == "fail" and deployed.findings == 1
+
+
+def test_renderer_sprig_maps_numbers_and_coalesce() -> None:
+    values = {"extra": {"team": "a", "tier": "web"}, "own": {"tier": "api"}, "replicas": "3", "name": ""}
+    assert render("{{ with mergeOverwrite dict .Values.extra .Values.own }}{{ .team }}-{{ .tier }}{{ end }}",
+                  values) == "a-api"
+    assert render("{{ (merge (dict \"tier\" \"first\") .Values.own).tier }}", values) == "first"
+    assert render("{{ if gt (int .Values.replicas) 1 }}pdb{{ end }}", values) == "pdb"
+    assert render("{{ coalesce .Values.name .Values.own.tier \"x\" }}", values) == "api"
+    with pytest.raises(Unrenderable):  # the cluster's API versions are not known here: not guessed
+        render("{{ if .Capabilities.APIVersions.Has \"networking.gke.io/v1\" }}x{{ end }}", values)
+
+
+def test_a_template_without_containers_that_cannot_render_hides_no_container(tmp_path: Path) -> None:
+    deployment = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
+        "  {{- with mergeOverwrite dict .Values.extraAnnotations }}\n  annotations:\n"
+        "    {{- toYaml . | nindent 4 }}\n  {{- end }}\nspec:\n  replicas: {{ int .Values.replicas }}\n"
+        "  template:\n    spec:\n      containers:\n        - name: web\n          image: web:1\n"
+        "          resources:\n            {{- toYaml .Values.web.resources | nindent 12 }}\n"
+        "      {{- if .Values.exporter.enabled }}\n        - name: exporter\n          image: exporter:1\n"
+        "          resources:\n            {{- toYaml .Values.exporter.resources | nindent 12 }}\n      {{- end }}\n"
+    )
+    certificate = ("{{- if .Capabilities.APIVersions.Has \"networking.gke.io/v1\" }}\napiVersion: networking.gke.io/v1\n"
+                   "kind: ManagedCertificate\nmetadata:\n  name: cert\n{{- end }}\n")
+    values = ("replicas: '2'\nextraAnnotations: {}\nweb:\n  resources:\n    requests: {cpu: 100m, memory: 256Mi}\n"
+              "    limits: {memory: 512Mi}\nexporter:\n  enabled: false\n  resources: {}\n")
+    result = run(tmp_path, "capacity-limits", {
+        **CHART, "chart/values.yaml": values, "chart/templates/web.yaml": deployment,
+        "chart/templates/cert.yaml": certificate,
+    })
+    # the disabled exporter's empty values block is not a container that runs
+    assert result.status == "pass" and "1 of 1" in result.summary, result.summary

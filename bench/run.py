@@ -1,16 +1,22 @@
-"""Benchmark: readiness against bandit and a parse-only floor, on a pinned public corpus.
+"""Benchmark: readiness against bandit, ruff and a parse-only floor, on pinned public corpora.
 
-    python bench/run.py [--repeat 5] [--corpus DIR] [--json bench/results.json]
+    python bench/run.py [--corpus django|cpython-lib|ansible|DIR ...] [--repeat 5] [--json bench/results.json]
+    python bench/run.py --readme          # rewrite README.md's performance table from the JSON only
 
-Downloads ansible-core 2.17.7's source distribution from PyPI once (into bench/.corpus),
-then measures, each several times (median and spread, wall time and peak memory of the
-whole process tree):
+Corpora: Django 4.2.16 and ansible-core 2.17.7 from their PyPI source distributions (downloaded
+once with pip into bench/.corpus), and ``Lib/`` of the running interpreter (without
+site-packages). Each tree is copied first; the package under test is copied too, so a long run
+measures one revision even while the source tree changes. For each corpus, side by side:
   (a) readiness scan, built-in checks without the bandit/ruff engines, cold (no cache)
-  (b) the same, warm (nothing changed)
+  (b) the same, warm (nothing changed); (b2) on a tree twice as large (two copies; first corpus)
   (c) the same after changing one file
   (d) the full scan with the bandit and ruff engines, cold
   (e) bandit -r alone on the same tree
-  (f) parse-only: read and ast.parse every file on all cores (the practical floor)
+  (f) the parse floor: read and ast.parse every file in one process
+  (h) ``readiness hook FILE`` on one file, warm, against (r) ``ruff check FILE``
+Every figure is the median of several runs (wall time; peak resident memory of the whole
+process tree), with the machine's load average before and after, since the figures mean
+little without it on a shared machine.
 """
 
 from __future__ import annotations
@@ -18,39 +24,70 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess  # nosec B404 - fixed argv, no shell
 import sys
+import sysconfig
 import tarfile
 import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 HERE = Path(__file__).resolve().parent
-CORPUS_NAME = "ansible-core"
-CORPUS_VERSION = "2.17.7"
+PROJECT = HERE.parent
 PAGE = os.sysconf("SC_PAGE_SIZE")
+SDISTS = {
+    "django": ("django", "4.2.16", "Django-4.2.16"),
+    "ansible": ("ansible-core", "2.17.7", "ansible_core-2.17.7"),
+}
+RACY_SECONDS = 2.2  # a file changed within the last 2 s is re-hashed (readiness.fileindex): let the copy settle
+TARGETS_TEXT = {
+    "b": "≤ 0.35 s", "c": "≤ 0.5 s", "a": "≤ 1.6× (f)", "b2": "< 1.5× (b)", "h": "≤ 0.1 s", "peak": "≤ 400 MB",
+}
 
 
-def fetch_corpus(cache: Path) -> Path:
+# -- corpora -----------------------------------------------------------------------------------
+
+def fetch_sdist(name: str, cache: Path) -> Path:
     """The unpacked sdist; downloaded with pip (the only network the benchmark uses)."""
-    target = cache / f"ansible_core-{CORPUS_VERSION}"
+    package, version, folder = SDISTS[name]
+    target = cache / folder
     if target.is_dir():
         return target
     cache.mkdir(parents=True, exist_ok=True)
     subprocess.run(  # nosec B603 - fixed argv
-        [sys.executable, "-m", "pip", "download", "-q", f"{CORPUS_NAME}=={CORPUS_VERSION}",
-         "--no-deps", "--no-binary", ":all:", "-d", str(cache)],
+        [sys.executable, "-m", "pip", "download", "-q", f"{package}=={version}", "--no-deps", "--no-binary", ":all:",
+         "-d", str(cache)],
         check=True,
     )
-    archive = next(cache.glob("ansible*core-*.tar.gz"))
+    prefix = folder.split("-")[0].lower().replace("_", "[-_]")
+    archive = next(p for p in cache.glob("*.tar.gz") if re.match(prefix, p.name.lower()) and version in p.name)
     with tarfile.open(archive) as tar:
         tar.extractall(cache, filter="data")
     return target
 
+
+def corpus_source(name: str) -> tuple[str, Path]:
+    if name in SDISTS:
+        return name, fetch_sdist(name, HERE / ".corpus")
+    if name == "cpython-lib":
+        return f"cpython-lib-{sys.version_info.major}.{sys.version_info.minor}", Path(sysconfig.get_paths()["stdlib"])
+    path = Path(name)
+    if not path.is_dir():
+        raise SystemExit(f"unknown corpus {name!r}: django, ansible, cpython-lib or a directory")
+    return path.name, path
+
+
+def copy_tree(source: Path, target: Path) -> None:
+    shutil.copytree(source, target, symlinks=True,
+                    ignore=shutil.ignore_patterns("site-packages", "__pycache__", ".readiness", "*.pyc"))
+
+
+# -- measuring -----------------------------------------------------------------------------------
 
 def _tree_rss(root_pid: int) -> int:
     """Resident memory of a process and all its descendants, in bytes."""
@@ -75,28 +112,31 @@ def _tree_rss(root_pid: int) -> int:
     return total
 
 
-def measure(cmd: list[str], *, cwd: Path | None = None) -> tuple[float, int, int]:
-    """(wall seconds, peak tree RSS bytes, exit code) of one run."""
+def measure(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> tuple[float, int, float]:
+    """(wall seconds, peak tree RSS bytes, CPU seconds of the children) of one run."""
+    before = os.times()
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # nosec B603 - the benchmark's own commands
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # nosec B603 - the benchmark's own commands
     peak = [0]
 
     def sample() -> None:
         while proc.poll() is None:
             peak[0] = max(peak[0], _tree_rss(proc.pid))
-            time.sleep(0.02)
+            time.sleep(0.01)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     _, err = proc.communicate()
     elapsed = time.perf_counter() - started
     sampler.join()
+    after = os.times()
     if proc.returncode not in (0, 1):
         raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err.decode(errors='replace')[-2000:]}")
-    return elapsed, peak[0], proc.returncode
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return elapsed, peak[0], cpu
 
 
-def summarise(name: str, runs: list[tuple[float, int, int]]) -> dict[str, Any]:
+def summarise(name: str, runs: list[tuple[float, int, float]], load: tuple[float, float]) -> dict[str, Any]:
     times = [r[0] for r in runs]
     return {
         "name": name,
@@ -104,94 +144,195 @@ def summarise(name: str, runs: list[tuple[float, int, int]]) -> dict[str, Any]:
         "median_s": round(statistics.median(times), 3),
         "min_s": round(min(times), 3),
         "max_s": round(max(times), 3),
-        "stdev_s": round(statistics.stdev(times), 3) if len(times) > 1 else 0.0,
+        "cpu_median_s": round(statistics.median(r[2] for r in runs), 3),
         "peak_rss_mb": round(max(r[1] for r in runs) / 2**20, 1),
+        "load_before_after": [round(load[0], 2), round(load[1], 2)],
     }
 
 
-PARSE_ONLY = r'''
+def timed(name: str, count: int, run: Callable[[int], tuple[float, int, float]]) -> dict[str, Any]:
+    load = os.getloadavg()[0]
+    runs = [run(i) for i in range(count)]
+    result = summarise(name, runs, (load, os.getloadavg()[0]))
+    print(f"  {name:52} {result['median_s']:8.3f} s  cpu {result['cpu_median_s']:7.3f} s  {result['peak_rss_mb']:7.1f} MB"
+          f"  load {result['load_before_after']}", flush=True)
+    return result
+
+
+PARSE_FLOOR = r'''
 import ast, os, sys
-from concurrent.futures import ProcessPoolExecutor
-def parse(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    try:
-        ast.parse(data)
-    except (SyntaxError, ValueError):
-        pass
-    return 1
-files = [os.path.join(d, n) for d, _, ns in os.walk(sys.argv[1]) for n in ns if n.endswith(".py")]
-with ProcessPoolExecutor(len(os.sched_getaffinity(0))) as pool:
-    sum(pool.map(parse, files, chunksize=32))
+for d, _, names in os.walk(sys.argv[1]):
+    for n in names:
+        if n.endswith(".py"):
+            with open(os.path.join(d, n), "rb") as f:
+                data = f.read()
+            try:
+                ast.parse(data)
+            except (SyntaxError, ValueError):
+                pass
 '''
 
 
-def engine_checks(readiness: list[str]) -> list[str]:
-    out = subprocess.run([*readiness, "checks", "--json"], capture_output=True, text=True, check=True).stdout  # nosec B603 - fixed argv
+def engine_checks(readiness: list[str], env: dict[str, str]) -> list[str]:
+    out = subprocess.run([*readiness, "checks", "--json"], capture_output=True, text=True, check=True, env=env).stdout  # nosec B603 - fixed argv
     return sorted(c["id"] for c in json.loads(out) if c.get("tools"))
+
+
+def bench_corpus(label: str, source: Path, work: Path, env: dict[str, str], args: argparse.Namespace,
+                 doubled: bool) -> dict[str, Any]:
+    tree = work / label
+    copy_tree(source, tree)
+    files = sorted(tree.rglob("*.py"))
+    lines = sum(p.read_bytes().count(b"\n") for p in files)
+    print(f"corpus {label}: {len(files)} Python files, {lines} lines", flush=True)
+    readiness = [sys.executable, "-m", "readiness"]
+    engines = engine_checks(readiness, env)
+    base = [*readiness, "scan", str(tree), "--no-live", "--quiet", "--no-history"]
+    static = [*base, "--ignore", ",".join(engines)] if engines else base
+    bin_dir = Path(sys.executable).parent
+    bandit = shutil.which("bandit", path=str(bin_dir)) or "bandit"
+    ruff = shutil.which("ruff", path=str(bin_dir)) or "ruff"
+    victim = files[len(files) // 2]
+    rel_victim = victim.relative_to(tree).as_posix()
+    original = victim.read_bytes()
+    reps, cold_reps, slow_reps = args.repeat, max(1, min(3, args.repeat)), max(1, min(2, args.repeat))
+    results: dict[str, Any] = {}
+
+    def run(cmd: list[str], cwd: Path | None = None) -> Callable[[int], tuple[float, int, float]]:
+        return lambda _i: measure(cmd, cwd=cwd, env=env)
+
+    time.sleep(RACY_SECONDS)
+    results["a"] = timed("(a) built-in checks, cold", cold_reps, run([*static, "--no-cache"]))
+    measure(static, env=env)  # fill the cache
+    time.sleep(RACY_SECONDS)
+    measure(static, env=env)  # entries a scan of files changed moments ago could not store
+    results["b"] = timed("(b) the same, warm", reps, run(static))
+
+    def changed(i: int) -> tuple[float, int, float]:
+        victim.write_bytes(original + f"\n# bench edit {i}\n".encode())
+        return measure(static, env=env)
+
+    results["c"] = timed("(c) one file changed", reps, changed)
+    victim.write_bytes(original)
+    results["d"] = timed("(d) full scan with bandit and ruff, cold", slow_reps, run([*base, "--no-cache"]))
+    results["e"] = timed("(e) bandit -r alone", slow_reps,
+                         run([bandit, "-r", str(tree), "-f", "json", "-q", "-o", os.devnull]))
+    results["f"] = timed("(f) parse floor, one process", reps, run([sys.executable, "-c", PARSE_FLOOR, str(tree)]))
+    hook = [*readiness, "hook", rel_victim]
+    measure(hook, cwd=tree, env=env)  # its own cache entry
+    results["h"] = timed("(h) readiness hook FILE, warm", reps, run(hook, cwd=tree))
+    results["r"] = timed("(r) ruff check FILE", reps, run([ruff, "check", "--quiet", rel_victim], cwd=tree))
+    if doubled:
+        big = work / f"{label}-x2"
+        copy_tree(source, big / "one")
+        copy_tree(source, big / "two")
+        big_static = [*readiness, "scan", str(big), "--no-live", "--quiet", "--no-history",
+                      *(["--ignore", ",".join(engines)] if engines else [])]
+        measure(big_static, env=env)
+        time.sleep(RACY_SECONDS)
+        measure(big_static, env=env)
+        results["b2"] = timed("(b2) warm, tree twice as large", reps, run(big_static))
+        shutil.rmtree(big, ignore_errors=True)
+    shutil.rmtree(tree, ignore_errors=True)
+    med = {k: v["median_s"] for k, v in results.items()}
+    ratios = {"a/f": round(med["a"] / med["f"], 3), "d/e": round(med["d"] / med["e"], 3),
+              "h/r": round(med["h"] / med["r"], 3)}
+    if "b2" in med:
+        ratios["b2/b"] = round(med["b2"] / med["b"], 3)
+    targets = {
+        "b <= 0.35 s": med["b"] <= 0.35, "c <= 0.5 s": med["c"] <= 0.5, "a <= 1.6x f": med["a"] <= 1.6 * med["f"],
+        "h <= 0.1 s": med["h"] <= 0.1, "peak <= 400 MB": all(r["peak_rss_mb"] <= 400 for r in results.values()),
+    }
+    if "b2" in med:
+        targets["b2 < 1.5x b"] = med["b2"] < 1.5 * med["b"]
+    print("  ratios: " + ", ".join(f"{k} = {v}" for k, v in ratios.items()))
+    print("  targets: " + ", ".join(f"{k}: {'met' if ok else 'MISSED'}" for k, ok in targets.items()), flush=True)
+    return {"corpus": {"name": label, "files": len(files), "lines": lines, "changed_file": rel_victim},
+            "engine_checks": engines, "results": results, "ratios": ratios, "targets": targets}
+
+
+# -- the README table ---------------------------------------------------------------------------
+
+START, END = "<!-- performance:start -->", "<!-- performance:end -->"
+ROWS = [
+    ("a", "(a) built-in checks, cold (no cache; without the bandit and ruff engines)"),
+    ("b", "(b) the same, warm (nothing changed)"),
+    ("b2", "(b2) warm, on a tree twice as large"),
+    ("c", "(c) the same, one file changed"),
+    ("d", "(d) full scan with bandit and ruff, cold"),
+    ("e", "(e) `bandit -r` alone"),
+    ("f", "(f) parse floor (read + `ast.parse`, one process)"),
+    ("h", "(h) `readiness hook FILE` (warm)"),
+    ("r", "(r) `ruff check FILE`"),
+]
+
+
+def readme_block(report: dict[str, Any]) -> str:
+    corpora = report["corpora"]
+    head = "| measurement | " + " | ".join(f"{c['corpus']['name']} ({c['corpus']['files']:,} files, "
+                                           f"{c['corpus']['lines']:,} lines)".replace(",", " ") for c in corpora) + " | target |"
+    out = [head, "|---|" + "---|" * len(corpora) + "---|"]
+    for key, text in ROWS:
+        cells = []
+        for c in corpora:
+            r = c["results"].get(key)
+            cells.append(f"{r['median_s']:.2f} s, {r['peak_rss_mb']:.0f} MB" if r else "")
+        out.append(f"| {text} | " + " | ".join(cells) + f" | {TARGETS_TEXT.get(key, '')} |")
+    lines = ["", *out, ""]
+    for c in corpora:
+        ratios = ", ".join(f"{k} {v}" for k, v in c["ratios"].items())
+        missed = [k for k, ok in c["targets"].items() if not ok]
+        lines.append(f"{c['corpus']['name']}: ratios {ratios}; targets missed: {', '.join(missed) or 'none'}.")
+    machine = report["machine"]
+    lines += ["", f"Median of {report['repeat']} runs ({min(3, report['repeat'])} for (a), "
+              f"{min(2, report['repeat'])} for (d) and (e)), wall time, on {machine['cores']} cores shared with other "
+              f"work: the load average was {machine['load_start']} at the start and {machine['load_end']} at the end, "
+              "so every figure here is slower than on an idle machine. Each measurement's load is in "
+              "`bench/results.json`.", ""]
+    return "\n".join(lines)
+
+
+def write_readme(report: dict[str, Any], readme: Path) -> None:
+    text = readme.read_text(encoding="utf-8")
+    if START not in text or END not in text:
+        raise SystemExit(f"{readme}: no {START} ... {END} block")
+    before, rest = text.split(START, 1)
+    _, after = rest.split(END, 1)
+    readme.write_text(before + START + "\n" + readme_block(report) + END + after, encoding="utf-8")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", action="append", default=None, help="django, ansible, cpython-lib or a directory")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--corpus", type=Path, default=None, help="scan this tree instead of the pinned corpus")
     parser.add_argument("--json", type=Path, default=HERE / "results.json")
+    parser.add_argument("--no-double", action="store_true", help="skip (b2), the tree twice as large")
+    parser.add_argument("--readme", action="store_true", help="only rewrite README.md's table from --json")
     args = parser.parse_args()
-
-    source = args.corpus or fetch_corpus(HERE / ".corpus")
+    if args.readme:
+        write_readme(json.loads(args.json.read_text(encoding="utf-8")), PROJECT / "README.md")
+        return
     work = Path(tempfile.mkdtemp(prefix="readiness-bench-"))
-    tree = work / "tree"
-    shutil.copytree(source, tree, symlinks=True)
-    files = sorted(tree.rglob("*.py"))
-    lines = sum(p.read_bytes().count(b"\n") for p in files)
-    print(f"corpus: {source.name}: {len(files)} Python files, {lines} lines; {os.cpu_count()} cores")
-
-    readiness = [sys.executable, "-m", "readiness"]
-    engines = engine_checks(readiness)
-    base = [*readiness, "scan", str(tree), "--no-live", "--quiet", "--no-history"]
-    static = [*base, "--ignore", ",".join(engines)] if engines else base
-    bandit = shutil.which("bandit", path=str(Path(sys.executable).parent)) or "bandit"
-    victim = files[len(files) // 2]
-    original = victim.read_bytes()
-    results: dict[str, Any] = {}
-    reps = args.repeat
-    slow_reps = max(1, min(3, reps))
-
-    results["a"] = summarise("(a) readiness, built-in checks, cold", [measure([*static, "--no-cache"]) for _ in range(reps)])
-    measure(static)  # fill the cache
-    results["b"] = summarise("(b) readiness, built-in checks, warm", [measure(static) for _ in range(reps)])
-    runs = []
-    for i in range(reps):
-        victim.write_bytes(original + f"\n# bench edit {i}\n".encode())
-        runs.append(measure(static))
-    victim.write_bytes(original)
-    results["c"] = summarise("(c) readiness, one file changed", runs)
-    results["d"] = summarise("(d) readiness, full incl. bandit+ruff, cold",
-                             [measure([*base, "--no-cache"]) for _ in range(slow_reps)])
-    results["e"] = summarise("(e) bandit -r alone",
-                             [measure([bandit, "-r", str(tree), "-f", "json", "-q", "-o", os.devnull]) for _ in range(slow_reps)])
-    results["f"] = summarise("(f) parse-only floor, all cores",
-                             [measure([sys.executable, "-c", PARSE_ONLY, str(tree)]) for _ in range(reps)])
-
-    a, d, e, f = (results[k]["median_s"] for k in "adef")
-    ratios = {"a/e": round(a / e, 3), "d/e": round(d / e, 3), "a/f": round(a / f, 3)}
-    targets = {
-        "a <= 2.5 s": a <= 2.5, "a <= 4x f": a <= 4 * f, "b <= 0.8 s": results["b"]["median_s"] <= 0.8,
-        "c <= 1 s": results["c"]["median_s"] <= 1.0, "d <= e": d <= e,
-        "peak < 1 GB": all(r["peak_rss_mb"] < 1024 for r in results.values()),
-    }
-    print(f"{'measurement':48} {'median':>8} {'min':>8} {'max':>8} {'stdev':>7} {'peak MB':>8}")
-    for r in results.values():
-        print(f"{r['name']:48} {r['median_s']:8.3f} {r['min_s']:8.3f} {r['max_s']:8.3f} {r['stdev_s']:7.3f} {r['peak_rss_mb']:8.1f}")
-    print("ratios: " + ", ".join(f"{k} = {v}" for k, v in ratios.items()))
-    print("targets: " + ", ".join(f"{k}: {'met' if ok else 'MISSED'}" for k, ok in targets.items()))
+    code = work / "code"
+    shutil.copytree(PROJECT / "readiness", code / "readiness", ignore=shutil.ignore_patterns("__pycache__"))
+    env = {**os.environ, "PYTHONPATH": str(code), "NO_COLOR": "1"}
+    env.pop("READINESS_LIVE", None)
+    load_start = os.getloadavg()
+    corpora = []
+    try:
+        for index, name in enumerate(args.corpus or ["django", "cpython-lib"]):
+            label, source = corpus_source(name)
+            corpora.append(bench_corpus(label, source, work, env, args, doubled=index == 0 and not args.no_double))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     report = {
-        "corpus": {"name": source.name, "files": len(files), "lines": lines},
-        "cores": os.cpu_count(), "engine_checks": engines, "results": results, "ratios": ratios,
-        "targets": targets,
+        "machine": {"cores": os.cpu_count(), "python": sys.version.split()[0],
+                    "load_start": [round(x, 2) for x in load_start],
+                    "load_end": [round(x, 2) for x in os.getloadavg()]},
+        "repeat": args.repeat, "corpora": corpora,
     }
     args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    shutil.rmtree(work, ignore_errors=True)
+    print(f"wrote {args.json}")
 
 
 if __name__ == "__main__":

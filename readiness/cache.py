@@ -135,10 +135,17 @@ def _pairs(body: list[Any]) -> Iterable[tuple[Any, Any]]:
         yield pair[0], pair[1]
 
 
-def seal(key: bytes, entries: dict[str, Any]) -> bytes:
-    """A cache file's bytes: magic, HMAC of the body, then the JSON body (unencodable entries left out)."""
+def seal(key: bytes, entries: dict[str, Any], known: dict[int, Any] | None = None) -> bytes:
+    """A cache file's bytes: magic, HMAC of the body, then the JSON body (unencodable entries left out).
+
+    ``known`` maps ``id(value)`` of values loaded from the previous file to their plain form, so
+    an unchanged entry is not encoded again (one changed file costs one file's encoding)."""
     plain: dict[str, Any] = {}
     for path, value in entries.items():
+        reused = known.get(id(value)) if known else None
+        if reused is not None and reused[0] is value:
+            plain[path] = reused[1]
+            continue
         try:
             plain[path] = to_plain(value)
         except Unencodable:
@@ -147,8 +154,10 @@ def seal(key: bytes, entries: dict[str, Any]) -> bytes:
     return _MAGIC + hmac.new(key, body, hashlib.sha256).digest() + body
 
 
-def unseal(key: bytes, blob: bytes) -> dict[str, Any]:
-    """The entries of a cache file signed with ``key``; {} for anything else. Bad entries are misses."""
+def unseal(key: bytes, blob: bytes, known: dict[int, Any] | None = None) -> dict[str, Any]:
+    """The entries of a cache file signed with ``key``; {} for anything else. Bad entries are misses.
+
+    ``known``, when given, receives ``id(value) -> (value, plain form)`` for ``seal`` to reuse."""
     if not blob.startswith(_MAGIC) or len(blob) < len(_MAGIC) + 32:
         return {}
     signature, body = blob[len(_MAGIC):len(_MAGIC) + 32], blob[len(_MAGIC) + 32:]
@@ -167,6 +176,8 @@ def unseal(key: bytes, blob: bytes) -> dict[str, Any]:
             out[path] = from_plain(plain)
         except (ValueError, TypeError, AttributeError, RecursionError):
             continue  # a stale class layout is a miss for that file only
+        if known is not None:
+            known[id(out[path])] = (out[path], plain)
     return out
 
 
@@ -277,6 +288,7 @@ class Cache:
         self._key: bytes | None = None
         self._resolved = False
         self.problem: str | None = None  # why the cache is off, when it is
+        self._loaded: dict[str, dict[int, Any]] = {}  # name -> plain forms of the values last loaded
 
     def bind(self, root: Path) -> Cache:
         """Name the scanned root, so a key inside it is refused; called before the first load."""
@@ -349,7 +361,9 @@ class Cache:
         if secret is None:
             return {}
         blob = self._read(self._path(name, key))
-        return {} if blob is None else unseal(secret, blob)
+        known: dict[int, Any] = {}
+        self._loaded[name] = known
+        return {} if blob is None else unseal(secret, blob, known)
 
     def save(self, name: str, key: str, entries: dict[str, Any]) -> None:
         secret = self.key
@@ -357,7 +371,7 @@ class Cache:
             return
         target = self._path(name, key)
         try:
-            atomic_write_bytes(target, seal(secret, entries))
+            atomic_write_bytes(target, seal(secret, entries, self._loaded.pop(name, None)))
             for suffix in (_SUFFIX, *_STALE_SUFFIXES):
                 for old in self.directory.glob(f"{name}-*{suffix}"):
                     if old.name != target.name and not old.is_symlink():

@@ -23,6 +23,7 @@ from readiness.cache import Cache
 from readiness.categories import BUILTIN_CATEGORIES
 from readiness.checks.base import Check, Collected, Verdict
 from readiness.config import ConfigError, Settings
+from readiness.declared_roles import declared_roles
 from readiness.dedupe import OneFindingPerProblem, engine_of, engine_rank
 from readiness.discovery import discover
 from readiness.fileindex import FileIndex
@@ -33,7 +34,7 @@ from readiness.roles import SERVICE, options_with_roles, path_role, with_roles
 from readiness.scoring import DEFAULT_SEVERITY_WEIGHTS, CategorySpec, pass_mark, score_categories, score_measure, score_overall
 from readiness.source import NEEDS_PREFIX
 from readiness.suppression import Suppressor
-from readiness.workers import analyze_files
+from readiness.workers import analyze_files, fewer_collections
 
 
 class SelectionError(Exception):
@@ -152,7 +153,8 @@ def run_scan(request: ScanRequest) -> ScanResult:
     )
     t_discover = time.perf_counter()
     severities = {c.id: settings.check_entry(c.id).get("severity") or c.severity for c in request.checks}
-    options = options_with_roles({c.id: check_options(c, settings) for c in request.checks}, settings)
+    options = options_with_roles({c.id: check_options(c, settings) for c in request.checks}, settings,
+                                 declared_roles(root, discovered.files))
     plan = [PlannedCheck(c, options[c.id], severities[c.id]) for c in request.checks if c.kind == "static" and c().per_file]
     python_files = discovered.python_files
     if request.only is not None:
@@ -174,11 +176,11 @@ def run_scan(request: ScanRequest) -> ScanResult:
             key = phase_cache.input_key(
                 root=root, index=index, files=discovered.files, digests=known, settings=settings,
                 checks=request.checks, deselected=request.deselected, options=options, severities=severities,
-                suppress=request.suppress)
+                suppress=request.suppress, state=_state_entry(root, cache))
     output = phase_cache.load(cache, key) if key else None
     t_analyze = time.perf_counter()
     if output is None:
-        with phase_cache.record_opens() as opened:
+        with phase_cache.record_opens() as opened, fewer_collections():
             output = _repository_phase(request, project, python_files, plan, severities, options, index)
         t_analyze = output.t_analyze  # type: ignore[attr-defined]
         del output.t_analyze  # type: ignore[attr-defined]
@@ -189,7 +191,7 @@ def run_scan(request: ScanRequest) -> ScanResult:
                 key = phase_cache.input_key(
                     root=root, index=index, files=discovered.files, digests=project.digests, settings=settings,
                     checks=request.checks, deselected=request.deselected, options=options, severities=severities,
-                    suppress=request.suppress)
+                    suppress=request.suppress, state=_state_entry(root, cache))
                 phase_cache.save(cache, key, output, opened.outside(root))
     results = output.results
     findings = output.findings
@@ -382,6 +384,15 @@ def _start_tools(
         for name, fetch in check.prefetch.items():
             if name not in project._tools:
                 project._tools[name] = pool.submit(fetch, project)
+
+
+def _state_entry(root: Path, cache: Cache | None) -> str:
+    """The root entry that holds the cache (``.readiness`` unless configured elsewhere)."""
+    if cache is not None and cache.directory.is_relative_to(root):
+        parts = cache.directory.relative_to(root).parts
+        if parts:
+            return parts[0]
+    return ".readiness"
 
 
 def _out_of_time(notes: Sequence[Note], results: Sequence[CheckResult]) -> bool:

@@ -86,14 +86,15 @@ def _engine_versions(tools: Iterable[str]) -> list[tuple[str, str]]:
 def input_key(
     *, root: Path, index: FileIndex, files: Sequence[str], digests: dict[str, str], settings: Any,
     checks: Sequence[Any], deselected: Sequence[Any], options: dict[str, Any], severities: dict[str, str],
-    suppress: bool,
+    suppress: bool, state: str = ".readiness",
 ) -> str:
-    """The digest of every input of the repository phase (see the module's docstring)."""
+    """The digest of every input of the repository phase (see the module's docstring); ``state``
+    is the root entry holding the tool's own files (cache, history), which no check reads."""
     base = str(root)
     directories = sorted({rel.rpartition("/")[0] for rel in files})
     try:
         with os.scandir(base) as listing:
-            top = sorted((entry.name, directory_signature(entry.path)) for entry in listing)
+            top = sorted((entry.name, directory_signature(entry.path)) for entry in listing if entry.name != state)
     except OSError:
         top = []
     parts: list[Any] = [

@@ -653,7 +653,14 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
     query_aliases = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Attribute)
                      and n.value.attr in _QUERY_ATTRS and dotted(n.value.value) in request_names
                      for t in n.targets if isinstance(t, ast.Name)}
+    body_aliases = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and _body_node(n.value, request_names)
+                    for t in n.targets if isinstance(t, ast.Name)}
     for node in ast.walk(func):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) and any(
+                isinstance(c, ast.Call) and call_name(c) == "keys" and isinstance(c.func, ast.Attribute)
+                and (_body_node(c.func.value, request_names) or dotted(c.func.value) in body_aliases)
+                for c in ast.walk(node.left)):
+            validated = True  # set(request.json.keys()) - ALLOWED_FIELDS: unknown fields rejected
         if isinstance(node, ast.Call):
             name = call_name(node)
             if name:
@@ -679,6 +686,8 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
                     feats.query.append("*")
             if any(k.arg is None for k in node.keywords) and name[:1].isupper():
                 validated = True  # Model(**data)
+            if _allow_listed(node, request_names, body_aliases):
+                validated = True  # project(req, ("name", "options")), require_fields(req, ("name",))
             func_node = node.func
             if isinstance(func_node, ast.Attribute) and name in ("get", "getlist", "get_all", "__getitem__"):
                 owner = func_node.value
@@ -767,6 +776,16 @@ def _returns_upstream(func: ast.AST) -> bool:
     return any(isinstance(n, ast.Return) and n.value is not None and upstream(n.value, names) for n in ast.walk(func))
 
 
+def _allow_listed(call: ast.Call, request_names: set[str], aliases: set[str]) -> bool:
+    """The body handed to a helper together with literal field names: only those fields are taken, or they
+    are required."""
+    args = [*call.args, *(k.value for k in call.keywords)]
+    body = any(_body_node(a, request_names) or (isinstance(a, ast.Name) and a.id in aliases) for a in args)
+    fields = any(isinstance(a, (ast.Tuple, ast.List, ast.Set)) and a.elts and all(_str(e) is not None for e in a.elts)
+                 for a in args)
+    return body and fields
+
+
 def _body_node(node: ast.AST, request_names: set[str]) -> bool:
     """``request.json`` or ``request.get_json()``: the whole parsed body."""
     if isinstance(node, ast.Call):
@@ -800,23 +819,45 @@ def _fields_coerced(func: ast.AST, request_names: set[str]) -> bool:
                 and isinstance(parents.get(parent), ast.Call):
             read = parents[parent]
         elif isinstance(parent, ast.Compare) or isinstance(parent, ast.UnaryOp) \
-                or (isinstance(parent, ast.If) and parent.test is node):
-            continue  # if not request.json: a presence check
+                or (isinstance(parent, ast.If) and parent.test is node) \
+                or (isinstance(parent, ast.Call) and call_name(parent) == "isinstance"):
+            continue  # if not request.json, isinstance(request.json, list): a presence or type check
         else:
             return False  # the whole body handed on
         reads += 1
+        while isinstance(parents.get(read), ast.BoolOp) and isinstance(parents[read], ast.BoolOp) \
+                and isinstance(parents[read].op, ast.Or) and isinstance(parents.get(parents[read]), ast.Assign):
+            read = parents[read]  # name = body['name'] or 'undefined'
         outer = parents.get(read)
-        if isinstance(outer, ast.Call) and read in outer.args and _coercing(call_name(outer)):
+        if _checked_use(read, parents):
             continue
-        if isinstance(outer, (ast.IfExp, ast.Compare, ast.BoolOp, ast.UnaryOp)) and not (
-                isinstance(outer, ast.IfExp) and read is not outer.test):
-            continue
+        if isinstance(outer, ast.Assign) and len(outer.targets) == 1 and isinstance(outer.targets[0], ast.Name):
+            # flag = body.get('flag'): every later use of the name tests or converts it
+            local = outer.targets[0].id
+            uses = [n for n in ast.walk(func) if isinstance(n, ast.Name) and n.id == local and isinstance(n.ctx, ast.Load)]
+            if uses and (all(_checked_use(u, parents) for u in uses)
+                         or any(isinstance(parents.get(u), ast.Compare) for u in uses)):
+                continue  # only tested, or checked against a range or a set of values
         return False
     return reads > 0
 
 
+def _checked_use(node: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> bool:
+    """The value is converted (``int(x)``, ``filter_str(x)``) or only tested (``if x``, ``x == 'wg'``, ``not x``)."""
+    outer = parents.get(node)
+    if isinstance(outer, ast.Call) and node in outer.args and _coercing(call_name(outer)):
+        return True
+    if isinstance(outer, (ast.If, ast.While)) and outer.test is node:
+        return True
+    if isinstance(outer, ast.BoolOp) and isinstance(parents.get(outer), (ast.If, ast.IfExp, ast.While)):
+        return True
+    return isinstance(outer, (ast.Compare, ast.UnaryOp)) or (isinstance(outer, ast.IfExp) and outer.test is node)
+
+
 def _coercing(name: str) -> bool:
     lowered = name.lower()
+    if name[:1].isupper() and not name.isupper():
+        return True  # IPv6Network(x), Decimal(x), a model's constructor: the value becomes a type
     return name in _COERCIONS or any(w in lowered for w in ("filter", "clean", "valid", "pars", "sanitiz", "coerce",
                                                              "_int", "_bool", "_str", "to_"))
 

@@ -120,6 +120,24 @@ def test_fields_read_one_by_one_and_converted_validate_by_hand(tmp_path: Path) -
     assert routes["POST /key"].fact.body == "raw"  # fields used as they come
 
 
+def test_fields_tested_or_range_checked_and_allow_lists_validate(tmp_path: Path) -> None:
+    routes = _flask(tmp_path, (
+        "@app.route('/org', methods=['POST'])\ndef org_post():\n    name = filter_str(flask.request.json['name']) or 'x'\n"
+        "    auth_api = flask.request.json.get('auth_api', False)\n    if auth_api:\n        enable_api()\n"
+        "    port = flask.request.json.get('port')\n    if not port or port < 1 or port > 65535:\n        port = 1000\n"
+        "    return jsonify(create_org(name, port))\n\n\n"
+        "@app.route('/alerts', methods=['POST'])\ndef alert_post():\n    req = request.get_json(True)\n"
+        "    require_fields(req, ('name', 'options'))\n    return jsonify(create_alert(req))\n\n\n"
+        "@app.route('/me', methods=['PUT'])\ndef me():\n    extra = set(request.json.keys()) - {'name', 'email'}\n"
+        "    if extra:\n        abort(400)\n    return jsonify(update_me(**request.json))\n\n\n"
+        "@app.route('/users', methods=['POST'])\ndef users():\n    password = flask.request.json['password']\n"
+        "    return jsonify(create_user(password))\n"))
+    assert routes["POST /org"].fact.body == "validated"  # converted, tested, range-checked
+    assert routes["POST /alerts"].fact.body == "validated"  # required fields checked
+    assert routes["PUT /me"].fact.body == "validated"  # unknown fields rejected
+    assert routes["POST /users"].fact.body == "raw"  # a field used as it came
+
+
 # -- what is not the API -----------------------------------------------------------------------
 
 def test_oauth_callbacks_and_inbound_webhooks_are_not_write_routes(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ from readiness.history import HistoryError, ScanHistory, render_table, report_op
 from readiness.live import apply_overrides
 from readiness.outputs import one_line, safe_document
 from readiness.registry import PluginError
-from readiness.reports import ReportContext, UnknownFormat, available_formats, format_for_path
+from readiness.reports import ReportContext, UnknownFormat, available_formats, format_for_path, unknown_format
 from readiness.reports.json_result import dumps as json_dumps
 from readiness.rollup import render as render_results
 from readiness.runner import (
@@ -144,7 +144,7 @@ def scan(
         apply_overrides(prepared.settings, list(env or []))
         run_live = live_wanted(live, prepared.settings, explicit_config=config is not None, env_pairs=bool(env))
         if fmt not in available_formats():
-            raise UnknownFormat(f"unknown format '{fmt}' (known: {', '.join(available_formats())})")
+            raise unknown_format(fmt)
         for out in output or []:
             format_for_path(str(out))
         selected, deselected = select_checks(prepared.checks, prepared.settings, _split_ids(select), _split_ids(ignore))

@@ -73,7 +73,17 @@ def get_renderer(name: str) -> Renderer:
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         if ep.name == name:
             return ep.load()  # type: ignore[no-any-return]
-    raise UnknownFormat(f"unknown format '{name}' (known: {', '.join(available_formats())})")
+    raise unknown_format(name)
+
+
+def unknown_format(name: str) -> UnknownFormat:
+    """The error for a format name nobody registered, with the closest known one."""
+    import difflib
+
+    known = available_formats()
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return UnknownFormat(f"unknown format '{name}'{hint} (known: {', '.join(known)})")
 
 
 def format_for_path(path: str) -> str:

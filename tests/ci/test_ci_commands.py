@@ -69,6 +69,11 @@ def test_did_you_mean_on_the_command_line(tmp_path: Path) -> None:
     assert "--format" in _one_usage_line(run_cli("scan", "--fromat", "json"))
     assert "did you mean 'print-call'?" in _one_usage_line(run_cli("explain", "print-cal"))
     assert "did you mean 'save'?" in _one_usage_line(run_cli("baseline", "sav")).lower()
+    assert "did you mean 'json'?" in _one_usage_line(run_cli("scan", str(tmp_path), "--format", "jsn"))
+    write_tree(tmp_path, DEBT)
+    saved = tmp_path / "r.json"
+    assert run_cli("scan", str(tmp_path), *QUICK, "-o", str(saved), "--quiet").returncode == 0
+    assert "did you mean 'sarif'?" in _one_usage_line(run_cli("report", str(saved), "--format", "sarf"))
 
 
 def test_fail_under_must_be_a_percentage(tmp_path: Path) -> None:

@@ -128,7 +128,7 @@ def _result(finding: dict[str, Any], state: str | None, fingerprint: str, prefix
     if state is not None:
         result["baselineState"] = state
     if state == "absent":
-        result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": "fixed since the baseline"}]
+        result["suppressions"] = [{"kind": "external", "justification": "fixed since the baseline"}]  # absent status: accepted
     result["properties"] = {"check": finding["check"], "severity": severity}
     return result
 

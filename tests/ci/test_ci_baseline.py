@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 from helpers import run_cli, write_tree
 
 CONFIG = "select: [code-quality, external-api]\n"
@@ -81,6 +82,13 @@ def test_a_copy_added_above_old_debt_is_the_new_one(tmp_path: Path) -> None:
     assert [(f["path"], f["line"]) for f in doc["baseline"]["existing_findings"] if f["check"] == "print-call"] == [("app/a.py", 6)]
 
 
+def _official(sarif: dict[str, Any]) -> None:
+    from reports.official_sarif import official_schema
+
+    errors = list(jsonschema.Draft4Validator(official_schema()).iter_errors(sarif))
+    assert not errors, [f"{list(e.path)}: {e.message}" for e in errors[:5]]
+
+
 def _states(sarif: dict[str, Any]) -> dict[str, int]:
     out: dict[str, int] = {}
     for result in sarif["runs"][0]["results"]:
@@ -104,10 +112,11 @@ def test_every_format_tells_the_gates_story(tmp_path: Path) -> None:
     assert counts["new"] == 1 and counts["fixed"] == 1 and counts["existing"] >= 3
 
     sarif = json.loads((out / "r.sarif").read_text(encoding="utf-8"))
+    _official(sarif)
     assert len(sarif["runs"]) == 1
     assert _states(sarif) == {"new": 1, "unchanged": counts["existing"], "absent": 1}
     absent = [r for r in sarif["runs"][0]["results"] if r["baselineState"] == "absent"]
-    assert absent[0]["suppressions"][0]["status"] == "accepted" and absent[0]["ruleId"] == "todo-comment"
+    assert absent[0]["suppressions"][0]["kind"] == "external" and absent[0]["ruleId"] == "todo-comment"
     assert sarif["runs"][0]["properties"]["baseline"] == counts
     fingerprints = [r["partialFingerprints"]["readinessFingerprint/v2"] for r in sarif["runs"][0]["results"]]
     assert len(set(fingerprints)) == len(fingerprints)
@@ -160,6 +169,7 @@ def test_undecided_checks_are_skipped_in_junit_and_never_failures_in_sarif(tmp_p
     case = next(c for c in junit.iter("testcase") if c.get("name", "").startswith("print-call:"))
     assert case.find("skipped") is not None and case.find("failure") is None
     sarif = json.loads(run_cli("report", str(saved), "--format", "sarif").stdout)
+    _official(sarif)
     printed = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "print-call"]
     assert printed and all(r["kind"] == "review" and r["level"] == "none" for r in printed)
     assert "print-call" not in sarif["runs"][0]["properties"]["failingChecks"]

@@ -204,3 +204,14 @@ def test_a_hostile_database_in_the_tree_is_unknown_not_a_crash(tmp_path: Path) -
     outcome = check_result(scan_tree(tmp_path, select=["test-coverage"]), "test-coverage")
     assert outcome.status == "unknown" and ".coverage" in outcome.summary
     json.dumps(outcome.summary)
+
+
+def test_a_fifo_named_in_a_trusted_configuration_is_refused_not_waited_on(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "coverage.xml"
+    os.mkfifo(fifo)
+    repo = write_tree(tmp_path / "repo", {"app/pricing.py": MODULE})
+    config = write_tree(tmp_path, {"ops/readiness.yaml": f"coverage: [{fifo}]\n"}) / "ops/readiness.yaml"
+    check = coverage_check(scan_json(repo, "--select", "test-coverage", "--config", str(config), timeout=60))
+    assert check["status"] == "error" and "not a regular file" in check["summary"]

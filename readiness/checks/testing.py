@@ -6,6 +6,7 @@ import configparser
 import io
 import os
 import re
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -92,13 +93,15 @@ def _from_sqlite(project: Project, data: bytes) -> Figure:
 
 
 def _read_outside(path: str) -> tuple[bytes, float]:
-    """An operator's file (``--coverage``), read whole under the size cap."""
-    with open(path, "rb") as handle:
-        size = os.fstat(handle.fileno()).st_size
-        if size > MAX_DATA_BYTES:
+    """An operator's file (``--coverage``), read whole under the size cap; a FIFO or device is refused, not waited on."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise CoverageUnreadable("not a regular file")
+        if info.st_size > MAX_DATA_BYTES:
             raise CoverageUnreadable(f"larger than {MAX_DATA_BYTES // (1024 * 1024)} MB")
-        data = handle.read(MAX_DATA_BYTES + 1)
-        return data, os.fstat(handle.fileno()).st_mtime
+        return handle.read(MAX_DATA_BYTES + 1), info.st_mtime
 
 
 def _read_data(project: Project, item: DataFile) -> tuple[bytes, float]:

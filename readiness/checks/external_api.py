@@ -382,6 +382,48 @@ _NEEDLES = ("requests", "httpx", "aiohttp", "urllib", "http.client", "pymongo", 
 
 # -- missing-timeout -------------------------------------------------------------------------
 
+def _sets_timeout(func: ast.AST) -> bool:
+    """A method that fills in a timeout: ``kwargs.setdefault("timeout", ...)`` or ``kwargs["timeout"] = ...``."""
+    for node in ast.walk(func):
+        if isinstance(node, ast.Call) and call_name(node) == "setdefault" and node.args \
+                and str_value(node.args[0]) == "timeout":
+            return True
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and str_value(node.slice) == "timeout":
+            return True
+        if isinstance(node, ast.keyword) and node.arg == "timeout" and not is_none(node.value):
+            return True
+    return False
+
+
+def _default_timeout_sessions(source: SourceFile) -> set[str]:
+    """Sessions (as written: ``s``, ``self.http``) that get a default timeout: built from a Session subclass whose
+    request() sets one, or with an adapter mounted that sets one (``TimeoutAdapter(timeout=5)`` or its send())."""
+    if source.tree is None or "timeout" not in source.text:
+        return set()
+    classes: set[str] = set()
+    for cls in source.nodes(ast.ClassDef):
+        assert isinstance(cls, ast.ClassDef)
+        bases = {ast.unparse(b).rsplit(".", 1)[-1] for b in cls.bases}
+        if bases & {"Session", "HTTPAdapter", "BaseAdapter"}:
+            methods = [f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name in ("request", "send", "__init__")]
+            if any(_sets_timeout(m) for m in methods):
+                classes.add(cls.name)
+    out: set[str] = set()
+    for node in source.nodes(ast.Assign):
+        assert isinstance(node, ast.Assign)
+        if isinstance(node.value, ast.Call) and call_name(node.value) in classes:
+            out.update(ast.unparse(t) for t in node.targets)
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        if call_name(call) != "mount" or not isinstance(call.func, ast.Attribute) or len(call.args) < 2:
+            continue
+        adapter = call.args[1]
+        if isinstance(adapter, ast.Call) and (call_name(adapter) in classes or any(
+                k.arg == "timeout" and not is_none(k.value) for k in adapter.keywords)):
+            out.add(ast.unparse(call.func.value))
+    return out
+
+
 class MissingTimeout(Check):
     id = "missing-timeout"
     category = "external-api"
@@ -429,15 +471,44 @@ class MissingTimeout(Check):
              note="dict.get is not an HTTP call"),
         good("import requests\n\nr = requests.get('http://127.0.0.1:8000/health')\n", path="tests/test_api.py",
              note="tests"),
+        good("import requests\nfrom requests.adapters import HTTPAdapter\n\n\nclass TimeoutAdapter(HTTPAdapter):\n"
+             "    def __init__(self, timeout: float = 5, **kwargs) -> None:\n        self.timeout = timeout\n"
+             "        super().__init__(**kwargs)\n\n    def send(self, request, **kwargs):\n"
+             "        kwargs['timeout'] = kwargs.get('timeout') or self.timeout\n"
+             "        return super().send(request, **kwargs)\n\n\nhttp = requests.Session()\n"
+             "http.mount('https://', TimeoutAdapter(timeout=5))\n\n\ndef fetch(url: str) -> dict:\n"
+             "    return http.get(url).json()\n", note="an adapter mounted on the session sets a default timeout"),
+        bad("import requests\nfrom requests.adapters import HTTPAdapter\n\nhttp = requests.Session()\n"
+            "http.mount('https://', HTTPAdapter(max_retries=3))\n\n\ndef fetch(url: str) -> dict:\n"
+            "    return http.get(url).json()\n", lines=(9,), note="an adapter that only retries sets no timeout"),
+    )
+
+    equivalents = (
+        Equivalent("argument", ("timeout=",), True, "a timeout on the call (connect and read)"),
+        Equivalent("call", ("httpx.Client()", "httpx.AsyncClient()", "httpx.get()"), True, "httpx applies a 5 s default"),
+        Equivalent("call", ("session.mount(prefix, Adapter(timeout=...))",), True,
+                   "an adapter mounted on the session that sets a default timeout"),
+        Equivalent("call", ("class TimeoutSession(requests.Session)",), True,
+                    "a session subclass whose request() sets a default timeout"),
+        Equivalent("argument", ("serverSelectionTimeoutMS", "socketTimeoutMS", "timeoutMS", "socket_timeout"), True,
+                   "MongoDB and Redis client timeouts"),
+        Equivalent("argument", ("timeout=None", "ClientTimeout()"), False, "switches every timeout off"),
+        Equivalent("argument", ("**kwargs",), False, "not judged: the timeout may come through the keywords"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome:
         out = FileOutcome()
         if file_role(source, options) != SERVICE:
             return out  # a one-off script or command that hangs is re-run by hand: not counted
+        defaulted = _default_timeout_sessions(source)
+        nodes = {(c.lineno, c.col_offset + 1): c for c in source.nodes(ast.Call) if isinstance(c, ast.Call)}
         for call in _app_calls(source):
             if call.timeout == "unknown":
                 continue
+            node = nodes.get((call.line, call.column))
+            if call.timeout == "missing" and node is not None and isinstance(node.func, ast.Attribute) \
+                    and ast.unparse(node.func.value) in defaulted:
+                call = Outbound(call.line, call.column, call.library, call.label, "ok")
             out.counts["calls"] += 1
             if call.timeout in ("missing", "off"):
                 why = "switches timeouts off (timeout=None)" if call.timeout == "off" else "has no timeout"
@@ -674,6 +745,18 @@ class RetryPolicy(_OutboundPresence):
                  "r = s.get('https://x.io', timeout=3)\n"}, status="fail", note="a bare count retries without backoff"),
     )
 
+    equivalents = (
+        Equivalent("import", ("tenacity", "backoff", "stamina", "retrying", "aiohttp_retry", "retry"), True,
+                   "a retry library (the `libraries` option)"),
+        Equivalent("call", ("HTTPAdapter(max_retries=Retry(...))",), True, "urllib3 Retry with backoff mounted on a session"),
+        Equivalent("call", ("Client(max_retries=N)", "HTTPTransport(retries=N)"), True,
+                   "an SDK client or httpx transport that retries by itself"),
+        Equivalent("argument", ("autoretry_for", "self.retry()", "actor(max_retries=N)", "rq Retry(max=N)"), True,
+                   "task-queue retries: Celery, dramatiq, rq"),
+        Equivalent("call", ("HTTPAdapter(max_retries=3)",), False, "a bare count retries at once, without backoff"),
+        Equivalent("file", ("if __name__ == '__main__'",), False, "a start-up script that waits for the database"),
+    )
+
     def library_evidence(self, source: SourceFile, options: Mapping[str, Any]) -> list[Evidence]:
         return [*super().library_evidence(source, options), *_urllib3_retry(source), *_transport_retries(source),
                 *_task_retries(source)]
@@ -725,6 +808,15 @@ class CircuitBreaker(_OutboundPresence):
         Example({"app/client.py": "import requests\n\nSTATUS = ('open', 'closed')\n\n\ndef door(state):\n"
                  "    return requests.get('https://x.io/' + state, timeout=3)\n"}, status="fail",
                 note="the words open and closed are not a breaker"),
+    )
+
+    equivalents = (
+        Equivalent("import", ("pybreaker", "aiobreaker", "purgatory", "circuitbreaker"), True,
+                   "a circuit-breaker library (the `libraries` option)"),
+        Equivalent("call", ("class Breaker: half-open state + failure threshold",), True,
+                   "a project class that implements open, half-open and closed"),
+        Equivalent("setting", ("STATUS = ('open', 'closed')",), False, "the words open and closed alone"),
+        Equivalent("file", ("tests/",), False, "a breaker only in tests"),
     )
 
     def library_evidence(self, source: SourceFile, options: Mapping[str, Any]) -> list[Evidence]:

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
+from readiness.checks.agents import Equivalent
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict, bad, good
 from readiness.fix.shapes import default_secret_fixable
 from readiness.measures import Count, Density, NotApplicable, Presence
@@ -24,6 +25,7 @@ from readiness.model import Evidence, Finding
 from readiness.paths import is_settings_path, is_test_path
 from readiness.project import Project
 from readiness.roles import FIXTURE, SERVICE, file_role, project_roles
+from readiness.routes import dotted
 from readiness.source import SourceFile
 from readiness.tools.pyast import import_map, qualify, str_value
 
@@ -502,6 +504,17 @@ class DefaultSecret(Check):
         good('import os\n\nKEY = os.getenv("SECRET_KEY", "dev")\n', path="tests/conftest.py", note="tests"),
     )
 
+    equivalents = (
+        *(Equivalent("call", (name,), True, "an environment read with a fallback") for name in sorted(_ENV_GETTERS)),
+        Equivalent("call", ("env", "envsecret", "get_env", "env.str"), True,
+                   "a project or django-environ helper that reads the environment, followed one call level"),
+        Equivalent("call", ("environ.Env(NAME=(type, default))",), True, "django-environ's schema"),
+        Equivalent("setting", ("SECRET_KEY",), True, "a literal SECRET_KEY in a settings module or settings class"),
+        Equivalent("setting", ("3600", "HS256", "X-Auth-Token", "/oauth/token", "postgresql://u:p@localhost/db"), False,
+                   "a duration, an algorithm, a header name, a URL path or a DSN to localhost is not a secret"),
+        Equivalent("file", ("class Development(Config)",), False, "a development-only settings class"),
+    )
+
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
         if file_role(source, options) not in _DEFAULT_SECRET_ROLES:
             return None  # a fallback in tests, one-off scripts, migrations or examples never guards production
@@ -732,7 +745,34 @@ _MANAGER_MODULES = {
 }
 
 
+_KMS_MODULES = {"google.cloud.kms": "GCP Cloud KMS", "azure.keyvault.keys": "Azure Key Vault keys"}
+_SECRET_FILE_VAR = re.compile(r"^[A-Z][A-Z0-9_]*_FILE$")
+
+
 def _manager_evidence(source: SourceFile) -> list[Evidence]:
+    found = _manager_modules(source)
+    if found:
+        return found
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        func = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        first = str_value(call.args[0]) if call.args else str_value(getattr(_kw(call, "service_name"), "value", None))
+        if func == "client" and first == "kms" and ".decrypt(" in source.text:
+            return [Evidence("secrets manager: AWS KMS decryption of secrets", source.path, call.lineno)]
+        if func in ("getenv", "get", "__getitem__") and first and _SECRET_FILE_VAR.match(first) \
+                and is_secret_name(first.removesuffix("_FILE")):
+            return [Evidence(f"secrets manager: secret file {first} (mounted by the platform)", source.path,
+                             call.lineno)]
+    for sub in source.nodes(ast.Subscript):
+        assert isinstance(sub, ast.Subscript)
+        key = str_value(sub.slice)
+        if key and _SECRET_FILE_VAR.match(key) and is_secret_name(key.removesuffix("_FILE")) and "environ" in dotted(
+                sub.value):
+            return [Evidence(f"secrets manager: secret file {key} (mounted by the platform)", source.path, sub.lineno)]
+    return []
+
+
+def _manager_modules(source: SourceFile) -> list[Evidence]:
     assert source.tree is not None
     found: list[Evidence] = []
     for node in source.nodes(ast.Import, ast.ImportFrom):
@@ -740,7 +780,7 @@ def _manager_evidence(source: SourceFile) -> list[Evidence]:
         if isinstance(node, ast.ImportFrom) and node.module:
             modules += [f"{node.module}.{a.name}" for a in node.names]
         for module in modules:
-            for prefix, label in _MANAGER_MODULES.items():
+            for prefix, label in {**_MANAGER_MODULES, **_KMS_MODULES}.items():
                 if module == prefix or module.startswith(prefix + "."):
                     found.append(Evidence(f"secrets manager: {label}", source.path, getattr(node, "lineno", 0)))
                     return found
@@ -817,6 +857,9 @@ def _name_words(name: str) -> set[str]:
 def _several(value: ast.AST) -> bool:
     """A literal key set: a list, tuple, set or dict of at least two entries, or keys parsed from one setting."""
     if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+        names = [str_value(e) for e in value.elts]
+        if all(n is not None and _IDENTIFIER_RE.match(n) for n in names):
+            return False  # ["password", "api_key"]: the names of secret fields, not keys
         return len(value.elts) >= 2
     if isinstance(value, ast.Dict):
         return len(value.keys) >= 2
@@ -844,7 +887,9 @@ def _rotation_evidence(source: SourceFile) -> list[Evidence]:
         value = getattr(node, "value", None)
         for target in targets:
             name = target.id if isinstance(target, ast.Name) else getattr(target, "attr", "")
-            if name and value is not None and _KEY_SET_NAME.search(name) and _several(value):
+            singular = re.sub(r"(_FALLBACKS|S)$", "", name, flags=re.IGNORECASE)
+            if name and value is not None and _KEY_SET_NAME.search(name) and is_secret_name(singular) \
+                    and _several(value):
                 return [Evidence(f"secret rotation: key set {name} accepts several keys", source.path, node.lineno)]
     for node in source.nodes(ast.Constant):
         text = getattr(node, "value", None)
@@ -928,6 +973,27 @@ class SecretsManager(_SecretsPresence):
                  "deploy/secret.yaml": "apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\n"
                  "metadata: {name: app}\n"}, status="pass", note="an external-secrets manifest"),
         Example({"app/main.py": "def handler():\n    return 1\n"}, status="n/a", note="no secrets at all"),
+        Example({"app/config.py": 'import base64\nimport os\n\nimport boto3\n\nkms = boto3.client("kms")\n\n\n'
+                 'def secret(name: str) -> str:\n    blob = base64.b64decode(os.environ[name])\n'
+                 '    return kms.decrypt(CiphertextBlob=blob)["Plaintext"].decode()\n\n\nDB_PASSWORD = secret("DB_PASSWORD")\n'},
+                status="pass", note="secrets decrypted with a cloud KMS at start-up"),
+        Example({"app/config.py": 'import os\nfrom pathlib import Path\n\n'
+                 'DB_PASSWORD = Path(os.environ["DB_PASSWORD_FILE"]).read_text().strip()\n'}, status="pass",
+                note="NAME_FILE: a secret file mounted by the platform (Docker or Kubernetes secrets)"),
+        Example({"app/config.py": 'import os\n\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n'
+                 'LOG_FILE = os.environ.get("LOG_FILE", "/var/log/app.log")\n'}, status="fail",
+                note="a _FILE variable that is not a secret"),
+    )
+    equivalents = (
+        *(Equivalent("import", (module,), True, label) for module, label in {**_MANAGER_MODULES, **_KMS_MODULES}.items()),
+        Equivalent("call", ('boto3.client("secretsmanager")',), True, "AWS Secrets Manager"),
+        Equivalent("call", ("get_parameter(..., WithDecryption=True)",), True, "AWS SSM SecureString parameters"),
+        Equivalent("call", ('boto3.client("kms") ... decrypt()',), True, "secrets decrypted with AWS KMS"),
+        Equivalent("setting", ("<SECRET>_FILE",), True, "a secret file mounted by Docker or Kubernetes"),
+        *(Equivalent("file", (kind,), True, f"{label} manifest") for kind, label in _MANIFEST_KINDS.items()),
+        Equivalent("file", (".sops.yaml", "sops-encrypted YAML"), True, "sops"),
+        Equivalent("file", ("vault.hashicorp.com/agent-inject",), True, "Vault agent injector"),
+        Equivalent("setting", ("LOG_FILE", "CONFIG_FILE"), False, "a _FILE variable whose name is not a secret's"),
     )
 
     def python_evidence(self, source: SourceFile) -> list[Evidence]:
@@ -989,6 +1055,21 @@ class SecretRotation(_SecretsPresence):
                  "infra/secrets.yaml": "Resources:\n  Rotation:\n    Type: AWS::SecretsManager::RotationSchedule\n"},
                 status="pass", note="a rotation schedule in infrastructure code"),
         Example({"app/main.py": "x = 1\n"}, status="n/a"),
+    )
+
+    equivalents = (
+        Equivalent("call", ("MultiFernet",), True, "several Fernet keys accepted at once"),
+        Equivalent("setting", ("SECRET_KEY_FALLBACKS",), True, "Django accepts the previous keys while the new one signs"),
+        Equivalent("setting", ("*_KEYS", "*_SECRETS", "*_KEYRING"), True, "a key set of two or more keys"),
+        Equivalent("setting", ("PREVIOUS_*_KEY", "*_KEY_OLD"), True, "a previous key read beside the current one"),
+        Equivalent("call", ("reencrypt", "rotate_keys", "rotate_secret"), True, "a re-encrypt or rotate-keys command"),
+        Equivalent("file", ("RotationSchedule", "rotation_rules", "aws_secretsmanager_secret_rotation"), True,
+                    "a rotation schedule in infrastructure code"),
+        Equivalent("argument", ("kid",), False, "a key id on tokens signed with a single key, or an ACME account kid"),
+        Equivalent("setting", ("{'1': key}",), False, "a key map with one entry"),
+        Equivalent("call", ("rotate_token", "change_password"), False, "a user's own token or password, not the "
+                    "service's secrets"),
+        Equivalent("file", ("migrations/",), False, "a one-time data migration"),
     )
 
     def python_evidence(self, source: SourceFile) -> list[Evidence]:

@@ -30,7 +30,7 @@ from readiness.cli_support import (
 from readiness.config import ConfigError, render_default_config
 from readiness.engine import ScanRequest, SelectionError, run_scan, select_checks
 from readiness.fsutil import atomic_write_text
-from readiness.history import HistoryError, ScanHistory, render_table, report_options
+from readiness.history import HistoryError, ScanHistory, render_table, report_options, summarize
 from readiness.live import apply_overrides
 from readiness.outputs import one_line, safe_document
 from readiness.registry import PluginError
@@ -104,6 +104,7 @@ def scan(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing on stdout; only the exit code and files speak."),
     no_history: bool = typer.Option(False, "--no-history", help="Do not record this scan in the history."),
     baseline: Optional[Path] = typer.Option(None, "--baseline", help="A saved JSON result: report and gate only on what is new."),
+    compare: Optional[Path] = typer.Option(None, "--compare", help="A saved JSON result (e.g. the default branch's): the trend is shown against it."),
     allow_private: bool = typer.Option(False, "--allow-private", help="Let live probes reach loopback, private and link-local addresses."),
     allow_errors: bool = typer.Option(False, "--allow-errors", help="A check that errors does not fail the gate."),
     timeout: float = typer.Option(DEFAULT_TIMEOUT, "--timeout", help="Seconds the whole scan may take; then it reports what it has."),
@@ -124,6 +125,7 @@ def scan(
         _err(f"--min-severity must be critical, high, medium or low, not '{min_severity}'")
         raise typer.Exit(EXIT_USAGE)
     base_doc = _load_result_or_exit(baseline) if baseline is not None else None
+    compare_doc = _load_result_or_exit(compare) if compare is not None else None
     if not root.exists():
         _err(f"path does not exist: {root}")
         raise typer.Exit(EXIT_USAGE)
@@ -169,6 +171,8 @@ def scan(
     doc = apply_baseline(full_doc, base_doc, str(baseline)) if base_doc is not None else full_doc
     past = ScanHistory(root, prepared.settings)
     context = ReportContext(catalogue=catalogue(prepared.checks), color=color_wanted(sys.stdout), **past.context_fields())
+    if compare_doc is not None:  # the trend against a saved result rather than this machine's history
+        context.previous = summarize(compare_doc)
     context.options.update(statistics=statistics, all=show_all, min_severity=min_severity)
     try:
         write_outputs(output or [], doc, context)

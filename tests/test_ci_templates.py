@@ -162,6 +162,19 @@ def test_action_keeps_the_history_so_the_summary_shows_the_trend(tmp_path: Path)
     assert f"up from {float(first['score']):.1f}%" in summary.read_text(encoding="utf-8")
 
 
+def test_action_compares_with_a_saved_result_of_the_default_branch(tmp_path: Path) -> None:
+    repo = write_tree(tmp_path / "repo", {"app/svc.py": "def f():\n    print('x')\n    print('y')\n    return 1\n"})
+    main = tmp_path / "main.json"
+    assert run_cli("scan", str(repo), "--no-live", "--no-history", "-o", str(main), "--quiet").returncode == 0
+    before = json.loads(main.read_text(encoding="utf-8"))["overall"]["score"]
+    (repo / "app" / "svc.py").write_text("def f():\n    return 1\n", encoding="utf-8")
+    code, outputs, summary = run_action(repo, tmp_path, compare=str(main), history="false")
+    assert code == 0 and float(outputs["score"]) > before
+    assert f"up from {before:.1f}%" in summary.read_text(encoding="utf-8")
+    code, outputs, _ = run_action(repo, tmp_path, compare=str(tmp_path / "missing.json"))
+    assert code == 2 and outputs["exit-code"] == "2"
+
+
 class _Health(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - the handler's protocol
         body = b'{"status": "ok"}'

@@ -86,3 +86,59 @@ def test_blocker_progress_counts_fixed_blockers() -> None:
     now = {"checks": [{"id": "a", "severity": "critical", "status": "fail"}, {"id": "b", "severity": "critical", "status": "pass"}]}
     past = [{"blockers": ["a", "b"]}, {"blockers": ["c"]}]
     assert history.blocker_progress(now, past) == (1, 2, 3)
+
+
+def _git(root: Path, *args: str) -> None:
+    import subprocess
+
+    subprocess.run(["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+                   check=True, capture_output=True)
+
+
+def test_full_scans_are_recorded_with_commit_and_branch(tmp_path: Path) -> None:
+    import subprocess
+
+    write_tree(tmp_path, SERVICE)
+    _git(tmp_path, "init", "-q", "-b", "release/1.2")
+    _git(tmp_path, "add", "app")
+    _git(tmp_path, "commit", "-q", "-m", "first")
+    sha = subprocess.run(["git", "-C", str(tmp_path), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    scan(tmp_path)
+    scan(tmp_path, "--select", "print-call")  # a partial scan is not history
+    scan(tmp_path, "--ignore", "todo-comment")
+    stored = history.load(tmp_path / ".readiness" / "history.sqlite")
+    assert len(stored) == 1
+    assert stored[0]["git"] == {"commit": sha, "branch": "release/1.2"}
+    _git(tmp_path, "pack-refs", "--all")  # the ref now lives in packed-refs only
+    scan(tmp_path)
+    assert history.load(tmp_path / ".readiness" / "history.sqlite")[-1]["git"]["commit"] == sha
+
+
+def test_outside_git_there_is_no_commit(tmp_path: Path) -> None:
+    from readiness.git_state import git_state
+
+    assert git_state(tmp_path / "nowhere") == {} or "commit" not in git_state(tmp_path / "nowhere")
+    write_tree(tmp_path, {".git/HEAD": "ref: refs/heads/../../../etc/passwd\n"})
+    assert "commit" not in git_state(tmp_path) and "branch" not in git_state(tmp_path)
+
+
+def test_trend_has_one_point_per_commit(tmp_path: Path) -> None:
+    write_tree(tmp_path, SERVICE)
+    _git(tmp_path, "init", "-q", "-b", "main")
+    _git(tmp_path, "add", "app")
+    _git(tmp_path, "commit", "-q", "-m", "first")
+    scan(tmp_path)
+    scan(tmp_path)  # the same commit again: one point
+    (tmp_path / "app" / "main.py").write_text("import logging\nlog = logging.getLogger(__name__)\n", encoding="utf-8")
+    _git(tmp_path, "commit", "-q", "-am", "fix")
+    scan(tmp_path)
+    stored = history.load(tmp_path / ".readiness" / "history.sqlite")
+    assert len(stored) == 3 and len(history.per_commit(stored)) == 2
+    out = tmp_path / "r.html"
+    scan(tmp_path, "--no-history", "-o", str(out))  # this commit again: its earlier scan is not a second point
+    html = out.read_text(encoding="utf-8")
+    import re
+
+    assert len(re.findall(r"<circle cx=\"[\d.]+\" cy=\"[\d.]+\" r=\"4\"", html)) == 2
+    markdown = run_cli("scan", str(tmp_path), "--no-live", "--no-history", "--format", "markdown").stdout
+    assert "## ✅ Fixed since the last scan" not in markdown  # the last scan is of this very tree

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
+from readiness.declared_roles import declared_roles
+
 SERVICE = "service"
 TEST = "test"
 SCRIPT = "script"
@@ -39,6 +41,8 @@ OVERRIDE_KEYS: dict[str, str] = {
 
 # The option key under which the engine hands the ``paths:`` overrides to per-file checks.
 ROLES_OPTION = "_roles"
+# ... and the roles the project's own pytest and ruff configuration declares (``readiness.declared_roles``).
+DECLARED_OPTION = "_declared_roles"
 
 DESCRIPTIONS: dict[str, str] = {
     SERVICE: "the running service: judged by every check",
@@ -48,7 +52,8 @@ DESCRIPTIONS: dict[str, str] = {
     CLI: "CLI commands: Django management/commands, click/typer/argparse entry points, manage.py, cli modules",
     EXAMPLE: "docs/, examples/, samples/, a top-level contrib/",
     FIXTURE: "test data: fixtures/, testdata/, sample scanner reports, seed and prepopulate data",
-    GENERATED: "vendored and generated code: vendor/, third_party/, _vendor/, protobuf *_pb2.py",
+    GENERATED: "vendored and generated code: vendor/, third_party/, _vendor/, protobuf *_pb2.py, and what the "
+               "project's ruff configuration excludes",
     LOADTEST: "load tests: locustfile.py, locust/, loadtest(s)/, k6 scripts",
     INFRASTRUCTURE: "deployment and CI: .github/, docker/, deploy/, helm/, k8s/, terraform/",
 }
@@ -135,8 +140,10 @@ def _override(path: str, overrides: Mapping[str, Iterable[str]] | None) -> str |
     return None
 
 
-def role_of(path: str, text: str | None = None, overrides: Mapping[str, Iterable[str]] | None = None) -> str:
-    """The role of one file: configured overrides first, then its path, then (Python) its text.
+def role_of(path: str, text: str | None = None, overrides: Mapping[str, Iterable[str]] | None = None,
+            declared: Mapping[str, Iterable[str]] | None = None) -> str:
+    """The role of one file: configured overrides first, then its path, then what the project's own
+    configuration declares (``declared``: pytest test-file patterns, ruff excludes), then (Python) its text.
 
     ``text`` is optional: without it only the path decides. Pass ``overrides`` from
     ``options[ROLES_OPTION]`` (per-file checks) or ``settings.get("paths")``.
@@ -145,6 +152,8 @@ def role_of(path: str, text: str | None = None, overrides: Mapping[str, Iterable
     if configured is not None:
         return configured
     role = path_role(path)
+    if role == SERVICE:
+        role = _override(path, declared) or SERVICE
     if role == SERVICE and text is not None and path.endswith(".py"):
         return content_role(path, text) or SERVICE
     return role
@@ -153,7 +162,7 @@ def role_of(path: str, text: str | None = None, overrides: Mapping[str, Iterable
 def file_role(source: Any, options: Mapping[str, Any] | None = None) -> str:
     """The role of a parsed source file inside a per-file check (``source.path``, ``source.text``)."""
     overrides = (options or {}).get(ROLES_OPTION)
-    return role_of(source.path, getattr(source, "text", None), overrides)
+    return role_of(source.path, getattr(source, "text", None), overrides, (options or {}).get(DECLARED_OPTION))
 
 
 def is_service(role: str) -> bool:
@@ -168,12 +177,13 @@ class Roles:
 
     project: Any
     overrides: Mapping[str, Iterable[str]] = field(default_factory=dict)
+    declared: Mapping[str, Iterable[str]] = field(default_factory=dict)
     _cache: dict[str, str] = field(default_factory=dict, repr=False)
 
     def of(self, path: str) -> str:
         if path not in self._cache:
             text = self.project.read_text(path) if path.endswith(".py") else None
-            self._cache[path] = role_of(path, text, self.overrides)
+            self._cache[path] = role_of(path, text, self.overrides, self.declared)
         return self._cache[path]
 
 
@@ -186,7 +196,8 @@ def overrides_of(settings: Any) -> dict[str, list[str]]:
 
 
 def project_roles(project: Any) -> Roles:
-    return project.tool("roles", lambda p: Roles(p, overrides_of(p.settings)))  # type: ignore[no-any-return]
+    return project.tool(  # type: ignore[no-any-return]
+        "roles", lambda p: Roles(p, overrides_of(p.settings), declared_roles(p.root, p.files)))
 
 
 def project_role(project: Any, path: str) -> str:
@@ -206,12 +217,19 @@ def keep_service(project: Any, findings: Iterable[Any]) -> list[Any]:
     return [f for f in findings if roles.of(f.path) == SERVICE]
 
 
-def options_with_roles(options: dict[str, dict[str, Any]], settings: Any) -> dict[str, dict[str, Any]]:
-    """Hand the ``paths:`` overrides to every check's options (only when configured: cache keys stay put)."""
+def options_with_roles(options: dict[str, dict[str, Any]], settings: Any,
+                       declared: Mapping[str, list[str]] | None = None) -> dict[str, dict[str, Any]]:
+    """Hand the ``paths:`` overrides and the project's declared roles to every check's options
+    (only when there are any: cache keys stay put)."""
     overrides = overrides_of(settings)
-    if not overrides:
+    extra: dict[str, Any] = {}
+    if overrides:
+        extra[ROLES_OPTION] = overrides
+    if declared:
+        extra[DECLARED_OPTION] = dict(declared)
+    if not extra:
         return options
-    return {cid: {**opts, ROLES_OPTION: overrides} for cid, opts in options.items()}
+    return {cid: {**opts, **extra} for cid, opts in options.items()}
 
 
 def with_roles(project: Any, findings: Iterable[Any]) -> list[Any]:
@@ -245,7 +263,11 @@ def roles_markdown() -> str:
         "2. The path, in the layouts real projects use (`tests/` at any depth, `conftest.py`, `*_tests.py`, "
         "behave `features/steps/`, `migrations/`, `alembic/versions`, `management/commands/`, `scripts/`, "
         "`bin/`, `docs/`, `examples/`, `fixtures/`, `testdata/`, `vendor/`, `locustfile.py`, `.github/`, ...).",
-        "3. For Python files the path leaves as `service`, what the file does: an Alembic revision or Django "
+        "3. For files the path leaves as `service`, what the project's own configuration declares: files "
+        "matching pytest's `python_files` patterns (within `testpaths`) are tests; what ruff's `exclude` and "
+        "`extend-exclude` leave out is generated or vendored code (pyproject.toml, pytest.ini, setup.cfg, tox.ini, "
+        "ruff.toml at the root or up to two folders below it).",
+        "4. For Python files still `service`, what the file does: an Alembic revision or Django "
         "`Migration` is a migration; a module whose main guard parses arguments, or that defines a click group "
         "or typer app (without routes), is a CLI; a `commands.py` that imports click or defines a `Command` is a CLI.",
         "",

@@ -66,7 +66,7 @@ def test_builtin_bandit_and_ruff_on_one_line_are_one_finding(tmp_path: Path) -> 
 def test_bandit_and_ruff_alone_are_one_finding_under_bandit(tmp_path: Path) -> None:
     write_tree(tmp_path, {
         "pyproject.toml": RUFF_WITH_S,
-        "app/digest.py": "import hashlib\n\n\ndef etag(body):\n    return hashlib.md5(body).hexdigest()\n",
+        "app/digest.py": "import hashlib\n\n\ndef digest(body):\n    return hashlib.md5(body).hexdigest()\n",
     })
     result = scan_tree(tmp_path, select=["sast-findings", "lint-errors"])
     assert [(f.check, f.code, f.line) for f in result.findings] == [("sast-findings", "B324", 5)]

@@ -1,0 +1,136 @@
+"""Roles the project's own configuration declares: its pytest test-file patterns and what its linter excludes.
+
+A project that names its tests ``check_*.py`` or ``*_spec.py`` says so to pytest
+(``python_files``, within ``testpaths``); a project that keeps generated clients or a vendored
+copy out of its linter says so to ruff (``exclude``, ``extend-exclude``). Both say which code is
+not the running service. They are read from pyproject.toml, pytest.ini, setup.cfg, tox.ini and
+ruff.toml at the scanned root and in folders up to two levels below it (a service in
+``api/``), their globs made relative to the scanned root. These hints rank below
+``paths:`` in readiness.yaml and below a path's own role: they only move a file the path rules
+leave as service.
+"""
+
+from __future__ import annotations
+
+import configparser
+import re
+import sys
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterable
+
+from readiness.project import read_inside
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+TEST = "test"
+GENERATED = "generated"
+_DEFAULT_TEST_FILES = frozenset({"test_*.py", "*_test.py"})
+_PYTEST_INI = (("pytest.ini", "pytest"), ("setup.cfg", "tool:pytest"), ("tox.ini", "pytest"))
+_MAX_DEPTH = 2
+_MAX_GLOBS = 200
+_MAX_BYTES = 512 * 1024
+_LITERAL = re.compile(r"[A-Za-z0-9_\-]{3,}")
+
+
+def _words(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return value.split()
+    if isinstance(value, list):
+        return [str(v) for v in value if isinstance(v, (str, int))]
+    return []
+
+
+def _specific(pattern: str) -> bool:
+    """A test-file pattern that names something (``check_*.py``), not every file (``*.py``)."""
+    return _LITERAL.search(pattern.removesuffix(".py")) is not None and "/" not in pattern
+
+
+def _clean(entry: str) -> str | None:
+    entry = entry.strip().strip("/").removeprefix("./")
+    if not entry or entry.startswith(("..", "/")) or "\\" in entry or entry in (".", "*", "**"):
+        return None
+    return entry
+
+
+def _test_globs(prefix: str, testpaths: list[str], python_files: list[str]) -> list[str]:
+    patterns = [p for p in python_files if p not in _DEFAULT_TEST_FILES and _specific(p)]
+    if not patterns:
+        return []
+    roots = [c for c in (_clean(t) for t in testpaths) if c] or [""]
+    out = []
+    for where in roots:
+        base = f"{prefix}{where}/" if where else prefix
+        for pattern in patterns:
+            out += [f"{base}{pattern}", f"{base}*/{pattern}"]
+    return out
+
+
+def _excluded_globs(prefix: str, entries: list[str]) -> list[str]:
+    out = []
+    for entry in entries:
+        clean = _clean(entry)
+        if clean is None or clean.endswith((".toml", ".lock", ".json", ".md", ".txt", ".cfg", ".ini", ".yaml", ".yml")):
+            continue
+        out += [f"{prefix}{clean}", f"{prefix}*/{clean}"] if "/" not in clean else [f"{prefix}{clean}"]
+    return out
+
+
+def _read(root: Path, rel: str) -> str | None:
+    """The file's text, read inside the root only (a symlink out is not followed)."""
+    try:
+        return read_inside(root, rel, _MAX_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def declared_roles(root: Path, files: Iterable[str]) -> dict[str, list[str]]:
+    """``{"test": [globs], "generated": [globs]}`` from the project's pytest and ruff configuration."""
+    names = {"pyproject.toml", "ruff.toml", ".ruff.toml", "pytest.ini", "setup.cfg", "tox.ini"}
+    configs = sorted(f for f in files
+                     if PurePosixPath(f).name in names and len(PurePosixPath(f).parts) <= _MAX_DEPTH + 1)
+    tests: list[str] = []
+    excluded: list[str] = []
+    for rel in configs:
+        folder = str(PurePosixPath(rel).parent)
+        prefix = "" if folder == "." else folder + "/"
+        name = PurePosixPath(rel).name
+        text = _read(root, rel)
+        if not text:
+            continue
+        if name in ("pyproject.toml", "ruff.toml", ".ruff.toml"):
+            try:
+                doc = tomllib.loads(text)
+            except (tomllib.TOMLDecodeError, RecursionError):
+                continue
+            tool = doc.get("tool") if isinstance(doc.get("tool"), dict) else {}
+            ruff = tool.get("ruff") if name == "pyproject.toml" else doc
+            if isinstance(ruff, dict):
+                lint = ruff.get("lint") if isinstance(ruff.get("lint"), dict) else {}
+                entries = [*_words(ruff.get("exclude")), *_words(ruff.get("extend-exclude")),
+                           *_words(lint.get("exclude")), *_words(lint.get("extend-exclude"))]
+                excluded += _excluded_globs(prefix, entries)
+            pytest_table = tool.get("pytest", {}).get("ini_options") if isinstance(tool.get("pytest"), dict) else None
+            if isinstance(pytest_table, dict):
+                tests += _test_globs(prefix, _words(pytest_table.get("testpaths")),
+                                     _words(pytest_table.get("python_files")))
+            continue
+        for ini_name, section in _PYTEST_INI:
+            if name != ini_name or f"[{section}]" not in text:
+                continue
+            parser = configparser.ConfigParser(interpolation=None, strict=False)
+            try:
+                parser.read_string(text)
+            except configparser.Error:
+                continue
+            if parser.has_section(section):
+                tests += _test_globs(prefix, parser.get(section, "testpaths", fallback="").split(),
+                                     parser.get(section, "python_files", fallback="").split())
+    out: dict[str, list[str]] = {}
+    if tests:
+        out[TEST] = tests[:_MAX_GLOBS]
+    if excluded:
+        out[GENERATED] = excluded[:_MAX_GLOBS]
+    return out

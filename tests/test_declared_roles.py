@@ -1,0 +1,96 @@
+"""The project's own configuration tells the roles: pytest's test-file patterns, ruff's excludes.
+
+A service whose tests are named ``check_*.py`` inside ``integration/`` tells pytest so; one that
+keeps a generated API client out of its linter tells ruff so. Neither is the running service.
+The hints never turn a path the layout already names (a migration) into something else, and a
+pattern that names every file (``*.py``) declares nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import scan_json, scan_tree, write_tree
+
+from readiness.declared_roles import declared_roles
+from readiness.roles import role_of
+
+NOISY = "import requests\n\n\ndef run():\n    # TODO: tidy\n    print('x')\n    return requests.get('http://api.internal/x')\n"
+SERVICE = "import logging\n\nlogger = logging.getLogger(__name__)\n\n\ndef handle(order):\n    return order\n"
+
+
+def _count_findings(root: Path) -> dict[str, set[str]]:
+    result = scan_tree(root, select=["print-call", "todo-comment", "missing-timeout", "hardcoded-value"])
+    out: dict[str, set[str]] = {}
+    for f in result.findings:
+        out.setdefault(f.path, set()).add(f.check)
+    return out
+
+
+def test_pytest_python_files_within_testpaths_are_tests(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.pytest.ini_options]\ntestpaths = ["integration"]\npython_files = ["check_*.py", "*.py"]\n',
+        "app/orders.py": SERVICE,
+        "integration/check_orders.py": NOISY,
+        "integration/helpers/check_payments.py": NOISY,
+        "integration/client.py": NOISY,  # not a test file by the project's own pattern
+        "app/check_stock.py": NOISY,  # the pattern applies within testpaths only
+    })
+    found = _count_findings(tmp_path)
+    assert set(found) == {"integration/client.py", "app/check_stock.py"}
+    doc = scan_json(tmp_path, "--select", "print-call")
+    roles = {f["path"]: f["role"] for f in doc["findings"]}
+    assert roles == {"integration/client.py": "service", "app/check_stock.py": "service"}
+
+
+def test_pytest_ini_patterns_in_a_service_folder(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "api/setup.cfg": "[tool:pytest]\npython_files = *_spec.py tests.py\n",
+        "api/app/orders.py": SERVICE,
+        "api/app/orders_spec.py": NOISY,
+    })
+    assert _count_findings(tmp_path) == {}
+
+
+def test_ruff_excludes_are_not_the_service(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "api/pyproject.toml": '[tool.ruff]\nextend-exclude = ["app/generated_client", "legacy_*.py", "pyproject.toml"]\n',
+        "api/app/orders.py": SERVICE,
+        "api/app/generated_client/api.py": NOISY,
+        "api/app/legacy_export.py": NOISY,
+        "api/app/payments.py": NOISY,
+    })
+    assert set(_count_findings(tmp_path)) == {"api/app/payments.py"}
+
+
+def test_the_layout_wins_and_broad_patterns_declare_nothing(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "pyproject.toml": ('[tool.ruff]\nexclude = ["migrations", "../outside", "/etc"]\n'
+                           '[tool.pytest.ini_options]\ntestpaths = ["app"]\npython_files = "*.py"\n'),
+        "app/orders.py": SERVICE,
+    })
+    declared = declared_roles(tmp_path, ["pyproject.toml", "app/orders.py"])
+    assert "test" not in declared  # "*.py" within the service package would make it all tests
+    assert all(".." not in g and not g.startswith("/") for g in declared["generated"])
+    assert role_of("shop/migrations/0001_initial.py", None, None, declared) == "migration"
+    assert role_of("app/orders.py", None, None, declared) == "service"
+
+
+def test_configuration_overrides_win_over_declared_roles(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.ruff]\nexclude = ["app/jobs"]\n',
+        "readiness.yaml": "paths:\n  service: [\"app/jobs/**\"]\n",
+        "app/orders.py": SERVICE,
+        "app/jobs/nightly.py": NOISY,
+    })
+    doc = scan_json(tmp_path, "--select", "print-call")
+    assert {f["path"]: f["role"] for f in doc["findings"]} == {"app/jobs/nightly.py": "service"}
+
+
+def test_a_symlinked_config_outside_the_root_is_not_read(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    write_tree(outside, {"pyproject.toml": '[tool.ruff]\nexclude = ["app"]\n'})
+    root = tmp_path / "svc"
+    write_tree(root, {"app/orders.py": NOISY})
+    (root / "pyproject.toml").symlink_to(outside / "pyproject.toml")
+    assert declared_roles(root, ["pyproject.toml", "app/orders.py"]) == {}

@@ -123,6 +123,10 @@ def test_missing_or_broken_coverage_option(tmp_path: Path) -> None:
     broken = write_tree(tmp_path, {"broken.xml": "<coverage"}) / "broken.xml"
     check = coverage_check(scan_json(repo, "--select", "test-coverage", "--coverage", str(broken)))
     assert check["status"] == "error" and "malformed XML" in check["summary"]
+    # local data does not stand in for the file the operator named
+    write_tree(repo, {"coverage.json": '{"totals": {"percent_covered": 95.0}}'})
+    check = coverage_check(scan_json(repo, "--select", "test-coverage", "--coverage", str(broken)))
+    assert check["status"] == "error" and "95" not in check["summary"]
 
 
 def test_configuration_key_names_files_inside_the_tree_only(tmp_path: Path) -> None:

@@ -149,7 +149,6 @@ def read_coverage(project: Project, extra: list[str]) -> tuple[CoverageReading |
     """The first readable coverage figure, why other data files could not be read, and
     whether one of those was named explicitly (an operator's file that fails is an error)."""
     problems: list[str] = []
-    given_failed = False
     seen: set[str] = set()
     for item in _candidates(project, extra):
         key = item.outside or item.rel
@@ -165,10 +164,11 @@ def read_coverage(project: Project, extra: list[str]) -> tuple[CoverageReading |
                 figure = (from_json if kind == "json" else from_xml)(data)
         except CoverageUnreadable as exc:
             problems.append(f"{item.label}: {exc}")
-            given_failed = given_failed or item.given
+            if item.given:  # what the operator or configuration named must be read, not replaced by other data
+                return None, problems, True
             continue
-        return CoverageReading(figure.percent, item.label, figure.files, mtime, not item.outside), problems, given_failed
-    return None, problems, given_failed
+        return CoverageReading(figure.percent, item.label, figure.files, mtime, not item.outside), problems, False
+    return None, problems, False
 
 
 def _newest_source(project: Project) -> tuple[str, float] | None:

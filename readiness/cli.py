@@ -227,24 +227,34 @@ def list_checks(
 
 @app.command()
 def explain(
-    check_id: str = typer.Argument(..., metavar="ID", help="A check id, or `roles` for how file roles count."),
+    check_id: str = typer.Argument(..., metavar="ID", help="A check id, a category id, a bandit/ruff rule id (B506, E401), or `roles`."),
+    examples: bool = typer.Option(False, "--examples", help="The whole page: every example, what counts, which files count."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration file (for plugins)."),
 ) -> None:
-    """Explain one check: why it matters, how to fix it, examples, scoring (`roles`: which files count)."""
+    """Explain a check (what, why, one bad and one good example, the fix, options), a category or an engine rule."""
     if check_id == "roles":
         from readiness.roles import roles_markdown
 
         sys.stdout.write(roles_markdown())
         return
+    from readiness.docs import category_markdown, explain_markdown
+
     checks = {c.id: c for c in _checks_or_exit(config)}
     check = checks.get(check_id)
-    if check is None:
-        hint = did_you_mean(check_id, [*checks, "roles"])
-        _err(f"unknown check id '{check_id}'{hint} (see `readiness checks`)")
-        raise typer.Exit(EXIT_USAGE)
-    from readiness.docs import check_markdown
+    if check is not None:
+        sys.stdout.write(explain_markdown(check, examples=examples))
+        return
+    page = category_markdown(check_id, checks.values())
+    if page is None:
+        from readiness.rules import rule_markdown
 
-    sys.stdout.write(check_markdown(check))
+        page = rule_markdown(check_id.upper(), examples=examples)
+    if page is None:
+        categories = {c.category for c in checks.values()}
+        hint = did_you_mean(check_id, [*checks, *categories, "roles"])
+        _err(f"unknown check, category or rule id '{check_id}'{hint} (see `readiness checks`)")
+        raise typer.Exit(EXIT_USAGE)
+    sys.stdout.write(page)
 
 
 @app.command()

@@ -64,6 +64,98 @@ def check_markdown(check: type[Check]) -> str:
     return "\n".join(lines)
 
 
+OPTION_MEANINGS: dict[str, str] = {
+    "zero_at": "the density (per 1 000 lines) or count at which the score reaches 0%",
+    "http": "the live HTTP environment (base URL, paths, timeout), usually under `environment:`",
+    "mongodb": "the live MongoDB connection (URI, timeout), usually under `environment:`",
+    "backups": "where backups live and how old the newest may be, usually under `environment:`",
+    "names": "extra names that count as this practice in your code base",
+    "libraries": "extra libraries that count as this practice",
+    "tags": "the comment tags that count",
+    "cli_modules": "modules that are command-line tools, where print() is the output",
+    "ignore_hosts": "hosts that are fine to hard-code (documentation, loopback)",
+    "linters": "the linters whose CI step counts",
+    "tenant_field": "the field that scopes every query to a tenant",
+    "collections": "the collections that hold per-tenant data",
+    "target": "the score that counts as reaching the goal",
+    "data_files": "coverage data files to read, relative to the scanned root",
+    "accept_stale": "whether coverage data older than the code still counts",
+    "suites": "the kinds of test suite looked for",
+    "weights": "how much each kind counts",
+    "min_severity": "the lowest engine severity that counts",
+    "min_confidence": "the lowest engine confidence that counts",
+}
+
+
+def _option_meaning(check: type[Check], name: str) -> str:
+    """A known meaning, else the sentence of the check's scoring text that names the option."""
+    if name in OPTION_MEANINGS:
+        return OPTION_MEANINGS[name]
+    for sentence in (check.scoring or "").replace("; ", ". ").split(". "):
+        if f"`{name}`" in sentence:
+            return sentence.strip().rstrip(".")
+    return "see the check's documentation"
+
+
+def explain_markdown(check: type[Check], *, examples: bool = False) -> str:
+    """`readiness explain ID`: what, why, one bad and one good example, whether `readiness fix`
+    repairs it, and its options; `examples=True` shows the whole page with every example."""
+    if examples:
+        return check_markdown(check)
+    lines = [f"# {check.id}: {check.title}", "",
+             f"{check.category} · {check.kind} · severity {check.severity} · effort {check.effort} · "
+             + ("`readiness fix` repairs it" if check.fixable else "not repaired by `readiness fix`"), "",
+             "## Why it matters", "", check.rationale, "", "## How to fix it", "", check.remediation, ""]
+    if check.scoring:
+        lines += ["## How it is scored", "", check.scoring, ""]
+    picked = [e for e in (next((e for e in check.examples if not e.good), None),
+                          next((e for e in check.examples if e.good), None)) if e is not None]
+    if picked:
+        lines += ["## Examples", ""]
+        for example in picked:
+            lines += _example_lines(example)
+        more = len(check.examples) - len(picked)
+        if more > 0:
+            lines += [f"{more} more example{'s' if more != 1 else ''}: `readiness explain {check.id} --examples`.", ""]
+    if check.options:
+        lines += ["## Options", "", f"Set under `checks: {{{check.id}: {{...}}}}` in readiness.yaml.", ""]
+        lines += [f"- `{name}` (default `{value!r}`): {_option_meaning(check, name)}" for name, value in check.options.items()]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _example_lines(example: Any) -> list[str]:
+    note = f" ({example.note})" if example.note else ""
+    out = [f"{'Good' if example.good else 'Bad'}{note}:", ""]
+    for path, content in example.files.items():
+        fence = "python" if path.endswith(".py") else ("yaml" if path.endswith((".yml", ".yaml")) else "")
+        if len(example.files) > 1 or not path.endswith(".py"):
+            out += [f"`{path}`", ""]
+        out += [f"```{fence}", content.rstrip("\n"), "```", ""]
+    return out
+
+
+def category_markdown(category_id: str, checks: Iterable[type[Check]]) -> str | None:
+    """`readiness explain CATEGORY`: its target and the checks that score it."""
+    from readiness.reports.wording import CATEGORY_IMPACT
+
+    spec = next((c for c in BUILTIN_CATEGORIES if c.id == category_id), None)
+    members = sorted((c for c in checks if c.category == category_id), key=lambda c: (c.kind, c.id))
+    if spec is None and not members:
+        return None
+    name = getattr(spec, "name", category_id)
+    lines = [f"# {category_id}: {name}", ""]
+    if spec is not None:
+        lines += [f"Default target: {getattr(spec, 'target', 100):g}%.", ""]
+    if category_id in CATEGORY_IMPACT:
+        lines += [f"Why it matters: {CATEGORY_IMPACT[category_id]}", ""]
+    lines += ["| check | kind | severity | what it looks for |", "|---|---|---|---|"]
+    lines += [f"| `{c.id}` | {c.kind} | {c.severity} | {c.title} |" for c in members]
+    lines += ["", "A category's score is the severity-weighted mean of its applicable checks; "
+              "`readiness explain CHECK` shows one.", ""]
+    return "\n".join(lines)
+
+
 def catalogue_table(checks: Iterable[type[Check]]) -> str:
     order = {c.id: i for i, c in enumerate(BUILTIN_CATEGORIES)}
     rows = sorted(checks, key=lambda c: (order.get(c.category, 99), c.kind, c.id))

@@ -1260,6 +1260,10 @@ class _Builder:
                 self._ecs_task_json(rel)
             elif name in ("fly.toml",):
                 self._fly(rel)
+            elif name in ("render.yaml", "render.yml"):
+                self._render_blueprint(rel)
+            elif name in ("app.yaml", "app.yml"):
+                self._app_engine(rel)
             elif _is_compose(name):
                 self._compose(rel)
 
@@ -1311,6 +1315,35 @@ class _Builder:
                 memory = vm.get("memory") or vm.get("memory_mb") or vm.get("size")
                 cpu = vm.get("cpus") or vm.get("size")
                 self._sizing(rel, _find_line(text.splitlines(), "vm") or 1, "Fly.io machine", str(doc.get("app", "")), cpu, memory)
+
+    def _render_blueprint(self, rel: str) -> None:
+        """A Render blueprint: a service's ``plan`` fixes its cpu and memory. A service without one is
+        not recorded (the platform's default plan applies; nothing was decided to judge)."""
+        text = self.project.read_text(rel) or ""
+        for doc in self.yaml_docs(rel):
+            services = doc.get("services") if isinstance(doc, dict) else None
+            for service in _as_list(services):
+                if isinstance(service, dict) and isinstance(service.get("plan"), str) and service["plan"].strip():
+                    plan = f"plan {service['plan']}"
+                    line = _line(service, "plan", _find_line(text.splitlines(), "plan") or 1)
+                    self._sizing(rel, line, "Render service", str(service.get("name", "")), plan, plan)
+
+    def _app_engine(self, rel: str) -> None:
+        """Google App Engine: ``instance_class`` (standard) or ``resources`` cpu and memory_gb (flexible).
+
+        Any other ``app.yaml`` (no ``runtime:``) is not App Engine's and is left alone, broken or not."""
+        docs, _ = load_yaml(self.project.read_text(rel) or "")
+        doc = docs[0] if docs else None
+        if not isinstance(doc, dict) or "runtime" not in doc:
+            return
+        name = str(doc.get("service", "default"))
+        resources = doc.get("resources") if isinstance(doc.get("resources"), dict) else None
+        if isinstance(doc.get("instance_class"), str):
+            size = f"instance class {doc['instance_class']}"
+            self._sizing(rel, _line(doc, "instance_class", 1), "App Engine service", name, size, size)
+        elif resources is not None:
+            self._sizing(rel, _line(doc, "resources", 1), "App Engine service", name, resources.get("cpu"),
+                         resources.get("memory_gb"))
 
     def _compose(self, rel: str) -> None:
         """Compose services count only in a file that sizes some service: a dev compose file sizes none."""

@@ -209,3 +209,22 @@ def test_a_template_without_containers_that_cannot_render_hides_no_container(tmp
     })
     # the disabled exporter's empty values block is not a container that runs
     assert result.status == "pass" and "1 of 1" in result.summary, result.summary
+
+
+# -- platforms sized by a plan or an instance class ------------------------------------------------
+
+def test_render_plan_and_app_engine_sizes(tmp_path: Path) -> None:
+    render_yaml = ("services:\n  - type: web\n    name: api\n    env: docker\n    plan: standard\n"
+                   "    healthCheckPath: /health\n  - type: worker\n    name: jobs\n    env: docker\n")
+    app_yaml = "runtime: python312\nservice: api\ninstance_class: F2\nentrypoint: gunicorn -b :$PORT app.main:app\n"
+    flexible = "runtime: python\nenv: flex\nresources:\n  cpu: 2\n  memory_gb: 4\n"
+    result = run(tmp_path, "capacity-limits", {"render.yaml": render_yaml, "gae/app.yaml": app_yaml,
+                                               "flex/app.yaml": flexible})
+    assert result.status == "pass" and "3 of 3" in result.summary, result.summary
+    assert any("Render service 'api' sized" in e.message for e in result.evidence)
+    # a worker with no plan is not recorded: the platform's default applies, nothing was decided
+    unsized = run(tmp_path / "unsized", "capacity-limits", {
+        "render.yaml": "services:\n  - type: web\n    name: api\n    env: docker\n",
+        "config/app.yaml": "debug: false\nfeatures: [a, b]\n",
+    })
+    assert unsized.status == "n/a", unsized.summary

@@ -193,7 +193,9 @@ class CapacityLimits(Check):
         "Share: containers (and Helm values `resources` blocks) that set both requests and limits, "
         "and platform services sized with both cpu and memory (ECS task definitions in JSON or "
         "Terraform, Azure Container Apps, Cloud Run, App Service plans, compose `deploy.resources` in "
-        "a file that sizes services, fly.toml machines), of all found; n/a without any of them."
+        "a file that sizes services, fly.toml machines, Render service plans, App Engine instance classes or "
+        "resources), of all found; n/a without any of them. Manifests among tests, fixtures, examples and "
+        "vendored code describe no deployment and are not counted."
     )
     examples = (
         Example({

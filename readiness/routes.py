@@ -274,6 +274,17 @@ class Route:
             or "@oauth" in self.fact.calls
 
     @property
+    def ajax(self) -> bool:
+        """A same-origin AJAX helper of the site's own pages (``@require_AJAX``, ``ajax_*`` views, ``/ajax/``):
+        the site's internals, not a contract with API clients."""
+        if any("ajax" in d.rpartition(".")[2].lower() for d in self.fact.decorators):
+            return True
+        if self.fact.handler.rpartition(".")[2].lower().startswith("ajax"):
+            return True
+        return any(s.lower() == "ajax" or s.lower().startswith("ajax-") or s.lower().startswith("ajax_")
+                   for s in self.segments)
+
+    @property
     def webhook(self) -> bool:
         """An inbound webhook: another system's payload in that system's format, verified by signature."""
         return any(s.lower() in ("webhook", "webhooks", "hooks") for s in self.segments)
@@ -978,12 +989,19 @@ def _extract(source: SourceFile) -> FileRoutes:
         if not isinstance(value, ast.Call):
             continue
         kind = call_name(value)
+        if kind not in _OWNER_KINDS and kind.endswith("Router") and kind[:1].isupper() and \
+                {"rest_framework", "django"} & imports:
+            kind = "NestedSimpleRouter" if "Nested" in kind else "DefaultRouter"  # a project's own DRF router class
         if kind not in _OWNER_KINDS or (kind == "Router" and "starlette" not in imports):
             continue
         if kind in ("Api", "Namespace") and not ({"flask_restful", "flask_restx", "flask_restplus"} & imports):
             continue
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         prefix = _path_expr(_kw(value, _PREFIX_KW.get(kind, "url_prefix")))
+        if kind.startswith("Nested") and len(value.args) > 1 and (parent_prefix := _str(value.args[1])) is not None:
+            # NestedSimpleRouter(router, r"case", lookup="case"): routes under case/{case_pk}/
+            lookup = _str(_kw(value, "lookup")) or "parent"
+            prefix = f"{_clean_django(parent_prefix).strip('/')}/{{{lookup}_pk}}/"
         deps = tuple(_depends_names(_kw(value, "dependencies")))
         for target in targets:
             name = dotted(target)

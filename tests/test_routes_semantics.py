@@ -224,3 +224,70 @@ def test_a_dependency_factorys_own_parameters_are_not_query_parameters(tmp_path:
     })
     assert _table(tmp_path)["GET /tags"].query == ()
     assert _status(tmp_path, "filtering-sorting") == ("fail", 0.0, 1)
+
+
+# -- Django: AJAX helpers, project routers, what was left out -----------------------------------------
+
+_PONTOON_URLS = (
+    "from django.urls import include, path\nfrom rest_framework import routers\nfrom site_app import views\n"
+    "from site_app.routers import AdvancedSimpleRouter, NestedSimpleRouter\n\n"
+    "router = AdvancedSimpleRouter()\nrouter.register(r'case', views.CaseViewSet)\n"
+    "logs = NestedSimpleRouter(router, r'case', lookup='case')\nlogs.register(r'logs', views.LogViewSet)\n\n"
+    "urlpatterns = [\n    path('api/v2/', include(router.urls)),\n    path('api/v2/', include(logs.urls)),\n"
+    "    path('teams/<code>/info/', views.ajax_info),\n    path('checks/', views.perform_checks),\n]\n"
+)
+_PONTOON_VIEWS = (
+    "from django.http import JsonResponse\nfrom rest_framework import viewsets\nfrom site_app.utils import require_AJAX\n\n\n"
+    "class CaseViewSet(viewsets.ModelViewSet):\n    queryset = Case.objects.all()\n\n\n"
+    "class LogViewSet(viewsets.ReadOnlyModelViewSet):\n    queryset = Log.objects.all()\n\n\n"
+    "def ajax_info(request, code):\n    return JsonResponse({'info': info(code)})\n\n\n"
+    "@require_AJAX\ndef perform_checks(request):\n    return JsonResponse({'failed': run_checks(request.POST['s'])})\n"
+)
+
+
+def test_ajax_helpers_are_left_out_of_the_api_and_said_so(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "site_app/__init__.py": "", "site_app/urls.py": _PONTOON_URLS, "site_app/views.py": _PONTOON_VIEWS,
+        "site_app/routers.py": "from rest_framework.routers import SimpleRouter\n\n\n"
+                               "class AdvancedSimpleRouter(SimpleRouter):\n    pass\n",
+    })
+    routes = _table(tmp_path)
+    assert {"GET /api/v2/case/", "GET /api/v2/case/{pk}/", "GET /api/v2/case/{case_pk}/logs/"} <= set(routes)
+    assert routes["GET /teams/<code>/info/"].ajax and routes["GET /checks/"].ajax
+    assert not routes["GET /api/v2/case/"].ajax
+    result = scan_tree(tmp_path, select=["api-versioning", "rate-limiting"])
+    versioning = check_result(result, "api-versioning")
+    assert (versioning.status, versioning.score) == ("pass", 1.0)  # the AJAX helpers are the site's internals
+    assert any("left out of the API" in e.message and "AJAX helper" in e.message for e in versioning.evidence)
+    rate = check_result(result, "rate-limiting")
+    assert rate.summary.endswith(f"of {len([r for r in routes.values() if r.api])} routes are rate limited")
+
+
+def test_ajax_named_views_without_an_api_leave_nothing_to_version(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "site_app/__init__.py": "", "site_app/views.py": _PONTOON_VIEWS,
+        "site_app/urls.py": "from django.urls import path\nfrom site_app import views\n\n"
+                            "urlpatterns = [path('teams/<code>/info/', views.ajax_info), path('checks/', views.perform_checks)]\n",
+    })
+    assert _status(tmp_path, "api-versioning")[0] == "n/a"
+    assert _status(tmp_path, "rate-limiting")[0] == "fail"  # a rate limit still matters on them
+
+
+_INGRESS = (
+    "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  annotations:\n"
+    "    nginx.ingress.kubernetes.io/whitelist-source-range: 10.0.0.0/8\n{limit}"
+    "spec:\n  rules:\n    - host: shop.example\n"
+)
+
+
+def test_ingress_rate_limit_annotations_cover_every_route(tmp_path: Path) -> None:
+    files = {"svc/__init__.py": "", "svc/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n"
+             "@app.get('/orders')\ndef orders() -> list[dict]:\n    return []\n"}
+    write_tree(tmp_path / "a", {**files, "deploy/ingress.yaml": _INGRESS.format(
+        limit="    nginx.ingress.kubernetes.io/limit-rps: '10'\n")})
+    write_tree(tmp_path / "b", {**files, "deploy/ingress.yaml": _INGRESS.format(limit="")})
+    result = scan_tree(tmp_path / "a", select=["rate-limiting"])
+    outcome = check_result(result, "rate-limiting")
+    assert (outcome.status, outcome.score) == ("pass", 1.0)
+    assert "limit-rps" in outcome.summary
+    assert _status(tmp_path / "b", "rate-limiting") == ("fail", 0.0, 1)

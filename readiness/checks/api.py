@@ -16,6 +16,7 @@ from readiness.measures import NotApplicable, Share
 from readiness.model import Evidence, Finding
 from readiness.paths import is_application_path
 from readiness.project import Project
+from readiness.repo_files import repo_files
 from readiness.routes import (
     PAGINATION_PARAMS,
     ROUTE_NEEDLES,
@@ -44,25 +45,43 @@ def _routes(project: Project, collected: Collected) -> list[Route]:
     return build_route_table(facts_of(collected.facts))
 
 
-def _api_routes(project: Project, collected: Collected, *, helpers: bool = False) -> tuple[list[Route], str]:
+def _api_routes(project: Project, collected: Collected, *, helpers: bool = False) -> tuple[list[Route], str, list[Route]]:
     """The API routes (see ``Route.api``) and, when there are none, why the check does not apply.
 
-    A server-rendered site's few JSON helpers are no API to version or paginate; ``helpers`` keeps them
-    (a rate limit still matters on them).
+    A server-rendered site's JSON helpers (a few JSON views, or views only its own pages call through
+    AJAX) are no API to version or paginate; ``helpers`` keeps them (a rate limit still matters on them).
+    The third item is every route found.
     """
     routes = _routes(project, collected)
     api = [r for r in routes if r.api]
+    if not helpers:
+        api = [r for r in api if not r.ajax]
     pages = [r for r in routes if not r.ops and not r.api]
     if not helpers and api and len(api) * 10 <= len(pages) and not any(_under_api_prefix(r) for r in api):
         # a server-rendered site with a few JSON helpers for its own pages: it has no API to judge
         return [], (f"no API: a server-rendered site ({_plural(len(pages), 'page')}) with "
-                    f"{_plural(len(api), 'JSON helper')} for its own pages")
+                    f"{_plural(len(api), 'JSON helper')} for its own pages"), routes
     if api:
-        return api, ""
+        return api, "", routes
     if not routes:
-        return [], "no HTTP routes found"
+        return [], "no HTTP routes found", routes
     return [], (f"no API routes: the {_plural(len(routes), 'route')} found serve HTML pages, redirects, static files, "
-                "sign-in flows or health/metrics/docs")
+                "sign-in flows, AJAX helpers of the site's own pages or health/metrics/docs"), routes
+
+
+def _left_out(everything: list[Route], judged: list[Route]) -> tuple[Evidence, ...]:
+    """How many routes the share leaves out, and why: what the API is, said in the evidence."""
+    kept = {id(r) for r in judged}
+    reasons: dict[str, int] = {}
+    for route in everything:
+        if id(route) in kept:
+            continue
+        why = route.left_out or ("AJAX helper of the site's pages" if route.ajax else "not judged here")
+        reasons[why] = reasons.get(why, 0) + 1
+    if not reasons:
+        return ()
+    parts = ", ".join(f"{n} {why}" for why, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])))
+    return (Evidence(f"left out of the API: {parts}"),)
 
 
 def _under_api_prefix(route: Route) -> bool:
@@ -87,12 +106,12 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
 
 def _route_share(
     check_id: str, routes: list[Route], has: Callable[[Route], bool], *, noun: str, good_label: str,
-    missing: Callable[[Route], str], present: Callable[[Route], str],
+    missing: Callable[[Route], str], present: Callable[[Route], str], extra: tuple[Evidence, ...] = (),
 ) -> Verdict:
     """The share of ``routes`` that ``has`` the property: a finding for each without, evidence for a few with."""
     good = [r for r in routes if has(r)]
     findings = tuple(_route_finding(check_id, r, missing(r)) for r in routes if r not in good)
-    evidence = tuple(Evidence(present(r), r.file, r.line) for r in good[:5])
+    evidence = tuple(Evidence(present(r), r.file, r.line) for r in good[:5]) + extra
     return Verdict(Share(len(good), len(routes), noun + "s", good_label),
                    summary=f"{len(good)} of {_plural(len(routes), noun)} {good_label}",
                    evidence=evidence, findings=findings)
@@ -185,7 +204,7 @@ class ApiVersioning(_RouteCheck):
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
-        routes, reason = _api_routes(project, collected)
+        routes, reason, everything = _api_routes(project, collected)
         graphql = [r for r in routes if "graphql" in r.segments]  # one GraphQL endpoint evolves by its schema
         unknown = [r for r in routes if any(unresolved(s) for s in r.segments)]  # a prefix the scan could not resolve
         routes = [r for r in routes if r not in graphql and r not in unknown]
@@ -196,10 +215,10 @@ class ApiVersioning(_RouteCheck):
         if marks:
             return Verdict(Share(len(routes), len(routes), "routes", "are versioned"),
                            summary=f"{_plural(len(routes), 'route')} versioned by {marks[0].message}",
-                           evidence=tuple(marks))
+                           evidence=tuple(marks) + _left_out(everything, routes))
         return _route_share(self.id, routes, self._versioned, noun="route", good_label="are versioned",
                             missing=lambda r: f"{r.label} has no version in its path or headers",
-                            present=lambda r: f"{r.label} is versioned")
+                            present=lambda r: f"{r.label} is versioned", extra=_left_out(everything, routes))
 
     @staticmethod
     def _versioned(route: Route) -> bool:
@@ -253,7 +272,7 @@ class Pagination(_RouteCheck):
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
-        api, reason = _api_routes(project, collected)
+        api, reason, everything = _api_routes(project, collected)
         routes = [r for r in api if r.collection]
         if not routes:
             return Verdict(NotApplicable(reason or "no list endpoints (collection GETs) found"))
@@ -261,7 +280,7 @@ class Pagination(_RouteCheck):
         return _route_share(
             self.id, routes, lambda r: _paginated(r, settings), noun="list endpoint", good_label="paginate",
             missing=lambda r: f"list endpoint {r.label} is not paginated (no limit/offset, page or cursor)",
-            present=lambda r: f"{r.label} paginates")
+            present=lambda r: f"{r.label} paginates", extra=_left_out(everything, api))
 
 
 def _paginated(route: Route, settings: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
@@ -315,6 +334,29 @@ def _rate_marks(source: SourceFile) -> tuple[Evidence, ...]:
     return tuple(out)
 
 
+_INGRESS_LIMIT_KEYS = ("/limit-rps", "/limit-rpm", "/limit-connections", "/rate-limit", "/rate-limit-requests",
+                       "/ratelimit", "/global-rate-limit")
+
+
+def _ingress_limits(project: Project) -> list[Evidence]:
+    """Limits the ingress puts on every request: nginx-ingress ``limit-rps``/``limit-rpm`` annotations, HAProxy
+    and Traefik rate limits, as the manifests (Helm templates rendered with their defaults) set them."""
+    out = []
+    for manifest in repo_files(project).manifests:
+        if manifest.kind == "Ingress":
+            meta = manifest.body.get("metadata") if isinstance(manifest.body, Mapping) else None
+            annotations = meta.get("annotations") if isinstance(meta, Mapping) else None
+            for key, value in (annotations or {}).items() if isinstance(annotations, Mapping) else ():
+                if str(key).endswith(_INGRESS_LIMIT_KEYS) and str(value).strip() not in ("", "0", "false", "None"):
+                    out.append(Evidence(f"ingress rate limit {key}: {value}", manifest.path, manifest.line))
+                    break
+        elif manifest.kind == "Middleware" and "traefik" in manifest.api_version:
+            spec = manifest.body.get("spec") if isinstance(manifest.body, Mapping) else None
+            if isinstance(spec, Mapping) and isinstance(spec.get("rateLimit"), Mapping):
+                out.append(Evidence(f"Traefik rateLimit middleware {manifest.name}", manifest.path, manifest.line))
+    return out
+
+
 class RateLimiting(_RouteCheck):
     id = "rate-limiting"
     severity = "high"
@@ -351,17 +393,17 @@ class RateLimiting(_RouteCheck):
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
-        routes, reason = _api_routes(project, collected, helpers=True)
+        routes, reason, everything = _api_routes(project, collected, helpers=True)
         if not routes:
             return Verdict(NotApplicable(reason))
-        marks = self._globals(collected)
+        marks = self._globals(collected) + _ingress_limits(project)
         if marks:
             return Verdict(Share(len(routes), len(routes), "routes", "are rate limited"),
                            summary=f"{_plural(len(routes), 'route')} covered by {marks[0].message}",
-                           evidence=tuple(marks))
+                           evidence=tuple(marks) + _left_out(everything, routes))
         return _route_share(self.id, routes, _limited, noun="route", good_label="are rate limited",
                             missing=lambda r: f"{r.label} has no rate limit",
-                            present=lambda r: f"{r.label} is rate limited")
+                            present=lambda r: f"{r.label} is rate limited", extra=_left_out(everything, routes))
 
 
 def _limited(route: Route) -> bool:
@@ -394,7 +436,7 @@ class FilteringSorting(_RouteCheck):
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
-        api, reason = _api_routes(project, collected)
+        api, reason, everything = _api_routes(project, collected)
         routes = [r for r in api if r.collection]
         if not routes:
             return Verdict(NotApplicable(reason or "no list endpoints (collection GETs) found"))
@@ -402,7 +444,7 @@ class FilteringSorting(_RouteCheck):
         return _route_share(
             self.id, routes, lambda r: _filters(r, settings), noun="list endpoint", good_label="filter or sort",
             missing=lambda r: f"list endpoint {r.label} offers no filter or sort parameter",
-            present=lambda r: f"{r.label} filters by {_filter_label(r)}")
+            present=lambda r: f"{r.label} filters by {_filter_label(r)}", extra=_left_out(everything, api))
 
 
 def _filter_label(route: Route) -> str:

@@ -99,13 +99,17 @@ def first_sentence(text: str) -> str:
     return found[0] if found else ""
 
 
+_CAMEL = re.compile(r"(FastAPI|Flask|Django|Starlette)(?=[A-Z])")  # FastAPIInstrumentor, DjangoInstrumentor
+
+
 def _names(clause: str) -> set[str]:
     lowered = clause.lower()
-    return {fw for fw, words in FRAMEWORK_WORDS.items() if any(re.search(rf"(?<![a-z]){w}(?![a-z])", lowered) for w in words)}
+    found = {fw for fw, words in FRAMEWORK_WORDS.items() if any(re.search(rf"(?<![a-z]){w}(?![a-z])", lowered) for w in words)}
+    return found | {m.lower() for m in _CAMEL.findall(clause)}
 
 
 _NAME = r"[\w.-]+(?: \([^()]*\))?"
-_NAME_PHRASE = re.compile(rf"^(?:or |and )?(?:use )?{_NAME}(?: or {_NAME})?$")
+_NAME_PHRASE = re.compile(rf"^(?:or |and |e\.g\. )?(?:use )?(?:{_NAME}(?: or {_NAME})?|`[^`]+`)$")
 _DISPLAY_NAMES = re.compile(r"\b(?:FastAPI|Flask|Django|Starlette|DRF)\b")
 _LEADS_WITH_FRAMEWORK = re.compile(r"^(?:or |and )?(?:FastAPI|Flask|Django|Starlette|DRF)\b")
 _FOR_FRAMEWORK = re.compile(r"\b(?:for|in) (?:FastAPI|Flask|Django|Starlette)$")
@@ -143,7 +147,7 @@ def _trim_list(text: str, used: frozenset[str]) -> str:
             carry = ""
             kept.append(_trim_parens(item, used))
         elif n and not carry:
-            carry = (re.match(r"^(?:or |and )(?:use )?", item) or re.match("", item)).group(0)  # type: ignore[union-attr]
+            carry = (re.match(r"^(?:or |and |e\.g\. )(?:use )?", item) or re.match("", item)).group(0)  # type: ignore[union-attr]
     if not kept:
         return text
     if len(kept) < len(items):

@@ -7,7 +7,10 @@ A symlinked file is kept only when it resolves inside the root.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -390,7 +393,39 @@ def discover(
             result.files.append(rel)
         stack.extend(sorted(subdirs, reverse=True))
     result.files.sort()
+    services = service_folders(result.files)
+    if len(services) > 1:
+        shown = ", ".join(services[:5]) + (f" and {len(services) - 5} more" if len(services) > 5 else "")
+        result.notes.append(Note(
+            "config",
+            f"this tree holds {len(services)} services ({shown}) and is judged as one; scan each folder "
+            f"(`readiness scan {services[0]} --output {services[0].rstrip('/').replace('/', '-')}.json`, its "
+            "repository's CI and infrastructure are still read) and roll them up with `readiness report A.json B.json`",
+        ))
     return result
+
+
+_MAX_SERVICE_CANDIDATES = 200
+_SERVICE_MARKERS = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile", "Dockerfile"})
+_APP_ENTRY = re.compile(r"(?:^|/)(?:main|app|wsgi|asgi|manage|server|__main__)\.py$")
+_NOT_A_SERVICE = re.compile(r"(?:^|/)(?:tests?|docs?|examples?|samples?|scripts?|tools|bench\w*|fixtures?|"
+                            r"vendor|third_party|\.github|\.gitlab|deploy|infra\w*|helm|charts|terraform)/")
+
+
+def service_folders(files: list[str]) -> list[str]:
+    """Top-most folders below the root that each look like a service: a Python project file or a
+    Dockerfile beside Python code with an app entry point (``main.py``, ``wsgi.py``, ``manage.py``...)."""
+    marked = sorted({f.rsplit("/", 1)[0] + "/" for f in files
+                     if "/" in f and f.rsplit("/", 1)[1] in _SERVICE_MARKERS and not _NOT_A_SERVICE.search(f)})
+    out: list[str] = []
+    for folder in marked[:_MAX_SERVICE_CANDIDATES]:
+        if any(folder.startswith(parent) for parent in out):
+            continue
+        start = bisect.bisect_left(files, folder)  # files are sorted: a folder's files are one run
+        inside = itertools.takewhile(lambda f, folder=folder: f.startswith(folder), itertools.islice(files, start, None))
+        if any(_APP_ENTRY.search(f) for f in inside):
+            out.append(folder)
+    return out
 
 
 def _too_many_nodes(root: Path, rel: str) -> str | None:

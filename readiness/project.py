@@ -21,6 +21,8 @@ from typing import Any, Callable, Iterable, TypeVar
 
 import yaml
 
+from readiness import repo_root
+
 try:
     import tomllib
 except ModuleNotFoundError:  # pragma: no cover - Python 3.10
@@ -237,6 +239,21 @@ class Project:
     _yaml: dict[str, tuple[list[Any], str | None]] = field(default_factory=dict, repr=False)
     _tools: dict[str, Any] = field(default_factory=dict, repr=False)
     _globs: dict[tuple[str, ...], list[str]] = field(default_factory=dict, repr=False)
+    git_root: Path | None = None  # the repository the scanned folder sits in (readiness.repo_root)
+    scan_prefix: str = ""  # the scanned folder relative to the git root: "services/orders/" ("" at the root)
+    repository_level: frozenset[str] = frozenset()  # files listed from the git root, named relative to it
+
+    def __post_init__(self) -> None:
+        """A folder of a repository also sees the repository's CI, infrastructure and dependency bot."""
+        self.git_root = repo_root.git_root(self.root)
+        self.scan_prefix = repo_root.scan_prefix(self.git_root, self.root)
+        if self.git_root is None or not self.scan_prefix:
+            return
+        own = set(self.files)
+        added = [rel for rel in repo_root.repository_files(self.git_root, self.root) if rel not in own]
+        if added:
+            self.repository_level = frozenset(added)
+            self.files = tuple(sorted(own | set(added)))
 
     # -- external engines (ruff, bandit) -----------------------------------------------
     def tool(self, name: str, run: Callable[[Project], T]) -> T:
@@ -256,7 +273,8 @@ class Project:
     def read_text(self, rel: str) -> str | None:
         """The file's text, or None when it is missing, binary, too large or unreadable."""
         if rel not in self._texts:
-            self._texts[rel] = _read_capped(self.root, rel)
+            outside = rel in self.repository_level and self.git_root is not None
+            self._texts[rel] = _read_capped(self.git_root if outside else self.root, rel)  # type: ignore[arg-type]
         return self._texts[rel]
 
     def yaml_documents(self, rel: str) -> tuple[list[Any], str | None]:

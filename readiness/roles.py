@@ -282,6 +282,17 @@ def roles_markdown() -> str:
         "Slack, ...); never in fixtures (sample data).",
         "- JSON findings carry their file's role (`role`).",
         "",
+        "## A service inside a repository",
+        "",
+        "Scanning a folder of a git repository (`readiness scan services/orders`) judges that folder's code, and "
+        "still reads the repository's CI (`.github/workflows`, `.gitlab-ci.yml`, pre-commit), infrastructure "
+        "(Terraform, Helm, compose, Kubernetes manifests) and dependency-bot configuration at the git root, the "
+        "nearest folder above with `.git` (a few levels at most; symlinks are never followed). Those files keep "
+        "their path relative to the git root. Scanning a monorepo's root judges it as one tree and notes the "
+        "services it found (a folder with a pyproject, setup.py, requirements or Dockerfile and an app entry "
+        "point): scan each service folder with `--output NAME.json` and roll them up with "
+        "`readiness report A.json B.json`.",
+        "",
         "```yaml",
         "paths:",
         "  service: [\"app/scripts/worker_entry.py\"]   # code that runs in production despite its folder",

@@ -109,7 +109,8 @@ def scan(
     allow_errors: bool = typer.Option(False, "--allow-errors", help="A check that errors does not fail the gate."),
     timeout: float = typer.Option(DEFAULT_TIMEOUT, "--timeout", help="Seconds the whole scan may take; then it reports what it has."),
     plugin: Optional[List[str]] = typer.Option(None, "--plugin", help="Load checks from this installed module (repeatable)."),
-    coverage: Optional[List[Path]] = typer.Option(None, "--coverage", help="Coverage data from elsewhere (coverage.xml, coverage.json, .coverage), e.g. a CI artifact. Repeatable."),
+    coverage: Optional[List[Path]] = typer.Option(
+        None, "--coverage", help="Coverage data from elsewhere (coverage.xml, coverage.json, .coverage), e.g. a CI artifact. Repeatable."),
     statistics: bool = typer.Option(False, "--statistics", help="Terminal: one line per check (count, fixable) instead of the findings."),
     show_all: bool = typer.Option(False, "--all", help="Terminal: every finding, not the first few of each check."),
     min_severity: Optional[str] = typer.Option(None, "--min-severity",

@@ -203,5 +203,5 @@ def test_explain_roles(tmp_path: Path) -> None:
     proc = run_cli("explain", "roles", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "# File roles" in proc.stdout and "paths:" in proc.stdout and "`migration`" in proc.stdout
-    proc = run_cli("explain", "print-call", cwd=tmp_path)
+    proc = run_cli("explain", "print-call", "--examples", cwd=tmp_path)  # the whole page
     assert "Which files count" in proc.stdout and "readiness explain roles" in proc.stdout

@@ -207,7 +207,6 @@ def _baseline_counts(doc: dict[str, Any]) -> dict[str, Any] | None:
     info = doc.get("baseline")
     if not isinstance(info, dict):
         return None
-    fixed = info.get("fixed")
-    count = len(fixed) if isinstance(fixed, list) else fixed if isinstance(fixed, int) else 0
-    return {"new": info.get("new", 0), "existing": info.get("existing", 0), "fixed": count,
-            "source": info.get("source", "")}
+    from readiness.baseline import baseline_counts
+
+    return {**baseline_counts(info), "source": info.get("source", "")}

@@ -235,11 +235,13 @@ def _baseline(console: Console, doc: dict[str, Any], context: ReportContext) -> 
     info = doc.get("baseline")
     if not info:
         return
+    from readiness.baseline import baseline_counts
+
     fixed = info.get("fixed") or []
-    count = len(fixed) if isinstance(fixed, list) else fixed
+    counts = baseline_counts(info)
     console.print()
-    console.print(Text(f"Against the baseline {info.get('source', '')}: {info.get('new', 0)} new, "
-                       f"{info.get('existing', 0)} existing, {count} fixed", style="bold"), soft_wrap=True)
+    console.print(Text(f"Against the baseline {info.get('source', '')}: {counts['new']} new, "
+                       f"{counts['existing']} existing, {counts['fixed']} fixed", style="bold"), soft_wrap=True)
     for item in (fixed if isinstance(fixed, list) else [])[: context.top]:
         console.print(Text(f"  fixed: {item['path']}:{item['line']}  {item['check']}  {item['message']}", style="green"),
                       soft_wrap=True)

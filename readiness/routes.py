@@ -24,10 +24,11 @@ ROUTE_NEEDLES = (
     "@", "urlpatterns", "include_router", "register_blueprint", "mount(", "add_api_route", "add_url_rule",
     "add_route", "request", "Router(", "Blueprint(", "FastAPI(", "Flask(", "add_resource", "register(", "Api(",
     "View", "Resource", "REST_FRAMEWORK", "'/", '"/', "Model", "Query(", "int = ", "Params", "add_argument",
-    "DOMAIN", "_METHODS", "URL_PREFIX", "Annotated",
+    "DOMAIN", "_METHODS", "URL_PREFIX", "Annotated", "graphql", "GraphQL", "graphene", "strawberry", "type Query",
+    "Limiter", "depth_limit",
 )
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "MUTATION"})  # MUTATION: a GraphQL mutation field
 PAGINATION_PARAMS = frozenset({
     "limit", "offset", "page", "page_size", "pagesize", "per_page", "perpage", "size", "cursor", "skip",
     "after", "before", "start", "max_results", "page_token", "next_token", "page_number", "take", "first",
@@ -274,6 +275,12 @@ class Route:
             or "@oauth" in self.fact.calls
 
     @property
+    def graphql(self) -> bool:
+        """The GraphQL endpoint, or one field of its schema (framework ``graphql``)."""
+        return self.fact.framework == "graphql" or "@graphql" in self.fact.calls or any(
+            s.lower() == "graphql" for s in self.segments) or "graphql" in self.fact.handler.lower()
+
+    @property
     def ajax(self) -> bool:
         """A same-origin AJAX helper of the site's own pages (``@require_AJAX``, ``ajax_*`` views, ``/ajax/``):
         the site's internals, not a contract with API clients."""
@@ -321,7 +328,7 @@ class Route:
     @property
     def collection(self) -> bool:
         """A list endpoint of the API: a GET of a collection, not of one item."""
-        if self.method not in ("GET", "*") or not self.api:
+        if self.method not in ("GET", "*", "QUERY") or not self.api:
             return False
         segs = self.segments
         if not segs:
@@ -1077,6 +1084,7 @@ def _extract(source: SourceFile) -> FileRoutes:
     routes.extend(_pair_routes(tree, owners))
     eve_routes, eve_settings = _eve_facts(tree)
     routes.extend(eve_routes)
+    routes.extend(_graphql_facts(tree, imports, owners))
     views: list[RouteFact] = []
     django = "django" in imports or "rest_framework" in imports or (
         source.path.endswith(("urls.py", "views.py")) and not {"flask", "flask_restful", "flask_restx", "quart"} & imports)
@@ -1200,6 +1208,123 @@ def _classes(tree: ast.Module) -> tuple[ClassFact, ...]:
             eve = []
         out.append(ClassFact(cls.name, bases, tuple(attrs), tuple(fields), listy, tuple(methods), cls.lineno, tuple(eve)))
     return tuple(out)
+
+
+# -- GraphQL: one endpoint, a schema of fields ----------------------------------------------------------
+
+_GQL_KWARGS_NOT_ARGS = frozenset({"description", "required", "resolver", "default_value", "name", "deprecation_reason",
+                                  "source", "args", "permission_classes", "graphql_type"})
+_GQL_RAW_TYPES = frozenset({"GenericScalar", "JSONString", "JSON", "JSONScalar", "Any"})
+_GQL_VALIDATING_MUTATIONS = frozenset({"SerializerMutation", "DjangoModelFormMutation", "DjangoFormMutation"})
+_GQL_CONNECTION = re.compile(r"Connection(Field)?$")
+
+
+def _graphql_facts(tree: ast.Module, imports: frozenset[str], owners: Mapping[str, OwnerFact]) -> list[RouteFact]:
+    """The GraphQL endpoint where it is mounted, and the schema's query and mutation fields as pseudo-routes
+    (``QUERY /graphql/users``, ``MUTATION /graphql/createUser``): lists paged by connections, inputs typed by
+    the schema. graphene and strawberry classes, ariadne SDL strings."""
+    if not {"graphene", "strawberry", "ariadne", "graphql", "graphene_django", "strawberry_django"} & imports:
+        return []
+    out: list[RouteFact] = []
+    for call in ast.walk(tree):
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+            continue
+        name, owner = call.func.attr, dotted(call.func.value)
+        target = call.args[1] if name in ("mount", "add_route") and len(call.args) > 1 else (
+            call.args[0] if name == "include_router" and call.args else None)
+        if isinstance(target, ast.Call) and "graphql" in call_name(target).lower() and owner:
+            path = _path_expr(call.args[0]) if name != "include_router" else _path_expr(_kw(call, "prefix"))
+            out.append(RouteFact(_framework_for(owner, "", owners, imports) or "starlette", "POST", path or "/graphql",
+                                 owner, call_name(target), call.lineno, call.col_offset + 1, calls=("@graphql",),
+                                 kind="api"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            out.extend(_graphql_class(node))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and (
+                "type Query" in node.value or "type Mutation" in node.value):
+            out.extend(_graphql_sdl(node.value, node.lineno))
+    return out
+
+
+def _gql_fact(method: str, field_name: str, node: ast.AST, *, shape: str = "", query: Iterable[str] = (),
+              body: str = "") -> RouteFact:
+    return RouteFact("graphql", method, f"/graphql/{field_name}", "@graphql", field_name, getattr(node, "lineno", 0),
+                     getattr(node, "col_offset", 0) + 1, query_params=tuple(query), shape=shape, body=body, kind="api")
+
+
+def _graphql_class(cls: ast.ClassDef) -> list[RouteFact]:
+    bases = {dotted(b).rpartition(".")[2] for b in cls.bases}
+    strawberry = any(dotted(d.func if isinstance(d, ast.Call) else d).startswith("strawberry") for d in cls.decorator_list)
+    out: list[RouteFact] = []
+    if bases & ({"Mutation", "ClientIDMutation"} | _GQL_VALIDATING_MUTATIONS):  # a graphene mutation class
+        args = [s for s in cls.body if isinstance(s, ast.ClassDef) and s.name in ("Arguments", "Input")]
+        types = {call_name(n.value) for a in args for n in a.body if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)}
+        types |= {dotted(n.value.args[0]).rpartition(".")[2] for a in args for n in a.body if isinstance(n, ast.Assign)
+                  and isinstance(n.value, ast.Call) and n.value.args}
+        typed = bool(bases & _GQL_VALIDATING_MUTATIONS) or not types & _GQL_RAW_TYPES
+        return [_gql_fact("MUTATION", cls.name, cls, body="model" if typed else "raw")]
+    query_type = "Query" in cls.name and (bool(bases & {"ObjectType", "AbstractType"}) or strawberry)
+    for stmt in cls.body:
+        if query_type and isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) \
+                and isinstance(stmt.targets[0], ast.Name):  # graphene: users = graphene.List(User, status=String())
+            kind = call_name(stmt.value)
+            inner = stmt.value.args[0] if stmt.value.args else None
+            if kind in ("NonNull", "Field") and isinstance(inner, ast.Call):
+                kind = call_name(inner)
+            args = [k.arg for k in stmt.value.keywords if k.arg and k.arg not in _GQL_KWARGS_NOT_ARGS]
+            if _GQL_CONNECTION.search(kind):
+                out.append(_gql_fact("QUERY", stmt.targets[0].id, stmt, shape="list",
+                                     query=["first", "after", "last", "before", *args]))
+            elif kind == "List":
+                out.append(_gql_fact("QUERY", stmt.targets[0].id, stmt, shape="list", query=args))
+        elif strawberry and query_type and isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            shape = _gql_annotation(stmt.annotation)
+            if shape:
+                out.append(_gql_fact("QUERY", stmt.target.id, stmt, shape="list",
+                                     query=["first", "after"] if shape == "connection" else []))
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and strawberry:
+            decos = {call_name(d) if isinstance(d, ast.Call) else dotted(d).rpartition(".")[2] for d in stmt.decorator_list}
+            params = [a for a in [*stmt.args.args, *stmt.args.kwonlyargs] if a.arg not in ("self", "info", "root", "cls")]
+            if "mutation" in decos:
+                raw = any(dotted(a.annotation).rpartition(".")[2] in _GQL_RAW_TYPES for a in params if a.annotation)
+                out.append(_gql_fact("MUTATION", stmt.name, stmt, body="raw" if raw else "model"))
+            elif query_type and ("field" in decos or "connection" in decos):
+                shape = "connection" if "connection" in decos else _gql_annotation(stmt.returns)
+                if shape:
+                    query = [a.arg for a in params] + (["first", "after"] if shape == "connection" else [])
+                    out.append(_gql_fact("QUERY", stmt.name, stmt, shape="list", query=query))
+    return out
+
+
+def _gql_annotation(node: ast.AST | None) -> str:
+    """'connection', 'list' or '' for a strawberry field's type."""
+    if node is None:
+        return ""
+    text = ast.unparse(node)
+    if re.search(r"Connection\b", text):
+        return "connection"
+    return "list" if _shape(node) == "list" else ""
+
+
+_SDL_TYPE = re.compile(r"type\s+(Query|Mutation)\s*(?:@\w+\s*)*\{([^}]*)\}", re.DOTALL)
+_SDL_FIELD = re.compile(r"^\s*(\w+)\s*(?:\(([^)]*)\))?\s*:\s*([\[\]\w!]+)", re.MULTILINE)
+
+
+def _graphql_sdl(text: str, line: int) -> list[RouteFact]:
+    """ariadne and schema-first servers: ``type Query { users(status: String): [User!]! }`` in a string."""
+    out = []
+    for kind, body in _SDL_TYPE.findall(text[:200_000]):
+        for field_name, args, type_ in _SDL_FIELD.findall(body):
+            names = [a.split(":")[0].strip() for a in args.split(",") if ":" in a]
+            node = ast.Constant(value=None, lineno=line, col_offset=0)
+            if kind == "Mutation":
+                raw = any(re.search(r":\s*(JSON|GenericScalar|Any)\b", a) for a in args.split(","))
+                out.append(_gql_fact("MUTATION", field_name, node, body="raw" if raw else ("model" if names else "")))
+            elif type_.rstrip("!").endswith("Connection"):
+                out.append(_gql_fact("QUERY", field_name, node, shape="list", query=["first", "after", *names]))
+            elif type_.startswith("["):
+                out.append(_gql_fact("QUERY", field_name, node, shape="list", query=names))
+    return out
 
 
 # -- Eve: resources declared as settings ------------------------------------------------------------

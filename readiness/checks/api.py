@@ -205,7 +205,7 @@ class ApiVersioning(_RouteCheck):
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         routes, reason, everything = _api_routes(project, collected)
-        graphql = [r for r in routes if "graphql" in r.segments]  # one GraphQL endpoint evolves by its schema
+        graphql = [r for r in routes if r.graphql]  # one GraphQL endpoint evolves by its schema
         unknown = [r for r in routes if any(unresolved(s) for s in r.segments)]  # a prefix the scan could not resolve
         routes = [r for r in routes if r not in graphql and r not in unknown]
         if not routes:
@@ -302,6 +302,12 @@ _RATE_MIDDLEWARE = frozenset({"SlowAPIMiddleware", "SlowAPIASGIMiddleware", "Rat
                               "RatelimitMiddleware", "ThrottlingMiddleware"})
 
 
+# Query depth and cost limits: what rate limiting is for one GraphQL endpoint where one request can cost anything.
+_GRAPHQL_LIMIT = "GraphQL query depth/cost limit"
+_GRAPHQL_LIMITERS = frozenset({"depth_limit_validator", "QueryDepthLimiter", "MaxTokensLimiter", "MaxAliasesLimiter",
+                               "cost_validator", "DepthLimitRule", "depth_limit", "CostLimitRule", "query_cost_validator"})
+
+
 def _rate_marks(source: SourceFile) -> tuple[Evidence, ...]:
     """Rate limits that cover every route: middleware, app-wide dependencies, Flask-Limiter defaults."""
     out = []
@@ -320,6 +326,10 @@ def _rate_marks(source: SourceFile) -> tuple[Evidence, ...]:
             defaults = next((k.value for k in call.keywords if k.arg in ("default_limits", "application_limits")), None)
             if isinstance(defaults, (ast.List, ast.Tuple)) and defaults.elts:
                 out.append(Evidence("Flask-Limiter default limits", source.path, call.lineno))
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        if call_name(call) in _GRAPHQL_LIMITERS:
+            out.append(Evidence(f"{_GRAPHQL_LIMIT} ({call_name(call)})", source.path, call.lineno))
     for node in source.nodes(ast.Constant):
         if getattr(node, "value", None) == "DEFAULT_THROTTLE_CLASSES":
             out.append(Evidence("DRF default throttle classes", source.path, getattr(node, "lineno", 0)))
@@ -394,15 +404,18 @@ class RateLimiting(_RouteCheck):
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         routes, reason, everything = _api_routes(project, collected, helpers=True)
+        routes = [r for r in routes if r.fact.framework != "graphql"]  # schema fields: the endpoint is the route
         if not routes:
-            return Verdict(NotApplicable(reason))
-        marks = self._globals(collected) + _ingress_limits(project)
+            return Verdict(NotApplicable(reason or "no API routes"))
+        found = self._globals(collected) + _ingress_limits(project)
+        graphql = [m for m in found if m.message.startswith(_GRAPHQL_LIMIT)]  # limits the GraphQL endpoint only
+        marks = [m for m in found if m not in graphql]
         if marks:
             return Verdict(Share(len(routes), len(routes), "routes", "are rate limited"),
                            summary=f"{_plural(len(routes), 'route')} covered by {marks[0].message}",
                            evidence=tuple(marks) + _left_out(everything, routes))
-        return _route_share(self.id, routes, _limited, noun="route", good_label="are rate limited",
-                            missing=lambda r: f"{r.label} has no rate limit",
+        return _route_share(self.id, routes, lambda r: _limited(r) or bool(graphql and r.graphql), noun="route",
+                            good_label="are rate limited", missing=lambda r: f"{r.label} has no rate limit",
                             present=lambda r: f"{r.label} is rate limited", extra=_left_out(everything, routes))
 
 

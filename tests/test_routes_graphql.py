@@ -1,0 +1,87 @@
+"""GraphQL: one endpoint; versioning does not apply; list fields paged by connections; mutation inputs
+typed by the schema; query depth and cost limits are its rate limit. graphene, strawberry and ariadne."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import check_result, scan_tree, write_tree
+
+from readiness.routes import Route, build_route_table, route_facts
+from readiness.source import SourceFile
+
+
+def _table(root: Path) -> dict[str, Route]:
+    facts = {}
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        facts[rel] = route_facts(SourceFile.from_text(rel, path.read_text()))
+    return {r.label: r for r in build_route_table(facts)}
+
+
+def _status(root: Path, check: str) -> tuple[str, float | None, int]:
+    result = scan_tree(root, select=[check])
+    outcome = check_result(result, check)
+    return outcome.status, outcome.score, len([f for f in result.findings if f.check == check])
+
+
+_GRAPHENE = (
+    "import graphene\nfrom graphene import relay\n\n\nclass Query(graphene.ObjectType):\n"
+    "    users = relay.ConnectionField(UserConnection, status=graphene.String())\n"
+    "    tags = graphene.List(Tag)\n    me = graphene.Field(User)\n\n\n"
+    "class CreateUser(graphene.Mutation):\n    class Arguments:\n        name = graphene.String(required=True)\n\n"
+    "    ok = graphene.Boolean()\n\n\nclass SetPrefs(graphene.Mutation):\n    class Arguments:\n"
+    "        prefs = graphene.JSONString()\n\n    ok = graphene.Boolean()\n"
+)
+_URLS = ("from django.urls import path\nfrom graphene_django.views import GraphQLView\n\n"
+         "urlpatterns = [path('graphql', GraphQLView.as_view(graphiql=False))]\n")
+
+
+def test_graphene_schema_fields_and_mutations(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"shop/__init__.py": "", "shop/schema.py": _GRAPHENE, "shop/urls.py": _URLS})
+    routes = _table(tmp_path)
+    users, tags = routes["QUERY /graphql/users"], routes["QUERY /graphql/tags"]
+    assert users.collection and tags.collection and "QUERY /graphql/me" not in routes
+    assert {"first", "after", "status"} <= set(users.query)
+    assert routes["MUTATION /graphql/CreateUser"].fact.body == "model"  # typed arguments
+    assert routes["MUTATION /graphql/SetPrefs"].fact.body == "raw"  # a JSON blob
+    assert _status(tmp_path, "pagination") == ("fail", 0.5, 1)  # the plain List is unbounded
+    assert _status(tmp_path, "query-validation") == ("fail", 0.5, 1)
+    assert _status(tmp_path, "api-versioning")[0] == "n/a"  # one endpoint evolves through its schema
+    assert _status(tmp_path, "rate-limiting") == ("fail", 0.0, 1)  # the endpoint, not each field
+
+
+def test_depth_limit_is_the_graphql_endpoints_rate_limit(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "app/__init__.py": "",
+        "app/main.py": "import strawberry\nfrom fastapi import FastAPI\nfrom strawberry.fastapi import GraphQLRouter\n"
+                       "from strawberry.extensions import QueryDepthLimiter\n\n\n@strawberry.type\nclass Query:\n"
+                       "    @strawberry.field\n    def books(self, author: str | None = None) -> list[Book]:\n"
+                       "        return []\n\n    @strawberry.relay.connection(BookConnection)\n"
+                       "    def shelves(self) -> list[Shelf]:\n        return []\n\n\n"
+                       "schema = strawberry.Schema(Query, extensions=[QueryDepthLimiter(max_depth=8)])\n"
+                       "app = FastAPI()\napp.include_router(GraphQLRouter(schema), prefix='/graphql')\n\n\n"
+                       "@app.get('/orders')\ndef orders() -> list[dict]:\n    return []\n",
+    })
+    routes = _table(tmp_path)
+    assert routes["POST /graphql"].graphql
+    assert set(routes["QUERY /graphql/books"].query) == {"author"}
+    assert {"first", "after"} <= set(routes["QUERY /graphql/shelves"].query)
+    assert _status(tmp_path, "rate-limiting") == ("fail", 0.5, 1)  # the depth limit covers /graphql, not /orders
+    assert _status(tmp_path, "filtering-sorting")[:2] == ("fail", 1 / 3)  # books filters; shelves and /orders do not
+
+
+def test_ariadne_sdl(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "app/__init__.py": "",
+        "app/schema.py": "from ariadne import make_executable_schema\n\ntype_defs = '''\n"
+                         "type Query {\n  orders(status: String): OrderConnection!\n  tags: [Tag!]!\n  me: User\n}\n"
+                         "type Mutation {\n  createOrder(input: OrderInput!): Order\n  setMeta(data: JSON): Boolean\n}\n"
+                         "'''\nschema = make_executable_schema(type_defs)\n",
+    })
+    routes = _table(tmp_path)
+    assert {"QUERY /graphql/orders", "QUERY /graphql/tags", "MUTATION /graphql/createOrder",
+            "MUTATION /graphql/setMeta"} <= set(routes)
+    assert routes["MUTATION /graphql/createOrder"].fact.body == "model"
+    assert routes["MUTATION /graphql/setMeta"].fact.body == "raw"
+    assert _status(tmp_path, "pagination") == ("fail", 0.5, 1)

@@ -108,6 +108,9 @@ def explain_markdown(check: type[Check], *, examples: bool = False) -> str:
              "## Why it matters", "", check.rationale, "", "## How to fix it", "", check.remediation, ""]
     if check.scoring:
         lines += ["## How it is scored", "", check.scoring, ""]
+    from readiness.checks.agents import equivalents_markdown  # a check's table of what counts
+
+    lines += equivalents_markdown(getattr(check, "equivalents", ()))
     picked = [e for e in (next((e for e in check.examples if not e.good), None),
                           next((e for e in check.examples if e.good), None)) if e is not None]
     if picked:

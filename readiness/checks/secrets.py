@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from readiness.checks.agents import Equivalent
@@ -322,6 +322,7 @@ class _Analysis:
     defaults: list[Hit]  # default-secret findings
     default_nodes: set[int]  # constants default-secret owns (hardcoded-secret skips them)
     secret_uses: int  # secret-like names read or defined
+    committed: list[Hit] = field(default_factory=list)  # fallbacks that are real credentials, committed in the code
 
 
 def _analyse_defaults(source: SourceFile, extra: Iterable[str]) -> _Analysis:
@@ -339,6 +340,10 @@ _NOT_A_CREDENTIAL = frozenset({"true", "false", "null", "none", "yes", "no", "on
 _NON_PRODUCTION_CLASS = re.compile(r"^(?:Development|Dev|Local|Test|Testing|Unittest|CI|Debug)(?:[A-Z_]\w*)?$")
 
 
+# A fallback that would work as a real credential: letters and digits (or symbols), no spaces, long enough;
+# "changeme", "secret" or "defectdojo" are placeholders that default-secret reports alone.
+_REAL_CREDENTIAL = re.compile(r"^(?=.*[A-Za-z])(?=.*[\d@#$%^&*!+=)(~])\S{8,}$")
+_DEV_VALUE = re.compile(r"dev|test|local|example|sample|demo|dummy|fake|insecure|default|changeme", re.IGNORECASE)
 _DURATION = re.compile(r"^\d+(\.\d+)?\s*(ms|s|sec|secs|seconds?|m|min|minutes?|h|hours?|d|days?|w|weeks?)?$",
                        re.IGNORECASE)
 _ALGORITHM = re.compile(r"^(HS|RS|ES|PS)(256|384|512)$|^EdDSA$|^(sha|SHA)-?(1|224|256|384|512)$|^(AES|aes)[-_]?\d*", )
@@ -357,6 +362,7 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
     assert source.tree is not None
     imports = import_map(source)
     hits: list[Hit] = []
+    committed: list[Hit] = []
     owned: set[int] = set()
     uses = 0
 
@@ -366,6 +372,9 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
         hits.append(Hit(node.lineno, node.col_offset + 1, f"{what} has a literal fallback {mask(value)}; "  # type: ignore[attr-defined]
                         "require it from the environment or a secrets manager",
                         fixable=default_secret_fixable(node, imports, owner)))
+        if _REAL_CREDENTIAL.match(value.strip()) and not is_placeholder(value) and not _DEV_VALUE.search(value):
+            committed.append(Hit(node.lineno, node.col_offset + 1,  # type: ignore[attr-defined]
+                                 f"{what} falls back to a committed credential {mask(value)}; rotate it and remove it"))
 
     reads: list[tuple[ast.AST, str | None, ast.AST | None]] = []
     for call in source.nodes(ast.Call):
@@ -423,7 +432,7 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
                 if text is not None and text.strip():
                     owned.add(id(stmt.value))
                     report(stmt, "Django SECRET_KEY", text)
-    return _Analysis(hits, owned, uses)
+    return _Analysis(hits, owned, uses, committed)
 
 
 # -- default-secret --------------------------------------------------------------------------
@@ -720,6 +729,8 @@ class HardcodedSecret(Check):
         extra = options.get("names", [])
         analysis = _analyse_defaults(source, extra)
         hits = _hardcoded_hits(source, analysis.default_nodes, extra)
+        if role in _DEFAULT_SECRET_ROLES:
+            hits = [*hits, *analysis.committed]  # a real key committed as a fallback is also a hardcoded secret
         if role not in _ALL_SECRETS_ROLES:
             hits = [h for h in hits if _live_key(source.line_text(h.line))]  # a test's password is not production's
         return FileOutcome(hits=hits)

@@ -185,7 +185,10 @@ class ApiVersioning(_RouteCheck):
         "`app.register_blueprint(bp, url_prefix=\"/api/v1\")` or `path(\"api/v1/\", include(...))`; "
         "or negotiate with an `API-Version` header."
     )
-    scoring = "Share of API routes (health, metrics and docs routes excluded) under a /v1-style prefix or with a version header."
+    scoring = ("Share of API routes under a /v1-style prefix or with a version header (DRF versioning or fastapi-versioning "
+               "cover all). HTML pages, static files, sign-in flows, inbound webhooks, AJAX helpers of the site's own "
+               "pages and health/metrics/docs routes are left out, and the evidence counts them; a GraphQL endpoint "
+               "evolves through its schema and is not judged.")
     global_marks = staticmethod(_version_marks)
     examples = (
         Example(_service(prefix="/api/v1"), findings=0, status="pass", note="include_router prefix"),
@@ -245,7 +248,10 @@ class Pagination(_RouteCheck):
         "Give every collection GET `limit`/`offset` (or `page`/`page_size`, or a cursor) with a sane maximum, "
         "or use fastapi-pagination (`Page[...]`), Django's `Paginator`/`paginate_by`, DRF pagination classes."
     )
-    scoring = "Share of list endpoints (collection GETs) that take pagination parameters or use a pagination helper."
+    scoring = ("Share of list endpoints that take pagination parameters or use a pagination helper (DRF "
+               "DEFAULT_PAGINATION_CLASS, Eve's default paging, GraphQL connections). A list endpoint is a collection "
+               "GET: a list response model, a returned list, a page or limit parameter; aggregates (stats, counts, "
+               "settings), single objects and proxies of another service's list are not.")
     examples = (
         Example(_service(params="limit: int = 50, offset: int = 0"), findings=0, status="pass"),
         Example(_service(), findings=1, lines=(7,), status="fail", note="GET /orders returns everything"),
@@ -381,7 +387,9 @@ class RateLimiting(_RouteCheck):
         "fastapi-limiter (`Depends(RateLimiter(times=10, seconds=60))`), Flask-Limiter (`default_limits`) "
         "or django-ratelimit (`@ratelimit`). A global middleware covers every route."
     )
-    scoring = "Share of API routes (health, metrics and docs excluded) covered by a rate limit; a global limiter covers all."
+    scoring = ("Share of API routes covered by a rate limit (health, metrics, docs, static files and sign-in flows "
+               "left out). A limiter middleware, Flask-Limiter default_limits, DRF default throttles or an ingress "
+               "rate-limit annotation covers every route; a GraphQL depth or cost limit covers the GraphQL endpoint.")
     global_marks = staticmethod(_rate_marks)
     needles = ROUTE_NEEDLES + ("MIDDLEWARE",)
     examples = (
@@ -441,7 +449,8 @@ class FilteringSorting(_RouteCheck):
         "Accept filter and sort query parameters on list endpoints (`status`, `created_after`, `sort=-created_at`), "
         "validated against an allow-list of fields; fastapi-filter, django-filter or DRF `OrderingFilter` help."
     )
-    scoring = "Share of list endpoints (collection GETs) that accept a filter or sort parameter besides pagination."
+    scoring = ("Share of list endpoints that accept a filter or sort parameter besides pagination (query parameters, "
+               "dependencies, DRF filter backends, Eve's where/sort, GraphQL field arguments).")
     examples = (
         Example(_service(params="status: str | None = None, sort: str = '-created'"), findings=0, status="pass"),
         Example(_service(params="limit: int = 50"), findings=1, status="fail", note="pagination alone is not filtering"),

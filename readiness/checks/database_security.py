@@ -250,7 +250,10 @@ class QueryValidation(Check):
         "Declare the body as a model: a pydantic parameter in FastAPI (`def create(order: OrderIn)`), marshmallow "
         "or pydantic `.load()`/`model_validate()` in Flask, a Form or DRF serializer `.is_valid()` in Django."
     )
-    scoring = "Share of write routes (POST/PUT/PATCH) reading a body whose handler takes a validated model or validates it."
+    scoring = ("Share of write routes (POST/PUT/PATCH, GraphQL mutations) reading a body whose handler takes a validated "
+               "model or validates it: a schema or serializer, a model's own parser, required or allow-listed fields, "
+               "fields converted or checked one by one, typed GraphQL arguments, an Eve schema. OAuth code exchanges "
+               "and inbound webhooks are left out.")
     needles = ROUTE_NEEDLES
     examples = (
         Example({"app/main.py": "from fastapi import FastAPI\nfrom pydantic import BaseModel\n\napp = FastAPI()\n\n\n"

@@ -413,7 +413,8 @@ class HealthEndpoint(MarkerCheck):
         "Add a cheap liveness route (`GET /health` or `/healthz`) and a readiness route (`GET /ready`) that "
         "checks the database and other dependencies, and point the Kubernetes probes at them."
     )
-    scoring = "Presence: a liveness or readiness route (/health, /healthz, /ready, /livez, ...) or a health-check library."
+    scoring = ("Presence: a liveness or readiness route (/health, /healthz, /ready, /livez, service_health, ...), a "
+               "health path answered by middleware, a Kubernetes probe that calls a path, or a health-check library.")
     needles = ROUTE_NEEDLES + ("health", "ready", "live", "ping", "alive")
     examples = (
         Example({"app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get('/health')\n"

@@ -10,9 +10,10 @@ from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, V
 from readiness.fix.shapes import swallowed_fixable
 from readiness.measures import Density, NotApplicable, Presence
 from readiness.model import Evidence
-from readiness.paths import is_test_path
+from readiness.paths import is_application_path, is_test_path
 from readiness.project import Project
 from readiness.roles import SERVICE, SERVICE_ONLY, file_role
+from readiness.routes import call_name
 from readiness.source import SourceFile
 from readiness.tools.pyast import dotted, import_map, qualify
 
@@ -188,6 +189,9 @@ _HANDLER_METHODS = {
 }
 
 
+_REST_APIS = frozenset({"flask_restful", "flask_restx", "flask_restplus"})
+
+
 class ErrorHandlers(Check):
     id = "error-handlers"
     category = "error-handling"
@@ -203,9 +207,11 @@ class ErrorHandlers(Check):
         "problem details): FastAPI `@app.exception_handler(Exception)`, Flask "
         "`@app.errorhandler(Exception)`, Django `handler500` or exception middleware."
     )
-    scoring = "Presence: an application-wide error handler; n/a when no web framework is imported."
+    scoring = ("Presence: an application-wide error handler (FastAPI/Starlette exception handlers, Flask errorhandler, "
+               "a flask-restful/restx Api, Django handler500 or its default with the project's own 500.html, exception "
+               "middleware, a DRF EXCEPTION_HANDLER); n/a when no web framework is imported.")
     needles = ("fastapi", "starlette", "flask", "django", "falcon", "handler", "process_exception",
-               "EXCEPTION_HANDLER")
+               "EXCEPTION_HANDLER", "flask_restful", "flask_restx")
     examples = (
         Example({"app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.get('/')\ndef root():\n"
                  "    return {}\n"}, status="fail"),
@@ -220,6 +226,18 @@ class ErrorHandlers(Check):
                  "        self.get_response = get_response\n\n    def process_exception(self, request, exception):\n"
                  "        return None\n"}, status="pass", note="Django exception middleware"),
         Example({"app/jobs.py": "def run():\n    return 1\n"}, status="n/a", note="no web framework"),
+        Example({"app/api.py": "from flask import Flask\nfrom flask_restful import Api, Resource\n\napp = Flask(__name__)\n"
+                 "api = Api(app)\n\n\nclass Orders(Resource):\n    def get(self):\n        return []\n\n\n"
+                 "api.add_resource(Orders, '/orders')\n"}, status="pass",
+                note="flask-restful's Api answers every error with a JSON body"),
+        Example({"shop/views.py": "from django.http import JsonResponse\n\n\ndef orders(request):\n"
+                 "    return JsonResponse({'orders': []})\n",
+                 "shop/templates/500.html": "<h1>Something went wrong</h1>\n"}, status="pass",
+                note="Django's default handler500 renders the project's own 500.html"),
+        Example({"shop/views.py": "from django.http import JsonResponse\n\n\ndef orders(request):\n"
+                 "    return JsonResponse({'orders': []})\n",
+                 "shop/templates/orders.html": "<ul></ul>\n"}, status="fail",
+                note="Django's bare default page without a project 500.html"),
         Example({"app/main.py": "from flask import Flask\napp = Flask(__name__)\n",
                  "tests/test_app.py": "from flask import Flask\napp = Flask('t')\n\n@app.errorhandler(500)\n"
                  "def h(e):\n    return 'x', 500\n"}, status="fail", note="a handler only in tests does not count"),
@@ -256,6 +274,13 @@ class ErrorHandlers(Check):
         for func in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
             if getattr(func, "name", "") == "process_exception":
                 return Evidence("Django exception middleware", source.path, getattr(func, "lineno", 0))
+        if source.imports & _REST_APIS or any(m.split(".")[0] in _REST_APIS for m in source.imports):
+            for node in source.nodes(ast.Call, ast.ClassDef):
+                name = node.name if isinstance(node, ast.ClassDef) else call_name(node)  # type: ignore[arg-type]
+                bases = [dotted(b).rsplit(".", 1)[-1] for b in getattr(node, "bases", [])]
+                if name == "Api" or "Api" in bases:
+                    return Evidence("flask-restful/restx Api: handle_error answers every error with JSON", source.path,
+                                    getattr(node, "lineno", 0))
         if "EXCEPTION_HANDLER" in source.text:
             for const in source.nodes(ast.Constant):
                 if getattr(const, "value", None) == "EXCEPTION_HANDLER":
@@ -265,6 +290,10 @@ class ErrorHandlers(Check):
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         if collected.counts["framework"] == 0:
             return Verdict(NotApplicable("no web framework imported"))
+        if not collected.evidence and any("django" in modules for modules in project.imports.values()):
+            pages = [rel for rel in project.glob("**/templates/500.html") if is_application_path(rel)]
+            if pages:  # Django's default handler500 renders the project's own page and logs through django.request
+                collected.evidence.append(Evidence("Django's handler500 renders the project's 500.html", pages[0]))
         found = bool(collected.evidence)
         summary = "application-wide error handler registered" if found else "no application-wide error handler"
         return Verdict(Presence(found, "application-wide error handler"), summary=summary)

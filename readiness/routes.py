@@ -1199,6 +1199,8 @@ def _classes(tree: ast.Module) -> tuple[ClassFact, ...]:
                     attrs.append((stmt.target.id, _attr_value(stmt.value)))
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 methods.append(stmt.name)
+                if stmt.name in _CLASS_ATTRS and any(dotted(d) == "property" for d in stmt.decorator_list):
+                    attrs.append((stmt.name, "set"))  # @property def pagination_class(self): chosen per request
                 if stmt.name == "__init__":
                     fields.extend(_query_like(stmt.args))
         bases = tuple(dotted(b).rpartition(".")[2] for b in cls.bases if dotted(b))

@@ -291,3 +291,19 @@ def test_ingress_rate_limit_annotations_cover_every_route(tmp_path: Path) -> Non
     assert (outcome.status, outcome.score) == ("pass", 1.0)
     assert "limit-rps" in outcome.summary
     assert _status(tmp_path / "b", "rate-limiting") == ("fail", 0.0, 1)
+
+
+def test_pagination_class_chosen_per_request_by_a_property(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "notes/__init__.py": "",
+        "notes/views.py": "from rest_framework import mixins, viewsets\n\n\n"
+                          "class NotesViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):\n"
+                          "    @property\n    def pagination_class(self):\n"
+                          "        return LongPagination if self.request.GET.get('extra') else ShortPagination\n\n\n"
+                          "class TagsViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):\n"
+                          "    def pagination_class_name(self):\n        return 'none'\n",
+        "notes/urls.py": "from django.urls import include, path\nfrom rest_framework.routers import DefaultRouter\n"
+                         "from notes import views\n\nrouter = DefaultRouter()\nrouter.register('notes', views.NotesViewSet)\n"
+                         "router.register('tags', views.TagsViewSet)\nurlpatterns = [path('api/v1/', include(router.urls))]\n",
+    })
+    assert _status(tmp_path, "pagination") == ("fail", 0.5, 1)

@@ -108,9 +108,17 @@ def analyze_source(rel: str, data: bytes, plan: Sequence[PlannedCheck], suppress
         for line in sup.covers:
             covered.setdefault(line, []).append(index)
     used: dict[int, set[str]] = {}
+    present: dict[str, bool] = {}  # needle -> found in this file: checks share many needles
+
+    def contains(needle: str) -> bool:
+        found = present.get(needle)
+        if found is None:
+            found = present[needle] = needle in text
+        return found
+
     for planned in plan:
         check = planned.check
-        if check.needles and not any(n in text for n in check.needles):
+        if check.needles and not any(contains(n) for n in check.needles):
             continue
         if getattr(check, "needs_tree", True) and source.tree is None:
             continue

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from rich.console import Console
-
 from readiness.cache import Cache
 from readiness.categories import CATEGORY_IDS
 from readiness.checks.base import Check
@@ -140,6 +138,7 @@ def scan_progress(*, enabled: bool) -> Iterator[Callable[[int, int], None] | Non
     if not enabled or os.environ.get("CI") or not sys.stderr.isatty():
         yield None
         return
+    from rich.console import Console  # only on a terminal: a CI scan or a hook never loads rich
     from rich.progress import Progress
 
     started = time.monotonic()

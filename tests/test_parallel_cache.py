@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 from helpers import run_cli, write_tree
 
+from readiness.fileindex import RACY_NS
 from readiness.workers import PARALLEL_MIN_FILES
 
 
@@ -36,13 +38,17 @@ def _scan(root: Path, *args: str) -> str:
 
 def test_same_result_with_any_jobs_and_cache(tmp_path: Path) -> None:
     _repo(tmp_path)
+    time.sleep(RACY_NS / 1e9 + 0.2)  # files this fresh are re-hashed and the repository phase is not stored
     serial = _scan(tmp_path, "--jobs", "1", "--no-cache")
     parallel = _scan(tmp_path, "--jobs", "2", "--no-cache")
     cold = _scan(tmp_path, "--jobs", "2")
-    assert any((tmp_path / ".readiness" / "cache").iterdir())
+    folder = tmp_path / ".readiness" / "cache"
+    assert any(p.name.startswith("repository-") for p in folder.iterdir())
+    stored = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
     warm = _scan(tmp_path, "--jobs", "2")
     warm_serial = _scan(tmp_path, "--jobs", "1")
     assert serial == parallel == cold == warm == warm_serial
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == stored  # answered whole, nothing rewritten
     assert json.loads(serial)["target"]["files"] == PARALLEL_MIN_FILES + 21
 
 

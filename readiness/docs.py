@@ -36,9 +36,9 @@ def check_markdown(check: type[Check]) -> str:
     ]
     if check.scoring:
         lines += ["## How it is scored", "", check.scoring, ""]
-    from readiness.checks.agents import equivalents_markdown  # a check's table of what counts
+    from readiness.checks.agents import equivalents_markdown, equivalents_of  # a check's table of what counts
 
-    lines += equivalents_markdown(getattr(check, "equivalents", ()))
+    lines += equivalents_markdown(equivalents_of(check))
     if getattr(check, "roles_note", ""):
         lines += ["## Which files count", "", check.roles_note, ""]
     if check.options:
@@ -108,9 +108,9 @@ def explain_markdown(check: type[Check], *, examples: bool = False) -> str:
              "## Why it matters", "", check.rationale, "", "## How to fix it", "", check.remediation, ""]
     if check.scoring:
         lines += ["## How it is scored", "", check.scoring, ""]
-    from readiness.checks.agents import equivalents_markdown  # a check's table of what counts
+    from readiness.checks.agents import equivalents_markdown, equivalents_of  # a check's table of what counts
 
-    lines += equivalents_markdown(getattr(check, "equivalents", ()))
+    lines += equivalents_markdown(equivalents_of(check))
     picked = [e for e in (next((e for e in check.examples if not e.good), None),
                           next((e for e in check.examples if e.good), None)) if e is not None]
     if picked:

@@ -356,3 +356,75 @@ def covered(agent: Agent, used: Iterable[str]) -> set[str]:
     if ALL in agent.covers:
         return {c for c in used if c != "celery" or "celery" in agent.covers or agent.vendor in ("New Relic", "Datadog")}
     return used & agent.covers
+
+
+# -- tables of what counts, per check ---------------------------------------------------------
+
+TRACING_EQUIVALENTS = (
+    Equivalent("import", ("opentelemetry.sdk.trace",), True, "the OpenTelemetry SDK and a TracerProvider"),
+    Equivalent("deployment", ("opentelemetry-instrument", "opentelemetry-distro"), True,
+               "auto-instrumentation of every installed library"),
+    Equivalent("setting", ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_TRACES_EXPORTER"), True,
+               "the exporter configured in Dockerfiles, compose, Kubernetes, ECS or .env files"),
+    Equivalent("call", ("sentry_sdk.init(traces_sample_rate>0)", "sentry_sdk.init(traces_sampler=...)"), True,
+               "Sentry performance tracing"),
+    Equivalent("call", ("elasticapm.contrib.*", "ElasticAPM(app)"), True, "the Elastic APM agent"),
+    Equivalent("deployment", ("ddtrace-run", "ddtrace.auto", "ddtrace.patch_all()"), True, "Datadog tracing"),
+    Equivalent("deployment", ("newrelic-admin run-program", "newrelic.agent.initialize()"), True, "the New Relic agent"),
+    Equivalent("call", ("logfire.configure()", "logfire.instrument_*()"), True, "Logfire"),
+    Equivalent("call", ("tracer.start_as_current_span()",), True, "hand-written spans count as instrumentation"),
+    Equivalent("call", ("sentry_sdk.init(dsn=...)",), False, "Sentry without a sample rate sends errors only"),
+    Equivalent("call", ("logfire.configure(send_to_logfire=False)",), False, "spans kept in the process"),
+    Equivalent("setting", ("if settings.TRACING_ENABLED: add_span_processor(...)",), False,
+               "an exporter inside a block disabled by default is not configured"),
+)
+
+
+def equivalents_of(check: type) -> tuple[Equivalent, ...]:
+    """A check's table of what counts and what only looks alike: its own ``equivalents``, else the table built
+    from the constants its module consults."""
+    own = tuple(getattr(check, "equivalents", ()))
+    if own:
+        return own
+    check_id = getattr(check, "id", "")
+    if check_id in ("otel-sdk", "otel-instrumentation", "trace-exporter"):
+        return TRACING_EQUIVALENTS
+    if check_id in ("metrics-exported", "metrics-endpoint", "structured-logging", "correlation-ids"):
+        return _monitoring_equivalents().get(check_id, ())
+    return ()
+
+
+def _monitoring_equivalents() -> dict[str, tuple[Equivalent, ...]]:
+    from readiness.checks import monitoring as m  # the monitoring checks import this module: read their tables late
+
+    pushed = set(m._PUSH_MODULES)
+    return {
+        "metrics-exported": (
+            *(Equivalent("import", (module,), True, label + (" (pushed)" if module in pushed else ""))
+              for module, label in m._METRIC_MODULES.items()),
+            Equivalent("deployment", ("New Relic", "Elastic APM"), True, "vendor agents that push metrics"),
+            Equivalent("call", ("pushgateway: push_to_gateway()",), True, "Prometheus pushgateway"),
+        ),
+        "metrics-endpoint": (
+            *(Equivalent("call", (call,), True, label) for call, label in m._ENDPOINT_CALLS.items()),
+            Equivalent("call", ("/metrics route serving version=0.0.4 text",), True, "the project's own Prometheus text"),
+            *(Equivalent("import", (module,), False, f"{label} pushes metrics: the check is n/a with its reason")
+              for module, label in m._PUSH_MODULES.items()),
+            Equivalent("call", ("/metrics route returning business JSON",), False, "an analytics API, not Prometheus"),
+        ),
+        "structured-logging": (
+            *(Equivalent("import", (module,), True, label) for module, label in m._JSON_LOG_MODULES.items()),
+            Equivalent("call", ("class JsonFormatter(logging.Formatter): json.dumps(record)",), True,
+                       "a formatter that serialises the record"),
+            Equivalent("call", ("logger.add(serialize=True)",), True, "loguru JSON output"),
+            Equivalent("file", ("logging.yaml with a JSON formatter",), True, "dictConfig files"),
+            Equivalent("call", ("class NewsFormatter",), False, "any class named *Formatter that does not serialise"),
+        ),
+        "correlation-ids": (
+            *(Equivalent("import", (module,), True, label) for module, label in m._CORRELATION_MODULES.items()),
+            Equivalent("call", ("request.headers.get('X-Request-ID')", "response.headers['X-Request-ID'] = ..."),
+                       True, "a project middleware that reads or sets the request id"),
+            Equivalent("setting", ("if app.config.get('LOG_REQUEST_HEADERS', False): log X-Request-Id",), False,
+                       "an access-log field behind a setting that is off by default"),
+        ),
+    }

@@ -87,3 +87,7 @@ def test_explain_lists_what_counts(tmp_path: Path) -> None:
     assert "| no | purpose |" in out.stdout and "`oauth`" in out.stdout
     out = run_cli("explain", "secret-rotation")
     assert "`SECRET_KEY_FALLBACKS`" in out.stdout and "`kid`" in out.stdout
+    out = run_cli("explain", "metrics-endpoint")
+    assert "| no | import | `statsd` |" in out.stdout  # pushed metrics: the check is n/a, with its reason
+    out = run_cli("explain", "otel-sdk")
+    assert "`ddtrace-run`" in out.stdout and "errors only" in out.stdout

@@ -51,3 +51,14 @@ def test_regex_route_and_service_named_health_path(tmp_path: Path) -> None:
 def test_a_health_word_inside_another_word_is_no_health_route(tmp_path: Path) -> None:
     _site(tmp_path, "    path('healthcare-plans/', views.index),\n")
     assert _health(tmp_path)[0] == "fail"
+
+
+def test_health_path_answered_by_a_wsgi_wrapper(tmp_path: Path) -> None:
+    wrapper = ("class Health:\n    def __init__(self, app):\n        self.app = app\n\n"
+               "    def __call__(self, environ, start_response):\n        if environ.get('PATH_INFO') == {path!r}:\n"
+               "            start_response('200 OK', [])\n            return [b'ok']\n"
+               "        return self.app(environ, start_response)\n")
+    for name, path, expected in (("a", "/healthz", "pass"), ("b", "/orders", "fail")):
+        _site(tmp_path / name, "    path('orders/', views.index),\n")
+        write_tree(tmp_path / name, {"shop/wsgi_health.py": wrapper.format(path=path)})
+        assert _health(tmp_path / name)[0] == expected

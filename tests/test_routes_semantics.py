@@ -307,3 +307,15 @@ def test_pagination_class_chosen_per_request_by_a_property(tmp_path: Path) -> No
                          "router.register('tags', views.TagsViewSet)\nurlpatterns = [path('api/v1/', include(router.urls))]\n",
     })
     assert _status(tmp_path, "pagination") == ("fail", 0.5, 1)
+
+
+def test_a_projects_own_limiter_middleware_and_flask_limiter_configuration(tmp_path: Path) -> None:
+    app = ("from fastapi import FastAPI\nfrom app.limits import {cls}\n\napp = FastAPI()\napp.add_middleware({cls})\n\n\n"
+           "@app.get('/orders')\ndef orders() -> list[dict]:\n    return []\n")
+    write_tree(tmp_path / "a", {"app/__init__.py": "", "app/main.py": app.format(cls="IpRateLimitMiddleware")})
+    write_tree(tmp_path / "b", {"app/__init__.py": "", "app/main.py": app.format(cls="GZipMiddleware")})
+    assert _status(tmp_path / "a", "rate-limiting")[:2] == ("pass", 1.0)
+    assert _status(tmp_path / "b", "rate-limiting") == ("fail", 0.0, 1)
+    _flask(tmp_path / "c", "app.config['RATELIMIT_DEFAULT'] = '200/hour'\n\n\n"
+                           "@app.route('/orders')\ndef orders():\n    return jsonify([])\n")
+    assert _status(tmp_path / "c", "rate-limiting")[:2] == ("pass", 1.0)

@@ -314,6 +314,10 @@ _GRAPHQL_LIMITERS = frozenset({"depth_limit_validator", "QueryDepthLimiter", "Ma
                                "cost_validator", "DepthLimitRule", "depth_limit", "CostLimitRule", "query_cost_validator"})
 
 
+def _const(node: ast.AST) -> str:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
+
+
 def _rate_marks(source: SourceFile) -> tuple[Evidence, ...]:
     """Rate limits that cover every route: middleware, app-wide dependencies, Flask-Limiter defaults."""
     out = []
@@ -322,7 +326,8 @@ def _rate_marks(source: SourceFile) -> tuple[Evidence, ...]:
         name = call_name(call)
         if name in ("add_middleware", "Middleware") and call.args:
             middleware = dotted(call.args[0]).rpartition(".")[2]
-            if middleware in _RATE_MIDDLEWARE and middleware != "RatelimitMiddleware":
+            if (middleware in _RATE_MIDDLEWARE or re.search(r"ratelimit|throttl|limiter", middleware, re.IGNORECASE)) \
+                    and middleware != "RatelimitMiddleware":  # django-ratelimit's middleware only renders its 403
                 out.append(Evidence(f"{middleware} limits every route", source.path, call.lineno))
         elif name in ("FastAPI", "Flask") and call.keywords:
             deps = next((k.value for k in call.keywords if k.arg == "dependencies"), None)
@@ -336,6 +341,11 @@ def _rate_marks(source: SourceFile) -> tuple[Evidence, ...]:
         assert isinstance(call, ast.Call)
         if call_name(call) in _GRAPHQL_LIMITERS:
             out.append(Evidence(f"{_GRAPHQL_LIMIT} ({call_name(call)})", source.path, call.lineno))
+    for node in source.nodes(ast.Assign):  # Flask-Limiter from configuration: RATELIMIT_DEFAULT = "100/hour"
+        assert isinstance(node, ast.Assign)
+        if any(dotted(t).rpartition(".")[2] == "RATELIMIT_DEFAULT" or (isinstance(t, ast.Subscript) and
+               _const(t.slice) == "RATELIMIT_DEFAULT") for t in node.targets) and _const(node.value):
+            out.append(Evidence("Flask-Limiter RATELIMIT_DEFAULT limits every route", source.path, node.lineno))
     for node in source.nodes(ast.Constant):
         if getattr(node, "value", None) == "DEFAULT_THROTTLE_CLASSES":
             out.append(Evidence("DRF default throttle classes", source.path, getattr(node, "lineno", 0)))

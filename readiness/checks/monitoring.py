@@ -386,6 +386,7 @@ def _probe_paths(source: SourceFile) -> list[Evidence]:
         assert isinstance(node, ast.Compare)
         sides = [node.left, *node.comparators]
         attrs = [s for s in sides if isinstance(s, ast.Attribute) and s.attr in ("path", "path_info", "url_path")]
+        attrs += [s for s in sides if _path_key(s)]  # environ["PATH_INFO"], scope["path"]: WSGI/ASGI wrappers
         texts = [s.value for s in sides if isinstance(s, ast.Constant) and isinstance(s.value, str)]
         texts += [constants[s.id] for s in sides if isinstance(s, ast.Name) and s.id in constants]
         for elt in (e for s in sides if isinstance(s, (ast.Tuple, ast.List, ast.Set)) for e in s.elts):
@@ -396,6 +397,16 @@ def _probe_paths(source: SourceFile) -> list[Evidence]:
                 if text.startswith("/") and (kind := _health_path(text)):
                     out.append(Evidence(f"{kind} path {text} answered by middleware", source.path, node.lineno))
     return out
+
+
+def _path_key(node: ast.AST) -> bool:
+    """``environ["PATH_INFO"]``, ``environ.get("PATH_INFO")``, ``scope["path"]``: the request path in a wrapper."""
+    key: ast.AST | None = None
+    if isinstance(node, ast.Subscript):
+        key = node.slice
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
+        key = node.args[0]
+    return isinstance(key, ast.Constant) and key.value in ("PATH_INFO", "path", "RAW_URI", "REQUEST_URI")
 
 
 class HealthEndpoint(MarkerCheck):

@@ -42,6 +42,18 @@ def test_setting_a_database_up_is_not_a_restore(tmp_path: Path, line: str) -> No
     assert result.status == "fail", (line, result.summary)
 
 
+def test_make_target_named_restore_counts_and_a_dev_dump_load_does_not(tmp_path: Path) -> None:
+    good = run(tmp_path / "good", "restore-procedure", {
+        "Makefile": "restore-db:\n\tdropdb orders && createdb orders\n\tpsql -d orders < \"$(DUMP)\"\n"})
+    assert good.status == "pass", good.summary
+    loaddb = (
+        "loaddb:\n\t-\"${DC}\" exec postgresql dropdb -U app app\n\t\"${DC}\" exec postgresql createdb -U app app\n"
+        "\t\"${DOCKER}\" exec -i `\"${DC}\" ps -q postgresql` psql -U app -d app < \"${DB_DUMP_FILE}\"\n"
+    )
+    bad = run(tmp_path / "bad", "restore-procedure", {"Makefile": loaddb})
+    assert bad.status == "fail", bad.summary
+
+
 def test_project_cli_commands_that_restore_a_dump(tmp_path: Path) -> None:
     click_cli = (
         "import click\nfrom sh import createdb, psql\n\n\n@click.group()\ndef database():\n    pass\n\n\n"

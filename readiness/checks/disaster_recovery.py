@@ -41,9 +41,11 @@ RESTORE_RE = re.compile(
     r"\b(mongorestore|pbm\s+restore|pg_restore|velero\s+restore|restic\s+restore|borg\s+extract|"
     r"wal-g\s+backup-fetch|pgbackrest\b.*\brestore|xtrabackup\b.*--prepare)\b"
 )
-# psql / mysql fed a dump (``psql "$DB" < backup.sql``, ``gunzip -c dump.sql.gz | psql``): a SQL restore.
-# ``psql -f schema.sql`` (setting a database up) is not one: the file must be a dump or backup.
-_DUMP_FILE = r"(?:dump|backup|bak|\.sql\.(?:gz|bz2|xz|zst))"
+# psql / mysql fed a backup (``psql "$DB" < backup.sql``, ``gunzip -c db.sql.gz | psql``): a SQL restore.
+# ``psql -f schema.sql`` (setting a database up) is not one, nor loading a development dump into a local
+# database (``make loaddb`` with ``psql < "$DB_DUMP_FILE"``): the file must be a backup, unless the script,
+# make target or job says it restores (then psql/mysql fed any file is the restore).
+_DUMP_FILE = r"(?:backup|bak|\.sql\.(?:gz|bz2|xz|zst))"
 SQL_RESTORE_RE = re.compile(
     rf"\b(psql|mysql|mariadb)\b[^|\n;&]*(?:<|\s-f\s*|--file[= ])\s*[\"']?[^\s\"'|;&]*{_DUMP_FILE}[^\s|;&]*"
     rf"|\b(?:gunzip|zcat|gzip\s+-d\w*|cat|pv|xz\s+-d\w*|zstd\s+-d\w*)\b[^|\n;&]*{_DUMP_FILE}[^|\n;&]*\|\s*"
@@ -276,13 +278,15 @@ def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
         tool = restore_tool(command.text)
         if tool:
             found.append(Evidence(f"{tool} ({command.origin})", command.path, command.line))
-    for rel, commands in repo.scripts.items():
-        if "restor" in PurePosixPath(rel).name.lower() and not is_test_path(rel):
-            for command in commands:
-                fed = _FED_SQL_RE.search(command.text)
-                if fed:
-                    tool = (fed.group(1) or fed.group(2)).lower()
-                    found.append(Evidence(f"{tool} fed a dump ({command.origin})", command.path, command.line))
+    restoring = [c for rel, commands in repo.scripts.items()
+                 if "restor" in PurePosixPath(rel).name.lower() and not is_test_path(rel) for c in commands]
+    restoring += [c for target, commands in repo.make_targets.items() if "restor" in target.lower() for c in commands]
+    restoring += [c for c in repo.commands if "restor" in c.context.lower() and c.origin in ("github-actions", "gitlab-ci")]
+    for command in restoring:
+        fed = _FED_SQL_RE.search(command.text)
+        if fed:
+            tool = (fed.group(1) or fed.group(2)).lower()
+            found.append(Evidence(f"{tool} fed a dump ({command.origin})", command.path, command.line))
     for rel in project.python_files:
         if "restore" in PurePosixPath(rel).name.lower() and not is_test_path(rel):
             text = project.read_text(rel) or ""

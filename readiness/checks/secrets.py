@@ -344,8 +344,8 @@ _NON_PRODUCTION_CLASS = re.compile(r"^(?:Development|Dev|Local|Test|Testing|Unit
 # "changeme", "secret" or "defectdojo" are placeholders that default-secret reports alone.
 _REAL_CREDENTIAL = re.compile(r"^(?=.*[A-Za-z])(?=.*[\d@#$%^&*!+=)(~])\S{8,}$")
 _DEV_VALUE = re.compile(r"dev|test|local|example|sample|demo|dummy|fake|insecure|default|changeme", re.IGNORECASE)
-_DURATION = re.compile(r"^\d+(\.\d+)?\s*(ms|s|sec|secs|seconds?|m|min|minutes?|h|hours?|d|days?|w|weeks?)?$",
-                       re.IGNORECASE)
+_DURATION = re.compile(r"^\d+(\.\d+)?\s*(/\s*)?(ms|s|sec|secs|seconds?|m|min|minutes?|h|hours?|d|days?|w|weeks?)?$",
+                       re.IGNORECASE)  # 3600, 30s, 10/min (a rate limit)
 _ALGORITHM = re.compile(r"^(HS|RS|ES|PS)(256|384|512)$|^EdDSA$|^(sha|SHA)-?(1|224|256|384|512)$|^(AES|aes)[-_]?\d*", )
 _LOCAL_DSN = re.compile(r"^[a-z][a-z0-9+.\-]*://[^@/\s]*@(localhost|127\.0\.0\.1|\[::1\])([:/]|$)", re.IGNORECASE)
 
@@ -484,8 +484,9 @@ class DefaultSecret(Check):
         good('import os\n\nTOKEN_TTL_SECRET = os.getenv("SESSION_SECRET_TTL", "3600")\n'
              'AUTH_TOKEN_HEADER = os.getenv("AUTH_TOKEN_HEADER", "X-Auth-Token")\n'
              'TOKEN_PATH = os.getenv("OAUTH_TOKEN", "/oauth/token")\n'
+             'TOKEN_RATE = os.getenv("TOKEN_EXCHANGE_THROTTLE_RATE", "10/min")\n'
              'DATABASE_PASSWORD_URL = os.getenv("DB_URL", "postgresql://app:app@localhost:5432/app")\n',
-             note="a duration, a header name, a URL path and a development DSN to localhost are not secrets"),
+             note="a duration, a header name, a URL path, a rate limit and a development DSN to localhost are not secrets"),
         bad('import os\n\nkey = os.environ.get("API_KEY", "abc123")\n', lines=(3,)),
         bad('import os\n\nos.environ.setdefault("DB_PASSWORD", "postgres")\n', lines=(3,)),
         bad('import os\n\nSECRET = os.environ.get("APP_SECRET") or "not-so-secret"\n', lines=(3,),

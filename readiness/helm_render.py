@@ -144,6 +144,8 @@ class _Renderer:
         self.iterations = 0
         self.variables: dict[str, Any] = {}
         self.tpl_depth = 0
+        self.paths = _map_paths(values)  # id of each values map -> its dotted path
+        self.used: set[str] = set()  # values maps the rendered output read
 
     def emit(self, text: str) -> None:
         self.size += len(text)
@@ -398,6 +400,14 @@ class _Renderer:
         return matched
 
     def operand(self, word: str, dot: Any) -> Any:
+        value = self._operand(word, dot)
+        if isinstance(value, dict) and value is not self.root.get("Values"):
+            path = self.paths.get(id(value))
+            if path is not None:
+                self.used.add(path)
+        return value
+
+    def _operand(self, word: str, dot: Any) -> Any:
         if word.startswith('"') and word.endswith('"') and len(word) >= 2:
             return word[1:-1]
         if word.startswith("`") and word.endswith("`") and len(word) >= 2:
@@ -467,6 +477,19 @@ def _printf(fmt: str, args: list[Any]) -> str:
         return _to_text(value)
 
     return _VERB_RE.sub(one, fmt)
+
+
+def _map_paths(values: Any, limit: int = 20_000) -> dict[int, str]:
+    """The dotted path of every map in the values (breadth first, bounded), to tell which blocks a render read."""
+    out: dict[int, str] = {}
+    queue: list[tuple[Any, str]] = [(values, "")]
+    while queue and len(out) < limit:
+        node, path = queue.pop(0)
+        if not isinstance(node, dict) or id(node) in out:
+            continue
+        out[id(node)] = path
+        queue.extend((child, f"{path}.{key}" if path else str(key)) for key, child in node.items() if isinstance(child, dict))
+    return out
 
 
 def _deep_merge(low: Mapping[str, Any], high: Mapping[str, Any], depth: int = 0) -> dict[str, Any]:
@@ -574,14 +597,18 @@ def _split_words(text: str) -> list[str]:
     return words
 
 
-def render(template: str, values: Mapping[str, Any], release: str = "release", files: ChartFiles | None = None) -> str:
+def render(template: str, values: Mapping[str, Any], release: str = "release", files: ChartFiles | None = None,
+           used: set[str] | None = None) -> str:
     """The template rendered from ``values``; raises ``Unrenderable`` outside the subset.
 
-    ``files`` gives ``.Files.Get``/``.Files.Glob`` the chart's own files (without it they are unrenderable).
+    ``files`` gives ``.Files.Get``/``.Files.Glob`` the chart's own files (without it they are unrenderable);
+    ``used`` collects the dotted paths of the values maps the output read (``web.resources``).
     """
     renderer = _Renderer(values, release, files)
     try:
         renderer.render(_parse(_tokens(template)), renderer.root)
+        if used is not None:
+            used.update(renderer.used)
     except (RecursionError, ValueError, TypeError, yaml.YAMLError) as exc:
         raise Unrenderable(type(exc).__name__) from exc
     return "".join(renderer.out)

@@ -18,7 +18,7 @@ import json
 import re
 import shlex
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
@@ -98,6 +98,7 @@ class Container:
     schedule: str = ""  # a CronJob's schedule
     probes: tuple[str, ...] = ()  # "liveness /healthz", "readiness tcp 8000", "startup exec"
     rendered: bool = False  # from a Helm template rendered with the chart's default values
+    values_ref: tuple[str, int] = ("", 0)  # the values.yaml block (path, line) its resources are rendered from
 
     @property
     def script(self) -> str:
@@ -613,6 +614,7 @@ class _Builder:
         self._cache: dict[tuple[str, str], Any] = {}
         self._gh_calls: list[_GhCall] = []
         self._gh_call_only: set[str] = set()  # composite actions and workflows triggered by workflow_call alone
+        self._helm_used: dict[str, set[str]] = {}  # chart -> dotted paths of the values maps its templates read
 
     def yaml_docs(self, rel: str) -> list[Any]:
         text = self.project.read_text(rel)
@@ -1020,10 +1022,34 @@ class _Builder:
             for doc in docs:
                 for obj in _k8s_objects(doc):
                     self._k8s_object(rel, obj)
-        # a chart whose templates all rendered is judged by its containers, not by its values blocks
+        # A chart whose templates all rendered is judged by its containers, not by its values blocks;
+        # but an empty block no rendered template read belongs to a component disabled by default,
+        # which runs unbounded once enabled: it stays a finding.
         whole = rendered_charts - failed_charts
-        self.repo.helm_resources = [h for h in self.repo.helm_resources
-                                    if not any(h.path.startswith(c + "/") or c == "." for c in whole)]
+        self._point_at_values()
+
+        def rendered_from(h: HelmResources) -> bool:
+            chart = next((c for c in whole if h.path.startswith(c + "/") or c == "."), None)
+            if chart is None:
+                return False
+            used = self._helm_used.get(chart, set())
+            return (h.has_requests and h.has_limits) or any(h.key == p or h.key.startswith(p + ".") for p in used)
+
+        self.repo.helm_resources = [h for h in self.repo.helm_resources if not rendered_from(h)]
+
+    def _point_at_values(self) -> None:
+        """A rendered container whose ``resources:`` is ``toYaml .Values.x.resources`` is sized (or not) in
+        values.yaml: its findings point there, where the fix goes."""
+        index = {(h.path, h.key): h.line for h in self.repo.helm_resources}
+        for i, c in enumerate(self.repo.containers):
+            if not c.rendered or (c.requests and c.limits):
+                continue
+            ref = _values_ref(self.project.read_text(c.path) or "", c.line)
+            chart = c.path.split("/templates/", 1)[0] if "/templates/" in c.path else "."
+            values_rel = "values.yaml" if chart == "." else f"{chart}/values.yaml"
+            line = index.get((values_rel, ref or ""))
+            if line:
+                self.repo.containers[i] = replace(c, values_ref=(values_rel, line))
 
     def _chart_values(self, chart: str) -> dict[str, Any] | None:
         key = ("helm-values", chart)
@@ -1049,7 +1075,9 @@ class _Builder:
             self.repo.unrendered.append(Problem(rel, "Helm template not rendered: the chart's values.yaml is not a mapping"))
             return None
         try:
-            rendered = render(text, values, PurePosixPath(chart).name or "release", self._chart_files(chart))
+            used: set[str] = set()
+            rendered = render(text, values, PurePosixPath(chart).name or "release", self._chart_files(chart), used)
+            self._helm_used.setdefault(chart, set()).update(used)
         except Unrenderable as exc:
             self.repo.unrendered.append(Problem(rel, f"Helm template not rendered ({exc})"))
             return None
@@ -1482,6 +1510,32 @@ def _session_name(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
 
 
 _DOC_DIRS = {"docs", "doc", "runbooks", "runbook", "ops", "operations", "wiki", "handbook", "playbooks"}
+
+
+_VALUES_REF_RE = re.compile(r"\.Values\.([\w.]+)")
+_NEXT_ITEM_RE = re.compile(r"^(\s*)- ")
+
+
+def _values_ref(template: str, line: int) -> str | None:
+    """The values path a container's ``resources:`` renders (``toYaml .Values.web.resources``), read from the
+    template lines of that container (up to the next list item at its indentation)."""
+    lines = template.splitlines()
+    if not 0 < line <= len(lines):
+        return None
+    first = _NEXT_ITEM_RE.match(lines[line - 1])
+    indent = len(first.group(1)) if first else len(lines[line - 1]) - len(lines[line - 1].lstrip())
+    for index in range(line - 1, min(len(lines), line + 80)):
+        text = lines[index]
+        item = _NEXT_ITEM_RE.match(text)
+        if index > line - 1 and item and len(item.group(1)) <= indent:
+            return None
+        if re.search(r"\bresources:", text):
+            for candidate in lines[index:index + 3]:
+                match = _VALUES_REF_RE.search(candidate)
+                if match:
+                    return match.group(1).rstrip(".")
+            return None
+    return None
 
 
 def _deployable(files: tuple[str, ...], project: Project) -> tuple[str, ...]:

@@ -207,7 +207,19 @@ def test_a_template_without_containers_that_cannot_render_hides_no_container(tmp
         **CHART, "chart/values.yaml": values, "chart/templates/web.yaml": deployment,
         "chart/templates/cert.yaml": certificate,
     })
-    # the disabled exporter's empty values block is not a container that runs
+    # the certificate template holds no containers, so the chart counts as rendered: the web container
+    # is judged as rendered, and the exporter (disabled by default) by its empty values block, which
+    # no rendered template read: enabled, it would run unbounded
+    assert result.status == "fail" and "1 of 2" in result.summary, result.summary
+    assert result.findings == 1
+    assert not any("web" in e.message and "values" in e.message for e in result.evidence)
+    finding = next(f for f in scan_tree(tmp_path, select=["capacity-limits"]).findings)
+    assert (finding.path, finding.line) == ("chart/values.yaml", 9) and "exporter.resources" in finding.message
+    # sized in values, the disabled exporter is no finding, and not evidence either
+    sized = values.replace("  resources: {}\n", "  resources: {requests: {cpu: 10m, memory: 32Mi}, limits: {memory: 64Mi}}\n")
+    result = run(tmp_path / "sized", "capacity-limits", {
+        **CHART, "chart/values.yaml": sized, "chart/templates/web.yaml": deployment,
+    })
     assert result.status == "pass" and "1 of 1" in result.summary, result.summary
 
 
@@ -228,3 +240,20 @@ def test_render_plan_and_app_engine_sizes(tmp_path: Path) -> None:
         "config/app.yaml": "debug: false\nfeatures: [a, b]\n",
     })
     assert unsized.status == "n/a", unsized.summary
+
+
+def test_containers_sized_from_one_empty_values_block_are_one_finding_there(tmp_path: Path) -> None:
+    deployment = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  template:\n"
+        "    spec:\n      containers:\n        - name: app\n          image: app:1\n          resources:\n"
+        "            {{- toYaml .Values.resources | nindent 12 }}\n        - name: worker\n          image: app:1\n"
+        "          resources:\n            {{- toYaml .Values.resources | nindent 12 }}\n"
+        "        - name: proxy\n          image: envoy:1\n          resources:\n"
+        "            requests: {cpu: 10m, memory: 32Mi}\n            limits: {memory: 64Mi}\n"
+    )
+    values = "image: app\nreplicas: 2\nresources: {}\n  # limits:\n  #   memory: 128Mi\n"
+    result = run(tmp_path, "capacity-limits", {**CHART, "chart/values.yaml": values, "chart/templates/app.yaml": deployment})
+    assert result.status == "fail" and "1 of 3" in result.summary, result.summary
+    findings = [f for f in scan_tree(tmp_path, select=["capacity-limits"]).findings]
+    assert [(f.path, f.line) for f in findings] == [("chart/values.yaml", 3)]
+    assert "'app'" in findings[0].message and "'worker'" in findings[0].message

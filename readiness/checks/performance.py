@@ -194,8 +194,11 @@ class CapacityLimits(Check):
         "and platform services sized with both cpu and memory (ECS task definitions in JSON or "
         "Terraform, Azure Container Apps, Cloud Run, App Service plans, compose `deploy.resources` in "
         "a file that sizes services, fly.toml machines, Render service plans, App Engine instance classes or "
-        "resources), of all found; n/a without any of them. Manifests among tests, fixtures, examples and "
-        "vendored code describe no deployment and are not counted."
+        "resources), of all found; n/a without any of them. A Helm chart is judged by the containers its "
+        "templates render from the default values; a container sized by `toYaml .Values.x.resources` is "
+        "reported at that values block, and an empty values block no rendered template reads (a component "
+        "disabled by default) is still a finding. Manifests among tests, fixtures, examples and vendored "
+        "code describe no deployment and are not counted."
     )
     examples = (
         Example({
@@ -250,14 +253,22 @@ class CapacityLimits(Check):
         findings: list[Finding] = []
         evidence: list[Evidence] = []
         good = 0
+        from_values: dict[tuple[str, int], list[str]] = {}  # one values block that sizes several containers: one finding
         for c in repo.containers:
             missing = [part for part, present in (("requests", c.requests), ("limits", c.limits)) if not present]
-            if missing:
+            if missing and c.values_ref[0]:
+                from_values.setdefault(c.values_ref, []).append(
+                    f"'{c.name}' of {c.workload} ({c.path}:{c.line}) sets no resource {' or '.join(missing)}")
+            elif missing:
                 findings.append(Finding(c.path, c.line, 1, self.id,
                                         f"container '{c.name}' of {c.workload} sets no resource {' or '.join(missing)}"))
             else:
                 good += 1
                 evidence.append(Evidence(f"container '{c.name}' of {c.workload} sets requests and limits", c.path, c.line))
+        for (path, line), problems in sorted(from_values.items()):
+            findings.append(Finding(path, line, 1, self.id,
+                                    "the values block these containers render their resources from is incomplete: container "
+                                    + "; container ".join(problems)))
         for h in repo.helm_resources:
             missing = [part for part, present in (("requests", h.has_requests), ("limits", h.has_limits)) if not present]
             if missing:

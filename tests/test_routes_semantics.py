@@ -154,6 +154,19 @@ def test_oauth_callbacks_and_inbound_webhooks_are_not_write_routes(tmp_path: Pat
     assert _status(tmp_path, "query-validation") == ("fail", 0.0, 1)  # only POST /orders is judged
 
 
+def test_sign_in_flows_and_webhooks_still_need_a_rate_limit(tmp_path: Path) -> None:
+    _flask(tmp_path, (
+        "@app.route('/auth/login', methods=['POST'])\n@limiter.limit('5/minute')\ndef login():\n"
+        "    return jsonify(sign_in(request.json['user'], request.json['password']))\n\n\n"
+        "@app.route('/webhooks/<name>', methods=['POST'])\ndef hook(name):\n    return jsonify(handle(name, request.json))\n\n\n"
+        "@app.route('/static/<path:p>')\ndef static_file(p):\n    return send_from_directory('static', p)\n"))
+    result = scan_tree(tmp_path, select=["rate-limiting"])
+    outcome = check_result(result, "rate-limiting")
+    assert (outcome.status, outcome.score) == ("fail", 0.5)  # the login is limited, the webhook is not
+    assert [f.line for f in result.findings if f.check == "rate-limiting"] == [14]  # def hook
+    assert any("1 static file" in e.message for e in outcome.evidence)
+
+
 def test_a_code_parameter_alone_is_no_oauth_callback(tmp_path: Path) -> None:
     routes = _flask(tmp_path, (
         "@app.route('/coupons', methods=['POST'])\ndef coupons():\n    return jsonify(redeem(request.json['code']))\n"))

@@ -56,6 +56,8 @@ def _api_routes(project: Project, collected: Collected, *, helpers: bool = False
     api = [r for r in routes if r.api]
     if not helpers:
         api = [r for r in api if not r.ajax]
+    else:  # sign-in flows and inbound webhooks face the internet too: a limit blunts credential stuffing and floods
+        api += [r for r in routes if not r.api and r.left_out in ("sign-in flow", "inbound webhook")]
     pages = [r for r in routes if not r.ops and not r.api]
     if not helpers and api and len(api) * 10 <= len(pages) and not any(_under_api_prefix(r) for r in api):
         # a server-rendered site with a few JSON helpers for its own pages: it has no API to judge

@@ -299,15 +299,15 @@ class Route:
     @property
     def left_out(self) -> str:
         """Why the route is not part of the API's shares ('' when it is): the reason, for the evidence."""
+        segs = [s.lower() for s in self.segments]
+        if segs and (segs[0] in ("static", "media") or segs[-1].endswith(_ASSET_SUFFIXES)):
+            return "static file"
         if self.ops:
             return "health, metrics or docs"
         if self.signin:
             return "sign-in flow"
         if self.webhook:
             return "inbound webhook"
-        segs = [s.lower() for s in self.segments]
-        if segs and (segs[0] in ("static", "media") or segs[-1].endswith(_ASSET_SUFFIXES)):
-            return "static file"
         if segs and segs[0] in (".well-known",):
             return ".well-known"
         if segs and segs[0] in NON_API_HEADS:

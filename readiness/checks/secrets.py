@@ -261,8 +261,10 @@ def _helper_read(call: ast.Call) -> tuple[str | None, ast.AST | None] | None:
 
 
 def _environ_schema(call: ast.Call, imports: dict[str, str]) -> list[tuple[str, ast.AST]]:
-    """django-environ's schema form: ``environ.Env(NAME=(str, "default"))`` declares each variable's fallback."""
-    if qualify(call.func, imports) not in ("environ.Env", "environ.environ.Env"):
+    """django-environ's schema form: ``environ.Env(NAME=(str, "default"))`` (or ``FileAwareEnv``) declares each
+    variable's fallback."""
+    if qualify(call.func, imports) not in ("environ.Env", "environ.environ.Env", "environ.FileAwareEnv",
+                                           "environ.environ.FileAwareEnv"):
         return []
     return [(kw.arg, kw.value.elts[1]) for kw in call.keywords
             if kw.arg and isinstance(kw.value, ast.Tuple) and len(kw.value.elts) == 2]
@@ -415,9 +417,11 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
             target = stmt.target if isinstance(stmt, ast.AnnAssign) else (
                 stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None)
             value = getattr(stmt, "value", None)
-            if not isinstance(target, ast.Name) or value is None or not is_secret_name(target.id, extra):
+            if not isinstance(target, ast.Name) or not is_secret_name(target.id, extra):
                 continue
-            uses += 1
+            uses += 1  # a required field (no value) is a secret read too
+            if value is None:
+                continue
             default = _field_default(value)
             text = _literal_text(default)
             if text is None or not text.strip():

@@ -91,3 +91,18 @@ def test_explain_lists_what_counts(tmp_path: Path) -> None:
     assert "| no | import | `statsd` |" in out.stdout  # pushed metrics: the check is n/a, with its reason
     out = run_cli("explain", "otel-sdk")
     assert "`ddtrace-run`" in out.stdout and "errors only" in out.stdout
+
+
+def test_a_required_settings_field_is_a_secret_the_service_reads(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app/core/settings.py": "from pydantic import SecretStr\nfrom pydantic_settings import BaseSettings\n\n\n"
+                                                  "class AppSettings(BaseSettings):\n    secret_key: SecretStr\n"
+                                                  "    jwt_algorithm: str = 'HS256'\n"})
+    result = scan_tree(tmp_path, select=["secrets-manager", "secret-rotation"])
+    assert [check_result(result, c).status for c in ("secrets-manager", "secret-rotation")] == ["fail", "fail"]
+
+
+def test_django_environ_file_aware_schema_fallbacks(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"proj/settings.py": "import environ\n\nenv = environ.FileAwareEnv(\n"
+                                              "    DB_PASSWORD=(str, 'shop'),\n    DEBUG=(bool, False),\n)\n"})
+    result = scan_tree(tmp_path, select=["default-secret"])
+    assert [f.line for f in result.findings if f.check == "default-secret"] == [4]

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import stat
+import sys
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -273,8 +274,13 @@ class Project:
     def read_text(self, rel: str) -> str | None:
         """The file's text, or None when it is missing, binary, too large or unreadable."""
         if rel not in self._texts:
-            outside = rel in self.repository_level and self.git_root is not None
-            self._texts[rel] = _read_capped(self.git_root if outside else self.root, rel)  # type: ignore[arg-type]
+            if rel in self.repository_level and self.git_root is not None:
+                # read confined to the git root; announced as an open so a cache keyed by what the
+                # scan read (readiness.phase_cache) sees a change to it
+                sys.audit("open", os.path.join(self.git_root, rel), "r", os.O_RDONLY)
+                self._texts[rel] = _read_capped(self.git_root, rel)
+            else:
+                self._texts[rel] = _read_capped(self.root, rel)
         return self._texts[rel]
 
     def yaml_documents(self, rel: str) -> tuple[list[Any], str | None]:

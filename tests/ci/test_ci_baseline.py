@@ -10,6 +10,7 @@ from typing import Any
 import jsonschema
 from helpers import run_cli, write_tree
 
+ROOT = Path(__file__).resolve().parents[2]
 CONFIG = "select: [code-quality, external-api]\n"
 CLIENT = (
     '"""Payments client."""\nimport requests\n\n\n'
@@ -108,6 +109,7 @@ def test_every_format_tells_the_gates_story(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "gate failed: 1 new finding since the baseline" in proc.stderr
     doc = json.loads((out / "r.json").read_text(encoding="utf-8"))
+    jsonschema.validate(doc, json.loads((ROOT / "readiness" / "schema" / "result.schema.json").read_text(encoding="utf-8")))
     counts = doc["baseline"]["counts"]
     assert counts["new"] == 1 and counts["fixed"] == 1 and counts["existing"] >= 3
 

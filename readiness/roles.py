@@ -90,6 +90,8 @@ _CLI_CLASS = re.compile(r"^class\s+\w+\((?:[\w.]*\.)?(?:Command|BaseCommand|AppC
 _CLI_GROUP = re.compile(r"^@click\.(?:group|command)\b|^\w+\s*=\s*typer\.Typer\(", re.M)
 _MAIN_GUARD = re.compile(r"^if\s+__name__\s*==\s*['\"]__main__['\"]\s*:", re.M)
 _ARGPARSE = re.compile(r"\bArgumentParser\(|\bclick\.|\btyper\.|\bfire\.Fire\(")
+_ARGV_INDEX = re.compile(r"\bsys\.argv\[\s*[1-9]")
+_EXIT = re.compile(r"\bsys\.exit\(|\braise\s+SystemExit\b")
 _ROUTES = re.compile(r"@\w+\.(?:route|get|post|put|patch|delete|api_route)\(|\bBlueprint\(|\bAPIRouter\(|\burlpatterns\b")
 _ALEMBIC = re.compile(r"^revision\s*(?::\s*str\s*)?=", re.M)
 _ALEMBIC_DOWN = re.compile(r"^down_revision\s*(?::[^=]+)?=", re.M)
@@ -123,6 +125,8 @@ def content_role(path: str, text: str) -> str | None:
     guard = _MAIN_GUARD.search(text)
     if guard is not None and not routes and _ARGPARSE.search(text[guard.end():]):
         return CLI  # the main guard parses arguments: a script run by hand
+    if not routes and _ARGV_INDEX.search(text) and _EXIT.search(text):
+        return CLI  # reads its own arguments (sys.argv[1]) and exits: an entry script
     return None
 
 
@@ -268,8 +272,8 @@ def roles_markdown() -> str:
         "`extend-exclude` leave out is generated or vendored code (pyproject.toml, pytest.ini, setup.cfg, tox.ini, "
         "ruff.toml at the root or up to two folders below it).",
         "4. For Python files still `service`, what the file does: an Alembic revision or Django "
-        "`Migration` is a migration; a module whose main guard parses arguments, or that defines a click group "
-        "or typer app (without routes), is a CLI; a `commands.py` that imports click or defines a `Command` is a CLI.",
+        "`Migration` is a migration; a module whose main guard parses arguments, that reads `sys.argv[1]` and "
+        "exits, or that defines a click group or typer app (without routes), is a CLI; a `commands.py` that imports click or defines a `Command` is a CLI.",
         "",
         "## How roles count",
         "",

@@ -62,6 +62,10 @@ CLICK_IN_APP = ("import click\nfrom flask import Flask\n\napp = Flask(__name__)\
                 "    return []\n\n\n@click.command()\ndef seed():\n    pass\n")
 DDD_COMMANDS = ("from dataclasses import dataclass\n\n\n@dataclass\nclass PlaceOrder:\n    order_id: str\n\n\n"
                 "def handle(command):\n    print(command)\n")
+ARGV_ENTRY = ("import json\nimport sys\nfrom pathlib import Path\n\n\ndef config_from_payload():\n"
+              "    if len(sys.argv) < 2:\n        print('missing payload', file=sys.stderr)\n        sys.exit(1)\n"
+              "    return json.loads(Path(sys.argv[1]).read_text())\n")
+SETTINGS_ARGV = ("import sys\n\nTESTING = 'test' in sys.argv\nDEBUG = False\n")
 FLASK_COMMANDS = ("import click\nfrom flask.cli import with_appcontext\n\n\n@click.command('purge')\n@with_appcontext\n"
                   "def purge():\n    print('purged')\n")
 
@@ -74,6 +78,8 @@ FLASK_COMMANDS = ("import click\nfrom flask.cli import with_appcontext\n\n\n@cli
     ("app/commands.py", FLASK_COMMANDS, "cli"),
     ("app/main.py", CLICK_IN_APP, "service"),  # the app itself, with one command beside its routes
     ("orders/commands.py", DDD_COMMANDS, "service"),  # domain commands, not a command line
+    ("zou/remote/config_payload.py", ARGV_ENTRY, "cli"),  # reads its own arguments and exits
+    ("app/settings.py", SETTINGS_ARGV, "service"),  # looks at argv, is no entry script
 ])
 def test_content_roles(path: str, text: str, role: str) -> None:
     assert role_of(path, text) == role

@@ -146,6 +146,12 @@ class PrintCall(Check):
         Example({"app/cli.py": 'print("table")\n'}, findings=0, options={"cli_modules": ["app/cli.py"]},
                 note="a configured CLI module"),
         good('MSG = "print(x)"\n# print(debug)\n', note="in a string and a comment"),
+        good('class Capture:\n    def write(self, text):\n        self.lines.append(text)\n\n'
+             '    def emit(self, *objects):\n        print(*objects, file=self)\n', note="writing to a buffer"),
+        good('import os\n\nif os.environ.get("LEGACY_PATH"):\n    print("LEGACY_PATH is no longer supported")\n'
+             '    raise SystemExit(1)\n', note="a message right before the process exits"),
+        bad('import sys\n\ndef report(order):\n    print("order", order, file=sys.stderr)\n', lines=(4,),
+            note="stderr is still unstructured output"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
@@ -164,6 +170,8 @@ class PrintCall(Check):
         main_called = _names_called_in_main(source.tree)
         binds: dict[int, bool] = {}
         for call in calls:
+            if _writes_to_a_stream(call) or _before_exit(source, call):
+                continue
             if self._excused(source, call, main_called, binds):
                 continue
             out.hits.append(Hit(call.lineno, call.col_offset + 1, "print() call; use a logger", fixable=print_fixable(call)))
@@ -196,6 +204,41 @@ class PrintCall(Check):
             Density(count, project.app_lines, "print() calls", float(options["zero_at"])),
             summary=f"{count} {noun}",
         )
+
+
+def _writes_to_a_stream(call: ast.Call) -> bool:
+    """``print(..., file=buffer)``: writing to a file or a buffer, not logging to stdout."""
+    for kw in call.keywords:
+        if kw.arg == "file":
+            return dotted(kw.value) not in ("sys.stdout", "sys.stderr")
+    return False
+
+
+def _exits(stmt: ast.stmt) -> bool:
+    if isinstance(stmt, ast.Raise) and stmt.exc is not None:
+        target = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
+        return dotted(target) == "SystemExit"
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        return dotted(stmt.value.func) in ("sys.exit", "exit", "quit", "os._exit")
+    return False
+
+
+def _before_exit(source: SourceFile, call: ast.Call) -> bool:
+    """A message printed right before the process exits (``print(...); raise SystemExit(1)``): it is
+    for the person starting it, when logging may not be set up yet."""
+    stmt = source.parent(call)
+    if not isinstance(stmt, ast.Expr):
+        return False
+    block = source.parent(stmt)
+    for field_name in ("body", "orelse", "finalbody", "handlers"):
+        body = getattr(block, field_name, None)
+        if isinstance(body, list) and stmt in body:
+            rest = body[body.index(stmt) + 1:]
+            return any(_exits(s) for s in rest) and all(
+                _exits(s) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)
+                              and isinstance(s.value.func, ast.Name) and s.value.func.id == "print")
+                for s in rest)
+    return False
 
 
 def _names_called_in_main(tree: ast.Module) -> set[str]:

@@ -11,8 +11,8 @@ A failing check is a failure (its findings in the body), a check that crashed is
 n/a, unknown or skipped checks are skipped, so CI dashboards count them as people would. With
 ``--baseline`` the failures are what the gate fails: checks with new findings (listed first,
 then the existing ones) and categories whose score fell; a check failing only on debt recorded
-in the baseline passes, its findings in the output. The run's duration is the suites' time;
-checks are not timed one by one, so each case says 0.
+in the baseline passes, its findings in the output. The scan's duration is the report's
+``time``; checks are not timed one by one, so each case says 0.
 """
 
 from __future__ import annotations

@@ -44,6 +44,7 @@ _NOT_SECRET_SUFFIXES = frozenset({
     "view", "validator", "validators", "hash", "hasher", "hashers", "id", "arn", "ref", "region", "size",
     "delta", "seconds", "minutes", "hours", "days", "interval", "cookie", "key_name", "audience", "issuer",
     "store", "stores", "provider", "providers", "manager", "operator", "secret_store", "source", "sources",
+    "title", "subject", "text", "body", "heading", "description", "caption", "button", "link", "claim", "claims",
 })
 # bandit's words, minus a bare "pass" (pass_arg, pass_through, first_pass are not secrets).
 _BANDIT_RE = re.compile(r"(^|_)(pas+wo?r?d|passphrase|pwd|token|secrete?)(_|$)", re.IGNORECASE)
@@ -563,6 +564,26 @@ def _only_token(name: str | None) -> bool:
                                                 "access", "refresh", "bearer", "session", "jwt", "github", "slack"}
 
 
+def _refuses(source: SourceFile, compare: ast.Compare, fallbacks: set[str | None]) -> bool:
+    """A comparison that guards against a known value rather than checking a credential: the literal is this
+    file's own fallback (``if SECRET_KEY == "mysecretkey": ...``), or the test leads to an error or a warning."""
+    if _literal_text(compare.comparators[0]) in fallbacks:
+        return True
+    parent = source.parent(compare)
+    while isinstance(parent, ast.BoolOp):
+        parent = source.parent(parent)
+    if not isinstance(parent, ast.If):
+        return False
+    for stmt in parent.body:
+        if isinstance(stmt, ast.Raise):
+            return True
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if isinstance(call, ast.Call) and dotted(call.func).rsplit(".", 1)[-1] in (
+                "exit", "abort", "warn", "warning", "error", "critical", "fatal"):
+            return True
+    return False
+
+
 def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterable[str]) -> list[Hit]:
     assert source.tree is not None
     hits: list[Hit] = []
@@ -599,9 +620,10 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
             if text is not None and text.count(" ") >= 2 and key_text[:1].isupper() and "_" not in key_text:
                 continue  # {"VaultStaticSecret": "Vault secrets operator"}: a label for a type name
             name_hit(value, key_text, value, "dict key")
+    fallbacks = {_literal_text(n) for n in source.nodes(ast.Constant) if id(n) in owned}
     for node in source.nodes(ast.Compare):
         assert isinstance(node, ast.Compare)
-        if node.comparators:
+        if node.comparators and not _refuses(source, node, fallbacks):
             name_hit(node.comparators[0], _target_name(node.left), node, "compared with")
     for node in source.nodes(ast.Call):
         assert isinstance(node, ast.Call)
@@ -691,6 +713,15 @@ class HardcodedSecret(Check):
     scoring = "Density: hardcoded secrets per 1 000 lines of application code; 0% at `zero_at` (default 1)."
     options = {"names": [], "zero_at": 1.0}
     examples = (
+        good('import os\n\nSECRET_KEY = os.getenv("SECRET_KEY", "mysecretkey")\nDEBUG = os.getenv("DEBUG") == "1"\n'
+             'if SECRET_KEY == "mysecretkey" and not DEBUG:\n    raise RuntimeError("set SECRET_KEY")\n'
+             'JWT_IDENTITY_CLAIM = "sub"\n', path="app/config.py",
+             note="refusing the insecure default is a guard; a claim name is no secret"),
+        good("MESSAGES = {\n    'en': {'auth_password_changed_title': 'Your password was changed'},\n"
+             "    'fr': {'auth_password_changed_title': 'Mot de passe modifie'},\n}\n", path="app/i18n.py",
+             note="translation keys that mention a password"),
+        bad('import os\n\nSECRET_KEY = os.environ.get("SECRET_KEY", "iia425u_J_pwntnEyqBuI1xBDqOX8nZ4uC73epGce_w")\n',
+            path="proj/settings.py", lines=(3,), note="a real key committed as the fallback"),
         bad('DB_PASSWORD = "s3cr3t-pa55"\n', lines=(1,)),
         bad('def connect(user, password="hunter2"):\n    pass\n', lines=(1,), note="a parameter default (B107)"),
         bad('import psycopg\n\nconn = psycopg.connect(host="db", password="Pr0d-Pa55")\n', lines=(3,),

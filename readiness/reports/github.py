@@ -46,9 +46,9 @@ def repository_path(doc: dict[str, Any], path: str) -> str:
     return _join(scan_prefix(doc), path)
 
 
-def _finding(doc: dict[str, Any], f: dict[str, Any], level: str) -> str:
+def _finding(doc: dict[str, Any], f: dict[str, Any], level: str, note: str = "") -> str:
     return command(level, f["message"], file=repository_path(doc, f["path"]), line=f["line"], col=f["column"],
-                   title=f"{f['check']} ({f['severity']})")
+                   title=f"{f['check']} ({f['severity']}{note})")
 
 
 def annotations(doc: dict[str, Any]) -> list[tuple[str, str]]:
@@ -67,7 +67,7 @@ def annotations(doc: dict[str, Any]) -> list[tuple[str, str]]:
             out.append((1, 0, "error", command("error", message, title=f"{reg['id']} (category score)")))
         for f in info.get("existing_findings", []):
             with_findings.add(f["check"])
-            out.append((2, SEVERITY_ORDER.get(f["severity"], 9), "notice", _finding(doc, f, "notice")))
+            out.append((2, SEVERITY_ORDER.get(f["severity"], 9), "notice", _finding(doc, f, "notice", ", in the baseline")))
     for check in doc["checks"]:
         if check["status"] == "fail" and check["id"] not in with_findings:
             level = "notice" if info else LEVEL.get(check["severity"], "warning")

@@ -109,6 +109,8 @@ def test_full_scans_are_recorded_with_commit_and_branch(tmp_path: Path) -> None:
     stored = history.load(tmp_path / ".readiness" / "history.sqlite")
     assert len(stored) == 1
     assert stored[0]["git"] == {"commit": sha, "branch": "release/1.2"}
+    table = run_cli("history", str(tmp_path))
+    assert table.returncode == 0 and f"{sha[:8]} (release/1.2)" in table.stdout
     _git(tmp_path, "pack-refs", "--all")  # the ref now lives in packed-refs only
     scan(tmp_path)
     assert history.load(tmp_path / ".readiness" / "history.sqlite")[-1]["git"]["commit"] == sha

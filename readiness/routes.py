@@ -158,6 +158,7 @@ class ClassFact:
     methods: tuple[str, ...] = ()  # method names
     line: int = 0
     eve: tuple[str, ...] = ()  # Eve resource settings as "eve:key=value" (schema, resource_methods, url, ...)
+    query: tuple[str, ...] = ()  # query parameters get_queryset/list read (DRF filtering by hand)
 
 
 @dataclass(frozen=True)
@@ -697,7 +698,8 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
                 feats.query.append(arg_name.lstrip("-"))
             if receiver in _PAGE_TYPES or "paginat" in receiver.lower() or receiver in ("Pagination", "Paginator"):
                 feats.calls.append("paginate")  # Page.from_params(request.args)
-            for arg in node.args:  # the whole query string handed to a query builder: filters the client picks
+            for arg in [*node.args, *(k.value for k in node.keywords)]:  # the whole query string handed to a query
+                # builder or a validating serializer (Serializer(data=request.query_params)): filters the client picks
                 whole = (isinstance(arg, ast.Attribute) and arg.attr in _QUERY_ATTRS and dotted(arg.value) in request_names) \
                     or (isinstance(arg, ast.Name) and arg.id in query_aliases)
                 if whole and receiver not in _PAGE_TYPES and name not in ("dict", "len", "list", "bool"):
@@ -1185,6 +1187,7 @@ def _classes(tree: ast.Module) -> tuple[ClassFact, ...]:
         listy = False
         methods = []
         eve: list[str] = []
+        query: list[str] = []
         for stmt in cls.body:
             if isinstance(stmt, ast.Assign):
                 for target in stmt.targets:
@@ -1199,6 +1202,8 @@ def _classes(tree: ast.Module) -> tuple[ClassFact, ...]:
                     attrs.append((stmt.target.id, _attr_value(stmt.value)))
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 methods.append(stmt.name)
+                if stmt.name in ("get_queryset", "filter_queryset", "list"):
+                    query.extend(_handler_features(stmt, "django", set()).query)
                 if stmt.name in _CLASS_ATTRS and any(dotted(d) == "property" for d in stmt.decorator_list):
                     attrs.append((stmt.name, "set"))  # @property def pagination_class(self): chosen per request
                 if stmt.name == "__init__":
@@ -1208,7 +1213,8 @@ def _classes(tree: ast.Module) -> tuple[ClassFact, ...]:
             eve.insert(0, "eve:class")
         else:
             eve = []
-        out.append(ClassFact(cls.name, bases, tuple(attrs), tuple(fields), listy, tuple(methods), cls.lineno, tuple(eve)))
+        out.append(ClassFact(cls.name, bases, tuple(attrs), tuple(fields), listy, tuple(methods), cls.lineno, tuple(eve),
+                             tuple(dict.fromkeys(query))))
     return tuple(out)
 
 
@@ -1997,7 +2003,10 @@ class _Table:
         if fact.framework == "django" and (bases & _API_BASES or any(b.endswith(("APIView", "ViewSet")) for b in bases)):
             calls.add("@drf")
         kind = fact.kind or _class_kind(bases, seen)
-        return replace(fact, calls=tuple(sorted(calls)), kind=kind)
+        query = fact.query_params
+        if fact.method in ("GET", "*"):  # filters read in get_queryset apply to the class's GETs
+            query = tuple(dict.fromkeys([*query, *(q for _, c in chain for q in c.query)]))
+        return replace(fact, calls=tuple(sorted(calls)), kind=kind, query_params=query)
 
     def _with_model(self, path: str, fact: RouteFact) -> RouteFact:
         """A response model that wraps a list (``{data: list[Item], count}``) makes the route a list endpoint."""

@@ -332,3 +332,27 @@ def test_a_projects_own_limiter_middleware_and_flask_limiter_configuration(tmp_p
     _flask(tmp_path / "c", "app.config['RATELIMIT_DEFAULT'] = '200/hour'\n\n\n"
                            "@app.route('/orders')\ndef orders():\n    return jsonify([])\n")
     assert _status(tmp_path / "c", "rate-limiting")[:2] == ("pass", 1.0)
+
+
+def test_drf_filters_read_in_get_queryset(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "logs/__init__.py": "",
+        "logs/views.py": "from rest_framework import mixins, viewsets\n\n\n"
+                         "class BaseLogViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):\n"
+                         "    def get_queryset(self):\n        params = LogQuery(data=self.request.query_params)\n"
+                         "        params.is_valid(raise_exception=True)\n        return Log.objects.filter(**params.data)\n\n\n"
+                         "class AuditViewSet(BaseLogViewSet):\n    pass\n\n\n"
+                         "class FlagsViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):\n"
+                         "    def get_queryset(self):\n        name = self.request.GET.get('feature')\n"
+                         "        return Flag.objects.filter(name=name) if name else Flag.objects.all()\n\n\n"
+                         "class TagsViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):\n"
+                         "    def get_queryset(self):\n        return Tag.objects.filter(owner=self.request.user)\n",
+        "logs/urls.py": "from django.urls import include, path\nfrom rest_framework.routers import DefaultRouter\n"
+                        "from logs import views\n\nrouter = DefaultRouter()\nrouter.register('audit', views.AuditViewSet)\n"
+                        "router.register('flags', views.FlagsViewSet)\nrouter.register('tags', views.TagsViewSet)\n"
+                        "urlpatterns = [path('api/v1/', include(router.urls))]\n",
+    })
+    routes = _table(tmp_path)
+    assert routes["GET /api/v1/audit/"].query == ("*",)  # the base class's get_queryset, the whole query string
+    assert routes["GET /api/v1/flags/"].query == ("feature",)
+    assert _status(tmp_path, "filtering-sorting")[:2] == ("fail", 2 / 3)

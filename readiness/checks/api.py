@@ -497,12 +497,15 @@ _NOT_FILTERS = frozenset({"format", "callback", "fields", "expand", "include", "
 def _filters(route: Route, settings: set[str] = frozenset()) -> bool:  # type: ignore[assignment]
     if _filter_params(route):
         return True
-    if _drf_default(route, settings, "DEFAULT_FILTER_BACKENDS", "filter_backends"):
-        return True
     if any("filter" in d.lower() for d in route.all_dependencies):
         return True
-    return bool(set(route.fact.calls) & {"filterset_class", "filter_backends", "ordering_fields", "search_fields",
-                                         "filterset_fields"})
+    if set(route.fact.calls) & {"filterset_class", "ordering_fields", "search_fields", "filterset_fields",
+                                "filter_class", "filter_fields"}:
+        return True
+    if "filter_backends" in route.fact.calls:  # its own backends: whatever they filter on
+        return True
+    # the project's default backends (django-filter, ordering) filter its lists; views add their fields
+    return _drf_default(route, settings, "DEFAULT_FILTER_BACKENDS", "filter_backends")
 
 
 CHECKS: list[type[Check]] = [ApiVersioning, Pagination, RateLimiting, FilteringSorting]

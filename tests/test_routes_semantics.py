@@ -276,6 +276,26 @@ def test_ajax_helpers_are_left_out_of_the_api_and_said_so(tmp_path: Path) -> Non
     assert rate.summary.endswith(f"of {len([r for r in routes.values() if r.api])} routes are rate limited")
 
 
+def test_plain_django_json_views_beside_a_drf_api_serve_the_sites_pages(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "site_app/__init__.py": "", "site_app/views.py": _PONTOON_VIEWS + (
+            "\n\ndef delete_comment(request):\n    return JsonResponse({'status': True, 'message': 'ok'})\n"),
+        "site_app/urls.py": "from django.urls import include, path\nfrom rest_framework.routers import DefaultRouter\n"
+                            "from site_app import views\n\nrouter = DefaultRouter()\nrouter.register('case', views.CaseViewSet)\n"
+                            "urlpatterns = [path('api/v2/', include(router.urls)), "
+                            "path('delete-comment/', views.delete_comment)]\n",
+    })
+    result = scan_tree(tmp_path, select=["api-versioning"])
+    versioning = check_result(result, "api-versioning")
+    assert (versioning.status, versioning.score) == ("pass", 1.0)
+    assert any("1 JSON view of the site's own pages" in e.message for e in versioning.evidence)
+    write_tree(tmp_path / "flask", {"svc/__init__.py": "", "svc/views.py": (
+        "from flask import Flask, jsonify\n\napp = Flask(__name__)\n\n\n@app.route('/v1/orders')\ndef orders():\n"
+        "    return jsonify([])\n\n\n@app.route('/delete-comment', methods=['POST'])\ndef delete_comment():\n"
+        "    return jsonify({'status': True})\n")})
+    assert _status(tmp_path / "flask", "api-versioning")[:2] == ("fail", 0.5)  # no DRF API: every JSON route counts
+
+
 def test_ajax_named_views_without_an_api_leave_nothing_to_version(tmp_path: Path) -> None:
     write_tree(tmp_path, {
         "site_app/__init__.py": "", "site_app/views.py": _PONTOON_VIEWS,

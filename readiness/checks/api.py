@@ -56,6 +56,9 @@ def _api_routes(project: Project, collected: Collected, *, helpers: bool = False
     api = [r for r in routes if r.api]
     if not helpers:
         api = [r for r in api if not r.ajax]
+        if any("@drf" in r.fact.calls and _api_path(r) for r in api):
+            # a Django site with a DRF API under /api or a version: its plain Django JSON views serve its own pages
+            api = [r for r in api if not _site_json_view(r)]
     else:  # sign-in flows and inbound webhooks face the internet too: a limit blunts credential stuffing and floods
         api += [r for r in routes if not r.api and r.left_out in ("sign-in flow", "inbound webhook")]
     pages = [r for r in routes if not r.ops and not r.api]
@@ -78,12 +81,22 @@ def _left_out(everything: list[Route], judged: list[Route]) -> tuple[Evidence, .
     for route in everything:
         if id(route) in kept:
             continue
-        why = route.left_out or ("AJAX helper of the site's pages" if route.ajax else "not judged here")
+        why = route.left_out or ("AJAX helper of the site's pages" if route.ajax else
+                                 "JSON view of the site's own pages" if _site_json_view(route) else "not judged here")
         reasons[why] = reasons.get(why, 0) + 1
     if not reasons:
         return ()
     parts = ", ".join(f"{n} {why}" for why, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])))
     return (Evidence(f"left out of the API: {parts}"),)
+
+
+def _api_path(route: Route) -> bool:
+    return any(s in ("api", "rest") or _VERSION_SEGMENT.match(s) for s in (s.lower() for s in route.segments))
+
+
+def _site_json_view(route: Route) -> bool:
+    """A plain Django view (not DRF) outside the API's paths."""
+    return route.fact.framework == "django" and "@drf" not in route.fact.calls and not _api_path(route)
 
 
 def _under_api_prefix(route: Route) -> bool:

@@ -99,15 +99,16 @@ def headline(doc: dict[str, Any], context: ReportContext) -> Text:
 def render(doc: dict[str, Any], out: TextIO, context: ReportContext) -> None:
     console = Console(
         file=out, force_terminal=context.color, no_color=not context.color, highlight=False,
-        width=context.width or (None if context.color else 100), soft_wrap=False,
+        width=context.width or (None if context.color else 100),
+        soft_wrap=not context.color,  # off a terminal: one finding per line, never wrapped
     )
     options = context.options
     floor = options.get("min_severity")
     frameworks = wording.frameworks_of(doc)
-    console.print(headline(doc, context), soft_wrap=True)
+    console.print(headline(doc, context))
     notice = partial_notice(doc)
     if notice:
-        console.print(Text(notice, style="bold yellow"), soft_wrap=True)
+        console.print(Text(notice, style="bold yellow"))
 
     checks = {c["id"]: c for c in doc["checks"]}
     shown = [f for f in doc["findings"] if _severity_at_least(f["severity"], floor)]
@@ -127,10 +128,9 @@ def render(doc: dict[str, Any], out: TextIO, context: ReportContext) -> None:
         for note in notes:
             kinds[note["kind"]] = kinds.get(note["kind"], 0) + 1
         summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
-        console.print(Text(f"notes: {summary} (see the JSON result for details)", style="dim"), soft_wrap=True)
+        console.print(Text(f"notes: {summary} (see the JSON result for details)", style="dim"))
     target = doc["target"]
-    console.print(Text(f"{target['path']}: {target['files']} files, {target['lines']} lines of Python", style="dim"),
-                  soft_wrap=True)
+    console.print(Text(f"{target['path']}: {target['files']} files, {target['lines']} lines of Python", style="dim"))
     closing = headline(doc, context)
     total = len(doc["findings"])
     fixable = sum(1 for f in doc["findings"] if f.get("fixable"))
@@ -139,7 +139,7 @@ def render(doc: dict[str, Any], out: TextIO, context: ReportContext) -> None:
         closing.append(f", {fixable} fixable with `readiness fix` ({FIXABLE_MARK})")
     if floor and len(shown) != total:
         closing.append(f" · {len(shown)} at {floor} or above shown")
-    console.print(closing, soft_wrap=True)
+    console.print(closing)
 
 
 def _findings(console: Console, findings: list[dict[str, Any]], checks: dict[str, dict[str, Any]],
@@ -160,7 +160,7 @@ def _findings(console: Console, findings: list[dict[str, Any]], checks: dict[str
         head.append(f" {title}: {len(group)} finding{'s' if len(group) != 1 else ''}")
         if fixable:
             head.append(f", {fixable} fixable")
-        console.print(head, soft_wrap=True)
+        console.print(head)
         limit = len(group) if every else PER_CHECK
         for finding in sorted(group, key=lambda f: (f["path"], f["line"], f["column"]))[:limit]:
             line = Text("  ")
@@ -172,11 +172,11 @@ def _findings(console: Console, findings: list[dict[str, Any]], checks: dict[str
             line.append(message)
             if finding.get("fixable"):
                 line.append(f" {FIXABLE_MARK}", style="bold green")
-            console.print(line, soft_wrap=True)
+            console.print(line)
         if len(group) > limit:
             hidden += len(group) - limit
-            console.print(Text(f"  … {len(group) - limit} more (--all shows every finding)", style="dim"), soft_wrap=True)
-        console.print(Text(f"  fix: {fix_line(check_id, code, meta, frameworks)}", style="dim"), soft_wrap=True)
+            console.print(Text(f"  … {len(group) - limit} more (--all shows every finding)", style="dim"))
+        console.print(Text(f"  fix: {fix_line(check_id, code, meta, frameworks)}", style="dim"))
 
 
 def _statistics(console: Console, findings: list[dict[str, Any]], checks: dict[str, dict[str, Any]]) -> None:
@@ -195,7 +195,7 @@ def _statistics(console: Console, findings: list[dict[str, Any]], checks: dict[s
                      group[0]["severity"], title))
     width = max((len(r[1]) for r in rows), default=0)
     for count, label, mark, severity, title in rows:
-        console.print(Text(f"{count:5d}  {label:<{width}}  {mark:<10}  {severity:<8}  {title}"), soft_wrap=True)
+        console.print(Text(f"{count:5d}  {label:<{width}}  {mark:<10}  {severity:<8}  {title}"))
 
 
 def _undecided(console: Console, doc: dict[str, Any], floor: str | None) -> None:
@@ -211,7 +211,7 @@ def _undecided(console: Console, doc: dict[str, Any], floor: str | None) -> None
         line.append(f" [{check['status']}] ", style=STATUS_STYLE.get(check["status"], ""))
         reason = check.get("explanation") or check.get("summary") or "no reason given"
         line.append(" ".join(str(reason).split()))
-        console.print(line, soft_wrap=True)
+        console.print(line)
 
 
 def _repository_level(console: Console, doc: dict[str, Any], floor: str | None) -> None:
@@ -228,7 +228,7 @@ def _repository_level(console: Console, doc: dict[str, Any], floor: str | None) 
         line.append(check["id"], style="bold")
         line.append(f" [{check['severity']}] ", style=SEVERITY_STYLE.get(check["severity"], ""))
         line.append(" ".join(str(check.get("summary") or check.get("title") or "").split()))
-        console.print(line, soft_wrap=True)
+        console.print(line)
 
 
 def _baseline(console: Console, doc: dict[str, Any], context: ReportContext) -> None:
@@ -241,12 +241,12 @@ def _baseline(console: Console, doc: dict[str, Any], context: ReportContext) -> 
     counts = baseline_counts(info)
     console.print()
     console.print(Text(f"Against the baseline {info.get('source', '')}: {counts['new']} new, "
-                       f"{counts['existing']} existing, {counts['fixed']} fixed", style="bold"), soft_wrap=True)
+                       f"{counts['existing']} existing, {counts['fixed']} fixed", style="bold"))
     for item in (fixed if isinstance(fixed, list) else [])[: context.top]:
         console.print(Text(f"  fixed: {item['path']}:{item['line']}  {item['check']}  {item['message']}", style="green"),
-                      soft_wrap=True)
+                      )
     for reg in info.get("regressions") or []:
-        console.print(Text(f"  fell: {reg['name']} {reg['baseline']:.1f}% → {reg['score']:.1f}%", style="red"), soft_wrap=True)
+        console.print(Text(f"  fell: {reg['name']} {reg['baseline']:.1f}% → {reg['score']:.1f}%", style="red"))
 
 
 def _matrix(console: Console, doc: dict[str, Any]) -> None:

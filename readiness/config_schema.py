@@ -29,7 +29,7 @@ CHECK_ENTRY = _f("map", "Settings of one check.", fields={
     "severity": _f("str", "Override the check's severity.", None,
                    choices=("critical", "high", "medium", "low")),
     "pass_at": _f("number", "Score (percent) at which the check passes; default 100 for critical checks, 90 "
-                  "for the others.", None),
+                  "for the others (a check with its own target, such as coverage, passes at that target).", None),
     "options": _f("dict", "Check-specific options (see `readiness explain ID`).", {},
                   values=_f("any", "")),
     "ignore": _f("list[map]", "Suppress this check's findings in matching paths.", [], required=("path", "reason"), fields={

@@ -71,3 +71,12 @@ def test_pass_marks() -> None:
     assert pass_mark("high") == pass_mark("low") == 0.9
     assert pass_mark("critical", 80) == 0.8
     assert pass_mark("low", 150) == 1.0
+
+
+def test_a_check_with_its_own_target_passes_at_that_target() -> None:
+    from readiness.measures import Ratio
+    from readiness.scoring import score_measure
+
+    below = score_measure(Ratio(85.0, 90.0, "line coverage"), pass_mark("high"))
+    assert below.status == "fail" and below.score is not None and below.score > 0.9
+    assert score_measure(Ratio(90.0, 90.0, "line coverage"), pass_mark("high")).status == "pass"

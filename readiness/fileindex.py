@@ -53,13 +53,10 @@ class FileIndex:
         self.started_ns = time.time_ns()
         self.signatures: dict[str, Signature | None] = {}
         self.digests: dict[str, str] = {}  # path -> digest learned or confirmed in this scan
-        self._stored: dict[str, list[object]] = {}
+        self._stored: dict[str, object] = {}  # path -> (digest, signature as a list), like every cache file
         self._key = plan_key(["file-index", self.root])
         if cache is not None:
-            loaded = cache.load(_NAME, self._key)
-            entries = loaded.get("files")
-            if isinstance(entries, dict):
-                self._stored = entries
+            self._stored = cache.load(_NAME, self._key)
 
     def refresh(self, files: Iterable[str]) -> dict[str, Signature | None]:
         """Take every file's signature now (one ``lstat`` each)."""
@@ -72,11 +69,12 @@ class FileIndex:
         """The stored digest of ``rel`` when its signature proves the content unchanged."""
         current = self.signatures.get(rel)
         entry = self._stored.get(rel)
-        if current is None or not isinstance(entry, list) or len(entry) != 6:
+        if current is None or not isinstance(entry, tuple) or len(entry) != 2:
             return None
-        if tuple(entry[:5]) != current or not isinstance(entry[5], str):
+        digest, recorded = entry
+        if not isinstance(digest, str) or not isinstance(recorded, list) or tuple(recorded) != current:
             return None
-        return entry[5]
+        return digest
 
     def racy(self, rel: str) -> bool:
         """Whether ``rel`` changed so recently that its signature may not tell a second change."""
@@ -90,12 +88,12 @@ class FileIndex:
         """Record the signatures worth trusting next time, with the digests this scan computed."""
         if self.cache is None:
             return
-        entries: dict[str, list[object]] = {}
+        entries: dict[str, object] = {}
         for rel, digest in digests.items():
             current = self.signatures.get(rel)
             if current is None or self.racy(rel):
                 continue
-            entries[rel] = [*current, digest]
+            entries[rel] = (digest, list(current))
         if entries == self._stored:
             return
-        self.cache.save(_NAME, self._key, {"files": entries})
+        self.cache.save(_NAME, self._key, entries)

@@ -117,8 +117,11 @@ def load(cache: Cache | None, key: str) -> PhaseOutput | None:
     """The stored output for exactly these inputs, or None."""
     if cache is None:
         return None
-    stored = cache.load(_NAME, key).get("output")
-    if not isinstance(stored, PhaseOutput) or stored.input_key != key:
+    entry = cache.load(_NAME, key).get("output")
+    if not isinstance(entry, tuple) or len(entry) != 2:
+        return None
+    stored = entry[1]
+    if entry[0] != key or not isinstance(stored, PhaseOutput) or stored.input_key != key:
         return None
     for entry in stored.outside:
         if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)):
@@ -138,7 +141,7 @@ def save(cache: Cache | None, key: str, output: PhaseOutput, opened: Iterable[st
         outside.append([path, list(current) if current is not None else None])
     output.input_key = key
     output.outside = outside
-    cache.save(_NAME, key, {"output": output})
+    cache.save(_NAME, key, {"output": (key, output)})  # (key, value), the shape of every cache file's entries
 
 
 # -- which files outside the root the phase opens -----------------------------------------------

@@ -136,3 +136,20 @@ def test_hostile_names_do_not_execute(tmp_path: Path, page: Any) -> None:
     assert page.locator("tr.finding", has_text="</script><script>window.__pwned=2</script>").count() == 1
     page.fill("#filter-path", "<img")
     assert page.locator("tr.finding:visible").count() == 1
+
+
+@browser
+@pytest.mark.browser
+def test_overview_with_history_fits_one_screen(page: Any, tmp_path: Path) -> None:
+    """The golden page of a service with history: fixed since the last scan, a data-needed check, the plan."""
+    golden = Path(__file__).parent / "golden" / "orders.html"
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(golden.as_uri())
+    shot = tmp_path / "orders-overview-1400.png"
+    page.screenshot(path=str(shot))
+    print(f"screenshot: {shot}")
+    box = page.locator("#overview").bounding_box()
+    assert box["y"] + box["height"] <= 900, box
+    assert page.locator("#fixed").is_visible() and page.locator("#unknown").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1400
+    assert page.errors == []

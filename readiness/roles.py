@@ -273,7 +273,8 @@ def roles_markdown() -> str:
         "ruff.toml at the root or up to two folders below it).",
         "4. For Python files still `service`, what the file does: an Alembic revision or Django "
         "`Migration` is a migration; a module whose main guard parses arguments, that reads `sys.argv[1]` and "
-        "exits, or that defines a click group or typer app (without routes), is a CLI; a `commands.py` that imports click or defines a `Command` is a CLI.",
+        "exits, or that defines a click group or typer app (without routes), is a CLI; a `commands.py` that "
+        "imports click or defines a `Command` is a CLI.",
         "",
         "## How roles count",
         "",

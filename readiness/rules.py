@@ -83,20 +83,26 @@ def _rst_body(doc: str) -> str:
     return re.sub(r"``([^`]+)``", r"`\1`", "\n".join(lines)).strip()
 
 
-@lru_cache(maxsize=128)
-def _ruff(code: str) -> dict[str, Any] | None:
+@lru_cache(maxsize=1)
+def _ruff_rules() -> dict[str, dict[str, Any]]:
+    """Every ruff rule, from one ``ruff rule --all`` run (fast, and bounded however many codes a scan reports)."""
     from readiness.tools.ruff_runner import find_ruff
 
     ruff = find_ruff()
     if ruff is None:
-        return None
+        return {}
     try:
-        proc = subprocess.run([ruff, "rule", code, "--output-format", "json"], capture_output=True, text=True,  # nosec B603 - fixed arguments, code matches RULE_ID
-                              timeout=10, check=False)
-        data = json.loads(proc.stdout) if proc.returncode == 0 else None
+        proc = subprocess.run([ruff, "rule", "--all", "--output-format", "json"], capture_output=True, text=True,  # nosec B603 - fixed arguments
+                              timeout=20, check=False)
+        data = json.loads(proc.stdout) if proc.returncode == 0 else []
     except (OSError, subprocess.SubprocessError, ValueError):
-        return None
-    if not isinstance(data, dict):
+        return {}
+    return {str(r["code"]): r for r in data if isinstance(r, dict) and r.get("code")} if isinstance(data, list) else {}
+
+
+def _ruff(code: str) -> dict[str, Any] | None:
+    data = _ruff_rules().get(code)
+    if data is None:
         return None
     availability = str(data.get("fix_availability") or "")
     fix = "`ruff check --fix` repairs it." if availability == "Always" else (

@@ -272,8 +272,8 @@ class Route:
     def signin(self) -> bool:
         """A sign-in flow (OAuth/SAML/SSO callbacks): the identity provider's protocol, not the service's data."""
         segs = {s.lower() for s in self.segments}
-        return bool(segs & (NON_API_SEGMENTS | {"oauth", "oauth2", "saml", "saml2", "sso", "oidc", "social"})) \
-            or "@oauth" in self.fact.calls
+        return bool(segs & (NON_API_SEGMENTS | {"oauth", "oauth2", "saml", "saml2", "sso", "oidc", "social", "login",
+                                                "signin", "sign-in"})) or "@oauth" in self.fact.calls
 
     @property
     def graphql(self) -> bool:
@@ -295,7 +295,12 @@ class Route:
     @property
     def webhook(self) -> bool:
         """An inbound webhook: another system's payload in that system's format, verified by signature."""
-        return any(s.lower() in ("webhook", "webhooks", "hooks") for s in self.segments)
+        return any(s.lower() in ("webhook", "webhooks", "hooks") for s in self.segments) or "@signed" in self.fact.calls
+
+    @property
+    def relay(self) -> bool:
+        """A relay: the body goes on to another service, which validates it; nothing is stored here."""
+        return "@relay" in self.fact.calls
 
     @property
     def left_out(self) -> str:
@@ -765,7 +770,25 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
         feats.calls.append("@returns-list")
     if _returns_upstream(func):
         feats.calls.append("@proxy")
+    if any(re.search(r"signature|compare_digest", c, re.IGNORECASE) for c in feats.calls):
+        feats.calls.append("@signed")  # the payload's signature is checked: another system's webhook
+    if raw and _relays_body(func, request_names):
+        feats.calls.append("@relay")
     return feats
+
+
+def _relays_body(func: ast.AST, request_names: set[str]) -> bool:
+    """The body handed to an HTTP call (``client.post(url, json=body)``) and nowhere else."""
+    aliases = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)
+               and any(_body_node(v, request_names) or (isinstance(v, ast.Await) and _body_node(v.value, request_names))
+                       for v in [n.value])}
+    sent = False
+    for node in ast.walk(func):
+        if isinstance(node, ast.Call) and _http_call(call_name(node)):
+            values = [*node.args, *(k.value for k in node.keywords)]
+            sent = sent or any(_body_node(v, request_names) or (isinstance(v, ast.Name) and v.id in aliases)
+                               or (isinstance(v, ast.Await) and _body_node(v.value, request_names)) for v in values)
+    return sent
 
 
 def _http_call(name: str) -> bool:

@@ -167,6 +167,27 @@ def test_sign_in_flows_and_webhooks_still_need_a_rate_limit(tmp_path: Path) -> N
     assert any("1 static file" in e.message for e in outcome.evidence)
 
 
+def test_relays_signed_webhooks_and_login_forms_are_not_judged_for_validation(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app/__init__.py": "", "app/main.py": (
+        "import httpx\nfrom fastapi import FastAPI, Request\n\napp = FastAPI()\n\n\n"
+        "@app.post('/proxy/{path:path}')\nasync def relay(path: str, request: Request) -> dict:\n"
+        "    data = await request.json()\n    async with httpx.AsyncClient() as client:\n"
+        "        upstream = await client.post(path, data=data)\n    return upstream.json()\n\n\n"
+        "@app.post('/slack/events')\nasync def slack(request: Request) -> dict:\n    body = await request.body()\n"
+        "    if not verifier.is_valid_signature(body, request.headers):\n        raise Forbidden()\n"
+        "    return handle(await request.json())\n\n\n"
+        "@app.post('/login')\nasync def login(request: Request) -> dict:\n    form = await request.form()\n"
+        "    return sign_in(form['user'], form['password'])\n\n\n"
+        "@app.post('/notes')\nasync def notes(request: Request) -> dict:\n    data = await request.json()\n"
+        "    db.notes.insert_one(data)\n    return {}\n")})
+    routes = _table(tmp_path)
+    assert routes["POST /proxy/{path:path}"].relay
+    assert routes["POST /slack/events"].webhook
+    assert routes["POST /login"].signin
+    assert not (routes["POST /notes"].relay or routes["POST /notes"].webhook)
+    assert _status(tmp_path, "query-validation") == ("fail", 0.0, 1)  # only POST /notes is judged
+
+
 def test_a_code_parameter_alone_is_no_oauth_callback(tmp_path: Path) -> None:
     routes = _flask(tmp_path, (
         "@app.route('/coupons', methods=['POST'])\ndef coupons():\n    return jsonify(redeem(request.json['code']))\n"))

@@ -277,7 +277,8 @@ class QueryValidation(Check):
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         routes = [r for r in build_route_table(facts_of(collected.facts))
-                  if r.is_write and r.fact.body and not r.ops and not r.signin and not r.webhook]  # not OAuth, not webhooks
+                  if r.is_write and r.fact.body and not r.ops and not r.signin and not r.webhook
+                  and not r.relay]  # not sign-in flows, webhooks or relays to another service
         if not routes:
             return Verdict(NotApplicable("no write routes that read a request body"))
         good = [r for r in routes if r.fact.body in ("model", "validated")]

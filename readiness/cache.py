@@ -88,43 +88,57 @@ def _dataclass_type(module: str, qualname: str) -> type:
     return target
 
 
+_SCALARS = frozenset({bool, int, float, str, type(None)})
+_LAYOUTS: dict[tuple[str, str], tuple[type, tuple[str, ...]]] = {}  # loaded dataclass -> its field names
+
+
+def _layout(module: str, qualname: str) -> tuple[type, tuple[str, ...]]:
+    layout = _LAYOUTS.get((module, qualname))
+    if layout is None:
+        cls = _dataclass_type(module, qualname)
+        layout = _LAYOUTS[(module, qualname)] = (cls, tuple(f.name for f in dataclasses.fields(cls)))
+    return layout
+
+
 def from_plain(data: Any) -> Any:
     """The value ``to_plain`` encoded; raises ValueError on anything it would not have written.
 
     A dataclass is rebuilt field by field without calling its ``__init__``: no code of any
     kind runs, and a changed field layout is a miss rather than a wrong result.
     """
-    if data is None or type(data) in (bool, int, float, str):
+    kind = type(data)
+    if kind in _SCALARS:
         return data
-    if type(data) is list:
+    if kind is list:
         return [from_plain(v) for v in data]
-    if type(data) is not dict or len(data) != 1:
+    if kind is not dict or len(data) != 1:
         raise ValueError("not a cache value")
     (tag, body), = data.items()
+    if tag == "o" and type(body) is list and len(body) == 3 and type(body[2]) is dict:
+        module, qualname, fields = body
+        cls, names = _layout(str(module), str(qualname))
+        if len(names) != len(fields) or any(name not in fields for name in names):
+            raise ValueError(f"{qualname} has other fields now")
+        obj = object.__new__(cls)
+        set_field = object.__setattr__
+        for name in names:
+            value = fields[name]
+            set_field(obj, name, value if type(value) in _SCALARS else from_plain(value))
+        return obj
     if tag == "t" and type(body) is list:
-        return tuple(from_plain(v) for v in body)
+        return tuple([v if type(v) in _SCALARS else from_plain(v) for v in body])
+    if tag == "d" and type(body) is dict:
+        return {k: v if type(v) in _SCALARS else from_plain(v) for k, v in body.items()}
     if tag == "s" and type(body) is list:
         return {from_plain(v) for v in body}
     if tag == "f" and type(body) is list:
-        return frozenset(from_plain(v) for v in body)
+        return frozenset([from_plain(v) for v in body])
     if tag == "b" and type(body) is str:
         return base64.b64decode(body.encode("ascii"), validate=True)
     if tag == "C" and type(body) is list:
         return Counter({from_plain(k): from_plain(v) for k, v in _pairs(body)})
-    if tag == "d" and type(body) is dict:
-        return {k: from_plain(v) for k, v in body.items()}
     if tag == "m" and type(body) is list:
         return {from_plain(k): from_plain(v) for k, v in _pairs(body)}
-    if tag == "o" and type(body) is list and len(body) == 3 and type(body[2]) is dict:
-        module, qualname, fields = body
-        cls = _dataclass_type(str(module), str(qualname))
-        names = [f.name for f in dataclasses.fields(cls)]
-        if sorted(names) != sorted(fields):
-            raise ValueError(f"{qualname} has other fields now")
-        obj = object.__new__(cls)
-        for name in names:
-            object.__setattr__(obj, name, from_plain(fields[name]))
-        return obj
     raise ValueError(f"unknown cache tag {tag!r}")
 
 

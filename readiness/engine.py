@@ -30,6 +30,7 @@ from readiness.fileindex import FileIndex
 from readiness.measures import Errored, NotApplicable
 from readiness.model import CheckResult, Finding, Note, ScanResult
 from readiness.project import Project
+from readiness.repo_root import result_entry
 from readiness.roles import SERVICE, options_with_roles, path_role, with_roles
 from readiness.scoring import DEFAULT_SEVERITY_WEIGHTS, CategorySpec, pass_mark, score_categories, score_measure, score_overall
 from readiness.source import NEEDS_PREFIX
@@ -232,6 +233,7 @@ def run_scan(request: ScanRequest) -> ScanResult:
             "python_files": len(python_files),
             "live": live_enabled(request),
             **_completeness(notes, results),
+            **result_entry(project.git_root, project.scan_prefix, project.repository_level),
         },
     )
 

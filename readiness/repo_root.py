@@ -106,3 +106,12 @@ def scan_prefix(repo: Path | None, scanned: Path) -> str:
     except ValueError:
         return ""
     return "" if rel == "." else rel + "/"
+
+
+def result_entry(git_root_path: Path | None, prefix: str, repository_level: frozenset[str]) -> dict[str, object]:
+    """What the JSON result says about the repository around a scanned folder (nothing at the root):
+    the folder relative to the git root, and the files read from the git root, which are named
+    relative to the git root already (formats that prefix paths must leave them as they are)."""
+    if git_root_path is None or not prefix:
+        return {}
+    return {"repository": {"scan_prefix": prefix, "root_files": sorted(repository_level)}}

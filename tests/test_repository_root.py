@@ -121,3 +121,11 @@ def test_a_monorepo_root_says_it_holds_several_services(tmp_path: Path) -> None:
     assert "readiness scan services/billing/" in notes[0] and "readiness report" in notes[0]
     single = scan_json(root / "services" / "orders", "--select", "print-call")
     assert not [n for n in single["notes"] if "holds" in n["message"]]
+
+
+def test_the_result_names_the_scan_prefix_and_the_files_read_from_the_git_root(tmp_path: Path) -> None:
+    service = _monorepo(tmp_path / "repo")
+    doc = scan_json(service, "--select", "dependency-scanning")
+    assert doc["repository"]["scan_prefix"] == "services/orders/"
+    assert ".github/dependabot.yml" in doc["repository"]["root_files"]
+    assert "repository" not in scan_json(tmp_path / "repo", "--select", "dependency-scanning")

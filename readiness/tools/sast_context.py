@@ -209,7 +209,8 @@ _SECURITY_WORDS = frozenset({
     "key", "keys", "apikey", "salt", "nonce", "iv", "seed", "challenge", "authenticator", "csrf", "xsrf",
     "session", "sid", "code", "codes", "verification", "verify", "signature", "sign", "crypt", "encrypt", "cipher",
     "credential", "credentials", "reset", "invite", "invitation", "id", "ident", "identifier", "uid", "uuid",
-    "auth", "authenticate", "login", "captcha", "secure", "cookie",
+    "auth", "authenticate", "login", "captcha", "secure", "cookie", "coupon", "voucher", "promo", "referral",
+    "activation", "confirmation", "confirm", "share", "magic",
 })
 _JITTER_CALLS = frozenset({"sleep", "wait", "delay"})
 _RANDOM_CALLS = frozenset({"random", "randint", "randrange", "choice", "choices", "uniform", "triangular", "sample",

@@ -20,7 +20,7 @@ from typing import Any, TextIO
 from readiness.baseline import baseline_counts
 from readiness.reports import ReportContext
 from readiness.reports.repo_root import repository_path as _join
-from readiness.reports.repo_root import scan_prefix
+from readiness.reports.repo_root import root_files, scan_prefix
 
 CAP = 10  # annotations of one level GitHub shows per step
 LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "warning"}
@@ -43,7 +43,7 @@ def command(level: str, message: str, **props: Any) -> str:
 def repository_path(doc: dict[str, Any], path: str) -> str:
     """Findings are relative to the scanned directory; GitHub wants them relative to the repository
     root, so a scan of ``services/orders`` is prefixed with where that folder sits in the repository."""
-    return _join(scan_prefix(doc), path)
+    return _join(scan_prefix(doc), path, root_files(doc))
 
 
 def _finding(doc: dict[str, Any], f: dict[str, Any], level: str, note: str = "") -> str:

@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 from readiness.baseline import stable_fingerprints
 from readiness.reports import ReportContext
-from readiness.reports.repo_root import repository_path, scan_prefix
+from readiness.reports.repo_root import repository_path, root_files, scan_prefix
 from readiness.reports.sarif import rule_id
 
 # readiness severity -> GitLab's scale (info, minor, major, critical, blocker)
@@ -30,7 +30,7 @@ SEVERITY = {"critical": "blocker", "high": "critical", "medium": "major", "low":
 
 def issues(doc: dict[str, Any]) -> list[dict[str, Any]]:
     statuses = {c["id"]: c["status"] for c in doc["checks"]}
-    prefix = scan_prefix(doc)
+    prefix, at_root = scan_prefix(doc), root_files(doc)
     findings = list(doc["findings"])
     out: list[dict[str, Any]] = []
     for finding, fingerprint in zip(findings, stable_fingerprints(findings), strict=True):
@@ -42,7 +42,8 @@ def issues(doc: dict[str, Any]) -> list[dict[str, Any]]:
             "fingerprint": hashlib.sha256(f"readiness\0{prefix}\0{fingerprint}".encode("utf-8", "surrogatepass")).hexdigest(),
             "severity": severity,
             "categories": ["Security"] if finding["check"] in _security_checks(doc) else ["Bug Risk"],
-            "location": {"path": repository_path(prefix, finding["path"]), "lines": {"begin": max(int(finding.get("line") or 1), 1)}},
+            "location": {"path": repository_path(prefix, finding["path"], at_root),
+                         "lines": {"begin": max(int(finding.get("line") or 1), 1)}},
         })
     return out
 

@@ -38,7 +38,13 @@ def git_root(start: Path) -> Path | None:
 
 
 def scan_prefix(doc: dict[str, Any]) -> str:
-    """The scanned folder relative to its repository root ('' at the root or when unknown)."""
+    """The scanned folder relative to its repository root ('' at the root or when unknown).
+
+    The result names it when the scan knew (``repository.scan_prefix``); an older result is
+    placed by looking for the repository around the scanned path, if it is still there."""
+    named = (doc.get("repository") or {}).get("scan_prefix") if isinstance(doc.get("repository"), dict) else None
+    if isinstance(named, str):
+        return _relative_spelling(named)
     given = str((doc.get("target") or {}).get("path") or ".")
     start = Path(given)
     if not start.is_dir():
@@ -51,6 +57,13 @@ def scan_prefix(doc: dict[str, Any]) -> str:
     return "" if normal in (".", "") or normal.startswith("..") else normal
 
 
+def root_files(doc: dict[str, Any]) -> frozenset[str]:
+    """Files the scan read at the repository root: their paths are relative to it already."""
+    repository = doc.get("repository")
+    files = repository.get("root_files") if isinstance(repository, dict) else None
+    return frozenset(f for f in files if isinstance(f, str)) if isinstance(files, list) else frozenset()
+
+
 def _relative_spelling(given: str) -> str:
     """Without a repository to look at, a relative spelling of the path is the best guess."""
     base = given.replace("\\", "/").strip("/")
@@ -60,7 +73,7 @@ def _relative_spelling(given: str) -> str:
     return "" if normal == "." or normal.startswith("..") else normal
 
 
-def repository_path(prefix: str, path: str) -> str:
-    if not prefix:
+def repository_path(prefix: str, path: str, at_root: frozenset[str] = frozenset()) -> str:
+    if not prefix or path in at_root:
         return path
     return str(PurePosixPath(posixpath.normpath(f"{prefix}/{path}")))

@@ -29,7 +29,7 @@ from urllib.parse import quote
 from readiness.baseline import baseline_counts, stable_fingerprints
 from readiness.dedupe import RESULT_ENGINES
 from readiness.reports import ReportContext
-from readiness.reports.repo_root import repository_path, scan_prefix
+from readiness.reports.repo_root import repository_path, root_files, scan_prefix
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 DOCS_URL = "https://github.com/readiness-dev/readiness/blob/main/docs/checks/{id}.md"
@@ -104,9 +104,9 @@ def _located(doc: dict[str, Any]) -> list[tuple[dict[str, Any], str | None]]:
             + [(f, "absent") for f in info.get("fixed", [])])
 
 
-def _result(finding: dict[str, Any], state: str | None, fingerprint: str, prefix: str, index: dict[str, int],
-            statuses: dict[str, str]) -> dict[str, Any]:
-    path = repository_path(prefix, str(finding["path"]))
+def _result(finding: dict[str, Any], state: str | None, fingerprint: str, prefix: tuple[str, frozenset[str]],
+            index: dict[str, int], statuses: dict[str, str]) -> dict[str, Any]:
+    path = repository_path(prefix[0], str(finding["path"]), prefix[1])
     physical: dict[str, Any] = {"artifactLocation": {"uri": quote(path, safe="/"), "uriBaseId": "SRCROOT"}}
     line, column = int(finding.get("line") or 0), int(finding.get("column") or 0)
     if line >= 1:
@@ -161,7 +161,7 @@ def build(doc: dict[str, Any], context: ReportContext) -> dict[str, Any]:
     rule_ids = sorted(rule_checks)[:MAX_RULES]
     index = {rid: i for i, rid in enumerate(rule_ids)}
     rules = [_rule(rid, rule_checks[rid], context.catalogue.get(rule_checks[rid]["id"], {})) for rid in rule_ids]
-    prefix = scan_prefix(doc)
+    prefix = (scan_prefix(doc), root_files(doc))
     fingerprints = stable_fingerprints(f for f, _ in located)
     results = [
         _result(finding, state, fp, prefix, index, statuses)

@@ -54,6 +54,29 @@ def test_a_sub_folder_scan_points_at_files_of_the_repository(tmp_path: Path) -> 
         assert [i["location"]["path"] for i in quality] == ["services/orders/app/svc.py"]
 
 
+def test_a_saved_result_keeps_its_repository_paths_anywhere(tmp_path: Path) -> None:
+    """Re-rendered on another machine, a service folder's result still points at repository
+    paths, and the files it read at the repository root keep their own paths."""
+    mono = tmp_path / "mono"
+    write_tree(mono, {f"services/orders/{k}": v for k, v in SERVICE.items()})
+    (mono / ".git").mkdir()
+    saved = tmp_path / "r.json"
+    proc = run_cli("scan", str(mono / "services" / "orders"), *QUICK, "--select", "print-call", "-o", str(saved), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(saved.read_text(encoding="utf-8"))
+    assert doc["repository"]["scan_prefix"] == "services/orders/"
+    doc["target"]["path"] = "/gone/services/orders"
+    doc["repository"]["root_files"] = [".github/workflows/ci.yml"]
+    doc["findings"].append({**doc["findings"][0], "path": ".github/workflows/ci.yml", "line": 3, "message": "at the root"})
+    saved.write_text(json.dumps(doc), encoding="utf-8")
+    sarif = json.loads(run_cli("report", str(saved), "--format", "sarif").stdout)
+    assert _uris(sarif) == ["services/orders/app/svc.py", ".github/workflows/ci.yml"]
+    quality = json.loads(run_cli("report", str(saved), "--format", "gitlab").stdout)
+    assert [i["location"]["path"] for i in quality] == ["services/orders/app/svc.py", ".github/workflows/ci.yml"]
+    annotations = run_cli("report", str(saved), "--format", "github").stdout
+    assert "file=services/orders/app/svc.py," in annotations and "file=.github/workflows/ci.yml," in annotations
+
+
 def test_the_repository_root_is_the_nearest_git_entry_even_a_file(tmp_path: Path) -> None:
     outer = tmp_path / "outer"
     write_tree(outer, {f"vendor/lib/{k}": v for k, v in SERVICE.items()})

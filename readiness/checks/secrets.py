@@ -20,7 +20,7 @@ from typing import Any, Iterable, Mapping
 from readiness.checks.agents import Equivalent
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict, bad, good
 from readiness.fix.shapes import default_secret_fixable
-from readiness.measures import Count, Density, NotApplicable, Presence
+from readiness.measures import Count, NotApplicable, Presence
 from readiness.model import Evidence, Finding
 from readiness.paths import is_settings_path, is_test_path
 from readiness.project import Project
@@ -218,9 +218,16 @@ def find_key_format(text: str) -> KeyFormat | None:
         if needles is not None and not any(n in text for n in needles):
             continue
         match = fmt.pattern.search(text)
-        if match is not None and "EXAMPLE" not in match.group(0):
+        if match is not None and "EXAMPLE" not in match.group(0) and not _filler(match.group(0), fmt.prefix):
             return fmt
     return None
+
+
+def _filler(token: str, prefix: str) -> bool:
+    """``glpat-xxxxxxxxxxxxxxxxxxxx``, ``sk_live_000000``: a known prefix followed by filler, not a key."""
+    body = token[len(prefix):] if prefix and token.startswith(prefix) else token
+    body = re.sub(r"[-_\s]", "", body)
+    return len(body) >= 8 and len(set(body.lower())) <= 3
 
 
 def _format_message(fmt: KeyFormat) -> str:
@@ -588,10 +595,12 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
     assert source.tree is not None
     hits: list[Hit] = []
     reported: set[int] = set()
+    development = {id(stmt) for cls in source.nodes(ast.ClassDef) if isinstance(cls, ast.ClassDef)
+                   and _NON_PRODUCTION_CLASS.match(cls.name) for stmt in cls.body}  # class Development(Config)
 
     def name_hit(value_node: ast.AST | None, name: str | None, where: ast.AST, what: str) -> None:
         text = _literal_text(value_node)
-        if text is None or id(value_node) in owned or id(value_node) in reported:
+        if text is None or id(value_node) in owned or id(value_node) in reported or id(where) in development:
             return
         if not is_secret_name(name, extra) or not _secret_value(text, name):
             return
@@ -642,6 +651,8 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
         text = _literal_text(node)
         if text is None or id(node) in reported or id(node) in owned or len(text) < 16:
             continue
+        if isinstance(source.parent(node), ast.Expr):
+            continue  # a docstring or a bare string: documentation (an example PEM in an API description)
         fmt = find_key_format(text)
         if fmt is not None:
             reported.add(id(node))
@@ -710,8 +721,9 @@ class HardcodedSecret(Check):
         "Remove the value, rotate it (it is compromised), and load it at runtime from the "
         "environment or a secrets manager. Values in git history stay readable: rotate first."
     )
-    scoring = "Density: hardcoded secrets per 1 000 lines of application code; 0% at `zero_at` (default 1)."
-    options = {"names": [], "zero_at": 1.0}
+    scoring = ("Count: each hardcoded secret halves the score (one is 50%, two 25%): one committed production "
+               "credential is a blocker whatever the size of the code base.")
+    options = {"names": []}
     examples = (
         good('import os\n\nSECRET_KEY = os.getenv("SECRET_KEY", "mysecretkey")\nDEBUG = os.getenv("DEBUG") == "1"\n'
              'if SECRET_KEY == "mysecretkey" and not DEBUG:\n    raise RuntimeError("set SECRET_KEY")\n'
@@ -775,8 +787,7 @@ class HardcodedSecret(Check):
         repo = _repository_secrets(project)
         count = len(collected.findings) + len(repo)
         noun = "hardcoded secret" if count == 1 else "hardcoded secrets"
-        lines = max(project.app_lines, 1)
-        return Verdict(Density(count, lines, "hardcoded secrets", float(options["zero_at"])),
+        return Verdict(Count(count, "hardcoded secrets"),
                        summary=f"{count} {noun}", findings=tuple(repo))
 
 

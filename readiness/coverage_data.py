@@ -2,8 +2,8 @@
 
 The files are untrusted input (the scanned tree, or an artifact CI uploaded): they are read
 whole into memory under a size cap, parsed without evaluating anything they name, and a
-``.coverage`` database is opened from a private read-only copy whose queries may only read
-the tables coverage.py writes, within a step budget.
+``.coverage`` database is opened from those bytes in memory (never the file itself) with queries
+that may only read the tables coverage.py writes, within a step budget.
 """
 
 from __future__ import annotations
@@ -129,11 +129,16 @@ def measured_lines(data: bytes, max_line: Callable[[str], int]) -> dict[str, set
     """
     from coverage.numbits import numbits_to_nums
 
-    fd, name = tempfile.mkstemp(prefix="readiness-coverage-", suffix=".db")
+    name = ""
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        conn = sqlite3.connect(f"{Path(name).as_uri()}?mode=ro&immutable=1", uri=True)
+        if hasattr(sqlite3.Connection, "deserialize"):  # Python 3.11+: the bytes become an in-memory database
+            conn = sqlite3.connect(":memory:")
+            conn.deserialize(data)
+        else:  # pragma: no cover - Python 3.10: a private read-only copy
+            fd, name = tempfile.mkstemp(prefix="readiness-coverage-", suffix=".db")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            conn = sqlite3.connect(f"{Path(name).as_uri()}?mode=ro&immutable=1", uri=True)
         try:
             steps = [0]
 
@@ -142,7 +147,8 @@ def measured_lines(data: bytes, max_line: Callable[[str], int]) -> dict[str, set
                 return 1 if steps[0] > MAX_SQLITE_STEPS else 0
 
             conn.set_progress_handler(budget, 10_000)
-            conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 16 * 1024 * 1024)
+            if hasattr(conn, "setlimit"):  # Python 3.11+
+                conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 16 * 1024 * 1024)
             conn.execute("PRAGMA trusted_schema = OFF")
             conn.set_authorizer(_only_reads)
             return _read_tables(conn, max_line, numbits_to_nums)
@@ -151,10 +157,11 @@ def measured_lines(data: bytes, max_line: Callable[[str], int]) -> dict[str, set
     except sqlite3.Error as exc:
         raise CoverageUnreadable(f"not a readable coverage database ({exc})") from exc
     finally:
-        try:
-            os.unlink(name)
-        except OSError:
-            pass
+        if name:
+            try:
+                os.unlink(name)
+            except OSError:
+                pass
 
 
 def _read_tables(

@@ -52,10 +52,14 @@ def collection_of(receiver: ast.AST, aliases: Mapping[str, str]) -> str:
         key = receiver.slice
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
             return key.value
+        if isinstance(key, ast.Attribute) and key.attr in ("__collection__", "collection_name", "__tablename__"):
+            return dotted(key.value)  # db[User.__collection__]: the model's collection
         return ""
     if isinstance(receiver, ast.Call) and call_name(receiver) == "get_collection" and receiver.args:
         first = receiver.args[0]
         return first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else ""
+    if isinstance(receiver, ast.Call) and "collection" in call_name(receiver).lower() and dotted(receiver.func):
+        return f"{dotted(receiver.func)}()"  # self._collection(db): a CRUD helper's own collection
     if isinstance(receiver, ast.Attribute):
         name = dotted(receiver)
         return aliases.get(name, receiver.attr)
@@ -128,6 +132,40 @@ def enclosing_function(source: SourceFile, node: ast.AST) -> ast.FunctionDef | a
 
 # -- mongo-transactions -------------------------------------------------------------------------
 
+# Eve and Superdesk write through a resource service: ``get_resource_service("items").post([doc])``.
+_SERVICE_WRITES = frozenset({"post", "put", "patch", "delete", "create", "update", "replace", "system_update",
+                             "delete_action", "insert"})
+
+
+def service_writes(source: SourceFile) -> list[tuple[ast.Call, str]]:
+    """(call, collection) for writes made through a framework's resource service, one call level away."""
+    if "get_resource_service" not in source.text:
+        return []
+    named: dict[str, str] = {}
+    for node in source.nodes(ast.Assign):
+        assert isinstance(node, ast.Assign)
+        name = _service_name(node.value)
+        if name:
+            for target in node.targets:
+                if dotted(target):
+                    named[dotted(target)] = name
+    out = []
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        if isinstance(call.func, ast.Attribute) and call.func.attr in _SERVICE_WRITES:
+            name = _service_name(call.func.value) or named.get(dotted(call.func.value), "")
+            if name:
+                out.append((call, name))
+    return out
+
+
+def _service_name(node: ast.AST) -> str:
+    if isinstance(node, ast.Call) and call_name(node) == "get_resource_service" and node.args:
+        first = node.args[0]
+        return first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else ""
+    return ""
+
+
 _DB = {"app/db.py": "from pymongo import MongoClient\n\nclient = MongoClient()\norders = client.shop.orders\n"
                     "audit = client.shop.audit\n"}
 
@@ -147,8 +185,14 @@ class MongoTransactions(Check):
         "...(session=s)` or `s.with_transaction(callback)`, and pass `session=` to every write (needs a replica set)."
     )
     scoring = "Share of functions writing to two or more collections that do it inside a session transaction."
-    needles = tuple(sorted(WRITE_METHODS))
+    needles = (*sorted(WRITE_METHODS), "get_resource_service")
     examples = (
+        Example({"server/app.py": "from eve import Eve\n\napp = Eve()\n", "requirements.txt": "eve\npymongo\n",
+                 "server/syndication.py": "from superdesk import get_resource_service\n\n\n"
+                 "def syndicate(item: dict, post: dict) -> None:\n"
+                 "    get_resource_service('client_items').post([item])\n"
+                 "    posts = get_resource_service('client_posts')\n    posts.post([post])\n"},
+                findings=1, lines=(4,), note="writes through Eve resource services, one call level away"),
         Example({**_DB, "app/orders.py": (
             "from app.db import audit, orders\n\n\ndef create(order):\n    orders.insert_one(order)\n"
             "    audit.insert_one({'event': 'created'})\n")}, findings=1, lines=(4,)),
@@ -165,6 +209,11 @@ class MongoTransactions(Check):
             "import pymongo\nfrom app.db import orders\n\n\ndef create(order):\n    orders.insert_one(order)\n"
             "    orders.update_one({'_id': 1}, {'$set': {'n': 2}})\n")}, findings=0, status="n/a",
             note="one collection only"),
+        Example({**_DB, "app/crud.py": (
+            "class CRUDToken:\n    def _collection(self, db):\n        return db['tokens']\n\n"
+            "    async def create(self, db, token, user):\n        await self._collection(db).insert_one(token)\n"
+            "        await db[User.__collection__].replace_one({'_id': user['_id']}, user)\n")}, findings=1, lines=(5,),
+            note="a CRUD helper's collection and a model's collection"),
         Example({"mylib/x.py": "def f(d):\n    d.insert_one(1)\n    e.insert_one(2)\n"}, findings=0, status="n/a",
                 note="no MongoDB in the project"),
     )
@@ -173,7 +222,7 @@ class MongoTransactions(Check):
         if not is_application_path(source.path):
             return None
         by_function: dict[int, tuple[ast.FunctionDef | ast.AsyncFunctionDef, list[tuple[ast.Call, str]]]] = {}
-        for call, collection in query_calls(source, WRITE_METHODS):
+        for call, collection in [*query_calls(source, WRITE_METHODS), *service_writes(source)]:
             func = enclosing_function(source, call)
             if func is None or not collection:
                 continue

@@ -257,3 +257,17 @@ def test_containers_sized_from_one_empty_values_block_are_one_finding_there(tmp_
     findings = [f for f in scan_tree(tmp_path, select=["capacity-limits"]).findings]
     assert [(f.path, f.line) for f in findings] == [("chart/values.yaml", 3)]
     assert "'app'" in findings[0].message and "'worker'" in findings[0].message
+
+
+# -- remote reusable workflows are judged by what they are called ------------------------------------
+
+@pytest.mark.parametrize(("uses", "status"), [
+    ("mozilla/ssdlc-actions/.github/workflows/code-security-analysis-public-repo.yml@v1.2", "pass"),
+    ("acme/ci/.github/workflows/sast.yml@main", "pass"),
+    ("acme/ci/.github/workflows/deploy-staging.yml@main", "fail"),
+    ("acme/ci/.github/workflows/contrast-report.yml@main", "fail"),
+])
+def test_remote_reusable_security_workflow(tmp_path: Path, uses: str, status: str) -> None:
+    ci = f"on: [pull_request]\njobs:\n  scan:\n    permissions:\n      security-events: write\n    uses: {uses}\n"
+    result = run(tmp_path, "sast-in-ci", {".github/workflows/security.yml": ci})
+    assert result.status == status, (uses, result.summary)

@@ -295,7 +295,10 @@ class DependencyScanning(Check):
 
 
 _SAST_HEADS = ("bandit", "semgrep", "opengrep", "codeql")
-_SAST_ACTION_RE = re.compile(r"codeql-action|semgrep|bandit", re.IGNORECASE)
+# Remote actions and reusable workflows cannot be read here: they are judged by what their reference
+# names (``mozilla/ssdlc-actions/.github/workflows/code-security-analysis.yml``, a ``sast.yml`` workflow).
+_SAST_ACTION_RE = re.compile(r"codeql-action|semgrep|bandit|code-security-analysis|(?:^|[/_-])sast(?=[/_.@-]|$)",
+                             re.IGNORECASE)
 _RUFF_S_RE = re.compile(r"--(?:extend-)?select[= ](?:[A-Z0-9,]*,)?(S|ALL)\b")
 
 
@@ -379,7 +382,8 @@ class SastInCI(Check):
     scoring = (
         "Presence: 100% when CI runs bandit, Semgrep or CodeQL, or a GitLab SAST template, or enforces "
         "ruff with the S rules, or enforces flake8 with flake8-bandit installed (directly or through "
-        "wemake-python-styleguide) and the S rules not ignored."
+        "wemake-python-styleguide) and the S rules not ignored. A remote action or reusable workflow "
+        "cannot be read, so it counts by the name it is called by (a code security analysis or SAST workflow)."
     )
     examples = (
         Example({"app/x.py": "x = 1\n", ".github/workflows/codeql.yml": (

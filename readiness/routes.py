@@ -51,7 +51,8 @@ NON_API_HEADS = frozenset({"static", "media", "admin", "__debug__", "oauth", "oa
                            "accounts", "social", "djangosaml2", "silk", "debug", "sentry-debug", "plugins",
                            ".well-known"})
 NON_API_SEGMENTS = frozenset({"oauth", "oauth2", "saml", "saml2", "sso", "oidc", "callback", "authorize", "logout"})
-_ASSET_SUFFIXES = (".js", ".css", ".html", ".htm", ".txt", ".xml", ".ico", ".png", ".svg", ".map", ".webmanifest")
+_ASSET_SUFFIXES = (".js", ".css", ".html", ".htm", ".txt", ".xml", ".ico", ".png", ".svg", ".map", ".webmanifest",
+                   ".woff", ".woff2", ".ttf", ".otf", ".eot", ".jpg", ".jpeg", ".gif", ".webp")
 # Calls that make a handler an HTML page (or a redirect) and calls that make it return serialised data.
 _PAGE_CALLS = frozenset({"render_template", "render", "render_to_response", "TemplateResponse", "render_to_string",
                          "redirect", "HttpResponseRedirect", "send_file", "send_from_directory", "render_template_string",
@@ -110,8 +111,9 @@ _RAW_BODY_ATTRS = frozenset({"json", "get_json", "form", "data", "values", "body
 _QUERY_ATTRS = frozenset({"args", "query_params", "GET", "query"})
 _VALIDATING_CALLS = frozenset({
     "load", "loads_schema", "validate", "model_validate", "parse_obj", "is_valid", "validate_python",
-    "model_validate_json", "parse_raw", "validate_json",
+    "model_validate_json", "parse_raw", "validate_json", "full_clean", "clean_fields",
 })
+_STRING_NORMALISERS = frozenset({"strip", "lower", "upper", "lstrip", "rstrip", "casefold"})
 _COERCIONS = frozenset({"int", "float", "bool", "str", "Decimal", "UUID", "uuid.UUID", "date", "datetime",
                         "fromisoformat", "strptime", "ip_address", "ip_network", "EmailStr"})
 _PARSING_METHODS = frozenset({"parse", "from_json", "deserialize", "from_request"})
@@ -868,6 +870,9 @@ def _fields_coerced(func: ast.AST, request_names: set[str]) -> bool:
         else:
             return False  # the whole body handed on
         reads += 1
+        while isinstance(parents.get(read), ast.Attribute) and parents[read].attr in _STRING_NORMALISERS \
+                and isinstance(parents.get(parents[read]), ast.Call):
+            read = parents[parents[read]]  # body.get('token', '').strip()
         while isinstance(parents.get(read), ast.BoolOp) and isinstance(parents[read], ast.BoolOp) \
                 and isinstance(parents[read].op, ast.Or) and isinstance(parents.get(parents[read]), ast.Assign):
             read = parents[read]  # name = body['name'] or 'undefined'
@@ -878,11 +883,18 @@ def _fields_coerced(func: ast.AST, request_names: set[str]) -> bool:
             # flag = body.get('flag'): every later use of the name tests or converts it
             local = outer.targets[0].id
             uses = [n for n in ast.walk(func) if isinstance(n, ast.Name) and n.id == local and isinstance(n.ctx, ast.Load)]
-            if uses and (all(_checked_use(u, parents) for u in uses)
-                         or any(isinstance(parents.get(u), ast.Compare) for u in uses)):
-                continue  # only tested, or checked against a range or a set of values
+            if uses and (all(_checked_use(u, parents) for u in uses) or any(_check_of(u, parents) for u in uses)):
+                continue  # only tested, or checked against a range, a set of values or a pattern
         return False
     return reads > 0
+
+
+def _check_of(node: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> bool:
+    """The value is checked: compared (``x < 1``, ``x in ALLOWED``) or matched (``re.fullmatch(p, x)``)."""
+    outer = parents.get(node)
+    if isinstance(outer, ast.Compare):
+        return True
+    return isinstance(outer, ast.Call) and node in outer.args and bool(re.search(r"match|valid", call_name(outer), re.I))
 
 
 def _checked_use(node: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> bool:
@@ -901,7 +913,7 @@ def _coercing(name: str) -> bool:
     lowered = name.lower()
     if name[:1].isupper() and not name.isupper():
         return True  # IPv6Network(x), Decimal(x), a model's constructor: the value becomes a type
-    return name in _COERCIONS or any(w in lowered for w in ("filter", "clean", "valid", "pars", "sanitiz", "coerce",
+    return name in _COERCIONS or any(w in lowered for w in ("filter", "clean", "valid", "pars", "sanitiz", "coerce", "match",
                                                              "_int", "_bool", "_str", "to_"))
 
 

@@ -397,3 +397,27 @@ def test_drf_filters_read_in_get_queryset(tmp_path: Path) -> None:
     assert routes["GET /api/v1/audit/"].query == ("*",)  # the base class's get_queryset, the whole query string
     assert routes["GET /api/v1/flags/"].query == ("feature",)
     assert _status(tmp_path, "filtering-sorting")[:2] == ("fail", 2 / 3)
+
+
+def test_regex_checked_tokens_and_model_full_clean_validate(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"site_app/__init__.py": "", "site_app/urls.py": (
+        "from django.urls import path\nfrom site_app import views\n\nurlpatterns = [path('dismiss/', views.dismiss), "
+        "path('theme/', views.theme), path('note/', views.note)]\n"), "site_app/views.py": (
+        "import re\nfrom django.http import JsonResponse\nfrom django.views.decorators.http import require_POST\n\n\n"
+        "@require_POST\ndef dismiss(request):\n    token = request.POST.get('token', '').strip()\n"
+        "    if token and re.fullmatch(r'[0-9a-f]{1,64}', token):\n        save_token(token)\n"
+        "    return JsonResponse({'status': True})\n\n\n"
+        "@require_POST\ndef theme(request):\n    profile = request.user.profile\n"
+        "    profile.theme = request.POST.get('theme')\n    profile.full_clean()\n    profile.save()\n"
+        "    return JsonResponse({'status': True})\n\n\n"
+        "@require_POST\ndef note(request):\n    save_note(request.POST.get('text').strip())\n"
+        "    return JsonResponse({'status': True})\n")})
+    routes = _table(tmp_path)
+    assert routes["POST /dismiss/"].fact.body == "validated"
+    assert routes["POST /theme/"].fact.body == "validated"  # the model validates its fields
+    assert routes["POST /note/"].fact.body == "raw"
+
+
+def test_font_and_image_files_are_static(tmp_path: Path) -> None:
+    routes = _flask(tmp_path, "@app.route('/ubuntu-bold.woff')\ndef font():\n    return send_file('fonts/u.woff')\n")
+    assert routes["GET /ubuntu-bold.woff"].left_out == "static file"

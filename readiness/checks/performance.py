@@ -20,9 +20,30 @@ _PYTEST_BENCHMARK_RE = re.compile(r"def\s+test_\w*\s*\([^)]*\bbenchmark\b|@pytes
 _LOAD_RUN_RE = re.compile(r"(?<![\w-])(locust|k6|artillery|jmeter|gatling)(?![\w-])")
 
 
+# HTTP load generators run against a URL from CI, a script or a make target (also as a container image:
+# ``docker run ghcr.io/x/hey -z 2s http://localhost:8080/alert``). A bare ``hey`` or ``ab`` word is not one.
+_LOAD_CLI_RE = re.compile(
+    r"(?:^|[\s/])(hey|wrk2?|oha|bombardier|siege|ab)\s+(?:[^|;&\n]*\s)?-[a-zA-Z]+[^|;&\n]*https?://\S+"
+    r"|\b(vegeta)\s+attack\b"
+)
+
+
+def _load_generator_runs(project: Project) -> list[Evidence]:
+    repo = repo_files(project)
+    commands = [*repo.ci_commands(), *(c for cmds in repo.scripts.values() for c in cmds),
+                *(c for cmds in repo.make_targets.values() for c in cmds)]
+    found = []
+    for command in commands:
+        match = _LOAD_CLI_RE.search(command.text)
+        if match and not is_test_path(command.path):
+            tool = match.group(1) or match.group(2)
+            found.append(Evidence(f"load generated with {tool} ({command.origin})", command.path, command.line))
+    return found
+
+
 def find_load_tests(project: Project) -> list[Evidence]:
-    """Locust, k6, Artillery, JMeter and Gatling load tests in the repository."""
-    found: list[Evidence] = []
+    """Locust, k6, Artillery, JMeter and Gatling load tests, and HTTP load generators run against a URL."""
+    found: list[Evidence] = _load_generator_runs(project)
     for rel in project.files_importing("locust"):
         found.append(Evidence("Locust load test", rel))
     for rel in project.glob("**/locustfile.py"):
@@ -69,7 +90,11 @@ class LoadTests(Check):
         "Artillery YAML scenario), keep it in the repository and run it against a staging environment "
         "before releases."
     )
-    scoring = "Presence: 100% with a Locust, k6, Artillery, JMeter or Gatling load test in the repository."
+    scoring = (
+        "Presence: 100% with a Locust, k6, Artillery, JMeter or Gatling load test in the repository, or an "
+        "HTTP load generator (hey, wrk, oha, bombardier, siege, ab, vegeta) that CI, a script or a make "
+        "target runs against a URL."
+    )
     examples = (
         Example({
             "app/main.py": "x = 1\n",

@@ -68,3 +68,19 @@ def test_benchmarks_asv_and_missing(tmp_path: Path) -> None:
     write_tree(tmp_path, {"asv.conf.json": "{\"version\": 1}\n"})
     outcome = check_result(scan_tree(tmp_path, select=["performance-benchmarks"]), "performance-benchmarks")
     assert outcome.status == "pass" and "asv" in outcome.summary
+
+
+def test_load_generator_run_against_a_url_in_ci(tmp_path: Path) -> None:
+    perf = (
+        "on:\n  push:\n    branches: [main]\njobs:\n  perf:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - name: Perf test\n        run: >-\n          docker run --network host ghcr.io/example/hey\n"
+        "          -z 2s -m POST -T application/json -d '{\"event\":\"node_down\"}'\n"
+        "          http://localhost:8080/alert\n"
+    )
+    write_tree(tmp_path / "good", {"app/x.py": "x = 1\n", ".github/workflows/performance.yml": perf})
+    result = check_result(scan_tree(tmp_path / "good", select=["load-tests"]), "load-tests")
+    assert result.status == "pass" and "hey" in result.summary, result.summary
+    smoke = "on: [push]\njobs:\n  s:\n    runs-on: ubuntu-latest\n    steps:\n      - run: curl -fsS http://localhost:8080/health\n"
+    write_tree(tmp_path / "bad", {"app/x.py": "x = 1\n", ".github/workflows/smoke.yml": smoke})
+    result = check_result(scan_tree(tmp_path / "bad", select=["load-tests"]), "load-tests")
+    assert result.status == "fail", result.summary

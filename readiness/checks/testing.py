@@ -572,7 +572,7 @@ _E2E_FILES = ("**/playwright.config.*", "**/cypress.config.*", "**/cypress.json"
 def find_suites(project: Project) -> dict[str, Evidence]:
     """Suite kind -> the first evidence of it."""
     found: dict[str, Evidence] = {}
-    tests = [f for f in project.python_files if is_test_path(f) and _is_test_module(f)]
+    tests = [f for f in project.python_files if is_test_path(f) and _is_test_module(f) and not _in_migrations(f)]
     for rel in tests:
         dirs = {part.lower() for part in PurePosixPath(rel).parts[:-1]}
         kinds = [kind for kind, names in _DIRS.items() if dirs & names]
@@ -605,6 +605,14 @@ def find_suites(project: Project) -> dict[str, Evidence]:
     if load:
         found.setdefault("load", Evidence(f"load tests ({load[0].message})", load[0].path))
     return found
+
+
+_MIGRATION_DIRS = frozenset({"migrations", "db_migrations", "alembic", "versions"})
+
+
+def _in_migrations(rel: str) -> bool:
+    """``db_migrations/0132_remove_configs_from_test.py`` is a migration about a model named Test, not a test."""
+    return bool(_MIGRATION_DIRS & {part.lower() for part in PurePosixPath(rel).parts[:-1]})
 
 
 def _is_test_module(rel: str) -> bool:

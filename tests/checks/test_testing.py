@@ -134,3 +134,12 @@ def test_suites_explain_present_and_missing(tmp_path: Path) -> None:
     assert outcome.status == "fail" and outcome.score == 0.5
     assert outcome.summary == ("3 of 6 kinds of test suite present: unit, integration, end-to-end; "
                                "missing: API, service, load")
+
+
+def test_a_migration_named_like_a_test_is_not_a_unit_test(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "app/x.py": "x = 1\n",
+        "app/db_migrations/0132_remove_configs_from_test.py": "from django.db import migrations\n",
+    })
+    outcome = check_result(scan_tree(tmp_path, select=["test-suites"]), "test-suites")
+    assert outcome.score == 0 and "unit" not in outcome.summary.split("missing")[0], outcome.summary

@@ -268,16 +268,12 @@ _HOST_NAME_SUFFIXES = ("host", "hostname", "base_url", "endpoint", "server_url",
 _LOCAL = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"})  # nosec B104 - a value compared against, not bound
 _STRING_METHODS = frozenset({"startswith", "endswith", "replace", "split", "rsplit", "strip", "lstrip", "rstrip",
                              "removeprefix", "removesuffix", "find", "rfind", "index", "count", "partition"})
-# Public endpoints of the big platforms, the same for every customer and every environment:
-# OAuth/OIDC identity providers, Google's APIs, GitHub's and Slack's Web APIs, avatars, analytics
-# collectors. Nothing to configure per deployment, so naming them in code is no finding. A
-# vendor's API that has regional or self-hosted instances is not in the list.
+# Public assets of the big platforms that a page links to, the same for every customer and every
+# environment: avatars, web fonts, analytics collectors. A vendor's API base URL is not among them:
+# where the service sends requests belongs in settings, even for a vendor with one global address.
 _PUBLIC_PROVIDER_HOSTS = (
-    "accounts.google.com", "oauth2.googleapis.com", "www.googleapis.com", "*.googleapis.com",
-    "fonts.gstatic.com", "www.google-analytics.com", "ssl.google-analytics.com", "www.googletagmanager.com",
-    "login.microsoftonline.com", "graph.microsoft.com", "api.github.com", "raw.githubusercontent.com",
-    "slack.com", "api.slack.com", "gravatar.com", "*.gravatar.com", "api.amplitude.com", "api2.amplitude.com",
-    "appleid.apple.com", "graph.facebook.com", "www.facebook.com", "api.twitter.com", "api.x.com",
+    "fonts.gstatic.com", "fonts.googleapis.com", "www.google-analytics.com", "ssl.google-analytics.com",
+    "www.googletagmanager.com", "gravatar.com", "*.gravatar.com",
 )
 _DEFAULT_IGNORE_HOSTS = [
     "example.com", "example.org", "example.net", "*.example.com", "*.example.org", "*.example.net", "*.example",
@@ -451,9 +447,10 @@ class HardcodedValue(Check):
              note="OpenAPI metadata and examples, a version number, a configurable option's default"),
         bad('API_BASE_URI = "https://api.zoom.us/v2"\nschedule_url = "https://api.opsgenie.com/v2/schedules"\n',
             findings=2, lines=(1, 2), note="vendor API base URLs count unless read from settings"),
-        good('GITHUB_API_URL = "https://api.github.com"\nTOKEN_URL = "https://oauth2.googleapis.com/token"\n'
-             'AVATAR = "https://secure.gravatar.com/avatar/"\n',
-             note="public endpoints of the big platforms, the same for every deployment"),
+        bad('GITHUB_API_URL = "https://api.github.com"\nTOKEN_URL = "https://oauth2.googleapis.com/token"\n',
+            findings=2, lines=(1, 2), note="a vendor with one global address is still a vendor API base URL"),
+        good('AVATAR = "https://secure.gravatar.com/avatar/"\nFONTS = "https://fonts.gstatic.com"\n',
+             note="public assets a page links to, the same for every deployment"),
         good('def fake_callback(ref):\n    return {"remoteMtaIp": "123.123.123.123", "reference": ref,\n'
              '            "CertUrl": "https://sns.eu-west-1.amazonaws.com/cert-[REDACTED].pem"}\n',
              note="a made-up address and a redacted URL in a simulated payload"),

@@ -26,6 +26,7 @@ from readiness.cli_support import (
     flat,
     ignore_state_dir,
     usage_line,
+    with_id_hint,
 )
 from readiness.config import ConfigError, render_default_config
 from readiness.engine import ScanRequest, SelectionError, run_scan, select_checks
@@ -62,7 +63,7 @@ EXIT_OK, EXIT_GATE, EXIT_USAGE = 0, 1, 2
 
 
 def _err(message: str) -> None:
-    sys.stderr.write(f"readiness: {message}\n")
+    sys.stderr.write(f"readiness: {with_id_hint(message)}\n")
 
 
 def _split_ids(values: Optional[List[str]]) -> list[str]:

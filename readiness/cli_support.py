@@ -15,10 +15,11 @@ except ImportError:  # pragma: no cover - older typer on click
     from click.exceptions import ClickException, NoArgsIsHelpError, UsageError  # type: ignore[no-redef]
 
 __all__ = ["ClickException", "NoArgsIsHelpError", "UsageError", "config_used", "did_you_mean", "flat", "ignore_state_dir",
-           "usage_line"]
+           "usage_line", "with_id_hint"]
 
 STATE_DIR = ".readiness"
 _NO_SUCH_COMMAND = re.compile(r"No such command '([^']*)'")
+_UNKNOWN_ID = re.compile(r"unknown (?:check or category|check|category) id '([^']{1,100})'")
 
 
 def flat(text: str) -> str:
@@ -60,6 +61,19 @@ def config_used(doc: dict[str, Any], root: Path, source: str | None) -> str | No
     message = f"configuration read from {source}; not read: {', '.join(unused)}"
     doc.setdefault("notes", []).append({"kind": "config", "path": str(source), "message": message})
     return message
+
+
+def with_id_hint(message: str) -> str:
+    """An unknown check or category id gets the closest known one, wherever the error came from."""
+    match = _UNKNOWN_ID.search(message)
+    if match is None or "did you mean" in message.lower():
+        return message
+    from readiness.categories import CATEGORY_IDS
+    from readiness.registry import load_checks
+
+    known = [c.id for c in load_checks(use_entry_points=False)] + list(CATEGORY_IDS)
+    hint = did_you_mean(match.group(1), known)
+    return message[:match.end()] + hint + message[match.end():] if hint else message
 
 
 def ignore_state_dir(root: Path) -> None:

@@ -70,6 +70,8 @@ def test_did_you_mean_on_the_command_line(tmp_path: Path) -> None:
     assert "did you mean 'print-call'?" in _one_usage_line(run_cli("explain", "print-cal"))
     assert "did you mean 'save'?" in _one_usage_line(run_cli("baseline", "sav")).lower()
     assert "did you mean 'json'?" in _one_usage_line(run_cli("scan", str(tmp_path), "--format", "jsn"))
+    assert "did you mean 'print-call'?" in _one_usage_line(run_cli("scan", str(tmp_path), "--select", "print-cal"))
+    assert "did you mean 'missing-timeout'?" in _one_usage_line(run_cli("fix", str(tmp_path), "--select", "missing-timout"))
     write_tree(tmp_path, DEBT)
     saved = tmp_path / "r.json"
     assert run_cli("scan", str(tmp_path), *QUICK, "-o", str(saved), "--quiet").returncode == 0

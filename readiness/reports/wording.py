@@ -108,7 +108,8 @@ def _names(clause: str) -> set[str]:
     return found | {m.lower() for m in _CAMEL.findall(clause)}
 
 
-_NAME = r"[\w.-]+(?: \([^()]*\))?"
+_NAME = r"[\w.-]+(?: \((?:`[^`]*`|[^()`])*\))?"  # a package, maybe with its usage in parentheses
+_ALTERNATIVES = re.compile(rf"^(?:or |and )?({_NAME}) or ({_NAME})$")
 _NAME_PHRASE = re.compile(rf"^(?:or |and |e\.g\. )?(?:use )?(?:{_NAME}(?: or {_NAME})?|`[^`]+`)$")
 _DISPLAY_NAMES = re.compile(r"\b(?:FastAPI|Flask|Django|Starlette|DRF)\b")
 _LEADS_WITH_FRAMEWORK = re.compile(r"^(?:or |and )?(?:FastAPI|Flask|Django|Starlette|DRF)\b")
@@ -141,6 +142,11 @@ def _trim_list(text: str, used: frozenset[str]) -> str:
     kept: list[str] = []
     carry = ""  # the connective of a dropped item ("or use ...") passes to the next item kept
     for n, item in enumerate(items):
+        pair = _ALTERNATIVES.match(item)
+        if pair and _names(item) - used:  # "Flask-Limiter (...) or django-ratelimit (...)": keep the fitting one
+            fitting = [p for p in pair.groups() if _keep(p, used, last=True)]
+            if len(fitting) == 1:
+                item = ("or " if item.startswith("or ") else "") + fitting[0]
         if _keep(item, used, last=n == len(items) - 1):
             if carry and not item.startswith(("or ", "and ")):
                 item = carry + item

@@ -245,6 +245,9 @@ def _returned_dict(node: ast.Call, resolver: _Resolver) -> ast.Dict | None:
     else:
         return None
     defs = [d for d in resolver.source.nodes(ast.FunctionDef, ast.AsyncFunctionDef) if getattr(d, "name", "") == name]
+    if len(defs) > 1:  # one per class: take the method of the caller's own class
+        own = resolver._class_of(node)
+        defs = [d for d in defs if own is not None and resolver._class_of(d) is own]
     if len(defs) != 1:
         return None
     returns = [r.value for r in ast.walk(defs[0]) if isinstance(r, ast.Return)]

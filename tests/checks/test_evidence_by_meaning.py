@@ -106,3 +106,14 @@ def test_django_environ_file_aware_schema_fallbacks(tmp_path: Path) -> None:
                                               "    DB_PASSWORD=(str, 'shop'),\n    DEBUG=(bool, False),\n)\n"})
     result = scan_tree(tmp_path, select=["default-secret"])
     assert [f.line for f in result.findings if f.check == "default-secret"] == [4]
+
+
+def test_headers_from_the_callers_own_class_helper(tmp_path: Path) -> None:
+    client = ("import requests\n\n\nclass Tokens:\n    def _headers(self) -> dict:\n        return {'Idempotency-Key': 'k'}\n\n"
+              "    def issue(self) -> None:\n        requests.post('https://a.io/tokens/issue', headers=self._headers(), timeout=5)\n\n\n"
+              "class Registrations:\n    def _headers(self) -> dict:\n        return {'X-Api-Key': 'k'}\n\n"
+              "    def register(self, body: dict) -> None:\n"
+              "        requests.post('https://a.io/registration', json=body, headers=self._headers(), timeout=5)\n")
+    write_tree(tmp_path, {"app/clients.py": client})
+    result = scan_tree(tmp_path, select=["idempotency-keys"])
+    assert _findings(result, "idempotency-keys") == [("app/clients.py", 17)]

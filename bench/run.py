@@ -181,7 +181,7 @@ def engine_checks(readiness: list[str], env: dict[str, str]) -> list[str]:
 
 
 def bench_corpus(label: str, source: Path, work: Path, env: dict[str, str], args: argparse.Namespace,
-                 doubled: bool) -> dict[str, Any]:
+                 doubled: bool, engines_too: bool) -> dict[str, Any]:
     tree = work / label
     copy_tree(source, tree)
     files = sorted(tree.rglob("*.py"))
@@ -216,9 +216,10 @@ def bench_corpus(label: str, source: Path, work: Path, env: dict[str, str], args
 
     results["c"] = timed("(c) one file changed", reps, changed)
     victim.write_bytes(original)
-    results["d"] = timed("(d) full scan with bandit and ruff, cold", slow_reps, run([*base, "--no-cache"]))
-    results["e"] = timed("(e) bandit -r alone", slow_reps,
-                         run([bandit, "-r", str(tree), "-f", "json", "-q", "-o", os.devnull]))
+    if engines_too:
+        results["d"] = timed("(d) full scan with bandit and ruff, cold", slow_reps, run([*base, "--no-cache"]))
+        results["e"] = timed("(e) bandit -r alone", slow_reps,
+                             run([bandit, "-r", str(tree), "-f", "json", "-q", "-o", os.devnull]))
     results["f"] = timed("(f) parse floor, one process", reps, run([sys.executable, "-c", PARSE_FLOOR, str(tree)]))
     hook = [*readiness, "hook", rel_victim]
     measure(hook, cwd=tree, env=env)  # its own cache entry
@@ -244,8 +245,10 @@ def bench_corpus(label: str, source: Path, work: Path, env: dict[str, str], args
     shutil.rmtree(tree, ignore_errors=True)
     med = {k: v["median_s"] for k, v in results.items()}
     per_file = (med["h50"] - med["h"]) / (HOOK_BATCH - 1)
-    ratios = {"a/f": round(med["a"] / med["f"], 3), "d/e": round(med["d"] / med["e"], 3),
-              "h/r": round(med["h"] / med["r"], 3), "hook s per extra file": round(per_file, 4)}
+    ratios = {"a/f": round(med["a"] / med["f"], 3), "h/r": round(med["h"] / med["r"], 3),
+              "hook s per extra file": round(per_file, 4)}
+    if "d" in med:
+        ratios["d/e"] = round(med["d"] / med["e"], 3)
     if "b2" in med:
         ratios["b2/b"] = round(med["b2"] / med["b"], 3)
     targets = {
@@ -281,20 +284,31 @@ ROWS = [
 
 def readme_block(report: dict[str, Any]) -> str:
     corpora = report["corpora"]
-    head = "| measurement | " + " | ".join(f"{c['corpus']['name']} ({c['corpus']['files']:,} files, "
-                                           f"{c['corpus']['lines']:,} lines)".replace(",", " ") for c in corpora) + " | target |"
+    def count(n: int) -> str:
+        return f"{n:,}".replace(",", " ")
+
+    head = "| measurement | " + " | ".join(f"{c['corpus']['name']} ({count(c['corpus']['files'])} files, "
+                                           f"{count(c['corpus']['lines'])} lines)" for c in corpora) + " | target |"
     out = [head, "|---|" + "---|" * len(corpora) + "---|"]
     for key, text in ROWS:
+        if not any(key in c["results"] for c in corpora):
+            continue
         cells = []
         for c in corpora:
             r = c["results"].get(key)
-            cells.append(f"{r['median_s']:.2f} s, {r['peak_rss_mb']:.0f} MB" if r else "")
+            cells.append(f"{r['median_s']:.2f} s ({r['cpu_median_s']:.2f} s CPU), {r['peak_rss_mb']:.0f} MB" if r else "")
         out.append(f"| {text} | " + " | ".join(cells) + f" | {TARGETS_TEXT.get(key, '')} |")
     lines = ["", *out, ""]
     for c in corpora:
         ratios = ", ".join(f"{k} {v}" for k, v in c["ratios"].items())
         missed = [k for k, ok in c["targets"].items() if not ok]
         lines.append(f"{c['corpus']['name']}: ratios {ratios}; targets missed: {', '.join(missed) or 'none'}.")
+    if len(corpora) > 1:
+        first, second = corpora[0], corpora[1]
+        lines.append(
+            f"Warm scan against tree size: {second['corpus']['name']} holds "
+            f"{second['corpus']['lines'] / first['corpus']['lines']:.2f}× the lines of {first['corpus']['name']}; its (b) "
+            f"took {second['results']['b']['cpu_median_s'] / first['results']['b']['cpu_median_s']:.2f}× the CPU time.")
     machine = report["machine"]
     lines += ["", f"Median of {report['repeat']} runs ({report['cold_repeat']} for (a), "
               f"{report['slow_repeat']} for (d) and (e)), wall time, on {machine['cores']} cores shared with other "
@@ -321,6 +335,7 @@ def main() -> None:
     parser.add_argument("--slow-repeat", type=int, default=2, help="runs of (d) and (e)")
     parser.add_argument("--json", type=Path, default=HERE / "results.json")
     parser.add_argument("--no-double", action="store_true", help="skip (b2), the tree twice as large")
+    parser.add_argument("--engines-everywhere", action="store_true", help="(d) and (e) on every corpus, not the first only")
     parser.add_argument("--readme", action="store_true", help="only rewrite README.md's table from --json")
     args = parser.parse_args()
     if args.readme:
@@ -335,21 +350,27 @@ def main() -> None:
     for name in ("READINESS_LIVE", "PYTHONDONTWRITEBYTECODE"):
         env.pop(name, None)
     load_start = os.getloadavg()
-    corpora = []
+    corpora: list[dict[str, Any]] = []
+
+    def save() -> None:  # after every corpus: a long run interrupted keeps what it measured
+        report = {
+            "machine": {"cores": os.cpu_count(), "python": sys.version.split()[0],
+                        "load_start": [round(x, 2) for x in load_start],
+                        "load_end": [round(x, 2) for x in os.getloadavg()]},
+            "repeat": args.repeat, "cold_repeat": args.cold_repeat, "slow_repeat": args.slow_repeat,
+            "corpora": corpora,
+        }
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {args.json}", flush=True)
+
     try:
         for index, name in enumerate(args.corpus or ["django", "cpython-lib"]):
             label, source = corpus_source(name)
-            corpora.append(bench_corpus(label, source, work, env, args, doubled=index == 0 and not args.no_double))
+            corpora.append(bench_corpus(label, source, work, env, args, doubled=index == 0 and not args.no_double,
+                                        engines_too=index == 0 or args.engines_everywhere))
+            save()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    report = {
-        "machine": {"cores": os.cpu_count(), "python": sys.version.split()[0],
-                    "load_start": [round(x, 2) for x in load_start],
-                    "load_end": [round(x, 2) for x in os.getloadavg()]},
-        "repeat": args.repeat, "cold_repeat": args.cold_repeat, "slow_repeat": args.slow_repeat, "corpora": corpora,
-    }
-    args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.json}")
 
 
 if __name__ == "__main__":

@@ -271,3 +271,15 @@ def test_remote_reusable_security_workflow(tmp_path: Path, uses: str, status: st
     ci = f"on: [pull_request]\njobs:\n  scan:\n    permissions:\n      security-events: write\n    uses: {uses}\n"
     result = run(tmp_path, "sast-in-ci", {".github/workflows/security.yml": ci})
     assert result.status == status, (uses, result.summary)
+
+
+def test_a_local_workflow_called_sast_is_judged_by_its_steps(tmp_path: Path) -> None:
+    caller = "on: [pull_request]\njobs:\n  sast:\n    uses: ./.github/workflows/sast.yml\n    secrets: inherit\n"
+    snyk_only = ("on:\n  workflow_call: {}\njobs:\n  scan:\n    runs-on: ubuntu-latest\n    steps:\n"
+                 "      - uses: snyk/actions/docker@master\n        with:\n          image: app:latest\n"
+                 "      - uses: snyk/actions/iac@master\n")
+    result = run(tmp_path / "snyk", "sast-in-ci", {".github/workflows/pr.yml": caller, ".github/workflows/sast.yml": snyk_only})
+    assert result.status == "fail", result.summary
+    bandit = snyk_only.replace("      - uses: snyk/actions/iac@master\n", "      - run: bandit -r app -ll\n")
+    result = run(tmp_path / "bandit", "sast-in-ci", {".github/workflows/pr.yml": caller, ".github/workflows/sast.yml": bandit})
+    assert result.status == "pass" and "bandit" in result.summary, result.summary

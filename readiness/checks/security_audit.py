@@ -405,6 +405,12 @@ class SastInCI(Check):
             return Verdict(NotApplicable("no Python files"))
         repo = repo_files(project)
         runs = _tool_runs(repo, _SAST_HEADS, None, _SAST_ACTION_RE)
+        # a name counts only for what cannot be read: a local workflow called `sast.yml` is judged by its steps
+        named = [(cmd.action, cmd, ignored) for tool, cmd, ignored in runs
+                 if tool not in ("codeql-action", "semgrep", "bandit") and cmd.action]
+        runs = [run for run in runs if run[1].action == "" or run[0] in ("codeql-action", "semgrep", "bandit")]
+        runs += [(f"the {action.split('@')[0]} workflow", cmd, ignored) for action, cmd, ignored in named
+                 if not action.startswith("./")]
         evidence = _run_evidence(runs) + _template_includes(repo, r"(^|/)SAST")
         ruff_config = _ruff_selects_security(project)
         ci = set(repo.ci_commands())

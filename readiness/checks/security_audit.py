@@ -295,10 +295,9 @@ class DependencyScanning(Check):
 
 
 _SAST_HEADS = ("bandit", "semgrep", "opengrep", "codeql")
-# Remote actions and reusable workflows cannot be read here: they are judged by what their reference
-# names (``mozilla/ssdlc-actions/.github/workflows/code-security-analysis.yml``, a ``sast.yml`` workflow).
-_SAST_ACTION_RE = re.compile(r"codeql-action|semgrep|bandit|code-security-analysis|(?:^|[/_-])sast(?=[/_.@-]|$)",
-                             re.IGNORECASE)
+# Actions named for the tool they run. A remote reusable workflow cannot be read offline and is not
+# credited by its name: a `sast.yml` that runs only container and IaC scans exists.
+_SAST_ACTION_RE = re.compile(r"codeql-action|semgrep|bandit", re.IGNORECASE)
 _RUFF_S_RE = re.compile(r"--(?:extend-)?select[= ](?:[A-Z0-9,]*,)?(S|ALL)\b")
 
 
@@ -382,8 +381,8 @@ class SastInCI(Check):
     scoring = (
         "Presence: 100% when CI runs bandit, Semgrep or CodeQL, or a GitLab SAST template, or enforces "
         "ruff with the S rules, or enforces flake8 with flake8-bandit installed (directly or through "
-        "wemake-python-styleguide) and the S rules not ignored. A remote action or reusable workflow "
-        "cannot be read, so it counts by the name it is called by (a code security analysis or SAST workflow)."
+        "wemake-python-styleguide) and the S rules not ignored. A local reusable workflow or composite "
+        "action is judged by its steps; a remote reusable workflow cannot be read and is not credited by its name."
     )
     examples = (
         Example({"app/x.py": "x = 1\n", ".github/workflows/codeql.yml": (
@@ -405,12 +404,6 @@ class SastInCI(Check):
             return Verdict(NotApplicable("no Python files"))
         repo = repo_files(project)
         runs = _tool_runs(repo, _SAST_HEADS, None, _SAST_ACTION_RE)
-        # a name counts only for what cannot be read: a local workflow called `sast.yml` is judged by its steps
-        named = [(cmd.action, cmd, ignored) for tool, cmd, ignored in runs
-                 if tool not in ("codeql-action", "semgrep", "bandit") and cmd.action]
-        runs = [run for run in runs if run[1].action == "" or run[0] in ("codeql-action", "semgrep", "bandit")]
-        runs += [(f"the {action.split('@')[0]} workflow", cmd, ignored) for action, cmd, ignored in named
-                 if not action.startswith("./")]
         evidence = _run_evidence(runs) + _template_includes(repo, r"(^|/)SAST")
         ruff_config = _ruff_selects_security(project)
         ci = set(repo.ci_commands())

@@ -3,9 +3,10 @@
 The index maps each discovered file to its stat signature (device, inode, size, modification
 and change times in nanoseconds) and, for Python files, the content digest the per-file cache
 is keyed by. A file whose signature is unchanged keeps its digest without being read; any
-other file is read and hashed again. Like git, a signature taken within ``RACY_NS`` of the
-moment it was recorded is not trusted later (a second write in the same clock tick would keep
-size and times), and a symlink is never trusted by signature: it is read through the confined
+other file is read and hashed again. Like git, a signature taken within the file system's
+timestamp granularity of the moment it was recorded (``RACY_NS`` for whole-second timestamps,
+``FINE_RACY_NS`` otherwise) is not trusted later (a second write in the same clock tick would
+keep size and times), and a symlink is never trusted by signature: it is read through the confined
 reader every time. The index is a signed cache file, so a repository cannot plant one.
 """
 
@@ -20,7 +21,9 @@ from typing import Iterable, Sequence
 from readiness.cache import Cache, plan_key
 
 Signature = tuple[int, int, int, int, int]  # st_dev, st_ino, st_size, st_mtime_ns, st_ctime_ns
-RACY_NS = 2_000_000_000
+RACY_NS = 2_000_000_000  # where timestamps are whole seconds (FAT keeps 2 s): the widest window
+FINE_RACY_NS = 100_000_000  # where they have sub-second parts: the kernel stamps files once per clock tick (1-10 ms)
+_SECOND = 1_000_000_000
 _NAME = "index"
 
 
@@ -79,7 +82,10 @@ class FileIndex:
     def racy(self, rel: str) -> bool:
         """Whether ``rel`` changed so recently that its signature may not tell a second change."""
         current = self.signatures.get(rel)
-        return current is None or max(current[3], current[4]) > self.started_ns - RACY_NS
+        if current is None:
+            return True
+        coarse = current[3] % _SECOND == 0 and current[4] % _SECOND == 0
+        return max(current[3], current[4]) > self.started_ns - (RACY_NS if coarse else FINE_RACY_NS)
 
     def any_racy(self, files: Sequence[str]) -> bool:
         return any(self.racy(rel) for rel in files)

@@ -29,3 +29,16 @@ def test_same_input_same_json(tmp_path: Path) -> None:
         doc.pop("generated_at")
         doc.pop("timings")
     assert json.dumps(first) == json.dumps(second)
+
+
+def test_a_narrowed_scan_names_its_selection(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app/a.py": "# TODO x\nprint(1)\n"})
+    doc = scan_json(tmp_path, "--select", "todo-comment,print-call", "--ignore", "print-call")
+    jsonschema.validate(doc, schema(), format_checker=jsonschema.FormatChecker())
+    assert doc["selection"] == {"select": ["todo-comment", "print-call"], "ignore": ["print-call"]}
+    bad = {**doc, "selection": {"select": "todo-comment"}}
+    try:
+        jsonschema.validate(bad, schema())
+    except jsonschema.ValidationError:
+        return
+    raise AssertionError("a selection without its lists validated")

@@ -168,14 +168,15 @@ def run_scan(request: ScanRequest) -> ScanResult:
     index = FileIndex(root, cache)
     index.refresh(discovered.files)
     # The whole repository phase is answered from one entry when none of its inputs changed;
-    # live probes and the pre-commit path (a few files) always run.
+    # live probes and the pre-commit path (a few files) always run. The file list includes the
+    # git root's repository-level files, so one added there (a new workflow) is a new input.
     cacheable = cache is not None and request.only is None and not live_enabled(request)
     key = ""
     if cacheable:
         known = {rel: d for rel in python_files if (d := index.known_digest(rel)) is not None}
         if len(known) == len(python_files):
             key = phase_cache.input_key(
-                root=root, index=index, files=discovered.files, digests=known, settings=settings,
+                root=root, index=index, files=project.files, digests=known, settings=settings,
                 checks=request.checks, deselected=request.deselected, options=options, severities=severities,
                 suppress=request.suppress, state=_state_entry(root, cache))
     output = phase_cache.load(cache, key) if key else None
@@ -190,7 +191,7 @@ def run_scan(request: ScanRequest) -> ScanResult:
             complete = not _out_of_time(output.notes, output.results) and len(project.digests) == len(python_files)
             if complete and not index.any_racy(discovered.files):
                 key = phase_cache.input_key(
-                    root=root, index=index, files=discovered.files, digests=project.digests, settings=settings,
+                    root=root, index=index, files=project.files, digests=project.digests, settings=settings,
                     checks=request.checks, deselected=request.deselected, options=options, severities=severities,
                     suppress=request.suppress, state=_state_entry(root, cache))
                 phase_cache.save(cache, key, output, opened.outside(root))

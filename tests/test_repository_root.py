@@ -129,3 +129,18 @@ def test_the_result_names_the_scan_prefix_and_the_files_read_from_the_git_root(t
     assert doc["repository"]["scan_prefix"] == "services/orders/"
     assert ".github/dependabot.yml" in doc["repository"]["root_files"]
     assert "repository" not in scan_json(tmp_path / "repo", "--select", "dependency-scanning")
+
+
+def test_a_file_added_at_the_git_root_is_seen_by_a_warm_rescan(tmp_path: Path) -> None:
+    service = _monorepo(tmp_path / "repo")
+    (tmp_path / "repo" / ".github" / "dependabot.yml").unlink()
+    (tmp_path / "repo" / ".github" / "workflows" / "ci.yml").unlink()
+
+    def status() -> str:
+        doc = scan_json(service, "--select", "dependency-scanning", "--no-history")
+        return next(c for c in doc["checks"] if c["id"] == "dependency-scanning")["status"]
+
+    assert status() == "fail"
+    assert status() == "fail"  # answered from the cache
+    write_tree(tmp_path / "repo", {".github/dependabot.yml": DEPENDABOT})
+    assert status() == "pass"

@@ -29,6 +29,7 @@ from readiness.discovery import discover
 from readiness.fileindex import FileIndex
 from readiness.measures import Errored, NotApplicable
 from readiness.model import CheckResult, Finding, Note, ScanResult
+from readiness.profile import CLIENTS, FRAMEWORKS, profile_of
 from readiness.project import Project
 from readiness.repo_root import result_entry
 from readiness.roles import SERVICE, options_with_roles, path_role, with_roles
@@ -235,6 +236,7 @@ def run_scan(request: ScanRequest) -> ScanResult:
             "live": live_enabled(request),
             **_completeness(notes, results),
             **result_entry(project.git_root, project.scan_prefix, project.repository_level),
+            "stack": output.stack,
         },
     )
 
@@ -269,9 +271,17 @@ def _repository_phase(
         results=results,
         findings=sorted(with_roles(project, findings), key=lambda f: (f.path, f.line, f.column, f.check)),
         notes=notes, lines=project.lines, suppression_report=project.suppression_report,
+        stack=_stack(project),
     )
     output.t_analyze = t_analyze  # type: ignore[attr-defined]
     return output
+
+
+def _stack(project: Project) -> dict[str, list[str]]:
+    """What the service is built with, so reports can name only the options that apply to it."""
+    profile = profile_of(project)
+    return {"frameworks": sorted(FRAMEWORKS[n] for n in profile.frameworks),
+            "clients": sorted(CLIENTS[n] for n in profile.components if n in CLIENTS)}
 
 
 def _evaluate(

@@ -42,6 +42,7 @@ class PhaseOutput:
     notes: list[Note]  # the per-file analyses' notes (discovery's are recomputed every scan)
     lines: int
     suppression_report: dict[str, Any]
+    stack: dict[str, list[str]] = field(default_factory=dict)  # frameworks and clients the service uses
     input_key: str = ""
     outside: list[list[Any]] = field(default_factory=list)  # [path, signature or None] opened outside the root
 

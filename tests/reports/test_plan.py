@@ -131,3 +131,17 @@ def test_baseline_counts_and_fixed_findings(tmp_path: Path) -> None:
     assert f"**Against the baseline:** {info['new']} new, {info['existing']} existing, {len(info['fixed'])} fixed" in text
     assert info["new"] == 1 and info["existing"] == 1 and len(info["fixed"]) == 1
     assert "- `app/main.py:2` print() in service code: print() call; use a logger" in text
+
+
+def test_the_result_names_the_stack_and_the_plan_follows_it(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "requirements.txt": "flask==3.0.0\nrequests==2.32.0\n",
+        "app/main.py": "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.get('/orders')\n"
+                       "def orders():\n    return {'orders': []}\n",
+    })
+    proc = run_cli("scan", str(tmp_path), "--no-live", "--no-history", "--format", "json")
+    doc = json.loads(proc.stdout)
+    assert doc["stack"]["frameworks"] == ["Flask"]
+    markdown = run_cli("scan", str(tmp_path), "--no-live", "--no-history", "--format", "markdown").stdout
+    assert "prometheus-flask-exporter" in markdown
+    assert "prometheus-fastapi-instrumentator" not in markdown and "django-prometheus" not in markdown

@@ -267,6 +267,6 @@ def test_fix_diff_masks_the_secret_it_removes(tmp_path: Path) -> None:
         "app/settings.py": "import os\n\nSECRET_KEY = os.getenv('SECRET_KEY', 'hunter2-production-signing-key')\n",
     })
     proc = run_cli("fix", str(root), "--diff")
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == 1, proc.stderr  # a diff to apply, as ruff's --diff says
     assert "SECRET_KEY" in proc.stdout  # the diff is there
     assert "hunter2-production-signing-key" not in proc.stdout + proc.stderr

@@ -2,11 +2,11 @@
 
 The rules, per static check: a label of n/a wants n/a; a labelled true share wants the tool's
 score within 0.2 of it; pass wants a score of at least 0.8; fail wants at most 0.5, except for
-the count checks, whose truth is the score against the pass mark (SPEC §3): fail wants the
-tool's status fail, pass any other status. A sampled true finding must still be reported within
-two lines of its place (by any check: duplicates may merge); a sampled false one must be gone
-from its check within a line. Category error is the mean absolute difference between the
-tool's percentage and the reviewer's.
+the density checks, where fail means the tool reported findings of that check (the reading the
+labels were written with; SPEC §3 now states a count check's truth against its pass mark). A sampled true
+finding must still be reported within two lines of its place (by any check: duplicates may
+merge); a sampled false one must be gone from its check within a line. Category error is the
+mean absolute difference between the tool's percentage and the reviewer's.
 """
 
 from __future__ import annotations
@@ -66,10 +66,10 @@ def _agrees(check_id: str, truth: str, share: Any, status: str, score: Any, resu
         return False
     if isinstance(share, (int, float)):
         return abs(score - share) <= 0.2
-    if check_id in DENSITY:  # their truth is the score against the pass mark (SPEC §3)
-        return (status == "fail") == (truth == "fail")
     if truth == "pass":
         return score >= 0.8
+    if check_id in DENSITY:
+        return status == "fail" or any(f["check"] == check_id for f in result["findings"])
     return score <= 0.5
 
 

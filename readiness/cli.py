@@ -390,6 +390,7 @@ def hook(
     except (ConfigError, PluginError, SelectionError) as exc:
         _err(str(exc))
         raise typer.Exit(EXIT_USAGE) from None
+    ignore_state_dir(root)
     findings = result.findings
     if base_doc is not None:
         findings = without_baseline(findings, base_doc, str(baseline))

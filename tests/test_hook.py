@@ -79,6 +79,8 @@ def test_hook_judges_only_the_files_given(tmp_path: Path) -> None:
     assert "in 1 file" in proc.stdout
     clean = run_cli("hook", "docs/runbook.md", cwd=tmp_path)
     assert clean.returncode == 0 and clean.stdout == ""
+    # the state folder the hook's cache created is never committed
+    assert (tmp_path / ".readiness" / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
 
 
 def test_fix_hook_applies_safe_fixes_to_the_given_files_only(tmp_path: Path) -> None:

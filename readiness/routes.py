@@ -1256,7 +1256,8 @@ def _classes(tree: ast.Module) -> tuple[ClassFact, ...]:
 # -- GraphQL: one endpoint, a schema of fields ----------------------------------------------------------
 
 _GQL_KWARGS_NOT_ARGS = frozenset({"description", "required", "resolver", "default_value", "name", "deprecation_reason",
-                                  "source", "args", "permission_classes", "graphql_type"})
+                                  "source", "args", "permission_classes", "graphql_type", "max_limit",
+                                  "enforce_first_or_last"})
 _GQL_RAW_TYPES = frozenset({"GenericScalar", "JSONString", "JSON", "JSONScalar", "Any"})
 _GQL_VALIDATING_MUTATIONS = frozenset({"SerializerMutation", "DjangoModelFormMutation", "DjangoFormMutation"})
 _GQL_CONNECTION = re.compile(r"Connection(Field)?$")
@@ -1290,9 +1291,15 @@ def _graphql_facts(tree: ast.Module, imports: frozenset[str], owners: Mapping[st
 
 
 def _gql_fact(method: str, field_name: str, node: ast.AST, *, shape: str = "", query: Iterable[str] = (),
-              body: str = "") -> RouteFact:
+              body: str = "", calls: tuple[str, ...] = ()) -> RouteFact:
     return RouteFact("graphql", method, f"/graphql/{field_name}", "@graphql", field_name, getattr(node, "lineno", 0),
-                     getattr(node, "col_offset", 0) + 1, query_params=tuple(query), shape=shape, body=body, kind="api")
+                     getattr(node, "col_offset", 0) + 1, query_params=tuple(query), shape=shape, body=body, kind="api",
+                     **({"calls": calls} if calls else {}))
+
+
+def _gql_unbounded(call: ast.Call) -> bool:
+    """A connection field whose maximum page size is switched off (``max_limit=None``)."""
+    return any(k.arg == "max_limit" and isinstance(k.value, ast.Constant) and k.value.value is None for k in call.keywords)
 
 
 def _graphql_class(cls: ast.ClassDef) -> list[RouteFact]:
@@ -1315,7 +1322,10 @@ def _graphql_class(cls: ast.ClassDef) -> list[RouteFact]:
             if kind in ("NonNull", "Field") and isinstance(inner, ast.Call):
                 kind = call_name(inner)
             args = [k.arg for k in stmt.value.keywords if k.arg and k.arg not in _GQL_KWARGS_NOT_ARGS]
-            if _GQL_CONNECTION.search(kind):
+            if _GQL_CONNECTION.search(kind) and _gql_unbounded(stmt.value):
+                # graphene-django's max_limit=None lifts the page cap (RELAY_CONNECTION_MAX_LIMIT): `first` is unbounded
+                out.append(_gql_fact("QUERY", stmt.targets[0].id, stmt, shape="list", query=args, calls=("@unbounded",)))
+            elif _GQL_CONNECTION.search(kind):
                 out.append(_gql_fact("QUERY", stmt.targets[0].id, stmt, shape="list",
                                      query=["first", "after", "last", "before", *args]))
             elif kind == "List":

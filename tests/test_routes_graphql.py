@@ -85,3 +85,21 @@ def test_ariadne_sdl(tmp_path: Path) -> None:
     assert routes["MUTATION /graphql/createOrder"].fact.body == "model"
     assert routes["MUTATION /graphql/setMeta"].fact.body == "raw"
     assert _status(tmp_path, "pagination") == ("fail", 0.5, 1)
+
+
+def test_a_connection_without_a_maximum_page_size_is_not_paged(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "shop/__init__.py": "", "shop/urls.py": _URLS,
+        "shop/schema.py": (
+            "import graphene\nfrom graphene_django.filter import DjangoFilterConnectionField\n\n\n"
+            "class Query(graphene.ObjectType):\n"
+            "    orders = DjangoFilterConnectionField(OrderNode)\n"  # capped by RELAY_CONNECTION_MAX_LIMIT
+            "    audit = DjangoFilterConnectionField(AuditNode, max_limit=None)\n"  # the cap switched off
+        ),
+    })
+    routes = _table(tmp_path)
+    assert "first" in routes["QUERY /graphql/orders"].query and "first" not in routes["QUERY /graphql/audit"].query
+    result = scan_tree(tmp_path, select=["pagination"])
+    assert (check_result(result, "pagination").status, check_result(result, "pagination").score) == ("fail", 0.5)
+    [finding] = [f for f in result.findings if f.check == "pagination"]
+    assert "audit" in finding.message and "no maximum page size" in finding.message

@@ -300,7 +300,9 @@ class Pagination(_RouteCheck):
         settings = _drf_settings(collected)
         return _route_share(
             self.id, routes, lambda r: _paginated(r, settings), noun="list endpoint", good_label="paginate",
-            missing=lambda r: f"list endpoint {r.label} is not paginated (no limit/offset, page or cursor)",
+            missing=lambda r: (f"connection {r.label} has no maximum page size (max_limit=None): `first` is unbounded"
+                               if "@unbounded" in r.fact.calls else
+                               f"list endpoint {r.label} is not paginated (no limit/offset, page or cursor)"),
             present=lambda r: f"{r.label} paginates", extra=_left_out(everything, api))
 
 

@@ -24,12 +24,37 @@ _MAX_DEPTH = 16
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "setdefault", "appendleft"})
 
 
+_Index = tuple[ast.AST, dict[int, ast.AST], dict[int, list[ast.AST]]]
+_INDEXES: dict[int, _Index] = {}
+_MAX_INDEXES = 256
+
+
+def _index(tree: ast.AST) -> _Index:
+    """Each node's parent and the nodes on each line, built in one walk per file rather than
+    two walks per finding (a file with many bandit findings is otherwise walked again and again)."""
+    entry = _INDEXES.get(id(tree))
+    if entry is not None and entry[0] is tree:
+        return entry
+    parents: dict[int, ast.AST] = {}
+    by_line: dict[int, list[ast.AST]] = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+        line = getattr(node, "lineno", None)
+        if line is not None:
+            by_line.setdefault(line, []).append(node)
+    if len(_INDEXES) >= _MAX_INDEXES:
+        del _INDEXES[next(iter(_INDEXES))]
+    entry = _INDEXES[id(tree)] = (tree, parents, by_line)
+    return entry
+
+
 def _parents(tree: ast.AST) -> dict[int, ast.AST]:
-    return {id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    return _index(tree)[1]
 
 
 def _at_line(tree: ast.AST, line: int, kinds: tuple[type, ...]) -> list[ast.AST]:
-    return [n for n in ast.walk(tree) if isinstance(n, kinds) and getattr(n, "lineno", None) == line]
+    return [n for n in _index(tree)[2].get(line, ()) if isinstance(n, kinds)]
 
 
 def _scope_of(node: ast.AST, parents: dict[int, ast.AST]) -> ast.AST:

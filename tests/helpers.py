@@ -13,6 +13,8 @@ from readiness.config import Operator, Settings
 from readiness.engine import ScanRequest, run_scan, select_checks
 from readiness.model import ScanResult
 from readiness.registry import load_checks
+from readiness.routes import Route, build_route_table, route_facts
+from readiness.source import SourceFile
 
 
 def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
@@ -57,3 +59,19 @@ def scan_json(root: Path, *args: str, **kw: Any) -> dict[str, Any]:
 
 def check_result(result: ScanResult, check_id: str) -> Any:
     return next(c for c in result.checks if c.id == check_id)
+
+
+def route_table(root: Path) -> dict[str, Route]:
+    """The route table of every Python file under ``root``, by label (``GET /orders``)."""
+    facts = {}
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        facts[rel] = route_facts(SourceFile.from_text(rel, path.read_text()))
+    return {r.label: r for r in build_route_table(facts)}
+
+
+def check_status(root: Path, check: str) -> tuple[str, float | None, int]:
+    """One check's status, score and number of findings on the tree."""
+    result = scan_tree(root, select=[check])
+    outcome = check_result(result, check)
+    return outcome.status, outcome.score, len([f for f in result.findings if f.check == check])

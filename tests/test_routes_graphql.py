@@ -6,24 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpers import check_result, scan_tree, write_tree
-
-from readiness.routes import Route, build_route_table, route_facts
-from readiness.source import SourceFile
-
-
-def _table(root: Path) -> dict[str, Route]:
-    facts = {}
-    for path in sorted(root.rglob("*.py")):
-        rel = path.relative_to(root).as_posix()
-        facts[rel] = route_facts(SourceFile.from_text(rel, path.read_text()))
-    return {r.label: r for r in build_route_table(facts)}
-
-
-def _status(root: Path, check: str) -> tuple[str, float | None, int]:
-    result = scan_tree(root, select=[check])
-    outcome = check_result(result, check)
-    return outcome.status, outcome.score, len([f for f in result.findings if f.check == check])
-
+from helpers import check_status as _status
+from helpers import route_table as _table
 
 _GRAPHENE = (
     "import graphene\nfrom graphene import relay\n\n\nclass Query(graphene.ObjectType):\n"

@@ -273,7 +273,8 @@ _STRING_METHODS = frozenset({"startswith", "endswith", "replace", "split", "rspl
 # where the service sends requests belongs in settings, even for a vendor with one global address.
 _PUBLIC_PROVIDER_HOSTS = (
     "fonts.gstatic.com", "fonts.googleapis.com", "www.google-analytics.com", "ssl.google-analytics.com",
-    "www.googletagmanager.com", "gravatar.com", "*.gravatar.com",
+    "www.googletagmanager.com", "gravatar.com", "*.gravatar.com", "ui-avatars.com", "robohash.org",
+    "api.dicebear.com", "*.libravatar.org",
 )
 _DEFAULT_IGNORE_HOSTS = [
     "example.com", "example.org", "example.net", "*.example.com", "*.example.org", "*.example.net", "*.example",
@@ -451,6 +452,9 @@ class HardcodedValue(Check):
             findings=2, lines=(1, 2), note="a vendor with one global address is still a vendor API base URL"),
         good('AVATAR = "https://secure.gravatar.com/avatar/"\nFONTS = "https://fonts.gstatic.com"\n',
              note="public assets a page links to, the same for every deployment"),
+        good('def avatar(name, size):\n    fallback = f"https://ui-avatars.com/api/{name}/{size}/333941/FFFFFF"\n'
+             '    return "https://secure.gravatar.com/avatar/?" + urlencode({"d": fallback})\n',
+             note="an avatar image service as a gravatar fallback: an image the browser loads"),
         good('def fake_callback(ref):\n    return {"remoteMtaIp": "123.123.123.123", "reference": ref,\n'
              '            "CertUrl": "https://sns.eu-west-1.amazonaws.com/cert-[REDACTED].pem"}\n',
              note="a made-up address and a redacted URL in a simulated payload"),

@@ -1,11 +1,14 @@
-"""Roles the project's own configuration declares: its pytest test-file patterns and what its linter excludes.
+"""Roles the project's own configuration declares: its pytest test-file patterns, what its linter
+excludes and what its coverage measurement omits.
 
 A project that names its tests ``check_*.py`` or ``*_spec.py`` says so to pytest
 (``python_files``, within ``testpaths``); a project that keeps generated clients or a vendored
 copy out of its linter says so to ruff (``exclude``, ``extend-exclude``). Both say which code is
-not the running service. They are read from pyproject.toml, pytest.ini, setup.cfg, tox.ini and
-ruff.toml at the scanned root and in folders up to two levels below it (a service in
-``api/``), their globs made relative to the scanned root. These hints rank below
+not the running service. Coverage ``omit`` says less: real services omit their settings, views
+and entry points from coverage because they are hard to test, so an omitted file is only a hint,
+which ``readiness.roles`` combines with what the file does (a program run by hand). They are read
+from pyproject.toml, pytest.ini, setup.cfg, tox.ini, .coveragerc and ruff.toml at the scanned root
+and in folders up to two levels below it (a service in ``api/``), their globs made relative to the scanned root. These hints rank below
 ``paths:`` in readiness.yaml and below a path's own role: they only move a file the path rules
 leave as service.
 """
@@ -27,8 +30,11 @@ else:  # pragma: no cover
 
 TEST = "test"
 GENERATED = "generated"
+OMITTED = "coverage_omit"  # a hint, not a role: see readiness.roles
 _DEFAULT_TEST_FILES = frozenset({"test_*.py", "*_test.py"})
 _PYTEST_INI = (("pytest.ini", "pytest"), ("setup.cfg", "tool:pytest"), ("tox.ini", "pytest"))
+_COVERAGE_INI = ((".coveragerc", ("run", "report")), ("setup.cfg", ("coverage:run", "coverage:report")),
+                 ("tox.ini", ("coverage:run", "coverage:report")))
 _MAX_DEPTH = 2
 _MAX_GLOBS = 200
 _MAX_BYTES = 512 * 1024
@@ -78,6 +84,20 @@ def _excluded_globs(prefix: str, entries: list[str]) -> list[str]:
     return out
 
 
+def _omitted_globs(prefix: str, entries: list[str]) -> list[str]:
+    """Coverage's omit patterns match whole paths: ``*/x.py`` anywhere, others from the config's folder."""
+    out = []
+    for entry in entries:
+        entry = entry.strip()
+        if entry.startswith("*"):
+            out += [entry, entry.removeprefix("*/")] if entry.startswith("*/") else [entry]
+            continue
+        clean = _clean(entry)
+        if clean is not None:
+            out.append(f"{prefix}{clean}")
+    return out
+
+
 def _read(root: Path, rel: str) -> str | None:
     """The file's text, read inside the root only (a symlink out is not followed)."""
     try:
@@ -87,12 +107,13 @@ def _read(root: Path, rel: str) -> str | None:
 
 
 def declared_roles(root: Path, files: Iterable[str]) -> dict[str, list[str]]:
-    """``{"test": [globs], "generated": [globs]}`` from the project's pytest and ruff configuration."""
-    names = {"pyproject.toml", "ruff.toml", ".ruff.toml", "pytest.ini", "setup.cfg", "tox.ini"}
+    """``{"test": [globs], "generated": [globs], "coverage_omit": [globs]}`` from the project's configuration."""
+    names = {"pyproject.toml", "ruff.toml", ".ruff.toml", "pytest.ini", "setup.cfg", "tox.ini", ".coveragerc"}
     configs = sorted(f for f in files
                      if PurePosixPath(f).name in names and len(PurePosixPath(f).parts) <= _MAX_DEPTH + 1)
     tests: list[str] = []
     excluded: list[str] = []
+    omitted: list[str] = []
     for rel in configs:
         folder = str(PurePosixPath(rel).parent)
         prefix = "" if folder == "." else folder + "/"
@@ -116,7 +137,23 @@ def declared_roles(root: Path, files: Iterable[str]) -> dict[str, list[str]]:
             if isinstance(pytest_table, dict):
                 tests += _test_globs(prefix, _words(pytest_table.get("testpaths")),
                                      _words(pytest_table.get("python_files")))
+            coverage = tool.get("coverage") if isinstance(tool.get("coverage"), dict) else {}
+            for part in ("run", "report"):
+                table = coverage.get(part)
+                if isinstance(table, dict):
+                    omitted += _omitted_globs(prefix, _words(table.get("omit")))
             continue
+        for ini_name, sections in _COVERAGE_INI:
+            if name != ini_name or "omit" not in text:
+                continue
+            parser = configparser.ConfigParser(interpolation=None, strict=False)
+            try:
+                parser.read_string(text)
+            except configparser.Error:
+                continue
+            for section in sections:
+                if parser.has_section(section):
+                    omitted += _omitted_globs(prefix, parser.get(section, "omit", fallback="").replace(",", " ").split())
         for ini_name, section in _PYTEST_INI:
             if name != ini_name or f"[{section}]" not in text:
                 continue
@@ -133,4 +170,6 @@ def declared_roles(root: Path, files: Iterable[str]) -> dict[str, list[str]]:
         out[TEST] = tests[:_MAX_GLOBS]
     if excluded:
         out[GENERATED] = excluded[:_MAX_GLOBS]
+    if omitted:
+        out[OMITTED] = omitted[:_MAX_GLOBS]
     return out

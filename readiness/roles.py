@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
-from readiness.declared_roles import declared_roles
+from readiness.declared_roles import OMITTED, declared_roles
 
 SERVICE = "service"
 TEST = "test"
@@ -47,7 +47,8 @@ DECLARED_OPTION = "_declared_roles"
 DESCRIPTIONS: dict[str, str] = {
     SERVICE: "the running service: judged by every check",
     TEST: "tests, conftest, behave features/steps, Selenium/Playwright and e2e suites, test settings",
-    SCRIPT: "scripts/, tools/, bin/, packaging and CI helpers, dev runners",
+    SCRIPT: "scripts/, tools/, bin/, packaging and CI helpers, dev runners, and a program run by hand (a main "
+            "guard that starts no server) that the project's coverage configuration omits",
     MIGRATION: "Alembic and Django migrations (migrations/, alembic/versions, revision files)",
     CLI: "CLI commands: Django management/commands, click/typer/argparse entry points, manage.py, cli modules",
     EXAMPLE: "docs/, examples/, samples/, a top-level contrib/",
@@ -93,6 +94,9 @@ _ARGPARSE = re.compile(r"\bArgumentParser\(|\bclick\.|\btyper\.|\bfire\.Fire\(")
 _ARGV_INDEX = re.compile(r"\bsys\.argv\[\s*[1-9]")
 _EXIT = re.compile(r"\bsys\.exit\(|\braise\s+SystemExit\b")
 _ROUTES = re.compile(r"@\w+\.(?:route|get|post|put|patch|delete|api_route)\(|\bBlueprint\(|\bAPIRouter\(|\burlpatterns\b")
+# A main guard that starts a server or the app is the service's own entry point, not a script.
+_SERVES = re.compile(r"\b(?:uvicorn|gunicorn|hypercorn|waitress|daphne|werkzeug)\b|\.run\(|\brun_app\(|\bserve\("
+                     r"|\bserve_forever\(|\bcreate_app\(|\bmake_server\(|\bexecute_from_command_line\(")
 _ALEMBIC = re.compile(r"^revision\s*(?::\s*str\s*)?=", re.M)
 _ALEMBIC_DOWN = re.compile(r"^down_revision\s*(?::[^=]+)?=", re.M)
 _DJANGO_MIGRATION = re.compile(r"^class\s+Migration\(\s*migrations\.Migration\s*\)", re.M)
@@ -159,8 +163,22 @@ def role_of(path: str, text: str | None = None, overrides: Mapping[str, Iterable
     if role == SERVICE:
         role = _override(path, declared) or SERVICE
     if role == SERVICE and text is not None and path.endswith(".py"):
-        return content_role(path, text) or SERVICE
+        return content_role(path, text) or _omitted_program(path, text, declared) or SERVICE
     return role
+
+
+def _omitted_program(path: str, text: str, declared: Mapping[str, Iterable[str]] | None) -> str | None:
+    """A file the project omits from coverage and runs by hand (a main guard that starts no server) is a script.
+
+    Omission alone is no evidence: real services omit settings, views and entry points from coverage.
+    """
+    globs = (declared or {}).get(OMITTED)
+    if not globs or not any(fnmatch.fnmatch(path, str(g)) for g in globs):
+        return None
+    guard = _MAIN_GUARD.search(text)
+    if guard is None or _ROUTES.search(text) or _SERVES.search(text[guard.end():]):
+        return None
+    return SCRIPT
 
 
 def file_role(source: Any, options: Mapping[str, Any] | None = None) -> str:
@@ -275,6 +293,9 @@ def roles_markdown() -> str:
         "`Migration` is a migration; a module whose main guard parses arguments, that reads `sys.argv[1]` and "
         "exits, or that defines a click group or typer app (without routes), is a CLI; a `commands.py` that "
         "imports click or defines a `Command` is a CLI.",
+        "5. Coverage's `omit` (.coveragerc, setup.cfg, tox.ini, pyproject.toml) is only a hint: real services omit "
+        "their settings, views and entry points from coverage because they are hard to test. A file it omits is a "
+        "script only when it also runs by hand: a main guard that starts no server and no app.",
         "",
         "## How roles count",
         "",

@@ -94,3 +94,42 @@ def test_a_symlinked_config_outside_the_root_is_not_read(tmp_path: Path) -> None
     write_tree(root, {"app/orders.py": NOISY})
     (root / "pyproject.toml").symlink_to(outside / "pyproject.toml")
     assert declared_roles(root, ["pyproject.toml", "app/orders.py"]) == {}
+
+
+RUN_BY_HAND = ("import requests\n\n\ndef main():\n    print('backfilling')\n    requests.get('http://api.internal/x')\n\n\n"
+               "if __name__ == '__main__':\n    main()\n")
+SERVER_ENTRY = ("import uvicorn\n\nfrom app.api import app\n\nprint('starting')\n\n"
+                "if __name__ == '__main__':\n    uvicorn.run(app)\n")
+
+
+def test_coverage_omit_with_a_main_guard_is_a_script(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        ".coveragerc": "[run]\nomit =\n    */settings.py\n    app/backfill_orders.py\n    app/main.py\n    */views.py\n",
+        "app/orders.py": SERVICE,
+        "app/backfill_orders.py": RUN_BY_HAND,  # omitted and run by hand: a script
+        "app/main.py": SERVER_ENTRY,  # omitted, but its main guard starts the server: the service
+        "app/views.py": NOISY,  # omitted because it is hard to test: still the service
+        "app/settings.py": "API = 'http://api.internal'\nprint('loaded')\n",
+        "app/reindex.py": RUN_BY_HAND,  # runs by hand but the project never said it is not measured
+    })
+    found = _count_findings(tmp_path)
+    assert "app/backfill_orders.py" not in found
+    assert {"app/main.py", "app/views.py", "app/settings.py", "app/reindex.py"} <= set(found)
+    declared = declared_roles(tmp_path, [".coveragerc"])
+    assert role_of("app/backfill_orders.py", RUN_BY_HAND, None, declared) == "script"
+    assert role_of("app/main.py", SERVER_ENTRY, None, declared) == "service"
+    assert role_of("app/views.py", NOISY, None, declared) == "service"
+
+
+def test_coverage_omit_in_pyproject_and_setup_cfg(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "api/pyproject.toml": '[tool.coverage.run]\nomit = ["tools_local/*.py"]\n',
+        "setup.cfg": "[coverage:report]\nomit = ops/rebuild.py, */settings/*\n",
+        "api/tools_local/sync.py": RUN_BY_HAND,
+        "ops/rebuild.py": RUN_BY_HAND,
+    })
+    declared = declared_roles(tmp_path, ["api/pyproject.toml", "setup.cfg", "api/tools_local/sync.py", "ops/rebuild.py"])
+    assert declared["coverage_omit"] == ["api/tools_local/*.py", "ops/rebuild.py", "*/settings/*", "settings/*"]
+    assert role_of("api/tools_local/sync.py", RUN_BY_HAND, None, declared) == "script"
+    assert role_of("ops/rebuild.py", RUN_BY_HAND, None, declared) == "script"
+    assert role_of("api/tools_local/sync.py", SERVICE, None, declared) == "service"

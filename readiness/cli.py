@@ -1,6 +1,9 @@
 """The command line: parse options, call the engine and a reporter, exit with the right code.
 
 Exit codes: 0 ok; 1 the gate failed; 2 usage or configuration error.
+
+Each command imports what it uses when it runs: ``--version`` and ``--help`` load neither the
+engine nor a check, and ``hook`` none of the repository phase.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from typing import Any, List, Optional
 import typer
 
 from readiness import __version__
-from readiness.baseline import apply_baseline, baseline_gate
 from readiness.cli_support import (
+    FORMATS_HELP,
+    SCAN_TIMEOUT,
     ClickException,
     NoArgsIsHelpError,
     UsageError,
@@ -27,29 +31,6 @@ from readiness.cli_support import (
     ignore_state_dir,
     usage_line,
     with_id_hint,
-)
-from readiness.config import ConfigError, render_default_config
-from readiness.engine import ScanRequest, SelectionError, run_scan, select_checks
-from readiness.fsutil import atomic_write_text
-from readiness.history import HistoryError, ScanHistory, render_table, report_options, summarize
-from readiness.live import apply_overrides
-from readiness.outputs import one_line, safe_document
-from readiness.registry import PluginError
-from readiness.reports import ReportContext, UnknownFormat, available_formats, format_for_path, unknown_format
-from readiness.reports.json_result import dumps as json_dumps
-from readiness.rollup import render as render_results
-from readiness.runner import (
-    DEFAULT_TIMEOUT,
-    catalogue,
-    color_wanted,
-    errors_gate,
-    gate,
-    live_wanted,
-    open_cache,
-    prepare,
-    render_to_string,
-    scan_progress,
-    write_outputs,
 )
 
 app = typer.Typer(
@@ -89,7 +70,7 @@ def _root(
 @app.command()
 def scan(
     path: Path = typer.Argument(Path("."), help="Repository to scan."),
-    fmt: str = typer.Option("terminal", "--format", "-f", help="Output on stdout: " + "|".join(available_formats())),
+    fmt: str = typer.Option("terminal", "--format", "-f", help=FORMATS_HELP),
     output: Optional[List[Path]] = typer.Option(None, "--output", "-o", help="Also write a report; format from the extension. Repeatable."),
     fail_under: Optional[float] = typer.Option(None, "--fail-under", min=0, max=100,
                                                help="Exit 1 when the overall score is below N (0-100)."),
@@ -109,7 +90,7 @@ def scan(
                                            help="A saved JSON result (e.g. the default branch's): the trend is shown against it."),
     allow_private: bool = typer.Option(False, "--allow-private", help="Let live probes reach loopback, private and link-local addresses."),
     allow_errors: bool = typer.Option(False, "--allow-errors", help="A check that errors does not fail the gate."),
-    timeout: float = typer.Option(DEFAULT_TIMEOUT, "--timeout", help="Seconds the whole scan may take; then it reports what it has."),
+    timeout: float = typer.Option(SCAN_TIMEOUT, "--timeout", help="Seconds the whole scan may take; then it reports what it has."),
     plugin: Optional[List[str]] = typer.Option(None, "--plugin", help="Load checks from this installed module (repeatable)."),
     coverage: Optional[List[Path]] = typer.Option(
         None, "--coverage", help="Coverage data from elsewhere (coverage.xml, coverage.json, .coverage), e.g. a CI artifact. Repeatable."),
@@ -123,6 +104,27 @@ def scan(
     Live probes run only when the operator asks: --live, --env, --config FILE or READINESS_LIVE=1.
     A configuration found in the scanned repository never turns them on by itself.
     """
+    from readiness.baseline import apply_baseline, baseline_gate
+    from readiness.config import ConfigError
+    from readiness.engine import ScanRequest, SelectionError, run_scan, select_checks
+    from readiness.history import ScanHistory, summarize
+    from readiness.live import apply_overrides
+    from readiness.outputs import safe_document
+    from readiness.registry import PluginError
+    from readiness.reports import ReportContext, UnknownFormat, available_formats, format_for_path, unknown_format
+    from readiness.runner import (
+        catalogue,
+        color_wanted,
+        errors_gate,
+        gate,
+        live_wanted,
+        open_cache,
+        prepare,
+        render_to_string,
+        scan_progress,
+        write_outputs,
+    )
+
     root = path
     if min_severity is not None and min_severity not in ("critical", "high", "medium", "low"):
         _err(f"--min-severity must be critical, high, medium or low, not '{min_severity}'")
@@ -211,6 +213,8 @@ def list_checks(
     as_json: bool = typer.Option(False, "--json", help="Print the catalogue as JSON."),
 ) -> None:
     """List every check with its category, severity and title."""
+    from readiness.runner import color_wanted
+
     checks = _checks_or_exit(config)
     if as_json:
         sys.stdout.write(json.dumps([c.metadata() for c in checks], indent=2) + "\n")
@@ -266,6 +270,9 @@ def init(
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
     """Write a commented readiness.yaml with the defaults."""
+    from readiness.config import render_default_config
+    from readiness.fsutil import atomic_write_text
+
     target = path / "readiness.yaml" if path.is_dir() else path
     if target.exists() and not force:
         _err(f"{target} already exists (use --force to overwrite)")
@@ -283,6 +290,14 @@ def report(
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration (report options, plugins)."),
 ) -> None:
     """Re-render saved JSON results."""
+    from readiness.config import ConfigError
+    from readiness.fsutil import atomic_write_text
+    from readiness.history import report_options
+    from readiness.registry import PluginError
+    from readiness.reports import ReportContext, UnknownFormat, format_for_path
+    from readiness.rollup import render as render_results
+    from readiness.runner import catalogue, color_wanted, prepare
+
     docs = [_load_result_or_exit(path) for path in results]
     try:
         prepared = prepare(Path("."), config, scanning=False)
@@ -311,6 +326,11 @@ def show_history(
     as_json: bool = typer.Option(False, "--json", help="Print the stored summaries as JSON."),
 ) -> None:
     """Show the trend of earlier scans: overall, blockers and category changes."""
+    from readiness.config import ConfigError
+    from readiness.history import HistoryError, ScanHistory, render_table
+    from readiness.registry import PluginError
+    from readiness.runner import color_wanted, prepare
+
     try:
         summaries = ScanHistory(path, prepare(path, config).settings).load(limit)
     except (ConfigError, PluginError, HistoryError) as exc:
@@ -331,7 +351,11 @@ def fix(
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Configuration file (default: readiness.yaml or pyproject.toml)."),
 ) -> None:
     """Repair what the scan flags and a codemod can fix (print-call, missing-timeout, default-secret, swallowed-exception)."""
+    from readiness.config import ConfigError
+    from readiness.engine import SelectionError
     from readiness.fix.command import FixRequest, run_fix
+    from readiness.registry import PluginError
+    from readiness.runner import prepare
 
     if not path.exists():
         _err(f"path does not exist: {path}")
@@ -373,9 +397,14 @@ def hook(
 
     No tree walk and no repository-level checks; the scan's cache is left as it is. Findings
     show their severity and `[*]` when `readiness fix` (or `hook --fix`) can repair them."""
+    from readiness.config import ConfigError
+    from readiness.engine import SelectionError
     from readiness.hook import fix_files as apply_fixes
     from readiness.hook import relative_files, run_hook, summary, without_baseline, write_findings
     from readiness.model import SEVERITIES
+    from readiness.outputs import one_line, safe_document
+    from readiness.registry import PluginError
+    from readiness.runner import open_cache, prepare
 
     if min_severity not in SEVERITIES:
         _err(f"--min-severity must be one of {', '.join(SEVERITIES)}, not '{min_severity}'")
@@ -421,6 +450,13 @@ def baseline_save(
     legacy_path: Optional[Path] = typer.Option(None, "--path", "-p", hidden=True),
 ) -> None:
     """Scan PATH and save the result as a baseline for `readiness scan --baseline FILE`."""
+    from readiness.config import ConfigError
+    from readiness.engine import ScanRequest, SelectionError, run_scan, select_checks
+    from readiness.fsutil import atomic_write_text
+    from readiness.registry import PluginError
+    from readiness.reports.json_result import dumps as json_dumps
+    from readiness.runner import open_cache, prepare
+
     if legacy_path is not None:  # the earlier spelling: `baseline save FILE --path REPO`
         if output is not None:
             _err("give the repository as PATH and the file with -o, not --path")
@@ -465,6 +501,10 @@ def _load_result_or_exit(path: Path) -> dict[str, Any]:
 
 
 def _checks_or_exit(config: Optional[Path]) -> list[Any]:
+    from readiness.config import ConfigError
+    from readiness.registry import PluginError
+    from readiness.runner import prepare
+
     try:
         return prepare(Path("."), config, scanning=False).checks
     except (ConfigError, PluginError) as exc:

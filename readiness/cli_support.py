@@ -14,10 +14,15 @@ try:  # typer 0.20+ carries its own copy of click
 except ImportError:  # pragma: no cover - older typer on click
     from click.exceptions import ClickException, NoArgsIsHelpError, UsageError  # type: ignore[no-redef]
 
-__all__ = ["ClickException", "NoArgsIsHelpError", "UsageError", "config_used", "did_you_mean", "flat", "ignore_state_dir",
-           "usage_line", "with_id_hint"]
+__all__ = ["FORMATS_HELP", "SCAN_TIMEOUT", "ClickException", "NoArgsIsHelpError", "UsageError", "config_used",
+           "did_you_mean", "flat", "ignore_state_dir", "usage_line", "with_id_hint"]
 
 STATE_DIR = ".readiness"
+# Named here rather than read from ``readiness.reports`` and ``readiness.runner``, so that
+# ``--help`` imports neither (tests/test_startup.py keeps them equal to the real ones).
+BUILTIN_FORMAT_NAMES = ("terminal", "json", "markdown", "html", "sarif", "junit", "github", "gitlab")
+FORMATS_HELP = "Output on stdout: " + "|".join(sorted(BUILTIN_FORMAT_NAMES)) + " (or a format a plugin adds)."
+SCAN_TIMEOUT = 1800.0  # seconds: the runner's DEFAULT_TIMEOUT
 _NO_SUCH_COMMAND = re.compile(r"No such command '([^']*)'")
 _UNKNOWN_ID = re.compile(r"unknown (?:check or category|check|category) id '([^']{1,100})'")
 

@@ -7,12 +7,14 @@ Plugins load once, in a sorted and deterministic order; one that fails to load i
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from readiness.checks import BUILTIN_CHECKS
+from readiness.checks import builtin_checks
 from readiness.checks.base import Check
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 ENTRY_POINT_GROUP = "readiness.checks"
 
@@ -55,12 +57,14 @@ def load_checks(
     ``untrusted_root`` is the scanned tree: entry points installed under it are skipped, and no
     plugin is ever a ``__main__`` module (that would run a script rather than load checks).
     """
-    found: list[type[Check]] = list(BUILTIN_CHECKS)
+    found: list[type[Check]] = list(builtin_checks())
     root = untrusted_root.resolve() if untrusted_root is not None else None
     for name in plugins:
         if name == "__main__" or name.endswith(".__main__"):
             raise PluginError(f"plugin module '{name}' refused: a __main__ module runs a program, it holds no checks")
     if use_entry_points:
+        from importlib.metadata import entry_points  # reads every installed distribution: only when asked
+
         for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
             if root is not None and _installed_under(ep, root):
                 continue

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable, TypeVar
 
+from readiness.newer_syntax import parse_newer
+
 _IMPORT_RE = re.compile(
     r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import\b|import[ \t]+([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*))",
     re.MULTILINE,
@@ -109,18 +111,27 @@ _PEP695_RE = re.compile(
 )
 
 
+_PEP758_RE = re.compile(r"^[ \t]*except\*?[ \t]+[\w.]+[ \t]*,[ \t]*[\w.]+(?:[ \t]*,[ \t]*[\w.]+)*[ \t]*:", re.MULTILINE)
+_TSTRING_RE = re.compile(r"(?<![\w.'\"])(?:[tT][rR]?|[rR][tT])(?:'|\")")
+
+
 def newer_python_needed(text: str, message: str) -> tuple[str, str] | None:
     """(version, feature) when a file that does not parse here uses syntax of a newer Python.
 
     Only what this interpreter lacks: PEP 701 f-strings and PEP 695 type parameters came with
-    3.12. A file that fails for another reason (Python 2 code, a typo) is an ordinary syntax error.
+    3.12, PEP 758 excepts and PEP 750 template strings with 3.14. A file that fails for another
+    reason (Python 2 code, a typo) is an ordinary syntax error.
     """
-    if sys.version_info >= (3, 12):
-        return None
-    if message.startswith("f-string"):
-        return "3.12", "PEP 701 f-strings"
-    if _PEP695_RE.search(text):
-        return "3.12", "PEP 695 type parameters"
+    if sys.version_info < (3, 12):
+        if message.startswith("f-string"):
+            return "3.12", "PEP 701 f-strings"
+        if _PEP695_RE.search(text):
+            return "3.12", "PEP 695 type parameters"
+    if sys.version_info < (3, 14):
+        if _PEP758_RE.search(text):
+            return "3.14", "PEP 758 excepts without parentheses"
+        if _TSTRING_RE.search(text):
+            return "3.14", "PEP 750 template strings"
     return None
 
 
@@ -133,6 +144,7 @@ class SourceFile:
     encoding: str = "utf-8"
     tree: ast.Module | None = None
     error: str | None = None
+    parsed_by: str | None = None  # the newer Python that read a file this one cannot (readiness.newer_syntax)
     _buckets: dict[type, list[ast.AST]] | None = field(default=None, repr=False)
     _parents: dict[int, ast.AST] | None = field(default=None, repr=False)
     _sorted: set[type] = field(default_factory=set, repr=False)
@@ -148,6 +160,10 @@ class SourceFile:
         except SyntaxError as exc:
             where = f" (line {exc.lineno})" if exc.lineno else ""
             needs = newer_python_needed(text, exc.msg or "")
+            parsed = parse_newer(text, path, needs[0]) if needs else None
+            if parsed is not None:
+                source.tree, source.parsed_by = parsed
+                return source
             source.error = f"syntax error{where}: {exc.msg}" + (f"; {NEEDS_PREFIX}{needs[0]} ({needs[1]})" if needs else "")
         except RecursionError:
             source.error = "too deeply nested to parse"

@@ -60,8 +60,8 @@ class Score:
 
 
 def _agrees(check_id: str, truth: str, share: Any, status: str, score: Any, result: dict[str, Any]) -> bool:
-    if truth == "n/a":
-        return status == "n/a"
+    if truth in ("n/a", "unknown"):  # unknown: nothing in the repository can decide it (SPEC section 3)
+        return status == truth
     if status in ("n/a", "error", "unknown") or score is None:
         return False
     if isinstance(share, (int, float)):

@@ -78,7 +78,7 @@ def evaluate(name: str, labels: dict[str, Any], result: dict[str, Any]) -> Score
     checks = {c["id"]: c for c in result["checks"]}
     for check_id, label in labels["checks"].items():
         truth = label.get("truth")
-        if truth not in ("pass", "fail", "n/a"):
+        if truth not in ("pass", "fail", "n/a", "unknown"):
             continue
         check = checks.get(check_id)
         if check is None or check.get("status") == "skipped":

@@ -1128,6 +1128,8 @@ def _extract(source: SourceFile) -> FileRoutes:
     if django:
         routes.extend(_django_urlpatterns(tree, includes, names))
     views = _django_views(tree, "django" if django else "flask", function_views=django)
+    if routes and _SIGNATURE_CALL.search(source.text):
+        routes = _mark_signed(tree, routes)
     return FileRoutes(
         module, tuple(routes), tuple(owners.values()), tuple(includes), tuple(sorted(names.items())), tuple(views),
         classes=_classes(tree), constants=_constants(tree), callables=_callables(tree),
@@ -1492,6 +1494,33 @@ def _dependency_aliases(tree: ast.Module) -> tuple[tuple[str, str], ...]:
             if found and found[0] != "Depends":
                 out.append((target.id, found[0]))
     return tuple(out)
+
+
+_SIGNATURE_CALL = re.compile(r"signature|compare_digest", re.IGNORECASE)
+_HELPER_DEPTH = 3
+
+
+def _signature_helpers(tree: ast.Module) -> set[str]:
+    """Module functions that check a payload's signature, themselves or through other functions of the module."""
+    calls = {stmt.name: {call_name(c) for c in ast.walk(stmt) if isinstance(c, ast.Call)}
+             for stmt in tree.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    signing = {name for name, called in calls.items() if any(_SIGNATURE_CALL.search(c) for c in called)}
+    for _ in range(_HELPER_DEPTH):
+        more = {name for name, called in calls.items() if name not in signing and called & signing}
+        if not more:
+            break
+        signing |= more
+    return signing
+
+
+def _mark_signed(tree: ast.Module, routes: list[RouteFact]) -> list[RouteFact]:
+    """A handler that verifies the caller's signature through a helper (``get_handler(body)`` -> ``verifier
+    .is_valid_request``) or a dependency is an inbound webhook, like one that checks it inline."""
+    signing = _signature_helpers(tree)
+    if not signing:
+        return routes
+    return [replace(r, calls=(*r.calls, "@signed"))
+            if "@signed" not in r.calls and (set(r.calls) | set(r.dependencies)) & signing else r for r in routes]
 
 
 def _callables(tree: ast.Module) -> tuple[tuple[str, tuple[str, ...]], ...]:

@@ -408,3 +408,21 @@ def test_regex_checked_tokens_and_model_full_clean_validate(tmp_path: Path) -> N
 def test_font_and_image_files_are_static(tmp_path: Path) -> None:
     routes = _flask(tmp_path, "@app.route('/ubuntu-bold.woff')\ndef font():\n    return send_file('fonts/u.woff')\n")
     assert routes["GET /ubuntu-bold.woff"].left_out == "static file"
+
+
+def test_a_signature_checked_through_module_helpers_makes_a_webhook(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"svc/__init__.py": "", "svc/slack.py": (
+        "from fastapi import APIRouter, Depends, HTTPException, Request\nfrom slack_sdk.signature import SignatureVerifier\n\n"
+        "router = APIRouter()\n\n\n"
+        "def _valid(body, headers, secret):\n    return SignatureVerifier(signing_secret=secret).is_valid_request(body, headers)\n\n\n"
+        "def handler_for(request, body):\n    for config in configs():\n        if _valid(body, request.headers, config.secret):\n"
+        "            return make_handler(config)\n    raise HTTPException(status_code=403)\n\n\n"
+        "async def get_body(request: Request) -> bytes:\n    return await request.body()\n\n\n"
+        "@router.post('/slack/event')\nasync def slack_events(request: Request, body: bytes = Depends(get_body)):\n"
+        "    handler = handler_for(request, body)\n    return handler.handle(request, body)\n\n\n"
+        "@router.post('/notes')\nasync def add_note(request: Request, body: bytes = Depends(get_body)):\n"
+        "    return save_note(await request.json())\n"),
+    })
+    routes = _table(tmp_path)
+    assert routes["POST /slack/event"].webhook and routes["POST /slack/event"].left_out == "inbound webhook"
+    assert not routes["POST /notes"].webhook  # same module, but nothing on its way checks a signature

@@ -1864,6 +1864,7 @@ class _Table:
                 self.callable_index.setdefault(name, params)
         self.parents: dict[tuple[str, str], list[tuple[str, IncludeFact]]] = {}
         self.wildcards: list[tuple[str, IncludeFact]] = []  # registrations of whatever a loop is handed
+        self.unresolved = 0  # routers mounted from an expression the table cannot follow (plugins, getattr)
         for path, facts in sorted(files.items()):
             for inc in facts.includes:
                 if inc.target == "*":
@@ -1872,6 +1873,17 @@ class _Table:
                 key = self.resolve(path, inc.target, module=inc.module)
                 if key is not None:
                     self.parents.setdefault(key, []).append((path, inc))
+                elif not inc.module:
+                    self.unresolved += 1
+
+    def unmounted(self, key: tuple[str, str]) -> bool:
+        """A router or blueprint nothing mounts, in a project whose every mount the table can follow: not served."""
+        owner = self.owners.get(key)
+        if owner is None or owner.kind not in ("APIRouter", "Blueprint") or key in self.parents:
+            return False
+        if self.unresolved or self.wildcards or not self.parents:
+            return False
+        return any(o.kind in ("FastAPI", "Flask") for o in self.owners.values())
 
     def resolve(self, path: str, expr: str, *, module: bool = False, depth: int = 0) -> tuple[str, str] | None:
         """(file, owner name) that an expression written in ``path`` refers to."""
@@ -2157,6 +2169,8 @@ def build_route_table(files: Mapping[str, FileRoutes]) -> list[Route]:
     for path, facts in sorted(files.items()):
         for fact in facts.routes:
             key = table.resolve(path, fact.owner) or (path, fact.owner)
+            if table.unmounted(key):
+                continue
             expanded = table.expand(path, fact)
             for prefix, deps in table.prefixes(key):
                 for view_path, view in expanded:

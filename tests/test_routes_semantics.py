@@ -426,3 +426,29 @@ def test_a_signature_checked_through_module_helpers_makes_a_webhook(tmp_path: Pa
     routes = _table(tmp_path)
     assert routes["POST /slack/event"].webhook and routes["POST /slack/event"].left_out == "inbound webhook"
     assert not routes["POST /notes"].webhook  # same module, but nothing on its way checks a signature
+
+
+def _fastapi_app(extra_include: str = "") -> dict[str, str]:
+    router = "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get('/{name}')\ndef one(name: str):\n    return {}\n"
+    return {
+        "app/__init__.py": "",
+        "app/main.py": ("from fastapi import FastAPI\n\nfrom app.api import api_router\n\napp = FastAPI()\n"
+                        "app.include_router(api_router, prefix='/api/v1')\n"),
+        "app/api.py": ("from fastapi import APIRouter\n\nfrom app.endpoints import login, users\n\napi_router = APIRouter()\n"
+                       "api_router.include_router(login.router, prefix='/login')\n"
+                       "api_router.include_router(users.router, prefix='/users')\n" + extra_include),
+        "app/endpoints/__init__.py": "",
+        "app/endpoints/login.py": router,
+        "app/endpoints/users.py": router,
+        "app/endpoints/services.py": router,  # written, never mounted
+    }
+
+
+def test_a_router_nothing_mounts_is_not_served(tmp_path: Path) -> None:
+    write_tree(tmp_path, _fastapi_app())
+    assert set(_table(tmp_path)) == {"GET /api/v1/login/{name}", "GET /api/v1/users/{name}"}
+
+
+def test_routers_stay_when_a_mount_cannot_be_followed(tmp_path: Path) -> None:
+    write_tree(tmp_path, _fastapi_app("for plugin in plugins():\n    api_router.include_router(plugin.events, prefix='/events')\n"))
+    assert "GET /{name}" in _table(tmp_path)  # services.py may be a plugin's router: kept, unprefixed

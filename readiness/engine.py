@@ -26,6 +26,7 @@ from readiness.config import ConfigError, Settings
 from readiness.declared_roles import declared_roles
 from readiness.dedupe import OneFindingPerProblem, engine_of, engine_rank
 from readiness.discovery import discover
+from readiness.file_facts import FactStore
 from readiness.fileindex import FileIndex
 from readiness.measures import Errored, NotApplicable
 from readiness.model import CheckResult, Finding, Note, ScanResult
@@ -168,6 +169,7 @@ def run_scan(request: ScanRequest) -> ScanResult:
         cache.bind(root)
     index = FileIndex(root, cache)
     index.refresh(discovered.files)
+    project.facts = FactStore(cache, str(root), index.signatures, project.digests, index.racy)
     # The whole repository phase is answered from one entry when none of its inputs changed;
     # live probes and the pre-commit path (a few files) always run. The file list includes the
     # git root's repository-level files, so one added there (a new workflow) is a new input.
@@ -187,6 +189,8 @@ def run_scan(request: ScanRequest) -> ScanResult:
             output = _repository_phase(request, project, python_files, plan, severities, options, index)
         t_analyze = output.t_analyze  # type: ignore[attr-defined]
         del output.t_analyze  # type: ignore[attr-defined]
+        if cache is not None and request.only is None:
+            project.facts.save(set(project.files))
         if cacheable:
             index.save(project.digests)
             complete = not _out_of_time(output.notes, output.results) and len(project.digests) == len(python_files)

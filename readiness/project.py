@@ -240,6 +240,7 @@ class Project:
     _yaml: dict[str, tuple[list[Any], str | None]] = field(default_factory=dict, repr=False)
     _tools: dict[str, Any] = field(default_factory=dict, repr=False)
     _globs: dict[tuple[str, ...], list[str]] = field(default_factory=dict, repr=False)
+    facts: Any = None  # readiness.file_facts.FactStore: per-file text facts kept across scans
     git_root: Path | None = None  # the repository the scanned folder sits in (readiness.repo_root)
     scan_prefix: str = ""  # the scanned folder relative to the git root: "services/orders/" ("" at the root)
     repository_level: frozenset[str] = frozenset()  # files listed from the git root, named relative to it
@@ -282,6 +283,13 @@ class Project:
             else:
                 self._texts[rel] = _read_capped(self.root, rel)
         return self._texts[rel]
+
+    def text_fact(self, name: str, rel: str, compute: Callable[[str], T]) -> T:
+        """``compute(text)`` for the file's text ('' when unreadable), named ``name``: a pure function
+        of one file, so a rescan answers it from the fact store without opening an unchanged file."""
+        if self.facts is None:
+            return compute(self.read_text(rel) or "")
+        return self.facts.fact(name, rel, lambda: compute(self.read_text(rel) or ""))  # type: ignore[no-any-return]
 
     def yaml_documents(self, rel: str) -> tuple[list[Any], str | None]:
         """All YAML documents of a file (safe loader) and an error message if it is broken."""

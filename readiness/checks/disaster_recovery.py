@@ -289,40 +289,59 @@ def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
             found.append(Evidence(f"{tool} fed a dump ({command.origin})", command.path, command.line))
     for rel in project.python_files:
         if "restore" in PurePosixPath(rel).name.lower() and not is_test_path(rel):
-            text = project.read_text(rel) or ""
-            match = RESTORE_RE.search(text) or _dump_load(text)
-            if match:
-                found.append(Evidence(f"restore command running {match.group(1).split()[0]}", rel,
-                                      text.count("\n", 0, match.start()) + 1))
+            step = project.text_fact("restore-command-file", rel, _restore_command_file)
+            if step:
+                found.append(Evidence(step[0], rel, step[1]))
     for rel in project.python_files:
         if is_test_path(rel):
             continue
-        text = project.read_text(rel) or ""
-        if "restore" not in text:
-            continue
-        for match in _RESTORE_FUNC_RE.finditer(text):
-            body = text[match.end():match.end() + 4000]
-            body = body[:next((m.start() for m in re.finditer(r"^(?:def|class|@)\s*", body, re.MULTILINE)
-                               if m.start() > 0), len(body))]
-            tool = _RESTORE_CALL_RE.search(body)
-            if tool:
-                found.append(Evidence(f"restore command {match.group(1)} running {tool.group(1)}", rel,
-                                      text.count("\n", 0, match.start()) + 1))
-                break
+        step = project.text_fact("restore-function", rel, _restore_function)
+        if step:
+            found.append(Evidence(step[0], rel, step[1]))
     for rel in repo.docs:
-        text = project.read_text(rel) or ""
-        restore_section = bool(_RESTORE_HEADING_RE.search(text))
-        for start, code in _doc_code(text):
-            match = RESTORE_RE.search(code) or SQL_RESTORE_RE.search(code)
-            if match is None and restore_section:  # plain-SQL or fixture restores, in a section about restoring
-                match = _DOC_RESTORE_RE.search(code)
-            if match and code[:match.start()].strip() in ("", "$", "#"):
-                line = text.count("\n", 0, start + match.start()) + 1
-                first = next(g for g in match.groups() if g)
-                tool = "loaddata" if "loaddata" in first else first.split()[0].lower()
-                found.append(Evidence(f"runbook step with {tool}", rel, line))
-                break
+        step = project.text_fact("runbook-restore-step", rel, _runbook_restore_step)
+        if step:
+            found.append(Evidence(step[0], rel, step[1]))
     return sorted(set(found))
+
+
+# Each of these is a pure function of one file's text: (message, line) of the restore it shows, or None.
+
+def _restore_command_file(text: str) -> tuple[str, int] | None:
+    """A command file named ``restore*`` that runs a database restore."""
+    match = RESTORE_RE.search(text) or _dump_load(text)
+    if match is None:
+        return None
+    return f"restore command running {match.group(1).split()[0]}", text.count("\n", 0, match.start()) + 1
+
+
+def _restore_function(text: str) -> tuple[str, int] | None:
+    """The first ``restore_*`` function that runs psql, pg_restore, mongorestore or loaddata."""
+    if "restore" not in text:
+        return None
+    for match in _RESTORE_FUNC_RE.finditer(text):
+        body = text[match.end():match.end() + 4000]
+        body = body[:next((m.start() for m in re.finditer(r"^(?:def|class|@)\s*", body, re.MULTILINE)
+                           if m.start() > 0), len(body))]
+        tool = _RESTORE_CALL_RE.search(body)
+        if tool:
+            return f"restore command {match.group(1)} running {tool.group(1)}", text.count("\n", 0, match.start()) + 1
+    return None
+
+
+def _runbook_restore_step(text: str) -> tuple[str, int] | None:
+    """The first command in a document's code that restores a database."""
+    restore_section = bool(_RESTORE_HEADING_RE.search(text))
+    for start, code in _doc_code(text):
+        match = RESTORE_RE.search(code) or SQL_RESTORE_RE.search(code)
+        if match is None and restore_section:  # plain-SQL or fixture restores, in a section about restoring
+            match = _DOC_RESTORE_RE.search(code)
+        if match and code[:match.start()].strip() in ("", "$", "#"):
+            line = text.count("\n", 0, start + match.start()) + 1
+            first = next(g for g in match.groups() if g)
+            tool = "loaddata" if "loaddata" in first else first.split()[0].lower()
+            return f"runbook step with {tool}", line
+    return None
 
 
 # A restore command written in Python (a management or CLI command file named ``restore*``) that
@@ -590,15 +609,13 @@ class DrRunbook(Check):
         if not uses_datastore(project):
             return _no_datastore()
         repo = repo_files(project)
-        runbooks: list[tuple[str, str]] = []
+        runbooks: list[tuple[str, tuple[bool, bool, bool]]] = []
         for rel in repo.docs:
-            text = project.read_text(rel) or ""
-            if _RUNBOOK_NAME_RE.search(rel.rsplit(".", 1)[0]) or _RUNBOOK_HEADING_RE.search(text):
-                runbooks.append((rel, text))
+            if _RUNBOOK_NAME_RE.search(rel.rsplit(".", 1)[0]) or project.text_fact("runbook-heading", rel, _runbook_heading):
+                runbooks.append((rel, project.text_fact("runbook-elements", rel, _runbook_elements)))
         elements = {
-            "restore steps": [rel for rel, text in runbooks if _RESTORE_WORD_RE.search(text)],
-            "RPO": [rel for rel, text in runbooks if _RPO_RE.search(text)],
-            "RTO": [rel for rel, text in runbooks if _RTO_RE.search(text)],
+            name: [rel for rel, held in runbooks if held[index]]
+            for index, name in enumerate(("restore steps", "RPO", "RTO"))
         }
         present = (1 if runbooks else 0) + sum(1 for paths in elements.values() if paths)
         evidence = [Evidence("runbook", rel) for rel, _ in runbooks]
@@ -609,6 +626,16 @@ class DrRunbook(Check):
         else:
             summary = "no disaster recovery runbook in the docs"
         return Verdict(Share(present, 4, "runbook elements", "present"), summary, tuple(evidence))
+
+
+def _runbook_heading(text: str) -> bool:
+    return _RUNBOOK_HEADING_RE.search(text) is not None
+
+
+def _runbook_elements(text: str) -> tuple[bool, bool, bool]:
+    """Whether a runbook's text holds restore steps, an RPO and an RTO."""
+    return (_RESTORE_WORD_RE.search(text) is not None, _RPO_RE.search(text) is not None,
+            _RTO_RE.search(text) is not None)
 
 
 CHECKS: list[type[Check]] = [BackupJob, RestoreProcedure, BackupVerification, DrRunbook]

@@ -148,11 +148,13 @@ def find_benchmarks(project: Project) -> list[Evidence]:
         if any(part in _BENCH_DIRS for part in path.parts[:-1]) or _BENCH_NAME_RE.search(path.name):
             found.append(Evidence("benchmark script", rel))
             continue
-        if is_test_path(rel):
-            text = project.read_text(rel) or ""
-            if "benchmark" in text and _PYTEST_BENCHMARK_RE.search(text):
-                found.append(Evidence("pytest-benchmark test", rel))
+        if is_test_path(rel) and project.text_fact("pytest-benchmark", rel, _pytest_benchmark):
+            found.append(Evidence("pytest-benchmark test", rel))
     return sorted(found)
+
+
+def _pytest_benchmark(text: str) -> bool:
+    return "benchmark" in text and _PYTEST_BENCHMARK_RE.search(text) is not None
 
 
 class PerformanceBenchmarks(Check):

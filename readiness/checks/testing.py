@@ -576,14 +576,7 @@ def find_suites(project: Project) -> dict[str, Evidence]:
     for rel in tests:
         dirs = {part.lower() for part in PurePosixPath(rel).parts[:-1]}
         kinds = [kind for kind, names in _DIRS.items() if dirs & names]
-        text = project.read_text(rel) or ""
-        # Plain substring tests first: most test files mention none of these, and `in` is cheap.
-        if any(n in text for n in _API_NEEDLES) and _API_RE.search(text):
-            kinds.append("api")
-        if any(n in text for n in _INTEGRATION_NEEDLES) and _INTEGRATION_RE.search(text):
-            kinds.append("integration")
-        if any(n in text for n in _E2E_NEEDLES) and _E2E_RE.search(text):
-            kinds.append("e2e")
+        kinds.extend(project.text_fact("test-suite-kinds", rel, _suite_kinds_in))
         if not kinds or "unit" in dirs:
             kinds.append("unit")
         for kind in kinds:
@@ -593,8 +586,7 @@ def find_suites(project: Project) -> dict[str, Evidence]:
     if "api" not in found and tests:
         # the test client often lives in a conftest fixture that every test module uses
         for rel in (f for f in project.python_files if PurePosixPath(f).name == "conftest.py" and is_test_path(f)):
-            text = project.read_text(rel) or ""
-            if (any(n in text for n in _API_NEEDLES) and _API_RE.search(text)) or _ASYNC_CLIENT_RE.search(text):
+            if project.text_fact("api-client-fixture", rel, _api_client_fixture):
                 found["api"] = Evidence("API tests (test client fixture)", rel)
                 break
     if "integration" not in found and tests:
@@ -605,6 +597,23 @@ def find_suites(project: Project) -> dict[str, Evidence]:
     if load:
         found.setdefault("load", Evidence(f"load tests ({load[0].message})", load[0].path))
     return found
+
+
+def _suite_kinds_in(text: str) -> tuple[str, ...]:
+    """The suite kinds a test module's text shows (API client, integration markers, a browser)."""
+    kinds = []
+    # Plain substring tests first: most test files mention none of these, and `in` is cheap.
+    if any(n in text for n in _API_NEEDLES) and _API_RE.search(text):
+        kinds.append("api")
+    if any(n in text for n in _INTEGRATION_NEEDLES) and _INTEGRATION_RE.search(text):
+        kinds.append("integration")
+    if any(n in text for n in _E2E_NEEDLES) and _E2E_RE.search(text):
+        kinds.append("e2e")
+    return tuple(kinds)
+
+
+def _api_client_fixture(text: str) -> bool:
+    return bool((any(n in text for n in _API_NEEDLES) and _API_RE.search(text)) or _ASYNC_CLIENT_RE.search(text))
 
 
 _MIGRATION_DIRS = frozenset({"migrations", "db_migrations", "alembic", "versions"})

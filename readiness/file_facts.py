@@ -1,0 +1,103 @@
+"""Facts the repository phase derives from one file's text, kept per file across scans.
+
+Checks that look at every test module, every source file or every document (which kinds of
+test suite, a benchmark, a restore command, a runbook step) ask for a *fact*: a pure function
+of one file's path and text, named by the caller. A fact is stored with the file's stat
+signature and, for a Python file, its content digest, so a rescan with one file changed
+reads and recomputes the facts of that file only; every other file is answered without being
+opened. The store's key holds the tool's code (``phase_cache.code_digest``), so a changed
+fact function never reads stale values. A file that changed within the timestamp window of
+the scan (see ``readiness.fileindex``) is not stored: its signature cannot prove a later change.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping, TypeVar
+
+from readiness.cache import Cache, plan_key
+
+T = TypeVar("T")
+_NAME = "facts"
+_Entry = tuple[Any, str, dict[str, Any]]  # (signature as a list or None, content digest or "", name -> fact)
+
+
+class FactStore:
+    """Per-file facts of one root, loaded on first use and saved when any changed."""
+
+    def __init__(
+        self, cache: Cache | None, root: str, signatures: Mapping[str, Any], digests: Mapping[str, str],
+        racy: Callable[[str], bool],
+    ) -> None:
+        self.cache = cache
+        self.signatures = signatures  # path -> stat signature taken at the start of the scan
+        self.digests = digests  # path -> content digest of each Python file (filled by the per-file phase)
+        self.racy = racy
+        self._root = root
+        self._stored: dict[str, Any] | None = None
+        self._current: dict[str, _Entry] = {}  # path -> entry valid for this scan (checked or recomputed)
+        self._changed = False
+        self.computed = 0  # facts computed in this scan (not answered by the store)
+
+    def _load(self) -> dict[str, Any]:
+        if self._stored is None:
+            from readiness.phase_cache import code_digest
+
+            self._key = plan_key(["file-facts", self._root, code_digest(())])
+            self._stored = self.cache.load(_NAME, self._key) if self.cache is not None else {}
+        return self._stored
+
+    def _entry(self, rel: str) -> _Entry:
+        entry = self._current.get(rel)
+        if entry is not None:
+            return entry
+        current = self.signatures.get(rel)
+        signature = list(current) if current is not None else None
+        digest = self.digests.get(rel, "")
+        stored = self._load().get(rel)
+        valid = isinstance(stored, tuple) and len(stored) == 3 and isinstance(stored[2], dict)
+        if valid and digest and stored[1]:
+            valid = stored[1] == digest  # a Python file: its content decides, whatever its times
+        elif valid:
+            valid = signature is not None and stored[0] == signature
+        if valid and stored[0] == signature and stored[1] == digest:
+            entry = stored
+        else:
+            entry = (signature, digest, stored[2] if valid else {})
+            self._changed = True
+        self._current[rel] = entry
+        return entry
+
+    def fact(self, name: str, rel: str, compute: Callable[[], T]) -> T:
+        """The fact ``name`` of ``rel``: stored when the file is unchanged, else ``compute()``."""
+        entry = self._entry(rel)
+        facts = entry[2]
+        if name in facts:
+            return facts[name]  # type: ignore[no-any-return]
+        value = compute()
+        self.computed += 1
+        # a new entry, never a changed one: the cache reuses the encoding of values it loaded
+        self._current[rel] = (entry[0], entry[1], {**facts, name: value})
+        self._changed = True
+        return value
+
+    def save(self, files: Mapping[str, Any] | frozenset[str] | set[str]) -> None:
+        """Keep the facts of ``files`` whose signature can be trusted next time."""
+        if self.cache is None or not self._changed:
+            return
+        stored = self._load()
+        entries: dict[str, Any] = {}
+        for rel in sorted(set(stored) | set(self._current)):
+            if rel not in files:
+                continue
+            entry = self._current.get(rel)
+            if entry is None:  # not asked this scan: kept while its signature still holds
+                entry = stored[rel]
+                current = self.signatures.get(rel)
+                if not (isinstance(entry, tuple) and len(entry) == 3 and current is not None
+                        and entry[0] == list(current)):
+                    continue
+            if entry[0] is None or self.racy(rel) or not entry[2]:
+                continue
+            entries[rel] = entry
+        if entries != stored:
+            self.cache.save(_NAME, self._key, entries)

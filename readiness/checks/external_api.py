@@ -29,6 +29,10 @@ from readiness.tools.pyast import has_star_kwargs, import_map, is_main_guard, is
 HTTP_VERBS = frozenset({"get", "options", "head", "post", "put", "patch", "delete"})
 _REQUESTS_FUNCS = HTTP_VERBS | {"request"}
 _HTTPX_FUNCS = HTTP_VERBS | {"request", "stream"}
+# requests-hardened: a Manager built from a Config whose ``default_timeout`` applies to every request it sends and
+# every session it hands out, unless the Config switches it off (``default_timeout=None``).
+_HARDENED_MANAGER = "requests_hardened-manager"
+_HARDENED = "requests_hardened"
 _SESSION_FACTORIES = {
     "requests.Session": "requests",
     "requests.session": "requests",
@@ -36,6 +40,8 @@ _SESSION_FACTORIES = {
     "httpx.Client": "httpx",
     "httpx.AsyncClient": "httpx",
     "aiohttp.ClientSession": "aiohttp",
+    "requests_hardened.Manager": _HARDENED_MANAGER,
+    "requests_hardened.manager.Manager": _HARDENED_MANAGER,
 }
 _MONGO_CLIENTS = frozenset({
     "pymongo.MongoClient", "pymongo.mongo_client.MongoClient", "pymongo.AsyncMongoClient",
@@ -75,6 +81,19 @@ class Outbound:
 
 # -- the shared analysis ---------------------------------------------------------------------
 
+def _hardened_timeout_off(source: SourceFile, imports: dict[str, str]) -> bool:
+    """A requests-hardened ``Config(default_timeout=None)`` in the file: its managers send without a timeout."""
+    if "requests_hardened" not in source.text:
+        return False
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        if (qualify(call.func, imports) or "").startswith("requests_hardened.") and call_name(call) == "Config":
+            kw = keyword(call, "default_timeout")
+            if kw is not None and is_none(kw.value):
+                return True
+    return False
+
+
 class _Resolver:
     """Which local names, ``self`` attributes and helpers hold a session or client."""
 
@@ -84,6 +103,7 @@ class _Resolver:
         self.helpers: dict[str, str] = {}
         self.scoped: dict[int, dict[str, str | None]] = {}
         self.attrs: dict[int, dict[str, str | None]] = {}
+        self.hardened_off = _hardened_timeout_off(source, imports)
         assert source.tree is not None
         for _ in range(2):  # helpers may call helpers defined earlier or later
             self._find_helpers(source.tree)
@@ -98,6 +118,9 @@ class _Resolver:
         name = qualify(node.func, self.imports)
         if name in _SESSION_FACTORIES:
             return _SESSION_FACTORIES[name]
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "get_session" \
+                and self.kind_of(node.func.value) == _HARDENED_MANAGER:
+            return "requests" if self.hardened_off else _HARDENED
         if isinstance(node.func, ast.Name) and node.func.id in self.helpers:
             return self.helpers[node.func.id]
         return None
@@ -216,6 +239,8 @@ def _timeout_args(call: ast.Call) -> tuple[tuple[int, int, bool], ...]:
 
 def _http_timeout(call: ast.Call, library: str) -> str:
     kw = keyword(call, "timeout")
+    if library == _HARDENED:
+        return "ok"  # the manager's default_timeout fills in a missing or None timeout
     if library == "requests":
         if kw is None:
             return "missing"
@@ -304,7 +329,8 @@ def outbound_calls(source: SourceFile) -> list[Outbound]:
     if source.tree is None:
         return []
     imports = import_map(source)
-    interesting = ("requests", "httpx", "aiohttp", "urllib", "http", "pymongo", "motor", "redis")
+    interesting = ("requests", "httpx", "aiohttp", "urllib", "http", "pymongo", "motor", "redis", "requests_hardened",
+                   "pycurl")
     if not any(v.split(".")[0] in interesting for v in imports.values()):
         return []
     resolver = _Resolver(source, imports)
@@ -312,9 +338,48 @@ def outbound_calls(source: SourceFile) -> list[Outbound]:
     for call in source.nodes(ast.Call):
         assert isinstance(call, ast.Call)
         found = _classify(call, imports, resolver)
+        if found is None and qualify(call.func, imports) == "pycurl.Curl":
+            found = _pycurl_handle(source, call)
         if found is not None:
             out.append(found)
     return out
+
+
+# libcurl options that bound a transfer: the whole transfer, the connection, or a stalled transfer.
+_CURL_TIMEOUTS = frozenset({"TIMEOUT", "TIMEOUT_MS", "CONNECTTIMEOUT", "CONNECTTIMEOUT_MS", "LOW_SPEED_TIME"})
+
+
+def _pycurl_handle(source: SourceFile, call: ast.Call) -> Outbound | None:
+    """A ``pycurl.Curl()`` handle: libcurl waits forever unless a TIMEOUT or CONNECTTIMEOUT option is set on it.
+
+    The options are looked for where the handle lives: its function for a local name, its class for a ``self``
+    attribute. A handle that is not bound to a name, or options set from variables, cannot be judged.
+    """
+    parent = source.parent(call)
+    if not isinstance(parent, ast.Assign) or len(parent.targets) != 1:
+        return None
+    target = parent.targets[0]
+    if isinstance(target, ast.Name):
+        scope: ast.AST | None = next((a for a in source.ancestors(call) if isinstance(a, _SCOPES)), source.tree)
+    elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
+        scope = next((a for a in source.ancestors(call) if isinstance(a, ast.ClassDef)), None)
+    else:
+        return None
+    if scope is None:
+        return None
+    held = ast.unparse(target)
+    state = "missing"
+    for node in ast.walk(scope):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "setopt"
+                and ast.unparse(node.func.value) == held and node.args):
+            continue
+        option = node.args[0]
+        name = option.attr if isinstance(option, ast.Attribute) else option.id if isinstance(option, ast.Name) else ""
+        if not name.isupper():
+            return None  # an option chosen at run time: cannot tell
+        if name in _CURL_TIMEOUTS:
+            state = "ok"
+    return Outbound(call.lineno, call.col_offset + 1, "pycurl", "pycurl.Curl()", state)
 
 
 def _classify(call: ast.Call, imports: dict[str, str], resolver: _Resolver) -> Outbound | None:
@@ -354,9 +419,15 @@ def _classify(call: ast.Call, imports: dict[str, str], resolver: _Resolver) -> O
             state = "ok" if from_url and _uri_has(call, ("socket_timeout",), "url") else "missing"
         label = "from_url()" if name in _REDIS_FROM_URL else f"{attr}()"
         return Outbound(*where, "redis", label, state, timeout_args=_timeout_args(call))
+    elif isinstance(call.func, ast.Attribute) and call.func.attr == "send_request" \
+            and resolver.kind_of(call.func.value) == _HARDENED_MANAGER:
+        library = "requests" if resolver.hardened_off else _HARDENED
+        method = str_value(call.args[0]) if call.args else None
+        return Outbound(*where, library, "manager.send_request()", _http_timeout(call, library),
+                        (method or "").upper(), None, _timeout_args(call))
     elif isinstance(call.func, ast.Attribute) and call.func.attr in _HTTPX_FUNCS:
         library = resolver.kind_of(call.func.value) or ""
-        if not library or (library == "requests" and call.func.attr == "stream"):
+        if not library or library == _HARDENED_MANAGER or (library == "requests" and call.func.attr == "stream"):
             return None
         method = _method_of(call, call.func.attr)
         receiver = call.func.value
@@ -380,7 +451,7 @@ def _app_calls(source: SourceFile) -> list[Outbound]:
     return outbound_calls(source)
 
 
-_NEEDLES = ("requests", "httpx", "aiohttp", "urllib", "http.client", "pymongo", "motor", "redis")
+_NEEDLES = ("requests", "httpx", "aiohttp", "urllib", "http.client", "pymongo", "motor", "redis", "pycurl")
 
 
 # -- missing-timeout -------------------------------------------------------------------------
@@ -427,6 +498,21 @@ def _default_timeout_sessions(source: SourceFile) -> set[str]:
     return out
 
 
+_HARDENED_CLIENT = (
+    "from requests_hardened import Config, Manager\n\nhttp = Manager(Config(default_timeout={timeout}, "
+    "never_redirect=True,\n                   ip_filter_enable=True, ip_filter_allow_loopback_ips=False))\n\n\n"
+    "class Webhooks:\n    def __init__(self, secret: str) -> None:\n        self.secret = secret\n\n"
+    "    def deliver(self, url: str, body: bytes) -> int:\n        return http.send_request('POST', url, data=body).status_code\n\n"
+    "    def ping(self, urls: list[str]) -> list[int]:\n        with http.get_session() as session:\n"
+    "            return [session.get(url).status_code for url in urls]\n"
+)
+_CURL_FETCH = (
+    "from io import BytesIO\n\nimport pycurl\n\n\ndef fetch_feed(url: str) -> bytes:\n    buffer = BytesIO()\n"
+    "    curl = pycurl.Curl()\n    curl.setopt(pycurl.URL, url)\n    curl.setopt(pycurl.WRITEDATA, buffer)\n"
+    "    curl.setopt({option})\n    curl.perform()\n    curl.close()\n    return buffer.getvalue()\n"
+)
+
+
 class MissingTimeout(Check):
     id = "missing-timeout"
     category = "external-api"
@@ -445,7 +531,7 @@ class MissingTimeout(Check):
         "`socketTimeoutMS` (or `timeoutMS`) and Redis `socket_timeout`."
     )
     scoring = "Share of recognised outbound calls and clients that have a timeout; n/a when there are none."
-    needles = _NEEDLES
+    needles = (*_NEEDLES, "pycurl", "requests_hardened")
     fixable = True
     examples = (
         bad("import requests\n\ndef fetch(url):\n    return requests.get(url)\n", lines=(4,)),
@@ -484,6 +570,13 @@ class MissingTimeout(Check):
         bad("import requests\nfrom requests.adapters import HTTPAdapter\n\nhttp = requests.Session()\n"
             "http.mount('https://', HTTPAdapter(max_retries=3))\n\n\ndef fetch(url: str) -> dict:\n"
             "    return http.get(url).json()\n", lines=(9,), note="an adapter that only retries sets no timeout"),
+        good(_HARDENED_CLIENT.format(timeout="(3, 20)"), note="requests-hardened applies its default_timeout"),
+        bad(_HARDENED_CLIENT.format(timeout="None"), 2, lines=(12, 16),
+            note="requests-hardened with its default timeout switched off"),
+        good(_CURL_FETCH.format(option="pycurl.TIMEOUT, 30"), note="a pycurl handle with a TIMEOUT option"),
+        good(_CURL_FETCH.format(option="curl.CONNECTTIMEOUT, 5"), note="CONNECTTIMEOUT read from the handle"),
+        bad(_CURL_FETCH.format(option="pycurl.FOLLOWLOCATION, True"), lines=(8,),
+            note="a pycurl handle whose options set no timeout"),
     )
 
     equivalents = (
@@ -495,6 +588,11 @@ class MissingTimeout(Check):
                     "a session subclass whose request() sets a default timeout"),
         Equivalent("argument", ("serverSelectionTimeoutMS", "socketTimeoutMS", "timeoutMS", "socket_timeout"), True,
                    "MongoDB and Redis client timeouts"),
+        Equivalent("call", ("requests_hardened.Manager(Config(default_timeout=...))",), True,
+                   "requests-hardened fills in its default timeout on send_request() and the sessions it hands out"),
+        Equivalent("call", ("curl.setopt(pycurl.TIMEOUT, ...)", "CONNECTTIMEOUT", "TIMEOUT_MS", "LOW_SPEED_TIME"), True,
+                   "libcurl options set on the pycurl handle"),
+        Equivalent("argument", ("Config(default_timeout=None)",), False, "requests-hardened with its default off"),
         Equivalent("argument", ("timeout=None", "ClientTimeout()"), False, "switches every timeout off"),
         Equivalent("argument", ("**kwargs",), False, "not judged: the timeout may come through the keywords"),
     )
@@ -518,6 +616,8 @@ class MissingTimeout(Check):
                 if call.library in ("pymongo", "redis") and call.timeout == "missing":
                     why = ("has no server-selection or socket timeout" if call.library == "pymongo"
                            else "has no socket_timeout")
+                elif call.library == "pycurl":
+                    why = "has no TIMEOUT or CONNECTTIMEOUT option"
                 out.hits.append(Hit(call.line, call.column, f"{call.label} {why}",
                                     fixable=call.library in TIMEOUT_FIXABLE_LIBRARIES))
         return out

@@ -295,6 +295,48 @@ def _env_read(call: ast.AST, imports: dict[str, str]) -> tuple[str | None, ast.A
     return var, default
 
 
+_DYNACONF_FACTORIES = frozenset({"dynaconf.Dynaconf", "dynaconf.LazySettings", "dynaconf.base.LazySettings"})
+
+
+def _dynaconf_objects(source: SourceFile, imports: dict[str, str]) -> set[str]:
+    """Names holding dynaconf settings in the file: ``settings = Dynaconf(...)`` or ``from dynaconf import settings``."""
+    if "dynaconf" not in source.text:
+        return set()
+    held = {local for local, full in imports.items() if full == "dynaconf.settings"}
+    for node in source.nodes(ast.Assign):
+        assert isinstance(node, ast.Assign)
+        if isinstance(node.value, ast.Call) and qualify(node.value.func, imports) in _DYNACONF_FACTORIES:
+            held.update(ast.unparse(t) for t in node.targets)
+    return held
+
+
+def _dynaconf_reads(source: SourceFile, imports: dict[str, str]) -> list[tuple[ast.AST, str | None, ast.AST | None]]:
+    """dynaconf's fallbacks, followed like an environment read: ``settings.get("SECRET_KEY", "dev")``,
+    ``Validator("SECRET_KEY", default="dev")`` and ``Dynaconf(SECRET_KEY="dev")`` all start without the variable."""
+    held = _dynaconf_objects(source, imports)
+    out: list[tuple[ast.AST, str | None, ast.AST | None]] = []
+    if not held and "dynaconf" not in source.text:
+        return out
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        name = qualify(call.func, imports) or ""
+        if name in _DYNACONF_FACTORIES:
+            out += [(kw.value, kw.arg, kw.value) for kw in call.keywords if kw.arg and kw.arg.isupper()]
+            continue
+        default = next((kw.value for kw in call.keywords if kw.arg == "default"), None)
+        if name in ("dynaconf.Validator", "dynaconf.validator.Validator"):
+            out += [(call, str_value(a), default) for a in call.args if str_value(a)]
+            continue
+        func = call.func
+        getter = isinstance(func, ast.Attribute) and func.attr in ("get", "setdefault", "get_fresh") \
+            and ast.unparse(func.value) in held
+        if (getter or ast.unparse(func) in held) and call.args and str_value(call.args[0]):
+            if default is None and len(call.args) > 1:
+                default = call.args[1]
+            out.append((call, str_value(call.args[0]), default))
+    return out
+
+
 def _is_settings_class(node: ast.ClassDef) -> bool:
     if _SETTINGS_BASES.search(node.name):
         return True
@@ -386,7 +428,7 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
             committed.append(Hit(node.lineno, node.col_offset + 1,  # type: ignore[attr-defined]
                                  f"{what} falls back to a committed credential {mask(value)}; rotate it and remove it"))
 
-    reads: list[tuple[ast.AST, str | None, ast.AST | None]] = []
+    reads: list[tuple[ast.AST, str | None, ast.AST | None]] = _dynaconf_reads(source, imports)
     for call in source.nodes(ast.Call):
         assert isinstance(call, ast.Call)
         reads += [(default, var, default) for var, default in _environ_schema(call, imports)]
@@ -455,6 +497,13 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
 _DEFAULT_SECRET_ROLES = frozenset({SERVICE, "cli", "infrastructure"})
 
 
+_DYNACONF = (
+    'from dynaconf import Dynaconf, Validator\n\nsettings = Dynaconf(\n    envvar_prefix="SHOP",\n'
+    '    settings_files=["settings.toml"],\n    validators=[Validator("DATABASE_URL", must_exist=True)],\n)\n'
+    'DEBUG = settings.get("DEBUG", False)\nSECRET_KEY = {secret}\n'
+)
+
+
 class DefaultSecret(Check):
     id = "default-secret"
     category = "secrets"
@@ -478,8 +527,15 @@ class DefaultSecret(Check):
     scoring = ("Count: each secret with a literal fallback halves the score (one is 50%, two 25%): one real "
                "production secret is a blocker whatever the size of the code base.")
     options = {"names": []}
-    needles = ("getenv", "environ", "decouple", "Settings", "Config", "SECRET_KEY", "env(", "env.", "Env(")
+    needles = ("getenv", "environ", "decouple", "Settings", "Config", "SECRET_KEY", "env(", "env.", "Env(", "dynaconf")
     examples = (
+        bad(_DYNACONF.format(secret='settings.get("SECRET_KEY", "flask-dev-key-2f9a")'), lines=(9,),
+            path="app/config.py", note="dynaconf settings read with a literal fallback"),
+        bad(_DYNACONF.format(secret='settings.SECRET_KEY').replace(
+            'Validator("DATABASE_URL", must_exist=True)', 'Validator("API_TOKEN", default="t0k3n-staging-7781")'),
+            lines=(6,), path="app/config.py", note="a dynaconf Validator that supplies a token when it is missing"),
+        good(_DYNACONF.format(secret='settings.SECRET_KEY'), path="app/config.py",
+             note="dynaconf requiring its secrets; a debug flag's default is no secret"),
         bad('import os\n\nJWT_SECRET = os.getenv("JWT_SECRET", "dev-secret")\n', lines=(3,)),
         bad('import os\n\n\ndef env(variable, fallback_value=None):\n    value = os.environ.get(variable, "").strip()\n'
             '    return value or fallback_value\n\n\nMAIL_PASSWORD = env("MAIL_PASSWORD", "fabric2010")\n'
@@ -531,6 +587,8 @@ class DefaultSecret(Check):
         Equivalent("call", ("env", "envsecret", "get_env", "env.str"), True,
                    "a project or django-environ helper that reads the environment, followed one call level"),
         Equivalent("call", ("environ.Env(NAME=(type, default))",), True, "django-environ's schema"),
+        Equivalent("call", ("settings.get(NAME, default)", "Validator(NAME, default=...)", "Dynaconf(NAME=...)"), True,
+                   "dynaconf settings: a fallback used when the variable is missing"),
         Equivalent("setting", ("SECRET_KEY",), True, "a literal SECRET_KEY in a settings module or settings class"),
         Equivalent("setting", ("3600", "HS256", "X-Auth-Token", "/oauth/token", "postgresql://u:p@localhost/db"), False,
                    "a duration, an algorithm, a header name, a URL path or a DSN to localhost is not a secret"),

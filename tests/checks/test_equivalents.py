@@ -344,3 +344,29 @@ def test_door_states_are_no_breaker(tmp_path: Path) -> None:
                          "    def __init__(self):\n        self.failed_count = 0\n        self.state = 'open'\n",
     }, "circuit-breaker")
     assert status == "fail"
+
+
+# -- wrappers that set a default timeout, and secrets read through dynaconf ---------------------------
+
+def test_pycurl_handle_on_self_with_options_in_another_method(tmp_path: Path) -> None:
+    client = ("import pycurl\n\n\nclass Feed:\n    def __init__(self) -> None:\n        self.curl = pycurl.Curl()\n\n"
+              "    def configure(self, url: str) -> None:\n        self.curl.setopt(pycurl.URL, url)\n"
+              "        self.curl.setopt(pycurl.TIMEOUT_MS, 2500)\n")
+    status, _, _ = _status(tmp_path, {"app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+                                      "app/feed.py": client}, "missing-timeout")
+    assert status == "pass"
+
+
+def test_pycurl_options_chosen_at_run_time_are_not_judged(tmp_path: Path) -> None:
+    client = ("import pycurl\n\n\ndef fetch(url: str, options: dict) -> None:\n    curl = pycurl.Curl()\n"
+              "    for option, value in options.items():\n        curl.setopt(option, value)\n    curl.perform()\n")
+    status, _, _ = _status(tmp_path, {"app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+                                      "app/fetch.py": client}, "missing-timeout")
+    assert status == "n/a"
+
+
+def test_legacy_dynaconf_settings_object(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"app/security.py": "from dynaconf import settings\n\n\ndef signing_key() -> str:\n"
+                                             "    return settings('JWT_SECRET', default='please-change-me-91')\n"})
+    result = scan_tree(tmp_path, select=["default-secret"])
+    assert [(f.path, f.line) for f in result.findings if f.check == "default-secret"] == [("app/security.py", 5)]

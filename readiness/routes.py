@@ -713,6 +713,10 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
                     feats.query.append("*")
             if any(k.arg is None for k in node.keywords) and name[:1].isupper():
                 validated = True  # Model(**data)
+            if name[:1].isupper() and name.endswith(("Form", "FormSet", "Serializer")) and any(
+                    _body_node(a, request_names) or (isinstance(a, ast.Name) and a.id in body_aliases)
+                    for a in [*node.args, *(k.value for k in node.keywords)]):
+                validated = True  # DeleteForm(request.POST): a form or serializer validates before it saves
             if _allow_listed(node, request_names, body_aliases):
                 validated = True  # project(req, ("name", "options")), require_fields(req, ("name",))
             func_node = node.func

@@ -452,3 +452,25 @@ def test_a_router_nothing_mounts_is_not_served(tmp_path: Path) -> None:
 def test_routers_stay_when_a_mount_cannot_be_followed(tmp_path: Path) -> None:
     write_tree(tmp_path, _fastapi_app("for plugin in plugins():\n    api_router.include_router(plugin.events, prefix='/events')\n"))
     assert "GET /{name}" in _table(tmp_path)  # services.py may be a plugin's router: kept, unprefixed
+
+
+def test_a_body_handed_to_a_form_or_serializer_is_validated(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"site_app/__init__.py": "", "site_app/urls.py": (
+        "from django.urls import path\nfrom site_app import views\n\nurlpatterns = [path('finding/<int:fid>/delete', "
+        "views.DeleteFinding.as_view()), path('type/<int:tid>/disable', views.disable_type), path('tag/', views.tag)]\n"),
+        "site_app/views.py": (
+        "from django.http import HttpResponseRedirect\nfrom django.views import View\n\nfrom site_app.forms import DeleteForm, "
+        "DisableForm\n\n\nclass DeleteFinding(View):\n    def process_form(self, request, finding, context):\n"
+        "        if context['form'].is_valid():\n            finding.delete()\n            return True\n        return False\n\n"
+        "    def post(self, request, fid):\n        finding = get_finding(fid)\n"
+        "        context = {'form': DeleteForm(request.POST, instance=finding)}\n"
+        "        self.process_form(request, finding, context)\n        return HttpResponseRedirect('/findings')\n\n\n"
+        "def disable_type(request, tid):\n    if request.method == 'POST':\n"
+        "        form = DisableForm(request.POST, instance=get_type(tid))\n        form.save()\n"
+        "    return HttpResponseRedirect('/types')\n\n\n"
+        "def tag(request):\n    if request.method == 'POST':\n        data = request.POST\n        save_tag(data['name'])\n"
+        "    return HttpResponseRedirect('/tags')\n")})
+    routes = _table(tmp_path)
+    assert routes["POST /finding/<int:fid>/delete"].fact.body == "validated"
+    assert routes["POST /type/<int:tid>/disable"].fact.body == "validated"
+    assert routes["POST /tag/"].fact.body == "raw"  # the body goes straight to storage

@@ -851,15 +851,17 @@ def _fields_coerced(func: ast.AST, request_names: set[str]) -> bool:
     for node in ast.walk(func):
         for child in ast.iter_child_nodes(node):
             parents[child] = node
-    bodies = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and _body_node(n.value, request_names)
+    bodies = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and _body_node(_unwrap_or(n.value), request_names)
               for t in n.targets if isinstance(t, ast.Name)}
-    reads = 0
+    reads = checked = 0
     for node in ast.walk(func):
         is_body = _body_node(node, request_names) or (isinstance(node, ast.Name) and node.id in bodies
                                                        and isinstance(node.ctx, ast.Load))
         if not is_body:
             continue
         parent = parents.get(node)
+        if isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.Or) and parent.values[0] is node:
+            node, parent = parent, parents.get(parent)  # body = request.get_json(silent=True) or {}
         if isinstance(parent, ast.Assign) and parent.value is node:
             continue  # body = request.json: its uses are looked at
         if isinstance(parent, ast.Subscript) and parent.value is node:
@@ -882,15 +884,38 @@ def _fields_coerced(func: ast.AST, request_names: set[str]) -> bool:
             read = parents[read]  # name = body['name'] or 'undefined'
         outer = parents.get(read)
         if _checked_use(read, parents):
+            checked += 1
             continue
         if isinstance(outer, ast.Assign) and len(outer.targets) == 1 and isinstance(outer.targets[0], ast.Name):
             # flag = body.get('flag'): every later use of the name tests or converts it
             local = outer.targets[0].id
             uses = [n for n in ast.walk(func) if isinstance(n, ast.Name) and n.id == local and isinstance(n.ctx, ast.Load)]
-            if uses and (all(_checked_use(u, parents) for u in uses) or any(_check_of(u, parents) for u in uses)):
-                continue  # only tested, or checked against a range, a set of values or a pattern
+            if uses and (all(_checked_use(u, parents) for u in uses)
+                         or any(_check_of(u, parents) or _required(u, parents) for u in uses)):
+                checked += 1
+                continue  # only tested, checked against a range, a set of values or a pattern, or required
+    # Named fields only, never the whole body: the unknown ones are dropped. With at least one field
+    # required, converted or checked, that is validation by hand (the rest are optional values).
+    return checked > 0
+
+
+def _unwrap_or(node: ast.AST) -> ast.AST:
+    """``request.get_json(silent=True) or {}``: the body, with an empty default."""
+    if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and node.values:
+        return node.values[0]
+    return node
+
+
+def _required(node: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> bool:
+    """``if not value: return error(...)``: a required field, rejected when missing."""
+    outer = parents.get(node)
+    if not (isinstance(outer, ast.UnaryOp) and isinstance(outer.op, ast.Not)):
         return False
-    return reads > 0
+    test = parents.get(outer)
+    return isinstance(test, ast.If) and test.test is outer and bool(test.body) and (
+        isinstance(test.body[0], (ast.Return, ast.Raise))
+        or (isinstance(test.body[0], ast.Expr) and isinstance(test.body[0].value, ast.Call)
+            and call_name(test.body[0].value) in ("abort", "flask_abort", "api_abort")))
 
 
 def _check_of(node: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> bool:

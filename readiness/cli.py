@@ -19,6 +19,7 @@ from typing import Any, List, Optional
 import typer
 
 from readiness import __version__
+from readiness.cli_coercion import DirectGroup
 from readiness.cli_support import (
     FORMATS_HELP,
     SCAN_TIMEOUT,
@@ -34,6 +35,7 @@ from readiness.cli_support import (
 )
 
 app = typer.Typer(
+    cls=DirectGroup,
     add_completion=True,
     no_args_is_help=True,
     help="Audit how close a Python service is to production.",
@@ -438,7 +440,8 @@ def hook(
         raise typer.Exit(EXIT_GATE)
 
 
-baseline_app = typer.Typer(help="Record today's findings so the gate judges only new ones.", no_args_is_help=True)
+baseline_app = typer.Typer(cls=DirectGroup, help="Record today's findings so the gate judges only new ones.",
+                           no_args_is_help=True)
 app.add_typer(baseline_app, name="baseline")
 
 

@@ -301,6 +301,11 @@ def _evaluate(
     findings: list[Finding] = []
     merger = OneFindingPerProblem()
     ordered = sorted(request.checks, key=lambda c: (bool(getattr(c, "runs_last", False)), engine_rank(c)))
+    # each check's analyses that hold anything for it, in path order: most files hold nothing for most checks
+    holding: dict[str, list[FileAnalysis]] = {}
+    for analysis in analyses:
+        for check_id in {*analysis.errors, *analysis.suppressed, *analysis.outcomes}:
+            holding.setdefault(check_id, []).append(analysis)
     for check_cls in ordered:
         if getattr(check_cls, "runs_last", False) and not project.suppression_report:
             ran = {r.id for r in results if r.status in ("pass", "fail")}
@@ -313,7 +318,7 @@ def _evaluate(
         ))
         errors: list[str] = []
         suppressed = 0
-        for analysis in analyses:
+        for analysis in holding.get(check_cls.id, ()):
             if check_cls.id in analysis.errors:
                 errors.append(analysis.errors[check_cls.id])
             suppressed += analysis.suppressed.get(check_cls.id, 0)

@@ -18,7 +18,7 @@ from readiness.cache import Cache, plan_key
 
 T = TypeVar("T")
 _NAME = "facts"
-_Entry = tuple[Any, str, dict[str, Any]]  # (signature as a list or None, content digest or "", name -> fact)
+_Entry = tuple[tuple[Any, str], dict[str, Any]]  # ((signature as a list or None, content digest or ""), name -> fact)
 
 
 class FactStore:
@@ -36,7 +36,6 @@ class FactStore:
         self._stored: dict[str, Any] | None = None
         self._current: dict[str, _Entry] = {}  # path -> entry valid for this scan (checked or recomputed)
         self._changed = False
-        self.computed = 0  # facts computed in this scan (not answered by the store)
 
     def _load(self) -> dict[str, Any]:
         if self._stored is None:
@@ -54,15 +53,16 @@ class FactStore:
         signature = list(current) if current is not None else None
         digest = self.digests.get(rel, "")
         stored = self._load().get(rel)
-        valid = isinstance(stored, tuple) and len(stored) == 3 and isinstance(stored[2], dict)
-        if valid and digest and stored[1]:
-            valid = stored[1] == digest  # a Python file: its content decides, whatever its times
+        valid = (isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[0], tuple)
+                 and len(stored[0]) == 2 and isinstance(stored[1], dict))
+        if valid and digest and stored[0][1]:
+            valid = stored[0][1] == digest  # a Python file: its content decides, whatever its times
         elif valid:
-            valid = signature is not None and stored[0] == signature
-        if valid and stored[0] == signature and stored[1] == digest:
+            valid = signature is not None and stored[0][0] == signature
+        if valid and stored[0] == (signature, digest):
             entry = stored
         else:
-            entry = (signature, digest, stored[2] if valid else {})
+            entry = ((signature, digest), stored[1] if valid else {})
             self._changed = True
         self._current[rel] = entry
         return entry
@@ -70,13 +70,12 @@ class FactStore:
     def fact(self, name: str, rel: str, compute: Callable[[], T]) -> T:
         """The fact ``name`` of ``rel``: stored when the file is unchanged, else ``compute()``."""
         entry = self._entry(rel)
-        facts = entry[2]
+        facts = entry[1]
         if name in facts:
             return facts[name]  # type: ignore[no-any-return]
         value = compute()
-        self.computed += 1
         # a new entry, never a changed one: the cache reuses the encoding of values it loaded
-        self._current[rel] = (entry[0], entry[1], {**facts, name: value})
+        self._current[rel] = (entry[0], {**facts, name: value})
         self._changed = True
         return value
 
@@ -93,10 +92,10 @@ class FactStore:
             if entry is None:  # not asked this scan: kept while its signature still holds
                 entry = stored[rel]
                 current = self.signatures.get(rel)
-                if not (isinstance(entry, tuple) and len(entry) == 3 and current is not None
-                        and entry[0] == list(current)):
+                if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], tuple)
+                        and current is not None and entry[0][0] == list(current)):
                     continue
-            if entry[0] is None or self.racy(rel) or not entry[2]:
+            if entry[0][0] is None or self.racy(rel) or not entry[1]:
                 continue
             entries[rel] = entry
         if entries != stored:

@@ -19,7 +19,7 @@ from readiness.repo_files import Command, RepoFiles, programs, repo_files
 from readiness.roles import SERVICE_ONLY
 from readiness.tools.bandit_runner import project_selection, run_bandit
 from readiness.tools.pyast import is_main_guard
-from readiness.tools.sast_context import cleared
+from readiness.tools.sast_context import CLEARED_BY, cleared
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -148,7 +148,10 @@ class SastFindings(Check):
                 guards[issue.path] = _main_guard_lines(project, issue.path)
         kept = [i for i in kept if not (i.test_id in _DEV_RUNNER_TESTS and i.line in guards[i.path])]
         trees: dict[str, ast.Module | None] = {}
-        kept = [i for i in kept if not cleared(trees, project.read_text, i.path, i.test_id, i.line)]
+        # a pure function of the file and the finding: kept per file across scans (readiness.file_facts)
+        kept = [i for i in kept if not (i.test_id in CLEARED_BY and project.text_fact(
+            f"sast-cleared:{i.test_id}:{i.line}", i.path,
+            lambda _text, i=i: cleared(trees, project.read_text, i.path, i.test_id, i.line)))]
         found = [
             (Finding(i.path, i.line, i.column, self.id,
                      f"{i.test_id} {i.message} (severity {i.severity.lower()}, confidence {i.confidence.lower()})",

@@ -50,6 +50,11 @@ OPS_SEGMENTS = frozenset({
 NON_API_HEADS = frozenset({"static", "media", "admin", "__debug__", "oauth", "oauth2", "saml", "saml2", "sso", "oidc",
                            "accounts", "social", "djangosaml2", "silk", "debug", "sentry-debug", "plugins",
                            ".well-known"})
+_ACCOUNT_SEGMENTS = frozenset({"signup", "sign-up", "sign_up", "register", "forgot-password", "forgot_password",
+                                "reset-password", "reset_password", "password-reset", "password_reset"})
+# Segments that make a sign-in flow only with a token in the path: /invite/<token>, /reset/<token>, /confirm/<key>.
+_TOKEN_FLOW_SEGMENTS = frozenset({"invite", "invitation", "reset", "confirm", "activate", "verify", "verify-email",
+                                  "magic-link", "magic_link"})
 NON_API_SEGMENTS = frozenset({"oauth", "oauth2", "saml", "saml2", "sso", "oidc", "callback", "authorize", "logout"})
 _ASSET_SUFFIXES = (".js", ".css", ".html", ".htm", ".txt", ".xml", ".ico", ".png", ".svg", ".map", ".webmanifest",
                    ".woff", ".woff2", ".ttf", ".otf", ".eot", ".jpg", ".jpeg", ".gif", ".webp")
@@ -274,6 +279,9 @@ class Route:
     def signin(self) -> bool:
         """A sign-in flow (OAuth/SAML/SSO callbacks): the identity provider's protocol, not the service's data."""
         segs = {s.lower() for s in self.segments}
+        if segs & _ACCOUNT_SEGMENTS or (segs & _TOKEN_FLOW_SEGMENTS and any(
+                _is_param(s) and re.search(r"token|key|uid|code", s, re.IGNORECASE) for s in self.segments)):
+            return True  # sign-up, password reset, an invitation or confirmation link: the account's front door
         return bool(segs & (NON_API_SEGMENTS | {"oauth", "oauth2", "saml", "saml2", "sso", "oidc", "social", "login",
                                                 "signin", "sign-in"})) or "@oauth" in self.fact.calls
 

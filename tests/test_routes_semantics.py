@@ -491,3 +491,20 @@ def test_a_required_field_checked_by_hand_validates_a_body_read_field_by_field(t
     assert routes["POST /syndicate/<blog_id>"].fact.body == "validated"
     assert routes["POST /notes"].fact.body == "raw"  # tested, but a missing text is not rejected
     assert routes["POST /tags"].fact.body == "raw"  # the whole body is handed on
+
+
+def test_sign_up_reset_and_invitation_links_are_sign_in_flows(tmp_path: Path) -> None:
+    routes = _flask(tmp_path, (
+        "@app.route('/invite/<token>', methods=['GET', 'POST'])\ndef invite(token):\n"
+        "    return render_template('invite.html', token=token)\n\n\n"
+        "@app.route('/reset/<token>', methods=['GET', 'POST'])\ndef reset(token):\n"
+        "    return render_template('reset.html', token=token)\n\n\n"
+        "@app.route('/signup', methods=['POST'])\ndef signup():\n    return jsonify(create_account(request.json))\n\n\n"
+        "@app.route('/cache/reset', methods=['POST'])\ndef reset_cache():\n    return jsonify(flush())\n\n\n"
+        "@app.route('/invite', methods=['POST'])\ndef send_invite():\n    return jsonify(invite_user(request.json))\n"))
+    for label in ("GET /invite/<token>", "POST /reset/<token>", "POST /signup"):
+        assert routes[label].left_out == "sign-in flow", label
+    assert routes["POST /cache/reset"].left_out == ""  # an API action that happens to be called reset
+    assert routes["POST /invite"].left_out == ""  # sending an invitation is the API; following one is the door
+    outcome = check_result(scan_tree(tmp_path, select=["rate-limiting"]), "rate-limiting")
+    assert outcome.status == "fail" and outcome.score == 0.0  # every door and action without a limit

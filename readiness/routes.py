@@ -205,6 +205,7 @@ class FileRoutes:
     callables: tuple[tuple[str, tuple[str, ...]], ...] = ()  # function -> parameter names (dependencies)
     settings: tuple[str, ...] = ()  # DRF REST_FRAMEWORK keys set to something other than None
     aliases: tuple[tuple[str, str], ...] = ()  # CommonParameters = Annotated[dict, Depends(common_parameters)]
+    factories: tuple[tuple[str, str], ...] = ()  # def make_blueprint(): bp = Blueprint(...); return bp -> (function, owner)
 
     @property
     def empty(self) -> bool:
@@ -1110,6 +1111,8 @@ def _extract(source: SourceFile) -> FileRoutes:
                                                 cls.col_offset + 1, path_params=tuple(sorted(_path_params(
                                                     _path_expr(path_node))))))
     loops = _loop_bindings(tree)
+    made = {t.id: dotted(n.value.func) for n in source.nodes(ast.Assign) if isinstance(n, ast.Assign)
+            and isinstance(n.value, ast.Call) and dotted(n.value.func) for t in n.targets if isinstance(t, ast.Name)}
     for call in source.nodes(ast.Call):
         assert isinstance(call, ast.Call)
         name = call_name(call)
@@ -1133,8 +1136,10 @@ def _extract(source: SourceFile) -> FileRoutes:
                 target_node = call.args[0]
                 prefix = _path_expr(_kw(call, "prefix", "url_prefix", "path"))
             target = dotted(target_node)
-            if not target and isinstance(target_node, ast.Call):
-                target = "()" + call_name(target_node)  # mount("/metrics", make_asgi_app())
+            if not target and isinstance(target_node, ast.Call):  # mount("/metrics", make_asgi_app())
+                target = "()" + (dotted(target_node.func) or call_name(target_node))
+            elif target in made and target not in owners:  # bp = main.make_blueprint(config); register(bp)
+                target = "()" + made[target]
             replaces = name == "register_blueprint" and _kw(call, "url_prefix") is not None
             deps = tuple(_depends_names(_kw(call, "dependencies")))
             for bound_target, bound_prefix in loops.get((id(call), target), [(target, None)]):
@@ -1171,8 +1176,23 @@ def _extract(source: SourceFile) -> FileRoutes:
         module, tuple(routes), tuple(owners.values()), tuple(includes), tuple(sorted(names.items())), tuple(views),
         classes=_classes(tree), constants=_constants(tree), callables=_callables(tree),
         settings=(*_drf_settings(tree), *eve_settings),
-        aliases=_dependency_aliases(tree),
+        aliases=_dependency_aliases(tree), factories=_factories(tree, owners),
     )
+
+
+def _factories(tree: ast.Module, owners: Mapping[str, OwnerFact]) -> tuple[tuple[str, str], ...]:
+    """Module functions that build a blueprint or router and return it (``make_blueprint()``)."""
+    out = []
+    for stmt in tree.body:
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        built = {t.id for n in ast.walk(stmt) if isinstance(n, ast.Assign) for t in n.targets
+                 if isinstance(t, ast.Name) and t.id in owners}
+        returned = [n.value.id for n in ast.walk(stmt) if isinstance(n, ast.Return) and isinstance(n.value, ast.Name)
+                    and n.value.id in built]
+        if returned:
+            out.append((stmt.name, returned[0]))
+    return tuple(out)
 
 
 def _loop_bindings(tree: ast.Module) -> dict[tuple[int, str], list[tuple[str, str | None]]]:
@@ -1924,8 +1944,10 @@ class _Table:
 
     def resolve(self, path: str, expr: str, *, module: bool = False, depth: int = 0) -> tuple[str, str] | None:
         """(file, owner name) that an expression written in ``path`` refers to."""
-        if depth > 4 or not expr or expr.startswith("()"):
+        if depth > 4 or not expr:
             return None
+        if expr.startswith("()"):
+            return self._factory(path, expr[2:], depth)
         facts = self.files[path]
         if module and expr in self.modules:
             return self.modules[expr], "urlpatterns"
@@ -1953,6 +1975,25 @@ class _Table:
             return target, name
         if target != path and name in dict(self.files[target].names):
             return self.resolve(target, name, module=module, depth=depth + 1)
+        return None
+
+    def _factory(self, path: str, callee: str, depth: int) -> tuple[str, str] | None:
+        """The blueprint or router a factory call (``main.make_blueprint()``) returns."""
+        facts = self.files[path]
+        head, _, rest = callee.partition(".")
+        if not rest and head in dict(facts.factories):
+            return path, dict(facts.factories)[head]
+        names = dict(facts.names)
+        full = names[head] + (f".{rest}" if rest else "") if head in names else f"{facts.module}.{callee}"
+        mod, _, function = full.rpartition(".")
+        target = self.modules.get(mod)
+        if target is None:
+            return None
+        made = dict(self.files[target].factories)
+        if function in made:
+            return target, made[function]
+        if target != path and function in dict(self.files[target].names) and depth < 4:
+            return self._factory(target, function, depth + 1)
         return None
 
     def prefixes(self, key: tuple[str, str], seen: frozenset[tuple[str, str]] = frozenset()) -> list[tuple[str, tuple[str, ...]]]:

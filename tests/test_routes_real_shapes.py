@@ -336,3 +336,22 @@ def test_throttling_middleware_in_django_settings(tmp_path: Path) -> None:
 def test_other_middleware_is_not_a_rate_limit(tmp_path: Path) -> None:
     _django_api(tmp_path, "proj.middleware.TimingMiddleware")
     assert _status(tmp_path, "rate-limiting") == ("fail", 0.0, 1)
+
+
+def test_blueprints_built_by_factory_functions_get_their_registered_prefix(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "web/__init__.py": ("from flask import Flask\n\nfrom web import api, col\nfrom web.admin import make_blueprint as admin_bp\n\n\n"
+                            "def create_app(config):\n    app = Flask(__name__)\n"
+                            "    app.register_blueprint(col.make_blueprint(), url_prefix='/col')\n"
+                            "    app.register_blueprint(admin_bp(config), url_prefix='/admin')\n"
+                            "    api_blueprint = api.make_blueprint(config)\n"
+                            "    app.register_blueprint(api_blueprint, url_prefix='/api/v1')\n    return app\n"),
+        "web/api.py": ("from flask import Blueprint, jsonify\n\n\ndef make_blueprint(config):\n    api = Blueprint('api', __name__)\n\n"
+                       "    @api.route('/sources')\n    def sources():\n        return jsonify(all_sources())\n\n    return api\n"),
+        "web/col.py": ("from flask import Blueprint, render_template\n\n\ndef make_blueprint():\n    view = Blueprint('col', __name__)\n\n"
+                       "    @view.route('/<sid>')\n    def col(sid):\n        return render_template('col.html')\n\n    return view\n"),
+        "web/admin.py": ("from flask import Blueprint, render_template\n\n\ndef make_blueprint(config):\n"
+                         "    view = Blueprint('admin', __name__)\n\n    @view.route('/users')\n    def users():\n"
+                         "        return render_template('users.html')\n\n    return view\n"),
+    })
+    assert set(_table(tmp_path)) == {"GET /api/v1/sources", "GET /col/<sid>", "GET /admin/users"}

@@ -47,8 +47,9 @@ DECLARED_OPTION = "_declared_roles"
 DESCRIPTIONS: dict[str, str] = {
     SERVICE: "the running service: judged by every check",
     TEST: "tests, conftest, behave features/steps, Selenium/Playwright and e2e suites, test settings",
-    SCRIPT: "scripts/, tools/, bin/, packaging and CI helpers, dev runners, and a program run by hand (a main "
-            "guard that starts no server) that the project's coverage configuration omits",
+    SCRIPT: "scripts/, tools/, bin/, packaging and CI helpers, dev runners, files whose name cannot be imported "
+            "(upload-screenshots.py), and a program run by hand (a main guard that starts no server) that the "
+            "project's coverage configuration omits",
     MIGRATION: "Alembic and Django migrations (migrations/, alembic/versions, revision files)",
     CLI: "CLI commands: Django management/commands, click/typer/argparse entry points, manage.py, cli modules",
     EXAMPLE: "docs/, examples/, samples/, a top-level contrib/",
@@ -77,11 +78,13 @@ _PATH_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (MIGRATION, re.compile(_D + r"(?:migrations|db_migrations|alembic|migrate)/|" + _D + r"revisions/(?:.*/)?(?:versions/|env\.py$)")),
     (CLI, re.compile(_D + r"management/commands/|" + _D + r"(?:manage|__main__|cli|[^/]*_cli)\.py$|" + _D + r"cli/")),
     (INFRASTRUCTURE, re.compile(_D + r"(?:\.github|\.gitlab|\.circleci|docker|deploy|deployment|helm|k8s|kubernetes|"
-                                r"terraform|ansible|charts|ci|\.buildkite)/")),
+                                r"terraform|ansible[\w-]*|charts|ci|\.buildkite)/")),
     (EXAMPLE, re.compile(_D + r"(?:docs?|examples?|samples?|demos?|tutorials?)/|^contrib/"
                          r"|\.(?:example|sample|template|tmpl|dist)$|\.(?:example|sample)\.[^/]*$")),
     (SCRIPT, re.compile(_D + r"(?:scripts?|tools|bin|bench|benchmarks?|hack)/"
-                        r"|^(?:setup|noxfile|fabfile|build_backend|hatch_build|conf|dodo|tasks)\.py$")),
+                        r"|^(?:setup|noxfile|fabfile|build_backend|hatch_build|conf|dodo|tasks)\.py$"
+                        # a name no import can reach (upload-screenshots.py): run as a file, a script
+                        r"|" + _D + r"[^/]*-[^/]*\.py$")),
 )
 
 # Files whose name suggests commands; content decides (a DDD ``commands.py`` can be service code).
@@ -91,6 +94,9 @@ _CLI_CLASS = re.compile(r"^class\s+\w+\((?:[\w.]*\.)?(?:Command|BaseCommand|AppC
 _CLI_GROUP = re.compile(r"^@click\.(?:group|command)\b|^\w+\s*=\s*typer\.Typer\(", re.M)
 _MAIN_GUARD = re.compile(r"^if\s+__name__\s*==\s*['\"]__main__['\"]\s*:", re.M)
 _ARGPARSE = re.compile(r"\bArgumentParser\(|\bclick\.|\btyper\.|\bfire\.Fire\(")
+_ARGUMENT_PARSER = re.compile(r"\bArgumentParser\(")
+_TOP_LEVEL_PARSER = re.compile(r"^\w+\s*=\s*(?:argparse\.)?ArgumentParser\(", re.M)
+_NAMESPACE_PARAM = re.compile(r"^\s*def\s+\w+\(\s*\w+\s*:\s*(?:argparse\.)?Namespace\b", re.M)
 _ARGV_INDEX = re.compile(r"\bsys\.argv\[\s*[1-9]")
 _EXIT = re.compile(r"\bsys\.exit\(|\braise\s+SystemExit\b")
 _ROUTES = re.compile(r"@\w+\.(?:route|get|post|put|patch|delete|api_route)\(|\bBlueprint\(|\bAPIRouter\(|\burlpatterns\b")
@@ -129,6 +135,12 @@ def content_role(path: str, text: str) -> str | None:
     guard = _MAIN_GUARD.search(text)
     if guard is not None and not routes and _ARGPARSE.search(text[guard.end():]):
         return CLI  # the main guard parses arguments: a script run by hand
+    if guard is not None and not routes and _ARGUMENT_PARSER.search(text) and not _SERVES.search(text[guard.end():]):
+        return CLI  # parse_arguments() defined above the main guard, which starts no server
+    if not routes and _TOP_LEVEL_PARSER.search(text):
+        return CLI  # parser = argparse.ArgumentParser() at module level: runs as a script
+    if not routes and _NAMESPACE_PARAM.search(text):
+        return CLI  # def purge(args: argparse.Namespace): the implementation of a command-line subcommand
     if not routes and _ARGV_INDEX.search(text) and _EXIT.search(text):
         return CLI  # reads its own arguments (sys.argv[1]) and exits: an entry script
     return None
@@ -290,9 +302,11 @@ def roles_markdown() -> str:
         "`extend-exclude` leave out is generated or vendored code (pyproject.toml, pytest.ini, setup.cfg, tox.ini, "
         "ruff.toml at the root or up to two folders below it).",
         "4. For Python files still `service`, what the file does: an Alembic revision or Django "
-        "`Migration` is a migration; a module whose main guard parses arguments, that reads `sys.argv[1]` and "
-        "exits, or that defines a click group or typer app (without routes), is a CLI; a `commands.py` that "
-        "imports click or defines a `Command` is a CLI.",
+        "`Migration` is a migration; a module (without routes) whose main guard parses arguments or starts no "
+        "server below an `ArgumentParser`, that builds its parser at module level, whose functions take "
+        "`argparse.Namespace` (a subcommand's implementation), that reads `sys.argv[1]` and exits, or that "
+        "defines a click group or typer app, is a CLI; a `commands.py` that imports click or defines a "
+        "`Command` is a CLI.",
         "5. Coverage's `omit` (.coveragerc, setup.cfg, tox.ini, pyproject.toml) is only a hint: real services omit "
         "their settings, views and entry points from coverage because they are hard to test. A file it omits is a "
         "script only when it also runs by hand: a main guard that starts no server and no app.",

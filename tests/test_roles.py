@@ -46,6 +46,8 @@ from readiness.roles import role_of
     ("locustfile.py", "loadtest"),
     (".github/workflows/check_version.py", "infrastructure"),
     ("docker/healthcheck.py", "infrastructure"),
+    ("install_files/ansible-base/callback_plugins/version_check.py", "infrastructure"),
+    ("app/upload-screenshots.py", "script"),  # no import reaches a hyphenated name: run as a file
 ])
 def test_path_roles(path: str, role: str) -> None:
     assert role_of(path) == role
@@ -70,8 +72,24 @@ FLASK_COMMANDS = ("import click\nfrom flask.cli import with_appcontext\n\n\n@cli
                   "def purge():\n    print('purged')\n")
 
 
+PARSER_ABOVE_GUARD = ("import argparse\n\n\ndef parse_arguments():\n    parser = argparse.ArgumentParser()\n"
+                      "    parser.add_argument('--count')\n    return parser.parse_args()\n\n\ndef main():\n"
+                      "    print(parse_arguments())\n\n\nif __name__ == '__main__':\n    main()\n")
+SERVER_WITH_FLAGS = ("import argparse\n\nfrom app.api import app\n\n\ndef options():\n"
+                     "    parser = argparse.ArgumentParser()\n    parser.add_argument('--port')\n    return parser.parse_args()\n\n\n"
+                     "if __name__ == '__main__':\n    app.run(port=options().port)\n")
+MODULE_PARSER = ("import argparse\nimport subprocess\n\nparser = argparse.ArgumentParser(description='Backport a PR')\n"
+                 "parser.add_argument('pr')\nargs = parser.parse_args()\nprint(args.pr)\n")
+SUBCOMMANDS = ("import argparse\n\n\ndef list_orphans(args: argparse.Namespace) -> None:\n    print(find(args.store_dir))\n\n\n"
+               "def add_orphans_parser(subps):\n    subps.add_parser('list-orphans').set_defaults(func=list_orphans)\n")
+
+
 @pytest.mark.parametrize(("path", "text", "role"), [
     ("app/db/changes/3adf_add_index.py", ALEMBIC, "migration"),
+    ("app/loaddata.py", PARSER_ABOVE_GUARD, "cli"),
+    ("app/serve.py", SERVER_WITH_FLAGS, "service"),  # its main guard starts the app
+    ("utils/backport.py", MODULE_PARSER, "cli"),
+    ("app/management/orphans.py", SUBCOMMANDS, "cli"),
     ("shop/commands/import_orders.py", DJANGO_COMMAND, "cli"),
     ("tools_release/github_utils.py", CLICK_GROUP, "cli"),
     ("app/reindex.py", ARGPARSE_MAIN, "cli"),

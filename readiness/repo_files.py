@@ -840,11 +840,11 @@ class _Builder:
         added: list[Command] = []
         called: set[str] = set()
         pending = [(call, 0) for call in self._gh_calls if not _called_from(call, self._gh_call_only)]
-        seen: set[tuple[str, str, bool, bool]] = set()
+        seen: set[tuple[str, str, bool, bool, tuple[tuple[str, str], ...]]] = set()
         while pending and len(added) < 5000:
             call, depth = pending.pop(0)
             target = _gh_local_target(call.target, by_file)
-            key = (target or "", call.context, call.scheduled, call.ignores)
+            key = (target or "", call.context, call.scheduled, call.ignores, tuple(sorted(call.inputs.items())))
             if target is None or depth > 3 or key in seen:
                 continue
             seen.add(key)
@@ -860,8 +860,12 @@ class _Builder:
                     command.path, command.line, text, command.origin, f"{call.context} → {command.context}".strip(),
                     command.ignores_failure or call.ignores, command.scheduled or call.scheduled, command.action))
                 if command.action.startswith("./"):
+                    # the nested call's own with: inputs, in which the outer call's inputs are substituted
+                    nested = next((c for c in self._gh_calls if c.origin == target and c.target == command.action
+                                   and c.context == command.context), None)
+                    inputs = {k: _gh_substitute(v, call.inputs) for k, v in nested.inputs.items()} if nested else call.inputs
                     pending.append((_GhCall(command.action, call.context, call.scheduled or command.scheduled,
-                                            call.ignores or command.ignores_failure, call.inputs, target), depth + 1))
+                                            call.ignores or command.ignores_failure, inputs, target), depth + 1))
         if called:
             self.repo.commands = [c for c in self.repo.commands if c.origin != "github-actions" or c.path not in called]
         self.repo.commands.extend(added)

@@ -281,3 +281,19 @@ def test_a_local_workflow_called_sast_is_judged_by_its_steps(tmp_path: Path) -> 
     bandit = snyk_only.replace("      - uses: snyk/actions/iac@master\n", "      - run: bandit -r app -ll\n")
     result = run(tmp_path / "bandit", "sast-in-ci", {".github/workflows/pr.yml": caller, ".github/workflows/sast.yml": bandit})
     assert result.status == "pass" and "bandit" in result.summary, result.summary
+
+
+def test_nested_reusable_workflows_get_their_own_inputs(tmp_path: Path) -> None:
+    make = ("on:\n  workflow_call:\n    inputs:\n      make:\n        type: string\njobs:\n  make:\n    runs-on: ubuntu-latest\n"
+            "    steps:\n      - uses: actions/checkout@v4\n      - run: make ${{ inputs.make }}\n")
+    lint = ("on:\n  workflow_call:\njobs:\n  black:\n    uses: ./.github/workflows/make.yml\n    with:\n      make: checkblack\n"
+            "  ruff:\n    uses: ./.github/workflows/make.yml\n    strategy:\n      matrix:\n        python: ['3.10', '3.12']\n"
+            "    with:\n      make: checkruff\n      python-version: ${{ matrix.python }}\n")
+    ci = "on: [push, pull_request]\njobs:\n  lint:\n    uses: ./.github/workflows/lint.yml\n"
+    files = {".github/workflows/make.yml": make, ".github/workflows/lint.yml": lint,
+             "Makefile": "checkblack:\n\tuv run black --check .\n\ncheckruff:\n\tuv run ruff check .\n"}
+    result = run(tmp_path / "a", "lint-enforced-in-ci", {**files, ".github/workflows/ci.yml": ci})
+    assert result.status == "pass", result.summary
+    assert any(e.path == "Makefile" and "ruff" in e.message for e in result.evidence)
+    never_called = run(tmp_path / "b", "lint-enforced-in-ci", files)  # lint.yml only runs when called
+    assert never_called.status == "fail"

@@ -105,6 +105,12 @@ class _Resolver:
         self.attrs: dict[int, dict[str, str | None]] = {}
         self.hardened_off = _hardened_timeout_off(source, imports)
         assert source.tree is not None
+        self.subclasses: dict[str, str] = {}  # class TimeoutSession(requests.Session): its instances are sessions
+        for cls in source.tree.body:
+            if isinstance(cls, ast.ClassDef):
+                kinds = {_SESSION_FACTORIES.get(qualify(b, imports) or "") for b in cls.bases} - {None, _HARDENED_MANAGER}
+                if len(kinds) == 1:
+                    self.subclasses[cls.name] = str(next(iter(kinds)))
         for _ in range(2):  # helpers may call helpers defined earlier or later
             self._find_helpers(source.tree)
         self._bind_all()
@@ -123,6 +129,8 @@ class _Resolver:
             return "requests" if self.hardened_off else _HARDENED
         if isinstance(node.func, ast.Name) and node.func.id in self.helpers:
             return self.helpers[node.func.id]
+        if isinstance(node.func, ast.Name) and node.func.id in self.subclasses:
+            return self.subclasses[node.func.id]
         return None
 
     def _find_helpers(self, tree: ast.Module) -> None:
@@ -686,7 +694,18 @@ def _task_retries(source: SourceFile) -> list[Evidence]:
     The queue re-runs the failed task after a delay (``countdown``, ``retry_backoff`` or the default), which is
     the retry policy of the outbound call the task makes.
     """
-    if is_test_path(source.path) or source.tree is None or "retry" not in source.text.lower():
+    if is_test_path(source.path) or source.tree is None:
+        return []
+    if "dramatiq" in source.imports:
+        imports = import_map(source)
+        for func in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
+            assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
+            deco = next((d for d in func.decorator_list if (qualify(d.func if isinstance(d, ast.Call) else d, imports)
+                                                           or "").startswith("dramatiq.")), None)
+            if deco is not None and _queue_retried(func, imports):
+                return [Evidence("retry policy: dramatiq actor (Retries middleware, exponential backoff)",
+                                 source.path, deco.lineno)]
+    if "retry" not in source.text.lower():
         return []
     for func in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
         assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
@@ -782,6 +801,152 @@ class _OutboundPresence(Check):
         return Verdict(Presence(found, self.what), summary=summary, evidence=tuple(collected.evidence))
 
 
+# -- retry-policy: which outbound call sites are retried ---------------------------------------
+
+@dataclass(frozen=True)
+class RetrySite:
+    """One outbound HTTP call site and whether a retry covers it where it is written."""
+
+    line: int
+    label: str
+    function: str  # the enclosing function's name, '' at module level
+    covered: bool
+    decorators: tuple[str, ...] = ()  # bare names of decorators defined elsewhere in the project
+
+
+@dataclass(frozen=True)
+class RetryFacts:
+    """What one file tells about retries: its call sites, the functions its retried code calls (followed one call
+    level, across modules), and the retry decorators it defines for others."""
+
+    sites: tuple[RetrySite, ...] = ()
+    retried_callees: frozenset[str] = frozenset()
+    decorators: frozenset[str] = frozenset()
+    loops: tuple[int, ...] = ()  # lines of hand-written loops that retry a call site
+
+
+_SLEEPS = frozenset({"sleep"})
+_RETRY_LOOPS = frozenset({"Retrying", "AsyncRetrying", "retry_context"})
+
+
+def _retry_library_call(node: ast.AST, imports: dict[str, str], libraries: set[str]) -> bool:
+    """``tenacity.retry(...)``, ``backoff.on_exception(...)``, ``stamina.retry(...)`` or the bare decorator."""
+    target = node.func if isinstance(node, ast.Call) else node
+    name = qualify(target, imports) or ""
+    return name.split(".")[0] in libraries and name != name.split(".")[0]
+
+
+def _queue_retried(func: ast.FunctionDef | ast.AsyncFunctionDef, imports: dict[str, str]) -> bool:
+    """A task the queue re-runs on failure: Celery autoretry_for or self.retry(), a dramatiq actor (its Retries
+    middleware backs off by default) unless max_retries=0."""
+    for deco in func.decorator_list:
+        name = qualify(deco.func if isinstance(deco, ast.Call) else deco, imports) or ""
+        short = name.rsplit(".", 1)[-1]
+        if short not in _TASK_DECORATORS:
+            continue
+        call = deco if isinstance(deco, ast.Call) else None
+        retries = keyword(call, "max_retries") if call is not None else None
+        if name.startswith("dramatiq.") or short == "actor" and retries is not None:
+            if retries is None or not (isinstance(retries.value, ast.Constant) and not retries.value.value):
+                return True
+        if call is not None and keyword(call, "autoretry_for") is not None:
+            return True
+        bound = keyword(call, "bind") if call is not None else None
+        if bound is not None and isinstance(bound.value, ast.Constant) and bound.value.value is True:
+            for node in ast.walk(func):
+                if isinstance(node, ast.Call) and call_name(node) == "retry" and isinstance(node.func, ast.Attribute) \
+                        and isinstance(node.func.value, ast.Name) and node.func.value.id == "self":
+                    return True
+    return False
+
+
+def _hand_loop(loop: ast.AST, inner: ast.AST) -> bool:
+    """A loop that catches the call's failure and sleeps before the next attempt."""
+    body = [n for n in ast.walk(loop)]
+    caught = any(isinstance(n, ast.Try) and n.handlers and any(inner is m for m in ast.walk(n)) for n in body)
+    return caught and any(isinstance(n, ast.Call) and call_name(n) in _SLEEPS for n in body)
+
+
+def _retrying_session_files(source: SourceFile, imports: dict[str, str]) -> set[str]:
+    """Client libraries whose sessions in this file retry: a urllib3 Retry (or a count from settings) mounted through
+    HTTPAdapter, an httpx transport with retries."""
+    out: set[str] = set()
+    if "max_retries" in source.text:
+        for call in source.nodes(ast.Call):
+            assert isinstance(call, ast.Call)
+            kw = keyword(call, "max_retries")
+            if call_name(call) == "HTTPAdapter" and kw is not None and not isinstance(kw.value, ast.Constant):
+                out.add("requests")
+    if _transport_retries(source):
+        out.add("httpx")
+    return out
+
+
+def retry_facts(source: SourceFile, libraries: set[str]) -> RetryFacts:
+    """Each outbound HTTP call site of the file and whether a retry covers it: a retry decorator on its function
+    (tenacity, backoff, stamina, retrying, a decorator built from one), a Retrying loop, a hand-written loop that
+    catches and sleeps, a task the queue retries, or a session with a retrying adapter."""
+    if source.tree is None:
+        return RetryFacts()
+    imports = import_map(source)
+    local_decorators = {t.id for node in source.tree.body if isinstance(node, ast.Assign)
+                        and _retry_library_call(node.value, imports, libraries)
+                        for t in node.targets if isinstance(t, ast.Name)}
+    retried_functions: list[ast.AST] = []
+    foreign: dict[int, tuple[str, ...]] = {}
+    for func in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
+        assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
+        names = []
+        retried = _queue_retried(func, imports)
+        for deco in func.decorator_list:
+            target = deco.func if isinstance(deco, ast.Call) else deco
+            if _retry_library_call(deco, imports, libraries) or ast.unparse(target) in local_decorators:
+                retried = True
+            elif isinstance(target, (ast.Name, ast.Attribute)):
+                names.append(ast.unparse(target).rsplit(".", 1)[-1])
+        if retried:
+            retried_functions.append(func)
+        elif names:
+            foreign[id(func)] = tuple(names)
+    loops = [n for n in source.nodes(ast.For, ast.AsyncFor, ast.While)]
+    retry_loops = [n for n in loops if isinstance(n, (ast.For, ast.AsyncFor)) and isinstance(n.iter, ast.Call)
+                   and call_name(n.iter) in _RETRY_LOOPS]
+    retried_ids = {id(f) for f in retried_functions} | {id(n) for n in retry_loops}
+    callees: set[str] = set()
+    for scope in [*retried_functions, *retry_loops]:
+        callees.update(call_name(c) for c in ast.walk(scope) if isinstance(c, ast.Call) and call_name(c))
+    for call in source.nodes(ast.Call):  # rq: q.enqueue(send, ..., retry=Retry(max=3))
+        assert isinstance(call, ast.Call)
+        kw = keyword(call, "retry")
+        if call_name(call) in ("enqueue", "enqueue_call", "enqueue_in", "enqueue_at") and kw is not None \
+                and isinstance(kw.value, ast.Call) and call.args:
+            callees.add(ast.unparse(call.args[0]).rsplit(".", 1)[-1])
+    sessions = _retrying_session_files(source, imports)
+    nodes = {(c.lineno, c.col_offset + 1): c for c in source.nodes(ast.Call) if isinstance(c, ast.Call)}
+    sites: list[RetrySite] = []
+    loops: list[int] = []
+    for call in _app_calls(source):
+        if call.library in ("pymongo", "redis"):
+            continue
+        node = nodes.get((call.line, call.column))
+        ancestors = source.ancestors(node) if node is not None else []
+        function = next((a for a in ancestors if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
+        covered = any(id(a) in retried_ids for a in ancestors)
+        covered = covered or (call.library in sessions and node is not None and isinstance(node.func, ast.Attribute)
+                              and not call.label.startswith(f"{call.library}."))
+        loop = next((a for a in ancestors if isinstance(a, (ast.For, ast.AsyncFor, ast.While)) and _hand_loop(a, node)),
+                    None) if node is not None and not covered else None
+        if loop is not None:
+            covered = True
+            loops.append(getattr(loop, "lineno", 0))
+        decorators = tuple(n for a in ancestors for n in foreign.get(id(a), ()))
+        sites.append(RetrySite(call.line, call.label, getattr(function, "name", ""), covered, decorators))
+    for evidence in _urllib3_retry(source):
+        if "client built with max_retries" in evidence.message:
+            sites.append(RetrySite(evidence.line, evidence.message.split(": ", 1)[-1], "", True))
+    return RetryFacts(tuple(sites), frozenset(callees), frozenset(local_decorators), tuple(sorted(set(loops))))
+
+
 _CELERY_RETRY = (
     "import requests\nfrom celery import shared_task\n\n\n@shared_task(bind=True, max_retries=5)\n"
     "def deliver(self, url: str, payload: dict) -> None:\n    try:\n"
@@ -801,6 +966,12 @@ _STARTUP_WAIT = (
 )
 
 
+_DRAMATIQ = (
+    "import dramatiq\nimport requests\n\n\n@dramatiq.actor{args}\ndef push_invoice(url: str, invoice: dict) -> None:\n"
+    "    requests.put(url, json=invoice, timeout=10).raise_for_status()\n"
+)
+
+
 class RetryPolicy(_OutboundPresence):
     id = "retry-policy"
     category = "external-api"
@@ -817,8 +988,10 @@ class RetryPolicy(_OutboundPresence):
         "requests session. Retry only idempotent requests or those with an idempotency key."
     )
     scoring = ("Presence: a retry library (tenacity, backoff, ...), a urllib3 Retry mounted on a session, an SDK client "
-               "built with max_retries, or task-queue retries (Celery autoretry_for / self.retry, dramatiq, rq) in "
-               "application code; a start-up wait for the database does not count; n/a without outbound calls.")
+               "built with max_retries, or task-queue retries (Celery autoretry_for / self.retry, dramatiq actors, rq) "
+               "in application code; a start-up wait for the database does not count; n/a without outbound calls. "
+               "The summary adds the share of the service's outbound HTTP call sites that are retried (where they are "
+               "written, or one call level away) and names those that are not.")
     what = "retry policy"
     options = {"libraries": ["tenacity", "backoff", "stamina", "retrying", "aiohttp_retry", "retry"]}
     needles = (*_NEEDLES, "tenacity", "backoff", "stamina", "retry", "Retry", "retries")
@@ -846,6 +1019,10 @@ class RetryPolicy(_OutboundPresence):
         Example({"app/client.py": "import requests\nfrom requests.adapters import HTTPAdapter\n\n"
                  "s = requests.Session()\ns.mount('https://', HTTPAdapter(max_retries=3))\n"
                  "r = s.get('https://x.io', timeout=3)\n"}, status="fail", note="a bare count retries without backoff"),
+        Example({"app/tasks.py": _DRAMATIQ.format(args="")}, status="pass",
+                note="a dramatiq actor: its Retries middleware backs off by default"),
+        Example({"app/tasks.py": _DRAMATIQ.format(args="(max_retries=0)")}, status="fail",
+                note="a dramatiq actor with retries switched off"),
     )
 
     equivalents = (
@@ -854,8 +1031,11 @@ class RetryPolicy(_OutboundPresence):
         Equivalent("call", ("HTTPAdapter(max_retries=Retry(...))",), True, "urllib3 Retry with backoff mounted on a session"),
         Equivalent("call", ("Client(max_retries=N)", "HTTPTransport(retries=N)"), True,
                    "an SDK client or httpx transport that retries by itself"),
-        Equivalent("argument", ("autoretry_for", "self.retry()", "actor(max_retries=N)", "rq Retry(max=N)"), True,
-                   "task-queue retries: Celery, dramatiq, rq"),
+        Equivalent("argument", ("autoretry_for", "self.retry()", "@dramatiq.actor", "rq Retry(max=N)"), True,
+                   "task-queue retries: Celery, dramatiq (retries by default), rq"),
+        Equivalent("call", ("for attempt in range(n): try: ... except: time.sleep(...)",), True,
+                   "a hand-written loop that catches the failure and waits (counted in the share of call sites)"),
+        Equivalent("argument", ("@dramatiq.actor(max_retries=0)",), False, "retries switched off"),
         Equivalent("call", ("HTTPAdapter(max_retries=3)",), False, "a bare count retries at once, without backoff"),
         Equivalent("file", ("if __name__ == '__main__'",), False, "a start-up script that waits for the database"),
     )
@@ -863,6 +1043,52 @@ class RetryPolicy(_OutboundPresence):
     def library_evidence(self, source: SourceFile, options: Mapping[str, Any]) -> list[Evidence]:
         return [*super().library_evidence(source, options), *_urllib3_retry(source), *_transport_retries(source),
                 *_task_retries(source)]
+
+    def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome:
+        out = super().check_file(source, options)
+        if not is_test_path(source.path) and source.tree is not None and file_role(source, options) == SERVICE:
+            facts = retry_facts(source, set(options["libraries"]))
+            if facts.sites or facts.retried_callees or facts.decorators:
+                out.facts = facts
+            out.evidence += [Evidence("retry policy: a loop that catches the failure and waits before the next attempt",
+                                      source.path, line) for line in facts.loops[:1]]
+        return out
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        """Presence decides; the share of the service's call sites that are retried is reported beside it.
+
+        Scoring the share was measured on the real-world services: reviewers pass a service whose main
+        integration retries (a Jira client with max_retries, Celery tasks that retry deliveries) however many
+        other call sites do not, so the share stays a figure in the summary, not the verdict.
+        """
+        verdict = super().evaluate(project, collected, options)
+        if isinstance(verdict.measure, NotApplicable):
+            return verdict
+        covered, bare = retry_coverage(collected)
+        total = len(covered) + len(bare)
+        if total == 0:
+            return verdict
+        parts = [f"{len(covered)} of {total} outbound HTTP call sites in the service are retried"] if covered else []
+        if bare:
+            names = ", ".join(f"{site.label} ({path}:{site.line})" for path, site in bare[:3])
+            parts.append(f"not retried: {names}" + (f" and {len(bare) - 3} more" if len(bare) > 3 else ""))
+        return Verdict(verdict.measure, summary="; ".join([verdict.summary, *parts]), evidence=verdict.evidence)
+
+
+def retry_coverage(collected: Collected) -> tuple[list[tuple[str, RetrySite]], list[tuple[str, RetrySite]]]:
+    """(covered, not covered) call sites: retried where they are written, or one call level away (a retried
+    function or task in any module calls the function they are in, or a retry decorator defined in another
+    module wraps it)."""
+    files = {path: f for path, f in collected.facts.items() if isinstance(f, RetryFacts)}
+    callees = frozenset().union(*(f.retried_callees for f in files.values()))
+    decorators = frozenset().union(*(f.decorators for f in files.values()))
+    covered: list[tuple[str, RetrySite]] = []
+    bare: list[tuple[str, RetrySite]] = []
+    for path, facts in sorted(files.items()):
+        for site in facts.sites:
+            followed = site.function in callees or any(d in decorators for d in site.decorators)
+            (covered if site.covered or followed else bare).append((path, site))
+    return covered, bare
 
 
 _OWN_BREAKER = (

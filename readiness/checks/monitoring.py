@@ -252,6 +252,12 @@ _ENDPOINT_CALLS = {
     "GDSMetrics": "gds_metrics /metrics",
 }
 _PUSHED = "metrics pushed:"
+_PUSHGATEWAY = (
+    "from prometheus_client import CollectorRegistry, Gauge, push_to_gateway\n\n\n"
+    "def record_import(gateway: str, rows: int) -> None:\n    registry = CollectorRegistry()\n"
+    "    Gauge('import_rows', 'Rows imported', registry=registry).set(rows)\n"
+    "    push_to_gateway(gateway, job='nightly-import', registry=registry)\n"
+)
 # Libraries whose metrics wait to be scraped: with one of them, pushing elsewhere does not excuse a missing endpoint.
 _PULL_MODULES = ("prometheus_client", "prometheus_fastapi_instrumentator", "starlette_exporter", "starlette_prometheus",
                  "prometheus_flask_exporter", "django_prometheus", "aioprometheus", "gds_metrics")
@@ -297,6 +303,8 @@ class MetricsEndpoint(MarkerCheck):
         Example({**_BARE_FLASK, "app_stats.py": "import statsd\n\nstats = statsd.StatsClient('localhost', 8125)\n\n\n"
                  "def timed(name: str) -> object:\n    return stats.timer(name)\n"}, status="n/a",
                 note="metrics are pushed to statsd: nothing to scrape"),
+        Example({**_BARE_FLASK, "app_jobs.py": _PUSHGATEWAY}, status="n/a",
+                note="a batch job pushes its prometheus_client registry to a pushgateway"),
         Example({"app/main.py": "from fastapi import FastAPI\n\nfrom app import reports\n\napp = FastAPI()\n\n\n"
                  "@app.get('/api/metrics')\ndef metrics() -> dict:\n    return reports.signups_per_day()\n",
                  "app/reports.py": "def signups_per_day() -> dict:\n    return {}\n", "app/__init__.py": ""},
@@ -344,7 +352,9 @@ class MetricsEndpoint(MarkerCheck):
             return found
         if not profile_of(project).service:
             return Verdict(NotApplicable(LIBRARY_REASON))
-        pull = {m for path, mods in project.imports.items() if is_application_path(path) for m in mods}
+        gateway = {e.path for e in pushed if e.message.endswith("Prometheus pushgateway")}  # its registry is pushed
+        pull = {m for path, mods in project.imports.items()
+                if is_application_path(path) and path not in gateway for m in mods}
         if pushed and not pull & set(_PULL_MODULES):
             first = pushed[0]
             how = first.message.removeprefix(_PUSHED).strip()
@@ -545,11 +555,16 @@ class StructuredLogging(MarkerCheck):
                 status="fail", note="json.dumps outside a log formatter"),
         Example({"app/log.py": _TEXT_FORMATTER, **_BARE_FASTAPI}, status="fail",
                 note="a text formatter that JSON-encodes single values"),
+        Example({"proj/settings.py": "INSTALLED_APPS = ['django.contrib.admin', 'django_structlog', 'orders']\n"
+                 "MIDDLEWARE = ['django_structlog.middlewares.RequestMiddleware']\n",
+                 "orders/views.py": "from django.http import JsonResponse\n"}, status="pass",
+                note="django-structlog installed: key-value records with the request bound"),
         _LIBRARY,
     )
 
     def marks(self, source: SourceFile) -> list[Evidence]:
         found = module_marks(source, _JSON_LOG_MODULES)
+        found += installed_app_marks(source, {"django_structlog": "django-structlog"})
         found += string_marks(source, _JSON_FORMATTER, "JSON log formatter configured")
         for cls in source.nodes(ast.ClassDef):
             assert isinstance(cls, ast.ClassDef)

@@ -399,6 +399,8 @@ _DEV_VALUE = re.compile(r"dev|test|local|example|sample|demo|dummy|fake|insecure
 _DURATION = re.compile(r"^\d+(\.\d+)?\s*(/\s*)?(ms|s|sec|secs|seconds?|m|min|minutes?|h|hours?|d|days?|w|weeks?)?$",
                        re.IGNORECASE)  # 3600, 30s, 10/min (a rate limit)
 _ALGORITHM = re.compile(r"^(HS|RS|ES|PS)(256|384|512)$|^EdDSA$|^(sha|SHA)-?(1|224|256|384|512)$|^(AES|aes)[-_]?\d*", )
+# A provider's published demo key (NASA's DEMO_KEY, a quotes API's "demo"): public, rate-limited, unlocks nothing.
+_DEMO_KEY = re.compile(r"^demo([-_ ]?(key|token|api[-_]?key))?$", re.IGNORECASE)
 _LOCAL_DSN = re.compile(r"^[a-z][a-z0-9+.\-]*://[^@/\s]*@(localhost|127\.0\.0\.1|\[::1\])([:/]|$)", re.IGNORECASE)
 
 
@@ -407,7 +409,8 @@ def not_a_secret_value(value: str) -> bool:
     an HTTP header name, a URL path, or a connection string to localhost (which fails loudly in production)."""
     text = value.strip()
     return bool(_DURATION.match(text) or _ALGORITHM.match(text) or _HEADER_RE.match(text)
-                or (text.startswith("/") and " " not in text and len(text) < 100) or _LOCAL_DSN.match(text))
+                or (text.startswith("/") and " " not in text and len(text) < 100) or _LOCAL_DSN.match(text)
+                or _DEMO_KEY.match(text))
 
 
 def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Analysis:
@@ -590,6 +593,7 @@ class DefaultSecret(Check):
         Equivalent("call", ("settings.get(NAME, default)", "Validator(NAME, default=...)", "Dynaconf(NAME=...)"), True,
                    "dynaconf settings: a fallback used when the variable is missing"),
         Equivalent("setting", ("SECRET_KEY",), True, "a literal SECRET_KEY in a settings module or settings class"),
+        Equivalent("setting", ("DEMO_KEY", "demo"), False, "a provider's published demo key unlocks nothing private"),
         Equivalent("setting", ("3600", "HS256", "X-Auth-Token", "/oauth/token", "postgresql://u:p@localhost/db"), False,
                    "a duration, an algorithm, a header name, a URL path or a DSN to localhost is not a secret"),
         Equivalent("file", ("class Development(Config)",), False, "a development-only settings class"),
@@ -921,7 +925,7 @@ _MANIFEST_KINDS = {
     "ExternalSecret": "external-secrets", "ClusterExternalSecret": "external-secrets",
     "SecretStore": "external-secrets", "ClusterSecretStore": "external-secrets",
     "SecretProviderClass": "Secrets Store CSI driver", "VaultStaticSecret": "Vault secrets operator",
-    "VaultDynamicSecret": "Vault secrets operator",
+    "VaultDynamicSecret": "Vault secrets operator", "SealedSecret": "Sealed Secrets",
 }
 
 

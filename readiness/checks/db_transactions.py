@@ -332,6 +332,32 @@ def _module_level(source: SourceFile) -> list[ast.stmt]:
     return out
 
 
+_DJANGO_MONGO_ENGINES = {"djongo": "CLIENT", "django_mongodb_backend": "OPTIONS"}
+
+
+def _django_mongo_database(node: ast.Dict) -> ClientFact | None:
+    """A Django ``DATABASES`` entry on MongoDB (djongo, django-mongodb-backend): Django builds the client from its
+    ``CLIENT`` (djongo) or ``OPTIONS`` dict and the host URI, so those are the client's options."""
+    entry = {k.value: v for k, v in zip(node.keys, node.values, strict=True)
+             if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+    engine = entry.get("ENGINE")
+    if not (isinstance(engine, ast.Constant) and engine.value in _DJANGO_MONGO_ENGINES):
+        return None
+    opts: dict[str, str] = {}
+    inner = entry.get(_DJANGO_MONGO_ENGINES[engine.value])
+    if isinstance(inner, ast.Dict):
+        for key, value in zip(inner.keys, inner.values, strict=True):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                if key.value.lower() in OPTIONS:
+                    opts[key.value.lower()] = _literal(value)
+                elif key.value == "host" and isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    opts.update(uri_options(value.value))
+    host = entry.get("HOST")
+    if isinstance(host, ast.Constant) and isinstance(host.value, str):
+        opts.update(uri_options(host.value))
+    return ClientFact(node.lineno, node.col_offset + 1, f"Django DATABASES ({engine.value})", tuple(sorted(opts.items())))
+
+
 def _mongo_facts(source: SourceFile) -> MongoFileFacts:
     facts = MongoFileFacts()
     mongoengine = "mongoengine" in source.imports
@@ -360,6 +386,13 @@ def _mongo_facts(source: SourceFile) -> MongoFileFacts:
             facts.clients.append(ClientFact(call.lineno, call.col_offset + 1, name, tuple(sorted(opts.items()))))
             if not any(isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef)) for a in source.ancestors(call)):
                 facts.own.append(call.lineno)  # a client built at import: the service's own
+    for node in source.nodes(ast.Dict):
+        assert isinstance(node, ast.Dict)
+        client = _django_mongo_database(node)
+        if client is not None:
+            own_nodes.update(id(n) for n in ast.walk(node))
+            facts.clients.append(client)
+            facts.own.append(node.lineno)
     facts.sql = bool(source.imports & _SQL_MODULES) or any(m.split(".")[0] in _SQL_MODULES for m in source.imports)
     for node in source.nodes(ast.Name, ast.Attribute, ast.Constant):
         text = getattr(node, "id", None) or getattr(node, "attr", None) or getattr(node, "value", None)
@@ -425,7 +458,8 @@ class _ClientCheck(Check):
     category = "db-transactions"
     needles = ("MongoClient", "MotorClient", "AsyncMongoClient", "mongoengine", "mongodb", "maxTimeMS", "max_time_ms",
                "PoolSize", "TimeoutMS", "AutoReconnect", "retryWrites", "retryReads", "MONGO", "sqlalchemy", "psycopg",
-               "asyncpg", "sqlmodel", "peewee", "tortoise", "pymysql", "MySQLdb", "aiopg")
+               "asyncpg", "sqlmodel", "peewee", "tortoise", "pymysql", "MySQLdb", "aiopg", "djongo",
+               "django_mongodb_backend")
     noun: ClassVar[str] = ""
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
@@ -561,6 +595,10 @@ class DbQueryTimeouts(_ClientCheck):
         return "sets no timeoutMS or socketTimeoutMS and no query uses maxTimeMS"
 
 
+_DJONGO = ("import os\n\nDATABASES = {{\n    'default': {{\n        'ENGINE': 'djongo',\n        'NAME': 'shop',\n"
+           "        'CLIENT': {{{client}}},\n    }},\n}}\n")
+
+
 class DbPoolConfig(_ClientCheck):
     id = "db-pool-config"
     severity = "low"
@@ -595,6 +633,12 @@ class DbPoolConfig(_ClientCheck):
                  "        return list(client.db.items.find(query))\n",
                  "requirements.txt": "sqlalchemy\npymongo\n"}, status="n/a",
                 note="a MongoDB connector in a service that runs on a SQL database"),
+        Example({"shop/settings.py": _DJONGO.format(client="'host': os.environ['MONGO_URI'], 'maxPoolSize': 30"),
+                 "requirements.txt": "django\ndjongo\n"}, findings=0, status="pass",
+                note="djongo: Django builds the client from DATABASES['default']['CLIENT']"),
+        Example({"shop/settings.py": _DJONGO.format(client="'host': os.environ['MONGO_URI']"),
+                 "requirements.txt": "django\ndjongo\n"}, findings=1, lines=(4,),
+                note="djongo settings without a pool size"),
     )
 
     def judge(self, client: ClientFact, configured: Mapping[str, str], extra: list[Evidence]) -> str:

@@ -212,7 +212,7 @@ class RepoFiles:
         for command in direct:
             out.append(command)
             out.extend(self.expand(command))
-            if command.action.startswith("pre-commit/action"):
+            if command.action.startswith(_PRECOMMIT_ACTIONS):
                 out.extend(_inherit(hook, command) for hook in self.precommit_hooks)
         if self.precommit_ci:  # pre-commit.ci runs every hook on every pull request
             out.extend(h for h in self.precommit_hooks if h not in out)
@@ -297,6 +297,12 @@ class RepoFiles:
 
 _SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "ci", "tools", "hack", ".ci"})
 _SHELL_SHEBANG_RE = re.compile(r"#!\s*(?:/usr)?/bin/(?:env\s+)?(?:ba|z|da)?sh\b")
+
+
+# What a remote hook runs when its id is not the command (ruff-pre-commit's ``ruff-check`` runs ``ruff check``).
+_HOOK_COMMANDS = {"ruff-check": "ruff check", "ruff-format": "ruff format"}
+# Actions that run every pre-commit hook: pre-commit's own, and prek's (a drop-in pre-commit runner).
+_PRECOMMIT_ACTIONS = ("pre-commit/action", "j178/prek-action")
 
 
 def _maybe_extensionless_script(rel: str) -> bool:
@@ -785,7 +791,7 @@ class _Builder:
                         hook_id = str(hook["id"])
                         entry = str(hook.get("entry", ""))
                         args = " ".join(str(a) for a in _as_list(hook.get("args")))
-                        text = " ".join(p for p in (entry or hook_id, args) if p)
+                        text = " ".join(p for p in (entry or _HOOK_COMMANDS.get(hook_id, hook_id), args) if p)
                         self.repo.precommit_hooks.append(
                             Command(rel, _line(hook), text, "pre-commit", hook_id, action=url))
         self.repo.commands.extend(self.repo.precommit_hooks)

@@ -195,3 +195,13 @@ def test_memoised_once_per_scan(tmp_path: Path) -> None:
     write_tree(tmp_path, {".github/workflows/ci.yml": WORKFLOW})
     project = project_for(tmp_path)
     assert repo_files(project) is repo_files(project)
+
+
+def test_prek_action_runs_the_pre_commit_hooks_in_ci(tmp_path: Path) -> None:
+    hooks = "repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: v0.14.0\n    hooks:\n      - id: ruff-check\n"
+    steps = "on: [push]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+    for action, runs in (("j178/prek-action@v2.0.6", True), ("pre-commit/action@v3.0.1", True),
+                         ("actions/setup-node@v4", False)):
+        repo = parse(tmp_path / action.split("/")[0], {
+            ".github/workflows/lint.yml": steps + f"      - uses: {action}\n", ".pre-commit-config.yaml": hooks})
+        assert any(c.text == "ruff check" for c in repo.ci_commands()) is runs, action

@@ -35,6 +35,15 @@ def test_pre_commit_action_runs_the_hooks(tmp_path: Path) -> None:
     assert any(e.path == ".pre-commit-config.yaml" for e in outcome.evidence)
 
 
+def test_a_ruff_check_hook_is_a_linter(tmp_path: Path) -> None:
+    hooks = ("repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: v0.14.0\n    hooks:\n"
+             "      - id: ruff-check\n      - id: ruff-format\n")
+    outcome, _ = run(tmp_path, {".pre-commit-config.yaml": hooks})
+    assert outcome.status == "pass", outcome.summary  # ruff-pre-commit's new hook id runs ``ruff check``
+    formatting_only = run(tmp_path / "fmt", {".pre-commit-config.yaml": hooks.replace("      - id: ruff-check\n", "")})[0]
+    assert formatting_only.status == "fail"
+
+
 def test_tox_only_passes_but_says_so(tmp_path: Path) -> None:
     outcome, _ = run(tmp_path, {"tox.ini": "[testenv:lint]\ncommands =\n    flake8 app\n"})
     assert outcome.status == "pass"

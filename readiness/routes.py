@@ -93,6 +93,9 @@ _DRF_GENERIC_METHODS = {
     # Django's form views: the POST goes through the form class
     "FormView": (("GET", ""), ("POST", "")), "CreateView": (("GET", ""), ("POST", "")),
     "UpdateView": (("GET", ""), ("POST", "")), "DeleteView": (("GET", ""), ("POST", "")),
+    # token endpoints of DRF and djangorestframework-simplejwt: a POST of credentials through a serializer
+    "ObtainAuthToken": (("POST", ""),), "TokenObtainPairView": (("POST", ""),), "TokenRefreshView": (("POST", ""),),
+    "TokenObtainSlidingView": (("POST", ""),), "TokenVerifyView": (("POST", ""),),
 }
 _CLASS_ATTRS = frozenset({"paginate_by", "pagination_class", "filterset_class", "filter_backends", "ordering_fields",
                           "search_fields", "throttle_classes", "filterset_fields", "filter_class", "filter_fields",
@@ -2087,6 +2090,8 @@ class _Table:
                 return out
         if fact.method == "*" and fact.framework == "flask":
             return []  # a class registered as a resource, not found: no route we can describe
+        if chain:  # a class view whose handlers come from a library class: its attributes still apply
+            return [(path, self._with_class(path, fact, fact.handler))]
         return [(path, fact)]
 
     def _viewset(self, path: str, fact: RouteFact) -> list[tuple[str, RouteFact]]:

@@ -355,3 +355,22 @@ def test_blueprints_built_by_factory_functions_get_their_registered_prefix(tmp_p
                          "        return render_template('users.html')\n\n    return view\n"),
     })
     assert set(_table(tmp_path)) == {"GET /api/v1/sources", "GET /col/<sid>", "GET /admin/users"}
+
+
+def test_throttled_token_views_inherit_their_handlers(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "docs/__init__.py": "",
+        "docs/views.py": ("from rest_framework.authtoken.views import ObtainAuthToken\nfrom rest_framework.throttling "
+                          "import ScopedRateThrottle\nfrom third_party.views import ExportView\n\n\n"
+                          "class TokenView(ObtainAuthToken):\n    throttle_classes = [ScopedRateThrottle]\n"
+                          "    throttle_scope = 'login'\n\n\nclass Export(ExportView):\n    throttle_classes = [ScopedRateThrottle]\n\n\n"
+                          "class Plain(ExportView):\n    template_name = 'x.html'\n"),
+        "docs/urls.py": ("from django.urls import path\n\nfrom docs.views import Export, Plain, TokenView\n\n"
+                         "urlpatterns = [path('api/token/', TokenView.as_view()), path('api/export/', Export.as_view()),\n"
+                         "               path('api/plain/', Plain.as_view())]\n"),
+    })
+    routes = _table(tmp_path)
+    assert routes["POST /api/token/"].fact.body == "model"  # the credentials go through the token serializer
+    assert "throttle_classes" in routes["POST /api/token/"].fact.calls
+    assert "throttle_classes" in routes["* /api/export/"].fact.calls  # handlers from an unknown library class
+    assert "throttle_classes" not in routes["* /api/plain/"].fact.calls

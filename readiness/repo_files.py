@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import configparser
 import json
+import posixpath
 import re
 import shlex
 import sys
@@ -177,6 +178,7 @@ class RepoFiles:
     make_targets: dict[str, list[Command]] = field(default_factory=dict)
     make_prereqs: dict[str, list[str]] = field(default_factory=dict)  # target -> prerequisite targets
     scripts: dict[str, list[Command]] = field(default_factory=dict)  # shell script path -> its lines
+    installed: dict[str, str] = field(default_factory=dict)  # where a Dockerfile COPY puts a file -> the file
     containers: list[Container] = field(default_factory=list)
     manifests: list[Manifest] = field(default_factory=list)
     helm_resources: list[HelmResources] = field(default_factory=list)
@@ -283,6 +285,8 @@ class RepoFiles:
         word = word.removeprefix("./")
         if word in self.scripts:
             return word
+        if self.installed.get(word) in self.scripts:  # COPY ./backup.sh /usr/local/bin/app-backup.sh
+            return self.installed[word]
         for rel in self.scripts:
             if word.endswith("/" + rel):
                 return rel
@@ -303,6 +307,17 @@ _SHELL_SHEBANG_RE = re.compile(r"#!\s*(?:/usr)?/bin/(?:env\s+)?(?:ba|z|da)?sh\b"
 _HOOK_COMMANDS = {"ruff-check": "ruff check", "ruff-format": "ruff format"}
 # Actions that run every pre-commit hook: pre-commit's own, and prek's (a drop-in pre-commit runner).
 _PRECOMMIT_ACTIONS = ("pre-commit/action", "j178/prek-action")
+
+
+_SYSTEM_USERS = frozenset({"root", "www-data", "nobody", "daemon", "ubuntu"})  # never the name of a program
+
+
+def _without_cron_user(command: str, system_crontab: bool) -> str:
+    """A system crontab line names the user first (``root /usr/local/bin/backup.sh``): the command follows it."""
+    user, _, rest = command.partition(" ")
+    if rest and (user in _SYSTEM_USERS or (system_crontab and re.fullmatch(r"[a-z_][a-z0-9_-]*", user))):
+        return rest.lstrip()
+    return command
 
 
 def _maybe_extensionless_script(rel: str) -> bool:
@@ -961,6 +976,10 @@ class _Builder:
                 continue
             self.repo.dockerfiles.append(rel)
             for number, line in _logical_lines(enumerate(text.splitlines(), 1)):
+                copied = re.match(r"^(?:COPY|ADD)\s+(.*)$", line, re.IGNORECASE)
+                if copied:
+                    self._copied(rel, copied.group(1), files)
+                    continue
                 match = re.match(r"^(RUN|CMD|ENTRYPOINT)\s+(.*)$", line, re.IGNORECASE)
                 if not match:
                     continue
@@ -973,17 +992,37 @@ class _Builder:
                         pass
                 self.repo.commands.append(Command(rel, number, body, "dockerfile", match.group(1).upper()))
 
+    def _copied(self, dockerfile: str, args: str, files: tuple[str, ...]) -> None:
+        """``COPY ./backup.sh /usr/local/bin/app-backup.sh``: where the image keeps a repository file."""
+        words = [w for w in args.split() if not w.startswith("--")]
+        if len(words) != 2 or any(c in words[0] for c in "*?[$"):
+            return
+        source, dest = words
+        if not dest.startswith("/"):
+            return
+        if dest.endswith("/"):
+            dest += PurePosixPath(source).name
+        context = str(PurePosixPath(dockerfile).parent)
+        known = set(files)
+        for candidate in (posixpath.normpath(f"{context}/{source}"), posixpath.normpath(source)):
+            if candidate in known:
+                self.repo.installed.setdefault(dest, candidate)
+                return
+
     def cron(self, files: tuple[str, ...]) -> None:
+        system = {rel for dest, rel in self.repo.installed.items() if dest.startswith("/etc/cron.d/") or dest == "/etc/crontab"}
         for rel in files:
             name = PurePosixPath(rel).name
             parts = rel.split("/")
-            is_cron = name in ("crontab", "cronfile") or name.endswith((".cron", ".crontab")) or "cron.d" in parts[:-1]
+            in_cron_d = "cron.d" in parts[:-1] or rel in system
+            is_cron = name in ("crontab", "cronfile") or name.endswith((".cron", ".crontab")) or in_cron_d
             if is_cron:
                 text = self.project.read_text(rel) or ""
                 for number, line in enumerate(text.splitlines(), 1):
                     match = re.match(r"^\s*(@\w+|(?:\S+\s+){4}\S+)\s+(.+)$", line)
                     if match and not line.lstrip().startswith("#") and "=" not in line.split()[0]:
-                        self.repo.commands.append(Command(rel, number, match.group(2), "cron", match.group(1), scheduled=True))
+                        command = _without_cron_user(match.group(2), in_cron_d)
+                        self.repo.commands.append(Command(rel, number, command, "cron", match.group(1), scheduled=True))
             elif name.endswith(".timer"):
                 self._systemd_timer(rel, files)
 

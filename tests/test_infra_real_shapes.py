@@ -405,3 +405,19 @@ def test_hostile_templates_and_terraform_stay_bounded(tmp_path: Path) -> None:
     })
     assert result.status == "fail"
     assert time.monotonic() - started < 60
+
+
+def test_a_system_crontab_copied_into_the_image_schedules_the_renamed_backup_script(tmp_path: Path) -> None:
+    backup = "#!/bin/bash\nset -euo pipefail\npg_dump -Fc \"$PGDATABASE\" > \"/backups/backup_$(date +%F).sql\"\n"
+    dockerfile = ("FROM postgres:16\nRUN apt-get update && apt-get -y install cron\n"
+                  "COPY ./backup.sh /usr/local/bin/app-backup.sh\nCOPY ./cronfile /etc/cron.d/cronfile\nCMD [\"cron\", \"-f\"]\n")
+    cronfile = "SHELL=/bin/bash\n# daily at midnight\n0 0 * * * root /usr/local/bin/app-backup.sh > /proc/1/fd/1 2>&1\n"
+    scheduled = run(tmp_path / "a", "backup-job", {"postgres-docker/Dockerfile": dockerfile,
+                                                    "postgres-docker/backup.sh": backup,
+                                                    "postgres-docker/cronfile": cronfile})
+    assert scheduled.status == "pass", scheduled.summary
+    assert any(e.path == "postgres-docker/backup.sh" and "pg_dump" in e.message for e in scheduled.evidence)
+    # the same image without the crontab: a backup script nothing schedules
+    unscheduled = run(tmp_path / "b", "backup-job", {"postgres-docker/Dockerfile": dockerfile.replace(
+        "COPY ./cronfile /etc/cron.d/cronfile\n", ""), "postgres-docker/backup.sh": backup})
+    assert unscheduled.status == "fail"

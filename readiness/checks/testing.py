@@ -572,9 +572,9 @@ _E2E_FILES = ("**/playwright.config.*", "**/cypress.config.*", "**/cypress.json"
 def find_suites(project: Project) -> dict[str, Evidence]:
     """Suite kind -> the first evidence of it."""
     found: dict[str, Evidence] = {}
-    tests = [f for f in project.python_files if is_test_path(f) and _is_test_module(f) and not _in_migrations(f)]
+    tests = [f for f in project.python_files if _is_test_module(f) and is_test_path(f) and not _in_migrations(f)]
     for rel in tests:
-        dirs = {part.lower() for part in PurePosixPath(rel).parts[:-1]}
+        dirs = {part.lower() for part in rel.split("/")[:-1]}
         kinds = [kind for kind, names in _DIRS.items() if dirs & names]
         kinds.extend(project.text_fact("test-suite-kinds", rel, _suite_kinds_in))
         if not kinds or "unit" in dirs:
@@ -585,7 +585,7 @@ def find_suites(project: Project) -> dict[str, Evidence]:
         found.setdefault("e2e", Evidence("end-to-end tests (browser)", rel))
     if "api" not in found and tests:
         # the test client often lives in a conftest fixture that every test module uses
-        for rel in (f for f in project.python_files if PurePosixPath(f).name == "conftest.py" and is_test_path(f)):
+        for rel in (f for f in project.python_files if f.rpartition("/")[2] == "conftest.py" and is_test_path(f)):
             if project.text_fact("api-client-fixture", rel, _api_client_fixture):
                 found["api"] = Evidence("API tests (test client fixture)", rel)
                 break
@@ -621,11 +621,11 @@ _MIGRATION_DIRS = frozenset({"migrations", "db_migrations", "alembic", "versions
 
 def _in_migrations(rel: str) -> bool:
     """``db_migrations/0132_remove_configs_from_test.py`` is a migration about a model named Test, not a test."""
-    return bool(_MIGRATION_DIRS & {part.lower() for part in PurePosixPath(rel).parts[:-1]})
+    return bool(_MIGRATION_DIRS & {part.lower() for part in rel.split("/")[:-1]})
 
 
 def _is_test_module(rel: str) -> bool:
-    name = PurePosixPath(rel).name
+    name = rel.rpartition("/")[2]
     return name.startswith("test_") or name.endswith("_test.py") or name.startswith("tests.py")
 
 

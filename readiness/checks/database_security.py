@@ -98,8 +98,8 @@ def _dangerous(node: ast.AST | None, tainted: Mapping[str, str], requests: set[s
     return ""
 
 
-def _tainted_names(func: ast.AST, requests: set[str]) -> dict[str, str]:
-    tainted: dict[str, str] = {}
+def _tainted_names(func: ast.AST, requests: set[str], seed: Mapping[str, str] | None = None) -> dict[str, str]:
+    tainted: dict[str, str] = dict(seed or {})
     assigns = [n for n in ast.walk(func) if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None]
     for _ in range(3):  # a few passes reach chains like body = await request.json(); f = body["filter"]
         changed = False
@@ -113,6 +113,76 @@ def _tainted_names(func: ast.AST, requests: set[str]) -> dict[str, str]:
         if not changed:
             break
     return tainted
+
+
+def _filter_of(call: ast.Call) -> ast.AST | None:
+    method = call_name(call)
+    if method == "distinct":
+        return call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "filter"), None)
+    return call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "filter"), None)
+
+
+def _helper_sinks(source: SourceFile, queries: list[ast.Call]) -> dict[str, list[tuple[int, str, str, ast.Call]]]:
+    """Functions of the file whose parameter reaches a query filter: name -> (position, parameter, taint, query).
+
+    Request data handed to such a helper is followed one call level: ``find_orders(request.args.to_dict())``
+    with ``def find_orders(filters): return orders.find(filters)``.
+    """
+    sinks: dict[str, list[tuple[int, str, str, ast.Call]]] = {}
+    by_function: dict[int, list[ast.Call]] = {}
+    functions: dict[int, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+    for call in queries:
+        func = enclosing_function(source, call)
+        if func is not None and call_name(call) != "aggregate":
+            by_function.setdefault(id(func), []).append(call)
+            functions[id(func)] = func
+    for key, calls in by_function.items():
+        func = functions[key]
+        params = [a.arg for a in [*func.args.posonlyargs, *func.args.args]]
+        offset = 1 if params[:1] in (["self"], ["cls"]) else 0
+        for position, param in enumerate(params[offset:]):
+            if param in _REQUEST_NAMES:
+                continue  # the request itself: judged inside the helper
+            for kind in ("query", "json", "value"):
+                tainted = _tainted_names(func, set(), {param: kind})
+                hit = next((c for c in calls if _dangerous(_filter_of(c), tainted, set())), None)
+                if hit is not None:
+                    sinks.setdefault(func.name, []).append((position, param, kind, hit))
+    return sinks
+
+
+def _through_helpers(source: SourceFile, queries: list[ast.Call]) -> list[tuple[int, int, str]]:
+    sinks = _helper_sinks(source, queries)
+    if not sinks:
+        return []
+    problems: list[tuple[int, int, str]] = []
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        func = call.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) and \
+            dotted(func.value) in ("self", "cls") else ""
+        caller = enclosing_function(source, call)
+        if name not in sinks or caller is None or getattr(caller, "name", "") == name:
+            continue
+        requests = _request_names(caller)
+        tainted = _tainted_names(caller, requests)
+        for position, param, kind, query in sinks[name]:
+            arg = call.args[position] if position < len(call.args) else next(
+                (k.value for k in call.keywords if k.arg == param), None)
+            got = _taint(arg, tainted, requests)
+            if got and (got == kind or kind == "value" and got in ("json", "value")):
+                problems.append((call.lineno, call.col_offset + 1,
+                                 f"{name}(): request data reaches the {call_name(query)}() filter at line {query.lineno} "
+                                 f"through its parameter {param}"))
+                break
+    return problems
+
+
+_HELPER_QUERY = (
+    "from flask import Flask, jsonify, request\n\nfrom app.db import orders\n\napp = Flask(__name__)\n\n\n"
+    "def find_orders(filters: dict) -> list:\n    return list(orders.find(filters, {{'_id': 0}}))\n\n\n"
+    "@app.route('/orders')\ndef list_orders():\n    return jsonify(find_orders({arg}))\n"
+)
 
 
 class NosqlInjection(Check):
@@ -158,6 +228,12 @@ class NosqlInjection(Check):
                 findings=0, status="pass", note="str.find on a literal"),
         Example({"mylib/x.py": "def f(request, coll):\n    return coll.find(request.json)\n"}, findings=0, status="n/a",
                 note="no MongoDB in the project"),
+        Example({"app/db.py": "from pymongo import MongoClient\n\norders = MongoClient().shop.orders\n",
+                 "app/api.py": _HELPER_QUERY.format(arg="request.args.to_dict()")}, findings=1, lines=(14,),
+                note="request data reaches the filter through a helper, followed one call level"),
+        Example({"app/db.py": "from pymongo import MongoClient\n\norders = MongoClient().shop.orders\n",
+                 "app/api.py": _HELPER_QUERY.format(arg="{'status': request.args.get('status', 'new')}")},
+                findings=0, status="pass", note="a helper given a filter built from one query-string value"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
@@ -171,6 +247,8 @@ class NosqlInjection(Check):
                                      "$where evaluates JavaScript on the server; use query operators or $expr"))
         per_function: dict[int, tuple[set[str], dict[str, str]]] = {}
         out = FileOutcome()
+        queries = [call for call, _collection in query_calls(source)]
+        problems += _through_helpers(source, queries)
         for call, _collection in query_calls(source):
             out.counts["queries"] += 1
             func = enclosing_function(source, call)

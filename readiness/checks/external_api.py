@@ -861,10 +861,16 @@ def _queue_retried(func: ast.FunctionDef | ast.AsyncFunctionDef, imports: dict[s
 
 
 def _hand_loop(loop: ast.AST, inner: ast.AST) -> bool:
-    """A loop that catches the call's failure and sleeps before the next attempt."""
+    """A loop that catches the call's failure, goes round again and sleeps before the next attempt.
+
+    A handler that returns, raises or breaks ends the loop on the first failure: a polling loop that waits
+    between requests (an MFA push, a job's status) is no retry.
+    """
     body = [n for n in ast.walk(loop)]
-    caught = any(isinstance(n, ast.Try) and n.handlers and any(inner is m for m in ast.walk(n)) for n in body)
-    return caught and any(isinstance(n, ast.Call) and call_name(n) in _SLEEPS for n in body)
+    tries = [n for n in body if isinstance(n, ast.Try) and any(inner is m for t in n.body for m in ast.walk(t))]
+    again = any(h.body and not isinstance(h.body[-1], (ast.Return, ast.Raise, ast.Break))
+                for t in tries for h in t.handlers)
+    return again and any(isinstance(n, ast.Call) and call_name(n) in _SLEEPS for n in body)
 
 
 def _retrying_session_files(source: SourceFile, imports: dict[str, str]) -> set[str]:

@@ -120,6 +120,15 @@ def test_a_hand_written_loop_that_catches_and_sleeps_retries(tmp_path: Path) -> 
     assert status == "pass" and "a loop that catches the failure" in summary, summary
 
 
+def test_a_polling_loop_that_gives_up_on_the_first_failure_is_no_retry(tmp_path: Path) -> None:
+    client = ("import time\n\nimport requests\n\n\ndef wait_for_push(poll_url: str) -> bool:\n    while True:\n"
+              "        time.sleep(2)\n        try:\n            state = requests.get(poll_url, timeout=10).json()['state']\n"
+              "        except requests.RequestException:\n            return False\n"
+              "        if state != 'waiting':\n            return state == 'approved'\n")
+    status, summary = _status(tmp_path, {**_FASTAPI, "app/mfa.py": client}, "retry-policy")
+    assert status == "fail" and "not retried: requests.get() (app/mfa.py:10)" in summary
+
+
 def test_a_loop_that_does_not_wait_is_no_retry(tmp_path: Path) -> None:
     client = ("import requests\n\n\ndef notify_all(urls: list[str]) -> None:\n    for url in urls:\n        try:\n"
               "            requests.post(url, json={'event': 'ping'}, timeout=5)\n        except requests.RequestException:\n"
@@ -155,3 +164,13 @@ def test_default_secret_values(tmp_path: Path, source: str, lines: list[int]) ->
 def test_secret_stores_declared_in_infrastructure(tmp_path: Path, files: dict[str, str], status: str) -> None:
     service = {"app/settings.py": "import os\n\nSECRET_KEY = os.environ['SECRET_KEY']\n", **_FASTAPI}
     assert _status(tmp_path, {**service, **files}, "secrets-manager")[0] == status
+
+
+def test_a_json_value_handed_to_a_service_method_reaches_the_filter(tmp_path: Path) -> None:
+    service = ("from flask import request\nfrom pymongo import MongoClient\n\nusers = MongoClient().shop.users\n\n\n"
+               "class Accounts:\n    def by_email(self, email):\n        return users.find_one({'email': email})\n\n"
+               "    def lookup(self):\n        body = request.get_json()\n        return self.by_email(body['email'])\n\n"
+               "    def lookup_query(self):\n        return self.by_email(request.args.get('email', ''))\n")
+    write_tree(tmp_path, {"app/accounts.py": service, "requirements.txt": "flask\npymongo\n"})
+    result = scan_tree(tmp_path, select=["nosql-injection"])
+    assert [(f.line, f.message.split(":")[0]) for f in result.findings] == [(13, "by_email()")]

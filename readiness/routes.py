@@ -906,8 +906,7 @@ def _fields_coerced(func: ast.AST, request_names: set[str]) -> bool:
                          or any(_check_of(u, parents) or _required(u, parents) for u in uses)):
                 checked += 1
                 continue  # only tested, checked against a range, a set of values or a pattern, or required
-    # Named fields only, never the whole body: the unknown ones are dropped. With at least one field
-    # required, converted or checked, that is validation by hand (the rest are optional values).
+        return False  # a field used as it came
     return checked > 0
 
 

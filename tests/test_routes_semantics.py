@@ -476,19 +476,24 @@ def test_a_body_handed_to_a_form_or_serializer_is_validated(tmp_path: Path) -> N
     assert routes["POST /tag/"].fact.body == "raw"  # the body goes straight to storage
 
 
-def test_a_required_field_checked_by_hand_validates_a_body_read_field_by_field(tmp_path: Path) -> None:
+def test_required_and_converted_fields_validate_a_body_read_field_by_field(tmp_path: Path) -> None:
     routes = _flask(tmp_path, (
         "@app.route('/syndicate/<blog_id>', methods=['POST'])\ndef syndicate(blog_id):\n"
         "    data = request.get_json(silent=True) or {}\n    consumer = data.get('consumer_blog_id')\n"
-        "    auto_publish = data.get('auto_publish')\n    if not consumer:\n"
+        "    auto_publish = bool(data.get('auto_publish'))\n    if not consumer:\n"
         "        return api_error('Missing consumer_blog_id', 422)\n"
         "    return jsonify(create_syndication(blog_id, consumer, auto_publish))\n\n\n"
+        "@app.route('/action/<alert_id>', methods=['PUT'])\ndef action(alert_id):\n"
+        "    data = request.get_json(silent=True) or {}\n    action = data.get('action')\n    text = data.get('text')\n"
+        "    if not action:\n        raise ApiError('must supply action', 400)\n"
+        "    return jsonify(apply_action(alert_id, action, text))\n\n\n"
         "@app.route('/notes', methods=['POST'])\ndef notes():\n    data = request.get_json(silent=True) or {}\n"
         "    text = data.get('text')\n    if not text:\n        log.info('empty note')\n"
         "    return jsonify(save_note(text, data.get('colour')))\n\n\n"
         "@app.route('/tags', methods=['POST'])\ndef tags():\n    data = request.get_json(silent=True) or {}\n"
         "    if not data.get('name'):\n        abort(400)\n    return jsonify(save_tag(**data))\n"))
-    assert routes["POST /syndicate/<blog_id>"].fact.body == "validated"
+    assert routes["POST /syndicate/<blog_id>"].fact.body == "validated"  # required, and the flag converted
+    assert routes["PUT /action/<alert_id>"].fact.body == "raw"  # the text goes on as it came
     assert routes["POST /notes"].fact.body == "raw"  # tested, but a missing text is not rejected
     assert routes["POST /tags"].fact.body == "raw"  # the whole body is handed on
 

@@ -275,11 +275,14 @@ _PUBLIC_PROVIDER_HOSTS = (
     "fonts.gstatic.com", "fonts.googleapis.com", "www.google-analytics.com", "ssl.google-analytics.com",
     "www.googletagmanager.com", "gravatar.com", "*.gravatar.com", "ui-avatars.com", "robohash.org",
     "api.dicebear.com", "*.libravatar.org",
+    # public CDNs a page loads scripts and styles from
+    "cdn.jsdelivr.net", "cdnjs.cloudflare.com", "unpkg.com", "code.jquery.com", "stackpath.bootstrapcdn.com",
+    "maxcdn.bootstrapcdn.com", "ajax.googleapis.com",
 )
 _DEFAULT_IGNORE_HOSTS = [
     "example.com", "example.org", "example.net", "*.example.com", "*.example.org", "*.example.net", "*.example",
     "*.test", "*.invalid", "w3.org", "*.w3.org", "schemas.xmlsoap.org", "schemas.microsoft.com",
-    "schemas.openxmlformats.org", "purl.org", "json-schema.org", "json.schemastore.org",
+    "schemas.openxmlformats.org", "purl.org", "w3id.org", "json-schema.org", "json.schemastore.org",
     "docs.oasis-open.org", "xmlns.com", "ns.adobe.com", "opensource.org",
     "spdx.org", "creativecommons.org", "github.com", "www.github.com", "gitlab.com", "*.readthedocs.io",
     "docs.python.org", "www.python.org", "pypi.org", "stackoverflow.com", "*.wikipedia.org", "www.apache.org",
@@ -298,6 +301,8 @@ _NOT_ADDRESS_WORDS = frozenset({
     "terms", "example", "examples", "version", "ver", "issuer", "default",
     # sample data rather than where this deployment connects: DEV_DOMAIN_NAMES, fake_payload
     "dev", "fake", "dummy", "mock", "sample", "samples", "stub", "simulated", "placeholder",
+    # what a page links to or loads, and where a message points for help: CSP sources, hrefs, warning links
+    "src", "href", "permalink", "warning", "help",
 })
 _URLISH_POSITIONS = ("base_url", "endpoint", "server_url", "api_url", "uri", "url")
 _OAUTH_SCOPE_RE = re.compile(r"^https://www\.googleapis\.com/auth/")
@@ -369,6 +374,14 @@ def _context_names(node: ast.AST, source: SourceFile) -> list[str]:
         elif isinstance(parent, (ast.Assign, ast.AnnAssign)):
             targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
             names.extend(str(t.id if isinstance(t, ast.Name) else getattr(t, "attr", "")) for t in targets)
+            names.extend(t.slice.value for t in targets if isinstance(t, ast.Subscript)  # obj["@context"] = [...]
+                         and isinstance(t.slice, ast.Constant) and isinstance(t.slice.value, str))
+        elif isinstance(parent, ast.Return):  # def openlibrary_link(self): return f"https://..."
+            scope = source.parent(parent)
+            while scope is not None and not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                scope = source.parent(scope)
+            if scope is not None:
+                names.append(scope.name)
         elif isinstance(parent, ast.Dict):
             for key, value in zip(parent.keys, parent.values, strict=True):
                 if value is child and isinstance(key, ast.Constant) and isinstance(key.value, str):
@@ -458,6 +471,15 @@ class HardcodedValue(Check):
         good('def fake_callback(ref):\n    return {"remoteMtaIp": "123.123.123.123", "reference": ref,\n'
              '            "CertUrl": "https://sns.eu-west-1.amazonaws.com/cert-[REDACTED].pem"}\n',
              note="a made-up address and a redacted URL in a simulated payload"),
+        good('class Book:\n    def openlibrary_link(self):\n        return f"https://openlibrary.org/books/{self.key}"\n\n'
+             '    def to_activity(self):\n        doc = {}\n        doc["@context"] = ["https://w3id.org/security/v1"]\n'
+             '        return doc\n', note="a link shown to people, a JSON-LD context"),
+        good('@csp_update(SCRIPT_SRC="https://cdn.jsdelivr.net/npm/chart.js@3.5.1/dist/chart.min.js")\ndef dashboard(request):\n'
+             '    sk_learn_warning_url = "https://scikit-learn.org/stable/model_persistence.html"\n'
+             '    return render(request, "d.html", {"help": sk_learn_warning_url})\n',
+             note="a script the browser loads (CSP source), a help link in a warning"),
+        bad('class Client:\n    def api_url(self):\n        return f"https://api.acme.io/v2/{self.tenant}"\n', lines=(3,),
+            note="a function returning where requests go is an address"),
         good('DEV_DOMAIN_NAMES = ["http://web", "http://kf.acme.local:8080"]\n',
              note="names the list itself calls development-only"),
         bad('RESOLVER = "8.8.8.8"\nAPI = "https://api.acme.io/v2/<id>"\n', findings=1, lines=(1,),

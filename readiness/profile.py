@@ -33,6 +33,10 @@ _DIST_NAMES: Mapping[str, str] = {
     "aioredis": "redis", "flask-pymongo": "pymongo", "djongo": "pymongo", "odmantic": "motor",
     "redis-py-cluster": "redis",
 }
+# Frameworks that bring a database with them: an Eve app (or one built on superdesk-core, which is Eve)
+# is a Flask service on MongoDB even when it never imports pymongo itself.
+_STACKS: Mapping[str, tuple[str, ...]] = {"eve": ("flask", "pymongo"), "superdesk": ("flask", "pymongo"),
+                                          "superdesk-core": ("flask", "pymongo")}
 _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _DEV_FILE = re.compile(r"(dev|test|lint|doc|ci|typing|mypy|local)", re.IGNORECASE)
 
@@ -101,12 +105,25 @@ def build_profile(project: Project) -> Profile:
             component = _IMPORT_NAMES.get(module)
             if component:
                 add(component, f"imported in {path}")
+            for implied in _STACKS.get(module, ()):
+                add(implied, f"{module} imported in {path}")
     for path, names in _declared(project):
         for name in names:
             component = _DIST_NAMES.get(_normalise(name))
             if component:
                 add(component, f"declared in {path}")
+            for implied in _STACKS.get(_normalise(name), ()):
+                add(implied, f"{name} declared in {path}")
+    if _sql_eve(project) and "pymongo" in seen:  # Eve on its SQLAlchemy data layer: no MongoDB through Eve
+        seen["pymongo"] = [w for w in seen["pymongo"] if not w.startswith("eve ")]
+        if not seen["pymongo"]:
+            del seen["pymongo"]
     return Profile({name: tuple(places) for name, places in sorted(seen.items())})
+
+
+def _sql_eve(project: Project) -> bool:
+    imported = any("eve_sqlalchemy" in modules for modules in project.imports.values())
+    return imported or any(_normalise(n) == "eve-sqlalchemy" for _, names in _declared(project) for n in names)
 
 
 def declared_distributions(project: Project) -> frozenset[str]:

@@ -63,3 +63,17 @@ def test_profile_is_built_once_per_project(tmp_path: Path) -> None:
     write_tree(tmp_path, {"app.py": "import flask\n"})
     project = _project(tmp_path)
     assert profile_of(project) is profile_of(project)
+
+
+def test_eve_and_superdesk_apps_are_flask_services_on_mongodb(tmp_path: Path) -> None:
+    write_tree(tmp_path / "eve", {"run.py": "from eve import Eve\n\napp = Eve(settings='settings.py')\n"})
+    write_tree(tmp_path / "plugin", {"server/requirements.txt": "superdesk-core>=2.7\nicalendar\n",
+                                     "server/planning/service.py": "from superdesk import get_resource_service\n"})
+    write_tree(tmp_path / "sql", {"app.py": "from eve import Eve\nfrom eve_sqlalchemy import SQL\n\napp = Eve(data=SQL)\n",
+                                  "requirements.txt": "Eve-SQLAlchemy\n"})
+    for name in ("eve", "plugin"):
+        profile = profile_of(_project(tmp_path / name))
+        assert profile.frameworks == {"flask"} and profile.mongodb, name
+    assert any("eve imported in run.py" in w for w in profile_of(_project(tmp_path / "eve")).components["pymongo"])
+    sql = profile_of(_project(tmp_path / "sql"))  # Eve on its SQLAlchemy data layer: no MongoDB
+    assert sql.frameworks == {"flask"} and not sql.mongodb

@@ -288,7 +288,7 @@ def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
             tool = (fed.group(1) or fed.group(2)).lower()
             found.append(Evidence(f"{tool} fed a dump ({command.origin})", command.path, command.line))
     for rel in project.python_files:
-        if "restore" in PurePosixPath(rel).name.lower() and not is_test_path(rel):
+        if "restore" in rel.rpartition("/")[2].lower() and not is_test_path(rel):
             step = project.text_fact("restore-command-file", rel, _restore_command_file)
             if step:
                 found.append(Evidence(step[0], rel, step[1]))
@@ -538,7 +538,7 @@ class BackupVerification(Check):
             if container.kind == "CronJob" and VERIFY_RE.search(f"{container.workload} {container.name}"):
                 found.append(Evidence(f"verification CronJob {container.workload}", container.path, container.line))
         for rel in project.files:
-            name = PurePosixPath(rel).name
+            name = rel.rpartition("/")[2]
             if not rel.endswith((".py", ".sh", ".bash", ".yml", ".yaml", ".js", ".ts")) or not VERIFY_RE.search(name):
                 continue
             if is_test_path(rel) or _NOT_DATA_BACKUP_RE.search(name):

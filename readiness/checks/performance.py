@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
 from typing import Any, Mapping
 
 from readiness.checks.base import Check, Collected, Example, Verdict
@@ -142,10 +141,10 @@ def find_benchmarks(project: Project) -> list[Evidence]:
     for rel in project.files_importing("pytest_benchmark", "pyperf", "pytest_codspeed"):
         found.append(Evidence("benchmark library used", rel))
     for rel in project.python_files:
-        path = PurePosixPath(rel)
         if any(e.path == rel for e in found):
             continue
-        if any(part in _BENCH_DIRS for part in path.parts[:-1]) or _BENCH_NAME_RE.search(path.name):
+        *folders, name = rel.split("/")
+        if any(part in _BENCH_DIRS for part in folders) or _BENCH_NAME_RE.search(name):
             found.append(Evidence("benchmark script", rel))
             continue
         if is_test_path(rel) and project.text_fact("pytest-benchmark", rel, _pytest_benchmark):

@@ -870,7 +870,22 @@ def _hand_loop(loop: ast.AST, inner: ast.AST) -> bool:
     tries = [n for n in body if isinstance(n, ast.Try) and any(inner is m for t in n.body for m in ast.walk(t))]
     again = any(h.body and not isinstance(h.body[-1], (ast.Return, ast.Raise, ast.Break))
                 for t in tries for h in t.handlers)
-    return again and any(isinstance(n, ast.Call) and call_name(n) in _SLEEPS for n in body)
+    return again and any(isinstance(n, ast.Call) and call_name(n) in _SLEEPS and _grows(n, loop) for n in body)
+
+
+def _grows(sleep: ast.Call, loop: ast.AST) -> bool:
+    """A wait that backs off: it depends on the attempt (``2 ** attempt``) or on a delay the loop changes
+    (``delay *= 2``). A fixed pause between attempts is no backoff."""
+    varying: set[str] = set()
+    if isinstance(loop, (ast.For, ast.AsyncFor)):
+        varying |= {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+    for node in ast.walk(loop):
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            varying.add(node.target.id)
+        elif isinstance(node, ast.Assign):
+            varying |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    used = {n.id for a in [*sleep.args, *(k.value for k in sleep.keywords)] for n in ast.walk(a) if isinstance(n, ast.Name)}
+    return bool(used & varying)
 
 
 def _retrying_session_files(source: SourceFile, imports: dict[str, str]) -> set[str]:
@@ -1039,8 +1054,10 @@ class RetryPolicy(_OutboundPresence):
                    "an SDK client or httpx transport that retries by itself"),
         Equivalent("argument", ("autoretry_for", "self.retry()", "@dramatiq.actor", "rq Retry(max=N)"), True,
                    "task-queue retries: Celery, dramatiq (retries by default), rq"),
-        Equivalent("call", ("for attempt in range(n): try: ... except: time.sleep(...)",), True,
-                   "a hand-written loop that catches the failure and waits (counted in the share of call sites)"),
+        Equivalent("call", ("for attempt in range(n): try: ... except: time.sleep(2 ** attempt)",), True,
+                   "a hand-written loop that catches the failure and backs off before the next attempt"),
+        Equivalent("call", ("while ...: time.sleep(3); try: ... except: return",), False,
+                   "a polling loop that gives up on the first failure, or a fixed pause between attempts"),
         Equivalent("argument", ("@dramatiq.actor(max_retries=0)",), False, "retries switched off"),
         Equivalent("call", ("HTTPAdapter(max_retries=3)",), False, "a bare count retries at once, without backoff"),
         Equivalent("file", ("if __name__ == '__main__'",), False, "a start-up script that waits for the database"),

@@ -129,6 +129,15 @@ def test_a_polling_loop_that_gives_up_on_the_first_failure_is_no_retry(tmp_path:
     assert status == "fail" and "not retried: requests.get() (app/mfa.py:10)" in summary
 
 
+def test_a_fixed_pause_between_attempts_is_no_backoff(tmp_path: Path) -> None:
+    client = ("import time\nimport urllib.request\n\n\ndef public_ip(attempts: int = 3) -> str:\n"
+              "    for i in range(attempts):\n        if i:\n            time.sleep(3)\n        try:\n"
+              "            return urllib.request.urlopen('https://ip.example.com', timeout=5).read().decode()\n"
+              "        except OSError:\n            pass\n    return ''\n")
+    status, _ = _status(tmp_path, {**_FASTAPI, "app/ip.py": client}, "retry-policy")
+    assert status == "fail"
+
+
 def test_a_loop_that_does_not_wait_is_no_retry(tmp_path: Path) -> None:
     client = ("import requests\n\n\ndef notify_all(urls: list[str]) -> None:\n    for url in urls:\n        try:\n"
               "            requests.post(url, json={'event': 'ping'}, timeout=5)\n        except requests.RequestException:\n"

@@ -275,7 +275,7 @@ class Route:
             return False
         if self.fact.kind == "api" or self.fact.framework == "fastapi":
             return True
-        if any(s in ("api", "rest", "graphql") or re.match(r"^v\d+(?:\.\d+)?$", s) for s in segs):
+        if any(s in ("api", "rest", "graphql") or re.match(r"^(?:api[-_]?)?v\d+(?:\.\d+)?$", s) for s in segs):
             return True
         return self.fact.framework == "flask"
 

@@ -31,7 +31,8 @@ from readiness.routes import (
 )
 from readiness.source import SourceFile
 
-_VERSION_SEGMENT = re.compile(r"^v\d+(?:\.\d+)?$", re.IGNORECASE)
+# /v2/, /v2.1/ and a version joined to the API's name: /apiv2/, /api-v2/, /api_v1/
+_VERSION_SEGMENT = re.compile(r"^(?:api[-_]?)?v\d+(?:\.\d+)?$", re.IGNORECASE)
 _VERSION_HEADERS = frozenset({"api-version", "x-api-version", "accept-version", "version", "x-version"})
 
 
@@ -207,6 +208,8 @@ class ApiVersioning(_RouteCheck):
     global_marks = staticmethod(_version_marks)
     examples = (
         Example(_service(prefix="/api/v1"), findings=0, status="pass", note="include_router prefix"),
+        Example(_service(prefix="/apiv2"), findings=0, status="pass", note="a version joined to the API's name"),
+        Example(_service(prefix="/apiary"), findings=2, status="fail", note="a word that only starts like one"),
         Example(_service(), findings=2, status="fail"),
         Example({
             "app.py": "from flask import Flask\nfrom views import bp\n\napp = Flask(__name__)\n"

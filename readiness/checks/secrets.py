@@ -52,6 +52,13 @@ _TOKEN_VALUE_RE = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)\S{12,}$")
 _CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
+_MIN_SECRET_LENGTH = 4
+# Containers whose keys name form fields or secrets but whose values describe them: css_classes["password"] = "input"
+_DESCRIBING_CONTAINERS = frozenset({"css", "class", "classes", "label", "labels", "placeholder", "placeholders", "widget",
+                                    "widgets", "attrs", "icon", "icons", "type", "types", "help", "error", "errors",
+                                    "message", "messages", "title", "titles", "style", "styles"})
+
+
 def _snake(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", _CAMEL_RE.sub("_", name).lower()).strip("_")
 
@@ -136,10 +143,15 @@ def _names_something(text: str) -> bool:
 _TEMPLATE_RE = re.compile(r"%[sd]|%\(\w+\)s|\{\w*\}")
 
 
+_CLI_OPTION_RE = re.compile(r"^--?[A-Za-z][\w-]*(?:[ =]\S+)?$")
+
+
 def _secret_value(value: str, name: str | None = None) -> bool:
     text = value.strip()
     if is_placeholder(text) or _looks_like_field_name(text, name):
         return False
+    if len(text) < _MIN_SECRET_LENGTH or _CLI_OPTION_RE.match(text):
+        return False  # a status flag ("NP") or a command-line option ("--passphrase-fd 0") guards nothing
     if _PROSE_RE.match(text):
         return False  # "external-secrets", "deploy/secret.yaml": labels and paths, not secrets
     if text.lower() in _COMMON_WORDS or _names_something(text):
@@ -614,6 +626,17 @@ class DefaultSecret(Check):
 
 # -- hardcoded-secret ------------------------------------------------------------------------
 
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+
+
+def _local_database(node: ast.Dict) -> bool:
+    """A connection settings dict whose host is this machine (Django DATABASES for local development)."""
+    for key, value in zip(node.keys, node.values, strict=False):
+        if str_value(key) in ("HOST", "host") and (str_value(value) or "").strip().lower() in _LOCAL_HOSTS:
+            return True
+    return False
+
+
 def _target_name(node: ast.AST) -> str | None:
     if isinstance(node, ast.Name):
         return node.id
@@ -668,6 +691,8 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
             return
         if _only_token(name) and not _TOKEN_VALUE_RE.match(text):
             return  # "token" names lexers and parsers too: require a token-like value
+        if "test" in _snake(name or "").split("_"):
+            return  # test_password, TEST_OTP_SECRET: a credential for tests and sample data (live key formats still count)
         reported.add(id(value_node))
         secret = url_password(text) or text
         hits.append(Hit(where.lineno, where.col_offset + 1,  # type: ignore[attr-defined]
@@ -676,6 +701,8 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
     for node in source.nodes(ast.Assign):
         assert isinstance(node, ast.Assign)
         for target in node.targets:
+            if isinstance(target, ast.Subscript) and set(_snake(dotted(target.value)).split("_")) & _DESCRIBING_CONTAINERS:
+                continue  # css_classes["password"] = "input": what the field looks like, not its value
             kind = "dict key" if isinstance(target, ast.Subscript) else "assigned to"
             name_hit(node.value, _target_name(target), node, kind)
     for node in source.nodes(ast.AnnAssign):
@@ -683,6 +710,8 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
         name_hit(node.value, _target_name(node.target), node, "assigned to")
     for node in source.nodes(ast.Dict):
         assert isinstance(node, ast.Dict)
+        if _local_database(node):
+            continue  # {"HOST": "127.0.0.1", "PASSWORD": "app"}: a development database that fails loudly in production
         for key, value in zip(node.keys, node.values, strict=False):
             key_text = str_value(key)
             if key_text is None or not _IDENTIFIER_RE.match(key_text):
@@ -719,7 +748,7 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
         if fmt is not None:
             reported.add(id(node))
             hits.append(Hit(node.lineno, node.col_offset + 1, _format_message(fmt)))
-        elif url_password(text):
+        elif url_password(text) and not _LOCAL_DSN.match(text.strip()):
             reported.add(id(node))
             hits.append(Hit(node.lineno, node.col_offset + 1,
                             f"connection string with an inline password {mask(url_password(text) or '')}; "
@@ -827,6 +856,15 @@ class HardcodedSecret(Check):
              'IPSEC_SECRET = \'%s %s : PSK "%s"\'\nERRORS = {"password": "This field is required."}\n',
              note="protocol identifiers, flag values, format strings and messages name a secret, they are not one"),
         good('DSN = "postgresql://app:${DB_PASSWORD}@db/app"\n', note="a templated password"),
+        good('def password_is_set(pwd_flag):\n    return pwd_flag != "NP"\n\n\ndef gpg_args(passphrase):\n'
+             '    passphrase_arg = "--passphrase-fd 0"\n    return [passphrase_arg]\n',
+             note="a two-letter status flag and a command-line option guard nothing"),
+        good('css_classes = {}\ncss_classes["password"] = "input"\ntest_otp_secret = "JHCOGO7VCER3EJ4L"\n'
+             'DATABASES = {"default": {"NAME": "app", "USER": "app", "PASSWORD": "app", "HOST": "127.0.0.1"}}\n'
+             'BROKER_URL = "amqp://guest:guest@localhost:5672//"\n',
+             note="how a field looks, a test credential, a development database on this machine"),
+        bad('DATABASES = {"default": {"NAME": "app", "PASSWORD": "Pr0d-Pa55", "HOST": "db.internal"}}\n', lines=(1,),
+            note="the same settings pointing at a real host"),
         good('def test_login(client):\n    client.login(password="hunter2")\n', path="tests/test_auth.py",
              note="fixtures in tests"),
         good('import os\n\nSECRET = os.getenv("APP_SECRET", "dev")\n', note="a fallback is default-secret's finding"),

@@ -159,6 +159,95 @@ def service_writes(source: SourceFile) -> list[tuple[ast.Call, str]]:
     return out
 
 
+@dataclass(frozen=True)
+class TransactionFacts(Problems):
+    """Problems of plain driver writes, and what resolving resource services needs across files.
+
+    A resource service names an Eve/Superdesk resource, not a collection: ``planning_post`` and
+    ``planning_spike`` both write the ``planning`` collection when their resources say
+    ``datasource = {"source": "planning"}``. Functions writing through services are judged in
+    ``evaluate``, once every file's resources are known.
+    """
+
+    # (line, column, function, ((name, through a service), ...), in a transaction)
+    pending: tuple[tuple[int, int, str, tuple[tuple[str, bool], ...], bool], ...] = ()
+    sources: tuple[tuple[str, str], ...] = ()  # resource class or DOMAIN key -> its datasource source
+    endpoints: tuple[tuple[str, str], ...] = ()  # endpoint_name -> resource class
+    registered: tuple[tuple[str, str], ...] = ()  # register_resource("name", ResourceClass, ...) -> class
+    bases: tuple[tuple[str, str], ...] = ()  # resource class -> its first base class
+
+
+def _datasource_source(node: ast.AST | None) -> str:
+    """``{"source": "planning", ...}``: the collection a resource reads and writes."""
+    if not isinstance(node, ast.Dict):
+        return ""
+    for key, value in zip(node.keys, node.values, strict=False):
+        if isinstance(key, ast.Constant) and key.value == "source" and isinstance(value, ast.Constant) \
+                and isinstance(value.value, str):
+            return value.value
+    return ""
+
+
+def resource_facts(source: SourceFile) -> dict[str, list[tuple[str, str]]]:
+    """Resource classes' datasource sources and endpoint names, registrations and Eve DOMAIN datasources."""
+    out: dict[str, list[tuple[str, str]]] = {"sources": [], "endpoints": [], "registered": [], "bases": []}
+    if "datasource" not in source.text and "register_resource" not in source.text:
+        return out
+    for cls in source.nodes(ast.ClassDef):
+        assert isinstance(cls, ast.ClassDef)
+        if cls.bases and dotted(cls.bases[0]):
+            out["bases"].append((cls.name, dotted(cls.bases[0]).rpartition(".")[2]))
+        for stmt in cls.body:
+            if not isinstance(stmt, ast.Assign):
+                continue
+            names = {dotted(t) for t in stmt.targets}
+            if "datasource" in names and (found := _datasource_source(stmt.value)):
+                out["sources"].append((cls.name, found))
+            if names & {"endpoint_name", "resource_title"} and isinstance(stmt.value, ast.Constant) \
+                    and isinstance(stmt.value.value, str):
+                out["endpoints"].append((stmt.value.value, cls.name))
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        if call_name(call) == "register_resource" and len(call.args) >= 2 and isinstance(call.args[0], ast.Constant) \
+                and isinstance(call.args[0].value, str) and dotted(call.args[1]):
+            out["registered"].append((call.args[0].value, dotted(call.args[1]).rpartition(".")[2]))
+    for node in source.nodes(ast.Dict):  # Eve: DOMAIN = {"planning_post": {"datasource": {"source": "planning"}}}
+        assert isinstance(node, ast.Dict)
+        for key, value in zip(node.keys, node.values, strict=False):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str) and isinstance(value, ast.Dict):
+                for inner_key, inner in zip(value.keys, value.values, strict=False):
+                    if isinstance(inner_key, ast.Constant) and inner_key.value == "datasource" \
+                            and (found := _datasource_source(inner)):
+                        out["sources"].append((key.value, found))
+    return out
+
+
+class ResourceSources:
+    """Resource name -> collection, from every file's resource facts; a name without a datasource is its own collection."""
+
+    def __init__(self, facts: Mapping[str, Any]) -> None:
+        self.sources: dict[str, str] = {}
+        self.endpoints: dict[str, str] = {}
+        self.bases: dict[str, str] = {}
+        for _, fact in sorted(facts.items()):
+            for attr, into in (("sources", self.sources), ("endpoints", self.endpoints), ("registered", self.endpoints),
+                               ("bases", self.bases)):
+                for name, value in getattr(fact, attr, ()):
+                    into.setdefault(name, value)
+
+    def collection(self, name: str) -> str:
+        if name in self.sources:
+            return self.sources[name]
+        cls = self.endpoints.get(name)
+        for _ in range(4):  # the class, then its bases (a PostResource inheriting the datasource)
+            if cls is None:
+                break
+            if cls in self.sources:
+                return self.sources[cls]
+            cls = self.bases.get(cls)
+        return name
+
+
 def _service_name(node: ast.AST) -> str:
     if isinstance(node, ast.Call) and call_name(node) == "get_resource_service" and node.args:
         first = node.args[0]
@@ -185,7 +274,7 @@ class MongoTransactions(Check):
         "...(session=s)` or `s.with_transaction(callback)`, and pass `session=` to every write (needs a replica set)."
     )
     scoring = "Share of functions writing to two or more collections that do it inside a session transaction."
-    needles = (*sorted(WRITE_METHODS), "get_resource_service")
+    needles = (*sorted(WRITE_METHODS), "get_resource_service", "datasource", "register_resource")
     examples = (
         Example({"server/app.py": "from eve import Eve\n\napp = Eve()\n", "requirements.txt": "eve\npymongo\n",
                  "server/syndication.py": "from superdesk import get_resource_service\n\n\n"
@@ -193,6 +282,16 @@ class MongoTransactions(Check):
                  "    get_resource_service('client_items').post([item])\n"
                  "    posts = get_resource_service('client_posts')\n    posts.post([post])\n"},
                 findings=1, lines=(4,), note="writes through Eve resource services, one call level away"),
+        Example({"server/app.py": "from eve import Eve\n\napp = Eve()\n", "requirements.txt": "eve\npymongo\n",
+                 "server/planning/resources.py": "import superdesk\nfrom superdesk.resource import Resource\n\n\n"
+                 "class PlanningResource(Resource):\n    datasource = {'source': 'planning', 'default_sort': [('_id', 1)]}\n\n\n"
+                 "class PlanningSpikeResource(PlanningResource):\n    url = 'planning/spike'\n\n\n"
+                 "def init_app(app):\n    superdesk.register_resource('planning_spike', PlanningSpikeResource, None)\n"
+                 "    superdesk.register_resource('planning', PlanningResource, None)\n",
+                 "server/planning/post.py": "from superdesk import get_resource_service\n\n\n"
+                 "def post_related(plan: dict) -> None:\n    get_resource_service('planning').patch(plan['_id'], plan)\n"
+                 "    get_resource_service('planning_spike').patch(plan['_id'], {'state': 'spiked'})\n"},
+                findings=0, status="n/a", note="two resources whose datasource is one collection"),
         Example({**_DB, "app/orders.py": (
             "from app.db import audit, orders\n\n\ndef create(order):\n    orders.insert_one(order)\n"
             "    audit.insert_one({'event': 'created'})\n")}, findings=1, lines=(4,)),
@@ -233,9 +332,16 @@ class MongoTransactions(Check):
         }
         out = FileOutcome()
         problems = []
+        pending = []
+        services = {id(call) for call, _ in service_writes(source)}
         for func, writes in by_function.values():
             collections = sorted({c for _, c in writes})
             if len(collections) < 2:
+                continue
+            if any(id(call) in services for call, _ in writes):  # resolved in evaluate, with every file's resources
+                names = tuple(sorted({(c, id(call) in services) for call, c in writes}))
+                pending.append((func.lineno, func.col_offset + 1, func.name, names,
+                                self._transactional(func, writes, callbacks)))
                 continue
             out.counts["functions"] += 1
             if self._transactional(func, writes, callbacks):
@@ -246,7 +352,9 @@ class MongoTransactions(Check):
                 problems.append((func.lineno, func.col_offset + 1,
                                  f"{func.name} writes to {len(collections)} collections ({', '.join(collections)}) "
                                  "without a transaction"))
-        out.facts = Problems(tuple(problems))
+        found = resource_facts(source)
+        out.facts = TransactionFacts(tuple(problems), tuple(pending), *(tuple(found[k]) for k in (
+            "sources", "endpoints", "registered", "bases")))
         return out
 
     @staticmethod
@@ -261,12 +369,26 @@ class MongoTransactions(Check):
         if not profile_of(project).mongodb:
             return Verdict(NotApplicable(NO_MONGO))
         total = collected.counts["functions"]
+        good = collected.counts["transactional"]
+        findings = list(deferred_findings(project, collected, self.id))
+        resources = ResourceSources(collected.facts)
+        for path, facts in sorted(collected.facts.items()):
+            for line, column, name, writes, transactional in getattr(facts, "pending", ()):
+                collections = sorted({resources.collection(n) if service else n for n, service in writes})
+                if len(collections) < 2:
+                    continue  # resources backed by one collection
+                total += 1
+                if transactional:
+                    good += 1
+                elif not inline_suppressed(project, path, line, self.id):
+                    findings.append(Finding(path, line, column, self.id,
+                                            f"{name} writes to {len(collections)} collections ({', '.join(collections)}) "
+                                            "without a transaction"))
         if not total:
             return Verdict(NotApplicable("no function writes to more than one collection"))
-        good = collected.counts["transactional"]
         return Verdict(Share(good, total, "functions writing several collections", "use a transaction"),
                        summary=f"{good} of {total} functions writing several collections use a transaction",
-                       findings=deferred_findings(project, collected, self.id))
+                       findings=tuple(sorted(findings, key=lambda f: (f.path, f.line, f.column))))
 
 
 # -- client configuration ---------------------------------------------------------------------------

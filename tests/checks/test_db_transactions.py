@@ -63,3 +63,21 @@ def test_no_mongodb_is_not_applicable(tmp_path: Path) -> None:
     write_tree(empty, {"pkg/__init__.py": ""})
     result = scan_tree(empty, select=DB)
     assert [check_result(result, c).status for c in DB] == ["n/a"] * 4
+
+
+def test_resource_services_resolve_to_their_datasource_collections(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "settings.py": ("DOMAIN = {\n    'events': {'schema': {}},\n    'events_post': {'datasource': {'source': 'events'}},\n"
+                        "    'planning': {'schema': {}},\n}\n"),
+        "app.py": "from eve import Eve\n\napp = Eve()\n",
+        "workflow.py": ("from superdesk import get_resource_service\n\n\n"
+                        "def post_event(event):\n    get_resource_service('events').patch(event['_id'], event)\n"
+                        "    get_resource_service('events_post').post([event])\n\n\n"
+                        "def post_with_plannings(event, plan):\n    get_resource_service('events_post').post([event])\n"
+                        "    get_resource_service('planning').patch(plan['_id'], plan)\n"),
+    })
+    result = scan_tree(tmp_path, select=["mongo-transactions"])
+    outcome = check_result(result, "mongo-transactions")
+    assert (outcome.status, outcome.summary) == ("fail", "0 of 1 functions writing several collections use a transaction")
+    assert [(f.path, f.line, f.message) for f in result.findings] == [
+        ("workflow.py", 9, "post_with_plannings writes to 2 collections (events, planning) without a transaction")]

@@ -1292,7 +1292,7 @@ class _Builder:
     def _tf_secret_stores(self) -> None:
         for block in self.repo.terraform:
             label = next((label for prefix, label in _TF_SECRET_PREFIXES if block.type.startswith(prefix)), None)
-            if label and block.kind in ("resource", "data"):
+            if label and block.kind in ("resource", "data") and not _plain_parameter(block):
                 self.repo.secret_stores.append(SecretStoreUse(block.path, block.line, f"{label} in Terraform ({block.type})"))
 
     def _tf_sizings(self) -> None:
@@ -1454,6 +1454,17 @@ _TF_SECRET_PREFIXES = (
     ("google_secret_manager_", "GCP Secret Manager"), ("azurerm_key_vault", "Azure Key Vault"),
     ("vault_", "HashiCorp Vault"),
 )
+
+
+def _plain_parameter(block: TfBlock) -> bool:
+    """An SSM parameter that holds no secret: a String or StringList resource, or AWS's public
+    parameters (``/aws/service/ami-amazon-linux-latest/...``) read as data."""
+    if block.type != "aws_ssm_parameter":
+        return False
+    body = block.body if isinstance(block.body, dict) else {}
+    if block.kind == "resource":
+        return str(body.get("type", "")).strip() != "SecureString"
+    return str(body.get("name", "")).startswith("/aws/service/")
 
 
 def _tf_clean(value: Any, budget: list[int], depth: int = 0) -> Any:

@@ -421,3 +421,17 @@ def test_a_system_crontab_copied_into_the_image_schedules_the_renamed_backup_scr
     unscheduled = run(tmp_path / "b", "backup-job", {"postgres-docker/Dockerfile": dockerfile.replace(
         "COPY ./cronfile /etc/cron.d/cronfile\n", ""), "postgres-docker/backup.sh": backup})
     assert unscheduled.status == "fail"
+
+
+@pytest.mark.parametrize(("tf", "status"), [
+    ('resource "aws_ssm_parameter" "db_password" {\n  name  = "/app/db-password"\n  type  = "SecureString"\n'
+     '  value = random_password.db.result\n}\n', "pass"),
+    ('data "aws_ssm_parameter" "api_key" {\n  name = "/app/api-key"\n}\n', "pass"),
+    ('resource "aws_ssm_parameter" "log_level" {\n  name  = "/app/log-level"\n  type  = "String"\n  value = "INFO"\n}\n',
+     "fail"),
+    ('data "aws_ssm_parameter" "ami" {\n  name = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"\n}\n',
+     "fail"),
+])
+def test_ssm_parameters_that_hold_secrets(tmp_path: Path, tf: str, status: str) -> None:
+    files = {"app/settings.py": 'import os\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n', "terraform/ssm.tf": tf}
+    assert run(tmp_path, "secrets-manager", files).status == status

@@ -98,6 +98,16 @@ def _omitted_globs(prefix: str, entries: list[str]) -> list[str]:
     return out
 
 
+def _ini(text: str) -> configparser.ConfigParser | None:
+    """An INI file as configparser reads it, or None when it does not parse."""
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return None
+    return parser
+
+
 def _read(root: Path, rel: str) -> str | None:
     """The file's text, read inside the root only (a symlink out is not followed)."""
     try:
@@ -144,25 +154,13 @@ def declared_roles(root: Path, files: Iterable[str]) -> dict[str, list[str]]:
                     omitted += _omitted_globs(prefix, _words(table.get("omit")))
             continue
         for ini_name, sections in _COVERAGE_INI:
-            if name != ini_name or "omit" not in text:
-                continue
-            parser = configparser.ConfigParser(interpolation=None, strict=False)
-            try:
-                parser.read_string(text)
-            except configparser.Error:
-                continue
-            for section in sections:
-                if parser.has_section(section):
-                    omitted += _omitted_globs(prefix, parser.get(section, "omit", fallback="").replace(",", " ").split())
+            if name == ini_name and "omit" in text and (parser := _ini(text)) is not None:
+                for section in sections:
+                    if parser.has_section(section):
+                        omitted += _omitted_globs(prefix, parser.get(section, "omit", fallback="").replace(",", " ").split())
         for ini_name, section in _PYTEST_INI:
-            if name != ini_name or f"[{section}]" not in text:
-                continue
-            parser = configparser.ConfigParser(interpolation=None, strict=False)
-            try:
-                parser.read_string(text)
-            except configparser.Error:
-                continue
-            if parser.has_section(section):
+            if name == ini_name and f"[{section}]" in text and (parser := _ini(text)) is not None \
+                    and parser.has_section(section):
                 tests += _test_globs(prefix, parser.get(section, "testpaths", fallback="").split(),
                                      parser.get(section, "python_files", fallback="").split())
     out: dict[str, list[str]] = {}

@@ -90,7 +90,9 @@ def test_fail_under_must_be_a_percentage(tmp_path: Path) -> None:
 def test_install_completion_and_the_completions_it_gives(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()
-    proc = run_cli("--install-completion", "bash", env={"HOME": str(home), "SHELL": "/bin/bash"})
+    # The shell is named, not detected from the process tree (which a CI runner may not have).
+    proc = run_cli("--install-completion", "bash", env={"HOME": str(home), "SHELL": "/bin/bash",
+                                                         "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"})
     assert proc.returncode == 0, proc.stderr
     script = home / ".bash_completions" / "readiness.sh"
     assert script.is_file() and "_READINESS_COMPLETE" in script.read_text(encoding="utf-8")

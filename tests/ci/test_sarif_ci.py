@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pytest
 from helpers import run_cli, write_tree
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,6 +132,7 @@ def _big_result(tmp_path: Path, findings: int, message_chars: int) -> Path:
     return big
 
 
+@pytest.mark.slow
 def test_more_results_than_github_accepts_keeps_the_most_severe(tmp_path: Path) -> None:
     big = _big_result(tmp_path, 26_000, 0)
     proc = run_cli("report", str(big), "--format", "sarif", timeout=600)
@@ -146,6 +148,7 @@ def test_more_results_than_github_accepts_keeps_the_most_severe(tmp_path: Path) 
     assert all(len(r["locations"]) <= 1_000 for r in run["results"])
 
 
+@pytest.mark.slow
 def test_a_file_over_githubs_compressed_size_limit_is_trimmed(tmp_path: Path) -> None:
     big = _big_result(tmp_path, 14_000, 1_200)
     proc = run_cli("report", str(big), "--format", "sarif", timeout=600)

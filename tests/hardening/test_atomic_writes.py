@@ -55,6 +55,7 @@ def _cache_entries(directory: Path, home: Path) -> dict[str, int]:
         os.environ.pop("XDG_CACHE_HOME", None)
 
 
+@pytest.mark.slow
 def test_killed_scan_leaves_previous_outputs_intact(many_files_repo: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
     out_dir = tmp_path / "out"

@@ -124,6 +124,7 @@ def test_twenty_megabyte_module(big_module_repo: Path) -> None:
     assert [f for f in doc["findings"] if f["path"] == "app/small.py" and f["check"] == "print-call"]
 
 
+@pytest.mark.slow
 def test_ten_thousand_tiny_files(many_files_repo: Path) -> None:
     _, doc = scan_cli(many_files_repo)
     assert doc["target"]["files"] == MANY_FILES

@@ -50,6 +50,8 @@ OPS_SEGMENTS = frozenset({
 NON_API_HEADS = frozenset({"static", "media", "admin", "__debug__", "oauth", "oauth2", "saml", "saml2", "sso", "oidc",
                            "accounts", "social", "djangosaml2", "silk", "debug", "sentry-debug", "plugins",
                            ".well-known"})
+# /v2/, /v2.1/ and a version joined to the API's name: /apiv2/, /api-v2/, /api_v1/
+VERSION_SEGMENT = re.compile(r"^(?:api[-_]?)?v\d+(?:\.\d+)?$", re.IGNORECASE)
 _ACCOUNT_SEGMENTS = frozenset({"signup", "sign-up", "sign_up", "register", "forgot-password", "forgot_password",
                                 "reset-password", "reset_password", "password-reset", "password_reset"})
 # Segments that make a sign-in flow only with a token in the path: /invite/<token>, /reset/<token>, /confirm/<key>.
@@ -275,7 +277,7 @@ class Route:
             return False
         if self.fact.kind == "api" or self.fact.framework == "fastapi":
             return True
-        if any(s in ("api", "rest", "graphql") or re.match(r"^(?:api[-_]?)?v\d+(?:\.\d+)?$", s) for s in segs):
+        if any(s in ("api", "rest", "graphql") or VERSION_SEGMENT.match(s) for s in segs):
             return True
         return self.fact.framework == "flask"
 

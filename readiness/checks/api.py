@@ -20,6 +20,7 @@ from readiness.repo_files import repo_files
 from readiness.routes import (
     PAGINATION_PARAMS,
     ROUTE_NEEDLES,
+    VERSION_SEGMENT,
     FileRoutes,
     Route,
     build_route_table,
@@ -31,8 +32,6 @@ from readiness.routes import (
 )
 from readiness.source import SourceFile
 
-# /v2/, /v2.1/ and a version joined to the API's name: /apiv2/, /api-v2/, /api_v1/
-_VERSION_SEGMENT = re.compile(r"^(?:api[-_]?)?v\d+(?:\.\d+)?$", re.IGNORECASE)
 _VERSION_HEADERS = frozenset({"api-version", "x-api-version", "accept-version", "version", "x-version"})
 
 
@@ -92,7 +91,7 @@ def _left_out(everything: list[Route], judged: list[Route]) -> tuple[Evidence, .
 
 
 def _api_path(route: Route) -> bool:
-    return any(s in ("api", "rest") or _VERSION_SEGMENT.match(s) for s in (s.lower() for s in route.segments))
+    return any(s in ("api", "rest") or VERSION_SEGMENT.match(s) for s in (s.lower() for s in route.segments))
 
 
 def _site_json_view(route: Route) -> bool:
@@ -102,7 +101,7 @@ def _site_json_view(route: Route) -> bool:
 
 def _under_api_prefix(route: Route) -> bool:
     segs = [s.lower() for s in route.segments]
-    return any(s in ("api", "rest") or _VERSION_SEGMENT.match(s) for s in segs) or "@drf" in route.fact.calls
+    return any(s in ("api", "rest") or VERSION_SEGMENT.match(s) for s in segs) or "@drf" in route.fact.calls
 
 
 def _drf_settings(collected: Collected) -> set[str]:
@@ -244,7 +243,7 @@ class ApiVersioning(_RouteCheck):
     @staticmethod
     def _versioned(route: Route) -> bool:
         segs = route.segments
-        if any(_VERSION_SEGMENT.match(s) for s in segs):
+        if any(VERSION_SEGMENT.match(s) for s in segs):
             return True
         if any(a.lower() == "api" and b.isdigit() for a, b in zip(segs, segs[1:], strict=False)):  # /api/1/...
             return True

@@ -321,7 +321,8 @@ class MongoTransactions(Check):
         if not is_application_path(source.path):
             return None
         by_function: dict[int, tuple[ast.FunctionDef | ast.AsyncFunctionDef, list[tuple[ast.Call, str]]]] = {}
-        for call, collection in [*query_calls(source, WRITE_METHODS), *service_writes(source)]:
+        through_services = service_writes(source)
+        for call, collection in [*query_calls(source, WRITE_METHODS), *through_services]:
             func = enclosing_function(source, call)
             if func is None or not collection:
                 continue
@@ -333,7 +334,7 @@ class MongoTransactions(Check):
         out = FileOutcome()
         problems = []
         pending = []
-        services = {id(call) for call, _ in service_writes(source)}
+        services = {id(call) for call, _ in through_services}
         for func, writes in by_function.values():
             collections = sorted({c for _, c in writes})
             if len(collections) < 2:

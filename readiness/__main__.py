@@ -9,6 +9,6 @@ if not getattr(sys.flags, "safe_path", False) and sys.path and sys.path[0] in ("
     if sys.path[0] not in [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]:
         del sys.path[0]
 
-from readiness.cli import main  # noqa: E402
+from readiness.console import main  # noqa: E402
 
 main()

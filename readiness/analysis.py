@@ -7,11 +7,11 @@ processes, and its result is cached by content hash. It never raises.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from readiness.checks.base import Check, FileOutcome
+from readiness.lazy_regex import lazy_compile
 from readiness.model import Finding, Note
 from readiness.source import DecodeError, SourceFile, decode_source
 
@@ -21,7 +21,7 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 # and would cost minutes and gigabytes to parse and walk (and as much again in bandit).
 MAX_SYNTAX_ESTIMATE = 500_000
 _SYNTAX_BYTES = b",;:()[]{}=+-*/%<>|&^~.@!"
-_SUPPRESS_RE = re.compile(r"#\s*readiness:\s*ignore(?:\[([^\]]*)\])?")
+_SUPPRESS_RE = lazy_compile(r"#\s*readiness:\s*ignore(?:\[([^\]]*)\])?")
 
 
 @dataclass(frozen=True)

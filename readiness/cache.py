@@ -12,17 +12,13 @@ or swap is no secret. A missing, foreign, corrupt or unsigned cache is simply a 
 from __future__ import annotations
 
 import base64
-import dataclasses
 import errno
 import hashlib
 import hmac
 import json
-import logging
 import os
-import secrets
 import stat
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable
@@ -36,7 +32,6 @@ _STALE_SUFFIXES = (".pickle",)  # formats of earlier versions, removed on the ne
 MAX_CACHE_BYTES = 256 * 1024 * 1024  # a planted /dev/zero or sparse file is refused, not read
 _KEY_BYTES = 32
 _O_SAFE = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-log = logging.getLogger("readiness.cache")
 
 
 # -- plain JSON data, both ways ----------------------------------------------------------------
@@ -70,10 +65,23 @@ def to_plain(value: Any) -> Any:
         if all(type(k) is str for k in value):
             return {"d": {k: to_plain(v) for k, v in value.items()}}
         return {"m": [[to_plain(k), to_plain(v)] for k, v in value.items()]}
-    if dataclasses.is_dataclass(value) and isinstance(value, kind):
-        fields = {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if hasattr(kind, "__dataclass_fields__"):
+        fields = {name: to_plain(getattr(value, name)) for name in _field_names(kind)}
         return {"o": [kind.__module__, kind.__qualname__, fields]}
     raise Unencodable(f"cannot cache a {kind.__qualname__}")
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    """A dataclass's fields in order; ``dataclasses`` loads only when a cache holds one."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        import dataclasses
+
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+    return names
 
 
 def _dataclass_type(module: str, qualname: str) -> type:
@@ -83,7 +91,7 @@ def _dataclass_type(module: str, qualname: str) -> type:
         raise ValueError(f"module {module} is not loaded")
     for part in qualname.split("."):
         target = getattr(target, part, None)
-    if not isinstance(target, type) or not dataclasses.is_dataclass(target):
+    if not isinstance(target, type) or not hasattr(target, "__dataclass_fields__"):
         raise ValueError(f"{module}.{qualname} is not a dataclass")
     return target
 
@@ -96,7 +104,7 @@ def _layout(module: str, qualname: str) -> tuple[type, tuple[str, ...]]:
     layout = _LAYOUTS.get((module, qualname))
     if layout is None:
         cls = _dataclass_type(module, qualname)
-        layout = _LAYOUTS[(module, qualname)] = (cls, tuple(f.name for f in dataclasses.fields(cls)))
+        layout = _LAYOUTS[(module, qualname)] = (cls, _field_names(cls))
     return layout
 
 
@@ -110,7 +118,7 @@ def from_plain(data: Any) -> Any:
     if kind in _SCALARS:
         return data
     if kind is list:
-        return [from_plain(v) for v in data]
+        return [v if type(v) in _SCALARS else from_plain(v) for v in data]
     if kind is not dict or len(data) != 1:
         raise ValueError("not a cache value")
     (tag, body), = data.items()
@@ -132,7 +140,7 @@ def from_plain(data: Any) -> Any:
     if tag == "s" and type(body) is list:
         return {from_plain(v) for v in body}
     if tag == "f" and type(body) is list:
-        return frozenset([from_plain(v) for v in body])
+        return frozenset([v if type(v) in _SCALARS else from_plain(v) for v in body])
     if tag == "b" and type(body) is str:
         return base64.b64decode(body.encode("ascii"), validate=True)
     if tag == "C" and type(body) is list:
@@ -239,6 +247,9 @@ def _read_key(path: Path) -> tuple[bytes | None, str | None]:
 
 def _create_key(path: Path) -> None:
     """Write a fresh key beside its final name, then link it in: never a half-written key, never a replaced one."""
+    import secrets
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(prefix=".key.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -323,7 +334,9 @@ class Cache:
                     if self.problem:
                         self._key = None
                 if self.problem:
-                    log.warning("warning: cache off: %s", self.problem)
+                    import logging  # only when the cache is off: start-up stays light
+
+                    logging.getLogger("readiness.cache").warning("warning: cache off: %s", self.problem)
         return self._key
 
     @property

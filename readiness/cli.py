@@ -422,6 +422,7 @@ def hook(
         _err(str(exc))
         raise typer.Exit(EXIT_USAGE) from None
     ignore_state_dir(root)
+    _keep_answer(prepared.checks, prepared.settings, fix_files)
     findings = result.findings
     if base_doc is not None:
         findings = without_baseline(findings, base_doc, str(baseline))
@@ -438,6 +439,17 @@ def hook(
         sys.stdout.write(summary(result, min_severity) + "\n")
     if findings:
         raise typer.Exit(EXIT_GATE)
+
+
+def _keep_answer(checks: List[Any], settings: Any, fix_files: bool) -> None:
+    """Let this hook call's answer be replayed when built-in checks alone judged it, with the default cache."""
+    from readiness import hook_answer
+    from readiness.runner import open_cache
+
+    cache = open_cache(Path("."), settings, enabled=True)
+    default = (Path.cwd() / ".readiness" / "cache").resolve()
+    hook_answer.keepable = (not fix_files and cache is not None and cache.directory.resolve() == default
+                            and all(c.__module__.startswith("readiness.") for c in checks))
 
 
 baseline_app = typer.Typer(cls=DirectGroup, help="Record today's findings so the gate judges only new ones.",

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 from pathlib import Path
 from typing import Any, Iterable
+
+from readiness.lazy_regex import lazy_compile
 
 try:  # typer 0.20+ carries its own copy of click
     from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
@@ -23,8 +24,8 @@ STATE_DIR = ".readiness"
 BUILTIN_FORMAT_NAMES = ("terminal", "json", "markdown", "html", "sarif", "junit", "github", "gitlab")
 FORMATS_HELP = "Output on stdout: " + "|".join(sorted(BUILTIN_FORMAT_NAMES)) + " (or a format a plugin adds)."
 SCAN_TIMEOUT = 1800.0  # seconds: the runner's DEFAULT_TIMEOUT
-_NO_SUCH_COMMAND = re.compile(r"No such command '([^']*)'")
-_UNKNOWN_ID = re.compile(r"unknown (?:check or category|check|category) id '([^']{1,100})'")
+_NO_SUCH_COMMAND = lazy_compile(r"No such command '([^']*)'")
+_UNKNOWN_ID = lazy_compile(r"unknown (?:check or category|check|category) id '([^']{1,100})'")
 
 
 def flat(text: str) -> str:

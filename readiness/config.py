@@ -17,6 +17,7 @@ from typing import Any, Iterable, Mapping
 import yaml
 
 from readiness.config_schema import SCHEMA, Field
+from readiness.lazy_regex import lazy_compile
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -26,7 +27,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 CONFIG_NAMES = ("readiness.yaml", "readiness.yml", ".readiness.yaml")
 MAX_CONFIG_BYTES = 1024 * 1024
 MAX_NODES = 50_000
-_VAR_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_VAR_RE = lazy_compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 class ConfigError(Exception):

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
+from readiness.lazy_regex import lazy_compile
+
 MAX_DATA_BYTES = 64 * 1024 * 1024  # a large project's per-line Cobertura report fits many times over
 MAX_SQLITE_STEPS = 50_000_000  # virtual machine steps for all queries on one database
 MAX_MEASURED_FILES = 100_000
@@ -113,7 +115,7 @@ def from_json(data: bytes) -> Figure:
 
 _READS = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ}
 # Tables whose reading would evaluate something: virtual tables, generated columns, CREATE TABLE ... AS.
-_COMPUTED_RE = re.compile(r"\b(?:VIRTUAL|GENERATED|AS)\b", re.IGNORECASE)
+_COMPUTED_RE = lazy_compile(r"\b(?:VIRTUAL|GENERATED|AS)\b", re.IGNORECASE)
 
 
 def _only_reads(action: int, *_: object) -> int:

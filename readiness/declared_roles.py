@@ -16,11 +16,11 @@ leave as service.
 from __future__ import annotations
 
 import configparser
-import re
 import sys
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
 
+from readiness.lazy_regex import lazy_compile
 from readiness.project import read_inside
 
 if sys.version_info >= (3, 11):
@@ -38,7 +38,7 @@ _COVERAGE_INI = ((".coveragerc", ("run", "report")), ("setup.cfg", ("coverage:ru
 _MAX_DEPTH = 2
 _MAX_GLOBS = 200
 _MAX_BYTES = 512 * 1024
-_LITERAL = re.compile(r"[A-Za-z0-9_\-]{3,}")
+_LITERAL = lazy_compile(r"[A-Za-z0-9_\-]{3,}")
 
 
 def _words(value: Any) -> list[str]:
@@ -119,8 +119,7 @@ def _read(root: Path, rel: str) -> str | None:
 def declared_roles(root: Path, files: Iterable[str]) -> dict[str, list[str]]:
     """``{"test": [globs], "generated": [globs], "coverage_omit": [globs]}`` from the project's configuration."""
     names = {"pyproject.toml", "ruff.toml", ".ruff.toml", "pytest.ini", "setup.cfg", "tox.ini", ".coveragerc"}
-    configs = sorted(f for f in files
-                     if PurePosixPath(f).name in names and len(PurePosixPath(f).parts) <= _MAX_DEPTH + 1)
+    configs = sorted(f for f in files if f.rpartition("/")[2] in names and f.count("/") <= _MAX_DEPTH)
     tests: list[str] = []
     excluded: list[str] = []
     omitted: list[str] = []

@@ -10,10 +10,10 @@ that line is already reported; the finding that stays names the others in its me
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping, Sequence
 
+from readiness.lazy_regex import lazy_compile
 from readiness.model import Finding
 
 # Built-in check -> the engine rules that report the same problem on the same line.
@@ -33,7 +33,7 @@ EQUIVALENTS: dict[str, frozenset[str]] = {
 ENGINE_ORDER = ("bandit", "ruff")
 # The engine checks of the built-in catalogue, for reading a result JSON.
 RESULT_ENGINES = {"sast-findings": "bandit", "lint-errors": "ruff"}
-_BANDIT_CODE = re.compile(r"B([1-9]\d\d)")
+_BANDIT_CODE = lazy_compile(r"B([1-9]\d\d)")
 # bandit tests that report one call twice: B308 (blacklisted ``mark_safe``) and B703 (its Django
 # plugin) both fire on every ``mark_safe(...)``.
 _SAME_BANDIT_PROBLEM = {"B703": "B308"}

@@ -10,11 +10,11 @@ from __future__ import annotations
 import bisect
 import itertools
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from readiness.analysis import MAX_FILE_BYTES, MAX_SYNTAX_ESTIMATE, syntax_estimate
+from readiness.lazy_regex import lazy_compile
 from readiness.model import Note
 from readiness.project import Refused, read_inside
 
@@ -325,6 +325,8 @@ def discover(
         except OSError as exc:
             on_error(exc)
             continue
+        if prefix and any(e.name == "pyvenv.cfg" for e in entries):
+            continue  # a virtual environment: installed packages, not the project
         gitignore = next((e for e in entries if e.name == ".gitignore"), None) if respect_gitignore else None
         if gitignore is not None:
             if gitignore.is_symlink():  # git does not follow a symlinked .gitignore either
@@ -345,7 +347,7 @@ def discover(
             except OSError:
                 is_link = is_dir = False
             if is_dir:
-                if name in SKIP_DIRS or name.endswith(".egg-info") or os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
+                if name in SKIP_DIRS or name.endswith(".egg-info"):
                     continue
                 if not ignored(rel, True):
                     subdirs.append((entry.path, rel + "/"))
@@ -407,8 +409,8 @@ def discover(
 
 _MAX_SERVICE_CANDIDATES = 200
 _SERVICE_MARKERS = frozenset({"pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile", "Dockerfile"})
-_APP_ENTRY = re.compile(r"(?:^|/)(?:main|app|wsgi|asgi|manage|server|__main__)\.py$")
-_NOT_A_SERVICE = re.compile(r"(?:^|/)(?:tests?|docs?|examples?|samples?|scripts?|tools|bench\w*|fixtures?|"
+_APP_ENTRY = lazy_compile(r"(?:^|/)(?:main|app|wsgi|asgi|manage|server|__main__)\.py$")
+_NOT_A_SERVICE = lazy_compile(r"(?:^|/)(?:tests?|docs?|examples?|samples?|scripts?|tools|bench\w*|fixtures?|"
                             r"vendor|third_party|\.github|\.gitlab|deploy|infra\w*|helm|charts|terraform)/")
 
 

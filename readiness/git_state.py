@@ -9,12 +9,13 @@ gives no answer rather than a guess.
 from __future__ import annotations
 
 import os
-import re
 import stat
 from pathlib import Path
 
-_SHA = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
-_BRANCH = re.compile(r"^[A-Za-z0-9._/+-]{1,200}$")
+from readiness.lazy_regex import lazy_compile
+
+_SHA = lazy_compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")
+_BRANCH = lazy_compile(r"^[A-Za-z0-9._/+-]{1,200}$")
 MAX_READ = 64 * 1024
 MAX_PACKED_REFS = 8 * 1024 * 1024
 

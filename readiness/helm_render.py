@@ -23,6 +23,8 @@ from typing import Any, Callable, Mapping
 
 import yaml
 
+from readiness.lazy_regex import lazy_compile
+
 MAX_OUTPUT = 512 * 1024
 MAX_ITERATIONS = 200
 MAX_DEPTH = 20
@@ -452,7 +454,7 @@ class _Renderer:
         raise Unrenderable(f"the operand {word[:30]}")
 
 
-_VERB_RE = re.compile(r"%[-+# 0]*\d*(?:\.\d+)?([svdqtfx%])")
+_VERB_RE = lazy_compile(r"%[-+# 0]*\d*(?:\.\d+)?([svdqtfx%])")
 
 
 def _printf(fmt: str, args: list[Any]) -> str:

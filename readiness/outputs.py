@@ -11,9 +11,10 @@ import re
 from typing import Any, Iterable
 from urllib.parse import quote
 
+from readiness.lazy_regex import lazy_compile
 from readiness.live.redact import MASK
 
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\u2028\u2029\x85]")
+_CONTROL_RE = lazy_compile(r"[\x00-\x08\x0a-\x1f\x7f\u2028\u2029\x85]")
 _ONE_LINE_KEYS = frozenset({"path", "message", "summary", "title", "name", "fingerprint", "kind"})
 
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
+from readiness.lazy_regex import lazy_compile
 from readiness.paths import is_application_path
 from readiness.project import Project, load_toml_document
 
@@ -37,8 +38,8 @@ _DIST_NAMES: Mapping[str, str] = {
 # is a Flask service on MongoDB even when it never imports pymongo itself.
 _STACKS: Mapping[str, tuple[str, ...]] = {"eve": ("flask", "pymongo"), "superdesk": ("flask", "pymongo"),
                                           "superdesk-core": ("flask", "pymongo")}
-_REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
-_DEV_FILE = re.compile(r"(dev|test|lint|doc|ci|typing|mypy|local)", re.IGNORECASE)
+_REQ_NAME = lazy_compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+_DEV_FILE = lazy_compile(r"(dev|test|lint|doc|ci|typing|mypy|local)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ def declared_distributions(project: Project) -> frozenset[str]:
     return project.tool("declared-distributions", build)
 
 
-_EXTRAS = re.compile(r"^[ \t\"']*([A-Za-z0-9][A-Za-z0-9._-]*)\[([A-Za-z0-9_,. -]+)\]", re.MULTILINE)
+_EXTRAS = lazy_compile(r"^[ \t\"']*([A-Za-z0-9][A-Za-z0-9._-]*)\[([A-Za-z0-9_,. -]+)\]", re.MULTILINE)
 
 
 def _normalise(name: str) -> str:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 import yaml
 
+from readiness.lazy_regex import lazy_compile
 from readiness.project import load_yaml_documents
 from readiness.source import _parse as parse_python
 
@@ -300,7 +301,7 @@ class RepoFiles:
 
 
 _SCRIPT_DIRS = frozenset({"scripts", "script", "bin", "ci", "tools", "hack", ".ci"})
-_SHELL_SHEBANG_RE = re.compile(r"#!\s*(?:/usr)?/bin/(?:env\s+)?(?:ba|z|da)?sh\b")
+_SHELL_SHEBANG_RE = lazy_compile(r"#!\s*(?:/usr)?/bin/(?:env\s+)?(?:ba|z|da)?sh\b")
 
 
 # What a remote hook runs when its id is not the command (ruff-pre-commit's ``ruff-check`` runs ``ruff check``).
@@ -336,8 +337,8 @@ def _inherit(child: Command, parent: Command, ignored: bool = False) -> Command:
 
 # -- shell command helpers --------------------------------------------------------------------
 
-_NO_FAIL_RE = re.compile(r"^\s*(true|:|exit\s+0|echo\b.*|printf\b.*)\s*$")
-_SPLIT_RE = re.compile(r"\s*(?:;|&&|\n)\s*")
+_NO_FAIL_RE = lazy_compile(r"^\s*(true|:|exit\s+0|echo\b.*|printf\b.*)\s*$")
+_SPLIT_RE = lazy_compile(r"\s*(?:;|&&|\n)\s*")
 
 
 def split_segments(text: str) -> list[tuple[str, bool]]:
@@ -509,7 +510,7 @@ def _gh_local_target(target: str, by_file: Mapping[str, list[Command]]) -> str |
     return None
 
 
-_GH_INPUT_RE = re.compile(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}")
+_GH_INPUT_RE = lazy_compile(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}")
 
 
 def _gh_substitute(text: str, inputs: Mapping[str, str]) -> str:
@@ -1572,8 +1573,8 @@ def _session_name(func: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
 _DOC_DIRS = {"docs", "doc", "runbooks", "runbook", "ops", "operations", "wiki", "handbook", "playbooks"}
 
 
-_VALUES_REF_RE = re.compile(r"\.Values\.([\w.]+)")
-_NEXT_ITEM_RE = re.compile(r"^(\s*)- ")
+_VALUES_REF_RE = lazy_compile(r"\.Values\.([\w.]+)")
+_NEXT_ITEM_RE = lazy_compile(r"^(\s*)- ")
 
 
 def _values_ref(template: str, line: int) -> str | None:

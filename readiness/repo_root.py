@@ -16,9 +16,10 @@ through ``read_inside`` on the git root, so a link pointing out of the repositor
 from __future__ import annotations
 
 import os
-import re
 import stat
 from pathlib import Path
+
+from readiness.lazy_regex import lazy_compile
 
 MAX_LEVELS_UP = 6
 MAX_DEPTH = 5
@@ -28,7 +29,7 @@ _SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", 
                         ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", "dist",
                         "build", ".terraform", ".readiness"})
 # Repository-level files, by path relative to the git root.
-_REPO_FILE = re.compile(
+_REPO_FILE = lazy_compile(
     r"^(?:\.github/(?:workflows/[^/]+\.ya?ml|actions/.+/action\.ya?ml|dependabot\.ya?ml|renovate\.json5?)"
     r"|\.gitlab-ci\.ya?ml|\.gitlab/.+\.ya?ml|\.gitlab/renovate\.json5?|\.circleci/config\.ya?ml"
     r"|\.pre-commit-config\.ya?ml|Jenkinsfile|azure-pipelines\.ya?ml|bitbucket-pipelines\.ya?ml|\.travis\.ya?ml"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
 from readiness.declared_roles import OMITTED, declared_roles
+from readiness.lazy_regex import lazy_compile
 
 SERVICE = "service"
 TEST = "test"
@@ -64,59 +65,64 @@ DESCRIPTIONS: dict[str, str] = {
 
 _D = r"(?:^|/)"  # a path component starts here
 _PATH_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (GENERATED, re.compile(_D + r"(?:vendor|vendored|_vendor|third_party|thirdparty|node_modules|site-packages)/"
+    (GENERATED, lazy_compile(_D + r"(?:vendor|vendored|_vendor|third_party|thirdparty|node_modules|site-packages)/"
                            r"|_pb2(?:_grpc)?\.pyi?$")),
-    (FIXTURE, re.compile(_D + r"(?:fixtures?|testdata|test_?data|sample_?data|\w*_fixtures|seeds?|seed_data|"
+    (FIXTURE, lazy_compile(_D + r"(?:fixtures?|testdata|test_?data|sample_?data|\w*_fixtures|seeds?|seed_data|"
                          r"prepopulate|\.semgrep)/|" + _D + r"unittests/scans/|" + _D + r"\w*seed_data\.py$")),
-    (LOADTEST, re.compile(_D + r"(?:locust|loadtests?|load_tests?|k6|perf_tests?)/|" + _D + r"locustfile\.py$")),
-    (TEST, re.compile(
+    (LOADTEST, lazy_compile(_D + r"(?:locust|loadtests?|load_tests?|k6|perf_tests?)/|" + _D + r"locustfile\.py$")),
+    (TEST, lazy_compile(
         _D + r"(?:tests?|testing|unittests|\w+_tests?|e2e|e2etests|e2e_tests|integration_tests|functional_tests|"
         r"selenium|playwright|cypress)/"
         + r"|" + _D + r"features/(?:steps/|environment\.py$)"
         + r"|" + _D + r"(?:test_[^/]*|[^/]*_tests?|conftest|tests?|testing)\.py$"
         + r"|" + _D + r"settings/(?:test|tests|testing|ci)\.py$")),
-    (MIGRATION, re.compile(_D + r"(?:migrations|db_migrations|alembic|migrate)/|" + _D + r"revisions/(?:.*/)?(?:versions/|env\.py$)")),
-    (CLI, re.compile(_D + r"management/commands/|" + _D + r"(?:manage|__main__|cli|[^/]*_cli)\.py$|" + _D + r"cli/")),
-    (INFRASTRUCTURE, re.compile(_D + r"(?:\.github|\.gitlab|\.circleci|docker|deploy|deployment|helm|k8s|kubernetes|"
+    (MIGRATION, lazy_compile(_D + r"(?:migrations|db_migrations|alembic|migrate)/|" + _D + r"revisions/(?:.*/)?(?:versions/|env\.py$)")),
+    (CLI, lazy_compile(_D + r"management/commands/|" + _D + r"(?:manage|__main__|cli|[^/]*_cli)\.py$|" + _D + r"cli/")),
+    (INFRASTRUCTURE, lazy_compile(_D + r"(?:\.github|\.gitlab|\.circleci|docker|deploy|deployment|helm|k8s|kubernetes|"
                                 r"terraform|ansible[\w-]*|charts|ci|\.buildkite)/")),
-    (EXAMPLE, re.compile(_D + r"(?:docs?|examples?|samples?|demos?|tutorials?)/|^contrib/"
+    (EXAMPLE, lazy_compile(_D + r"(?:docs?|examples?|samples?|demos?|tutorials?)/|^contrib/"
                          r"|\.(?:example|sample|template|tmpl|dist)$|\.(?:example|sample)\.[^/]*$")),
-    (SCRIPT, re.compile(_D + r"(?:scripts?|tools|bin|bench|benchmarks?|hack)/"
+    (SCRIPT, lazy_compile(_D + r"(?:scripts?|tools|bin|bench|benchmarks?|hack)/"
                         r"|^(?:setup|noxfile|fabfile|build_backend|hatch_build|conf|dodo|tasks)\.py$"
                         # a name no import can reach (upload-screenshots.py): run as a file, a script
                         r"|" + _D + r"[^/]*-[^/]*\.py$")),
 )
 
 # Files whose name suggests commands; content decides (a DDD ``commands.py`` can be service code).
-_COMMANDS_NAME = re.compile(_D + r"(?:commands|[^/]*_commands?|management)\.py$|" + _D + r"commands/")
-_CLI_IMPORT = re.compile(r"^\s*(?:import|from)\s+(?:click|typer|argparse|flask\.cli|flask_script|cleo|fire)\b", re.M)
-_CLI_CLASS = re.compile(r"^class\s+\w+\((?:[\w.]*\.)?(?:Command|BaseCommand|AppCommand)\)\s*:", re.M)
-_CLI_GROUP = re.compile(r"^@click\.(?:group|command)\b|^\w+\s*=\s*typer\.Typer\(", re.M)
-_MAIN_GUARD = re.compile(r"^if\s+__name__\s*==\s*['\"]__main__['\"]\s*:", re.M)
-_ARGPARSE = re.compile(r"\bArgumentParser\(|\bclick\.|\btyper\.|\bfire\.Fire\(")
-_ARGUMENT_PARSER = re.compile(r"\bArgumentParser\(")
-_TOP_LEVEL_PARSER = re.compile(r"^\w+\s*=\s*(?:argparse\.)?ArgumentParser\(", re.M)
-_NAMESPACE_PARAM = re.compile(r"^\s*def\s+\w+\(\s*\w+\s*:\s*(?:argparse\.)?Namespace\b", re.M)
-_ARGV_INDEX = re.compile(r"\bsys\.argv\[\s*[1-9]")
-_EXIT = re.compile(r"\bsys\.exit\(|\braise\s+SystemExit\b")
-_ROUTES = re.compile(r"@\w+\.(?:route|get|post|put|patch|delete|api_route)\(|\bBlueprint\(|\bAPIRouter\(|\burlpatterns\b")
+_COMMANDS_NAME = lazy_compile(_D + r"(?:commands|[^/]*_commands?|management)\.py$|" + _D + r"commands/")
+_CLI_IMPORT = lazy_compile(r"^\s*(?:import|from)\s+(?:click|typer|argparse|flask\.cli|flask_script|cleo|fire)\b", re.M)
+_CLI_CLASS = lazy_compile(r"^class\s+\w+\((?:[\w.]*\.)?(?:Command|BaseCommand|AppCommand)\)\s*:", re.M)
+_CLI_GROUP = lazy_compile(r"^@click\.(?:group|command)\b|^\w+\s*=\s*typer\.Typer\(", re.M)
+_MAIN_GUARD = lazy_compile(r"^if\s+__name__\s*==\s*['\"]__main__['\"]\s*:", re.M)
+_ARGPARSE = lazy_compile(r"\bArgumentParser\(|\bclick\.|\btyper\.|\bfire\.Fire\(")
+_ARGUMENT_PARSER = lazy_compile(r"\bArgumentParser\(")
+_TOP_LEVEL_PARSER = lazy_compile(r"^\w+\s*=\s*(?:argparse\.)?ArgumentParser\(", re.M)
+_NAMESPACE_PARAM = lazy_compile(r"^\s*def\s+\w+\(\s*\w+\s*:\s*(?:argparse\.)?Namespace\b", re.M)
+_ARGV_INDEX = lazy_compile(r"\bsys\.argv\[\s*[1-9]")
+_EXIT = lazy_compile(r"\bsys\.exit\(|\braise\s+SystemExit\b")
+_ROUTES = lazy_compile(r"@\w+\.(?:route|get|post|put|patch|delete|api_route)\(|\bBlueprint\(|\bAPIRouter\(|\burlpatterns\b")
 # A main guard that starts a server or the app is the service's own entry point, not a script.
-_SERVES = re.compile(r"\b(?:uvicorn|gunicorn|hypercorn|waitress|daphne|werkzeug)\b|\.run\(|\brun_app\(|\bserve\("
+_SERVES = lazy_compile(r"\b(?:uvicorn|gunicorn|hypercorn|waitress|daphne|werkzeug)\b|\.run\(|\brun_app\(|\bserve\("
                      r"|\bserve_forever\(|\bcreate_app\(|\bmake_server\(|\bexecute_from_command_line\(")
-_ALEMBIC = re.compile(r"^revision\s*(?::\s*str\s*)?=", re.M)
-_ALEMBIC_DOWN = re.compile(r"^down_revision\s*(?::[^=]+)?=", re.M)
-_DJANGO_MIGRATION = re.compile(r"^class\s+Migration\(\s*migrations\.Migration\s*\)", re.M)
-_LOCUST = re.compile(r"^from\s+locust\s+import|^import\s+locust\b", re.M)
-_GENERATED = re.compile(r"\A(?:#.*\n){0,3}#\s*(?:Code generated|Generated by the protocol buffer|@generated|"
+_ALEMBIC = lazy_compile(r"^revision\s*(?::\s*str\s*)?=", re.M)
+_ALEMBIC_DOWN = lazy_compile(r"^down_revision\s*(?::[^=]+)?=", re.M)
+_DJANGO_MIGRATION = lazy_compile(r"^class\s+Migration\(\s*migrations\.Migration\s*\)", re.M)
+_LOCUST = lazy_compile(r"^from\s+locust\s+import|^import\s+locust\b", re.M)
+_GENERATED = lazy_compile(r"\A(?:#.*\n){0,3}#\s*(?:Code generated|Generated by the protocol buffer|@generated|"
                         r"This file is automatically generated|DO NOT EDIT)", re.I)
+
+
+_PATH_ROLES: dict[str, str] = {}  # every check asks about the same paths
 
 
 def path_role(path: str) -> str:
     """The role a path alone gives; ``service`` when nothing in it says otherwise."""
-    for role, pattern in _PATH_RULES:
-        if pattern.search(path):
-            return role
-    return SERVICE
+    role = _PATH_ROLES.get(path)
+    if role is None:
+        role = next((r for r, pattern in _PATH_RULES if pattern.search(path)), SERVICE)
+        if len(_PATH_ROLES) < 200_000:
+            _PATH_ROLES[path] = role
+    return role
 
 
 def content_role(path: str, text: str) -> str | None:
@@ -193,10 +199,21 @@ def _omitted_program(path: str, text: str, declared: Mapping[str, Iterable[str]]
     return SCRIPT
 
 
+def _frozen(globs: Mapping[str, Iterable[str]] | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((str(k), tuple(str(g) for g in v or ())) for k, v in (globs or {}).items())
+
+
 def file_role(source: Any, options: Mapping[str, Any] | None = None) -> str:
-    """The role of a parsed source file inside a per-file check (``source.path``, ``source.text``)."""
+    """The role of a parsed source file inside a per-file check (``source.path``, ``source.text``);
+    worked out once per file and configuration, since most checks ask."""
     overrides = (options or {}).get(ROLES_OPTION)
-    return role_of(source.path, getattr(source, "text", None), overrides, (options or {}).get(DECLARED_OPTION))
+    declared = (options or {}).get(DECLARED_OPTION)
+    text = getattr(source, "text", None)
+    memo = getattr(source, "memo", None)
+    if memo is None:
+        return role_of(source.path, text, overrides, declared)
+    return memo(("file-role", _frozen(overrides), _frozen(declared)),  # type: ignore[no-any-return]
+                lambda: role_of(source.path, text, overrides, declared))
 
 
 def is_service(role: str) -> bool:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
+from readiness.lazy_regex import lazy_compile
 from readiness.source import SourceFile
 from readiness.tools.pyast import dotted as _dotted
 
@@ -51,7 +52,7 @@ NON_API_HEADS = frozenset({"static", "media", "admin", "__debug__", "oauth", "oa
                            "accounts", "social", "djangosaml2", "silk", "debug", "sentry-debug", "plugins",
                            ".well-known"})
 # /v2/, /v2.1/ and a version joined to the API's name: /apiv2/, /api-v2/, /api_v1/
-VERSION_SEGMENT = re.compile(r"^(?:api[-_]?)?v\d+(?:\.\d+)?$", re.IGNORECASE)
+VERSION_SEGMENT = lazy_compile(r"^(?:api[-_]?)?v\d+(?:\.\d+)?$", re.IGNORECASE)
 _ACCOUNT_SEGMENTS = frozenset({"signup", "sign-up", "sign_up", "register", "forgot-password", "forgot_password",
                                 "reset-password", "reset_password", "password-reset", "password_reset"})
 # Segments that make a sign-in flow only with a token in the path: /invite/<token>, /reset/<token>, /confirm/<key>.
@@ -1058,7 +1059,7 @@ _OWNER_KINDS = {"FastAPI": "fastapi", "APIRouter": "fastapi", "Flask": "flask", 
                 "NestedSimpleRouter": "django", "NestedDefaultRouter": "django", "OptionalSlashRouter": "django"}
 _DRF_ROUTERS = frozenset(k for k, v in _OWNER_KINDS.items() if v == "django")
 _PREFIX_KW = {"APIRouter": "prefix", "Api": "prefix", "Namespace": "path"}
-_RESOURCE_ADDERS = re.compile(r"^add_\w*resource$")
+_RESOURCE_ADDERS = lazy_compile(r"^add_\w*resource$")
 
 
 def _extract(source: SourceFile) -> FileRoutes:
@@ -1114,7 +1115,7 @@ def _extract(source: SourceFile) -> FileRoutes:
                         routes.append(RouteFact("flask", "*", _path_expr(path_node), owner, cls.name, cls.lineno,
                                                 cls.col_offset + 1, path_params=tuple(sorted(_path_params(
                                                     _path_expr(path_node))))))
-    loops = _loop_bindings(tree)
+    loops = _loop_bindings(source)
     made = {t.id: dotted(n.value.func) for n in source.nodes(ast.Assign) if isinstance(n, ast.Assign)
             and isinstance(n.value, ast.Call) and dotted(n.value.func) for t in n.targets if isinstance(t, ast.Name)}
     for call in source.nodes(ast.Call):
@@ -1165,7 +1166,7 @@ def _extract(source: SourceFile) -> FileRoutes:
                 routes.append(RouteFact("django", "VIEWSET", _clean_django(prefix), owner, viewset, call.lineno,
                                         call.col_offset + 1, kind="api"))
     routes.extend(_pair_routes(tree, owners))
-    eve_routes, eve_settings = _eve_facts(tree)
+    eve_routes, eve_settings = _eve_facts(source)
     routes.extend(eve_routes)
     routes.extend(_graphql_facts(tree, imports, owners))
     views: list[RouteFact] = []
@@ -1178,7 +1179,7 @@ def _extract(source: SourceFile) -> FileRoutes:
         routes = _mark_signed(tree, routes)
     return FileRoutes(
         module, tuple(routes), tuple(owners.values()), tuple(includes), tuple(sorted(names.items())), tuple(views),
-        classes=_classes(tree), constants=_constants(tree), callables=_callables(tree),
+        classes=_classes(source), constants=_constants(tree), callables=_callables(tree),
         settings=(*_drf_settings(tree), *eve_settings),
         aliases=_dependency_aliases(tree), factories=_factories(tree, owners),
     )
@@ -1186,6 +1187,8 @@ def _extract(source: SourceFile) -> FileRoutes:
 
 def _factories(tree: ast.Module, owners: Mapping[str, OwnerFact]) -> tuple[tuple[str, str], ...]:
     """Module functions that build a blueprint or router and return it (``make_blueprint()``)."""
+    if not owners:
+        return ()
     out = []
     for stmt in tree.body:
         if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -1199,14 +1202,15 @@ def _factories(tree: ast.Module, owners: Mapping[str, OwnerFact]) -> tuple[tuple
     return tuple(out)
 
 
-def _loop_bindings(tree: ast.Module) -> dict[tuple[int, str], list[tuple[str, str | None]]]:
+def _loop_bindings(source: SourceFile) -> dict[tuple[int, str], list[tuple[str, str | None]]]:
     """``for r in [a.router, b.router]: app.include_router(r)``: what the loop variable stands for, per call."""
+    tree = source.tree
+    assert tree is not None
     lists = {dotted(t): stmt.value for stmt in tree.body if isinstance(stmt, ast.Assign)
              and isinstance(stmt.value, (ast.List, ast.Tuple)) for t in stmt.targets}
     out: dict[tuple[int, str], list[tuple[str, str | None]]] = {}
-    for loop in ast.walk(tree):
-        if not isinstance(loop, (ast.For, ast.AsyncFor)):
-            continue
+    for loop in source.walk_order(ast.For, ast.AsyncFor):
+        assert isinstance(loop, (ast.For, ast.AsyncFor))
         items = loop.iter if isinstance(loop.iter, (ast.List, ast.Tuple)) else lists.get(dotted(loop.iter))
         if items is None:
             if isinstance(loop.target, ast.Name) and isinstance(loop.iter, ast.Name):
@@ -1275,11 +1279,10 @@ def _pair_routes(tree: ast.Module, owners: Mapping[str, OwnerFact]) -> list[Rout
     return out
 
 
-def _classes(tree: ast.Module) -> tuple[ClassFact, ...]:
+def _classes(source: SourceFile) -> tuple[ClassFact, ...]:
     out = []
-    for cls in ast.walk(tree):
-        if not isinstance(cls, ast.ClassDef):
-            continue
+    for cls in source.walk_order(ast.ClassDef):
+        assert isinstance(cls, ast.ClassDef)
         attrs: list[tuple[str, str]] = []
         fields: list[str] = []
         listy = False
@@ -1323,7 +1326,7 @@ _GQL_KWARGS_NOT_ARGS = frozenset({"description", "required", "resolver", "defaul
                                   "enforce_first_or_last"})
 _GQL_RAW_TYPES = frozenset({"GenericScalar", "JSONString", "JSON", "JSONScalar", "Any"})
 _GQL_VALIDATING_MUTATIONS = frozenset({"SerializerMutation", "DjangoModelFormMutation", "DjangoFormMutation"})
-_GQL_CONNECTION = re.compile(r"Connection(Field)?$")
+_GQL_CONNECTION = lazy_compile(r"Connection(Field)?$")
 
 
 def _graphql_facts(tree: ast.Module, imports: frozenset[str], owners: Mapping[str, OwnerFact]) -> list[RouteFact]:
@@ -1422,8 +1425,8 @@ def _gql_annotation(node: ast.AST | None) -> str:
     return "list" if _shape(node) == "list" else ""
 
 
-_SDL_TYPE = re.compile(r"type\s+(Query|Mutation)\s*(?:@\w+\s*)*\{([^}]*)\}", re.DOTALL)
-_SDL_FIELD = re.compile(r"^\s*(\w+)\s*(?:\(([^)]*)\))?\s*:\s*([\[\]\w!]+)", re.MULTILINE)
+_SDL_TYPE = lazy_compile(r"type\s+(Query|Mutation)\s*(?:@\w+\s*)*\{([^}]*)\}", re.DOTALL)
+_SDL_FIELD = lazy_compile(r"^\s*(\w+)\s*(?:\(([^)]*)\))?\s*:\s*([\[\]\w!]+)", re.MULTILINE)
 
 
 def _graphql_sdl(text: str, line: int) -> list[RouteFact]:
@@ -1464,10 +1467,12 @@ def _eve_setting(key: str, value: ast.AST) -> str:
     return f"eve:{key}={text}"
 
 
-def _eve_facts(tree: ast.Module) -> tuple[list[RouteFact], list[str]]:
+def _eve_facts(source: SourceFile) -> tuple[list[RouteFact], list[str]]:
     """Eve resources and settings: ``DOMAIN = {"people": {...}}`` in a settings module, resource classes
     instantiated with their endpoint name (``BlogsResource("blogs", app=app, service=...)``) or registered
     (``register_resource("blogs", BlogsResource, ...)``), and the project-wide defaults they fall back on."""
+    tree = source.tree
+    assert tree is not None
     module_values = {t.id: stmt.value for stmt in _module_statements(tree.body) if isinstance(stmt, ast.Assign)
                      for t in stmt.targets if isinstance(t, ast.Name)}
     routes: list[RouteFact] = []
@@ -1489,7 +1494,7 @@ def _eve_facts(tree: ast.Module) -> tuple[list[RouteFact], list[str]]:
                                       if k in _EVE_RESOURCE_KEYS]
             routes.append(RouteFact("eve", "EVE", "/" + name, "@eve", "", key.lineno, key.col_offset + 1,
                                     calls=tuple(attrs), kind="api"))
-    for func in [tree, *(n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))]:
+    for func in [tree, *source.walk_order(ast.FunctionDef, ast.AsyncFunctionDef)]:
         body = func.body
         names: dict[str, str] = {}
         for stmt in body:  # in order: endpoint_name = "blogs"; BlogsResource(endpoint_name, app=app, ...)
@@ -1557,7 +1562,7 @@ def _dependency_aliases(tree: ast.Module) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-_SIGNATURE_CALL = re.compile(r"signature|compare_digest", re.IGNORECASE)
+_SIGNATURE_CALL = lazy_compile(r"signature|compare_digest", re.IGNORECASE)
 _HELPER_DEPTH = 3
 
 
@@ -2283,7 +2288,7 @@ def _item_variants(routes: list[Route]) -> list[Route]:
     return out
 
 
-_CONSTANT = re.compile(r"\$\{([\w.]+)\}")
+_CONSTANT = lazy_compile(r"\$\{([\w.]+)\}")
 
 
 def _resolve_constants(files: dict[str, FileRoutes]) -> dict[str, FileRoutes]:

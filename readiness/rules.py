@@ -14,7 +14,9 @@ import sys
 from functools import lru_cache
 from typing import Any
 
-RULE_ID = re.compile(r"^[A-Z]{1,4}[0-9]{1,4}$")
+from readiness.lazy_regex import lazy_compile
+
+RULE_ID = lazy_compile(r"^[A-Z]{1,4}[0-9]{1,4}$")
 BANDIT_FIX: dict[str, str] = {
     "B101": "Raise an exception instead of `assert` for checks that must hold in production (asserts vanish under -O).",
     "B102": "Do not call `exec` on data; dispatch through a table of allowed functions.",

@@ -19,18 +19,19 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Callable, TypeVar
 
+from readiness.lazy_regex import lazy_compile
 from readiness.newer_syntax import parse_newer
 
-_IMPORT_RE = re.compile(
+_IMPORT_RE = lazy_compile(
     r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import\b|import[ \t]+([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*))",
     re.MULTILINE,
 )
-_COOKIE_RE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
+_COOKIE_RE = lazy_compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 
 
 T = TypeVar("T")
-_TRIPLE_START = re.compile(rb"[rRbBuU]{0,2}(\"\"\"|\'\'\')")
-_NEWLINE_RE = re.compile(r"\r\n|\r|\n")
+_TRIPLE_START = lazy_compile(rb"[rRbBuU]{0,2}(\"\"\"|\'\'\')")
+_NEWLINE_RE = lazy_compile(r"\r\n|\r|\n")
 
 
 MAX_DEPTH = 2000  # deeper trees are refused, as Python 3.11+'s parser refuses them itself
@@ -105,14 +106,14 @@ def decode_source(data: bytes) -> tuple[str, str]:
 
 
 NEEDS_PREFIX = "needs Python "
-_PEP695_RE = re.compile(
+_PEP695_RE = lazy_compile(
     r"^[ \t]*(?:type[ \t]+\w+[ \t]*(?:\[[^\]\n]*\])?[ \t]*=|(?:async[ \t]+)?def[ \t]+\w+\[|class[ \t]+\w+\[)",
     re.MULTILINE,
 )
 
 
-_PEP758_RE = re.compile(r"^[ \t]*except\*?[ \t]+[\w.]+[ \t]*,[ \t]*[\w.]+(?:[ \t]*,[ \t]*[\w.]+)*[ \t]*:", re.MULTILINE)
-_TSTRING_RE = re.compile(r"(?<![\w.'\"])(?:[tT][rR]?|[rR][tT])(?:'|\")")
+_PEP758_RE = lazy_compile(r"^[ \t]*except\*?[ \t]+[\w.]+[ \t]*,[ \t]*[\w.]+(?:[ \t]*,[ \t]*[\w.]+)*[ \t]*:", re.MULTILINE)
+_TSTRING_RE = lazy_compile(r"(?<![\w.'\"])(?:[tT][rR]?|[rR][tT])(?:'|\")")
 
 
 def newer_python_needed(text: str, message: str) -> tuple[str, str] | None:
@@ -374,6 +375,23 @@ class SourceFile:
         out = [n for t in types for n in self._buckets.get(t, [])]
         out.sort(key=_position)
         return out
+
+    def walk_order(self, *types: type) -> list[ast.AST]:
+        """Statements of these types in ``ast.walk`` order (breadth first), from the shared index.
+
+        For statements (never inside an expression) breadth-first order is depth, then position."""
+        parents = self._parents if self._parents is not None else (self._index() or self._parents)
+        assert parents is not None
+
+        def depth(node: ast.AST) -> int:
+            count = 0
+            current = parents.get(id(node))
+            while current is not None:
+                count += 1
+                current = parents.get(id(current))
+            return count
+
+        return sorted(self.nodes(*types), key=depth)  # stable: position order within a depth
 
     def parent(self, node: ast.AST) -> ast.AST | None:
         if self._parents is None:

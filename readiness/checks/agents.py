@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from readiness.lazy_regex import lazy_compile
 from readiness.model import Evidence
 from readiness.paths import is_application_path
 from readiness.project import Project
@@ -62,11 +63,11 @@ DEPLOY_GLOBS = (
     "**/.env", "**/.env.*", "**/*.env", "**/Makefile", "**/*.sh", "**/*.json", "**/*.tf", "**/*.tfvars",
 )
 # JSON and Terraform files count only as deployment descriptions (ECS task definitions and the like).
-_DEPLOY_JSON = re.compile(r"(task|ecs|deploy|infra|k8s|kube|helm|container|service|manifest)[^/]*$|"
+_DEPLOY_JSON = lazy_compile(r"(task|ecs|deploy|infra|k8s|kube|helm|container|service|manifest)[^/]*$|"
                           r"(deploy|infra|ecs|k8s|kube|helm|terraform)[^/]*/", re.IGNORECASE)
 _DEPLOY_MARKERS = ("opentelemetry", "OTEL_", "ddtrace-run", "newrelic-admin")
-_DDTRACE_RUN = re.compile(r"\bddtrace-run\b")
-_NEWRELIC_RUN = re.compile(r"\bnewrelic-admin\s+run-(program|python)\b")
+_DDTRACE_RUN = lazy_compile(r"\bddtrace-run\b")
+_NEWRELIC_RUN = lazy_compile(r"\bnewrelic-admin\s+run-(program|python)\b")
 
 _SENTRY_INTEGRATIONS = {
     "DjangoIntegration": "django", "FlaskIntegration": "flask", "FastApiIntegration": "fastapi",

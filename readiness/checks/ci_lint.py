@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 from typing import Any, Mapping
 
 from readiness.checks.base import Check, Collected, Example, Verdict
+from readiness.lazy_regex import lazy_compile
 from readiness.measures import NotApplicable, Presence
 from readiness.model import Evidence, Finding
 from readiness.project import Project
@@ -14,7 +15,7 @@ from readiness.repo_files import Command, RepoFiles, build, describe_problems, e
 
 TYPE_CHECKERS = ("mypy", "pyright", "basedpyright", "pyre", "pytype")
 LINTERS = ("ruff", "flake8", "pylint", "pyflakes", "pycodestyle", "prospector", "pylama", "flakeheaven", "flakehell")
-_LINT_ACTION_RE = re.compile(r"(ruff-action|flake8|pylint|python-lint|wemake-python-styleguide)", re.IGNORECASE)
+_LINT_ACTION_RE = lazy_compile(r"(ruff-action|flake8|pylint|python-lint|wemake-python-styleguide)", re.IGNORECASE)
 _NOT_A_RUN = {"format", "--version", "version", "--help", "help", "rule", "config", "clean"}
 _ENFORCING_ORIGINS = ("github-actions", "gitlab-ci", "pre-commit", "tox", "nox", "make", "script")
 

@@ -10,6 +10,7 @@ from typing import Any, Mapping
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict, bad, good
 from readiness.checks.secrets import url_password
 from readiness.fix.shapes import print_fixable
+from readiness.lazy_regex import lazy_compile
 from readiness.measures import Density, Errored, NotApplicable
 from readiness.model import Finding
 from readiness.paths import is_settings_path
@@ -253,16 +254,16 @@ def _names_called_in_main(tree: ast.Module) -> set[str]:
 
 # -- hardcoded-value -------------------------------------------------------------------------
 
-_URL_RE = re.compile(
+_URL_RE = lazy_compile(
     r"^(?P<scheme>https?|wss?|ftps?|sftp|amqps?|redis|rediss|mongodb(?:\+srv)?|postgres(?:ql)?(?:\+\w+)?|"
     r"mysql(?:\+\w+)?|mariadb|mssql(?:\+\w+)?|oracle(?:\+\w+)?|kafka|nats|grpcs?|tcp|ldaps?|smtps?|memcached)"
     r"://(?:[^\s/?#@]*@)?(?P<host>\[[0-9a-fA-F:]+\]|[A-Za-z0-9][A-Za-z0-9.\-_]*)(?::\d+)?(?P<rest>[/?#]\S*)?$",
     re.IGNORECASE,
 )
-_IPV4_RE = re.compile(r"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?::\d{1,5})?$")
-_HOSTNAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*(?::\d{1,5})?$")
-_LIBPQ_RE = re.compile(r"(?:^|[\s;])(?:host|server|data source)\s*=\s*[^\s;]+", re.IGNORECASE)
-_LIBPQ_MORE = re.compile(r"(?:^|[\s;])(?:port|dbname|database|initial catalog|user(?: id)?)\s*=", re.IGNORECASE)
+_IPV4_RE = lazy_compile(r"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?::\d{1,5})?$")
+_HOSTNAME_RE = lazy_compile(r"^[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*(?::\d{1,5})?$")
+_LIBPQ_RE = lazy_compile(r"(?:^|[\s;])(?:host|server|data source)\s*=\s*[^\s;]+", re.IGNORECASE)
+_LIBPQ_MORE = lazy_compile(r"(?:^|[\s;])(?:port|dbname|database|initial catalog|user(?: id)?)\s*=", re.IGNORECASE)
 _HOST_KEYWORDS = frozenset({"host", "hostname", "bootstrap_servers", "broker", "base_url", "url", "endpoint", "uri"})
 _HOST_NAME_SUFFIXES = ("host", "hostname", "base_url", "endpoint", "server_url", "api_url", "dsn", "uri", "url")
 _LOCAL = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]"})  # nosec B104 - a value compared against, not bound
@@ -305,8 +306,8 @@ _NOT_ADDRESS_WORDS = frozenset({
     "src", "href", "permalink", "warning", "help",
 })
 _URLISH_POSITIONS = ("base_url", "endpoint", "server_url", "api_url", "uri", "url")
-_OAUTH_SCOPE_RE = re.compile(r"^https://www\.googleapis\.com/auth/")
-_WORD_RE = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+_OAUTH_SCOPE_RE = lazy_compile(r"^https://www\.googleapis\.com/auth/")
+_WORD_RE = lazy_compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
 def _shown(value: str) -> str:
@@ -326,7 +327,7 @@ def _is_ipv4(value: str) -> bool:
     return match is not None and all(int(g) <= 255 for g in match.groups())
 
 
-_PLACEHOLDER_RE = re.compile(r"\[[A-Za-z_ -]+\]|<[A-Za-z_ -]+>")
+_PLACEHOLDER_RE = lazy_compile(r"\[[A-Za-z_ -]+\]|<[A-Za-z_ -]+>")
 # Documentation ranges (RFC 5737) and the made-up addresses sample payloads use.
 _SAMPLE_IP_PREFIXES = ("192.0.2.", "198.51.100.", "203.0.113.")
 _SAMPLE_IPS = frozenset({"1.2.3.4", "4.3.2.1", "12.34.56.78", "123.45.67.89"})

@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Mapping
 from urllib.parse import parse_qsl
 
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Verdict
+from readiness.lazy_regex import lazy_compile
 from readiness.measures import NotApplicable, Share
 from readiness.model import Evidence, Finding
 from readiness.paths import is_application_path
@@ -35,7 +36,7 @@ QUERY_METHODS = frozenset({
 CLIENT_CLASSES = frozenset({"MongoClient", "AsyncIOMotorClient", "AsyncMongoClient", "MotorClient"})
 OPTIONS = ("retrywrites", "retryreads", "serverselectiontimeoutms", "timeoutms", "sockettimeoutms",
            "connecttimeoutms", "maxpoolsize", "minpoolsize", "maxidletimems", "waitqueuetimeoutms")
-_URI = re.compile(r"mongodb(?:\+srv)?://[^\s'\"`]+")
+_URI = lazy_compile(r"mongodb(?:\+srv)?://[^\s'\"`]+")
 DEPLOY_GLOBS = ("**/*.yaml", "**/*.yml", "**/.env", "**/.env.*", "**/*.env", "**/Dockerfile", "**/*.toml", "**/*.ini",
                 "**/*.cfg", "**/*.json")
 
@@ -415,7 +416,7 @@ class MongoFileFacts:
 
 # The service's own MongoDB: a setting or URI named for it. A client built only from a data source's runtime
 # configuration (``MongoClient(self.configuration["connectionString"])``) is a connector, not the service's database.
-_OWN_MONGO = re.compile(r"^(\w+_)?mongo(db)?_(ur[il]|host|db|dbname|database|database_uri|db_url|settings|options|"
+_OWN_MONGO = lazy_compile(r"^(\w+_)?mongo(db)?_(ur[il]|host|db|dbname|database|database_uri|db_url|settings|options|"
                         r"port|name)$|mongodb(\+srv)?://", re.IGNORECASE)
 # Settings from which a framework builds the client: Eve and Flask-PyMongo (MONGO_URI, MONGO_HOST, MONGO_DBNAME),
 # Flask-MongoEngine (MONGODB_SETTINGS, MONGODB_HOST).

@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 from typing import Any, Mapping
 
 from readiness.checks.base import Check, Collected, Example, Verdict
+from readiness.lazy_regex import lazy_compile
 from readiness.measures import NotApplicable, Presence, Share
 from readiness.model import Evidence, Finding
 from readiness.paths import is_test_path
@@ -30,14 +31,14 @@ DATASTORE_MODULES = (
     "pymongo", "motor", "mongoengine", "beanie", "odmantic", "sqlalchemy", "psycopg2", "psycopg", "asyncpg",
     "pymysql", "MySQLdb", "aiomysql", "django", "peewee", "tortoise", "pony", "elasticsearch", "cassandra",
 )
-_DB_IMAGE_RE = re.compile(r"\b(mongo|postgres|mysql|mariadb|percona|elasticsearch|cassandra)\b", re.IGNORECASE)
-BACKUP_RE = re.compile(
+_DB_IMAGE_RE = lazy_compile(r"\b(mongo|postgres|mysql|mariadb|percona|elasticsearch|cassandra)\b", re.IGNORECASE)
+BACKUP_RE = lazy_compile(
     r"\b(mongodump|pbm\s+backup|pg_dump(?:all)?|pg_basebackup|mysqldump|mariadb-dump|xtrabackup|velero\s+backup|"
     r"restic\s+backup|borg\s+create|wal-g\s+backup-push|pgbackrest\b.*\bbackup|"
     r"aws\s+rds\s+create-db(?:-cluster)?-snapshot|aws\s+backup\s+start-backup-job|gcloud\s+sql\s+backups\s+create|"
     r"gcloud\s+sql\s+export|az\s+(?:postgres|mysql)\s+flexible-server\s+backup\s+create|mongodump)\b"
 )
-RESTORE_RE = re.compile(
+RESTORE_RE = lazy_compile(
     r"\b(mongorestore|pbm\s+restore|pg_restore|velero\s+restore|restic\s+restore|borg\s+extract|"
     r"wal-g\s+backup-fetch|pgbackrest\b.*\brestore|xtrabackup\b.*--prepare)\b"
 )
@@ -46,26 +47,26 @@ RESTORE_RE = re.compile(
 # database (``make loaddb`` with ``psql < "$DB_DUMP_FILE"``): the file must be a backup, unless the script,
 # make target or job says it restores (then psql/mysql fed any file is the restore).
 _DUMP_FILE = r"(?:backup|bak|\.sql\.(?:gz|bz2|xz|zst))"
-SQL_RESTORE_RE = re.compile(
+SQL_RESTORE_RE = lazy_compile(
     rf"\b(psql|mysql|mariadb)\b[^|\n;&]*(?:<|\s-f\s*|--file[= ])\s*[\"']?[^\s\"'|;&]*{_DUMP_FILE}[^\s|;&]*"
     rf"|\b(?:gunzip|zcat|gzip\s+-d\w*|cat|pv|xz\s+-d\w*|zstd\s+-d\w*)\b[^|\n;&]*{_DUMP_FILE}[^|\n;&]*\|\s*"
     r"(psql|mysql|mariadb)\b",
     re.IGNORECASE,
 )
 # In a script whose name says it restores, psql/mysql fed any file is the restore (``gunzip -c "$1" | psql``).
-_FED_SQL_RE = re.compile(r"\b(psql|mysql|mariadb)\b[^|\n;&]*(?:<|\s-f\s)|\|\s*(psql|mysql|mariadb)\b")
-VERIFY_RE = re.compile(
+_FED_SQL_RE = lazy_compile(r"\b(psql|mysql|mariadb)\b[^|\n;&]*(?:<|\s-f\s)|\|\s*(psql|mysql|mariadb)\b")
+VERIFY_RE = lazy_compile(
     r"(verify|validate|check|test)[-_ ]?(the[-_ ])?(backup|restore)s?|(backup|restore)s?[-_ ]?(verify|verification|"
     r"validat\w*|check|test)", re.IGNORECASE,
 )
-_BACKUP_IMAGE_RE = re.compile(r"percona-backup-mongodb|velero|mongodump|backup", re.IGNORECASE)
-_TERRAFORM_BACKUP_RE = re.compile(
+_BACKUP_IMAGE_RE = lazy_compile(r"percona-backup-mongodb|velero|mongodump|backup", re.IGNORECASE)
+_TERRAFORM_BACKUP_RE = lazy_compile(
     r"\b(mongodbatlas_cloud_backup_schedule|aws_backup_plan|google_sql_database_instance\b[\s\S]{0,400}backup_configuration|"
     r"backup_retention_period\s*=\s*[1-9])"
 )
 
 
-_ONE_OFF_RE = re.compile(r"migrat|upgrade|copy|clone|seed|sync|import|export|anonymi[sz]|sanitiz|local|dev", re.IGNORECASE)
+_ONE_OFF_RE = lazy_compile(r"migrat|upgrade|copy|clone|seed|sync|import|export|anonymi[sz]|sanitiz|local|dev", re.IGNORECASE)
 
 
 def uses_datastore(project: Project) -> bool:
@@ -347,11 +348,11 @@ def _runbook_restore_step(text: str) -> tuple[str, int] | None:
 # A restore command written in Python (a management or CLI command file named ``restore*``) that
 # feeds a database dump to the database: loaddata of a dump, psql/mysql/pg_restore run as a process.
 # Restoring business objects (a form from a zip, a trashed record) is not a database restore.
-_DUMP_LOAD_RE = re.compile(
+_DUMP_LOAD_RE = lazy_compile(
     r"""(?:call_command\(\s*["'](loaddata)["']|\b(?:subprocess\.\w+|sh\.|check_call|check_output|run)\(\s*\[?\s*["']"""
     r"""(psql|pg_restore|mysql|mongorestore|pbm)["'\s])"""
 )
-_DUMP_WORD_RE = re.compile(r"dump|backup|\.sql\b|archive", re.IGNORECASE)
+_DUMP_WORD_RE = lazy_compile(r"dump|backup|\.sql\b|archive", re.IGNORECASE)
 
 
 def _dump_load(text: str) -> re.Match[str] | None:
@@ -363,17 +364,17 @@ def _dump_load(text: str) -> re.Match[str] | None:
 
 
 # ``def restore_database(...)`` that runs psql/pg_restore/mongorestore/loaddata: a restore command
-_RESTORE_FUNC_RE = re.compile(r"^[ \t]*(?:async\s+)?def\s+(\w*restore\w*)\s*\(", re.MULTILINE)
-_RESTORE_CALL_RE = re.compile(r"\b(psql|pg_restore|mongorestore|mysql|loaddata|pbm)\b")
-_RESTORE_HEADING_RE = re.compile(r"^(?:#{1,6}\s+[^\n]*\brestor|[^\n]*\brestor[^\n]*\n[=\-~^]{3,}\s*$)",
+_RESTORE_FUNC_RE = lazy_compile(r"^[ \t]*(?:async\s+)?def\s+(\w*restore\w*)\s*\(", re.MULTILINE)
+_RESTORE_CALL_RE = lazy_compile(r"\b(psql|pg_restore|mongorestore|mysql|loaddata|pbm)\b")
+_RESTORE_HEADING_RE = lazy_compile(r"^(?:#{1,6}\s+[^\n]*\brestor|[^\n]*\brestor[^\n]*\n[=\-~^]{3,}\s*$)",
                                  re.IGNORECASE | re.MULTILINE)
-_DOC_RESTORE_RE = re.compile(
+_DOC_RESTORE_RE = lazy_compile(
     r"\b((?:python\s+)?(?:\S*manage\.py\s+)?loaddata|psql\b[^\n|]*(?:<|\s-f\s)|mysql\b[^\n|]*<)"
 )
 
 
-_FENCE_RE = re.compile(r"^(```|~~~)[^\n]*\n(.*?)^\1", re.MULTILINE | re.DOTALL)
-_INLINE_CODE_RE = re.compile(r"`([^`\n]+)`")
+_FENCE_RE = lazy_compile(r"^(```|~~~)[^\n]*\n(.*?)^\1", re.MULTILINE | re.DOTALL)
+_INLINE_CODE_RE = lazy_compile(r"`([^`\n]+)`")
 
 
 def _doc_code(text: str) -> list[tuple[int, str]]:
@@ -461,7 +462,7 @@ class RestoreProcedure(Check):
         return Verdict(Presence(bool(found), "a restore procedure"), summary, tuple(found))
 
 
-_TEST_RUNNER_RE = re.compile(r"^(?:\S*/)?(?:pytest|py\.test|tox|nox|coverage)\b|\bmanage\.py\s+test\b|-m\s+(?:pytest|unittest)\b")
+_TEST_RUNNER_RE = lazy_compile(r"^(?:\S*/)?(?:pytest|py\.test|tox|nox|coverage)\b|\bmanage\.py\s+test\b|-m\s+(?:pytest|unittest)\b")
 
 
 def _runs_tests(command: Command) -> bool:
@@ -469,9 +470,9 @@ def _runs_tests(command: Command) -> bool:
     return any(_TEST_RUNNER_RE.search(" ".join(argv)) for argv, _ in programs(command))
 
 
-_NOT_DATA_BACKUP_RE = re.compile(r"backup[-_]?codes?|recovery[-_]?codes?|2fa|mfa|otp|totp", re.IGNORECASE)
+_NOT_DATA_BACKUP_RE = lazy_compile(r"backup[-_]?codes?|recovery[-_]?codes?|2fa|mfa|otp|totp", re.IGNORECASE)
 # what a script that checks database backups works with
-_BACKUP_CONTENT_RE = re.compile(
+_BACKUP_CONTENT_RE = lazy_compile(
     r"mongorestore|pg_restore|mongodump|pg_dump|pbm\b|velero|restic|borg|wal-g|pgbackrest|snapshot|\.archive|"
     r"gzip|tarfile|\bs3\b|boto3|checksum|sha256|bson|backup_file|backup_path|backups?/", re.IGNORECASE,
 )
@@ -553,16 +554,16 @@ class BackupVerification(Check):
         return Verdict(Presence(bool(found), "backup verification"), summary, tuple(found))
 
 
-_RUNBOOK_NAME_RE = re.compile(r"disaster|recovery|runbook|(^|[-_/])dr([-_.]|$)|backup|restore|continuity|playbook", re.IGNORECASE)
+_RUNBOOK_NAME_RE = lazy_compile(r"disaster|recovery|runbook|(^|[-_/])dr([-_.]|$)|backup|restore|continuity|playbook", re.IGNORECASE)
 # A real heading (Markdown ``#`` or an underlined reStructuredText title), not any line that
 # happens to mention a runbook: "we have no runbook yet" is not one.
 _TOPIC = r"(disaster recovery|runbook|restore procedure|recovery procedure)"
-_RUNBOOK_HEADING_RE = re.compile(
+_RUNBOOK_HEADING_RE = lazy_compile(
     rf"^#{{1,6}}\s+.*{_TOPIC}|^[^\n]*{_TOPIC}[^\n]*\n[=\-~^]{{3,}}\s*$", re.IGNORECASE | re.MULTILINE,
 )
-_RPO_RE = re.compile(r"\bRPO\b|recovery point objective", re.IGNORECASE)
-_RTO_RE = re.compile(r"\bRTO\b|recovery time objective", re.IGNORECASE)
-_RESTORE_WORD_RE = re.compile(r"\brestor(e|ing|ation)\b", re.IGNORECASE)
+_RPO_RE = lazy_compile(r"\bRPO\b|recovery point objective", re.IGNORECASE)
+_RTO_RE = lazy_compile(r"\bRTO\b|recovery time objective", re.IGNORECASE)
+_RESTORE_WORD_RE = lazy_compile(r"\brestor(e|ing|ation)\b", re.IGNORECASE)
 
 
 class DrRunbook(Check):

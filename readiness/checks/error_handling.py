@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import ast
-import re
 from typing import Any, Mapping
 
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict, bad, good
 from readiness.fix.shapes import swallowed_fixable
+from readiness.lazy_regex import lazy_compile
 from readiness.measures import Density, NotApplicable, Presence
 from readiness.model import Evidence
 from readiness.paths import is_application_path, is_test_path
@@ -17,7 +17,7 @@ from readiness.routes import call_name
 from readiness.source import SourceFile
 from readiness.tools.pyast import dotted, import_map, qualify
 
-_DELIBERATE = re.compile(r"#\s*noqa\b.*\b(S110|S112|BLE001|E722)\b")
+_DELIBERATE = lazy_compile(r"#\s*noqa\b.*\b(S110|S112|BLE001|E722)\b")
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 
 

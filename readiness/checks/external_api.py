@@ -17,6 +17,7 @@ from typing import Any, Mapping
 from readiness.checks.agents import Equivalent
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict, bad, good
 from readiness.fix.shapes import TIMEOUT_FIXABLE_LIBRARIES
+from readiness.lazy_regex import lazy_compile
 from readiness.measures import NotApplicable, Presence, Share
 from readiness.model import Evidence
 from readiness.paths import is_test_path
@@ -61,7 +62,7 @@ TIMEOUT_KEYWORDS = frozenset({
     "timeout", "connect_timeout", "read_timeout", "socket_timeout", "socket_connect_timeout",
     "timeoutMS", "socketTimeoutMS", "connectTimeoutMS", "serverSelectionTimeoutMS",
 })
-_IDEMPOTENCY_RE = re.compile(r"idempotency|idempotent", re.IGNORECASE)
+_IDEMPOTENCY_RE = lazy_compile(r"idempotency|idempotent", re.IGNORECASE)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 
@@ -741,8 +742,8 @@ def _startup_wait(source: SourceFile) -> bool:
     return not [c for c in _app_calls(source) if c.library not in ("pymongo", "redis")]
 
 
-_BREAKER_STATE = re.compile(r"half[_ -]?open", re.IGNORECASE)
-_BREAKER_COUNT = re.compile(r"fail\w*(threshold|count|max|limit)|(max|threshold)\w*fail", re.IGNORECASE)
+_BREAKER_STATE = lazy_compile(r"half[_ -]?open", re.IGNORECASE)
+_BREAKER_COUNT = lazy_compile(r"fail\w*(threshold|count|max|limit)|(max|threshold)\w*fail", re.IGNORECASE)
 
 
 def _own_breaker(source: SourceFile) -> list[Evidence]:
@@ -1211,7 +1212,7 @@ _KEY_ARGUMENT = Equivalent("argument", ("idempotency_key", "IdempotencyKey", "Cl
 _SDK_WRITES = Equivalent("call", ("stripe.*.create", "stripe.*.capture", "stripe.*.confirm", "stripe.*.pay"), True,
                          "SDK calls that move money need the SDK's idempotency argument (counted as POSTs)")
 _NO_KEY_NEEDED = (_AUTH, _READ, _NOTIFY, _TELEMETRY, _STUB, _LOCAL)
-_WORD_SPLIT = re.compile(r"[^A-Za-z0-9.]+|(?<=[a-z0-9])(?=[A-Z])")
+_WORD_SPLIT = lazy_compile(r"[^A-Za-z0-9.]+|(?<=[a-z0-9])(?=[A-Z])")
 
 
 def _words(text: str) -> list[str]:

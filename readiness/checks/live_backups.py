@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import glob
 import os
-import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from readiness.checks.base import Check, Collected, Example, Verdict
+from readiness.lazy_regex import lazy_compile
 from readiness.live import LiveConfigError, environment_part, format_age, lazy_module, parse_duration
 from readiness.live.egress import MAX_BACKUP_MATCHES
 from readiness.live.redact import Redactor
@@ -28,7 +28,7 @@ from readiness.project import Project
 _mongo_probe = lazy_module("readiness.live.mongo_probe")
 _archives = lazy_module("readiness.live.archives")  # requests/pymongo load only when a live check runs
 
-_STAMP_RE = re.compile(
+_STAMP_RE = lazy_compile(
     r"(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?:[T_\-. ]?(\d{2})[:\-h]?(\d{2})(?:[:\-m]?(\d{2}))?)?(?!\d)"
 )
 _STALE = "backups/orders-2020-01-01T02-00-00.archive.gz"

@@ -13,6 +13,7 @@ import time
 from typing import TYPE_CHECKING, Any, Mapping
 
 from readiness.checks.base import Check, Collected, Example, Verdict
+from readiness.lazy_regex import lazy_compile
 from readiness.live import LiveConfigError, environment_part, lazy_module
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def _dead_example(**extra: Any) -> Example:
                    note="the service does not answer (connection refused): nothing is verified")
 
 
-_METRIC_NAME_RE = re.compile(r"[A-Za-z_:][A-Za-z0-9_:]{0,99}")
+_METRIC_NAME_RE = lazy_compile(r"[A-Za-z_:][A-Za-z0-9_:]{0,99}")
 
 
 def join_url(base: str, path: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Mapping
 
 from readiness.checks.agents import metrics_agents
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Verdict
+from readiness.lazy_regex import lazy_compile
 from readiness.measures import NotApplicable, Presence
 from readiness.model import Evidence
 from readiness.paths import is_application_path
@@ -177,7 +178,7 @@ _PUSH_MODULES = {
     "opentelemetry.exporter.otlp.proto.http.metric_exporter": "OTLP metric exporter",
 }
 # The Prometheus text format written by the project itself (its content type or its comment lines).
-_PROMETHEUS_TEXT = re.compile(r"version=0\.0\.4|^# (TYPE|HELP) \w+", re.MULTILINE)
+_PROMETHEUS_TEXT = lazy_compile(r"version=0\.0\.4|^# (TYPE|HELP) \w+", re.MULTILINE)
 
 
 _INFLUX = (
@@ -262,7 +263,7 @@ _PUSHGATEWAY = (
 _PULL_MODULES = ("prometheus_client", "prometheus_fastapi_instrumentator", "starlette_exporter", "starlette_prometheus",
                  "prometheus_flask_exporter", "django_prometheus", "aioprometheus", "gds_metrics")
 # What a handler that serves the Prometheus text format has in its module.
-_SERVES_PROMETHEUS = re.compile(r"prometheus|generate_latest|CONTENT_TYPE_LATEST|version=0\.0\.4|# TYPE |openmetrics",
+_SERVES_PROMETHEUS = lazy_compile(r"prometheus|generate_latest|CONTENT_TYPE_LATEST|version=0\.0\.4|# TYPE |openmetrics",
                                 re.IGNORECASE)
 
 
@@ -490,8 +491,8 @@ _JSON_LOG_MODULES = {
     "json_logging": "json-logging",
 }
 # A formatter named by its dotted import path, as dictConfig and logging files do.
-_JSON_FORMATTER = re.compile(r"^[\w.]*\.\w*json\w*formatter$|^pythonjsonlogger\.|^ecs_logging\.|^structlog\.", re.IGNORECASE)
-_JSON_FORMATTER_TEXT = re.compile(r"json\w*formatter|pythonjsonlogger|ecs_logging", re.IGNORECASE)
+_JSON_FORMATTER = lazy_compile(r"^[\w.]*\.\w*json\w*formatter$|^pythonjsonlogger\.|^ecs_logging\.|^structlog\.", re.IGNORECASE)
+_JSON_FORMATTER_TEXT = lazy_compile(r"json\w*formatter|pythonjsonlogger|ecs_logging", re.IGNORECASE)
 
 
 _TEXT_FORMATTER = (
@@ -598,10 +599,10 @@ _CORRELATION_MODULES = {
     "django_guid": "django-guid", "log_request_id": "django-log-request-id", "request_id": "request-id middleware",
     "correlation_id": "correlation-id middleware", "django_structlog": "django-structlog request middleware",
 }
-_CORRELATION_MIDDLEWARE = re.compile(r"^(django_structlog\.middlewares\.|django_guid\.middleware\.|"
+_CORRELATION_MIDDLEWARE = lazy_compile(r"^(django_structlog\.middlewares\.|django_guid\.middleware\.|"
                                      r"log_request_id\.middleware\.|asgi_correlation_id\.)")
 _HEADER_HOLDERS = ("headers", "META", "environ")
-_CORRELATION_HEADER = re.compile(r"^(http[_-])?x[_-](request|correlation)[_-]id$", re.IGNORECASE)
+_CORRELATION_HEADER = lazy_compile(r"^(http[_-])?x[_-](request|correlation)[_-]id$", re.IGNORECASE)
 
 
 _ACCESS_LOG = (

@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Mapping
 
 from readiness.checks.base import Check, Collected, Example, Verdict
+from readiness.lazy_regex import lazy_compile
 from readiness.measures import NotApplicable, Presence, Share
 from readiness.model import Evidence, Finding
 from readiness.paths import is_test_path
 from readiness.project import Project
 from readiness.repo_files import describe_problems, describe_unrendered, repo_files
 
-_K6_RE = re.compile(r"""(?:from\s+|require\(\s*)['"]k6(?:/http)?['"]""")
+_K6_RE = lazy_compile(r"""(?:from\s+|require\(\s*)['"]k6(?:/http)?['"]""")
 _BENCH_DIRS = {"bench", "benches", "benchmark", "benchmarks", "perf", "performance"}
-_BENCH_NAME_RE = re.compile(r"(^bench_\w*|_bench|^benchmarks?(_\w+)?)\.py$")
-_PYTEST_BENCHMARK_RE = re.compile(r"def\s+test_\w*\s*\([^)]*\bbenchmark\b|@pytest\.mark\.benchmark\b")
-_LOAD_RUN_RE = re.compile(r"(?<![\w-])(locust|k6|artillery|jmeter|gatling)(?![\w-])")
+_BENCH_NAME_RE = lazy_compile(r"(^bench_\w*|_bench|^benchmarks?(_\w+)?)\.py$")
+_PYTEST_BENCHMARK_RE = lazy_compile(r"def\s+test_\w*\s*\([^)]*\bbenchmark\b|@pytest\.mark\.benchmark\b")
+_LOAD_RUN_RE = lazy_compile(r"(?<![\w-])(locust|k6|artillery|jmeter|gatling)(?![\w-])")
 
 
 # HTTP load generators run against a URL from CI, a script or a make target (also as a container image:
 # ``docker run ghcr.io/x/hey -z 2s http://localhost:8080/alert``). A bare ``hey`` or ``ab`` word is not one.
-_LOAD_CLI_RE = re.compile(
+_LOAD_CLI_RE = lazy_compile(
     r"(?:^|[\s/])(hey|wrk2?|oha|bombardier|siege|ab)\s+(?:[^|;&\n]*\s)?-[a-zA-Z]+[^|;&\n]*https?://\S+"
     r"|\b(vegeta)\s+attack\b"
 )

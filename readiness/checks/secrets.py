@@ -20,6 +20,7 @@ from typing import Any, Iterable, Mapping
 from readiness.checks.agents import Equivalent
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict, bad, good
 from readiness.fix.shapes import default_secret_fixable
+from readiness.lazy_regex import lazy_compile
 from readiness.measures import Count, NotApplicable, Presence
 from readiness.model import Evidence, Finding
 from readiness.paths import is_settings_path, is_test_path
@@ -47,9 +48,9 @@ _NOT_SECRET_SUFFIXES = frozenset({
     "title", "subject", "text", "body", "heading", "description", "caption", "button", "link", "claim", "claims",
 })
 # bandit's words, minus a bare "pass" (pass_arg, pass_through, first_pass are not secrets).
-_BANDIT_RE = re.compile(r"(^|_)(pas+wo?r?d|passphrase|pwd|token|secrete?)(_|$)", re.IGNORECASE)
-_TOKEN_VALUE_RE = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)\S{12,}$")
-_CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_BANDIT_RE = lazy_compile(r"(^|_)(pas+wo?r?d|passphrase|pwd|token|secrete?)(_|$)", re.IGNORECASE)
+_TOKEN_VALUE_RE = lazy_compile(r"^(?=.*[A-Za-z])(?=.*\d)\S{12,}$")
+_CAMEL_RE = lazy_compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 _MIN_SECRET_LENGTH = 4
@@ -84,22 +85,22 @@ def is_secret_name(name: str | None, extra: Iterable[str] = ()) -> bool:
 
 # -- values ---------------------------------------------------------------------------------
 
-_PLACEHOLDER_RE = re.compile(
+_PLACEHOLDER_RE = lazy_compile(
     r"^(\W|_)*$|^[xX]+$|^<.*>$|^\$\{.*\}$|^\$[A-Z_][A-Z0-9_]*$|^\{\{.*\}\}$|^%\(.*\)s$|^\{[\w.]*\}$"
     r"|change.?me|replace.?me|placeholder|redacted|example|your.?(own.?)?(secret|password|token|key|api)"
     r"|^(dummy|fake|test|testing|none|null|nil|undefined|todo|tbd|fixme|xxx+|n/?a|not.?set|unset|secret_here)$",
     re.IGNORECASE,
 )
-_ENV_NAME_RE = re.compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")
-_HEADER_RE = re.compile(r"^(X-)?[A-Z][a-z]+(-[A-Za-z][a-z]*)+$|^X-[\w-]+$")
-_FIELD_WORDS = re.compile(r"pass|pwd|token|secret|key|auth|credential", re.IGNORECASE)
+_ENV_NAME_RE = lazy_compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")
+_HEADER_RE = lazy_compile(r"^(X-)?[A-Z][a-z]+(-[A-Za-z][a-z]*)+$|^X-[\w-]+$")
+_FIELD_WORDS = lazy_compile(r"pass|pwd|token|secret|key|auth|credential", re.IGNORECASE)
 _COMMON_FIELDS = frozenset({
     "password", "passwd", "pwd", "token", "access_token", "refresh_token", "id_token", "auth_token",
     "api_key", "apikey", "x_api_key", "client_secret", "secret_key", "private_key", "authorization",
     "password1", "password2", "new_password", "old_password", "current_password", "password_confirmation",
     "confirm_password", "passphrase", "bearer", "session_token", "csrf_token", "csrftoken", "jwt",
 })
-_URL_CRED_RE = re.compile(r"^[a-z][a-z0-9+.\-]*://([^:/?#@\s]*):([^@/?#\s]+)@[^\s]+$", re.IGNORECASE)
+_URL_CRED_RE = lazy_compile(r"^[a-z][a-z0-9+.\-]*://([^:/?#@\s]*):([^@/?#\s]+)@[^\s]+$", re.IGNORECASE)
 
 
 def is_placeholder(value: str) -> bool:
@@ -116,12 +117,12 @@ def _looks_like_field_name(value: str, name: str | None) -> bool:
     return bool(_ENV_NAME_RE.match(value) or _HEADER_RE.match(value)) and bool(_FIELD_WORDS.search(value))
 
 
-_IDENTIFIER_RE = re.compile(r"^[A-Za-z_][\w-]*$")
-_PROSE_RE = re.compile(r"^[a-z]+(-[a-z]+)+$|^[\w.-]+/[\w./-]*\.[a-z]{2,5}$")
+_IDENTIFIER_RE = lazy_compile(r"^[A-Za-z_][\w-]*$")
+_PROSE_RE = lazy_compile(r"^[a-z]+(-[a-z]+)+$|^[\w.-]+/[\w./-]*\.[a-z]{2,5}$")
 # Values that name something rather than guard it: protocol identifiers and keys
 # (client_secret_post, invalid_password, enrollment_access_token), prose and format strings
 # ("This field is required.", '%s %s : PSK "%s"'), and common words used as flags or modes.
-_SNAKE_IDENTIFIER_RE = re.compile(r"^[a-z]+(_[a-z]+)+$")
+_SNAKE_IDENTIFIER_RE = lazy_compile(r"^[a-z]+(_[a-z]+)+$")
 _COMMON_WORDS = frozenset({
     "true", "false", "yes", "no", "on", "off", "demo", "default", "role", "lax", "strict", "url", "access",
     "refresh", "bearer", "basic", "digest", "required", "optional", "public", "private", "internal", "enabled",
@@ -140,10 +141,10 @@ def _names_something(text: str) -> bool:
     return len(words) >= 4 or text.isupper() or text.endswith((".", "!", "?")) or bool(_TEMPLATE_RE.search(text))
 
 
-_TEMPLATE_RE = re.compile(r"%[sd]|%\(\w+\)s|\{\w*\}")
+_TEMPLATE_RE = lazy_compile(r"%[sd]|%\(\w+\)s|\{\w*\}")
 
 
-_CLI_OPTION_RE = re.compile(r"^--?[A-Za-z][\w-]*(?:[ =]\S+)?$")
+_CLI_OPTION_RE = lazy_compile(r"^--?[A-Za-z][\w-]*(?:[ =]\S+)?$")
 
 
 def _secret_value(value: str, name: str | None = None) -> bool:
@@ -185,19 +186,19 @@ class KeyFormat:
 
 KEY_FORMATS: tuple[KeyFormat, ...] = (
     KeyFormat("private key block",
-              re.compile(r"-----BEGIN (?:RSA |DSA |EC |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----"), ""),
-    KeyFormat("AWS access key id", re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}(?![A-Z0-9])"), "AKIA"),
-    KeyFormat("GitHub token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,255}\b"), "gh*_"),
-    KeyFormat("GitHub fine-grained token", re.compile(r"\bgithub_pat_[A-Za-z0-9_]{60,255}\b"), "github_pat_"),
-    KeyFormat("GitLab token", re.compile(r"\bglpat-[A-Za-z0-9_\-]{20,}\b"), "glpat-"),
-    KeyFormat("Slack token", re.compile(r"\bxox[abposr]-[0-9A-Za-z\-]{10,}"), "xox*-"),
-    KeyFormat("Slack webhook URL", re.compile(r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{16,}"),
+              lazy_compile(r"-----BEGIN (?:RSA |DSA |EC |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----"), ""),
+    KeyFormat("AWS access key id", lazy_compile(r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}(?![A-Z0-9])"), "AKIA"),
+    KeyFormat("GitHub token", lazy_compile(r"\bgh[pousr]_[A-Za-z0-9]{36,255}\b"), "gh*_"),
+    KeyFormat("GitHub fine-grained token", lazy_compile(r"\bgithub_pat_[A-Za-z0-9_]{60,255}\b"), "github_pat_"),
+    KeyFormat("GitLab token", lazy_compile(r"\bglpat-[A-Za-z0-9_\-]{20,}\b"), "glpat-"),
+    KeyFormat("Slack token", lazy_compile(r"\bxox[abposr]-[0-9A-Za-z\-]{10,}"), "xox*-"),
+    KeyFormat("Slack webhook URL", lazy_compile(r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{16,}"),
               "https://hooks.slack.com/services/"),
-    KeyFormat("Stripe live key", re.compile(r"\b[rs]k_live_[0-9A-Za-z]{16,}\b"), "sk_live_"),
-    KeyFormat("Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b"), "AIza"),
-    KeyFormat("SendGrid API key", re.compile(r"\bSG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}\b"), "SG."),
-    KeyFormat("npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b"), "npm_"),
-    KeyFormat("OpenAI API key", re.compile(r"\bsk-(?:proj-)?[A-Za-z0-9_\-]{20,}T3BlbkFJ[A-Za-z0-9_\-]{20,}\b"), "sk-"),
+    KeyFormat("Stripe live key", lazy_compile(r"\b[rs]k_live_[0-9A-Za-z]{16,}\b"), "sk_live_"),
+    KeyFormat("Google API key", lazy_compile(r"\bAIza[0-9A-Za-z_\-]{35}\b"), "AIza"),
+    KeyFormat("SendGrid API key", lazy_compile(r"\bSG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}\b"), "SG."),
+    KeyFormat("npm token", lazy_compile(r"\bnpm_[A-Za-z0-9]{36}\b"), "npm_"),
+    KeyFormat("OpenAI API key", lazy_compile(r"\bsk-(?:proj-)?[A-Za-z0-9_\-]{20,}T3BlbkFJ[A-Za-z0-9_\-]{20,}\b"), "sk-"),
 )
 
 
@@ -219,7 +220,7 @@ _FORMAT_NEEDLES: dict[str, tuple[str, ...]] = {
 }
 
 
-_ANY_NEEDLE = re.compile("|".join(re.escape(n) for needles in _FORMAT_NEEDLES.values() for n in needles))
+_ANY_NEEDLE = lazy_compile("|".join(re.escape(n) for needles in _FORMAT_NEEDLES.values() for n in needles))
 
 
 def find_key_format(text: str) -> KeyFormat | None:
@@ -250,13 +251,13 @@ def _format_message(fmt: KeyFormat) -> str:
 # -- environment reads and settings classes ------------------------------------------------
 
 _ENV_GETTERS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault", "decouple.config"})
-_SETTINGS_BASES = re.compile(r"(BaseSettings|Settings|Config|Configuration)$")
+_SETTINGS_BASES = lazy_compile(r"(BaseSettings|Settings|Config|Configuration)$")
 
 
 # A project's own environment helper, followed one call level by its shape: a function or an
 # ``environ.Env`` instance named for the environment (env, envsecret, get_env, env.str) called with a
 # variable name and a fallback: ``envsecret("SECRET_KEY", "---")``, ``env("MAIL_PASSWORD", "x")``.
-_ENV_HELPER = re.compile(r"^(env|getenv|get_env|read_env|from_env|env_\w+|envsecret|env[a-z]+|\w+_env)$", re.IGNORECASE)
+_ENV_HELPER = lazy_compile(r"^(env|getenv|get_env|read_env|from_env|env_\w+|envsecret|env[a-z]+|\w+_env)$", re.IGNORECASE)
 _ENV_HELPER_METHODS = frozenset({"str", "bool", "int", "float", "json", "list", "dict", "url", "db", "db_url",
                                  "cache_url", "path", "get_value"})
 _FALLBACK_KEYWORDS = ("default", "fallback", "fallback_value")
@@ -401,19 +402,19 @@ def _hardcoded_hits(source: SourceFile, owned: set[int], extra: Iterable[str]) -
 
 
 _NOT_A_CREDENTIAL = frozenset({"true", "false", "null", "none", "yes", "no", "on", "off", "0", "1"})
-_NON_PRODUCTION_CLASS = re.compile(r"^(?:Development|Dev|Local|Test|Testing|Unittest|CI|Debug)(?:[A-Z_]\w*)?$")
+_NON_PRODUCTION_CLASS = lazy_compile(r"^(?:Development|Dev|Local|Test|Testing|Unittest|CI|Debug)(?:[A-Z_]\w*)?$")
 
 
 # A fallback that would work as a real credential: letters and digits (or symbols), no spaces, long enough;
 # "changeme", "secret" or "defectdojo" are placeholders that default-secret reports alone.
-_REAL_CREDENTIAL = re.compile(r"^(?=.*[A-Za-z])(?=.*[\d@#$%^&*!+=)(~])\S{8,}$")
-_DEV_VALUE = re.compile(r"dev|test|local|example|sample|demo|dummy|fake|insecure|default|changeme", re.IGNORECASE)
-_DURATION = re.compile(r"^\d+(\.\d+)?\s*(/\s*)?(ms|s|sec|secs|seconds?|m|min|minutes?|h|hours?|d|days?|w|weeks?)?$",
+_REAL_CREDENTIAL = lazy_compile(r"^(?=.*[A-Za-z])(?=.*[\d@#$%^&*!+=)(~])\S{8,}$")
+_DEV_VALUE = lazy_compile(r"dev|test|local|example|sample|demo|dummy|fake|insecure|default|changeme", re.IGNORECASE)
+_DURATION = lazy_compile(r"^\d+(\.\d+)?\s*(/\s*)?(ms|s|sec|secs|seconds?|m|min|minutes?|h|hours?|d|days?|w|weeks?)?$",
                        re.IGNORECASE)  # 3600, 30s, 10/min (a rate limit)
-_ALGORITHM = re.compile(r"^(HS|RS|ES|PS)(256|384|512)$|^EdDSA$|^(sha|SHA)-?(1|224|256|384|512)$|^(AES|aes)[-_]?\d*", )
+_ALGORITHM = lazy_compile(r"^(HS|RS|ES|PS)(256|384|512)$|^EdDSA$|^(sha|SHA)-?(1|224|256|384|512)$|^(AES|aes)[-_]?\d*", )
 # A provider's published demo key (NASA's DEMO_KEY, a quotes API's "demo"): public, rate-limited, unlocks nothing.
-_DEMO_KEY = re.compile(r"^demo([-_ ]?(key|token|api[-_]?key))?$", re.IGNORECASE)
-_LOCAL_DSN = re.compile(r"^[a-z][a-z0-9+.\-]*://[^@/\s]*@(localhost|127\.0\.0\.1|\[::1\])([:/]|$)", re.IGNORECASE)
+_DEMO_KEY = lazy_compile(r"^demo([-_ ]?(key|token|api[-_]?key))?$", re.IGNORECASE)
+_LOCAL_DSN = lazy_compile(r"^[a-z][a-z0-9+.\-]*://[^@/\s]*@(localhost|127\.0\.0\.1|\[::1\])([:/]|$)", re.IGNORECASE)
 
 
 def not_a_secret_value(value: str) -> bool:
@@ -904,7 +905,7 @@ _MANAGER_MODULES = {
 
 
 _KMS_MODULES = {"google.cloud.kms": "GCP Cloud KMS", "azure.keyvault.keys": "Azure Key Vault keys"}
-_SECRET_FILE_VAR = re.compile(r"^[A-Z][A-Z0-9_]*_FILE$")
+_SECRET_FILE_VAR = lazy_compile(r"^[A-Z][A-Z0-9_]*_FILE$")
 
 
 def _manager_evidence(source: SourceFile) -> list[Evidence]:
@@ -996,16 +997,16 @@ def _manifest_evidence(project: Project) -> list[Evidence]:
 
 _ROTATION_NAMES = frozenset({"MultiFernet", "rotate_secret", "RotationRules", "key_version", "key_versions",
                              "KeyVersion", "rotate_keys", "rotation_schedule", "SECRET_KEY_FALLBACKS"})
-_ROTATION_TEXT = re.compile(
+_ROTATION_TEXT = lazy_compile(
     r"RotationSchedule|RotationRules|rotation_rules|rotationRules|rotation_period|rotationPeriod|"
     r"automatically_after_days|AutomaticallyAfterDays|rotation_lambda|rotationPolicy|rotation_policy|"
     r"aws_secretsmanager_secret_rotation|rotate_secret")
 _KEY_WORDS = frozenset({"key", "keys", "secret", "secrets", "credential", "credentials", "keyring", "keyset"})
-_KEY_SET_NAME = re.compile(r"(^|_)(KEYS|SECRETS|KEYRING|KEYSET|KEY_FALLBACKS|SECRET_FALLBACKS)$", re.IGNORECASE)
-_PREVIOUS_KEY = re.compile(r"(^|_)(PREVIOUS|OLD|PRIOR|RETIRED)_(\w+_)?(KEY|SECRET)S?($|_)|"
+_KEY_SET_NAME = lazy_compile(r"(^|_)(KEYS|SECRETS|KEYRING|KEYSET|KEY_FALLBACKS|SECRET_FALLBACKS)$", re.IGNORECASE)
+_PREVIOUS_KEY = lazy_compile(r"(^|_)(PREVIOUS|OLD|PRIOR|RETIRED)_(\w+_)?(KEY|SECRET)S?($|_)|"
                            r"(^|_)(KEY|SECRET)S?_(PREVIOUS|OLD|PRIOR|RETIRED)$", re.IGNORECASE)
-_REENCRYPT = re.compile(r"re_?encrypt", re.IGNORECASE)
-_ROTATE_WORDS = re.compile(r"(^|_)rotat(e|es|ion)(_|$)", re.IGNORECASE)
+_REENCRYPT = lazy_compile(r"re_?encrypt", re.IGNORECASE)
+_ROTATE_WORDS = lazy_compile(r"(^|_)rotat(e|es|ion)(_|$)", re.IGNORECASE)
 
 
 def _name_words(name: str) -> set[str]:

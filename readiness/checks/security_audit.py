@@ -12,6 +12,7 @@ from typing import Any, Mapping
 
 from readiness.checks.base import Check, Collected, Example, Verdict
 from readiness.checks.ci_lint import lint_runs
+from readiness.lazy_regex import lazy_compile
 from readiness.measures import Density, Errored, NotApplicable, Presence
 from readiness.model import Evidence, Finding, Severity
 from readiness.project import Project
@@ -219,7 +220,7 @@ def _run_evidence(runs: list[tuple[str, Command, bool]]) -> list[Evidence]:
 
 
 _DEP_HEADS = ("pip-audit", "safety", "snyk", "osv-scanner", "grype", "trivy")
-_DEP_ACTION_RE = re.compile(r"gh-action-pip-audit|safety-action|snyk/actions|osv-scanner|trivy-action|grype|"
+_DEP_ACTION_RE = lazy_compile(r"gh-action-pip-audit|safety-action|snyk/actions|osv-scanner|trivy-action|grype|"
                             r"dependency-review-action", re.IGNORECASE)
 _RENOVATE_FILES = ("renovate.json", "renovate.json5", ".renovaterc", ".renovaterc.json", ".renovaterc.json5",
                    ".github/renovate.json", ".github/renovate.json5", ".gitlab/renovate.json", ".gitlab/renovate.json5")
@@ -300,8 +301,8 @@ class DependencyScanning(Check):
 _SAST_HEADS = ("bandit", "semgrep", "opengrep", "codeql")
 # Actions named for the tool they run. A remote reusable workflow cannot be read offline and is not
 # credited by its name: a `sast.yml` that runs only container and IaC scans exists.
-_SAST_ACTION_RE = re.compile(r"codeql-action|semgrep|bandit", re.IGNORECASE)
-_RUFF_S_RE = re.compile(r"--(?:extend-)?select[= ](?:[A-Z0-9,]*,)?(S|ALL)\b")
+_SAST_ACTION_RE = lazy_compile(r"codeql-action|semgrep|bandit", re.IGNORECASE)
+_RUFF_S_RE = lazy_compile(r"--(?:extend-)?select[= ](?:[A-Z0-9,]*,)?(S|ALL)\b")
 
 
 def _ruff_selects_security(project: Project) -> str | None:
@@ -328,7 +329,7 @@ def _ruff_selects_security(project: Project) -> str | None:
     return None
 
 
-_FLAKE8_BANDIT_RE = re.compile(r"(?<![\w-])(flake8-bandit|wemake-python-styleguide)(?![\w-])", re.IGNORECASE)
+_FLAKE8_BANDIT_RE = lazy_compile(r"(?<![\w-])(flake8-bandit|wemake-python-styleguide)(?![\w-])", re.IGNORECASE)
 _DEPENDENCY_FILES = ("pyproject.toml", "setup.cfg", "setup.py", "Pipfile", "tox.ini", ".pre-commit-config.yaml")
 
 
@@ -431,10 +432,10 @@ class SastInCI(Check):
 
 _DAST_HEADS = ("zap-baseline.py", "zap-full-scan.py", "zap-api-scan.py", "zap.sh", "nuclei", "nikto", "wapiti",
                "hawk", "dastardly")
-_DAST_TEXT_RE = re.compile(r"zap-(?:baseline|full-scan|api-scan)\.py|zaproxy/zap|owasp/zap2docker|ghcr\.io/zaproxy|"
+_DAST_TEXT_RE = lazy_compile(r"zap-(?:baseline|full-scan|api-scan)\.py|zaproxy/zap|owasp/zap2docker|ghcr\.io/zaproxy|"
                            r"softwaresecurityproject/zap|zaproxy/action-|"
                            r"stackhawk/hawkscan|projectdiscovery/nuclei", re.IGNORECASE)
-_DAST_ACTION_RE = re.compile(r"zaproxy/action-[\w-]+|hawkscan-action|nuclei-action|dastardly", re.IGNORECASE)
+_DAST_ACTION_RE = lazy_compile(r"zaproxy/action-[\w-]+|hawkscan-action|nuclei-action|dastardly", re.IGNORECASE)
 
 
 class DastInCI(Check):

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Mapping
 
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict, bad, good
+from readiness.lazy_regex import lazy_compile
 from readiness.measures import Density, NotApplicable
 from readiness.model import Finding
 from readiness.project import Project
 from readiness.source import SourceFile
 
-_BARE_RE = re.compile(r"#\s*readiness:\s*ignore(?!\[)")
+_BARE_RE = lazy_compile(r"#\s*readiness:\s*ignore(?!\[)")
 
 
 class BlanketSuppression(Check):

@@ -24,6 +24,7 @@ from readiness.coverage_data import (
     locate,
     measured_lines,
 )
+from readiness.lazy_regex import lazy_compile
 from readiness.measures import Errored, NotApplicable, Presence, Ratio, Share, Unknown
 from readiness.model import Evidence
 from readiness.paths import is_test_path
@@ -309,7 +310,7 @@ class TestCoverage(Check):
 
 # -- coverage-enforced --------------------------------------------------------------------------
 
-_CLI_FAIL_UNDER_RE = re.compile(r"--(?:cov-)?fail-under[= ]+(\d+(?:\.\d+)?)")
+_CLI_FAIL_UNDER_RE = lazy_compile(r"--(?:cov-)?fail-under[= ]+(\d+(?:\.\d+)?)")
 
 
 def _config_thresholds(project: Project) -> list[tuple[float, str, int, str]]:
@@ -376,11 +377,11 @@ class Gate:
 
 
 # ``if [[ $COVERAGE_TOTAL < 50 ]]; then ... exit 1`` / ``[ "$cov" -lt "$MIN_COVERAGE" ] && exit 1``
-_SHELL_GATE_RE = re.compile(
+_SHELL_GATE_RE = lazy_compile(
     r"\[\[?\s*[\"']?\$\{?(?P<var>\w*cov\w*)\}?[\"']?\s*(?:<|-lt|-le)\s*[\"']?(?P<limit>\$\{\{\s*env\.\w+\s*\}\}|\$\{?\w+\}?|\d+(?:\.\d+)?)",
     re.IGNORECASE,
 )
-_FAILS_RE = re.compile(r"\bexit\s+[1-9]|\bfalse\b")
+_FAILS_RE = lazy_compile(r"\bexit\s+[1-9]|\bfalse\b")
 
 
 def _shell_gates(project: Project, repo: RepoFiles) -> list[Gate]:
@@ -527,14 +528,14 @@ _DIRS = {
     "e2e": {"e2e", "end_to_end", "end-to-end", "acceptance", "ui", "browser", "system"},
     "load": {"load", "loadtests", "load_tests", "perf", "performance", "stress"},
 }
-_API_RE = re.compile(
+_API_RE = lazy_compile(
     r"(fastapi|starlette)\.testclient|rest_framework\.test|\.test_client\(|ASGITransport|\bwebtest\b|"
     r"\bschemathesis\b|from django\.test import [^\n]*\bClient\b"
 )
-_INTEGRATION_RE = re.compile(r"\btestcontainers\b|pytest\.mark\.integration\b|\bpytest_docker\b")
-_ASYNC_CLIENT_RE = re.compile(r"AsyncClient\(\s*(?:app\s*=|transport\s*=)|\.test_client\(")
-_DB_SERVICE_RE = re.compile(r"\b(postgres|postgis|mysql|mariadb|mongo|redis|elasticsearch|rabbitmq)\b", re.IGNORECASE)
-_TEST_RUN_RE = re.compile(r"\b(pytest|py\.test|manage\.py\s+test|tox|nox|make\s+test\w*|scripts?/test\w*|run[-_]?tests?)\b")
+_INTEGRATION_RE = lazy_compile(r"\btestcontainers\b|pytest\.mark\.integration\b|\bpytest_docker\b")
+_ASYNC_CLIENT_RE = lazy_compile(r"AsyncClient\(\s*(?:app\s*=|transport\s*=)|\.test_client\(")
+_DB_SERVICE_RE = lazy_compile(r"\b(postgres|postgis|mysql|mariadb|mongo|redis|elasticsearch|rabbitmq)\b", re.IGNORECASE)
+_TEST_RUN_RE = lazy_compile(r"\b(pytest|py\.test|manage\.py\s+test|tox|nox|make\s+test\w*|scripts?/test\w*|run[-_]?tests?)\b")
 
 
 def _ci_database_tests(project: Project) -> Evidence | None:
@@ -562,7 +563,7 @@ def _ci_database_tests(project: Project) -> Evidence | None:
     return None
 
 
-_E2E_RE = re.compile(r"\bplaywright\b|\bselenium\b|\bsplinter\b|pytest\.mark\.e2e\b")
+_E2E_RE = lazy_compile(r"\bplaywright\b|\bselenium\b|\bsplinter\b|pytest\.mark\.e2e\b")
 _API_NEEDLES = ("testclient", "rest_framework", "test_client", "ASGITransport", "webtest", "schemathesis", "django.test")
 _INTEGRATION_NEEDLES = ("testcontainers", "integration", "pytest_docker")
 _E2E_NEEDLES = ("playwright", "selenium", "splinter", "e2e")

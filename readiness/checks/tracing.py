@@ -16,6 +16,7 @@ from typing import Any, Mapping
 from readiness.checks.agents import Agent, agents, assigned_value, covered, deploy_lines, tracing_agents
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Verdict
 from readiness.checks.monitoring import LIBRARY_REASON, call_marks, module_marks
+from readiness.lazy_regex import lazy_compile
 from readiness.measures import NotApplicable, Presence, Share
 from readiness.model import Evidence
 from readiness.paths import is_application_path
@@ -24,9 +25,9 @@ from readiness.project import Project
 from readiness.routes import call_name, dotted
 from readiness.source import SourceFile
 
-_AUTO = re.compile(r"\bopentelemetry-instrument\b")
-_EXPORTER_ENV = re.compile(r"\bOTEL_EXPORTER_(OTLP|JAEGER|ZIPKIN)\w*")
-_TRACES_EXPORTER = re.compile(r"\bOTEL_TRACES_EXPORTER\b\W*(\w+)?")
+_AUTO = lazy_compile(r"\bopentelemetry-instrument\b")
+_EXPORTER_ENV = lazy_compile(r"\bOTEL_EXPORTER_(OTLP|JAEGER|ZIPKIN)\w*")
+_TRACES_EXPORTER = lazy_compile(r"\bOTEL_TRACES_EXPORTER\b\W*(\w+)?")
 
 # Instrumentor class -> the profile component it covers.
 INSTRUMENTORS: Mapping[str, str] = {

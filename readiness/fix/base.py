@@ -17,11 +17,13 @@ from typing import ClassVar, Sequence
 
 import libcst as cst
 
-_TIMEOUT_CONST = re.compile(r"^_?[A-Z][A-Z0-9_]*TIMEOUT[A-Z0-9_]*$")
+from readiness.lazy_regex import lazy_compile
+
+_TIMEOUT_CONST = lazy_compile(r"^_?[A-Z][A-Z0-9_]*TIMEOUT[A-Z0-9_]*$")
 _LOGGER_NAMES = ("logger", "log", "_logger", "_log", "module_logger")
 _TIMEOUT_NAMES = ("HTTP_TIMEOUT", "REQUEST_TIMEOUT", "HTTP_TIMEOUT_SECONDS")
 # A timeout a settings object already holds: ``settings.HTTP_TIMEOUT``, ``config.request_timeout``.
-_SETTING_TIMEOUT = re.compile(r"^(?:http_|request_|requests_|default_|api_)?timeout(?:_seconds|_secs|_s)?$", re.IGNORECASE)
+_SETTING_TIMEOUT = lazy_compile(r"^(?:http_|request_|requests_|default_|api_)?timeout(?:_seconds|_secs|_s)?$", re.IGNORECASE)
 
 
 class Skip(Exception):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import ast
 import difflib
 import os
-import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ from readiness.fix.missing_timeout import MissingTimeoutFix
 from readiness.fix.print_call import PrintCallFix
 from readiness.fix.swallowed_exception import SwallowedExceptionFix
 from readiness.fsutil import atomic_write_bytes
+from readiness.lazy_regex import lazy_compile
 from readiness.model import Finding, Note
 from readiness.source import DecodeError, decode_source
 
@@ -40,7 +40,7 @@ CODEMODS: dict[str, Codemod] = {
 # Rewrites that change what the program does (a secret becomes required, an exception is no
 # longer swallowed silently): the pre-commit hook applies them only with --unsafe-fixes.
 UNSAFE_FIXES = frozenset({"default-secret", "swallowed-exception"})
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK = lazy_compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ class FileFix:
         return "".join(out)
 
 
-_LITERAL_RE = re.compile(r"(?P<q>['\"])(?P<body>[^'\"\\\n]{4,})(?P=q)")
+_LITERAL_RE = lazy_compile(r"(?P<q>['\"])(?P<body>[^'\"\\\n]{4,})(?P=q)")
 
 
 def _mask_removed_literals(line: str, after: str) -> str:

@@ -9,15 +9,15 @@ configured without a project-wide environment. Missing keys take the schema defa
 from __future__ import annotations
 
 import os
-import re
 from typing import Any, Mapping
 
 from readiness.config import ConfigError, _Validator
 from readiness.config_schema import BACKUP, HTTP, MONGODB, Field
+from readiness.lazy_regex import lazy_compile
 from readiness.live.egress import capped
 
 PARTS: dict[str, Field] = {"http": HTTP, "mongodb": MONGODB, "backups": BACKUP}
-_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+_DURATION_RE = lazy_compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 

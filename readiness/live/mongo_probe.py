@@ -19,10 +19,11 @@ from urllib.parse import parse_qsl, unquote, urlencode
 from pymongo import MongoClient
 from pymongo.errors import ConfigurationError, OperationFailure, PyMongoError
 
+from readiness.lazy_regex import lazy_compile
 from readiness.live.redact import redact_uri
 
 UNAUTHORIZED_CODES = frozenset({13, 18})  # Unauthorized, AuthenticationFailed
-_URI_RE = re.compile(r"^(?P<scheme>mongodb(?:\+srv)?://)(?:(?P<userinfo>[^@/]*)@)?(?P<hosts>[^/?]*)(?P<path>/[^?]*)?(?:\?(?P<query>.*))?$")
+_URI_RE = lazy_compile(r"^(?P<scheme>mongodb(?:\+srv)?://)(?:(?P<userinfo>[^@/]*)@)?(?P<hosts>[^/?]*)(?P<path>/[^?]*)?(?:\?(?P<query>.*))?$")
 _AUTH_PARAMS = {"authsource", "authmechanism", "authmechanismproperties"}
 
 

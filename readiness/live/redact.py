@@ -13,13 +13,15 @@ import re
 from typing import Any, Iterable, Mapping
 from urllib.parse import quote, unquote, urlsplit
 
+from readiness.lazy_regex import lazy_compile
+
 MASK = "***"
-_USERINFO_RE = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<user>[^/?#@\s:]*)(?::(?P<password>[^/?#@\s]*))?@")
-_QUERY_SECRET_RE = re.compile(
+_USERINFO_RE = lazy_compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<user>[^/?#@\s:]*)(?::(?P<password>[^/?#@\s]*))?@")
+_QUERY_SECRET_RE = lazy_compile(
     r"(?i)(?P<key>[?&;](?:[A-Za-z_]*(?:pass(?:word)?|pwd|secret|token|api[_-]?key|access[_-]?key|signature|sig)"
     r"[A-Za-z_]*|authMechanismProperties|tlsCertificateKeyFilePassword))=(?P<value>[^&#\s]*)"
 )
-_HEADER_RE = re.compile(
+_HEADER_RE = lazy_compile(
     r"(?im)(?P<name>\b(?:authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|"
     r"x-auth-token|x-access-token|[a-z\-]*token)\s*[:=]\s*)(?P<value>[^\r\n,'\"}]+)"
 )

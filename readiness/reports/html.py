@@ -10,18 +10,18 @@ the inline JSON is escaped so that ``</script>`` cannot end its block.
 from __future__ import annotations
 
 import math
-import re
 from typing import Any, TextIO
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from readiness import history as history_mod
+from readiness.lazy_regex import lazy_compile
 from readiness.reports import ReportContext, plan
 
 MAX_FINDINGS = 5000  # rows in the page; the rest are counted
 CHART_W, CHART_H, PAD = 640, 200, 36
-_CODE = re.compile(r"`([^`]+)`")
+_CODE = lazy_compile(r"`([^`]+)`")
 
 
 def prose(text: Any) -> Markup:

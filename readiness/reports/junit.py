@@ -17,15 +17,15 @@ in the baseline passes, its findings in the output. The scan's duration is the r
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET  # nosec B405 - builds XML, parses none
 from typing import Any, TextIO
 
 from readiness.baseline import gate_failures
+from readiness.lazy_regex import lazy_compile
 from readiness.reports import ReportContext
 
 MAX_FINDINGS = 200  # per test case; the rest is counted
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_INVALID_XML = lazy_compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 SKIPPED = ("n/a", "skipped", "unknown")
 
 

@@ -24,6 +24,7 @@ from typing import Any, TextIO
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
+from readiness.lazy_regex import lazy_compile
 from readiness.reports import ReportContext, plan
 
 GITHUB_COMMENT_LIMIT = 65_536
@@ -31,8 +32,8 @@ BUDGET = 64_000  # characters, with room for a bot's own header
 PLAN_CHARS = 14_500  # bytes: about the length of a hand-written plan; later tasks are named, not detailed
 # (files per item, evidence lines per check, next steps) from generous to terse
 LEVELS = ((10, 8, 40), (5, 4, 25), (3, 2, 15), (1, 1, 10), (0, 0, 10))
-_ENTITY = re.compile(r"&(?=#?\w+;)")
-_SPECIAL = re.compile(r"([\\`*_\[\]{}|~#!])")
+_ENTITY = lazy_compile(r"&(?=#?\w+;)")
+_SPECIAL = lazy_compile(r"([\\`*_\[\]{}|~#!])")
 
 
 def escape(value: Any) -> str:

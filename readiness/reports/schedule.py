@@ -13,10 +13,12 @@ import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from readiness.lazy_regex import lazy_compile
+
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 WEEK_DAYS = 5
 UNKNOWN_EFFORT_DAYS = (1.0, 2.0)  # a task without an estimate still takes time
-_EFFORT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:-\s*(\d+(?:\.\d+)?))?\s*([hdwm])", re.I)
+_EFFORT = lazy_compile(r"(\d+(?:\.\d+)?)\s*(?:-\s*(\d+(?:\.\d+)?))?\s*([hdwm])", re.I)
 _UNIT_DAYS = {"h": 1 / 8, "d": 1.0, "w": 5.0, "m": 20.0}
 
 # Work that builds on other work: a check id -> the checks whose fix comes first.

@@ -23,7 +23,6 @@ Off a terminal every finding is one line, never wrapped, so ``grep`` and editors
 
 from __future__ import annotations
 
-import re
 from typing import Any, TextIO
 
 from rich.console import Console
@@ -31,6 +30,7 @@ from rich.table import Table
 from rich.text import Text
 
 from readiness.history import trend_phrase
+from readiness.lazy_regex import lazy_compile
 from readiness.reports import ReportContext, partial_notice, plan, wording
 
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
@@ -41,7 +41,7 @@ STATUS_STYLE = {
 SEVERITY_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "dim"}
 FIXABLE_MARK = "[*]"
 PER_CHECK = 3  # findings shown per check without --all
-_RULE = re.compile(r"^([A-Z]{1,4}\d{2,4})\b")
+_RULE = lazy_compile(r"^([A-Z]{1,4}\d{2,4})\b")
 
 
 def _pct(value: float | None) -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
+from readiness.lazy_regex import lazy_compile
+
 # A framework, and the words (also inside package names such as django-guid) that name it.
 FRAMEWORK_WORDS: dict[str, tuple[str, ...]] = {
     "fastapi": ("fastapi",),
@@ -21,7 +23,7 @@ FRAMEWORK_WORDS: dict[str, tuple[str, ...]] = {
 }
 # Frameworks whose options also apply to another (FastAPI runs on Starlette).
 _ALSO_USES = {"fastapi": {"starlette"}}
-_ABBREVIATION_END = re.compile(r"(?<![\w.])(e\.g|i\.e|etc|vs|cf|approx|incl)$", re.IGNORECASE)
+_ABBREVIATION_END = lazy_compile(r"(?<![\w.])(e\.g|i\.e|etc|vs|cf|approx|incl)$", re.IGNORECASE)
 
 CATEGORY_IMPACT: dict[str, str] = {
     "database-security": "An injectable or unscoped query exposes one tenant's data to another, or all of it to an attacker.",
@@ -40,7 +42,7 @@ CATEGORY_IMPACT: dict[str, str] = {
 }
 
 
-_DISPLAY = re.compile(r"\b(FastAPI|Flask|Django|Starlette)\b")
+_DISPLAY = lazy_compile(r"\b(FastAPI|Flask|Django|Starlette)\b")
 
 
 def frameworks_of(doc: dict[str, Any]) -> frozenset[str]:
@@ -99,7 +101,7 @@ def first_sentence(text: str) -> str:
     return found[0] if found else ""
 
 
-_CAMEL = re.compile(r"(FastAPI|Flask|Django|Starlette)(?=[A-Z])")  # FastAPIInstrumentor, DjangoInstrumentor
+_CAMEL = lazy_compile(r"(FastAPI|Flask|Django|Starlette)(?=[A-Z])")  # FastAPIInstrumentor, DjangoInstrumentor
 
 
 def _names(clause: str) -> set[str]:
@@ -109,11 +111,11 @@ def _names(clause: str) -> set[str]:
 
 
 _NAME = r"[\w.-]+(?: \((?:`[^`]*`|[^()`])*\))?"  # a package, maybe with its usage in parentheses
-_ALTERNATIVES = re.compile(rf"^(?:or |and )?({_NAME}) or ({_NAME})$")
-_NAME_PHRASE = re.compile(rf"^(?:or |and |e\.g\. )?(?:use )?(?:{_NAME}(?: or {_NAME})?|`[^`]+`)$")
-_DISPLAY_NAMES = re.compile(r"\b(?:FastAPI|Flask|Django|Starlette|DRF)\b")
-_LEADS_WITH_FRAMEWORK = re.compile(r"^(?:or |and )?(?:FastAPI|Flask|Django|Starlette|DRF)\b")
-_FOR_FRAMEWORK = re.compile(r"\b(?:for|in) (?:FastAPI|Flask|Django|Starlette)$")
+_ALTERNATIVES = lazy_compile(rf"^(?:or |and )?({_NAME}) or ({_NAME})$")
+_NAME_PHRASE = lazy_compile(rf"^(?:or |and |e\.g\. )?(?:use )?(?:{_NAME}(?: or {_NAME})?|`[^`]+`)$")
+_DISPLAY_NAMES = lazy_compile(r"\b(?:FastAPI|Flask|Django|Starlette|DRF)\b")
+_LEADS_WITH_FRAMEWORK = lazy_compile(r"^(?:or |and )?(?:FastAPI|Flask|Django|Starlette|DRF)\b")
+_FOR_FRAMEWORK = lazy_compile(r"\b(?:for|in) (?:FastAPI|Flask|Django|Starlette)$")
 
 
 def _keep(clause: str, used: frozenset[str], *, last: bool = False) -> bool:

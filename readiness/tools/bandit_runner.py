@@ -21,6 +21,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from readiness.cache import Cache, plan_key, split_cached
+from readiness.lazy_regex import lazy_compile
 from readiness.roles import service_files
 from readiness.tools import memory_limited
 
@@ -65,7 +66,7 @@ def _batches(files: list[str]) -> list[list[str]]:
     return [files[i:i + BATCH_FILES] for i in range(0, len(files), BATCH_FILES)]
 
 
-_TEST_ID = re.compile(r"^B\d{3}$")
+_TEST_ID = lazy_compile(r"^B\d{3}$")
 _YAML_CONFIGS = ("bandit.yaml", "bandit.yml", ".bandit.yaml", ".bandit.yml")
 _INI_CONFIGS = (".bandit", "setup.cfg", "tox.ini")
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from readiness.cache import Cache, plan_key, split_cached
+from readiness.lazy_regex import lazy_compile
 from readiness.project import read_inside
 from readiness.tools import memory_limited
 
@@ -47,7 +48,7 @@ _RUFF_FILES = (".ruff.toml", "ruff.toml", "pyproject.toml")  # ruff's own preced
 _FLAKE8_FILES = ("setup.cfg", "tox.ini", ".flake8")  # flake8's order
 # flake8's own default ignore list, in force when a configuration does not set ``ignore``.
 _FLAKE8_DEFAULT_IGNORE = ("E121", "E123", "E126", "E226", "E24", "E704", "W503", "W504")
-_SELECTOR_RE = re.compile(r"[A-Z]+[0-9]*")
+_SELECTOR_RE = lazy_compile(r"[A-Z]+[0-9]*")
 # FastAPI's and Typer's documented idiom, ``def view(db = Depends(get_db))``: a call in a default
 # that is not the shared-mutable-default bug bugbear's B008 is about.
 _IMMUTABLE_CALLS = tuple(f"fastapi.{name}" for name in (

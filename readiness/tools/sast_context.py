@@ -11,10 +11,11 @@ the ORM's metadata (B608); ``random`` picking a provider or a jitter, not a secr
 from __future__ import annotations
 
 import ast
-import re
 from typing import Callable
 
-_WORD_RE = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+from readiness.lazy_regex import lazy_compile
+
+_WORD_RE = lazy_compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 # Attributes that hold schema names the code, not a request, decides: Django's model metadata,
 # SQLAlchemy's table names, a primary key value.
 _SCHEMA_ATTRS = frozenset({"_meta", "db_table", "column", "attname", "__tablename__", "tablename", "pk", "id",

@@ -1,5 +1,5 @@
 """MongoDB clients built by frameworks and ODMs are the clients the connection checks judge: mongoengine.connect,
-beanie on a motor client, djongo's Django settings."""
+beanie and odmantic on a motor client, djongo's Django settings."""
 
 from __future__ import annotations
 
@@ -44,3 +44,17 @@ def test_djongo_settings_are_the_client(tmp_path: Path) -> None:
              "requirements.txt": "django\ndjongo\n"}
     assert _run(tmp_path, files, "db-connection-retry") == ("pass", [])
     assert _run(tmp_path, files, "db-pool-config") == ("fail", [4])
+
+
+_ODMANTIC = ("import os\n\nfrom motor.motor_asyncio import AsyncIOMotorClient\nfrom odmantic import AIOEngine, Model\n\n\n"
+             "class Order(Model):\n    total: int\n\n\nclient = AsyncIOMotorClient(os.environ['MONGO_URI']{extra})\n"
+             "engine = AIOEngine(client=client, database='shop')\n")
+
+
+def test_odmantic_is_judged_through_its_motor_client(tmp_path: Path) -> None:
+    app = {"app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n", "requirements.txt": "fastapi\nodmantic\n"}
+    assert _run(tmp_path, {**app, "app/db.py": _ODMANTIC.format(extra="")}, "db-pool-config") == ("fail", [11])
+    assert _run(tmp_path / "sized", {**app, "app/db.py": _ODMANTIC.format(extra=", maxPoolSize=50, minPoolSize=5")},
+                "db-pool-config") == ("pass", [])
+    assert _run(tmp_path / "retry", {**app, "app/db.py": _ODMANTIC.format(extra=", retryWrites=True, serverSelectionTimeoutMS=5000")},
+                "db-connection-retry")[0] == "pass"

@@ -1,0 +1,44 @@
+"""The ``readiness`` command's entry point: a repeated hook call is answered before the command
+line loads (``readiness.hook_answer``); everything else goes to ``readiness.cli``."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    if args[:1] != ["hook"]:
+        from readiness.cli import main as cli_main
+
+        cli_main()
+        return
+    from readiness import hook_answer
+
+    code = hook_answer.replay(args[1:], sys.stdout)
+    if code is not None:
+        sys.exit(code)
+    if hook_answer.pending is None:
+        from readiness.cli import main as cli_main
+
+        cli_main()
+        return
+    stdout, stderr = sys.stdout, sys.stderr
+    out, err = hook_answer.Tee(stdout), hook_answer.Tee(stderr)
+    sys.stdout, sys.stderr = out, err
+    status: object = 0
+    try:
+        from readiness.cli import main as cli_main
+
+        cli_main()
+    except SystemExit as exc:
+        status = exc.code
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+    code = status if isinstance(status, int) else (0 if status is None else 1)
+    hook_answer.remember(out.copy.getvalue(), err.copy.getvalue(), code)
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

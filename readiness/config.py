@@ -12,12 +12,13 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
-
-import yaml
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from readiness.config_schema import SCHEMA, Field
 from readiness.lazy_regex import lazy_compile
+
+if TYPE_CHECKING:
+    import yaml
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -180,6 +181,8 @@ def validate_config(
 
 
 def _load_yaml(display: str, raw: bytes, lines: dict[tuple[str, ...], int]) -> dict[str, Any]:
+    import yaml  # only when a YAML configuration exists
+
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -206,6 +209,8 @@ def _construct(
     display: str, node: yaml.Node, path: tuple[str, ...], lines: dict[tuple[str, ...], int],
     budget: list[int], scalars: yaml.SafeLoader,
 ) -> Any:
+    import yaml
+
     budget[0] -= 1
     if budget[0] < 0:
         raise ConfigError(f"{display}: configuration expands to too many values (alias bomb?)")

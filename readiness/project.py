@@ -18,11 +18,12 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, TypeVar
-
-import yaml
+from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
 
 from readiness import repo_root
+
+if TYPE_CHECKING:
+    import yaml
 
 try:
     import tomllib
@@ -31,7 +32,6 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024
 MAX_DOCUMENT_NODES = 200_000  # values in one YAML/JSON/TOML file, aliases counted as often as they expand
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same results, far faster
 T = TypeVar("T")
 _O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -122,6 +122,8 @@ def yaml_node_count(node: yaml.Node, budget: int = MAX_DOCUMENT_NODES) -> int:
     nodes are sized once and then multiplied, so a billion-laughs document costs a few steps
     to reject rather than minutes and gigabytes to expand. Raises ``TooManyNodes``.
     """
+    import yaml
+
     sizes: dict[int, int] = {}  # node id -> expanded size; -1 while its children are being sized
     stack: list[tuple[yaml.Node, bool]] = [(node, False)]
     while stack:
@@ -151,11 +153,15 @@ def yaml_node_count(node: yaml.Node, budget: int = MAX_DOCUMENT_NODES) -> int:
     return sizes[id(node)]
 
 
-def load_yaml_documents(text: str, loader: type[Any] = _SAFE_LOADER) -> tuple[list[Any], str | None]:
+def load_yaml_documents(text: str, loader: type[Any] | None = None) -> tuple[list[Any], str | None]:
     """All documents of a YAML text, each composed and counted before it is constructed.
 
     Never raises: malformed, too deep or too large documents end the list with a reason.
     """
+    import yaml  # loaded when a YAML file is read: a warm rescan reads none
+
+    if loader is None:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same results, far faster
     docs: list[Any] = []
     try:
         instance = loader(text)

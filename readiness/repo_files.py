@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import configparser
+import functools
 import json
 import posixpath
 import re
@@ -22,8 +23,6 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
-
-import yaml
 
 from readiness.lazy_regex import lazy_compile
 from readiness.project import load_yaml_documents
@@ -528,29 +527,34 @@ class YamlMap(dict):  # type: ignore[type-arg]
     value_lines: dict[Any, int]
 
 
-class _LineLoader(yaml.SafeLoader):
-    """The safe loader, recording lines on mappings (only plain data is ever constructed)."""
+@functools.lru_cache(maxsize=1)
+def _line_loader() -> type[Any]:
+    """The safe loader, recording lines on mappings; built when a YAML file is first read."""
+    import yaml
 
-    def construct_line_map(self, node: yaml.MappingNode) -> Iterator[YamlMap]:
-        data = YamlMap()
-        data.line = node.start_mark.line + 1
-        data.value_lines = {}
-        yield data
-        self.flatten_mapping(node)
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
-            try:
-                hash(key)
-            except TypeError:
-                continue
-            data[key] = self.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
-            start = value_node.start_mark.line + 1
-            if isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">"):
-                start += 1
-            data.value_lines[key] = start
+    class _LineLoader(yaml.SafeLoader):
+        """The safe loader, recording lines on mappings (only plain data is ever constructed)."""
 
+        def construct_line_map(self, node: yaml.MappingNode) -> Iterator[YamlMap]:
+            data = YamlMap()
+            data.line = node.start_mark.line + 1
+            data.value_lines = {}
+            yield data
+            self.flatten_mapping(node)
+            for key_node, value_node in node.value:
+                key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+                try:
+                    hash(key)
+                except TypeError:
+                    continue
+                data[key] = self.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
+                start = value_node.start_mark.line + 1
+                if isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">"):
+                    start += 1
+                data.value_lines[key] = start
 
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_line_map)  # type: ignore[arg-type]
+    _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_line_map)  # type: ignore[arg-type]
+    return _LineLoader
 
 
 def load_yaml(text: str) -> tuple[list[Any], str | None]:
@@ -558,7 +562,7 @@ def load_yaml(text: str) -> tuple[list[Any], str | None]:
 
     Each document is composed and its size counted, aliases included, before it is built.
     """
-    return load_yaml_documents(text, _LineLoader)
+    return load_yaml_documents(text, _line_loader())
 
 
 def _line(obj: Any, key: Any = None, default: int = 0) -> int:

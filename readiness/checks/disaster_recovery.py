@@ -554,7 +554,8 @@ class BackupVerification(Check):
         return Verdict(Presence(bool(found), "backup verification"), summary, tuple(found))
 
 
-_RUNBOOK_NAME_RE = lazy_compile(r"disaster|recovery|runbook|(^|[-_/])dr([-_.]|$)|backup|restore|continuity|playbook", re.IGNORECASE)
+_RUNBOOK_NAME_RE = lazy_compile(r"disaster|recovery|runbook|(^|[-_/])dr([-_.]|$)|backup|backing[-_]?up|restore|continuity|playbook",
+                                re.IGNORECASE)
 # A real heading (Markdown ``#`` or an underlined reStructuredText title), not any line that
 # happens to mention a runbook: "we have no runbook yet" is not one.
 _TOPIC = r"(disaster recovery|runbook|restore procedure|recovery procedure)"

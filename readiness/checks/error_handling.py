@@ -76,10 +76,22 @@ def _explained(handler: ast.ExceptHandler, source: SourceFile) -> bool:
     return False
 
 
+_EXCEPTION_NAME = lazy_compile(r"^[A-Z]\w*(?:Error|Exception)$")
+
+
+def _unraised(stmt: ast.stmt) -> str | None:
+    """``ApiError(str(e), 500)`` as a statement: an exception built and thrown away (a forgotten ``raise``)."""
+    call = stmt.value if isinstance(stmt, ast.Expr) else None
+    if not isinstance(call, ast.Call):
+        return None
+    name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+    return name if _EXCEPTION_NAME.match(name) else None
+
+
 def _does_nothing(body: list[ast.stmt]) -> bool:
-    """Only ``pass``, ``continue``, ``...``, a string, or ``return``/``return None``."""
+    """Only ``pass``, ``continue``, ``...``, a string, ``return``/``return None``, or an exception built but not raised."""
     for stmt in body:
-        if isinstance(stmt, (ast.Pass, ast.Continue)):
+        if isinstance(stmt, (ast.Pass, ast.Continue)) or _unraised(stmt):
             continue
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and (
             stmt.value.value is Ellipsis or isinstance(stmt.value.value, str)
@@ -121,6 +133,11 @@ class SwallowedException(Check):
             lines=(4,), note="a tuple containing Exception"),
         bad("import contextlib\n\nwith contextlib.suppress(Exception):\n    cleanup()\n", lines=(3,)),
         bad("def f():\n    try:\n        g()\n    except BaseException:\n        ...\n", lines=(4,)),
+        bad("def signup(user):\n    try:\n        user = user.create()\n    except Exception as e:\n"
+            "        ApiError(str(e), 500)\n    return user\n", lines=(4,),
+            note="an exception built but never raised (a forgotten raise)"),
+        good("def signup(user):\n    try:\n        user = user.create()\n    except Exception as e:\n"
+             "        raise ApiError(str(e), 500) from e\n    return user\n", note="the same exception raised"),
         good("def get(d, k):\n    try:\n        return d[k]\n    except KeyError:\n        pass\n",
              note="a narrow exception may be ignored"),
         good("import logging\nlog = logging.getLogger(__name__)\n\ndef send(msg):\n    try:\n        deliver(msg)\n"
@@ -159,9 +176,11 @@ class SwallowedException(Check):
                                         "bare `except:` catches everything, even KeyboardInterrupt and SystemExit",
                                         fixable=swallowed_fixable(handler)))
             elif _is_broad(handler.type) and _does_nothing(handler.body):
-                out.hits.append(Hit(handler.lineno, handler.col_offset + 1,
-                                    f"`except {ast.unparse(handler.type)}` swallows the error without logging or re-raising",
-                                    fixable=swallowed_fixable(handler)))
+                built = next((name for stmt in handler.body if (name := _unraised(stmt))), None)
+                message = (f"`except {ast.unparse(handler.type)}` builds {built}(...) but never raises it"
+                           if built else
+                           f"`except {ast.unparse(handler.type)}` swallows the error without logging or re-raising")
+                out.hits.append(Hit(handler.lineno, handler.col_offset + 1, message, fixable=swallowed_fixable(handler)))
         if "suppress" in source.text:
             imports = import_map(source)
             for call in source.nodes(ast.Call):

@@ -17,7 +17,6 @@ import subprocess  # nosec B404 - fixed argv, no shell
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from readiness.cache import Cache, plan_key, split_cached
@@ -165,6 +164,8 @@ def _run_batch(root: str, files: list[str], config: list[str]) -> dict[str, Any]
 
 
 def _bandit_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # only when bandit runs
+
     try:
         return version("bandit")
     except PackageNotFoundError:

@@ -22,7 +22,6 @@ import shutil
 import subprocess  # nosec B404 - fixed argv, no shell
 import sys
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -519,6 +518,8 @@ def run_ruff(project: Project, cache: Cache | None = None) -> RuffResult:
     Per-file results are cached by content hash and keyed by ruff's version and every lint
     configuration read, so a warm scan runs ruff only on the files that changed.
     """
+    from importlib.metadata import PackageNotFoundError, version  # reads installed metadata: only when ruff runs
+
     files = _service_files(project)
     try:
         ruff_version = version("ruff")

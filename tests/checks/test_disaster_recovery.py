@@ -76,3 +76,13 @@ def test_not_applicable_without_a_database(tmp_path: Path) -> None:
     write_tree(tmp_path, {"app/main.py": "import requests\n", "scripts/backup.sh": "tar czf x.tgz data\n"})
     for check in ("backup-job", "restore-procedure", "backup-verification", "dr-runbook"):
         assert outcome(tmp_path, check).status == "n/a", check
+
+
+def test_a_backing_up_guide_is_a_partial_runbook(tmp_path: Path) -> None:
+    guide = ("---\ntitle: \"Backing Up a Self-Hosted Deployment\"\n---\n\n## The database\n\n"
+             "```bash\npg_dump -Fc orders > orders.dump\n```\n\n## Restoring\n\n"
+             "```bash\npg_restore --clean -d orders orders.dump\n```\n")
+    write_tree(tmp_path, {**DB, "docs/operations/backing_up.md": guide})
+    result = outcome(tmp_path, "dr-runbook")
+    assert result.status == "fail" and result.score == 0.5, result.summary  # a document with restore steps, no RPO/RTO
+    assert result.summary == "runbook docs/operations/backing_up.md; missing: RPO, RTO"

@@ -46,27 +46,43 @@ def _package_files(directory: str, out: list[Any]) -> None:
 
 
 def _content(path: str) -> str | None:
-    """A digest of a regular file's bytes, "absent", or None when it cannot be judged cheaply."""
+    """A digest of a regular file's bytes, "absent", or None when it cannot be judged cheaply.
+
+    Opened without blocking and judged on the open descriptor, so a FIFO or device swapped in
+    after a look at the path is refused rather than read."""
     try:
-        info = os.stat(path)
-    except (OSError, ValueError):
-        return "absent"
-    if not stat.S_ISREG(info.st_mode):
-        return "directory" if stat.S_ISDIR(info.st_mode) else None
-    if info.st_size > _MAX_FILE_BYTES:
-        return None
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except (OSError, ValueError) as exc:
+        missing = isinstance(exc, FileNotFoundError) or isinstance(exc, NotADirectoryError)
+        return "absent" if missing else None
     try:
-        with open(path, "rb") as handle:
-            return hashlib.blake2b(handle.read(_MAX_FILE_BYTES + 1), digest_size=16).hexdigest()
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            return "directory"
+        if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_FILE_BYTES:
+            return None
+        digest = hashlib.blake2b(digest_size=16)
+        size = 0
+        while chunk := os.read(fd, 1 << 20):
+            size += len(chunk)
+            if size > _MAX_FILE_BYTES:
+                return None
+            digest.update(chunk)
+        return digest.hexdigest()
     except OSError:
         return None
+    finally:
+        os.close(fd)
 
 
-def answer_key(args: list[str]) -> str | None:
-    """The digest of every input of ``readiness hook ARGS`` here and now, or None when it is not kept."""
+def answer_key(args: list[str], secret: bytes) -> str | None:
+    """The digest of every input of ``readiness hook ARGS`` here and now, or None when it is not kept.
+
+    Keyed with the cache's per-user secret: the environment goes into it, and a digest a
+    repository can read must not let anyone test guesses of a variable's value."""
     if any(a in _NEVER or a.startswith("--fix") for a in args):
         return None
-    digest = hashlib.blake2b(digest_size=16)
+    digest = hashlib.blake2b(digest_size=16, key=hashlib.sha256(secret).digest())
 
     def add(value: Any) -> None:
         digest.update(repr(value).encode("utf-8", "surrogateescape") + b"\0")
@@ -103,10 +119,16 @@ def _cache() -> Any:
 def replay(args: list[str], stdout: TextIO) -> int | None:
     """Write the kept answer to this call and return its exit code; None (and remember the key) when there is none."""
     global pending
-    key = answer_key(args)
+    from readiness.cache import user_key
+
+    cache = _cache()
+    secret, problem = user_key(cache.root)
+    if secret is None or cache._directory_problem():  # the cache is off: the full path says why, once
+        return None
+    key = answer_key(args, secret)
     if key is None:
         return None
-    answers = _cache().load(ENTRY, "v1").get("answers")
+    answers = cache.load(ENTRY, "v1").get("answers")
     kept = answers.get(key) if isinstance(answers, dict) else None
     if isinstance(kept, list) and len(kept) == 2 and isinstance(kept[0], str) and kept[1] in (0, 1):
         stdout.write(kept[0])

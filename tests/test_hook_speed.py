@@ -111,3 +111,15 @@ def test_a_planted_answer_is_not_replayed(tmp_path: Path) -> None:
     answers.write_text('{"answers": {"d": {}}}', encoding="utf-8")  # unsigned: the repository wrote it
     proc = run_cli("hook", "app/svc.py", cwd=tmp_path)
     assert proc.returncode == 1 and "app/svc.py:2:5: print-call" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_kept_answers_hold_no_environment_value_and_a_fifo_never_blocks(tmp_path: Path) -> None:
+    write_tree(tmp_path, TREE)
+    token = "ghp_" + "k3" * 18
+    proc = run_cli("hook", "app/svc.py", cwd=tmp_path, env={"DEPLOY_TOKEN": token})
+    assert proc.returncode == 1, proc.stderr
+    answers = (tmp_path / ".readiness" / "cache" / "hook-answers-v1.json").read_bytes()
+    assert token.encode() not in answers and b"DEPLOY_TOKEN" not in answers
+    os.mkfifo(tmp_path / "app" / "pipe.py")  # named on the command line: judged without being opened for a read that waits
+    proc = run_cli("hook", "app/svc.py", "app/pipe.py", cwd=tmp_path, timeout=60)
+    assert proc.returncode == 1 and "app/svc.py:2:5: print-call" in proc.stdout, proc.stdout + proc.stderr

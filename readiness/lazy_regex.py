@@ -37,3 +37,16 @@ class LazyPattern:
 def lazy_compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """``re.compile`` deferred to the first use; typed as the pattern it stands for."""
     return cast("re.Pattern[str]", LazyPattern(pattern, flags))
+
+
+class AnyOf:
+    """Alternatives searched one at a time, each only when a literal it cannot match without is
+    in the text: one alternation with no common prefix is tried at every position of a large
+    file, while most files hold none of the literals."""
+
+    def __init__(self, *parts: tuple[str, str | None], flags: int = 0) -> None:
+        self._parts = tuple((literal, lazy_compile(pattern, flags) if pattern else None) for literal, pattern in parts)
+
+    def found_in(self, text: str) -> bool:
+        return any(literal in text and (pattern is None or pattern.search(text) is not None)
+                   for literal, pattern in self._parts)

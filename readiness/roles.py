@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
 from readiness.declared_roles import OMITTED, declared_roles
-from readiness.lazy_regex import lazy_compile
+from readiness.lazy_regex import AnyOf, lazy_compile
 
 SERVICE = "service"
 TEST = "test"
@@ -94,16 +94,19 @@ _CLI_IMPORT = lazy_compile(r"^\s*(?:import|from)\s+(?:click|typer|argparse|flask
 _CLI_CLASS = lazy_compile(r"^class\s+\w+\((?:[\w.]*\.)?(?:Command|BaseCommand|AppCommand)\)\s*:", re.M)
 _CLI_GROUP = lazy_compile(r"^@click\.(?:group|command)\b|^\w+\s*=\s*typer\.Typer\(", re.M)
 _MAIN_GUARD = lazy_compile(r"^if\s+__name__\s*==\s*['\"]__main__['\"]\s*:", re.M)
-_ARGPARSE = lazy_compile(r"\bArgumentParser\(|\bclick\.|\btyper\.|\bfire\.Fire\(")
-_ARGUMENT_PARSER = lazy_compile(r"\bArgumentParser\(")
+_ARGPARSE = AnyOf(("ArgumentParser(", r"\bArgumentParser\("), ("click.", r"\bclick\."), ("typer.", r"\btyper\."),
+                  ("fire.Fire(", r"\bfire\.Fire\("))
+_ARGUMENT_PARSER = AnyOf(("ArgumentParser(", r"\bArgumentParser\("))
 _TOP_LEVEL_PARSER = lazy_compile(r"^\w+\s*=\s*(?:argparse\.)?ArgumentParser\(", re.M)
 _NAMESPACE_PARAM = lazy_compile(r"^\s*def\s+\w+\(\s*\w+\s*:\s*(?:argparse\.)?Namespace\b", re.M)
-_ARGV_INDEX = lazy_compile(r"\bsys\.argv\[\s*[1-9]")
-_EXIT = lazy_compile(r"\bsys\.exit\(|\braise\s+SystemExit\b")
-_ROUTES = lazy_compile(r"@\w+\.(?:route|get|post|put|patch|delete|api_route)\(|\bBlueprint\(|\bAPIRouter\(|\burlpatterns\b")
+_ARGV_INDEX = AnyOf(("sys.argv[", r"\bsys\.argv\[\s*[1-9]"))
+_EXIT = AnyOf(("sys.exit(", r"\bsys\.exit\("), ("SystemExit", r"\braise\s+SystemExit\b"))
+_ROUTES = AnyOf(("@", r"@\w+\.(?:route|get|post|put|patch|delete|api_route)\("), ("Blueprint(", r"\bBlueprint\("),
+                ("APIRouter(", r"\bAPIRouter\("), ("urlpatterns", r"\burlpatterns\b"))
 # A main guard that starts a server or the app is the service's own entry point, not a script.
-_SERVES = lazy_compile(r"\b(?:uvicorn|gunicorn|hypercorn|waitress|daphne|werkzeug)\b|\.run\(|\brun_app\(|\bserve\("
-                     r"|\bserve_forever\(|\bcreate_app\(|\bmake_server\(|\bexecute_from_command_line\(")
+_SERVES = AnyOf(*((name, rf"\b{name}\b") for name in ("uvicorn", "gunicorn", "hypercorn", "waitress", "daphne", "werkzeug")),
+                (".run(", None), *((f"{name}(", rf"\b{name}\(") for name in (
+                    "run_app", "serve", "serve_forever", "create_app", "make_server", "execute_from_command_line")))
 _ALEMBIC = lazy_compile(r"^revision\s*(?::\s*str\s*)?=", re.M)
 _ALEMBIC_DOWN = lazy_compile(r"^down_revision\s*(?::[^=]+)?=", re.M)
 _DJANGO_MIGRATION = lazy_compile(r"^class\s+Migration\(\s*migrations\.Migration\s*\)", re.M)
@@ -126,30 +129,38 @@ def path_role(path: str) -> str:
 
 
 def content_role(path: str, text: str) -> str | None:
-    """The role a Python file's own text gives it, or None when it reads like service code."""
-    if _DJANGO_MIGRATION.search(text) or (_ALEMBIC.search(text) and _ALEMBIC_DOWN.search(text)):
+    """The role a Python file's own text gives it, or None when it reads like service code.
+
+    Every pattern is tried only when a literal it cannot match without is in the text: this
+    runs on every file of the scan, and most files hold none of them."""
+    if ("migrations.Migration" in text and _DJANGO_MIGRATION.search(text)) or (
+            "down_revision" in text and _ALEMBIC.search(text) and _ALEMBIC_DOWN.search(text)):
         return MIGRATION
     if _GENERATED.match(text):
         return GENERATED
-    if _LOCUST.search(text):
+    if "locust" in text and _LOCUST.search(text):
         return LOADTEST
-    routes = _ROUTES.search(text) is not None
+    routes = _ROUTES.found_in(text)
     if _COMMANDS_NAME.search(path) and not routes and (_CLI_IMPORT.search(text) or _CLI_CLASS.search(text)):
         return CLI
-    if not routes and _CLI_GROUP.search(text):
+    if not routes and ("@click." in text or "typer.Typer(" in text) and _CLI_GROUP.search(text):
         return CLI  # a click group or typer app at module level is a command-line tool
-    guard = _MAIN_GUARD.search(text)
-    if guard is not None and not routes and _ARGPARSE.search(text[guard.end():]):
+    guard = _main_guard(text)
+    if guard is not None and not routes and _ARGPARSE.found_in(text[guard.end():]):
         return CLI  # the main guard parses arguments: a script run by hand
-    if guard is not None and not routes and _ARGUMENT_PARSER.search(text) and not _SERVES.search(text[guard.end():]):
+    if guard is not None and not routes and _ARGUMENT_PARSER.found_in(text) and not _SERVES.found_in(text[guard.end():]):
         return CLI  # parse_arguments() defined above the main guard, which starts no server
-    if not routes and _TOP_LEVEL_PARSER.search(text):
+    if not routes and "ArgumentParser(" in text and _TOP_LEVEL_PARSER.search(text):
         return CLI  # parser = argparse.ArgumentParser() at module level: runs as a script
-    if not routes and _NAMESPACE_PARAM.search(text):
+    if not routes and "Namespace" in text and _NAMESPACE_PARAM.search(text):
         return CLI  # def purge(args: argparse.Namespace): the implementation of a command-line subcommand
-    if not routes and _ARGV_INDEX.search(text) and _EXIT.search(text):
+    if not routes and _ARGV_INDEX.found_in(text) and _EXIT.found_in(text):
         return CLI  # reads its own arguments (sys.argv[1]) and exits: an entry script
     return None
+
+
+def _main_guard(text: str) -> re.Match[str] | None:
+    return _MAIN_GUARD.search(text) if "__main__" in text else None
 
 
 def _override(path: str, overrides: Mapping[str, Iterable[str]] | None) -> str | None:
@@ -193,8 +204,8 @@ def _omitted_program(path: str, text: str, declared: Mapping[str, Iterable[str]]
     globs = (declared or {}).get(OMITTED)
     if not globs or not any(fnmatch.fnmatch(path, str(g)) for g in globs):
         return None
-    guard = _MAIN_GUARD.search(text)
-    if guard is None or _ROUTES.search(text) or _SERVES.search(text[guard.end():]):
+    guard = _main_guard(text)
+    if guard is None or _ROUTES.found_in(text) or _SERVES.found_in(text[guard.end():]):
         return None
     return SCRIPT
 

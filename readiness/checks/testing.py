@@ -528,10 +528,22 @@ _DIRS = {
     "e2e": {"e2e", "end_to_end", "end-to-end", "acceptance", "ui", "browser", "system"},
     "load": {"load", "loadtests", "load_tests", "perf", "performance", "stress"},
 }
-_API_RE = lazy_compile(
-    r"(fastapi|starlette)\.testclient|rest_framework\.test|\.test_client\(|ASGITransport|\bwebtest\b|"
-    r"\bschemathesis\b|from django\.test import [^\n]*\bClient\b"
+# A test client in a module: each form behind its own literal, so a large test module is
+# searched for a few substrings rather than matched against one alternation at every position.
+_API_CLIENTS: tuple[tuple[str, re.Pattern[str] | None], ...] = (
+    (".testclient", lazy_compile(r"(fastapi|starlette)\.testclient")),
+    ("rest_framework.test", None),
+    (".test_client(", None),
+    ("ASGITransport", None),
+    ("webtest", lazy_compile(r"\bwebtest\b")),
+    ("schemathesis", lazy_compile(r"\bschemathesis\b")),
+    ("from django.test import", lazy_compile(r"from django\.test import [^\n]*\bClient\b")),
 )
+
+
+def _api_client_in(text: str) -> bool:
+    return any(literal in text and (pattern is None or pattern.search(text) is not None)
+               for literal, pattern in _API_CLIENTS)
 _INTEGRATION_RE = lazy_compile(r"\btestcontainers\b|pytest\.mark\.integration\b|\bpytest_docker\b")
 _ASYNC_CLIENT_RE = lazy_compile(r"AsyncClient\(\s*(?:app\s*=|transport\s*=)|\.test_client\(")
 _DB_SERVICE_RE = lazy_compile(r"\b(postgres|postgis|mysql|mariadb|mongo|redis|elasticsearch|rabbitmq)\b", re.IGNORECASE)
@@ -604,7 +616,7 @@ def _suite_kinds_in(text: str) -> tuple[str, ...]:
     """The suite kinds a test module's text shows (API client, integration markers, a browser)."""
     kinds = []
     # Plain substring tests first: most test files mention none of these, and `in` is cheap.
-    if any(n in text for n in _API_NEEDLES) and _API_RE.search(text):
+    if any(n in text for n in _API_NEEDLES) and _api_client_in(text):
         kinds.append("api")
     if any(n in text for n in _INTEGRATION_NEEDLES) and _INTEGRATION_RE.search(text):
         kinds.append("integration")
@@ -614,7 +626,7 @@ def _suite_kinds_in(text: str) -> tuple[str, ...]:
 
 
 def _api_client_fixture(text: str) -> bool:
-    return bool((any(n in text for n in _API_NEEDLES) and _API_RE.search(text)) or _ASYNC_CLIENT_RE.search(text))
+    return bool((any(n in text for n in _API_NEEDLES) and _api_client_in(text)) or _ASYNC_CLIENT_RE.search(text))
 
 
 _MIGRATION_DIRS = frozenset({"migrations", "db_migrations", "alembic", "versions"})

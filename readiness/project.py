@@ -55,30 +55,46 @@ def open_inside(root: Path, rel: str) -> int:
     inside the root; the resolved path is then opened one component at a time with
     ``O_NOFOLLOW`` (so a link swapped in after the check is refused, not followed) and
     ``O_NONBLOCK`` (so a FIFO cannot hang the scan). Raises OSError (``Refused`` for policy).
+    The usual path holds no symlink, ``..`` or empty component: it is opened that way at once,
+    and resolved first only when that fails.
     """
     base = _real_root(root)
     flags = os.O_RDONLY | os.O_NONBLOCK | _O_NOFOLLOW | _O_CLOEXEC
-    if os.open in os.supports_dir_fd and _O_NOFOLLOW:
-        fd = _open_plain(base, rel, flags)  # the usual case: no symlink on the way, no path resolution needed
-        if fd is not None:
-            return fd
+    if os.open not in os.supports_dir_fd or not _O_NOFOLLOW:  # pragma: no cover - not POSIX
+        return _regular(os.open(_resolved_inside(base, rel), flags))
+    parts = rel.split("/")
+    if os.sep == "/" and not any(part in ("", ".", "..") for part in parts):
+        try:
+            return _regular(_open_components(base, parts, flags))
+        except Refused:
+            raise
+        except OSError:
+            pass  # a symlink on the way, or missing: the resolved path settles it
+    return _regular(_open_components(base, os.path.relpath(_resolved_inside(base, rel), base).split(os.sep), flags))
+
+
+def _resolved_inside(base: str, rel: str) -> str:
     target = os.path.realpath(os.path.join(base, rel))
     relative = os.path.relpath(target, base)
     if relative == os.curdir or relative == os.pardir or relative.startswith(os.pardir + os.sep) or os.path.isabs(relative):
         raise Refused(errno.EXDEV, "outside the scanned root")
-    if os.open not in os.supports_dir_fd or not _O_NOFOLLOW:  # pragma: no cover - not POSIX
-        fd = os.open(target, flags)
-    else:
-        parts = relative.split(os.sep)
-        directory = os.open(base, os.O_RDONLY | _O_DIRECTORY | _O_CLOEXEC)
-        try:
-            for part in parts[:-1]:
-                child = os.open(part, os.O_RDONLY | _O_DIRECTORY | _O_NOFOLLOW | _O_CLOEXEC, dir_fd=directory)
-                os.close(directory)
-                directory = child
-            fd = os.open(parts[-1], flags, dir_fd=directory)
-        finally:
+    return target
+
+
+def _open_components(base: str, parts: list[str], flags: int) -> int:
+    """``parts`` below ``base`` opened one component at a time, no component followed if it is a link."""
+    directory = os.open(base, os.O_RDONLY | _O_DIRECTORY | _O_CLOEXEC)
+    try:
+        for part in parts[:-1]:
+            child = os.open(part, os.O_RDONLY | _O_DIRECTORY | _O_NOFOLLOW | _O_CLOEXEC, dir_fd=directory)
             os.close(directory)
+            directory = child
+        return os.open(parts[-1], flags, dir_fd=directory)
+    finally:
+        os.close(directory)
+
+
+def _regular(fd: int) -> int:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise Refused(errno.EINVAL, "not a regular file")
@@ -98,35 +114,6 @@ def _real_root(root: Path) -> str:
     if real is None:
         real = _REAL_ROOTS[key] = os.path.realpath(root)
     return real
-
-
-def _open_plain(base: str, rel: str, flags: int) -> int | None:
-    """``rel`` opened one component at a time with ``O_NOFOLLOW`` when no component is a symlink,
-    ``..`` or empty; None when that does not hold (the caller then resolves the path first)."""
-    parts = rel.split("/")
-    if os.sep != "/" or any(part in ("", ".", "..") for part in parts):
-        return None
-    try:
-        directory = os.open(base, os.O_RDONLY | _O_DIRECTORY | _O_CLOEXEC)
-    except OSError:
-        return None
-    try:
-        for part in parts[:-1]:
-            child = os.open(part, os.O_RDONLY | _O_DIRECTORY | _O_NOFOLLOW | _O_CLOEXEC, dir_fd=directory)
-            os.close(directory)
-            directory = child
-        fd = os.open(parts[-1], flags, dir_fd=directory)
-    except OSError:
-        return None  # a symlink on the way, or missing: the full path settles it
-    finally:
-        os.close(directory)
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise Refused(errno.EINVAL, "not a regular file")
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
 
 
 def read_inside(root: Path, rel: str, limit: int) -> bytes:

@@ -994,6 +994,11 @@ _DRAMATIQ = (
 )
 
 
+_SOURCE = "import requests\n\n\ndef fetch_{name}(url: str) -> dict:\n    return requests.get(url, timeout=5).json()\n"
+_RETRIED_SOURCE = ("import backoff\nimport requests\n\n\n@backoff.on_exception(backoff.expo, requests.RequestException, "
+                   "max_tries=4)\ndef fetch(url: str) -> dict:\n    return requests.get(url, timeout=5).json()\n")
+
+
 class RetryPolicy(_OutboundPresence):
     id = "retry-policy"
     category = "external-api"
@@ -1045,6 +1050,15 @@ class RetryPolicy(_OutboundPresence):
                 note="a dramatiq actor: its Retries middleware backs off by default"),
         Example({"app/tasks.py": _DRAMATIQ.format(args="(max_retries=0)")}, status="fail",
                 note="a dramatiq actor with retries switched off"),
+        Example({**{f"app/sources/{name}.py": _SOURCE.format(name=name) for name in "abcdef"},
+                 **{f"app/sources/extra_{n}.py": _SOURCE.format(name=n) for n in range(5)},
+                 "app/sources/metrica.py": _RETRIED_SOURCE}, status="fail",
+                note="one data-source connector of twelve retries; the eleven beside it do not"),
+        Example({"app/reports.py": "import requests\n\n\n" + "".join(
+                    f"def report_{n}(url: str) -> dict:\n    return requests.get(url, timeout=5).json()\n\n\n"
+                    for n in range(11)),
+                 "app/webhooks.py": _RETRIED_SOURCE}, status="pass",
+                note="the main integration retries; other calls that do not are reported in the summary"),
     )
 
     equivalents = (
@@ -1096,7 +1110,32 @@ class RetryPolicy(_OutboundPresence):
         if bare:
             names = ", ".join(f"{site.label} ({path}:{site.line})" for path, site in bare[:3])
             parts.append(f"not retried: {names}" + (f" and {len(bare) - 3} more" if len(bare) > 3 else ""))
+        lone = _lone_connector(covered, bare)
+        if lone is not None and len(covered) < _LONE_SHARE * total:
+            module, siblings = lone
+            return Verdict(
+                Share(len(covered), total, "outbound HTTP call sites", "retried"),
+                summary=f"only one connector retries ({module}); {siblings} other connectors beside it and the rest "
+                        f"of the service do not: " + "; ".join(parts),
+                evidence=verdict.evidence,
+            )
         return Verdict(verdict.measure, summary="; ".join([verdict.summary, *parts]), evidence=verdict.evidence)
+
+
+_LONE_SHARE = 0.1  # below this share of call sites retried, one retried connector is the exception
+_LONE_SIBLINGS = 5  # ...when at least this many connectors beside it call out without retries
+
+
+def _lone_connector(covered: list[tuple[str, RetrySite]], bare: list[tuple[str, RetrySite]]) -> tuple[str, int] | None:
+    """The one module whose calls are retried, when it is one of a family of connectors (modules of one folder
+    that all call out) and the others are not retried: a data-source plugin with backoff among thirty without."""
+    modules = {path for path, _ in covered}
+    if len(modules) != 1:
+        return None
+    module = next(iter(modules))
+    folder = module.rpartition("/")[0]
+    siblings = {path for path, _ in bare if path.rpartition("/")[0] == folder and path != module}
+    return (module, len(siblings)) if len(siblings) >= _LONE_SIBLINGS else None
 
 
 def retry_coverage(collected: Collected) -> tuple[list[tuple[str, RetrySite]], list[tuple[str, RetrySite]]]:

@@ -391,6 +391,22 @@ def _pycurl_handle(source: SourceFile, call: ast.Call) -> Outbound | None:
     return Outbound(call.lineno, call.col_offset + 1, "pycurl", "pycurl.Curl()", state)
 
 
+_SESSION_NAME = lazy_compile(r"(?:^|_)(requests|http)_(?:session|client)$")
+
+
+def _named_session(receiver: ast.AST, imports: dict[str, str]) -> str | None:
+    """A session built out of sight (in a base class, behind a proxy) whose name says what it is:
+    ``self.requests_session``, ``http_client``; the library is the one the file imports."""
+    name = receiver.attr if isinstance(receiver, ast.Attribute) else receiver.id if isinstance(receiver, ast.Name) else ""
+    match = _SESSION_NAME.search(name)
+    if match is None:
+        return None
+    libraries = {v.split(".")[0] for v in imports.values()} & {"requests", "httpx"}
+    if match.group(1) == "requests":
+        return "requests" if "requests" in libraries else None
+    return next(iter(libraries)) if len(libraries) == 1 else None
+
+
 def _classify(call: ast.Call, imports: dict[str, str], resolver: _Resolver) -> Outbound | None:
     if has_star_kwargs(call):
         return None
@@ -435,7 +451,7 @@ def _classify(call: ast.Call, imports: dict[str, str], resolver: _Resolver) -> O
         return Outbound(*where, library, "manager.send_request()", _http_timeout(call, library),
                         (method or "").upper(), None, _timeout_args(call))
     elif isinstance(call.func, ast.Attribute) and call.func.attr in _HTTPX_FUNCS:
-        library = resolver.kind_of(call.func.value) or ""
+        library = resolver.kind_of(call.func.value) or _named_session(call.func.value, imports) or ""
         if not library or library == _HARDENED_MANAGER or (library == "requests" and call.func.attr == "stream"):
             return None
         method = _method_of(call, call.func.attr)
@@ -586,6 +602,13 @@ class MissingTimeout(Check):
         good(_CURL_FETCH.format(option="curl.CONNECTTIMEOUT, 5"), note="CONNECTTIMEOUT read from the handle"),
         bad(_CURL_FETCH.format(option="pycurl.FOLLOWLOCATION, True"), lines=(8,),
             note="a pycurl handle whose options set no timeout"),
+        Example({"app/clients/base.py": "import requests\n\n\nclass Client:\n    def __init__(self) -> None:\n"
+                 "        self.requests_session = requests.Session()\n",
+                 "app/clients/sms.py": "import requests\n\nfrom app.clients.base import Client\n\n\nclass Sms(Client):\n"
+                 "    def send(self, url: str, body: dict) -> None:\n"
+                 "        self.requests_session.request('POST', url, data=body, timeout=10)\n\n"
+                 "    def status(self, url: str) -> dict:\n        return self.requests_session.get(url).json()\n"},
+                findings=1, lines=(11,), note="a session made in a base class elsewhere, known by its name"),
     )
 
     equivalents = (

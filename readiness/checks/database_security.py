@@ -14,10 +14,12 @@ from typing import Any, Mapping
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict
 from readiness.checks.db_transactions import (
     NO_MONGO,
+    SQL_MODULES,
     Problems,
     deferred_findings,
     enclosing_function,
     inline_suppressed,
+    mongo_facts,
     query_calls,
 )
 from readiness.measures import Density, NotApplicable, Share
@@ -203,7 +205,7 @@ class NosqlInjection(Check):
     )
     scoring = "Density: possible injections per 1 000 lines of application code; 0% at `zero_at` (default 2)."
     options = {"zero_at": 2.0}
-    needles = ("$where", "request", "req.")
+    needles = ("$where", "request", "req.", "mongo", "Mongo", "MONGO")  # the last three: where the client is built
     examples = (
         Example({"app/db.py": "from pymongo import MongoClient\n\norders = MongoClient().shop.orders\n",
                  "app/api.py": "from fastapi import FastAPI, Request\nfrom app.db import orders\n\napp = FastAPI()\n\n\n"
@@ -234,11 +236,25 @@ class NosqlInjection(Check):
         Example({"app/db.py": "from pymongo import MongoClient\n\norders = MongoClient().shop.orders\n",
                  "app/api.py": _HELPER_QUERY.format(arg="{'status': request.args.get('status', 'new')}")},
                 findings=0, status="pass", note="a helper given a filter built from one query-string value"),
+        Example({"app/models.py": "from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n",
+                 "app/sources/mongo.py": "from pymongo import MongoClient\n\n\nclass MongoSource:\n"
+                 "    def __init__(self, configuration: dict) -> None:\n"
+                 "        self.client = MongoClient(configuration['connectionString'])\n\n"
+                 "    def run(self, request):\n        return list(self.client.db.items.find(request.json))\n"},
+                status="n/a", note="a MongoDB data-source connector in a service that runs on a SQL database"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
         if not is_application_path(source.path):
             return None
+        out = FileOutcome()
+        client = mongo_facts(source)  # a connector built from runtime configuration is not the service's database
+        if client.clients:
+            out.counts["mongo_clients"] += len(client.clients)
+        if client.own or client.settings:
+            out.counts["mongo_own"] += 1
+        if not any(n in source.text for n in ("$where", "request", "req.")):
+            return out if out.counts else None
         problems: list[tuple[int, int, str]] = []
         for node in source.nodes(ast.Dict):
             for key in getattr(node, "keys", []):
@@ -246,7 +262,6 @@ class NosqlInjection(Check):
                     problems.append((key.lineno, key.col_offset + 1,
                                      "$where evaluates JavaScript on the server; use query operators or $expr"))
         per_function: dict[int, tuple[set[str], dict[str, str]]] = {}
-        out = FileOutcome()
         queries = [call for call, _collection in query_calls(source)]
         problems += _through_helpers(source, queries)
         for call, _collection in query_calls(source):
@@ -278,8 +293,9 @@ class NosqlInjection(Check):
                 problems.append((call.lineno, call.col_offset + 1, f"{call_name(call)}(): request data used as the query"))
         if not problems and not out.counts:
             return None
-        problems.sort()
-        out.facts = Problems(tuple(problems))
+        if problems or out.counts["queries"]:
+            problems.sort()
+            out.facts = Problems(tuple(problems))
         return out
 
     @staticmethod
@@ -299,6 +315,10 @@ class NosqlInjection(Check):
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         if not profile_of(project).mongodb:
             return Verdict(NotApplicable(NO_MONGO))
+        sql = any(m.split(".")[0] in SQL_MODULES for modules in project.imports.values() for m in modules)
+        if collected.counts["mongo_clients"] and not collected.counts["mongo_own"] and sql:
+            return Verdict(NotApplicable("MongoDB is only a connector built from runtime configuration in a service "
+                                         "that runs on a SQL database"))
         findings = deferred_findings(project, collected, self.id)
         queries = collected.counts["queries"]
         noun = "possible NoSQL injection" if len(findings) == 1 else "possible NoSQL injections"

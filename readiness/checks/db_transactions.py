@@ -422,7 +422,7 @@ _OWN_MONGO = lazy_compile(r"^(\w+_)?mongo(db)?_(ur[il]|host|db|dbname|database|d
 # Flask-MongoEngine (MONGODB_SETTINGS, MONGODB_HOST).
 _SETTINGS_CLIENT = frozenset({"MONGO_URI", "MONGO_HOST", "MONGO_DBNAME", "MONGODB_SETTINGS", "MONGODB_HOST"})
 _SETTINGS_FRAMEWORKS = ("eve", "superdesk", "flask_pymongo", "flask_mongoengine", "eve_sqlalchemy")
-_SQL_MODULES = frozenset({"sqlalchemy", "psycopg2", "psycopg", "asyncpg", "flask_sqlalchemy", "sqlmodel", "peewee",
+SQL_MODULES = frozenset({"sqlalchemy", "psycopg2", "psycopg", "asyncpg", "flask_sqlalchemy", "sqlmodel", "peewee",
                           "tortoise", "pymysql", "MySQLdb", "aiopg", "databases"})
 
 
@@ -517,7 +517,7 @@ def _mongo_facts(source: SourceFile) -> MongoFileFacts:
             own_nodes.update(id(n) for n in ast.walk(node))
             facts.clients.append(client)
             facts.own.append(node.lineno)
-    facts.sql = bool(source.imports & _SQL_MODULES) or any(m.split(".")[0] in _SQL_MODULES for m in source.imports)
+    facts.sql = bool(source.imports & SQL_MODULES) or any(m.split(".")[0] in SQL_MODULES for m in source.imports)
     for node in source.nodes(ast.Name, ast.Attribute, ast.Constant):
         text = getattr(node, "id", None) or getattr(node, "attr", None) or getattr(node, "value", None)
         if isinstance(text, str) and len(text) < 200 and _OWN_MONGO.search(text):

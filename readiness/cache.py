@@ -324,6 +324,13 @@ class Cache:
 
     @property
     def key(self) -> bytes | None:
+        return self._resolve(warn=True)
+
+    def key_quietly(self) -> bytes | None:
+        """The key, or None without a warning: for a caller that falls back to a path that warns itself."""
+        return self._resolve(warn=False)
+
+    def _resolve(self, *, warn: bool) -> bytes | None:
         if not self._resolved:
             self._resolved = True
             self._key, self.problem = (None, None)
@@ -333,7 +340,7 @@ class Cache:
                     self.problem = self._directory_problem()
                     if self.problem:
                         self._key = None
-                if self.problem:
+                if self.problem and warn:
                     import logging  # only when the cache is off: start-up stays light
 
                     logging.getLogger("readiness.cache").warning("warning: cache off: %s", self.problem)

@@ -415,14 +415,14 @@ def hook(
     base_doc = _load_result_or_exit(baseline) if baseline is not None else None
     try:
         prepared = prepare(root, config)
+        cache = open_cache(root, prepared.settings, enabled=True)
         result = run_hook(root, relative_files(root, list(files or [])), prepared.settings, prepared.checks,
-                          min_severity="low" if fix_files else min_severity,
-                          cache=open_cache(root, prepared.settings, enabled=True))
+                          min_severity="low" if fix_files else min_severity, cache=cache)
     except (ConfigError, PluginError, SelectionError) as exc:
         _err(str(exc))
         raise typer.Exit(EXIT_USAGE) from None
     ignore_state_dir(root)
-    _keep_answer(prepared.checks, prepared.settings, fix_files)
+    _keep_answer(prepared.checks, cache, fix_files)
     findings = result.findings
     if base_doc is not None:
         findings = without_baseline(findings, base_doc, str(baseline))
@@ -441,12 +441,10 @@ def hook(
         raise typer.Exit(EXIT_GATE)
 
 
-def _keep_answer(checks: List[Any], settings: Any, fix_files: bool) -> None:
+def _keep_answer(checks: List[Any], cache: Any, fix_files: bool) -> None:
     """Let this hook call's answer be replayed when built-in checks alone judged it, with the default cache."""
     from readiness import hook_answer
-    from readiness.runner import open_cache
 
-    cache = open_cache(Path("."), settings, enabled=True)
     default = (Path.cwd() / ".readiness" / "cache").resolve()
     hook_answer.keepable = (not fix_files and cache is not None and cache.directory.resolve() == default
                             and all(c.__module__.startswith("readiness.") for c in checks))

@@ -4,32 +4,33 @@ line loads (``readiness.hook_answer``); everything else goes to ``readiness.cli`
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 
 def main() -> None:
     args = sys.argv[1:]
-    if args[:1] != ["hook"]:
-        from readiness.cli import main as cli_main
+    if args[:1] == ["hook"]:
+        from readiness import hook_answer
 
-        cli_main()
-        return
-    from readiness import hook_answer
+        code = hook_answer.replay(args[1:], sys.stdout)
+        if code is None and hook_answer.pending is not None:
+            code = _kept_hook_call(hook_answer)
+        if code is not None:
+            sys.exit(code)
+    from readiness.cli import main as cli_main
 
-    code = hook_answer.replay(args[1:], sys.stdout)
-    if code is not None:
-        sys.exit(code)
-    if hook_answer.pending is None:
-        from readiness.cli import main as cli_main
+    cli_main()
 
-        cli_main()
-        return
+
+def _kept_hook_call(hook_answer: Any) -> int:
+    """Run the hook with its output copied, and keep the copy for the next identical call."""
+    from readiness.cli import main as cli_main
+
     stdout, stderr = sys.stdout, sys.stderr
     out, err = hook_answer.Tee(stdout), hook_answer.Tee(stderr)
     sys.stdout, sys.stderr = out, err
     status: object = 0
     try:
-        from readiness.cli import main as cli_main
-
         cli_main()
     except SystemExit as exc:
         status = exc.code
@@ -37,7 +38,7 @@ def main() -> None:
         sys.stdout, sys.stderr = stdout, stderr
     code = status if isinstance(status, int) else (0 if status is None else 1)
     hook_answer.remember(out.copy.getvalue(), err.copy.getvalue(), code)
-    sys.exit(code)
+    return code
 
 
 if __name__ == "__main__":

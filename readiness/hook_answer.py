@@ -31,6 +31,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 pending: str | None = None  # the key of this process's hook call, when it may be kept
 keepable = False  # set by the hook command once it knows the call loaded built-in checks only
+_store: tuple[Any, dict[str, Any]] | None = None  # (the cache, the answers it held) read by ``replay``
 
 
 def _package_files(directory: str, out: list[Any]) -> None:
@@ -53,8 +54,7 @@ def _content(path: str) -> str | None:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except (OSError, ValueError) as exc:
-        missing = isinstance(exc, FileNotFoundError) or isinstance(exc, NotADirectoryError)
-        return "absent" if missing else None
+        return "absent" if isinstance(exc, (FileNotFoundError, NotADirectoryError)) else None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
@@ -109,27 +109,21 @@ def answer_key(args: list[str], secret: bytes) -> str | None:
     return digest.hexdigest()
 
 
-def _cache() -> Any:
+def replay(args: list[str], stdout: TextIO) -> int | None:
+    """Write the kept answer to this call and return its exit code; None (and remember the key) when there is none."""
+    global pending, _store
     from readiness.cache import Cache
 
     root = Path.cwd()
-    return Cache(root / ".readiness" / "cache", root=root)
-
-
-def replay(args: list[str], stdout: TextIO) -> int | None:
-    """Write the kept answer to this call and return its exit code; None (and remember the key) when there is none."""
-    global pending
-    from readiness.cache import user_key
-
-    cache = _cache()
-    secret, problem = user_key(cache.root)
-    if secret is None or cache._directory_problem():  # the cache is off: the full path says why, once
-        return None
-    key = answer_key(args, secret)
+    cache = Cache(root / ".readiness" / "cache", root=root)
+    secret = cache.key_quietly()  # the cache is off: the full path says why, once
+    key = answer_key(args, secret) if secret is not None else None
     if key is None:
         return None
     answers = cache.load(ENTRY, "v1").get("answers")
-    kept = answers.get(key) if isinstance(answers, dict) else None
+    answers = answers if isinstance(answers, dict) else {}
+    _store = (cache, answers)
+    kept = answers.get(key)
     if isinstance(kept, list) and len(kept) == 2 and isinstance(kept[0], str) and kept[1] in (0, 1):
         stdout.write(kept[0])
         stdout.flush()
@@ -162,11 +156,10 @@ class Tee(io.TextIOBase):
 
 def remember(out: str, err: str, code: int) -> None:
     """Keep this call's answer when it may be replayed (see the module's docstring)."""
-    if pending is None or not keepable or err or code not in (0, 1):
+    if pending is None or _store is None or not keepable or err or code not in (0, 1):
         return
-    cache = _cache()
-    answers = cache.load(ENTRY, "v1").get("answers")
-    answers = dict(answers) if isinstance(answers, dict) else {}
+    cache, held = _store
+    answers = dict(held)
     answers.pop(pending, None)
     answers[pending] = [out, code]
     while len(answers) > KEEP:

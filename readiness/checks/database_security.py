@@ -14,10 +14,10 @@ from typing import Any, Mapping
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict
 from readiness.checks.db_transactions import (
     NO_MONGO,
-    SQL_MODULES,
     Problems,
     deferred_findings,
     enclosing_function,
+    imports_sql,
     inline_suppressed,
     mongo_facts,
     query_calls,
@@ -187,6 +187,9 @@ _HELPER_QUERY = (
 )
 
 
+_QUERY_NEEDLES = ("$where", "request", "req.")  # where a query may take request data
+
+
 class NosqlInjection(Check):
     id = "nosql-injection"
     category = "database-security"
@@ -205,7 +208,7 @@ class NosqlInjection(Check):
     )
     scoring = "Density: possible injections per 1 000 lines of application code; 0% at `zero_at` (default 2)."
     options = {"zero_at": 2.0}
-    needles = ("$where", "request", "req.", "mongo", "Mongo", "MONGO")  # the last three: where the client is built
+    needles = (*_QUERY_NEEDLES, "mongo", "Mongo", "MONGO")  # the last three: where the client is built
     examples = (
         Example({"app/db.py": "from pymongo import MongoClient\n\norders = MongoClient().shop.orders\n",
                  "app/api.py": "from fastapi import FastAPI, Request\nfrom app.db import orders\n\napp = FastAPI()\n\n\n"
@@ -253,7 +256,7 @@ class NosqlInjection(Check):
             out.counts["mongo_clients"] += len(client.clients)
         if client.own or client.settings:
             out.counts["mongo_own"] += 1
-        if not any(n in source.text for n in ("$where", "request", "req.")):
+        if not any(n in source.text for n in _QUERY_NEEDLES):
             return out if out.counts else None
         problems: list[tuple[int, int, str]] = []
         for node in source.nodes(ast.Dict):
@@ -315,7 +318,7 @@ class NosqlInjection(Check):
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         if not profile_of(project).mongodb:
             return Verdict(NotApplicable(NO_MONGO))
-        sql = any(m.split(".")[0] in SQL_MODULES for modules in project.imports.values() for m in modules)
+        sql = any(imports_sql(modules) for modules in project.imports.values())
         if collected.counts["mongo_clients"] and not collected.counts["mongo_own"] and sql:
             return Verdict(NotApplicable("MongoDB is only a connector built from runtime configuration in a service "
                                          "that runs on a SQL database"))

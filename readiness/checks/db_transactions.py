@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar, Iterable, Mapping
 from urllib.parse import parse_qsl
 
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Verdict
@@ -422,8 +422,13 @@ _OWN_MONGO = lazy_compile(r"^(\w+_)?mongo(db)?_(ur[il]|host|db|dbname|database|d
 # Flask-MongoEngine (MONGODB_SETTINGS, MONGODB_HOST).
 _SETTINGS_CLIENT = frozenset({"MONGO_URI", "MONGO_HOST", "MONGO_DBNAME", "MONGODB_SETTINGS", "MONGODB_HOST"})
 _SETTINGS_FRAMEWORKS = ("eve", "superdesk", "flask_pymongo", "flask_mongoengine", "eve_sqlalchemy")
-SQL_MODULES = frozenset({"sqlalchemy", "psycopg2", "psycopg", "asyncpg", "flask_sqlalchemy", "sqlmodel", "peewee",
+_SQL_MODULES = frozenset({"sqlalchemy", "psycopg2", "psycopg", "asyncpg", "flask_sqlalchemy", "sqlmodel", "peewee",
                           "tortoise", "pymysql", "MySQLdb", "aiopg", "databases"})
+
+
+def imports_sql(imports: Iterable[str]) -> bool:
+    """Whether these imported modules include a SQL database library."""
+    return any(m.split(".")[0] in _SQL_MODULES for m in imports)
 
 
 def _literal(node: ast.AST, source: SourceFile | None = None) -> str:
@@ -517,7 +522,7 @@ def _mongo_facts(source: SourceFile) -> MongoFileFacts:
             own_nodes.update(id(n) for n in ast.walk(node))
             facts.clients.append(client)
             facts.own.append(node.lineno)
-    facts.sql = bool(source.imports & SQL_MODULES) or any(m.split(".")[0] in SQL_MODULES for m in source.imports)
+    facts.sql = imports_sql(source.imports)
     for node in source.nodes(ast.Name, ast.Attribute, ast.Constant):
         text = getattr(node, "id", None) or getattr(node, "attr", None) or getattr(node, "value", None)
         if isinstance(text, str) and len(text) < 200 and _OWN_MONGO.search(text):

@@ -105,6 +105,28 @@ def test_codecov_target_is_a_gate_and_auto_is_not(tmp_path: Path) -> None:
     assert bad.status == "fail"
 
 
+@pytest.mark.parametrize("steps, extra", [
+    (["docker compose -p app run --name tests app tests --junitxml=junit.xml --cov-report=xml --cov=app tests/"], ""),
+    (["pip install -e .", "pytest"], "      - uses: codecov/codecov-action@v5\n"),
+    (["coverage run -m pytest", "coverage xml"], ""),
+    (["pytest", "coveralls"], ""),
+])
+def test_coverage_measured_without_a_gate_is_half_the_practice(tmp_path: Path, steps: list[str], extra: str) -> None:
+    result = run(tmp_path, "coverage-enforced", {".github/workflows/ci.yml": workflow(*steps) + extra})
+    assert result.status == "fail" and result.score == 0.5
+    assert "no fail-under threshold" in result.summary and result.evidence
+
+
+@pytest.mark.parametrize("steps, extra", [
+    (["pytest -x tests/"], ""),
+    (["pip install pytest-cov", "pytest"], ""),  # the plugin installed is not coverage measured
+    (["pytest"], "      - uses: actions/upload-artifact@v4\n"),
+])
+def test_tests_without_coverage_score_nothing(tmp_path: Path, steps: list[str], extra: str) -> None:
+    result = run(tmp_path, "coverage-enforced", {".github/workflows/ci.yml": workflow(*steps) + extra})
+    assert result.status == "fail" and result.score == 0.0
+
+
 # -- lint-enforced-in-ci --------------------------------------------------------------------------
 
 def test_make_prerequisite_runs_flake8(tmp_path: Path) -> None:

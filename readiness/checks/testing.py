@@ -195,14 +195,23 @@ def _ci_runs_tests(repo: RepoFiles) -> bool:
     )
 
 
+_COVERAGE_UPLOADS = ("codecov/codecov-action", "coverallsapp/github-action")
+_COVERAGE_UPLOADERS = frozenset({"codecov", "coveralls"})
+
+
 def _ci_measures_coverage(repo: RepoFiles) -> Evidence | None:
-    """Where CI runs the tests under coverage (``--cov``, ``coverage run``), without a gate."""
+    """Where CI runs the tests under coverage (pytest-cov's ``--cov`` options, even inside a
+    ``docker compose run``; ``coverage run``) or uploads a coverage report, without a gate."""
     for command in repo.ci_commands():
+        if command.action.startswith(_COVERAGE_UPLOADS):
+            return Evidence("CI uploads a coverage report", command.path, command.line)
         for argv, _ in programs(command):
             head = PurePosixPath(argv[0]).name
-            if (head in ("pytest", "py.test") and any(a.startswith("--cov") for a in argv)) or (
+            if any(a.startswith("--cov") and not a.startswith("--cov-fail-under") for a in argv) or (
                     head == "coverage" and len(argv) > 1 and argv[1] == "run"):
                 return Evidence("CI runs the tests under coverage", command.path, command.line)
+            if head in _COVERAGE_UPLOADERS:
+                return Evidence("CI uploads a coverage report", command.path, command.line)
     return None
 
 
@@ -478,7 +487,9 @@ class CoverageEnforced(Check):
         "Presence: 100% with a fail-under threshold above 0 in coverage or pytest configuration, "
         "on a CI, tox, nox or make command line (runners such as `uv run` included), a CI shell "
         "step that compares the coverage total with a minimum and exits non-zero, or a Codecov "
-        "project status target (not `auto`)."
+        "project status target (not `auto`). 50% (still a fail) when CI measures coverage without a "
+        "gate: pytest-cov options on a CI command line (inside `docker compose run` too), `coverage run`, or "
+        "a Codecov or Coveralls upload."
     )
     examples = (
         Example({
@@ -495,7 +506,18 @@ class CoverageEnforced(Check):
             ".coveragerc": "[report]\nfail_under = 0\n",
             ".github/workflows/ci.yml": "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
                                         "      - run: pytest --cov=app\n",
-        }, status="fail", note="a zero threshold gates nothing"),
+        }, status="fail", note="a zero threshold gates nothing; measuring in CI is half the practice (50%)"),
+        Example({
+            "app/x.py": "x = 1\n",
+            ".github/workflows/ci.yml": "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                        "      - run: docker compose run api tests --cov=app --cov-report=xml\n"
+                                        "      - uses: codecov/codecov-action@v5\n",
+        }, status="fail", note="coverage measured inside a container and uploaded, but nothing fails below a figure: 50%"),
+        Example({
+            "app/x.py": "x = 1\n",
+            ".github/workflows/ci.yml": "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                        "      - run: pytest\n",
+        }, status="fail", note="tests without coverage: 0%"),
         Example({"README.md": "# docs\n"}, status="n/a"),
     )
 
@@ -508,11 +530,15 @@ class CoverageEnforced(Check):
         if gates:
             best = max(gates, key=lambda g: g.value)
             summary = f"coverage must reach {best.value:g}% ({best.how}, {best.path})"
-        elif found:
-            summary = "a fail-under threshold of 0 is configured, which gates nothing"
-        else:
-            summary = "no fail-under threshold in coverage or pytest configuration or in CI"
-        return Verdict(Presence(bool(gates), "a coverage fail-under threshold"), summary, evidence)
+            return Verdict(Presence(True, "a coverage fail-under threshold"), summary, evidence)
+        zero = "a fail-under threshold of 0 is configured, which gates nothing" if found else \
+            "no fail-under threshold in coverage or pytest configuration or in CI"
+        measured = _ci_measures_coverage(repo_files(project))
+        if measured is None:
+            return Verdict(Presence(False, "a coverage fail-under threshold"), zero)
+        # Measuring is the first half of the practice: the figure exists, nobody is held to it yet.
+        return Verdict(Share(1, 2, "coverage steps", "taken (CI measures coverage; no threshold gates it)"),
+                       f"{measured.message} ({measured.path}:{measured.line}), but {zero}", (measured,))
 
 
 # -- test-suites --------------------------------------------------------------------------------

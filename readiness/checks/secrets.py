@@ -931,6 +931,37 @@ def _manager_evidence(source: SourceFile) -> list[Evidence]:
     return []
 
 
+# Where a client's address may come from when the store holds the service's own secrets: its
+# environment or settings. A client whose address comes from elsewhere (a plugin's options, a
+# destination users configure) is a feature that writes to a store, not where secrets come from.
+_OWN_STORE_SOURCES = lazy_compile(r"environ|getenv|settings|config|\benv\b|VAULT_ADDR", re.IGNORECASE)
+
+
+def _store_is_a_feature(source: SourceFile) -> bool:
+    """Every Vault client in the file gets its address from runtime data, never from settings."""
+    assigned: dict[str, list[str]] = {}
+    for node in source.nodes(ast.Assign):
+        assert isinstance(node, ast.Assign)
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                assigned.setdefault(target.id, []).append(ast.unparse(node.value))
+    clients = [c for c in source.nodes(ast.Call) if isinstance(c, ast.Call) and dotted(c.func).endswith("Client")
+               and dotted(c.func).split(".")[0] in ("hvac", "Client")]
+    if not clients:
+        return False
+    for call in clients:
+        address = _kw(call, "url")
+        value = address.value if address is not None else (call.args[0] if call.args else None)
+        if value is None:
+            return False  # hvac reads VAULT_ADDR from the environment
+        texts = [ast.unparse(value)]
+        if isinstance(value, ast.Name):
+            texts += assigned.get(value.id, [])
+        if any(_OWN_STORE_SOURCES.search(t) for t in texts) or isinstance(value, ast.Constant):
+            return False
+    return True
+
+
 def _manager_modules(source: SourceFile) -> list[Evidence]:
     assert source.tree is not None
     found: list[Evidence] = []
@@ -941,6 +972,8 @@ def _manager_modules(source: SourceFile) -> list[Evidence]:
         for module in modules:
             for prefix, label in {**_MANAGER_MODULES, **_KMS_MODULES}.items():
                 if module == prefix or module.startswith(prefix + "."):
+                    if prefix == "hvac" and _store_is_a_feature(source):
+                        continue
                     found.append(Evidence(f"secrets manager: {label}", source.path, getattr(node, "lineno", 0)))
                     return found
     for call in source.nodes(ast.Call):
@@ -1132,6 +1165,17 @@ class SecretsManager(_SecretsPresence):
                  "deploy/secret.yaml": "apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\n"
                  "metadata: {name: app}\n"}, status="pass", note="an external-secrets manifest"),
         Example({"app/main.py": "def handler():\n    return 1\n"}, status="n/a", note="no secrets at all"),
+        Example({"app/config.py": 'import os\n\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n',
+                 "app/plugins/vault_destination.py": (
+                     "import hvac\n\n\nclass VaultDestination:\n    def upload(self, cert, options):\n"
+                     "        url = self.get_option(\"vaultUrl\", options)\n        client = hvac.Client(url=url)\n"
+                     "        client.secrets.kv.v2.create_or_update_secret(path=cert.name, secret={\"crt\": cert.body})\n")},
+                status="fail", note="a Vault destination users configure stores their certificates; the service's "
+                "own secrets still come from the environment"),
+        Example({"app/config.py": 'import os\n\nimport hvac\n\n'
+                 'vault = hvac.Client(url=os.environ["VAULT_URL"], token=os.environ["VAULT_TOKEN"])\n'
+                 'DB_PASSWORD = vault.secrets.kv.v2.read_secret_version(path="db")["data"]["data"]["password"]\n'},
+                status="pass", note="a Vault client from the service's environment"),
         Example({"app/config.py": 'import base64\nimport os\n\nimport boto3\n\nkms = boto3.client("kms")\n\n\n'
                  'def secret(name: str) -> str:\n    blob = base64.b64decode(os.environ[name])\n'
                  '    return kms.decrypt(CiphertextBlob=blob)["Plaintext"].decode()\n\n\nDB_PASSWORD = secret("DB_PASSWORD")\n'},
@@ -1153,6 +1197,8 @@ class SecretsManager(_SecretsPresence):
         Equivalent("file", (".sops.yaml", "sops-encrypted YAML"), True, "sops"),
         Equivalent("file", ("vault.hashicorp.com/agent-inject",), True, "Vault agent injector"),
         Equivalent("setting", ("LOG_FILE", "CONFIG_FILE"), False, "a _FILE variable whose name is not a secret's"),
+        Equivalent("call", ('hvac.Client(url=self.get_option("vaultUrl", options))',), False,
+                   "a Vault client addressed from a plugin's options: a destination users configure"),
     )
 
     def python_evidence(self, source: SourceFile) -> list[Evidence]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 
+from readiness.checks.agents import Equivalent
 from readiness.checks.base import Check, Collected, Example, Verdict
 from readiness.lazy_regex import lazy_compile
 from readiness.measures import NotApplicable, Presence, Share
@@ -40,8 +42,28 @@ def _load_generator_runs(project: Project) -> list[Evidence]:
     return found
 
 
+# A harness a team wrote itself: a folder named for load or stress testing that holds code. A bare
+# ``load`` folder is not one (data loading, config loading).
+_HARNESS_DIR_RE = lazy_compile(r"^(load|stress|soak)[-_]?test(s|ing)?$|^loadtests?$|^stresstests?$", re.IGNORECASE)
+_HARNESS_CODE = (".py", ".go", ".js", ".ts", ".sh", ".rs", ".java")
+
+
+def _custom_harnesses(project: Project) -> list[Evidence]:
+    folders: dict[str, str] = {}
+    for rel in project.files:
+        *parts, name = rel.split("/")
+        if not name.endswith(_HARNESS_CODE):
+            continue
+        for depth, part in enumerate(parts):
+            if _HARNESS_DIR_RE.match(part):
+                folders.setdefault("/".join(parts[:depth + 1]), rel)
+                break
+    return [Evidence("load or stress test harness", rel) for rel in sorted(folders.values())]
+
+
 def find_load_tests(project: Project) -> list[Evidence]:
-    """Locust, k6, Artillery, JMeter and Gatling load tests, and HTTP load generators run against a URL."""
+    """Locust, k6, Artillery, JMeter and Gatling load tests, HTTP load generators run against a URL, and
+    a team's own load or stress harness in a folder named for it."""
     found: list[Evidence] = _load_generator_runs(project)
     for rel in project.files_importing("locust"):
         found.append(Evidence("Locust load test", rel))
@@ -64,6 +86,8 @@ def find_load_tests(project: Project) -> list[Evidence]:
     for rel, text in project.texts(project.glob("**/*Simulation.scala", "**/*Simulation.java", "**/*Simulation.kt")):
         if "io.gatling" in text:
             found.append(Evidence("Gatling simulation", rel))
+    if not found:
+        found = _custom_harnesses(project)
     return sorted(found)
 
 
@@ -92,7 +116,8 @@ class LoadTests(Check):
     scoring = (
         "Presence: 100% with a Locust, k6, Artillery, JMeter or Gatling load test in the repository, or an "
         "HTTP load generator (hey, wrk, oha, bombardier, siege, ab, vegeta) that CI, a script or a make "
-        "target runs against a URL."
+        "target runs against a URL; failing those, a team's own harness: code in a folder named for load or "
+        "stress testing (`stress_testing/`, `load-tests/`, `loadtest/`)."
     )
     examples = (
         Example({
@@ -116,6 +141,27 @@ class LoadTests(Check):
             "static/app.js": "// uses k6 colours for charts\nimport chart from './chart';\n",
             "docs/perf.md": "We should try locust some day.\n",
         }, status="fail", note="mentions are not load tests"),
+        Example({
+            "app/main.py": "x = 1\n",
+            "tools/stress_testing/README.md": "Start 500 clients against a staging server.\n",
+            "tools/stress_testing/connect_all.go": "package main\n\nfunc main() {}\n",
+        }, status="pass", note="a stress harness the team wrote, in a folder named for it"),
+        Example({
+            "app/main.py": "x = 1\n",
+            "app/load/config_loader.py": "def load(path):\n    return open(path).read()\n",
+            "tests/load_test_data.json": "{}\n",
+        }, status="fail", note="a folder named load (loading data) and a data file are not a load test"),
+    )
+    equivalents = (
+        Equivalent("import", ("locust",), True, "a Locust load test"),
+        Equivalent("file", ("k6 script", "Artillery scenario", "JMeter .jmx plan", "Gatling simulation"), True,
+                   "a load-testing tool's test"),
+        Equivalent("call", ("hey", "wrk", "oha", "bombardier", "siege", "ab", "vegeta attack"), True,
+                   "an HTTP load generator run against a URL from CI, a script or a make target"),
+        Equivalent("file", ("stress_testing/", "load-tests/", "loadtest/"), True,
+                   "a team's own load or stress harness: code in a folder named for it"),
+        Equivalent("file", ("load/", "loaders/"), False, "a folder named for loading data or configuration"),
+        Equivalent("file", ("docs mentioning locust or k6",), False, "a mention is not a load test"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

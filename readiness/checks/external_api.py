@@ -1481,6 +1481,7 @@ class CentralizedTimeouts(Check):
         "`HTTP_TIMEOUT = (3.05, 10)`) and pass that name at every call site."
     )
     scoring = "Share of timeout arguments that are not bare numeric literals; n/a when no call passes one."
+    roles_note = SERVICE_ONLY  # a CI helper or a CLI command is not tuned in an incident
     needles = ("timeout", "Timeout", "TimeoutMS")
     examples = (
         bad("import requests\n\na = requests.get('https://a.io', timeout=5)\nb = requests.get('https://b.io', timeout=(3, 10))\n",
@@ -1493,9 +1494,16 @@ class CentralizedTimeouts(Check):
              note="one named constant"),
         good("import requests\n\na = requests.get('https://a.io', timeout=None)\n",
              note="timeouts off is missing-timeout's business"),
+        good("import requests\n\n\ndef metadata(url):\n    return requests.get(url, timeout=30).json()\n",
+             path=".github/workflows/check-metadata.py", note="a CI helper script is not the running service"),
+        good("import click\nimport requests\n\n\n@click.command()\ndef sync():\n"
+             "    requests.post('https://a.io/sync', timeout=600)\n", path="app/cli.py",
+             note="a CLI command is run by hand, not tuned in an incident"),
     )
 
-    def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome:
+    def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
+        if file_role(source, options) != SERVICE:
+            return None
         out = FileOutcome()
         for call in _app_calls(source):
             for line, column, literal in call.timeout_args:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Verdict
+from readiness.lazy_regex import lazy_compile
 from readiness.measures import NotApplicable, Share
 from readiness.model import Evidence, Finding
 from readiness.paths import is_application_path
@@ -365,6 +366,7 @@ def _rate_marks(source: SourceFile) -> tuple[Evidence, ...]:
         if any(dotted(t).rpartition(".")[2] == "RATELIMIT_DEFAULT" or (isinstance(t, ast.Subscript) and
                _const(t.slice) == "RATELIMIT_DEFAULT") for t in node.targets) and _const(node.value):
             out.append(Evidence("Flask-Limiter RATELIMIT_DEFAULT limits every route", source.path, node.lineno))
+    out.extend(_rate_hooks(source))
     for node in source.nodes(ast.Constant):
         if getattr(node, "value", None) == "DEFAULT_THROTTLE_CLASSES":
             out.append(Evidence("DRF default throttle classes", source.path, getattr(node, "lineno", 0)))
@@ -377,6 +379,32 @@ def _rate_marks(source: SourceFile) -> tuple[Evidence, ...]:
                 if "throttl" in name.lower() or "ratelimit" in name.lower():
                     out.append(Evidence(f"{name} middleware limits every request", source.path, elt.lineno))
     return tuple(out)
+
+
+_REQUEST_HOOKS = frozenset({"before_request", "before_app_request", "middleware"})
+_LIMITS_NAME = lazy_compile(r"rate_?limit|throttl|limiter", re.IGNORECASE)
+
+
+def _rate_hooks(source: SourceFile) -> list[Evidence]:
+    """A limit a project applies itself before every request: a Flask ``before_request`` hook (on the app or the
+    API's blueprint) or an HTTP middleware function that limits (``apply_rate_limit``), however it counts."""
+    out = []
+    for func in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
+        assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
+        hooks = [d for d in func.decorator_list
+                 if dotted(d.func if isinstance(d, ast.Call) else d).rpartition(".")[2] in _REQUEST_HOOKS]
+        if not hooks:
+            continue
+        called = [call_name(c) for c in ast.walk(func) if isinstance(c, ast.Call)]
+        if _LIMITS_NAME.search(func.name) or any(_LIMITS_NAME.search(name) for name in called):
+            out.append(Evidence(f"{func.name} limits every request (a request hook)", source.path, func.lineno))
+    for call in source.nodes(ast.Call):  # app.before_request(check_rate_limit)
+        assert isinstance(call, ast.Call)
+        if call_name(call) in ("before_request", "before_app_request") and call.args \
+                and _LIMITS_NAME.search(dotted(call.args[0])):
+            out.append(Evidence(f"{dotted(call.args[0])} limits every request (a request hook)", source.path,
+                                call.lineno))
+    return out
 
 
 _INGRESS_LIMIT_KEYS = ("/limit-rps", "/limit-rpm", "/limit-connections", "/rate-limit", "/rate-limit-requests",
@@ -417,11 +445,26 @@ class RateLimiting(_RouteCheck):
         "or django-ratelimit (`@ratelimit`). A global middleware covers every route."
     )
     scoring = ("Share of API routes covered by a rate limit (health, metrics, docs, static files and sign-in flows "
-               "left out). A limiter middleware, Flask-Limiter default_limits, DRF default throttles or an ingress "
-               "rate-limit annotation covers every route; a GraphQL depth or cost limit covers the GraphQL endpoint.")
+               "left out). A limiter middleware, a before-request hook that limits (`apply_rate_limit`), Flask-Limiter "
+               "default_limits, DRF default throttles or an ingress rate-limit annotation covers every route; "
+               "a GraphQL depth or cost limit covers the GraphQL endpoint.")
     global_marks = staticmethod(_rate_marks)
-    needles = ROUTE_NEEDLES + ("MIDDLEWARE",)
+    needles = ROUTE_NEEDLES + ("MIDDLEWARE", "before_request", "before_app_request", "middleware")
     examples = (
+        Example({
+            "app/hooks.py": "from flask import Blueprint, request\nfrom limits import parse\nfrom limits.storage import "
+                            "MemoryStorage\nfrom limits.strategies import FixedWindowRateLimiter\n"
+                            "from werkzeug.exceptions import TooManyRequests\n\napi = Blueprint('api', __name__)\n"
+                            "limiter = FixedWindowRateLimiter(MemoryStorage())\n\n\n@api.before_request\n"
+                            "def apply_rate_limit():\n    if not limiter.hit(parse('100/minute'), request.remote_addr):\n"
+                            "        raise TooManyRequests()\n"
+                            "\n\n@api.route('/orders', methods=['POST'])\ndef create():\n    return {}\n",
+        }, findings=0, status="pass", note="the project's own limiter in a before-request hook on the API"),
+        Example({
+            "app/hooks.py": "from flask import Blueprint, g\n\napi = Blueprint('api', __name__)\n\n\n@api.before_request\n"
+                            "def load_user():\n    g.user = None\n"
+                            "\n\n@api.route('/orders', methods=['POST'])\ndef create():\n    return {}\n",
+        }, findings=1, status="fail", note="a before-request hook that limits nothing"),
         Example({
             "app/main.py": "from fastapi import FastAPI\nfrom slowapi import Limiter\nfrom slowapi.middleware import "
                            "SlowAPIMiddleware\nfrom slowapi.util import get_remote_address\n\n"

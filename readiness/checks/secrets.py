@@ -47,6 +47,11 @@ _NOT_SECRET_SUFFIXES = frozenset({
     "store", "stores", "provider", "providers", "manager", "operator", "secret_store", "source", "sources",
     "title", "subject", "text", "body", "heading", "description", "caption", "button", "link", "claim", "claims",
 })
+_STAND_INS = frozenset({"fake", "dummy", "mock", "stub"})
+# What a "pass" suffix is the password of (DB_PASS, SMTP_PASS), unlike pass_through or first_pass.
+_LOGIN_HOLDERS = frozenset({"db", "database", "smtp", "mail", "email", "imap", "pop", "redis", "mysql", "postgres", "pg",
+                            "psql", "mongo", "ldap", "ftp", "sftp", "admin", "user", "root", "rabbitmq", "amqp", "broker",
+                            "proxy", "auth", "basic", "login", "account", "service", "api", "bind"})
 # bandit's words, minus a bare "pass" (pass_arg, pass_through, first_pass are not secrets).
 _BANDIT_RE = lazy_compile(r"(^|_)(pas+wo?r?d|passphrase|pwd|token|secrete?)(_|$)", re.IGNORECASE)
 _TOKEN_VALUE_RE = lazy_compile(r"^(?=.*[A-Za-z])(?=.*\d)\S{12,}$")
@@ -74,10 +79,17 @@ def is_secret_name(name: str | None, extra: Iterable[str] = ()) -> bool:
     tokens = snake.split("_")
     if tokens[-1] in _NOT_SECRET_SUFFIXES or "_".join(tokens[-2:]) in _NOT_SECRET_SUFFIXES:
         return False
+    if _STAND_INS.intersection(tokens):
+        return False  # fake_wallet_secret: the key of a stand-in backend guards nothing
     if _BANDIT_RE.search(snake):
         return True
     words = set(_SECRET_WORDS) | {w.lower() for w in extra}
     if any(t in words for t in tokens):
+        return True
+    # DB_PASS, SMTP_PASS, PAPERLESS_DBPASS, ADMINPASSWORD: "pass" after what holds a login, a password run together
+    last = tokens[-1]
+    if (last == "pass" and len(tokens) > 1 and tokens[-2] in _LOGIN_HOLDERS) or last.endswith(("password", "passwd")) \
+            or (last.endswith("pass") and last[:-4] in _LOGIN_HOLDERS):
         return True
     joined = f"_{snake}_"
     return any(f"_{pair}_" in joined for pair in _SECRET_PAIRS)
@@ -572,6 +584,15 @@ class DefaultSecret(Check):
              'DATABASE_PASSWORD_URL = os.getenv("DB_URL", "postgresql://app:app@localhost:5432/app")\n',
              note="a duration, a header name, a URL path, a rate limit and a development DSN to localhost are not secrets"),
         bad('import os\n\nkey = os.environ.get("API_KEY", "abc123")\n', lines=(3,)),
+        bad('import os\n\nDATABASES = {"default": {\n    "HOST": os.getenv("PAPERLESS_DBHOST"),\n'
+            '    "PASSWORD": os.getenv("PAPERLESS_DBPASS", "paperless"),\n}}\nSMTP = os.getenv("SMTP_PASS", "mailer1")\n',
+            path="proj/settings.py", findings=2, lines=(5, 7), note="DBPASS and SMTP_PASS name passwords"),
+        good('from pydantic_settings import BaseSettings\n\n\nclass FakeWalletSettings(BaseSettings):\n'
+             '    fake_wallet_secret: str = "ToTheMoon1"\n', path="app/settings.py",
+             note="the signing key of a stand-in (fake) backend guards nothing"),
+        good('import os\n\nPASS_THROUGH = os.getenv("PROXY_PASS_THROUGH", "true")\n'
+             'BYPASS = os.getenv("CACHE_BYPASS", "never")\nFIRST_PASS = os.getenv("FIRST_PASS", "fast")\n',
+             path="proj/settings.py", note="a bare pass is not a password"),
         bad('import os\n\nos.environ.setdefault("DB_PASSWORD", "postgres")\n', lines=(3,)),
         bad('import os\n\nSECRET = os.environ.get("APP_SECRET") or "not-so-secret"\n', lines=(3,),
             note="an `or` fallback"),

@@ -89,16 +89,13 @@ def _unraised(stmt: ast.stmt) -> str | None:
 
 
 def _does_nothing(body: list[ast.stmt]) -> bool:
-    """Only ``pass``, ``continue``, ``...``, a string, ``return``/``return None``, or an exception built but not raised."""
+    """Only ``pass``, ``continue``, ``...``, a string, a ``return`` of anything (a fallback value hides the error
+    whatever it is: SPEC section 3), or an exception built but not raised."""
     for stmt in body:
-        if isinstance(stmt, (ast.Pass, ast.Continue)) or _unraised(stmt):
+        if isinstance(stmt, (ast.Pass, ast.Continue, ast.Return)) or _unraised(stmt):
             continue
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and (
             stmt.value.value is Ellipsis or isinstance(stmt.value.value, str)
-        ):
-            continue
-        if isinstance(stmt, ast.Return) and (
-            stmt.value is None or (isinstance(stmt.value, ast.Constant) and stmt.value.value is None)
         ):
             continue
         return False
@@ -132,6 +129,16 @@ class SwallowedException(Check):
         bad("for job in jobs:\n    try:\n        run(job)\n    except (ValueError, Exception):\n        continue\n",
             lines=(4,), note="a tuple containing Exception"),
         bad("import contextlib\n\nwith contextlib.suppress(Exception):\n    cleanup()\n", lines=(3,)),
+        bad("def status(checking_id):\n    try:\n        return node.lookup(checking_id)\n    except Exception:\n"
+            "        return PaymentPendingStatus()\n", lines=(4,),
+            note="a fallback value hides the error whatever it is: the payment stays pending and nobody knows why"),
+        bad("def parse(text):\n    try:\n        return int(text)\n    except Exception:\n        return 0\n", lines=(4,),
+            note="a default returned for any error"),
+        good("import logging\nlog = logging.getLogger(__name__)\n\ndef status(checking_id):\n    try:\n"
+             "        return node.lookup(checking_id)\n    except Exception:\n        log.exception('lookup failed')\n"
+             "        return PaymentPendingStatus()\n", note="a fallback after logging"),
+        good("def parse(text):\n    try:\n        return int(text)\n    except ValueError:\n        return 0\n",
+             note="a narrow exception with a fallback"),
         bad("def f():\n    try:\n        g()\n    except BaseException:\n        ...\n", lines=(4,)),
         bad("def signup(user):\n    try:\n        user = user.create()\n    except Exception as e:\n"
             "        ApiError(str(e), 500)\n    return user\n", lines=(4,),

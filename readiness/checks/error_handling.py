@@ -88,10 +88,26 @@ def _unraised(stmt: ast.stmt) -> str | None:
     return name if _EXCEPTION_NAME.match(name) else None
 
 
-def _does_nothing(body: list[ast.stmt]) -> bool:
-    """Only ``pass``, ``continue``, ``...``, a string, a ``return`` of anything (a fallback value hides the error
-    whatever it is: SPEC section 3), or an exception built but not raised."""
+_ERROR_KEYS = frozenset({"error", "errors", "err", "detail", "details"})
+
+
+def _returns_the_error(value: ast.expr, caught: str | None) -> bool:
+    """``return None, str(e)``, ``return e``, ``return {"error": ...}``, ``return body, 500``: the error travels on."""
+    for node in ast.walk(value):
+        if caught and isinstance(node, ast.Name) and node.id == caught:
+            return True
+        if isinstance(node, ast.Dict) and any(isinstance(k, ast.Constant) and k.value in _ERROR_KEYS for k in node.keys):
+            return True
+    return isinstance(value, ast.Tuple) and any(
+        isinstance(e, ast.Constant) and isinstance(e.value, int) and 400 <= e.value < 600 for e in value.elts)
+
+
+def _does_nothing(body: list[ast.stmt], caught: str | None = None) -> bool:
+    """Only ``pass``, ``continue``, ``...``, a string, a ``return`` of a fallback value (it hides the error whatever
+    it is: SPEC section 3; returning the error itself passes it on), or an exception built but not raised."""
     for stmt in body:
+        if isinstance(stmt, ast.Return) and stmt.value is not None and _returns_the_error(stmt.value, caught):
+            return False
         if isinstance(stmt, (ast.Pass, ast.Continue, ast.Return)) or _unraised(stmt):
             continue
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and (
@@ -139,6 +155,11 @@ class SwallowedException(Check):
              "        return PaymentPendingStatus()\n", note="a fallback after logging"),
         good("def parse(text):\n    try:\n        return int(text)\n    except ValueError:\n        return 0\n",
              note="a narrow exception with a fallback"),
+        good("def run(query):\n    try:\n        return execute(query), None\n    except Exception as e:\n"
+             "        return None, str(e)\n", note="the error is returned to the caller"),
+        good("def schema(runner):\n    try:\n        return runner.get_schema()\n    except Exception:\n"
+             "        return {\"error\": {\"code\": 2, \"message\": \"Error retrieving schema.\"}}\n",
+             note="an explicit error returned"),
         bad("def f():\n    try:\n        g()\n    except BaseException:\n        ...\n", lines=(4,)),
         bad("def signup(user):\n    try:\n        user = user.create()\n    except Exception as e:\n"
             "        ApiError(str(e), 500)\n    return user\n", lines=(4,),
@@ -182,7 +203,7 @@ class SwallowedException(Check):
                     out.hits.append(Hit(handler.lineno, handler.col_offset + 1,
                                         "bare `except:` catches everything, even KeyboardInterrupt and SystemExit",
                                         fixable=swallowed_fixable(handler)))
-            elif _is_broad(handler.type) and _does_nothing(handler.body):
+            elif _is_broad(handler.type) and _does_nothing(handler.body, handler.name):
                 built = next((name for stmt in handler.body if (name := _unraised(stmt))), None)
                 message = (f"`except {ast.unparse(handler.type)}` builds {built}(...) but never raises it"
                            if built else

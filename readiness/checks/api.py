@@ -391,9 +391,8 @@ def _rate_hooks(source: SourceFile) -> list[Evidence]:
     out = []
     for func in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
         assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
-        hooks = [d for d in func.decorator_list
-                 if dotted(d.func if isinstance(d, ast.Call) else d).rpartition(".")[2] in _REQUEST_HOOKS]
-        if not hooks:
+        if not any(dotted(d.func if isinstance(d, ast.Call) else d).rpartition(".")[2] in _REQUEST_HOOKS
+                   for d in func.decorator_list):
             continue
         called = [call_name(c) for c in ast.walk(func) if isinstance(c, ast.Call)]
         if _LIMITS_NAME.search(func.name) or any(_LIMITS_NAME.search(name) for name in called):

@@ -61,9 +61,13 @@ def _custom_harnesses(project: Project) -> list[Evidence]:
     return [Evidence("load or stress test harness", rel) for rel in sorted(folders.values())]
 
 
-def find_load_tests(project: Project) -> list[Evidence]:
+def find_load_tests(project: Project) -> tuple[Evidence, ...]:
     """Locust, k6, Artillery, JMeter and Gatling load tests, HTTP load generators run against a URL, and
-    a team's own load or stress harness in a folder named for it."""
+    a team's own load or stress harness in a folder named for it; once per scan (load-tests and test-suites ask)."""
+    return project.tool("load_tests", _find_load_tests)
+
+
+def _find_load_tests(project: Project) -> tuple[Evidence, ...]:
     found: list[Evidence] = _load_generator_runs(project)
     for rel in project.files_importing("locust"):
         found.append(Evidence("Locust load test", rel))
@@ -88,7 +92,7 @@ def find_load_tests(project: Project) -> list[Evidence]:
             found.append(Evidence("Gatling simulation", rel))
     if not found:
         found = _custom_harnesses(project)
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def _is_artillery(doc: Any) -> bool:

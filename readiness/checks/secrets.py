@@ -960,16 +960,16 @@ _OWN_STORE_SOURCES = lazy_compile(r"environ|getenv|settings|config|\benv\b|VAULT
 
 def _store_is_a_feature(source: SourceFile) -> bool:
     """Every Vault client in the file gets its address from runtime data, never from settings."""
+    clients = [c for c in source.nodes(ast.Call) if isinstance(c, ast.Call) and dotted(c.func).endswith("Client")
+               and dotted(c.func).split(".")[0] in ("hvac", "Client")]
+    if not clients:
+        return False
     assigned: dict[str, list[str]] = {}
     for node in source.nodes(ast.Assign):
         assert isinstance(node, ast.Assign)
         for target in node.targets:
             if isinstance(target, ast.Name):
                 assigned.setdefault(target.id, []).append(ast.unparse(node.value))
-    clients = [c for c in source.nodes(ast.Call) if isinstance(c, ast.Call) and dotted(c.func).endswith("Client")
-               and dotted(c.func).split(".")[0] in ("hvac", "Client")]
-    if not clients:
-        return False
     for call in clients:
         address = _kw(call, "url")
         value = address.value if address is not None else (call.args[0] if call.args else None)

@@ -105,6 +105,18 @@ def test_codecov_target_is_a_gate_and_auto_is_not(tmp_path: Path) -> None:
     assert bad.status == "fail"
 
 
+def test_codecov_patch_target_less_its_threshold_is_a_gate(tmp_path: Path) -> None:
+    ci = workflow("pytest --cov=app --cov-report=xml") + "      - uses: codecov/codecov-action@v5\n"
+    status = ("coverage:\n  status:\n    project:\n      backend:\n        threshold: 1%\n"
+              "    patch:\n      backend:\n        paths: [src/**]\n        target: {target}\n        threshold: 25%\n")
+    good = run(tmp_path / "good", "coverage-enforced", {
+        ".github/workflows/ci.yml": ci, ".codecov.yml": status.format(target="100%")})
+    assert good.status == "pass" and "75%" in good.summary and "patch" in good.summary
+    bad = run(tmp_path / "bad", "coverage-enforced", {
+        ".github/workflows/ci.yml": ci, ".codecov.yml": status.format(target="auto")})
+    assert bad.status == "fail" and bad.score == 0.5  # measured and uploaded, no figure to fail below
+
+
 @pytest.mark.parametrize("steps, extra", [
     (["docker compose -p app run --name tests app tests --junitxml=junit.xml --cov-report=xml --cov=app tests/"], ""),
     (["pip install -e .", "pytest"], "      - uses: codecov/codecov-action@v5\n"),

@@ -442,7 +442,8 @@ _CODECOV_FILES = ("codecov.yml", ".codecov.yml", "codecov.yaml", ".codecov.yaml"
 
 
 def _codecov_gates(project: Project, repo: RepoFiles) -> list[Gate]:
-    """A Codecov status target (``coverage.status.project.<name>.target: 80%``): the pull request check fails below it.
+    """A Codecov status target (``coverage.status.project.<name>.target: 80%``, or ``patch`` for the lines a change
+    adds) less its threshold: the pull request check fails below it.
 
     ``auto`` (no drop against the base) is not a threshold. It applies in CI when CI uploads to Codecov.
     """
@@ -457,16 +458,23 @@ def _codecov_gates(project: Project, repo: RepoFiles) -> list[Gate]:
         docs, _ = load_yaml(text)
         doc = docs[0] if docs and isinstance(docs[0], dict) else {}
         status = (doc.get("coverage") or {}).get("status") if isinstance(doc.get("coverage"), dict) else None
-        project_status = status.get("project") if isinstance(status, dict) else None
-        for name, conf in (project_status.items() if isinstance(project_status, dict) else ()):
-            target = conf.get("target") if isinstance(conf, dict) else None
-            if conf.get("informational") is True if isinstance(conf, dict) else False:
-                continue
-            match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%?\s*", str(target)) if target is not None else None
-            if match:
-                line = next((i for i, ln in enumerate(text.splitlines(), 1) if "target" in ln), 0)
-                found.append(Gate(float(match.group(1)), rel, line, f"Codecov project status target ({name})", uploads))
+        for kind in ("project", "patch"):  # a patch target gates the coverage of every change's new lines
+            statuses = status.get(kind) if isinstance(status, dict) else None
+            for name, conf in (statuses.items() if isinstance(statuses, dict) else ()):
+                if not isinstance(conf, dict) or conf.get("informational") is True:
+                    continue
+                target, threshold = _percent(conf.get("target")), _percent(conf.get("threshold")) or 0.0
+                if target is not None:
+                    line = next((i for i, ln in enumerate(text.splitlines(), 1) if "target" in ln), 0)
+                    found.append(Gate(max(target - threshold, 0.0), rel, line,
+                                      f"Codecov {kind} status target ({name})", uploads))
     return found
+
+
+def _percent(value: Any) -> float | None:
+    """``80%``, ``80`` or ``80.5`` as a number; ``auto`` and anything else as None."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%?\s*", str(value)) if value is not None else None
+    return float(match.group(1)) if match else None
 
 
 class CoverageEnforced(Check):
@@ -487,7 +495,7 @@ class CoverageEnforced(Check):
         "Presence: 100% with a fail-under threshold above 0 in coverage or pytest configuration, "
         "on a CI, tox, nox or make command line (runners such as `uv run` included), a CI shell "
         "step that compares the coverage total with a minimum and exits non-zero, or a Codecov "
-        "project status target (not `auto`). 50% (still a fail) when CI measures coverage without a "
+        "project or patch status target (not `auto`; less its threshold). 50% (still a fail) when CI measures coverage without a "
         "gate: pytest-cov options on a CI command line (inside `docker compose run` too), `coverage run`, or "
         "a Codecov or Coveralls upload."
     )

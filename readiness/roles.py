@@ -51,7 +51,7 @@ DESCRIPTIONS: dict[str, str] = {
     SCRIPT: "scripts/, tools/, bin/, packaging and CI helpers, dev runners, files whose name cannot be imported "
             "(upload-screenshots.py), and a program run by hand (a main guard that starts no server) that the "
             "project's coverage configuration omits",
-    MIGRATION: "Alembic and Django migrations (migrations/, alembic/versions, revision files)",
+    MIGRATION: "Alembic and Django migrations (migrations/, alembic/versions, revision files, migrations.py modules)",
     CLI: "CLI commands: Django management/commands, click/typer/argparse entry points, manage.py, cli modules",
     EXAMPLE: "docs/, examples/, samples/, a top-level contrib/",
     FIXTURE: "test data: fixtures/, testdata/, sample scanner reports, seed and prepopulate data",
@@ -76,7 +76,8 @@ _PATH_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         + r"|" + _D + r"features/(?:steps/|environment\.py$)"
         + r"|" + _D + r"(?:test_[^/]*|[^/]*_tests?|conftest|tests?|testing)\.py$"
         + r"|" + _D + r"settings/(?:test|tests|testing|ci)\.py$")),
-    (MIGRATION, lazy_compile(_D + r"(?:migrations|db_migrations|alembic|migrate)/|" + _D + r"revisions/(?:.*/)?(?:versions/|env\.py$)")),
+    (MIGRATION, lazy_compile(_D + r"(?:migrations|db_migrations|alembic|migrate)/|" + _D + r"revisions/(?:.*/)?(?:versions/|env\.py$)"
+                             r"|" + _D + r"(?:db_)?migrations\.py$")),  # a module of migration steps (m001_initial)
     (CLI, lazy_compile(_D + r"management/commands/|" + _D + r"(?:manage|__main__|cli|[^/]*_cli)\.py$|" + _D + r"cli/")),
     (INFRASTRUCTURE, lazy_compile(_D + r"(?:\.github|\.gitlab|\.circleci|docker|deploy|deployment|helm|k8s|kubernetes|"
                                 r"terraform|ansible[\w-]*|charts|ci|\.buildkite)/")),

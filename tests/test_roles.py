@@ -28,6 +28,9 @@ from readiness.roles import role_of
     ("tests/fixtures/orders.json", "fixture"),
     ("app/functional_tests_fixtures/__init__.py", "fixture"),
     ("shop/migrations/0002_auto.py", "migration"),
+    ("lnbits/core/migrations.py", "migration"),  # a module of migration steps (m001_initial, m002_...)
+    ("app/db_migrations.py", "migration"),
+    ("app/migrations_helper.py", "service"),
     ("migrations/versions/3adfdd6598df_.py", "migration"),
     ("app/db_migrations/0047_default.py", "migration"),
     ("src/app/database/revisions/tenant/env.py", "migration"),

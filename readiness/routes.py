@@ -118,7 +118,7 @@ _LIST_TYPES = frozenset({"list", "List", "Sequence", "Iterable", "set", "Set", "
 _PAGE_TYPES = frozenset({"Page", "LimitOffsetPage", "CursorPage", "Paginated", "PaginatedResponse"})
 _UNKNOWN_RETURNS = frozenset({"dict", "Dict", "Any", "Response", "JSONResponse", "ORJSONResponse", "object", "None"})
 _REQUEST_NAMES = frozenset({"request", "req", "flask.request", "self.request"})
-_RAW_BODY_ATTRS = frozenset({"json", "get_json", "form", "data", "values", "body", "POST", "stream"})
+_RAW_BODY_ATTRS = frozenset({"json", "get_json", "form", "data", "values", "body", "POST", "stream", "get_data"})
 _QUERY_ATTRS = frozenset({"args", "query_params", "GET", "query"})
 _VALIDATING_CALLS = frozenset({
     "load", "loads_schema", "validate", "model_validate", "parse_obj", "is_valid", "validate_python",
@@ -710,7 +710,8 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
             if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Call) \
                     and call_name(node.func.value) == "super":
                 feats.calls.append(f"super:{name}")  # def get(self): return super().get(): the base's handler runs
-            if name in _VALIDATING_CALLS or "validat" in name.lower() or name == "parse_args":
+            if name in _VALIDATING_CALLS or "validat" in name.lower() or name == "parse_args" or (
+                    name.startswith(("load", "parse")) and "schema" in name.lower()):  # load_schema(form, schema)
                 validated = True
                 if "validat" in name.lower() and any(_names_class(a) for a in node.args):
                     schema_arg = True  # validate_request_body(OrderSchema): the body is read through the schema

@@ -367,6 +367,18 @@ class QueryValidation(Check):
                            "app = Flask(__name__)\n\n\n@app.route('/orders', methods=['POST'])\ndef create():\n"
                            "    data = OrderSchema().load(request.get_json())\n    return data\n"},
                 findings=0, status="pass", note="marshmallow load"),
+        Example({"app.py": "from flask import Flask, request\nfrom flask.views import MethodView\n\n"
+                           "from app.helpers import load_schema, loads_schema\nfrom app.schemas import TagSchema, "
+                           "UploadSchema\n\napp = Flask(__name__)\n\n\nclass TagResource(MethodView):\n"
+                           "    def put(self, ident):\n        obj = loads_schema(request.get_data(as_text=True), TagSchema())\n"
+                           "        return {'tag': obj['tag']}\n\n    def post(self):\n"
+                           "        obj = load_schema(request.form.to_dict(), UploadSchema())\n        return obj\n\n\n"
+                           "app.add_url_rule('/tag/<ident>', view_func=TagResource.as_view('tag'))\n"},
+                findings=0, status="pass", note="a project's own schema loaders over the raw body (request.get_data)"),
+        Example({"app.py": "import json\n\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
+                           "@app.route('/tags', methods=['POST'])\ndef create():\n"
+                           "    obj = json.loads(request.get_data())\n    return {'tag': obj['tag']}\n"},
+                findings=1, lines=(9,), note="the raw body parsed by hand"),
         Example({"app/lib.py": "def add(a, b):\n    return a + b\n"}, status="n/a", note="no write routes"),
     )
 

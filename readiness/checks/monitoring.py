@@ -267,6 +267,24 @@ _SERVES_PROMETHEUS = lazy_compile(r"prometheus|generate_latest|CONTENT_TYPE_LATE
                                 re.IGNORECASE)
 
 
+# What only a handler that returns the Prometheus exposition format has in its own body (at any path: /varz).
+_EXPOSITION = lazy_compile(r"\bCONTENT_TYPE_LATEST\b|\bgenerate_latest\(")
+
+
+def _handler_text(text: str, line: int) -> str:
+    """The handler's source from its line to the next line indented no deeper (the end of its def)."""
+    lines = text.splitlines()[max(line - 1, 0):]
+    if not lines:
+        return ""
+    depth = len(lines[0]) - len(lines[0].lstrip())
+    body = [lines[0]]
+    for ln in lines[1:]:
+        if ln.strip() and len(ln) - len(ln.lstrip()) <= depth and not ln.lstrip().startswith((")", "]", "}")):
+            break
+        body.append(ln)
+    return "\n".join(body)
+
+
 class MetricsEndpoint(MarkerCheck):
     id = "metrics-endpoint"
     severity = "high"
@@ -282,7 +300,8 @@ class MetricsEndpoint(MarkerCheck):
         "Expose the registry: `app.mount(\"/metrics\", make_asgi_app())`, `Instrumentator().instrument(app)"
         ".expose(app)`, `app.add_route(\"/metrics\", handle_metrics)`, or `start_http_server(9000)` in a worker."
     )
-    scoring = ("Presence: a /metrics route that serves the Prometheus format, or an exposing call (make_asgi_app, "
+    scoring = ("Presence: a /metrics route that serves the Prometheus format (or a route at another path whose handler "
+               "returns it: generate_latest, CONTENT_TYPE_LATEST), or an exposing call (make_asgi_app, "
                "start_http_server, Instrumentator().expose, prometheus-flask-exporter, gds_metrics); n/a when metrics "
                "are only pushed (statsd, DogStatsD, InfluxDB, pushgateway, OTLP, an APM agent).")
     needles = ROUTE_NEEDLES + ("metrics", "make_asgi_app", "make_wsgi_app", "start_http_server", "expose", "PrometheusMetrics",
@@ -310,6 +329,16 @@ class MetricsEndpoint(MarkerCheck):
                  "@app.get('/api/metrics')\ndef metrics() -> dict:\n    return reports.signups_per_day()\n",
                  "app/reports.py": "def signups_per_day() -> dict:\n    return {}\n", "app/__init__.py": ""},
                 status="fail", note="an analytics API called metrics is not a Prometheus endpoint"),
+        Example({"app.py": "from flask import Flask, Response\nfrom flask.views import MethodView\n"
+                           "from prometheus_client import CONTENT_TYPE_LATEST, generate_latest\n\napp = Flask(__name__)\n\n\n"
+                           "class MetricsResource(MethodView):\n    def get(self):\n"
+                           "        return Response(generate_latest(), content_type=CONTENT_TYPE_LATEST)\n\n\n"
+                           "app.add_url_rule('/api/varz', view_func=MetricsResource.as_view('varz'))\n"},
+                status="pass", note="the Prometheus format served at another path"),
+        Example({"app.py": "from flask import Flask\nfrom prometheus_client import generate_latest\n\napp = Flask(__name__)\n\n\n"
+                           "@app.route('/orders')\ndef orders():\n    return []\n\n\n"
+                           "def write_textfile(path):\n    open(path, 'wb').write(generate_latest())\n"},
+                status="fail", note="a route beside code that renders the registry to a file is not a metrics endpoint"),
         _LIBRARY,
     )
 
@@ -346,8 +375,11 @@ class MetricsEndpoint(MarkerCheck):
         evidence = [e for e in collected.evidence if not e.message.startswith(_PUSHED)]
         for route in build_route_table(facts_of(collected.facts)):
             label = self.route_counts(route)
-            if label and _SERVES_PROMETHEUS.search(project.read_text(route.file) or ""):
+            text = project.read_text(route.file) or ""
+            if label and _SERVES_PROMETHEUS.search(text):
                 evidence.append(Evidence(f"{label} {route.label}", route.file, route.line))
+            elif route.method in ("GET", "*") and _EXPOSITION.search(_handler_text(text, route.line)):
+                evidence.append(Evidence(f"Prometheus exposition served at {route.label}", route.file, route.line))
         found = self.found(evidence)
         if found is not None:
             return found

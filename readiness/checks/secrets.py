@@ -1014,6 +1014,24 @@ def _kw(call: ast.Call, name: str) -> ast.keyword | None:
     return next((kw for kw in call.keywords if kw.arg == name), None)
 
 
+# A container's entrypoint or init script that fills VAR from the file VAR_FILE names (Docker and
+# Kubernetes secrets mounted as files): ``file_env``, a loop over ``*_FILE`` variables, ``${VAR%_FILE}``.
+_FILE_ENV_RE = lazy_compile(r"\bfile_env\b|\*_?FILE\b|_FILE/\}|%_FILE\}|\$\{[a-z]\w*\}_FILE\b")
+_READS_FILE_RE = lazy_compile(r"\bcat\s|\$\(<|<\s*\"?\$")
+
+
+def _secret_file_scripts(project: Project) -> list[Evidence]:
+    for rel in project.files:
+        name = rel.rpartition("/")[2]
+        if not (name.endswith((".sh", ".bash")) or ("." not in name and ("entrypoint" in name or "/s6" in rel
+                                                                          or rel.startswith("docker/")))):
+            continue
+        text = project.read_text(rel) or ""
+        if "_FILE" in text and _FILE_ENV_RE.search(text) and _READS_FILE_RE.search(text):
+            return [Evidence("secrets manager: NAME_FILE secret files read at start-up (mounted by the platform)", rel)]
+    return []
+
+
 _MANIFEST_KINDS = {
     "ExternalSecret": "external-secrets", "ClusterExternalSecret": "external-secrets",
     "SecretStore": "external-secrets", "ClusterSecretStore": "external-secrets",
@@ -1207,6 +1225,15 @@ class SecretsManager(_SecretsPresence):
         Example({"app/config.py": 'import os\n\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n'
                  'LOG_FILE = os.environ.get("LOG_FILE", "/var/log/app.log")\n'}, status="fail",
                 note="a _FILE variable that is not a secret"),
+        Example({"app/config.py": 'import os\n\nDB_PASSWORD = os.environ["APP_DBPASS"]\n',
+                 "docker/rootfs/etc/s6-overlay/s6-rc.d/init-env-file/run": (
+                     "#!/command/with-contenv /usr/bin/bash\nfor FILENAME in /run/s6/container_environment/*; do\n"
+                     "  if [[ \"${FILENAME##*/}\" == APP_*_FILE ]]; then\n    SECRETFILE=$(cat \"${FILENAME}\")\n"
+                     "    cat \"${SECRETFILE}\" > \"${FILENAME//_FILE/}\"\n  fi\ndone\n")},
+                status="pass", note="the image's init script fills each VAR from the secret file VAR_FILE names"),
+        Example({"app/config.py": 'import os\n\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n',
+                 "docker-entrypoint.sh": "#!/bin/sh\ncat /etc/motd\necho \"logging to $LOG_FILE\"\nexec gunicorn app:app\n"},
+                status="fail", note="an entrypoint that only mentions a _FILE variable"),
     )
     equivalents = (
         *(Equivalent("import", (module,), True, label) for module, label in {**_MANAGER_MODULES, **_KMS_MODULES}.items()),
@@ -1229,7 +1256,8 @@ class SecretsManager(_SecretsPresence):
         from readiness.repo_files import repo_files  # Terraform and ECS task definitions, parsed once per scan
 
         stores = repo_files(project).secret_stores
-        return [*_manifest_evidence(project), *(Evidence(f"secrets manager: {s.label}", s.path, s.line) for s in stores)]
+        return [*_manifest_evidence(project), *(Evidence(f"secrets manager: {s.label}", s.path, s.line) for s in stores),
+                *_secret_file_scripts(project)]
 
 
 class SecretRotation(_SecretsPresence):

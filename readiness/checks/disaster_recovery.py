@@ -299,11 +299,50 @@ def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
         step = project.text_fact("restore-function", rel, _restore_function)
         if step:
             found.append(Evidence(step[0], rel, step[1]))
+    commands = _project_commands(project)
     for rel in repo.docs:
         step = project.text_fact("runbook-restore-step", rel, _runbook_restore_step)
         if step:
             found.append(Evidence(step[0], rel, step[1]))
+        elif commands:
+            named = [(name, line) for name, line in project.text_fact("restore-section-names", rel, _restore_section_names)
+                     if name in commands]
+            if named:
+                found.append(Evidence(f"runbook section restoring with the project's {named[0][0]} command", rel,
+                                      named[0][1]))
     return sorted(set(found))
+
+
+_COMMAND_FILE_RE = lazy_compile(r"(?:^|/)management/commands/(\w*(?:import|restore|load)\w*)\.py$")
+
+
+def _project_commands(project: Project) -> set[str]:
+    """The project's own commands that bring data back (``document_importer``, ``restore_backup``)."""
+    return {m.group(1) for rel in project.python_files if (m := _COMMAND_FILE_RE.search(rel)) and not is_test_path(rel)}
+
+
+_HEADING_RE = lazy_compile(r"^(#{1,6})\s+(.*)$", re.MULTILINE)
+_NAMED_RE = lazy_compile(r"\[([^\]\n]{3,60})\]\(|`([^`\n]{3,60})`")
+
+
+def _restore_section_names(text: str) -> tuple[tuple[str, int], ...]:
+    """(snake_case name, line) of what a Markdown section about restoring names in links and code: "restoring can
+    be done with the [document importer](#importer)" names ``document_importer``."""
+    if "restor" not in text.lower():
+        return ()
+    headings = list(_HEADING_RE.finditer(text))
+    out: list[tuple[str, int]] = []
+    for i, heading in enumerate(headings):
+        if "restor" not in heading.group(2).lower():
+            continue
+        level = len(heading.group(1))
+        end = next((h.start() for h in headings[i + 1:] if len(h.group(1)) <= level), len(text))
+        for match in _NAMED_RE.finditer(text, heading.end(), end):
+            words = (match.group(1) or match.group(2)).strip().lower().split()
+            name = "_".join(w for w in words if w not in ("python", "manage.py", "the", "a")).replace("-", "_")
+            out.append((name.split("_", 1)[-1] if name.startswith("manage_") else name,
+                        text.count("\n", 0, match.start()) + 1))
+    return tuple(out)
 
 
 # Each of these is a pure function of one file's text: (message, line) of the restore it shows, or None.
@@ -420,7 +459,8 @@ class RestoreProcedure(Check):
         "Presence: 100% with mongorestore / pbm restore / pg_restore / velero restore, or psql/mysql fed a "
         "dump or backup file, in a script, job or runbook step; a restore command in code (a `restore_*` "
         "function, or a command file named `restore*`, that runs psql, pg_restore, mongorestore or "
-        "loaddata on a dump); or, in a doc section about restoring, psql/mysql fed a file or loaddata. "
+        "loaddata on a dump); or, in a doc section about restoring, psql/mysql fed a file, loaddata, or the "
+        "project's own import or restore command (`document_importer`). "
         "Setting a database up (`psql -f schema.sql`) and restoring business objects are not restores."
     )
     examples = (
@@ -448,6 +488,19 @@ class RestoreProcedure(Check):
             "app/db.py": "import pymongo\n",
             "README.md": "# Orders\n\nNo restore job (mongorestore, pbm restore) exists yet.\n",
         }, status="fail", note="naming a tool in prose is not a runbook step"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "app/management/commands/document_importer.py": "from django.core.management.base import BaseCommand\n\n\n"
+                                                            "class Command(BaseCommand):\n    def handle(self, *a, **o):\n"
+                                                            "        pass\n",
+            "docs/administration.md": "## Backup\n\nRun the document exporter.\n\n### Restoring\n\n"
+                                      "Restoring is done with the [document importer](#importer).\n",
+        }, status="pass", note="a restore section that points to the project's own importer command"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "app/management/commands/document_importer.py": "from django.core.management.base import BaseCommand\n",
+            "docs/administration.md": "## Importing\n\nBring documents in with the [document importer](#importer).\n",
+        }, status="fail", note="an import command that no section about restoring names"),
         Example({"app/main.py": "x = 1\n"}, status="n/a"),
     )
 

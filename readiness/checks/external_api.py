@@ -58,6 +58,9 @@ _REDIS_FROM_URL = frozenset({
     "redis.from_url", "redis.Redis.from_url", "redis.StrictRedis.from_url", "redis.asyncio.from_url",
     "redis.asyncio.Redis.from_url", "redis.ConnectionPool.from_url", "redis.asyncio.ConnectionPool.from_url",
 })
+# Mail clients: a stalled server holds the request, like any outbound call (no timeout by default).
+_MAIL_CLIENTS = {"smtplib.SMTP": 4, "smtplib.SMTP_SSL": 0, "smtplib.LMTP": 0, "imaplib.IMAP4": 3, "imaplib.IMAP4_SSL": 0}
+_NOT_HTTP = frozenset({"pymongo", "redis", "smtplib", "imaplib"})  # clients retry-policy and breakers do not judge
 TIMEOUT_KEYWORDS = frozenset({
     "timeout", "connect_timeout", "read_timeout", "socket_timeout", "socket_connect_timeout",
     "timeoutMS", "socketTimeoutMS", "connectTimeoutMS", "serverSelectionTimeoutMS",
@@ -72,7 +75,7 @@ class Outbound:
 
     line: int
     column: int
-    library: str  # requests, httpx, aiohttp, urllib, http.client, pymongo, redis
+    library: str  # requests, httpx, aiohttp, urllib, http.client, pymongo, redis, pycurl, smtplib, imaplib
     label: str  # what the message calls it: "requests.get()", "session.post()"
     timeout: str  # ok | missing | off | unknown
     method: str = ""  # upper-case HTTP method when known
@@ -339,7 +342,7 @@ def outbound_calls(source: SourceFile) -> list[Outbound]:
         return []
     imports = import_map(source)
     interesting = ("requests", "httpx", "aiohttp", "urllib", "http", "pymongo", "motor", "redis", "requests_hardened",
-                   "pycurl")
+                   "pycurl", "smtplib", "imaplib")
     if not any(v.split(".")[0] in interesting for v in imports.values()):
         return []
     resolver = _Resolver(source, imports)
@@ -429,6 +432,11 @@ def _classify(call: ast.Call, imports: dict[str, str], resolver: _Resolver) -> O
         positional = attr == "HTTPConnection" and len(call.args) >= 3
         state = "ok" if positional or (kw is not None and not is_none(kw.value)) else "missing"
         return Outbound(*where, "http.client", f"{attr}()", state, timeout_args=_timeout_args(call))
+    elif name in _MAIL_CLIENTS:
+        kw = keyword(call, "timeout")
+        positional = bool(_MAIL_CLIENTS[name]) and len(call.args) >= _MAIL_CLIENTS[name]
+        state = "off" if kw is not None and is_none(kw.value) else "ok" if positional or kw is not None else "missing"
+        return Outbound(*where, head, f"{attr}()", state, timeout_args=_timeout_args(call))
     elif name in _MONGO_CLIENTS:
         names = {kw.arg.lower() for kw in call.keywords if kw.arg}
         has = bool(names & set(_MONGO_TIMEOUTS)) or _uri_has(call, _MONGO_TIMEOUTS, "host")
@@ -476,7 +484,8 @@ def _app_calls(source: SourceFile) -> list[Outbound]:
     return outbound_calls(source)
 
 
-_NEEDLES = ("requests", "httpx", "aiohttp", "urllib", "http.client", "pymongo", "motor", "redis", "pycurl")
+_NEEDLES = ("requests", "httpx", "aiohttp", "urllib", "http.client", "pymongo", "motor", "redis", "pycurl", "smtplib",
+            "imaplib")
 
 
 # -- missing-timeout -------------------------------------------------------------------------
@@ -573,6 +582,11 @@ class MissingTimeout(Check):
         bad("from urllib.request import urlopen\n\nurlopen('https://api.example.com')\n", lines=(3,)),
         bad("from pymongo import MongoClient\n\nclient = MongoClient('mongodb://db:27017/app')\n", lines=(3,)),
         bad("import redis\n\ncache = redis.Redis(host='cache')\n", lines=(3,)),
+        bad("import smtplib\n\n\ndef send(msg):\n    with smtplib.SMTP('mail.example.com', 587) as smtp:\n"
+            "        smtp.send_message(msg)\n", lines=(5,), note="a mail server that stalls holds the request forever"),
+        good("import smtplib\n\nfrom app import settings\n\n\ndef send(msg):\n"
+             "    with smtplib.SMTP(settings.SMTP_HOST, 587, timeout=settings.SMTP_TIMEOUT) as smtp:\n"
+             "        smtp.send_message(msg)\n", note="SMTP with a timeout"),
         good("import requests\n\ndef fetch(url):\n    return requests.get(url, timeout=(3, 10))\n"),
         good("import httpx\n\nr = httpx.get('https://api.example.com')\n", note="httpx has a default timeout"),
         good("import requests\n\ndef fetch(url, **kwargs):\n    return requests.get(url, **kwargs)\n",
@@ -762,7 +776,7 @@ def _startup_wait(source: SourceFile) -> bool:
     waits for the database, it is no policy for outbound calls."""
     if source.tree is None or not any(is_main_guard(node) for node in source.tree.body):
         return False
-    return not [c for c in _app_calls(source) if c.library not in ("pymongo", "redis")]
+    return not [c for c in _app_calls(source) if c.library not in _NOT_HTTP]
 
 
 _BREAKER_STATE = lazy_compile(r"half[_ -]?open", re.IGNORECASE)
@@ -807,7 +821,7 @@ class _OutboundPresence(Check):
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome:
         out = FileOutcome()
-        calls = [c for c in _app_calls(source) if c.library not in ("pymongo", "redis")]
+        calls = [c for c in _app_calls(source) if c.library not in _NOT_HTTP]
         out.counts["calls"] = len(calls)
         if not _startup_wait(source):
             out.evidence.extend(self.library_evidence(source, options))
@@ -971,7 +985,7 @@ def retry_facts(source: SourceFile, libraries: set[str]) -> RetryFacts:
     sites: list[RetrySite] = []
     loops: list[int] = []
     for call in _app_calls(source):
-        if call.library in ("pymongo", "redis"):
+        if call.library in _NOT_HTTP:
             continue
         node = nodes.get((call.line, call.column))
         ancestors = source.ancestors(node) if node is not None else []

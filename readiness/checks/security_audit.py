@@ -20,7 +20,7 @@ from readiness.repo_files import Command, RepoFiles, programs, repo_files
 from readiness.roles import SERVICE_ONLY
 from readiness.tools.bandit_runner import project_selection, run_bandit
 from readiness.tools.pyast import is_main_guard
-from readiness.tools.sast_context import CLEARED_BY, cleared
+from readiness.tools.sast_context import CLEARED_BY, cleared, marked_for_ruff
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -79,7 +79,8 @@ class SastFindings(Check):
         "Cleared when the code shows the finding is none: SQL interpolating only constants, schema metadata "
         "and counts (B608); random for a jitter or a choice, not a token, key, code or identifier (B311); "
         "mark_safe/Markup over a literal or escaped text (B308, B703, B704); a weak hash named for a cache key, "
-        "ETag, version or id and nothing secret (B324)."
+        "ETag, version or id and nothing secret (B324). A statement marked with ruff's noqa for the same rule "
+        "(`# noqa: S608` for B608) was already judged by the team and is not counted."
     )
     options = {"weights": {"HIGH": 10, "MEDIUM": 3, "LOW": 1}, "zero_at": 20.0,
                "min_severity": "LOW", "min_confidence": "LOW"}
@@ -107,6 +108,13 @@ class SastFindings(Check):
         Example({"app/report.py": 'def rows(cursor, status):\n'
                                   '    cursor.execute(f"SELECT * FROM orders WHERE status = \'{status}\'")\n'},
                 findings=1, lines=(2,), note="B608: a parameter formatted into SQL"),
+        Example({"app/report.py": 'async def purge(db, ts):\n    await db.execute(\n'
+                                  '        f"""\n        DELETE FROM audit WHERE delete_at < {ts(\'now\')}\n'
+                                  '        """,  # noqa: S608\n    )\n'},
+                findings=0, status="pass", note="marked with ruff's noqa for the same rule (S608): already judged"),
+        Example({"app/report.py": 'def rows(cursor, status):\n'
+                                  '    cursor.execute(f"SELECT * FROM orders WHERE status = \'{status}\'")  # noqa: E501\n'},
+                findings=1, lines=(2,), note="a noqa for another rule does not clear it"),
         Example({"app/archive.py": 'COLUMNS = ("id", "status", "created_at")\n\n\ndef archive(cursor, model, day):\n'
                                    '    fields = ", ".join(COLUMNS)\n'
                                    '    sql = f"INSERT INTO archive SELECT {fields} FROM {model._meta.db_table} WHERE day < %s"\n'
@@ -153,6 +161,9 @@ class SastFindings(Check):
         kept = [i for i in kept if not (i.test_id in CLEARED_BY and project.text_fact(
             f"sast-cleared:{i.test_id}:{i.line}", i.path,
             lambda _text, i=i: cleared(trees, project.read_text, i.path, i.test_id, i.line)))]
+        kept = [i for i in kept if not project.text_fact(  # ruff's noqa for the same rule: already judged
+            f"sast-noqa:{i.test_id}:{i.line}", i.path,
+            lambda _text, i=i: marked_for_ruff(trees, project.read_text, i.path, i.test_id, i.line))]
         found = [
             (Finding(i.path, i.line, i.column, self.id,
                      f"{i.test_id} {i.message} (severity {i.severity.lower()}, confidence {i.confidence.lower()})",

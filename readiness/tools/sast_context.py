@@ -11,6 +11,7 @@ the ORM's metadata (B608); ``random`` picking a provider or a jitter, not a secr
 from __future__ import annotations
 
 import ast
+import re
 from typing import Callable
 
 from readiness.lazy_regex import lazy_compile
@@ -414,6 +415,43 @@ CLEARED_BY: dict[str, Callable[[ast.Module, int], bool]] = {
 }
 
 
+def _tree(trees: dict[str, ast.Module | None], read: Callable[[str], str | None], path: str) -> ast.Module | None:
+    """The file's syntax tree, parsed once for all the findings of a scan."""
+    if path not in trees:
+        text = read(path)
+        try:
+            trees[path] = ast.parse(text) if text else None
+        except (SyntaxError, ValueError, RecursionError):
+            trees[path] = None
+    return trees[path]
+
+
+_NOQA_RE = lazy_compile(r"#\s*noqa\s*:\s*([A-Z0-9, ]+)", re.IGNORECASE)
+
+
+def marked_for_ruff(trees: dict[str, ast.Module | None], read: Callable[[str], str | None], path: str, test_id: str,
+                    line: int) -> bool:
+    """The statement bandit flags carries ruff's ``# noqa: S608`` for the same rule (ruff's flake8-bandit codes
+    are bandit's numbers with an S): the team already judged this line under that rule, on the statement's
+    last line as ruff asks for a string that spans several."""
+    text = read(path) or ""
+    if not test_id[1:].isdigit() or "noqa" not in text:
+        return False
+    tree = _tree(trees, read, path)
+    if tree is None:
+        return False
+    spans = [(n.lineno, getattr(n, "end_lineno", None) or n.lineno) for n in ast.walk(tree)
+             if isinstance(n, ast.stmt) and not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+             and n.lineno <= line <= (getattr(n, "end_lineno", None) or n.lineno)]
+    first, last = min(spans, key=lambda s: s[1] - s[0]) if spans else (line, line)
+    wanted = f"S{test_id[1:]}"
+    for text_line in text.splitlines()[first - 1:last]:
+        match = _NOQA_RE.search(text_line)
+        if match and wanted in {c.strip().upper() for c in match.group(1).split(",")}:
+            return True
+    return False
+
+
 def cleared(trees: dict[str, ast.Module | None], read: Callable[[str], str | None], path: str, test_id: str,
             line: int) -> bool:
     """Whether the code around one bandit finding shows it is none (see ``CLEARED_BY``);
@@ -421,13 +459,7 @@ def cleared(trees: dict[str, ast.Module | None], read: Callable[[str], str | Non
     judge = CLEARED_BY.get(test_id)
     if judge is None:
         return False
-    if path not in trees:
-        text = read(path)
-        try:
-            trees[path] = ast.parse(text) if text else None
-        except (SyntaxError, ValueError, RecursionError):
-            trees[path] = None
-    tree = trees[path]
+    tree = _tree(trees, read, path)
     try:
         return tree is not None and judge(tree, line)
     except RecursionError:

@@ -1480,6 +1480,13 @@ class IdempotencyKeys(Check):
 
 # -- centralized-timeouts ----------------------------------------------------------------------
 
+def _service_clients(source: SourceFile, seen: set[tuple[int, int]]) -> list[ast.Call]:
+    """Clients of other services built with a timeout by libraries the outbound table does not know
+    (``TikaClient(url, timeout=...)``, an LLM SDK's ``AsyncClient``): a constructor named ``*Client``."""
+    return [c for c in source.nodes(ast.Call) if isinstance(c, ast.Call) and (c.lineno, c.col_offset + 1) not in seen
+            and call_name(c).rpartition(".")[2].endswith("Client") and _timeout_args(c)]
+
+
 class CentralizedTimeouts(Check):
     id = "centralized-timeouts"
     category = "external-api"
@@ -1508,6 +1515,13 @@ class CentralizedTimeouts(Check):
              note="one named constant"),
         good("import requests\n\na = requests.get('https://a.io', timeout=None)\n",
              note="timeouts off is missing-timeout's business"),
+        good("from tika_client import TikaClient\n\nfrom app import settings\n\n\ndef parse(path):\n"
+             "    with TikaClient(tika_url=settings.TIKA_URL, timeout=settings.TIKA_TIMEOUT) as tika:\n"
+             "        return tika.tika.as_text.from_file(path)\n", note="a service's client with a timeout from settings"),
+        bad("from gotenberg_client import GotenbergClient\n\n\ndef convert(path):\n"
+            "    with GotenbergClient(host='http://gotenberg:3000', timeout=30) as client:\n"
+            "        return client.chromium.html_to_pdf()\n", lines=(5,),
+            note="a literal timeout on a client of another service, whatever its library"),
         good("import requests\n\n\ndef metadata(url):\n    return requests.get(url, timeout=30).json()\n",
              path=".github/workflows/check-metadata.py", note="a CI helper script is not the running service"),
         good("import click\nimport requests\n\n\n@click.command()\ndef sync():\n"
@@ -1519,11 +1533,15 @@ class CentralizedTimeouts(Check):
         if file_role(source, options) != SERVICE:
             return None
         out = FileOutcome()
-        for call in _app_calls(source):
-            for line, column, literal in call.timeout_args:
+        calls = _app_calls(source)
+        seen = {(c.line, c.column) for c in calls}
+        labelled = [(c.label, c.timeout_args) for c in calls]
+        labelled += [(f"{call_name(c)}()", _timeout_args(c)) for c in _service_clients(source, seen)]
+        for label, args in labelled:
+            for line, column, literal in args:
                 out.counts["args"] += 1
                 if literal:
-                    out.hits.append(Hit(line, column, f"literal timeout in {call.label}; use a named setting"))
+                    out.hits.append(Hit(line, column, f"literal timeout in {label}; use a named setting"))
         return out
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

@@ -175,3 +175,15 @@ def test_flake8_with_bugbear_keeps_fastapi_depends_but_not_mutable_defaults(tmp_
     })
     result = run_ruff_on(tmp_path, ["app/api/items.py"])
     assert [(m.line, m.code) for m in result.files["app/api/items.py"]] == [(13, "B006")]
+
+
+def test_import_conventions_are_those_before_datetime_as_dt(tmp_path: Path) -> None:
+    """A project on an older ruff passes CI with ``import datetime``; the installed ruff's newer default
+    (``datetime as dt``) must not add findings, while the long-standing conventions still hold."""
+    code = "import datetime\n\nimport numpy as n\n\nTODAY = datetime.date.today()\nZERO = n.zeros(1)\n"
+    write_tree(tmp_path / "older", {"pyproject.toml": '[tool.ruff.lint]\nselect = ["ICN"]\n', "app/dates.py": code})
+    assert _codes(run_ruff_on(tmp_path / "older", ["app/dates.py"]), "app/dates.py") == ["ICN001"]  # numpy only
+    chosen = ('[tool.ruff.lint]\nselect = ["ICN"]\n\n[tool.ruff.lint.flake8-import-conventions]\n'
+              'aliases = {datetime = "dt", numpy = "np"}\n')
+    write_tree(tmp_path / "chosen", {"pyproject.toml": chosen, "app/dates.py": code})
+    assert _codes(run_ruff_on(tmp_path / "chosen", ["app/dates.py"]), "app/dates.py") == ["ICN001", "ICN001"]

@@ -194,7 +194,25 @@ def _ruff_config(top: Path, root: Path, folder: Path, name: str, table: dict[str
     else:
         select = [*DEFAULT_RULES, *chosen.get("extend-select", [])]
         args += ["--config", f"lint.select = {_toml_list(select)}\nlint.ignore = {_toml_list(ignore)}"]
+    if not _sets_aliases(table):
+        args += ["--config", _IMPORT_ALIASES]
     return LintConfig("ruff", _shown(root, folder / name), str(folder), tuple(args), _rules_words(select, ignore))
+
+
+# The import conventions ICN001 asks for by default, as they stood before ruff 0.17 added ``datetime as dt``:
+# a project on an older ruff passes its CI with ``import datetime``, so a newer installed ruff must not widen them.
+_IMPORT_ALIASES = "lint.flake8-import-conventions.aliases = " + "{" + ", ".join(f'"{m}" = "{a}"' for m, a in (
+    ("altair", "alt"), ("holoviews", "hv"), ("matplotlib", "mpl"), ("matplotlib.pyplot", "plt"), ("networkx", "nx"),
+    ("numpy", "np"), ("numpy.typing", "npt"), ("pandas", "pd"), ("panel", "pn"), ("plotly.express", "px"),
+    ("polars", "pl"), ("pyarrow", "pa"), ("seaborn", "sns"), ("tensorflow", "tf"), ("tkinter", "tk"),
+    ("xml.etree.ElementTree", "ET"))) + "}"
+
+
+def _sets_aliases(table: dict[str, Any]) -> bool:
+    """The project chose its own import conventions (``aliases``, not only ``extend-aliases``)."""
+    lint = table.get("lint") if isinstance(table.get("lint"), dict) else {}
+    return any(isinstance(t, dict) and "aliases" in t
+               for t in (lint.get("flake8-import-conventions"), table.get("flake8-import-conventions")))
 
 
 def _shown(root: Path, path: Path) -> str:

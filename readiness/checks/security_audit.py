@@ -79,7 +79,8 @@ class SastFindings(Check):
         "Cleared when the code shows the finding is none: SQL interpolating only constants, schema metadata "
         "and counts (B608); random for a jitter or a choice, not a token, key, code or identifier (B311); "
         "mark_safe/Markup over a literal or escaped text (B308, B703, B704); a weak hash named for a cache key, "
-        "ETag, version or id and nothing secret (B324). A statement marked with ruff's noqa for the same rule "
+        "ETag, version or id and nothing secret (B324); an assert under `if TYPE_CHECKING:`, which never runs "
+        "(B101). A statement marked with ruff's noqa for the same rule "
         "(`# noqa: S608` for B608) was already judged by the team and is not counted."
     )
     options = {"weights": {"HIGH": 10, "MEDIUM": 3, "LOW": 1}, "zero_at": 20.0,
@@ -112,6 +113,11 @@ class SastFindings(Check):
                                   '        f"""\n        DELETE FROM audit WHERE delete_at < {ts(\'now\')}\n'
                                   '        """,  # noqa: S608\n    )\n'},
                 findings=0, status="pass", note="marked with ruff's noqa for the same rule (S608): already judged"),
+        Example({"app/export.py": 'from typing import TYPE_CHECKING\n\n\ndef export(doc):\n    if TYPE_CHECKING:\n'
+                                  '        assert isinstance(doc, dict)\n    return doc\n'},
+                findings=0, status="pass", note="B101: an assert for type checkers only, never run"),
+        Example({"app/export.py": 'def export(doc):\n    assert doc["id"]\n    return doc\n'},
+                findings=1, lines=(2,), note="B101: an assert that python -O strips from production"),
         Example({"app/report.py": 'def rows(cursor, status):\n'
                                   '    cursor.execute(f"SELECT * FROM orders WHERE status = \'{status}\'")  # noqa: E501\n'},
                 findings=1, lines=(2,), note="a noqa for another rule does not clear it"),

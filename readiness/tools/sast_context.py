@@ -59,6 +59,30 @@ def _at_line(tree: ast.AST, line: int, kinds: tuple[type, ...]) -> list[ast.AST]
     return [n for n in _index(tree)[2].get(line, ()) if isinstance(n, kinds)]
 
 
+def _statement_at(tree: ast.AST, line: int) -> ast.stmt | None:
+    """The innermost simple statement that starts on ``line`` or holds what does."""
+    parents = _parents(tree)
+    for node in _at_line(tree, line, (ast.stmt, ast.expr)):
+        while node is not None and not isinstance(node, ast.stmt):
+            node = parents.get(id(node))
+        if node is not None and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return node
+    return None
+
+
+def assert_for_type_checkers(tree: ast.Module, line: int) -> bool:
+    """B101 on an ``assert`` under ``if TYPE_CHECKING:``: it never runs, it only tells a type checker."""
+    parents = _parents(tree)
+    for node in _at_line(tree, line, (ast.Assert,)):
+        up = parents.get(id(node))
+        while up is not None:
+            if isinstance(up, ast.If) and isinstance(up.test, (ast.Name, ast.Attribute)) \
+                    and (up.test.id if isinstance(up.test, ast.Name) else up.test.attr) == "TYPE_CHECKING":
+                return True
+            up = parents.get(id(up))
+    return False
+
+
 def _scope_of(node: ast.AST, parents: dict[int, ast.AST]) -> ast.AST:
     current = parents.get(id(node))
     while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Module)):
@@ -406,6 +430,7 @@ def _is_value_of(node: ast.AST, name: str) -> bool:
 
 # bandit test id -> the reading of the code that can clear it
 CLEARED_BY: dict[str, Callable[[ast.Module, int], bool]] = {
+    "B101": assert_for_type_checkers,
     "B608": constant_sql,
     "B311": random_not_for_security,
     "B324": weak_hash_not_for_security,
@@ -440,10 +465,8 @@ def marked_for_ruff(trees: dict[str, ast.Module | None], read: Callable[[str], s
     tree = _tree(trees, read, path)
     if tree is None:
         return False
-    spans = [(n.lineno, getattr(n, "end_lineno", None) or n.lineno) for n in ast.walk(tree)
-             if isinstance(n, ast.stmt) and not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-             and n.lineno <= line <= (getattr(n, "end_lineno", None) or n.lineno)]
-    first, last = min(spans, key=lambda s: s[1] - s[0]) if spans else (line, line)
+    statement = _statement_at(tree, line)
+    first, last = (statement.lineno, getattr(statement, "end_lineno", None) or line) if statement else (line, line)
     wanted = f"S{test_id[1:]}"
     for text_line in text.splitlines()[first - 1:last]:
         match = _NOQA_RE.search(text_line)

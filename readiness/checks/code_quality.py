@@ -452,6 +452,13 @@ class HardcodedValue(Check):
         good('LOOPBACK = ("127.0.0.1", "::1", "localhost")\nMETA = "http://169.254.169.254/latest/meta-data/"\n',
              note="loopback addresses in a list; the cloud metadata endpoint is fixed"),
         good('def connect(host="db.internal", port=5432):\n    pass\n', note="parameter defaults can be overridden"),
+        good('from app import settings\n\n\ndef endpoint():\n    return settings.llm_endpoint or "http://localhost:11434"\n',
+             note="the default of a setting"),
+        good('from app import settings\n\n\ndef redirect():\n'
+             '    return f"{\'http://localhost:4200/\' if settings.DEBUG else settings.BASE_URL}mail"\n',
+             note="a development address used only under DEBUG"),
+        bad('def endpoint(user):\n    return user.endpoint or "https://api.acme.io/v2"\n', lines=(2,),
+            note="the fallback of a user's field is an address in code"),
         good('NS = {"cas": "http://www.yale.edu/tp/cas"}\nSCOPES = ["https://www.googleapis.com/auth/drive"]\n'
              'author_url = "https://acme.io/"\n', note="an XML namespace, OAuth scopes, plugin metadata"),
         good('api.add_resource(Users, "/users", endpoint="users")\n\nclass Notify:\n    def __init__(self):\n'
@@ -617,6 +624,14 @@ class HardcodedValue(Check):
                     all_of(default)
         for cmp in source.nodes(ast.Compare):
             all_of(cmp)
+        for op in source.nodes(ast.BoolOp):  # settings.llm_endpoint or "http://localhost:11434": a setting's default
+            assert isinstance(op, ast.BoolOp)
+            if isinstance(op.op, ast.Or) and any(_CONFIG_READ_RE.search(ast.unparse(v)) for v in op.values[:-1]):
+                all_of(op.values[-1])
+        for choice in source.nodes(ast.IfExp):  # "http://localhost:4200/" if settings.DEBUG else settings.BASE_URL
+            assert isinstance(choice, ast.IfExp)
+            if _DEBUG_TEST_RE.search(ast.unparse(choice.test)):
+                all_of(choice.body)
         for dct in source.nodes(ast.Dict):
             for key in getattr(dct, "keys", []):
                 all_of(key)
@@ -633,6 +648,10 @@ class HardcodedValue(Check):
             Density(count, project.app_lines, "hardcoded URLs, hosts, IPs and ports", float(options["zero_at"])),
             summary=f"{count} {noun}",
         )
+
+
+_CONFIG_READ_RE = lazy_compile(r"settings|config|environ|getenv", re.IGNORECASE)
+_DEBUG_TEST_RE = lazy_compile(r"^(?:[\w.]*\.)?DEBUG$")
 
 
 # -- lint-errors -----------------------------------------------------------------------------

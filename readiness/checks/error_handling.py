@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any, Mapping
 
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict, bad, good
@@ -66,14 +67,30 @@ def _best_effort_cleanup(handler: ast.ExceptHandler, source: SourceFile) -> bool
 
 
 def _explained(handler: ast.ExceptHandler, source: SourceFile) -> bool:
-    """A comment on the except line or inside the handler says why it is quiet: deliberate."""
+    """A comment says why it is quiet: on the except line, inside the handler, or on the line right above
+    its ``try`` ("# copy the stats, but it's ok if we can't"); or the function's docstring promises the
+    fallback ("Returns None when ... the parse fails"). Deliberate, either way."""
     end = getattr(handler, "end_lineno", None) or handler.lineno
+    parent = source.parent(handler)
+    above = parent.lineno - 1 if isinstance(parent, ast.Try) else -1
+    if _documented_fallback(handler, source):
+        return True
     for comment in source.comments:
-        if handler.lineno <= comment.line <= end and not _DELIBERATE.search(comment.text):
+        if (handler.lineno <= comment.line <= end or comment.line == above) and not _DELIBERATE.search(comment.text):
             text = comment.text.lstrip("#").strip()
             if len(text) >= 3 and not text.lower().startswith(("noqa", "type:", "pragma", "nosec", "todo", "fixme", "xxx")):
                 return True
     return False
+
+
+_PROMISED_FALLBACK = lazy_compile(r"\breturns?\b[^.]{0,80}\b(?:None|False|empty|nothing)\b[^.]{0,80}"
+                                  r"\b(?:fails?|error|invalid|cannot|can't|unparsable|unreadable)\b", re.IGNORECASE)
+
+
+def _documented_fallback(handler: ast.ExceptHandler, source: SourceFile) -> bool:
+    func = next((a for a in source.ancestors(handler) if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
+    doc = ast.get_docstring(func) if func is not None else None
+    return bool(doc) and _PROMISED_FALLBACK.search(" ".join(doc.split())) is not None
 
 
 _EXCEPTION_NAME = lazy_compile(r"^[A-Z]\w*(?:Error|Exception)$")
@@ -186,6 +203,14 @@ class SwallowedException(Check):
              note="suppress of a narrow exception"),
         good("def close(conn):\n    try:\n        conn.close()\n    except Exception:  # noqa: S110\n        pass\n",
              note="marked deliberate for the linter's same rule"),
+        good("def copy(source, target):\n    # copy the original stats too, but it is fine if we cannot\n    try:\n"
+             "        copy_stats(source, target)\n    except Exception:\n        pass\n",
+             note="a comment right above the try says why"),
+        good('def parse(index, text):\n    """Parse the query; returns None when there is no text or the parse fails."""\n'
+             "    try:\n        return index.parse_query(text)\n    except Exception:\n        return None\n",
+             note="the docstring promises the fallback"),
+        bad('def parse(index, text):\n    """Parse the query."""\n    try:\n        return index.parse_query(text)\n'
+            "    except Exception:\n        return None\n", lines=(5,), note="a docstring that promises nothing"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:

@@ -64,7 +64,8 @@ _ASSET_SUFFIXES = (".js", ".css", ".html", ".htm", ".txt", ".xml", ".ico", ".png
 # Calls that make a handler an HTML page (or a redirect) and calls that make it return serialised data.
 _PAGE_CALLS = frozenset({"render_template", "render", "render_to_response", "TemplateResponse", "render_to_string",
                          "redirect", "HttpResponseRedirect", "send_file", "send_from_directory", "render_template_string",
-                         "HTMLResponse", "FileResponse", "StreamingHttpResponse"})
+                         "HTMLResponse", "FileResponse", "StreamingHttpResponse", "RedirectResponse",
+                         "HttpResponsePermanentRedirect"})  # a browser is sent elsewhere: a page, not an API
 _API_CALLS = frozenset({"jsonify", "JsonResponse", "json_response", "ORJSONResponse", "JSONResponse", "Serializer",
                         "marshal", "marshal_with", "dump", "serialize", "to_json", "make_json_response"})
 _API_BASES = frozenset({"APIView", "GenericAPIView", "ViewSet", "GenericViewSet", "ModelViewSet", "ReadOnlyModelViewSet",

@@ -222,6 +222,12 @@ class ApiVersioning(_RouteCheck):
             "app/main.py": "from fastapi import FastAPI, Header\n\napp = FastAPI()\n\n\n"
                            "@app.get('/orders')\ndef orders(api_version: str = Header('1')) -> list[dict]:\n    return []\n",
         }, findings=0, status="pass", note="a version header parameter"),
+        Example({
+            "app/main.py": "from fastapi import FastAPI\nfrom fastapi.responses import RedirectResponse\n\n"
+                           "app = FastAPI()\n\n\n@app.get('/api/v1/orders')\ndef orders() -> list[dict]:\n    return []\n\n\n"
+                           "@app.get('/t/{code}')\ndef short_link(code: str):\n"
+                           "    return RedirectResponse(url=f'/wallet?code={code}')\n",
+        }, findings=0, status="pass", note="a redirect for browsers is not an API route"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

@@ -645,6 +645,26 @@ _ACCESS_LOG = (
 )
 
 
+def _stamped_on_records(source: SourceFile) -> list[Evidence]:
+    """A logging filter that puts the request's id on every record (``record.request_id = g.request_id``):
+    each log line of a request carries the same id, whether or not a header brought it."""
+    for cls in source.nodes(ast.ClassDef):
+        assert isinstance(cls, ast.ClassDef)
+        method = next((f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "filter"), None)
+        if method is None or not method.args.args[1:]:
+            continue
+        record = method.args.args[1].arg
+        for node in ast.walk(method):
+            if isinstance(node, ast.Assign) and any(
+                    isinstance(t, ast.Attribute) and dotted(t.value) == record and _ID_FIELD_RE.search(t.attr)
+                    for t in node.targets):
+                return [Evidence("a logging filter stamps the request id on every record", source.path, node.lineno)]
+    return []
+
+
+_ID_FIELD_RE = lazy_compile(r"^(?:request|correlation|trace)_?id$", re.IGNORECASE)
+
+
 def _header_handling(source: SourceFile) -> list[Evidence]:
     """X-Request-ID / X-Correlation-ID read from a request or set on a response or outgoing call, outside any
     block that a setting switches off by default."""
@@ -718,7 +738,8 @@ class CorrelationIds(MarkerCheck):
         "Add request-id middleware (asgi-correlation-id, starlette-context, django-guid, flask-request-id), "
         "accept and return `X-Request-ID`, put the id into every log record and forward it on outgoing calls."
     )
-    scoring = "Presence: request-id middleware or code handling the X-Request-ID / X-Correlation-ID header."
+    scoring = ("Presence: request-id middleware, code handling the X-Request-ID / X-Correlation-ID header, or a "
+               "logging filter that stamps the request's id on every record.")
     needles = ("request_id", "Request-ID", "request-id", "Request-Id", "correlation", "Correlation", "REQUEST_ID",
                "CORRELATION", "django_guid", "starlette_context", "django_structlog", "log_request_id")
     examples = (
@@ -730,6 +751,16 @@ class CorrelationIds(MarkerCheck):
                 status="pass", note="header handled by hand"),
         Example({**_BARE_FLASK, "app_log.py": "# we should add X-Request-ID some day\nx = 1\n"}, status="fail",
                 note="a comment is not handling"),
+        Example({"app.py": "import logging\nimport secrets\n\nfrom flask import Flask, g\n\napp = Flask(__name__)\n\n\n"
+                           "@app.before_request\ndef assign_request_id():\n    g.request_id = secrets.token_hex(16)\n\n\n"
+                           "class ContextFilter(logging.Filter):\n    def filter(self, record):\n"
+                           "        if g.get('request_id'):\n            record.request_id = g.request_id\n"
+                           "        return True\n"},
+                status="pass", note="a request id made per request and stamped on every log record"),
+        Example({"app.py": "import logging\n\nfrom flask import Flask\n\napp = Flask(__name__)\n\n\n"
+                           "class LevelFilter(logging.Filter):\n    def filter(self, record):\n"
+                           "        record.levelname = record.levelname.lower()\n        return True\n"},
+                status="fail", note="a logging filter that stamps no id"),
         Example({"proj/settings.py": "MIDDLEWARE = [\n    'django.middleware.common.CommonMiddleware',\n"
                  "    'django_structlog.middlewares.RequestMiddleware',\n]\n",
                  "shop/views.py": "from django.http import JsonResponse\n"}, status="pass",
@@ -744,7 +775,7 @@ class CorrelationIds(MarkerCheck):
     def marks(self, source: SourceFile) -> list[Evidence]:
         found = module_marks(source, _CORRELATION_MODULES) + string_marks(
             source, _CORRELATION_MIDDLEWARE, "request-id middleware installed")
-        return found + _header_handling(source)
+        return found + _header_handling(source) + _stamped_on_records(source)
 
 
 CHECKS: list[type[Check]] = [MetricsExported, MetricsEndpoint, HealthEndpoint, StructuredLogging, CorrelationIds]

@@ -531,6 +531,8 @@ class FilteringSorting(_RouteCheck):
     examples = (
         Example(_service(params="status: str | None = None, sort: str = '-created'"), findings=0, status="pass"),
         Example(_service(params="limit: int = 50"), findings=1, status="fail", note="pagination alone is not filtering"),
+        Example(_service(params="usr: str, api_key: str = ''"), findings=1, status="fail",
+                note="credentials in the query string say who asks, not what to list"),
         Example({"app/lib.py": "def add(a, b):\n    return a + b\n"}, status="n/a", note="no routes at all"),
     )
 
@@ -556,7 +558,9 @@ def _filter_params(route: Route) -> list[str]:
 
 
 _NOT_FILTERS = frozenset({"format", "callback", "fields", "expand", "include", "lang", "locale", "db", "session",
-                          "current_user", "user", "token", "commons", "common", "self", "args", "kwargs"})
+                          "current_user", "user", "token", "commons", "common", "self", "args", "kwargs",
+                          # who is asking, not what to list: credentials passed in the query string
+                          "usr", "api_key", "apikey", "access_token", "auth", "signature"})
 
 
 def _filters(route: Route, settings: set[str] = frozenset()) -> bool:  # type: ignore[assignment]

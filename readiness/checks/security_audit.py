@@ -136,6 +136,14 @@ class SastFindings(Check):
         Example({"app/cache.py": "import hashlib\n\ndef cache_key(*parts):\n"
                                  "    return hashlib.md5(':'.join(parts).encode()).hexdigest()\n"},
                 findings=0, status="pass", note="B324: md5 for a cache key, not for security"),
+        Example({"app/snapshots.py": "import hashlib\n\ndef changed(update, content):\n"
+                                     "    current_md5 = hashlib.md5(content).hexdigest()\n"
+                                     "    return update.get('previous_md5') != current_md5\n"},
+                findings=0, status="pass", note="B324: a digest named for itself, a content fingerprint"),
+        Example({"app/auth.py": "import hashlib\n\ndef check(stored, password):\n"
+                                "    password_md5 = hashlib.md5(password.encode()).hexdigest()\n"
+                                "    return stored == password_md5\n"},
+                findings=1, lines=(4,), note="B324: md5 of a password is security, whatever else the name says"),
         Example({"app/html.py": 'from django.utils.html import escape\nfrom django.utils.safestring import mark_safe\n\n\n'
                                 'def page_break():\n    return mark_safe(\'<div class="break"></div>\')\n\n\n'
                                 'def bold(name):\n    return mark_safe(f"<b>{escape(name)}</b>")\n'},

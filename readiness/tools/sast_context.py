@@ -320,6 +320,8 @@ def random_not_for_security(tree: ast.Module, line: int) -> bool:
 _HASH_PURPOSES = frozenset({
     "cache", "etag", "fingerprint", "checksum", "version", "gravatar", "avatar", "bucket", "percentage", "shard",
     "partition", "dedupe", "dedup", "job", "filename", "slug", "username", "color", "colour", "hue", "ids",
+    # named after the digest itself (previous_md5, sha1=...): a content fingerprint or a sample's identifier
+    "md5", "sha1", "id", "identifier", "uid",
 })
 _HASH_SECURITY = frozenset({
     "password", "passwd", "pwd", "secret", "token", "signature", "sign", "signed", "hmac", "auth", "verify",

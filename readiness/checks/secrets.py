@@ -414,6 +414,9 @@ def _hardcoded_hits(source: SourceFile, owned: set[int], extra: Iterable[str]) -
 
 
 _NOT_A_CREDENTIAL = frozenset({"true", "false", "null", "none", "yes", "no", "on", "off", "0", "1"})
+# A settings module for development only (settings/dev.py, settings/local_dev.py, settings_development.py): the
+# module-level twin of ``class Development(Config)``.
+_DEV_SETTINGS_RE = lazy_compile(r"(?:^|/)settings(?:/|_)(?:local_)?(?:dev|development|debug)\.py$")
 _NON_PRODUCTION_CLASS = lazy_compile(r"^(?:Development|Dev|Local|Test|Testing|Unittest|CI|Debug)(?:[A-Z_]\w*)?$")
 
 
@@ -614,6 +617,10 @@ class DefaultSecret(Check):
              note="a flag, an empty marker, an algorithm name"),
         good('class Config:\n    SECRET_KEY = None\n\nclass Development(Config):\n    SECRET_KEY = "dev-secret-key"\n',
              path="app/config.py", note="a development-only configuration class"),
+        good('import os\n\nSECRET_KEY = os.getenv("SECRET_KEY", "wger-dev-key-123")\n', path="proj/settings/local_dev.py",
+             note="a development-only settings module"),
+        bad('import os\n\nSECRET_KEY = os.getenv("SECRET_KEY", "wger-dev-key-123")\n', path="proj/settings/main.py",
+            lines=(3,), note="the same in the settings production imports"),
         good('from pydantic_settings import BaseSettings\n\nclass Settings(BaseSettings):\n    jwt_secret: str\n'
              '    jwt_algorithm: str = "HS256"\n', note="a required field; the algorithm is not a secret"),
         good('import os\n\nKEY = os.getenv("SECRET_KEY", "dev")\n', path="tests/conftest.py", note="tests"),
@@ -634,8 +641,8 @@ class DefaultSecret(Check):
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
-        if file_role(source, options) not in _DEFAULT_SECRET_ROLES:
-            return None  # a fallback in tests, one-off scripts, migrations or examples never guards production
+        if file_role(source, options) not in _DEFAULT_SECRET_ROLES or _DEV_SETTINGS_RE.search(source.path):
+            return None  # a fallback in tests, scripts, migrations, examples or dev settings never guards production
         analysis = _analyse_defaults(source, options.get("names", []))
         return FileOutcome(hits=analysis.defaults)
 
@@ -901,7 +908,7 @@ class HardcodedSecret(Check):
         hits = _hardcoded_hits(source, analysis.default_nodes, extra)
         if role in _DEFAULT_SECRET_ROLES:
             hits = [*hits, *analysis.committed]  # a real key committed as a fallback is also a hardcoded secret
-        if role not in _ALL_SECRETS_ROLES:
+        if role not in _ALL_SECRETS_ROLES or _DEV_SETTINGS_RE.search(source.path):
             hits = [h for h in hits if _live_key(source.line_text(h.line))]  # a test's password is not production's
         return FileOutcome(hits=hits)
 

@@ -20,6 +20,7 @@ from readiness.checks.db_transactions import (
     imports_sql,
     inline_suppressed,
     mongo_facts,
+    mongo_only_in_commands,
     query_calls,
 )
 from readiness.measures import Density, NotApplicable, Share
@@ -318,6 +319,9 @@ class NosqlInjection(Check):
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         if not profile_of(project).mongodb:
             return Verdict(NotApplicable(NO_MONGO))
+        if (command := mongo_only_in_commands(project)) is not None:
+            return Verdict(NotApplicable(f"MongoDB is used only by a command ({command}) in a service that runs on "
+                                         "a SQL database"))
         sql = any(imports_sql(modules) for modules in project.imports.values())
         if collected.counts["mongo_clients"] and not collected.counts["mongo_own"] and sql:
             return Verdict(NotApplicable("MongoDB is only a connector built from runtime configuration in a service "

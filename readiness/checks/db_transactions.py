@@ -19,8 +19,9 @@ from readiness.lazy_regex import lazy_compile
 from readiness.measures import NotApplicable, Share
 from readiness.model import Evidence, Finding
 from readiness.paths import is_application_path
-from readiness.profile import profile_of
+from readiness.profile import MONGODB, component_of, declared_distributions, profile_of
 from readiness.project import Project
+from readiness.roles import CLI, MIGRATION, SERVICE, path_role
 from readiness.routes import call_name, dotted, memo
 from readiness.source import SourceFile
 
@@ -431,6 +432,23 @@ def imports_sql(imports: Iterable[str]) -> bool:
     return any(m.split(".")[0] in _SQL_MODULES for m in imports)
 
 
+def mongo_only_in_commands(project: Project) -> str | None:
+    """The command that alone imports a MongoDB client, in a service that runs on a SQL database (an import
+    of a data dump run by hand): then the MongoDB checks do not apply to the service. None otherwise."""
+    users = sorted(path for path, modules in project.imports.items()
+                   if is_application_path(path) and any(component_of(m.split(".")[0]) in MONGODB for m in modules))
+    if not users or any(path_role(path) not in (CLI, MIGRATION) for path in users):
+        return None
+    service = [modules for path, modules in project.imports.items() if path_role(path) == SERVICE]
+    if any(m.split(".")[0] in _SETTINGS_FRAMEWORKS for modules in service for m in modules):
+        return None  # Eve or Flask-PyMongo build the service's own client from its settings
+    if declared_distributions(project) & {"djongo", "django-mongodb-backend"}:
+        return None  # Django's ORM on MongoDB
+    if not any(imports_sql(modules) or "django" in modules for modules in service):  # Django's ORM: SQL here
+        return None
+    return users[0]
+
+
 def _literal(node: ast.AST, source: SourceFile | None = None) -> str:
     """A keyword's value as text; a local name set to ``x or None`` (or to None) is "None": no limit by default."""
     if isinstance(node, ast.Constant):
@@ -609,6 +627,9 @@ class _ClientCheck(Check):
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         if not profile_of(project).mongodb:
             return Verdict(NotApplicable(NO_MONGO))
+        if (command := mongo_only_in_commands(project)) is not None:
+            return Verdict(NotApplicable(f"MongoDB is used only by a command ({command}) in a service that runs on "
+                                         "a SQL database"))
         facts = [(path, f) for path, f in sorted(collected.facts.items()) if isinstance(f, MongoFileFacts)]
         clients = [(path, c) for path, f in facts for c in f.clients]
         if not clients and any(m.split(".")[0] in _SETTINGS_FRAMEWORKS for ms in project.imports.values() for m in ms):
@@ -762,6 +783,13 @@ class DbPoolConfig(_ClientCheck):
                  "        return list(client.db.items.find(query))\n",
                  "requirements.txt": "sqlalchemy\npymongo\n"}, status="n/a",
                 note="a MongoDB connector in a service that runs on a SQL database"),
+        Example({"shop/models.py": "import psycopg2\nfrom django.db import models\n",
+                 "shop/management/commands/import_products.py": (
+                     "import pymongo\nfrom django.core.management.base import BaseCommand\n\n\nclass Command(BaseCommand):\n"
+                     "    def handle(self, *args, **options):\n        client = pymongo.MongoClient('mongodb://localhost')\n"
+                     "        return list(client.dump.products.find())\n"),
+                 "requirements.txt": "django\npsycopg2\npymongo\n"}, status="n/a",
+                note="MongoDB only in a command that imports a data dump; the service runs on PostgreSQL"),
         Example({"shop/settings.py": _DJONGO.format(client="'host': os.environ['MONGO_URI'], 'maxPoolSize': 30"),
                  "requirements.txt": "django\ndjongo\n"}, findings=0, status="pass",
                 note="djongo: Django builds the client from DATABASES['default']['CLIENT']"),

@@ -374,7 +374,7 @@ def _rate_marks(source: SourceFile) -> tuple[Evidence, ...]:
             out.append(Evidence("Flask-Limiter RATELIMIT_DEFAULT limits every route", source.path, node.lineno))
     out.extend(_rate_hooks(source))
     for node in source.nodes(ast.Constant):
-        if getattr(node, "value", None) == "DEFAULT_THROTTLE_CLASSES":
+        if getattr(node, "value", None) == "DEFAULT_THROTTLE_CLASSES" and not _scoped_only(source, node):
             out.append(Evidence("DRF default throttle classes", source.path, getattr(node, "lineno", 0)))
     for node in source.nodes(ast.Assign, ast.AugAssign):  # Django: MIDDLEWARE = [..., "app.middleware.ThrottleIp"]
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -471,6 +471,16 @@ class RateLimiting(_RouteCheck):
                             "\n\n@api.route('/orders', methods=['POST'])\ndef create():\n    return {}\n",
         }, findings=1, status="fail", note="a before-request hook that limits nothing"),
         Example({
+            "proj/settings.py": "REST_FRAMEWORK = {\n    'DEFAULT_THROTTLE_CLASSES': ['rest_framework.throttling.ScopedRateThrottle'],\n"
+                                "    'DEFAULT_THROTTLE_RATES': {'uploads': '10/hour'},\n}\n",
+            "shop/views.py": "from rest_framework.response import Response\nfrom rest_framework.views import APIView\n\n\n"
+                             "class Upload(APIView):\n    throttle_scope = 'uploads'\n\n    def post(self, request):\n"
+                             "        return Response({})\n\n\nclass Orders(APIView):\n    def post(self, request):\n"
+                             "        return Response({})\n",
+            "shop/urls.py": "from django.urls import path\n\nfrom shop.views import Orders, Upload\n\n"
+                            "urlpatterns = [path('api/uploads/', Upload.as_view()), path('api/orders/', Orders.as_view())]\n",
+        }, findings=1, status="fail", note="ScopedRateThrottle by default limits only the views with a throttle_scope"),
+        Example({
             "app/main.py": "from fastapi import FastAPI\nfrom slowapi import Limiter\nfrom slowapi.middleware import "
                            "SlowAPIMiddleware\nfrom slowapi.util import get_remote_address\n\n"
                            "limiter = Limiter(key_func=get_remote_address, default_limits=['100/minute'])\n"
@@ -504,13 +514,23 @@ class RateLimiting(_RouteCheck):
                             present=lambda r: f"{r.label} is rate limited", extra=_left_out(everything, routes))
 
 
+def _scoped_only(source: SourceFile, key: ast.AST) -> bool:
+    """``DEFAULT_THROTTLE_CLASSES: [ScopedRateThrottle]`` limits only the views that set a ``throttle_scope``."""
+    parent = source.parent(key)
+    if not isinstance(parent, ast.Dict):
+        return False
+    value = next((v for k, v in zip(parent.keys, parent.values, strict=True) if k is key), None)
+    classes = [str(e.value) for e in getattr(value, "elts", ()) if isinstance(e, ast.Constant)]
+    return bool(classes) and all(c.rpartition(".")[2] == "ScopedRateThrottle" for c in classes)
+
+
 def _limited(route: Route) -> bool:
     names = [d.rpartition(".")[2].lower() for d in route.fact.decorators]
     if any("limit" in n or "throttle" in n for n in names):
         return True
     if any("ratelimit" in d.lower() or "throttl" in d.lower() for d in route.all_dependencies):
         return True
-    return "throttle_classes" in route.fact.calls
+    return "throttle_classes" in route.fact.calls or "throttle_scope" in route.fact.calls  # a scoped rate applies
 
 
 class FilteringSorting(_RouteCheck):

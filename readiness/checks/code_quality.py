@@ -38,7 +38,7 @@ class TodoComment(Check):
     )
     scoring = "Density: comments per 1 000 lines of Python; 0% at `zero_at` (default 10)."
     options = {"tags": ["TODO", "FIXME", "XXX", "HACK"], "zero_at": 10.0}
-    needles = ("TODO", "FIXME", "XXX", "HACK")
+    needles = ("TODO", "FIXME", "XXX", "HACK", "todo", "fixme")
     examples = (
         bad("def charge(order):\n    # TODO: handle refunds\n    return order.total\n", lines=(2,)),
         bad("total = price * qty  # FIXME rounding\n", lines=(1,), note="after code on the same line"),
@@ -46,6 +46,10 @@ class TodoComment(Check):
         good('MESSAGE = "TODO: list is empty"\n', note="inside a string"),
         good('def f():\n    """TODO: this docstring is not a comment."""\n', note="inside a docstring"),
         good("# todos are tracked in the issue tracker\nTODOS = []\n", note="not the tag as a word"),
+        bad("def fetch(url):\n    # @todo bump the static cache of headers\n    return url\n", lines=(2,),
+            note="a lower-case marker (@todo)"),
+        bad("x = 1  # todo: configurable?\n", lines=(1,), note="a lower-case tag followed by a colon"),
+        good("# todo list items are sorted by date\nITEMS = []\n", note="the word todo, not a marker"),
         good("# FIXMEPLEASE is not a tag\n"),
         good("# hosts look like XXX.region.elb.amazonaws.com\n", note="XXX as a placeholder in a pattern"),
         good("def test_it():\n    # TODO: cover refunds\n    assert True\n", path="tests/test_orders.py",
@@ -59,15 +63,18 @@ class TodoComment(Check):
             return None  # tests, scripts, migrations and commands keep their notes
         tags = "|".join(re.escape(t) for t in options.get("tags", self.options["tags"]))
         pattern = re.compile(rf"(?<![\w.-])({tags})(?![\w-]|\.\w)")  # not XXX.example.com, a placeholder
+        # in lower case a tag counts only written as a marker: "# @todo ...", "# todo: ...", "# fixme(x) ..."
+        marker = re.compile(rf"^#\s*(?:@({tags})\b|({tags})\s*[:(])", re.IGNORECASE)
         out = FileOutcome()
         for comment in source.comments:
-            match = pattern.search(comment.text)
+            match = pattern.search(comment.text) or marker.search(comment.text)
             if match is None or "readiness: ignore" in comment.text:
                 continue
             text = comment.text.lstrip("#").strip()
             if len(text) > 80:
                 text = text[:77] + "..."
-            out.hits.append(Hit(comment.line, comment.column + match.start(), f"{match.group(1)} comment: {text}"))
+            tag = (match.group(1) or match.group(match.lastindex or 1)).upper()
+            out.hits.append(Hit(comment.line, comment.column + match.start(), f"{tag} comment: {text}"))
         return out
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

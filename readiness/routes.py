@@ -27,6 +27,7 @@ ROUTE_NEEDLES = (
     "View", "Resource", "REST_FRAMEWORK", "'/", '"/', "Model", "Query(", "int = ", "Params", "add_argument",
     "DOMAIN", "_METHODS", "URL_PREFIX", "Annotated", "graphql", "GraphQL", "graphene", "strawberry", "type Query",
     "Limiter", "depth_limit",
+    "from .",  # a package's __init__.py re-exporting its views (see routes_worth_keeping)
 )
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "MUTATION"})  # MUTATION: a GraphQL mutation field
@@ -2224,7 +2225,13 @@ class _Table:
         target = self.modules.get(mod)
         if target is None:
             return []
-        return [(target, v) for v in self.files[target].views if v.handler == name]
+        found = [(target, v) for v in self.files[target].views if v.handler == name]
+        if not found:  # a package that re-exports the class (``from .Watch import Watch`` in api/__init__.py)
+            again = dict(self.files[target].names).get(name)
+            origin = self.modules.get(again.rpartition(".")[0]) if again else None
+            if origin is not None and origin != target:
+                found = [(origin, v) for v in self.files[origin].views if v.handler == again.rpartition(".")[2]]
+        return found
 
 
 _BODY_RANK = {"": 0, "raw": 1, "validated": 2, "model": 3}
@@ -2317,6 +2324,12 @@ def _resolve_constants(files: dict[str, FileRoutes]) -> dict[str, FileRoutes]:
             owners=tuple(replace(o, prefix=sub(o.prefix)) for o in facts.owners),
             includes=tuple(replace(i, prefix=sub(i.prefix)) for i in facts.includes))
     return out
+
+
+def routes_worth_keeping(source: SourceFile, facts: FileRoutes) -> bool:
+    """Whether a file's route facts matter to the route table: anything routing-related, or a package's
+    ``__init__.py`` that re-exports views (``from .Watch import Watch``) a route elsewhere names."""
+    return not facts.empty or (source.path.endswith("__init__.py") and bool(facts.names))
 
 
 def facts_of(collected_facts: Mapping[str, Any], attr: str = "routes") -> dict[str, FileRoutes]:

@@ -29,6 +29,7 @@ from readiness.routes import (
     dotted,
     facts_of,
     route_facts,
+    routes_worth_keeping,
     unresolved,
 )
 from readiness.source import SourceFile
@@ -63,6 +64,9 @@ def _api_routes(project: Project, collected: Collected, *, helpers: bool = False
     else:  # sign-in flows and inbound webhooks face the internet too: a limit blunts credential stuffing and floods
         api += [r for r in routes if not r.api and r.left_out in ("sign-in flow", "inbound webhook")]
     pages = [r for r in routes if not r.ops and not r.api]
+    if not helpers and len(pages) >= 10 and any(_api_path(r) for r in api):
+        # a server-rendered site that publishes an API under /api or a version: its other JSON routes serve its pages
+        api = [r for r in api if _api_path(r)]
     if not helpers and api and len(api) * 10 <= len(pages) and not any(_under_api_prefix(r) for r in api):
         # a server-rendered site with a few JSON helpers for its own pages: it has no API to judge
         return [], (f"no API: a server-rendered site ({_plural(len(pages), 'page')}) with "
@@ -147,7 +151,7 @@ class _RouteCheck(Check):
             return None
         facts = route_facts(source)
         marks = type(self).global_marks(source) if type(self).global_marks is not None else ()
-        if facts.empty and not marks:
+        if not marks and not routes_worth_keeping(source, facts):
             return None
         return FileOutcome(facts=ApiFacts(facts, marks), evidence=list(marks))
 
@@ -172,6 +176,19 @@ def _service(prefix: str = "", params: str = "") -> dict[str, str]:
         "app/routes/orders.py": _FASTAPI_ORDERS.format(params=params),
         "app/__init__.py": "", "app/routes/__init__.py": "",
     }
+
+
+_SITE_WITH_API = {
+    "site/app.py": "from flask import Flask, jsonify, render_template\nfrom flask_restful import Api\n\n"
+                   "from site.api import Watch\n\napp = Flask(__name__)\napi = Api(app)\n"
+                   "api.add_resource(Watch, '/api/v1/watch/<uuid>')\n\n\n"
+                   + "".join(f"@app.route('/page{i}')\ndef page{i}():\n    return render_template('page{i}.html')\n\n\n"
+                             for i in range(10))
+                   + "@app.route('/queue-status')\ndef queue_status():\n    return jsonify({'queued': 0})\n",
+    "site/api/__init__.py": "from .watch import Watch\n",
+    "site/api/watch.py": "from flask_restful import Resource\n\n\nclass Watch(Resource):\n    def get(self, uuid):\n"
+                         "        return {'uuid': uuid}\n",
+}
 
 
 def _version_marks(source: SourceFile) -> tuple[Evidence, ...]:
@@ -228,6 +245,9 @@ class ApiVersioning(_RouteCheck):
                            "@app.get('/t/{code}')\ndef short_link(code: str):\n"
                            "    return RedirectResponse(url=f'/wallet?code={code}')\n",
         }, findings=0, status="pass", note="a redirect for browsers is not an API route"),
+        Example(_SITE_WITH_API, findings=0, status="pass",
+                note="a site with pages publishes flask-restful resources (re-exported by their package) under "
+                     "/api/v1; its JSON helpers for its own pages are not the API"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

@@ -28,7 +28,16 @@ from readiness.model import Evidence, Finding
 from readiness.paths import is_application_path
 from readiness.profile import profile_of
 from readiness.project import Project
-from readiness.routes import ROUTE_NEEDLES, FileRoutes, build_route_table, call_name, dotted, facts_of, route_facts
+from readiness.routes import (
+    ROUTE_NEEDLES,
+    FileRoutes,
+    build_route_table,
+    call_name,
+    dotted,
+    facts_of,
+    route_facts,
+    routes_worth_keeping,
+)
 from readiness.source import SourceFile
 
 # What a request attribute holds: a whole query-string/form mapping, or a whole JSON body.
@@ -390,7 +399,7 @@ class QueryValidation(Check):
         if not is_application_path(source.path):
             return None
         facts = route_facts(source)
-        return None if facts.empty else FileOutcome(facts=_RouteFacts(facts))
+        return FileOutcome(facts=_RouteFacts(facts)) if routes_worth_keeping(source, facts) else None
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         routes = [r for r in build_route_table(facts_of(collected.facts))

@@ -31,6 +31,7 @@ from readiness.routes import (
     facts_of,
     imported_modules,
     route_facts,
+    routes_worth_keeping,
 )
 from readiness.source import SourceFile
 
@@ -114,7 +115,7 @@ class MarkerCheck(Check):
             return None
         marks = self.marks(source) if source.tree is not None else []
         routes = route_facts(source) if self.wants_routes else None
-        if routes is not None and routes.empty:
+        if routes is not None and not routes_worth_keeping(source, routes):
             routes = None
         if not marks and routes is None:
             return None

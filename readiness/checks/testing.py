@@ -29,7 +29,7 @@ from readiness.measures import Errored, NotApplicable, Presence, Ratio, Share, U
 from readiness.model import Evidence
 from readiness.paths import is_test_path
 from readiness.project import Project, read_inside
-from readiness.repo_files import RepoFiles, programs, repo_files
+from readiness.repo_files import Command, RepoFiles, programs, repo_files
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -623,6 +623,7 @@ def find_suites(project: Project) -> dict[str, Evidence]:
     for rel in tests:
         dirs = {part.lower() for part in rel.split("/")[:-1]}
         kinds = [kind for kind, names in _DIRS.items() if dirs & names]
+        kinds.extend(kind for kind, pattern in _MODULE_KINDS if pattern.search(rel.rpartition("/")[2]))
         kinds.extend(project.text_fact("test-suite-kinds", rel, _suite_kinds_in))
         if not kinds or "unit" in dirs:
             kinds.append("unit")
@@ -637,13 +638,32 @@ def find_suites(project: Project) -> dict[str, Evidence]:
                 found["api"] = Evidence("API tests (test client fixture)", rel)
                 break
     if "integration" not in found and tests:
-        ci = _ci_database_tests(project)
+        ci = _ci_database_tests(project) or _ci_compose_tests(project)
         if ci is not None:
             found["integration"] = ci
     load = find_load_tests(project)
     if load:
         found.setdefault("load", Evidence(f"load tests ({load[0].message})", load[0].path))
     return found
+
+
+# A test module named for its kind: test_services.py, test_services_payments.py, test_integration_db.py.
+_MODULE_KINDS = (("service", lazy_compile(r"^test_services?(?:_\w+)?\.py$|_services?_test\.py$")),
+                 ("integration", lazy_compile(r"^test_integrations?(?:_\w+)?\.py$|_integration_test\.py$")))
+_COMPOSE_UP_RE = lazy_compile(r"\bdocker[- ]compose\b[^\n]*\bup\b")
+
+
+def _ci_compose_tests(project: Project) -> Evidence | None:
+    """A CI job that starts the service's dependencies with ``docker compose up`` and then runs the tests."""
+    by_job: dict[tuple[str, str], list[Command]] = {}
+    for command in repo_files(project).ci_commands():
+        by_job.setdefault((command.path, command.context.split(":")[0]), []).append(command)
+    for (path, job), commands in by_job.items():
+        up = next((c for c in commands if _COMPOSE_UP_RE.search(c.text)), None)
+        if up is not None and any(_TEST_RUN_RE.search(c.text) for c in commands if c.line > up.line):
+            return Evidence(f"integration tests against services started by docker compose in CI (job {job})",
+                            path, up.line)
+    return None
 
 
 def _suite_kinds_in(text: str) -> tuple[str, ...]:
@@ -697,7 +717,9 @@ class TestSuites(Check):
     scoring = (
         "Share: the kinds present of those in `suites` (default unit, API, service, integration, end-to-end, "
         "load). API tests are found by the framework's test client in a test module or a conftest fixture; "
-        "integration tests by testcontainers, markers, or a CI job that runs the tests against a database service."
+        "integration tests by testcontainers, markers, a module named test_integration*, or a CI job that runs the "
+        "tests against a database service or against dependencies it starts with docker compose; service tests by "
+        "their folder or a module named test_services*."
     )
     options = {"suites": list(SUITES)}
     examples = (
@@ -719,6 +741,28 @@ class TestSuites(Check):
             "tests/test_x.py": "def test_x():\n    assert True\n",
             "tests/test_api.py": "from fastapi.testclient import TestClient\n",
         }, status="pass", options={"suites": ["unit", "api"]}, note="only the configured kinds are required"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "tests/test_models.py": "def test_x():\n    assert True\n",
+            "tests/unit/test_services_payments.py": "def test_pay():\n    assert True\n",
+            "tests/test_integration.py": "def test_db():\n    assert True\n",
+        }, status="pass", options={"suites": ["unit", "service", "integration"]},
+            note="modules named for their kind: test_services_*.py, test_integration.py"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "tests/test_x.py": "def test_x():\n    assert True\n",
+            ".github/workflows/tests.yml": "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                           "      - run: docker compose -f ci-compose.yml up -d\n      - run: pytest tests\n",
+        }, status="pass", options={"suites": ["unit", "integration"]},
+            note="CI starts the dependencies with docker compose, then runs the tests against them"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "tests/test_x.py": "def test_x():\n    assert True\n",
+            "tests/test_servicesmap.py": "def test_map():\n    assert True\n",
+            ".github/workflows/tests.yml": "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                           "      - run: pytest tests\n      - run: docker compose build\n",
+        }, status="fail", options={"suites": ["unit", "service", "integration"]},
+            note="a name that only starts like one, and a compose build after the tests"),
         Example({"README.md": "# docs\n"}, status="n/a"),
     )
 

@@ -25,7 +25,7 @@ from readiness.measures import Count, NotApplicable, Presence
 from readiness.model import Evidence, Finding
 from readiness.paths import is_settings_path, is_test_path
 from readiness.project import Project
-from readiness.roles import FIXTURE, SERVICE, file_role, project_roles
+from readiness.roles import FIXTURE, SERVICE, file_role, project_role, project_roles
 from readiness.routes import dotted
 from readiness.source import SourceFile
 from readiness.tools.pyast import import_map, qualify, str_value
@@ -597,6 +597,15 @@ class DefaultSecret(Check):
              'BYPASS = os.getenv("CACHE_BYPASS", "never")\nFIRST_PASS = os.getenv("FIRST_PASS", "fast")\n',
              path="proj/settings.py", note="a bare pass is not a password"),
         bad('import os\n\nos.environ.setdefault("DB_PASSWORD", "postgres")\n', lines=(3,)),
+        Example({"app/config.py": 'import os\n\nADMIN_PASSWORD = os.environ["ADMIN_PASSWORD"]\n',
+                 "docker/entrypoint": '#!/bin/bash\nset -e\nexport ADMIN_PASSWORD="${ADMIN_PASSWORD:-admin}"\n'
+                                      'exec gunicorn app:app\n'},
+                findings=1, lines=(3,), note="a shell default in the script the container starts with"),
+        Example({"app/config.py": 'import os\n\nADMIN_PASSWORD = os.environ["ADMIN_PASSWORD"]\n',
+                 "docker/entrypoint": '#!/bin/bash\nset -e\n: "${ADMIN_PASSWORD:?set ADMIN_PASSWORD}"\n'
+                                      'export PORT="${PORT:-8000}"\nexport DB_PASSWORD="${DB_PASSWORD:-$POSTGRES_PASSWORD}"\n'
+                                      'exec gunicorn app:app\n'},
+                findings=0, status="pass", note="a required variable, a port default and a default from another variable"),
         bad('import os\n\nSECRET = os.environ.get("APP_SECRET") or "not-so-secret"\n', lines=(3,),
             note="an `or` fallback"),
         bad('import os\n\nDB = os.getenv("DATABASE_URL", "postgresql://app:hunter2@db:5432/app")\n', lines=(3,),
@@ -647,10 +656,35 @@ class DefaultSecret(Check):
         return FileOutcome(hits=analysis.defaults)
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
-        count = len(collected.findings)
+        shell = _entrypoint_defaults(project, options.get("names", []))
+        count = len(collected.findings) + len(shell)
         noun = "secret with a literal fallback" if count == 1 else "secrets with a literal fallback"
         return Verdict(Count(count, "secrets with a literal fallback"),
-                       summary=f"{count} {noun}")
+                       summary=f"{count} {noun}", findings=tuple(shell))
+
+
+# ``export ADMIN_PASSWORD="${ADMIN_PASSWORD:-admin}"`` in the script a container starts with: the same literal
+# fallback, written in shell.
+_SHELL_DEFAULT_RE = lazy_compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=]([^}$`]+)\}")
+
+
+def _entrypoint_defaults(project: Project, extra: Iterable[str]) -> list[Finding]:
+    found: list[Finding] = []
+    for rel in project.files:
+        name = rel.rpartition("/")[2]
+        if "entrypoint" not in name.lower() or project_role(project, rel) not in _DEFAULT_SECRET_ROLES:
+            continue
+        text = project.read_text(rel) or ""
+        if "${" not in text:
+            continue
+        for match in _SHELL_DEFAULT_RE.finditer(text):
+            variable, value = match.group(1), match.group(2).strip().strip("'\"")
+            if value and is_secret_name(variable, extra) and _secret_value(value, variable):
+                line = text.count("\n", 0, match.start()) + 1
+                found.append(Finding(rel, line, match.start() - text.rfind("\n", 0, match.start()), "default-secret",
+                                     f"secret {variable!r} has a literal fallback in the container's entrypoint; "
+                                     "require it from the environment or a secrets manager", "critical"))
+    return found
 
 
 # -- hardcoded-secret ------------------------------------------------------------------------

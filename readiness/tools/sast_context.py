@@ -60,7 +60,8 @@ def _at_line(tree: ast.AST, line: int, kinds: tuple[type, ...]) -> list[ast.AST]
 
 
 def _statement_at(tree: ast.AST, line: int) -> ast.stmt | None:
-    """The innermost simple statement that starts on ``line`` or holds what does."""
+    """The statement bandit's line belongs to: the outermost one starting on ``line`` (a call spanning several
+    lines, with its closing line where ruff wants the noqa), or the one holding what starts there."""
     parents = _parents(tree)
     for node in _at_line(tree, line, (ast.stmt, ast.expr)):
         while node is not None and not isinstance(node, ast.stmt):

@@ -52,7 +52,7 @@ DESCRIPTIONS: dict[str, str] = {
             "(upload-screenshots.py), and a program run by hand (a main guard that starts no server) that the "
             "project's coverage configuration omits",
     MIGRATION: "Alembic and Django migrations (migrations/, alembic/versions, revision files, migrations.py modules)",
-    CLI: "CLI commands: Django management/commands, click/typer/argparse entry points, manage.py, cli modules",
+    CLI: "CLI commands: Django management/commands, click/typer/argparse entry points, invoke tasks, manage.py, cli modules",
     EXAMPLE: "docs/, examples/, samples/, a top-level contrib/",
     FIXTURE: "test data: fixtures/, testdata/, sample scanner reports, seed and prepopulate data",
     GENERATED: "vendored and generated code: vendor/, third_party/, _vendor/, protobuf *_pb2.py, and what the "
@@ -93,6 +93,7 @@ _PATH_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 _COMMANDS_NAME = lazy_compile(_D + r"(?:commands|[^/]*_commands?|management)\.py$|" + _D + r"commands/")
 _CLI_IMPORT = lazy_compile(r"^\s*(?:import|from)\s+(?:click|typer|argparse|flask\.cli|flask_script|cleo|fire)\b", re.M)
 _CLI_CLASS = lazy_compile(r"^class\s+\w+\((?:[\w.]*\.)?(?:Command|BaseCommand|AppCommand)\)\s*:", re.M)
+_INVOKE_TASKS = lazy_compile(r"^from invoke import [^\n]*\btask\b|^import invoke\b", re.M)
 _CLI_GROUP = lazy_compile(r"^@click\.(?:group|command)\b|^\w+\s*=\s*typer\.Typer\(", re.M)
 _MAIN_GUARD = lazy_compile(r"^if\s+__name__\s*==\s*['\"]__main__['\"]\s*:", re.M)
 _ARGPARSE = AnyOf(("ArgumentParser(", r"\bArgumentParser\("), ("click.", r"\bclick\."), ("typer.", r"\btyper\."),
@@ -146,6 +147,8 @@ def content_role(path: str, text: str) -> str | None:
         return CLI
     if not routes and ("@click." in text or "typer.Typer(" in text) and _CLI_GROUP.search(text):
         return CLI  # a click group or typer app at module level is a command-line tool
+    if not routes and "invoke" in text and _INVOKE_TASKS.search(text):
+        return CLI  # invoke tasks (``from invoke import task`` / ``@task``): commands a developer or operator runs
     guard = _main_guard(text)
     if guard is not None and not routes and _ARGPARSE.found_in(text[guard.end():]):
         return CLI  # the main guard parses arguments: a script run by hand

@@ -89,6 +89,8 @@ SUBCOMMANDS = ("import argparse\n\n\ndef list_orphans(args: argparse.Namespace) 
 
 @pytest.mark.parametrize(("path", "text", "role"), [
     ("app/db/changes/3adf_add_index.py", ALEMBIC, "migration"),
+    ("wger/tasks.py", "from invoke import Collection, task\n\n\n@task\ndef bootstrap(context):\n    print('done')\n", "cli"),
+    ("app/invoices.py", "def invoke(handler):\n    return handler()\n", "service"),  # the word, not the library
     ("app/loaddata.py", PARSER_ABOVE_GUARD, "cli"),
     ("app/serve.py", SERVER_WITH_FLAGS, "service"),  # its main guard starts the app
     ("utils/backport.py", MODULE_PARSER, "cli"),

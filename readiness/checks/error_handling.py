@@ -41,7 +41,7 @@ _LOG_METHODS = frozenset({"exception", "error", "warning", "warn", "critical", "
 # A try whose only work is releasing something: failing to close what is being thrown away is
 # not an error anyone can act on ("best-effort cleanup").
 _CLEANUP_METHODS = frozenset({"close", "shutdown", "disconnect", "release", "cleanup", "terminate", "kill", "stop",
-                              "quit", "logout"})
+                              "quit", "logout", "unlink", "rmtree", "rmdir"})  # a temporary file or folder going away
 
 
 def _logs(body: list[ast.stmt]) -> bool:
@@ -197,6 +197,8 @@ class SwallowedException(Check):
              "        pass  # the view dies with the session anyway\n", note="a comment says why: deliberate"),
         good("def close(stream):\n    try:\n        stream.close()\n    except Exception:\n        pass\n",
              note="best-effort cleanup of something being discarded"),
+        good("import os\n\n\ndef drop(temp_path):\n    try:\n        os.unlink(temp_path)\n    except Exception:\n"
+             "        pass\n", note="removing a temporary file, best effort"),
         good("import logging\nlogger = logging.getLogger(__name__)\n\ndef load(name):\n    try:\n        register(name)\n"
              "    except:\n        logger.exception('failed to load %s', name)\n", note="a bare except that logs"),
         good("from contextlib import suppress\n\nwith suppress(FileNotFoundError):\n    remove(p)\n",

@@ -1,206 +1,34 @@
 """The per-file result cache under ``.readiness/cache``, keyed by content and plan.
 
 Entries are JSON, never pickle: loading a cache file builds only plain values and the
-project's own dataclasses, field by field, so even a forged file cannot run code. Files are
-also signed with HMAC-SHA256 under a per-user key kept outside the scanned repository
-(``$XDG_CACHE_HOME/readiness/key``), so a repository cannot plant results either. The key is
-refused (and the cache stays off) when it lies inside the scanned root, when it or its folder
-is a symlink, or when anyone but its owner can read or write it: a key the repository can see
-or swap is no secret. A missing, foreign, corrupt or unsigned cache is simply a miss.
+project's own dataclasses, field by field, so even a forged file cannot run code (the format
+is ``readiness.cache_codec``'s). Files are also signed with HMAC-SHA256 under a per-user key
+kept outside the scanned repository (``$XDG_CACHE_HOME/readiness/key``), so a repository
+cannot plant results either. The key is refused (and the cache stays off) when it lies inside
+the scanned root, when it or its folder is a symlink, or when anyone but its owner can read or
+write it: a key the repository can see or swap is no secret. A missing, foreign, corrupt or unsigned cache is simply a miss.
 """
 
 from __future__ import annotations
 
-import base64
 import errno
 import hashlib
-import hmac
 import json
 import os
 import stat
 import sys
-from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable
 
 from readiness import __version__
+from readiness.cache_codec import Loaded, seal, unseal
 from readiness.fsutil import atomic_write_bytes
 
-_MAGIC = b"RDYC2\n"
 _SUFFIX = ".json"
 _STALE_SUFFIXES = (".pickle",)  # formats of earlier versions, removed on the next save
 MAX_CACHE_BYTES = 256 * 1024 * 1024  # a planted /dev/zero or sparse file is refused, not read
 _KEY_BYTES = 32
 _O_SAFE = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-
-
-# -- plain JSON data, both ways ----------------------------------------------------------------
-
-class Unencodable(TypeError):
-    """A value the cache cannot write as plain data: its entry is simply not cached."""
-
-
-def to_plain(value: Any) -> Any:
-    """JSON-able data that ``from_plain`` turns back into an equal value of the same types.
-
-    Lists and scalars stay as they are; every other container is a one-key object naming its
-    type, so tuples stay tuples and sets stay sets (results must not change on a warm scan).
-    """
-    kind = type(value)
-    if value is None or kind in (bool, int, float, str):
-        return value
-    if kind is list:
-        return [to_plain(v) for v in value]
-    if kind is tuple:
-        return {"t": [to_plain(v) for v in value]}
-    if kind is set:
-        return {"s": [to_plain(v) for v in value]}
-    if kind is frozenset:
-        return {"f": [to_plain(v) for v in value]}
-    if kind is bytes:
-        return {"b": base64.b64encode(value).decode("ascii")}
-    if kind is Counter:
-        return {"C": [[to_plain(k), to_plain(v)] for k, v in value.items()]}
-    if kind is dict:
-        if all(type(k) is str for k in value):
-            return {"d": {k: to_plain(v) for k, v in value.items()}}
-        return {"m": [[to_plain(k), to_plain(v)] for k, v in value.items()]}
-    if hasattr(kind, "__dataclass_fields__"):
-        fields = {name: to_plain(getattr(value, name)) for name in _field_names(kind)}
-        return {"o": [kind.__module__, kind.__qualname__, fields]}
-    raise Unencodable(f"cannot cache a {kind.__qualname__}")
-
-
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def _field_names(cls: type) -> tuple[str, ...]:
-    """A dataclass's fields in order; ``dataclasses`` loads only when a cache holds one."""
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        import dataclasses
-
-        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
-    return names
-
-
-def _dataclass_type(module: str, qualname: str) -> type:
-    """A dataclass already loaded by this process (nothing is imported on a cache file's say-so)."""
-    target: Any = sys.modules.get(module)
-    if target is None:
-        raise ValueError(f"module {module} is not loaded")
-    for part in qualname.split("."):
-        target = getattr(target, part, None)
-    if not isinstance(target, type) or not hasattr(target, "__dataclass_fields__"):
-        raise ValueError(f"{module}.{qualname} is not a dataclass")
-    return target
-
-
-_SCALARS = frozenset({bool, int, float, str, type(None)})
-_LAYOUTS: dict[tuple[str, str], tuple[type, tuple[str, ...]]] = {}  # loaded dataclass -> its field names
-
-
-def _layout(module: str, qualname: str) -> tuple[type, tuple[str, ...]]:
-    layout = _LAYOUTS.get((module, qualname))
-    if layout is None:
-        cls = _dataclass_type(module, qualname)
-        layout = _LAYOUTS[(module, qualname)] = (cls, _field_names(cls))
-    return layout
-
-
-def from_plain(data: Any) -> Any:
-    """The value ``to_plain`` encoded; raises ValueError on anything it would not have written.
-
-    A dataclass is rebuilt field by field without calling its ``__init__``: no code of any
-    kind runs, and a changed field layout is a miss rather than a wrong result.
-    """
-    kind = type(data)
-    if kind in _SCALARS:
-        return data
-    if kind is list:
-        return [v if type(v) in _SCALARS else from_plain(v) for v in data]
-    if kind is not dict or len(data) != 1:
-        raise ValueError("not a cache value")
-    (tag, body), = data.items()
-    if tag == "o" and type(body) is list and len(body) == 3 and type(body[2]) is dict:
-        module, qualname, fields = body
-        cls, names = _layout(str(module), str(qualname))
-        if len(names) != len(fields) or any(name not in fields for name in names):
-            raise ValueError(f"{qualname} has other fields now")
-        obj = object.__new__(cls)
-        set_field = object.__setattr__
-        for name in names:
-            value = fields[name]
-            set_field(obj, name, value if type(value) in _SCALARS else from_plain(value))
-        return obj
-    if tag == "t" and type(body) is list:
-        return tuple([v if type(v) in _SCALARS else from_plain(v) for v in body])
-    if tag == "d" and type(body) is dict:
-        return {k: v if type(v) in _SCALARS else from_plain(v) for k, v in body.items()}
-    if tag == "s" and type(body) is list:
-        return {from_plain(v) for v in body}
-    if tag == "f" and type(body) is list:
-        return frozenset([v if type(v) in _SCALARS else from_plain(v) for v in body])
-    if tag == "b" and type(body) is str:
-        return base64.b64decode(body.encode("ascii"), validate=True)
-    if tag == "C" and type(body) is list:
-        return Counter({from_plain(k): from_plain(v) for k, v in _pairs(body)})
-    if tag == "m" and type(body) is list:
-        return {from_plain(k): from_plain(v) for k, v in _pairs(body)}
-    raise ValueError(f"unknown cache tag {tag!r}")
-
-
-def _pairs(body: list[Any]) -> Iterable[tuple[Any, Any]]:
-    for pair in body:
-        if type(pair) is not list or len(pair) != 2:
-            raise ValueError("not a key/value pair")
-        yield pair[0], pair[1]
-
-
-def seal(key: bytes, entries: dict[str, Any], known: dict[int, Any] | None = None) -> bytes:
-    """A cache file's bytes: magic, HMAC of the body, then the JSON body (unencodable entries left out).
-
-    ``known`` maps ``id(value)`` of values loaded from the previous file to their plain form, so
-    an unchanged entry is not encoded again (one changed file costs one file's encoding)."""
-    plain: dict[str, Any] = {}
-    for path, value in entries.items():
-        reused = known.get(id(value)) if known else None
-        if reused is not None and reused[0] is value:
-            plain[path] = reused[1]
-            continue
-        try:
-            plain[path] = to_plain(value)
-        except Unencodable:
-            continue  # that file is recomputed on the next scan
-    body = json.dumps({"v": 1, "entries": plain}, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    return _MAGIC + hmac.new(key, body, hashlib.sha256).digest() + body
-
-
-def unseal(key: bytes, blob: bytes, known: dict[int, Any] | None = None) -> dict[str, Any]:
-    """The entries of a cache file signed with ``key``; {} for anything else. Bad entries are misses.
-
-    ``known``, when given, receives ``id(value) -> (value, plain form)`` for ``seal`` to reuse."""
-    if not blob.startswith(_MAGIC) or len(blob) < len(_MAGIC) + 32:
-        return {}
-    signature, body = blob[len(_MAGIC):len(_MAGIC) + 32], blob[len(_MAGIC) + 32:]
-    if not hmac.compare_digest(signature, hmac.new(key, body, hashlib.sha256).digest()):
-        return {}
-    try:
-        document = json.loads(body.decode("utf-8"))
-    except (ValueError, RecursionError):
-        return {}
-    entries = document.get("entries") if isinstance(document, dict) and document.get("v") == 1 else None
-    if not isinstance(entries, dict):
-        return {}
-    out: dict[str, Any] = {}
-    for path, plain in entries.items():
-        try:
-            out[path] = from_plain(plain)
-        except (ValueError, TypeError, AttributeError, RecursionError):
-            continue  # a stale class layout is a miss for that file only
-        if known is not None:
-            known[id(out[path])] = (out[path], plain)
-    return out
 
 
 # -- the per-user key --------------------------------------------------------------------------
@@ -313,7 +141,7 @@ class Cache:
         self._key: bytes | None = None
         self._resolved = False
         self.problem: str | None = None  # why the cache is off, when it is
-        self._loaded: dict[str, dict[int, Any]] = {}  # name -> plain forms of the values last loaded
+        self._loaded: dict[str, Loaded] = {}  # name -> what the file last loaded holds, for saving it again
 
     def bind(self, root: Path) -> Cache:
         """Name the scanned root, so a key inside it is refused; called before the first load."""
@@ -395,9 +223,8 @@ class Cache:
         if secret is None:
             return {}
         blob = self._read(self._path(name, key))
-        known: dict[int, Any] = {}
-        self._loaded[name] = known
-        return {} if blob is None else unseal(secret, blob, known)
+        loaded = self._loaded[name] = Loaded()
+        return {} if blob is None else unseal(secret, blob, loaded)
 
     def save(self, name: str, key: str, entries: dict[str, Any]) -> None:
         secret = self.key

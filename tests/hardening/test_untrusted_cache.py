@@ -136,8 +136,12 @@ def test_cache_files_are_json_and_warm_scans_print_the_same_bytes(tmp_path: Path
         assert path.suffix == ".json"
         blob = path.read_bytes()
         assert b"\n" in blob[:8]
-        body = json.loads(blob[blob.index(b"\n") + 1 + 32:].decode("utf-8"))
-        assert body["entries"], path.name
+        header, *lines = blob[blob.index(b"\n") + 1 + 32:].decode("utf-8").split("\n")
+        assert json.loads(header)["classes"] is not None
+        assert lines, path.name
+        for line in lines:
+            name, _value = json.loads(line)  # every entry is plain JSON: [name, value]
+            assert isinstance(name, str)
     # and the warm scan really read them: a cache the scan could not load would be rewritten
     stamps = {p.name: p.stat().st_mtime_ns for p in files}
     _scan(root, home)

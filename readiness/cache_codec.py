@@ -1,0 +1,235 @@
+"""How cache files are written and read: signed JSON lines, one entry per line.
+
+Loading builds only plain values and dataclasses this process already loaded, field by field,
+without calling any constructor: even a forged file cannot run code. The layout is chosen for
+speed, because a rescan with one file changed reads every other file's entry:
+
+- a header line lists each dataclass once (module, name, field names); an object is then just
+  its class's number and its field values, and a class whose fields changed since the file was
+  written makes its objects misses instead of wrong values;
+- every JSON object in a line is a one-key tag (tuple, set, dict, dataclass...), so the C parser
+  does the work and a hook only rebuilds the tagged values, children first;
+- an object met again within one entry is written as a reference to the first (facts several
+  checks share, like one file's routes, are stored and rebuilt once, and stay one object);
+- an entry loaded from the previous file and saved unchanged is written back as the same line,
+  without encoding it again, so one changed file costs one entry's encoding.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+MAGIC = b"RDYC3\n"
+_VERSION = 3
+_SCALARS = frozenset({bool, int, float, str, type(None)})
+_DUMPS = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+Layout = tuple[str, str, tuple[str, ...]]  # module, qualified name, field names
+
+
+class Unencodable(TypeError):
+    """A value the cache cannot write as plain data: its entry is simply not cached."""
+
+
+@dataclass
+class Loaded:
+    """What ``seal`` may reuse from the file ``unseal`` read: its class table and its lines."""
+
+    classes: list[Layout] = field(default_factory=list)
+    lines: dict[int, tuple[Any, str, str]] = field(default_factory=dict)  # id(value) -> (value, key, line)
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        import dataclasses
+
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+    return names
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+class _Encoder:
+    def __init__(self, classes: list[Layout]) -> None:
+        self.classes = classes
+        self.numbers = {layout: i for i, layout in enumerate(classes)}
+
+    def entry(self, value: Any) -> Any:
+        self.shared: dict[int, int] = {}
+        self.count = 0
+        return self.plain(value)
+
+    def plain(self, value: Any) -> Any:
+        kind = type(value)
+        if value is None or kind in (bool, int, float, str):
+            return value
+        if kind is list:
+            return [self.plain(v) for v in value]
+        if kind is tuple:
+            return {"t": [self.plain(v) for v in value]}
+        if kind is dict:
+            tag = "d" if all(type(k) is str for k in value) else "m"
+            return {tag: self._flat(value.items())}
+        if kind is set:
+            return {"s": [self.plain(v) for v in value]}
+        if kind is frozenset:
+            return {"f": [self.plain(v) for v in value]}
+        if kind is Counter:
+            return {"C": self._flat(value.items())}
+        if kind is bytes:
+            return {"b": base64.b64encode(value).decode("ascii")}
+        if hasattr(kind, "__dataclass_fields__"):
+            return self._object(value, kind)
+        raise Unencodable(f"cannot cache a {kind.__qualname__}")
+
+    def _flat(self, pairs: Any) -> list[Any]:
+        out: list[Any] = []
+        for k, v in pairs:
+            out.append(self.plain(k))
+            out.append(self.plain(v))
+        return out
+
+    def _object(self, value: Any, kind: type) -> Any:
+        seen = self.shared.get(id(value))
+        if seen is not None:
+            return {"r": seen}
+        names = _field_names(kind)
+        layout = (kind.__module__, kind.__qualname__, names)
+        number = self.numbers.get(layout)
+        if number is None:
+            number = self.numbers[layout] = len(self.classes)
+            self.classes.append(layout)
+        body = [number, *(self.plain(getattr(value, name)) for name in names)]
+        # numbered once its fields are written: the reader rebuilds children first
+        self.shared[id(value)] = self.count
+        self.count += 1
+        return {"o": body}
+
+
+def seal(key: bytes, entries: dict[str, Any], loaded: Loaded | None = None) -> bytes:
+    """A cache file's bytes: magic, HMAC of the body, then the body (unencodable entries left out)."""
+    classes: list[Layout] = list(loaded.classes) if loaded else []
+    encoder = _Encoder(classes)
+    lines: list[str] = []
+    reusable = loaded.lines if loaded else {}
+    for name, value in entries.items():
+        reused = reusable.get(id(value))
+        if reused is not None and reused[0] is value and reused[1] == name:
+            lines.append(reused[2])
+            continue
+        try:
+            lines.append(_DUMPS([name, encoder.entry(value)]))
+        except Unencodable:
+            continue  # that entry is recomputed on the next scan
+    header = _DUMPS({"v": _VERSION, "classes": [[m, q, list(n)] for m, q, n in classes]})
+    body = "\n".join([header, *lines]).encode("utf-8", "surrogatepass")
+    return MAGIC + hmac.new(key, body, hashlib.sha256).digest() + body
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+def _resolve(layout: Any) -> tuple[type, tuple[str, ...]] | None:
+    """A class of the header, when this process has loaded it with the same fields; else None."""
+    if not (type(layout) is list and len(layout) == 3 and type(layout[2]) is list):
+        raise ValueError("not a class layout")
+    module, qualname, names = layout
+    target: Any = sys.modules.get(module) if type(module) is str else None
+    if target is None or type(qualname) is not str:
+        return None  # nothing is imported on a cache file's say-so
+    for part in qualname.split("."):
+        target = getattr(target, part, None)
+    if not isinstance(target, type) or not hasattr(target, "__dataclass_fields__"):
+        return None
+    fields = _field_names(target)
+    return (target, fields) if list(fields) == names else None
+
+
+class _Decoder:
+    """The JSON object hook: every object is a one-key tag whose children are already rebuilt."""
+
+    def __init__(self, classes: list[tuple[type, tuple[str, ...]] | None]) -> None:
+        self.classes = classes
+        self.built: list[Any] = []
+
+    def __call__(self, obj: dict[str, Any]) -> Any:
+        if len(obj) != 1:
+            raise ValueError("not a cache value")
+        (tag, body), = obj.items()
+        kind = type(body)
+        if tag == "t" and kind is list:
+            return tuple(body)
+        if tag == "o" and kind is list and body and type(body[0]) is int:
+            number = body[0]
+            layout = self.classes[number] if 0 <= number < len(self.classes) else None
+            if layout is None or len(layout[1]) != len(body) - 1:
+                raise ValueError("a class this process does not have with these fields")
+            cls, names = layout
+            made = object.__new__(cls)
+            set_field = object.__setattr__
+            for name, value in zip(names, body[1:], strict=True):
+                set_field(made, name, value)
+            self.built.append(made)
+            return made
+        if tag == "r" and kind is int:
+            if not 0 <= body < len(self.built):
+                raise ValueError("a reference to nothing")
+            return self.built[body]
+        if tag in ("d", "m", "C") and kind is list and len(body) % 2 == 0:
+            keys = body[0::2]
+            if tag == "d" and any(type(k) is not str for k in keys):
+                raise ValueError("a dict of names with other keys")
+            pairs = dict(zip(keys, body[1::2], strict=True))
+            return Counter(pairs) if tag == "C" else pairs
+        if tag == "s" and kind is list:
+            return set(body)
+        if tag == "f" and kind is list:
+            return frozenset(body)
+        if tag == "b" and kind is str:
+            return base64.b64decode(body.encode("ascii"), validate=True)
+        raise ValueError(f"unknown cache tag {tag!r}")
+
+
+def unseal(key: bytes, blob: bytes, loaded: Loaded | None = None) -> dict[str, Any]:
+    """The entries of a cache file signed with ``key``; {} for anything else. Bad entries are misses.
+
+    ``loaded``, when given, receives the class table and each entry's line for ``seal`` to reuse."""
+    if not blob.startswith(MAGIC) or len(blob) < len(MAGIC) + 32:
+        return {}
+    signature, body = blob[len(MAGIC):len(MAGIC) + 32], blob[len(MAGIC) + 32:]
+    if not hmac.compare_digest(signature, hmac.new(key, body, hashlib.sha256).digest()):
+        return {}
+    try:
+        header_text, *lines = body.decode("utf-8", "surrogatepass").split("\n")
+        header = json.loads(header_text)
+        if not isinstance(header, dict) or header.get("v") != _VERSION or type(header.get("classes")) is not list:
+            return {}
+        classes = [_resolve(layout) for layout in header["classes"]]
+    except (ValueError, TypeError, RecursionError):
+        return {}
+    out: dict[str, Any] = {}
+    decoder = _Decoder(classes)
+    parse = json.JSONDecoder(object_hook=decoder).decode
+    for line in lines:
+        decoder.built = []
+        try:
+            entry = parse(line)
+        except (ValueError, TypeError, AttributeError, RecursionError):
+            continue  # a stale class layout is a miss for that entry only
+        if type(entry) is not list or len(entry) != 2 or type(entry[0]) is not str:
+            continue
+        name, value = entry
+        out[name] = value
+        if loaded is not None:
+            loaded.lines[id(value)] = (value, name, line)
+    if loaded is not None:
+        loaded.classes = [(m, q, tuple(n)) for m, q, n in header["classes"]]
+    return out

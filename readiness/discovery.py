@@ -10,10 +10,12 @@ from __future__ import annotations
 import bisect
 import itertools
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from readiness.analysis import MAX_FILE_BYTES, MAX_SYNTAX_ESTIMATE, syntax_estimate
+from readiness.fileindex import DirSignature, Signature, directory_signature, signature, stat_signature
 from readiness.lazy_regex import lazy_compile
 from readiness.model import Note
 from readiness.project import Refused, read_inside
@@ -33,6 +35,12 @@ class Discovered:
     files: list[str] = field(default_factory=list)  # every file, relative with '/', sorted
     notes: list[Note] = field(default_factory=list)
     oversized: set[str] = field(default_factory=set)  # Python files too large to analyse (noted once)
+    # What the walk saw, for ``readiness.tree_snapshot`` to tell next time that nothing changed:
+    signatures: dict[str, Signature | None] = field(default_factory=dict)  # each file's (readiness.fileindex)
+    listed: dict[str, DirSignature | None] = field(default_factory=dict)  # each directory listed ("" or "a/b/")
+    ignore_files: dict[str, Signature | None] = field(default_factory=dict)  # each .gitignore read
+    reusable: bool = True  # False after a symlink or an unlisted directory: only a walk can judge those
+    started_ns: int = 0  # when the first signature was taken (see ``readiness.fileindex`` on racy files)
 
     @property
     def python_files(self) -> list[str]:
@@ -288,7 +296,7 @@ def discover(
     respect_gitignore: bool = True,
 ) -> Discovered:
     root = root.resolve()
-    result = Discovered()
+    result = Discovered(started_ns=time.time_ns())
     include_spec = _spec(include) if include and include != ["**/*"] else None
     exclude_spec = _spec(exclude) if exclude else None
     ignores: dict[str, IgnoreSpec] = {}  # directory prefix ("" or "a/b/") -> its .gitignore
@@ -319,12 +327,15 @@ def discover(
     stack: list[tuple[str, str]] = [(str(root), "")]
     while stack:
         directory, prefix = stack.pop()
+        before = directory_signature(directory)  # taken first: an entry added meanwhile changes it again
         try:
             with os.scandir(directory) as listing:
                 entries = list(listing)
         except OSError as exc:
             on_error(exc)
+            result.reusable = False
             continue
+        result.listed[prefix] = before
         if prefix and any(e.name == "pyvenv.cfg" for e in entries):
             continue  # a virtual environment: installed packages, not the project
         gitignore = next((e for e in entries if e.name == ".gitignore"), None) if respect_gitignore else None
@@ -332,6 +343,7 @@ def discover(
             if gitignore.is_symlink():  # git does not follow a symlinked .gitignore either
                 result.notes.append(Note("skipped-file", "a symlinked .gitignore is not read", prefix + ".gitignore"))
             else:
+                result.ignore_files[prefix + ".gitignore"] = signature(gitignore.path)
                 lines, problem = _read_ignore(root, prefix + ".gitignore")
                 if problem:
                     result.notes.append(Note("skipped-file", problem, prefix + ".gitignore"))
@@ -360,6 +372,7 @@ def discover(
                 result.notes.append(Note("skipped-file", "file name is not valid UTF-8", printable_path(rel)))
                 continue
             if is_link:
+                result.reusable = False
                 try:
                     target = Path(entry.path).resolve(strict=True)
                 except (OSError, RuntimeError):
@@ -378,33 +391,51 @@ def discover(
             if not regular:  # a FIFO, socket or device would block or never end on read
                 result.notes.append(Note("skipped-file", "not a regular file", rel))
                 continue
-            if rel.endswith(PYTHON_SUFFIXES):
-                try:
-                    size = entry.stat(follow_symlinks=True).st_size
-                except OSError as exc:
+            try:
+                info = entry.stat(follow_symlinks=True)
+            except OSError as exc:
+                if rel.endswith(PYTHON_SUFFIXES):
                     result.notes.append(Note("read-error", f"cannot read: {exc.strerror or type(exc).__name__}", rel))
                     continue
-                if size > MAX_FILE_BYTES:
+                info = None  # gone since the listing: kept, as the index will find it missing
+            result.signatures[rel] = None if is_link or info is None else stat_signature(info)
+            if info is not None and rel.endswith(PYTHON_SUFFIXES):
+                note = oversized_note(root, rel, info.st_size)
+                if note is not None:
                     result.oversized.add(rel)
-                    result.notes.append(Note("skipped-file", f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", rel))
-                elif size > MAX_SYNTAX_ESTIMATE:  # only a file this large can hold too many syntax elements
-                    reason = _too_many_nodes(root, rel)
-                    if reason:
-                        result.oversized.add(rel)
-                        result.notes.append(Note("skipped-file", reason, rel))
+                    result.notes.append(note)
             result.files.append(rel)
         stack.extend(sorted(subdirs, reverse=True))
     result.files.sort()
-    services = service_folders(result.files)
-    if len(services) > 1:
-        shown = ", ".join(services[:5]) + (f" and {len(services) - 5} more" if len(services) > 5 else "")
-        result.notes.append(Note(
-            "config",
-            f"this tree holds {len(services)} services ({shown}) and is judged as one; scan each folder "
-            f"(`readiness scan {services[0]} --output {services[0].rstrip('/').replace('/', '-')}.json`, its "
-            "repository's CI and infrastructure are still read) and roll them up with `readiness report A.json B.json`",
-        ))
+    note = services_note(result.files)
+    if note is not None:
+        result.notes.append(note)
     return result
+
+
+def oversized_note(root: Path, rel: str, size: int) -> Note | None:
+    """Why a Python file of this size is not analysed, or None when it is."""
+    if size > MAX_FILE_BYTES:
+        return Note("skipped-file", f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", rel)
+    if size > MAX_SYNTAX_ESTIMATE:  # only a file this large can hold too many syntax elements
+        reason = _too_many_nodes(root, rel)
+        if reason:
+            return Note("skipped-file", reason, rel)
+    return None
+
+
+def services_note(files: list[str]) -> Note | None:
+    """A note that the tree holds several services and is judged as one, when it does."""
+    services = service_folders(files)
+    if len(services) <= 1:
+        return None
+    shown = ", ".join(services[:5]) + (f" and {len(services) - 5} more" if len(services) > 5 else "")
+    return Note(
+        "config",
+        f"this tree holds {len(services)} services ({shown}) and is judged as one; scan each folder "
+        f"(`readiness scan {services[0]} --output {services[0].rstrip('/').replace('/', '-')}.json`, its "
+        "repository's CI and infrastructure are still read) and roll them up with `readiness report A.json B.json`",
+    )
 
 
 _MAX_SERVICE_CANDIDATES = 200

@@ -25,7 +25,6 @@ from readiness.checks.base import Check, Collected, Verdict
 from readiness.config import ConfigError, Settings
 from readiness.declared_roles import declared_roles
 from readiness.dedupe import OneFindingPerProblem, engine_of, engine_rank
-from readiness.discovery import discover
 from readiness.file_facts import FactStore
 from readiness.fileindex import FileIndex
 from readiness.measures import Errored, NotApplicable
@@ -37,6 +36,7 @@ from readiness.roles import SERVICE, options_with_roles, path_role, with_roles
 from readiness.scoring import DEFAULT_SEVERITY_WEIGHTS, CategorySpec, pass_mark, score_categories, score_measure, score_overall
 from readiness.source import NEEDS_PREFIX
 from readiness.suppression import Suppressor
+from readiness.tree_snapshot import discover_cached
 from readiness.workers import analyze_files, fewer_collections
 
 
@@ -148,11 +148,15 @@ def run_scan(request: ScanRequest) -> ScanResult:
     started = time.perf_counter()
     root = request.root.resolve()
     settings = request.settings
-    discovered = discover(
+    cache = request.cache
+    if cache is not None:
+        cache.bind(root)
+    discovered = discover_cached(
         root,
         include=settings.get("include"),
         exclude=settings.get("exclude"),
         respect_gitignore=bool(settings.get("respect_gitignore", True)),
+        cache=cache,
     )
     t_discover = time.perf_counter()
     severities = {c.id: settings.check_entry(c.id).get("severity") or c.severity for c in request.checks}
@@ -164,11 +168,8 @@ def run_scan(request: ScanRequest) -> ScanResult:
         wanted = set(request.only)
         python_files = [f for f in python_files if f in wanted]
     project = Project(root=root, files=tuple(discovered.files), python_files=tuple(python_files), lines=0, settings=settings)
-    cache = request.cache
-    if cache is not None:
-        cache.bind(root)
-    index = FileIndex(root, cache)
-    index.refresh(discovered.files)
+    index = FileIndex(root, cache, discovered.started_ns)
+    index.refresh(discovered.files, discovered.signatures)
     project.facts = FactStore(cache, str(root), index.signatures, project.digests, index.racy)
     # The whole repository phase is answered from one entry when none of its inputs changed;
     # live probes and the pre-commit path (a few files) always run. The file list includes the

@@ -16,11 +16,12 @@ import os
 import stat
 import time
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from readiness.cache import Cache, plan_key
 
 Signature = tuple[int, int, int, int, int]  # st_dev, st_ino, st_size, st_mtime_ns, st_ctime_ns
+DirSignature = tuple[int, int, int]  # st_ino, st_mtime_ns, st_ctime_ns
 RACY_NS = 2_000_000_000  # where timestamps are whole seconds (FAT keeps 2 s): the widest window
 FINE_RACY_NS = 100_000_000  # where they have sub-second parts: the kernel stamps files once per clock tick (1-10 ms)
 _SECOND = 1_000_000_000
@@ -33,12 +34,17 @@ def signature(path: str) -> Signature | None:
         info = os.lstat(path)
     except OSError:
         return None
+    return stat_signature(info)
+
+
+def stat_signature(info: os.stat_result) -> Signature | None:
+    """``signature`` of a file already stat'ed without following links."""
     if not stat.S_ISREG(info.st_mode):
         return None
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
-def directory_signature(path: str) -> tuple[int, int, int] | None:
+def directory_signature(path: str) -> DirSignature | None:
     """A directory's inode and times: they change whenever an entry is created, removed or renamed."""
     try:
         info = os.lstat(path)
@@ -50,10 +56,10 @@ def directory_signature(path: str) -> tuple[int, int, int] | None:
 class FileIndex:
     """Signatures of every discovered file and the digests of the Python ones."""
 
-    def __init__(self, root: Path, cache: Cache | None) -> None:
+    def __init__(self, root: Path, cache: Cache | None, started_ns: int | None = None) -> None:
         self.root = str(root)
         self.cache = cache
-        self.started_ns = time.time_ns()
+        self.started_ns = started_ns or time.time_ns()  # no later than the first signature taken
         self.signatures: dict[str, Signature | None] = {}
         self.digests: dict[str, str] = {}  # path -> digest learned or confirmed in this scan
         self._stored: dict[str, object] = {}  # path -> (digest, signature as a list), like every cache file
@@ -61,11 +67,12 @@ class FileIndex:
         if cache is not None:
             self._stored = cache.load(_NAME, self._key)
 
-    def refresh(self, files: Iterable[str]) -> dict[str, Signature | None]:
-        """Take every file's signature now (one ``lstat`` each)."""
+    def refresh(self, files: Iterable[str], taken: Mapping[str, Signature | None] | None = None) -> dict[str, Signature | None]:
+        """Take every file's signature now (one ``lstat`` each), unless discovery just ``taken`` it."""
         join = os.path.join
         base = self.root
-        self.signatures = {rel: signature(join(base, rel)) for rel in files}
+        taken = taken or {}
+        self.signatures = {rel: taken[rel] if rel in taken else signature(join(base, rel)) for rel in files}
         return self.signatures
 
     def known_digest(self, rel: str) -> str | None:

@@ -62,10 +62,13 @@ class FileIndex:
         self.started_ns = started_ns or time.time_ns()  # no later than the first signature taken
         self.signatures: dict[str, Signature | None] = {}
         self.digests: dict[str, str] = {}  # path -> digest learned or confirmed in this scan
-        self._stored: dict[str, object] = {}  # path -> (digest, signature as a list), like every cache file
+        self._stored: dict[str, object] = {}  # path -> [digest, *signature]
         self._key = plan_key(["file-index", self.root])
         if cache is not None:
-            self._stored = cache.load(_NAME, self._key)
+            # one entry, (key, table) like every cache file's: read with one parse, not one per file
+            entry = cache.load(_NAME, self._key).get("index")
+            if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == self._key and isinstance(entry[1], dict):
+                self._stored = entry[1]
 
     def refresh(self, files: Iterable[str], taken: Mapping[str, Signature | None] | None = None) -> dict[str, Signature | None]:
         """Take every file's signature now (one ``lstat`` each), unless discovery just ``taken`` it."""
@@ -79,10 +82,10 @@ class FileIndex:
         """The stored digest of ``rel`` when its signature proves the content unchanged."""
         current = self.signatures.get(rel)
         entry = self._stored.get(rel)
-        if current is None or not isinstance(entry, tuple) or len(entry) != 2:
+        if current is None or not isinstance(entry, list) or len(entry) != 6:
             return None
-        digest, recorded = entry
-        if not isinstance(digest, str) or not isinstance(recorded, list) or tuple(recorded) != current:
+        digest = entry[0]
+        if not isinstance(digest, str) or tuple(entry[1:]) != current:
             return None
         return digest
 
@@ -106,7 +109,7 @@ class FileIndex:
             current = self.signatures.get(rel)
             if current is None or self.racy(rel):
                 continue
-            entries[rel] = (digest, list(current))
+            entries[rel] = [digest, *current]
         if entries == self._stored:
             return
-        self.cache.save(_NAME, self._key, entries)
+        self.cache.save(_NAME, self._key, {"index": (self._key, entries)})

@@ -320,10 +320,15 @@ def _without_cron_user(command: str, system_crontab: bool) -> str:
     return command
 
 
+def _name(rel: str) -> str:
+    """A relative path's last part: ``PurePosixPath(rel).name`` without building a path per file."""
+    return rel.rpartition("/")[2]
+
+
 def _maybe_extensionless_script(rel: str) -> bool:
     """``scripts/lint``: a file without a suffix in a scripts folder (read only if it has a shell shebang)."""
-    path = PurePosixPath(rel)
-    return "." not in path.name and len(path.parts) >= 2 and path.parts[-2] in _SCRIPT_DIRS
+    parts = rel.split("/")
+    return "." not in parts[-1] and len(parts) >= 2 and parts[-2] in _SCRIPT_DIRS
 
 
 def _inherit(child: Command, parent: Command, ignored: bool = False) -> Command:
@@ -689,7 +694,7 @@ class _Builder:
 
     def makefiles(self, files: tuple[str, ...]) -> None:
         for rel in files:
-            if PurePosixPath(rel).name not in ("Makefile", "makefile", "GNUmakefile") and not rel.endswith(".mk"):
+            if _name(rel) not in ("Makefile", "makefile", "GNUmakefile") and not rel.endswith(".mk"):
                 continue
             text = self.project.read_text(rel)
             if text is None:
@@ -919,7 +924,7 @@ class _Builder:
     })
 
     def gitlab(self, files: tuple[str, ...]) -> None:
-        queue = [f for f in files if PurePosixPath(f).name in (".gitlab-ci.yml", ".gitlab-ci.yaml")]
+        queue = [f for f in files if _name(f) in (".gitlab-ci.yml", ".gitlab-ci.yaml")]
         seen: set[str] = set()
         while queue:
             rel = queue.pop(0)
@@ -973,7 +978,7 @@ class _Builder:
 
     def dockerfiles(self, files: tuple[str, ...]) -> None:
         for rel in files:
-            name = PurePosixPath(rel).name
+            name = _name(rel)
             if not (name in ("Dockerfile", "Containerfile") or name.startswith("Dockerfile.") or name.endswith(".Dockerfile")):
                 continue
             text = self.project.read_text(rel)
@@ -1017,7 +1022,7 @@ class _Builder:
     def cron(self, files: tuple[str, ...]) -> None:
         system = {rel for dest, rel in self.repo.installed.items() if dest.startswith("/etc/cron.d/") or dest == "/etc/crontab"}
         for rel in files:
-            name = PurePosixPath(rel).name
+            name = _name(rel)
             parts = rel.split("/")
             in_cron_d = "cron.d" in parts[:-1] or rel in system
             is_cron = name in ("crontab", "cronfile") or name.endswith((".cron", ".crontab")) or in_cron_d
@@ -1047,7 +1052,7 @@ class _Builder:
                     self.repo.commands.append(Command(candidate, number, match.group(1), "systemd", rel, scheduled=True))
 
     def kubernetes(self, files: tuple[str, ...]) -> None:
-        charts = {str(PurePosixPath(f).parent) for f in files if PurePosixPath(f).name == "Chart.yaml"}
+        charts = {str(PurePosixPath(f).parent) for f in files if _name(f) == "Chart.yaml"}
         rendered_charts: set[str] = set()
         failed_charts: set[str] = set()
         for rel in files:
@@ -1337,7 +1342,7 @@ class _Builder:
 
     def platforms(self, files: tuple[str, ...]) -> None:
         for rel in files:
-            name = PurePosixPath(rel).name
+            name = _name(rel)
             if name.endswith(".json") and ("task-definition" in name or "taskdef" in name.lower() or "task_definition" in name):
                 self._ecs_task_json(rel)
             elif name in ("fly.toml",):

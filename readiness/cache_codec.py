@@ -5,8 +5,9 @@ without calling any constructor: even a forged file cannot run code. The layout 
 speed, because a rescan with one file changed reads every other file's entry:
 
 - a header line lists each dataclass once (module, name, field names); an object is then just
-  its class's number and its field values, and a class whose fields changed since the file was
-  written makes its objects misses instead of wrong values;
+  its class's number and its field values, less the trailing ones left at their defaults, and a
+  class whose fields changed since the file was written makes its objects misses instead of
+  wrong values;
 - every JSON object in a line is a one-key tag (tuple, set, dict, dataclass...), so the C parser
   does the work and a hook only rebuilds the tagged values, children first;
 - an object met again within one entry is written as a reference to the first (facts several
@@ -47,13 +48,51 @@ class Loaded:
     lines: dict[int, tuple[Any, str, str]] = field(default_factory=dict)  # id(value) -> (value, key, line)
 
 
-def _field_names(cls: type) -> tuple[str, ...]:
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
+_NO_DEFAULT = object()
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """A dataclass's fields in order and, for each, its default: a value, a factory, or none."""
+
+    names: tuple[str, ...]
+    defaults: tuple[tuple[bool, Any], ...]  # (is a factory, the default value or factory, or _NO_DEFAULT)
+
+
+_SHAPES: dict[type, _Shape] = {}
+
+
+def _shape(cls: type) -> _Shape:
+    shape = _SHAPES.get(cls)
+    if shape is None:
         import dataclasses
 
-        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
-    return names
+        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+        defaults = tuple(
+            (True, f.default_factory) if f.default_factory is not dataclasses.MISSING
+            else (False, f.default if f.default is not dataclasses.MISSING else _NO_DEFAULT)
+            for f in fields
+        )
+        shape = _SHAPES[cls] = _Shape(tuple(f.name for f in fields), defaults)
+    return shape
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    return _shape(cls).names
+
+
+def _is_default(default: tuple[bool, Any], value: Any) -> bool:
+    """Whether a field holds what its class would give it anyway (same type, equal value)."""
+    is_factory, given = default
+    if given is _NO_DEFAULT:
+        return False
+    if is_factory:
+        # only empty containers from the builtin factories: calling anything else could have effects
+        return given in _EMPTY_FACTORIES and type(value) is given and not value
+    return type(value) is type(given) and value == given
+
+
+_EMPTY_FACTORIES = (list, dict, set, Counter, tuple, frozenset)
 
 
 # -- writing -----------------------------------------------------------------------------------
@@ -102,13 +141,18 @@ class _Encoder:
         seen = self.shared.get(id(value))
         if seen is not None:
             return {"r": seen}
-        names = _field_names(kind)
+        shape = _shape(kind)
+        names = shape.names
         layout = (kind.__module__, kind.__qualname__, names)
         number = self.numbers.get(layout)
         if number is None:
             number = self.numbers[layout] = len(self.classes)
             self.classes.append(layout)
-        body = [number, *(self.plain(getattr(value, name)) for name in names)]
+        values = [getattr(value, name) for name in names]
+        kept = len(values)
+        while kept and _is_default(shape.defaults[kept - 1], values[kept - 1]):
+            kept -= 1  # trailing fields left at their defaults are not written
+        body = [number, *(self.plain(v) for v in values[:kept])]
         # numbered once its fields are written: the reader rebuilds children first
         self.shared[id(value)] = self.count
         self.count += 1
@@ -137,7 +181,7 @@ def seal(key: bytes, entries: dict[str, Any], loaded: Loaded | None = None) -> b
 
 # -- reading -----------------------------------------------------------------------------------
 
-def _resolve(layout: Any) -> tuple[type, tuple[str, ...]] | None:
+def _resolve(layout: Any) -> _Layout | None:
     """A class of the header, when this process has loaded it with the same fields; else None."""
     if not (type(layout) is list and len(layout) == 3 and type(layout[2]) is list):
         raise ValueError("not a class layout")
@@ -149,53 +193,73 @@ def _resolve(layout: Any) -> tuple[type, tuple[str, ...]] | None:
         target = getattr(target, part, None)
     if not isinstance(target, type) or not hasattr(target, "__dataclass_fields__"):
         return None
-    fields = _field_names(target)
-    return (target, fields) if list(fields) == names else None
+    shape = _shape(target)
+    if list(shape.names) != names:
+        return None
+    return target, shape.names, shape.defaults, hasattr(object.__new__(target), "__dict__")
+
+
+_Layout = tuple[type, tuple[str, ...], tuple[tuple[bool, Any], ...], bool]  # class, names, defaults, has a __dict__
 
 
 class _Decoder:
-    """The JSON object hook: every object is a one-key tag whose children are already rebuilt."""
+    """The JSON object hook: every object is a one-key tag whose children are already rebuilt.
 
-    def __init__(self, classes: list[tuple[type, tuple[str, ...]] | None]) -> None:
+    It runs for every tagged value of a rescan's whole cache, so the common tags come first."""
+
+    def __init__(self, classes: list[_Layout | None]) -> None:
         self.classes = classes
         self.built: list[Any] = []
 
     def __call__(self, obj: dict[str, Any]) -> Any:
-        if len(obj) != 1:
+        tag, body = obj.popitem()
+        if obj:
             raise ValueError("not a cache value")
-        (tag, body), = obj.items()
         kind = type(body)
         if tag == "t" and kind is list:
             return tuple(body)
         if tag == "o" and kind is list and body and type(body[0]) is int:
-            number = body[0]
-            layout = self.classes[number] if 0 <= number < len(self.classes) else None
-            if layout is None or len(layout[1]) != len(body) - 1:
-                raise ValueError("a class this process does not have with these fields")
-            cls, names = layout
-            made = object.__new__(cls)
-            set_field = object.__setattr__
-            for name, value in zip(names, body[1:], strict=True):
-                set_field(made, name, value)
-            self.built.append(made)
-            return made
+            return self._object(body)
+        if tag == "d" and kind is list:
+            keys = body[0::2]
+            if len(keys) * 2 != len(body) or any(type(k) is not str for k in keys):
+                raise ValueError("a dict of names with other keys")
+            return dict(zip(keys, body[1::2], strict=True))
         if tag == "r" and kind is int:
             if not 0 <= body < len(self.built):
                 raise ValueError("a reference to nothing")
             return self.built[body]
-        if tag in ("d", "m", "C") and kind is list and len(body) % 2 == 0:
-            keys = body[0::2]
-            if tag == "d" and any(type(k) is not str for k in keys):
-                raise ValueError("a dict of names with other keys")
-            pairs = dict(zip(keys, body[1::2], strict=True))
+        if tag == "f" and kind is list:
+            return frozenset(body)
+        if tag in ("m", "C") and kind is list and len(body) % 2 == 0:
+            pairs = dict(zip(body[0::2], body[1::2], strict=True))
             return Counter(pairs) if tag == "C" else pairs
         if tag == "s" and kind is list:
             return set(body)
-        if tag == "f" and kind is list:
-            return frozenset(body)
         if tag == "b" and kind is str:
             return base64.b64decode(body.encode("ascii"), validate=True)
         raise ValueError(f"unknown cache tag {tag!r}")
+
+    def _object(self, body: list[Any]) -> Any:
+        number = body[0]
+        layout = self.classes[number] if 0 <= number < len(self.classes) else None
+        given = len(body) - 1
+        if layout is None or len(layout[1]) < given:
+            raise ValueError("a class this process does not have with these fields")
+        cls, names, defaults, has_dict = layout
+        made = object.__new__(cls)
+        values = dict(zip(names, body[1:], strict=False))
+        for name, (is_factory, default) in zip(names[given:], defaults[given:], strict=True):
+            if default is _NO_DEFAULT or (is_factory and default not in _EMPTY_FACTORIES):
+                raise ValueError("a field without a default left out")
+            values[name] = default() if is_factory else default
+        if has_dict:
+            made.__dict__.update(values)  # frozen or not, no __setattr__ runs
+        else:
+            for name, value in values.items():
+                object.__setattr__(made, name, value)
+        self.built.append(made)
+        return made
 
 
 def unseal(key: bytes, blob: bytes, loaded: Loaded | None = None) -> dict[str, Any]:

@@ -112,3 +112,13 @@ def test_unchanged_entries_are_saved_as_the_lines_they_were_read_from() -> None:
     again = _body(seal(KEY, entries, loaded))
     assert again[:2] == _body(first)[:2]
     assert unseal(KEY, _signed(again))["b.py"] == ("d3", _finding(9))
+
+
+def test_fields_left_at_their_defaults_come_back_as_fresh_defaults() -> None:
+    blob = seal(KEY, {"a": (FileAnalysis("a.py"), FileAnalysis("b.py", lines=False)), "c": FileOutcome()})
+    assert _body(blob)[2].count(",") < 3  # an empty outcome is just its class's number
+    (first, second), outcome = unseal(KEY, blob)["a"], unseal(KEY, blob)["c"]
+    assert first == FileAnalysis("a.py") and outcome == FileOutcome()
+    assert first.notes is not second.notes and first.outcomes is not second.outcomes
+    assert type(outcome.counts) is Counter
+    assert second.lines is False  # equal to the default 0, but not the same type: written out

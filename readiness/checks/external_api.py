@@ -143,17 +143,16 @@ class _Resolver:
                 continue
             local: dict[str, str] = {}
             kinds: set[str | None] = set()
-            for node in ast.walk(func):
+            returns: list[ast.expr] = []
+            for node in ast.walk(func):  # one walk: assignments are all bound before any return is read
                 if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                     kind = self.factory_kind(node.value)
                     if kind:
                         local[node.targets[0].id] = kind
-            for node in ast.walk(func):
-                if isinstance(node, ast.Return) and node.value is not None:
-                    if isinstance(node.value, ast.Name):
-                        kinds.add(local.get(node.value.id))
-                    else:
-                        kinds.add(self.factory_kind(node.value))
+                elif isinstance(node, ast.Return) and node.value is not None:
+                    returns.append(node.value)
+            for value in returns:
+                kinds.add(local.get(value.id) if isinstance(value, ast.Name) else self.factory_kind(value))
             if len(kinds) == 1 and None not in kinds:
                 self.helpers[func.name] = next(iter(k for k in kinds if k))
 

@@ -182,7 +182,7 @@ def run_scan(request: ScanRequest) -> ScanResult:
             key = phase_cache.input_key(
                 root=root, index=index, files=project.files, digests=known, settings=settings,
                 checks=request.checks, deselected=request.deselected, options=options, severities=severities,
-                suppress=request.suppress, state=_state_entry(root, cache))
+                suppress=request.suppress, state=_state_entry(root, cache), listed=discovered.listed)
     output = phase_cache.load(cache, key) if key else None
     t_analyze = time.perf_counter()
     if output is None:
@@ -199,7 +199,7 @@ def run_scan(request: ScanRequest) -> ScanResult:
                 key = phase_cache.input_key(
                     root=root, index=index, files=project.files, digests=project.digests, settings=settings,
                     checks=request.checks, deselected=request.deselected, options=options, severities=severities,
-                    suppress=request.suppress, state=_state_entry(root, cache))
+                    suppress=request.suppress, state=_state_entry(root, cache), listed=discovered.listed)
                 phase_cache.save(cache, key, output, opened.outside(root))
     results = output.results
     findings = output.findings

@@ -22,7 +22,7 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from readiness.cache import Cache, plan_key
 from readiness.fileindex import FileIndex, directory_signature, signature
@@ -87,11 +87,14 @@ def _engine_versions(tools: Iterable[str]) -> list[tuple[str, str]]:
 def input_key(
     *, root: Path, index: FileIndex, files: Sequence[str], digests: dict[str, str], settings: Any,
     checks: Sequence[Any], deselected: Sequence[Any], options: dict[str, Any], severities: dict[str, str],
-    suppress: bool, state: str = ".readiness",
+    suppress: bool, state: str = ".readiness", listed: Mapping[str, Any] | None = None,
 ) -> str:
     """The digest of every input of the repository phase (see the module's docstring); ``state``
-    is the root entry holding the tool's own files (cache, history), which no check reads."""
+    is the root entry holding the tool's own files (cache, history), which no check reads.
+    ``listed`` holds the signatures discovery took of the folders it listed ("" or "a/b/"),
+    taken before listing them, so they are not taken again."""
     base = str(root)
+    taken = {rel.rstrip("/"): sig for rel, sig in (listed or {}).items()}
     directories = sorted({rel.rpartition("/")[0] for rel in files})
     try:
         with os.scandir(base) as listing:
@@ -104,7 +107,8 @@ def input_key(
         settings.data, settings.source, dataclasses.asdict(settings.operator) if settings.operator else None,
         [c.id for c in checks], [c.id for c in deselected], options, severities, suppress,
         base, top,
-        [(d, directory_signature(os.path.join(base, d) if d else base)) for d in directories],
+        [(d, taken[d] if d in taken else directory_signature(os.path.join(base, d) if d else base))
+         for d in directories],
     ]
     digest = hashlib.blake2b(digest_size=16)
     digest.update(plan_key(parts).encode())

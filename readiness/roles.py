@@ -93,7 +93,8 @@ _PATH_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 _COMMANDS_NAME = lazy_compile(_D + r"(?:commands|[^/]*_commands?|management)\.py$|" + _D + r"commands/")
 _CLI_IMPORT = lazy_compile(r"^\s*(?:import|from)\s+(?:click|typer|argparse|flask\.cli|flask_script|cleo|fire)\b", re.M)
 _CLI_CLASS = lazy_compile(r"^class\s+\w+\((?:[\w.]*\.)?(?:Command|BaseCommand|AppCommand)\)\s*:", re.M)
-_INVOKE_TASKS = lazy_compile(r"^from invoke import [^\n]*\btask\b|^import invoke\b", re.M)
+# ``from invoke import task`` on one line or in parentheses over several (as formatters write it)
+_INVOKE_TASKS = lazy_compile(r"^from invoke import (?:\([^)]*|[^\n]*)\btask\b|^import invoke\b", re.M)
 _CLI_GROUP = lazy_compile(r"^@click\.(?:group|command)\b|^\w+\s*=\s*typer\.Typer\(", re.M)
 _MAIN_GUARD = lazy_compile(r"^if\s+__name__\s*==\s*['\"]__main__['\"]\s*:", re.M)
 _ARGPARSE = AnyOf(("ArgumentParser(", r"\bArgumentParser\("), ("click.", r"\bclick\."), ("typer.", r"\btyper\."),

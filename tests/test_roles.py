@@ -91,6 +91,11 @@ SUBCOMMANDS = ("import argparse\n\n\ndef list_orphans(args: argparse.Namespace) 
     ("app/db/changes/3adf_add_index.py", ALEMBIC, "migration"),
     ("wger/tasks.py", "from invoke import Collection, task\n\n\n@task\ndef bootstrap(context):\n    print('done')\n", "cli"),
     ("app/invoices.py", "def invoke(handler):\n    return handler()\n", "service"),  # the word, not the library
+    # the import as formatters write it, over several lines in parentheses
+    ("project/tasks.py", "from invoke import (\n    Collection,\n    Program,\n    task,\n)\n\n\n@task\n"
+     "def load_fixtures(context):\n    print('loaded')\n", "cli"),
+    ("app/jobs.py", "from invoke import (\n    Context,\n)\n\n\ndef run(command):\n    return Context().run(command)\n",
+     "service"),  # invoke used as a library, no tasks
     ("app/loaddata.py", PARSER_ABOVE_GUARD, "cli"),
     ("app/serve.py", SERVER_WITH_FLAGS, "service"),  # its main guard starts the app
     ("utils/backport.py", MODULE_PARSER, "cli"),

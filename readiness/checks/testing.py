@@ -571,7 +571,7 @@ _API_CLIENTS: tuple[tuple[str, re.Pattern[str] | None], ...] = (
     ("ASGITransport", None),
     ("webtest", lazy_compile(r"\bwebtest\b")),
     ("schemathesis", lazy_compile(r"\bschemathesis\b")),
-    ("from django.test import", lazy_compile(r"from django\.test import [^\n]*\bClient\b")),
+    ("from django.test import", lazy_compile(r"from django\.test import (?:\([^)]*|[^\n]*)\bClient\b")),
 )
 
 
@@ -763,6 +763,17 @@ class TestSuites(Check):
                                            "      - run: pytest tests\n      - run: docker compose build\n",
         }, status="fail", options={"suites": ["unit", "service", "integration"]},
             note="a name that only starts like one, and a compose build after the tests"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "tests/test_x.py": "def test_x():\n    assert True\n",
+            "tests/test_views.py": "from django.test import (\n    Client,\n    TestCase,\n)\n",
+        }, status="pass", options={"suites": ["unit", "api"]},
+            note="Django's test client imported in parentheses over several lines"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "tests/test_x.py": "def test_x():\n    assert True\n",
+            "tests/test_forms.py": "from django.test import (\n    SimpleTestCase,\n)\n",
+        }, status="fail", options={"suites": ["unit", "api"]}, note="a Django test case without the client"),
         Example({"README.md": "# docs\n"}, status="n/a"),
     )
 

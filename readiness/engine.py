@@ -37,7 +37,6 @@ from readiness.scoring import DEFAULT_SEVERITY_WEIGHTS, CategorySpec, pass_mark,
 from readiness.source import NEEDS_PREFIX
 from readiness.suppression import Suppressor
 from readiness.tree_snapshot import discover_cached
-from readiness.workers import analyze_files, fewer_collections
 
 
 class SelectionError(Exception):
@@ -186,6 +185,8 @@ def run_scan(request: ScanRequest) -> ScanResult:
     output = phase_cache.load(cache, key) if key else None
     t_analyze = time.perf_counter()
     if output is None:
+        from readiness.workers import fewer_collections  # worker processes: only when the phase runs
+
         with phase_cache.record_opens() as opened, fewer_collections():
             output = _repository_phase(request, project, python_files, plan, severities, options, index)
         t_analyze = output.t_analyze  # type: ignore[attr-defined]
@@ -253,6 +254,8 @@ def _repository_phase(
     """Analyse every Python file (behind the per-file cache), then run every check's whole-project phase."""
     settings = request.settings
     cache = request.cache
+    from readiness.workers import analyze_files
+
     with ThreadPoolExecutor(max_workers=4, thread_name_prefix="readiness-tool") as tools:
         analyses = analyze_files(
             project.root, python_files, plan, jobs=request.jobs, cache=cache, progress=request.progress,

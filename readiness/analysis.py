@@ -46,6 +46,7 @@ class FileAnalysis:
     path: str
     lines: int = 0
     imports: frozenset[str] = frozenset()
+    modules: frozenset[str] = frozenset()  # full names, relative imports resolved (SourceFile.modules)
     notes: list[Note] = field(default_factory=list)
     outcomes: dict[str, FileOutcome] = field(default_factory=dict)
     findings: dict[str, list[Finding]] = field(default_factory=dict)
@@ -100,6 +101,7 @@ def analyze_source(rel: str, data: bytes, plan: Sequence[PlannedCheck], suppress
     source = SourceFile.from_text(rel, text, encoding)
     result.lines = source.line_count
     result.imports = source.imports
+    result.modules = source.modules
     if source.error:
         result.notes.append(Note("parse-error", source.error, rel))
     suppressions = _suppressions(source) if "readiness:" in text else []

@@ -32,7 +32,7 @@ from readiness.model import CheckResult, Finding, Note, ScanResult
 from readiness.profile import CLIENTS, FRAMEWORKS, profile_of
 from readiness.project import Project
 from readiness.repo_root import result_entry
-from readiness.roles import SERVICE, options_with_roles, path_role, with_roles
+from readiness.roles import SERVICE, SERVICE_ONLY, options_with_roles, path_role, project_roles, with_roles
 from readiness.scoring import DEFAULT_SEVERITY_WEIGHTS, CategorySpec, pass_mark, score_categories, score_measure, score_overall
 from readiness.source import NEEDS_PREFIX
 from readiness.suppression import Suppressor
@@ -266,6 +266,7 @@ def _repository_phase(
         project.lines = sum(a.lines for a in analyses)
         project.app_lines = sum(a.lines for a in analyses if path_role(a.path) == SERVICE)
         project.imports = {a.path: a.imports for a in analyses if a.imports}
+        project.modules = {a.path: a.modules for a in analyses if a.modules}
         notes: list[Note] = []
         for analysis in analyses:
             notes.extend(analysis.notes)
@@ -310,6 +311,13 @@ def _evaluate(
     for analysis in analyses:
         for check_id in {*analysis.errors, *analysis.suppressed, *analysis.outcomes}:
             holding.setdefault(check_id, []).append(analysis)
+    # A per-file check that judges only the service saw each file alone; a module that only CLI
+    # commands import is known only now (``Roles.cli_support``), and it is left out like a CLI.
+    service_only = [c.id for c in ordered if getattr(c, "roles_note", None) == SERVICE_ONLY and c.id in holding]
+    support = project_roles(project).cli_support() if service_only else frozenset()
+    if support:
+        for check_id in service_only:
+            holding[check_id] = [a for a in holding[check_id] if a.path not in support]
     for check_cls in ordered:
         if getattr(check_cls, "runs_last", False) and not project.suppression_report:
             ran = {r.id for r in results if r.status in ("pass", "fail")}

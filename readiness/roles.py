@@ -33,6 +33,24 @@ INFRASTRUCTURE = "infrastructure"
 
 ROLES: tuple[str, ...] = (SERVICE, TEST, SCRIPT, MIGRATION, CLI, EXAMPLE, FIXTURE, GENERATED, LOADTEST, INFRASTRUCTURE)
 
+# Modules frameworks load by their name alone (Django admin/models/urls, Celery tasks, signal
+# receivers), entry points and settings: their static importers do not tell who runs them.
+_CONVENTIONAL_MODULE = lazy_compile(
+    r"(?:^|/)(?:__init__|__main__|admin|apps|models|views|urls|api|tasks|celery|signals|receivers|handlers|"
+    r"wsgi|asgi|app|main|server|settings|config|conftest|routes|schemas?|serializers|forms|middlewares?)\.py$")
+_BUILDS_APP = AnyOf(*((f"{name}(", rf"\b{name}\(") for name in (
+    "Flask", "FastAPI", "Starlette", "Celery", "Eve", "Quart", "Sanic", "create_app", "get_wsgi_application",
+    "get_asgi_application")))
+# A command that starts the service's long-running processes: what it imports runs in production.
+_RUNS_SERVICE = AnyOf(*((name, rf"\b{name}\b") for name in (
+    "uvicorn", "gunicorn", "hypercorn", "waitress", "daphne", "serve_forever", "run_app", "worker_main",
+    "scheduler", "Scheduler")), ("app.run(", r"\bapp\.run\("))
+# Files a setting or a process manager could name a module in.
+_CONFIGURATION_FILE = lazy_compile(
+    r"(?:^|/)(?:[^/]*settings[^/]*\.py|[^/]*config[^/]*\.py|Procfile|Dockerfile[^/]*|[^/]*\.(?:ini|cfg|toml|ya?ml|json|conf|env)"
+    r"|supervisord[^/]*|[^/]*\.service)$")
+
+
 # The keys of ``paths:`` in readiness.yaml and the role each one assigns.
 OVERRIDE_KEYS: dict[str, str] = {
     "service": SERVICE, "tests": TEST, "scripts": SCRIPT, "migrations": MIGRATION, "cli": CLI,
@@ -246,12 +264,79 @@ class Roles:
     overrides: Mapping[str, Iterable[str]] = field(default_factory=dict)
     declared: Mapping[str, Iterable[str]] = field(default_factory=dict)
     _cache: dict[str, str] = field(default_factory=dict, repr=False)
+    _support: frozenset[str] | None = field(default=None, repr=False)
 
     def of(self, path: str) -> str:
+        role = self.own(path)
+        if role == SERVICE and path in self.cli_support():
+            return CLI
+        return role
+
+    def own(self, path: str) -> str:
+        """The role the file's configuration, path and text give it, before what imports it says."""
         if path not in self._cache:
             text = self.project.read_text(path) if path.endswith(".py") else None
             self._cache[path] = role_of(path, text, self.overrides, self.declared)
         return self._cache[path]
+
+    def cli_support(self) -> frozenset[str]:
+        """Modules only CLI commands import (with tests or scripts at most): a command's helpers.
+
+        Such a module reads like service code (``elastic_utils.py`` with the prints of an index
+        rebuild that only ``manage.py`` runs) but never runs in the service. Kept as service: a
+        module no file imports, one a service module imports, a package's ``__init__``, one named
+        by a framework's conventions (tasks, signals, views...) or holding routes or an app, and
+        one a configuration file names (a setting or a process can load it by name), and one a
+        command that starts the server, a worker or a scheduler imports (it runs in production)."""
+        if self._support is None:
+            if not getattr(self.project, "modules", None):
+                return frozenset()  # asked before the per-file phase told the imports (engines start early)
+            self._support = frozenset(self._cli_support())
+        return self._support
+
+    def _cli_support(self) -> Iterable[str]:
+        modules: Mapping[str, frozenset[str]] = self.project.modules
+        by_name: dict[str, str] = {}
+        for path in self.project.python_files:
+            name = path[:-3].replace("/", ".").removesuffix(".__init__")
+            by_name[name] = path
+            if name.startswith("src."):
+                by_name.setdefault(name[4:], path)
+        importers: dict[str, set[str]] = {}
+        for path, names in modules.items():
+            for name in names:
+                target = by_name.get(name)
+                if target is not None and target != path:
+                    importers.setdefault(target, set()).add(path)
+        found = []
+        for target, paths in sorted(importers.items()):
+            if _CONVENTIONAL_MODULE.search(target) or self.own(target) != SERVICE:
+                continue
+            roles = set()
+            for importer in sorted(paths, key=lambda p: (path_role(p) == SERVICE, p)):  # cheap roles first
+                roles.add(self.own(importer))
+                if SERVICE in roles:
+                    break
+            if CLI not in roles or SERVICE in roles:
+                continue
+            if any(self.own(p) == CLI and _RUNS_SERVICE.found_in(self.project.read_text(p) or "") for p in paths):
+                continue  # a command that starts the server, a worker or a scheduler runs its imports in production
+            text = self.project.read_text(target) or ""
+            if _ROUTES.found_in(text) or _BUILDS_APP.found_in(text) or self._named_in_configuration(target):
+                continue
+            found.append(target)
+        return found
+
+    def _named_in_configuration(self, path: str) -> bool:
+        """Whether a settings module or a deployment file names the module (``app.tasks``, ``app.tasks:run``)."""
+        name = path[:-3].replace("/", ".").removeprefix("src.")
+        for rel in self.project.files:
+            if rel == path or not _CONFIGURATION_FILE.search(rel):
+                continue
+            text = self.project.read_text(rel)
+            if text and name in text:
+                return True
+        return False
 
 
 def overrides_of(settings: Any) -> dict[str, list[str]]:
@@ -270,6 +355,11 @@ def project_roles(project: Any) -> Roles:
 def project_role(project: Any, path: str) -> str:
     """The role of ``path`` in the whole-project phase: overrides, path and the file's own text."""
     return project_roles(project).of(path)
+
+
+def cli_support(project: Any) -> frozenset[str]:
+    """Modules only CLI commands import (``Roles.cli_support``), once the per-file phase has run."""
+    return project_roles(project).cli_support()
 
 
 def service_files(project: Any, paths: Iterable[str]) -> list[str]:
@@ -343,6 +433,13 @@ def roles_markdown() -> str:
         "5. Coverage's `omit` (.coveragerc, setup.cfg, tox.ini, pyproject.toml) is only a hint: real services omit "
         "their settings, views and entry points from coverage because they are hard to test. A file it omits is a "
         "script only when it also runs by hand: a main guard that starts no server and no app.",
+        "6. A module still `service` that only CLI commands import (tests and scripts aside; relative imports "
+        "resolved) is a command's helper and counts as CLI: an index rebuild's printing tools that only "
+        "`manage.py` runs. It stays `service` when a service module imports it too, when nothing imports it, "
+        "when it is a package `__init__` or a module frameworks load by name (tasks, signals, models, views, "
+        "urls, settings...), when it has routes or builds the app, when a settings module or a deployment "
+        "file names it, and when a command that imports it starts the server, a worker or a scheduler (it runs "
+        "in production).",
         "",
         "## How roles count",
         "",

@@ -314,6 +314,33 @@ class SourceFile:
         return frozenset(names)
 
     @cached_property
+    def modules(self) -> frozenset[str]:
+        """Every module the file imports by full name, relative imports resolved against its package;
+        ``from pkg import name`` also names ``pkg.name``, which may be a module (an import graph's edges)."""
+        if self.tree is None:
+            return frozenset()
+        parts = self.path[:-3].split("/") if self.path.endswith(".py") else self.path.split("/")
+        package = parts[:-1]  # a package's __init__ and its modules share one package
+        names: set[str] = set()
+        for node in self.nodes(ast.Import, ast.ImportFrom):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+                continue
+            assert isinstance(node, ast.ImportFrom)
+            if node.level:
+                if node.level - 1 > len(package):
+                    continue
+                base = package[:len(package) - (node.level - 1)]
+                module = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                module = node.module or ""
+            if not module:
+                continue
+            names.add(module)
+            names.update(f"{module}.{alias.name}" for alias in node.names if alias.name != "*")
+        return frozenset(names)
+
+    @cached_property
     def import_map(self) -> dict[str, str]:
         """Local name -> fully qualified name, from every import statement in the module."""
         names: dict[str, str] = {}

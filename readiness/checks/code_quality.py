@@ -15,7 +15,7 @@ from readiness.measures import Density, Errored, NotApplicable
 from readiness.model import Finding
 from readiness.paths import is_settings_path
 from readiness.project import Project
-from readiness.roles import SERVICE, SERVICE_ONLY, file_role
+from readiness.roles import SERVICE, SERVICE_ONLY, cli_support, file_role
 from readiness.source import SourceFile
 from readiness.tools.pyast import docstring_nodes, dotted, is_main_guard
 from readiness.tools.ruff_runner import run_ruff
@@ -709,14 +709,15 @@ class LintErrors(Check):
             return Verdict(Errored(result.error))
         if not result.configs:
             return Verdict(NotApplicable("no Python files in service code (only tests, scripts, migrations)"))
+        support = cli_support(project)  # linted before the imports were known: a command's helpers are left out now
         findings = tuple(collected.keep([
             Finding(path, m.line, m.column, self.id, f"{m.code} {m.message}", code=m.code)
-            for path, messages in sorted(result.files.items()) if path in result.configs for m in messages
-            if not (m.code == "F401" and path.rsplit("/", 1)[-1] == "__init__.py")
+            for path, messages in sorted(result.files.items()) if path in result.configs and path not in support
+            for m in messages if not (m.code == "F401" and path.rsplit("/", 1)[-1] == "__init__.py")
         ]))
         count = len(findings)
         noun = "ruff finding" if count == 1 else "ruff findings"
-        judged = len(result.configs)
+        judged = len(set(result.configs) - support)
         summary = f"{count} {noun} in {len({f.path for f in findings})} of {judged} service files; {_lint_sources(result)}"
         if result.crashed:
             summary += f"; ruff crashed on {len(result.crashed)} file(s), skipped: {', '.join(result.crashed[:3])}"

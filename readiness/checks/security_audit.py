@@ -17,7 +17,7 @@ from readiness.measures import Density, Errored, NotApplicable, Presence
 from readiness.model import Evidence, Finding, Severity
 from readiness.project import Project
 from readiness.repo_files import Command, RepoFiles, programs, repo_files
-from readiness.roles import SERVICE_ONLY
+from readiness.roles import SERVICE_ONLY, cli_support
 from readiness.tools.bandit_runner import project_selection, run_bandit
 from readiness.tools.pyast import is_main_guard
 from readiness.tools.sast_context import CLEARED_BY, cleared, marked_for_ruff
@@ -162,9 +162,10 @@ class SastFindings(Check):
         weights = {str(k).upper(): int(v) for k, v in dict(options["weights"]).items()}
         min_sev = _LEVELS.get(str(options["min_severity"]).upper(), 1)
         min_conf = _LEVELS.get(str(options["min_confidence"]).upper(), 1)
+        support = cli_support(project)  # scanned before the imports were known: a command's helpers are left out now
         kept = [i for i in report.issues
                 if _LEVELS.get(i.severity, 1) >= min_sev and _LEVELS.get(i.confidence, 1) >= min_conf
-                and i.test_id not in _OWNED_ELSEWHERE]
+                and i.test_id not in _OWNED_ELSEWHERE and i.path not in support]
         guards: dict[str, set[int]] = {}
         for issue in kept:
             if issue.test_id in _DEV_RUNNER_TESTS and issue.path not in guards:

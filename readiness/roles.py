@@ -285,9 +285,9 @@ class Roles:
         Such a module reads like service code (``elastic_utils.py`` with the prints of an index
         rebuild that only ``manage.py`` runs) but never runs in the service. Kept as service: a
         module no file imports, one a service module imports, a package's ``__init__``, one named
-        by a framework's conventions (tasks, signals, views...) or holding routes or an app, and
-        one a configuration file names (a setting or a process can load it by name), and one a
-        command that starts the server, a worker or a scheduler imports (it runs in production)."""
+        by a framework's conventions (tasks, signals, views...) or holding routes or an app, one a
+        configuration file names (a setting or a process can load it by name), and one a command
+        that starts the server, a worker or a scheduler imports (it runs in production)."""
         if self._support is None:
             if not getattr(self.project, "modules", None):
                 return frozenset()  # asked before the per-file phase told the imports (engines start early)

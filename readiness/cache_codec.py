@@ -29,9 +29,7 @@ from typing import Any
 
 MAGIC = b"RDYC3\n"
 _VERSION = 3
-_SCALARS = frozenset({bool, int, float, str, type(None)})
 _DUMPS = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 Layout = tuple[str, str, tuple[str, ...]]  # module, qualified name, field names
 
@@ -75,10 +73,6 @@ def _shape(cls: type) -> _Shape:
         )
         shape = _SHAPES[cls] = _Shape(tuple(f.name for f in fields), defaults)
     return shape
-
-
-def _field_names(cls: type) -> tuple[str, ...]:
-    return _shape(cls).names
 
 
 def _is_default(default: tuple[bool, Any], value: Any) -> bool:

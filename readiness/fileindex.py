@@ -44,6 +44,13 @@ def stat_signature(info: os.stat_result) -> Signature | None:
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
+def changed_too_recently(mtime_ns: int, ctime_ns: int, started_ns: int) -> bool:
+    """Whether times taken at ``started_ns`` fall within the file system's timestamp granularity of
+    the change they record: a second change in that clock tick would keep them (see the module)."""
+    coarse = mtime_ns % _SECOND == 0 and ctime_ns % _SECOND == 0
+    return max(mtime_ns, ctime_ns) > started_ns - (RACY_NS if coarse else FINE_RACY_NS)
+
+
 def directory_signature(path: str) -> DirSignature | None:
     """A directory's inode and times: they change whenever an entry is created, removed or renamed."""
     try:
@@ -92,10 +99,7 @@ class FileIndex:
     def racy(self, rel: str) -> bool:
         """Whether ``rel`` changed so recently that its signature may not tell a second change."""
         current = self.signatures.get(rel)
-        if current is None:
-            return True
-        coarse = current[3] % _SECOND == 0 and current[4] % _SECOND == 0
-        return max(current[3], current[4]) > self.started_ns - (RACY_NS if coarse else FINE_RACY_NS)
+        return current is None or changed_too_recently(current[3], current[4], self.started_ns)
 
     def any_racy(self, files: Sequence[str]) -> bool:
         return any(self.racy(rel) for rel in files)

@@ -353,13 +353,7 @@ class Project:
         if key not in self._globs:
             match = _glob_regex(key).match
             literals = _glob_literals(key)
-            if literals is None:
-                self._globs[key] = [f for f in self.files if match(f)]
-            elif len(literals) == 1:
-                (literal,) = literals
-                self._globs[key] = [f for f in self.files if literal in f and match(f)]
-            else:
-                self._globs[key] = [f for f in self.files if any(map(f.__contains__, literals)) and match(f)]
+            self._globs[key] = [f for f in self.files if any(map(f.__contains__, literals)) and match(f)]
         return list(self._globs[key])
 
     # -- imports -----------------------------------------------------------------------
@@ -388,17 +382,14 @@ _GLOB_SPECIALS = re.compile(r"[*?]")
 
 
 @lru_cache(maxsize=512)
-def _glob_literals(patterns: tuple[str, ...]) -> frozenset[str] | None:
+def _glob_literals(patterns: tuple[str, ...]) -> frozenset[str]:
     """Text each pattern's matches must contain (its longest run without wildcards), so most files
-    are passed over by a substring test instead of the regex; None when a pattern has none."""
+    are passed over by a substring test instead of the regex; "" (in every path) when a pattern has none."""
     out = set()
     for pattern in patterns:
         if "[" in pattern:
-            return None  # a character class: not worth reading here
-        literal = max(_GLOB_SPECIALS.split(pattern.removeprefix("**/")), key=len)
-        if not literal:
-            return None
-        out.add(literal)
+            return frozenset({""})  # a character class: not worth reading here
+        out.add(max(_GLOB_SPECIALS.split(pattern.removeprefix("**/")), key=len))
     return frozenset(out)
 
 

@@ -2258,28 +2258,17 @@ def _concat(a: str, b: str) -> str:
     return a.rstrip("/") + "/" + b.lstrip("/")
 
 
-_TABLES: dict[tuple[tuple[str, int], ...], tuple[list[Route], dict[str, FileRoutes]]] = {}
-_TABLES_KEPT = 4
+def route_table(project: Any, files: Mapping[str, Any]) -> list[Route]:
+    """``build_route_table`` of these file facts, once per scan (``project.tool``): several checks
+    ask for the table of the same files, whose facts stay alive, and unchanged, all scan long."""
+    routes = {p: f for p, f in files.items() if isinstance(f, FileRoutes)}
+    name = "route-table:" + "\0".join(f"{p}@{id(f)}" for p, f in sorted(routes.items()))
+    return list(project.tool(name, lambda _project: build_route_table(routes)))
 
 
 def build_route_table(files: Mapping[str, FileRoutes]) -> list[Route]:
-    """Every route with its full path, following includes across files (sorted, deterministic).
-
-    Several checks ask for the table of the same files in one scan: it is built once for each
-    set of (immutable) file facts, held with the facts so their identities stay theirs."""
+    """Every route with its full path, following includes across files (sorted, deterministic)."""
     files = {p: f for p, f in files.items() if isinstance(f, FileRoutes)}
-    key = tuple(sorted((p, id(f)) for p, f in files.items()))
-    kept = _TABLES.get(key)
-    if kept is not None and all(kept[1].get(p) is f for p, f in files.items()):
-        return list(kept[0])
-    out = _build_route_table(files)
-    if len(_TABLES) >= _TABLES_KEPT:
-        del _TABLES[next(iter(_TABLES))]
-    _TABLES[key] = (out, files)
-    return list(out)
-
-
-def _build_route_table(files: dict[str, FileRoutes]) -> list[Route]:
     files = _resolve_constants(files)
     table = _Table(files)
     out: list[Route] = []

@@ -14,16 +14,16 @@ when a directory or ignore file changed within the clock tick of the walk (see
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
 from readiness.cache import Cache, plan_key
 from readiness.discovery import PYTHON_SUFFIXES, Discovered, discover, oversized_note, services_note
-from readiness.fileindex import FINE_RACY_NS, RACY_NS, directory_signature, signature
+from readiness.fileindex import changed_too_recently, directory_signature, signature
 from readiness.model import Note
 
 _NAME = "tree"
-_SECOND = 1_000_000_000
 
 
 def _key(root: Path, include: Any, exclude: Any, respect_gitignore: bool) -> str:
@@ -64,11 +64,8 @@ def _recomputed(note: Note, found: Discovered) -> bool:
 
 
 def _racy(found: Discovered) -> bool:
-    for times in [*(s[1:] for s in found.listed.values() if s), *(s[3:] for s in found.ignore_files.values() if s)]:
-        coarse = all(t % _SECOND == 0 for t in times)
-        if max(times) > found.started_ns - (RACY_NS if coarse else FINE_RACY_NS):
-            return True
-    return False
+    times = [*(s[1:] for s in found.listed.values() if s), *(s[3:] for s in found.ignore_files.values() if s)]
+    return any(changed_too_recently(mtime, ctime, found.started_ns) for mtime, ctime in times)
 
 
 def _reuse(root: Path, stored: dict[str, Any]) -> Discovered | None:
@@ -76,8 +73,6 @@ def _reuse(root: Path, stored: dict[str, Any]) -> Discovered | None:
     if not (isinstance(listed, dict) and isinstance(ignores, dict) and isinstance(files, list)
             and isinstance(notes, list) and all(isinstance(n, Note) for n in notes)):
         return None
-    import time
-
     started = time.time_ns()
     base = str(root)
     join = os.path.join

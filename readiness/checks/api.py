@@ -24,11 +24,11 @@ from readiness.routes import (
     VERSION_SEGMENT,
     FileRoutes,
     Route,
-    build_route_table,
     call_name,
     dotted,
     facts_of,
     route_facts,
+    route_table,
     routes_worth_keeping,
     unresolved,
 )
@@ -44,7 +44,7 @@ class ApiFacts:
 
 
 def _routes(project: Project, collected: Collected) -> list[Route]:
-    return build_route_table(facts_of(collected.facts))
+    return route_table(project, facts_of(collected.facts))
 
 
 def _api_routes(project: Project, collected: Collected, *, helpers: bool = False) -> tuple[list[Route], str, list[Route]]:

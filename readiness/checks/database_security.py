@@ -31,11 +31,11 @@ from readiness.project import Project
 from readiness.routes import (
     ROUTE_NEEDLES,
     FileRoutes,
-    build_route_table,
     call_name,
     dotted,
     facts_of,
     route_facts,
+    route_table,
     routes_worth_keeping,
 )
 from readiness.source import SourceFile
@@ -402,7 +402,7 @@ class QueryValidation(Check):
         return FileOutcome(facts=_RouteFacts(facts)) if routes_worth_keeping(source, facts) else None
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
-        routes = [r for r in build_route_table(facts_of(collected.facts))
+        routes = [r for r in route_table(project, facts_of(collected.facts))
                   if r.is_write and r.fact.body and not r.ops and not r.signin and not r.webhook
                   and not r.relay]  # not sign-in flows, webhooks or relays to another service
         if not routes:

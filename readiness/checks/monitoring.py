@@ -25,12 +25,12 @@ from readiness.routes import (
     ROUTE_NEEDLES,
     FileRoutes,
     Route,
-    build_route_table,
     call_name,
     dotted,
     facts_of,
     imported_modules,
     route_facts,
+    route_table,
     routes_worth_keeping,
 )
 from readiness.source import SourceFile
@@ -127,7 +127,7 @@ class MarkerCheck(Check):
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         evidence = list(collected.evidence) + self.repository_marks(project)
         if self.wants_routes:
-            for route in build_route_table(facts_of(collected.facts)):
+            for route in route_table(project, facts_of(collected.facts)):
                 label = self.route_counts(route)
                 if label:
                     evidence.append(Evidence(f"{label} {route.label}", route.file, route.line))
@@ -374,7 +374,7 @@ class MetricsEndpoint(MarkerCheck):
         pushed = [e for e in collected.evidence if e.message.startswith(_PUSHED)]
         pushed += [Evidence(f"{_PUSHED} {a.vendor} agent", a.evidence.path, a.evidence.line) for a in metrics_agents(project)]
         evidence = [e for e in collected.evidence if not e.message.startswith(_PUSHED)]
-        for route in build_route_table(facts_of(collected.facts)):
+        for route in route_table(project, facts_of(collected.facts)):
             label = self.route_counts(route)
             text = project.read_text(route.file) or ""
             if label and _SERVES_PROMETHEUS.search(text):

@@ -23,7 +23,7 @@ from readiness.checks.db_transactions import (
     mongo_only_in_commands,
     query_calls,
 )
-from readiness.measures import Density, NotApplicable, Share
+from readiness.measures import Count, NotApplicable, Share
 from readiness.model import Evidence, Finding
 from readiness.paths import is_application_path
 from readiness.profile import profile_of
@@ -43,7 +43,7 @@ from readiness.source import SourceFile
 # What a request attribute holds: a whole query-string/form mapping, or a whole JSON body.
 _QUERY_SOURCES = frozenset({"args", "query_params", "GET", "POST", "form", "values", "query"})
 _JSON_SOURCES = frozenset({"json", "get_json", "data", "body", "media"})
-_REQUEST_NAMES = frozenset({"request", "req"})
+_REQUEST_NAMES = frozenset({"request", "req", "flask.request"})
 
 
 def _request_names(func: ast.FunctionDef | ast.AsyncFunctionDef | None) -> set[str]:
@@ -111,13 +111,21 @@ def _dangerous(node: ast.AST | None, tainted: Mapping[str, str], requests: set[s
 
 
 def _tainted_names(func: ast.AST, requests: set[str], seed: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Local names holding request data. An element of a JSON value (``for user_id in body["users"]``) is a
+    JSON value itself; the keys of a whole body (``for key in body``) are strings."""
     tainted: dict[str, str] = dict(seed or {})
-    assigns = [n for n in ast.walk(func) if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None]
+    assigns = [n for n in ast.walk(func) if isinstance(n, (ast.Assign, ast.AnnAssign, ast.For, ast.AsyncFor,
+                                                           ast.comprehension)) and
+               getattr(n, "value", getattr(n, "iter", None)) is not None]
     for _ in range(3):  # a few passes reach chains like body = await request.json(); f = body["filter"]
         changed = False
         for node in assigns:
-            kind = _taint(node.value, tainted, requests)
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+                kind = "value" if _taint(node.iter, tainted, requests) == "value" else ""
+                targets = [node.target]
+            else:
+                kind = _taint(node.value, tainted, requests)
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
                 if isinstance(target, ast.Name) and kind and tainted.get(target.id) != kind:
                     tainted[target.id] = kind
@@ -190,6 +198,112 @@ def _through_helpers(source: SourceFile, queries: list[ast.Call]) -> list[tuple[
     return problems
 
 
+def _one_per_line(problems: list[tuple[int, int, str]]) -> tuple[tuple[int, int, str], ...]:
+    """One finding per line, however many filters the line holds."""
+    first: dict[int, tuple[int, int, str]] = {}
+    for problem in sorted(problems):
+        first.setdefault(problem[0], problem)
+    return tuple(first.values())
+
+
+def _lookup_keywords(call: ast.Call, tainted: Mapping[str, str], requests: set[str]) -> str:
+    """Eve and Superdesk services take the filter as keywords: ``service.find_one(req=None, _id=user_id)``."""
+    for keyword in call.keywords:
+        kind = _taint(keyword.value, tainted, requests)
+        if keyword.arg is None and kind in ("query", "json"):
+            return "request data is spread into the lookup"
+        if keyword.arg not in (None, "req") and kind in ("json", "value"):
+            return ("a JSON request value (which may be an operator object like {\"$ne\": null}) is used as "
+                    f"the {keyword.arg} lookup value")
+    return ""
+
+
+# Typed parameters cannot carry regular-expression syntax.
+_PLAIN_ANNOTATIONS = frozenset({"int", "float", "bool", "UUID", "ObjectId", "PydanticObjectId", "date", "datetime"})
+_REGEX_NEEDLES = ("$regex", "compile", "Regex")
+
+
+def _request_derived(func: ast.AST, requests: set[str]) -> set[str]:
+    """Local names computed from the request, whatever their type (a query-string value is text a pattern takes)."""
+    derived: set[str] = set()
+    assigns = [n for n in ast.walk(func) if isinstance(n, ast.Assign)]
+    for _ in range(3):
+        before = len(derived)
+        for node in assigns:
+            if any(isinstance(n, (ast.Name, ast.Attribute)) and (dotted(n) in requests or
+                                                                   isinstance(n, ast.Name) and n.id in derived)
+                   for n in ast.walk(node.value)):
+                derived.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        if len(derived) == before:
+            break
+    return derived
+
+
+def _regex_problems(source: SourceFile) -> list[tuple[int, int, str]]:
+    """Regular expressions built from unescaped input and used as a filter value.
+
+    ``{"_id": {"$regex": "^" + id}}`` with ``id`` from the URL matches every document when the caller sends
+    ``.*``, and a crafted pattern can pin the database (ReDoS). A pattern counts when a piece pasted into it is
+    request data or a parameter of the function, and no ``re.escape`` is applied to it.
+    """
+    if not any(n in source.text for n in _REGEX_NEEDLES):
+        return []
+    problems: list[tuple[int, int, str]] = []
+    per_function: dict[int, tuple[set[str], set[str], set[str]]] = {}
+
+    def context(node: ast.AST) -> tuple[set[str], set[str], set[str]] | None:
+        func = enclosing_function(source, node)
+        if func is None:
+            return None
+        if id(func) not in per_function:
+            requests = _request_names(func)
+            params = {a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]
+                      if a.arg not in ("self", "cls") and not (
+                          a.annotation is not None and dotted(a.annotation).rpartition(".")[2] in _PLAIN_ANNOTATIONS)}
+            escaped = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+                       and call_name(n.value) == "escape" for t in n.targets if isinstance(t, ast.Name)}
+            per_function[id(func)] = (requests, _request_derived(func, requests) - escaped, params - escaped)
+        return per_function[id(func)]
+
+    def unescaped(pattern: ast.AST, where: ast.AST) -> bool:
+        found = context(where)
+        if found is None:
+            return False
+        requests, derived, params = found
+        if any(isinstance(n, ast.Call) and call_name(n) == "escape" for n in ast.walk(pattern)):
+            return False
+        built = isinstance(pattern, (ast.BinOp, ast.JoinedStr)) or (
+            isinstance(pattern, ast.Call) and call_name(pattern) == "format")
+        for node in ast.walk(pattern):
+            if isinstance(node, ast.Name) and (node.id in derived or built and node.id in params):
+                return True
+            if isinstance(node, (ast.Attribute, ast.Name)) and dotted(node) in requests and pattern is not node:
+                return True
+        return False
+
+    compiled: dict[str, ast.Call] = {}  # regex = re.compile(...) used later as a filter value
+    for node in source.nodes(ast.Assign):
+        assert isinstance(node, ast.Assign)
+        if isinstance(node.value, ast.Call) and call_name(node.value) in ("compile", "Regex") and node.value.args:
+            compiled.update({t.id: node.value for t in node.targets if isinstance(t, ast.Name)})
+    message = ("a regular expression built from unescaped input is used as a filter: `.*` matches every "
+               "document and a crafted pattern can stall the database; wrap the input in re.escape()")
+    for node in source.nodes(ast.Dict):
+        assert isinstance(node, ast.Dict)
+        for key, value in zip(node.keys, node.values, strict=True):
+            if isinstance(key, ast.Constant) and key.value == "$regex":
+                if unescaped(value, node):
+                    problems.append((key.lineno, key.col_offset + 1, f"$regex: {message}"))
+                continue
+            call = compiled.get(value.id) if isinstance(value, ast.Name) else value
+            if isinstance(call, ast.Call) and call_name(call) in ("compile", "Regex") and call.args and \
+                    (dotted(call.func) in ("re.compile", "Regex", "bson.Regex", "bson.regex.Regex")) and \
+                    enclosing_function(source, call) is enclosing_function(source, node) and \
+                    unescaped(call.args[0], call):
+                problems.append((call.lineno, call.col_offset + 1, f"{dotted(call.func)}(): {message}"))
+    return sorted(set(problems))
+
+
 _HELPER_QUERY = (
     "from flask import Flask, jsonify, request\n\nfrom app.db import orders\n\napp = Flask(__name__)\n\n\n"
     "def find_orders(filters: dict) -> list:\n    return list(orders.find(filters, {{'_id': 0}}))\n\n\n"
@@ -214,11 +328,12 @@ class NosqlInjection(Check):
     remediation = (
         "Build filters from validated, typed values only: `{\"_id\": ObjectId(order_id), \"tenant\": user.tenant}`; "
         "validate bodies with a schema (pydantic, marshmallow) so values are strings or numbers, never objects; "
-        "whitelist filterable fields; replace `$where` with query operators or `$expr`."
+        "whitelist filterable fields; replace `$where` with query operators or `$expr`; pass text put into a "
+        "pattern through `re.escape()`."
     )
-    scoring = "Density: possible injections per 1 000 lines of application code; 0% at `zero_at` (default 2)."
-    options = {"zero_at": 2.0}
-    needles = (*_QUERY_NEEDLES, "mongo", "Mongo", "MONGO")  # the last three: where the client is built
+    scoring = ("Count: each possible injection halves the score (one exploitable filter is enough, however large "
+               "the code base).")
+    needles = (*_QUERY_NEEDLES, *_REGEX_NEEDLES, "mongo", "Mongo", "MONGO")  # the last three: where the client is built
     examples = (
         Example({"app/db.py": "from pymongo import MongoClient\n\norders = MongoClient().shop.orders\n",
                  "app/api.py": "from fastapi import FastAPI, Request\nfrom app.db import orders\n\napp = FastAPI()\n\n\n"
@@ -255,6 +370,34 @@ class NosqlInjection(Check):
                  "        self.client = MongoClient(configuration['connectionString'])\n\n"
                  "    def run(self, request):\n        return list(self.client.db.items.find(request.json))\n"},
                 status="n/a", note="a MongoDB data-source connector in a service that runs on a SQL database"),
+        Example({"app/store.py": "from pymongo import MongoClient\n\n\nclass Store:\n    def __init__(self) -> None:\n"
+                 "        self.db = MongoClient().monitoring\n\n"
+                 "    def delete_alert(self, id):\n        return self.db.alerts.delete_one({'_id': {'$regex': '^' + id}})\n"},
+                findings=1, lines=(9,), note="an id prefix pasted into $regex: `.*` deletes any alert"),
+        Example({"app/db.py": "from pymongo import MongoClient\n\nusers = MongoClient().shop.users\n",
+                 "app/views.py": "import re\n\nimport flask\n\nfrom app.db import users\n\n\ndef search():\n"
+                                 "    regex = re.compile('.*{}.*'.format(flask.request.args.get('q')), re.IGNORECASE)\n"
+                                 "    return list(users.find({'$or': [{'first_name': regex}, {'last_name': regex}]}))\n"},
+                findings=1, lines=(9,), note="a search term formatted into a compiled pattern"),
+        Example({"app/db.py": "from pymongo import MongoClient\n\nusers = MongoClient().shop.users\n",
+                 "app/views.py": "import re\n\nfrom flask import request\n\nfrom app.db import users\n\n\ndef search():\n"
+                                 "    term = re.escape(request.args.get('q', ''))\n"
+                                 "    return list(users.find({'name': {'$regex': '^' + term, '$options': 'i'}}))\n\n\n"
+                                 "def page(number: int):\n    return list(users.find({'page': {'$regex': f'^{number}-'}}))\n"},
+                findings=0, status="pass", note="escaped input, and a typed number, in a pattern"),
+        Example({"app/db.py": "from pymongo import MongoClient\n\nclient = MongoClient()\n",
+                 "app/analytics.py": "from bson import ObjectId\nfrom flask import request\n\nfrom app.services import blogs\n\n\n"
+                                     "def hit():\n    data = request.get_json()\n"
+                                     "    blog = blogs.find_one(req=None, _id=data['blog_id'])\n"
+                                     "    same = blogs.find_one(req=None, _id=ObjectId(data['blog_id']))\n"
+                                     "    return blog, same\n"},
+                findings=1, lines=(9,), note="a JSON value as an Eve service lookup keyword; ObjectId() makes it safe"),
+        Example({"app/db.py": "from pymongo import MongoClient\n\nusers = MongoClient().shop.users\n",
+                 "app/share.py": "from flask import request\n\nfrom app.db import users\n\n\ndef share():\n"
+                                 "    data = request.get_json()\n    for user_id in data['users']:\n"
+                                 "        users.update_one({'_id': user_id}, {'$inc': {'shares': 1}})\n"
+                                 "    for key in data:\n        users.find_one({'field': key})\n"},
+                findings=1, lines=(9,), note="each element of a JSON list may be an operator object; the body's keys are text"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
@@ -266,9 +409,11 @@ class NosqlInjection(Check):
             out.counts["mongo_clients"] += len(client.clients)
         if client.own or client.settings:
             out.counts["mongo_own"] += 1
+        problems: list[tuple[int, int, str]] = _regex_problems(source)
         if not any(n in source.text for n in _QUERY_NEEDLES):
-            return out if out.counts else None
-        problems: list[tuple[int, int, str]] = []
+            if problems:
+                out.facts = Problems(_one_per_line(problems))
+            return out if out.counts or problems else None
         for node in source.nodes(ast.Dict):
             for key in getattr(node, "keys", []):
                 if isinstance(key, ast.Constant) and key.value == "$where":
@@ -292,6 +437,8 @@ class NosqlInjection(Check):
                 target = call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "filter"), None)
             if method == "aggregate":
                 reason = self._pipeline(target, tainted, requests)
+            elif target is None and any(k.arg == "req" for k in call.keywords):
+                reason = _lookup_keywords(call, tainted, requests)
             else:
                 reason = _dangerous(target, tainted, requests)
             if reason:
@@ -307,8 +454,7 @@ class NosqlInjection(Check):
         if not problems and not out.counts:
             return None
         if problems or out.counts["queries"]:
-            problems.sort()
-            out.facts = Problems(tuple(problems))
+            out.facts = Problems(_one_per_line(problems))
         return out
 
     @staticmethod
@@ -339,7 +485,7 @@ class NosqlInjection(Check):
         queries = collected.counts["queries"]
         noun = "possible NoSQL injection" if len(findings) == 1 else "possible NoSQL injections"
         return Verdict(
-            Density(len(findings), project.app_lines, "possible NoSQL injections", float(options["zero_at"])),
+            Count(len(findings), "possible NoSQL injections"),
             summary=f"{len(findings)} {noun} in {queries} MongoDB quer{'y' if queries == 1 else 'ies'}",
             findings=findings,
         )

@@ -90,7 +90,8 @@ def _score(measure: Measure) -> Scored:
     if isinstance(measure, Presence):
         if measure.found:
             return Scored("pass", 1.0, f"{measure.what} found → 100%")
-        return Scored("fail", 0.0, f"no {measure.what} found → 0%")
+        what = measure.what.removeprefix("a ").removeprefix("an ")  # "no load test found", not "no a load test"
+        return Scored("fail", 0.0, f"no {what} found → 0%")
     if isinstance(measure, Share):
         if measure.total == 0:
             return Scored("n/a", None, f"no {measure.noun} to examine")

@@ -13,6 +13,7 @@ from typing import Any, Mapping, Sequence
 from readiness.checks.base import Check, FileOutcome
 from readiness.lazy_regex import lazy_compile
 from readiness.model import Finding, Note
+from readiness.roles import file_role
 from readiness.source import DecodeError, SourceFile, decode_source
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -47,6 +48,7 @@ class FileAnalysis:
     lines: int = 0
     imports: frozenset[str] = frozenset()
     modules: frozenset[str] = frozenset()  # full names, relative imports resolved (SourceFile.modules)
+    role: str = ""  # the file's own role (roles.file_role), cached with it so the project phase need not read it
     notes: list[Note] = field(default_factory=list)
     outcomes: dict[str, FileOutcome] = field(default_factory=dict)
     findings: dict[str, list[Finding]] = field(default_factory=dict)
@@ -102,6 +104,7 @@ def analyze_source(rel: str, data: bytes, plan: Sequence[PlannedCheck], suppress
     result.lines = source.line_count
     result.imports = source.imports
     result.modules = source.modules
+    result.role = file_role(source, plan[0].options if plan else None)
     if source.error:
         result.notes.append(Note("parse-error", source.error, rel))
     suppressions = _suppressions(source) if "readiness:" in text else []

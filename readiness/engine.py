@@ -267,6 +267,7 @@ def _repository_phase(
         project.app_lines = sum(a.lines for a in analyses if path_role(a.path) == SERVICE)
         project.imports = {a.path: a.imports for a in analyses if a.imports}
         project.modules = {a.path: a.modules for a in analyses if a.modules}
+        project.file_roles = {a.path: a.role for a in analyses if a.role}
         notes: list[Note] = []
         for analysis in analyses:
             notes.extend(analysis.notes)

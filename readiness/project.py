@@ -271,6 +271,7 @@ class Project:
     app_lines: int = 0  # lines outside tests and scripts
     imports: dict[str, frozenset[str]] = field(default_factory=dict)  # path -> modules
     modules: dict[str, frozenset[str]] = field(default_factory=dict)  # path -> full module names it imports
+    file_roles: dict[str, str] = field(default_factory=dict)  # path -> role the per-file phase gave (FileAnalysis.role)
     digests: dict[str, str] = field(default_factory=dict)  # path -> content hash of each Python file
     settings: Any = None  # the validated configuration
     suppressor: Any = None  # readiness.suppression.Suppressor, set by the engine

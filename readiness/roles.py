@@ -265,6 +265,7 @@ class Roles:
     declared: Mapping[str, Iterable[str]] = field(default_factory=dict)
     _cache: dict[str, str] = field(default_factory=dict, repr=False)
     _support: frozenset[str] | None = field(default=None, repr=False)
+    _configuration: list[tuple[str, str]] | None = field(default=None, repr=False)  # (path, text) of settings/deploy files
 
     def of(self, path: str) -> str:
         role = self.own(path)
@@ -275,8 +276,11 @@ class Roles:
     def own(self, path: str) -> str:
         """The role the file's configuration, path and text give it, before what imports it says."""
         if path not in self._cache:
-            text = self.project.read_text(path) if path.endswith(".py") else None
-            self._cache[path] = role_of(path, text, self.overrides, self.declared)
+            known = getattr(self.project, "file_roles", {}).get(path)  # the per-file phase's, same inputs
+            if known is None:
+                text = self.project.read_text(path) if path.endswith(".py") else None
+                known = role_of(path, text, self.overrides, self.declared)
+            self._cache[path] = known
         return self._cache[path]
 
     def cli_support(self) -> frozenset[str]:
@@ -330,13 +334,10 @@ class Roles:
     def _named_in_configuration(self, path: str) -> bool:
         """Whether a settings module or a deployment file names the module (``app.tasks``, ``app.tasks:run``)."""
         name = path[:-3].replace("/", ".").removeprefix("src.")
-        for rel in self.project.files:
-            if rel == path or not _CONFIGURATION_FILE.search(rel):
-                continue
-            text = self.project.read_text(rel)
-            if text and name in text:
-                return True
-        return False
+        if self._configuration is None:
+            self._configuration = [(rel, self.project.read_text(rel) or "") for rel in self.project.files
+                                   if _CONFIGURATION_FILE.search(rel)]
+        return any(rel != path and name in text for rel, text in self._configuration)
 
 
 def overrides_of(settings: Any) -> dict[str, list[str]]:

@@ -76,6 +76,16 @@ def _api_routes(project: Project, collected: Collected, *, helpers: bool = False
                 "sign-in flows, AJAX helpers of the site's own pages or health/metrics/docs"), routes
 
 
+def _published(api: list[Route], everything: list[Route]) -> list[Route]:
+    """The routes a version is a contract for. In a site whose API lives under /api or a version, a JSON
+    route of a module that renders the site's pages (/queue.json next to the queue page) serves those
+    pages, which ship with the code they call; it still counts for pagination and rate limits."""
+    if not any(_api_path(r) for r in api):
+        return api
+    page_files = {r.file for r in everything if not r.ops and not r.api}
+    return [r for r in api if _api_path(r) or r.file not in page_files]
+
+
 def _left_out(everything: list[Route], judged: list[Route]) -> tuple[Evidence, ...]:
     """How many routes the share leaves out, and why: what the API is, said in the evidence."""
     kept = {id(r) for r in judged}
@@ -84,7 +94,8 @@ def _left_out(everything: list[Route], judged: list[Route]) -> tuple[Evidence, .
         if id(route) in kept:
             continue
         why = route.left_out or ("AJAX helper of the site's pages" if route.ajax else
-                                 "JSON view of the site's own pages" if _site_json_view(route) else "not judged here")
+                                 "JSON view of the site's own pages" if _site_json_view(route) or route.api else
+                                 "not judged here")
         reasons[why] = reasons.get(why, 0) + 1
     if not reasons:
         return ()
@@ -183,6 +194,16 @@ _REEXPORTED_RESOURCE = {
     "site/api/__init__.py": "from .watch import Watch\n",
     "site/api/watch.py": "from flask_restful import Resource\n\n\nclass Watch(Resource):\n    def get(self, uuid):\n"
                          "        return {'uuid': uuid}\n",
+    # a second class of the name, in a module that reads the request: only the import says which is served
+    "site/model.py": "from flask import request\n\n\nclass Watch:\n    def owner(self):\n        return request.remote_addr\n",
+}
+_SITE_HELPERS = {
+    **_REEXPORTED_RESOURCE,
+    "site/app.py": _REEXPORTED_RESOURCE["site/app.py"] + "\n\nfrom site import queue, rows\n\n"
+                   "app.register_blueprint(queue.bp)\napp.register_blueprint(rows.bp)\n",
+    "site/queue.py": "from flask import Blueprint, jsonify, render_template\n\nbp = Blueprint('queue', __name__)\n\n\n"
+                     "@bp.route('/queue')\ndef page():\n    return render_template('queue.html')\n\n\n"
+                     "@bp.route('/queue.json')\ndef queue_json():\n    return jsonify(items=[])\n",
 }
 
 
@@ -242,10 +263,16 @@ class ApiVersioning(_RouteCheck):
         }, findings=0, status="pass", note="a redirect for browsers is not an API route"),
         Example(_REEXPORTED_RESOURCE, findings=0, status="pass",
                 note="flask-restful resources re-exported by their package, published under /api/v1"),
+        Example(_SITE_HELPERS, findings=0, status="pass",
+                note="the JSON route of a module that renders the site's pages, in a site with an /api/v1 API"),
+        Example({**_SITE_HELPERS, "site/rows.py": "from flask import Blueprint, jsonify\n\nbp = Blueprint('rows', __name__)\n\n\n"
+                 "@bp.route('/rows')\ndef rows():\n    return jsonify(rows=[])\n"}, findings=1, lines=(7,), status="fail",
+                note="a JSON route in a module that renders no page is judged"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         routes, reason, everything = _api_routes(project, collected)
+        routes = _published(routes, everything)
         graphql = [r for r in routes if r.graphql]  # one GraphQL endpoint evolves by its schema
         unknown = [r for r in routes if any(unresolved(s) for s in r.segments)]  # a prefix the scan could not resolve
         routes = [r for r in routes if r not in graphql and r not in unknown]

@@ -1129,6 +1129,10 @@ def _extract(source: SourceFile) -> FileRoutes:
         owner = dotted(call.func.value)
         if not owner:
             continue
+        if name == "blueprint" and owner == "superdesk" and call.args and dotted(call.args[0]):
+            # Superdesk registers the blueprint under the application's URL_PREFIX/API_VERSION
+            includes.append(IncludeFact("@eve", dotted(call.args[0]), line=call.lineno))
+            continue
         if name in ("include_router", "register_blueprint", "mount", "add_namespace", "init_app") and (
                 call.args or name == "mount"):
             if name == "init_app":  # api.init_app(app): the Api's resources are served by the app
@@ -1455,10 +1459,19 @@ _EVE_RESOURCE_KEYS = frozenset({"schema", "datasource", "resource_methods", "ite
                                 "allowed_filters", "sorting", "item_url"})
 _EVE_GLOBALS = ("URL_PREFIX", "API_VERSION", "PAGINATION", "RESOURCE_METHODS", "ITEM_METHODS", "ALLOWED_FILTERS",
                 "SORTING")
+_APP_LISTS = ("CORE_APPS", "INSTALLED_APPS")  # Superdesk: the modules an application loads
+
+
+_ENV_READERS = frozenset({"get", "getenv", "env", "config"})
 
 
 def _eve_setting(key: str, value: ast.AST) -> str:
-    """``eve:key=value``: a string, a list of strings joined by commas, True/False, else ``?`` (not literal)."""
+    """``eve:key=value``: a string, a list of strings joined by commas, True/False, else ``?`` (not literal).
+    A setting read from the environment with a literal default (``os.environ.get("PREFIX", "api/v1")``)
+    takes its default: what a deployment gets unless it says otherwise."""
+    if isinstance(value, ast.Call) and call_name(value) in _ENV_READERS and len(value.args) >= 2 and \
+            _str(value.args[1]) is not None:
+        value = value.args[1]
     text = _str(value)
     if text is None and isinstance(value, ast.Constant) and isinstance(value.value, (bool, int)):
         text = str(value.value)
@@ -1485,6 +1498,13 @@ def _eve_facts(source: SourceFile) -> tuple[list[RouteFact], list[str]]:
     if eve_module:
         settings.extend(_eve_setting(name, module_values[name]).replace("eve:", "EVE:", 1)
                         for name in _EVE_GLOBALS if name in module_values)
+    apps = [module_values[n] for n in _APP_LISTS if n in module_values]
+    if "URL_PREFIX" in module_values and apps:
+        # a Superdesk application's settings: its URL prefix serves the modules its app lists name
+        settings.extend(_eve_setting(name, module_values[name]).replace("eve:", "APP:", 1)
+                        for name in ("URL_PREFIX", "API_VERSION") if name in module_values)
+        listed = [_str(e) for value in apps if isinstance(value, (ast.List, ast.Tuple)) for e in value.elts]
+        settings.append("APP:APPS=" + ",".join(name for name in listed if name))
     if isinstance(domain, ast.Dict):
         for key, value in zip(domain.keys, domain.values, strict=True):
             name = _str(key)
@@ -1924,6 +1944,11 @@ class _Table:
         self.aliases = {name: dep for f in files.values() for name, dep in f.aliases}
         self.eve_settings = dict(item[4:].partition("=")[::2] for _, f in sorted(files.items()) for item in f.settings
                                  if item.startswith("EVE:"))
+        self.eve_apps: list[tuple[tuple[str, ...], dict[str, str]]] = []  # (modules listed, that app's settings)
+        for _, f in sorted(files.items()):
+            app = dict(item[4:].partition("=")[::2] for item in f.settings if item.startswith("APP:"))
+            if app.get("APPS"):
+                self.eve_apps.append((tuple(app.pop("APPS").split(",")), app))
         self.class_index: dict[str, list[tuple[str, ClassFact]]] = {}
         self.callable_index: dict[str, tuple[str, ...]] = {}
         for path, facts in sorted(files.items()):
@@ -2011,7 +2036,8 @@ class _Table:
     def prefixes(self, key: tuple[str, str], seen: frozenset[tuple[str, str]] = frozenset()) -> list[tuple[str, tuple[str, ...]]]:
         """(prefix, dependencies) for every way the owner is mounted into the application."""
         if key[1] == "@eve":  # Eve serves every resource under URL_PREFIX/API_VERSION
-            pieces = [self.eve_settings.get(k, "") for k in ("URL_PREFIX", "API_VERSION")]
+            settings = self._eve_app(key[0])
+            pieces = [settings.get(k, "") for k in ("URL_PREFIX", "API_VERSION")]
             return [("/".join(f"{{?{k}}}" if v == "?" else v.strip("/")
                               for k, v in zip(("URL_PREFIX", "API_VERSION"), pieces, strict=True) if v), ())]
         owner = self.owners.get(key)
@@ -2029,6 +2055,17 @@ class _Table:
                 middle = inc.prefix if (inc.replaces and inc.prefix) else _concat(inc.prefix, own)
                 out.append((_concat(pre, middle), (*deps, *inc.dependencies, *own_deps)))
         return out
+
+    def _eve_app(self, path: str) -> Mapping[str, str]:
+        """The settings of the Superdesk application whose app list names the module most closely (itself
+        before its package), over the project's Eve settings; the project's alone when no app, or several
+        equally, name it."""
+        module = self.files[path].module
+        scored = sorted(((max((len(name) for name in listed if module == name or module.startswith(name + ".")),
+                              default=0), index) for index, (listed, _) in enumerate(self.eve_apps)), reverse=True)
+        if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+            return self.eve_settings
+        return {**self.eve_settings, **self.eve_apps[scored[0][1]][1]}
 
     def class_fact(self, path: str, name: str) -> tuple[str, ClassFact] | None:
         """The class ``name`` written in ``path`` refers to: by import, else the project's only class of that name."""

@@ -197,6 +197,17 @@ _REEXPORTED_RESOURCE = {
     # a second class of the name, in a module that reads the request: only the import says which is served
     "site/model.py": "from flask import request\n\n\nclass Watch:\n    def owner(self):\n        return request.remote_addr\n",
 }
+_SUPERDESK_APPS = {
+    "site/settings.py": "DOMAIN = {}\nX_DOMAINS = '*'\nURL_PREFIX = 'api'\n"
+                        "CORE_APPS = ['site.pages', 'site.news_api']\n",
+    "site/news_api/settings.py": "import os\n\nURL_PREFIX = os.environ.get('NEWS_API_PREFIX', 'api/v1')\n"
+                                 "CORE_APPS = ['site.news_api.feed']\n",
+    "site/news_api/__init__.py": "",
+    "site/news_api/feed.py": "import superdesk\nfrom flask import jsonify\n\n"
+                             "blueprint = superdesk.Blueprint('feed', __name__)\n\n\n"
+                             "def init_app(app):\n    superdesk.blueprint(blueprint, app)\n\n\n"
+                             "@blueprint.route('/feed')\ndef feed():\n    return jsonify(_items=[])\n",
+}
 _SITE_HELPERS = {
     **_REEXPORTED_RESOURCE,
     "site/app.py": _REEXPORTED_RESOURCE["site/app.py"] + "\n\nfrom site import queue, rows\n\n"
@@ -263,6 +274,10 @@ class ApiVersioning(_RouteCheck):
         }, findings=0, status="pass", note="a redirect for browsers is not an API route"),
         Example(_REEXPORTED_RESOURCE, findings=0, status="pass",
                 note="flask-restful resources re-exported by their package, published under /api/v1"),
+        Example(_SUPERDESK_APPS, findings=0, status="pass",
+                note="a Superdesk application's blueprint, served under the URL_PREFIX of the app that lists it"),
+        Example({**_SUPERDESK_APPS, "site/news_api/settings.py": "URL_PREFIX = 'api'\nCORE_APPS = ['site.news_api.feed']\n"},
+                findings=1, lines=(12,), status="fail", note="the same blueprint in an application without a version"),
         Example(_SITE_HELPERS, findings=0, status="pass",
                 note="the JSON route of a module that renders the site's pages, in a site with an /api/v1 API"),
         Example({**_SITE_HELPERS, "site/rows.py": "from flask import Blueprint, jsonify\n\nbp = Blueprint('rows', __name__)\n\n\n"

@@ -67,12 +67,17 @@ def test_resource_classes_registered_by_endpoint_name(tmp_path: Path) -> None:
         "svc/settings.py": "import os\n\nURL_PREFIX = os.environ.get('PREFIX', 'api')\nRESOURCE_METHODS = ['GET', 'POST']\n",
     })
     routes = _table(tmp_path)
-    assert {"GET /{?URL_PREFIX}/blogs", "POST /{?URL_PREFIX}/blogs", "GET /{?URL_PREFIX}/blogs/<_id>",
-            "GET /{?URL_PREFIX}/users/<regex(\"[a-f0-9]{24}\"):user_id>/blogs"} <= set(routes)
+    # the prefix is read from the environment: its default is what a deployment gets unless it says otherwise
+    assert {"GET /api/blogs", "POST /api/blogs", "GET /api/blogs/<_id>",
+            "GET /api/users/<regex(\"[a-f0-9]{24}\"):user_id>/blogs"} <= set(routes)
     assert not any("/x" in label for label in routes)  # a class with its own handlers is not an Eve resource
-    assert routes["POST /{?URL_PREFIX}/blogs"].fact.body == "model"
+    assert routes["POST /api/blogs"].fact.body == "model"
     assert _status(tmp_path, "pagination")[:2] == ("pass", 1.0)
-    assert _status(tmp_path, "api-versioning")[0] == "n/a"  # the prefix comes from the environment
+    assert _status(tmp_path, "api-versioning")[0] == "fail"
+    write_tree(tmp_path, {"svc/settings.py": "import os\n\nURL_PREFIX = os.environ['PREFIX']\n"
+                                             "RESOURCE_METHODS = ['GET', 'POST']\n"})
+    assert "GET /{?URL_PREFIX}/blogs" in _table(tmp_path)
+    assert _status(tmp_path, "api-versioning")[0] == "n/a"  # no default: the deployment alone decides
 
 
 def test_proxy_of_another_services_list_is_not_judged(tmp_path: Path) -> None:

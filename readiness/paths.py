@@ -9,7 +9,7 @@ from __future__ import annotations
 from readiness.lazy_regex import lazy_compile
 from readiness.roles import CLI, FIXTURE, INFRASTRUCTURE, MIGRATION, SERVICE, TEST, path_role
 
-_SETTINGS_RE = lazy_compile(r"(^|/)(settings|config|configuration|conf|constants|defaults)(/|[^/]*\.py$)")
+_SETTINGS_RE = lazy_compile(r"(^|/)([^/]*[_-])?(settings|config|configuration|conf|constants|defaults)(/|[^/]*\.py$)")
 
 
 def is_test_path(path: str) -> bool:

@@ -363,6 +363,10 @@ class Route:
             return True  # it reads a page or a limit: it pages through something
         if _is_param(segs[-1]):
             return False
+        if "@proxy" in self.fact.calls:
+            return False  # another service's list, paged by that service, whatever the handler declares
+        if "@enumeration" in self.fact.calls:
+            return False  # a fixed table's entries: bounded by the code, not by the data
         if shape in ("list", "page"):
             return True
         if shape == "item":
@@ -371,8 +375,6 @@ class Route:
         words = [w for w in re.split(r"[-_.]", last) if w]
         if words and words[-1] in _AGGREGATE_WORDS:
             return False  # /stats, /settings, /live-service-counts: one object about many, not a collection
-        if "@proxy" in self.fact.calls:
-            return False  # another service's list, paged by that service
         mapping = next((c[9:].split(",") for c in self.fact.calls if c.startswith("@mapping:")), None)
         if mapping is not None and last.replace("-", "_") not in mapping:
             return False  # returns one JSON object holding no list
@@ -794,6 +796,8 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
         feats.calls.append("@returns-list")
     if _returns_upstream(func):
         feats.calls.append("@proxy")
+    if _enumerates_constant(func):
+        feats.calls.append("@enumeration")
     if any(re.search(r"signature|compare_digest", c, re.IGNORECASE) for c in feats.calls):
         feats.calls.append("@signed")  # the payload's signature is checked: another system's webhook
     if raw and _relays_body(func, request_names):
@@ -825,7 +829,8 @@ def _returns_upstream(func: ast.AST) -> bool:
     """A proxy: it returns another service's response body (``resp.content``, ``resp.text``, ``resp.json()``),
     maybe reworked on the way, so that service shapes and pages the data."""
     assigns = [n for n in ast.walk(func) if isinstance(n, ast.Assign)]
-    called = {t.id: call_name(n.value) for n in assigns if isinstance(n.value, ast.Call)
+    values = {id(n): n.value.value if isinstance(n.value, ast.Await) else n.value for n in assigns}  # resp = await client.get()
+    called = {t.id: call_name(values[id(n)]) for n in assigns if isinstance(values[id(n)], ast.Call)
               for t in n.targets if isinstance(t, ast.Name)}
 
     def upstream(expr: ast.AST, names: set[str]) -> bool:
@@ -977,6 +982,40 @@ def _returns_list(func: ast.AST) -> bool:
         if isinstance(value, ast.ListComp) or (isinstance(value, ast.Name) and value.id in lists):
             return True
     return False
+
+
+def _constant_source(node: ast.AST) -> bool:
+    """``ALLOWED_LOG_FILES``, ``self.CHOICES``, ``settings.LANGUAGES`` (or their ``.keys()``): a fixed table
+    written in code or configuration, by the convention that upper-case names are constants."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("keys", "values", "items"):
+        node = node.func.value
+    name = dotted(node).rpartition(".")[2]
+    return len(name) > 1 and name.isupper()
+
+
+def _enumerates_constant(func: ast.AST) -> bool:
+    """Every return gives a list made from a fixed table (``[k for k in self.ALLOWED_LOG_FILES if ...]``,
+    ``sorted(LANGUAGES)``): a bounded enumeration, not a collection that grows with the data."""
+    built = {t.id: n.value for n in ast.walk(func) if isinstance(n, ast.Assign) for t in n.targets
+             if isinstance(t, ast.Name)}
+    returns = [n.value for n in ast.walk(func) if isinstance(n, ast.Return) and n.value is not None]
+    if not returns:
+        return False
+    for value in returns:
+        if isinstance(value, ast.Call) and len(value.args) == 1 and call_name(value) in (
+                "jsonify", "JsonResponse", "Response", "json_response"):
+            value = value.args[0]
+        if isinstance(value, ast.Name) and value.id in built:
+            value = built[value.id]
+        if isinstance(value, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
+            if not all(_constant_source(g.iter) for g in value.generators):
+                return False
+        elif isinstance(value, ast.Call) and call_name(value) in ("list", "sorted", "tuple") and value.args:
+            if not _constant_source(value.args[0]):
+                return False
+        else:
+            return False
+    return True
 
 
 def _names_class(node: ast.AST) -> bool:

@@ -197,6 +197,21 @@ _REEXPORTED_RESOURCE = {
     # a second class of the name, in a module that reads the request: only the import says which is served
     "site/model.py": "from flask import request\n\n\nclass Watch:\n    def owner(self):\n        return request.remote_addr\n",
 }
+_PROXIED_LIST = {
+    "app/main.py": "import httpx\nfrom fastapi import FastAPI\n\napp = FastAPI()\nREVIEWS = 'https://reviews.example'\n\n\n"
+                   "@app.get('/api/v1/orders')\ndef orders(limit: int = 50, status: str | None = None) -> list[dict]:\n"
+                   "    return []\n\n\n"
+                   "@app.get('/api/v1/reviews/tags')\nasync def review_tags() -> list[dict]:\n"
+                   "    async with httpx.AsyncClient() as client:\n        resp = await client.get(REVIEWS + '/tags')\n"
+                   "        data = resp.json()\n        return [dict(item) for item in data]\n",
+}
+_FIXED_TABLE = {
+    "app.py": "from flask import Flask, jsonify, request\n\napp = Flask(__name__)\n"
+              "LOG_FILES = {'app': 'app.log', 'worker': 'worker.log'}\n\n\n"
+              "@app.route('/api/v1/orders')\ndef orders():\n    page = request.args.get('page', 1, type=int)\n"
+              "    status = request.args.get('status')\n    return jsonify(find_orders(page, status))\n\n\n"
+              "@app.route('/api/v1/logs')\ndef logs():\n    return jsonify([name for name in LOG_FILES if exists(name)])\n",
+}
 _SUPERDESK_APPS = {
     "site/settings.py": "DOMAIN = {}\nX_DOMAINS = '*'\nURL_PREFIX = 'api'\n"
                         "CORE_APPS = ['site.pages', 'site.news_api']\n",
@@ -355,6 +370,9 @@ class Pagination(_RouteCheck):
             "shop/__init__.py": "",
         }, status="n/a", note="an HTML page is not an API list endpoint"),
         Example({"app/lib.py": "def add(a, b):\n    return a + b\n"}, status="n/a", note="no routes at all"),
+        Example(_PROXIED_LIST, findings=0, status="pass",
+                note="another service's list, fetched and passed on: that service pages it"),
+        Example(_FIXED_TABLE, findings=0, status="pass", note="the entries of a fixed table written in code"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
@@ -610,6 +628,9 @@ class FilteringSorting(_RouteCheck):
         Example(_service(params="usr: str, api_key: str = ''"), findings=1, status="fail",
                 note="credentials in the query string say who asks, not what to list"),
         Example({"app/lib.py": "def add(a, b):\n    return a + b\n"}, status="n/a", note="no routes at all"),
+        Example(_PROXIED_LIST, findings=0, status="pass",
+                note="another service's list, fetched and passed on: that service filters it"),
+        Example(_FIXED_TABLE, findings=0, status="pass", note="the entries of a fixed table written in code"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

@@ -417,6 +417,11 @@ def dotted(node: ast.AST | None) -> str:
     return (_dotted(node) or "") if node is not None else ""
 
 
+def _base(node: ast.AST) -> str:
+    """A base class's own name, type arguments aside (``ModelViewSet[Tag]`` → ``ModelViewSet``)."""
+    return dotted(node.value if isinstance(node, ast.Subscript) else node).rpartition(".")[2]
+
+
 def call_name(node: ast.AST) -> str:
     """The last name of what a call calls (``x.y.find(...)`` → ``find``)."""
     if isinstance(node, ast.Call):
@@ -1351,11 +1356,15 @@ def _classes(source: SourceFile) -> tuple[ClassFact, ...]:
                 methods.append(stmt.name)
                 if stmt.name in ("get_queryset", "filter_queryset", "list"):
                     query.extend(_handler_features(stmt, "django", set()).query)
+                if stmt.name == "list":  # a viewset's list action: another service's list, or a fixed table's
+                    attrs.extend(("@list", mark) for mark, found in (("@proxy", _returns_upstream(stmt)),
+                                                                     ("@enumeration", _enumerates_constant(stmt)))
+                                 if found)
                 if stmt.name in _CLASS_ATTRS and any(dotted(d) == "property" for d in stmt.decorator_list):
                     attrs.append((stmt.name, "set"))  # @property def pagination_class(self): chosen per request
                 if stmt.name == "__init__":
                     fields.extend(_query_like(stmt.args))
-        bases = tuple(dotted(b).rpartition(".")[2] for b in cls.bases if dotted(b))
+        bases = tuple(_base(b) for b in cls.bases if _base(b))
         if eve and not set(methods) & set(HTTP_METHODS):  # an Eve resource declares settings, not handlers
             eve.insert(0, "eve:class")
         else:
@@ -1415,7 +1424,7 @@ def _gql_unbounded(call: ast.Call) -> bool:
 
 
 def _graphql_class(cls: ast.ClassDef) -> list[RouteFact]:
-    bases = {dotted(b).rpartition(".")[2] for b in cls.bases}
+    bases = {_base(b) for b in cls.bases}
     strawberry = any(dotted(d.func if isinstance(d, ast.Call) else d).startswith("strawberry") for d in cls.decorator_list)
     out: list[RouteFact] = []
     if bases & ({"Mutation", "ClientIDMutation"} | _GQL_VALIDATING_MUTATIONS):  # a graphene mutation class
@@ -1842,6 +1851,8 @@ def _django_urlpatterns(tree: ast.Module, includes: list[IncludeFact], names: Ma
         elif isinstance(node, (ast.List, ast.Tuple)):
             for elt in node.elts:
                 visit(elt, prefix)
+        elif isinstance(node, ast.Starred):  # [*router.urls, path(...)]
+            visit(node.value, prefix)
         elif isinstance(node, ast.BinOp):
             visit(node.left, prefix)
             visit(node.right, prefix)
@@ -1903,7 +1914,7 @@ def _django_views(tree: ast.Module, framework: str = "django", *, function_views
             for method in methods:
                 views.append(_view_fact(stmt, stmt.name, method, feats, (), framework=framework, kind=kind))
         elif isinstance(stmt, ast.ClassDef):
-            bases = {dotted(b).rpartition(".")[2] for b in stmt.bases}
+            bases = {_base(b) for b in stmt.bases}
             attrs = [dotted(t) for s in stmt.body if isinstance(s, ast.Assign) for t in s.targets]
             extra = tuple(a for a in attrs if a in _CLASS_ATTRS)
             handlers = [s for s in stmt.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
@@ -2194,8 +2205,9 @@ class _Table:
         for action in dict.fromkeys(actions):
             method, item, shape = _DRF_ACTIONS[action]
             route_path = f"{base}/{{pk}}/" if item else f"{base}/"
+            marks = tuple(v for _, c in chain for k, v in c.attrs if k == "@list") if action == "list" else ()
             view = replace(fact, method=method, path=route_path, shape=shape, line=line,
-                           path_params=("pk",) if item else (), calls=("@drf",),
+                           path_params=("pk",) if item else (), calls=("@drf", *marks),
                            body="model" if method in WRITE_METHODS else "")  # the serializer validates the body
             out.append((where, self._with_class(where, view, chain[0][1].name if chain else fact.handler)))
         return out
@@ -2252,7 +2264,7 @@ class _Table:
             for attr, value in cls.attrs:
                 seen.setdefault(attr, value)
         calls = set(fact.calls)
-        calls |= {a if v == "set" else f"no:{a}" for a, v in seen.items()}
+        calls |= {a if v == "set" else f"no:{a}" for a, v in seen.items() if a != "@list"}
         bases = {b for _, c in chain for b in c.bases}
         if fact.framework == "django" and (bases & _API_BASES or any(b.endswith(("APIView", "ViewSet")) for b in bases)):
             calls.add("@drf")

@@ -178,6 +178,21 @@ def test_drf_router_under_a_version_with_default_pagination(tmp_path: Path) -> N
     assert _status(tmp_path, "pagination")[:2] == ("pass", 1.0)
 
 
+def test_drf_router_splatted_into_an_include_list_with_typed_viewsets(tmp_path: Path) -> None:
+    """``[*router.urls, ...]`` inside ``include([...])`` under ``^api/``, viewsets written ``ModelViewSet[Tag]``."""
+    write_tree(tmp_path, {
+        "shop/__init__.py": "",
+        "shop/views.py": "from rest_framework.viewsets import ModelViewSet\n\n\nclass TagViewSet(ModelViewSet[Tag]):\n"
+                         "    queryset = Tag.objects.all()\n    serializer_class = TagSerializer\n",
+        "shop/urls.py": "from django.urls import include, re_path\nfrom rest_framework.routers import DefaultRouter\n"
+                        "from shop.views import TagViewSet\n\nrouter = DefaultRouter()\nrouter.register(r'tags', TagViewSet)\n\n"
+                        "urlpatterns = [\n    re_path(r'^api/', include([\n        *router.urls,\n    ])),\n]\n",
+    })
+    routes = _table(tmp_path)
+    assert {"GET /api/tags/", "POST /api/tags/", "GET /api/tags/{pk}/", "DELETE /api/tags/{pk}/"} <= set(routes)
+    assert routes["GET /api/tags/"].collection
+
+
 def test_drf_pagination_switched_off_and_no_default(tmp_path: Path) -> None:
     _drf(tmp_path, "products-api/", "None", "None")
     status, score, findings = _status(tmp_path, "pagination")

@@ -650,7 +650,10 @@ def find_suites(project: Project) -> dict[str, Evidence]:
 # A test module named for its kind: test_services.py, test_services_payments.py, test_integration_db.py.
 _MODULE_KINDS = (("service", lazy_compile(r"^test_services?(?:_\w+)?\.py$|_services?_test\.py$")),
                  ("integration", lazy_compile(r"^test_integrations?(?:_\w+)?\.py$|_integration_test\.py$")))
-_COMPOSE_UP_RE = lazy_compile(r"\bdocker[- ]compose\b[^\n]*\bup\b")
+# Dependencies started for the tests: ``docker compose up`` or a detached ``docker run -d``.
+_COMPOSE_UP_RE = lazy_compile(r"\bdocker[- ]compose\b[^\n]*\bup\b|\bdocker\s+run\b[^\n]*\s(?:-d|--detach)\b")
+# Tests run as a compose service named for them: ``docker compose up --exit-code-from integration-tests integration-tests``.
+_COMPOSE_TESTS_RE = lazy_compile(r"\bdocker[- ]compose\b[^\n]*\b(?:up|run)\b[^\n]*\s[\w.-]*tests?(?=\s|$)")
 
 
 def _ci_compose_tests(project: Project) -> Evidence | None:
@@ -660,7 +663,8 @@ def _ci_compose_tests(project: Project) -> Evidence | None:
         by_job.setdefault((command.path, command.context.split(":")[0]), []).append(command)
     for (path, job), commands in by_job.items():
         up = next((c for c in commands if _COMPOSE_UP_RE.search(c.text)), None)
-        if up is not None and any(_TEST_RUN_RE.search(c.text) for c in commands if c.line > up.line):
+        if up is not None and any(_TEST_RUN_RE.search(c.text) or _COMPOSE_TESTS_RE.search(c.text)
+                                  for c in commands if c.line > up.line):
             return Evidence(f"integration tests against services started by docker compose in CI (job {job})",
                             path, up.line)
     return None
@@ -755,6 +759,30 @@ class TestSuites(Check):
                                            "      - run: docker compose -f ci-compose.yml up -d\n      - run: pytest tests\n",
         }, status="pass", options={"suites": ["unit", "integration"]},
             note="CI starts the dependencies with docker compose, then runs the tests against them"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "tests/test_x.py": "def test_x():\n    assert True\n",
+            ".github/workflows/tests.yml": "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                           "      - run: docker compose up -d postgres worker web\n"
+                                           "      - run: docker compose up --exit-code-from integration-tests integration-tests\n",
+        }, status="pass", options={"suites": ["unit", "integration"]},
+            note="the tests run as a compose service named for them, after the stack is up"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "tests/test_x.py": "def test_x():\n    assert True\n",
+            ".github/workflows/tests.yml": "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                           "      - run: docker run -d --name browser browserless/chrome\n"
+                                           "      - run: docker run --rm app-image bash -c 'pytest tests/fetchers'\n",
+        }, status="pass", options={"suites": ["unit", "integration"]},
+            note="a dependency started with docker run -d, then the tests against it"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "tests/test_x.py": "def test_x():\n    assert True\n",
+            ".github/workflows/tests.yml": "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                           "      - run: docker run --rm app-image python --version\n"
+                                           "      - run: docker compose up -d test-db\n",
+        }, status="fail", options={"suites": ["unit", "integration"]},
+            note="a container run in the foreground and a database named test-db are not a test run"),
         Example({
             "app/x.py": "x = 1\n",
             "tests/test_x.py": "def test_x():\n    assert True\n",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import configparser
 import io
 import os
+import posixpath
 import re
 import stat
 import sys
@@ -603,10 +604,31 @@ def _ci_database_tests(project: Project) -> Evidence | None:
                 if not _DB_SERVICE_RE.search(images):
                     continue
                 steps = job.get("steps") if isinstance(job.get("steps"), list) else []
-                runs = " ".join(str(step.get("run", "")) for step in steps if isinstance(step, dict))
+                runs = " ".join(_step_commands(project, step) for step in steps if isinstance(step, dict))
                 if _TEST_RUN_RE.search(runs):
                     return Evidence(f"integration tests against a database service in CI (job {name})", rel)
     return None
+
+
+def _step_commands(project: Project, step: Mapping[str, Any]) -> str:
+    """A step's shell commands; for a composite action of the repository (``uses: ./.github/actions/unit-tests``),
+    the commands of its own steps."""
+    from readiness.repo_files import load_yaml
+
+    uses = str(step.get("uses") or "")
+    if not uses.startswith("./"):
+        return str(step.get("run", ""))
+    folder = posixpath.normpath(uses[2:])
+    if folder.startswith(("..", "/")):
+        return ""
+    for name in ("action.yml", "action.yaml"):
+        text = project.read_text(f"{folder}/{name}")
+        if text:
+            docs, _ = load_yaml(text)
+            runs = [doc.get("runs") for doc in docs if isinstance(doc, dict)]
+            inner = [s for r in runs if isinstance(r, dict) and isinstance(r.get("steps"), list) for s in r["steps"]]
+            return " ".join(str(s.get("run", "")) for s in inner if isinstance(s, dict))
+    return ""
 
 
 _E2E_RE = lazy_compile(r"\bplaywright\b|\bselenium\b|\bsplinter\b|pytest\.mark\.e2e\b")
@@ -767,6 +789,16 @@ class TestSuites(Check):
                                            "      - run: docker compose up --exit-code-from integration-tests integration-tests\n",
         }, status="pass", options={"suites": ["unit", "integration"]},
             note="the tests run as a compose service named for them, after the stack is up"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "tests/test_x.py": "def test_x():\n    assert True\n",
+            ".github/workflows/ci.yml": "on: [push]\njobs:\n  unit:\n    runs-on: ubuntu-latest\n    services:\n"
+                                        "      database:\n        image: postgres:14\n    steps:\n"
+                                        "      - uses: ./.github/actions/unit-tests\n",
+            ".github/actions/unit-tests/action.yml": "name: unit tests\nruns:\n  using: composite\n  steps:\n"
+                                                    "    - run: coverage run manage.py test\n      shell: bash\n",
+        }, status="pass", options={"suites": ["unit", "integration"]},
+            note="a database service for a job whose tests run in the repository's own composite action"),
         Example({
             "app/x.py": "x = 1\n",
             "tests/test_x.py": "def test_x():\n    assert True\n",

@@ -354,7 +354,11 @@ class Project:
         if key not in self._globs:
             match = _glob_regex(key).match
             literals = _glob_literals(key)
-            self._globs[key] = [f for f in self.files if any(map(f.__contains__, literals)) and match(f)]
+            if len(literals) == 1:  # the usual case: one substring test per file, no generator
+                (literal,) = literals
+                self._globs[key] = [f for f in self.files if literal in f and match(f)]
+            else:
+                self._globs[key] = [f for f in self.files if any(map(f.__contains__, literals)) and match(f)]
         return list(self._globs[key])
 
     # -- imports -----------------------------------------------------------------------

@@ -70,6 +70,12 @@ def _parse(text: str, path: str) -> ast.Module:
     return tree
 
 
+# Fields holding the parser's shared singletons (expression contexts, operators) or plain values.
+_SINGLETON_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "module", "level", "kind", "type_comment",
+                               "asname", "is_async", "conversion", "simple"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _position(node: ast.AST) -> tuple[int, int]:
     return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
 
@@ -365,16 +371,23 @@ class SourceFile:
         return self._memo[key]  # type: ignore[no-any-return]
 
     def _index(self) -> None:
-        """One walk of the tree: nodes bucketed by type, and every node's parent."""
+        """One walk of the tree: nodes bucketed by type, and every node's parent.
+
+        The parser's shared singletons (``ctx`` Load/Store, operators) are not walked: they have no
+        position and no one parent, and they are a third of all nodes."""
         buckets: dict[type, list[ast.AST]] = defaultdict(list)
         parents: dict[int, ast.AST] = {}
         if self.tree is not None:
             stack: list[ast.AST] = [self.tree]
-            pop, push, AST = stack.pop, stack.append, ast.AST
+            pop, push, AST, fields = stack.pop, stack.append, ast.AST, _CHILD_FIELDS
             while stack:
                 node = pop()
-                buckets[type(node)].append(node)
-                for name in node._fields:
+                kind = type(node)
+                buckets[kind].append(node)
+                names = fields.get(kind)
+                if names is None:
+                    names = fields[kind] = tuple(f for f in kind._fields if f not in _SINGLETON_FIELDS)
+                for name in names:
                     value = getattr(node, name, None)
                     if isinstance(value, list):
                         for item in value:

@@ -293,21 +293,25 @@ def _helper_read(call: ast.Call) -> tuple[str | None, ast.AST | None] | None:
     return var, default
 
 
-def _environ_schema(call: ast.Call, imports: dict[str, str]) -> list[tuple[str, ast.AST]]:
+_ENV_SCHEMAS = frozenset({"environ.Env", "environ.environ.Env", "environ.FileAwareEnv", "environ.environ.FileAwareEnv"})
+
+
+def _environ_schema(call: ast.Call, name: str) -> list[tuple[str, ast.AST]]:
     """django-environ's schema form: ``environ.Env(NAME=(str, "default"))`` (or ``FileAwareEnv``) declares each
-    variable's fallback."""
-    if qualify(call.func, imports) not in ("environ.Env", "environ.environ.Env", "environ.FileAwareEnv",
-                                           "environ.environ.FileAwareEnv"):
+    variable's fallback. ``name`` is the call's qualified name."""
+    if name not in _ENV_SCHEMAS:
         return []
     return [(kw.arg, kw.value.elts[1]) for kw in call.keywords
             if kw.arg and isinstance(kw.value, ast.Tuple) and len(kw.value.elts) == 2]
 
 
-def _env_read(call: ast.AST, imports: dict[str, str]) -> tuple[str | None, ast.AST | None] | None:
-    """(variable name, default expression) for an environment read, else None."""
+def _env_read(call: ast.AST, imports: dict[str, str], name: str | None = None) -> tuple[str | None, ast.AST | None] | None:
+    """(variable name, default expression) for an environment read, else None (``name``: the call's qualified
+    name when the caller has it already)."""
     if not isinstance(call, ast.Call):
         return None
-    name = qualify(call.func, imports)
+    if name is None:
+        name = qualify(call.func, imports)
     if name not in _ENV_GETTERS:
         return _helper_read(call)
     var = str_value(call.args[0]) if call.args else None
@@ -462,8 +466,9 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
     reads: list[tuple[ast.AST, str | None, ast.AST | None]] = _dynaconf_reads(source, imports)
     for call in source.nodes(ast.Call):
         assert isinstance(call, ast.Call)
-        reads += [(default, var, default) for var, default in _environ_schema(call, imports)]
-        read = _env_read(call, imports)
+        name = qualify(call.func, imports)  # once per call: both readings below ask
+        reads += [(default, var, default) for var, default in _environ_schema(call, name)]
+        read = _env_read(call, imports, name)
         if read is not None:
             reads.append((call, *read))
     for call, var, default in reads:

@@ -271,8 +271,9 @@ class ApiVersioning(_RouteCheck):
     )
     scoring = ("Share of API routes under a /v1-style prefix or with a version header (DRF versioning or fastapi-versioning "
                "cover all). HTML pages, static files, sign-in flows, inbound webhooks, AJAX helpers of the site's own "
-               "pages and health/metrics/docs routes are left out, and the evidence counts them; a GraphQL endpoint "
-               "evolves through its schema and is not judged.")
+               "pages and health/metrics/docs routes are left out, and the evidence counts them; so are, in a site "
+               "whose API lives under /api or a version, the JSON routes of modules that render its pages. A GraphQL "
+               "endpoint evolves through its schema and is not judged.")
     global_marks = staticmethod(_version_marks)
     examples = (
         Example(_service(prefix="/api/v1"), findings=0, status="pass", note="include_router prefix"),
@@ -355,7 +356,8 @@ class Pagination(_RouteCheck):
     scoring = ("Share of list endpoints that take pagination parameters or use a pagination helper (DRF "
                "DEFAULT_PAGINATION_CLASS, Eve's default paging, GraphQL connections). A list endpoint is a collection "
                "GET: a list response model, a returned list, a page or limit parameter; aggregates (stats, counts, "
-               "settings), single objects and proxies of another service's list are not.")
+               "settings), single objects, proxies of another service's list and the entries of a fixed table written "
+               "in code (an upper-case constant) are not.")
     examples = (
         Example(_service(params="limit: int = 50, offset: int = 0"), findings=0, status="pass"),
         Example(_service(), findings=1, lines=(7,), status="fail", note="GET /orders returns everything"),

@@ -1,8 +1,9 @@
 """Database security checks: NoSQL injection, validated inputs, tenant isolation.
 
-``nosql-injection`` follows request data inside one function (through local variables) into the
-filter of a MongoDB query; ``query-validation`` reads the route table; ``tenant-isolation`` runs
-only when configured with the tenant field and the tenant-scoped collections.
+``nosql-injection`` follows request data inside one function (through local variables, and one call
+level into a helper of the same file) into the filter of a MongoDB query or an Eve service lookup, and
+finds regular expressions built from unescaped input; ``query-validation`` reads the route table;
+``tenant-isolation`` runs only when configured with the tenant field and the tenant-scoped collections.
 """
 
 from __future__ import annotations
@@ -221,6 +222,7 @@ def _lookup_keywords(call: ast.Call, tainted: Mapping[str, str], requests: set[s
 # Typed parameters cannot carry regular-expression syntax.
 _PLAIN_ANNOTATIONS = frozenset({"int", "float", "bool", "UUID", "ObjectId", "PydanticObjectId", "date", "datetime"})
 _REGEX_NEEDLES = ("$regex", "compile", "Regex")
+_PATTERN_BUILDERS = frozenset({"re.compile", "Regex", "bson.Regex", "bson.regex.Regex"})
 
 
 def _request_derived(func: ast.AST, requests: set[str]) -> set[str]:
@@ -296,8 +298,7 @@ def _regex_problems(source: SourceFile) -> list[tuple[int, int, str]]:
                     problems.append((key.lineno, key.col_offset + 1, f"$regex: {message}"))
                 continue
             call = compiled.get(value.id) if isinstance(value, ast.Name) else value
-            if isinstance(call, ast.Call) and call_name(call) in ("compile", "Regex") and call.args and \
-                    (dotted(call.func) in ("re.compile", "Regex", "bson.Regex", "bson.regex.Regex")) and \
+            if isinstance(call, ast.Call) and call.args and dotted(call.func) in _PATTERN_BUILDERS and \
                     enclosing_function(source, call) is enclosing_function(source, node) and \
                     unescaped(call.args[0], call):
                 problems.append((call.lineno, call.col_offset + 1, f"{dotted(call.func)}(): {message}"))

@@ -744,8 +744,9 @@ class TestSuites(Check):
         "Share: the kinds present of those in `suites` (default unit, API, service, integration, end-to-end, "
         "load). API tests are found by the framework's test client in a test module or a conftest fixture; "
         "integration tests by testcontainers, markers, a module named test_integration*, or a CI job that runs the "
-        "tests against a database service or against dependencies it starts with docker compose; service tests by "
-        "their folder or a module named test_services*."
+        "tests (itself or through the repository's own composite action) against a database service, or after "
+        "starting dependencies with docker compose or `docker run -d` (the tests may be a compose service named "
+        "for them); service tests by their folder or a module named test_services*."
     )
     options = {"suites": list(SUITES)}
     examples = (

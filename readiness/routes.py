@@ -524,7 +524,7 @@ def module_name(path: str) -> str:
     return name
 
 
-def _import_names(source: SourceFile, module: str, is_package: bool) -> dict[str, str]:
+def import_names(source: SourceFile, module: str, is_package: bool) -> dict[str, str]:
     names: dict[str, str] = {}
     package = module if is_package else module.rpartition(".")[0]
     for node in source.nodes(ast.Import, ast.ImportFrom):
@@ -1115,7 +1115,7 @@ def _extract(source: SourceFile) -> FileRoutes:
     if tree is None:
         return FileRoutes(module)
     imports = source.imports
-    names = _import_names(source, module, source.path.endswith("__init__.py"))
+    names = import_names(source, module, source.path.endswith("__init__.py"))
     owners: dict[str, OwnerFact] = {}
     includes: list[IncludeFact] = []
     for node in source.nodes(ast.Assign, ast.AnnAssign):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict
 from readiness.checks.db_transactions import (
@@ -35,6 +35,8 @@ from readiness.routes import (
     call_name,
     dotted,
     facts_of,
+    import_names,
+    module_name,
     route_facts,
     route_table,
     routes_worth_keeping,
@@ -143,6 +145,14 @@ def _filter_of(call: ast.Call) -> ast.AST | None:
     return call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "filter"), None)
 
 
+def _filter_reason(call: ast.Call, tainted: Mapping[str, str], requests: set[str]) -> str:
+    """Why a query call's filter (or an Eve service's lookup keywords) is unsafe, or ''."""
+    target = _filter_of(call)
+    if target is None and any(k.arg == "req" for k in call.keywords):
+        return _lookup_keywords(call, tainted, requests)
+    return _dangerous(target, tainted, requests)
+
+
 def _helper_sinks(source: SourceFile, queries: list[ast.Call]) -> dict[str, list[tuple[int, str, str, ast.Call]]]:
     """Functions of the file whose parameter reaches a query filter: name -> (position, parameter, taint, query).
 
@@ -166,14 +176,13 @@ def _helper_sinks(source: SourceFile, queries: list[ast.Call]) -> dict[str, list
                 continue  # the request itself: judged inside the helper
             for kind in ("query", "json", "value"):
                 tainted = _tainted_names(func, set(), {param: kind})
-                hit = next((c for c in calls if _dangerous(_filter_of(c), tainted, set())), None)
+                hit = next((c for c in calls if _filter_reason(c, tainted, set())), None)
                 if hit is not None:
                     sinks.setdefault(func.name, []).append((position, param, kind, hit))
     return sinks
 
 
-def _through_helpers(source: SourceFile, queries: list[ast.Call]) -> list[tuple[int, int, str]]:
-    sinks = _helper_sinks(source, queries)
+def _through_helpers(source: SourceFile, sinks: Mapping[str, list[tuple[int, str, str, ast.Call]]]) -> list[tuple[int, int, str]]:
     if not sinks:
         return []
     problems: list[tuple[int, int, str]] = []
@@ -197,6 +206,69 @@ def _through_helpers(source: SourceFile, queries: list[ast.Call]) -> list[tuple[
                                  f"through its parameter {param}"))
                 break
     return problems
+
+
+@dataclass(frozen=True)
+class _Injections(Problems):
+    """A file's findings, and what it offers to and asks of the project's other modules: its functions
+    whose parameter reaches a query filter, and its calls that hand request data to an imported function."""
+
+    sinks: tuple[tuple[str, int, str, str, str, int], ...] = ()  # (function, position, parameter, taint, query, line)
+    calls: tuple[tuple[str, int, str, str, int, int], ...] = ()  # (callee, position or -1, keyword, taint, line, column)
+
+
+def _exported_sinks(source: SourceFile, sinks: Mapping[str, list[tuple[int, str, str, ast.Call]]]) -> tuple[
+        tuple[str, int, str, str, str, int], ...]:
+    """The module-level helpers among ``sinks``, by full name, for the calls other modules make."""
+    assert source.tree is not None
+    module = module_name(source.path)
+    top = {stmt.name: stmt for stmt in source.tree.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return tuple((f"{module}.{name}", position, param, kind, call_name(query), query.lineno)
+                 for name, found in sorted(sinks.items()) if name in top for position, param, kind, query in found
+                 if not _receiver_is_local(query, top[name]))
+
+
+def _receiver_is_local(query: ast.Call, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """``text.find(needle)`` on a parameter or a local: a string's method, not a collection's query (a
+    collection handle comes from the module, ``self`` or a database lookup)."""
+    root: ast.AST = query.func.value if isinstance(query.func, ast.Attribute) else query.func
+    while isinstance(root, (ast.Attribute, ast.Subscript, ast.Call)):
+        root = root.func if isinstance(root, ast.Call) else root.value
+    if not isinstance(root, ast.Name) or root.id in ("self", "cls"):
+        return False
+    params = {a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]}
+    assigned = {t.id for n in ast.walk(func) if isinstance(n, (ast.Assign, ast.For)) for t in
+                (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
+    return root.id in params or root.id in assigned
+
+
+def _imported_calls(source: SourceFile, taints: Callable[[ast.AST], tuple[set[str], dict[str, str]]]) -> tuple[
+        tuple[str, int, str, str, int, int], ...]:
+    """Calls to imported functions (``get_entity(body["id"])``, ``utils.find(request.args)``) that hand them
+    request data: followed into the other module's helper once every file has been read."""
+    assert source.tree is not None
+    names = import_names(source, module_name(source.path), source.path.endswith("__init__.py"))
+    local = {stmt.name for stmt in source.tree.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    out = []
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        func = call.func
+        if isinstance(func, ast.Name) and func.id in names and func.id not in local:
+            callee = names[func.id]
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in names:
+            callee = f"{names[func.value.id]}.{func.attr}"
+        else:
+            continue
+        caller = enclosing_function(source, call)
+        if caller is None:
+            continue
+        requests, tainted = taints(caller)
+        args = [(i, "", a) for i, a in enumerate(call.args)] + [(-1, k.arg, k.value) for k in call.keywords if k.arg]
+        for position, keyword, arg in args:
+            kind = _taint(arg, tainted, requests)
+            if kind:
+                out.append((callee, position, keyword, kind, call.lineno, call.col_offset + 1))
+    return tuple(out)
 
 
 def _one_per_line(problems: list[tuple[int, int, str]]) -> tuple[tuple[int, int, str], ...]:
@@ -313,6 +385,9 @@ _HELPER_QUERY = (
 
 
 _QUERY_NEEDLES = ("$where", "request", "req.")  # where a query may take request data
+# Query methods only a MongoDB collection (or an Eve service) has: ``.find(`` alone is mostly str.find.
+_MONGO_METHOD_NEEDLES = (".find_one", ".update_one(", ".update_many(", ".delete_one(", ".delete_many(",
+                         ".count_documents(", ".replace_one(")
 
 
 class NosqlInjection(Check):
@@ -334,7 +409,8 @@ class NosqlInjection(Check):
     )
     scoring = ("Count: each possible injection halves the score (one exploitable filter is enough, however large "
                "the code base).")
-    needles = (*_QUERY_NEEDLES, *_REGEX_NEEDLES, "mongo", "Mongo", "MONGO")  # the last three: where the client is built
+    # the client's construction (mongo), and helper modules that only query (a collection handle imported)
+    needles = (*_QUERY_NEEDLES, *_REGEX_NEEDLES, "mongo", "Mongo", "MONGO", *_MONGO_METHOD_NEEDLES)
     examples = (
         Example({"app/db.py": "from pymongo import MongoClient\n\norders = MongoClient().shop.orders\n",
                  "app/api.py": "from fastapi import FastAPI, Request\nfrom app.db import orders\n\napp = FastAPI()\n\n\n"
@@ -399,6 +475,19 @@ class NosqlInjection(Check):
                                  "        users.update_one({'_id': user_id}, {'$inc': {'shares': 1}})\n"
                                  "    for key in data:\n        users.find_one({'field': key})\n"},
                 findings=1, lines=(9,), note="each element of a JSON list may be an operator object; the body's keys are text"),
+        Example({"app/db.py": "from pymongo import MongoClient\n\norders = MongoClient().shop.orders\n",
+                 "app/repo.py": "from app.db import orders\n\n\ndef find_orders(filters: dict) -> dict:\n"
+                                "    return orders.find_one(filters)\n\n\n"
+                                "def contains(text: str, needle: str) -> bool:\n    return text.find(needle) >= 0\n",
+                 "app/api.py": "from flask import Flask, jsonify, request\n\nfrom app import repo\nfrom app.repo import find_orders\n\n"
+                               "app = Flask(__name__)\n\n\n@app.route('/orders')\ndef list_orders():\n"
+                               "    return jsonify(find_orders(request.args.to_dict()))\n\n\n"
+                               "@app.route('/orders/by-status')\ndef by_status():\n"
+                               "    return jsonify(repo.find_orders({'status': request.args.get('status', 'new')}))\n\n\n"
+                               "@app.route('/orders/named')\ndef named():\n"
+                               "    return jsonify(repo.contains('orders', request.args.to_dict()))\n"},
+                findings=1, lines=(11,),
+                note="request data reaches a helper of another module, followed one call level (str.find is no query)"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
@@ -411,37 +500,38 @@ class NosqlInjection(Check):
         if client.own or client.settings:
             out.counts["mongo_own"] += 1
         problems: list[tuple[int, int, str]] = _regex_problems(source)
+        queries = [call for call, _collection in query_calls(source)]
+        sinks = _helper_sinks(source, queries)
+        exported = _exported_sinks(source, sinks)
         if not any(n in source.text for n in _QUERY_NEEDLES):
-            if problems:
-                out.facts = Problems(_one_per_line(problems))
-            return out if out.counts or problems else None
+            if problems or exported:
+                out.facts = _Injections(_one_per_line(problems), exported)
+            return out if out.counts or problems or exported else None
         for node in source.nodes(ast.Dict):
             for key in getattr(node, "keys", []):
                 if isinstance(key, ast.Constant) and key.value == "$where":
                     problems.append((key.lineno, key.col_offset + 1,
                                      "$where evaluates JavaScript on the server; use query operators or $expr"))
         per_function: dict[int, tuple[set[str], dict[str, str]]] = {}
-        queries = [call for call, _collection in query_calls(source)]
-        problems += _through_helpers(source, queries)
-        for call, _collection in query_calls(source):
+
+        def taints(func: ast.AST) -> tuple[set[str], dict[str, str]]:
+            if id(func) not in per_function:
+                requests = _request_names(func)  # type: ignore[arg-type]
+                per_function[id(func)] = (requests, _tainted_names(func, requests))
+            return per_function[id(func)]
+
+        problems += _through_helpers(source, sinks)
+        for call in queries:
             out.counts["queries"] += 1
             func = enclosing_function(source, call)
             if func is None:
                 continue
-            if id(func) not in per_function:
-                requests = _request_names(func)
-                per_function[id(func)] = (requests, _tainted_names(func, requests))
-            requests, tainted = per_function[id(func)]
+            requests, tainted = taints(func)
             method = call_name(call)
-            target = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "filter"), None)
-            if method == "distinct":
-                target = call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "filter"), None)
             if method == "aggregate":
-                reason = self._pipeline(target, tainted, requests)
-            elif target is None and any(k.arg == "req" for k in call.keywords):
-                reason = _lookup_keywords(call, tainted, requests)
+                reason = self._pipeline(_filter_of(call), tainted, requests)
             else:
-                reason = _dangerous(target, tainted, requests)
+                reason = _filter_reason(call, tainted, requests)
             if reason:
                 problems.append((call.lineno, call.col_offset + 1, f"{method}(): {reason}"))
         for call in source.nodes(ast.Call):
@@ -452,10 +542,11 @@ class NosqlInjection(Check):
                 for k in call.keywords
             ):
                 problems.append((call.lineno, call.col_offset + 1, f"{call_name(call)}(): request data used as the query"))
-        if not problems and not out.counts:
+        calls = _imported_calls(source, taints)
+        if not problems and not out.counts and not exported and not calls:
             return None
-        if problems or out.counts["queries"]:
-            out.facts = Problems(_one_per_line(problems))
+        if problems or out.counts["queries"] or exported or calls:
+            out.facts = _Injections(_one_per_line(problems), exported, calls)
         return out
 
     @staticmethod
@@ -482,7 +573,7 @@ class NosqlInjection(Check):
         if collected.counts["mongo_clients"] and not collected.counts["mongo_own"] and sql:
             return Verdict(NotApplicable("MongoDB is only a connector built from runtime configuration in a service "
                                          "that runs on a SQL database"))
-        findings = deferred_findings(project, collected, self.id)
+        findings = tuple(sorted(deferred_findings(project, collected, self.id) + _across_modules(project, collected)))
         queries = collected.counts["queries"]
         noun = "possible NoSQL injection" if len(findings) == 1 else "possible NoSQL injections"
         return Verdict(
@@ -490,6 +581,33 @@ class NosqlInjection(Check):
             summary=f"{len(findings)} {noun} in {queries} MongoDB quer{'y' if queries == 1 else 'ies'}",
             findings=findings,
         )
+
+
+def _across_modules(project: Project, collected: Collected) -> tuple[Finding, ...]:
+    """Request data handed to a helper of another module whose parameter reaches a query filter (one call
+    level, as within a file)."""
+    sinks: dict[str, list[tuple[str, int, str, str, str, int]]] = {}
+    for path, facts in collected.facts.items():
+        for name, position, param, kind, method, line in getattr(facts, "sinks", ()):
+            for full in {name, name.removeprefix("src.")}:
+                sinks.setdefault(full, []).append((path, position, param, kind, method, line))
+    out: dict[tuple[str, int], Finding] = {}
+    for path, facts in sorted(collected.facts.items()):
+        done = {line for line, _column, _message in getattr(facts, "problems", ())}
+        for callee, position, keyword, got, line, column in getattr(facts, "calls", ()):
+            if line in done or (path, line) in out:
+                continue
+            for where, at, param, kind, method, query_line in sinks.get(callee, ()):
+                if where == path or not (position == at or keyword == param):
+                    continue
+                if (got == kind or kind == "value" and got in ("json", "value")) and \
+                        not inline_suppressed(project, path, line, NosqlInjection.id):
+                    out[(path, line)] = Finding(
+                        path, line, column, NosqlInjection.id,
+                        f"{callee.rpartition('.')[2]}(): request data reaches the {method}() filter at "
+                        f"{where}:{query_line} through its parameter {param}")
+                    break
+    return tuple(out.values())
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ finds regular expressions built from unescaped input; ``query-validation`` reads
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict
@@ -182,7 +182,8 @@ def _helper_sinks(source: SourceFile, queries: list[ast.Call]) -> dict[str, list
     return sinks
 
 
-def _through_helpers(source: SourceFile, sinks: Mapping[str, list[tuple[int, str, str, ast.Call]]]) -> list[tuple[int, int, str]]:
+def _through_helpers(source: SourceFile, sinks: Mapping[str, list[tuple[int, str, str, ast.Call]]],
+                     flow: Callable[[ast.AST], _Flow]) -> list[tuple[int, int, str]]:
     if not sinks:
         return []
     problems: list[tuple[int, int, str]] = []
@@ -194,8 +195,8 @@ def _through_helpers(source: SourceFile, sinks: Mapping[str, list[tuple[int, str
         caller = enclosing_function(source, call)
         if name not in sinks or caller is None or getattr(caller, "name", "") == name:
             continue
-        requests = _request_names(caller)
-        tainted = _tainted_names(caller, requests)
+        state = flow(caller)
+        requests, tainted = state.requests, state.tainted
         for position, param, kind, query in sinks[name]:
             arg = call.args[position] if position < len(call.args) else next(
                 (k.value for k in call.keywords if k.arg == param), None)
@@ -214,7 +215,11 @@ class _Injections(Problems):
     whose parameter reaches a query filter, and its calls that hand request data to an imported function."""
 
     sinks: tuple[tuple[str, int, str, str, str, int], ...] = ()  # (function, position, parameter, taint, query, line)
-    calls: tuple[tuple[str, int, str, str, int, int], ...] = ()  # (callee, position or -1, keyword, taint, line, column)
+    # (callee, position or -1, keyword, taint, line, column, the imported helpers it holds only if they return JSON)
+    calls: tuple[tuple[str, int, str, str, int, int, tuple[str, ...]], ...] = ()
+    sources: tuple[str, ...] = ()  # functions returning the request's JSON body (``get_json_or_400()``)
+    # findings that hold if one of the imported helpers returns the request's JSON body
+    conditional: tuple[tuple[int, int, str, tuple[str, ...]], ...] = ()
 
 
 def _exported_sinks(source: SourceFile, sinks: Mapping[str, list[tuple[int, str, str, ast.Call]]]) -> tuple[
@@ -229,25 +234,74 @@ def _exported_sinks(source: SourceFile, sinks: Mapping[str, list[tuple[int, str,
 
 
 def _receiver_is_local(query: ast.Call, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """``text.find(needle)`` on a parameter or a local: a string's method, not a collection's query (a
+    """``text.find(needle)`` on a parameter or a local string: a string's method, not a collection's query (a
     collection handle comes from the module, ``self`` or a database lookup)."""
     root: ast.AST = query.func.value if isinstance(query.func, ast.Attribute) else query.func
     while isinstance(root, (ast.Attribute, ast.Subscript, ast.Call)):
         root = root.func if isinstance(root, ast.Call) else root.value
     if not isinstance(root, ast.Name) or root.id in ("self", "cls"):
         return False
-    params = {a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]}
-    assigned = {t.id for n in ast.walk(func) if isinstance(n, (ast.Assign, ast.For)) for t in
-                (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
-    return root.id in params or root.id in assigned
+    if call_name(query) != "find":
+        return False  # find_one, update_one...: no string has them
+    for arg in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]:
+        if arg.arg == root.id:  # a parameter typed or named as text (a collection handed in is not)
+            return (arg.annotation is not None and dotted(arg.annotation) in ("str", "bytes")) or arg.arg in _TEXT_NAMES
+    for node in ast.walk(func):  # text = path.read_text(); for line in text.splitlines(): line.find(...)
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == root.id for t in node.targets):
+            if _string_like(node.value):
+                return True
+        elif isinstance(node, ast.For) and isinstance(node.target, ast.Name) and node.target.id == root.id:
+            if isinstance(node.iter, ast.Call) and call_name(node.iter) in ("split", "splitlines", "readlines"):
+                return True
+    return False
 
 
-def _imported_calls(source: SourceFile, taints: Callable[[ast.AST], tuple[set[str], dict[str, str]]]) -> tuple[
-        tuple[str, int, str, str, int, int], ...]:
+_TEXT_NAMES = frozenset({"text", "s", "string", "line", "content", "haystack", "source", "html", "body"})
+_STRING_CALLS = frozenset({"str", "read", "read_text", "decode", "strip", "lower", "upper", "format", "join",
+                           "replace", "getvalue", "get_text", "rstrip", "lstrip"})
+
+
+def _string_like(value: ast.AST) -> bool:
+    """A value that is text: a literal, an f-string, a concatenation, or a string method's result."""
+    if isinstance(value, (ast.JoinedStr, ast.BinOp)) or (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+        return True
+    return isinstance(value, ast.Call) and call_name(value) in _STRING_CALLS
+
+
+@dataclass
+class _Flow:
+    """Request data in one function: the request's names and the tainted locals, and what would be tainted if
+    an imported helper the function calls (``data = get_json_or_400()``) returned the JSON body, which
+    only the other module can tell."""
+
+    func: ast.AST
+    requests: set[str]
+    tainted: dict[str, str]
+    seed: dict[str, str]
+    maybe: dict[str, str]  # local name -> the imported function its value comes from
+    _all: dict[str, str] | None = None
+    _alone: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def if_helpers_return_json(self, judge: Callable[[dict[str, str]], bool]) -> list[tuple[str, dict[str, str]]]:
+        """For each imported helper the function calls: the tainted locals if it alone returned the JSON body;
+        none when ``judge`` stays false even if they all did (one cheap pass rules most functions out)."""
+        if not self.maybe:
+            return []
+        if self._all is None:
+            self._all = _tainted_names(self.func, self.requests, {**self.seed, **dict.fromkeys(self.maybe, "json")})
+        if not judge(self._all):
+            return []
+        for helper in sorted(set(self.maybe.values()) - set(self._alone)):
+            assumed = {**self.seed, **{n: "json" for n, f in self.maybe.items() if f == helper}}
+            self._alone[helper] = _tainted_names(self.func, self.requests, assumed)
+        return sorted(self._alone.items())
+
+
+def _imported_calls(source: SourceFile, flow: Callable[[ast.AST], _Flow], names: Mapping[str, str]) -> tuple[
+        tuple[str, int, str, str, int, int, tuple[str, ...]], ...]:
     """Calls to imported functions (``get_entity(body["id"])``, ``utils.find(request.args)``) that hand them
     request data: followed into the other module's helper once every file has been read."""
     assert source.tree is not None
-    names = import_names(source, module_name(source.path), source.path.endswith("__init__.py"))
     local = {stmt.name for stmt in source.tree.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
     out = []
     for call in source.nodes(ast.Call):
@@ -262,13 +316,51 @@ def _imported_calls(source: SourceFile, taints: Callable[[ast.AST], tuple[set[st
         caller = enclosing_function(source, call)
         if caller is None:
             continue
-        requests, tainted = taints(caller)
+        state = flow(caller)
         args = [(i, "", a) for i, a in enumerate(call.args)] + [(-1, k.arg, k.value) for k in call.keywords if k.arg]
         for position, keyword, arg in args:
-            kind = _taint(arg, tainted, requests)
+            kind = _taint(arg, state.tainted, state.requests)
             if kind:
-                out.append((callee, position, keyword, kind, call.lineno, call.col_offset + 1))
+                out.append((callee, position, keyword, kind, call.lineno, call.col_offset + 1, ()))
+                continue
+            for helper, assumed in state.if_helpers_return_json(lambda t, a=arg, r=state.requests: bool(_taint(a, t, r))):
+                kind = _taint(arg, assumed, state.requests)
+                if kind:
+                    out.append((callee, position, keyword, kind, call.lineno, call.col_offset + 1, (helper,)))
     return tuple(out)
+
+
+def _returns_json(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A helper that hands back the request's JSON body as it came (``data = request.get_json(); ...;
+    return data``): its callers hold raw request data."""
+    requests = _request_names(func)
+    if not any(isinstance(n, (ast.Name, ast.Attribute)) and dotted(n) in requests for n in ast.walk(func)):
+        return False
+    tainted = _tainted_names(func, requests)
+    return any(isinstance(n, ast.Return) and _taint(n.value, tainted, requests) == "json" for n in ast.walk(func))
+
+
+def _helper_results(func: ast.AST, names: Mapping[str, str], local: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Names assigned from a call to a JSON-returning helper of the file (``local``), and from calls to imported
+    functions that may be one (name -> the function's full name)."""
+    known: dict[str, str] = {}
+    maybe: dict[str, str] = {}
+    for node in ast.walk(func):
+        if not isinstance(node, ast.Assign):
+            continue
+        value = node.value.value if isinstance(node.value, ast.Await) else node.value
+        if not isinstance(value, ast.Call) or not isinstance(value.func, (ast.Name, ast.Attribute)):
+            continue
+        called = dotted(value.func)
+        head, _, rest = called.partition(".")
+        for target in node.targets:
+            if not isinstance(target, ast.Name):
+                continue
+            if called in local:
+                known[target.id] = called
+            elif head in names:
+                maybe[target.id] = names[head] + (f".{rest}" if rest else "")
+    return known, maybe
 
 
 def _one_per_line(problems: list[tuple[int, int, str]]) -> tuple[tuple[int, int, str], ...]:
@@ -488,6 +580,15 @@ class NosqlInjection(Check):
                                "    return jsonify(repo.contains('orders', request.args.to_dict()))\n"},
                 findings=1, lines=(11,),
                 note="request data reaches a helper of another module, followed one call level (str.find is no query)"),
+        Example({"app/db.py": "from pymongo import MongoClient\n\nusers = MongoClient().shop.users\n",
+                 "app/utils.py": "from flask import abort, request\n\n\ndef get_json_or_400():\n"
+                                 "    data = request.get_json()\n    if not isinstance(data, dict):\n        abort(400)\n"
+                                 "    return data\n\n\ndef current_user():\n    return {'_id': 1}\n",
+                 "app/views.py": "from app.db import users\nfrom app.utils import current_user, get_json_or_400\n\n\n"
+                                 "def share():\n    data = get_json_or_400()\n    user = current_user()\n"
+                                 "    for user_id in data['users']:\n        users.find_one({'_id': user_id})\n"
+                                 "    return users.find_one({'_id': user['_id']})\n"},
+                findings=1, lines=(9,), note="the JSON body handed back by another module's helper reaches a filter"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
@@ -503,37 +604,46 @@ class NosqlInjection(Check):
         queries = [call for call, _collection in query_calls(source)]
         sinks = _helper_sinks(source, queries)
         exported = _exported_sinks(source, sinks)
-        if not any(n in source.text for n in _QUERY_NEEDLES):
-            if problems or exported:
-                out.facts = _Injections(_one_per_line(problems), exported)
-            return out if out.counts or problems or exported else None
         for node in source.nodes(ast.Dict):
             for key in getattr(node, "keys", []):
                 if isinstance(key, ast.Constant) and key.value == "$where":
                     problems.append((key.lineno, key.col_offset + 1,
                                      "$where evaluates JavaScript on the server; use query operators or $expr"))
-        per_function: dict[int, tuple[set[str], dict[str, str]]] = {}
+        assert source.tree is not None
+        names = import_names(source, module_name(source.path), source.path.endswith("__init__.py"))
+        top = [stmt for stmt in source.tree.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        json_helpers = {stmt.name for stmt in top if _returns_json(stmt)}
+        per_function: dict[int, _Flow] = {}
 
-        def taints(func: ast.AST) -> tuple[set[str], dict[str, str]]:
+        def flow(func: ast.AST) -> _Flow:
             if id(func) not in per_function:
                 requests = _request_names(func)  # type: ignore[arg-type]
-                per_function[id(func)] = (requests, _tainted_names(func, requests))
+                known, maybe = _helper_results(func, names, json_helpers)
+                seed = dict.fromkeys(known, "json")
+                per_function[id(func)] = _Flow(func, requests, _tainted_names(func, requests, seed), seed, maybe)
             return per_function[id(func)]
 
-        problems += _through_helpers(source, sinks)
+        problems += _through_helpers(source, sinks, flow)
+        conditional: list[tuple[int, int, str, tuple[str, ...]]] = []
         for call in queries:
-            out.counts["queries"] += 1
             func = enclosing_function(source, call)
             if func is None:
+                out.counts["queries"] += 1
                 continue
-            requests, tainted = taints(func)
+            if _receiver_is_local(call, func):
+                continue  # text.find(needle): a string's method
+            out.counts["queries"] += 1
+            state = flow(func)
             method = call_name(call)
-            if method == "aggregate":
-                reason = self._pipeline(_filter_of(call), tainted, requests)
-            else:
-                reason = _filter_reason(call, tainted, requests)
-            if reason:
-                problems.append((call.lineno, call.col_offset + 1, f"{method}(): {reason}"))
+            why = self._reason(call, state.tainted, state.requests)
+            if why:
+                problems.append((call.lineno, call.col_offset + 1, f"{method}(): {why}"))
+                continue
+            judged = state.if_helpers_return_json(lambda t, c=call, r=state.requests: bool(self._reason(c, t, r)))
+            for helper, assumed in judged:
+                why = self._reason(call, assumed, state.requests)
+                if why:
+                    conditional.append((call.lineno, call.col_offset + 1, f"{method}(): {why}", (helper,)))
         for call in source.nodes(ast.Call):
             assert isinstance(call, ast.Call)
             if call_name(call) == "objects" and any(
@@ -542,12 +652,18 @@ class NosqlInjection(Check):
                 for k in call.keywords
             ):
                 problems.append((call.lineno, call.col_offset + 1, f"{call_name(call)}(): request data used as the query"))
-        calls = _imported_calls(source, taints)
-        if not problems and not out.counts and not exported and not calls:
+        calls = _imported_calls(source, flow, names)
+        sources = tuple(f"{module_name(source.path)}.{name}" for name in sorted(json_helpers))
+        if not problems and not out.counts and not exported and not calls and not sources:
             return None
-        if problems or out.counts["queries"] or exported or calls:
-            out.facts = _Injections(_one_per_line(problems), exported, calls)
+        out.facts = _Injections(_one_per_line(problems), exported, calls, sources, tuple(conditional))
         return out
+
+    @classmethod
+    def _reason(cls, call: ast.Call, tainted: Mapping[str, str], requests: set[str]) -> str:
+        if call_name(call) == "aggregate":
+            return cls._pipeline(_filter_of(call), tainted, requests)
+        return _filter_reason(call, tainted, requests)
 
     @staticmethod
     def _pipeline(node: ast.AST | None, tainted: Mapping[str, str], requests: set[str]) -> str:
@@ -584,18 +700,24 @@ class NosqlInjection(Check):
 
 
 def _across_modules(project: Project, collected: Collected) -> tuple[Finding, ...]:
-    """Request data handed to a helper of another module whose parameter reaches a query filter (one call
-    level, as within a file)."""
+    """Request data handed to a helper of another module whose parameter reaches a query filter, and the
+    JSON body a helper of another module returns (``data = get_json_or_400()``) reaching a filter: one call
+    level, as within a file."""
     sinks: dict[str, list[tuple[str, int, str, str, str, int]]] = {}
+    sources: set[str] = set()
     for path, facts in collected.facts.items():
         for name, position, param, kind, method, line in getattr(facts, "sinks", ()):
             for full in {name, name.removeprefix("src.")}:
                 sinks.setdefault(full, []).append((path, position, param, kind, method, line))
+        sources.update(n for name in getattr(facts, "sources", ()) for n in (name, name.removeprefix("src.")))
     out: dict[tuple[str, int], Finding] = {}
     for path, facts in sorted(collected.facts.items()):
         done = {line for line, _column, _message in getattr(facts, "problems", ())}
-        for callee, position, keyword, got, line, column in getattr(facts, "calls", ()):
-            if line in done or (path, line) in out:
+        for line, column, message, helpers in getattr(facts, "conditional", ()):
+            if line not in done and set(helpers) & sources and not inline_suppressed(project, path, line, NosqlInjection.id):
+                out[(path, line)] = Finding(path, line, column, NosqlInjection.id, message)
+        for callee, position, keyword, got, line, column, helpers in getattr(facts, "calls", ()):
+            if line in done or (path, line) in out or (helpers and not set(helpers) & sources):
                 continue
             for where, at, param, kind, method, query_line in sinks.get(callee, ()):
                 if where == path or not (position == at or keyword == param):

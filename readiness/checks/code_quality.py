@@ -151,6 +151,12 @@ class PrintCall(Check):
              note="a CLI command"),
         good('def main():\n    print("done")\n\nif __name__ == "__main__":\n    main()\n',
              note="the function the __main__ block runs"),
+        good('import sys\n\n\ndef print_help():\n    print("Usage: service [options]")\n\n\n'
+             'def main():\n    if "--help" in sys.argv:\n        print_help()\n        sys.exit(0)\n    serve()\n',
+             note="a command-line entry point (it reads sys.argv) and the help it alone prints"),
+        bad('import sys\n\n\ndef describe(order):\n    print("order", order)\n\n\n'
+            'def main():\n    describe(sys.argv[1])\n\n\ndef handle(order):\n    describe(order)\n    HANDLERS[order]()()\n',
+            lines=(5,), note="a function the service calls too"),
         Example({"app/cli.py": 'print("table")\n'}, findings=0, options={"cli_modules": ["app/cli.py"]},
                 note="a configured CLI module"),
         good('MSG = "print(x)"\n# print(debug)\n', note="in a string and a comment"),
@@ -250,13 +256,37 @@ def _before_exit(source: SourceFile, call: ast.Call) -> bool:
 
 
 def _names_called_in_main(tree: ast.Module) -> set[str]:
+    """Functions whose output is the command line's: those the ``__main__`` block calls, those that read
+    the command line themselves (``sys.argv``, getopt, argparse), and module functions only they call
+    (``print_help()`` for ``--help``)."""
     names: set[str] = set()
     for stmt in tree.body:
         if is_main_guard(stmt):
             for node in ast.walk(stmt):
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                     names.add(node.func.id)
+    functions = {stmt.name: stmt for stmt in tree.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    names |= {name for name, func in functions.items() if _reads_command_line(func)}
+    callers: dict[str, set[str]] = {}
+    for stmt in tree.body:
+        owner = stmt.name if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) else ""
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and node.id in functions and node.id != owner:
+                callers.setdefault(node.id, set()).add(owner)  # "" : named at module level or in a class
+    names |= {name for name, by in callers.items() if by and by <= names}
     return names
+
+
+_COMMAND_LINE_PARSERS = frozenset({"getopt", "gnu_getopt", "ArgumentParser"})
+
+
+def _reads_command_line(func: ast.AST) -> bool:
+    for node in ast.walk(func):
+        if isinstance(node, ast.Attribute) and node.attr == "argv" and dotted(node.value) == "sys":
+            return True
+        if isinstance(node, ast.Call) and (dotted(node.func) or "").rpartition(".")[2] in _COMMAND_LINE_PARSERS:
+            return True
+    return False
 
 
 # -- hardcoded-value -------------------------------------------------------------------------

@@ -134,7 +134,7 @@ _PROSE_RE = lazy_compile(r"^[a-z]+(-[a-z]+)+$|^[\w.-]+/[\w./-]*\.[a-z]{2,5}$")
 # Values that name something rather than guard it: protocol identifiers and keys
 # (client_secret_post, invalid_password, enrollment_access_token), prose and format strings
 # ("This field is required.", '%s %s : PSK "%s"'), and common words used as flags or modes.
-_SNAKE_IDENTIFIER_RE = lazy_compile(r"^[a-z]+(_[a-z]+)+$")
+_SNAKE_IDENTIFIER_RE = lazy_compile(r"^_*[a-z]+(_[a-z]+)+$")  # leading underscores: a private session key
 _COMMON_WORDS = frozenset({
     "true", "false", "yes", "no", "on", "off", "demo", "default", "role", "lax", "strict", "url", "access",
     "refresh", "bearer", "basic", "digest", "required", "optional", "public", "private", "internal", "enabled",
@@ -145,7 +145,7 @@ _COMMON_WORDS = frozenset({
 def _names_something(text: str) -> bool:
     """``client_secret_post``, ``invalid_password``, "This field is required.", '%s : PSK "%s"'."""
     if _SNAKE_IDENTIFIER_RE.match(text):
-        parts = text.split("_")
+        parts = text.lstrip("_").split("_")
         return len(parts) >= 3 or parts[0] in _COMMON_WORDS
     if " " not in text or "://" in text:
         return False
@@ -902,6 +902,8 @@ class HardcodedSecret(Check):
         good('KINDS = {"ClusterSecretStore": "external-secrets", "SecretProviderClass": "Secrets Store CSI driver"}\n',
              note="labels keyed by secret-like names"),
         good('FILES = {"secret": "deploy/secret.yaml"}\n', note="a path is not a secret"),
+        good("_NEW_REFRESH_TOKEN_SESSION_KEY = '_app_new_long_lived_refresh_token'\n",
+             note="the session key a token is stored under, not the token"),
         bad('AWS = "AKIAZ7QFW5RDCVNY3XKD"\n', lines=(1,), note="a well-known key format, whatever the name"),
         bad('KEY = """-----BEGIN RSA PRIVATE KEY-----\nMIIEow...\n-----END RSA PRIVATE KEY-----"""\n', lines=(1,)),
         bad('from pymongo import MongoClient\n\nc = MongoClient("mongodb://admin:S3cret99@db:27017/app")\n',

@@ -31,6 +31,10 @@ _LEVELS = {"LOW": 1, "MEDIUM": 2, "HIGH": 3}
 # bandit tests whose problem another check owns with a closer look at the value: hardcoded
 # passwords (B105-B107) are hardcoded-secret's, which tells a password from a field name.
 _OWNED_ELSEWHERE = {"B105": "hardcoded-secret", "B106": "hardcoded-secret", "B107": "hardcoded-secret"}
+# An except that passes or continues (B110, B112) is swallowed-exception's, which tells a swallowed
+# error (broad, unlogged, unexplained) from a narrow or deliberate one: where it reports the line,
+# bandit's finding is merged into it ("also bandit B110"); where it does not, bandit's is dropped.
+_JUDGED_ELSEWHERE = frozenset({"B110", "B112"})
 # Development-runner findings (bind to all interfaces, Flask debug=True) that only matter when
 # they run in production: inside ``if __name__ == "__main__":`` they run on a developer's machine.
 _DEV_RUNNER_TESTS = frozenset({"B104", "B201"})
@@ -74,7 +78,8 @@ class SastFindings(Check):
     scoring = (
         "Density: bandit findings in the service's code weighted by severity "
         "(`weights`, default HIGH 10, MEDIUM 3, LOW 1) per 1 000 lines bandit counted; 0% at "
-        "`zero_at` (default 20). Hardcoded-password tests (B105-B107) are left to hardcoded-secret; "
+        "`zero_at` (default 20). Hardcoded-password tests (B105-B107) are left to hardcoded-secret, and "
+        "try/except/pass or continue (B110, B112) to swallowed-exception; "
         "a development runner under `if __name__ == \"__main__\":` may bind all interfaces and debug (B104, B201). "
         "Cleared when the code shows the finding is none: SQL interpolating only constants, schema metadata "
         "and counts (B608); random for a jitter or a choice, not a token, key, code or identifier (B311); "
@@ -98,6 +103,8 @@ class SastFindings(Check):
         Example({"README.md": "# nothing\n"}, status="n/a"),
         Example({"app/auth.py": 'TOKEN_TYPE = "bearer"\n\ndef login(password):\n    return password == "letmein!"\n'},
                 findings=0, status="pass", note="hardcoded passwords are hardcoded-secret's findings (B105)"),
+        Example({"app/cleanup.py": "def close(pipe):\n    try:\n        pipe.close()\n    except OSError:\n        pass\n"},
+                findings=0, status="pass", note="an except that passes is swallowed-exception's to judge (B110)"),
         Example({"app/hashing.py": "X = 1\n",
                  "app/migrations/0003_fingerprint.py": "import hashlib\n\ndef fp(data):\n    return hashlib.md5(data).hexdigest()\n"},
                 findings=0, status="pass", note="migrations are not the running service"),
@@ -185,7 +192,7 @@ class SastFindings(Check):
                      _BANDIT_SEVERITY.get(i.severity, "low"), code=i.test_id), i)
             for i in kept
         ]
-        unsuppressed = {id(f) for f in collected.keep([f for f, _ in found])}
+        unsuppressed = {id(f) for f in collected.keep([f for f, _ in found]) if f.code not in _JUDGED_ELSEWHERE}
         kept = [i for f, i in found if id(f) in unsuppressed]
         findings = tuple(f for f, _ in found if id(f) in unsuppressed)
         weighted = sum(weights.get(i.severity, 1) for i in kept)

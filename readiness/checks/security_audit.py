@@ -28,13 +28,12 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 _LEVELS = {"LOW": 1, "MEDIUM": 2, "HIGH": 3}
-# bandit tests whose problem another check owns with a closer look at the value: hardcoded
-# passwords (B105-B107) are hardcoded-secret's, which tells a password from a field name.
-_OWNED_ELSEWHERE = {"B105": "hardcoded-secret", "B106": "hardcoded-secret", "B107": "hardcoded-secret"}
-# An except that passes or continues (B110, B112) is swallowed-exception's, which tells a swallowed
-# error (broad, unlogged, unexplained) from a narrow or deliberate one: where it reports the line,
-# bandit's finding is merged into it ("also bandit B110"); where it does not, bandit's is dropped.
-_JUDGED_ELSEWHERE = frozenset({"B110", "B112"})
+# bandit tests whose problem another check owns with a closer look at the code: hardcoded
+# passwords (B105-B107) are hardcoded-secret's, which tells a password from a field name; an
+# except that passes or continues (B110, B112) is swallowed-exception's, which tells a swallowed
+# error (broad, unlogged, unexplained) from a narrow or deliberate one.
+_OWNED_ELSEWHERE = {"B105": "hardcoded-secret", "B106": "hardcoded-secret", "B107": "hardcoded-secret",
+                    "B110": "swallowed-exception", "B112": "swallowed-exception"}
 # Development-runner findings (bind to all interfaces, Flask debug=True) that only matter when
 # they run in production: inside ``if __name__ == "__main__":`` they run on a developer's machine.
 _DEV_RUNNER_TESTS = frozenset({"B104", "B201"})
@@ -192,7 +191,7 @@ class SastFindings(Check):
                      _BANDIT_SEVERITY.get(i.severity, "low"), code=i.test_id), i)
             for i in kept
         ]
-        unsuppressed = {id(f) for f in collected.keep([f for f, _ in found]) if f.code not in _JUDGED_ELSEWHERE}
+        unsuppressed = {id(f) for f in collected.keep([f for f, _ in found])}
         kept = [i for f, i in found if id(f) in unsuppressed]
         findings = tuple(f for f, _ in found if id(f) in unsuppressed)
         weighted = sum(weights.get(i.severity, 1) for i in kept)

@@ -1355,11 +1355,10 @@ def _classes(source: SourceFile) -> tuple[ClassFact, ...]:
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 methods.append(stmt.name)
                 if stmt.name in ("get_queryset", "filter_queryset", "list"):
-                    query.extend(_handler_features(stmt, "django", set()).query)
-                if stmt.name == "list":  # a viewset's list action: another service's list, or a fixed table's
-                    attrs.extend(("@list", mark) for mark, found in (("@proxy", _returns_upstream(stmt)),
-                                                                     ("@enumeration", _enumerates_constant(stmt)))
-                                 if found)
+                    feats = _handler_features(stmt, "django", set())
+                    query.extend(feats.query)
+                    if stmt.name == "list":  # a viewset's list action: another service's list, or a fixed table's
+                        attrs.extend(("@list", mark) for mark in ("@proxy", "@enumeration") if mark in feats.calls)
                 if stmt.name in _CLASS_ATTRS and any(dotted(d) == "property" for d in stmt.decorator_list):
                     attrs.append((stmt.name, "set"))  # @property def pagination_class(self): chosen per request
                 if stmt.name == "__init__":

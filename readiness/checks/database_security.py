@@ -222,12 +222,12 @@ class _Injections(Problems):
     conditional: tuple[tuple[int, int, str, tuple[str, ...]], ...] = ()
 
 
-def _exported_sinks(source: SourceFile, sinks: Mapping[str, list[tuple[int, str, str, ast.Call]]]) -> tuple[
+_Functions = Mapping[str, "ast.FunctionDef | ast.AsyncFunctionDef"]  # a module's own functions by name
+
+
+def _exported_sinks(module: str, top: _Functions, sinks: Mapping[str, list[tuple[int, str, str, ast.Call]]]) -> tuple[
         tuple[str, int, str, str, str, int], ...]:
     """The module-level helpers among ``sinks``, by full name, for the calls other modules make."""
-    assert source.tree is not None
-    module = module_name(source.path)
-    top = {stmt.name: stmt for stmt in source.tree.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
     return tuple((f"{module}.{name}", position, param, kind, call_name(query), query.lineno)
                  for name, found in sorted(sinks.items()) if name in top for position, param, kind, query in found
                  if not _receiver_is_local(query, top[name]))
@@ -297,12 +297,10 @@ class _Flow:
         return sorted(self._alone.items())
 
 
-def _imported_calls(source: SourceFile, flow: Callable[[ast.AST], _Flow], names: Mapping[str, str]) -> tuple[
-        tuple[str, int, str, str, int, int, tuple[str, ...]], ...]:
+def _imported_calls(source: SourceFile, flow: Callable[[ast.AST], _Flow], names: Mapping[str, str],
+                    local: _Functions) -> tuple[tuple[str, int, str, str, int, int, tuple[str, ...]], ...]:
     """Calls to imported functions (``get_entity(body["id"])``, ``utils.find(request.args)``) that hand them
     request data: followed into the other module's helper once every file has been read."""
-    assert source.tree is not None
-    local = {stmt.name for stmt in source.tree.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
     out = []
     for call in source.nodes(ast.Call):
         assert isinstance(call, ast.Call)
@@ -600,19 +598,20 @@ class NosqlInjection(Check):
             out.counts["mongo_clients"] += len(client.clients)
         if client.own or client.settings:
             out.counts["mongo_own"] += 1
+        assert source.tree is not None
+        module = module_name(source.path)
+        top = {stmt.name: stmt for stmt in source.tree.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
         problems: list[tuple[int, int, str]] = _regex_problems(source)
         queries = [call for call, _collection in query_calls(source)]
         sinks = _helper_sinks(source, queries)
-        exported = _exported_sinks(source, sinks)
+        exported = _exported_sinks(module, top, sinks)
         for node in source.nodes(ast.Dict):
             for key in getattr(node, "keys", []):
                 if isinstance(key, ast.Constant) and key.value == "$where":
                     problems.append((key.lineno, key.col_offset + 1,
                                      "$where evaluates JavaScript on the server; use query operators or $expr"))
-        assert source.tree is not None
-        names = import_names(source, module_name(source.path), source.path.endswith("__init__.py"))
-        top = [stmt for stmt in source.tree.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))]
-        json_helpers = {stmt.name for stmt in top if _returns_json(stmt)}
+        names = import_names(source, module, source.path.endswith("__init__.py"))
+        json_helpers = {name for name, stmt in top.items() if _returns_json(stmt)}
         per_function: dict[int, _Flow] = {}
 
         def flow(func: ast.AST) -> _Flow:
@@ -652,8 +651,8 @@ class NosqlInjection(Check):
                 for k in call.keywords
             ):
                 problems.append((call.lineno, call.col_offset + 1, f"{call_name(call)}(): request data used as the query"))
-        calls = _imported_calls(source, flow, names)
-        sources = tuple(f"{module_name(source.path)}.{name}" for name in sorted(json_helpers))
+        calls = _imported_calls(source, flow, names, top)
+        sources = tuple(f"{module}.{name}" for name in sorted(json_helpers))
         if not problems and not out.counts and not exported and not calls and not sources:
             return None
         out.facts = _Injections(_one_per_line(problems), exported, calls, sources, tuple(conditional))

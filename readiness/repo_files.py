@@ -177,6 +177,7 @@ class RepoFiles:
     nox_sessions: dict[str, list[Command]] = field(default_factory=dict)
     make_targets: dict[str, list[Command]] = field(default_factory=dict)
     make_prereqs: dict[str, list[str]] = field(default_factory=dict)  # target -> prerequisite targets
+    tasks: dict[str, list[Command]] = field(default_factory=dict)  # pyproject task (hatch, pdm, poe, taskipy) -> commands
     scripts: dict[str, list[Command]] = field(default_factory=dict)  # shell script path -> its lines
     installed: dict[str, str] = field(default_factory=dict)  # where a Dockerfile COPY puts a file -> the file
     containers: list[Container] = field(default_factory=list)
@@ -241,6 +242,9 @@ class RepoFiles:
         if not words:
             return []
         head = PurePosixPath(words[0]).name
+        task = self._task_named(segment, words)
+        if task is not None:
+            return self.tasks[task]
         if head in ("make", "gmake"):
             targets = [w for w in words[1:] if not w.startswith("-") and "=" not in w] or list(self.make_targets)[:1]
             return [c for t in self._with_prereqs(targets) for c in self.make_targets.get(t, [])]
@@ -267,6 +271,21 @@ class RepoFiles:
             if script is not None:
                 out.extend(self.scripts[script])
         return out
+
+    def _task_named(self, segment: str, words: list[str]) -> str | None:
+        """The pyproject task a task runner runs: ``hatch run lint-check``, ``hatch run lint:check``,
+        ``pdm run lint``, ``poe lint``, ``poetry run task lint``; None for any other command."""
+        if not self.tasks:
+            return None
+        runner = PurePosixPath(_words(segment)[0]).name
+        head = PurePosixPath(words[0]).name
+        if head in ("poe", "task") and len(words) > 1:
+            name = words[1]
+        elif runner in ("hatch", "pdm"):
+            name = head.rpartition(":")[2] if runner == "hatch" else head
+        else:
+            return None
+        return name if name in self.tasks else None
 
     def _with_prereqs(self, targets: list[str]) -> list[str]:
         """The targets and, first, the prerequisites make runs before them (``test: lint``), bounded."""
@@ -310,6 +329,26 @@ _PRECOMMIT_ACTIONS = ("pre-commit/action", "j178/prek-action")
 
 
 _SYSTEM_USERS = frozenset({"root", "www-data", "nobody", "daemon", "ubuntu"})  # never the name of a program
+
+
+def _task_commands(value: Any) -> list[str]:
+    """The command lines of one pyproject task: a string, a list of strings, or a table holding them
+    (``cmd``, ``shell``, ``sequence``, pdm's ``composite``)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [line for item in value[:20] for line in _task_commands(item)]
+    if isinstance(value, dict):
+        for key in ("cmd", "shell", "sequence", "composite"):
+            if key in value:
+                return _task_commands(value[key])
+    return []
+
+
+def _line_of(text: str, needle: str) -> int:
+    """The line where a task's command is written (0 when the TOML spells it differently)."""
+    at = text.find(needle)
+    return text.count("\n", 0, at) + 1 if at >= 0 else 0
 
 
 def _without_cron_user(command: str, system_crontab: bool) -> str:
@@ -662,6 +701,7 @@ class _Builder:
         steps: list[tuple[str, Any]] = [
             ("scripts", self.shell_scripts),
             ("make", self.makefiles),
+            ("tasks", self.pyproject_tasks),
             ("tox", self.tox),
             ("nox", self.nox),
             ("pre-commit", self.precommit),
@@ -730,6 +770,28 @@ class _Builder:
             ignored = line.startswith("-") or line.startswith("@-")
             cmds.append(Command(rel, number, line.lstrip("@-+ "), "make", target, ignored))
         self.repo.make_targets.setdefault(target, []).extend(cmds)
+
+    def pyproject_tasks(self, files: tuple[str, ...]) -> None:
+        """Named tasks a pyproject declares for a task runner: hatch environment scripts, pdm scripts,
+        poethepoet and taskipy tasks. A task's commands run when CI runs the task by name."""
+        for rel in files:
+            if _name(rel) != "pyproject.toml":
+                continue
+            doc, _ = self.project.toml_document(rel)
+            tool = doc.get("tool") if isinstance(doc.get("tool"), dict) else {}
+            tables: list[Any] = [env.get("scripts") for env in (tool.get("hatch", {}).get("envs") or {}).values()
+                                 if isinstance(env, dict)] if isinstance(tool.get("hatch"), dict) else []
+            tables += [(tool.get(name) or {}).get(key) if isinstance(tool.get(name), dict) else None
+                       for name, key in (("pdm", "scripts"), ("poe", "tasks"), ("taskipy", "tasks"))]
+            text = self.project.read_text(rel) or ""
+            for table in tables:
+                if not isinstance(table, dict):
+                    continue
+                for name, value in table.items():
+                    lines = [c for c in _task_commands(value) if c.strip()]
+                    if isinstance(name, str) and lines:
+                        self.repo.tasks.setdefault(name, []).extend(
+                            Command(rel, _line_of(text, line), line, "task", name) for line in lines[:20])
 
     def tox(self, files: tuple[str, ...]) -> None:
         for rel in files:

@@ -17,7 +17,7 @@ TYPE_CHECKERS = ("mypy", "pyright", "basedpyright", "pyre", "pytype")
 LINTERS = ("ruff", "flake8", "pylint", "pyflakes", "pycodestyle", "prospector", "pylama", "flakeheaven", "flakehell")
 _LINT_ACTION_RE = lazy_compile(r"(ruff-action|flake8|pylint|python-lint|wemake-python-styleguide)", re.IGNORECASE)
 _NOT_A_RUN = {"format", "--version", "version", "--help", "help", "rule", "config", "clean"}
-_ENFORCING_ORIGINS = ("github-actions", "gitlab-ci", "pre-commit", "tox", "nox", "make", "script")
+_ENFORCING_ORIGINS = ("github-actions", "gitlab-ci", "pre-commit", "tox", "nox", "make", "script", "task")
 
 
 def linter_of(argv: tuple[str, ...], linters: tuple[str, ...] = LINTERS) -> str | None:
@@ -84,6 +84,7 @@ def _add(runs: list[tuple[str, Command, bool]], seen: set[tuple[str, int, str]],
 _ORIGIN_WORDS = {
     "github-actions": "GitHub Actions", "gitlab-ci": "GitLab CI", "pre-commit": "a pre-commit hook",
     "tox": "tox", "nox": "nox", "make": "a make target CI runs", "script": "a script CI runs",
+    "task": "a pyproject task CI runs",
 }
 
 
@@ -106,7 +107,8 @@ class LintEnforcedInCI(Check):
     )
     scoring = (
         "Presence: 100% when GitHub Actions, GitLab CI (directly or through make, a script, tox, "
-        "nox or pre-commit), a pre-commit hook, tox or nox runs a linter without discarding its "
+        "nox, pre-commit or a pyproject task of hatch, pdm, poethepoet or taskipy), a pre-commit hook, "
+        "tox or nox runs a linter without discarding its "
         "exit status; runs that discard it are findings and do not count, unless the same linter also "
         "gates elsewhere (then the discarded run is an informational report)."
     )
@@ -130,6 +132,40 @@ class LintEnforcedInCI(Check):
             ".gitlab-ci.yml": "lint:\n  script:\n    - make lint\n",
             "Makefile": "lint:\n\tpoetry run pylint app\n",
         }, findings=0, status="pass", note="GitLab CI through a make target"),
+        Example({
+            "app/main.py": "x = 1\n",
+            ".github/workflows/build.yml": (
+                "on: [push]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
+                "      - uses: ./.github/actions/lint\n"
+            ),
+            ".github/actions/lint/action.yml": (
+                "name: Lint\nruns:\n  using: composite\n  steps:\n    - shell: bash\n"
+                "      run: |\n        pip install hatch\n        hatch run lint-check\n"
+            ),
+            "pyproject.toml": (
+                "[tool.hatch.envs.default.scripts]\nlint-check = [\n  \"ruff format --check .\",\n"
+                "  \"ruff check .\",\n]\n"
+            ),
+        }, findings=0, status="pass", note="a hatch script run by the repository's own composite action"),
+        Example({
+            "app/main.py": "x = 1\n",
+            ".github/workflows/ci.yml": (
+                "on: [push]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pdm run lint\n"
+                "      - run: poe types\n"
+            ),
+            "pyproject.toml": (
+                "[tool.pdm.scripts]\nlint = \"flake8 app\"\n\n[tool.poe.tasks]\ntypes = \"mypy app\"\n"
+            ),
+        }, findings=0, status="pass", note="a pdm script (poethepoet and taskipy tasks count alike)"),
+        Example({
+            "app/main.py": "x = 1\n",
+            ".github/workflows/ci.yml": (
+                "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: hatch run test\n"
+            ),
+            "pyproject.toml": (
+                "[tool.hatch.envs.default.scripts]\ntest = \"pytest\"\nlint = \"ruff check .\"\n"
+            ),
+        }, findings=0, status="fail", note="a lint task CI never runs"),
         Example({
             "app/main.py": "x = 1\n",
             ".github/workflows/ci.yml": (

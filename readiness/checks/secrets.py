@@ -157,6 +157,13 @@ _TEMPLATE_RE = lazy_compile(r"%[sd]|%\(\w+\)s|\{\w*\}")
 
 
 _CLI_OPTION_RE = lazy_compile(r"^--?[A-Za-z][\w-]*(?:[ =]\S+)?$")
+# A dotted import path ("cookbook.forms.CustomPasswordResetForm", a password hasher or validator class):
+# lower-case module names and a last name (a class's, when there is one dot), each short; a JWT's segments
+# are long base64 runs and a password with a dot ("s3cr3t.pass") has one lower-case segment after it.
+_IMPORT_PATH_RE = lazy_compile(r"^(?:[a-z_][a-z0-9_]{0,30}\.){2,}[A-Za-z_]\w{0,60}$|^[a-z_][a-z0-9_]{0,30}\.[A-Z][a-z]\w{0,60}$")
+# A rate limit ("5/m/ip", "1/m/ip,1/m/key", "100/hour;1000/day"): allauth, django-ratelimit, Flask-Limiter.
+_RATE_SPEC_RE = lazy_compile(r"^\d+\s*/\s*\d*\s*[a-z]+(?:/[a-z]+)?(?:\s*[,;]\s*\d+\s*/\s*\d*\s*[a-z]+(?:/[a-z]+)?)*$",
+                             re.IGNORECASE)
 
 
 def _secret_value(value: str, name: str | None = None) -> bool:
@@ -167,6 +174,8 @@ def _secret_value(value: str, name: str | None = None) -> bool:
         return False  # a status flag ("NP") or a command-line option ("--passphrase-fd 0") guards nothing
     if _PROSE_RE.match(text):
         return False  # "external-secrets", "deploy/secret.yaml": labels and paths, not secrets
+    if _IMPORT_PATH_RE.match(text) or _RATE_SPEC_RE.match(text):
+        return False  # {"reset_password": "app.forms.ResetForm"}, {"change_password": "1/m/user"}: what, not a key
     if text.lower() in _COMMON_WORDS or _names_something(text):
         return False  # an identifier, a flag value or a sentence: what a secret is called, not what it is
     if "://" in text or text.startswith(("/", "./")):
@@ -902,6 +911,10 @@ class HardcodedSecret(Check):
         good('KINDS = {"ClusterSecretStore": "external-secrets", "SecretProviderClass": "Secrets Store CSI driver"}\n',
              note="labels keyed by secret-like names"),
         good('FILES = {"secret": "deploy/secret.yaml"}\n', note="a path is not a secret"),
+        good("ACCOUNT_FORMS = {'reset_password': 'cookbook.forms.CustomPasswordResetForm'}\n"
+             "ACCOUNT_RATE_LIMITS = {'change_password': '1/m/user', 'reset_password': '1/m/ip,1/m/key'}\n",
+             path="app/settings.py", note="an import path and rate limits under secret-sounding keys"),
+        bad('SMTP_PASSWORD = "s3cr3t.pass"\n', lines=(1,), note="a password with a dot is no import path"),
         good("_NEW_REFRESH_TOKEN_SESSION_KEY = '_app_new_long_lived_refresh_token'\n",
              note="the session key a token is stored under, not the token"),
         bad('AWS = "AKIAZ7QFW5RDCVNY3XKD"\n', lines=(1,), note="a well-known key format, whatever the name"),

@@ -45,6 +45,8 @@ _BUILDS_APP = AnyOf(*((f"{name}(", rf"\b{name}\(") for name in (
 _RUNS_SERVICE = AnyOf(*((name, rf"\b{name}\b") for name in (
     "uvicorn", "gunicorn", "hypercorn", "waitress", "daphne", "serve_forever", "run_app", "worker_main",
     "scheduler", "Scheduler")), ("app.run(", r"\bapp\.run\("))
+# A Dockerfile step that runs a Python file: ``RUN python version.py``, ``RUN /venv/bin/python3 -u tools/x.py``.
+_RUN_PYTHON_FILE = lazy_compile(r"(?m)^\s*RUN\b[^\n]*?\bpython[\d.]*(?:\s+-[A-Za-z]+)*\s+([\w./-]+\.py)\b")
 # Files a setting or a process manager could name a module in.
 _CONFIGURATION_FILE = lazy_compile(
     r"(?:^|/)(?:[^/]*settings[^/]*\.py|[^/]*config[^/]*\.py|Procfile|Dockerfile[^/]*|[^/]*\.(?:ini|cfg|toml|ya?ml|json|conf|env)"
@@ -266,6 +268,7 @@ class Roles:
     _cache: dict[str, str] = field(default_factory=dict, repr=False)
     _support: frozenset[str] | None = field(default=None, repr=False)
     _configuration: list[tuple[str, str]] | None = field(default=None, repr=False)  # (path, text) of settings/deploy files
+    _build_steps: frozenset[str] | None = field(default=None, repr=False)
 
     def of(self, path: str) -> str:
         role = self.own(path)
@@ -283,6 +286,34 @@ class Roles:
             self._cache[path] = known
         return self._cache[path]
 
+    def built_by_image(self) -> frozenset[str]:
+        """Modules a Dockerfile runs while it builds the image (``RUN python version.py``): build-time
+        commands, never part of the running service. One that serves (routes, an app) is kept."""
+        if self._build_steps is None:
+            found: set[str] = set()
+            for rel, text in self._configuration_texts():
+                if not rel.rpartition("/")[2].startswith("Dockerfile") or "RUN" not in text:
+                    continue
+                for match in _RUN_PYTHON_FILE.finditer(text):
+                    target = self._python_file_named(match.group(1), rel)
+                    text_of = self.project.read_text(target) if target else None
+                    if target and text_of is not None and not _ROUTES.found_in(text_of) \
+                            and not _BUILDS_APP.found_in(text_of) and not _SERVES.found_in(text_of):
+                        found.add(target)
+            self._build_steps = frozenset(found)
+        return self._build_steps
+
+    def _python_file_named(self, word: str, dockerfile: str) -> str | None:
+        """The project's Python file a Dockerfile names: relative to its folder or the root, else a unique suffix."""
+        word = word.removeprefix("./")
+        folder = dockerfile.rpartition("/")[0]
+        files = set(self.project.python_files)
+        for candidate in (f"{folder}/{word}" if folder else word, word):
+            if candidate in files:
+                return candidate
+        same = [rel for rel in files if rel.endswith("/" + word.rpartition("/")[2])] if "/" in word else []
+        return same[0] if len(same) == 1 and same[0].endswith(word) else None
+
     def cli_support(self) -> frozenset[str]:
         """Modules only CLI commands import (with tests or scripts at most): a command's helpers.
 
@@ -295,7 +326,7 @@ class Roles:
         if self._support is None:
             if not getattr(self.project, "modules", None):
                 return frozenset()  # asked before the per-file phase told the imports (engines start early)
-            self._support = frozenset(self._cli_support())
+            self._support = frozenset(self._cli_support()) | self.built_by_image()
         return self._support
 
     def _cli_support(self) -> Iterable[str]:
@@ -334,10 +365,13 @@ class Roles:
     def _named_in_configuration(self, path: str) -> bool:
         """Whether a settings module or a deployment file names the module (``app.tasks``, ``app.tasks:run``)."""
         name = path[:-3].replace("/", ".").removeprefix("src.")
+        return any(rel != path and name in text for rel, text in self._configuration_texts())
+
+    def _configuration_texts(self) -> list[tuple[str, str]]:
         if self._configuration is None:
             self._configuration = [(rel, self.project.read_text(rel) or "") for rel in self.project.files
                                    if _CONFIGURATION_FILE.search(rel)]
-        return any(rel != path and name in text for rel, text in self._configuration)
+        return self._configuration
 
 
 def overrides_of(settings: Any) -> dict[str, list[str]]:
@@ -441,6 +475,8 @@ def roles_markdown() -> str:
         "urls, settings...), when it has routes or builds the app, when a settings module or a deployment "
         "file names it, and when a command that imports it starts the server, a worker or a scheduler (it runs "
         "in production).",
+        "7. A module a Dockerfile runs while it builds the image (`RUN python version.py`) is a build-time "
+        "command and counts as CLI, unless it has routes, builds the app or starts a server.",
         "",
         "## How roles count",
         "",

@@ -159,6 +159,13 @@ class PrintCall(Check):
             lines=(5,), note="a function the service calls too"),
         Example({"app/cli.py": 'print("table")\n'}, findings=0, options={"cli_modules": ["app/cli.py"]},
                 note="a configured CLI module"),
+        Example({"version.py": 'import subprocess\n\nprint("getting the version")\n'
+                               'VERSION = subprocess.check_output(["git", "describe"]).decode()\n',
+                 "Dockerfile": "FROM python:3.12\nCOPY . /app\nWORKDIR /app\nRUN /venv/bin/python version.py\n",
+                 "app/main.py": "x = 1\n"}, findings=0, note="a script the image build runs"),
+        Example({"worker.py": 'print("starting")\n',
+                 "Dockerfile": "FROM python:3.12\nCOPY . /app\nCMD [\"python\", \"worker.py\"]\n"},
+                findings=1, lines=(1,), note="the program the container runs is the service"),
         good('MSG = "print(x)"\n# print(debug)\n', note="in a string and a comment"),
         good('class Capture:\n    def write(self, text):\n        self.lines.append(text)\n\n'
              '    def emit(self, *objects):\n        print(*objects, file=self)\n', note="writing to a buffer"),

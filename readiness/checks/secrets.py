@@ -1079,6 +1079,8 @@ def _kw(call: ast.Call, name: str) -> ast.keyword | None:
 # Kubernetes secrets mounted as files): ``file_env``, a loop over ``*_FILE`` variables, ``${VAR%_FILE}``.
 _FILE_ENV_RE = lazy_compile(r"\bfile_env\b|\*_?FILE\b|_FILE/\}|%_FILE\}|\$\{[a-z]\w*\}_FILE\b")
 _READS_FILE_RE = lazy_compile(r"\bcat\s|\$\(<|<\s*\"?\$")
+# One variable filled from its own file: ``export SECRET_KEY=$(cat "$SECRET_KEY_FILE")``.
+_ONE_FILE_ENV_RE = lazy_compile(r"\b([A-Z][A-Z0-9_]*)=\$\((?:cat\s+|<\s*)\"?\$\{?\1_FILE\}?\"?\s*\)")
 
 
 def _secret_file_scripts(project: Project) -> list[Evidence]:
@@ -1088,7 +1090,10 @@ def _secret_file_scripts(project: Project) -> list[Evidence]:
                                                                           or rel.startswith("docker/")))):
             continue
         text = project.read_text(rel) or ""
-        if "_FILE" in text and _FILE_ENV_RE.search(text) and _READS_FILE_RE.search(text):
+        if "_FILE" not in text:
+            continue
+        if (_FILE_ENV_RE.search(text) and _READS_FILE_RE.search(text)) or any(
+                is_secret_name(m.group(1)) for m in _ONE_FILE_ENV_RE.finditer(text)):
             return [Evidence("secrets manager: NAME_FILE secret files read at start-up (mounted by the platform)", rel)]
     return []
 
@@ -1292,6 +1297,14 @@ class SecretsManager(_SecretsPresence):
                      "  if [[ \"${FILENAME##*/}\" == APP_*_FILE ]]; then\n    SECRETFILE=$(cat \"${FILENAME}\")\n"
                      "    cat \"${SECRETFILE}\" > \"${FILENAME//_FILE/}\"\n  fi\ndone\n")},
                 status="pass", note="the image's init script fills each VAR from the secret file VAR_FILE names"),
+        Example({"app/main.py": "x = 1\n",
+                 "boot.sh": ('#!/bin/sh\nif [ -f "${SECRET_KEY_FILE}" ]; then\n'
+                             '    export SECRET_KEY=$(cat "$SECRET_KEY_FILE")\nfi\nexec gunicorn app:app\n')},
+                status="pass", note="the entrypoint fills a secret from the file its _FILE variable names"),
+        Example({"app/main.py": "x = 1\n",
+                 "app/settings.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
+                 "boot.sh": '#!/bin/sh\nexport BANNER=$(cat "$BANNER_FILE")\nexec gunicorn app:app\n'},
+                status="fail", note="a variable read from a file that holds no secret"),
         Example({"app/config.py": 'import os\n\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n',
                  "docker-entrypoint.sh": "#!/bin/sh\ncat /etc/motd\necho \"logging to $LOG_FILE\"\nexec gunicorn app:app\n"},
                 status="fail", note="an entrypoint that only mentions a _FILE variable"),

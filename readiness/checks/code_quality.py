@@ -719,8 +719,9 @@ class LintErrors(Check):
     scoring = ("Density: ruff findings in service code (not tests, scripts, migrations or commands) per 1 000 "
                "lines of Python; 0% at `zero_at` (default 10). Each file is judged by the project's nearest lint "
                "configuration: ruff's own, or flake8's translated to ruff; without one, ruff's documented defaults "
-               "(E4,E7,E9,F). An import in a package's `__init__.py` is its interface or a registration, not unused "
-               "(F401). Error when ruff cannot run.")
+               "(E4,E7,E9,F). An import in a package's `__init__.py` is its interface or a registration, and one in "
+               "a Django `AppConfig.ready()` connects signal receivers: neither is unused (F401). Error when ruff "
+               "cannot run.")
     options = {"zero_at": 10.0}
     tools = {"ruff": run_ruff}
     examples = (
@@ -738,11 +739,25 @@ class LintErrors(Check):
         Example({"app/__init__.py": "from app import signals\nfrom app.models import Order\n",
                  "app/signals.py": "x = 1\n", "app/models.py": "class Order:\n    pass\n"}, findings=0,
                 note="imports in a package's __init__.py re-export or register"),
+        Example({"app/apps.py": "from django.apps import AppConfig\n\n\nclass OrdersConfig(AppConfig):\n"
+                                "    name = 'app'\n\n    def ready(self):\n        import app.signals\n",
+                 "app/signals.py": "x = 1\n"}, findings=0,
+                note="an import in AppConfig.ready() connects the module's signal receivers"),
+        Example({"app/apps.py": "from django.apps import AppConfig\n\n\nclass OrdersConfig(AppConfig):\n"
+                                "    name = 'app'\n\n    def setup(self):\n        import os\n"},
+                findings=1, lines=(8,), note="an unused import elsewhere in the class"),
     )
+
+    needles = ("ready",)
+
+    def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
+        lines = _registration_imports(source)
+        return FileOutcome(facts=lines) if lines else None
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         if not project.python_files:
             return Verdict(NotApplicable("no Python files"))
+        registering: Mapping[str, frozenset[int]] = collected.facts
         result = project.tool("ruff", run_ruff)
         if result.error:
             return Verdict(Errored(result.error))
@@ -752,7 +767,8 @@ class LintErrors(Check):
         findings = tuple(collected.keep([
             Finding(path, m.line, m.column, self.id, f"{m.code} {m.message}", code=m.code)
             for path, messages in sorted(result.files.items()) if path in result.configs and path not in support
-            for m in messages if not (m.code == "F401" and path.rsplit("/", 1)[-1] == "__init__.py")
+            for m in messages if not (m.code == "F401" and (path.rsplit("/", 1)[-1] == "__init__.py"
+                                                             or m.line in registering.get(path, ())))
         ]))
         count = len(findings)
         noun = "ruff finding" if count == 1 else "ruff findings"
@@ -762,6 +778,24 @@ class LintErrors(Check):
             summary += f"; ruff crashed on {len(result.crashed)} file(s), skipped: {', '.join(result.crashed[:3])}"
         return Verdict(Density(count, project.app_lines or project.lines, "ruff findings",
                                float(options["zero_at"])), summary=summary, findings=findings)
+
+
+def _registration_imports(source: SourceFile) -> frozenset[int]:
+    """Lines of the imports in a Django ``AppConfig.ready()``: ``import app.signals`` connects the
+    module's receivers, so the import is what it is for, not unused (F401)."""
+    if source.tree is None or "AppConfig" not in source.text:
+        return frozenset()
+    lines: set[int] = set()
+    for cls in source.nodes(ast.ClassDef):
+        assert isinstance(cls, ast.ClassDef)
+        if not any(dotted(b).rpartition(".")[2] == "AppConfig" for b in cls.bases):
+            continue
+        for method in cls.body:
+            if isinstance(method, ast.FunctionDef) and method.name == "ready":
+                for node in ast.walk(method):
+                    if isinstance(node, (ast.Import, ast.ImportFrom)):
+                        lines.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    return frozenset(lines)
 
 
 def _lint_sources(result: Any) -> str:

@@ -1345,6 +1345,11 @@ def _classes(source: SourceFile) -> tuple[ClassFact, ...]:
                 for target in stmt.targets:
                     if isinstance(target, ast.Name) and target.id in _CLASS_ATTRS:
                         attrs.append((target.id, _attr_value(stmt.value)))
+                    if isinstance(target, ast.Name) and target.id == "http_method_names" \
+                            and isinstance(stmt.value, (ast.List, ast.Tuple)):
+                        allowed = [_str(e) for e in stmt.value.elts]
+                        if all(isinstance(m, str) for m in allowed):  # the methods a view answers at all
+                            attrs.append(("@methods", ",".join(str(m).upper() for m in allowed)))
                     if isinstance(target, ast.Name) and target.id in _EVE_RESOURCE_KEYS:
                         eve.append(_eve_setting(target.id, stmt.value))
             elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
@@ -2174,6 +2179,8 @@ class _Table:
         if chain:  # a generic class view without its own handlers (ListAPIView, ListView, ...)
             bases = {b for _, c in chain for b in c.bases}
             methods = [m for b in bases for m in _DRF_GENERIC_METHODS.get(b, ())]
+            allowed = next((v.split(",") for _, c in chain for k, v in c.attrs if k == "@methods"), None)
+            methods = [m for m in methods if allowed is None or m[0] in allowed]
             if methods:
                 kind = _class_kind(bases, [a for _, c in chain for a, _v in c.attrs])
                 out = []
@@ -2198,11 +2205,15 @@ class _Table:
                 actions.extend(_DRF_BASE_ACTIONS.get(base, ()))
         if not chain:
             actions = ["list", "retrieve"]
+        # http_method_names = ["get", "patch"]: the nearest class that sets it decides which actions are routed
+        allowed = next((v.split(",") for _, c in chain for k, v in c.attrs if k == "@methods"), None)
         where, line = (chain[0][0], chain[0][1].line) if chain else (path, fact.line)
         out = []
         base = fact.path.rstrip("/")
         for action in dict.fromkeys(actions):
             method, item, shape = _DRF_ACTIONS[action]
+            if allowed is not None and method not in allowed:
+                continue
             route_path = f"{base}/{{pk}}/" if item else f"{base}/"
             marks = tuple(v for _, c in chain for k, v in c.attrs if k == "@list") if action == "list" else ()
             view = replace(fact, method=method, path=route_path, shape=shape, line=line,
@@ -2263,7 +2274,7 @@ class _Table:
             for attr, value in cls.attrs:
                 seen.setdefault(attr, value)
         calls = set(fact.calls)
-        calls |= {a if v == "set" else f"no:{a}" for a, v in seen.items() if a != "@list"}
+        calls |= {a if v == "set" else f"no:{a}" for a, v in seen.items() if not a.startswith("@")}
         bases = {b for _, c in chain for b in c.bases}
         if fact.framework == "django" and (bases & _API_BASES or any(b.endswith(("APIView", "ViewSet")) for b in bases)):
             calls.add("@drf")

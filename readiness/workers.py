@@ -11,7 +11,6 @@ import gc
 import hashlib
 import multiprocessing
 import os
-import sys
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -58,21 +57,14 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _module_digest(module_name: str) -> str:
-    """The check's own code is part of the key, so an upgraded or edited check never reads stale entries."""
-    module = sys.modules.get(module_name)
-    path = getattr(module, "__file__", None)
-    try:
-        return hashlib.blake2b(Path(path).read_bytes(), digest_size=8).hexdigest() if path else ""
-    except OSError:
-        return ""
-
-
 def plan_fingerprint(plan: Sequence[PlannedCheck]) -> str:
-    modules = sorted({p.check.__module__ for p in plan} | {"readiness.analysis", "readiness.source"})
+    """The per-file entries' key: the plan and every module of the package (a check's helpers, such as
+    the route table's parser, shape its results as much as its own module) and of each plugin check."""
+    from readiness.phase_cache import code_digest
+
     return plan_key([
         *((p.check.id, p.check.version, p.check.__module__, dict(p.options), p.severity) for p in plan),
-        *((m, _module_digest(m)) for m in modules),
+        code_digest(p.check.__module__ for p in plan),
     ])
 
 

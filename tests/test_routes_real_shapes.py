@@ -193,6 +193,27 @@ def test_drf_router_splatted_into_an_include_list_with_typed_viewsets(tmp_path: 
     assert routes["GET /api/tags/"].collection
 
 
+def test_drf_http_method_names_limit_the_routes_a_viewset_answers(tmp_path: Path) -> None:
+    """``http_method_names = ['get', 'patch']`` on a viewset (or a base it inherits): no POST, PUT or DELETE
+    route exists, so no write check or rate limit judges one; a generic view is limited alike."""
+    write_tree(tmp_path, {
+        "shop/__init__.py": "",
+        "shop/views.py": "from rest_framework import generics, viewsets\n\n\n"
+                         "class ReadPatch(viewsets.ModelViewSet):\n    http_method_names = ['get', 'patch']\n\n\n"
+                         "class UserViewSet(ReadPatch):\n    queryset = User.objects.all()\n\n\n"
+                         "class TagViewSet(viewsets.ModelViewSet):\n    queryset = Tag.objects.all()\n\n\n"
+                         "class Notes(generics.ListCreateAPIView):\n    http_method_names = ['get']\n",
+        "shop/urls.py": "from django.urls import include, path\nfrom rest_framework.routers import DefaultRouter\n"
+                        "from shop import views\n\nrouter = DefaultRouter()\nrouter.register(r'users', views.UserViewSet)\n"
+                        "router.register(r'tags', views.TagViewSet)\n\n"
+                        "urlpatterns = [path('api/', include(router.urls)), path('api/notes/', views.Notes.as_view())]\n",
+    })
+    routes = set(_table(tmp_path))
+    assert {"GET /api/users/", "GET /api/users/{pk}/", "PATCH /api/users/{pk}/", "GET /api/notes/"} <= routes
+    assert not {"POST /api/users/", "PUT /api/users/{pk}/", "DELETE /api/users/{pk}/", "POST /api/notes/"} & routes
+    assert {"POST /api/tags/", "DELETE /api/tags/{pk}/"} <= routes  # a viewset without the attribute answers all
+
+
 def test_drf_pagination_switched_off_and_no_default(tmp_path: Path) -> None:
     _drf(tmp_path, "products-api/", "None", "None")
     status, score, findings = _status(tmp_path, "pagination")

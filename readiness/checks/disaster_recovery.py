@@ -374,8 +374,8 @@ def _runbook_restore_step(text: str) -> tuple[str, int] | None:
     restore_section = bool(_RESTORE_HEADING_RE.search(text))
     for start, code in _doc_code(text):
         match = RESTORE_RE.search(code) or SQL_RESTORE_RE.search(code)
-        if match is None and restore_section:  # plain-SQL or fixture restores, in a section about restoring
-            match = _DOC_RESTORE_RE.search(code)
+        if match is None and (restore_section or _introduced_as_restore(text, start)):
+            match = _DOC_RESTORE_RE.search(code)  # plain-SQL or fixture restores, where the doc says it restores
         if match and code[:match.start()].strip() in ("", "$", "#"):
             line = text.count("\n", 0, start + match.start()) + 1
             first = next(g for g in match.groups() if g)
@@ -409,11 +409,25 @@ _RESTORE_HEADING_RE = lazy_compile(r"^(?:#{1,6}\s+[^\n]*\brestor|[^\n]*\brestor[
                                  re.IGNORECASE | re.MULTILINE)
 _DOC_RESTORE_RE = lazy_compile(
     r"\b((?:python\s+)?(?:\S*manage\.py\s+)?loaddata|psql\b[^\n|]*(?:<|\s-f\s)|mysql\b[^\n|]*<)"
+    # a dump piped into the database, maybe inside its container: ``cat pgdump.sql | docker exec -i db psql``
+    r"|^(?:sudo\s+)?(?:cat|zcat|gunzip\s+-c|pv)\s+\S+\s*\|\s*(?:sudo\s+)?"
+    r"(?:(?:docker|podman)(?:\s+compose|-compose)?\s+exec\b[^\n|]*?\s|kubectl\s+exec\b[^\n|]*?\s)?(psql|mysql|mariadb)\b"
 )
+# The prose line that opens a code block ("To restore:", "Restore the database with:").
+_RESTORE_INTRO_RE = lazy_compile(r"\brestor", re.IGNORECASE)
 
 
 _FENCE_RE = lazy_compile(r"^(```|~~~)[^\n]*\n(.*?)^\1", re.MULTILINE | re.DOTALL)
 _INLINE_CODE_RE = lazy_compile(r"`([^`\n]+)`")
+
+
+def _introduced_as_restore(text: str, offset: int) -> bool:
+    """Whether the code at ``offset`` sits in a fenced block whose opening prose line speaks of restoring."""
+    fence = text.rfind("\n```", 0, offset)
+    if fence < 0 or text.count("\n```", fence, offset) != 1:
+        return False  # not inside a fenced block, or after it
+    before = [line for line in text[:fence].splitlines()[-3:] if line.strip()]
+    return bool(before) and bool(_RESTORE_INTRO_RE.search(before[-1]))
 
 
 def _doc_code(text: str) -> list[tuple[int, str]]:
@@ -501,6 +515,15 @@ class RestoreProcedure(Check):
             "app/management/commands/document_importer.py": "from django.core.management.base import BaseCommand\n",
             "docs/administration.md": "## Importing\n\nBring documents in with the [document importer](#importer).\n",
         }, status="fail", note="an import command that no section about restoring names"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "docs/system/backup.md": "## Manual backup\n\nTo back up:\n```\ndocker exec -t db pg_dumpall -U app > pgdump.sql\n"
+                                     "```\n\nTo restore:\n```\ncat pgdump.sql | sudo docker exec -i db psql postgres -U app\n```\n",
+        }, status="pass", note="a dump piped into psql inside its container, under a line that says it restores"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "docs/dev.md": "## Development\n\nTo create the schema:\n```\ncat schema.sql | docker exec -i db psql -U app\n```\n",
+        }, status="fail", note="piping a schema into psql to set a database up is no restore"),
         Example({"app/main.py": "x = 1\n"}, status="n/a"),
     )
 

@@ -1010,6 +1010,11 @@ def _enumerates_constant(func: ast.AST) -> bool:
         if isinstance(value, ast.Call) and len(value.args) == 1 and call_name(value) in (
                 "jsonify", "JsonResponse", "Response", "json_response"):
             value = value.args[0]
+        if isinstance(value, ast.Attribute) and value.attr == "data" and isinstance(value.value, ast.Call) \
+                and call_name(value.value).endswith("Serializer") and value.value.args:
+            value = value.value.args[0]  # Response(LangSerializer(langs, many=True).data)
+        if isinstance(value, ast.Name) and _appended_from_constant(func, value.id):
+            continue  # langs = []; for lang in settings.LANGUAGES: langs.append(...)
         if isinstance(value, ast.Name) and value.id in built:
             value = built[value.id]
         if isinstance(value, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
@@ -1021,6 +1026,30 @@ def _enumerates_constant(func: ast.AST) -> bool:
         else:
             return False
     return True
+
+
+def _appended_from_constant(func: ast.AST, name: str) -> bool:
+    """``name`` starts empty and grows only by ``name.append(...)`` inside loops over fixed tables."""
+    starts_empty = False
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            if starts_empty or not (isinstance(node.value, ast.List) and not node.value.elts):
+                return False  # bound twice, or to something else than []
+            starts_empty = True
+    if not starts_empty:
+        return False
+    appends = 0
+    for loop in ast.walk(func):
+        for node in ast.walk(loop) if isinstance(loop, (ast.For, ast.AsyncFor)) else ():
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "append" \
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == name:
+                if not _constant_source(loop.iter):
+                    return False
+                appends += 1
+    all_appends = sum(1 for n in ast.walk(func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                      and n.func.attr in ("append", "extend", "insert") and isinstance(n.func.value, ast.Name)
+                      and n.func.value.id == name)
+    return appends > 0 and appends == all_appends
 
 
 def _names_class(node: ast.AST) -> bool:

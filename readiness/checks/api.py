@@ -221,6 +221,19 @@ _FIXED_TABLE_VIEWSET = {
                      "class LogViewSet(ViewSet):\n    LOG_FILES = {'app': 'app.log', 'mail': 'mail.log'}\n\n"
                      "    def list(self, request):\n        return Response([key for key in self.LOG_FILES if exists(key)])\n",
 }
+_LOOP_BUILT_TABLE = {
+    "langs/__init__.py": "",
+    "langs/urls.py": "from rest_framework.routers import DefaultRouter\n\nfrom langs.views import LocalizationViewSet\n\n"
+                     "router = DefaultRouter()\nrouter.register('api/v1/localization', LocalizationViewSet, "
+                     "basename='localization')\nurlpatterns = router.urls\n",
+    "langs/views.py": "from django.conf import settings\nfrom rest_framework import viewsets\n"
+                      "from rest_framework.response import Response\n\n\nclass LocalizationViewSet(viewsets.GenericViewSet):\n"
+                      "    def list(self, request, *args, **kwargs):\n        langs = []\n"
+                      "        for lang in settings.LANGUAGES:\n            langs.append({'code': lang[0], 'name': lang[1]})\n"
+                      "        return Response(LocalizationSerializer(langs, many=True).data)\n",
+}
+_LOOP_BUILT_ROWS = {**_LOOP_BUILT_TABLE, "langs/views.py": _LOOP_BUILT_TABLE["langs/views.py"].replace(
+    "settings.LANGUAGES", "Language.objects.all()")}
 _SUPERDESK_APPS = {
     "site/settings.py": "DOMAIN = {}\nX_DOMAINS = '*'\nURL_PREFIX = 'api'\n"
                         "CORE_APPS = ['site.pages', 'site.news_api']\n",
@@ -385,6 +398,8 @@ class Pagination(_RouteCheck):
                 note="another service's list, fetched and passed on: that service pages it"),
         Example(_FIXED_TABLE, findings=0, status="pass", note="the entries of a fixed table written in code"),
         Example(_FIXED_TABLE_VIEWSET, status="n/a", note="a viewset listing a fixed table's entries has no list endpoint"),
+        Example(_LOOP_BUILT_TABLE, status="n/a", note="a list appended to in a loop over a fixed table in settings"),
+        Example(_LOOP_BUILT_ROWS, status="fail", findings=1, note="the same loop over the database's rows"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
@@ -644,6 +659,8 @@ class FilteringSorting(_RouteCheck):
                 note="another service's list, fetched and passed on: that service filters it"),
         Example(_FIXED_TABLE, findings=0, status="pass", note="the entries of a fixed table written in code"),
         Example(_FIXED_TABLE_VIEWSET, status="n/a", note="a viewset listing a fixed table's entries has no list endpoint"),
+        Example(_LOOP_BUILT_TABLE, status="n/a", note="a list appended to in a loop over a fixed table in settings"),
+        Example(_LOOP_BUILT_ROWS, status="fail", findings=1, note="the same loop over the database's rows"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

@@ -47,6 +47,28 @@ _RUNS_SERVICE = AnyOf(*((name, rf"\b{name}\b") for name in (
     "scheduler", "Scheduler")), ("app.run(", r"\bapp\.run\("))
 # A Dockerfile step that runs a Python file: ``RUN python version.py``, ``RUN /venv/bin/python3 -u tools/x.py``.
 _RUN_PYTHON_FILE = lazy_compile(r"(?m)^\s*RUN\b[^\n]*?\bpython[\d.]*(?:\s+-[A-Za-z]+)*\s+([\w./-]+\.py)\b")
+# A shell line that runs a Python file in the foreground: ``python plugin.py``, ``/venv/bin/python3 -u x.py``.
+_SHELL_PYTHON_FILE = lazy_compile(r"^\s*(?:\S*/)?python[\d.]*(?:\s+-[A-Za-z]+)*\s+([\w./-]+\.py)\b([^\n]*)$",
+                                  re.MULTILINE)
+_STARTS_SERVER = lazy_compile(r"^\s*(?:[^#\n]*&&\s*)?exec\s|\b(?:gunicorn|uvicorn|hypercorn|daphne|waitress-serve)\b",
+                              re.MULTILINE)
+
+
+def _setup_steps(text: str) -> list[str]:
+    """Python files a start-up script runs before it starts the server (a later line execs it or runs
+    gunicorn or uvicorn); one sent to the background (``&``) or exec'd runs on as a process."""
+    if "python" not in text:
+        return []
+    out = []
+    for match in _SHELL_PYTHON_FILE.finditer(text):
+        rest = match.group(2).split("#", 1)[0].strip()
+        if rest.endswith("&") or "&&" in rest or "|" in rest:
+            continue
+        if _STARTS_SERVER.search(text, match.end()):
+            out.append(match.group(1))
+    return out
+
+
 # Files a setting or a process manager could name a module in.
 _CONFIGURATION_FILE = lazy_compile(
     r"(?:^|/)(?:[^/]*settings[^/]*\.py|[^/]*config[^/]*\.py|Procfile|Dockerfile[^/]*|[^/]*\.(?:ini|cfg|toml|ya?ml|json|conf|env)"
@@ -287,19 +309,24 @@ class Roles:
         return self._cache[path]
 
     def built_by_image(self) -> frozenset[str]:
-        """Modules a Dockerfile runs while it builds the image (``RUN python version.py``): build-time
-        commands, never part of the running service. One that serves (routes, an app) is kept."""
+        """Modules run to set the service up, never as the service: a Dockerfile's build step (``RUN python
+        version.py``), or a start-up script's step before it starts the server (``python plugin.py`` ahead
+        of ``exec gunicorn``). One that serves (routes, an app, a server) is kept."""
         if self._build_steps is None:
-            found: set[str] = set()
+            named: list[tuple[str, str]] = []
             for rel, text in self._configuration_texts():
-                if not rel.rpartition("/")[2].startswith("Dockerfile") or "RUN" not in text:
-                    continue
-                for match in _RUN_PYTHON_FILE.finditer(text):
-                    target = self._python_file_named(match.group(1), rel)
-                    text_of = self.project.read_text(target) if target else None
-                    if target and text_of is not None and not _ROUTES.found_in(text_of) \
-                            and not _BUILDS_APP.found_in(text_of) and not _SERVES.found_in(text_of):
-                        found.add(target)
+                if rel.rpartition("/")[2].startswith("Dockerfile") and "RUN" in text:
+                    named += [(m.group(1), rel) for m in _RUN_PYTHON_FILE.finditer(text)]
+            for rel in self.project.files:
+                if rel.endswith((".sh", ".bash")) and path_role(rel) not in (TEST, EXAMPLE, FIXTURE):
+                    named += [(word, rel) for word in _setup_steps(self.project.read_text(rel) or "")]
+            found: set[str] = set()
+            for word, rel in named:
+                target = self._python_file_named(word, rel)
+                text_of = self.project.read_text(target) if target else None
+                if target and text_of is not None and not _ROUTES.found_in(text_of) \
+                        and not _BUILDS_APP.found_in(text_of) and not _RUNS_SERVICE.found_in(text_of):
+                    found.add(target)
             self._build_steps = frozenset(found)
         return self._build_steps
 
@@ -475,8 +502,10 @@ def roles_markdown() -> str:
         "urls, settings...), when it has routes or builds the app, when a settings module or a deployment "
         "file names it, and when a command that imports it starts the server, a worker or a scheduler (it runs "
         "in production).",
-        "7. A module a Dockerfile runs while it builds the image (`RUN python version.py`) is a build-time "
-        "command and counts as CLI, unless it has routes, builds the app or starts a server.",
+        "7. A module run to set the service up is a command and counts as CLI, unless it has routes, builds the "
+        "app or starts a server: one a Dockerfile runs while it builds the image (`RUN python version.py`), and "
+        "one a start-up script runs in the foreground before it starts the server (`python plugin.py` ahead "
+        "of `exec gunicorn ...`).",
         "",
         "## How roles count",
         "",

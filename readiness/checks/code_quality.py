@@ -166,6 +166,12 @@ class PrintCall(Check):
         Example({"worker.py": 'print("starting")\n',
                  "Dockerfile": "FROM python:3.12\nCOPY . /app\nCMD [\"python\", \"worker.py\"]\n"},
                 findings=1, lines=(1,), note="the program the container runs is the service"),
+        Example({"plugin.py": 'import subprocess\n\nprint("linking plugins")\nsubprocess.run(["yarn", "install"])\n',
+                 "boot.sh": "#!/bin/sh\npython manage.py migrate\npython plugin.py\nexec gunicorn app.wsgi\n",
+                 "app/main.py": "x = 1\n"}, findings=0, note="a set-up step the start-up script runs before the server"),
+        Example({"worker.py": 'print("starting")\n',
+                 "boot.sh": "#!/bin/sh\npython worker.py &\nexec gunicorn app.wsgi\n"},
+                findings=1, lines=(1,), note="a process the start-up script sends to the background runs on"),
         good('MSG = "print(x)"\n# print(debug)\n', note="in a string and a comment"),
         good('class Capture:\n    def write(self, text):\n        self.lines.append(text)\n\n'
              '    def emit(self, *objects):\n        print(*objects, file=self)\n', note="writing to a buffer"),

@@ -41,6 +41,12 @@ def test_tcp_probe_names_no_path(tmp_path: Path) -> None:
     assert _health(tmp_path)[0] == "fail"
 
 
+def test_probe_on_the_home_page_is_no_health_endpoint(tmp_path: Path) -> None:
+    """A probe that loads ``/`` checks that the site renders; nothing answers it as a health endpoint."""
+    _site(tmp_path, "    path('', views.index),\n", _HTTP_PROBE.replace("/uwsgi_health", "/"))
+    assert _health(tmp_path)[0] == "fail"
+
+
 def test_regex_route_and_service_named_health_path(tmp_path: Path) -> None:
     _site(tmp_path, "    re_path(r'^healthz$', views.index),\n")
     assert _health(tmp_path)[0] == "pass"

@@ -469,7 +469,8 @@ class HealthEndpoint(MarkerCheck):
         "checks the database and other dependencies, and point the Kubernetes probes at them."
     )
     scoring = ("Presence: a liveness or readiness route (/health, /healthz, /ready, /livez, service_health, ...), a "
-               "health path answered by middleware, a Kubernetes probe that calls a path, or a health-check library.")
+               "health path answered by middleware, a Kubernetes probe that calls a path other than the home page "
+               "(`/`), or a health-check library.")
     needles = ROUTE_NEEDLES + ("health", "ready", "live", "ping", "alive")
     examples = (
         Example({"app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get('/health')\n"
@@ -503,7 +504,7 @@ class HealthEndpoint(MarkerCheck):
         for container in repo_files(project).containers:
             for probe in container.probes:
                 kind, _, target = probe.partition(" ")
-                if target.startswith("/"):
+                if target.startswith("/") and target.split("?")[0].strip("/"):  # "/" loads the home page: no health endpoint
                     out.append(Evidence(f"{'readiness' if kind == 'readiness' else 'liveness'} probe GET {target} "
                                         f"({kind}Probe of {container.workload})", container.path, container.line))
         return out

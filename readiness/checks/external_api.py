@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 from readiness.checks.agents import Equivalent
@@ -81,6 +81,7 @@ class Outbound:
     method: str = ""  # upper-case HTTP method when known
     idempotency: bool | None = None  # POSTs only: header present, absent, or cannot tell
     timeout_args: tuple[tuple[int, int, bool], ...] = ()  # (line, column, bare literal?)
+    forwarded: bool = False  # passes its caller's ``**kwargs`` on: only missing-timeout judges it
 
 
 # -- the shared analysis ---------------------------------------------------------------------
@@ -410,8 +411,15 @@ def _named_session(receiver: ast.AST, imports: dict[str, str]) -> str | None:
 
 
 def _classify(call: ast.Call, imports: dict[str, str], resolver: _Resolver) -> Outbound | None:
-    if has_star_kwargs(call):
-        return None
+    """The call as an outbound call. One that passes ``**kwargs`` on (a request helper's) is kept for its
+    timeout alone: one it sets itself, or a manager's default; otherwise the caller may pass it (unknown)."""
+    found = _classify_call(call, imports, resolver)
+    if found is None or not has_star_kwargs(call):
+        return found
+    return replace(found, forwarded=True, timeout="unknown" if found.timeout == "missing" else found.timeout)
+
+
+def _classify_call(call: ast.Call, imports: dict[str, str], resolver: _Resolver) -> Outbound | None:
     name = qualify(call.func, imports) or ""
     where = (call.lineno, call.col_offset + 1)
     head, _, attr = name.rpartition(".")
@@ -477,10 +485,11 @@ def _classify(call: ast.Call, imports: dict[str, str], resolver: _Resolver) -> O
     )
 
 
-def _app_calls(source: SourceFile) -> list[Outbound]:
+def _app_calls(source: SourceFile, forwarded: bool = False) -> list[Outbound]:
+    """The file's outbound calls outside tests; with ``forwarded``, also those passing ``**kwargs`` on."""
     if is_test_path(source.path):
         return []
-    return outbound_calls(source)
+    return [c for c in outbound_calls(source) if forwarded or not c.forwarded]
 
 
 _NEEDLES = ("requests", "httpx", "aiohttp", "urllib", "http.client", "pymongo", "motor", "redis", "pycurl", "smtplib",
@@ -567,6 +576,23 @@ class MissingTimeout(Check):
     needles = (*_NEEDLES, "pycurl", "requests_hardened")
     fixable = True
     examples = (
+        Example({"app/http.py": "import requests\n\n\ndef send(method, url, **kw):\n"
+                                "    return requests.request(method, url, timeout=10, **kw)\n",
+                 "app/cache.py": "import redis\n\nr = redis.Redis(host='cache')\n",
+                 **{f"app/view{i}.py": "from app.http import send\n\n\ndef pull():\n"
+                                       "    return send('GET', 'https://partner.example')\n" for i in range(9)}},
+                findings=1, lines=(3,), status="pass",
+                note="a request helper nine modules send through counts for each of them"),
+        Example({"app/http.py": "import requests\n\n\ndef send(method, url, data=None):\n"
+                                "    return requests.request(method, url, data=data)\n",
+                 "app/partner.py": "import requests\n\n\ndef sync(url):\n"
+                                   + "".join(f"    requests.get(url + '/{i}', timeout=5)\n" for i in range(9)),
+                 **{f"app/view{i}.py": "from app.http import send\n\n\ndef pull():\n"
+                                       "    return send('GET', 'https://partner.example')\n" for i in range(3)}},
+                findings=1, lines=(5,), status="fail",
+                note="the helper without a timeout counts for each module calling it, though reported once"),
+        good("import requests\n\n\ndef send(method, url, **kw):\n    return requests.request(method, url, **kw)\n",
+             note="a helper passing its caller's keywords on: the caller may give the timeout"),
         bad("import requests\n\ndef fetch(url):\n    return requests.get(url)\n", lines=(4,)),
         bad("import httpx\n\nclient = httpx.Client(timeout=None)\n", lines=(3,), note="httpx with timeouts off"),
         bad("from requests import get\n\nr = get('https://api.example.com/x')\n", lines=(3,),
@@ -648,13 +674,18 @@ class MissingTimeout(Check):
             return out  # a one-off script or command that hangs is re-run by hand: not counted
         defaulted = _default_timeout_sessions(source)
         nodes = {(c.lineno, c.col_offset + 1): c for c in source.nodes(ast.Call) if isinstance(c, ast.Call)}
-        for call in _app_calls(source):
+        helpers: dict[str, tuple[int, bool]] = {}
+        for call in _app_calls(source, forwarded=True):
             if call.timeout == "unknown":
                 continue
             node = nodes.get((call.line, call.column))
             if call.timeout == "missing" and node is not None and isinstance(node.func, ast.Attribute) \
                     and ast.unparse(node.func.value) in defaulted:
                 call = Outbound(call.line, call.column, call.library, call.label, "ok")
+            helper = _request_helper(source, node) if node is not None and call.library not in _NOT_HTTP else None
+            if helper is not None:
+                line, ok = helpers.get(helper.name, (helper.lineno, True))
+                helpers[helper.name] = (line, ok and call.timeout not in ("missing", "off"))
             out.counts["calls"] += 1
             if call.timeout in ("missing", "off"):
                 why = "switches timeouts off (timeout=None)" if call.timeout == "off" else "has no timeout"
@@ -665,6 +696,8 @@ class MissingTimeout(Check):
                     why = "has no TIMEOUT or CONNECTTIMEOUT option"
                 out.hits.append(Hit(call.line, call.column, f"{call.label} {why}",
                                     fixable=call.library in TIMEOUT_FIXABLE_LIBRARIES))
+        if helpers:
+            out.facts = RequestHelpers(tuple((name, line, ok) for name, (line, ok) in sorted(helpers.items())))
         return out
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
@@ -673,10 +706,75 @@ class MissingTimeout(Check):
             return Verdict(NotApplicable("no HTTP, MongoDB or Redis client calls found"))
         missing = len(collected.findings)
         noun = "outbound call or client" if total == 1 else "outbound calls and clients"
-        return Verdict(
-            Share(total - missing, total, noun, "have a timeout"),
-            summary=f"{missing} of {total} {noun} have no timeout",
-        )
+        summary = f"{missing} of {total} {noun} have no timeout"
+        users = _helper_users(project, collected.facts)
+        if users:
+            # A shared request helper sends for every module that calls it: each one is a call site whose
+            # timeout is the helper's. Its finding stays one, on the call inside the helper.
+            total += sum(n for _, n, _ in users)
+            missing += sum(n for _, n, ok in users if not ok)
+            named = ", ".join(f"{name}() ({n} module{'s' if n != 1 else ''}, "
+                              f"{'with' if ok else 'without'} a timeout)" for name, n, ok in users[:3])
+            summary += f"; modules sending through a request helper: {named}"
+            noun = "outbound call sites"
+        return Verdict(Share(total - missing, total, noun, "have a timeout"), summary=summary)
+
+
+@dataclass(frozen=True)
+class RequestHelpers:
+    """A file's module-level request helpers (``def safe_request(method, url, **kw)``): name, line, and
+    whether every outbound call in it has a timeout."""
+
+    helpers: tuple[tuple[str, int, bool], ...] = ()
+
+
+def _request_helper(source: SourceFile, node: ast.Call) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The module-level function around an outbound call that sends to a URL its caller passes in."""
+    parent = source.parent(node)
+    function = None
+    while parent is not None:
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            function = parent
+            break
+        parent = source.parent(parent)
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+            or not isinstance(source.parent(function), ast.Module) or function.name.startswith("__"):
+        return None
+    params = {a.arg for a in [*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs]}
+    sent = [*node.args[:2], *(k.value for k in node.keywords if k.arg == "url")]
+    return function if any(isinstance(a, ast.Name) and a.id in params for a in sent) else None
+
+
+def _module_name(path: str) -> str:
+    name = path[:-3].replace("/", ".").removesuffix(".__init__")
+    return name.removeprefix("src.")
+
+
+def _helper_users(project: Project, facts: Mapping[str, Any]) -> list[tuple[str, int, bool]]:
+    """(helper, how many other service modules import it, whether it sets a timeout), most used first."""
+    from readiness.roles import service_files
+
+    wanted: dict[str, tuple[str, str, bool]] = {}
+    for path, fact in facts.items():
+        if isinstance(fact, RequestHelpers):
+            module = _module_name(path)
+            for name, _, ok in fact.helpers:
+                wanted[f"{module}.{name}"] = (path, name, ok)
+                if path.startswith("src/"):
+                    wanted[f"src.{module}.{name}"] = (path, name, ok)
+    if not wanted:
+        return []
+    importers: dict[str, set[str]] = {}
+    for path, modules in project.modules.items():
+        for full in wanted.keys() & modules:
+            if path != wanted[full][0]:
+                importers.setdefault(full, set()).add(path)
+    out = []
+    for full, paths in importers.items():
+        users = service_files(project, sorted(paths))
+        if users:
+            out.append((wanted[full][1], len(users), wanted[full][2]))
+    return sorted(out, key=lambda u: (-u[1], u[0]))
 
 
 # -- retry-policy and circuit-breaker ----------------------------------------------------------

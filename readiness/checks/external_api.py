@@ -572,7 +572,9 @@ class MissingTimeout(Check):
         "`timeout=None` on httpx or aiohttp, and give MongoClient `serverSelectionTimeoutMS` and "
         "`socketTimeoutMS` (or `timeoutMS`) and Redis `socket_timeout`."
     )
-    scoring = "Share of recognised outbound calls and clients that have a timeout; n/a when there are none."
+    scoring = ("Share of recognised outbound calls and clients that have a timeout; a shared request helper (a "
+               "module-level function sending to the URL its caller passes) also counts once for each service module "
+               "that imports it, with the helper's timeout; n/a when there are none.")
     needles = (*_NEEDLES, "pycurl", "requests_hardened")
     fixable = True
     examples = (

@@ -956,13 +956,26 @@ def _check_of(node: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> bool:
 def _checked_use(node: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> bool:
     """The value is converted (``int(x)``, ``filter_str(x)``) or only tested (``if x``, ``x == 'wg'``, ``not x``)."""
     outer = parents.get(node)
-    if isinstance(outer, ast.Call) and node in outer.args and _coercing(call_name(outer)):
+    if isinstance(outer, ast.Call) and node in outer.args and (_coercing(call_name(outer)) or _looks_up(call_name(outer))):
         return True
+    if isinstance(outer, ast.keyword) and isinstance(parents.get(outer), ast.Call) \
+            and _looks_up(call_name(parents[outer])):  # type: ignore[arg-type]
+        return True  # get_object_or_404(Book, id=request.POST.get("id")): a row looked up by it, or a 404
     if isinstance(outer, (ast.If, ast.While)) and outer.test is node:
         return True
     if isinstance(outer, ast.BoolOp) and isinstance(parents.get(outer), (ast.If, ast.IfExp, ast.While)):
         return True
     return isinstance(outer, (ast.Compare, ast.UnaryOp)) or (isinstance(outer, ast.IfExp) and outer.test is node)
+
+
+def _looks_up(name: str) -> bool:
+    """A lookup by the value (``get_object_or_404``, ``objects.get``, ``filter``, ``get_user_from_username``): the
+    field selects a row the database types and checks, and is stored nowhere. Creating lookups are not."""
+    return name in _LOOKUPS or (name.startswith("get_") and not name.startswith(("get_or_create", "get_or_insert")))
+
+
+_LOOKUPS = frozenset({"get", "filter", "exclude", "filter_by", "get_object_or_404", "get_list_or_404", "get_or_404",
+                      "first_or_404", "one_or_none"})
 
 
 def _coercing(name: str) -> bool:

@@ -752,7 +752,8 @@ class QueryValidation(Check):
     )
     scoring = ("Share of write routes (POST/PUT/PATCH, GraphQL mutations) reading a body whose handler takes a validated "
                "model or validates it: a schema or serializer, a model's own parser, required or allow-listed fields, "
-               "fields converted or checked one by one, typed GraphQL arguments, an Eve schema. OAuth code exchanges "
+               "fields converted, checked or only used to look a row up one by one, typed GraphQL arguments, an Eve "
+               "schema. OAuth code exchanges "
                "and inbound webhooks are left out.")
     needles = ROUTE_NEEDLES
     examples = (
@@ -778,6 +779,27 @@ class QueryValidation(Check):
                            "@app.route('/tags', methods=['POST'])\ndef create():\n"
                            "    obj = json.loads(request.get_data())\n    return {'tag': obj['tag']}\n"},
                 findings=1, lines=(9,), note="the raw body parsed by hand"),
+        Example({"shelf/__init__.py": "",
+                 "shelf/urls.py": "from django.urls import path\n\nfrom shelf import views\n\n"
+                                  "urlpatterns = [path('api/v1/unshelve/', views.unshelve), path('api/v1/follow/', views.follow)]\n",
+                 "shelf/views.py": "from django.http import JsonResponse\nfrom django.shortcuts import get_object_or_404\n"
+                                   "from django.views.decorators.http import require_POST\n\n"
+                                   "from shelf.models import Book, ShelfBook\nfrom shelf.users import get_user_from_username\n\n\n"
+                                   "@require_POST\ndef unshelve(request):\n"
+                                   "    item = get_object_or_404(ShelfBook, id=request.POST.get('id'))\n"
+                                   "    item.delete()\n    return JsonResponse({})\n\n\n"
+                                   "@require_POST\ndef follow(request):\n    username = request.POST['user']\n"
+                                   "    target = get_user_from_username(request.user, username)\n"
+                                   "    request.user.follows.add(target)\n    return JsonResponse({})\n"},
+                findings=0, status="pass", note="one form field that only selects the row to change, or a 404"),
+        Example({"notes/__init__.py": "",
+                 "notes/urls.py": "from django.urls import path\n\nfrom notes import views\n\n"
+                                  "urlpatterns = [path('api/v1/notes/', views.add_note)]\n",
+                 "notes/views.py": "from django.http import JsonResponse\nfrom django.views.decorators.http import require_POST\n\n"
+                                   "from notes.models import Note\n\n\n"
+                                   "@require_POST\ndef add_note(request):\n    Note.objects.get_or_create(text=request.POST['text'])\n"
+                                   "    return JsonResponse({})\n"},
+                findings=1, lines=(8,), note="a field stored as it came (get_or_create creates)"),
         Example({"app/lib.py": "def add(a, b):\n    return a + b\n"}, status="n/a", note="no write routes"),
     )
 

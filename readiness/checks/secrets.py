@@ -1064,6 +1064,9 @@ def _manager_modules(source: SourceFile) -> list[Evidence]:
         first = str_value(call.args[0]) if call.args else str_value(getattr(_kw(call, "service_name"), "value", None))
         if func == "client" and first == "secretsmanager":
             return [Evidence("secrets manager: AWS Secrets Manager", source.path, call.lineno)]
+        if func == "FileAwareEnv":  # environs / django-environ: VAR read from the file VAR_FILE names when set
+            return [Evidence("secrets manager: FileAwareEnv reads NAME_FILE secret files (mounted by the platform)",
+                             source.path, call.lineno)]
         decrypt = _kw(call, "WithDecryption")
         if func in ("get_parameter", "get_parameters", "get_parameters_by_path") and decrypt is not None:
             if isinstance(decrypt.value, ast.Constant) and decrypt.value.value is True:
@@ -1297,6 +1300,11 @@ class SecretsManager(_SecretsPresence):
                      "  if [[ \"${FILENAME##*/}\" == APP_*_FILE ]]; then\n    SECRETFILE=$(cat \"${FILENAME}\")\n"
                      "    cat \"${SECRETFILE}\" > \"${FILENAME//_FILE/}\"\n  fi\ndone\n")},
                 status="pass", note="the image's init script fills each VAR from the secret file VAR_FILE names"),
+        Example({"app/settings.py": "from environs import FileAwareEnv\n\nenv = FileAwareEnv()\n"
+                                    "SECRET_KEY = env('SECRET_KEY')\n"},
+                status="pass", note="environs/django-environ FileAwareEnv: each variable may come from a mounted file"),
+        Example({"app/settings.py": "from environs import Env\n\nenv = Env()\nSECRET_KEY = env('SECRET_KEY')\n"},
+                status="fail", note="a plain environment reader"),
         Example({"app/main.py": "x = 1\n",
                  "boot.sh": ('#!/bin/sh\nif [ -f "${SECRET_KEY_FILE}" ]; then\n'
                              '    export SECRET_KEY=$(cat "$SECRET_KEY_FILE")\nfi\nexec gunicorn app:app\n')},

@@ -1859,8 +1859,9 @@ def _module_statements(body: list[ast.stmt]) -> Iterable[ast.stmt]:
                 yield from _module_statements(handler.body)
 
 
-def _django_route(node: ast.AST | None) -> str | None:
-    """A URL pattern's text; a deployment prefix put in with ``.format()`` or an f-string is left out."""
+def _django_route(node: ast.AST | None, constants: Mapping[str, str] = {}) -> str | None:
+    """A URL pattern's text; a deployment prefix put in with ``.format()`` or an f-string is left out, but a
+    pattern piece the module writes as a string constant (``rf"{USER_PATH}/inbox/?$"``) is put in."""
     text = _str(node)
     if text is not None:
         return text
@@ -1868,8 +1869,22 @@ def _django_route(node: ast.AST | None) -> str | None:
         base = _str(node.func.value)
         return None if base is None else re.sub(r"\{[^{}]*\}", "", base)
     if isinstance(node, ast.JoinedStr):
-        return "".join(_str(v) or "" for v in node.values)
+        return "".join(_str(v) or (constants.get(v.value.id, "") if isinstance(v, ast.FormattedValue)
+                                   and isinstance(v.value, ast.Name) else "") for v in node.values)
     return None
+
+
+def _pattern_constants(tree: ast.Module) -> dict[str, str]:
+    """Module-level string constants a URL pattern may be built from (``USER_PATH = rf"^user/(?P<username>{RE})"``),
+    the pieces they format in left out."""
+    out: dict[str, str] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and isinstance(stmt.value, (ast.Constant, ast.JoinedStr)):
+            text = _django_route(stmt.value)
+            if text is not None and len(text) < 200:
+                out[stmt.targets[0].id] = text
+    return out
 
 
 def _django_urlpatterns(tree: ast.Module, includes: list[IncludeFact], names: Mapping[str, str] = {}) -> list[RouteFact]:
@@ -1883,6 +1898,7 @@ def _django_urlpatterns(tree: ast.Module, includes: list[IncludeFact], names: Ma
         elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id != "urlpatterns":
             lists.setdefault(stmt.target.id, []).append(stmt.value)
     visiting: set[str] = set()
+    constants = _pattern_constants(tree)
 
     def visit(node: ast.AST | None, prefix: str) -> None:
         if isinstance(node, ast.Name) and node.id in lists and node.id not in visiting:
@@ -1908,7 +1924,7 @@ def _django_urlpatterns(tree: ast.Module, includes: list[IncludeFact], names: Ma
             for arg in node.args[1:]:
                 visit(arg, prefix)
         elif isinstance(node, ast.Call) and call_name(node) in ("path", "re_path", "url") and node.args:
-            route = _django_route(node.args[0])
+            route = _django_route(node.args[0], constants)
             if route is None:
                 return
             full = prefix + _clean_django(route)

@@ -214,6 +214,23 @@ def test_drf_http_method_names_limit_the_routes_a_viewset_answers(tmp_path: Path
     assert {"POST /api/tags/", "DELETE /api/tags/{pk}/"} <= routes  # a viewset without the attribute answers all
 
 
+def test_django_pattern_built_from_a_module_constant(tmp_path: Path) -> None:
+    """``rf"{USER_PATH}/inbox/?$"`` with ``USER_PATH = rf"^user/(?P<username>{regex.NAME})"`` in the module: the
+    constant's text is part of the route (its own formatted piece left out); a deployment prefix from settings
+    is still left out."""
+    write_tree(tmp_path, {
+        "social/__init__.py": "", "social/regex.py": "NAME = r'[\\w.]+'\n",
+        "social/views.py": "from django.http import JsonResponse\n\n\ndef inbox(request, username=None):\n"
+                           "    return JsonResponse({})\n",
+        "social/urls.py": "from django.conf import settings\nfrom django.urls import re_path\n\nfrom social import regex, views\n\n"
+                          "USER_PATH = rf'^user/(?P<username>{regex.NAME})'\n\n"
+                          "urlpatterns = [\n    re_path(r'^inbox/?$', views.inbox),\n"
+                          "    re_path(rf'{USER_PATH}/inbox/?$', views.inbox),\n"
+                          "    re_path(rf'{settings.PREFIX}status/?$', views.inbox),\n]\n",
+    })
+    assert set(_table(tmp_path)) == {"GET /inbox/?", "GET /user/(?P<username>)/inbox/?", "GET /status/?"}
+
+
 def test_drf_pagination_switched_off_and_no_default(tmp_path: Path) -> None:
     _drf(tmp_path, "products-api/", "None", "None")
     status, score, findings = _status(tmp_path, "pagination")

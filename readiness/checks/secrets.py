@@ -1058,12 +1058,24 @@ def _manager_modules(source: SourceFile) -> list[Evidence]:
                         continue
                     found.append(Evidence(f"secrets manager: {label}", source.path, getattr(node, "lineno", 0)))
                     return found
+    if "secrets_dir" in source.text:
+        for node in source.nodes(ast.Assign):  # pydantic v1: class Config: secrets_dir = "/run/secrets"
+            assert isinstance(node, ast.Assign)
+            if any(isinstance(t, ast.Name) and t.id == "secrets_dir" for t in node.targets) \
+                    and isinstance(source.parent(node), ast.ClassDef) \
+                    and not (isinstance(node.value, ast.Constant) and not node.value.value):
+                return [Evidence("secrets manager: pydantic settings read from a secrets_dir of mounted secret files",
+                                 source.path, node.lineno)]
     for call in source.nodes(ast.Call):
         assert isinstance(call, ast.Call)
         func = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
         first = str_value(call.args[0]) if call.args else str_value(getattr(_kw(call, "service_name"), "value", None))
         if func == "client" and first == "secretsmanager":
             return [Evidence("secrets manager: AWS Secrets Manager", source.path, call.lineno)]
+        secrets_dir = _kw(call, "secrets_dir")
+        if secrets_dir is not None and not (isinstance(secrets_dir.value, ast.Constant) and not secrets_dir.value.value):
+            return [Evidence("secrets manager: pydantic settings read from a secrets_dir of mounted secret files",
+                             source.path, call.lineno)]
         if func == "FileAwareEnv":  # environs / django-environ: VAR read from the file VAR_FILE names when set
             return [Evidence("secrets manager: FileAwareEnv reads NAME_FILE secret files (mounted by the platform)",
                              source.path, call.lineno)]
@@ -1300,6 +1312,17 @@ class SecretsManager(_SecretsPresence):
                      "  if [[ \"${FILENAME##*/}\" == APP_*_FILE ]]; then\n    SECRETFILE=$(cat \"${FILENAME}\")\n"
                      "    cat \"${SECRETFILE}\" > \"${FILENAME//_FILE/}\"\n  fi\ndone\n")},
                 status="pass", note="the image's init script fills each VAR from the secret file VAR_FILE names"),
+        Example({"app/settings.py": "from pydantic_settings import BaseSettings, SettingsConfigDict\n\n\n"
+                                    "class Settings(BaseSettings):\n    secret: str\n\n"
+                                    "    model_config = SettingsConfigDict(secrets_dir='/run/secrets')\n"},
+                status="pass", note="pydantic settings read each field from a file under secrets_dir (Docker secrets)"),
+        Example({"app/settings.py": "from pydantic_settings import BaseSettings, SettingsConfigDict\n\n\n"
+                                    "class Settings(BaseSettings):\n    secret: str\n\n"
+                                    "    model_config = SettingsConfigDict(env_file='.env', secrets_dir=None)\n"},
+                status="fail", note="secrets_dir switched off"),
+        Example({"app/settings.py": "from pydantic import BaseSettings\n\n\nclass Settings(BaseSettings):\n"
+                                    "    secret: str\n\n    class Config:\n        secrets_dir = '/run/secrets'\n"},
+                status="pass", note="pydantic v1's Config.secrets_dir"),
         Example({"app/settings.py": "from environs import FileAwareEnv\n\nenv = FileAwareEnv()\n"
                                     "SECRET_KEY = env('SECRET_KEY')\n"},
                 status="pass", note="environs/django-environ FileAwareEnv: each variable may come from a mounted file"),

@@ -825,6 +825,35 @@ def _urllib3_retry(source: SourceFile) -> list[Evidence]:
 _TASK_DECORATORS = frozenset({"task", "shared_task", "actor", "periodic_task"})
 
 
+def _actor_calls(source: SourceFile, imports: dict[str, str]) -> list[tuple[ast.Call, list[ast.AST]]]:
+    """``deliver = dramatiq.actor(DeliverTask(), retry_when=...)``: an actor made by a call rather than a decorator,
+    with the functions it runs (the function handed over, or the ``run``/``perform``/``__call__`` of the class
+    instance handed over). The Retries middleware re-runs them with backoff unless ``max_retries=0``."""
+    if "actor(" not in source.text:
+        return []
+    classes = {c.name: c for c in source.nodes(ast.ClassDef) if isinstance(c, ast.ClassDef)}
+    functions = {f.name: f for f in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef)
+                 if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and isinstance(source.parent(f), ast.Module)}
+    out = []
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        if (qualify(call.func, imports) or "") != "dramatiq.actor" or not call.args:
+            continue
+        retries = keyword(call, "max_retries")
+        if retries is not None and isinstance(retries.value, ast.Constant) and not retries.value.value:
+            continue
+        target = call.args[0]
+        runs: list[ast.AST] = []
+        if isinstance(target, ast.Name) and target.id in functions:
+            runs.append(functions[target.id])
+        elif isinstance(target, ast.Call) and isinstance(target.func, ast.Name) and target.func.id in classes:
+            runs += [m for m in classes[target.func.id].body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))
+                     and m.name in ("run", "perform", "__call__")]
+        if runs:
+            out.append((call, runs))
+    return out
+
+
 def _task_retries(source: SourceFile) -> list[Evidence]:
     """Task-queue retries: Celery ``autoretry_for`` / ``self.retry()``, dramatiq ``max_retries``, rq ``Retry``.
 
@@ -842,6 +871,9 @@ def _task_retries(source: SourceFile) -> list[Evidence]:
             if deco is not None and _queue_retried(func, imports):
                 return [Evidence("retry policy: dramatiq actor (Retries middleware, exponential backoff)",
                                  source.path, deco.lineno)]
+        for call, _ in _actor_calls(source, imports):
+            return [Evidence("retry policy: dramatiq actor (Retries middleware, exponential backoff)",
+                             source.path, call.lineno)]
     if "retry" not in source.text.lower():
         return []
     for func in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
@@ -1066,6 +1098,8 @@ def retry_facts(source: SourceFile, libraries: set[str]) -> RetryFacts:
             retried_functions.append(func)
         elif names:
             foreign[id(func)] = tuple(names)
+    if "dramatiq" in source.imports:
+        retried_functions += [run for _, runs in _actor_calls(source, imports) for run in runs]
     loops = [n for n in source.nodes(ast.For, ast.AsyncFor, ast.While)]
     retry_loops = [n for n in loops if isinstance(n, (ast.For, ast.AsyncFor)) and isinstance(n.iter, ast.Call)
                    and call_name(n.iter) in _RETRY_LOOPS]
@@ -1130,6 +1164,14 @@ _DRAMATIQ = (
 )
 
 
+_DRAMATIQ_CALL = {
+    "app/delivery.py": "import httpx\n\n\nclass Delivery:\n    async def deliver(self, url: str, body: str) -> None:\n"
+                       "        async with httpx.AsyncClient(timeout=10) as client:\n"
+                       "            (await client.post(url, content=body)).raise_for_status()\n",
+    "app/tasks.py": "import dramatiq\n\nfrom app.delivery import Delivery\n\n\nclass DeliverTask:\n"
+                    "    async def run(self, url: str, body: str) -> None:\n        await Delivery().deliver(url, body)\n\n\n"
+                    "deliver = dramatiq.actor(DeliverTask(){args})\n",
+}
 _SOURCE = "import requests\n\n\ndef fetch_{name}(url: str) -> dict:\n    return requests.get(url, timeout=5).json()\n"
 _RETRIED_SOURCE = ("import backoff\nimport requests\n\n\n@backoff.on_exception(backoff.expo, requests.RequestException, "
                    "max_tries=4)\ndef fetch(url: str) -> dict:\n    return requests.get(url, timeout=5).json()\n")
@@ -1186,6 +1228,10 @@ class RetryPolicy(_OutboundPresence):
                 note="a dramatiq actor: its Retries middleware backs off by default"),
         Example({"app/tasks.py": _DRAMATIQ.format(args="(max_retries=0)")}, status="fail",
                 note="a dramatiq actor with retries switched off"),
+        Example({k: v.format(args=", retry_when=should_retry") for k, v in _DRAMATIQ_CALL.items()}, status="pass",
+                note="an actor made by calling dramatiq.actor on a task class: its run() and what it calls are retried"),
+        Example({k: v.format(args=", max_retries=0") for k, v in _DRAMATIQ_CALL.items()}, status="fail",
+                note="the same actor with retries switched off"),
         Example({**{f"app/sources/{name}.py": _SOURCE.format(name=name) for name in "abcdef"},
                  **{f"app/sources/extra_{n}.py": _SOURCE.format(name=n) for n in range(5)},
                  "app/sources/metrica.py": _RETRIED_SOURCE}, status="fail",

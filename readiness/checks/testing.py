@@ -604,7 +604,11 @@ def _ci_database_tests(project: Project) -> Evidence | None:
                 if not _DB_SERVICE_RE.search(images):
                     continue
                 steps = job.get("steps") if isinstance(job.get("steps"), list) else []
-                runs = " ".join(_step_commands(project, step) for step in steps if isinstance(step, dict))
+                runs = "\n".join(_step_commands(project, step) for step in steps if isinstance(step, dict))
+                if not _TEST_RUN_RE.search(runs):  # hatch run test-cov, a script: what they run
+                    from readiness.repo_files import Command
+
+                    runs += "\n" + "\n".join(c.text for c in repo.expand(Command(rel, 0, runs, "github-actions", name)))
                 if _TEST_RUN_RE.search(runs):
                     return Evidence(f"integration tests against a database service in CI (job {name})", rel)
     return None
@@ -627,7 +631,7 @@ def _step_commands(project: Project, step: Mapping[str, Any]) -> str:
             docs, _ = load_yaml(text)
             runs = [doc.get("runs") for doc in docs if isinstance(doc, dict)]
             inner = [s for r in runs if isinstance(r, dict) and isinstance(r.get("steps"), list) for s in r["steps"]]
-            return " ".join(str(s.get("run", "")) for s in inner if isinstance(s, dict))
+            return "\n".join(str(s.get("run", "")) for s in inner if isinstance(s, dict))
     return ""
 
 
@@ -800,6 +804,17 @@ class TestSuites(Check):
                                                     "    - run: coverage run manage.py test\n      shell: bash\n",
         }, status="pass", options={"suites": ["unit", "integration"]},
             note="a database service for a job whose tests run in the repository's own composite action"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "tests/test_x.py": "def test_x():\n    assert True\n",
+            ".github/workflows/ci.yml": "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    services:\n"
+                                        "      postgres:\n        image: postgres:alpine\n    steps:\n"
+                                        "      - uses: ./.github/actions/test\n",
+            ".github/actions/test/action.yml": "name: Test\nruns:\n  using: composite\n  steps:\n"
+                                               "    - run: hatch run test-cov-xml\n      shell: bash\n",
+            "pyproject.toml": "[tool.hatch.envs.default.scripts]\ntest-cov-xml = \"pytest --cov=app --cov-report=xml\"\n",
+        }, status="pass", options={"suites": ["unit", "integration"]},
+            note="the tests a hatch script runs, in a job with a database service"),
         Example({
             "app/x.py": "x = 1\n",
             "tests/test_x.py": "def test_x():\n    assert True\n",

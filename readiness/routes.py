@@ -26,7 +26,7 @@ ROUTE_NEEDLES = (
     "add_route", "request", "Router(", "Blueprint(", "FastAPI(", "Flask(", "add_resource", "register(", "Api(",
     "View", "Resource", "REST_FRAMEWORK", "'/", '"/', "Model", "Query(", "int = ", "Params", "add_argument",
     "DOMAIN", "_METHODS", "URL_PREFIX", "Annotated", "graphql", "GraphQL", "graphene", "strawberry", "type Query",
-    "Limiter", "depth_limit",
+    "Limiter", "depth_limit", "Depends(",  # a module of FastAPI dependencies the routes declare (query parameters)
     "from .",  # a package's __init__.py re-exporting its views (see routes_worth_keeping)
 )
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
@@ -261,7 +261,13 @@ class Route:
         """A health, metrics or documentation route (not part of the public API)."""
         segs = self.segments
         return not segs or segs[-1].lower() in OPS_SEGMENTS or segs[0].lower() in ("docs", "redoc", "static") \
-            or (segs[0].lower() == "admin" and self.fact.kind != "api")
+            or (segs[0].lower() == "admin" and not self.admin_api)
+
+    @property
+    def admin_api(self) -> bool:
+        """A JSON API for admins (``/admin/api/...``, or JSON routes under ``/admin``), not Django's admin site."""
+        segs = [s.lower() for s in self.segments]
+        return bool(segs) and segs[0] == "admin" and (self.fact.kind == "api" or segs[1:2] in (["api"], ["rest"]))
 
     @property
     def api(self) -> bool:
@@ -273,8 +279,7 @@ class Route:
         segs = [s.lower() for s in self.segments]
         if self.ops or self.fact.kind == "page" or not [s for s in segs if not unresolved(s)]:
             return False
-        admin_api = segs[0] == "admin" and self.fact.kind == "api"  # a JSON API for admins, not Django's admin site
-        if (segs[0] in NON_API_HEADS and not admin_api) or set(segs) & NON_API_SEGMENTS or segs[-1].endswith(_ASSET_SUFFIXES):
+        if (segs[0] in NON_API_HEADS and not self.admin_api) or set(segs) & NON_API_SEGMENTS or segs[-1].endswith(_ASSET_SUFFIXES):
             return False
         if self.webhook or "@oauth" in self.fact.calls:
             return False
@@ -313,8 +318,13 @@ class Route:
 
     @property
     def webhook(self) -> bool:
-        """An inbound webhook: another system's payload in that system's format, verified by signature."""
-        return any(s.lower() in ("webhook", "webhooks", "hooks") for s in self.segments) or "@signed" in self.fact.calls
+        """An inbound webhook: another system's payload in that system's format, verified by signature. Other
+        systems deliver with POST (or PUT); reading, changing or deleting ``/webhooks/{id}`` manages the service's
+        own webhook subscriptions, an API resource like any other."""
+        if "@signed" in self.fact.calls:
+            return True
+        return self.fact.method in ("POST", "PUT", "*") and any(
+            s.lower() in ("webhook", "webhooks", "hooks") for s in self.segments)
 
     @property
     def relay(self) -> bool:
@@ -335,7 +345,7 @@ class Route:
             return "inbound webhook"
         if segs and segs[0] in (".well-known",):
             return ".well-known"
-        if segs and segs[0] in NON_API_HEADS:
+        if segs and segs[0] in NON_API_HEADS and not self.api:
             return "admin or sign-in"
         if self.fact.kind == "page":
             return "HTML page or redirect"
@@ -1118,6 +1128,19 @@ def _annotation_class(node: ast.AST) -> str:
     return dotted(node).rpartition(".")[2]
 
 
+_WRAPPING_TYPES = frozenset({"Annotated", "Optional", "Union", "Type", "type", "Awaitable", "Coroutine"})
+
+
+def _model_class(node: ast.AST) -> str:
+    """The class a response model names: a generic model's own class (``PaginatedResults[Webhook]`` gives
+    ``PaginatedResults``, whose fields say whether it wraps a list); ``Optional``/``Annotated`` are looked into."""
+    if isinstance(node, ast.Subscript):
+        outer = dotted(node.value).rpartition(".")[2]
+        if outer[:1].isupper() and outer not in _WRAPPING_TYPES:
+            return outer
+    return _annotation_class(node)
+
+
 def _meta_header(key: str) -> str:
     key = key.lower()
     if key.startswith("http_"):
@@ -1706,14 +1729,30 @@ def _mark_signed(tree: ast.Module, routes: list[RouteFact]) -> list[RouteFact]:
             if "@signed" not in r.calls and (set(r.calls) | set(r.dependencies)) & signing else r for r in routes]
 
 
+_SUB_DEPENDENCY = "@dep:"  # among a callable's parameters: a dependency it has in turn (``Depends(get_pagination)``)
+
+
 def _callables(tree: ast.Module) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Functions with the query parameters they would take as FastAPI dependencies (scalars, ``Query()``)."""
+    """Functions with the query parameters they would take as FastAPI dependencies (scalars, ``Query()``) and
+    the dependencies they declare in turn; a class whose instances are dependencies (``Depends(Ordering())``)
+    takes those of its ``__call__``, under the name ``Ordering()``."""
     out = []
+
+    def params(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
+        subs = [f"{_SUB_DEPENDENCY}{name}" for d in [*func.args.defaults, *func.args.kw_defaults] if d is not None
+                for name in _depends_names(d)]
+        return tuple([*_query_like(func.args), *subs])
+
     for stmt in tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             # a dependency factory (returns an inner function): its parameters are not the request's
             factory = any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) for s in stmt.body)
-            out.append((stmt.name, () if factory else tuple(_query_like(stmt.args))))
+            out.append((stmt.name, () if factory else params(stmt)))
+        elif isinstance(stmt, ast.ClassDef):
+            call = next((m for m in stmt.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))
+                         and m.name == "__call__"), None)
+            if call is not None:
+                out.append((f"{stmt.name}()", params(call)))
     parsers: dict[str, list[str]] = {}  # parser = RequestParser(); parser.add_argument("page", ...)
     for stmt in tree.body:
         call = stmt.value if isinstance(stmt, ast.Expr) else None
@@ -1781,7 +1820,7 @@ def _make_route(
         headers=tuple(dict.fromkeys(feats.headers)), decorators=_decorator_names(func),
         dependencies=tuple(dict.fromkeys([*feats.depends, *extra_deps])), body=feats.body,
         shape=shape, calls=tuple(sorted(set(feats.calls))), kind=feats.kind,
-        model=model or (_annotation_class(func.returns) if shape == "item" and func.returns is not None else ""),
+        model=model or (_model_class(func.returns) if shape == "item" and func.returns is not None else ""),
     )
 
 
@@ -1808,7 +1847,7 @@ def _decorator_routes(
     extra = _depends_names(_kw(deco, "dependencies"))
     response_model = _kw(deco, "response_model")
     shape = _shape(response_model)
-    model = _annotation_class(response_model) if shape == "item" and response_model is not None else ""
+    model = _model_class(response_model) if shape == "item" and response_model is not None else ""
     return [
         _make_route(func, framework, m, path, owner, func.lineno, func.col_offset + 1, func.name, extra, shape, model)
         for m in methods
@@ -2207,10 +2246,21 @@ class _Table:
         return out
 
     def dep_params(self, deps: Iterable[str]) -> tuple[str, ...]:
+        """Query parameters the dependencies take, and the dependencies they declare in turn (three levels)."""
         out: list[str] = []
-        for dep in deps:
+        todo = [(dep, 0) for dep in deps]
+        seen: set[str] = set()
+        while todo:
+            dep, depth = todo.pop(0)
             name = dep.rpartition(".")[2]
-            out.extend(self.callable_index.get(name, ()))
+            if name in seen:
+                continue
+            seen.add(name)
+            for param in self.callable_index.get(name, ()):
+                if not param.startswith(_SUB_DEPENDENCY):
+                    out.append(param)
+                elif depth < 2:
+                    todo.append((param[len(_SUB_DEPENDENCY):], depth + 1))
             for _, cls in self.class_index.get(name, [])[:1]:
                 out.extend(cls.fields)
         return tuple(dict.fromkeys(out))

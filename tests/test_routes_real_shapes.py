@@ -231,6 +231,45 @@ def test_django_pattern_built_from_a_module_constant(tmp_path: Path) -> None:
     assert set(_table(tmp_path)) == {"GET /inbox/?", "GET /user/(?P<username>)/inbox/?", "GET /status/?"}
 
 
+def test_fastapi_admin_api_mounted_through_a_package_with_dependency_chains(tmp_path: Path) -> None:
+    """An admin JSON API mounted at ``/admin/api`` from an app a package ``__init__`` re-exports by absolute
+    import; list routes answer ``PaginatedResults[Item]`` (a generic model wrapping a list) and page and sort
+    through dependencies of dependencies, one a callable class instance (``Depends(OrderingGetter())``)."""
+    write_tree(tmp_path, {
+        "svc/__init__.py": "",
+        "svc/main.py": "from fastapi import FastAPI\n\nfrom svc.apps import api_app\n\napp = FastAPI()\n"
+                       "app.mount('/admin/api', api_app)\n",
+        "svc/apps/__init__.py": "from svc.apps.api.app import app as api_app\n\n__all__ = ['api_app']\n",
+        "svc/apps/api/__init__.py": "",
+        "svc/apps/api/app.py": "from fastapi import FastAPI\n\nfrom svc.apps.api.hooks import router\n\napp = FastAPI()\n"
+                               "app.include_router(router, prefix='/webhooks')\n",
+        "svc/apps/api/hooks.py": "from fastapi import APIRouter, Depends\n\nfrom svc.deps.hooks import get_paginated_hooks\n"
+                                 "from svc.schemas import Hook, PaginatedResults\n\nrouter = APIRouter()\n\n\n"
+                                 "@router.get('/', response_model=PaginatedResults[Hook])\n"
+                                 "async def list_hooks(page=Depends(get_paginated_hooks)) -> PaginatedResults[Hook]:\n"
+                                 "    hooks, count = page\n    return PaginatedResults(count=count, results=hooks)\n",
+        "svc/schemas.py": "from typing import Generic, TypeVar\n\nfrom pydantic import BaseModel\n\nT = TypeVar('T')\n\n\n"
+                          "class Hook(BaseModel):\n    url: str\n\n\n"
+                          "class PaginatedResults(BaseModel, Generic[T]):\n    count: int\n    results: list[T]\n",
+        "svc/deps/__init__.py": "",
+        "svc/deps/paging.py": "from fastapi import Depends, Query\n\n\n"
+                              "async def get_pagination(limit: int = Query(10), skip: int = Query(0)):\n"
+                              "    return min(limit, 100), skip\n\n\n"
+                              "async def get_raw_ordering(ordering: str = Query(None)):\n"
+                              "    return ordering.split(',') if ordering else []\n\n\n"
+                              "class OrderingGetter:\n    async def __call__(self, raw=Depends(get_raw_ordering)):\n"
+                              "        return raw\n",
+        "svc/deps/hooks.py": "from fastapi import Depends\n\nfrom svc.deps.paging import OrderingGetter, get_pagination\n\n\n"
+                             "async def get_paginated_hooks(pagination=Depends(get_pagination),\n"
+                             "                              ordering=Depends(OrderingGetter())):\n    return [], 0\n",
+    })
+    route = _table(tmp_path)["GET /admin/api/webhooks"]
+    assert route.collection and route.left_out == ""
+    assert {"limit", "skip", "ordering"} <= set(route.query)
+    assert _status(tmp_path, "pagination")[:2] == ("pass", 1.0)
+    assert _status(tmp_path, "filtering-sorting")[:2] == ("pass", 1.0)
+
+
 def test_drf_pagination_switched_off_and_no_default(tmp_path: Path) -> None:
     _drf(tmp_path, "products-api/", "None", "None")
     status, score, findings = _status(tmp_path, "pagination")

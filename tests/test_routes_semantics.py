@@ -141,6 +141,20 @@ def test_oauth_callbacks_and_inbound_webhooks_are_not_write_routes(tmp_path: Pat
     assert _status(tmp_path, "query-validation") == ("fail", 0.0, 1)  # only POST /orders is judged
 
 
+def test_managing_webhook_subscriptions_is_an_api_resource(tmp_path: Path) -> None:
+    """``GET /admin/api/webhooks/`` and ``PATCH``/``DELETE /admin/api/webhooks/{id}`` manage the service's own
+    subscriptions: listed, paginated and versioned like any resource; only a delivery (POST) is inbound."""
+    write_tree(tmp_path, {"app/main.py": (
+        "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get('/admin/api/webhooks/')\n"
+        "def list_webhooks() -> list[dict]:\n    return []\n\n\n@app.delete('/admin/api/webhooks/{id}')\n"
+        "def delete_webhook(id: str) -> None:\n    return None\n\n\n@app.post('/webhooks/stripe')\n"
+        "def stripe_event() -> dict:\n    return {}\n")})
+    routes = _table(tmp_path)
+    assert routes["GET /admin/api/webhooks/"].left_out == "" and routes["GET /admin/api/webhooks/"].collection
+    assert not routes["DELETE /admin/api/webhooks/{id}"].webhook
+    assert routes["POST /webhooks/stripe"].left_out == "inbound webhook"
+
+
 def test_sign_in_flows_and_webhooks_still_need_a_rate_limit(tmp_path: Path) -> None:
     _flask(tmp_path, (
         "@app.route('/auth/login', methods=['POST'])\n@limiter.limit('5/minute')\ndef login():\n"

@@ -980,12 +980,15 @@ def _checked_use(node: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> bool:
 
 def _looks_up(name: str) -> bool:
     """A lookup by the value (``get_object_or_404``, ``objects.get``, ``filter``, ``get_user_from_username``): the
-    field selects a row the database types and checks, and is stored nowhere. Creating lookups are not."""
-    return name in _LOOKUPS or (name.startswith("get_") and not name.startswith(("get_or_create", "get_or_insert")))
+    field selects a row the database types and checks, and is stored nowhere. A helper that does something
+    else with it (``get_translation(text)``) or creates a row (``get_or_create``) is no lookup."""
+    return name in _LOOKUPS or bool(_LOOKUP_HELPER.match(name))
 
 
 _LOOKUPS = frozenset({"get", "filter", "exclude", "filter_by", "get_object_or_404", "get_list_or_404", "get_or_404",
                       "first_or_404", "one_or_none"})
+_LOOKUP_HELPER = lazy_compile(
+    r"^get_by_\w+$|^get_\w+?(?:_or_404|_or_none|_by_\w+|_from_(?:username|id|pk|uuid|slug|email|\w*_id))$")
 
 
 def _coercing(name: str) -> bool:

@@ -800,6 +800,14 @@ class QueryValidation(Check):
                                    "@require_POST\ndef add_note(request):\n    Note.objects.get_or_create(text=request.POST['text'])\n"
                                    "    return JsonResponse({})\n"},
                 findings=1, lines=(8,), note="a field stored as it came (get_or_create creates)"),
+        Example({"mt/__init__.py": "",
+                 "mt/urls.py": "from django.urls import path\n\nfrom mt import views\n\n"
+                               "urlpatterns = [path('api/v1/transform/', views.transform)]\n",
+                 "mt/views.py": "from django.http import JsonResponse\nfrom django.views.decorators.http import require_POST\n\n"
+                                "from mt.services import TranslationService\n\n\n"
+                                "@require_POST\ndef transform(request):\n    text = request.POST.get('text')\n"
+                                "    return JsonResponse({'out': TranslationService().get_translation(text)})\n"},
+                findings=1, lines=(8,), note="a field handed to a helper that is no lookup (get_translation)"),
         Example({"app/lib.py": "def add(a, b):\n    return a + b\n"}, status="n/a", note="no write routes"),
     )
 

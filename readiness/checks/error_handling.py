@@ -115,8 +115,40 @@ def _returns_the_error(value: ast.expr, caught: str | None) -> bool:
             return True
         if isinstance(node, ast.Dict) and any(isinstance(k, ast.Constant) and k.value in _ERROR_KEYS for k in node.keys):
             return True
+    if isinstance(value, ast.Call) and _error_response(value):
+        return True
     return isinstance(value, ast.Tuple) and any(
         isinstance(e, ast.Constant) and isinstance(e.value, int) and 400 <= e.value < 600 for e in value.elts)
+
+
+def _is_error_status(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and type(node.value) is int and 400 <= node.value < 600
+
+
+def _error_response(call: ast.Call) -> bool:
+    """``JsonResponse(body, status=422)``, ``HttpResponse(status=500)``, ``Response(body, 500)``,
+    ``HttpResponseServerError()``: the failure answered as an error to the client."""
+    name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+    if name.startswith("HttpResponse") and name not in ("HttpResponse", "HttpResponseRedirect"):
+        return True  # HttpResponseBadRequest, HttpResponseServerError, HttpResponseNotFound...
+    return any(_is_error_status(k.value) for k in call.keywords if k.arg in ("status", "status_code")) or (
+        "Response" in name and any(_is_error_status(a) for a in call.args))
+
+
+def _falls_through_to_error(handler: ast.ExceptHandler, source: SourceFile) -> bool:
+    """``try: ... except Exception: pass`` followed by ``return HttpResponse(status=500)``: the failure becomes
+    the error the statement after the ``try`` answers."""
+    block = source.parent(handler)
+    if not isinstance(block, ast.Try):
+        return False
+    owner = source.parent(block)
+    for field in ("body", "orelse", "finalbody"):
+        statements = getattr(owner, field, None)
+        if isinstance(statements, list) and block in statements:
+            rest = statements[statements.index(block) + 1:]
+            return bool(rest) and isinstance(rest[0], ast.Return) and isinstance(rest[0].value, ast.Call) \
+                and _error_response(rest[0].value)
+    return False
 
 
 def _does_nothing(body: list[ast.stmt], caught: str | None = None) -> bool:
@@ -177,6 +209,16 @@ class SwallowedException(Check):
         good("def schema(runner):\n    try:\n        return runner.get_schema()\n    except Exception:\n"
              "        return {\"error\": {\"code\": 2, \"message\": \"Error retrieving schema.\"}}\n",
              note="an explicit error returned"),
+        good("from django.http import HttpResponse, JsonResponse\n\n\ndef upload(request):\n    try:\n"
+             "        store(request.FILES['file'])\n    except Exception:\n"
+             "        return JsonResponse({'file': 'not a supported image'}, status=422)\n    return HttpResponse()\n",
+             note="an error response returned to the client"),
+        good("from django.http import HttpResponse\n\n\ndef ping(request):\n    try:\n        if workers.ping():\n"
+             "            return HttpResponse()\n    except Exception:\n        pass\n\n    return HttpResponse(status=500)\n",
+             note="the failure falls through to the error response after the try"),
+        bad("from django.http import HttpResponse\n\n\ndef ping(request):\n    try:\n        workers.ping()\n"
+            "    except Exception:\n        pass\n\n    return HttpResponse('ok')\n", lines=(7,),
+            note="falling through to a success answers as if nothing failed"),
         bad("def f():\n    try:\n        g()\n    except BaseException:\n        ...\n", lines=(4,)),
         bad("def signup(user):\n    try:\n        user = user.create()\n    except Exception as e:\n"
             "        ApiError(str(e), 500)\n    return user\n", lines=(4,),
@@ -230,7 +272,8 @@ class SwallowedException(Check):
                     out.hits.append(Hit(handler.lineno, handler.col_offset + 1,
                                         "bare `except:` catches everything, even KeyboardInterrupt and SystemExit",
                                         fixable=swallowed_fixable(handler)))
-            elif _is_broad(handler.type) and _does_nothing(handler.body, handler.name):
+            elif _is_broad(handler.type) and _does_nothing(handler.body, handler.name) \
+                    and not _falls_through_to_error(handler, source):
                 built = next((name for stmt in handler.body if (name := _unraised(stmt))), None)
                 message = (f"`except {ast.unparse(handler.type)}` builds {built}(...) but never raises it"
                            if built else

@@ -39,6 +39,15 @@ _OWNED_ELSEWHERE = {"B105": "hardcoded-secret", "B106": "hardcoded-secret", "B10
 _DEV_RUNNER_TESTS = frozenset({"B104", "B201"})
 
 
+_MANIFESTS = ("**/requirements*.txt", "**/requirements*.in", "**/pyproject.toml", "setup.py", "setup.cfg", "Pipfile")
+_PYCRYPTODOME = re.compile(r"\bpycryptodomex?\b", re.IGNORECASE)
+
+
+def _declares_pycryptodome(project: Project) -> bool:
+    """B413 flags ``import Crypto`` as the dead pycrypto; pycryptodome, maintained, installs the same package."""
+    return any(_PYCRYPTODOME.search(project.read_text(rel) or "") for rel in project.glob(*_MANIFESTS))
+
+
 def _main_guard_lines(project: Project, path: str) -> set[int]:
     text = project.read_text(path)
     if not text or "__main__" not in text:
@@ -83,8 +92,8 @@ class SastFindings(Check):
         "Cleared when the code shows the finding is none: SQL interpolating only constants, schema metadata "
         "and counts (B608); random for a jitter or a choice, not a token, key, code or identifier (B311); "
         "mark_safe/Markup over a literal or escaped text (B308, B703, B704); a weak hash named for a cache key, "
-        "ETag, version or id and nothing secret (B324); an assert under `if TYPE_CHECKING:`, which never runs "
-        "(B101). A statement marked with ruff's noqa for the same rule "
+        "ETag, version or id and nothing secret (B324); an assert under `if TYPE_CHECKING:`, which never runs, "
+        "or a bare `assert value is not None` that narrows an optional for a type checker (B101). A statement marked with ruff's noqa for the same rule "
         "(`# noqa: S608` for B608) was already judged by the team and is not counted."
     )
     options = {"weights": {"HIGH": 10, "MEDIUM": 3, "LOW": 1}, "zero_at": 20.0,
@@ -124,6 +133,20 @@ class SastFindings(Check):
                 findings=0, status="pass", note="B101: an assert for type checkers only, never run"),
         Example({"app/export.py": 'def export(doc):\n    assert doc["id"]\n    return doc\n'},
                 findings=1, lines=(2,), note="B101: an assert that python -O strips from production"),
+        Example({"app/sign.py": "from Crypto.Hash import SHA256\n\n\ndef digest(data):\n"
+                                "    return SHA256.new(data).hexdigest()\n",
+                 "requirements.txt": "pycryptodome==3.20.0\n"},
+                findings=0, status="pass", note="B413: Crypto comes from the maintained pycryptodome"),
+        Example({"app/sign.py": "from Crypto.Hash import SHA256\n\n\ndef digest(data):\n"
+                                "    return SHA256.new(data).hexdigest()\n",
+                 "requirements.txt": "pycrypto==2.6.1\n"},
+                findings=1, lines=(1,), note="B413: the unmaintained pycrypto"),
+        Example({"app/export.py": 'def export(doc, tenant=None):\n    tenant = tenant or doc.tenant\n'
+                                  '    assert tenant is not None\n    return tenant.name\n'},
+                findings=0, status="pass", note="B101: assert x is not None narrows an optional for a type checker"),
+        Example({"app/export.py": 'def export(schema):\n    assert schema.raw is not None, "call open() first"\n'
+                                  '    return schema.raw\n'},
+                findings=1, lines=(2,), note="B101: an invariant with its message is stripped by -O like any other"),
         Example({"app/report.py": 'def rows(cursor, status):\n'
                                   '    cursor.execute(f"SELECT * FROM orders WHERE status = \'{status}\'")  # noqa: E501\n'},
                 findings=1, lines=(2,), note="a noqa for another rule does not clear it"),
@@ -177,6 +200,8 @@ class SastFindings(Check):
             if issue.test_id in _DEV_RUNNER_TESTS and issue.path not in guards:
                 guards[issue.path] = _main_guard_lines(project, issue.path)
         kept = [i for i in kept if not (i.test_id in _DEV_RUNNER_TESTS and i.line in guards[i.path])]
+        if any(i.test_id == "B413" for i in kept) and _declares_pycryptodome(project):
+            kept = [i for i in kept if i.test_id != "B413"]  # the maintained fork shares pycrypto's Crypto package
         trees: dict[str, ast.Module | None] = {}
         # a pure function of the file and the finding: kept per file across scans (readiness.file_facts)
         kept = [i for i in kept if not (i.test_id in CLEARED_BY and project.text_fact(

@@ -72,9 +72,16 @@ def _statement_at(tree: ast.AST, line: int) -> ast.stmt | None:
 
 
 def assert_for_type_checkers(tree: ast.Module, line: int) -> bool:
-    """B101 on an ``assert`` under ``if TYPE_CHECKING:``: it never runs, it only tells a type checker."""
+    """B101 on an ``assert`` that only tells a type checker something: one under ``if TYPE_CHECKING:`` (it never
+    runs), or a bare ``assert value is not None`` narrowing an optional (without -O it fails where the next line
+    would; an assert carrying a message documents an invariant and stays)."""
     parents = _parents(tree)
     for node in _at_line(tree, line, (ast.Assert,)):
+        assert isinstance(node, ast.Assert)
+        test = node.test
+        if node.msg is None and isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot) \
+                and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
+            return True
         up = parents.get(id(node))
         while up is not None:
             if isinstance(up, ast.If) and isinstance(up.test, (ast.Name, ast.Attribute)) \

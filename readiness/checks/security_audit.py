@@ -93,8 +93,9 @@ class SastFindings(Check):
         "and counts (B608); random for a jitter or a choice, not a token, key, code or identifier (B311); "
         "mark_safe/Markup over a literal or escaped text (B308, B703, B704); a weak hash named for a cache key, "
         "ETag, version or id and nothing secret (B324); an assert under `if TYPE_CHECKING:`, which never runs, "
-        "or a bare `assert value is not None` that narrows an optional for a type checker (B101). A statement "
-        "marked with ruff's noqa for the same rule "
+        "or a bare `assert value is not None` that narrows an optional for a type checker (B101); `import Crypto` "
+        "when the project depends on the maintained pycryptodome (B413). A statement marked with ruff's noqa for "
+        "the same rule "
         "(`# noqa: S608` for B608) was already judged by the team and is not counted."
     )
     options = {"weights": {"HIGH": 10, "MEDIUM": 3, "LOW": 1}, "zero_at": 20.0,

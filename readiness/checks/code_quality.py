@@ -332,6 +332,7 @@ _PUBLIC_PROVIDER_HOSTS = (
 )
 _DEFAULT_IGNORE_HOSTS = [
     "example.com", "example.org", "example.net", "*.example.com", "*.example.org", "*.example.net", "*.example",
+    "example.*",  # example.acme.dev: a made-up address in a sample
     "*.test", "*.invalid", "w3.org", "*.w3.org", "schemas.xmlsoap.org", "schemas.microsoft.com",
     "schemas.openxmlformats.org", "purl.org", "w3id.org", "json-schema.org", "json.schemastore.org",
     "docs.oasis-open.org", "xmlns.com", "ns.adobe.com", "opensource.org",
@@ -365,6 +366,9 @@ def _shown(value: str) -> str:
     text = value.split("?", 1)[0].split("#", 1)[0]
     text = re.sub(r"//[^/@]*@", "//", text)
     return text if len(text) <= 70 else text[:67] + "..."
+
+
+_ROW_WRITES = frozenset({"create", "get_or_create", "update_or_create"})
 
 
 def _host_ignored(host: str, patterns: list[str]) -> bool:
@@ -540,6 +544,11 @@ class HardcodedValue(Check):
              note="a script the browser loads (CSP source), a help link in a warning"),
         bad('class Client:\n    def api_url(self):\n        return f"https://api.acme.io/v2/{self.tenant}"\n', lines=(3,),
             note="a function returning where requests go is an address"),
+        good('def seed_connectors():\n    models.Connector.objects.create(\n        identifier="libris.kb.se",\n'
+             '        base_url="https://libris.kb.se",\n        search_url="http://libris.kb.se/xsearch?query=",\n    )\n',
+             note="a row the database stores and admins edit: data, not where the code connects"),
+        good('def sample_context():\n    return {"reset_url": "https://example.acme.dev/reset"}\n',
+             note="a made-up example address"),
         good('DEV_DOMAIN_NAMES = ["http://web", "http://kf.acme.local:8080"]\n',
              note="names the list itself calls development-only"),
         bad('RESOLVER = "8.8.8.8"\nAPI = "https://api.acme.io/v2/<id>"\n', findings=1, lines=(1,),
@@ -665,6 +674,9 @@ class HardcodedValue(Check):
             if name in _STRING_METHODS:
                 for arg in call.args:
                     all_of(arg)
+            if name in _ROW_WRITES and ".objects." in f"{dotted(call.func)}.":
+                for kw in call.keywords:  # Connector.objects.create(base_url=...): a row's data, editable later
+                    all_of(kw.value)
             for kw in call.keywords:
                 if kw.arg in ("default", "help", "description", "summary", "example", "examples", "docs_url",
                               "terms_of_service", "license_info", "contact"):

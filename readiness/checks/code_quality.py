@@ -547,7 +547,7 @@ class HardcodedValue(Check):
         good('def seed_connectors():\n    models.Connector.objects.create(\n        identifier="libris.kb.se",\n'
              '        base_url="https://libris.kb.se",\n        search_url="http://libris.kb.se/xsearch?query=",\n    )\n',
              note="a row the database stores and admins edit: data, not where the code connects"),
-        good('def sample_context():\n    return {"reset_url": "https://example.acme.dev/reset"}\n',
+        good('def sample_context(kwargs):\n    kwargs["reset_url"] = "https://example.acme.dev/reset"\n    return kwargs\n',
              note="a made-up example address"),
         good('DEV_DOMAIN_NAMES = ["http://web", "http://kf.acme.local:8080"]\n',
              note="names the list itself calls development-only"),

@@ -317,6 +317,9 @@ def _number(project: Project, source: SourceFile | None, node: ast.AST | None, d
     if isinstance(node, (ast.Name, ast.Attribute)):
         name = node.id if isinstance(node, ast.Name) else node.attr
         return _number(project, None, assigned_value(project, source, name), depth - 1)
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        # app.config["SENTRY_TRACES_SAMPLE_RATE"]: the setting a config class or settings module assigns
+        return _number(project, None, assigned_value(project, source, node.slice.value), depth - 1)
     return None
 
 

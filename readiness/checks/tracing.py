@@ -100,6 +100,13 @@ _SENTRY_TRACED = (
     "sentry_sdk.init(dsn=os.environ.get('SENTRY_DSN'), integrations=[CeleryIntegration()],\n"
     "                traces_sample_rate=float(os.environ.get('SENTRY_TRACES_SAMPLE_RATE', '0.2')))\n"
 )
+_SENTRY_FROM_CONFIG = {
+    "app/config.py": "import os\n\n\nclass Config:\n"
+                     "    SENTRY_TRACES_SAMPLE_RATE = float(os.environ.get('SENTRY_TRACES_SAMPLE_RATE', '0.1'))\n",
+    "app/monitoring.py": "import sentry_sdk\n\n\ndef init_sentry(app):\n"
+                         "    sentry_sdk.init(app.config['SENTRY_DSN'],\n"
+                         "                    traces_sample_rate=app.config['SENTRY_TRACES_SAMPLE_RATE'])\n",
+}
 _SENTRY_ERRORS = (
     "import os\n\nimport sentry_sdk\n\nRATE = float(os.environ.get('SENTRY_TRACES_SAMPLE_RATE', '0.0'))\n"
     "sentry_sdk.init(dsn=os.environ.get('SENTRY_DSN'), traces_sample_rate=RATE)\n"
@@ -131,6 +138,10 @@ class OtelSdk(_TracingCheck):
                 status="fail", note="the API alone records nothing"),
         Example({**_SERVICE, "app/monitoring.py": _SENTRY_TRACED}, status="pass",
                 note="Sentry performance tracing is a vendor equivalent"),
+        Example({**_SERVICE, **_SENTRY_FROM_CONFIG}, status="pass",
+                note="Sentry's sample rate read from the app's config, which a config class sets"),
+        Example({**_SERVICE, **_SENTRY_FROM_CONFIG, "app/config.py": _SENTRY_FROM_CONFIG["app/config.py"].replace("0.1", "0")},
+                status="fail", note="the same with a sample rate of 0: errors only"),
         Example({**_SERVICE, "app/monitoring.py": _SENTRY_ERRORS}, status="fail",
                 note="Sentry without a sample rate reports errors only"),
         Example({**_SERVICE, "Procfile": "web: newrelic-admin run-program gunicorn app.main:app\n"}, status="pass",

@@ -234,6 +234,15 @@ _LOOP_BUILT_TABLE = {
 }
 _LOOP_BUILT_ROWS = {**_LOOP_BUILT_TABLE, "langs/views.py": _LOOP_BUILT_TABLE["langs/views.py"].replace(
     "settings.LANGUAGES", "Language.objects.all()")}
+_OLD_DRF_PAGE_SIZE = {
+    "shop/__init__.py": "",
+    "shop/settings.py": "REST_FRAMEWORK = {'PAGINATE_BY': 30, 'MAX_PAGINATE_BY': 1000}\n",
+    "shop/urls.py": "from django.conf.urls import include, url\nfrom rest_framework.routers import DefaultRouter\n\n"
+                    "from shop.views import ProjectViewSet\n\nrouter = DefaultRouter()\n"
+                    "router.register(r'projects', ProjectViewSet)\n\nurlpatterns = [url(r'^api/v1/', include(router.urls))]\n",
+    "shop/views.py": "from rest_framework import viewsets\n\n\nclass ProjectViewSet(viewsets.ModelViewSet):\n"
+                     "    queryset = Project.objects.all()\n",
+}
 _SUPERDESK_APPS = {
     "site/settings.py": "DOMAIN = {}\nX_DOMAINS = '*'\nURL_PREFIX = 'api'\n"
                         "CORE_APPS = ['site.pages', 'site.news_api']\n",
@@ -400,6 +409,10 @@ class Pagination(_RouteCheck):
         Example(_FIXED_TABLE_VIEWSET, status="n/a", note="a viewset listing a fixed table's entries has no list endpoint"),
         Example(_LOOP_BUILT_TABLE, status="n/a", note="a list appended to in a loop over a fixed table in settings"),
         Example(_LOOP_BUILT_ROWS, status="fail", findings=1, note="the same loop over the database's rows"),
+        Example(_OLD_DRF_PAGE_SIZE, findings=0, status="pass",
+                note="REST_FRAMEWORK's PAGINATE_BY (DRF before 3.1) pages every list view"),
+        Example({**_OLD_DRF_PAGE_SIZE, "shop/settings.py": "REST_FRAMEWORK = {'PAGINATE_BY': None}\n"}, findings=1,
+                status="fail", note="no page size set"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
@@ -420,7 +433,8 @@ def _paginated(route: Route, settings: set[str] = frozenset()) -> bool:  # type:
     fact = route.fact
     if {p.lower() for p in route.query} & PAGINATION_PARAMS or fact.shape == "page":
         return True
-    if _drf_default(route, settings, "DEFAULT_PAGINATION_CLASS", "pagination_class"):
+    if _drf_default(route, settings, "DEFAULT_PAGINATION_CLASS", "pagination_class") \
+            or _drf_default(route, settings, "PAGINATE_BY", "paginate_by"):  # DRF before 3.1: a page size for every list
         return True
     if any(re.search(r"pagina|Params$|Page$", d) for d in route.all_dependencies):
         return True

@@ -107,8 +107,8 @@ class LintEnforcedInCI(Check):
     )
     scoring = (
         "Presence: 100% when GitHub Actions, GitLab CI (directly or through make, a script, tox, "
-        "nox, pre-commit or a pyproject task of hatch, pdm, poethepoet or taskipy), a pre-commit hook, "
-        "tox or nox runs a linter without discarding its "
+        "nox, pre-commit or a pyproject task of hatch, pdm, poethepoet or taskipy) or a pre-commit hook runs a "
+        "linter without discarding its "
         "exit status; runs that discard it are findings and do not count, unless the same linter also "
         "gates elsewhere (then the discarded run is an informational report)."
     )
@@ -132,6 +132,18 @@ class LintEnforcedInCI(Check):
             ".gitlab-ci.yml": "lint:\n  script:\n    - make lint\n",
             "Makefile": "lint:\n\tpoetry run pylint app\n",
         }, findings=0, status="pass", note="GitLab CI through a make target"),
+        Example({
+            "app/main.py": "x = 1\n",
+            ".github/workflows/ci.yml": "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                        "      - run: pytest\n",
+            "tox.ini": "[tox]\nenvlist = py312\n\n[testenv:flake8]\ncommands = flake8 app\n",
+        }, findings=0, status="fail", note="a tox env no CI job runs"),
+        Example({
+            "app/main.py": "x = 1\n",
+            ".github/workflows/ci.yml": "on: [push]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                        "      - run: tox -e flake8\n",
+            "tox.ini": "[tox]\nenvlist = py312\n\n[testenv:flake8]\ncommands = flake8 app\n",
+        }, findings=0, status="pass", note="the same env run by CI"),
         Example({
             "app/main.py": "x = 1\n",
             ".github/workflows/build.yml": (
@@ -224,12 +236,17 @@ class LintEnforcedInCI(Check):
             for name, cmd, ignored in lint_runs(repo, TYPE_CHECKERS) if not ignored
         )
         broken = describe_problems(p for p in repo.problems if p.path in repo.ci_files or p.path.startswith(".pre-commit"))
+        # a tox env or nox session gates only when CI runs it; one nobody runs is a command a developer may type
+        from_ci = set(repo.ci_commands())
+        local = [(name, cmd) for name, cmd in enforced if cmd.origin in ("tox", "nox") and cmd not in from_ci]
+        enforced = [(name, cmd) for name, cmd in enforced if (name, cmd) not in local]
         if enforced:
             names = sorted({name for name, _ in enforced})
             first = enforced[0][1]
-            in_ci = any(cmd.origin not in ("tox", "nox") for _, cmd in enforced)
-            where = "" if in_ci else " (via tox/nox only; no CI workflow seen running it)"
-            summary = f"{', '.join(names)} enforced ({first.where}){where}"
+            summary = f"{', '.join(names)} enforced ({first.where})"
+        elif local:
+            name, cmd = local[0]
+            summary = f"{name} runs in {cmd.origin} ({cmd.where}), but no CI job runs it"
         elif ignored_runs:
             summary = f"a linter runs in {len(ignored_runs)} place(s) but its failures are ignored"
         elif repo.ci_files:

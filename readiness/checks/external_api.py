@@ -1194,8 +1194,7 @@ class RetryPolicy(_OutboundPresence):
     )
     scoring = ("Presence: a retry library (tenacity, backoff, ...), a urllib3 Retry mounted on a session, an SDK client "
                "built with max_retries, or task-queue retries (Celery autoretry_for / self.retry, dramatiq actors, rq) "
-               "in application code; a start-up wait for the database does not count, nor task retries when no "
-               "retried task makes an outbound call (then the score is the share retried, 0); n/a without outbound calls. "
+               "in application code; a start-up wait for the database does not count; n/a without outbound calls. "
                "The summary adds the share of the service's outbound HTTP call sites that are retried (where they are "
                "written, or one call level away) and names those that are not.")
     what = "retry policy"
@@ -1219,12 +1218,6 @@ class RetryPolicy(_OutboundPresence):
                 note="no outbound calls"),
         Example({"app/tasks.py": _CELERY_RETRY}, status="pass", note="a Celery task retried with a countdown"),
         Example({"app/tasks.py": _CELERY_AUTORETRY}, status="pass", note="autoretry_for with retry_backoff"),
-        Example({"app/tasks.py": "from celery import shared_task\n\n\n@shared_task(bind=True, max_retries=3)\n"
-                                 "def save_invoice(self, order_id: int) -> None:\n    try:\n        store(order_id)\n"
-                                 "    except LockError as exc:\n        raise self.retry(exc=exc)\n",
-                 "app/payments.py": "import requests\n\n\ndef charge(url: str, body: dict) -> dict:\n"
-                                    "    return requests.post(url, json=body, timeout=10).json()\n"},
-                status="fail", note="a task retried for a lock, while no outbound call is"),
         Example({"app/client.py": "import requests\n\n\ndef quote():\n    return requests.get('https://x.io', timeout=3)\n",
                  "app/pre_start.py": _STARTUP_WAIT}, status="fail",
                 note="tenacity only waits for the database at start-up"),
@@ -1299,15 +1292,6 @@ class RetryPolicy(_OutboundPresence):
         if bare:
             names = ", ".join(f"{site.label} ({path}:{site.line})" for path, site in bare[:3])
             parts.append(f"not retried: {names}" + (f" and {len(bare) - 3} more" if len(bare) > 3 else ""))
-        if not covered and verdict.evidence and all(e.message.startswith(_TASK_RETRY_EVIDENCE)
-                                                    for e in verdict.evidence):
-            tasks = ", ".join(sorted({f"{e.path}:{e.line}" for e in verdict.evidence})[:3])
-            return Verdict(
-                Share(0, total, "outbound HTTP call sites", "retried"),
-                summary=f"the task queue retries tasks ({tasks}) that make none of the service's {total} outbound "
-                        f"HTTP calls: " + "; ".join(parts),
-                evidence=verdict.evidence,
-            )
         lone = _lone_connector(covered, bare)
         if lone is not None and len(covered) < _LONE_SHARE * total:
             module, siblings = lone
@@ -1320,8 +1304,6 @@ class RetryPolicy(_OutboundPresence):
         return Verdict(verdict.measure, summary="; ".join([verdict.summary, *parts]), evidence=verdict.evidence)
 
 
-# Evidence of task-queue retries: they retry the task, which may make no outbound call at all.
-_TASK_RETRY_EVIDENCE = ("retry policy: dramatiq actor", "retry policy: task ", "retry policy: rq Retry")
 _LONE_SHARE = 0.1  # below this share of call sites retried, one retried connector is the exception
 _LONE_SIBLINGS = 5  # ...when at least this many connectors beside it call out without retries
 

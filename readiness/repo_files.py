@@ -259,6 +259,9 @@ class RepoFiles:
                 hook_ids = [w for w in words[words.index("run") + 1:] if not w.startswith("-")] if "run" in words else []
                 return [h for h in self.precommit_hooks if not hook_ids or h.context in hook_ids]
             return []
+        if head in _WRAPPERS and len(words) > 1:
+            # monitor ID ./backup.sh, flock -n LOCK backup.sh, timeout 1h backup.sh: the script the wrapper runs
+            return [c for w in words[1:] if (script := self._script_named(w)) is not None for c in self.scripts[script]]
         if head in ("bash", "sh", "zsh", "dash") and len(words) > 2 and words[1] in ("-c", "-ec", "-ce", "-e"):
             candidates = words[2:3] if words[1] != "-e" else words[2:3]
             if candidates and " " in candidates[0]:  # sh -c "cd /app && ./backup.sh": the first program it runs
@@ -406,7 +409,16 @@ def exit_zero(segment: str) -> bool:
     return bool(re.search(r"--exit-zero\b|--exit-code[= ]0\b|--disable-error-code\b", segment))
 
 
+# Programs that run the command they are given, with their own options first.
+_WRAPPERS = frozenset({"monitor", "runitor", "flock", "timeout", "nice", "ionice", "chronic", "cronic", "nohup",
+                       "setlock", "run-one", "chpst"})
+
+
 def _words(segment: str) -> list[str]:
+    """A command's words; a subshell's parentheses (``(monitor id ./backup.sh) >> log``) are left out."""
+    segment = segment.strip()
+    if segment.startswith("(") and ")" in segment:
+        segment = segment[1:segment.rindex(")")] + segment[segment.rindex(")") + 1:]
     try:
         return shlex.split(segment, comments=True)
     except ValueError:

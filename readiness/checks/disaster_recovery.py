@@ -227,6 +227,12 @@ class BackupJob(Check):
             "scripts/backup.sh": "#!/bin/sh\nset -e\nmongodump --archive=/backups/$(date +%F).gz --gzip\n",
         }, findings=0, status="pass", note="a cron line running the backup script"),
         Example({
+            "app/db.py": "import psycopg\n",
+            "scripts/cron/crontab": "# m h dom mon dow command\n"
+                                    "0 2 * * * (/usr/bin/monitor '<check-id>' '/home/ops/scripts/db_backup.sh') >> /var/log/db.log 2>&1\n",
+            "scripts/cron/db_backup.sh": "#!/bin/sh\npg_dump \"$DATABASE_URL\" | gzip > /backups/$(date +%F).sql.gz\n",
+        }, findings=0, status="pass", note="the backup script a monitoring wrapper runs in a subshell"),
+        Example({
             "app/db.py": "import pymongo\n",
             "scripts/backup.sh": "#!/bin/sh\nmongodump --archive=/backups/db.gz --gzip\n",
         }, findings=1, lines=(2,), status="fail", note="a backup script nothing schedules"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 import re
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict, bad, good
@@ -16,6 +17,7 @@ from readiness.model import Finding
 from readiness.paths import is_settings_path
 from readiness.project import Project
 from readiness.roles import SERVICE, SERVICE_ONLY, cli_support, file_role
+from readiness.routes import call_name
 from readiness.source import SourceFile
 from readiness.tools.pyast import docstring_nodes, dotted, is_main_guard
 from readiness.tools.ruff_runner import run_ruff
@@ -738,8 +740,9 @@ class LintErrors(Check):
                "lines of Python; 0% at `zero_at` (default 10). Each file is judged by the project's nearest lint "
                "configuration: ruff's own, or flake8's translated to ruff; without one, ruff's documented defaults "
                "(E4,E7,E9,F). An import in a package's `__init__.py` is its interface or a registration, and one in "
-               "a Django `AppConfig.ready()` connects signal receivers: neither is unused (F401). Error when ruff "
-               "cannot run.")
+               "a Django `AppConfig.ready()` connects signal receivers: neither is unused (F401); a SQLAlchemy column "
+               "compared with None, True or False inside a query (`filter(Model.col != None)`) is the IS NULL idiom "
+               "(E711, E712). Error when ruff cannot run.")
     options = {"zero_at": 10.0}
     tools = {"ruff": run_ruff}
     examples = (
@@ -764,18 +767,26 @@ class LintErrors(Check):
         Example({"app/apps.py": "from django.apps import AppConfig\n\n\nclass OrdersConfig(AppConfig):\n"
                                 "    name = 'app'\n\n    def setup(self):\n        import os\n"},
                 findings=1, lines=(8,), note="an unused import elsewhere in the class"),
+        Example({"app/queries.py": "def speakers_with_email(Speaker):\n"
+                                   "    return Speaker.query.filter(\n"
+                                   "        Speaker.email != None, Speaker.deleted == False\n    ).all()\n",
+                 ".flake8": "[flake8]\nselect = E,F\n"}, findings=0,
+                note="a SQLAlchemy column compared with None or False in a filter: the IS NULL idiom (E711, E712)"),
+        Example({"app/check.py": "def missing(user):\n    return user.email == None\n",
+                 ".flake8": "[flake8]\nselect = E,F\n"}, findings=1, lines=(2,),
+                note="a Python value compared with None (E711)"),
     )
 
-    needles = ("ready",)
+    needles = ("ready", "!= None", "== None", "== True", "== False", "!= True", "!= False")
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
-        lines = _registration_imports(source)
-        return FileOutcome(facts=lines) if lines else None
+        idioms = LintIdioms(_registration_imports(source), _column_comparisons(source))
+        return FileOutcome(facts=idioms) if idioms.registrations or idioms.column_comparisons else None
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         if not project.python_files:
             return Verdict(NotApplicable("no Python files"))
-        registering: Mapping[str, frozenset[int]] = collected.facts
+        idioms: Mapping[str, LintIdioms] = {p: f for p, f in collected.facts.items() if isinstance(f, LintIdioms)}
         result = project.tool("ruff", run_ruff)
         if result.error:
             return Verdict(Errored(result.error))
@@ -785,8 +796,7 @@ class LintErrors(Check):
         findings = tuple(collected.keep([
             Finding(path, m.line, m.column, self.id, f"{m.code} {m.message}", code=m.code)
             for path, messages in sorted(result.files.items()) if path in result.configs and path not in support
-            for m in messages if not (m.code == "F401" and (path.rsplit("/", 1)[-1] == "__init__.py"
-                                                             or m.line in registering.get(path, ())))
+            for m in messages if not _idiom(m.code, m.line, path, idioms.get(path))
         ]))
         count = len(findings)
         noun = "ruff finding" if count == 1 else "ruff findings"
@@ -796,6 +806,52 @@ class LintErrors(Check):
             summary += f"; ruff crashed on {len(result.crashed)} file(s), skipped: {', '.join(result.crashed[:3])}"
         return Verdict(Density(count, project.app_lines or project.lines, "ruff findings",
                                float(options["zero_at"])), summary=summary, findings=findings)
+
+
+@dataclass(frozen=True)
+class LintIdioms:
+    """Lines where a rule's finding is the framework's idiom: imports in ``AppConfig.ready()`` (F401) and
+    ORM column comparisons with None, True or False inside a query (E711, E712)."""
+
+    registrations: frozenset[int] = frozenset()
+    column_comparisons: frozenset[int] = frozenset()
+
+
+def _idiom(code: str, line: int, path: str, idioms: LintIdioms | None) -> bool:
+    if code == "F401" and (path.rsplit("/", 1)[-1] == "__init__.py" or (idioms and line in idioms.registrations)):
+        return True
+    return code in ("E711", "E712") and idioms is not None and line in idioms.column_comparisons
+
+
+# Query builders whose arguments are SQL expressions, where ``Model.column != None`` is the
+# column's IS NOT NULL and ``is not None`` would be a plain Python test that is always True.
+_QUERY_BUILDERS = frozenset({"filter", "where", "having", "and_", "or_", "not_", "join", "outerjoin", "case",
+                             "exclude", "filter_by", "order_by", "select"})
+
+
+def _column_comparisons(source: SourceFile) -> frozenset[int]:
+    """Lines of ``Model.column == None`` (or ``!= True``...) inside a query builder's arguments: SQLAlchemy's
+    idiom for IS NULL, which E711/E712 would turn into a Python comparison."""
+    if source.tree is None or not any(op in source.text for op in ("= None", "= True", "= False")):
+        return frozenset()
+    lines: set[int] = set()
+    for node in source.nodes(ast.Compare):
+        assert isinstance(node, ast.Compare)
+        if not (len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq))
+                and isinstance(node.comparators[0], ast.Constant) and node.comparators[0].value in (None, True, False)
+                and isinstance(node.left, ast.Attribute)):
+            continue
+        root = node.left
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if not (isinstance(root, ast.Name) and root.id[:1].isupper()) and ".c." not in f"{dotted(node.left)}.":
+            continue  # Speaker.email, users.c.email: a column; self.email is a Python value
+        parent = source.parent(node)
+        while parent is not None and not isinstance(parent, (ast.Call, ast.stmt)):
+            parent = source.parent(parent)
+        if isinstance(parent, ast.Call) and call_name(parent) in _QUERY_BUILDERS:
+            lines.add(node.lineno)
+    return frozenset(lines)
 
 
 def _registration_imports(source: SourceFile) -> frozenset[int]:

@@ -100,6 +100,7 @@ def is_secret_name(name: str | None, extra: Iterable[str] = ()) -> bool:
 _PLACEHOLDER_RE = lazy_compile(
     r"^(\W|_)*$|^[xX]+$|^<.*>$|^\$\{.*\}$|^\$[A-Z_][A-Z0-9_]*$|^\{\{.*\}\}$|^%\(.*\)s$|^\{[\w.]*\}$"
     r"|change.?me|replace.?me|placeholder|redacted|example|your.?(own.?)?(secret|password|token|key|api)"
+    r"|^(some|my|a|dummy)[-_ ]?\w*?(secret|password|token|key)$"
     r"|^(dummy|fake|test|testing|none|null|nil|undefined|todo|tbd|fixme|xxx+|n/?a|not.?set|unset|secret_here)$",
     re.IGNORECASE,
 )
@@ -139,6 +140,8 @@ _COMMON_WORDS = frozenset({
     "true", "false", "yes", "no", "on", "off", "demo", "default", "role", "lax", "strict", "url", "access",
     "refresh", "bearer", "basic", "digest", "required", "optional", "public", "private", "internal", "enabled",
     "disabled", "hidden", "visible", "auto", "manual", "unknown", "invalid", "expired", "removed",
+    # names of JSON keys a setting points at (JWT_ERROR_MESSAGE_KEY = "error")
+    "error", "errors", "message", "messages", "msg", "detail", "details", "data", "result", "results", "status",
 })
 
 
@@ -911,6 +914,8 @@ class HardcodedSecret(Check):
         good('KINDS = {"ClusterSecretStore": "external-secrets", "SecretProviderClass": "Secrets Store CSI driver"}\n',
              note="labels keyed by secret-like names"),
         good('FILES = {"secret": "deploy/secret.yaml"}\n', note="a path is not a secret"),
+        good("JWT_ERROR_MESSAGE_KEY = 'error'\nstripe.api_key = 'SomeStripeKey'\n",
+             note="the name of a JSON key, and a stand-in overwritten before use"),
         good("ACCOUNT_FORMS = {'reset_password': 'cookbook.forms.CustomPasswordResetForm'}\n"
              "ACCOUNT_RATE_LIMITS = {'change_password': '1/m/user', 'reset_password': '1/m/ip,1/m/key'}\n",
              path="app/settings.py", note="an import path and rate limits under secret-sounding keys"),

@@ -489,7 +489,8 @@ def _rate_marks(source: SourceFile) -> tuple[Evidence, ...]:
             out.append(Evidence("Flask-Limiter RATELIMIT_DEFAULT limits every route", source.path, node.lineno))
     out.extend(_rate_hooks(source))
     for node in source.nodes(ast.Constant):
-        if getattr(node, "value", None) == "DEFAULT_THROTTLE_CLASSES" and not _scoped_only(source, node):
+        if getattr(node, "value", None) == "DEFAULT_THROTTLE_CLASSES" and not _scoped_only(source, node) \
+                and not _default_rates_off(source, node):
             out.append(Evidence("DRF default throttle classes", source.path, getattr(node, "lineno", 0)))
     for node in source.nodes(ast.Assign, ast.AugAssign):  # Django: MIDDLEWARE = [..., "app.middleware.ThrottleIp"]
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -596,6 +597,24 @@ class RateLimiting(_RouteCheck):
                             "urlpatterns = [path('api/uploads/', Upload.as_view()), path('api/orders/', Orders.as_view())]\n",
         }, findings=1, status="fail", note="ScopedRateThrottle by default limits only the views with a throttle_scope"),
         Example({
+            "proj/settings.py": "REST_FRAMEWORK = {\n    'DEFAULT_THROTTLE_CLASSES': ['proj.throttling.CommonThrottle'],\n"
+                                "    'DEFAULT_THROTTLE_RATES': {'anon-write': None, 'user-write': None, 'anon-read': None,\n"
+                                "                               'user-read': None, 'import-dump': '1/minute'},\n}\n",
+            "shop/views.py": "from rest_framework.response import Response\nfrom rest_framework.views import APIView\n\n\n"
+                             "class Orders(APIView):\n    def post(self, request):\n        return Response({})\n",
+            "shop/urls.py": "from django.urls import path\n\nfrom shop.views import Orders\n\n"
+                            "urlpatterns = [path('api/orders/', Orders.as_view())]\n",
+        }, findings=1, status="fail", note="default throttle classes whose anonymous and user rates are all None"),
+        Example({
+            "proj/settings.py": "REST_FRAMEWORK = {\n    'DEFAULT_THROTTLE_CLASSES': ['rest_framework.throttling.AnonRateThrottle',\n"
+                                "                                 'rest_framework.throttling.UserRateThrottle'],\n"
+                                "    'DEFAULT_THROTTLE_RATES': {'anon': '100/day', 'user': '1000/day'},\n}\n",
+            "shop/views.py": "from rest_framework.response import Response\nfrom rest_framework.views import APIView\n\n\n"
+                             "class Orders(APIView):\n    def post(self, request):\n        return Response({})\n",
+            "shop/urls.py": "from django.urls import path\n\nfrom shop.views import Orders\n\n"
+                            "urlpatterns = [path('api/orders/', Orders.as_view())]\n",
+        }, findings=0, status="pass", note="DRF's default throttles with their rates"),
+        Example({
             "app/main.py": "from fastapi import FastAPI\nfrom slowapi import Limiter\nfrom slowapi.middleware import "
                            "SlowAPIMiddleware\nfrom slowapi.util import get_remote_address\n\n"
                            "limiter = Limiter(key_func=get_remote_address, default_limits=['100/minute'])\n"
@@ -637,6 +656,21 @@ def _scoped_only(source: SourceFile, key: ast.AST) -> bool:
     value = next((v for k, v in zip(parent.keys, parent.values, strict=True) if k is key), None)
     classes = [str(e.value) for e in getattr(value, "elts", ()) if isinstance(e, ast.Constant)]
     return bool(classes) and all(c.rpartition(".")[2] == "ScopedRateThrottle" for c in classes)
+
+
+def _default_rates_off(source: SourceFile, key: ast.AST) -> bool:
+    """``DEFAULT_THROTTLE_RATES`` beside the classes sets every anonymous and user rate to None: the default
+    throttles (scopes ``anon``, ``user``, ``anon-write``...) let every request through."""
+    parent = source.parent(key)
+    if not isinstance(parent, ast.Dict):
+        return False
+    rates = next((v for k, v in zip(parent.keys, parent.values, strict=True)
+                  if isinstance(k, ast.Constant) and k.value == "DEFAULT_THROTTLE_RATES"), None)
+    if not isinstance(rates, ast.Dict):
+        return False
+    default = [v for k, v in zip(rates.keys, rates.values, strict=True)
+               if isinstance(k, ast.Constant) and isinstance(k.value, str) and k.value.startswith(("anon", "user"))]
+    return bool(default) and all(isinstance(v, ast.Constant) and v.value is None for v in default)
 
 
 def _limited(route: Route) -> bool:

@@ -1175,6 +1175,13 @@ _OWNER_KINDS = {"FastAPI": "fastapi", "APIRouter": "fastapi", "Flask": "flask", 
 _DRF_ROUTERS = frozenset(k for k, v in _OWNER_KINDS.items() if v == "django")
 _PREFIX_KW = {"APIRouter": "prefix", "Api": "prefix", "Namespace": "path"}
 _RESOURCE_ADDERS = lazy_compile(r"^add_\w*resource$")
+# flask-rest-jsonapi's resource classes: the methods each answers and what a GET returns.
+_JSONAPI_RESOURCES = {
+    "ResourceList": (("GET", "page"), ("POST", "")),
+    "ResourceDetail": (("GET", "item"), ("PATCH", ""), ("DELETE", "")),
+    "ResourceRelationship": (("GET", "item"), ("POST", ""), ("PATCH", ""), ("DELETE", "")),
+}
+_JSONAPI_QUERY = ("page[size]", "page[number]", "filter", "sort", "include")
 
 
 def _extract(source: SourceFile) -> FileRoutes:
@@ -1196,7 +1203,8 @@ def _extract(source: SourceFile) -> FileRoutes:
             kind = "NestedSimpleRouter" if "Nested" in kind else "DefaultRouter"  # a project's own DRF router class
         if kind not in _OWNER_KINDS or (kind == "Router" and "starlette" not in imports):
             continue
-        if kind in ("Api", "Namespace") and not ({"flask_restful", "flask_restx", "flask_restplus"} & imports):
+        if kind in ("Api", "Namespace") and not ({"flask_restful", "flask_restx", "flask_restplus",
+                                                  "flask_rest_jsonapi"} & imports):
             continue
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         prefix = _path_expr(_kw(value, _PREFIX_KW.get(kind, "url_prefix")))
@@ -1210,6 +1218,8 @@ def _extract(source: SourceFile) -> FileRoutes:
             if name:
                 owners[name] = OwnerFact(name, kind, prefix, deps, node.lineno)
                 parent = value.args[0] if value.args else _kw(value, "app")
+                if "flask_rest_jsonapi" in imports:  # Api(app, blueprint): mounted on the blueprint
+                    parent = _kw(value, "blueprint") or (value.args[1] if len(value.args) > 1 else None)
                 if kind == "Api" and parent is not None and dotted(parent):  # Api(blueprint): mounted on it
                     includes.append(IncludeFact(dotted(parent), name, line=node.lineno))
     functions = {
@@ -1271,6 +1281,13 @@ def _extract(source: SourceFile) -> FileRoutes:
                                             replaces=replaces, dependencies=deps, line=call.lineno))
         elif name in ("add_api_route", "add_url_rule", "add_route"):
             routes.extend(_added_routes(call, owner, name, owners, functions, imports))
+        elif name == "route" and len(call.args) >= 3 and dotted(call.args[0]) and _str(call.args[1]) is not None \
+                and all((p := _str(a)) is not None and p.startswith("/") for a in call.args[2:]):
+            # flask-rest-jsonapi: api.route(EventList, "event_list", "/events", "/users/<int:id>/events")
+            for path_node in call.args[2:]:
+                path = _path_expr(path_node)
+                routes.append(RouteFact("flask", "JSONAPI", path, owner, dotted(call.args[0]), call.lineno,
+                                        call.col_offset + 1, path_params=tuple(sorted(_path_params(path))), kind="api"))
         elif _RESOURCE_ADDERS.match(name) and call.args:  # flask-restful: api.add_resource(Orders, "/orders")
             resource = dotted(call.args[0])
             for path_node in call.args[1:]:
@@ -1413,7 +1430,7 @@ def _classes(source: SourceFile) -> tuple[ClassFact, ...]:
                 for target in stmt.targets:
                     if isinstance(target, ast.Name) and target.id in _CLASS_ATTRS:
                         attrs.append((target.id, _attr_value(stmt.value)))
-                    if isinstance(target, ast.Name) and target.id == "http_method_names" \
+                    if isinstance(target, ast.Name) and target.id in ("http_method_names", "methods") \
                             and isinstance(stmt.value, (ast.List, ast.Tuple)):
                         allowed = [_str(e) for e in stmt.value.elts]
                         if all(isinstance(m, str) for m in allowed):  # the methods a view answers at all
@@ -2274,6 +2291,8 @@ class _Table:
             return self._viewset(path, fact)
         if fact.method == "EVE":
             return self._eve(path, fact)
+        if fact.method == "JSONAPI":
+            return self._jsonapi(path, fact)
         if fact.method != "*" and fact.framework != "django":
             return [(path, self._with_model(path, fact))]
         views = self.class_views(path, fact.handler)
@@ -2331,6 +2350,28 @@ class _Table:
                            path_params=("pk",) if item else (), calls=("@drf", *marks),
                            body="model" if method in WRITE_METHODS else "")  # the serializer validates the body
             out.append((where, self._with_class(where, view, chain[0][1].name if chain else fact.handler)))
+        return out
+
+    def _jsonapi(self, path: str, fact: RouteFact) -> list[tuple[str, RouteFact]]:
+        """A flask-rest-jsonapi resource's endpoints, from the library class it extends: a ResourceList lists
+        (paged with ``page[size]``, filtered with ``filter``, sorted with ``sort``) and creates, a ResourceDetail
+        reads, updates and deletes one object, a ResourceRelationship edits a relationship; the resource's
+        marshmallow-jsonapi schema validates every body. ``methods = [...]`` limits what it answers."""
+        chain = self.class_chain(path, fact.handler)
+        bases = {b for _, c in chain for b in c.bases}
+        kind = next((k for k in _JSONAPI_RESOURCES if k in bases), None)
+        if kind is None:
+            return []
+        allowed = next((v.split(",") for _, c in chain for k, v in c.attrs if k == "@methods"), None)
+        where, line = chain[0][0], chain[0][1].line
+        out = []
+        for method, shape in _JSONAPI_RESOURCES[kind]:
+            if allowed is not None and method not in allowed:
+                continue
+            listing = kind == "ResourceList" and method == "GET"
+            out.append((where, replace(
+                fact, method=method, line=line, shape=shape, calls=("@jsonapi",), kind="api",
+                query_params=_JSONAPI_QUERY if listing else (), body="model" if method in WRITE_METHODS else "")))
         return out
 
     def _eve(self, path: str, fact: RouteFact) -> list[tuple[str, RouteFact]]:

@@ -270,6 +270,36 @@ def test_fastapi_admin_api_mounted_through_a_package_with_dependency_chains(tmp_
     assert _status(tmp_path, "filtering-sorting")[:2] == ("pass", 1.0)
 
 
+_JSONAPI = {
+    "app/__init__.py": "", "app/api/__init__.py": "",
+    "app/api/bootstrap.py": "from flask import Blueprint\nfrom flask import current_app as app\n"
+                            "from flask_rest_jsonapi import Api\n\napi_v1 = Blueprint('v1', __name__, url_prefix='/v1')\n"
+                            "api = Api(app, api_v1)\n",
+    "app/api/events.py": "from flask_rest_jsonapi import ResourceDetail, ResourceList\n\n\n"
+                         "class EventList(ResourceList):\n    schema = EventSchema\n\n\n"
+                         "class EventDetail(ResourceDetail):\n    methods = ['GET', 'PATCH']\n    schema = EventSchema\n",
+    "app/api/routes.py": "from app.api.bootstrap import api\nfrom app.api.events import EventDetail, EventList\n\n"
+                         "api.route(EventList, 'event_list', '/events', '/users/<int:user_id>/events')\n"
+                         "api.route(EventDetail, 'event_detail', '/events/<int:id>')\n",
+    "app/instance.py": "from flask import Flask\n\nfrom app.api.bootstrap import api_v1\n\napp = Flask(__name__)\n"
+                       "app.register_blueprint(api_v1)\n",
+}
+
+
+def test_flask_rest_jsonapi_resources_answer_what_their_library_class_does(tmp_path: Path) -> None:
+    """``api.route(EventList, "event_list", "/events", ...)`` on a flask-rest-jsonapi ``Api(app, blueprint)``: a
+    ResourceList lists (paged, filtered, sorted by the library) and creates, a ResourceDetail reads, updates and
+    deletes, unless ``methods`` says less; the blueprint's prefix applies and the schema validates bodies."""
+    write_tree(tmp_path, _JSONAPI)
+    routes = _table(tmp_path)
+    assert {"GET /v1/events", "POST /v1/events", "GET /v1/users/<int:user_id>/events", "GET /v1/events/<int:id>",
+            "PATCH /v1/events/<int:id>"} <= set(routes)
+    assert "DELETE /v1/events/<int:id>" not in routes  # methods = ['GET', 'PATCH']
+    assert routes["GET /v1/events"].collection and routes["POST /v1/events"].fact.body == "model"
+    for check in ("pagination", "filtering-sorting", "query-validation", "api-versioning"):
+        assert _status(tmp_path, check)[:2] == ("pass", 1.0), check
+
+
 def test_drf_pagination_switched_off_and_no_default(tmp_path: Path) -> None:
     _drf(tmp_path, "products-api/", "None", "None")
     status, score, findings = _status(tmp_path, "pagination")

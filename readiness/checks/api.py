@@ -376,7 +376,8 @@ class Pagination(_RouteCheck):
         "or use fastapi-pagination (`Page[...]`), Django's `Paginator`/`paginate_by`, DRF pagination classes."
     )
     scoring = ("Share of list endpoints that take pagination parameters or use a pagination helper (DRF "
-               "DEFAULT_PAGINATION_CLASS, Eve's default paging, GraphQL connections). A list endpoint is a collection "
+               "DEFAULT_PAGINATION_CLASS or PAGINATE_BY, Eve's default paging, flask-rest-jsonapi resource lists, GraphQL "
+               "connections). A list endpoint is a collection "
                "GET: a list response model, a returned list, a page or limit parameter; aggregates (stats, counts, "
                "settings), single objects, proxies of another service's list and the entries of a fixed table written "
                "in code (an upper-case constant) are not.")
@@ -696,7 +697,8 @@ class FilteringSorting(_RouteCheck):
         "validated against an allow-list of fields; fastapi-filter, django-filter or DRF `OrderingFilter` help."
     )
     scoring = ("Share of list endpoints that accept a filter or sort parameter besides pagination (query parameters, "
-               "dependencies, DRF filter backends, Eve's where/sort, GraphQL field arguments).")
+               "dependencies, DRF filter backends, Eve's where/sort, flask-rest-jsonapi's filter/sort, GraphQL field "
+               "arguments).")
     examples = (
         Example(_service(params="status: str | None = None, sort: str = '-created'"), findings=0, status="pass"),
         Example(_service(params="limit: int = 50"), findings=1, status="fail", note="pagination alone is not filtering"),

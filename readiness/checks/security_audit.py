@@ -139,6 +139,9 @@ class SastFindings(Check):
                                 "    return SHA256.new(data).hexdigest()\n",
                  "requirements.txt": "pycryptodome==3.20.0\n"},
                 findings=0, status="pass", note="B413: Crypto comes from the maintained pycryptodome"),
+        Example({"app/invites.py": "import random\n\n\ndef generate_hash():\n    hash_ = random.getrandbits(128)\n"
+                                   "    return str(hash_)\n"},
+                findings=1, lines=(5,), note="B311: 128 random bits make an unguessable value, whatever the name"),
         Example({"app/sign.py": "from Crypto.Hash import SHA256\n\n\ndef digest(data):\n"
                                 "    return SHA256.new(data).hexdigest()\n",
                  "requirements.txt": "pycrypto==2.6.1\n"},

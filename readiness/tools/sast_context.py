@@ -316,6 +316,9 @@ def random_not_for_security(tree: ast.Module, line: int) -> bool:
     if not calls:
         return False
     for call in calls:
+        if _called(call) == "getrandbits" and call.args and isinstance(call.args[0], ast.Constant) \
+                and isinstance(call.args[0].value, int) and call.args[0].value >= 64:
+            return False  # 64 bits and more: an unguessable value (an invite hash, a reset code), whatever its name
         names, callers = _surroundings(call, parents)
         if callers & _JITTER_CALLS:
             continue

@@ -112,6 +112,8 @@ _PATH_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (FIXTURE, lazy_compile(_D + r"(?:fixtures?|testdata|test_?data|sample_?data|\w*_fixtures|seeds?|seed_data|"
                          r"prepopulate|\.semgrep)/|" + _D + r"unittests/scans/|" + _D + r"\w*seed_data\.py$")),
     (LOADTEST, lazy_compile(_D + r"(?:locust|loadtests?|load_tests?|k6|perf_tests?)/|" + _D + r"locustfile\.py$")),
+    # a Django command named test_*.py (``manage.py test_emails`` sends sample mails) outside the tests: a command
+    (CLI, lazy_compile(r"^(?!(?:.*/)?(?:tests?|testing)/).*(?:^|/)management/commands/test[^/]*\.py$")),
     (TEST, lazy_compile(
         _D + r"(?:tests?|testing|unittests|\w+_tests?|e2e|e2etests|e2e_tests|integration_tests|functional_tests|"
         r"selenium|playwright|cypress)/"

@@ -19,6 +19,8 @@ from readiness.roles import role_of
     ("app/orders/tests/api/test_views.py", "test"),
     ("shop/tests.py", "test"),
     ("shop/orders_tests.py", "test"),
+    ("taiga/base/management/commands/test_emails.py", "cli"),  # manage.py test_emails: a command, not a test
+    ("tests/management/commands/test_sync.py", "test"),
     ("conftest.py", "test"),
     ("server/features/steps/steps_publish.py", "test"),
     ("api/app/settings/test.py", "test"),

@@ -490,8 +490,8 @@ def _rate_marks(source: SourceFile) -> tuple[Evidence, ...]:
             out.append(Evidence("Flask-Limiter RATELIMIT_DEFAULT limits every route", source.path, node.lineno))
     out.extend(_rate_hooks(source))
     for node in source.nodes(ast.Constant):
-        if getattr(node, "value", None) == "DEFAULT_THROTTLE_CLASSES" and not _scoped_only(source, node) \
-                and not _default_rates_off(source, node):
+        if getattr(node, "value", None) == "DEFAULT_THROTTLE_CLASSES" and _sets_classes(source, node) \
+                and not _scoped_only(source, node) and not _default_rates_off(source, node):
             out.append(Evidence("DRF default throttle classes", source.path, getattr(node, "lineno", 0)))
     for node in source.nodes(ast.Assign, ast.AugAssign):  # Django: MIDDLEWARE = [..., "app.middleware.ThrottleIp"]
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -616,6 +616,15 @@ class RateLimiting(_RouteCheck):
                             "urlpatterns = [path('api/orders/', Orders.as_view())]\n",
         }, findings=0, status="pass", note="DRF's default throttles with their rates"),
         Example({
+            "proj/api_settings.py": "from django.conf import settings\n\nUSER_SETTINGS = getattr(settings, 'REST_FRAMEWORK', None)\n"
+                                    "DEFAULTS = {'DEFAULT_THROTTLE_CLASSES': (), 'DEFAULT_THROTTLE_RATES': {'user': None}}\n"
+                                    "IMPORT_STRINGS = ('DEFAULT_RENDERER_CLASSES', 'DEFAULT_THROTTLE_CLASSES')\n",
+            "shop/views.py": "from rest_framework.response import Response\nfrom rest_framework.views import APIView\n\n\n"
+                             "class Orders(APIView):\n    def post(self, request):\n        return Response({})\n",
+            "shop/urls.py": "from django.urls import path\n\nfrom shop.views import Orders\n\n"
+                            "urlpatterns = [path('api/orders/', Orders.as_view())]\n",
+        }, findings=1, status="fail", note="a framework's empty defaults and a list of setting names set no throttle"),
+        Example({
             "app/main.py": "from fastapi import FastAPI\nfrom slowapi import Limiter\nfrom slowapi.middleware import "
                            "SlowAPIMiddleware\nfrom slowapi.util import get_remote_address\n\n"
                            "limiter = Limiter(key_func=get_remote_address, default_limits=['100/minute'])\n"
@@ -657,6 +666,16 @@ def _scoped_only(source: SourceFile, key: ast.AST) -> bool:
     value = next((v for k, v in zip(parent.keys, parent.values, strict=True) if k is key), None)
     classes = [str(e.value) for e in getattr(value, "elts", ()) if isinstance(e, ast.Constant)]
     return bool(classes) and all(c.rpartition(".")[2] == "ScopedRateThrottle" for c in classes)
+
+
+def _sets_classes(source: SourceFile, key: ast.AST) -> bool:
+    """The name as a settings key given throttle classes: not the name in a list of setting names, nor a
+    framework's own defaults (``"DEFAULT_THROTTLE_CLASSES": ()``)."""
+    parent = source.parent(key)
+    if not isinstance(parent, ast.Dict) or not any(k is key for k in parent.keys):
+        return False
+    value = next(v for k, v in zip(parent.keys, parent.values, strict=True) if k is key)
+    return not (isinstance(value, (ast.List, ast.Tuple)) and not value.elts)
 
 
 def _default_rates_off(source: SourceFile, key: ast.AST) -> bool:

@@ -572,7 +572,7 @@ _API_CLIENTS: tuple[tuple[str, re.Pattern[str] | None], ...] = (
     ("ASGITransport", None),
     ("webtest", lazy_compile(r"\bwebtest\b")),
     ("schemathesis", lazy_compile(r"\bschemathesis\b")),
-    ("from django.test import", lazy_compile(r"from django\.test import (?:\([^)]*|[^\n]*)\bClient\b")),
+    ("from django.test", lazy_compile(r"from django\.test(?:\.client)? import (?:\([^)]*|[^\n]*)\bClient\b")),
 )
 
 
@@ -658,8 +658,10 @@ def find_suites(project: Project) -> dict[str, Evidence]:
     for rel in project.glob(*_E2E_FILES)[:1]:
         found.setdefault("e2e", Evidence("end-to-end tests (browser)", rel))
     if "api" not in found and tests:
-        # the test client often lives in a conftest fixture that every test module uses
-        for rel in (f for f in project.python_files if f.rpartition("/")[2] == "conftest.py" and is_test_path(f)):
+        # the test client often lives in a conftest fixture that every test module uses (or in the fixtures
+        # module the conftest star-imports)
+        for rel in (f for f in project.python_files
+                    if f.rpartition("/")[2] in ("conftest.py", "fixtures.py") and is_test_path(f)):
             if project.text_fact("api-client-fixture", rel, _api_client_fixture):
                 found["api"] = Evidence("API tests (test client fixture)", rel)
                 break
@@ -815,6 +817,14 @@ class TestSuites(Check):
             "pyproject.toml": "[tool.hatch.envs.default.scripts]\ntest-cov-xml = \"pytest --cov=app --cov-report=xml\"\n",
         }, status="pass", options={"suites": ["unit", "integration"]},
             note="the tests a hatch script runs, in a job with a database service"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "tests/conftest.py": "from .fixtures import *\n",
+            "tests/fixtures.py": "import pytest\n\n\n@pytest.fixture\ndef client():\n"
+                                 "    from django.test.client import Client\n\n    return Client()\n",
+            "tests/test_projects.py": "def test_list(client):\n    assert client.get('/api/v1/projects').status_code == 200\n",
+        }, status="pass", options={"suites": ["unit", "api"]},
+            note="the test client fixture lives in the fixtures module the conftest imports"),
         Example({
             "app/x.py": "x = 1\n",
             "tests/test_x.py": "def test_x():\n    assert True\n",

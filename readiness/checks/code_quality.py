@@ -384,6 +384,7 @@ def _is_ipv4(value: str) -> bool:
 
 
 _PLACEHOLDER_RE = lazy_compile(r"\[[A-Za-z_ -]+\]|<[A-Za-z_ -]+>")
+_ASSET_PATH_RE = lazy_compile(r"\.(?:png|jpe?g|gif|svg|ico|webp|css|woff2?|ttf|otf)$", re.IGNORECASE)
 # Documentation ranges (RFC 5737) and the made-up addresses sample payloads use.
 _SAMPLE_IP_PREFIXES = ("192.0.2.", "198.51.100.", "203.0.113.")
 _SAMPLE_IPS = frozenset({"1.2.3.4", "4.3.2.1", "12.34.56.78", "123.45.67.89"})
@@ -549,6 +550,9 @@ class HardcodedValue(Check):
         good('def seed_connectors():\n    models.Connector.objects.create(\n        identifier="libris.kb.se",\n'
              '        base_url="https://libris.kb.se",\n        search_url="http://libris.kb.se/xsearch?query=",\n    )\n',
              note="a row the database stores and admins edit: data, not where the code connects"),
+        good("LICENSES = {'CC-BY': ('https://creativecommons.org/licenses/by/4.0',\n"
+             "                      'https://licensebuttons.net/l/by/3.0/88x31.png')}\n",
+             note="a licence badge image a page shows"),
         good('def sample_context(kwargs):\n    kwargs["reset_url"] = "https://example.acme.dev/reset"\n    return kwargs\n',
              note="a made-up example address"),
         good('DEV_DOMAIN_NAMES = ["http://web", "http://kf.acme.local:8080"]\n',
@@ -611,6 +615,8 @@ class HardcodedValue(Check):
                 return None
             if _PLACEHOLDER_RE.search(match.group("rest") or ""):
                 return None  # ".../cert-[REDACTED].pem", ".../<id>": a sample or a template, not an address used
+            if _ASSET_PATH_RE.search((match.group("rest") or "").split("?")[0]):
+                return None  # a badge, an icon, a font: an image or style a page shows, the same everywhere
             if url_password(text):
                 return None  # hardcoded-secret reports connection strings with a password
             kind = "URL" if match.group("scheme").lower().startswith(("http", "ws", "ftp")) else "connection string"

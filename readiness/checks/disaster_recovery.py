@@ -380,8 +380,10 @@ def _runbook_restore_step(text: str) -> tuple[str, int] | None:
     restore_section = bool(_RESTORE_HEADING_RE.search(text))
     for start, code in _doc_code(text):
         match = RESTORE_RE.search(code) or SQL_RESTORE_RE.search(code)
-        if match is None and (restore_section or _introduced_as_restore(text, start)):
-            match = _DOC_RESTORE_RE.search(code)  # plain-SQL or fixture restores, where the doc says it restores
+        if match is None:  # plain-SQL or fixture restores, where the doc says it restores (asked last: it looks back)
+            candidate = _DOC_RESTORE_RE.search(code)
+            if candidate is not None and (restore_section or _introduced_as_restore(text, start)):
+                match = candidate
         if match and code[:match.start()].strip() in ("", "$", "#"):
             line = text.count("\n", 0, start + match.start()) + 1
             first = next(g for g in match.groups() if g)

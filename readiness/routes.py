@@ -2011,6 +2011,12 @@ def _django_urlpatterns(tree: ast.Module, includes: list[IncludeFact], names: Ma
             visit(stmt.value, "")
         elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) and dotted(stmt.target) == "urlpatterns":
             visit(stmt.value, "")
+    # urlpatterns.append(path("api/v1/", include(router.urls))): patterns added by a call, at module level or in
+    # an app's ready() that extends the project's urlpatterns
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args \
+                and node.func.attr in ("append", "extend", "insert") and dotted(node.func.value) == "urlpatterns":
+            visit(node.args[-1], "")
     return routes
 
 

@@ -300,6 +300,24 @@ def test_flask_rest_jsonapi_resources_answer_what_their_library_class_does(tmp_p
         assert _status(tmp_path, check)[:2] == ("pass", 1.0), check
 
 
+def test_django_app_ready_appending_its_router_to_the_urlpatterns(tmp_path: Path) -> None:
+    """An app's ``ready()`` that appends ``path("api/v1/", include(router.urls))`` to the project's urlpatterns
+    serves its router under that prefix."""
+    write_tree(tmp_path, {
+        "proj/__init__.py": "", "proj/urls.py": "urlpatterns = []\n",
+        "stats/__init__.py": "",
+        "stats/api.py": "from rest_framework import viewsets\n\n\nclass SystemStats(viewsets.ViewSet):\n"
+                        "    def list(self, request):\n        return None\n",
+        "stats/routers.py": "from rest_framework.routers import DefaultRouter\n\nfrom stats.api import SystemStats\n\n"
+                            "router = DefaultRouter()\nrouter.register('stats/system', SystemStats, basename='stats')\n",
+        "stats/apps.py": "from django.apps import AppConfig\nfrom django.urls import include, path\n\n"
+                         "from stats.routers import router\n\n\nclass StatsConfig(AppConfig):\n    name = 'stats'\n\n"
+                         "    def ready(self):\n        from proj.urls import urlpatterns\n"
+                         "        urlpatterns.append(path('api/v1/', include(router.urls)))\n",
+    })
+    assert "GET /api/v1/stats/system/" in set(_table(tmp_path))
+
+
 def test_drf_pagination_switched_off_and_no_default(tmp_path: Path) -> None:
     _drf(tmp_path, "products-api/", "None", "None")
     status, score, findings = _status(tmp_path, "pagination")

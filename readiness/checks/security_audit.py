@@ -126,6 +126,15 @@ class SastFindings(Check):
         Example({"app/report.py": 'def rows(cursor, status):\n'
                                   '    cursor.execute(f"SELECT * FROM orders WHERE status = \'{status}\'")\n'},
                 findings=1, lines=(2,), note="B608: a parameter formatted into SQL"),
+        Example({"app/report.py": 'def counts(connection, queryset, project_id):\n'
+                                  '    compiler = queryset.query.get_compiler(connection=connection)\n'
+                                  '    where_tuple = queryset.query.where.as_sql(compiler, connection)\n'
+                                  '    where, params = where_tuple[0], where_tuple[1]\n'
+                                  '    sql = "SELECT type_id, count(*) FROM issues WHERE {where} GROUP BY type_id".format(where=where)\n'
+                                  '    with connection.cursor() as cursor:\n'
+                                  '        cursor.execute(sql, params + [project_id])\n'
+                                  '        return cursor.fetchall()\n'},
+                findings=0, status="pass", note="B608: the ORM's compiled WHERE clause, its parameters bound apart"),
         Example({"app/report.py": 'async def purge(db, ts):\n    await db.execute(\n'
                                   '        f"""\n        DELETE FROM audit WHERE delete_at < {ts(\'now\')}\n'
                                   '        """,  # noqa: S608\n    )\n'},

@@ -144,6 +144,8 @@ class _Trust:
             return self.expr(node.elt, depth + 1)
         if isinstance(node, ast.Starred):
             return self.expr(node.value, depth + 1)
+        if isinstance(node, ast.Subscript):  # where_tuple[0]: a part of a trusted value
+            return self.expr(node.value, depth + 1) and self.expr(node.slice, depth + 1)
         if isinstance(node, ast.Call):
             return self.call(node, depth)
         return False
@@ -163,6 +165,8 @@ class _Trust:
                 args = [*node.args, *(k.value for k in node.keywords)]
                 return self.expr(func.value, depth + 1) and all(self.expr(a, depth + 1) for a in args)
             if func.attr in ("get_field", "get_for_model"):  # ORM metadata lookups
+                return True
+            if func.attr in ("as_sql", "sql_with_params"):  # the ORM's compiled SQL; its parameters are bound apart
                 return True
         return False
 
@@ -199,7 +203,16 @@ class _Trust:
                     if any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
                         values.append(node.value)
                     elif any(isinstance(n, ast.Name) and n.id == name for t in node.targets for n in ast.walk(t)):
-                        return None  # unpacked from something
+                        target = next(t for t in node.targets if any(isinstance(n, ast.Name) and n.id == name
+                                                                     for n in ast.walk(t)))
+                        spots = [i for i, e in enumerate(getattr(target, "elts", [])) if isinstance(e, ast.Name)
+                                 and e.id == name]
+                        if not isinstance(target, (ast.Tuple, ast.List)) or len(spots) != 1:
+                            return None  # bound some other way (an attribute, a starred or nested target)
+                        if isinstance(node.value, (ast.Tuple, ast.List)) and len(node.value.elts) == len(target.elts):
+                            values.append(node.value.elts[spots[0]])  # where, params = parts[0], parts[1]
+                        else:
+                            values.append(node.value)  # unpacked from a value: trusted when all of it is
                 elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and isinstance(node.target, ast.Name) \
                         and node.target.id == name:
                     if node.value is None:

@@ -191,6 +191,10 @@ class SastFindings(Check):
                                 'def page_break():\n    return mark_safe(\'<div class="break"></div>\')\n\n\n'
                                 'def bold(name):\n    return mark_safe(f"<b>{escape(name)}</b>")\n'},
                 findings=0, status="pass", note="mark_safe over a literal and over escaped text"),
+        Example({"app/tags.py": "from django.utils.safestring import mark_safe\nfrom django.utils.translation import gettext as _\n\n\n"
+                                "def deactivated():\n    text = _('deactivated user')\n"
+                                "    return mark_safe(f\"<em class='tag'>{text}</em>\")\n"},
+                findings=0, status="pass", note="mark_safe over the project's own text, translated"),
         Example({"app/html.py": 'import json\n\nfrom django.utils.safestring import mark_safe\n\n\n'
                                 'def as_json(value):\n    return mark_safe(json.dumps(value))\n'},
                 findings=1, lines=(7,), note="mark_safe over unescaped data: one finding (bandit's B308 and B703)"),

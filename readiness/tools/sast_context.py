@@ -414,6 +414,8 @@ class _Escaped:
             name = _called(node)
             if name in _ESCAPERS:
                 return True
+            if name in _GETTEXT and node.args and all(isinstance(a, ast.Constant) for a in node.args):
+                return True  # _("deactivated user"): the project's own text, translated
             if name in ("join", "format", "replace") and isinstance(node.func, ast.Attribute):
                 parts = [node.func.value, *node.args, *(k.value for k in node.keywords)]
                 return all(self.expr(p, depth + 1) for p in parts)
@@ -434,6 +436,8 @@ class _Escaped:
 
 
 _SAFE_TYPES = frozenset({"Markup", "SafeString", "SafeData", "SafeText"})
+_GETTEXT = frozenset({"_", "gettext", "gettext_lazy", "ugettext", "ugettext_lazy", "pgettext", "pgettext_lazy",
+                      "lazy_gettext", "ngettext"})
 
 
 def _already_markup(test: ast.AST) -> str | None:

@@ -43,6 +43,7 @@ _AGGREGATE_WORDS = frozenset({"stats", "statistics", "counts", "totals", "summar
                               "preferences", "properties", "defaults", "metrics", "analytics", "options", "details",
                               "credentials", "info", "config", "configuration"})
 SORT_PARAMS = frozenset({"sort", "sort_by", "sortby", "order", "order_by", "orderby", "ordering", "sort_order", "direction"})
+_BUILD_INFO = frozenset({"version", "info", "build", "buildinfo", "build-info", "about"})
 OPS_SEGMENTS = frozenset({
     "health", "healthz", "healthcheck", "health-check", "health_check", "ready", "readyz", "readiness", "live",
     "livez", "liveness", "ping", "metrics", "docs", "redoc", "openapi.json", "favicon.ico", "robots.txt", "status",
@@ -261,7 +262,8 @@ class Route:
         """A health, metrics or documentation route (not part of the public API)."""
         segs = self.segments
         return not segs or segs[-1].lower() in OPS_SEGMENTS or segs[0].lower() in ("docs", "redoc", "static") \
-            or (segs[0].lower() == "admin" and not self.admin_api)
+            or (segs[0].lower() == "admin" and not self.admin_api) \
+            or (len(segs) == 1 and segs[0].lower() in _BUILD_INFO)  # GET /version, /info: the build's metadata
 
     @property
     def admin_api(self) -> bool:

@@ -141,6 +141,17 @@ def test_oauth_callbacks_and_inbound_webhooks_are_not_write_routes(tmp_path: Pat
     assert _status(tmp_path, "query-validation") == ("fail", 0.0, 1)  # only POST /orders is judged
 
 
+def test_build_metadata_routes_are_ops_like_health(tmp_path: Path) -> None:
+    """``GET /version`` and ``GET /info`` report the build, like health and docs routes; ``/events/<id>/info``
+    is the API's."""
+    routes = _flask(tmp_path, (
+        "@app.route('/info')\ndef info():\n    return jsonify({'build': BUILD})\n\n\n"
+        "@app.route('/version')\ndef version():\n    return jsonify({'version': VERSION})\n\n\n"
+        "@app.route('/events/<int:id>/info')\ndef event_info(id):\n    return jsonify(get_info(id))\n"))
+    assert routes["GET /info"].ops and routes["GET /version"].ops
+    assert not routes["GET /events/<int:id>/info"].ops
+
+
 def test_managing_webhook_subscriptions_is_an_api_resource(tmp_path: Path) -> None:
     """``GET /admin/api/webhooks/`` and ``PATCH``/``DELETE /admin/api/webhooks/{id}`` manage the service's own
     subscriptions: listed, paginated and versioned like any resource; only a delivery (POST) is inbound."""

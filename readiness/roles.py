@@ -126,6 +126,7 @@ _PATH_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (INFRASTRUCTURE, lazy_compile(_D + r"(?:\.github|\.gitlab|\.circleci|docker|deploy|deployment|helm|k8s|kubernetes|"
                                 r"terraform|ansible[\w-]*|charts|ci|\.buildkite)/")),
     (EXAMPLE, lazy_compile(_D + r"(?:docs?|examples?|samples?|demos?|tutorials?)/|^contrib/"
+                         r"|" + _D + r"examples?_\w+/"  # ckanext/example_iauthfunctions/: a plugin that shows how
                          r"|\.(?:example|sample|template|tmpl|dist)$|\.(?:example|sample)\.[^/]*$")),
     (SCRIPT, lazy_compile(_D + r"(?:scripts?|tools|bin|bench|benchmarks?|hack)/"
                         r"|^(?:setup|noxfile|fabfile|build_backend|hatch_build|conf|dodo|tasks)\.py$"

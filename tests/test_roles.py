@@ -20,6 +20,8 @@ from readiness.roles import role_of
     ("shop/tests.py", "test"),
     ("shop/orders_tests.py", "test"),
     ("taiga/base/management/commands/test_emails.py", "cli"),  # manage.py test_emails: a command, not a test
+    ("ckanext/example_iauthfunctions/plugin.py", "example"),  # an example plugin the project ships
+    ("app/examples_loader.py", "service"),
     ("tests/management/commands/test_sync.py", "test"),
     ("conftest.py", "test"),
     ("server/features/steps/steps_publish.py", "test"),

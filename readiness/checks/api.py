@@ -301,6 +301,11 @@ class ApiVersioning(_RouteCheck):
         Example(_service(prefix="/api/v1"), findings=0, status="pass", note="include_router prefix"),
         Example(_service(prefix="/apiv2"), findings=0, status="pass", note="a version joined to the API's name"),
         Example(_service(prefix="/apiary"), findings=2, status="fail", note="a word that only starts like one"),
+        Example({"app.py": "from flask import Flask, jsonify\n\napp = Flask(__name__)\n\n\n"
+                           "@app.route('/api/<int(min=3, max=3):ver>/action/<logic_function>', methods=['POST'])\n"
+                           "def action(ver, logic_function):\n    return jsonify(run(logic_function))\n\n\n"
+                           "@app.route('/api/servers/<int:server>')\ndef server(server):\n    return jsonify({})\n"},
+                findings=1, status="fail", note="a version the client puts in the path (<int:ver>); a server id is none"),
         Example(_service(), findings=2, status="fail"),
         Example({
             "app.py": "from flask import Flask\nfrom views import bp\n\napp = Flask(__name__)\n"
@@ -357,9 +362,16 @@ class ApiVersioning(_RouteCheck):
             return True
         if any(a.lower() == "api" and b.isdigit() for a, b in zip(segs, segs[1:], strict=False)):  # /api/1/...
             return True
+        if any(_VERSION_PARAM.search(s) for s in segs):  # /api/<int(min=3):ver>/action/...: the client names it
+            return True
         if set(route.fact.headers) & _VERSION_HEADERS:
             return True
         return any(d.rpartition(".")[2] == "version" for d in route.fact.decorators)
+
+
+# A path parameter that carries the version: <int:ver>, <int(min=3, max=3):ver>, {version}, (?P<api_version>...)
+_VERSION_PARAM = lazy_compile(r"^[<{](?:[^:>}]*:)?(?:api_?)?(?:ver|version)[>}]$|^\(\?P<(?:api_?)?(?:ver|version)>",
+                              re.IGNORECASE)
 
 
 class Pagination(_RouteCheck):

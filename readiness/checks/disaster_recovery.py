@@ -384,7 +384,7 @@ def _runbook_restore_step(text: str) -> tuple[str, int] | None:
             candidate = _DOC_RESTORE_RE.search(code)
             if candidate is not None and (restore_section or _introduced_as_restore(text, start)):
                 match = candidate
-        if match and code[:match.start()].strip() in ("", "$", "#"):
+        if match and _COMMAND_START.match(code[:match.start()].strip()):
             line = text.count("\n", 0, start + match.start()) + 1
             first = next(g for g in match.groups() if g)
             tool = "loaddata" if "loaddata" in first else first.split()[0].lower()
@@ -421,6 +421,8 @@ _DOC_RESTORE_RE = lazy_compile(
     r"|^(?:sudo\s+)?(?:cat|zcat|gunzip\s+-c|pv)\s+\S+\s*\|\s*(?:sudo\s+)?"
     r"(?:(?:docker|podman)(?:\s+compose|-compose)?\s+exec\b[^\n|]*?\s|kubectl\s+exec\b[^\n|]*?\s)?(psql|mysql|mariadb)\b"
 )
+# What may stand before a command on its line: a prompt, sudo and its options (``sudo -u postgres pg_restore``).
+_COMMAND_START = lazy_compile(r"^(?:[$#]\s*)?(?:sudo(?:\s+-[A-Za-z]+(?:\s+[^-\s]\S*)?)*)?$")
 # The prose line that opens a code block ("To restore:", "Restore the database with:").
 _RESTORE_INTRO_RE = lazy_compile(r"\brestor", re.IGNORECASE)
 
@@ -532,6 +534,12 @@ class RestoreProcedure(Check):
             "app/db.py": "import psycopg\n",
             "docs/dev.md": "## Development\n\nTo create the schema:\n```\ncat schema.sql | docker exec -i db psql -U app\n```\n",
         }, status="fail", note="piping a schema into psql to set a database up is no restore"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "doc/maintaining/database-management.rst": "Restoring\n=========\n\nThen restore it again:\n\n"
+                                                       ".. parsed-literal::\n\n    app -c app.ini db clean\n"
+                                                       "    sudo -u postgres pg_restore --clean -d app < app.dump\n",
+        }, status="pass", note="a reStructuredText runbook step run through sudo"),
         Example({"app/main.py": "x = 1\n"}, status="n/a"),
     )
 

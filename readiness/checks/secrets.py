@@ -163,7 +163,8 @@ _CLI_OPTION_RE = lazy_compile(r"^--?[A-Za-z][\w-]*(?:[ =]\S+)?$")
 # A dotted import path ("cookbook.forms.CustomPasswordResetForm", a password hasher or validator class):
 # lower-case module names and a last name (a class's, when there is one dot), each short; a JWT's segments
 # are long base64 runs and a password with a dot ("s3cr3t.pass") has one lower-case segment after it.
-_IMPORT_PATH_RE = lazy_compile(r"^(?:[a-z_][a-z0-9_]{0,30}\.){2,}[A-Za-z_]\w{0,60}$|^[a-z_][a-z0-9_]{0,30}\.[A-Z][a-z]\w{0,60}$")
+_IMPORT_PATH_RE = lazy_compile(r"^(?:[a-z_][a-z0-9_]{0,30}\.){2,}[A-Za-z_]\w{0,60}$|^[a-z_][a-z0-9_]{0,30}\.[A-Z][a-z]\w{0,60}$"
+                               r"|^[a-z_][a-z0-9_]{0,30}(?:\.[a-z_][a-z0-9_]{0,30})+:[A-Za-z_]\w{0,60}$")  # pkg.mod:Name
 # A rate limit ("5/m/ip", "1/m/ip,1/m/key", "100/hour;1000/day"): allauth, django-ratelimit, Flask-Limiter.
 _RATE_SPEC_RE = lazy_compile(r"^\d+\s*/\s*\d*\s*[a-z]+(?:/[a-z]+)?(?:\s*[,;]\s*\d+\s*/\s*\d*\s*[a-z]+(?:/[a-z]+)?)*$",
                              re.IGNORECASE)
@@ -919,6 +920,8 @@ class HardcodedSecret(Check):
         good("ACCOUNT_FORMS = {'reset_password': 'cookbook.forms.CustomPasswordResetForm'}\n"
              "ACCOUNT_RATE_LIMITS = {'change_password': '1/m/user', 'reset_password': '1/m/ip,1/m/key'}\n",
              path="app/settings.py", note="an import path and rate limits under secret-sounding keys"),
+        good('FACTORIES = {"api-token": "app.tests.factories:APIToken"}\n', note="an entry point (module:name)"),
+        bad('BASIC_AUTH = {"password": "admin:S3cr3tPa55"}\n', lines=(1,), note="a user:password pair is no entry point"),
         bad('SMTP_PASSWORD = "s3cr3t.pass"\n', lines=(1,), note="a password with a dot is no import path"),
         good("_NEW_REFRESH_TOKEN_SESSION_KEY = '_app_new_long_lived_refresh_token'\n",
              note="the session key a token is stored under, not the token"),

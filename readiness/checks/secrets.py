@@ -127,7 +127,12 @@ def _looks_like_field_name(value: str, name: str | None) -> bool:
     snake = _snake(value)
     if snake in _COMMON_FIELDS or (name is not None and snake == _snake(name)):
         return True
+    if _SETTING_NAME_RE.match(value):
+        return True  # TRACECAT_AWS_EXTERNAL_ID: the name of the variable that holds it
     return bool(_ENV_NAME_RE.match(value) or _HEADER_RE.match(value)) and bool(_FIELD_WORDS.search(value))
+
+
+_SETTING_NAME_RE = lazy_compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,}$")
 
 
 _IDENTIFIER_RE = lazy_compile(r"^[A-Za-z_][\w-]*$")
@@ -216,7 +221,7 @@ KEY_FORMATS: tuple[KeyFormat, ...] = (
     KeyFormat("GitHub token", lazy_compile(r"\bgh[pousr]_[A-Za-z0-9]{36,255}\b"), "gh*_"),
     KeyFormat("GitHub fine-grained token", lazy_compile(r"\bgithub_pat_[A-Za-z0-9_]{60,255}\b"), "github_pat_"),
     KeyFormat("GitLab token", lazy_compile(r"\bglpat-[A-Za-z0-9_\-]{20,}\b"), "glpat-"),
-    KeyFormat("Slack token", lazy_compile(r"\bxox[abposr]-[0-9A-Za-z\-]{10,}"), "xox*-"),
+    KeyFormat("Slack token", lazy_compile(r"\bxox[abposr]-\d+-[0-9A-Za-z\-]{8,}"), "xox*-"),  # xoxb-<team>-<bot>-<secret>
     KeyFormat("Slack webhook URL", lazy_compile(r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{16,}"),
               "https://hooks.slack.com/services/"),
     KeyFormat("Stripe live key", lazy_compile(r"\b[rs]k_live_[0-9A-Za-z]{16,}\b"), "sk_live_"),
@@ -915,6 +920,8 @@ class HardcodedSecret(Check):
         good('KINDS = {"ClusterSecretStore": "external-secrets", "SecretProviderClass": "Secrets Store CSI driver"}\n',
              note="labels keyed by secret-like names"),
         good('FILES = {"secret": "deploy/secret.yaml"}\n', note="a path is not a secret"),
+        good('_EXTERNAL_ID_SECRET_KEY = "ACME_AWS_EXTERNAL_ID"\nBOT = {"slack_bot_token": "xoxb-real-secret"}\n',
+             note="the name of an environment variable; a made-up token without a real token's shape"),
         good("JWT_ERROR_MESSAGE_KEY = 'error'\nstripe.api_key = 'SomeStripeKey'\n",
              note="the name of a JSON key, and a stand-in overwritten before use"),
         good("ACCOUNT_FORMS = {'reset_password': 'cookbook.forms.CustomPasswordResetForm'}\n"

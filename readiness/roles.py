@@ -128,7 +128,7 @@ _PATH_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (EXAMPLE, lazy_compile(_D + r"(?:docs?|examples?|samples?|demos?|tutorials?)/|^contrib/"
                          r"|" + _D + r"examples?_\w+/"  # ckanext/example_iauthfunctions/: a plugin that shows how
                          r"|\.(?:example|sample|template|tmpl|dist)$|\.(?:example|sample)\.[^/]*$")),
-    (SCRIPT, lazy_compile(_D + r"(?:scripts?|tools|bin|bench|benchmarks?|hack)/"
+    (SCRIPT, lazy_compile(_D + r"(?:scripts?|tools|bin|bench|benchmarks?|hack|[\w.-]+[-_](?:bench|benchmarks?))/"
                         r"|^(?:setup|noxfile|fabfile|build_backend|hatch_build|conf|dodo|tasks)\.py$"
                         # a name no import can reach (upload-screenshots.py): run as a file, a script
                         r"|" + _D + r"[^/]*-[^/]*\.py$")),

@@ -21,6 +21,7 @@ from readiness.roles import role_of
     ("shop/orders_tests.py", "test"),
     ("taiga/base/management/commands/test_emails.py", "cli"),  # manage.py test_emails: a command, not a test
     ("ckanext/example_iauthfunctions/plugin.py", "example"),  # an example plugin the project ships
+    ("packages/acme-benchmark/acme_benchmark/runner.py", "script"),  # a monorepo's benchmark package
     ("app/examples_loader.py", "service"),
     ("tests/management/commands/test_sync.py", "test"),
     ("conftest.py", "test"),

@@ -39,6 +39,9 @@ _OWNED_ELSEWHERE = {"B105": "hardcoded-secret", "B106": "hardcoded-secret", "B10
 _DEV_RUNNER_TESTS = frozenset({"B104", "B201"})
 
 
+# The service runs in a container: its server must bind every interface of the container (B104).
+_CONTAINER_FILES = ("Dockerfile", "**/Dockerfile", "**/Dockerfile.*", "**/*.Dockerfile", "Containerfile",
+                    "**/Containerfile")
 _MANIFESTS = ("**/requirements*.txt", "**/requirements*.in", "**/pyproject.toml", "setup.py", "setup.cfg", "Pipfile")
 _PYCRYPTODOME = re.compile(r"\bpycryptodomex?\b", re.IGNORECASE)
 
@@ -88,7 +91,8 @@ class SastFindings(Check):
         "(`weights`, default HIGH 10, MEDIUM 3, LOW 1) per 1 000 lines bandit counted; 0% at "
         "`zero_at` (default 20). Hardcoded-password tests (B105-B107) are left to hardcoded-secret, and "
         "try/except/pass or continue (B110, B112) to swallowed-exception; "
-        "a development runner under `if __name__ == \"__main__\":` may bind all interfaces and debug (B104, B201). "
+        "a development runner under `if __name__ == \"__main__\":` may bind all interfaces and debug (B104, B201), and "
+        "so may a service that runs in a container (B104). "
         "Cleared when the code shows the finding is none: SQL interpolating only constants, schema metadata, "
         "counts and the ORM's compiled clauses (B608); random for a jitter or a choice, not a token, key, code or identifier (B311); "
         "mark_safe/Markup over a literal or escaped text (B308, B703, B704); a weak hash named for a cache key, "
@@ -123,6 +127,13 @@ class SastFindings(Check):
                 findings=0, status="pass", note="a development runner in the main guard"),
         Example({"app/server.py": 'from flask import Flask\n\napp = Flask(__name__)\napp.run(host="0.0.0.0", debug=True)\n'},
                 findings=2, lines=(4, 4), note="the same at import time runs in production"),
+        Example({"app/server.py": 'import uvicorn\n\nHOST = "0.0.0.0"\n\n\ndef serve(app):\n'
+                                  '    uvicorn.run(app, host=HOST, port=8000)\n',
+                 "Dockerfile": "FROM python:3.12\nCOPY . /app\nCMD [\"python\", \"-m\", \"app.server\"]\n"},
+                findings=0, status="pass", note="B104: a containerised server binds every interface of its container"),
+        Example({"app/server.py": 'import uvicorn\n\nHOST = "0.0.0.0"\n\n\ndef serve(app):\n'
+                                  '    uvicorn.run(app, host=HOST, port=8000)\n'},
+                findings=1, lines=(3,), note="B104: on a host, every interface is exposed"),
         Example({"app/report.py": 'def rows(cursor, status):\n'
                                   '    cursor.execute(f"SELECT * FROM orders WHERE status = \'{status}\'")\n'},
                 findings=1, lines=(2,), note="B608: a parameter formatted into SQL"),
@@ -218,6 +229,8 @@ class SastFindings(Check):
             if issue.test_id in _DEV_RUNNER_TESTS and issue.path not in guards:
                 guards[issue.path] = _main_guard_lines(project, issue.path)
         kept = [i for i in kept if not (i.test_id in _DEV_RUNNER_TESTS and i.line in guards[i.path])]
+        if any(i.test_id == "B104" for i in kept) and project.glob(*_CONTAINER_FILES):
+            kept = [i for i in kept if i.test_id != "B104"]  # in a container, 0.0.0.0 is how its port is published
         if any(i.test_id == "B413" for i in kept) and _declares_pycryptodome(project):
             kept = [i for i in kept if i.test_id != "B413"]  # the maintained fork shares pycrypto's Crypto package
         trees: dict[str, ast.Module | None] = {}

@@ -305,6 +305,12 @@ def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
         step = project.text_fact("restore-function", rel, _restore_function)
         if step:
             found.append(Evidence(step[0], rel, step[1]))
+    # A managed database the infrastructure code recreates from a snapshot on request: the restore is a
+    # variable away (``snapshot_identifier = var.restore_from_snapshot ? ... : null``).
+    for block in repo.tf_blocks(*_SNAPSHOT_RESTORABLE):
+        if block.body.get("snapshot_identifier") not in (None, "", "null") and block.kind == "resource":
+            found.append(Evidence(f"{block.type}.{block.name} restores from a snapshot (snapshot_identifier)",
+                                  block.path, block.line))
     commands = _project_commands(project)
     for rel in repo.docs:
         step = project.text_fact("runbook-restore-step", rel, _runbook_restore_step)
@@ -319,6 +325,7 @@ def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
     return sorted(set(found))
 
 
+_SNAPSHOT_RESTORABLE = ("aws_db_instance", "aws_rds_cluster", "aws_docdb_cluster", "aws_neptune_cluster")
 _COMMAND_FILE_RE = lazy_compile(r"(?:^|/)management/commands/(\w*(?:import|restore|load)\w*)\.py$")
 
 
@@ -540,6 +547,18 @@ class RestoreProcedure(Check):
                                                        ".. parsed-literal::\n\n    app -c app.ini db clean\n"
                                                        "    sudo -u postgres pg_restore --clean -d app < app.dump\n",
         }, status="pass", note="a reStructuredText runbook step run through sudo"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "deploy/rds.tf": 'resource "aws_db_instance" "core" {\n  engine = "postgres"\n'
+                             '  snapshot_identifier = var.restore_from_snapshot ? var.core_snapshot : null\n}\n\n'
+                             'variable "restore_from_snapshot" {\n  default = false\n}\n'
+                             'variable "core_snapshot" {\n  default = null\n}\n',
+        }, status="pass", note="Terraform recreates the managed database from a snapshot when asked"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "deploy/rds.tf": 'resource "aws_db_instance" "core" {\n  engine = "postgres"\n'
+                             '  final_snapshot_identifier = "core-final"\n}\n',
+        }, status="fail", note="a final snapshot on delete is a backup, not a way back"),
         Example({"app/main.py": "x = 1\n"}, status="n/a"),
     )
 

@@ -491,7 +491,8 @@ class RestoreProcedure(Check):
         "dump or backup file, in a script, job or runbook step; a restore command in code (a `restore_*` "
         "function, or a command file named `restore*`, that runs psql, pg_restore, mongorestore or "
         "loaddata on a dump); or, in a doc section about restoring, psql/mysql fed a file, loaddata, or the "
-        "project's own import or restore command (`document_importer`). "
+        "project's own import or restore command (`document_importer`); or a managed database the Terraform "
+        "recreates from a snapshot (`snapshot_identifier`). "
         "Setting a database up (`psql -f schema.sql`) and restoring business objects are not restores."
     )
     examples = (

@@ -1056,6 +1056,11 @@ def _enumerates_constant(func: ast.AST) -> bool:
     return True
 
 
+def _allowed_methods(chain: Iterable[tuple[str, ClassFact]]) -> list[str] | None:
+    """The methods the nearest class of a chain allows (``http_method_names``, ``methods``); None: every one."""
+    return next((v.split(",") for _, c in chain for k, v in c.attrs if k == "@methods"), None)
+
+
 def _appended_from_constant(func: ast.AST, name: str) -> bool:
     """``name`` starts empty and grows only by ``name.append(...)`` inside loops over fixed tables."""
     starts_empty = False
@@ -2317,7 +2322,7 @@ class _Table:
         if chain:  # a generic class view without its own handlers (ListAPIView, ListView, ...)
             bases = {b for _, c in chain for b in c.bases}
             methods = [m for b in bases for m in _DRF_GENERIC_METHODS.get(b, ())]
-            allowed = next((v.split(",") for _, c in chain for k, v in c.attrs if k == "@methods"), None)
+            allowed = _allowed_methods(chain)
             methods = [m for m in methods if allowed is None or m[0] in allowed]
             if methods:
                 kind = _class_kind(bases, [a for _, c in chain for a, _v in c.attrs])
@@ -2344,7 +2349,7 @@ class _Table:
         if not chain:
             actions = ["list", "retrieve"]
         # http_method_names = ["get", "patch"]: the nearest class that sets it decides which actions are routed
-        allowed = next((v.split(",") for _, c in chain for k, v in c.attrs if k == "@methods"), None)
+        allowed = _allowed_methods(chain)
         where, line = (chain[0][0], chain[0][1].line) if chain else (path, fact.line)
         out = []
         base = fact.path.rstrip("/")
@@ -2370,7 +2375,7 @@ class _Table:
         kind = next((k for k in _JSONAPI_RESOURCES if k in bases), None)
         if kind is None:
             return []
-        allowed = next((v.split(",") for _, c in chain for k, v in c.attrs if k == "@methods"), None)
+        allowed = _allowed_methods(chain)
         where, line = chain[0][0], chain[0][1].line
         out = []
         for method, shape in _JSONAPI_RESOURCES[kind]:

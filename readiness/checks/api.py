@@ -502,8 +502,7 @@ def _rate_marks(source: SourceFile) -> tuple[Evidence, ...]:
             out.append(Evidence("Flask-Limiter RATELIMIT_DEFAULT limits every route", source.path, node.lineno))
     out.extend(_rate_hooks(source))
     for node in source.nodes(ast.Constant):
-        if getattr(node, "value", None) == "DEFAULT_THROTTLE_CLASSES" and _sets_classes(source, node) \
-                and not _scoped_only(source, node) and not _default_rates_off(source, node):
+        if getattr(node, "value", None) == "DEFAULT_THROTTLE_CLASSES" and _default_throttles(source, node):
             out.append(Evidence("DRF default throttle classes", source.path, getattr(node, "lineno", 0)))
     for node in source.nodes(ast.Assign, ast.AugAssign):  # Django: MIDDLEWARE = [..., "app.middleware.ThrottleIp"]
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -670,39 +669,28 @@ class RateLimiting(_RouteCheck):
                             present=lambda r: f"{r.label} is rate limited", extra=_left_out(everything, routes))
 
 
-def _scoped_only(source: SourceFile, key: ast.AST) -> bool:
-    """``DEFAULT_THROTTLE_CLASSES: [ScopedRateThrottle]`` limits only the views that set a ``throttle_scope``."""
-    parent = source.parent(key)
-    if not isinstance(parent, ast.Dict):
+def _default_throttles(source: SourceFile, key: ast.AST) -> bool:
+    """``DEFAULT_THROTTLE_CLASSES`` as a settings key that throttles every view: given classes (not named in a
+    list of setting names, nor a framework's empty defaults), not only ``ScopedRateThrottle`` (it limits only
+    views with a ``throttle_scope``), and not with every anonymous and user rate in ``DEFAULT_THROTTLE_RATES``
+    set to None (scopes ``anon``, ``user``, ``anon-write``...: every request goes through)."""
+    settings = source.parent(key)
+    if not isinstance(settings, ast.Dict) or not any(k is key for k in settings.keys):
         return False
-    value = next((v for k, v in zip(parent.keys, parent.values, strict=True) if k is key), None)
-    classes = [str(e.value) for e in getattr(value, "elts", ()) if isinstance(e, ast.Constant)]
-    return bool(classes) and all(c.rpartition(".")[2] == "ScopedRateThrottle" for c in classes)
-
-
-def _sets_classes(source: SourceFile, key: ast.AST) -> bool:
-    """The name as a settings key given throttle classes: not the name in a list of setting names, nor a
-    framework's own defaults (``"DEFAULT_THROTTLE_CLASSES": ()``)."""
-    parent = source.parent(key)
-    if not isinstance(parent, ast.Dict) or not any(k is key for k in parent.keys):
+    entries = dict(zip(settings.keys, settings.values, strict=True))
+    classes = entries[key]
+    if isinstance(classes, (ast.List, ast.Tuple)) and not classes.elts:
         return False
-    value = next(v for k, v in zip(parent.keys, parent.values, strict=True) if k is key)
-    return not (isinstance(value, (ast.List, ast.Tuple)) and not value.elts)
-
-
-def _default_rates_off(source: SourceFile, key: ast.AST) -> bool:
-    """``DEFAULT_THROTTLE_RATES`` beside the classes sets every anonymous and user rate to None: the default
-    throttles (scopes ``anon``, ``user``, ``anon-write``...) let every request through."""
-    parent = source.parent(key)
-    if not isinstance(parent, ast.Dict):
+    names = [str(e.value) for e in getattr(classes, "elts", ()) if isinstance(e, ast.Constant)]
+    if names and all(n.rpartition(".")[2] == "ScopedRateThrottle" for n in names):
         return False
-    rates = next((v for k, v in zip(parent.keys, parent.values, strict=True)
-                  if isinstance(k, ast.Constant) and k.value == "DEFAULT_THROTTLE_RATES"), None)
+    rates = next((v for k, v in entries.items() if isinstance(k, ast.Constant) and k.value == "DEFAULT_THROTTLE_RATES"),
+                 None)
     if not isinstance(rates, ast.Dict):
-        return False
+        return True
     default = [v for k, v in zip(rates.keys, rates.values, strict=True)
                if isinstance(k, ast.Constant) and isinstance(k.value, str) and k.value.startswith(("anon", "user"))]
-    return bool(default) and all(isinstance(v, ast.Constant) and v.value is None for v in default)
+    return not (default and all(isinstance(v, ast.Constant) and v.value is None for v in default))
 
 
 def _limited(route: Route) -> bool:

@@ -23,7 +23,7 @@ from readiness.model import Evidence
 from readiness.paths import is_test_path
 from readiness.project import Project
 from readiness.roles import SERVICE, SERVICE_ONLY, file_role
-from readiness.routes import call_name
+from readiness.routes import call_name, module_name
 from readiness.source import SourceFile
 from readiness.tools.pyast import has_star_kwargs, import_map, is_main_guard, is_none, keyword, qualify, str_value
 
@@ -747,11 +747,6 @@ def _request_helper(source: SourceFile, node: ast.Call) -> ast.FunctionDef | ast
     return function if any(isinstance(a, ast.Name) and a.id in params for a in sent) else None
 
 
-def _module_name(path: str) -> str:
-    name = path[:-3].replace("/", ".").removesuffix(".__init__")
-    return name.removeprefix("src.")
-
-
 def _helper_users(project: Project, facts: Mapping[str, Any]) -> list[tuple[str, int, bool]]:
     """(helper, how many other service modules import it, whether it sets a timeout), most used first."""
     from readiness.roles import service_files
@@ -759,11 +754,11 @@ def _helper_users(project: Project, facts: Mapping[str, Any]) -> list[tuple[str,
     wanted: dict[str, tuple[str, str, bool]] = {}
     for path, fact in facts.items():
         if isinstance(fact, RequestHelpers):
-            module = _module_name(path)
+            module = module_name(path)  # src/app/http.py is imported as app.http and as src.app.http
             for name, _, ok in fact.helpers:
                 wanted[f"{module}.{name}"] = (path, name, ok)
-                if path.startswith("src/"):
-                    wanted[f"src.{module}.{name}"] = (path, name, ok)
+                if module.startswith("src."):
+                    wanted[f"{module[4:]}.{name}"] = (path, name, ok)
     if not wanted:
         return []
     importers: dict[str, set[str]] = {}

@@ -293,7 +293,7 @@ class Roles:
     _cache: dict[str, str] = field(default_factory=dict, repr=False)
     _support: frozenset[str] | None = field(default=None, repr=False)
     _configuration: list[tuple[str, str]] | None = field(default=None, repr=False)  # (path, text) of settings/deploy files
-    _build_steps: frozenset[str] | None = field(default=None, repr=False)
+    _setup_modules: frozenset[str] | None = field(default=None, repr=False)
 
     def of(self, path: str) -> str:
         role = self.own(path)
@@ -311,11 +311,11 @@ class Roles:
             self._cache[path] = known
         return self._cache[path]
 
-    def built_by_image(self) -> frozenset[str]:
+    def setup_commands(self) -> frozenset[str]:
         """Modules run to set the service up, never as the service: a Dockerfile's build step (``RUN python
         version.py``), or a start-up script's step before it starts the server (``python plugin.py`` ahead
         of ``exec gunicorn``). One that serves (routes, an app, a server) is kept."""
-        if self._build_steps is None:
+        if self._setup_modules is None:
             named: list[tuple[str, str]] = []
             for rel, text in self._configuration_texts():
                 if rel.rpartition("/")[2].startswith("Dockerfile") and "RUN" in text:
@@ -330,8 +330,8 @@ class Roles:
                 if target and text_of is not None and not _ROUTES.found_in(text_of) \
                         and not _BUILDS_APP.found_in(text_of) and not _RUNS_SERVICE.found_in(text_of):
                     found.add(target)
-            self._build_steps = frozenset(found)
-        return self._build_steps
+            self._setup_modules = frozenset(found)
+        return self._setup_modules
 
     def _python_file_named(self, word: str, dockerfile: str) -> str | None:
         """The project's Python file a Dockerfile names: relative to its folder or the root, else a unique suffix."""
@@ -356,7 +356,7 @@ class Roles:
         if self._support is None:
             if not getattr(self.project, "modules", None):
                 return frozenset()  # asked before the per-file phase told the imports (engines start early)
-            self._support = frozenset(self._cli_support()) | self.built_by_image()
+            self._support = frozenset(self._cli_support()) | self.setup_commands()
         return self._support
 
     def _cli_support(self) -> Iterable[str]:

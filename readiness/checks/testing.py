@@ -606,8 +606,6 @@ def _ci_database_tests(project: Project) -> Evidence | None:
                 steps = job.get("steps") if isinstance(job.get("steps"), list) else []
                 runs = "\n".join(_step_commands(project, step) for step in steps if isinstance(step, dict))
                 if not _TEST_RUN_RE.search(runs):  # hatch run test-cov, a script: what they run
-                    from readiness.repo_files import Command
-
                     runs += "\n" + "\n".join(c.text for c in repo.expand(Command(rel, 0, runs, "github-actions", name)))
                 if _TEST_RUN_RE.search(runs):
                     return Evidence(f"integration tests against a database service in CI (job {name})", rel)

@@ -7,6 +7,10 @@ labels were written with; SPEC §3 now states a count check's truth against its 
 finding must still be reported within two lines of its place (by any check: duplicates may
 merge); a sampled false one must be gone from its check within a line. Category error is the
 mean absolute difference between the tool's percentage and the reviewer's.
+
+The label floor is the category error left if every check scored what its label says, put through
+the same weighted mean (SPEC section 4): it separates what wrong verdicts cost from how far the
+reviewers' holistic category scores stand from the scoring formula itself.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ class Score:
     fp_dropped: int = 0
     fp: int = 0
     category_errors: list[float] = field(default_factory=list)
+    floor_errors: list[float] = field(default_factory=list)  # with every check at its label
     disagreements: list[Disagreement] = field(default_factory=list)
     missed_findings: list[str] = field(default_factory=list)  # sampled tp no longer reported
     kept_false: list[str] = field(default_factory=list)  # sampled fp still reported
@@ -57,6 +62,10 @@ class Score:
     @property
     def category_error(self) -> float | None:
         return sum(self.category_errors) / len(self.category_errors) if self.category_errors else None
+
+    @property
+    def floor_error(self) -> float | None:
+        return sum(self.floor_errors) / len(self.floor_errors) if self.floor_errors else None
 
 
 def _agrees(check_id: str, truth: str, share: Any, status: str, score: Any, result: dict[str, Any]) -> bool:
@@ -127,4 +136,33 @@ def evaluate(name: str, labels: dict[str, Any], result: dict[str, Any]) -> Score
         if isinstance(human, (int, float)):
             tool = categories.get(category_id)
             out.category_errors.append(abs((tool if isinstance(tool, (int, float)) else 0.0) - human))
+            labelled = _labelled_category(category_id, labels["checks"], result)
+            out.floor_errors.append(abs((labelled if labelled is not None else 0.0) - human))
     return out
+
+
+_WEIGHTS = {"critical": 4, "high": 3, "medium": 2, "low": 1}  # SPEC section 4 defaults
+
+
+def _labelled_score(check: dict[str, Any], label: dict[str, Any]) -> float | None:
+    """The score a check would have if it said what its label says; None when it would not count."""
+    truth, share, score = label.get("truth"), label.get("truth_share"), check.get("score")
+    if truth not in ("pass", "fail"):
+        return score if truth == "unknown" else None
+    if isinstance(share, (int, float)):
+        return float(share)
+    if check["id"] in DENSITY and isinstance(score, (int, float)) and (score >= 0.8) == (truth == "pass"):
+        return float(score)  # a density score on the label's side of the mark stands
+    return 1.0 if truth == "pass" else 0.0
+
+
+def _labelled_category(category_id: str, check_labels: dict[str, Any], result: dict[str, Any]) -> float | None:
+    weighted = total = 0.0
+    for check in result["checks"]:
+        if check["category"] != category_id or check.get("kind") == "live":
+            continue
+        value = _labelled_score(check, check_labels.get(check["id"]) or {})
+        if value is not None:
+            weight = _WEIGHTS.get(check.get("severity", ""), 1)
+            weighted, total = weighted + weight * value, total + weight
+    return 100 * weighted / total if total else None

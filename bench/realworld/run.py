@@ -76,6 +76,7 @@ def render(scores: list[Score], meta: dict[str, dict], skipped: list[str]) -> st
     right = sum(s.findings_right for s in scores)
     sampled = sum(s.findings for s in scores)
     errors = [s.category_error for s in scores if s.category_error is not None]
+    floors = [s.floor_error for s in scores if s.floor_error is not None]
     lines = [
         "# Real-world benchmark",
         "",
@@ -85,6 +86,9 @@ def render(scores: list[Score], meta: dict[str, dict], skipped: list[str]) -> st
         "",
         f"**Total over {len(scores)} services: check agreement {_pct(agree, checks)}, findings right "
         f"{_pct(right, sampled)}, category error {sum(errors) / len(errors):.1f} points.**" if errors else "",
+        "",
+        f"Label floor: with every check scoring what its label says, the category error would still be "
+        f"{sum(floors) / len(floors):.1f} points (see `evaluate.py`)." if floors else "",
         "",
         "| service | framework | check agreement | findings right | category error | scan s |",
         "|---|---|---|---|---|---|",

@@ -121,8 +121,9 @@ _LIST_TYPES = frozenset({"list", "List", "Sequence", "Iterable", "set", "Set", "
 _PAGE_TYPES = frozenset({"Page", "LimitOffsetPage", "CursorPage", "Paginated", "PaginatedResponse"})
 _UNKNOWN_RETURNS = frozenset({"dict", "Dict", "Any", "Response", "JSONResponse", "ORJSONResponse", "object", "None"})
 _REQUEST_NAMES = frozenset({"request", "req", "flask.request", "self.request"})
-_RAW_BODY_ATTRS = frozenset({"json", "get_json", "form", "data", "values", "body", "POST", "stream", "get_data"})
-_QUERY_ATTRS = frozenset({"args", "query_params", "GET", "query"})
+# DATA and QUERY_PARAMS: the spellings of Django REST framework before 3.0, kept by projects that vendor it
+_RAW_BODY_ATTRS = frozenset({"json", "get_json", "form", "data", "values", "body", "POST", "stream", "get_data", "DATA"})
+_QUERY_ATTRS = frozenset({"args", "query_params", "GET", "query", "QUERY_PARAMS"})
 _VALIDATING_CALLS = frozenset({
     "load", "loads_schema", "validate", "model_validate", "parse_obj", "is_valid", "validate_python",
     "model_validate_json", "parse_raw", "validate_json", "full_clean", "clean_fields",
@@ -893,7 +894,7 @@ def _fields_coerced(func: ast.AST, request_names: set[str]) -> bool:
             parents[child] = node
     bodies = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and _body_node(_unwrap_or(n.value), request_names)
               for t in n.targets if isinstance(t, ast.Name)}
-    reads = checked = 0
+    reads = checked = tested = 0
     for node in ast.walk(func):
         is_body = _body_node(node, request_names) or (isinstance(node, ast.Name) and node.id in bodies
                                                        and isinstance(node.ctx, ast.Load))
@@ -912,6 +913,7 @@ def _fields_coerced(func: ast.AST, request_names: set[str]) -> bool:
         elif isinstance(parent, ast.Compare) or isinstance(parent, ast.UnaryOp) \
                 or (isinstance(parent, ast.If) and parent.test is node) \
                 or (isinstance(parent, ast.Call) and call_name(parent) == "isinstance"):
+            tested += 1
             continue  # if not request.json, isinstance(request.json, list): a presence or type check
         else:
             return False  # the whole body handed on
@@ -935,7 +937,12 @@ def _fields_coerced(func: ast.AST, request_names: set[str]) -> bool:
                 checked += 1
                 continue  # only tested, checked against a range, a set of values or a pattern, or required
         return False  # a field used as it came
-    return checked > 0
+    if checked:
+        return True
+    # only tested (``if "cancel" in request.form``), never read, and read no other way (request.get_data())
+    return tested > 0 and not reads and not any(
+        isinstance(n, ast.Attribute) and n.attr in _RAW_BODY_ATTRS and dotted(n.value) in request_names
+        and not _body_node(n, request_names) for n in ast.walk(func))
 
 
 def _unwrap_or(node: ast.AST) -> ast.AST:

@@ -232,6 +232,17 @@ _LOOP_BUILT_TABLE = {
                       "        for lang in settings.LANGUAGES:\n            langs.append({'code': lang[0], 'name': lang[1]})\n"
                       "        return Response(LocalizationSerializer(langs, many=True).data)\n",
 }
+_OLD_DRF_QUERY = {
+    "tokens/__init__.py": "",
+    "tokens/urls.py": "from rest_framework.routers import DefaultRouter\n\nfrom tokens.views import TokenViewSet\n\n"
+                      "router = DefaultRouter()\nrouter.register('api/v1/tokens', TokenViewSet, basename='tokens')\n"
+                      "urlpatterns = router.urls\n",
+    "tokens/views.py": "from rest_framework import viewsets\n\n\nclass TokenViewSet(viewsets.ModelViewSet):\n"
+                       "    def get_queryset(self):\n        queryset = Token.objects.filter(user=self.request.user)\n"
+                       "        application = self.request.QUERY_PARAMS.get('application')\n"
+                       "        if application:\n            queryset = queryset.filter(application_id=application)\n"
+                       "        return queryset\n",
+}
 _LOOP_BUILT_ROWS = {**_LOOP_BUILT_TABLE, "langs/views.py": _LOOP_BUILT_TABLE["langs/views.py"].replace(
     "settings.LANGUAGES", "Language.objects.all()")}
 _OLD_DRF_PAGE_SIZE = {
@@ -730,6 +741,8 @@ class FilteringSorting(_RouteCheck):
         Example(_FIXED_TABLE_VIEWSET, status="n/a", note="a viewset listing a fixed table's entries has no list endpoint"),
         Example(_LOOP_BUILT_TABLE, status="n/a", note="a list appended to in a loop over a fixed table in settings"),
         Example(_LOOP_BUILT_ROWS, status="fail", findings=1, note="the same loop over the database's rows"),
+        Example(_OLD_DRF_QUERY, findings=0, status="pass",
+                note="request.QUERY_PARAMS, the query string of REST framework before 3.0 (vendored copies keep it)"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

@@ -44,8 +44,8 @@ from readiness.routes import (
 from readiness.source import SourceFile
 
 # What a request attribute holds: a whole query-string/form mapping, or a whole JSON body.
-_QUERY_SOURCES = frozenset({"args", "query_params", "GET", "POST", "form", "values", "query"})
-_JSON_SOURCES = frozenset({"json", "get_json", "data", "body", "media"})
+_QUERY_SOURCES = frozenset({"args", "query_params", "GET", "POST", "form", "values", "query", "QUERY_PARAMS"})
+_JSON_SOURCES = frozenset({"json", "get_json", "data", "body", "media", "DATA"})
 _REQUEST_NAMES = frozenset({"request", "req", "flask.request"})
 
 
@@ -808,6 +808,16 @@ class QueryValidation(Check):
                                 "@require_POST\ndef transform(request):\n    text = request.POST.get('text')\n"
                                 "    return JsonResponse({'out': TranslationService().get_translation(text)})\n"},
                 findings=1, lines=(8,), note="a field handed to a helper that is no lookup (get_translation)"),
+        Example({"app.py": "from flask import Flask, redirect, request\n\napp = Flask(__name__)\n\n\n"
+                           "@app.route('/api/v1/resources/<rid>/delete', methods=['POST'])\ndef delete(rid):\n"
+                           "    if 'cancel' in request.form:\n        return redirect('/resources')\n"
+                           "    Resource.delete(rid)\n    return {'deleted': rid}\n"},
+                findings=0, status="pass", note="the form only tested for which button was pressed; no field is used"),
+        Example({"app.py": "from flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
+                           "@app.route('/api/v1/resources/<rid>', methods=['POST'])\ndef update(rid):\n"
+                           "    if 'cancel' in request.form:\n        return {}\n"
+                           "    Resource.update(rid, request.form)\n    return {'updated': rid}\n"},
+                findings=1, lines=(7,), note="after the button test, the whole form is stored"),
         Example({"app/lib.py": "def add(a, b):\n    return a + b\n"}, status="n/a", note="no write routes"),
     )
 

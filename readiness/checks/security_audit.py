@@ -97,7 +97,9 @@ class SastFindings(Check):
         "counts and the ORM's compiled clauses (B608); random for a jitter or a choice, not a token, key, code or identifier (B311); "
         "mark_safe/Markup over a literal or escaped text (B308, B703, B704); a weak hash named for a cache key, "
         "ETag, version or id and nothing secret (B324); an assert under `if TYPE_CHECKING:`, which never runs, "
-        "or a bare `assert value is not None` that narrows an optional for a type checker (B101); `import Crypto` "
+        "a bare assert that narrows a type for a type checker (`assert user`, `assert value is not None`, "
+        "`isinstance`, `hasattr`), or one holding a function's parameter to literal choices (B101; an assert "
+        "with a message, or one testing data, stays); `import Crypto` "
         "when the project depends on the maintained pycryptodome (B413). A statement marked with ruff's noqa for "
         "the same rule "
         "(`# noqa: S608` for B608) was already judged by the team and is not counted."
@@ -172,6 +174,20 @@ class SastFindings(Check):
         Example({"app/export.py": 'def export(schema):\n    assert schema.raw is not None, "call open() first"\n'
                                   '    return schema.raw\n'},
                 findings=1, lines=(2,), note="B101: an invariant with its message is stripped by -O like any other"),
+        Example({"app/actions.py": "def create_user(session, data):\n    user = session.get(User, data['id'])\n"
+                                   "    assert user\n    assert isinstance(user.name, str) and user.team\n"
+                                   "    return user.name\n"},
+                findings=0, status="pass", note="B101: asserts that narrow a lookup's result for a type checker"),
+        Example({"app/config_tool.py": "def apply(action, option):\n    assert action in ('edit', 'add')\n"
+                                       "    return option\n"},
+                findings=0, status="pass", note="B101: a parameter held to literal choices states the caller's contract"),
+        Example({"app/views.py": "from flask import request\n\n\ndef bookmark():\n    data = request.get_json()\n"
+                                 "    assert data.get('items')\n    kind = data['kind']\n"
+                                 "    assert kind in ('wire', 'agenda')\n    return data\n"},
+                findings=2, lines=(6, 8), note="B101: request data validated by assert, gone under python -O"),
+        Example({"app/sharing.py": "def grant(user, asset):\n    assert user.username == asset.owner\n"
+                                   "    return asset\n"},
+                findings=1, lines=(2,), note="B101: a comparison guarding a grant is a check, not narrowing"),
         Example({"app/report.py": 'def rows(cursor, status):\n'
                                   '    cursor.execute(f"SELECT * FROM orders WHERE status = \'{status}\'")  # noqa: E501\n'},
                 findings=1, lines=(2,), note="a noqa for another rule does not clear it"),

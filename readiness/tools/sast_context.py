@@ -71,16 +71,50 @@ def _statement_at(tree: ast.AST, line: int) -> ast.stmt | None:
     return None
 
 
+def _narrows(test: ast.expr) -> bool:
+    """A test a type checker narrows on: a name or attribute's truth, ``is not None``, ``isinstance``/``hasattr``,
+    or several joined by ``and``."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return all(_narrows(value) for value in test.values)
+    if isinstance(test, ast.Name) or (isinstance(test, ast.Attribute) and isinstance(_root(test), ast.Name)):
+        return True
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot):
+        return isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
+    return isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id in ("isinstance", "hasattr")
+
+
+def _root(node: ast.expr) -> ast.expr:
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return node
+
+
+def _argument_choice(test: ast.expr, function: ast.AST | None) -> bool:
+    """``assert mode in ("edit", "add")`` on the function's own parameter: the caller's contract, spelled out."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.In)
+            and isinstance(test.left, ast.Name) and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))):
+        return False
+    choices = test.comparators[0]
+    if isinstance(choices, ast.Call) and isinstance(choices.func, ast.Name) and choices.func.id in ("set", "frozenset") \
+            and len(choices.args) == 1:
+        choices = choices.args[0]
+    if not (isinstance(choices, (ast.Tuple, ast.List, ast.Set))
+            and all(isinstance(e, ast.Constant) for e in choices.elts)):
+        return False
+    arguments = function.args
+    names = [a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)]
+    return test.left.id in names
+
+
 def assert_for_type_checkers(tree: ast.Module, line: int) -> bool:
-    """B101 on an ``assert`` that only tells a type checker something: one under ``if TYPE_CHECKING:`` (it never
-    runs), or a bare ``assert value is not None`` narrowing an optional (without -O it fails where the next line
-    would; an assert carrying a message documents an invariant and stays)."""
+    """B101 on an ``assert`` that only tells a type checker or a caller something: one under ``if TYPE_CHECKING:``
+    (it never runs), a bare narrowing assert (``assert user``, ``assert x is not None``, ``isinstance``; without
+    -O it fails where the next line would), or a parameter checked against literal choices. An assert carrying
+    a message, or testing data (``assert doc["id"]``, ``data.get("items")``, a comparison), stays."""
     parents = _parents(tree)
     for node in _at_line(tree, line, (ast.Assert,)):
         assert isinstance(node, ast.Assert)
-        test = node.test
-        if node.msg is None and isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot) \
-                and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None:
+        if node.msg is None and (_narrows(node.test) or _argument_choice(node.test, _scope_of(node, parents))):
             return True
         up = parents.get(id(node))
         while up is not None:

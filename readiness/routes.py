@@ -63,6 +63,8 @@ _TOKEN_FLOW_SEGMENTS = frozenset({"invite", "invitation", "reset", "confirm", "a
 NON_API_SEGMENTS = frozenset({"oauth", "oauth2", "saml", "saml2", "sso", "oidc", "callback", "authorize", "logout"})
 _ASSET_SUFFIXES = (".js", ".css", ".html", ".htm", ".txt", ".xml", ".ico", ".png", ".svg", ".map", ".webmanifest",
                    ".woff", ".woff2", ".ttf", ".otf", ".eot", ".jpg", ".jpeg", ".gif", ".webp")
+# Feeds and file downloads (/dataset.atom, /export.csv): documents for readers and spreadsheets, not the JSON API.
+_DOCUMENT_SUFFIXES = (".atom", ".rss", ".rdf", ".ics", ".vcf", ".csv", ".tsv", ".xlsx", ".pdf", ".zip")
 # Calls that make a handler an HTML page (or a redirect) and calls that make it return serialised data.
 _PAGE_CALLS = frozenset({"render_template", "render", "render_to_response", "TemplateResponse", "render_to_string",
                          "redirect", "HttpResponseRedirect", "send_file", "send_from_directory", "render_template_string",
@@ -282,7 +284,8 @@ class Route:
         segs = [s.lower() for s in self.segments]
         if self.ops or self.fact.kind == "page" or not [s for s in segs if not unresolved(s)]:
             return False
-        if (segs[0] in NON_API_HEADS and not self.admin_api) or set(segs) & NON_API_SEGMENTS or segs[-1].endswith(_ASSET_SUFFIXES):
+        if (segs[0] in NON_API_HEADS and not self.admin_api) or set(segs) & NON_API_SEGMENTS \
+                or segs[-1].endswith(_ASSET_SUFFIXES + _DOCUMENT_SUFFIXES):
             return False
         if self.webhook or "@oauth" in self.fact.calls:
             return False
@@ -340,6 +343,8 @@ class Route:
         segs = [s.lower() for s in self.segments]
         if segs and (segs[0] in ("static", "media") or segs[-1].endswith(_ASSET_SUFFIXES)):
             return "static file"
+        if segs and segs[-1].endswith(_DOCUMENT_SUFFIXES):
+            return "feed or file download"
         if self.ops:
             return "health, metrics or docs"
         if self.signin:

@@ -317,6 +317,24 @@ class ApiVersioning(_RouteCheck):
                            "def action(ver, logic_function):\n    return jsonify(run(logic_function))\n\n\n"
                            "@app.route('/api/servers/<int:server>')\ndef server(server):\n    return jsonify({})\n"},
                 findings=1, status="fail", note="a version the client puts in the path (<int:ver>); a server id is none"),
+        Example({"app.py": "from flask import Flask, jsonify\n\napp = Flask(__name__)\n\n\n"
+                           "@app.route('/api')\ndef root():\n    return jsonify(versions=[3])\n\n\n"
+                           "def action(logic_function, ver=3):\n    return jsonify(run(logic_function))\n\n\n"
+                           "app.add_url_rule('/api/action/<logic_function>', view_func=action, methods=['GET', 'POST'])\n"
+                           "app.add_url_rule('/api/<int(min=3, max=3):ver>/action/<logic_function>', view_func=action,\n"
+                           "                 methods=['GET', 'POST'])\n"},
+                findings=0, status="pass",
+                note="the root that lists the versions, and the same view served with and without a version"),
+        Example({"app.py": "from flask import Flask, jsonify\n\napp = Flask(__name__)\n\n\n"
+                           "@app.route('/api/v1/orders')\ndef orders():\n    return jsonify([])\n\n\n"
+                           "@app.route('/api/users')\ndef users():\n    return jsonify([])\n"},
+                findings=1, lines=(12,), status="fail", note="another view without a version is still judged"),
+        Example({"app.py": "from flask import Flask, jsonify\n\napp = Flask(__name__)\n\n\n"
+                           "@app.route('/api/v1/datasets')\ndef datasets():\n    return jsonify(find_datasets())\n\n\n"
+                           "def general():\n    return output_feed(find_datasets(), mimetype='application/atom+xml')\n\n\n"
+                           "app.add_url_rule('/dataset.atom', view_func=general)\n"
+                           "app.add_url_rule('/tag/<string:id>.atom', view_func=general)\n"},
+                findings=0, status="pass", note="Atom feeds for feed readers are not routes of the JSON API"),
         Example(_service(), findings=2, status="fail"),
         Example({
             "app.py": "from flask import Flask\nfrom views import bp\n\napp = Flask(__name__)\n"
@@ -362,7 +380,12 @@ class ApiVersioning(_RouteCheck):
             return Verdict(Share(len(routes), len(routes), "routes", "are versioned"),
                            summary=f"{_plural(len(routes), 'route')} versioned by {marks[0].message}",
                            evidence=tuple(marks) + _left_out(everything, routes))
-        return _route_share(self.id, routes, self._versioned, noun="route", good_label="are versioned",
+        # the API's bare root (GET /api) is where clients discover the versions: it cannot carry one itself
+        routes = [r for r in routes if [s.lower() for s in r.segments] not in (["api"], ["rest"])] or routes
+        # a view also served under a versioned path: the unversioned path is an alias clients need not use
+        pinned = {(r.file, r.handler) for r in routes if self._versioned(r)}
+        return _route_share(self.id, routes, lambda r: self._versioned(r) or (r.file, r.handler) in pinned,
+                            noun="route", good_label="are versioned",
                             missing=lambda r: f"{r.label} has no version in its path or headers",
                             present=lambda r: f"{r.label} is versioned", extra=_left_out(everything, routes))
 

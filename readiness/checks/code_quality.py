@@ -357,6 +357,8 @@ _NOT_ADDRESS_WORDS = frozenset({
     "dev", "fake", "dummy", "mock", "sample", "samples", "stub", "simulated", "placeholder",
     # what a page links to or loads, and where a message points for help: CSP sources, hrefs, warning links
     "src", "href", "permalink", "warning", "help",
+    # pages people read: setup guides, troubleshooting and reference pages linked from provider metadata
+    "guide", "troubleshooting", "tutorial", "faq", "readme", "changelog", "manual",
 })
 _URLISH_POSITIONS = ("base_url", "endpoint", "server_url", "api_url", "uri", "url")
 _OAUTH_SCOPE_RE = lazy_compile(r"^https://www\.googleapis\.com/auth/")
@@ -505,6 +507,9 @@ class HardcodedValue(Check):
         good('NS = "http://www.w3.org/2000/svg"\nDOC = "https://example.com/docs"\n', note="XML namespace, example.com"),
         good('def is_secure(url):\n    return url.startswith("https://")\n', note="a scheme prefix, not an address"),
         good('MESSAGE = "see https://docs.acme.io/errors for details"\n', note="a link inside prose"),
+        good('SETUP_GUIDE_URL = "https://learn.acme.com/api/register-app"\n'
+             'TROUBLESHOOTING_URL = "https://learn.acme.com/api/error-codes"\n',
+             note="pages a person reads, named for what they are (a guide, troubleshooting)"),
         good('import argparse\n\np = argparse.ArgumentParser()\np.add_argument("--url", default="http://api.acme.io")\n',
              note="a CLI option default"),
         good('requests.get("http://127.0.0.1:5000/health")\n', path="tests/test_health.py", note="tests"),

@@ -46,6 +46,9 @@ def _load_generator_runs(project: Project) -> list[Evidence]:
 # ``load`` folder is not one (data loading, config loading).
 _HARNESS_DIR_RE = lazy_compile(r"^(load|stress|soak)[-_]?test(s|ing)?$|^loadtests?$|^stresstests?$", re.IGNORECASE)
 _HARNESS_CODE = (".py", ".go", ".js", ".ts", ".sh", ".rs", ".java")
+# Inside a test folder a shorter name says the same: tests/stress/, tests/load/.
+_TEST_DIRS = frozenset({"tests", "test"})
+_UNDER_TESTS = frozenset({"stress", "load", "soak"})
 
 
 def _custom_harnesses(project: Project) -> list[Evidence]:
@@ -55,7 +58,8 @@ def _custom_harnesses(project: Project) -> list[Evidence]:
         if not name.endswith(_HARNESS_CODE):
             continue
         for depth, part in enumerate(parts):
-            if _HARNESS_DIR_RE.match(part):
+            if _HARNESS_DIR_RE.match(part) or (depth and parts[depth - 1].lower() in _TEST_DIRS
+                                               and part.lower() in _UNDER_TESTS):
                 folders.setdefault("/".join(parts[:depth + 1]), rel)
                 break
     return [Evidence("load or stress test harness", rel) for rel in sorted(folders.values())]
@@ -121,7 +125,7 @@ class LoadTests(Check):
         "Presence: 100% with a Locust, k6, Artillery, JMeter or Gatling load test in the repository, or an "
         "HTTP load generator (hey, wrk, oha, bombardier, siege, ab, vegeta) that CI, a script or a make "
         "target runs against a URL; failing those, a team's own harness: code in a folder named for load or "
-        "stress testing (`stress_testing/`, `load-tests/`, `loadtest/`)."
+        "stress testing (`stress_testing/`, `load-tests/`, `loadtest/`, `tests/stress/`)."
     )
     examples = (
         Example({
@@ -152,6 +156,11 @@ class LoadTests(Check):
         }, status="pass", note="a stress harness the team wrote, in a folder named for it"),
         Example({
             "app/main.py": "x = 1\n",
+            "tests/stress/test_workflows.py": "import asyncio\n\n\nasync def test_many_runs(client):\n"
+                                              "    await asyncio.gather(*(client.run() for _ in range(500)))\n",
+        }, status="pass", note="stress tests in their own folder of the test suite"),
+        Example({
+            "app/main.py": "x = 1\n",
             "app/load/config_loader.py": "def load(path):\n    return open(path).read()\n",
             "tests/load_test_data.json": "{}\n",
         }, status="fail", note="a folder named load (loading data) and a data file are not a load test"),
@@ -162,7 +171,7 @@ class LoadTests(Check):
                    "a load-testing tool's test"),
         Equivalent("call", ("hey", "wrk", "oha", "bombardier", "siege", "ab", "vegeta attack"), True,
                    "an HTTP load generator run against a URL from CI, a script or a make target"),
-        Equivalent("file", ("stress_testing/", "load-tests/", "loadtest/"), True,
+        Equivalent("file", ("stress_testing/", "load-tests/", "loadtest/", "tests/stress/"), True,
                    "a team's own load or stress harness: code in a folder named for it"),
         Equivalent("file", ("load/", "loaders/"), False, "a folder named for loading data or configuration"),
         Equivalent("file", ("docs mentioning locust or k6",), False, "a mention is not a load test"),

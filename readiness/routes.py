@@ -42,6 +42,8 @@ _PAGING_QUERY = frozenset({"limit", "offset", "page", "page_size", "pagesize", "
 _AGGREGATE_WORDS = frozenset({"stats", "statistics", "counts", "totals", "summary", "summaries", "settings",
                               "preferences", "properties", "defaults", "metrics", "analytics", "options", "details",
                               "credentials", "info", "config", "configuration"})
+# Path prefixes under which every route reports figures about the data (/admin/statistics/event-topics).
+_STATISTICS = frozenset({"stats", "statistics", "analytics"})
 SORT_PARAMS = frozenset({"sort", "sort_by", "sortby", "order", "order_by", "orderby", "ordering", "sort_order", "direction"})
 _BUILD_INFO = frozenset({"version", "info", "build", "buildinfo", "build-info", "about"})
 OPS_SEGMENTS = frozenset({
@@ -385,6 +387,10 @@ class Route:
             return False  # another service's list, paged by that service, whatever the handler declares
         if "@enumeration" in self.fact.calls:
             return False  # a fixed table's entries: bounded by the code, not by the data
+        if "@distinct-values" in self.fact.calls:
+            return False  # the distinct languages or dates of an event's sessions: values about rows, not rows
+        if any(s.lower() in _STATISTICS for s in segs[:-1]):
+            return False  # /admin/statistics/event-topics: counts per topic, under a statistics prefix
         if shape in ("list", "page"):
             return True
         if shape == "item":
@@ -821,6 +827,8 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
         feats.calls.append("@proxy")
     if _enumerates_constant(func):
         feats.calls.append("@enumeration")
+    if _distinct_values(func):
+        feats.calls.append("@distinct-values")
     if any(re.search(r"signature|compare_digest", c, re.IGNORECASE) for c in feats.calls):
         feats.calls.append("@signed")  # the payload's signature is checked: another system's webhook
     if raw and _relays_body(func, request_names):
@@ -1036,6 +1044,31 @@ def _constant_source(node: ast.AST) -> bool:
         node = node.func.value
     name = dotted(node).rpartition(".")[2]
     return len(name) > 1 and name.isupper()
+
+
+def _distinct_values(func: ast.AST) -> bool:
+    """The distinct values of one column (``session.query(Session.language).distinct()``,
+    ``values_list("lang", flat=True).distinct()``): a handful of values about the rows, not the rows."""
+    for node in ast.walk(func):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "distinct"):
+            continue
+        receiver: ast.AST = node.func.value
+        while isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute):
+            name, args = receiver.func.attr, receiver.args
+            if name in ("query", "with_entities") and args and all(_column_expression(a) for a in args):
+                return True
+            if name == "values_list" and args and all(_str(a) is not None for a in args) and any(
+                    k.arg == "flat" for k in receiver.keywords):
+                return True
+            receiver = receiver.func.value
+    return False
+
+
+def _column_expression(node: ast.AST) -> bool:
+    """``Model.column`` or ``func.date(Model.column)``: a column of a query, not a whole model."""
+    if isinstance(node, ast.Call) and dotted(node.func).startswith("func."):
+        return bool(node.args) and all(_column_expression(a) for a in node.args)
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id[:1].isupper()
 
 
 def _enumerates_constant(func: ast.AST) -> bool:

@@ -243,6 +243,18 @@ _OLD_DRF_QUERY = {
                        "        if application:\n            queryset = queryset.filter(application_id=application)\n"
                        "        return queryset\n",
 }
+_EVENT_FIGURES = {
+    "app.py": "from flask import Flask, jsonify\nfrom sqlalchemy import func\n\napp = Flask(__name__)\n\n\n"
+              "@app.route('/v1/events/<int:event_id>/sessions/languages')\ndef languages(event_id):\n"
+              "    rows = db.session.query(Session.language).distinct().filter(Session.event_id == event_id).all()\n"
+              "    return jsonify([r[0] for r in rows])\n\n\n"
+              "@app.route('/v1/events/<int:event_id>/sessions/dates')\ndef dates(event_id):\n"
+              "    rows = db.session.query(func.date(Session.starts_at)).distinct().all()\n"
+              "    return jsonify([str(r[0]) for r in rows])\n\n\n"
+              "@app.route('/v1/admin/statistics/event-topics')\ndef topic_counts():\n"
+              "    return jsonify([dict(r) for r in db.session.execute(TOPIC_COUNTS)])\n",
+}
+_EVENT_ROWS = {"app.py": _EVENT_FIGURES["app.py"].replace("query(Session.language)", "query(Session)")}
 _LOOP_BUILT_ROWS = {**_LOOP_BUILT_TABLE, "langs/views.py": _LOOP_BUILT_TABLE["langs/views.py"].replace(
     "settings.LANGUAGES", "Language.objects.all()")}
 _OLD_DRF_PAGE_SIZE = {
@@ -460,6 +472,9 @@ class Pagination(_RouteCheck):
                 note="REST_FRAMEWORK's PAGINATE_BY (DRF before 3.1) pages every list view"),
         Example({**_OLD_DRF_PAGE_SIZE, "shop/settings.py": "REST_FRAMEWORK = {'PAGINATE_BY': None}\n"}, findings=1,
                 status="fail", note="no page size set"),
+        Example(_EVENT_FIGURES, status="n/a",
+                note="the distinct values of one column, and counts under a statistics prefix, are figures, not rows"),
+        Example(_EVENT_ROWS, status="fail", findings=1, lines=(8,), note="distinct whole rows are a collection"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

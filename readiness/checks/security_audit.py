@@ -94,7 +94,8 @@ class SastFindings(Check):
         "a development runner under `if __name__ == \"__main__\":` may bind all interfaces and debug (B104, B201), and "
         "so may a service that runs in a container (B104). "
         "Cleared when the code shows the finding is none: SQL interpolating only constants, schema metadata, "
-        "counts and the ORM's compiled clauses (B608); random for a jitter or a choice, not a token, key, code or identifier (B311); "
+        "counts and the ORM's compiled clauses (B608), also through the ORM's `extra()` and `RawSQL` (B610, B611); "
+        "random for a jitter or a choice, not a token, key, code or identifier (B311); "
         "mark_safe/Markup over a literal or escaped text (B308, B703, B704); a weak hash named for a cache key, "
         "ETag, version or id and nothing secret (B324); an assert under `if TYPE_CHECKING:`, which never runs, "
         "a bare assert that narrows a type for a type checker (`assert user`, `assert value is not None`, "
@@ -174,6 +175,17 @@ class SastFindings(Check):
         Example({"app/export.py": 'def export(schema):\n    assert schema.raw is not None, "call open() first"\n'
                                   '    return schema.raw\n'},
                 findings=1, lines=(2,), note="B101: an invariant with its message is stripped by -O like any other"),
+        Example({"app/projects.py": "def attach_roles(queryset):\n    model = queryset.model\n"
+                                    "    sql = 'SELECT json_agg(name) FROM roles WHERE roles.project_id = {tbl}.id'\n"
+                                    "    sql = sql.format(tbl=model._meta.db_table)\n"
+                                    "    return queryset.extra(select={'roles': sql})\n"},
+                findings=0, status="pass", note="B610: extra() SQL built from the model's table name only"),
+        Example({"app/report.py": "def rows(cursor, request):\n"
+                                  "    cursor.execute(\"SELECT * FROM orders WHERE status = '%s'\" % request.GET['status'])\n"},
+                findings=1, lines=(2,), note="B608: Django's request.GET is what the client sent, not a constant"),
+        Example({"app/projects.py": "def order(queryset, request):\n    field = request.GET['order']\n"
+                                    "    return queryset.extra(select={'o': 'SELECT ' + field})\n"},
+                findings=1, lines=(3,), note="B610: extra() SQL built from the request"),
         Example({"app/actions.py": "def create_user(session, data):\n    user = session.get(User, data['id'])\n"
                                    "    assert user\n    assert isinstance(user.name, str) and user.team\n"
                                    "    return user.name\n"},

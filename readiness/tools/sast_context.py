@@ -132,6 +132,10 @@ def _scope_of(node: ast.AST, parents: dict[int, ast.AST]) -> ast.AST:
     return current if current is not None else node
 
 
+# Upper-case attributes that hold what a client sent (Django's request.GET), not a constant.
+_REQUEST_ATTRS = frozenset({"GET", "POST", "META", "FILES", "COOKIES", "DATA", "QUERY_PARAMS"})
+
+
 class _Trust:
     """Whether an expression's value comes only from the code: literals, module constants
     (UPPER_CASE), schema metadata, lengths and counts, and locals assigned from those."""
@@ -153,7 +157,7 @@ class _Trust:
         if isinstance(node, ast.Name):
             return self.name(node.id, depth)
         if isinstance(node, ast.Attribute):
-            if node.attr.isupper() or node.attr in _SCHEMA_ATTRS:
+            if (node.attr.isupper() and node.attr not in _REQUEST_ATTRS) or node.attr in _SCHEMA_ATTRS:
                 return True
             return any(isinstance(n, ast.Attribute) and n.attr == "_meta" for n in ast.walk(node))
         if isinstance(node, ast.JoinedStr):
@@ -305,6 +309,30 @@ def constant_sql(tree: ast.Module, line: int) -> bool:
     for node in strings:
         whole = _string_expression(node, parents)
         if not _Trust(_scope_of(whole, parents), tree).expr(whole):
+            return False
+    return True
+
+
+_EXTRA_SQL_ARGUMENTS = frozenset({"select", "where", "tables", "order_by"})  # select_params and params are bound
+
+
+def constant_extra_sql(tree: ast.Module, line: int) -> bool:
+    """B610/B611 on ``queryset.extra(select=..., where=...)`` or ``RawSQL(...)`` whose SQL is built only from
+    constants and schema metadata (``model._meta.db_table``): values go through ``params``, bound."""
+    parents = _parents(tree)
+    calls = [n for n in _at_line(tree, line, (ast.Call,)) if isinstance(n, ast.Call)
+             and (_called(n) == "RawSQL" or (isinstance(n.func, ast.Attribute) and n.func.attr == "extra"))]
+    if not calls:
+        return False
+    for call in calls:
+        if _called(call) == "RawSQL":
+            sql = call.args[:1]
+        else:
+            sql = [k.value for k in call.keywords if k.arg in _EXTRA_SQL_ARGUMENTS]
+            if any(k.arg is None for k in call.keywords) or call.args:
+                return False  # **kwargs or positional SQL: not seen
+        trust = _Trust(_scope_of(call, parents), tree)
+        if not sql or not all(trust.expr(value) for value in sql):
             return False
     return True
 
@@ -496,6 +524,8 @@ def _is_value_of(node: ast.AST, name: str) -> bool:
 CLEARED_BY: dict[str, Callable[[ast.Module, int], bool]] = {
     "B101": assert_for_type_checkers,
     "B608": constant_sql,
+    "B610": constant_extra_sql,
+    "B611": constant_extra_sql,
     "B311": random_not_for_security,
     "B324": weak_hash_not_for_security,
     "B308": safe_markup,

@@ -1683,12 +1683,16 @@ def _values_ref(template: str, line: int) -> str | None:
 
 
 def _deployable(files: tuple[str, ...], project: Project) -> tuple[str, ...]:
-    """Files that may describe how the service is deployed: not tests, fixtures, examples or vendored code."""
-    from readiness.roles import EXAMPLE, FIXTURE, GENERATED, TEST, overrides_of, role_of
+    """Files that may describe how the service is deployed: not tests, fixtures, examples, vendored code, or
+    the stack a benchmark or load test brings up for itself (``packages/acme-benchmark/docker-compose.yml``)."""
+    from readiness.roles import EXAMPLE, FIXTURE, GENERATED, LOADTEST, TEST, overrides_of, role_of
 
     overrides = overrides_of(project.settings)
-    skipped = (TEST, FIXTURE, EXAMPLE, GENERATED)
-    return tuple(f for f in files if role_of(f, None, overrides) not in skipped)
+    skipped = (TEST, FIXTURE, EXAMPLE, GENERATED, LOADTEST)
+    return tuple(f for f in files if role_of(f, None, overrides) not in skipped and not _BENCH_DIR.search(f))
+
+
+_BENCH_DIR = lazy_compile(r"(?:^|/)(?:bench|benchmarks?|[\w.-]+[-_](?:bench|benchmarks?))/", re.IGNORECASE)
 
 
 def _is_doc(rel: str) -> bool:

@@ -325,6 +325,11 @@ class CapacityLimits(Check):
             ),
         }, findings=0, status="pass", note="Terraform container sizes"),
         Example({"app/main.py": "x = 1\n", "config.yaml": "debug: false\n"}, status="n/a", note="no manifests"),
+        Example({"app/main.py": "x = 1\n",
+                 "packages/shop-benchmark/docker-compose.pgdog.yml": (
+                     "services:\n  pgdog:\n    image: pgdog\n    deploy:\n      resources:\n"
+                     "        limits: {cpus: '2', memory: 1G}\n  runner:\n    image: bench\n")},
+                status="n/a", note="the stack a benchmark brings up for itself is not the service's deployment"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

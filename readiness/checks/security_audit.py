@@ -34,6 +34,10 @@ _LEVELS = {"LOW": 1, "MEDIUM": 2, "HIGH": 3}
 # error (broad, unlogged, unexplained) from a narrow or deliberate one.
 _OWNED_ELSEWHERE = {"B105": "hardcoded-secret", "B106": "hardcoded-secret", "B107": "hardcoded-secret",
                     "B110": "swallowed-exception", "B112": "swallowed-exception"}
+# Import warnings ("consider possible security implications" of importing pickle, subprocess, xml.etree...)
+# whose dangerous uses bandit reports at each call (B301 pickle.loads, B602-B607 subprocess, B313-B319 XML
+# parsers): the import adds nothing but a second finding about the same module.
+_IMPORT_WARNINGS = frozenset({"B401", "B402", "B403", "B404", "B405", "B406", "B407", "B408", "B409"})
 # Development-runner findings (bind to all interfaces, Flask debug=True) that only matter when
 # they run in production: inside ``if __name__ == "__main__":`` they run on a developer's machine.
 _DEV_RUNNER_TESTS = frozenset({"B104", "B201"})
@@ -92,7 +96,8 @@ class SastFindings(Check):
         "`zero_at` (default 20). Hardcoded-password tests (B105-B107) are left to hardcoded-secret, and "
         "try/except/pass or continue (B110, B112) to swallowed-exception; "
         "a development runner under `if __name__ == \"__main__\":` may bind all interfaces and debug (B104, B201), and "
-        "so may a service that runs in a container (B104). "
+        "so may a service that runs in a container (B104). An import warning (B401-B409: pickle, subprocess, "
+        "xml.etree...) is left out: bandit judges each dangerous use at its call. "
         "Cleared when the code shows the finding is none: SQL interpolating only constants, schema metadata, "
         "counts and the ORM's compiled clauses (B608), also through the ORM's `extra()` and `RawSQL` (B610, B611); "
         "random for a jitter or a choice, not a token, key, code or identifier (B311); "
@@ -180,6 +185,10 @@ class SastFindings(Check):
                                     "    sql = sql.format(tbl=model._meta.db_table)\n"
                                     "    return queryset.extra(select={'roles': sql})\n"},
                 findings=0, status="pass", note="B610: extra() SQL built from the model's table name only"),
+        Example({"app/store.py": "import pickle\n\n\ndef save(obj, f):\n    pickle.dump(obj, f)\n"},
+                findings=0, status="pass", note="B403: importing pickle; its unsafe use is judged at the call"),
+        Example({"app/store.py": "import pickle\n\n\ndef load(data):\n    return pickle.loads(data)\n"},
+                findings=1, lines=(5,), note="B301 at the call that unpickles, once, not again at the import"),
         Example({"app/report.py": "def rows(cursor, request):\n"
                                   "    cursor.execute(\"SELECT * FROM orders WHERE status = '%s'\" % request.GET['status'])\n"},
                 findings=1, lines=(2,), note="B608: Django's request.GET is what the client sent, not a constant"),
@@ -251,7 +260,7 @@ class SastFindings(Check):
         support = cli_support(project)  # scanned before the imports were known: a command's helpers are left out now
         kept = [i for i in report.issues
                 if _LEVELS.get(i.severity, 1) >= min_sev and _LEVELS.get(i.confidence, 1) >= min_conf
-                and i.test_id not in _OWNED_ELSEWHERE and i.path not in support]
+                and i.test_id not in _OWNED_ELSEWHERE and i.test_id not in _IMPORT_WARNINGS and i.path not in support]
         guards: dict[str, set[int]] = {}
         for issue in kept:
             if issue.test_id in _DEV_RUNNER_TESTS and issue.path not in guards:

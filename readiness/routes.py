@@ -905,7 +905,8 @@ def _fields_coerced(func: ast.AST, request_names: set[str]) -> bool:
     for node in ast.walk(func):
         for child in ast.iter_child_nodes(node):
             parents[child] = node
-    bodies = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and _body_node(_unwrap_or(n.value), request_names)
+    bodies = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign)
+              and _body_node(_unwrap_copy(_unwrap_or(n.value)), request_names)
               for t in n.targets if isinstance(t, ast.Name)}
     reads = checked = tested = 0
     for node in ast.walk(func):
@@ -918,6 +919,9 @@ def _fields_coerced(func: ast.AST, request_names: set[str]) -> bool:
             node, parent = parent, parents.get(parent)  # body = request.get_json(silent=True) or {}
         if isinstance(parent, ast.Assign) and parent.value is node:
             continue  # body = request.json: its uses are looked at
+        copy = _copy_of_body(node, parents)
+        if copy is not None and isinstance(parents.get(copy), ast.Assign):
+            continue  # data = dict(request.data): a copy, whose uses are looked at
         if isinstance(parent, ast.Subscript) and parent.value is node:
             read = parent
         elif isinstance(parent, ast.Attribute) and parent.value is node and parent.attr == "get" \
@@ -938,15 +942,16 @@ def _fields_coerced(func: ast.AST, request_names: set[str]) -> bool:
                 and isinstance(parents[read].op, ast.Or) and isinstance(parents.get(parents[read]), ast.Assign):
             read = parents[read]  # name = body['name'] or 'undefined'
         outer = parents.get(read)
-        if _checked_use(read, parents):
+        if _checked_use(read, parents) or _rejected_when_missing(read, parents):
             checked += 1
             continue
+        if isinstance(outer, ast.For) and outer.iter is read and isinstance(outer.target, ast.Name) \
+                and _local_checked(func, outer.target.id, parents):
+            checked += 1
+            continue  # for image_hash in body['image_hashes']: each item only looks a row up
         if isinstance(outer, ast.Assign) and len(outer.targets) == 1 and isinstance(outer.targets[0], ast.Name):
             # flag = body.get('flag'): every later use of the name tests or converts it
-            local = outer.targets[0].id
-            uses = [n for n in ast.walk(func) if isinstance(n, ast.Name) and n.id == local and isinstance(n.ctx, ast.Load)]
-            if uses and (all(_checked_use(u, parents) for u in uses)
-                         or any(_check_of(u, parents) or _required(u, parents) for u in uses)):
+            if _local_checked(func, outer.targets[0].id, parents):
                 checked += 1
                 continue  # only tested, checked against a range, a set of values or a pattern, or required
         return False  # a field used as it came
@@ -956,6 +961,90 @@ def _fields_coerced(func: ast.AST, request_names: set[str]) -> bool:
     return tested > 0 and not reads and not any(
         isinstance(n, ast.Attribute) and n.attr in _RAW_BODY_ATTRS and dotted(n.value) in request_names
         and not _body_node(n, request_names) for n in ast.walk(func))
+
+
+def _local_checked(func: ast.AST, local: str, parents: Mapping[ast.AST, ast.AST], depth: int = 0) -> bool:
+    """Every use of a local tests or converts it, or one requires it; a list of ids iterated
+    (``for image_hash in hashes:``) is judged by what is done with each item."""
+    uses = [n for n in ast.walk(func) if isinstance(n, ast.Name) and n.id == local and isinstance(n.ctx, ast.Load)]
+    if not uses:
+        return False
+    if any(_check_of(u, parents) or _required(u, parents) for u in uses):
+        return True
+    for use in uses:
+        loop = parents.get(use)
+        if _in_log_call(use, parents):
+            continue  # logger.warning("no photo %s", image_hash): named in a message, not used
+        if isinstance(loop, ast.For) and loop.iter is use and isinstance(loop.target, ast.Name) and depth < 2:
+            if not _local_checked(func, loop.target.id, parents, depth + 1):
+                return False
+        elif not _checked_use(use, parents):
+            return False
+    return True
+
+
+def _in_log_call(node: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> bool:
+    current = parents.get(node)
+    for _ in range(4):
+        if isinstance(current, ast.Call) and isinstance(current.func, ast.Attribute) \
+                and current.func.attr in ("debug", "info", "warning", "warn", "error", "exception", "critical"):
+            return True
+        if current is None or isinstance(current, ast.stmt):
+            return False
+        current = parents.get(current)
+    return False
+
+
+def _copy_of_body(node: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> ast.AST | None:
+    """``dict(request.data)`` or ``request.data.copy()`` around the body: the copy's node."""
+    parent = parents.get(node)
+    if isinstance(parent, ast.Call) and call_name(parent) == "dict" and parent.args == [node]:
+        return parent
+    if isinstance(parent, ast.Attribute) and parent.attr in ("copy", "dict", "to_dict") \
+            and isinstance(parents.get(parent), ast.Call):
+        return parents[parent]
+    return None
+
+
+def _unwrap_copy(node: ast.AST) -> ast.AST:
+    """``dict(request.data)``, ``request.data.copy()``: the body they copy."""
+    if isinstance(node, ast.Call) and call_name(node) == "dict" and len(node.args) == 1 and not node.keywords:
+        return node.args[0]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("copy", "dict", "to_dict") \
+            and not node.args:
+        return node.func.value
+    return node
+
+
+def _rejected_when_missing(read: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> bool:
+    """A field read inside ``try:`` whose handlers answer 400 (``except KeyError: return "", 400``): required."""
+    child, current = read, parents.get(read)
+    while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if isinstance(current, ast.Try) and child in current.body:
+            return bool(current.handlers) and all(_rejects(h.body) for h in current.handlers)
+        child, current = current, parents.get(current)
+    return False
+
+
+def _rejects(body: list[ast.stmt]) -> bool:
+    """A handler that answers a client error: ``return ..., 400``, ``abort(400)`` or ``HttpResponseBadRequest()``."""
+    for stmt in body:
+        value = stmt.value if isinstance(stmt, (ast.Return, ast.Expr)) else None
+        if isinstance(value, ast.Tuple) and any(_client_error(e) for e in value.elts[1:]):
+            return True
+        if isinstance(value, ast.Call) and (any(_client_error(a) for a in value.args)
+                                            or any(k.arg in ("status", "status_code") and _client_error(k.value)
+                                                   for k in value.keywords)
+                                            or "BadRequest" in call_name(value)):
+            return True
+        if isinstance(stmt, ast.Raise) and stmt.exc is not None and re.search(
+                r"BadRequest|ValidationError|HTTPException|UnprocessableEntity", ast.unparse(stmt.exc)):
+            return True
+    return False
+
+
+def _client_error(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, int) and 400 <= node.value < 500
 
 
 def _unwrap_or(node: ast.AST) -> ast.AST:

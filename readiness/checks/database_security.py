@@ -808,6 +808,31 @@ class QueryValidation(Check):
                                 "@require_POST\ndef transform(request):\n    text = request.POST.get('text')\n"
                                 "    return JsonResponse({'out': TranslationService().get_translation(text)})\n"},
                 findings=1, lines=(8,), note="a field handed to a helper that is no lookup (get_translation)"),
+        Example({"main.py": "from flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
+                            "@app.route('/generate-tags', methods=['POST'])\ndef generate_tags():\n    try:\n"
+                            "        data = request.get_json()\n        image_path = data['image_path']\n"
+                            "        confidence = data['confidence']\n    except Exception:\n        return '', 400\n"
+                            "    return {'tags': infer(image_path, confidence)}, 201\n"},
+                findings=0, status="pass", note="required fields: a missing one is answered with 400"),
+        Example({"main.py": "from flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
+                            "@app.route('/api/v1/tags', methods=['POST'])\ndef create_tag():\n    try:\n"
+                            "        name = request.get_json()['name']\n    except KeyError:\n        name = 'untitled'\n"
+                            "    Tag.create(name=name)\n    return {}, 201\n"},
+                findings=1, lines=(7,), note="a missing field replaced, then stored as it came"),
+        Example({"photos/__init__.py": "",
+                 "photos/urls.py": "from django.urls import path\n\nfrom photos import views\n\n"
+                                   "urlpatterns = [path('api/photos/favorite/', views.SetFavorite.as_view())]\n",
+                 "photos/views.py": "import logging\n\nfrom rest_framework.response import Response\n"
+                                    "from rest_framework.views import APIView\n\nlogger = logging.getLogger(__name__)\n\n\n"
+                                    "class SetFavorite(APIView):\n    def post(self, request):\n"
+                                    "        data = dict(request.data)\n        favorite = data['favorite']\n"
+                                    "        for image_hash in data['image_hashes']:\n"
+                                    "            photo = Photo.objects.filter(image_hash=image_hash).first()\n"
+                                    "            if photo is None:\n"
+                                    "                logger.warning('no photo %s', image_hash)\n                continue\n"
+                                    "            photo.rating = 5 if favorite else 0\n            photo.save()\n"
+                                    "        return Response({})\n"},
+                findings=0, status="pass", note="ids only used to look rows up, one by one, and a flag only tested"),
         Example({"app.py": "from flask import Flask, redirect, request\n\napp = Flask(__name__)\n\n\n"
                            "@app.route('/api/v1/resources/<rid>/delete', methods=['POST'])\ndef delete(rid):\n"
                            "    if 'cancel' in request.form:\n        return redirect('/resources')\n"

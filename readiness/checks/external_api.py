@@ -19,8 +19,8 @@ from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, V
 from readiness.fix.shapes import TIMEOUT_FIXABLE_LIBRARIES
 from readiness.lazy_regex import lazy_compile
 from readiness.measures import NotApplicable, Presence, Share
-from readiness.model import Evidence
-from readiness.paths import is_test_path
+from readiness.model import Evidence, Finding
+from readiness.paths import is_settings_path, is_test_path
 from readiness.project import Project
 from readiness.roles import SERVICE, SERVICE_ONLY, file_role
 from readiness.routes import call_name, module_name
@@ -1570,6 +1570,11 @@ class IdempotencyKeys(Check):
                  "app/orders.py": "import requests\n\n\ndef create_order(api: str, order: dict) -> dict:\n"
                  "    return requests.post(f'{api}/orders', json=order, timeout=5).json()\n"},
                 findings=1, lines=(5,), note="the order counts; the local metrics push does not"),
+        Example({"proj/settings.py": "IMAGE_SERVER = 'http://localhost:8002'\nSHOP_API = 'https://shop.example.net'\n",
+                 "app/index.py": "import requests\nfrom django.conf import settings\n\n\ndef rebuild(data: dict) -> None:\n"
+                 "    requests.post(settings.IMAGE_SERVER + '/build/', json=data, timeout=5)\n\n\n"
+                 "def order(data: dict) -> None:\n    requests.post(f'{settings.SHOP_API}/orders', json=data, timeout=5)\n"},
+                findings=1, lines=(10,), note="a sidecar the settings put on localhost needs no key; the shop does"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome:
@@ -1586,11 +1591,16 @@ class IdempotencyKeys(Check):
             if not call.idempotency and node is not None and no_key_needed(source, node) is not None:
                 out.counts["exempt"] += 1
                 continue
+            message = f"{call.label} POST without an Idempotency-Key header"
+            setting = _settings_root(node) if not call.idempotency and node is not None else None
+            if setting:  # settings.SIDECAR_URL + "/build/": judged once the settings are read
+                out.facts = [*(out.facts or []), (call.line, call.column, setting, message)]
+                continue
             out.counts["posts"] += 1
             if call.idempotency:
                 out.counts["keyed"] += 1
             else:
-                out.hits.append(Hit(call.line, call.column, f"{call.label} POST without an Idempotency-Key header"))
+                out.hits.append(Hit(call.line, call.column, message))
         for node, keyed in _sdk_idempotency(source):
             where = (node.lineno, node.col_offset + 1)
             if where in seen:
@@ -1605,6 +1615,12 @@ class IdempotencyKeys(Check):
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         total = collected.counts["posts"]
         exempt = collected.counts["exempt"]
+        deferred = [(path, *fact) for path, facts in sorted(collected.facts.items()) for fact in facts or ()]
+        local = _local_settings(project) if deferred else frozenset()
+        findings = tuple(collected.keep([Finding(path, line, column, self.id, message)
+                                         for path, line, column, setting, message in deferred if setting not in local]))
+        exempt += sum(1 for *_, setting, _message in deferred if setting in local)
+        total += len(findings)
         if total == 0:
             if exempt:
                 return Verdict(NotApplicable(f"none of {exempt} outbound POST calls creates a resource or moves money "
@@ -1615,7 +1631,36 @@ class IdempotencyKeys(Check):
         return Verdict(
             Share(keyed, total, "outbound POST calls", "pass an Idempotency-Key"),
             summary=f"{total - keyed} of {total} outbound POST calls have no Idempotency-Key header{aside}",
+            findings=findings,
         )
+
+
+def _settings_root(call: ast.Call) -> str | None:
+    """``settings.SIDECAR_URL`` at the start of the target URL (``settings.X + "/build/"``, an f-string): its name."""
+    url = call.args[0] if call.args else getattr(keyword(call, "url"), "value", None)
+    while isinstance(url, ast.BinOp):
+        url = url.left
+    if isinstance(url, ast.JoinedStr) and url.values and isinstance(url.values[0], ast.FormattedValue):
+        url = url.values[0].value
+    if isinstance(url, ast.Attribute) and isinstance(url.value, ast.Name) and url.value.id == "settings" \
+            and url.attr.isupper():
+        return url.attr
+    return None
+
+
+_LOCAL_SETTING = lazy_compile(r"^([A-Z][A-Z0-9_]*)\s*=\s*[rbu]?[\"'](?:https?://)?(?:localhost|127\.0\.0\.1|\[::1\])[:/\"']",
+                              re.MULTILINE)
+
+
+def _local_settings(project: Project) -> frozenset[str]:
+    """Settings a settings module sets to a literal address on this host (``IMAGE_SERVER = "http://localhost:8002"``):
+    a sidecar beside the service, which no retry from outside can duplicate work on."""
+    names: set[str] = set()
+    for rel in project.python_files:
+        if is_settings_path(rel):
+            names.update(project.text_fact("local-settings", rel, lambda text: tuple(
+                m.group(1) for m in _LOCAL_SETTING.finditer(text)) if "local" in text or "127.0.0.1" in text else ()))
+    return frozenset(names)
 
 
 # -- centralized-timeouts ----------------------------------------------------------------------

@@ -331,6 +331,8 @@ _PUBLIC_PROVIDER_HOSTS = (
     # public CDNs a page loads scripts and styles from
     "cdn.jsdelivr.net", "cdnjs.cloudflare.com", "unpkg.com", "code.jquery.com", "stackpath.bootstrapcdn.com",
     "maxcdn.bootstrapcdn.com", "ajax.googleapis.com",
+    # public hubs a service downloads released models and artifacts from: the same file in every environment
+    "huggingface.co", "download.pytorch.org",
 )
 _DEFAULT_IGNORE_HOSTS = [
     "example.com", "example.org", "example.net", "*.example.com", "*.example.org", "*.example.net", "*.example",
@@ -507,6 +509,8 @@ class HardcodedValue(Check):
         good('NS = "http://www.w3.org/2000/svg"\nDOC = "https://example.com/docs"\n', note="XML namespace, example.com"),
         good('def is_secure(url):\n    return url.startswith("https://")\n', note="a scheme prefix, not an address"),
         good('MESSAGE = "see https://docs.acme.io/errors for details"\n', note="a link inside prose"),
+        good('MODELS = [{"name": "blip", "url": "https://huggingface.co/acme/models/resolve/main/blip.tar.gz"}]\n',
+             note="a released model on a public hub: the same download in every environment"),
         good('SETUP_GUIDE_URL = "https://learn.acme.com/api/register-app"\n'
              'TROUBLESHOOTING_URL = "https://learn.acme.com/api/error-codes"\n',
              note="pages a person reads, named for what they are (a guide, troubleshooting)"),

@@ -2658,9 +2658,15 @@ def _concat(a: str, b: str) -> str:
 def route_table(project: Any, files: Mapping[str, Any]) -> list[Route]:
     """``build_route_table`` of these file facts, once per scan (``project.tool``): several checks
     ask for the table of the same files, whose facts stay alive, and unchanged, all scan long."""
+    from readiness.openapi_routes import connexion_routes  # declared in OpenAPI files: read once per scan
+
     routes = {p: f for p, f in files.items() if isinstance(f, FileRoutes)}
     name = "route-table:" + "\0".join(f"{p}@{id(f)}" for p, f in sorted(routes.items()))
-    return list(project.tool(name, lambda _project: build_route_table(routes)))
+    table = list(project.tool(name, lambda _project: build_route_table(routes)))
+    declared = connexion_routes(project)
+    if declared:
+        table = sorted([*table, *declared], key=lambda r: (r.path, r.method, r.file, r.line))
+    return table
 
 
 def build_route_table(files: Mapping[str, FileRoutes]) -> list[Route]:

@@ -254,6 +254,25 @@ _EVENT_FIGURES = {
               "@app.route('/v1/admin/statistics/event-topics')\ndef topic_counts():\n"
               "    return jsonify([dict(r) for r in db.session.execute(TOPIC_COUNTS)])\n",
 }
+_CONNEXION_APP = {
+    "server/app.py": "import connexion\n\napp = connexion.FlaskApp(__name__, specification_dir='.')\n"
+                     "app.add_api('sync/public_api.yaml')\n",
+    "server/sync/controller.py": "def list_projects(page, per_page, order_by=None):\n    return []\n\n\n"
+                                 "def list_members(project_id):\n    return []\n",
+    "server/sync/public_api.yaml": (
+        "openapi: 3.0.0\ninfo: {title: Sync, version: '1'}\nservers:\n  - url: /v1\npaths:\n"
+        "  /projects:\n    get:\n      operationId: list_projects\n"
+        "      x-openapi-router-controller: sync.controller\n      parameters:\n"
+        "        - {name: page, in: query, schema: {type: integer}}\n"
+        "        - {name: per_page, in: query, schema: {type: integer}}\n"
+        "        - {name: order_by, in: query, schema: {type: string}}\n"
+        "      responses:\n        '200': {description: ok}\n"
+        "  /projects/{project_id}/members:\n    get:\n      operationId: list_members\n"
+        "      x-openapi-router-controller: sync.controller\n      parameters:\n"
+        "        - {name: project_id, in: path, required: true, schema: {type: string}}\n"
+        "      responses:\n        '200':\n          description: ok\n          content:\n"
+        "            application/json:\n              schema: {type: array, items: {type: object}}\n"),
+}
 _EVENT_ROWS = {"app.py": _EVENT_FIGURES["app.py"].replace("query(Session.language)", "query(Session)")}
 _LOOP_BUILT_ROWS = {**_LOOP_BUILT_TABLE, "langs/views.py": _LOOP_BUILT_TABLE["langs/views.py"].replace(
     "settings.LANGUAGES", "Language.objects.all()")}
@@ -475,6 +494,8 @@ class Pagination(_RouteCheck):
         Example(_EVENT_FIGURES, status="n/a",
                 note="the distinct values of one column, and counts under a statistics prefix, are figures, not rows"),
         Example(_EVENT_ROWS, status="fail", findings=1, lines=(8,), note="distinct whole rows are a collection"),
+        Example(_CONNEXION_APP, status="fail", findings=1, lines=(17,),
+                note="connexion operations declared in the OpenAPI file: /projects pages, the members list does not"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

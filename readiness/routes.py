@@ -48,7 +48,8 @@ SORT_PARAMS = frozenset({"sort", "sort_by", "sortby", "order", "order_by", "orde
 _BUILD_INFO = frozenset({"version", "info", "build", "buildinfo", "build-info", "about"})
 OPS_SEGMENTS = frozenset({
     "health", "healthz", "healthcheck", "health-check", "health_check", "ready", "readyz", "readiness", "live",
-    "livez", "liveness", "ping", "metrics", "docs", "redoc", "openapi.json", "favicon.ico", "robots.txt", "status",
+    "livez", "liveness", "ping", "alive", "healthy", "heartbeat", "metrics", "docs", "redoc", "openapi.json",
+    "favicon.ico", "robots.txt", "status",
     "_status", "status.txt", "swagger", "swagger.json", "openapi", "schema",
 })
 # First segments of routes that are not the API: static files, the admin site, sign-in flows.
@@ -1562,7 +1563,7 @@ def _classes(source: SourceFile) -> tuple[ClassFact, ...]:
         assert isinstance(cls, ast.ClassDef)
         attrs: list[tuple[str, str]] = []
         fields: list[str] = []
-        listy = False
+        lists: list[str] = []  # fields typed as lists
         methods = []
         eve: list[str] = []
         query: list[str] = []
@@ -1580,7 +1581,8 @@ def _classes(source: SourceFile) -> tuple[ClassFact, ...]:
                         eve.append(_eve_setting(target.id, stmt.value))
             elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                 fields.append(stmt.target.id)
-                listy = listy or _shape(stmt.annotation) == "list"
+                if _shape(stmt.annotation) == "list":
+                    lists.append(stmt.target.id)
                 if stmt.target.id in _CLASS_ATTRS and stmt.value is not None:
                     attrs.append((stmt.target.id, _attr_value(stmt.value)))
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -1599,6 +1601,9 @@ def _classes(source: SourceFile) -> tuple[ClassFact, ...]:
             eve.insert(0, "eve:class")
         else:
             eve = []
+        # a list wrapper holds one list ({users: [...], total}) or an envelope's list ({data: [...]}); a document
+        # with several lists of its parts (a bundle's policy_modules and data_modules) is one item
+        listy = len(lists) == 1 or any(name in _ENVELOPE_KEYS for name in lists)
         out.append(ClassFact(cls.name, bases, tuple(attrs), tuple(fields), listy, tuple(methods), cls.lineno, tuple(eve),
                              tuple(dict.fromkeys(query))))
     return tuple(out)

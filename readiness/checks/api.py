@@ -273,6 +273,15 @@ _CONNEXION_APP = {
         "      responses:\n        '200':\n          description: ok\n          content:\n"
         "            application/json:\n              schema: {type: array, items: {type: object}}\n"),
 }
+_BUNDLES = {
+    "app/main.py": "from fastapi import FastAPI\nfrom pydantic import BaseModel\n\napp = FastAPI()\n\n\n"
+                   "class PolicyBundle(BaseModel):\n    hash: str\n    policy_modules: list[str]\n"
+                   "    data_modules: list[str]\n\n\nclass UserList(BaseModel):\n    users: list[str]\n    total: int\n\n\n"
+                   "@app.get('/api/v1/policy', response_model=PolicyBundle)\ndef policy():\n    return current_bundle()\n\n\n"
+                   "@app.get('/api/v1/healthy')\ndef healthy():\n    return {'status': 'ok'}\n\n\n"
+                   "@app.get('/api/v1/members', response_model=UserList)\ndef members():\n"
+                   "    return UserList(users=all_users(), total=count_users())\n",
+}
 _EVENT_ROWS = {"app.py": _EVENT_FIGURES["app.py"].replace("query(Session.language)", "query(Session)")}
 _LOOP_BUILT_ROWS = {**_LOOP_BUILT_TABLE, "langs/views.py": _LOOP_BUILT_TABLE["langs/views.py"].replace(
     "settings.LANGUAGES", "Language.objects.all()")}
@@ -494,6 +503,9 @@ class Pagination(_RouteCheck):
         Example(_EVENT_FIGURES, status="n/a",
                 note="the distinct values of one column, and counts under a statistics prefix, are figures, not rows"),
         Example(_EVENT_ROWS, status="fail", findings=1, lines=(8,), note="distinct whole rows are a collection"),
+        Example(_BUNDLES, status="fail", findings=1, lines=(29,),
+                note="a bundle with several lists of its parts is one document, a health probe no list; "
+                     "a model wrapping one list is a list"),
         Example(_CONNEXION_APP, status="fail", findings=1, lines=(17,),
                 note="connexion operations declared in the OpenAPI file: /projects pages, the members list does not"),
     )

@@ -134,6 +134,7 @@ _PATH_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"|" + _D + r"[^/]*-[^/]*\.py$")),
 )
 
+_SETUPTOOLS = lazy_compile(r"^\s*(?:from|import)\s+(?:setuptools|distutils)\b", re.MULTILINE)
 # Files whose name suggests commands; content decides (a DDD ``commands.py`` can be service code).
 _COMMANDS_NAME = lazy_compile(_D + r"(?:commands|[^/]*_commands?|management)\.py$|" + _D + r"commands/")
 _CLI_IMPORT = lazy_compile(r"^\s*(?:import|from)\s+(?:click|typer|argparse|flask\.cli|flask_script|cleo|fire)\b", re.M)
@@ -188,6 +189,8 @@ def content_role(path: str, text: str) -> str | None:
         return GENERATED
     if "locust" in text and _LOCUST.search(text):
         return LOADTEST
+    if path.endswith("setup.py") and (path == "setup.py" or path.endswith("/setup.py")) and _SETUPTOOLS.search(text):
+        return SCRIPT  # packages/acme-client/setup.py: a package's build script, wherever the package sits
     routes = _ROUTES.found_in(text)
     if _COMMANDS_NAME.search(path) and not routes and (_CLI_IMPORT.search(text) or _CLI_CLASS.search(text)):
         return CLI

@@ -113,6 +113,9 @@ SUBCOMMANDS = ("import argparse\n\n\ndef list_orphans(args: argparse.Namespace) 
     ("orders/commands.py", DDD_COMMANDS, "service"),  # domain commands, not a command line
     ("zou/remote/config_payload.py", ARGV_ENTRY, "cli"),  # reads its own arguments and exits
     ("app/settings.py", SETTINGS_ARGV, "service"),  # looks at argv, is no entry script
+    ("packages/acme-client/setup.py", "from setuptools import find_packages, setup\n\nsetup(name='acme')\n", "script"),
+    ("redash/handlers/setup.py", "from flask import request\n\n\ndef setup():\n    return request.form\n",
+     "service"),  # the setup page of the app, not a build script
 ])
 def test_content_roles(path: str, text: str, role: str) -> None:
     assert role_of(path, text) == role

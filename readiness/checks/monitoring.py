@@ -594,6 +594,11 @@ class StructuredLogging(MarkerCheck):
                  "MIDDLEWARE = ['django_structlog.middlewares.RequestMiddleware']\n",
                  "orders/views.py": "from django.http import JsonResponse\n"}, status="pass",
                 note="django-structlog installed: key-value records with the request bound"),
+        Example({"app/log.py": "import sys\n\nfrom loguru import logger\n\nfrom app.config import config\n\n"
+                               "logger.add(sys.stderr, serialize=config.LOG_SERIALIZE)\n", **_BARE_FASTAPI},
+                status="pass", note="loguru's JSON records switched by a setting"),
+        Example({"app/log.py": "import sys\n\nfrom loguru import logger\n\nlogger.add(sys.stderr, serialize=False)\n",
+                 **_BARE_FASTAPI}, status="fail", note="loguru writing text"),
         _LIBRARY,
     )
 
@@ -608,11 +613,15 @@ class StructuredLogging(MarkerCheck):
         if "loguru" in source.imports:
             for call in source.nodes(ast.Call):
                 assert isinstance(call, ast.Call)
-                if call_name(call) == "add" and any(
-                    k.arg == "serialize" and isinstance(k.value, ast.Constant) and k.value.value is True
-                    for k in call.keywords
-                ):
-                    found.append(Evidence("loguru serialize=True", source.path, call.lineno))
+                serialize = next((k.value for k in call.keywords if k.arg == "serialize"), None)
+                if call_name(call) != "add" or serialize is None:
+                    continue
+                if isinstance(serialize, ast.Constant):
+                    if serialize.value is True:
+                        found.append(Evidence("loguru serialize=True", source.path, call.lineno))
+                else:  # serialize=config.LOG_SERIALIZE: JSON records an operator switches on
+                    found.append(Evidence(f"loguru serialize={ast.unparse(serialize)[:60]} (JSON by configuration)",
+                                          source.path, call.lineno))
         return found
 
     def repository_marks(self, project: Project) -> list[Evidence]:

@@ -790,13 +790,19 @@ class LintErrors(Check):
         Example({"app/check.py": "def missing(user):\n    return user.email == None\n",
                  ".flake8": "[flake8]\nselect = E,F\n"}, findings=1, lines=(2,),
                 note="a Python value compared with None (E711)"),
+        Example({"web/index.py": "import os\nimport sys\n\nsys.path.append(os.path.dirname(__file__))\n\n"
+                                 "import logging\n\nlog = logging.getLogger(__name__)\n"}, findings=0,
+                note="imports that can only follow the sys.path set-up above them (E402)"),
+        Example({"web/index.py": "import os\n\nBASE = os.path.dirname(__file__)\n\nimport logging\n\n"
+                                 "log = logging.getLogger(BASE)\n"}, findings=1, lines=(5,),
+                note="an import below other code, with no sys.path set-up (E402)"),
     )
 
-    needles = ("ready", "!= None", "== None", "== True", "== False", "!= True", "!= False")
+    needles = ("ready", "!= None", "== None", "== True", "== False", "!= True", "!= False", "sys.path", "addsitedir")
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
-        idioms = LintIdioms(_registration_imports(source), _column_comparisons(source))
-        return FileOutcome(facts=idioms) if idioms.registrations or idioms.column_comparisons else None
+        idioms = LintIdioms(_registration_imports(source), _column_comparisons(source), _path_setup(source))
+        return FileOutcome(facts=idioms) if idioms.registrations or idioms.column_comparisons or idioms.path_setup else None
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         if not project.python_files:
@@ -830,12 +836,33 @@ class LintIdioms:
 
     registrations: frozenset[int] = frozenset()
     column_comparisons: frozenset[int] = frozenset()
+    path_setup: int = 0  # line of a module-level sys.path change: the imports below it must follow it (E402)
 
 
 def _idiom(code: str, line: int, path: str, idioms: LintIdioms | None) -> bool:
     if code == "F401" and (path.rsplit("/", 1)[-1] == "__init__.py" or (idioms and line in idioms.registrations)):
         return True
+    if code == "E402" and idioms is not None and idioms.path_setup and line > idioms.path_setup:
+        return True  # ruff's own E402 exception: imports that can only come after sys.path is set up
     return code in ("E711", "E712") and idioms is not None and line in idioms.column_comparisons
+
+
+def _path_setup(source: SourceFile) -> int:
+    """The first module-level statement that changes ``sys.path`` (``sys.path.append(...)``, ``insert``,
+    ``site.addsitedir``), or 0."""
+    if source.tree is None or "sys.path" not in source.text and "addsitedir" not in source.text:
+        return 0
+    for stmt in source.tree.body:
+        value = stmt.value if isinstance(stmt, ast.Expr) else None
+        if isinstance(value, ast.Call) and dotted(value.func) in _PATH_CHANGES:
+            return stmt.lineno
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AugAssign) else []
+        if any(dotted(t) == "sys.path" for t in targets):
+            return stmt.lineno
+    return 0
+
+
+_PATH_CHANGES = frozenset({"sys.path.append", "sys.path.insert", "sys.path.extend", "site.addsitedir"})
 
 
 # Query builders whose arguments are SQL expressions, where ``Model.column != None`` is the

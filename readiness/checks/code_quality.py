@@ -790,7 +790,8 @@ class LintErrors(Check):
         Example({"app/check.py": "def missing(user):\n    return user.email == None\n",
                  ".flake8": "[flake8]\nselect = E,F\n"}, findings=1, lines=(2,),
                 note="a Python value compared with None (E711)"),
-        Example({"web/index.py": "import os\nimport sys\n\nsys.path.append(os.path.dirname(__file__))\n\n"
+        Example({"web/index.py": "import os\nimport sys\n\n_run_path = os.path.dirname(os.path.realpath(__file__))\n"
+                                 "sys.path.append(os.path.join(_run_path, '..'))\n\n"
                                  "import logging\n\nlog = logging.getLogger(__name__)\n"}, findings=0,
                 note="imports that can only follow the sys.path set-up above them (E402)"),
         Example({"web/index.py": "import os\n\nBASE = os.path.dirname(__file__)\n\nimport logging\n\n"

@@ -138,7 +138,15 @@ def _route_share(
 ) -> Verdict:
     """The share of ``routes`` that ``has`` the property: a finding for each without, evidence for a few with."""
     good = [r for r in routes if has(r)]
-    findings = tuple(_route_finding(check_id, r, missing(r)) for r in routes if r not in good)
+    # one handler serving several methods or paths is one thing to fix: one finding, naming the others
+    by_place: dict[tuple[str, int, int], list[Route]] = {}
+    for route in routes:
+        if route not in good:
+            by_place.setdefault((route.file, route.line, route.fact.column), []).append(route)
+    findings = tuple(
+        _route_finding(check_id, same[0], missing(same[0]) + (
+            f" (also {', '.join(r.label for r in same[1:])})" if len(same) > 1 else ""))
+        for same in by_place.values())
     evidence = tuple(Evidence(present(r), r.file, r.line) for r in good[:5]) + extra
     return Verdict(Share(len(good), len(routes), noun + "s", good_label),
                    summary=f"{len(good)} of {_plural(len(routes), noun)} {good_label}",
@@ -732,6 +740,10 @@ class RateLimiting(_RouteCheck):
         }, findings=1, status="fail", note="one of two routes decorated"),
         Example(_service(), findings=2, status="fail"),
         Example({"app/lib.py": "def add(a, b):\n    return a + b\n"}, status="n/a", note="no routes at all"),
+        Example({"app.py": "from flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
+                           "@app.route('/api/v1/login', methods=['GET', 'POST'])\ndef login():\n"
+                           "    return {'form': request.method == 'GET'}\n"},
+                findings=1, lines=(7,), status="fail", note="one handler for GET and POST: one finding, naming both"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

@@ -100,7 +100,8 @@ class SastFindings(Check):
         "xml.etree...) is left out: bandit judges each dangerous use at its call. "
         "Cleared when the code shows the finding is none: SQL interpolating only constants, schema metadata, "
         "counts and the ORM's compiled clauses (B608), also through the ORM's `extra()` and `RawSQL` (B610, B611); "
-        "random for a jitter or a choice, not a token, key, code or identifier (B311); "
+        "random for a jitter or a choice, not a token, key, code or identifier (B311); a command given as an "
+        "argument list, which no shell reads (B603); "
         "mark_safe/Markup over a literal or escaped text (B308, B703, B704); a weak hash named for a cache key, "
         "ETag, version or id and nothing secret (B324); an assert under `if TYPE_CHECKING:`, which never runs, "
         "a bare assert that narrows a type for a type checker (`assert user`, `assert value is not None`, "
@@ -185,6 +186,15 @@ class SastFindings(Check):
                                     "    sql = sql.format(tbl=model._meta.db_table)\n"
                                     "    return queryset.extra(select={'roles': sql})\n"},
                 findings=0, status="pass", note="B610: extra() SQL built from the model's table name only"),
+        Example({"app/thumbs.py": "import subprocess\n\n\ndef thumbnail(path, out):\n"
+                                  "    command = ['ffmpeg', '-i', path, '-frames:v', '1', out]\n"
+                                  "    subprocess.run(command, check=True)\n"},
+                findings=0, status="pass", note="B603: an argument list, which no shell reads"),
+        Example({"app/sync.py": "import subprocess\n\n\ndef pull():\n    subprocess.run(['git', 'pull'], check=True)\n"},
+                findings=1, lines=(5,), note="B607 stays: git found through PATH; B603 on the same list is cleared"),
+        Example({"app/thumbs.py": "import subprocess\n\n\ndef thumbnail(path):\n"
+                                  "    subprocess.run('ffmpeg -i ' + path, shell=True, check=True)\n"},
+                findings=1, lines=(5,), note="B602: a command string a shell reads"),
         Example({"app/store.py": "import pickle\n\n\ndef save(obj, f):\n    pickle.dump(obj, f)\n"},
                 findings=0, status="pass", note="B403: importing pickle; its unsafe use is judged at the call"),
         Example({"app/store.py": "import pickle\n\n\ndef load(data):\n    return pickle.loads(data)\n"},

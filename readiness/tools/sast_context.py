@@ -313,6 +313,23 @@ def constant_sql(tree: ast.Module, line: int) -> bool:
     return True
 
 
+def argument_list_command(tree: ast.Module, line: int) -> bool:
+    """B603 on ``subprocess.run(["ffmpeg", "-i", path])``: an argument list, no shell, so nothing the
+    arguments hold is read as shell syntax (a command string with ``shell=True`` is B602, kept)."""
+    parents = _parents(tree)
+    for call in _at_line(tree, line, (ast.Call,)):
+        assert isinstance(call, ast.Call)
+        argv = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "args"), None)
+        if isinstance(argv, ast.Name):
+            scope = _scope_of(call, parents)
+            values = [n.value for n in ast.walk(scope) if isinstance(n, ast.Assign)
+                      and any(isinstance(t, ast.Name) and t.id == argv.id for t in n.targets)]
+            argv = values[0] if len(values) == 1 else None
+        if isinstance(argv, (ast.List, ast.Tuple)) and argv.elts:
+            return True
+    return False
+
+
 _EXTRA_SQL_ARGUMENTS = frozenset({"select", "where", "tables", "order_by"})  # select_params and params are bound
 
 
@@ -524,6 +541,7 @@ def _is_value_of(node: ast.AST, name: str) -> bool:
 CLEARED_BY: dict[str, Callable[[ast.Module, int], bool]] = {
     "B101": assert_for_type_checkers,
     "B608": constant_sql,
+    "B603": argument_list_command,
     "B610": constant_extra_sql,
     "B611": constant_extra_sql,
     "B311": random_not_for_security,

@@ -392,14 +392,14 @@ class Route:
             return False  # the distinct languages or dates of an event's sessions: values about rows, not rows
         if any(s.lower() in _STATISTICS for s in segs[:-1]):
             return False  # /admin/statistics/event-topics: counts per topic, under a statistics prefix
-        if shape in ("list", "page"):
-            return True
-        if shape == "item":
-            return False
         last = segs[-1].lower()
         words = [w for w in re.split(r"[-_.]", last) if w]
         if words and words[-1] in _AGGREGATE_WORDS:
             return False  # /stats, /settings, /live-service-counts: one object about many, not a collection
+        if shape in ("list", "page"):
+            return True
+        if shape == "item":
+            return False
         mapping = next((c[9:].split(",") for c in self.fact.calls if c.startswith("@mapping:")), None)
         if mapping is not None and last.replace("-", "_") not in mapping:
             return False  # returns one JSON object holding no list

@@ -794,16 +794,25 @@ class LintErrors(Check):
                                  "sys.path.append(os.path.join(_run_path, '..'))\n\n"
                                  "import logging\n\nlog = logging.getLogger(__name__)\n"}, findings=0,
                 note="imports that can only follow the sys.path set-up above them (E402)"),
+        Example({"client/logger.py": '"""Kept for code that still imports the old name."""\nfrom common.logger import *\n',
+                 "common/logger.py": "import logging\n\nlogger = logging.getLogger('app')\n"}, findings=0,
+                note="a module of imports alone re-exports them (F401, F403)"),
+        Example({"client/log.py": "from common.logger import *\n\nlogger.info('ready')\n",
+                 "common/logger.py": "import logging\n\nlogger = logging.getLogger('app')\n"}, findings=2,
+                note="a star import in a module that uses it hides where names come from (F403, F405)"),
         Example({"web/index.py": "import os\n\nBASE = os.path.dirname(__file__)\n\nimport logging\n\n"
                                  "log = logging.getLogger(BASE)\n"}, findings=1, lines=(5,),
                 note="an import below other code, with no sys.path set-up (E402)"),
     )
 
-    needles = ("ready", "!= None", "== None", "== True", "== False", "!= True", "!= False", "sys.path", "addsitedir")
+    needles = ("ready", "!= None", "== None", "== True", "== False", "!= True", "!= False", "sys.path", "addsitedir",
+               "import")
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
-        idioms = LintIdioms(_registration_imports(source), _column_comparisons(source), _path_setup(source))
-        return FileOutcome(facts=idioms) if idioms.registrations or idioms.column_comparisons or idioms.path_setup else None
+        idioms = LintIdioms(_registration_imports(source), _column_comparisons(source), _path_setup(source),
+                            _reexports(source))
+        kept = idioms.registrations or idioms.column_comparisons or idioms.path_setup or idioms.reexports
+        return FileOutcome(facts=idioms) if kept else None
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         if not project.python_files:
@@ -838,11 +847,14 @@ class LintIdioms:
     registrations: frozenset[int] = frozenset()
     column_comparisons: frozenset[int] = frozenset()
     path_setup: int = 0  # line of a module-level sys.path change: the imports below it must follow it (E402)
+    reexports: bool = False  # the module only imports: a shim that re-exports another module's names
 
 
 def _idiom(code: str, line: int, path: str, idioms: LintIdioms | None) -> bool:
     if code == "F401" and (path.rsplit("/", 1)[-1] == "__init__.py" or (idioms and line in idioms.registrations)):
         return True
+    if code in ("F401", "F403") and idioms is not None and idioms.reexports:
+        return True  # opal_client/logger.py: `from opal_common.logger import *`, kept for old imports
     if code == "E402" and idioms is not None and idioms.path_setup and line > idioms.path_setup:
         return True  # ruff's own E402 exception: imports that can only come after sys.path is set up
     return code in ("E711", "E712") and idioms is not None and line in idioms.column_comparisons
@@ -864,6 +876,15 @@ def _path_setup(source: SourceFile) -> int:
 
 
 _PATH_CHANGES = frozenset({"sys.path.append", "sys.path.insert", "sys.path.extend", "site.addsitedir"})
+
+
+def _reexports(source: SourceFile) -> bool:
+    """A module of imports alone (besides a docstring and ``__all__``): it exists to re-export them."""
+    body = source.tree.body if source.tree is not None else []
+    imports = [s for s in body if isinstance(s, (ast.Import, ast.ImportFrom))]
+    rest = [s for s in body if s not in imports and not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+            and not (isinstance(s, (ast.Assign, ast.AugAssign)) and "__all__" in ast.unparse(s)[:20])]
+    return bool(imports) and not rest
 
 
 # Query builders whose arguments are SQL expressions, where ``Model.column != None`` is the

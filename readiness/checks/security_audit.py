@@ -46,6 +46,7 @@ _DEV_RUNNER_TESTS = frozenset({"B104", "B201"})
 # The service runs in a container: its server must bind every interface of the container (B104).
 _CONTAINER_FILES = ("Dockerfile", "**/Dockerfile", "**/Dockerfile.*", "**/*.Dockerfile", "Containerfile",
                     "**/Containerfile")
+_CONTAINED = frozenset({"B104", "B108"})
 _MANIFESTS = ("**/requirements*.txt", "**/requirements*.in", "**/pyproject.toml", "setup.py", "setup.cfg", "Pipfile")
 _PYCRYPTODOME = re.compile(r"\bpycryptodomex?\b", re.IGNORECASE)
 
@@ -96,7 +97,7 @@ class SastFindings(Check):
         "`zero_at` (default 20). Hardcoded-password tests (B105-B107) are left to hardcoded-secret, and "
         "try/except/pass or continue (B110, B112) to swallowed-exception; "
         "a development runner under `if __name__ == \"__main__\":` may bind all interfaces and debug (B104, B201), and "
-        "so may a service that runs in a container (B104). An import warning (B401-B409: pickle, subprocess, "
+        "so may a service that runs in a container (B104), whose /tmp is its own (B108). An import warning (B401-B409: pickle, subprocess, "
         "xml.etree...) is left out: bandit judges each dangerous use at its call. "
         "Cleared when the code shows the finding is none: SQL interpolating only constants, schema metadata, "
         "counts and the ORM's compiled clauses (B608), also through the ORM's `extra()` and `RawSQL` (B610, B611); "
@@ -140,6 +141,11 @@ class SastFindings(Check):
                                   '    uvicorn.run(app, host=HOST, port=8000)\n',
                  "Dockerfile": "FROM python:3.12\nCOPY . /app\nCMD [\"python\", \"-m\", \"app.server\"]\n"},
                 findings=0, status="pass", note="B104: a containerised server binds every interface of its container"),
+        Example({"app/config.py": 'LOCK_FILE = "/tmp/bundles.lock"\n',
+                 "Dockerfile": "FROM python:3.12\nCOPY . /app\nCMD [\"python\", \"-m\", \"app\"]\n"},
+                findings=0, status="pass", note="B108: in its container, the service's /tmp is its own"),
+        Example({"app/config.py": 'LOCK_FILE = "/tmp/bundles.lock"\n'},
+                findings=1, lines=(1,), note="B108: on a shared host, anyone can plant /tmp/bundles.lock first"),
         Example({"app/server.py": 'import uvicorn\n\nHOST = "0.0.0.0"\n\n\ndef serve(app):\n'
                                   '    uvicorn.run(app, host=HOST, port=8000)\n'},
                 findings=1, lines=(3,), note="B104: on a host, every interface is exposed"),
@@ -276,8 +282,9 @@ class SastFindings(Check):
             if issue.test_id in _DEV_RUNNER_TESTS and issue.path not in guards:
                 guards[issue.path] = _main_guard_lines(project, issue.path)
         kept = [i for i in kept if not (i.test_id in _DEV_RUNNER_TESTS and i.line in guards[i.path])]
-        if any(i.test_id == "B104" for i in kept) and project.glob(*_CONTAINER_FILES):
-            kept = [i for i in kept if i.test_id != "B104"]  # in a container, 0.0.0.0 is how its port is published
+        if any(i.test_id in _CONTAINED for i in kept) and project.glob(*_CONTAINER_FILES):
+            # in a container, 0.0.0.0 is how its port is published, and /tmp belongs to the service alone
+            kept = [i for i in kept if i.test_id not in _CONTAINED]
         if any(i.test_id == "B413" for i in kept) and _declares_pycryptodome(project):
             kept = [i for i in kept if i.test_id != "B413"]  # the maintained fork shares pycrypto's Crypto package
         trees: dict[str, ast.Module | None] = {}

@@ -6,10 +6,14 @@ that checks with a simple service/non-service question use.
 
 from __future__ import annotations
 
+import re
+
 from readiness.lazy_regex import lazy_compile
 from readiness.roles import CLI, FIXTURE, INFRASTRUCTURE, MIGRATION, SERVICE, TEST, path_role
 
-_SETTINGS_RE = lazy_compile(r"(^|/)([^/]*[_-])?(settings|config|configuration|conf|constants|defaults)(/|[^/]*\.py$)")
+# Config.py and Settings.py too: a module named for settings, whatever its case
+_SETTINGS_RE = lazy_compile(r"(^|/)([^/]*[_-])?(settings|config|configuration|conf|constants|defaults)(/|[^/]*\.py$)",
+                            re.IGNORECASE)
 
 
 def is_test_path(path: str) -> bool:

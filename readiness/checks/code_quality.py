@@ -503,6 +503,8 @@ class HardcodedValue(Check):
              note="a settings module"),
         good('CLIENT_URL = "https://news.example.com"\nSITE_LINK = "https://www.example.com/contact/"\n',
              path="app/default_settings.py", note="a settings module named for what it holds (default_settings)"),
+        good('class Configuration:\n    sources = {"cwe": "https://feeds.acme.org/cwe_latest.xml.zip"}\n',
+             path="lib/Config.py", note="a settings module, capitalised"),
         good('def f():\n    """Call https://api.acme.io/v1 with the token."""\n', note="a docstring"),
         good('import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run("app:app", host="127.0.0.1", port=8000)\n',
              note="localhost in a __main__ block"),

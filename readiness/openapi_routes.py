@@ -26,6 +26,8 @@ def connexion_routes(project: Project) -> tuple[Route, ...]:
 
 
 def _build(project: Project) -> tuple[Route, ...]:
+    if not project.uses("connexion"):
+        return ()  # most services: no module is read again
     out: list[Route] = []
     seen: set[tuple[str, str]] = set()
     for rel in project.python_files:

@@ -1953,8 +1953,6 @@ def _drf_settings(tree: ast.Module) -> tuple[str, ...]:
                 name = _str(key)
                 if name and _attr_value(value) == "set":
                     out.append(name)
-                    if isinstance(value, (ast.List, ast.Tuple)):  # the classes: "DEFAULT_FILTER_BACKENDS:OrderingFilter"
-                        out.extend(f"{name}:{c.rpartition('.')[2]}" for e in value.elts if (c := _str(e)))
     return tuple(out)
 
 

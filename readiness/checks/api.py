@@ -305,17 +305,6 @@ _OLD_DRF_PAGE_SIZE = {
     "shop/views.py": "from rest_framework import viewsets\n\n\nclass ProjectViewSet(viewsets.ModelViewSet):\n"
                      "    queryset = Project.objects.all()\n",
 }
-_DEFAULT_FILTERS = {
-    **_OLD_DRF_PAGE_SIZE,
-    "shop/settings.py": "REST_FRAMEWORK = {'DEFAULT_FILTER_BACKENDS': "
-                        "['django_filters.rest_framework.DjangoFilterBackend']}\n",
-    "shop/views.py": "from rest_framework import viewsets\n\n\nclass ProjectViewSet(viewsets.ModelViewSet):\n"
-                     "    queryset = Project.objects.all()\n\n\nclass TagViewSet(viewsets.ModelViewSet):\n"
-                     "    queryset = Tag.objects.all()\n    filterset_fields = ['name']\n",
-    "shop/urls.py": _OLD_DRF_PAGE_SIZE["shop/urls.py"].replace(
-        "router.register(r'projects', ProjectViewSet)", "router.register(r'projects', ProjectViewSet)\n"
-        "router.register(r'tags', TagViewSet)").replace("import ProjectViewSet", "import ProjectViewSet, TagViewSet"),
-}
 _SUPERDESK_APPS = {
     "site/settings.py": "DOMAIN = {}\nX_DOMAINS = '*'\nURL_PREFIX = 'api'\n"
                         "CORE_APPS = ['site.pages', 'site.news_api']\n",
@@ -841,11 +830,6 @@ class FilteringSorting(_RouteCheck):
         Example(_LOOP_BUILT_ROWS, status="fail", findings=1, note="the same loop over the database's rows"),
         Example(_OLD_DRF_QUERY, findings=0, status="pass",
                 note="request.QUERY_PARAMS, the query string of REST framework before 3.0 (vendored copies keep it)"),
-        Example(_DEFAULT_FILTERS, findings=1, lines=(4,), status="fail",
-                note="django-filter as the default backend filters only the views that name their fields"),
-        Example({**_DEFAULT_FILTERS, "shop/settings.py": "REST_FRAMEWORK = {'DEFAULT_FILTER_BACKENDS': "
-                 "['django_filters.rest_framework.DjangoFilterBackend', 'rest_framework.filters.OrderingFilter']}\n"},
-                findings=0, status="pass", note="a default OrderingFilter sorts every list by its serializer's fields"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
@@ -885,15 +869,8 @@ def _filters(route: Route, settings: set[str] = frozenset()) -> bool:  # type: i
         return True
     if "filter_backends" in route.fact.calls:  # its own backends: whatever they filter on
         return True
-    if not _drf_default(route, settings, "DEFAULT_FILTER_BACKENDS", "filter_backends"):
-        return False
-    # the project's default backends: django-filter and search filter nothing until a view names its fields (seen
-    # above); ordering sorts by the serializer's fields, and a project's own backend filters as it was written
-    named = {s.partition(":")[2] for s in settings if s.startswith("DEFAULT_FILTER_BACKENDS:")}
-    return not named or bool(named - _DECLARED_FIELD_BACKENDS)
-
-
-_DECLARED_FIELD_BACKENDS = frozenset({"DjangoFilterBackend", "SearchFilter"})
+    # the project's default backends (django-filter, ordering) filter its lists; views add their fields
+    return _drf_default(route, settings, "DEFAULT_FILTER_BACKENDS", "filter_backends")
 
 
 CHECKS: list[type[Check]] = [ApiVersioning, Pagination, RateLimiting, FilteringSorting]

@@ -44,6 +44,7 @@ _AGGREGATE_WORDS = frozenset({"stats", "statistics", "counts", "totals", "summar
                               "credentials", "info", "config", "configuration"})
 # Path prefixes under which every route reports figures about the data (/admin/statistics/event-topics).
 _STATISTICS = frozenset({"stats", "statistics", "analytics"})
+_FIGURES = frozenset({"counts", "totals", "summary", "summaries", "metrics"})
 SORT_PARAMS = frozenset({"sort", "sort_by", "sortby", "order", "order_by", "orderby", "ordering", "sort_order", "direction"})
 _BUILD_INFO = frozenset({"version", "info", "build", "buildinfo", "build-info", "about"})
 OPS_SEGMENTS = frozenset({
@@ -394,12 +395,14 @@ class Route:
             return False  # /admin/statistics/event-topics: counts per topic, under a statistics prefix
         last = segs[-1].lower()
         words = [w for w in re.split(r"[-_.]", last) if w]
-        if words and words[-1] in _AGGREGATE_WORDS:
-            return False  # /stats, /settings, /live-service-counts: one object about many, not a collection
+        if words and words[-1] in _STATISTICS | _FIGURES:
+            return False  # /statistics, /live-service-counts: figures about many, whatever model they answer with
         if shape in ("list", "page"):
             return True
         if shape == "item":
             return False
+        if words and words[-1] in _AGGREGATE_WORDS:
+            return False  # /settings, /preferences: one object about many, unless declared a list
         mapping = next((c[9:].split(",") for c in self.fact.calls if c.startswith("@mapping:")), None)
         if mapping is not None and last.replace("-", "_") not in mapping:
             return False  # returns one JSON object holding no list

@@ -189,7 +189,7 @@ def content_role(path: str, text: str) -> str | None:
         return GENERATED
     if "locust" in text and _LOCUST.search(text):
         return LOADTEST
-    if path.endswith("setup.py") and (path == "setup.py" or path.endswith("/setup.py")) and _SETUPTOOLS.search(text):
+    if path.rsplit("/", 1)[-1] == "setup.py" and _SETUPTOOLS.search(text):
         return SCRIPT  # packages/acme-client/setup.py: a package's build script, wherever the package sits
     routes = _ROUTES.found_in(text)
     if _COMMANDS_NAME.search(path) and not routes and (_CLI_IMPORT.search(text) or _CLI_CLASS.search(text)):

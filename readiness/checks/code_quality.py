@@ -885,8 +885,14 @@ def _reexports(source: SourceFile) -> bool:
     body = source.tree.body if source.tree is not None else []
     imports = [s for s in body if isinstance(s, (ast.Import, ast.ImportFrom))]
     rest = [s for s in body if s not in imports and not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
-            and not (isinstance(s, (ast.Assign, ast.AugAssign)) and "__all__" in ast.unparse(s)[:20])]
+            and not _sets_all(s)]
     return bool(imports) and not rest
+
+
+def _sets_all(stmt: ast.stmt) -> bool:
+    """``__all__ = [...]`` or ``__all__ += [...]``."""
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AugAssign) else []
+    return any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets)
 
 
 # Query builders whose arguments are SQL expressions, where ``Model.column != None`` is the

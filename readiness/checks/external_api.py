@@ -1659,7 +1659,8 @@ def _local_settings(project: Project) -> frozenset[str]:
     for rel in project.python_files:
         if is_settings_path(rel):
             names.update(project.text_fact("local-settings", rel, lambda text: tuple(
-                m.group(1) for m in _LOCAL_SETTING.finditer(text)) if "local" in text or "127.0.0.1" in text else ()))
+                m.group(1) for m in _LOCAL_SETTING.finditer(text)) if any(h in text for h in ("localhost", "127.0.0.1", "[::1]"))
+                else ()))
     return frozenset(names)
 
 

@@ -222,6 +222,8 @@ class SastFindings(Check):
                                  "    assert data.get('items')\n    kind = data['kind']\n"
                                  "    assert kind in ('wire', 'agenda')\n    return data\n"},
                 findings=2, lines=(6, 8), note="B101: request data validated by assert, gone under python -O"),
+        Example({"app/admin.py": "def purge(request):\n    assert request.user.is_staff\n    return wipe()\n"},
+                findings=1, lines=(2,), note="B101: an assert standing in for a permission check"),
         Example({"app/sharing.py": "def grant(user, asset):\n    assert user.username == asset.owner\n"
                                    "    return asset\n"},
                 findings=1, lines=(2,), note="B101: a comparison guarding a grant is a check, not narrowing"),

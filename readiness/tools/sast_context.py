@@ -77,10 +77,16 @@ def _narrows(test: ast.expr) -> bool:
     if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
         return all(_narrows(value) for value in test.values)
     if isinstance(test, ast.Name) or (isinstance(test, ast.Attribute) and isinstance(_root(test), ast.Name)):
-        return True
+        name = test.id if isinstance(test, ast.Name) else test.attr
+        return not _GRANT.search(name)  # assert request.user.is_staff: a permission check, stripped by -O
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot):
         return isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
     return isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id in ("isinstance", "hasattr")
+
+
+# Names that grant something: an assert on them is an access check, not narrowing.
+_GRANT = re.compile(r"^(?:is|has|can|may)_|admin|staff|superuser|authenticated|authori[sz]ed|permi|allowed|owner|"
+                    r"verified|valid|active|enabled", re.IGNORECASE)
 
 
 def _root(node: ast.expr) -> ast.expr:

@@ -397,6 +397,8 @@ class Route:
         words = [w for w in re.split(r"[-_.]", last) if w]
         if words and words[-1] in _STATISTICS | _FIGURES:
             return False  # /statistics, /live-service-counts: figures about many, whatever model they answer with
+        if self.fact.model and words and words[-1] in _AGGREGATE_WORDS:
+            return False  # GET /info answering a model that holds one list among its fields: one object
         if shape in ("list", "page"):
             return True
         if shape == "item":

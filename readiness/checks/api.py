@@ -290,6 +290,9 @@ _BUNDLES = {
                    "class ServerStats(BaseModel):\n    uptime: float\n    servers: set[str]\n\n\n"
                    "@app.get('/api/v1/statistics', response_model=ServerStats)\ndef statistics():\n"
                    "    return current_stats()\n\n\n"
+                   "class NodeInfo(BaseModel):\n    alias: str\n    addresses: list[str]\n\n\n"
+                   "@app.get('/api/v1/node/info', response_model=NodeInfo)\ndef node_info():\n"
+                   "    return current_node()\n\n\n"
                    "@app.get('/api/v1/members', response_model=UserList)\ndef members():\n"
                    "    return UserList(users=all_users(), total=count_users())\n",
 }
@@ -514,8 +517,8 @@ class Pagination(_RouteCheck):
         Example(_EVENT_FIGURES, status="n/a",
                 note="the distinct values of one column, and counts under a statistics prefix, are figures, not rows"),
         Example(_EVENT_ROWS, status="fail", findings=1, lines=(8,), note="distinct whole rows are a collection"),
-        Example(_BUNDLES, status="fail", findings=1, lines=(39,),
-                note="a bundle with several lists of its parts is one document, statistics one object, a health "
+        Example(_BUNDLES, status="fail", findings=1, lines=(49,),
+                note="a bundle with several lists of its parts is one document, statistics and info one object, a health "
                      "probe no list; "
                      "a model wrapping one list is a list"),
         Example(_CONNEXION_APP, status="fail", findings=1, lines=(17,),

@@ -801,7 +801,11 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
                 values = comp.elts if isinstance(comp, (ast.Tuple, ast.List, ast.Set)) else [comp]
                 feats.methods.extend(m.upper() for v in values if (m := _str(v)))
     deco_names = {call_name(d).rpartition(".")[2] for d in func.decorator_list}
-    if deco_names & _VALIDATING_DECORATORS or any("validat" in d.lower() for d in deco_names):
+    # flask-restx / flask-restplus: @ns.expect(model, validate=True) checks the body against the model
+    expects = any(isinstance(d, ast.Call) and call_name(d).rpartition(".")[2] == "expect" and any(
+        k.arg == "validate" and isinstance(k.value, ast.Constant) and k.value.value is True for k in d.keywords)
+        for d in func.decorator_list)
+    if expects or deco_names & _VALIDATING_DECORATORS or any("validat" in d.lower() for d in deco_names):
         validated = True
         if not has_model and not raw:  # @validate_schema(InSchema, OutSchema): the body arrives validated
             feats.body = "validated"

@@ -808,6 +808,14 @@ class QueryValidation(Check):
                                 "@require_POST\ndef transform(request):\n    text = request.POST.get('text')\n"
                                 "    return JsonResponse({'out': TranslationService().get_translation(text)})\n"},
                 findings=1, lines=(8,), note="a field handed to a helper that is no lookup (get_translation)"),
+        Example({"app.py": "from flask import Flask, request\nfrom flask_restx import Api, Resource, fields\n\n"
+                           "app = Flask(__name__)\napi = Api(app)\nentry = api.model('Entry', {'cpe': fields.String(required=True)})\n\n\n"
+                           "@api.route('/api/v1/whitelist')\nclass Whitelist(Resource):\n"
+                           "    @api.expect(entry, validate=True)\n    def post(self):\n"
+                           "        return insert(request.json)\n\n\n"
+                           "@api.route('/api/v1/blacklist')\nclass Blacklist(Resource):\n"
+                           "    @api.expect(entry)\n    def post(self):\n        return insert(request.json)\n"},
+                findings=1, lines=(19,), note="flask-restx validates only an expect() with validate=True"),
         Example({"main.py": "from flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
                             "@app.route('/generate-tags', methods=['POST'])\ndef generate_tags():\n    try:\n"
                             "        data = request.get_json()\n        image_path = data['image_path']\n"

@@ -805,6 +805,8 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
     expects = any(isinstance(d, ast.Call) and call_name(d).rpartition(".")[2] == "expect" and any(
         k.arg == "validate" and isinstance(k.value, ast.Constant) and k.value.value is True for k in d.keywords)
         for d in func.decorator_list)
+    if "expect" in deco_names and not expects:
+        feats.calls.append("@expect")  # validated when the app turns validation on for every expect()
     if expects or deco_names & _VALIDATING_DECORATORS or any("validat" in d.lower() for d in deco_names):
         validated = True
         if not has_model and not raw:  # @validate_schema(InSchema, OutSchema): the body arrives validated

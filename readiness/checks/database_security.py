@@ -24,6 +24,7 @@ from readiness.checks.db_transactions import (
     mongo_only_in_commands,
     query_calls,
 )
+from readiness.lazy_regex import lazy_compile
 from readiness.measures import Count, NotApplicable, Share
 from readiness.model import Evidence, Finding
 from readiness.paths import is_application_path
@@ -816,6 +817,12 @@ class QueryValidation(Check):
                            "@api.route('/api/v1/blacklist')\nclass Blacklist(Resource):\n"
                            "    @api.expect(entry)\n    def post(self):\n        return insert(request.json)\n"},
                 findings=1, lines=(19,), note="flask-restx validates only an expect() with validate=True"),
+        Example({"app.py": "from flask import Flask, request\nfrom flask_restx import Api, Resource, fields\n\n"
+                           "app = Flask(__name__)\napp.config['RESTX_VALIDATE'] = True\napi = Api(app)\n"
+                           "entry = api.model('Entry', {'cpe': fields.String(required=True)})\n\n\n"
+                           "@api.route('/api/v1/blacklist')\nclass Blacklist(Resource):\n"
+                           "    @api.expect(entry)\n    def post(self):\n        return insert(request.json)\n"},
+                findings=0, status="pass", note="RESTX_VALIDATE turns validation on for every expect()"),
         Example({"main.py": "from flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
                             "@app.route('/generate-tags', methods=['POST'])\ndef generate_tags():\n    try:\n"
                             "        data = request.get_json()\n        image_path = data['image_path']\n"
@@ -866,16 +873,28 @@ class QueryValidation(Check):
                   and not r.relay]  # not sign-in flows, webhooks or relays to another service
         if not routes:
             return Verdict(NotApplicable("no write routes that read a request body"))
-        good = [r for r in routes if r.fact.body in ("model", "validated")]
+        every_expect = _restx_validates(project) if any("@expect" in r.fact.calls for r in routes) else False
+        good = [r for r in routes if r.fact.body in ("model", "validated") or (every_expect and "@expect" in r.fact.calls)]
         findings = tuple(
             Finding(r.file, r.line, r.fact.column, self.id,
                     f"{r.label} ({r.handler}) uses the raw request body without schema validation")
-            for r in routes if r.fact.body == "raw" and not inline_suppressed(project, r.file, r.line, self.id)
+            for r in routes if r.fact.body == "raw" and r not in good and not inline_suppressed(project, r.file, r.line, self.id)
         )
         evidence = tuple(Evidence(f"{r.label} takes a validated body", r.file, r.line) for r in good[:5])
         return Verdict(Share(len(good), len(routes), "write routes", "validate their body"),
                        summary=f"{len(good)} of {len(routes)} write routes validate their body",
                        evidence=evidence, findings=findings)
+
+
+_RESTX_VALIDATE = lazy_compile(r"RESTX_VALIDATE|RESTPLUS_VALIDATE|\bApi\([^)]*validate\s*=\s*True")
+_RESTX_ON = lazy_compile(r"(?:RESTX|RESTPLUS)_VALIDATE['\"]?\]?\s*[=:]\s*True|\bApi\([^)]*validate\s*=\s*True")
+
+
+def _restx_validates(project: Project) -> bool:
+    """flask-restx validating every ``expect()``: ``RESTX_VALIDATE = True`` in the config or ``Api(app, validate=True)``."""
+    return any(project.text_fact("restx-validate", rel, lambda text: bool(
+        _RESTX_VALIDATE.search(text) and _RESTX_ON.search(text))) for rel in project.python_files
+        if is_application_path(rel))
 
 
 def _has_key(node: ast.AST, field_name: str) -> bool | None:

@@ -752,7 +752,8 @@ class QueryValidation(Check):
         "or pydantic `.load()`/`model_validate()` in Flask, a Form or DRF serializer `.is_valid()` in Django."
     )
     scoring = ("Share of write routes (POST/PUT/PATCH, GraphQL mutations) reading a body whose handler takes a validated "
-               "model or validates it: a schema or serializer, a model's own parser, required or allow-listed fields, "
+               "model or validates it: a schema or serializer, a model's own parser, flask-restx `expect()` with validation on, "
+               "required or allow-listed fields, "
                "fields converted, checked or only used to look a row up one by one, typed GraphQL arguments, an Eve "
                "schema. OAuth code exchanges "
                "and inbound webhooks are left out.")

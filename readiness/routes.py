@@ -805,6 +805,11 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
     expects = any(isinstance(d, ast.Call) and call_name(d).rpartition(".")[2] == "expect" and any(
         k.arg == "validate" and isinstance(k.value, ast.Constant) and k.value.value is True for k in d.keywords)
         for d in func.decorator_list)
+    if "marshal_list_with" in deco_names or any(
+            isinstance(d, ast.Call) and call_name(d).rpartition(".")[2] == "marshal_with" and any(
+                k.arg == "as_list" and isinstance(k.value, ast.Constant) and k.value.value is True for k in d.keywords)
+            for d in func.decorator_list):
+        feats.calls.append("@returns-list")  # flask-restx/restful marshal the handler's result as a list
     if "expect" in deco_names and not expects:
         feats.calls.append("@expect")  # validated when the app turns validation on for every expect()
     if expects or deco_names & _VALIDATING_DECORATORS or any("validat" in d.lower() for d in deco_names):

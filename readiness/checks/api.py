@@ -296,6 +296,14 @@ _BUNDLES = {
                    "@app.get('/api/v1/members', response_model=UserList)\ndef members():\n"
                    "    return UserList(users=all_users(), total=count_users())\n",
 }
+_RESTX_LISTS = {
+    "app.py": "from flask import Flask\nfrom flask_restx import Api, Resource, fields\n\n"
+              "app = Flask(__name__)\napi = Api(app, prefix='/api/v1')\ncwe = api.model('Cwe', {'id': fields.String})\n\n\n"
+              "@api.route('/cwe')\nclass CweList(Resource):\n    @api.marshal_list_with(cwe)\n    def get(self):\n"
+              "        return get_cwes()\n\n\n"
+              "@api.route('/capec')\nclass CapecList(Resource):\n    @api.marshal_with(cwe, as_list=True)\n"
+              "    def get(self):\n        return get_capecs(limit=request.args.get('limit', 50))\n",
+}
 _EVENT_ROWS = {"app.py": _EVENT_FIGURES["app.py"].replace("query(Session.language)", "query(Session)")}
 _LOOP_BUILT_ROWS = {**_LOOP_BUILT_TABLE, "langs/views.py": _LOOP_BUILT_TABLE["langs/views.py"].replace(
     "settings.LANGUAGES", "Language.objects.all()")}
@@ -521,6 +529,8 @@ class Pagination(_RouteCheck):
                 note="a bundle with several lists of its parts is one document, statistics and info one object, a health "
                      "probe no list; "
                      "a model wrapping one list is a list"),
+        Example(_RESTX_LISTS, status="fail", findings=1, lines=(12,),
+                note="flask-restx marshalling a list: /cwe returns every row, /capec takes a limit"),
         Example(_CONNEXION_APP, status="fail", findings=1, lines=(17,),
                 note="connexion operations declared in the OpenAPI file: /projects pages, the members list does not"),
     )

@@ -887,15 +887,14 @@ class QueryValidation(Check):
                        evidence=evidence, findings=findings)
 
 
-_RESTX_VALIDATE = lazy_compile(r"RESTX_VALIDATE|RESTPLUS_VALIDATE|\bApi\([^)]*validate\s*=\s*True")
 _RESTX_ON = lazy_compile(r"(?:RESTX|RESTPLUS)_VALIDATE['\"]?\]?\s*[=:]\s*True|\bApi\([^)]*validate\s*=\s*True")
 
 
 def _restx_validates(project: Project) -> bool:
     """flask-restx validating every ``expect()``: ``RESTX_VALIDATE = True`` in the config or ``Api(app, validate=True)``."""
-    return any(project.text_fact("restx-validate", rel, lambda text: bool(
-        _RESTX_VALIDATE.search(text) and _RESTX_ON.search(text))) for rel in project.python_files
-        if is_application_path(rel))
+    return any(project.text_fact("restx-validate", rel, lambda text: (
+        "VALIDATE" in text or "validate=" in text) and _RESTX_ON.search(text) is not None)
+        for rel in project.python_files if is_application_path(rel))
 
 
 def _has_key(node: ast.AST, field_name: str) -> bool | None:

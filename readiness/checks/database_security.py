@@ -893,7 +893,7 @@ _RESTX_ON = lazy_compile(r"(?:RESTX|RESTPLUS)_VALIDATE['\"]?\]?\s*[=:]\s*True|\b
 def _restx_validates(project: Project) -> bool:
     """flask-restx validating every ``expect()``: ``RESTX_VALIDATE = True`` in the config or ``Api(app, validate=True)``."""
     return any(project.text_fact("restx-validate", rel, lambda text: (
-        "VALIDATE" in text or "validate=" in text) and _RESTX_ON.search(text) is not None)
+        "VALIDATE" in text or "validate" in text) and _RESTX_ON.search(text) is not None)
         for rel in project.python_files if is_application_path(rel))
 
 

@@ -645,7 +645,10 @@ _CORRELATION_MODULES = {
 _CORRELATION_MIDDLEWARE = lazy_compile(r"^(django_structlog\.middlewares\.|django_guid\.middleware\.|"
                                      r"log_request_id\.middleware\.|asgi_correlation_id\.)")
 _HEADER_HOLDERS = ("headers", "META", "environ")
-_CORRELATION_HEADER = lazy_compile(r"^(http[_-])?x[_-](request|correlation)[_-]id$", re.IGNORECASE)
+# X-Request-ID and X-Correlation-ID, and the trace ids that do the same work: X-Trace-Id, B3's X-B3-TraceId, W3C's
+# traceparent (OpenTelemetry's propagation)
+_CORRELATION_HEADER = lazy_compile(r"^(http[_-])?x[_-](request|correlation|trace|b3[_-]trace)[_-]?id$|^(http[_-])?traceparent$",
+                                   re.IGNORECASE)
 
 
 _ACCESS_LOG = (
@@ -657,23 +660,41 @@ _ACCESS_LOG = (
 
 
 def _stamped_on_records(source: SourceFile) -> list[Evidence]:
-    """A logging filter that puts the request's id on every record (``record.request_id = g.request_id``):
-    each log line of a request carries the same id, whether or not a header brought it."""
+    """A logging filter that puts the request's id on every record (``record.request_id = g.request_id``), or a
+    record factory that puts the trace's id there (``record.otelTraceID = ...``): each log line of a request
+    carries the same id, whether or not a header brought it."""
     for cls in source.nodes(ast.ClassDef):
         assert isinstance(cls, ast.ClassDef)
         method = next((f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "filter"), None)
         if method is None or not method.args.args[1:]:
             continue
-        record = method.args.args[1].arg
-        for node in ast.walk(method):
-            if isinstance(node, ast.Assign) and any(
-                    isinstance(t, ast.Attribute) and dotted(t.value) == record and _ID_FIELD_RE.search(t.attr)
-                    for t in node.targets):
-                return [Evidence("a logging filter stamps the request id on every record", source.path, node.lineno)]
+        line = _stamps(method, method.args.args[1].arg)
+        if line:
+            return [Evidence("a logging filter stamps the request id on every record", source.path, line)]
+    factories = {dotted(c.args[0]) for c in source.nodes(ast.Call) if isinstance(c, ast.Call) and c.args
+                 and call_name(c) == "setLogRecordFactory"}
+    for func in source.nodes(ast.FunctionDef):
+        assert isinstance(func, ast.FunctionDef)
+        if func.name in factories:
+            record = next((n.targets[0].id for n in ast.walk(func) if isinstance(n, ast.Assign)
+                           and isinstance(n.targets[0], ast.Name) and isinstance(n.value, ast.Call)), "record")
+            line = _stamps(func, record)
+            if line:
+                return [Evidence("a log record factory stamps the trace id on every record", source.path, line)]
     return []
 
 
-_ID_FIELD_RE = lazy_compile(r"^(?:request|correlation|trace)_?id$", re.IGNORECASE)
+def _stamps(func: ast.AST, record: str) -> int:
+    """The line where ``func`` sets an id attribute on ``record``, or 0."""
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Attribute) and dotted(t.value) == record and _ID_FIELD_RE.search(t.attr)
+                for t in node.targets):
+            return node.lineno
+    return 0
+
+
+_ID_FIELD_RE = lazy_compile(r"^(?:otel)?(?:request|correlation|trace)_?id$", re.IGNORECASE)
 
 
 def _header_handling(source: SourceFile) -> list[Evidence]:
@@ -752,7 +773,8 @@ class CorrelationIds(MarkerCheck):
     scoring = ("Presence: request-id middleware, code handling the X-Request-ID / X-Correlation-ID header, or a "
                "logging filter that stamps the request's id on every record.")
     needles = ("request_id", "Request-ID", "request-id", "Request-Id", "correlation", "Correlation", "REQUEST_ID",
-               "CORRELATION", "django_guid", "starlette_context", "django_structlog", "log_request_id")
+               "CORRELATION", "django_guid", "starlette_context", "django_structlog", "log_request_id", "Trace-Id",
+               "trace-id", "TraceId", "traceparent", "setLogRecordFactory")
     examples = (
         Example({"app/main.py": "from asgi_correlation_id import CorrelationIdMiddleware\nfrom fastapi import FastAPI\n\n"
                                 "app = FastAPI()\napp.add_middleware(CorrelationIdMiddleware)\n"}, status="pass"),
@@ -776,6 +798,22 @@ class CorrelationIds(MarkerCheck):
                  "    'django_structlog.middlewares.RequestMiddleware',\n]\n",
                  "shop/views.py": "from django.http import JsonResponse\n"}, status="pass",
                 note="django-structlog binds a request id to every log line"),
+        Example({"app/otel.py": "import logging\n\nfrom opentelemetry import trace\n\nold_factory = logging.getLogRecordFactory()\n\n\n"
+                                "def record_factory(*args, **kwargs):\n    record = old_factory(*args, **kwargs)\n"
+                                "    ctx = trace.get_current_span().get_span_context()\n"
+                                "    record.otelTraceID = format(ctx.trace_id, '032x') if ctx.is_valid else '-'\n"
+                                "    return record\n\n\nlogging.setLogRecordFactory(record_factory)\n",
+                 **_BARE_FLASK}, status="pass", note="the trace id stamped on every log record by a record factory"),
+        Example({"app.py": "from flask import Flask\nfrom opentelemetry import trace\n\napp = Flask(__name__)\n\n\n"
+                           "@app.after_request\ndef trace_header(response):\n"
+                           "    ctx = trace.get_current_span().get_span_context()\n"
+                           "    response.headers['X-Trace-Id'] = format(ctx.trace_id, '032x')\n    return response\n"},
+                status="pass", note="the trace id returned to the client, who can quote it"),
+        Example({"app/otel.py": "import logging\n\nold_factory = logging.getLogRecordFactory()\n\n\n"
+                                "def record_factory(*args, **kwargs):\n    record = old_factory(*args, **kwargs)\n"
+                                "    record.hostname = 'web-1'\n    return record\n\n\n"
+                                "logging.setLogRecordFactory(record_factory)\n", **_BARE_FLASK},
+                status="fail", note="a record factory that stamps no id"),
         Example({"app.py": _ACCESS_LOG}, status="fail", note="an access-log field behind a setting that is off by default"),
         Example({"app.py": "from flask import Flask\n\napp = Flask(__name__)\n"
                  "CORS_HEADERS = ['Content-Type', 'X-Request-ID']\n"}, status="fail",

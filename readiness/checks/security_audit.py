@@ -386,7 +386,8 @@ class DependencyScanning(Check):
         "run `pip-audit` (or Safety, Snyk, osv-scanner) in CI."
     )
     scoring = (
-        "Presence: 100% with Dependabot (a Python ecosystem), Renovate, Snyk, or pip-audit / Safety / "
+        "Presence: 100% with Dependabot (a Python ecosystem), Renovate, Snyk (a policy file or its pinned fixes), or "
+        "pip-audit / Safety / "
         "osv-scanner / Trivy / Grype run by CI or a pre-commit hook CI runs."
     )
     examples = (
@@ -401,6 +402,11 @@ class DependencyScanning(Check):
             "    schedule: {interval: weekly}\n")}, status="fail", note="Dependabot for actions only"),
         Example({"app/x.py": "x = 1\n", ".gitlab-ci.yml": "deps:\n  script:\n    - pip install pip-audit safety\n"},
                 status="fail", note="installing a scanner is not running it"),
+        Example({"app/x.py": "x = 1\n", "requirements.txt": "fastapi==0.110.0\n"
+                 "zipp>=3.19.1 # not directly required, pinned by Snyk to avoid a vulnerability\n"},
+                status="pass", note="a fix Snyk's pull request pinned: Snyk watches from outside the repository"),
+        Example({"app/x.py": "x = 1\n", "requirements.txt": "fastapi==0.110.0\n# we could try snyk\n"},
+                status="fail", note="a mention is not a scanner"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
@@ -430,6 +436,7 @@ class DependencyScanning(Check):
                 pass
         if ".snyk" in project.files:
             evidence.append(Evidence("Snyk policy file", ".snyk"))
+        evidence += _snyk_pins(project)
         runs = _tool_runs(repo, _DEP_HEADS, None, _DEP_ACTION_RE)
         evidence += _run_evidence(runs)
         evidence += _template_includes(repo, r"Dependency-Scanning")
@@ -440,6 +447,17 @@ class DependencyScanning(Check):
         else:
             summary = "no dependency scanner (Dependabot, Renovate, pip-audit, Safety, Snyk) configured"
         return Verdict(Presence(bool(evidence), "dependency scanning"), summary, tuple(evidence))
+
+
+def _snyk_pins(project: Project) -> list[Evidence]:
+    """A requirement Snyk's fix pull request pinned (``# pinned by Snyk to avoid a vulnerability``): Snyk watches the
+    repository's dependencies from outside it, and its fixes land here."""
+    for rel in project.glob("**/requirements*.txt", "**/requires.txt"):
+        text = project.read_text(rel) or ""
+        index = text.find("pinned by Snyk")
+        if index >= 0:
+            return [Evidence("Snyk fixes pinned in the requirements", rel, text.count("\n", 0, index) + 1)]
+    return []
 
 
 _SAST_HEADS = ("bandit", "semgrep", "opengrep", "codeql")

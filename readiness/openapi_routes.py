@@ -30,6 +30,7 @@ def _build(project: Project) -> tuple[Route, ...]:
         return ()  # most services: no module is read again
     out: list[Route] = []
     seen: set[tuple[str, str]] = set()
+    modules = {module_name(rel): rel for rel in project.python_files}
     for rel in project.python_files:
         if not is_application_path(rel):
             continue
@@ -38,7 +39,7 @@ def _build(project: Project) -> tuple[Route, ...]:
             if spec is None or (spec, base_path or "") in seen:
                 continue
             seen.add((spec, base_path or ""))
-            out.extend(_spec_routes(project, spec, base_path))
+            out.extend(_spec_routes(project, spec, base_path, modules))
     return tuple(sorted(out, key=lambda r: (r.path, r.method, r.file, r.line)))
 
 
@@ -81,7 +82,7 @@ def _common_prefix(a: str, b: str) -> str:
     return "/".join(parts)
 
 
-def _spec_routes(project: Project, spec: str, base_path: str | None) -> list[Route]:
+def _spec_routes(project: Project, spec: str, base_path: str | None, modules: dict[str, str]) -> list[Route]:
     docs, _error = project.yaml_documents(spec)
     doc = docs[0] if docs and isinstance(docs[0], dict) else None
     if doc is None or not isinstance(doc.get("paths"), dict):
@@ -101,12 +102,13 @@ def _spec_routes(project: Project, spec: str, base_path: str | None) -> list[Rou
             params = [*shared, *_parameters(doc, operation.get("parameters"))]
             line = _line_of(lines, rf"^\s*{method}\s*:", path_line) or path_line or 1
             full = "/" + "/".join(p.strip("/") for p in (base, path) if p and p.strip("/"))
+            handler = _handler(item, operation)
             fact = RouteFact(
-                "flask", method.upper(), full, "@connexion", _handler(item, operation), line, 1,
+                "flask", method.upper(), full, "@connexion", handler, line, 1,
                 query_params=tuple(p["name"] for p in params if p.get("in") == "query"),
                 path_params=tuple(p["name"] for p in params if p.get("in") == "path"),
                 headers=tuple(p["name"].lower() for p in params if p.get("in") == "header"),
-                decorators=_decorators(project, _handler(item, operation)),
+                decorators=_decorators(project, handler, modules),
                 body="model" if operation.get("requestBody") or any(p.get("in") in ("body", "formData") for p in params)
                 else "",
                 shape=_shape(doc, operation), calls=("@connexion",), kind="api")
@@ -167,18 +169,16 @@ def _handler(item: dict[str, Any], operation: dict[str, Any]) -> str:
     return f"{controller}.{name}" if isinstance(controller, str) and name and "." not in name else name
 
 
-def _decorators(project: Project, handler: str) -> tuple[str, ...]:
-    """The decorators of the Python function an ``operationId`` names (a rate limit, a login guard)."""
+def _decorators(project: Project, handler: str, modules: dict[str, str]) -> tuple[str, ...]:
+    """The decorators of the Python function an ``operationId`` names (a rate limit, a login guard); the module
+    may sit under a source folder (``server/mergin/sync/controller.py`` for ``mergin.sync.controller``)."""
     module, _, function = handler.rpartition(".")
     if not module or not function:
         return ()
-    suffix = module.replace(".", "/")
-    for rel in project.python_files:
-        stem = rel[:-3] if rel.endswith(".py") else rel
-        if stem == suffix or stem.endswith("/" + suffix) or module_name(rel).endswith(module):
-            table = dict(project.text_fact("connexion-decorators", rel, _function_decorators))
-            return table.get(function, ())
-    return ()
+    rel = modules.get(module) or next((r for m, r in sorted(modules.items()) if m.endswith("." + module)), None)
+    if rel is None:
+        return ()
+    return dict(project.text_fact("connexion-decorators", rel, _function_decorators)).get(function, ())
 
 
 def _function_decorators(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:

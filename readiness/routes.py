@@ -1015,12 +1015,8 @@ def _in_log_call(node: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> bool:
 def _copy_of_body(node: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> ast.AST | None:
     """``dict(request.data)`` or ``request.data.copy()`` around the body: the copy's node."""
     parent = parents.get(node)
-    if isinstance(parent, ast.Call) and call_name(parent) == "dict" and parent.args == [node]:
-        return parent
-    if isinstance(parent, ast.Attribute) and parent.attr in ("copy", "dict", "to_dict") \
-            and isinstance(parents.get(parent), ast.Call):
-        return parents[parent]
-    return None
+    call = parents.get(parent) if isinstance(parent, ast.Attribute) else parent
+    return call if call is not None and _unwrap_copy(call) is node else None
 
 
 def _unwrap_copy(node: ast.AST) -> ast.AST:

@@ -187,3 +187,26 @@ def test_import_conventions_are_those_before_datetime_as_dt(tmp_path: Path) -> N
               'aliases = {datetime = "dt", numpy = "np"}\n')
     write_tree(tmp_path / "chosen", {"pyproject.toml": chosen, "app/dates.py": code})
     assert _codes(run_ruff_on(tmp_path / "chosen", ["app/dates.py"]), "app/dates.py") == ["ICN001", "ICN001"]
+
+
+def test_a_configuration_pinning_another_ruff_version_is_still_applied(tmp_path: Path) -> None:
+    # ruff refuses to load a configuration whose required-version it does not meet; the project's
+    # settings (selection, line length, excludes, per-file ignores) must still be the ones applied
+    pinned = (
+        '[tool.ruff]\nrequired-version = "==0.0.1"\nline-length = 100\nextend-exclude = ["gen"]\n'
+        '[tool.ruff.lint]\nselect = ["E", "F"]\n[tool.ruff.lint.per-file-ignores]\n"__init__.py" = ["F401"]\n'
+    )
+    files = {
+        "app/__init__.py": "import os\n\n\ndef ready() -> bool:\n    return True\n",
+        "app/orders.py": SERVICE,
+        "gen/client.py": "import os\n\n\ndef ready() -> bool:\n    return True\n",
+    }
+    write_tree(tmp_path / "pinned", {"pyproject.toml": pinned, **files})
+    write_tree(tmp_path / "free", {"pyproject.toml": pinned.replace('required-version = "==0.0.1"\n', ""), **files})
+    names = sorted(files)
+    found = {tree: {path: _codes(run_ruff_on(tmp_path / tree, names), path) for path in names} for tree in ("pinned", "free")}
+    assert found["pinned"] == found["free"]
+    assert sorted(found["pinned"]["app/orders.py"]) == ["E501", "F401"]  # 104 columns > 100
+    assert found["pinned"]["app/__init__.py"] == [] and found["pinned"]["gen/client.py"] == []
+    outcome = check_result(scan_tree(tmp_path / "pinned", select=["lint-errors"]), "lint-errors")
+    assert outcome.status == "fail" and "from the project's ruff configuration pyproject.toml" in outcome.summary

@@ -479,6 +479,31 @@ def _module_level(source: SourceFile) -> list[ast.stmt]:
     return out
 
 
+# A host named for what goes there ("host:port", "<host>", "{host}"): a form's hint, not an address.
+_PLACEHOLDER_HOST = lazy_compile(r"://(?:[^/@\s]*@)?(?:host(?:name)?\d*|<[^>]*>|\{[^}]*\})(?=[:/,?\s]|$)",
+                                 re.IGNORECASE)
+
+
+def _usable_uri(text: str) -> bool:
+    """Whether a string naming MongoDB could be the service's own address: a bare scheme
+    (``"mongodb://"``, tested or prefixed) or a placeholder in a form's hint is not."""
+    if "://" not in text:
+        return True  # a setting's name held in a string (``os.environ["MONGO_URI"]``)
+    return not text.rstrip().endswith("://") and not _PLACEHOLDER_HOST.search(text)
+
+
+def _main_block_lines(source: SourceFile) -> list[tuple[int, int]]:
+    """Line spans of top-level ``if __name__ == "__main__":`` blocks: code run by hand, not by the service."""
+    assert source.tree is not None
+    out = []
+    for stmt in source.tree.body:
+        test = stmt.test if isinstance(stmt, ast.If) else None
+        if (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__"
+                and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)):
+            out.append((stmt.lineno, stmt.end_lineno or stmt.lineno))
+    return out
+
+
 _DJANGO_MONGO_ENGINES = {"djongo": "CLIENT", "django_mongodb_backend": "OPTIONS"}
 
 
@@ -541,11 +566,18 @@ def _mongo_facts(source: SourceFile) -> MongoFileFacts:
             facts.clients.append(client)
             facts.own.append(node.lineno)
     facts.sql = imports_sql(source.imports)
+    demo = _main_block_lines(source)
     for node in source.nodes(ast.Name, ast.Attribute, ast.Constant):
         text = getattr(node, "id", None) or getattr(node, "attr", None) or getattr(node, "value", None)
-        if isinstance(text, str) and len(text) < 200 and _OWN_MONGO.search(text):
-            facts.own.append(getattr(node, "lineno", 0))
-            break
+        if not (isinstance(text, str) and len(text) < 200 and _OWN_MONGO.search(text)):
+            continue
+        line = getattr(node, "lineno", 0)
+        if isinstance(node, ast.Constant) and not _usable_uri(text):
+            continue  # a scheme tested or prefixed (``host.startswith("mongodb://")``) or a form's hint
+        if any(start <= line <= end for start, end in demo):
+            continue  # ``if __name__ == "__main__":`` tries a connector by hand
+        facts.own.append(line)
+        break
     for stmt in _module_level(source):
         if isinstance(stmt, ast.Assign):
             for target in stmt.targets:
@@ -783,6 +815,17 @@ class DbPoolConfig(_ClientCheck):
                  "        return list(client.db.items.find(query))\n",
                  "requirements.txt": "sqlalchemy\npymongo\n"}, status="n/a",
                 note="a MongoDB connector in a service that runs on a SQL database"),
+        Example({"app/db.py": "from sqlmodel import create_engine\n\nengine = create_engine('postgresql://db/app')\n",
+                 "app/providers/mongodb_provider.py": (
+                     "import os\n\nimport pymongo\n\nHINT = {'host': 'mongodb+srv://host:port, mongodb://host1:port1'}\n\n\n"
+                     "class MongoProvider:\n    def __init__(self, config: dict) -> None:\n        self.config = config\n\n"
+                     "    def client(self) -> pymongo.MongoClient:\n        host = self.config['host']\n"
+                     "        if not host.startswith('mongodb://'):\n            host = f'mongodb://{host}'\n"
+                     "        return pymongo.MongoClient(host)\n\n\n"
+                     "if __name__ == '__main__':\n    print(MongoProvider({'host': os.environ['MONGODB_HOST']}).client())\n"),
+                 "requirements.txt": "sqlmodel\npymongo\n"}, status="n/a",
+                note="a provider that queries its users' MongoDB (a form's hint, a scheme prefixed, a demo run by "
+                     "hand) in a service on SQL"),
         Example({"shop/models.py": "import psycopg2\nfrom django.db import models\n",
                  "shop/management/commands/import_products.py": (
                      "import pymongo\nfrom django.core.management.base import BaseCommand\n\n\nclass Command(BaseCommand):\n"

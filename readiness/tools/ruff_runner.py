@@ -193,10 +193,51 @@ def _ruff_config(top: Path, root: Path, folder: Path, name: str, table: dict[str
         select = chosen["select"] + chosen.get("extend-select", [])
     else:
         select = [*DEFAULT_RULES, *chosen.get("extend-select", [])]
+    pinned = "required-version" in table
+    if pinned:
+        # ruff refuses a configuration that pins another ruff version: its settings are passed one by one
+        args = ["--isolated", "--force-exclude", *_overrides(table)]
+    if pinned or "select" not in chosen:
         args += ["--config", f"lint.select = {_toml_list(select)}\nlint.ignore = {_toml_list(ignore)}"]
     if not _sets_aliases(table):
         args += ["--config", _IMPORT_ALIASES]
     return LintConfig("ruff", _shown(root, folder / name), str(folder), tuple(args), _rules_words(select, ignore))
+
+
+_NOT_PASSED = frozenset({"required-version", "extend", "cache-dir", "select", "ignore", "extend-select",
+                         "extend-ignore"})
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _overrides(table: dict[str, Any], prefix: str = "") -> list[str]:
+    """A configuration table as ``--config`` overrides, one per setting (the rule selection is passed
+    separately, already resolved)."""
+    out: list[str] = []
+    for key, value in table.items():
+        if not isinstance(key, str) or (key in _NOT_PASSED and prefix in ("", "lint.")):
+            continue
+        dotted = prefix + (key if _BARE_KEY.match(key) else json.dumps(key))
+        if isinstance(value, dict) and not (prefix == "lint." and key == "per-file-ignores"):
+            out += _overrides(value, dotted + ".")
+        elif (text := _toml_value(value)) is not None:
+            out += ["--config", f"{dotted} = {text}"]
+    return out
+
+
+def _toml_value(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, list):
+        items = [_toml_value(v) for v in value]
+        return None if None in items else "[" + ", ".join(items) + "]"  # type: ignore[arg-type]
+    if isinstance(value, dict):
+        pairs = [(k, _toml_value(v)) for k, v in value.items() if isinstance(k, str)]
+        return None if any(t is None for _, t in pairs) else "{" + ", ".join(f"{json.dumps(k)} = {t}" for k, t in pairs) + "}"
+    return None
 
 
 # The import conventions ICN001 asks for by default, as they stood before ruff 0.17 added ``datetime as dt``:

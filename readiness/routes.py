@@ -1456,6 +1456,7 @@ def _extract(source: SourceFile) -> FileRoutes:
                 routes.append(RouteFact("django", "VIEWSET", _clean_django(prefix), owner, viewset, call.lineno,
                                         call.col_offset + 1, kind="api"))
     routes.extend(_pair_routes(tree, owners))
+    routes.extend(_wrapped_url_rules(source, owners, functions))
     eve_routes, eve_settings = _eve_facts(source)
     routes.extend(eve_routes)
     routes.extend(_graphql_facts(tree, imports, owners))
@@ -1529,6 +1530,40 @@ def _loop_bindings(source: SourceFile) -> dict[tuple[int, str], list[tuple[str, 
                 prefix_node = _kw(call, "prefix", "url_prefix")
                 uses_var = prefix_var and isinstance(prefix_node, ast.Name) and prefix_node.id == prefix_var
                 out[(id(call), var)] = [(t, p if uses_var else None) for t, p in bound]
+    return out
+
+
+_RULE_KEYWORDS = ("routes", "rules", "urls", "paths", "rule", "url")
+
+
+def _wrapped_url_rules(
+    source: SourceFile, owners: Mapping[str, OwnerFact], functions: Mapping[str, ast.FunctionDef | ast.AsyncFunctionDef],
+) -> list[RouteFact]:
+    """A project helper that hands ``add_url_rule`` its arguments: ``register_view(bp, routes=["/forum/<int:id>",
+    ...], view_func=ViewForum.as_view("view_forum"))``. Flask's own ``view_func`` names the view, the blueprint
+    or app declared in the module comes first, and the paths are literal."""
+    out: list[RouteFact] = []
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        view = _kw(call, "view_func")
+        if view is None or not call.args or call_name(call) == "add_url_rule":
+            continue
+        owner = dotted(call.args[0])
+        if owner not in owners:
+            continue
+        given = _kw(call, *_RULE_KEYWORDS) or (call.args[1] if len(call.args) > 1 else None)
+        nodes = list(given.elts) if isinstance(given, (ast.List, ast.Tuple)) else [given] if given is not None else []
+        paths = [p for n in nodes if (p := _str(n)) is not None and p.startswith("/")]
+        if not paths or len(paths) != len(nodes):
+            continue
+        handler = dotted(view)
+        func = functions.get(handler)
+        methods = _methods_kw(call, ("GET",))
+        if isinstance(view, ast.Call) and call_name(view) == "as_view":  # Cls.as_view("name"): the class's methods
+            handler = dotted(view.func.value) if isinstance(view.func, ast.Attribute) else ""
+            func, methods = None, _methods_kw(call, ("*",))
+        out.extend(_make_route(func, "flask", m, path, owner, call.lineno, call.col_offset + 1, handler)
+                   for path in paths for m in methods)
     return out
 
 

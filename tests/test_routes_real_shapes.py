@@ -514,3 +514,27 @@ def test_throttled_token_views_inherit_their_handlers(tmp_path: Path) -> None:
     assert "throttle_classes" in routes["POST /api/token/"].fact.calls
     assert "throttle_classes" in routes["* /api/export/"].fact.calls  # handlers from an unknown library class
     assert "throttle_classes" not in routes["* /api/plain/"].fact.calls
+
+
+def test_views_registered_through_a_project_helper_around_add_url_rule(tmp_path: Path) -> None:
+    """``register_view(bp, routes=[...], view_func=View.as_view("name"))``: a helper in another module calls
+    ``add_url_rule`` for each path; Flask's ``view_func`` keyword and the module's blueprint make them routes."""
+    write_tree(tmp_path, {
+        "forum/__init__.py": "",
+        "forum/helpers.py": "def register_view(bp, routes, view_func, *args, **kwargs):\n    for route in routes:\n"
+                            "        bp.add_url_rule(route, view_func=view_func, *args, **kwargs)\n",
+        "forum/views.py": "from flask import Blueprint, jsonify\nfrom flask.views import MethodView\n\n"
+                          "from forum.helpers import register_view\n\nforum = Blueprint('forum', __name__)\n\n\n"
+                          "class Topics(MethodView):\n    def get(self, forum_id):\n        return jsonify([])\n\n\n"
+                          "def ping():\n    return 'ok'\n\n\n"
+                          "register_view(forum, routes=['/forum/<int:forum_id>', '/forum/<int:forum_id>-<slug>'],\n"
+                          "              view_func=Topics.as_view('topics'))\n"
+                          "register_view(forum, ['/ping'], view_func=ping)\n"
+                          "log_view(forum, 'not a path', view_func=ping)\n",
+        "forum/app.py": "from flask import Flask\nfrom forum.views import forum\n\napp = Flask(__name__)\n"
+                        "app.register_blueprint(forum, url_prefix='/f')\n",
+    })
+    routes = _table(tmp_path)
+    assert {"GET /f/forum/<int:forum_id>", "GET /f/forum/<int:forum_id>-<slug>", "GET /f/ping"} <= set(routes)
+    assert routes["GET /f/ping"].where == "forum/views.py:20"
+    assert not any("not a path" in r for r in routes)

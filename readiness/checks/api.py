@@ -636,6 +636,8 @@ def _rate_hooks(source: SourceFile) -> list[Evidence]:
                    for d in func.decorator_list):
             continue
         called = [call_name(c) for c in ast.walk(func) if isinstance(c, ast.Call)]
+        if not any(name not in _READS for name in called) and not _answers(func):
+            continue  # a hook that only reads settings and answers nothing (its limit left as a TODO) limits nothing
         if _LIMITS_NAME.search(func.name) or any(_LIMITS_NAME.search(name) for name in called):
             out.append(Evidence(f"{func.name} limits every request (a request hook)", source.path, func.lineno))
     for call in source.nodes(ast.Call):  # app.before_request(check_rate_limit)
@@ -645,6 +647,16 @@ def _rate_hooks(source: SourceFile) -> list[Evidence]:
             out.append(Evidence(f"{dotted(call.args[0])} limits every request (a request hook)", source.path,
                                 call.lineno))
     return out
+
+
+_READS = frozenset({"get", "getattr", "getenv", "bool", "int"})
+
+
+def _answers(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether a request hook can answer the request itself: it returns something or raises."""
+    return any(isinstance(n, ast.Raise) or (isinstance(n, ast.Return) and n.value is not None
+                                            and not (isinstance(n.value, ast.Constant) and n.value.value is None))
+               for n in ast.walk(func))
 
 
 _INGRESS_LIMIT_KEYS = ("/limit-rps", "/limit-rpm", "/limit-connections", "/rate-limit", "/rate-limit-requests",
@@ -705,6 +717,13 @@ class RateLimiting(_RouteCheck):
                             "def load_user():\n    g.user = None\n"
                             "\n\n@api.route('/orders', methods=['POST'])\ndef create():\n    return {}\n",
         }, findings=1, status="fail", note="a before-request hook that limits nothing"),
+        Example({
+            "app/views.py": "from flask import Blueprint\n\napi = Blueprint('api', __name__)\nSETTINGS = {}\n\n\n"
+                            "@api.before_request\ndef check_rate_limiting():\n"
+                            "    if not SETTINGS.get('RATELIMIT_ENABLED'):\n        return None\n"
+                            "    # TODO: return limiter.check()\n"
+                            "\n\n@api.route('/orders', methods=['POST'])\ndef create():\n    return {}\n",
+        }, findings=1, status="fail", note="a hook named for a limit whose limit was left as a TODO"),
         Example({
             "proj/settings.py": "REST_FRAMEWORK = {\n    'DEFAULT_THROTTLE_CLASSES': ['rest_framework.throttling.ScopedRateThrottle'],\n"
                                 "    'DEFAULT_THROTTLE_RATES': {'uploads': '10/hour'},\n}\n",

@@ -403,6 +403,20 @@ def _is_sample_ip(host: str) -> bool:
     return len(set(octets)) == 1 and len(octets[0]) > 1
 
 
+# Top-level domains host names end in; an endpoint that names a view ends in the view's name instead.
+_HOST_ENDINGS = frozenset({
+    "com", "org", "net", "io", "dev", "app", "ai", "co", "cloud", "local", "internal", "localhost", "lan", "svc",
+    "cluster", "corp", "home", "test", "example", "us", "uk", "de", "fr", "eu", "gov", "edu", "info", "biz", "me",
+    "tech", "xyz", "ru", "cn", "jp", "in", "br", "nl", "au", "ca", "ch", "se", "no", "es", "it", "pl", "at", "be",
+})
+
+
+def _view_name(text: str) -> bool:
+    """``endpoint="forum.index"`` names a view (Flask's blueprint.view for ``url_for``), not a host:
+    no port, and it does not end in a top-level domain."""
+    return ":" not in text and text.rsplit(".", 1)[-1].lower() not in _HOST_ENDINGS
+
+
 def _position_name(parent: ast.AST | None) -> str:
     """The keyword or assigned name a value is given under, lower-cased ('' when none)."""
     if isinstance(parent, ast.keyword):
@@ -568,6 +582,12 @@ class HardcodedValue(Check):
              note="a made-up example address"),
         good('DEV_DOMAIN_NAMES = ["http://web", "http://kf.acme.local:8080"]\n',
              note="names the list itself calls development-only"),
+        good('from flask import redirect, url_for\n\n\ndef denied(message):\n'
+             '    return FlashAndRedirect(message=message, level="danger", endpoint="management.overview")\n\n\n'
+             'LINKS = [NavigationLink(endpoint="user.profile", name="Overview")]\n',
+             note="a Flask endpoint (blueprint.view) that url_for turns into a link"),
+        bad('import boto3\n\nclient = Storage(endpoint="objects.acme.io")\n', findings=1, lines=(3,),
+            note="an endpoint that ends in a top-level domain is a host"),
         bad('RESOLVER = "8.8.8.8"\nAPI = "https://api.acme.io/v2/<id>"\n', findings=1, lines=(1,),
             note="a real public resolver counts; a URL template with a placeholder does not"),
     )
@@ -649,6 +669,8 @@ class HardcodedValue(Check):
                 return None
             if "." not in text and ":" not in text and _position_name(parent).endswith(_URLISH_POSITIONS):
                 return None  # endpoint="users", self.endpoint = "email": a route or path name, not a host
+            if _position_name(parent).endswith("endpoint") and _view_name(text):
+                return None  # endpoint="management.overview": a Flask view (blueprint.view), not a host
             return "host", host
         return None
 

@@ -1462,7 +1462,8 @@ def _extract(source: SourceFile) -> FileRoutes:
     routes.extend(_graphql_facts(tree, imports, owners))
     views: list[RouteFact] = []
     django = "django" in imports or "rest_framework" in imports or (
-        source.path.endswith(("urls.py", "views.py")) and not {"flask", "flask_restful", "flask_restx", "quart"} & imports)
+        (source.path.endswith(("urls.py", "views.py")) or _sets_urlpatterns(tree))
+        and not {"flask", "flask_restful", "flask_restx", "quart"} & imports)
     if django:
         routes.extend(_django_urlpatterns(tree, includes, names))
     views = _django_views(tree, "django" if django else "flask", function_views=django)
@@ -2137,6 +2138,13 @@ def _pattern_constants(tree: ast.Module) -> dict[str, str]:
             if text is not None and len(text) < 200:
                 out[stmt.targets[0].id] = text
     return out
+
+
+def _sets_urlpatterns(tree: ast.Module) -> bool:
+    """A module that only gathers other modules' URL lists (``urlpatterns = [*asset_patterns, ...]`` in a
+    ``urls/__init__.py``) imports nothing of Django's, yet is a URL configuration."""
+    return any(isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "urlpatterns" for t in stmt.targets)
+               for stmt in tree.body)
 
 
 def _django_urlpatterns(tree: ast.Module, includes: list[IncludeFact], names: Mapping[str, str] = {}) -> list[RouteFact]:

@@ -538,3 +538,27 @@ def test_views_registered_through_a_project_helper_around_add_url_rule(tmp_path:
     assert {"GET /f/forum/<int:forum_id>", "GET /f/forum/<int:forum_id>-<slug>", "GET /f/ping"} <= set(routes)
     assert routes["GET /f/ping"].where == "forum/views.py:20"
     assert not any("not a path" in r for r in routes)
+
+
+def test_django_urls_package_that_gathers_its_modules_lists(tmp_path: Path) -> None:
+    """``path("api/v1/", include("svc.api.urls"))`` where ``svc/api/urls/__init__.py`` only unpacks the lists
+    of its modules (``urlpatterns = [*asset_patterns, *cycle_patterns]``): the routes keep the prefix."""
+    view = ("from rest_framework.response import Response\nfrom rest_framework.views import APIView\n\n\n"
+            "class Things(APIView):\n    def get(self, request):\n        return Response([])\n")
+    write_tree(tmp_path, {
+        "api/svc/__init__.py": "",
+        "api/svc/urls.py": "from django.urls import include, path\n\n"
+                           "urlpatterns = [path('api/v1/', include('svc.api.urls'))]\n",
+        "api/svc/views.py": view,
+        "api/svc/api/__init__.py": "",
+        "api/svc/api/urls/__init__.py": "from .asset import urlpatterns as asset_patterns\n"
+                                        "from .cycle import urlpatterns as cycle_patterns\n\n"
+                                        "urlpatterns = [\n    *asset_patterns,\n    *cycle_patterns,\n]\n",
+        "api/svc/api/urls/asset.py": "from django.urls import path\nfrom svc.views import Things\n\n"
+                                     "urlpatterns = [path('assets/', Things.as_view())]\n",
+        "api/svc/api/urls/cycle.py": "from django.urls import path\nfrom svc.views import Things\n\n"
+                                     "urlpatterns = [path('cycles/<uuid:pk>/', Things.as_view())]\n",
+        "api/requirements.txt": "django\ndjangorestframework\n",
+    })
+    assert {"GET /api/v1/assets/", "GET /api/v1/cycles/<uuid:pk>/"} <= set(_table(tmp_path))
+    assert _status(tmp_path, "api-versioning")[:2] == ("pass", 1.0)

@@ -7,8 +7,8 @@ purposes that count, and the look-alikes that do not). The checks consult their 
 Vendor tracing and metrics agents are shared by the tracing and monitoring checks.
 
 Many services never import OpenTelemetry yet trace every request: Sentry with a traces sample rate,
-the Elastic APM agent, New Relic (``newrelic-admin run-program``), Datadog (``ddtrace-run``) or
-Logfire. Each is an equivalent of an SDK plus an exporter, and instruments frameworks and clients
+the Elastic APM agent, New Relic (``newrelic-admin run-program``), Datadog (``ddtrace-run``),
+Scout APM or Logfire. Each is an equivalent of an SDK plus an exporter, and instruments frameworks and clients
 on its own; some also push metrics. A Sentry set-up without a positive sample rate (or a sampler)
 sends errors only, and is not tracing.
 """
@@ -22,7 +22,7 @@ from typing import Iterable
 
 from readiness.lazy_regex import lazy_compile
 from readiness.model import Evidence
-from readiness.paths import is_application_path
+from readiness.paths import is_application_path, is_settings_path
 from readiness.project import Project
 from readiness.routes import call_name, dotted
 from readiness.source import SourceFile
@@ -81,7 +81,10 @@ _LOGFIRE_INSTRUMENT = {
     "instrument_aiohttp_client": "aiohttp", "instrument_redis": "redis", "instrument_pymongo": "pymongo",
     "instrument_celery": "celery",
 }
-_AGENT_MODULES = frozenset({"sentry_sdk", "elasticapm", "ddtrace", "newrelic", "logfire"})
+_AGENT_MODULES = frozenset({"sentry_sdk", "elasticapm", "ddtrace", "newrelic", "logfire", "scout_apm"})
+# Agents a Django project starts by listing their app in INSTALLED_APPS, often in a settings module that
+# imports nothing of theirs.
+_DJANGO_AGENT_APPS = {"scout_apm.django": "Scout APM"}
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,8 @@ def _find_agents(project: Project) -> tuple[Agent, ...]:
             found.append(Agent("New Relic", Evidence("newrelic-admin run-program runs the service", rel, n),
                                covers=frozenset({ALL}), metrics=True))
     files = [path for path, modules in sorted(project.imports.items())
-             if modules & _AGENT_MODULES and is_application_path(path)]
+             if (modules & _AGENT_MODULES or ("django" in project.all_imports and is_settings_path(path)))
+             and is_application_path(path)]
     for rel in files:
         text = project.read_text(rel)
         if text is None:
@@ -175,6 +179,32 @@ def _file_agents(project: Project, source: SourceFile) -> Iterable[Agent]:
         yield from _ddtrace(source, names)
     if "logfire" in imports:
         yield from _logfire(source, names)
+    yield from _scout(source, names)
+
+
+def _scout(source: SourceFile, names: dict[str, str]) -> Iterable[Agent]:
+    """Scout APM traces each request and pushes its metrics: ``ScoutApm(app)`` (Flask), its ASGI middleware,
+    ``scout_apm.api.install()``, or ``"scout_apm.django"`` among a Django project's apps."""
+    if "scout_apm" not in source.text:
+        return
+    line = 0
+    for node in source.nodes(ast.Constant):
+        if getattr(node, "value", None) in _DJANGO_AGENT_APPS:
+            line = getattr(node, "lineno", 0)
+            break
+    if not line and "scout_apm" in source.imports:
+        for call in source.nodes(ast.Call):
+            assert isinstance(call, ast.Call)
+            qualified = _qualified(call.func, names)
+            if qualified.startswith("scout_apm") and call_name(call) in ("ScoutApm", "ScoutMiddleware", "install"):
+                line = call.lineno
+                break
+            if call_name(call) == "add_middleware" and any(_qualified(a, names).startswith("scout_apm")
+                                                          for a in call.args):
+                line = call.lineno
+                break
+    if line:
+        yield Agent("Scout APM", Evidence("Scout APM agent", source.path, line), covers=frozenset({ALL}), metrics=True)
 
 
 def _qualified(func: ast.AST, names: dict[str, str]) -> str:

@@ -211,7 +211,7 @@ class MetricsExported(MarkerCheck):
         "OpenTelemetry metrics directly for business counters."
     )
     scoring = ("Presence: a metrics library used in application code (Prometheus, statsd, Datadog, InfluxDB, "
-               "OpenTelemetry metrics), an APM agent that reports metrics (New Relic, Elastic APM), or the Prometheus "
+               "OpenTelemetry metrics), an APM agent that reports metrics (New Relic, Elastic APM, Scout), or the Prometheus "
                "text format written by the project; tests do not count; n/a for a library.")
     examples = (
         Example({"app/metrics.py": "from prometheus_client import Counter\n\nORDERS = Counter('orders', 'Orders')\n",
@@ -226,6 +226,10 @@ class MetricsExported(MarkerCheck):
         Example({**_BARE_FLASK, "app_metrics.py": _INFLUX}, status="pass", note="points written to InfluxDB"),
         Example({**_BARE_FLASK, "Procfile": "web: newrelic-admin run-program gunicorn app:app\n"}, status="pass",
                 note="the New Relic agent reports request metrics"),
+        Example({"shop/settings/production.py": "import os\n\nfrom .common import *  # noqa\n\n"
+                 "INSTALLED_APPS += ('scout_apm.django',)\nSCOUT_MONITOR = os.environ.get('SCOUT_MONITOR', False)\n",
+                 "shop/views.py": "from django.http import JsonResponse\n", "requirements.txt": "django\nscout-apm\n"},
+                status="pass", note="the Scout APM agent, started as a Django app, pushes request metrics"),
         Example({**_BARE_FLASK, "app_metrics.py": _OWN_PROMETHEUS}, status="pass",
                 note="the project writes the Prometheus text format itself"),
         Example({**_BARE_FLASK, "app_report.py": "def metrics_report(rows):\n    return {'total': len(rows)}\n"},

@@ -2,7 +2,7 @@
 
 Code is read per file; Dockerfiles, Procfiles, compose files, Kubernetes manifests, ECS task
 definitions and .env files are read as text for ``opentelemetry-instrument`` (auto-instrumentation)
-and ``OTEL_*`` settings. Vendor agents that trace (Sentry with a sample rate, Elastic APM, New Relic,
+and ``OTEL_*`` settings. Vendor agents that trace (Sentry with a sample rate, Elastic APM, New Relic, Scout APM,
 Datadog, Logfire; see ``agents``) are equivalents of the SDK, its instrumentors and its exporter.
 A project with no web framework or task worker is a library: tracing is the application's job, n/a.
 """
@@ -129,7 +129,7 @@ class OtelSdk(_TracingCheck):
     )
     scoring = ("Presence: a TracerProvider created in code, opentelemetry-instrument in a deployment file (or "
                "auto_instrumentation.initialize() with opentelemetry-distro), or a vendor agent that traces: Sentry "
-               "with a positive traces_sample_rate or a traces_sampler, Elastic APM, New Relic, ddtrace, Logfire.")
+               "with a positive traces_sample_rate or a traces_sampler, Elastic APM, New Relic, ddtrace, Logfire, Scout APM.")
     examples = (
         Example({**_SERVICE, "app/tracing.py": _SDK}, status="pass"),
         Example({**_SERVICE, "Dockerfile": "FROM python:3.12\nCMD [\"opentelemetry-instrument\", \"uvicorn\", "
@@ -146,6 +146,8 @@ class OtelSdk(_TracingCheck):
                 note="Sentry without a sample rate reports errors only"),
         Example({**_SERVICE, "Procfile": "web: newrelic-admin run-program gunicorn app.main:app\n"}, status="pass",
                 note="the New Relic agent wraps the process"),
+        Example({"app/main.py": "from flask import Flask\nfrom scout_apm.flask import ScoutApm\n\napp = Flask(__name__)\n"
+                                "ScoutApm(app)\n"}, status="pass", note="the Scout APM agent traces each request"),
         Example(_SERVICE, status="fail"),
         _LIBRARY,
     )

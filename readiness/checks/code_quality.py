@@ -522,6 +522,9 @@ class HardcodedValue(Check):
         good('def f():\n    """Call https://api.acme.io/v1 with the token."""\n', note="a docstring"),
         good('import uvicorn\n\nif __name__ == "__main__":\n    uvicorn.run("app:app", host="127.0.0.1", port=8000)\n',
              note="localhost in a __main__ block"),
+        good('import re\n\nURL = re.compile(r"^https?://")\n\n\ndef valid(url):\n    return bool(URL.match(url))\n\n\n'
+             'if __name__ == "__main__":\n    for url in ("https://files.acme.io/a.exe", "http://198.51.100.7/x"):\n'
+             '        print(url, valid(url))\n', note="addresses a module tries itself on when run by hand"),
         good('NS = "http://www.w3.org/2000/svg"\nDOC = "https://example.com/docs"\n', note="XML namespace, example.com"),
         good('def is_secure(url):\n    return url.startswith("https://")\n', note="a scheme prefix, not an address"),
         good('MESSAGE = "see https://docs.acme.io/errors for details"\n', note="a link inside prose"),
@@ -598,7 +601,7 @@ class HardcodedValue(Check):
             return None
         ignore_hosts = [str(h).lower() for h in options.get("ignore_hosts", _DEFAULT_IGNORE_HOSTS)]
         # Classify first; the costlier context (docstrings, defaults, __main__) only where something matched.
-        candidates: list[tuple[ast.Constant, str, bool]] = []  # node, message, allowed in __main__
+        candidates: list[tuple[ast.Constant, str]] = []  # node, message
         for node in source.nodes(ast.Constant):
             assert isinstance(node, ast.Constant)
             if not hasattr(node, "lineno"):
@@ -607,7 +610,7 @@ class HardcodedValue(Check):
             parent = source.parent(node)
             if isinstance(value, int) and not isinstance(value, bool):
                 if isinstance(parent, ast.keyword) and parent.arg == "port" and 0 < value < 65536:
-                    candidates.append((node, f"hardcoded port {value}; read it from configuration", True))
+                    candidates.append((node, f"hardcoded port {value}; read it from configuration"))
                 continue
             if not isinstance(value, str) or not value or len(value) > 500:
                 continue
@@ -615,15 +618,14 @@ class HardcodedValue(Check):
             if what is None or _named_as_identifier(node, source) or _OAUTH_SCOPE_RE.match(value):
                 continue
             kind, host = what
-            candidates.append((node, f"hardcoded {kind} {_shown(value)!r}; read it from configuration",
-                               host.lower() in _LOCAL or kind == "port"))
+            candidates.append((node, f"hardcoded {kind} {_shown(value)!r}; read it from configuration"))
         out = FileOutcome()
         if not candidates:
             return out
         skip = self._skipped_nodes(source)
         in_main = self._main_nodes(source.tree)
-        for node, message, main_ok in candidates:
-            if id(node) in skip or (main_ok and id(node) in in_main):
+        for node, message in candidates:
+            if id(node) in skip or id(node) in in_main:  # a __main__ block is run by hand, not by the service
                 continue
             out.hits.append(Hit(node.lineno, node.col_offset + 1, message))
         return out

@@ -41,6 +41,7 @@ LIBRARY_REASON = "no web framework or task worker in the project (a library)"
 @dataclass(frozen=True)
 class MarkerFacts:
     routes: FileRoutes | None = None
+    unused: tuple[tuple[str, int], ...] = ()  # (class, line): a formatter this file defines but never uses
 
 
 def module_marks(source: SourceFile, modules: Mapping[str, str]) -> list[Evidence]:
@@ -564,6 +565,25 @@ def _is_dumps(node: ast.AST) -> bool:
     return isinstance(node, ast.Call) and call_name(node) in ("dumps", "json_dumps", "to_json", "serialize_json")
 
 
+def _used_in_file(source: SourceFile, cls: ast.ClassDef) -> bool:
+    """Whether the module itself uses a class it defines: a handler given an instance, or a logging
+    configuration naming it (``"()": "app.log.JsonLines"``)."""
+    inside = {id(n) for n in ast.walk(cls)}
+    for node in source.nodes(ast.Name, ast.Constant):
+        if id(node) in inside:
+            continue
+        if isinstance(node, ast.Name) and node.id == cls.name:
+            return True
+        value = getattr(node, "value", None)
+        if isinstance(value, str) and (value == cls.name or value.endswith("." + cls.name)):
+            return True
+    return False
+
+
+_JSON_LINES = ("import json\nimport logging\n\n\nclass JsonLines(logging.Formatter):\n"
+               "    def format(self, record):\n        return json.dumps({'msg': record.getMessage()})\n")
+
+
 class StructuredLogging(MarkerCheck):
     id = "structured-logging"
     severity = "medium"
@@ -585,9 +605,14 @@ class StructuredLogging(MarkerCheck):
         Example({"app/logging_config.py": "import logging.config\n\nlogging.config.dictConfig({\n"
                  "    'version': 1,\n    'formatters': {'json': {'()': 'pythonjsonlogger.jsonlogger.JsonFormatter'}},\n"
                  "})\n", **_BARE_FASTAPI}, status="pass", note="dictConfig with a JSON formatter"),
-        Example({"app/log.py": "import json\nimport logging\n\n\nclass JsonLines(logging.Formatter):\n"
-                 "    def format(self, record):\n        return json.dumps({'msg': record.getMessage()})\n",
+        Example({"app/log.py": _JSON_LINES + "\n\nhandler = logging.StreamHandler()\nhandler.setFormatter(JsonLines())\n",
                  **_BARE_FASTAPI}, status="pass", note="a hand-written JSON formatter"),
+        Example({"app/log.py": _JSON_LINES, "app/main.py": "import logging\n\nfrom fastapi import FastAPI\n\n"
+                 "from app.log import JsonLines\n\napp = FastAPI()\nhandler = logging.StreamHandler()\n"
+                 "handler.setFormatter(JsonLines())\n"}, status="pass",
+                note="a hand-written JSON formatter another module installs"),
+        Example({"app/log.py": _JSON_LINES, **_BARE_FASTAPI}, status="fail",
+                note="a JSON formatter nothing installs: the records stay text"),
         Example({"app/log.py": "import logging\n\nlogging.basicConfig(level=logging.INFO)\n", **_BARE_FASTAPI},
                 status="fail"),
         Example({"app/api.py": "import json\n\n\ndef dump(x):\n    return json.dumps(x)\n", **_BARE_FASTAPI},
@@ -610,9 +635,8 @@ class StructuredLogging(MarkerCheck):
         found = module_marks(source, _JSON_LOG_MODULES)
         found += installed_app_marks(source, {"django_structlog": "django-structlog"})
         found += string_marks(source, _JSON_FORMATTER, "JSON log formatter configured")
-        for cls in source.nodes(ast.ClassDef):
-            assert isinstance(cls, ast.ClassDef)
-            if any(dotted(b).endswith("Formatter") for b in cls.bases) and _formats_json(cls):
+        for cls in self._json_formatters(source):
+            if _used_in_file(source, cls):
                 found.append(Evidence(f"JSON log formatter {cls.name}", source.path, cls.lineno))
         if "loguru" in source.imports:
             for call in source.nodes(ast.Call):
@@ -627,6 +651,41 @@ class StructuredLogging(MarkerCheck):
                     found.append(Evidence(f"loguru serialize={ast.unparse(serialize)[:60]} (JSON by configuration)",
                                           source.path, call.lineno))
         return found
+
+    @staticmethod
+    def _json_formatters(source: SourceFile) -> list[ast.ClassDef]:
+        return [cls for cls in source.nodes(ast.ClassDef) if isinstance(cls, ast.ClassDef)
+                and any(dotted(b).endswith("Formatter") for b in cls.bases) and _formats_json(cls)]
+
+    def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
+        outcome = super().check_file(source, options)
+        if source.tree is None or not is_application_path(source.path):
+            return outcome
+        unused = tuple((cls.name, cls.lineno) for cls in self._json_formatters(source) if not _used_in_file(source, cls))
+        if not unused:
+            return outcome
+        outcome = outcome or FileOutcome()
+        outcome.facts = MarkerFacts(unused=unused)
+        return outcome
+
+    def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        """A formatter another module imports, or a logging configuration names, is in use."""
+        wanted = {name: (path, line) for path, facts in sorted(collected.facts.items()) if isinstance(facts, MarkerFacts)
+                  for name, line in facts.unused}
+        if wanted:
+            named = {m.rpartition(".")[2] for path, modules in project.modules.items()
+                     if is_application_path(path) for m in modules}
+            configs = [text for rel in self._config_files(project) if (text := project.read_text(rel))]
+            for name, (path, line) in sorted(wanted.items()):
+                if name in named or any(name in text for text in configs):
+                    collected.evidence.append(Evidence(f"JSON log formatter {name}", path, line))
+        return super().evaluate(project, collected, options)
+
+    @staticmethod
+    def _config_files(project: Project) -> list[str]:
+        return [rel for rel in project.glob("**/*log*.yaml", "**/*log*.yml", "**/*log*.ini", "**/*log*.conf",
+                                            "**/*log*.json", "**/*settings*.py", "**/*config*.py")
+                if is_application_path(rel)]
 
     def repository_marks(self, project: Project) -> list[Evidence]:
         out = []

@@ -210,7 +210,8 @@ def test_influxdb_points_are_metrics(tmp_path: Path) -> None:
 
 def test_json_formatter_returning_the_serialised_record(tmp_path: Path) -> None:
     status, _, _ = _status(tmp_path, {
-        "app/main.py": "from flask import Flask\n\napp = Flask(__name__)\n",
+        "app/main.py": "import logging\n\nfrom flask import Flask\n\nfrom app.logs import JSONFormatter\n\n"
+                       "app = Flask(__name__)\nlogging.getLogger().handlers[0].setFormatter(JSONFormatter())\n",
         "app/logs.py": "import json\nimport logging\n\n\nclass JSONFormatter(logging.Formatter):\n"
                        "    def format(self, record):\n        payload = {'level': record.levelname, "
                        "'message': record.getMessage()}\n        text = json.dumps(payload)\n        return text\n",

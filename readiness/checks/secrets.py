@@ -28,7 +28,7 @@ from readiness.project import Project
 from readiness.roles import FIXTURE, SERVICE, file_role, project_role, project_roles
 from readiness.routes import dotted
 from readiness.source import SourceFile
-from readiness.tools.pyast import import_map, qualify, str_value
+from readiness.tools.pyast import import_map, is_main_guard, qualify, str_value
 
 # -- names ----------------------------------------------------------------------------------
 
@@ -470,10 +470,13 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
     committed: list[Hit] = []
     owned: set[int] = set()
     uses = 0
+    by_hand = {id(n) for stmt in source.tree.body if is_main_guard(stmt) for n in ast.walk(stmt)}
 
     def report(node: ast.AST, what: str, value: str, owner: ast.ClassDef | None = None) -> None:
         if value.strip().lower() in _NOT_A_CREDENTIAL or not_a_secret_value(value):
             return  # "false", "3600", "HS256", "/token": a flag, a duration, a name; nothing that unlocks anything
+        if id(node) in by_hand:
+            return  # a ``__main__`` block trying the module by hand, never run by the service
         hits.append(Hit(node.lineno, node.col_offset + 1, f"{what} has a literal fallback {mask(value)}; "  # type: ignore[attr-defined]
                         "require it from the environment or a secrets manager",
                         fixable=default_secret_fixable(node, imports, owner)))
@@ -591,6 +594,9 @@ class DefaultSecret(Check):
         good(_DYNACONF.format(secret='settings.SECRET_KEY'), path="app/config.py",
              note="dynaconf requiring its secrets; a debug flag's default is no secret"),
         bad('import os\n\nJWT_SECRET = os.getenv("JWT_SECRET", "dev-secret")\n', lines=(3,)),
+        good('import os\n\n\nclass VictoriaProvider:\n    def __init__(self, config):\n        self.config = config\n\n\n'
+             'if __name__ == "__main__":\n    provider = VictoriaProvider({"api_key": os.environ.get("VM_API_KEY", "k3y-f0r-tests")})\n',
+             path="app/providers/victoria.py", note="a __main__ block trying the module by hand"),
         bad('import os\n\n\ndef env(variable, fallback_value=None):\n    value = os.environ.get(variable, "").strip()\n'
             '    return value or fallback_value\n\n\nMAIL_PASSWORD = env("MAIL_PASSWORD", "fabric2010")\n'
             'MAIL_PORT = env("MAIL_PORT", 465)\n', path="server/settings.py", lines=(9,),

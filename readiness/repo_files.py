@@ -1683,13 +1683,18 @@ def _values_ref(template: str, line: int) -> str | None:
 
 
 def _deployable(files: tuple[str, ...], project: Project) -> tuple[str, ...]:
-    """Files that may describe how the service is deployed: not tests, fixtures, examples, vendored code, or
-    the stack a benchmark or load test brings up for itself (``packages/acme-benchmark/docker-compose.yml``)."""
+    """Files that may describe how the service is deployed: not tests, fixtures, examples, vendored code,
+    the stack a benchmark or load test brings up for itself (``packages/acme-benchmark/docker-compose.yml``),
+    or one kept inside a sub-package of the code."""
     from readiness.roles import EXAMPLE, FIXTURE, GENERATED, LOADTEST, TEST, overrides_of, role_of
 
     overrides = overrides_of(project.settings)
     skipped = (TEST, FIXTURE, EXAMPLE, GENERATED, LOADTEST)
-    return tuple(f for f in files if role_of(f, None, overrides) not in skipped and not _BENCH_DIR.search(f))
+    # a sub-package's own stack (``app/providers/graylog_provider/docker-compose.yml``) is how an
+    # integration is tried against the system it talks to, not how the service runs
+    packages = {f[:-len("__init__.py")] for f in project.python_files if f.endswith("/__init__.py") and f.count("/") >= 2}
+    return tuple(f for f in files if role_of(f, None, overrides) not in skipped and not _BENCH_DIR.search(f)
+                 and f.rpartition("/")[0] + "/" not in packages)
 
 
 _BENCH_DIR = lazy_compile(r"(?:^|/)(?:bench|benchmarks?|[\w.-]+[-_](?:bench|benchmarks?))/", re.IGNORECASE)

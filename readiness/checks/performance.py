@@ -330,6 +330,10 @@ class CapacityLimits(Check):
                      "services:\n  pgdog:\n    image: pgdog\n    deploy:\n      resources:\n"
                      "        limits: {cpus: '2', memory: 1G}\n  runner:\n    image: bench\n")},
                 status="n/a", note="the stack a benchmark brings up for itself is not the service's deployment"),
+        Example({"app/__init__.py": "", "app/main.py": "x = 1\n", "app/providers/__init__.py": "",
+                 "app/providers/graylog/__init__.py": "", "app/providers/graylog/provider.py": "x = 1\n",
+                 "app/providers/graylog/docker-compose.yml": "services:\n  graylog:\n    image: graylog/graylog:5.0\n"},
+                status="n/a", note="an integration's own stack kept beside its code is not the service's deployment"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

@@ -332,7 +332,9 @@ class CapacityLimits(Check):
                 status="n/a", note="the stack a benchmark brings up for itself is not the service's deployment"),
         Example({"app/__init__.py": "", "app/main.py": "x = 1\n", "app/providers/__init__.py": "",
                  "app/providers/graylog/__init__.py": "", "app/providers/graylog/provider.py": "x = 1\n",
-                 "app/providers/graylog/docker-compose.yml": "services:\n  graylog:\n    image: graylog/graylog:5.0\n"},
+                 "app/providers/graylog/docker-compose.yml": (
+                     "services:\n  mongo:\n    image: mongo:6\n  elasticsearch:\n    image: elasticsearch:7\n"
+                     "    deploy:\n      resources:\n        limits: {memory: 1G}\n")},
                 status="n/a", note="an integration's own stack kept beside its code is not the service's deployment"),
     )
 

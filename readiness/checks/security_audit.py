@@ -103,7 +103,8 @@ class SastFindings(Check):
         "counts and the ORM's compiled clauses (B608), also through the ORM's `extra()` and `RawSQL` (B610, B611); "
         "random for a jitter or a choice, not a token, key, code or identifier (B311); a command given as an "
         "argument list, which no shell reads (B603); "
-        "mark_safe/Markup over a literal or escaped text (B308, B703, B704); a weak hash named for a cache key, "
+        "mark_safe/Markup over a literal or escaped text (B308, B703, B704); yaml.load with a loader class "
+        "derived from SafeLoader (B506); a weak hash named for a cache key, "
         "ETag, version or id and nothing secret (B324); an assert under `if TYPE_CHECKING:`, which never runs, "
         "a bare assert that narrows a type for a type checker (`assert user`, `assert value is not None`, "
         "`isinstance`, `hasattr`), or one holding a function's parameter to literal choices (B101; an assert "
@@ -122,6 +123,9 @@ class SastFindings(Check):
         Example({"app/hashing.py": "import hashlib\n\ndef digest(data):\n    return hashlib.sha256(data).hexdigest()\n"},
                 findings=0, status="pass"),
         Example({"app/load.py": "import yaml\n\ndef load(text):\n    return yaml.load(text)\n"}, findings=1, lines=(4,)),
+        Example({"app/load.py": "import yaml\n\n\nclass Quoted(yaml.CSafeLoader):\n    pass\n\n\n"
+                                "def load(text):\n    return yaml.load(text, Loader=Quoted)\n"},
+                findings=0, status="pass", note="B506: the module's loader derives from PyYAML's SafeLoader"),
         Example({"tests/test_x.py": "def test_x():\n    assert 1 + 1 == 2\n", "app/x.py": "X = 1\n"},
                 findings=0, status="pass", note="asserts in tests are not findings"),
         Example({"README.md": "# nothing\n"}, status="n/a"),
@@ -242,6 +246,11 @@ class SastFindings(Check):
                 findings=0, status="pass", note="B311: random for a jitter and a weighted choice, not a secret"),
         Example({"app/otp.py": 'import random\n\n\ndef send_otp(user):\n    code = random.randint(100000, 999999)\n'
                                '    return code\n'}, findings=1, lines=(5,), note="B311: random for a one-time code"),
+        Example({"app/tasks/sample_data.py": 'import random\n\n\ndef sample_issue(states, creators, name):\n'
+                                           '    return dict(\n        state_id=states[random.randint(0, len(states) - 1)],\n'
+                                           '        created_by_id=creators[random.randint(0, len(creators) - 1)],\n'
+                                           '        identifier=name[:random.randint(2, 12)].upper(),\n    )\n'},
+                findings=0, status="pass", note="B311: a random index or slice picks among existing rows, it makes no id"),
         Example({"app/cache.py": "import hashlib\n\ndef cache_key(*parts):\n"
                                  "    return hashlib.md5(':'.join(parts).encode()).hexdigest()\n"},
                 findings=0, status="pass", note="B324: md5 for a cache key, not for security"),

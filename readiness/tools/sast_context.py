@@ -417,6 +417,9 @@ def random_not_for_security(tree: ast.Module, line: int) -> bool:
         if _called(call) == "getrandbits" and call.args and isinstance(call.args[0], ast.Constant) \
                 and isinstance(call.args[0].value, int) and call.args[0].value >= 64:
             return False  # 64 bits and more: an unguessable value (an invite hash, a reset code), whatever its name
+        holder = parents.get(id(call))
+        if isinstance(holder, ast.Slice) or (isinstance(holder, ast.Subscript) and holder.slice is call):
+            continue  # items[random.randint(0, n - 1)], name[:random.randint(2, 12)]: picks among what exists
         names, callers = _surroundings(call, parents)
         if callers & _JITTER_CALLS:
             continue
@@ -543,6 +546,24 @@ def _is_value_of(node: ast.AST, name: str) -> bool:
     return isinstance(node, ast.Name) and node.id == name
 
 
+_SAFE_LOADERS = frozenset({"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"})
+
+
+def safe_yaml_loader(tree: ast.Module, line: int) -> bool:
+    """``yaml.load(text, Loader=QuotePreserving)`` (B506) where the module's own loader class derives from
+    PyYAML's SafeLoader or BaseLoader: it builds no arbitrary objects either."""
+    calls = [n for n in _at_line(tree, line, (ast.Call,)) if isinstance(n, ast.Call) and _called(n) == "load"]
+    if not calls:
+        return False
+    safe = {cls.name for cls in ast.walk(tree) if isinstance(cls, ast.ClassDef)
+            and any((b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "")) in _SAFE_LOADERS for b in cls.bases)}
+    for call in calls:
+        loader = next((k.value for k in call.keywords if k.arg == "Loader"), call.args[1] if len(call.args) > 1 else None)
+        if not (isinstance(loader, ast.Name) and loader.id in safe):
+            return False
+    return True
+
+
 # bandit test id -> the reading of the code that can clear it
 CLEARED_BY: dict[str, Callable[[ast.Module, int], bool]] = {
     "B101": assert_for_type_checkers,
@@ -555,6 +576,7 @@ CLEARED_BY: dict[str, Callable[[ast.Module, int], bool]] = {
     "B308": safe_markup,
     "B703": safe_markup,
     "B704": safe_markup,
+    "B506": safe_yaml_loader,
 }
 
 

@@ -132,6 +132,16 @@ def _looks_like_field_name(value: str, name: str | None) -> bool:
     return bool(_ENV_NAME_RE.match(value) or _HEADER_RE.match(value)) and bool(_FIELD_WORDS.search(value))
 
 
+def _describes(value: str, name: str | None) -> bool:
+    """``{"api_key": "Elastic Api Key"}``: words that name the field they are given for (a form's label or
+    help text), not its value."""
+    if name is None or " " not in value:
+        return False
+    words = set(_snake(value.replace(" ", "_")).split("_"))
+    wanted = {w for w in _snake(name).split("_") if w}
+    return bool(wanted) and wanted <= words and len(words) > len(wanted) - 1 and all(w.isalpha() for w in words if w)
+
+
 _SETTING_NAME_RE = lazy_compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,}$")
 
 
@@ -177,8 +187,10 @@ _RATE_SPEC_RE = lazy_compile(r"^\d+\s*/\s*\d*\s*[a-z]+(?:/[a-z]+)?(?:\s*[,;]\s*\
 
 def _secret_value(value: str, name: str | None = None) -> bool:
     text = value.strip()
-    if is_placeholder(text) or _looks_like_field_name(text, name):
+    if is_placeholder(text) or _looks_like_field_name(text, name) or _describes(text, name):
         return False
+    if text.lower() in _LOCAL_HOSTS:
+        return False  # api_key = "localhost": where a local server runs, nothing it unlocks
     if len(text) < _MIN_SECRET_LENGTH or _CLI_OPTION_RE.match(text):
         return False  # a status flag ("NP") or a command-line option ("--passphrase-fd 0") guards nothing
     if _PROSE_RE.match(text):
@@ -775,10 +787,14 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
     development = {id(stmt) for cls in source.nodes(ast.ClassDef) if isinstance(cls, ast.ClassDef)
                    and _NON_PRODUCTION_CLASS.match(cls.name) for stmt in cls.body}  # class Development(Config)
 
+    by_hand = {id(n) for stmt in source.tree.body if is_main_guard(stmt) for n in ast.walk(stmt)}
+
     def name_hit(value_node: ast.AST | None, name: str | None, where: ast.AST, what: str) -> None:
         text = _literal_text(value_node)
         if text is None or id(value_node) in owned or id(value_node) in reported or id(where) in development:
             return
+        if id(value_node) in by_hand:
+            return  # a __main__ block trying the module by hand (a live key format is still reported below)
         if not is_secret_name(name, extra) or not _secret_value(text, name):
             return
         if _only_token(name) and not _TOKEN_VALUE_RE.match(text):
@@ -840,7 +856,7 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
         if fmt is not None:
             reported.add(id(node))
             hits.append(Hit(node.lineno, node.col_offset + 1, _format_message(fmt)))
-        elif url_password(text) and not _LOCAL_DSN.match(text.strip()):
+        elif url_password(text) and not _LOCAL_DSN.match(text.strip()) and id(node) not in by_hand:
             reported.add(id(node))
             hits.append(Hit(node.lineno, node.col_offset + 1,
                             f"connection string with an inline password {mask(url_password(text) or '')}; "
@@ -926,6 +942,12 @@ class HardcodedSecret(Check):
         good('KINDS = {"ClusterSecretStore": "external-secrets", "SecretProviderClass": "Secrets Store CSI driver"}\n',
              note="labels keyed by secret-like names"),
         good('FILES = {"secret": "deploy/secret.yaml"}\n', note="a path is not a secret"),
+        good('def config_keys():\n    return {"host": "Elastic hostname, e.g. host:port", "api_key": "Elastic Api Key"}\n\n\n'
+             'def login(api_key=None):\n    if not api_key:\n        api_key = "localhost"\n    return api_key\n',
+             note="a form's label for the key, and a local server's name standing in for one"),
+        good('def valid(url):\n    return url.startswith("https://")\n\n\nif __name__ == "__main__":\n'
+             '    for url in ("https://user:hunter22@files.acme.io/a", "https://files.acme.io/b"):\n'
+             '        print(url, valid(url))\n', note="sample URLs a module tries itself on when run by hand"),
         good('_EXTERNAL_ID_SECRET_KEY = "ACME_AWS_EXTERNAL_ID"\nBOT = {"slack_bot_token": "xoxb-real-secret"}\n',
              note="the name of an environment variable; a made-up token without a real token's shape"),
         good("JWT_ERROR_MESSAGE_KEY = 'error'\nstripe.api_key = 'SomeStripeKey'\n",

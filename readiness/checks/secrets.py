@@ -137,9 +137,11 @@ def _describes(value: str, name: str | None) -> bool:
     help text), not its value."""
     if name is None or " " not in value:
         return False
-    words = set(_snake(value.replace(" ", "_")).split("_"))
-    wanted = {w for w in _snake(name).split("_") if w}
-    return bool(wanted) and wanted <= words and len(words) > len(wanted) - 1 and all(w.isalpha() for w in words if w)
+    words = [w for w in _snake(value.replace(" ", "_")).split("_") if w]
+    wanted = [w for w in _snake(name).split("_") if w]
+    if len(wanted) < 2 or not all(w.isalpha() for w in words):
+        return False  # "this cool password" may well be one
+    return f"_{'_'.join(wanted)}_" in f"_{'_'.join(words)}_"
 
 
 _SETTING_NAME_RE = lazy_compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,}$")

@@ -156,6 +156,12 @@ _ROUTES = AnyOf(("@", r"@\w+\.(?:route|get|post|put|patch|delete|api_route)\("),
 _SERVES = AnyOf(*((name, rf"\b{name}\b") for name in ("uvicorn", "gunicorn", "hypercorn", "waitress", "daphne", "werkzeug")),
                 (".run(", None), *((f"{name}(", rf"\b{name}\(") for name in (
                     "run_app", "serve", "serve_forever", "create_app", "make_server", "execute_from_command_line")))
+# Work a module does at its top level, as it is imported: a program run as a file (a generator, a build step),
+# since importing it would run commands, overwrite a file or fail without arguments.
+_AT_IMPORT_NEEDLES = ("sys.argv[", "subprocess.", "os.system(", "with open(")
+_AT_IMPORT = lazy_compile(r"^(?:subprocess\.(?:run|call|check_call|check_output|Popen)\(|os\.system\(|"
+                          r"with open\([^)\n]*,\s*['\"][wa]b?['\"]|(?!if\b|elif\b)[A-Za-z_][^\n#=<>!]*=?[^\n#=<>!]*\bsys\.argv\[\s*[1-9]\s*\]"
+                          r"(?![^\n#]*(?:==|!=|\bin\b)))", re.M)
 _ALEMBIC = lazy_compile(r"^revision\s*(?::\s*str\s*)?=", re.M)
 _ALEMBIC_DOWN = lazy_compile(r"^down_revision\s*(?::[^=]+)?=", re.M)
 _DJANGO_MIGRATION = lazy_compile(r"^class\s+Migration\(\s*migrations\.Migration\s*\)", re.M)
@@ -209,6 +215,8 @@ def content_role(path: str, text: str) -> str | None:
         return CLI  # def purge(args: argparse.Namespace): the implementation of a command-line subcommand
     if not routes and _ARGV_INDEX.found_in(text) and _EXIT.found_in(text):
         return CLI  # reads its own arguments (sys.argv[1]) and exits: an entry script
+    if not routes and any(m in text for m in _AT_IMPORT_NEEDLES) and _AT_IMPORT.search(text):
+        return SCRIPT  # runs commands, writes files or reads its arguments as it is imported: run as a file
     return None
 
 

@@ -116,6 +116,15 @@ SUBCOMMANDS = ("import argparse\n\n\ndef list_orphans(args: argparse.Namespace) 
     ("packages/acme-client/setup.py", "from setuptools import find_packages, setup\n\nsetup(name='acme')\n", "script"),
     ("redash/handlers/setup.py", "from flask import request\n\n\ndef setup():\n    return request.form\n",
      "service"),  # the setup page of the app, not a build script
+    # work done as the module is imported: a program run as a file, wherever it sits
+    ("forum/themes/aurora/build_emoji_set.py", "import sys\n\nimport requests\n\nURL = 'https://x/{}'.format(sys.argv[1])\n",
+     "script"),
+    ("app/providers/cilium/generate_protobuf.py", "import subprocess\n\nsubprocess.run(['protoc', 'flow.proto'])\n",
+     "script"),
+    ("app/export.py", "import json\n\nwith open('emoji.js', 'w') as f:\n    f.write(json.dumps([]))\n", "script"),
+    ("app/tasks/archive.py", "import subprocess\n\n\ndef archive(path):\n    subprocess.run(['tar', 'czf', path])\n\n\n"
+     "def read(path):\n    with open(path, 'w') as f:\n        return f\n", "service"),  # the same work inside functions
+    ("proj/settings.py", "import sys\n\nTESTING = len(sys.argv) > 1 and sys.argv[1] == 'test'\n", "service"),
 ])
 def test_content_roles(path: str, text: str, role: str) -> None:
     assert role_of(path, text) == role

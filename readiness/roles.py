@@ -160,7 +160,8 @@ _SERVES = AnyOf(*((name, rf"\b{name}\b") for name in ("uvicorn", "gunicorn", "hy
 # since importing it would run commands, overwrite a file or fail without arguments.
 _AT_IMPORT_NEEDLES = ("sys.argv[", "subprocess.", "os.system(", "with open(")
 _AT_IMPORT = lazy_compile(r"^(?:subprocess\.(?:run|call|check_call|check_output|Popen)\(|os\.system\(|"
-                          r"with open\([^)\n]*,\s*['\"][wa]b?['\"]|(?!if\b|elif\b)[A-Za-z_][^\n#=<>!]*=?[^\n#=<>!]*\bsys\.argv\[\s*[1-9]\s*\]"
+                          r"with open\([^)\n]*,\s*['\"][wa]b?['\"]|"
+                          r"(?!if\b|elif\b)[A-Za-z_][^\n#=<>!]*=?[^\n#=<>!]*\bsys\.argv\[\s*[1-9]\s*\]"
                           r"(?![^\n#]*(?:==|!=|\bin\b)))", re.M)
 _ALEMBIC = lazy_compile(r"^revision\s*(?::\s*str\s*)?=", re.M)
 _ALEMBIC_DOWN = lazy_compile(r"^down_revision\s*(?::[^=]+)?=", re.M)

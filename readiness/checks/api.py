@@ -579,6 +579,67 @@ def _const(node: ast.AST) -> str:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
 
 
+_FALSE_TEXT = frozenset({"false", "0", "no", "off", "n", ""})
+_TRUE_TEXT = frozenset({"true", "1", "yes", "on", "y"})
+_SETTING_READS = frozenset({"config", "getenv", "get", "env", "bool", "get_bool", "getboolean", "strtobool"})
+
+
+def _default_of(call: ast.Call) -> ast.expr | None | bool:
+    """The default of a setting read (``config("X", default="false")``, ``os.getenv("X", "0")``); None when the
+    read gives None for a missing setting; False when it is no setting read."""
+    name = call_name(call)
+    if name == "bool" and call.args and isinstance(call.args[0], ast.Call):
+        return _default_of(call.args[0])
+    if name not in _SETTING_READS or not call.args or not isinstance(call.args[0], ast.Constant):
+        return False
+    default = next((k.value for k in call.keywords if k.arg == "default"), None)
+    if default is None and len(call.args) > 1:
+        default = call.args[1]
+    if default is None and name in ("getenv", "get"):
+        return None  # os.getenv("X"): None when unset
+    return default if default is not None else False
+
+
+def false_by_default(source: SourceFile, node: ast.AST, depth: int = 0) -> bool:
+    """Whether a switch is off unless the operator sets it: a setting read whose default is false
+    (``config("USE_LIMITER", default="false", cast=bool)``), compared with a true value it does not default to,
+    or a module-level name holding one."""
+    if depth > 3:
+        return False
+    if isinstance(node, ast.Name) and source.tree is not None:
+        values = [stmt.value for stmt in source.tree.body if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                  and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id == node.id]
+        return len(values) == 1 and false_by_default(source, values[0], depth + 1)
+    if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], ast.Eq):
+        left, right = node.left, node.comparators[0]
+        if isinstance(left, ast.Call) and call_name(left) in ("lower", "strip") and isinstance(left.func, ast.Attribute):
+            left = left.func.value
+        wanted = right.value if isinstance(right, ast.Constant) else None
+        if isinstance(left, ast.Call) and isinstance(wanted, str) and wanted.lower() in _TRUE_TEXT:
+            default = _default_of(left)
+            if default is None:
+                return True
+            return isinstance(default, ast.Constant) and str(default.value).lower() != wanted.lower()
+        return False
+    if isinstance(node, ast.Call):
+        default = _default_of(node)
+        if default is None:
+            return True
+        return isinstance(default, ast.Constant) and (default.value is False or default.value is None or (
+            isinstance(default.value, str) and default.value.strip().lower() in _FALSE_TEXT) or default.value == 0)
+    return False
+
+
+def off_by_default(source: SourceFile, node: ast.AST) -> bool:
+    """Whether ``node`` runs only under an ``if`` whose switch is off unless the operator sets it."""
+    child = node
+    for parent in source.ancestors(node):
+        if isinstance(parent, ast.If) and child in parent.body and false_by_default(source, parent.test):
+            return True
+        child = parent
+    return False
+
+
 def _rate_marks(source: SourceFile) -> tuple[Evidence, ...]:
     """Rate limits that cover every route: middleware, app-wide dependencies, Flask-Limiter defaults."""
     out = []
@@ -587,8 +648,9 @@ def _rate_marks(source: SourceFile) -> tuple[Evidence, ...]:
         name = call_name(call)
         if name in ("add_middleware", "Middleware") and call.args:
             middleware = dotted(call.args[0]).rpartition(".")[2]
-            if (middleware in _RATE_MIDDLEWARE or re.search(r"ratelimit|throttl|limiter", middleware, re.IGNORECASE)) \
-                    and middleware != "RatelimitMiddleware":  # django-ratelimit's middleware only renders its 403
+            limits = middleware in _RATE_MIDDLEWARE or re.search(r"ratelimit|throttl|limiter", middleware, re.IGNORECASE)
+            # django-ratelimit's middleware only renders its 403
+            if limits and middleware != "RatelimitMiddleware" and not off_by_default(source, call):
                 out.append(Evidence(f"{middleware} limits every route", source.path, call.lineno))
         elif name in ("FastAPI", "Flask") and call.keywords:
             deps = next((k.value for k in call.keywords if k.arg == "dependencies"), None)
@@ -596,7 +658,9 @@ def _rate_marks(source: SourceFile) -> tuple[Evidence, ...]:
                 out.append(Evidence("app-wide RateLimiter dependency", source.path, call.lineno))
         elif name == "Limiter" and "flask_limiter" in source.imports:
             defaults = next((k.value for k in call.keywords if k.arg in ("default_limits", "application_limits")), None)
-            if isinstance(defaults, (ast.List, ast.Tuple)) and defaults.elts:
+            enabled = next((k.value for k in call.keywords if k.arg == "enabled"), None)
+            if isinstance(defaults, (ast.List, ast.Tuple)) and defaults.elts and not off_by_default(source, call) \
+                    and not (enabled is not None and false_by_default(source, enabled)):
                 out.append(Evidence("Flask-Limiter default limits", source.path, call.lineno))
     for call in source.nodes(ast.Call):
         assert isinstance(call, ast.Call)
@@ -768,6 +832,21 @@ class RateLimiting(_RouteCheck):
                            "app = FastAPI()\napp.state.limiter = limiter\napp.add_middleware(SlowAPIMiddleware)\n\n\n"
                            "@app.get('/orders')\ndef orders() -> list[dict]:\n    return []\n",
         }, findings=0, status="pass", note="global middleware"),
+        Example({
+            "app/main.py": "from decouple import config\nfrom fastapi import FastAPI\nfrom slowapi import Limiter\n"
+                           "from slowapi.middleware import SlowAPIMiddleware\nfrom slowapi.util import get_remote_address\n\n"
+                           "USE_LIMITER = config('USE_LIMITER', default='false', cast=bool)\n"
+                           "limiter = Limiter(key_func=get_remote_address, default_limits=['100/minute'])\n"
+                           "app = FastAPI()\napp.state.limiter = limiter\nif USE_LIMITER:\n"
+                           "    app.add_middleware(SlowAPIMiddleware)\n\n\n"
+                           "@app.post('/orders')\ndef create() -> dict:\n    return {}\n",
+        }, findings=1, status="fail", note="a limiter the operator must switch on: off by default"),
+        Example({
+            "app/main.py": "import os\n\nfrom fastapi import FastAPI\nfrom slowapi.middleware import SlowAPIMiddleware\n\n"
+                           "app = FastAPI()\nif os.getenv('RATE_LIMIT', 'true').lower() == 'true':\n"
+                           "    app.add_middleware(SlowAPIMiddleware)\n\n\n"
+                           "@app.post('/orders')\ndef create() -> dict:\n    return {}\n",
+        }, findings=0, status="pass", note="a limiter the operator can switch off: on by default"),
         Example({
             "app.py": "from flask import Flask\nfrom flask_limiter import Limiter\n\napp = Flask(__name__)\n"
                       "limiter = Limiter(app=app, key_func=lambda: 'x')\n\n\n"

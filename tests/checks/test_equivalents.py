@@ -3,6 +3,7 @@ request-id handling, task-queue retries and hand-written breakers, each in the s
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -371,3 +372,21 @@ def test_legacy_dynaconf_settings_object(tmp_path: Path) -> None:
                                              "    return settings('JWT_SECRET', default='please-change-me-91')\n"})
     result = scan_tree(tmp_path, select=["default-secret"])
     assert [(f.path, f.line) for f in result.findings if f.check == "default-secret"] == [("app/security.py", 5)]
+
+
+@pytest.mark.parametrize(("switch", "off"), [
+    ("config('USE_LIMITER', default='false', cast=bool)", True),
+    ("config('USE_LIMITER', default=True, cast=bool)", False),
+    ("os.getenv('RATE_LIMIT')", True),
+    ("os.getenv('RATE_LIMIT', '0') == '1'", True),
+    ("os.environ.get('RATE_LIMIT', 'true').lower() == 'true'", False),
+    ("bool(os.getenv('RATE_LIMIT', ''))", True),
+    ("settings.RATE_LIMIT", False),  # not read here: unknown, so not judged off
+])
+def test_a_switch_off_unless_the_operator_sets_it(switch: str, off: bool) -> None:
+    from readiness.checks.api import off_by_default
+    from readiness.source import SourceFile
+
+    source = SourceFile.from_text("app/main.py", f"import os\n\nSWITCH = {switch}\nif SWITCH:\n    app.add_middleware(Limit)\n")
+    call = next(n for n in source.nodes(ast.Call) if getattr(n.func, "attr", "") == "add_middleware")
+    assert off_by_default(source, call) is off

@@ -294,6 +294,8 @@ def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
         if fed:
             tool = (fed.group(1) or fed.group(2)).lower()
             found.append(Evidence(f"{tool} fed a dump ({command.origin})", command.path, command.line))
+        elif _EXTRACT_RE.search(command.text):  # a data volume put back from its archive (a cold backup)
+            found.append(Evidence(f"backup archive extracted back ({command.origin})", command.path, command.line))
     for rel in project.python_files:
         if "restore" in rel.rpartition("/")[2].lower() and not is_test_path(rel):
             step = project.text_fact("restore-command-file", rel, _restore_command_file)
@@ -323,6 +325,10 @@ def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
                 found.append(Evidence(f"runbook section restoring with the project's {named[0][0]} command", rel,
                                       named[0][1]))
     return sorted(set(found))
+
+
+# tar extracting a compressed archive (``tar -xzf /backup/pgdata.tar.gz -C /restore``)
+_EXTRACT_RE = lazy_compile(r"\btar\s+(?:-[a-wyzA-Z]*x[a-zA-Z]*|x[a-zA-Z]*)\b[^|;&]*\.(?:tar\.gz|tgz|tar\.bz2|tar\.xz|tar)\b")
 
 
 _SNAPSHOT_RESTORABLE = ("aws_db_instance", "aws_rds_cluster", "aws_docdb_cluster", "aws_neptune_cluster")
@@ -488,7 +494,8 @@ class RestoreProcedure(Check):
     )
     scoring = (
         "Presence: 100% with mongorestore / pbm restore / pg_restore / velero restore, or psql/mysql fed a "
-        "dump or backup file, in a script, job or runbook step; a restore command in code (a `restore_*` "
+        "dump or backup file, in a script, job or runbook step; a script named restore* that extracts a data "
+        "volume's archive (tar -x); a restore command in code (a `restore_*` "
         "function, or a command file named `restore*`, that runs psql, pg_restore, mongorestore or "
         "loaddata on a dump); or, in a doc section about restoring, psql/mysql fed a file, loaddata, or the "
         "project's own import or restore command (`document_importer`); or a managed database the Terraform "
@@ -512,6 +519,16 @@ class RestoreProcedure(Check):
             "app/db.py": "import psycopg\n",
             "scripts/init-db.sh": "#!/bin/sh\npsql \"$DATABASE_URL\" -f schema.sql\n",
         }, status="fail", note="setting a database up is not restoring one"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "deploy/restore.sh": "#!/bin/bash\nset -e\ndocker volume create \"$1\"\ndocker run --rm \\\n"
+                                 "    -v \"$1\":/vol -v \"$PWD/backup\":/backup \\\n"
+                                 "    busybox sh -c 'tar -xzf \"/backup/pgdata.tar.gz\" -C /vol'\n",
+        }, status="pass", note="a restore script that puts the database's volume back from its archive"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "deploy/install.sh": "#!/bin/bash\nset -e\ncurl -sL \"$RELEASE\" -o app.tar.gz\ntar -xzf app.tar.gz -C /opt/app\n",
+        }, status="fail", note="unpacking a release is not a restore"),
         Example({
             "app/db.py": "import pymongo\n",
             "docs/ops.md": "# Operations\n\nWe should be able to restore from backups.\n",

@@ -681,6 +681,48 @@ class _Features:
     kind: str = ""  # "api", "page" or "" (see RouteFact.kind)
 
 
+def _fixed_size(node: ast.AST | None) -> bool:
+    """A row count written in the code: ``100`` or ``MAX_RESULTS``."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, int) and not isinstance(node.value, bool) and node.value > 0
+    name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+    return bool(name) and name.isupper()
+
+
+def _capped(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """The handler cuts its result to a size fixed in code (``issues[:100]``, ``.limit(50)``), so the
+    response is bounded however large the table grows."""
+    parents = {id(child): node for node in ast.walk(func) for child in ast.iter_child_nodes(node)}
+    assigned = {t.id: n.value for n in ast.walk(func) if isinstance(n, ast.Assign) for t in n.targets
+                if isinstance(t, ast.Name)}
+    for node in ast.walk(func):
+        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice) and node.slice.step is None:
+            lower = node.slice.lower
+            value = assigned.get(node.value.id, node.value) if isinstance(node.value, ast.Name) else node.value
+            if (lower is None or (isinstance(lower, ast.Constant) and lower.value == 0)) \
+                    and _fixed_size(node.slice.upper) and _holds_result(node, parents.get(id(node))) \
+                    and isinstance(value, ast.Call) and call_name(value).rpartition(".")[2] in _QUERY_CALLS:
+                return True
+        elif isinstance(node, ast.Call) and call_name(node) in ("limit", "islice") and node.args \
+                and _fixed_size(node.args[-1]):
+            return True
+    return False
+
+
+# what builds rows from a database or an index: the value a fixed-size slice must cut to bound a response
+_QUERY_CALLS = frozenset({"filter", "all", "order_by", "exclude", "find", "select", "search", "query", "values",
+                          "values_list", "distinct", "annotate", "scalars", "execute", "get_queryset", "sorted",
+                          "list", "filter_by", "where", "prefetch_related", "select_related", "only", "defer"})
+
+
+def _holds_result(node: ast.AST, parent: ast.AST | None) -> bool:
+    """A slice that is the result (returned, assigned, iterated, handed on), not a field cut short inside
+    it (``t.title[:50]``)."""
+    if isinstance(parent, (ast.Return, ast.Assign, ast.AnnAssign, ast.Call, ast.Starred)):
+        return True
+    return isinstance(parent, (ast.comprehension, ast.For, ast.AsyncFor)) and getattr(parent, "iter", None) is node
+
+
 def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: str, path_params: set[str]) -> _Features:
     feats = _Features()
     request_names = set(_REQUEST_NAMES)
@@ -816,6 +858,8 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
         validated = True
         if not has_model and not raw:  # @validate_schema(InSchema, OutSchema): the body arrives validated
             feats.body = "validated"
+    if _capped(func):
+        feats.calls.append("@capped")  # results[:100], .limit(50): never more than a fixed number of rows
     for name_node in ast.walk(func):
         if isinstance(name_node, ast.Name):
             if "paginat" in name_node.id.lower():

@@ -485,13 +485,20 @@ class Pagination(_RouteCheck):
     )
     scoring = ("Share of list endpoints that take pagination parameters or use a pagination helper (DRF "
                "DEFAULT_PAGINATION_CLASS or PAGINATE_BY, Eve's default paging, flask-rest-jsonapi resource lists, GraphQL "
-               "connections). A list endpoint is a collection "
+               "connections), or that cut their result to a size fixed in code (`[:100]`, `.limit(50)`). "
+               "A list endpoint is a collection "
                "GET: a list response model, a returned list, a page or limit parameter; aggregates (stats, counts, "
                "settings), single objects, proxies of another service's list and the entries of a fixed table written "
                "in code (an upper-case constant) are not.")
     examples = (
         Example(_service(params="limit: int = 50, offset: int = 0"), findings=0, status="pass"),
         Example(_service(), findings=1, lines=(7,), status="fail", note="GET /orders returns everything"),
+        Example({
+            "app.py": "from flask import Flask, jsonify, request\n\napp = Flask(__name__)\nMAX_HITS = 100\n\n\n"
+                      "@app.route('/api/search')\ndef search():\n    hits = Issue.query.filter(Issue.name.contains(request.args['q']))\n"
+                      "    return jsonify([h.to_dict() for h in hits[:MAX_HITS]])\n\n\n"
+                      "@app.route('/api/latest')\ndef latest():\n    return jsonify([i.to_dict() for i in Issue.query.limit(20)])\n",
+        }, findings=0, status="pass", note="results cut to a size fixed in code are bounded"),
         Example({
             "app.py": "from flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
                       "@app.route('/items')\ndef items():\n    page = request.args.get('page', 1, type=int)\n"
@@ -560,7 +567,7 @@ def _paginated(route: Route, settings: set[str] = frozenset()) -> bool:  # type:
         return True
     calls = set(fact.calls)
     if calls & {"paginate", "Paginator", "paginate_queryset", "paginate_by", "pagination_class", "get_page",
-                 "get_paginated_response", "paginated_response"}:
+                 "get_paginated_response", "paginated_response", "@capped"}:
         return True
     return any("paginat" in d for d in fact.decorators)
 

@@ -105,10 +105,10 @@ class SastFindings(Check):
         "argument list, which no shell reads (B603); "
         "mark_safe/Markup over a literal or escaped text (B308, B703, B704); yaml.load with a loader class "
         "derived from SafeLoader (B506); a weak hash named for a cache key, "
-        "ETag, version or id and nothing secret (B324); an assert under `if TYPE_CHECKING:`, which never runs, "
-        "a bare assert that narrows a type for a type checker (`assert user`, `assert value is not None`, "
-        "`isinstance`, `hasattr`), or one holding a function's parameter to literal choices (B101; an assert "
-        "with a message, or one testing data, stays); `import Crypto` "
+        "ETag, version or id and nothing secret (B324); an assert that guards nothing: a type narrowed for a "
+        "type checker, an invariant of the code, a parameter held to literal choices, anything under "
+        "`if TYPE_CHECKING:` (B101; an assert standing in for an access check, on a granting name such as "
+        "`is_staff` or `owner`, or on what the client sent, stays); `import Crypto` "
         "when the project depends on the maintained pycryptodome (B413). A statement marked with ruff's noqa for "
         "the same rule "
         "(`# noqa: S608` for B608) was already judged by the team and is not counted."
@@ -173,7 +173,7 @@ class SastFindings(Check):
                                   '        assert isinstance(doc, dict)\n    return doc\n'},
                 findings=0, status="pass", note="B101: an assert for type checkers only, never run"),
         Example({"app/export.py": 'def export(doc):\n    assert doc["id"]\n    return doc\n'},
-                findings=1, lines=(2,), note="B101: an assert that python -O strips from production"),
+                findings=0, status="pass", note="B101: an invariant of the code's own data; -O only moves where a bug shows"),
         Example({"app/sign.py": "from Crypto.Hash import SHA256\n\n\ndef digest(data):\n"
                                 "    return SHA256.new(data).hexdigest()\n",
                  "requirements.txt": "pycryptodome==3.20.0\n"},
@@ -190,7 +190,7 @@ class SastFindings(Check):
                 findings=0, status="pass", note="B101: assert x is not None narrows an optional for a type checker"),
         Example({"app/export.py": 'def export(schema):\n    assert schema.raw is not None, "call open() first"\n'
                                   '    return schema.raw\n'},
-                findings=1, lines=(2,), note="B101: an invariant with its message is stripped by -O like any other"),
+                findings=0, status="pass", note="B101: an invariant with its message guards nothing"),
         Example({"app/projects.py": "def attach_roles(queryset):\n    model = queryset.model\n"
                                     "    sql = 'SELECT json_agg(name) FROM roles WHERE roles.project_id = {tbl}.id'\n"
                                     "    sql = sql.format(tbl=model._meta.db_table)\n"

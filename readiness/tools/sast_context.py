@@ -71,63 +71,53 @@ def _statement_at(tree: ast.AST, line: int) -> ast.stmt | None:
     return None
 
 
-def _narrows(test: ast.expr) -> bool:
-    """A test a type checker narrows on: a name or attribute's truth, ``is not None``, ``isinstance``/``hasattr``,
-    or several joined by ``and``."""
-    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
-        return all(_narrows(value) for value in test.values)
-    if isinstance(test, ast.Name) or (isinstance(test, ast.Attribute) and isinstance(_root(test), ast.Name)):
-        name = test.id if isinstance(test, ast.Name) else test.attr
-        return not _GRANT.search(name)  # assert request.user.is_staff: a permission check, stripped by -O
-    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot):
-        return isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
-    return isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id in ("isinstance", "hasattr")
-
-
-# Names that grant something: an assert on them is an access check, not narrowing.
+# Names that grant something: an assert on them is an access check, not an invariant.
 _GRANT = re.compile(r"^(?:is|has|can|may)_|admin|staff|superuser|authenticated|authori[sz]ed|permi|allowed|owner|"
                     r"verified|valid|active|enabled", re.IGNORECASE)
 
 
-def _root(node: ast.expr) -> ast.expr:
-    while isinstance(node, ast.Attribute):
-        node = node.value
-    return node
-
-
-def _argument_choice(test: ast.expr, function: ast.AST | None) -> bool:
-    """``assert mode in ("edit", "add")`` on the function's own parameter: the caller's contract, spelled out."""
-    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.In)
-            and isinstance(test.left, ast.Name) and isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))):
-        return False
-    choices = test.comparators[0]
-    if isinstance(choices, ast.Call) and isinstance(choices.func, ast.Name) and choices.func.id in ("set", "frozenset") \
-            and len(choices.args) == 1:
-        choices = choices.args[0]
-    if not (isinstance(choices, (ast.Tuple, ast.List, ast.Set))
-            and all(isinstance(e, ast.Constant) for e in choices.elts)):
-        return False
-    arguments = function.args
-    names = [a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)]
-    return test.left.id in names
-
-
-def assert_for_type_checkers(tree: ast.Module, line: int) -> bool:
-    """B101 on an ``assert`` that only tells a type checker or a caller something: one under ``if TYPE_CHECKING:``
-    (it never runs), a bare narrowing assert (``assert user``, ``assert x is not None``, ``isinstance``; without
-    -O it fails where the next line would), or a parameter checked against literal choices. An assert carrying
-    a message, or testing data (``assert doc["id"]``, ``data.get("items")``, a comparison), stays."""
+def assert_guards_nothing(tree: ast.Module, line: int) -> bool:
+    """B101 on an ``assert`` that guards nothing: a type narrowed for a type checker (``assert user``,
+    ``isinstance``), an invariant of the code itself (``assert schema.raw is not None, "call open() first"``),
+    a parameter held to literal choices, or anything under ``if TYPE_CHECKING:``. Stripped by -O, such an
+    assert only moves where a bug shows. An assert that stands in for an access check (a granting name:
+    ``is_staff``, ``owner``, ``has_perm``) or validates what the client sent (``request`` and names taken
+    from it) stays: under -O the check is gone."""
     parents = _parents(tree)
     for node in _at_line(tree, line, (ast.Assert,)):
         assert isinstance(node, ast.Assert)
-        if node.msg is None and (_narrows(node.test) or _argument_choice(node.test, _scope_of(node, parents))):
-            return True
         up = parents.get(id(node))
         while up is not None:
             if isinstance(up, ast.If) and isinstance(up.test, (ast.Name, ast.Attribute)) \
                     and (up.test.id if isinstance(up.test, ast.Name) else up.test.attr) == "TYPE_CHECKING":
-                return True
+                return True  # never runs
             up = parents.get(id(up))
+        return not _guards(node.test, _client_names(_scope_of(node, parents)))
+    return False
+
+
+_CLIENT_ROOTS = frozenset({"request", "req", "flask_request"})
+
+
+def _client_names(scope: ast.AST) -> set[str]:
+    """Names in a function that hold what the client sent: the request and locals taken from it."""
+    names = set(_CLIENT_ROOTS)
+    assignments = [n for n in ast.walk(scope) if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None]
+    for _ in range(3):  # data = request.get_json(); kind = data["kind"]
+        for node in assignments:
+            if any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node.value)):  # type: ignore[arg-type]
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names.update(t.id for target in targets for t in ast.walk(target) if isinstance(t, ast.Name))
+    return names
+
+
+def _guards(test: ast.expr, client: set[str]) -> bool:
+    """Whether an assert's test checks access or the client's input."""
+    for node in ast.walk(test):
+        if isinstance(node, ast.Name) and (node.id in client or _GRANT.search(node.id)):
+            return True
+        if isinstance(node, ast.Attribute) and _GRANT.search(node.attr):
+            return True
     return False
 
 
@@ -566,7 +556,7 @@ def safe_yaml_loader(tree: ast.Module, line: int) -> bool:
 
 # bandit test id -> the reading of the code that can clear it
 CLEARED_BY: dict[str, Callable[[ast.Module, int], bool]] = {
-    "B101": assert_for_type_checkers,
+    "B101": assert_guards_nothing,
     "B608": constant_sql,
     "B603": argument_list_command,
     "B610": constant_extra_sql,

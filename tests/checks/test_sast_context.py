@@ -191,7 +191,7 @@ def test_sql_from_a_parameter_in_a_helper_stays(tmp_path: Path) -> None:
 CALLS = (
     "import random\n\nimport requests\n\n\n"
     "def fetch(url):\n    return requests.get(url)\n\n\n"
-    "def new_token(value):\n    assert value['id']\n    return random.random()\n"
+    "def new_token(user):\n    assert user.is_staff\n    return random.random()\n"
 )
 
 

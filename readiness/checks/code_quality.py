@@ -388,7 +388,7 @@ def _is_ipv4(value: str) -> bool:
 
 
 _PLACEHOLDER_RE = lazy_compile(r"\[[A-Za-z_ -]+\]|<[A-Za-z_ -]+>")
-_ASSET_PATH_RE = lazy_compile(r"\.(?:png|jpe?g|gif|svg|ico|webp|css|woff2?|ttf|otf)$", re.IGNORECASE)
+_ASSET_PATH_RE = lazy_compile(r"\.(?:png|jpe?g|gif|svg|ico|webp|css|woff2?|ttf|otf|m?js)$", re.IGNORECASE)
 # Documentation ranges (RFC 5737) and the made-up addresses sample payloads use.
 _SAMPLE_IP_PREFIXES = ("192.0.2.", "198.51.100.", "203.0.113.")
 _SAMPLE_IPS = frozenset({"1.2.3.4", "4.3.2.1", "12.34.56.78", "123.45.67.89"})
@@ -569,6 +569,9 @@ class HardcodedValue(Check):
         good('class Book:\n    def openlibrary_link(self):\n        return f"https://openlibrary.org/books/{self.key}"\n\n'
              '    def to_activity(self):\n        doc = {}\n        doc["@context"] = ["https://w3id.org/security/v1"]\n'
              '        return doc\n', note="a link shown to people, a JSON-LD context"),
+        good('RECAPTCHA_SCRIPT = "https://www.google.com/recaptcha/api.js"\n'
+             'TEMPLATE = "<script src=\'%s\' async defer></script>"\n\n\ndef widget():\n    return TEMPLATE % RECAPTCHA_SCRIPT\n',
+             note="a script the page tells the browser to load"),
         good('@csp_update(SCRIPT_SRC="https://cdn.jsdelivr.net/npm/chart.js@3.5.1/dist/chart.min.js")\ndef dashboard(request):\n'
              '    sk_learn_warning_url = "https://scikit-learn.org/stable/model_persistence.html"\n'
              '    return render(request, "d.html", {"help": sk_learn_warning_url})\n',

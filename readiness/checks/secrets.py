@@ -596,7 +596,9 @@ class DefaultSecret(Check):
         "values in an untracked `.env` file."
     )
     scoring = ("Count: each secret with a literal fallback halves the score (one is 50%, two 25%): one real "
-               "production secret is a blocker whatever the size of the code base.")
+               "production secret is a blocker whatever the size of the code base. Fallbacks in code, and in shell "
+               "syntax (`${SECRET_KEY:-...}`) in a container's entrypoint or a compose file the service ships "
+               "(not a dev, test or CI stack).")
     options = {"names": []}
     needles = ("getenv", "environ", "decouple", "Settings", "Config", "SECRET_KEY", "env(", "env.", "Env(", "dynaconf")
     examples = (
@@ -649,6 +651,12 @@ class DefaultSecret(Check):
                                       'export PORT="${PORT:-8000}"\nexport DB_PASSWORD="${DB_PASSWORD:-$POSTGRES_PASSWORD}"\n'
                                       'exec gunicorn app:app\n'},
                 findings=0, status="pass", note="a required variable, a port default and a default from another variable"),
+        Example({"app/config.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
+                 "deploy/docker-compose.yml": "services:\n  api:\n    image: acme/api:1\n    environment:\n"
+                                              "      SECRET_KEY: ${SECRET_KEY:-60gp0byfz2dvffa45cxl20p1scy9xbpf6d8c5y0g}\n"
+                                              "      WEB_PORT: ${WEB_PORT:-8000}\n",
+                 "docker-compose.dev.yml": "services:\n  api:\n    environment:\n      SECRET_KEY: ${SECRET_KEY:-dev}\n"},
+                findings=1, lines=(5,), note="the compose file the service ships falls back to a key; a dev stack's does not count"),
         bad('import os\n\nSECRET = os.environ.get("APP_SECRET") or "not-so-secret"\n', lines=(3,),
             note="an `or` fallback"),
         bad('import os\n\nDB = os.getenv("DATABASE_URL", "postgresql://app:hunter2@db:5432/app")\n', lines=(3,),
@@ -699,7 +707,7 @@ class DefaultSecret(Check):
         return FileOutcome(hits=analysis.defaults)
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
-        shell = _entrypoint_defaults(project, options.get("names", []))
+        shell = _shell_default_findings(project, options.get("names", []))
         count = len(collected.findings) + len(shell)
         noun = "secret with a literal fallback" if count == 1 else "secrets with a literal fallback"
         return Verdict(Count(count, "secrets with a literal fallback"),
@@ -711,11 +719,27 @@ class DefaultSecret(Check):
 _SHELL_DEFAULT_RE = lazy_compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=]([^}$`]+)\}")
 
 
-def _entrypoint_defaults(project: Project, extra: Iterable[str]) -> list[Finding]:
-    found: list[Finding] = []
+# Compose files that start the service as shipped; a development, test or CI stack is not production's.
+_COMPOSE_RE = lazy_compile(r"(?:^|/)(?:docker-)?compose(?:\.[\w-]+)?\.ya?ml$", re.IGNORECASE)
+_NOT_SHIPPED_RE = lazy_compile(r"(?:^|[./_-])(?:dev|development|local|test|tests|testing|ci|debug|e2e)(?:[./_-]|$)",
+                               re.IGNORECASE)
+
+
+def _shell_defaults(project: Project, extra: Iterable[str]) -> list[tuple[str, int, int, str, str]]:
+    """(file, line, column, variable, value) of every secret's literal fallback written in shell syntax
+    (``${SECRET_KEY:-...}``) in the script a container starts with or a compose file the service ships;
+    read once per scan for both secrets checks."""
+    names = tuple(sorted(str(n) for n in extra))
+    return project.tool(f"shell-defaults\0{names}", lambda p: _find_shell_defaults(p, names))  # type: ignore[no-any-return]
+
+
+def _find_shell_defaults(project: Project, extra: Iterable[str]) -> list[tuple[str, int, int, str, str]]:
+    found = []
     for rel in project.files:
         name = rel.rpartition("/")[2]
-        if "entrypoint" not in name.lower() or project_role(project, rel) not in _DEFAULT_SECRET_ROLES:
+        entrypoint = "entrypoint" in name.lower()
+        compose = bool(_COMPOSE_RE.search(rel)) and not _NOT_SHIPPED_RE.search(name)
+        if not (entrypoint or compose) or project_role(project, rel) not in _DEFAULT_SECRET_ROLES:
             continue
         text = project.read_text(rel) or ""
         if "${" not in text:
@@ -724,10 +748,25 @@ def _entrypoint_defaults(project: Project, extra: Iterable[str]) -> list[Finding
             variable, value = match.group(1), match.group(2).strip().strip("'\"")
             if value and is_secret_name(variable, extra) and _secret_value(value, variable):
                 line = text.count("\n", 0, match.start()) + 1
-                found.append(Finding(rel, line, match.start() - text.rfind("\n", 0, match.start()), "default-secret",
-                                     f"secret {variable!r} has a literal fallback in the container's entrypoint; "
-                                     "require it from the environment or a secrets manager", "critical"))
+                found.append((rel, line, match.start() - text.rfind("\n", 0, match.start()), variable, value))
     return found
+
+
+def _shell_default_findings(project: Project, extra: Iterable[str]) -> list[Finding]:
+    where = {True: "the service's compose file", False: "the container's entrypoint"}
+    return [Finding(rel, line, column, "default-secret",
+                    f"secret {variable!r} has a literal fallback in {where[bool(_COMPOSE_RE.search(rel))]}; "
+                    "require it from the environment or a secrets manager", "critical")
+            for rel, line, column, variable, _ in _shell_defaults(project, extra)]
+
+
+def _committed_shell_defaults(project: Project, extra: Iterable[str]) -> list[Finding]:
+    """Shell fallbacks that are real credentials: every deployment that keeps the default shares the key."""
+    return [Finding(rel, line, column, "hardcoded-secret",
+                    f"secret {variable!r} falls back to a committed credential {mask(value)}; rotate it and remove it",
+                    "critical")
+            for rel, line, column, variable, value in _shell_defaults(project, extra)
+            if _REAL_CREDENTIAL.match(value) and not is_placeholder(value) and not _DEV_VALUE.search(value)]
 
 
 # -- hardcoded-secret ------------------------------------------------------------------------
@@ -996,6 +1035,11 @@ class HardcodedSecret(Check):
         good('def test_login(client):\n    client.login(password="hunter2")\n', path="tests/test_auth.py",
              note="fixtures in tests"),
         good('import os\n\nSECRET = os.getenv("APP_SECRET", "dev")\n', note="a fallback is default-secret's finding"),
+        Example({"app/config.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
+                 "deploy/docker-compose.yml": "services:\n  api:\n    environment:\n"
+                                              "      SECRET_KEY: ${SECRET_KEY:-60gp0byfz2dvffa45cxl20p1scy9xbpf6d8c5y0g}\n"
+                                              "      DB_PASSWORD: ${DB_PASSWORD:-change-me}\n"},
+                findings=1, lines=(4,), note="every install that keeps the compose default shares one committed key"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
@@ -1012,7 +1056,7 @@ class HardcodedSecret(Check):
         return FileOutcome(hits=hits)
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
-        repo = _repository_secrets(project)
+        repo = _repository_secrets(project) + _committed_shell_defaults(project, options.get("names", []))
         count = len(collected.findings) + len(repo)
         noun = "hardcoded secret" if count == 1 else "hardcoded secrets"
         return Verdict(Count(count, "hardcoded secrets"),

@@ -602,8 +602,8 @@ def _default_of(call: ast.Call) -> ast.expr | None | bool:
     default = next((k.value for k in call.keywords if k.arg == "default"), None)
     if default is None and len(call.args) > 1:
         default = call.args[1]
-    if default is None and name in ("getenv", "get"):
-        return None  # os.getenv("X"): None when unset
+    if default is None and dotted(call.func) in ("os.getenv", "os.environ.get", "environ.get", "getenv"):
+        return None  # os.getenv("X"): None when unset (an app's config.get() may be set elsewhere)
     return default if default is not None else False
 
 

@@ -390,3 +390,12 @@ def test_a_switch_off_unless_the_operator_sets_it(switch: str, off: bool) -> Non
     source = SourceFile.from_text("app/main.py", f"import os\n\nSWITCH = {switch}\nif SWITCH:\n    app.add_middleware(Limit)\n")
     call = next(n for n in source.nodes(ast.Call) if getattr(n.func, "attr", "") == "add_middleware")
     assert off_by_default(source, call) is off
+
+
+def test_a_switch_read_from_the_apps_own_configuration_is_not_judged_off() -> None:
+    from readiness.checks.api import off_by_default
+    from readiness.source import SourceFile
+
+    source = SourceFile.from_text("app/main.py", "if app.config.get('RATELIMIT_ENABLED'):\n    app.add_middleware(Limit)\n")
+    call = next(n for n in source.nodes(ast.Call) if getattr(n.func, "attr", "") == "add_middleware")
+    assert off_by_default(source, call) is False  # a settings class may turn it on

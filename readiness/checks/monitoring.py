@@ -8,6 +8,7 @@ without a web framework or task worker is a library, and the checks are n/a for 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any, ClassVar, Mapping
@@ -635,9 +636,6 @@ class StructuredLogging(MarkerCheck):
         found = module_marks(source, _JSON_LOG_MODULES)
         found += installed_app_marks(source, {"django_structlog": "django-structlog"})
         found += string_marks(source, _JSON_FORMATTER, "JSON log formatter configured")
-        for cls in self._json_formatters(source):
-            if _used_in_file(source, cls):
-                found.append(Evidence(f"JSON log formatter {cls.name}", source.path, cls.lineno))
         if "loguru" in source.imports:
             for call in source.nodes(ast.Call):
                 assert isinstance(call, ast.Call)
@@ -658,14 +656,20 @@ class StructuredLogging(MarkerCheck):
                 and any(dotted(b).endswith("Formatter") for b in cls.bases) and _formats_json(cls)]
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
+        """A hand-written JSON formatter is evidence where this module uses it; one it only defines waits
+        for the whole project (``evaluate``)."""
         outcome = super().check_file(source, options)
         if source.tree is None or not is_application_path(source.path):
             return outcome
-        unused = tuple((cls.name, cls.lineno) for cls in self._json_formatters(source) if not _used_in_file(source, cls))
-        if not unused:
+        used, unused = [], []
+        for cls in self._json_formatters(source):
+            (used if _used_in_file(source, cls) else unused).append(cls)
+        if not used and not unused:
             return outcome
         outcome = outcome or FileOutcome()
-        outcome.facts = MarkerFacts(unused=unused)
+        outcome.evidence.extend(Evidence(f"JSON log formatter {cls.name}", source.path, cls.lineno) for cls in used)
+        if unused:
+            outcome.facts = MarkerFacts(unused=tuple((cls.name, cls.lineno) for cls in unused))
         return outcome
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
@@ -676,9 +680,9 @@ class StructuredLogging(MarkerCheck):
             named = {m.rpartition(".")[2] for path, modules in project.modules.items()
                      if is_application_path(path) for m in modules}
             configs = [text for rel in self._config_files(project) if (text := project.read_text(rel))]
-            for name, (path, line) in sorted(wanted.items()):
-                if name in named or any(name in text for text in configs):
-                    collected.evidence.append(Evidence(f"JSON log formatter {name}", path, line))
+            used = [Evidence(f"JSON log formatter {name}", path, line) for name, (path, line) in sorted(wanted.items())
+                    if name in named or any(name in text for text in configs)]
+            collected = dataclasses.replace(collected, evidence=[*collected.evidence, *used])
         return super().evaluate(project, collected, options)
 
     @staticmethod

@@ -24,6 +24,7 @@ from readiness.project import Project
 from readiness.roles import CLI, MIGRATION, SERVICE, path_role
 from readiness.routes import call_name, dotted, memo
 from readiness.source import SourceFile
+from readiness.tools.pyast import is_main_guard
 
 NO_MONGO = "no MongoDB driver or ODM in the project"
 WRITE_METHODS = frozenset({
@@ -492,18 +493,6 @@ def _usable_uri(text: str) -> bool:
     return not text.rstrip().endswith("://") and not _PLACEHOLDER_HOST.search(text)
 
 
-def _main_block_lines(source: SourceFile) -> list[tuple[int, int]]:
-    """Line spans of top-level ``if __name__ == "__main__":`` blocks: code run by hand, not by the service."""
-    assert source.tree is not None
-    out = []
-    for stmt in source.tree.body:
-        test = stmt.test if isinstance(stmt, ast.If) else None
-        if (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__"
-                and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)):
-            out.append((stmt.lineno, stmt.end_lineno or stmt.lineno))
-    return out
-
-
 _DJANGO_MONGO_ENGINES = {"djongo": "CLIENT", "django_mongodb_backend": "OPTIONS"}
 
 
@@ -566,7 +555,7 @@ def _mongo_facts(source: SourceFile) -> MongoFileFacts:
             facts.clients.append(client)
             facts.own.append(node.lineno)
     facts.sql = imports_sql(source.imports)
-    demo = _main_block_lines(source)
+    demo = [(stmt.lineno, stmt.end_lineno or stmt.lineno) for stmt in source.tree.body if is_main_guard(stmt)]
     for node in source.nodes(ast.Name, ast.Attribute, ast.Constant):
         text = getattr(node, "id", None) or getattr(node, "attr", None) or getattr(node, "value", None)
         if not (isinstance(text, str) and len(text) < 200 and _OWN_MONGO.search(text)):

@@ -1601,12 +1601,7 @@ def _wrapped_url_rules(
         paths = [p for n in nodes if (p := _str(n)) is not None and p.startswith("/")]
         if not paths or len(paths) != len(nodes):
             continue
-        handler = dotted(view)
-        func = functions.get(handler)
-        methods = _methods_kw(call, ("GET",))
-        if isinstance(view, ast.Call) and call_name(view) == "as_view":  # Cls.as_view("name"): the class's methods
-            handler = dotted(view.func.value) if isinstance(view.func, ast.Attribute) else ""
-            func, methods = None, _methods_kw(call, ("*",))
+        handler, func, methods = _view_of(call, view, functions)
         out.extend(_make_route(func, "flask", m, path, owner, call.lineno, call.col_offset + 1, handler)
                    for path in paths for m in methods)
     return out
@@ -2128,17 +2123,23 @@ def _added_routes(
     else:
         framework = _framework_for(owner, "", owners, imports) or "starlette"
         handler_node = call.args[1] if len(call.args) > 1 else _kw(call, "endpoint", "route")
-    handler = dotted(handler_node) if handler_node is not None else ""
-    func = functions.get(handler)
-    methods = _methods_kw(call, ("GET",))
-    if isinstance(handler_node, ast.Call) and call_name(handler_node) == "as_view":  # Cls.as_view("name")
-        handler = dotted(handler_node.func.value) if isinstance(handler_node.func, ast.Attribute) else ""
-        func, methods = None, _methods_kw(call, ("*",))
+    handler, func, methods = _view_of(call, handler_node, functions)
     return [
         _make_route(func, framework, m, path, owner, call.lineno, call.col_offset + 1, handler,
                     _depends_names(_kw(call, "dependencies")), _shape(_kw(call, "response_model")))
         for m in methods
     ]
+
+
+def _view_of(
+    call: ast.Call, view: ast.AST | None, functions: Mapping[str, ast.FunctionDef | ast.AsyncFunctionDef],
+) -> tuple[str, ast.FunctionDef | ast.AsyncFunctionDef | None, tuple[str, ...]]:
+    """The handler a rule registers (a function of the module, or ``Cls.as_view("name")``: the class, whose
+    methods answer) and the methods the rule names (GET for a function, the class's own otherwise)."""
+    handler = dotted(view) if view is not None else ""
+    if isinstance(view, ast.Call) and call_name(view) == "as_view":
+        return (dotted(view.func.value) if isinstance(view.func, ast.Attribute) else ""), None, _methods_kw(call, ("*",))
+    return handler, functions.get(handler), _methods_kw(call, ("GET",))
 
 
 def _clean_django(piece: str) -> str:

@@ -226,6 +226,12 @@ class SastFindings(Check):
                                  "    assert data.get('items')\n    kind = data['kind']\n"
                                  "    assert kind in ('wire', 'agenda')\n    return data\n"},
                 findings=2, lines=(6, 8), note="B101: request data validated by assert, gone under python -O"),
+        Example({"app/views.py": "import flask\n\n\ndef bookmark():\n    data = get_json_or_400()\n"
+                                 "    assert data.get('items')\n    assert flask.request.args.get('profile')\n    return data\n"},
+                findings=2, lines=(6, 7), note="B101: the body read through a project helper, and flask.request's arguments"),
+        Example({"app/users.py": "def forgot_password(user, request=None):\n    assert request is not None\n"
+                                 "    assert request.user\n    return user\n"},
+                findings=0, status="pass", note="B101: the request object narrowed for a type checker, no value checked"),
         Example({"app/admin.py": "def purge(request):\n    assert request.user.is_staff\n    return wipe()\n"},
                 findings=1, lines=(2,), note="B101: an assert standing in for a permission check"),
         Example({"app/sharing.py": "def grant(user, asset):\n    assert user.username == asset.owner\n"

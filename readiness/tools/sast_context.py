@@ -92,11 +92,41 @@ def assert_guards_nothing(tree: ast.Module, line: int) -> bool:
                     and (up.test.id if isinstance(up.test, ast.Name) else up.test.attr) == "TYPE_CHECKING":
                 return True  # never runs
             up = parents.get(id(up))
+        if _narrowing(node.test) and not any(_GRANT.search(getattr(n, "id", "") or getattr(n, "attr", ""))
+                                             for n in ast.walk(node.test)):
+            return True  # assert request.user, assert request is not None: a type narrowed, no value checked
         return not _guards(node.test, _client_names(_scope_of(node, parents)))
     return False
 
 
+def _narrowing(test: ast.expr) -> bool:
+    """A test a type checker narrows on: a name's or attribute's truth, ``is not None``, ``isinstance``/``hasattr``
+    on one, or several of those joined by ``and``."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return all(_narrowing(value) for value in test.values)
+    if isinstance(test, (ast.Name, ast.Attribute)):
+        return True
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot):
+        return isinstance(test.left, (ast.Name, ast.Attribute)) and isinstance(test.comparators[0], ast.Constant) \
+            and test.comparators[0].value is None
+    return isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id in ("isinstance", "hasattr") \
+        and bool(test.args) and isinstance(test.args[0], (ast.Name, ast.Attribute))
+
+
 _CLIENT_ROOTS = frozenset({"request", "req", "flask_request"})
+# helpers that hand over what the client sent: get_json_or_400(), parse_body(), request_data()
+_CLIENT_READS = re.compile(r"json|request|body|payload|form|params", re.IGNORECASE)
+
+
+def _from_client(node: ast.AST, names: set[str]) -> bool:
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and sub.id in names:
+            return True
+        if isinstance(sub, ast.Attribute) and sub.attr in _CLIENT_ROOTS:  # flask.request.args
+            return True
+        if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and _CLIENT_READS.search(sub.func.id):
+            return True
+    return False
 
 
 def _client_names(scope: ast.AST) -> set[str]:
@@ -105,7 +135,7 @@ def _client_names(scope: ast.AST) -> set[str]:
     assignments = [n for n in ast.walk(scope) if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None]
     for _ in range(3):  # data = request.get_json(); kind = data["kind"]
         for node in assignments:
-            if any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node.value)):  # type: ignore[arg-type]
+            if _from_client(node.value, names):  # type: ignore[arg-type]
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 names.update(t.id for target in targets for t in ast.walk(target) if isinstance(t, ast.Name))
     return names
@@ -116,7 +146,7 @@ def _guards(test: ast.expr, client: set[str]) -> bool:
     for node in ast.walk(test):
         if isinstance(node, ast.Name) and (node.id in client or _GRANT.search(node.id)):
             return True
-        if isinstance(node, ast.Attribute) and _GRANT.search(node.attr):
+        if isinstance(node, ast.Attribute) and (_GRANT.search(node.attr) or node.attr in _CLIENT_ROOTS):
             return True
     return False
 

@@ -388,6 +388,9 @@ def _is_ipv4(value: str) -> bool:
 
 
 _PLACEHOLDER_RE = lazy_compile(r"\[[A-Za-z_ -]+\]|<[A-Za-z_ -]+>")
+# A host named for one environment (verify.qa.acme.com, sandbox.acme.io): chosen per deployment, so configuration.
+_ENVIRONMENT_HOST_RE = lazy_compile(r"(?:^|[.-])(?:qa|staging|stage|dev|test|sandbox|uat|preprod)(?:[.-]|$)",
+                                    re.IGNORECASE)
 _ASSET_PATH_RE = lazy_compile(r"\.(?:png|jpe?g|gif|svg|ico|webp|css|woff2?|ttf|otf|m?js)$", re.IGNORECASE)
 # Documentation ranges (RFC 5737) and the made-up addresses sample payloads use.
 _SAMPLE_IP_PREFIXES = ("192.0.2.", "198.51.100.", "203.0.113.")
@@ -569,6 +572,10 @@ class HardcodedValue(Check):
         good('class Book:\n    def openlibrary_link(self):\n        return f"https://openlibrary.org/books/{self.key}"\n\n'
              '    def to_activity(self):\n        doc = {}\n        doc["@context"] = ["https://w3id.org/security/v1"]\n'
              '        return doc\n', note="a link shown to people, a JSON-LD context"),
+        bad('def script(environment):\n    if environment == "test":\n'
+            '        return "https://verify.qa.acme-pay.com/assets/js/pay.min.js"\n'
+            '    return "https://verify.acme-pay.com/assets/js/pay.min.js"\n', findings=1, lines=(3,),
+            note="a script on a host named for one environment is chosen per deployment"),
         good('RECAPTCHA_SCRIPT = "https://www.google.com/recaptcha/api.js"\n'
              'TEMPLATE = "<script src=\'%s\' async defer></script>"\n\n\ndef widget():\n    return TEMPLATE % RECAPTCHA_SCRIPT\n',
              note="a script the page tells the browser to load"),
@@ -651,8 +658,8 @@ class HardcodedValue(Check):
                 return None
             if _PLACEHOLDER_RE.search(match.group("rest") or ""):
                 return None  # ".../cert-[REDACTED].pem", ".../<id>": a sample or a template, not an address used
-            if _ASSET_PATH_RE.search((match.group("rest") or "").split("?")[0]):
-                return None  # a badge, an icon, a font: an image or style a page shows, the same everywhere
+            if _ASSET_PATH_RE.search((match.group("rest") or "").split("?")[0]) and not _ENVIRONMENT_HOST_RE.search(host):
+                return None  # a badge, an icon, a font, a script: what a page loads, the same everywhere
             if url_password(text):
                 return None  # hardcoded-secret reports connection strings with a password
             kind = "URL" if match.group("scheme").lower().startswith(("http", "ws", "ftp")) else "connection string"

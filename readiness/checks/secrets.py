@@ -485,12 +485,15 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
     owned: set[int] = set()
     uses = 0
     by_hand = {id(n) for stmt in source.tree.body if is_main_guard(stmt) for n in ast.walk(stmt)}
+    refused = _refused_values(source)
 
     def report(node: ast.AST, what: str, value: str, owner: ast.ClassDef | None = None) -> None:
         if value.strip().lower() in _NOT_A_CREDENTIAL or not_a_secret_value(value):
             return  # "false", "3600", "HS256", "/token": a flag, a duration, a name; nothing that unlocks anything
         if id(node) in by_hand:
             return  # a ``__main__`` block trying the module by hand, never run by the service
+        if value in refused:
+            return  # the module refuses to start with it: the fallback never works silently in production
         hits.append(Hit(node.lineno, node.col_offset + 1, f"{what} has a literal fallback {mask(value)}; "  # type: ignore[attr-defined]
                         "require it from the environment or a secrets manager",
                         fixable=default_secret_fixable(node, imports, owner)))
@@ -610,6 +613,9 @@ class DefaultSecret(Check):
         good(_DYNACONF.format(secret='settings.SECRET_KEY'), path="app/config.py",
              note="dynaconf requiring its secrets; a debug flag's default is no secret"),
         bad('import os\n\nJWT_SECRET = os.getenv("JWT_SECRET", "dev-secret")\n', lines=(3,)),
+        good('import os\n\nDEBUG = os.getenv("DEBUG") == "1"\nSECRET_KEY = os.getenv("SECRET_KEY", "mysecretkey")\n'
+             'if SECRET_KEY == "mysecretkey" and not DEBUG:\n    raise RuntimeError("set SECRET_KEY")\n',
+             path="app/config.py", note="a fallback the service refuses to start with outside debug never works silently"),
         good('import os\n\n\nclass VictoriaProvider:\n    def __init__(self, config):\n        self.config = config\n\n\n'
              'if __name__ == "__main__":\n    provider = VictoriaProvider({"api_key": os.environ.get("VM_API_KEY", "k3y-f0r-tests")})\n',
              path="app/providers/victoria.py", note="a __main__ block trying the module by hand"),
@@ -801,6 +807,37 @@ def _only_token(name: str | None) -> bool:
                                                 "access", "refresh", "bearer", "session", "jwt", "github", "slack"}
 
 
+def _refused_values(source: SourceFile) -> set[str]:
+    """Literals the module refuses to run with: ``if SECRET_KEY == "mysecretkey" and not DEBUG: raise ...``."""
+    out: set[str] = set()
+    for node in source.nodes(ast.If):
+        assert isinstance(node, ast.If)
+        if not _stops(node.body):
+            continue
+        for compare in ast.walk(node.test):
+            if isinstance(compare, ast.Compare) and all(isinstance(op, (ast.Eq, ast.In)) for op in compare.ops):
+                for side in (compare.left, *compare.comparators):
+                    values = side.elts if isinstance(side, (ast.Tuple, ast.List, ast.Set)) else [side]
+                    out.update(v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+    return out
+
+
+_STOPS = ("exit", "abort", "_exit")
+_WARNS = ("warn", "warning", "error", "critical", "fatal")
+
+
+def _stops(body: list[ast.stmt], warns: bool = False) -> bool:
+    """Whether a block refuses to go on (it raises, exits or aborts) or, with ``warns``, at least says so."""
+    names = _STOPS + _WARNS if warns else _STOPS
+    for stmt in body:
+        if isinstance(stmt, ast.Raise):
+            return True
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if isinstance(call, ast.Call) and dotted(call.func).rsplit(".", 1)[-1] in names:
+            return True
+    return False
+
+
 def _refuses(source: SourceFile, compare: ast.Compare, fallbacks: set[str | None]) -> bool:
     """A comparison that guards against a known value rather than checking a credential: the literal is this
     file's own fallback (``if SECRET_KEY == "mysecretkey": ...``), or the test leads to an error or a warning."""
@@ -809,16 +846,7 @@ def _refuses(source: SourceFile, compare: ast.Compare, fallbacks: set[str | None
     parent = source.parent(compare)
     while isinstance(parent, ast.BoolOp):
         parent = source.parent(parent)
-    if not isinstance(parent, ast.If):
-        return False
-    for stmt in parent.body:
-        if isinstance(stmt, ast.Raise):
-            return True
-        call = stmt.value if isinstance(stmt, ast.Expr) else None
-        if isinstance(call, ast.Call) and dotted(call.func).rsplit(".", 1)[-1] in (
-                "exit", "abort", "warn", "warning", "error", "critical", "fatal"):
-            return True
-    return False
+    return isinstance(parent, ast.If) and _stops(parent.body, warns=True)
 
 
 def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterable[str]) -> list[Hit]:

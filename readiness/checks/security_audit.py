@@ -111,7 +111,8 @@ class SastFindings(Check):
         "`is_staff` or `owner`, or on what the client sent, stays); `import Crypto` "
         "when the project depends on the maintained pycryptodome (B413). A statement marked with ruff's noqa for "
         "the same rule "
-        "(`# noqa: S608` for B608) was already judged by the team and is not counted."
+        "(`# noqa: S608` for B608; S308 for Django's mark_safe, B308 and B703) was already judged by the team and "
+        "is not counted."
     )
     options = {"weights": {"HIGH": 10, "MEDIUM": 3, "LOW": 1}, "zero_at": 20.0,
                "min_severity": "LOW", "min_confidence": "LOW"}
@@ -169,6 +170,9 @@ class SastFindings(Check):
                                   '        f"""\n        DELETE FROM audit WHERE delete_at < {ts(\'now\')}\n'
                                   '        """,  # noqa: S608\n    )\n'},
                 findings=0, status="pass", note="marked with ruff's noqa for the same rule (S608): already judged"),
+        Example({"app/widgets.py": "from django.utils.safestring import mark_safe\n\n\ndef badge(html):\n"
+                                   "    return mark_safe(html)  # noqa: S308 -- html comes from render_to_string\n"},
+                findings=0, status="pass", note="ruff's S308 covers Django's mark_safe: bandit's B308 and B703 alike"),
         Example({"app/export.py": 'from typing import TYPE_CHECKING\n\n\ndef export(doc):\n    if TYPE_CHECKING:\n'
                                   '        assert isinstance(doc, dict)\n    return doc\n'},
                 findings=0, status="pass", note="B101: an assert for type checkers only, never run"),

@@ -479,10 +479,13 @@ def _snyk_pins(project: Project) -> list[Evidence]:
     return []
 
 
-_SAST_HEADS = ("bandit", "semgrep", "opengrep", "codeql")
+_SAST_HEADS = ("bandit", "semgrep", "opengrep", "codeql", "sonar-scanner", "pysonar")
 # Actions named for the tool they run. A remote reusable workflow cannot be read offline and is not
 # credited by its name: a `sast.yml` that runs only container and IaC scans exists.
-_SAST_ACTION_RE = lazy_compile(r"codeql-action|semgrep|bandit", re.IGNORECASE)
+_SAST_ACTION_RE = lazy_compile(r"codeql-action|semgrep|bandit|sonarcloud-github-action|sonarqube-scan-action",
+                               re.IGNORECASE)
+# SonarCloud's automatic analysis: the GitHub app analyses every pull request of a repository holding this file
+_SONARCLOUD_AUTOMATIC = ".sonarcloud.properties"
 _RUFF_S_RE = lazy_compile(r"--(?:extend-)?select[= ](?:[A-Z0-9,]*,)?(S|ALL)\b")
 
 
@@ -564,7 +567,8 @@ class SastInCI(Check):
         "(flake8-bandit) rules in a ruff run CI enforces."
     )
     scoring = (
-        "Presence: 100% when CI runs bandit, Semgrep or CodeQL, or a GitLab SAST template, or enforces "
+        "Presence: 100% when CI runs bandit, Semgrep, CodeQL or a SonarQube/SonarCloud scan (or SonarCloud "
+        "analyses every pull request: `.sonarcloud.properties`), or a GitLab SAST template, or enforces "
         "ruff with the S rules, or enforces flake8 with flake8-bandit installed (directly or through "
         "wemake-python-styleguide) and the S rules not ignored. A local reusable workflow or composite "
         "action is judged by its steps; a remote reusable workflow cannot be read and is not credited by its name."
@@ -574,6 +578,8 @@ class SastInCI(Check):
             "on: [push]\njobs:\n  analyze:\n    runs-on: ubuntu-latest\n    steps:\n"
             "      - uses: github/codeql-action/init@v3\n        with: {languages: python}\n"
             "      - uses: github/codeql-action/analyze@v3\n")}, status="pass"),
+        Example({"app/main.py": "x = 1\n", ".sonarcloud.properties": "sonar.sources=app\nsonar.python.version=3.12\n"},
+                status="pass", note="SonarCloud's automatic analysis runs on every pull request"),
         Example({"app/x.py": "x = 1\n", "pyproject.toml": "[tool.ruff.lint]\nselect = [\"E\", \"F\", \"S\"]\n",
                  ".github/workflows/ci.yml": "on: [push]\njobs:\n  l:\n    runs-on: ubuntu-latest\n    steps:\n"
                  "      - run: ruff check .\n"}, status="pass", note="ruff with the S rules"),
@@ -590,6 +596,8 @@ class SastInCI(Check):
         repo = repo_files(project)
         runs = _tool_runs(repo, _SAST_HEADS, None, _SAST_ACTION_RE)
         evidence = _run_evidence(runs) + _template_includes(repo, r"(^|/)SAST")
+        if _SONARCLOUD_AUTOMATIC in project.files:
+            evidence.append(Evidence("SonarCloud automatic analysis of every pull request", _SONARCLOUD_AUTOMATIC, 1))
         ruff_config = _ruff_selects_security(project)
         ci = set(repo.ci_commands())
         ruff_runs = [(cmd, ignored) for _name, cmd, ignored in lint_runs(repo, ("ruff",)) if cmd in ci]
@@ -607,7 +615,7 @@ class SastInCI(Check):
         if evidence:
             summary = f"SAST in CI: {evidence[0].message}" + (f" and {len(evidence) - 1} more" if len(evidence) > 1 else "")
         else:
-            summary = "CI runs no SAST tool (bandit, Semgrep, CodeQL, ruff S rules)"
+            summary = "CI runs no SAST tool (bandit, Semgrep, CodeQL, SonarQube, ruff S rules)"
         return Verdict(Presence(bool(evidence), "a SAST tool in CI"), summary, tuple(evidence))
 
 

@@ -772,7 +772,39 @@ def _committed_shell_defaults(project: Project, extra: Iterable[str]) -> list[Fi
                     f"secret {variable!r} falls back to a committed credential {mask(value)}; rotate it and remove it",
                     "critical")
             for rel, line, column, variable, value in _shell_defaults(project, extra)
-            if _REAL_CREDENTIAL.match(value) and not is_placeholder(value) and not _DEV_VALUE.search(value)]
+            if _committed(value)]
+
+
+def _committed(value: str) -> bool:
+    """A value that works as a credential as it stands: not a placeholder or a development value."""
+    return bool(_REAL_CREDENTIAL.match(value)) and not is_placeholder(value) and not _DEV_VALUE.search(value)
+
+
+# ``SECRET_KEY=...`` in an env file, ``SECRET_KEY: ...`` or ``- SECRET_KEY=...`` in a compose file's environment
+_ASSIGNED_RE = lazy_compile(r"^\s*(?:-\s*)?(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s*([\"']?)([^\s\"'#$]+)\2\s*(?:#.*)?$",
+                            re.MULTILINE)
+
+
+def _committed_assignments(project: Project, extra: Iterable[str]) -> list[Finding]:
+    """Real credentials set outright in the environment files and compose files the service ships: every
+    install that keeps them shares the key."""
+    found = []
+    for rel in project.files:
+        name = rel.rpartition("/")[2]
+        env_file = name == ".env" or name.endswith(".env")
+        compose = bool(_COMPOSE_RE.search(rel))
+        if not (env_file or compose) or _NOT_SHIPPED_RE.search(name) \
+                or project_role(project, rel) not in _DEFAULT_SECRET_ROLES:
+            continue
+        text = project.read_text(rel) or ""
+        for match in _ASSIGNED_RE.finditer(text):
+            variable, value = match.group(1), match.group(3)
+            if is_secret_name(variable, extra) and _secret_value(value, variable) and _committed(value):
+                line = text.count("\n", 0, match.start(1)) + 1
+                found.append(Finding(rel, line, match.start(1) - text.rfind("\n", 0, match.start(1)), "hardcoded-secret",
+                                     f"hardcoded secret {variable!r}: {mask(value)} in {name}; load it from a secrets "
+                                     "manager or the environment", "critical"))
+    return found
 
 
 # -- hardcoded-secret ------------------------------------------------------------------------
@@ -1068,6 +1100,14 @@ class HardcodedSecret(Check):
                                               "      SECRET_KEY: ${SECRET_KEY:-60gp0byfz2dvffa45cxl20p1scy9xbpf6d8c5y0g}\n"
                                               "      DB_PASSWORD: ${DB_PASSWORD:-change-me}\n"},
                 findings=1, lines=(4,), note="every install that keeps the compose default shares one committed key"),
+        Example({"app/config.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
+                 "deploy/variables.env": "WEB_PORT=8000\nSECRET_KEY=\"60gp0byfz2dvffa45cxl20p1scy9xbpf6d8c5y0g\"\n",
+                 "docker-compose.yml": "services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: postgres\n"
+                                       "  api:\n    environment:\n      - API_TOKEN=${API_TOKEN}\n"
+                                       "      - SIGNING_KEY=Zx81-kq93-Lp02-mW7e\n",
+                 "docker-compose.dev.yml": "services:\n  api:\n    environment:\n      - SIGNING_KEY=Dev-0001-0002\n"},
+                findings=2, note="keys set outright in a shipped env file and compose file; a bundled database's "
+                                 "word password, a reference and a dev stack are not"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
@@ -1084,7 +1124,9 @@ class HardcodedSecret(Check):
         return FileOutcome(hits=hits)
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
-        repo = _repository_secrets(project) + _committed_shell_defaults(project, options.get("names", []))
+        extra = options.get("names", [])
+        repo = _repository_secrets(project) + _committed_shell_defaults(project, extra) + \
+            _committed_assignments(project, extra)
         count = len(collected.findings) + len(repo)
         noun = "hardcoded secret" if count == 1 else "hardcoded secrets"
         return Verdict(Count(count, "hardcoded secrets"),

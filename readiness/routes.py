@@ -52,7 +52,11 @@ OPS_SEGMENTS = frozenset({
     "livez", "liveness", "ping", "alive", "healthy", "heartbeat", "metrics", "docs", "redoc", "openapi.json",
     "favicon.ico", "robots.txt", "status",
     "_status", "status.txt", "swagger", "swagger.json", "openapi", "schema",
+    "swagger-ui", "swagger_ui", "swagger-ui.html", "api-docs", "apidocs", "openapi.yaml", "schema.json", "schema.yaml",
 })
+# Views that serve the API's own description (drf-spectacular, drf-yasg, DRF's schema view): documentation.
+_DOC_VIEWS = lazy_compile(r"Spectacular(?:API|Swagger|Redoc|JSONAPI|YAMLAPI)View|SwaggerUIView|RedocView|"
+                          r"get_schema_view|SchemaView$")
 # First segments of routes that are not the API: static files, the admin site, sign-in flows.
 NON_API_HEADS = frozenset({"static", "media", "admin", "__debug__", "oauth", "oauth2", "saml", "saml2", "sso", "oidc",
                            "accounts", "social", "djangosaml2", "silk", "debug", "sentry-debug", "plugins",
@@ -269,6 +273,7 @@ class Route:
         """A health, metrics or documentation route (not part of the public API)."""
         segs = self.segments
         return not segs or segs[-1].lower() in OPS_SEGMENTS or segs[0].lower() in ("docs", "redoc", "static") \
+            or bool(_DOC_VIEWS.search(self.fact.handler)) \
             or (segs[0].lower() == "admin" and not self.admin_api) \
             or (len(segs) == 1 and segs[0].lower() in _BUILD_INFO)  # GET /version, /info: the build's metadata
 

@@ -562,3 +562,26 @@ def test_django_urls_package_that_gathers_its_modules_lists(tmp_path: Path) -> N
     })
     assert {"GET /api/v1/assets/", "GET /api/v1/cycles/<uuid:pk>/"} <= set(_table(tmp_path))
     assert _status(tmp_path, "api-versioning")[:2] == ("pass", 1.0)
+
+
+def test_the_apis_own_description_is_documentation(tmp_path: Path) -> None:
+    """drf-spectacular's schema and Swagger UI views (``api/schema/swagger-ui/``) describe the API; they are
+    docs routes, left out of the API checks like ``/docs``."""
+    write_tree(tmp_path, {
+        "svc/__init__.py": "",
+        "svc/urls.py": "from django.urls import path\nfrom drf_spectacular.views import SpectacularAPIView, "
+                       "SpectacularSwaggerView\nfrom svc.views import Things\n\nurlpatterns = [\n"
+                       "    path('api/v2/things/', Things.as_view()),\n"
+                       "    path('api/schema/', SpectacularAPIView.as_view()),\n"
+                       "    path('api/schema/swagger-ui/', SpectacularSwaggerView.as_view(url_name='schema')),\n"
+                       "    path('api/v2/description/', SpectacularAPIView.as_view()),\n]\n",
+        "svc/views.py": "from rest_framework.response import Response\nfrom rest_framework.throttling import "
+                        "UserRateThrottle\nfrom rest_framework.views import APIView\n\n\nclass Things(APIView):\n"
+                        "    throttle_classes = [UserRateThrottle]\n\n    def get(self, request):\n"
+                        "        return Response([])\n",
+        "requirements.txt": "django\ndjangorestframework\ndrf-spectacular\n",
+    })
+    routes = _table(tmp_path)
+    assert not routes["GET /api/v2/things/"].ops
+    assert all(routes[label].ops for label in routes if "schema" in label or "description" in label)
+    assert _status(tmp_path, "rate-limiting")[:2] == ("pass", 1.0)

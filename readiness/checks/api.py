@@ -767,8 +767,9 @@ class RateLimiting(_RouteCheck):
         "fastapi-limiter (`Depends(RateLimiter(times=10, seconds=60))`), Flask-Limiter (`default_limits`) "
         "or django-ratelimit (`@ratelimit`). A global middleware covers every route."
     )
-    scoring = ("Share of API routes covered by a rate limit (health, metrics, docs, static files and sign-in flows "
-               "left out). A limiter middleware, a before-request hook that limits (`apply_rate_limit`), Flask-Limiter "
+    scoring = ("Share of API routes covered by a rate limit (health, metrics, docs and static files left out; "
+               "sign-in flows and inbound webhooks count, since they face the internet and a limit blunts credential "
+               "stuffing and floods). A limiter middleware, a before-request hook that limits (`apply_rate_limit`), Flask-Limiter "
                "default_limits, DRF default throttles or an ingress rate-limit annotation covers every route; "
                "a GraphQL depth or cost limit covers the GraphQL endpoint.")
     global_marks = staticmethod(_rate_marks)

@@ -13,6 +13,9 @@ from readiness.roles import role_of
 
 @pytest.mark.parametrize(("path", "role"), [
     ("app/orders/service.py", "service"),
+    ("src/shop/dev/stresstest.py", "script"),  # developer tooling kept inside the package
+    ("dev/bump_version.py", "script"),
+    ("src/shop/devices/views.py", "service"),
     ("api/features/models.py", "service"),  # a feature-flag app, not behave
     ("app/latest.py", "service"),
     ("tests/test_orders.py", "test"),

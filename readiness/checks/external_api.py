@@ -574,10 +574,27 @@ class MissingTimeout(Check):
     )
     scoring = ("Share of recognised outbound calls and clients that have a timeout; a shared request helper (a "
                "module-level function sending to the URL its caller passes) also counts once for each service module "
-               "that imports it, with the helper's timeout; n/a when there are none.")
-    needles = (*_NEEDLES, "pycurl", "requests_hardened")
+               "that imports it, with the helper's timeout; mail sent through Django (`send_mail`, "
+               "`EmailMessage.send()`) has the timeout the settings give its SMTP backend (`EMAIL_TIMEOUT`); "
+               "n/a when there are none.")
+    needles = (*_NEEDLES, "pycurl", "requests_hardened", "django.core.mail")
     fixable = True
     examples = (
+        Example({"shop/settings.py": "EMAIL_HOST = 'smtp.acme.io'\n",
+                 "shop/notify.py": "from django.core.mail import EmailMessage, send_mail\n\n\n"
+                                   "def welcome(user):\n    send_mail('Hi', 'Welcome', None, [user.email])\n\n\n"
+                                   "def report(user, pdf):\n    message = EmailMessage('Report', 'Attached', to=[user.email])\n"
+                                   "    message.attach('r.pdf', pdf)\n    message.send()\n"},
+                findings=2, lines=(5, 11), status="fail",
+                note="Django's SMTP backend without EMAIL_TIMEOUT waits on a stalled mail server forever"),
+        Example({"shop/settings.py": "EMAIL_HOST = 'smtp.acme.io'\nEMAIL_TIMEOUT = 10\n",
+                 "shop/notify.py": "from django.core.mail import send_mail\n\n\n"
+                                   "def welcome(user):\n    send_mail('Hi', 'Welcome', None, [user.email])\n"},
+                findings=0, status="pass", note="EMAIL_TIMEOUT bounds every mail Django sends"),
+        Example({"shop/settings.py": "EMAIL_BACKEND = 'anymail.backends.postmark.EmailBackend'\n",
+                 "shop/notify.py": "from django.core.mail import send_mail\n\n\n"
+                                   "def welcome(user):\n    send_mail('Hi', 'Welcome', None, [user.email])\n"},
+                findings=0, status="pass", note="an API provider's backend, not SMTP"),
         Example({"app/http.py": "import requests\n\n\ndef send(method, url, **kw):\n"
                                 "    return requests.request(method, url, timeout=10, **kw)\n",
                  "app/cache.py": "import redis\n\nr = redis.Redis(host='cache')\n",
@@ -698,15 +715,22 @@ class MissingTimeout(Check):
                     why = "has no TIMEOUT or CONNECTTIMEOUT option"
                 out.hits.append(Hit(call.line, call.column, f"{call.label} {why}",
                                     fixable=call.library in TIMEOUT_FIXABLE_LIBRARIES))
-        if helpers:
-            out.facts = RequestHelpers(tuple((name, line, ok) for name, (line, ok) in sorted(helpers.items())))
+        mail = _django_mail_sends(source)
+        if helpers or mail:
+            out.facts = RequestHelpers(tuple((name, line, ok) for name, (line, ok) in sorted(helpers.items())), mail)
         return out
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
-        total = collected.counts["calls"]
+        mail = [(path, line, column, what) for path, fact in sorted(collected.facts.items())
+                if isinstance(fact, RequestHelpers) for line, column, what in fact.mail]
+        waits = bool(mail) and _django_mail_waits(project)
+        findings = tuple(Finding(path, line, column, self.id, f"{what} sends over Django's SMTP backend, and the "
+                                 "settings set no EMAIL_TIMEOUT", self.severity) for path, line, column, what in mail) \
+            if waits else ()
+        total = collected.counts["calls"] + len(mail)
         if total == 0:
-            return Verdict(NotApplicable("no HTTP, MongoDB or Redis client calls found"))
-        missing = len(collected.findings)
+            return Verdict(NotApplicable("no HTTP, MongoDB, Redis or mail client calls found"))
+        missing = len(collected.findings) + len(findings)
         noun = "outbound call or client" if total == 1 else "outbound calls and clients"
         summary = f"{missing} of {total} {noun} have no timeout"
         users = _helper_users(project, collected.facts)
@@ -719,15 +743,59 @@ class MissingTimeout(Check):
                               f"{'with' if ok else 'without'} a timeout)" for name, n, ok in users[:3])
             summary += f"; modules sending through a request helper: {named}"
             noun = "outbound call sites"
-        return Verdict(Share(total - missing, total, noun, "have a timeout"), summary=summary)
+        return Verdict(Share(total - missing, total, noun, "have a timeout"), summary=summary, findings=findings)
 
 
 @dataclass(frozen=True)
 class RequestHelpers:
     """A file's module-level request helpers (``def safe_request(method, url, **kw)``): name, line, and
-    whether every outbound call in it has a timeout."""
+    whether every outbound call in it has a timeout; and where it sends mail through Django (line, column,
+    what is called), whose timeout is a setting."""
 
     helpers: tuple[tuple[str, int, bool], ...] = ()
+    mail: tuple[tuple[int, int, str], ...] = ()
+
+
+_DJANGO_MAIL = frozenset({"django.core.mail.send_mail", "django.core.mail.send_mass_mail", "django.core.mail.mail_admins",
+                          "django.core.mail.mail_managers"})
+_DJANGO_MESSAGES = frozenset({"django.core.mail.EmailMessage", "django.core.mail.EmailMultiAlternatives",
+                              "django.core.mail.message.EmailMessage", "django.core.mail.message.EmailMultiAlternatives"})
+
+
+def _django_mail_sends(source: SourceFile) -> tuple[tuple[int, int, str], ...]:
+    """Where a module sends mail through Django's mail API: ``send_mail(...)``, ``mail_admins(...)``, or
+    ``.send()`` on an ``EmailMessage`` it builds. Django's SMTP backend waits as long as ``EMAIL_TIMEOUT`` says."""
+    if "django.core.mail" not in source.text:
+        return ()
+    names = import_map(source)
+    built = {t.id for n in source.nodes(ast.Assign) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+             and qualify(n.value.func, names) in _DJANGO_MESSAGES for t in n.targets if isinstance(t, ast.Name)}
+    out = []
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        target = qualify(call.func, names)
+        if target in _DJANGO_MAIL:
+            out.append((call.lineno, call.col_offset + 1, f"{call_name(call)}()"))
+        elif isinstance(call.func, ast.Attribute) and call.func.attr in ("send", "send_messages"):
+            owner = call.func.value
+            if (isinstance(owner, ast.Name) and owner.id in built) or (
+                    isinstance(owner, ast.Call) and qualify(owner.func, names) in _DJANGO_MESSAGES):
+                out.append((call.lineno, call.col_offset + 1, "EmailMessage.send()"))
+    return tuple(out)
+
+
+_EMAIL_TIMEOUT = lazy_compile(r"\bEMAIL_TIMEOUT\b")
+_EMAIL_BACKEND = lazy_compile(r"EMAIL_BACKEND[^\n]*?['\"]([\w.]+)['\"]")
+
+
+def _django_mail_waits(project: Project) -> bool:
+    """Whether Django's mail goes out over SMTP with no ``EMAIL_TIMEOUT`` in the settings: a stalled mail server
+    then holds the request or worker that sends. A backend that is not SMTP (console, an API provider) is none."""
+    texts = [t for rel in project.python_files if is_settings_path(rel) and (t := project.read_text(rel))]
+    if any(_EMAIL_TIMEOUT.search(t) for t in texts):
+        return False
+    backends = [m.group(1) for t in texts for m in _EMAIL_BACKEND.finditer(t)]
+    return not backends or any("smtp" in b.lower() or "celery_email" in b.lower() for b in backends)
 
 
 def _request_helper(source: SourceFile, node: ast.Call) -> ast.FunctionDef | ast.AsyncFunctionDef | None:

@@ -309,6 +309,17 @@ _HANDLER_METHODS = {
 _REST_APIS = frozenset({"flask_restful", "flask_restx", "flask_restplus"})
 
 
+def _answers_errors_of_next(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A middleware's ``dispatch`` that calls the rest of the app (``call_next``) inside a ``try`` whose handler
+    answers the request itself (returns a response): an error handler for every route behind it."""
+    for node in ast.walk(func):
+        if isinstance(node, ast.Try) and any(isinstance(c, ast.Call) and call_name(c) == "call_next"
+                                             for stmt in node.body for c in ast.walk(stmt)):
+            if any(isinstance(n, ast.Return) and n.value is not None for h in node.handlers for n in ast.walk(h)):
+                return True
+    return False
+
+
 class ErrorHandlers(Check):
     id = "error-handlers"
     category = "error-handling"
@@ -342,6 +353,13 @@ class ErrorHandlers(Check):
         Example({"app/middleware.py": "import django\n\nclass ErrorMiddleware:\n    def __init__(self, get_response):\n"
                  "        self.get_response = get_response\n\n    def process_exception(self, request, exception):\n"
                  "        return None\n"}, status="pass", note="Django exception middleware"),
+        Example({"app/main.py": "from fastapi import FastAPI, Request\nfrom fastapi.responses import JSONResponse\n"
+                 "from starlette.middleware.base import BaseHTTPMiddleware\n\n\nclass Errors(BaseHTTPMiddleware):\n"
+                 "    async def dispatch(self, request: Request, call_next):\n        try:\n"
+                 "            return await call_next(request)\n        except Exception:\n"
+                 "            return JSONResponse({'error': 'internal'}, status_code=500)\n\n\n"
+                 "app = FastAPI()\napp.add_middleware(Errors)\n"}, status="pass",
+                note="a middleware answering the errors of every request behind it"),
         Example({"app/jobs.py": "def run():\n    return 1\n"}, status="n/a", note="no web framework"),
         Example({"app/api.py": "from flask import Flask\nfrom flask_restful import Api, Resource\n\napp = Flask(__name__)\n"
                  "api = Api(app)\n\n\nclass Orders(Resource):\n    def get(self):\n        return []\n\n\n"
@@ -391,6 +409,9 @@ class ErrorHandlers(Check):
         for func in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
             if getattr(func, "name", "") == "process_exception":
                 return Evidence("Django exception middleware", source.path, getattr(func, "lineno", 0))
+            if getattr(func, "name", "") == "dispatch" and _answers_errors_of_next(func):  # type: ignore[arg-type]
+                return Evidence("ASGI middleware that answers the errors of every request", source.path,
+                                getattr(func, "lineno", 0))
         if source.imports & _REST_APIS or any(m.split(".")[0] in _REST_APIS for m in source.imports):
             for node in source.nodes(ast.Call, ast.ClassDef):
                 name = node.name if isinstance(node, ast.ClassDef) else call_name(node)  # type: ignore[arg-type]

@@ -731,8 +731,8 @@ _SHELL_DEFAULT_RE = lazy_compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=]([^}$`]+)\}
 
 # Compose files that start the service as shipped; a development, test or CI stack is not production's.
 _COMPOSE_RE = lazy_compile(r"(?:^|/)(?:docker-)?compose(?:\.[\w-]+)?\.ya?ml$", re.IGNORECASE)
-_NOT_SHIPPED_RE = lazy_compile(r"(?:^|[./_-])(?:dev|development|local|test|tests|testing|ci|debug|e2e)(?:[./_-]|$)",
-                               re.IGNORECASE)
+_NOT_SHIPPED_RE = lazy_compile(r"(?:^|[./_-])(?:dev|development|local|test|tests|testing|ci|debug|e2e|cypress|"
+                               r"playwright|selenium)(?:[./_-]|$)", re.IGNORECASE)
 
 
 def _shell_defaults(project: Project, extra: Iterable[str]) -> list[tuple[str, int, int, str, str]]:
@@ -748,7 +748,7 @@ def _find_shell_defaults(project: Project, extra: Iterable[str]) -> list[tuple[s
     for rel in project.files:
         name = rel.rpartition("/")[2]
         entrypoint = "entrypoint" in name.lower()
-        compose = bool(_COMPOSE_RE.search(rel)) and not _NOT_SHIPPED_RE.search(name)
+        compose = bool(_COMPOSE_RE.search(rel)) and not _NOT_SHIPPED_RE.search(rel)
         if not (entrypoint or compose) or project_role(project, rel) not in _DEFAULT_SECRET_ROLES:
             continue
         text = project.read_text(rel) or ""
@@ -795,9 +795,9 @@ def _committed_assignments(project: Project, extra: Iterable[str]) -> list[Findi
     found = []
     for rel in project.files:
         name = rel.rpartition("/")[2]
-        env_file = name == ".env" or name.endswith(".env")
+        env_file = name.endswith(".env") and name != ".env"  # variables.env a deployment reads; .env is a developer's own
         compose = bool(_COMPOSE_RE.search(rel))
-        if not (env_file or compose) or _NOT_SHIPPED_RE.search(name) \
+        if not (env_file or compose) or _NOT_SHIPPED_RE.search(rel) \
                 or project_role(project, rel) not in _DEFAULT_SECRET_ROLES:
             continue
         text = project.read_text(rel) or ""
@@ -822,6 +822,19 @@ def _local_database(node: ast.Dict) -> bool:
         if str_value(key) in ("HOST", "host") and (str_value(value) or "").strip().lower() in _LOCAL_HOSTS:
             return True
     return False
+
+
+def _sent_to_this_machine(source: SourceFile, node: ast.Dict) -> bool:
+    """Credentials a call sends to this machine (``requests.post("http://127.0.0.1:8080/token", data={...})``):
+    a local development stack's, which fail loudly anywhere else."""
+    parent = source.parent(node)
+    if isinstance(parent, ast.keyword):
+        parent = source.parent(parent)
+    if not isinstance(parent, ast.Call) or not parent.args:
+        return False
+    url = str_value(parent.args[0]) or ""
+    host = url.split("://", 1)[1].split("/", 1)[0].rsplit("@", 1)[-1] if "://" in url else ""
+    return host.rsplit(":", 1)[0].lower() in _LOCAL_HOSTS if not host.startswith("[") else host.startswith("[::1]")
 
 
 def _target_name(node: ast.AST) -> str | None:
@@ -923,7 +936,7 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
         name_hit(node.value, _target_name(node.target), node, "assigned to")
     for node in source.nodes(ast.Dict):
         assert isinstance(node, ast.Dict)
-        if _local_database(node):
+        if _local_database(node) or _sent_to_this_machine(source, node):
             continue  # {"HOST": "127.0.0.1", "PASSWORD": "app"}: a development database that fails loudly in production
         repeated = Counter(_literal_text(v) for v in node.values)
         for key, value in zip(node.keys, node.values, strict=False):
@@ -1065,6 +1078,9 @@ class HardcodedSecret(Check):
                   "was silenced on"),
         bad('SETTINGS = {"smtp_password": "Zq7-kd82-mL3x", "smtp_user": "mailer"}\n', lines=(1,),
             note="a password among the other values of a dict"),
+        good('import requests\n\ntoken = requests.post("http://127.0.0.1:8080/realms/master/token",\n'
+             '                      data={"username": "user", "password": "bitnami"}).json()\n',
+             path="dev/oidc/init.py", note="credentials a dev stack's script sends to this machine"),
         good('def config_keys():\n    return {"host": "Elastic hostname, e.g. host:port", "api_key": "Elastic Api Key"}\n\n\n'
              'def login(api_key=None):\n    if not api_key:\n        api_key = "localhost"\n    return api_key\n',
              note="a form's label for the key, and a local server's name standing in for one"),
@@ -1127,9 +1143,11 @@ class HardcodedSecret(Check):
                  "docker-compose.yml": "services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: postgres\n"
                                        "  api:\n    environment:\n      - API_TOKEN=${API_TOKEN}\n"
                                        "      - SIGNING_KEY=Zx81-kq93-Lp02-mW7e\n",
-                 "docker-compose.dev.yml": "services:\n  api:\n    environment:\n      - SIGNING_KEY=Dev-0001-0002\n"},
+                 "docker-compose.dev.yml": "services:\n  api:\n    environment:\n      - SIGNING_KEY=Dev-0001-0002\n",
+                 ".ci/compose.cypress.yaml": "services:\n  api:\n    environment:\n      COOKIE_SECRET: c29b8f-ci-91ab\n",
+                 "data/.env": "ENCRYPTION_KEY=NJHDWDJ3PbHT8h\n"},
                 findings=2, note="keys set outright in a shipped env file and compose file; a bundled database's "
-                                 "word password, a reference and a dev stack are not"),
+                                 "word password, a reference, a dev or CI stack and a developer's .env are not"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:

@@ -771,12 +771,18 @@ def _shell_default_findings(project: Project, extra: Iterable[str]) -> list[Find
 
 
 def _committed_shell_defaults(project: Project, extra: Iterable[str]) -> list[Finding]:
-    """Shell fallbacks that are real credentials: every deployment that keeps the default shares the key."""
+    """Shell fallbacks that are real credentials in the files a deployment runs from: every install that keeps
+    the default shares the key."""
     return [Finding(rel, line, column, "hardcoded-secret",
                     f"secret {variable!r} falls back to a committed credential {mask(value)}; rotate it and remove it",
                     "critical")
             for rel, line, column, variable, value in _shell_defaults(project, extra)
-            if _committed(value)]
+            if _committed(value) and _DEPLOYMENT_DIR_RE.search(rel)]
+
+
+# Where a repository keeps what production runs from; a compose file at the root is most often a developer's stack.
+_DEPLOYMENT_DIR_RE = lazy_compile(r"(?:^|/)(?:deploy|deployments?|ops|infra|infrastructure|production|prod|release|"
+                                  r"selfhost(?:ed|ing)?|self-host(?:ed|ing)?)/", re.IGNORECASE)
 
 
 def _committed(value: str) -> bool:
@@ -790,14 +796,14 @@ _ASSIGNED_RE = lazy_compile(r"^\s*(?:-\s*)?(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*
 
 
 def _committed_assignments(project: Project, extra: Iterable[str]) -> list[Finding]:
-    """Real credentials set outright in the environment files and compose files the service ships: every
+    """Real credentials set outright in the environment files and compose files a deployment runs from: every
     install that keeps them shares the key."""
     found = []
     for rel in project.files:
         name = rel.rpartition("/")[2]
         env_file = name.endswith(".env") and name != ".env"  # variables.env a deployment reads; .env is a developer's own
         compose = bool(_COMPOSE_RE.search(rel))
-        if not (env_file or compose) or _NOT_SHIPPED_RE.search(rel) \
+        if not (env_file or compose) or _NOT_SHIPPED_RE.search(rel) or not _DEPLOYMENT_DIR_RE.search(rel) \
                 or project_role(project, rel) not in _DEFAULT_SECRET_ROLES:
             continue
         text = project.read_text(rel) or ""
@@ -1051,7 +1057,9 @@ class HardcodedSecret(Check):
         "environment or a secrets manager. Values in git history stay readable: rotate first."
     )
     scoring = ("Count: each hardcoded secret halves the score (one is 50%, two 25%): one committed production "
-               "credential is a blocker whatever the size of the code base.")
+               "credential is a blocker whatever the size of the code base. Code, key formats in any file, and real "
+               "credentials set outright or as fallbacks in the env and compose files of a deployment folder "
+               "(deploy/, deployments/, ops/, infra/).")
     options = {"names": []}
     examples = (
         good('import os\n\nSECRET_KEY = os.getenv("SECRET_KEY", "mysecretkey")\nDEBUG = os.getenv("DEBUG") == "1"\n'
@@ -1140,14 +1148,16 @@ class HardcodedSecret(Check):
                 findings=1, lines=(4,), note="every install that keeps the compose default shares one committed key"),
         Example({"app/config.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
                  "deploy/variables.env": "WEB_PORT=8000\nSECRET_KEY=\"60gp0byfz2dvffa45cxl20p1scy9xbpf6d8c5y0g\"\n",
-                 "docker-compose.yml": "services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: postgres\n"
-                                       "  api:\n    environment:\n      - API_TOKEN=${API_TOKEN}\n"
-                                       "      - SIGNING_KEY=Zx81-kq93-Lp02-mW7e\n",
+                 "deploy/docker-compose.yml": "services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: postgres\n"
+                                              "  api:\n    environment:\n      - API_TOKEN=${API_TOKEN}\n"
+                                              "      - SIGNING_KEY=Zx81-kq93-Lp02-mW7e\n",
+                 "docker-compose.yml": "services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: tAsGbYD5ThDB\n",
                  "docker-compose.dev.yml": "services:\n  api:\n    environment:\n      - SIGNING_KEY=Dev-0001-0002\n",
                  ".ci/compose.cypress.yaml": "services:\n  api:\n    environment:\n      COOKIE_SECRET: c29b8f-ci-91ab\n",
                  "data/.env": "ENCRYPTION_KEY=NJHDWDJ3PbHT8h\n"},
-                findings=2, note="keys set outright in a shipped env file and compose file; a bundled database's "
-                                 "word password, a reference, a dev or CI stack and a developer's .env are not"),
+                findings=2, note="keys set outright in the env and compose files a deployment runs from; a bundled "
+                                 "database's word password, a reference, a developer's stack at the root, a dev or "
+                                 "CI stack and a developer's .env are not"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:

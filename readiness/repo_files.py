@@ -177,6 +177,8 @@ class RepoFiles:
     nox_sessions: dict[str, list[Command]] = field(default_factory=dict)
     make_targets: dict[str, list[Command]] = field(default_factory=dict)
     make_prereqs: dict[str, list[str]] = field(default_factory=dict)  # target -> prerequisite targets
+    just_recipes: dict[str, list[Command]] = field(default_factory=dict)  # justfile recipe -> its commands
+    just_deps: dict[str, list[str]] = field(default_factory=dict)  # recipe -> the recipes it runs first
     tasks: dict[str, list[Command]] = field(default_factory=dict)  # pyproject task (hatch, pdm, poe, taskipy) -> commands
     scripts: dict[str, list[Command]] = field(default_factory=dict)  # shell script path -> its lines
     installed: dict[str, str] = field(default_factory=dict)  # where a Dockerfile COPY puts a file -> the file
@@ -248,6 +250,9 @@ class RepoFiles:
         if head in ("make", "gmake"):
             targets = [w for w in words[1:] if not w.startswith("-") and "=" not in w] or list(self.make_targets)[:1]
             return [c for t in self._with_prereqs(targets) for c in self.make_targets.get(t, [])]
+        if head == "just":  # just lint ARGS: the first word names the recipe, the rest are its arguments
+            recipe = [w for w in words[1:] if not w.startswith("-") and "=" not in w][:1] or list(self.just_recipes)[:1]
+            return [c for r in self._with_prereqs(recipe, self.just_deps) for c in self.just_recipes.get(r, [])]
         if head == "tox":
             envs = _option_values(words, ("-e", "--env")) or list(self.tox_envs)
             return [c for env in envs for e in env.split(",") for c in self.tox_envs.get(e.strip(), [])]
@@ -290,8 +295,9 @@ class RepoFiles:
             return None
         return name if name in self.tasks else None
 
-    def _with_prereqs(self, targets: list[str]) -> list[str]:
-        """The targets and, first, the prerequisites make runs before them (``test: lint``), bounded."""
+    def _with_prereqs(self, targets: list[str], prereqs: dict[str, list[str]] | None = None) -> list[str]:
+        """The targets and, first, the prerequisites make (or just) runs before them (``test: lint``), bounded."""
+        prereqs = self.make_prereqs if prereqs is None else prereqs
         ordered: list[str] = []
         stack = list(reversed(targets))
         while stack and len(ordered) < 50:
@@ -299,7 +305,7 @@ class RepoFiles:
             if target in ordered:
                 continue
             ordered.append(target)
-            stack.extend(reversed([p for p in self.make_prereqs.get(target, []) if p not in ordered]))
+            stack.extend(reversed([p for p in prereqs.get(target, []) if p not in ordered]))
         return ordered
 
     def _script_named(self, word: str) -> str | None:
@@ -488,6 +494,14 @@ def _option_values(words: list[str], names: tuple[str, ...]) -> list[str]:
             elif word.startswith(name + "="):
                 values.append(word.split("=", 1)[1])
     return values
+
+
+# A justfile recipe's header: its name, its parameters, then after the colon the recipes it depends on
+_JUST_RECIPE_RE = lazy_compile(r"^@?([A-Za-z_][\w-]*)(?:\s+[^:#\n]*)?:(?!=)\s*([^#\n]*)$")
+_JUST_STATEMENTS = ("set ", "alias ", "export ", "import ", "mod ", "[", "#")
+_JUST_DEPENDENCY_RE = lazy_compile(r"(?:^|\s)\(?([A-Za-z_][\w-]*)")
+_JUST_VARIABLE_RE = lazy_compile(r"^(?:export\s+)?([A-Za-z_][\w-]*)\s*:=\s*([\"'])(.*?)\2\s*$", re.MULTILINE)
+_JUST_INTERPOLATION_RE = lazy_compile(r"\{\{\s*([A-Za-z_][\w-]*)\s*\}\}")
 
 
 def _logical_lines(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str]]:
@@ -713,6 +727,7 @@ class _Builder:
         steps: list[tuple[str, Any]] = [
             ("scripts", self.shell_scripts),
             ("make", self.makefiles),
+            ("just", self.justfiles),
             ("tasks", self.pyproject_tasks),
             ("tox", self.tox),
             ("nox", self.nox),
@@ -782,6 +797,43 @@ class _Builder:
             ignored = line.startswith("-") or line.startswith("@-")
             cmds.append(Command(rel, number, line.lstrip("@-+ "), "make", target, ignored))
         self.repo.make_targets.setdefault(target, []).extend(cmds)
+
+    def justfiles(self, files: tuple[str, ...]) -> None:
+        """Recipes of a justfile: a header (``lint *args: fmt``) and the indented lines under it."""
+        for rel in files:
+            name = _name(rel)
+            if name.lower() not in ("justfile", ".justfile") and not name.endswith(".just"):
+                continue
+            text = self.project.read_text(rel)
+            if text is None:
+                continue
+            variables = {m.group(1): m.group(3) for m in _JUST_VARIABLE_RE.finditer(text)}
+            recipe, body = "", []
+            for number, line in enumerate(text.splitlines(), 1):
+                if line[:1] in (" ", "\t"):
+                    if recipe and line.strip() and not line.strip().startswith("#"):
+                        body.append((number, line.strip()))
+                    continue
+                self._just_recipe(rel, recipe, body, variables)
+                recipe, body = "", []
+                match = _JUST_RECIPE_RE.match(line)
+                if match and not line.startswith(_JUST_STATEMENTS):
+                    recipe = match.group(1)
+                    deps = _JUST_DEPENDENCY_RE.findall(match.group(2))  # lint (fmt "--check") test
+                    if deps:
+                        self.repo.just_deps.setdefault(recipe, []).extend(deps[:20])
+            self._just_recipe(rel, recipe, body, variables)
+
+    def _just_recipe(self, rel: str, recipe: str, body: list[tuple[int, str]], variables: dict[str, str]) -> None:
+        if not recipe or not body:
+            return
+
+        def filled(line: str) -> str:  # {{ uv_dev }} ruff check {{ args }}: the justfile's variables, parameters left out
+            return " ".join(_JUST_INTERPOLATION_RE.sub(lambda m: variables.get(m.group(1), ""), line).split())
+
+        cmds = [Command(rel, number, filled(line.lstrip("@-+ ")), "just", recipe, line.lstrip("@").startswith("-"))
+                for number, line in _logical_lines(body)]
+        self.repo.just_recipes.setdefault(recipe, []).extend(cmds)
 
     def pyproject_tasks(self, files: tuple[str, ...]) -> None:
         """Named tasks a pyproject declares for a task runner: hatch environment scripts, pdm scripts,
@@ -975,9 +1027,12 @@ class _Builder:
             self.repo.commands = [c for c in self.repo.commands if c.origin != "github-actions" or c.path not in called]
         self.repo.commands.extend(added)
 
-    def _gh_steps(self, rel: str, job: str, steps: Any, job_ignores: bool, scheduled: bool) -> None:
+    def _gh_steps(self, rel: str, job: str, steps: Any, job_ignores: bool, scheduled: bool, depth: int = 0) -> None:
         for step in _as_list(steps):
             if not isinstance(step, dict):
+                continue
+            if isinstance(step.get("parallel"), list) and depth < 3:  # a group of steps run side by side
+                self._gh_steps(rel, job, step["parallel"], job_ignores, scheduled, depth + 1)
                 continue
             ignores = job_ignores or _truthy(step.get("continue-on-error"))
             context = f"{job}: {step.get('name') or step.get('id') or ''}".rstrip(": ")

@@ -17,7 +17,7 @@ TYPE_CHECKERS = ("mypy", "pyright", "basedpyright", "pyre", "pytype")
 LINTERS = ("ruff", "flake8", "pylint", "pyflakes", "pycodestyle", "prospector", "pylama", "flakeheaven", "flakehell")
 _LINT_ACTION_RE = lazy_compile(r"(ruff-action|flake8|pylint|python-lint|wemake-python-styleguide)", re.IGNORECASE)
 _NOT_A_RUN = {"format", "--version", "version", "--help", "help", "rule", "config", "clean"}
-_ENFORCING_ORIGINS = ("github-actions", "gitlab-ci", "pre-commit", "tox", "nox", "make", "script", "task")
+_ENFORCING_ORIGINS = ("github-actions", "gitlab-ci", "pre-commit", "tox", "nox", "make", "just", "script", "task")
 
 
 def linter_of(argv: tuple[str, ...], linters: tuple[str, ...] = LINTERS) -> str | None:
@@ -83,7 +83,8 @@ def _add(runs: list[tuple[str, Command, bool]], seen: set[tuple[str, int, str]],
 
 _ORIGIN_WORDS = {
     "github-actions": "GitHub Actions", "gitlab-ci": "GitLab CI", "pre-commit": "a pre-commit hook",
-    "tox": "tox", "nox": "nox", "make": "a make target CI runs", "script": "a script CI runs",
+    "tox": "tox", "nox": "nox", "make": "a make target CI runs", "just": "a just recipe CI runs",
+    "script": "a script CI runs",
     "task": "a pyproject task CI runs",
 }
 

@@ -61,3 +61,24 @@ def test_no_python_is_not_applicable(tmp_path: Path) -> None:
     write_tree(tmp_path, {"README.md": "# docs only\n"})
     outcome = check_result(scan_tree(tmp_path, select=[CHECK]), CHECK)
     assert outcome.status == "n/a"
+
+
+def test_a_just_recipe_that_ruff_checks_is_followed(tmp_path: Path) -> None:
+    """CI runs ``just fmt-check``; the justfile's recipe (and the recipe it depends on) runs ruff."""
+    justfile = ("set positional-arguments\n\nproject := \"app\"\n\n# formatting and lint\n"
+                "[group('lint')]\nfmt-check *args: lint\n    ruff format --check {{project}}\n\n"
+                "lint target=\"app\":\n    @ruff check {{target}}\n\ntest:\n    pytest\n")
+    outcome, findings = run(tmp_path, {".github/workflows/style.yml": STEPS + "      - run: just fmt-check\n",
+                                       "justfile": justfile})
+    assert outcome.status == "pass", outcome.summary
+    assert any(e.path == "justfile" and e.line == 11 for e in outcome.evidence), outcome.evidence
+    other, _ = run(tmp_path / "other", {".github/workflows/style.yml": STEPS + "      - run: just test\n",
+                                        "justfile": justfile})
+    assert other.status == "fail"
+
+
+def test_steps_grouped_to_run_in_parallel_are_read(tmp_path: Path) -> None:
+    outcome, _ = run(tmp_path, {".github/workflows/style.yml": STEPS + "      - parallel:\n"
+                                "          - name: markers\n            run: ./check-markers.sh\n"
+                                "          - name: lint\n            run: ruff check .\n"})
+    assert outcome.status == "pass", outcome.summary

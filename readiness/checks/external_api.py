@@ -341,8 +341,8 @@ def outbound_calls(source: SourceFile) -> list[Outbound]:
     if source.tree is None:
         return []
     imports = import_map(source)
-    interesting = ("requests", "httpx", "aiohttp", "urllib", "http", "pymongo", "motor", "redis", "requests_hardened",
-                   "pycurl", "smtplib", "imaplib")
+    interesting = ("requests", "httpx", "aiohttp", "urllib", "urllib3", "http", "pymongo", "motor", "redis",
+                   "requests_hardened", "pycurl", "smtplib", "imaplib")
     if not any(v.split(".")[0] in interesting for v in imports.values()):
         return []
     resolver = _Resolver(source, imports)
@@ -429,6 +429,11 @@ def _classify_call(call: ast.Call, imports: dict[str, str], resolver: _Resolver)
         library = "httpx"
     elif name in ("aiohttp.ClientSession", "aiohttp.request"):
         library = "aiohttp"
+    elif name in ("urllib3.request", "urllib3.PoolManager", "urllib3.poolmanager.PoolManager"):
+        kw = keyword(call, "timeout")  # urllib3's own default waits forever
+        state = "off" if kw is not None and is_none(kw.value) else "ok" if kw is not None else "missing"
+        label = "urllib3.request()" if attr == "request" else "urllib3.PoolManager()"
+        return Outbound(*where, "urllib3", label, state, timeout_args=_timeout_args(call))
     elif name in ("urllib.request.urlopen", "urllib.request.OpenerDirector.open"):
         kw = keyword(call, "timeout")
         state = "ok" if len(call.args) >= 3 or (kw is not None and not is_none(kw.value)) else "missing"
@@ -492,7 +497,7 @@ def _app_calls(source: SourceFile, forwarded: bool = False) -> list[Outbound]:
     return [c for c in outbound_calls(source) if forwarded or not c.forwarded]
 
 
-_NEEDLES = ("requests", "httpx", "aiohttp", "urllib", "http.client", "pymongo", "motor", "redis", "pycurl", "smtplib",
+_NEEDLES = ("requests", "httpx", "aiohttp", "urllib", "urllib3", "http.client", "pymongo", "motor", "redis", "pycurl", "smtplib",
             "imaplib")
 
 
@@ -624,6 +629,9 @@ class MissingTimeout(Check):
             "    return s\n\ndef call():\n    return make_session().get('https://api.example.com')\n", lines=(9,),
             note="a session returned by a helper"),
         bad("from urllib.request import urlopen\n\nurlopen('https://api.example.com')\n", lines=(3,)),
+        bad("import urllib3\n\n\ndef latest():\n    return urllib3.request('GET', 'https://pypi.org/pypi/app/json')\n\n\n"
+            "def checked():\n    return urllib3.request('GET', 'https://pypi.org/pypi/app/json', timeout=30)\n", lines=(5,),
+            note="urllib3's module-level request waits forever without a timeout"),
         bad("from pymongo import MongoClient\n\nclient = MongoClient('mongodb://db:27017/app')\n", lines=(3,)),
         bad("import redis\n\ncache = redis.Redis(host='cache')\n", lines=(3,)),
         bad("import smtplib\n\n\ndef send(msg):\n    with smtplib.SMTP('mail.example.com', 587) as smtp:\n"

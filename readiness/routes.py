@@ -2200,11 +2200,14 @@ def _sets_urlpatterns(tree: ast.Module) -> bool:
 def _django_urlpatterns(tree: ast.Module, includes: list[IncludeFact], names: Mapping[str, str] = {}) -> list[RouteFact]:
     routes: list[RouteFact] = []
     lists: dict[str, list[ast.expr]] = {}  # local URL lists: ur = [...]; ur += [...]
+    bound: dict[str, ast.Call] = {}  # event_list = EventViewSet.as_view({"get": "list"}): a view under a name
     for stmt in _module_statements(tree.body):
         if isinstance(stmt, ast.Assign):
             for target in stmt.targets:
                 if isinstance(target, ast.Name) and target.id != "urlpatterns":
                     lists.setdefault(target.id, []).append(stmt.value)
+                    if isinstance(stmt.value, ast.Call) and call_name(stmt.value) == "as_view":
+                        bound[target.id] = stmt.value
         elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id != "urlpatterns":
             lists.setdefault(stmt.target.id, []).append(stmt.value)
     visiting: set[str] = set()
@@ -2250,6 +2253,8 @@ def _django_urlpatterns(tree: ast.Module, includes: list[IncludeFact], names: Ma
                 elif inner is not None and dotted(inner):
                     includes.append(IncludeFact("urlpatterns", dotted(inner), full, module=True, line=node.lineno))
                 return
+            if isinstance(view, ast.Name) and view.id in bound:
+                view = bound[view.id]
             if isinstance(view, ast.Call) and call_name(view) == "as_view":
                 handler = dotted(view.func.value) if isinstance(view.func, ast.Attribute) else ""
             else:

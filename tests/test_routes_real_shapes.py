@@ -585,3 +585,22 @@ def test_the_apis_own_description_is_documentation(tmp_path: Path) -> None:
     assert not routes["GET /api/v2/things/"].ops
     assert all(routes[label].ops for label in routes if "schema" in label or "description" in label)
     assert _status(tmp_path, "rate-limiting")[:2] == ("pass", 1.0)
+
+
+def test_a_viewset_bound_to_a_name_before_its_path_keeps_its_class(tmp_path: Path) -> None:
+    """``event_list = EventViewSet.as_view({"get": "list"})`` then ``path("events/", event_list)``: the route
+    is the viewset's, with its pagination class."""
+    write_tree(tmp_path, {
+        "svc/__init__.py": "",
+        "svc/urls.py": "from django.urls import path\nfrom svc import views\n\n"
+                       "event_list = views.EventViewSet.as_view({'get': 'list'})\n\n"
+                       "urlpatterns = [path('api/v2/events/', event_list)]\n",
+        "svc/views.py": "from rest_framework import mixins, viewsets\nfrom rest_framework.pagination import CursorPagination\n\n\n"
+                        "class EventPagination(CursorPagination):\n    ordering = '-timestamp'\n\n\n"
+                        "class EventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):\n"
+                        "    pagination_class = EventPagination\n    queryset = Event.objects.all()\n",
+        "requirements.txt": "django\ndjangorestframework\n",
+    })
+    routes = _table(tmp_path)
+    assert any(label.endswith("/api/v2/events/") for label in routes), sorted(routes)
+    assert _status(tmp_path, "pagination")[:2] == ("pass", 1.0)

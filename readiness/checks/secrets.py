@@ -34,9 +34,9 @@ from readiness.tools.pyast import import_map, is_main_guard, qualify, str_value
 # -- names ----------------------------------------------------------------------------------
 
 _SECRET_WORDS = ["secret", "password", "passwd", "passphrase", "pwd", "token", "apikey", "jwt",
-                 "credential", "credentials", "secrete", "passwort", "privatekey"]
+                 "credential", "credentials", "secrete", "passwort", "privatekey", "pepper"]
 _SECRET_PAIRS = ["api_key", "private_key", "secret_key", "access_key", "signing_key", "encryption_key",
-                 "auth_key", "master_key", "client_secret", "app_key", "account_key"]
+                 "auth_key", "master_key", "client_secret", "app_key", "account_key", "hmac_key"]
 _NOT_SECRET_SUFFIXES = frozenset({
     "url", "urls", "uri", "endpoint", "path", "file", "filename", "dir", "name", "names", "type", "field", "fields",
     "header", "prefix", "suffix", "length", "len", "expiry", "expires", "expire", "expiration", "ttl", "lifetime",
@@ -348,7 +348,7 @@ def _env_read(call: ast.AST, imports: dict[str, str], name: str | None = None) -
         return None
     if name is None:
         name = qualify(call.func, imports)
-    if name not in _ENV_GETTERS:
+    if name not in _ENV_GETTERS and not _app_config_get(call):
         return _helper_read(call)
     var = str_value(call.args[0]) if call.args else None
     default: ast.AST | None = call.args[1] if len(call.args) > 1 else None
@@ -358,6 +358,14 @@ def _env_read(call: ast.AST, imports: dict[str, str], name: str | None = None) -
         elif kw.arg == "key" and var is None:
             var = str_value(kw.value)
     return var, default
+
+
+def _app_config_get(call: ast.Call) -> bool:
+    """``current_app.config.get("PI_PEPPER", "...")``: the app's configuration read with a fallback in code, which
+    works silently when the configuration lacks the value."""
+    func = call.func
+    return (isinstance(func, ast.Attribute) and func.attr == "get" and isinstance(func.value, ast.Attribute)
+            and func.value.attr == "config" and len(call.args) + len(call.keywords) >= 2)
 
 
 _DYNACONF_FACTORIES = frozenset({"dynaconf.Dynaconf", "dynaconf.LazySettings", "dynaconf.base.LazySettings"})
@@ -607,7 +615,8 @@ class DefaultSecret(Check):
                "syntax (`${SECRET_KEY:-...}`) in a container's entrypoint or a compose file the service ships "
                "(not a dev, test or CI stack).")
     options = {"names": []}
-    needles = ("getenv", "environ", "decouple", "Settings", "Config", "SECRET_KEY", "env(", "env.", "Env(", "dynaconf")
+    needles = ("getenv", "environ", "decouple", "Settings", "Config", "SECRET_KEY", "env(", "env.", "Env(", "dynaconf",
+               "config.get(")
     examples = (
         bad(_DYNACONF.format(secret='settings.get("SECRET_KEY", "flask-dev-key-2f9a")'), lines=(9,),
             path="app/config.py", note="dynaconf settings read with a literal fallback"),
@@ -617,6 +626,9 @@ class DefaultSecret(Check):
         good(_DYNACONF.format(secret='settings.SECRET_KEY'), path="app/config.py",
              note="dynaconf requiring its secrets; a debug flag's default is no secret"),
         bad('import os\n\nJWT_SECRET = os.getenv("JWT_SECRET", "dev-secret")\n', lines=(3,)),
+        bad('from flask import current_app\n\n\ndef pepper():\n'
+            '    return current_app.config.get("PI_PEPPER", "missing-pepper")\n', lines=(5,),
+            note="the app's configuration read with a fallback, and a pepper is a secret"),
         good('import os\n\nDEBUG = os.getenv("DEBUG") == "1"\nSECRET_KEY = os.getenv("SECRET_KEY", "mysecretkey")\n'
              'if SECRET_KEY == "mysecretkey" and not DEBUG:\n    raise RuntimeError("set SECRET_KEY")\n',
              path="app/config.py", note="a fallback the service refuses to start with outside debug never works silently"),

@@ -144,8 +144,7 @@ def _find_agents(project: Project) -> tuple[Agent, ...]:
             found.append(Agent("New Relic", Evidence("newrelic-admin run-program runs the service", rel, n),
                                covers=frozenset({ALL}), metrics=True))
     files = [path for path, modules in sorted(project.imports.items())
-             if (modules & _AGENT_MODULES or ("django" in project.all_imports and is_settings_path(path)))
-             and is_application_path(path)]
+             if (modules & _AGENT_MODULES or _lists_agent_app(project, path)) and is_application_path(path)]
     for rel in files:
         text = project.read_text(rel)
         if text is None:
@@ -154,6 +153,14 @@ def _find_agents(project: Project) -> tuple[Agent, ...]:
         if source.tree is not None:
             found.extend(_file_agents(project, source))
     return tuple(found)
+
+
+def _lists_agent_app(project: Project, path: str) -> bool:
+    """A Django settings module that names an agent's app: only those are parsed again here."""
+    if "django" not in project.all_imports or not is_settings_path(path):
+        return False
+    text = project.read_text(path) or ""
+    return any(app in text for app in _DJANGO_AGENT_APPS)
 
 
 def _file_agents(project: Project, source: SourceFile) -> Iterable[Agent]:

@@ -19,7 +19,7 @@ from readiness.project import Project
 from readiness.roles import SERVICE, SERVICE_ONLY, cli_support, file_role
 from readiness.routes import call_name
 from readiness.source import SourceFile
-from readiness.tools.pyast import docstring_nodes, dotted, is_main_guard
+from readiness.tools.pyast import docstring_nodes, dotted, is_main_guard, main_block_nodes
 from readiness.tools.ruff_runner import run_ruff
 
 
@@ -633,7 +633,7 @@ class HardcodedValue(Check):
         if not candidates:
             return out
         skip = self._skipped_nodes(source)
-        in_main = self._main_nodes(source.tree)
+        in_main = main_block_nodes(source)
         for node, message in candidates:
             if id(node) in skip or id(node) in in_main:  # a __main__ block is run by hand, not by the service
                 continue
@@ -698,14 +698,6 @@ class HardcodedValue(Check):
                 if name and name.lower().endswith(_HOST_NAME_SUFFIXES):
                     return True
         return False
-
-    @staticmethod
-    def _main_nodes(tree: ast.Module) -> set[int]:
-        found: set[int] = set()
-        for stmt in tree.body:
-            if is_main_guard(stmt):
-                found.update(id(n) for n in ast.walk(stmt))
-        return found
 
     @staticmethod
     def _skipped_nodes(source: SourceFile) -> set[int]:

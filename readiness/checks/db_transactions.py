@@ -24,7 +24,7 @@ from readiness.project import Project
 from readiness.roles import CLI, MIGRATION, SERVICE, path_role
 from readiness.routes import call_name, dotted, memo
 from readiness.source import SourceFile
-from readiness.tools.pyast import is_main_guard
+from readiness.tools.pyast import main_block_nodes
 
 NO_MONGO = "no MongoDB driver or ODM in the project"
 WRITE_METHODS = frozenset({
@@ -555,17 +555,16 @@ def _mongo_facts(source: SourceFile) -> MongoFileFacts:
             facts.clients.append(client)
             facts.own.append(node.lineno)
     facts.sql = imports_sql(source.imports)
-    demo = [(stmt.lineno, stmt.end_lineno or stmt.lineno) for stmt in source.tree.body if is_main_guard(stmt)]
+    by_hand = main_block_nodes(source)
     for node in source.nodes(ast.Name, ast.Attribute, ast.Constant):
         text = getattr(node, "id", None) or getattr(node, "attr", None) or getattr(node, "value", None)
         if not (isinstance(text, str) and len(text) < 200 and _OWN_MONGO.search(text)):
             continue
-        line = getattr(node, "lineno", 0)
         if isinstance(node, ast.Constant) and not _usable_uri(text):
             continue  # a scheme tested or prefixed (``host.startswith("mongodb://")``) or a form's hint
-        if any(start <= line <= end for start, end in demo):
+        if id(node) in by_hand:
             continue  # ``if __name__ == "__main__":`` tries a connector by hand
-        facts.own.append(line)
+        facts.own.append(getattr(node, "lineno", 0))
         break
     for stmt in _module_level(source):
         if isinstance(stmt, ast.Assign):

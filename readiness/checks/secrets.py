@@ -29,7 +29,7 @@ from readiness.project import Project
 from readiness.roles import FIXTURE, SERVICE, file_role, project_role, project_roles
 from readiness.routes import dotted
 from readiness.source import SourceFile
-from readiness.tools.pyast import import_map, is_main_guard, qualify, str_value
+from readiness.tools.pyast import import_map, main_block_nodes, qualify, str_value
 
 # -- names ----------------------------------------------------------------------------------
 
@@ -496,7 +496,7 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
     committed: list[Hit] = []
     owned: set[int] = set()
     uses = 0
-    by_hand = {id(n) for stmt in source.tree.body if is_main_guard(stmt) for n in ast.walk(stmt)}
+    by_hand = main_block_nodes(source)
     refused = _refused_values(source)
 
     def report(node: ast.AST, what: str, value: str, owner: ast.ClassDef | None = None) -> None:
@@ -923,7 +923,7 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
     development = {id(stmt) for cls in source.nodes(ast.ClassDef) if isinstance(cls, ast.ClassDef)
                    and _NON_PRODUCTION_CLASS.match(cls.name) for stmt in cls.body}  # class Development(Config)
 
-    by_hand = {id(n) for stmt in source.tree.body if is_main_guard(stmt) for n in ast.walk(stmt)}
+    by_hand = main_block_nodes(source)
 
     def name_hit(value_node: ast.AST | None, name: str | None, where: ast.AST, what: str) -> None:
         text = _literal_text(value_node)

@@ -80,6 +80,15 @@ def is_main_guard(node: ast.AST) -> bool:
     )
 
 
+def main_block_nodes(source: SourceFile) -> frozenset[int]:
+    """ids of every node inside a top-level ``if __name__ == "__main__":`` block: code run by hand, not by the
+    service. Computed once per file, whichever check asks first."""
+    def compute() -> frozenset[int]:
+        body = source.tree.body if source.tree is not None else []
+        return frozenset(id(n) for stmt in body if is_main_guard(stmt) for n in ast.walk(stmt))
+    return source.memo("main-block-nodes", compute)
+
+
 def docstring_nodes(source: SourceFile) -> set[int]:
     """ids of the string constants that are docstrings or bare string statements."""
     out: set[int] = set()

@@ -25,7 +25,7 @@ from readiness.project import Project
 from readiness.roles import SERVICE, SERVICE_ONLY, file_role
 from readiness.routes import call_name, module_name
 from readiness.source import SourceFile
-from readiness.tools.pyast import has_star_kwargs, import_map, is_main_guard, is_none, keyword, qualify, str_value
+from readiness.tools.pyast import dotted, has_star_kwargs, import_map, is_main_guard, is_none, keyword, qualify, str_value
 
 HTTP_VERBS = frozenset({"get", "options", "head", "post", "put", "patch", "delete"})
 _REQUESTS_FUNCS = HTTP_VERBS | {"request"}
@@ -596,6 +596,13 @@ class MissingTimeout(Check):
                  "shop/notify.py": "from django.core.mail import send_mail\n\n\n"
                                    "def welcome(user):\n    send_mail('Hi', 'Welcome', None, [user.email])\n"},
                 findings=0, status="pass", note="EMAIL_TIMEOUT bounds every mail Django sends"),
+        Example({"alerts/settings/prod.py": "EMAIL_BACKEND = 'django.core.mail.backends.smtp.EmailBackend'\n",
+                 "alerts/media/email.py": "from django.core.mail import send_mail\n\nfrom alerts.media.base import deliver\n\n\n"
+                                          "def notify(address, text):\n"
+                                          "    return deliver(send_mail, subject='Alert', message=text, from_email=None,\n"
+                                          "                   recipient_list=[address])\n"},
+                findings=1, lines=(7,), status="fail",
+                note="send_mail handed to a wrapper that calls it still sends over SMTP"),
         Example({"shop/settings.py": "EMAIL_BACKEND = 'anymail.backends.postmark.EmailBackend'\n",
                  "shop/notify.py": "from django.core.mail import send_mail\n\n\n"
                                    "def welcome(user):\n    send_mail('Hi', 'Welcome', None, [user.email])\n"},
@@ -789,6 +796,9 @@ def _django_mail_sends(source: SourceFile) -> tuple[tuple[int, int, str], ...]:
             if (isinstance(owner, ast.Name) and owner.id in built) or (
                     isinstance(owner, ast.Call) and qualify(owner.func, names) in _DJANGO_MESSAGES):
                 out.append((call.lineno, call.col_offset + 1, "EmailMessage.send()"))
+        for arg in call.args:  # deliver(send_mail, ...): a wrapper that sends with the function it is given
+            if isinstance(arg, (ast.Name, ast.Attribute)) and qualify(arg, names) in _DJANGO_MAIL:
+                out.append((arg.lineno, arg.col_offset + 1, f"{dotted(arg)}()"))
     return tuple(out)
 
 

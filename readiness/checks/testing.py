@@ -569,6 +569,7 @@ _API_CLIENTS: tuple[tuple[str, re.Pattern[str] | None], ...] = (
     (".testclient", lazy_compile(r"(fastapi|starlette)\.testclient")),
     ("rest_framework.test", None),
     (".test_client(", None),
+    (".full_dispatch_request(", None),  # Flask: a request context dispatched through the app's routes
     ("ASGITransport", None),
     ("webtest", lazy_compile(r"\bwebtest\b")),
     ("schemathesis", lazy_compile(r"\bschemathesis\b")),
@@ -597,13 +598,16 @@ def _ci_database_tests(project: Project) -> Evidence | None:
         for doc in docs:
             jobs = doc.get("jobs") if isinstance(doc, dict) else None
             for name, job in (jobs.items() if isinstance(jobs, dict) else ()):
-                services = job.get("services") if isinstance(job, dict) else None
-                if not isinstance(services, dict):
+                if not isinstance(job, dict):
                     continue
-                images = " ".join(f"{k} {v.get('image', '') if isinstance(v, dict) else v}" for k, v in services.items())
+                services = job.get("services")
+                steps = job.get("steps") if isinstance(job.get("steps"), list) else []
+                images = " ".join(f"{k} {v.get('image', '') if isinstance(v, dict) else v}"
+                                  for k, v in (services.items() if isinstance(services, dict) else ()))
+                # or an action that starts the database on the runner (uses: ankane/setup-postgres@v1)
+                images += " " + " ".join(str(s.get("uses") or "") for s in steps if isinstance(s, dict))
                 if not _DB_SERVICE_RE.search(images):
                     continue
-                steps = job.get("steps") if isinstance(job.get("steps"), list) else []
                 runs = "\n".join(_step_commands(project, step) for step in steps if isinstance(step, dict))
                 if not _TEST_RUN_RE.search(runs):  # hatch run test-cov, a script: what they run
                     runs += "\n" + "\n".join(c.text for c in repo.expand(Command(rel, 0, runs, "github-actions", name)))
@@ -634,7 +638,8 @@ def _step_commands(project: Project, step: Mapping[str, Any]) -> str:
 
 
 _E2E_RE = lazy_compile(r"\bplaywright\b|\bselenium\b|\bsplinter\b|pytest\.mark\.e2e\b")
-_API_NEEDLES = ("testclient", "rest_framework", "test_client", "ASGITransport", "webtest", "schemathesis", "django.test")
+_API_NEEDLES = ("testclient", "rest_framework", "test_client", "full_dispatch_request", "ASGITransport", "webtest",
+                "schemathesis", "django.test")
 _INTEGRATION_NEEDLES = ("testcontainers", "integration", "pytest_docker")
 _E2E_NEEDLES = ("playwright", "selenium", "splinter", "e2e")
 _E2E_FILES = ("**/playwright.config.*", "**/cypress.config.*", "**/cypress.json", "**/wdio.conf.*", "cypress/**")
@@ -746,9 +751,11 @@ class TestSuites(Check):
     )
     scoring = (
         "Share: the kinds present of those in `suites` (default unit, API, service, integration, end-to-end, "
-        "load). API tests are found by the framework's test client in a test module or a conftest fixture; "
+        "load). API tests are found by the framework's test client (or a Flask request context dispatched "
+        "through the app, `full_dispatch_request()`) in a test module or a conftest fixture; "
         "integration tests by testcontainers, markers, a module named test_integration*, or a CI job that runs the "
-        "tests (itself or through the repository's own composite action) against a database service, or after "
+        "tests (itself or through the repository's own composite action) against a database service (or one an "
+        "action starts on the runner, `uses: ankane/setup-postgres`), or after "
         "starting dependencies with docker compose or `docker run -d` (the tests may be a compose service named "
         "for them); service tests by their folder or a module named test_services*."
     )
@@ -772,6 +779,24 @@ class TestSuites(Check):
             "tests/test_x.py": "def test_x():\n    assert True\n",
             "tests/test_api.py": "from fastapi.testclient import TestClient\n",
         }, status="pass", options={"suites": ["unit", "api"]}, note="only the configured kinds are required"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "tests/test_x.py": "def test_x():\n    assert True\n",
+            "tests/test_api_token.py": "from tests.base import ApiTestCase\n\n\nclass TokenTest(ApiTestCase):\n"
+                                       "    def test_list(self):\n"
+                                       "        with self.app.test_request_context('/token/', method='GET'):\n"
+                                       "            res = self.app.full_dispatch_request()\n"
+                                       "            self.assertEqual(res.status_code, 200)\n",
+        }, status="pass", options={"suites": ["unit", "api"]},
+            note="Flask tests that dispatch a request context through the app's routes are API tests"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "tests/test_x.py": "def test_x():\n    assert True\n",
+            "tests/test_helpers.py": "from app import app\nfrom app.helpers import current_locale\n\n\n"
+                                     "def test_locale():\n    with app.test_request_context('/', headers={'Accept-Language': 'de'}):\n"
+                                     "        assert current_locale() == 'de'\n",
+        }, status="fail", options={"suites": ["unit", "api"]},
+            note="a request context only set up for a helper is no API test"),
         Example({
             "app/x.py": "x = 1\n",
             "tests/test_models.py": "def test_x():\n    assert True\n",
@@ -815,6 +840,21 @@ class TestSuites(Check):
             "pyproject.toml": "[tool.hatch.envs.default.scripts]\ntest-cov-xml = \"pytest --cov=app --cov-report=xml\"\n",
         }, status="pass", options={"suites": ["unit", "integration"]},
             note="the tests a hatch script runs, in a job with a database service"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "tests/test_x.py": "def test_x():\n    assert True\n",
+            ".github/workflows/python.yml": "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                            "      - uses: ankane/setup-postgres@v1\n        with:\n          postgres-version: 14\n"
+                                            "      - run: tox\n",
+        }, status="pass", options={"suites": ["unit", "integration"]},
+            note="an action starts the database on the runner, then tox runs the tests against it"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "tests/test_x.py": "def test_x():\n    assert True\n",
+            ".github/workflows/python.yml": "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                            "      - uses: actions/setup-python@v5\n      - run: tox\n",
+        }, status="fail", options={"suites": ["unit", "integration"]},
+            note="tests in CI with no database started are not integration tests"),
         Example({
             "app/x.py": "x = 1\n",
             "tests/conftest.py": "from .fixtures import *\n",

@@ -651,6 +651,9 @@ def _shape(node: ast.AST | None) -> str:
         return _shape(node.left) or _shape(node.right)
     if isinstance(node, ast.Subscript):
         base = call_name(node.value) or dotted(node.value).rpartition(".")[2]
+        if base in ("tuple", "Tuple") and isinstance(node.slice, ast.Tuple) and node.slice.elts and not (
+                isinstance(node.slice.elts[-1], ast.Constant) and node.slice.elts[-1].value is Ellipsis):
+            return _shape(node.slice.elts[0])  # Tuple[Response, int]: Flask's (body, status) pair, shaped by its body
         if base in _LIST_TYPES:
             return "list"
         if base in _PAGE_TYPES:

@@ -512,6 +512,16 @@ class Pagination(_RouteCheck):
             "shop/__init__.py": "",
         }, findings=1, status="fail", note="a Django view listing every order as JSON"),
         Example({
+            "newsroom/api.py": "from typing import Tuple\n\nimport flask\nfrom flask import Flask, jsonify\n\n"
+                               "app = Flask(__name__)\n\n\n@app.route('/api/v1/')\ndef get_endpoints() -> Tuple[flask.Response, int]:\n"
+                               "    return jsonify({'users_url': '/api/v1/users', 'user_url': '/api/v1/user'}), 200\n\n\n"
+                               "@app.route('/api/v1/user')\ndef get_current_user() -> Tuple[flask.Response, int]:\n"
+                               "    return jsonify(current_user().to_json()), 200\n\n\n"
+                               "@app.route('/api/v1/users')\ndef get_all_users() -> Tuple[flask.Response, int]:\n"
+                               "    return jsonify({'users': [u.to_json() for u in Journalist.query.all()]}), 200\n",
+        }, findings=1, lines=(20,), status="fail",
+            note="Flask's (response, status) pair is no list: only /users lists, not the API root or the current user"),
+        Example({
             "shop/urls.py": "from django.urls import path\nfrom . import views\n\n"
                             "urlpatterns = [path('orders/', views.order_list)]\n",
             "shop/views.py": "from django.shortcuts import render\n\n\ndef order_list(request):\n"

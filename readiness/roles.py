@@ -90,9 +90,9 @@ DECLARED_OPTION = "_declared_roles"
 DESCRIPTIONS: dict[str, str] = {
     SERVICE: "the running service: judged by every check",
     TEST: "tests, conftest, behave features/steps, Selenium/Playwright and e2e suites, test settings",
-    SCRIPT: "scripts/, tools/, bin/, dev/, packaging and CI helpers, dev runners, files whose name cannot be imported "
-            "(upload-screenshots.py), and a program run by hand (a main guard that starts no server) that the "
-            "project's coverage configuration omits",
+    SCRIPT: "scripts/, tools/, bin/, dev/, a top-level qa/, nox sessions, build plugins, packaging and CI helpers, "
+            "dev runners, files whose name cannot be imported (upload-screenshots.py), and a program run by hand "
+            "(a main guard that starts no server) that the project's coverage configuration omits",
     MIGRATION: "Alembic and Django migrations (migrations/, alembic/versions, revision files, migrations.py modules)",
     CLI: "CLI commands: Django management/commands, click/typer/argparse entry points, invoke tasks, manage.py, cli modules",
     EXAMPLE: "docs/, examples/, samples/, a top-level contrib/",
@@ -128,9 +128,10 @@ _PATH_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (EXAMPLE, lazy_compile(_D + r"(?:docs?|examples?|samples?|demos?|tutorials?)/|^contrib/"
                          r"|" + _D + r"examples?_\w+/"  # ckanext/example_iauthfunctions/: a plugin that shows how
                          r"|\.(?:example|sample|template|tmpl|dist)$|\.(?:example|sample)\.[^/]*$")),
-    (SCRIPT, lazy_compile(_D + r"(?:scripts?|tools|bin|bench|benchmarks?|hack|dev|devtools|dev_tools|"
-                        r"[\w.-]+[-_](?:bench|benchmarks?))/"
-                        r"|^(?:setup|noxfile|fabfile|build_backend|hatch_build|conf|dodo|tasks)\.py$"
+    (SCRIPT, lazy_compile(_D + r"(?:scripts?|tools|bin|bench|benchmarks?|hack|dev|devtools|dev_tools|noxfiles|"
+                        r"pants-plugins|build-support|[\w.-]+[-_](?:bench|benchmarks?))/"
+                        r"|^qa/"  # a top-level qa/: scenarios a tester runs against a local deployment
+                        r"|^(?:setup|noxfile|fabfile|build_backend|hatch_build|conf|dodo|tasks)\.py$|" + _D + r"[^/]*_nox\.py$"
                         # a name no import can reach (upload-screenshots.py): run as a file, a script
                         r"|" + _D + r"[^/]*-[^/]*\.py$")),
 )

@@ -59,6 +59,11 @@ from readiness.roles import role_of
     ("docker/healthcheck.py", "infrastructure"),
     ("install_files/ansible-base/callback_plugins/version_check.py", "infrastructure"),
     ("app/upload-screenshots.py", "script"),  # no import reaches a hyphenated name: run as a file
+    ("noxfiles/ci_nox.py", "script"),
+    ("noxfiles/run_infrastructure.py", "script"),
+    ("qa/scenarios/bigquery_with_data.py", "script"),
+    ("forum/qa/views.py", "service"),  # a questions-and-answers app, not a QA folder
+    ("pants-plugins/release/register.py", "script"),
 ])
 def test_path_roles(path: str, role: str) -> None:
     assert role_of(path) == role

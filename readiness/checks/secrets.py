@@ -205,9 +205,23 @@ def _secret_value(value: str, name: str | None = None) -> bool:
         return False  # {"reset_password": "app.forms.ResetForm"}, {"change_password": "1/m/user"}: what, not a key
     if text.lower() in _COMMON_WORDS or _names_something(text):
         return False  # an identifier, a flag value or a sentence: what a secret is called, not what it is
+    if _FILE_NAME_RE.match(text) or _is_pattern(text):
+        return False  # PASSWORD_RESET = "password_reset.html", REGEX_PASSWORD = r"^(?=.*\d)...": a file, a rule
+    if name is not None and "_" in text and _snake(name).endswith("_" + _snake(text)):
+        return False  # RUNNER_SUDO_PASSWORD = "sudo_password": the name of the parameter that carries it
     if "://" in text or text.startswith(("/", "./")):
         return bool(url_password(text))
     return True
+
+
+_FILE_NAME_RE = lazy_compile(r"^[\w.-]+\.(?:html?|txt|j2|jinja2?|tmpl|tpl|mjml|json|ya?ml|xml|csv|md|rst|png|jpe?g|gif|"
+                             r"svg|pdf|css|js|log)$", re.IGNORECASE)
+_PATTERN_PART_RE = lazy_compile(r"\(\?[=!:<]|\\[dwsDWSb]|\[[^\]]+\][*+?{]|\.[*+]|\{\d+,\d*\}")
+
+
+def _is_pattern(text: str) -> bool:
+    """A regular expression (a password policy's lookaheads, classes and counts), not a password."""
+    return len(_PATTERN_PART_RE.findall(text)) >= 2
 
 
 def url_password(value: str) -> str | None:
@@ -992,6 +1006,8 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
         if isinstance(source.parent(node), ast.Expr):
             continue  # a docstring or a bare string: documentation (an example PEM in an API description)
         fmt = find_key_format(text)
+        if fmt is not None and fmt.name == _PRIVATE_KEY and not _key_body(text):
+            continue  # "-----BEGIN PRIVATE KEY-----" alone: the armour a user's key is wrapped in, no key
         if fmt is not None:
             reported.add(id(node))
             hits.append(Hit(node.lineno, node.col_offset + 1, _format_message(fmt)))
@@ -1022,6 +1038,15 @@ _TEXT_GLOBS = ("**/.env", "**/.env.*", "**/*.env", "**/*.pem", "**/*.key", "**/*
 # only a live-looking token of a known format does, and never sample data (the fixture role).
 _ALL_SECRETS_ROLES = frozenset({SERVICE, "cli", "script", "infrastructure"})
 _PRIVATE_KEY = "private key block"
+
+
+# the base64 body, or something between the header and its END line (an elided "MIIEow...")
+_KEY_BODY_RE = lazy_compile(r"PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?[A-Za-z0-9+/=]{40}|\s*[A-Za-z0-9+/=][\s\S]*?-----END )")
+
+
+def _key_body(text: str) -> bool:
+    """A private key block with its base64 body in the same literal, not only its header line."""
+    return _KEY_BODY_RE.search(text) is not None
 
 
 def _live_key(text: str) -> bool:
@@ -1084,6 +1109,9 @@ class HardcodedSecret(Check):
         bad('import os\n\nSECRET_KEY = os.environ.get("SECRET_KEY", "iia425u_J_pwntnEyqBuI1xBDqOX8nZ4uC73epGce_w")\n',
             path="proj/settings.py", lines=(3,), note="a real key committed as the fallback"),
         bad('DB_PASSWORD = "s3cr3t-pa55"\n', lines=(1,)),
+        good('PASSWORD_RESET = "password_reset.html"\nRUNNER_SUDO_PASSWORD = "sudo_password"\n'
+             'REGEX_PASSWORD = r"^(?=.*[a-z])(?=.*[A-Z])(?=.*\\d).{12,}$"\n', path="app/consts.py",
+             note="a template's file name, the name of a parameter and a password rule are no secrets"),
         bad('def connect(user, password="hunter2"):\n    pass\n', lines=(1,), note="a parameter default (B107)"),
         bad('import psycopg\n\nconn = psycopg.connect(host="db", password="Pr0d-Pa55")\n', lines=(3,),
             note="a keyword argument (B106)"),
@@ -1121,6 +1149,9 @@ class HardcodedSecret(Check):
              note="the session key a token is stored under, not the token"),
         bad('AWS = "AKIAZ7QFW5RDCVNY3XKD"\n', lines=(1,), note="a well-known key format, whatever the name"),
         bad('KEY = """-----BEGIN RSA PRIVATE KEY-----\nMIIEow...\n-----END RSA PRIVATE KEY-----"""\n', lines=(1,)),
+        good('def wrap(key):\n    body = key.replace("-----BEGIN OPENSSH PRIVATE KEY-----", "").strip()\n'
+             '    return "-----BEGIN OPENSSH PRIVATE KEY-----\\n" + body + "\\n-----END OPENSSH PRIVATE KEY-----\\n"\n',
+             note="the armour lines a user's key is wrapped in: no key"),
         bad('from pymongo import MongoClient\n\nc = MongoClient("mongodb://admin:S3cret99@db:27017/app")\n',
             lines=(3,), note="a connection string with a password"),
         Example({"app/main.py": "x = 1\n", "deploy/values.yaml": "slack: xoxb-2048-1234567890-AbCdEfGhIjKlMnOp\n"},

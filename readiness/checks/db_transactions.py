@@ -519,6 +519,10 @@ def _django_mongo_database(node: ast.Dict) -> ClientFact | None:
     return ClientFact(node.lineno, node.col_offset + 1, f"Django DATABASES ({engine.value})", tuple(sorted(opts.items())))
 
 
+# mongoengine's connect, as imported or through its connection module (mongoengine.connection.connect)
+_MONGOENGINE_CONNECT = frozenset({"connect", "mongoengine.connect", "mongoengine.connection.connect", "connection.connect"})
+
+
 def _mongo_facts(source: SourceFile) -> MongoFileFacts:
     facts = MongoFileFacts()
     mongoengine = "mongoengine" in source.imports
@@ -527,7 +531,7 @@ def _mongo_facts(source: SourceFile) -> MongoFileFacts:
         assert isinstance(call, ast.Call)
         name = call_name(call)
         is_client = name in CLIENT_CLASSES or (
-            name == "connect" and mongoengine and dotted(call.func) in ("connect", "mongoengine.connect"))
+            name == "connect" and mongoengine and dotted(call.func) in _MONGOENGINE_CONNECT)
         for keyword in call.keywords:
             if keyword.arg and keyword.arg.lower() in OPTIONS and not is_client:
                 facts.options.setdefault(keyword.arg.lower(), _literal(keyword.value))

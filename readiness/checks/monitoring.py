@@ -629,6 +629,10 @@ class StructuredLogging(MarkerCheck):
                 status="pass", note="loguru's JSON records switched by a setting"),
         Example({"app/log.py": "import sys\n\nfrom loguru import logger\n\nlogger.add(sys.stderr, serialize=False)\n",
                  **_BARE_FASTAPI}, status="fail", note="loguru writing text"),
+        Example({"app/log.py": "import sys\n\nfrom loguru import logger\n\nfrom app.config import config\n\n\n"
+                               "def handler(sink, serialize):\n    return {'sink': sink, 'serialize': serialize}\n\n\n"
+                               "logger.configure(handlers=[handler(sys.stdout, serialize=config.log_format == 'json')])\n",
+                 **_BARE_FASTAPI}, status="pass", note="loguru handlers built by a helper, JSON when the setting says so"),
         _LIBRARY,
     )
 
@@ -640,7 +644,7 @@ class StructuredLogging(MarkerCheck):
             for call in source.nodes(ast.Call):
                 assert isinstance(call, ast.Call)
                 serialize = next((k.value for k in call.keywords if k.arg == "serialize"), None)
-                if call_name(call) != "add" or serialize is None:
+                if serialize is None:  # logger.add(...), or a helper building the handlers logger.configure takes
                     continue
                 if isinstance(serialize, ast.Constant):
                     if serialize.value is True:
@@ -777,9 +781,13 @@ def _header_handling(source: SourceFile) -> list[Evidence]:
             used = node
         elif isinstance(node, ast.Subscript) and _holder(node) and _names_header(node.slice, names):
             used = node
+        elif isinstance(node, ast.Call) and "header" in call_name(node).lower() and any(
+                _names_header(a, names) for a in node.args[1:3]):
+            used = node  # a pure ASGI middleware's own helper: self.get_header(scope, b"x-request-id")
         elif isinstance(node, ast.Dict) and any(k is not None and _names_header(k, names) for k in node.keys):
             parent = source.parent(node)
-            if isinstance(parent, ast.keyword) and parent.arg == "headers":
+            if (isinstance(parent, ast.keyword) and parent.arg == "headers") or (
+                    isinstance(parent, ast.Call) and "header" in call_name(parent).lower()):
                 used = node
         elif isinstance(node, ast.keyword) and node.arg in ("header_name", "request_id_header", "header") and (
             _names_header(node.value, names)
@@ -791,7 +799,11 @@ def _header_handling(source: SourceFile) -> list[Evidence]:
 
 
 def _is_header(node: ast.AST | None) -> bool:
-    return isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(_CORRELATION_HEADER.search(node.value))
+    """The header's name as text, or as the bytes an ASGI scope holds (``b"x-request-id"``)."""
+    if not isinstance(node, ast.Constant) or not isinstance(node.value, (str, bytes)):
+        return False
+    value = node.value.decode("latin-1") if isinstance(node.value, bytes) else node.value
+    return bool(_CORRELATION_HEADER.search(value))
 
 
 def _names_header(node: ast.AST, names: set[str]) -> bool:
@@ -849,6 +861,16 @@ class CorrelationIds(MarkerCheck):
                            "@app.before_request\ndef request_id():\n"
                            "    g.request_id = request.headers.get('X-Request-ID') or uuid.uuid4().hex\n"},
                 status="pass", note="header handled by hand"),
+        Example({"app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+                 "app/asgi_middleware.py": "import uuid\n\n\nclass LogRequestMiddleware:\n"
+                                           "    def __init__(self, app):\n        self.app = app\n\n"
+                                           "    def get_header(self, scope, name):\n"
+                                           "        return dict(scope['headers']).get(name, b'').decode('latin-1')\n\n"
+                                           "    async def __call__(self, scope, receive, send):\n"
+                                           "        request_id = self.get_header(scope, b'x-request-id') or str(uuid.uuid4())\n"
+                                           "        scope.setdefault('state', {})['request_id'] = request_id\n"
+                                           "        await self.app(scope, receive, send)\n"},
+                status="pass", note="a pure ASGI middleware reads the header as the bytes the scope holds"),
         Example({**_BARE_FLASK, "app_log.py": "# we should add X-Request-ID some day\nx = 1\n"}, status="fail",
                 note="a comment is not handling"),
         Example({"app.py": "import logging\nimport secrets\n\nfrom flask import Flask, g\n\napp = Flask(__name__)\n\n\n"

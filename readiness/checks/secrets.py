@@ -1410,7 +1410,7 @@ _KEY_WORDS = frozenset({"key", "keys", "secret", "secrets", "credential", "crede
 _KEY_SET_NAME = lazy_compile(r"(^|_)(KEYS|SECRETS|KEYRING|KEYSET|KEY_FALLBACKS|SECRET_FALLBACKS)$", re.IGNORECASE)
 _PREVIOUS_KEY = lazy_compile(r"(^|_)(PREVIOUS|OLD|PRIOR|RETIRED)_(\w+_)?(KEY|SECRET)S?($|_)|"
                            r"(^|_)(KEY|SECRET)S?_(PREVIOUS|OLD|PRIOR|RETIRED)$", re.IGNORECASE)
-_REENCRYPT = lazy_compile(r"re_?encrypt", re.IGNORECASE)
+_REENCRYPT = lazy_compile(r"(?:^|_)re_?encrypt|(?<![a-z])reEncrypt|ReEncrypt")  # not save_pre_encrypted_reply
 _ROTATE_WORDS = lazy_compile(r"(^|_)rotat(e|es|ion)(_|$)", re.IGNORECASE)
 
 
@@ -1656,6 +1656,10 @@ class SecretRotation(_SecretsPresence):
                  '@click.argument("old")\n@click.argument("new")\ndef reencrypt(old: str, new: str) -> None:\n'
                  '    """Decrypt stored credentials with the old key and encrypt them with the new one."""\n'},
                 status="pass", note="a re-encrypt command"),
+        Example({"app/store.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n\n\n'
+                 'def save_pre_encrypted_reply(path: str, content: str) -> None:\n'
+                 '    """Store a reply the client already encrypted."""\n'},
+                status="fail", note="storing what is already encrypted re-encrypts nothing"),
         Example({"app/acme.py": 'import os\n\nACCOUNT_KEY = os.environ["ACME_ACCOUNT_KEY"]\n\n\n'
                  'def protected(nonce: str, url: str, account: str) -> dict:\n'
                  '    return {"alg": "RS256", "nonce": nonce, "url": url, "kid": account}\n',

@@ -28,6 +28,16 @@ def test_mongoengine_connect_is_the_client(tmp_path: Path) -> None:
                 "db-pool-config") == ("pass", [])
 
 
+def test_mongoengine_connect_through_its_connection_module(tmp_path: Path) -> None:
+    app = {"app/main.py": "from flask import Flask\n\napp = Flask(__name__)\n", "requirements.txt": "flask\nmongoengine\n"}
+    db = ("import mongoengine\n\n\ndef db_setup(name, host, timeout):\n"
+          "    return mongoengine.connection.connect(name, host=host, serverSelectionTimeoutMS=timeout{extra})\n")
+    assert _run(tmp_path, {**app, "app/db.py": db.format(extra="")}, "db-pool-config") == ("fail", [5])
+    assert _run(tmp_path / "sized", {**app, "app/db.py": db.format(extra=", maxPoolSize=25")},
+                "db-pool-config") == ("pass", [])
+    assert _run(tmp_path / "retry", {**app, "app/db.py": db.format(extra="")}, "db-connection-retry")[0] == "pass"
+
+
 def test_beanie_is_judged_through_its_motor_client(tmp_path: Path) -> None:
     app = {"app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n", "requirements.txt": "fastapi\nbeanie\n"}
     assert _run(tmp_path, {**app, "app/db.py": _BEANIE.format(extra="")}, "db-query-timeouts") == ("fail", [12])

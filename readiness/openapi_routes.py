@@ -27,7 +27,7 @@ def connexion_routes(project: Project) -> tuple[Route, ...]:
 
 def _build(project: Project) -> tuple[Route, ...]:
     if not project.uses("connexion"):
-        return ()  # most services: no module is read again
+        return _dispatched_specs(project)  # most services: no module is read again
     out: list[Route] = []
     seen: set[tuple[str, str]] = set()
     modules = {module_name(rel): rel for rel in project.python_files}
@@ -40,6 +40,28 @@ def _build(project: Project) -> tuple[Route, ...]:
                 continue
             seen.add((spec, base_path or ""))
             out.extend(_spec_routes(project, spec, base_path, modules))
+    return tuple(sorted(out, key=lambda r: (r.path, r.method, r.file, r.line)))
+
+
+_SPEC_GLOBS = ("**/openapi*.yaml", "**/openapi*.yml", "**/openapi*.json", "**/swagger*.yaml", "**/swagger*.yml",
+               "**/swagger*.json")
+_MODULE_OPERATION = re.compile(r"""["']?operationId["']?\s*:\s*["']?([A-Za-z_][\w.]*):[A-Za-z_]""")
+
+
+def _dispatched_specs(project: Project) -> tuple[Route, ...]:
+    """A project's own router serving an OpenAPI specification (StackStorm's): operations whose ``operationId``
+    names a callable of the project's modules (``st2api.controllers.v1.actions:actions_controller.get_all``)."""
+    specs = [rel for rel in project.glob(*_SPEC_GLOBS) if is_application_path(rel)]
+    if not specs:
+        return ()
+    modules = {module_name(rel): rel for rel in project.python_files}
+    # a module may sit under its distribution's folder (st2api/st2api/controllers/root.py for st2api.controllers.root)
+    known = {name for m in modules for parts in [m.split(".")] for i in range(len(parts)) for name in [".".join(parts[i:])]}
+    out: list[Route] = []
+    for spec in specs:
+        named = _MODULE_OPERATION.findall(project.read_text(spec) or "")
+        if named and sum(1 for m in named if m in known) * 2 > len(named):
+            out.extend(_spec_routes(project, spec, None, modules))
     return tuple(sorted(out, key=lambda r: (r.path, r.method, r.file, r.line)))
 
 

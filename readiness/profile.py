@@ -23,14 +23,17 @@ CLIENTS: Mapping[str, str] = {
     "requests": "requests", "httpx": "httpx", "aiohttp": "aiohttp", "redis": "redis", "celery": "Celery",
 }
 MONGODB = frozenset({"pymongo", "motor", "mongoengine", "beanie"})
+# Other web frameworks and WSGI toolkits: the tool reads no routes of theirs, but a project built on one is a
+# running service, not a library (StackStorm's own router on webob, a Pyramid or Tornado app).
+SERVERS = frozenset({"pyramid", "tornado", "falcon", "sanic", "quart", "litestar", "bottle", "pecan", "webob", "cherrypy"})
 
 # Import names and distribution names that mean one of the components above.
 _IMPORT_NAMES: Mapping[str, str] = {
-    **{name: name for name in [*FRAMEWORKS, *CLIENTS]},
+    **{name: name for name in [*FRAMEWORKS, *CLIENTS, *SERVERS]},
     "aioredis": "redis", "flask_pymongo": "pymongo", "djongo": "pymongo", "odmantic": "motor",
 }
 _DIST_NAMES: Mapping[str, str] = {
-    **{name: name for name in [*FRAMEWORKS, *CLIENTS]},
+    **{name: name for name in [*FRAMEWORKS, *CLIENTS, *SERVERS]},
     "aioredis": "redis", "flask-pymongo": "pymongo", "djongo": "pymongo", "odmantic": "motor",
     "redis-py-cluster": "redis",
 }
@@ -70,7 +73,7 @@ class Profile:
     @property
     def service(self) -> bool:
         """A running service (web framework or task worker) rather than a library."""
-        return self.web or self.uses("celery")
+        return self.web or self.uses("celery", *SERVERS)
 
     def where(self, name: str) -> str:
         places = self.components.get(name, ())

@@ -59,6 +59,15 @@ def test_library_profile(tmp_path: Path) -> None:
     assert not profile.web and not profile.service and not profile.mongodb
 
 
+def test_other_web_toolkits_make_a_service(tmp_path: Path) -> None:
+    write_tree(tmp_path / "webob", {"st2api/app.py": "import webob\n\n\ndef app(environ, start_response):\n"
+                                                     "    return webob.Response('ok')(environ, start_response)\n"})
+    write_tree(tmp_path / "pyramid", {"requirements.txt": "pyramid==2.0\n", "shop/views.py": "x = 1\n"})
+    for name in ("webob", "pyramid"):
+        profile = profile_of(_project(tmp_path / name))
+        assert profile.service and not profile.web, name  # a service, with no framework whose routes are read
+
+
 def test_profile_is_built_once_per_project(tmp_path: Path) -> None:
     write_tree(tmp_path, {"app.py": "import flask\n"})
     project = _project(tmp_path)

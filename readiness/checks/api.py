@@ -281,6 +281,24 @@ _CONNEXION_APP = {
         "      responses:\n        '200':\n          description: ok\n          content:\n"
         "            application/json:\n              schema: {type: array, items: {type: object}}\n"),
 }
+_OWN_ROUTER = {
+    "st2api/st2api/app.py": "import webob\n\nfrom st2common import router\n\n\ndef setup_app():\n"
+                            "    app = router.Router()\n    app.add_spec(router.load_spec('openapi.yaml'))\n    return app\n",
+    "st2api/st2api/__init__.py": "",
+    "st2api/st2api/controllers/__init__.py": "",
+    "st2api/st2api/controllers/actions.py": "class ActionsController:\n    def get_all(self, limit=100, offset=0):\n"
+                                           "        return []\n\n    def post(self, body):\n        return body\n\n\n"
+                                           "actions_controller = ActionsController()\n",
+    "st2common/st2common/openapi.yaml": (
+        "swagger: '2.0'\ninfo: {title: API, version: '1'}\npaths:\n"
+        "  /api/v1/actions:\n    get:\n      operationId: st2api.controllers.actions:actions_controller.get_all\n"
+        "      parameters:\n        - {name: limit, in: query, type: integer}\n"
+        "        - {name: offset, in: query, type: integer}\n"
+        "      responses:\n        '200': {description: ok, schema: {type: array, items: {type: object}}}\n"
+        "    post:\n      operationId: st2api.controllers.actions:actions_controller.post\n"
+        "      parameters:\n        - {name: body, in: body, schema: {type: object}}\n"
+        "      responses:\n        '201': {description: created}\n"),
+}
 _BUNDLES = {
     "app/main.py": "from fastapi import FastAPI\nfrom pydantic import BaseModel\n\napp = FastAPI()\n\n\n"
                    "class PolicyBundle(BaseModel):\n    hash: str\n    policy_modules: list[str]\n"
@@ -550,6 +568,8 @@ class Pagination(_RouteCheck):
                 note="flask-restx marshalling a list: /cwe returns every row, /capec takes a limit"),
         Example(_CONNEXION_APP, status="fail", findings=1, lines=(17,),
                 note="connexion operations declared in the OpenAPI file: /projects pages, the members list does not"),
+        Example(_OWN_ROUTER, status="pass", findings=0,
+                note="a project's own router serving an OpenAPI file whose operationIds name its controllers"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

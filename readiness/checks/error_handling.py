@@ -12,6 +12,7 @@ from readiness.lazy_regex import lazy_compile
 from readiness.measures import Density, NotApplicable, Presence
 from readiness.model import Evidence
 from readiness.paths import is_application_path, is_test_path
+from readiness.profile import SERVERS
 from readiness.project import Project
 from readiness.roles import SERVICE, SERVICE_ONLY, file_role
 from readiness.routes import call_name
@@ -295,7 +296,7 @@ class SwallowedException(Check):
                        summary=f"{count} {noun}")
 
 
-_FRAMEWORKS = ("fastapi", "starlette", "flask", "django", "falcon")
+_FRAMEWORKS = ("fastapi", "starlette", "flask", "django", *sorted(SERVERS))
 _HANDLER_METHODS = {
     "exception_handler": "FastAPI/Starlette exception handler",
     "add_exception_handler": "FastAPI/Starlette exception handler",
@@ -310,11 +311,13 @@ _REST_APIS = frozenset({"flask_restful", "flask_restx", "flask_restplus"})
 
 
 def _answers_errors_of_next(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """A middleware's ``dispatch`` that calls the rest of the app (``call_next``) inside a ``try`` whose handler
-    answers the request itself (returns a response): an error handler for every route behind it."""
+    """A middleware's ``dispatch`` that calls the rest of the app (``call_next``, or a WSGI middleware's wrapped
+    ``self.app(environ, start_response)``) inside a ``try`` whose handler answers the request itself (returns a
+    response): an error handler for every route behind it."""
     for node in ast.walk(func):
-        if isinstance(node, ast.Try) and any(isinstance(c, ast.Call) and call_name(c) == "call_next"
-                                             for stmt in node.body for c in ast.walk(stmt)):
+        if isinstance(node, ast.Try) and any(isinstance(c, ast.Call) and (
+                call_name(c) == "call_next" or dotted(c.func) in ("self.app", "self.application"))
+                for stmt in node.body for c in ast.walk(stmt)):
             if any(isinstance(n, ast.Return) and n.value is not None for h in node.handlers for n in ast.walk(h)):
                 return True
     return False
@@ -338,8 +341,8 @@ class ErrorHandlers(Check):
     scoring = ("Presence: an application-wide error handler (FastAPI/Starlette exception handlers, Flask errorhandler, "
                "a flask-restful/restx Api, Django handler500 or its default with the project's own 500.html, exception "
                "middleware, a DRF EXCEPTION_HANDLER); n/a when no web framework is imported.")
-    needles = ("fastapi", "starlette", "flask", "django", "falcon", "handler", "process_exception",
-               "EXCEPTION_HANDLER", "flask_restful", "flask_restx")
+    needles = ("fastapi", "starlette", "flask", "django", *sorted(SERVERS), "handler", "process_exception",
+               "EXCEPTION_HANDLER", "flask_restful", "flask_restx", "__call__")
     examples = (
         Example({"app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.get('/')\ndef root():\n"
                  "    return {}\n"}, status="fail"),
@@ -360,6 +363,15 @@ class ErrorHandlers(Check):
                  "            return JSONResponse({'error': 'internal'}, status_code=500)\n\n\n"
                  "app = FastAPI()\napp.add_middleware(Errors)\n"}, status="pass",
                 note="a middleware answering the errors of every request behind it"),
+        Example({"app/middleware.py": "import webob\n\n\nclass ErrorHandlingMiddleware:\n    def __init__(self, app):\n"
+                 "        self.app = app\n\n    def __call__(self, environ, start_response):\n        try:\n"
+                 "            return self.app(environ, start_response)\n        except Exception as e:\n"
+                 "            return webob.Response(json={'faultstring': str(e)}, status=500)(environ, start_response)\n"},
+                status="pass", note="a WSGI middleware that answers every error of the app it wraps"),
+        Example({"app/middleware.py": "import webob\n\n\nclass TimingMiddleware:\n    def __init__(self, app):\n"
+                 "        self.app = app\n\n    def __call__(self, environ, start_response):\n        try:\n"
+                 "            return self.app(environ, start_response)\n        finally:\n            record_timing()\n"},
+                status="fail", note="a middleware that only times requests answers no error"),
         Example({"app/jobs.py": "def run():\n    return 1\n"}, status="n/a", note="no web framework"),
         Example({"app/api.py": "from flask import Flask\nfrom flask_restful import Api, Resource\n\napp = Flask(__name__)\n"
                  "api = Api(app)\n\n\nclass Orders(Resource):\n    def get(self):\n        return []\n\n\n"
@@ -411,6 +423,9 @@ class ErrorHandlers(Check):
                 return Evidence("Django exception middleware", source.path, getattr(func, "lineno", 0))
             if getattr(func, "name", "") == "dispatch" and _answers_errors_of_next(func):  # type: ignore[arg-type]
                 return Evidence("ASGI middleware that answers the errors of every request", source.path,
+                                getattr(func, "lineno", 0))
+            if getattr(func, "name", "") == "__call__" and _answers_errors_of_next(func):  # type: ignore[arg-type]
+                return Evidence("WSGI middleware that answers the errors of every request", source.path,
                                 getattr(func, "lineno", 0))
         if source.imports & _REST_APIS or any(m.split(".")[0] in _REST_APIS for m in source.imports):
             for node in source.nodes(ast.Call, ast.ClassDef):

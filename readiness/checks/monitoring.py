@@ -420,10 +420,18 @@ def _health_path(path: str) -> str:
     words = [w for w in re.split(r"[-_.]", segs[-1].removeprefix("^").removesuffix("$")) if w]
     if segs[-1] in _READY or (words and words[-1] in _READY):
         return "readiness"
-    if segs[-1] in _HEALTH or (words and words[-1] in _HEALTH_WORDS) or (
-            segs[-1] in _STATUS and all(re.match(r"^(api|internal|management|_|v\d+(\.\d+)?)$", s) for s in segs[:-1])):
+    if segs[-1] in _HEALTH or (words and words[-1] in _HEALTH_WORDS):
+        # /api/v1/packs/index/health, /connectors/{id}/health: the health of a resource, not of the service
+        return "" if sum(1 for s in segs[:-1] if not _PROBE_PREFIX.match(s)) >= 2 else "liveness"
+    if segs[-1] in _STATUS and all(re.match(r"^(api|internal|management|_|v\d+(\.\d+)?)$", s) for s in segs[:-1]):
         return "liveness"
     return ""
+
+
+# Path segments a probe route sits under: the API's prefix and version, an operations area (one more segment,
+# the service's own name, is allowed beside them)
+_PROBE_PREFIX = lazy_compile(r"^(?:api|internal|management|manage|admin|ops|system|monitoring|monitor|_+|-|"
+                             r"v\d+(?:\.\d+)?|health\w*|status|app|service)$")
 
 
 def _probe_paths(source: SourceFile) -> list[Evidence]:
@@ -491,6 +499,14 @@ class HealthEndpoint(MarkerCheck):
         Example(_BARE_FLASK, status="fail"),
         Example({**_BARE_FASTAPI, "app/util.py": "def health_score(x):\n    return x\n"}, status="fail",
                 note="a function named health is not a route"),
+        Example({"app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get('/api/v1/packs/index/health')\n"
+                                "def index_health() -> dict:\n    return {'indexes': []}\n\n\n"
+                                "@app.get('/api/v1/connectors/{cid}/health')\ndef connector_health(cid: str) -> dict:\n"
+                                "    return {}\n"}, status="fail",
+                note="the health of a resource (remote pack indexes, one connector) is not the service's liveness"),
+        Example({"app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get('/billing/health')\n"
+                                "def health() -> dict:\n    return {'status': 'ok'}\n"}, status="pass",
+                note="under the service's own name"),
         _LIBRARY,
     )
 
@@ -807,7 +823,11 @@ def _is_header(node: ast.AST | None) -> bool:
 
 
 def _names_header(node: ast.AST, names: set[str]) -> bool:
-    return _is_header(node) or (isinstance(node, ast.Name) and node.id in names)
+    """The header's name, a local bound to it, or a constant named for it (imported: ``REQUEST_ID_HEADER``)."""
+    return _is_header(node) or (isinstance(node, ast.Name) and (node.id in names or bool(_HEADER_CONSTANT.match(node.id))))
+
+
+_HEADER_CONSTANT = lazy_compile(r"^_?(?:X_)?(?:REQUEST|CORRELATION|TRACE)_?ID_HEADER(?:_NAME)?$", re.IGNORECASE)
 
 
 def _holder(node: ast.AST) -> bool:
@@ -871,6 +891,15 @@ class CorrelationIds(MarkerCheck):
                                            "        scope.setdefault('state', {})['request_id'] = request_id\n"
                                            "        await self.app(scope, receive, send)\n"},
                 status="pass", note="a pure ASGI middleware reads the header as the bytes the scope holds"),
+        Example({"app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+                 "app/middleware/request_id.py": "import uuid\n\nfrom app.constants import REQUEST_ID_HEADER\n\n\n"
+                                                 "class RequestIDMiddleware:\n    def __init__(self, app):\n"
+                                                 "        self.app = app\n\n    def __call__(self, environ, start_response):\n"
+                                                 "        request = Request(environ)\n"
+                                                 "        if not request.headers.get(REQUEST_ID_HEADER):\n"
+                                                 "            request.headers[REQUEST_ID_HEADER] = str(uuid.uuid4())\n"
+                                                 "        return self.app(environ, start_response)\n"},
+                status="pass", note="the header's name imported as a constant named for it"),
         Example({**_BARE_FLASK, "app_log.py": "# we should add X-Request-ID some day\nx = 1\n"}, status="fail",
                 note="a comment is not handling"),
         Example({"app.py": "import logging\nimport secrets\n\nfrom flask import Flask, g\n\napp = Flask(__name__)\n\n\n"

@@ -47,6 +47,8 @@ _STATISTICS = frozenset({"stats", "statistics", "analytics"})
 _FIGURES = frozenset({"counts", "totals", "summary", "summaries", "metrics"})
 SORT_PARAMS = frozenset({"sort", "sort_by", "sortby", "order", "order_by", "orderby", "ordering", "sort_order", "direction"})
 _BUILD_INFO = frozenset({"version", "info", "build", "buildinfo", "build-info", "about"})
+# /health/workers, /api/v1/health/database: the checks of a health area, whatever they are named
+_HEALTH_HEADS = frozenset({"health", "healthz", "healthcheck", "health-check", "health_check", "_health"})
 OPS_SEGMENTS = frozenset({
     "health", "healthz", "healthcheck", "health-check", "health_check", "ready", "readyz", "readiness", "live",
     "livez", "liveness", "ping", "alive", "healthy", "heartbeat", "metrics", "docs", "redoc", "openapi.json",
@@ -273,6 +275,7 @@ class Route:
         """A health, metrics or documentation route (not part of the public API)."""
         segs = self.segments
         return not segs or segs[-1].lower() in OPS_SEGMENTS or segs[0].lower() in ("docs", "redoc", "static") \
+            or any(s.lower() in _HEALTH_HEADS for s in segs[:-1]) \
             or bool(_DOC_VIEWS.search(self.fact.handler)) \
             or (segs[0].lower() == "admin" and not self.admin_api) \
             or (len(segs) == 1 and segs[0].lower() in _BUILD_INFO)  # GET /version, /info: the build's metadata

@@ -392,6 +392,11 @@ class ApiVersioning(_RouteCheck):
         Example(_service(prefix="/api/v1"), findings=0, status="pass", note="include_router prefix"),
         Example(_service(prefix="/apiv2"), findings=0, status="pass", note="a version joined to the API's name"),
         Example(_service(prefix="/apiary"), findings=2, status="fail", note="a word that only starts like one"),
+        Example({**_service(prefix="/api/v1"),
+                 "app/main.py": _FASTAPI_APP.format(prefix="/api/v1") + "\n\n@app.get('/health/workers')\n"
+                                "def workers_health() -> dict:\n    return {'workers': []}\n\n\n"
+                                "@app.get('/health/database')\ndef database_health() -> dict:\n    return {}\n"},
+                findings=0, status="pass", note="the checks of a /health area are health routes, not the API"),
         Example({"app.py": "from flask import Flask, jsonify\n\napp = Flask(__name__)\n\n\n"
                            "@app.route('/api/<int(min=3, max=3):ver>/action/<logic_function>', methods=['POST'])\n"
                            "def action(ver, logic_function):\n    return jsonify(run(logic_function))\n\n\n"

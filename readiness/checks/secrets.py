@@ -292,9 +292,10 @@ def find_key_format(text: str) -> KeyFormat | None:
         needles = _FORMAT_NEEDLES.get(fmt.name)
         if needles is not None and not any(n in text for n in needles):
             continue
-        match = fmt.pattern.search(text)
-        if match is not None and "EXAMPLE" not in match.group(0) and not _filler(match.group(0), fmt.prefix):
-            return fmt
+        for match in fmt.pattern.finditer(text):
+            if "EXAMPLE" not in match.group(0) and not _filler(match.group(0), fmt.prefix) and \
+                    not text[max(0, match.start() - 13):match.start()].endswith(("Credential=", "Credential%3D")):
+                return fmt  # a presigned URL's X-Amz-Credential names the key; its signature expires: no key
     return None
 
 
@@ -1109,6 +1110,9 @@ class HardcodedSecret(Check):
         bad('import os\n\nSECRET_KEY = os.environ.get("SECRET_KEY", "iia425u_J_pwntnEyqBuI1xBDqOX8nZ4uC73epGce_w")\n',
             path="proj/settings.py", lines=(3,), note="a real key committed as the fallback"),
         bad('DB_PASSWORD = "s3cr3t-pa55"\n', lines=(1,)),
+        good('ATTACHMENT = {"download_url": "https://bucket.s3.amazonaws.com/a.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256"\n'
+             '              "&X-Amz-Credential=AKIA5P2TGBOOU4X5T5NS%2F20250903%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Expires=60"}\n',
+             path="app/sample.py", note="a presigned URL names its key id; the signature expires and no secret is in it"),
         good('PASSWORD_RESET = "password_reset.html"\nRUNNER_SUDO_PASSWORD = "sudo_password"\n'
              'REGEX_PASSWORD = r"^(?=.*[a-z])(?=.*[A-Z])(?=.*\\d).{12,}$"\n', path="app/consts.py",
              note="a template's file name, the name of a parameter and a password rule are no secrets"),

@@ -105,7 +105,7 @@ class SastFindings(Check):
         "argument list, which no shell reads (B603); "
         "mark_safe/Markup over a literal or escaped text (B308, B703, B704); yaml.load with a loader class "
         "derived from SafeLoader (B506); a weak hash named for a cache key, "
-        "ETag, version or id and nothing secret (B324); an assert that guards nothing: a type narrowed for a "
+        "ETag, version or id and nothing secret (B324); SHA-1 or MD5 as an HMAC's digest (B303); an assert that guards nothing: a type narrowed for a "
         "type checker, an invariant of the code, a parameter held to literal choices, anything under "
         "`if TYPE_CHECKING:` (B101; an assert standing in for an access check, on a granting name such as "
         "`is_staff` or `owner`, or on what the client sent, stays); `import Crypto` "
@@ -272,6 +272,12 @@ class SastFindings(Check):
                                 "    password_md5 = hashlib.md5(password.encode()).hexdigest()\n"
                                 "    return stored == password_md5\n"},
                 findings=1, lines=(4,), note="B324: md5 of a password is security, whatever else the name says"),
+        Example({"app/sign.py": "from cryptography.hazmat.primitives import hashes, hmac\n\n\n"
+                                "def sign(key: bytes, message: bytes) -> bytes:\n"
+                                "    h = hmac.HMAC(key, hashes.SHA1())\n    h.update(message)\n    return h.finalize()\n\n\n"
+                                "def fingerprint(data: bytes) -> bytes:\n    digest = hashes.Hash(hashes.SHA1())\n"
+                                "    digest.update(data)\n    return digest.finalize()\n"},
+                findings=1, lines=(11,), note="B303: SHA-1 as an HMAC's digest is not broken; a bare SHA-1 digest is"),
         Example({"app/html.py": 'from django.utils.html import escape\nfrom django.utils.safestring import mark_safe\n\n\n'
                                 'def page_break():\n    return mark_safe(\'<div class="break"></div>\')\n\n\n'
                                 'def bold(name):\n    return mark_safe(f"<b>{escape(name)}</b>")\n'},

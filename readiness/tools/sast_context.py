@@ -477,6 +477,22 @@ def weak_hash_not_for_security(tree: ast.Module, line: int) -> bool:
     return True
 
 
+def hmac_digest(tree: ast.Module, line: int) -> bool:
+    """B303 on SHA-1 or MD5 handed to an HMAC as its digest (``hmac.HMAC(key, hashes.SHA1())``): an HMAC's
+    strength rests on the key, and HMAC-SHA1 is not broken the way a bare SHA-1 digest is."""
+    parents = _parents(tree)
+    calls = [n for n in _at_line(tree, line, (ast.Call,)) if isinstance(n, ast.Call)
+             and _called(n).lower() in ("sha1", "md5")]
+    if not calls:
+        return False
+    for call in calls:
+        owner = parents.get(id(call))
+        if not (isinstance(owner, ast.Call) and call in owner.args and _called(owner) in ("HMAC", "new")
+                and "hmac" in ast.unparse(owner.func).lower()):
+            return False
+    return True
+
+
 _ESCAPERS = frozenset({"escape", "conditional_escape", "format_html", "clean", "linkify", "escape_silent",
                        "urlize", "json_script", "strip_tags", "sanitize", "sanitize_html", "bleach_clean"})
 
@@ -592,6 +608,7 @@ CLEARED_BY: dict[str, Callable[[ast.Module, int], bool]] = {
     "B610": constant_extra_sql,
     "B611": constant_extra_sql,
     "B311": random_not_for_security,
+    "B303": hmac_digest,
     "B324": weak_hash_not_for_security,
     "B308": safe_markup,
     "B703": safe_markup,

@@ -296,6 +296,11 @@ def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
             found.append(Evidence(f"{tool} fed a dump ({command.origin})", command.path, command.line))
         elif _EXTRACT_RE.search(command.text):  # a data volume put back from its archive (a cold backup)
             found.append(Evidence(f"backup archive extracted back ({command.origin})", command.path, command.line))
+    for rel in project.glob("**/*.yml", "**/*.yaml"):
+        if _ANSIBLE_RESTORE_PATH.search(rel) and not is_test_path(rel):
+            line = project.text_fact("ansible-unarchive", rel, _ansible_unarchive)
+            if line:
+                found.append(Evidence("backup archive extracted back (Ansible restore tasks)", rel, line))
     for rel in project.python_files:
         if "restore" in rel.rpartition("/")[2].lower() and not is_test_path(rel):
             step = project.text_fact("restore-command-file", rel, _restore_command_file)
@@ -325,6 +330,17 @@ def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
                 found.append(Evidence(f"runbook section restoring with the project's {named[0][0]} command", rel,
                                       named[0][1]))
     return sorted(set(found))
+
+
+# An Ansible restore: a role named for it (roles/restore/tasks/...) or a playbook (securedrop-restore.yml)
+_ANSIBLE_RESTORE_PATH = lazy_compile(r"(?:^|/)roles/[^/]*restor[^/]*/tasks/|(?:^|/)[^/]*restor[^/]*\.ya?ml$", re.IGNORECASE)
+_UNARCHIVE_RE = lazy_compile(r"^\s*-?\s*(?:ansible\.builtin\.)?unarchive:", re.MULTILINE)
+
+
+def _ansible_unarchive(text: str) -> int:
+    """The line of the first ``unarchive:`` task (the backup's archive unpacked on the host), or 0."""
+    match = _UNARCHIVE_RE.search(text) if "unarchive" in text else None
+    return text.count("\n", 0, match.start()) + 1 if match else 0
 
 
 # tar extracting a compressed archive (``tar -xzf /backup/pgdata.tar.gz -C /restore``)
@@ -495,7 +511,8 @@ class RestoreProcedure(Check):
     scoring = (
         "Presence: 100% with mongorestore / pbm restore / pg_restore / velero restore, or psql/mysql fed a "
         "dump or backup file, in a script, job or runbook step; a script named restore* that extracts a data "
-        "volume's archive (tar -x); a restore command in code (a `restore_*` "
+        "volume's archive (tar -x), or an Ansible restore role or playbook that unpacks the backup (`unarchive`); "
+        "a restore command in code (a `restore_*` "
         "function, or a command file named `restore*`, that runs psql, pg_restore, mongorestore or "
         "loaddata on a dump); or, in a doc section about restoring, psql/mysql fed a file, loaddata, or the "
         "project's own import or restore command (`document_importer`); or a managed database the Terraform "
@@ -529,6 +546,18 @@ class RestoreProcedure(Check):
             "app/db.py": "import psycopg\n",
             "deploy/install.sh": "#!/bin/bash\nset -e\ncurl -sL \"$RELEASE\" -o app.tar.gz\ntar -xzf app.tar.gz -C /opt/app\n",
         }, status="fail", note="unpacking a release is not a restore"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "install_files/ansible-base/roles/restore/tasks/perform_restore.yml": (
+                "- name: Copy backup to the server\n  synchronize:\n    src: \"{{ restore_file }}\"\n"
+                "    dest: /tmp/{{ restore_file }}\n\n- name: Extract backup\n  unarchive:\n    dest: /\n"
+                "    remote_src: yes\n    src: \"/tmp/{{ restore_file }}\"\n"),
+        }, status="pass", note="an Ansible restore role that unpacks the backup archive on the host"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "install_files/ansible-base/roles/app/tasks/install.yml": (
+                "- name: Unpack the release\n  unarchive:\n    dest: /opt/app\n    src: app.tar.gz\n"),
+        }, status="fail", note="an Ansible role that unpacks a release restores nothing"),
         Example({
             "app/db.py": "import pymongo\n",
             "docs/ops.md": "# Operations\n\nWe should be able to restore from backups.\n",

@@ -102,7 +102,7 @@ class SastFindings(Check):
         "Cleared when the code shows the finding is none: SQL interpolating only constants, schema metadata, "
         "counts and the ORM's compiled clauses (B608), also through the ORM's `extra()` and `RawSQL` (B610, B611); "
         "random for a jitter or a choice, not a token, key, code or identifier (B311); a command given as an "
-        "argument list, which no shell reads (B603); "
+        "argument list (or split by shlex), which no shell reads (B603); "
         "mark_safe/Markup over a literal or escaped text (B308, B703, B704); yaml.load with a loader class "
         "derived from SafeLoader (B506); a weak hash named for a cache key, "
         "ETag, version or id and nothing secret (B324); SHA-1 or MD5 as an HMAC's digest (B303); an assert that "
@@ -205,6 +205,10 @@ class SastFindings(Check):
                                   "    command = ['ffmpeg', '-i', path, '-frames:v', '1', out]\n"
                                   "    subprocess.run(command, check=True)\n"},
                 findings=0, status="pass", note="B603: an argument list, which no shell reads"),
+        Example({"app/gpg.py": "import shlex\nimport subprocess\n\n\ndef run(binary, args):\n"
+                               "    cmd = shlex.split(' '.join([binary, '--batch', *args]))\n"
+                               "    return subprocess.Popen(cmd, shell=False, stdout=subprocess.PIPE)\n"},
+                findings=0, status="pass", note="B603: shlex.split makes the argument list; no shell reads it"),
         Example({"app/sync.py": "import subprocess\n\n\ndef pull():\n    subprocess.run(['git', 'pull'], check=True)\n"},
                 findings=1, lines=(5,), note="B607 stays: git found through PATH; B603 on the same list is cleared"),
         Example({"app/thumbs.py": "import subprocess\n\n\ndef thumbnail(path):\n"

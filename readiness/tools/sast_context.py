@@ -353,6 +353,8 @@ def argument_list_command(tree: ast.Module, line: int) -> bool:
             argv = values[0] if len(values) == 1 else None
         if isinstance(argv, (ast.List, ast.Tuple)) and argv.elts:
             return True
+        if isinstance(argv, ast.Call) and ast.unparse(argv.func) == "shlex.split":
+            return True  # shlex.split(...): a list of words, as a shell would have split them, given to no shell
     return False
 
 

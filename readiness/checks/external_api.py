@@ -22,7 +22,7 @@ from readiness.measures import NotApplicable, Presence, Share
 from readiness.model import Evidence, Finding
 from readiness.paths import is_settings_path, is_test_path
 from readiness.project import Project
-from readiness.roles import SERVICE, SERVICE_ONLY, file_role
+from readiness.roles import CLI, SERVICE, SERVICE_ONLY, file_role
 from readiness.routes import call_name, module_name
 from readiness.source import SourceFile
 from readiness.tools.pyast import dotted, has_star_kwargs, import_map, is_main_guard, is_none, keyword, qualify, str_value
@@ -1033,7 +1033,9 @@ class _OutboundPresence(Check):
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome:
         out = FileOutcome()
-        calls = [c for c in _app_calls(source) if c.library not in _NOT_HTTP]
+        # the calls the running system makes: the service's and its commands', not a dev script's
+        running = file_role(source, options) in (SERVICE, CLI)
+        calls = [c for c in _app_calls(source) if c.library not in _NOT_HTTP] if running else []
         out.counts["calls"] = len(calls)
         if not _startup_wait(source):
             out.evidence.extend(self.library_evidence(source, options))
@@ -1456,6 +1458,9 @@ class CircuitBreaker(_OutboundPresence):
         Example({"app/client.py": "import pybreaker\nimport requests\n\nbreaker = pybreaker.CircuitBreaker(fail_max=5)\n\n"
                  "@breaker\ndef f():\n    return requests.get('https://x.io', timeout=3)\n"}, status="pass"),
         Example({"app/main.py": "x = 1\n"}, status="n/a", note="no outbound calls"),
+        Example({"app/main.py": "x = 1\n",
+                 "app/upload-screenshots.py": "import requests\n\nrequests.post('https://weblate.example.org/api/', timeout=5)\n"},
+                status="n/a", note="a developer's upload script is not the running service's dependency"),
         Example({"app/client.py": "import requests\n\nr = requests.get('https://x.io', timeout=3)\n",
                  "tests/test_breaker.py": "import pybreaker\n"}, status="fail",
                 note="a breaker only in tests does not count"),

@@ -365,7 +365,21 @@ def _version_marks(source: SourceFile) -> tuple[Evidence, ...]:
         value = getattr(node, "value", None)
         if value in ("DEFAULT_VERSIONING_CLASS",):
             out.append(Evidence("DRF versioning configured", source.path, getattr(node, "lineno", 0)))
+    for call in source.nodes(ast.Call):  # the API's own version header: request.headers.get("pretalx-version")
+        assert isinstance(call, ast.Call)
+        func = call.func
+        if call_name(call) == "get" and call.args and isinstance(func, ast.Attribute) \
+                and dotted(func.value).rpartition(".")[2] in ("headers", "META"):
+            name = call.args[0].value if isinstance(call.args[0], ast.Constant) else None
+            if isinstance(name, str) and _API_VERSION_HEADER.match(name.lower().removeprefix("http_").replace("_", "-")):
+                out.append(Evidence(f"API version chosen by the {name} request header", source.path, call.lineno))
+                break
     return tuple(out)
+
+
+# A request header that names the API version the client wants (pretalx-version, api-version, x-api-version),
+# not the version of the client's own software
+_API_VERSION_HEADER = lazy_compile(r"^(?!(?:x-)?(?:client|app|sdk|browser|os|device|user-agent|agent)-)[a-z0-9-]*version$")
 
 
 class ApiVersioning(_RouteCheck):
@@ -382,8 +396,9 @@ class ApiVersioning(_RouteCheck):
         "`app.register_blueprint(bp, url_prefix=\"/api/v1\")` or `path(\"api/v1/\", include(...))`; "
         "or negotiate with an `API-Version` header."
     )
-    scoring = ("Share of API routes under a /v1-style prefix or with a version header (DRF versioning or fastapi-versioning "
-               "cover all). HTML pages, static files, sign-in flows, inbound webhooks, AJAX helpers of the site's own "
+    scoring = ("Share of API routes under a /v1-style prefix or with a version header (DRF versioning, fastapi-versioning "
+               "or the API's own version request header read by the project cover all). HTML pages, static files, "
+               "sign-in flows, inbound webhooks, AJAX helpers of the site's own "
                "pages and health/metrics/docs routes are left out, and the evidence counts them; so are, in a site "
                "whose API lives under /api or a version, the JSON routes of modules that render its pages. A GraphQL "
                "endpoint evolves through its schema and is not judged.")
@@ -432,6 +447,23 @@ class ApiVersioning(_RouteCheck):
             "app/main.py": "from fastapi import FastAPI, Header\n\napp = FastAPI()\n\n\n"
                            "@app.get('/orders')\ndef orders(api_version: str = Header('1')) -> list[dict]:\n    return []\n",
         }, findings=0, status="pass", note="a version header parameter"),
+        Example({
+            "talks/api/versions.py": "from rest_framework import exceptions\n\nSUPPORTED = ('v1', 'v2')\n\n\n"
+                                     "def api_version(request):\n    version = request.headers.get('talks-version') or 'v2'\n"
+                                     "    if version not in SUPPORTED:\n        raise exceptions.APIException('unsupported version')\n"
+                                     "    return version\n",
+            "talks/api/urls.py": "from django.urls import path\n\nfrom talks.api import views\n\n"
+                                 "urlpatterns = [path('api/events/', views.events)]\n",
+            "talks/api/views.py": "from django.http import JsonResponse\n\nfrom talks.api.versions import api_version\n\n\n"
+                                  "def events(request):\n    return JsonResponse({'version': api_version(request), 'results': []})\n",
+        }, findings=0, status="pass", note="the API's own version header, read for every request"),
+        Example({
+            "talks/api/client.py": "def client_of(request):\n    return request.headers.get('X-Client-Version', '')\n",
+            "talks/api/urls.py": "from django.urls import path\n\nfrom talks.api import views\n\n"
+                                 "urlpatterns = [path('api/events/', views.events)]\n",
+            "talks/api/views.py": "from django.http import JsonResponse\n\n\ndef events(request):\n"
+                                  "    return JsonResponse({'results': []})\n",
+        }, findings=1, status="fail", note="the version of the client's own software is no API version"),
         Example({
             "app/main.py": "from fastapi import FastAPI\nfrom fastapi.responses import RedirectResponse\n\n"
                            "app = FastAPI()\n\n\n@app.get('/api/v1/orders')\ndef orders() -> list[dict]:\n    return []\n\n\n"

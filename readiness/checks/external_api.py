@@ -935,6 +935,22 @@ def _actor_calls(source: SourceFile, imports: dict[str, str]) -> list[tuple[ast.
     return out
 
 
+def _retried_by_helper(source: SourceFile, task: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """The line where a module function the bound task hands itself to (``with retryable_smtp(self):``) calls
+    ``retry()`` on that parameter, or 0."""
+    helpers = {call_name(c) for c in ast.walk(task) if isinstance(c, ast.Call)
+               and any(isinstance(a, ast.Name) and a.id == "self" for a in c.args)}
+    for func in source.tree.body if source.tree is not None and helpers else ():
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) or func.name not in helpers:
+            continue
+        params = {a.arg for a in [*func.args.posonlyargs, *func.args.args]}
+        for call in ast.walk(func):
+            if isinstance(call, ast.Call) and call_name(call) == "retry" and isinstance(call.func, ast.Attribute) \
+                    and isinstance(call.func.value, ast.Name) and call.func.value.id in params:
+                return call.lineno
+    return 0
+
+
 def _task_retries(source: SourceFile) -> list[Evidence]:
     """Task-queue retries: Celery ``autoretry_for`` / ``self.retry()``, dramatiq ``max_retries``, rq ``Retry``.
 
@@ -975,6 +991,9 @@ def _task_retries(source: SourceFile) -> list[Evidence]:
                     if isinstance(call, ast.Call) and call_name(call) == "retry" and isinstance(call.func, ast.Attribute) \
                             and isinstance(call.func.value, ast.Name) and call.func.value.id == "self":
                         return [Evidence("retry policy: task self.retry()", source.path, call.lineno)]
+                found = _retried_by_helper(source, func)
+                if found:
+                    return [Evidence("retry policy: task.retry() in a helper the task hands itself to", source.path, found)]
     if "rq" in source.imports:
         for call in source.nodes(ast.Call):
             assert isinstance(call, ast.Call)
@@ -1301,6 +1320,15 @@ class RetryPolicy(_OutboundPresence):
                 note="no outbound calls"),
         Example({"app/tasks.py": _CELERY_RETRY}, status="pass", note="a Celery task retried with a countdown"),
         Example({"app/tasks.py": _CELERY_AUTORETRY}, status="pass", note="autoretry_for with retry_backoff"),
+        Example({"app/tasks.py": "import smtplib\nfrom contextlib import contextmanager\n\nimport requests\n"
+                                 "from celery import shared_task\n\n\n"
+                                 "@contextmanager\ndef retryable_smtp(task):\n    try:\n        yield\n"
+                                 "    except smtplib.SMTPResponseException:\n"
+                                 "        task.retry(max_retries=5, countdown=2 ** (task.request.retries * 2))\n        raise\n\n\n"
+                                 "@shared_task(bind=True)\ndef send_mail(self, mail_id):\n    with retryable_smtp(self):\n"
+                                 "        deliver(mail_id)\n\n\n"
+                                 "def check_update():\n    return requests.get('https://example.org/v', timeout=5).json()\n"},
+                status="pass", note="a bound task hands itself to a helper that retries it with backoff"),
         Example({"app/client.py": "import requests\n\n\ndef quote():\n    return requests.get('https://x.io', timeout=3)\n",
                  "app/pre_start.py": _STARTUP_WAIT}, status="fail",
                 note="tenacity only waits for the database at start-up"),

@@ -407,7 +407,7 @@ _HEALTH = frozenset({"health", "healthz", "healthcheck", "health-check", "health
                      "live", "livez", "liveness", "_health", "_healthz", "_ping", "heartbeat"})
 _READY = frozenset({"ready", "readyz", "readiness", "_ready"})
 # The last word of a segment like service_health, uwsgi-health, __lbheartbeat__.
-_HEALTH_WORDS = frozenset({"health", "healthz", "healthcheck", "heartbeat", "lbheartbeat", "livez", "liveness"})
+_HEALTH_WORDS = frozenset({"health", "healthz", "healthcheck", "heartbeat", "lbheartbeat", "livez", "liveness", "alive"})
 # A status route counts when it is the service's own (/status, /_status, /api/status), not /orders/{id}/status.
 _STATUS = frozenset({"status", "_status", "status.txt", "_status.txt"})
 
@@ -430,7 +430,7 @@ def _health_path(path: str) -> str:
 
 # Path segments a probe route sits under: the API's prefix and version, an operations area (one more segment,
 # the service's own name, is allowed beside them)
-_PROBE_PREFIX = lazy_compile(r"^(?:api|internal|management|manage|admin|ops|system|monitoring|monitor|_+|-|"
+_PROBE_PREFIX = lazy_compile(r"^(?:api|internal|management|manage|admin|settings|ops|system|monitoring|monitor|_+|-|"
                              r"v\d+(?:\.\d+)?|health\w*|status|app|service)$")
 
 
@@ -507,6 +507,13 @@ class HealthEndpoint(MarkerCheck):
         Example({"app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get('/billing/health')\n"
                                 "def health() -> dict:\n    return {'status': 'ok'}\n"}, status="pass",
                 note="under the service's own name"),
+        Example({"proj/urls.py": "from django.urls import path\n\nfrom proj import views\n\n"
+                                 "urlpatterns = [path('api/v2/incidents/sources/heartbeat/', views.source_heartbeat),\n"
+                                 "               path('.still-alive/', views.health_check)]\n",
+                 "proj/views.py": "from django.http import HttpResponse\n\n\ndef source_heartbeat(request):\n"
+                                  "    return HttpResponse(status=201)\n\n\ndef health_check(request):\n"
+                                  "    return HttpResponse(status=204)\n"}, status="pass",
+                note="a dotted liveness path (.still-alive); a source system's heartbeat is not the service's"),
         _LIBRARY,
     )
 

@@ -21,6 +21,7 @@ from typing import Any, Callable, TypeVar
 
 from readiness.lazy_regex import lazy_compile
 from readiness.newer_syntax import parse_newer
+from readiness.older_syntax import rewrite
 
 _IMPORT_RE = lazy_compile(
     r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import\b|import[ \t]+([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*))",
@@ -171,6 +172,16 @@ class SourceFile:
             if parsed is not None:
                 source.tree, source.parsed_by = parsed
                 return source
+            older = rewrite(text) if needs and needs[1].startswith(("PEP 758", "PEP 695")) else None
+            if needs and older is not None:  # no newer Python here: the same meaning in the older spelling
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        source.tree = _parse(older, path)
+                    source.parsed_by = f"{needs[0]}, rewritten"
+                    return source
+                except (SyntaxError, RecursionError, MemoryError, ValueError):
+                    pass  # another newer feature in the file: it stays unread
             source.error = f"syntax error{where}: {exc.msg}" + (f"; {NEEDS_PREFIX}{needs[0]} ({needs[1]})" if needs else "")
         except RecursionError:
             source.error = "too deeply nested to parse"

@@ -14,7 +14,7 @@ from readiness.newer_syntax import newer_interpreter
 
 NEWER = {
     "app/fstrings.py": "def label(d):\n    return f\"{d[\"name\"]}: {d[\"count\"]}\"\n",
-    "app/generics.py": "def first[T](items: list[T]) -> T:\n    return items[0]\n",
+    "app/nested.py": "def row(r):\n    return f\"{r[\"id\"]}\"\n",
     "app/py2.py": "print 'python 2 is not newer syntax'\n",
     "app/ok.py": "import logging\n\nlog = logging.getLogger(__name__)\n",
 }
@@ -67,8 +67,8 @@ def test_a_newer_interpreter_on_the_machine_reads_them(tmp_path: Path) -> None:
                     reason="a Python 3.14 on this machine reads it")
 def test_syntax_no_interpreter_here_reads_is_announced(tmp_path: Path) -> None:
     root = write_tree(tmp_path / "repo", {
-        "app/excepts.py": "def f():\n    try:\n        print('x')\n    except ValueError, TypeError:\n        pass\n",
         "app/templates.py": "def page(name):\n    return t'<p>{name}</p>'\n",
+        "app/rows.py": "def row(name):\n    return t'<td>{name}</td>'\n",
         "app/ok.py": NEWER["app/ok.py"],
     })
     doc = json.loads(run_cli("scan", str(root), "--no-history", "--format", "json", "--no-live").stdout)
@@ -78,7 +78,7 @@ def test_syntax_no_interpreter_here_reads_is_announced(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(sys.version_info >= (3, 12) or os.name != "posix", reason="needs 3.12 syntax to be newer, and POSIX")
 def test_the_scanned_tree_never_chooses_the_interpreter(tmp_path: Path) -> None:
-    root = write_tree(tmp_path / "repo", {"app/generics.py": NEWER["app/generics.py"]})
+    root = write_tree(tmp_path / "repo", {"app/fstrings.py": NEWER["app/fstrings.py"]})
     marker = tmp_path / "ran"
     for name in ("python3.12", "python3.13", "python3.14"):
         fake = root / name
@@ -92,3 +92,23 @@ def test_the_scanned_tree_never_chooses_the_interpreter(tmp_path: Path) -> None:
                               env={**env, "READINESS_NEWER_PYTHON": "python3.13"}).stdout)
     assert not marker.exists()
     assert doc["partial"] is True and doc2["partial"] is True
+
+
+def test_excepts_and_type_parameters_are_read_without_a_newer_interpreter(tmp_path: Path) -> None:
+    """PEP 758 excepts and PEP 695 type parameters mean to the checks what their older spellings do: the file is
+    read, findings keep their lines, and the result is complete."""
+    root = write_tree(tmp_path / "repo", {
+        "app/generics.py": ("import requests\n\ntype Pair[K, V] = tuple[K, V]\n\n\ndef first[T](items: list[T]) -> T:\n"
+                            "    print('first')  # TODO: remove\n    requests.get('http://api.internal/x')\n"
+                            "    return items[0]\n"),
+        "app/excepts.py": ("def load(path):\n    try:\n        return open(path).read()\n"
+                           "    except OSError, Exception:\n        pass\n"),
+    })
+    doc = json.loads(run_cli("scan", str(root), "--no-history", "--format", "json", "--no-live", "--select",
+                             "print-call,todo-comment,missing-timeout,swallowed-exception", env=NO_NEWER).stdout)
+    assert "partial" not in doc
+    assert not [n for n in doc["notes"] if n["kind"] == "parse-error"]
+    found = {(f["check"], f["path"], f["line"]) for f in doc["findings"]}
+    assert {("print-call", "app/generics.py", 7), ("todo-comment", "app/generics.py", 7),
+            ("missing-timeout", "app/generics.py", 8)} <= found
+    assert any(c == "swallowed-exception" and p == "app/excepts.py" and line == 4 for c, p, line in found)

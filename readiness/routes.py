@@ -2044,7 +2044,9 @@ def _query_like(args: ast.arguments) -> list[str]:
 def _drf_settings(tree: ast.Module) -> tuple[str, ...]:
     """Keys of a ``REST_FRAMEWORK = {...}`` settings dict that are set (DRF's project-wide defaults)."""
     out = []
-    for stmt in tree.body:
+    # at module level, or in a settings class (django-configurations: class CommunitySettings(Settings))
+    body = [*tree.body, *(s for c in tree.body if isinstance(c, ast.ClassDef) for s in c.body)]
+    for stmt in body:
         if isinstance(stmt, ast.Assign) and any(dotted(t) == "REST_FRAMEWORK" for t in stmt.targets) \
                 and isinstance(stmt.value, ast.Dict):
             for key, value in zip(stmt.value.keys, stmt.value.values, strict=True):

@@ -592,6 +592,12 @@ class Pagination(_RouteCheck):
         Example(_LOOP_BUILT_ROWS, status="fail", findings=1, note="the same loop over the database's rows"),
         Example(_OLD_DRF_PAGE_SIZE, findings=0, status="pass",
                 note="REST_FRAMEWORK's PAGINATE_BY (DRF before 3.1) pages every list view"),
+        Example({**_OLD_DRF_PAGE_SIZE,
+                 "shop/settings.py": "from configurations import Configuration\n\n\nclass BaseSettings(Configuration):\n"
+                                     "    REST_FRAMEWORK = {\n"
+                                     "        'DEFAULT_PAGINATION_CLASS': 'rest_framework.pagination.LimitOffsetPagination',\n"
+                                     "        'PAGE_SIZE': 10,\n    }\n"}, findings=0, status="pass",
+                note="REST_FRAMEWORK set in a settings class (django-configurations)"),
         Example({**_OLD_DRF_PAGE_SIZE, "shop/settings.py": "REST_FRAMEWORK = {'PAGINATE_BY': None}\n"}, findings=1,
                 status="fail", note="no page size set"),
         Example(_EVENT_FIGURES, status="n/a",

@@ -282,6 +282,8 @@ def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
     found: list[Evidence] = []
     for command in [*repo.commands, *(c for cmds in repo.scripts.values() for c in cmds),
                     *(c for cmds in repo.make_targets.values() for c in cmds)]:
+        if "docker-entrypoint-initdb.d/" in command.path:
+            continue  # run once by the database image on an empty volume: it seeds a new database, restores none
         tool = restore_tool(command.text)
         if tool:
             found.append(Evidence(f"{tool} ({command.origin})", command.path, command.line))
@@ -546,6 +548,11 @@ class RestoreProcedure(Check):
             "app/db.py": "import psycopg\n",
             "deploy/install.sh": "#!/bin/bash\nset -e\ncurl -sL \"$RELEASE\" -o app.tar.gz\ntar -xzf app.tar.gz -C /opt/app\n",
         }, status="fail", note="unpacking a release is not a restore"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "dev/db/docker-entrypoint-initdb.d/init-dbs.sh": "#!/bin/bash\nset -e\n"
+                                                            "xz -d < /example.sql.xz | psql -U postgres warehouse\n",
+        }, status="fail", note="the database image seeding a new development database is not a restore"),
         Example({
             "app/db.py": "import psycopg\n",
             "install_files/ansible-base/roles/restore/tasks/perform_restore.yml": (

@@ -310,6 +310,17 @@ _HANDLER_METHODS = {
 _REST_APIS = frozenset({"flask_restful", "flask_restx", "flask_restplus"})
 
 
+def _pyramid_exception_view(call: ast.Call) -> bool:
+    """``@exception_view_config(HTTPException)``, ``config.add_exception_view(...)``, or
+    ``@view_config(context=Exception)``: a view Pyramid renders for the errors of every route."""
+    name = call_name(call)
+    if name in ("exception_view_config", "add_exception_view"):
+        return True
+    context = next((k.value for k in call.keywords if k.arg == "context"), None)
+    return name in ("view_config", "add_view") and context is not None \
+        and dotted(context).rpartition(".")[2].endswith(("Exception", "Error"))
+
+
 def _answers_errors_of_next(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """A middleware's ``dispatch`` that calls the rest of the app (``call_next``, or a WSGI middleware's wrapped
     ``self.app(environ, start_response)``) inside a ``try`` whose handler answers the request itself (returns a
@@ -368,6 +379,10 @@ class ErrorHandlers(Check):
                  "            return self.app(environ, start_response)\n        except Exception as e:\n"
                  "            return webob.Response(json={'faultstring': str(e)}, status=500)(environ, start_response)\n"},
                 status="pass", note="a WSGI middleware that answers every error of the app it wraps"),
+        Example({"shop/views.py": "from pyramid.httpexceptions import HTTPException\nfrom pyramid.view import view_config\n\n\n"
+                 "@view_config(context=HTTPException, renderer='json')\ndef http_error(exc, request):\n"
+                 "    request.response.status = exc.status\n    return {'error': exc.explanation}\n"},
+                status="pass", note="a Pyramid exception view"),
         Example({"app/middleware.py": "import webob\n\n\nclass TimingMiddleware:\n    def __init__(self, app):\n"
                  "        self.app = app\n\n    def __call__(self, environ, start_response):\n        try:\n"
                  "            return self.app(environ, start_response)\n        finally:\n            record_timing()\n"},
@@ -406,6 +421,8 @@ class ErrorHandlers(Check):
             assert isinstance(node, ast.Call)
             if isinstance(node.func, ast.Attribute) and node.func.attr in _HANDLER_METHODS:
                 return Evidence(_HANDLER_METHODS[node.func.attr], source.path, node.lineno)
+            if _pyramid_exception_view(node):
+                return Evidence("Pyramid exception view", source.path, node.lineno)
             if any(kw.arg == "exception_handlers" for kw in node.keywords):
                 return Evidence("FastAPI/Starlette exception handlers", source.path, node.lineno)
         for node in source.nodes(ast.Attribute):

@@ -346,11 +346,18 @@ class MetricsEndpoint(MarkerCheck):
                            "@app.route('/orders')\ndef orders():\n    return []\n\n\n"
                            "def write_textfile(path):\n    open(path, 'wb').write(generate_latest())\n"},
                 status="fail", note="a route beside code that renders the registry to a file is not a metrics endpoint"),
+        Example({"shop/wsgi.py": "from pyramid.config import Configurator\n\n\ndef main():\n"
+                                 "    config = Configurator()\n    config.add_route('home', '/')\n"
+                                 "    return config.make_wsgi_app()\n"},
+                status="fail", note="Pyramid's make_wsgi_app builds the application, not a metrics endpoint"),
         _LIBRARY,
     )
 
     def marks(self, source: SourceFile) -> list[Evidence]:
-        found = call_marks(source, _ENDPOINT_CALLS)
+        prometheus = any(m == "prometheus_client" or m.startswith("prometheus_client.") for m in source.imports)
+        # make_wsgi_app is also Pyramid's Configurator method: prometheus_client's only where it is imported
+        found = call_marks(source, _ENDPOINT_CALLS if prometheus else {
+            k: v for k, v in _ENDPOINT_CALLS.items() if not v.startswith("prometheus_client")})
         found += [Evidence(f"{_PUSHED} {e.message.removesuffix(' used')}", e.path, e.line)
                   for e in module_marks(source, _PUSH_MODULES)]
         for call in source.nodes(ast.Call):
@@ -778,6 +785,27 @@ def _stamped_on_records(source: SourceFile) -> list[Evidence]:
     return []
 
 
+_BINDERS = frozenset({"bind", "bind_contextvars", "bound_contextvars", "contextualize", "new"})
+
+
+def _bound_to_logs(source: SourceFile) -> list[Evidence]:
+    """A request id bound into the logging context (structlog's ``bind_contextvars(request_id=...)``,
+    ``bound_contextvars(**{"request.id": request.id})``, loguru's ``contextualize``): every log line of the
+    request carries it."""
+    if not any(word in source.text for word in ("bind", "bound_contextvars", "contextualize")):
+        return []
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        if call_name(call) not in _BINDERS:
+            continue
+        names = [k.arg for k in call.keywords if k.arg]
+        names += [k.value for kw in call.keywords if kw.arg is None and isinstance(kw.value, ast.Dict)
+                  for k in kw.value.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)]
+        if any(_ID_FIELD_RE.search(str(n).replace(".", "_")) for n in names):
+            return [Evidence("the request id is bound into every log line's context", source.path, call.lineno)]
+    return []
+
+
 def _stamps(func: ast.AST, record: str) -> int:
     """The line where ``func`` sets an id attribute on ``record``, or 0."""
     for node in ast.walk(func):
@@ -907,6 +935,12 @@ class CorrelationIds(MarkerCheck):
                                                  "            request.headers[REQUEST_ID_HEADER] = str(uuid.uuid4())\n"
                                                  "        return self.app(environ, start_response)\n"},
                 status="pass", note="the header's name imported as a constant named for it"),
+        Example({"app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
+                 "app/logging.py": "import uuid\n\nimport structlog\n\n\ndef request_context(handler):\n"
+                                   "    def tween(request):\n        request_id = str(uuid.uuid4())\n"
+                                   "        with structlog.contextvars.bound_contextvars(**{'request.id': request_id}):\n"
+                                   "            return handler(request)\n    return tween\n"},
+                status="pass", note="a request id bound into structlog's context for every log line"),
         Example({**_BARE_FLASK, "app_log.py": "# we should add X-Request-ID some day\nx = 1\n"}, status="fail",
                 note="a comment is not handling"),
         Example({"app.py": "import logging\nimport secrets\n\nfrom flask import Flask, g\n\napp = Flask(__name__)\n\n\n"
@@ -949,7 +983,7 @@ class CorrelationIds(MarkerCheck):
     def marks(self, source: SourceFile) -> list[Evidence]:
         found = module_marks(source, _CORRELATION_MODULES) + string_marks(
             source, _CORRELATION_MIDDLEWARE, "request-id middleware installed")
-        return found + _header_handling(source) + _stamped_on_records(source)
+        return found + _header_handling(source) + _stamped_on_records(source) + _bound_to_logs(source)
 
 
 CHECKS: list[type[Check]] = [MetricsExported, MetricsEndpoint, HealthEndpoint, StructuredLogging, CorrelationIds]

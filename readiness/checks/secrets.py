@@ -29,7 +29,7 @@ from readiness.project import Project
 from readiness.roles import FIXTURE, SERVICE, file_role, project_role, project_roles
 from readiness.routes import dotted
 from readiness.source import SourceFile
-from readiness.tools.pyast import import_map, main_block_nodes, qualify, str_value
+from readiness.tools.pyast import import_map, is_none, main_block_nodes, qualify, str_value
 
 # -- names ----------------------------------------------------------------------------------
 
@@ -1438,6 +1438,13 @@ def _several(value: ast.AST) -> bool:
     return False
 
 
+def _emptied(source: SourceFile, node: ast.AST) -> bool:
+    """``SECRET_KEY_FALLBACKS = []``: the name set to an empty list or None, which accepts no other key."""
+    parent = source.parent(node)
+    return isinstance(parent, ast.Assign) and node in parent.targets and (
+        is_none(parent.value) or (isinstance(parent.value, (ast.List, ast.Tuple)) and not parent.value.elts))
+
+
 def _rotation_evidence(source: SourceFile) -> list[Evidence]:
     """Several keys accepted at once: MultiFernet, a key set, a previous key, or a re-encrypt / rotate-keys command.
 
@@ -1448,7 +1455,7 @@ def _rotation_evidence(source: SourceFile) -> list[Evidence]:
         return []  # a one-time data migration is no rotation tooling
     for node in source.nodes(ast.Name, ast.Attribute, ast.alias):
         name = getattr(node, "id", None) or getattr(node, "attr", None) or getattr(node, "name", "")
-        if name.split(".")[-1] in _ROTATION_NAMES:
+        if name.split(".")[-1] in _ROTATION_NAMES and not _emptied(source, node):
             return [Evidence(f"secret rotation: {name.split('.')[-1]}", source.path, getattr(node, "lineno", 0))]
     for node in source.nodes(ast.Assign, ast.AnnAssign):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]  # type: ignore[attr-defined]
@@ -1656,6 +1663,8 @@ class SecretRotation(_SecretsPresence):
         Example({"proj/settings.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n'
                  'SECRET_KEY_FALLBACKS = [os.environ["SECRET_KEY_PREVIOUS"]]\n'}, status="pass",
                 note="Django's SECRET_KEY_FALLBACKS"),
+        Example({"proj/settings.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\nSECRET_KEY_FALLBACKS = []\n'},
+                status="fail", note="an empty SECRET_KEY_FALLBACKS accepts no other key"),
         Example({"app/cli.py": 'import os\n\nimport click\n\nTOKEN = os.environ["API_TOKEN"]\n\n\n@click.command()\n'
                  '@click.argument("old")\n@click.argument("new")\ndef reencrypt(old: str, new: str) -> None:\n'
                  '    """Decrypt stored credentials with the old key and encrypt them with the new one."""\n'},

@@ -582,6 +582,37 @@ def _gh_local_target(target: str, by_file: Mapping[str, list[Command]]) -> str |
 _GH_INPUT_RE = lazy_compile(r"\$\{\{\s*inputs\.([\w-]+)\s*\}\}")
 
 
+_GH_MATRIX_RE = lazy_compile(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
+_MAX_MATRIX = 32
+
+
+def _gh_matrix(strategy: Any) -> tuple[dict[str, str], ...]:
+    """The combinations a job's ``strategy.matrix`` runs: its ``include`` entries, or the values of each key
+    alone (a run naming one key runs once per value), as text; at most ``_MAX_MATRIX``."""
+    matrix = strategy.get("matrix") if isinstance(strategy, dict) else None
+    if not isinstance(matrix, dict):
+        return ()
+    out: list[dict[str, str]] = [{str(k): str(v) for k, v in entry.items() if isinstance(v, (str, int, float))}
+                                 for entry in _as_list(matrix.get("include")) if isinstance(entry, dict)]
+    for key, values in matrix.items():
+        if key not in ("include", "exclude") and isinstance(values, list):
+            out.extend({str(key): str(v)} for v in values if isinstance(v, (str, int, float)))
+    return tuple(out[:_MAX_MATRIX])
+
+
+def _gh_matrix_runs(run: str, matrix: tuple[dict[str, str], ...]) -> list[str]:
+    """A step's script once per matrix combination it names (``run: ${{ matrix.command }}``), or as written."""
+    if not matrix or "matrix." not in run:
+        return [run]
+    keys = set(_GH_MATRIX_RE.findall(run))
+
+    def filled(values: dict[str, str]) -> str:
+        return _GH_MATRIX_RE.sub(lambda m: values.get(m.group(1), m.group(0)), run)
+
+    runs = [filled(values) for values in matrix if keys & set(values)]
+    return list(dict.fromkeys(runs)) or [run]
+
+
 def _gh_substitute(text: str, inputs: Mapping[str, str]) -> str:
     if not inputs or "inputs." not in text:
         return text
@@ -978,7 +1009,8 @@ class _Builder:
                             rel, _line(job, "uses"), " ".join(inputs.values()), "github-actions", str(job_name),
                             job_ignores, scheduled, action=job["uses"]))
                         self._gh_calls.append(_GhCall(job["uses"], str(job_name), scheduled, job_ignores, inputs, rel))
-                    self._gh_steps(rel, str(job_name), job.get("steps"), job_ignores, scheduled)
+                    self._gh_steps(rel, str(job_name), job.get("steps"), job_ignores, scheduled,
+                                   matrix=_gh_matrix(job.get("strategy")))
         self._follow_gh_calls()
 
     def _follow_gh_calls(self) -> None:
@@ -1027,18 +1059,20 @@ class _Builder:
             self.repo.commands = [c for c in self.repo.commands if c.origin != "github-actions" or c.path not in called]
         self.repo.commands.extend(added)
 
-    def _gh_steps(self, rel: str, job: str, steps: Any, job_ignores: bool, scheduled: bool, depth: int = 0) -> None:
+    def _gh_steps(self, rel: str, job: str, steps: Any, job_ignores: bool, scheduled: bool, depth: int = 0,
+                  matrix: tuple[dict[str, str], ...] = ()) -> None:
         for step in _as_list(steps):
             if not isinstance(step, dict):
                 continue
             if isinstance(step.get("parallel"), list) and depth < 3:  # a group of steps run side by side
-                self._gh_steps(rel, job, step["parallel"], job_ignores, scheduled, depth + 1)
+                self._gh_steps(rel, job, step["parallel"], job_ignores, scheduled, depth + 1, matrix)
                 continue
             ignores = job_ignores or _truthy(step.get("continue-on-error"))
             context = f"{job}: {step.get('name') or step.get('id') or ''}".rstrip(": ")
             if isinstance(step.get("run"), str):
-                self.repo.commands.extend(_script_commands(
-                    rel, _line(step, "run"), step["run"], "github-actions", context, ignores, scheduled))
+                for run in _gh_matrix_runs(step["run"], matrix):
+                    self.repo.commands.extend(_script_commands(
+                        rel, _line(step, "run"), run, "github-actions", context, ignores, scheduled))
             if isinstance(step.get("uses"), str):
                 inputs = _gh_inputs(step.get("with"))
                 self.repo.commands.append(Command(

@@ -124,6 +124,17 @@ class LintEnforcedInCI(Check):
         }, findings=0, status="pass"),
         Example({
             "app/main.py": "x = 1\n",
+            ".github/workflows/ci.yml": (
+                "on: [push]\njobs:\n  test:\n    strategy:\n      matrix:\n        include:\n"
+                "          - name: Tests\n            command: bin/tests\n          - name: Lint\n            command: bin/lint\n"
+                "    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n"
+                "      - name: Run ${{ matrix.name }}\n        run: ${{ matrix.command }}\n"
+            ),
+            "bin/lint": "#!/bin/bash\nset -ex\nruff check .\nruff format --check .\n",
+            "bin/tests": "#!/bin/bash\nset -ex\npytest\n",
+        }, findings=0, status="pass", note="a matrix job whose step runs each entry's command (bin/lint runs ruff)"),
+        Example({
+            "app/main.py": "x = 1\n",
             ".pre-commit-config.yaml": (
                 "repos:\n  - repo: https://github.com/PyCQA/flake8\n    rev: 7.0.0\n    hooks:\n      - id: flake8\n"
             ),

@@ -181,7 +181,8 @@ _PUSH_MODULES = {
     "opentelemetry.exporter.otlp.proto.http.metric_exporter": "OTLP metric exporter",
 }
 # The Prometheus text format written by the project itself (its content type or its comment lines).
-_PROMETHEUS_TEXT = lazy_compile(r"version=0\.0\.4|^# (TYPE|HELP) \w+", re.MULTILINE)
+# the exposition format's content type, or its # TYPE / # HELP lines (written out, or an f-string's: # TYPE {key} ...)
+_PROMETHEUS_TEXT = lazy_compile(r"version=0\.0\.4|^# (TYPE|HELP) (?:\w+|\{\w[\w.]*\} |\Z)", re.MULTILINE)
 
 
 _INFLUX = (
@@ -234,6 +235,10 @@ class MetricsExported(MarkerCheck):
                 status="pass", note="the Scout APM agent, started as a Django app, pushes request metrics"),
         Example({**_BARE_FLASK, "app_metrics.py": _OWN_PROMETHEUS}, status="pass",
                 note="the project writes the Prometheus text format itself"),
+        Example({**_BARE_FLASK, "app_openmetrics.py": "class Family:\n    def __init__(self, key, kind, help_text):\n"
+                 "        self.key, self.kind, self.help_text = key, kind, help_text\n\n    def __str__(self):\n"
+                 "        return f\"\"\"\\\n# HELP {self.key} {self.help_text}\n# TYPE {self.key} {self.kind}\n\"\"\"\n"},
+                status="pass", note="the OpenMetrics text written from a template"),
         Example({**_BARE_FLASK, "app_report.py": "def metrics_report(rows):\n    return {'total': len(rows)}\n"},
                 status="fail", note="a report named metrics is not telemetry"),
         _LIBRARY,

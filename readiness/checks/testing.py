@@ -637,11 +637,12 @@ def _step_commands(project: Project, step: Mapping[str, Any]) -> str:
     return ""
 
 
-_E2E_RE = lazy_compile(r"\bplaywright\b|\bselenium\b|\bsplinter\b|pytest\.mark\.e2e\b")
+# a browser driver, or a browser fixture that visits the running site (pytest-splinter's browser.visit)
+_E2E_RE = lazy_compile(r"\bplaywright\b|\bselenium\b|\bsplinter\b|pytest\.mark\.e2e\b|\bbrowser\.visit\(")
 _API_NEEDLES = ("testclient", "rest_framework", "test_client", "full_dispatch_request", "ASGITransport", "webtest",
                 "schemathesis", "django.test")
 _INTEGRATION_NEEDLES = ("testcontainers", "integration", "pytest_docker")
-_E2E_NEEDLES = ("playwright", "selenium", "splinter", "e2e")
+_E2E_NEEDLES = ("playwright", "selenium", "splinter", "e2e", "browser.visit(")
 _E2E_FILES = ("**/playwright.config.*", "**/cypress.config.*", "**/cypress.json", "**/wdio.conf.*", "cypress/**")
 
 
@@ -662,9 +663,9 @@ def find_suites(project: Project) -> dict[str, Evidence]:
         found.setdefault("e2e", Evidence("end-to-end tests (browser)", rel))
     if "api" not in found and tests:
         # the test client often lives in a conftest fixture that every test module uses (or in the fixtures
-        # module the conftest star-imports)
+        # module the conftest star-imports, or the tests package's base test case)
         for rel in (f for f in project.python_files
-                    if f.rpartition("/")[2] in ("conftest.py", "fixtures.py") and is_test_path(f)):
+                    if f.rpartition("/")[2] in ("conftest.py", "fixtures.py", "__init__.py") and is_test_path(f)):
             if project.text_fact("api-client-fixture", rel, _api_client_fixture):
                 found["api"] = Evidence("API tests (test client fixture)", rel)
                 break
@@ -752,7 +753,8 @@ class TestSuites(Check):
     scoring = (
         "Share: the kinds present of those in `suites` (default unit, API, service, integration, end-to-end, "
         "load). API tests are found by the framework's test client (or a Flask request context dispatched "
-        "through the app, `full_dispatch_request()`) in a test module or a conftest fixture; "
+        "through the app, `full_dispatch_request()`) in a test module, a conftest fixture or the tests package's "
+        "base test case; end-to-end tests by a browser driver or a browser fixture visiting the site; "
         "integration tests by testcontainers, markers, a module named test_integration*, or a CI job that runs the "
         "tests (itself or through the repository's own composite action) against a database service (or one an "
         "action starts on the runner, `uses: ankane/setup-postgres`), or after "
@@ -789,6 +791,16 @@ class TestSuites(Check):
                                        "            self.assertEqual(res.status_code, 200)\n",
         }, status="pass", options={"suites": ["unit", "api"]},
             note="Flask tests that dispatch a request context through the app's routes are API tests"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "tests/__init__.py": "import unittest\n\nfrom app import webapp\n\n\nclass AppTestCase(unittest.TestCase):\n"
+                                 "    def setUp(self):\n        self.client = webapp.app.test_client()\n",
+            "tests/unit/test_webapp.py": "from tests import AppTestCase\n\n\nclass ViewsTest(AppTestCase):\n"
+                                         "    def test_index(self):\n        assert self.client.get('/').status_code == 200\n",
+            "tests/robot/test_webapp.py": "URL = 'http://localhost:11111/'\n\n\ndef test_index(browser):\n"
+                                          "    browser.visit(URL)\n    assert browser.is_text_present('Search')\n",
+        }, status="pass", options={"suites": ["unit", "api", "e2e"]},
+            note="the tests package's base test case holds the client; a browser fixture visits the running site"),
         Example({
             "app/x.py": "x = 1\n",
             "tests/test_x.py": "def test_x():\n    assert True\n",

@@ -129,7 +129,7 @@ _PATH_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"|" + _D + r"examples?_\w+/"  # ckanext/example_iauthfunctions/: a plugin that shows how
                          r"|\.(?:example|sample|template|tmpl|dist)$|\.(?:example|sample)\.[^/]*$")),
     (SCRIPT, lazy_compile(_D + r"(?:scripts?|tools|bin|bench|benchmarks?|hack|dev|devtools|dev_tools|noxfiles|"
-                        r"pants-plugins|build-support|[\w.-]+[-_](?:bench|benchmarks?))/"
+                        r"pants-plugins|build-support|[\w.-]+[-_](?:bench|benchmarks?|scripts?))/"
                         r"|^qa/"  # a top-level qa/: scenarios a tester runs against a local deployment
                         r"|^(?:setup|noxfile|fabfile|build_backend|hatch_build|conf|dodo|tasks)\.py$|" + _D + r"[^/]*_nox\.py$"
                         # a name no import can reach (upload-screenshots.py): run as a file, a script

@@ -64,6 +64,7 @@ from readiness.roles import role_of
     ("qa/scenarios/bigquery_with_data.py", "script"),
     ("forum/qa/views.py", "service"),  # a questions-and-answers app, not a QA folder
     ("pants-plugins/release/register.py", "script"),
+    ("testing-scripts/benchmark.py", "script"),
 ])
 def test_path_roles(path: str, role: str) -> None:
     assert role_of(path) == role

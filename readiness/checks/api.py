@@ -645,6 +645,8 @@ def _paginated(route: Route, settings: set[str] = frozenset()) -> bool:  # type:
     return any("paginat" in d for d in fact.decorators)
 
 
+_SLOWAPI_DEFAULTS = "slowapi default limits"
+_SLOWAPI_MIDDLEWARE = ("SlowAPIMiddleware ", "SlowAPIASGIMiddleware ")
 _RATE_MIDDLEWARE = frozenset({"SlowAPIMiddleware", "SlowAPIASGIMiddleware", "RateLimitMiddleware", "RateLimiterMiddleware",
                               "RatelimitMiddleware", "ThrottlingMiddleware"})
 
@@ -736,12 +738,13 @@ def _rate_marks(source: SourceFile) -> tuple[Evidence, ...]:
             deps = next((k.value for k in call.keywords if k.arg == "dependencies"), None)
             if deps is not None and any(call_name(n) == "RateLimiter" for n in ast.walk(deps)):
                 out.append(Evidence("app-wide RateLimiter dependency", source.path, call.lineno))
-        elif name == "Limiter" and "flask_limiter" in source.imports:
+        elif name == "Limiter" and ("flask_limiter" in source.imports or "slowapi" in source.imports):
             defaults = next((k.value for k in call.keywords if k.arg in ("default_limits", "application_limits")), None)
             enabled = next((k.value for k in call.keywords if k.arg == "enabled"), None)
             if isinstance(defaults, (ast.List, ast.Tuple)) and defaults.elts and not off_by_default(source, call) \
                     and not (enabled is not None and false_by_default(source, enabled)):
-                out.append(Evidence("Flask-Limiter default limits", source.path, call.lineno))
+                out.append(Evidence(_SLOWAPI_DEFAULTS if "slowapi" in source.imports else "Flask-Limiter default limits",
+                                    source.path, call.lineno))
     for call in source.nodes(ast.Call):
         assert isinstance(call, ast.Call)
         if call_name(call) in _GRAPHQL_LIMITERS:
@@ -923,11 +926,22 @@ class RateLimiting(_RouteCheck):
                            "@app.post('/orders')\ndef create() -> dict:\n    return {}\n",
         }, findings=1, status="fail", note="a limiter the operator must switch on: off by default"),
         Example({
-            "app/main.py": "import os\n\nfrom fastapi import FastAPI\nfrom slowapi.middleware import SlowAPIMiddleware\n\n"
-                           "app = FastAPI()\nif os.getenv('RATE_LIMIT', 'true').lower() == 'true':\n"
+            "app/main.py": "import os\n\nfrom fastapi import FastAPI\nfrom slowapi import Limiter\n"
+                           "from slowapi.middleware import SlowAPIMiddleware\nfrom slowapi.util import get_remote_address\n\n"
+                           "limiter = Limiter(key_func=get_remote_address, default_limits=['100/minute'])\n"
+                           "app = FastAPI()\napp.state.limiter = limiter\nif os.getenv('RATE_LIMIT', 'true').lower() == 'true':\n"
                            "    app.add_middleware(SlowAPIMiddleware)\n\n\n"
                            "@app.post('/orders')\ndef create() -> dict:\n    return {}\n",
         }, findings=0, status="pass", note="a limiter the operator can switch off: on by default"),
+        Example({
+            "app/main.py": "from fastapi import FastAPI\nfrom slowapi.middleware import SlowAPIMiddleware\n\n"
+                           "from app.auth import limiter\n\napp = FastAPI()\napp.state.limiter = limiter\n"
+                           "app.add_middleware(SlowAPIMiddleware)\n\n\n"
+                           "@app.get('/api/events')\ndef events() -> list[dict]:\n    return []\n\n\n"
+                           "@app.post('/api/login')\n@limiter.limit('10/minute')\ndef login() -> dict:\n    return {}\n",
+            "app/auth.py": "from slowapi import Limiter\nfrom slowapi.util import get_remote_address\n\n"
+                           "limiter = Limiter(key_func=get_remote_address)\n",
+        }, findings=1, status="fail", note="slowapi's middleware without default limits limits only the decorated route"),
         Example({
             "app.py": "from flask import Flask\nfrom flask_limiter import Limiter\n\napp = Flask(__name__)\n"
                       "limiter = Limiter(app=app, key_func=lambda: 'x')\n\n\n"
@@ -948,6 +962,11 @@ class RateLimiting(_RouteCheck):
         if not routes:
             return Verdict(NotApplicable(reason or "no API routes"))
         found = self._globals(collected) + _ingress_limits(project)
+        # slowapi's middleware applies the limiter's default limits: with none, it limits no undecorated route
+        if not any(m.message == _SLOWAPI_DEFAULTS for m in found):
+            found = [m for m in found if not m.message.startswith(_SLOWAPI_MIDDLEWARE)]
+        found = [m for m in found if m.message != _SLOWAPI_DEFAULTS or any(
+            f.message.startswith(_SLOWAPI_MIDDLEWARE) for f in found)]
         graphql = [m for m in found if m.message.startswith(_GRAPHQL_LIMIT)]  # limits the GraphQL endpoint only
         marks = [m for m in found if m not in graphql]
         if marks:

@@ -308,6 +308,8 @@ _HANDLER_METHODS = {
 
 
 _REST_APIS = frozenset({"flask_restful", "flask_restx", "flask_restplus"})
+# Handlers a library asks for its own error, registered in every app that uses it: slowapi's 429 answer
+_NARROW_ERRORS = frozenset({"RateLimitExceeded"})
 
 
 def _pyramid_exception_view(call: ast.Call) -> bool:
@@ -318,7 +320,7 @@ def _pyramid_exception_view(call: ast.Call) -> bool:
         return True
     context = next((k.value for k in call.keywords if k.arg == "context"), None)
     return name in ("view_config", "add_view") and context is not None \
-        and dotted(context).rpartition(".")[2].endswith(("Exception", "Error"))
+        and (dotted(context) or "").rpartition(".")[2].endswith(("Exception", "Error"))
 
 
 def _answers_errors_of_next(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -383,6 +385,11 @@ class ErrorHandlers(Check):
                  "@view_config(context=HTTPException, renderer='json')\ndef http_error(exc, request):\n"
                  "    request.response.status = exc.status\n    return {'error': exc.explanation}\n"},
                 status="pass", note="a Pyramid exception view"),
+        Example({"app/main.py": "from fastapi import FastAPI\nfrom slowapi import Limiter, _rate_limit_exceeded_handler\n"
+                 "from slowapi.errors import RateLimitExceeded\nfrom slowapi.util import get_remote_address\n\n"
+                 "app = FastAPI()\napp.state.limiter = Limiter(key_func=get_remote_address)\n"
+                 "app.add_exception_handler(RateLimitExceeded, _rate_limit_exceeded_handler)\n"},
+                status="fail", note="slowapi's handler answers its own 429s, not the errors of every route"),
         Example({"app/middleware.py": "import webob\n\n\nclass TimingMiddleware:\n    def __init__(self, app):\n"
                  "        self.app = app\n\n    def __call__(self, environ, start_response):\n        try:\n"
                  "            return self.app(environ, start_response)\n        finally:\n            record_timing()\n"},
@@ -417,9 +424,13 @@ class ErrorHandlers(Check):
 
     def _handler(self, source: SourceFile) -> Evidence | None:
         assert source.tree is not None
+        narrow: set[int] = set()  # app.add_exception_handler(RateLimitExceeded, ...): one library's own error
         for node in source.nodes(ast.Call):
             assert isinstance(node, ast.Call)
             if isinstance(node.func, ast.Attribute) and node.func.attr in _HANDLER_METHODS:
+                if node.args and (dotted(node.args[0]) or "").rpartition(".")[2] in _NARROW_ERRORS:
+                    narrow.add(id(node.func))
+                    continue
                 return Evidence(_HANDLER_METHODS[node.func.attr], source.path, node.lineno)
             if _pyramid_exception_view(node):
                 return Evidence("Pyramid exception view", source.path, node.lineno)
@@ -427,7 +438,7 @@ class ErrorHandlers(Check):
                 return Evidence("FastAPI/Starlette exception handlers", source.path, node.lineno)
         for node in source.nodes(ast.Attribute):
             assert isinstance(node, ast.Attribute)
-            if node.attr in ("exception_handler", "errorhandler", "app_errorhandler"):
+            if node.attr in ("exception_handler", "errorhandler", "app_errorhandler") and id(node) not in narrow:
                 return Evidence(_HANDLER_METHODS[node.attr], source.path, node.lineno)
         for stmt in source.tree.body:
             if isinstance(stmt, ast.Assign) and any(

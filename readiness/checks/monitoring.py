@@ -18,7 +18,7 @@ from readiness.checks.base import Check, Collected, Example, FileOutcome, Verdic
 from readiness.lazy_regex import lazy_compile
 from readiness.measures import NotApplicable, Presence
 from readiness.model import Evidence
-from readiness.paths import is_application_path
+from readiness.paths import is_application_path, is_test_path
 from readiness.profile import profile_of
 from readiness.project import Project
 from readiness.repo_files import repo_files
@@ -446,6 +446,23 @@ _PROBE_PREFIX = lazy_compile(r"^(?:api|internal|management|manage|admin|settings
                              r"v\d+(?:\.\d+)?|health\w*|status|app|service)$")
 
 
+# A container health check that asks the service itself for a path: HEALTHCHECK CMD curl -f http://127.0.0.1:5000/api/version
+_CONTAINER_PROBE = lazy_compile(r"(?:HEALTHCHECK|healthcheck)[\s\S]{0,400}?\b(?:curl|wget)\b[^\n]*?"
+                                r"https?://(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?::\d+)?(/[^\s\"'|;)\]]*)")
+
+
+def _container_probe(text: str) -> tuple[str, int] | None:
+    """(path, line) of a Dockerfile HEALTHCHECK or compose healthcheck calling a path of the service other than
+    its home page, or None."""
+    if "ealthcheck" not in text and "HEALTHCHECK" not in text:
+        return None
+    for match in _CONTAINER_PROBE.finditer(text):
+        path = match.group(1)
+        if path.split("?")[0].strip("/"):
+            return path, text.count("\n", 0, match.start()) + 1
+    return None
+
+
 def _probe_paths(source: SourceFile) -> list[Evidence]:
     """Health paths answered without a route: ``if request.path == "/healthcheck"`` in a middleware."""
     out = []
@@ -495,7 +512,8 @@ class HealthEndpoint(MarkerCheck):
         "checks the database and other dependencies, and point the Kubernetes probes at them."
     )
     scoring = ("Presence: a liveness or readiness route (/health, /healthz, /ready, /livez, service_health, ...), a "
-               "health path answered by middleware, a Kubernetes probe that calls a path other than the home page "
+               "health path answered by middleware, a Kubernetes probe or a container health check (Dockerfile HEALTHCHECK, "
+               "compose healthcheck) that calls a path other than the home page "
                "(`/`), or a health-check library.")
     needles = ROUTE_NEEDLES + ("health", "ready", "live", "ping", "alive")
     examples = (
@@ -526,6 +544,15 @@ class HealthEndpoint(MarkerCheck):
                                   "    return HttpResponse(status=201)\n\n\ndef health_check(request):\n"
                                   "    return HttpResponse(status=204)\n"}, status="pass",
                 note="a dotted liveness path (.still-alive); a source system's heartbeat is not the service's"),
+        Example({**_BARE_FASTAPI,
+                 "docker/Dockerfile": "FROM python:3.12\nCMD [\"uvicorn\", \"app.main:app\"]\n"
+                                      "HEALTHCHECK --interval=15s --timeout=5s \\\n"
+                                      "    CMD curl --fail --silent http://127.0.0.1:5000/api/version || exit 1\n"},
+                status="pass", note="the image's health check asks the service for a path"),
+        Example({**_BARE_FASTAPI,
+                 "docker-compose.yml": "services:\n  web:\n    image: shop\n    healthcheck:\n"
+                                       "      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:8000/\"]\n"},
+                status="fail", note="a health check that loads the home page is no health endpoint"),
         _LIBRARY,
     )
 
@@ -548,6 +575,13 @@ class HealthEndpoint(MarkerCheck):
                 if target.startswith("/") and target.split("?")[0].strip("/"):  # "/" loads the home page: no health endpoint
                     out.append(Evidence(f"{'readiness' if kind == 'readiness' else 'liveness'} probe GET {target} "
                                         f"({kind}Probe of {container.workload})", container.path, container.line))
+        for rel in project.glob("**/Dockerfile", "**/Dockerfile.*", "**/*.Dockerfile", "**/docker-compose*.yml",
+                                "**/docker-compose*.yaml", "**/compose*.yml", "**/compose*.yaml"):
+            if is_test_path(rel):
+                continue
+            found = project.text_fact("container-health-probe", rel, _container_probe)
+            if found:
+                out.append(Evidence(f"liveness probe GET {found[0]} (container health check)", rel, found[1]))
         return out
 
     def summary(self, evidence: list[Evidence]) -> str:
@@ -940,6 +974,14 @@ class CorrelationIds(MarkerCheck):
                                                  "            request.headers[REQUEST_ID_HEADER] = str(uuid.uuid4())\n"
                                                  "        return self.app(environ, start_response)\n"},
                 status="pass", note="the header's name imported as a constant named for it"),
+        Example({"app/main.py": "from fastapi import FastAPI\nfrom starlette_context import middleware, plugins\n\n"
+                                "app = FastAPI()\napp.add_middleware(middleware.ContextMiddleware,\n"
+                                "                   plugins=(plugins.ForwardedForPlugin(),))\n"},
+                status="fail", note="starlette-context with only its forwarded-for plugin makes no request id"),
+        Example({"app/main.py": "from fastapi import FastAPI\nfrom starlette_context import middleware, plugins\n\n"
+                                "app = FastAPI()\napp.add_middleware(middleware.ContextMiddleware,\n"
+                                "                   plugins=(plugins.RequestIdPlugin(), plugins.CorrelationIdPlugin()))\n"},
+                status="pass", note="starlette-context's request-id and correlation-id plugins"),
         Example({"app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
                  "app/logging.py": "import uuid\n\nimport structlog\n\n\ndef request_context(handler):\n"
                                    "    def tween(request):\n        request_id = str(uuid.uuid4())\n"
@@ -988,6 +1030,9 @@ class CorrelationIds(MarkerCheck):
     def marks(self, source: SourceFile) -> list[Evidence]:
         found = module_marks(source, _CORRELATION_MODULES) + string_marks(
             source, _CORRELATION_MIDDLEWARE, "request-id middleware installed")
+        if "RequestIdPlugin" not in source.text and "CorrelationIdPlugin" not in source.text:
+            # starlette-context makes a request id only through its request-id or correlation-id plugin
+            found = [e for e in found if not e.message.startswith("starlette-context")]
         return found + _header_handling(source) + _stamped_on_records(source) + _bound_to_logs(source)
 
 

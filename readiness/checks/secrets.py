@@ -99,7 +99,7 @@ def is_secret_name(name: str | None, extra: Iterable[str] = ()) -> bool:
 # -- values ---------------------------------------------------------------------------------
 
 _PLACEHOLDER_RE = lazy_compile(
-    r"^(\W|_)*$|^[xX]+$|^<.*>$|^\$\{.*\}$|^\$[A-Z_][A-Z0-9_]*$|^\{\{.*\}\}$|^%\(.*\)s$|^\{[\w.]*\}$"
+    r"^(\W|_)*$|^[xX]+$|^<.*>$|^\$\{.*\}$|^\$[A-Z_][A-Z0-9_]*$|^\{\{.*\}\}$|^%\(.*\)s$|^\{[\w.]*\}$|^__[A-Z0-9_]+__$"
     r"|change.?me|replace.?me|placeholder|redacted|example|your.?(own.?)?(secret|password|token|key|api)"
     r"|^(some|my|a|dummy)[-_ ]?\w*?(secret|password|token|key)$"
     r"|^(dummy|fake|test|testing|none|null|nil|undefined|todo|tbd|fixme|xxx+|n/?a|not.?set|unset|secret_here)$",
@@ -1113,6 +1113,8 @@ class HardcodedSecret(Check):
         good('ATTACHMENT = {"download_url": "https://bucket.s3.amazonaws.com/a.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256"\n'
              '              "&X-Amz-Credential=AKIA5P2TGBOOU4X5T5NS%2F20250903%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Expires=60"}\n',
              path="app/sample.py", note="a presigned URL names its key id; the signature expires and no secret is in it"),
+        good('REDACTED_CREDENTIAL_SENTINEL = "__FRIGATE_SAVED_CREDENTIAL__"\n', path="app/const.py",
+             note="a sentinel that stands in for a saved credential is no credential"),
         good('PASSWORD_RESET = "password_reset.html"\nRUNNER_SUDO_PASSWORD = "sudo_password"\n'
              'REGEX_PASSWORD = r"^(?=.*[a-z])(?=.*[A-Z])(?=.*\\d).{12,}$"\n', path="app/consts.py",
              note="a template's file name, the name of a parameter and a password rule are no secrets"),
@@ -1246,6 +1248,12 @@ _KMS_MODULES = {"google.cloud.kms": "GCP Cloud KMS", "azure.keyvault.keys": "Azu
 _SECRET_FILE_VAR = lazy_compile(r"^[A-Z][A-Z0-9_]*_FILE$")
 
 
+def _names_file_var(text: ast.JoinedStr) -> bool:
+    """``f"{name}_FILE"``: the variable naming the file each secret is read from."""
+    last = text.values[-1] if text.values else None
+    return isinstance(last, ast.Constant) and isinstance(last.value, str) and last.value.endswith("_FILE")
+
+
 def _manager_evidence(source: SourceFile) -> list[Evidence]:
     found = _manager_modules(source)
     if found:
@@ -1260,6 +1268,17 @@ def _manager_evidence(source: SourceFile) -> list[Evidence]:
                 and is_secret_name(first.removesuffix("_FILE")):
             return [Evidence(f"secrets manager: secret file {first} (mounted by the platform)", source.path,
                              call.lineno)]
+        if func in ("getenv", "get") and call.args and isinstance(call.args[0], ast.JoinedStr) and _names_file_var(call.args[0]):
+            return [Evidence("secrets manager: NAME_FILE secret files (mounted by the platform)", source.path, call.lineno)]
+        if func in ("getenv", "get") and first == "CREDENTIALS_DIRECTORY":
+            return [Evidence("secrets manager: systemd credentials (CREDENTIALS_DIRECTORY)", source.path, call.lineno)]
+    if "/run/secrets" in source.text:
+        for node in source.nodes(ast.Constant):
+            value = getattr(node, "value", None)
+            if isinstance(value, str) and value.rstrip("/") == "/run/secrets" or (
+                    isinstance(value, str) and value.startswith("/run/secrets/")):
+                return [Evidence("secrets manager: secret files mounted by the platform (/run/secrets)", source.path,
+                                 getattr(node, "lineno", 0))]
     for sub in source.nodes(ast.Subscript):
         assert isinstance(sub, ast.Subscript)
         key = str_value(sub.slice)
@@ -1569,6 +1588,15 @@ class SecretsManager(_SecretsPresence):
         Example({"app/config.py": 'import os\n\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n'
                  'LOG_FILE = os.environ.get("LOG_FILE", "/var/log/app.log")\n'}, status="fail",
                 note="a _FILE variable that is not a secret"),
+        Example({"app/config.py": 'import os\nfrom pathlib import Path\n\n\ndef secret(name: str) -> str | None:\n'
+                 '    path = os.environ.get(f"{name}_FILE") or f"/run/secrets/{name.lower()}"\n'
+                 '    return Path(path).read_text().strip() if Path(path).exists() else os.environ.get(name)\n\n\n'
+                 'SECRET_KEY = secret("SECRET_KEY")\n'}, status="pass",
+                note="each secret read from the file NAME_FILE names, or from /run/secrets"),
+        Example({"app/env.py": 'import os\nfrom pathlib import Path\n\n'
+                 'CREDS = Path(os.environ.get("CREDENTIALS_DIRECTORY", "/etc/app"))\n'
+                 'PASSWORD = (CREDS / "db_password").read_text().strip()\n'}, status="pass",
+                note="systemd credentials handed to the service as files"),
         Example({"app/config.py": 'import os\n\nDB_PASSWORD = os.environ["APP_DBPASS"]\n',
                  "docker/rootfs/etc/s6-overlay/s6-rc.d/init-env-file/run": (
                      "#!/command/with-contenv /usr/bin/bash\nfor FILENAME in /run/s6/container_environment/*; do\n"

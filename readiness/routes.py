@@ -393,6 +393,8 @@ class Route:
             return True  # it reads a page or a limit: it pages through something
         if _is_param(segs[-1]):
             return False
+        if re.search(r"(?:^|[-_])ids$", segs[-1].lower()):
+            return False  # GET /event_ids?ids=a,b: the rows the caller names, bounded by the request
         if "@proxy" in self.fact.calls:
             return False  # another service's list, paged by that service, whatever the handler declares
         if "@enumeration" in self.fact.calls:
@@ -1950,8 +1952,12 @@ def _constants(tree: ast.Module) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+LIST_ALIAS = "@list"
+
+
 def _dependency_aliases(tree: ast.Module) -> tuple[tuple[str, str], ...]:
-    """Type aliases that carry a dependency: ``Common = Annotated[dict, Depends(common_parameters)]``."""
+    """Type aliases that carry a dependency: ``Common = Annotated[dict, Depends(common_parameters)]``, and those
+    that name a list (``ExportsResponse = list[ExportModel]``, as ``LIST_ALIAS``)."""
     out = []
     for stmt in tree.body:
         target, value = None, None
@@ -1963,6 +1969,9 @@ def _dependency_aliases(tree: ast.Module) -> tuple[tuple[str, str], ...]:
             found = _depends_names(value)
             if found and found[0] != "Depends":
                 out.append((target.id, found[0]))
+        elif isinstance(target, ast.Name) and target.id[:1].isupper() and isinstance(value, ast.Subscript) \
+                and _shape(value) == "list":
+            out.append((target.id, LIST_ALIAS))  # ExportsResponse = list[ExportModel]: a response model that is a list
     return tuple(out)
 
 
@@ -2382,7 +2391,7 @@ class _Table:
             if len(paths) == 1 and "." in name:
                 self.modules.setdefault(name, next(iter(paths)))
         self.owners = {(p, o.name): o for p, f in files.items() for o in f.owners}
-        self.aliases = {name: dep for f in files.values() for name, dep in f.aliases}
+        self.aliases = {name: dep for f in files.values() for name, dep in f.aliases if dep != LIST_ALIAS}
         self.eve_settings = dict(item[4:].partition("=")[::2] for _, f in sorted(files.items()) for item in f.settings
                                  if item.startswith("EVE:"))
         self.eve_apps: list[tuple[tuple[str, ...], dict[str, str]]] = []  # (modules listed, that app's settings)
@@ -2711,7 +2720,17 @@ class _Table:
         if fact.shape != "item" or not fact.model:
             return fact
         found = self.class_fact(path, fact.model)
+        if found is None and self.list_alias(path, fact.model):
+            return replace(fact, shape="list")
         return replace(fact, shape="list") if found is not None and found[1].listy else fact
+
+    def list_alias(self, path: str, name: str) -> bool:
+        """Whether ``name`` in ``path`` is a type alias of a list, defined there or imported."""
+        head, _, rest = name.partition(".")
+        names = dict(self.files[path].names)
+        full = names[head] + (f".{rest}" if rest else "") if head in names else f"{self.files[path].module}.{name}"
+        target = self.modules.get(full.rpartition(".")[0])
+        return target is not None and (full.rpartition(".")[2], LIST_ALIAS) in self.files[target].aliases
 
     def class_views(self, path: str, handler: str) -> list[tuple[str, RouteFact]]:
         """A class view's handlers, its own and those it inherits from the project's base classes; a method

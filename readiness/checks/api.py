@@ -567,6 +567,17 @@ class Pagination(_RouteCheck):
             "shop/__init__.py": "",
         }, findings=1, status="fail", note="a Django view listing every order as JSON"),
         Example({
+            "cams/__init__.py": "",
+            "cams/responses.py": "from pydantic import BaseModel\n\n\nclass ExportModel(BaseModel):\n    id: str\n\n\n"
+                                 "ExportsResponse = list[ExportModel]\n",
+            "cams/main.py": "from fastapi import FastAPI\n\nfrom cams.responses import ExportModel, ExportsResponse\n\n"
+                            "app = FastAPI()\n\n\n@app.get('/api/exports', response_model=ExportsResponse)\n"
+                            "def get_exports():\n    return Export.select()\n\n\n"
+                            "@app.get('/api/event_ids', response_model=list[ExportModel])\ndef event_ids(ids: str):\n"
+                            "    return [Export.get(Export.id == i) for i in ids.split(',')]\n",
+        }, findings=1, lines=(9,), status="fail",
+            note="a response model that is a list alias lists; the rows a caller names by id are bounded by the request"),
+        Example({
             "newsroom/api.py": "from typing import Tuple\n\nimport flask\nfrom flask import Flask, jsonify\n\n"
                                "app = Flask(__name__)\n\n\n@app.route('/api/v1/')\ndef get_endpoints() -> Tuple[flask.Response, int]:\n"
                                "    return jsonify({'users_url': '/api/v1/users', 'user_url': '/api/v1/user'}), 200\n\n\n"

@@ -379,7 +379,8 @@ def _version_marks(source: SourceFile) -> tuple[Evidence, ...]:
 
 # A request header that names the API version the client wants (pretalx-version, api-version, x-api-version),
 # not the version of the client's own software
-_API_VERSION_HEADER = lazy_compile(r"^(?!(?:x-)?(?:client|app|sdk|browser|os|device|user-agent|agent)-)[a-z0-9-]*version$")
+_API_VERSION_HEADER = lazy_compile(r"^(?:version|(?!(?:x-)?(?:client|app|sdk|browser|os|device|user-agent|agent)-)"
+                                   r"[a-z0-9-]*-version)$")
 
 
 class ApiVersioning(_RouteCheck):
@@ -464,6 +465,11 @@ class ApiVersioning(_RouteCheck):
             "talks/api/views.py": "from django.http import JsonResponse\n\n\ndef events(request):\n"
                                   "    return JsonResponse({'results': []})\n",
         }, findings=1, status="fail", note="the version of the client's own software is no API version"),
+        Example({
+            "cves/api.py": "from flask import Flask, jsonify, request\n\napp = Flask(__name__)\n\n\n"
+                           "@app.route('/api/cve/<cve_id>')\ndef cve(cve_id):\n"
+                           "    cvss = request.headers.get('cvssVersion', '3')\n    return jsonify(load(cve_id, cvss))\n",
+        }, findings=1, status="fail", note="a header choosing which version of the data to show is no API version"),
         Example({
             "app/main.py": "from fastapi import FastAPI\nfrom fastapi.responses import RedirectResponse\n\n"
                            "app = FastAPI()\n\n\n@app.get('/api/v1/orders')\ndef orders() -> list[dict]:\n    return []\n\n\n"

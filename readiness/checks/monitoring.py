@@ -458,9 +458,14 @@ def _container_probe(text: str) -> tuple[str, int] | None:
         return None
     for match in _CONTAINER_PROBE.finditer(text):
         path = match.group(1)
-        if path.split("?")[0].strip("/"):
+        segments = [s.lower() for s in path.split("?")[0].split("/") if s]
+        if segments and not set(segments) & _NOT_PROBES:  # the home page or the API's docs prove only that it serves
             return path, text.count("\n", 0, match.start()) + 1
     return None
+
+
+_NOT_PROBES = frozenset({"openapi", "openapi.json", "docs", "swagger", "swagger.json", "redoc", "schema", "static",
+                         "favicon.ico", "robots.txt", "login"})
 
 
 def _probe_paths(source: SourceFile) -> list[Evidence]:
@@ -553,6 +558,9 @@ class HealthEndpoint(MarkerCheck):
                  "docker-compose.yml": "services:\n  web:\n    image: shop\n    healthcheck:\n"
                                        "      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:8000/\"]\n"},
                 status="fail", note="a health check that loads the home page is no health endpoint"),
+        Example({**_BARE_FASTAPI,
+                 "Dockerfile": "FROM python:3.12\nHEALTHCHECK CMD curl -f http://localhost:8080/openapi || exit 1\n"},
+                status="fail", note="nor one that loads the API's documentation"),
         _LIBRARY,
     )
 

@@ -41,6 +41,9 @@ _SESSION_FACTORIES = {
     "httpx.Client": "httpx",
     "httpx.AsyncClient": "httpx",
     "aiohttp.ClientSession": "aiohttp",
+    "requests_oauthlib.OAuth2Session": "requests",  # requests sessions that sign each request
+    "requests_oauthlib.OAuth1Session": "requests",
+    "requests_oauthlib.oauth2_session.OAuth2Session": "requests",
     "requests_hardened.Manager": _HARDENED_MANAGER,
     "requests_hardened.manager.Manager": _HARDENED_MANAGER,
 }
@@ -342,7 +345,7 @@ def outbound_calls(source: SourceFile) -> list[Outbound]:
         return []
     imports = import_map(source)
     interesting = ("requests", "httpx", "aiohttp", "urllib", "urllib3", "http", "pymongo", "motor", "redis",
-                   "requests_hardened", "pycurl", "smtplib", "imaplib")
+                   "requests_hardened", "requests_oauthlib", "pycurl", "smtplib", "imaplib")
     if not any(v.split(".")[0] in interesting for v in imports.values()):
         return []
     resolver = _Resolver(source, imports)
@@ -596,6 +599,10 @@ class MissingTimeout(Check):
                  "shop/notify.py": "from django.core.mail import send_mail\n\n\n"
                                    "def welcome(user):\n    send_mail('Hi', 'Welcome', None, [user.email])\n"},
                 findings=0, status="pass", note="EMAIL_TIMEOUT bounds every mail Django sends"),
+        Example({"app/oauth.py": "from requests_oauthlib import OAuth2Session\n\n\n"
+                                 "def repositories(token):\n    session = OAuth2Session(client_id='app', token=token)\n"
+                                 "    return session.get('https://api.github.com/user/repos').json()\n"},
+                findings=1, lines=(6,), status="fail", note="an OAuth2Session is a requests session: no timeout by default"),
         Example({"alerts/settings/prod.py": "EMAIL_BACKEND = 'django.core.mail.backends.smtp.EmailBackend'\n",
                  "alerts/media/email.py": "from django.core.mail import send_mail\n\nfrom alerts.media.base import deliver\n\n\n"
                                           "def notify(address, text):\n"

@@ -134,7 +134,8 @@ _PAGE_TYPES = frozenset({"Page", "LimitOffsetPage", "CursorPage", "Paginated", "
 _UNKNOWN_RETURNS = frozenset({"dict", "Dict", "Any", "Response", "JSONResponse", "ORJSONResponse", "object", "None"})
 _REQUEST_NAMES = frozenset({"request", "req", "flask.request", "self.request"})
 # DATA and QUERY_PARAMS: the spellings of Django REST framework before 3.0, kept by projects that vendor it
-_RAW_BODY_ATTRS = frozenset({"json", "get_json", "form", "data", "values", "body", "POST", "stream", "get_data", "DATA"})
+_RAW_BODY_ATTRS = frozenset({"json", "get_json", "form", "data", "values", "body", "POST", "stream", "get_data", "DATA",
+                             "json_body"})  # Pyramid: request.json_body
 _QUERY_ATTRS = frozenset({"args", "query_params", "GET", "query", "QUERY_PARAMS"})
 _VALIDATING_CALLS = frozenset({
     "load", "loads_schema", "validate", "model_validate", "parse_obj", "is_valid", "validate_python",
@@ -1490,6 +1491,8 @@ def _extract(source: SourceFile) -> FileRoutes:
             for bound_target, bound_prefix in loops.get((id(call), target), [(target, None)]):
                 includes.append(IncludeFact(owner, bound_target, prefix if bound_prefix is None else bound_prefix,
                                             replaces=replaces, dependencies=deps, line=call.lineno))
+        elif name == "add_route" and ("pyramid" in imports or _pyramid_route(call)):
+            continue  # Pyramid's config.add_route(name, pattern): its views are found by route name (_pyramid_facts)
         elif name in ("add_api_route", "add_url_rule", "add_route"):
             routes.extend(_added_routes(call, owner, name, owners, functions, imports))
         elif name == "route" and len(call.args) >= 3 and dotted(call.args[0]) and _str(call.args[1]) is not None \
@@ -1514,6 +1517,10 @@ def _extract(source: SourceFile) -> FileRoutes:
                                         call.col_offset + 1, kind="api"))
     routes.extend(_pair_routes(tree, owners))
     routes.extend(_wrapped_url_rules(source, owners, functions))
+    pyramid_names: tuple[tuple[str, str], ...] = ()
+    if "pyramid" in imports or ("add_route" in source.text and "config" in source.text):
+        pyramid_routes, pyramid_names = _pyramid_facts(source)
+        routes.extend(pyramid_routes)
     eve_routes, eve_settings = _eve_facts(source)
     routes.extend(eve_routes)
     routes.extend(_graphql_facts(tree, imports, owners))
@@ -1528,10 +1535,69 @@ def _extract(source: SourceFile) -> FileRoutes:
         routes = _mark_signed(tree, routes)
     return FileRoutes(
         module, tuple(routes), tuple(owners.values()), tuple(includes), tuple(sorted(names.items())), tuple(views),
-        classes=_classes(source), constants=_constants(tree), callables=_callables(tree),
+        classes=_classes(source), constants=(*_constants(tree), *pyramid_names), callables=_callables(tree),
         settings=(*_drf_settings(tree), *eve_settings),
         aliases=_dependency_aliases(tree), factories=_factories(tree, owners),
     )
+
+
+HTTP_METHODS_UPPER = frozenset(m.upper() for m in HTTP_METHODS) | {"*"}
+PYRAMID_OWNER = "@pyramid"
+PYRAMID_ROUTE = "@pyramid-route:"  # a constants entry: Pyramid route name -> its URL pattern
+_PAGE_RENDERERS = (".html", ".jinja2", ".jinja", ".mak", ".mako", ".pt", ".txt")
+
+
+def _pyramid_facts(source: SourceFile) -> tuple[list[RouteFact], tuple[tuple[str, str], ...]]:
+    """Pyramid: ``config.add_route(name, pattern)`` declares a route by name, and ``@view_config(route_name=...)``
+    (on a function, or on a method of a class with ``@view_defaults``) serves it; the table joins the two by name.
+    A view's path is ``@pyramid:<route name>`` until then."""
+    names: list[tuple[str, str]] = []
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        if call_name(call) == "add_route" and _pyramid_route(call):
+            name = _str(call.args[0])
+            pattern = _str(call.args[1]) if len(call.args) > 1 else _str(_kw(call, "pattern", "path"))
+            if name and pattern is not None:
+                names.append((PYRAMID_ROUTE + name, pattern if pattern.startswith("/") else "/" + pattern))
+    routes: list[RouteFact] = []
+    for func in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
+        assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
+        configs = [d for d in func.decorator_list if isinstance(d, ast.Call) and call_name(d) == "view_config"]
+        if not configs:
+            continue
+        cls = source.parent(func)
+        defaults = next((d for d in getattr(cls, "decorator_list", ()) if isinstance(d, ast.Call)
+                         and call_name(d) == "view_defaults"), None) if isinstance(cls, ast.ClassDef) else None
+        for config in configs:
+            route_name = _str(_kw(config, "route_name")) or (_str(_kw(defaults, "route_name")) if defaults else None)
+            if not route_name:
+                continue
+            renderer = _str(_kw(config, "renderer")) or (_str(_kw(defaults, "renderer")) if defaults else None) or ""
+            kind = "api" if "json" in renderer or renderer == "string" else "page" if renderer.endswith(_PAGE_RENDERERS) else ""
+            methods = _pyramid_methods(_kw(config, "request_method")) or (
+                _pyramid_methods(_kw(defaults, "request_method")) if defaults else ()) or ("*",)
+            handler = f"{cls.name}.{func.name}" if isinstance(cls, ast.ClassDef) else func.name
+            for method in methods:
+                fact = _make_route(func, "pyramid", method, "@pyramid:" + route_name, PYRAMID_OWNER, func.lineno,
+                                   func.col_offset + 1, handler)
+                routes.append(replace(fact, kind=kind or fact.kind))
+    return routes, tuple(names)
+
+
+def _pyramid_route(call: ast.Call) -> bool:
+    """``config.add_route("legacy.api.json", "/pypi/{name}/json")``: a name, then a pattern, and no handler
+    (Starlette's ``add_route(path, endpoint)`` starts with the path, aiohttp's with a method, and both pass one)."""
+    first = _str(call.args[0]) if call.args else None
+    has_pattern = len(call.args) == 2 or (len(call.args) == 1 and _kw(call, "pattern") is not None)
+    return bool(first) and has_pattern and not first.startswith("/") \
+        and first.upper() not in HTTP_METHODS_UPPER and _kw(call, "endpoint", "handler") is None
+
+
+def _pyramid_methods(node: ast.AST | None) -> tuple[str, ...]:
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return tuple(m.upper() for e in node.elts if (m := _str(e)))
+    method = _str(node)
+    return (method.upper(),) if method else ()
 
 
 def _factories(tree: ast.Module, owners: Mapping[str, OwnerFact]) -> tuple[tuple[str, str], ...]:
@@ -2816,9 +2882,16 @@ def build_route_table(files: Mapping[str, FileRoutes]) -> list[Route]:
     files = {p: f for p, f in files.items() if isinstance(f, FileRoutes)}
     files = _resolve_constants(files)
     table = _Table(files)
+    pyramid = {name[len(PYRAMID_ROUTE):]: pattern for f in files.values() for name, pattern in f.constants
+               if name.startswith(PYRAMID_ROUTE)}
     out: list[Route] = []
     for path, facts in sorted(files.items()):
         for fact in facts.routes:
+            if fact.owner == PYRAMID_OWNER:  # the view's route name, joined to the pattern add_route gave it
+                pattern = pyramid.get(fact.path.removeprefix("@pyramid:"))
+                if pattern is None:
+                    continue
+                fact = replace(fact, path=pattern, path_params=tuple(sorted(_path_params(pattern))))
             key = table.resolve(path, fact.owner) or (path, fact.owner)
             if table.unmounted(key):
                 continue

@@ -471,6 +471,18 @@ class ApiVersioning(_RouteCheck):
                            "    cvss = request.headers.get('cvssVersion', '3')\n    return jsonify(load(cve_id, cvss))\n",
         }, findings=1, status="fail", note="a header choosing which version of the data to show is no API version"),
         Example({
+            "shop/routes.py": "def includeme(config):\n    config.add_route('index', '/')\n"
+                              "    config.add_route('api.project', '/pypi/{name}/json')\n"
+                              "    config.add_route('api.v1.orders', '/api/v1/orders')\n",
+            "shop/views.py": "from pyramid.view import view_config\n\n\n"
+                             "@view_config(route_name='index', renderer='templates/index.html')\ndef index(request):\n"
+                             "    return {}\n\n\n@view_config(route_name='api.project', renderer='json')\n"
+                             "def project(request):\n    return {'name': request.matchdict['name']}\n\n\n"
+                             "@view_config(route_name='api.v1.orders', renderer='json', request_method='GET')\n"
+                             "def orders(request):\n    return []\n",
+        }, findings=1, lines=(10,), status="fail",
+            note="Pyramid: views find their paths through the route names add_route gives; the HTML page is left out"),
+        Example({
             "app/main.py": "from fastapi import FastAPI\nfrom fastapi.responses import RedirectResponse\n\n"
                            "app = FastAPI()\n\n\n@app.get('/api/v1/orders')\ndef orders() -> list[dict]:\n    return []\n\n\n"
                            "@app.get('/t/{code}')\ndef short_link(code: str):\n"

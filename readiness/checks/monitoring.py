@@ -555,9 +555,16 @@ class HealthEndpoint(MarkerCheck):
                                       "    CMD curl --fail --silent http://127.0.0.1:5000/api/version || exit 1\n"},
                 status="pass", note="the image's health check asks the service for a path"),
         Example({**_BARE_FASTAPI,
-                 "docker-compose.yml": "services:\n  web:\n    image: shop\n    healthcheck:\n"
-                                       "      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:8000/\"]\n"},
-                status="fail", note="a health check that loads the home page is no health endpoint"),
+                 "docker-compose.yml": "services:\n  web:\n    build: .\n    healthcheck:\n"
+                                       "      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:8000/\"]\n"
+                                       "  search:\n    image: opensearch:2\n    healthcheck:\n"
+                                       "      test: [\"CMD\", \"curl\", \"-f\", \"http://localhost:9200/_cluster/health\"]\n"},
+                status="fail",
+                note="a health check that loads the home page is no health endpoint, nor a database image's own check"),
+        Example({**_BARE_FASTAPI,
+                 "docker-compose.yml": "services:\n  web:\n    build: .\n    healthcheck:\n"
+                                       "      test: [\"CMD-SHELL\", \"curl -f http://localhost:8000/api/ping || exit 1\"]\n"},
+                status="pass", note="the service's own compose health check calls a path"),
         Example({**_BARE_FASTAPI,
                  "Dockerfile": "FROM python:3.12\nHEALTHCHECK CMD curl -f http://localhost:8080/openapi || exit 1\n"},
                 status="fail", note="nor one that loads the API's documentation"),
@@ -583,13 +590,22 @@ class HealthEndpoint(MarkerCheck):
                 if target.startswith("/") and target.split("?")[0].strip("/"):  # "/" loads the home page: no health endpoint
                     out.append(Evidence(f"{'readiness' if kind == 'readiness' else 'liveness'} probe GET {target} "
                                         f"({kind}Probe of {container.workload})", container.path, container.line))
-        for rel in project.glob("**/Dockerfile", "**/Dockerfile.*", "**/*.Dockerfile", "**/docker-compose*.yml",
-                                "**/docker-compose*.yaml", "**/compose*.yml", "**/compose*.yaml"):
-            if is_test_path(rel):
-                continue
-            found = project.text_fact("container-health-probe", rel, _container_probe)
+        for rel in project.glob("**/Dockerfile", "**/Dockerfile.*", "**/*.Dockerfile"):
+            found = None if is_test_path(rel) else project.text_fact("container-health-probe", rel, _container_probe)
             if found:
                 out.append(Evidence(f"liveness probe GET {found[0]} (container health check)", rel, found[1]))
+        for rel in project.glob("**/docker-compose*.yml", "**/docker-compose*.yaml", "**/compose*.yml", "**/compose*.yaml"):
+            docs, _ = project.yaml_documents(rel) if not is_test_path(rel) else ([], None)
+            for doc in docs:
+                services = doc.get("services") if isinstance(doc, dict) else None
+                for service in services.values() if isinstance(services, dict) else ():
+                    # the service's own containers (built from the repository), not a database image's check
+                    check = service.get("healthcheck") if isinstance(service, dict) and "build" in service else None
+                    test = check.get("test") if isinstance(check, dict) else None
+                    text = " ".join(map(str, test)) if isinstance(test, list) else str(test or "")
+                    found = _container_probe("HEALTHCHECK " + text) if text else None
+                    if found:
+                        out.append(Evidence(f"liveness probe GET {found[0]} (container health check)", rel))
         return out
 
     def summary(self, evidence: list[Evidence]) -> str:

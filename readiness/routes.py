@@ -34,6 +34,8 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "MUTATION"})  # MUTATION: a G
 PAGINATION_PARAMS = frozenset({
     "limit", "offset", "page", "page_size", "pagesize", "per_page", "perpage", "size", "cursor", "skip",
     "after", "before", "start", "max_results", "page_token", "next_token", "page_number", "take", "first",
+    # cursors named for the row they start from (Stripe's starting_after, after_id)
+    "after_id", "before_id", "starting_after", "ending_before", "since_id", "max_id",
 })
 # Query parameters that only a paged collection reads.
 _PAGING_QUERY = frozenset({"limit", "offset", "page", "page_size", "pagesize", "per_page", "perpage", "cursor", "skip",

@@ -379,8 +379,8 @@ def _version_marks(source: SourceFile) -> tuple[Evidence, ...]:
 
 # A request header that names the API version the client wants (pretalx-version, api-version, x-api-version),
 # not the version of the client's own software
-_API_VERSION_HEADER = lazy_compile(r"^(?:version|(?!(?:x-)?(?:client|app|sdk|browser|os|device|user-agent|agent)-)"
-                                   r"[a-z0-9-]*-version)$")
+_API_VERSION_HEADER = lazy_compile(r"^(?:version|(?!sec-|(?:x-)?(?:client|app|sdk|browser|os|device|user-agent|agent)-)"
+                                   r"(?![a-z0-9-]*(?:platform|ua|client|browser|os|device|app|sdk)-version)[a-z0-9-]*-version)$")
 
 
 class ApiVersioning(_RouteCheck):
@@ -470,6 +470,12 @@ class ApiVersioning(_RouteCheck):
                            "@app.route('/api/cve/<cve_id>')\ndef cve(cve_id):\n"
                            "    cvss = request.headers.get('cvssVersion', '3')\n    return jsonify(load(cve_id, cvss))\n",
         }, findings=1, status="fail", note="a header choosing which version of the data to show is no API version"),
+        Example({
+            "kb/api.py": "from flask import Flask, jsonify, request\n\napp = Flask(__name__)\n\n\n"
+                         "@app.route('/api/articles')\ndef articles():\n"
+                         "    platform = request.headers.get('Sec-CH-UA-Platform-Version', '')\n"
+                         "    return jsonify(for_platform(platform))\n",
+        }, findings=1, status="fail", note="the browser's client hint for its OS version is no API version"),
         Example({
             "shop/routes.py": "def includeme(config):\n    config.add_route('index', '/')\n"
                               "    config.add_route('api.project', '/pypi/{name}/json')\n"
@@ -1059,6 +1065,8 @@ class FilteringSorting(_RouteCheck):
     examples = (
         Example(_service(params="status: str | None = None, sort: str = '-created'"), findings=0, status="pass"),
         Example(_service(params="limit: int = 50"), findings=1, status="fail", note="pagination alone is not filtering"),
+        Example(_service(params="limit: int = 50, after_id: str | None = None, before_id: str | None = None"), findings=1,
+                status="fail", note="cursors named for the row they start from page; they filter nothing"),
         Example(_service(params="usr: str, api_key: str = ''"), findings=1, status="fail",
                 note="credentials in the query string say who asks, not what to list"),
         Example({"app/lib.py": "def add(a, b):\n    return a + b\n"}, status="n/a", note="no routes at all"),

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 from readiness.checks.agents import Equivalent
+from readiness.checks.api import off_by_default
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict, bad, good
 from readiness.fix.shapes import TIMEOUT_FIXABLE_LIBRARIES
 from readiness.lazy_regex import lazy_compile
@@ -41,6 +42,7 @@ _SESSION_FACTORIES = {
     "httpx.Client": "httpx",
     "httpx.AsyncClient": "httpx",
     "aiohttp.ClientSession": "aiohttp",
+    "google.auth.transport.requests.AuthorizedSession": _HARDENED,  # google-auth: a 120 s default timeout
     "requests_oauthlib.OAuth2Session": "requests",  # requests sessions that sign each request
     "requests_oauthlib.OAuth1Session": "requests",
     "requests_oauthlib.oauth2_session.OAuth2Session": "requests",
@@ -345,7 +347,7 @@ def outbound_calls(source: SourceFile) -> list[Outbound]:
         return []
     imports = import_map(source)
     interesting = ("requests", "httpx", "aiohttp", "urllib", "urllib3", "http", "pymongo", "motor", "redis",
-                   "requests_hardened", "requests_oauthlib", "pycurl", "smtplib", "imaplib")
+                   "requests_hardened", "requests_oauthlib", "google", "pycurl", "smtplib", "imaplib")
     if not any(v.split(".")[0] in interesting for v in imports.values()):
         return []
     resolver = _Resolver(source, imports)
@@ -603,6 +605,10 @@ class MissingTimeout(Check):
                                  "def repositories(token):\n    session = OAuth2Session(client_id='app', token=token)\n"
                                  "    return session.get('https://api.github.com/user/repos').json()\n"},
                 findings=1, lines=(6,), status="fail", note="an OAuth2Session is a requests session: no timeout by default"),
+        Example({"app/wallet.py": "from google.auth.transport.requests import AuthorizedSession\n\n\n"
+                                  "def insert(credentials, obj):\n    session = AuthorizedSession(credentials)\n"
+                                  "    return session.post('https://walletobjects.googleapis.com/v1/genericObject', json=obj)\n"},
+                findings=0, status="pass", note="google-auth's AuthorizedSession sends with a 120 s default timeout"),
         Example({"alerts/settings/prod.py": "EMAIL_BACKEND = 'django.core.mail.backends.smtp.EmailBackend'\n",
                  "alerts/media/email.py": "from django.core.mail import send_mail\n\nfrom alerts.media.base import deliver\n\n\n"
                                           "def notify(address, text):\n"
@@ -905,7 +911,7 @@ def _urllib3_retry(source: SourceFile) -> list[Evidence]:
             if isinstance(value, ast.Constant):
                 continue  # a count without backoff
             return [Evidence("retry policy: urllib3 Retry mounted via HTTPAdapter", source.path, call.lineno)]
-        if name not in ("Retry", "Config"):
+        if name not in ("Retry", "Config") and not off_by_default(source, call):  # not an optional feature's client
             return [Evidence(f"retry policy: {name} client built with max_retries", source.path, call.lineno)]
     return []
 
@@ -945,8 +951,9 @@ def _actor_calls(source: SourceFile, imports: dict[str, str]) -> list[tuple[ast.
 def _retried_by_helper(source: SourceFile, task: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
     """The line where a module function the bound task hands itself to (``with retryable_smtp(self):``) calls
     ``retry()`` on that parameter, or 0."""
+    me = task.args.args[0].arg if task.args.args else "self"
     helpers = {call_name(c) for c in ast.walk(task) if isinstance(c, ast.Call)
-               and any(isinstance(a, ast.Name) and a.id == "self" for a in c.args)}
+               and any(isinstance(a, ast.Name) and a.id == me for a in c.args)}
     for func in source.tree.body if source.tree is not None and helpers else ():
         if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) or func.name not in helpers:
             continue
@@ -994,10 +1001,12 @@ def _task_retries(source: SourceFile) -> list[Evidence]:
                 return [Evidence("retry policy: dramatiq actor max_retries", source.path, deco.lineno)]
             bound = keyword(deco, "bind")
             if bound is not None and isinstance(bound.value, ast.Constant) and bound.value.value is True:
+                # the bound task is the first parameter, whatever it is named (self, task)
+                me = func.args.args[0].arg if func.args.args else "self"
                 for call in ast.walk(func):
                     if isinstance(call, ast.Call) and call_name(call) == "retry" and isinstance(call.func, ast.Attribute) \
-                            and isinstance(call.func.value, ast.Name) and call.func.value.id == "self":
-                        return [Evidence("retry policy: task self.retry()", source.path, call.lineno)]
+                            and isinstance(call.func.value, ast.Name) and call.func.value.id == me:
+                        return [Evidence(f"retry policy: task {me}.retry()", source.path, call.lineno)]
                 found = _retried_by_helper(source, func)
                 if found:
                     return [Evidence("retry policy: task.retry() in a helper the task hands itself to", source.path, found)]
@@ -1327,6 +1336,12 @@ class RetryPolicy(_OutboundPresence):
                 note="no outbound calls"),
         Example({"app/tasks.py": _CELERY_RETRY}, status="pass", note="a Celery task retried with a countdown"),
         Example({"app/tasks.py": _CELERY_AUTORETRY}, status="pass", note="autoretry_for with retry_backoff"),
+        Example({"app/tasks.py": "import smtplib\n\nimport requests\nfrom celery import shared_task\n\nDELAYS = [30, 60, 120]\n\n\n"
+                                 "@shared_task(bind=True, max_retries=None)\ndef send_email_task(task, email):\n    try:\n"
+                                 "        deliver(email)\n    except smtplib.SMTPException:\n"
+                                 "        task.retry(countdown=DELAYS[task.request.retries])\n\n\n"
+                                 "def fetch():\n    return requests.get('https://example.org/x', timeout=5)\n"},
+                status="pass", note="a bound task whose first parameter is named task"),
         Example({"app/tasks.py": "import smtplib\nfrom contextlib import contextmanager\n\nimport requests\n"
                                  "from celery import shared_task\n\n\n"
                                  "@contextmanager\ndef retryable_smtp(task):\n    try:\n        yield\n"
@@ -1359,6 +1374,12 @@ class RetryPolicy(_OutboundPresence):
                     for n in range(11)),
                  "app/webhooks.py": _RETRIED_SOURCE}, status="pass",
                 note="the main integration retries; other calls that do not are reported in the summary"),
+        Example({"app/reports.py": "import requests\n\n\ndef report(url: str) -> dict:\n"
+                                   "    return requests.get(url, timeout=5).json()\n",
+                 "app/settings.py": "import os\n\nfrom elasticsearch import Elasticsearch\n\n"
+                                    "BI_ENABLED = os.environ.get('BI_ENABLED', 'False') == 'True'\nif BI_ENABLED:\n"
+                                    "    BI_CLIENT = Elasticsearch(os.environ['BI_HOST'], max_retries=10, timeout=30)\n"},
+                status="fail", note="a client with retries for an optional feature that is off by default retries nothing"),
     )
 
     equivalents = (

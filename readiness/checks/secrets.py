@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
+from urllib.parse import urlsplit
 
 from readiness.checks.agents import Equivalent
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict, bad, good
@@ -224,6 +225,10 @@ def _is_pattern(text: str) -> bool:
     return len(_PATTERN_PART_RE.findall(text)) >= 2
 
 
+_PLACEHOLDER_HOSTS = frozenset({"host", "hostname", "server", "dbhost", "db-host", "db_host", "your-host", "yourhost",
+                                "example.com", "example.org", "example"})
+
+
 def url_password(value: str) -> str | None:
     """The password of a ``scheme://user:password@host`` literal, unless it is a placeholder."""
     match = _URL_CRED_RE.match(value.strip())
@@ -232,6 +237,12 @@ def url_password(value: str) -> str | None:
     password = match.group(2)
     if is_placeholder(password) or "{" in password or "%" in password or password.startswith("$"):
         return None
+    try:
+        host = (urlsplit(value.strip()).hostname or "").lower()
+    except ValueError:
+        host = ""
+    if host in _PLACEHOLDER_HOSTS or host.endswith((".example.com", ".example.org", ".example")):
+        return None  # postgresql://user:pass@host/indico: the shape of a URL, shown as a prompt's default
     return password
 
 
@@ -1113,6 +1124,9 @@ class HardcodedSecret(Check):
         good('ATTACHMENT = {"download_url": "https://bucket.s3.amazonaws.com/a.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256"\n'
              '              "&X-Amz-Credential=AKIA5P2TGBOOU4X5T5NS%2F20250903%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Expires=60"}\n',
              path="app/sample.py", note="a presigned URL names its key id; the signature expires and no secret is in it"),
+        good('import click\n\n\n@click.command()\n@click.option("--db", default="postgresql://user:pass@host/indico",\n'
+             '              prompt="Database URL")\ndef setup(db):\n    pass\n', path="app/cli/setup.py",
+             note="a URL's shape shown as a prompt's default (user:pass@host) holds no password"),
         good('REDACTED_CREDENTIAL_SENTINEL = "__FRIGATE_SAVED_CREDENTIAL__"\n', path="app/const.py",
              note="a sentinel that stands in for a saved credential is no credential"),
         good('PASSWORD_RESET = "password_reset.html"\nRUNNER_SUDO_PASSWORD = "sudo_password"\n'

@@ -983,6 +983,12 @@ class RateLimiting(_RouteCheck):
                       "@app.route('/login', methods=['POST'])\n@limiter.limit('5/minute')\ndef login():\n    return {}\n\n\n"
                       "@app.route('/orders')\ndef orders():\n    return []\n",
         }, findings=1, status="fail", note="one of two routes decorated"),
+        Example({
+            "app.py": "from flask import Flask, request\n\nfrom app.limits import is_ratelimited\n\napp = Flask(__name__)\n\n\n"
+                      "@app.route('/api/messages', methods=['POST'])\ndef send():\n"
+                      "    if is_ratelimited(request, 'private-message-day', '50/d'):\n        return {'error': 'slow down'}, 429\n"
+                      "    return {}, 201\n",
+        }, findings=0, status="pass", note="the handler asks the project's limiter itself"),
         Example(_service(), findings=2, status="fail"),
         Example({"app/lib.py": "def add(a, b):\n    return a + b\n"}, status="n/a", note="no routes at all"),
         Example({"app.py": "from flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
@@ -1043,6 +1049,8 @@ def _limited(route: Route) -> bool:
         return True
     if any("ratelimit" in d.lower() or "throttl" in d.lower() for d in route.all_dependencies):
         return True
+    if any("ratelimit" in c.lower() or "rate_limit" in c.lower() for c in route.fact.calls if not c.startswith("@")):
+        return True  # the handler asks a limiter itself: if is_ratelimited(request, "post", "5/d")
     return "throttle_classes" in route.fact.calls or "throttle_scope" in route.fact.calls  # a scoped rate applies
 
 

@@ -616,6 +616,12 @@ class MissingTimeout(Check):
                                           "                   recipient_list=[address])\n"},
                 findings=1, lines=(7,), status="fail",
                 note="send_mail handed to a wrapper that calls it still sends over SMTP"),
+        Example({"tcms/settings/product.py": "EMAIL_BACKEND = 'django.core.mail.backends.smtp.EmailBackend'\n",
+                 "tcms/core/mailto.py": "import threading\n\nfrom django.core.mail import send_mail\n\n\n"
+                                        "def mailto(subject, body, recipients):\n"
+                                        "    thread = threading.Thread(target=send_mail, args=(subject, body, None, recipients))\n"
+                                        "    thread.start()\n"},
+                findings=1, lines=(7,), status="fail", note="send_mail run by a thread still waits on the mail server"),
         Example({"shop/settings.py": "EMAIL_BACKEND = 'anymail.backends.postmark.EmailBackend'\n",
                  "shop/notify.py": "from django.core.mail import send_mail\n\n\n"
                                    "def welcome(user):\n    send_mail('Hi', 'Welcome', None, [user.email])\n"},
@@ -809,7 +815,8 @@ def _django_mail_sends(source: SourceFile) -> tuple[tuple[int, int, str], ...]:
             if (isinstance(owner, ast.Name) and owner.id in built) or (
                     isinstance(owner, ast.Call) and qualify(owner.func, names) in _DJANGO_MESSAGES):
                 out.append((call.lineno, call.col_offset + 1, "EmailMessage.send()"))
-        for arg in call.args:  # deliver(send_mail, ...): a wrapper that sends with the function it is given
+        # deliver(send_mail, ...), Thread(target=send_mail): a wrapper or thread that sends with the function it is given
+        for arg in [*call.args, *(k.value for k in call.keywords)]:
             if isinstance(arg, (ast.Name, ast.Attribute)) and qualify(arg, names) in _DJANGO_MAIL:
                 out.append((arg.lineno, arg.col_offset + 1, f"{dotted(arg)}()"))
     return tuple(out)

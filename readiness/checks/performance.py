@@ -13,6 +13,7 @@ from readiness.model import Evidence, Finding
 from readiness.paths import is_test_path
 from readiness.project import Project
 from readiness.repo_files import describe_problems, describe_unrendered, repo_files
+from readiness.roles import LOADTEST, SERVICE, path_role
 
 _K6_RE = lazy_compile(r"""(?:from\s+|require\(\s*)['"]k6(?:/http)?['"]""")
 _BENCH_DIRS = {"bench", "benches", "benchmark", "benchmarks", "perf", "performance"}
@@ -199,12 +200,16 @@ def find_benchmarks(project: Project) -> list[Evidence]:
         found.append(Evidence("asv benchmark suite", project.glob("**/asv.conf.json")[0]))
     for rel in project.files_importing("pytest_benchmark", "pyperf", "pytest_codspeed"):
         found.append(Evidence("benchmark library used", rel))
+    load = {e.path for e in find_load_tests(project)}
     for rel in project.python_files:
         if any(e.path == rel for e in found):
             continue
         *folders, name = rel.split("/")
-        if any(part in _BENCH_DIRS for part in folders) or _BENCH_NAME_RE.search(name):
-            found.append(Evidence("benchmark script", rel))
+        role = project.file_roles.get(rel) or path_role(rel)
+        if role == LOADTEST or rel in load:
+            continue  # a Locust file under tests/performance/ is a load test (load-tests), not a benchmark
+        if any(part in _BENCH_DIRS for part in folders) or (_BENCH_NAME_RE.search(name) and role != SERVICE):
+            found.append(Evidence("benchmark script", rel))  # not the service's own timing helper (util/benchmark.py)
             continue
         if is_test_path(rel) and project.text_fact("pytest-benchmark", rel, _pytest_benchmark):
             found.append(Evidence("pytest-benchmark test", rel))
@@ -245,6 +250,13 @@ class PerformanceBenchmarks(Check):
             "app/pricing.py": "def total(items):\n    return sum(items)\n",
             "tests/test_pricing.py": "def test_total():\n    # benchmark later\n    assert True\n",
         }, status="fail", note="the word alone is not a benchmark"),
+        Example({
+            "app/pricing.py": "def total(items):\n    return sum(items)\n",
+            "app/util/benchmark.py": "import time\n\n\nclass Benchmark:\n    def start(self):\n"
+                                     "        self.t0 = time.perf_counter()\n",
+            "tests/performance/api_write_test.py": "from locust import HttpUser, task\n\n\nclass Writer(HttpUser):\n"
+                                                   "    @task\n    def create(self):\n        self.client.post('/api/')\n",
+        }, status="fail", note="the service's own timing helper and a Locust load test are no benchmarks"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

@@ -1558,7 +1558,7 @@ def _pyramid_facts(source: SourceFile) -> tuple[list[RouteFact], tuple[tuple[str
         assert isinstance(call, ast.Call)
         if call_name(call) == "add_route" and _pyramid_route(call):
             name = _str(call.args[0])
-            pattern = _str(call.args[1]) if len(call.args) > 1 else _str(_kw(call, "pattern", "path"))
+            pattern = _str(call.args[1]) if len(call.args) > 1 else _str(_kw(call, "pattern"))
             if name and pattern is not None:
                 names.append((PYRAMID_ROUTE + name, pattern if pattern.startswith("/") else "/" + pattern))
     routes: list[RouteFact] = []
@@ -2585,13 +2585,18 @@ class _Table:
             return self.eve_settings
         return {**self.eve_settings, **self.eve_apps[scored[0][1]][1]}
 
-    def class_fact(self, path: str, name: str) -> tuple[str, ClassFact] | None:
-        """The class ``name`` written in ``path`` refers to: by import, else the project's only class of that name."""
-        short = name.rpartition(".")[2]
+    def defined_in(self, path: str, name: str) -> tuple[str | None, str]:
+        """(file, name there) of what ``name`` written in ``path`` refers to: imported, or the file's own."""
         head, _, rest = name.partition(".")
         names = dict(self.files[path].names)
         full = names[head] + (f".{rest}" if rest else "") if head in names else f"{self.files[path].module}.{name}"
-        target = self.modules.get(full.rpartition(".")[0])
+        module, _, short = full.rpartition(".")
+        return self.modules.get(module), short
+
+    def class_fact(self, path: str, name: str) -> tuple[str, ClassFact] | None:
+        """The class ``name`` written in ``path`` refers to: by import, else the project's only class of that name."""
+        short = name.rpartition(".")[2]
+        target, _ = self.defined_in(path, name)
         if target is not None:
             for cls in self.files[target].classes:
                 if cls.name == short:
@@ -2794,11 +2799,8 @@ class _Table:
 
     def list_alias(self, path: str, name: str) -> bool:
         """Whether ``name`` in ``path`` is a type alias of a list, defined there or imported."""
-        head, _, rest = name.partition(".")
-        names = dict(self.files[path].names)
-        full = names[head] + (f".{rest}" if rest else "") if head in names else f"{self.files[path].module}.{name}"
-        target = self.modules.get(full.rpartition(".")[0])
-        return target is not None and (full.rpartition(".")[2], LIST_ALIAS) in self.files[target].aliases
+        target, short = self.defined_in(path, name)
+        return target is not None and (short, LIST_ALIAS) in self.files[target].aliases
 
     def class_views(self, path: str, handler: str) -> list[tuple[str, RouteFact]]:
         """A class view's handlers, its own and those it inherits from the project's base classes; a method

@@ -955,10 +955,9 @@ def _actor_calls(source: SourceFile, imports: dict[str, str]) -> list[tuple[ast.
     return out
 
 
-def _retried_by_helper(source: SourceFile, task: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
-    """The line where a module function the bound task hands itself to (``with retryable_smtp(self):``) calls
-    ``retry()`` on that parameter, or 0."""
-    me = task.args.args[0].arg if task.args.args else "self"
+def _retried_by_helper(source: SourceFile, task: ast.FunctionDef | ast.AsyncFunctionDef, me: str) -> int:
+    """The line where a module function the bound task (``me``) hands itself to (``with retryable_smtp(self):``)
+    calls ``retry()`` on that parameter, or 0."""
     helpers = {call_name(c) for c in ast.walk(task) if isinstance(c, ast.Call)
                and any(isinstance(a, ast.Name) and a.id == me for a in c.args)}
     for func in source.tree.body if source.tree is not None and helpers else ():
@@ -1014,7 +1013,7 @@ def _task_retries(source: SourceFile) -> list[Evidence]:
                     if isinstance(call, ast.Call) and call_name(call) == "retry" and isinstance(call.func, ast.Attribute) \
                             and isinstance(call.func.value, ast.Name) and call.func.value.id == me:
                         return [Evidence(f"retry policy: task {me}.retry()", source.path, call.lineno)]
-                found = _retried_by_helper(source, func)
+                found = _retried_by_helper(source, func, me)
                 if found:
                     return [Evidence("retry policy: task.retry() in a helper the task hands itself to", source.path, found)]
     if "rq" in source.imports:

@@ -100,6 +100,7 @@ class SastFindings(Check):
         "so may a service that runs in a container (B104), whose /tmp is its own (B108). An import warning (B401-B409: pickle, subprocess, "
         "xml.etree...) is left out: bandit judges each dangerous use at its call. "
         "Cleared when the code shows the finding is none: SQL interpolating only constants, schema metadata, "
+        "names quoted by the database (`quote_name`), "
         "counts and the ORM's compiled clauses (B608), also through the ORM's `extra()` and `RawSQL` (B610, B611); "
         "random for a jitter or a choice, not a token, key, code or identifier (B311); a command given as an "
         "argument list (or split by shlex), which no shell reads (B603); "
@@ -201,6 +202,12 @@ class SastFindings(Check):
                                     "    sql = sql.format(tbl=model._meta.db_table)\n"
                                     "    return queryset.extra(select={'roles': sql})\n"},
                 findings=0, status="pass", note="B610: extra() SQL built from the model's table name only"),
+        Example({"app/cache.py": "from django.db import connections\n\n\ndef keys_like(db, table_name, prefix):\n"
+                                 "    table = connections[db].ops.quote_name(table_name)\n"
+                                 "    with connections[db].cursor() as cursor:\n"
+                                 "        cursor.execute(f'SELECT cache_key FROM {table} WHERE cache_key LIKE %s', [prefix + '%'])\n"
+                                 "        return cursor.fetchall()\n"},
+                findings=0, status="pass", note="B608: a table name the database quotes as a name; the value is bound"),
         Example({"app/thumbs.py": "import subprocess\n\n\ndef thumbnail(path, out):\n"
                                   "    command = ['ffmpeg', '-i', path, '-frames:v', '1', out]\n"
                                   "    subprocess.run(command, check=True)\n"},

@@ -162,6 +162,9 @@ def _scope_of(node: ast.AST, parents: dict[int, ast.AST]) -> ast.AST:
 _REQUEST_ATTRS = frozenset({"GET", "POST", "META", "FILES", "COOKIES", "DATA", "QUERY_PARAMS"})
 
 
+_IDENTIFIER_QUOTERS = frozenset({"quote_name", "quote_ident", "quote_identifier", "quote_schema", "quote_table"})
+
+
 class _Trust:
     """Whether an expression's value comes only from the code: literals, module constants
     (UPPER_CASE), schema metadata, lengths and counts, and locals assigned from those."""
@@ -229,6 +232,8 @@ class _Trust:
                 args = [*node.args, *(k.value for k in node.keywords)]
                 return self.expr(func.value, depth + 1) and all(self.expr(a, depth + 1) for a in args)
             if func.attr in ("get_field", "get_for_model"):  # ORM metadata lookups
+                return True
+            if func.attr in _IDENTIFIER_QUOTERS:  # connection.ops.quote_name(table): quoted as a name, never a value
                 return True
             if func.attr in ("as_sql", "sql_with_params"):  # the ORM's compiled SQL; its parameters are bound apart
                 return True
@@ -325,6 +330,16 @@ def _string_expression(node: ast.AST, parents: dict[int, ast.AST]) -> ast.AST:
     return current
 
 
+_SQL_WORDS = lazy_compile(r"\b(?:select|insert|update|delete|from|where|values|into|join)\b", re.IGNORECASE)
+
+
+def _literal_parts(node: ast.AST) -> str:
+    """The text a string literal or f-string writes itself, without what it interpolates."""
+    if isinstance(node, ast.JoinedStr):
+        return " ".join(str(v.value) for v in node.values if isinstance(v, ast.Constant))
+    return str(getattr(node, "value", ""))
+
+
 def constant_sql(tree: ast.Module, line: int) -> bool:
     """B608 on SQL built only from constants, schema metadata and counts: values stay bound parameters."""
     parents = _parents(tree)
@@ -332,7 +347,8 @@ def constant_sql(tree: ast.Module, line: int) -> bool:
                if isinstance(n, ast.JoinedStr) or isinstance(getattr(n, "value", None), str)]
     if not strings:
         return False
-    for node in strings:
+    sql = [n for n in strings if _SQL_WORDS.search(_literal_parts(n))]
+    for node in sql or strings:  # the SQL itself, not a value bound beside it (``[prefix + "%"]``)
         whole = _string_expression(node, parents)
         if not _Trust(_scope_of(whole, parents), tree).expr(whole):
             return False

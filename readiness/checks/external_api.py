@@ -1555,18 +1555,21 @@ _AUTH = Equivalent("purpose", (
 _READ = Equivalent("purpose", (
     "query", "queries", "graphql", "search", "preview", "render", "translate", "translation", "translator",
     "lookup", "verify", "validate", "validation", "check", "calculate", "calculator", "estimate", "assess",
-), False, "a query, search, preview, translation, verification or calculation sent as POST only reads")
+    "analyze", "analyse", "scan", "detect", "detection", "classify", "predict", "inference", "rerank", "embed",
+    "embedding", "embeddings", "synthesize", "tts", "shorten",
+), False, "a query, search, preview, translation, verification, calculation or model inference sent as POST only reads")
 _READ_VERBS = Equivalent("purpose", (
     "get", "fetch", "list", "find", "read", "load", "count", "resolve",
 ), False, "a function named for reading (get_..., fetch_...) that posts to receive an answer")
 _SET_STATE = Equivalent("purpose", (
     "close", "cancel", "delete", "remove", "update", "set", "enable", "disable", "archive", "acknowledge", "ack",
-    "mark", "lock", "unlock", "complete", "resolve",
-), False, "a state change (close, cancel, update, delete): repeating it leaves the same state")
+    "mark", "lock", "unlock", "complete", "resolve", "purge", "invalidate",
+), False, "a state change (close, cancel, update, delete, purge): repeating it leaves the same state")
 _NOTIFY = Equivalent("purpose", (
     "slack", "mattermost", "msteams", "teams", "discord", "telegram", "rocketchat", "webex", "hipchat", "zulip",
-    "chat", "chats", "email", "mail", "mailgun", "sendgrid", "postmark",
-), False, "a fire-and-forget chat or e-mail notification: the targets accept no key and a duplicate is harmless")
+    "chat", "chats", "email", "mail", "mailgun", "sendgrid", "postmark", "sms", "notify", "notification",
+    "notifications",
+), False, "a fire-and-forget chat, e-mail or SMS notification: the targets accept no key and a duplicate is harmless")
 _TELEMETRY = Equivalent("purpose", (
     "telemetry", "analytics", "track", "tracking", "collect", "metrics", "metric", "stats", "statsd", "beacon",
     "ping", "heartbeat", "version",
@@ -1585,7 +1588,16 @@ _WORD_SPLIT = lazy_compile(r"[^A-Za-z0-9.]+|(?<=[a-z0-9])(?=[A-Z])")
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in (part.strip(".").lower() for part in _WORD_SPLIT.split(text)) if w]
+    """Lower-case words, a dotted one also in its parts (``settings.SLACK_WEBHOOK`` names slack, as does
+    ``hooks.slack.com``)."""
+    out = []
+    for part in _WORD_SPLIT.split(text):
+        word = part.strip(".").lower()
+        if word:
+            out.append(word)
+            if "." in word:
+                out.extend(p for p in word.split(".") if p)
+    return out
 
 
 def _scope_names(source: SourceFile, node: ast.AST) -> tuple[list[str], list[str]]:
@@ -1679,6 +1691,12 @@ class IdempotencyKeys(Check):
     needles = ("post", "POST", "idempotency", "Idempotency", "stripe", "ClientToken")
     equivalents = (_KEY_HEADER, _KEY_ARGUMENT, _SDK_WRITES, *_NO_KEY_NEEDED, _READ_VERBS, _SET_STATE)
     examples = (
+        good("import requests\nfrom django.conf import settings\n\n\ndef cancellation_feedback(message):\n"
+             "    return requests.post(settings.SLACK_WEBHOOK_NOTIFICATIONS_CHANNEL, json=message, timeout=3)\n",
+             note="a chat webhook named by its setting: a notification needs no key"),
+        good("import requests\n\n\ndef classify(image: bytes):\n"
+             "    return requests.post('https://vision.example.org/v1/detect', files={'image': image}, timeout=5).json()\n",
+             note="an image sent to a model for detection: inference only reads"),
         bad("import requests\n\ndef pay(body):\n    return requests.post('https://api.pay.io/charges', json=body,"
             " timeout=5)\n", lines=(4,)),
         bad("import httpx\n\nasync def pay(c: httpx.AsyncClient, body):\n"

@@ -46,7 +46,7 @@ _DEV_RUNNER_TESTS = frozenset({"B104", "B201"})
 # The service runs in a container: its server must bind every interface of the container (B104).
 _CONTAINER_FILES = ("Dockerfile", "**/Dockerfile", "**/Dockerfile.*", "**/*.Dockerfile", "Containerfile",
                     "**/Containerfile")
-_CONTAINED = frozenset({"B104", "B108"})
+_CONTAINED = frozenset({"B104", "B108", "B607"})  # its interfaces, its /tmp and its PATH are the image's
 _MANIFESTS = ("**/requirements*.txt", "**/requirements*.in", "**/pyproject.toml", "setup.py", "setup.cfg", "Pipfile")
 _PYCRYPTODOME = re.compile(r"\bpycryptodomex?\b", re.IGNORECASE)
 
@@ -97,14 +97,15 @@ class SastFindings(Check):
         "`zero_at` (default 20). Hardcoded-password tests (B105-B107) are left to hardcoded-secret, and "
         "try/except/pass or continue (B110, B112) to swallowed-exception; "
         "a development runner under `if __name__ == \"__main__\":` may bind all interfaces and debug (B104, B201), and "
-        "so may a service that runs in a container (B104), whose /tmp is its own (B108). An import warning (B401-B409: pickle, subprocess, "
+        "so may a service that runs in a container (B104), whose /tmp is its own (B108) and whose PATH its image "
+        "sets (B607). An import warning (B401-B409: pickle, subprocess, "
         "xml.etree...) is left out: bandit judges each dangerous use at its call. "
         "Cleared when the code shows the finding is none: SQL interpolating only constants, schema metadata, "
         "names quoted by the database (`quote_name`), "
         "counts and the ORM's compiled clauses (B608), also through the ORM's `extra()` and `RawSQL` (B610, B611); "
         "random for a jitter or a choice, not a token, key, code or identifier (B311); a command given as an "
         "argument list (or split by shlex), which no shell reads (B603); "
-        "mark_safe/Markup over a literal or escaped text (B308, B703, B704); yaml.load with a loader class "
+        "mark_safe/Markup over a literal, escaped text or a rendered template (B308, B703, B704); yaml.load with a loader class "
         "derived from SafeLoader (B506); a weak hash named for a cache key, "
         "ETag, version or id and nothing secret (B324); SHA-1 or MD5 as an HMAC's digest (B303); an assert that "
         "guards nothing: a type narrowed for a "
@@ -151,6 +152,14 @@ class SastFindings(Check):
         Example({"app/config.py": 'LOCK_FILE = "/tmp/bundles.lock"\n',
                  "Dockerfile": "FROM python:3.12\nCOPY . /app\nCMD [\"python\", \"-m\", \"app\"]\n"},
                 findings=0, status="pass", note="B108: in its container, the service's /tmp is its own"),
+        Example({"app/sync.py": "import subprocess\n\n\ndef revision():\n"
+                                "    return subprocess.run(['git', 'rev-parse', 'HEAD'], check=True).stdout\n",
+                 "Dockerfile": "FROM python:3.12\nRUN apt-get install -y git\nCOPY . /app\n"},
+                findings=0, status="pass", note="B607: in its container, the PATH that finds git is the image's"),
+        Example({"app/forms.py": "from django.template.loader import render_to_string\n"
+                                 "from django.utils.safestring import mark_safe\n\n\n"
+                                 "def preview(context):\n    return mark_safe(render_to_string('prefs/preview.html', context))\n"},
+                findings=0, status="pass", note="mark_safe over a template Django rendered with autoescape"),
         Example({"app/config.py": 'LOCK_FILE = "/tmp/bundles.lock"\n'},
                 findings=1, lines=(1,), note="B108: on a shared host, anyone can plant /tmp/bundles.lock first"),
         Example({"app/server.py": 'import uvicorn\n\nHOST = "0.0.0.0"\n\n\ndef serve(app):\n'

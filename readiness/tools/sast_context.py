@@ -531,6 +531,10 @@ def _called(call: ast.Call) -> str:
     return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
 
 
+# Django's and Flask's template renderers escape every variable they interpolate (autoescape is on by default)
+_TEMPLATE_RENDERERS = frozenset({"render_to_string", "render_template", "render_template_string"})
+
+
 class _Escaped:
     """Whether markup is a literal or built only from literals and escaped or sanitised text."""
 
@@ -554,8 +558,8 @@ class _Escaped:
             return self.judged[node.id]
         if isinstance(node, ast.Call):
             name = _called(node)
-            if name in _ESCAPERS:
-                return True
+            if name in _ESCAPERS or name in _TEMPLATE_RENDERERS:
+                return True  # escaped, or rendered by an autoescaping template engine (render_to_string)
             if name in _GETTEXT and node.args and all(isinstance(a, ast.Constant) for a in node.args):
                 return True  # _("deactivated user"): the project's own text, translated
             if name in ("join", "format", "replace") and isinstance(node.func, ast.Attribute):

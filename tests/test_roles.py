@@ -134,6 +134,9 @@ SUBCOMMANDS = ("import argparse\n\n\ndef list_orphans(args: argparse.Namespace) 
     ("app/tasks/archive.py", "import subprocess\n\n\ndef archive(path):\n    subprocess.run(['tar', 'czf', path])\n\n\n"
      "def read(path):\n    with open(path, 'w') as f:\n        return f\n", "service"),  # the same work inside functions
     ("proj/settings.py", "import sys\n\nTESTING = len(sys.argv) > 1 and sys.argv[1] == 'test'\n", "service"),
+    ("src/argus/incident/factories.py", "import random\n\nimport factory\n\n\nclass IncidentFactory(factory.django."
+     "DjangoModelFactory):\n    level = factory.LazyFunction(lambda: random.randint(1, 5))\n", "fixture"),
+    ("app/factory.py", "from flask import Flask\n\n\ndef create_app():\n    return Flask(__name__)\n", "service"),
 ])
 def test_content_roles(path: str, text: str, role: str) -> None:
     assert role_of(path, text) == role

@@ -1555,7 +1555,7 @@ _AUTH = Equivalent("purpose", (
 _READ = Equivalent("purpose", (
     "query", "queries", "graphql", "search", "preview", "render", "translate", "translation", "translator",
     "lookup", "verify", "validate", "validation", "check", "calculate", "calculator", "estimate", "assess",
-    "analyze", "analyse", "scan", "detect", "detection", "classify", "predict", "inference", "rerank", "embed",
+    "analyze", "analyse", "detect", "detection", "classify", "predict", "inference", "rerank", "embed",
     "embedding", "embeddings", "synthesize", "tts", "shorten",
 ), False, "a query, search, preview, translation, verification, calculation or model inference sent as POST only reads")
 _READ_VERBS = Equivalent("purpose", (
@@ -1567,8 +1567,7 @@ _SET_STATE = Equivalent("purpose", (
 ), False, "a state change (close, cancel, update, delete, purge): repeating it leaves the same state")
 _NOTIFY = Equivalent("purpose", (
     "slack", "mattermost", "msteams", "teams", "discord", "telegram", "rocketchat", "webex", "hipchat", "zulip",
-    "chat", "chats", "email", "mail", "mailgun", "sendgrid", "postmark", "sms", "notify", "notification",
-    "notifications",
+    "chat", "chats", "email", "mail", "mailgun", "sendgrid", "postmark", "sms",
 ), False, "a fire-and-forget chat, e-mail or SMS notification: the targets accept no key and a duplicate is harmless")
 _TELEMETRY = Equivalent("purpose", (
     "telemetry", "analytics", "track", "tracking", "collect", "metrics", "metric", "stats", "statsd", "beacon",
@@ -1588,15 +1587,16 @@ _WORD_SPLIT = lazy_compile(r"[^A-Za-z0-9.]+|(?<=[a-z0-9])(?=[A-Z])")
 
 
 def _words(text: str) -> list[str]:
-    """Lower-case words, a dotted one also in its parts (``settings.SLACK_WEBHOOK`` names slack, as does
-    ``hooks.slack.com``)."""
+    """Lower-case words; a dotted one that reads a setting also in its parts (``settings.SLACK_WEBHOOK``
+    names slack), not an attribute chain (``self.authentication_config``)."""
     out = []
     for part in _WORD_SPLIT.split(text):
-        word = part.strip(".").lower()
+        word = part.strip(".")
         if word:
-            out.append(word)
-            if "." in word:
-                out.extend(p for p in word.split(".") if p)
+            out.append(word.lower())
+            pieces = word.split(".")
+            if len(pieces) > 1 and any(p.isupper() for p in pieces):
+                out.extend(p.lower() for p in pieces if p)
     return out
 
 
@@ -1640,8 +1640,9 @@ def no_key_needed(source: SourceFile, call: ast.Call) -> Equivalent | None:
     if _STUB.matches(file_words):
         return _STUB
     function, other = _scope_names(source, call)
-    words = [*_words(url_text), *_payload_keys(call), *function, *other, *file_words]
-    if "create" not in function:
+    url_words = _words(url_text)
+    words = [*url_words, *_payload_keys(call), *function, *other, *file_words]
+    if "create" not in function and "create" not in url_words:  # tasks/create/file creates, whatever reads around it
         for entry in (_AUTH, _NOTIFY, _TELEMETRY, _READ):
             if entry.matches(words):
                 return entry
@@ -1691,6 +1692,13 @@ class IdempotencyKeys(Check):
     needles = ("post", "POST", "idempotency", "Idempotency", "stripe", "ClientToken")
     equivalents = (_KEY_HEADER, _KEY_ARGUMENT, _SDK_WRITES, *_NO_KEY_NEEDED, _READ_VERBS, _SET_STATE)
     examples = (
+        bad("import requests\n\n\nclass Redmine:\n    def _post_issue(self, issue: dict) -> dict:\n"
+            "        url = f'{self.authentication_config.host_url}/issues.json'\n"
+            "        return requests.post(url, json=issue, timeout=5).json()\n", lines=(7,),
+            note="an attribute chain named for authentication does not make creating an issue a sign-in"),
+        bad("import requests\n\n\ndef submit(base: str, sample: bytes) -> dict:\n"
+            "    return requests.post(f'{base}/tasks/create/file', files={'file': sample}, timeout=30).json()\n",
+            path="app/analyzers/cuckoo_scan.py", lines=(5,), note="a URL that creates a task creates, whatever the file is named"),
         good("import requests\nfrom django.conf import settings\n\n\ndef cancellation_feedback(message):\n"
              "    return requests.post(settings.SLACK_WEBHOOK_NOTIFICATIONS_CHANNEL, json=message, timeout=3)\n",
              note="a chat webhook named by its setting: a notification needs no key"),

@@ -447,19 +447,27 @@ _PROBE_PREFIX = lazy_compile(r"^(?:api|internal|management|manage|admin|settings
 
 
 # A container health check that asks the service itself for a path: HEALTHCHECK CMD curl -f http://127.0.0.1:5000/api/version
-_CONTAINER_PROBE = lazy_compile(r"(?:HEALTHCHECK|healthcheck)[\s\S]{0,400}?\b(?:curl|wget)\b[^\n]*?"
-                                r"https?://(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?::\d+)?(/[^\s\"'|;)\]]*)")
+_PROBE_CALL = lazy_compile(r"\b(?:curl|wget)\b[^\n]*?"
+                           r"https?://(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?::\d+)?(/[^\s\"'|;)\]]*)")
+_HEALTHCHECK = lazy_compile(r"^\s*HEALTHCHECK\b", re.MULTILINE)
+
+
+def _probed_path(command: str) -> str | None:
+    """The path of the service a health-check command asks for (``curl -f http://127.0.0.1:5000/api/version``),
+    unless it is the home page or the API's docs, which prove only that the service serves."""
+    for match in _PROBE_CALL.finditer(command):
+        path = match.group(1)
+        segments = [s.lower() for s in path.split("?")[0].split("/") if s]
+        if segments and not set(segments) & _NOT_PROBES:
+            return path
+    return None
 
 
 def _container_probe(text: str) -> tuple[str, int] | None:
-    """(path, line) of a Dockerfile HEALTHCHECK or compose healthcheck calling a path of the service other than
-    its home page, or None."""
-    if "ealthcheck" not in text and "HEALTHCHECK" not in text:
-        return None
-    for match in _CONTAINER_PROBE.finditer(text):
-        path = match.group(1)
-        segments = [s.lower() for s in path.split("?")[0].split("/") if s]
-        if segments and not set(segments) & _NOT_PROBES:  # the home page or the API's docs prove only that it serves
+    """(path, line) of a Dockerfile ``HEALTHCHECK`` that asks the service for a path, or None."""
+    for match in _HEALTHCHECK.finditer(text) if "HEALTHCHECK" in text else ():
+        path = _probed_path(text[match.start():match.start() + 400])
+        if path:
             return path, text.count("\n", 0, match.start()) + 1
     return None
 
@@ -603,9 +611,9 @@ class HealthEndpoint(MarkerCheck):
                     check = service.get("healthcheck") if isinstance(service, dict) and "build" in service else None
                     test = check.get("test") if isinstance(check, dict) else None
                     text = " ".join(map(str, test)) if isinstance(test, list) else str(test or "")
-                    found = _container_probe("HEALTHCHECK " + text) if text else None
-                    if found:
-                        out.append(Evidence(f"liveness probe GET {found[0]} (container health check)", rel))
+                    path = _probed_path(text) if text else None
+                    if path:
+                        out.append(Evidence(f"liveness probe GET {path} (container health check)", rel))
         return out
 
     def summary(self, evidence: list[Evidence]) -> str:

@@ -449,7 +449,7 @@ _PROBE_PREFIX = lazy_compile(r"^(?:api|internal|management|manage|admin|settings
 # A container health check that asks the service itself for a path: HEALTHCHECK CMD curl -f http://127.0.0.1:5000/api/version
 _PROBE_CALL = lazy_compile(r"\b(?:curl|wget)\b[^\n]*?"
                            r"https?://(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?::\d+)?(/[^\s\"'|;)\]]*)")
-_HEALTHCHECK = lazy_compile(r"^\s*HEALTHCHECK\b", re.MULTILINE)
+_HEALTHCHECK = lazy_compile(r"^[ \t]*HEALTHCHECK\b", re.MULTILINE)
 
 
 def _probed_path(command: str) -> str | None:

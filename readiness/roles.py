@@ -115,7 +115,8 @@ _PATH_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # a Django command named test_*.py (``manage.py test_emails`` sends sample mails) outside the tests: a command
     (CLI, lazy_compile(r"^(?!(?:.*/)?(?:tests?|testing)/).*(?:^|/)management/commands/test[^/]*\.py$")),
     (TEST, lazy_compile(
-        _D + r"(?:tests?|testing|unittests|\w+_tests?|e2e|e2etests|e2e_tests|integration_tests|functional_tests|"
+        _D + r"(?:tests?|testing|unittests|\w+_tests?|tests?[_-][\w-]+|e2e|e2etests|e2e_tests|integration_tests|"
+        r"functional_tests|"
         r"selenium|playwright|cypress)/"
         + r"|" + _D + r"features/(?:steps/|environment\.py$)"
         + r"|" + _D + r"(?:test_[^/]*|[^/]*_tests?|conftest|tests?|testing)\.py$"

@@ -924,6 +924,15 @@ def _urllib3_retry(source: SourceFile) -> list[Evidence]:
 
 
 _TASK_DECORATORS = frozenset({"task", "shared_task", "actor", "periodic_task"})
+_HUEY_TASKS = frozenset({"task", "db_task", "periodic_task", "db_periodic_task"})
+
+
+def _huey_retried(call: ast.AST, source: SourceFile) -> bool:
+    """``@huey.task(retries=5, retry_delay=15)``: Huey re-runs the failed task that many times."""
+    if not isinstance(call, ast.Call) or "huey" not in source.imports or call_name(call) not in _HUEY_TASKS:
+        return False
+    retries = keyword(call, "retries")
+    return retries is not None and not (isinstance(retries.value, ast.Constant) and not retries.value.value)
 
 
 def _actor_calls(source: SourceFile, imports: dict[str, str]) -> list[tuple[ast.Call, list[ast.AST]]]:
@@ -991,7 +1000,7 @@ def _task_retries(source: SourceFile) -> list[Evidence]:
         for call, _ in _actor_calls(source, imports):
             return [Evidence("retry policy: dramatiq actor (Retries middleware, exponential backoff)",
                              source.path, call.lineno)]
-    if "retry" not in source.text.lower():
+    if "retr" not in source.text.lower():
         return []
     for func in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
         assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
@@ -1021,6 +1030,10 @@ def _task_retries(source: SourceFile) -> list[Evidence]:
             assert isinstance(call, ast.Call)
             if call_name(call) == "Retry" and keyword(call, "max") is not None:
                 return [Evidence("retry policy: rq Retry", source.path, call.lineno)]
+    if "huey" in source.imports:
+        for call in source.nodes(ast.Call):  # a decorator, or a helper that builds one (huey.task(retries=N)(fn))
+            if _huey_retried(call, source):
+                return [Evidence("retry policy: Huey task retries", source.path, call.lineno)]
     return []
 
 
@@ -1288,6 +1301,15 @@ _DRAMATIQ = (
 )
 
 
+_HUEY = (
+    "import functools\n\nimport requests\nfrom huey.contrib.djhuey import HUEY as huey\n\n\n"
+    "def task(retries=5, retry_delay=15):\n    def deco(fn):\n        @functools.wraps(fn)\n"
+    "        def inner(*args, **kwargs):\n            return fn(*args, **kwargs)\n\n"
+    "        return huey.task(retries={retries}, retry_delay=retry_delay)(inner)\n\n    return deco\n\n\n"
+    "@task()\ndef fetch_favicon(url: str) -> bytes:\n    return requests.get(url, timeout=10).content\n"
+)
+
+
 _DRAMATIQ_CALL = {
     "app/delivery.py": "import httpx\n\n\nclass Delivery:\n    async def deliver(self, url: str, body: str) -> None:\n"
                        "        async with httpx.AsyncClient(timeout=10) as client:\n"
@@ -1367,6 +1389,9 @@ class RetryPolicy(_OutboundPresence):
                 note="a dramatiq actor: its Retries middleware backs off by default"),
         Example({"app/tasks.py": _DRAMATIQ.format(args="(max_retries=0)")}, status="fail",
                 note="a dramatiq actor with retries switched off"),
+        Example({"app/tasks.py": _HUEY.format(retries="retries")}, status="pass",
+                note="a helper that builds Huey tasks with retries and a retry delay"),
+        Example({"app/tasks.py": _HUEY.format(retries="0")}, status="fail", note="Huey tasks with retries switched off"),
         Example({k: v.format(args=", retry_when=should_retry") for k, v in _DRAMATIQ_CALL.items()}, status="pass",
                 note="an actor made by calling dramatiq.actor on a task class: its run() and what it calls are retried"),
         Example({k: v.format(args=", max_retries=0") for k, v in _DRAMATIQ_CALL.items()}, status="fail",
@@ -1394,8 +1419,9 @@ class RetryPolicy(_OutboundPresence):
         Equivalent("call", ("HTTPAdapter(max_retries=Retry(...))",), True, "urllib3 Retry with backoff mounted on a session"),
         Equivalent("call", ("Client(max_retries=N)", "HTTPTransport(retries=N)"), True,
                    "an SDK client or httpx transport that retries by itself"),
-        Equivalent("argument", ("autoretry_for", "self.retry()", "@dramatiq.actor", "rq Retry(max=N)"), True,
-                   "task-queue retries: Celery, dramatiq (retries by default), rq"),
+        Equivalent("argument", ("autoretry_for", "self.retry()", "@dramatiq.actor", "rq Retry(max=N)",
+                                "@huey.task(retries=N)"), True,
+                   "task-queue retries: Celery, dramatiq (retries by default), rq, Huey"),
         Equivalent("call", ("for attempt in range(n): try: ... except: time.sleep(2 ** attempt)",), True,
                    "a hand-written loop that catches the failure and backs off before the next attempt"),
         Equivalent("call", ("while ...: time.sleep(3); try: ... except: return",), False,

@@ -48,6 +48,7 @@ _NOT_SECRET_SUFFIXES = frozenset({
     "delta", "seconds", "minutes", "hours", "days", "interval", "cookie", "key_name", "audience", "issuer",
     "store", "stores", "provider", "providers", "manager", "operator", "secret_store", "source", "sources",
     "title", "subject", "text", "body", "heading", "description", "caption", "button", "link", "claim", "claims",
+    "from", "origin", "status", "state",  # secret_from = "env": where a secret was loaded from, not the secret
 })
 _STAND_INS = frozenset({"fake", "dummy", "mock", "stub"})
 # What a "pass" suffix is the password of (DB_PASS, SMTP_PASS), unlike pass_through or first_pass.
@@ -1186,6 +1187,9 @@ class HardcodedSecret(Check):
              note="a lexer's tokens are not credentials"),
         good('data = {"grant_type": "password", "username": u, "password": p}\n',
              note="the password comes from a variable"),
+        good('def init_secret(config_secret, env_secret):\n    secret = config_secret\n    secret_from = "config"\n'
+             '    if not secret:\n        secret_from = "env"\n        secret = env_secret\n    return secret, secret_from\n',
+             note="where a secret was loaded from is no secret"),
         good('AWS_EXAMPLE = "AKIAIOSFODNN7EXAMPLE"\n', note="AWS's documented example key"),
         good('def auth(method):\n    if method == "client_secret_post":\n        return 1\n'
              'REASON_INVALID_PASSWORD = "invalid_password"\nJWT_COOKIE_SAMESITE = "Lax"\n'

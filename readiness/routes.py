@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
@@ -28,6 +29,7 @@ ROUTE_NEEDLES = (
     "DOMAIN", "_METHODS", "URL_PREFIX", "Annotated", "graphql", "GraphQL", "graphene", "strawberry", "type Query",
     "Limiter", "depth_limit", "Depends(",  # a module of FastAPI dependencies the routes declare (query parameters)
     "from .",  # a package's __init__.py re-exporting its views (see routes_worth_keeping)
+    "def on_",  # Falcon responders (on_get, on_post_item)
 )
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "MUTATION"})  # MUTATION: a GraphQL mutation field
@@ -137,8 +139,9 @@ _UNKNOWN_RETURNS = frozenset({"dict", "Dict", "Any", "Response", "JSONResponse",
 _REQUEST_NAMES = frozenset({"request", "req", "flask.request", "self.request"})
 # DATA and QUERY_PARAMS: the spellings of Django REST framework before 3.0, kept by projects that vendor it
 _RAW_BODY_ATTRS = frozenset({"json", "get_json", "form", "data", "values", "body", "POST", "stream", "get_data", "DATA",
-                             "json_body"})  # Pyramid: request.json_body
-_QUERY_ATTRS = frozenset({"args", "query_params", "GET", "query", "QUERY_PARAMS"})
+                             "json_body",  # Pyramid: request.json_body
+                             "media", "get_media", "bounded_stream"})  # Falcon
+_QUERY_ATTRS = frozenset({"args", "query_params", "GET", "query", "QUERY_PARAMS", "params"})  # params: Falcon, WebOb
 _VALIDATING_CALLS = frozenset({
     "load", "loads_schema", "validate", "model_validate", "parse_obj", "is_valid", "validate_python",
     "model_validate_json", "parse_raw", "validate_json", "full_clean", "clean_fields",
@@ -446,7 +449,17 @@ def memo(source: SourceFile, fn: Callable[[SourceFile], T]) -> T:
 
 def route_facts(source: SourceFile) -> FileRoutes:
     """Everything route-related one file declares (memoised per file)."""
-    return memo(source, _extract)
+    return memo(source, _extract_with_helpers)
+
+
+def _extract_with_helpers(source: SourceFile) -> FileRoutes:
+    if source.tree is None:
+        return _extract(source)
+    token = _MODULE_FUNCTIONS.set({n.name: n for n in source.tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))})
+    try:
+        return _extract(source)
+    finally:
+        _MODULE_FUNCTIONS.reset(token)
 
 
 def routes_in_file(source: SourceFile) -> list[RouteFact]:
@@ -814,9 +827,16 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
                     schema_arg = True  # validate_request_body(OrderSchema): the body is read through the schema
             if name in _PARSING_METHODS and receiver[:1].isupper() and not receiver.isupper():
                 validated = True  # Alert.parse(request.json): the model's own parser type-checks the fields
+            if name.startswith("get_param") and isinstance(node.func, ast.Attribute) \
+                    and dotted(node.func.value) in request_names and node.args and (key := _str(node.args[0])):
+                feats.query.append(key)  # Falcon: req.get_param("q"), req.get_param_as_int("page")
+            if name in _TORNADO_ARGUMENTS and isinstance(node.func, ast.Attribute) and dotted(node.func.value) == "self" \
+                    and node.args and (key := _str(node.args[0])):
+                feats.query.append(key)  # Tornado: self.get_argument("offset")
             if name == "add_argument" and node.args and (arg_name := _str(node.args[0])):  # reqparse
                 feats.query.append(arg_name.lstrip("-"))
-            if receiver in _PAGE_TYPES or "paginat" in receiver.lower() or receiver in ("Pagination", "Paginator"):
+            if receiver in _PAGE_TYPES or "paginat" in receiver.lower() or receiver in ("Pagination", "Paginator") \
+                    or "paginat" in name.lower():  # offset, limit = self.get_api_pagination()
                 feats.calls.append("paginate")  # Page.from_params(request.args)
             for arg in [*node.args, *(k.value for k in node.keywords)]:  # the whole query string handed to a query
                 # builder or a validating serializer (Serializer(data=request.query_params)): filters the client picks
@@ -910,7 +930,43 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
         feats.calls.append("@signed")  # the payload's signature is checked: another system's webhook
     if raw and _relays_body(func, request_names):
         feats.calls.append("@relay")
+    _merge_request_helpers(func, framework, path_params, request_names, feats)
     return feats
+
+
+# The module's top-level functions while its routes are extracted: a handler that hands the request to one
+# (get_questions(req, resp, "popularity")) reads its query string and body there.
+_MODULE_FUNCTIONS: ContextVar[Mapping[str, ast.FunctionDef | ast.AsyncFunctionDef] | None] = ContextVar(
+    "module_functions", default=None)
+
+
+def _merge_request_helpers(
+    func: ast.FunctionDef | ast.AsyncFunctionDef, framework: str, path_params: set[str], request_names: set[str],
+    feats: _Features,
+) -> None:
+    """Add the features of the module's functions the handler passes its request to, one call down."""
+    helpers = _MODULE_FUNCTIONS.get()
+    if not helpers:
+        return
+    for node in ast.walk(func):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+            continue
+        helper = helpers.get(node.func.id)
+        if helper is None or helper is func or not any(
+                dotted(a) in request_names for a in [*node.args, *(k.value for k in node.keywords)]):
+            continue
+        token = _MODULE_FUNCTIONS.set(None)  # one level: the helper's own helpers are not followed
+        try:
+            inner = _handler_features(helper, framework, path_params)
+        finally:
+            _MODULE_FUNCTIONS.reset(token)
+        feats.query.extend(q for q in inner.query if q not in feats.query)
+        feats.headers.extend(h for h in inner.headers if h not in feats.headers)
+        feats.calls.extend(c for c in inner.calls if c not in feats.calls)
+        if not feats.body:
+            feats.body = inner.body
+        if not feats.kind:
+            feats.kind = inner.kind
 
 
 def _relays_body(func: ast.AST, request_names: set[str]) -> bool:
@@ -1495,6 +1551,8 @@ def _extract(source: SourceFile) -> FileRoutes:
                                             replaces=replaces, dependencies=deps, line=call.lineno))
         elif name == "add_route" and ("pyramid" in imports or _pyramid_route(call)):
             continue  # Pyramid's config.add_route(name, pattern): its views are found by route name (_pyramid_facts)
+        elif name == "add_route" and "falcon" in imports and len(call.args) > 1:
+            routes.extend(_falcon_route(call, owner, made))
         elif name in ("add_api_route", "add_url_rule", "add_route"):
             routes.extend(_added_routes(call, owner, name, owners, functions, imports))
         elif name == "route" and len(call.args) >= 3 and dotted(call.args[0]) and _str(call.args[1]) is not None \
@@ -1517,6 +1575,8 @@ def _extract(source: SourceFile) -> FileRoutes:
             if viewset:  # expanded to the viewset's actions when the table is built
                 routes.append(RouteFact("django", "VIEWSET", _clean_django(prefix), owner, viewset, call.lineno,
                                         call.col_offset + 1, kind="api"))
+    if "tornado" in imports or _HANDLER_LISTS.search(source.text):
+        routes.extend(_tornado_routes(source, everywhere="tornado" in imports))
     routes.extend(_pair_routes(tree, owners))
     routes.extend(_wrapped_url_rules(source, owners, functions))
     pyramid_names: tuple[tuple[str, str], ...] = ()
@@ -2221,6 +2281,104 @@ def _added_routes(
     ]
 
 
+FALCON_SUFFIX = "@suffix:"  # a calls entry: the responder suffix of a Falcon route (on_get_item for suffix="item")
+_FALCON_RESPONDER = lazy_compile(r"^on_(" + "|".join(HTTP_METHODS) + r")(?:_(\w+))?$")
+
+
+def _falcon_route(call: ast.Call, owner: str, made: Mapping[str, str]) -> list[RouteFact]:
+    """Falcon: ``app.add_route("/things/{id}", ThingResource(), suffix="item")`` routes every ``on_<method>``
+    responder of the resource (``on_get_item`` with that suffix); the methods come from the class."""
+    path = _path_expr(call.args[0])
+    resource = call.args[1]
+    if isinstance(resource, ast.Call):
+        handler = dotted(resource.func)
+    else:
+        handler = made.get(dotted(resource), "")
+    if not path or not handler:
+        return []
+    suffix = _str(_kw(call, "suffix"))
+    return [RouteFact("falcon", "*", path, owner, handler, call.lineno, call.col_offset + 1,
+                      path_params=tuple(sorted(_path_params(path))),
+                      calls=(f"{FALCON_SUFFIX}{suffix}",) if suffix else ())]
+
+
+TORNADO_OWNER = "@tornado"
+_HANDLER_LISTS = lazy_compile(r"^\w*handlers\s*=\s*\[", re.MULTILINE | re.IGNORECASE)
+_TORNADO_ARGUMENTS = frozenset({"get_argument", "get_arguments", "get_query_argument", "get_query_arguments"})
+_TORNADO_URLS = frozenset({"url", "URLSpec", "Rule"})
+
+
+def _tornado_routes(source: SourceFile, *, everywhere: bool) -> list[RouteFact]:
+    """Tornado: ``(r"/api/users/([^/]+)", UserHandler)`` rules in a handlers list, or ``url(pattern, Handler)``;
+    the handler class's ``get``/``post`` methods answer. Regex groups become path parameters. A module that
+    does not import Tornado (its handlers come from a base module) is read only in a ``*handlers`` list."""
+    out: list[RouteFact] = []
+    if everywhere:
+        nodes = list(source.nodes(ast.Tuple, ast.Call))
+    else:
+        assert source.tree is not None
+        nodes = [n for stmt in source.tree.body if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.List)
+                 and any(isinstance(t, ast.Name) and t.id.lower().endswith("handlers") for t in stmt.targets)
+                 for n in stmt.value.elts if isinstance(n, (ast.Tuple, ast.Call))]
+    for node in nodes:
+        if isinstance(node, ast.Call):
+            if call_name(node) not in _TORNADO_URLS or len(node.args) < 2:
+                continue
+            pattern, target = node.args[0], node.args[1]
+        elif len(node.elts) >= 2:
+            pattern, target = node.elts[0], node.elts[1]
+        else:
+            continue
+        raw = _str(pattern)
+        handler = dotted(target) if isinstance(target, (ast.Name, ast.Attribute)) else ""
+        if raw is None or not raw.lstrip("^").startswith("/") or not handler[handler.rfind(".") + 1:][:1].isupper():
+            continue
+        path = tornado_path(raw)
+        out.append(RouteFact("tornado", "*", path, TORNADO_OWNER, handler, node.lineno, node.col_offset + 1,
+                             path_params=tuple(sorted(_path_params(path)))))
+    return out
+
+
+def tornado_path(pattern: str) -> str:
+    """``^/api/users/([^/]+)/?$`` as ``/api/users/{arg1}``: named groups keep their names."""
+    text = pattern.lstrip("^").removesuffix("$").removesuffix("/?")
+    out: list[str] = []
+    depth = 0
+    count = 0
+    name = ""
+    for index, char in enumerate(text):
+        if char == "\\" and depth == 0:
+            continue
+        if char == "(" and (index == 0 or text[index - 1] != "\\"):
+            if depth == 0:
+                count += 1
+                match = re.match(r"\(\?P<(\w+)>", text[index:])
+                name = match.group(1) if match else f"arg{count}"
+            depth += 1
+            continue
+        if char == ")" and depth and text[index - 1] != "\\":
+            depth -= 1
+            if depth == 0:
+                out.append(f"{{{name}}}")
+            continue
+        if depth == 0:
+            out.append(char)
+    return "".join(out) or "/"
+
+
+def _responder(name: str) -> tuple[str, str] | None:
+    """A class view's handler method: ``get`` (Django, Flask, Tornado) or Falcon's ``on_get`` / ``on_get_item``,
+    as (HTTP method, Falcon suffix)."""
+    if name in HTTP_METHODS:
+        return name.upper(), ""
+    match = _FALCON_RESPONDER.match(name) if name.startswith("on_") else None
+    return (match.group(1).upper(), match.group(2) or "") if match else None
+
+
+def _suffix_of(calls: Iterable[str]) -> str:
+    return next((c[len(FALCON_SUFFIX):] for c in calls if c.startswith(FALCON_SUFFIX)), "")
+
+
 def _view_of(
     call: ast.Call, view: ast.AST | None, functions: Mapping[str, ast.FunctionDef | ast.AsyncFunctionDef],
 ) -> tuple[str, ast.FunctionDef | ast.AsyncFunctionDef | None, tuple[str, ...]]:
@@ -2385,13 +2543,14 @@ def _django_views(tree: ast.Module, framework: str = "django", *, function_views
             bases = {_base(b) for b in stmt.bases}
             attrs = [dotted(t) for s in stmt.body if isinstance(s, ast.Assign) for t in s.targets]
             extra = tuple(a for a in attrs if a in _CLASS_ATTRS)
-            handlers = [s for s in stmt.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
-                        and s.name in HTTP_METHODS]
+            handlers = [(s, responder) for s in stmt.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+                        and (responder := _responder(s.name)) is not None]
             class_kind = _class_kind(bases, attrs)
-            for method_def in handlers:
+            for method_def, (method, suffix) in handlers:
                 feats = _handler_features(method_def, framework, set())
                 shape = "list" if method_def.name == "get" and bases & _DJANGO_LIST_BASES else ""
-                views.append(_view_fact(method_def, stmt.name, method_def.name.upper(), feats, extra, shape,
+                marks = (*extra, f"{FALCON_SUFFIX}{suffix}") if suffix else extra
+                views.append(_view_fact(method_def, stmt.name, method, feats, marks, shape,
                                         framework=framework, kind=class_kind or feats.kind))
     return views
 
@@ -2650,8 +2809,11 @@ class _Table:
         views = self.class_views(path, fact.handler)
         if views:
             out = []
+            suffix = _suffix_of(fact.calls)
             for view_path, view in views:
                 if fact.method != "*" and view.method not in (fact.method, "*"):
+                    continue
+                if _suffix_of(view.calls) != suffix:  # Falcon: on_get serves the plain route, on_get_item suffix="item"
                     continue
                 merged = replace(view, path=fact.path, owner=fact.owner, path_params=fact.path_params,
                                  handler=fact.handler, kind=view.kind or fact.kind)
@@ -2672,7 +2834,7 @@ class _Table:
                                    body=body)
                     out.append((chain[0][0], self._with_class(chain[0][0], view, chain[0][1].name)))
                 return out
-        if fact.method == "*" and fact.framework == "flask":
+        if fact.method == "*" and fact.framework in ("flask", "falcon", "tornado"):
             return []  # a class registered as a resource, not found: no route we can describe
         if chain:  # a class view whose handlers come from a library class: its attributes still apply
             return [(path, self._with_class(path, fact, fact.handler))]
@@ -2813,9 +2975,9 @@ class _Table:
         for where, cls in chain:
             for view in self.files[where].views:
                 if view.handler == cls.name and not view.path:
-                    found.setdefault(view.method, []).append((where, view))
+                    found.setdefault((view.method, _suffix_of(view.calls)), []).append((where, view))
         out = []
-        for method, defs in found.items():
+        for (method, _suffix), defs in found.items():
             where, view = defs[0]
             for _, base in defs[1:]:
                 if f"super:{method.lower()}" not in view.calls:

@@ -368,8 +368,10 @@ def _version_marks(source: SourceFile) -> tuple[Evidence, ...]:
     for call in source.nodes(ast.Call):  # the API's own version header: request.headers.get("pretalx-version")
         assert isinstance(call, ast.Call)
         func = call.func
-        if call_name(call) == "get" and call.args and isinstance(func, ast.Attribute) \
-                and dotted(func.value).rpartition(".")[2] in ("headers", "META"):
+        holder, _, attr = dotted(func.value).rpartition(".") if isinstance(func, ast.Attribute) else ("", "", "")
+        # a request's header: a response's (resp.headers.get("X-Hub-Version")) is the server telling its own version
+        if call_name(call) == "get" and call.args and attr in ("headers", "META") \
+                and holder.rpartition(".")[2] in _REQUEST_HOLDERS:
             name = call.args[0].value if isinstance(call.args[0], ast.Constant) else None
             if isinstance(name, str) and _API_VERSION_HEADER.match(name.lower().removeprefix("http_").replace("_", "-")):
                 out.append(Evidence(f"API version chosen by the {name} request header", source.path, call.lineno))
@@ -377,6 +379,7 @@ def _version_marks(source: SourceFile) -> tuple[Evidence, ...]:
     return tuple(out)
 
 
+_REQUEST_HOLDERS = frozenset({"request", "req", "http_request", "flask_request"})
 # A request header that names the API version the client wants (pretalx-version, api-version, x-api-version),
 # not the version of the client's own software
 _API_VERSION_HEADER = lazy_compile(r"^(?:version|(?!sec-|(?:x-)?(?:client|app|sdk|browser|os|device|user-agent|agent)-)"
@@ -465,6 +468,14 @@ class ApiVersioning(_RouteCheck):
             "talks/api/views.py": "from django.http import JsonResponse\n\n\ndef events(request):\n"
                                   "    return JsonResponse({'results': []})\n",
         }, findings=1, status="fail", note="the version of the client's own software is no API version"),
+        Example({
+            "hub/user.py": "import requests\n\n\ndef server_version(url):\n"
+                           "    resp = requests.get(url, timeout=5)\n    return resp.headers.get('X-Hub-Version')\n",
+            "hub/urls.py": "from django.urls import path\n\nfrom hub import views\n\n"
+                           "urlpatterns = [path('api/users/', views.users)]\n",
+            "hub/views.py": "from django.http import JsonResponse\n\n\ndef users(request):\n"
+                            "    return JsonResponse({'results': []})\n",
+        }, findings=1, status="fail", note="a response's version header is the server telling its own version"),
         Example({
             "cves/api.py": "from flask import Flask, jsonify, request\n\napp = Flask(__name__)\n\n\n"
                            "@app.route('/api/cve/<cve_id>')\ndef cve(cve_id):\n"

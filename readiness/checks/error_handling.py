@@ -353,9 +353,10 @@ class ErrorHandlers(Check):
     )
     scoring = ("Presence: an application-wide error handler (FastAPI/Starlette exception handlers, Flask errorhandler, "
                "a flask-restful/restx Api, Django handler500 or its default with the project's own 500.html, exception "
-               "middleware, a DRF EXCEPTION_HANDLER); n/a when no web framework is imported.")
+               "middleware, a DRF EXCEPTION_HANDLER, a Tornado base handler's write_error); n/a when no web framework is "
+               "imported.")
     needles = ("fastapi", "starlette", "flask", "django", *sorted(SERVERS), "handler", "process_exception",
-               "EXCEPTION_HANDLER", "flask_restful", "flask_restx", "__call__")
+               "EXCEPTION_HANDLER", "flask_restful", "flask_restx", "__call__", "write_error")
     examples = (
         Example({"app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.get('/')\ndef root():\n"
                  "    return {}\n"}, status="fail"),
@@ -394,6 +395,14 @@ class ErrorHandlers(Check):
                  "        self.app = app\n\n    def __call__(self, environ, start_response):\n        try:\n"
                  "            return self.app(environ, start_response)\n        finally:\n            record_timing()\n"},
                 status="fail", note="a middleware that only times requests answers no error"),
+        Example({"hub/handlers/base.py": "from tornado import web\n\n\nclass BaseHandler(web.RequestHandler):\n"
+                 "    def write_error(self, status_code, **kwargs):\n        self.finish({'status': status_code})\n",
+                 "hub/handlers/users.py": "from hub.handlers.base import BaseHandler\n\n\nclass UsersHandler(BaseHandler):\n"
+                 "    def get(self):\n        self.finish({'users': []})\n"}, status="pass",
+                note="a Tornado base handler whose write_error every handler inherits"),
+        Example({"hub/handlers/users.py": "from tornado import web\n\n\nclass UsersHandler(web.RequestHandler):\n"
+                 "    def get(self):\n        self.finish({'users': []})\n"}, status="fail",
+                note="Tornado's default error page"),
         Example({"app/jobs.py": "def run():\n    return 1\n"}, status="n/a", note="no web framework"),
         Example({"app/api.py": "from flask import Flask\nfrom flask_restful import Api, Resource\n\napp = Flask(__name__)\n"
                  "api = Api(app)\n\n\nclass Orders(Resource):\n    def get(self):\n        return []\n\n\n"
@@ -455,6 +464,11 @@ class ErrorHandlers(Check):
             if getattr(func, "name", "") == "__call__" and _answers_errors_of_next(func):  # type: ignore[arg-type]
                 return Evidence("WSGI middleware that answers the errors of every request", source.path,
                                 getattr(func, "lineno", 0))
+        for cls in source.nodes(ast.ClassDef):  # a base RequestHandler every handler extends
+            assert isinstance(cls, ast.ClassDef)
+            if any(dotted(b).rpartition(".")[2].endswith("Handler") for b in cls.bases) and any(
+                    isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.name == "write_error" for f in cls.body):
+                return Evidence("Tornado handler base class whose write_error answers every error", source.path, cls.lineno)
         if source.imports & _REST_APIS or any(m.split(".")[0] in _REST_APIS for m in source.imports):
             for node in source.nodes(ast.Call, ast.ClassDef):
                 name = node.name if isinstance(node, ast.ClassDef) else call_name(node)  # type: ignore[arg-type]

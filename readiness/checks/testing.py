@@ -574,6 +574,9 @@ _API_CLIENTS: tuple[tuple[str, re.Pattern[str] | None], ...] = (
     ("webtest", lazy_compile(r"\bwebtest\b")),
     ("schemathesis", lazy_compile(r"\bschemathesis\b")),
     ("from django.test", lazy_compile(r"from django\.test(?:\.client)? import (?:\([^)]*|[^\n]*)\bClient\b")),
+    ("falcon", lazy_compile(r"\bfalcon\.testing\b|\bfrom falcon import [^\n]*\btesting\b")),  # TestClient, simulate_get
+    ("AsyncHTTPTestCase", None),  # Tornado: requests sent to the application over HTTP
+    ("aiohttp_client", lazy_compile(r"\baiohttp_client\(")),  # aiohttp's pytest plugin: a client for the app
 )
 
 
@@ -640,7 +643,7 @@ def _step_commands(project: Project, step: Mapping[str, Any]) -> str:
 # a browser driver, or a browser fixture that visits the running site (pytest-splinter's browser.visit)
 _E2E_RE = lazy_compile(r"\bplaywright\b|\bselenium\b|\bsplinter\b|pytest\.mark\.e2e\b|\bbrowser\.visit\(")
 _API_NEEDLES = ("testclient", "rest_framework", "test_client", "full_dispatch_request", "ASGITransport", "webtest",
-                "schemathesis", "django.test")
+                "schemathesis", "django.test", "falcon", "AsyncHTTPTestCase", "aiohttp_client")
 _INTEGRATION_NEEDLES = ("testcontainers", "integration", "pytest_docker")
 _E2E_NEEDLES = ("playwright", "selenium", "splinter", "e2e", "browser.visit(")
 _E2E_FILES = ("**/playwright.config.*", "**/cypress.config.*", "**/cypress.json", "**/wdio.conf.*", "cypress/**")
@@ -663,9 +666,9 @@ def find_suites(project: Project) -> dict[str, Evidence]:
         found.setdefault("e2e", Evidence("end-to-end tests (browser)", rel))
     if "api" not in found and tests:
         # the test client often lives in a conftest fixture that every test module uses (or in the fixtures
-        # module the conftest star-imports, or the tests package's base test case)
+        # module the conftest star-imports, or the tests package's base test case, in __init__.py or a helpers module)
         for rel in (f for f in project.python_files
-                    if f.rpartition("/")[2] in ("conftest.py", "fixtures.py", "__init__.py") and is_test_path(f)):
+                    if is_test_path(f) and not _is_test_module(f) and not _in_migrations(f)):
             if project.text_fact("api-client-fixture", rel, _api_client_fixture):
                 found["api"] = Evidence("API tests (test client fixture)", rel)
                 break
@@ -801,6 +804,24 @@ class TestSuites(Check):
                                           "    browser.visit(URL)\n    assert browser.is_text_present('Search')\n",
         }, status="pass", options={"suites": ["unit", "api", "e2e"]},
             note="the tests package's base test case holds the client; a browser fixture visits the running site"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "app/tests/helpers.py": "from rest_framework.test import APITestCase\n\n\nclass AppApiTestCase(APITestCase):\n"
+                                    "    def get(self, url):\n        return self.client.get(url)\n",
+            "app/tests/test_bookmarks_api.py": "from app.tests.helpers import AppApiTestCase\n\n\n"
+                                              "class BookmarksApiTest(AppApiTestCase):\n    def test_list(self):\n"
+                                              "        assert self.get('/api/bookmarks/').status_code == 200\n",
+            "app/tests_e2e/test_login.py": "from playwright.sync_api import Page\n\n\ndef test_login(page: Page):\n"
+                                          "    page.goto('http://localhost:9090/login')\n",
+        }, status="pass", options={"suites": ["unit", "api", "e2e"]},
+            note="the API test case lives in a helpers module; a tests_e2e folder holds the browser tests"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "tests/test_x.py": "def test_x():\n    assert True\n",
+            "tests/integration/test_api.py": "from falcon import testing\n\nfrom app.api import api\n\n\n"
+                                             "def test_status():\n    client = testing.TestClient(api)\n"
+                                             "    assert client.simulate_get('/api/v1/status').status_code == 200\n",
+        }, status="pass", options={"suites": ["unit", "api"]}, note="Falcon's test client sends requests through the app"),
         Example({
             "app/x.py": "x = 1\n",
             "tests/test_x.py": "def test_x():\n    assert True\n",

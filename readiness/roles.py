@@ -129,7 +129,7 @@ _PATH_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (EXAMPLE, lazy_compile(_D + r"(?:docs?|examples?|samples?|demos?|tutorials?)/|^contrib/"
                          r"|" + _D + r"examples?_\w+/"  # ckanext/example_iauthfunctions/: a plugin that shows how
                          r"|\.(?:example|sample|template|tmpl|dist)$|\.(?:example|sample)\.[^/]*$")),
-    (SCRIPT, lazy_compile(_D + r"(?:scripts?|tools|bin|bench|benchmarks?|hack|dev|devtools|dev_tools|noxfiles|"
+    (SCRIPT, lazy_compile(_D + r"(?:scripts?|tools|bin|bench|benchmarks?|hack|dev|devtools|dev_tools|devenv|noxfiles|"
                         r"pants-plugins|build-support|[\w.-]+[-_](?:bench|benchmarks?|scripts?))/"
                         r"|^qa/"  # a top-level qa/: scenarios a tester runs against a local deployment
                         r"|^(?:setup|noxfile|fabfile|build_backend|hatch_build|conf|dodo|tasks)\.py$|" + _D + r"[^/]*_nox\.py$"

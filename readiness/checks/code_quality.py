@@ -315,6 +315,15 @@ _URL_RE = lazy_compile(
 _IPV4_RE = lazy_compile(r"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?::\d{1,5})?$")
 _HOSTNAME_RE = lazy_compile(r"^[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)*(?::\d{1,5})?$")
 _LIBPQ_RE = lazy_compile(r"(?:^|[\s;])(?:host|server|data source)\s*=\s*[^\s;]+", re.IGNORECASE)
+def _keyword_dsn(value: str) -> bool:
+    """``host=db port=5432 dbname=app``: key=value pairs with values, not a sentence that logs some
+    (``"Named server user='%s' server='%s' is invalid"``)."""
+    words = value.replace(";", " ").split()
+    loose = sum(1 for w in words if "=" not in w)
+    values = [w.partition("=")[2].strip("'\"") for w in words if "=" in w]
+    return loose <= 2 and not any("%" in v or "{" in v for v in values)
+
+
 _LIBPQ_MORE = lazy_compile(r"(?:^|[\s;])(?:port|dbname|database|initial catalog|user(?: id)?)\s*=", re.IGNORECASE)
 _HOST_KEYWORDS = frozenset({"host", "hostname", "bootstrap_servers", "broker", "base_url", "url", "endpoint", "uri"})
 _HOST_NAME_SUFFIXES = ("host", "hostname", "base_url", "endpoint", "server_url", "api_url", "dsn", "uri", "url")
@@ -514,6 +523,9 @@ class HardcodedValue(Check):
             note="the fixed part of an f-string"),
         bad('import psycopg\n\nconn = psycopg.connect("host=db.internal port=5432 dbname=app")\n', lines=(3,),
             note="a libpq connection string"),
+        good('class Hub:\n    def rename(self, user, server):\n        self.log.info(\n'
+             '            "Renaming server user=\'%s\' server=\'%s\' to \'%s\'", user, server, server.lower())\n',
+             note="a log message that names a user and a server is no connection string"),
         good('import os\n\nPAYMENTS_URL = os.getenv("PAYMENTS_URL", "http://localhost:8081")\n',
              note="the default of a configuration read"),
         good('API_URL = "https://api.acme.io"\nDB_HOST = "db.internal"\n', path="app/settings.py",
@@ -648,7 +660,7 @@ class HardcodedValue(Check):
         if isinstance(parent, ast.JoinedStr):
             text = value.split(" ")[0] if not value.startswith(" ") else ""
         if not text or (not isinstance(parent, ast.JoinedStr) and any(c.isspace() for c in text)):
-            if _LIBPQ_RE.search(value) and _LIBPQ_MORE.search(value):
+            if _LIBPQ_RE.search(value) and _LIBPQ_MORE.search(value) and _keyword_dsn(value):
                 return "connection string", ""
             return None
         match = _URL_RE.match(text)

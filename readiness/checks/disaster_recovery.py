@@ -30,11 +30,13 @@ from readiness.repo_files import (
 DATASTORE_MODULES = (
     "pymongo", "motor", "mongoengine", "beanie", "odmantic", "sqlalchemy", "psycopg2", "psycopg", "asyncpg",
     "pymysql", "MySQLdb", "aiomysql", "django", "peewee", "tortoise", "pony", "elasticsearch", "cassandra",
+    "clickhouse_connect", "clickhouse_driver", "aiochclient",
 )
-_DB_IMAGE_RE = lazy_compile(r"\b(mongo|postgres|mysql|mariadb|percona|elasticsearch|cassandra)\b", re.IGNORECASE)
+_DB_IMAGE_RE = lazy_compile(r"\b(mongo|postgres|mysql|mariadb|percona|elasticsearch|cassandra|clickhouse)\b",
+                           re.IGNORECASE)
 BACKUP_RE = lazy_compile(
     r"\b(mongodump|pbm\s+backup|pg_dump(?:all)?|pg_basebackup|mysqldump|mariadb-dump|xtrabackup|velero\s+backup|"
-    r"restic\s+backup|borg\s+create|wal-g\s+backup-push|pgbackrest\b.*\bbackup|"
+    r"restic\s+backup|borg\s+create|wal-g\s+backup-push|pgbackrest\b.*\bbackup|clickhouse-backup\s+create|"
     r"aws\s+rds\s+create-db(?:-cluster)?-snapshot|aws\s+backup\s+start-backup-job|gcloud\s+sql\s+backups\s+create|"
     r"gcloud\s+sql\s+export|az\s+(?:postgres|mysql)\s+flexible-server\s+backup\s+create|mongodump)\b"
 )
@@ -237,6 +239,9 @@ class BackupJob(Check):
             "scripts/backup.sh": "#!/bin/sh\nmongodump --archive=/backups/db.gz --gzip\n",
         }, findings=1, lines=(2,), status="fail", note="a backup script nothing schedules"),
         Example({"app/main.py": "import requests\n"}, status="n/a", note="no database"),
+        Example({"app/storage.py": "import clickhouse_connect\n\n\ndef client():\n"
+                                   "    return clickhouse_connect.get_client(host='clickhouse')\n"},
+                status="fail", note="a ClickHouse store and no backup job"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

@@ -492,6 +492,45 @@ _NOT_A_CREDENTIAL = frozenset({"true", "false", "null", "none", "yes", "no", "on
 # A settings module for development only (settings/dev.py, settings/local_dev.py, settings_development.py): the
 # module-level twin of ``class Development(Config)``.
 _DEV_SETTINGS_RE = lazy_compile(r"(?:^|/)settings(?:/|_)(?:local_)?(?:dev|development|debug)\.py$")
+# A production settings module beside the base one (settings/prod.py, settings/production.py, settings_prod.py)
+_PRODUCTION_SETTINGS_RE = lazy_compile(r"(?:^|/)settings(?:/|_)(?:prod|production|live)(?:_\w+)?\.py$")
+OVERRIDES_SECRET_KEY = "computed SECRET_KEY"  # a production settings module's fact: it sets SECRET_KEY from no literal
+
+
+def _computes_secret_key(source: SourceFile) -> bool:
+    """A production settings module that assigns SECRET_KEY from the environment, a file or a generator
+    (in ``try``/``if`` blocks too), and never from a literal."""
+    if source.tree is None or "SECRET_KEY" not in source.text or not _PRODUCTION_SETTINGS_RE.search(source.path):
+        return False
+    values = [stmt.value for stmt in _module_level(source.tree.body) if isinstance(stmt, ast.Assign)
+              and any(isinstance(t, ast.Name) and t.id == "SECRET_KEY" for t in stmt.targets)]
+    return bool(values) and all(_literal_text(v) is None for v in values)
+
+
+def _module_level(body: list[ast.stmt]) -> Iterable[ast.stmt]:
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, (ast.If, ast.Try, ast.With)):
+            yield from _module_level(stmt.body)
+            yield from _module_level(getattr(stmt, "orelse", []))
+            for handler in getattr(stmt, "handlers", []):
+                yield from _module_level(handler.body)
+
+
+def _overridden_in_production(collected: Collected, findings: Iterable[Finding]) -> list[Finding]:
+    """Findings less the base settings' literal SECRET_KEY when the production settings module beside it (the
+    one a deployment selects) always replaces it: the literal only ever signs a developer's sessions."""
+    folders = {path.rpartition("/")[0] + "/" + ("settings_" if "settings_" in path.rpartition("/")[2] else "")
+               for path, facts in collected.facts.items() if facts == OVERRIDES_SECRET_KEY}
+    if not folders:
+        return list(findings)
+
+    def overridden(finding: Finding) -> bool:
+        folder, _, name = finding.path.rpartition("/")
+        sibling = f"{folder}/" + ("settings_" if name.startswith("settings_") else "")
+        return "Django SECRET_KEY" in finding.message and is_settings_path(finding.path) and sibling in folders \
+            and not _PRODUCTION_SETTINGS_RE.search(finding.path)
+    return [f for f in findings if not overridden(f)]
 _NON_PRODUCTION_CLASS = lazy_compile(r"^(?:Development|Dev|Local|Test|Testing|Unittest|CI|Debug)(?:[A-Z_]\w*)?$")
 
 
@@ -604,6 +643,18 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
 
 # -- default-secret --------------------------------------------------------------------------
 
+# Django settings split by environment: a development key in base.py, production's read from a file or made up.
+_SPLIT_SETTINGS = {
+    "site/settings/__init__.py": "",
+    "site/settings/base.py": "DEBUG = False\n\n# SECURITY WARNING: keep the secret key used in production secret!\n"
+                             "SECRET_KEY = \"kq8$h3@!!vbb6*nzfz(dbze=*)zsr0qa8gvc0#1gx$3cd8z99^\"\n",
+    "site/settings/prod.py": "import os\n\nfrom django.core.management.utils import get_random_secret_key\n\n"
+                             "from .base import *  # noqa\n\ntry:\n"
+                             "    with open(os.path.join(BASE_DIR, 'data', 'secretkey.txt')) as f:\n"
+                             "        SECRET_KEY = f.read().strip()\nexcept OSError:\n"
+                             "    SECRET_KEY = get_random_secret_key()\n",
+}
+
 
 # Code that runs against production with production's environment: the service, its commands
 # (a management command reading DATABASE_URL) and deployment configuration.
@@ -645,6 +696,10 @@ class DefaultSecret(Check):
     needles = ("getenv", "environ", "decouple", "Settings", "Config", "SECRET_KEY", "env(", "env.", "Env(", "dynaconf",
                "config.get(")
     examples = (
+        Example(_SPLIT_SETTINGS, status="pass", findings=0,
+                note="the base settings' key is a developer's: the production settings always replace it"),
+        Example({**_SPLIT_SETTINGS, "site/settings/prod.py": "from .base import *  # noqa\n\nDEBUG = False\n"},
+                status="fail", findings=1, note="production settings that keep the base settings' key"),
         bad(_DYNACONF.format(secret='settings.get("SECRET_KEY", "flask-dev-key-2f9a")'), lines=(9,),
             path="app/config.py", note="dynaconf settings read with a literal fallback"),
         bad(_DYNACONF.format(secret='settings.SECRET_KEY').replace(
@@ -753,9 +808,10 @@ class DefaultSecret(Check):
         if file_role(source, options) not in _DEFAULT_SECRET_ROLES or _DEV_SETTINGS_RE.search(source.path):
             return None  # a fallback in tests, scripts, migrations, examples or dev settings never guards production
         analysis = _analyse_defaults(source, options.get("names", []))
-        return FileOutcome(hits=analysis.defaults)
+        return FileOutcome(hits=analysis.defaults, facts=OVERRIDES_SECRET_KEY if _computes_secret_key(source) else None)
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        collected.findings[:] = _overridden_in_production(collected, collected.findings)
         shell = _shell_default_findings(project, options.get("names", []))
         count = len(collected.findings) + len(shell)
         noun = "secret with a literal fallback" if count == 1 else "secrets with a literal fallback"
@@ -1112,6 +1168,8 @@ class HardcodedSecret(Check):
                "(deploy/, deployments/, ops/, infra/).")
     options = {"names": []}
     examples = (
+        Example(_SPLIT_SETTINGS, status="pass", findings=0,
+                note="the base settings' key is a developer's: the production settings always replace it"),
         good('import os\n\nSECRET_KEY = os.getenv("SECRET_KEY", "mysecretkey")\nDEBUG = os.getenv("DEBUG") == "1"\n'
              'if SECRET_KEY == "mysecretkey" and not DEBUG:\n    raise RuntimeError("set SECRET_KEY")\n'
              'JWT_IDENTITY_CLAIM = "sub"\n', path="app/config.py",
@@ -1238,9 +1296,10 @@ class HardcodedSecret(Check):
             hits = [*hits, *analysis.committed]  # a real key committed as a fallback is also a hardcoded secret
         if role not in _ALL_SECRETS_ROLES or _DEV_SETTINGS_RE.search(source.path):
             hits = [h for h in hits if _live_key(source.line_text(h.line))]  # a test's password is not production's
-        return FileOutcome(hits=hits)
+        return FileOutcome(hits=hits, facts=OVERRIDES_SECRET_KEY if _computes_secret_key(source) else None)
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
+        collected.findings[:] = _overridden_in_production(collected, collected.findings)
         extra = options.get("names", [])
         repo = _repository_secrets(project) + _committed_shell_defaults(project, extra) + \
             _committed_assignments(project, extra)

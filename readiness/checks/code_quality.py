@@ -177,6 +177,10 @@ class PrintCall(Check):
         good('MSG = "print(x)"\n# print(debug)\n', note="in a string and a comment"),
         good('class Capture:\n    def write(self, text):\n        self.lines.append(text)\n\n'
              '    def emit(self, *objects):\n        print(*objects, file=self)\n', note="writing to a buffer"),
+        good('def confirm_overwrite(path):\n    answer = input(f"Overwrite {path}? [y/N] ")\n'
+             '    if answer.lower() != "y":\n        print("Not overwriting")\n        return False\n    return True\n\n\n'
+             'def serve_forever(loop):\n    try:\n        loop.run_forever()\n    except KeyboardInterrupt:\n'
+             '        print("\\nInterrupted")\n', note="an interactive prompt, and the answer to Ctrl-C"),
         good('import os\n\nif os.environ.get("LEGACY_PATH"):\n    print("LEGACY_PATH is no longer supported")\n'
              '    raise SystemExit(1)\n', note="a message right before the process exits"),
         bad('import sys\n\ndef report(order):\n    print("order", order, file=sys.stderr)\n', lines=(4,),
@@ -199,7 +203,7 @@ class PrintCall(Check):
         main_called = _names_called_in_main(source.tree)
         binds: dict[int, bool] = {}
         for call in calls:
-            if _writes_to_a_stream(call) or _before_exit(source, call):
+            if _writes_to_a_stream(call) or _before_exit(source, call) or _at_the_terminal(source, call):
                 continue
             if self._excused(source, call, main_called, binds):
                 continue
@@ -267,6 +271,19 @@ def _before_exit(source: SourceFile, call: ast.Call) -> bool:
                 _exits(s) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)
                               and isinstance(s.value.func, ast.Name) and s.value.func.id == "print")
                 for s in rest)
+    return False
+
+
+def _at_the_terminal(source: SourceFile, call: ast.Call) -> bool:
+    """Output for the person at the terminal: an interactive prompt (the function reads ``input()``) or the
+    answer to their Ctrl-C (``except KeyboardInterrupt: print("Interrupted")``)."""
+    for ancestor in source.ancestors(call):
+        if isinstance(ancestor, ast.ExceptHandler) and ancestor.type is not None and any(
+                dotted(n) == "KeyboardInterrupt" for n in ast.walk(ancestor.type)):
+            return True
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "input"
+                       for n in ast.walk(ancestor))
     return False
 
 

@@ -221,6 +221,11 @@ class SastFindings(Check):
                                   "    command = ['ffmpeg', '-i', path, '-frames:v', '1', out]\n"
                                   "    subprocess.run(command, check=True)\n"},
                 findings=0, status="pass", note="B603: an argument list, which no shell reads"),
+        Example({"app/users.py": "from subprocess import PIPE, Popen\n\nADD_USER = ['adduser', '-q', 'USERNAME']\n\n\n"
+                                 "def add_user(name, uid=None):\n    cmd = [arg.replace('USERNAME', name) for arg in ADD_USER]\n"
+                                 "    if uid is not None:\n        cmd += ['--uid', str(uid)]\n"
+                                 "    return Popen(cmd, stdout=PIPE).wait()\n"},
+                findings=0, status="pass", note="B603: a list built by a comprehension and extended, never a string"),
         Example({"app/gpg.py": "import shlex\nimport subprocess\n\n\ndef run(binary, args):\n"
                                "    cmd = shlex.split(' '.join([binary, '--batch', *args]))\n"
                                "    return subprocess.Popen(cmd, shell=False, stdout=subprocess.PIPE)\n"},

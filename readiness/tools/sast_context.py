@@ -364,13 +364,28 @@ def argument_list_command(tree: ast.Module, line: int) -> bool:
         argv = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "args"), None)
         if isinstance(argv, ast.Name):
             scope = _scope_of(call, parents)
-            values = [n.value for n in ast.walk(scope) if isinstance(n, ast.Assign)
-                      and any(isinstance(t, ast.Name) and t.id == argv.id for t in n.targets)]
+            values = [n.value for n in ast.walk(scope) if isinstance(n, (ast.Assign, ast.AugAssign)) and any(
+                isinstance(t, ast.Name) and t.id == argv.id for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))]
+            # cmd = [a.replace("USER", name) for a in base]; cmd += ["--uid", uid]: built as a list throughout
+            if values and all(_list_shaped(v) for v in values) and any(_list_shaped(v, strict=True) for v in values):
+                return True
             argv = values[0] if len(values) == 1 else None
-        if isinstance(argv, (ast.List, ast.Tuple)) and argv.elts:
+        if _list_shaped(argv, strict=True):
             return True
         if isinstance(argv, ast.Call) and ast.unparse(argv.func) == "shlex.split":
             return True  # shlex.split(...): a list of words, as a shell would have split them, given to no shell
+    return False
+
+
+def _list_shaped(node: ast.AST | None, *, strict: bool = False) -> bool:
+    """A list of arguments written as one: ``[...]``, a comprehension, or a sum with one (``base + [name]``);
+    ``strict`` asks for a non-empty literal or a comprehension somewhere in it."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return bool(node.elts) or not strict
+    if isinstance(node, ast.ListComp):
+        return True
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _list_shaped(node.left, strict=True) or _list_shaped(node.right, strict=True)
     return False
 
 

@@ -57,14 +57,34 @@ def _logs(body: list[ast.stmt]) -> bool:
 
 def _best_effort_cleanup(handler: ast.ExceptHandler, source: SourceFile) -> bool:
     parent = source.parent(handler)
-    if not isinstance(parent, ast.Try) or len(parent.body) != 1:
+    return isinstance(parent, ast.Try) and _cleanup_call(parent.body)
+
+
+def _cleanup_call(body: list[ast.stmt]) -> bool:
+    """One statement that only releases something (``client.close()``)."""
+    if len(body) != 1 or not isinstance(body[0], ast.Expr) or not isinstance(body[0].value, ast.Call):
         return False
-    stmt = parent.body[0]
-    call = stmt.value if isinstance(stmt, ast.Expr) else None
-    if not isinstance(call, ast.Call):
+    func = body[0].value.func
+    return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in _CLEANUP_METHODS
+
+
+def _suppresses_cleanup(call: ast.Call, source: SourceFile) -> bool:
+    """``with suppress(Exception): client.close()``: best-effort cleanup, as in a ``try``."""
+    item = source.parent(call)
+    block = source.parent(item) if isinstance(item, ast.withitem) else None
+    return isinstance(block, (ast.With, ast.AsyncWith)) and _cleanup_call(block.body)
+
+
+def _predicate(handler: ast.ExceptHandler, source: SourceFile) -> bool:
+    """``try: int(value, 16); return True`` / ``except Exception: return False``: a yes-or-no test whose
+    "no" is the failure; the exception is the answer, not an error hidden."""
+    parent = source.parent(handler)
+    body = handler.body
+    if not isinstance(parent, ast.Try) or len(body) != 1 or not isinstance(body[0], ast.Return):
         return False
-    name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
-    return name in _CLEANUP_METHODS
+    last = parent.body[-1] if parent.body else None
+    return isinstance(body[0].value, ast.Constant) and body[0].value.value is False \
+        and isinstance(last, ast.Return) and isinstance(last.value, ast.Constant) and last.value.value is True
 
 
 def _explained(handler: ast.ExceptHandler, source: SourceFile) -> bool:
@@ -194,7 +214,11 @@ class SwallowedException(Check):
         bad("def send(msg):\n    try:\n        deliver(msg)\n    except Exception:\n        pass\n", lines=(4,)),
         bad("for job in jobs:\n    try:\n        run(job)\n    except (ValueError, Exception):\n        continue\n",
             lines=(4,), note="a tuple containing Exception"),
-        bad("import contextlib\n\nwith contextlib.suppress(Exception):\n    cleanup()\n", lines=(3,)),
+        bad("import contextlib\n\nwith contextlib.suppress(Exception):\n    sync_orders()\n", lines=(3,)),
+        good("from contextlib import suppress\n\n\ndef close_all(clients):\n    for client in clients:\n"
+             "        with suppress(Exception):\n            client.close()\n", note="best-effort cleanup"),
+        good("def is_hex(value):\n    try:\n        int(value, 16)\n        return True\n    except Exception:\n"
+             "        return False\n", note="a yes-or-no test whose no is the failure"),
         bad("def status(checking_id):\n    try:\n        return node.lookup(checking_id)\n    except Exception:\n"
             "        return PaymentPendingStatus()\n", lines=(4,),
             note="a fallback value hides the error whatever it is: the payment stays pending and nobody knows why"),
@@ -266,7 +290,7 @@ class SwallowedException(Check):
             assert isinstance(handler, ast.ExceptHandler)
             if _DELIBERATE.search(source.line_text(handler.lineno)):
                 continue  # silenced on purpose for a linter that already asked
-            if _explained(handler, source) or _best_effort_cleanup(handler, source):
+            if _explained(handler, source) or _best_effort_cleanup(handler, source) or _predicate(handler, source):
                 continue
             if handler.type is None:
                 if not _reraises(handler.body) and not _logs(handler.body):
@@ -284,7 +308,8 @@ class SwallowedException(Check):
             imports = import_map(source)
             for call in source.nodes(ast.Call):
                 assert isinstance(call, ast.Call)
-                if qualify(call.func, imports) == "contextlib.suppress" and any(_is_broad(a) for a in call.args):
+                if qualify(call.func, imports) == "contextlib.suppress" and any(_is_broad(a) for a in call.args) \
+                        and not _suppresses_cleanup(call, source):
                     out.hits.append(Hit(call.lineno, call.col_offset + 1,
                                         "`suppress(Exception)` swallows every error without logging"))
         return out

@@ -565,6 +565,15 @@ _CURL_FETCH = (
 )
 
 
+def _shared_session_example(timeout: str) -> dict[str, str]:
+    return {
+        "app/utils.py": "import requests\n\nhttp_session = requests.Session()\n"
+                        "http_session.headers.update({'User-Agent': 'app'})\n",
+        "app/brands.py": "from app.utils import http_session\n\n\ndef brands(base_url: str) -> list:\n"
+                         f"    return http_session.get(base_url + '/brands.json'{timeout}).json()['tags']\n",
+    }
+
+
 class MissingTimeout(Check):
     id = "missing-timeout"
     category = "external-api"
@@ -587,7 +596,7 @@ class MissingTimeout(Check):
                "that imports it, with the helper's timeout; mail sent through Django (`send_mail`, "
                "`EmailMessage.send()`) has the timeout the settings give its SMTP backend (`EMAIL_TIMEOUT`); "
                "n/a when there are none.")
-    needles = (*_NEEDLES, "pycurl", "requests_hardened", "django.core.mail")
+    needles = (*_NEEDLES, "pycurl", "requests_hardened", "django.core.mail", "session", "client")
     fixable = True
     examples = (
         Example({"shop/settings.py": "EMAIL_HOST = 'smtp.acme.io'\n",
@@ -701,6 +710,10 @@ class MissingTimeout(Check):
                  "        self.requests_session.request('POST', url, data=body, timeout=10)\n\n"
                  "    def status(self, url: str) -> dict:\n        return self.requests_session.get(url).json()\n"},
                 findings=1, lines=(11,), note="a session made in a base class elsewhere, known by its name"),
+        Example(_shared_session_example(""), findings=1, status="fail",
+                note="a requests session made in one module and sent through in another"),
+        Example(_shared_session_example(", timeout=10"), findings=0, status="pass",
+                note="the shared session's calls each set a timeout"),
     )
 
     equivalents = (
@@ -728,7 +741,8 @@ class MissingTimeout(Check):
         defaulted = _default_timeout_sessions(source)
         nodes = {(c.lineno, c.col_offset + 1): c for c in source.nodes(ast.Call) if isinstance(c, ast.Call)}
         helpers: dict[str, tuple[int, bool]] = {}
-        for call in _app_calls(source, forwarded=True):
+        calls = _app_calls(source, forwarded=True)
+        for call in calls:
             if call.timeout == "unknown":
                 continue
             node = nodes.get((call.line, call.column))
@@ -750,8 +764,11 @@ class MissingTimeout(Check):
                 out.hits.append(Hit(call.line, call.column, f"{call.label} {why}",
                                     fixable=call.library in TIMEOUT_FIXABLE_LIBRARIES))
         mail = _django_mail_sends(source)
-        if helpers or mail:
-            out.facts = RequestHelpers(tuple((name, line, ok) for name, (line, ok) in sorted(helpers.items())), mail)
+        sessions = _shared_sessions(source, defaulted)
+        imported = _imported_session_calls(source, {(c.line, c.column) for c in calls})
+        if helpers or mail or sessions or imported:
+            out.facts = RequestHelpers(tuple((name, line, ok) for name, (line, ok) in sorted(helpers.items())), mail,
+                                       sessions, imported)
         return out
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
@@ -761,7 +778,15 @@ class MissingTimeout(Check):
         findings = tuple(Finding(path, line, column, self.id, f"{what} sends over Django's SMTP backend, and the "
                                  "settings set no EMAIL_TIMEOUT", self.severity) for path, line, column, what in mail) \
             if waits else ()
-        total = collected.counts["calls"] + len(mail)
+        # a requests session made in another module (utils.http_session) and sent through here
+        shared = {f"{module_name(path)}.{name}" for path, fact in collected.facts.items()
+                  if isinstance(fact, RequestHelpers) for name in fact.sessions}
+        through = [(path, call) for path, fact in sorted(collected.facts.items()) if isinstance(fact, RequestHelpers)
+                   for call in fact.session_calls if call[0] in shared]
+        findings += tuple(Finding(path, line, column, self.id, f"{label} has no timeout (a requests session made "
+                                  f"in {qualified.rpartition('.')[0]})", self.severity)
+                          for path, (qualified, line, column, label, state) in through if state != "ok")
+        total = collected.counts["calls"] + len(mail) + len(through)
         if total == 0:
             return Verdict(NotApplicable("no HTTP, MongoDB, Redis or mail client calls found"))
         missing = len(collected.findings) + len(findings)
@@ -788,6 +813,46 @@ class RequestHelpers:
 
     helpers: tuple[tuple[str, int, bool], ...] = ()
     mail: tuple[tuple[int, int, str], ...] = ()
+    sessions: tuple[str, ...] = ()  # module-level requests sessions without a default timeout
+    session_calls: tuple[tuple[str, int, int, str, str], ...] = ()  # (imported name, line, column, label, timeout)
+
+
+_SESSION_TYPES = frozenset({"requests.Session", "requests.session", "requests.sessions.Session"})
+_HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
+_SESSION_WORDS = lazy_compile(r"session|client|http", re.IGNORECASE)
+
+
+def _shared_sessions(source: SourceFile, defaulted: set[str]) -> tuple[str, ...]:
+    """Module-level ``http_session = requests.Session()`` that other modules import and send through."""
+    if source.tree is None or "Session" not in source.text and "session(" not in source.text:
+        return ()
+    names = import_map(source)
+    return tuple(sorted(t.id for stmt in source.tree.body if isinstance(stmt, ast.Assign)
+                        and isinstance(stmt.value, ast.Call) and qualify(stmt.value.func, names) in _SESSION_TYPES
+                        for t in stmt.targets if isinstance(t, ast.Name) and t.id not in defaulted))
+
+
+def _imported_session_calls(source: SourceFile, seen: set[tuple[int, int]]) -> tuple[tuple[str, int, int, str, str], ...]:
+    """``http_session.get(url)`` on a name imported from another module of the project: which name, where, and
+    whether the call sets a timeout; the module that made it says whether it is a requests session."""
+    if source.tree is None or is_test_path(source.path):
+        return ()
+    names = import_map(source)
+    out = []
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and func.attr in _HTTP_VERBS and isinstance(func.value, ast.Name)):
+            continue
+        qualified = names.get(func.value.id, "")
+        if "." not in qualified or not _SESSION_WORDS.search(func.value.id) or (call.lineno, call.col_offset + 1) in seen:
+            continue
+        if has_star_kwargs(call):
+            continue  # the timeout may come through the keywords
+        kw = keyword(call, "timeout")
+        state = "missing" if kw is None else "off" if is_none(kw.value) else "ok"
+        out.append((qualified, call.lineno, call.col_offset + 1, f"{func.value.id}.{func.attr}()", state))
+    return tuple(out)
 
 
 _DJANGO_MAIL = frozenset({"django.core.mail.send_mail", "django.core.mail.send_mass_mail", "django.core.mail.mail_admins",

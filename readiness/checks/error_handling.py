@@ -426,6 +426,10 @@ class ErrorHandlers(Check):
                  "    def get(self):\n        self.finish({'users': []})\n"}, status="pass",
                 note="a Tornado base handler whose write_error every handler inherits"),
         Example({"hub/handlers/users.py": "from tornado import web\n\n\nclass UsersHandler(web.RequestHandler):\n"
+                 "    def get(self):\n        self.finish({'users': []})\n\n\n"
+                 "class Proxied(make_base()):\n    pass\n"}, status="fail",
+                note="Tornado's default error page (a base class made by a call is no handler)"),
+        Example({"hub/handlers/users.py": "from tornado import web\n\n\nclass UsersHandler(web.RequestHandler):\n"
                  "    def get(self):\n        self.finish({'users': []})\n"}, status="fail",
                 note="Tornado's default error page"),
         Example({"app/jobs.py": "def run():\n    return 1\n"}, status="n/a", note="no web framework"),
@@ -491,7 +495,7 @@ class ErrorHandlers(Check):
                                 getattr(func, "lineno", 0))
         for cls in source.nodes(ast.ClassDef):  # a base RequestHandler every handler extends
             assert isinstance(cls, ast.ClassDef)
-            if any(dotted(b).rpartition(".")[2].endswith("Handler") for b in cls.bases) and any(
+            if any((dotted(b) or "").rpartition(".")[2].endswith("Handler") for b in cls.bases) and any(
                     isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.name == "write_error" for f in cls.body):
                 return Evidence("Tornado handler base class whose write_error answers every error", source.path, cls.lineno)
         if source.imports & _REST_APIS or any(m.split(".")[0] in _REST_APIS for m in source.imports):

@@ -963,8 +963,8 @@ def _merge_request_helpers(
         feats.query.extend(q for q in inner.query if q not in feats.query)
         feats.headers.extend(h for h in inner.headers if h not in feats.headers)
         feats.calls.extend(c for c in inner.calls if c not in feats.calls)
-        if not feats.body:
-            feats.body = inner.body
+        if not feats.body and inner.body in ("validated", "model"):
+            feats.body = inner.body  # validated there; a raw read there is not judged (the handler may check it)
         if not feats.kind:
             feats.kind = inner.kind
 

@@ -34,11 +34,23 @@ class Status:
         resp.media = {"status": "running"}
 
 
+def annotate_from(req):
+    body = req.get_media()
+    jsonschema.validate(body, ANNOTATION_SCHEMA)
+    return body
+
+
+class Annotations:
+    def on_post(self, req, resp):
+        resp.media = {"id": store(annotate_from(req))}
+
+
 app = falcon.App()
 things = ThingCollection()
 app.add_route("/api/v1/things", things)
 app.add_route("/api/v1/things/{thing_id:int}", things, suffix="item")
 app.add_route("/api/v1/status", Status())
+app.add_route("/api/v1/annotations", Annotations())
 """
 
 
@@ -46,9 +58,11 @@ def test_falcon_responders_by_method_and_suffix(tmp_path: Path) -> None:
     write_tree(tmp_path, {"app/api.py": FALCON})
     table = _table(tmp_path)
     routes = {(r.fact.method, r.path): r for r in table}
-    assert len(table) == 4  # one responder per route: on_get_item only behind the suffixed route
+    assert len(table) == 5  # one responder per route: on_get_item only behind the suffixed route
     assert set(routes) == {("GET", "/api/v1/things"), ("POST", "/api/v1/things"),
-                           ("GET", "/api/v1/things/{thing_id:int}"), ("GET", "/api/v1/status")}
+                           ("GET", "/api/v1/things/{thing_id:int}"), ("GET", "/api/v1/status"),
+                           ("POST", "/api/v1/annotations")}
+    assert routes[("POST", "/api/v1/annotations")].fact.body == "validated"  # in the helper given the request
     listing = routes[("GET", "/api/v1/things")]
     # read in the helper the handler hands its request to, and in the handler itself
     assert {"page", "order_by"} <= set(listing.fact.query_params)

@@ -448,8 +448,8 @@ _NOT_A_SERVICE = lazy_compile(r"(?:^|/)(?:tests?|docs?|examples?|samples?|script
 def service_folders(files: list[str]) -> list[str]:
     """Top-most folders below the root that each look like a service: a Python project file or a
     Dockerfile beside Python code with an app entry point (``main.py``, ``wsgi.py``, ``manage.py``...)."""
-    marked = sorted({f.rsplit("/", 1)[0] + "/" for f in files
-                     if "/" in f and f.rsplit("/", 1)[1] in _SERVICE_MARKERS and not _NOT_A_SERVICE.search(f)})
+    marked = sorted({folder + "/" for f in files for folder, slash, name in [f.rpartition("/")]
+                     if slash and name in _SERVICE_MARKERS and not _NOT_A_SERVICE.search(f)})
     out: list[str] = []
     for folder in marked[:_MAX_SERVICE_CANDIDATES]:
         if any(folder.startswith(parent) for parent in out):

@@ -113,8 +113,9 @@ def input_key(
     digest = hashlib.blake2b(digest_size=16)
     digest.update(plan_key(parts).encode())
     signatures = index.signatures
-    for rel in files:
-        digest.update(f"{rel}\0{signatures.get(rel)}\0{digests.get(rel, '')}\n".encode("utf-8", "surrogatepass"))
+    get_digest = digests.get
+    digest.update("".join([f"{rel}\0{signatures.get(rel)}\0{get_digest(rel, '')}\n" for rel in files])
+                  .encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 

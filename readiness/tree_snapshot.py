@@ -18,9 +18,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from readiness.analysis import MAX_SYNTAX_ESTIMATE
 from readiness.cache import Cache, plan_key
 from readiness.discovery import PYTHON_SUFFIXES, Discovered, discover, oversized_note, services_note
-from readiness.fileindex import changed_too_recently, directory_signature, signature
+from readiness.fileindex import changed_too_recently, directory_signature, signature, stat_signature
 from readiness.model import Note
 
 _NAME = "tree"
@@ -75,25 +76,30 @@ def _reuse(root: Path, stored: dict[str, Any]) -> Discovered | None:
         return None
     started = time.time_ns()
     base = str(root)
-    join = os.path.join
+    prefix = base + "/"
     now_listed = {}
     for rel, recorded in listed.items():
-        current = directory_signature(join(base, rel) if rel else base)
+        current = directory_signature(prefix + rel if rel else base)
         if current is None or list(current) != list(recorded or ()):
             return None
         now_listed[rel] = current
     for rel, recorded in ignores.items():
-        current = signature(join(base, rel))
+        current = signature(prefix + rel)
         if current is None or list(current) != list(recorded or ()):
             return None
     result = Discovered(files=list(files), notes=list(notes), listed=now_listed, ignore_files=dict(ignores),
                         started_ns=started)
-    for rel in files:
-        current = signature(join(base, rel))
+    signatures = result.signatures
+    lstat = os.lstat
+    for rel in files:  # one lstat per file, the tree's only per-file cost on a warm scan
+        try:
+            current = stat_signature(lstat(prefix + rel))
+        except OSError:
+            return None
         if current is None:
             return None  # no longer a regular file: the walk says what it is now
-        result.signatures[rel] = current
-        if rel.endswith(PYTHON_SUFFIXES):
+        signatures[rel] = current
+        if current[2] > MAX_SYNTAX_ESTIMATE and rel.endswith(PYTHON_SUFFIXES):
             note = oversized_note(root, rel, current[2])
             if note is not None:
                 result.oversized.add(rel)

@@ -692,15 +692,19 @@ _COMPOSE_TESTS_RE = lazy_compile(r"\bdocker[- ]compose\b[^\n]*\b(?:up|run)\b[^\n
 
 
 def _ci_compose_tests(project: Project) -> Evidence | None:
-    """A CI job that starts the service's dependencies with ``docker compose up`` and then runs the tests."""
+    """A CI job that starts the service's dependencies (``docker compose up``, a detached ``docker run``, also in a
+    script the job runs) and then runs the tests."""
+    repo = repo_files(project)
     by_job: dict[tuple[str, str], list[Command]] = {}
-    for command in repo_files(project).ci_commands():
+    for command in repo.ci_commands():
         by_job.setdefault((command.path, command.context.split(":")[0]), []).append(command)
     for (path, job), commands in by_job.items():
-        up = next((c for c in commands if _COMPOSE_UP_RE.search(c.text)), None)
+        # started by the step itself, or by a script it runs (bash ci/docker-db.sh: docker run --detach ...)
+        up = next((c for c in commands if _COMPOSE_UP_RE.search(c.text)
+                   or any(_COMPOSE_UP_RE.search(inner.text) for inner in repo.expand(c))), None)
         if up is not None and any(_TEST_RUN_RE.search(c.text) or _COMPOSE_TESTS_RE.search(c.text)
                                   for c in commands if c.line > up.line):
-            return Evidence(f"integration tests against services started by docker compose in CI (job {job})",
+            return Evidence(f"integration tests against services started with docker in CI (job {job})",
                             path, up.line)
     return None
 
@@ -852,6 +856,14 @@ class TestSuites(Check):
                                            "      - run: docker compose up --exit-code-from integration-tests integration-tests\n",
         }, status="pass", options={"suites": ["unit", "integration"]},
             note="the tests run as a compose service named for them, after the stack is up"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "tests/test_x.py": "def test_x():\n    assert True\n",
+            "ci/docker-db.sh": "#!/usr/bin/env bash\nset -e\ndocker run --detach --name hub-test-db -p 5432:5432 postgres:16\n",
+            ".github/workflows/tests.yml": "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                           "      - run: DB=postgres bash ci/docker-db.sh\n      - run: pytest -m db tests\n",
+        }, status="pass", options={"suites": ["unit", "integration"]},
+            note="a script the job runs starts the database container, then the tests run against it"),
         Example({
             "app/x.py": "x = 1\n",
             "tests/test_x.py": "def test_x():\n    assert True\n",

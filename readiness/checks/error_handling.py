@@ -75,16 +75,27 @@ def _suppresses_cleanup(call: ast.Call, source: SourceFile) -> bool:
     return isinstance(block, (ast.With, ast.AsyncWith)) and _cleanup_call(block.body)
 
 
+# What a yes-or-no test may try before answering yes: parsing or converting a value, nothing that does I/O.
+_PARSERS = lazy_compile(r"^(?:int|float|complex|Decimal|UUID|bytes\.fromhex|literal_eval|loads|fromisoformat|"
+                        r"strptime|ip_address|ip_network|IPv4Address|IPv6Address|compile|\w*parse\w*|\w*decode\w*)$")
+
+
 def _predicate(handler: ast.ExceptHandler, source: SourceFile) -> bool:
-    """``try: int(value, 16); return True`` / ``except Exception: return False``: a yes-or-no test whose
-    "no" is the failure; the exception is the answer, not an error hidden."""
+    """``try: int(value, 16); return True`` / ``except ValueError: return False``: a yes-or-no test whose
+    "no" is the failure to parse; the exception is the answer, not an error hidden. A try that deletes,
+    queries or connects first still hides why it failed."""
     parent = source.parent(handler)
     body = handler.body
-    if not isinstance(parent, ast.Try) or len(body) != 1 or not isinstance(body[0], ast.Return):
+    if not isinstance(parent, ast.Try) or len(body) != 1 or not isinstance(body[0], ast.Return) \
+            or handler.type is None or dotted(handler.type) == "BaseException":
         return False
-    last = parent.body[-1] if parent.body else None
-    return isinstance(body[0].value, ast.Constant) and body[0].value.value is False \
-        and isinstance(last, ast.Return) and isinstance(last.value, ast.Constant) and last.value.value is True
+    *tried, last = parent.body or [ast.Pass()]
+    if not (isinstance(body[0].value, ast.Constant) and body[0].value.value is False
+            and isinstance(last, ast.Return) and isinstance(last.value, ast.Constant) and last.value.value is True):
+        return False
+    calls = [n for stmt in tried for n in ast.walk(stmt) if isinstance(n, ast.Call)]
+    return bool(calls) and all(_PARSERS.match(call_name(c)) for c in calls) and all(
+        isinstance(stmt, (ast.Expr, ast.Assign)) for stmt in tried)
 
 
 def _explained(handler: ast.ExceptHandler, source: SourceFile) -> bool:
@@ -219,6 +230,9 @@ class SwallowedException(Check):
              "        with suppress(Exception):\n            client.close()\n", note="best-effort cleanup"),
         good("def is_hex(value):\n    try:\n        int(value, 16)\n        return True\n    except Exception:\n"
              "        return False\n", note="a yes-or-no test whose no is the failure"),
+        bad("def database_up():\n    try:\n        projects.get_or_create_status('Open')\n        return True\n"
+            "    except Exception:\n        return False\n", lines=(5,),
+            note="a probe that answers no without saying why the database failed"),
         bad("def status(checking_id):\n    try:\n        return node.lookup(checking_id)\n    except Exception:\n"
             "        return PaymentPendingStatus()\n", lines=(4,),
             note="a fallback value hides the error whatever it is: the payment stays pending and nobody knows why"),

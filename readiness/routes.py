@@ -2504,6 +2504,9 @@ def _django_urlpatterns(tree: ast.Module, includes: list[IncludeFact], names: Ma
                 handler = dotted(view)
             routes.append(RouteFact("django", "*", full, "urlpatterns", handler, node.lineno, node.col_offset + 1,
                                     path_params=tuple(sorted(_path_params(full)))))
+        elif isinstance(node, ast.Call):  # i18n_patterns(...), a project's decorated_patterns(login_required, *urls)
+            for arg in node.args:
+                visit(arg, prefix)
 
     for stmt in _module_statements(tree.body):
         if isinstance(stmt, ast.Assign) and any(dotted(t) == "urlpatterns" for t in stmt.targets):

@@ -90,6 +90,7 @@ class TodoComment(Check):
 
 _CLI_DECORATORS = ("command", "callback", "group", "main")
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Module)
+_BODIES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
 def _binds_print(scope: ast.AST) -> bool:
@@ -181,6 +182,9 @@ class PrintCall(Check):
              '    if answer.lower() != "y":\n        print("Not overwriting")\n        return False\n    return True\n\n\n'
              'def serve_forever(loop):\n    try:\n        loop.run_forever()\n    except KeyboardInterrupt:\n'
              '        print("\\nInterrupted")\n', note="an interactive prompt, and the answer to Ctrl-C"),
+        good('import os\n\nSETTINGS_FILE = os.environ.get("APP_SETTINGS")\nif SETTINGS_FILE:\n'
+             '    print(f"Loading settings from {SETTINGS_FILE}")\n', path="proj/settings/__init__.py",
+             note="a settings module's start-up message, printed before logging is configured"),
         good('import os\n\nif os.environ.get("LEGACY_PATH"):\n    print("LEGACY_PATH is no longer supported")\n'
              '    raise SystemExit(1)\n', note="a message right before the process exits"),
         bad('import sys\n\ndef report(order):\n    print("order", order, file=sys.stderr)\n', lines=(4,),
@@ -205,6 +209,8 @@ class PrintCall(Check):
         for call in calls:
             if _writes_to_a_stream(call) or _before_exit(source, call) or _at_the_terminal(source, call):
                 continue
+            if is_settings_path(source.path) and not any(isinstance(a, _BODIES) for a in source.ancestors(call)):
+                continue  # a settings module's start-up message, printed before logging is configured
             if self._excused(source, call, main_called, binds):
                 continue
             out.hits.append(Hit(call.lineno, call.col_offset + 1, "print() call; use a logger", fixable=print_fixable(call)))

@@ -577,6 +577,10 @@ _API_CLIENTS: tuple[tuple[str, re.Pattern[str] | None], ...] = (
     ("falcon", lazy_compile(r"\bfalcon\.testing\b|\bfrom falcon import [^\n]*\btesting\b")),  # TestClient, simulate_get
     ("AsyncHTTPTestCase", None),  # Tornado: requests sent to the application over HTTP
     ("aiohttp_client", lazy_compile(r"\baiohttp_client\(")),  # aiohttp's pytest plugin: a client for the app
+    # pytest-django's client fixtures (and any project's client fixture) given to a test that sends requests
+    ("client.", lazy_compile(r"^\s*(?:async\s+)?def test_\w*\([^)]*\b(?:client|async_client|admin_client|api_client)\b"
+                             r"[^)]*\)[^\n]*\n(?:[^\n]*\n){0,40}?[^\n]*\b(?:client|async_client|admin_client|api_client)"
+                             r"\.(?:get|post|put|patch|delete)\(", re.MULTILINE)),
 )
 
 
@@ -643,7 +647,7 @@ def _step_commands(project: Project, step: Mapping[str, Any]) -> str:
 # a browser driver, or a browser fixture that visits the running site (pytest-splinter's browser.visit)
 _E2E_RE = lazy_compile(r"\bplaywright\b|\bselenium\b|\bsplinter\b|pytest\.mark\.e2e\b|\bbrowser\.visit\(")
 _API_NEEDLES = ("testclient", "rest_framework", "test_client", "full_dispatch_request", "ASGITransport", "webtest",
-                "schemathesis", "django.test", "falcon", "AsyncHTTPTestCase", "aiohttp_client")
+                "schemathesis", "django.test", "falcon", "AsyncHTTPTestCase", "aiohttp_client", "client.")
 _INTEGRATION_NEEDLES = ("testcontainers", "integration", "pytest_docker")
 _E2E_NEEDLES = ("playwright", "selenium", "splinter", "e2e", "browser.visit(")
 _E2E_FILES = ("**/playwright.config.*", "**/cypress.config.*", "**/cypress.json", "**/wdio.conf.*", "cypress/**")
@@ -829,6 +833,13 @@ class TestSuites(Check):
         Example({
             "app/x.py": "x = 1\n",
             "tests/test_x.py": "def test_x():\n    assert True\n",
+            "tests/test_views.py": "import pytest\nfrom django.urls import reverse\n\n\n@pytest.mark.django_db\n"
+                                   "def test_home(client, map):\n    response = client.get(reverse('home'))\n"
+                                   "    assert response.status_code == 200\n",
+        }, status="pass", options={"suites": ["unit", "api"]}, note="pytest-django's client fixture sends the requests"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "tests/test_x.py": "def test_x():\n    assert True\n",
             "tests/test_helpers.py": "from app import app\nfrom app.helpers import current_locale\n\n\n"
                                      "def test_locale():\n    with app.test_request_context('/', headers={'Accept-Language': 'de'}):\n"
                                      "        assert current_locale() == 'de'\n",
@@ -902,6 +913,7 @@ class TestSuites(Check):
             note="tests in CI with no database started are not integration tests"),
         Example({
             "app/x.py": "x = 1\n",
+            "tests/test_x.py": "def test_x():\n    assert True\n",
             "tests/conftest.py": "from .fixtures import *\n",
             "tests/fixtures.py": "import pytest\n\n\n@pytest.fixture\ndef client():\n"
                                  "    from django.test.client import Client\n\n    return Client()\n",

@@ -432,7 +432,8 @@ def _words(segment: str) -> list[str]:
 
 
 def _strip_runner(words: list[str]) -> list[str]:
-    """``poetry run make lint`` -> ``make lint``; ``python -m tox`` -> ``tox``; ``env X=1 cmd`` -> ``cmd``."""
+    """``poetry run make lint`` -> ``make lint``; ``python -m tox`` -> ``tox``; ``uv tool run ruff`` -> ``ruff``;
+    ``env X=1 cmd`` -> ``cmd``."""
     while words:
         head = PurePosixPath(words[0]).name
         if head in ("poetry", "uv", "pdm", "pipenv", "hatch", "rye") and len(words) > 2 and words[1] == "run":
@@ -442,16 +443,29 @@ def _strip_runner(words: list[str]) -> list[str]:
             while rest and rest[0].startswith("-"):
                 rest = rest[1:]
             words = rest
+        elif head == "uv" and len(words) > 3 and words[1:3] == ["tool", "run"]:
+            words = _tool_options(words[3:])  # uv tool run ruff check .: a tool in its own environment, like uvx
         elif head.startswith("python") and len(words) > 2 and words[1] == "-m":
             words = words[2:]
         elif head in ("uvx", "pipx", "npx") and len(words) > 1:
-            words = words[2:] if words[1] == "run" else words[1:]
+            words = _tool_options(words[2:] if words[1] == "run" else words[1:])
         elif head in ("env", "sudo", "time", "exec"):
             words = words[1:]
         elif "=" in words[0] and not words[0].startswith("-"):
             words = words[1:]
         else:
             return words
+    return words
+
+
+_TOOL_VALUE_OPTIONS = frozenset({"--from", "--with", "--with-editable", "--with-requirements", "--python", "-p", "-w",
+                                 "--spec", "--package"})
+
+
+def _tool_options(words: list[str]) -> list[str]:
+    """The tool runner's options before the tool (``uvx --from ruff==0.6 ruff check``), with their values."""
+    while words and words[0].startswith("-"):
+        words = words[2:] if words[0] in _TOOL_VALUE_OPTIONS else words[1:]
     return words
 
 

@@ -146,6 +146,12 @@ class LintEnforcedInCI(Check):
         }, findings=0, status="pass", note="GitLab CI through a make target"),
         Example({
             "app/main.py": "x = 1\n",
+            ".github/workflows/ci.yml": "on: [push]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                        "      - run: make lint\n",
+            "Makefile": ".PHONY: lint\nlint: ## check only\n\tuv tool run ruff check .\n",
+        }, findings=0, status="pass", note="ruff run by uv tool run, through a make target"),
+        Example({
+            "app/main.py": "x = 1\n",
             ".github/workflows/ci.yml": "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
                                         "      - run: pytest\n",
             "tox.ini": "[tox]\nenvlist = py312\n\n[testenv:flake8]\ncommands = flake8 app\n",

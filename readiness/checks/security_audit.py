@@ -65,8 +65,17 @@ def _main_guard_lines(project: Project, path: str) -> set[int]:
     except (SyntaxError, ValueError, RecursionError):
         return set()
     lines: set[int] = set()
+    called: set[str] = set()
     for stmt in tree.body:
         if is_main_guard(stmt):
+            lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+            called |= {n.func.id for n in ast.walk(stmt) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    # def main(): app.run(debug=True), called only by the guard (not elsewhere, not an installed command)
+    elsewhere = {n.id for stmt in tree.body if not is_main_guard(stmt) for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+    declared = " ".join(project.read_text(f) or "" for f in ("pyproject.toml", "setup.cfg", "setup.py"))
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in called \
+                and stmt.name not in elsewhere and f":{stmt.name}" not in declared:
             lines.update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
     return lines
 _BANDIT_SEVERITY: dict[str, Severity] = {"LOW": "low", "MEDIUM": "medium", "HIGH": "high"}
@@ -96,7 +105,8 @@ class SastFindings(Check):
         "(`weights`, default HIGH 10, MEDIUM 3, LOW 1) per 1 000 lines bandit counted; 0% at "
         "`zero_at` (default 20). Hardcoded-password tests (B105-B107) are left to hardcoded-secret, and "
         "try/except/pass or continue (B110, B112) to swallowed-exception; "
-        "a development runner under `if __name__ == \"__main__\":` may bind all interfaces and debug (B104, B201), and "
+        "a development runner under `if __name__ == \"__main__\":` (or a function only it calls) may bind all interfaces "
+        "and debug (B104, B201), and "
         "so may a service that runs in a container (B104), whose /tmp is its own (B108) and whose PATH its image "
         "sets (B607). An import warning (B401-B409: pickle, subprocess, "
         "xml.etree...) is left out: bandit judges each dangerous use at its call. "
@@ -145,6 +155,14 @@ class SastFindings(Check):
                 findings=0, status="pass", note="a development runner in the main guard"),
         Example({"app/server.py": 'from flask import Flask\n\napp = Flask(__name__)\napp.run(host="0.0.0.0", debug=True)\n'},
                 findings=2, lines=(4, 4), note="the same at import time runs in production"),
+        Example({"app/run.py": 'from flask import Flask\n\n\ndef create_app():\n    return Flask(__name__)\n\n\n'
+                               'def main():\n    app = create_app()\n    app.run(host="0.0.0.0", debug=True)\n\n\n'
+                               'if __name__ == "__main__":\n    main()\n'},
+                findings=0, status="pass", note="a development runner only the main guard calls"),
+        Example({"app/run.py": 'from flask import Flask\n\n\ndef main():\n    Flask(__name__).run(host="0.0.0.0", debug=True)\n\n\n'
+                               'if __name__ == "__main__":\n    main()\n',
+                 "pyproject.toml": '[project]\nname = "app"\n\n[project.scripts]\napp = "app.run:main"\n'},
+                findings=2, note="the same runner installed as the app command"),
         Example({"app/server.py": 'import uvicorn\n\nHOST = "0.0.0.0"\n\n\ndef serve(app):\n'
                                   '    uvicorn.run(app, host=HOST, port=8000)\n',
                  "Dockerfile": "FROM python:3.12\nCOPY . /app\nCMD [\"python\", \"-m\", \"app.server\"]\n"},

@@ -494,7 +494,8 @@ _NOT_A_CREDENTIAL = frozenset({"true", "false", "null", "none", "yes", "no", "on
 _DEV_SETTINGS_RE = lazy_compile(r"(?:^|/)settings(?:/|_)(?:local_)?(?:dev|development|debug)\.py$")
 # A production settings module beside the base one (settings/prod.py, settings/production.py, settings_prod.py)
 _PRODUCTION_SETTINGS_RE = lazy_compile(r"(?:^|/)settings(?:/|_)(?:prod|production|live)(?:_\w+)?\.py$")
-OVERRIDES_SECRET_KEY = "computed SECRET_KEY"  # a production settings module's fact: it sets SECRET_KEY from no literal
+OVERRIDES_SECRET_KEY = "computed SECRET_KEY"
+_SETTINGS_KEY = "settings SECRET_KEY"  # Django's, or a Flask app's settings module's  # a production settings module's fact: it sets SECRET_KEY from no literal
 
 
 def _computes_secret_key(source: SourceFile) -> bool:
@@ -528,7 +529,7 @@ def _overridden_in_production(collected: Collected, findings: Iterable[Finding])
     def overridden(finding: Finding) -> bool:
         folder, _, name = finding.path.rpartition("/")
         sibling = f"{folder}/" + ("settings_" if name.startswith("settings_") else "")
-        return "Django SECRET_KEY" in finding.message and is_settings_path(finding.path) and sibling in folders \
+        return finding.message.startswith(_SETTINGS_KEY) and is_settings_path(finding.path) and sibling in folders \
             and not _PRODUCTION_SETTINGS_RE.search(finding.path)
     return [f for f in findings if not overridden(f)]
 _NON_PRODUCTION_CLASS = lazy_compile(r"^(?:Development|Dev|Local|Test|Testing|Unittest|CI|Debug)(?:[A-Z_]\w*)?$")
@@ -637,7 +638,7 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
                 text = _literal_text(stmt.value)
                 if text is not None and text.strip():
                     owned.add(id(stmt.value))
-                    report(stmt, "Django SECRET_KEY", text)
+                    report(stmt, _SETTINGS_KEY, text)
     return _Analysis(hits, owned, uses, committed)
 
 

@@ -506,6 +506,21 @@ def _context_names(node: ast.AST, source: SourceFile) -> list[str]:
     return names
 
 
+def _used_as_key(node: ast.AST, source: SourceFile) -> bool:
+    """``claims["https://purl.imsglobal.org/spec/lti/claim/roles"]``, ``{URI: value}``, ``data.get(URI)``,
+    ``URI in payload``: a name spelt as a URL (a claim, a JSON-LD term), looked up, never connected to."""
+    parent = source.parent(node)
+    if isinstance(parent, ast.Dict):
+        return any(key is node for key in parent.keys)
+    if isinstance(parent, ast.Subscript):
+        return parent.slice is node
+    if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.args and parent.args[0] is node:
+        return parent.func.attr in ("get", "pop", "setdefault", "__getitem__", "__contains__")
+    if isinstance(parent, ast.Compare) and parent.left is node:
+        return all(isinstance(op, (ast.In, ast.NotIn)) for op in parent.ops)
+    return False
+
+
 def _named_as_identifier(node: ast.AST, source: SourceFile) -> bool:
     """``ns = {'cas': URI}``, ``scopes=[URI]``, ``author_url = URL``, ``set_db_ver('1.5.0.0')``."""
     for name in _context_names(node, source):
@@ -546,6 +561,10 @@ class HardcodedValue(Check):
             note="the fixed part of an f-string"),
         bad('import psycopg\n\nconn = psycopg.connect("host=db.internal port=5432 dbname=app")\n', lines=(3,),
             note="a libpq connection string"),
+        good('def launch(data, deployment_id):\n'
+             '    roles = data.get("https://purl.imsglobal.org/spec/lti/claim/roles", [])\n'
+             '    return {"https://purl.imsglobal.org/spec/lti/claim/deployment_id": deployment_id, "roles": roles}\n',
+             note="claim names spelt as URLs, looked up as keys, are no addresses"),
         good('class Hub:\n    def rename(self, user, server):\n        self.log.info(\n'
              '            "Renaming server user=\'%s\' server=\'%s\' to \'%s\'", user, server, server.lower())\n',
              note="a log message that names a user and a server is no connection string"),
@@ -660,7 +679,8 @@ class HardcodedValue(Check):
             if not isinstance(value, str) or not value or len(value) > 500:
                 continue
             what = self._classify(value, parent, source, ignore_hosts)
-            if what is None or _named_as_identifier(node, source) or _OAUTH_SCOPE_RE.match(value):
+            if what is None or _named_as_identifier(node, source) or _OAUTH_SCOPE_RE.match(value) \
+                    or _used_as_key(node, source):
                 continue
             kind, host = what
             candidates.append((node, f"hardcoded {kind} {_shown(value)!r}; read it from configuration"))

@@ -494,8 +494,8 @@ _NOT_A_CREDENTIAL = frozenset({"true", "false", "null", "none", "yes", "no", "on
 _DEV_SETTINGS_RE = lazy_compile(r"(?:^|/)settings(?:/|_)(?:local_)?(?:dev|development|debug)\.py$")
 # A production settings module beside the base one (settings/prod.py, settings/production.py, settings_prod.py)
 _PRODUCTION_SETTINGS_RE = lazy_compile(r"(?:^|/)settings(?:/|_)(?:prod|production|live)(?:_\w+)?\.py$")
-OVERRIDES_SECRET_KEY = "computed SECRET_KEY"
-_SETTINGS_KEY = "settings SECRET_KEY"  # Django's, or a Flask app's settings module's  # a production settings module's fact: it sets SECRET_KEY from no literal
+OVERRIDES_SECRET_KEY = "computed SECRET_KEY"  # a production settings module's fact: it sets SECRET_KEY from no literal
+_SETTINGS_KEY = "settings SECRET_KEY"  # Django's, or a Flask app's settings module's
 
 
 def _computes_secret_key(source: SourceFile) -> bool:

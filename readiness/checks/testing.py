@@ -717,13 +717,22 @@ def _suite_kinds_in(text: str) -> tuple[str, ...]:
     """The suite kinds a test module's text shows (API client, integration markers, a browser)."""
     kinds = []
     # Plain substring tests first: most test files mention none of these, and `in` is cheap.
-    if any(n in text for n in _API_NEEDLES) and _api_client_in(text):
+    api = any(n in text for n in _API_NEEDLES)
+    integration = any(n in text for n in _INTEGRATION_NEEDLES)
+    e2e = any(n in text for n in _E2E_NEEDLES)
+    if not (api or integration or e2e):
+        return ()
+    code = _COMMENT_LINE.sub("", text)  # a module commented out whole (# from selenium import webdriver) tests nothing
+    if api and _api_client_in(code):
         kinds.append("api")
-    if any(n in text for n in _INTEGRATION_NEEDLES) and _INTEGRATION_RE.search(text):
+    if integration and _INTEGRATION_RE.search(code):
         kinds.append("integration")
-    if any(n in text for n in _E2E_NEEDLES) and _E2E_RE.search(text):
+    if e2e and _E2E_RE.search(code):
         kinds.append("e2e")
     return tuple(kinds)
+
+
+_COMMENT_LINE = lazy_compile(r"^[ \t]*#[^\n]*$", re.MULTILINE)
 
 
 def _api_client_fixture(text: str) -> bool:
@@ -837,6 +846,12 @@ class TestSuites(Check):
                                    "def test_home(client, map):\n    response = client.get(reverse('home'))\n"
                                    "    assert response.status_code == 200\n",
         }, status="pass", options={"suites": ["unit", "api"]}, note="pytest-django's client fixture sends the requests"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "tests/test_x.py": "def test_x():\n    assert True\n",
+            "tests/test_selenium_smoke.py": "# from selenium import webdriver\n#\n#\n# class SeleniumTest(TestCase):\n"
+                                            "#    def test_admin(self):\n#        self.chrome.get('http://web/admin')\n",
+        }, status="fail", options={"suites": ["unit", "e2e"]}, note="a browser test commented out whole tests nothing"),
         Example({
             "app/x.py": "x = 1\n",
             "tests/test_x.py": "def test_x():\n    assert True\n",

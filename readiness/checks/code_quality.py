@@ -506,6 +506,10 @@ def _context_names(node: ast.AST, source: SourceFile) -> list[str]:
     return names
 
 
+_HTTP_RECEIVER = lazy_compile(r"requests|httpx|aiohttp|urllib|session|client|http|api|conn|pool|browser|page|driver",
+                              re.IGNORECASE)
+
+
 def _used_as_key(node: ast.AST, source: SourceFile) -> bool:
     """``claims["https://purl.imsglobal.org/spec/lti/claim/roles"]``, ``{URI: value}``, ``data.get(URI)``,
     ``URI in payload``: a name spelt as a URL (a claim, a JSON-LD term), looked up, never connected to."""
@@ -515,7 +519,10 @@ def _used_as_key(node: ast.AST, source: SourceFile) -> bool:
     if isinstance(parent, ast.Subscript):
         return parent.slice is node
     if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.args and parent.args[0] is node:
-        return parent.func.attr in ("get", "pop", "setdefault", "__getitem__", "__contains__")
+        receiver = dotted(parent.func.value) or ""
+        if parent.func.attr == "get":  # data.get(URI), not requests.get(URL) or session.get(URL)
+            return not _HTTP_RECEIVER.search(receiver.rpartition(".")[2])
+        return parent.func.attr in ("pop", "setdefault", "__getitem__", "__contains__")
     if isinstance(parent, ast.Compare) and parent.left is node:
         return all(isinstance(op, (ast.In, ast.NotIn)) for op in parent.ops)
     return False

@@ -49,8 +49,15 @@ _NOT_SECRET_SUFFIXES = frozenset({
     "store", "stores", "provider", "providers", "manager", "operator", "secret_store", "source", "sources",
     "title", "subject", "text", "body", "heading", "description", "caption", "button", "link", "claim", "claims",
     "from", "origin", "status", "state",  # secret_from = "env": where a secret was loaded from, not the secret
+    # what is done with a secret, or what happened to it: raw_secret_handling = "allow", credential_pause_outcome
+    "handling", "outcome", "result", "reason", "action", "filter", "mask", "words", "word", "strategy", "behavior",
+    "behaviour", "decision",
 })
-_STAND_INS = frozenset({"fake", "dummy", "mock", "stub"})
+# An operation on a secret, named by its verb: {"list_credentials": "Listing saved credentials"}, "reset_password".
+_OPERATION_VERBS = frozenset({"list", "get", "create", "delete", "update", "fetch", "load", "save", "check", "validate",
+                              "rotate", "reset", "show", "add", "remove", "edit", "change", "forgot", "verify", "manage",
+                              "store", "read", "write", "revoke", "generate", "request"})
+_STAND_INS = frozenset({"fake", "dummy", "mock", "stub", "placeholder"})
 # What a "pass" suffix is the password of (DB_PASS, SMTP_PASS), unlike pass_through or first_pass.
 _LOGIN_HOLDERS = frozenset({"db", "database", "smtp", "mail", "email", "imap", "pop", "redis", "mysql", "postgres", "pg",
                             "psql", "mongo", "ldap", "ftp", "sftp", "admin", "user", "root", "rabbitmq", "amqp", "broker",
@@ -84,6 +91,8 @@ def is_secret_name(name: str | None, extra: Iterable[str] = ()) -> bool:
         return False
     if _STAND_INS.intersection(tokens):
         return False  # fake_wallet_secret: the key of a stand-in backend guards nothing
+    if len(tokens) > 1 and tokens[0] in _OPERATION_VERBS:
+        return False  # list_credentials, reset_password: an operation, named; its value is a label or a route
     if _BANDIT_RE.search(snake):
         return True
     words = set(_SECRET_WORDS) | {w.lower() for w in extra}
@@ -211,6 +220,8 @@ def _secret_value(value: str, name: str | None = None) -> bool:
         return False  # PASSWORD_RESET = "password_reset.html", REGEX_PASSWORD = r"^(?=.*\d)...": a file, a rule
     if name is not None and "_" in text and _snake(name).endswith("_" + _snake(text)):
         return False  # RUNNER_SUDO_PASSWORD = "sudo_password": the name of the parameter that carries it
+    if name is not None and _snake(name) == _snake(text):
+        return False  # onepassword = "onepassword": an enumeration's member, valued by its own name
     if "://" in text or text.startswith(("/", "./")):
         return bool(url_password(text))
     return True
@@ -1000,6 +1011,30 @@ def _refuses(source: SourceFile, compare: ast.Compare, fallbacks: set[str | None
     return isinstance(parent, ast.If) and _stops(parent.body, warns=True)
 
 
+_EXAMPLE_HOLDERS = lazy_compile(r"(?:^|_)(?:examples?|samples?|schema_extra)$", re.IGNORECASE)
+
+
+def _in_example(source: SourceFile, node: ast.AST | None) -> bool:
+    """A value inside documentation's sample data: ``Field(examples=[...])``, ``json_schema_extra={"example":
+    ...}``, ``openapi_examples=...``, ``EXAMPLE_REQUEST = {...}``."""
+    if node is None:
+        return False
+    child = node
+    for parent in source.ancestors(node)[:8]:
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Module)):
+            return False
+        if isinstance(parent, ast.keyword) and parent.arg and _EXAMPLE_HOLDERS.search(parent.arg):
+            return True
+        if isinstance(parent, ast.Dict) and any(v is child and _EXAMPLE_HOLDERS.search(str_value(k) or "")
+                                                for k, v in zip(parent.keys, parent.values, strict=False)):
+            return True
+        if isinstance(parent, (ast.Assign, ast.AnnAssign)):
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            return any(_EXAMPLE_HOLDERS.search(dotted(t).rpartition(".")[2] or "") for t in targets)
+        child = parent
+    return False
+
+
 def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterable[str]) -> list[Hit]:
     assert source.tree is not None
     hits: list[Hit] = []
@@ -1017,6 +1052,8 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
             return  # a __main__ block trying the module by hand (a live key format is still reported below)
         if not is_secret_name(name, extra) or not _secret_value(text, name):
             return
+        if _in_example(source, value_node):
+            return  # Field(examples=[{"password": "securepassword123"}]): the API documentation's sample request
         if _only_token(name) and not _TOKEN_VALUE_RE.match(text):
             return  # "token" names lexers and parsers too: require a token-like value
         if "test" in _snake(name or "").split("_"):
@@ -1246,6 +1283,13 @@ class HardcodedSecret(Check):
              note="a lexer's tokens are not credentials"),
         good('data = {"grant_type": "password", "username": u, "password": p}\n',
              note="the password comes from a variable"),
+        good('from enum import StrEnum\n\n\nclass CredentialType(StrEnum):\n    password = "password"\n'
+             '    onepassword = "onepassword"\n\n\nraw_secret_handling = "allow"\ncredential_pause_outcome = "resolved"\n'
+             'NARRATION = {"list_credentials": "Looking up your saved credentials"}\n',
+             note="an enumeration's members, what is done with a secret, an operation's label"),
+        good('from pydantic import BaseModel, Field\n\n\nclass CreateCredential(BaseModel):\n'
+             '    credential: dict = Field(..., examples=[{"username": "user@example.com", "password": "securepassword123"}])\n',
+             note="the API documentation's sample request"),
         good('def init_secret(config_secret, env_secret):\n    secret = config_secret\n    secret_from = "config"\n'
              '    if not secret:\n        secret_from = "env"\n        secret = env_secret\n    return secret, secret_from\n',
              note="where a secret was loaded from is no secret"),

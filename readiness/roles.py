@@ -132,6 +132,7 @@ _PATH_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (SCRIPT, lazy_compile(_D + r"(?:scripts?|tools|bin|bench|benchmarks?|hack|dev|devtools|dev_tools|devenv|noxfiles|"
                         r"pants-plugins|build-support|[\w.-]+[-_](?:bench|benchmarks?|scripts?))/"
                         r"|^qa/"  # a top-level qa/: scenarios a tester runs against a local deployment
+                        r"|^(?:evaluation|evals?)/"  # a top-level harness that scores the service on benchmark tasks
                         r"|^(?:setup|noxfile|fabfile|build_backend|hatch_build|conf|dodo|tasks)\.py$|" + _D + r"[^/]*_nox\.py$"
                         # a name no import can reach (upload-screenshots.py): run as a file, a script
                         r"|" + _D + r"[^/]*-[^/]*\.py$")),

@@ -184,9 +184,27 @@ def _file_agents(project: Project, source: SourceFile) -> Iterable[Agent]:
                 break
     if "ddtrace" in imports:
         yield from _ddtrace(source, names)
-    if "logfire" in imports:
+    if "logfire" in imports and not _optional_and_undeclared(project, source, "logfire"):
         yield from _logfire(source, names)
     yield from _scout(source, names)
+
+
+def _optional_and_undeclared(project: Project, source: SourceFile, module: str) -> bool:
+    """``try: import logfire`` / ``except ModuleNotFoundError: return``, and no manifest of the project asks for it:
+    the agent is set up only where someone installs it by hand, which the service as shipped never does."""
+    from readiness.profile import declared_distributions
+
+    optional = any(isinstance(node, ast.Try) and any(
+        isinstance(stmt, (ast.Import, ast.ImportFrom)) and any(
+            (a.name if isinstance(stmt, ast.Import) else stmt.module or "").split(".")[0] == module for a in stmt.names)
+        for stmt in node.body) and any(
+        dotted(t).rpartition(".")[2] in ("ImportError", "ModuleNotFoundError")
+        for h in node.handlers if h.type for t in (h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]))
+        for node in source.nodes(ast.Try))
+    if not optional:
+        return False
+    declared = declared_distributions(project)
+    return bool(declared) and module not in declared
 
 
 def _scout(source: SourceFile, names: dict[str, str]) -> Iterable[Agent]:

@@ -107,6 +107,11 @@ _SENTRY_FROM_CONFIG = {
                          "    sentry_sdk.init(app.config['SENTRY_DSN'],\n"
                          "                    traces_sample_rate=app.config['SENTRY_TRACES_SAMPLE_RATE'])\n",
 }
+_LOGFIRE_OPTIONAL = (
+    "import logging\n\n\ndef setup_tracing(service_name: str) -> None:\n    try:\n        import logfire\n"
+    "    except ModuleNotFoundError:\n        logging.warning('tracing requested but logfire is not installed')\n"
+    "        return\n    logfire.configure(service_name=service_name)\n"
+)
 _SENTRY_ERRORS = (
     "import os\n\nimport sentry_sdk\n\nRATE = float(os.environ.get('SENTRY_TRACES_SAMPLE_RATE', '0.0'))\n"
     "sentry_sdk.init(dsn=os.environ.get('SENTRY_DSN'), traces_sample_rate=RATE)\n"
@@ -138,6 +143,10 @@ class OtelSdk(_TracingCheck):
                 status="fail", note="the API alone records nothing"),
         Example({**_SERVICE, "app/monitoring.py": _SENTRY_TRACED}, status="pass",
                 note="Sentry performance tracing is a vendor equivalent"),
+        Example({**_SERVICE, "requirements.txt": "fastapi\nlogfire\n", "app/tracing.py": _LOGFIRE_OPTIONAL},
+                status="pass", note="Logfire, a declared dependency, configured"),
+        Example({**_SERVICE, "requirements.txt": "fastapi\n", "app/tracing.py": _LOGFIRE_OPTIONAL}, status="fail",
+                note="Logfire set up only where someone installs it by hand: no manifest asks for it"),
         Example({**_SERVICE, **_SENTRY_FROM_CONFIG}, status="pass",
                 note="Sentry's sample rate read from the app's config, which a config class sets"),
         Example({**_SERVICE, **_SENTRY_FROM_CONFIG, "app/config.py": _SENTRY_FROM_CONFIG["app/config.py"].replace("0.1", "0")},

@@ -206,6 +206,8 @@ def _secret_value(value: str, name: str | None = None) -> bool:
         return False
     if _FORMAT_FIELD_RE.search(text):
         return False  # "{base}reset", "{user}:{token}": a format string that builds a value, not the value
+    if _PUBLIC_KEY.match(text):
+        return False  # phc_..., pk_live_...: a key made to be shipped in every browser
     if text.lower() in _LOCAL_HOSTS:
         return False  # api_key = "localhost": where a local server runs, nothing it unlocks
     if len(text) < _MIN_SECRET_LENGTH or _CLI_OPTION_RE.match(text):
@@ -558,13 +560,17 @@ _DEMO_KEY = lazy_compile(r"^demo([-_ ]?(key|token|api[-_]?key))?$", re.IGNORECAS
 _LOCAL_DSN = lazy_compile(r"^[a-z][a-z0-9+.\-]*://[^@/\s]*@(localhost|127\.0\.0\.1|\[::1\])([:/]|$)", re.IGNORECASE)
 
 
+# Keys made to be published in browsers and apps: a PostHog project key, a Stripe publishable key.
+_PUBLIC_KEY = lazy_compile(r"^(?:phc_[0-9A-Za-z]{20,}|pk_(?:live|test)_[0-9A-Za-z]{16,})$")
+
+
 def not_a_secret_value(value: str) -> bool:
     """A fallback whose value cannot be a credential whatever its name: a duration or number, an algorithm name,
     an HTTP header name, a URL path, or a connection string to localhost (which fails loudly in production)."""
     text = value.strip()
     return bool(_DURATION.match(text) or _ALGORITHM.match(text) or _HEADER_RE.match(text)
                 or (text.startswith("/") and " " not in text and len(text) < 100) or _LOCAL_DSN.match(text)
-                or _DEMO_KEY.match(text))
+                or _DEMO_KEY.match(text) or _PUBLIC_KEY.match(text))
 
 
 def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Analysis:
@@ -1287,6 +1293,10 @@ class HardcodedSecret(Check):
              '    onepassword = "onepassword"\n\n\nraw_secret_handling = "allow"\ncredential_pause_outcome = "resolved"\n'
              'NARRATION = {"list_credentials": "Looking up your saved credentials"}\n',
              note="an enumeration's members, what is done with a secret, an operation's label"),
+        good('from pydantic_settings import BaseSettings\n\n\nclass Settings(BaseSettings):\n'
+             '    POSTHOG_PROJECT_API_KEY: str = "phc_b4Kq9Zt2LmX7wPq3RsT8uVy1NcD5eFg6HjK0"\n'
+             '    STRIPE_PUBLISHABLE_KEY: str = "pk_live_51Hc8dKJ2eZvKYlo2C0a1b2c3d4"\n',
+             note="keys made to be published: a PostHog project key and a Stripe publishable key"),
         good('from pydantic import BaseModel, Field\n\n\nclass CreateCredential(BaseModel):\n'
              '    credential: dict = Field(..., examples=[{"username": "user@example.com", "password": "securepassword123"}])\n',
              note="the API documentation's sample request"),

@@ -2440,6 +2440,9 @@ def _sets_urlpatterns(tree: ast.Module) -> bool:
                for stmt in tree.body)
 
 
+_PAGE_VIEWS = frozenset({"TemplateView", "RedirectView"})
+
+
 def _django_urlpatterns(tree: ast.Module, includes: list[IncludeFact], names: Mapping[str, str] = {}) -> list[RouteFact]:
     routes: list[RouteFact] = []
     lists: dict[str, list[ast.expr]] = {}  # local URL lists: ur = [...]; ur += [...]
@@ -2498,12 +2501,15 @@ def _django_urlpatterns(tree: ast.Module, includes: list[IncludeFact], names: Ma
                 return
             if isinstance(view, ast.Name) and view.id in bound:
                 view = bound[view.id]
+            kind = ""
             if isinstance(view, ast.Call) and call_name(view) == "as_view":
                 handler = dotted(view.func.value) if isinstance(view.func, ast.Attribute) else ""
+                if _kw(view, "template_name") is not None or handler.rpartition(".")[2] in _PAGE_VIEWS:
+                    kind = "page"  # TemplateView.as_view(template_name="api.html"): a page, whatever its path
             else:
                 handler = dotted(view)
             routes.append(RouteFact("django", "*", full, "urlpatterns", handler, node.lineno, node.col_offset + 1,
-                                    path_params=tuple(sorted(_path_params(full)))))
+                                    path_params=tuple(sorted(_path_params(full))), kind=kind))
         elif isinstance(node, ast.Call):  # i18n_patterns(...), a project's decorated_patterns(login_required, *urls)
             for arg in node.args:
                 visit(arg, prefix)

@@ -604,3 +604,24 @@ def test_a_viewset_bound_to_a_name_before_its_path_keeps_its_class(tmp_path: Pat
     routes = _table(tmp_path)
     assert any(label.endswith("/api/v2/events/") for label in routes), sorted(routes)
     assert _status(tmp_path, "pagination")[:2] == ("pass", 1.0)
+
+
+# -- Django URL lists built by calls -----------------------------------------------------------
+
+_I18N_URLS = (
+    "from django.conf.urls.i18n import i18n_patterns\nfrom django.urls import include, path\n"
+    "from django.views.generic import TemplateView\n\nfrom site.utils import decorated_patterns\n"
+    "from site import views\n\n"
+    "map_urls = [path('map/<int:pk>/update/', views.MapUpdate.as_view(), name='map_update')]\n"
+    "i18n_urls = [path('login/', views.login, name='login')]\n"
+    "i18n_urls += decorated_patterns([views.can_edit], *map_urls)\n"
+    "urlpatterns = i18n_patterns(path('search/', views.search), path('', include(i18n_urls)))\n"
+    "urlpatterns += [path('api', TemplateView.as_view(template_name='api.html'), name='api')]\n"
+)
+
+
+def test_django_urls_built_by_calls_and_template_pages(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"site/__init__.py": "", "site/urls.py": _I18N_URLS})
+    routes = {r.path: r for r in _table(tmp_path).values()}
+    assert {"/map/<int:pk>/update/", "/login/", "/search/", "/api"} <= set(routes)
+    assert not routes["/api"].api  # a template page about the API is no API route

@@ -29,6 +29,7 @@ ROUTE_NEEDLES = (
     "DOMAIN", "_METHODS", "URL_PREFIX", "Annotated", "graphql", "GraphQL", "graphene", "strawberry", "type Query",
     "Limiter", "depth_limit", "Depends(",  # a module of FastAPI dependencies the routes declare (query parameters)
     "from .",  # a package's __init__.py re-exporting its views (see routes_worth_keeping)
+    "route_prefix",  # Pyramid: the prefix every route of an include gets
     "def on_",  # Falcon responders (on_get, on_post_item)
 )
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
@@ -52,6 +53,11 @@ _FIGURES = frozenset({"counts", "totals", "summary", "summaries", "metrics"})
 SORT_PARAMS = frozenset({"sort", "sort_by", "sortby", "order", "order_by", "orderby", "ordering", "sort_order", "direction"})
 _BUILD_INFO = frozenset({"version", "info", "build", "buildinfo", "build-info", "about"})
 # /health/workers, /api/v1/health/database: the checks of a health area, whatever they are named
+def _dunder(segment: str) -> str:
+    """``__version__``, ``__lbheartbeat__``: Dockerflow's operations routes, named without the underscores."""
+    return segment[2:-2] if len(segment) > 4 and segment.startswith("__") and segment.endswith("__") else segment
+
+
 _HEALTH_HEADS = frozenset({"health", "healthz", "healthcheck", "health-check", "health_check", "_health"})
 OPS_SEGMENTS = frozenset({
     "health", "healthz", "healthcheck", "health-check", "health_check", "ready", "readyz", "readiness", "live",
@@ -280,11 +286,18 @@ class Route:
     def ops(self) -> bool:
         """A health, metrics or documentation route (not part of the public API)."""
         segs = self.segments
-        return not segs or segs[-1].lower() in OPS_SEGMENTS or segs[0].lower() in ("docs", "redoc", "static") \
+        last = segs[-1].lower() if segs else ""
+        return not segs or last in OPS_SEGMENTS or _dunder(last) in OPS_SEGMENTS \
+            or segs[0].lower() in ("docs", "redoc", "static") \
             or any(s.lower() in _HEALTH_HEADS for s in segs[:-1]) \
             or bool(_DOC_VIEWS.search(self.fact.handler)) \
             or (segs[0].lower() == "admin" and not self.admin_api) \
             or (len(segs) == 1 and segs[0].lower() in _BUILD_INFO)  # GET /version, /info: the build's metadata
+
+    @property
+    def ops_name(self) -> str:
+        """The last segment as operations routes name it: ``__heartbeat__`` (Mozilla's Dockerflow) as ``heartbeat``."""
+        return _dunder(self.segments[-1].lower()) if self.segments else ""
 
     @property
     def admin_api(self) -> bool:
@@ -1441,9 +1454,10 @@ def _decorator_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str,
 _OWNER_KINDS = {"FastAPI": "fastapi", "APIRouter": "fastapi", "Flask": "flask", "Blueprint": "flask",
                 "Starlette": "starlette", "Router": "starlette", "Api": "flask", "Namespace": "flask",
                 "DefaultRouter": "django", "SimpleRouter": "django", "ExtendedDefaultRouter": "django",
-                "NestedSimpleRouter": "django", "NestedDefaultRouter": "django", "OptionalSlashRouter": "django"}
+                "NestedSimpleRouter": "django", "NestedDefaultRouter": "django", "OptionalSlashRouter": "django",
+                "Service": "pyramid"}
 _DRF_ROUTERS = frozenset(k for k, v in _OWNER_KINDS.items() if v == "django")
-_PREFIX_KW = {"APIRouter": "prefix", "Api": "prefix", "Namespace": "path"}
+_PREFIX_KW = {"APIRouter": "prefix", "Api": "prefix", "Namespace": "path", "Service": "path"}
 _RESOURCE_ADDERS = lazy_compile(r"^add_\w*resource$")
 # flask-rest-jsonapi's resource classes: the methods each answers and what a GET returns.
 _JSONAPI_RESOURCES = {
@@ -1471,8 +1485,9 @@ def _extract(source: SourceFile) -> FileRoutes:
         if kind not in _OWNER_KINDS and kind.endswith("Router") and kind[:1].isupper() and \
                 {"rest_framework", "django"} & imports:
             kind = "NestedSimpleRouter" if "Nested" in kind else "DefaultRouter"  # a project's own DRF router class
-        if kind not in _OWNER_KINDS or (kind == "Router" and "starlette" not in imports):
-            continue
+        if kind not in _OWNER_KINDS or (kind == "Router" and "starlette" not in imports) \
+                or (kind == "Service" and _kw(value, "path") is None):
+            continue  # Cornice: Service(name="heartbeat", path="/__heartbeat__"); its @heartbeat.get() views
         if kind in ("Api", "Namespace") and not ({"flask_restful", "flask_restx", "flask_restplus",
                                                   "flask_rest_jsonapi"} & imports):
             continue
@@ -1622,6 +1637,16 @@ def _pyramid_facts(source: SourceFile) -> tuple[list[RouteFact], tuple[tuple[str
             if name and pattern is not None:
                 names.append((PYRAMID_ROUTE + name, pattern if pattern.startswith("/") else "/" + pattern))
     routes: list[RouteFact] = []
+    functions = {f.name: f for f in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef)
+                 if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    for call in source.nodes(ast.Call):  # config.add_view(metrics_view, route_name="metrics"): a view added by a call
+        assert isinstance(call, ast.Call)
+        route_name = _str(_kw(call, "route_name")) if call_name(call) == "add_view" and call.args else None
+        view = functions.get(dotted(call.args[0])) if route_name else None
+        if view is not None and route_name:
+            for method in _pyramid_methods(_kw(call, "request_method")) or ("*",):
+                routes.append(_make_route(view, "pyramid", method, "@pyramid:" + route_name, PYRAMID_OWNER, call.lineno,
+                                          call.col_offset + 1, view.name))
     for func in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
         assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
         configs = [d for d in func.decorator_list if isinstance(d, ast.Call) and call_name(d) == "view_config"]

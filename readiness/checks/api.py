@@ -365,6 +365,14 @@ def _version_marks(source: SourceFile) -> tuple[Evidence, ...]:
         value = getattr(node, "value", None)
         if value in ("DEFAULT_VERSIONING_CLASS",):
             out.append(Evidence("DRF versioning configured", source.path, getattr(node, "lineno", 0)))
+    if "route_prefix" in source.text:  # Pyramid: config.include(..., route_prefix=api_version), config.route_prefix = "v1"
+        for node in source.nodes(ast.keyword, ast.Assign):
+            value = node.value if isinstance(node, ast.keyword) and node.arg == "route_prefix" else (
+                node.value if isinstance(node, ast.Assign) and any(
+                    isinstance(t, ast.Attribute) and t.attr == "route_prefix" for t in node.targets) else None)
+            if value is not None and _names_version(value):
+                out.append(Evidence("Pyramid routes under a versioned route_prefix", source.path, value.lineno))
+                break
     for call in source.nodes(ast.Call):  # the API's own version header: request.headers.get("pretalx-version")
         assert isinstance(call, ast.Call)
         func = call.func
@@ -380,6 +388,17 @@ def _version_marks(source: SourceFile) -> tuple[Evidence, ...]:
 
 
 _REQUEST_HOLDERS = frozenset({"request", "req", "http_request", "flask_request"})
+def _names_version(node: ast.AST) -> bool:
+    """``"v1"``, ``"/api/v2"``, ``api_version``, ``f"v{major}"``: a prefix that is the API's version."""
+    text = node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+    if text is not None:
+        return any(VERSION_SEGMENT.match(part) for part in text.split("/") if part)
+    if isinstance(node, ast.JoinedStr):
+        head = "".join(str(v.value) for v in node.values if isinstance(v, ast.Constant))
+        return head.rstrip("/").rpartition("/")[2] in ("v", "V") or "version" in ast.unparse(node).lower()
+    return "version" in ast.unparse(node).lower()
+
+
 # A request header that names the API version the client wants (pretalx-version, api-version, x-api-version),
 # not the version of the client's own software
 _API_VERSION_HEADER = lazy_compile(r"^(?:version|(?!sec-|(?:x-)?(?:client|app|sdk|browser|os|device|user-agent|agent)-)"
@@ -499,6 +518,13 @@ class ApiVersioning(_RouteCheck):
                              "def orders(request):\n    return []\n",
         }, findings=1, lines=(10,), status="fail",
             note="Pyramid: views find their paths through the route names add_route gives; the HTML page is left out"),
+        Example({
+            "store/__init__.py": "from pyramid.config import Configurator\n\nAPI_VERSION = '1.0'\n\n\ndef main(settings):\n"
+                                 "    api_version = f\"v{API_VERSION.split('.')[0]}\"\n    config = Configurator(settings=settings)\n"
+                                 "    config.include('store.views', route_prefix=api_version)\n    return config.make_wsgi_app()\n",
+            "store/views.py": "from cornice import Service\n\nbuckets = Service(name='buckets', path='/buckets')\n\n\n"
+                              "@buckets.get()\ndef list_buckets(request):\n    return {'data': []}\n",
+        }, findings=0, status="pass", note="Cornice services under a Pyramid route_prefix that is the API's version"),
         Example({
             "app/main.py": "from fastapi import FastAPI\nfrom fastapi.responses import RedirectResponse\n\n"
                            "app = FastAPI()\n\n\n@app.get('/api/v1/orders')\ndef orders() -> list[dict]:\n    return []\n\n\n"

@@ -327,6 +327,12 @@ class MetricsEndpoint(MarkerCheck):
         Example({"app.py": "from flask import Flask, Response\nfrom prometheus_client import generate_latest\n\n"
                            "app = Flask(__name__)\n\n\n@app.route('/metrics')\ndef metrics():\n"
                            "    return Response(generate_latest())\n"}, status="pass", note="a /metrics route"),
+        Example({"app/prometheus.py": "from prometheus_client import REGISTRY, generate_latest\n"
+                                      "from pyramid.response import Response\n\n\ndef metrics_view(request):\n"
+                                      "    return Response(generate_latest(REGISTRY))\n\n\ndef includeme(config):\n"
+                                      "    config.add_route('prometheus_metrics', '/__metrics__')\n"
+                                      "    config.add_view(metrics_view, route_name='prometheus_metrics')\n"},
+                status="pass", note="Pyramid: a view added for a route name, at a Dockerflow-style /__metrics__"),
         Example({"app/metrics.py": "from prometheus_client import Counter\n\nORDERS = Counter('orders', 'Orders')\n",
                  **_BARE_FASTAPI}, status="fail", note="metrics defined but never exposed"),
         Example({"app/__init__.py": "from flask import Flask\nfrom gds_metrics import GDSMetrics\n\nmetrics = GDSMetrics()\n\n\n"
@@ -384,8 +390,7 @@ class MetricsEndpoint(MarkerCheck):
         return found
 
     def route_counts(self, route: Route) -> str:
-        segs = route.segments
-        return "metrics route" if segs and segs[-1].lower() in ("metrics", "prometheus") else ""
+        return "metrics route" if route.ops_name in ("metrics", "prometheus") else ""
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         """Scrape endpoints decide; without one, metrics that are only pushed make the check n/a."""

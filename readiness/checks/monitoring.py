@@ -635,6 +635,7 @@ _JSON_LOG_MODULES = {
     "structlog": "structlog", "pythonjsonlogger": "python-json-logger", "json_log_formatter": "json-log-formatter",
     "ecs_logging": "ecs-logging", "jsonlogger": "jsonlogger", "django_structlog": "django-structlog",
     "json_logging": "json-logging",
+    "dockerflow.logging": "Dockerflow's JSON (mozlog) logging",  # JsonLogFormatter, and formatters built on it
 }
 # A formatter named by its dotted import path, as dictConfig and logging files do.
 _JSON_FORMATTER = lazy_compile(r"^[\w.]*\.\w*json\w*formatter$|^pythonjsonlogger\.|^ecs_logging\.|^structlog\.", re.IGNORECASE)
@@ -706,9 +707,12 @@ class StructuredLogging(MarkerCheck):
         "(or loguru with `serialize=True`), and include request ids and other context as fields."
     )
     scoring = "Presence: structlog, python-json-logger, a JSON formatter in the logging configuration, or loguru serialize=True."
-    needles = ("structlog", "json", "Json", "JSON", "ecs_logging", "serialize")
+    needles = ("structlog", "json", "Json", "JSON", "ecs_logging", "serialize", "dockerflow")
     examples = (
         Example({"app/log.py": "import structlog\n\nlog = structlog.get_logger()\n", **_BARE_FASTAPI}, status="pass"),
+        Example({"app/log.py": "from dockerflow import logging as dockerflow_logging\n\n\n"
+                               "class JsonLogFormatter(dockerflow_logging.JsonLogFormatter):\n    logger_name = 'app'\n",
+                 **_BARE_FASTAPI}, status="pass", note="Dockerflow's mozlog JSON formatter"),
         Example({"app/logging_config.py": "import logging.config\n\nlogging.config.dictConfig({\n"
                  "    'version': 1,\n    'formatters': {'json': {'()': 'pythonjsonlogger.jsonlogger.JsonFormatter'}},\n"
                  "})\n", **_BARE_FASTAPI}, status="pass", note="dictConfig with a JSON formatter"),
@@ -818,6 +822,9 @@ _CORRELATION_MODULES = {
     "flask_request_id": "flask-request-id", "flask_request_id_header": "flask-request-id-header",
     "django_guid": "django-guid", "log_request_id": "django-log-request-id", "request_id": "request-id middleware",
     "correlation_id": "correlation-id middleware", "django_structlog": "django-structlog request middleware",
+    "dockerflow.logging.RequestIdLogFilter": "Dockerflow's request-id log filter",
+    "dockerflow.logging.get_or_generate_request_id": "Dockerflow's request id",
+    "dockerflow.logging.request_id_context": "Dockerflow's request id",
 }
 _CORRELATION_MIDDLEWARE = lazy_compile(r"^(django_structlog\.middlewares\.|django_guid\.middleware\.|"
                                      r"log_request_id\.middleware\.|asgi_correlation_id\.)")
@@ -984,8 +991,12 @@ class CorrelationIds(MarkerCheck):
                "logging filter that stamps the request's id on every record.")
     needles = ("request_id", "Request-ID", "request-id", "Request-Id", "correlation", "Correlation", "REQUEST_ID",
                "CORRELATION", "django_guid", "starlette_context", "django_structlog", "log_request_id", "Trace-Id",
-               "trace-id", "TraceId", "traceparent", "setLogRecordFactory")
+               "trace-id", "TraceId", "traceparent", "setLogRecordFactory", "RequestIdLogFilter")
     examples = (
+        Example({"app/events.py": "from dockerflow.logging import get_or_generate_request_id, request_id_context\n\n\n"
+                                  "def on_new_request(event):\n    request = event.request\n"
+                                  "    request_id_context.set(get_or_generate_request_id(request.headers))\n",
+                 **_BARE_FASTAPI}, status="pass", note="Dockerflow reads or makes the request id and logs it"),
         Example({"app/main.py": "from asgi_correlation_id import CorrelationIdMiddleware\nfrom fastapi import FastAPI\n\n"
                                 "app = FastAPI()\napp.add_middleware(CorrelationIdMiddleware)\n"}, status="pass"),
         Example({"app.py": "import uuid\nfrom flask import Flask, g, request\n\napp = Flask(__name__)\n\n\n"

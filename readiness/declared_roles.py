@@ -31,6 +31,7 @@ else:  # pragma: no cover
 TEST = "test"
 GENERATED = "generated"
 OMITTED = "coverage_omit"  # a hint, not a role: see readiness.roles
+VENDORED = "vendored"  # folders of copied dependencies: generated code, whatever their own paths say (lib/x/tests/)
 _DEFAULT_TEST_FILES = frozenset({"test_*.py", "*_test.py"})
 _PYTEST_INI = (("pytest.ini", "pytest"), ("setup.cfg", "tool:pytest"), ("tox.ini", "pytest"))
 _COVERAGE_INI = ((".coveragerc", ("run", "report")), ("setup.cfg", ("coverage:run", "coverage:report")),
@@ -116,6 +117,33 @@ def _read(root: Path, rel: str) -> str | None:
         return None
 
 
+# Import names of widely used distributions: a top-level folder holding several of them side by side is a
+# copy of the project's dependencies (Tautulli's lib/, SickChill's lib/), not its own code.
+_WELL_KNOWN = frozenset({
+    "requests", "urllib3", "six", "certifi", "idna", "chardet", "charset_normalizer", "cherrypy", "cheroot", "dateutil",
+    "pytz", "bs4", "jinja2", "markupsafe", "werkzeug", "yaml", "simplejson", "tzlocal", "future", "past", "mako",
+    "apscheduler", "arrow", "bleach", "html5lib", "oauthlib", "requests_oauthlib", "pygments", "dns", "jwt", "click",
+    "colorama", "configobj", "defusedxml", "distro", "jaraco", "more_itertools", "platformdirs", "portend", "tempora",
+    "zc", "httplib2", "feedparser", "babel", "flask", "django", "tornado", "cryptography", "rsa", "pyasn1", "attr",
+    "attrs", "packaging", "pkg_resources", "setuptools", "typing_extensions", "zipp", "importlib_metadata", "websocket",
+    "paho", "xmltodict", "msgpack", "cachecontrol", "lockfile", "unidecode", "tzdata", "backports", "enzyme", "guessit",
+    "rebulk", "subliminal", "sqlalchemy", "alembic", "bottle", "markdown", "mutagen", "pyparsing",
+})
+_VENDOR_FOLDERS = frozenset({"lib", "libs", "ext", "deps", "dependencies", "externals", "vendorlib"})
+_MIN_VENDORED = 3
+
+
+def vendored_folders(files: Iterable[str]) -> list[str]:
+    """Top-level folders (``lib/``) whose entries include several well-known distributions' packages."""
+    children: dict[str, set[str]] = {}
+    for rel in files:
+        head, _, rest = rel.partition("/")
+        if head in _VENDOR_FOLDERS and rest:
+            name = rest.partition("/")[0]
+            children.setdefault(head, set()).add(name[:-3] if name.endswith(".py") else name)
+    return sorted(head for head, names in children.items() if len(names & _WELL_KNOWN) >= _MIN_VENDORED)
+
+
 def declared_roles(root: Path, files: Iterable[str]) -> dict[str, list[str]]:
     """``{"test": [globs], "generated": [globs], "coverage_omit": [globs]}`` from the project's configuration."""
     names = {"pyproject.toml", "ruff.toml", ".ruff.toml", "pytest.ini", "setup.cfg", "tox.ini", ".coveragerc"}
@@ -162,7 +190,10 @@ def declared_roles(root: Path, files: Iterable[str]) -> dict[str, list[str]]:
                     and parser.has_section(section):
                 tests += _test_globs(prefix, parser.get(section, "testpaths", fallback="").split(),
                                      parser.get(section, "python_files", fallback="").split())
+    vendored = [f"{folder}/" for folder in vendored_folders(files)]
     out: dict[str, list[str]] = {}
+    if vendored:
+        out[VENDORED] = vendored
     if tests:
         out[TEST] = tests[:_MAX_GLOBS]
     if excluded:

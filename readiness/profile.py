@@ -16,6 +16,7 @@ from typing import Any, Iterable, Mapping
 from readiness.lazy_regex import lazy_compile
 from readiness.paths import is_application_path
 from readiness.project import Project, load_toml_document
+from readiness.roles import GENERATED
 
 FRAMEWORKS: Mapping[str, str] = {"fastapi": "FastAPI", "flask": "Flask", "django": "Django", "starlette": "Starlette"}
 CLIENTS: Mapping[str, str] = {
@@ -102,9 +103,10 @@ def build_profile(project: Project) -> Profile:
         if where not in places:
             places.append(where)
 
+    roles = getattr(project, "file_roles", {}) or {}
     for path, modules in sorted(project.imports.items()):
-        if not is_application_path(path):
-            continue
+        if not is_application_path(path) or roles.get(path) == GENERATED:
+            continue  # a vendored copy of a dependency (lib/django/...) is not what the service is built with
         for module in sorted(modules):
             component = _IMPORT_NAMES.get(module)
             if component:

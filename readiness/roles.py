@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
-from readiness.declared_roles import OMITTED, declared_roles
+from readiness.declared_roles import OMITTED, VENDORED, declared_roles
 from readiness.lazy_regex import AnyOf, lazy_compile
 
 SERVICE = "service"
@@ -97,8 +97,9 @@ DESCRIPTIONS: dict[str, str] = {
     CLI: "CLI commands: Django management/commands, click/typer/argparse entry points, invoke tasks, manage.py, cli modules",
     EXAMPLE: "docs/, examples/, samples/, a top-level contrib/",
     FIXTURE: "test data: fixtures/, testdata/, sample scanner reports, seed and prepopulate data, factory_boy factories",
-    GENERATED: "vendored and generated code: vendor/, third_party/, _vendor/, protobuf *_pb2.py, and what the "
-               "project's ruff configuration excludes",
+    GENERATED: "vendored and generated code: vendor/, third_party/, _vendor/, a top-level lib/ (libs/, ext/, deps/) "
+               "holding several well-known dependencies side by side, protobuf *_pb2.py, and what the project's ruff "
+               "configuration excludes",
     LOADTEST: "load tests: locustfile.py, locust/, loadtest(s)/, k6 scripts",
     INFRASTRUCTURE: "deployment and CI: .github/, docker/, deploy/, helm/, k8s/, terraform/",
 }
@@ -257,6 +258,9 @@ def role_of(path: str, text: str | None = None, overrides: Mapping[str, Iterable
     configured = _override(path, overrides)
     if configured is not None:
         return configured
+    vendored = (declared or {}).get(VENDORED)
+    if vendored and any(path.startswith(str(folder)) for folder in vendored):
+        return GENERATED  # a copied dependency: its tests and benchmarks are not the project's either
     role = path_role(path)
     if role == SERVICE:
         role = _override(path, declared) or SERVICE

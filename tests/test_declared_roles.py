@@ -12,8 +12,8 @@ from pathlib import Path
 
 from helpers import scan_json, scan_tree, write_tree
 
-from readiness.declared_roles import declared_roles
-from readiness.roles import role_of
+from readiness.declared_roles import VENDORED, declared_roles
+from readiness.roles import GENERATED, role_of
 
 NOISY = "import requests\n\n\ndef run():\n    # TODO: tidy\n    print('x')\n    return requests.get('http://api.internal/x')\n"
 SERVICE = "import logging\n\nlogger = logging.getLogger(__name__)\n\n\ndef handle(order):\n    return order\n"
@@ -109,7 +109,7 @@ def test_coverage_omit_with_a_main_guard_is_a_script(tmp_path: Path) -> None:
         "app/backfill_orders.py": RUN_BY_HAND,  # omitted and run by hand: a script
         "app/main.py": SERVER_ENTRY,  # omitted, but its main guard starts the server: the service
         "app/views.py": NOISY,  # omitted because it is hard to test: still the service
-        "app/settings.py": "API = 'http://api.internal'\nprint('loaded')\n",
+        "app/settings.py": "# TODO: read from the environment\nAPI = 'http://api.internal'\nprint('loaded')\n",
         "app/reindex.py": RUN_BY_HAND,  # runs by hand but the project never said it is not measured
     })
     found = _count_findings(tmp_path)
@@ -133,3 +133,20 @@ def test_coverage_omit_in_pyproject_and_setup_cfg(tmp_path: Path) -> None:
     assert role_of("api/tools_local/sync.py", RUN_BY_HAND, None, declared) == "script"
     assert role_of("ops/rebuild.py", RUN_BY_HAND, None, declared) == "script"
     assert role_of("api/tools_local/sync.py", SERVICE, None, declared) == "service"
+
+
+def test_a_top_level_folder_of_copied_dependencies_is_vendored(tmp_path: Path) -> None:
+    files = {
+        "plexpy/webserve.py": "print('serving')\n",
+        "lib/cherrypy/__init__.py": "", "lib/cherrypy/test/benchmark.py": "print('bench')\n",
+        "lib/requests/__init__.py": "", "lib/six.py": "print('six')\n", "lib/urllib3/__init__.py": "",
+        "libs/mytool/__init__.py": "", "libs/requests/__init__.py": "",  # one well-known name: the project's own
+    }
+    write_tree(tmp_path, files)
+    declared = declared_roles(tmp_path, sorted(files))
+    assert declared.get(VENDORED) == ["lib/"]
+    assert role_of("lib/cherrypy/test/benchmark.py", "print('bench')\n", None, declared) == GENERATED
+    assert role_of("libs/mytool/__init__.py", "", None, declared) == "service"
+    assert role_of("plexpy/webserve.py", "print('serving')\n", None, declared) == "service"
+    found = [(f.path, f.check) for f in scan_tree(tmp_path, select=["print-call"]).findings]
+    assert found == [("plexpy/webserve.py", "print-call")]

@@ -23,7 +23,7 @@ from readiness.measures import NotApplicable, Presence, Share
 from readiness.model import Evidence, Finding
 from readiness.paths import is_settings_path, is_test_path
 from readiness.project import Project
-from readiness.roles import CLI, SERVICE, SERVICE_ONLY, file_role
+from readiness.roles import CLI, GENERATED, SERVICE, SERVICE_ONLY, file_role
 from readiness.routes import call_name, module_name
 from readiness.source import SourceFile
 from readiness.tools.pyast import dotted, has_star_kwargs, import_map, is_main_guard, is_none, keyword, qualify, str_value
@@ -1156,7 +1156,7 @@ class _OutboundPresence(Check):
         running = file_role(source, options) in (SERVICE, CLI)
         calls = [c for c in _app_calls(source) if c.library not in _NOT_HTTP] if running else []
         out.counts["calls"] = len(calls)
-        if not _startup_wait(source):
+        if not _startup_wait(source) and file_role(source, options) != GENERATED:  # not a vendored dependency's own
             out.evidence.extend(self.library_evidence(source, options))
         return out
 

@@ -13,7 +13,7 @@ from readiness.model import Evidence, Finding
 from readiness.paths import is_test_path
 from readiness.project import Project
 from readiness.repo_files import describe_problems, describe_unrendered, repo_files
-from readiness.roles import LOADTEST, SERVICE, path_role
+from readiness.roles import GENERATED, LOADTEST, SERVICE, path_role
 
 _K6_RE = lazy_compile(r"""(?:from\s+|require\(\s*)['"]k6(?:/http)?['"]""")
 _BENCH_DIRS = {"bench", "benches", "benchmark", "benchmarks", "perf", "performance"}
@@ -208,6 +208,8 @@ def find_benchmarks(project: Project) -> list[Evidence]:
         role = project.file_roles.get(rel) or path_role(rel)
         if role == LOADTEST or rel in load:
             continue  # a Locust file under tests/performance/ is a load test (load-tests), not a benchmark
+        if role == GENERATED:
+            continue  # a vendored dependency's own benchmark (lib/cherrypy/test/benchmark.py)
         if any(part in _BENCH_DIRS for part in folders) or (_BENCH_NAME_RE.search(name) and role != SERVICE):
             found.append(Evidence("benchmark script", rel))  # not the service's own timing helper (util/benchmark.py)
             continue

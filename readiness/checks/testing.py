@@ -577,8 +577,8 @@ _API_CLIENTS: tuple[tuple[str, re.Pattern[str] | None], ...] = (
     ("falcon", lazy_compile(r"\bfalcon\.testing\b|\bfrom falcon import [^\n]*\btesting\b")),  # TestClient, simulate_get
     ("AsyncHTTPTestCase", None),  # Tornado: requests sent to the application over HTTP
     ("aiohttp_client", lazy_compile(r"\baiohttp_client\(")),  # aiohttp's pytest plugin: a client for the app
-    # pytest-django's client fixtures (and any project's client fixture) given to a test that sends requests
-    ("client.", lazy_compile(r"^\s*(?:async\s+)?def test_\w*\([^)]*\b(?:client|async_client|admin_client|api_client)\b"
+    # pytest-django's client fixtures given to a test that sends requests (in a module that is Django's)
+    ("django", lazy_compile(r"^\s*(?:async\s+)?def test_\w*\([^)]*\b(?:client|async_client|admin_client|api_client)\b"
                              r"[^)]*\)[^\n]*\n(?:[^\n]*\n){0,40}?[^\n]*\b(?:client|async_client|admin_client|api_client)"
                              r"\.(?:get|post|put|patch|delete)\(", re.MULTILINE)),
 )
@@ -647,7 +647,7 @@ def _step_commands(project: Project, step: Mapping[str, Any]) -> str:
 # a browser driver, or a browser fixture that visits the running site (pytest-splinter's browser.visit)
 _E2E_RE = lazy_compile(r"\bplaywright\b|\bselenium\b|\bsplinter\b|pytest\.mark\.e2e\b|\bbrowser\.visit\(")
 _API_NEEDLES = ("testclient", "rest_framework", "test_client", "full_dispatch_request", "ASGITransport", "webtest",
-                "schemathesis", "django.test", "falcon", "AsyncHTTPTestCase", "aiohttp_client", "client.")
+                "schemathesis", "django", "falcon", "AsyncHTTPTestCase", "aiohttp_client")
 _INTEGRATION_NEEDLES = ("testcontainers", "integration", "pytest_docker")
 _E2E_NEEDLES = ("playwright", "selenium", "splinter", "e2e", "browser.visit(")
 _E2E_FILES = ("**/playwright.config.*", "**/cypress.config.*", "**/cypress.json", "**/wdio.conf.*", "cypress/**")
@@ -686,8 +686,9 @@ def find_suites(project: Project) -> dict[str, Evidence]:
     return found
 
 
-# A test module named for its kind: test_services.py, test_services_payments.py, test_integration_db.py.
-_MODULE_KINDS = (("service", lazy_compile(r"^test_services?(?:_\w+)?\.py$|_services?_test\.py$")),
+# A test module named for its kind: test_services.py, test_services_payments.py, test_crawl_service.py,
+# test_integration_db.py.
+_MODULE_KINDS = (("service", lazy_compile(r"^test_(?:\w+_)?services?(?:_\w+)?\.py$|_services?_test\.py$")),
                  ("integration", lazy_compile(r"^test_integrations?(?:_\w+)?\.py$|_integration_test\.py$")))
 # Dependencies started for the tests: ``docker compose up`` or a detached ``docker run -d``.
 _COMPOSE_UP_RE = lazy_compile(r"\bdocker[- ]compose\b[^\n]*\bup\b|\bdocker\s+run\b[^\n]*\s(?:-d|--detach)\b")
@@ -839,6 +840,11 @@ class TestSuites(Check):
                                              "def test_status():\n    client = testing.TestClient(api)\n"
                                              "    assert client.simulate_get('/api/v1/status').status_code == 200\n",
         }, status="pass", options={"suites": ["unit", "api"]}, note="Falcon's test client sends requests through the app"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "tests/test_x.py": "def test_x():\n    assert True\n",
+            "tests/test_crawl_service.py": "from app.services import crawl\n\n\ndef test_crawl():\n    assert crawl.queue([])\n",
+        }, status="pass", options={"suites": ["unit", "service"]}, note="a service test named for the service it tests"),
         Example({
             "app/x.py": "x = 1\n",
             "tests/test_x.py": "def test_x():\n    assert True\n",

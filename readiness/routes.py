@@ -53,11 +53,6 @@ _FIGURES = frozenset({"counts", "totals", "summary", "summaries", "metrics"})
 SORT_PARAMS = frozenset({"sort", "sort_by", "sortby", "order", "order_by", "orderby", "ordering", "sort_order", "direction"})
 _BUILD_INFO = frozenset({"version", "info", "build", "buildinfo", "build-info", "about"})
 # /health/workers, /api/v1/health/database: the checks of a health area, whatever they are named
-def _dunder(segment: str) -> str:
-    """``__version__``, ``__lbheartbeat__``: Dockerflow's operations routes, named without the underscores."""
-    return segment[2:-2] if len(segment) > 4 and segment.startswith("__") and segment.endswith("__") else segment
-
-
 _HEALTH_HEADS = frozenset({"health", "healthz", "healthcheck", "health-check", "health_check", "_health"})
 OPS_SEGMENTS = frozenset({
     "health", "healthz", "healthcheck", "health-check", "health_check", "ready", "readyz", "readiness", "live",
@@ -454,6 +449,11 @@ def _is_param(segment: str) -> bool:
 
 
 # -- memoisation on the SourceFile -------------------------------------------------------------
+
+def _dunder(segment: str) -> str:
+    """``__version__``, ``__lbheartbeat__``: Dockerflow's operations routes, named without the underscores."""
+    return segment[2:-2] if len(segment) > 4 and segment.startswith("__") and segment.endswith("__") else segment
+
 
 def memo(source: SourceFile, fn: Callable[[SourceFile], T]) -> T:
     """``fn(source)`` computed once per file per scan, shared by every check that asks."""
@@ -2025,7 +2025,7 @@ def _eve_facts(source: SourceFile) -> tuple[list[RouteFact], list[str]]:
     (``register_resource("blogs", BlogsResource, ...)``), and the project-wide defaults they fall back on."""
     tree = source.tree
     assert tree is not None
-    module_values = {t.id: stmt.value for stmt in _module_statements(tree.body) if isinstance(stmt, ast.Assign)
+    module_values = {t.id: stmt.value for stmt in module_statements(tree.body) if isinstance(stmt, ast.Assign)
                      for t in stmt.targets if isinstance(t, ast.Name)}
     routes: list[RouteFact] = []
     settings: list[str] = []
@@ -2419,15 +2419,15 @@ def _clean_django(piece: str) -> str:
     return piece.lstrip("^").rstrip("$")
 
 
-def _module_statements(body: list[ast.stmt]) -> Iterable[ast.stmt]:
+def module_statements(body: list[ast.stmt]) -> Iterable[ast.stmt]:
     """Module-level statements, also inside ``if``/``try``/``with`` blocks (settings-dependent URL lists)."""
     for stmt in body:
         yield stmt
         if isinstance(stmt, (ast.If, ast.Try, ast.With)):
-            yield from _module_statements(stmt.body)
-            yield from _module_statements(getattr(stmt, "orelse", []))
+            yield from module_statements(stmt.body)
+            yield from module_statements(getattr(stmt, "orelse", []))
             for handler in getattr(stmt, "handlers", []):
-                yield from _module_statements(handler.body)
+                yield from module_statements(handler.body)
 
 
 def _django_route(node: ast.AST | None, constants: Mapping[str, str] = {}) -> str | None:
@@ -2472,7 +2472,7 @@ def _django_urlpatterns(tree: ast.Module, includes: list[IncludeFact], names: Ma
     routes: list[RouteFact] = []
     lists: dict[str, list[ast.expr]] = {}  # local URL lists: ur = [...]; ur += [...]
     bound: dict[str, ast.Call] = {}  # event_list = EventViewSet.as_view({"get": "list"}): a view under a name
-    for stmt in _module_statements(tree.body):
+    for stmt in module_statements(tree.body):
         if isinstance(stmt, ast.Assign):
             for target in stmt.targets:
                 if isinstance(target, ast.Name) and target.id != "urlpatterns":
@@ -2539,7 +2539,7 @@ def _django_urlpatterns(tree: ast.Module, includes: list[IncludeFact], names: Ma
             for arg in node.args:
                 visit(arg, prefix)
 
-    for stmt in _module_statements(tree.body):
+    for stmt in module_statements(tree.body):
         if isinstance(stmt, ast.Assign) and any(dotted(t) == "urlpatterns" for t in stmt.targets):
             visit(stmt.value, "")
         elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) and dotted(stmt.target) == "urlpatterns":

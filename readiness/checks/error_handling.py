@@ -455,9 +455,6 @@ class ErrorHandlers(Check):
                  "    def get(self):\n        self.finish({'users': []})\n\n\n"
                  "class Proxied(make_base()):\n    pass\n"}, status="fail",
                 note="Tornado's default error page (a base class made by a call is no handler)"),
-        Example({"hub/handlers/users.py": "from tornado import web\n\n\nclass UsersHandler(web.RequestHandler):\n"
-                 "    def get(self):\n        self.finish({'users': []})\n"}, status="fail",
-                note="Tornado's default error page"),
         Example({"app/jobs.py": "def run():\n    return 1\n"}, status="n/a", note="no web framework"),
         Example({"app/api.py": "from flask import Flask\nfrom flask_restful import Api, Resource\n\napp = Flask(__name__)\n"
                  "api = Api(app)\n\n\nclass Orders(Resource):\n    def get(self):\n        return []\n\n\n"

@@ -28,7 +28,7 @@ from readiness.model import Evidence, Finding
 from readiness.paths import is_settings_path, is_test_path
 from readiness.project import Project
 from readiness.roles import FIXTURE, SERVICE, file_role, project_role, project_roles
-from readiness.routes import dotted
+from readiness.routes import dotted, module_statements
 from readiness.source import SourceFile
 from readiness.tools.pyast import import_map, is_none, main_block_nodes, qualify, str_value
 
@@ -516,19 +516,9 @@ def _computes_secret_key(source: SourceFile) -> bool:
     (in ``try``/``if`` blocks too), and never from a literal."""
     if source.tree is None or "SECRET_KEY" not in source.text or not _PRODUCTION_SETTINGS_RE.search(source.path):
         return False
-    values = [stmt.value for stmt in _module_level(source.tree.body) if isinstance(stmt, ast.Assign)
+    values = [stmt.value for stmt in module_statements(source.tree.body) if isinstance(stmt, ast.Assign)
               and any(isinstance(t, ast.Name) and t.id == "SECRET_KEY" for t in stmt.targets)]
     return bool(values) and all(_literal_text(v) is None for v in values)
-
-
-def _module_level(body: list[ast.stmt]) -> Iterable[ast.stmt]:
-    for stmt in body:
-        yield stmt
-        if isinstance(stmt, (ast.If, ast.Try, ast.With)):
-            yield from _module_level(stmt.body)
-            yield from _module_level(getattr(stmt, "orelse", []))
-            for handler in getattr(stmt, "handlers", []):
-                yield from _module_level(handler.body)
 
 
 def _overridden_in_production(collected: Collected, findings: Iterable[Finding]) -> list[Finding]:

@@ -120,7 +120,7 @@ _PATH_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"functional_tests|"
         r"selenium|playwright|cypress)/"
         + r"|" + _D + r"features/(?:steps/|environment\.py$)"
-        + r"|" + _D + r"(?:test_[^/]*|[^/]*_tests?|conftest|tests?|testing)\.py$"
+        + r"|" + _D + r"(?:test_[^/]*|tests_[^/]*|[^/]*_tests?|conftest|tests?|testing)\.py$"
         + r"|" + _D + r"settings/(?:test|tests|testing|ci)\.py$")),
     (MIGRATION, lazy_compile(_D + r"(?:migrations|db_migrations|alembic|migrate)/|" + _D + r"revisions/(?:.*/)?(?:versions/|env\.py$)"
                              r"|" + _D + r"(?:db_)?migrations\.py$")),  # a module of migration steps (m001_initial)

@@ -65,6 +65,13 @@ from readiness.roles import role_of
     ("forum/qa/views.py", "service"),  # a questions-and-answers app, not a QA folder
     ("pants-plugins/release/register.py", "script"),
     ("testing-scripts/benchmark.py", "script"),
+    ("tests_e2e.py", "test"),  # a root-level module of end-to-end tests
+    ("bookmarks/tests_e2e/helpers.py", "test"),
+    ("scripts/test-environments/authelia/config.yml", "test"),
+    ("app/testsuite.py", "service"),
+    ("devenv/sync.py", "script"),
+    ("evaluation/core/__init__.py", "script"),  # a top-level harness that scores the service
+    ("app/evaluation/models.py", "service"),
 ])
 def test_path_roles(path: str, role: str) -> None:
     assert role_of(path) == role

@@ -595,6 +595,7 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
         read = _env_read(call, imports, name)
         if read is not None:
             reads.append((call, *read))
+    required = _required_variables(source, imports) if reads else set()
     for call, var, default in reads:
         secret = is_secret_name(var, extra)
         uses += secret
@@ -602,6 +603,8 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
         if text is None or not text.strip():
             continue
         owned.add(id(default))
+        if var in required:
+            continue  # the module refuses to start without it where it matters: the fallback is development's
         if secret or url_password(text):
             report(call, f"secret {var!r}" if var else "secret", text)
     for sub in source.nodes(ast.Subscript):
@@ -704,6 +707,12 @@ class DefaultSecret(Check):
     needles = ("getenv", "environ", "decouple", "Settings", "Config", "SECRET_KEY", "env(", "env.", "Env(", "dynaconf",
                "config.get(")
     examples = (
+        good('import os\n\nfrom flask import Flask\n\n\ndef create_app(production: bool) -> Flask:\n'
+             '    app = Flask(__name__)\n    if production:\n        if not os.getenv("SECRET_KEY"):\n'
+             '            raise RuntimeError("SECRET_KEY must be set outside development")\n'
+             '        app.config["SECRET_KEY"] = os.getenv("SECRET_KEY")\n    else:\n'
+             '        app.config["SECRET_KEY"] = os.getenv("SECRET_KEY", "WeAreDeveloping")\n    return app\n',
+             path="app/app.py", note="production refuses to start without the key; the fallback is development's"),
         Example(_SPLIT_SETTINGS, status="pass", findings=0,
                 note="the base settings' key is a developer's: the production settings always replace it"),
         Example({**_SPLIT_SETTINGS, "site/settings/prod.py": "from .base import *  # noqa\n\nDEBUG = False\n"},
@@ -963,6 +972,30 @@ def _only_token(name: str | None) -> bool:
     tokens = set(_snake(name).split("_"))
     return "token" in tokens and not tokens & {"secret", "password", "passwd", "pwd", "passphrase", "api", "auth",
                                                 "access", "refresh", "bearer", "session", "jwt", "github", "slack"}
+
+
+def _required_variables(source: SourceFile, imports: dict[str, str]) -> set[str]:
+    """Variables the module refuses to go on without: ``if not os.getenv("SECRET_KEY"): raise ...`` (often in the
+    production branch, beside a development fallback: that fallback never reaches production)."""
+    out: set[str] = set()
+    for node in source.nodes(ast.If):
+        assert isinstance(node, ast.If)
+        test = node.test
+        if not _stops(node.body):
+            continue
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            read = _env_read(test.operand, imports)
+        elif isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is) \
+                and is_none(test.comparators[0]):
+            read = _env_read(test.left, imports)
+        elif isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.NotIn) \
+                and qualify(test.comparators[0], imports) == "os.environ":
+            read = (str_value(test.left), None)
+        else:
+            continue
+        if read is not None and read[0]:
+            out.add(read[0])
+    return out
 
 
 def _refused_values(source: SourceFile) -> set[str]:

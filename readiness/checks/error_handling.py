@@ -68,15 +68,6 @@ def _cleanup_call(body: list[ast.stmt]) -> bool:
     return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in _CLEANUP_METHODS
 
 
-_BEST_EFFORT_NAME = lazy_compile(r"(?:^|_)(?:safe|safely|best_effort|quiet|quietly|silent|silently)(?:_|$)")
-
-
-def _named_best_effort(handler: ast.ExceptHandler, source: SourceFile) -> bool:
-    """``def _discard_attachment_safely(...)``: a function whose name promises it never fails says why it is quiet."""
-    func = next((a for a in source.ancestors(handler) if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
-    return func is not None and bool(_BEST_EFFORT_NAME.search(func.name.lower()))
-
-
 def _suppresses_cleanup(call: ast.Call, source: SourceFile) -> bool:
     """``with suppress(Exception): client.close()``: best-effort cleanup, as in a ``try``."""
     item = source.parent(call)
@@ -237,8 +228,6 @@ class SwallowedException(Check):
         bad("import contextlib\n\nwith contextlib.suppress(Exception):\n    sync_orders()\n", lines=(3,)),
         good("from contextlib import suppress\n\n\ndef close_all(clients):\n    for client in clients:\n"
              "        with suppress(Exception):\n            client.close()\n", note="best-effort cleanup"),
-        good("async def _discard_failed_attachment_safely(target):\n    try:\n        await target.detach()\n"
-             "    except Exception:\n        pass\n", note="a function whose name promises it never fails"),
         good("def is_hex(value):\n    try:\n        int(value, 16)\n        return True\n    except Exception:\n"
              "        return False\n", note="a yes-or-no test whose no is the failure"),
         bad("def database_up():\n    try:\n        projects.get_or_create_status('Open')\n        return True\n"
@@ -315,8 +304,7 @@ class SwallowedException(Check):
             assert isinstance(handler, ast.ExceptHandler)
             if _DELIBERATE.search(source.line_text(handler.lineno)):
                 continue  # silenced on purpose for a linter that already asked
-            if _explained(handler, source) or _best_effort_cleanup(handler, source) or _predicate(handler, source) \
-                    or _named_best_effort(handler, source):
+            if _explained(handler, source) or _best_effort_cleanup(handler, source) or _predicate(handler, source):
                 continue
             if handler.type is None:
                 if not _reraises(handler.body) and not _logs(handler.body):

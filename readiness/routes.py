@@ -819,6 +819,8 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
                      for t in n.targets if isinstance(t, ast.Name)}
     body_aliases = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and _body_node(n.value, request_names)
                     for t in n.targets if isinstance(t, ast.Name)}
+    helpers = _MODULE_FUNCTIONS.get()
+    handed: list[ast.Call] = []  # calls of the module's functions, to read the ones given the request
     for node in ast.walk(func):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) and any(
                 isinstance(c, ast.Call) and call_name(c) == "keys" and isinstance(c.func, ast.Attribute)
@@ -826,6 +828,8 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
                 for c in ast.walk(node.left)):
             validated = True  # set(request.json.keys()) - ALLOWED_FIELDS: unknown fields rejected
         if isinstance(node, ast.Call):
+            if helpers and isinstance(node.func, ast.Name) and node.func.id in helpers:
+                handed.append(node)
             name = call_name(node)
             if name:
                 feats.calls.append(name)
@@ -943,7 +947,8 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
         feats.calls.append("@signed")  # the payload's signature is checked: another system's webhook
     if raw and _relays_body(func, request_names):
         feats.calls.append("@relay")
-    _merge_request_helpers(func, framework, path_params, request_names, feats)
+    if handed:
+        _merge_request_helpers(func, handed, framework, path_params, request_names, feats)
     return feats
 
 
@@ -954,16 +959,13 @@ _MODULE_FUNCTIONS: ContextVar[Mapping[str, ast.FunctionDef | ast.AsyncFunctionDe
 
 
 def _merge_request_helpers(
-    func: ast.FunctionDef | ast.AsyncFunctionDef, framework: str, path_params: set[str], request_names: set[str],
-    feats: _Features,
+    func: ast.FunctionDef | ast.AsyncFunctionDef, calls: list[ast.Call], framework: str, path_params: set[str],
+    request_names: set[str], feats: _Features,
 ) -> None:
     """Add the features of the module's functions the handler passes its request to, one call down."""
-    helpers = _MODULE_FUNCTIONS.get()
-    if not helpers:
-        return
-    for node in ast.walk(func):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
-            continue
+    helpers = _MODULE_FUNCTIONS.get() or {}
+    for node in calls:
+        assert isinstance(node.func, ast.Name)
         helper = helpers.get(node.func.id)
         if helper is None or helper is func or not any(
                 dotted(a) in request_names for a in [*node.args, *(k.value for k in node.keywords)]):

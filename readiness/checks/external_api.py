@@ -596,7 +596,7 @@ class MissingTimeout(Check):
                "that imports it, with the helper's timeout; mail sent through Django (`send_mail`, "
                "`EmailMessage.send()`) has the timeout the settings give its SMTP backend (`EMAIL_TIMEOUT`); "
                "n/a when there are none.")
-    needles = (*_NEEDLES, "pycurl", "requests_hardened", "django.core.mail", "session", "client")
+    needles = (*_NEEDLES, "pycurl", "requests_hardened", "django.core.mail", "_session")
     fixable = True
     examples = (
         Example({"shop/settings.py": "EMAIL_HOST = 'smtp.acme.io'\n",
@@ -819,7 +819,7 @@ class RequestHelpers:
 
 _SESSION_TYPES = frozenset({"requests.Session", "requests.session", "requests.sessions.Session"})
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
-_SESSION_WORDS = lazy_compile(r"session|client|http", re.IGNORECASE)
+_SESSION_WORDS = lazy_compile(r"_session$", re.IGNORECASE)  # http_session, requests_session
 
 
 def _shared_sessions(source: SourceFile, defaulted: set[str]) -> tuple[str, ...]:

@@ -577,16 +577,27 @@ _API_CLIENTS: tuple[tuple[str, re.Pattern[str] | None], ...] = (
     ("falcon", lazy_compile(r"\bfalcon\.testing\b|\bfrom falcon import [^\n]*\btesting\b")),  # TestClient, simulate_get
     ("AsyncHTTPTestCase", None),  # Tornado: requests sent to the application over HTTP
     ("aiohttp_client", lazy_compile(r"\baiohttp_client\(")),  # aiohttp's pytest plugin: a client for the app
-    # pytest-django's client fixtures given to a test that sends requests (in a module that is Django's)
-    ("django", lazy_compile(r"^\s*(?:async\s+)?def test_\w*\([^)]*\b(?:client|async_client|admin_client|api_client)\b"
-                             r"[^)]*\)[^\n]*\n(?:[^\n]*\n){0,40}?[^\n]*\b(?:client|async_client|admin_client|api_client)"
-                             r"\.(?:get|post|put|patch|delete)\(", re.MULTILINE)),
 )
+# pytest-django's client fixtures given to a test (in a module that is Django's) that sends requests through them
+_CLIENT_FIXTURE_TEST = lazy_compile(r"^[ \t]*(?:async[ \t]+)?def test_\w*\([^)]*\b(?:client|async_client|admin_client)\b",
+                                    re.MULTILINE)
+_CLIENT_REQUEST = lazy_compile(r"\b(?:client|async_client|admin_client)\.(?:get|post|put|patch|delete)\(")
 
 
 def _api_client_in(text: str) -> bool:
     return any(literal in text and (pattern is None or pattern.search(text) is not None)
-               for literal, pattern in _API_CLIENTS)
+               for literal, pattern in _API_CLIENTS) or _client_fixture_requests(text)
+
+
+def _client_fixture_requests(text: str) -> bool:
+    if "django" not in text or "client." not in text:
+        return False
+    for match in _CLIENT_FIXTURE_TEST.finditer(text):
+        body = text[match.end():match.end() + 4000]  # the test's first lines
+        found = _CLIENT_REQUEST.search(body)
+        if found is not None and "\ndef " not in body[:found.start()]:
+            return True
+    return False
 _INTEGRATION_RE = lazy_compile(r"\btestcontainers\b|pytest\.mark\.integration\b|\bpytest_docker\b")
 _ASYNC_CLIENT_RE = lazy_compile(r"AsyncClient\(\s*(?:app\s*=|transport\s*=)|\.test_client\(")
 _DB_SERVICE_RE = lazy_compile(r"\b(postgres|postgis|mysql|mariadb|mongo|redis|elasticsearch|rabbitmq)\b", re.IGNORECASE)
@@ -716,21 +727,27 @@ def _ci_compose_tests(project: Project) -> Evidence | None:
 
 def _suite_kinds_in(text: str) -> tuple[str, ...]:
     """The suite kinds a test module's text shows (API client, integration markers, a browser)."""
-    kinds = []
     # Plain substring tests first: most test files mention none of these, and `in` is cheap.
     api = any(n in text for n in _API_NEEDLES)
     integration = any(n in text for n in _INTEGRATION_NEEDLES)
     e2e = any(n in text for n in _E2E_NEEDLES)
     if not (api or integration or e2e):
         return ()
-    code = _COMMENT_LINE.sub("", text)  # a module commented out whole (# from selenium import webdriver) tests nothing
-    if api and _api_client_in(code):
-        kinds.append("api")
-    if integration and _INTEGRATION_RE.search(code):
-        kinds.append("integration")
-    if e2e and _E2E_RE.search(code):
-        kinds.append("e2e")
+    kinds = _kinds_in(text, api, integration, e2e)
+    if kinds and "#" in text:  # confirmed without the comments: a module commented out whole tests nothing
+        kinds = _kinds_in(_COMMENT_LINE.sub("", text), api, integration, e2e)
     return tuple(kinds)
+
+
+def _kinds_in(text: str, api: bool, integration: bool, e2e: bool) -> list[str]:
+    kinds = []
+    if api and _api_client_in(text):
+        kinds.append("api")
+    if integration and _INTEGRATION_RE.search(text):
+        kinds.append("integration")
+    if e2e and _E2E_RE.search(text):
+        kinds.append("e2e")
+    return kinds
 
 
 _COMMENT_LINE = lazy_compile(r"^[ \t]*#[^\n]*$", re.MULTILINE)

@@ -30,8 +30,9 @@ from readiness.repo_files import (
 DATASTORE_MODULES = (
     "pymongo", "motor", "mongoengine", "beanie", "odmantic", "sqlalchemy", "psycopg2", "psycopg", "asyncpg",
     "pymysql", "MySQLdb", "aiomysql", "django", "peewee", "tortoise", "pony", "elasticsearch", "cassandra",
-    "clickhouse_connect", "clickhouse_driver", "aiochclient",
+    "clickhouse_connect", "clickhouse_driver", "aiochclient", "pynamodb",
 )
+_DYNAMODB = lazy_compile(r"""(?:resource|client)\(\s*['"]dynamodb['"]""")
 _DB_IMAGE_RE = lazy_compile(r"\b(mongo|postgres|mysql|mariadb|percona|elasticsearch|cassandra|clickhouse)\b",
                            re.IGNORECASE)
 BACKUP_RE = lazy_compile(
@@ -74,7 +75,11 @@ _ONE_OFF_RE = lazy_compile(r"migrat|upgrade|copy|clone|seed|sync|import|export|a
 def uses_datastore(project: Project) -> bool:
     if project.uses(*DATASTORE_MODULES):
         return True
-    return any(_DB_IMAGE_RE.search(c.image) for c in repo_files(project).containers)
+    if any(_DB_IMAGE_RE.search(c.image) for c in repo_files(project).containers):
+        return True
+    # DynamoDB through boto3: boto3.resource("dynamodb"), a client named for it
+    return any(_DYNAMODB.search(text) for rel, text in project.texts(project.files_importing("boto3", "aioboto3"))
+               if not is_test_path(rel))
 
 
 def _scheduled(repo: RepoFiles) -> list[Command]:
@@ -239,6 +244,8 @@ class BackupJob(Check):
             "scripts/backup.sh": "#!/bin/sh\nmongodump --archive=/backups/db.gz --gzip\n",
         }, findings=1, lines=(2,), status="fail", note="a backup script nothing schedules"),
         Example({"app/main.py": "import requests\n"}, status="n/a", note="no database"),
+        Example({"app/db.py": "import boto3\n\n\ndef table(name):\n    return boto3.resource('dynamodb').Table(name)\n"},
+                status="fail", note="a DynamoDB store reached through boto3 and no backup job"),
         Example({"app/storage.py": "import clickhouse_connect\n\n\ndef client():\n"
                                    "    return clickhouse_connect.get_client(host='clickhouse')\n"},
                 status="fail", note="a ClickHouse store and no backup job"),

@@ -392,10 +392,10 @@ class ErrorHandlers(Check):
     )
     scoring = ("Presence: an application-wide error handler (FastAPI/Starlette exception handlers, Flask errorhandler, "
                "a flask-restful/restx Api, Django handler500 or its default with the project's own 500.html, exception "
-               "middleware, a DRF EXCEPTION_HANDLER, a Tornado base handler's write_error); n/a when no web framework is "
-               "imported.")
+               "middleware, a DRF EXCEPTION_HANDLER, a Tornado base handler's write_error, CherryPy's error_page.default); "
+               "n/a when no web framework is imported.")
     needles = ("fastapi", "starlette", "flask", "django", *sorted(SERVERS), "handler", "process_exception",
-               "EXCEPTION_HANDLER", "flask_restful", "flask_restx", "__call__", "write_error")
+               "EXCEPTION_HANDLER", "flask_restful", "flask_restx", "__call__", "write_error", "error_page")
     examples = (
         Example({"app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.get('/')\ndef root():\n"
                  "    return {}\n"}, status="fail"),
@@ -443,6 +443,15 @@ class ErrorHandlers(Check):
                  "    def get(self):\n        self.finish({'users': []})\n\n\n"
                  "class Proxied(make_base()):\n    pass\n"}, status="fail",
                 note="Tornado's default error page (a base class made by a call is no handler)"),
+        Example({"app/webstart.py": "import json\n\nimport cherrypy\n\n\n"
+                 "def error_page(status, message, traceback, version):\n"
+                 "    cherrypy.response.headers['Content-Type'] = 'application/json'\n"
+                 "    return json.dumps({'status': status, 'message': message})\n\n\n"
+                 "def start(root):\n    cherrypy.tree.mount(root, '/', {'/': {'error_page.default': error_page}})\n"},
+                status="pass", note="CherryPy's error_page.default answers every error"),
+        Example({"app/webstart.py": "import cherrypy\n\n\ndef start(root):\n"
+                 "    cherrypy.tree.mount(root, '/', {'/': {'tools.sessions.on': True}})\n"},
+                status="fail", note="CherryPy's default error pages"),
         Example({"app/jobs.py": "def run():\n    return 1\n"}, status="n/a", note="no web framework"),
         Example({"app/api.py": "from flask import Flask\nfrom flask_restful import Api, Resource\n\napp = Flask(__name__)\n"
                  "api = Api(app)\n\n\nclass Orders(Resource):\n    def get(self):\n        return []\n\n\n"
@@ -504,6 +513,11 @@ class ErrorHandlers(Check):
             if getattr(func, "name", "") == "__call__" and _answers_errors_of_next(func):  # type: ignore[arg-type]
                 return Evidence("WSGI middleware that answers the errors of every request", source.path,
                                 getattr(func, "lineno", 0))
+        if "cherrypy" in source.imports and "error_page.default" in source.text:
+            for const in source.nodes(ast.Constant):  # CherryPy's config: {"error_page.default": handler}
+                if getattr(const, "value", None) == "error_page.default":
+                    return Evidence("CherryPy error_page.default answers every error", source.path,
+                                    getattr(const, "lineno", 0))
         for cls in source.nodes(ast.ClassDef):  # a base RequestHandler every handler extends
             assert isinstance(cls, ast.ClassDef)
             if any((dotted(b) or "").rpartition(".")[2].endswith("Handler") for b in cls.bases) and any(

@@ -103,9 +103,8 @@ def build_profile(project: Project) -> Profile:
         if where not in places:
             places.append(where)
 
-    roles = getattr(project, "file_roles", {}) or {}
     for path, modules in sorted(project.imports.items()):
-        if not is_application_path(path) or roles.get(path) == GENERATED:
+        if not is_application_path(path) or project.file_roles.get(path) == GENERATED:
             continue  # a vendored copy of a dependency (lib/django/...) is not what the service is built with
         for module in sorted(modules):
             component = _IMPORT_NAMES.get(module)

@@ -73,6 +73,11 @@ _ONE_OFF_RE = lazy_compile(r"migrat|upgrade|copy|clone|seed|sync|import|export|a
 
 
 def uses_datastore(project: Project) -> bool:
+    """Whether the service keeps data worth backing up; asked by four checks, worked out once per scan."""
+    return bool(project.tool("uses-datastore", _uses_datastore))
+
+
+def _uses_datastore(project: Project) -> bool:
     if project.uses(*DATASTORE_MODULES):
         return True
     if any(_DB_IMAGE_RE.search(c.image) for c in repo_files(project).containers):

@@ -56,6 +56,12 @@ def _declares_pycryptodome(project: Project) -> bool:
     return any(_PYCRYPTODOME.search(project.read_text(rel) or "") for rel in project.glob(*_MANIFESTS))
 
 
+def _installed_commands(project: Project) -> str:
+    """The packaging files' text, where installed commands are named (``app = "app.run:main"``); read once per scan."""
+    return str(project.tool("packaging-text", lambda p: " ".join(
+        p.read_text(f) or "" for f in ("pyproject.toml", "setup.cfg", "setup.py"))))
+
+
 def _main_guard_lines(project: Project, path: str) -> set[int]:
     text = project.read_text(path)
     if not text or "__main__" not in text:
@@ -72,7 +78,7 @@ def _main_guard_lines(project: Project, path: str) -> set[int]:
             called |= {n.func.id for n in ast.walk(stmt) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
     # def main(): app.run(debug=True), called only by the guard (not elsewhere, not an installed command)
     elsewhere = {n.id for stmt in tree.body if not is_main_guard(stmt) for n in ast.walk(stmt) if isinstance(n, ast.Name)}
-    declared = " ".join(project.read_text(f) or "" for f in ("pyproject.toml", "setup.cfg", "setup.py"))
+    declared = _installed_commands(project)
     for stmt in tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in called \
                 and stmt.name not in elsewhere and f":{stmt.name}" not in declared:

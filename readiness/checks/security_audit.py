@@ -117,7 +117,8 @@ class SastFindings(Check):
         "sets (B607). An import warning (B401-B409: pickle, subprocess, "
         "xml.etree...) is left out: bandit judges each dangerous use at its call. "
         "Cleared when the code shows the finding is none: SQL interpolating only constants, schema metadata, "
-        "names quoted by the database (`quote_name`), "
+        "names quoted by the database (`quote_name`), or, where a value goes (in quotes, after a comparison), only "
+        "those; a table or column name, a list of placeholders or a clause built in the code elsewhere in it, "
         "counts and the ORM's compiled clauses (B608), also through the ORM's `extra()` and `RawSQL` (B610, B611); "
         "random for a jitter or a choice, not a token, key, code or identifier (B311); a command given as an "
         "argument list (or split by shlex), which no shell reads (B603); "
@@ -241,6 +242,26 @@ class SastFindings(Check):
                                  "        cursor.execute(f'SELECT cache_key FROM {table} WHERE cache_key LIKE %s', [prefix + '%'])\n"
                                  "        return cursor.fetchall()\n"},
                 findings=0, status="pass", note="B608: a table name the database quotes as a name; the value is bound"),
+        Example({"app/cache.py": "class Cache:\n    def get(self, table, key):\n"
+                                 "        sql = f'SELECT value, expire FROM {table} WHERE key = ?'\n"
+                                 "        return self.db.execute(sql, (key,)).fetchone()\n"},
+                findings=0, status="pass", note="B608: a table name the caller gives goes where a name goes; the key is bound"),
+        Example({"app/history.py": "def totals(db, group_by, keys, since):\n    marks = ','.join(['?'] * len(keys))\n"
+                                   "    query = 'SELECT COUNT(DISTINCT %s) FROM history WHERE stopped >= ? AND key IN (%s)' % (\n"
+                                   "        group_by, marks)\n"
+                                   "    return db.select(query, args=[since, *keys])\n"},
+                findings=0, status="pass", note="B608: a column name and a list of ? marks; every value is bound"),
+        Example({"app/inspect.py": "from sqlalchemy import text\n\n\ndef functions(conn, schema):\n"
+                                   "    schema_filter = f\"AND s.name = '{schema}'\" if schema else ''\n"
+                                   "    query = text(f\"SELECT o.name FROM sys.objects o WHERE o.type = 'FN' {schema_filter}\")\n"
+                                   "    return conn.execute(query).fetchall()\n"},
+                findings=1, lines=(6,), note="B608: the clause it adds quotes a parameter into the SQL as a value"),
+        Example({"app/sessions.py": "def end(cursor, user_id):\n"
+                                    "    cursor.execute(f'DELETE FROM sessions WHERE user_id = {user_id}')\n"},
+                findings=1, lines=(2,), note="B608: a parameter compared as a value, not bound"),
+        Example({"app/search.py": "def search(cursor, request):\n"
+                                  "    cursor.execute(f\"SELECT * FROM orders WHERE {request.args['where']}\")\n"},
+                findings=1, lines=(2,), note="B608: a whole clause the client sent"),
         Example({"app/thumbs.py": "import subprocess\n\n\ndef thumbnail(path, out):\n"
                                   "    command = ['ffmpeg', '-i', path, '-frames:v', '1', out]\n"
                                   "    subprocess.run(command, check=True)\n"},

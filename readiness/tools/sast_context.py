@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
+import string
 from typing import Callable
 
 from readiness.lazy_regex import lazy_compile
@@ -350,9 +351,163 @@ def constant_sql(tree: ast.Module, line: int) -> bool:
     sql = [n for n in strings if _SQL_WORDS.search(_literal_parts(n))]
     for node in sql or strings:  # the SQL itself, not a value bound beside it (``[prefix + "%"]``)
         whole = _string_expression(node, parents)
-        if not _Trust(_scope_of(whole, parents), tree).expr(whole):
+        trust = _Trust(_scope_of(whole, parents), tree)
+        if not trust.expr(whole) and not _values_from_code(whole, trust):
             return False
     return True
+
+
+# What a value slot in SQL text follows: a quote opened right before it (``'{name}'``, ``'%{q}%'``)
+# or a comparison (``= {id}``, ``LIKE {pattern}``). Anything else the text interpolates is a name
+# (``FROM {table}``), a list of placeholders (``IN ({marks})``) or a clause the code assembled.
+_VALUE_BEFORE = lazy_compile(r"(?:['\"]%?|(?:[=<>]|\blike|\bilike)\s*)$", re.IGNORECASE)
+_PERCENT_FIELD = lazy_compile(r"%(?:\((\w+)\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[sdrifxXeEgGc]|%%")
+_ESCAPING = ("escape", "quote", "literal")
+_BIND_MARKER = lazy_compile(r"\?|%s|%\(\w+\)s|(?<![:\w]):[A-Za-z_]\w*|\$\d")
+
+
+def _values_from_code(whole: ast.AST, trust: _Trust) -> bool:
+    """Whether SQL text puts only values the code decides where a value goes and binds the rest:
+    ``f"SELECT v FROM {table} WHERE k = ?"`` interpolates a name and binds the key. A name or clause
+    the code does not decide passes only in SQL that binds its values (``?``, ``%s``, ``:name``,
+    ``$1``): SQL that binds nothing and interpolates a parameter (``ORDER BY {order_by}``) stays."""
+    text = _SqlText(trust)
+    if not text.safe(whole, 0):
+        return False
+    return not text.unknown or bool(_BIND_MARKER.search("\0".join(text.literal)))
+
+
+class _SqlText:
+    """One walk over a SQL string expression and the clauses it interpolates, held in locals."""
+
+    def __init__(self, trust: _Trust) -> None:
+        self.trust = trust
+        self.names: set[str] = set()
+        self.literal: list[str] = []
+        self.unknown = False  # a name or clause from outside the function (a parameter, an attribute, a call)
+
+    def safe(self, node: ast.AST, depth: int) -> bool:
+        """False when a value slot holds what the code does not decide (``'{x}'``, ``= {x}``)."""
+        if depth > _MAX_DEPTH or _read_from_request(node):
+            return False
+        if isinstance(node, ast.IfExp):
+            return all(self.safe(n, depth + 1) for n in (node.body, node.orelse))
+        if isinstance(node, ast.Name):
+            if node.id in self.names or self.trust.expr(node):
+                return True
+            self.names.add(node.id)
+            values = self.trust._assigned(node.id, self.trust.scope)
+            if values is None:
+                self.unknown = True
+                return True
+            return all(self.safe(v, depth + 1) for v in values)
+        parts = _sql_parts(node)
+        if parts is None:
+            if not self.trust.expr(node):
+                self.unknown = True
+            return True
+        before = ""
+        for part in parts:
+            if isinstance(part, str):
+                before += part
+                self.literal.append(part)
+                continue
+            if _VALUE_BEFORE.search(before):
+                if not (self.trust.expr(part) or _escaped(part)):
+                    return False
+            elif not self.safe(part, depth + 1):
+                return False
+            before += "\0"
+        return True
+
+
+def _read_from_request(node: ast.AST) -> bool:
+    """Text read straight from the request (``request.args["where"]``) is the client's, wherever it goes."""
+    return any((isinstance(n, ast.Name) and n.id in ("request", "req"))
+               or (isinstance(n, ast.Attribute) and n.attr in _REQUEST_ATTRS) for n in ast.walk(node))
+
+
+def _escaped(node: ast.AST) -> bool:
+    """``escape_string(name)``, ``_escape_literal(value)``, ``conn.literal(v)``: quoted for the SQL it enters."""
+    return isinstance(node, ast.Call) and any(word in _called(node).lower() for word in _ESCAPING)
+
+
+def _sql_parts(node: ast.AST) -> list[str | ast.AST] | None:
+    """The text a string expression writes and, in order, what it interpolates; None when it is no such expression."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.JoinedStr):
+        return [v.value if isinstance(v, ast.Constant) else v.value for v in node.values
+                if isinstance(v, (ast.Constant, ast.FormattedValue))]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _sql_parts(node.left), _sql_parts(node.right)
+        return [*(left if left is not None else [node.left]), *(right if right is not None else [node.right])]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) \
+            and isinstance(node.left.value, str):
+        return _percent_parts(node.left.value, node.right)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format" \
+            and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str):
+        return _format_parts(node.func.value.value, node)
+    return None
+
+
+def _percent_parts(template: str, given: ast.AST) -> list[str | ast.AST] | None:
+    values = list(given.elts) if isinstance(given, ast.Tuple) else None
+    named = {k.value: v for k, v in zip(given.keys, given.values, strict=True) if isinstance(k, ast.Constant)} \
+        if isinstance(given, ast.Dict) else None
+    parts: list[str | ast.AST] = []
+    at = 0
+    position = 0
+    for match in _PERCENT_FIELD.finditer(template):
+        parts.append(template[at:match.start()])
+        at = match.end()
+        if match.group(0) == "%%":
+            parts.append("%")
+            continue
+        if match.group(1) is not None:
+            if named is None or match.group(1) not in named:
+                return None
+            parts.append(named[match.group(1)])
+        elif values is not None:
+            if position >= len(values):
+                return None
+            parts.append(values[position])
+            position += 1
+        elif position == 0 and named is None:
+            parts.append(given)
+            position += 1
+        else:
+            return None
+    parts.append(template[at:])
+    return parts
+
+
+def _format_parts(template: str, call: ast.Call) -> list[str | ast.AST] | None:
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+        return None
+    keywords = {k.arg: k.value for k in call.keywords}
+    parts: list[str | ast.AST] = []
+    auto = 0
+    try:
+        fields = list(string.Formatter().parse(template))
+    except ValueError:
+        return None
+    for literal, field_name, _spec, _conversion in fields:
+        parts.append(literal)
+        if field_name is None:
+            continue
+        base = re.split(r"[.\[]", field_name, maxsplit=1)[0]
+        if base == "":
+            base, auto = str(auto), auto + 1
+        if base.isdigit():
+            if int(base) >= len(call.args):
+                return None
+            parts.append(call.args[int(base)])
+        elif base in keywords:
+            parts.append(keywords[base])
+        else:
+            return None
+    return parts
 
 
 def argument_list_command(tree: ast.Module, line: int) -> bool:

@@ -159,8 +159,10 @@ def _is_error_status(node: ast.AST | None) -> bool:
 
 def _error_response(call: ast.Call) -> bool:
     """``JsonResponse(body, status=422)``, ``HttpResponse(status=500)``, ``Response(body, 500)``,
-    ``HttpResponseServerError()``: the failure answered as an error to the client."""
+    ``HttpResponseServerError()``, ``abort(404)``: the failure answered as an error to the client."""
     name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+    if name == "abort" and (not call.args or _is_error_status(call.args[0])):
+        return True  # Flask's abort(400) raises the HTTP error the client gets
     if name.startswith("HttpResponse") and name not in ("HttpResponse", "HttpResponseRedirect"):
         return True  # HttpResponseBadRequest, HttpResponseServerError, HttpResponseNotFound...
     return any(_is_error_status(k.value) for k in call.keywords if k.arg in ("status", "status_code")) or (
@@ -215,7 +217,11 @@ class SwallowedException(Check):
         "Catch the narrowest exception you can handle; otherwise log it with `logger.exception(...)` "
         "and re-raise or return an explicit error. Never use a bare `except:`."
     )
-    scoring = "Density: swallowed exceptions per 1 000 lines of application code; 0% at `zero_at` (default 2)."
+    scoring = (
+        "Density: swallowed exceptions per 1 000 lines of application code; 0% at `zero_at` (default 2). "
+        "A handler swallows when it neither re-raises, logs, answers an error (`abort(404)`, an error "
+        "response) nor does anything else with the failure; a bare `except:` is judged the same way."
+    )
     options = {"zero_at": 2.0}
     needles = ("except", "suppress")
     fixable = True
@@ -228,6 +234,11 @@ class SwallowedException(Check):
         bad("import contextlib\n\nwith contextlib.suppress(Exception):\n    sync_orders()\n", lines=(3,)),
         good("from contextlib import suppress\n\n\ndef close_all(clients):\n    for client in clients:\n"
              "        with suppress(Exception):\n            client.close()\n", note="best-effort cleanup"),
+        good("import flask\n\n\ndef autodiscover():\n    try:\n        return flask.Response(render(flask.request.data))\n"
+             "    except Exception:\n        return flask.abort(400)\n", note="abort(400): the client gets the error"),
+        good("import flask\n\n\ndef setup():\n    valid = True\n    try:\n        check(flask.request.form['subnet'])\n"
+             "    except:\n        flask.flash('The subnet is invalid', 'error')\n        valid = False\n    return str(valid)\n",
+             note="a bare except that tells the user: handled (E722, the bare form, is a lint rule)"),
         good("def is_hex(value):\n    try:\n        int(value, 16)\n        return True\n    except Exception:\n"
              "        return False\n", note="a yes-or-no test whose no is the failure"),
         bad("def database_up():\n    try:\n        projects.get_or_create_status('Open')\n        return True\n"
@@ -307,7 +318,10 @@ class SwallowedException(Check):
             if _explained(handler, source) or _best_effort_cleanup(handler, source) or _predicate(handler, source):
                 continue
             if handler.type is None:
-                if not _reraises(handler.body) and not _logs(handler.body):
+                # judged like ``except BaseException``: answering the client with an error, or telling the
+                # user (a flashed message), handles the failure; the bare form itself is a lint rule (E722)
+                if not _reraises(handler.body) and not _logs(handler.body) \
+                        and _does_nothing(handler.body) and not _falls_through_to_error(handler, source):
                     out.hits.append(Hit(handler.lineno, handler.col_offset + 1,
                                         "bare `except:` catches everything, even KeyboardInterrupt and SystemExit",
                                         fixable=swallowed_fixable(handler)))

@@ -1484,6 +1484,17 @@ def _extract(source: SourceFile) -> FileRoutes:
         if not isinstance(value, ast.Call):
             continue
         kind = call_name(value)
+        if kind == "namespace" and isinstance(value.func, ast.Attribute) and dotted(value.func.value) \
+                and {"flask_restx", "flask_restplus"} & imports and (value.args or _kw(value, "name")):
+            # flask-restx: ns = api.namespace("alias") serves its resources under /alias on the Api
+            ns_name = _str(value.args[0] if value.args else _kw(value, "name"))
+            path = _kw(value, "path")
+            prefix = _path_expr(path) if path is not None else (f"/{ns_name}" if ns_name else "")
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+                if name := dotted(target):
+                    owners[name] = OwnerFact(name, "Namespace", prefix, (), node.lineno)
+                    includes.append(IncludeFact(dotted(value.func.value), name, line=node.lineno))
+            continue
         if kind not in _OWNER_KINDS and kind.endswith("Router") and kind[:1].isupper() and \
                 {"rest_framework", "django"} & imports:
             kind = "NestedSimpleRouter" if "Nested" in kind else "DefaultRouter"  # a project's own DRF router class
@@ -2764,7 +2775,10 @@ class _Table:
             return [(own, own_deps)]
         out: list[tuple[str, tuple[str, ...]]] = []
         for parent_path, inc in parents:
-            for pre, deps in self.prefixes((parent_path, inc.owner), seen | {key}):
+            parent = (parent_path, inc.owner)
+            if parent not in self.owners and "." not in inc.owner:  # ns = api.namespace(...) on an imported Api
+                parent = self.resolve(parent_path, inc.owner) or parent
+            for pre, deps in self.prefixes(parent, seen | {key}):
                 middle = inc.prefix if (inc.replaces and inc.prefix) else _concat(inc.prefix, own)
                 out.append((_concat(pre, middle), (*deps, *inc.dependencies, *own_deps)))
         return out

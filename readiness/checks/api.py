@@ -430,6 +430,20 @@ class ApiVersioning(_RouteCheck):
         Example(_service(prefix="/api/v1"), findings=0, status="pass", note="include_router prefix"),
         Example(_service(prefix="/apiv2"), findings=0, status="pass", note="a version joined to the API's name"),
         Example(_service(prefix="/apiary"), findings=2, status="fail", note="a word that only starts like one"),
+        Example({
+            "app/__init__.py": "import flask\n\nfrom app import api\n\n\ndef create_app(config):\n"
+                               "    app = flask.Flask(__name__)\n    api.register(app, config['WEB_API'])\n    return app\n",
+            "app/api/__init__.py": "from . import v1 as APIv1\n\n\ndef register(app, web_api_root):\n"
+                                   "    app.register_blueprint(APIv1.blueprint, url_prefix=f'{web_api_root}/v{int(APIv1.VERSION)}')\n",
+            "app/api/v1/__init__.py": "from flask import Blueprint\nfrom flask_restx import Api\n\nVERSION = 1.0\n"
+                                      "blueprint = Blueprint('api_v1', __name__)\napi = Api(blueprint, validate=True)\n\n"
+                                      "from .alias import alias  # noqa: E402\n",
+            "app/api/v1/alias.py": "from flask_restx import Resource\n\nfrom . import api\n\n"
+                                   "alias = api.namespace('alias', description='Aliases')\n\n\n@alias.route('/<string:name>')\n"
+                                   "class Alias(Resource):\n    def get(self, name):\n        return load(name)\n\n"
+                                   "    def delete(self, name):\n        return remove(name)\n",
+        }, findings=0, status="pass",
+            note="flask-restx: a namespace of an Api on a blueprint mounted under /<root>/v<VERSION>"),
         Example({**_service(prefix="/api/v1"),
                  "app/main.py": _FASTAPI_APP.format(prefix="/api/v1") + "\n\n@app.get('/health/workers')\n"
                                 "def workers_health() -> dict:\n    return {'workers': []}\n\n\n"
@@ -548,7 +562,8 @@ class ApiVersioning(_RouteCheck):
         routes, reason, everything = _api_routes(project, collected)
         routes = _published(routes, everything)
         graphql = [r for r in routes if r.graphql]  # one GraphQL endpoint evolves by its schema
-        unknown = [r for r in routes if any(unresolved(s) for s in r.segments)]  # a prefix the scan could not resolve
+        # a prefix the scan could not resolve, unless a version segment of it is plain (/v{API_VERSION} under it)
+        unknown = [r for r in routes if any(unresolved(s) for s in r.segments) and not self._versioned(r)]
         routes = [r for r in routes if r not in graphql and r not in unknown]
         if not routes:
             return Verdict(NotApplicable(reason or ("the API's prefix could not be resolved" if unknown else
@@ -576,6 +591,8 @@ class ApiVersioning(_RouteCheck):
             return True
         if any(_VERSION_PARAM.search(s) for s in segs):  # /api/<int(min=3):ver>/action/...: the client names it
             return True
+        if any(_VERSION_EXPR.match(s) for s in segs):  # f"{root}/v{int(api.VERSION)}": the code fills in a number
+            return True
         if set(route.fact.headers) & _VERSION_HEADERS:
             return True
         return any(d.rpartition(".")[2] == "version" for d in route.fact.decorators)
@@ -584,6 +601,10 @@ class ApiVersioning(_RouteCheck):
 # A path parameter that carries the version: <int:ver>, <int(min=3, max=3):ver>, {version}, (?P<api_version>...)
 _VERSION_PARAM = lazy_compile(r"^[<{](?:[^:>}]*:)?(?:api_?)?(?:ver|version)[>}]$|^\(\?P<(?:api_?)?(?:ver|version)>",
                               re.IGNORECASE)
+
+
+# A segment the code computes as "v" and a number (v{?int(VERSION)}); a bare {?API_VERSION} may hold any word.
+_VERSION_EXPR = lazy_compile(r"^(?:api[-_]?)?v\{\?[^}]*\}$", re.IGNORECASE)
 
 
 class Pagination(_RouteCheck):

@@ -26,7 +26,10 @@ CLIENTS: Mapping[str, str] = {
 MONGODB = frozenset({"pymongo", "motor", "mongoengine", "beanie"})
 # Other web frameworks and WSGI toolkits: the tool reads no routes of theirs, but a project built on one is a
 # running service, not a library (StackStorm's own router on webob, a Pyramid or Tornado app).
-SERVERS = frozenset({"pyramid", "tornado", "falcon", "sanic", "quart", "litestar", "bottle", "pecan", "webob", "cherrypy"})
+SERVERS = frozenset({"pyramid", "tornado", "falcon", "sanic", "quart", "litestar", "bottle", "pecan", "webob", "cherrypy",
+                     "aiohttp.web"})
+# aiohttp is an HTTP client and a server: importing ``aiohttp.web`` (``from aiohttp import web``) is the server.
+AIOHTTP_SERVER = "aiohttp.web"
 
 # Import names and distribution names that mean one of the components above.
 _IMPORT_NAMES: Mapping[str, str] = {
@@ -112,6 +115,9 @@ def build_profile(project: Project) -> Profile:
                 add(component, f"imported in {path}")
             for implied in _STACKS.get(module, ()):
                 add(implied, f"{module} imported in {path}")
+        if "aiohttp" in modules and any(m == AIOHTTP_SERVER or m.startswith("aiohttp.web_")
+                                        for m in project.modules.get(path, ())):
+            add(AIOHTTP_SERVER, f"imported in {path}")
     for path, names in _declared(project):
         for name in names:
             component = _DIST_NAMES.get(_normalise(name))

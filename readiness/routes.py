@@ -140,6 +140,7 @@ _UNKNOWN_RETURNS = frozenset({"dict", "Dict", "Any", "Response", "JSONResponse",
 _REQUEST_NAMES = frozenset({"request", "req", "flask.request", "self.request"})
 # DATA and QUERY_PARAMS: the spellings of Django REST framework before 3.0, kept by projects that vendor it
 _RAW_BODY_ATTRS = frozenset({"json", "get_json", "form", "data", "values", "body", "POST", "stream", "get_data", "DATA",
+                             "post", "multipart",  # aiohttp: await request.post()
                              "json_body",  # Pyramid: request.json_body
                              "media", "get_media", "bounded_stream"})  # Falcon
 _QUERY_ATTRS = frozenset({"args", "query_params", "GET", "query", "QUERY_PARAMS", "params"})  # params: Falcon, WebOb
@@ -1457,7 +1458,8 @@ _OWNER_KINDS = {"FastAPI": "fastapi", "APIRouter": "fastapi", "Flask": "flask", 
                 "Starlette": "starlette", "Router": "starlette", "Api": "flask", "Namespace": "flask",
                 "DefaultRouter": "django", "SimpleRouter": "django", "ExtendedDefaultRouter": "django",
                 "NestedSimpleRouter": "django", "NestedDefaultRouter": "django", "OptionalSlashRouter": "django",
-                "Service": "pyramid"}
+                "Service": "pyramid", "Application": "aiohttp", "RouteTableDef": "aiohttp"}
+_AIOHTTP_OWNERS = frozenset({"Application", "RouteTableDef"})
 _DRF_ROUTERS = frozenset(k for k, v in _OWNER_KINDS.items() if v == "django")
 _PREFIX_KW = {"APIRouter": "prefix", "Api": "prefix", "Namespace": "path", "Service": "path"}
 _RESOURCE_ADDERS = lazy_compile(r"^add_\w*resource$")
@@ -1498,6 +1500,8 @@ def _extract(source: SourceFile) -> FileRoutes:
         if kind not in _OWNER_KINDS and kind.endswith("Router") and kind[:1].isupper() and \
                 {"rest_framework", "django"} & imports:
             kind = "NestedSimpleRouter" if "Nested" in kind else "DefaultRouter"  # a project's own DRF router class
+        if kind in _AIOHTTP_OWNERS and "aiohttp" not in imports:
+            continue  # Tornado's and others' Application
         if kind not in _OWNER_KINDS or (kind == "Router" and "starlette" not in imports) \
                 or (kind == "Service" and _kw(value, "path") is None):
             continue  # Cornice: Service(name="heartbeat", path="/__heartbeat__"); its @heartbeat.get() views
@@ -1577,6 +1581,22 @@ def _extract(source: SourceFile) -> FileRoutes:
             for bound_target, bound_prefix in loops.get((id(call), target), [(target, None)]):
                 includes.append(IncludeFact(owner, bound_target, prefix if bound_prefix is None else bound_prefix,
                                             replaces=replaces, dependencies=deps, line=call.lineno))
+        elif "aiohttp" in imports and (name in _AIOHTTP_ADDERS or name in ("add_routes", "add_subapp")
+                                       or (name == "add_route" and _aiohttp_method(call))):
+            owner = owner.removesuffix(".router")  # app.router.add_get(...): the app's routes
+            if owner not in owners:  # router = app.router; router.add_get(...)
+                owner = next((dotted(n.value.value) for n in source.nodes(ast.Assign) if isinstance(n, ast.Assign)
+                              and isinstance(n.value, ast.Attribute) and n.value.attr == "router"
+                              and any(dotted(t) == owner for t in n.targets)), owner)
+            if name == "add_subapp":
+                sub = call.args[1] if len(call.args) > 1 else _kw(call, "subapp")
+                target = dotted(sub) or ("()" + (dotted(sub.func) or call_name(sub)) if isinstance(sub, ast.Call) else "")
+                if call.args and target:
+                    includes.append(IncludeFact(owner, target, _path_expr(call.args[0]), line=call.lineno))
+            elif name == "add_routes" and call.args and dotted(call.args[0]):  # app.add_routes(routes): a RouteTableDef
+                includes.append(IncludeFact(owner, dotted(call.args[0]), line=call.lineno))
+            else:
+                routes.extend(_aiohttp_routes(call, owner, name, functions))
         elif name == "add_route" and ("pyramid" in imports or _pyramid_route(call)):
             continue  # Pyramid's config.add_route(name, pattern): its views are found by route name (_pyramid_facts)
         elif name == "add_route" and "falcon" in imports and len(call.args) > 1:
@@ -2317,6 +2337,50 @@ def _added_routes(
                     _depends_names(_kw(call, "dependencies")), _shape(_kw(call, "response_model")))
         for m in methods
     ]
+
+
+# aiohttp: router.add_get(path, handler), ..., add_view(path, View) for every method the class answers
+_AIOHTTP_ADDERS = {f"add_{m}": m.upper() for m in HTTP_METHODS} | {"add_view": "*"}
+_AIOHTTP_TABLE = {m: m.upper() for m in HTTP_METHODS} | {"view": "*"}  # web.get(path, handler) in add_routes([...])
+
+
+def _aiohttp_method(call: ast.Call) -> bool:
+    """``router.add_route("GET", "/x", handler)``: aiohttp's add_route starts with the method."""
+    method = _str(call.args[0]) if call.args else None
+    return method is not None and method.upper() in HTTP_METHODS_UPPER and len(call.args) >= 3
+
+
+def _aiohttp_routes(
+    call: ast.Call, owner: str, name: str, functions: Mapping[str, ast.FunctionDef | ast.AsyncFunctionDef],
+) -> list[RouteFact]:
+    """aiohttp's routes: ``add_get(path, handler)``, ``add_route(method, path, handler)`` and the
+    ``web.get(path, handler)`` entries of ``add_routes([...])``; ``self.handler`` is a method of the module."""
+    entries: list[tuple[str, ast.AST | None, ast.AST | None, int, int]] = []  # method, path, handler, line, column
+    if name == "add_routes":
+        items = call.args[0].elts if call.args and isinstance(call.args[0], (ast.List, ast.Tuple)) else []
+        for item in items:
+            if isinstance(item, ast.Call) and call_name(item) in _AIOHTTP_TABLE and len(item.args) >= 2:
+                entries.append((_AIOHTTP_TABLE[call_name(item)], item.args[0], item.args[1], item.lineno,
+                                item.col_offset + 1))
+            elif isinstance(item, ast.Call) and call_name(item) == "route" and len(item.args) >= 3:
+                entries.append(((_str(item.args[0]) or "*").upper(), item.args[1], item.args[2], item.lineno,
+                                item.col_offset + 1))
+    elif name == "add_route":
+        entries.append(((_str(call.args[0]) or "*").upper(), call.args[1], call.args[2], call.lineno, call.col_offset + 1))
+    elif call.args:
+        handler = call.args[1] if len(call.args) > 1 else _kw(call, "handler")
+        entries.append((_AIOHTTP_ADDERS[name], call.args[0], handler, call.lineno, call.col_offset + 1))
+    out = []
+    for method, path_node, handler_node, line, column in entries:
+        path = _path_expr(path_node)
+        handler = dotted(handler_node) if handler_node is not None else ""
+        if not path or not handler:
+            continue
+        func = functions.get(handler.removeprefix("self.")) if handler.count(".") <= 1 else None
+        if func is not None and handler.startswith("self."):
+            handler = func.name
+        out.append(_make_route(func, "aiohttp", method, path, owner, line, column, handler))
+    return out
 
 
 FALCON_SUFFIX = "@suffix:"  # a calls entry: the responder suffix of a Falcon route (on_get_item for suffix="item")

@@ -431,6 +431,17 @@ class ApiVersioning(_RouteCheck):
         Example(_service(prefix="/apiv2"), findings=0, status="pass", note="a version joined to the API's name"),
         Example(_service(prefix="/apiary"), findings=2, status="fail", note="a word that only starts like one"),
         Example({
+            "app/server.py": "from aiohttp import web\n\nfrom app.api import make_api\n\n\ndef main():\n"
+                             "    app = web.Application()\n    app.add_subapp('/api/v2', make_api())\n    web.run_app(app)\n",
+            "app/api.py": "from aiohttp import web\n\n\nclass AgentApi:\n    def add_routes(self, app):\n"
+                          "        router = app.router\n        router.add_get('/agents', self.get_agents)\n"
+                          "        router.add_route('DELETE', '/agents/{id}', self.delete_agent)\n\n"
+                          "    async def get_agents(self, request):\n        return web.json_response(load())\n\n"
+                          "    async def delete_agent(self, request):\n"
+                          "        return web.json_response(drop(request.match_info['id']))\n\n\n"
+                          "def make_api():\n    app = web.Application()\n    AgentApi().add_routes(app)\n    return app\n",
+        }, findings=0, status="pass", note="aiohttp: routes added on a sub-application mounted under /api/v2"),
+        Example({
             "app/__init__.py": "import flask\n\nfrom app import api\n\n\ndef create_app(config):\n"
                                "    app = flask.Flask(__name__)\n    api.register(app, config['WEB_API'])\n    return app\n",
             "app/api/__init__.py": "from . import v1 as APIv1\n\n\ndef register(app, web_api_root):\n"

@@ -376,16 +376,26 @@ def _pyramid_exception_view(call: ast.Call) -> bool:
         and (dotted(context) or "").rpartition(".")[2].endswith(("Exception", "Error"))
 
 
+def _aiohttp_middleware(func: ast.AST) -> bool:
+    """``@web.middleware async def errors(request, handler)``: aiohttp runs it around every handler."""
+    return isinstance(func, ast.AsyncFunctionDef) and any(
+        (dotted(d) or "").rpartition(".")[2] == "middleware" for d in func.decorator_list)
+
+
 def _answers_errors_of_next(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """A middleware's ``dispatch`` that calls the rest of the app (``call_next``, or a WSGI middleware's wrapped
-    ``self.app(environ, start_response)``) inside a ``try`` whose handler answers the request itself (returns a
-    response): an error handler for every route behind it."""
+    ``self.app(environ, start_response)``, an aiohttp middleware's ``handler(request)``) inside a ``try`` whose
+    handler answers the request itself (returns a response): an error handler for every route behind it."""
+    aiohttp = _aiohttp_middleware(func)
     for node in ast.walk(func):
         if isinstance(node, ast.Try) and any(isinstance(c, ast.Call) and (
-                call_name(c) == "call_next" or dotted(c.func) in ("self.app", "self.application"))
+                call_name(c) == "call_next" or dotted(c.func) in ("self.app", "self.application")
+                or (aiohttp and dotted(c.func) == "handler"))
                 for stmt in node.body for c in ast.walk(stmt)):
-            if any(isinstance(n, ast.Return) and n.value is not None for h in node.handlers for n in ast.walk(h)):
-                return True
+            if any((isinstance(n, ast.Return) and n.value is not None)
+                   or (aiohttp and isinstance(n, ast.Raise) and isinstance(n.exc, ast.Call))
+                   for h in node.handlers for n in ast.walk(h)):
+                return True  # aiohttp: raising web.HTTPBadRequest(...) is answering with that response
     return False
 
 
@@ -406,9 +416,10 @@ class ErrorHandlers(Check):
     )
     scoring = ("Presence: an application-wide error handler (FastAPI/Starlette exception handlers, Flask errorhandler, "
                "a flask-restful/restx Api, Django handler500 or its default with the project's own 500.html, exception "
-               "middleware, a DRF EXCEPTION_HANDLER, a Tornado base handler's write_error, CherryPy's error_page.default); "
+               "middleware (an aiohttp @web.middleware too), a DRF EXCEPTION_HANDLER, a Tornado base handler's write_error, "
+               "CherryPy's error_page.default); "
                "n/a when no web framework is imported.")
-    needles = ("fastapi", "starlette", "flask", "django", *sorted(SERVERS), "handler", "process_exception",
+    needles = ("fastapi", "starlette", "flask", "django", *sorted(SERVERS), "aiohttp", "handler", "process_exception",
                "EXCEPTION_HANDLER", "flask_restful", "flask_restx", "__call__", "write_error", "error_page")
     examples = (
         Example({"app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n@app.get('/')\ndef root():\n"
@@ -479,6 +490,14 @@ class ErrorHandlers(Check):
                  "    return JsonResponse({'orders': []})\n",
                  "shop/templates/orders.html": "<ul></ul>\n"}, status="fail",
                 note="Django's bare default page without a project 500.html"),
+        Example({"app/errors.py": "from aiohttp import web\n\n\n@web.middleware\nasync def errors(request, handler):\n"
+                 "    try:\n        return await handler(request)\n    except ValueError as exc:\n"
+                 "        raise web.HTTPBadRequest(text=str(exc))\n",
+                 "app/server.py": "from aiohttp import web\n\nfrom app.errors import errors\n\n"
+                 "app = web.Application(middlewares=[errors])\n"}, status="pass",
+                note="an aiohttp middleware that answers a failing handler with an HTTP error"),
+        Example({"app/server.py": "from aiohttp import web\n\napp = web.Application()\n"}, status="fail",
+                note="an aiohttp server with no error middleware"),
         Example({"app/main.py": "from flask import Flask\napp = Flask(__name__)\n",
                  "tests/test_app.py": "from flask import Flask\napp = Flask('t')\n\n@app.errorhandler(500)\n"
                  "def h(e):\n    return 'x', 500\n"}, status="fail", note="a handler only in tests does not count"),
@@ -488,7 +507,8 @@ class ErrorHandlers(Check):
         if is_test_path(source.path) or source.tree is None:
             return None
         out = FileOutcome()
-        out.counts["framework"] = int(any(name in source.imports for name in _FRAMEWORKS))
+        out.counts["framework"] = int(any(name in source.imports for name in _FRAMEWORKS) or (
+            "aiohttp" in source.imports and any(m.startswith("aiohttp.web") for m in source.modules)))
         found = self._handler(source)
         if found is not None:
             out.evidence.append(found)
@@ -523,6 +543,9 @@ class ErrorHandlers(Check):
                 return Evidence("Django exception middleware", source.path, getattr(func, "lineno", 0))
             if getattr(func, "name", "") == "dispatch" and _answers_errors_of_next(func):  # type: ignore[arg-type]
                 return Evidence("ASGI middleware that answers the errors of every request", source.path,
+                                getattr(func, "lineno", 0))
+            if _aiohttp_middleware(func) and _answers_errors_of_next(func):  # type: ignore[arg-type]
+                return Evidence("aiohttp middleware that answers the errors of every request", source.path,
                                 getattr(func, "lineno", 0))
             if getattr(func, "name", "") == "__call__" and _answers_errors_of_next(func):  # type: ignore[arg-type]
                 return Evidence("WSGI middleware that answers the errors of every request", source.path,

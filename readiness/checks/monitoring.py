@@ -224,6 +224,12 @@ class MetricsExported(MarkerCheck):
         Example({"app/settings.py": "INSTALLED_APPS = ['django_prometheus', 'shop']\n",
                  "shop/views.py": "from django.http import JsonResponse\n"}, status="pass", note="django-prometheus app"),
         Example(_BARE_FASTAPI, status="fail"),
+        Example({"app/server.py": "from aiohttp import web\n\n\nasync def index(request):\n    return web.Response(text='ok')\n\n\n"
+                 "app = web.Application()\napp.router.add_get('/', index)\n"}, status="fail",
+                note="an aiohttp server is a service"),
+        Example({"mylib/fetch.py": "import aiohttp\n\n\nasync def fetch(url):\n    async with aiohttp.ClientSession() as s:\n"
+                 "        async with s.get(url, timeout=aiohttp.ClientTimeout(total=5)) as r:\n            return await r.text()\n"},
+                status="n/a", note="aiohttp as a client only: a library"),
         Example({**_BARE_FASTAPI, "tests/test_metrics.py": "import prometheus_client\n"}, status="fail",
                 note="only tests use it"),
         Example({**_BARE_FLASK, "app_metrics.py": _INFLUX}, status="pass", note="points written to InfluxDB"),

@@ -33,7 +33,7 @@ _TRACES_EXPORTER = lazy_compile(r"\bOTEL_TRACES_EXPORTER\b\W*(\w+)?")
 INSTRUMENTORS: Mapping[str, str] = {
     "FastAPIInstrumentor": "fastapi", "FlaskInstrumentor": "flask", "DjangoInstrumentor": "django",
     "StarletteInstrumentor": "starlette", "RequestsInstrumentor": "requests", "HTTPXClientInstrumentor": "httpx",
-    "AioHttpClientInstrumentor": "aiohttp", "AioHttpServerInstrumentor": "aiohttp", "PymongoInstrumentor": "pymongo",
+    "AioHttpClientInstrumentor": "aiohttp", "AioHttpServerInstrumentor": "aiohttp.web", "PymongoInstrumentor": "pymongo",
     "RedisInstrumentor": "redis", "CeleryInstrumentor": "celery", "OpenTelemetryMiddleware": "starlette",
 }
 # Components an instrumentor of another covers (motor and the ODMs run on pymongo).

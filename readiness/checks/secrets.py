@@ -607,6 +607,13 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
             continue  # the module refuses to start without it where it matters: the fallback is development's
         if secret or url_password(text):
             report(call, f"secret {var!r}" if var else "secret", text)
+    if any(var is None and isinstance(default, ast.Name) for _, var, default in reads):
+        for key, value in _fallback_tables(source):  # os.environ.get(key, value) for key, value in DEFAULTS.items()
+            text = _literal_text(value)
+            if is_secret_name(key, extra) and text is not None and text.strip():
+                uses += 1
+                owned.add(id(value))
+                report(value, f"secret {key!r}", text)
     for sub in source.nodes(ast.Subscript):
         assert isinstance(sub, ast.Subscript)
         if qualify(sub.value, imports) == "os.environ" and is_secret_name(str_value(sub.slice), extra):
@@ -650,6 +657,22 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
                     owned.add(id(stmt.value))
                     report(stmt, _SETTINGS_KEY, text)
     return _Analysis(hits, owned, uses, committed)
+
+
+def _fallback_tables(source: SourceFile) -> list[tuple[str, ast.AST]]:
+    """(key, value) of each module-level dict of string keys whose ``.items()`` the module iterates: with an
+    environment read whose variable and default are both names, the table of each setting's fallback
+    (``DEFAULT_CONFIG = {"SECRET_KEY": "changeMe"}`` read as ``os.environ.get(key, value)``)."""
+    assert source.tree is not None
+    iterated = {dotted(n.func.value) for n in source.nodes(ast.Call) if isinstance(n, ast.Call)
+                and isinstance(n.func, ast.Attribute) and n.func.attr == "items" and not n.args}
+    out: list[tuple[str, ast.AST]] = []
+    for stmt in source.tree.body:
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Dict) \
+                and any(isinstance(t, ast.Name) and t.id in iterated for t in stmt.targets):
+            out.extend((key.value, value) for key, value in zip(stmt.value.keys, stmt.value.values, strict=True)
+                       if isinstance(key, ast.Constant) and isinstance(key.value, str))
+    return out
 
 
 # -- default-secret --------------------------------------------------------------------------
@@ -715,6 +738,16 @@ class DefaultSecret(Check):
              path="app/app.py", note="production refuses to start without the key; the fallback is development's"),
         Example(_SPLIT_SETTINGS, status="pass", findings=0,
                 note="the base settings' key is a developer's: the production settings always replace it"),
+        Example({"app/configuration.py": "import os\n\nDEFAULT_CONFIG = {\n    'DOMAIN': 'example.org',\n"
+                 "    'SECRET_KEY': 'changeMe',\n}\n\n\nclass ConfigManager:\n    def __init__(self):\n"
+                 "        self.config = {}\n\n    def init_app(self, app):\n"
+                 "        self.config.update({key: os.environ.get(key, value) for key, value in DEFAULT_CONFIG.items()})\n"
+                 "        app.config.update(self.config)\n"}, status="fail", findings=1, lines=(5,),
+                note="a table of fallbacks the environment overrides: SECRET_KEY falls back to a literal"),
+        Example({"app/forms.py": "import os\n\nLABELS = {'username': 'User name', 'password': 'Your password'}\n\n\n"
+                 "def labels():\n    return {key: text for key, text in LABELS.items()}\n\n\n"
+                 "def debug():\n    return os.environ.get('DEBUG', 'false')\n"}, status="pass", findings=0,
+                note="a table of form labels: nothing reads the environment with its values"),
         Example({**_SPLIT_SETTINGS, "site/settings/prod.py": "from .base import *  # noqa\n\nDEBUG = False\n"},
                 status="fail", findings=1, note="production settings that keep the base settings' key"),
         bad(_DYNACONF.format(secret='settings.get("SECRET_KEY", "flask-dev-key-2f9a")'), lines=(9,),

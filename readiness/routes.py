@@ -1330,8 +1330,8 @@ def _enumerates_constant(func: ast.AST) -> bool:
         elif isinstance(value, ast.Call) and call_name(value) in ("list", "sorted", "tuple") and value.args:
             if not _constant_source(value.args[0]):
                 return False
-        else:
-            return False
+        elif not (isinstance(value, (ast.Name, ast.Attribute)) and _constant_source(value)):
+            return False  # return constants.BACKUP_PROVIDERS: the table itself
     return True
 
 

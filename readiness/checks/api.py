@@ -693,6 +693,11 @@ class Pagination(_RouteCheck):
         Example(_FIXED_TABLE, findings=0, status="pass", note="the entries of a fixed table written in code"),
         Example(_FIXED_TABLE_VIEWSET, status="n/a", note="a viewset listing a fixed table's entries has no list endpoint"),
         Example(_LOOP_BUILT_TABLE, status="n/a", note="a list appended to in a loop over a fixed table in settings"),
+        Example({"app/main.py": "from fastapi import APIRouter, FastAPI\n\nfrom app import constants\n\n"
+                 "router = APIRouter()\n\n\n@router.get('/backups/providers')\nasync def providers():\n"
+                 "    return constants.BACKUP_PROVIDERS\n\n\napp = FastAPI()\napp.include_router(router)\n",
+                 "app/constants.py": "BACKUP_PROVIDERS = ['local', 's3', 'scp']\n"},
+                status="n/a", note="a route that returns a constant table of the code"),
         Example(_LOOP_BUILT_ROWS, status="fail", findings=1, note="the same loop over the database's rows"),
         Example(_OLD_DRF_PAGE_SIZE, findings=0, status="pass",
                 note="REST_FRAMEWORK's PAGINATE_BY (DRF before 3.1) pages every list view"),

@@ -1099,7 +1099,26 @@ def _task_retries(source: SourceFile) -> list[Evidence]:
         for call in source.nodes(ast.Call):  # a decorator, or a helper that builds one (huey.task(retries=N)(fn))
             if _huey_retried(call, source):
                 return [Evidence("retry policy: Huey task retries", source.path, call.lineno)]
+    if "airflow" in source.imports:
+        line = _airflow_retries(source)
+        if line:
+            return [Evidence("retry policy: Airflow task retries", source.path, line)]
     return []
+
+
+def _airflow_retries(source: SourceFile) -> int:
+    """``DAG(..., default_args={"retries": 3, "retry_delay": ...})``, ``@task(retries=3)`` or an operator's
+    ``retries=3``: Airflow runs a failed task again after ``retry_delay``."""
+    for node in source.nodes(ast.Dict, ast.Call):
+        if isinstance(node, ast.Dict):
+            pairs = [(str_value(k), v) for k, v in zip(node.keys, node.values, strict=True) if k is not None]
+        else:
+            assert isinstance(node, ast.Call)
+            pairs = [(k.arg, k.value) for k in node.keywords]
+        for key, value in pairs:
+            if key == "retries" and isinstance(value, ast.Constant) and type(value.value) is int and value.value > 0:
+                return node.lineno
+    return 0
 
 
 def _startup_wait(source: SourceFile) -> bool:
@@ -1457,6 +1476,18 @@ class RetryPolicy(_OutboundPresence):
         Example({"app/tasks.py": _HUEY.format(retries="retries")}, status="pass",
                 note="a helper that builds Huey tasks with retries and a retry delay"),
         Example({"app/tasks.py": _HUEY.format(retries="0")}, status="fail", note="Huey tasks with retries switched off"),
+        Example({"dags/sync.py": "from datetime import timedelta\n\nimport requests\nfrom airflow import DAG\n"
+                 "from airflow.operators.python import PythonOperator\n\n\ndef sync():\n"
+                 "    requests.get('https://feeds.example.org/cwe.json', timeout=30).raise_for_status()\n\n\n"
+                 "with DAG('sync', schedule='0 3 * * 1', default_args={'retries': 3, 'retry_delay': timedelta(seconds=10)}):\n"
+                 "    PythonOperator(task_id='sync', python_callable=sync)\n"}, status="pass",
+                note="Airflow runs a failed task again: default_args retries"),
+        Example({"dags/sync.py": "import requests\nfrom airflow import DAG\n"
+                 "from airflow.operators.python import PythonOperator\n\n\ndef sync():\n"
+                 "    requests.get('https://feeds.example.org/cwe.json', timeout=30).raise_for_status()\n\n\n"
+                 "with DAG('sync', schedule='0 3 * * 1', default_args={'retries': 0}):\n"
+                 "    PythonOperator(task_id='sync', python_callable=sync)\n"}, status="fail",
+                note="an Airflow DAG whose tasks are never retried"),
         Example({k: v.format(args=", retry_when=should_retry") for k, v in _DRAMATIQ_CALL.items()}, status="pass",
                 note="an actor made by calling dramatiq.actor on a task class: its run() and what it calls are retried"),
         Example({k: v.format(args=", max_retries=0") for k, v in _DRAMATIQ_CALL.items()}, status="fail",
@@ -1485,8 +1516,8 @@ class RetryPolicy(_OutboundPresence):
         Equivalent("call", ("Client(max_retries=N)", "HTTPTransport(retries=N)"), True,
                    "an SDK client or httpx transport that retries by itself"),
         Equivalent("argument", ("autoretry_for", "self.retry()", "@dramatiq.actor", "rq Retry(max=N)",
-                                "@huey.task(retries=N)"), True,
-                   "task-queue retries: Celery, dramatiq (retries by default), rq, Huey"),
+                                "@huey.task(retries=N)", "DAG(default_args={'retries': N})"), True,
+                   "task-queue retries: Celery, dramatiq (retries by default), rq, Huey, Airflow"),
         Equivalent("call", ("for attempt in range(n): try: ... except: time.sleep(2 ** attempt)",), True,
                    "a hand-written loop that catches the failure and backs off before the next attempt"),
         Equivalent("call", ("while ...: time.sleep(3); try: ... except: return",), False,

@@ -31,6 +31,7 @@ ROUTE_NEEDLES = (
     "from .",  # a package's __init__.py re-exporting its views (see routes_worth_keeping)
     "route_prefix",  # Pyramid: the prefix every route of an include gets
     "def on_",  # Falcon responders (on_get, on_post_item)
+    "429",  # a decorator that answers Too Many Requests itself
 )
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "MUTATION"})  # MUTATION: a GraphQL mutation field
@@ -236,11 +237,12 @@ class FileRoutes:
     settings: tuple[str, ...] = ()  # DRF REST_FRAMEWORK keys set to something other than None
     aliases: tuple[tuple[str, str], ...] = ()  # CommonParameters = Annotated[dict, Depends(common_parameters)]
     factories: tuple[tuple[str, str], ...] = ()  # def make_blueprint(): bp = Blueprint(...); return bp -> (function, owner)
+    limiters: tuple[str, ...] = ()  # decorators whose wrapper answers 429 Too Many Requests (a rate limit of their own)
 
     @property
     def empty(self) -> bool:
         return not (self.routes or self.owners or self.includes or self.views or self.settings or self.constants
-                    or self.aliases
+                    or self.aliases or self.limiters
                     or any(c.bases or c.fields for c in self.classes) or any(p for _, p in self.callables))
 
 
@@ -1648,7 +1650,39 @@ def _extract(source: SourceFile) -> FileRoutes:
         classes=_classes(source), constants=(*_constants(tree), *pyramid_names), callables=_callables(tree),
         settings=(*_drf_settings(tree), *eve_settings),
         aliases=_dependency_aliases(tree), factories=_factories(tree, owners),
+        limiters=_limiting_decorators(tree) if _TOO_MANY.search(source.text) else (),
     )
+
+
+_TOO_MANY = lazy_compile(r"\b429\b|TOO_MANY_REQUESTS|TooManyRequests")
+
+
+def _limiting_decorators(tree: ast.Module) -> tuple[str, ...]:
+    """Module functions that wrap a view (a nested function) and answer 429 Too Many Requests themselves:
+    ``if limiter.should_rate_limit_ip(ip): abort(429)`` inside an authorization decorator is a rate limit."""
+    out = []
+    for func in tree.body:
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        if not any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) for n in ast.walk(func) if n is not func):
+            continue
+        if any(_answers_too_many(n) for n in ast.walk(func)):
+            out.append(func.name)
+    return tuple(out)
+
+
+def _answers_too_many(node: ast.AST) -> bool:
+    if isinstance(node, ast.Attribute) and node.attr == "TOO_MANY_REQUESTS":
+        return True
+    if isinstance(node, ast.Raise) and node.exc is not None:
+        target = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+        return dotted(target).rpartition(".")[2] in ("TooManyRequests", "HTTPTooManyRequests", "Throttled")
+    if isinstance(node, ast.Call):
+        given = [*node.args[:1], *(k.value for k in node.keywords if k.arg in ("status", "status_code", "code"))]
+        return any(isinstance(a, ast.Constant) and a.value == 429 for a in given) and (
+            call_name(node) == "abort" or any(k.arg in ("status", "status_code") for k in node.keywords)
+            or "Response" in call_name(node))
+    return False
 
 
 HTTP_METHODS_UPPER = frozenset(m.upper() for m in HTTP_METHODS) | {"*"}

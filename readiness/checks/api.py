@@ -982,6 +982,25 @@ class RateLimiting(_RouteCheck):
                             "\n\n@api.route('/orders', methods=['POST'])\ndef create():\n    return {}\n",
         }, findings=1, status="fail", note="a hook named for a limit whose limit was left as a TODO"),
         Example({
+            "app/auth.py": "from functools import wraps\n\nimport flask\n\nfrom app import limiter\n\n\n"
+                           "def token_required(func):\n    @wraps(func)\n    def wrapper(*args, **kwargs):\n"
+                           "        ip = flask.request.remote_addr\n        if limiter.should_rate_limit_ip(ip):\n"
+                           "            flask.abort(429, 'Too many attempts')\n        return func(*args, **kwargs)\n"
+                           "    return wrapper\n",
+            "app/views.py": "from flask import Blueprint\n\nfrom app.auth import token_required\n\n"
+                            "api = Blueprint('api', __name__)\n\n\n@api.route('/orders', methods=['POST'])\n"
+                            "@token_required\ndef create():\n    return {}\n",
+        }, findings=0, status="pass", note="an authorization decorator that answers 429 itself limits the route"),
+        Example({
+            "app/auth.py": "from functools import wraps\n\nimport flask\n\n\n"
+                           "def token_required(func):\n    @wraps(func)\n    def wrapper(*args, **kwargs):\n"
+                           "        if not flask.request.headers.get('Authorization'):\n            flask.abort(401)\n"
+                           "        return func(*args, **kwargs)\n    return wrapper\n",
+            "app/views.py": "from flask import Blueprint\n\nfrom app.auth import token_required\n\n"
+                            "api = Blueprint('api', __name__)\n\n\n@api.route('/orders', methods=['POST'])\n"
+                            "@token_required\ndef create():\n    return {}\n",
+        }, findings=1, status="fail", note="an authorization decorator that never answers 429 limits nothing"),
+        Example({
             "proj/settings.py": "REST_FRAMEWORK = {\n    'DEFAULT_THROTTLE_CLASSES': ['rest_framework.throttling.ScopedRateThrottle'],\n"
                                 "    'DEFAULT_THROTTLE_RATES': {'uploads': '10/hour'},\n}\n",
             "shop/views.py": "from rest_framework.response import Response\nfrom rest_framework.views import APIView\n\n\n"
@@ -1088,7 +1107,8 @@ class RateLimiting(_RouteCheck):
             return Verdict(Share(len(routes), len(routes), "routes", "are rate limited"),
                            summary=f"{_plural(len(routes), 'route')} covered by {marks[0].message}",
                            evidence=tuple(marks) + _left_out(everything, routes))
-        return _route_share(self.id, routes, lambda r: _limited(r) or bool(graphql and r.graphql), noun="route",
+        limiters = frozenset(name for facts in facts_of(collected.facts).values() for name in facts.limiters)
+        return _route_share(self.id, routes, lambda r: _limited(r, limiters) or bool(graphql and r.graphql), noun="route",
                             good_label="are rate limited", missing=lambda r: f"{r.label} has no rate limit",
                             present=lambda r: f"{r.label} is rate limited", extra=_left_out(everything, routes))
 
@@ -1117,9 +1137,12 @@ def _default_throttles(source: SourceFile, key: ast.AST) -> bool:
     return not (default and all(isinstance(v, ast.Constant) and v.value is None for v in default))
 
 
-def _limited(route: Route) -> bool:
+def _limited(route: Route, limiters: frozenset[str] = frozenset()) -> bool:
+    """``limiters``: the project's decorators that answer 429 themselves (an authorization decorator that limits)."""
     names = [d.rpartition(".")[2].lower() for d in route.fact.decorators]
     if any("limit" in n or "throttle" in n for n in names):
+        return True
+    if limiters and any(d.rpartition(".")[2] in limiters for d in route.fact.decorators):
         return True
     if any("ratelimit" in d.lower() or "throttl" in d.lower() for d in route.all_dependencies):
         return True

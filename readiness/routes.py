@@ -1041,7 +1041,12 @@ def _allow_listed(call: ast.Call, request_names: set[str], aliases: set[str]) ->
 
 
 def _body_node(node: ast.AST, request_names: set[str]) -> bool:
-    """``request.json`` or ``request.get_json()``: the whole parsed body."""
+    """``request.json``, ``request.get_json()`` or ``json.loads(request.body)``: the whole parsed body."""
+    if isinstance(node, ast.Call) and call_name(node) == "loads" and len(node.args) == 1:
+        raw = node.args[0]
+        if isinstance(raw, ast.Call) and isinstance(raw.func, ast.Attribute) and raw.func.attr == "decode":
+            raw = raw.func.value  # json.loads(request.body.decode("utf-8"))
+        return isinstance(raw, ast.Attribute) and raw.attr in ("body", "data") and dotted(raw.value) in request_names
     if isinstance(node, ast.Call):
         node = node.func
         return isinstance(node, ast.Attribute) and node.attr in ("get_json", "json") and dotted(node.value) in request_names

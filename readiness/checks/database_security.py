@@ -765,6 +765,25 @@ class QueryValidation(Check):
         Example({"app/main.py": "from fastapi import FastAPI, Request\n\napp = FastAPI()\n\n\n@app.post('/orders')\n"
                                 "async def create(request: Request) -> dict:\n    body = await request.json()\n"
                                 "    return body\n"}, findings=1, lines=(7,), note="raw request.json()"),
+        Example({"dash/urls.py": "from django.urls import path\n\nfrom dash import views\n\n"
+                                 "urlpatterns = [path('api/dashboards', views.DashboardView.as_view())]\n",
+                 "dash/views.py": "import json\n\nfrom django.http import JsonResponse\nfrom django.views import View\n\n"
+                                  "from dash.models import Dashboard\n\n\nclass DashboardView(View):\n    def post(self, request):\n"
+                                  "        try:\n            body = json.loads(request.body)\n        except ValueError:\n"
+                                  "            return JsonResponse({'error': 'invalid JSON'}, status=400)\n"
+                                  "        dashboard_id = body.get('dashboard_id')\n        if not dashboard_id:\n"
+                                  "            return JsonResponse({'error': 'dashboard_id required'}, status=400)\n"
+                                  "        dashboard = Dashboard.objects.filter(user=request.user, id=dashboard_id).first()\n"
+                                  "        if body.get('set_default') is True:\n            dashboard.is_default = True\n"
+                                  "            dashboard.save()\n        return JsonResponse({'id': str(dashboard_id)})\n"},
+                findings=0, status="pass", note="json.loads(request.body): every field required or tested by hand"),
+        Example({"dash/urls.py": "from django.urls import path\n\nfrom dash import views\n\n"
+                                 "urlpatterns = [path('api/dashboards', views.DashboardView.as_view())]\n",
+                 "dash/views.py": "import json\n\nfrom django.http import JsonResponse\nfrom django.views import View\n\n"
+                                  "from dash.models import Dashboard\n\n\nclass DashboardView(View):\n    def post(self, request):\n"
+                                  "        body = json.loads(request.body)\n        dashboard = Dashboard.objects.create(**body)\n"
+                                  "        return JsonResponse({'id': str(dashboard.id)})\n"},
+                findings=1, note="json.loads(request.body) handed whole to the model"),
         Example({"app.py": "from flask import Flask, request\nfrom app.schemas import OrderSchema\n\n"
                            "app = Flask(__name__)\n\n\n@app.route('/orders', methods=['POST'])\ndef create():\n"
                            "    data = OrderSchema().load(request.get_json())\n    return data\n"},

@@ -933,9 +933,22 @@ def _header_handling(source: SourceFile) -> list[Evidence]:
             _names_header(node.value, names)
         ):
             used = node
-        if used is not None and not _switched_off(source, used):
+        if used is not None and not _switched_off(source, used) and not _read_as_something_else(source, used):
             return [Evidence("request-id header handled", source.path, getattr(used, "lineno", 0))]
     return []
+
+
+_ID_NAME = lazy_compile(r"(?:^|_)(?:request|req|correlation|corr|trace|tracing|rid|cid|xid|id)(?:_|$)|request|correlation",
+                        re.IGNORECASE)
+
+
+def _read_as_something_else(source: SourceFile, used: ast.AST) -> bool:
+    """``agent = request.headers.get("X-Request-ID")``: the header's value taken as another thing (an agent's
+    name, a folder), not as the request's id to log and pass on."""
+    parent = source.parent(used)
+    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
+        return False
+    return not _ID_NAME.search(parent.targets[0].id)
 
 
 def _is_header(node: ast.AST | None) -> bool:
@@ -1009,6 +1022,16 @@ class CorrelationIds(MarkerCheck):
                            "@app.before_request\ndef request_id():\n"
                            "    g.request_id = request.headers.get('X-Request-ID') or uuid.uuid4().hex\n"},
                 status="pass", note="header handled by hand"),
+        Example({"app.py": "import uuid\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
+                           "@app.route('/file/upload', methods=['POST'])\ndef upload():\n"
+                           "    rid = request.headers.get('X-Request-ID', str(uuid.uuid4()))\n"
+                           "    app.logger.info('upload %s', rid)\n    return save(request.files, rid)\n"},
+                status="pass", note="the request's id read into rid and logged"),
+        Example({"app.py": "import uuid\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
+                           "@app.route('/file/upload', methods=['POST'])\ndef upload():\n"
+                           "    agent = request.headers.get('X-Request-ID', str(uuid.uuid4()))\n"
+                           "    return save(request.files, folder=agent)\n"},
+                status="fail", note="the header's value taken as an agent's name to file an upload under"),
         Example({"app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
                  "app/asgi_middleware.py": "import uuid\n\n\nclass LogRequestMiddleware:\n"
                                            "    def __init__(self, app):\n        self.app = app\n\n"

@@ -169,6 +169,28 @@ def _error_response(call: ast.Call) -> bool:
         "Response" in name and any(_is_error_status(a) for a in call.args))
 
 
+_USER_MESSAGES = frozenset({"flash", "add_message"})  # Flask's flash(), Django's messages.error()/add_message()
+
+
+def _tells_the_client(body: list[ast.stmt]) -> bool:
+    """``abort(400)``, ``return JsonResponse(..., status=404)``, ``flash("The subnet is invalid")``: the failure
+    becomes the client's answer to its own bad input, or a message to the user."""
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name in _USER_MESSAGES or (name == "error" and dotted(node.func).startswith("messages.")):
+                return True
+            given = [*node.args[:1], *(k.value for k in node.keywords if k.arg in ("status", "status_code"))]
+            if (name == "abort" or "Response" in name) and any(
+                    isinstance(a, ast.Constant) and type(a.value) is int and 400 <= a.value < 500 for a in given):
+                return True
+            if name.startswith("HttpResponse") and name.endswith(("BadRequest", "NotFound", "Forbidden")):
+                return True
+    return False
+
+
 def _falls_through_to_error(handler: ast.ExceptHandler, source: SourceFile) -> bool:
     """``try: ... except Exception: pass`` followed by ``return HttpResponse(status=500)``: the failure becomes
     the error the statement after the ``try`` answers."""
@@ -220,7 +242,8 @@ class SwallowedException(Check):
     scoring = (
         "Density: swallowed exceptions per 1 000 lines of application code; 0% at `zero_at` (default 2). "
         "A handler swallows when it neither re-raises, logs, answers an error (`abort(404)`, an error "
-        "response) nor does anything else with the failure; a bare `except:` is judged the same way."
+        "response) nor does anything else with the failure; a bare `except:` swallows unless it re-raises, logs, "
+        "answers the client's bad input (4xx) or tells the user (a flashed message)."
     )
     options = {"zero_at": 2.0}
     needles = ("except", "suppress")
@@ -239,6 +262,9 @@ class SwallowedException(Check):
         good("import flask\n\n\ndef setup():\n    valid = True\n    try:\n        check(flask.request.form['subnet'])\n"
              "    except:\n        flask.flash('The subnet is invalid', 'error')\n        valid = False\n    return str(valid)\n",
              note="a bare except that tells the user: handled (E722, the bare form, is a lint rule)"),
+        bad("def checklist(engagement):\n    try:\n        check = CheckList.objects.get(engagement=engagement)\n"
+            "    except:\n        check = None\n    return check\n", lines=(4,),
+            note="a bare except that turns any failure, a database outage too, into a fallback"),
         good("def is_hex(value):\n    try:\n        int(value, 16)\n        return True\n    except Exception:\n"
              "        return False\n", note="a yes-or-no test whose no is the failure"),
         bad("def database_up():\n    try:\n        projects.get_or_create_status('Open')\n        return True\n"
@@ -318,10 +344,9 @@ class SwallowedException(Check):
             if _explained(handler, source) or _best_effort_cleanup(handler, source) or _predicate(handler, source):
                 continue
             if handler.type is None:
-                # judged like ``except BaseException``: answering the client with an error, or telling the
-                # user (a flashed message), handles the failure; the bare form itself is a lint rule (E722)
-                if not _reraises(handler.body) and not _logs(handler.body) \
-                        and _does_nothing(handler.body) and not _falls_through_to_error(handler, source):
+                # answering the client's bad input (a 4xx answer) or telling the user (a flashed message) handles
+                # it; a fallback value or a 500 that hides the cause does not
+                if not _reraises(handler.body) and not _logs(handler.body) and not _tells_the_client(handler.body):
                     out.hits.append(Hit(handler.lineno, handler.col_offset + 1,
                                         "bare `except:` catches everything, even KeyboardInterrupt and SystemExit",
                                         fixable=swallowed_fixable(handler)))

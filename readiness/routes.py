@@ -1488,11 +1488,15 @@ def _extract(source: SourceFile) -> FileRoutes:
     names = import_names(source, module, source.path.endswith("__init__.py"))
     owners: dict[str, OwnerFact] = {}
     includes: list[IncludeFact] = []
+    # class CustomRouterWithExtraPaths(routers.DefaultRouter): the module's own router class routes like its base
+    own_routers = {cls.name: base for cls in source.nodes(ast.ClassDef) if isinstance(cls, ast.ClassDef)
+                   for base in (dotted(b).rpartition(".")[2] for b in cls.bases) if base in _DRF_ROUTERS}
     for node in source.nodes(ast.Assign, ast.AnnAssign):
         value = node.value
         if not isinstance(value, ast.Call):
             continue
         kind = call_name(value)
+        kind = own_routers.get(kind, kind)
         if kind == "namespace" and isinstance(value.func, ast.Attribute) and dotted(value.func.value) \
                 and {"flask_restx", "flask_restplus"} & imports and (value.args or _kw(value, "name")):
             # flask-restx: ns = api.namespace("alias") serves its resources under /alias on the Api

@@ -698,6 +698,15 @@ class Pagination(_RouteCheck):
                  "    return constants.BACKUP_PROVIDERS\n\n\napp = FastAPI()\napp.include_router(router)\n",
                  "app/constants.py": "BACKUP_PROVIDERS = ['local', 's3', 'scp']\n"},
                 status="n/a", note="a route that returns a constant table of the code"),
+        Example({"api/urls.py": "from django.urls import include, path\nfrom rest_framework import routers\n\nfrom api import views\n\n\n"
+                                "class RouterWithExtraPaths(routers.DefaultRouter):\n    extra = []\n\n\n"
+                                "router = RouterWithExtraPaths()\nrouter.register(r'feedings', views.FeedingViewSet)\n\n"
+                                "urlpatterns = [path('api/', include(router.urls))]\n",
+                 "api/views.py": "from rest_framework import viewsets\n\nfrom api.models import Feeding\n\n\n"
+                                 "class FeedingViewSet(viewsets.ModelViewSet):\n    queryset = Feeding.objects.all()\n",
+                 "proj/settings.py": "REST_FRAMEWORK = {'DEFAULT_PAGINATION_CLASS': "
+                                     "'rest_framework.pagination.LimitOffsetPagination', 'PAGE_SIZE': 100}\n"},
+                status="pass", note="viewsets registered on the project's own subclass of DefaultRouter"),
         Example(_LOOP_BUILT_ROWS, status="fail", findings=1, note="the same loop over the database's rows"),
         Example(_OLD_DRF_PAGE_SIZE, findings=0, status="pass",
                 note="REST_FRAMEWORK's PAGINATE_BY (DRF before 3.1) pages every list view"),

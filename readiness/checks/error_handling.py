@@ -513,6 +513,12 @@ class ErrorHandlers(Check):
                 note="Django's default handler500 renders the project's own 500.html"),
         Example({"shop/views.py": "from django.http import JsonResponse\n\n\ndef orders(request):\n"
                  "    return JsonResponse({'orders': []})\n",
+                 "shop/settings/base.py": "TEMPLATES = [{'BACKEND': 'django.template.backends.django.DjangoTemplates',\n"
+                 "              'DIRS': ['shop/templates', 'shop/templates/error'], 'APP_DIRS': True}]\n",
+                 "shop/templates/error/500.html": "<h1>Something went wrong</h1>\n"}, status="pass",
+                note="the project's 500.html in a template folder the settings list"),
+        Example({"shop/views.py": "from django.http import JsonResponse\n\n\ndef orders(request):\n"
+                 "    return JsonResponse({'orders': []})\n",
                  "shop/templates/orders.html": "<ul></ul>\n"}, status="fail",
                 note="Django's bare default page without a project 500.html"),
         Example({"app/errors.py": "from aiohttp import web\n\n\n@web.middleware\nasync def errors(request, handler):\n"
@@ -603,11 +609,23 @@ class ErrorHandlers(Check):
             return Verdict(NotApplicable("no web framework imported"))
         if not collected.evidence and any("django" in modules for modules in project.imports.values()):
             pages = [rel for rel in project.glob("**/templates/500.html") if is_application_path(rel)]
+            pages = pages or _listed_template_folder_pages(project)
             if pages:  # Django's default handler500 renders the project's own page and logs through django.request
                 collected.evidence.append(Evidence("Django's handler500 renders the project's 500.html", pages[0]))
         found = bool(collected.evidence)
         summary = "application-wide error handler registered" if found else "no application-wide error handler"
         return Verdict(Presence(found, "application-wide error handler"), summary=summary)
+
+
+def _listed_template_folder_pages(project: Project) -> list[str]:
+    """``templates/error/500.html`` when the settings put that folder on the template path
+    (``"DIRS": ["app/templates", "app/templates/error"]``): Django's default handler500 finds it there."""
+    pages = [rel for rel in project.glob("**/templates/*/500.html") if is_application_path(rel)]
+    if not pages:
+        return []
+    settings = [project.read_text(rel) or "" for rel in project.glob("**/settings.py", "**/settings/*.py")]
+    listed = [t for t in settings if "DIRS" in t]
+    return [rel for rel in pages if any(f"{rel.rsplit('/', 3)[-3]}/{rel.rsplit('/', 2)[-2]}" in t for t in listed)]
 
 
 CHECKS: list[type[Check]] = [SwallowedException, ErrorHandlers]

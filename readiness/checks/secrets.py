@@ -113,7 +113,8 @@ _PLACEHOLDER_RE = lazy_compile(
     r"^(\W|_)*$|^[xX]+$|^<.*>$|^\$\{.*\}$|^\$[A-Z_][A-Z0-9_]*$|^\{\{.*\}\}$|^%\(.*\)s$|^\{[\w.]*\}$|^__[A-Z0-9_]+__$"
     r"|change.?me|replace.?me|placeholder|redacted|example|your.?(own.?)?(secret|password|token|key|api)"
     r"|^(some|my|a|dummy)[-_ ]?\w*?(secret|password|token|key)$"
-    r"|^(dummy|fake|test|testing|none|null|nil|undefined|todo|tbd|fixme|xxx+|n/?a|not.?set|unset|secret_here)$",
+    r"|^(dummy|fake|test|testing|none|null|nil|undefined|todo|tbd|fixme|xxx+|n/?a|not.?set|unset|secret_here"
+    r"|empty|blank|not.?needed|no.?key)$",
     re.IGNORECASE,
 )
 _ENV_NAME_RE = lazy_compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")
@@ -1270,6 +1271,9 @@ class HardcodedSecret(Check):
     examples = (
         Example(_SPLIT_SETTINGS, status="pass", findings=0,
                 note="the base settings' key is a developer's: the production settings always replace it"),
+        good("class LocalLLM:\n    def __init__(self, model=None, api_key='EMPTY', context_length=4096):\n"
+             "        self.model = model\n        self.api_key = api_key\n", path="app/llms/local_llm.py",
+             note="'EMPTY': the stand-in key a local model server that needs none is given"),
         good('import os\n\nSECRET_KEY = os.getenv("SECRET_KEY", "mysecretkey")\nDEBUG = os.getenv("DEBUG") == "1"\n'
              'if SECRET_KEY == "mysecretkey" and not DEBUG:\n    raise RuntimeError("set SECRET_KEY")\n'
              'JWT_IDENTITY_CLAIM = "sub"\n', path="app/config.py",

@@ -237,7 +237,7 @@ class FileRoutes:
     settings: tuple[str, ...] = ()  # DRF REST_FRAMEWORK keys set to something other than None
     aliases: tuple[tuple[str, str], ...] = ()  # CommonParameters = Annotated[dict, Depends(common_parameters)]
     factories: tuple[tuple[str, str], ...] = ()  # def make_blueprint(): bp = Blueprint(...); return bp -> (function, owner)
-    limiters: tuple[str, ...] = ()  # decorators whose wrapper answers 429 Too Many Requests (a rate limit of their own)
+    limiters: tuple[str, ...] = ()  # decorators whose wrapper answers 429 (a rate limit of their own); limited blueprints
 
     @property
     def empty(self) -> bool:
@@ -1659,7 +1659,8 @@ def _extract(source: SourceFile) -> FileRoutes:
         classes=_classes(source), constants=(*_constants(tree), *pyramid_names), callables=_callables(tree),
         settings=(*_drf_settings(tree), *eve_settings),
         aliases=_dependency_aliases(tree), factories=_factories(tree, owners),
-        limiters=_limiting_decorators(tree) if _TOO_MANY.search(source.text) else (),
+        limiters=(*(_limiting_decorators(tree) if _TOO_MANY.search(source.text) else ()),
+                  *(_limited_blueprints(source) if ".limit(" in source.text else ())),
     )
 
 
@@ -1677,6 +1678,20 @@ def _limiting_decorators(tree: ast.Module) -> tuple[str, ...]:
             continue
         if any(_answers_too_many(n) for n in ast.walk(func)):
             out.append(func.name)
+    return tuple(out)
+
+
+LIMITED_OWNER = "@owner:"  # a limiters entry: a blueprint a limit applies to as a whole
+
+
+def _limited_blueprints(source: SourceFile) -> tuple[str, ...]:
+    """Flask-Limiter's ``limiter.limit("3/minute")(opds)``: every route of the blueprint is limited."""
+    out = []
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        inner = call.func
+        if isinstance(inner, ast.Call) and call_name(inner) == "limit" and len(call.args) == 1 and dotted(call.args[0]):
+            out.append(LIMITED_OWNER + dotted(call.args[0]).rpartition(".")[2])
     return tuple(out)
 
 

@@ -19,6 +19,7 @@ from readiness.paths import is_application_path
 from readiness.project import Project
 from readiness.repo_files import repo_files
 from readiness.routes import (
+    LIMITED_OWNER,
     PAGINATION_PARAMS,
     ROUTE_NEEDLES,
     VERSION_SEGMENT,
@@ -965,7 +966,8 @@ class RateLimiting(_RouteCheck):
                "sign-in flows and inbound webhooks count, since they face the internet and a limit blunts credential "
                "stuffing and floods). A limiter middleware, a before-request hook that limits (`apply_rate_limit`), Flask-Limiter "
                "default_limits, DRF default throttles or an ingress rate-limit annotation covers every route; "
-               "a GraphQL depth or cost limit covers the GraphQL endpoint.")
+               "a GraphQL depth or cost limit covers the GraphQL endpoint; a limit applied to a whole blueprint "
+               "(`limiter.limit(...)(bp)`) covers its routes, and a project decorator that answers 429 the routes it wraps.")
     global_marks = staticmethod(_rate_marks)
     needles = ROUTE_NEEDLES + ("MIDDLEWARE", "before_request", "before_app_request", "middleware")
     examples = (
@@ -1009,6 +1011,14 @@ class RateLimiting(_RouteCheck):
                             "api = Blueprint('api', __name__)\n\n\n@api.route('/orders', methods=['POST'])\n"
                             "@token_required\ndef create():\n    return {}\n",
         }, findings=1, status="fail", note="an authorization decorator that never answers 429 limits nothing"),
+        Example({
+            "app/opds.py": "from flask import Blueprint\n\nopds = Blueprint('opds', __name__)\n\n\n"
+                           "@opds.route('/opds/books', methods=['GET', 'POST'])\ndef books():\n    return {}\n",
+            "app/main.py": "from flask import Flask\nfrom flask_limiter import Limiter\n"
+                           "from flask_limiter.util import get_remote_address\n\n"
+                           "from app.opds import opds\n\napp = Flask(__name__)\nlimiter = Limiter(get_remote_address, app=app)\n"
+                           "limiter.limit('3/minute')(opds)\napp.register_blueprint(opds)\n",
+        }, findings=0, status="pass", note="Flask-Limiter's limit applied to a whole blueprint"),
         Example({
             "proj/settings.py": "REST_FRAMEWORK = {\n    'DEFAULT_THROTTLE_CLASSES': ['rest_framework.throttling.ScopedRateThrottle'],\n"
                                 "    'DEFAULT_THROTTLE_RATES': {'uploads': '10/hour'},\n}\n",
@@ -1151,8 +1161,9 @@ def _limited(route: Route, limiters: frozenset[str] = frozenset()) -> bool:
     names = [d.rpartition(".")[2].lower() for d in route.fact.decorators]
     if any("limit" in n or "throttle" in n for n in names):
         return True
-    if limiters and any(d.rpartition(".")[2] in limiters for d in route.fact.decorators):
-        return True
+    if limiters and (any(d.rpartition(".")[2] in limiters for d in route.fact.decorators)
+                     or LIMITED_OWNER + route.fact.owner.rpartition(".")[2] in limiters):
+        return True  # limiter.limit("3/minute")(opds): the whole blueprint
     if any("ratelimit" in d.lower() or "throttl" in d.lower() for d in route.all_dependencies):
         return True
     if any("ratelimit" in c.lower() or "rate_limit" in c.lower() for c in route.fact.calls if not c.startswith("@")):

@@ -1554,6 +1554,7 @@ def _extract(source: SourceFile) -> FileRoutes:
                                                 cls.col_offset + 1, path_params=tuple(sorted(_path_params(
                                                     _path_expr(path_node))))))
     loops = _loop_bindings(source)
+    app_routers: dict[str, str] | None = None  # aiohttp: local names for an app's router, found when first needed
     made = {t.id: dotted(n.value.func) for n in source.nodes(ast.Assign) if isinstance(n, ast.Assign)
             and isinstance(n.value, ast.Call) and dotted(n.value.func) for t in n.targets if isinstance(t, ast.Name)}
     for call in source.nodes(ast.Call):
@@ -1594,11 +1595,13 @@ def _extract(source: SourceFile) -> FileRoutes:
                                             replaces=replaces, dependencies=deps, line=call.lineno))
         elif "aiohttp" in imports and (name in _AIOHTTP_ADDERS or name in ("add_routes", "add_subapp")
                                        or (name == "add_route" and _aiohttp_method(call))):
+            if app_routers is None:  # router = app.router; router.add_get(...): the app's routes
+                app_routers = {dotted(t): dotted(n.value.value) for n in source.nodes(ast.Assign)
+                               if isinstance(n, ast.Assign) and isinstance(n.value, ast.Attribute)
+                               and n.value.attr == "router" for t in n.targets}
             owner = owner.removesuffix(".router")  # app.router.add_get(...): the app's routes
-            if owner not in owners:  # router = app.router; router.add_get(...)
-                owner = next((dotted(n.value.value) for n in source.nodes(ast.Assign) if isinstance(n, ast.Assign)
-                              and isinstance(n.value, ast.Attribute) and n.value.attr == "router"
-                              and any(dotted(t) == owner for t in n.targets)), owner)
+            if owner not in owners:
+                owner = app_routers.get(owner) or owner
             if name == "add_subapp":
                 sub = call.args[1] if len(call.args) > 1 else _kw(call, "subapp")
                 target = dotted(sub) or ("()" + (dotted(sub.func) or call_name(sub)) if isinstance(sub, ast.Call) else "")

@@ -88,6 +88,11 @@ class Profile:
         return ", ".join(labels) if labels else "nothing"
 
 
+def serves_aiohttp(modules: Iterable[str]) -> bool:
+    """A module's full import names include aiohttp's server (``aiohttp.web``, ``aiohttp.web_exceptions``)."""
+    return any(m == AIOHTTP_SERVER or m.startswith("aiohttp.web_") for m in modules)
+
+
 def component_of(module: str) -> str | None:
     """The profile component an imported top-level module stands for (``aioredis`` → ``redis``)."""
     return _IMPORT_NAMES.get(module)
@@ -115,8 +120,7 @@ def build_profile(project: Project) -> Profile:
                 add(component, f"imported in {path}")
             for implied in _STACKS.get(module, ()):
                 add(implied, f"{module} imported in {path}")
-        if "aiohttp" in modules and any(m == AIOHTTP_SERVER or m.startswith("aiohttp.web_")
-                                        for m in project.modules.get(path, ())):
+        if "aiohttp" in modules and serves_aiohttp(project.modules.get(path, ())):
             add(AIOHTTP_SERVER, f"imported in {path}")
     for path, names in _declared(project):
         for name in names:

@@ -12,7 +12,7 @@ from readiness.lazy_regex import lazy_compile
 from readiness.measures import Density, NotApplicable, Presence
 from readiness.model import Evidence
 from readiness.paths import is_application_path, is_test_path
-from readiness.profile import SERVERS
+from readiness.profile import SERVERS, serves_aiohttp
 from readiness.project import Project
 from readiness.roles import SERVICE, SERVICE_ONLY, file_role
 from readiness.routes import call_name
@@ -539,7 +539,7 @@ class ErrorHandlers(Check):
             return None
         out = FileOutcome()
         out.counts["framework"] = int(any(name in source.imports for name in _FRAMEWORKS) or (
-            "aiohttp" in source.imports and any(m.startswith("aiohttp.web") for m in source.modules)))
+            "aiohttp" in source.imports and serves_aiohttp(source.modules)))
         found = self._handler(source)
         if found is not None:
             out.evidence.append(found)

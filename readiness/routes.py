@@ -420,6 +420,8 @@ class Route:
             return False  # the distinct languages or dates of an event's sessions: values about rows, not rows
         if any(s.lower() in _STATISTICS for s in segs[:-1]):
             return False  # /admin/statistics/event-topics: counts per topic, under a statistics prefix
+        if any(s.lower() in ("export", "download") for s in segs):
+            return False  # /api/export/v0/tables/: a file the rows are streamed into, not a page of them
         last = segs[-1].lower()
         words = [w for w in re.split(r"[-_.]", last) if w]
         if words and words[-1] in _STATISTICS | _FIGURES:

@@ -708,6 +708,13 @@ class Pagination(_RouteCheck):
                  "proj/settings.py": "REST_FRAMEWORK = {'DEFAULT_PAGINATION_CLASS': "
                                      "'rest_framework.pagination.LimitOffsetPagination', 'PAGE_SIZE': 100}\n"},
                 status="pass", note="viewsets registered on the project's own subclass of DefaultRouter"),
+        Example({"app/urls.py": "from django.urls import path\n\nfrom app import views\n\n"
+                                "urlpatterns = [path('api/export/v0/tables/', views.export_table)]\n",
+                 "app/views.py": "from django.http import JsonResponse\n\nfrom app.csv import stream_table_as_csv\n\n\n"
+                                 "def export_table(request):\n    table = request.GET.get('table')\n    if not table:\n"
+                                 "        return JsonResponse({'errors': ['table']}, status=400)\n"
+                                 "    return stream_table_as_csv(request, table)\n"},
+                status="n/a", note="an export streams the rows into a file; it is not a list to page"),
         Example(_LOOP_BUILT_ROWS, status="fail", findings=1, note="the same loop over the database's rows"),
         Example(_OLD_DRF_PAGE_SIZE, findings=0, status="pass",
                 note="REST_FRAMEWORK's PAGINATE_BY (DRF before 3.1) pages every list view"),

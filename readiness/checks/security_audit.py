@@ -251,6 +251,10 @@ class SastFindings(Check):
                                    "        group_by, marks)\n"
                                    "    return db.select(query, args=[since, *keys])\n"},
                 findings=0, status="pass", note="B608: a column name and a list of ? marks; every value is bound"),
+        Example({"app/db.py": "def call_function(conn, func_name, *args):\n"
+                              "    marks = ','.join(['%s'] * len(args))\n"
+                              "    return conn.execute(f'SELECT * FROM app.{func_name}({marks})', args).fetchall()\n"},
+                findings=0, status="pass", note="B608: a function name and its placeholders; the values go beside the SQL"),
         Example({"app/inspect.py": "from sqlalchemy import text\n\n\ndef functions(conn, schema):\n"
                                    "    schema_filter = f\"AND s.name = '{schema}'\" if schema else ''\n"
                                    "    query = text(f\"SELECT o.name FROM sys.objects o WHERE o.type = 'FN' {schema_filter}\")\n"

@@ -352,9 +352,16 @@ def constant_sql(tree: ast.Module, line: int) -> bool:
     for node in sql or strings:  # the SQL itself, not a value bound beside it (``[prefix + "%"]``)
         whole = _string_expression(node, parents)
         trust = _Trust(_scope_of(whole, parents), tree)
-        if not trust.expr(whole) and not _values_from_code(whole, trust):
+        if not trust.expr(whole) and not _values_from_code(whole, trust, _given_parameters(whole, parents)):
             return False
     return True
+
+
+def _given_parameters(sql: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    """``conn.execute(f"... {marks}", args)``: the SQL goes to a call beside the values it binds."""
+    call = parents.get(id(sql))
+    return isinstance(call, ast.Call) and bool(call.args) and call.args[0] is sql and (
+        len(call.args) > 1 or any(k.arg in ("params", "parameters", "args", "vars") for k in call.keywords))
 
 
 # What a value slot in SQL text follows: a quote opened right before it (``'{name}'``, ``'%{q}%'``)
@@ -366,15 +373,16 @@ _ESCAPING = ("escape", "quote", "literal")
 _BIND_MARKER = lazy_compile(r"\?|%s|%\(\w+\)s|(?<![:\w]):[A-Za-z_]\w*|\$\d")
 
 
-def _values_from_code(whole: ast.AST, trust: _Trust) -> bool:
+def _values_from_code(whole: ast.AST, trust: _Trust, bound: bool = False) -> bool:
     """Whether SQL text puts only values the code decides where a value goes and binds the rest:
     ``f"SELECT v FROM {table} WHERE k = ?"`` interpolates a name and binds the key. A name or clause
     the code does not decide passes only in SQL that binds its values (``?``, ``%s``, ``:name``,
-    ``$1``): SQL that binds nothing and interpolates a parameter (``ORDER BY {order_by}``) stays."""
+    ``$1``, or values given beside it: ``bound``): SQL that binds nothing and interpolates a parameter
+    (``ORDER BY {order_by}``) stays."""
     text = _SqlText(trust)
     if not text.safe(whole, 0):
         return False
-    return not text.unknown or bool(_BIND_MARKER.search("\0".join(text.literal)))
+    return not text.unknown or bound or bool(_BIND_MARKER.search("\0".join(text.literal)))
 
 
 class _SqlText:

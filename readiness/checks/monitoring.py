@@ -483,6 +483,8 @@ def _container_probe(text: str) -> tuple[str, int] | None:
     return None
 
 
+_SIGNED_IN = lazy_compile(r"login_required|admin_required|staff_member_required|superuser_required|"
+                          r"permission_required|(?:auth|authentication)_required|requires_auth")
 _NOT_PROBES = frozenset({"openapi", "openapi.json", "docs", "swagger", "swagger.json", "redoc", "schema", "static",
                          "favicon.ico", "robots.txt", "login"})
 
@@ -587,6 +589,10 @@ class HealthEndpoint(MarkerCheck):
         Example({**_BARE_FASTAPI,
                  "Dockerfile": "FROM python:3.12\nHEALTHCHECK CMD curl -f http://localhost:8080/openapi || exit 1\n"},
                 status="fail", note="nor one that loads the API's documentation"),
+        Example({"app/admin.py": "from flask import Blueprint\n\nfrom app.auth import admin_required, user_login_required\n\n"
+                                 "admin = Blueprint('admin', __name__)\n\n\n@admin.route('/admin/alive', methods=['GET'])\n"
+                                 "@user_login_required\n@admin_required\ndef alive():\n    return '', 200\n"},
+                status="fail", note="a route only a signed-in admin can call: no probe can use it"),
         _LIBRARY,
     )
 
@@ -598,6 +604,8 @@ class HealthEndpoint(MarkerCheck):
 
     def route_counts(self, route: Route) -> str:
         kind = _health_path(route.path)
+        if kind and any(_SIGNED_IN.search(d.rpartition(".")[2]) for d in route.fact.decorators):
+            return ""  # @login_required @admin_required: a probe has no session, so it cannot call the route
         return f"{kind} route" if kind else ""
 
     def repository_marks(self, project: Project) -> list[Evidence]:

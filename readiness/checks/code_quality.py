@@ -575,6 +575,9 @@ class HardcodedValue(Check):
         good('class Hub:\n    def rename(self, user, server):\n        self.log.info(\n'
              '            "Renaming server user=\'%s\' server=\'%s\' to \'%s\'", user, server, server.lower())\n',
              note="a log message that names a user and a server is no connection string"),
+        good('from app.config import get_config\n\n\ndef api_base():\n'
+             '    return get_config("OPENAI_API_BASE", "https://api.openai.com/v1")\n', path="app/llms/openai.py",
+             note="the default of the project's own configuration reader: the configuration decides"),
         good('import os\n\nPAYMENTS_URL = os.getenv("PAYMENTS_URL", "http://localhost:8081")\n',
              note="the default of a configuration read"),
         good('API_URL = "https://api.acme.io"\nDB_HOST = "db.internal"\n', path="app/settings.py",
@@ -778,6 +781,8 @@ class HardcodedValue(Check):
                 base = dotted(call.func) or ""
                 if name in ("getenv", "config", "env") or "environ" in base or base.startswith(("env.", "config.")):
                     all_of(call.args[1])
+            elif _CONFIG_GETTER.match(name) and len(call.args) > 1:  # get_config("OPENAI_API_BASE", "https://...")
+                all_of(call.args[1])
             if name in _STRING_METHODS:
                 for arg in call.args:
                     all_of(arg)
@@ -822,6 +827,8 @@ class HardcodedValue(Check):
 
 
 _CONFIG_READ_RE = lazy_compile(r"settings|config|environ|getenv", re.IGNORECASE)
+# A project's own configuration reader given a key and a default: get_config(key, default), get_setting(...)
+_CONFIG_GETTER = lazy_compile(r"^_?get_?(?:config|conf|setting|settings|env|option)$", re.IGNORECASE)
 _DEBUG_TEST_RE = lazy_compile(r"^(?:[\w.]*\.)?DEBUG$")
 
 

@@ -854,7 +854,8 @@ class LintErrors(Check):
                "(E4,E7,E9,F). An import in a package's `__init__.py` is its interface or a registration, and one in "
                "a Django `AppConfig.ready()` connects signal receivers: neither is unused (F401); a SQLAlchemy column "
                "compared with None, True or False inside a query (`filter(Model.col != None)`) is the IS NULL idiom "
-               "(E711, E712). Error when ruff cannot run.")
+               "(E711, E712); a settings module built on another's names (`from .base import *`) is Django's layered "
+               "settings (F403, F405). Error when ruff cannot run.")
     options = {"zero_at": 10.0}
     tools = {"ruff": run_ruff}
     examples = (
@@ -897,6 +898,9 @@ class LintErrors(Check):
         Example({"client/log.py": "from common.logger import *\n\nlogger.info('ready')\n",
                  "common/logger.py": "import logging\n\nlogger = logging.getLogger('app')\n"}, findings=2,
                 note="a star import in a module that uses it hides where names come from (F403, F405)"),
+        Example({"proj/settings/base.py": "DEBUG = False\nINSTALLED_APPS = ['core']\n",
+                 "proj/settings/development.py": "from .base import *\n\nDEBUG = True\nINSTALLED_APPS += ['debug_toolbar']\n"},
+                findings=0, note="Django's layered settings build on the base module's names (F403, F405)"),
         Example({"web/index.py": "import os\n\nBASE = os.path.dirname(__file__)\n\nimport logging\n\n"
                                  "log = logging.getLogger(BASE)\n"}, findings=1, lines=(5,),
                 note="an import below other code, with no sys.path set-up (E402)"),
@@ -952,6 +956,8 @@ def _idiom(code: str, line: int, path: str, idioms: LintIdioms | None) -> bool:
         return True
     if code in ("F401", "F403") and idioms is not None and idioms.reexports:
         return True  # opal_client/logger.py: `from opal_common.logger import *`, kept for old imports
+    if code in ("F403", "F405") and is_settings_path(path):
+        return True  # settings/production.py: `from .base import *`, Django's layered settings
     if code == "E402" and idioms is not None and idioms.path_setup and line > idioms.path_setup:
         return True  # ruff's own E402 exception: imports that can only come after sys.path is set up
     return code in ("E711", "E712") and idioms is not None and line in idioms.column_comparisons

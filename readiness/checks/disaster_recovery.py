@@ -16,6 +16,7 @@ from readiness.lazy_regex import lazy_compile
 from readiness.measures import NotApplicable, Presence, Share
 from readiness.model import Evidence, Finding
 from readiness.paths import is_test_path
+from readiness.profile import profile_of
 from readiness.project import Project
 from readiness.repo_files import (
     Command,
@@ -79,6 +80,8 @@ def uses_datastore(project: Project) -> bool:
 
 def _uses_datastore(project: Project) -> bool:
     if project.uses(*DATASTORE_MODULES):
+        return True
+    if profile_of(project).mongodb:  # an Eve or Superdesk app keeps its data in MongoDB through the framework
         return True
     if any(_DB_IMAGE_RE.search(c.image) for c in repo_files(project).containers):
         return True
@@ -249,6 +252,9 @@ class BackupJob(Check):
             "scripts/backup.sh": "#!/bin/sh\nmongodump --archive=/backups/db.gz --gzip\n",
         }, findings=1, lines=(2,), status="fail", note="a backup script nothing schedules"),
         Example({"app/main.py": "import requests\n"}, status="n/a", note="no database"),
+        Example({"planning/app.py": "from superdesk.factory import get_app\n\napp = get_app()\n",
+                 "requirements.txt": "superdesk-core==2.7\n"}, status="fail",
+                note="a Superdesk (Eve) app keeps its data in MongoDB through the framework"),
         Example({"app/db.py": "import boto3\n\n\ndef table(name):\n    return boto3.resource('dynamodb').Table(name)\n"},
                 status="fail", note="a DynamoDB store reached through boto3 and no backup job"),
         Example({"app/storage.py": "import clickhouse_connect\n\n\ndef client():\n"

@@ -173,16 +173,17 @@ def _file_agents(project: Project, source: SourceFile) -> Iterable[Agent]:
                 agent = _sentry(project, source, call)
                 if agent is not None:
                     yield agent
-    if "elasticapm" in imports or "elasticapm.contrib" in source.text:
+    if ("elasticapm" in imports or "elasticapm.contrib" in source.text) \
+            and not _optional_and_undeclared(project, source, "elasticapm"):
         yield from _elastic(source, names)
-    if "newrelic" in imports:
+    if "newrelic" in imports and not _optional_and_undeclared(project, source, "newrelic"):
         for call in source.nodes(ast.Call):
             assert isinstance(call, ast.Call)
             if call_name(call) == "initialize" and _qualified(call.func, names).startswith("newrelic.agent"):
                 yield Agent("New Relic", Evidence("New Relic agent initialised", source.path, call.lineno),
                             covers=frozenset({ALL}), metrics=True)
                 break
-    if "ddtrace" in imports:
+    if "ddtrace" in imports and not _optional_and_undeclared(project, source, "ddtrace"):
         yield from _ddtrace(source, names)
     if "logfire" in imports and not _optional_and_undeclared(project, source, "logfire"):
         yield from _logfire(source, names)
@@ -190,8 +191,9 @@ def _file_agents(project: Project, source: SourceFile) -> Iterable[Agent]:
 
 
 def _optional_and_undeclared(project: Project, source: SourceFile, module: str) -> bool:
-    """``try: import logfire`` / ``except ModuleNotFoundError: return``, and no manifest of the project asks for it:
-    the agent is set up only where someone installs it by hand, which the service as shipped never does."""
+    """``try: import logfire`` / ``except ModuleNotFoundError: return`` (or ``import newrelic.agent`` / ``except
+    ImportError: pass``), and no manifest of the project asks for it: the agent is set up only where someone
+    installs it by hand, which the service as shipped never does."""
     from readiness.profile import declared_distributions
 
     optional = any(isinstance(node, ast.Try) and any(

@@ -147,6 +147,14 @@ class OtelSdk(_TracingCheck):
                 status="pass", note="Logfire, a declared dependency, configured"),
         Example({**_SERVICE, "requirements.txt": "fastapi\n", "app/tracing.py": _LOGFIRE_OPTIONAL}, status="fail",
                 note="Logfire set up only where someone installs it by hand: no manifest asks for it"),
+        Example({**_SERVICE, "requirements.txt": "fastapi\n",
+                 "app/app.py": "import os\n\nif os.environ.get('NEW_RELIC_LICENSE_KEY'):\n    try:\n"
+                               "        import newrelic.agent\n\n        newrelic.agent.initialize('newrelic.ini')\n"
+                               "    except ImportError:\n        pass\n"}, status="fail",
+                note="New Relic initialised only if someone installs it by hand: no manifest asks for it"),
+        Example({**_SERVICE, "requirements.txt": "fastapi\nnewrelic\n",
+                 "app/app.py": "import newrelic.agent\n\nnewrelic.agent.initialize('newrelic.ini')\n"}, status="pass",
+                note="the New Relic agent, declared and initialised"),
         Example({**_SERVICE, **_SENTRY_FROM_CONFIG}, status="pass",
                 note="Sentry's sample rate read from the app's config, which a config class sets"),
         Example({**_SERVICE, **_SENTRY_FROM_CONFIG, "app/config.py": _SENTRY_FROM_CONFIG["app/config.py"].replace("0.1", "0")},

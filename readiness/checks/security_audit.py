@@ -497,6 +497,9 @@ class DependencyScanning(Check):
         Example({"app/x.py": "x = 1\n", ".gitlab-ci.yml": "audit:\n  script:\n    - pip install pip-audit\n"
                  "    - pip-audit -r requirements.txt\n"}, status="pass", note="pip-audit in GitLab CI"),
         Example({"app/x.py": "x = 1\n", "renovate.json": "{\"extends\": [\"config:recommended\"]}\n"}, status="pass"),
+        Example({"app/x.py": "x = 1\n", ".whitesource": "{\"scanSettings\": {\"configMode\": \"AUTO\"},\n"
+                 " \"checkRunSettings\": {\"vulnerableCheckRunConclusionLevel\": \"failure\"}}\n"}, status="pass",
+                note="Mend (WhiteSource) scans the dependencies of every pull request"),
         Example({"app/x.py": "x = 1\n", ".github/dependabot.yml": (
             "version: 2\nupdates:\n  - package-ecosystem: github-actions\n    directory: /\n"
             "    schedule: {interval: weekly}\n")}, status="fail", note="Dependabot for actions only"),
@@ -536,6 +539,8 @@ class DependencyScanning(Check):
                 pass
         if ".snyk" in project.files:
             evidence.append(Evidence("Snyk policy file", ".snyk"))
+        if ".whitesource" in project.files:  # Mend's GitHub app scans every pull request's dependencies
+            evidence.append(Evidence("Mend (WhiteSource) dependency scanning configured", ".whitesource"))
         evidence += _snyk_pins(project)
         runs = _tool_runs(repo, _DEP_HEADS, None, _DEP_ACTION_RE)
         evidence += _run_evidence(runs)

@@ -364,6 +364,17 @@ class SastFindings(Check):
         Example({"app/html.py": 'import json\n\nfrom django.utils.safestring import mark_safe\n\n\n'
                                 'def as_json(value):\n    return mark_safe(json.dumps(value))\n'},
                 findings=1, lines=(7,), note="mark_safe over unescaped data: one finding (bandit's B308 and B703)"),
+        Example({"app/forms.py": "from django.urls import reverse\nfrom django.utils.html import escape\n"
+                                 "from django.utils.safestring import mark_safe\nfrom django.utils.translation import gettext as _\n\n\n"
+                                 "def labels(category, low, high, team):\n"
+                                 "    title = mark_safe(_('Round in <b>%(category)s</b>') % {'category': escape(category.name)})\n"
+                                 "    score = mark_safe(_('Score (%(min)d=worst; %(max)d=best)') % {'min': int(low), 'max': int(high)})\n"
+                                 "    link = mark_safe(reverse('team-record', kwargs={'pk': team.pk}))\n"
+                                 "    return title, score, link\n"},
+                findings=0, status="pass", note="mark_safe over translated text filled with escaped text, numbers and a reversed URL"),
+        Example({"app/links.py": "from django.utils.safestring import mark_safe\nfrom django.utils.translation import gettext as _\n\n\n"
+                                 "def team_label(team):\n    return mark_safe(_('Team <b>%(name)s</b>') % {'name': team.name})\n"},
+                findings=1, lines=(6,), note="mark_safe over a team name the registration form took, unescaped"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

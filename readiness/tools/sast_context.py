@@ -740,6 +740,8 @@ class _Escaped:
                 return True  # escaped, or rendered by an autoescaping template engine (render_to_string)
             if name in _GETTEXT and node.args and all(isinstance(a, ast.Constant) for a in node.args):
                 return True  # _("deactivated user"): the project's own text, translated
+            if name in _NUMBERS or name in _URL_BUILDERS or name.startswith("reverse_"):
+                return True  # int(score), len(rows); reverse("team", args=[pk]): a number or a quoted URL path
             if name in ("join", "format", "replace") and isinstance(node.func, ast.Attribute):
                 parts = [node.func.value, *node.args, *(k.value for k in node.keywords)]
                 return all(self.expr(p, depth + 1) for p in parts)
@@ -752,6 +754,8 @@ class _Escaped:
             return self.expr(node.elt, depth + 1)
         if isinstance(node, (ast.List, ast.Tuple)):
             return all(self.expr(e, depth + 1) for e in node.elts)
+        if isinstance(node, ast.Dict):  # _("in <b>%(name)s</b>") % {"name": escape(name)}
+            return all(self.expr(v, depth + 1) for v in node.values)
         if isinstance(node, ast.IfExp):
             safe = _already_markup(node.test)
             body_ok = (safe is not None and _is_value_of(node.body, safe)) or self.expr(node.body, depth + 1)
@@ -759,6 +763,8 @@ class _Escaped:
         return False
 
 
+_NUMBERS = frozenset({"int", "float", "len", "round", "abs"})
+_URL_BUILDERS = frozenset({"reverse", "reverse_lazy", "url_for"})  # path arguments come out percent-quoted
 _SAFE_TYPES = frozenset({"Markup", "SafeString", "SafeData", "SafeText"})
 _GETTEXT = frozenset({"_", "gettext", "gettext_lazy", "ugettext", "ugettext_lazy", "pgettext", "pgettext_lazy",
                       "lazy_gettext", "ngettext"})

@@ -89,13 +89,47 @@ def _predicate(handler: ast.ExceptHandler, source: SourceFile) -> bool:
     if not isinstance(parent, ast.Try) or len(body) != 1 or not isinstance(body[0], ast.Return) \
             or handler.type is None or dotted(handler.type) == "BaseException":
         return False
+    if not (isinstance(body[0].value, ast.Constant) and body[0].value.value is False):
+        return False
+    if _test_of_what_it_reads(parent, source):
+        return True
     *tried, last = parent.body or [ast.Pass()]
-    if not (isinstance(body[0].value, ast.Constant) and body[0].value.value is False
-            and isinstance(last, ast.Return) and isinstance(last.value, ast.Constant) and last.value.value is True):
+    if not (isinstance(last, ast.Return) and isinstance(last.value, ast.Constant) and last.value.value is True):
         return False
     calls = [n for stmt in tried for n in ast.walk(stmt) if isinstance(n, ast.Call)]
     return bool(calls) and all(_PARSERS.match(call_name(c)) for c in calls) and all(
         isinstance(stmt, (ast.Expr, ast.Assign)) for stmt in tried)
+
+
+_PREDICATE_NAME = lazy_compile(r"^_*(?:can|is|has|accepts?|supports?|matches)_")
+# Calls that only read what is already in memory: an XML element's children, a dict's entries, a string's ends
+_READERS = frozenset({"find", "findall", "findtext", "iterfind", "xpath", "get", "getattr", "hasattr", "isinstance",
+                      "endswith", "startswith", "lower", "upper", "strip", "len", "keys", "values", "items", "qname"})
+
+
+def _test_of_what_it_reads(block: ast.Try, source: SourceFile) -> bool:
+    """``def can_parse(self, xml): try: ...; return node.attrib.get("qcode") == "event" / except: return False``: a
+    yes-or-no test of a document in memory, whose every answer is yes or no and whose failure is "no"."""
+    func = source.parent(block)
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) or not _PREDICATE_NAME.match(func.name):
+        return False
+    returns = [n for stmt in block.body for n in ast.walk(stmt) if isinstance(n, ast.Return)]
+    calls = [n for stmt in block.body for n in ast.walk(stmt) if isinstance(n, ast.Call)]
+    return bool(returns) and all(
+        (isinstance(r.value, ast.Constant) and isinstance(r.value.value, bool))
+        or isinstance(r.value, (ast.Compare, ast.BoolOp)) or (isinstance(r.value, ast.UnaryOp) and isinstance(r.value.op, ast.Not))
+        for r in returns) and all(_reads_memory(c) for c in calls)
+
+
+_STORES = lazy_compile(r"(?:^|\.)(?:objects|query|session|db|database|collection|cursor|client|redis|cache)(?:\.|$)")
+
+
+def _reads_memory(call: ast.Call) -> bool:
+    """``xml.find("concept")``, ``attrib.get("qcode")``, ``int(text)``; not ``User.objects.get(pk=...)``."""
+    name = call_name(call)
+    if isinstance(call.func, ast.Attribute) and _STORES.search(dotted(call.func.value) or ""):
+        return False
+    return name in _READERS or bool(_PARSERS.match(name))
 
 
 def _explained(handler: ast.ExceptHandler, source: SourceFile) -> bool:
@@ -265,6 +299,16 @@ class SwallowedException(Check):
         bad("def checklist(engagement):\n    try:\n        check = CheckList.objects.get(engagement=engagement)\n"
             "    except:\n        check = None\n    return check\n", lines=(4,),
             note="a bare except that turns any failure, a database outage too, into a fallback"),
+        good("def can_parse(xml):\n    try:\n        if not xml.tag.endswith('conceptItem'):\n            return False\n"
+             "        concept = xml.find('concept')\n        if concept is None:\n            return False\n"
+             "        return concept.attrib.get('qcode', '') == 'cpnat:event'\n    except Exception:\n        return False\n",
+             note="a yes-or-no test of a document in memory: its failure is the answer no"),
+        bad("def is_staff(user_id):\n    try:\n        return User.objects.get(pk=user_id).is_staff is True\n"
+            "    except Exception:\n        return False\n", lines=(4,),
+            note="a lookup through the ORM is no in-memory read, whatever the method is called"),
+        bad("def is_active(user_id):\n    try:\n        return db.users.find_one({'_id': user_id})['active'] is True\n"
+            "    except Exception:\n        return False\n", lines=(4,),
+            note="a yes-or-no question that asks the database: an outage becomes 'no'"),
         good("def is_hex(value):\n    try:\n        int(value, 16)\n        return True\n    except Exception:\n"
              "        return False\n", note="a yes-or-no test whose no is the failure"),
         bad("def database_up():\n    try:\n        projects.get_or_create_status('Open')\n        return True\n"

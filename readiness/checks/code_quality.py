@@ -575,6 +575,9 @@ class HardcodedValue(Check):
         good('class Hub:\n    def rename(self, user, server):\n        self.log.info(\n'
              '            "Renaming server user=\'%s\' server=\'%s\' to \'%s\'", user, server, server.lower())\n',
              note="a log message that names a user and a server is no connection string"),
+        good("def connect_host(host):\n    if host == '0.0.0.0':\n        host = '127.0.0.1'\n    elif host == '::':\n"
+             "        host = '::1'\n    return host\n", path="app/compute.py",
+             note="a server listening everywhere is reached on the loopback: the address follows the configured one"),
         good('from app.config import get_config\n\n\ndef api_base():\n'
              '    return get_config("OPENAI_API_BASE", "https://api.openai.com/v1")\n', path="app/llms/openai.py",
              note="the default of the project's own configuration reader: the configuration decides"),
@@ -808,6 +811,13 @@ class HardcodedValue(Check):
             assert isinstance(choice, ast.IfExp)
             if _DEBUG_TEST_RE.search(ast.unparse(choice.test)):
                 all_of(choice.body)
+        for branch in source.nodes(ast.If):  # if host == "0.0.0.0": host = "127.0.0.1": reach a local listener
+            assert isinstance(branch, ast.If)
+            if any(isinstance(n, ast.Constant) and n.value in _WILDCARD_ADDRESSES for n in ast.walk(branch.test)):
+                for stmt in branch.body:
+                    if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Constant) \
+                            and stmt.value.value in _LOOPBACK_ADDRESSES:
+                        all_of(stmt.value)
         for dct in source.nodes(ast.Dict):
             for key in getattr(dct, "keys", []):
                 all_of(key)
@@ -827,6 +837,8 @@ class HardcodedValue(Check):
 
 
 _CONFIG_READ_RE = lazy_compile(r"settings|config|environ|getenv", re.IGNORECASE)
+_WILDCARD_ADDRESSES = frozenset({"0.0.0.0", "::", "[::]"})  # listen everywhere: connect to the loopback instead
+_LOOPBACK_ADDRESSES = frozenset({"127.0.0.1", "::1", "localhost", "[::1]"})
 # A project's own configuration reader given a key and a default: get_config(key, default), get_setting(...)
 _CONFIG_GETTER = lazy_compile(r"^_?get_?(?:config|conf|setting|settings|env|option)$", re.IGNORECASE)
 _DEBUG_TEST_RE = lazy_compile(r"^(?:[\w.]*\.)?DEBUG$")

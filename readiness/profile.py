@@ -215,6 +215,22 @@ def _pyproject_names(text: str) -> list[str]:
     return names
 
 
+def optional_distributions(project: Project) -> frozenset[str]:
+    """Normalised names in the application's optional extras that a deployment installs (``monitoring =
+    ["newrelic"]``), not its test, lint, docs or development groups."""
+    def build(p: Project) -> frozenset[str]:
+        out: set[str] = set()
+        for rel in p.glob("**/pyproject.toml"):
+            if not is_application_path(rel):
+                continue
+            extras = (_toml(p.read_text(rel) or "").get("project") or {}).get("optional-dependencies") or {}
+            for group, deps in extras.items() if isinstance(extras, dict) else ():
+                if isinstance(deps, list) and not _DEV_FILE.search(str(group)):
+                    out.update(_normalise(n) for n in _requirement_names(d for d in deps if isinstance(d, str)))
+        return frozenset(out)
+    return project.tool("optional-distributions", build)
+
+
 def _setup_cfg_names(text: str) -> list[str]:
     parser = configparser.ConfigParser(interpolation=None)
     try:

@@ -194,7 +194,7 @@ def _optional_and_undeclared(project: Project, source: SourceFile, module: str) 
     """``try: import logfire`` / ``except ModuleNotFoundError: return`` (or ``import newrelic.agent`` / ``except
     ImportError: pass``), and no manifest of the project asks for it: the agent is set up only where someone
     installs it by hand, which the service as shipped never does."""
-    from readiness.profile import declared_distributions
+    from readiness.profile import declared_distributions, optional_distributions
 
     optional = any(isinstance(node, ast.Try) and any(
         isinstance(stmt, (ast.Import, ast.ImportFrom)) and any(
@@ -206,7 +206,7 @@ def _optional_and_undeclared(project: Project, source: SourceFile, module: str) 
     if not optional:
         return False
     declared = declared_distributions(project)
-    return bool(declared) and module not in declared
+    return bool(declared) and module not in declared and module not in optional_distributions(project)
 
 
 def _scout(source: SourceFile, names: dict[str, str]) -> Iterable[Agent]:

@@ -152,6 +152,14 @@ class OtelSdk(_TracingCheck):
                                "        import newrelic.agent\n\n        newrelic.agent.initialize('newrelic.ini')\n"
                                "    except ImportError:\n        pass\n"}, status="fail",
                 note="New Relic initialised only if someone installs it by hand: no manifest asks for it"),
+        Example({**_SERVICE, "requirements.txt": "fastapi\n",
+                 "pyproject.toml": "[project]\nname = 'app'\ndependencies = ['fastapi']\n\n"
+                                   "[project.optional-dependencies]\nmonitoring = ['newrelic']\ntest = ['pytest']\n",
+                 "app/app.py": "try:\n    import newrelic.agent\nexcept ImportError:\n    newrelic = None\n\n\n"
+                               "def wrap(app, settings):\n    if settings.get('newrelic_config'):\n"
+                               "        newrelic.agent.initialize(settings['newrelic_config'])\n"
+                               "        app = newrelic.agent.WSGIApplicationWrapper(app)\n    return app\n"}, status="pass",
+                note="New Relic from the project's monitoring extra, which a deployment installs"),
         Example({**_SERVICE, "requirements.txt": "fastapi\nnewrelic\n",
                  "app/app.py": "import newrelic.agent\n\nnewrelic.agent.initialize('newrelic.ini')\n"}, status="pass",
                 note="the New Relic agent, declared and initialised"),

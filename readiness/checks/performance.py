@@ -289,7 +289,8 @@ class CapacityLimits(Check):
         "`resources:` blocks of Helm values instead of leaving them `{}`."
     )
     scoring = (
-        "Share: containers (and Helm values `resources` blocks) that set both requests and limits, "
+        "Share: containers (and Helm values `resources` blocks) that set both requests and limits (limits alone "
+        "count: Kubernetes copies them as the requests), "
         "and platform services sized with both cpu and memory (ECS task definitions in JSON or "
         "Terraform, Azure Container Apps, Cloud Run, App Service plans, compose `deploy.resources` in "
         "a file that sizes services, fly.toml machines, Render service plans, App Engine instance classes or "
@@ -318,6 +319,14 @@ class CapacityLimits(Check):
                 "---\napiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec: {ports: [{port: 80}]}\n"
             ),
         }, findings=1, lines=(13,), status="fail", note="multi-document: the sidecar has none"),
+        Example({
+            "app/main.py": "x = 1\n",
+            "k8s.yaml": (
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    spec:\n"
+                "      containers:\n        - name: api\n          image: api:1\n          resources:\n"
+                "            limits: {cpu: 500m, memory: 1Gi}\n"
+            ),
+        }, findings=0, status="pass", note="limits alone: Kubernetes requests what the limits allow"),
         Example({
             "app/main.py": "x = 1\n",
             "chart/Chart.yaml": "apiVersion: v2\nname: api\nversion: 0.1.0\n",
@@ -365,7 +374,9 @@ class CapacityLimits(Check):
         good = 0
         from_values: dict[tuple[str, int], list[str]] = {}  # one values block that sizes several containers: one finding
         for c in repo.containers:
-            missing = [part for part, present in (("requests", c.requests), ("limits", c.limits)) if not present]
+            # Kubernetes gives a container with limits and no requests requests equal to its limits
+            requests = c.requests or c.limits
+            missing = [part for part, present in (("requests", requests), ("limits", c.limits)) if not present]
             if missing and c.values_ref[0]:
                 from_values.setdefault(c.values_ref, []).append(
                     f"'{c.name}' of {c.workload} ({c.path}:{c.line}) sets no resource {' or '.join(missing)}")
@@ -380,7 +391,8 @@ class CapacityLimits(Check):
                                     "the values block these containers render their resources from is incomplete: container "
                                     + "; container ".join(problems)))
         for h in repo.helm_resources:
-            missing = [part for part, present in (("requests", h.has_requests), ("limits", h.has_limits)) if not present]
+            missing = [part for part, present in (("requests", h.has_requests or h.has_limits), ("limits", h.has_limits))
+                       if not present]
             if missing:
                 findings.append(Finding(h.path, h.line, 1, self.id, f"Helm values `{h.key}` set no {' or '.join(missing)}"))
             else:

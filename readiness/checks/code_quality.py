@@ -137,7 +137,8 @@ class PrintCall(Check):
         "print() stays fine in tests, scripts, `__main__` blocks and CLI commands (list CLI "
         "modules in the `cli_modules` option)."
     )
-    scoring = "Density: calls per 1 000 lines of application code; 0% at `zero_at` (default 5)."
+    scoring = ("Density: calls per 1 000 lines of application code; 0% at `zero_at` (default 5). A print the team "
+               "marked for flake8-print (`# noqa: T201`) or one under `if debug:` / `if verbose:` is not counted.")
     options = {"cli_modules": [], "zero_at": 5.0}
     needles = ("print",)
     fixable = True
@@ -178,6 +179,12 @@ class PrintCall(Check):
         good('MSG = "print(x)"\n# print(debug)\n', note="in a string and a comment"),
         good('class Capture:\n    def write(self, text):\n        self.lines.append(text)\n\n'
              '    def emit(self, *objects):\n        print(*objects, file=self)\n', note="writing to a buffer"),
+        good('class NullCache:\n    def purge(self, key):\n        print(f"purge {key}")  # noqa: T201\n',
+             note="a print the team marked for flake8-print (T201): judged deliberate"),
+        good('def suggest(event, debug=False):\n    found = rank(event)\n    if debug:\n        print(found)\n    return found\n',
+             note="output someone asks for with debug=True"),
+        bad('def suggest(event):\n    found = rank(event)\n    if found:\n        print(found)\n    return found\n', lines=(4,),
+            note="a print on the service's path"),
         good('def confirm_overwrite(path):\n    answer = input(f"Overwrite {path}? [y/N] ")\n'
              '    if answer.lower() != "y":\n        print("Not overwriting")\n        return False\n    return True\n\n\n'
              'def serve_forever(loop):\n    try:\n        loop.run_forever()\n    except KeyboardInterrupt:\n'
@@ -213,6 +220,10 @@ class PrintCall(Check):
                 continue  # a settings module's start-up message, printed before logging is configured
             if self._excused(source, call, main_called, binds):
                 continue
+            if _PRINT_NOQA.search(source.line_text(call.lineno)):
+                continue  # flake8-print's T201 (T001) silenced on the line: a print the team judged deliberate
+            if any(isinstance(a, ast.If) and _OPT_IN.match(ast.unparse(a.test)) for a in source.ancestors(call)):
+                continue  # if debug: / if self.verbose: output someone asked for, not the service's logging
             out.hits.append(Hit(call.lineno, call.col_offset + 1, "print() call; use a logger", fixable=print_fixable(call)))
         return out
 
@@ -243,6 +254,10 @@ class PrintCall(Check):
             Density(count, project.app_lines, "print() calls", float(options["zero_at"])),
             summary=f"{count} {noun}",
         )
+
+
+_PRINT_NOQA = lazy_compile(r"#\s*noqa:[^#]*\b(?:T201|T001)\b", re.IGNORECASE)
+_OPT_IN = lazy_compile(r"^(?:[\w.]*\.)?(?:debug|verbose|verbosity)\b", re.IGNORECASE)  # if debug:, if self.verbose > 1:
 
 
 def _writes_to_a_stream(call: ast.Call) -> bool:

@@ -57,7 +57,12 @@ def _logs(body: list[ast.stmt]) -> bool:
 
 def _best_effort_cleanup(handler: ast.ExceptHandler, source: SourceFile) -> bool:
     parent = source.parent(handler)
-    return isinstance(parent, ast.Try) and _cleanup_call(parent.body)
+    return isinstance(parent, ast.Try) and (_cleanup_call(parent.body) or _in_destructor(parent, source))
+
+
+def _in_destructor(node: ast.AST, source: SourceFile) -> bool:
+    """Inside ``__del__``: Python ignores what a destructor raises anyway, and teardown is best effort."""
+    return any(isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef)) and a.name == "__del__" for a in source.ancestors(node))
 
 
 def _cleanup_call(body: list[ast.stmt]) -> bool:
@@ -72,7 +77,7 @@ def _suppresses_cleanup(call: ast.Call, source: SourceFile) -> bool:
     """``with suppress(Exception): client.close()``: best-effort cleanup, as in a ``try``."""
     item = source.parent(call)
     block = source.parent(item) if isinstance(item, ast.withitem) else None
-    return isinstance(block, (ast.With, ast.AsyncWith)) and _cleanup_call(block.body)
+    return isinstance(block, (ast.With, ast.AsyncWith)) and (_cleanup_call(block.body) or _in_destructor(block, source))
 
 
 # What a yes-or-no test may try before answering yes: parsing or converting a value, nothing that does I/O.
@@ -184,7 +189,9 @@ def _returns_the_error(value: ast.expr, caught: str | None) -> bool:
     if isinstance(value, ast.Call) and _error_response(value):
         return True
     return isinstance(value, ast.Tuple) and any(
-        isinstance(e, ast.Constant) and isinstance(e.value, int) and 400 <= e.value < 600 for e in value.elts)
+        (isinstance(e, ast.Constant) and isinstance(e.value, int) and 400 <= e.value < 600)
+        or (isinstance(e, ast.Constant) and isinstance(e.value, str) and e.value.strip())  # (False, "Invalid base64")
+        for e in value.elts)
 
 
 def _is_error_status(node: ast.AST | None) -> bool:
@@ -299,6 +306,11 @@ class SwallowedException(Check):
         bad("def checklist(engagement):\n    try:\n        check = CheckList.objects.get(engagement=engagement)\n"
             "    except:\n        check = None\n    return check\n", lines=(4,),
             note="a bare except that turns any failure, a database outage too, into a fallback"),
+        good("from contextlib import suppress\n\n\nclass Store:\n    def __del__(self):\n        with suppress(Exception):\n"
+             "            self.client.flush()\n", note="a destructor's teardown: Python ignores what __del__ raises anyway"),
+        good("import base64\n\n\ndef validate_image(data):\n    try:\n        base64.b64decode(data, validate=True)\n"
+             "    except Exception:\n        return False, 'Invalid base64 encoding'\n    return True, ''\n",
+             note="the failure goes back to the caller as a message"),
         good("def can_parse(xml):\n    try:\n        if not xml.tag.endswith('conceptItem'):\n            return False\n"
              "        concept = xml.find('concept')\n        if concept is None:\n            return False\n"
              "        return concept.attrib.get('qcode', '') == 'cpnat:event'\n    except Exception:\n        return False\n",

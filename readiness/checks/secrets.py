@@ -1588,12 +1588,22 @@ _MANIFEST_KINDS = {
 }
 
 
+_ANSIBLE_SECRET_LOOKUP = lazy_compile(
+    r"""lookup\(\s*['"](?:[\w]+\.[\w]+\.)?(aws_ssm|aws_secret|secretsmanager_secret|hashi_vault|vault_kv2_get|"""
+    r"""azure_keyvault_secret|gcp_secret_manager|onepassword|bitwarden)['"]""")
+
+
 def _manifest_evidence(project: Project) -> list[Evidence]:
     found: list[Evidence] = []
     for rel in project.glob("**/.sops.yaml", ".sops.yaml"):
         found.append(Evidence("secrets manager: sops configuration", rel))
     for rel in project.glob("**/*.yaml", "**/*.yml", "*.yaml", "*.yml"):
         text = project.read_text(rel) or ""
+        lookup = _ANSIBLE_SECRET_LOOKUP.search(text) if "lookup(" in text else None
+        if lookup:  # Ansible reads the secret from a store when it deploys: SECRET_KEY: "{{ lookup('aws_ssm', ...) }}"
+            found.append(Evidence(f"secrets manager: Ansible {lookup.group(1)} lookup", rel,
+                                  text.count("\n", 0, lookup.start()) + 1))
+            continue
         if "sops" not in text and "vault.hashicorp.com" not in text and not any(k in text for k in _MANIFEST_KINDS):
             continue  # cheap text pre-filter: most YAML files cannot concern this check
         docs, _ = project.yaml_documents(rel)
@@ -1752,6 +1762,10 @@ class SecretsManager(_SecretsPresence):
     examples = (
         Example({"app/config.py": 'import os\n\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n'}, status="fail"),
         Example({"app/config.py": 'import hvac\n\nclient = hvac.Client(url="https://vault:8200")\n'}, status="pass"),
+        Example({"app/settings.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
+                 "ansible/inventory/host_vars/web.yml": "django_environment:\n"
+                 "  SECRET_KEY: \"{{ lookup('aws_ssm', '/site/SECRET_KEY') }}\"\n"}, status="pass",
+                note="the deployment reads each secret from AWS SSM with an Ansible lookup"),
         Example({"app/config.py": 'import boto3\n\nssm = boto3.client("ssm")\n'
                  'p = ssm.get_parameter(Name="/app/db", WithDecryption=True)\n'}, status="pass",
                 note="SSM parameters with decryption"),

@@ -593,6 +593,12 @@ class HealthEndpoint(MarkerCheck):
                                  "admin = Blueprint('admin', __name__)\n\n\n@admin.route('/admin/alive', methods=['GET'])\n"
                                  "@user_login_required\n@admin_required\ndef alive():\n    return '', 200\n"},
                 status="fail", note="a route only a signed-in admin can call: no probe can use it"),
+        Example({"judge/urls.py": "from django.urls import path\n\nfrom judge import views\n\n"
+                                  "urlpatterns = [path('status/', views.status_all, name='status_all')]\n",
+                 "judge/views.py": "from django.shortcuts import render\n\nfrom judge.models import Judge\n\n\n"
+                                   "def status_all(request):\n    return render(request, 'status/judge-status.html', "
+                                   "{'judges': Judge.objects.all()})\n"},
+                status="fail", note="a /status page that renders the judges' status for people is no health endpoint"),
         _LIBRARY,
     )
 
@@ -606,6 +612,8 @@ class HealthEndpoint(MarkerCheck):
         kind = _health_path(route.path)
         if kind and any(_SIGNED_IN.search(d.rpartition(".")[2]) for d in route.fact.decorators):
             return ""  # @login_required @admin_required: a probe has no session, so it cannot call the route
+        if kind and route.fact.kind == "page" and route.segments and route.segments[-1].lower() in _STATUS:
+            return ""  # GET /status/ rendering a template: the site's status page for people, not a probe's
         return f"{kind} route" if kind else ""
 
     def repository_marks(self, project: Project) -> list[Evidence]:

@@ -120,7 +120,8 @@ class SastFindings(Check):
         "names quoted by the database (`quote_name`), or, where a value goes (in quotes, after a comparison), only "
         "those; a table or column name, a list of placeholders or a clause built in the code elsewhere in it, "
         "counts and the ORM's compiled clauses (B608), also through the ORM's `extra()` and `RawSQL` (B610, B611); "
-        "random for a jitter or a choice, not a token, key, code or identifier (B311); a command given as an "
+        "random for a jitter or a choice, not a token, key, code or identifier (B311); a remote command of constants "
+        "only (B601); a command given as an "
         "argument list (or split by shlex), which no shell reads (B603); "
         "mark_safe/Markup over a literal, escaped text or a rendered template (B308, B703, B704); yaml.load with a loader class "
         "derived from SafeLoader (B506); a weak hash named for a cache key, "
@@ -266,6 +267,13 @@ class SastFindings(Check):
         Example({"app/search.py": "def search(cursor, request):\n"
                                   "    cursor.execute(f\"SELECT * FROM orders WHERE {request.args['where']}\")\n"},
                 findings=1, lines=(2,), note="B608: a whole clause the client sent"),
+        Example({"app/provision.py": "import paramiko\n\nSERVICE = 'shim'\n\n\ndef restart(client: paramiko.SSHClient):\n"
+                                     "    cmd = f'sudo systemctl daemon-reload && sudo systemctl restart {SERVICE}'\n"
+                                     "    client.exec_command(cmd, timeout=100)\n"},
+                findings=0, status="pass", note="B601: a remote command the code writes whole, constants only"),
+        Example({"app/provision.py": "import paramiko\n\n\ndef cat(client: paramiko.SSHClient, name):\n"
+                                     "    client.exec_command(f'cat /srv/{name}', timeout=10)\n"},
+                findings=1, lines=(5,), note="B601: a caller's value in the remote shell command"),
         Example({"app/thumbs.py": "import subprocess\n\n\ndef thumbnail(path, out):\n"
                                   "    command = ['ffmpeg', '-i', path, '-frames:v', '1', out]\n"
                                   "    subprocess.run(command, check=True)\n"},

@@ -807,8 +807,23 @@ def safe_yaml_loader(tree: ast.Module, line: int) -> bool:
 
 
 # bandit test id -> the reading of the code that can clear it
+def constant_remote_command(tree: ast.Module, line: int) -> bool:
+    """B601 on ``client.exec_command("sudo systemctl restart shim")``: a command written in the code, whose
+    every interpolation is a constant too, gives a caller nothing to inject into the remote shell."""
+    parents = _parents(tree)
+    calls = [n for n in _at_line(tree, line, (ast.Call,)) if isinstance(n, ast.Call) and _called(n) == "exec_command"]
+    if not calls:
+        return False
+    for call in calls:
+        command = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "command"), None)
+        if command is None or not _Trust(_scope_of(call, parents), tree).expr(command):
+            return False
+    return True
+
+
 CLEARED_BY: dict[str, Callable[[ast.Module, int], bool]] = {
     "B101": assert_guards_nothing,
+    "B601": constant_remote_command,
     "B608": constant_sql,
     "B603": argument_list_command,
     "B610": constant_extra_sql,

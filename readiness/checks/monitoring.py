@@ -1026,7 +1026,7 @@ class CorrelationIds(MarkerCheck):
                "logging filter that stamps the request's id on every record.")
     needles = ("request_id", "Request-ID", "request-id", "Request-Id", "correlation", "Correlation", "REQUEST_ID",
                "CORRELATION", "django_guid", "starlette_context", "django_structlog", "log_request_id", "Trace-Id",
-               "trace-id", "TraceId", "traceparent", "setLogRecordFactory", "RequestIdLogFilter")
+               "trace-id", "TraceId", "traceparent", "setLogRecordFactory", "RequestIdLogFilter", "trace_id")
     examples = (
         Example({"app/events.py": "from dockerflow.logging import get_or_generate_request_id, request_id_context\n\n\n"
                                   "def on_new_request(event):\n    request = event.request\n"
@@ -1048,6 +1048,10 @@ class CorrelationIds(MarkerCheck):
                            "    agent = request.headers.get('X-Request-ID', str(uuid.uuid4()))\n"
                            "    return save(request.files, folder=agent)\n"},
                 status="fail", note="the header's value taken as an agent's name to file an upload under"),
+        Example({"app/context.py": "import uuid\n\nfrom flask import request\nfrom structlog.contextvars import bind_contextvars, "
+                                   "clear_contextvars\n\n\ndef setup_logging_context():\n    clear_contextvars()\n"
+                                   "    bind_contextvars(method=request.method, trace_id=str(uuid.uuid4()))\n"},
+                status="pass", note="a trace id made per request and bound into every log line's context"),
         Example({"app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n",
                  "app/asgi_middleware.py": "import uuid\n\n\nclass LogRequestMiddleware:\n"
                                            "    def __init__(self, app):\n        self.app = app\n\n"

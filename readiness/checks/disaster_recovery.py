@@ -42,8 +42,9 @@ BACKUP_RE = lazy_compile(
     r"aws\s+rds\s+create-db(?:-cluster)?-snapshot|aws\s+backup\s+start-backup-job|gcloud\s+sql\s+backups\s+create|"
     r"gcloud\s+sql\s+export|az\s+(?:postgres|mysql)\s+flexible-server\s+backup\s+create|mongodump)\b"
 )
+_CONTINUOUS_BACKUP = lazy_compile(r"\blitestream\s+replicate\b")
 RESTORE_RE = lazy_compile(
-    r"\b(mongorestore|pbm\s+restore|pg_restore|velero\s+restore|restic\s+restore|borg\s+extract|"
+    r"\b(mongorestore|pbm\s+restore|pg_restore|velero\s+restore|restic\s+restore|borg\s+extract|litestream\s+restore|"
     r"wal-g\s+backup-fetch|pgbackrest\b.*\brestore|xtrabackup\b.*--prepare)\b"
 )
 # psql / mysql fed a backup (``psql "$DB" < backup.sql``, ``gunzip -c db.sql.gz | psql``): a SQL restore.
@@ -127,6 +128,11 @@ def scheduled_backups(project: Project, repo: RepoFiles) -> list[Evidence]:
                                                for t in tasks):
                 found.append(Evidence(f"Percona Backup for MongoDB tasks in {manifest.name}", manifest.path, manifest.line))
     found.extend(terraform_backups(repo))
+    # Litestream replicates the SQLite database to object storage continuously: a backup with no schedule to keep
+    for command in [*repo.commands, *(c for commands in repo.scripts.values() for c in commands)]:
+        if _CONTINUOUS_BACKUP.search(command.text) and not is_test_path(command.path):
+            found.append(Evidence("continuous backup: litestream replicate", command.path, command.line))
+            break
     unparsed = {p.path for p in repo.problems if p.path.endswith(".tf")}
     for rel, text in project.texts(sorted(unparsed)):  # a file the HCL parser refused: the old text match
         match = _TERRAFORM_BACKUP_RE.search(text)
@@ -241,6 +247,14 @@ class BackupJob(Check):
             "ops/crontab": "30 1 * * * /opt/app/scripts/backup.sh\n",
             "scripts/backup.sh": "#!/bin/sh\nset -e\nmongodump --archive=/backups/$(date +%F).gz --gzip\n",
         }, findings=0, status="pass", note="a cron line running the backup script"),
+        Example({
+            "app/db.py": "import sqlalchemy\n",
+            "docker/Dockerfile": "FROM python:3.12\nCOPY docker/entrypoint.sh /entrypoint.sh\nENTRYPOINT [\"/entrypoint.sh\"]\n",
+            "docker/entrypoint.sh": "#!/bin/sh\nset -e\nif [ -n \"$LITESTREAM_REPLICA_URL\" ]; then\n"
+                                    "  litestream restore -if-replica-exists -o \"$DB_PATH\" \"$LITESTREAM_REPLICA_URL\"\n"
+                                    "  exec litestream replicate -exec 'app serve' \"$DB_PATH\" \"$LITESTREAM_REPLICA_URL\"\n"
+                                    "fi\nexec app serve\n",
+        }, findings=0, status="pass", note="Litestream replicates the SQLite database continuously"),
         Example({
             "app/db.py": "import psycopg\n",
             "scripts/cron/crontab": "# m h dom mon dow command\n"

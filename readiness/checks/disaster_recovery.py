@@ -572,6 +572,11 @@ class RestoreProcedure(Check):
             "scripts/restore-db.sh": "#!/bin/sh\nset -e\ngunzip -c \"$1\" | psql \"$DATABASE_URL\"\n",
         }, status="pass", note="psql fed a compressed dump"),
         Example({
+            "app/db.py": "import sqlalchemy\n",
+            "docker/entrypoint.sh": "#!/bin/sh\nset -e\nif [ ! -f \"$DB_PATH\" ]; then\n"
+                                    "  litestream restore -o \"$DB_PATH\" \"$LITESTREAM_REPLICA_URL\"\nfi\nexec app serve\n",
+        }, status="pass", note="Litestream restores the SQLite database from its replica"),
+        Example({
             "app/db.py": "import psycopg\n",
             "scripts/init-db.sh": "#!/bin/sh\npsql \"$DATABASE_URL\" -f schema.sql\n",
         }, status="fail", note="setting a database up is not restoring one"),

@@ -138,7 +138,7 @@ class PrintCall(Check):
         "modules in the `cli_modules` option)."
     )
     scoring = ("Density: calls per 1 000 lines of application code; 0% at `zero_at` (default 5). A print the team "
-               "marked for flake8-print (`# noqa: T201`) or one under `if debug:` / `if verbose:` is not counted.")
+               "marked for flake8-print (`# noqa: T201`) is not counted.")
     options = {"cli_modules": [], "zero_at": 5.0}
     needles = ("print",)
     fixable = True
@@ -181,10 +181,9 @@ class PrintCall(Check):
              '    def emit(self, *objects):\n        print(*objects, file=self)\n', note="writing to a buffer"),
         good('class NullCache:\n    def purge(self, key):\n        print(f"purge {key}")  # noqa: T201\n',
              note="a print the team marked for flake8-print (T201): judged deliberate"),
-        good('def suggest(event, debug=False):\n    found = rank(event)\n    if debug:\n        print(found)\n    return found\n',
-             note="output someone asks for with debug=True"),
-        bad('def suggest(event):\n    found = rank(event)\n    if found:\n        print(found)\n    return found\n', lines=(4,),
-            note="a print on the service's path"),
+        bad('def dispatch(request, debug=False):\n    response = handle(request)\n    if debug:\n'
+            '        print(len(connection.queries))\n    return response\n', lines=(4,),
+            note="a print behind a debug flag still belongs in logger.debug"),
         good('def confirm_overwrite(path):\n    answer = input(f"Overwrite {path}? [y/N] ")\n'
              '    if answer.lower() != "y":\n        print("Not overwriting")\n        return False\n    return True\n\n\n'
              'def serve_forever(loop):\n    try:\n        loop.run_forever()\n    except KeyboardInterrupt:\n'
@@ -222,8 +221,6 @@ class PrintCall(Check):
                 continue
             if _PRINT_NOQA.search(source.line_text(call.lineno)):
                 continue  # flake8-print's T201 (T001) silenced on the line: a print the team judged deliberate
-            if any(isinstance(a, ast.If) and _OPT_IN.match(ast.unparse(a.test)) for a in source.ancestors(call)):
-                continue  # if debug: / if self.verbose: output someone asked for, not the service's logging
             out.hits.append(Hit(call.lineno, call.col_offset + 1, "print() call; use a logger", fixable=print_fixable(call)))
         return out
 
@@ -257,7 +254,6 @@ class PrintCall(Check):
 
 
 _PRINT_NOQA = lazy_compile(r"#\s*noqa:[^#]*\b(?:T201|T001)\b", re.IGNORECASE)
-_OPT_IN = lazy_compile(r"^(?:[\w.]*\.)?(?:debug|verbose|verbosity)\b", re.IGNORECASE)  # if debug:, if self.verbose > 1:
 
 
 def _writes_to_a_stream(call: ast.Call) -> bool:

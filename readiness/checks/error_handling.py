@@ -120,7 +120,7 @@ def _test_of_what_it_reads(block: ast.Try, source: SourceFile) -> bool:
         return False
     returns = [n for stmt in block.body for n in ast.walk(stmt) if isinstance(n, ast.Return)]
     calls = [n for stmt in block.body for n in ast.walk(stmt) if isinstance(n, ast.Call)]
-    return bool(returns) and all(
+    return bool(returns) and bool(calls) and all(
         (isinstance(r.value, ast.Constant) and isinstance(r.value.value, bool))
         or isinstance(r.value, (ast.Compare, ast.BoolOp)) or (isinstance(r.value, ast.UnaryOp) and isinstance(r.value.op, ast.Not))
         for r in returns) and all(_reads_memory(c) for c in calls)
@@ -315,6 +315,8 @@ class SwallowedException(Check):
              "        concept = xml.find('concept')\n        if concept is None:\n            return False\n"
              "        return concept.attrib.get('qcode', '') == 'cpnat:event'\n    except Exception:\n        return False\n",
              note="a yes-or-no test of a document in memory: its failure is the answer no"),
+        bad("def is_rejected(case):\n    try:\n        return case.rejected == 1\n    except Exception:\n        return False\n",
+            lines=(4,), note="a model's attribute may load from the database: its failure is hidden as 'no'"),
         bad("def is_staff(user_id):\n    try:\n        return User.objects.get(pk=user_id).is_staff is True\n"
             "    except Exception:\n        return False\n", lines=(4,),
             note="a lookup through the ORM is no in-memory read, whatever the method is called"),

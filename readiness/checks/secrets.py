@@ -615,6 +615,12 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
                 uses += 1
                 owned.add(id(value))
                 report(value, f"secret {key!r}", text)
+    for var, literal in _overridden_literals(source, imports):  # X = "..."; if "X" in os.environ: X = os.environ["X"]
+        text = _literal_text(literal)
+        if text is not None and text.strip() and is_secret_name(var, extra) and id(literal) not in owned:
+            uses += 1
+            owned.add(id(literal))
+            report(literal, f"secret {var!r}", text)
     for sub in source.nodes(ast.Subscript):
         assert isinstance(sub, ast.Subscript)
         if qualify(sub.value, imports) == "os.environ" and is_secret_name(str_value(sub.slice), extra):
@@ -658,6 +664,28 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
                     owned.add(id(stmt.value))
                     report(stmt, _SETTINGS_KEY, text)
     return _Analysis(hits, owned, uses, committed)
+
+
+def _overridden_literals(source: SourceFile, imports: dict[str, str]) -> list[tuple[str, ast.AST]]:
+    """(variable, literal) for ``app.config["SECRET_KEY"] = "..."`` followed by ``if "SECRET_KEY" in os.environ:
+    app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]``: the literal is what runs when the variable is unset."""
+    if "environ" not in source.text:
+        return []
+    out: list[tuple[str, ast.AST]] = []
+    for branch in source.nodes(ast.If):
+        assert isinstance(branch, ast.If)
+        test = branch.test
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.In)
+                and qualify(test.comparators[0], imports) == "os.environ" and (var := str_value(test.left))):
+            continue
+        targets = [ast.dump(t) for stmt in branch.body if isinstance(stmt, ast.Assign) for t in stmt.targets]
+        block = next((getattr(source.parent(branch), f) for f in ("body", "orelse")
+                      if branch in (getattr(source.parent(branch), f, None) or [])), [])
+        for stmt in block[:block.index(branch)] if branch in block else []:
+            if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Constant) \
+                    and any(ast.dump(t) in targets for t in stmt.targets):
+                out.append((var, stmt.value))
+    return out
 
 
 def _fallback_tables(source: SourceFile) -> list[tuple[str, ast.AST]]:
@@ -745,6 +773,11 @@ class DefaultSecret(Check):
                  "        self.config.update({key: os.environ.get(key, value) for key, value in DEFAULT_CONFIG.items()})\n"
                  "        app.config.update(self.config)\n"}, status="fail", findings=1, lines=(5,),
                 note="a table of fallbacks the environment overrides: SECRET_KEY falls back to a literal"),
+        Example({"app/config.py": "import os\n\nimport flask\n\n\ndef create_app():\n    app = flask.Flask(__name__)\n"
+                 "    app.config['SECRET_KEY'] = 'kq8h3vbb6nzfzdbzezsr0qa8gvc0gx3cd8z99'\n"
+                 "    if 'SECRET_KEY' in os.environ:\n        app.config['SECRET_KEY'] = os.environ['SECRET_KEY']\n"
+                 "    return app\n"}, status="fail", findings=1, lines=(8,),
+                note="a key set in code that the environment only overrides when given"),
         Example({"app/forms.py": "import os\n\nLABELS = {'username': 'User name', 'password': 'Your password'}\n\n\n"
                  "def labels():\n    return {key: text for key, text in LABELS.items()}\n\n\n"
                  "def debug():\n    return os.environ.get('DEBUG', 'false')\n"}, status="pass", findings=0,

@@ -401,12 +401,19 @@ def _env_read(call: ast.AST, imports: dict[str, str], name: str | None = None) -
     return var, default
 
 
+_CONFIG_HOLDERS = frozenset({"config", "conf", "cfg", "CONFIG", "settings_file", "toml_config"})
+
+
 def _app_config_get(call: ast.Call) -> bool:
-    """``current_app.config.get("PI_PEPPER", "...")``: the app's configuration read with a fallback in code, which
-    works silently when the configuration lacks the value."""
+    """``current_app.config.get("PI_PEPPER", "...")`` or ``config.get("secret_key", "...")`` over a loaded
+    configuration file: the configuration read with a fallback in code, which works silently when the
+    configuration lacks the value."""
     func = call.func
-    return (isinstance(func, ast.Attribute) and func.attr == "get" and isinstance(func.value, ast.Attribute)
-            and func.value.attr == "config" and len(call.args) + len(call.keywords) >= 2)
+    if not (isinstance(func, ast.Attribute) and func.attr == "get" and len(call.args) + len(call.keywords) >= 2):
+        return False
+    holder = func.value
+    return (isinstance(holder, ast.Attribute) and holder.attr == "config") or (
+        isinstance(holder, ast.Name) and holder.id in _CONFIG_HOLDERS)
 
 
 _DYNACONF_FACTORIES = frozenset({"dynaconf.Dynaconf", "dynaconf.LazySettings", "dynaconf.base.LazySettings"})
@@ -778,6 +785,10 @@ class DefaultSecret(Check):
                  "    if 'SECRET_KEY' in os.environ:\n        app.config['SECRET_KEY'] = os.environ['SECRET_KEY']\n"
                  "    return app\n"}, status="fail", findings=1, lines=(8,),
                 note="a key set in code that the environment only overrides when given"),
+        Example({"site/settings/base.py": "from site.settings.config import config\n\n"
+                 "SECRET_KEY = config.get('secret_key', 'n!01nl+318#x75_le8#s0ysw4y49uc#twvi9hnyii0z')\n",
+                 "site/settings/config.py": "import tomllib\n\nwith open('config.toml', 'rb') as f:\n    config = tomllib.load(f)\n"},
+                status="fail", findings=1, lines=(3,), note="a key read from the configuration file with a literal fallback"),
         Example({"app/forms.py": "import os\n\nLABELS = {'username': 'User name', 'password': 'Your password'}\n\n\n"
                  "def labels():\n    return {key: text for key, text in LABELS.items()}\n\n\n"
                  "def debug():\n    return os.environ.get('DEBUG', 'false')\n"}, status="pass", findings=0,

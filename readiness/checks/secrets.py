@@ -118,6 +118,7 @@ _PLACEHOLDER_RE = lazy_compile(
     re.IGNORECASE,
 )
 _ENV_NAME_RE = lazy_compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")
+_FIELD_KEY = lazy_compile(r"[a-z]+(?:_[a-z]+)+")  # csrf_token, api_key: a snake_case name
 _HEADER_RE = lazy_compile(r"^(X-)?[A-Z][a-z]+(-[A-Za-z][a-z]*)+$|^X-[\w-]+$")
 _FIELD_WORDS = lazy_compile(r"pass|pwd|token|secret|key|auth|credential", re.IGNORECASE)
 _COMMON_FIELDS = frozenset({
@@ -584,6 +585,8 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
     def report(node: ast.AST, what: str, value: str, owner: ast.ClassDef | None = None) -> None:
         if value.strip().lower() in _NOT_A_CREDENTIAL or not_a_secret_value(value):
             return  # "false", "3600", "HS256", "/token": a flag, a duration, a name; nothing that unlocks anything
+        if _FIELD_KEY.fullmatch(value) and _FIELD_WORDS.search(value):
+            return  # token_key = "csrf_token": the name of the form field that carries the token, not a token
         if id(node) in by_hand:
             return  # a ``__main__`` block trying the module by hand, never run by the service
         if value in refused:
@@ -789,6 +792,9 @@ class DefaultSecret(Check):
                  "SECRET_KEY = config.get('secret_key', 'n!01nl+318#x75_le8#s0ysw4y49uc#twvi9hnyii0z')\n",
                  "site/settings/config.py": "import tomllib\n\nwith open('config.toml', 'rb') as f:\n    config = tomllib.load(f)\n"},
                 status="fail", findings=1, lines=(3,), note="a key read from the configuration file with a literal fallback"),
+        Example({"app/csrf.py": "from pydantic import BaseModel\n\n\nclass CsrfSettings(BaseModel):\n"
+                 "    cookie_samesite: str = 'strict'\n    token_key: str = 'csrf_token'\n"}, status="pass", findings=0,
+                note="token_key names the form field the token travels in"),
         Example({"app/forms.py": "import os\n\nLABELS = {'username': 'User name', 'password': 'Your password'}\n\n\n"
                  "def labels():\n    return {key: text for key, text in LABELS.items()}\n\n\n"
                  "def debug():\n    return os.environ.get('DEBUG', 'false')\n"}, status="pass", findings=0,

@@ -935,7 +935,7 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
         feats.body = "model"
     elif raw:
         feats.body = "validated" if validated or _fields_coerced(func, request_names) else "raw"
-    elif schema_arg:
+    elif schema_arg or "parse_args" in feats.calls:  # flask-restful's reqparse reads the body's fields typed and required
         feats.body = "validated"
     if _oauth_callback(func):
         feats.calls.append("@oauth")

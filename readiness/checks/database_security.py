@@ -762,6 +762,14 @@ class QueryValidation(Check):
         Example({"app/main.py": "from fastapi import FastAPI\nfrom pydantic import BaseModel\n\napp = FastAPI()\n\n\n"
                                 "class OrderIn(BaseModel):\n    sku: str\n    qty: int\n\n\n@app.post('/orders')\n"
                                 "def create(order: OrderIn) -> dict:\n    return {}\n"}, findings=0, status="pass"),
+        Example({"app/api.py": "from flask import Flask\nfrom flask_restful import Api, Resource, reqparse\n\n"
+                               "app = Flask(__name__)\napi = Api(app, prefix='/api/0')\n\n\nclass DeployIndex(Resource):\n"
+                               "    post_parser = reqparse.RequestParser()\n"
+                               "    post_parser.add_argument('app', required=True)\n"
+                               "    post_parser.add_argument('env', choices=('production', 'staging'))\n\n"
+                               "    def post(self):\n        args = self.post_parser.parse_args()\n"
+                               "        return {'app': args.app}, 201\n\n\napi.add_resource(DeployIndex, '/deploys/')\n"},
+                findings=0, status="pass", note="flask-restful's reqparse reads the body's fields, required and allow-listed"),
         Example({"app/main.py": "from fastapi import FastAPI, Request\n\napp = FastAPI()\n\n\n@app.post('/orders')\n"
                                 "async def create(request: Request) -> dict:\n    body = await request.json()\n"
                                 "    return body\n"}, findings=1, lines=(7,), note="raw request.json()"),

@@ -221,7 +221,7 @@ def _tells_the_client(body: list[ast.stmt]) -> bool:
             if not isinstance(node, ast.Call):
                 continue
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-            if name in _USER_MESSAGES or (name == "error" and dotted(node.func).startswith("messages.")):
+            if name in _USER_MESSAGES or (name == "error" and (dotted(node.func) or "").startswith("messages.")):
                 return True
             given = [*node.args[:1], *(k.value for k in node.keywords if k.arg in ("status", "status_code"))]
             if (name == "abort" or "Response" in name) and any(
@@ -579,6 +579,11 @@ class ErrorHandlers(Check):
                  "    return JsonResponse({'orders': []})\n",
                  "shop/templates/orders.html": "<ul></ul>\n"}, status="fail",
                 note="Django's bare default page without a project 500.html"),
+        Example({"app/utils.py": "import six\nimport flask_restful as restful\n\n\nclass Meta(type):\n    pass\n\n\n"
+                 "class Resource(six.with_metaclass(Meta, restful.Resource)):\n    pass\n",
+                 "app/rest.py": "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.errorhandler(Exception)\n"
+                 "def handle(error):\n    return {'message': str(error)}, 500\n"}, status="pass",
+                note="a resource whose base is a call (six.with_metaclass) beside the app's error handler"),
         Example({"app/errors.py": "from aiohttp import web\n\n\n@web.middleware\nasync def errors(request, handler):\n"
                  "    try:\n        return await handler(request)\n    except ValueError as exc:\n"
                  "        raise web.HTTPBadRequest(text=str(exc))\n",
@@ -652,7 +657,7 @@ class ErrorHandlers(Check):
         if source.imports & _REST_APIS or any(m.split(".")[0] in _REST_APIS for m in source.imports):
             for node in source.nodes(ast.Call, ast.ClassDef):
                 name = node.name if isinstance(node, ast.ClassDef) else call_name(node)  # type: ignore[arg-type]
-                bases = [dotted(b).rsplit(".", 1)[-1] for b in getattr(node, "bases", [])]
+                bases = [(dotted(b) or "").rsplit(".", 1)[-1] for b in getattr(node, "bases", [])]
                 if name == "Api" or "Api" in bases:
                     return Evidence("flask-restful/restx Api: handle_error answers every error with JSON", source.path,
                                     getattr(node, "lineno", 0))

@@ -66,7 +66,7 @@ def string_marks(source: SourceFile, pattern: re.Pattern[str], label: str) -> li
 
 
 def installed_app_marks(source: SourceFile, names: Mapping[str, str]) -> list[Evidence]:
-    """Django apps in ``INSTALLED_APPS`` or URL modules passed to ``include()``."""
+    """Django apps in ``INSTALLED_APPS`` (or middleware in ``MIDDLEWARE``) or URL modules passed to ``include()``."""
     out: list[Evidence] = []
     for node in source.nodes(ast.Constant):
         label = names.get(getattr(node, "value", None)) if isinstance(getattr(node, "value", None), str) else None
@@ -79,7 +79,7 @@ def installed_app_marks(source: SourceFile, names: Mapping[str, str]) -> list[Ev
         for ancestor in source.ancestors(node)[:3]:
             if isinstance(ancestor, (ast.Assign, ast.AugAssign)):
                 targets = ancestor.targets if isinstance(ancestor, ast.Assign) else [ancestor.target]
-                if any(dotted(t).endswith("INSTALLED_APPS") for t in targets):
+                if any(dotted(t).endswith(("INSTALLED_APPS", "MIDDLEWARE", "MIDDLEWARE_CLASSES")) for t in targets):
                     out.append(Evidence(f"{label} installed", source.path, getattr(node, "lineno", 0)))
                 break
     return out
@@ -483,6 +483,7 @@ def _container_probe(text: str) -> tuple[str, int] | None:
     return None
 
 
+_DOCKERFLOW_MIDDLEWARE = "dockerflow.django.middleware.DockerflowMiddleware"
 _SIGNED_IN = lazy_compile(r"login_required|admin_required|staff_member_required|superuser_required|"
                           r"permission_required|(?:auth|authentication)_required|requires_auth")
 _NOT_PROBES = frozenset({"openapi", "openapi.json", "docs", "swagger", "swagger.json", "redoc", "schema", "static",
@@ -541,7 +542,7 @@ class HealthEndpoint(MarkerCheck):
                "health path answered by middleware, a Kubernetes probe or a container health check (Dockerfile HEALTHCHECK, "
                "compose healthcheck) that calls a path other than the home page "
                "(`/`), or a health-check library.")
-    needles = ROUTE_NEEDLES + ("health", "ready", "live", "ping", "alive")
+    needles = ROUTE_NEEDLES + ("health", "ready", "live", "ping", "alive", "dockerflow")
     examples = (
         Example({"app/main.py": "from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get('/health')\n"
                                 "def health() -> dict:\n    return {'status': 'ok'}\n"}, status="pass"),
@@ -593,6 +594,12 @@ class HealthEndpoint(MarkerCheck):
                                  "admin = Blueprint('admin', __name__)\n\n\n@admin.route('/admin/alive', methods=['GET'])\n"
                                  "@user_login_required\n@admin_required\ndef alive():\n    return '', 200\n"},
                 status="fail", note="a route only a signed-in admin can call: no probe can use it"),
+        Example({"proj/settings.py": "INSTALLED_APPS = ['dockerflow.django', 'recipes']\n"
+                                     "MIDDLEWARE = ['dockerflow.django.middleware.DockerflowMiddleware',\n"
+                                     "              'django.middleware.common.CommonMiddleware']\n",
+                 "recipes/views.py": "from django.http import JsonResponse\n\n\ndef recipes(request):\n"
+                                     "    return JsonResponse({'recipes': []})\n"},
+                status="pass", note="Dockerflow's Django middleware answers /__heartbeat__ and /__lbheartbeat__"),
         Example({"judge/urls.py": "from django.urls import path\n\nfrom judge import views\n\n"
                                   "urlpatterns = [path('status/', views.status_all, name='status_all')]\n",
                  "judge/views.py": "from django.shortcuts import render\n\nfrom judge.models import Judge\n\n\n"
@@ -605,7 +612,8 @@ class HealthEndpoint(MarkerCheck):
     def marks(self, source: SourceFile) -> list[Evidence]:
         return module_marks(source, {"fastapi_health": "fastapi-health", "healthcheck": "healthcheck",
                                      "flask_healthz": "flask-healthz", "health_check": "django-health-check"}) + \
-            installed_app_marks(source, {"health_check": "django-health-check", "health_check.urls": "django-health-check"}) + \
+            installed_app_marks(source, {"health_check": "django-health-check", "health_check.urls": "django-health-check",
+                                         _DOCKERFLOW_MIDDLEWARE: "Dockerflow's /__heartbeat__ and /__lbheartbeat__"}) + \
             _probe_paths(source)
 
     def route_counts(self, route: Route) -> str:

@@ -519,6 +519,8 @@ class DependencyScanning(Check):
         Example({"app/x.py": "x = 1\n", ".whitesource": "{\"scanSettings\": {\"configMode\": \"AUTO\"},\n"
                  " \"checkRunSettings\": {\"vulnerableCheckRunConclusionLevel\": \"failure\"}}\n"}, status="pass",
                 note="Mend (WhiteSource) scans the dependencies of every pull request"),
+        Example({"app/x.py": "x = 1\n", ".pyup.yml": "update: all\nschedule: every week\nrequirements:\n  - requirements.txt\n"},
+                status="pass", note="PyUp's bot opens update and security pull requests"),
         Example({"app/x.py": "x = 1\n", ".github/dependabot.yml": (
             "version: 2\nupdates:\n  - package-ecosystem: github-actions\n    directory: /\n"
             "    schedule: {interval: weekly}\n")}, status="fail", note="Dependabot for actions only"),
@@ -560,6 +562,9 @@ class DependencyScanning(Check):
             evidence.append(Evidence("Snyk policy file", ".snyk"))
         if ".whitesource" in project.files:  # Mend's GitHub app scans every pull request's dependencies
             evidence.append(Evidence("Mend (WhiteSource) dependency scanning configured", ".whitesource"))
+        for rel in (".pyup.yml", ".pyup.yaml"):  # PyUp's bot (Safety's makers) opens security update pull requests
+            if rel in project.files:
+                evidence.append(Evidence("PyUp bot configured", rel))
         evidence += _snyk_pins(project)
         runs = _tool_runs(repo, _DEP_HEADS, None, _DEP_ACTION_RE)
         evidence += _run_evidence(runs)

@@ -935,8 +935,8 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
         feats.body = "model"
     elif raw:
         feats.body = "validated" if validated or _fields_coerced(func, request_names) else "raw"
-    elif schema_arg or "parse_args" in feats.calls:  # flask-restful's reqparse reads the body's fields typed and required
-        feats.body = "validated"
+    elif schema_arg or {"parse_args", "validate_on_submit"} & set(feats.calls):
+        feats.body = "validated"  # flask-restful's reqparse, Flask-WTF's form: they read the body's fields and check them
     if _oauth_callback(func):
         feats.calls.append("@oauth")
     feats.calls.extend(_mapping_return(func))

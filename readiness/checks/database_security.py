@@ -770,6 +770,13 @@ class QueryValidation(Check):
                                "    def post(self):\n        args = self.post_parser.parse_args()\n"
                                "        return {'app': args.app}, 201\n\n\napi.add_resource(DeployIndex, '/deploys/')\n"},
                 findings=0, status="pass", note="flask-restful's reqparse reads the body's fields, required and allow-listed"),
+        Example({"app/views.py": "from flask import Blueprint, redirect\n\nfrom app.forms import IncidentForm\n"
+                                 "from app.models import db\n\n"
+                                 "bp = Blueprint('main', __name__)\n\n\n@bp.route('/api/incidents', methods=['POST'])\n"
+                                 "def new_incident():\n    form = IncidentForm()\n    if form.validate_on_submit():\n"
+                                 "        db.session.add(form.to_incident())\n        db.session.commit()\n"
+                                 "    return redirect('/incidents')\n"},
+                findings=0, status="pass", note="a Flask-WTF form reads the submitted fields and validates them"),
         Example({"app/main.py": "from fastapi import FastAPI, Request\n\napp = FastAPI()\n\n\n@app.post('/orders')\n"
                                 "async def create(request: Request) -> dict:\n    body = await request.json()\n"
                                 "    return body\n"}, findings=1, lines=(7,), note="raw request.json()"),

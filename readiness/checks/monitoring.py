@@ -435,9 +435,12 @@ _HEALTH_WORDS = frozenset({"health", "healthz", "healthcheck", "heartbeat", "lbh
 _STATUS = frozenset({"status", "_status", "status.txt", "_status.txt"})
 
 
+_QUERY = lazy_compile(r"(?<!\{)\?.*$")  # a query string; "{?name}" is a path piece the scan could not resolve
+
+
 def _health_path(path: str) -> str:
     """'liveness', 'readiness' or '' for a URL path a probe could call."""
-    segs = [s.lower() for s in path.split("?")[0].split("/") if s]
+    segs = [s.lower() for s in _QUERY.sub("", path).split("/") if s]  # {?api_prefix}: a prefix, not a query
     if not segs:
         return ""
     words = [w for w in re.split(r"[-_.]", segs[-1].removeprefix("^").removesuffix("$")) if w]
@@ -600,6 +603,14 @@ class HealthEndpoint(MarkerCheck):
                  "recipes/views.py": "from django.http import JsonResponse\n\n\ndef recipes(request):\n"
                                      "    return JsonResponse({'recipes': []})\n"},
                 status="pass", note="Dockerflow's Django middleware answers /__heartbeat__ and /__lbheartbeat__"),
+        Example({"app/main.py": "from fastapi import APIRouter, FastAPI\n\nfrom app.config import settings\n"
+                                "from app.utils import create_utils_routes\n\napp = FastAPI()\n"
+                                "api_root = APIRouter(prefix=settings.api_prefix)\n"
+                                "api_root.include_router(create_utils_routes())\napp.include_router(api_root)\n",
+                 "app/utils.py": "from fastapi import APIRouter\n\n\ndef create_utils_routes() -> APIRouter:\n"
+                                 "    bp = APIRouter()\n\n    @bp.get('/health')\n    def health() -> dict:\n"
+                                 "        return {'status': 'available'}\n\n    return bp\n"},
+                status="pass", note="/health under a prefix read from the configuration"),
         Example({"judge/urls.py": "from django.urls import path\n\nfrom judge import views\n\n"
                                   "urlpatterns = [path('status/', views.status_all, name='status_all')]\n",
                  "judge/views.py": "from django.shortcuts import render\n\nfrom judge.models import Judge\n\n\n"

@@ -1526,6 +1526,8 @@ class _Builder:
                 self._fly(rel)
             elif name in ("render.yaml", "render.yml"):
                 self._render_blueprint(rel)
+            elif _CF_MANIFEST.match(name):
+                self._cloud_foundry(rel)
             elif name in ("app.yaml", "app.yml"):
                 self._app_engine(rel)
             elif _is_compose(name):
@@ -1579,6 +1581,20 @@ class _Builder:
                 memory = vm.get("memory") or vm.get("memory_mb") or vm.get("size")
                 cpu = vm.get("cpus") or vm.get("size")
                 self._sizing(rel, _find_line(text.splitlines(), "vm") or 1, "Fly.io machine", str(doc.get("app", "")), cpu, memory)
+
+    def _cloud_foundry(self, rel: str) -> None:
+        """A Cloud Foundry manifest (``applications: [{name, instances, memory}]``): each app's memory quota,
+        which also sets its share of the cell's CPU."""
+        text = self.project.read_text(rel) or ""
+        if "applications" not in text:
+            return
+        for doc in self.yaml_docs(rel):
+            apps = doc.get("applications") if isinstance(doc, dict) else None
+            for app in _as_list(apps)[:50]:
+                if isinstance(app, dict) and app.get("memory"):
+                    name = str(app.get("name", ""))
+                    line = _find_line(text.splitlines(), f"name: {name}") or _find_line(text.splitlines(), "memory") or 1
+                    self._sizing(rel, line, "Cloud Foundry app", name, app.get("memory"), app.get("memory"))
 
     def _render_blueprint(self, rel: str) -> None:
         """A Render blueprint: a service's ``plan`` fixes its cpu and memory. A service without one is
@@ -1694,6 +1710,9 @@ def _tf_find_all(obj: Any, key: str, depth: int = 0) -> list[Any]:
         for item in obj:
             out.extend(_tf_find_all(item, key, depth + 1))
     return out
+
+
+_CF_MANIFEST = re.compile(r"^manifest(?:[-_.][\w.-]*)?\.ya?ml$")
 
 
 def _is_compose(name: str) -> bool:

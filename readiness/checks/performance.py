@@ -293,7 +293,7 @@ class CapacityLimits(Check):
         "count: Kubernetes copies them as the requests), "
         "and platform services sized with both cpu and memory (ECS task definitions in JSON or "
         "Terraform, Azure Container Apps, Cloud Run, App Service plans, compose `deploy.resources` in "
-        "a file that sizes services, fly.toml machines, Render service plans, App Engine instance classes or "
+        "a file that sizes services, fly.toml machines, Render service plans, Cloud Foundry app memory, App Engine instance classes or "
         "resources), of all found; n/a without any of them. A Helm chart is judged by the containers its "
         "templates render from the default values; a container sized by `toYaml .Values.x.resources` is "
         "reported at that values block, and an empty values block no rendered template reads (a component "
@@ -327,6 +327,11 @@ class CapacityLimits(Check):
                 "            limits: {cpu: 500m, memory: 1Gi}\n"
             ),
         }, findings=0, status="pass", note="limits alone: Kubernetes requests what the limits allow"),
+        Example({
+            "app/main.py": "x = 1\n",
+            "manifests/manifest_api_prod.yml": "---\napplications:\n  - name: api\n    instances: 4\n    memory: 2G\n"
+                                               "    disk_quota: 1G\n",
+        }, findings=0, status="pass", note="a Cloud Foundry manifest sets each app's memory, and with it its CPU share"),
         Example({
             "app/main.py": "x = 1\n",
             "chart/Chart.yaml": "apiVersion: v2\nname: api\nversion: 0.1.0\n",

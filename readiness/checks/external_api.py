@@ -250,7 +250,7 @@ def _timeout_args(call: ast.Call) -> tuple[tuple[int, int, bool], ...]:
     return tuple(
         (kw.value.lineno, kw.value.col_offset + 1, is_bare_literal(kw.value))
         for kw in call.keywords
-        if kw.arg in TIMEOUT_KEYWORDS and not is_none(kw.value)
+        if (kw.arg in TIMEOUT_KEYWORDS or kw.arg == "request_timeout") and not is_none(kw.value)
     )
 
 
@@ -1967,11 +1967,26 @@ def _local_settings(project: Project) -> frozenset[str]:
 
 # -- centralized-timeouts ----------------------------------------------------------------------
 
+# Clients of a store or a search engine, and the calls that pass a timeout to one: where a timeout is set
+_STORE_CLIENTS = frozenset({"Elasticsearch", "AsyncElasticsearch", "OpenSearch", "AsyncOpenSearch", "Redis",
+                            "StrictRedis", "BlockingConnectionPool", "ConnectionPool", "from_url", "connect"})
+
+
 def _service_clients(source: SourceFile, seen: set[tuple[int, int]]) -> list[ast.Call]:
     """Clients of other services built with a timeout by libraries the outbound table does not know
-    (``TikaClient(url, timeout=...)``, an LLM SDK's ``AsyncClient``): a constructor named ``*Client``."""
-    return [c for c in source.nodes(ast.Call) if isinstance(c, ast.Call) and (c.lineno, c.col_offset + 1) not in seen
-            and call_name(c).rpartition(".")[2].endswith("Client") and _timeout_args(c)]
+    (``TikaClient(url, timeout=...)``, an LLM SDK's ``AsyncClient``): a constructor named ``*Client``; a search
+    engine's or a store's client (``Elasticsearch(..., timeout=30)``, ``Redis(socket_timeout=5)``, paramiko's
+    ``connect(timeout=600)``); and a search request given its own (``es.search(..., request_timeout=...)``)."""
+    out = []
+    for c in source.nodes(ast.Call):
+        if not isinstance(c, ast.Call) or (c.lineno, c.col_offset + 1) in seen:
+            continue
+        name = call_name(c).rpartition(".")[2]
+        if (name.endswith("Client") or name in _STORE_CLIENTS) and _timeout_args(c):
+            out.append(c)
+        elif any(k.arg == "request_timeout" for k in c.keywords):
+            out.append(c)
+    return out
 
 
 class CentralizedTimeouts(Check):
@@ -2002,6 +2017,13 @@ class CentralizedTimeouts(Check):
              note="one named constant"),
         good("import requests\n\na = requests.get('https://a.io', timeout=None)\n",
              note="timeouts off is missing-timeout's business"),
+        good("from elasticsearch import Elasticsearch\n\nfrom app import settings\n\n"
+             "es = Elasticsearch(settings.ES_URL, timeout=settings.ES_TIMEOUT)\n\n\ndef find(q):\n"
+             "    return es.search(index='docs', query=q, request_timeout=settings.ES_TIMEOUT)\n",
+             note="a search engine's client and request given the timeout from settings"),
+        bad("import paramiko\n\n\ndef run(host, command):\n    client = paramiko.SSHClient()\n"
+            "    client.connect(host, timeout=600)\n    return client.exec_command(command, timeout=10)\n",
+            lines=(6,), note="an SSH connection's timeout written where it is made"),
         good("from tika_client import TikaClient\n\nfrom app import settings\n\n\ndef parse(path):\n"
              "    with TikaClient(tika_url=settings.TIKA_URL, timeout=settings.TIKA_TIMEOUT) as tika:\n"
              "        return tika.tika.as_text.from_file(path)\n", note="a service's client with a timeout from settings"),

@@ -1972,6 +1972,9 @@ _STORE_CLIENTS = frozenset({"Elasticsearch", "AsyncElasticsearch", "OpenSearch",
                             "StrictRedis", "BlockingConnectionPool", "ConnectionPool", "from_url", "connect"})
 
 
+_LOCAL_FILES = frozenset({"sqlite3", "sqlite", "duckdb", "lmdb", "shelve", "dbm"})
+
+
 def _service_clients(source: SourceFile, seen: set[tuple[int, int]]) -> list[ast.Call]:
     """Clients of other services built with a timeout by libraries the outbound table does not know
     (``TikaClient(url, timeout=...)``, an LLM SDK's ``AsyncClient``): a constructor named ``*Client``; a search
@@ -1982,6 +1985,8 @@ def _service_clients(source: SourceFile, seen: set[tuple[int, int]]) -> list[ast
         if not isinstance(c, ast.Call) or (c.lineno, c.col_offset + 1) in seen:
             continue
         name = call_name(c).rpartition(".")[2]
+        if name == "connect" and (not isinstance(c.func, ast.Attribute) or dotted(c.func.value) in _LOCAL_FILES):
+            continue  # sqlite3.connect(path, timeout=20): waiting on a local file's lock, not on another service
         if (name.endswith("Client") or name in _STORE_CLIENTS) and _timeout_args(c):
             out.append(c)
         elif any(k.arg == "request_timeout" for k in c.keywords):
@@ -2021,6 +2026,10 @@ class CentralizedTimeouts(Check):
              "es = Elasticsearch(settings.ES_URL, timeout=settings.ES_TIMEOUT)\n\n\ndef find(q):\n"
              "    return es.search(index='docs', query=q, request_timeout=settings.ES_TIMEOUT)\n",
              note="a search engine's client and request given the timeout from settings"),
+        good("import sqlite3\n\nimport requests\n\nfrom app import settings\n\n\ndef load(path, url):\n"
+             "    conn = sqlite3.connect(path, timeout=20)\n"
+             "    return conn, requests.get(url, timeout=settings.HTTP_TIMEOUT)\n",
+             note="sqlite3's timeout waits on a local file's lock; it is no outbound call's"),
         bad("import paramiko\n\n\ndef run(host, command):\n    client = paramiko.SSHClient()\n"
             "    client.connect(host, timeout=600)\n    return client.exec_command(command, timeout=10)\n",
             lines=(6,), note="an SSH connection's timeout written where it is made"),

@@ -1588,12 +1588,13 @@ class _Builder:
         text = self.project.read_text(rel) or ""
         if "applications" not in text:
             return
+        lines = text.splitlines()
         for doc in self.yaml_docs(rel):
             apps = doc.get("applications") if isinstance(doc, dict) else None
             for app in _as_list(apps)[:50]:
                 if isinstance(app, dict) and app.get("memory"):
                     name = str(app.get("name", ""))
-                    line = _find_line(text.splitlines(), f"name: {name}") or _find_line(text.splitlines(), "memory") or 1
+                    line = _find_line(lines, f"name: {name}") or _find_line(lines, "memory") or 1
                     self._sizing(rel, line, "Cloud Foundry app", name, app.get("memory"), app.get("memory"))
 
     def _render_blueprint(self, rel: str) -> None:

@@ -431,7 +431,7 @@ class _SqlText:
 
 def _read_from_request(node: ast.AST) -> bool:
     """Text read straight from the request (``request.args["where"]``) is the client's, wherever it goes."""
-    return any((isinstance(n, ast.Name) and n.id in ("request", "req"))
+    return any((isinstance(n, ast.Name) and n.id in _CLIENT_ROOTS)
                or (isinstance(n, ast.Attribute) and n.attr in _REQUEST_ATTRS) for n in ast.walk(node))
 
 

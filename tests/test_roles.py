@@ -234,7 +234,7 @@ def test_secrets_in_tests_fixtures_and_migrations_are_not_production_secrets(tmp
 
 
 def test_bandit_judges_the_service_only(tmp_path: Path) -> None:
-    weak = "import hashlib\n\n\ndef digest(data):\n    return hashlib.md5(data).hexdigest()\n"
+    weak = "import hashlib\n\n\ndef token(data):\n    return hashlib.md5(data).hexdigest()\n"
     root = write_tree(tmp_path, {
         "app/hashing.py": weak,
         "app/migrations/0003_fingerprints.py": weak,

@@ -463,17 +463,32 @@ def _view_name(text: str) -> bool:
     return ":" not in text and text.rsplit(".", 1)[-1].lower() not in _HOST_ENDINGS
 
 
-def _position_name(parent: ast.AST | None) -> str:
-    """The keyword or assigned name a value is given under, lower-cased ('' when none)."""
+def _country_ending(text: str) -> bool:
+    """``shop.example.fr``: a two-letter last label, a country's domain."""
+    last = text.rsplit(".", 1)[-1]
+    return len(last) == 2 and last.isalpha()
+
+
+_ENUM_BASES = frozenset({"Enum", "StrEnum", "IntEnum", "TextChoices", "IntegerChoices", "Choices", "Flag"})
+
+
+def _enumeration_member(parent: ast.AST | None, source: SourceFile) -> bool:
+    """The value is a member of an enumeration class: one of its choices, not where anything connects."""
+    if not isinstance(parent, (ast.Assign, ast.AnnAssign)):
+        return False
+    owner = source.parent(parent)
+    return isinstance(owner, ast.ClassDef) and any(
+        (b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "")) in _ENUM_BASES for b in owner.bases)
+
+
+def _position_names(parent: ast.AST | None) -> list[str]:
+    """Every keyword or assigned name a value is given under (``endpoint_name = url = "events"``), lower-cased."""
     if isinstance(parent, ast.keyword):
-        return (parent.arg or "").lower()
+        return [(parent.arg or "").lower()]
     if isinstance(parent, (ast.Assign, ast.AnnAssign)):
         targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
-        for target in targets:
-            name = target.id if isinstance(target, ast.Name) else getattr(target, "attr", "")
-            if name:
-                return str(name).lower()
-    return ""
+        return [str(n).lower() for t in targets if (n := t.id if isinstance(t, ast.Name) else getattr(t, "attr", ""))]
+    return []
 
 
 def _context_names(node: ast.AST, source: SourceFile) -> list[str]:
@@ -679,6 +694,16 @@ class HardcodedValue(Check):
              note="a Flask endpoint (blueprint.view) that url_for turns into a link"),
         bad('import boto3\n\nclient = Storage(endpoint="objects.acme.io")\n', findings=1, lines=(3,),
             note="an endpoint that ends in a top-level domain is a host"),
+        good('from django.urls import reverse\n\n\nclass Topic:\n    def get_absolute_url(self, product_slug=None):\n'
+             '        named_url = "products.topic_documents"\n        if product_slug:\n'
+             '            named_url = "products.documents"\n        return reverse(named_url, kwargs={"slug": self.slug})\n\n\n'
+             'ERROR_MISCONFIGURED_LOGOUT_URL = "accounts.base.E005"\n',
+             note="a URL name for reverse() and a system-check id: dotted names that end in no domain"),
+        bad('MIRROR_HOST = "mirror.acme.fr"\n', findings=1, lines=(1,), note="a host under a country's domain"),
+        good('class EventsResource(Resource):\n    endpoint_name = url = "events"\n    schema = {}\n',
+             note="a resource's URL name, given under two names at once"),
+        good('from enum import Enum\n\n\nclass NetworkMode(str, Enum):\n    HOST = "host"\n    BRIDGE = "bridge"\n',
+             note="an enumeration's member: a choice, not an address"),
         bad('RESOLVER = "8.8.8.8"\nAPI = "https://api.acme.io/v2/<id>"\n', findings=1, lines=(1,),
             note="a real public resolver counts; a URL template with a placeholder does not"),
     )
@@ -758,10 +783,12 @@ class HardcodedValue(Check):
             host = text.split(":")[0]
             if host == "0.0.0.0" or _host_ignored(host, ignore_hosts):  # nosec B104 - compared, not bound
                 return None
-            if "." not in text and ":" not in text and _position_name(parent).endswith(_URLISH_POSITIONS):
-                return None  # endpoint="users", self.endpoint = "email": a route or path name, not a host
-            if _position_name(parent).endswith("endpoint") and _view_name(text):
-                return None  # endpoint="management.overview": a Flask view (blueprint.view), not a host
+            if "." not in text and ":" not in text and any(n.endswith(_URLISH_POSITIONS) for n in _position_names(parent)):
+                return None  # endpoint="users", endpoint_name = url = "events": a route or path name, not a host
+            if "." in text and _view_name(text) and not _country_ending(text):
+                return None  # endpoint="management.overview", named_url = "products.documents": a dotted name, no domain
+            if _enumeration_member(parent, source):
+                return None  # class NetworkMode(str, Enum): HOST = "host" names a choice, not an address
             return "host", host
         return None
 

@@ -38,6 +38,10 @@ _OWNED_ELSEWHERE = {"B105": "hardcoded-secret", "B106": "hardcoded-secret", "B10
 # whose dangerous uses bandit reports at each call (B301 pickle.loads, B602-B607 subprocess, B313-B319 XML
 # parsers): the import adds nothing but a second finding about the same module.
 _IMPORT_WARNINGS = frozenset({"B401", "B402", "B403", "B404", "B405", "B406", "B407", "B408", "B409"})
+# A process started without a shell (B603 subprocess, B606 os.exec*/spawn*, B607 a program found through
+# PATH): no argument is read as shell syntax, and the PATH is the operator's, so whoever could change it
+# runs code already. A command a shell reads stays (B602, B605).
+_NO_SHELL = frozenset({"B603", "B606", "B607"})
 # Development-runner findings (bind to all interfaces, Flask debug=True) that only matter when
 # they run in production: inside ``if __name__ == "__main__":`` they run on a developer's machine.
 _DEV_RUNNER_TESTS = frozenset({"B104", "B201"})
@@ -46,7 +50,7 @@ _DEV_RUNNER_TESTS = frozenset({"B104", "B201"})
 # The service runs in a container: its server must bind every interface of the container (B104).
 _CONTAINER_FILES = ("Dockerfile", "**/Dockerfile", "**/Dockerfile.*", "**/*.Dockerfile", "Containerfile",
                     "**/Containerfile")
-_CONTAINED = frozenset({"B104", "B108", "B607"})  # its interfaces, its /tmp and its PATH are the image's
+_CONTAINED = frozenset({"B104", "B108"})  # its interfaces and its /tmp are the image's
 _MANIFESTS = ("**/requirements*.txt", "**/requirements*.in", "**/pyproject.toml", "setup.py", "setup.cfg", "Pipfile")
 _PYCRYPTODOME = re.compile(r"\bpycryptodomex?\b", re.IGNORECASE)
 
@@ -113,16 +117,16 @@ class SastFindings(Check):
         "try/except/pass or continue (B110, B112) to swallowed-exception; "
         "a development runner under `if __name__ == \"__main__\":` (or a function only it calls) may bind all interfaces "
         "and debug (B104, B201), and "
-        "so may a service that runs in a container (B104), whose /tmp is its own (B108) and whose PATH its image "
-        "sets (B607). An import warning (B401-B409: pickle, subprocess, "
+        "so may a service that runs in a container (B104), whose /tmp is its own (B108). A process started "
+        "without a shell (B603, B606, B607: no argument is read as shell syntax, and PATH is the operator's) is "
+        "left out; a command a shell reads stays (B602, B605). An import warning (B401-B409: pickle, subprocess, "
         "xml.etree...) is left out: bandit judges each dangerous use at its call. "
         "Cleared when the code shows the finding is none: SQL interpolating only constants, schema metadata, "
         "names quoted by the database (`quote_name`), or, where a value goes (in quotes, after a comparison), only "
         "those; a table or column name, a list of placeholders or a clause built in the code elsewhere in it, "
         "counts and the ORM's compiled clauses (B608), also through the ORM's `extra()` and `RawSQL` (B610, B611); "
         "random for a jitter or a choice, not a token, key, code or identifier (B311); a remote command of constants "
-        "only (B601); a command given as an "
-        "argument list (or split by shlex), which no shell reads (B603); "
+        "only (B601); a shell command written whole as one literal (B602, B605); "
         "mark_safe/Markup over a literal, escaped text or a rendered template (B308, B703, B704); yaml.load with a loader class "
         "derived from SafeLoader (B506); a weak hash named for a cache key, "
         "ETag, version or id and nothing secret (B324); SHA-1 or MD5 as an HMAC's digest (B303); an assert that "
@@ -138,8 +142,14 @@ class SastFindings(Check):
     options = {"weights": {"HIGH": 10, "MEDIUM": 3, "LOW": 1}, "zero_at": 20.0,
                "min_severity": "LOW", "min_confidence": "LOW"}
     examples = (
+        Example({"app/hashing.py": "import hashlib\n\ndef sign(secret, payload):\n    return hashlib.md5(secret + payload).hexdigest()\n"},
+                findings=1, lines=(4,), note="B324: a weak hash signing a payload (high severity)"),
         Example({"app/hashing.py": "import hashlib\n\ndef digest(data):\n    return hashlib.md5(data).hexdigest()\n"},
-                findings=1, lines=(4,), note="B324: a weak hash (high severity)"),
+                findings=0, status="pass", note="B324: a bare digest protects nothing; a collision costs no access"),
+        Example({"app/privacy.py": "import hashlib\n\ndef mask_ip(ip):\n    return hashlib.md5(ip.encode()).hexdigest()\n"},
+                findings=1, lines=(4,), note="B324: an address masked for privacy by an unsalted MD5 is easily reversed"),
+        Example({"app/keys.py": "import hashlib\n\ndef api_key(user):\n    return hashlib.sha1(user.email.encode()).hexdigest()\n"},
+                findings=1, lines=(4,), note="B324: a key that is no cache key, made with SHA-1 from what others know"),
         Example({"app/etag.py": "import hashlib\n\ndef etag(data):\n    return hashlib.md5(data, usedforsecurity=False).hexdigest()\n"},
                 findings=0, status="pass", note="md5 declared as not for security"),
         Example({"app/hashing.py": "import hashlib\n\ndef digest(data):\n    return hashlib.sha256(data).hexdigest()\n"},
@@ -181,7 +191,7 @@ class SastFindings(Check):
         Example({"app/sync.py": "import subprocess\n\n\ndef revision():\n"
                                 "    return subprocess.run(['git', 'rev-parse', 'HEAD'], check=True).stdout\n",
                  "Dockerfile": "FROM python:3.12\nRUN apt-get install -y git\nCOPY . /app\n"},
-                findings=0, status="pass", note="B607: in its container, the PATH that finds git is the image's"),
+                findings=0, status="pass", note="B607: the PATH that finds git is the one the operator sets"),
         Example({"app/forms.py": "from django.template.loader import render_to_string\n"
                                  "from django.utils.safestring import mark_safe\n\n\n"
                                  "def preview(context):\n    return mark_safe(render_to_string('prefs/preview.html', context))\n"},
@@ -288,10 +298,31 @@ class SastFindings(Check):
                                "    return subprocess.Popen(cmd, shell=False, stdout=subprocess.PIPE)\n"},
                 findings=0, status="pass", note="B603: shlex.split makes the argument list; no shell reads it"),
         Example({"app/sync.py": "import subprocess\n\n\ndef pull():\n    subprocess.run(['git', 'pull'], check=True)\n"},
-                findings=1, lines=(5,), note="B607 stays: git found through PATH; B603 on the same list is cleared"),
+                findings=0, status="pass", note="B607: git found through PATH, outside a container too; no shell reads it"),
+        Example({"app/services.py": "import subprocess\n\n\nclass Service:\n    def __init__(self, cmd: list[str]):\n"
+                                    "        self.cmd = cmd\n\n    def start(self):\n"
+                                    "        return subprocess.Popen(self.cmd, env={'SERVICE': '1'})\n"},
+                findings=0, status="pass", note="B603: an argument list from the caller, handed to no shell"),
+        Example({"app/restart.py": "import os\nimport sys\n\n\ndef restart():\n"
+                                   "    os.execv(sys.executable, [sys.executable, *sys.argv])\n"},
+                findings=0, status="pass", note="B606: the process replaces itself with its own argv; no shell"),
         Example({"app/thumbs.py": "import subprocess\n\n\ndef thumbnail(path):\n"
                                   "    subprocess.run('ffmpeg -i ' + path, shell=True, check=True)\n"},
                 findings=1, lines=(5,), note="B602: a command string a shell reads"),
+        Example({"app/reload.py": "import os\n\n\ndef reload_mail():\n    os.system('doveadm reload')\n"},
+                findings=0, status="pass", note="B605: a shell command written whole as one literal; nothing reaches it"),
+        Example({"app/perms.py": "import os\n\nDATA_DIR = os.environ.get('DATA_DIR', '/data')\n\n\ndef fix_owner():\n"
+                                 "    os.system(f'chown -R www-data {DATA_DIR}')\n"},
+                findings=1, lines=(7,), note="B605: a path interpolated into a shell command (os.chown needs no shell)"),
+        Example({"app/captcha.py": "from urllib.request import urlopen\n\nVERIFY_SERVER = 'https://www.google.com/recaptcha/api/siteverify'\n\n\n"
+                                   "def verify(data):\n    return urlopen(VERIFY_SERVER, data, timeout=5).read()\n"},
+                findings=0, status="pass", note="B310: the URL's scheme is https, written in the code"),
+        Example({"app/agent.py": "import urllib.request\n\n\ndef ping(vm_ip):\n"
+                                 "    return urllib.request.urlopen(f'http://{vm_ip}:8000/status', timeout=5).read()\n"},
+                findings=0, status="pass", note="B310: an f-string that starts with http://; no file: URL can come of it"),
+        Example({"app/images.py": "import urllib.request\n\n\ndef fetch(image):\n"
+                                  "    return urllib.request.urlopen(image.filepath, timeout=5).read()\n"},
+                findings=1, lines=(5,), note="B310: a stored path opened as a URL; file: and custom schemes get through"),
         Example({"app/store.py": "import pickle\n\n\ndef save(obj, f):\n    pickle.dump(obj, f)\n"},
                 findings=0, status="pass", note="B403: importing pickle; its unsafe use is judged at the call"),
         Example({"app/store.py": "import pickle\n\n\ndef load(data):\n    return pickle.loads(data)\n"},
@@ -397,7 +428,8 @@ class SastFindings(Check):
         support = cli_support(project)  # scanned before the imports were known: a command's helpers are left out now
         kept = [i for i in report.issues
                 if _LEVELS.get(i.severity, 1) >= min_sev and _LEVELS.get(i.confidence, 1) >= min_conf
-                and i.test_id not in _OWNED_ELSEWHERE and i.test_id not in _IMPORT_WARNINGS and i.path not in support]
+                and i.test_id not in _OWNED_ELSEWHERE and i.test_id not in _IMPORT_WARNINGS and i.test_id not in _NO_SHELL
+                and i.path not in support]
         guards: dict[str, set[int]] = {}
         for issue in kept:
             if issue.test_id in _DEV_RUNNER_TESTS and issue.path not in guards:

@@ -518,40 +518,6 @@ def _format_parts(template: str, call: ast.Call) -> list[str | ast.AST] | None:
     return parts
 
 
-def argument_list_command(tree: ast.Module, line: int) -> bool:
-    """B603 on ``subprocess.run(["ffmpeg", "-i", path])``: an argument list, no shell, so nothing the
-    arguments hold is read as shell syntax (a command string with ``shell=True`` is B602, kept)."""
-    parents = _parents(tree)
-    for call in _at_line(tree, line, (ast.Call,)):
-        assert isinstance(call, ast.Call)
-        argv = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "args"), None)
-        if isinstance(argv, ast.Name):
-            scope = _scope_of(call, parents)
-            values = [n.value for n in ast.walk(scope) if isinstance(n, (ast.Assign, ast.AugAssign)) and any(
-                isinstance(t, ast.Name) and t.id == argv.id for t in (n.targets if isinstance(n, ast.Assign) else [n.target]))]
-            # cmd = [a.replace("USER", name) for a in base]; cmd += ["--uid", uid]: built as a list throughout
-            if values and all(_list_shaped(v) for v in values) and any(_list_shaped(v, strict=True) for v in values):
-                return True
-            argv = values[0] if len(values) == 1 else None
-        if _list_shaped(argv, strict=True):
-            return True
-        if isinstance(argv, ast.Call) and ast.unparse(argv.func) == "shlex.split":
-            return True  # shlex.split(...): a list of words, as a shell would have split them, given to no shell
-    return False
-
-
-def _list_shaped(node: ast.AST | None, *, strict: bool = False) -> bool:
-    """A list of arguments written as one: ``[...]``, a comprehension, or a sum with one (``base + [name]``);
-    ``strict`` asks for a non-empty literal or a comprehension somewhere in it."""
-    if isinstance(node, (ast.List, ast.Tuple)):
-        return bool(node.elts) or not strict
-    if isinstance(node, ast.ListComp):
-        return True
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return _list_shaped(node.left, strict=True) or _list_shaped(node.right, strict=True)
-    return False
-
-
 _EXTRA_SQL_ARGUMENTS = frozenset({"select", "where", "tables", "order_by"})  # select_params and params are bound
 
 
@@ -644,23 +610,22 @@ def random_not_for_security(tree: ast.Module, line: int) -> bool:
     return True
 
 
-# A weak hash is a finding when it protects something; these words say what it is for instead.
-_HASH_PURPOSES = frozenset({
-    "cache", "etag", "fingerprint", "checksum", "version", "gravatar", "avatar", "bucket", "percentage", "shard",
-    "partition", "dedupe", "dedup", "job", "filename", "slug", "username", "color", "colour", "hue", "ids",
-    # named after the digest itself (previous_md5, sha1=...): a content fingerprint or a sample's identifier
-    "md5", "sha1", "id", "identifier", "uid",
-})
+# A weak hash is a finding when it protects something: the names around it say so (a password, a token,
+# a signature, a salt; an address masked for privacy). A cache key, a checksum or an id says nothing of the
+# kind, and neither does a bare ``digest(data)``: a collision there costs a cache miss, not a break-in.
 _HASH_SECURITY = frozenset({
-    "password", "passwd", "pwd", "secret", "token", "signature", "sign", "signed", "hmac", "auth", "verify",
-    "credential", "credentials", "salt", "nonce", "otp", "csrf", "session", "integrity", "encrypt", "crypt",
+    "password", "passwd", "pwd", "pw", "secret", "token", "signature", "sign", "signed", "sig", "hmac", "auth",
+    "verify", "credential", "credentials", "salt", "nonce", "otp", "csrf", "session", "integrity", "encrypt",
+    "crypt", "apikey", "mask", "masked", "anonymize", "anonymise", "anonymized", "anonymised", "pseudonymize",
+    "pseudonym", "obfuscate", "hide", "private",
 })
+_HASH_KEY_PURPOSES = frozenset({"cache", "etag", "bucket", "dedupe", "dedup", "lookup", "index", "shard"})
 _WEAK_HASHES = frozenset({"md5", "sha1", "new", "md4", "sha"})
 
 
 def weak_hash_not_for_security(tree: ast.Module, line: int) -> bool:
-    """B324 where the names around the hash say what it is for, and it is not security: a cache
-    key, an ETag, a version fingerprint, a job id, a Gravatar hash, a percentage bucket."""
+    """B324 unless the names around the hash say it protects something: a password, a token, a signature,
+    a key that is no cache key, an address masked for privacy. A checksum, an ETag, a dedupe key, an id stay clear."""
     parents = _parents(tree)
     calls = [n for n in _at_line(tree, line, (ast.Call,)) if isinstance(n, ast.Call) and _called(n) in _WEAK_HASHES]
     if not calls:
@@ -668,7 +633,7 @@ def weak_hash_not_for_security(tree: ast.Module, line: int) -> bool:
     for call in calls:
         names, _callers = _surroundings(call, parents)
         words = set().union(*(_words(n) for n in names)) if names else set()
-        if words & _HASH_SECURITY or not words & _HASH_PURPOSES:
+        if words & _HASH_SECURITY or ("key" in words and not words & _HASH_KEY_PURPOSES):
             return False
     return True
 
@@ -806,6 +771,60 @@ def safe_yaml_loader(tree: ast.Module, line: int) -> bool:
     return True
 
 
+_SHELL_CALLS = frozenset({"system", "popen", "run", "call", "check_call", "check_output", "Popen", "getoutput",
+                          "getstatusoutput", "popen2", "popen3", "popen4"})
+
+
+def literal_shell_command(tree: ast.Module, line: int) -> bool:
+    """B602/B605 on ``os.system("doveadm reload")``: a command written whole as one literal gives nothing
+    from outside to the shell (an interpolated one stays, even of a constant: a path may hold spaces)."""
+    calls = [n for n in _at_line(tree, line, (ast.Call,)) if isinstance(n, ast.Call) and _called(n) in _SHELL_CALLS]
+    if not calls:
+        return False
+    for call in calls:
+        command = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("args", "cmd", "command")), None)
+        if not (isinstance(command, ast.Constant) and isinstance(command.value, str)):
+            return False
+    return True
+
+
+_URL_OPENERS = frozenset({"urlopen", "urlretrieve", "Request", "URLopener", "FancyURLopener"})
+_WEB_SCHEMES = ("http://", "https://")
+
+
+def fixed_web_scheme(tree: ast.Module, line: int) -> bool:
+    """B310 (``urlopen`` may open ``file:`` and custom schemes) on a URL whose text starts with http:// or
+    https:// in the code itself, a literal, an f-string or a module constant: the scheme is fixed, whatever fills the rest."""
+    parents = _parents(tree)
+    calls = [n for n in _at_line(tree, line, (ast.Call,)) if isinstance(n, ast.Call) and _called(n) in _URL_OPENERS]
+    if not calls:
+        return False
+    constants = {t.id: node.value for node in tree.body if isinstance(node, ast.Assign)
+                 for t in node.targets if isinstance(t, ast.Name)}
+    for call in calls:
+        url = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("url", "fullurl")), None)
+        if isinstance(url, ast.Name):
+            scope = _scope_of(call, parents)
+            local = [n.value for n in ast.walk(scope) if isinstance(n, ast.Assign)
+                     and any(isinstance(t, ast.Name) and t.id == url.id for t in n.targets)]
+            url = local[0] if len(local) == 1 else (constants.get(url.id) if not local else None)
+        if not _starts_with_web_scheme(url):
+            return False
+    return True
+
+
+def _starts_with_web_scheme(node: ast.AST | None) -> bool:
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and node.value.lower().startswith(_WEB_SCHEMES)
+    if isinstance(node, ast.JoinedStr):
+        return bool(node.values) and _starts_with_web_scheme(node.values[0])
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+        return _starts_with_web_scheme(node.left)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        return _starts_with_web_scheme(node.func.value)
+    return False
+
+
 # bandit test id -> the reading of the code that can clear it
 def constant_remote_command(tree: ast.Module, line: int) -> bool:
     """B601 on ``client.exec_command("sudo systemctl restart shim")``: a command written in the code, whose
@@ -825,7 +844,9 @@ CLEARED_BY: dict[str, Callable[[ast.Module, int], bool]] = {
     "B101": assert_guards_nothing,
     "B601": constant_remote_command,
     "B608": constant_sql,
-    "B603": argument_list_command,
+    "B602": literal_shell_command,
+    "B605": literal_shell_command,
+    "B310": fixed_web_scheme,
     "B610": constant_extra_sql,
     "B611": constant_extra_sql,
     "B311": random_not_for_security,

@@ -17,7 +17,7 @@ import subprocess
 PASSWORD = "hunter2-very-secret"
 
 
-def digest(data):
+def password_digest(data):
     return hashlib.md5(data).hexdigest()
 
 
@@ -63,13 +63,13 @@ def test_clean_code_passes_and_a_broken_bandit_table_is_not_read(tmp_path: Path)
     # The project's bandit settings are read by the tool (skips, tests), never handed to bandit:
     # a broken table skips nothing and bandit still judges the code.
     write_tree(tmp_path, {"pyproject.toml": "[tool.bandit]\nexclude_dirs = [\n",
-                          "app/h.py": "import hashlib\n\ndef d(x):\n    return hashlib.md5(x).hexdigest()\n"})
+                          "app/h.py": "import hashlib\n\ndef sign(x):\n    return hashlib.md5(x).hexdigest()\n"})
     outcome = check_result(scan_tree(tmp_path, select=["sast-findings"]), "sast-findings")
     assert outcome.status == "fail" and "1 bandit finding" in outcome.summary
 
 
 def test_weights_are_options(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"app/h.py": "import hashlib\n\ndef d(x):\n    return hashlib.md5(x).hexdigest()\n"})
+    write_tree(tmp_path, {"app/h.py": "import hashlib\n\ndef sign(x):\n    return hashlib.md5(x).hexdigest()\n"})
     heavy = check_result(scan_tree(tmp_path, select=["sast-findings"]), "sast-findings")
     config = {"checks": {"sast-findings": {"options": {"weights": {"HIGH": 0, "MEDIUM": 0, "LOW": 0}}}}}
     light = check_result(scan_tree(tmp_path, select=["sast-findings"], config=config), "sast-findings")

@@ -325,6 +325,11 @@ class Route:
         return self.fact.framework == "flask"
 
     @property
+    def ends_session(self) -> bool:
+        """A sign-out: it ends the caller's own session, so there is nothing to stuff or flood."""
+        return any(s.lower().replace("_", "-") in ("logout", "log-out", "signout", "sign-out") for s in self.segments)
+
+    @property
     def signin(self) -> bool:
         """A sign-in flow (OAuth/SAML/SSO callbacks): the identity provider's protocol, not the service's data."""
         segs = {s.lower() for s in self.segments}
@@ -1493,12 +1498,24 @@ def _extract(source: SourceFile) -> FileRoutes:
     # class CustomRouterWithExtraPaths(routers.DefaultRouter): the module's own router class routes like its base
     own_routers = {cls.name: base for cls in source.nodes(ast.ClassDef) if isinstance(cls, ast.ClassDef)
                    for base in (dotted(b).rpartition(".")[2] for b in cls.bases) if base in _DRF_ROUTERS}
+    # api = ApiController(prefix="/api/0"), with api.add_resource(...) below: a project's own subclass of
+    # flask-restful's Api (defined in another module) serves its resources under the prefix like the Api itself
+    resource_owners = {dotted(c.func.value) for c in source.nodes(ast.Call) if isinstance(c, ast.Call)
+                       and isinstance(c.func, ast.Attribute) and _RESOURCE_ADDERS.match(c.func.attr)} \
+        if "flask" in imports and "add_" in source.text else set()
     for node in source.nodes(ast.Assign, ast.AnnAssign):
         value = node.value
         if not isinstance(value, ast.Call):
             continue
         kind = call_name(value)
         kind = own_routers.get(kind, kind)
+        if resource_owners and kind not in _OWNER_KINDS and _kw(value, "prefix") is not None and any(
+                dotted(t) in resource_owners for t in (node.targets if isinstance(node, ast.Assign) else [node.target])):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if name := dotted(target):
+                    owners[name] = OwnerFact(name, "Api", _path_expr(_kw(value, "prefix")), (), node.lineno)
+            continue
         if kind == "namespace" and isinstance(value.func, ast.Attribute) and dotted(value.func.value) \
                 and {"flask_restx", "flask_restplus"} & imports and (value.args or _kw(value, "name")):
             # flask-restx: ns = api.namespace("alias") serves its resources under /alias on the Api

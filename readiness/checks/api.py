@@ -63,7 +63,8 @@ def _api_routes(project: Project, collected: Collected, *, helpers: bool = False
             # a Django site with a DRF API under /api or a version: its plain Django JSON views serve its own pages
             api = [r for r in api if not _site_json_view(r)]
     else:  # sign-in flows and inbound webhooks face the internet too: a limit blunts credential stuffing and floods
-        api += [r for r in routes if not r.api and r.left_out in ("sign-in flow", "inbound webhook")]
+        api += [r for r in routes
+                if not r.api and r.left_out in ("sign-in flow", "inbound webhook") and not r.ends_session]
     pages = [r for r in routes if not r.ops and not r.api]
     if not helpers and api and len(api) * 10 <= len(pages) and not any(_under_api_prefix(r) for r in api):
         # a server-rendered site with a few JSON helpers for its own pages: it has no API to judge
@@ -431,6 +432,15 @@ class ApiVersioning(_RouteCheck):
         Example(_service(prefix="/api/v1"), findings=0, status="pass", note="include_router prefix"),
         Example(_service(prefix="/apiv2"), findings=0, status="pass", note="a version joined to the API's name"),
         Example(_service(prefix="/apiary"), findings=2, status="fail", note="a word that only starts like one"),
+        Example({
+            "app/api/controller.py": "from flask_restful import Api\n\n\nclass ApiController(Api):\n    pass\n",
+            "app/api/apps.py": "from flask_restful import Resource\n\n\nclass AppIndex(Resource):\n"
+                               "    def get(self):\n        return []\n\n    def post(self):\n        return {}, 201\n",
+            "app/config.py": "import flask\n\nfrom app.api.controller import ApiController\n\n"
+                             "api = ApiController(prefix=\"/api/0\")\n\n\ndef create_app():\n    app = flask.Flask(__name__)\n"
+                             "    from app.api.apps import AppIndex\n\n    api.add_resource(AppIndex, \"/apps/\")\n"
+                             "    api.init_app(app)\n    return app\n",
+        }, findings=0, status="pass", note="the project's own Api subclass, built with a numbered prefix"),
         Example({
             "app/server.py": "from aiohttp import web\n\nfrom app.api import make_api\n\n\ndef main():\n"
                              "    app = web.Application()\n    app.add_subapp('/api/v2', make_api())\n    web.run_app(app)\n",
@@ -971,7 +981,8 @@ class RateLimiting(_RouteCheck):
     )
     scoring = ("Share of API routes covered by a rate limit (health, metrics, docs and static files left out; "
                "sign-in flows and inbound webhooks count, since they face the internet and a limit blunts credential "
-               "stuffing and floods). A limiter middleware, a before-request hook that limits (`apply_rate_limit`), Flask-Limiter "
+               "stuffing and floods; a sign-out, which ends the caller's own session, does not). A limiter "
+               "middleware, a before-request hook that limits (`apply_rate_limit`), Flask-Limiter "
                "default_limits, DRF default throttles or an ingress rate-limit annotation covers every route; "
                "a GraphQL depth or cost limit covers the GraphQL endpoint; a limit applied to a whole blueprint "
                "(`limiter.limit(...)(bp)`) covers its routes, and a project decorator that answers 429 the routes it wraps.")
@@ -1114,6 +1125,11 @@ class RateLimiting(_RouteCheck):
                            "@app.route('/api/v1/login', methods=['GET', 'POST'])\ndef login():\n"
                            "    return {'form': request.method == 'GET'}\n"},
                 findings=1, lines=(7,), status="fail", note="one handler for GET and POST: one finding, naming both"),
+        Example({"app.py": "from flask import Flask\nfrom flask_limiter import Limiter\n\napp = Flask(__name__)\n"
+                           "limiter = Limiter(app=app, key_func=lambda: 'x')\n\n\n"
+                           "@app.route('/api/login', methods=['POST'])\n@limiter.limit('5/minute')\ndef login():\n    return {}\n\n\n"
+                           "@app.route('/api/logout', methods=['POST'])\ndef logout():\n    return {}\n"},
+                findings=0, status="pass", note="a sign-out ends the caller's own session: nothing to stuff or flood"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

@@ -19,7 +19,7 @@ from readiness.project import Project
 from readiness.roles import SERVICE, SERVICE_ONLY, cli_support, file_role
 from readiness.routes import call_name
 from readiness.source import SourceFile
-from readiness.tools.pyast import docstring_nodes, dotted, is_main_guard, main_block_nodes
+from readiness.tools.pyast import docstring_nodes, dotted, is_enumeration, is_main_guard, main_block_nodes
 from readiness.tools.ruff_runner import run_ruff
 
 
@@ -469,16 +469,9 @@ def _country_ending(text: str) -> bool:
     return len(last) == 2 and last.isalpha()
 
 
-_ENUM_BASES = frozenset({"Enum", "StrEnum", "IntEnum", "TextChoices", "IntegerChoices", "Choices", "Flag"})
-
-
 def _enumeration_member(parent: ast.AST | None, source: SourceFile) -> bool:
     """The value is a member of an enumeration class: one of its choices, not where anything connects."""
-    if not isinstance(parent, (ast.Assign, ast.AnnAssign)):
-        return False
-    owner = source.parent(parent)
-    return isinstance(owner, ast.ClassDef) and any(
-        (b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "")) in _ENUM_BASES for b in owner.bases)
+    return isinstance(parent, (ast.Assign, ast.AnnAssign)) and is_enumeration(source.parent(parent))
 
 
 def _position_names(parent: ast.AST | None) -> list[str]:

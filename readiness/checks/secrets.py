@@ -30,7 +30,7 @@ from readiness.project import Project
 from readiness.roles import FIXTURE, SERVICE, file_role, project_role, project_roles
 from readiness.routes import dotted, module_statements
 from readiness.source import SourceFile
-from readiness.tools.pyast import import_map, is_none, main_block_nodes, qualify, str_value
+from readiness.tools.pyast import import_map, is_enumeration, is_none, main_block_nodes, qualify, str_value
 
 # -- names ----------------------------------------------------------------------------------
 
@@ -1154,6 +1154,7 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
     reported: set[int] = set()
     development = {id(stmt) for cls in source.nodes(ast.ClassDef) if isinstance(cls, ast.ClassDef)
                    and _NON_PRODUCTION_CLASS.match(cls.name) for stmt in cls.body}  # class Development(Config)
+    members = {id(stmt) for cls in source.nodes(ast.ClassDef) if is_enumeration(cls) for stmt in cls.body}
 
     by_hand = main_block_nodes(source)
 
@@ -1163,6 +1164,8 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
             return
         if id(value_node) in by_hand:
             return  # a __main__ block trying the module by hand (a live key format is still reported below)
+        if id(where) in members:
+            return  # class EventTag(str, Enum): PasswordReset = "account:password:reset" names a choice
         if not is_secret_name(name, extra) or not _secret_value(text, name):
             return
         if _in_example(source, value_node):
@@ -1321,6 +1324,12 @@ class HardcodedSecret(Check):
     examples = (
         Example(_SPLIT_SETTINGS, status="pass", findings=0,
                 note="the base settings' key is a developer's: the production settings always replace it"),
+        good('import enum\n\n\nclass EventTag(str, enum.Enum):\n    PasswordChange = "account:password:change"\n'
+             '    PasswordReset = "account:password:reset"\n\n\nclass CredentialType(enum.StrEnum):\n'
+             '    onepassword = "onepassword"\n    api_token = "api_token_value"\n', path="app/events/tags.py",
+             note="enumeration members name choices, whatever their names say"),
+        bad('class Settings:\n    API_TOKEN = "tok_51HvQ2eJp8WkZr3Lx"\n', path="app/config.py", lines=(2,),
+            note="the same assignment in a plain class is a credential"),
         good("class LocalLLM:\n    def __init__(self, model=None, api_key='EMPTY', context_length=4096):\n"
              "        self.model = model\n        self.api_key = api_key\n", path="app/llms/local_llm.py",
              note="'EMPTY': the stand-in key a local model server that needs none is given"),

@@ -46,6 +46,16 @@ def qualify(node: ast.AST, imports: dict[str, str]) -> str | None:
     return f"{base}.{rest}" if rest else base
 
 
+_ENUM_BASES = frozenset({"Enum", "StrEnum", "IntEnum", "TextChoices", "IntegerChoices", "Choices", "Flag"})
+
+
+def is_enumeration(node: ast.AST | None) -> bool:
+    """A class deriving from an enumeration base (``class Tag(str, Enum)``, Django's ``TextChoices``):
+    its members name choices, whatever their names say (``HOST = "host"``, ``PasswordReset = "password:reset"``)."""
+    return isinstance(node, ast.ClassDef) and any(
+        (b.attr if isinstance(b, ast.Attribute) else getattr(b, "id", "")) in _ENUM_BASES for b in node.bases)
+
+
 def keyword(call: ast.Call, name: str) -> ast.keyword | None:
     for kw in call.keywords:
         if kw.arg == name:

@@ -2737,13 +2737,46 @@ def _django_views(tree: ast.Module, framework: str = "django", *, function_views
             handlers = [(s, responder) for s in stmt.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
                         and (responder := _responder(s.name)) is not None]
             class_kind = _class_kind(bases, attrs)
+            parsers = _class_parsers(stmt) if handlers else {}
             for method_def, (method, suffix) in handlers:
                 feats = _handler_features(method_def, framework, set())
+                for parser in _parsers_used(method_def, parsers):
+                    feats.query.extend(parsers[parser])  # args = self.get_parser.parse_args(): its arguments
                 shape = "list" if method_def.name == "get" and bases & _DJANGO_LIST_BASES else ""
                 marks = (*extra, f"{FALCON_SUFFIX}{suffix}") if suffix else extra
                 views.append(_view_fact(method_def, stmt.name, method, feats, marks, shape,
                                         framework=framework, kind=class_kind or feats.kind))
     return views
+
+
+_QUERY_LOCATIONS = frozenset({"args", "values", "query"})
+
+
+def _class_parsers(cls: ast.ClassDef) -> dict[str, list[str]]:
+    """flask-restful parsers built in a class body (``get_parser = reqparse.RequestParser()`` then
+    ``get_parser.add_argument("name", location="args")``): each one's arguments the query string may carry
+    (reqparse reads ``values``, the query string and the form, unless ``location`` says otherwise)."""
+    out: dict[str, list[str]] = {}
+    for stmt in cls.body:
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "add_argument"
+                and isinstance(call.func.value, ast.Name) and call.args and (arg := _str(call.args[0]))):
+            continue
+        location = _kw(call, "location")
+        places = {v for e in (location.elts if isinstance(location, (ast.List, ast.Tuple)) else [location])
+                  if (v := _str(e))} if location is not None else {"values"}
+        if places & _QUERY_LOCATIONS:
+            out.setdefault(call.func.value.id, []).append(arg.lstrip("-"))
+    return out
+
+
+def _parsers_used(func: ast.FunctionDef | ast.AsyncFunctionDef, parsers: Mapping[str, list[str]]) -> list[str]:
+    """The class's parsers the handler reads with ``self.<parser>.parse_args()``."""
+    if not parsers:
+        return []
+    return [n.func.value.attr for n in ast.walk(func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+            and n.func.attr == "parse_args" and isinstance(n.func.value, ast.Attribute)
+            and dotted(n.func.value.value) in ("self", "cls") and n.func.value.attr in parsers]
 
 
 def _class_kind(bases: set[str], attrs: Iterable[str]) -> str:

@@ -1211,6 +1211,21 @@ class FilteringSorting(_RouteCheck):
                "dependencies, DRF filter backends, Eve's where/sort, flask-rest-jsonapi's filter/sort, GraphQL field "
                "arguments).")
     examples = (
+        Example({
+            "app/apps.py": "from flask_restful import Resource, reqparse\n\nfrom app.models import App\n\n\n"
+                           "class AppIndex(Resource):\n    get_parser = reqparse.RequestParser()\n"
+                           "    get_parser.add_argument('name', location='args')\n\n    def get(self):\n"
+                           "        args = self.get_parser.parse_args()\n        query = App.query\n"
+                           "        if args.name:\n            query = query.filter(App.name == args.name)\n"
+                           "        return [a.to_dict() for a in query.order_by(App.name).limit(100)]\n\n\n"
+                           "class DeployIndex(Resource):\n    post_parser = reqparse.RequestParser()\n"
+                           "    post_parser.add_argument('ref', location='json')\n\n    def get(self):\n"
+                           "        self.post_parser.parse_args()\n        return [d.to_dict() for d in App.query.limit(100)]\n",
+            "app/main.py": "from flask import Flask\nfrom flask_restful import Api\n\nfrom app.apps import AppIndex, DeployIndex\n\n"
+                           "app = Flask(__name__)\napi = Api(app, prefix='/api/v1')\napi.add_resource(AppIndex, '/apps/')\n"
+                           "api.add_resource(DeployIndex, '/deploys/')\n",
+        }, findings=1, lines=(22,), status="fail",
+            note="a class's reqparse parser: its query arguments filter; a JSON-only argument does not"),
         Example(_service(params="status: str | None = None, sort: str = '-created'"), findings=0, status="pass"),
         Example(_service(params="limit: int = 50"), findings=1, status="fail", note="pagination alone is not filtering"),
         Example(_service(params="limit: int = 50, after_id: str | None = None, before_id: str | None = None"), findings=1,

@@ -400,6 +400,8 @@ _NOT_ADDRESS_WORDS = frozenset({
     "terms", "example", "examples", "version", "ver", "issuer", "default",
     # sample data rather than where this deployment connects: DEV_DOMAIN_NAMES, fake_payload
     "dev", "fake", "dummy", "mock", "sample", "samples", "stub", "simulated", "placeholder",
+    # a table of cases a module checks itself against: URL_REGEX_TESTS, PARSER_TEST_VECTORS
+    "test", "tests", "vectors", "fixture", "fixtures",
     # what a page links to or loads, and where a message points for help: CSP sources, hrefs, warning links
     "src", "href", "permalink", "warning", "help",
     # pages people read: setup guides, troubleshooting and reference pages linked from provider metadata
@@ -697,6 +699,9 @@ class HardcodedValue(Check):
              note="a resource's URL name, given under two names at once"),
         good('from enum import Enum\n\n\nclass NetworkMode(str, Enum):\n    HOST = "host"\n    BRIDGE = "bridge"\n',
              note="an enumeration's member: a choice, not an address"),
+        good('URL_REGEX_TESTS = [\n    ("https://sweeting.me,https://google.com", ["https://sweeting.me", "https://google.com"]),\n'
+             '    ("http://us:pa@ex.co:42/http://ex.co:19/a", ["http://ex.co:19/a"]),\n]\n',
+             note="a module's table of test cases: inputs, not where it connects"),
         bad('RESOLVER = "8.8.8.8"\nAPI = "https://api.acme.io/v2/<id>"\n', findings=1, lines=(1,),
             note="a real public resolver counts; a URL template with a placeholder does not"),
     )

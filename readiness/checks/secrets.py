@@ -1124,7 +1124,8 @@ def _refuses(source: SourceFile, compare: ast.Compare, fallbacks: set[str | None
     return isinstance(parent, ast.If) and _stops(parent.body, warns=True)
 
 
-_EXAMPLE_HOLDERS = lazy_compile(r"(?:^|_)(?:examples?|samples?|schema_extra)$", re.IGNORECASE)
+_EXAMPLE_HOLDERS = lazy_compile(r"(?:^|_)(?:examples?|samples?|schema_extra|tests|test_cases|test_vectors)$",
+                                re.IGNORECASE)
 
 
 def _in_example(source: SourceFile, node: ast.AST | None) -> bool:
@@ -1234,7 +1235,8 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
         if fmt is not None:
             reported.add(id(node))
             hits.append(Hit(node.lineno, node.col_offset + 1, _format_message(fmt)))
-        elif url_password(text) and not _LOCAL_DSN.match(text.strip()) and id(node) not in by_hand:
+        elif url_password(text) and not _LOCAL_DSN.match(text.strip()) and id(node) not in by_hand \
+                and not _in_example(source, node):
             reported.add(id(node))
             hits.append(Hit(node.lineno, node.col_offset + 1,
                             f"connection string with an inline password {mask(url_password(text) or '')}; "
@@ -1330,6 +1332,8 @@ class HardcodedSecret(Check):
              note="enumeration members name choices, whatever their names say"),
         bad('class Settings:\n    API_TOKEN = "tok_51HvQ2eJp8WkZr3Lx"\n', path="app/config.py", lines=(2,),
             note="the same assignment in a plain class is a credential"),
+        good('URL_REGEX_TESTS = [\n    ("http://us:pa@ex.co:42/a", ["http://us:pa@ex.co:42/a"]),\n]\n', path="app/util.py",
+             note="a URL with a user and password in a module's table of parser test cases"),
         good("class LocalLLM:\n    def __init__(self, model=None, api_key='EMPTY', context_length=4096):\n"
              "        self.model = model\n        self.api_key = api_key\n", path="app/llms/local_llm.py",
              note="'EMPTY': the stand-in key a local model server that needs none is given"),

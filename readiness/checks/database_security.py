@@ -33,6 +33,7 @@ from readiness.project import Project
 from readiness.routes import (
     ROUTE_NEEDLES,
     FileRoutes,
+    Route,
     call_name,
     dotted,
     facts_of,
@@ -780,6 +781,12 @@ class QueryValidation(Check):
         Example({"app/main.py": "from fastapi import FastAPI, Request\n\napp = FastAPI()\n\n\n@app.post('/orders')\n"
                                 "async def create(request: Request) -> dict:\n    body = await request.json()\n"
                                 "    return body\n"}, findings=1, lines=(7,), note="raw request.json()"),
+        Example({"app/main.py": "from flask import Flask, request\n\nfrom app.models import Entity, db\n\napp = Flask(__name__)\n\n\n"
+                                "@app.route('/api/collections/<int:cid>/bulk', methods=['POST'])\n"
+                                "@app.route('/api/collections/<int:cid>/_bulk', methods=['POST'])\n"
+                                "def bulk(cid):\n    data = request.get_json()\n"
+                                "    db.entities.insert_many(data['entities'])\n    return data, 201\n"},
+                findings=1, lines=(10,), note="one handler under two paths is one thing to fix: one finding, naming both"),
         Example({"dash/urls.py": "from django.urls import path\n\nfrom dash import views\n\n"
                                  "urlpatterns = [path('api/dashboards', views.DashboardView.as_view())]\n",
                  "dash/views.py": "import json\n\nfrom django.http import JsonResponse\nfrom django.views import View\n\n"
@@ -910,10 +917,16 @@ class QueryValidation(Check):
             return Verdict(NotApplicable("no write routes that read a request body"))
         every_expect = _restx_validates(project) if any("@expect" in r.fact.calls for r in routes) else False
         good = [r for r in routes if r.fact.body in ("model", "validated") or (every_expect and "@expect" in r.fact.calls)]
+        # one handler serving several methods or paths is one thing to fix: one finding, naming the others
+        by_place: dict[tuple[str, int, int], list[Route]] = {}
+        for r in routes:
+            if r.fact.body == "raw" and r not in good and not inline_suppressed(project, r.file, r.line, self.id):
+                by_place.setdefault((r.file, r.line, r.fact.column), []).append(r)
         findings = tuple(
-            Finding(r.file, r.line, r.fact.column, self.id,
-                    f"{r.label} ({r.handler}) uses the raw request body without schema validation")
-            for r in routes if r.fact.body == "raw" and r not in good and not inline_suppressed(project, r.file, r.line, self.id)
+            Finding(same[0].file, same[0].line, same[0].fact.column, self.id,
+                    f"{same[0].label} ({same[0].handler}) uses the raw request body without schema validation"
+                    + (f" (also {', '.join(r.label for r in same[1:])})" if len(same) > 1 else ""))
+            for same in by_place.values()
         )
         evidence = tuple(Evidence(f"{r.label} takes a validated body", r.file, r.line) for r in good[:5])
         return Verdict(Share(len(good), len(routes), "write routes", "validate their body"),

@@ -1700,8 +1700,9 @@ _STUB = Equivalent("file", ("stub", "stubs", "fake", "fakes", "mock", "mocks", "
 _LOCAL = Equivalent("host", ("localhost", "127.0.0.1"), False, "a sidecar on the same host")
 _KEY_HEADER = Equivalent("header", ("Idempotency-Key", "X-Idempotency-Key"), True,
                          "any header whose name mentions idempotency, set on the request")
-_KEY_ARGUMENT = Equivalent("argument", ("idempotency_key", "IdempotencyKey", "ClientToken", "ClientRequestToken"),
-                           True, "an SDK's idempotency argument (Stripe idempotency_key, AWS ClientToken)")
+_KEY_ARGUMENT = Equivalent("argument", ("idempotency_key", "IdempotencyKey", "ClientToken", "ClientRequestToken",
+                                        "IdempotencyToken"),
+                           True, "an SDK's idempotency argument (Stripe idempotency_key, AWS ClientToken, IdempotencyToken)")
 _SDK_WRITES = Equivalent("call", ("stripe.*.create", "stripe.*.capture", "stripe.*.confirm", "stripe.*.pay"), True,
                          "SDK calls that move money need the SDK's idempotency argument (counted as POSTs)")
 _NO_KEY_NEEDED = (_AUTH, _READ, _NOTIFY, _TELEMETRY, _STUB, _LOCAL)
@@ -1855,6 +1856,12 @@ class IdempotencyKeys(Check):
              "    stripe.PaymentIntent.create(customer=customer, amount=cents, currency='eur',\n"
              "                                idempotency_key=f'order-{order_id}')\n",
              note="Stripe's idempotency_key argument"),
+        good("import boto3\n\n\ndef issue(csr: bytes, ca_arn: str, request_id: str) -> str:\n"
+             "    client = boto3.client('acm-pca')\n"
+             "    response = client.issue_certificate(CertificateAuthorityArn=ca_arn, Csr=csr, SigningAlgorithm='SHA256WITHRSA',\n"
+             "                                        Validity={'Value': 7, 'Type': 'DAYS'}, IdempotencyToken=request_id)\n"
+             "    return response['CertificateArn']\n",
+             status="pass", note="AWS's IdempotencyToken on a call that creates a certificate"),
         Example({"app/auth/oidc.py": "import requests\n\n\ndef exchange_code(token_endpoint: str, code: str) -> dict:\n"
                  "    data = {'grant_type': 'authorization_code', 'code': code}\n"
                  "    return requests.post(token_endpoint, data, timeout=5).json()\n"},

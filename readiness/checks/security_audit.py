@@ -15,6 +15,7 @@ from readiness.checks.ci_lint import lint_runs
 from readiness.lazy_regex import lazy_compile
 from readiness.measures import Density, Errored, NotApplicable, Presence
 from readiness.model import Evidence, Finding, Severity
+from readiness.paths import is_application_path
 from readiness.project import Project
 from readiness.repo_files import Command, RepoFiles, programs, repo_files
 from readiness.roles import SERVICE_ONLY, cli_support
@@ -631,16 +632,26 @@ _SONARCLOUD_AUTOMATIC = ".sonarcloud.properties"
 _RUFF_S_RE = lazy_compile(r"--(?:extend-)?select[= ](?:[A-Z0-9,]*,)?(S|ALL)\b")
 
 
+_RUFF_CONFIGS = ("ruff.toml", ".ruff.toml", "pyproject.toml")
+
+
+def _ruff_configs(project: Project) -> list[str]:
+    """The ruff configurations that govern the service's code: the root's, then those of the folders that
+    hold it (``src/backend/pyproject.toml`` in a repository whose CI lints from that folder), shallowest first."""
+    homes = {rel.rpartition("/")[0] for rel in project.python_files if is_application_path(rel)}
+    nested = [rel for rel in project.files if "/" in rel and rel.rpartition("/")[2] in _RUFF_CONFIGS
+              and is_application_path(rel) and any(h == (d := rel.rpartition("/")[0]) or h.startswith(d + "/") for h in homes)]
+    return [*(r for r in _RUFF_CONFIGS if r in project.files), *sorted(nested, key=lambda r: (r.count("/"), r))]
+
+
 def _ruff_selects_security(project: Project) -> str | None:
     """The config file whose ruff rule selection includes the flake8-bandit (S) rules."""
-    for rel in ("ruff.toml", ".ruff.toml", "pyproject.toml"):
-        if rel not in project.files:
-            continue
+    for rel in _ruff_configs(project):
         try:
             doc = tomllib.loads(project.read_text(rel) or "")
         except tomllib.TOMLDecodeError:
             continue
-        ruff = doc.get("tool", {}).get("ruff", {}) if rel == "pyproject.toml" else doc
+        ruff = doc.get("tool", {}).get("ruff", {}) if rel.endswith("pyproject.toml") else doc
         if not isinstance(ruff, dict):
             continue
         lint = ruff.get("lint") if isinstance(ruff.get("lint"), dict) else {}
@@ -725,6 +736,13 @@ class SastInCI(Check):
         Example({"app/x.py": "x = 1\n", "pyproject.toml": "[tool.ruff.lint]\nselect = [\"E\", \"F\", \"S\"]\n",
                  ".github/workflows/ci.yml": "on: [push]\njobs:\n  l:\n    runs-on: ubuntu-latest\n    steps:\n"
                  "      - run: ruff check .\n"}, status="pass", note="ruff with the S rules"),
+        Example({"src/backend/core/models.py": "x = 1\n",
+                 "src/backend/pyproject.toml": "[tool.ruff.lint]\nselect = [\"E\", \"F\", \"S\"]\n",
+                 "docs/pyproject.toml": "[tool.ruff]\nline-length = 100\n",
+                 ".github/workflows/ci.yml": "on: [push]\njobs:\n  lint-back:\n    runs-on: ubuntu-latest\n"
+                 "    defaults:\n      run:\n        working-directory: src/backend\n    steps:\n"
+                 "      - run: uv run ruff check .\n"}, status="pass",
+                note="the S rules selected in the configuration of the folder that holds the service"),
         Example({"app/x.py": "x = 1\n", "pyproject.toml": "[tool.ruff.lint]\nselect = [\"E\", \"F\"]\n",
                  ".github/workflows/ci.yml": "on: [push]\njobs:\n  l:\n    runs-on: ubuntu-latest\n    steps:\n"
                  "      - run: ruff check .\n"}, status="fail", note="ruff without the S rules"),

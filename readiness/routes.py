@@ -2718,6 +2718,7 @@ def _django_views(tree: ast.Module, framework: str = "django", *, function_views
     """Function views (first parameter ``request``, Django only) and class views' method handlers
     (Django, DRF, Flask ``MethodView`` and flask-restful/restx ``Resource`` classes)."""
     views: list[RouteFact] = []
+    signers: set[str] | None = None  # the module's permission or authentication classes that check a signature
     for stmt in tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and function_views:
             args = stmt.args.args
@@ -2737,6 +2738,11 @@ def _django_views(tree: ast.Module, framework: str = "django", *, function_views
             handlers = [(s, responder) for s in stmt.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
                         and (responder := _responder(s.name)) is not None]
             class_kind = _class_kind(bases, attrs)
+            guards = _guard_classes(stmt) if handlers else set()
+            if guards:
+                signers = _signing_classes(tree) if signers is None else signers
+                if guards & signers:
+                    extra = (*extra, "@signed")  # permission_classes = [AllowOnlyTwilio]: another system's webhook
             parsers = _class_parsers(stmt) if handlers else {}
             for method_def, (method, suffix) in handlers:
                 feats = _handler_features(method_def, framework, set())
@@ -2747,6 +2753,35 @@ def _django_views(tree: ast.Module, framework: str = "django", *, function_views
                 views.append(_view_fact(method_def, stmt.name, method, feats, marks, shape,
                                         framework=framework, kind=class_kind or feats.kind))
     return views
+
+
+def _guard_classes(cls: ast.ClassDef) -> set[str]:
+    """The names a DRF view lists in ``permission_classes`` or ``authentication_classes``."""
+    out: set[str] = set()
+    for stmt in cls.body:
+        if isinstance(stmt, ast.Assign) and any(dotted(t) in ("permission_classes", "authentication_classes")
+                                                for t in stmt.targets) and isinstance(stmt.value, (ast.List, ast.Tuple)):
+            out |= {name.rpartition(".")[2] for e in stmt.value.elts if (name := dotted(e))}
+    return out
+
+
+def _signing_classes(tree: ast.Module) -> set[str]:
+    """The module's classes that check a request's signature (``RequestValidator(token).validate(url, data,
+    request.META["HTTP_X_TWILIO_SIGNATURE"])``, ``hmac.compare_digest``)."""
+    out: set[str] = set()
+    for cls in tree.body:
+        if not isinstance(cls, ast.ClassDef):
+            continue
+        for call in ast.walk(cls):
+            if not isinstance(call, ast.Call):
+                continue
+            name = call_name(call)
+            if _SIGNATURE_CALL.search(name) or (name in ("validate", "verify", "is_valid") and any(
+                    isinstance(n, ast.Constant) and isinstance(n.value, str) and "signature" in n.value.lower()
+                    for a in [*call.args, *(k.value for k in call.keywords)] for n in ast.walk(a))):
+                out.add(cls.name)
+                break
+    return out
 
 
 _QUERY_LOCATIONS = frozenset({"args", "values", "query"})

@@ -787,6 +787,23 @@ class QueryValidation(Check):
                                 "def bulk(cid):\n    data = request.get_json()\n"
                                 "    db.entities.insert_many(data['entities'])\n    return data, 201\n"},
                 findings=1, lines=(10,), note="one handler under two paths is one thing to fix: one finding, naming both"),
+        Example({"calls/urls.py": "from django.urls import path\n\nfrom calls import views\n\n"
+                                  "urlpatterns = [\n    path('twilioapp/sms_status_events/', views.SMSStatusCallback.as_view()),\n"
+                                  "    path('api/v1/notes/', views.NoteView.as_view()),\n]\n",
+                 "calls/views.py": "from rest_framework.permissions import BasePermission\nfrom rest_framework.response import Response\n"
+                                   "from rest_framework.views import APIView\nfrom twilio.request_validator import RequestValidator\n\n"
+                                   "from calls.models import Note, SMS\n\n\nclass AllowOnlyTwilio(BasePermission):\n"
+                                   "    def has_permission(self, request, view):\n        validator = RequestValidator(TOKEN)\n"
+                                   "        return validator.validate(request.build_absolute_uri(), request.POST,\n"
+                                   "                                  request.META.get('HTTP_X_TWILIO_SIGNATURE', ''))\n\n\n"
+                                   "class SMSStatusCallback(APIView):\n    permission_classes = [AllowOnlyTwilio]\n\n"
+                                   "    def post(self, request):\n"
+                                   "        SMS.objects.filter(sid=request.data['MessageSid']).update(**request.data)\n"
+                                   "        return Response(status=204)\n\n\n"
+                                   "class NoteView(APIView):\n    def post(self, request):\n"
+                                   "        Note.objects.create(**request.data)\n        return Response(status=201)\n"},
+                findings=1, lines=(25,),
+                note="a provider's callback whose permission class checks its signature is an inbound webhook"),
         Example({"dash/urls.py": "from django.urls import path\n\nfrom dash import views\n\n"
                                  "urlpatterns = [path('api/dashboards', views.DashboardView.as_view())]\n",
                  "dash/views.py": "import json\n\nfrom django.http import JsonResponse\nfrom django.views import View\n\n"

@@ -182,7 +182,9 @@ _PUSH_MODULES = {
 }
 # The Prometheus text format written by the project itself (its content type or its comment lines).
 # the exposition format's content type, or its # TYPE / # HELP lines (written out, or an f-string's: # TYPE {key} ...)
-_PROMETHEUS_TEXT = lazy_compile(r"version=0\.0\.4|^# (TYPE|HELP) (?:\w+|\{\w[\w.]*\} |\Z)", re.MULTILINE)
+# or a sample line's label set between the name and the value (f'{key}{{instance="api"}} {value}')
+_PROMETHEUS_TEXT = lazy_compile(r'version=0\.0\.4|^# (TYPE|HELP) (?:\w+|\{\w[\w.]*\} |\Z)'
+                                r'|^\{\w+="[^"{}\n]*"(?:,\s*\w+="[^"{}\n]*")*\} $', re.MULTILINE)
 
 
 _INFLUX = (
@@ -245,6 +247,11 @@ class MetricsExported(MarkerCheck):
                  "        self.key, self.kind, self.help_text = key, kind, help_text\n\n    def __str__(self):\n"
                  "        return f\"\"\"\\\n# HELP {self.key} {self.help_text}\n# TYPE {self.key} {self.kind}\n\"\"\"\n"},
                 status="pass", note="the OpenMetrics text written from a template"),
+        Example({"app/main.py": "from fastapi import FastAPI\nfrom fastapi.responses import PlainTextResponse\n\n"
+                                "app = FastAPI()\nCOUNTS = {'http_requests_total': 0}\n\n\n@app.get('/metrics')\n"
+                                "async def get_metrics():\n    body = ''\n    for key, value in COUNTS.items():\n"
+                                "        body += f'{key}{{instance=\"api\"}} {value}\\n'\n    return PlainTextResponse(body)\n"},
+                status="pass", note="sample lines of the Prometheus text format written by hand"),
         Example({**_BARE_FLASK, "app_report.py": "def metrics_report(rows):\n    return {'total': len(rows)}\n"},
                 status="fail", note="a report named metrics is not telemetry"),
         _LIBRARY,

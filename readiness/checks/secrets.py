@@ -52,6 +52,7 @@ _NOT_SECRET_SUFFIXES = frozenset({
     # what is done with a secret, or what happened to it: raw_secret_handling = "allow", credential_pause_outcome
     "handling", "outcome", "result", "reason", "action", "filter", "mask", "words", "word", "strategy", "behavior",
     "behaviour", "decision",
+    "method", "methods", "verb",  # ACCESS_TOKEN_METHOD = "POST": how a token is fetched, not the token
 })
 # An operation on a secret, named by its verb: {"list_credentials": "Listing saved credentials"}, "reset_password".
 _OPERATION_VERBS = frozenset({"list", "get", "create", "delete", "update", "fetch", "load", "save", "check", "validate",
@@ -72,7 +73,8 @@ _MIN_SECRET_LENGTH = 4
 # Containers whose keys name form fields or secrets but whose values describe them: css_classes["password"] = "input"
 _DESCRIBING_CONTAINERS = frozenset({"css", "class", "classes", "label", "labels", "placeholder", "placeholders", "widget",
                                     "widgets", "attrs", "icon", "icons", "type", "types", "help", "error", "errors",
-                                    "message", "messages", "title", "titles", "style", "styles"})
+                                    "message", "messages", "title", "titles", "style", "styles", "description",
+                                    "descriptions", "hint", "hints", "tooltip", "tooltips"})
 
 
 def _snake(name: str) -> str:
@@ -155,7 +157,25 @@ def _describes(value: str, name: str | None) -> bool:
     wanted = [w for w in _snake(name).split("_") if w]
     if len(wanted) < 2 or not all(w.isalpha() for w in words):
         return False  # "this cool password" may well be one
-    return f"_{'_'.join(wanted)}_" in f"_{'_'.join(words)}_"
+    if f"_{'_'.join(wanted)}_" in f"_{'_'.join(words)}_":
+        return True
+    return False
+
+
+def _labels_field(value: str, name: str | None) -> bool:
+    """"SMTP server password" for EMAIL_HOST_PASSWORD, "API Token (password)" for EXOTEL_API_TOKEN: three words
+    or more naming what the field holds (its secret word), as a form's label or a setting's description does."""
+    if name is None or value.count(" ") < 2:
+        return False
+    words = _snake(re.sub(r"[()\[\],.:;'\"-]", " ", value).strip().replace(" ", "_")).split("_")
+    words = [w for w in words if w]
+    wanted = [w for w in _snake(name).split("_") if w]
+    if not wanted or not all(w.isalpha() for w in words):
+        return False
+    if wanted[-1] in _SECRET_WORDS:
+        return wanted[-1] in words
+    pair = wanted[-2:]
+    return "_".join(pair) in _SECRET_PAIRS and all(w in words for w in pair)
 
 
 _SETTING_NAME_RE = lazy_compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,}$")
@@ -204,7 +224,7 @@ _RATE_SPEC_RE = lazy_compile(r"^\d+\s*/\s*\d*\s*[a-z]+(?:/[a-z]+)?(?:\s*[,;]\s*\
 
 def _secret_value(value: str, name: str | None = None) -> bool:
     text = value.strip()
-    if is_placeholder(text) or _looks_like_field_name(text, name) or _describes(text, name):
+    if is_placeholder(text) or _looks_like_field_name(text, name) or _describes(text, name) or _labels_field(text, name):
         return False
     if _FORMAT_FIELD_RE.search(text):
         return False  # "{base}reset", "{user}:{token}": a format string that builds a value, not the value
@@ -1194,6 +1214,11 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
         assert isinstance(node, ast.Dict)
         if _local_database(node) or _sent_to_this_machine(source, node):
             continue  # {"HOST": "127.0.0.1", "PASSWORD": "app"}: a development database that fails loudly in production
+        holder = source.parent(node)
+        if isinstance(holder, (ast.Assign, ast.AnnAssign)) and any(
+                set(_snake(dotted(t) or "").split("_")) & _DESCRIBING_CONTAINERS
+                for t in (holder.targets if isinstance(holder, ast.Assign) else [holder.target])):
+            continue  # DESCRIPTIONS = {"EMAIL_HOST_PASSWORD": "SMTP server password"}: what each field is, not its value
         repeated = Counter(_literal_text(v) for v in node.values)
         for key, value in zip(node.keys, node.values, strict=False):
             key_text = str_value(key)
@@ -1334,6 +1359,14 @@ class HardcodedSecret(Check):
             note="the same assignment in a plain class is a credential"),
         good('URL_REGEX_TESTS = [\n    ("http://us:pa@ex.co:42/a", ["http://us:pa@ex.co:42/a"]),\n]\n', path="app/util.py",
              note="a URL with a user and password in a module's table of parser test cases"),
+        good('class LiveSetting:\n    DESCRIPTIONS = {\n        "EMAIL_HOST_PASSWORD": "SMTP server password",\n'
+             '        "EXOTEL_API_TOKEN": "API Token (password)",\n    }\n', path="app/models/live_setting.py",
+             note="what each setting is, in words: descriptions, not values"),
+        good('EMAIL_HOST_PASSWORD_HELP = {"EMAIL_HOST_PASSWORD": "SMTP server password"}\n'
+             'FIELDS = {"EXOTEL_API_KEY": "API Key (username)"}\n', path="app/settings_ui.py",
+             note="a label that names what the field holds"),
+        good('class SlackOAuth2(BaseOAuth2):\n    ACCESS_TOKEN_METHOD = "POST"\n', path="app/social_auth/backends.py",
+             note="the HTTP method a token is fetched with"),
         good("class LocalLLM:\n    def __init__(self, model=None, api_key='EMPTY', context_length=4096):\n"
              "        self.model = model\n        self.api_key = api_key\n", path="app/llms/local_llm.py",
              note="'EMPTY': the stand-in key a local model server that needs none is given"),

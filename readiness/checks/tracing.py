@@ -384,11 +384,15 @@ def _off_by_default(project: Project, evidence: Evidence, lines: list[tuple[str,
     child: ast.AST = node
     for ancestor in source.ancestors(node):
         if isinstance(ancestor, ast.If) and any(child is b for b in ancestor.body):
-            name = _gate_name(ancestor.test)
-            if name and _default_off(project, source, ancestor.test, name) and not any(
-                name.upper() in line.upper() for _, _, line in lines
-            ) and not _deploy_sets(project, name):
-                return True
+            # if settings.TRACING_ENABLED and settings.OTLP_ENDPOINT: off when any condition is off
+            tests = ancestor.test.values if isinstance(ancestor.test, ast.BoolOp) and isinstance(
+                ancestor.test.op, ast.And) else [ancestor.test]
+            for test in tests:
+                name = _gate_name(test)
+                if name and _default_off(project, source, test, name) and not any(
+                    name.upper() in line.upper() for _, _, line in lines
+                ) and not _deploy_sets(project, name):
+                    return True
         child = ancestor
     return False
 
@@ -404,17 +408,31 @@ def _gate_name(test: ast.expr) -> str:
     return ""
 
 
+def _env_reader(call: ast.Call) -> bool:
+    """``os.getenv("X")``, ``environ.get("X")`` or a helper named for it: ``getenv_boolean("X", False)``,
+    ``env_bool("X", default=False)``, ``env.bool("X")``."""
+    name = call_name(call)
+    return name in ("get", "getenv") or bool(re.match(r"(?:get_?)?env(?:iron)?_?(?:bool|boolean|flag)?$|get_?bool",
+                                                      name, re.IGNORECASE)) or (
+        name == "bool" and isinstance(call.func, ast.Attribute) and dotted(call.func.value) in ("env", "environ"))
+
+
+def _read_default(call: ast.Call) -> ast.expr | None:
+    keyword = next((k.value for k in call.keywords if k.arg == "default"), None)
+    return keyword if keyword is not None else (call.args[1] if len(call.args) > 1 else None)
+
+
 def _default_off(project: Project, source: SourceFile, test: ast.expr, name: str) -> bool:
     if isinstance(test, ast.Call):
-        default = test.args[1] if len(test.args) > 1 else None
+        default = _read_default(test)
         return default is None or (isinstance(default, ast.Constant) and default.value in _FALSY)
     value = assigned_value(project, source, name)
     if value is None:
         return False
     if isinstance(value, ast.Constant):
         return value.value in _FALSY
-    if isinstance(value, ast.Call) and call_name(value) in ("get", "getenv") and value.args:
-        default = value.args[1] if len(value.args) > 1 else None
+    if isinstance(value, ast.Call) and _env_reader(value) and value.args:
+        default = _read_default(value)
         return default is None or (isinstance(default, ast.Constant) and default.value in _FALSY)
     return False
 
@@ -423,7 +441,8 @@ def _deploy_sets(project: Project, name: str) -> bool:
     """Whether a deployment or environment file names the setting (any mention counts: precision over recall)."""
     wanted = name.upper()
     for rel in project.glob("**/.env", "**/.env.*", "**/*.env", "**/docker-compose*.yml", "**/docker-compose*.yaml",
-                            "**/compose*.yml", "**/compose*.yaml"):
+                            "**/compose*.yml", "**/compose*.yaml", "**/values*.yaml", "**/values*.yml",
+                            "**/templates/*.yaml", "**/templates/*.yml"):
         if wanted in (project.read_text(rel) or "").upper():
             return True
     return False
@@ -462,6 +481,17 @@ class TraceExporter(_TracingCheck):
                  '  {"name": "TRACING_ENABLED", "value": "true"},\n'
                  '  {"name": "OTEL_EXPORTER_OTLP_ENDPOINT", "value": "http://collector:4318"}]}]}\n'},
                 status="pass", note="switched on in the ECS task definition"),
+        Example({**_SERVICE, "app/wsgi.py": "from django.conf import settings\nfrom opentelemetry import trace\n"
+                 "from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter\n"
+                 "from opentelemetry.sdk.trace import TracerProvider\nfrom opentelemetry.sdk.trace.export import BatchSpanProcessor\n\n"
+                 "if settings.OTEL_TRACING_ENABLED and settings.OTEL_EXPORTER_OTLP_ENDPOINT:\n    try:\n"
+                 "        from uwsgidecorators import postfork\n\n        @postfork\n        def init_tracing():\n"
+                 "            trace.set_tracer_provider(TracerProvider())\n"
+                 "            trace.get_tracer_provider().add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))\n"
+                 "    except ModuleNotFoundError:\n        pass\n",
+                 "app/settings.py": "from app.utils import getenv_boolean\n\n"
+                 "OTEL_TRACING_ENABLED = getenv_boolean('OTEL_TRACING_ENABLED', False)\nOTEL_EXPORTER_OTLP_ENDPOINT = None\n"},
+                status="fail", note="behind two conditions, one read by a project helper whose default is off"),
         Example({**_SERVICE, "app/monitoring.py": _SENTRY_TRACED}, status="pass", note="spans sent to Sentry"),
         Example({**_SERVICE, "requirements.in": "fastapi\nopentelemetry-distro[otlp]\n",
                  "Dockerfile": "FROM python:3.12\nCMD opentelemetry-instrument uvicorn app.main:app\n"}, status="pass",

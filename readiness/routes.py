@@ -3018,10 +3018,18 @@ class _Table:
         """The class ``name`` written in ``path`` refers to: by import, else the project's only class of that name."""
         short = name.rpartition(".")[2]
         target, _ = self.defined_in(path, name)
-        if target is not None:
+        for _ in range(4):  # views.UserView, where views/__init__.py says from .users import UserView
+            if target is None:
+                break
             for cls in self.files[target].classes:
                 if cls.name == short:
                     return target, cls
+            imported = dict(self.files[target].names).get(short)
+            if imported is None:
+                break
+            module, _, short = imported.rpartition(".")
+            target = self.modules.get(module)
+        short = name.rpartition(".")[2]
         found = self.class_index.get(short, [])
         return found[0] if len(found) == 1 else None
 

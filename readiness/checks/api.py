@@ -650,6 +650,19 @@ class Pagination(_RouteCheck):
                "settings), single objects, proxies of another service's list and the entries of a fixed table written "
                "in code (an upper-case constant) are not.")
     examples = (
+        Example({
+            "apps/public_api/urls.py": "from django.urls import include, path\nfrom rest_framework.routers import DefaultRouter\n\n"
+                                       "from . import views\n\nrouter = DefaultRouter()\n"
+                                       "router.register(r'users', views.UserView, basename='users')\n\n"
+                                       "urlpatterns = [path('api/v1/', include(router.urls))]\n",
+            "apps/public_api/views/__init__.py": "from .users import UserView  # noqa: F401\n",
+            "apps/public_api/views/users.py": "from rest_framework import mixins, viewsets\n"
+                                              "from rest_framework.pagination import PageNumberPagination\n\n\n"
+                                              "class UserView(mixins.ListModelMixin, viewsets.GenericViewSet):\n"
+                                              "    pagination_class = PageNumberPagination\n",
+            "apps/internal_api/views/user.py": "from rest_framework import viewsets\n\n\n"
+                                               "class UserView(viewsets.ViewSet):\n    pass\n",
+        }, findings=0, status="pass", note="a view the package re-exports, though another class shares its name"),
         Example(_service(params="limit: int = 50, offset: int = 0"), findings=0, status="pass"),
         Example(_service(), findings=1, lines=(7,), status="fail", note="GET /orders returns everything"),
         Example({

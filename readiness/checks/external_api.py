@@ -1996,8 +1996,28 @@ def _service_clients(source: SourceFile, seen: set[tuple[int, int]]) -> list[ast
             continue  # sqlite3.connect(path, timeout=20): waiting on a local file's lock, not on another service
         if (name.endswith("Client") or name in _STORE_CLIENTS) and _timeout_args(c):
             out.append(c)
+        elif name == "Config" and "botocore" in (dotted(c.func) or "") + " ".join(source.imports) and _timeout_args(c):
+            out.append(c)  # botocore.config.Config(connect_timeout=..., read_timeout=...): an AWS client's timeouts
         elif any(k.arg == "request_timeout" for k in c.keywords):
             out.append(c)
+    return out
+
+
+_META_TIMEOUTS = frozenset({"connect_timeout_seconds", "read_timeout_seconds"})
+
+
+def _model_meta_timeouts(source: SourceFile) -> list[tuple[str, tuple[tuple[int, int, bool], ...]]]:
+    """A PynamoDB model's ``class Meta: connect_timeout_seconds = ...``: the DynamoDB client's timeouts."""
+    if "pynamodb" not in source.imports:
+        return []
+    out = []
+    for cls in source.nodes(ast.ClassDef):
+        if not (isinstance(cls, ast.ClassDef) and cls.name == "Meta"):
+            continue
+        args = tuple((stmt.value.lineno, stmt.value.col_offset + 1, is_bare_literal(stmt.value)) for stmt in cls.body
+                     if isinstance(stmt, ast.Assign) and any(dotted(t) in _META_TIMEOUTS for t in stmt.targets))
+        if args:
+            out.append(("a PynamoDB model's Meta", args))
     return out
 
 
@@ -2052,6 +2072,15 @@ class CentralizedTimeouts(Check):
         good("import click\nimport requests\n\n\n@click.command()\ndef sync():\n"
              "    requests.post('https://a.io/sync', timeout=600)\n", path="app/cli.py",
              note="a CLI command is run by hand, not tuned in an incident"),
+        Example({"app/keymanager.py": "import botocore.config\n\nfrom app import settings\n\n\ndef boto_config():\n"
+                                      "    return botocore.config.Config(connect_timeout=settings.KMS_CONNECTION_TIMEOUT,\n"
+                                      "                                  read_timeout=10)\n"},
+                findings=1, lines=(8,), status="fail", note="an AWS client's timeouts in its botocore Config"),
+        Example({"app/models.py": "from pynamodb.models import Model\n\nfrom app import settings\n\n\nclass Credential(Model):\n"
+                                  "    class Meta:\n        table_name = 'credentials'\n"
+                                  "        connect_timeout_seconds = settings.PYNAMO_CONNECT_TIMEOUT_SECONDS\n"
+                                  "        read_timeout_seconds = 5\n"},
+                findings=1, lines=(10,), status="fail", note="a PynamoDB model's timeouts in its Meta"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
@@ -2062,6 +2091,7 @@ class CentralizedTimeouts(Check):
         seen = {(c.line, c.column) for c in calls}
         labelled = [(c.label, c.timeout_args) for c in calls]
         labelled += [(f"{call_name(c)}()", _timeout_args(c)) for c in _service_clients(source, seen)]
+        labelled += _model_meta_timeouts(source)
         for label, args in labelled:
             for line, column, literal in args:
                 out.counts["args"] += 1

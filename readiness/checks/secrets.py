@@ -587,6 +587,8 @@ def not_a_secret_value(value: str) -> bool:
     """A fallback whose value cannot be a credential whatever its name: a duration or number, an algorithm name,
     an HTTP header name, a URL path, or a connection string to localhost (which fails loudly in production)."""
     text = value.strip()
+    if text in ("{}", "[]", "()", '""', "''"):
+        return True  # json.loads(getenv("SIGNING_KEYS", "{}")): an empty map, which holds no key
     return bool(_DURATION.match(text) or _ALGORITHM.match(text) or _HEADER_RE.match(text)
                 or (text.startswith("/") and " " not in text and len(text) < 100) or _LOCAL_DSN.match(text)
                 or _DEMO_KEY.match(text) or _PUBLIC_KEY.match(text))
@@ -789,6 +791,9 @@ class DefaultSecret(Check):
     needles = ("getenv", "environ", "decouple", "Settings", "Config", "SECRET_KEY", "env(", "env.", "Env(", "dynaconf",
                "config.get(")
     examples = (
+        good("import json\nimport os\n\n# {\"staging\": \"some_kid\", \"production\": \"some_kid\"}\n"
+             "JWT_ACTIVE_SIGNING_KEYS = json.loads(os.getenv('JWT_ACTIVE_SIGNING_KEYS', '{}'))\n",
+             path="app/settings.py", note="an empty JSON map as the fallback holds no key"),
         good('import os\n\nfrom flask import Flask\n\n\ndef create_app(production: bool) -> Flask:\n'
              '    app = Flask(__name__)\n    if production:\n        if not os.getenv("SECRET_KEY"):\n'
              '            raise RuntimeError("SECRET_KEY must be set outside development")\n'
@@ -1550,7 +1555,8 @@ def _manager_evidence(source: SourceFile) -> list[Evidence]:
         assert isinstance(call, ast.Call)
         func = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
         first = str_value(call.args[0]) if call.args else str_value(getattr(_kw(call, "service_name"), "value", None))
-        if func == "client" and first == "kms" and ".decrypt(" in source.text:
+        # boto3.client("kms"), or the project's own factory for it: get_boto_client("kms", endpoint_url=...)
+        if (func == "client" or func.endswith("_client")) and first == "kms" and ".decrypt(" in source.text:
             return [Evidence("secrets manager: AWS KMS decryption of secrets", source.path, call.lineno)]
         if func in ("getenv", "get", "__getitem__") and first and _SECRET_FILE_VAR.match(first) \
                 and is_secret_name(first.removesuffix("_FILE")):
@@ -1884,6 +1890,12 @@ class SecretsManager(_SecretsPresence):
                  'def secret(name: str) -> str:\n    blob = base64.b64decode(os.environ[name])\n'
                  '    return kms.decrypt(CiphertextBlob=blob)["Plaintext"].decode()\n\n\nDB_PASSWORD = secret("DB_PASSWORD")\n'},
                 status="pass", note="secrets decrypted with a cloud KMS at start-up"),
+        Example({"app/encrypted_settings.py": "import base64\nimport json\n\nfrom cryptography.fernet import Fernet\n\n"
+                 "from app import clients, cryptolib\n\n\ndef bootstrap(blob: str) -> dict:\n    secrets = json.loads(blob)\n"
+                 "    client = clients.get_boto_client('kms')\n"
+                 "    key = cryptolib.decrypt_datakey(base64.b64decode(secrets['data_key']), client=client)\n"
+                 "    return json.loads(Fernet(key).decrypt(secrets['secrets'].encode()))\n"},
+                status="pass", note="a data key decrypted with KMS through the project's own client factory"),
         Example({"app/config.py": 'import os\nfrom pathlib import Path\n\n'
                  'DB_PASSWORD = Path(os.environ["DB_PASSWORD_FILE"]).read_text().strip()\n'}, status="pass",
                 note="NAME_FILE: a secret file mounted by the platform (Docker or Kubernetes secrets)"),

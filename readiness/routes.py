@@ -1958,6 +1958,8 @@ def _classes(source: SourceFile) -> tuple[ClassFact, ...]:
                     query.extend(feats.query)
                     if stmt.name == "list":  # a viewset's list action: another service's list, or a fixed table's
                         attrs.extend(("@list", mark) for mark in ("@proxy", "@enumeration") if mark in feats.calls)
+                    if "@capped" in feats.calls:  # get_queryset() returning rows[:settings.LIST_LIMIT]: bounded
+                        attrs.append(("@list", "@capped"))
                 if stmt.name in _CLASS_ATTRS and any(dotted(d) == "property" for d in stmt.decorator_list):
                     attrs.append((stmt.name, "set"))  # @property def pagination_class(self): chosen per request
                 if stmt.name == "__init__":

@@ -651,6 +651,17 @@ class Pagination(_RouteCheck):
                "in code (an upper-case constant) are not.")
     examples = (
         Example({
+            "app/urls.py": "from django.urls import include, path\nfrom rest_framework.routers import DefaultRouter\n\n"
+                           "from app import viewsets\n\nrouter = DefaultRouter()\nrouter.register('users', viewsets.UserViewSet)\n\n"
+                           "urlpatterns = [path('api/v1/', include(router.urls))]\n",
+            "app/viewsets.py": "from django.conf import settings\nfrom rest_framework import mixins, viewsets\n\n"
+                               "from app.models import User\n\n\nclass UserViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):\n"
+                               "    pagination_class = None\n\n    def get_queryset(self):\n"
+                               "        query = self.request.query_params.get('q', '')\n"
+                               "        users = User.objects.filter(email__icontains=query).order_by('email')\n"
+                               "        return users[: settings.API_USERS_LIST_LIMIT]\n",
+        }, findings=0, status="pass", note="a viewset whose queryset is cut to a size a setting fixes"),
+        Example({
             "apps/public_api/urls.py": "from django.urls import include, path\nfrom rest_framework.routers import DefaultRouter\n\n"
                                        "from . import views\n\nrouter = DefaultRouter()\n"
                                        "router.register(r'users', views.UserView, basename='users')\n\n"

@@ -631,6 +631,21 @@ def import_names(source: SourceFile, module: str, is_package: bool) -> dict[str,
 
 # -- handler features -------------------------------------------------------------------------
 
+_MAPPINGS = frozenset({"dict", "Dict", "Mapping", "MutableMapping"})
+
+
+def _mapping_annotation(node: ast.AST | None) -> bool:
+    """``dict``, ``Dict[str, Any]``, ``list[dict]``: a FastAPI parameter of this type is the JSON body, unchecked."""
+    if isinstance(node, ast.Subscript):
+        base = dotted(node.value).rpartition(".")[2]
+        if base in _MAPPINGS:
+            return True
+        if base in ("list", "List"):
+            return _mapping_annotation(node.slice)
+        return False
+    return isinstance(node, (ast.Name, ast.Attribute)) and dotted(node).rpartition(".")[2] in _MAPPINGS
+
+
 def _annotation_kind(node: ast.AST | None) -> str:
     """scalar, model, special or dependency-ish (``Annotated[..., Depends()]``) for a parameter type."""
     if node is None:
@@ -779,6 +794,7 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
     feats = _Features()
     request_names = set(_REQUEST_NAMES)
     has_model = False
+    raw_body = False
     if framework == "fastapi":
         args = func.args
         positional = [*args.posonlyargs, *args.args]
@@ -819,8 +835,11 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
                 if isinstance(arg.annotation, (ast.Name, ast.Attribute)):  # maybe an Annotated[..., Depends()] alias
                     feats.calls.append(f"@type:{dotted(arg.annotation).rpartition('.')[2]}")
                 continue
+            if _mapping_annotation(arg.annotation):
+                raw_body = True  # raw: dict: FastAPI reads the JSON body into it and checks nothing inside
+                continue
             feats.query.append(arg.arg)
-    raw = False
+    raw = raw_body
     validated = False
     schema_arg = False
     # options = request.args: a local name for the whole query string

@@ -781,6 +781,11 @@ class QueryValidation(Check):
         Example({"app/main.py": "from fastapi import FastAPI, Request\n\napp = FastAPI()\n\n\n@app.post('/orders')\n"
                                 "async def create(request: Request) -> dict:\n    body = await request.json()\n"
                                 "    return body\n"}, findings=1, lines=(7,), note="raw request.json()"),
+        Example({"app/main.py": "from fastapi import FastAPI\n\nfrom app import pubsub\n\napp = FastAPI()\n\n\n"
+                                "@app.post('/push/{list_name}')\nasync def push(raw: dict, list_name: str) -> dict:\n"
+                                "    attributes = dict(raw)\n    await pubsub.push(list_name, attributes.pop('data'), attributes)\n"
+                                "    return {}\n"},
+                findings=1, lines=(9,), note="a body typed as a plain dict: FastAPI checks nothing inside it"),
         Example({"app/main.py": "from flask import Flask, request\n\nfrom app.models import Entity, db\n\napp = Flask(__name__)\n\n\n"
                                 "@app.route('/api/collections/<int:cid>/bulk', methods=['POST'])\n"
                                 "@app.route('/api/collections/<int:cid>/_bulk', methods=['POST'])\n"

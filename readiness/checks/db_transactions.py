@@ -21,7 +21,7 @@ from readiness.model import Evidence, Finding
 from readiness.paths import is_application_path
 from readiness.profile import MONGODB, component_of, declared_distributions, profile_of
 from readiness.project import Project
-from readiness.roles import CLI, MIGRATION, SERVICE, path_role
+from readiness.roles import CLI, MIGRATION, SERVICE, SERVICE_ONLY, file_role, path_role
 from readiness.routes import call_name, dotted, memo
 from readiness.source import SourceFile
 from readiness.tools.pyast import main_block_nodes
@@ -276,7 +276,9 @@ class MongoTransactions(Check):
         "Wrap the writes in a session transaction: `with client.start_session() as s: with s.start_transaction(): "
         "...(session=s)` or `s.with_transaction(callback)`, and pass `session=` to every write (needs a replica set)."
     )
-    scoring = "Share of functions writing to two or more collections that do it inside a session transaction."
+    scoring = ("Share of functions writing to two or more collections that do it inside a session transaction, in the "
+               "service's code (a migration, a script or a command runs once, by hand).")
+    roles_note = SERVICE_ONLY
     needles = (*sorted(WRITE_METHODS), "get_resource_service", "datasource", "register_resource")
     examples = (
         Example({"server/app.py": "from eve import Eve\n\napp = Eve()\n", "requirements.txt": "eve\npymongo\n",
@@ -318,10 +320,14 @@ class MongoTransactions(Check):
             note="a CRUD helper's collection and a model's collection"),
         Example({"mylib/x.py": "def f(d):\n    d.insert_one(1)\n    e.insert_one(2)\n"}, findings=0, status="n/a",
                 note="no MongoDB in the project"),
+        Example({**_DB, "migrations/20240101_split_nodes.py": (
+            "from app.db import events, nodes\n\n\ndef upgrade(db):\n    for node in nodes.find():\n"
+            "        events.insert_one({'node': node['_id']})\n        nodes.update_one({'_id': node['_id']}, {'$unset': {'log': 1}})\n")},
+            findings=0, status="n/a", note="a migration runs once, by hand: not the service's writes"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
-        if not is_application_path(source.path):
+        if file_role(source, options) != SERVICE:
             return None
         by_function: dict[int, tuple[ast.FunctionDef | ast.AsyncFunctionDef, list[tuple[ast.Call, str]]]] = {}
         through_services = service_writes(source)

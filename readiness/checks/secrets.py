@@ -374,6 +374,11 @@ _FALLBACK_KEYWORDS = ("default", "fallback", "fallback_value")
 
 
 def _helper_read(call: ast.Call) -> tuple[str | None, ast.AST | None] | None:
+    environ_name = next((k.value for k in call.keywords if k.arg == "environ_name"), None)
+    if environ_name is not None and (var := str_value(environ_name)):
+        # django-configurations: values.Value("pass", environ_name="DB_PASSWORD") falls back to its first argument
+        default = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "default"), None)
+        return var, default
     func = call.func
     if isinstance(func, ast.Name):
         helper = func.id
@@ -791,6 +796,11 @@ class DefaultSecret(Check):
     needles = ("getenv", "environ", "decouple", "Settings", "Config", "SECRET_KEY", "env(", "env.", "Env(", "dynaconf",
                "config.get(")
     examples = (
+        bad("from configurations import Configuration, values\n\n\nclass Base(Configuration):\n    DATABASES = {\n"
+            "        'default': {\n            'NAME': values.Value('docs', environ_name='DB_NAME', environ_prefix=None),\n"
+            "            'PASSWORD': values.SecretValue('pass', environ_name='DB_PASSWORD', environ_prefix=None),\n"
+            "        }\n    }\n\n\nclass Production(Base):\n    pass\n",
+            path="app/settings.py", lines=(8,), note="django-configurations: a value's first argument is its fallback"),
         good("import json\nimport os\n\n# {\"staging\": \"some_kid\", \"production\": \"some_kid\"}\n"
              "JWT_ACTIVE_SIGNING_KEYS = json.loads(os.getenv('JWT_ACTIVE_SIGNING_KEYS', '{}'))\n",
              path="app/settings.py", note="an empty JSON map as the fallback holds no key"),

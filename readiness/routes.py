@@ -790,6 +790,17 @@ def _holds_result(node: ast.AST, parent: ast.AST | None) -> bool:
     return isinstance(parent, (ast.comprehension, ast.For, ast.AsyncFor)) and getattr(parent, "iter", None) is node
 
 
+def _whole_query(node: ast.AST, request_names: set[str]) -> bool:
+    """The whole query string: ``request.args``, or a copy of it (``dict(request.query_params)``,
+    ``request.args.to_dict()``, ``request.GET.copy()``)."""
+    if isinstance(node, ast.Call) and not node.keywords:
+        if isinstance(node.func, ast.Name) and node.func.id == "dict" and len(node.args) == 1:
+            node = node.args[0]
+        elif isinstance(node.func, ast.Attribute) and node.func.attr in ("copy", "to_dict", "dict") and not node.args:
+            node = node.func.value
+    return isinstance(node, ast.Attribute) and node.attr in _QUERY_ATTRS and dotted(node.value) in request_names
+
+
 def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: str, path_params: set[str]) -> _Features:
     feats = _Features()
     request_names = set(_REQUEST_NAMES)
@@ -843,8 +854,7 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
     validated = False
     schema_arg = False
     # options = request.args: a local name for the whole query string
-    query_aliases = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Attribute)
-                     and n.value.attr in _QUERY_ATTRS and dotted(n.value.value) in request_names
+    query_aliases = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and _whole_query(n.value, request_names)
                      for t in n.targets if isinstance(t, ast.Name)}
     body_aliases = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and _body_node(n.value, request_names)
                     for t in n.targets if isinstance(t, ast.Name)}

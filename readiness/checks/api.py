@@ -1235,6 +1235,12 @@ class FilteringSorting(_RouteCheck):
                "dependencies, DRF filter backends, Eve's where/sort, flask-rest-jsonapi's filter/sort, GraphQL field "
                "arguments).")
     examples = (
+        Example({"app/main.py": "from typing import List\n\nfrom fastapi import FastAPI, Request\n\n"
+                                "from app.db import find_nodes\nfrom app.models import Node\n\napp = FastAPI()\n\n\n"
+                                "@app.get('/v1/nodes', response_model=List[Node])\nasync def get_nodes(request: Request):\n"
+                                "    query_params = dict(request.query_params)\n"
+                                "    return await find_nodes(Node.translate_fields(query_params), limit=100)\n"},
+                findings=0, status="pass", note="a copy of the whole query string handed to the query: the client filters"),
         Example({
             "app/apps.py": "from flask_restful import Resource, reqparse\n\nfrom app.models import App\n\n\n"
                            "class AppIndex(Resource):\n    get_parser = reqparse.RequestParser()\n"

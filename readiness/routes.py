@@ -1538,13 +1538,12 @@ def _extract(source: SourceFile) -> FileRoutes:
             continue
         kind = call_name(value)
         kind = own_routers.get(kind, kind)
-        if resource_owners and kind not in _OWNER_KINDS and _kw(value, "prefix") is not None and any(
-                dotted(t) in resource_owners for t in (node.targets if isinstance(node, ast.Assign) else [node.target])):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                if name := dotted(target):
+        if resource_owners and kind not in _OWNER_KINDS and _kw(value, "prefix") is not None:
+            names_of = [n for t in (node.targets if isinstance(node, ast.Assign) else [node.target]) if (n := dotted(t))]
+            if resource_owners & set(names_of):
+                for name in names_of:
                     owners[name] = OwnerFact(name, "Api", _path_expr(_kw(value, "prefix")), (), node.lineno)
-            continue
+                continue
         if kind == "namespace" and isinstance(value.func, ast.Attribute) and dotted(value.func.value) \
                 and {"flask_restx", "flask_restplus"} & imports and (value.args or _kw(value, "name")):
             # flask-restx: ns = api.namespace("alias") serves its resources under /alias on the Api

@@ -1688,6 +1688,8 @@ def _extract(source: SourceFile) -> FileRoutes:
         routes.extend(_tornado_routes(source, everywhere="tornado" in imports))
     routes.extend(_pair_routes(tree, owners))
     routes.extend(_wrapped_url_rules(source, owners, functions))
+    if "add_url_rule" in source.text:
+        routes.extend(_register_helpers(source, owners, functions))
     pyramid_names: tuple[tuple[str, str], ...] = ()
     if "pyramid" in imports or ("add_route" in source.text and "config" in source.text):
         pyramid_routes, pyramid_names = _pyramid_facts(source)
@@ -1912,6 +1914,83 @@ def _wrapped_url_rules(
         out.extend(_make_route(func, "flask", m, path, owner, call.lineno, call.col_offset + 1, handler)
                    for path in paths for m in methods)
     return out
+
+
+def _register_helpers(
+    source: SourceFile, owners: Mapping[str, OwnerFact], functions: Mapping[str, ast.FunctionDef | ast.AsyncFunctionDef],
+) -> list[RouteFact]:
+    """Flask's documented ``register_api(view, endpoint, url, pk="id")``: a module function whose ``add_url_rule``
+    calls build each rule from its parameters (``"%s/<%s:%s>" % (url, pk_type, pk)``, ``view.as_view(endpoint)``),
+    called with the class and the path: each call registers those rules for that class."""
+    helpers: dict[str, list[ast.Call]] = {}
+    for name, func in functions.items():
+        rules = [c for c in ast.walk(func) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+                 and c.func.attr == "add_url_rule" and dotted(c.func.value) in owners]
+        if rules:
+            helpers[name] = rules
+    if not helpers:
+        return []
+    out: list[RouteFact] = []
+    for call in source.nodes(ast.Call):
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in helpers):
+            continue
+        func = functions[call.func.id]
+        env = _bound_arguments(func, call)
+        views = {t.id: v for n in ast.walk(func) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+                 for t in n.targets if isinstance(t, ast.Name) for v in [n.value]}
+        for rule in helpers[call.func.id]:
+            path = _bound_text(rule.args[0] if rule.args else _kw(rule, "rule"), env)
+            view = _kw(rule, "view_func")
+            view = views.get(view.id, view) if isinstance(view, ast.Name) else view
+            if path is None or not path.startswith("/") or not (isinstance(view, ast.Call) and call_name(view) == "as_view"
+                                                                and isinstance(view.func, ast.Attribute)):
+                continue
+            handler = env.get(dotted(view.func.value) or "", "")
+            if not isinstance(handler, ast.AST) or not dotted(handler):
+                continue
+            methods = [m for m in _methods_kw(rule, ("*",)) if m not in ("OPTIONS", "HEAD")]
+            out.extend(_make_route(None, "flask", m, path, dotted(rule.func.value), call.lineno, call.col_offset + 1,
+                                   dotted(handler)) for m in methods)
+    return out
+
+
+def _bound_arguments(func: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> dict[str, Any]:
+    """The function's parameters bound to one call's arguments: literal text, or the expression given."""
+    params = [*func.args.posonlyargs, *func.args.args]
+    defaults = dict(zip([p.arg for p in params[len(params) - len(func.args.defaults):]], func.args.defaults, strict=True))
+    env: dict[str, Any] = {}
+    for param, value in [*zip([p.arg for p in params], call.args, strict=False),
+                         *((k.arg, k.value) for k in call.keywords if k.arg)]:
+        env[param] = value
+    for param, value in defaults.items():
+        env.setdefault(param, value)
+    return {k: (text if (text := _str(v)) is not None else v) for k, v in env.items()}
+
+
+def _bound_text(node: ast.AST | None, env: Mapping[str, Any]) -> str | None:
+    """A string the helper builds from literals and its bound parameters, or None."""
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.Name):
+        value = env.get(node.id)
+        return value if isinstance(value, str) else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _bound_text(node.left, env), _bound_text(node.right, env)
+        return left + right if left is not None and right is not None else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        template = _bound_text(node.left, env)
+        items = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
+        values = [_bound_text(i, env) for i in items]
+        if template is None or any(v is None for v in values):
+            return None
+        try:
+            return template % tuple(values)
+        except (TypeError, ValueError):
+            return None
+    if isinstance(node, ast.JoinedStr):
+        parts = [_bound_text(v.value if isinstance(v, ast.FormattedValue) else v, env) for v in node.values]
+        return "".join(p for p in parts if p is not None) if all(p is not None for p in parts) else None
+    return None
 
 
 def _pair_routes(tree: ast.Module, owners: Mapping[str, OwnerFact]) -> list[RouteFact]:
@@ -2774,15 +2853,40 @@ def _django_views(tree: ast.Module, framework: str = "django", *, function_views
                 if guards & signers:
                     extra = (*extra, "@signed")  # permission_classes = [AllowOnlyTwilio]: another system's webhook
             parsers = _class_parsers(stmt) if handlers else {}
+            helpers = {m.name: m for m in stmt.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))
+                       and _responder(m.name) is None} if handlers else {}
             for method_def, (method, suffix) in handlers:
                 feats = _handler_features(method_def, framework, set())
                 for parser in _parsers_used(method_def, parsers):
                     feats.query.extend(parsers[parser])  # args = self.get_parser.parse_args(): its arguments
+                for helper in _own_methods_called(method_def, helpers):
+                    # limit, offset = self._set_limit_and_offset(): the query string the class's own helpers read
+                    more = _handler_features(helper, framework, set())
+                    feats.query.extend(more.query)
+                    feats.calls.extend(c for c in more.calls if c in ("paginate", "@capped"))
                 shape = "list" if method_def.name == "get" and bases & _DJANGO_LIST_BASES else ""
                 marks = (*extra, f"{FALCON_SUFFIX}{suffix}") if suffix else extra
                 views.append(_view_fact(method_def, stmt.name, method, feats, marks, shape,
                                         framework=framework, kind=class_kind or feats.kind))
     return views
+
+
+def _own_methods_called(func: ast.FunctionDef | ast.AsyncFunctionDef,
+                        helpers: Mapping[str, ast.FunctionDef | ast.AsyncFunctionDef]) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The class's own helper methods a handler calls (``self._filter_query(...)``), and those they call, two levels."""
+    if not helpers:
+        return []
+    found: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+    todo = [(func, 0)]
+    while todo:
+        current, depth = todo.pop()
+        for node in ast.walk(current):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and dotted(node.func.value) == "self" \
+                    and node.func.attr in helpers and node.func.attr not in found:
+                found[node.func.attr] = helpers[node.func.attr]
+                if depth < 1:
+                    todo.append((helpers[node.func.attr], depth + 1))
+    return [found[name] for name in sorted(found)]
 
 
 def _guard_classes(cls: ast.ClassDef) -> set[str]:
@@ -3104,9 +3208,10 @@ class _Table:
             return self._eve(path, fact)
         if fact.method == "JSONAPI":
             return self._jsonapi(path, fact)
-        if fact.method != "*" and fact.framework != "django":
+        views = self.class_views(path, fact.handler) if fact.method == "*" or fact.framework == "django" or (
+            fact.framework == "flask" and fact.handler and fact.handler[:1].isupper()) else []
+        if fact.method != "*" and fact.framework != "django" and not views:
             return [(path, self._with_model(path, fact))]
-        views = self.class_views(path, fact.handler)
         if views:
             out = []
             suffix = _suffix_of(fact.calls)

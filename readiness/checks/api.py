@@ -650,6 +650,22 @@ class Pagination(_RouteCheck):
                "settings), single objects, proxies of another service's list and the entries of a fixed table written "
                "in code (an upper-case constant) are not.")
     examples = (
+        Example({"app/api.py": "from flask import Blueprint, request\nfrom flask.views import MethodView\n\n"
+                               "from app.models import User\n\nblueprint = Blueprint('api', __name__)\n\n\n"
+                               "class UserAPI(MethodView):\n    def get(self, oid):\n        if oid is None:\n"
+                               "            limit, offset = self._limit_and_offset()\n"
+                               "            return {'users': [u.to_dict() for u in User.query.limit(limit).offset(offset)]}\n"
+                               "        return User.query.get_or_404(oid).to_dict()\n\n"
+                               "    def _limit_and_offset(self):\n"
+                               "        return min(100, int(request.args.get('limit', 20))), int(request.args.get('offset', 0))\n\n\n"
+                               "def register_api(view, endpoint, url, pk='id', pk_type='int'):\n"
+                               "    view_func = view.as_view(endpoint)\n"
+                               "    blueprint.add_url_rule(url, view_func=view_func, defaults={pk: None}, methods=['GET', 'OPTIONS'])\n"
+                               "    blueprint.add_url_rule('%s/<%s:%s>' % (url, pk_type, pk), view_func=view_func,\n"
+                               "                           methods=['GET', 'PUT', 'DELETE', 'OPTIONS'])\n\n\n"
+                               "register_api(UserAPI, 'api_user', '/api/v1/users', pk='oid')\n"},
+                findings=0, status="pass",
+                note="Flask's register_api helper; the class's own helper method reads limit and offset"),
         Example({
             "app/urls.py": "from django.urls import include, path\nfrom rest_framework.routers import DefaultRouter\n\n"
                            "from app import viewsets\n\nrouter = DefaultRouter()\nrouter.register('users', viewsets.UserViewSet)\n\n"

@@ -21,7 +21,7 @@ from readiness.model import Evidence, Finding
 from readiness.paths import is_application_path
 from readiness.profile import MONGODB, component_of, declared_distributions, profile_of
 from readiness.project import Project
-from readiness.roles import CLI, MIGRATION, SERVICE, SERVICE_ONLY, file_role, path_role
+from readiness.roles import CLI, MIGRATION, SERVICE, file_role, path_role
 from readiness.routes import call_name, dotted, memo
 from readiness.source import SourceFile
 from readiness.tools.pyast import main_block_nodes
@@ -277,8 +277,9 @@ class MongoTransactions(Check):
         "...(session=s)` or `s.with_transaction(callback)`, and pass `session=` to every write (needs a replica set)."
     )
     scoring = ("Share of functions writing to two or more collections that do it inside a session transaction, in the "
-               "service's code (a migration, a script or a command runs once, by hand).")
-    roles_note = SERVICE_ONLY
+               "service's code and its commands (a scheduled purge runs against production); a migration or a script "
+               "runs once, by hand.")
+    roles_note = "Service code and commands count; migrations, scripts, tests and fixtures do not."
     needles = (*sorted(WRITE_METHODS), "get_resource_service", "datasource", "register_resource")
     examples = (
         Example({"server/app.py": "from eve import Eve\n\napp = Eve()\n", "requirements.txt": "eve\npymongo\n",
@@ -327,7 +328,7 @@ class MongoTransactions(Check):
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
-        if file_role(source, options) != SERVICE:
+        if file_role(source, options) not in (SERVICE, CLI):
             return None
         by_function: dict[int, tuple[ast.FunctionDef | ast.AsyncFunctionDef, list[tuple[ast.Call, str]]]] = {}
         through_services = service_writes(source)

@@ -16,7 +16,7 @@ from typing import Any, Iterable, Mapping
 from readiness.lazy_regex import lazy_compile
 from readiness.paths import is_application_path
 from readiness.project import Project, load_toml_document
-from readiness.roles import GENERATED
+from readiness.roles import GENERATED, SCRIPT
 
 FRAMEWORKS: Mapping[str, str] = {"fastapi": "FastAPI", "flask": "Flask", "django": "Django", "starlette": "Starlette"}
 CLIENTS: Mapping[str, str] = {
@@ -112,8 +112,9 @@ def build_profile(project: Project) -> Profile:
             places.append(where)
 
     for path, modules in sorted(project.imports.items()):
-        if not is_application_path(path) or project.file_roles.get(path) == GENERATED:
-            continue  # a vendored copy of a dependency (lib/django/...) is not what the service is built with
+        if not is_application_path(path) or project.file_roles.get(path) in (GENERATED, SCRIPT):
+            continue  # a vendored copy of a dependency (lib/django/...), or a script run elsewhere (an Ansible module
+            # connecting to the managed hosts' MongoDB): not what the service is built with
         for module in sorted(modules):
             component = _IMPORT_NAMES.get(module)
             if component:

@@ -111,7 +111,8 @@ _PATH_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (GENERATED, lazy_compile(_D + r"(?:vendor|vendored|_vendor|third_party|thirdparty|node_modules|site-packages)/"
                            r"|_pb2(?:_grpc)?\.pyi?$")),
     (FIXTURE, lazy_compile(_D + r"(?:fixtures?|testdata|test_?data|sample_?data|\w*_fixtures|seeds?|seed_data|"
-                         r"prepopulate|\.semgrep)/|" + _D + r"unittests/scans/|" + _D + r"\w*seed_data\.py$")),
+                         r"prepopulate|\.semgrep|(?:generate_)?fake_?data|mock_?data)/|" + _D + r"unittests/scans/|"
+                         + _D + r"\w*seed_data\.py$")),
     (LOADTEST, lazy_compile(_D + r"(?:locust|loadtests?|load_tests?|k6|perf_tests?)/|" + _D + r"locustfile\.py$")),
     # a Django command named test_*.py (``manage.py test_emails`` sends sample mails) outside the tests: a command
     (CLI, lazy_compile(r"^(?!(?:.*/)?(?:tests?|testing)/).*(?:^|/)management/commands/test[^/]*\.py$")),
@@ -271,6 +272,9 @@ def role_of(path: str, text: str | None = None, overrides: Mapping[str, Iterable
         role = _override(path, declared) or SERVICE
     if role == SERVICE and text is not None and path.endswith(".py"):
         return content_role(path, text) or _omitted_program(path, text, declared) or SERVICE
+    if role == INFRASTRUCTURE and text is not None and path.endswith(".py") and "ansible" in text \
+            and _ANSIBLE_MODULE.search(text):
+        return SCRIPT  # roles/x/library/mongodb_user.py: Ansible runs it on the managed host
     return role
 
 

@@ -2805,7 +2805,10 @@ def _django_urlpatterns(tree: ast.Module, includes: list[IncludeFact], names: Ma
             for arg in node.args:
                 visit(arg, prefix)
 
+    debug_only = _debug_only(tree)
     for stmt in module_statements(tree.body):
+        if id(stmt) in debug_only:
+            continue  # if settings.DEBUG: urlpatterns += [...]: a developer's routes, not served in production
         if isinstance(stmt, ast.Assign) and any(dotted(t) == "urlpatterns" for t in stmt.targets):
             visit(stmt.value, "")
         elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) and dotted(stmt.target) == "urlpatterns":
@@ -2817,6 +2820,16 @@ def _django_urlpatterns(tree: ast.Module, includes: list[IncludeFact], names: Ma
                 and node.func.attr in ("append", "extend", "insert") and dotted(node.func.value) == "urlpatterns":
             visit(node.args[-1], "")
     return routes
+
+
+def _debug_only(tree: ast.Module) -> set[int]:
+    """Statements under a module-level ``if settings.DEBUG:`` (or ``if DEBUG:``): there in development only."""
+    out: set[int] = set()
+    for stmt in module_statements(tree.body):
+        test = stmt.test if isinstance(stmt, ast.If) else None
+        if (isinstance(test, ast.Name) and test.id == "DEBUG") or (isinstance(test, ast.Attribute) and test.attr == "DEBUG"):
+            out.update(id(node) for inner in stmt.body for node in ast.walk(inner))
+    return out
 
 
 _DJANGO_METHOD_DECORATORS = {"require_GET": ("GET",), "require_POST": ("POST",), "require_safe": ("GET",)}

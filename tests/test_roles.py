@@ -35,6 +35,8 @@ from readiness.roles import role_of
     ("unittests/scans/gitleaks/report.json", "fixture"),
     ("tests/fixtures/orders.json", "fixture"),
     ("app/functional_tests_fixtures/__init__.py", "fixture"),
+    ("utils/generate_fake_data/resources/assets.py", "fixture"),  # a generator of fake rows for development
+    ("app/services/fake.py", "service"),
     ("shop/migrations/0002_auto.py", "migration"),
     ("lnbits/core/migrations.py", "migration"),  # a module of migration steps (m001_initial, m002_...)
     ("app/db_migrations.py", "migration"),
@@ -143,6 +145,13 @@ SUBCOMMANDS = ("import argparse\n\n\ndef list_orphans(args: argparse.Namespace) 
     ("proj/settings.py", "import sys\n\nTESTING = len(sys.argv) > 1 and sys.argv[1] == 'test'\n", "service"),
     ("src/argus/incident/factories.py", "import random\n\nimport factory\n\n\nclass IncidentFactory(factory.django."
      "DjangoModelFactory):\n    level = factory.LazyFunction(lambda: random.randint(1, 5))\n", "fixture"),
+    ("apps/libs/remote/modules_utils/mongodb_client.py",
+     "from ansible_collections.community.mongodb.plugins.module_utils.mongodb_common import MongoClient\n\n\n"
+     "def connect(module):\n    return MongoClient(**module.params)\n", "script"),  # runs on the managed host
+    ("apps/libs/remote/modules/ssh_ping.py",
+     "from ansible.module_utils.basic import AnsibleModule\n\n\ndef main():\n    AnsibleModule(argument_spec={})\n", "script"),
+    ("app/playbooks.py", "import ansible_runner\n\n\ndef run(play):\n    return ansible_runner.run(playbook=play)\n",
+     "service"),  # the service running a playbook is the service
     ("app/factory.py", "from flask import Flask\n\n\ndef create_app():\n    return Flask(__name__)\n", "service"),
 ])
 def test_content_roles(path: str, text: str, role: str) -> None:
@@ -216,8 +225,8 @@ def test_secrets_in_tests_fixtures_and_migrations_are_not_production_secrets(tmp
         "app/settings/test.py": 'SECRET_KEY = "test-secret-key-123"\n',
         "migrations/env.py": 'URL = "postgresql://lemur:lemur-pass@localhost/lemur"\n',
         "unittests/scans/gitleaks/report.json": '{"Secret": "ghp_' + "a1B2c3D4e5F6g7H8i9J0" * 2 + '"}\n',
-        "ops/keys/dev_private.key": "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n",
-        "tests/data_keys.key": "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n",
+        "ops/keys/dev_private.key": "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MaL0pWk6Y0y+fnnQ\n-----END RSA PRIVATE KEY-----\n",
+        "tests/data_keys.key": "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MaL0pWk6Y0y+fnnQ\n-----END RSA PRIVATE KEY-----\n",
         "scripts/seed_admin.py": 'import os\n\nPASSWORD = os.getenv("ADMIN_PASSWORD", "admin-pass-1")\n',
         "app/management/commands/sync_ldap.py": (
             'import os\nfrom django.core.management.base import BaseCommand\n\n\nclass Command(BaseCommand):\n'

@@ -650,6 +650,15 @@ class Pagination(_RouteCheck):
                "settings), single objects, proxies of another service's list and the entries of a fixed table written "
                "in code (an upper-case constant) are not.")
     examples = (
+        Example({"msgs/urls.py": "from django.conf import settings\nfrom django.urls import path\n\nfrom msgs import api\n\n"
+                                 "urlpatterns = [path('api/v1/messages/', api.MessageListView.as_view())]\n\n"
+                                 "if settings.DEBUG:\n    urlpatterns += [path('api/v1/debug-msgs/', api.all_test_messages)]\n",
+                 "msgs/api.py": "from django.http import JsonResponse\nfrom rest_framework.generics import ListAPIView\n"
+                                "from rest_framework.pagination import LimitOffsetPagination\n\nfrom msgs.models import Message\n\n\n"
+                                "class MessageListView(ListAPIView):\n    pagination_class = LimitOffsetPagination\n\n\n"
+                                "def all_test_messages(request):\n"
+                                "    return JsonResponse([m.to_dict() for m in Message.objects.all()], safe=False)\n"},
+                findings=0, status="pass", note="a route added only under settings.DEBUG is not served in production"),
         Example({"app/api.py": "from flask import Blueprint, request\nfrom flask.views import MethodView\n\n"
                                "from app.models import User\n\nblueprint = Blueprint('api', __name__)\n\n\n"
                                "class UserAPI(MethodView):\n    def get(self, oid):\n        if oid is None:\n"

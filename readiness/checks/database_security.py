@@ -684,7 +684,7 @@ class NosqlInjection(Check):
         if not profile_of(project).mongodb:
             return Verdict(NotApplicable(NO_MONGO))
         if (command := mongo_only_in_commands(project)) is not None:
-            return Verdict(NotApplicable(f"MongoDB is used only by a command ({command}) in a service that runs on "
+            return Verdict(NotApplicable(f"MongoDB is used only by a command or a script ({command}) in a service that runs on "
                                          "a SQL database"))
         sql = any(imports_sql(modules) for modules in project.imports.values())
         if collected.counts["mongo_clients"] and not collected.counts["mongo_own"] and sql:

@@ -21,7 +21,7 @@ from readiness.model import Evidence, Finding
 from readiness.paths import is_application_path
 from readiness.profile import MONGODB, component_of, declared_distributions, profile_of
 from readiness.project import Project
-from readiness.roles import CLI, MIGRATION, SERVICE, file_role, path_role
+from readiness.roles import CLI, MIGRATION, SCRIPT, SERVICE, file_role, path_role
 from readiness.routes import call_name, dotted, memo
 from readiness.source import SourceFile
 from readiness.tools.pyast import main_block_nodes
@@ -445,7 +445,9 @@ def mongo_only_in_commands(project: Project) -> str | None:
     of a data dump run by hand): then the MongoDB checks do not apply to the service. None otherwise."""
     users = sorted(path for path, modules in project.imports.items()
                    if is_application_path(path) and any(component_of(m.split(".")[0]) in MONGODB for m in modules))
-    if not users or any(path_role(path) not in (CLI, MIGRATION) for path in users):
+    # a command, a migration, or a script run elsewhere (an Ansible module that checks the MongoDB a host runs)
+    if not users or any((project.file_roles.get(path) or path_role(path)) not in (CLI, MIGRATION, SCRIPT)
+                        and path_role(path) not in (CLI, MIGRATION) for path in users):
         return None
     service = [modules for path, modules in project.imports.items() if path_role(path) == SERVICE]
     if any(m.split(".")[0] in _SETTINGS_FRAMEWORKS for modules in service for m in modules):
@@ -659,7 +661,7 @@ class _ClientCheck(Check):
         if not profile_of(project).mongodb:
             return Verdict(NotApplicable(NO_MONGO))
         if (command := mongo_only_in_commands(project)) is not None:
-            return Verdict(NotApplicable(f"MongoDB is used only by a command ({command}) in a service that runs on "
+            return Verdict(NotApplicable(f"MongoDB is used only by a command or a script ({command}) in a service that runs on "
                                          "a SQL database"))
         facts = [(path, f) for path, f in sorted(collected.facts.items()) if isinstance(f, MongoFileFacts)]
         clients = [(path, c) for path, f in facts for c in f.clients]
@@ -793,6 +795,16 @@ class DbPoolConfig(_ClientCheck):
     remediation = "Set `maxPoolSize` (and `minPoolSize`/`maxIdleTimeMS` where useful) on the client or in the URI."
     scoring = "Share of MongoDB clients with maxPoolSize, minPoolSize or maxIdleTimeMS set (in code, URI or config)."
     examples = (
+        Example({"apps/settings.py": "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql', 'NAME': 'jms'}}\n",
+                 "apps/assets/views.py": "from django.http import JsonResponse\n\n\ndef ping(request):\n"
+                                         "    return JsonResponse({})\n",
+                 "apps/libs/ansible/modules_utils/mongodb_client.py":
+                     "from ansible_collections.community.mongodb.plugins.module_utils.mongodb_common import MongoClient\n"
+                     "from pymongo.errors import PyMongoError\n\n\n"
+                     "def connect(module):\n    try:\n        return MongoClient(module.params['login_host'])\n"
+                     "    except PyMongoError as exc:\n        module.fail_json(msg=str(exc))\n",
+                 "requirements.txt": "django\npsycopg2\npymongo\n"},
+                status="n/a", note="an Ansible module the service runs against the MongoDB it manages is not its datastore"),
         _mongo_example("'mongodb://db:27017', maxPoolSize=20", findings=0, status="pass"),
         _mongo_example("'mongodb://db:27017/?maxPoolSize=20'", findings=0, status="pass"),
         _mongo_example("'mongodb://db:27017'", findings=1),

@@ -57,7 +57,7 @@ _NOT_SECRET_SUFFIXES = frozenset({
 # An operation on a secret, named by its verb: {"list_credentials": "Listing saved credentials"}, "reset_password".
 _OPERATION_VERBS = frozenset({"list", "get", "create", "delete", "update", "fetch", "load", "save", "check", "validate",
                               "rotate", "reset", "show", "add", "remove", "edit", "change", "forgot", "verify", "manage",
-                              "store", "read", "write", "revoke", "generate", "request"})
+                              "store", "read", "write", "revoke", "generate", "request", "clear", "view"})
 _STAND_INS = frozenset({"fake", "dummy", "mock", "stub", "placeholder"})
 # What a "pass" suffix is the password of (DB_PASS, SMTP_PASS), unlike pass_through or first_pass.
 _LOGIN_HOLDERS = frozenset({"db", "database", "smtp", "mail", "email", "imap", "pop", "redis", "mysql", "postgres", "pg",
@@ -216,7 +216,8 @@ _CLI_OPTION_RE = lazy_compile(r"^--?[A-Za-z][\w-]*(?:[ =]\S+)?$")
 # lower-case module names and a last name (a class's, when there is one dot), each short; a JWT's segments
 # are long base64 runs and a password with a dot ("s3cr3t.pass") has one lower-case segment after it.
 _IMPORT_PATH_RE = lazy_compile(r"^(?:[a-z_][a-z0-9_]{0,30}\.){2,}[A-Za-z_]\w{0,60}$|^[a-z_][a-z0-9_]{0,30}\.[A-Z][a-z]\w{0,60}$"
-                               r"|^[a-z_][a-z0-9_]{0,30}(?:\.[a-z_][a-z0-9_]{0,30})+:[A-Za-z_]\w{0,60}$")  # pkg.mod:Name
+                               r"|^[a-z_][a-z0-9_]{0,30}(?:\.[a-z_][a-z0-9_]{0,30})+:[A-Za-z_]\w{0,60}$"  # pkg.mod:Name
+                               r"|^[a-z_][a-z0-9_]{0,30}\.(?:add|change|delete|view)_[a-z0-9_]{1,60}$")  # a Django permission
 # A rate limit ("5/m/ip", "1/m/ip,1/m/key", "100/hour;1000/day"): allauth, django-ratelimit, Flask-Limiter.
 _RATE_SPEC_RE = lazy_compile(r"^\d+\s*/\s*\d*\s*[a-z]+(?:/[a-z]+)?(?:\s*[,;]\s*\d+\s*/\s*\d*\s*[a-z]+(?:/[a-z]+)?)*$",
                              re.IGNORECASE)
@@ -1309,6 +1310,10 @@ _PRIVATE_KEY = "private key block"
 _KEY_BODY_RE = lazy_compile(r"PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?[A-Za-z0-9+/=]{40}|\s*[A-Za-z0-9+/=][\s\S]*?-----END )")
 
 
+# The armour line followed at once (a newline, or a written "\n") by a line of the key's base64 body.
+_PEM_BODY = lazy_compile(r"PRIVATE KEY(?: BLOCK)?-----(?:\s|\\n)+[A-Za-z0-9+/]{40,}")
+
+
 def _key_body(text: str) -> bool:
     """A private key block with its base64 body in the same literal, not only its header line."""
     return _KEY_BODY_RE.search(text) is not None
@@ -1332,12 +1337,16 @@ def _repository_secrets(project: Project) -> list[Finding]:
         text = project.read_text(rel)
         if not text:
             continue
-        for number, line in enumerate(text.splitlines(), 1):
+        lines = text.splitlines()
+        for number, line in enumerate(lines, 1):
             if len(line) < 16:
                 continue
             fmt = find_key_format(line)
-            if fmt is not None and not (live_only and fmt.name == _PRIVATE_KEY):
-                found.append(Finding(rel, number, 1, "hardcoded-secret", _format_message(fmt)))
+            if fmt is None or (live_only and fmt.name == _PRIVATE_KEY):
+                continue
+            if fmt.name == _PRIVATE_KEY and not _PEM_BODY.search("\n".join(lines[number - 1:number + 1])):
+                continue  # "-----BEGIN RSA PRIVATE KEY-----" built into a string by a JS library: armour, no key
+            found.append(Finding(rel, number, 1, "hardcoded-secret", _format_message(fmt)))
     return found
 
 
@@ -1374,6 +1383,17 @@ class HardcodedSecret(Check):
             note="the same assignment in a plain class is a credential"),
         good('URL_REGEX_TESTS = [\n    ("http://us:pa@ex.co:42/a", ["http://us:pa@ex.co:42/a"]),\n]\n', path="app/util.py",
              note="a URL with a user and password in a module's table of parser test cases"),
+        good("class AccountViewSet:\n    rbac_perms = {\n        'partial_update': ['accounts.change_account'],\n"
+             "        'view_secret': 'accounts.view_accountsecret',\n        'clear_secret': 'accounts.change_account',\n    }\n",
+             path="app/accounts/api.py", note="actions mapped to the Django permissions they need"),
+        Example({"app/main.py": "x = 1\n", "app/static/js/jsencrypt.min.js":
+                 'function pem(k){var e="-----BEGIN RSA PRIVATE KEY-----\\n";e+=wrap(k.getPrivateBaseKeyB64())+"\\n";'
+                 'return e+"-----END RSA PRIVATE KEY-----"}\n'},
+                findings=0, status="pass", note="a JavaScript library writing a key's armour around a key it is given"),
+        Example({"app/main.py": "x = 1\n", "deploy/signing.pem":
+                 "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MaL0pWk6Y0y+fnnQ\n"
+                 "-----END RSA PRIVATE KEY-----\n"},
+                findings=1, lines=(1,), status="fail", note="a private key committed with its body"),
         good('class LiveSetting:\n    DESCRIPTIONS = {\n        "EMAIL_HOST_PASSWORD": "SMTP server password",\n'
              '        "EXOTEL_API_TOKEN": "API Token (password)",\n    }\n', path="app/models/live_setting.py",
              note="what each setting is, in words: descriptions, not values"),

@@ -217,6 +217,10 @@ def test_findings_carry_their_role_in_json(tmp_path: Path) -> None:
     assert roles[("hardcoded-secret", "shop/tests/test_keys.py")] == "test"  # a live-looking token counts anywhere
 
 
+PRIVATE_KEY = ("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MaL0pWk6Y0y+fnnQ\n"
+               "-----END RSA PRIVATE KEY-----\n")
+
+
 def test_secrets_in_tests_fixtures_and_migrations_are_not_production_secrets(tmp_path: Path) -> None:
     root = write_tree(tmp_path, {
         "app/settings.py": 'import os\n\nSECRET_KEY = os.getenv("SECRET_KEY", "dev-secret-123")\n',
@@ -225,8 +229,8 @@ def test_secrets_in_tests_fixtures_and_migrations_are_not_production_secrets(tmp
         "app/settings/test.py": 'SECRET_KEY = "test-secret-key-123"\n',
         "migrations/env.py": 'URL = "postgresql://lemur:lemur-pass@localhost/lemur"\n',
         "unittests/scans/gitleaks/report.json": '{"Secret": "ghp_' + "a1B2c3D4e5F6g7H8i9J0" * 2 + '"}\n',
-        "ops/keys/dev_private.key": "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MaL0pWk6Y0y+fnnQ\n-----END RSA PRIVATE KEY-----\n",
-        "tests/data_keys.key": "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MaL0pWk6Y0y+fnnQ\n-----END RSA PRIVATE KEY-----\n",
+        "ops/keys/dev_private.key": PRIVATE_KEY,
+        "tests/data_keys.key": PRIVATE_KEY,
         "scripts/seed_admin.py": 'import os\n\nPASSWORD = os.getenv("ADMIN_PASSWORD", "admin-pass-1")\n',
         "app/management/commands/sync_ldap.py": (
             'import os\nfrom django.core.management.base import BaseCommand\n\n\nclass Command(BaseCommand):\n'

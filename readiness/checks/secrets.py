@@ -162,22 +162,6 @@ def _describes(value: str, name: str | None) -> bool:
     return False
 
 
-def _labels_field(value: str, name: str | None) -> bool:
-    """"SMTP server password" for EMAIL_HOST_PASSWORD, "API Token (password)" for EXOTEL_API_TOKEN: three words
-    or more naming what the field holds (its secret word), as a form's label or a setting's description does."""
-    if name is None or value.count(" ") < 2:
-        return False
-    words = _snake(re.sub(r"[()\[\],.:;'\"-]", " ", value).strip().replace(" ", "_")).split("_")
-    words = [w for w in words if w]
-    wanted = [w for w in _snake(name).split("_") if w]
-    if not wanted or not all(w.isalpha() for w in words):
-        return False
-    if wanted[-1] in _SECRET_WORDS:
-        return wanted[-1] in words
-    pair = wanted[-2:]
-    return "_".join(pair) in _SECRET_PAIRS and all(w in words for w in pair)
-
-
 _SETTING_NAME_RE = lazy_compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,}$")
 
 
@@ -225,7 +209,7 @@ _RATE_SPEC_RE = lazy_compile(r"^\d+\s*/\s*\d*\s*[a-z]+(?:/[a-z]+)?(?:\s*[,;]\s*\
 
 def _secret_value(value: str, name: str | None = None) -> bool:
     text = value.strip()
-    if is_placeholder(text) or _looks_like_field_name(text, name) or _describes(text, name) or _labels_field(text, name):
+    if is_placeholder(text) or _looks_like_field_name(text, name) or _describes(text, name):
         return False
     if _FORMAT_FIELD_RE.search(text):
         return False  # "{base}reset", "{user}:{token}": a format string that builds a value, not the value
@@ -1397,9 +1381,8 @@ class HardcodedSecret(Check):
         good('class LiveSetting:\n    DESCRIPTIONS = {\n        "EMAIL_HOST_PASSWORD": "SMTP server password",\n'
              '        "EXOTEL_API_TOKEN": "API Token (password)",\n    }\n', path="app/models/live_setting.py",
              note="what each setting is, in words: descriptions, not values"),
-        good('EMAIL_HOST_PASSWORD_HELP = {"EMAIL_HOST_PASSWORD": "SMTP server password"}\n'
-             'FIELDS = {"EXOTEL_API_KEY": "API Key (username)"}\n', path="app/settings_ui.py",
-             note="a label that names what the field holds"),
+        good('EMAIL_HOST_PASSWORD_HELP = {"EMAIL_HOST_PASSWORD": "SMTP server password"}\n', path="app/settings_ui.py",
+             note="help text that names what the field holds"),
         good('class SlackOAuth2(BaseOAuth2):\n    ACCESS_TOKEN_METHOD = "POST"\n', path="app/social_auth/backends.py",
              note="the HTTP method a token is fetched with"),
         good("class LocalLLM:\n    def __init__(self, model=None, api_key='EMPTY', context_length=4096):\n"

@@ -76,7 +76,8 @@ def installed_app_marks(source: SourceFile, names: Mapping[str, str]) -> list[Ev
         if isinstance(parent, ast.Call) and call_name(parent) == "include":
             out.append(Evidence(f"{label} URLs included", source.path, getattr(node, "lineno", 0)))
             continue
-        for ancestor in source.ancestors(node)[:3]:
+        # MIDDLEWARE = [m for m in [..., "x.Middleware", ...] if m]: through a comprehension's list too
+        for ancestor in source.ancestors(node)[:5]:
             if isinstance(ancestor, (ast.Assign, ast.AugAssign)):
                 targets = ancestor.targets if isinstance(ancestor, ast.Assign) else [ancestor.target]
                 if any(dotted(t).endswith(("INSTALLED_APPS", "MIDDLEWARE", "MIDDLEWARE_CLASSES")) for t in targets):
@@ -610,6 +611,12 @@ class HealthEndpoint(MarkerCheck):
                  "recipes/views.py": "from django.http import JsonResponse\n\n\ndef recipes(request):\n"
                                      "    return JsonResponse({'recipes': []})\n"},
                 status="pass", note="Dockerflow's Django middleware answers /__heartbeat__ and /__lbheartbeat__"),
+        Example({"proj/settings.py": "DEBUG = False\nMIDDLEWARE = [\n    middleware\n    for middleware in [\n"
+                                     "        'debug_toolbar.middleware.DebugToolbarMiddleware' if DEBUG else False,\n"
+                                     "        'dockerflow.django.middleware.DockerflowMiddleware',\n    ]\n    if middleware\n]\n",
+                 "recipes/views.py": "from django.http import JsonResponse\n\n\ndef recipes(request):\n"
+                                     "    return JsonResponse({'recipes': []})\n"},
+                status="pass", note="the middleware list filtered by a comprehension"),
         Example({"app/main.py": "from fastapi import APIRouter, FastAPI\n\nfrom app.config import settings\n"
                                 "from app.utils import create_utils_routes\n\napp = FastAPI()\n"
                                 "api_root = APIRouter(prefix=settings.api_prefix)\n"
@@ -686,8 +693,9 @@ _JSON_LOG_MODULES = {
     "dockerflow.logging": "Dockerflow's JSON (mozlog) logging",  # JsonLogFormatter, and formatters built on it
 }
 # A formatter named by its dotted import path, as dictConfig and logging files do.
-_JSON_FORMATTER = lazy_compile(r"^[\w.]*\.\w*json\w*formatter$|^pythonjsonlogger\.|^ecs_logging\.|^structlog\.", re.IGNORECASE)
-_JSON_FORMATTER_TEXT = lazy_compile(r"json\w*formatter|pythonjsonlogger|ecs_logging", re.IGNORECASE)
+_JSON_FORMATTER = lazy_compile(r"^[\w.]*\.\w*json\w*formatter$|^pythonjsonlogger\.|^ecs_logging\.|^structlog\."
+                               r"|^dockerflow\.logging\.", re.IGNORECASE)
+_JSON_FORMATTER_TEXT = lazy_compile(r"json\w*formatter|pythonjsonlogger|ecs_logging|dockerflow\.logging", re.IGNORECASE)
 
 
 _TEXT_FORMATTER = (
@@ -761,6 +769,11 @@ class StructuredLogging(MarkerCheck):
         Example({"app/log.py": "from dockerflow import logging as dockerflow_logging\n\n\n"
                                "class JsonLogFormatter(dockerflow_logging.JsonLogFormatter):\n    logger_name = 'app'\n",
                  **_BARE_FASTAPI}, status="pass", note="Dockerflow's mozlog JSON formatter"),
+        Example({"proj/settings.py": "LOGGING = {\n    'version': 1,\n"
+                                     "    'formatters': {'json': {'()': 'dockerflow.logging.MozlogFormatter', 'logger_name': 'app'}},\n"
+                                     "    'handlers': {'console': {'class': 'logging.StreamHandler', 'formatter': 'json'}},\n}\n",
+                 "app/views.py": "from django.http import JsonResponse\n\n\ndef index(request):\n    return JsonResponse({})\n"},
+                status="pass", note="Dockerflow's mozlog formatter named in the logging configuration writes JSON"),
         Example({"app/logging_config.py": "import logging.config\n\nlogging.config.dictConfig({\n"
                  "    'version': 1,\n    'formatters': {'json': {'()': 'pythonjsonlogger.jsonlogger.JsonFormatter'}},\n"
                  "})\n", **_BARE_FASTAPI}, status="pass", note="dictConfig with a JSON formatter"),

@@ -1742,6 +1742,7 @@ def _manifest_evidence(project: Project) -> list[Evidence]:
 
 _ROTATION_NAMES = frozenset({"MultiFernet", "rotate_secret", "RotationRules", "key_version", "key_versions",
                              "KeyVersion", "rotate_keys", "rotation_schedule", "SECRET_KEY_FALLBACKS"})
+_KEY_VERSION_NAMES = frozenset({"key_version", "key_versions", "KeyVersion"})
 _ROTATION_TEXT = lazy_compile(
     r"RotationSchedule|RotationRules|rotation_rules|rotationRules|rotation_period|rotationPeriod|"
     r"automatically_after_days|AutomaticallyAfterDays|rotation_lambda|rotationPolicy|rotation_policy|"
@@ -1791,8 +1792,11 @@ def _rotation_evidence(source: SourceFile) -> list[Evidence]:
         return []  # a one-time data migration is no rotation tooling
     for node in source.nodes(ast.Name, ast.Attribute, ast.alias):
         name = getattr(node, "id", None) or getattr(node, "attr", None) or getattr(node, "name", "")
-        if name.split(".")[-1] in _ROTATION_NAMES and not _emptied(source, node):
-            return [Evidence(f"secret rotation: {name.split('.')[-1]}", source.path, getattr(node, "lineno", 0))]
+        short = name.split(".")[-1]
+        if short in _ROTATION_NAMES and not _emptied(source, node):
+            if short in _KEY_VERSION_NAMES and "crypt" not in source.text.lower():
+                continue  # for key_version in os_matrix: a version of something else, in a module that encrypts nothing
+            return [Evidence(f"secret rotation: {short}", source.path, getattr(node, "lineno", 0))]
     for node in source.nodes(ast.Assign, ast.AnnAssign):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]  # type: ignore[attr-defined]
         value = getattr(node, "value", None)
@@ -2011,6 +2015,12 @@ class SecretRotation(_SecretsPresence):
         Example({"app/auth.py": 'import os\nimport jwt\n\nKEYS = {"2024-06": os.environ["JWT_SECRET"]}\n'
                  'def sign(p):\n    return jwt.encode(p, KEYS["2024-06"], headers={"kid": "2024-06"})\n'},
                 status="fail", note="a key id on tokens signed with one key rotates nothing"),
+        Example({"app/auth.py": 'import os\nimport jwt\n\nKEY = os.environ["JWT_SECRET"]\n'
+                 'def sign(p):\n    return jwt.encode(p, KEY, algorithm="HS256")\n',
+                 "app/commenter.py": "def variants(run, matrix):\n    found = set()\n    for key_version in matrix:\n"
+                                     "        if key_version.replace('.', '') in run.os_version:\n            found.add(key_version)\n"
+                                     "    return found\n"},
+                status="fail", note="key_version naming an OS version in a module that encrypts nothing"),
         Example({"app/auth.py": 'import os\nimport jwt\n\nSIGNING_KEYS = {"2024-06": os.environ["JWT_SECRET"],\n'
                  '                "2024-01": os.environ["JWT_SECRET_PREVIOUS"]}\n\n'
                  'def verify(token, kid):\n    return jwt.decode(token, SIGNING_KEYS[kid], algorithms=["HS256"])\n'},

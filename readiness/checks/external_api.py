@@ -1090,6 +1090,16 @@ def _task_retries(source: SourceFile) -> list[Evidence]:
                 found = _retried_by_helper(source, func, me)
                 if found:
                     return [Evidence("retry policy: task.retry() in a helper the task hands itself to", source.path, found)]
+    if "celery" in source.imports:
+        # task_func = shared_task(**kwargs)(inner); ... raise task_func.retry(exc=e, countdown=backoff): the project's
+        # own task decorator that retries every task it makes
+        made = {t.id for n in source.nodes(ast.Assign) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+                and isinstance(n.value.func, ast.Call) and call_name(n.value.func) in _TASK_DECORATORS
+                for t in n.targets if isinstance(t, ast.Name)}
+        for call in source.nodes(ast.Call) if made else ():
+            if isinstance(call, ast.Call) and call_name(call) == "retry" and isinstance(call.func, ast.Attribute) \
+                    and isinstance(call.func.value, ast.Name) and call.func.value.id in made:
+                return [Evidence("retry policy: the project's task decorator retries with Celery", source.path, call.lineno)]
     if "rq" in source.imports:
         for call in source.nodes(ast.Call):
             assert isinstance(call, ast.Call)
@@ -1448,6 +1458,20 @@ class RetryPolicy(_OutboundPresence):
                 note="no outbound calls"),
         Example({"app/tasks.py": _CELERY_RETRY}, status="pass", note="a Celery task retried with a countdown"),
         Example({"app/tasks.py": _CELERY_AUTORETRY}, status="pass", note="autoretry_for with retry_backoff"),
+        Example({"app/workers/task.py": "import random\nfrom functools import wraps\n\nfrom celery import shared_task\n\n\n"
+                                        "class retryable_task:\n    def __init__(self, *args, **kwargs):\n"
+                                        "        self.task_args, self.task_kwargs = args, kwargs\n\n    def __call__(self, f):\n"
+                                        "        @wraps(f)\n        def inner(*args, **kwargs):\n            try:\n"
+                                        "                return f(*args, **kwargs)\n            except Exception as e:\n"
+                                        "                retries = task_func.request.retries\n"
+                                        "                delay = 10 * int(random.uniform(1.9, 2.1) ** retries)\n"
+                                        "                raise task_func.retry(exc=e, countdown=delay)\n\n"
+                                        "        task_func = shared_task(*self.task_args, **self.task_kwargs)(inner)\n"
+                                        "        return task_func\n",
+                 "app/etl/tasks.py": "import requests\n\nfrom app.workers.task import retryable_task\n\n\n"
+                                     "@retryable_task(name='fetch-push', max_retries=10)\ndef fetch_push(url):\n"
+                                     "    return requests.get(url, timeout=10).json()\n"},
+                status="pass", note="the project's own task decorator retries each task with Celery and backoff"),
         Example({"app/tasks.py": "import smtplib\n\nimport requests\nfrom celery import shared_task\n\nDELAYS = [30, 60, 120]\n\n\n"
                                  "@shared_task(bind=True, max_retries=None)\ndef send_email_task(task, email):\n    try:\n"
                                  "        deliver(email)\n    except smtplib.SMTPException:\n"

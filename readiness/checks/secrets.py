@@ -1144,6 +1144,7 @@ def _refuses(source: SourceFile, compare: ast.Compare, fallbacks: set[str | None
     return isinstance(parent, ast.If) and _stops(parent.body, warns=True)
 
 
+_SETTER_RE = lazy_compile(r"^set_(password|passwd|secret|token|api_key|apikey|passphrase)$")
 _EXAMPLE_HOLDERS = lazy_compile(r"(?:^|_)(?:examples?|samples?|schema_extra|tests|test_cases|test_vectors)$",
                                 re.IGNORECASE)
 
@@ -1239,6 +1240,9 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
         assert isinstance(node, ast.Call)
         for kw in node.keywords:
             name_hit(kw.value, kw.arg, kw.value, "keyword argument")
+        setter = _SETTER_RE.match(node.func.attr) if isinstance(node.func, ast.Attribute) else None
+        if setter and node.args:  # user.set_password("yeti"): the literal becomes the account's password
+            name_hit(node.args[0], setter.group(1), node.args[0], f"passed to {node.func.attr}()")
     for node in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
         assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         args = node.args
@@ -1367,6 +1371,11 @@ class HardcodedSecret(Check):
             note="the same assignment in a plain class is a credential"),
         good('URL_REGEX_TESTS = [\n    ("http://us:pa@ex.co:42/a", ["http://us:pa@ex.co:42/a"]),\n]\n', path="app/util.py",
              note="a URL with a user and password in a module's table of parser test cases"),
+        bad("def login(form):\n    user = User.find(username='yeti')\n    if not user:\n"
+            "        user = User(username='yeti', admin=True)\n        user.set_password('yeti')\n        user.save()\n"
+            "    return user\n", path="app/auth.py", lines=(5,), note="a literal handed to set_password() is the account's password"),
+        good("def reset(user, form):\n    user.set_password(form.cleaned_data['password'])\n", path="app/accounts.py",
+             note="the password the user typed"),
         good("class AccountViewSet:\n    rbac_perms = {\n        'partial_update': ['accounts.change_account'],\n"
              "        'view_secret': 'accounts.view_accountsecret',\n        'clear_secret': 'accounts.change_account',\n    }\n",
              path="app/accounts/api.py", note="actions mapped to the Django permissions they need"),

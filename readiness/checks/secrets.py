@@ -53,6 +53,7 @@ _NOT_SECRET_SUFFIXES = frozenset({
     "handling", "outcome", "result", "reason", "action", "filter", "mask", "words", "word", "strategy", "behavior",
     "behaviour", "decision",
     "method", "methods", "verb",  # ACCESS_TOKEN_METHOD = "POST": how a token is fetched, not the token
+    "mark", "marker", "sentinel",  # VAULT_SAVED_SECRET_MARK = "# saved to vault #": what stands in for a secret
 })
 # An operation on a secret, named by its verb: {"list_credentials": "Listing saved credentials"}, "reset_password".
 _OPERATION_VERBS = frozenset({"list", "get", "create", "delete", "update", "fetch", "load", "save", "check", "validate",
@@ -1144,7 +1145,8 @@ def _refuses(source: SourceFile, compare: ast.Compare, fallbacks: set[str | None
     return isinstance(parent, ast.If) and _stops(parent.body, warns=True)
 
 
-_SETTER_RE = lazy_compile(r"^set_(password|passwd|secret|token|api_key|apikey|passphrase)$")
+# user.set_password("x"): one argument, the account's new password (a vault's set_secret(name, value) names it first)
+_SETTER_RE = lazy_compile(r"^set_(password|passwd|passphrase)$")
 _EXAMPLE_HOLDERS = lazy_compile(r"(?:^|_)(?:examples?|samples?|schema_extra|tests|test_cases|test_vectors)$",
                                 re.IGNORECASE)
 
@@ -1376,6 +1378,9 @@ class HardcodedSecret(Check):
             "    return user\n", path="app/auth.py", lines=(5,), note="a literal handed to set_password() is the account's password"),
         good("def reset(user, form):\n    user.set_password(form.cleaned_data['password'])\n", path="app/accounts.py",
              note="the password the user typed"),
+        good("from azure.keyvault.secrets import SecretClient\n\nVAULT_SAVED_SECRET_MARK = '# Secret-has-been-saved-to-vault #'\n\n\n"
+             "def is_active(client: SecretClient) -> bool:\n    client.set_secret('jumpserver', '666')\n    return True\n",
+             path="app/vault.py", note="a marker standing in for a secret; a vault secret's name and a probe value"),
         good("class AccountViewSet:\n    rbac_perms = {\n        'partial_update': ['accounts.change_account'],\n"
              "        'view_secret': 'accounts.view_accountsecret',\n        'clear_secret': 'accounts.change_account',\n    }\n",
              path="app/accounts/api.py", note="actions mapped to the Django permissions they need"),

@@ -188,11 +188,21 @@ _PROMETHEUS_TEXT = lazy_compile(r'version=0\.0\.4|^# (TYPE|HELP) (?:\w+|\{\w[\w.
                                 r'|^\{\w+="[^"{}\n]*"(?:,\s*\w+="[^"{}\n]*")*\} $', re.MULTILINE)
 
 
+# A metrics API that takes series by HTTP: Datadog's series intake, InfluxDB's write endpoint.
+_PUSH_URL = lazy_compile(r"datadoghq\.(?:com|eu)/api/v\d/series|^https?://[^\s]*/api/v2/write\b|^https?://[^\s]*/write\?db=")
+
+
 _INFLUX = (
     "import os\n\nfrom influxdb_client import InfluxDBClient, Point\nfrom influxdb_client.client.write_api import "
     "SYNCHRONOUS\n\nclient = InfluxDBClient(url=os.environ['INFLUX_URL'], token=os.environ['INFLUX_TOKEN'], org='ops')\n"
     "write = client.write_api(write_options=SYNCHRONOUS)\n\n\ndef record(name: str, value: float) -> None:\n"
     "    write.write(bucket='app', record=Point(name).field('value', value))\n"
+)
+_DATADOG_SERIES = (
+    "import requests\n\nMETRIC_ENDPOINT = 'https://api.datadoghq.com/api/v2/series'\n\n\n"
+    "def flush(session: requests.Session, counts: dict) -> None:\n"
+    "    series = [{'metric': name, 'points': [{'value': n}]} for name, n in counts.items()]\n"
+    "    session.post(METRIC_ENDPOINT, json={'series': series}, timeout=5)\n"
 )
 _OWN_PROMETHEUS = (
     "from flask import Response\n\nfrom app import app\n\nCOUNTS: dict[str, int] = {}\n\n\n@app.route('/metrics')\n"
@@ -244,6 +254,8 @@ class MetricsExported(MarkerCheck):
                 status="pass", note="the Scout APM agent, started as a Django app, pushes request metrics"),
         Example({**_BARE_FLASK, "app_metrics.py": _OWN_PROMETHEUS}, status="pass",
                 note="the project writes the Prometheus text format itself"),
+        Example({**_BARE_FLASK, "app_datadog.py": _DATADOG_SERIES}, status="pass",
+                note="series posted to Datadog's intake by plain HTTP"),
         Example({**_BARE_FLASK, "app_openmetrics.py": "class Family:\n    def __init__(self, key, kind, help_text):\n"
                  "        self.key, self.kind, self.help_text = key, kind, help_text\n\n    def __str__(self):\n"
                  "        return f\"\"\"\\\n# HELP {self.key} {self.help_text}\n# TYPE {self.key} {self.kind}\n\"\"\"\n"},
@@ -262,7 +274,8 @@ class MetricsExported(MarkerCheck):
     def marks(self, source: SourceFile) -> list[Evidence]:
         found = module_marks(source, _METRIC_MODULES)
         found = found or installed_app_marks(source, {"django_prometheus": "django-prometheus"})
-        return found or string_marks(source, _PROMETHEUS_TEXT, "Prometheus text format written by the project")
+        return found or string_marks(source, _PROMETHEUS_TEXT, "Prometheus text format written by the project") or \
+            string_marks(source, _PUSH_URL, "metrics series posted to a metrics API (Datadog, InfluxDB)")
 
     def repository_marks(self, project: Project) -> list[Evidence]:
         return [Evidence(f"{a.vendor} agent reports metrics: {a.evidence.message}", a.evidence.path, a.evidence.line)
@@ -357,6 +370,8 @@ class MetricsEndpoint(MarkerCheck):
                 note="metrics are pushed to statsd: nothing to scrape"),
         Example({**_BARE_FLASK, "app_jobs.py": _PUSHGATEWAY}, status="n/a",
                 note="a batch job pushes its prometheus_client registry to a pushgateway"),
+        Example({**_BARE_FLASK, "app_datadog.py": _DATADOG_SERIES}, status="n/a",
+                note="series pushed to Datadog over HTTP: nothing waits to be scraped"),
         Example({"app/main.py": "from fastapi import FastAPI\n\nfrom app import reports\n\napp = FastAPI()\n\n\n"
                  "@app.get('/api/metrics')\ndef metrics() -> dict:\n    return reports.signups_per_day()\n",
                  "app/reports.py": "def signups_per_day() -> dict:\n    return {}\n", "app/__init__.py": ""},
@@ -385,6 +400,8 @@ class MetricsEndpoint(MarkerCheck):
             k: v for k, v in _ENDPOINT_CALLS.items() if not v.startswith("prometheus_client")})
         found += [Evidence(f"{_PUSHED} {e.message.removesuffix(' used')}", e.path, e.line)
                   for e in module_marks(source, _PUSH_MODULES)]
+        found += [Evidence(f"{_PUSHED} {e.message}", e.path, e.line)
+                  for e in string_marks(source, _PUSH_URL, "series posted to a metrics API")]
         for call in source.nodes(ast.Call):
             assert isinstance(call, ast.Call)
             if call_name(call) in ("push_to_gateway", "pushadd_to_gateway"):

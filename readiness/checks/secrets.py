@@ -1300,8 +1300,9 @@ _PRIVATE_KEY = "private key block"
 _KEY_BODY_RE = lazy_compile(r"PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?[A-Za-z0-9+/=]{40}|\s*[A-Za-z0-9+/=][\s\S]*?-----END )")
 
 
-# The armour line followed at once (a newline, or a written "\n") by a line of the key's base64 body.
-_PEM_BODY = lazy_compile(r"PRIVATE KEY(?: BLOCK)?-----(?:\s|\\n)+[A-Za-z0-9+/]{40,}")
+# The armour line followed (after a newline or a written "\n", and any armour headers such as "Version: GnuPG" or
+# "Proc-Type: 4,ENCRYPTED") by a line of the key's base64 body.
+_PEM_BODY = lazy_compile(r"PRIVATE KEY(?: BLOCK)?-----(?:\s|\\n)+(?:[A-Za-z][\w-]*: [^\n]*(?:\s|\\n)+)*[A-Za-z0-9+/]{40,}")
 
 
 def _key_body(text: str) -> bool:
@@ -1334,7 +1335,7 @@ def _repository_secrets(project: Project) -> list[Finding]:
             fmt = find_key_format(line)
             if fmt is None or (live_only and fmt.name == _PRIVATE_KEY):
                 continue
-            if fmt.name == _PRIVATE_KEY and not _PEM_BODY.search("\n".join(lines[number - 1:number + 1])):
+            if fmt.name == _PRIVATE_KEY and not _PEM_BODY.search("\n".join(lines[number - 1:number + 8])):
                 continue  # "-----BEGIN RSA PRIVATE KEY-----" built into a string by a JS library: armour, no key
             found.append(Finding(rel, number, 1, "hardcoded-secret", _format_message(fmt)))
     return found
@@ -1388,6 +1389,10 @@ class HardcodedSecret(Check):
                  'function pem(k){var e="-----BEGIN RSA PRIVATE KEY-----\\n";e+=wrap(k.getPrivateBaseKeyB64())+"\\n";'
                  'return e+"-----END RSA PRIVATE KEY-----"}\n'},
                 findings=0, status="pass", note="a JavaScript library writing a key's armour around a key it is given"),
+        Example({"app/main.py": "x = 1\n", "app/keys/dev_private.key":
+                 "-----BEGIN PGP PRIVATE KEY BLOCK-----\nVersion: GnuPG v2\nComment: GPGTools - https://gpgtools.org\n\n"
+                 "lQOYBFaXl1cBCAC6mG8Kx3FqjFv1hG1d7Vq6pYbq1tX9mHh8pL0cWcT2fL0dQm3a\n-----END PGP PRIVATE KEY BLOCK-----\n"},
+                findings=1, lines=(1,), status="fail", note="a PGP private key block, its armour headers before the body"),
         Example({"app/main.py": "x = 1\n", "deploy/signing.pem":
                  "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MaL0pWk6Y0y+fnnQ\n"
                  "-----END RSA PRIVATE KEY-----\n"},

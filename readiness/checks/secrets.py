@@ -158,9 +158,7 @@ def _describes(value: str, name: str | None) -> bool:
     wanted = [w for w in _snake(name).split("_") if w]
     if len(wanted) < 2 or not all(w.isalpha() for w in words):
         return False  # "this cool password" may well be one
-    if f"_{'_'.join(wanted)}_" in f"_{'_'.join(words)}_":
-        return True
-    return False
+    return f"_{'_'.join(wanted)}_" in f"_{'_'.join(words)}_"
 
 
 _SETTING_NAME_RE = lazy_compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){2,}$")

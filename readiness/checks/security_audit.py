@@ -415,6 +415,17 @@ class SastFindings(Check):
         Example({"app/links.py": "from django.utils.safestring import mark_safe\nfrom django.utils.translation import gettext as _\n\n\n"
                                  "def team_label(team):\n    return mark_safe(_('Team <b>%(name)s</b>') % {'name': team.name})\n"},
                 findings=1, lines=(6,), note="mark_safe over a team name the registration form took, unescaped"),
+        Example({"app/widgets.py": "from django import forms\nfrom django.utils.safestring import mark_safe\n\n\n"
+                                   "class CategorySelect(forms.Select):\n    def render(self, name, value, attrs=None, renderer=None):\n"
+                                   "        html = super().render(name, value, attrs, renderer)\n"
+                                   "        return mark_safe('<div class=\"select\">' + html + '</div>')\n",
+                 "app/diffs.py": "import difflib\n\nfrom django.utils.safestring import mark_safe\n\n\n"
+                                 "def html_diff(old, new):\n"
+                                 "    return mark_safe(difflib.HtmlDiff().make_table(old.splitlines(), new.splitlines()))\n",
+                 "app/books.py": "from markupsafe import Markup\n\n\ndef comments(text):\n"
+                                 "    return Markup(text).unescape()\n"},
+                findings=0, status="pass",
+                note="a widget's own render, difflib's HtmlDiff table, and Markup turned back into plain text"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

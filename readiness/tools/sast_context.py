@@ -655,7 +655,8 @@ def hmac_digest(tree: ast.Module, line: int) -> bool:
 
 
 _ESCAPERS = frozenset({"escape", "conditional_escape", "format_html", "clean", "linkify", "escape_silent",
-                       "urlize", "json_script", "strip_tags", "sanitize", "sanitize_html", "bleach_clean"})
+                       "urlize", "json_script", "strip_tags", "sanitize", "sanitize_html", "bleach_clean",
+                       "make_table", "make_file"})  # difflib.HtmlDiff escapes the text it lays out
 
 
 def safe_markup(tree: ast.Module, line: int) -> bool:
@@ -666,7 +667,15 @@ def safe_markup(tree: ast.Module, line: int) -> bool:
     if not calls:
         return False
     parents = _parents(tree)
-    return all(bool(call.args) and _Escaped(_scope_of(call, parents)).expr(call.args[0]) for call in calls)
+    return all(_plain_text(call, parents) or (bool(call.args) and _Escaped(_scope_of(call, parents)).expr(call.args[0]))
+               for call in calls)
+
+
+def _plain_text(call: ast.Call, parents: dict[int, ast.AST]) -> bool:
+    """``Markup(text).unescape()`` or ``.striptags()``: the markup is turned straight back into plain text."""
+    holder = parents.get(id(call))
+    return isinstance(holder, ast.Attribute) and holder.attr in ("unescape", "striptags") and isinstance(
+        parents.get(id(holder)), ast.Call)
 
 
 def _called(call: ast.Call) -> str:
@@ -703,6 +712,9 @@ class _Escaped:
             name = _called(node)
             if name in _ESCAPERS or name in _TEMPLATE_RENDERERS:
                 return True  # escaped, or rendered by an autoescaping template engine (render_to_string)
+            if name == "render" and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Call) \
+                    and _called(node.func.value) == "super":
+                return True  # super().render(name, value, attrs) in a widget: Django's widget escapes what it renders
             if name in _GETTEXT and node.args and all(isinstance(a, ast.Constant) for a in node.args):
                 return True  # _("deactivated user"): the project's own text, translated
             if name in _NUMBERS or name in _URL_BUILDERS or name.startswith("reverse_"):

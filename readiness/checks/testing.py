@@ -464,12 +464,24 @@ def _codecov_gates(project: Project, repo: RepoFiles) -> list[Gate]:
             for name, conf in (statuses.items() if isinstance(statuses, dict) else ()):
                 if not isinstance(conf, dict) or conf.get("informational") is True:
                     continue
+                if not _gates_python(project, conf.get("paths")):
+                    continue  # ui: {target: 40%, paths: ui/}: the front end's JavaScript, not the service's Python
                 target, threshold = _percent(conf.get("target")), _percent(conf.get("threshold")) or 0.0
                 if target is not None:
                     line = next((i for i, ln in enumerate(text.splitlines(), 1) if "target" in ln), 0)
                     found.append(Gate(max(target - threshold, 0.0), rel, line,
                                       f"Codecov {kind} status target ({name})", uploads))
     return found
+
+
+def _gates_python(project: Project, paths: Any) -> bool:
+    """Whether a status limited to ``paths`` (none: the whole repository) covers some of the project's Python."""
+    wanted = [paths] if isinstance(paths, str) else [p for p in paths if isinstance(p, str)] if isinstance(paths, list) else []
+    prefixes = [p.strip().strip("/").removeprefix("./") for p in wanted if p.strip() and not p.strip().startswith("!")]
+    if not prefixes:
+        return True
+    return any(rel == prefix or rel.startswith(prefix.rstrip("*") if prefix.endswith("*") else prefix + "/")
+               for rel in project.python_files for prefix in prefixes)
 
 
 def _percent(value: Any) -> float | None:
@@ -522,6 +534,14 @@ class CoverageEnforced(Check):
                                         "      - run: docker compose run api tests --cov=app --cov-report=xml\n"
                                         "      - uses: codecov/codecov-action@v5\n",
         }, status="fail", note="coverage measured inside a container and uploaded, but nothing fails below a figure: 50%"),
+        Example({
+            "app/x.py": "x = 1\n", "ui/app.js": "export const x = 1;\n",
+            ".codecov.yml": "coverage:\n  status:\n    project:\n      default:\n        threshold: 2\n"
+                            "      ui:\n        target: 40%\n        paths: ui/\n",
+            ".github/workflows/ci.yml": "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                        "      - run: pytest --cov=app --cov-report=xml\n"
+                                        "      - uses: codecov/codecov-action@v5\n",
+        }, status="fail", note="a Codecov target limited to the ui/ folder gates the JavaScript, not the service"),
         Example({
             "app/x.py": "x = 1\n",
             ".github/workflows/ci.yml": "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"

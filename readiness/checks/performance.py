@@ -13,10 +13,11 @@ from readiness.model import Evidence, Finding
 from readiness.paths import is_test_path
 from readiness.project import Project
 from readiness.repo_files import describe_problems, describe_unrendered, repo_files
-from readiness.roles import GENERATED, LOADTEST, SERVICE, path_role
+from readiness.roles import GENERATED, LOADTEST, SERVICE, TEST, path_role
 
 _K6_RE = lazy_compile(r"""(?:from\s+|require\(\s*)['"]k6(?:/http)?['"]""")
 _BENCH_DIRS = {"bench", "benches", "benchmark", "benchmarks", "perf", "performance"}
+_FEATURE_NAMES = frozenset({"perf", "performance"})  # also a service feature's package name (treeherder/perf/)
 _BENCH_NAME_RE = lazy_compile(r"(^bench_\w*|_bench|^benchmarks?(_\w+)?)\.py$")
 _PYTEST_BENCHMARK_RE = lazy_compile(r"def\s+test_\w*\s*\([^)]*\bbenchmark\b|@pytest\.mark\.benchmark\b")
 _LOAD_RUN_RE = lazy_compile(r"(?<![\w-])(locust|k6|artillery|jmeter|gatling)(?![\w-])")
@@ -210,12 +211,19 @@ def find_benchmarks(project: Project) -> list[Evidence]:
             continue  # a Locust file under tests/performance/ is a load test (load-tests), not a benchmark
         if role == GENERATED:
             continue  # a vendored dependency's own benchmark (lib/cherrypy/test/benchmark.py)
-        if any(part in _BENCH_DIRS for part in folders) or (_BENCH_NAME_RE.search(name) and role != SERVICE):
-            found.append(Evidence("benchmark script", rel))  # not the service's own timing helper (util/benchmark.py)
-            continue
+        in_bench_dir = any(part in _BENCH_DIRS - _FEATURE_NAMES or (part in _FEATURE_NAMES and role != SERVICE)
+                           for part in folders)  # app/perf/: the service's own package for a feature named perf
+        if in_bench_dir or (_BENCH_NAME_RE.search(name) and role != SERVICE):
+            # tests/perf/test_stats.py beside a service package perf/: tests of a feature named perf, unless they time
+            if role != TEST or project.text_fact("times-something", rel, lambda text: _TIMES.search(text) is not None):
+                found.append(Evidence("benchmark script", rel))  # not the service's own timing helper (util/benchmark.py)
+                continue
         if is_test_path(rel) and project.text_fact("pytest-benchmark", rel, _pytest_benchmark):
             found.append(Evidence("pytest-benchmark test", rel))
     return sorted(found)
+
+
+_TIMES = lazy_compile(r"\btimeit\b|\bperf_counter\b|\btime\.time\(|\bmonotonic\(|\bbenchmark\b|\bpyperf\b")
 
 
 def _pytest_benchmark(text: str) -> bool:
@@ -239,6 +247,9 @@ class PerformanceBenchmarks(Check):
     )
     scoring = "Presence: 100% with pytest-benchmark or pytest-codspeed tests, an asv suite, pyperf, or a bench/ directory."
     examples = (
+        Example({"app/perf/stats.py": "def mean(xs):\n    return sum(xs) / len(xs)\n",
+                 "tests/perf/test_stats.py": "from app.perf.stats import mean\n\n\ndef test_mean():\n    assert mean([1, 3]) == 2\n"},
+                status="fail", note="tests of the service's perf package are unit tests, not benchmarks"),
         Example({
             "app/pricing.py": "def total(items):\n    return sum(items)\n",
             "tests/test_perf.py": "from app.pricing import total\n\ndef test_total_speed(benchmark):\n"

@@ -583,6 +583,7 @@ _DIRS = {
     "e2e": {"e2e", "end_to_end", "end-to-end", "acceptance", "ui", "browser", "system"},
     "load": {"load", "loadtests", "load_tests", "perf", "performance", "stress"},
 }
+_FEATURE_DIRS = frozenset({"perf", "performance"})  # also the name a service gives its own feature's package
 # A test client in a module: each form behind its own literal, so a large test module is
 # searched for a few substrings rather than matched against one alternation at every position.
 _API_CLIENTS: tuple[tuple[str, re.Pattern[str] | None], ...] = (
@@ -688,8 +689,11 @@ def find_suites(project: Project) -> dict[str, Evidence]:
     """Suite kind -> the first evidence of it."""
     found: dict[str, Evidence] = {}
     tests = [f for f in project.python_files if _is_test_module(f) and is_test_path(f) and not _in_migrations(f)]
+    # tests/perf/ beside the service's own perf/ package: the tests of a feature named perf, not a load suite
+    features = {part.lower() for rel in project.python_files if not is_test_path(rel)
+                for part in rel.split("/")[:-1]} & _FEATURE_DIRS if tests else set()
     for rel in tests:
-        dirs = {part.lower() for part in rel.split("/")[:-1]}
+        dirs = {part.lower() for part in rel.split("/")[:-1]} - features
         kinds = [kind for kind, names in _DIRS.items() if dirs & names]
         kinds.extend(kind for kind, pattern in _MODULE_KINDS if pattern.search(rel.rpartition("/")[2]))
         kinds.extend(project.text_fact("test-suite-kinds", rel, _suite_kinds_in))

@@ -143,3 +143,17 @@ def test_a_migration_named_like_a_test_is_not_a_unit_test(tmp_path: Path) -> Non
     })
     outcome = check_result(scan_tree(tmp_path, select=["test-suites"]), "test-suites")
     assert outcome.score == 0 and "unit" not in outcome.summary.split("missing")[0], outcome.summary
+
+
+def test_tests_of_a_perf_package_are_no_load_suite(tmp_path: Path) -> None:
+    """tests/perf/ beside the service's own perf/ package tests that feature; a tests/perf/ of its own is load."""
+    write_tree(tmp_path, {
+        "app/perf/stats.py": "def mean(xs):\n    return sum(xs) / len(xs)\n",
+        "tests/perf/test_stats.py": "from app.perf.stats import mean\n\n\ndef test_mean():\n    assert mean([1, 3]) == 2\n",
+    })
+    suites = check_result(scan_tree(tmp_path, select=["test-suites"]), "test-suites")
+    assert "load" not in suites.summary.split("missing")[0] and "unit" in suites.summary
+    (tmp_path / "app/perf/stats.py").unlink()
+    write_tree(tmp_path, {"app/stats.py": "def mean(xs):\n    return sum(xs) / len(xs)\n"})
+    suites = check_result(scan_tree(tmp_path, select=["test-suites"]), "test-suites")
+    assert "load" in suites.summary.split("missing")[0]

@@ -2451,6 +2451,8 @@ def _framework_for(owner: str, kind_hint: str, owners: Mapping[str, OwnerFact], 
         return "fastapi"
     if "flask" in imports:
         return "flask"
+    if "aiohttp" in imports:
+        return "aiohttp"  # @routes.get("/clients") with routes = web.RouteTableDef() imported from the package's base
     return ""
 
 

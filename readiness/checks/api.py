@@ -429,6 +429,14 @@ class ApiVersioning(_RouteCheck):
                "endpoint evolves through its schema and is not judged.")
     global_marks = staticmethod(_version_marks)
     examples = (
+        Example({
+            "app/api/base.py": "from aiohttp import web\n\nroutes = web.RouteTableDef()\n",
+            "app/api/clients.py": "from aiohttp import web\n\nfrom .base import routes\n\n\n@routes.get('/clients')\n"
+                                  "async def get_clients(request: web.Request) -> web.Response:\n    return web.json_response([])\n",
+            "app/api/__init__.py": "from aiohttp import web\n\nfrom . import clients  # noqa: F401\nfrom .base import routes\n\n\n"
+                                   "def init() -> web.Application:\n    app = web.Application()\n    app.add_routes(routes)\n"
+                                   "    return app\n",
+        }, findings=1, status="fail", note="aiohttp routes declared on a route table another module of the package makes"),
         Example(_service(prefix="/api/v1"), findings=0, status="pass", note="include_router prefix"),
         Example(_service(prefix="/apiv2"), findings=0, status="pass", note="a version joined to the API's name"),
         Example(_service(prefix="/apiary"), findings=2, status="fail", note="a word that only starts like one"),

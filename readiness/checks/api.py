@@ -949,7 +949,8 @@ def _rate_marks(source: SourceFile) -> tuple[Evidence, ...]:
             out.append(Evidence("Flask-Limiter RATELIMIT_DEFAULT limits every route", source.path, node.lineno))
     out.extend(_rate_hooks(source))
     for node in source.nodes(ast.Constant):
-        if getattr(node, "value", None) == "DEFAULT_THROTTLE_CLASSES" and _default_throttles(source, node):
+        if getattr(node, "value", None) == "DEFAULT_THROTTLE_CLASSES" and _default_throttles(source, node) \
+                and not off_by_default(source, node):  # if API_THROTTLING: REST_FRAMEWORK.update(...), off by default
             out.append(Evidence("DRF default throttle classes", source.path, getattr(node, "lineno", 0)))
     for node in source.nodes(ast.Assign, ast.AugAssign):  # Django: MIDDLEWARE = [..., "app.middleware.ThrottleIp"]
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -1046,6 +1047,17 @@ class RateLimiting(_RouteCheck):
     global_marks = staticmethod(_rate_marks)
     needles = ROUTE_NEEDLES + ("MIDDLEWARE", "before_request", "before_app_request", "middleware")
     examples = (
+        Example({"proj/settings.py": "import os\n\nREST_FRAMEWORK = {'DEFAULT_PAGINATION_CLASS': None}\n"
+                                     "API_THROTTLING = os.environ.get('API_THROTTLING', '0') == '1'\nif API_THROTTLING:\n"
+                                     "    REST_FRAMEWORK.update({\n"
+                                     "        'DEFAULT_THROTTLE_CLASSES': ('rest_framework.throttling.UserRateThrottle',),\n"
+                                     "        'DEFAULT_THROTTLE_RATES': {'user': '5000/hour'},\n    })\n",
+                 "proj/urls.py": "from django.urls import include, path\nfrom rest_framework.routers import DefaultRouter\n\n"
+                                 "from assets.views import AssetViewSet\n\nrouter = DefaultRouter()\n"
+                                 "router.register('assets', AssetViewSet)\n\nurlpatterns = [path('api/', include(router.urls))]\n",
+                 "assets/views.py": "from rest_framework import viewsets\n\nfrom assets.models import Asset\n\n\n"
+                                    "class AssetViewSet(viewsets.ModelViewSet):\n    queryset = Asset.objects.all()\n"},
+                status="fail", note="DRF throttles switched on only when the operator sets API_THROTTLING"),
         Example({
             "app/hooks.py": "from flask import Blueprint, request\nfrom limits import parse\nfrom limits.storage import "
                             "MemoryStorage\nfrom limits.strategies import FixedWindowRateLimiter\n"

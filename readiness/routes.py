@@ -1607,6 +1607,13 @@ def _extract(source: SourceFile) -> FileRoutes:
     for call in source.nodes(ast.Call):
         assert isinstance(call, ast.Call)
         name = call_name(call)
+        if name == "partial" and len(call.args) > 1 and isinstance(call.args[0], ast.Attribute) \
+                and call.args[0].attr == "register_blueprint" and dotted(call.args[0].value) and dotted(call.args[1]):
+            # functools.partial(app.register_blueprint, api, url_prefix="/api"): a registration run later
+            includes.append(IncludeFact(dotted(call.args[0].value), dotted(call.args[1]),
+                                        _path_expr(_kw(call, "url_prefix")),
+                                        replaces=_kw(call, "url_prefix") is not None, line=call.lineno))
+            continue
         if not isinstance(call.func, ast.Attribute):
             continue
         owner = dotted(call.func.value)

@@ -430,6 +430,16 @@ class ApiVersioning(_RouteCheck):
     global_marks = staticmethod(_version_marks)
     examples = (
         Example({
+            "app/api/__init__.py": "from flask import Blueprint\n\napi = Blueprint('api', __name__)\n\n"
+                                   "from . import files  # noqa: E402,F401\n",
+            "app/api/files.py": "from flask import jsonify\n\nfrom app.api import api\n\n\n@api.route('/files', methods=['GET'])\n"
+                                "def files():\n    return jsonify(files=[])\n",
+            "app/server.py": "import functools\n\nfrom flask import Flask\n\n\ndef create_app():\n    app = Flask(__name__)\n"
+                             "    from app.api import api\n\n"
+                             "    registrators = [functools.partial(app.register_blueprint, api, url_prefix='/api/v1')]\n"
+                             "    for register in registrators:\n        register()\n    return app\n",
+        }, findings=0, status="pass", note="a blueprint registered through functools.partial, run later"),
+        Example({
             "app/api/base.py": "from aiohttp import web\n\nroutes = web.RouteTableDef()\n",
             "app/api/clients.py": "from aiohttp import web\n\nfrom .base import routes\n\n\n@routes.get('/clients')\n"
                                   "async def get_clients(request: web.Request) -> web.Response:\n    return web.json_response([])\n",

@@ -1685,7 +1685,11 @@ def _extract(source: SourceFile) -> FileRoutes:
                 if resource and path and not path.startswith("${"):
                     routes.append(RouteFact("flask", "*", path, owner, resource, call.lineno, call.col_offset + 1,
                                             path_params=tuple(sorted(_path_params(path)))))
-        elif name == "register" and owner in owners and owners[owner].kind in _DRF_ROUTERS and len(call.args) > 1:
+        elif name == "register" and len(call.args) > 1 and (
+                (owner in owners and owners[owner].kind in _DRF_ROUTERS) or (
+                    # from ralph.api import router; router.register(r"supports", SupportViewSet): the project's router
+                    owner not in owners and owner.split(".")[0] in names and _str(call.args[0]) is not None
+                    and (dotted(call.args[1]) or "").endswith("ViewSet") and {"rest_framework", "django"} & imports)):
             prefix = _path_expr(call.args[0])
             viewset = dotted(call.args[1])
             if viewset:  # expanded to the viewset's actions when the table is built

@@ -668,6 +668,17 @@ class Pagination(_RouteCheck):
                "settings), single objects, proxies of another service's list and the entries of a fixed table written "
                "in code (an upper-case constant) are not.")
     examples = (
+        Example({
+            "proj/api/routers.py": "from rest_framework import routers\n\n\nclass ProjectRouter(routers.DefaultRouter):\n"
+                                   "    pass\n\n\nrouter = ProjectRouter()\n",
+            "proj/api/__init__.py": "from proj.api.routers import router  # noqa: F401\n",
+            "proj/supports/api.py": "from rest_framework import viewsets\nfrom rest_framework.pagination import PageNumberPagination\n\n"
+                                    "from proj.api import router\nfrom proj.supports.models import Support\n\n\n"
+                                    "class SupportViewSet(viewsets.ModelViewSet):\n    queryset = Support.objects.all()\n"
+                                    "    pagination_class = PageNumberPagination\n\n\nrouter.register(r'supports', SupportViewSet)\n",
+            "proj/urls.py": "from django.urls import include, path\n\nfrom proj.api import router\n\n"
+                            "urlpatterns = [path('api/', include(router.urls))]\n",
+        }, findings=0, status="pass", note="viewsets registered on the project's router, imported from another module"),
         Example({"msgs/urls.py": "from django.conf import settings\nfrom django.urls import path\n\nfrom msgs import api\n\n"
                                  "urlpatterns = [path('api/v1/messages/', api.MessageListView.as_view())]\n\n"
                                  "if settings.DEBUG:\n    urlpatterns += [path('api/v1/debug-msgs/', api.all_test_messages)]\n",
@@ -867,6 +878,8 @@ def _const(node: ast.AST) -> str:
 _FALSE_TEXT = frozenset({"false", "0", "no", "off", "n", ""})
 _TRUE_TEXT = frozenset({"true", "1", "yes", "on", "y"})
 _SETTING_READS = frozenset({"config", "getenv", "get", "env", "bool", "get_bool", "getboolean", "strtobool"})
+# a project's own reader of one environment variable: bool_from_env("API_THROTTLING", default=False)
+_ENV_HELPERS = lazy_compile(r"^(?:bool_from_env|env_bool|env_flag|getenv_bool(?:ean)?|get_env(?:_bool)?|from_env)$")
 
 
 def _default_of(call: ast.Call) -> ast.expr | None | bool:
@@ -875,7 +888,8 @@ def _default_of(call: ast.Call) -> ast.expr | None | bool:
     name = call_name(call)
     if name == "bool" and call.args and isinstance(call.args[0], ast.Call):
         return _default_of(call.args[0])
-    if name not in _SETTING_READS or not call.args or not isinstance(call.args[0], ast.Constant):
+    if (name not in _SETTING_READS and not _ENV_HELPERS.match(name)) or not call.args \
+            or not isinstance(call.args[0], ast.Constant):
         return False
     default = next((k.value for k in call.keywords if k.arg == "default"), None)
     if default is None and len(call.args) > 1:
@@ -1058,7 +1072,8 @@ class RateLimiting(_RouteCheck):
     needles = ROUTE_NEEDLES + ("MIDDLEWARE", "before_request", "before_app_request", "middleware")
     examples = (
         Example({"proj/settings.py": "import os\n\nREST_FRAMEWORK = {'DEFAULT_PAGINATION_CLASS': None}\n"
-                                     "API_THROTTLING = os.environ.get('API_THROTTLING', '0') == '1'\nif API_THROTTLING:\n"
+                                     "from proj.env import bool_from_env\n\n"
+                                     "API_THROTTLING = bool_from_env('API_THROTTLING', default=False)\nif API_THROTTLING:\n"
                                      "    REST_FRAMEWORK.update({\n"
                                      "        'DEFAULT_THROTTLE_CLASSES': ('rest_framework.throttling.UserRateThrottle',),\n"
                                      "        'DEFAULT_THROTTLE_RATES': {'user': '5000/hour'},\n    })\n",

@@ -176,6 +176,8 @@ _COMMON_WORDS = frozenset({
     "disabled", "hidden", "visible", "auto", "manual", "unknown", "invalid", "expired", "removed",
     # names of JSON keys a setting points at (JWT_ERROR_MESSAGE_KEY = "error")
     "error", "errors", "message", "messages", "msg", "detail", "details", "data", "result", "results", "status",
+    # a mode a setting switches to (shared_secret == "generate": make one at start-up)
+    "generate", "random", "none", "env", "environment", "file", "prompt",
 })
 
 
@@ -1377,6 +1379,9 @@ class HardcodedSecret(Check):
             "    return user\n", path="app/auth.py", lines=(5,), note="a literal handed to set_password() is the account's password"),
         good("def reset(user, form):\n    user.set_password(form.cleaned_data['password'])\n", path="app/accounts.py",
              note="the password the user typed"),
+        good("import secrets\n\n\ndef load(config):\n    if config['server.shared_secret'] == 'generate':\n"
+             "        config['server.shared_secret'] = secrets.token_urlsafe(32)\n", path="app/config.py",
+             note="a word naming what to do with the setting: generate one at start-up"),
         good("from azure.keyvault.secrets import SecretClient\n\nVAULT_SAVED_SECRET_MARK = '# Secret-has-been-saved-to-vault #'\n\n\n"
              "def is_active(client: SecretClient) -> bool:\n    client.set_secret('jumpserver', '666')\n    return True\n",
              path="app/vault.py", note="a marker standing in for a secret; a vault secret's name and a probe value"),

@@ -475,13 +475,19 @@ def _codecov_gates(project: Project, repo: RepoFiles) -> list[Gate]:
 
 
 def _gates_python(project: Project, paths: Any) -> bool:
-    """Whether a status limited to ``paths`` (none: the whole repository) covers some of the project's Python."""
+    """Whether a status limited to ``paths`` (none: the whole repository) may cover the project's Python: not when
+    every file under those paths is something else (the front end's JavaScript)."""
     wanted = [paths] if isinstance(paths, str) else [p for p in paths if isinstance(p, str)] if isinstance(paths, list) else []
     prefixes = [p.strip().strip("/").removeprefix("./") for p in wanted if p.strip() and not p.strip().startswith("!")]
     if not prefixes:
         return True
-    return any(rel == prefix or rel.startswith(prefix.rstrip("*") if prefix.endswith("*") else prefix + "/")
-               for rel in project.python_files for prefix in prefixes)
+
+    def under(rel: str, prefix: str) -> bool:
+        return rel == prefix or rel.startswith(prefix.rstrip("*") if prefix.endswith("*") else prefix + "/")
+
+    covered = [rel for rel in project.files if any(under(rel, p) for p in prefixes)]
+    # a path with nothing under it here tells nothing; one holding only JavaScript (ui/) gates no Python
+    return not covered or any(rel.endswith(".py") for rel in covered)
 
 
 def _percent(value: Any) -> float | None:

@@ -1941,14 +1941,16 @@ def _register_helpers(
             helpers[name] = rules
     if not helpers:
         return []
+    # view_func = view.as_view(endpoint): the calls each helper names, read once per helper
+    assigned = {name: {t.id: n.value for n in ast.walk(functions[name]) if isinstance(n, ast.Assign)
+                       and isinstance(n.value, ast.Call) for t in n.targets if isinstance(t, ast.Name)}
+                for name in helpers}
     out: list[RouteFact] = []
     for call in source.nodes(ast.Call):
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in helpers):
             continue
-        func = functions[call.func.id]
-        env = _bound_arguments(func, call)
-        views = {t.id: v for n in ast.walk(func) if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
-                 for t in n.targets if isinstance(t, ast.Name) for v in [n.value]}
+        env = _bound_arguments(functions[call.func.id], call)
+        views = assigned[call.func.id]
         for rule in helpers[call.func.id]:
             path = _bound_text(rule.args[0] if rule.args else _kw(rule, "rule"), env)
             view = _kw(rule, "view_func")
@@ -2881,13 +2883,16 @@ def _django_views(tree: ast.Module, framework: str = "django", *, function_views
             parsers = _class_parsers(stmt) if handlers else {}
             helpers = {m.name: m for m in stmt.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))
                        and _responder(m.name) is None} if handlers else {}
+            helper_feats: dict[str, _Features] = {}
             for method_def, (method, suffix) in handlers:
                 feats = _handler_features(method_def, framework, set())
                 for parser in _parsers_used(method_def, parsers):
                     feats.query.extend(parsers[parser])  # args = self.get_parser.parse_args(): its arguments
                 for helper in _own_methods_called(method_def, helpers):
                     # limit, offset = self._set_limit_and_offset(): the query string the class's own helpers read
-                    more = _handler_features(helper, framework, set())
+                    if helper.name not in helper_feats:
+                        helper_feats[helper.name] = _handler_features(helper, framework, set())
+                    more = helper_feats[helper.name]
                     feats.query.extend(more.query)
                     feats.calls.extend(c for c in more.calls if c in ("paginate", "@capped"))
                 shape = "list" if method_def.name == "get" and bases & _DJANGO_LIST_BASES else ""

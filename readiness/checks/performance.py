@@ -17,7 +17,7 @@ from readiness.roles import GENERATED, LOADTEST, SERVICE, TEST, path_role
 
 _K6_RE = lazy_compile(r"""(?:from\s+|require\(\s*)['"]k6(?:/http)?['"]""")
 _BENCH_DIRS = {"bench", "benches", "benchmark", "benchmarks", "perf", "performance"}
-_FEATURE_NAMES = frozenset({"perf", "performance"})  # also a service feature's package name (treeherder/perf/)
+FEATURE_NAMES = frozenset({"perf", "performance"})  # also a service feature's package name (treeherder/perf/)
 _BENCH_NAME_RE = lazy_compile(r"(^bench_\w*|_bench|^benchmarks?(_\w+)?)\.py$")
 _PYTEST_BENCHMARK_RE = lazy_compile(r"def\s+test_\w*\s*\([^)]*\bbenchmark\b|@pytest\.mark\.benchmark\b")
 _LOAD_RUN_RE = lazy_compile(r"(?<![\w-])(locust|k6|artillery|jmeter|gatling)(?![\w-])")
@@ -211,7 +211,7 @@ def find_benchmarks(project: Project) -> list[Evidence]:
             continue  # a Locust file under tests/performance/ is a load test (load-tests), not a benchmark
         if role == GENERATED:
             continue  # a vendored dependency's own benchmark (lib/cherrypy/test/benchmark.py)
-        in_bench_dir = any(part in _BENCH_DIRS - _FEATURE_NAMES or (part in _FEATURE_NAMES and role != SERVICE)
+        in_bench_dir = any(part in _BENCH_DIRS - FEATURE_NAMES or (part in FEATURE_NAMES and role != SERVICE)
                            for part in folders)  # app/perf/: the service's own package for a feature named perf
         if in_bench_dir or (_BENCH_NAME_RE.search(name) and role != SERVICE):
             # tests/perf/test_stats.py beside a service package perf/: tests of a feature named perf, unless they time

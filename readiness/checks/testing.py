@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
 
 from readiness.checks.base import Check, Collected, Example, Verdict
-from readiness.checks.performance import find_load_tests
+from readiness.checks.performance import FEATURE_NAMES, find_load_tests
 from readiness.coverage_data import (
     MAX_DATA_BYTES,
     CoverageUnreadable,
@@ -589,7 +589,6 @@ _DIRS = {
     "e2e": {"e2e", "end_to_end", "end-to-end", "acceptance", "ui", "browser", "system"},
     "load": {"load", "loadtests", "load_tests", "perf", "performance", "stress"},
 }
-_FEATURE_DIRS = frozenset({"perf", "performance"})  # also the name a service gives its own feature's package
 # A test client in a module: each form behind its own literal, so a large test module is
 # searched for a few substrings rather than matched against one alternation at every position.
 _API_CLIENTS: tuple[tuple[str, re.Pattern[str] | None], ...] = (
@@ -697,7 +696,7 @@ def find_suites(project: Project) -> dict[str, Evidence]:
     tests = [f for f in project.python_files if _is_test_module(f) and is_test_path(f) and not _in_migrations(f)]
     # tests/perf/ beside the service's own perf/ package: the tests of a feature named perf, not a load suite
     features = {part.lower() for rel in project.python_files if not is_test_path(rel)
-                for part in rel.split("/")[:-1]} & _FEATURE_DIRS if tests else set()
+                for part in rel.split("/")[:-1]} & FEATURE_NAMES if tests else set()
     for rel in tests:
         dirs = {part.lower() for part in rel.split("/")[:-1]} - features
         kinds = [kind for kind, names in _DIRS.items() if dirs & names]

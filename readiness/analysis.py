@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
+from readiness import needles
 from readiness.checks.base import Check, FileOutcome
 from readiness.lazy_regex import lazy_compile
 from readiness.model import Finding, Note
@@ -85,6 +86,17 @@ def syntax_estimate(data: bytes) -> int:
     return len(data) - len(data.translate(None, _SYNTAX_BYTES))
 
 
+_NEEDLES: dict[tuple[type[Check], ...], frozenset[str]] = {}
+
+
+def _plan_needles(plan: Sequence[PlannedCheck]) -> frozenset[str]:
+    checks = tuple(planned.check for planned in plan)
+    known = _NEEDLES.get(checks)
+    if known is None:
+        known = _NEEDLES[checks] = frozenset(n for check in checks for n in check.needles or ())
+    return known
+
+
 def analyze_source(rel: str, data: bytes, plan: Sequence[PlannedCheck], suppress: bool = True) -> FileAnalysis:
     result = FileAnalysis(rel)
     if len(data) > MAX_FILE_BYTES:
@@ -113,7 +125,7 @@ def analyze_source(rel: str, data: bytes, plan: Sequence[PlannedCheck], suppress
         for line in sup.covers:
             covered.setdefault(line, []).append(index)
     used: dict[int, set[str]] = {}
-    present: dict[str, bool] = {}  # needle -> found in this file: checks share many needles
+    found = needles.present(_plan_needles(plan), text)
     # A package's __init__.py may re-export what other modules route to, by relative or absolute import
     # (``from app.dashboard.app import app as dashboard_app``): checks reading re-exports ("from ." among
     # their needles) see every one.
@@ -121,15 +133,8 @@ def analyze_source(rel: str, data: bytes, plan: Sequence[PlannedCheck], suppress
 
     for planned in plan:
         check = planned.check
-        if check.needles and not (package_init and "from ." in check.needles):
-            for needle in check.needles:  # a plain loop: this runs a million times on a large tree
-                found = present.get(needle)
-                if found is None:
-                    found = present[needle] = needle in text
-                if found:
-                    break
-            else:
-                continue
+        if check.needles and not (package_init and "from ." in check.needles) and found.isdisjoint(check.needles):
+            continue
         if getattr(check, "needs_tree", True) and source.tree is None:
             continue
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import io
+import operator
 import re
 import sys
 import threading
@@ -79,6 +80,9 @@ _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 def _position(node: ast.AST) -> tuple[int, int]:
     return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
+
+
+_LOCATED = operator.attrgetter("lineno", "col_offset")  # _position for node types the parser always locates
 
 
 @dataclass(frozen=True)
@@ -419,12 +423,12 @@ class SourceFile:
         assert self._buckets is not None
         for t in types:
             if t not in self._sorted:  # sorted on first request only: most types are never asked for
-                self._buckets.get(t, []).sort(key=_position)
+                self._buckets.get(t, []).sort(key=_LOCATED if "lineno" in t._attributes else _position)
                 self._sorted.add(t)
         if len(types) == 1:
             return self._buckets.get(types[0], [])
         out = [n for t in types for n in self._buckets.get(t, [])]
-        out.sort(key=_position)
+        out.sort(key=_LOCATED if all("lineno" in t._attributes for t in types) else _position)
         return out
 
     def walk_order(self, *types: type) -> list[ast.AST]:

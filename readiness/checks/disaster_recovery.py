@@ -443,8 +443,18 @@ def _restore_function(text: str) -> tuple[str, int] | None:
     return None
 
 
+# Every restore pattern a runbook step may match names one of these tools: an ASCII document (where
+# ignoring case means lowering it) naming none of them holds no step, and its code is never split.
+_STEP_TOOLS = ("mongorestore", "pbm", "pg_restore", "velero", "restic", "borg", "litestream", "wal-g", "pgbackrest",
+               "xtrabackup", "psql", "mysql", "mariadb", "loaddata")
+
+
 def _runbook_restore_step(text: str) -> tuple[str, int] | None:
     """The first command in a document's code that restores a database."""
+    if text.isascii():
+        lowered = text.lower()
+        if not any(tool in lowered for tool in _STEP_TOOLS):
+            return None
     restore_section = bool(_RESTORE_HEADING_RE.search(text))
     for start, code in _doc_code(text):
         match = RESTORE_RE.search(code) or SQL_RESTORE_RE.search(code)
@@ -765,7 +775,8 @@ _RUNBOOK_NAME_RE = lazy_compile(r"disaster|recovery|runbook|(^|[-_/])dr([-_.]|$)
                                 re.IGNORECASE)
 # A real heading (Markdown ``#`` or an underlined reStructuredText title), not any line that
 # happens to mention a runbook: "we have no runbook yet" is not one.
-_TOPIC = r"(disaster recovery|runbook|restore procedure|recovery procedure)"
+_TOPICS = ("disaster recovery", "runbook", "restore procedure", "recovery procedure")
+_TOPIC = rf"({'|'.join(_TOPICS)})"
 _RUNBOOK_HEADING_RE = lazy_compile(
     rf"^#{{1,6}}\s+.*{_TOPIC}|^[^\n]*{_TOPIC}[^\n]*\n[=\-~^]{{3,}}\s*$", re.IGNORECASE | re.MULTILINE,
 )
@@ -838,6 +849,8 @@ class DrRunbook(Check):
 
 
 def _runbook_heading(text: str) -> bool:
+    if text.isascii() and not any(topic in text.lower() for topic in _TOPICS):
+        return False  # the heading names a topic: an ASCII text (lowered, ignoring case) naming none has none
     return _RUNBOOK_HEADING_RE.search(text) is not None
 
 

@@ -13,6 +13,7 @@ are not secrets.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -78,6 +79,7 @@ _DESCRIBING_CONTAINERS = frozenset({"css", "class", "classes", "label", "labels"
                                     "descriptions", "hint", "hints", "tooltip", "tooltips"})
 
 
+@functools.lru_cache(maxsize=8192)
 def _snake(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", _CAMEL_RE.sub("_", name).lower()).strip("_")
 
@@ -360,11 +362,14 @@ _FALLBACK_KEYWORDS = ("default", "fallback", "fallback_value")
 
 
 def _helper_read(call: ast.Call) -> tuple[str | None, ast.AST | None] | None:
-    environ_name = next((k.value for k in call.keywords if k.arg == "environ_name"), None)
-    if environ_name is not None and (var := str_value(environ_name)):
-        # django-configurations: values.Value("pass", environ_name="DB_PASSWORD") falls back to its first argument
-        default = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "default"), None)
-        return var, default
+    if call.keywords:
+        environ_name = next((k.value for k in call.keywords if k.arg == "environ_name"), None)
+        if environ_name is not None and (var := str_value(environ_name)):
+            # django-configurations: values.Value("pass", environ_name="DB_PASSWORD") falls back to its first argument
+            default = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "default"), None)
+            return var, default
+    if not call.args:
+        return None  # a helper's variable is its first argument
     func = call.func
     if isinstance(func, ast.Name):
         helper = func.id
@@ -615,7 +620,8 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
     for call in source.nodes(ast.Call):
         assert isinstance(call, ast.Call)
         name = qualify(call.func, imports)  # once per call: both readings below ask
-        reads += [(default, var, default) for var, default in _environ_schema(call, name)]
+        if name in _ENV_SCHEMAS:
+            reads += [(default, var, default) for var, default in _environ_schema(call, name)]
         read = _env_read(call, imports, name)
         if read is not None:
             reads.append((call, *read))

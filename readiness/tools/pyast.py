@@ -36,12 +36,15 @@ def dotted(node: ast.AST) -> str | None:
 
 def qualify(node: ast.AST, imports: dict[str, str]) -> str | None:
     """The qualified name an expression refers to through the imports, or None."""
+    head_node = node
+    while isinstance(head_node, ast.Attribute):
+        head_node = head_node.value
+    # most chains start at a local name (self.x.y): answered before any string is built
+    if not isinstance(head_node, ast.Name) or head_node.id not in imports:
+        return None
     name = dotted(node)
-    if name is None:
-        return None
+    assert name is not None
     head, _, rest = name.partition(".")
-    if head not in imports:
-        return None
     base = imports[head]
     return f"{base}.{rest}" if rest else base
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from readiness.checks.base import Check, Collected, Verdict
 from readiness.config import ConfigError, Settings
 from readiness.declared_roles import declared_roles
 from readiness.dedupe import OneFindingPerProblem, engine_of, engine_rank
-from readiness.file_facts import FactStore
+from readiness.file_facts import FactStore, work_out
 from readiness.fileindex import FileIndex
 from readiness.measures import Errored, NotApplicable
 from readiness.model import CheckResult, Finding, Note, ScanResult
@@ -261,6 +262,7 @@ def _repository_phase(
             project.root, python_files, plan, jobs=request.jobs, cache=cache, progress=request.progress,
             start_tools=lambda: _start_tools(tools, project, request.checks, cache), suppress=request.suppress,
             digests=project.digests, deadline=request.deadline, index=index,
+            alongside=lambda: _work_out_facts(tools, project, request.checks),
         )
         t_analyze = time.perf_counter()
         project.lines = sum(a.lines for a in analyses)
@@ -419,6 +421,22 @@ def _start_tools(
         for name, fetch in check.prefetch.items():
             if name not in project._tools:
                 project._tools[name] = pool.submit(fetch, project)
+
+
+def _work_out_facts(pool: ThreadPoolExecutor, project: Project, checks: Sequence[type[Check]]) -> Callable[[], None] | None:
+    """The text facts the checks will ask of many files, worked out while worker processes analyse
+    (the main process would only wait); stopped when they finish, and evaluate asks for the rest."""
+    facts = [fact for check in checks for fact in check.text_facts]
+    if not facts or project.facts is None:
+        return None
+    stop = threading.Event()
+    future = pool.submit(work_out, project, facts, stop)
+
+    def finish() -> None:
+        stop.set()
+        future.result()
+
+    return finish
 
 
 def _state_entry(root: Path, cache: Cache | None) -> str:

@@ -12,9 +12,14 @@ the scan (see ``readiness.fileindex``) is not stored: its signature cannot prove
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, TypeVar
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, TypeVar
 
 from readiness.cache import Cache, plan_key
+
+if TYPE_CHECKING:
+    from readiness.project import Project
 
 T = TypeVar("T")
 _NAME = "facts"
@@ -100,3 +105,30 @@ class FactStore:
             entries[rel] = entry
         if entries != stored:
             self.cache.save(_NAME, self._key, entries)
+
+
+@dataclass(frozen=True)
+class TextFact:
+    """A fact a check's repository phase asks of many files (every document, every test module).
+
+    ``wanted(path)`` names those files, or more: the check still asks for each fact it needs, so
+    one worked out in advance is only found ready. The engine works them out on a thread while
+    the per-file phase runs in worker processes, when the main process would otherwise wait."""
+
+    name: str
+    compute: Callable[[str], Any]
+    wanted: Callable[[str], bool]
+
+
+def work_out(project: Project, facts: Iterable[TextFact], stop: threading.Event) -> int:
+    """Each wanted fact of each file, until ``stop`` is set; the rest is worked out when asked."""
+    facts = tuple(facts)
+    count = 0
+    for rel in project.files:
+        for fact in facts:
+            if fact.wanted(rel):
+                if stop.is_set():
+                    return count
+                project.text_fact(fact.name, rel, fact.compute)
+                count += 1
+    return count

@@ -789,7 +789,7 @@ class _Builder:
         for name, step in steps:
             # manifests among tests, fixtures, examples and vendored code describe no deployment of this service
             step(deployable if name in ("kubernetes", "terraform", "platforms") else files)
-        self.repo.docs = [f for f in files if _is_doc(f)]
+        self.repo.docs = [f for f in files if is_doc(f)]
         return self.repo
 
     # shell scripts and Makefiles, first: CI commands refer to them
@@ -1823,7 +1823,8 @@ def _deployable(files: tuple[str, ...], project: Project) -> tuple[str, ...]:
 _BENCH_DIR = lazy_compile(r"(?:^|/)(?:bench|benchmarks?|[\w.-]+[-_](?:bench|benchmarks?))/", re.IGNORECASE)
 
 
-def _is_doc(rel: str) -> bool:
+def is_doc(rel: str) -> bool:
+    """A document: Markdown, reStructuredText, plain text or AsciiDoc in a docs folder, or at the root."""
     if not rel.lower().endswith((".md", ".rst", ".txt", ".adoc")):
         return False
     parts = rel.split("/")

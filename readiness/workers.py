@@ -179,10 +179,12 @@ def analyze_files(
     index: FileIndex | None = None,
     cache_name: str = "files",
     merge: bool = False,
+    alongside: Callable[[], Callable[[], None] | None] | None = None,
 ) -> list[FileAnalysis]:
     """Every file's analysis, in ``files`` order. ``index`` lets an unchanged file be answered
     from the cache without reading it; ``merge`` keeps the stored entries of files not named
-    (the pre-commit hook's own cache, which sees a few files at a time)."""
+    (the pre-commit hook's own cache, which sees a few files at a time). ``alongside`` starts
+    work for the main process while worker processes analyse, and returns what stops it."""
     jobs = jobs or default_jobs()
     key = plan_fingerprint(plan) + ("" if suppress else "-all")
     if cache is not None:
@@ -230,7 +232,20 @@ def analyze_files(
         collect([analysis])
 
     if jobs > 1 and len(misses) >= PARALLEL_MIN_FILES:
-        _run_pooled(_batches(misses, jobs * 4), plan, suppress, jobs, start_tools, collect, fail, deadline)
+        stops: list[Callable[[], None]] = []
+
+        def started() -> None:
+            if start_tools is not None:
+                start_tools()
+            stop = alongside() if alongside is not None else None
+            if stop is not None:
+                stops.append(stop)
+
+        try:
+            _run_pooled(_batches(misses, jobs * 4), plan, suppress, jobs, started, collect, fail, deadline)
+        finally:
+            for stop in stops:
+                stop()
     else:
         # Large files go to one memory-limited worker even here: a hostile one costs only itself.
         isolated = [item for item in misses if len(item[1]) > ISOLATE_BYTES]

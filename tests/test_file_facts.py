@@ -6,12 +6,19 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 from helpers import run_cli, write_tree
 
+from readiness.checks.disaster_recovery import DrRunbook, RestoreProcedure
+from readiness.checks.testing import TestSuites
+from readiness.config import Settings
+from readiness.file_facts import FactStore, work_out
 from readiness.fileindex import RACY_NS
+from readiness.project import Project
+from readiness.workers import PARALLEL_MIN_FILES
 
 # The CLI under an audit hook that lists every file name this process opens (``open_inside``
 # opens one path component at a time, so a file shows up by its own name); the tool's own modules,
@@ -108,3 +115,54 @@ def test_one_changed_file_is_the_only_one_read_again(tmp_path: Path) -> None:
     assert _files_opened(opened) == {"restore.md"}
     assert again == _scan(root)[0]
     assert "runbook states RTO" in again and "runbook states RTO" not in warm
+
+
+def _project(root: Path) -> Project:
+    files = tuple(sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()))
+    project = Project(root=root, files=files, python_files=tuple(f for f in files if f.endswith(".py")), lines=0,
+                      settings=Settings({}, None))
+    project.facts = FactStore(None, str(root), {}, project.digests, lambda _rel: False)
+    return project
+
+
+def test_facts_worked_out_in_advance_are_found_ready(tmp_path: Path) -> None:
+    _service(tmp_path)
+    project = _project(tmp_path)
+    facts = [fact for check in (RestoreProcedure, DrRunbook, TestSuites) for fact in check.text_facts]
+    count = work_out(project, facts, threading.Event())
+    assert count == sum(1 for rel in project.files for fact in facts if fact.wanted(rel))
+    assert count >= 33  # the documents, the application modules, the test modules
+
+    def never(_text: str) -> None:
+        raise AssertionError("worked out again")
+
+    assert project.text_fact("runbook-restore-step", "docs/runbooks/restore.md", never) == ("runbook step with pg_restore", 5)
+    assert project.text_fact("runbook-heading", "docs/runbooks/restore.md", never) is False
+    assert project.text_fact("restore-function", "app/ops.py", never) == ("restore command restore_orders running psql", 1)
+    assert project.text_fact("test-suite-kinds", "tests/orders/test_case_api.py", never) == ("api",)
+
+
+def test_facts_stop_when_asked(tmp_path: Path) -> None:
+    _service(tmp_path)
+    project = _project(tmp_path)
+    stop = threading.Event()
+    stop.set()
+    assert work_out(project, RestoreProcedure.text_facts, stop) == 0
+    assert project.text_fact("restore-function", "app/ops.py", lambda _text: "asked") == "asked"
+
+
+def test_facts_worked_out_beside_worker_processes_change_nothing(tmp_path: Path) -> None:
+    """Enough modules for worker processes, so the facts are worked out on a thread meanwhile."""
+    _service(tmp_path)
+    write_tree(tmp_path, {f"app/orders/handler_{i:02d}.py": f"def handle_{i}(event):\n    return event\n"
+                          for i in range(PARALLEL_MIN_FILES)})
+    args = ["scan", str(tmp_path), "--format", "json", "--no-live", "--no-history", "--no-cache", "--select", _CHECKS]
+    serial, parallel = run_cli(*args, "--jobs", "1"), run_cli(*args, "--jobs", "2")
+    assert serial.returncode in (0, 1), serial.stderr
+    docs = [json.loads(proc.stdout) for proc in (serial, parallel)]
+    for doc in docs:
+        doc.pop("timings")
+        doc.pop("generated_at")
+    assert docs[0] == docs[1]
+    assert any("pg_restore" in e["message"] for r in docs[0]["checks"] if r["id"] == "restore-procedure"
+               for e in r["evidence"])

@@ -124,6 +124,9 @@ class Check:
     # Whole-repository work (name -> fn(project)) that needs only the file list: started early
     # on a thread, so its reading overlaps the per-file analysis.
     prefetch: ClassVar[Mapping[str, Callable[..., Any]]] = {}
+    # Text facts evaluate() asks of many files (readiness.file_facts.TextFact): worked out on a
+    # thread while the per-file phase runs in worker processes.
+    text_facts: ClassVar[tuple[Any, ...]] = ()
 
     @property
     def per_file(self) -> bool:

@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 from typing import Any, Mapping
 
 from readiness.checks.base import Check, Collected, Example, Verdict
+from readiness.file_facts import TextFact
 from readiness.lazy_regex import lazy_compile
 from readiness.measures import NotApplicable, Presence, Share
 from readiness.model import Evidence, Finding
@@ -24,6 +25,7 @@ from readiness.repo_files import (
     TfBlock,
     describe_problems,
     describe_unrendered,
+    is_doc,
     programs,
     repo_files,
 )
@@ -544,6 +546,8 @@ def _doc_code(text: str) -> list[tuple[int, str]]:
 
 class RestoreProcedure(Check):
     id = "restore-procedure"
+    text_facts = (TextFact("runbook-restore-step", _runbook_restore_step, is_doc),
+                  TextFact("restore-function", _restore_function, lambda rel: rel.endswith(".py") and not is_test_path(rel)))
     category = "disaster-recovery"
     severity = "high"
     effort = "1d"
@@ -785,8 +789,22 @@ _RTO_RE = lazy_compile(r"\bRTO\b|recovery time objective", re.IGNORECASE)
 _RESTORE_WORD_RE = lazy_compile(r"\brestor(e|ing|ation)\b", re.IGNORECASE)
 
 
+def _runbook_heading(text: str) -> bool:
+    if text.isascii() and not any(topic in text.lower() for topic in _TOPICS):
+        return False  # the heading names a topic: an ASCII text (lowered, ignoring case) naming none has none
+    return _RUNBOOK_HEADING_RE.search(text) is not None
+
+
+def _runbook_elements(text: str) -> tuple[bool, bool, bool]:
+    """Whether a runbook's text holds restore steps, an RPO and an RTO."""
+    return (_RESTORE_WORD_RE.search(text) is not None, _RPO_RE.search(text) is not None,
+            _RTO_RE.search(text) is not None)
+
+
+
 class DrRunbook(Check):
     id = "dr-runbook"
+    text_facts = (TextFact("runbook-heading", _runbook_heading, is_doc),)
     category = "disaster-recovery"
     severity = "medium"
     effort = "1d"
@@ -846,18 +864,6 @@ class DrRunbook(Check):
         else:
             summary = "no disaster recovery runbook in the docs"
         return Verdict(Share(present, 4, "runbook elements", "present"), summary, tuple(evidence))
-
-
-def _runbook_heading(text: str) -> bool:
-    if text.isascii() and not any(topic in text.lower() for topic in _TOPICS):
-        return False  # the heading names a topic: an ASCII text (lowered, ignoring case) naming none has none
-    return _RUNBOOK_HEADING_RE.search(text) is not None
-
-
-def _runbook_elements(text: str) -> tuple[bool, bool, bool]:
-    """Whether a runbook's text holds restore steps, an RPO and an RTO."""
-    return (_RESTORE_WORD_RE.search(text) is not None, _RPO_RE.search(text) is not None,
-            _RTO_RE.search(text) is not None)
 
 
 CHECKS: list[type[Check]] = [BackupJob, RestoreProcedure, BackupVerification, DrRunbook]

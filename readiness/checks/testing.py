@@ -25,6 +25,7 @@ from readiness.coverage_data import (
     locate,
     measured_lines,
 )
+from readiness.file_facts import TextFact
 from readiness.lazy_regex import lazy_compile
 from readiness.measures import Errored, NotApplicable, Presence, Ratio, Share, Unknown
 from readiness.model import Evidence
@@ -802,6 +803,9 @@ def _is_test_module(rel: str) -> bool:
 class TestSuites(Check):
     __test__ = False  # not a pytest test class, despite the name
     id = "test-suites"
+    text_facts = (TextFact("test-suite-kinds", _suite_kinds_in,
+                           lambda rel: rel.endswith(".py") and _is_test_module(rel) and is_test_path(rel)
+                           and not _in_migrations(rel)),)
     category = "testing"
     severity = "medium"
     effort = "3-5d"

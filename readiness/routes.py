@@ -1713,7 +1713,7 @@ def _extract(source: SourceFile) -> FileRoutes:
         (source.path.endswith(("urls.py", "views.py")) or _sets_urlpatterns(tree))
         and not {"flask", "flask_restful", "flask_restx", "quart"} & imports)
     if django:
-        routes.extend(_django_urlpatterns(tree, includes, names))
+        routes.extend(_django_urlpatterns(tree, includes, names, source.text))
     views = _django_views(tree, "django" if django else "flask", function_views=django)
     if routes and _SIGNATURE_CALL.search(source.text):
         routes = _mark_signed(tree, routes)
@@ -2749,7 +2749,8 @@ def _sets_urlpatterns(tree: ast.Module) -> bool:
 _PAGE_VIEWS = frozenset({"TemplateView", "RedirectView"})
 
 
-def _django_urlpatterns(tree: ast.Module, includes: list[IncludeFact], names: Mapping[str, str] = {}) -> list[RouteFact]:
+def _django_urlpatterns(tree: ast.Module, includes: list[IncludeFact], names: Mapping[str, str] = {},
+                        text: str = "urlpatterns") -> list[RouteFact]:
     routes: list[RouteFact] = []
     lists: dict[str, list[ast.expr]] = {}  # local URL lists: ur = [...]; ur += [...]
     bound: dict[str, ast.Call] = {}  # event_list = EventViewSet.as_view({"get": "list"}): a view under a name
@@ -2830,6 +2831,8 @@ def _django_urlpatterns(tree: ast.Module, includes: list[IncludeFact], names: Ma
             visit(stmt.value, "")
     # urlpatterns.append(path("api/v1/", include(router.urls))): patterns added by a call, at module level or in
     # an app's ready() that extends the project's urlpatterns
+    if "urlpatterns" not in text and text.isascii():
+        return routes  # no name urlpatterns anywhere (an identifier spelled in other letters may normalise to it)
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args \
                 and node.func.attr in ("append", "extend", "insert") and dotted(node.func.value) == "urlpatterns":

@@ -1331,20 +1331,26 @@ def _repository_secrets(project: Project) -> list[Finding]:
         if role == FIXTURE:
             continue
         live_only = role not in _ALL_SECRETS_ROLES
-        text = project.read_text(rel)
-        if not text:
-            continue
-        lines = text.splitlines()
-        for number, line in enumerate(lines, 1):
-            if len(line) < 16:
-                continue
-            fmt = find_key_format(line)
-            if fmt is None or (live_only and fmt.name == _PRIVATE_KEY):
-                continue
-            if fmt.name == _PRIVATE_KEY and not _PEM_BODY.search("\n".join(lines[number - 1:number + 8])):
-                continue  # "-----BEGIN RSA PRIVATE KEY-----" built into a string by a JS library: armour, no key
-            found.append(Finding(rel, number, 1, "hardcoded-secret", _format_message(fmt)))
+        for number, name, message in project.text_fact("key-formats", rel, _key_formats):
+            if not (live_only and name == _PRIVATE_KEY):
+                found.append(Finding(rel, number, 1, "hardcoded-secret", message))
     return found
+
+
+def _key_formats(text: str) -> tuple[tuple[int, str, str], ...]:
+    """(line, format, message) of each line holding a key or token of a known format."""
+    lines = text.splitlines()
+    found = []
+    for number, line in enumerate(lines, 1):
+        if len(line) < 16:
+            continue
+        fmt = find_key_format(line)
+        if fmt is None:
+            continue
+        if fmt.name == _PRIVATE_KEY and not _PEM_BODY.search("\n".join(lines[number - 1:number + 8])):
+            continue  # "-----BEGIN RSA PRIVATE KEY-----" built into a string by a JS library: armour, no key
+        found.append((number, fmt.name, _format_message(fmt)))
+    return tuple(found)
 
 
 class HardcodedSecret(Check):

@@ -9,6 +9,7 @@ at their first occurrence, instead of being reported at every one.
 
 from __future__ import annotations
 
+import bisect
 from typing import Callable, Iterable
 
 try:
@@ -45,3 +46,45 @@ def finder_for(needles: frozenset[str], *, use_automaton: bool) -> Finder:
         return found
 
     return find
+
+
+# The only characters outside ASCII that a case-ignoring pattern matches to an ASCII letter
+# (dotted and dotless I, the Kelvin sign, the long s).
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u212a", "\u017f")
+
+
+def may_match_ignoring_case(text: str, words: Iterable[str]) -> bool:
+    """False only when no case-ignoring pattern can find any of these lowercase ASCII words in
+    ``text``: a cheap test before running such patterns over a large document."""
+    lowered = text.lower()
+    if any(word in lowered for word in words):
+        return True
+    return not text.isascii() and any(char in text for char in _FOLDS_TO_ASCII)
+
+
+def spans(text: str, words: Iterable[str]) -> tuple[list[int], list[int]] | None:
+    """(starts, ends) of every occurrence of the lowercase ASCII words in ``text``, ignoring case, in
+    order of start. None when the text holds a character a case-ignoring pattern matches to an ASCII
+    letter: lowering changes no other character's length (only the dotted capital I's), so offsets agree."""
+    if not text.isascii() and any(char in text for char in _FOLDS_TO_ASCII):
+        return None
+    lowered = text.lower()
+    found: list[tuple[int, int]] = []
+    for word in words:
+        at = lowered.find(word)
+        while at >= 0:
+            found.append((at, at + len(word)))
+            at = lowered.find(word, at + 1)
+    found.sort()
+    return [s for s, _ in found], [e for _, e in found]
+
+
+def holds_span(found: tuple[list[int], list[int]], start: int, end: int) -> bool:
+    """Whether an occurrence found by ``spans`` lies wholly within ``start:end``."""
+    starts, ends = found
+    index = bisect.bisect_left(starts, start)
+    while index < len(starts) and starts[index] < end:
+        if ends[index] <= end:
+            return True
+        index += 1
+    return False

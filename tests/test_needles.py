@@ -4,6 +4,7 @@ check only on that answer."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -49,3 +50,25 @@ def test_a_check_whose_needles_are_absent_finds_nothing_and_one_present_is_run(t
                           "--no-history", "--select", "print-call"], capture_output=True, text=True, check=False)
     doc = json.loads(out.stdout)
     assert [(f["path"], f["line"]) for f in doc["findings"] if f["check"] == "print-call"] == [("app/loud.py", 2)]
+
+
+WORDS = ("psql", "mysql", "restor", "disaster recovery", "wal-g")
+CASE_ALPHABET = st.sampled_from(list("pPsSqQlLmMyYrReEtToOdDiIaAcCvVwW-g ") + ["\u0130", "\u0131", "\u212a", "\u017f", "é"])
+CASE_PATTERN = re.compile("|".join(re.escape(w) for w in WORDS), re.IGNORECASE)
+
+
+@given(st.text(CASE_ALPHABET, max_size=60))
+def test_a_case_ignoring_prefilter_never_misses(text: str) -> None:
+    """What the case-ignoring pattern finds, the prefilter allows (the Kelvin sign, the long s and the
+    Turkish i match ASCII letters, and the dotted capital I lowers to two characters)."""
+    if CASE_PATTERN.search(text):
+        assert needles.may_match_ignoring_case(text, WORDS)
+
+
+@given(st.text(CASE_ALPHABET, max_size=60), st.integers(0, 60), st.integers(0, 60))
+def test_spans_say_exactly_which_slices_hold_a_word(text: str, start: int, end: int) -> None:
+    found = needles.spans(text, WORDS)
+    if found is None:
+        assert any(c in text for c in "\u0130\u0131\u212a\u017f")
+        return
+    assert needles.holds_span(found, start, end) == bool(CASE_PATTERN.search(text[start:end]))

@@ -16,6 +16,7 @@ from readiness.file_facts import TextFact
 from readiness.lazy_regex import lazy_compile
 from readiness.measures import NotApplicable, Presence, Share
 from readiness.model import Evidence, Finding
+from readiness.needles import holds_span, may_match_ignoring_case, spans
 from readiness.paths import is_test_path
 from readiness.profile import profile_of
 from readiness.project import Project
@@ -445,23 +446,26 @@ def _restore_function(text: str) -> tuple[str, int] | None:
     return None
 
 
-# Every restore pattern a runbook step may match names one of these tools: an ASCII document (where
-# ignoring case means lowering it) naming none of them holds no step, and its code is never split.
+# Every restore pattern a runbook step may match names one of these tools: a document naming none of
+# them holds no step, and its code is never split.
 _STEP_TOOLS = ("mongorestore", "pbm", "pg_restore", "velero", "restic", "borg", "litestream", "wal-g", "pgbackrest",
                "xtrabackup", "psql", "mysql", "mariadb", "loaddata")
 
 
 def _runbook_restore_step(text: str) -> tuple[str, int] | None:
     """The first command in a document's code that restores a database."""
-    if text.isascii():
-        lowered = text.lower()
-        if not any(tool in lowered for tool in _STEP_TOOLS):
-            return None
-    restore_section = bool(_RESTORE_HEADING_RE.search(text))
+    if not may_match_ignoring_case(text, _STEP_TOOLS):
+        return None
+    restore_section: bool | None = None  # worked out for the first candidate: most documents have none
+    tools = spans(text, _STEP_TOOLS)  # only code holding a tool's name can hold a step
     for start, code in _doc_code(text):
+        if tools is not None and not holds_span(tools, start, start + len(code)):
+            continue
         match = RESTORE_RE.search(code) or SQL_RESTORE_RE.search(code)
         if match is None:  # plain-SQL or fixture restores, where the doc says it restores (asked last: it looks back)
             candidate = _DOC_RESTORE_RE.search(code)
+            if candidate is not None and restore_section is None:
+                restore_section = may_match_ignoring_case(text, ("restor",)) and bool(_RESTORE_HEADING_RE.search(text))
             if candidate is not None and (restore_section or _introduced_as_restore(text, start)):
                 match = candidate
         if match and _COMMAND_START.match(code[:match.start()].strip()):
@@ -790,8 +794,8 @@ _RESTORE_WORD_RE = lazy_compile(r"\brestor(e|ing|ation)\b", re.IGNORECASE)
 
 
 def _runbook_heading(text: str) -> bool:
-    if text.isascii() and not any(topic in text.lower() for topic in _TOPICS):
-        return False  # the heading names a topic: an ASCII text (lowered, ignoring case) naming none has none
+    if not may_match_ignoring_case(text, _TOPICS):
+        return False  # the heading names a topic: a text naming none has none
     return _RUNBOOK_HEADING_RE.search(text) is not None
 
 

@@ -368,8 +368,9 @@ def _helper_read(call: ast.Call) -> tuple[str | None, ast.AST | None] | None:
             # django-configurations: values.Value("pass", environ_name="DB_PASSWORD") falls back to its first argument
             default = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "default"), None)
             return var, default
-    if not call.args:
-        return None  # a helper's variable is its first argument
+    var = str_value(call.args[0]) if call.args else None
+    if var is None:
+        return None  # a helper's variable is its first argument, a string
     func = call.func
     if isinstance(func, ast.Name):
         helper = func.id
@@ -377,8 +378,7 @@ def _helper_read(call: ast.Call) -> tuple[str | None, ast.AST | None] | None:
         helper = func.value.id  # env.str("X", default=...): django-environ
     else:
         return None
-    var = str_value(call.args[0]) if call.args else None
-    if not _ENV_HELPER.match(helper) or var is None or not _ENV_NAME_RE.match(var) and not var.isupper():
+    if not _ENV_HELPER.match(helper) or not _ENV_NAME_RE.match(var) and not var.isupper():
         return None
     default: ast.AST | None = call.args[1] if len(call.args) > 1 else None
     for kw in call.keywords:
@@ -1214,8 +1214,9 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
         for target in node.targets:
             if isinstance(target, ast.Subscript) and set(_snake(dotted(target.value)).split("_")) & _DESCRIBING_CONTAINERS:
                 continue  # css_classes["password"] = "input": what the field looks like, not its value
-            kind = "dict key" if isinstance(target, ast.Subscript) else "assigned to"
-            name_hit(node.value, _target_name(target), node, kind)
+            if isinstance(node.value, ast.Constant):  # name_hit judges literals only
+                kind = "dict key" if isinstance(target, ast.Subscript) else "assigned to"
+                name_hit(node.value, _target_name(target), node, kind)
     for node in source.nodes(ast.AnnAssign):
         assert isinstance(node, ast.AnnAssign)
         name_hit(node.value, _target_name(node.target), node, "assigned to")
@@ -1239,7 +1240,7 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
             if text is not None and text.count(" ") >= 2 and key_text[:1].isupper() and "_" not in key_text:
                 continue  # {"VaultStaticSecret": "Vault secrets operator"}: a label for a type name
             name_hit(value, key_text, value, "dict key")
-    fallbacks = {_literal_text(n) for n in source.nodes(ast.Constant) if id(n) in owned}
+    fallbacks = {_literal_text(n) for n in source.nodes(ast.Constant) if id(n) in owned} if owned else set()
     for node in source.nodes(ast.Compare):
         assert isinstance(node, ast.Compare)
         if node.comparators and not _refuses(source, node, fallbacks):
@@ -1247,8 +1248,10 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
     for node in source.nodes(ast.Call):
         assert isinstance(node, ast.Call)
         for kw in node.keywords:
-            name_hit(kw.value, kw.arg, kw.value, "keyword argument")
-        setter = _SETTER_RE.match(node.func.attr) if isinstance(node.func, ast.Attribute) else None
+            if isinstance(kw.value, ast.Constant):  # name_hit judges literals only
+                name_hit(kw.value, kw.arg, kw.value, "keyword argument")
+        setter = _SETTER_RE.match(node.func.attr) if isinstance(node.func, ast.Attribute) and "set" in node.func.attr \
+            else None
         if setter and node.args:  # user.set_password("yeti"): the literal becomes the account's password
             name_hit(node.args[0], setter.group(1), node.args[0], f"passed to {node.func.attr}()")
     for node in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
@@ -1261,6 +1264,9 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
             name_hit(default, arg.arg, default, "default of parameter")
     for node in source.nodes(ast.Constant):
         assert isinstance(node, ast.Constant)
+        value = node.value
+        if not isinstance(value, (str, bytes)) or len(value) < 16:
+            continue  # neither text nor long enough for a key (checked before the slower tests below)
         text = _literal_text(node)
         if text is None or id(node) in reported or id(node) in owned or len(text) < 16:
             continue

@@ -315,21 +315,29 @@ class Project:
     def read_text(self, rel: str) -> str | None:
         """The file's text, or None when it is missing, binary, too large or unreadable."""
         if rel not in self._texts:
-            if rel in self.repository_level and self.git_root is not None:
-                # read confined to the git root; announced as an open so a cache keyed by what the
-                # scan read (readiness.phase_cache) sees a change to it
-                sys.audit("open", os.path.join(self.git_root, rel), "r", os.O_RDONLY)
-                self._texts[rel] = _read_capped(self.git_root, rel)
-            else:
-                self._texts[rel] = _read_capped(self.root, rel)
+            self._texts[rel] = self._read_text(rel)
         return self._texts[rel]
+
+    def _read_text(self, rel: str) -> str | None:
+        if rel in self.repository_level and self.git_root is not None:
+            # read confined to the git root; announced as an open so a cache keyed by what the
+            # scan read (readiness.phase_cache) sees a change to it
+            sys.audit("open", os.path.join(self.git_root, rel), "r", os.O_RDONLY)
+            return _read_capped(self.git_root, rel)
+        return _read_capped(self.root, rel)
 
     def text_fact(self, name: str, rel: str, compute: Callable[[str], T]) -> T:
         """``compute(text)`` for the file's text ('' when unreadable), named ``name``: a pure function
-        of one file, so a rescan answers it from the fact store without opening an unchanged file."""
+        of one file, so a rescan answers it from the fact store without opening an unchanged file.
+        The text is not kept for the rest of the scan (facts are asked of thousands of files)."""
+
+        def text() -> str:
+            kept = self._texts.get(rel)
+            return (kept if kept is not None or rel in self._texts else self._read_text(rel)) or ""
+
         if self.facts is None:
-            return compute(self.read_text(rel) or "")
-        return self.facts.fact(name, rel, lambda: compute(self.read_text(rel) or ""))  # type: ignore[no-any-return]
+            return compute(text())
+        return self.facts.fact(name, rel, lambda: compute(text()))  # type: ignore[no-any-return]
 
     def yaml_documents(self, rel: str) -> tuple[list[Any], str | None]:
         """All YAML documents of a file (safe loader) and an error message if it is broken."""

@@ -906,6 +906,8 @@ _CORRELATION_MODULES = {
 }
 _CORRELATION_MIDDLEWARE = lazy_compile(r"^(django_structlog\.middlewares\.|django_guid\.middleware\.|"
                                      r"log_request_id\.middleware\.|asgi_correlation_id\.)")
+# named in a logging configuration (dictConfig's "()": a factory by its dotted name): every record gets the request's id
+_REQUEST_ID_FILTER = lazy_compile(r"^dockerflow\.logging\.RequestIdLogFilter$")
 _HEADER_HOLDERS = ("headers", "META", "environ")
 # X-Request-ID and X-Correlation-ID, and the trace ids that do the same work: X-Trace-Id, B3's X-B3-TraceId, W3C's
 # traceparent (OpenTelemetry's propagation)
@@ -1088,6 +1090,13 @@ class CorrelationIds(MarkerCheck):
                                   "def on_new_request(event):\n    request = event.request\n"
                                   "    request_id_context.set(get_or_generate_request_id(request.headers))\n",
                  **_BARE_FASTAPI}, status="pass", note="Dockerflow reads or makes the request id and logs it"),
+        Example({"site/settings.py": "MIDDLEWARE = ['dockerflow.django.middleware.DockerflowMiddleware']\n"
+                                     "LOGGING = {\n    'version': 1,\n"
+                                     "    'filters': {'request_id': {'()': 'dockerflow.logging.RequestIdLogFilter'}},\n"
+                                     "    'handlers': {'console': {'class': 'logging.StreamHandler', 'filters': ['request_id']}},\n}\n",
+                 "site/urls.py": "from django.urls import path\n\nfrom site import views\n\n"
+                                 "urlpatterns = [path('orders/', views.orders)]\n"},
+                status="pass", note="the request-id filter named in the logging configuration stamps every record"),
         Example({"app/main.py": "from asgi_correlation_id import CorrelationIdMiddleware\nfrom fastapi import FastAPI\n\n"
                                 "app = FastAPI()\napp.add_middleware(CorrelationIdMiddleware)\n"}, status="pass"),
         Example({"app.py": "import uuid\nfrom flask import Flask, g, request\n\napp = Flask(__name__)\n\n\n"
@@ -1182,7 +1191,8 @@ class CorrelationIds(MarkerCheck):
 
     def marks(self, source: SourceFile) -> list[Evidence]:
         found = module_marks(source, _CORRELATION_MODULES) + string_marks(
-            source, _CORRELATION_MIDDLEWARE, "request-id middleware installed")
+            source, _CORRELATION_MIDDLEWARE, "request-id middleware installed") + string_marks(
+            source, _REQUEST_ID_FILTER, "Dockerflow's request-id log filter on the log handlers")
         if "RequestIdPlugin" not in source.text and "CorrelationIdPlugin" not in source.text:
             # starlette-context makes a request id only through its request-id or correlation-id plugin
             found = [e for e in found if not e.message.startswith("starlette-context")]

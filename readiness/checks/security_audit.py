@@ -565,6 +565,8 @@ class DependencyScanning(Check):
                 note="Mend (WhiteSource) scans the dependencies of every pull request"),
         Example({"app/x.py": "x = 1\n", ".pyup.yml": "update: all\nschedule: every week\nrequirements:\n  - requirements.txt\n"},
                 status="pass", note="PyUp's bot opens update and security pull requests"),
+        Example({"app/x.py": "x = 1\n", ".pyup.yml": "update: False\npin: False\n"}, status="fail",
+                note="PyUp switched off (update: False) opens no pull requests, security updates included"),
         Example({"app/x.py": "x = 1\n", ".github/dependabot.yml": (
             "version: 2\nupdates:\n  - package-ecosystem: github-actions\n    directory: /\n"
             "    schedule: {interval: weekly}\n")}, status="fail", note="Dependabot for actions only"),
@@ -607,7 +609,7 @@ class DependencyScanning(Check):
         if ".whitesource" in project.files:  # Mend's GitHub app scans every pull request's dependencies
             evidence.append(Evidence("Mend (WhiteSource) dependency scanning configured", ".whitesource"))
         for rel in (".pyup.yml", ".pyup.yaml"):  # PyUp's bot (Safety's makers) opens security update pull requests
-            if rel in project.files:
+            if rel in project.files and not _pyup_off(project, rel):
                 evidence.append(Evidence("PyUp bot configured", rel))
         evidence += _snyk_pins(project)
         runs = _tool_runs(repo, _DEP_HEADS, None, _DEP_ACTION_RE)
@@ -620,6 +622,13 @@ class DependencyScanning(Check):
         else:
             summary = "no dependency scanner (Dependabot, Renovate, pip-audit, Safety, Snyk) configured"
         return Verdict(Presence(bool(evidence), "dependency scanning"), summary, tuple(evidence))
+
+
+def _pyup_off(project: Project, rel: str) -> bool:
+    """``update: False``: PyUp opens no pull requests at all, security updates included."""
+    docs, _error = project.yaml_documents(rel)
+    first = docs[0] if docs else None
+    return isinstance(first, dict) and (first.get("update") is False or str(first.get("update")).lower() == "false")
 
 
 def _snyk_pins(project: Project) -> list[Evidence]:

@@ -796,8 +796,10 @@ def _in_migrations(rel: str) -> bool:
 
 
 def _is_test_module(rel: str) -> bool:
+    """A test module by the usual names: pytest's defaults, Django's ``tests.py``, and ``*_tests.py``
+    (a common ``python_files`` setting: ``views_tests.py`` beside ``models_tests.py``)."""
     name = rel.rpartition("/")[2]
-    return name.startswith("test_") or name.endswith("_test.py") or name.startswith("tests.py")
+    return name.startswith("test_") or name.endswith(("_test.py", "_tests.py")) or name.startswith("tests.py")
 
 
 class TestSuites(Check):
@@ -852,6 +854,14 @@ class TestSuites(Check):
             "tests/test_x.py": "def test_x():\n    assert True\n",
             "tests/test_api.py": "from fastapi.testclient import TestClient\n",
         }, status="pass", options={"suites": ["unit", "api"]}, note="only the configured kinds are required"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "pyproject.toml": '[tool.pytest.ini_options]\npython_files = "tests.py test_*.py *_tests.py"\n',
+            "app/tests/models_tests.py": "def test_model():\n    assert True\n",
+            "api/tests/views_tests.py": "from rest_framework.test import APIClient\n\n\ndef test_list():\n"
+                                        "    assert APIClient().get('/api/v1/masks/').status_code == 200\n",
+        }, status="pass", options={"suites": ["unit", "api"]},
+            note="modules named *_tests.py (a common python_files setting) are test modules too"),
         Example({
             "app/x.py": "x = 1\n",
             "tests/test_x.py": "def test_x():\n    assert True\n",

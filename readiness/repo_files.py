@@ -57,7 +57,7 @@ class Command:
     path: str
     line: int
     text: str
-    origin: str  # github-actions, gitlab-ci, pre-commit, tox, nox, make, script, dockerfile, kubernetes, cron, systemd
+    origin: str  # github-actions, gitlab-ci, circleci, pre-commit, tox, nox, make, script, dockerfile, kubernetes, cron, systemd
     context: str = ""  # job / step / env / session / target name
     ignores_failure: bool = False
     scheduled: bool = False
@@ -212,7 +212,7 @@ class RepoFiles:
 
     def ci_commands(self) -> list[Command]:
         """Commands CI runs, with make targets, tox envs, nox sessions, scripts and pre-commit expanded."""
-        direct = [c for c in self.commands if c.origin in ("github-actions", "gitlab-ci")]
+        direct = [c for c in self.commands if c.origin in CI_ORIGINS]
         out: list[Command] = []
         for command in direct:
             out.append(command)
@@ -680,6 +680,10 @@ def load_yaml(text: str) -> tuple[list[Any], str | None]:
     return load_yaml_documents(text, _line_loader())
 
 
+CI_ORIGINS = ("github-actions", "gitlab-ci", "circleci")  # commands a CI service runs on every push
+CIRCLECI_FILES = (".circleci/config.yml", ".circleci/config.yaml")
+
+
 def _line(obj: Any, key: Any = None, default: int = 0) -> int:
     if isinstance(obj, YamlMap):
         if key is not None:
@@ -779,6 +783,7 @@ class _Builder:
             ("pre-commit", self.precommit),
             ("github", self.github),
             ("gitlab", self.gitlab),
+            ("circleci", self.circleci),
             ("docker", self.dockerfiles),
             ("cron", self.cron),
             ("kubernetes", self.kubernetes),
@@ -1152,6 +1157,33 @@ class _Builder:
                         rel, start + offset, line_text, "gitlab-ci", name, ignores or key == "after_script", scheduled))
                     offset += max(1, line_text.count("\n") + 1)
         return local
+
+    def circleci(self, files: tuple[str, ...]) -> None:
+        """CircleCI: every ``run`` step of every job and reusable command (a string, or ``command:``)."""
+        for rel in files:
+            if rel not in CIRCLECI_FILES:
+                continue
+            self.repo.ci_files.append(rel)
+            for doc in self.yaml_docs(rel):
+                if not isinstance(doc, dict):
+                    continue
+                for section in ("jobs", "commands"):
+                    jobs = doc.get(section)
+                    for name, job in (jobs.items() if isinstance(jobs, dict) else ()):
+                        if isinstance(job, dict):
+                            self._circleci_steps(rel, str(name), job.get("steps"))
+
+    def _circleci_steps(self, rel: str, job: str, steps: Any) -> None:
+        for step in _as_list(steps):
+            run = step.get("run") if isinstance(step, dict) else None
+            if isinstance(run, str):
+                body, line, context = run, _line(step, "run"), job
+            elif isinstance(run, dict) and isinstance(run.get("command"), str):
+                body, line = run["command"], _line(run, "command")
+                context = f"{job}: {run.get('name')}" if run.get("name") else job
+            else:
+                continue
+            self.repo.commands.extend(_script_commands(rel, line, body, "circleci", context, False, False))
 
     def dockerfiles(self, files: tuple[str, ...]) -> None:
         for rel in files:

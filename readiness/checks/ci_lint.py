@@ -17,7 +17,7 @@ TYPE_CHECKERS = ("mypy", "pyright", "basedpyright", "pyre", "pytype")
 LINTERS = ("ruff", "flake8", "pylint", "pyflakes", "pycodestyle", "prospector", "pylama", "flakeheaven", "flakehell")
 _LINT_ACTION_RE = lazy_compile(r"(ruff-action|flake8|pylint|python-lint|wemake-python-styleguide)", re.IGNORECASE)
 _NOT_A_RUN = {"format", "--version", "version", "--help", "help", "rule", "config", "clean"}
-_ENFORCING_ORIGINS = ("github-actions", "gitlab-ci", "pre-commit", "tox", "nox", "make", "just", "script", "task")
+_ENFORCING_ORIGINS = ("github-actions", "gitlab-ci", "circleci", "pre-commit", "tox", "nox", "make", "just", "script", "task")
 
 
 def linter_of(argv: tuple[str, ...], linters: tuple[str, ...] = LINTERS) -> str | None:
@@ -82,7 +82,7 @@ def _add(runs: list[tuple[str, Command, bool]], seen: set[tuple[str, int, str]],
 
 
 _ORIGIN_WORDS = {
-    "github-actions": "GitHub Actions", "gitlab-ci": "GitLab CI", "pre-commit": "a pre-commit hook",
+    "github-actions": "GitHub Actions", "gitlab-ci": "GitLab CI", "circleci": "CircleCI", "pre-commit": "a pre-commit hook",
     "tox": "tox", "nox": "nox", "make": "a make target CI runs", "just": "a just recipe CI runs",
     "script": "a script CI runs",
     "task": "a pyproject task CI runs",
@@ -144,6 +144,15 @@ class LintEnforcedInCI(Check):
             ".gitlab-ci.yml": "lint:\n  script:\n    - make lint\n",
             "Makefile": "lint:\n\tpoetry run pylint app\n",
         }, findings=0, status="pass", note="GitLab CI through a make target"),
+        Example({
+            "app/main.py": "x = 1\n",
+            ".circleci/config.yml": (
+                "version: 2.1\njobs:\n  build:\n    docker:\n      - image: cimg/python:3.12\n    steps:\n"
+                "      - checkout\n      - run: pip install -r requirements.txt\n"
+                "      - run:\n          name: Lint\n          command: |\n            flake8\n"
+                "workflows:\n  main:\n    jobs: [build]\n"
+            ),
+        }, findings=0, status="pass", note="a CircleCI job's run step"),
         Example({
             "app/main.py": "x = 1\n",
             ".github/workflows/ci.yml": "on: [push]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"

@@ -21,6 +21,7 @@ from readiness.paths import is_test_path
 from readiness.profile import profile_of
 from readiness.project import Project
 from readiness.repo_files import (
+    CI_ORIGINS,
     Command,
     RepoFiles,
     TfBlock,
@@ -330,7 +331,7 @@ def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
     restoring = [c for rel, commands in repo.scripts.items()
                  if "restor" in PurePosixPath(rel).name.lower() and not is_test_path(rel) for c in commands]
     restoring += [c for target, commands in repo.make_targets.items() if "restor" in target.lower() for c in commands]
-    restoring += [c for c in repo.commands if "restor" in c.context.lower() and c.origin in ("github-actions", "gitlab-ci")]
+    restoring += [c for c in repo.commands if "restor" in c.context.lower() and c.origin in CI_ORIGINS]
     for command in restoring:
         fed = _FED_SQL_RE.search(command.text)
         if fed:

@@ -751,6 +751,10 @@ class SastInCI(Check):
             "on: [push]\njobs:\n  analyze:\n    runs-on: ubuntu-latest\n    steps:\n"
             "      - uses: github/codeql-action/init@v3\n        with: {languages: python}\n"
             "      - uses: github/codeql-action/analyze@v3\n")}, status="pass"),
+        Example({"app/main.py": "x = 1\n", ".circleci/config.yml": (
+            "version: 2.1\njobs:\n  test:\n    docker:\n      - image: cimg/python:3.12\n    steps:\n      - checkout\n"
+            "      - run: bandit -r . -x ./tests\n      - run: python manage.py test\n")},
+                status="pass", note="bandit in a CircleCI job"),
         Example({"app/main.py": "x = 1\n", ".sonarcloud.properties": "sonar.sources=app\nsonar.python.version=3.12\n"},
                 status="pass", note="SonarCloud's automatic analysis runs on every pull request"),
         Example({"app/x.py": "x = 1\n", "pyproject.toml": "[tool.ruff.lint]\nselect = [\"E\", \"F\", \"S\"]\n",

@@ -31,7 +31,7 @@ from readiness.measures import Errored, NotApplicable, Presence, Ratio, Share, U
 from readiness.model import Evidence
 from readiness.paths import is_test_path
 from readiness.project import Project, read_inside
-from readiness.repo_files import Command, RepoFiles, programs, repo_files
+from readiness.repo_files import CIRCLECI_FILES, Command, RepoFiles, programs, repo_files
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -631,12 +631,36 @@ _DB_SERVICE_RE = lazy_compile(r"\b(postgres|postgis|mysql|mariadb|mongo|redis|el
 _TEST_RUN_RE = lazy_compile(r"\b(pytest|py\.test|manage\.py\s+test|tox|nox|make\s+test\w*|scripts?/test\w*|run[-_]?tests?)\b")
 
 
+def _circleci_database_tests(project: Project, repo: RepoFiles, rel: str) -> Evidence | None:
+    """A CircleCI job whose secondary images start a database (the first image is where the steps run)."""
+    from readiness.repo_files import load_yaml
+
+    docs, _ = load_yaml(project.read_text(rel) or "")
+    for doc in docs:
+        jobs = doc.get("jobs") if isinstance(doc, dict) else None
+        for name, job in (jobs.items() if isinstance(jobs, dict) else ()):
+            images = job.get("docker") if isinstance(job, dict) else None
+            services = " ".join(str(i.get("image") or "") for i in (images[1:] if isinstance(images, list) else ())
+                                if isinstance(i, dict))
+            if not _DB_SERVICE_RE.search(services):
+                continue
+            runs = [c for c in repo.commands if c.path == rel and c.context.partition(":")[0] == str(name)]
+            if any(_TEST_RUN_RE.search(c.text) for c in runs) or any(
+                    _TEST_RUN_RE.search(e.text) for c in runs for e in repo.expand(c)):
+                return Evidence(f"integration tests against a database service in CI (job {name})", rel)
+    return None
+
+
 def _ci_database_tests(project: Project) -> Evidence | None:
     """A CI job that starts a real database as a service and runs the tests against it."""
     from readiness.repo_files import load_yaml
 
     repo = repo_files(project)
     for rel in repo.ci_files:
+        if rel in CIRCLECI_FILES:
+            found = _circleci_database_tests(project, repo, rel)
+            if found is not None:
+                return found
         if not rel.startswith(".github/workflows/"):
             continue
         docs, _ = load_yaml(project.read_text(rel) or "")
@@ -862,6 +886,17 @@ class TestSuites(Check):
                                         "    assert APIClient().get('/api/v1/masks/').status_code == 200\n",
         }, status="pass", options={"suites": ["unit", "api"]},
             note="modules named *_tests.py (a common python_files setting) are test modules too"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "app/tests.py": "from django.test import TestCase\n\n\nclass ModelTest(TestCase):\n"
+                            "    def test_model(self):\n        self.assertTrue(True)\n",
+            ".circleci/config.yml": (
+                "version: 2.1\njobs:\n  build:\n    docker:\n      - image: cimg/python:3.12\n"
+                "      - image: cimg/postgres:15.4\n    steps:\n      - checkout\n"
+                "      - run:\n          name: Test\n          command: python manage.py test\n"
+            ),
+        }, status="pass", options={"suites": ["unit", "integration"]},
+            note="a CircleCI job starting PostgreSQL beside the tests runs them against a real database"),
         Example({
             "app/x.py": "x = 1\n",
             "tests/test_x.py": "def test_x():\n    assert True\n",

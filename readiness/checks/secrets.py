@@ -421,6 +421,12 @@ def _env_read(call: ast.AST, imports: dict[str, str], name: str | None = None) -
 _CONFIG_HOLDERS = frozenset({"config", "conf", "cfg", "CONFIG", "settings_file", "toml_config"})
 
 
+def _config_holder(node: ast.AST) -> bool:
+    """``app.config``, ``current_app.config``, ``self.config``, or a loaded configuration's usual name."""
+    return (isinstance(node, ast.Attribute) and node.attr == "config") or (
+        isinstance(node, ast.Name) and node.id in _CONFIG_HOLDERS)
+
+
 def _app_config_get(call: ast.Call) -> bool:
     """``current_app.config.get("PI_PEPPER", "...")`` or ``config.get("secret_key", "...")`` over a loaded
     configuration file: the configuration read with a fallback in code, which works silently when the
@@ -428,9 +434,7 @@ def _app_config_get(call: ast.Call) -> bool:
     func = call.func
     if not (isinstance(func, ast.Attribute) and func.attr == "get" and len(call.args) + len(call.keywords) >= 2):
         return False
-    holder = func.value
-    return (isinstance(holder, ast.Attribute) and holder.attr == "config") or (
-        isinstance(holder, ast.Name) and holder.id in _CONFIG_HOLDERS)
+    return _config_holder(func.value)
 
 
 _DYNACONF_FACTORIES = frozenset({"dynaconf.Dynaconf", "dynaconf.LazySettings", "dynaconf.base.LazySettings"})
@@ -654,6 +658,8 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
         assert isinstance(sub, ast.Subscript)
         if qualify(sub.value, imports) == "os.environ" and is_secret_name(str_value(sub.slice), extra):
             uses += 1
+        elif isinstance(sub.ctx, ast.Load) and _config_holder(sub.value) and is_secret_name(str_value(sub.slice), extra):
+            uses += 1  # app.config["OAUTH_SECRET"]: a secret the loaded configuration supplies, read
     for node in source.nodes(ast.BoolOp):
         assert isinstance(node, ast.BoolOp)
         if not isinstance(node.op, ast.Or) or len(node.values) < 2:
@@ -1920,6 +1926,11 @@ class SecretsManager(_SecretsPresence):
     needles = ()
     examples = (
         Example({"app/config.py": 'import os\n\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n'}, status="fail"),
+        Example({"app/__init__.py": "from flask import Flask\n\napp = Flask(__name__)\napp.config.from_prefixed_env()\n",
+                 "app/login.py": "from authlib.integrations.flask_client import OAuth\n\nfrom app import app\n\n"
+                                 "oauth = OAuth(app)\noauth.register('google', client_id=app.config['OAUTH_GOOGLE_KEY'],\n"
+                                 "               client_secret=app.config['OAUTH_GOOGLE_SECRET'])\n"},
+                status="fail", note="secrets read from the application's loaded configuration, no manager"),
         Example({"app/config.py": 'import hvac\n\nclient = hvac.Client(url="https://vault:8200")\n'}, status="pass"),
         Example({"app/settings.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
                  "ansible/inventory/host_vars/web.yml": "django_environment:\n"

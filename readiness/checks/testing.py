@@ -712,7 +712,8 @@ _API_NEEDLES = ("testclient", "rest_framework", "test_client", "full_dispatch_re
                 "schemathesis", "django", "falcon", "AsyncHTTPTestCase", "aiohttp_client")
 _INTEGRATION_NEEDLES = ("testcontainers", "integration", "pytest_docker")
 _E2E_NEEDLES = ("playwright", "selenium", "splinter", "e2e", "browser.visit(")
-_E2E_FILES = ("**/playwright.config.*", "**/cypress.config.*", "**/cypress.json", "**/wdio.conf.*", "cypress/**")
+_E2E_FILES = ("**/playwright.config.*", "**/cypress.config.*", "**/cypress.json", "**/wdio.conf.*", "cypress/**",
+              "**/jest-puppeteer.config.*", "**/nightwatch.conf.*", "**/.testcaferc.json")
 
 
 def find_suites(project: Project) -> dict[str, Evidence]:
@@ -897,6 +898,13 @@ class TestSuites(Check):
             ),
         }, status="pass", options={"suites": ["unit", "integration"]},
             note="a CircleCI job starting PostgreSQL beside the tests runs them against a real database"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "app/tests/test_x.py": "def test_x():\n    assert True\n",
+            "jest-puppeteer.config.js": "module.exports = {server: {command: 'python manage.py runserver 8000', port: 8000}};\n",
+            "tests/js/integration/timecard.test.js": "test('saves', async () => {\n  await page.goto('http://localhost:8000/');\n});\n",
+        }, status="pass", options={"suites": ["unit", "e2e"]},
+            note="browser tests driven by Puppeteer through jest-puppeteer against the running site"),
         Example({
             "app/x.py": "x = 1\n",
             "tests/test_x.py": "def test_x():\n    assert True\n",

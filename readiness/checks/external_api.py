@@ -1695,7 +1695,8 @@ class CircuitBreaker(_OutboundPresence):
 
 _AUTH = Equivalent("purpose", (
     "token", "tokens", "oauth", "oauth2", "oidc", "authenticate", "authentication", "authorize", "login", "signin",
-    "logon", "password", "credentials", "grant_type", "client_secret", "refresh_token", "siteverify", "recaptcha",
+    "logon", "password", "credentials", "grant_type", "client_secret", "refresh_token", "redirect_uri", "siteverify",
+    "recaptcha",
     "captcha", "sso", "saml",
 ), False, "an authentication, token exchange or password change: nothing is created that a retry would duplicate")
 _READ = Equivalent("purpose", (
@@ -1890,6 +1891,10 @@ class IdempotencyKeys(Check):
                  "    data = {'grant_type': 'authorization_code', 'code': code}\n"
                  "    return requests.post(token_endpoint, data, timeout=5).json()\n"},
                 status="n/a", note="an OAuth code exchange creates nothing a retry duplicates"),
+        Example({"app/providers/meet.py": "import requests\n\n\nclass MeetProvider:\n    def callback(self, code: str) -> dict:\n"
+                 "        return requests.post(self.exchange_url, timeout=30,\n"
+                 "                             params={'code': code, 'redirect_uri': self.callback_url}).json()\n"},
+                status="n/a", note="the code sent back with the redirect URI: an OAuth code exchange, whatever the URL is named"),
         Example({"app/notify.py": "import requests\n\n\nclass SlackNotifier:\n    def send(self, webhook: str, text: str) -> None:\n"
                  "        requests.post(webhook, json={'text': text}, timeout=5)\n",
                  "app/clients/email_stub.py": "import requests\n\n\ndef send_email(url: str) -> None:\n"

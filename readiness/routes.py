@@ -2448,9 +2448,23 @@ def _drf_settings(tree: ast.Module) -> tuple[str, ...]:
                 and isinstance(stmt.value, ast.Dict):
             for key, value in zip(stmt.value.keys, stmt.value.values, strict=True):
                 name = _str(key)
-                if name and _attr_value(value) == "set":
+                if name and _attr_value(value) == "set" and not (name == "DEFAULT_FILTER_BACKENDS" and _filter_by_view(value)):
                     out.append(name)
     return tuple(out)
+
+
+# django-filter's backend filters on a view's filterset_fields or filterset_class, DRF's SearchFilter on its
+# search_fields: as the project's defaults they filter nothing a view does not name (OrderingFilter does:
+# with no ordering_fields it sorts on any field the serializer reads)
+_VIEW_FIELD_BACKENDS = ("DjangoFilterBackend", "SearchFilter")
+
+
+def _filter_by_view(value: ast.AST) -> bool:
+    """Default filter backends that each filter only on fields a view names."""
+    if not isinstance(value, (ast.List, ast.Tuple)):
+        return False
+    names = [_str(e) or dotted(e) or "" for e in value.elts]
+    return all(n.rpartition(".")[2] in _VIEW_FIELD_BACKENDS for n in names)
 
 
 def _framework_for(owner: str, kind_hint: str, owners: Mapping[str, OwnerFact], imports: frozenset[str]) -> str:

@@ -242,6 +242,18 @@ _LOOP_BUILT_TABLE = {
                       "        for lang in settings.LANGUAGES:\n            langs.append({'code': lang[0], 'name': lang[1]})\n"
                       "        return Response(LocalizationSerializer(langs, many=True).data)\n",
 }
+def _drf_filters(backends: str, view_fields: str = "") -> dict[str, str]:
+    return {
+        "shop/__init__.py": "",
+        "shop/settings.py": f"REST_FRAMEWORK = {{\n    'DEFAULT_FILTER_BACKENDS': [{backends}],\n}}\n",
+        "shop/urls.py": "from rest_framework.routers import DefaultRouter\n\nfrom shop.views import OrderViewSet\n\n"
+                        "router = DefaultRouter()\nrouter.register('api/v1/orders', OrderViewSet, basename='orders')\n"
+                        "urlpatterns = router.urls\n",
+        "shop/views.py": "from rest_framework import viewsets\n\n\nclass OrderViewSet(viewsets.ReadOnlyModelViewSet):\n"
+                         f"    queryset = Order.objects.all()\n    serializer_class = OrderSerializer\n{view_fields}",
+    }
+
+
 _OLD_DRF_QUERY = {
     "tokens/__init__.py": "",
     "tokens/urls.py": "from rest_framework.routers import DefaultRouter\n\nfrom tokens.views import TokenViewSet\n\n"
@@ -1339,6 +1351,12 @@ class FilteringSorting(_RouteCheck):
         Example(_FIXED_TABLE_VIEWSET, status="n/a", note="a viewset listing a fixed table's entries has no list endpoint"),
         Example(_LOOP_BUILT_TABLE, status="n/a", note="a list appended to in a loop over a fixed table in settings"),
         Example(_LOOP_BUILT_ROWS, status="fail", findings=1, note="the same loop over the database's rows"),
+        Example(_drf_filters("'django_filters.rest_framework.DjangoFilterBackend'"), findings=1, status="fail",
+                note="django-filter as the default backend filters only views naming their filterset fields"),
+        Example(_drf_filters("'django_filters.rest_framework.DjangoFilterBackend'", "    filterset_fields = ['status']\n"),
+                findings=0, status="pass", note="the view names the fields the default backend filters on"),
+        Example(_drf_filters("'django_filters.rest_framework.DjangoFilterBackend', 'rest_framework.filters.OrderingFilter'"),
+                findings=0, status="pass", note="a default OrderingFilter sorts every list on the serializer's fields"),
         Example(_OLD_DRF_QUERY, findings=0, status="pass",
                 note="request.QUERY_PARAMS, the query string of REST framework before 3.0 (vendored copies keep it)"),
     )

@@ -121,7 +121,9 @@ class TextFact:
 
 
 def work_out(project: Project, facts: Iterable[TextFact], stop: threading.Event) -> int:
-    """Each wanted fact of each file, until ``stop`` is set; the rest is worked out when asked."""
+    """Each wanted fact of each file, until ``stop`` is set; the rest is worked out when asked.
+
+    A fact that fails is left to the check that asks for it, whose failure is reported as its own."""
     facts = tuple(facts)
     count = 0
     for rel in project.files:
@@ -129,6 +131,9 @@ def work_out(project: Project, facts: Iterable[TextFact], stop: threading.Event)
             if fact.wanted(rel):
                 if stop.is_set():
                     return count
-                project.text_fact(fact.name, rel, fact.compute)
+                try:
+                    project.text_fact(fact.name, rel, fact.compute)
+                except Exception:  # asked again by the check, which reports it as its own failure
+                    continue
                 count += 1
     return count

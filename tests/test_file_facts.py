@@ -15,7 +15,7 @@ from helpers import run_cli, write_tree
 from readiness.checks.disaster_recovery import DrRunbook, RestoreProcedure
 from readiness.checks.testing import TestSuites
 from readiness.config import Settings
-from readiness.file_facts import FactStore, work_out
+from readiness.file_facts import FactStore, TextFact, work_out
 from readiness.fileindex import RACY_NS
 from readiness.project import Project
 from readiness.workers import PARALLEL_MIN_FILES
@@ -166,3 +166,18 @@ def test_facts_worked_out_beside_worker_processes_change_nothing(tmp_path: Path)
     assert docs[0] == docs[1]
     assert any("pg_restore" in e["message"] for r in docs[0]["checks"] if r["id"] == "restore-procedure"
                for e in r["evidence"])
+
+
+def test_a_failing_fact_is_left_to_the_check_that_asks(tmp_path: Path) -> None:
+    _service(tmp_path)
+    project = _project(tmp_path)
+
+    def broken(text: str) -> str:
+        if "RPO" in text:
+            raise ValueError("cannot read this runbook")
+        return "read"
+
+    count = work_out(project, [TextFact("probe", broken, lambda rel: rel.endswith(".md"))], threading.Event())
+    assert count == 1  # docs/guide.md; the runbook's failure is not stored
+    assert project.text_fact("probe", "docs/guide.md", lambda _text: "asked") == "read"
+    assert project.text_fact("probe", "docs/runbooks/restore.md", lambda _text: "asked") == "asked"

@@ -806,7 +806,6 @@ def _runbook_elements(text: str) -> tuple[bool, bool, bool]:
             _RTO_RE.search(text) is not None)
 
 
-
 class DrRunbook(Check):
     id = "dr-runbook"
     text_facts = (TextFact("runbook-heading", _runbook_heading, is_doc),)

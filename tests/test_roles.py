@@ -36,6 +36,10 @@ from readiness.roles import role_of
     ("tests/fixtures/orders.json", "fixture"),
     ("app/functional_tests_fixtures/__init__.py", "fixture"),
     ("utils/generate_fake_data/resources/assets.py", "fixture"),  # a generator of fake rows for development
+    ("app/management/commands/create_sample_data.py", "fixture"),  # a command filling a development database
+    ("app/demo_data.py", "fixture"),
+    ("app/fake_data_client.py", "service"),  # a client of a service named for fake data, not sample rows
+    ("app/metadata.py", "service"),
     ("app/services/fake.py", "service"),
     ("shop/migrations/0002_auto.py", "migration"),
     ("lnbits/core/migrations.py", "migration"),  # a module of migration steps (m001_initial, m002_...)

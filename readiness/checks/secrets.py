@@ -41,6 +41,7 @@ _SECRET_PAIRS = ["api_key", "private_key", "secret_key", "access_key", "signing_
                  "auth_key", "master_key", "client_secret", "app_key", "account_key", "hmac_key"]
 _NOT_SECRET_SUFFIXES = frozenset({
     "url", "urls", "uri", "endpoint", "path", "file", "filename", "dir", "name", "names", "type", "field", "fields",
+    "check", "checks",
     "header", "prefix", "suffix", "length", "len", "expiry", "expires", "expire", "expiration", "ttl", "lifetime",
     "timeout", "age", "algorithm", "algorithms", "alg", "algo", "scheme", "count", "limit", "max", "min", "enabled",
     "required", "pattern", "regex", "label", "template", "param", "policy", "hint", "help", "message", "msg",
@@ -119,7 +120,7 @@ _PLACEHOLDER_RE = lazy_compile(
     r"|change.?me|replace.?me|placeholder|redacted|example|your.?(own.?)?(secret|password|token|key|api)"
     r"|^(some|my|a|dummy)[-_ ]?\w*?(secret|password|token|key)$"
     r"|^(dummy|fake|test|testing|none|null|nil|undefined|todo|tbd|fixme|xxx+|n/?a|not.?set|unset|secret_here"
-    r"|empty|blank|not.?needed|no.?key)$",
+    r"|empty|blank|not.?needed|no.?key|unused|not.?used|ignored|no.?key.?required)$",
     re.IGNORECASE,
 )
 _ENV_NAME_RE = lazy_compile(r"^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$")
@@ -1342,11 +1343,16 @@ def _repository_secrets(project: Project) -> list[Finding]:
         role = roles.of(rel)
         if role == FIXTURE:
             continue
-        live_only = role not in _ALL_SECRETS_ROLES
+        live_only = role not in _ALL_SECRETS_ROLES or bool(_LOCAL_CERTIFICATE.search(rel.rpartition("/")[2]))
         for number, name, message in project.text_fact("key-formats", rel, _key_formats):
             if not (live_only and name == _PRIVATE_KEY):
                 found.append(Finding(rel, number, 1, "hardcoded-secret", message))
     return found
+
+
+# the key of a certificate for local development (localhost-key.pem, ssl-cert-snakeoil.key, selfsigned.key):
+# it guards nothing outside the developer's machine
+_LOCAL_CERTIFICATE = lazy_compile(r"localhost|127\.0\.0\.1|snakeoil|self[-_]?signed", re.IGNORECASE)
 
 
 def _key_formats(text: str) -> tuple[tuple[int, str, str], ...]:
@@ -1388,6 +1394,17 @@ class HardcodedSecret(Check):
                "(deploy/, deployments/, ops/, infra/).")
     options = {"names": []}
     examples = (
+        Example({"app/main.py": "x = 1\n", "certs/localhost-key.pem": (
+            "-----BEGIN PRIVATE KEY-----\n" + "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7" * 3 + "\n-----END PRIVATE KEY-----\n"),
+                 "app/ai.py": "from openai import OpenAI\n\nclient = OpenAI(base_url='http://localhost:8000/v1', api_key='unused')\n"
+                              "GOOGLE_MODEL_FOR_API_KEY_CHECK = 'gemini-2.0-flash-lite'\n"},
+                status="pass", findings=0,
+                note="a localhost certificate's key, a key the local server ignores, and a model named for a key check"),
+        Example({"app/management/commands/create_sample_data.py": (
+            "from django.core.management.base import BaseCommand\n\n\nclass Command(BaseCommand):\n"
+            "    def handle(self, *args, **options):\n"
+            "        User.objects.create_user(email='demo@example.com', password='foofoo')\n")},
+                status="pass", findings=0, note="a command that fills a development database with sample rows"),
         Example(_SPLIT_SETTINGS, status="pass", findings=0,
                 note="the base settings' key is a developer's: the production settings always replace it"),
         good('import enum\n\n\nclass EventTag(str, enum.Enum):\n    PasswordChange = "account:password:change"\n'

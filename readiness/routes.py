@@ -801,6 +801,22 @@ def _whole_query(node: ast.AST, request_names: set[str]) -> bool:
     return isinstance(node, ast.Attribute) and node.attr in _QUERY_ATTRS and dotted(node.value) in request_names
 
 
+_WEBARGS_QUERY = frozenset({"query", "querystring"})
+
+
+def _webargs_query(deco: ast.AST) -> list[str]:
+    """The query-string arguments a webargs decorator declares (``use_kwargs``/``use_args`` with a dict of fields
+    and ``location="query"``, or the older ``locations=("query",)``)."""
+    if not (isinstance(deco, ast.Call) and call_name(deco) in ("use_kwargs", "use_args") and deco.args
+            and isinstance(deco.args[0], ast.Dict)):
+        return []
+    location = _kw(deco, "location") or _kw(deco, "locations")
+    places = {_str(e) for e in (location.elts if isinstance(location, (ast.List, ast.Tuple)) else [location])}
+    if not places & _WEBARGS_QUERY:
+        return []
+    return [k for key in deco.args[0].keys if key is not None and (k := _str(key))]
+
+
 def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: str, path_params: set[str]) -> _Features:
     feats = _Features()
     request_names = set(_REQUEST_NAMES)
@@ -850,6 +866,8 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
                 raw_body = True  # raw: dict: FastAPI reads the JSON body into it and checks nothing inside
                 continue
             feats.query.append(arg.arg)
+    for deco in func.decorator_list:  # webargs: @use_kwargs({"page": fields.Int()}, location="query")
+        feats.query.extend(_webargs_query(deco))
     raw = raw_body
     validated = False
     schema_arg = False

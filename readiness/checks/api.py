@@ -700,6 +700,15 @@ class Pagination(_RouteCheck):
                                 "def all_test_messages(request):\n"
                                 "    return JsonResponse([m.to_dict() for m in Message.objects.all()], safe=False)\n"},
                 findings=0, status="pass", note="a route added only under settings.DEBUG is not served in production"),
+        Example({"srv/rest.py": "from flask import Blueprint, jsonify\nfrom marshmallow import validate\n"
+                                "from webargs import fields\nfrom webargs.flaskparser import use_kwargs\n\n"
+                                "blueprint = Blueprint('workflows', __name__)\n\n\n"
+                                "@blueprint.route('/api/v1/workflows', methods=['GET'])\n"
+                                "@use_kwargs({'page': fields.Int(validate=validate.Range(min=1)),\n"
+                                "             'size': fields.Int(validate=validate.Range(min=1))}, location='query')\n"
+                                "def workflows(page=1, size=20):\n"
+                                "    return jsonify(list_workflows(page, size))\n"},
+                findings=0, status="pass", note="page and size declared as query arguments with webargs"),
         Example({"app/api.py": "from flask import Blueprint, request\nfrom flask.views import MethodView\n\n"
                                "from app.models import User\n\nblueprint = Blueprint('api', __name__)\n\n\n"
                                "class UserAPI(MethodView):\n    def get(self, oid):\n        if oid is None:\n"
@@ -883,6 +892,14 @@ _GRAPHQL_LIMITERS = frozenset({"depth_limit_validator", "QueryDepthLimiter", "Ma
                                "cost_validator", "DepthLimitRule", "depth_limit", "CostLimitRule", "query_cost_validator"})
 
 
+_INVENIO_LIMITS = frozenset({"RATELIMIT_GUEST_USER", "RATELIMIT_AUTHENTICATED_USER"})
+
+
+def _any_value(node: ast.AST) -> bool:
+    """A setting given a value: not None, not empty, not False."""
+    return not (isinstance(node, ast.Constant) and node.value in (None, "", False))
+
+
 def _const(node: ast.AST) -> str:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
 
@@ -983,6 +1000,11 @@ def _rate_marks(source: SourceFile) -> tuple[Evidence, ...]:
         if any(dotted(t).rpartition(".")[2] == "RATELIMIT_DEFAULT" or (isinstance(t, ast.Subscript) and
                _const(t.slice) == "RATELIMIT_DEFAULT") for t in node.targets) and _const(node.value):
             out.append(Evidence("Flask-Limiter RATELIMIT_DEFAULT limits every route", source.path, node.lineno))
+        elif any(isinstance(t, ast.Name) and t.id in _INVENIO_LIMITS for t in node.targets) and _any_value(node.value) \
+                and any(module.startswith("invenio_") for module in source.imports):
+            # Invenio's application factory applies Flask-Limiter to every view with these per-visitor limits
+            out.append(Evidence("Invenio's rate limits (RATELIMIT_GUEST_USER / RATELIMIT_AUTHENTICATED_USER) cover every route",
+                                source.path, node.lineno))
     out.extend(_rate_hooks(source))
     for node in source.nodes(ast.Constant):
         if getattr(node, "value", None) == "DEFAULT_THROTTLE_CLASSES" and _default_throttles(source, node) \
@@ -1081,7 +1103,7 @@ class RateLimiting(_RouteCheck):
                "a GraphQL depth or cost limit covers the GraphQL endpoint; a limit applied to a whole blueprint "
                "(`limiter.limit(...)(bp)`) covers its routes, and a project decorator that answers 429 the routes it wraps.")
     global_marks = staticmethod(_rate_marks)
-    needles = ROUTE_NEEDLES + ("MIDDLEWARE", "before_request", "before_app_request", "middleware")
+    needles = ROUTE_NEEDLES + ("MIDDLEWARE", "before_request", "before_app_request", "middleware", "RATELIMIT_")
     examples = (
         Example({"proj/settings.py": "import os\n\nREST_FRAMEWORK = {'DEFAULT_PAGINATION_CLASS': None}\n"
                                      "from proj.env import bool_from_env\n\n"
@@ -1187,6 +1209,13 @@ class RateLimiting(_RouteCheck):
                            "app = FastAPI()\napp.state.limiter = limiter\napp.add_middleware(SlowAPIMiddleware)\n\n\n"
                            "@app.get('/orders')\ndef orders() -> list[dict]:\n    return []\n",
         }, findings=0, status="pass", note="global middleware"),
+        Example({
+            "srv/config.py": "import os\n\nfrom invenio_app.config import APP_DEFAULT_SECURE_HEADERS\n\n"
+                             "RATELIMIT_GUEST_USER = os.getenv('SRV_RATELIMIT_GUEST_USER', '20 per second')\n"
+                             "RATELIMIT_AUTHENTICATED_USER = os.getenv('SRV_RATELIMIT_AUTHENTICATED_USER', '20 per second')\n",
+            "srv/views.py": "from flask import Blueprint, jsonify\n\nblueprint = Blueprint('api', __name__)\n\n\n"
+                            "@blueprint.route('/api/v1/workflows', methods=['POST'])\ndef create():\n    return jsonify({}), 201\n",
+        }, findings=0, status="pass", note="an Invenio application's configured limits apply to every view"),
         Example({
             "app/main.py": "from decouple import config\nfrom fastapi import FastAPI\nfrom slowapi import Limiter\n"
                            "from slowapi.middleware import SlowAPIMiddleware\nfrom slowapi.util import get_remote_address\n\n"

@@ -37,7 +37,8 @@ from readiness.roles import role_of
     ("app/functional_tests_fixtures/__init__.py", "fixture"),
     ("utils/generate_fake_data/resources/assets.py", "fixture"),  # a generator of fake rows for development
     ("app/management/commands/create_sample_data.py", "fixture"),  # a command filling a development database
-    ("app/demo_data.py", "fixture"),
+    ("app/mock_data.py", "fixture"),
+    ("app/management/commands/demodata.py", "cli"),  # demo installs load it: an operator's command
     ("app/fake_data_client.py", "service"),  # a client of a service named for fake data, not sample rows
     ("app/metadata.py", "service"),
     ("app/services/fake.py", "service"),

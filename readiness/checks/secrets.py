@@ -28,7 +28,7 @@ from readiness.measures import Count, NotApplicable, Presence
 from readiness.model import Evidence, Finding
 from readiness.paths import is_settings_path, is_test_path
 from readiness.project import Project
-from readiness.roles import FIXTURE, SERVICE, file_role, project_role, project_roles
+from readiness.roles import FIXTURE, INFRASTRUCTURE, SERVICE, file_role, project_role, project_roles
 from readiness.routes import dotted, module_statements
 from readiness.source import SourceFile
 from readiness.tools.pyast import import_map, is_enumeration, is_none, main_block_nodes, qualify, str_value
@@ -1343,7 +1343,9 @@ def _repository_secrets(project: Project) -> list[Finding]:
         role = roles.of(rel)
         if role == FIXTURE:
             continue
-        live_only = role not in _ALL_SECRETS_ROLES or bool(_LOCAL_CERTIFICATE.search(rel.rpartition("/")[2]))
+        # a localhost certificate's key kept with the code; one a deployment folder mounts into a proxy still counts
+        live_only = role not in _ALL_SECRETS_ROLES or (
+            role != INFRASTRUCTURE and bool(_LOCAL_CERTIFICATE.search(rel.rpartition("/")[2])))
         for number, name, message in project.text_fact("key-formats", rel, _key_formats):
             if not (live_only and name == _PRIVATE_KEY):
                 found.append(Finding(rel, number, 1, "hardcoded-secret", message))
@@ -1400,6 +1402,10 @@ class HardcodedSecret(Check):
                               "GOOGLE_MODEL_FOR_API_KEY_CHECK = 'gemini-2.0-flash-lite'\n"},
                 status="pass", findings=0,
                 note="a localhost certificate's key, a key the local server ignores, and a model named for a key check"),
+        Example({"app/main.py": "x = 1\n", "deploy/proxy/certs/localhost.key": (
+            "-----BEGIN PRIVATE KEY-----\n" + "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7" * 3
+            + "\n-----END PRIVATE KEY-----\n")},
+                status="fail", findings=1, note="a key a deployment folder holds for its proxy is deployed, whatever its name"),
         Example({"app/management/commands/create_sample_data.py": (
             "from django.core.management.base import BaseCommand\n\n\nclass Command(BaseCommand):\n"
             "    def handle(self, *args, **options):\n"

@@ -114,8 +114,9 @@ _PATH_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"prepopulate|\.semgrep|(?:generate_)?fake_?data|mock_?data)/|" + _D + r"unittests/scans/|"
                          + _D + r"\w*seed_data\.py$"
                          # a command that fills a development database: create_sample_data.py, generate_fake_data.py
-                         # (not demo data: demo installs load it, and operators are told to run it)
-                         + r"|" + _D + r"(?:(?:create|generate|make|load|populate)_)?(?:sample|fake|dummy|mock)_?data\.py$")),
+                         # (not demo data: demo installs load it; nor sample_data.py alone, which may sample rows)
+                         + r"|" + _D + r"(?:(?:create|generate|make|load|populate)_(?:sample|fake|dummy|mock)"
+                         r"|fake|dummy|mock)_?data\.py$")),
     (LOADTEST, lazy_compile(_D + r"(?:locust|loadtests?|load_tests?|k6|perf_tests?)/|" + _D + r"locustfile\.py$")),
     # a Django command named test_*.py (``manage.py test_emails`` sends sample mails) outside the tests: a command
     (CLI, lazy_compile(r"^(?!(?:.*/)?(?:tests?|testing)/).*(?:^|/)management/commands/test[^/]*\.py$")),

@@ -39,6 +39,7 @@ from readiness.roles import role_of
     ("app/management/commands/create_sample_data.py", "fixture"),  # a command filling a development database
     ("app/mock_data.py", "fixture"),
     ("app/management/commands/demodata.py", "cli"),  # demo installs load it: an operator's command
+    ("app/tasks/sample_data.py", "service"),  # a task that samples existing rows
     ("app/fake_data_client.py", "service"),  # a client of a service named for fake data, not sample rows
     ("app/metadata.py", "service"),
     ("app/services/fake.py", "service"),

@@ -1731,7 +1731,7 @@ def _extract(source: SourceFile) -> FileRoutes:
         (source.path.endswith(("urls.py", "views.py")) or _sets_urlpatterns(tree))
         and not {"flask", "flask_restful", "flask_restx", "quart"} & imports)
     if django:
-        routes.extend(_django_urlpatterns(tree, includes, names, source.text))
+        routes.extend(_django_urlpatterns(tree, source.text, includes, names))
     views = _django_views(tree, "django" if django else "flask", function_views=django)
     if routes and _SIGNATURE_CALL.search(source.text):
         routes = _mark_signed(tree, routes)
@@ -2781,8 +2781,8 @@ def _sets_urlpatterns(tree: ast.Module) -> bool:
 _PAGE_VIEWS = frozenset({"TemplateView", "RedirectView"})
 
 
-def _django_urlpatterns(tree: ast.Module, includes: list[IncludeFact], names: Mapping[str, str] = {},
-                        text: str = "urlpatterns") -> list[RouteFact]:
+def _django_urlpatterns(tree: ast.Module, text: str, includes: list[IncludeFact],
+                        names: Mapping[str, str] = {}) -> list[RouteFact]:
     routes: list[RouteFact] = []
     lists: dict[str, list[ast.expr]] = {}  # local URL lists: ur = [...]; ur += [...]
     bound: dict[str, ast.Call] = {}  # event_list = EventViewSet.as_view({"get": "list"}): a view under a name

@@ -11,13 +11,13 @@ from readiness.lazy_regex import lazy_compile
 from readiness.measures import NotApplicable, Presence
 from readiness.model import Evidence, Finding
 from readiness.project import Project
-from readiness.repo_files import Command, RepoFiles, build, describe_problems, exit_zero, programs, repo_files
+from readiness.repo_files import CI_ORIGINS, Command, RepoFiles, build, describe_problems, exit_zero, programs, repo_files
 
 TYPE_CHECKERS = ("mypy", "pyright", "basedpyright", "pyre", "pytype")
 LINTERS = ("ruff", "flake8", "pylint", "pyflakes", "pycodestyle", "prospector", "pylama", "flakeheaven", "flakehell")
 _LINT_ACTION_RE = lazy_compile(r"(ruff-action|flake8|pylint|python-lint|wemake-python-styleguide)", re.IGNORECASE)
 _NOT_A_RUN = {"format", "--version", "version", "--help", "help", "rule", "config", "clean"}
-_ENFORCING_ORIGINS = ("github-actions", "gitlab-ci", "circleci", "pre-commit", "tox", "nox", "make", "just", "script", "task")
+_ENFORCING_ORIGINS = (*CI_ORIGINS, "pre-commit", "tox", "nox", "make", "just", "script", "task")
 
 
 def linter_of(argv: tuple[str, ...], linters: tuple[str, ...] = LINTERS) -> str | None:

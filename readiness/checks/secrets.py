@@ -1352,6 +1352,7 @@ def _repository_secrets(project: Project) -> list[Finding]:
     return found
 
 
+_SAMPLE_KEY = "-----BEGIN PRIVATE KEY-----\n" + "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7" * 3 + "\n-----END PRIVATE KEY-----\n"
 # the key of a certificate for local development (localhost-key.pem, ssl-cert-snakeoil.key, selfsigned.key):
 # it guards nothing outside the developer's machine
 _LOCAL_CERTIFICATE = lazy_compile(r"localhost|127\.0\.0\.1|snakeoil|self[-_]?signed", re.IGNORECASE)
@@ -1396,15 +1397,12 @@ class HardcodedSecret(Check):
                "(deploy/, deployments/, ops/, infra/).")
     options = {"names": []}
     examples = (
-        Example({"app/main.py": "x = 1\n", "certs/localhost-key.pem": (
-            "-----BEGIN PRIVATE KEY-----\n" + "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7" * 3 + "\n-----END PRIVATE KEY-----\n"),
+        Example({"app/main.py": "x = 1\n", "certs/localhost-key.pem": _SAMPLE_KEY,
                  "app/ai.py": "from openai import OpenAI\n\nclient = OpenAI(base_url='http://localhost:8000/v1', api_key='unused')\n"
                               "GOOGLE_MODEL_FOR_API_KEY_CHECK = 'gemini-2.0-flash-lite'\n"},
                 status="pass", findings=0,
                 note="a localhost certificate's key, a key the local server ignores, and a model named for a key check"),
-        Example({"app/main.py": "x = 1\n", "deploy/proxy/certs/localhost.key": (
-            "-----BEGIN PRIVATE KEY-----\n" + "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7" * 3
-            + "\n-----END PRIVATE KEY-----\n")},
+        Example({"app/main.py": "x = 1\n", "deploy/proxy/certs/localhost.key": _SAMPLE_KEY},
                 status="fail", findings=1, note="a key a deployment folder holds for its proxy is deployed, whatever its name"),
         Example({"app/management/commands/create_sample_data.py": (
             "from django.core.management.base import BaseCommand\n\n\nclass Command(BaseCommand):\n"

@@ -628,7 +628,7 @@ def _pyup_off(project: Project, rel: str) -> bool:
     """``update: False``: PyUp opens no pull requests at all, security updates included."""
     docs, _error = project.yaml_documents(rel)
     first = docs[0] if docs else None
-    return isinstance(first, dict) and (first.get("update") is False or str(first.get("update")).lower() == "false")
+    return isinstance(first, dict) and str(first.get("update")).lower() == "false"
 
 
 def _snyk_pins(project: Project) -> list[Evidence]:

@@ -719,7 +719,7 @@ _E2E_FILES = ("**/playwright.config.*", "**/cypress.config.*", "**/cypress.json"
 def find_suites(project: Project) -> dict[str, Evidence]:
     """Suite kind -> the first evidence of it."""
     found: dict[str, Evidence] = {}
-    tests = [f for f in project.python_files if _is_test_module(f) and is_test_path(f) and not _in_migrations(f)]
+    tests = [f for f in project.python_files if _suite_module(f)]
     # tests/perf/ beside the service's own perf/ package: the tests of a feature named perf, not a load suite
     features = {part.lower() for rel in project.python_files if not is_test_path(rel)
                 for part in rel.split("/")[:-1]} & FEATURE_NAMES if tests else set()
@@ -820,6 +820,11 @@ def _in_migrations(rel: str) -> bool:
     return bool(_MIGRATION_DIRS & {part.lower() for part in rel.split("/")[:-1]})
 
 
+def _suite_module(rel: str) -> bool:
+    """A test module the suites are judged from: named and placed as a test, not a migration."""
+    return _is_test_module(rel) and is_test_path(rel) and not _in_migrations(rel)
+
+
 def _is_test_module(rel: str) -> bool:
     """A test module by the usual names: pytest's defaults, Django's ``tests.py``, and ``*_tests.py``
     (a common ``python_files`` setting: ``views_tests.py`` beside ``models_tests.py``)."""
@@ -830,9 +835,7 @@ def _is_test_module(rel: str) -> bool:
 class TestSuites(Check):
     __test__ = False  # not a pytest test class, despite the name
     id = "test-suites"
-    text_facts = (TextFact("test-suite-kinds", _suite_kinds_in,
-                           lambda rel: rel.endswith(".py") and _is_test_module(rel) and is_test_path(rel)
-                           and not _in_migrations(rel)),)
+    text_facts = (TextFact("test-suite-kinds", _suite_kinds_in, lambda rel: rel.endswith(".py") and _suite_module(rel)),)
     category = "testing"
     severity = "medium"
     effort = "3-5d"

@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from readiness import __version__, phase_cache
+from readiness import __version__, check_reuse, phase_cache, read_log
 from readiness.analysis import FileAnalysis, PlannedCheck
 from readiness.cache import Cache
 from readiness.categories import BUILTIN_CATEGORIES
@@ -188,15 +188,30 @@ def run_scan(request: ScanRequest) -> ScanResult:
     if output is None:
         from readiness.workers import fewer_collections  # worker processes: only when the phase runs
 
+        reuse_key = ""
+        if cacheable:  # the phase's inputs but Python contents: what the stored check results stand on
+            reuse_key = phase_cache.input_key(
+                root=root, index=index, files=project.files, digests={}, settings=settings,
+                checks=request.checks, deselected=request.deselected, options=options, severities=severities,
+                suppress=request.suppress, state=_state_entry(root, cache), listed=discovered.listed,
+                contents_of=frozenset(python_files))
+        prior = check_reuse.load(cache, reuse_key)
         with phase_cache.record_opens() as opened, fewer_collections():
-            output = _repository_phase(request, project, python_files, plan, severities, options, index)
+            output = _repository_phase(request, project, python_files, plan, severities, options, index, prior)
         t_analyze = output.t_analyze  # type: ignore[attr-defined]
         del output.t_analyze  # type: ignore[attr-defined]
+        records: dict[str, check_reuse.CheckRecord] = output.records  # type: ignore[attr-defined]
+        del output.records  # type: ignore[attr-defined]
         if cache is not None and request.only is None:
             project.facts.save(set(project.files))
         if cacheable:
             index.save(project.digests)
             complete = not _out_of_time(output.notes, output.results) and len(project.digests) == len(python_files)
+            python = set(python_files)
+            if complete and not index.any_racy([rel for rel in discovered.files if rel not in python]):
+                check_reuse.save(cache, check_reuse.Evaluated(
+                    reuse_key, dict(project.digests), {"\0lines": project.lines, "\0app_lines": project.app_lines},
+                    records))
             if complete and not index.any_racy(discovered.files):
                 key = phase_cache.input_key(
                     root=root, index=index, files=project.files, digests=project.digests, settings=settings,
@@ -251,18 +266,21 @@ def run_scan(request: ScanRequest) -> ScanResult:
 def _repository_phase(
     request: ScanRequest, project: Project, python_files: Sequence[str], plan: Sequence[PlannedCheck],
     severities: Mapping[str, str], options: Mapping[str, Mapping[str, Any]], index: FileIndex,
+    prior: check_reuse.Evaluated | None = None,
 ) -> phase_cache.PhaseOutput:
-    """Analyse every Python file (behind the per-file cache), then run every check's whole-project phase."""
+    """Analyse every Python file (behind the per-file cache), then run every check's whole-project
+    phase, taking from ``prior`` the results of checks no changed file touched."""
     settings = request.settings
     cache = request.cache
     from readiness.workers import analyze_files
 
+    previous: dict[str, tuple[str, FileAnalysis]] = {}
     with ThreadPoolExecutor(max_workers=4, thread_name_prefix="readiness-tool") as tools:
         analyses = analyze_files(
             project.root, python_files, plan, jobs=request.jobs, cache=cache, progress=request.progress,
             start_tools=lambda: _start_tools(tools, project, request.checks, cache), suppress=request.suppress,
             digests=project.digests, deadline=request.deadline, index=index,
-            alongside=lambda: _work_out_facts(tools, project, request.checks),
+            alongside=lambda: _work_out_facts(tools, project, request.checks), previous=previous,
         )
         t_analyze = time.perf_counter()
         project.lines = sum(a.lines for a in analyses)
@@ -276,7 +294,10 @@ def _repository_phase(
         rules = {c.id: settings.check_entry(c.id).get("ignore") or [] for c in request.checks}
         suppressor = Suppressor.build(analyses, rules, enabled=request.suppress)
         project.suppressor = suppressor
-        results, findings = _evaluate(request, project, analyses, severities, options, suppressor)
+        reuse = check_reuse.reuse(prior, project.digests, {a.path: a for a in analyses}, previous,
+                                  {"\0lines": project.lines, "\0app_lines": project.app_lines})
+        records: dict[str, check_reuse.CheckRecord] = {}
+        results, findings = _evaluate(request, project, analyses, severities, options, suppressor, reuse, records)
     order = {c.id: i for i, c in enumerate([*request.checks, *request.deselected])}
     results.sort(key=lambda r: order[r.id])
     output = phase_cache.PhaseOutput(
@@ -286,6 +307,7 @@ def _repository_phase(
         stack=_stack(project),
     )
     output.t_analyze = t_analyze  # type: ignore[attr-defined]
+    output.records = records  # type: ignore[attr-defined]
     return output
 
 
@@ -299,11 +321,14 @@ def _stack(project: Project) -> dict[str, list[str]]:
 def _evaluate(
     request: ScanRequest, project: Project, analyses: Sequence[FileAnalysis], severities: Mapping[str, str],
     options: Mapping[str, Mapping[str, Any]], suppressor: Suppressor,
+    reuse: check_reuse.Reuse | None = None, records: dict[str, check_reuse.CheckRecord] | None = None,
 ) -> tuple[list[CheckResult], list[Finding]]:
     """The whole-project phase of every check; checks that judge the others (``runs_last``) go last.
 
     Engine checks (bandit, then ruff) follow the built-in ones, so a problem both report on one
-    line is kept once, under the built-in check (``readiness.dedupe``)."""
+    line is kept once, under the built-in check (``readiness.dedupe``). A check whose stored
+    result still stands (``reuse``) is not run again; ``records`` receives what each check gave
+    and used, for the next scan."""
     run_live = live_enabled(request)
     results: list[CheckResult] = []
     findings: list[Finding] = []
@@ -316,86 +341,46 @@ def _evaluate(
             holding.setdefault(check_id, []).append(analysis)
     # A per-file check that judges only the service saw each file alone; a module that only CLI
     # commands import is known only now (``Roles.cli_support``), and it is left out like a CLI.
-    service_only = [c.id for c in ordered if getattr(c, "roles_note", None) == SERVICE_ONLY and c.id in holding]
-    support = project_roles(project).cli_support() if service_only else frozenset()
-    if support:
-        for check_id in service_only:
-            holding[check_id] = [a for a in holding[check_id] if a.path not in support]
+    service_only = {c.id for c in ordered if getattr(c, "roles_note", None) == SERVICE_ONLY and c.id in holding}
+    support: frozenset[str] | None = None
     for check_cls in ordered:
-        if getattr(check_cls, "runs_last", False) and not project.suppression_report:
+        runs_last = getattr(check_cls, "runs_last", False)
+        if runs_last and not project.suppression_report:
             ran = {r.id for r in results if r.status in ("pass", "fail")}
             project.suppression_report = suppressor.report(ran, {c.id for c in [*request.checks, *request.deselected]})
-        check = check_cls()
-        severity = severities[check_cls.id]
         engine = engine_of(check_cls)
-        collected = Collected(keep=lambda fs, cid=check_cls.id, eng=engine: (
-            merger.keep(cid, eng, suppressor.filter(cid, fs)[0]) if eng else suppressor.filter(cid, fs)[0]
-        ))
-        errors: list[str] = []
-        suppressed = 0
-        for analysis in holding.get(check_cls.id, ()):
-            if check_cls.id in analysis.errors:
-                errors.append(analysis.errors[check_cls.id])
-            suppressed += analysis.suppressed.get(check_cls.id, 0)
-            outcome = analysis.outcomes.get(check_cls.id)
-            if outcome is None:
-                continue
-            collected.files_seen += 1
-            for finding in analysis.findings.get(check_cls.id, ()):
-                if suppressor.by_config(check_cls.id, finding.path):
-                    suppressed += 1
-                else:
-                    collected.findings.append(finding)
-            collected.evidence.extend(outcome.evidence)
-            collected.counts.update(outcome.counts)
-            if outcome.facts is not None:
-                collected.facts[analysis.path] = outcome.facts
-        observed_at = None
-        if check_cls.kind == "live" and not run_live:
-            verdict = Verdict(NotApplicable(
-                "live checks are off: they run only when the operator asks (--live, --env, --config FILE or READINESS_LIVE=1)"
-            ))
-            status_override = "skipped"
-        elif request.deadline is not None and time.monotonic() > request.deadline:
-            status_override = None
-            verdict = Verdict(Errored("not run: the scan reached its --timeout before this check"))
-        elif check_cls.kind == "static" and not project.python_files and request.only is None:
-            status_override = None  # a mistyped folder is not a perfect service
-            verdict = Verdict(NotApplicable("no Python files under the scanned path"))
-        else:
-            status_override = None
-            if check_cls.kind == "live":
-                observed_at = _now()
-            if errors:
-                verdict = Verdict(Errored(f"check crashed on {len(errors)} file(s): {errors[0]}"))
-            else:
-                try:
-                    verdict = check.evaluate(project, collected, options[check_cls.id])
-                except Exception as exc:
-                    verdict = Verdict(Errored(f"{type(exc).__name__}: {exc}"))
-        repo_findings, _ = suppressor.filter(check_cls.id, verdict.findings)
-        suppressed += suppressor.dropped.get(check_cls.id, 0)
-        repo_findings = [
-            Finding(f.path, f.line, f.column, check_cls.id, f.message,
-                    f.severity if engine and f.code and getattr(check_cls, "engine_severity", False) else severity,  # type: ignore[arg-type]
-                    f.fingerprint or _repo_fingerprint(check_cls.id, f), f.fixable, f.code)
-            for f in repo_findings
-        ]
-        scored = score_measure(verdict.measure, pass_mark(severity, request.settings.check_entry(check_cls.id).get("pass_at")))
-        check_findings = sorted(collected.findings + repo_findings)
-        if engine is None:
-            merger.note_builtin(check_cls.id, check_findings)
-        status = status_override or scored.status
-        evidence = tuple(sorted(set(collected.evidence) | set(verdict.evidence)))
-        results.append(CheckResult(
-            id=check_cls.id, category=check_cls.category, severity=severity,  # type: ignore[arg-type]
-            kind=check_cls.kind, title=check_cls.title, status=status,  # type: ignore[arg-type]
-            score=scored.score if status in ("pass", "fail") else None,
-            summary=verdict.summary or scored.explanation, explanation=scored.explanation,
-            effort=check_cls.effort, evidence=evidence, findings=len(check_findings),
-            suppressed=suppressed, observed_at=observed_at,
-        ))
+        record = None
+        if (reuse is not None and not runs_last and engine is None and check_cls.kind == "static"
+                and (request.deadline is None or time.monotonic() <= request.deadline)):
+            record = reuse.stands(check_cls.id)
+        if record is not None:
+            results.append(record.result)
+            suppressor.used.update(record.marks)
+            if record.dropped:
+                suppressor.dropped[check_cls.id] = suppressor.dropped.get(check_cls.id, 0) + record.dropped
+            merger.note_builtin(check_cls.id, record.findings)
+            findings.extend(record.findings)
+            if records is not None:
+                records[check_cls.id] = record
+            continue
+        if check_cls.id in service_only:
+            if support is None:
+                support = project_roles(project).cli_support()
+            if support:
+                holding[check_cls.id] = [a for a in holding[check_cls.id] if a.path not in support]
+        marks_before = set(suppressor.used)
+        dropped_before = suppressor.dropped.get(check_cls.id, 0)
+        with read_log.recording() as used, phase_cache.record_opens() as opened:
+            result, check_findings = _evaluate_one(
+                request, project, check_cls, engine, holding.get(check_cls.id, ()), severities, options,
+                suppressor, merger, run_live)
+        results.append(result)
         findings.extend(check_findings)
+        if records is not None:
+            records[check_cls.id] = check_reuse.CheckRecord(
+                result, check_findings, frozenset(used), sorted(suppressor.used - marks_before),
+                suppressor.dropped.get(check_cls.id, 0) - dropped_before,
+                check_reuse.outside_signatures(opened.outside(project.root)))
     findings = merger.annotate(findings)
     if not project.suppression_report:
         ran = {r.id for r in results if r.status in ("pass", "fail")}
@@ -409,6 +394,83 @@ def _evaluate(
     return results, findings
 
 
+def _evaluate_one(
+    request: ScanRequest, project: Project, check_cls: type[Check], engine: str | None,
+    holding: Sequence[FileAnalysis], severities: Mapping[str, str], options: Mapping[str, Mapping[str, Any]],
+    suppressor: Suppressor, merger: OneFindingPerProblem, run_live: bool,
+) -> tuple[CheckResult, list[Finding]]:
+    """One check's whole-project phase over what every file gave it: its result and its findings."""
+    check = check_cls()
+    severity = severities[check_cls.id]
+    collected = Collected(keep=lambda fs, cid=check_cls.id, eng=engine: (
+        merger.keep(cid, eng, suppressor.filter(cid, fs)[0]) if eng else suppressor.filter(cid, fs)[0]
+    ))
+    errors: list[str] = []
+    suppressed = 0
+    for analysis in holding:
+        if check_cls.id in analysis.errors:
+            errors.append(analysis.errors[check_cls.id])
+        suppressed += analysis.suppressed.get(check_cls.id, 0)
+        outcome = analysis.outcomes.get(check_cls.id)
+        if outcome is None:
+            continue
+        collected.files_seen += 1
+        for finding in analysis.findings.get(check_cls.id, ()):
+            if suppressor.by_config(check_cls.id, finding.path):
+                suppressed += 1
+            else:
+                collected.findings.append(finding)
+        collected.evidence.extend(outcome.evidence)
+        collected.counts.update(outcome.counts)
+        if outcome.facts is not None:
+            collected.facts[analysis.path] = outcome.facts
+    observed_at = None
+    if check_cls.kind == "live" and not run_live:
+        verdict = Verdict(NotApplicable(
+            "live checks are off: they run only when the operator asks (--live, --env, --config FILE or READINESS_LIVE=1)"
+        ))
+        status_override = "skipped"
+    elif request.deadline is not None and time.monotonic() > request.deadline:
+        status_override = None
+        verdict = Verdict(Errored("not run: the scan reached its --timeout before this check"))
+    elif check_cls.kind == "static" and not project.python_files and request.only is None:
+        status_override = None  # a mistyped folder is not a perfect service
+        verdict = Verdict(NotApplicable("no Python files under the scanned path"))
+    else:
+        status_override = None
+        if check_cls.kind == "live":
+            observed_at = _now()
+        if errors:
+            verdict = Verdict(Errored(f"check crashed on {len(errors)} file(s): {errors[0]}"))
+        else:
+            try:
+                verdict = check.evaluate(project, collected, options[check_cls.id])
+            except Exception as exc:
+                verdict = Verdict(Errored(f"{type(exc).__name__}: {exc}"))
+    repo_findings, _ = suppressor.filter(check_cls.id, verdict.findings)
+    suppressed += suppressor.dropped.get(check_cls.id, 0)
+    repo_findings = [
+        Finding(f.path, f.line, f.column, check_cls.id, f.message,
+                f.severity if engine and f.code and getattr(check_cls, "engine_severity", False) else severity,  # type: ignore[arg-type]
+                f.fingerprint or _repo_fingerprint(check_cls.id, f), f.fixable, f.code)
+        for f in repo_findings
+    ]
+    scored = score_measure(verdict.measure, pass_mark(severity, request.settings.check_entry(check_cls.id).get("pass_at")))
+    check_findings = sorted(collected.findings + repo_findings)
+    if engine is None:
+        merger.note_builtin(check_cls.id, check_findings)
+    status = status_override or scored.status
+    evidence = tuple(sorted(set(collected.evidence) | set(verdict.evidence)))
+    return CheckResult(
+        id=check_cls.id, category=check_cls.category, severity=severity,  # type: ignore[arg-type]
+        kind=check_cls.kind, title=check_cls.title, status=status,  # type: ignore[arg-type]
+        score=scored.score if status in ("pass", "fail") else None,
+        summary=verdict.summary or scored.explanation, explanation=scored.explanation,
+        effort=check_cls.effort, evidence=evidence, findings=len(check_findings),
+        suppressed=suppressed, observed_at=observed_at,
+    ), check_findings
+
+
 def _start_tools(
     pool: ThreadPoolExecutor, project: Project, checks: Sequence[type[Check]], cache: Cache | None,
 ) -> None:
@@ -420,7 +482,7 @@ def _start_tools(
     for check in checks:
         for name, fetch in check.prefetch.items():
             if name not in project._tools:
-                project._tools[name] = pool.submit(fetch, project)
+                project._tools[name] = pool.submit(project.started(name, fetch))
 
 
 def _work_out_facts(pool: ThreadPoolExecutor, project: Project, checks: Sequence[type[Check]]) -> Callable[[], None] | None:

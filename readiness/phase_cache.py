@@ -88,11 +88,13 @@ def input_key(
     *, root: Path, index: FileIndex, files: Sequence[str], digests: dict[str, str], settings: Any,
     checks: Sequence[Any], deselected: Sequence[Any], options: dict[str, Any], severities: dict[str, str],
     suppress: bool, state: str = ".readiness", listed: Mapping[str, Any] | None = None,
+    contents_of: frozenset[str] = frozenset(),
 ) -> str:
     """The digest of every input of the repository phase (see the module's docstring); ``state``
     is the root entry holding the tool's own files (cache, history), which no check reads.
     ``listed`` holds the signatures discovery took of the folders it listed ("" or "a/b/"),
-    taken before listing them, so they are not taken again."""
+    taken before listing them, so they are not taken again. Files in ``contents_of`` count by
+    their names only: their contents are judged apart (``readiness.check_reuse``)."""
     base = str(root)
     taken = {rel.rstrip("/"): sig for rel, sig in (listed or {}).items()}
     directories = sorted({rel.rpartition("/")[0] for rel in files})
@@ -114,8 +116,8 @@ def input_key(
     digest.update(plan_key(parts).encode())
     signatures = index.signatures
     get_digest = digests.get
-    digest.update("".join([f"{rel}\0{signatures.get(rel)}\0{get_digest(rel, '')}\n" for rel in files])
-                  .encode("utf-8", "surrogatepass"))
+    digest.update("".join([f"{rel}\n" if rel in contents_of else f"{rel}\0{signatures.get(rel)}\0{get_digest(rel, '')}\n"
+                           for rel in files]).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
@@ -172,7 +174,8 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
     if isinstance(path, bytes):
         path = os.fsdecode(path)
     if isinstance(path, str) and os.path.isabs(path):
-        _recording[-1].add(path)
+        for paths in _recording:  # nested recorders (one check's, the whole phase's) all see it
+            paths.add(path)
 
 
 @dataclass

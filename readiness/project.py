@@ -20,7 +20,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
 
-from readiness import repo_root
+from readiness import read_log, repo_root
 
 if TYPE_CHECKING:
     import yaml
@@ -118,6 +118,7 @@ def _real_root(root: Path) -> str:
 
 def read_inside(root: Path, rel: str, limit: int) -> bytes:
     """The bytes of a regular file inside ``root``, at most ``limit`` of them (``TooLarge`` beyond)."""
+    read_log.note(rel)
     fd = open_inside(root, rel)
     try:
         if os.fstat(fd).st_size > limit:
@@ -262,13 +263,30 @@ def load_toml_document(text: str) -> tuple[dict[str, Any], str | None]:
     return value, None
 
 
+class _Total:
+    """A project total whose every read is noted (``readiness.read_log``): most edits change it."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        self.key = "\0" + name
+
+    def __get__(self, project: Any, owner: type | None = None) -> int:
+        if project is None:
+            return 0  # the dataclass field's default
+        read_log.note(self.key)
+        return project.__dict__[self.name]  # type: ignore[no-any-return]
+
+    def __set__(self, project: Any, value: int) -> None:
+        project.__dict__[self.name] = value
+
+
 @dataclass
 class Project:
     root: Path
     files: tuple[str, ...]  # every discovered file, relative with '/', sorted
     python_files: tuple[str, ...]
-    lines: int
-    app_lines: int = 0  # lines outside tests and scripts
+    lines: _Total = _Total()  # type: ignore[assignment]  # an int: lines of every Python file
+    app_lines: _Total = _Total()  # type: ignore[assignment]  # an int: lines outside tests and scripts
     imports: dict[str, frozenset[str]] = field(default_factory=dict)  # path -> modules
     modules: dict[str, frozenset[str]] = field(default_factory=dict)  # path -> full module names it imports
     file_roles: dict[str, str] = field(default_factory=dict)  # path -> role the per-file phase gave (FileAnalysis.role)
@@ -279,6 +297,7 @@ class Project:
     _texts: dict[str, str | None] = field(default_factory=dict, repr=False)
     _yaml: dict[str, tuple[list[Any], str | None]] = field(default_factory=dict, repr=False)
     _tools: dict[str, Any] = field(default_factory=dict, repr=False)
+    _tool_uses: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)  # what each tool result used
     _globs: dict[tuple[str, ...], list[str]] = field(default_factory=dict, repr=False)
     facts: Any = None  # readiness.file_facts.FactStore: per-file text facts kept across scans
     git_root: Path | None = None  # the repository the scanned folder sits in (readiness.repo_root)
@@ -303,17 +322,34 @@ class Project:
 
         The engine may have started it early (a Future) so it runs alongside the per-file work.
         """
-        if name not in self._tools:
-            self._tools[name] = run(self)
+        computed = name not in self._tools
+        if computed:  # what it reads is noted for the asking check too
+            with read_log.recording() as used:
+                self._tools[name] = run(self)
+            self._tool_uses[name] = frozenset(used)
         value = self._tools[name]
         if isinstance(value, Future):
             value = value.result()
             self._tools[name] = value
+        if not computed:  # what computing it used counts for every check that asks for it
+            read_log.note_all(self._tool_uses.get(name, (read_log.UNKNOWN,)))
         return value  # type: ignore[no-any-return]
+
+    def started(self, name: str, run: Callable[[Project], T]) -> Callable[[], T]:
+        """``run`` wrapped to note what it uses on the thread it is started on (``tool`` answers with it)."""
+
+        def recorded() -> T:
+            with read_log.recording() as used:
+                value = run(self)
+            self._tool_uses[name] = frozenset(used)
+            return value
+
+        return recorded
 
     # -- file access -------------------------------------------------------------------
     def read_text(self, rel: str) -> str | None:
         """The file's text, or None when it is missing, binary, too large or unreadable."""
+        read_log.note(rel)
         if rel not in self._texts:
             self._texts[rel] = self._read_text(rel)
         return self._texts[rel]
@@ -335,12 +371,14 @@ class Project:
             kept = self._texts.get(rel)
             return (kept if kept is not None or rel in self._texts else self._read_text(rel)) or ""
 
+        read_log.note(rel)
         if self.facts is None:
             return compute(text())
         return self.facts.fact(name, rel, lambda: compute(text()))  # type: ignore[no-any-return]
 
     def yaml_documents(self, rel: str) -> tuple[list[Any], str | None]:
         """All YAML documents of a file (safe loader) and an error message if it is broken."""
+        read_log.note(rel)
         if rel not in self._yaml:
             text = self.read_text(rel)
             self._yaml[rel] = ([], "unreadable") if text is None else load_yaml_documents(text)

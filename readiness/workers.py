@@ -180,11 +180,13 @@ def analyze_files(
     cache_name: str = "files",
     merge: bool = False,
     alongside: Callable[[], Callable[[], None] | None] | None = None,
+    previous: dict[str, tuple[str, FileAnalysis]] | None = None,
 ) -> list[FileAnalysis]:
     """Every file's analysis, in ``files`` order. ``index`` lets an unchanged file be answered
     from the cache without reading it; ``merge`` keeps the stored entries of files not named
     (the pre-commit hook's own cache, which sees a few files at a time). ``alongside`` starts
-    work for the main process while worker processes analyse, and returns what stops it."""
+    work for the main process while worker processes analyse, and returns what stops it.
+    ``previous`` receives the stored (digest, analysis) of every file analysed anew."""
     jobs = jobs or default_jobs()
     key = plan_fingerprint(plan) + ("" if suppress else "-all")
     if cache is not None:
@@ -212,6 +214,8 @@ def analyze_files(
             results[rel] = hit[1]
         else:
             misses.append((rel, data))
+            if previous is not None and isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[1], FileAnalysis):
+                previous[rel] = hit
     done = len(results)
     total = len(files)
     if progress is not None:

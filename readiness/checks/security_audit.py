@@ -429,7 +429,8 @@ class SastFindings(Check):
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
-        report = project.tool("bandit", run_bandit)
+        support = cli_support(project)  # scanned before the imports were known: a command's helpers are left out now
+        report = project.tool("bandit", run_bandit).without(support)
         if report.error:
             return Verdict(Errored(report.error))
         if report.files == 0:
@@ -437,11 +438,9 @@ class SastFindings(Check):
         weights = {str(k).upper(): int(v) for k, v in dict(options["weights"]).items()}
         min_sev = _LEVELS.get(str(options["min_severity"]).upper(), 1)
         min_conf = _LEVELS.get(str(options["min_confidence"]).upper(), 1)
-        support = cli_support(project)  # scanned before the imports were known: a command's helpers are left out now
         kept = [i for i in report.issues
                 if _LEVELS.get(i.severity, 1) >= min_sev and _LEVELS.get(i.confidence, 1) >= min_conf
-                and i.test_id not in _OWNED_ELSEWHERE and i.test_id not in _IMPORT_WARNINGS and i.test_id not in _NO_SHELL
-                and i.path not in support]
+                and i.test_id not in _OWNED_ELSEWHERE and i.test_id not in _IMPORT_WARNINGS and i.test_id not in _NO_SHELL]
         guards: dict[str, set[int]] = {}
         for issue in kept:
             if issue.test_id in _DEV_RUNNER_TESTS and issue.path not in guards:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from readiness.cache import Cache, plan_key, split_cached
 from readiness.lazy_regex import lazy_compile
-from readiness.roles import service_files
+from readiness.roles import SERVICE, project_roles
 from readiness.tools import memory_limited
 
 if TYPE_CHECKING:
@@ -52,6 +52,16 @@ class BanditReport:
     loc: int = 0
     unparsed: tuple[str, ...] = ()  # files bandit could not parse
     error: str | None = None  # bandit itself failed
+    scanned: tuple[tuple[str, int], ...] = ()  # (file, lines of code) of every file it judged
+
+    def without(self, left_out: frozenset[str]) -> BanditReport:
+        """The report less some files (a command's helpers, known only once the imports are)."""
+        if not left_out or self.error:
+            return self
+        scanned = tuple((p, n) for p, n in self.scanned if p not in left_out)
+        return BanditReport(tuple(i for i in self.issues if i.path not in left_out), len(scanned),
+                            sum(n for _, n in scanned), tuple(p for p in self.unparsed if p not in left_out),
+                            None, scanned)
 
 
 def mask(test_id: str, message: str) -> str:
@@ -212,7 +222,10 @@ def run_bandit(project: Project, cache: Cache | None = None) -> BanditReport:
     Per-file results are cached by content hash, so a warm scan runs bandit only on the files
     that changed.
     """
-    files = service_files(project, project.python_files)  # tests, scripts, migrations, commands: not judged
+    # tests, scripts, migrations, commands: not judged. The role a file's own path and text give it,
+    # whenever this runs (alongside the per-file phase): a command's helpers are left out later (``without``)
+    roles = project_roles(project)
+    files = [p for p in project.python_files if roles.own(p) == SERVICE]
     if not files:
         return BanditReport()
     config = _config_args(project)
@@ -241,4 +254,5 @@ def run_bandit(project: Project, cache: Cache | None = None) -> BanditReport:
     issues = sorted((i for p in files for i in results[p][0]), key=lambda i: (i.path, i.line, i.column, i.test_id))
     return BanditReport(
         tuple(issues), len(files), sum(results[p][1] for p in files), tuple(sorted(p for p in files if results[p][2])),
+        scanned=tuple((p, results[p][1]) for p in files),
     )

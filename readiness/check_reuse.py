@@ -9,8 +9,9 @@ changed), a check's stored result still stands if nothing it used changed:
   suppression comments) and what it gave this check (outcome, findings, errors, suppressed
   count) is equal to what it gave before;
 - the check did not read a changed file (``readiness.read_log`` notes every read, including
-  those answered from the project's caches and shared tool results), did not ask for a line
-  total that changed, and no file it opened outside the root changed.
+  those answered from the project's caches and shared tool results), except through text facts
+  that give the same value for the new text; it did not ask for a line total that changed; and
+  no file it opened outside the root changed.
 
 Checks that judge the others (``runs_last``), engine checks and live checks always run.
 """
@@ -18,13 +19,13 @@ Checks that judge the others (``runs_last``), engine checks and live checks alwa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from readiness.analysis import FileAnalysis
 from readiness.cache import Cache
 from readiness.fileindex import signature
 from readiness.model import CheckResult, Finding
-from readiness.read_log import UNKNOWN
+from readiness.read_log import UNKNOWN, split_fact
 
 _NAME = "checks"
 TOTALS = ("\0lines", "\0app_lines")
@@ -38,6 +39,7 @@ class CheckRecord:
     marks: list[tuple[str, int, str]] = field(default_factory=list)  # inline suppressions it used
     dropped: int = 0  # findings the suppressor dropped for it
     outside: list[list[Any]] = field(default_factory=list)  # [path, signature or None] opened outside the root
+    facts: dict[str, Any] = field(default_factory=dict)  # text fact used (read_log's key) -> the value it gave
 
 
 @dataclass
@@ -56,11 +58,19 @@ class Reuse:
     changed: frozenset[str]
     totals: dict[str, int]
     pairs: list[tuple[FileAnalysis, FileAnalysis]]  # (before, now) of each changed file
+    fact_now: Callable[[str, str, Callable[[str], Any]], Any] | None = None  # (file, name, function) -> value now
 
     def stands(self, check_id: str) -> CheckRecord | None:
         record = self.prior.checks.get(check_id)
         if record is None or UNKNOWN in record.used or not record.used.isdisjoint(self.changed):
             return None
+        for key in record.used:
+            if key.partition("\0")[0] not in self.changed:
+                continue
+            fact = split_fact(key)  # a text fact of a changed file: it stands if the new text gives the same
+            if fact is None or key not in record.facts or self.fact_now is None \
+                    or self.fact_now(*fact) != record.facts[key]:
+                return None
         for total in TOTALS:
             if total in record.used and self.prior.totals.get(total) != self.totals.get(total):
                 return None

@@ -48,7 +48,7 @@ def check_markdown(check: type[Check]) -> str:
     if check.examples:
         lines += ["## Examples", ""]
         for example in check.examples:
-            verdict = "good" if example.good else "bad"
+            verdict = "not applicable" if example.status == "n/a" else "good" if example.good else "bad"
             note = f" ({example.note})" if example.note else ""
             lines.append(f"{verdict.capitalize()}{note}:")
             lines.append("")
@@ -129,7 +129,8 @@ def explain_markdown(check: type[Check], *, examples: bool = False) -> str:
 
 def _example_lines(example: Any) -> list[str]:
     note = f" ({example.note})" if example.note else ""
-    out = [f"{'Good' if example.good else 'Bad'}{note}:", ""]
+    kind = "Not applicable" if example.status == "n/a" else "Good" if example.good else "Bad"
+    out = [f"{kind}{note}:", ""]
     for path, content in example.files.items():
         fence = "python" if path.endswith(".py") else ("yaml" if path.endswith((".yml", ".yaml")) else "")
         if len(example.files) > 1 or not path.endswith(".py"):

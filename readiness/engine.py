@@ -296,6 +296,8 @@ def _repository_phase(
         project.suppressor = suppressor
         reuse = check_reuse.reuse(prior, project.digests, {a.path: a for a in analyses}, previous,
                                   {"\0lines": project.lines, "\0app_lines": project.app_lines})
+        if reuse is not None:
+            reuse.fact_now = lambda rel, name, compute: project.text_fact(name, rel, compute)
         records: dict[str, check_reuse.CheckRecord] = {}
         results, findings = _evaluate(request, project, analyses, severities, options, suppressor, reuse, records)
     order = {c.id: i for i, c in enumerate([*request.checks, *request.deselected])}
@@ -380,7 +382,8 @@ def _evaluate(
             records[check_cls.id] = check_reuse.CheckRecord(
                 result, check_findings, frozenset(used), sorted(suppressor.used - marks_before),
                 suppressor.dropped.get(check_cls.id, 0) - dropped_before,
-                check_reuse.outside_signatures(opened.outside(project.root)))
+                check_reuse.outside_signatures(opened.outside(project.root)),
+                {key: read_log.fact_value(key) for key in used if key.count("\0") == 2})
     findings = merger.annotate(findings)
     if not project.suppression_report:
         ran = {r.id for r in results if r.status in ("pass", "fail")}

@@ -186,6 +186,37 @@ def yaml_node_count(node: yaml.Node, budget: int = MAX_DOCUMENT_NODES) -> int:
     return sizes[id(node)]
 
 
+_TOLERANT: list[type[Any]] = []
+
+
+def _tag_tolerant_loader() -> type[Any]:
+    """The safe loader (libyaml's when present: same results, far faster) that reads an application's own
+    tags (GitLab CI's ``!reference [.setup, script]``, CloudFormation's ``!Ref``, ``!secret``) as the plain
+    list, mapping or text they are written as, instead of failing the whole file: nothing is resolved."""
+    if not _TOLERANT:
+        import yaml
+
+        base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+        class Tolerant(base):  # type: ignore[misc, valid-type]
+            pass
+
+        Tolerant.add_multi_constructor("!", construct_own_tag)
+        _TOLERANT.append(Tolerant)
+    return _TOLERANT[0]
+
+
+def construct_own_tag(loader: Any, _suffix: str, node: Any) -> Any:
+    """A node under an application's own ``!tag``, built as the plain value it is written as."""
+    import yaml
+
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node, deep=True)
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node, deep=True)
+    return loader.construct_scalar(node)
+
+
 def load_yaml_documents(text: str, loader: type[Any] | None = None) -> tuple[list[Any], str | None]:
     """All documents of a YAML text, each composed and counted before it is constructed.
 
@@ -194,7 +225,7 @@ def load_yaml_documents(text: str, loader: type[Any] | None = None) -> tuple[lis
     import yaml  # loaded when a YAML file is read: a warm rescan reads none
 
     if loader is None:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same results, far faster
+        loader = _tag_tolerant_loader()
     docs: list[Any] = []
     try:
         instance = loader(text)
@@ -371,10 +402,13 @@ class Project:
             kept = self._texts.get(rel)
             return (kept if kept is not None or rel in self._texts else self._read_text(rel)) or ""
 
-        read_log.note(rel)
-        if self.facts is None:
-            return compute(text())
-        return self.facts.fact(name, rel, lambda: compute(text()))  # type: ignore[no-any-return]
+        if not read_log.is_module_level(compute):
+            read_log.note(rel)
+            return compute(text()) if self.facts is None else self.facts.fact(name, rel, lambda: compute(text()))
+        with read_log.unnoted():  # the file is used through the fact's value alone
+            value = compute(text()) if self.facts is None else self.facts.fact(name, rel, lambda: compute(text()))
+        read_log.note_fact(rel, name, compute, value)
+        return value  # type: ignore[no-any-return]
 
     def yaml_documents(self, rel: str) -> tuple[list[Any], str | None]:
         """All YAML documents of a file (safe loader) and an error message if it is broken."""

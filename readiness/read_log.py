@@ -9,12 +9,14 @@ thread is not mistaken for the check's.
 
 from __future__ import annotations
 
+import sys
 import threading
 from contextlib import contextmanager
-from typing import Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 UNKNOWN = "\0unknown"  # something was used whose inputs are not known: never reuse
 _local = threading.local()
+_fact_values: dict[str, Any] = {}  # fact key -> the value the current scan gave
 
 
 def _active() -> list[set[str]]:
@@ -51,3 +53,56 @@ def recording() -> Iterator[set[str]]:
             if active[index] is used:
                 del active[index]
                 break
+
+
+def note_fact(rel: str, name: str, compute: Callable[[str], Any], value: Any) -> None:
+    """A pure function of one file's text was used, and gave ``value``: when the file changes, the
+    use still stands if the function gives the same value for the new text. Only a module-level
+    function can be found again by a later scan; anything else counts as a read of the file."""
+    where = _where(compute)
+    if where is None:
+        note(rel)
+        return
+    key = f"{rel}\0{name}\0{where}"
+    _fact_values[key] = value
+    note(key)
+
+
+def fact_value(key: str) -> Any:
+    return _fact_values.get(key)
+
+
+def split_fact(key: str) -> tuple[str, str, Callable[[str], Any]] | None:
+    """(file, fact name, function) of a fact's key, or None for a plain read or a function now missing."""
+    parts = key.split("\0")
+    if len(parts) != 3:
+        return None
+    rel, name, where = parts
+    module, _, qualname = where.partition(":")
+    target: Any = sys.modules.get(module)
+    for part in qualname.split("."):
+        target = getattr(target, part, None)
+    return (rel, name, target) if callable(target) and _where(target) == where else None
+
+
+def _where(compute: Callable[[str], Any]) -> str | None:
+    qualname = getattr(compute, "__qualname__", "")
+    module = getattr(compute, "__module__", None)
+    if not module or not qualname or "<" in qualname or getattr(compute, "__closure__", None):
+        return None
+    return f"{module}:{qualname}"
+
+
+@contextmanager
+def unnoted() -> Iterator[None]:
+    """Uses inside the block are not noted: the caller notes what they amount to (``note_fact``)."""
+    saved = _active()
+    _local.active = []
+    try:
+        yield
+    finally:
+        _local.active = saved
+
+
+def is_module_level(compute: Callable[[str], Any]) -> bool:
+    return _where(compute) is not None

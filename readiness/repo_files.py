@@ -25,7 +25,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 from readiness.lazy_regex import lazy_compile
-from readiness.project import load_yaml_documents
+from readiness.project import construct_own_tag, load_yaml_documents
 from readiness.source import _parse as parse_python
 
 if TYPE_CHECKING:
@@ -669,6 +669,7 @@ def _line_loader() -> type[Any]:
                 data.value_lines[key] = start
 
     _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_line_map)  # type: ignore[arg-type]
+    _LineLoader.add_multi_constructor("!", construct_own_tag)  # GitLab CI's !reference, read as written
     return _LineLoader
 
 
@@ -680,6 +681,8 @@ def load_yaml(text: str) -> tuple[list[Any], str | None]:
     return load_yaml_documents(text, _line_loader())
 
 
+_TOX_FACTORS = re.compile(r"(\{?[A-Za-z][\w.-]*(?:\s*,\s*[A-Za-z][\w.-]*)*\}?)\s*:\s+(?=\S)")
+_TOX_POSARGS = re.compile(r"\{posargs(?::([^{}]*))?\}")
 CI_ORIGINS = ("github-actions", "gitlab-ci", "circleci")  # commands a CI service runs on every push
 CIRCLECI_FILES = (".circleci/config.yml", ".circleci/config.yaml")
 
@@ -938,8 +941,20 @@ class _Builder:
                     continue
                 stripped = raw.strip()
                 number = _find_line(lines, stripped, header) or header
-                ignored = stripped.startswith("-") or ignore_outcome
-                cmds.append(Command(rel, number, stripped.lstrip("- "), "tox", env, ignored))
+                factors = _TOX_FACTORS.match(stripped)  # "lint: ruff check ." runs in the env named lint alone
+                text = stripped[factors.end():] if factors else stripped
+                text = _TOX_POSARGS.sub(lambda m: m.group(1) or "", text).strip()  # {posargs:default} runs its default
+                if not text:
+                    continue
+                ignored = text.startswith("-") or ignore_outcome
+                only = [f.strip() for f in factors.group(1).strip("{}").split(",")] if factors else []
+                command = Command(rel, number, text.lstrip("- "), "tox", only[0] if len(only) == 1 else env, ignored)
+                for name in only:
+                    self.repo.tox_envs.setdefault(name, []).append(command)
+                if only:
+                    self.repo.commands.append(command)
+                else:
+                    cmds.append(command)
             for name in envs:
                 self.repo.tox_envs.setdefault(name, []).extend(cmds)
             self.repo.commands.extend(cmds)

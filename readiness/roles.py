@@ -123,6 +123,7 @@ _PATH_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (CLI, lazy_compile(r"^(?!(?:.*/)?(?:tests?|testing)/).*(?:^|/)management/commands/test[^/]*\.py$")),
     (TEST, lazy_compile(
         _D + r"(?:tests?|testing|unittests|\w+_tests?|tests?[_-][\w-]+|e2e|e2etests|e2e_tests|integration_tests|"
+        r"testproject|testapp|testsite|"  # the Django project or app a package's tests run in
         r"functional_tests|"
         r"selenium|playwright|cypress)/"
         + r"|" + _D + r"features/(?:steps/|environment\.py$)"
@@ -137,6 +138,7 @@ _PATH_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"|" + _D + r"examples?_\w+/"  # ckanext/example_iauthfunctions/: a plugin that shows how
                          r"|\.(?:example|sample|template|tmpl|dist)$|\.(?:example|sample)\.[^/]*$")),
     (SCRIPT, lazy_compile(_D + r"(?:scripts?|tools|bin|bench|benchmarks?|hack|dev|devtools|dev_tools|devenv|noxfiles|"
+                        r"devproject|dev_project|"  # the project a developer runs the package in locally
                         r"pants-plugins|build-support|[\w.-]+[-_](?:bench|benchmarks?|scripts?))/"
                         r"|^qa/"  # a top-level qa/: scenarios a tester runs against a local deployment
                         r"|^(?:evaluation|evals?)/"  # a top-level harness that scores the service on benchmark tasks

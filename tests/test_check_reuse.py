@@ -150,3 +150,49 @@ def test_shared_answers_count_as_used_by_every_check_that_asks(tmp_path: Path) -
     with read_log.recording() as totals:
         assert project.lines == 0
     assert totals == {"\0lines"}
+
+
+def test_a_settings_edit_counts_through_what_the_settings_say(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "shop/settings.py": "EMAIL_BACKEND = 'django.core.mail.backends.smtp.EmailBackend'\nDEBUG = False\n",
+        "shop/views.py": "from django.core.mail import send_mail\nfrom django.http import JsonResponse\n\n\n"
+                         "def order(request):\n    send_mail('Order', 'Thanks', 'shop@example.org', ['a@example.org'])\n"
+                         "    return JsonResponse({'ok': True})\n",
+        "shop/urls.py": "from django.urls import path\n\nfrom shop import views\n\nurlpatterns = [path('order/', views.order)]\n",
+    })
+    time.sleep(RACY_NS / 1e9 + 0.2)
+    first = _scan(tmp_path)
+    settings = tmp_path / "shop" / "settings.py"
+    settings.write_text(settings.read_text().replace("DEBUG = False", "DEBUG = False  # production"))
+    same = _scan(tmp_path)
+    assert same == _scan(tmp_path, "--no-cache")
+    assert [c for c in same["checks"] if c["id"] == "missing-timeout"] == [c for c in first["checks"] if c["id"] == "missing-timeout"]
+    settings.write_text(settings.read_text() + "EMAIL_TIMEOUT = 10\n")
+    timed = _scan(tmp_path)
+    assert timed == _scan(tmp_path, "--no-cache")
+    assert [c["findings"] for c in timed["checks"] if c["id"] == "missing-timeout"] != \
+        [c["findings"] for c in first["checks"] if c["id"] == "missing-timeout"]
+
+
+def test_a_text_fact_of_a_changed_file_stands_while_it_gives_the_same_value(tmp_path: Path) -> None:
+    from readiness.checks.performance import _pytest_benchmark
+
+    write_tree(tmp_path, {"tests/test_speed.py": "def test_speed(benchmark):\n    benchmark(sum, [1])\n"})
+    project = Project(root=tmp_path, files=("tests/test_speed.py",), python_files=("tests/test_speed.py",), lines=0)
+    with read_log.recording() as used:
+        value = project.text_fact("pytest-benchmark", "tests/test_speed.py", _pytest_benchmark)
+    assert used == {"tests/test_speed.py\0pytest-benchmark\0readiness.checks.performance:_pytest_benchmark"}
+    with read_log.recording() as plain:  # a closure cannot be found again: a plain read of the file
+        project.text_fact("pytest-benchmark", "tests/test_speed.py", lambda text: _pytest_benchmark(text))
+    assert plain == {"tests/test_speed.py"}
+    (key,) = used
+    record = _record(set(used))
+    record.facts = {key: value}
+    before = FileAnalysis("tests/test_speed.py", lines=2, role="test")
+    prior = Evaluated("key", {"tests/test_speed.py": "d1"}, {}, {"todo-comment": record})
+    for now_value, stands in ((value, True), (not value, False)):
+        found = reuse(prior, {"tests/test_speed.py": "d2"}, {"tests/test_speed.py": before},
+                      {"tests/test_speed.py": ("d1", before)}, {})
+        assert found is not None
+        found.fact_now = lambda rel, name, compute, v=now_value: v
+        assert (found.stands("todo-comment") is not None) is stands

@@ -78,6 +78,10 @@ from readiness.roles import role_of
     ("scripts/test-environments/authelia/config.yml", "test"),
     ("app/testsuite.py", "service"),
     ("devenv/sync.py", "script"),
+    ("devproject/settings.py", "script"),
+    ("misago/core/testproject/urls.py", "test"),
+    ("shop/testapp/models.py", "test"),
+    ("shop/testimonials/views.py", "service"),
     ("evaluation/core/__init__.py", "script"),  # a top-level harness that scores the service
     ("app/evaluation/models.py", "service"),
 ])

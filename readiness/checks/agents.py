@@ -81,6 +81,8 @@ _LOGFIRE_INSTRUMENT = {
     "instrument_aiohttp_client": "aiohttp", "instrument_redis": "redis", "instrument_pymongo": "pymongo",
     "instrument_celery": "celery",
 }
+_NEWRELIC_METRIC_CALLS = frozenset({"newrelic.agent.record_custom_metric", "newrelic.agent.record_custom_metrics",
+                                    "newrelic.agent.record_dimensional_metric", "newrelic.agent.record_custom_event"})
 _AGENT_MODULES = frozenset({"sentry_sdk", "elasticapm", "ddtrace", "newrelic", "logfire", "scout_apm"})
 # Agents a Django project starts by listing their app in INSTALLED_APPS, often in a settings module that
 # imports nothing of theirs.
@@ -159,7 +161,10 @@ def _lists_agent_app(project: Project, path: str) -> bool:
     """A Django settings module that names an agent's app: only those are parsed again here."""
     if "django" not in project.all_imports or not is_settings_path(path):
         return False
-    text = project.read_text(path) or ""
+    return bool(project.text_fact("names-agent-app", path, _names_agent_app))
+
+
+def _names_agent_app(text: str) -> bool:
     return any(app in text for app in _DJANGO_AGENT_APPS)
 
 
@@ -177,12 +182,20 @@ def _file_agents(project: Project, source: SourceFile) -> Iterable[Agent]:
             and not _optional_and_undeclared(project, source, "elasticapm"):
         yield from _elastic(source, names)
     if "newrelic" in imports and not _optional_and_undeclared(project, source, "newrelic"):
+        recorded = None
         for call in source.nodes(ast.Call):
             assert isinstance(call, ast.Call)
-            if call_name(call) == "initialize" and _qualified(call.func, names).startswith("newrelic.agent"):
+            qualified = _qualified(call.func, names)
+            if call_name(call) == "initialize" and qualified.startswith("newrelic.agent"):
                 yield Agent("New Relic", Evidence("New Relic agent initialised", source.path, call.lineno),
                             covers=frozenset({ALL}), metrics=True)
                 break
+            if recorded is None and qualified in _NEWRELIC_METRIC_CALLS:
+                recorded = call
+        else:
+            if recorded is not None:  # the agent the service runs under carries them: metrics, not tracing
+                yield Agent("New Relic", Evidence(f"New Relic custom metrics ({call_name(recorded)})", source.path,
+                                                  recorded.lineno), tracing=False, metrics=True)
     if "ddtrace" in imports and not _optional_and_undeclared(project, source, "ddtrace"):
         yield from _ddtrace(source, names)
     if "logfire" in imports and not _optional_and_undeclared(project, source, "logfire"):

@@ -18,6 +18,7 @@ from readiness.model import Evidence, Finding
 from readiness.paths import is_application_path
 from readiness.project import Project
 from readiness.repo_files import repo_files
+from readiness.roles import INFRASTRUCTURE, SERVICE, path_role
 from readiness.routes import (
     LIMITED_OWNER,
     PAGINATION_PARAMS,
@@ -1081,6 +1082,40 @@ def _ingress_limits(project: Project) -> list[Evidence]:
     return out
 
 
+_NGINX_SERVICE = {
+    "app.py": "from flask import Flask, jsonify\n\napp = Flask(__name__)\n\n\n"
+              "@app.get('/api/notes')\ndef notes():\n    return jsonify([])\n",
+    "Dockerfile": "FROM python:3.12\nRUN apt-get install -y nginx\nCOPY conf/nginx.conf /etc/nginx/nginx.conf\n"
+                  "CMD [\"supervisord\"]\n",
+}
+_NGINX_CONF = ("http {\n    limit_req_zone $binary_remote_addr zone=api:10m rate=10r/s;\n    server {\n"
+               "        listen 8080;\n        limit_req zone=api burst=20;\n        location / {\n"
+               "            proxy_pass http://127.0.0.1:5000;\n        }\n    }\n}\n")
+
+
+# nginx in front of the service limiting requests: a zone applied (limit_req zone=...) in a config that
+# passes requests on to the application, and that a Dockerfile or compose file ships with the service.
+_NGINX_LIMIT = lazy_compile(r"^\s*limit_req\s+zone=", re.MULTILINE)
+_NGINX_PASS = lazy_compile(r"^\s*(?:proxy|uwsgi|grpc|fastcgi|scgi)_pass\s", re.MULTILINE)
+
+
+def _nginx_limits(project: Project) -> list[Evidence]:
+    configs = [rel for rel in project.glob("*.conf", "*nginx*") if path_role(rel) in (SERVICE, INFRASTRUCTURE)
+               and not rel.endswith((".py", ".md", ".rst", ".txt"))]
+    if not configs:
+        return []
+    shipping = [text for rel in project.glob("*Dockerfile*", "*compose*.yml", "*compose*.yaml", "*supervisor*")
+                if (text := project.read_text(rel))]
+    out = []
+    for rel in configs:
+        text = project.read_text(rel) or ""
+        name = rel.rpartition("/")[2]
+        if _NGINX_LIMIT.search(text) and _NGINX_PASS.search(text) and any(name in t for t in shipping):
+            line = text.count("\n", 0, _NGINX_LIMIT.search(text).start()) + 1  # type: ignore[union-attr]
+            out.append(Evidence("nginx shipped with the service limits requests (limit_req)", rel, line))
+    return out
+
+
 class RateLimiting(_RouteCheck):
     id = "rate-limiting"
     severity = "high"
@@ -1099,12 +1134,19 @@ class RateLimiting(_RouteCheck):
                "sign-in flows and inbound webhooks count, since they face the internet and a limit blunts credential "
                "stuffing and floods; a sign-out, which ends the caller's own session, does not). A limiter "
                "middleware, a before-request hook that limits (`apply_rate_limit`), Flask-Limiter "
-               "default_limits, DRF default throttles or an ingress rate-limit annotation covers every route; "
+               "default_limits, DRF default throttles, an ingress rate-limit annotation or an nginx `limit_req` in a "
+               "config a Dockerfile or compose file ships with the service covers every route; "
                "a GraphQL depth or cost limit covers the GraphQL endpoint; a limit applied to a whole blueprint "
                "(`limiter.limit(...)(bp)`) covers its routes, and a project decorator that answers 429 the routes it wraps.")
     global_marks = staticmethod(_rate_marks)
     needles = ROUTE_NEEDLES + ("MIDDLEWARE", "before_request", "before_app_request", "middleware", "RATELIMIT_")
     examples = (
+        Example({**_NGINX_SERVICE, "conf/nginx.conf": _NGINX_CONF}, status="pass",
+                note="the nginx the image runs in front of the app limits every request"),
+        Example({**_NGINX_SERVICE, "conf/nginx.conf": _NGINX_CONF.replace("        limit_req zone=api burst=20;\n", "")},
+                status="fail", note="a zone declared but applied to no location"),
+        Example({**_NGINX_SERVICE, "Dockerfile": "FROM python:3.12\nCOPY . /srv\nCMD [\"gunicorn\", \"app:app\"]\n",
+                 "conf/nginx.conf": _NGINX_CONF}, status="fail", note="an nginx config nothing ships with the service"),
         Example({"proj/settings.py": "import os\n\nREST_FRAMEWORK = {'DEFAULT_PAGINATION_CLASS': None}\n"
                                      "from proj.env import bool_from_env\n\n"
                                      "API_THROTTLING = bool_from_env('API_THROTTLING', default=False)\nif API_THROTTLING:\n"
@@ -1272,7 +1314,7 @@ class RateLimiting(_RouteCheck):
         routes = [r for r in routes if r.fact.framework != "graphql"]  # schema fields: the endpoint is the route
         if not routes:
             return Verdict(NotApplicable(reason or "no API routes"))
-        found = self._globals(collected) + _ingress_limits(project)
+        found = self._globals(collected) + _ingress_limits(project) + _nginx_limits(project)
         # slowapi's middleware applies the limiter's default limits: with none, it limits no undecorated route
         if not any(m.message == _SLOWAPI_DEFAULTS for m in found):
             found = [m for m in found if not m.message.startswith(_SLOWAPI_MIDDLEWARE)]

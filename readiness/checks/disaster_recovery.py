@@ -44,7 +44,8 @@ BACKUP_RE = lazy_compile(
     r"\b(mongodump|pbm\s+backup|pg_dump(?:all)?|pg_basebackup|mysqldump|mariadb-dump|xtrabackup|velero\s+backup|"
     r"restic\s+backup|borg\s+create|wal-g\s+backup-push|pgbackrest\b.*\bbackup|clickhouse-backup\s+create|"
     r"aws\s+rds\s+create-db(?:-cluster)?-snapshot|aws\s+backup\s+start-backup-job|gcloud\s+sql\s+backups\s+create|"
-    r"gcloud\s+sql\s+export|az\s+(?:postgres|mysql)\s+flexible-server\s+backup\s+create|mongodump)\b"
+    r"gcloud\s+sql\s+export|az\s+(?:postgres|mysql)\s+flexible-server\s+backup\s+create|mongodump|"
+    r"heroku\s+pg:backups:capture)\b"
 )
 _CONTINUOUS_BACKUP = lazy_compile(r"\blitestream\s+replicate\b")
 RESTORE_RE = lazy_compile(
@@ -269,6 +270,17 @@ class BackupJob(Check):
             "app/db.py": "import pymongo\n",
             "scripts/backup.sh": "#!/bin/sh\nmongodump --archive=/backups/db.gz --gzip\n",
         }, findings=1, lines=(2,), status="fail", note="a backup script nothing schedules"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            ".github/workflows/backup.yml": "on:\n  schedule:\n    - cron: '0 0 * * *'\njobs:\n  backup:\n"
+                                            "    runs-on: ubuntu-latest\n    steps:\n"
+                                            "      - run: heroku pg:backups:capture -a shop-prod\n",
+        }, findings=0, status="pass", note="a managed Heroku Postgres backup a nightly CI job captures"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            ".github/workflows/backup.yml": "on: workflow_dispatch\njobs:\n  backup:\n    runs-on: ubuntu-latest\n"
+                                            "    steps:\n      - run: heroku pg:backups:capture -a shop-prod\n",
+        }, findings=0, status="fail", note="a capture only run by hand"),
         Example({"app/main.py": "import requests\n"}, status="n/a", note="no database"),
         Example({"planning/app.py": "from superdesk.factory import get_app\n\napp = get_app()\n",
                  "requirements.txt": "superdesk-core==2.7\n"}, status="fail",

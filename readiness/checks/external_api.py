@@ -894,11 +894,17 @@ _EMAIL_BACKEND = lazy_compile(r"EMAIL_BACKEND[^\n]*?['\"]([\w.]+)['\"]")
 def _django_mail_waits(project: Project) -> bool:
     """Whether Django's mail goes out over SMTP with no ``EMAIL_TIMEOUT`` in the settings: a stalled mail server
     then holds the request or worker that sends. A backend that is not SMTP (console, an API provider) is none."""
-    texts = [t for rel in project.python_files if is_settings_path(rel) and (t := project.read_text(rel))]
-    if any(_EMAIL_TIMEOUT.search(t) for t in texts):
+    settings = [project.text_fact("mail-settings", rel, _mail_settings) for rel in project.python_files
+                if is_settings_path(rel)]
+    if any(timeout for timeout, _ in settings):
         return False
-    backends = [m.group(1) for t in texts for m in _EMAIL_BACKEND.finditer(t)]
+    backends = [b for _, found in settings for b in found]
     return not backends or any("smtp" in b.lower() or "celery_email" in b.lower() for b in backends)
+
+
+def _mail_settings(text: str) -> tuple[bool, tuple[str, ...]]:
+    """(whether a settings module sets EMAIL_TIMEOUT, the mail backends it names)."""
+    return bool(_EMAIL_TIMEOUT.search(text)), tuple(m.group(1) for m in _EMAIL_BACKEND.finditer(text))
 
 
 def _request_helper(source: SourceFile, node: ast.Call) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
@@ -1183,7 +1189,8 @@ class _OutboundPresence(Check):
         out = FileOutcome()
         # the calls the running system makes: the service's and its commands', not a dev script's
         running = file_role(source, options) in (SERVICE, CLI)
-        calls = [c for c in _app_calls(source) if c.library not in _NOT_HTTP] if running else []
+        # a helper that sends what its callers pass on (session.request(method, url, **kwargs)) is an outbound call too
+        calls = [c for c in _app_calls(source, forwarded=True) if c.library not in _NOT_HTTP] if running else []
         out.counts["calls"] = len(calls)
         if not _startup_wait(source) and file_role(source, options) != GENERATED:  # not a vendored dependency's own
             out.evidence.extend(self.library_evidence(source, options))
@@ -1641,6 +1648,14 @@ _OWN_BREAKER = (
 )
 
 
+_SESSION_SERVICE = (
+    "from requests import Session\n\n\nclass HTTPService:\n    def __init__(self):\n        self._session = Session()\n\n"
+    "    def request(self, method, url, timeout=10, **kwargs):\n"
+    "        response = self._session.request(method, url, timeout=timeout, **kwargs)\n"
+    "        response.raise_for_status()\n        return response\n"
+)
+
+
 class CircuitBreaker(_OutboundPresence):
     id = "circuit-breaker"
     category = "external-api"
@@ -1666,6 +1681,8 @@ class CircuitBreaker(_OutboundPresence):
         Example({"app/client.py": "import pybreaker\nimport requests\n\nbreaker = pybreaker.CircuitBreaker(fail_max=5)\n\n"
                  "@breaker\ndef f():\n    return requests.get('https://x.io', timeout=3)\n"}, status="pass"),
         Example({"app/main.py": "x = 1\n"}, status="n/a", note="no outbound calls"),
+        Example({"app/http.py": _SESSION_SERVICE}, status="fail",
+                note="every call goes out through one session wrapper, which has no breaker"),
         Example({"app/main.py": "x = 1\n",
                  "app/upload-screenshots.py": "import requests\n\nrequests.post('https://weblate.example.org/api/', timeout=5)\n"},
                 status="n/a", note="a developer's upload script is not the running service's dependency"),

@@ -173,11 +173,13 @@ _METRIC_MODULES = {
     "markus": "markus", "influxdb_client": "InfluxDB client", "influxdb": "InfluxDB client",
     "gds_metrics": "gds_metrics", "opentelemetry.exporter.otlp.proto.grpc.metric_exporter": "OTLP metric exporter",
     "opentelemetry.exporter.otlp.proto.http.metric_exporter": "OTLP metric exporter",
+    "newrelic_telemetry_sdk": "New Relic Telemetry SDK",
 }
 # Libraries that push metrics to a collector or agent: no scrape endpoint is needed for them.
 _PUSH_MODULES = {
     "statsd": "statsd", "datadog": "DogStatsD", "aiodogstatsd": "DogStatsD", "django_statsd": "django-statsd",
     "markus": "markus", "influxdb_client": "InfluxDB", "influxdb": "InfluxDB",
+    "newrelic_telemetry_sdk": "New Relic Telemetry SDK",
     "opentelemetry.exporter.otlp.proto.grpc.metric_exporter": "OTLP metric exporter",
     "opentelemetry.exporter.otlp.proto.http.metric_exporter": "OTLP metric exporter",
 }
@@ -186,6 +188,10 @@ _PUSH_MODULES = {
 # or a sample line's label set between the name and the value (f'{key}{{instance="api"}} {value}')
 _PROMETHEUS_TEXT = lazy_compile(r'version=0\.0\.4|^# (TYPE|HELP) (?:\w+|\{\w[\w.]*\} |\Z)'
                                 r'|^\{\w+="[^"{}\n]*"(?:,\s*\w+="[^"{}\n]*")*\} $', re.MULTILINE)
+
+
+_NEWRELIC_METRICS = ("import newrelic.agent\n\n\ndef report_queues(sizes):\n    for name, size in sizes.items():\n"
+                     "        newrelic.agent.record_custom_metric(f'Custom/queue/{name}', size)\n")
 
 
 # A metrics API that takes series by HTTP: Datadog's series intake, InfluxDB's write endpoint.
@@ -246,6 +252,11 @@ class MetricsExported(MarkerCheck):
         Example({**_BARE_FASTAPI, "tests/test_metrics.py": "import prometheus_client\n"}, status="fail",
                 note="only tests use it"),
         Example({**_BARE_FLASK, "app_metrics.py": _INFLUX}, status="pass", note="points written to InfluxDB"),
+        Example({**_BARE_FLASK, "app_monitoring.py": _NEWRELIC_METRICS}, status="pass",
+                note="custom metrics recorded through the New Relic agent"),
+        Example({**_BARE_FLASK, "app_trace.py": "import newrelic.agent\n\n\n@newrelic.agent.function_trace()\n"
+                 "def checkout(order):\n    return order\n"}, status="fail",
+                note="a function traced by New Relic records no metric of the service's own"),
         Example({**_BARE_FLASK, "Procfile": "web: newrelic-admin run-program gunicorn app:app\n"}, status="pass",
                 note="the New Relic agent reports request metrics"),
         Example({"shop/settings/production.py": "import os\n\nfrom .common import *  # noqa\n\n"
@@ -269,7 +280,7 @@ class MetricsExported(MarkerCheck):
                 status="fail", note="a report named metrics is not telemetry"),
         _LIBRARY,
     )
-    needles = ("prometheus", "metrics", "statsd", "datadog", "influxdb", "markus", "0.0.4", "# TYPE")
+    needles = ("prometheus", "metrics", "statsd", "datadog", "influxdb", "markus", "0.0.4", "# TYPE", "newrelic_telemetry")
 
     def marks(self, source: SourceFile) -> list[Evidence]:
         found = module_marks(source, _METRIC_MODULES)
@@ -368,6 +379,8 @@ class MetricsEndpoint(MarkerCheck):
         Example({**_BARE_FLASK, "app_stats.py": "import statsd\n\nstats = statsd.StatsClient('localhost', 8125)\n\n\n"
                  "def timed(name: str) -> object:\n    return stats.timer(name)\n"}, status="n/a",
                 note="metrics are pushed to statsd: nothing to scrape"),
+        Example({**_BARE_FLASK, "app_monitoring.py": _NEWRELIC_METRICS}, status="n/a",
+                note="custom metrics recorded through the New Relic agent are pushed"),
         Example({**_BARE_FLASK, "app_jobs.py": _PUSHGATEWAY}, status="n/a",
                 note="a batch job pushes its prometheus_client registry to a pushgateway"),
         Example({**_BARE_FLASK, "app_datadog.py": _DATADOG_SERIES}, status="n/a",

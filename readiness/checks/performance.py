@@ -215,7 +215,7 @@ def find_benchmarks(project: Project) -> list[Evidence]:
                            for part in folders)  # app/perf/: the service's own package for a feature named perf
         if in_bench_dir or (_BENCH_NAME_RE.search(name) and role != SERVICE):
             # tests/perf/test_stats.py beside a service package perf/: tests of a feature named perf, unless they time
-            if role != TEST or project.text_fact("times-something", rel, lambda text: _TIMES.search(text) is not None):
+            if role != TEST or project.text_fact("times-something", rel, _times_something):
                 found.append(Evidence("benchmark script", rel))  # not the service's own timing helper (util/benchmark.py)
                 continue
         if is_test_path(rel) and project.text_fact("pytest-benchmark", rel, _pytest_benchmark):
@@ -224,6 +224,10 @@ def find_benchmarks(project: Project) -> list[Evidence]:
 
 
 _TIMES = lazy_compile(r"\btimeit\b|\bperf_counter\b|\btime\.time\(|\bmonotonic\(|\bbenchmark\b|\bpyperf\b")
+
+
+def _times_something(text: str) -> bool:
+    return _TIMES.search(text) is not None
 
 
 def _pytest_benchmark(text: str) -> bool:

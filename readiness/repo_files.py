@@ -935,7 +935,7 @@ class _Builder:
             ignore_outcome = _truthy(parser.get(section, "ignore_outcome", fallback="false"))
             body = parser.get(section, "commands", fallback="")
             header = _find_line(lines, f"[{section}]")
-            cmds = []
+            parsed: list[tuple[Command, list[str]]] = []  # each command and the envs it alone runs in ([]: all)
             for raw in body.splitlines():
                 if not raw.strip():
                     continue
@@ -948,16 +948,12 @@ class _Builder:
                     continue
                 ignored = text.startswith("-") or ignore_outcome
                 only = [f.strip() for f in factors.group(1).strip("{}").split(",")] if factors else []
-                command = Command(rel, number, text.lstrip("- "), "tox", only[0] if len(only) == 1 else env, ignored)
-                for name in only:
-                    self.repo.tox_envs.setdefault(name, []).append(command)
-                if only:
-                    self.repo.commands.append(command)
-                else:
-                    cmds.append(command)
-            for name in envs:
-                self.repo.tox_envs.setdefault(name, []).extend(cmds)
-            self.repo.commands.extend(cmds)
+                parsed.append((Command(rel, number, text.lstrip("- "), "tox", only[0] if len(only) == 1 else env,
+                                       ignored), only))
+            named = [name for _, only in parsed for name in only]
+            for name in dict.fromkeys([*envs, *named]):  # an env named by a factor also runs the shared commands
+                self.repo.tox_envs.setdefault(name, []).extend(c for c, only in parsed if not only or name in only)
+            self.repo.commands.extend(c for c, _ in parsed)
 
     def nox(self, files: tuple[str, ...]) -> None:
         if "noxfile.py" not in files:

@@ -205,3 +205,26 @@ def test_prek_action_runs_the_pre_commit_hooks_in_ci(tmp_path: Path) -> None:
         repo = parse(tmp_path / action.split("/")[0], {
             ".github/workflows/lint.yml": steps + f"      - uses: {action}\n", ".pre-commit-config.yaml": hooks})
         assert any(c.text == "ruff check" for c in repo.ci_commands()) is runs, action
+
+
+def test_tox_factor_commands_and_posargs_defaults(tmp_path: Path) -> None:
+    repo = parse(tmp_path, {
+        ".github/workflows/ci.yml": "on: [push]\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                    "      - run: tox -e lint\n",
+        "tox.ini": "[tox]\nenvlist = tests\n\n[testenv]\ncommands =\n    tests: pytest {posargs:tests/unit}\n"
+                   "    lint: {posargs:ruff check app tests}\n    {docs,dev}: sphinx-build docs out\n    python -V\n",
+    })
+    ci = {(c.origin, c.text) for c in repo.ci_commands()}
+    assert ("tox", "ruff check app tests") in ci  # the env CI names, its {posargs:...} default
+    assert ("tox", "python -V") in ci  # unconditional: every env runs it
+    assert not any("pytest" in text or "sphinx" in text for _, text in ci)  # other envs' commands
+    assert [c.text for c in repo.tox_envs["docs"]] == ["sphinx-build docs out", "python -V"]
+
+
+def test_gitlab_reference_tags_are_read_as_written(tmp_path: Path) -> None:
+    repo = parse(tmp_path, {
+        ".gitlab-ci.yml": ".setup:\n  script:\n    - pip install bandit\n"
+                          "sast:\n  script:\n    - !reference [.setup, script]\n    - bandit -r app\n",
+    })
+    assert not repo.problems
+    assert ("gitlab-ci", "bandit -r app") in {(c.origin, c.text) for c in repo.ci_commands()}

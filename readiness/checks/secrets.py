@@ -235,9 +235,23 @@ def _secret_value(value: str, name: str | None = None) -> bool:
         return False  # RUNNER_SUDO_PASSWORD = "sudo_password": the name of the parameter that carries it
     if name is not None and _snake(name) == _snake(text):
         return False  # onepassword = "onepassword": an enumeration's member, valued by its own name
+    if name is not None and "_" in text and _own_words(text, name):
+        return False  # PASSWORD_CHANGE_TOKEN = "change_password": the name's own words, what the constant names
+    if _EVENT_TAG_RE.match(text):
+        return False  # "account:password:change": an event tag or a permission, namespaced by colons
     if "://" in text or text.startswith(("/", "./")):
         return bool(url_password(text))
     return True
+
+
+_EVENT_TAG_RE = lazy_compile(r"^[a-z][a-z_]*(?::[a-z][a-z_]*){2,}$")
+
+
+def _own_words(text: str, name: str) -> bool:
+    """Whether a lower-case snake_case value is made of two or more of its constant's own name words."""
+    words = text.split("_")
+    return (text.islower() and len(words) >= 2 and all(w.isalpha() for w in words)
+            and set(words) <= set(_snake(name).split("_")))
 
 
 _FILE_NAME_RE = lazy_compile(r"^[\w.-]+\.(?:html?|txt|j2|jinja2?|tmpl|tpl|mjml|json|ya?ml|xml|csv|md|rst|png|jpe?g|gif|"
@@ -1476,6 +1490,10 @@ class HardcodedSecret(Check):
         good('PASSWORD_RESET = "password_reset.html"\nRUNNER_SUDO_PASSWORD = "sudo_password"\n'
              'REGEX_PASSWORD = r"^(?=.*[a-z])(?=.*[A-Z])(?=.*\\d).{12,}$"\n', path="app/consts.py",
              note="a template's file name, the name of a parameter and a password rule are no secrets"),
+        good('PASSWORD_CHANGE_TOKEN = "change_password"\nEVENT_PASSWORD_CHANGE = "account:password:change"\n',
+             path="app/tokens.py", note="a token kind named by its constant's own words, and an event tag"),
+        bad('DB_PASSWORD = "password_db_2024"\n', path="app/seed.py", lines=(1,),
+            note="the constant's words with a number make a password"),
         bad('def connect(user, password="hunter2"):\n    pass\n', lines=(1,), note="a parameter default (B107)"),
         bad('import psycopg\n\nconn = psycopg.connect(host="db", password="Pr0d-Pa55")\n', lines=(3,),
             note="a keyword argument (B106)"),

@@ -1720,7 +1720,7 @@ def _extract(source: SourceFile) -> FileRoutes:
     if "add_url_rule" in source.text:
         routes.extend(_register_helpers(source, owners, functions))
     pyramid_names: tuple[tuple[str, str], ...] = ()
-    if "pyramid" in imports or ("add_route" in source.text and "config" in source.text):
+    if "pyramid" in imports or ("add_route" in source.text and "config" in source.text) or "route_name=" in source.text:
         pyramid_routes, pyramid_names = _pyramid_facts(source)
         routes.extend(pyramid_routes)
     eve_routes, eve_settings = _eve_facts(source)
@@ -1821,7 +1821,9 @@ def _pyramid_facts(source: SourceFile) -> tuple[list[RouteFact], tuple[tuple[str
                                           call.col_offset + 1, view.name))
     for func in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
         assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
-        configs = [d for d in func.decorator_list if isinstance(d, ast.Call) and call_name(d) == "view_config"]
+        # view_config, or a project's own view decorator that passes route_name on (json_view, api_config)
+        configs = [d for d in func.decorator_list if isinstance(d, ast.Call)
+                   and (call_name(d) == "view_config" or _kw(d, "route_name") is not None)]
         if not configs:
             continue
         cls = source.parent(func)

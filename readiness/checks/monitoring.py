@@ -594,6 +594,14 @@ class HealthEndpoint(MarkerCheck):
                  "app/__init__.py": ""}, status="pass", note="router mounted under /health"),
         Example({"proj/urls.py": "from django.urls import path\n\nurlpatterns = [path('healthz/', lambda r: None)]\n"},
                 status="pass", note="a Django route"),
+        Example({"notes/routes.py": "def includeme(config):\n    config.add_route('status', '/_status')\n"
+                                    "    config.add_route('index', '/')\n",
+                 "notes/util/view.py": "from pyramid.view import view_config\n\n\ndef json_view(**settings):\n"
+                                       "    settings.setdefault('renderer', 'json')\n    return view_config(**settings)\n",
+                 "notes/views/status.py": "from notes.util.view import json_view\n\n\n@json_view(route_name='status')\n"
+                                          "def status(request):\n    request.db.execute('SELECT 1')\n"
+                                          "    return {'status': 'okay'}\n"},
+                status="pass", note="a Pyramid route served through the project's own view decorator"),
         Example(_BARE_FLASK, status="fail"),
         Example({**_BARE_FASTAPI, "app/util.py": "def health_score(x):\n    return x\n"}, status="fail",
                 note="a function named health is not a route"),

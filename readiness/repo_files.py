@@ -1860,10 +1860,12 @@ def _deployable(files: tuple[str, ...], project: Project) -> tuple[str, ...]:
     # integration is tried against the system it talks to, not how the service runs
     packages = {f[:-len("__init__.py")] for f in project.python_files if f.endswith("/__init__.py") and f.count("/") >= 2}
     return tuple(f for f in files if role_of(f, None, overrides) not in skipped and not _BENCH_DIR.search(f)
-                 and f.rpartition("/")[0] + "/" not in packages)
+                 and not _DEV_DIR.search(f) and f.rpartition("/")[0] + "/" not in packages)
 
 
 _BENCH_DIR = lazy_compile(r"(?:^|/)(?:bench|benchmarks?|[\w.-]+[-_](?:bench|benchmarks?))/", re.IGNORECASE)
+# a stack a developer brings up on their machine (Ctl/dev/docker-compose.yml, devenv/compose.yaml)
+_DEV_DIR = lazy_compile(r"(?:^|/)(?:dev|devenv|dev[-_]?env|devtools|dev[-_]tools|devproject|dev[-_]stack)/", re.IGNORECASE)
 
 
 def is_doc(rel: str) -> bool:

@@ -373,6 +373,9 @@ class CapacityLimits(Check):
                      "services:\n  pgdog:\n    image: pgdog\n    deploy:\n      resources:\n"
                      "        limits: {cpus: '2', memory: 1G}\n  runner:\n    image: bench\n")},
                 status="n/a", note="the stack a benchmark brings up for itself is not the service's deployment"),
+        Example({"app/main.py": "x = 1\n",
+                 "Ctl/dev/docker-compose.yml": "services:\n  web:\n    build: ../..\n  database:\n    image: mysql:8\n"},
+                status="n/a", note="the stack a developer brings up locally is not the service's deployment"),
         Example({"app/__init__.py": "", "app/main.py": "x = 1\n", "app/providers/__init__.py": "",
                  "app/providers/graylog/__init__.py": "", "app/providers/graylog/provider.py": "x = 1\n",
                  "app/providers/graylog/docker-compose.yml": (

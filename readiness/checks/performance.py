@@ -374,7 +374,8 @@ class CapacityLimits(Check):
                      "        limits: {cpus: '2', memory: 1G}\n  runner:\n    image: bench\n")},
                 status="n/a", note="the stack a benchmark brings up for itself is not the service's deployment"),
         Example({"app/main.py": "x = 1\n",
-                 "Ctl/dev/docker-compose.yml": "services:\n  web:\n    build: ../..\n  database:\n    image: mysql:8\n"},
+                 "Ctl/dev/docker-compose.yml": "services:\n  web:\n    build: ../..\n  search:\n    image: elasticsearch:9\n"
+                                               "    deploy:\n      resources:\n        limits: {memory: 2048M}\n"},
                 status="n/a", note="the stack a developer brings up locally is not the service's deployment"),
         Example({"app/__init__.py": "", "app/main.py": "x = 1\n", "app/providers/__init__.py": "",
                  "app/providers/graylog/__init__.py": "", "app/providers/graylog/provider.py": "x = 1\n",

@@ -1110,10 +1110,28 @@ def _nginx_limits(project: Project) -> list[Evidence]:
     for rel in configs:
         text = project.read_text(rel) or ""
         name = rel.rpartition("/")[2]
-        if _NGINX_LIMIT.search(text) and _NGINX_PASS.search(text) and any(name in t for t in shipping):
-            line = text.count("\n", 0, _NGINX_LIMIT.search(text).start()) + 1  # type: ignore[union-attr]
+        if not (_NGINX_LIMIT.search(text) and _NGINX_PASS.search(text) and any(name in t for t in shipping)):
+            continue
+        line = _nginx_global_limit(text)
+        if line:
             out.append(Evidence("nginx shipped with the service limits requests (limit_req)", rel, line))
     return out
+
+
+def _nginx_global_limit(text: str) -> int:
+    """The line of a ``limit_req`` that covers every request: in an ``http`` or ``server`` block, or in
+    ``location /``; one inside another location (``location ~ ^/login``) limits those paths alone."""
+    blocks: list[str] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if _NGINX_LIMIT.match(line):
+            inner = blocks[-1] if blocks else ""
+            if not inner.startswith("location") or inner.split()[-1:] == ["/"]:
+                return number
+        blocks.extend(line[:line.index("{")].strip() for _ in range(line.count("{")))
+        for _ in range(min(line.count("}"), len(blocks))):
+            blocks.pop()
+    return 0
 
 
 class RateLimiting(_RouteCheck):
@@ -1145,6 +1163,11 @@ class RateLimiting(_RouteCheck):
                 note="the nginx the image runs in front of the app limits every request"),
         Example({**_NGINX_SERVICE, "conf/nginx.conf": _NGINX_CONF.replace("        limit_req zone=api burst=20;\n", "")},
                 status="fail", note="a zone declared but applied to no location"),
+        Example({**_NGINX_SERVICE, "conf/nginx.conf": _NGINX_CONF.replace(
+                    "        limit_req zone=api burst=20;\n", "").replace(
+                    "        location / {\n", "        location ~ ^/login {\n            limit_req zone=api;\n"
+                    "            proxy_pass http://127.0.0.1:5000;\n        }\n        location / {\n")},
+                status="fail", note="nginx limits the sign-in path alone"),
         Example({**_NGINX_SERVICE, "Dockerfile": "FROM python:3.12\nCOPY . /srv\nCMD [\"gunicorn\", \"app:app\"]\n",
                  "conf/nginx.conf": _NGINX_CONF}, status="fail", note="an nginx config nothing ships with the service"),
         Example({"proj/settings.py": "import os\n\nREST_FRAMEWORK = {'DEFAULT_PAGINATION_CLASS': None}\n"

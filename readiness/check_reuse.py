@@ -28,7 +28,7 @@ from readiness.model import CheckResult, Finding
 from readiness.read_log import UNKNOWN, split_fact
 
 _NAME = "checks"
-TOTALS = ("\0lines", "\0app_lines")
+TOTALS = ("\0lines", "\0app_lines")  # the keys of ``totals``
 
 
 @dataclass
@@ -85,6 +85,11 @@ class Reuse:
             if (list(current) if current is not None else None) != stored:
                 return None
         return record
+
+
+def totals(project: Any) -> dict[str, int]:
+    """The project totals a check may ask for, under the keys ``readiness.read_log`` notes them by."""
+    return {"\0lines": project.lines, "\0app_lines": project.app_lines}
 
 
 def _same_for_all(before: FileAnalysis, now: FileAnalysis) -> bool:

@@ -197,11 +197,9 @@ def run_scan(request: ScanRequest) -> ScanResult:
                 contents_of=frozenset(python_files))
         prior = check_reuse.load(cache, reuse_key)
         with phase_cache.record_opens() as opened, fewer_collections():
-            output = _repository_phase(request, project, python_files, plan, severities, options, index, prior)
+            output, records = _repository_phase(request, project, python_files, plan, severities, options, index, prior)
         t_analyze = output.t_analyze  # type: ignore[attr-defined]
         del output.t_analyze  # type: ignore[attr-defined]
-        records: dict[str, check_reuse.CheckRecord] = output.records  # type: ignore[attr-defined]
-        del output.records  # type: ignore[attr-defined]
         if cache is not None and request.only is None:
             project.facts.save(set(project.files))
         if cacheable:
@@ -210,8 +208,7 @@ def run_scan(request: ScanRequest) -> ScanResult:
             python = set(python_files)
             if complete and not index.any_racy([rel for rel in discovered.files if rel not in python]):
                 check_reuse.save(cache, check_reuse.Evaluated(
-                    reuse_key, dict(project.digests), {"\0lines": project.lines, "\0app_lines": project.app_lines},
-                    records))
+                    reuse_key, dict(project.digests), check_reuse.totals(project), records))
             if complete and not index.any_racy(discovered.files):
                 key = phase_cache.input_key(
                     root=root, index=index, files=project.files, digests=project.digests, settings=settings,
@@ -267,9 +264,10 @@ def _repository_phase(
     request: ScanRequest, project: Project, python_files: Sequence[str], plan: Sequence[PlannedCheck],
     severities: Mapping[str, str], options: Mapping[str, Mapping[str, Any]], index: FileIndex,
     prior: check_reuse.Evaluated | None = None,
-) -> phase_cache.PhaseOutput:
+) -> tuple[phase_cache.PhaseOutput, dict[str, check_reuse.CheckRecord]]:
     """Analyse every Python file (behind the per-file cache), then run every check's whole-project
-    phase, taking from ``prior`` the results of checks no changed file touched."""
+    phase, taking from ``prior`` the results of checks no changed file touched; also what each check
+    gave and used, for the next scan."""
     settings = request.settings
     cache = request.cache
     from readiness.workers import analyze_files
@@ -295,7 +293,7 @@ def _repository_phase(
         suppressor = Suppressor.build(analyses, rules, enabled=request.suppress)
         project.suppressor = suppressor
         reuse = check_reuse.reuse(prior, project.digests, {a.path: a for a in analyses}, previous,
-                                  {"\0lines": project.lines, "\0app_lines": project.app_lines})
+                                  check_reuse.totals(project))
         if reuse is not None:
             reuse.fact_now = lambda rel, name, compute: project.text_fact(name, rel, compute)
         records: dict[str, check_reuse.CheckRecord] = {}
@@ -309,8 +307,7 @@ def _repository_phase(
         stack=_stack(project),
     )
     output.t_analyze = t_analyze  # type: ignore[attr-defined]
-    output.records = records  # type: ignore[attr-defined]
-    return output
+    return output, records
 
 
 def _stack(project: Project) -> dict[str, list[str]]:
@@ -344,7 +341,6 @@ def _evaluate(
     # A per-file check that judges only the service saw each file alone; a module that only CLI
     # commands import is known only now (``Roles.cli_support``), and it is left out like a CLI.
     service_only = {c.id for c in ordered if getattr(c, "roles_note", None) == SERVICE_ONLY and c.id in holding}
-    support: frozenset[str] | None = None
     for check_cls in ordered:
         runs_last = getattr(check_cls, "runs_last", False)
         if runs_last and not project.suppression_report:
@@ -365,17 +361,15 @@ def _evaluate(
             if records is not None:
                 records[check_cls.id] = record
             continue
-        if check_cls.id in service_only:
-            if support is None:
-                support = project_roles(project).cli_support()
-            if support:
-                holding[check_cls.id] = [a for a in holding[check_cls.id] if a.path not in support]
         marks_before = set(suppressor.used)
         dropped_before = suppressor.dropped.get(check_cls.id, 0)
         with read_log.recording() as used, phase_cache.record_opens() as opened:
+            held: Sequence[FileAnalysis] = holding.get(check_cls.id, ())
+            if check_cls.id in service_only:  # what the helpers' roles were read from is this check's input too
+                support = project_roles(project).cli_support()
+                held = [a for a in held if a.path not in support]
             result, check_findings = _evaluate_one(
-                request, project, check_cls, engine, holding.get(check_cls.id, ()), severities, options,
-                suppressor, merger, run_live)
+                request, project, check_cls, engine, held, severities, options, suppressor, merger, run_live)
         results.append(result)
         findings.extend(check_findings)
         if records is not None:

@@ -1078,7 +1078,8 @@ def _task_retries(source: SourceFile) -> list[Evidence]:
         for deco in func.decorator_list:
             if not isinstance(deco, ast.Call) or call_name(deco) not in _TASK_DECORATORS:
                 continue
-            if keyword(deco, "autoretry_for") is not None:
+            auto = keyword(deco, "autoretry_for")
+            if auto is not None and not _database_races(auto.value):
                 return [Evidence("retry policy: task autoretry_for", source.path, deco.lineno)]
             retries = keyword(deco, "max_retries")
             if call_name(deco) == "actor" and retries is not None and not (
@@ -1243,6 +1244,17 @@ def _retry_library_call(node: ast.AST, imports: dict[str, str], libraries: set[s
     return name.split(".")[0] in libraries and name != name.split(".")[0]
 
 
+_RACE_EXCEPTIONS = frozenset({"DoesNotExist", "ObjectDoesNotExist", "IntegrityError", "OperationalError", "DatabaseError",
+                              "StaleDataError", "NoResultFound", "TransactionManagementError", "DeadlockDetected"})
+
+
+def _database_races(node: ast.AST) -> bool:
+    """``autoretry_for=(Post.DoesNotExist, IntegrityError)``: a task retried until its row is committed or a
+    write conflict clears, not an outbound call retried."""
+    names = [dotted(e) for e in (node.elts if isinstance(node, (ast.Tuple, ast.List)) else [node])]
+    return bool(names) and all(n.rpartition(".")[2] in _RACE_EXCEPTIONS or n.endswith("DoesNotExist") for n in names)
+
+
 def _queue_retried(func: ast.FunctionDef | ast.AsyncFunctionDef, imports: dict[str, str]) -> bool:
     """A task the queue re-runs on failure: Celery autoretry_for or self.retry(), a dramatiq actor (its Retries
     middleware backs off by default) unless max_retries=0."""
@@ -1256,7 +1268,8 @@ def _queue_retried(func: ast.FunctionDef | ast.AsyncFunctionDef, imports: dict[s
         if name.startswith("dramatiq.") or short == "actor" and retries is not None:
             if retries is None or not (isinstance(retries.value, ast.Constant) and not retries.value.value):
                 return True
-        if call is not None and keyword(call, "autoretry_for") is not None:
+        auto = keyword(call, "autoretry_for") if call is not None else None
+        if auto is not None and not _database_races(auto.value):
             return True
         bound = keyword(call, "bind") if call is not None else None
         if bound is not None and isinstance(bound.value, ast.Constant) and bound.value.value is True:
@@ -1465,6 +1478,11 @@ class RetryPolicy(_OutboundPresence):
                 note="no outbound calls"),
         Example({"app/tasks.py": _CELERY_RETRY}, status="pass", note="a Celery task retried with a countdown"),
         Example({"app/tasks.py": _CELERY_AUTORETRY}, status="pass", note="autoretry_for with retry_backoff"),
+        Example({"app/tasks.py": "import requests\nfrom celery import shared_task\n\nfrom app.models import Post\n\n\n"
+                                 "@shared_task(autoretry_for=(Post.DoesNotExist,), default_retry_delay=1)\n"
+                                 "def notify_watchers(post_id):\n    post = Post.objects.get(pk=post_id)\n"
+                                 "    requests.post(post.webhook, json={'id': post.pk}, timeout=5)\n"},
+                status="fail", note="retried until the post's row is committed: a database race, not the webhook"),
         Example({"app/workers/task.py": "import random\nfrom functools import wraps\n\nfrom celery import shared_task\n\n\n"
                                         "class retryable_task:\n    def __init__(self, *args, **kwargs):\n"
                                         "        self.task_args, self.task_kwargs = args, kwargs\n\n    def __call__(self, f):\n"

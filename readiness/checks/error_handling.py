@@ -510,6 +510,10 @@ class ErrorHandlers(Check):
         Example({"app/main.py": "from fastapi import FastAPI, Request\nfrom fastapi.responses import JSONResponse\n\n"
                  "app = FastAPI()\n\n@app.exception_handler(Exception)\nasync def on_error(request: Request, exc: Exception):\n"
                  "    return JSONResponse({'error': 'internal'}, status_code=500)\n"}, status="pass"),
+        Example({"app/web.py": "from flask import Blueprint\n\napp = Blueprint('web', __name__)\n\n\n"
+                               "@app.errorhandler(404)\ndef not_found(e):\n    return 'Not found', 404\n\n\n"
+                               "@app.route('/cre/<cre_id>')\ndef cre(cre_id):\n    return find(cre_id)\n"},
+                status="fail", note="a blueprint's 404 handler: an unmatched URL never reaches a blueprint"),
         Example({"app/web.py": "from flask import Flask\n\napp = Flask(__name__)\n\n@app.errorhandler(404)\n"
                  "def not_found(e):\n    return {'error': 'not found'}, 404\n"}, status="pass"),
         Example({"mysite/urls.py": "from django.urls import path\n\nurlpatterns = []\nhandler500 = 'mysite.views.server_error'\n"},
@@ -611,11 +615,17 @@ class ErrorHandlers(Check):
     def _handler(self, source: SourceFile) -> Evidence | None:
         assert source.tree is not None
         narrow: set[int] = set()  # app.add_exception_handler(RateLimitExceeded, ...): one library's own error
+        blueprints = {t.id for a in source.nodes(ast.Assign) if isinstance(a, ast.Assign) and isinstance(a.value, ast.Call)
+                      and call_name(a.value) == "Blueprint" for t in a.targets if isinstance(t, ast.Name)}
         for node in source.nodes(ast.Call):
             assert isinstance(node, ast.Call)
             if isinstance(node.func, ast.Attribute) and node.func.attr in _HANDLER_METHODS:
                 if node.args and (dotted(node.args[0]) or "").rpartition(".")[2] in _NARROW_ERRORS:
                     narrow.add(id(node.func))
+                    continue
+                if node.func.attr == "errorhandler" and dotted(node.func.value) in blueprints and node.args \
+                        and isinstance(node.args[0], ast.Constant) and node.args[0].value in (404, 405):
+                    narrow.add(id(node.func))  # Flask answers a URL no route matches before any blueprint is known
                     continue
                 return Evidence(_HANDLER_METHODS[node.func.attr], source.path, node.lineno)
             if _pyramid_exception_view(node):

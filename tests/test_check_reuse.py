@@ -196,3 +196,21 @@ def test_a_text_fact_of_a_changed_file_stands_while_it_gives_the_same_value(tmp_
         assert found is not None
         found.fact_now = lambda rel, name, compute, v=now_value: v
         assert (found.stands("todo-comment") is not None) is stands
+
+
+def test_coverage_that_an_edit_makes_stale_is_judged_again(tmp_path: Path) -> None:
+    import os
+
+    write_tree(tmp_path, {**SERVICE, "coverage.xml": '<coverage line-rate="0.9" lines-valid="40" lines-covered="36">'
+                                                     '<packages/></coverage>'})
+    past = time.time() - 3600
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            os.utime(path, (past, past))
+    _scan(tmp_path)
+    fresh = _scan(tmp_path)
+    (tmp_path / "tests" / "test_api.py").write_text(SERVICE["tests/test_api.py"].replace("== 200", "== 200  # ok"))
+    rescanned = _scan(tmp_path)  # the same content digests elsewhere; one file now newer than the coverage data
+    assert rescanned == _scan(tmp_path, "--no-cache")
+    summaries = [next(c["summary"] for c in doc["checks"] if c["id"] == "test-coverage") for doc in (fresh, rescanned)]
+    assert "stale" not in summaries[0] and "stale: tests/test_api.py changed" in summaries[1]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
 
+from readiness import read_log
 from readiness.checks.base import Check, Collected, Example, Verdict
 from readiness.checks.performance import FEATURE_NAMES, find_load_tests
 from readiness.coverage_data import (
@@ -175,6 +176,9 @@ def read_coverage(project: Project, extra: list[str]) -> tuple[CoverageReading |
 
 
 def _newest_source(project: Project) -> tuple[str, float] | None:
+    # modification times are no input a stored result is checked against (readiness.check_reuse): a result
+    # that compares them is worked out again on every scan that is not answered whole
+    read_log.note(read_log.UNKNOWN)
     newest: tuple[str, float] | None = None
     for rel in project.python_files:
         try:

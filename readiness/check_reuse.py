@@ -23,12 +23,12 @@ from typing import Any, Callable, Mapping
 
 from readiness.analysis import FileAnalysis
 from readiness.cache import Cache
-from readiness.fileindex import signature
 from readiness.model import CheckResult, Finding
+from readiness.phase_cache import unchanged
 from readiness.read_log import UNKNOWN, split_fact
 
 _NAME = "checks"
-TOTALS = ("\0lines", "\0app_lines")  # the keys of ``totals``
+TOTALS = ("\0lines", "\0app_lines")  # project.lines and project.app_lines, as read_log notes them
 
 
 @dataclass
@@ -80,16 +80,12 @@ class Reuse:
                     or before.errors.get(check_id) != now.errors.get(check_id)
                     or before.suppressed.get(check_id) != now.suppressed.get(check_id)):
                 return None
-        for path, stored in record.outside:
-            current = signature(path)
-            if (list(current) if current is not None else None) != stored:
-                return None
-        return record
+        return record if unchanged(record.outside) else None
 
 
 def totals(project: Any) -> dict[str, int]:
     """The project totals a check may ask for, under the keys ``readiness.read_log`` notes them by."""
-    return {"\0lines": project.lines, "\0app_lines": project.app_lines}
+    return {key: getattr(project, key[1:]) for key in TOTALS}
 
 
 def _same_for_all(before: FileAnalysis, now: FileAnalysis) -> bool:
@@ -129,11 +125,3 @@ def reuse(
 def save(cache: Cache | None, evaluated: Evaluated) -> None:
     if cache is not None:
         cache.save(_NAME, evaluated.key, {"evaluated": (evaluated.key, evaluated)})
-
-
-def outside_signatures(paths: list[str]) -> list[list[Any]]:
-    out = []
-    for path in sorted(set(paths)):
-        current = signature(path)
-        out.append([path, list(current) if current is not None else None])
-    return out

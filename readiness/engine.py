@@ -376,7 +376,7 @@ def _evaluate(
             records[check_cls.id] = check_reuse.CheckRecord(
                 result, check_findings, frozenset(used), sorted(suppressor.used - marks_before),
                 suppressor.dropped.get(check_cls.id, 0) - dropped_before,
-                check_reuse.outside_signatures(opened.outside(project.root)),
+                phase_cache.signatures_of(opened.outside(project.root)),
                 {key: read_log.fact_value(key) for key in used if key.count("\0") == 2})
     findings = merger.annotate(findings)
     if not project.suppression_report:

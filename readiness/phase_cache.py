@@ -131,25 +131,35 @@ def load(cache: Cache | None, key: str) -> PhaseOutput | None:
     stored = entry[1]
     if entry[0] != key or not isinstance(stored, PhaseOutput) or stored.input_key != key:
         return None
-    for entry in stored.outside:
-        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)):
-            return None
-        current = signature(entry[0])
-        if (list(current) if current is not None else None) != entry[1]:
-            return None
-    return stored
+    return stored if unchanged(stored.outside) else None
 
 
 def save(cache: Cache | None, key: str, output: PhaseOutput, opened: Iterable[str]) -> None:
     if cache is None:
         return
-    outside = []
-    for path in sorted(set(opened)):
-        current = signature(path)
-        outside.append([path, list(current) if current is not None else None])
     output.input_key = key
-    output.outside = outside
+    output.outside = signatures_of(opened)
     cache.save(_NAME, key, {"output": (key, output)})  # (key, value), the shape of every cache file's entries
+
+
+def signatures_of(paths: Iterable[str]) -> list[list[Any]]:
+    """[path, signature or None] of files opened outside the root, to check a stored result against."""
+    out = []
+    for path in sorted(set(paths)):
+        current = signature(path)
+        out.append([path, list(current) if current is not None else None])
+    return out
+
+
+def unchanged(entries: Iterable[Any]) -> bool:
+    """Whether every file ``signatures_of`` took still has the signature it had."""
+    for entry in entries:
+        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)):
+            return False
+        current = signature(entry[0])
+        if (list(current) if current is not None else None) != entry[1]:
+            return False
+    return True
 
 
 # -- which files outside the root the phase opens -----------------------------------------------

@@ -355,9 +355,7 @@ class Project:
         """
         computed = name not in self._tools
         if computed:  # what it reads is noted for the asking check too
-            with read_log.recording() as used:
-                self._tools[name] = run(self)
-            self._tool_uses[name] = frozenset(used)
+            self._tools[name], self._tool_uses[name] = read_log.recorded(lambda: run(self))
         value = self._tools[name]
         if isinstance(value, Future):
             value = value.result()
@@ -370,9 +368,7 @@ class Project:
         """``run`` wrapped to note what it uses on the thread it is started on (``tool`` answers with it)."""
 
         def recorded() -> T:
-            with read_log.recording() as used:
-                value = run(self)
-            self._tool_uses[name] = frozenset(used)
+            value, self._tool_uses[name] = read_log.recorded(lambda: run(self))
             return value
 
         return recorded
@@ -402,13 +398,17 @@ class Project:
             kept = self._texts.get(rel)
             return (kept if kept is not None or rel in self._texts else self._read_text(rel)) or ""
 
-        if not read_log.is_module_level(compute):
+        def value() -> T:
+            return compute(text()) if self.facts is None else self.facts.fact(name, rel, lambda: compute(text()))  # type: ignore[no-any-return]
+
+        key = read_log.fact_key(rel, name, compute)
+        if key is None:
             read_log.note(rel)
-            return compute(text()) if self.facts is None else self.facts.fact(name, rel, lambda: compute(text()))
+            return value()
         with read_log.unnoted():  # the file is used through the fact's value alone
-            value = compute(text()) if self.facts is None else self.facts.fact(name, rel, lambda: compute(text()))
-        read_log.note_fact(rel, name, compute, value)
-        return value  # type: ignore[no-any-return]
+            found = value()
+        read_log.note_fact(key, found)
+        return found
 
     def yaml_documents(self, rel: str) -> tuple[list[Any], str | None]:
         """All YAML documents of a file (safe loader) and an error message if it is broken."""

@@ -12,8 +12,9 @@ from __future__ import annotations
 import sys
 import threading
 from contextlib import contextmanager
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
+T = TypeVar("T")
 UNKNOWN = "\0unknown"  # something was used whose inputs are not known: never reuse
 _local = threading.local()
 _fact_values: dict[str, Any] = {}  # fact key -> the value the current scan gave
@@ -55,15 +56,23 @@ def recording() -> Iterator[set[str]]:
                 break
 
 
-def note_fact(rel: str, name: str, compute: Callable[[str], Any], value: Any) -> None:
-    """A pure function of one file's text was used, and gave ``value``: when the file changes, the
-    use still stands if the function gives the same value for the new text. Only a module-level
-    function can be found again by a later scan; anything else counts as a read of the file."""
+def recorded(compute: Callable[[], T]) -> tuple[T, frozenset[str]]:
+    """``compute()`` and what it used (also noted for the blocks recording around it)."""
+    with recording() as used:
+        value = compute()
+    return value, frozenset(used)
+
+
+def fact_key(rel: str, name: str, compute: Callable[[str], Any]) -> str | None:
+    """The key a text fact's use is noted by; None when its function cannot be found again by a later
+    scan (a lambda, a closure), so that the use counts as a read of the file."""
     where = _where(compute)
-    if where is None:
-        note(rel)
-        return
-    key = f"{rel}\0{name}\0{where}"
+    return None if where is None else f"{rel}\0{name}\0{where}"
+
+
+def note_fact(key: str, value: Any) -> None:
+    """A pure function of one file's text was used and gave ``value``: when the file changes, the use
+    still stands if the function gives the same value for the new text."""
     _fact_values[key] = value
     note(key)
 
@@ -102,7 +111,3 @@ def unnoted() -> Iterator[None]:
         yield
     finally:
         _local.active = saved
-
-
-def is_module_level(compute: Callable[[str], Any]) -> bool:
-    return _where(compute) is not None

@@ -336,16 +336,14 @@ class Roles:
     _setup_modules: frozenset[str] | None = field(default=None, repr=False)
     _uses: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)  # what each memo's answer used
 
-    def _remembered(self, name: str, value: T | None, compute: Callable[[], T]) -> tuple[T, bool]:
-        """(the memo's value, whether it was computed now); what computing it used is noted on every use
+    def _remembered(self, name: str, value: T | None, compute: Callable[[], T]) -> T:
+        """The memo's value, computed now if it is None; what computing it used is noted on every use
         (``readiness.read_log``), so a check answered from the memo depends on it as the first asker did."""
         if value is not None:
             read_log.note_all(self._uses.get(name, ()))
-            return value, False
-        with read_log.recording() as used:
-            value = compute()
-        self._uses[name] = frozenset(used)
-        return value, True
+            return value
+        value, self._uses[name] = read_log.recorded(compute)
+        return value
 
     def of(self, path: str) -> str:
         role = self.own(path)
@@ -369,7 +367,7 @@ class Roles:
         """Modules run to set the service up, never as the service: a Dockerfile's build step (``RUN python
         version.py``), or a start-up script's step before it starts the server (``python plugin.py`` ahead
         of ``exec gunicorn``). One that serves (routes, an app, a server) is kept."""
-        self._setup_modules, _ = self._remembered("setup", self._setup_modules, self._setup_commands)
+        self._setup_modules = self._remembered("setup", self._setup_modules, self._setup_commands)
         return self._setup_modules
 
     def _setup_commands(self) -> frozenset[str]:
@@ -411,7 +409,7 @@ class Roles:
         that starts the server, a worker or a scheduler imports (it runs in production)."""
         if self._support is None and not getattr(self.project, "modules", None):
             return frozenset()  # asked before the per-file phase told the imports (engines start early)
-        self._support, _ = self._remembered(
+        self._support = self._remembered(
             "support", self._support, lambda: frozenset(self._cli_support()) | self.setup_commands())
         return self._support
 
@@ -454,7 +452,7 @@ class Roles:
         return any(rel != path and name in text for rel, text in self._configuration_texts())
 
     def _configuration_texts(self) -> list[tuple[str, str]]:
-        self._configuration, _ = self._remembered(
+        self._configuration = self._remembered(
             "configuration", self._configuration, lambda: [(rel, self.project.read_text(rel) or "") for rel in
                                                           self.project.files if _CONFIGURATION_FILE.search(rel)])
         return self._configuration

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, ClassVar, Mapping, Sequence
 
 from readiness import needles
 from readiness.checks.base import Check, FileOutcome
@@ -56,6 +56,10 @@ class FileAnalysis:
     suppressed: dict[str, int] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     suppressions: list[Suppression] = field(default_factory=list)
+
+    # Cached as text read back only when asked for: a rescan needs every file's imports and role,
+    # but a check's outcomes and findings only when that check runs again (``cache_codec.Deferred``).
+    __cache_deferred__: ClassVar[frozenset[str]] = frozenset({"outcomes", "findings"})
 
 
 def _normalise(line: str) -> str:

@@ -13,7 +13,11 @@ speed, because a rescan with one file changed reads every other file's entry:
 - an object met again within one entry is written as a reference to the first (facts several
   checks share, like one file's routes, are stored and rebuilt once, and stay one object);
 - an entry loaded from the previous file and saved unchanged is written back as the same line,
-  without encoding it again, so one changed file costs one entry's encoding.
+  without encoding it again, so one changed file costs one entry's encoding;
+- a dict a class names in ``__cache_deferred__`` (or a ``Deferred``) is written as its keys and
+  its encoded text, and read back as a ``Deferred`` that decodes the text only when a value is
+  asked for: a rescan reads every file's entry, but a check's per-file results only when that
+  check runs again.
 """
 
 from __future__ import annotations
@@ -24,11 +28,12 @@ import hmac
 import json
 import sys
 from collections import Counter
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-MAGIC = b"RDYC3\n"
-_VERSION = 3
+MAGIC = b"RDYC4\n"
+_VERSION = 4
 _DUMPS = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 Layout = tuple[str, str, tuple[str, ...]]  # module, qualified name, field names
@@ -89,6 +94,55 @@ def _is_default(default: tuple[bool, Any], value: Any) -> bool:
 _EMPTY_FACTORIES = (list, dict, set, Counter, tuple, frozenset)
 
 
+class Deferred(Mapping[str, Any]):
+    """A dict of str keys whose values stay encoded until one is asked for.
+
+    Made by the reader, or by a writer (``Deferred.of``) that wants a dict kept this way."""
+
+    __slots__ = ("_keys", "_text", "_classes", "_value")
+
+    def __init__(self, keys: tuple[str, ...], text: str, classes: list[_Layout | None]) -> None:
+        self._keys = keys
+        self._text = text
+        self._classes = classes
+        self._value: dict[str, Any] | None = None
+
+    @classmethod
+    def of(cls, value: Mapping[str, Any]) -> Deferred:
+        made = cls(tuple(value), "", [])
+        made._value = dict(value)
+        return made
+
+    def decoded(self) -> dict[str, Any]:
+        if self._value is None:
+            values = json.JSONDecoder(object_hook=_Decoder(self._classes)).decode(self._text)
+            if type(values) is not list or len(values) != len(self._keys):
+                raise ValueError("a deferred value that does not match its keys")
+            self._value = dict(zip(self._keys, values, strict=True))
+            self._text = ""
+        return self._value
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._keys:
+            raise KeyError(key)
+        return self.decoded()[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __repr__(self) -> str:
+        return f"Deferred({self.decoded()!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return dict, (self.decoded(),)
+
+
 # -- writing -----------------------------------------------------------------------------------
 
 class _Encoder:
@@ -96,10 +150,28 @@ class _Encoder:
         self.classes = classes
         self.numbers = {layout: i for i, layout in enumerate(classes)}
 
-    def entry(self, value: Any) -> Any:
+    def entry(self, value: Any, *, deferring: bool = True) -> Any:
         self.shared: dict[int, int] = {}
         self.count = 0
+        self.used: set[int] = set()  # the class numbers this entry's objects use
+        self.deferring = deferring
+        self.payloads: list[str] = []  # the texts of deferred values, written after the entry on its line
         return self.plain(value)
+
+    def deferred(self, value: Mapping[str, Any]) -> Any:
+        """A dict as its keys, the classes its text uses, and the number of its text (its values) on the line.
+
+        The text is compact JSON, which never holds a raw tab, so it follows the entry after one
+        unescaped and is not even scanned until a value is asked for."""
+        if not self.deferring:
+            return self.plain(dict(value))
+        if any(type(k) is not str for k in value):
+            raise Unencodable("a deferred dict with keys other than names")
+        inner = _Encoder.__new__(_Encoder)
+        inner.classes, inner.numbers = self.classes, self.numbers
+        self.payloads.append(_DUMPS(inner.entry(list(value.values()), deferring=False)))
+        self.used |= inner.used
+        return {"z": [list(value), sorted(inner.used), len(self.payloads) - 1]}
 
     def plain(self, value: Any) -> Any:
         kind = type(value)
@@ -120,6 +192,8 @@ class _Encoder:
             return {"C": self._flat(value.items())}
         if kind is bytes:
             return {"b": base64.b64encode(value).decode("ascii")}
+        if kind is Deferred:
+            return self.deferred(value.decoded())
         if hasattr(kind, "__dataclass_fields__"):
             return self._object(value, kind)
         raise Unencodable(f"cannot cache a {kind.__qualname__}")
@@ -142,11 +216,14 @@ class _Encoder:
         if number is None:
             number = self.numbers[layout] = len(self.classes)
             self.classes.append(layout)
+        self.used.add(number)
         values = [getattr(value, name) for name in names]
         kept = len(values)
         while kept and _is_default(shape.defaults[kept - 1], values[kept - 1]):
             kept -= 1  # trailing fields left at their defaults are not written
-        body = [number, *(self.plain(v) for v in values[:kept])]
+        deferred = getattr(kind, "__cache_deferred__", ())
+        body = [number, *(self.deferred(v) if type(v) is dict and v and name in deferred else self.plain(v)
+                          for name, v in zip(names[:kept], values[:kept], strict=True))]
         # numbered once its fields are written: the reader rebuilds children first
         self.shared[id(value)] = self.count
         self.count += 1
@@ -165,7 +242,8 @@ def seal(key: bytes, entries: dict[str, Any], loaded: Loaded | None = None) -> b
             lines.append(reused[2])
             continue
         try:
-            lines.append(_DUMPS([name, encoder.entry(value)]))
+            head = _DUMPS([name, encoder.entry(value)])
+            lines.append("\t".join([head, *encoder.payloads]))
         except Unencodable:
             continue  # that entry is recomputed on the next scan
     header = _DUMPS({"v": _VERSION, "classes": [[m, q, list(n)] for m, q, n in classes]})
@@ -204,6 +282,7 @@ class _Decoder:
     def __init__(self, classes: list[_Layout | None]) -> None:
         self.classes = classes
         self.built: list[Any] = []
+        self.payloads: list[str] = []  # the texts after the entry on its line
 
     def __call__(self, obj: dict[str, Any]) -> Any:
         tag, body = obj.popitem()
@@ -225,6 +304,8 @@ class _Decoder:
             return self.built[body]
         if tag == "f" and kind is list:
             return frozenset(body)
+        if tag == "z" and kind is list:
+            return self._deferred(body)
         if tag in ("m", "C") and kind is list and len(body) % 2 == 0:
             pairs = dict(zip(body[0::2], body[1::2], strict=True))
             return Counter(pairs) if tag == "C" else pairs
@@ -233,6 +314,20 @@ class _Decoder:
         if tag == "b" and kind is str:
             return base64.b64decode(body.encode("ascii"), validate=True)
         raise ValueError(f"unknown cache tag {tag!r}")
+
+    def _deferred(self, body: list[Any]) -> Deferred:
+        """Checked now (every class it names is loaded), decoded later: a stale class is still a miss."""
+        if len(body) != 3 or type(body[0]) is not list or type(body[1]) is not list or type(body[2]) is not int:
+            raise ValueError("not a deferred value")
+        keys, numbers, index = body
+        if not 0 <= index < len(self.payloads):
+            raise ValueError("a deferred value without its text")
+        if any(type(k) is not str for k in keys) or len(set(keys)) != len(keys):
+            raise ValueError("a deferred dict of names with other keys")
+        for number in numbers:
+            if type(number) is not int or not 0 <= number < len(self.classes) or self.classes[number] is None:
+                raise ValueError("a class this process does not have with these fields")
+        return Deferred(tuple(keys), self.payloads[index], self.classes)
 
     def _object(self, body: list[Any]) -> Any:
         number = body[0]
@@ -278,8 +373,10 @@ def unseal(key: bytes, blob: bytes, loaded: Loaded | None = None) -> dict[str, A
     parse = json.JSONDecoder(object_hook=decoder).decode
     for line in lines:
         decoder.built = []
+        head, _, rest = line.partition("\t")
+        decoder.payloads = rest.split("\t") if rest else []
         try:
-            entry = parse(line)
+            entry = parse(head)
         except (ValueError, TypeError, AttributeError, RecursionError):
             continue  # a stale class layout is a miss for that entry only
         if type(entry) is not list or len(entry) != 2 or type(entry[0]) is not str:

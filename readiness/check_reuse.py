@@ -28,6 +28,7 @@ from readiness.phase_cache import unchanged
 from readiness.read_log import UNKNOWN, split_fact
 
 _NAME = "checks"
+_CHECK = "check:"  # the entry name of a check's record
 TOTALS = ("\0lines", "\0app_lines")  # project.lines and project.app_lines, as read_log notes them
 
 
@@ -64,12 +65,13 @@ class Reuse:
         record = self.prior.checks.get(check_id)
         if record is None or UNKNOWN in record.used or not record.used.isdisjoint(self.changed):
             return None
-        for key in record.used:
+        # every other use of a changed file is a text fact (``record.facts`` holds them all): it
+        # stands if the new text gives the same value
+        for key, value in record.facts.items():
             if key.partition("\0")[0] not in self.changed:
                 continue
-            fact = split_fact(key)  # a text fact of a changed file: it stands if the new text gives the same
-            if fact is None or key not in record.facts or self.fact_now is None \
-                    or self.fact_now(*fact) != record.facts[key]:
+            fact = split_fact(key)
+            if fact is None or self.fact_now is None or self.fact_now(*fact) != value:
                 return None
         for total in TOTALS:
             if total in record.used and self.prior.totals.get(total) != self.totals.get(total):
@@ -97,11 +99,16 @@ def _same_for_all(before: FileAnalysis, now: FileAnalysis) -> bool:
 def load(cache: Cache | None, key: str) -> Evaluated | None:
     if cache is None or not key:
         return None
-    entry = cache.load(_NAME, key).get("evaluated")
+    entries = cache.load(_NAME, key)
+    entry = entries.get("evaluated")
     if not (isinstance(entry, tuple) and len(entry) == 2 and entry[0] == key and isinstance(entry[1], Evaluated)):
         return None
     stored: Evaluated = entry[1]
-    return stored if stored.key == key else None
+    if stored.key != key:
+        return None
+    records = {name[len(_CHECK):]: record for name, record in entries.items()
+               if name.startswith(_CHECK) and isinstance(record, CheckRecord)}
+    return Evaluated(stored.key, stored.digests, stored.totals, records)
 
 
 def reuse(
@@ -123,5 +130,8 @@ def reuse(
 
 
 def save(cache: Cache | None, evaluated: Evaluated) -> None:
+    """One entry per check: a record reused from the last scan is written back as the line it was read from."""
     if cache is not None:
-        cache.save(_NAME, evaluated.key, {"evaluated": (evaluated.key, evaluated)})
+        head = Evaluated(evaluated.key, evaluated.digests, evaluated.totals, {})
+        records = {f"{_CHECK}{check_id}": record for check_id, record in evaluated.checks.items()}
+        cache.save(_NAME, evaluated.key, {"evaluated": (evaluated.key, head), **records})

@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Any
 
 from readiness.analysis import FileAnalysis
-from readiness.cache_codec import MAGIC, Loaded, seal, unseal
+from readiness.cache_codec import _VERSION, MAGIC, Deferred, Loaded, seal, unseal
 from readiness.checks.base import FileOutcome
 from readiness.model import Finding, Note
 
@@ -75,14 +75,14 @@ def test_a_class_whose_fields_changed_is_a_miss_for_its_entries_only() -> None:
 
 
 def test_nothing_is_imported_or_called_on_a_files_say_so() -> None:
-    header = json.dumps({"v": 3, "classes": [["readiness_not_loaded_anywhere", "Evil", []], ["os", "system", []]]})
+    header = json.dumps({"v": _VERSION, "classes": [["readiness_not_loaded_anywhere", "Evil", []], ["os", "system", []]]})
     lines = [header, json.dumps(["a", {"o": [0]}]), json.dumps(["b", {"o": [1]}]), json.dumps(["c", [1, 2]])]
     assert unseal(KEY, _signed(lines)) == {"c": [1, 2]}
     assert "readiness_not_loaded_anywhere" not in sys.modules
 
 
 def test_malformed_entries_are_misses() -> None:
-    header = json.dumps({"v": 3, "classes": []})
+    header = json.dumps({"v": _VERSION, "classes": []})
     bad = [
         ["a", {"t": [1], "s": [2]}],  # two tags in one object
         ["b", {"r": 0}],  # a reference to nothing
@@ -122,3 +122,43 @@ def test_fields_left_at_their_defaults_come_back_as_fresh_defaults() -> None:
     assert first.notes is not second.notes and first.outcomes is not second.outcomes
     assert type(outcome.counts) is Counter
     assert second.lines is False  # equal to the default 0, but not the same type: written out
+
+
+def test_deferred_dicts_are_read_only_when_a_value_is_asked_for() -> None:
+    outcome = FileOutcome(evidence=["GET /orders"])
+    analysis = FileAnalysis("app/views.py", imports=frozenset({"flask"}), outcomes={"pagination": outcome},
+                            findings={"print-call": [_finding()]})
+    header, line = _body(seal(KEY, {"app/views.py": ("digest", analysis)}))
+    head, *texts = line.split("\t")
+    assert len(texts) == 2 and "GET /orders" not in head  # the values follow the entry, unescaped
+    back = unseal(KEY, _signed([header, line]))["app/views.py"][1]
+    assert type(back.outcomes) is Deferred and list(back.outcomes) == ["pagination"]
+    assert back == analysis and back.findings["print-call"] == [_finding()]
+    # a text nobody asks for is never parsed: a broken one fails only when its value is asked for
+    broken = unseal(KEY, _signed([header, "\t".join([head, "{not json", texts[1]])]))["app/views.py"][1]
+    assert "pagination" in broken.outcomes and broken.imports == frozenset({"flask"})
+    try:
+        broken.outcomes["pagination"]
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("a broken deferred text decoded")
+
+
+def test_a_deferred_value_of_a_changed_class_or_without_its_text_is_a_miss() -> None:
+    analysis = FileAnalysis("a.py", outcomes={"pagination": FileOutcome(evidence=["x"])})
+    header, line = _body(seal(KEY, {"a.py": ("d", analysis), }))
+    layout = json.loads(header)
+    number = next(i for i, c in enumerate(layout["classes"]) if c[1] == "FileOutcome")
+    layout["classes"][number][2] = ["other"]
+    assert unseal(KEY, _signed([json.dumps(layout), line])) == {}
+    assert unseal(KEY, _signed([header, line.split("\t")[0]])) == {}
+
+
+def test_a_loaded_deferred_value_is_written_again_when_its_entry_changes() -> None:
+    analysis = FileAnalysis("a.py", outcomes={"pagination": FileOutcome(evidence=["x"])})
+    loaded = Loaded()
+    back = unseal(KEY, seal(KEY, {"a.py": ("d1", analysis)}), loaded)
+    moved = {"a.py": ("d2", back["a.py"][1]), "facts": Deferred.of({"kind": ("unit",)})}
+    again = unseal(KEY, seal(KEY, moved, loaded))
+    assert again["a.py"] == ("d2", analysis) and dict(again["facts"]) == {"kind": ("unit",)}

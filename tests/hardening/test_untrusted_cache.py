@@ -88,8 +88,9 @@ def _forge(root: Path, honest_home: Path, marker: Path) -> None:
         honest_key = (honest_home / "readiness" / "key").read_bytes()
         entries = unseal(honest_key, path.read_bytes())
         assert entries, f"{path.name}: the honest scan wrote no readable entries"
-        for rel, (digest, value) in list(entries.items()):
-            if isinstance(value, FileAnalysis):
+        for rel, entry in list(entries.items()):
+            if isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], FileAnalysis):
+                digest, value = entry
                 value.findings = {
                     check: [dataclasses.replace(f, message="FORGED") for f in found] for check, found in value.findings.items()
                 }
@@ -140,8 +141,10 @@ def test_cache_files_are_json_and_warm_scans_print_the_same_bytes(tmp_path: Path
         assert json.loads(header)["classes"] is not None
         assert lines, path.name
         for line in lines:
-            name, _value = json.loads(line)  # every entry is plain JSON: [name, value]
+            head, *texts = line.split("\t")
+            name, _value = json.loads(head)  # every entry is plain JSON: [name, value], then its deferred values
             assert isinstance(name, str)
+            assert all(isinstance(json.loads(text), list) for text in texts)
     # and the warm scan really read them: a cache the scan could not load would be rewritten
     stamps = {p.name: p.stat().st_mtime_ns for p in files}
     _scan(root, home)

@@ -17,8 +17,8 @@ from readiness.lazy_regex import lazy_compile
 from readiness.measures import NotApplicable, Presence, Share
 from readiness.model import Evidence, Finding
 from readiness.needles import holds_span, may_match_ignoring_case, spans
-from readiness.paths import is_test_path
-from readiness.profile import profile_of
+from readiness.paths import is_application_path, is_test_path
+from readiness.profile import MONGODB, profile_of
 from readiness.project import Project
 from readiness.repo_files import (
     CI_ORIGINS,
@@ -85,15 +85,85 @@ def uses_datastore(project: Project) -> bool:
 
 
 def _uses_datastore(project: Project) -> bool:
-    if project.uses(*DATASTORE_MODULES):
+    if any(not _CONNECTOR_DIR_RE.search(rel) for rel in project.files_importing(*DATASTORE_MODULES)):
         return True
-    if profile_of(project).mongodb:  # an Eve or Superdesk app keeps its data in MongoDB through the framework
+    profile = profile_of(project)  # an Eve or Superdesk app keeps its data in MongoDB through the framework
+    if any(not _CONNECTOR_DIR_RE.search(where) for name in MONGODB for where in profile.components.get(name, ())):
         return True
     if any(_DB_IMAGE_RE.search(c.image) for c in repo_files(project).containers):
         return True
     # DynamoDB through boto3: boto3.resource("dynamodb"), a client named for it
-    return any(_DYNAMODB.search(text) for rel, text in project.texts(project.files_importing("boto3", "aioboto3"))
-               if not is_test_path(rel))
+    if any(_DYNAMODB.search(text) for rel, text in project.texts(project.files_importing("boto3", "aioboto3"))
+           if not is_test_path(rel)):
+        return True
+    return _keeps_own_files(project)
+
+
+def _keeps_own_files(project: Project) -> bool:
+    """Data kept without a database server: tables in a SQLite file through the standard library, or
+    backup archives the service writes of its own data directory (a JSON or pickle store)."""
+    for rel in project.files_importing(*_SQLITE_MODULES):
+        if is_application_path(rel) and project.text_fact("sqlite-store", rel, _sqlite_store):
+            return True
+    return any(is_application_path(rel) and project.text_fact("backup-archive-writer", rel, _backup_archive_writer)
+               for rel in project.files_importing(*_ARCHIVE_MODULES))
+
+
+# Folders of modules through which a service queries other systems' databases for its users (a
+# metasearch engine's PostgreSQL engine, a dashboard's query runners): a client imported only there
+# is not where the service keeps its own data.
+_CONNECTOR_DIR_RE = lazy_compile(r"(?:^|/)(?:engines|query_runners?|connectors)/")
+_SQLITE_MODULES = ("sqlite3", "aiosqlite")
+_SQLITE_CONNECT_RE = lazy_compile(r"\b(?:sqlite3|aiosqlite)\.connect\(")
+_CREATE_TABLE_RE = lazy_compile(r"\bcreate\s+table\b", re.IGNORECASE)
+# "a cache in a SQLite DB", ``ExpireCacheSQLite``: a database that can be thrown away and rebuilt
+_SQLITE_CACHE_RE = lazy_compile(r"^[^\n]*(?:cache[^\n]*sqlite|sqlite[^\n]*cache)", re.IGNORECASE | re.MULTILINE)
+
+
+def _sqlite_store(text: str) -> bool:
+    """Whether a module opens a SQLite file and creates its tables, not as a cache: the service's own store."""
+    if _SQLITE_CONNECT_RE.search(text) is None or _CREATE_TABLE_RE.search(text) is None:
+        return False
+    if ":memory:" in text and text.count(".connect(") <= text.count(":memory:"):
+        return False  # a scratch database in memory keeps nothing
+    return _SQLITE_CACHE_RE.search(text) is None
+
+
+_ARCHIVE_MODULES = ("zipfile", "tarfile", "shutil")
+_DEF_RE = lazy_compile(r"^([ \t]*)(?:async\s+)?def\s+\w+\s*\(", re.MULTILINE)
+# an archive opened for writing: ZipFile(path, "w"), ZipFile(path, mode="w"), tarfile.open(path, "w:gz")
+_ARCHIVE_WRITE_RE = lazy_compile(
+    r"""\bZipFile\((?:[^()]|\([^()]*\))*?(?:,\s*|mode\s*=\s*)["'][wax]["']"""
+    r"""|\btarfile\.open\((?:[^()]|\([^()]*\))*?["']w(?::\w*)?["']"""
+    r"""|\bshutil\.make_archive\("""
+)
+# the archive is a backup ("backup-{stamp}.tar.gz", ``create_backup``), not a log rotation's backupCount
+_BACKUP_WORD_RE = lazy_compile(r"backup(?!s?_?(?:count|codes?|tokens?)\b)", re.IGNORECASE)
+
+
+def _backup_archive_writer(text: str) -> bool:
+    """Whether a function writes an archive it calls a backup: the service backs up data it keeps in files."""
+    if "backup" not in text.lower() or _ARCHIVE_WRITE_RE.search(text) is None:
+        return False
+    return any(_ARCHIVE_WRITE_RE.search(body) and _BACKUP_WORD_RE.search(body) for body in _function_bodies(text))
+
+
+def _function_bodies(text: str) -> list[str]:
+    """The text of each function, from its ``def`` to the next line indented no deeper (a closing
+    parenthesis of its parameters aside)."""
+    out: list[str] = []
+    for match in _DEF_RE.finditer(text):
+        indent = len(match.group(1).expandtabs())
+        end = len(text)
+        for line in _LINE_START_RE.finditer(text, match.end()):
+            if len(line.group(1).expandtabs()) <= indent and line.group(2) != ")":
+                end = line.start()
+                break
+        out.append(text[match.start():end])
+    return out
+
+
+_LINE_START_RE = lazy_compile(r"^([ \t]*)(\S)", re.MULTILINE)
 
 
 def _scheduled(repo: RepoFiles) -> list[Command]:
@@ -235,7 +305,10 @@ class BackupJob(Check):
         "schedule in Terraform: AWS Backup plans, RDS/DocumentDB `backup_retention_period`, Cloud SQL "
         "`backup_configuration`, Azure database `backup_retention_days`, Atlas backups); a backup "
         "script nothing schedules is a finding (a dump in a migration or copy script is not one). "
-        "Helm templates count as rendered from the chart's default values. n/a without a database."
+        "Helm templates count as rendered from the chart's default values. n/a without a database: a "
+        "client or container, a SQLite file the service creates tables in (not a cache), or files it writes "
+        "backup archives of; a client only a search engine or query runner module imports reaches other "
+        "systems' data."
     )
     examples = (
         Example({
@@ -290,6 +363,32 @@ class BackupJob(Check):
         Example({"app/storage.py": "import clickhouse_connect\n\n\ndef client():\n"
                                    "    return clickhouse_connect.get_client(host='clickhouse')\n"},
                 status="fail", note="a ClickHouse store and no backup job"),
+        Example({"app/keys.py": "import sqlite3\n\n\nclass Keys:\n    def __init__(self, path='db/keys.db'):\n"
+                                "        self.conn = sqlite3.connect(path)\n"
+                                "        self.conn.execute('CREATE TABLE IF NOT EXISTS keys (key TEXT PRIMARY KEY)')\n"},
+                status="fail", note="API keys kept in a SQLite file through the standard library, and no backup job"),
+        Example({"app/cache.py": "import sqlite3\n\n\nclass ResponseStore:\n    \"\"\"Responses cached in a SQLite DB.\"\"\"\n\n"
+                                 "    def __init__(self, path):\n        self.conn = sqlite3.connect(path)\n"
+                                 "        self.conn.execute('CREATE TABLE IF NOT EXISTS r (k TEXT, v BLOB)')\n"},
+                status="n/a", note="a SQLite cache can be thrown away: nothing to back up"),
+        Example({"app/engines/postgres_engine.py": "import psycopg2\n\n\ndef search(query, settings):\n"
+                                                  "    with psycopg2.connect(settings['dsn']) as conn:\n"
+                                                  "        return conn.cursor().execute(query).fetchall()\n",
+                 "app/webapp.py": "import flask\n"},
+                status="n/a", note="a search engine querying the user's own PostgreSQL: not the service's store"),
+        Example({"app/query_runners/mongo.py": "import pymongo\n\n\ndef run(uri, collection, query):\n"
+                                               "    return list(pymongo.MongoClient(uri)[collection].find(query))\n",
+                 "app/webapp.py": "import flask\n"},
+                status="n/a", note="a query runner reaching the user's MongoDB: not the service's store"),
+        Example({"app/store.py": "import json\nimport os\nimport tarfile\n\n\ndef reset(data_dir):\n"
+                                 "    \"\"\"Wipe the data directory, keeping a backup of it first.\"\"\"\n"
+                                 "    with tarfile.open(os.path.join('backups', 'backup.tar.gz'), 'w:gz') as tar:\n"
+                                 "        tar.add(data_dir)\n"},
+                status="fail", note="the service archives its own file store as backups: data worth a backup job"),
+        Example({"app/logs.py": "import gzip\nimport shutil\nimport zipfile\n\n\n"
+                                "def rotate(path, backup_count=5):\n"
+                                "    with zipfile.ZipFile(path + '.zip', 'w') as z:\n        z.write(path)\n"},
+                status="n/a", note="log rotation's backup count is no data store"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

@@ -466,6 +466,10 @@ def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
         step = project.text_fact("restore-function", rel, _restore_function)
         if step:
             found.append(Evidence(step[0], rel, step[1]))
+        elif not _ONE_OFF_RE.search(rel):  # a copy of production into a local database restores no backup
+            step = project.text_fact("restore-call", rel, _restore_call)
+            if step:
+                found.append(Evidence(step[0], rel, step[1]))
     # A managed database the infrastructure code recreates from a snapshot on request: the restore is a
     # variable away (``snapshot_identifier = var.restore_from_snapshot ? ... : null``).
     for block in repo.tf_blocks(*_SNAPSHOT_RESTORABLE):
@@ -606,9 +610,32 @@ def _dump_load(text: str) -> re.Match[str] | None:
     return re.compile(rf"({re.escape(tool)})").search(text, match.start())
 
 
-# ``def restore_database(...)`` that runs psql/pg_restore/mongorestore/loaddata: a restore command
+# ``def restore_database(...)`` that runs psql/pg_restore/mongorestore/loaddata, or hands the backup to a
+# restore script (``./restore.sh backup.tar.gz``): a restore command
 _RESTORE_FUNC_RE = lazy_compile(r"^[ \t]*(?:async\s+)?def\s+(\w*restore\w*)\s*\(", re.MULTILINE)
-_RESTORE_CALL_RE = lazy_compile(r"\b(psql|pg_restore|mongorestore|mysql|loaddata|pbm)\b")
+_RESTORE_CALL_RE = lazy_compile(r"\b(psql|pg_restore|mongorestore|mysql|loaddata|pbm|[\w-]*restore[\w-]*\.sh)\b")
+# A restore the service's code runs wherever it sits (a ``dbutil restore`` branch of a management command):
+# a dump handed to pg_restore/mongorestore as a process, or a managed store's restore API.
+_CODE_RESTORE_RE = lazy_compile(
+    r"""[\[(]\s*["'](pg_restore|mongorestore)["']|["'](pg_restore|mongorestore)\s"""
+    r"""|\.(snapshot\.restore)\(|\b(restore_db_instance_from_db_snapshot|restore_db_cluster_from_snapshot"""
+    r"""|restore_db_instance_to_point_in_time|restore_db_cluster_to_point_in_time|restore_table_from_backup"""
+    r"""|restore_table_to_point_in_time)\("""
+)
+_CODE_RESTORE_NEEDLES = ("pg_restore", "mongorestore", "snapshot.restore", "restore_db_", "restore_table_")
+
+
+def _restore_call(text: str) -> tuple[str, int] | None:
+    """(message, line) of the first database restore a module runs: pg_restore/mongorestore as a process,
+    an Elasticsearch/OpenSearch snapshot restored, a managed database or table restored from its backup."""
+    if not any(needle in text for needle in _CODE_RESTORE_NEEDLES):
+        return None
+    match = _CODE_RESTORE_RE.search(text)
+    if match is None:
+        return None
+    what = next(g for g in match.groups() if g)
+    what = "a search index snapshot restore" if what == "snapshot.restore" else what
+    return f"restore in code: {what}", text.count("\n", 0, match.start()) + 1
 _RESTORE_HEADING_RE = lazy_compile(r"^(?:#{1,6}\s+[^\n]*\brestor|[^\n]*\brestor[^\n]*\n[=\-~^]{3,}\s*$)",
                                  re.IGNORECASE | re.MULTILINE)
 _DOC_RESTORE_RE = lazy_compile(
@@ -663,7 +690,8 @@ def _doc_code(text: str) -> list[tuple[int, str]]:
 class RestoreProcedure(Check):
     id = "restore-procedure"
     text_facts = (TextFact("runbook-restore-step", _runbook_restore_step, is_doc),
-                  TextFact("restore-function", _restore_function, lambda rel: rel.endswith(".py") and not is_test_path(rel)))
+                  TextFact("restore-function", _restore_function, lambda rel: rel.endswith(".py") and not is_test_path(rel)),
+                  TextFact("restore-call", _restore_call, lambda rel: rel.endswith(".py") and not is_test_path(rel)))
     category = "disaster-recovery"
     severity = "high"
     effort = "1d"
@@ -683,7 +711,10 @@ class RestoreProcedure(Check):
         "volume's archive (tar -x), or an Ansible restore role or playbook that unpacks the backup (`unarchive`); "
         "a restore command in code (a `restore_*` "
         "function, or a command file named `restore*`, that runs psql, pg_restore, mongorestore or "
-        "loaddata on a dump); or, in a doc section about restoring, psql/mysql fed a file, loaddata, or the "
+        "loaddata on a dump, or hands the backup to a restore script; pg_restore/mongorestore run as a "
+        "process from any module not named for copying or syncing data; an Elasticsearch/OpenSearch snapshot, "
+        "RDS snapshot or DynamoDB backup restored through its API); or, in a doc section about restoring, "
+        "psql/mysql fed a file, loaddata, or the "
         "project's own import or restore command (`document_importer`); or a managed database the Terraform "
         "recreates from a snapshot (`snapshot_identifier`). "
         "Setting a database up (`psql -f schema.sql`) and restoring business objects are not restores."
@@ -785,6 +816,37 @@ class RestoreProcedure(Check):
             "deploy/rds.tf": 'resource "aws_db_instance" "core" {\n  engine = "postgres"\n'
                              '  final_snapshot_identifier = "core-final"\n}\n',
         }, status="fail", note="a final snapshot on delete is a backup, not a way back"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "app/management/commands/dbutil.py": (
+                "import subprocess\n\nfrom django.core.management import BaseCommand\n\n\nclass Command(BaseCommand):\n"
+                "    def handle(self, action, path, **options):\n        if action == 'dump':\n"
+                "            subprocess.run(['pg_dump', '-Fc', '--file', path, 'app'])\n"
+                "        elif action == 'restore':\n            subprocess.run(['pg_restore', '-d', 'app', path])\n"),
+        }, status="pass", note="a database utility command whose restore branch runs pg_restore"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "app/management/commands/copy_to_local.py": (
+                "import subprocess\n\n\ndef handle(dump):\n    subprocess.run(['pg_restore', '-d', 'local', dump])\n"),
+        }, status="fail", note="loading a copy of production into a local database restores no backup"),
+        Example({
+            "app/search.py": "from elasticsearch import Elasticsearch\n\nclient = Elasticsearch('http://search:9200')\n\n\n"
+                             "def bring_back(repository, snapshot, index):\n"
+                             "    return client.snapshot.restore(repository=repository, snapshot=snapshot,\n"
+                             "                                   body={'indices': index})\n",
+        }, status="pass", note="a command restoring the search index from its snapshot"),
+        Example({
+            "app/search.py": "from elasticsearch import Elasticsearch\n\nclient = Elasticsearch('http://search:9200')\n\n\n"
+                             "def take(repository, name):\n"
+                             "    return client.snapshot.create(repository=repository, snapshot=name)\n",
+        }, status="fail", note="taking a snapshot is a backup, not a way back"),
+        Example({
+            "app/db.py": "import sqlalchemy\n",
+            "app/services/backups.py": (
+                "import subprocess\n\n\nasync def restore_backup(upload):\n    path = '/data/backup.tar.gz'\n"
+                "    with open(path, 'wb') as f:\n        f.write(await upload.read())\n"
+                "    subprocess.run(['./restore.sh', '--delete-backup', path], check=True)\n"),
+        }, status="pass", note="the service hands an uploaded backup to its restore script"),
         Example({"app/main.py": "x = 1\n"}, status="n/a"),
     )
 

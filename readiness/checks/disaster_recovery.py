@@ -203,6 +203,11 @@ def scheduled_backups(project: Project, repo: RepoFiles) -> list[Evidence]:
                                                for t in tasks):
                 found.append(Evidence(f"Percona Backup for MongoDB tasks in {manifest.name}", manifest.path, manifest.line))
     found.extend(terraform_backups(repo))
+    for rel in project.python_files:
+        if is_application_path(rel):
+            task = project.text_fact("scheduled-backup-task", rel, _scheduled_backup_task)
+            if task:
+                found.append(Evidence(f"backup task the service schedules: {task[0]}", rel, task[1]))
     # Litestream replicates the SQLite database to object storage continuously: a backup with no schedule to keep
     for command in [*repo.commands, *(c for commands in repo.scripts.values() for c in commands)]:
         if _CONTINUOUS_BACKUP.search(command.text) and not is_test_path(command.path):
@@ -215,6 +220,34 @@ def scheduled_backups(project: Project, repo: RepoFiles) -> list[Evidence]:
             line = text.count("\n", 0, match.start()) + 1
             found.append(Evidence("managed backup schedule in Terraform", rel, line))
     return sorted(set(found))
+
+
+# A task the service's own scheduler runs: a Celery beat entry ("task": "...", "schedule": crontab(...)), a
+# periodic task added to Celery, an APScheduler/schedule job (``add_job(backup_db, 'cron', ...)``,
+# ``schedule.every().day.do(backup)``), a function under a periodic-task decorator.
+_SCHEDULED_TASK_RE = lazy_compile(
+    r"""["']task["']\s*:\s*["']([\w.]+)["']\s*,\s*["']schedule["']\s*:"""
+    r"""|add_periodic_task\((?:[^()]|\([^()]*\))*?,\s*([\w.]+)\.s(?:ignature)?\("""
+    r"""|\b(?:add_job|schedule_job|schedule_task|\.do)\(\s*(?:func\s*=\s*)?([\w.]+)"""
+    r"""|^[ \t]*@[\w.]*(?:scheduled_job|periodic_task)\b[^\n]*\n(?:[ \t]*@[^\n]*\n)*[ \t]*(?:async\s+)?def\s+(\w+)""",
+    re.MULTILINE,
+)
+# the task takes a backup; pruning old ones or MFA backup codes do not
+_BACKUP_TASK_RE = lazy_compile(r"backup", re.IGNORECASE)
+_NOT_BACKUP_TASK_RE = lazy_compile(r"delete|remove|prune|purge|clean|expire|rotate|codes?\b|tokens?\b|2fa|mfa|otp",
+                                   re.IGNORECASE)
+
+
+def _scheduled_backup_task(text: str) -> tuple[str, int] | None:
+    """(task, line) of the first backup the module's scheduler runs (a Celery beat entry, a scheduler job)."""
+    if "backup" not in text.lower():
+        return None
+    for match in _SCHEDULED_TASK_RE.finditer(text):
+        name = next(g for g in match.groups() if g)
+        task = name.rpartition(".")[2]
+        if _BACKUP_TASK_RE.search(task) and not _NOT_BACKUP_TASK_RE.search(task):
+            return name, text.count("\n", 0, match.start()) + 1
+    return None
 
 
 def _runs_known_script(repo: RepoFiles, container: Any) -> bool:
@@ -303,7 +336,8 @@ class BackupJob(Check):
         "Presence: 100% with a scheduled backup (CronJob, cron line, systemd timer or scheduled CI "
         "job running mongodump/pbm/pg_dump/..., a Velero Schedule, PBM tasks, or a managed backup "
         "schedule in Terraform: AWS Backup plans, RDS/DocumentDB `backup_retention_period`, Cloud SQL "
-        "`backup_configuration`, Azure database `backup_retention_days`, Atlas backups); a backup "
+        "`backup_configuration`, Azure database `backup_retention_days`, Atlas backups; or a backup task "
+        "the service's own scheduler runs: a Celery beat entry, an APScheduler or schedule job); a backup "
         "script nothing schedules is a finding (a dump in a migration or copy script is not one). "
         "Helm templates count as rendered from the chart's default values. n/a without a database: a "
         "client or container, a SQLite file the service creates tables in (not a cache), or files it writes "
@@ -363,6 +397,25 @@ class BackupJob(Check):
         Example({"app/storage.py": "import clickhouse_connect\n\n\ndef client():\n"
                                    "    return clickhouse_connect.get_client(host='clickhouse')\n"},
                 status="fail", note="a ClickHouse store and no backup job"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "app/celery.py": "from celery import Celery\nfrom celery.schedules import crontab\n\napp = Celery('app')\n"
+                             "app.conf.beat_schedule = {\n    'nightly-backup': {\n"
+                             "        'task': 'app.tasks.search.create_index_backup',\n"
+                             "        'schedule': crontab(minute=0, hour=4),\n    },\n}\n",
+        }, findings=0, status="pass", note="a Celery beat entry running the backup task nightly"),
+        Example({
+            "app/db.py": "import sqlalchemy\n",
+            "app/__init__.py": "from apscheduler.schedulers.background import BackgroundScheduler\n\nfrom app import database\n\n"
+                               "SCHED = BackgroundScheduler()\n\n\ndef start():\n"
+                               "    SCHED.add_job(database.make_backup, 'interval', hours=6)\n    SCHED.start()\n",
+        }, findings=0, status="pass", note="the service's own scheduler backs its database up every six hours"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "app/celery.py": "from celery.schedules import crontab\n\nbeat_schedule = {\n    'prune': {\n"
+                             "        'task': 'app.tasks.delete_old_backups',\n        'schedule': crontab(hour=5),\n    },\n"
+                             "    'refresh': {'task': 'app.tasks.refresh_user_report_snapshots', 'schedule': 600.0},\n}\n",
+        }, status="fail", note="pruning old backups and refreshing report snapshots take no backup"),
         Example({"app/keys.py": "import sqlite3\n\n\nclass Keys:\n    def __init__(self, path='db/keys.db'):\n"
                                 "        self.conn = sqlite3.connect(path)\n"
                                 "        self.conn.execute('CREATE TABLE IF NOT EXISTS keys (key TEXT PRIMARY KEY)')\n"},

@@ -489,6 +489,8 @@ def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
                     *(c for cmds in repo.make_targets.values() for c in cmds)]:
         if "docker-entrypoint-initdb.d/" in command.path:
             continue  # run once by the database image on an empty volume: it seeds a new database, restores none
+        if _copies_data(command.path):
+            continue  # a fresh dump loaded into another database (staging, a local copy): no backup brought back
         tool = restore_tool(command.text)
         if tool:
             found.append(Evidence(f"{tool} ({command.origin})", command.path, command.line))
@@ -531,6 +533,8 @@ def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
                                   block.path, block.line))
     commands = _project_commands(project)
     for rel in repo.docs:
+        if _MIGRATION_DOC_NAME_RE.search(PurePosixPath(rel).name) or project.text_fact("migration-doc", rel, _migration_doc):
+            continue  # a dump loaded while moving to another database or version is a one-off, not a restore
         step = project.text_fact("runbook-restore-step", rel, _runbook_restore_step)
         if step:
             found.append(Evidence(step[0], rel, step[1]))
@@ -541,6 +545,28 @@ def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
                 found.append(Evidence(f"runbook section restoring with the project's {named[0][0]} command", rel,
                                       named[0][1]))
     return sorted(set(found))
+
+
+# Scripts and jobs named for copying data between databases (``sync-local-to-prod.sh``,
+# ``setup-staging.sh``, ``push-local-db.sh``): the pg_restore they run loads the dump they just took.
+_DATA_COPY_NAME_RE = lazy_compile(r"sync|copy|clone|push|seed|migrat|upgrad|local|staging|anonymi[sz]|sanitiz", re.IGNORECASE)
+
+
+def _copies_data(path: str) -> bool:
+    name = PurePosixPath(path).name.lower()
+    return "restor" not in name and _DATA_COPY_NAME_RE.search(name) is not None
+
+
+# Documents about moving to another database or version: release upgrade notes, migration guides
+_MIGRATION_DOC_NAME_RE = lazy_compile(r"migrat|upgrad|release|changelog|changes", re.IGNORECASE)
+_TITLE_RE = lazy_compile(r"^#\s+(.+)$|^([^\s#.:][^\n]*)\n[=\-~^#*]{3,}[ \t]*$", re.MULTILINE)
+_MIGRATION_TITLE_RE = lazy_compile(r"\b(?:migrat\w*|upgrad\w*|changing|switching|moving)\b", re.IGNORECASE)
+
+
+def _migration_doc(text: str) -> bool:
+    """Whether a document's title says it is about migrating ("Changing the database back-end")."""
+    title = _TITLE_RE.search(text)
+    return title is not None and _MIGRATION_TITLE_RE.search(title.group(1) or title.group(2)) is not None
 
 
 # An Ansible restore: a role named for it (roles/restore/tasks/...) or a playbook (securedrop-restore.yml)
@@ -770,7 +796,8 @@ class RestoreProcedure(Check):
         "psql/mysql fed a file, loaddata, or the "
         "project's own import or restore command (`document_importer`); or a managed database the Terraform "
         "recreates from a snapshot (`snapshot_identifier`). "
-        "Setting a database up (`psql -f schema.sql`) and restoring business objects are not restores."
+        "Setting a database up (`psql -f schema.sql`), restoring business objects, scripts and jobs named for "
+        "copying data (sync, clone, seed, staging, local) and documents about migrating or upgrading are not restores."
     )
     examples = (
         Example({
@@ -869,6 +896,22 @@ class RestoreProcedure(Check):
             "deploy/rds.tf": 'resource "aws_db_instance" "core" {\n  engine = "postgres"\n'
                              '  final_snapshot_identifier = "core-final"\n}\n',
         }, status="fail", note="a final snapshot on delete is a backup, not a way back"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "scripts/setup-staging.sh": "#!/bin/bash\nset -e\npg_dump --format=custom --file /tmp/seed.dump \"$LOCAL_URL\"\n"
+                                        "pg_restore --clean --no-owner --dbname \"$STAGING_URL\" /tmp/seed.dump\n",
+        }, status="fail", note="a script loading a fresh dump of one database into another copies data, restores no backup"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "docs/database.rst": "Changing the database back-end\n==============================\n\nBundled PostgreSQL\n"
+                                 "------------------\n\nLoad the dump into the new server:\n\n"
+                                 "1. `cat /dump/backup_db.sql | psql -h localhost -U app`\n",
+        }, status="fail", note="loading a dump while moving to another database server is a one-off migration"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "tests/test_docker.sh": "#!/bin/bash\nset -e\ndocker exec -i db pg_dump -U app -F c > backup.bak\n"
+                                    "cat backup.bak | docker exec -i db pg_restore -U app --dbname=template1 -vcC\n",
+        }, status="pass", note="a container test that backs up and restores the database"),
         Example({
             "app/db.py": "import psycopg\n",
             "app/management/commands/dbutil.py": (

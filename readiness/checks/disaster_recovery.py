@@ -1069,6 +1069,55 @@ def _runbook_heading(text: str) -> bool:
     return _RUNBOOK_HEADING_RE.search(text) is not None
 
 
+# A section of a wider document (an administration guide, a deployment README) on taking or restoring backups:
+# "Making backups", "Backup and Restore", "Restore DB dumps"; not a hook or setting named for them
+# (``plugin.backup.before_backup``) nor MFA backup codes.
+_SECTION_HEADING_RE = lazy_compile(r"^#{1,6}[ \t]+([^\n]+)$|^([^\s#.:][^\n]*)\n[=\-~^`*]{3,}[ \t]*$", re.MULTILINE)
+_BACKUP_HEADING_RE = lazy_compile(
+    r"\bbackups?\b|\bbacking\s+up\b|\bback\s+up\b|\brestor(?:e|ing)\b.*\b(?:backups?|dumps?|database|data)\b", re.IGNORECASE,
+)
+_IDENTIFIER_RE = lazy_compile(r"\w[._]\w")
+# What a disaster recovery document speaks of: a runbook or playbook about anything else (a data pipeline,
+# an on-call rota) is not one.
+_DR_TOPIC_RE = lazy_compile(r"disaster|recover|backup|backing up|restor|continuity|failover|\bRPO\b|\bRTO\b", re.IGNORECASE)
+
+
+def _backup_section(text: str) -> bool:
+    """Whether a document has a heading about taking or restoring backups (fenced code aside)."""
+    if "back" not in text.lower() and "restor" not in text.lower():
+        return False
+    prose = _FENCE_RE.sub("", text)
+    for match in _SECTION_HEADING_RE.finditer(prose):
+        heading = match.group(1) or match.group(2)
+        if (_BACKUP_HEADING_RE.search(heading) and not _IDENTIFIER_RE.search(heading.split("{", 1)[0])
+                and not _NOT_DATA_BACKUP_RE.search(heading)):
+            return True
+    return False
+
+
+def _dr_topic(text: str) -> bool:
+    return _DR_TOPIC_RE.search(text) is not None
+
+
+_README_RE = lazy_compile(r"(?:^|/)README[^/]*\.(?:md|rst)$", re.IGNORECASE)
+
+
+def _runbook_candidates(project: Project, repo: RepoFiles) -> list[str]:
+    """The documents, and README files wherever they sit (a deployment folder's README.Docker.md)."""
+    docs = set(repo.docs)
+    return sorted(docs | {rel for rel in project.files if _README_RE.search(rel) and not is_test_path(rel)})
+
+
+def _is_runbook(project: Project, rel: str) -> bool:
+    """A document named or titled for disaster recovery, runbooks, backups or restores, or a wider document with
+    a section on backups (a migration or upgrade guide's "back up first" aside); it must speak of recovery."""
+    if _RUNBOOK_NAME_RE.search(rel.rsplit(".", 1)[0]) or project.text_fact("runbook-heading", rel, _runbook_heading):
+        return bool(project.text_fact("dr-topic", rel, _dr_topic))
+    if _MIGRATION_DOC_NAME_RE.search(rel) or project.text_fact("migration-doc", rel, _migration_doc):
+        return False
+    return bool(project.text_fact("backup-section", rel, _backup_section))
+
+
 def _runbook_elements(text: str) -> tuple[bool, bool, bool]:
     """Whether a runbook's text holds restore steps, an RPO and an RTO."""
     return (_RESTORE_WORD_RE.search(text) is not None, _RPO_RE.search(text) is not None,
@@ -1093,7 +1142,8 @@ class DrRunbook(Check):
     )
     scoring = (
         "Share of four elements: a runbook document, restore steps in it, a stated RPO, a stated RTO "
-        "(a runbook is a Markdown/RST doc named or titled for disaster recovery, runbooks, backups or restores)."
+        "(a runbook is a Markdown/RST doc or README named or titled for disaster recovery, runbooks, backups or "
+        "restores and speaking of recovery, or a wider doc with a section on backups; not a migration or upgrade guide)."
     )
     examples = (
         Example({
@@ -1113,6 +1163,24 @@ class DrRunbook(Check):
             "app/db.py": "import pymongo\n",
             "README.md": "# Orders\n\nWe still need a disaster recovery runbook with an RPO and RTO.\n",
         }, status="fail", note="a sentence about a missing runbook is not a runbook"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "docs/administration.md": "# Administration\n\n## Making backups\n\nWe lose at most a day (RPO 24h) and are "
+                                      "back within four hours (RTO 4h).\n\n### Restoring\n\n"
+                                      "Stop the app, then `pg_restore --clean -d app app.dump`.\n\n## Updating\n\nPull the image.\n",
+        }, status="pass", note="the backups section of an administration guide"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "deploy/docker/README.Docker.md": "# Running in Docker\n\n## Disaster recovery on a fresh host\n\n"
+                                              "RPO: one day. RTO: two hours.\n\n1. Restore the volume archive.\n"
+                                              "2. `scripts/restore.sh backup.sql`\n",
+        }, status="pass", note="a deployment folder's README with the recovery steps"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "docs/upgrading.md": "# Upgrading\n\n## Backup database and config\n\nRPO and RTO do not apply to upgrades; "
+                                 "restore the copy if the upgrade fails.\n",
+            "docs/plugins/hooks.md": "# Hooks\n\n## plugin.backup.before_backup\n\nRPO, RTO, restore: called before a backup.\n",
+        }, status="fail", note="an upgrade guide's backup step and a hook named for backups are no runbook"),
         Example({"app/main.py": "x = 1\n"}, status="n/a"),
     )
 
@@ -1121,8 +1189,8 @@ class DrRunbook(Check):
             return _no_datastore()
         repo = repo_files(project)
         runbooks: list[tuple[str, tuple[bool, bool, bool]]] = []
-        for rel in repo.docs:
-            if _RUNBOOK_NAME_RE.search(rel.rsplit(".", 1)[0]) or project.text_fact("runbook-heading", rel, _runbook_heading):
+        for rel in _runbook_candidates(project, repo):
+            if _is_runbook(project, rel):
                 runbooks.append((rel, project.text_fact("runbook-elements", rel, _runbook_elements)))
         elements = {
             name: [rel for rel, held in runbooks if held[index]]

@@ -105,8 +105,13 @@ def _keeps_own_files(project: Project) -> bool:
     for rel in project.files_importing(*_SQLITE_MODULES):
         if is_application_path(rel) and project.text_fact("sqlite-store", rel, _sqlite_store):
             return True
-    return any(is_application_path(rel) and project.text_fact("backup-archive-writer", rel, _backup_archive_writer)
+    return any(is_application_path(rel) and not _ADDON_DIR_RE.search(rel)
+               and project.text_fact("backup-archive-writer", rel, _backup_archive_writer)
                for rel in project.files_importing(*_ARCHIVE_MODULES))
+
+
+# Optional add-ons (a bundled backup plugin): the weaker file-store sign is read in the core service only.
+_ADDON_DIR_RE = lazy_compile(r"(?:^|/)(?:plugins|contrib|extensions|addons)/")
 
 
 # Folders of modules through which a service queries other systems' databases for its users (a
@@ -438,6 +443,10 @@ class BackupJob(Check):
                                  "    with tarfile.open(os.path.join('backups', 'backup.tar.gz'), 'w:gz') as tar:\n"
                                  "        tar.add(data_dir)\n"},
                 status="fail", note="the service archives its own file store as backups: data worth a backup job"),
+        Example({"app/plugins/backup/__init__.py": "import zipfile\n\n\ndef create_backup(base):\n"
+                                                   "    with zipfile.ZipFile('backup.zip', mode='w') as z:\n"
+                                                   "        z.write(base)\n"},
+                status="n/a", note="an optional backup plugin is not the core service's own store"),
         Example({"app/logs.py": "import gzip\nimport shutil\nimport zipfile\n\n\n"
                                 "def rotate(path, backup_count=5):\n"
                                 "    with zipfile.ZipFile(path + '.zip', 'w') as z:\n        z.write(path)\n"},

@@ -545,6 +545,8 @@ def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
         if _MIGRATION_DOC_NAME_RE.search(PurePosixPath(rel).name) or project.text_fact("migration-doc", rel, _migration_doc):
             continue  # a dump loaded while moving to another database or version is a one-off, not a restore
         step = project.text_fact("runbook-restore-step", rel, _runbook_restore_step)
+        if step is None and _BACKUP_DOC_NAME_RE.search(rel.rsplit(".", 1)[0]):
+            step = project.text_fact("prose-restore-step", rel, _prose_restore_step)
         if step:
             found.append(Evidence(step[0], rel, step[1]))
         elif commands:
@@ -554,6 +556,22 @@ def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
                 found.append(Evidence(f"runbook section restoring with the project's {named[0][0]} command", rel,
                                       named[0][1]))
     return sorted(set(found))
+
+
+# A backup guide's restore told in words: "To restore the backup, copy the file to the data folder and rename
+# it to db.sqlite3", "To restore a backup: extract the zip file ..." (a SQLite file or data folder put back).
+_BACKUP_DOC_NAME_RE = lazy_compile(r"backup|backing[-_]?up|restore", re.IGNORECASE)
+_PROSE_RESTORE_RE = lazy_compile(r"^[ \t>*\-\d.]*to restore\b[^\n]*(?:\n[^\n]*){0,3}", re.IGNORECASE | re.MULTILINE)
+_RESTORE_VERB_RE = lazy_compile(r"\b(?:copy|extract|unzip|untar|mount|import|run|rename|move|replace|load|execute)\b",
+                                re.IGNORECASE)
+
+
+def _prose_restore_step(text: str) -> tuple[str, int] | None:
+    """(message, line) of the first "To restore ..." instruction in a backup guide that says what to do."""
+    for match in _PROSE_RESTORE_RE.finditer(text):
+        if _RESTORE_VERB_RE.search(match.group(0)):
+            return "runbook step restoring the backup by hand", text.count("\n", 0, match.start()) + 1
+    return None
 
 
 # Scripts and jobs named for copying data between databases (``sync-local-to-prod.sh``,
@@ -803,7 +821,8 @@ class RestoreProcedure(Check):
         "process from any module not named for copying or syncing data; an Elasticsearch/OpenSearch snapshot, "
         "RDS snapshot or DynamoDB backup restored through its API); or, in a doc section about restoring, "
         "psql/mysql fed a file, loaddata, or the "
-        "project's own import or restore command (`document_importer`); or a managed database the Terraform "
+        "project's own import or restore command (`document_importer`); or a backup guide's \"To restore ...\" "
+        "instruction that says what to copy, extract or run; or a managed database the Terraform "
         "recreates from a snapshot (`snapshot_identifier`). "
         "Setting a database up (`psql -f schema.sql`), restoring business objects, scripts and jobs named for "
         "copying data (sync, clone, seed, staging, local) and documents about migrating or upgrading are not restores."
@@ -905,6 +924,17 @@ class RestoreProcedure(Check):
             "deploy/rds.tf": 'resource "aws_db_instance" "core" {\n  engine = "postgres"\n'
                              '  final_snapshot_identifier = "core-final"\n}\n',
         }, status="fail", note="a final snapshot on delete is a backup, not a way back"),
+        Example({
+            "app/db.py": "import sqlalchemy\n",
+            "docs/backups.md": "# Backups\n\nCreate a backup with `app backup /data/backup.sqlite3`.\n\n"
+                               "To restore the backup, copy the backup file to the data folder of the new installation\n"
+                               "and rename it to `db.sqlite3`. Then start the container.\n",
+        }, status="pass", note="a backup guide saying in words how to put the SQLite file back"),
+        Example({
+            "app/db.py": "import sqlalchemy\n",
+            "docs/backups.md": "# Backups\n\nMake sure you are able to restore your data from backups.\n\n"
+                               "To restore is to be ready.\n",
+        }, status="fail", note="urging restores is not saying how"),
         Example({
             "app/db.py": "import psycopg\n",
             "scripts/setup-staging.sh": "#!/bin/bash\nset -e\npg_dump --format=custom --file /tmp/seed.dump \"$LOCAL_URL\"\n"

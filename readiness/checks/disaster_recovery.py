@@ -17,8 +17,8 @@ from readiness.lazy_regex import lazy_compile
 from readiness.measures import NotApplicable, Presence, Share
 from readiness.model import Evidence, Finding
 from readiness.needles import holds_span, may_match_ignoring_case, spans
-from readiness.paths import is_test_path
-from readiness.profile import profile_of
+from readiness.paths import is_application_path, is_test_path
+from readiness.profile import MONGODB, profile_of
 from readiness.project import Project
 from readiness.repo_files import (
     CI_ORIGINS,
@@ -85,15 +85,90 @@ def uses_datastore(project: Project) -> bool:
 
 
 def _uses_datastore(project: Project) -> bool:
-    if project.uses(*DATASTORE_MODULES):
+    if any(not _CONNECTOR_DIR_RE.search(rel) for rel in project.files_importing(*DATASTORE_MODULES)):
         return True
-    if profile_of(project).mongodb:  # an Eve or Superdesk app keeps its data in MongoDB through the framework
+    profile = profile_of(project)  # an Eve or Superdesk app keeps its data in MongoDB through the framework
+    if any(not _CONNECTOR_DIR_RE.search(where) for name in MONGODB for where in profile.components.get(name, ())):
         return True
     if any(_DB_IMAGE_RE.search(c.image) for c in repo_files(project).containers):
         return True
     # DynamoDB through boto3: boto3.resource("dynamodb"), a client named for it
-    return any(_DYNAMODB.search(text) for rel, text in project.texts(project.files_importing("boto3", "aioboto3"))
-               if not is_test_path(rel))
+    if any(_DYNAMODB.search(text) for rel, text in project.texts(project.files_importing("boto3", "aioboto3"))
+           if not is_test_path(rel)):
+        return True
+    return _keeps_own_files(project)
+
+
+def _keeps_own_files(project: Project) -> bool:
+    """Data kept without a database server: tables in a SQLite file through the standard library, or
+    backup archives the service writes of its own data directory (a JSON or pickle store)."""
+    for rel in project.files_importing(*_SQLITE_MODULES):
+        if is_application_path(rel) and project.text_fact("sqlite-store", rel, _sqlite_store):
+            return True
+    return any(is_application_path(rel) and not _ADDON_DIR_RE.search(rel)
+               and project.text_fact("backup-archive-writer", rel, _backup_archive_writer)
+               for rel in project.files_importing(*_ARCHIVE_MODULES))
+
+
+# Optional add-ons (a bundled backup plugin): the weaker file-store sign is read in the core service only.
+_ADDON_DIR_RE = lazy_compile(r"(?:^|/)(?:plugins|contrib|extensions|addons)/")
+
+
+# Folders of modules through which a service queries other systems' databases for its users (a
+# metasearch engine's PostgreSQL engine, a dashboard's query runners): a client imported only there
+# is not where the service keeps its own data.
+_CONNECTOR_DIR_RE = lazy_compile(r"(?:^|/)(?:engines|query_runners?|connectors)/")
+_SQLITE_MODULES = ("sqlite3", "aiosqlite")
+_SQLITE_CONNECT_RE = lazy_compile(r"\b(?:sqlite3|aiosqlite)\.connect\(")
+_CREATE_TABLE_RE = lazy_compile(r"\bcreate\s+table\b", re.IGNORECASE)
+# "a cache in a SQLite DB", ``ExpireCacheSQLite``: a database that can be thrown away and rebuilt
+_SQLITE_CACHE_RE = lazy_compile(r"^[^\n]*(?:cache[^\n]*sqlite|sqlite[^\n]*cache)", re.IGNORECASE | re.MULTILINE)
+
+
+def _sqlite_store(text: str) -> bool:
+    """Whether a module opens a SQLite file and creates its tables, not as a cache: the service's own store."""
+    if _SQLITE_CONNECT_RE.search(text) is None or _CREATE_TABLE_RE.search(text) is None:
+        return False
+    if ":memory:" in text and text.count(".connect(") <= text.count(":memory:"):
+        return False  # a scratch database in memory keeps nothing
+    return _SQLITE_CACHE_RE.search(text) is None
+
+
+_ARCHIVE_MODULES = ("zipfile", "tarfile", "shutil")
+_DEF_RE = lazy_compile(r"^([ \t]*)(?:async\s+)?def\s+\w+\s*\(", re.MULTILINE)
+# an archive opened for writing: ZipFile(path, "w"), ZipFile(path, mode="w"), tarfile.open(path, "w:gz")
+_ARCHIVE_WRITE_RE = lazy_compile(
+    r"""\bZipFile\((?:[^()]|\([^()]*\))*?(?:,\s*|mode\s*=\s*)["'][wax]["']"""
+    r"""|\btarfile\.open\((?:[^()]|\([^()]*\))*?["']w(?::\w*)?["']"""
+    r"""|\bshutil\.make_archive\("""
+)
+# the archive is a backup ("backup-{stamp}.tar.gz", ``create_backup``), not a log rotation's backupCount
+_BACKUP_WORD_RE = lazy_compile(r"backup(?!s?_?(?:count|codes?|tokens?)\b)", re.IGNORECASE)
+
+
+def _backup_archive_writer(text: str) -> bool:
+    """Whether a function writes an archive it calls a backup: the service backs up data it keeps in files."""
+    if "backup" not in text.lower() or _ARCHIVE_WRITE_RE.search(text) is None:
+        return False
+    return any(_ARCHIVE_WRITE_RE.search(body) and _BACKUP_WORD_RE.search(body) for body in _function_bodies(text))
+
+
+def _function_bodies(text: str) -> list[str]:
+    """The text of each function, from its ``def`` to the next line indented no deeper (a closing
+    parenthesis of its parameters aside)."""
+    out: list[str] = []
+    for match in _DEF_RE.finditer(text):
+        indent = len(match.group(1).expandtabs())
+        end = len(text)
+        for line in _LINE_START_RE.finditer(text, match.end()):
+            if len(line.group(1).expandtabs()) <= indent and line.group(2) != ")":
+                end = line.start()
+                break
+        out.append(text[match.start():end])
+    return out
+
+
+_LINE_START_RE = lazy_compile(r"^([ \t]*)(\S)", re.MULTILINE)
 
 
 def _scheduled(repo: RepoFiles) -> list[Command]:
@@ -133,6 +208,11 @@ def scheduled_backups(project: Project, repo: RepoFiles) -> list[Evidence]:
                                                for t in tasks):
                 found.append(Evidence(f"Percona Backup for MongoDB tasks in {manifest.name}", manifest.path, manifest.line))
     found.extend(terraform_backups(repo))
+    for rel in project.python_files:
+        if is_application_path(rel):
+            task = project.text_fact("scheduled-backup-task", rel, _scheduled_backup_task)
+            if task:
+                found.append(Evidence(f"backup task the service schedules: {task[0]}", rel, task[1]))
     # Litestream replicates the SQLite database to object storage continuously: a backup with no schedule to keep
     for command in [*repo.commands, *(c for commands in repo.scripts.values() for c in commands)]:
         if _CONTINUOUS_BACKUP.search(command.text) and not is_test_path(command.path):
@@ -145,6 +225,34 @@ def scheduled_backups(project: Project, repo: RepoFiles) -> list[Evidence]:
             line = text.count("\n", 0, match.start()) + 1
             found.append(Evidence("managed backup schedule in Terraform", rel, line))
     return sorted(set(found))
+
+
+# A task the service's own scheduler runs: a Celery beat entry ("task": "...", "schedule": crontab(...)), a
+# periodic task added to Celery, an APScheduler/schedule job (``add_job(backup_db, 'cron', ...)``,
+# ``schedule.every().day.do(backup)``), a function under a periodic-task decorator.
+_SCHEDULED_TASK_RE = lazy_compile(
+    r"""["']task["']\s*:\s*["']([\w.]+)["']\s*,\s*["']schedule["']\s*:"""
+    r"""|add_periodic_task\((?:[^()]|\([^()]*\))*?,\s*([\w.]+)\.s(?:ignature)?\("""
+    r"""|\b(?:add_job|schedule_job|schedule_task|\.do)\(\s*(?:func\s*=\s*)?([\w.]+)"""
+    r"""|^[ \t]*@[\w.]*(?:scheduled_job|periodic_task)\b[^\n]*\n(?:[ \t]*@[^\n]*\n)*[ \t]*(?:async\s+)?def\s+(\w+)""",
+    re.MULTILINE,
+)
+# the task takes a backup; pruning old ones or MFA backup codes do not
+_BACKUP_TASK_RE = lazy_compile(r"backup", re.IGNORECASE)
+_NOT_BACKUP_TASK_RE = lazy_compile(r"delete|remove|prune|purge|clean|expire|rotate|codes?\b|tokens?\b|2fa|mfa|otp",
+                                   re.IGNORECASE)
+
+
+def _scheduled_backup_task(text: str) -> tuple[str, int] | None:
+    """(task, line) of the first backup the module's scheduler runs (a Celery beat entry, a scheduler job)."""
+    if "backup" not in text.lower():
+        return None
+    for match in _SCHEDULED_TASK_RE.finditer(text):
+        name = next(g for g in match.groups() if g)
+        task = name.rpartition(".")[2]
+        if _BACKUP_TASK_RE.search(task) and not _NOT_BACKUP_TASK_RE.search(task):
+            return name, text.count("\n", 0, match.start()) + 1
+    return None
 
 
 def _runs_known_script(repo: RepoFiles, container: Any) -> bool:
@@ -233,9 +341,13 @@ class BackupJob(Check):
         "Presence: 100% with a scheduled backup (CronJob, cron line, systemd timer or scheduled CI "
         "job running mongodump/pbm/pg_dump/..., a Velero Schedule, PBM tasks, or a managed backup "
         "schedule in Terraform: AWS Backup plans, RDS/DocumentDB `backup_retention_period`, Cloud SQL "
-        "`backup_configuration`, Azure database `backup_retention_days`, Atlas backups); a backup "
+        "`backup_configuration`, Azure database `backup_retention_days`, Atlas backups; or a backup task "
+        "the service's own scheduler runs: a Celery beat entry, an APScheduler or schedule job); a backup "
         "script nothing schedules is a finding (a dump in a migration or copy script is not one). "
-        "Helm templates count as rendered from the chart's default values. n/a without a database."
+        "Helm templates count as rendered from the chart's default values. n/a without a database: a "
+        "client or container, a SQLite file the service creates tables in (not a cache), or files it writes "
+        "backup archives of; a client only a search engine or query runner module imports reaches other "
+        "systems' data."
     )
     examples = (
         Example({
@@ -290,6 +402,55 @@ class BackupJob(Check):
         Example({"app/storage.py": "import clickhouse_connect\n\n\ndef client():\n"
                                    "    return clickhouse_connect.get_client(host='clickhouse')\n"},
                 status="fail", note="a ClickHouse store and no backup job"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "app/celery.py": "from celery import Celery\nfrom celery.schedules import crontab\n\napp = Celery('app')\n"
+                             "app.conf.beat_schedule = {\n    'nightly-backup': {\n"
+                             "        'task': 'app.tasks.search.create_index_backup',\n"
+                             "        'schedule': crontab(minute=0, hour=4),\n    },\n}\n",
+        }, findings=0, status="pass", note="a Celery beat entry running the backup task nightly"),
+        Example({
+            "app/db.py": "import sqlalchemy\n",
+            "app/__init__.py": "from apscheduler.schedulers.background import BackgroundScheduler\n\nfrom app import database\n\n"
+                               "SCHED = BackgroundScheduler()\n\n\ndef start():\n"
+                               "    SCHED.add_job(database.make_backup, 'interval', hours=6)\n    SCHED.start()\n",
+        }, findings=0, status="pass", note="the service's own scheduler backs its database up every six hours"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "app/celery.py": "from celery.schedules import crontab\n\nbeat_schedule = {\n    'prune': {\n"
+                             "        'task': 'app.tasks.delete_old_backups',\n        'schedule': crontab(hour=5),\n    },\n"
+                             "    'refresh': {'task': 'app.tasks.refresh_user_report_snapshots', 'schedule': 600.0},\n}\n",
+        }, status="fail", note="pruning old backups and refreshing report snapshots take no backup"),
+        Example({"app/keys.py": "import sqlite3\n\n\nclass Keys:\n    def __init__(self, path='db/keys.db'):\n"
+                                "        self.conn = sqlite3.connect(path)\n"
+                                "        self.conn.execute('CREATE TABLE IF NOT EXISTS keys (key TEXT PRIMARY KEY)')\n"},
+                status="fail", note="API keys kept in a SQLite file through the standard library, and no backup job"),
+        Example({"app/cache.py": "import sqlite3\n\n\nclass ResponseStore:\n    \"\"\"Responses cached in a SQLite DB.\"\"\"\n\n"
+                                 "    def __init__(self, path):\n        self.conn = sqlite3.connect(path)\n"
+                                 "        self.conn.execute('CREATE TABLE IF NOT EXISTS r (k TEXT, v BLOB)')\n"},
+                status="n/a", note="a SQLite cache can be thrown away: nothing to back up"),
+        Example({"app/engines/postgres_engine.py": "import psycopg2\n\n\ndef search(query, settings):\n"
+                                                  "    with psycopg2.connect(settings['dsn']) as conn:\n"
+                                                  "        return conn.cursor().execute(query).fetchall()\n",
+                 "app/webapp.py": "import flask\n"},
+                status="n/a", note="a search engine querying the user's own PostgreSQL: not the service's store"),
+        Example({"app/query_runners/mongo.py": "import pymongo\n\n\ndef run(uri, collection, query):\n"
+                                               "    return list(pymongo.MongoClient(uri)[collection].find(query))\n",
+                 "app/webapp.py": "import flask\n"},
+                status="n/a", note="a query runner reaching the user's MongoDB: not the service's store"),
+        Example({"app/store.py": "import json\nimport os\nimport tarfile\n\n\ndef reset(data_dir):\n"
+                                 "    \"\"\"Wipe the data directory, keeping a backup of it first.\"\"\"\n"
+                                 "    with tarfile.open(os.path.join('backups', 'backup.tar.gz'), 'w:gz') as tar:\n"
+                                 "        tar.add(data_dir)\n"},
+                status="fail", note="the service archives its own file store as backups: data worth a backup job"),
+        Example({"app/plugins/backup/__init__.py": "import zipfile\n\n\ndef create_backup(base):\n"
+                                                   "    with zipfile.ZipFile('backup.zip', mode='w') as z:\n"
+                                                   "        z.write(base)\n"},
+                status="n/a", note="an optional backup plugin is not the core service's own store"),
+        Example({"app/logs.py": "import gzip\nimport shutil\nimport zipfile\n\n\n"
+                                "def rotate(path, backup_count=5):\n"
+                                "    with zipfile.ZipFile(path + '.zip', 'w') as z:\n        z.write(path)\n"},
+                status="n/a", note="log rotation's backup count is no data store"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
@@ -337,6 +498,8 @@ def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
                     *(c for cmds in repo.make_targets.values() for c in cmds)]:
         if "docker-entrypoint-initdb.d/" in command.path:
             continue  # run once by the database image on an empty volume: it seeds a new database, restores none
+        if _copies_data(command.path):
+            continue  # a fresh dump loaded into another database (staging, a local copy): no backup brought back
         tool = restore_tool(command.text)
         if tool:
             found.append(Evidence(f"{tool} ({command.origin})", command.path, command.line))
@@ -367,6 +530,10 @@ def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
         step = project.text_fact("restore-function", rel, _restore_function)
         if step:
             found.append(Evidence(step[0], rel, step[1]))
+        elif not _ONE_OFF_RE.search(rel):  # a copy of production into a local database restores no backup
+            step = project.text_fact("restore-call", rel, _restore_call)
+            if step:
+                found.append(Evidence(step[0], rel, step[1]))
     # A managed database the infrastructure code recreates from a snapshot on request: the restore is a
     # variable away (``snapshot_identifier = var.restore_from_snapshot ? ... : null``).
     for block in repo.tf_blocks(*_SNAPSHOT_RESTORABLE):
@@ -375,7 +542,11 @@ def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
                                   block.path, block.line))
     commands = _project_commands(project)
     for rel in repo.docs:
+        if _MIGRATION_DOC_NAME_RE.search(PurePosixPath(rel).name) or project.text_fact("migration-doc", rel, _migration_doc):
+            continue  # a dump loaded while moving to another database or version is a one-off, not a restore
         step = project.text_fact("runbook-restore-step", rel, _runbook_restore_step)
+        if step is None and _BACKUP_DOC_NAME_RE.search(rel.rsplit(".", 1)[0]):
+            step = project.text_fact("prose-restore-step", rel, _prose_restore_step)
         if step:
             found.append(Evidence(step[0], rel, step[1]))
         elif commands:
@@ -385,6 +556,44 @@ def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
                 found.append(Evidence(f"runbook section restoring with the project's {named[0][0]} command", rel,
                                       named[0][1]))
     return sorted(set(found))
+
+
+# A backup guide's restore told in words: "To restore the backup, copy the file to the data folder and rename
+# it to db.sqlite3", "To restore a backup: extract the zip file ..." (a SQLite file or data folder put back).
+_BACKUP_DOC_NAME_RE = lazy_compile(r"backup|backing[-_]?up|restore", re.IGNORECASE)
+_PROSE_RESTORE_RE = lazy_compile(r"^[ \t>*\-\d.]*to restore\b[^\n]*(?:\n[^\n]*){0,3}", re.IGNORECASE | re.MULTILINE)
+_RESTORE_VERB_RE = lazy_compile(r"\b(?:copy|extract|unzip|untar|mount|import|run|rename|move|replace|load|execute)\b",
+                                re.IGNORECASE)
+
+
+def _prose_restore_step(text: str) -> tuple[str, int] | None:
+    """(message, line) of the first "To restore ..." instruction in a backup guide that says what to do."""
+    for match in _PROSE_RESTORE_RE.finditer(text):
+        if _RESTORE_VERB_RE.search(match.group(0)):
+            return "runbook step restoring the backup by hand", text.count("\n", 0, match.start()) + 1
+    return None
+
+
+# Scripts and jobs named for copying data between databases (``sync-local-to-prod.sh``,
+# ``setup-staging.sh``, ``push-local-db.sh``): the pg_restore they run loads the dump they just took.
+_DATA_COPY_NAME_RE = lazy_compile(r"sync|copy|clone|push|seed|migrat|upgrad|local|staging|anonymi[sz]|sanitiz", re.IGNORECASE)
+
+
+def _copies_data(path: str) -> bool:
+    name = PurePosixPath(path).name.lower()
+    return "restor" not in name and _DATA_COPY_NAME_RE.search(name) is not None
+
+
+# Documents about moving to another database or version: release upgrade notes, migration guides
+_MIGRATION_DOC_NAME_RE = lazy_compile(r"migrat|upgrad|release|changelog|changes", re.IGNORECASE)
+_TITLE_RE = lazy_compile(r"^#\s+(.+)$|^([^\s#.:][^\n]*)\n[=\-~^#*]{3,}[ \t]*$", re.MULTILINE)
+_MIGRATION_TITLE_RE = lazy_compile(r"\b(?:migrat\w*|upgrad\w*|changing|switching|moving)\b", re.IGNORECASE)
+
+
+def _migration_doc(text: str) -> bool:
+    """Whether a document's title says it is about migrating ("Changing the database back-end")."""
+    title = _TITLE_RE.search(text)
+    return title is not None and _MIGRATION_TITLE_RE.search(title.group(1) or title.group(2)) is not None
 
 
 # An Ansible restore: a role named for it (roles/restore/tasks/...) or a playbook (securedrop-restore.yml)
@@ -507,9 +716,32 @@ def _dump_load(text: str) -> re.Match[str] | None:
     return re.compile(rf"({re.escape(tool)})").search(text, match.start())
 
 
-# ``def restore_database(...)`` that runs psql/pg_restore/mongorestore/loaddata: a restore command
+# ``def restore_database(...)`` that runs psql/pg_restore/mongorestore/loaddata, or hands the backup to a
+# restore script (``./restore.sh backup.tar.gz``): a restore command
 _RESTORE_FUNC_RE = lazy_compile(r"^[ \t]*(?:async\s+)?def\s+(\w*restore\w*)\s*\(", re.MULTILINE)
-_RESTORE_CALL_RE = lazy_compile(r"\b(psql|pg_restore|mongorestore|mysql|loaddata|pbm)\b")
+_RESTORE_CALL_RE = lazy_compile(r"\b(psql|pg_restore|mongorestore|mysql|loaddata|pbm|[\w-]*restore[\w-]*\.sh)\b")
+# A restore the service's code runs wherever it sits (a ``dbutil restore`` branch of a management command):
+# a dump handed to pg_restore/mongorestore as a process, or a managed store's restore API.
+_CODE_RESTORE_RE = lazy_compile(
+    r"""[\[(]\s*["'](pg_restore|mongorestore)["']|["'](pg_restore|mongorestore)\s"""
+    r"""|\.(snapshot\.restore)\(|\b(restore_db_instance_from_db_snapshot|restore_db_cluster_from_snapshot"""
+    r"""|restore_db_instance_to_point_in_time|restore_db_cluster_to_point_in_time|restore_table_from_backup"""
+    r"""|restore_table_to_point_in_time)\("""
+)
+_CODE_RESTORE_NEEDLES = ("pg_restore", "mongorestore", "snapshot.restore", "restore_db_", "restore_table_")
+
+
+def _restore_call(text: str) -> tuple[str, int] | None:
+    """(message, line) of the first database restore a module runs: pg_restore/mongorestore as a process,
+    an Elasticsearch/OpenSearch snapshot restored, a managed database or table restored from its backup."""
+    if not any(needle in text for needle in _CODE_RESTORE_NEEDLES):
+        return None
+    match = _CODE_RESTORE_RE.search(text)
+    if match is None:
+        return None
+    what = next(g for g in match.groups() if g)
+    what = "a search index snapshot restore" if what == "snapshot.restore" else what
+    return f"restore in code: {what}", text.count("\n", 0, match.start()) + 1
 _RESTORE_HEADING_RE = lazy_compile(r"^(?:#{1,6}\s+[^\n]*\brestor|[^\n]*\brestor[^\n]*\n[=\-~^]{3,}\s*$)",
                                  re.IGNORECASE | re.MULTILINE)
 _DOC_RESTORE_RE = lazy_compile(
@@ -564,7 +796,8 @@ def _doc_code(text: str) -> list[tuple[int, str]]:
 class RestoreProcedure(Check):
     id = "restore-procedure"
     text_facts = (TextFact("runbook-restore-step", _runbook_restore_step, is_doc),
-                  TextFact("restore-function", _restore_function, lambda rel: rel.endswith(".py") and not is_test_path(rel)))
+                  TextFact("restore-function", _restore_function, lambda rel: rel.endswith(".py") and not is_test_path(rel)),
+                  TextFact("restore-call", _restore_call, lambda rel: rel.endswith(".py") and not is_test_path(rel)))
     category = "disaster-recovery"
     severity = "high"
     effort = "1d"
@@ -584,10 +817,15 @@ class RestoreProcedure(Check):
         "volume's archive (tar -x), or an Ansible restore role or playbook that unpacks the backup (`unarchive`); "
         "a restore command in code (a `restore_*` "
         "function, or a command file named `restore*`, that runs psql, pg_restore, mongorestore or "
-        "loaddata on a dump); or, in a doc section about restoring, psql/mysql fed a file, loaddata, or the "
-        "project's own import or restore command (`document_importer`); or a managed database the Terraform "
+        "loaddata on a dump, or hands the backup to a restore script; pg_restore/mongorestore run as a "
+        "process from any module not named for copying or syncing data; an Elasticsearch/OpenSearch snapshot, "
+        "RDS snapshot or DynamoDB backup restored through its API); or, in a doc section about restoring, "
+        "psql/mysql fed a file, loaddata, or the "
+        "project's own import or restore command (`document_importer`); or a backup guide's \"To restore ...\" "
+        "instruction that says what to copy, extract or run; or a managed database the Terraform "
         "recreates from a snapshot (`snapshot_identifier`). "
-        "Setting a database up (`psql -f schema.sql`) and restoring business objects are not restores."
+        "Setting a database up (`psql -f schema.sql`), restoring business objects, scripts and jobs named for "
+        "copying data (sync, clone, seed, staging, local) and documents about migrating or upgrading are not restores."
     )
     examples = (
         Example({
@@ -686,6 +924,64 @@ class RestoreProcedure(Check):
             "deploy/rds.tf": 'resource "aws_db_instance" "core" {\n  engine = "postgres"\n'
                              '  final_snapshot_identifier = "core-final"\n}\n',
         }, status="fail", note="a final snapshot on delete is a backup, not a way back"),
+        Example({
+            "app/db.py": "import sqlalchemy\n",
+            "docs/backups.md": "# Backups\n\nCreate a backup with `app backup /data/backup.sqlite3`.\n\n"
+                               "To restore the backup, copy the backup file to the data folder of the new installation\n"
+                               "and rename it to `db.sqlite3`. Then start the container.\n",
+        }, status="pass", note="a backup guide saying in words how to put the SQLite file back"),
+        Example({
+            "app/db.py": "import sqlalchemy\n",
+            "docs/backups.md": "# Backups\n\nMake sure you are able to restore your data from backups.\n\n"
+                               "To restore is to be ready.\n",
+        }, status="fail", note="urging restores is not saying how"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "scripts/setup-staging.sh": "#!/bin/bash\nset -e\npg_dump --format=custom --file /tmp/seed.dump \"$LOCAL_URL\"\n"
+                                        "pg_restore --clean --no-owner --dbname \"$STAGING_URL\" /tmp/seed.dump\n",
+        }, status="fail", note="a script loading a fresh dump of one database into another copies data, restores no backup"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "docs/database.rst": "Changing the database back-end\n==============================\n\nBundled PostgreSQL\n"
+                                 "------------------\n\nLoad the dump into the new server:\n\n"
+                                 "1. `cat /dump/backup_db.sql | psql -h localhost -U app`\n",
+        }, status="fail", note="loading a dump while moving to another database server is a one-off migration"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "tests/test_docker.sh": "#!/bin/bash\nset -e\ndocker exec -i db pg_dump -U app -F c > backup.bak\n"
+                                    "cat backup.bak | docker exec -i db pg_restore -U app --dbname=template1 -vcC\n",
+        }, status="pass", note="a container test that backs up and restores the database"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "app/management/commands/dbutil.py": (
+                "import subprocess\n\nfrom django.core.management import BaseCommand\n\n\nclass Command(BaseCommand):\n"
+                "    def handle(self, action, path, **options):\n        if action == 'dump':\n"
+                "            subprocess.run(['pg_dump', '-Fc', '--file', path, 'app'])\n"
+                "        elif action == 'restore':\n            subprocess.run(['pg_restore', '-d', 'app', path])\n"),
+        }, status="pass", note="a database utility command whose restore branch runs pg_restore"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "app/management/commands/copy_to_local.py": (
+                "import subprocess\n\n\ndef handle(dump):\n    subprocess.run(['pg_restore', '-d', 'local', dump])\n"),
+        }, status="fail", note="loading a copy of production into a local database restores no backup"),
+        Example({
+            "app/search.py": "from elasticsearch import Elasticsearch\n\nclient = Elasticsearch('http://search:9200')\n\n\n"
+                             "def bring_back(repository, snapshot, index):\n"
+                             "    return client.snapshot.restore(repository=repository, snapshot=snapshot,\n"
+                             "                                   body={'indices': index})\n",
+        }, status="pass", note="a command restoring the search index from its snapshot"),
+        Example({
+            "app/search.py": "from elasticsearch import Elasticsearch\n\nclient = Elasticsearch('http://search:9200')\n\n\n"
+                             "def take(repository, name):\n"
+                             "    return client.snapshot.create(repository=repository, snapshot=name)\n",
+        }, status="fail", note="taking a snapshot is a backup, not a way back"),
+        Example({
+            "app/db.py": "import sqlalchemy\n",
+            "app/services/backups.py": (
+                "import subprocess\n\n\nasync def restore_backup(upload):\n    path = '/data/backup.tar.gz'\n"
+                "    with open(path, 'wb') as f:\n        f.write(await upload.read())\n"
+                "    subprocess.run(['./restore.sh', '--delete-backup', path], check=True)\n"),
+        }, status="pass", note="the service hands an uploaded backup to its restore script"),
         Example({"app/main.py": "x = 1\n"}, status="n/a"),
     )
 
@@ -812,6 +1108,55 @@ def _runbook_heading(text: str) -> bool:
     return _RUNBOOK_HEADING_RE.search(text) is not None
 
 
+# A section of a wider document (an administration guide, a deployment README) on taking or restoring backups:
+# "Making backups", "Backup and Restore", "Restore DB dumps"; not a hook or setting named for them
+# (``plugin.backup.before_backup``) nor MFA backup codes.
+_SECTION_HEADING_RE = lazy_compile(r"^#{1,6}[ \t]+([^\n]+)$|^([^\s#.:][^\n]*)\n[=\-~^`*]{3,}[ \t]*$", re.MULTILINE)
+_BACKUP_HEADING_RE = lazy_compile(
+    r"\bbackups?\b|\bbacking\s+up\b|\bback\s+up\b|\brestor(?:e|ing)\b.*\b(?:backups?|dumps?|database|data)\b", re.IGNORECASE,
+)
+_IDENTIFIER_RE = lazy_compile(r"\w[._]\w")
+# What a disaster recovery document speaks of: a runbook or playbook about anything else (a data pipeline,
+# an on-call rota) is not one.
+_DR_TOPIC_RE = lazy_compile(r"disaster|recover|backup|backing up|restor|continuity|failover|\bRPO\b|\bRTO\b", re.IGNORECASE)
+
+
+def _backup_section(text: str) -> bool:
+    """Whether a document has a heading about taking or restoring backups (fenced code aside)."""
+    if "back" not in text.lower() and "restor" not in text.lower():
+        return False
+    prose = _FENCE_RE.sub("", text)
+    for match in _SECTION_HEADING_RE.finditer(prose):
+        heading = match.group(1) or match.group(2)
+        if (_BACKUP_HEADING_RE.search(heading) and not _IDENTIFIER_RE.search(heading.split("{", 1)[0])
+                and not _NOT_DATA_BACKUP_RE.search(heading)):
+            return True
+    return False
+
+
+def _dr_topic(text: str) -> bool:
+    return _DR_TOPIC_RE.search(text) is not None
+
+
+_README_RE = lazy_compile(r"(?:^|/)README[^/]*\.(?:md|rst)$", re.IGNORECASE)
+
+
+def _runbook_candidates(project: Project, repo: RepoFiles) -> list[str]:
+    """The documents, and README files wherever they sit (a deployment folder's README.Docker.md)."""
+    docs = set(repo.docs)
+    return sorted(docs | {rel for rel in project.files if _README_RE.search(rel) and not is_test_path(rel)})
+
+
+def _is_runbook(project: Project, rel: str) -> bool:
+    """A document named or titled for disaster recovery, runbooks, backups or restores, or a wider document with
+    a section on backups (a migration or upgrade guide's "back up first" aside); it must speak of recovery."""
+    if _RUNBOOK_NAME_RE.search(rel.rsplit(".", 1)[0]) or project.text_fact("runbook-heading", rel, _runbook_heading):
+        return bool(project.text_fact("dr-topic", rel, _dr_topic))
+    if _MIGRATION_DOC_NAME_RE.search(rel) or project.text_fact("migration-doc", rel, _migration_doc):
+        return False
+    return bool(project.text_fact("backup-section", rel, _backup_section))
+
+
 def _runbook_elements(text: str) -> tuple[bool, bool, bool]:
     """Whether a runbook's text holds restore steps, an RPO and an RTO."""
     return (_RESTORE_WORD_RE.search(text) is not None, _RPO_RE.search(text) is not None,
@@ -836,7 +1181,8 @@ class DrRunbook(Check):
     )
     scoring = (
         "Share of four elements: a runbook document, restore steps in it, a stated RPO, a stated RTO "
-        "(a runbook is a Markdown/RST doc named or titled for disaster recovery, runbooks, backups or restores)."
+        "(a runbook is a Markdown/RST doc or README named or titled for disaster recovery, runbooks, backups or "
+        "restores and speaking of recovery, or a wider doc with a section on backups; not a migration or upgrade guide)."
     )
     examples = (
         Example({
@@ -856,6 +1202,24 @@ class DrRunbook(Check):
             "app/db.py": "import pymongo\n",
             "README.md": "# Orders\n\nWe still need a disaster recovery runbook with an RPO and RTO.\n",
         }, status="fail", note="a sentence about a missing runbook is not a runbook"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "docs/administration.md": "# Administration\n\n## Making backups\n\nWe lose at most a day (RPO 24h) and are "
+                                      "back within four hours (RTO 4h).\n\n### Restoring\n\n"
+                                      "Stop the app, then `pg_restore --clean -d app app.dump`.\n\n## Updating\n\nPull the image.\n",
+        }, status="pass", note="the backups section of an administration guide"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "deploy/docker/README.Docker.md": "# Running in Docker\n\n## Disaster recovery on a fresh host\n\n"
+                                              "RPO: one day. RTO: two hours.\n\n1. Restore the volume archive.\n"
+                                              "2. `scripts/restore.sh backup.sql`\n",
+        }, status="pass", note="a deployment folder's README with the recovery steps"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "docs/upgrading.md": "# Upgrading\n\n## Backup database and config\n\nRPO and RTO do not apply to upgrades; "
+                                 "restore the copy if the upgrade fails.\n",
+            "docs/plugins/hooks.md": "# Hooks\n\n## plugin.backup.before_backup\n\nRPO, RTO, restore: called before a backup.\n",
+        }, status="fail", note="an upgrade guide's backup step and a hook named for backups are no runbook"),
         Example({"app/main.py": "x = 1\n"}, status="n/a"),
     )
 
@@ -864,8 +1228,8 @@ class DrRunbook(Check):
             return _no_datastore()
         repo = repo_files(project)
         runbooks: list[tuple[str, tuple[bool, bool, bool]]] = []
-        for rel in repo.docs:
-            if _RUNBOOK_NAME_RE.search(rel.rsplit(".", 1)[0]) or project.text_fact("runbook-heading", rel, _runbook_heading):
+        for rel in _runbook_candidates(project, repo):
+            if _is_runbook(project, rel):
                 runbooks.append((rel, project.text_fact("runbook-elements", rel, _runbook_elements)))
         elements = {
             name: [rel for rel, held in runbooks if held[index]]

@@ -86,3 +86,20 @@ def test_a_backing_up_guide_is_a_partial_runbook(tmp_path: Path) -> None:
     result = outcome(tmp_path, "dr-runbook")
     assert result.status == "fail" and result.score == 0.5, result.summary  # a document with restore steps, no RPO/RTO
     assert result.summary == "runbook docs/operations/backing_up.md; missing: RPO, RTO"
+
+
+def test_a_runbook_about_something_else_is_none(tmp_path: Path) -> None:
+    write_tree(tmp_path, {**DB, "docs/pipeline/module_b_runbook.md": "# Noise filter runbook\n\nRerun the importer.\n",
+                          "docs/on-call-playbook.md": "# On-call playbook\n\nTriage the alerts queue each morning.\n"})
+    result = outcome(tmp_path, "dr-runbook")
+    assert result.score == 0.0 and result.summary == "no disaster recovery runbook in the docs"
+
+
+def test_a_backups_section_of_a_wider_guide_is_a_partial_runbook(tmp_path: Path) -> None:
+    guide = ("# Administration\n\n## Making backups\n\nExport the documents.\n\n### Restoring\n\n"
+             "Restoring is done with the importer.\n\n## Updating\n\nPull the image.\n")
+    write_tree(tmp_path, {**DB, "docs/administration.md": guide,
+                          "docs/security.md": "# Security\n\n## Backup codes\n\nPrint your recovery codes.\n"})
+    result = outcome(tmp_path, "dr-runbook")
+    assert result.score == 0.5, result.summary
+    assert result.summary == "runbook docs/administration.md; missing: RPO, RTO"

@@ -66,6 +66,7 @@ _REDIS_FROM_URL = frozenset({
 # Mail clients: a stalled server holds the request, like any outbound call (no timeout by default).
 _MAIL_CLIENTS = {"smtplib.SMTP": 4, "smtplib.SMTP_SSL": 0, "smtplib.LMTP": 0, "imaplib.IMAP4": 3, "imaplib.IMAP4_SSL": 0}
 _NOT_HTTP = frozenset({"pymongo", "redis", "smtplib", "imaplib"})  # clients retry-policy and breakers do not judge
+_MAIL_LIBRARIES = frozenset({"smtplib", "imaplib"})  # a mail server: an outside dependency, unlike the service's own stores
 TIMEOUT_KEYWORDS = frozenset({
     "timeout", "connect_timeout", "read_timeout", "socket_timeout", "socket_connect_timeout",
     "timeoutMS", "socketTimeoutMS", "connectTimeoutMS", "serverSelectionTimeoutMS",
@@ -1191,22 +1192,32 @@ class _OutboundPresence(Check):
         # the calls the running system makes: the service's and its commands', not a dev script's
         running = file_role(source, options) in (SERVICE, CLI)
         # a helper that sends what its callers pass on (session.request(method, url, **kwargs)) is an outbound call too
-        calls = [c for c in _app_calls(source, forwarded=True) if c.library not in _NOT_HTTP] if running else []
-        out.counts["calls"] = len(calls)
+        outbound = _app_calls(source, forwarded=True) if running else []
+        out.counts["calls"] = sum(c.library not in _NOT_HTTP for c in outbound)
+        out.counts["mail"] = _mail_sends(source, outbound) if running else 0
         if not _startup_wait(source) and file_role(source, options) != GENERATED:  # not a vendored dependency's own
             out.evidence.extend(self.library_evidence(source, options))
         return out
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
-        if collected.counts["calls"] == 0:
-            return Verdict(NotApplicable("the project makes no outbound HTTP calls"))
+        """Applies when the service calls out over HTTP or sends mail through a mail server (the one outside
+        dependency of many services); its own database and cache do not make it apply."""
+        calls, mail = collected.counts["calls"], collected.counts["mail"]
+        if calls == 0 and mail == 0:
+            return Verdict(NotApplicable("the project makes no outbound HTTP calls and sends no mail"))
         found = bool(collected.evidence)
-        calls = collected.counts["calls"]
         if found:
             summary = f"{collected.evidence[0]}" + (f" and {len(collected.evidence) - 1} more" if len(collected.evidence) > 1 else "")
-        else:
+        elif calls:
             summary = f"no {self.what} for {calls} outbound HTTP call(s)"
+        else:
+            summary = f"no {self.what} for the {mail} place(s) that send mail through a mail server"
         return Verdict(Presence(found, self.what), summary=summary, evidence=tuple(collected.evidence))
+
+
+def _mail_sends(source: SourceFile, outbound: list[Outbound]) -> int:
+    """Places that talk to a mail server: an SMTP or IMAP client, or mail sent through Django's mail API."""
+    return sum(c.library in _MAIL_LIBRARIES for c in outbound) + len(_django_mail_sends(source))
 
 
 # -- retry-policy: which outbound call sites are retried ---------------------------------------
@@ -1432,6 +1443,23 @@ _DRAMATIQ_CALL = {
                     "    async def run(self, url: str, body: str) -> None:\n        await Delivery().deliver(url, body)\n\n\n"
                     "deliver = dramatiq.actor(DeliverTask(){args})\n",
 }
+_SMTP_REPORT = (
+    "import smtplib\nfrom email.message import EmailMessage\n\n\nclass ReportMailer:\n"
+    "    def __init__(self, host: str, port: int) -> None:\n        self.host, self.port = host, port\n\n"
+    "    def send(self, message: EmailMessage) -> None:\n"
+    "        with smtplib.SMTP(self.host, self.port, timeout=10) as smtp:\n            smtp.send_message(message)\n"
+)
+_MAIL_TASK = (
+    "from smtplib import SMTPException\n\nfrom celery import shared_task\nfrom django.core.mail import send_mail\n\n\n"
+    "@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=6)\n"
+    "def send_round_results(subject: str, body: str, recipients: list[str]) -> None:\n"
+    "    send_mail(subject, body, None, recipients)\n"
+)
+_OWN_STORES = (
+    "import pymongo\nimport redis\n\nstore = pymongo.MongoClient('mongodb://db:27017', serverSelectionTimeoutMS=2000)\n"
+    "cache = redis.Redis(host='cache', socket_timeout=2)\n\n\ndef remember(key: str, value: str) -> None:\n"
+    "    cache.set(key, value)\n    store.app.items.insert_one({'key': key, 'value': value})\n"
+)
 _SOURCE = "import requests\n\n\ndef fetch_{name}(url: str) -> dict:\n    return requests.get(url, timeout=5).json()\n"
 _RETRIED_SOURCE = ("import backoff\nimport requests\n\n\n@backoff.on_exception(backoff.expo, requests.RequestException, "
                    "max_tries=4)\ndef fetch(url: str) -> dict:\n    return requests.get(url, timeout=5).json()\n")
@@ -1454,12 +1482,13 @@ class RetryPolicy(_OutboundPresence):
     )
     scoring = ("Presence: a retry library (tenacity, backoff, ...), a urllib3 Retry mounted on a session, an SDK client "
                "built with max_retries, or task-queue retries (Celery autoretry_for / self.retry, dramatiq actors, rq) "
-               "in application code; a start-up wait for the database does not count; n/a without outbound calls. "
+               "in application code; a start-up wait for the database does not count; n/a without outbound HTTP calls or "
+               "mail sent through a mail server (the service's own database and cache do not count). "
                "The summary adds the share of the service's outbound HTTP call sites that are retried (where they are "
                "written, or one call level away) and names those that are not.")
     what = "retry policy"
     options = {"libraries": ["tenacity", "backoff", "stamina", "retrying", "aiohttp_retry", "retry"]}
-    needles = (*_NEEDLES, "tenacity", "backoff", "stamina", "retry", "Retry", "retries")
+    needles = (*_NEEDLES, "django.core.mail", "tenacity", "backoff", "stamina", "retry", "Retry", "retries")
     examples = (
         Example({"app/client.py": "import requests\n\ndef f():\n    return requests.get('https://x.io', timeout=3)\n"},
                 status="fail"),
@@ -1476,6 +1505,12 @@ class RetryPolicy(_OutboundPresence):
                 status="fail", note="max_retries=0 is no retry policy"),
         Example({"app/main.py": "def handler():\n    return {'ok': True}\n"}, status="n/a",
                 note="no outbound calls"),
+        Example({"app/mailer.py": _SMTP_REPORT}, status="fail",
+                note="reports sent straight to an SMTP server, never retried: a mail server is an outside dependency"),
+        Example({"app/tasks.py": _MAIL_TASK}, status="pass",
+                note="mail sent from a Celery task that retries SMTP failures with backoff"),
+        Example({"app/cache.py": _OWN_STORES}, status="n/a",
+                note="the service's own cache and database are not outside dependencies"),
         Example({"app/tasks.py": _CELERY_RETRY}, status="pass", note="a Celery task retried with a countdown"),
         Example({"app/tasks.py": _CELERY_AUTORETRY}, status="pass", note="autoretry_for with retry_backoff"),
         Example({"app/tasks.py": "import requests\nfrom celery import shared_task\n\nfrom app.models import Post\n\n\n"
@@ -1689,16 +1724,20 @@ class CircuitBreaker(_OutboundPresence):
         "circuitbreaker) and return a degraded answer while it is open."
     )
     scoring = ("Presence: a circuit-breaker library, or a project class with a half-open state and a failure "
-               "threshold, in application code; n/a without outbound calls.")
+               "threshold, in application code; n/a without outbound HTTP calls or mail sent through a mail server.")
     what = "circuit breaker"
     options = {"libraries": ["pybreaker", "aiobreaker", "purgatory", "circuitbreaker"]}
-    needles = (*_NEEDLES, "breaker", "Breaker", "purgatory", "half_open", "HALF_OPEN", "half-open", "HalfOpen")
+    needles = (*_NEEDLES, "django.core.mail", "breaker", "Breaker", "purgatory", "half_open", "HALF_OPEN", "half-open",
+               "HalfOpen")
     examples = (
         Example({"app/client.py": "import httpx\n\nasync def f(c):\n    return httpx.get('https://x.io')\n"},
                 status="fail"),
         Example({"app/client.py": "import pybreaker\nimport requests\n\nbreaker = pybreaker.CircuitBreaker(fail_max=5)\n\n"
                  "@breaker\ndef f():\n    return requests.get('https://x.io', timeout=3)\n"}, status="pass"),
         Example({"app/main.py": "x = 1\n"}, status="n/a", note="no outbound calls"),
+        Example({"app/notify.py": "from django.core.mail import send_mass_mail\n\n\ndef announce(messages):\n"
+                                  "    return send_mass_mail(messages, fail_silently=False)\n"}, status="fail",
+                note="mail sent through Django's SMTP backend: the mail server is an outside dependency"),
         Example({"app/http.py": _SESSION_SERVICE}, status="fail",
                 note="every call goes out through one session wrapper, which has no breaker"),
         Example({"app/main.py": "x = 1\n",

@@ -66,6 +66,7 @@ _REDIS_FROM_URL = frozenset({
 # Mail clients: a stalled server holds the request, like any outbound call (no timeout by default).
 _MAIL_CLIENTS = {"smtplib.SMTP": 4, "smtplib.SMTP_SSL": 0, "smtplib.LMTP": 0, "imaplib.IMAP4": 3, "imaplib.IMAP4_SSL": 0}
 _NOT_HTTP = frozenset({"pymongo", "redis", "smtplib", "imaplib"})  # clients retry-policy and breakers do not judge
+_MAIL_LIBRARIES = frozenset({"smtplib", "imaplib"})  # a mail server: an outside dependency, unlike the service's own stores
 TIMEOUT_KEYWORDS = frozenset({
     "timeout", "connect_timeout", "read_timeout", "socket_timeout", "socket_connect_timeout",
     "timeoutMS", "socketTimeoutMS", "connectTimeoutMS", "serverSelectionTimeoutMS",
@@ -1165,6 +1166,123 @@ def _own_breaker(source: SourceFile) -> list[Evidence]:
     return []
 
 
+# A breaker written as a cooldown: a failure stamps the clock into state named for it (last_failure, retry_after,
+# suspend_end_time) and calls are refused while the cooldown since that stamp runs; the first call after it probes.
+_CLOCKS = frozenset({"time.time", "time.monotonic", "time.perf_counter", "timeit.default_timer", "datetime.datetime.now",
+                     "datetime.datetime.utcnow", "django.utils.timezone.now"})
+_FAILURE_STATE = frozenset({"fail", "failure", "failures", "failed", "suspend", "suspended", "ban", "banned", "down",
+                            "dead", "unavailable", "cooldown", "backoff", "broken", "outage", "retry", "tripped"})
+# an account locked after failed logins is a security rule, not a dependency's breaker
+_LOCKOUT = frozenset({"login", "logins", "password", "auth", "authentication", "lockout", "locked", "user", "users",
+                      "account", "accounts", "otp", "pin", "captcha", "signin", "attempt", "attempts"})
+_COOLDOWN_HINT = lazy_compile(r"fail|suspend|ban|down|dead|unavailable|cooldown|backoff|broken|outage|retry|trip",
+                              re.IGNORECASE)
+_CLOCK_HINT = lazy_compile(r"\b(?:time|monotonic|perf_counter|default_timer|now|utcnow)\(")
+_FAIL_FAST = (ast.Return, ast.Raise, ast.Continue)
+
+
+def _state_key(node: ast.AST) -> str | None:
+    """The name of a piece of state: ``last_failure``, ``self.last_failure``, ``store["retry_after"]`` or
+    ``store.get("retry_after", 0)``."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript):
+        return str_value(node.slice)
+    if isinstance(node, ast.Call) and call_name(node) == "get" and isinstance(node.func, ast.Attribute) and node.args:
+        return str_value(node.args[0])
+    return None
+
+
+class _Clock:
+    """Which expressions of one module read the clock, directly or through a local name (``now = time.monotonic()``)."""
+
+    def __init__(self, source: SourceFile) -> None:
+        self.source = source
+        self.imports = import_map(source)
+        self._locals: dict[int, set[str]] = {}
+
+    def _scope(self, node: ast.AST) -> ast.AST:
+        return next((a for a in self.source.ancestors(node) if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef))),
+                    self.source.tree) or node
+
+    def _call(self, node: ast.AST) -> bool:
+        return isinstance(node, ast.Call) and qualify(node.func, self.imports) in _CLOCKS
+
+    def names(self, scope: ast.AST) -> set[str]:
+        if id(scope) not in self._locals:
+            self._locals[id(scope)] = {t.id for a in ast.walk(scope) if isinstance(a, ast.Assign)
+                                       and any(self._call(c) for c in ast.walk(a.value))
+                                       for t in a.targets if isinstance(t, ast.Name)}
+        return self._locals[id(scope)]
+
+    def reads(self, expr: ast.AST, at: ast.AST) -> bool:
+        local = self.names(self._scope(at))
+        return any(self._call(n) or (isinstance(n, ast.Name) and n.id in local) for n in ast.walk(expr))
+
+
+def _lockout_context(source: SourceFile, node: ast.AST, key: str) -> bool:
+    names = [key, *(a.name for a in source.ancestors(node) if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                            ast.ClassDef)))]
+    return any(w in _LOCKOUT for n in names for w in _words(n))
+
+
+def _failure_stamps(source: SourceFile, clock: _Clock) -> dict[str, int]:
+    """State named for a failure that takes the clock's reading where a failure is handled: in an ``except``
+    clause or in a function named for it (``fail()``, ``suspend()``, ``_record_failure()``)."""
+    out: dict[str, int] = {}
+    for node in source.nodes(ast.Assign):
+        assert isinstance(node, ast.Assign)
+        if not clock.reads(node.value, node):
+            continue
+        ancestors = source.ancestors(node)
+        function = next((a for a in ancestors if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
+        handled = any(isinstance(a, ast.ExceptHandler) for a in ancestors) or (
+            function is not None and bool(_FAILURE_STATE & set(_words(function.name))))
+        kept = {n for g in ast.walk(function) if isinstance(g, (ast.Global, ast.Nonlocal)) for n in g.names} \
+            if function is not None else set()
+        for target in node.targets:
+            key = _state_key(target)
+            if not handled or key is None or (isinstance(target, ast.Name) and function is not None and key not in kept):
+                continue  # a local name is gone when the function returns: no state
+            if _FAILURE_STATE & set(_words(key)) and not _lockout_context(source, node, key):
+                out.setdefault(key, node.lineno)
+    return out
+
+
+def _fails_fast(source: SourceFile, compare: ast.Compare) -> bool:
+    """The comparison decides whether to go on: it is returned (``def disabled(self): return ...``), or an ``if``
+    on it returns, raises or skips to the next one."""
+    parent = source.parent(compare)
+    while isinstance(parent, (ast.BoolOp, ast.UnaryOp)):
+        parent = source.parent(parent)
+    if isinstance(parent, (ast.Return, ast.IfExp)):
+        return True
+    return isinstance(parent, ast.If) and bool(parent.body) and isinstance(parent.body[-1], _FAIL_FAST)
+
+
+def _cooldown_breaker(source: SourceFile) -> list[Evidence]:
+    """A hand-written breaker: a failure stamps the clock (``self.last_failure = time.time()`` in ``fail()``, a
+    ``retry_after`` set in an ``except``) and calls are refused while the cooldown since it runs. A cache's expiry,
+    a throttle or an account locked after failed logins is none."""
+    text = source.text
+    if is_test_path(source.path) or source.tree is None or not _COOLDOWN_HINT.search(text) or not _CLOCK_HINT.search(text):
+        return []
+    clock = _Clock(source)
+    stamps = _failure_stamps(source, clock)
+    if not stamps:
+        return []
+    for compare in source.nodes(ast.Compare):
+        assert isinstance(compare, ast.Compare)
+        keys = {_state_key(n) for n in ast.walk(compare)} & set(stamps)
+        if keys and clock.reads(compare, compare) and _fails_fast(source, compare):
+            key = sorted(keys)[0]
+            return [Evidence(f"circuit breaker: calls refused for a cooldown after a failure ({key})", source.path,
+                             stamps[key])]
+    return []
+
+
 def _transport_retries(source: SourceFile) -> list[Evidence]:
     if "retries" not in source.text or source.tree is None or is_test_path(source.path):
         return []
@@ -1191,22 +1309,32 @@ class _OutboundPresence(Check):
         # the calls the running system makes: the service's and its commands', not a dev script's
         running = file_role(source, options) in (SERVICE, CLI)
         # a helper that sends what its callers pass on (session.request(method, url, **kwargs)) is an outbound call too
-        calls = [c for c in _app_calls(source, forwarded=True) if c.library not in _NOT_HTTP] if running else []
-        out.counts["calls"] = len(calls)
+        outbound = _app_calls(source, forwarded=True) if running else []
+        out.counts["calls"] = sum(c.library not in _NOT_HTTP for c in outbound)
+        out.counts["mail"] = _mail_sends(source, outbound) if running else 0
         if not _startup_wait(source) and file_role(source, options) != GENERATED:  # not a vendored dependency's own
             out.evidence.extend(self.library_evidence(source, options))
         return out
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
-        if collected.counts["calls"] == 0:
-            return Verdict(NotApplicable("the project makes no outbound HTTP calls"))
+        """Applies when the service calls out over HTTP or sends mail through a mail server (the one outside
+        dependency of many services); its own database and cache do not make it apply."""
+        calls, mail = collected.counts["calls"], collected.counts["mail"]
+        if calls == 0 and mail == 0:
+            return Verdict(NotApplicable("the project makes no outbound HTTP calls and sends no mail"))
         found = bool(collected.evidence)
-        calls = collected.counts["calls"]
         if found:
             summary = f"{collected.evidence[0]}" + (f" and {len(collected.evidence) - 1} more" if len(collected.evidence) > 1 else "")
-        else:
+        elif calls:
             summary = f"no {self.what} for {calls} outbound HTTP call(s)"
+        else:
+            summary = f"no {self.what} for the {mail} place(s) that send mail through a mail server"
         return Verdict(Presence(found, self.what), summary=summary, evidence=tuple(collected.evidence))
+
+
+def _mail_sends(source: SourceFile, outbound: list[Outbound]) -> int:
+    """Places that talk to a mail server: an SMTP or IMAP client, or mail sent through Django's mail API."""
+    return sum(c.library in _MAIL_LIBRARIES for c in outbound) + len(_django_mail_sends(source))
 
 
 # -- retry-policy: which outbound call sites are retried ---------------------------------------
@@ -1432,6 +1560,23 @@ _DRAMATIQ_CALL = {
                     "    async def run(self, url: str, body: str) -> None:\n        await Delivery().deliver(url, body)\n\n\n"
                     "deliver = dramatiq.actor(DeliverTask(){args})\n",
 }
+_SMTP_REPORT = (
+    "import smtplib\nfrom email.message import EmailMessage\n\n\nclass ReportMailer:\n"
+    "    def __init__(self, host: str, port: int) -> None:\n        self.host, self.port = host, port\n\n"
+    "    def send(self, message: EmailMessage) -> None:\n"
+    "        with smtplib.SMTP(self.host, self.port, timeout=10) as smtp:\n            smtp.send_message(message)\n"
+)
+_MAIL_TASK = (
+    "from smtplib import SMTPException\n\nfrom celery import shared_task\nfrom django.core.mail import send_mail\n\n\n"
+    "@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=6)\n"
+    "def send_round_results(subject: str, body: str, recipients: list[str]) -> None:\n"
+    "    send_mail(subject, body, None, recipients)\n"
+)
+_OWN_STORES = (
+    "import pymongo\nimport redis\n\nstore = pymongo.MongoClient('mongodb://db:27017', serverSelectionTimeoutMS=2000)\n"
+    "cache = redis.Redis(host='cache', socket_timeout=2)\n\n\ndef remember(key: str, value: str) -> None:\n"
+    "    cache.set(key, value)\n    store.app.items.insert_one({'key': key, 'value': value})\n"
+)
 _SOURCE = "import requests\n\n\ndef fetch_{name}(url: str) -> dict:\n    return requests.get(url, timeout=5).json()\n"
 _RETRIED_SOURCE = ("import backoff\nimport requests\n\n\n@backoff.on_exception(backoff.expo, requests.RequestException, "
                    "max_tries=4)\ndef fetch(url: str) -> dict:\n    return requests.get(url, timeout=5).json()\n")
@@ -1454,12 +1599,13 @@ class RetryPolicy(_OutboundPresence):
     )
     scoring = ("Presence: a retry library (tenacity, backoff, ...), a urllib3 Retry mounted on a session, an SDK client "
                "built with max_retries, or task-queue retries (Celery autoretry_for / self.retry, dramatiq actors, rq) "
-               "in application code; a start-up wait for the database does not count; n/a without outbound calls. "
+               "in application code; a start-up wait for the database does not count; n/a without outbound HTTP calls or "
+               "mail sent through a mail server (the service's own database and cache do not count). "
                "The summary adds the share of the service's outbound HTTP call sites that are retried (where they are "
                "written, or one call level away) and names those that are not.")
     what = "retry policy"
     options = {"libraries": ["tenacity", "backoff", "stamina", "retrying", "aiohttp_retry", "retry"]}
-    needles = (*_NEEDLES, "tenacity", "backoff", "stamina", "retry", "Retry", "retries")
+    needles = (*_NEEDLES, "django.core.mail", "tenacity", "backoff", "stamina", "retry", "Retry", "retries")
     examples = (
         Example({"app/client.py": "import requests\n\ndef f():\n    return requests.get('https://x.io', timeout=3)\n"},
                 status="fail"),
@@ -1476,6 +1622,12 @@ class RetryPolicy(_OutboundPresence):
                 status="fail", note="max_retries=0 is no retry policy"),
         Example({"app/main.py": "def handler():\n    return {'ok': True}\n"}, status="n/a",
                 note="no outbound calls"),
+        Example({"app/mailer.py": _SMTP_REPORT}, status="fail",
+                note="reports sent straight to an SMTP server, never retried: a mail server is an outside dependency"),
+        Example({"app/tasks.py": _MAIL_TASK}, status="pass",
+                note="mail sent from a Celery task that retries SMTP failures with backoff"),
+        Example({"app/cache.py": _OWN_STORES}, status="n/a",
+                note="the service's own cache and database are not outside dependencies"),
         Example({"app/tasks.py": _CELERY_RETRY}, status="pass", note="a Celery task retried with a countdown"),
         Example({"app/tasks.py": _CELERY_AUTORETRY}, status="pass", note="autoretry_for with retry_backoff"),
         Example({"app/tasks.py": "import requests\nfrom celery import shared_task\n\nfrom app.models import Post\n\n\n"
@@ -1666,6 +1818,33 @@ _OWN_BREAKER = (
 )
 
 
+_PEER_COOLDOWN = (
+    "import time\n\nimport requests\n\nRETRY_DELAY = 60\n\n\nclass Peer:\n    def __init__(self, url: str) -> None:\n"
+    "        self.url = url\n        self.last_failure = 0.0\n\n    @property\n    def disabled(self) -> bool:\n"
+    "        return time.time() - self.last_failure < RETRY_DELAY\n\n    def fail(self) -> None:\n"
+    "        self.last_failure = time.time()\n\n    def find(self, query: str) -> list:\n        try:\n"
+    "            return requests.get(self.url, params={'q': query}, timeout=5).json()\n"
+    "        except requests.RequestException:\n            self.fail()\n            return []\n\n\n"
+    "def find_all(peers: list[Peer], query: str) -> list:\n"
+    "    return [hit for peer in peers if not peer.disabled for hit in peer.find(query)]\n"
+)
+_CACHE_COOLDOWN = (
+    "import time\n\nimport redis\n\nCOOLDOWN = 30\n_state: dict = {{}}\n\n\ndef get_client():\n"
+    "    if time.monotonic() < _state.get('{key}', 0):\n        return None\n    try:\n"
+    "        client = redis.Redis(host='cache', socket_timeout=2)\n        client.ping()\n        return client\n"
+    "    except redis.RedisError:\n        _state['{key}'] = time.monotonic() + COOLDOWN\n        return None\n\n\n"
+    "def fetch(url: str) -> str:\n    import requests\n\n    return requests.get(url, timeout=5).text\n"
+)
+_LOGIN_LOCKOUT = (
+    "from datetime import timedelta\n\nimport requests\nfrom django.core.exceptions import PermissionDenied\n"
+    "from django.utils import timezone\n\nLOCKOUT = timedelta(minutes=15)\n\n\n"
+    "def record_failed_login(profile) -> None:\n    profile.last_failed_login = timezone.now()\n    profile.save()\n\n\n"
+    "def check_lockout(profile) -> None:\n    if timezone.now() - profile.last_failed_login < LOCKOUT:\n"
+    "        raise PermissionDenied('try again later')\n\n\n"
+    "def avatar(url: str) -> bytes:\n    return requests.get(url, timeout=5).content\n"
+)
+
+
 _SESSION_SERVICE = (
     "from requests import Session\n\n\nclass HTTPService:\n    def __init__(self):\n        self._session = Session()\n\n"
     "    def request(self, method, url, timeout=10, **kwargs):\n"
@@ -1688,17 +1867,23 @@ class CircuitBreaker(_OutboundPresence):
         "Wrap calls to each external dependency with a breaker (pybreaker, aiobreaker, purgatory, "
         "circuitbreaker) and return a degraded answer while it is open."
     )
-    scoring = ("Presence: a circuit-breaker library, or a project class with a half-open state and a failure "
-               "threshold, in application code; n/a without outbound calls.")
+    scoring = ("Presence: a circuit-breaker library, a project class with a half-open state and a failure "
+               "threshold, or a hand-written cooldown (a failure stamps the clock into state named for it and calls "
+               "are refused until the delay has passed), in application code; n/a without outbound HTTP calls or "
+               "mail sent through a mail server.")
     what = "circuit breaker"
     options = {"libraries": ["pybreaker", "aiobreaker", "purgatory", "circuitbreaker"]}
-    needles = (*_NEEDLES, "breaker", "Breaker", "purgatory", "half_open", "HALF_OPEN", "half-open", "HalfOpen")
+    needles = (*_NEEDLES, "django.core.mail", "breaker", "Breaker", "purgatory", "half_open", "HALF_OPEN", "half-open",
+               "HalfOpen", "monotonic", "default_timer", "time.time(")
     examples = (
         Example({"app/client.py": "import httpx\n\nasync def f(c):\n    return httpx.get('https://x.io')\n"},
                 status="fail"),
         Example({"app/client.py": "import pybreaker\nimport requests\n\nbreaker = pybreaker.CircuitBreaker(fail_max=5)\n\n"
                  "@breaker\ndef f():\n    return requests.get('https://x.io', timeout=3)\n"}, status="pass"),
         Example({"app/main.py": "x = 1\n"}, status="n/a", note="no outbound calls"),
+        Example({"app/notify.py": "from django.core.mail import send_mass_mail\n\n\ndef announce(messages):\n"
+                                  "    return send_mass_mail(messages, fail_silently=False)\n"}, status="fail",
+                note="mail sent through Django's SMTP backend: the mail server is an outside dependency"),
         Example({"app/http.py": _SESSION_SERVICE}, status="fail",
                 note="every call goes out through one session wrapper, which has no breaker"),
         Example({"app/main.py": "x = 1\n",
@@ -1708,6 +1893,14 @@ class CircuitBreaker(_OutboundPresence):
                  "tests/test_breaker.py": "import pybreaker\n"}, status="fail",
                 note="a breaker only in tests does not count"),
         Example({"app/client.py": _OWN_BREAKER}, status="pass", note="a breaker written by the project"),
+        Example({"app/peers.py": _PEER_COOLDOWN}, status="pass",
+                note="a peer that failed is skipped until its retry delay has passed, then tried again"),
+        Example({"app/cache.py": _CACHE_COOLDOWN.format(key="retry_after")}, status="pass",
+                note="after a failed connect the cache is not asked again until the cooldown is over"),
+        Example({"app/cache.py": _CACHE_COOLDOWN.format(key="expires_at")}, status="fail",
+                note="a cached answer kept for a while is an expiry, not a breaker"),
+        Example({"app/accounts.py": _LOGIN_LOCKOUT}, status="fail",
+                note="an account locked for a while after a failed login is a security rule, not a breaker"),
         Example({"app/client.py": "import requests\n\nSTATUS = ('open', 'closed')\n\n\ndef door(state):\n"
                  "    return requests.get('https://x.io/' + state, timeout=3)\n"}, status="fail",
                 note="the words open and closed are not a breaker"),
@@ -1718,12 +1911,16 @@ class CircuitBreaker(_OutboundPresence):
                    "a circuit-breaker library (the `libraries` option)"),
         Equivalent("call", ("class Breaker: half-open state + failure threshold",), True,
                    "a project class that implements open, half-open and closed"),
+        Equivalent("call", ("except ...: self.last_failure = time.time()", "if time.time() - self.last_failure < DELAY: skip"),
+                   True, "a hand-written cooldown: a failure stamps the clock and calls are refused until the delay passes"),
         Equivalent("setting", ("STATUS = ('open', 'closed')",), False, "the words open and closed alone"),
+        Equivalent("call", ("expires_at = time.monotonic() + TTL", "last_failed_login = timezone.now()"), False,
+                   "a cache's expiry, or an account locked after failed logins"),
         Equivalent("file", ("tests/",), False, "a breaker only in tests"),
     )
 
     def library_evidence(self, source: SourceFile, options: Mapping[str, Any]) -> list[Evidence]:
-        return [*super().library_evidence(source, options), *_own_breaker(source)]
+        return [*super().library_evidence(source, options), *_own_breaker(source), *_cooldown_breaker(source)]
 
 
 # -- idempotency-keys --------------------------------------------------------------------------

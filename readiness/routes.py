@@ -318,7 +318,7 @@ class Route:
             return False
         if self.webhook or "@oauth" in self.fact.calls:
             return False
-        if self.fact.kind == "api" or self.fact.framework == "fastapi":
+        if self.fact.kind == "api" or self.fact.framework in ("fastapi", "ninja"):
             return True
         if any(s in ("api", "rest", "graphql") or VERSION_SEGMENT.match(s) for s in segs):
             return True
@@ -687,6 +687,10 @@ def _annotation_kind(node: ast.AST | None) -> str:
             return "scalar"
         if base == "Literal":
             return "scalar"
+        if base in ("Query", "Path", "Header", "Cookie"):  # django-ninja: filters: Query[OrderFilter]
+            return base.lower()
+        if base in ("Body", "Form", "File"):
+            return "body"
         return "model" if base[:1].isupper() else "scalar"
     name = dotted(node).rpartition(".")[2]
     if name in _SPECIAL_TYPES:
@@ -822,9 +826,12 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
     request_names = set(_REQUEST_NAMES)
     has_model = False
     raw_body = False
-    if framework == "fastapi":
+    if framework in ("fastapi", "ninja"):
         args = func.args
         positional = [*args.posonlyargs, *args.args]
+        if framework == "ninja" and positional:  # django-ninja hands the request first, typed or not
+            request_names.add(positional[0].arg)
+            positional = positional[1:]
         defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
         pairs = list(zip(positional, defaults, strict=True)) + list(zip(args.kwonlyargs, args.kw_defaults, strict=True))
         for arg, default in pairs:
@@ -1519,7 +1526,8 @@ _OWNER_KINDS = {"FastAPI": "fastapi", "APIRouter": "fastapi", "Flask": "flask", 
                 "Starlette": "starlette", "Router": "starlette", "Api": "flask", "Namespace": "flask",
                 "DefaultRouter": "django", "SimpleRouter": "django", "ExtendedDefaultRouter": "django",
                 "NestedSimpleRouter": "django", "NestedDefaultRouter": "django", "OptionalSlashRouter": "django",
-                "Service": "pyramid", "Application": "aiohttp", "RouteTableDef": "aiohttp"}
+                "Service": "pyramid", "Application": "aiohttp", "RouteTableDef": "aiohttp",
+                "NinjaAPI": "ninja", "NinjaRouter": "ninja"}
 _AIOHTTP_OWNERS = frozenset({"Application", "RouteTableDef"})
 _DRF_ROUTERS = frozenset(k for k, v in _OWNER_KINDS.items() if v == "django")
 _PREFIX_KW = {"APIRouter": "prefix", "Api": "prefix", "Namespace": "path", "Service": "path"}
@@ -1544,7 +1552,8 @@ def _extract(source: SourceFile) -> FileRoutes:
     includes: list[IncludeFact] = []
     # class CustomRouterWithExtraPaths(routers.DefaultRouter): the module's own router class routes like its base
     own_routers = {cls.name: base for cls in source.nodes(ast.ClassDef) if isinstance(cls, ast.ClassDef)
-                   for base in (dotted(b).rpartition(".")[2] for b in cls.bases) if base in _DRF_ROUTERS}
+                   for base in (dotted(b).rpartition(".")[2] for b in cls.bases) if base in _DRF_ROUTERS
+                   or (base == "NinjaAPI" and "ninja" in imports)}  # class NoCacheNinjaAPI(NinjaAPI)
     # api = ApiController(prefix="/api/0"), with api.add_resource(...) below: a project's own subclass of
     # flask-restful's Api (defined in another module) serves its resources under the prefix like the Api itself
     resource_owners = {dotted(c.func.value) for c in source.nodes(ast.Call) if isinstance(c, ast.Call)
@@ -1578,6 +1587,8 @@ def _extract(source: SourceFile) -> FileRoutes:
             kind = "NestedSimpleRouter" if "Nested" in kind else "DefaultRouter"  # a project's own DRF router class
         if kind in _AIOHTTP_OWNERS and "aiohttp" not in imports:
             continue  # Tornado's and others' Application
+        if kind == "Router" and "ninja" in imports:
+            kind = "NinjaRouter"  # django-ninja's Router, mounted with api.add_router(prefix, router)
         if kind not in _OWNER_KINDS or (kind == "Router" and "starlette" not in imports) \
                 or (kind == "Service" and _kw(value, "path") is None):
             continue  # Cornice: Service(name="heartbeat", path="/__heartbeat__"); its @heartbeat.get() views
@@ -1600,6 +1611,8 @@ def _extract(source: SourceFile) -> FileRoutes:
                     parent = _kw(value, "blueprint") or (value.args[1] if len(value.args) > 1 else None)
                 if kind == "Api" and parent is not None and dotted(parent):  # Api(blueprint): mounted on it
                     includes.append(IncludeFact(dotted(parent), name, line=node.lineno))
+    if "ninja" in imports:
+        _ninja_url_aliases(source, owners, includes)
     functions = {
         n.name: n for n in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef)
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
@@ -1665,6 +1678,11 @@ def _extract(source: SourceFile) -> FileRoutes:
             for bound_target, bound_prefix in loops.get((id(call), target), [(target, None)]):
                 includes.append(IncludeFact(owner, bound_target, prefix if bound_prefix is None else bound_prefix,
                                             replaces=replaces, dependencies=deps, line=call.lineno))
+        elif name == "add_router" and len(call.args) > 1 and _str(call.args[0]) is not None:
+            # django-ninja: api.add_router("/orders/", router) or ("/orders/", "shop.api.orders.router")
+            target = _str(call.args[1]) or dotted(call.args[1])
+            if target:
+                includes.append(IncludeFact(owner, target, _path_expr(call.args[0]), line=call.lineno))
         elif "aiohttp" in imports and (name in _AIOHTTP_ADDERS or name in ("add_routes", "add_subapp")
                                        or (name == "add_route" and _aiohttp_method(call))):
             if app_routers is None:  # router = app.router; router.add_get(...): the app's routes
@@ -1746,6 +1764,22 @@ def _extract(source: SourceFile) -> FileRoutes:
 
 
 _TOO_MANY = lazy_compile(r"\b429\b|TOO_MANY_REQUESTS|TooManyRequests")
+
+
+def _ninja_url_aliases(source: SourceFile, owners: dict[str, OwnerFact], includes: list[IncludeFact]) -> None:
+    """``urls = api.urls``: a django-ninja API's URL list under a name another module mounts
+    (``path("v1/", v1_urls)``), so the name serves the API's routes."""
+    for node in source.nodes(ast.Assign):
+        assert isinstance(node, ast.Assign)
+        value = node.value
+        if not (isinstance(value, ast.Attribute) and value.attr == "urls"):
+            continue
+        api = dotted(value.value)
+        if api in owners and owners[api].kind == "NinjaAPI":
+            for target in node.targets:
+                if isinstance(target, ast.Name) and target.id not in owners:
+                    owners[target.id] = OwnerFact(target.id, "NinjaAPI", "", (), node.lineno)
+                    includes.append(IncludeFact(target.id, api, line=node.lineno))
 
 
 def _limiting_decorators(tree: ast.Module) -> tuple[str, ...]:
@@ -2496,6 +2530,8 @@ def _framework_for(owner: str, kind_hint: str, owners: Mapping[str, OwnerFact], 
         return "fastapi"
     if "fastapi" in imports:
         return "fastapi"
+    if "ninja" in imports and kind_hint in HTTP_METHODS:
+        return "ninja"  # @router.get("/orders") on a django-ninja Router another module of the package makes
     if "flask" in imports:
         return "flask"
     if "aiohttp" in imports:
@@ -2545,12 +2581,29 @@ def _decorator_routes(
         methods = _methods_kw(deco, ("GET",))
     extra = _depends_names(_kw(deco, "dependencies"))
     response_model = _kw(deco, "response_model")
+    if framework == "ninja":
+        path = _NINJA_CONVERTER.sub(r"{\1}", path)  # "/{int:pk}": Django's converter before the name
+        response_model = _ninja_response(_kw(deco, "response"))
     shape = _shape(response_model)
+    if framework == "ninja" and any("paginat" in d.lower() for d in _decorator_names(func)):
+        shape = "page"  # @paginate(LimitOffsetPagination): the list comes back one page at a time
     model = _model_class(response_model) if shape == "item" and response_model is not None else ""
     return [
         _make_route(func, framework, m, path, owner, func.lineno, func.col_offset + 1, func.name, extra, shape, model)
         for m in methods
     ]
+
+
+_NINJA_CONVERTER = lazy_compile(r"\{\w+:(\w+)\}")
+
+
+def _ninja_response(node: ast.expr | None) -> ast.expr | None:
+    """The success schema of a django-ninja ``response=``: the schema itself, or the 200 entry of
+    ``{200: List[Order], 404: Message}``."""
+    if isinstance(node, ast.Dict):
+        return next((v for k, v in zip(node.keys, node.values, strict=True)
+                     if isinstance(k, ast.Constant) and k.value in (200, 201)), None)
+    return node
 
 
 def _added_routes(
@@ -2840,6 +2893,9 @@ def _django_urlpatterns(tree: ast.Module, text: str, includes: list[IncludeFact]
                 elif inner is not None and dotted(inner):
                     includes.append(IncludeFact("urlpatterns", dotted(inner), full, module=True, line=node.lineno))
                 return
+            if _mounted_urls(view, names):  # path("api/v1/", api.urls): an API's or a router's URL list
+                includes.append(IncludeFact("urlpatterns", dotted(view), full, module=True, line=node.lineno))
+                return
             if isinstance(view, ast.Name) and view.id in bound:
                 view = bound[view.id]
             kind = ""
@@ -2872,6 +2928,15 @@ def _django_urlpatterns(tree: ast.Module, text: str, includes: list[IncludeFact]
                 and node.func.attr in ("append", "extend", "insert") and dotted(node.func.value) == "urlpatterns":
             visit(node.args[-1], "")
     return routes
+
+
+def _mounted_urls(view: ast.AST | None, names: Mapping[str, str]) -> bool:
+    """A ``path()`` handed a URL list rather than a view: ``api.urls`` (django-ninja, a DRF router), or a name
+    imported as ``urls`` from the API's module (``from .v1_api import urls as v1_urls``). The admin site's
+    ``admin.site.urls`` is left as it is (a route the admin site serves)."""
+    if isinstance(view, ast.Attribute) and view.attr == "urls" and dotted(view.value):
+        return not dotted(view.value).rpartition(".")[2].endswith("site")
+    return isinstance(view, ast.Name) and names.get(view.id, "").endswith(".urls") and view.id != "urls"
 
 
 def _debug_only(tree: ast.Module) -> set[int]:
@@ -3124,12 +3189,12 @@ class _Table:
         if expr.startswith("()"):
             return self._factory(path, expr[2:], depth)
         facts = self.files[path]
-        if module and expr in self.modules:
-            return self.modules[expr], "urlpatterns"
-        if module and expr.endswith(".urls"):  # include(router.urls): a DRF router's routes
-            found = self.resolve(path, expr[: -len(".urls")], depth=depth + 1)
+        if module and expr.endswith(".urls"):  # include(router.urls): a DRF router's routes, before a module
+            found = self.resolve(path, expr[: -len(".urls")], depth=depth + 1)  # the name "api.urls" may end
             if found is not None and found in self.owners:
                 return found
+        if module and expr in self.modules:
+            return self.modules[expr], "urlpatterns"
         head, _, rest = expr.partition(".")
         names = dict(facts.names)
         if not rest and (path, head) in self.owners:
@@ -3144,6 +3209,9 @@ class _Table:
             return self.modules[full], "urlpatterns"
         mod, _, name = full.rpartition(".")
         target = self.modules.get(mod)
+        if target is None and head not in names:  # add_router("/orders/", "shop.api.orders.router"): a full path
+            mod, _, name = expr.rpartition(".")
+            target = self.modules.get(mod)
         if target is None:
             return None
         if (target, name) in self.owners:

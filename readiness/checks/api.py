@@ -360,6 +360,31 @@ _SUPERDESK_APPS = {
                              "def init_app(app):\n    superdesk.blueprint(blueprint, app)\n\n\n"
                              "@blueprint.route('/feed')\ndef feed():\n    return jsonify(_items=[])\n",
 }
+_NINJA_SHOP = {
+    "shop/__init__.py": "",
+    "shop/api.py": "from ninja import NinjaAPI\n\n\nclass ShopAPI(NinjaAPI):\n    pass\n\n\napi = ShopAPI(version='1')\n"
+                   "api.add_router('/orders/', 'shop.orders.router')\n",
+    "shop/orders.py": "from ninja import FilterSchema, Query, Router, Schema\nfrom ninja.pagination import paginate\n\n"
+                      "router = Router()\n\n\nclass OrderOut(Schema):\n    id: int\n\n\n"
+                      "class OrderFilter(FilterSchema):\n    status: str | None = None\n\n\n"
+                      "@router.get('', response=list[OrderOut])\n@paginate\n"
+                      "def list_orders(request, filters: Query[OrderFilter]):\n"
+                      "    return filters.filter(Order.objects.all())\n\n\n"
+                      "@router.get('/{int:order_id}', response=OrderOut)\ndef get_order(request, order_id: int):\n"
+                      "    return Order.objects.get(pk=order_id)\n",
+    "shop/customers.py": "from ninja import Router\n\nrouter = Router()\n\n\n"
+                         "@router.get('/', response={200: list[CustomerOut], 403: Message})\n"
+                         "def list_customers(request):\n    return Customer.objects.all()\n",
+    "shop/urls.py": "from django.urls import path\n\nfrom shop.api import api\n"
+                    "from shop.customers import router as customers_router\n\n"
+                    "api.add_router('/customers/', customers_router)\n\nurlpatterns = [path('api/v1/', api.urls)]\n",
+}
+_NINJA_UNVERSIONED = {
+    **_NINJA_SHOP,
+    "shop/api.py": _NINJA_SHOP["shop/api.py"] + "urls = api.urls\n",
+    "shop/urls.py": "from django.urls import path\n\nfrom shop.api import urls as api_urls\n\n"
+                    "urlpatterns = [path('api/', api_urls)]\n",
+}
 _SITE_HELPERS = {
     **_REEXPORTED_RESOURCE,
     "site/app.py": _REEXPORTED_RESOURCE["site/app.py"] + "\n\nfrom site import queue, rows\n\n"
@@ -533,6 +558,8 @@ class ApiVersioning(_RouteCheck):
                         "@bp.route('/')\ndef index():\n    return []\n",
         }, findings=0, status="pass", note="register_blueprint url_prefix replaces the blueprint's own"),
         Example({"app/lib.py": "def add(a, b):\n    return a + b\n"}, status="n/a", note="no routes at all"),
+        Example(_NINJA_UNVERSIONED, findings=2, status="fail",
+                note="django-ninja: the API's URL list, imported under another name, mounted without a version"),
         Example({
             "app/main.py": "from fastapi import FastAPI, Header\n\napp = FastAPI()\n\n\n"
                            "@app.get('/orders')\ndef orders(api_version: str = Header('1')) -> list[dict]:\n    return []\n",
@@ -849,6 +876,9 @@ class Pagination(_RouteCheck):
                 note="connexion operations declared in the OpenAPI file: /projects pages, the members list does not"),
         Example(_OWN_ROUTER, status="pass", findings=0,
                 note="a project's own router serving an OpenAPI file whose operationIds name its controllers"),
+        Example(_NINJA_SHOP, status="fail", findings=1, lines=(7,),
+                note="django-ninja routers added to a NinjaAPI mounted with api.urls: @paginate pages the orders, "
+                     "the customers list returns every row"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
@@ -1453,6 +1483,8 @@ class FilteringSorting(_RouteCheck):
                 findings=0, status="pass", note="a default OrderingFilter sorts every list on the serializer's fields"),
         Example(_OLD_DRF_QUERY, findings=0, status="pass",
                 note="request.QUERY_PARAMS, the query string of REST framework before 3.0 (vendored copies keep it)"),
+        Example(_NINJA_SHOP, status="fail", findings=1, lines=(7,),
+                note="django-ninja: a FilterSchema taken as Query[...] filters; the request handed first does not"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

@@ -873,6 +873,7 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
                 raw_body = True  # raw: dict: FastAPI reads the JSON body into it and checks nothing inside
                 continue
             feats.query.append(arg.arg)
+        feats.calls.extend(f"{IDLE_PARAM}{name}" for name in _idle_params(func, set(feats.query)))
     for deco in func.decorator_list:  # webargs: @use_kwargs({"page": fields.Int()}, location="query")
         feats.query.extend(_webargs_query(deco))
     raw = raw_body
@@ -1014,6 +1015,36 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
     if handed:
         _merge_request_helpers(func, handed, framework, path_params, request_names, feats)
     return feats
+
+
+IDLE_PARAM = "@idle:"  # a calls entry: a query parameter the handler declares but never reads (or only logs)
+# Calls whose arguments are recorded, not acted on: what they are handed selects nothing.
+_RECORDING_CALL = lazy_compile(r"telemetry|analytics|_metric|^(?:track|capture)(?:_|$)"
+                               r"|^(?:log|debug|info|warning|warn|error|exception|critical)$", re.IGNORECASE)
+
+
+def _idle_params(func: ast.FunctionDef | ast.AsyncFunctionDef, names: set[str]) -> list[str]:
+    """Declared query parameters the handler's body never reads, or reads only to hand to telemetry or a log
+    (``client: str = None`` passed to ``update_telemetry_state``): the client may send them, nothing uses them."""
+    if not names:
+        return []
+    used: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.Call):
+            name = call_name(node)
+            if name in ("locals", "vars"):
+                used.update(names)  # the handler's parameters read as a mapping
+            elif _RECORDING_CALL.search(name):
+                return
+        if isinstance(node, ast.Name) and node.id in names:
+            used.add(node.id)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    for stmt in func.body:
+        visit(stmt)
+    return sorted(names - used)
 
 
 # The module's top-level functions while its routes are extracted: a handler that hands the request to one

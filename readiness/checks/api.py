@@ -20,6 +20,7 @@ from readiness.project import Project
 from readiness.repo_files import repo_files
 from readiness.roles import INFRASTRUCTURE, SERVICE, path_role
 from readiness.routes import (
+    IDLE_PARAM,
     LIMITED_OWNER,
     PAGINATION_PARAMS,
     ROUTE_NEEDLES,
@@ -184,7 +185,7 @@ _FASTAPI_APP = (
 )
 _FASTAPI_ORDERS = (
     "from fastapi import APIRouter\n\nrouter = APIRouter(prefix='/orders')\n\n\n"
-    "@router.get('')\ndef list_orders({params}) -> list[dict]:\n    return []\n\n\n"
+    "@router.get('')\ndef list_orders({params}) -> list[dict]:\n    return find_orders({names})\n\n\n"
     "@router.get('/{{order_id}}')\ndef get_order(order_id: str) -> dict:\n    return {{}}\n"
 )
 
@@ -192,7 +193,8 @@ _FASTAPI_ORDERS = (
 def _service(prefix: str = "", params: str = "") -> dict[str, str]:
     return {
         "app/main.py": _FASTAPI_APP.format(prefix=prefix),
-        "app/routes/orders.py": _FASTAPI_ORDERS.format(params=params),
+        "app/routes/orders.py": _FASTAPI_ORDERS.format(params=params, names=", ".join(
+            f"{name}={name}" for name in re.findall(r"(\w+):", params))),
         "app/__init__.py": "", "app/routes/__init__.py": "",
     }
 
@@ -211,7 +213,7 @@ _REEXPORTED_RESOURCE = {
 _PROXIED_LIST = {
     "app/main.py": "import httpx\nfrom fastapi import FastAPI\n\napp = FastAPI()\nREVIEWS = 'https://reviews.example'\n\n\n"
                    "@app.get('/api/v1/orders')\ndef orders(limit: int = 50, status: str | None = None) -> list[dict]:\n"
-                   "    return []\n\n\n"
+                   "    return find_orders(limit, status)\n\n\n"
                    "@app.get('/api/v1/reviews/tags')\nasync def review_tags() -> list[dict]:\n"
                    "    async with httpx.AsyncClient() as client:\n        resp = await client.get(REVIEWS + '/tags')\n"
                    "        data = resp.json()\n        return [dict(item) for item in data]\n",
@@ -1468,6 +1470,16 @@ class FilteringSorting(_RouteCheck):
                 status="fail", note="cursors named for the row they start from page; they filter nothing"),
         Example(_service(params="usr: str, api_key: str = ''"), findings=1, status="fail",
                 note="credentials in the query string say who asks, not what to list"),
+        Example({"app/main.py": "from fastapi import FastAPI, Request\n\napp = FastAPI()\n\n\n"
+                                "@app.get('/api/memories')\nasync def memories(request: Request, client: str | None = None,\n"
+                                "                   detailed: bool = False) -> list[dict]:\n"
+                                "    update_telemetry_state(request=request, api='memories', client=client)\n"
+                                "    return await Memory.objects.filter(user=request.user).values()\n\n\n"
+                                "@app.get('/api/notes')\nasync def notes(request: Request, tag: str | None = None) -> list[dict]:\n"
+                                "    log.info('notes for %s', tag)\n    rows = Note.objects.filter(user=request.user)\n"
+                                "    return await (rows.filter(tag=tag) if tag else rows).values()\n"},
+                findings=1, lines=(7,), status="fail",
+                note="a parameter only handed to telemetry, or never read, filters nothing; one the query uses does"),
         Example({"app/lib.py": "def add(a, b):\n    return a + b\n"}, status="n/a", note="no routes at all"),
         Example(_PROXIED_LIST, findings=0, status="pass",
                 note="another service's list, fetched and passed on: that service filters it"),
@@ -1505,7 +1517,9 @@ def _filter_label(route: Route) -> str:
 
 
 def _filter_params(route: Route) -> list[str]:
-    return [p for p in route.query if (n := p.lower().removesuffix("[]")) not in PAGINATION_PARAMS and n not in _NOT_FILTERS]
+    idle = {c.removeprefix(IDLE_PARAM) for c in route.fact.calls if c.startswith(IDLE_PARAM)}
+    return [p for p in route.query if (n := p.lower().removesuffix("[]")) not in PAGINATION_PARAMS
+            and n not in _NOT_FILTERS and p not in idle]
 
 
 _NOT_FILTERS = frozenset({"format", "callback", "fields", "expand", "include", "lang", "locale", "db", "session",

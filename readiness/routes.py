@@ -39,11 +39,15 @@ PAGINATION_PARAMS = frozenset({
     "limit", "offset", "page", "page_size", "pagesize", "per_page", "perpage", "size", "cursor", "skip",
     "after", "before", "start", "max_results", "page_token", "next_token", "page_number", "take", "first",
     # cursors named for the row they start from (Stripe's starting_after, after_id)
-    "after_id", "before_id", "starting_after", "ending_before", "since_id", "max_id",
+    "after_id", "before_id", "starting_after", "ending_before", "since_id", "max_id", "last_id",
+    # the page by another name: ?page_id=2, ?pageno=3, JSON:API's page[size] and page[number]
+    "page_id", "pageno", "page_no", "page_num", "pagenum", "page_index", "items_per_page", "page[size]",
+    "page[number]", "page[offset]", "page[limit]", "page[cursor]",
 })
 # Query parameters that only a paged collection reads.
 _PAGING_QUERY = frozenset({"limit", "offset", "page", "page_size", "pagesize", "per_page", "perpage", "cursor", "skip",
-                           "max_results", "page_token", "page_number"})
+                           "max_results", "page_token", "page_number", "page_id", "pageno", "page_no", "page_num",
+                           "pagenum", "page_index", "items_per_page"})
 # Last words of paths that name one object about many: aggregates, settings, summaries.
 _AGGREGATE_WORDS = frozenset({"stats", "statistics", "counts", "totals", "summary", "summaries", "settings",
                               "preferences", "properties", "defaults", "metrics", "analytics", "options", "details",

@@ -387,6 +387,15 @@ _NINJA_UNVERSIONED = {
     "shop/urls.py": "from django.urls import path\n\nfrom shop.api import urls as api_urls\n\n"
                     "urlpatterns = [path('api/', api_urls)]\n",
 }
+_PAGE_ID = {
+    "app.py": "from flask import Flask, jsonify, request\n\napp = Flask(__name__)\n\n\n"
+              "@app.route('/api/aliases/<int:alias_id>/activities')\ndef activities(alias_id):\n"
+              "    page_id = int(request.args.get('page_id', 0))\n"
+              "    rows = activities_of(alias_id, page_id)\n"
+              "    return jsonify(activities=[a.to_dict() for a in rows])\n\n\n"
+              "@app.route('/api/groups')\ndef groups():\n    details = request.args.get('details') == '1'\n"
+              "    return jsonify([g.to_dict(full=details) for g in Group.query.all()])\n",
+}
 _SITE_HELPERS = {
     **_REEXPORTED_RESOURCE,
     "site/app.py": _REEXPORTED_RESOURCE["site/app.py"] + "\n\nfrom site import queue, rows\n\n"
@@ -878,6 +887,8 @@ class Pagination(_RouteCheck):
                 note="connexion operations declared in the OpenAPI file: /projects pages, the members list does not"),
         Example(_OWN_ROUTER, status="pass", findings=0,
                 note="a project's own router serving an OpenAPI file whose operationIds name its controllers"),
+        Example(_PAGE_ID, status="fail", findings=1, lines=(14,),
+                note="?page_id= names the page to show; a verbosity switch is no page"),
         Example(_NINJA_SHOP, status="fail", findings=1, lines=(7,),
                 note="django-ninja routers added to a NinjaAPI mounted with api.urls: @paginate pages the orders, "
                      "the customers list returns every row"),
@@ -1495,6 +1506,8 @@ class FilteringSorting(_RouteCheck):
                 findings=0, status="pass", note="a default OrderingFilter sorts every list on the serializer's fields"),
         Example(_OLD_DRF_QUERY, findings=0, status="pass",
                 note="request.QUERY_PARAMS, the query string of REST framework before 3.0 (vendored copies keep it)"),
+        Example(_PAGE_ID, status="fail", findings=2, lines=(7, 14),
+                note="the page (?page_id=) and how much of each row to show (?details=) filter nothing"),
         Example(_NINJA_SHOP, status="fail", findings=1, lines=(7,),
                 note="django-ninja: a FilterSchema taken as Query[...] filters; the request handed first does not"),
     )
@@ -1525,7 +1538,9 @@ def _filter_params(route: Route) -> list[str]:
 _NOT_FILTERS = frozenset({"format", "callback", "fields", "expand", "include", "lang", "locale", "db", "session",
                           "current_user", "user", "token", "commons", "common", "self", "args", "kwargs",
                           # who is asking, not what to list: credentials passed in the query string
-                          "usr", "api_key", "apikey", "access_token", "auth", "signature"})
+                          "usr", "api_key", "apikey", "access_token", "auth", "signature",
+                          # how much of each row to show, not which rows: verbosity switches
+                          "details", "detailed", "verbose", "truncated", "pretty"})
 
 
 def _filters(route: Route, settings: set[str] = frozenset()) -> bool:  # type: ignore[assignment]

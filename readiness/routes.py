@@ -1667,6 +1667,7 @@ def _extract(source: SourceFile) -> FileRoutes:
                                                 cls.col_offset + 1, path_params=tuple(sorted(_path_params(
                                                     _path_expr(path_node))))))
     loops = _loop_bindings(source)
+    hidden_aliases = _hidden_aliases(source) if "include_in_schema" in source.text else set()
     app_routers: dict[str, str] | None = None  # aiohttp: local names for an app's router, found when first needed
     made = {t.id: dotted(n.value.func) for n in source.nodes(ast.Assign) if isinstance(n, ast.Assign)
             and isinstance(n.value, ast.Call) and dotted(n.value.func) for t in n.targets if isinstance(t, ast.Name)}
@@ -1695,6 +1696,8 @@ def _extract(source: SourceFile) -> FileRoutes:
                 if owner in owners and owners[owner].kind == "Api" and call.args and dotted(call.args[0]):
                     includes.append(IncludeFact(dotted(call.args[0]), owner, line=call.lineno))
                 continue
+            if name == "include_router" and id(call) in hidden_aliases:
+                continue  # the same router again, left out of the API's schema: an undocumented alias
             if name == "mount":
                 if not call.args:
                     continue
@@ -1799,6 +1802,21 @@ def _extract(source: SourceFile) -> FileRoutes:
 
 
 _TOO_MANY = lazy_compile(r"\b429\b|TOO_MANY_REQUESTS|TooManyRequests")
+
+
+def _hidden_aliases(source: SourceFile) -> set[int]:
+    """``include_router(r, prefix="/latest", include_in_schema=False)`` beside ``include_router(r, prefix="/v1")``:
+    a second mount of a router the file also mounts in the schema, kept out of the published API (the ids of
+    those calls). A router mounted only hidden is still served, and still counts."""
+    calls = [c for c in source.nodes(ast.Call) if isinstance(c, ast.Call) and call_name(c) == "include_router"
+             and c.args and dotted(c.args[0])]
+    shown = {dotted(c.args[0]) for c in calls if not _hidden(c)}
+    return {id(c) for c in calls if _hidden(c) and dotted(c.args[0]) in shown}
+
+
+def _hidden(call: ast.Call) -> bool:
+    flag = _kw(call, "include_in_schema")
+    return isinstance(flag, ast.Constant) and flag.value is False
 
 
 def _ninja_url_aliases(source: SourceFile, owners: dict[str, OwnerFact], includes: list[IncludeFact]) -> None:

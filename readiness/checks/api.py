@@ -396,6 +396,19 @@ _PAGE_ID = {
               "@app.route('/api/groups')\ndef groups():\n    details = request.args.get('details') == '1'\n"
               "    return jsonify([g.to_dict(full=details) for g in Group.query.all()])\n",
 }
+_LATEST_ALIAS = {
+    "app/__init__.py": "",
+    "app/routers/__init__.py": "from app.routers.orders import router as orders_router\n"
+                               "from app.routers.users import router as users_router\n\n"
+                               "ROUTERS = [orders_router, users_router]\n",
+    "app/routers/orders.py": "from fastapi import APIRouter\n\nrouter = APIRouter(prefix='/orders')\n\n\n"
+                             "@router.get('/{order_id}')\ndef get_order(order_id: str) -> dict:\n    return {}\n",
+    "app/routers/users.py": "from fastapi import APIRouter\n\nrouter = APIRouter(prefix='/users')\n\n\n"
+                            "@router.get('/{user_id}')\ndef get_user(user_id: str) -> dict:\n    return {}\n",
+    "app/main.py": "from fastapi import FastAPI\n\nfrom app.routers import ROUTERS as v1_routers\n\napp = FastAPI()\n"
+                   "for router in v1_routers:\n    app.include_router(router, prefix='/v1')\n"
+                   "    app.include_router(router, prefix='/latest', include_in_schema=False)\n",
+}
 _SITE_HELPERS = {
     **_REEXPORTED_RESOURCE,
     "site/app.py": _REEXPORTED_RESOURCE["site/app.py"] + "\n\nfrom site import queue, rows\n\n"
@@ -569,6 +582,8 @@ class ApiVersioning(_RouteCheck):
                         "@bp.route('/')\ndef index():\n    return []\n",
         }, findings=0, status="pass", note="register_blueprint url_prefix replaces the blueprint's own"),
         Example({"app/lib.py": "def add(a, b):\n    return a + b\n"}, status="n/a", note="no routes at all"),
+        Example(_LATEST_ALIAS, findings=0, status="pass",
+                note="routers mounted under /v1, and again as an undocumented /latest alias kept out of the schema"),
         Example(_NINJA_UNVERSIONED, findings=2, status="fail",
                 note="django-ninja: the API's URL list, imported under another name, mounted without a version"),
         Example({

@@ -366,7 +366,10 @@ class Route:
         systems deliver with POST (or PUT); reading, changing or deleting ``/webhooks/{id}`` manages the service's
         own webhook subscriptions, an API resource like any other."""
         if "@signed" in self.fact.calls:
-            return True
+            # a GET whose caller shows a token compared in constant time (an API key) reads the API; one that
+            # checks a signature is another system's callback
+            return self.fact.method != "GET" or any("signature" in c.lower() for c in self.fact.calls
+                                                    if not c.startswith("@"))
         return self.fact.method in ("POST", "PUT", "*") and any(
             s.lower() in ("webhook", "webhooks", "hooks") for s in self.segments)
 

@@ -409,6 +409,20 @@ _LATEST_ALIAS = {
                    "for router in v1_routers:\n    app.include_router(router, prefix='/v1')\n"
                    "    app.include_router(router, prefix='/latest', include_in_schema=False)\n",
 }
+_TOKEN_GUARDED = {
+    "scans/__init__.py": "",
+    "scans/api.py": "import hmac\nfrom typing import Annotated\n\n"
+                    "from fastapi import APIRouter, Depends, Header, HTTPException\n\n"
+                    "router = APIRouter(prefix='/api')\n\n\n"
+                    "def verify_api_token(x_api_token: Annotated[str, Header()]) -> None:\n"
+                    "    if not hmac.compare_digest(x_api_token, settings.API_TOKEN):\n"
+                    "        raise HTTPException(status_code=401)\n\n\n"
+                    "@router.get('/analyses', dependencies=[Depends(verify_api_token)])\n"
+                    "def list_analyses(tag: str | None = None) -> list[dict]:\n"
+                    "    return db.analyses_by_tag(tag) if tag else db.all_analyses()\n",
+    "scans/main.py": "from fastapi import FastAPI\n\nfrom scans.api import router\n\napp = FastAPI()\n"
+                     "app.include_router(router)\n",
+}
 _SITE_HELPERS = {
     **_REEXPORTED_RESOURCE,
     "site/app.py": _REEXPORTED_RESOURCE["site/app.py"] + "\n\nfrom site import queue, rows\n\n"
@@ -902,6 +916,8 @@ class Pagination(_RouteCheck):
                 note="connexion operations declared in the OpenAPI file: /projects pages, the members list does not"),
         Example(_OWN_ROUTER, status="pass", findings=0,
                 note="a project's own router serving an OpenAPI file whose operationIds name its controllers"),
+        Example(_TOKEN_GUARDED, status="fail", findings=1, lines=(15,),
+                note="a list behind an API token compared in constant time is the API, not another system's webhook"),
         Example(_PAGE_ID, status="fail", findings=1, lines=(14,),
                 note="?page_id= names the page to show; a verbosity switch is no page"),
         Example(_NINJA_SHOP, status="fail", findings=1, lines=(7,),

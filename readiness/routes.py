@@ -357,8 +357,9 @@ class Route:
             return True
         if self.fact.handler.rpartition(".")[2].lower().startswith("ajax"):
             return True
+        # /widgets/select2/..., /judge-select2/...: the data feed of a form's Select2 widget
         return any(s.lower() == "ajax" or s.lower().startswith("ajax-") or s.lower().startswith("ajax_")
-                   for s in self.segments)
+                   or "select2" in s.lower() for s in self.segments)
 
     @property
     def webhook(self) -> bool:

@@ -596,6 +596,17 @@ class ApiVersioning(_RouteCheck):
                         "@bp.route('/')\ndef index():\n    return []\n",
         }, findings=0, status="pass", note="register_blueprint url_prefix replaces the blueprint's own"),
         Example({"app/lib.py": "def add(a, b):\n    return a + b\n"}, status="n/a", note="no routes at all"),
+        Example({"judge/urls.py": "from django.urls import include, path\n\nfrom judge.views import api, select2\n\n"
+                                  "urlpatterns = [\n    path('api/v2/problems', api.problem_list),\n"
+                                  "    path('widgets/select2/users', select2.UserSelect2View.as_view()),\n"
+                                  "    path('judge-select2/', include([path('problem/', select2.ProblemSelect2View.as_view())])),\n]\n",
+                 "judge/views/api.py": "from django.http import JsonResponse\n\n\ndef problem_list(request):\n"
+                                       "    return JsonResponse({'objects': list(Problem.objects.values('code'))})\n",
+                 "judge/views/select2.py": "from django.http import JsonResponse\nfrom django.views.generic.list import "
+                                           "BaseListView\n\n\nclass UserSelect2View(BaseListView):\n"
+                                           "    def get(self, request):\n        return JsonResponse({'results': []})\n\n\n"
+                                           "class ProblemSelect2View(UserSelect2View):\n    pass\n"},
+                findings=0, status="pass", note="the data feeds of the site's Select2 form widgets are AJAX helpers"),
         Example(_LATEST_ALIAS, findings=0, status="pass",
                 note="routers mounted under /v1, and again as an undocumented /latest alias kept out of the schema"),
         Example(_NINJA_UNVERSIONED, findings=2, status="fail",

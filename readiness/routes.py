@@ -161,6 +161,10 @@ _OAUTH_WORDS = frozenset({"authorization_code", "redirect_uri", "redirectUri", "
 # Keys of a JSON object that wraps a collection: {"data": [...], "total": 10}
 _ENVELOPE_KEYS = frozenset({"data", "items", "results", "objects", "records", "entries", "rows", "list", "page",
                             "next", "cursor", "total", "count", "_items", "hits"})
+# Decorators that render the handler's result into an HTML template: Flask's templated() pattern,
+# aiohttp_jinja2.template, django-annoying's render_to, bottle's jinja2_view.
+_TEMPLATE_DECORATORS = frozenset({"template", "templated", "template_renderer", "render_to", "with_template",
+                                  "jinja2_view", "mako_view"})
 _VALIDATING_DECORATORS = frozenset({"validate", "use_args", "use_kwargs", "arguments", "expects_json", "validate_json",
                                     "input", "body", "validate_request", "accepts"})
 
@@ -995,7 +999,9 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
     called = set(feats.calls) | deco_names
     returns_data = any(isinstance(n, ast.Return) and isinstance(n.value, (ast.Dict, ast.List, ast.ListComp, ast.DictComp))
                        for n in ast.walk(func))
-    if called & _API_CALLS or returns_data or any(c.endswith(("Serializer", "Schema")) for c in called):
+    if deco_names & _TEMPLATE_DECORATORS:
+        feats.kind = "page"  # the dict the handler returns is the context of a template the decorator renders
+    elif called & _API_CALLS or returns_data or any(c.endswith(("Serializer", "Schema")) for c in called):
         feats.kind = "api"
     elif called & _PAGE_CALLS:
         feats.kind = "page"

@@ -607,6 +607,17 @@ class ApiVersioning(_RouteCheck):
                                            "    def get(self, request):\n        return JsonResponse({'results': []})\n\n\n"
                                            "class ProblemSelect2View(UserSelect2View):\n    pass\n"},
                 findings=0, status="pass", note="the data feeds of the site's Select2 form widgets are AJAX helpers"),
+        Example({"ci/decorators.py": "from functools import wraps\n\nfrom flask import render_template, request\n\n\n"
+                                     "def template_renderer(template=None):\n    def decorator(f):\n        @wraps(f)\n"
+                                     "        def decorated(*args, **kwargs):\n            ctx = f(*args, **kwargs)\n"
+                                     "            return render_template(template or request.endpoint + '.html', **ctx)\n"
+                                     "        return decorated\n    return decorator\n",
+                 "ci/app.py": "from flask import Flask, jsonify\n\nfrom ci.decorators import template_renderer\n\n"
+                              "app = Flask(__name__)\n\n\n@app.route('/regression')\n@template_renderer()\ndef index():\n"
+                              "    return {'tests': RegressionTest.query.all()}\n\n\n"
+                              "@app.route('/api/v1/tests')\ndef tests():\n"
+                              "    return jsonify([t.to_dict() for t in RegressionTest.query.limit(50)])\n"},
+                findings=0, status="pass", note="a page whose returned dict a decorator renders into a template is no API"),
         Example(_LATEST_ALIAS, findings=0, status="pass",
                 note="routers mounted under /v1, and again as an undocumented /latest alias kept out of the schema"),
         Example(_NINJA_UNVERSIONED, findings=2, status="fail",

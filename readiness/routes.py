@@ -141,6 +141,7 @@ _WRAPPERS = frozenset({"Optional", "Union", "List", "list", "Set", "set", "Seque
                        "frozenset", "Iterable"})
 _LIST_TYPES = frozenset({"list", "List", "Sequence", "Iterable", "set", "Set", "tuple", "Tuple", "Iterator"})
 _PAGE_TYPES = frozenset({"Page", "LimitOffsetPage", "CursorPage", "Paginated", "PaginatedResponse"})
+_SCALAR_RETURNS = frozenset({"int", "float", "bool", "str", "bytes", "Decimal"})
 _UNKNOWN_RETURNS = frozenset({"dict", "Dict", "Any", "Response", "JSONResponse", "ORJSONResponse", "object", "None"})
 _REQUEST_NAMES = frozenset({"request", "req", "flask.request", "self.request"})
 # DATA and QUERY_PARAMS: the spellings of Django REST framework before 3.0, kept by projects that vendor it
@@ -161,6 +162,8 @@ _OAUTH_WORDS = frozenset({"authorization_code", "redirect_uri", "redirectUri", "
 # Keys of a JSON object that wraps a collection: {"data": [...], "total": 10}
 _ENVELOPE_KEYS = frozenset({"data", "items", "results", "objects", "records", "entries", "rows", "list", "page",
                             "next", "cursor", "total", "count", "_items", "hits"})
+# A project's own wrapper of a template response (csrf_form_template_response("exports.jinja2", ...)).
+_TEMPLATE_CALL = lazy_compile(r"(?:^|_)template_?response$|^render_\w*template", re.IGNORECASE)
 # Decorators that render the handler's result into an HTML template: Flask's templated() pattern,
 # aiohttp_jinja2.template, django-annoying's render_to, bottle's jinja2_view.
 _TEMPLATE_DECORATORS = frozenset({"template", "templated", "template_renderer", "render_to", "with_template",
@@ -742,6 +745,8 @@ def _shape(node: ast.AST | None) -> str:
     name = dotted(node).rpartition(".")[2]
     if not name or name in _UNKNOWN_RETURNS:
         return ""
+    if name in _SCALAR_RETURNS:
+        return "item"  # -> int: a count or a flag, one value
     if name in _LIST_TYPES:
         return "list"
     if name in _PAGE_TYPES:
@@ -1003,7 +1008,7 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
         feats.kind = "page"  # the dict the handler returns is the context of a template the decorator renders
     elif called & _API_CALLS or returns_data or any(c.endswith(("Serializer", "Schema")) for c in called):
         feats.kind = "api"
-    elif called & _PAGE_CALLS:
+    elif called & _PAGE_CALLS or any(_TEMPLATE_CALL.search(c) for c in called):
         feats.kind = "page"
     if has_model:
         feats.body = "model"

@@ -423,6 +423,15 @@ _TOKEN_GUARDED = {
     "scans/main.py": "from fastapi import FastAPI\n\nfrom scans.api import router\n\napp = FastAPI()\n"
                      "app.include_router(router)\n",
 }
+_COUNT_AND_PAGE = {
+    "scans/__init__.py": "",
+    "scans/main.py": "from fastapi import FastAPI, Request\n\nfrom scans import csrf\n\napp = FastAPI()\n\n\n"
+                     "@app.get('/api/analyses')\ndef analyses() -> list[dict]:\n    return db.all_analyses()\n\n\n"
+                     "@app.get('/api/num-queued-tasks')\ndef queued_tasks() -> int:\n    return backend.queue_length()\n\n\n"
+                     "@app.get('/exports', include_in_schema=False)\ndef exports(request: Request):\n"
+                     "    return csrf.csrf_form_template_response('exports.jinja2', {'request': request, "
+                     "'tasks': db.exports()})\n",
+}
 _SITE_HELPERS = {
     **_REEXPORTED_RESOURCE,
     "site/app.py": _REEXPORTED_RESOURCE["site/app.py"] + "\n\nfrom site import queue, rows\n\n"
@@ -938,6 +947,9 @@ class Pagination(_RouteCheck):
                 note="connexion operations declared in the OpenAPI file: /projects pages, the members list does not"),
         Example(_OWN_ROUTER, status="pass", findings=0,
                 note="a project's own router serving an OpenAPI file whose operationIds name its controllers"),
+        Example(_COUNT_AND_PAGE, status="fail", findings=1, lines=(9,),
+                note="a count answered as an int is one value, and a page rendered by the project's own template "
+                     "response helper is HTML: only the analyses list is judged"),
         Example(_TOKEN_GUARDED, status="fail", findings=1, lines=(15,),
                 note="a list behind an API token compared in constant time is the API, not another system's webhook"),
         Example(_PAGE_ID, status="fail", findings=1, lines=(14,),

@@ -444,8 +444,8 @@ class Route:
             return False  # /api/export/v0/tables/: a file the rows are streamed into, not a page of them
         last = segs[-1].lower()
         words = [w for w in re.split(r"[-_.]", last) if w]
-        if words and words[-1] in _STATISTICS | _FIGURES:
-            return False  # /statistics, /live-service-counts: figures about many, whatever model they answer with
+        if words and (words[-1] in _STATISTICS | _FIGURES or words[-1].endswith(("stats", "statistics"))):
+            return False  # /statistics, /live-service-counts, /serverstats: figures about many, whatever the model
         if self.fact.model and words and words[-1] in _AGGREGATE_WORDS:
             return False  # GET /info answering a model that holds one list among its fields: one object
         if shape in ("list", "page"):
@@ -1504,6 +1504,10 @@ def _mapping_return(func: ast.AST) -> list[str]:
     for value in returns:
         if isinstance(value, ast.Tuple) and value.elts:  # return jsonify(...), 200
             value = value.elts[0]
+        if isinstance(value, ast.Call) and call_name(value) == "Response":  # DRF: Response({"status": ..., "job_id": ...})
+            if not (value.args and isinstance(value.args[0], ast.Dict)):
+                return []  # Response(content=json.dumps(rows)): whatever the content holds
+            value = value.args[0]
         if isinstance(value, ast.Call) and call_name(value) in ("jsonify", "JsonResponse", "JSONResponse", "dict") \
                 and not (value.args and not isinstance(value.args[0], ast.Dict)):
             pairs = [(k.arg, k.value) for k in value.keywords if k.arg]

@@ -432,6 +432,20 @@ _COUNT_AND_PAGE = {
                      "    return csrf.csrf_form_template_response('exports.jinja2', {'request': request, "
                      "'tasks': db.exports()})\n",
 }
+_JOB_AND_STATS = {
+    "photos/__init__.py": "",
+    "photos/urls.py": "from django.urls import path\n\nfrom photos import views\n\n"
+                      "urlpatterns = [\n    path('api/photos', views.PhotoList.as_view()),\n"
+                      "    path('api/scanphotos', views.ScanPhotosView.as_view()),\n"
+                      "    path('api/serverstats', views.ServerStatsView.as_view()),\n]\n",
+    "photos/views.py": "from rest_framework.response import Response\nfrom rest_framework.views import APIView\n\n\n"
+                       "class PhotoList(APIView):\n    def get(self, request):\n"
+                       "        return Response(PhotoSerializer(Photo.objects.all(), many=True).data)\n\n\n"
+                       "class ScanPhotosView(APIView):\n    def get(self, request):\n"
+                       "        job = start_scan(request.user)\n        return Response({'status': True, 'job_id': job.id})\n\n\n"
+                       "class ServerStatsView(APIView):\n    def get(self, request):\n"
+                       "        return Response(collect_server_stats())\n",
+}
 _SITE_HELPERS = {
     **_REEXPORTED_RESOURCE,
     "site/app.py": _REEXPORTED_RESOURCE["site/app.py"] + "\n\nfrom site import queue, rows\n\n"
@@ -947,6 +961,8 @@ class Pagination(_RouteCheck):
                 note="connexion operations declared in the OpenAPI file: /projects pages, the members list does not"),
         Example(_OWN_ROUTER, status="pass", findings=0,
                 note="a project's own router serving an OpenAPI file whose operationIds name its controllers"),
+        Example(_JOB_AND_STATS, status="fail", findings=1, lines=(6,),
+                note="a GET that starts a job and answers one object, and a compound /serverstats, are no lists"),
         Example(_COUNT_AND_PAGE, status="fail", findings=1, lines=(9,),
                 note="a count answered as an int is one value, and a page rendered by the project's own template "
                      "response helper is HTML: only the analyses list is judged"),

@@ -39,11 +39,15 @@ PAGINATION_PARAMS = frozenset({
     "limit", "offset", "page", "page_size", "pagesize", "per_page", "perpage", "size", "cursor", "skip",
     "after", "before", "start", "max_results", "page_token", "next_token", "page_number", "take", "first",
     # cursors named for the row they start from (Stripe's starting_after, after_id)
-    "after_id", "before_id", "starting_after", "ending_before", "since_id", "max_id",
+    "after_id", "before_id", "starting_after", "ending_before", "since_id", "max_id", "last_id",
+    # the page by another name: ?page_id=2, ?pageno=3, JSON:API's page[size] and page[number]
+    "page_id", "pageno", "page_no", "page_num", "pagenum", "page_index", "items_per_page", "page[size]",
+    "page[number]", "page[offset]", "page[limit]", "page[cursor]",
 })
 # Query parameters that only a paged collection reads.
 _PAGING_QUERY = frozenset({"limit", "offset", "page", "page_size", "pagesize", "per_page", "perpage", "cursor", "skip",
-                           "max_results", "page_token", "page_number"})
+                           "max_results", "page_token", "page_number", "page_id", "pageno", "page_no", "page_num",
+                           "pagenum", "page_index", "items_per_page"})
 # Last words of paths that name one object about many: aggregates, settings, summaries.
 _AGGREGATE_WORDS = frozenset({"stats", "statistics", "counts", "totals", "summary", "summaries", "settings",
                               "preferences", "properties", "defaults", "metrics", "analytics", "options", "details",
@@ -137,6 +141,7 @@ _WRAPPERS = frozenset({"Optional", "Union", "List", "list", "Set", "set", "Seque
                        "frozenset", "Iterable"})
 _LIST_TYPES = frozenset({"list", "List", "Sequence", "Iterable", "set", "Set", "tuple", "Tuple", "Iterator"})
 _PAGE_TYPES = frozenset({"Page", "LimitOffsetPage", "CursorPage", "Paginated", "PaginatedResponse"})
+_SCALAR_RETURNS = frozenset({"int", "float", "bool", "str", "bytes", "Decimal"})
 _UNKNOWN_RETURNS = frozenset({"dict", "Dict", "Any", "Response", "JSONResponse", "ORJSONResponse", "object", "None"})
 _REQUEST_NAMES = frozenset({"request", "req", "flask.request", "self.request"})
 # DATA and QUERY_PARAMS: the spellings of Django REST framework before 3.0, kept by projects that vendor it
@@ -157,6 +162,12 @@ _OAUTH_WORDS = frozenset({"authorization_code", "redirect_uri", "redirectUri", "
 # Keys of a JSON object that wraps a collection: {"data": [...], "total": 10}
 _ENVELOPE_KEYS = frozenset({"data", "items", "results", "objects", "records", "entries", "rows", "list", "page",
                             "next", "cursor", "total", "count", "_items", "hits"})
+# A project's own wrapper of a template response (csrf_form_template_response("exports.jinja2", ...)).
+_TEMPLATE_CALL = lazy_compile(r"(?:^|_)template_?response$|^render_\w*template", re.IGNORECASE)
+# Decorators that render the handler's result into an HTML template: Flask's templated() pattern,
+# aiohttp_jinja2.template, django-annoying's render_to, bottle's jinja2_view.
+_TEMPLATE_DECORATORS = frozenset({"template", "templated", "template_renderer", "render_to", "with_template",
+                                  "jinja2_view", "mako_view"})
 _VALIDATING_DECORATORS = frozenset({"validate", "use_args", "use_kwargs", "arguments", "expects_json", "validate_json",
                                     "input", "body", "validate_request", "accepts"})
 
@@ -318,7 +329,7 @@ class Route:
             return False
         if self.webhook or "@oauth" in self.fact.calls:
             return False
-        if self.fact.kind == "api" or self.fact.framework == "fastapi":
+        if self.fact.kind == "api" or self.fact.framework in ("fastapi", "ninja"):
             return True
         if any(s in ("api", "rest", "graphql") or VERSION_SEGMENT.match(s) for s in segs):
             return True
@@ -353,8 +364,9 @@ class Route:
             return True
         if self.fact.handler.rpartition(".")[2].lower().startswith("ajax"):
             return True
+        # /widgets/select2/..., /judge-select2/...: the data feed of a form's Select2 widget
         return any(s.lower() == "ajax" or s.lower().startswith("ajax-") or s.lower().startswith("ajax_")
-                   for s in self.segments)
+                   or "select2" in s.lower() for s in self.segments)
 
     @property
     def webhook(self) -> bool:
@@ -362,7 +374,10 @@ class Route:
         systems deliver with POST (or PUT); reading, changing or deleting ``/webhooks/{id}`` manages the service's
         own webhook subscriptions, an API resource like any other."""
         if "@signed" in self.fact.calls:
-            return True
+            # a GET whose caller shows a token compared in constant time (an API key) reads the API; one that
+            # checks a signature is another system's callback
+            return self.fact.method != "GET" or any("signature" in c.lower() for c in self.fact.calls
+                                                    if not c.startswith("@"))
         return self.fact.method in ("POST", "PUT", "*") and any(
             s.lower() in ("webhook", "webhooks", "hooks") for s in self.segments)
 
@@ -429,8 +444,8 @@ class Route:
             return False  # /api/export/v0/tables/: a file the rows are streamed into, not a page of them
         last = segs[-1].lower()
         words = [w for w in re.split(r"[-_.]", last) if w]
-        if words and words[-1] in _STATISTICS | _FIGURES:
-            return False  # /statistics, /live-service-counts: figures about many, whatever model they answer with
+        if words and (words[-1] in _STATISTICS | _FIGURES or words[-1].endswith(("stats", "statistics"))):
+            return False  # /statistics, /live-service-counts, /serverstats: figures about many, whatever the model
         if self.fact.model and words and words[-1] in _AGGREGATE_WORDS:
             return False  # GET /info answering a model that holds one list among its fields: one object
         if shape in ("list", "page"):
@@ -687,6 +702,10 @@ def _annotation_kind(node: ast.AST | None) -> str:
             return "scalar"
         if base == "Literal":
             return "scalar"
+        if base in ("Query", "Path", "Header", "Cookie"):  # django-ninja: filters: Query[OrderFilter]
+            return base.lower()
+        if base in ("Body", "Form", "File"):
+            return "body"
         return "model" if base[:1].isupper() else "scalar"
     name = dotted(node).rpartition(".")[2]
     if name in _SPECIAL_TYPES:
@@ -726,6 +745,8 @@ def _shape(node: ast.AST | None) -> str:
     name = dotted(node).rpartition(".")[2]
     if not name or name in _UNKNOWN_RETURNS:
         return ""
+    if name in _SCALAR_RETURNS:
+        return "item"  # -> int: a count or a flag, one value
     if name in _LIST_TYPES:
         return "list"
     if name in _PAGE_TYPES:
@@ -822,9 +843,12 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
     request_names = set(_REQUEST_NAMES)
     has_model = False
     raw_body = False
-    if framework == "fastapi":
+    if framework in ("fastapi", "ninja"):
         args = func.args
         positional = [*args.posonlyargs, *args.args]
+        if framework == "ninja" and positional:  # django-ninja hands the request first, typed or not
+            request_names.add(positional[0].arg)
+            positional = positional[1:]
         defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
         pairs = list(zip(positional, defaults, strict=True)) + list(zip(args.kwonlyargs, args.kw_defaults, strict=True))
         for arg, default in pairs:
@@ -866,6 +890,7 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
                 raw_body = True  # raw: dict: FastAPI reads the JSON body into it and checks nothing inside
                 continue
             feats.query.append(arg.arg)
+        feats.calls.extend(f"{IDLE_PARAM}{name}" for name in _idle_params(func, set(feats.query)))
     for deco in func.decorator_list:  # webargs: @use_kwargs({"page": fields.Int()}, location="query")
         feats.query.extend(_webargs_query(deco))
     raw = raw_body
@@ -979,9 +1004,11 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
     called = set(feats.calls) | deco_names
     returns_data = any(isinstance(n, ast.Return) and isinstance(n.value, (ast.Dict, ast.List, ast.ListComp, ast.DictComp))
                        for n in ast.walk(func))
-    if called & _API_CALLS or returns_data or any(c.endswith(("Serializer", "Schema")) for c in called):
+    if deco_names & _TEMPLATE_DECORATORS:
+        feats.kind = "page"  # the dict the handler returns is the context of a template the decorator renders
+    elif called & _API_CALLS or returns_data or any(c.endswith(("Serializer", "Schema")) for c in called):
         feats.kind = "api"
-    elif called & _PAGE_CALLS:
+    elif called & _PAGE_CALLS or any(_TEMPLATE_CALL.search(c) for c in called):
         feats.kind = "page"
     if has_model:
         feats.body = "model"
@@ -1007,6 +1034,36 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
     if handed:
         _merge_request_helpers(func, handed, framework, path_params, request_names, feats)
     return feats
+
+
+IDLE_PARAM = "@idle:"  # a calls entry: a query parameter the handler declares but never reads (or only logs)
+# Calls whose arguments are recorded, not acted on: what they are handed selects nothing.
+_RECORDING_CALL = lazy_compile(r"telemetry|analytics|_metric|^(?:track|capture)(?:_|$)"
+                               r"|^(?:log|debug|info|warning|warn|error|exception|critical)$", re.IGNORECASE)
+
+
+def _idle_params(func: ast.FunctionDef | ast.AsyncFunctionDef, names: set[str]) -> list[str]:
+    """Declared query parameters the handler's body never reads, or reads only to hand to telemetry or a log
+    (``client: str = None`` passed to ``update_telemetry_state``): the client may send them, nothing uses them."""
+    if not names:
+        return []
+    used: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.Call):
+            name = call_name(node)
+            if name in ("locals", "vars"):
+                used.update(names)  # the handler's parameters read as a mapping
+            elif _RECORDING_CALL.search(name):
+                return
+        if isinstance(node, ast.Name) and node.id in names:
+            used.add(node.id)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    for stmt in func.body:
+        visit(stmt)
+    return sorted(names - used)
 
 
 # The module's top-level functions while its routes are extracted: a handler that hands the request to one
@@ -1447,6 +1504,10 @@ def _mapping_return(func: ast.AST) -> list[str]:
     for value in returns:
         if isinstance(value, ast.Tuple) and value.elts:  # return jsonify(...), 200
             value = value.elts[0]
+        if isinstance(value, ast.Call) and call_name(value) == "Response":  # DRF: Response({"status": ..., "job_id": ...})
+            if not (value.args and isinstance(value.args[0], ast.Dict)):
+                return []  # Response(content=json.dumps(rows)): whatever the content holds
+            value = value.args[0]
         if isinstance(value, ast.Call) and call_name(value) in ("jsonify", "JsonResponse", "JSONResponse", "dict") \
                 and not (value.args and not isinstance(value.args[0], ast.Dict)):
             pairs = [(k.arg, k.value) for k in value.keywords if k.arg]
@@ -1519,7 +1580,8 @@ _OWNER_KINDS = {"FastAPI": "fastapi", "APIRouter": "fastapi", "Flask": "flask", 
                 "Starlette": "starlette", "Router": "starlette", "Api": "flask", "Namespace": "flask",
                 "DefaultRouter": "django", "SimpleRouter": "django", "ExtendedDefaultRouter": "django",
                 "NestedSimpleRouter": "django", "NestedDefaultRouter": "django", "OptionalSlashRouter": "django",
-                "Service": "pyramid", "Application": "aiohttp", "RouteTableDef": "aiohttp"}
+                "Service": "pyramid", "Application": "aiohttp", "RouteTableDef": "aiohttp",
+                "NinjaAPI": "ninja", "NinjaRouter": "ninja"}
 _AIOHTTP_OWNERS = frozenset({"Application", "RouteTableDef"})
 _DRF_ROUTERS = frozenset(k for k, v in _OWNER_KINDS.items() if v == "django")
 _PREFIX_KW = {"APIRouter": "prefix", "Api": "prefix", "Namespace": "path", "Service": "path"}
@@ -1544,7 +1606,8 @@ def _extract(source: SourceFile) -> FileRoutes:
     includes: list[IncludeFact] = []
     # class CustomRouterWithExtraPaths(routers.DefaultRouter): the module's own router class routes like its base
     own_routers = {cls.name: base for cls in source.nodes(ast.ClassDef) if isinstance(cls, ast.ClassDef)
-                   for base in (dotted(b).rpartition(".")[2] for b in cls.bases) if base in _DRF_ROUTERS}
+                   for base in (dotted(b).rpartition(".")[2] for b in cls.bases) if base in _DRF_ROUTERS
+                   or (base == "NinjaAPI" and "ninja" in imports)}  # class NoCacheNinjaAPI(NinjaAPI)
     # api = ApiController(prefix="/api/0"), with api.add_resource(...) below: a project's own subclass of
     # flask-restful's Api (defined in another module) serves its resources under the prefix like the Api itself
     resource_owners = {dotted(c.func.value) for c in source.nodes(ast.Call) if isinstance(c, ast.Call)
@@ -1578,6 +1641,8 @@ def _extract(source: SourceFile) -> FileRoutes:
             kind = "NestedSimpleRouter" if "Nested" in kind else "DefaultRouter"  # a project's own DRF router class
         if kind in _AIOHTTP_OWNERS and "aiohttp" not in imports:
             continue  # Tornado's and others' Application
+        if kind == "Router" and "ninja" in imports:
+            kind = "NinjaRouter"  # django-ninja's Router, mounted with api.add_router(prefix, router)
         if kind not in _OWNER_KINDS or (kind == "Router" and "starlette" not in imports) \
                 or (kind == "Service" and _kw(value, "path") is None):
             continue  # Cornice: Service(name="heartbeat", path="/__heartbeat__"); its @heartbeat.get() views
@@ -1600,6 +1665,8 @@ def _extract(source: SourceFile) -> FileRoutes:
                     parent = _kw(value, "blueprint") or (value.args[1] if len(value.args) > 1 else None)
                 if kind == "Api" and parent is not None and dotted(parent):  # Api(blueprint): mounted on it
                     includes.append(IncludeFact(dotted(parent), name, line=node.lineno))
+    if "ninja" in imports:
+        _ninja_url_aliases(source, owners, includes)
     functions = {
         n.name: n for n in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef)
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
@@ -1619,6 +1686,7 @@ def _extract(source: SourceFile) -> FileRoutes:
                                                 cls.col_offset + 1, path_params=tuple(sorted(_path_params(
                                                     _path_expr(path_node))))))
     loops = _loop_bindings(source)
+    hidden_aliases = _hidden_aliases(source) if "include_in_schema" in source.text else set()
     app_routers: dict[str, str] | None = None  # aiohttp: local names for an app's router, found when first needed
     made = {t.id: dotted(n.value.func) for n in source.nodes(ast.Assign) if isinstance(n, ast.Assign)
             and isinstance(n.value, ast.Call) and dotted(n.value.func) for t in n.targets if isinstance(t, ast.Name)}
@@ -1647,6 +1715,8 @@ def _extract(source: SourceFile) -> FileRoutes:
                 if owner in owners and owners[owner].kind == "Api" and call.args and dotted(call.args[0]):
                     includes.append(IncludeFact(dotted(call.args[0]), owner, line=call.lineno))
                 continue
+            if name == "include_router" and id(call) in hidden_aliases:
+                continue  # the same router again, left out of the API's schema: an undocumented alias
             if name == "mount":
                 if not call.args:
                     continue
@@ -1665,6 +1735,11 @@ def _extract(source: SourceFile) -> FileRoutes:
             for bound_target, bound_prefix in loops.get((id(call), target), [(target, None)]):
                 includes.append(IncludeFact(owner, bound_target, prefix if bound_prefix is None else bound_prefix,
                                             replaces=replaces, dependencies=deps, line=call.lineno))
+        elif name == "add_router" and len(call.args) > 1 and _str(call.args[0]) is not None:
+            # django-ninja: api.add_router("/orders/", router) or ("/orders/", "shop.api.orders.router")
+            target = _str(call.args[1]) or dotted(call.args[1])
+            if target:
+                includes.append(IncludeFact(owner, target, _path_expr(call.args[0]), line=call.lineno))
         elif "aiohttp" in imports and (name in _AIOHTTP_ADDERS or name in ("add_routes", "add_subapp")
                                        or (name == "add_route" and _aiohttp_method(call))):
             if app_routers is None:  # router = app.router; router.add_get(...): the app's routes
@@ -1746,6 +1821,37 @@ def _extract(source: SourceFile) -> FileRoutes:
 
 
 _TOO_MANY = lazy_compile(r"\b429\b|TOO_MANY_REQUESTS|TooManyRequests")
+
+
+def _hidden_aliases(source: SourceFile) -> set[int]:
+    """``include_router(r, prefix="/latest", include_in_schema=False)`` beside ``include_router(r, prefix="/v1")``:
+    a second mount of a router the file also mounts in the schema, kept out of the published API (the ids of
+    those calls). A router mounted only hidden is still served, and still counts."""
+    calls = [c for c in source.nodes(ast.Call) if isinstance(c, ast.Call) and call_name(c) == "include_router"
+             and c.args and dotted(c.args[0])]
+    shown = {dotted(c.args[0]) for c in calls if not _hidden(c)}
+    return {id(c) for c in calls if _hidden(c) and dotted(c.args[0]) in shown}
+
+
+def _hidden(call: ast.Call) -> bool:
+    flag = _kw(call, "include_in_schema")
+    return isinstance(flag, ast.Constant) and flag.value is False
+
+
+def _ninja_url_aliases(source: SourceFile, owners: dict[str, OwnerFact], includes: list[IncludeFact]) -> None:
+    """``urls = api.urls``: a django-ninja API's URL list under a name another module mounts
+    (``path("v1/", v1_urls)``), so the name serves the API's routes."""
+    for node in source.nodes(ast.Assign):
+        assert isinstance(node, ast.Assign)
+        value = node.value
+        if not (isinstance(value, ast.Attribute) and value.attr == "urls"):
+            continue
+        api = dotted(value.value)
+        if api in owners and owners[api].kind == "NinjaAPI":
+            for target in node.targets:
+                if isinstance(target, ast.Name) and target.id not in owners:
+                    owners[target.id] = OwnerFact(target.id, "NinjaAPI", "", (), node.lineno)
+                    includes.append(IncludeFact(target.id, api, line=node.lineno))
 
 
 def _limiting_decorators(tree: ast.Module) -> tuple[str, ...]:
@@ -2496,6 +2602,8 @@ def _framework_for(owner: str, kind_hint: str, owners: Mapping[str, OwnerFact], 
         return "fastapi"
     if "fastapi" in imports:
         return "fastapi"
+    if "ninja" in imports and kind_hint in HTTP_METHODS:
+        return "ninja"  # @router.get("/orders") on a django-ninja Router another module of the package makes
     if "flask" in imports:
         return "flask"
     if "aiohttp" in imports:
@@ -2545,12 +2653,29 @@ def _decorator_routes(
         methods = _methods_kw(deco, ("GET",))
     extra = _depends_names(_kw(deco, "dependencies"))
     response_model = _kw(deco, "response_model")
+    if framework == "ninja":
+        path = _NINJA_CONVERTER.sub(r"{\1}", path)  # "/{int:pk}": Django's converter before the name
+        response_model = _ninja_response(_kw(deco, "response"))
     shape = _shape(response_model)
+    if framework == "ninja" and any("paginat" in d.lower() for d in _decorator_names(func)):
+        shape = "page"  # @paginate(LimitOffsetPagination): the list comes back one page at a time
     model = _model_class(response_model) if shape == "item" and response_model is not None else ""
     return [
         _make_route(func, framework, m, path, owner, func.lineno, func.col_offset + 1, func.name, extra, shape, model)
         for m in methods
     ]
+
+
+_NINJA_CONVERTER = lazy_compile(r"\{\w+:(\w+)\}")
+
+
+def _ninja_response(node: ast.expr | None) -> ast.expr | None:
+    """The success schema of a django-ninja ``response=``: the schema itself, or the 200 entry of
+    ``{200: List[Order], 404: Message}``."""
+    if isinstance(node, ast.Dict):
+        return next((v for k, v in zip(node.keys, node.values, strict=True)
+                     if isinstance(k, ast.Constant) and k.value in (200, 201)), None)
+    return node
 
 
 def _added_routes(
@@ -2840,6 +2965,9 @@ def _django_urlpatterns(tree: ast.Module, text: str, includes: list[IncludeFact]
                 elif inner is not None and dotted(inner):
                     includes.append(IncludeFact("urlpatterns", dotted(inner), full, module=True, line=node.lineno))
                 return
+            if _mounted_urls(view, names):  # path("api/v1/", api.urls): an API's or a router's URL list
+                includes.append(IncludeFact("urlpatterns", dotted(view), full, module=True, line=node.lineno))
+                return
             if isinstance(view, ast.Name) and view.id in bound:
                 view = bound[view.id]
             kind = ""
@@ -2872,6 +3000,15 @@ def _django_urlpatterns(tree: ast.Module, text: str, includes: list[IncludeFact]
                 and node.func.attr in ("append", "extend", "insert") and dotted(node.func.value) == "urlpatterns":
             visit(node.args[-1], "")
     return routes
+
+
+def _mounted_urls(view: ast.AST | None, names: Mapping[str, str]) -> bool:
+    """A ``path()`` handed a URL list rather than a view: ``api.urls`` (django-ninja, a DRF router), or a name
+    imported as ``urls`` from the API's module (``from .v1_api import urls as v1_urls``). The admin site's
+    ``admin.site.urls`` is left as it is (a route the admin site serves)."""
+    if isinstance(view, ast.Attribute) and view.attr == "urls" and dotted(view.value):
+        return not dotted(view.value).rpartition(".")[2].endswith("site")
+    return isinstance(view, ast.Name) and names.get(view.id, "").endswith(".urls") and view.id != "urls"
 
 
 def _debug_only(tree: ast.Module) -> set[int]:
@@ -3124,12 +3261,12 @@ class _Table:
         if expr.startswith("()"):
             return self._factory(path, expr[2:], depth)
         facts = self.files[path]
-        if module and expr in self.modules:
-            return self.modules[expr], "urlpatterns"
-        if module and expr.endswith(".urls"):  # include(router.urls): a DRF router's routes
-            found = self.resolve(path, expr[: -len(".urls")], depth=depth + 1)
+        if module and expr.endswith(".urls"):  # include(router.urls): a DRF router's routes, before a module
+            found = self.resolve(path, expr[: -len(".urls")], depth=depth + 1)  # the name "api.urls" may end
             if found is not None and found in self.owners:
                 return found
+        if module and expr in self.modules:
+            return self.modules[expr], "urlpatterns"
         head, _, rest = expr.partition(".")
         names = dict(facts.names)
         if not rest and (path, head) in self.owners:
@@ -3144,6 +3281,9 @@ class _Table:
             return self.modules[full], "urlpatterns"
         mod, _, name = full.rpartition(".")
         target = self.modules.get(mod)
+        if target is None and head not in names:  # add_router("/orders/", "shop.api.orders.router"): a full path
+            mod, _, name = expr.rpartition(".")
+            target = self.modules.get(mod)
         if target is None:
             return None
         if (target, name) in self.owners:

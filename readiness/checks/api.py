@@ -20,6 +20,7 @@ from readiness.project import Project
 from readiness.repo_files import repo_files
 from readiness.roles import INFRASTRUCTURE, SERVICE, path_role
 from readiness.routes import (
+    IDLE_PARAM,
     LIMITED_OWNER,
     PAGINATION_PARAMS,
     ROUTE_NEEDLES,
@@ -184,7 +185,7 @@ _FASTAPI_APP = (
 )
 _FASTAPI_ORDERS = (
     "from fastapi import APIRouter\n\nrouter = APIRouter(prefix='/orders')\n\n\n"
-    "@router.get('')\ndef list_orders({params}) -> list[dict]:\n    return []\n\n\n"
+    "@router.get('')\ndef list_orders({params}) -> list[dict]:\n    return find_orders({names})\n\n\n"
     "@router.get('/{{order_id}}')\ndef get_order(order_id: str) -> dict:\n    return {{}}\n"
 )
 
@@ -192,7 +193,8 @@ _FASTAPI_ORDERS = (
 def _service(prefix: str = "", params: str = "") -> dict[str, str]:
     return {
         "app/main.py": _FASTAPI_APP.format(prefix=prefix),
-        "app/routes/orders.py": _FASTAPI_ORDERS.format(params=params),
+        "app/routes/orders.py": _FASTAPI_ORDERS.format(params=params, names=", ".join(
+            f"{name}={name}" for name in re.findall(r"(\w+):", params))),
         "app/__init__.py": "", "app/routes/__init__.py": "",
     }
 
@@ -211,7 +213,7 @@ _REEXPORTED_RESOURCE = {
 _PROXIED_LIST = {
     "app/main.py": "import httpx\nfrom fastapi import FastAPI\n\napp = FastAPI()\nREVIEWS = 'https://reviews.example'\n\n\n"
                    "@app.get('/api/v1/orders')\ndef orders(limit: int = 50, status: str | None = None) -> list[dict]:\n"
-                   "    return []\n\n\n"
+                   "    return find_orders(limit, status)\n\n\n"
                    "@app.get('/api/v1/reviews/tags')\nasync def review_tags() -> list[dict]:\n"
                    "    async with httpx.AsyncClient() as client:\n        resp = await client.get(REVIEWS + '/tags')\n"
                    "        data = resp.json()\n        return [dict(item) for item in data]\n",
@@ -359,6 +361,90 @@ _SUPERDESK_APPS = {
                              "blueprint = superdesk.Blueprint('feed', __name__)\n\n\n"
                              "def init_app(app):\n    superdesk.blueprint(blueprint, app)\n\n\n"
                              "@blueprint.route('/feed')\ndef feed():\n    return jsonify(_items=[])\n",
+}
+_NINJA_SHOP = {
+    "shop/__init__.py": "",
+    "shop/api.py": "from ninja import NinjaAPI\n\n\nclass ShopAPI(NinjaAPI):\n    pass\n\n\napi = ShopAPI(version='1')\n"
+                   "api.add_router('/orders/', 'shop.orders.router')\n",
+    "shop/orders.py": "from ninja import FilterSchema, Query, Router, Schema\nfrom ninja.pagination import paginate\n\n"
+                      "router = Router()\n\n\nclass OrderOut(Schema):\n    id: int\n\n\n"
+                      "class OrderFilter(FilterSchema):\n    status: str | None = None\n\n\n"
+                      "@router.get('', response=list[OrderOut])\n@paginate\n"
+                      "def list_orders(request, filters: Query[OrderFilter]):\n"
+                      "    return filters.filter(Order.objects.all())\n\n\n"
+                      "@router.get('/{int:order_id}', response=OrderOut)\ndef get_order(request, order_id: int):\n"
+                      "    return Order.objects.get(pk=order_id)\n",
+    "shop/customers.py": "from ninja import Router\n\nrouter = Router()\n\n\n"
+                         "@router.get('/', response={200: list[CustomerOut], 403: Message})\n"
+                         "def list_customers(request):\n    return Customer.objects.all()\n",
+    "shop/urls.py": "from django.urls import path\n\nfrom shop.api import api\n"
+                    "from shop.customers import router as customers_router\n\n"
+                    "api.add_router('/customers/', customers_router)\n\nurlpatterns = [path('api/v1/', api.urls)]\n",
+}
+_NINJA_UNVERSIONED = {
+    **_NINJA_SHOP,
+    "shop/api.py": _NINJA_SHOP["shop/api.py"] + "urls = api.urls\n",
+    "shop/urls.py": "from django.urls import path\n\nfrom shop.api import urls as api_urls\n\n"
+                    "urlpatterns = [path('api/', api_urls)]\n",
+}
+_PAGE_ID = {
+    "app.py": "from flask import Flask, jsonify, request\n\napp = Flask(__name__)\n\n\n"
+              "@app.route('/api/aliases/<int:alias_id>/activities')\ndef activities(alias_id):\n"
+              "    page_id = int(request.args.get('page_id', 0))\n"
+              "    rows = activities_of(alias_id, page_id)\n"
+              "    return jsonify(activities=[a.to_dict() for a in rows])\n\n\n"
+              "@app.route('/api/groups')\ndef groups():\n    details = request.args.get('details') == '1'\n"
+              "    return jsonify([g.to_dict(full=details) for g in Group.query.all()])\n",
+}
+_LATEST_ALIAS = {
+    "app/__init__.py": "",
+    "app/routers/__init__.py": "from app.routers.orders import router as orders_router\n"
+                               "from app.routers.users import router as users_router\n\n"
+                               "ROUTERS = [orders_router, users_router]\n",
+    "app/routers/orders.py": "from fastapi import APIRouter\n\nrouter = APIRouter(prefix='/orders')\n\n\n"
+                             "@router.get('/{order_id}')\ndef get_order(order_id: str) -> dict:\n    return {}\n",
+    "app/routers/users.py": "from fastapi import APIRouter\n\nrouter = APIRouter(prefix='/users')\n\n\n"
+                            "@router.get('/{user_id}')\ndef get_user(user_id: str) -> dict:\n    return {}\n",
+    "app/main.py": "from fastapi import FastAPI\n\nfrom app.routers import ROUTERS as v1_routers\n\napp = FastAPI()\n"
+                   "for router in v1_routers:\n    app.include_router(router, prefix='/v1')\n"
+                   "    app.include_router(router, prefix='/latest', include_in_schema=False)\n",
+}
+_TOKEN_GUARDED = {
+    "scans/__init__.py": "",
+    "scans/api.py": "import hmac\nfrom typing import Annotated\n\n"
+                    "from fastapi import APIRouter, Depends, Header, HTTPException\n\n"
+                    "router = APIRouter(prefix='/api')\n\n\n"
+                    "def verify_api_token(x_api_token: Annotated[str, Header()]) -> None:\n"
+                    "    if not hmac.compare_digest(x_api_token, settings.API_TOKEN):\n"
+                    "        raise HTTPException(status_code=401)\n\n\n"
+                    "@router.get('/analyses', dependencies=[Depends(verify_api_token)])\n"
+                    "def list_analyses(tag: str | None = None) -> list[dict]:\n"
+                    "    return db.analyses_by_tag(tag) if tag else db.all_analyses()\n",
+    "scans/main.py": "from fastapi import FastAPI\n\nfrom scans.api import router\n\napp = FastAPI()\n"
+                     "app.include_router(router)\n",
+}
+_COUNT_AND_PAGE = {
+    "scans/__init__.py": "",
+    "scans/main.py": "from fastapi import FastAPI, Request\n\nfrom scans import csrf\n\napp = FastAPI()\n\n\n"
+                     "@app.get('/api/analyses')\ndef analyses() -> list[dict]:\n    return db.all_analyses()\n\n\n"
+                     "@app.get('/api/num-queued-tasks')\ndef queued_tasks() -> int:\n    return backend.queue_length()\n\n\n"
+                     "@app.get('/exports', include_in_schema=False)\ndef exports(request: Request):\n"
+                     "    return csrf.csrf_form_template_response('exports.jinja2', {'request': request, "
+                     "'tasks': db.exports()})\n",
+}
+_JOB_AND_STATS = {
+    "photos/__init__.py": "",
+    "photos/urls.py": "from django.urls import path\n\nfrom photos import views\n\n"
+                      "urlpatterns = [\n    path('api/photos', views.PhotoList.as_view()),\n"
+                      "    path('api/scanphotos', views.ScanPhotosView.as_view()),\n"
+                      "    path('api/serverstats', views.ServerStatsView.as_view()),\n]\n",
+    "photos/views.py": "from rest_framework.response import Response\nfrom rest_framework.views import APIView\n\n\n"
+                       "class PhotoList(APIView):\n    def get(self, request):\n"
+                       "        return Response(PhotoSerializer(Photo.objects.all(), many=True).data)\n\n\n"
+                       "class ScanPhotosView(APIView):\n    def get(self, request):\n"
+                       "        job = start_scan(request.user)\n        return Response({'status': True, 'job_id': job.id})\n\n\n"
+                       "class ServerStatsView(APIView):\n    def get(self, request):\n"
+                       "        return Response(collect_server_stats())\n",
 }
 _SITE_HELPERS = {
     **_REEXPORTED_RESOURCE,
@@ -533,6 +619,32 @@ class ApiVersioning(_RouteCheck):
                         "@bp.route('/')\ndef index():\n    return []\n",
         }, findings=0, status="pass", note="register_blueprint url_prefix replaces the blueprint's own"),
         Example({"app/lib.py": "def add(a, b):\n    return a + b\n"}, status="n/a", note="no routes at all"),
+        Example({"judge/urls.py": "from django.urls import include, path\n\nfrom judge.views import api, select2\n\n"
+                                  "urlpatterns = [\n    path('api/v2/problems', api.problem_list),\n"
+                                  "    path('widgets/select2/users', select2.UserSelect2View.as_view()),\n"
+                                  "    path('judge-select2/', include([path('problem/', select2.ProblemSelect2View.as_view())])),\n]\n",
+                 "judge/views/api.py": "from django.http import JsonResponse\n\n\ndef problem_list(request):\n"
+                                       "    return JsonResponse({'objects': list(Problem.objects.values('code'))})\n",
+                 "judge/views/select2.py": "from django.http import JsonResponse\nfrom django.views.generic.list import "
+                                           "BaseListView\n\n\nclass UserSelect2View(BaseListView):\n"
+                                           "    def get(self, request):\n        return JsonResponse({'results': []})\n\n\n"
+                                           "class ProblemSelect2View(UserSelect2View):\n    pass\n"},
+                findings=0, status="pass", note="the data feeds of the site's Select2 form widgets are AJAX helpers"),
+        Example({"ci/decorators.py": "from functools import wraps\n\nfrom flask import render_template, request\n\n\n"
+                                     "def template_renderer(template=None):\n    def decorator(f):\n        @wraps(f)\n"
+                                     "        def decorated(*args, **kwargs):\n            ctx = f(*args, **kwargs)\n"
+                                     "            return render_template(template or request.endpoint + '.html', **ctx)\n"
+                                     "        return decorated\n    return decorator\n",
+                 "ci/app.py": "from flask import Flask, jsonify\n\nfrom ci.decorators import template_renderer\n\n"
+                              "app = Flask(__name__)\n\n\n@app.route('/regression')\n@template_renderer()\ndef index():\n"
+                              "    return {'tests': RegressionTest.query.all()}\n\n\n"
+                              "@app.route('/api/v1/tests')\ndef tests():\n"
+                              "    return jsonify([t.to_dict() for t in RegressionTest.query.limit(50)])\n"},
+                findings=0, status="pass", note="a page whose returned dict a decorator renders into a template is no API"),
+        Example(_LATEST_ALIAS, findings=0, status="pass",
+                note="routers mounted under /v1, and again as an undocumented /latest alias kept out of the schema"),
+        Example(_NINJA_UNVERSIONED, findings=2, status="fail",
+                note="django-ninja: the API's URL list, imported under another name, mounted without a version"),
         Example({
             "app/main.py": "from fastapi import FastAPI, Header\n\napp = FastAPI()\n\n\n"
                            "@app.get('/orders')\ndef orders(api_version: str = Header('1')) -> list[dict]:\n    return []\n",
@@ -849,6 +961,18 @@ class Pagination(_RouteCheck):
                 note="connexion operations declared in the OpenAPI file: /projects pages, the members list does not"),
         Example(_OWN_ROUTER, status="pass", findings=0,
                 note="a project's own router serving an OpenAPI file whose operationIds name its controllers"),
+        Example(_JOB_AND_STATS, status="fail", findings=1, lines=(6,),
+                note="a GET that starts a job and answers one object, and a compound /serverstats, are no lists"),
+        Example(_COUNT_AND_PAGE, status="fail", findings=1, lines=(9,),
+                note="a count answered as an int is one value, and a page rendered by the project's own template "
+                     "response helper is HTML: only the analyses list is judged"),
+        Example(_TOKEN_GUARDED, status="fail", findings=1, lines=(15,),
+                note="a list behind an API token compared in constant time is the API, not another system's webhook"),
+        Example(_PAGE_ID, status="fail", findings=1, lines=(14,),
+                note="?page_id= names the page to show; a verbosity switch is no page"),
+        Example(_NINJA_SHOP, status="fail", findings=1, lines=(7,),
+                note="django-ninja routers added to a NinjaAPI mounted with api.urls: @paginate pages the orders, "
+                     "the customers list returns every row"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
@@ -1438,6 +1562,16 @@ class FilteringSorting(_RouteCheck):
                 status="fail", note="cursors named for the row they start from page; they filter nothing"),
         Example(_service(params="usr: str, api_key: str = ''"), findings=1, status="fail",
                 note="credentials in the query string say who asks, not what to list"),
+        Example({"app/main.py": "from fastapi import FastAPI, Request\n\napp = FastAPI()\n\n\n"
+                                "@app.get('/api/memories')\nasync def memories(request: Request, client: str | None = None,\n"
+                                "                   detailed: bool = False) -> list[dict]:\n"
+                                "    update_telemetry_state(request=request, api='memories', client=client)\n"
+                                "    return await Memory.objects.filter(user=request.user).values()\n\n\n"
+                                "@app.get('/api/notes')\nasync def notes(request: Request, tag: str | None = None) -> list[dict]:\n"
+                                "    log.info('notes for %s', tag)\n    rows = Note.objects.filter(user=request.user)\n"
+                                "    return await (rows.filter(tag=tag) if tag else rows).values()\n"},
+                findings=1, lines=(7,), status="fail",
+                note="a parameter only handed to telemetry, or never read, filters nothing; one the query uses does"),
         Example({"app/lib.py": "def add(a, b):\n    return a + b\n"}, status="n/a", note="no routes at all"),
         Example(_PROXIED_LIST, findings=0, status="pass",
                 note="another service's list, fetched and passed on: that service filters it"),
@@ -1453,6 +1587,10 @@ class FilteringSorting(_RouteCheck):
                 findings=0, status="pass", note="a default OrderingFilter sorts every list on the serializer's fields"),
         Example(_OLD_DRF_QUERY, findings=0, status="pass",
                 note="request.QUERY_PARAMS, the query string of REST framework before 3.0 (vendored copies keep it)"),
+        Example(_PAGE_ID, status="fail", findings=2, lines=(7, 14),
+                note="the page (?page_id=) and how much of each row to show (?details=) filter nothing"),
+        Example(_NINJA_SHOP, status="fail", findings=1, lines=(7,),
+                note="django-ninja: a FilterSchema taken as Query[...] filters; the request handed first does not"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
@@ -1473,13 +1611,17 @@ def _filter_label(route: Route) -> str:
 
 
 def _filter_params(route: Route) -> list[str]:
-    return [p for p in route.query if (n := p.lower().removesuffix("[]")) not in PAGINATION_PARAMS and n not in _NOT_FILTERS]
+    idle = {c.removeprefix(IDLE_PARAM) for c in route.fact.calls if c.startswith(IDLE_PARAM)}
+    return [p for p in route.query if (n := p.lower().removesuffix("[]")) not in PAGINATION_PARAMS
+            and n not in _NOT_FILTERS and p not in idle]
 
 
 _NOT_FILTERS = frozenset({"format", "callback", "fields", "expand", "include", "lang", "locale", "db", "session",
                           "current_user", "user", "token", "commons", "common", "self", "args", "kwargs",
                           # who is asking, not what to list: credentials passed in the query string
-                          "usr", "api_key", "apikey", "access_token", "auth", "signature"})
+                          "usr", "api_key", "apikey", "access_token", "auth", "signature",
+                          # how much of each row to show, not which rows: verbosity switches
+                          "details", "detailed", "verbose", "truncated", "pretty"})
 
 
 def _filters(route: Route, settings: set[str] = frozenset()) -> bool:  # type: ignore[assignment]

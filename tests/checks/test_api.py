@@ -12,7 +12,8 @@ _ORDERS = (
     "from fastapi import APIRouter, Depends\nfrom fastapi_limiter.depends import RateLimiter\n\n"
     "router = APIRouter(prefix='/orders')\n\n\n"
     "@router.get('', dependencies=[Depends(RateLimiter(times=5, seconds=1))])\n"
-    "def list_orders(limit: int = 50, offset: int = 0, status: str | None = None) -> list[dict]:\n    return []\n\n\n"
+    "def list_orders(limit: int = 50, offset: int = 0, status: str | None = None) -> list[dict]:\n"
+    "    return find_orders(limit, offset, status)\n\n\n"
     "@router.get('/{order_id}')\ndef get_order(order_id: str) -> dict:\n    return {}\n\n\n"
     "@router.get('/{order_id}/lines')\ndef lines(order_id: str) -> list[dict]:\n    return []\n"
 )

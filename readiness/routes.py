@@ -1104,44 +1104,50 @@ def _body_node(node: ast.AST, request_names: set[str]) -> bool:
     if isinstance(node, ast.Call):
         node = node.func
         return isinstance(node, ast.Attribute) and node.attr in ("get_json", "json") and dotted(node.value) in request_names
-    return isinstance(node, ast.Attribute) and node.attr in ("json", "form", "data", "POST") \
-        and dotted(node.value) in request_names
+    return isinstance(node, ast.Attribute) and node.attr in ("json", "form", "data", "POST", "values") \
+        and dotted(node.value) in request_names  # values: Flask's query string and form in one mapping
 
 
 def _fields_coerced(func: ast.AST, request_names: set[str]) -> bool:
     """Every use of the body reads one named field and converts it (``int(body['n'])``, ``filter_str(...)``,
-    ``True if body.get('x') else False``): field-by-field validation by hand, the whole body never passed on."""
+    ``True if body.get('x') else False``): field-by-field validation by hand, the whole body never passed on.
+    Fields taken as they came still count when the handler answers a client error on a missing or ill-typed
+    field (``if not body.get('name'): return ..., 400``): required fields, checked by hand."""
     parents: dict[ast.AST, ast.AST] = {}
     for node in ast.walk(func):
         for child in ast.iter_child_nodes(node):
             parents[child] = node
-    bodies = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign)
-              and _body_node(_unwrap_copy(_unwrap_or(n.value)), request_names)
-              for t in n.targets if isinstance(t, ast.Name)}
-    reads = checked = tested = 0
+    bodies = _body_names(func, request_names)
+    reads = checked = tested = loose = 0
     for node in ast.walk(func):
         is_body = _body_node(node, request_names) or (isinstance(node, ast.Name) and node.id in bodies
                                                        and isinstance(node.ctx, ast.Load))
-        if not is_body:
-            continue
+        if not is_body or _inside_body_node(node, parents, request_names):
+            continue  # json.loads(request.data): the parsed body is the one looked at
         parent = parents.get(node)
+        if isinstance(parent, ast.Await):
+            node, parent = parent, parents.get(parent)  # body = await request.json()
         if isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.Or) and parent.values[0] is node:
             node, parent = parent, parents.get(parent)  # body = request.get_json(silent=True) or {}
+        if isinstance(parent, ast.IfExp) and parent.body is node:
+            node, parent = parent, parents.get(parent)  # body = json.loads(request.data) if request.data else {}
         if isinstance(parent, ast.Assign) and parent.value is node:
             continue  # body = request.json: its uses are looked at
+        if isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node and isinstance(parent.target, ast.Name):
+            continue  # for item in request.json: each item is read as the body is
         copy = _copy_of_body(node, parents)
         if copy is not None and isinstance(parents.get(copy), ast.Assign):
             continue  # data = dict(request.data): a copy, whose uses are looked at
         if isinstance(parent, ast.Subscript) and parent.value is node:
             read = parent
-        elif isinstance(parent, ast.Attribute) and parent.value is node and parent.attr == "get" \
+        elif isinstance(parent, ast.Attribute) and parent.value is node and parent.attr in _FIELD_GETTERS \
                 and isinstance(parents.get(parent), ast.Call):
             read = parents[parent]
         elif isinstance(parent, ast.Compare) or isinstance(parent, ast.UnaryOp) \
-                or (isinstance(parent, ast.If) and parent.test is node) \
-                or (isinstance(parent, ast.Call) and call_name(parent) == "isinstance"):
+                or (isinstance(parent, (ast.If, ast.IfExp)) and parent.test is node) \
+                or (isinstance(parent, ast.Call) and call_name(parent) in ("isinstance", "len")):
             tested += 1
-            continue  # if not request.json, isinstance(request.json, list): a presence or type check
+            continue  # if not request.json, isinstance(request.json, list), len(body): a presence or type check
         else:
             return False  # the whole body handed on
         reads += 1
@@ -1164,13 +1170,83 @@ def _fields_coerced(func: ast.AST, request_names: set[str]) -> bool:
             if _local_checked(func, outer.targets[0].id, parents):
                 checked += 1
                 continue  # only tested, checked against a range, a set of values or a pattern, or required
-        return False  # a field used as it came
+        loose += 1  # a field used as it came
+    if loose:
+        return _rejects_bad_field(func, bodies, parents, request_names)
     if checked:
         return True
     # only tested (``if "cancel" in request.form``), never read, and read no other way (request.get_data())
     return tested > 0 and not reads and not any(
         isinstance(n, ast.Attribute) and n.attr in _RAW_BODY_ATTRS and dotted(n.value) in request_names
         and not _body_node(n, request_names) for n in ast.walk(func))
+
+
+# Methods that read one named field of a submitted mapping: ``body.get("q")``, ``request.form.getlist("ids")``.
+_FIELD_GETTERS = frozenset({"get", "getlist", "getone", "get_all"})
+
+
+def _body_names(func: ast.AST, request_names: set[str]) -> set[str]:
+    """Locals holding the whole body (``body = request.get_json() or {}``, ``data = dict(request.form)``) and the
+    items of a JSON list body (``for item in request.json``), read field by field as the body is."""
+    names = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign)
+             and _body_node(_unwrap_copy(_unwrap_await(_unwrap_or(n.value))), request_names)
+             for t in n.targets if isinstance(t, ast.Name)}
+    for node in ast.walk(func):
+        if isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.target, ast.Name) and (
+                _body_node(node.iter, request_names) or (isinstance(node.iter, ast.Name) and node.iter.id in names)):
+            names.add(node.target.id)
+    return names
+
+
+def _inside_body_node(node: ast.AST, parents: Mapping[ast.AST, ast.AST], request_names: set[str]) -> bool:
+    """``request.data`` inside ``json.loads(request.data.decode())``: a part of the parsed body's expression."""
+    current = parents.get(node)
+    for _ in range(3):
+        if current is None or isinstance(current, ast.stmt):
+            return False
+        if _body_node(current, request_names):
+            return True
+        current = parents.get(current)
+    return False
+
+
+def _field_locals(func: ast.AST, bodies: set[str], request_names: set[str]) -> set[str]:
+    """Locals assigned from one field of the body (``name = data.get("name")``, ``ids = request.form.getlist("id")``)."""
+    return {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and len(n.targets) == 1
+            for t in n.targets if isinstance(t, ast.Name)
+            and any(_field_read(sub, bodies, request_names) for sub in ast.walk(n.value))}
+
+
+def _field_read(node: ast.AST, bodies: set[str], request_names: set[str]) -> bool:
+    """``body["x"]``, ``body.get("x")`` or ``request.form.get("x")``: one named field of the body."""
+    def whole(expr: ast.AST) -> bool:
+        return _body_node(expr, request_names) or (isinstance(expr, ast.Name) and expr.id in bodies)
+
+    if isinstance(node, ast.Subscript):
+        return whole(node.value) and _str(node.slice) is not None
+    return isinstance(node, ast.Attribute) and node.attr in _FIELD_GETTERS and whole(node.value)
+
+
+def _rejects_bad_field(func: ast.AST, bodies: set[str], parents: Mapping[ast.AST, ast.AST],
+                       request_names: set[str]) -> bool:
+    """An ``if`` on a field of the body (or a local taken from one, or ``"name" not in body``) that answers a
+    client error: the handler requires or type-checks its input by hand. A test of the whole body alone
+    (``if not request.json``) is no such check."""
+    fields = _field_locals(func, bodies, request_names)
+
+    def on_field(test: ast.AST) -> bool:
+        for sub in ast.walk(test):
+            if _field_read(sub, bodies, request_names) or (isinstance(sub, ast.Name) and sub.id in fields):
+                return True
+            if isinstance(sub, ast.Compare) and len(sub.ops) == 1 and isinstance(sub.ops[0], (ast.In, ast.NotIn)) \
+                    and _str(sub.left) is not None and (
+                        _body_node(sub.comparators[0], request_names)
+                        or (isinstance(sub.comparators[0], ast.Name) and sub.comparators[0].id in bodies)):
+                return True  # "name" not in body: a required key
+        return False
+
+    return any(isinstance(node, ast.If) and node.body and _rejects(node.body[:2]) and on_field(node.test)
+               for node in ast.walk(func))
 
 
 def _local_checked(func: ast.AST, local: str, parents: Mapping[ast.AST, ast.AST], depth: int = 0) -> bool:
@@ -1254,10 +1330,18 @@ def _client_error(node: ast.AST) -> bool:
 
 
 def _unwrap_or(node: ast.AST) -> ast.AST:
-    """``request.get_json(silent=True) or {}``: the body, with an empty default."""
+    """``request.get_json(silent=True) or {}`` or ``json.loads(request.data) if request.data else {}``: the body,
+    with an empty default."""
     if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and node.values:
         return node.values[0]
+    if isinstance(node, ast.IfExp):
+        return node.body
     return node
+
+
+def _unwrap_await(node: ast.AST) -> ast.AST:
+    """``await request.json()``: the body an async framework reads."""
+    return node.value if isinstance(node, ast.Await) else node
 
 
 def _required(node: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> bool:

@@ -914,6 +914,53 @@ class QueryValidation(Check):
                             "        name = request.get_json()['name']\n    except KeyError:\n        name = 'untitled'\n"
                             "    Tag.create(name=name)\n    return {}, 201\n"},
                 findings=1, lines=(7,), note="a missing field replaced, then stored as it came"),
+        Example({"main.py": "from flask import Flask, jsonify, request\n\napp = Flask(__name__)\n\n\n"
+                            "@app.route('/api/v1/secrets', methods=['POST'])\ndef create_secret():\n"
+                            "    data = request.get_json()\n    if not data.get('pairs'):\n"
+                            "        return jsonify({'error': 'pairs is a required field'}), 400\n"
+                            "    if not isinstance(data.get('labels', {}), dict):\n"
+                            "        return jsonify({'error': 'labels must be a dict'}), 400\n"
+                            "    Secret(name=data['name'], pairs=data['pairs'], labels=data.get('labels')).save()\n"
+                            "    return jsonify({}), 201\n"},
+                findings=0, status="pass", note="required and type-checked fields, answered with 400, then taken by name"),
+        Example({"main.py": "from flask import Flask, jsonify, request\n\napp = Flask(__name__)\n\n\n"
+                            "@app.route('/api/v1/secrets', methods=['POST'])\ndef create_secret():\n"
+                            "    data = request.get_json()\n    if not data:\n"
+                            "        return jsonify({'error': 'empty body'}), 400\n"
+                            "    Secret(name=data['name'], pairs=data['pairs']).save()\n    return jsonify({}), 201\n"},
+                findings=1, lines=(7,), note="only the whole body tested for presence: no field is checked"),
+        Example({"main.py": "from flask import Flask, abort, request\n\napp = Flask(__name__)\nFORMATS = ('text', 'html')\n\n\n"
+                            "@app.route('/api/v1/convert', methods=['POST'])\ndef convert():\n"
+                            "    text = request.values.get('q')\n    kind = request.values.get('format') or 'text'\n"
+                            "    if not text:\n        abort(400, 'missing q')\n    if kind not in FORMATS:\n"
+                            "        abort(400, 'unknown format')\n    return {'out': render(text, kind)}\n"},
+                findings=0, status="pass", note="request.values is the form too: a required field and an allow-listed one"),
+        Example({"main.py": "import json\n\nfrom flask import Flask, abort, request\n\napp = Flask(__name__)\n\n\n"
+                            "@app.route('/api/v1/token', methods=['POST'])\ndef token():\n"
+                            "    creds = json.loads(request.data.decode('utf-8'))\n    user = creds.get('username')\n"
+                            "    if user is None:\n        abort(400, 'username is missing')\n"
+                            "    return {'token': issue(user, creds.get('scope'))}\n"},
+                findings=0, status="pass", note="json.loads(request.data) read field by field, one field required"),
+        Example({"main.py": "from flask import Flask, abort, request\n\napp = Flask(__name__)\n\n\n"
+                            "@app.route('/api/v1/entries', methods=['POST'])\ndef add_entries():\n"
+                            "    for entry in request.json:\n        cpe = entry.get('cpe')\n"
+                            "        if not cpe:\n            abort(400, 'missing cpe')\n"
+                            "        Entry.add(cpe, entry.get('comment'))\n    return {}, 201\n\n\n"
+                            "@app.route('/api/v1/imports', methods=['POST'])\ndef import_entries():\n"
+                            "    for entry in request.json:\n        Entry.insert(entry)\n    return {}, 201\n"},
+                findings=1, lines=(17,), note="a JSON list read item by item with a required field; items stored whole"),
+        Example({"app/main.py": "from fastapi import FastAPI, HTTPException, Request\n\napp = FastAPI()\n\n\n"
+                                "@app.post('/api/v1/clients')\nasync def create_client(request: Request) -> dict:\n"
+                                "    data = await request.json()\n    if not isinstance(data.get('homeserver'), str):\n"
+                                "        raise HTTPException(status_code=400, detail='homeserver must be text')\n"
+                                "    return await register(data['homeserver'], data.get('token'))\n"},
+                findings=0, status="pass", note="await request.json(), a field type-checked with a 400"),
+        Example({"app.py": "import json\n\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
+                           "@app.route('/api/v1/explain', methods=['POST'])\ndef explain():\n"
+                           "    body = json.loads(request.data) if request.data else {}\n"
+                           "    if 'query' not in body:\n        return {'error': 'query is required'}, 400\n"
+                           "    return {'plan': plan(body['query'], body.get('dataset'))}\n"},
+                findings=0, status="pass", note="a body defaulted when empty, then a required key"),
         Example({"photos/__init__.py": "",
                  "photos/urls.py": "from django.urls import path\n\nfrom photos import views\n\n"
                                    "urlpatterns = [path('api/photos/favorite/', views.SetFavorite.as_view())]\n",

@@ -920,10 +920,10 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
                     feats.query.append("*")
             if any(k.arg is None for k in node.keywords) and name[:1].isupper():
                 validated = True  # Model(**data)
-            if name[:1].isupper() and name.endswith(("Form", "FormSet", "Serializer")) and any(
-                    _body_node(a, request_names) or (isinstance(a, ast.Name) and a.id in body_aliases)
+            if name.endswith(("Form", "FormSet", "Serializer")) and any(
+                    _body_node(_unwrap_or(a), request_names) or (isinstance(a, ast.Name) and a.id in body_aliases)
                     for a in [*node.args, *(k.value for k in node.keywords)]):
-                validated = True  # DeleteForm(request.POST): a form or serializer validates before it saves
+                validated = True  # DeleteForm(request.POST), importForm(formdata=request.form if ... else None)
             if _allow_listed(node, request_names, body_aliases):
                 validated = True  # project(req, ("name", "options")), require_fields(req, ("name",))
             func_node = node.func
@@ -1252,7 +1252,8 @@ def _rejects_bad_field(func: ast.AST, bodies: set[str], parents: Mapping[ast.AST
 def _local_checked(func: ast.AST, local: str, parents: Mapping[ast.AST, ast.AST], depth: int = 0) -> bool:
     """Every use of a local tests or converts it, or one requires it; a list of ids iterated
     (``for image_hash in hashes:``) is judged by what is done with each item."""
-    uses = [n for n in ast.walk(func) if isinstance(n, ast.Name) and n.id == local and isinstance(n.ctx, ast.Load)]
+    uses = [_normalised(n, parents) for n in ast.walk(func)
+            if isinstance(n, ast.Name) and n.id == local and isinstance(n.ctx, ast.Load)]
     if not uses:
         return False
     if any(_check_of(u, parents) or _required(u, parents) for u in uses):
@@ -1267,6 +1268,14 @@ def _local_checked(func: ast.AST, local: str, parents: Mapping[ast.AST, ast.AST]
         elif not _checked_use(use, parents):
             return False
     return True
+
+
+def _normalised(node: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> ast.AST:
+    """``text.strip().lower()`` around a value: the value, as what is done with it is judged."""
+    while isinstance(parents.get(node), ast.Attribute) and parents[node].attr in _STRING_NORMALISERS \
+            and isinstance(parents.get(parents[node]), ast.Call):
+        node = parents[parents[node]]
+    return node
 
 
 def _in_log_call(node: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> bool:

@@ -961,6 +961,17 @@ class QueryValidation(Check):
                            "    if 'query' not in body:\n        return {'error': 'query is required'}, 400\n"
                            "    return {'plan': plan(body['query'], body.get('dataset'))}\n"},
                 findings=0, status="pass", note="a body defaulted when empty, then a required key"),
+        Example({"app.py": "from flask import Flask, redirect, render_template, request\n\nfrom app import forms\n\n"
+                           "app = Flask(__name__)\n\n\n@app.route('/api/v1/import', methods=['GET', 'POST'])\ndef import_page():\n"
+                           "    form = forms.importForm(formdata=request.form if request.method == 'POST' else None)\n"
+                           "    return render_template('import.html', form=form)\n\n\n"
+                           "@app.route('/api/v1/history/clear', methods=['POST'])\ndef clear_history():\n"
+                           "    confirm = request.form.get('confirm', '')\n    if confirm.strip().lower() == 'clear':\n"
+                           "        History.clear_all()\n    return redirect('/')\n\n\n"
+                           "@app.route('/api/v1/tags', methods=['POST'])\ndef add_tag():\n"
+                           "    name = request.form.get('name', '')\n    Tag.create(name=name.strip())\n    return redirect('/')\n"},
+                findings=1, lines=(23,), note="a form bound only on POST and a confirmation compared after strip() are "
+                                              "checked; a stripped name stored as it came is not"),
         Example({"photos/__init__.py": "",
                  "photos/urls.py": "from django.urls import path\n\nfrom photos import views\n\n"
                                    "urlpatterns = [path('api/photos/favorite/', views.SetFavorite.as_view())]\n",

@@ -1138,6 +1138,8 @@ def _fields_coerced(func: ast.AST, request_names: set[str]) -> bool:
         copy = _copy_of_body(node, parents)
         if copy is not None and isinstance(parents.get(copy), ast.Assign):
             continue  # data = dict(request.data): a copy, whose uses are looked at
+        if isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.ctx, ast.Store):
+            continue  # body["dry_run"] = True: the handler sets a field, it reads none
         if isinstance(parent, ast.Subscript) and parent.value is node:
             read = parent
         elif isinstance(parent, ast.Attribute) and parent.value is node and parent.attr in _FIELD_GETTERS \
@@ -1148,6 +1150,9 @@ def _fields_coerced(func: ast.AST, request_names: set[str]) -> bool:
                 or (isinstance(parent, ast.Call) and call_name(parent) in ("isinstance", "len")):
             tested += 1
             continue  # if not request.json, isinstance(request.json, list), len(body): a presence or type check
+        elif _rejected_when_invalid(node, parents):
+            checked += 1
+            continue  # run_query(body) in try: ... except InvalidQueryError: return ..., 400: validated there
         else:
             return False  # the whole body handed on
         reads += 1
@@ -1158,7 +1163,7 @@ def _fields_coerced(func: ast.AST, request_names: set[str]) -> bool:
                 and isinstance(parents[read].op, ast.Or) and isinstance(parents.get(parents[read]), ast.Assign):
             read = parents[read]  # name = body['name'] or 'undefined'
         outer = parents.get(read)
-        if _checked_use(read, parents) or _rejected_when_missing(read, parents):
+        if _checked_use(read, parents) or _rejected_when_missing(read, parents) or _rejected_when_invalid(read, parents):
             checked += 1
             continue
         if isinstance(outer, ast.For) and outer.iter is read and isinstance(outer.target, ast.Name) \
@@ -1182,7 +1187,7 @@ def _fields_coerced(func: ast.AST, request_names: set[str]) -> bool:
 
 
 # Methods that read one named field of a submitted mapping: ``body.get("q")``, ``request.form.getlist("ids")``.
-_FIELD_GETTERS = frozenset({"get", "getlist", "getone", "get_all"})
+_FIELD_GETTERS = frozenset({"get", "getlist", "getone", "get_all", "pop"})
 
 
 def _body_names(func: ast.AST, request_names: set[str]) -> set[str]:
@@ -1265,7 +1270,7 @@ def _local_checked(func: ast.AST, local: str, parents: Mapping[ast.AST, ast.AST]
         if isinstance(loop, ast.For) and loop.iter is use and isinstance(loop.target, ast.Name) and depth < 2:
             if not _local_checked(func, loop.target.id, parents, depth + 1):
                 return False
-        elif not _checked_use(use, parents):
+        elif not (_checked_use(use, parents) or _rejected_when_invalid(use, parents)):
             return False
     return True
 
@@ -1313,6 +1318,21 @@ def _rejected_when_missing(read: ast.AST, parents: Mapping[ast.AST, ast.AST]) ->
     while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
         if isinstance(current, ast.Try) and child in current.body:
             return bool(current.handlers) and all(_rejects(h.body) for h in current.handlers)
+        child, current = current, parents.get(current)
+    return False
+
+
+_INVALID_INPUT = lazy_compile(r"Invalid|Validation|Schema|Malformed")
+
+
+def _rejected_when_invalid(node: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> bool:
+    """The body handed on inside ``try:`` whose handler for an invalid-input error answers a client error
+    (``except InvalidQueryException: return Response(..., 400)``): the callee validates it, and says so."""
+    child, current = node, parents.get(node)
+    while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if isinstance(current, ast.Try) and child in current.body:
+            return any(h.type is not None and _INVALID_INPUT.search(ast.unparse(h.type)) and _rejects(h.body)
+                       for h in current.handlers)
         child, current = current, parents.get(current)
     return False
 

@@ -961,6 +961,16 @@ class QueryValidation(Check):
                            "    if 'query' not in body:\n        return {'error': 'query is required'}, 400\n"
                            "    return {'plan': plan(body['query'], body.get('dataset'))}\n"},
                 findings=0, status="pass", note="a body defaulted when empty, then a required key"),
+        Example({"app.py": "import json\n\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
+                           "@app.route('/api/v1/queries', methods=['POST'])\ndef run_query():\n"
+                           "    body = json.loads(request.data)\n    body['dry_run'] = True\n    dataset = body.pop('dataset')\n"
+                           "    try:\n        return execute(dataset, body)\n    except InvalidQueryError as exc:\n"
+                           "        return {'error': str(exc)}, 400\n\n\n"
+                           "@app.route('/api/v1/jobs', methods=['POST'])\ndef run_job():\n"
+                           "    body = json.loads(request.data)\n    try:\n        return schedule(body)\n"
+                           "    except ConnectionError as exc:\n        return {'error': str(exc)}, 503\n"},
+                findings=1, lines=(20,), note="the body handed to a callee whose invalid-input error is answered with 400 is "
+                                              "validated there; a connection error is no such answer"),
         Example({"app.py": "from flask import Flask, redirect, render_template, request\n\nfrom app import forms\n\n"
                            "app = Flask(__name__)\n\n\n@app.route('/api/v1/import', methods=['GET', 'POST'])\ndef import_page():\n"
                            "    form = forms.importForm(formdata=request.form if request.method == 'POST' else None)\n"

@@ -573,9 +573,17 @@ def _path_expr(node: ast.AST | None) -> str:
 def _methods_kw(call: ast.Call, default: tuple[str, ...]) -> tuple[str, ...]:
     value = _kw(call, "methods")
     if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
-        found = [m.upper() for e in value.elts if (m := _str(e))]
+        found = [m.upper() for e in value.elts if (m := _str(e) or _http_method_member(e))]
         return tuple(found) or default
     return default
+
+
+def _http_method_member(node: ast.AST) -> str | None:
+    """``HTTPMethod.POST`` (the standard library's ``http.HTTPMethod``): the method it names."""
+    if isinstance(node, ast.Attribute) and dotted(node.value).rpartition(".")[2] == "HTTPMethod" \
+            and node.attr.lower() in HTTP_METHODS:
+        return node.attr
+    return None
 
 
 def _depends_names(node: ast.AST | None) -> list[str]:

@@ -1006,6 +1006,10 @@ class QueryValidation(Check):
                            "    if 'cancel' in request.form:\n        return {}\n"
                            "    Resource.update(rid, request.form)\n    return {'updated': rid}\n"},
                 findings=1, lines=(7,), note="after the button test, the whole form is stored"),
+        Example({"app.py": "from http import HTTPMethod\n\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
+                           "@app.route('/api/v1/notes', methods=[HTTPMethod.POST])\ndef add_note():\n"
+                           "    Note.create(**request.form)\n    return {}, 201\n"},
+                findings=1, lines=(9,), note="methods named by the standard library's HTTPMethod enum"),
         Example({"app/lib.py": "def add(a, b):\n    return a + b\n"}, status="n/a", note="no write routes"),
     )
 

@@ -1738,7 +1738,7 @@ _READ = Equivalent("purpose", (
     "query", "queries", "graphql", "search", "preview", "render", "translate", "translation", "translator",
     "lookup", "verify", "validate", "validation", "check", "calculate", "calculator", "estimate", "assess",
     "analyze", "analyse", "detect", "detection", "classify", "predict", "inference", "rerank", "embed",
-    "embedding", "embeddings", "synthesize", "tts", "shorten",
+    "embedding", "embeddings", "synthesize", "tts", "shorten", "llm",
     "convert", "converter", "conversion",  # a document sent to a converter comes back in another format
 ), False, "a query, search, preview, translation, conversion, verification, calculation or model inference sent as POST "
           "only reads")
@@ -1792,12 +1792,24 @@ def _scope_names(source: SourceFile, node: ast.AST) -> tuple[list[str], list[str
     other: list[str] = []
     for ancestor in source.ancestors(node):
         if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)) and not function:
-            function = _words(ancestor.name.lstrip("_"))
+            function = _before_manner(_words(ancestor.name.lstrip("_")))
             doc = ast.get_docstring(ancestor) or ""
-            other += _words(doc.split("\n", 1)[0])
+            other += _before_manner(_words(doc.split("\n", 1)[0]))
         elif isinstance(ancestor, ast.ClassDef):
             other += _words(ancestor.name)
     return function, other
+
+
+_MANNER = frozenset({"with", "without", "using", "via"})
+
+
+def _before_manner(words: list[str]) -> list[str]:
+    """The words before ``with``/``without``/``using``/``via``: ``_request_with_oauth2`` sends a request, the
+    OAuth2 is only how it signs in."""
+    for index, word in enumerate(words):
+        if word in _MANNER and index:
+            return words[:index]
+    return words
 
 
 def _payload_keys(call: ast.Call) -> list[str]:
@@ -1979,6 +1991,15 @@ class IdempotencyKeys(Check):
                  "    return requests.post(API, json={**config.json(), **data}, timeout=5).json()['id']\n"},
                 findings=1, lines=(18,), note="a GET of the item first, created only when missing; a GET of another "
                                               "resource is no such guard"),
+        bad("import requests\n\n\nclass Connector:\n    def _request_with_oauth2(self, url: str, body: dict):\n"
+            "        \"\"\"Send the request with an OAuth2 token.\"\"\"\n"
+            "        return self.oauth_session.post(url=url, json=body)\n\n"
+            "    def _request_without_oauth(self, url: str, body: dict):\n"
+            "        \"\"\"Send the request without OAuth2 authentication.\"\"\"\n"
+            "        return requests.post(url=url, json=body, timeout=5)\n\n"
+            "    def login_with_password(self, url: str, creds: dict):\n"
+            "        return requests.post(url=url, json=creds, timeout=5)\n",
+            findings=1, lines=(11,), note="how a request signs in (with OAuth2) is not what it does; a login still needs no key"),
         good("import requests\n\n\nclass PdfConverter:\n    def _request(self, url: str, html: bytes) -> bytes:\n"
              "        return requests.post(url, files={'file': html}, timeout=30).content\n",
              path="app/services/converter_services.py", note="a document sent to a converter: the answer is the document"),

@@ -588,9 +588,17 @@ def _path_expr(node: ast.AST | None) -> str:
 def _methods_kw(call: ast.Call, default: tuple[str, ...]) -> tuple[str, ...]:
     value = _kw(call, "methods")
     if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
-        found = [m.upper() for e in value.elts if (m := _str(e))]
+        found = [m.upper() for e in value.elts if (m := _str(e) or _http_method_member(e))]
         return tuple(found) or default
     return default
+
+
+def _http_method_member(node: ast.AST) -> str | None:
+    """``HTTPMethod.POST`` (the standard library's ``http.HTTPMethod``): the method it names."""
+    if isinstance(node, ast.Attribute) and dotted(node.value).rpartition(".")[2] == "HTTPMethod" \
+            and node.attr.lower() in HTTP_METHODS:
+        return node.attr
+    return None
 
 
 def _depends_names(node: ast.AST | None) -> list[str]:
@@ -945,10 +953,10 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
                     feats.query.append("*")
             if any(k.arg is None for k in node.keywords) and name[:1].isupper():
                 validated = True  # Model(**data)
-            if name[:1].isupper() and name.endswith(("Form", "FormSet", "Serializer")) and any(
-                    _body_node(a, request_names) or (isinstance(a, ast.Name) and a.id in body_aliases)
+            if name.endswith(("Form", "FormSet", "Serializer")) and any(
+                    _body_node(_unwrap_or(a), request_names) or (isinstance(a, ast.Name) and a.id in body_aliases)
                     for a in [*node.args, *(k.value for k in node.keywords)]):
-                validated = True  # DeleteForm(request.POST): a form or serializer validates before it saves
+                validated = True  # DeleteForm(request.POST), importForm(formdata=request.form if ... else None)
             if _allow_listed(node, request_names, body_aliases):
                 validated = True  # project(req, ("name", "options")), require_fields(req, ("name",))
             func_node = node.func
@@ -1161,44 +1169,55 @@ def _body_node(node: ast.AST, request_names: set[str]) -> bool:
     if isinstance(node, ast.Call):
         node = node.func
         return isinstance(node, ast.Attribute) and node.attr in ("get_json", "json") and dotted(node.value) in request_names
-    return isinstance(node, ast.Attribute) and node.attr in ("json", "form", "data", "POST") \
-        and dotted(node.value) in request_names
+    return isinstance(node, ast.Attribute) and node.attr in ("json", "form", "data", "POST", "values") \
+        and dotted(node.value) in request_names  # values: Flask's query string and form in one mapping
 
 
 def _fields_coerced(func: ast.AST, request_names: set[str]) -> bool:
     """Every use of the body reads one named field and converts it (``int(body['n'])``, ``filter_str(...)``,
-    ``True if body.get('x') else False``): field-by-field validation by hand, the whole body never passed on."""
+    ``True if body.get('x') else False``): field-by-field validation by hand, the whole body never passed on.
+    Fields taken as they came still count when the handler answers a client error on a missing or ill-typed
+    field (``if not body.get('name'): return ..., 400``): required fields, checked by hand."""
     parents: dict[ast.AST, ast.AST] = {}
     for node in ast.walk(func):
         for child in ast.iter_child_nodes(node):
             parents[child] = node
-    bodies = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign)
-              and _body_node(_unwrap_copy(_unwrap_or(n.value)), request_names)
-              for t in n.targets if isinstance(t, ast.Name)}
-    reads = checked = tested = 0
+    bodies = _body_names(func, request_names)
+    reads = checked = tested = loose = 0
     for node in ast.walk(func):
         is_body = _body_node(node, request_names) or (isinstance(node, ast.Name) and node.id in bodies
                                                        and isinstance(node.ctx, ast.Load))
-        if not is_body:
-            continue
+        if not is_body or _inside_body_node(node, parents, request_names):
+            continue  # json.loads(request.data): the parsed body is the one looked at
         parent = parents.get(node)
+        if isinstance(parent, ast.Await):
+            node, parent = parent, parents.get(parent)  # body = await request.json()
         if isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.Or) and parent.values[0] is node:
             node, parent = parent, parents.get(parent)  # body = request.get_json(silent=True) or {}
+        if isinstance(parent, ast.IfExp) and parent.body is node:
+            node, parent = parent, parents.get(parent)  # body = json.loads(request.data) if request.data else {}
         if isinstance(parent, ast.Assign) and parent.value is node:
             continue  # body = request.json: its uses are looked at
+        if isinstance(parent, (ast.For, ast.comprehension)) and parent.iter is node and isinstance(parent.target, ast.Name):
+            continue  # for item in request.json: each item is read as the body is
         copy = _copy_of_body(node, parents)
         if copy is not None and isinstance(parents.get(copy), ast.Assign):
             continue  # data = dict(request.data): a copy, whose uses are looked at
+        if isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.ctx, ast.Store):
+            continue  # body["dry_run"] = True: the handler sets a field, it reads none
         if isinstance(parent, ast.Subscript) and parent.value is node:
             read = parent
-        elif isinstance(parent, ast.Attribute) and parent.value is node and parent.attr == "get" \
+        elif isinstance(parent, ast.Attribute) and parent.value is node and parent.attr in _FIELD_GETTERS \
                 and isinstance(parents.get(parent), ast.Call):
             read = parents[parent]
         elif isinstance(parent, ast.Compare) or isinstance(parent, ast.UnaryOp) \
-                or (isinstance(parent, ast.If) and parent.test is node) \
-                or (isinstance(parent, ast.Call) and call_name(parent) == "isinstance"):
+                or (isinstance(parent, (ast.If, ast.IfExp)) and parent.test is node) \
+                or (isinstance(parent, ast.Call) and call_name(parent) in ("isinstance", "len")):
             tested += 1
-            continue  # if not request.json, isinstance(request.json, list): a presence or type check
+            continue  # if not request.json, isinstance(request.json, list), len(body): a presence or type check
+        elif _rejected_when_invalid(node, parents):
+            checked += 1
+            continue  # run_query(body) in try: ... except InvalidQueryError: return ..., 400: validated there
         else:
             return False  # the whole body handed on
         reads += 1
@@ -1209,7 +1228,7 @@ def _fields_coerced(func: ast.AST, request_names: set[str]) -> bool:
                 and isinstance(parents[read].op, ast.Or) and isinstance(parents.get(parents[read]), ast.Assign):
             read = parents[read]  # name = body['name'] or 'undefined'
         outer = parents.get(read)
-        if _checked_use(read, parents) or _rejected_when_missing(read, parents):
+        if _checked_use(read, parents) or _rejected_when_missing(read, parents) or _rejected_when_invalid(read, parents):
             checked += 1
             continue
         if isinstance(outer, ast.For) and outer.iter is read and isinstance(outer.target, ast.Name) \
@@ -1221,7 +1240,9 @@ def _fields_coerced(func: ast.AST, request_names: set[str]) -> bool:
             if _local_checked(func, outer.targets[0].id, parents):
                 checked += 1
                 continue  # only tested, checked against a range, a set of values or a pattern, or required
-        return False  # a field used as it came
+        loose += 1  # a field used as it came
+    if loose:
+        return _rejects_bad_field(func, bodies, parents, request_names)
     if checked:
         return True
     # only tested (``if "cancel" in request.form``), never read, and read no other way (request.get_data())
@@ -1230,10 +1251,79 @@ def _fields_coerced(func: ast.AST, request_names: set[str]) -> bool:
         and not _body_node(n, request_names) for n in ast.walk(func))
 
 
+# Methods that read one named field of a submitted mapping: ``body.get("q")``, ``request.form.getlist("ids")``.
+_FIELD_GETTERS = frozenset({"get", "getlist", "getone", "get_all", "pop"})
+
+
+def _body_names(func: ast.AST, request_names: set[str]) -> set[str]:
+    """Locals holding the whole body (``body = request.get_json() or {}``, ``data = dict(request.form)``) and the
+    items of a JSON list body (``for item in request.json``), read field by field as the body is."""
+    names = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign)
+             and _body_node(_unwrap_copy(_unwrap_await(_unwrap_or(n.value))), request_names)
+             for t in n.targets if isinstance(t, ast.Name)}
+    for node in ast.walk(func):
+        if isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.target, ast.Name) and (
+                _body_node(node.iter, request_names) or (isinstance(node.iter, ast.Name) and node.iter.id in names)):
+            names.add(node.target.id)
+    return names
+
+
+def _inside_body_node(node: ast.AST, parents: Mapping[ast.AST, ast.AST], request_names: set[str]) -> bool:
+    """``request.data`` inside ``json.loads(request.data.decode())``: a part of the parsed body's expression."""
+    current = parents.get(node)
+    for _ in range(3):
+        if current is None or isinstance(current, ast.stmt):
+            return False
+        if _body_node(current, request_names):
+            return True
+        current = parents.get(current)
+    return False
+
+
+def _field_locals(func: ast.AST, bodies: set[str], request_names: set[str]) -> set[str]:
+    """Locals assigned from one field of the body (``name = data.get("name")``, ``ids = request.form.getlist("id")``)."""
+    return {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and len(n.targets) == 1
+            for t in n.targets if isinstance(t, ast.Name)
+            and any(_field_read(sub, bodies, request_names) for sub in ast.walk(n.value))}
+
+
+def _field_read(node: ast.AST, bodies: set[str], request_names: set[str]) -> bool:
+    """``body["x"]``, ``body.get("x")`` or ``request.form.get("x")``: one named field of the body."""
+    def whole(expr: ast.AST) -> bool:
+        return _body_node(expr, request_names) or (isinstance(expr, ast.Name) and expr.id in bodies)
+
+    if isinstance(node, ast.Subscript):
+        return whole(node.value) and _str(node.slice) is not None
+    return isinstance(node, ast.Attribute) and node.attr in _FIELD_GETTERS and whole(node.value)
+
+
+def _rejects_bad_field(func: ast.AST, bodies: set[str], parents: Mapping[ast.AST, ast.AST],
+                       request_names: set[str]) -> bool:
+    """An ``if`` on a field of the body (or a local taken from one, or ``"name" not in body``) that answers a
+    client error: the handler requires or type-checks its input by hand. A test of the whole body alone
+    (``if not request.json``) is no such check."""
+    fields = _field_locals(func, bodies, request_names)
+
+    def on_field(test: ast.AST) -> bool:
+        for sub in ast.walk(test):
+            if _field_read(sub, bodies, request_names) or (isinstance(sub, ast.Name) and sub.id in fields):
+                return True
+            if isinstance(sub, ast.Compare) and len(sub.ops) == 1 and isinstance(sub.ops[0], (ast.In, ast.NotIn)) \
+                    and _str(sub.left) is not None and (
+                        _body_node(sub.comparators[0], request_names)
+                        or (isinstance(sub.comparators[0], ast.Name) and sub.comparators[0].id in bodies)):
+                return True  # "name" not in body: a required key
+        return False
+
+    return any(isinstance(node, ast.If) and node.body and _rejects(node.body[:2]) and on_field(node.test)
+               for node in ast.walk(func))
+
+
 def _local_checked(func: ast.AST, local: str, parents: Mapping[ast.AST, ast.AST], depth: int = 0) -> bool:
     """Every use of a local tests or converts it, or one requires it; a list of ids iterated
     (``for image_hash in hashes:``) is judged by what is done with each item."""
-    uses = [n for n in ast.walk(func) if isinstance(n, ast.Name) and n.id == local and isinstance(n.ctx, ast.Load)]
+    uses = [_normalised(n, parents) for n in ast.walk(func)
+            if isinstance(n, ast.Name) and n.id == local and isinstance(n.ctx, ast.Load)]
     if not uses:
         return False
     if any(_check_of(u, parents) or _required(u, parents) for u in uses):
@@ -1245,9 +1335,17 @@ def _local_checked(func: ast.AST, local: str, parents: Mapping[ast.AST, ast.AST]
         if isinstance(loop, ast.For) and loop.iter is use and isinstance(loop.target, ast.Name) and depth < 2:
             if not _local_checked(func, loop.target.id, parents, depth + 1):
                 return False
-        elif not _checked_use(use, parents):
+        elif not (_checked_use(use, parents) or _rejected_when_invalid(use, parents)):
             return False
     return True
+
+
+def _normalised(node: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> ast.AST:
+    """``text.strip().lower()`` around a value: the value, as what is done with it is judged."""
+    while isinstance(parents.get(node), ast.Attribute) and parents[node].attr in _STRING_NORMALISERS \
+            and isinstance(parents.get(parents[node]), ast.Call):
+        node = parents[parents[node]]
+    return node
 
 
 def _in_log_call(node: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> bool:
@@ -1289,6 +1387,21 @@ def _rejected_when_missing(read: ast.AST, parents: Mapping[ast.AST, ast.AST]) ->
     return False
 
 
+_INVALID_INPUT = lazy_compile(r"Invalid|Validation|Schema|Malformed")
+
+
+def _rejected_when_invalid(node: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> bool:
+    """The body handed on inside ``try:`` whose handler for an invalid-input error answers a client error
+    (``except InvalidQueryException: return Response(..., 400)``): the callee validates it, and says so."""
+    child, current = node, parents.get(node)
+    while current is not None and not isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if isinstance(current, ast.Try) and child in current.body:
+            return any(h.type is not None and _INVALID_INPUT.search(ast.unparse(h.type)) and _rejects(h.body)
+                       for h in current.handlers)
+        child, current = current, parents.get(current)
+    return False
+
+
 def _rejects(body: list[ast.stmt]) -> bool:
     """A handler that answers a client error: ``return ..., 400``, ``abort(400)`` or ``HttpResponseBadRequest()``."""
     for stmt in body:
@@ -1311,10 +1424,18 @@ def _client_error(node: ast.AST) -> bool:
 
 
 def _unwrap_or(node: ast.AST) -> ast.AST:
-    """``request.get_json(silent=True) or {}``: the body, with an empty default."""
+    """``request.get_json(silent=True) or {}`` or ``json.loads(request.data) if request.data else {}``: the body,
+    with an empty default."""
     if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and node.values:
         return node.values[0]
+    if isinstance(node, ast.IfExp):
+        return node.body
     return node
+
+
+def _unwrap_await(node: ast.AST) -> ast.AST:
+    """``await request.json()``: the body an async framework reads."""
+    return node.value if isinstance(node, ast.Await) else node
 
 
 def _required(node: ast.AST, parents: Mapping[ast.AST, ast.AST]) -> bool:

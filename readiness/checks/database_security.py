@@ -914,6 +914,74 @@ class QueryValidation(Check):
                             "        name = request.get_json()['name']\n    except KeyError:\n        name = 'untitled'\n"
                             "    Tag.create(name=name)\n    return {}, 201\n"},
                 findings=1, lines=(7,), note="a missing field replaced, then stored as it came"),
+        Example({"main.py": "from flask import Flask, jsonify, request\n\napp = Flask(__name__)\n\n\n"
+                            "@app.route('/api/v1/secrets', methods=['POST'])\ndef create_secret():\n"
+                            "    data = request.get_json()\n    if not data.get('pairs'):\n"
+                            "        return jsonify({'error': 'pairs is a required field'}), 400\n"
+                            "    if not isinstance(data.get('labels', {}), dict):\n"
+                            "        return jsonify({'error': 'labels must be a dict'}), 400\n"
+                            "    Secret(name=data['name'], pairs=data['pairs'], labels=data.get('labels')).save()\n"
+                            "    return jsonify({}), 201\n"},
+                findings=0, status="pass", note="required and type-checked fields, answered with 400, then taken by name"),
+        Example({"main.py": "from flask import Flask, jsonify, request\n\napp = Flask(__name__)\n\n\n"
+                            "@app.route('/api/v1/secrets', methods=['POST'])\ndef create_secret():\n"
+                            "    data = request.get_json()\n    if not data:\n"
+                            "        return jsonify({'error': 'empty body'}), 400\n"
+                            "    Secret(name=data['name'], pairs=data['pairs']).save()\n    return jsonify({}), 201\n"},
+                findings=1, lines=(7,), note="only the whole body tested for presence: no field is checked"),
+        Example({"main.py": "from flask import Flask, abort, request\n\napp = Flask(__name__)\nFORMATS = ('text', 'html')\n\n\n"
+                            "@app.route('/api/v1/convert', methods=['POST'])\ndef convert():\n"
+                            "    text = request.values.get('q')\n    kind = request.values.get('format') or 'text'\n"
+                            "    if not text:\n        abort(400, 'missing q')\n    if kind not in FORMATS:\n"
+                            "        abort(400, 'unknown format')\n    return {'out': render(text, kind)}\n"},
+                findings=0, status="pass", note="request.values is the form too: a required field and an allow-listed one"),
+        Example({"main.py": "import json\n\nfrom flask import Flask, abort, request\n\napp = Flask(__name__)\n\n\n"
+                            "@app.route('/api/v1/token', methods=['POST'])\ndef token():\n"
+                            "    creds = json.loads(request.data.decode('utf-8'))\n    user = creds.get('username')\n"
+                            "    if user is None:\n        abort(400, 'username is missing')\n"
+                            "    return {'token': issue(user, creds.get('scope'))}\n"},
+                findings=0, status="pass", note="json.loads(request.data) read field by field, one field required"),
+        Example({"main.py": "from flask import Flask, abort, request\n\napp = Flask(__name__)\n\n\n"
+                            "@app.route('/api/v1/entries', methods=['POST'])\ndef add_entries():\n"
+                            "    for entry in request.json:\n        cpe = entry.get('cpe')\n"
+                            "        if not cpe:\n            abort(400, 'missing cpe')\n"
+                            "        Entry.add(cpe, entry.get('comment'))\n    return {}, 201\n\n\n"
+                            "@app.route('/api/v1/imports', methods=['POST'])\ndef import_entries():\n"
+                            "    for entry in request.json:\n        Entry.insert(entry)\n    return {}, 201\n"},
+                findings=1, lines=(17,), note="a JSON list read item by item with a required field; items stored whole"),
+        Example({"app/main.py": "from fastapi import FastAPI, HTTPException, Request\n\napp = FastAPI()\n\n\n"
+                                "@app.post('/api/v1/clients')\nasync def create_client(request: Request) -> dict:\n"
+                                "    data = await request.json()\n    if not isinstance(data.get('homeserver'), str):\n"
+                                "        raise HTTPException(status_code=400, detail='homeserver must be text')\n"
+                                "    return await register(data['homeserver'], data.get('token'))\n"},
+                findings=0, status="pass", note="await request.json(), a field type-checked with a 400"),
+        Example({"app.py": "import json\n\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
+                           "@app.route('/api/v1/explain', methods=['POST'])\ndef explain():\n"
+                           "    body = json.loads(request.data) if request.data else {}\n"
+                           "    if 'query' not in body:\n        return {'error': 'query is required'}, 400\n"
+                           "    return {'plan': plan(body['query'], body.get('dataset'))}\n"},
+                findings=0, status="pass", note="a body defaulted when empty, then a required key"),
+        Example({"app.py": "import json\n\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
+                           "@app.route('/api/v1/queries', methods=['POST'])\ndef run_query():\n"
+                           "    body = json.loads(request.data)\n    body['dry_run'] = True\n    dataset = body.pop('dataset')\n"
+                           "    try:\n        return execute(dataset, body)\n    except InvalidQueryError as exc:\n"
+                           "        return {'error': str(exc)}, 400\n\n\n"
+                           "@app.route('/api/v1/jobs', methods=['POST'])\ndef run_job():\n"
+                           "    body = json.loads(request.data)\n    try:\n        return schedule(body)\n"
+                           "    except ConnectionError as exc:\n        return {'error': str(exc)}, 503\n"},
+                findings=1, lines=(20,), note="the body handed to a callee whose invalid-input error is answered with 400 is "
+                                              "validated there; a connection error is no such answer"),
+        Example({"app.py": "from flask import Flask, redirect, render_template, request\n\nfrom app import forms\n\n"
+                           "app = Flask(__name__)\n\n\n@app.route('/api/v1/import', methods=['GET', 'POST'])\ndef import_page():\n"
+                           "    form = forms.importForm(formdata=request.form if request.method == 'POST' else None)\n"
+                           "    return render_template('import.html', form=form)\n\n\n"
+                           "@app.route('/api/v1/history/clear', methods=['POST'])\ndef clear_history():\n"
+                           "    confirm = request.form.get('confirm', '')\n    if confirm.strip().lower() == 'clear':\n"
+                           "        History.clear_all()\n    return redirect('/')\n\n\n"
+                           "@app.route('/api/v1/tags', methods=['POST'])\ndef add_tag():\n"
+                           "    name = request.form.get('name', '')\n    Tag.create(name=name.strip())\n    return redirect('/')\n"},
+                findings=1, lines=(23,), note="a form bound only on POST and a confirmation compared after strip() are "
+                                              "checked; a stripped name stored as it came is not"),
         Example({"photos/__init__.py": "",
                  "photos/urls.py": "from django.urls import path\n\nfrom photos import views\n\n"
                                    "urlpatterns = [path('api/photos/favorite/', views.SetFavorite.as_view())]\n",
@@ -938,6 +1006,10 @@ class QueryValidation(Check):
                            "    if 'cancel' in request.form:\n        return {}\n"
                            "    Resource.update(rid, request.form)\n    return {'updated': rid}\n"},
                 findings=1, lines=(7,), note="after the button test, the whole form is stored"),
+        Example({"app.py": "from http import HTTPMethod\n\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
+                           "@app.route('/api/v1/notes', methods=[HTTPMethod.POST])\ndef add_note():\n"
+                           "    Note.create(**request.form)\n    return {}, 201\n"},
+                findings=1, lines=(9,), note="methods named by the standard library's HTTPMethod enum"),
         Example({"app/lib.py": "def add(a, b):\n    return a + b\n"}, status="n/a", note="no write routes"),
     )
 

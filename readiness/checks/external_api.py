@@ -1935,18 +1935,21 @@ _READ = Equivalent("purpose", (
     "query", "queries", "graphql", "search", "preview", "render", "translate", "translation", "translator",
     "lookup", "verify", "validate", "validation", "check", "calculate", "calculator", "estimate", "assess",
     "analyze", "analyse", "detect", "detection", "classify", "predict", "inference", "rerank", "embed",
-    "embedding", "embeddings", "synthesize", "tts", "shorten",
-), False, "a query, search, preview, translation, verification, calculation or model inference sent as POST only reads")
+    "embedding", "embeddings", "synthesize", "tts", "shorten", "llm",
+    "convert", "converter", "conversion",  # a document sent to a converter comes back in another format
+), False, "a query, search, preview, translation, conversion, verification, calculation or model inference sent as POST "
+          "only reads")
 _READ_VERBS = Equivalent("purpose", (
     "get", "fetch", "list", "find", "read", "load", "count", "resolve",
 ), False, "a function named for reading (get_..., fetch_...) that posts to receive an answer")
 _SET_STATE = Equivalent("purpose", (
     "close", "cancel", "delete", "remove", "update", "set", "enable", "disable", "archive", "acknowledge", "ack",
-    "mark", "lock", "unlock", "complete", "resolve", "purge", "invalidate",
-), False, "a state change (close, cancel, update, delete, purge): repeating it leaves the same state")
+    "mark", "lock", "unlock", "complete", "resolve", "purge", "invalidate", "reset",
+), False, "a state change (close, cancel, update, delete, purge, reset): repeating it leaves the same state")
 _NOTIFY = Equivalent("purpose", (
     "slack", "mattermost", "msteams", "teams", "discord", "telegram", "rocketchat", "webex", "hipchat", "zulip",
     "chat", "chats", "email", "mail", "mailgun", "sendgrid", "postmark", "sms",
+    "notify", "notifier", "notifiers",  # a notifier plugin's agent_notify(): a push to a chat or phone app
 ), False, "a fire-and-forget chat, e-mail or SMS notification: the targets accept no key and a duplicate is harmless")
 _TELEMETRY = Equivalent("purpose", (
     "telemetry", "analytics", "track", "tracking", "collect", "metrics", "metric", "stats", "statsd", "beacon",
@@ -1986,12 +1989,24 @@ def _scope_names(source: SourceFile, node: ast.AST) -> tuple[list[str], list[str
     other: list[str] = []
     for ancestor in source.ancestors(node):
         if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)) and not function:
-            function = _words(ancestor.name.lstrip("_"))
+            function = _before_manner(_words(ancestor.name.lstrip("_")))
             doc = ast.get_docstring(ancestor) or ""
-            other += _words(doc.split("\n", 1)[0])
+            other += _before_manner(_words(doc.split("\n", 1)[0]))
         elif isinstance(ancestor, ast.ClassDef):
             other += _words(ancestor.name)
     return function, other
+
+
+_MANNER = frozenset({"with", "without", "using", "via"})
+
+
+def _before_manner(words: list[str]) -> list[str]:
+    """The words before ``with``/``without``/``using``/``via``: ``_request_with_oauth2`` sends a request, the
+    OAuth2 is only how it signs in."""
+    for index, word in enumerate(words):
+        if word in _MANNER and index:
+            return words[:index]
+    return words
 
 
 def _payload_keys(call: ast.Call) -> list[str]:
@@ -2033,6 +2048,60 @@ def no_key_needed(source: SourceFile, call: ast.Call) -> Equivalent | None:
         if entry.matches(words):
             return entry
     return None
+
+
+# A module that declares routes or starts a server is the service, whatever its first line says.
+_SERVES = lazy_compile(r"@\w+(?:\.\w+)*\.(?:route|get|post|put|patch|delete|websocket)\(|\b(?:uvicorn|gunicorn|"
+                       r"serve_forever|make_server|run_app|create_app)\b|\.run\(")
+
+
+def _run_as_program(source: SourceFile) -> bool:
+    """A file made to be executed (a ``#!`` line) that does its work when run (a main guard, or a loop at
+    module level) and serves nothing: an operator's upload or bulk-creation script, run and re-run by hand."""
+    if not source.text.startswith("#!") or "python" not in source.text.split("\n", 1)[0] or source.tree is None:
+        return False
+    runs = any(is_main_guard(stmt) or isinstance(stmt, (ast.For, ast.While)) for stmt in source.tree.body)
+    return runs and _SERVES.search(source.text) is None
+
+
+def _created_when_missing(source: SourceFile, call: ast.Call) -> bool:
+    """The POST runs after the function GETs the resource under the same URL (``resp = client.get(f"{URL}/{id}")``
+    before ``client.post(URL, ...)``) and tests that answer's status for 404 or 200: a get-or-create keyed by the
+    caller's own id, which a retry finds instead of creating it twice."""
+    func = next((a for a in source.ancestors(call) if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
+    target = call.args[0] if call.args else getattr(keyword(call, "url"), "value", None)
+    if func is None or target is None:
+        return False
+    fetched = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and n.lineno < call.lineno
+               and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Attribute)
+               and n.value.func.attr in ("get", "head") and n.value.args and _under(n.value.args[0], target)
+               for t in n.targets if isinstance(t, ast.Name)}
+    return any(isinstance(n, ast.Compare) and n.lineno < call.lineno and isinstance(n.left, ast.Attribute)
+               and n.left.attr == "status_code" and dotted(n.left.value) in fetched
+               and any(isinstance(c, ast.Constant) and c.value in (200, 404) for c in n.comparators)
+               for n in ast.walk(func))
+
+
+def _under(url: ast.AST, collection: ast.AST) -> bool:
+    """``f"{API}/{object_id}"`` or ``API + "/" + object_id`` under ``API``: one item of the collection posted to."""
+    base = ast.unparse(collection)
+    if isinstance(url, ast.JoinedStr) and len(url.values) > 1 and isinstance(url.values[0], ast.FormattedValue):
+        return ast.unparse(url.values[0].value) == base
+    if isinstance(url, ast.BinOp) and isinstance(url.op, ast.Add):
+        return ast.unparse(url.left) == base or _under(url.left, collection)
+    text = ast.unparse(url)
+    return isinstance(collection, ast.JoinedStr) and len(text) > len(base) and text.startswith(base[:-1])
+
+
+def _in_cli_command(source: SourceFile, node: ast.AST) -> bool:
+    """The call sits in a function decorated as a command-line command (``@click.command()``,
+    ``@cli.command("request-key")``, typer's ``@app.command()``): a person runs it, nothing retries it."""
+    for ancestor in source.ancestors(node):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                dotted(d.func if isinstance(d, ast.Call) else d).rpartition(".")[2] == "command"
+                for d in ancestor.decorator_list):
+            return True
+    return False
 
 
 def _sdk_idempotency(source: SourceFile) -> list[tuple[ast.Call, bool]]:
@@ -2082,6 +2151,62 @@ class IdempotencyKeys(Check):
         good("import requests\nfrom django.conf import settings\n\n\ndef cancellation_feedback(message):\n"
              "    return requests.post(settings.SLACK_WEBHOOK_NOTIFICATIONS_CHANNEL, json=message, timeout=3)\n",
              note="a chat webhook named by its setting: a notification needs no key"),
+        good("import requests\n\n\nclass Pushover(Notifier):\n    def agent_notify(self, subject: str, body: str) -> bool:\n"
+             "        r = requests.post('https://api.pushover.net/1/messages.json', data={'title': subject, 'message': body},"
+             " timeout=5)\n        return r.ok\n",
+             path="app/notifiers.py", note="a notifier plugin's push to a phone app needs no key"),
+        Example({"app/plugins/keys.py": "import requests\nfrom flask import Blueprint\n\nbp = Blueprint('keys', __name__)\n\n\n"
+                 "class KeysPlugin:\n    def cli_commands(self, group):\n        import click\n\n"
+                 "        @click.command('request-key')\n        @click.argument('app')\n        def request_command(app):\n"
+                 "            requests.post('https://printer.example.org/plugin/keys/request', json={'app': app}, timeout=5)\n\n"
+                 "        return [request_command]\n\n    def create_key(self, app: str) -> dict:\n"
+                 "        return requests.post('https://keys.example.org/keys', json={'app': app}, timeout=5).json()\n"},
+                findings=1, lines=(19,), note="a click command inside a service module is run by hand; the key creation counts"),
+        Example({"app/main.py": "x = 1\n",
+                 "monitoring/upload_dashboards.py": "#!/usr/bin/env python\nimport json\nimport os\n\nimport requests\n\n"
+                 "for name in os.listdir('dashboards'):\n    with open(os.path.join('dashboards', name)) as f:\n"
+                 "        requests.post('https://grafana.example.org/api/dashboards/db', json=json.load(f), timeout=10)\n",
+                 "utils/users/bulk_create.py": "#!/usr/bin/env python\nimport requests\n\n\ndef main():\n"
+                 "    requests.post('https://admin.example.org/api/users/', json={'name': 'a'}, timeout=10)\n\n\n"
+                 "if __name__ == '__main__':\n    main()\n"},
+                status="n/a", note="executable scripts that do their work when run: an operator re-runs them by hand"),
+        Example({"app/worker.py": "#!/usr/bin/env python\nimport requests\nfrom flask import Flask\n\napp = Flask(__name__)\n\n\n"
+                 "@app.route('/orders', methods=['POST'])\ndef order():\n"
+                 "    return requests.post('https://shop.example.org/orders', json={}, timeout=5).json()\n\n\n"
+                 "if __name__ == '__main__':\n    app.run()\n",
+                 "app/sync.py": "#!/usr/bin/env python\nimport requests\n\n\ndef push(order: dict) -> dict:\n"
+                 "    return requests.post('https://erp.example.org/orders', json=order, timeout=5).json()\n"},
+                findings=2, lines=(10, 6), note="a #! line on the service's own modules, which serve or run nothing, changes nothing"),
+        Example({"app/wallet.py": "import requests\n\nAPI = 'https://wallet.example.org/v1/objects'\n\n\n"
+                 "def create_ticket(ticket_id: str, data: dict) -> str:\n"
+                 "    resp = requests.get(f'{API}/{ticket_id}', timeout=5)\n    if resp.status_code == 200:\n"
+                 "        return resp.json()['id']\n"
+                 "    resp = requests.post(API, json={'id': ticket_id, **data}, timeout=5)\n    return resp.json()['id']\n\n\n"
+                 "def create_order(data: dict) -> str:\n"
+                 "    config = requests.get('https://wallet.example.org/v1/config', timeout=5)\n"
+                 "    if config.status_code != 200:\n        return ''\n"
+                 "    return requests.post(API, json={**config.json(), **data}, timeout=5).json()['id']\n"},
+                findings=1, lines=(18,), note="a GET of the item first, created only when missing; a GET of another "
+                                              "resource is no such guard"),
+        bad("import requests\n\n\nclass Connector:\n    def _request_with_oauth2(self, url: str, body: dict):\n"
+            "        \"\"\"Send the request with an OAuth2 token.\"\"\"\n"
+            "        return self.oauth_session.post(url=url, json=body)\n\n"
+            "    def _request_without_oauth(self, url: str, body: dict):\n"
+            "        \"\"\"Send the request without OAuth2 authentication.\"\"\"\n"
+            "        return requests.post(url=url, json=body, timeout=5)\n\n"
+            "    def login_with_password(self, url: str, creds: dict):\n"
+            "        return requests.post(url=url, json=creds, timeout=5)\n",
+            findings=1, lines=(11,), note="how a request signs in (with OAuth2) is not what it does; a login still needs no key"),
+        good("import requests\n\n\nclass PdfConverter:\n    def _request(self, url: str, html: bytes) -> bytes:\n"
+             "        return requests.post(url, files={'file': html}, timeout=30).content\n",
+             path="app/services/converter_services.py", note="a document sent to a converter: the answer is the document"),
+        good("import requests\n\n\nclass Collaboration:\n    def _reset_connections(self, room: str) -> None:\n"
+             "        requests.post(f'{self.base}/rooms/{room}/reset', timeout=5)\n",
+             note="resetting a room's connections: repeating it leaves the same state"),
+        bad("import requests\n\n\nclass Tickets:\n    def open_ticket(self, body: dict) -> dict:\n"
+            "        return requests.post(f'{self.base}/tickets', json=body, timeout=5).json()\n",
+            path="app/notifications/tickets.py", lines=(6,),
+            note="a ticket opened from a notifications package still creates one on every retry"),
         good("import requests\n\n\ndef classify(image: bytes):\n"
              "    return requests.post('https://vision.example.org/v1/detect', files={'image': image}, timeout=5).json()\n",
              note="an image sent to a model for detection: inference only reads"),
@@ -2148,7 +2273,8 @@ class IdempotencyKeys(Check):
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome:
         out = FileOutcome()
-        if is_test_path(source.path) or source.tree is None or file_role(source, options) != SERVICE:
+        if is_test_path(source.path) or source.tree is None or file_role(source, options) != SERVICE \
+                or _run_as_program(source):
             return out  # a one-off script is re-run by hand, not retried
         nodes = {(c.lineno, c.col_offset + 1): c for c in source.nodes(ast.Call) if isinstance(c, ast.Call)}
         seen: set[tuple[int, int]] = set()
@@ -2157,6 +2283,8 @@ class IdempotencyKeys(Check):
                 continue
             seen.add((call.line, call.column))
             node = nodes.get((call.line, call.column))
+            if not call.idempotency and node is not None and _in_cli_command(source, node):
+                continue  # a command-line command inside a service module: run by hand, not retried
             if not call.idempotency and node is not None and no_key_needed(source, node) is not None:
                 out.counts["exempt"] += 1
                 continue
@@ -2166,7 +2294,7 @@ class IdempotencyKeys(Check):
                 out.facts = [*(out.facts or []), (call.line, call.column, setting, message)]
                 continue
             out.counts["posts"] += 1
-            if call.idempotency:
+            if call.idempotency or (node is not None and _created_when_missing(source, node)):
                 out.counts["keyed"] += 1
             else:
                 out.hits.append(Hit(call.line, call.column, message))

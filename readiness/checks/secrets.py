@@ -215,6 +215,8 @@ def _secret_value(value: str, name: str | None = None) -> bool:
     text = value.strip()
     if is_placeholder(text) or _looks_like_field_name(text, name) or _describes(text, name):
         return False
+    if _documented_example(text) or _format_stub(text) or _TEST_MODE_KEY.match(text):
+        return False  # a vendor's documented sample, "xoxp-1234", "sk_test_...": nothing a production service holds
     if _FORMAT_FIELD_RE.search(text):
         return False  # "{base}reset", "{user}:{token}": a format string that builds a value, not the value
     if _PUBLIC_KEY.match(text):
@@ -245,6 +247,24 @@ def _secret_value(value: str, name: str | None = None) -> bool:
 
 
 _EVENT_TAG_RE = lazy_compile(r"^[a-z][a-z_]*(?::[a-z][a-z_]*){2,}$")
+# The prefix of a token format followed by a few characters ("xoxp-1234", "ghp_xxx", "whsec_123"): a stand-in written
+# in the format's shape; the vendors' tokens run to twenty characters and more after it.
+_FORMAT_STUB_RE = lazy_compile(r"^(?:xox[abposr]-|gh[pousr]_|github_pat_|glpat-|[rs]k_(?:live|test)_|whsec_|npm_|SG\.)"
+                               r"[\w-]{0,9}$")
+# A Stripe test-mode key: it reaches the vendor's sandbox only, which moves no money.
+_TEST_MODE_KEY = lazy_compile(r"^[rs]k_test_\w+$")
+
+
+def _format_stub(text: str) -> bool:
+    return bool(_FORMAT_STUB_RE.match(text))
+
+
+def _stands_in(value: str) -> bool:
+    """A value set outright that only stands in for a secret: a vendor's documented sample, a format's prefix with a
+    few characters, a test-mode key, or words that say so ("fillmein", "not a secret")."""
+    text = value.strip()
+    return _documented_example(text) or _format_stub(text) or bool(_TEST_MODE_KEY.match(text)) \
+        or bool(_STAND_IN_VALUE.match(text))
 
 
 def _own_words(text: str, name: str) -> bool:
@@ -343,17 +363,39 @@ def find_key_format(text: str) -> KeyFormat | None:
         if needles is not None and not any(n in text for n in needles):
             continue
         for match in fmt.pattern.finditer(text):
-            if "EXAMPLE" not in match.group(0) and not _filler(match.group(0), fmt.prefix) and \
+            token = match.group(0)
+            if "EXAMPLE" not in token and not _filler(token, fmt.prefix) and not _documented_example(token) and \
                     not text[max(0, match.start() - 13):match.start()].endswith(("Credential=", "Credential%3D")):
                 return fmt  # a presigned URL's X-Amz-Credential names the key; its signature expires: no key
     return None
 
 
+# Runs a person types to fill a token's shape ("ghp_1234567890abcdef...", "ABIA1234567890ABCDEF"); a random key
+# holds no eight characters in sequence.
+_SEQUENCES = ("0123456789", "1234567890", "abcdefghijklmnopqrstuvwxyz")
+_RUN = 8
+
+
 def _filler(token: str, prefix: str) -> bool:
-    """``glpat-xxxxxxxxxxxxxxxxxxxx``, ``sk_live_000000``: a known prefix followed by filler, not a key."""
+    """``glpat-xxxxxxxxxxxxxxxxxxxx``, ``sk_live_000000``, ``ghp_1234567890abcdefghij...``: a known prefix followed
+    by filler or by characters typed in sequence, not a key."""
     body = token[len(prefix):] if prefix and token.startswith(prefix) else token
     body = re.sub(r"[-_\s]", "", body)
-    return len(body) >= 8 and len(set(body.lower())) <= 3
+    if len(body) >= 8 and len(set(body.lower())) <= 3:
+        return True
+    lowered = body.lower()
+    return any(seq[i:i + _RUN] in lowered for seq in _SEQUENCES for i in range(len(seq) - _RUN + 1))
+
+
+# Tokens vendors print in their API documentation, copied into tests and constants as sample responses: GitHub's
+# installation and OAuth tokens share one body; Slack's OAuth v2 response shows a bot token and a user token.
+_DOCUMENTED_TOKENS = frozenset({"16C7e42F292c6912E7710c838347Ae178B4a", "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy",
+                                "xoxp-1234"})
+
+
+def _documented_example(token: str) -> bool:
+    """A token from a vendor's published documentation: known to everyone, it unlocks nothing."""
+    return token in _DOCUMENTED_TOKENS or token.partition("_")[2] in _DOCUMENTED_TOKENS
 
 
 def _format_message(fmt: KeyFormat) -> str:
@@ -541,8 +583,19 @@ def _analyse_defaults(source: SourceFile, extra: Iterable[str]) -> _Analysis:
 
 
 def _hardcoded_hits(source: SourceFile, owned: set[int], extra: Iterable[str]) -> list[Hit]:
+    return list(_hardcoded_scan(source, owned, extra)[0])
+
+
+def _stand_ins(source: SourceFile, owned: set[int], extra: Iterable[str]) -> int:
+    """Secret-named settings given a stand-in value (``stripe.api_key = "sk_test_123"``): no leak, but the code
+    handles a secret there all the same."""
+    return _hardcoded_scan(source, owned, extra)[1]
+
+
+def _hardcoded_scan(source: SourceFile, owned: set[int], extra: Iterable[str]) -> tuple[list[Hit], int]:
     names = tuple(extra)
-    return list(source.memo(("secrets-hardcoded", names), lambda: _hardcoded_hits_uncached(source, owned, names)))
+    return source.memo(("secrets-hardcoded", names),  # type: ignore[no-any-return]
+                       lambda: _hardcoded_hits_uncached(source, owned, names))
 
 
 _NOT_A_CREDENTIAL = frozenset({"true", "false", "null", "none", "yes", "no", "on", "off", "0", "1"})
@@ -1172,6 +1225,14 @@ def _refuses(source: SourceFile, compare: ast.Compare, fallbacks: set[str | None
     return isinstance(parent, ast.If) and _stops(parent.body, warns=True)
 
 
+# Values that say they stand in for a secret, set outright (a fallback of the same words is still default-secret's):
+# "fillmein", "foobar", "not a secret", a test account's "tester", a "[REDACTED_INPUT]" marker, and a single
+# character class ("[A-Za-z0-9-]+", the grammar of a token, not one).
+_STAND_IN_VALUE = lazy_compile(r"^(?:fill[-_ ]?(?:me[-_ ]?)?in|foo|bar|baz|foo[-_]?bar|qux|tester|"
+                               r"not[-_ ]?(?:a[-_ ]?|so[-_ ]?)?secret|\[[A-Z][A-Z0-9_ ]*\]|\[[^\]]+\][*+]|\[[^\]]+\]\{\d+(?:,\d*)?\})$",
+                               re.IGNORECASE)
+
+
 # user.set_password("x"): one argument, the account's new password (a vault's set_secret(name, value) names it first)
 _SETTER_RE = lazy_compile(r"^set_(password|passwd|passphrase)$")
 _EXAMPLE_HOLDERS = lazy_compile(r"(?:^|_)(?:examples?|samples?|schema_extra|tests|test_cases|test_vectors)$",
@@ -1199,9 +1260,10 @@ def _in_example(source: SourceFile, node: ast.AST | None) -> bool:
     return False
 
 
-def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterable[str]) -> list[Hit]:
+def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterable[str]) -> tuple[list[Hit], int]:
     assert source.tree is not None
     hits: list[Hit] = []
+    stand_ins = [0]
     reported: set[int] = set()
     development = {id(stmt) for cls in source.nodes(ast.ClassDef) if isinstance(cls, ast.ClassDef)
                    and _NON_PRODUCTION_CLASS.match(cls.name) for stmt in cls.body}  # class Development(Config)
@@ -1217,7 +1279,12 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
             return  # a __main__ block trying the module by hand (a live key format is still reported below)
         if id(where) in members:
             return  # class EventTag(str, Enum): PasswordReset = "account:password:reset" names a choice
-        if not is_secret_name(name, extra) or not _secret_value(text, name):
+        if not is_secret_name(name, extra):
+            return
+        if _stands_in(text):
+            stand_ins[0] += 1
+            return
+        if not _secret_value(text, name):
             return
         if _in_example(source, value_node):
             return  # Field(examples=[{"password": "securepassword123"}]): the API documentation's sample request
@@ -1307,7 +1374,7 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
                             "read it from the environment"))
     hits = [h for h in hits if not _judged_by_team(source.line_text(h.line))]
     hits.sort(key=lambda h: (h.line, h.column))
-    return hits
+    return hits, stand_ins[0]
 
 
 _NOQA_PASSWORD_RE = lazy_compile(r"#\s*noqa\s*:[^#\n]*\bS10[567]\b", re.IGNORECASE)
@@ -1536,7 +1603,7 @@ class HardcodedSecret(Check):
              note="the armour lines a user's key is wrapped in: no key"),
         bad('from pymongo import MongoClient\n\nc = MongoClient("mongodb://admin:S3cret99@db:27017/app")\n',
             lines=(3,), note="a connection string with a password"),
-        Example({"app/main.py": "x = 1\n", "deploy/values.yaml": "slack: xoxb-2048-1234567890-AbCdEfGhIjKlMnOp\n"},
+        Example({"app/main.py": "x = 1\n", "deploy/values.yaml": "slack: xoxb-2048-7301948265-Qm4vT8zKp2LwRx9N\n"},
                 findings=1,
                 note="a token in a repository file"),
         good('PASSWORD = ""\nTOKEN = "<your-token-here>"\nSECRET = "changeme"\nAPI_KEY = "${API_KEY}"\n',
@@ -1563,6 +1630,32 @@ class HardcodedSecret(Check):
              '    if not secret:\n        secret_from = "env"\n        secret = env_secret\n    return secret, secret_from\n',
              note="where a secret was loaded from is no secret"),
         good('AWS_EXAMPLE = "AKIAIOSFODNN7EXAMPLE"\n', note="AWS's documented example key"),
+        good('def test_plaintext_tokens_are_not_encrypted():\n    for token in [\n'
+             '        "ghp_1234567890abcdefghijklmnopqrstuvwxyz",\n        "ABIA1234567890ABCDEF",\n'
+             '        "xoxb-1234567890-1234567890123-abcdefghijklmnopqrstuvwx",\n    ]:\n'
+             '        assert not is_encrypted(token)\n', path="tests/test_crypto.py",
+             note="token shapes filled with characters typed in sequence: made up for a test"),
+        bad('def test_client():\n    client = Client(token="ghp_Zq8wK3mN7pL2xR5tV9yB4cH6jF1dG0sA8eU3")\n',
+            path="tests/test_client.py", lines=(2,), note="a token of the real shape in a test is still a leak"),
+        good('# a sample OAuth response, from the vendor\'s documentation\nOAUTH_ACCESS_RESPONSE = {\n    "ok": True,\n'
+             '    "access_token": "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy",\n'
+             '    "authed_user": {"id": "U1234", "access_token": "xoxp-1234"},\n}\n'
+             'INSTALLATION_TOKEN = {"token": "ghs_16C7e42F292c6912E7710c838347Ae178B4a", "expires_at": "2016-07-11"}\n',
+             path="app/constants/oauth.py", note="tokens printed in the vendors' API documentation"),
+        bad('OAUTH_ACCESS_RESPONSE = {"access_token": "xoxb-51720384915-40917362851-Hq7LmZr2VwX9pKt4NbCe3YsD"}\n',
+            path="app/constants/oauth.py", lines=(1,), note="a bot token of Slack's shape that no documentation shows"),
+        good('import stripe\n\n\nclass MockBillingService:\n    def create(self, api_base):\n'
+             '        stripe.api_base = api_base\n        stripe.api_key = "sk_test_123"\n'
+             '        self.webhook_secret = "whsec_123"\n', path="app/billing.py",
+             note="a test-mode key and a token prefix followed by a few digits: stand-ins for a local mock"),
+        bad('import stripe\n\nstripe.api_key = "rk_live_51Hc8dKJ2eZvKYlo2C0a1b2c3"\n', path="app/billing.py", lines=(3,),
+            note="a live restricted key"),
+        good("SECRET = 'foobar'\nUNAVAILABLE_SECRET_TURN = '[INPUT_UNAVAILABLE_SAFETY_SCREEN]'\n"
+             "DATA_URL_TOKEN = r\"[!#$%&'*+.^_`|~A-Za-z0-9-]+\"\n\n\nclass Docs:\n    SECRET_KEY = 'not a secret'\n\n\n"
+             "def enabled(settings):\n    return settings.AES_SECRET_KEY != 'fillmein'\n", path="app/settings.py",
+             note="values that say they stand in for a secret, a marker for a hidden input, a token's grammar"),
+        bad("SECRET = 'foobar-9Qx2-prod'\nAPI_TOKEN = 'tester-7Hq2-Lm9x'\n", path="app/settings.py", findings=2,
+            lines=(1, 2), note="the same words with more make a password"),
         good('def auth(method):\n    if method == "client_secret_post":\n        return 1\n'
              'REASON_INVALID_PASSWORD = "invalid_password"\nJWT_COOKIE_SAMESITE = "Lax"\n'
              'IPSEC_SECRET = \'%s %s : PSK "%s"\'\nERRORS = {"password": "This field is required."}\n',
@@ -1934,7 +2027,8 @@ class _SecretsPresence(Check):
         out = FileOutcome(evidence=self.python_evidence(source))
         analysis = _analyse_defaults(source, ())
         hardcoded = _hardcoded_hits(source, analysis.default_nodes, ())
-        out.counts["secrets"] = analysis.secret_uses + len(hardcoded) + len(analysis.defaults)
+        out.counts["secrets"] = analysis.secret_uses + len(hardcoded) + len(analysis.defaults) + \
+            _stand_ins(source, analysis.default_nodes, ())
         return out
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
@@ -1982,6 +2076,9 @@ class SecretsManager(_SecretsPresence):
                  "deploy/secret.yaml": "apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\n"
                  "metadata: {name: app}\n"}, status="pass", note="an external-secrets manifest"),
         Example({"app/main.py": "def handler():\n    return 1\n"}, status="n/a", note="no secrets at all"),
+        Example({"app/billing.py": "import stripe\n\n\ndef mock_billing(api_base):\n    stripe.api_base = api_base\n"
+                                   "    stripe.api_key = 'sk_test_123'\n"}, status="fail",
+                note="a secret set to a stand-in for a local mock is still a secret the code handles"),
         Example({"app/config.py": 'import os\n\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n',
                  "app/plugins/vault_destination.py": (
                      "import hvac\n\n\nclass VaultDestination:\n    def upload(self, cert, options):\n"

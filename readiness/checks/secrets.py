@@ -1738,10 +1738,48 @@ def _names_file_var(text: ast.JoinedStr) -> bool:
     return isinstance(last, ast.Constant) and isinstance(last.value, str) and last.value.endswith("_FILE")
 
 
+def _file_key_names(source: SourceFile) -> dict[str, int]:
+    """Names bound to ``f"{key}_FILE"`` (name -> line): the variable that names each setting's secret file."""
+    out: dict[str, int] = {}
+    for node in source.nodes(ast.Assign):
+        assert isinstance(node, ast.Assign)
+        value = node.value
+        if isinstance(value, ast.JoinedStr) and len(value.values) == 2 and isinstance(value.values[0], ast.FormattedValue) \
+                and _literal_text(value.values[1]) == "_FILE":
+            out.update((t.id, node.lineno) for t in node.targets if isinstance(t, ast.Name))
+    return out
+
+
+def _environ_file_keys(source: SourceFile) -> Evidence | None:
+    """``file_key = f"{key}_FILE"`` then ``os.environ[file_key]``: every setting may come from a mounted file."""
+    if "_FILE" not in source.text or "environ" not in source.text:
+        return None
+    names = _file_key_names(source)
+    if not names:
+        return None
+    for node in source.nodes(ast.Subscript, ast.Compare, ast.Call):
+        if isinstance(node, ast.Subscript):
+            pairs = [(node.slice, node.value)]
+        elif isinstance(node, ast.Compare):
+            pairs = [(node.left, c) for c in node.comparators]
+        else:
+            assert isinstance(node, ast.Call)
+            pairs = [(node.args[0], node.func)] if node.args else []
+        for key, holder in pairs:
+            if isinstance(key, ast.Name) and key.id in names and "environ" in dotted(holder) or \
+                    isinstance(key, ast.Name) and key.id in names and dotted(holder).endswith("getenv"):
+                return Evidence("secrets manager: NAME_FILE secret files (mounted by the platform)", source.path,
+                                names[key.id])
+    return None
+
+
 def _manager_evidence(source: SourceFile) -> list[Evidence]:
     found = _manager_modules(source)
     if found:
         return found
+    file_keys = _environ_file_keys(source)
+    if file_keys is not None:
+        return [file_keys]
     for call in source.nodes(ast.Call):
         assert isinstance(call, ast.Call)
         func = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
@@ -1919,16 +1957,23 @@ def _manifest_evidence(project: Project) -> list[Evidence]:
 
 
 _ROTATION_NAMES = frozenset({"MultiFernet", "rotate_secret", "RotationRules", "key_version", "key_versions",
-                             "KeyVersion", "rotate_keys", "rotation_schedule", "SECRET_KEY_FALLBACKS"})
+                             "KeyVersion", "rotate_keys", "rotation_schedule", "SECRET_KEY_FALLBACKS",
+                             "KeyRotationWrapper"})  # coaster: a serializer over a list of keys, newest first
 _KEY_VERSION_NAMES = frozenset({"key_version", "key_versions", "KeyVersion"})
 _ROTATION_TEXT = lazy_compile(
     r"RotationSchedule|RotationRules|rotation_rules|rotationRules|rotation_period|rotationPeriod|"
     r"automatically_after_days|AutomaticallyAfterDays|rotation_lambda|rotationPolicy|rotation_policy|"
-    r"aws_secretsmanager_secret_rotation|rotate_secret")
+    r"aws_secretsmanager_secret_rotation|rotate_secret|"
+    # a configuration declaration or value naming Flask's or Django's previous keys (not one set empty)
+    r"\bSECRET_KEY_FALLBACKS\b(?![\"']?\s*[:=]\s*(?:\[\s*\]|\"\"|''|null|~)?\s*$)", re.MULTILINE)
 _KEY_WORDS = frozenset({"key", "keys", "secret", "secrets", "credential", "credentials", "keyring", "keyset"})
 _KEY_SET_NAME = lazy_compile(r"(^|_)(KEYS|SECRETS|KEYRING|KEYSET|KEY_FALLBACKS|SECRET_FALLBACKS)$", re.IGNORECASE)
+# LOGIN_PROVIDERS_SECRETS, OAUTH_CLIENTS_SECRETS: one secret for each of several parties, not versions of one key
+_EACH_PARTY = frozenset({"providers", "clients", "services", "integrations", "accounts", "users", "tenants", "apps",
+                         "plugins", "backends", "connectors", "partners"})
 _PREVIOUS_KEY = lazy_compile(r"(^|_)(PREVIOUS|OLD|PRIOR|RETIRED)_(\w+_)?(KEY|SECRET)S?($|_)|"
                            r"(^|_)(KEY|SECRET)S?_(PREVIOUS|OLD|PRIOR|RETIRED)$", re.IGNORECASE)
+_KEY_SET_EVIDENCE = "secret rotation: key set"
 _REENCRYPT = lazy_compile(r"(?:^|_)re_?encrypt|(?<![a-z])reEncrypt|ReEncrypt")  # not save_pre_encrypted_reply
 _ROTATE_WORDS = lazy_compile(r"(^|_)rotat(e|es|ion)(_|$)", re.IGNORECASE)
 
@@ -1982,8 +2027,8 @@ def _rotation_evidence(source: SourceFile) -> list[Evidence]:
             name = target.id if isinstance(target, ast.Name) else getattr(target, "attr", "")
             singular = re.sub(r"(_FALLBACKS|S)$", "", name, flags=re.IGNORECASE)
             if name and value is not None and _KEY_SET_NAME.search(name) and is_secret_name(singular) \
-                    and _several(value):
-                return [Evidence(f"secret rotation: key set {name} accepts several keys", source.path, node.lineno)]
+                    and not _name_words(name) & _EACH_PARTY and _several(value):
+                return [Evidence(f"{_KEY_SET_EVIDENCE} {name} accepts several keys", source.path, node.lineno)]
     for node in source.nodes(ast.Constant):
         text = getattr(node, "value", None)
         if isinstance(text, str) and len(text) < 80 and _ENV_NAME_RE.match(text) and _PREVIOUS_KEY.search(text):
@@ -2021,10 +2066,14 @@ class _SecretsPresence(Check):
     def repository_evidence(self, project: Project) -> list[Evidence]:
         return []
 
+    def kept(self, evidence: list[Evidence], role: str) -> list[Evidence]:
+        """The evidence that counts in a file of this role."""
+        return evidence
+
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
         if is_test_path(source.path) or source.tree is None:
             return None
-        out = FileOutcome(evidence=self.python_evidence(source))
+        out = FileOutcome(evidence=self.kept(self.python_evidence(source), file_role(source, options)))
         analysis = _analyse_defaults(source, ())
         hardcoded = _hardcoded_hits(source, analysis.default_nodes, ())
         out.counts["secrets"] = analysis.secret_uses + len(hardcoded) + len(analysis.defaults) + \
@@ -2111,6 +2160,15 @@ class SecretsManager(_SecretsPresence):
                  '    return Path(path).read_text().strip() if Path(path).exists() else os.environ.get(name)\n\n\n'
                  'SECRET_KEY = secret("SECRET_KEY")\n'}, status="pass",
                 note="each secret read from the file NAME_FILE names, or from /run/secrets"),
+        Example({"app/options.py": 'import os\n\nDEFAULTS = {"SECRET_KEY": None, "DATABASE_PASSWORD": None}\n\n\n'
+                 'def options():\n    out = {}\n    for key, default in DEFAULTS.items():\n'
+                 '        file_key = f"{key}_FILE"\n        if key in os.environ:\n            out[key] = os.environ[key]\n'
+                 '        elif file_key in os.environ:\n            with open(os.environ[file_key]) as f:\n'
+                 '                out[key] = f.read().strip()\n    return out\n'}, status="pass",
+                note="every option read from the file its NAME_FILE variable names, when set"),
+        Example({"app/options.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n\n\n'
+                 'def log_path(service):\n    log_key = f"{service}_FILE"\n    return LOGS.get(log_key)\n'},
+                status="fail", note="a NAME_FILE key looked up somewhere other than the environment"),
         Example({"app/env.py": 'import os\nfrom pathlib import Path\n\n'
                  'CREDS = Path(os.environ.get("CREDENTIALS_DIRECTORY", "/etc/app"))\n'
                  'PASSWORD = (CREDS / "db_password").read_text().strip()\n'}, status="pass",
@@ -2234,11 +2292,40 @@ class SecretRotation(_SecretsPresence):
         Example({"app/config.py": 'import os\nTOKEN = os.environ["API_TOKEN"]\n',
                  "infra/secrets.yaml": "Resources:\n  Rotation:\n    Type: AWS::SecretsManager::RotationSchedule\n"},
                 status="pass", note="a rotation schedule in infrastructure code"),
+        Example({"app/serializers.py": "from itsdangerous import URLSafeTimedSerializer\n\nfrom coaster.app import "
+                 "KeyRotationWrapper\n\nfrom app import app\n\n\ndef token_serializer():\n"
+                 "    return KeyRotationWrapper(URLSafeTimedSerializer, app.config['SECRET_KEYS'])\n"},
+                status="pass", note="a serializer over a list of keys, the newest signing and the older still read"),
+        Example({"app/config.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
+                 "app/config/declaration.yaml": "groups:\n  - options:\n      - key: SECRET_KEY\n        flask: true\n"
+                                                "      - key: SECRET_KEY_FALLBACKS\n        flask: true\n"},
+                status="pass", note="the configuration declares the framework's previous keys as a setting"),
+        Example({"app/config.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
+                 "deploy/values.yaml": "env:\n  SECRET_KEY_FALLBACKS: []\n"},
+                status="fail", note="previous keys set to none"),
+        Example({"app/config.py": 'import json\nimport os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n'
+                 'LOGIN_PROVIDERS_SECRETS = json.loads(os.getenv("LOGIN_PROVIDERS_SECRETS", "{}"))\n'},
+                status="fail", note="one client secret for each login provider: several parties, one key each"),
+        Example({"app/config.py": 'import json\nimport os\n\nSIGNING_SECRETS = json.loads(os.environ["SIGNING_SECRETS"])\n'},
+                status="pass", note="a key set of one signer's keys"),
+        Example({"app/config.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
+                 "app/libs/ansible/module_utils/remote_client.py": (
+                     "import paramiko\n\n\nclass RemoteClient:\n"
+                     "    def __init__(self, module):\n        self.module = module\n        self.ssh = paramiko.SSHClient()\n\n"
+                     "    def known_secrets(self):\n        secrets = {\n"
+                     "            self.module.params.get('login_password'),\n            self.module.params.get('password'),\n"
+                     "        }\n        return secrets\n")},
+                status="fail", note="the passwords an Ansible module masks on the managed host are no key set"),
+        Example({"app/config.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
+                 "tools/reencrypt_secrets.py": "from app import crypto\n\n\ndef reencrypt(old_key, new_key):\n"
+                                               "    crypto.rewrap(old_key, new_key)\n"},
+                status="pass", note="a re-encrypt script counts wherever it sits"),
         Example({"app/main.py": "x = 1\n"}, status="n/a"),
     )
 
     equivalents = (
         Equivalent("call", ("MultiFernet",), True, "several Fernet keys accepted at once"),
+        Equivalent("call", ("KeyRotationWrapper",), True, "a serializer over a list of keys"),
         Equivalent("setting", ("SECRET_KEY_FALLBACKS",), True, "Django accepts the previous keys while the new one signs"),
         Equivalent("setting", ("*_KEYS", "*_SECRETS", "*_KEYRING"), True, "a key set of two or more keys"),
         Equivalent("setting", ("PREVIOUS_*_KEY", "*_KEY_OLD"), True, "a previous key read beside the current one"),
@@ -2254,6 +2341,13 @@ class SecretRotation(_SecretsPresence):
 
     def python_evidence(self, source: SourceFile) -> list[Evidence]:
         return _rotation_evidence(source)
+
+    def kept(self, evidence: list[Evidence], role: str) -> list[Evidence]:
+        """A key set counts in the service and its commands; in a script or deployment code (a helper Ansible runs on
+        a managed host, a dev tool) a set of secrets is that code's own. A re-encrypt or rotate-keys script counts."""
+        if role in (SERVICE, "cli"):
+            return evidence
+        return [e for e in evidence if not e.message.startswith(_KEY_SET_EVIDENCE)]
 
     def repository_evidence(self, project: Project) -> list[Evidence]:
         return _repository_rotation(project)

@@ -433,6 +433,8 @@ def _helper_read(call: ast.Call) -> tuple[str | None, ast.AST | None] | None:
         helper = func.id
     elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.attr in _ENV_HELPER_METHODS:
         helper = func.value.id  # env.str("X", default=...): django-environ
+    elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
+        helper = func.attr  # self.env("PASSWORD", default="..."): a class's own environment reader
     else:
         return None
     if not _ENV_HELPER.match(helper) or not _ENV_NAME_RE.match(var) and not var.isupper():
@@ -632,7 +634,9 @@ def _overridden_in_production(collected: Collected, findings: Iterable[Finding])
         return finding.message.startswith(_SETTINGS_KEY) and is_settings_path(finding.path) and sibling in folders \
             and not _PRODUCTION_SETTINGS_RE.search(finding.path)
     return [f for f in findings if not overridden(f)]
-_NON_PRODUCTION_CLASS = lazy_compile(r"^(?:Development|Dev|Local|Test|Testing|Unittest|CI|Debug)(?:[A-Z_]\w*)?$")
+# (a Build or Docs class configures building the image or the documentation: it never serves)
+_NON_PRODUCTION_CLASS = lazy_compile(r"^(?:Development|Dev|Local|Test|Testing|Unittest|CI|Debug|Build|Docs|Documentation)"
+                                     r"(?:[A-Z_]\w*)?$")
 
 
 # A fallback that would work as a real credential: letters and digits (or symbols), no spaces, long enough;
@@ -739,6 +743,12 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
         owned.add(id(node.values[-1]))
         if is_secret_name(read[0], extra) or url_password(last):
             report(node, f"secret {read[0]!r}" if read[0] else "secret", last)
+    for stmt, name, default in _configuration_values(source, imports):
+        uses += is_secret_name(name, extra)
+        text = _literal_text(default)
+        if text is not None and text.strip() and is_secret_name(name, extra) and id(default) not in owned:
+            owned.add(id(default))
+            report(stmt, f"secret {name!r}", text)
     for cls in source.nodes(ast.ClassDef):
         assert isinstance(cls, ast.ClassDef)
         if not _is_settings_class(cls) or _NON_PRODUCTION_CLASS.match(cls.name):
@@ -767,6 +777,30 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
                     owned.add(id(stmt.value))
                     report(stmt, _SETTINGS_KEY, text)
     return _Analysis(hits, owned, uses, committed)
+
+
+def _configuration_values(source: SourceFile, imports: dict[str, str]) -> list[tuple[ast.stmt, str, ast.AST | None]]:
+    """(statement, setting, default) of each django-configurations value in a class body: ``SECRET_KEY =
+    values.Value("x")`` reads DJANGO_SECRET_KEY and falls back to its first argument (``values.SecretValue()`` has
+    none). Development and test classes are skipped; an explicit ``environ_name`` is read as an environment helper."""
+    if "configurations" not in source.text:
+        return []
+    out: list[tuple[ast.stmt, str, ast.AST | None]] = []
+    for cls in source.nodes(ast.ClassDef):
+        assert isinstance(cls, ast.ClassDef)
+        if _NON_PRODUCTION_CLASS.match(cls.name):
+            continue
+        for stmt in cls.body:
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                    and isinstance(stmt.value, ast.Call)):
+                continue
+            call = stmt.value
+            if not (qualify(call.func, imports) or "").startswith("configurations.values.") \
+                    or any(k.arg in ("environ_name", "environ") for k in call.keywords):
+                continue
+            default = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "default"), None)
+            out.append((stmt, stmt.targets[0].id, default))
+    return out
 
 
 def _overridden_literals(source: SourceFile, imports: dict[str, str]) -> list[tuple[str, ast.AST]]:
@@ -925,6 +959,25 @@ class DefaultSecret(Check):
             note="a project helper that reads the environment, followed one call level"),
         bad('from app.utils import envsecret\n\nSECRET_KEY = envsecret("SECRET_KEY", "---")\n', lines=(3,),
             note="an imported environment helper"),
+        bad('import os\n\n\nclass Daemon:\n    def env(self, name, *, default):\n'
+            '        return os.environ.get(f"BTC_{name}", default)\n\n    def load(self):\n'
+            '        self.PORT = self.env("PORT", default=5000)\n        self.LOGIN = self.env("LOGIN", default="electrum")\n'
+            '        self.PASSWORD = self.env("PASSWORD", default="electrumz")\n', path="daemons/base.py", lines=(11,),
+            note="a class's own environment reader, called on self"),
+        good('class Daemon:\n    def load(self):\n        self.PASSWORD = self.store("PASSWORD", "electrumz")\n'
+             '        self.TOKEN = self.env_name("TOKEN")\n', path="daemons/base.py",
+             note="a method that reads no environment, and one given no fallback"),
+        bad('from configurations import Configuration, values\n\n\nclass Base(Configuration):\n'
+            '    SECRET_KEY = values.SecretValue()\n\n\nclass Production(Base):\n    DEBUG = values.BooleanValue(False)\n\n\n'
+            'class ProductionInsecure(Production):\n    SECRET_KEY = values.Value("not a secret")\n\n\n'
+            'class Development(Base):\n    SECRET_KEY = values.Value("dev")\n\n\n'
+            'class Build(Production):\n    SECRET_KEY = values.Value("build-only-key")\n', path="proj/settings.py",
+            lines=(13,), note="django-configurations: a production preset whose key falls back to a literal; the "
+                              "development class and the one that builds the image are not production's"),
+        good('from configurations import Configuration, values\n\n\nclass Base(Configuration):\n'
+             '    SECRET_KEY = values.SecretValue()\n    STATSD_PREFIX = values.Value("app")\n'
+             '    API_TOKEN = values.Value()\n', path="proj/settings.py",
+             note="a required secret, a fallback that is no secret, and a value with no fallback"),
         bad('import environ\n\nenv = environ.Env(\n    DD_DEBUG=(bool, False),\n    DD_DATABASE_PASSWORD=(str, "defectdojo"),\n'
             ')\nPASSWORD = env("DD_DATABASE_PASSWORD")\n', path="proj/settings.py", lines=(5,),
             note="django-environ's schema declares the fallback"),

@@ -776,7 +776,34 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
                 if text is not None and text.strip():
                     owned.add(id(stmt.value))
                     report(stmt, _SETTINGS_KEY, text)
-    return _Analysis(hits, owned, uses, committed)
+    return _Analysis(hits, owned, uses + _config_secret_reads(source), committed)
+
+
+# A project's configuration getter, named for what it does: self.get_config("encryption_key"), get_setting("api_key").
+_CONFIG_GETTERS = frozenset({"get_config", "get_setting", "get_settings", "get_option", "getoption", "config_get",
+                             "get_conf", "get_config_value", "get_setting_value"})
+# What holds a loaded configuration file: server_config, app_settings, CONF, cfg
+_CONFIG_HOLDER_WORDS = frozenset({"config", "conf", "cfg", "settings", "configuration", "options"})
+
+
+def _config_secret_reads(source: SourceFile) -> int:
+    """Secrets read from a configuration file rather than the environment (``server_config.get("password")``,
+    ``self.get_config("app.contact.ftp.pword")``): the service holds secrets, whatever it reads them from. Counted
+    for the presence checks' n/a only; no fallback is judged here."""
+    count = 0
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        func = call.func
+        key = str_value(call.args[0]) if call.args else str_value(getattr(_kw(call, "prop"), "value", None))
+        if not key:
+            continue
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        holder = dotted(func.value).rpartition(".")[2] if isinstance(func, ast.Attribute) else ""
+        reads = name in _CONFIG_GETTERS or (name == "get" and bool(holder)
+                                            and _snake(holder).rpartition("_")[2] in _CONFIG_HOLDER_WORDS)
+        if reads and is_secret_name(key.rpartition(".")[2] or key):
+            count += 1
+    return count
 
 
 def _configuration_values(source: SourceFile, imports: dict[str, str]) -> list[tuple[ast.stmt, str, ast.AST | None]]:
@@ -2178,6 +2205,17 @@ class SecretsManager(_SecretsPresence):
                  "deploy/secret.yaml": "apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\n"
                  "metadata: {name: app}\n"}, status="pass", note="an external-secrets manifest"),
         Example({"app/main.py": "def handler():\n    return 1\n"}, status="n/a", note="no secrets at all"),
+        Example({"app/web/route.py": "from app.config import Config\n\n\ndef check_auth(request):\n"
+                 "    server_config = Config.instance().settings['Server']\n"
+                 "    user = server_config.get('user', '').strip()\n"
+                 "    password = server_config.get('password', '').strip()\n    return user, password\n"},
+                status="fail", note="a password read from the service's configuration file, not the environment"),
+        Example({"app/service/file_svc.py": "from app.utility.base_world import BaseWorld\n\n\nclass FileSvc(BaseWorld):\n"
+                 "    def key(self):\n        return self.get_config('encryption_key')\n"},
+                status="fail", note="a key read through the project's configuration getter"),
+        Example({"app/views.py": "def login(request, config):\n    password = request.form.get('password')\n"
+                 "    timeout = config.get('session_timeout')\n    return password, timeout\n"},
+                status="n/a", note="a user's password from a form and a setting that is no secret"),
         Example({"app/billing.py": "import stripe\n\n\ndef mock_billing(api_base):\n    stripe.api_base = api_base\n"
                                    "    stripe.api_key = 'sk_test_123'\n"}, status="fail",
                 note="a secret set to a stand-in for a local mock is still a secret the code handles"),
@@ -2373,6 +2411,9 @@ class SecretRotation(_SecretsPresence):
                  "tools/reencrypt_secrets.py": "from app import crypto\n\n\ndef reencrypt(old_key, new_key):\n"
                                                "    crypto.rewrap(old_key, new_key)\n"},
                 status="pass", note="a re-encrypt script counts wherever it sits"),
+        Example({"app/service/file_svc.py": "from app.utility.base_world import BaseWorld\n\n\nclass FileSvc(BaseWorld):\n"
+                 "    def key(self):\n        return self.get_config('encryption_key')\n"},
+                status="fail", note="one key read from the configuration file, nothing to rotate it with"),
         Example({"app/main.py": "x = 1\n"}, status="n/a"),
     )
 

@@ -1032,6 +1032,17 @@ class DefaultSecret(Check):
                  "docker/entrypoint": '#!/bin/bash\nset -e\nexport ADMIN_PASSWORD="${ADMIN_PASSWORD:-admin}"\n'
                                       'exec gunicorn app:app\n'},
                 findings=1, lines=(3,), note="a shell default in the script the container starts with"),
+        Example({"app/config.py": 'import os\n\nBROKER = os.environ["BROKER_URL"]\n',
+                 "docker/entrypoints/flower.sh": '#!/bin/bash\nif [ -z "${FLOWER_USER}" ]\nthen\n  FLOWER_USER="flower"\nfi\n\n'
+                                                 'if [ -z "${FLOWER_PWD}" ]\nthen\n  FLOWER_PWD="flower"\nfi\n'
+                                                 'exec celery flower --basic-auth="${FLOWER_USER}:${FLOWER_PWD}"\n'},
+                findings=1, lines=(9,), note="a start-up script that sets the password when the variable is unset"),
+        Example({"app/config.py": 'import os\n\nBROKER = os.environ["BROKER_URL"]\n',
+                 "docker/entrypoints/web.sh": '#!/bin/bash\nif [ -z "$APP_PASSWORD" ]; then\n'
+                                              '  APP_PASSWORD=$(tr -dc A-Za-z0-9 </dev/urandom | head -c 16)\nfi\n'
+                                              'if [ -z "$SECRET_KEY" ]; then\n  echo "SECRET_KEY is not set"\n  exit 1\nfi\n'
+                                              'exec gunicorn app:app\n'},
+                findings=0, status="pass", note="a generated password, and a required key"),
         Example({"app/config.py": 'import os\n\nADMIN_PASSWORD = os.environ["ADMIN_PASSWORD"]\n',
                  "docker/entrypoint": '#!/bin/bash\nset -e\n: "${ADMIN_PASSWORD:?set ADMIN_PASSWORD}"\n'
                                       'export PORT="${PORT:-8000}"\nexport DB_PASSWORD="${DB_PASSWORD:-$POSTGRES_PASSWORD}"\n'
@@ -1104,6 +1115,13 @@ class DefaultSecret(Check):
 # ``export ADMIN_PASSWORD="${ADMIN_PASSWORD:-admin}"`` in the script a container starts with: the same literal
 # fallback, written in shell.
 _SHELL_DEFAULT_RE = lazy_compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=]([^}$`]+)\}")
+# The same fallback written as a test: ``if [ -z "$FLOWER_PWD" ]; then FLOWER_PWD="flower"; fi`` (a block that only
+# sets the literal; one that generates a value, warns or exits is no fallback).
+_SHELL_UNSET_DEFAULT_RE = lazy_compile(
+    r"^[ \t]*if\s+\[\[?\s+-z\s+[\"']?\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::-)?\}?[\"']?\s+\]\]?\s*(?:;\s*then|\n\s*then)"
+    r"\s*\n\s*(?:export\s+)?\1=([\"']?)([^\s\"'$`(]+)\2[ \t]*;?[ \t]*\n\s*fi\b", re.MULTILINE)
+# Where a container's start-up scripts live when they are not named for it: docker/entrypoints/flower.sh
+_ENTRYPOINTS_DIR_RE = lazy_compile(r"(?:^|/)entrypoints?/[^/]+$")
 
 
 # Compose files that start the service as shipped; a development, test or CI stack is not production's.
@@ -1124,18 +1142,21 @@ def _find_shell_defaults(project: Project, extra: Iterable[str]) -> list[tuple[s
     found = []
     for rel in project.files:
         name = rel.rpartition("/")[2]
-        entrypoint = "entrypoint" in name.lower()
+        entrypoint = "entrypoint" in name.lower() or bool(_ENTRYPOINTS_DIR_RE.search(rel))
         compose = bool(_COMPOSE_RE.search(rel)) and not _NOT_SHIPPED_RE.search(rel)
         if not (entrypoint or compose) or project_role(project, rel) not in _DEFAULT_SECRET_ROLES:
             continue
         text = project.read_text(rel) or ""
-        if "${" not in text:
+        if "$" not in text:
             continue
-        for match in _SHELL_DEFAULT_RE.finditer(text):
-            variable, value = match.group(1), match.group(2).strip().strip("'\"")
+        matches = [(m.start(), m.group(1), m.group(2).strip().strip("'\"")) for m in _SHELL_DEFAULT_RE.finditer(text)]
+        if entrypoint and "-z" in text:  # placed on the assignment's line
+            matches += [(text.rfind("\n", 0, m.start(3)) + 1, m.group(1), m.group(3))
+                        for m in _SHELL_UNSET_DEFAULT_RE.finditer(text)]
+        for start, variable, value in matches:
             if value and is_secret_name(variable, extra) and _secret_value(value, variable):
-                line = text.count("\n", 0, match.start()) + 1
-                found.append((rel, line, match.start() - text.rfind("\n", 0, match.start()), variable, value))
+                line = text.count("\n", 0, start) + 1
+                found.append((rel, line, start - text.rfind("\n", 0, start), variable, value))
     return found
 
 

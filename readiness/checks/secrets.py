@@ -803,6 +803,23 @@ def _config_secret_reads(source: SourceFile) -> int:
                                             and _snake(holder).rpartition("_")[2] in _CONFIG_HOLDER_WORDS)
         if reads and is_secret_name(key.rpartition(".")[2] or key):
             count += 1
+    return count + _declared_secret_options(source)
+
+
+def _declared_secret_options(source: SourceFile) -> int:
+    """Entries of a table of options each read from the environment by name: ``{"name": "METRICS_AUTH_TOKEN",
+    "default_value": "", "value_type": "str"}``."""
+    if "default" not in source.text:
+        return 0
+    count = 0
+    for node in source.nodes(ast.Dict):
+        assert isinstance(node, ast.Dict)
+        keys = [str_value(k) or "" for k in node.keys if k is not None]
+        if "name" not in keys or not any("default" in k for k in keys):
+            continue
+        name = str_value(node.values[keys.index("name")]) if len(keys) == len(node.values) else None
+        if name and _ENV_NAME_RE.match(name) and is_secret_name(name):
+            count += 1
     return count
 
 
@@ -2079,6 +2096,16 @@ _REENCRYPT = lazy_compile(r"(?:^|_)re_?encrypt|(?<![a-z])reEncrypt|ReEncrypt")  
 _ROTATE_WORDS = lazy_compile(r"(^|_)rotat(e|es|ion)(_|$)", re.IGNORECASE)
 
 
+# Verbs of a function that looks at something rather than doing it
+_INSPECTING_VERBS = frozenset({"validate", "normalize", "parse", "check", "is", "has", "should", "can", "serialize",
+                               "format", "render", "describe"})
+
+
+def _inspects(name: str) -> bool:
+    words = [w for w in re.split(r"[_\W]+|(?<=[a-z0-9])(?=[A-Z])", name) if w]
+    return bool(words) and words[0].lower() in _INSPECTING_VERBS
+
+
 def _name_words(name: str) -> set[str]:
     return {w.lower() for w in re.split(r"[_\W]+|(?<=[a-z0-9])(?=[A-Z])", name) if w}
 
@@ -2139,6 +2166,8 @@ def _rotation_evidence(source: SourceFile) -> list[Evidence]:
     for func in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
         name = getattr(func, "name", "")
         for candidate in (name, stem if "commands/" in source.path else ""):
+            if _inspects(candidate):
+                continue  # _validate_credential_rotation_parameters: checks a feature's input, rotates nothing
             if _REENCRYPT.search(candidate) or (_ROTATE_WORDS.search(candidate) and _name_words(candidate) & _KEY_WORDS):
                 return [Evidence(f"secret rotation: {candidate} re-encrypts or rotates keys", source.path,
                                  getattr(func, "lineno", 0))]
@@ -2234,6 +2263,10 @@ class SecretsManager(_SecretsPresence):
         Example({"app/service/file_svc.py": "from app.utility.base_world import BaseWorld\n\n\nclass FileSvc(BaseWorld):\n"
                  "    def key(self):\n        return self.get_config('encryption_key')\n"},
                 status="fail", note="a key read through the project's configuration getter"),
+        Example({"app/options.py": "import os\n\nOPTIONS = [\n    {'name': 'HOST', 'default_value': '0.0.0.0', 'value_type': 'str'},\n"
+                 "    {'name': 'METRICS_AUTH_TOKEN', 'default_value': '', 'value_type': 'str'},\n]\n"
+                 "ARGS = {o['name']: os.environ.get('APP_' + o['name'], o['default_value']) for o in OPTIONS}\n"},
+                status="fail", note="a table of options read from the environment, a token among them"),
         Example({"app/views.py": "def login(request, config):\n    password = request.form.get('password')\n"
                  "    timeout = config.get('session_timeout')\n    return password, timeout\n"},
                 status="n/a", note="a user's password from a form and a setting that is no secret"),
@@ -2435,6 +2468,13 @@ class SecretRotation(_SecretsPresence):
         Example({"app/service/file_svc.py": "from app.utility.base_world import BaseWorld\n\n\nclass FileSvc(BaseWorld):\n"
                  "    def key(self):\n        return self.get_config('encryption_key')\n"},
                 status="fail", note="one key read from the configuration file, nothing to rotate it with"),
+        Example({"app/workflow.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n\n\n'
+                 'async def _validate_and_normalize_credential_rotation_parameters(parameters: list) -> None:\n'
+                 '    """Check the login credentials a workflow takes turns with."""\n'},
+                status="fail", note="validating a feature's rotation parameters rotates no key of the service"),
+        Example({"app/keys.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n\n\n'
+                 'def rotate_signing_keys(old: str, new: str) -> None:\n    """Sign with the new key, accept the old one."""\n'},
+                status="pass", note="a command that rotates the signing keys"),
         Example({"app/main.py": "x = 1\n"}, status="n/a"),
     )
 

@@ -215,6 +215,8 @@ def _secret_value(value: str, name: str | None = None) -> bool:
     text = value.strip()
     if is_placeholder(text) or _looks_like_field_name(text, name) or _describes(text, name):
         return False
+    if _documented_example(text) or _format_stub(text) or _TEST_MODE_KEY.match(text):
+        return False  # a vendor's documented sample, "xoxp-1234", "sk_test_...": nothing a production service holds
     if _FORMAT_FIELD_RE.search(text):
         return False  # "{base}reset", "{user}:{token}": a format string that builds a value, not the value
     if _PUBLIC_KEY.match(text):
@@ -245,6 +247,24 @@ def _secret_value(value: str, name: str | None = None) -> bool:
 
 
 _EVENT_TAG_RE = lazy_compile(r"^[a-z][a-z_]*(?::[a-z][a-z_]*){2,}$")
+# The prefix of a token format followed by a few characters ("xoxp-1234", "ghp_xxx", "whsec_123"): a stand-in written
+# in the format's shape; the vendors' tokens run to twenty characters and more after it.
+_FORMAT_STUB_RE = lazy_compile(r"^(?:xox[abposr]-|gh[pousr]_|github_pat_|glpat-|[rs]k_(?:live|test)_|whsec_|npm_|SG\.)"
+                               r"[\w-]{0,9}$")
+# A Stripe test-mode key: it reaches the vendor's sandbox only, which moves no money.
+_TEST_MODE_KEY = lazy_compile(r"^[rs]k_test_\w+$")
+
+
+def _format_stub(text: str) -> bool:
+    return bool(_FORMAT_STUB_RE.match(text))
+
+
+def _stands_in(value: str) -> bool:
+    """A value set outright that only stands in for a secret: a vendor's documented sample, a format's prefix with a
+    few characters, a test-mode key, or words that say so ("fillmein", "not a secret")."""
+    text = value.strip()
+    return _documented_example(text) or _format_stub(text) or bool(_TEST_MODE_KEY.match(text)) \
+        or bool(_STAND_IN_VALUE.match(text))
 
 
 def _own_words(text: str, name: str) -> bool:
@@ -343,17 +363,39 @@ def find_key_format(text: str) -> KeyFormat | None:
         if needles is not None and not any(n in text for n in needles):
             continue
         for match in fmt.pattern.finditer(text):
-            if "EXAMPLE" not in match.group(0) and not _filler(match.group(0), fmt.prefix) and \
+            token = match.group(0)
+            if "EXAMPLE" not in token and not _filler(token, fmt.prefix) and not _documented_example(token) and \
                     not text[max(0, match.start() - 13):match.start()].endswith(("Credential=", "Credential%3D")):
                 return fmt  # a presigned URL's X-Amz-Credential names the key; its signature expires: no key
     return None
 
 
+# Runs a person types to fill a token's shape ("ghp_1234567890abcdef...", "ABIA1234567890ABCDEF"); a random key
+# holds no eight characters in sequence.
+_SEQUENCES = ("0123456789", "1234567890", "abcdefghijklmnopqrstuvwxyz")
+_RUN = 8
+
+
 def _filler(token: str, prefix: str) -> bool:
-    """``glpat-xxxxxxxxxxxxxxxxxxxx``, ``sk_live_000000``: a known prefix followed by filler, not a key."""
+    """``glpat-xxxxxxxxxxxxxxxxxxxx``, ``sk_live_000000``, ``ghp_1234567890abcdefghij...``: a known prefix followed
+    by filler or by characters typed in sequence, not a key."""
     body = token[len(prefix):] if prefix and token.startswith(prefix) else token
     body = re.sub(r"[-_\s]", "", body)
-    return len(body) >= 8 and len(set(body.lower())) <= 3
+    if len(body) >= 8 and len(set(body.lower())) <= 3:
+        return True
+    lowered = body.lower()
+    return any(seq[i:i + _RUN] in lowered for seq in _SEQUENCES for i in range(len(seq) - _RUN + 1))
+
+
+# Tokens vendors print in their API documentation, copied into tests and constants as sample responses: GitHub's
+# installation and OAuth tokens share one body; Slack's OAuth v2 response shows a bot token and a user token.
+_DOCUMENTED_TOKENS = frozenset({"16C7e42F292c6912E7710c838347Ae178B4a", "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy",
+                                "xoxp-1234"})
+
+
+def _documented_example(token: str) -> bool:
+    """A token from a vendor's published documentation: known to everyone, it unlocks nothing."""
+    return token in _DOCUMENTED_TOKENS or token.partition("_")[2] in _DOCUMENTED_TOKENS
 
 
 def _format_message(fmt: KeyFormat) -> str:
@@ -391,6 +433,8 @@ def _helper_read(call: ast.Call) -> tuple[str | None, ast.AST | None] | None:
         helper = func.id
     elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.attr in _ENV_HELPER_METHODS:
         helper = func.value.id  # env.str("X", default=...): django-environ
+    elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
+        helper = func.attr  # self.env("PASSWORD", default="..."): a class's own environment reader
     else:
         return None
     if not _ENV_HELPER.match(helper) or not _ENV_NAME_RE.match(var) and not var.isupper():
@@ -541,8 +585,19 @@ def _analyse_defaults(source: SourceFile, extra: Iterable[str]) -> _Analysis:
 
 
 def _hardcoded_hits(source: SourceFile, owned: set[int], extra: Iterable[str]) -> list[Hit]:
+    return list(_hardcoded_scan(source, owned, extra)[0])
+
+
+def _stand_ins(source: SourceFile, owned: set[int], extra: Iterable[str]) -> int:
+    """Secret-named settings given a stand-in value (``stripe.api_key = "sk_test_123"``): no leak, but the code
+    handles a secret there all the same."""
+    return _hardcoded_scan(source, owned, extra)[1]
+
+
+def _hardcoded_scan(source: SourceFile, owned: set[int], extra: Iterable[str]) -> tuple[list[Hit], int]:
     names = tuple(extra)
-    return list(source.memo(("secrets-hardcoded", names), lambda: _hardcoded_hits_uncached(source, owned, names)))
+    return source.memo(("secrets-hardcoded", names),  # type: ignore[no-any-return]
+                       lambda: _hardcoded_hits_uncached(source, owned, names))
 
 
 _NOT_A_CREDENTIAL = frozenset({"true", "false", "null", "none", "yes", "no", "on", "off", "0", "1"})
@@ -579,7 +634,9 @@ def _overridden_in_production(collected: Collected, findings: Iterable[Finding])
         return finding.message.startswith(_SETTINGS_KEY) and is_settings_path(finding.path) and sibling in folders \
             and not _PRODUCTION_SETTINGS_RE.search(finding.path)
     return [f for f in findings if not overridden(f)]
-_NON_PRODUCTION_CLASS = lazy_compile(r"^(?:Development|Dev|Local|Test|Testing|Unittest|CI|Debug)(?:[A-Z_]\w*)?$")
+# (a Build or Docs class configures building the image or the documentation: it never serves)
+_NON_PRODUCTION_CLASS = lazy_compile(r"^(?:Development|Dev|Local|Test|Testing|Unittest|CI|Debug|Build|Docs|Documentation)"
+                                     r"(?:[A-Z_]\w*)?$")
 
 
 # A fallback that would work as a real credential: letters and digits (or symbols), no spaces, long enough;
@@ -686,6 +743,12 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
         owned.add(id(node.values[-1]))
         if is_secret_name(read[0], extra) or url_password(last):
             report(node, f"secret {read[0]!r}" if read[0] else "secret", last)
+    for stmt, name, default in _configuration_values(source, imports):
+        uses += is_secret_name(name, extra)
+        text = _literal_text(default)
+        if text is not None and text.strip() and is_secret_name(name, extra) and id(default) not in owned:
+            owned.add(id(default))
+            report(stmt, f"secret {name!r}", text)
     for cls in source.nodes(ast.ClassDef):
         assert isinstance(cls, ast.ClassDef)
         if not _is_settings_class(cls) or _NON_PRODUCTION_CLASS.match(cls.name):
@@ -713,7 +776,75 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
                 if text is not None and text.strip():
                     owned.add(id(stmt.value))
                     report(stmt, _SETTINGS_KEY, text)
-    return _Analysis(hits, owned, uses, committed)
+    return _Analysis(hits, owned, uses + _config_secret_reads(source), committed)
+
+
+# A project's configuration getter, named for what it does: self.get_config("encryption_key"), get_setting("api_key").
+_CONFIG_GETTERS = frozenset({"get_config", "get_setting", "get_settings", "get_option", "getoption", "config_get",
+                             "get_conf", "get_config_value", "get_setting_value"})
+# What holds a loaded configuration file: server_config, app_settings, CONF, cfg
+_CONFIG_HOLDER_WORDS = frozenset({"config", "conf", "cfg", "settings", "configuration", "options"})
+
+
+def _config_secret_reads(source: SourceFile) -> int:
+    """Secrets read from a configuration file rather than the environment (``server_config.get("password")``,
+    ``self.get_config("app.contact.ftp.pword")``): the service holds secrets, whatever it reads them from. Counted
+    for the presence checks' n/a only; no fallback is judged here."""
+    count = 0
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        func = call.func
+        key = str_value(call.args[0]) if call.args else str_value(getattr(_kw(call, "prop"), "value", None))
+        if not key:
+            continue
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        holder = dotted(func.value).rpartition(".")[2] if isinstance(func, ast.Attribute) else ""
+        reads = name in _CONFIG_GETTERS or (name == "get" and bool(holder)
+                                            and _snake(holder).rpartition("_")[2] in _CONFIG_HOLDER_WORDS)
+        if reads and is_secret_name(key.rpartition(".")[2] or key):
+            count += 1
+    return count + _declared_secret_options(source)
+
+
+def _declared_secret_options(source: SourceFile) -> int:
+    """Entries of a table of options each read from the environment by name: ``{"name": "METRICS_AUTH_TOKEN",
+    "default_value": "", "value_type": "str"}``."""
+    if "default" not in source.text:
+        return 0
+    count = 0
+    for node in source.nodes(ast.Dict):
+        assert isinstance(node, ast.Dict)
+        keys = [str_value(k) or "" for k in node.keys if k is not None]
+        if "name" not in keys or not any("default" in k for k in keys):
+            continue
+        name = str_value(node.values[keys.index("name")]) if len(keys) == len(node.values) else None
+        if name and _ENV_NAME_RE.match(name) and is_secret_name(name):
+            count += 1
+    return count
+
+
+def _configuration_values(source: SourceFile, imports: dict[str, str]) -> list[tuple[ast.stmt, str, ast.AST | None]]:
+    """(statement, setting, default) of each django-configurations value in a class body: ``SECRET_KEY =
+    values.Value("x")`` reads DJANGO_SECRET_KEY and falls back to its first argument (``values.SecretValue()`` has
+    none). Development and test classes are skipped; an explicit ``environ_name`` is read as an environment helper."""
+    if "configurations" not in source.text:
+        return []
+    out: list[tuple[ast.stmt, str, ast.AST | None]] = []
+    for cls in source.nodes(ast.ClassDef):
+        assert isinstance(cls, ast.ClassDef)
+        if _NON_PRODUCTION_CLASS.match(cls.name):
+            continue
+        for stmt in cls.body:
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                    and isinstance(stmt.value, ast.Call)):
+                continue
+            call = stmt.value
+            if not (qualify(call.func, imports) or "").startswith("configurations.values.") \
+                    or any(k.arg in ("environ_name", "environ") for k in call.keywords):
+                continue
+            default = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "default"), None)
+            out.append((stmt, stmt.targets[0].id, default))
+    return out
 
 
 def _overridden_literals(source: SourceFile, imports: dict[str, str]) -> list[tuple[str, ast.AST]]:
@@ -872,6 +1003,25 @@ class DefaultSecret(Check):
             note="a project helper that reads the environment, followed one call level"),
         bad('from app.utils import envsecret\n\nSECRET_KEY = envsecret("SECRET_KEY", "---")\n', lines=(3,),
             note="an imported environment helper"),
+        bad('import os\n\n\nclass Daemon:\n    def env(self, name, *, default):\n'
+            '        return os.environ.get(f"BTC_{name}", default)\n\n    def load(self):\n'
+            '        self.PORT = self.env("PORT", default=5000)\n        self.LOGIN = self.env("LOGIN", default="electrum")\n'
+            '        self.PASSWORD = self.env("PASSWORD", default="electrumz")\n', path="daemons/base.py", lines=(11,),
+            note="a class's own environment reader, called on self"),
+        good('class Daemon:\n    def load(self):\n        self.PASSWORD = self.store("PASSWORD", "electrumz")\n'
+             '        self.TOKEN = self.env_name("TOKEN")\n', path="daemons/base.py",
+             note="a method that reads no environment, and one given no fallback"),
+        bad('from configurations import Configuration, values\n\n\nclass Base(Configuration):\n'
+            '    SECRET_KEY = values.SecretValue()\n\n\nclass Production(Base):\n    DEBUG = values.BooleanValue(False)\n\n\n'
+            'class ProductionInsecure(Production):\n    SECRET_KEY = values.Value("not a secret")\n\n\n'
+            'class Development(Base):\n    SECRET_KEY = values.Value("dev")\n\n\n'
+            'class Build(Production):\n    SECRET_KEY = values.Value("build-only-key")\n', path="proj/settings.py",
+            lines=(13,), note="django-configurations: a production preset whose key falls back to a literal; the "
+                              "development class and the one that builds the image are not production's"),
+        good('from configurations import Configuration, values\n\n\nclass Base(Configuration):\n'
+             '    SECRET_KEY = values.SecretValue()\n    STATSD_PREFIX = values.Value("app")\n'
+             '    API_TOKEN = values.Value()\n', path="proj/settings.py",
+             note="a required secret, a fallback that is no secret, and a value with no fallback"),
         bad('import environ\n\nenv = environ.Env(\n    DD_DEBUG=(bool, False),\n    DD_DATABASE_PASSWORD=(str, "defectdojo"),\n'
             ')\nPASSWORD = env("DD_DATABASE_PASSWORD")\n', path="proj/settings.py", lines=(5,),
             note="django-environ's schema declares the fallback"),
@@ -899,6 +1049,17 @@ class DefaultSecret(Check):
                  "docker/entrypoint": '#!/bin/bash\nset -e\nexport ADMIN_PASSWORD="${ADMIN_PASSWORD:-admin}"\n'
                                       'exec gunicorn app:app\n'},
                 findings=1, lines=(3,), note="a shell default in the script the container starts with"),
+        Example({"app/config.py": 'import os\n\nBROKER = os.environ["BROKER_URL"]\n',
+                 "docker/entrypoints/flower.sh": '#!/bin/bash\nif [ -z "${FLOWER_USER}" ]\nthen\n  FLOWER_USER="flower"\nfi\n\n'
+                                                 'if [ -z "${FLOWER_PWD}" ]\nthen\n  FLOWER_PWD="flower"\nfi\n'
+                                                 'exec celery flower --basic-auth="${FLOWER_USER}:${FLOWER_PWD}"\n'},
+                findings=1, lines=(9,), note="a start-up script that sets the password when the variable is unset"),
+        Example({"app/config.py": 'import os\n\nBROKER = os.environ["BROKER_URL"]\n',
+                 "docker/entrypoints/web.sh": '#!/bin/bash\nif [ -z "$APP_PASSWORD" ]; then\n'
+                                              '  APP_PASSWORD=$(tr -dc A-Za-z0-9 </dev/urandom | head -c 16)\nfi\n'
+                                              'if [ -z "$SECRET_KEY" ]; then\n  echo "SECRET_KEY is not set"\n  exit 1\nfi\n'
+                                              'exec gunicorn app:app\n'},
+                findings=0, status="pass", note="a generated password, and a required key"),
         Example({"app/config.py": 'import os\n\nADMIN_PASSWORD = os.environ["ADMIN_PASSWORD"]\n',
                  "docker/entrypoint": '#!/bin/bash\nset -e\n: "${ADMIN_PASSWORD:?set ADMIN_PASSWORD}"\n'
                                       'export PORT="${PORT:-8000}"\nexport DB_PASSWORD="${DB_PASSWORD:-$POSTGRES_PASSWORD}"\n'
@@ -971,6 +1132,13 @@ class DefaultSecret(Check):
 # ``export ADMIN_PASSWORD="${ADMIN_PASSWORD:-admin}"`` in the script a container starts with: the same literal
 # fallback, written in shell.
 _SHELL_DEFAULT_RE = lazy_compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=]([^}$`]+)\}")
+# The same fallback written as a test: ``if [ -z "$FLOWER_PWD" ]; then FLOWER_PWD="flower"; fi`` (a block that only
+# sets the literal; one that generates a value, warns or exits is no fallback).
+_SHELL_UNSET_DEFAULT_RE = lazy_compile(
+    r"^[ \t]*if\s+\[\[?\s+-z\s+[\"']?\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::-)?\}?[\"']?\s+\]\]?\s*(?:;\s*then|\n\s*then)"
+    r"\s*\n\s*(?:export\s+)?\1=([\"']?)([^\s\"'$`(]+)\2[ \t]*;?[ \t]*\n\s*fi\b", re.MULTILINE)
+# Where a container's start-up scripts live when they are not named for it: docker/entrypoints/flower.sh
+_ENTRYPOINTS_DIR_RE = lazy_compile(r"(?:^|/)entrypoints?/[^/]+$")
 
 
 # Compose files that start the service as shipped; a development, test or CI stack is not production's.
@@ -991,18 +1159,21 @@ def _find_shell_defaults(project: Project, extra: Iterable[str]) -> list[tuple[s
     found = []
     for rel in project.files:
         name = rel.rpartition("/")[2]
-        entrypoint = "entrypoint" in name.lower()
+        entrypoint = "entrypoint" in name.lower() or bool(_ENTRYPOINTS_DIR_RE.search(rel))
         compose = bool(_COMPOSE_RE.search(rel)) and not _NOT_SHIPPED_RE.search(rel)
         if not (entrypoint or compose) or project_role(project, rel) not in _DEFAULT_SECRET_ROLES:
             continue
         text = project.read_text(rel) or ""
-        if "${" not in text:
+        if "$" not in text:
             continue
-        for match in _SHELL_DEFAULT_RE.finditer(text):
-            variable, value = match.group(1), match.group(2).strip().strip("'\"")
+        matches = [(m.start(), m.group(1), m.group(2).strip().strip("'\"")) for m in _SHELL_DEFAULT_RE.finditer(text)]
+        if entrypoint and "-z" in text:  # placed on the assignment's line
+            matches += [(text.rfind("\n", 0, m.start(3)) + 1, m.group(1), m.group(3))
+                        for m in _SHELL_UNSET_DEFAULT_RE.finditer(text)]
+        for start, variable, value in matches:
             if value and is_secret_name(variable, extra) and _secret_value(value, variable):
-                line = text.count("\n", 0, match.start()) + 1
-                found.append((rel, line, match.start() - text.rfind("\n", 0, match.start()), variable, value))
+                line = text.count("\n", 0, start) + 1
+                found.append((rel, line, start - text.rfind("\n", 0, start), variable, value))
     return found
 
 
@@ -1172,6 +1343,14 @@ def _refuses(source: SourceFile, compare: ast.Compare, fallbacks: set[str | None
     return isinstance(parent, ast.If) and _stops(parent.body, warns=True)
 
 
+# Values that say they stand in for a secret, set outright (a fallback of the same words is still default-secret's):
+# "fillmein", "foobar", "not a secret", a test account's "tester", a "[REDACTED_INPUT]" marker, and a single
+# character class ("[A-Za-z0-9-]+", the grammar of a token, not one).
+_STAND_IN_VALUE = lazy_compile(r"^(?:fill[-_ ]?(?:me[-_ ]?)?in|foo|bar|baz|foo[-_]?bar|qux|tester|"
+                               r"not[-_ ]?(?:a[-_ ]?|so[-_ ]?)?secret|\[[A-Z][A-Z0-9_ ]*\]|\[[^\]]+\][*+]|\[[^\]]+\]\{\d+(?:,\d*)?\})$",
+                               re.IGNORECASE)
+
+
 # user.set_password("x"): one argument, the account's new password (a vault's set_secret(name, value) names it first)
 _SETTER_RE = lazy_compile(r"^set_(password|passwd|passphrase)$")
 _EXAMPLE_HOLDERS = lazy_compile(r"(?:^|_)(?:examples?|samples?|schema_extra|tests|test_cases|test_vectors)$",
@@ -1199,9 +1378,10 @@ def _in_example(source: SourceFile, node: ast.AST | None) -> bool:
     return False
 
 
-def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterable[str]) -> list[Hit]:
+def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterable[str]) -> tuple[list[Hit], int]:
     assert source.tree is not None
     hits: list[Hit] = []
+    stand_ins = [0]
     reported: set[int] = set()
     development = {id(stmt) for cls in source.nodes(ast.ClassDef) if isinstance(cls, ast.ClassDef)
                    and _NON_PRODUCTION_CLASS.match(cls.name) for stmt in cls.body}  # class Development(Config)
@@ -1217,7 +1397,12 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
             return  # a __main__ block trying the module by hand (a live key format is still reported below)
         if id(where) in members:
             return  # class EventTag(str, Enum): PasswordReset = "account:password:reset" names a choice
-        if not is_secret_name(name, extra) or not _secret_value(text, name):
+        if not is_secret_name(name, extra):
+            return
+        if _stands_in(text):
+            stand_ins[0] += 1
+            return
+        if not _secret_value(text, name):
             return
         if _in_example(source, value_node):
             return  # Field(examples=[{"password": "securepassword123"}]): the API documentation's sample request
@@ -1307,7 +1492,7 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
                             "read it from the environment"))
     hits = [h for h in hits if not _judged_by_team(source.line_text(h.line))]
     hits.sort(key=lambda h: (h.line, h.column))
-    return hits
+    return hits, stand_ins[0]
 
 
 _NOQA_PASSWORD_RE = lazy_compile(r"#\s*noqa\s*:[^#\n]*\bS10[567]\b", re.IGNORECASE)
@@ -1536,7 +1721,7 @@ class HardcodedSecret(Check):
              note="the armour lines a user's key is wrapped in: no key"),
         bad('from pymongo import MongoClient\n\nc = MongoClient("mongodb://admin:S3cret99@db:27017/app")\n',
             lines=(3,), note="a connection string with a password"),
-        Example({"app/main.py": "x = 1\n", "deploy/values.yaml": "slack: xoxb-2048-1234567890-AbCdEfGhIjKlMnOp\n"},
+        Example({"app/main.py": "x = 1\n", "deploy/values.yaml": "slack: xoxb-2048-7301948265-Qm4vT8zKp2LwRx9N\n"},
                 findings=1,
                 note="a token in a repository file"),
         good('PASSWORD = ""\nTOKEN = "<your-token-here>"\nSECRET = "changeme"\nAPI_KEY = "${API_KEY}"\n',
@@ -1563,6 +1748,32 @@ class HardcodedSecret(Check):
              '    if not secret:\n        secret_from = "env"\n        secret = env_secret\n    return secret, secret_from\n',
              note="where a secret was loaded from is no secret"),
         good('AWS_EXAMPLE = "AKIAIOSFODNN7EXAMPLE"\n', note="AWS's documented example key"),
+        good('def test_plaintext_tokens_are_not_encrypted():\n    for token in [\n'
+             '        "ghp_1234567890abcdefghijklmnopqrstuvwxyz",\n        "ABIA1234567890ABCDEF",\n'
+             '        "xoxb-1234567890-1234567890123-abcdefghijklmnopqrstuvwx",\n    ]:\n'
+             '        assert not is_encrypted(token)\n', path="tests/test_crypto.py",
+             note="token shapes filled with characters typed in sequence: made up for a test"),
+        bad('def test_client():\n    client = Client(token="ghp_Zq8wK3mN7pL2xR5tV9yB4cH6jF1dG0sA8eU3")\n',
+            path="tests/test_client.py", lines=(2,), note="a token of the real shape in a test is still a leak"),
+        good('# a sample OAuth response, from the vendor\'s documentation\nOAUTH_ACCESS_RESPONSE = {\n    "ok": True,\n'
+             '    "access_token": "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy",\n'
+             '    "authed_user": {"id": "U1234", "access_token": "xoxp-1234"},\n}\n'
+             'INSTALLATION_TOKEN = {"token": "ghs_16C7e42F292c6912E7710c838347Ae178B4a", "expires_at": "2016-07-11"}\n',
+             path="app/constants/oauth.py", note="tokens printed in the vendors' API documentation"),
+        bad('OAUTH_ACCESS_RESPONSE = {"access_token": "xoxb-51720384915-40917362851-Hq7LmZr2VwX9pKt4NbCe3YsD"}\n',
+            path="app/constants/oauth.py", lines=(1,), note="a bot token of Slack's shape that no documentation shows"),
+        good('import stripe\n\n\nclass MockBillingService:\n    def create(self, api_base):\n'
+             '        stripe.api_base = api_base\n        stripe.api_key = "sk_test_123"\n'
+             '        self.webhook_secret = "whsec_123"\n', path="app/billing.py",
+             note="a test-mode key and a token prefix followed by a few digits: stand-ins for a local mock"),
+        bad('import stripe\n\nstripe.api_key = "rk_live_51Hc8dKJ2eZvKYlo2C0a1b2c3"\n', path="app/billing.py", lines=(3,),
+            note="a live restricted key"),
+        good("SECRET = 'foobar'\nUNAVAILABLE_SECRET_TURN = '[INPUT_UNAVAILABLE_SAFETY_SCREEN]'\n"
+             "DATA_URL_TOKEN = r\"[!#$%&'*+.^_`|~A-Za-z0-9-]+\"\n\n\nclass Docs:\n    SECRET_KEY = 'not a secret'\n\n\n"
+             "def enabled(settings):\n    return settings.AES_SECRET_KEY != 'fillmein'\n", path="app/settings.py",
+             note="values that say they stand in for a secret, a marker for a hidden input, a token's grammar"),
+        bad("SECRET = 'foobar-9Qx2-prod'\nAPI_TOKEN = 'tester-7Hq2-Lm9x'\n", path="app/settings.py", findings=2,
+            lines=(1, 2), note="the same words with more make a password"),
         good('def auth(method):\n    if method == "client_secret_post":\n        return 1\n'
              'REASON_INVALID_PASSWORD = "invalid_password"\nJWT_COOKIE_SAMESITE = "Lax"\n'
              'IPSEC_SECRET = \'%s %s : PSK "%s"\'\nERRORS = {"password": "This field is required."}\n',
@@ -1645,10 +1856,48 @@ def _names_file_var(text: ast.JoinedStr) -> bool:
     return isinstance(last, ast.Constant) and isinstance(last.value, str) and last.value.endswith("_FILE")
 
 
+def _file_key_names(source: SourceFile) -> dict[str, int]:
+    """Names bound to ``f"{key}_FILE"`` (name -> line): the variable that names each setting's secret file."""
+    out: dict[str, int] = {}
+    for node in source.nodes(ast.Assign):
+        assert isinstance(node, ast.Assign)
+        value = node.value
+        if isinstance(value, ast.JoinedStr) and len(value.values) == 2 and isinstance(value.values[0], ast.FormattedValue) \
+                and _literal_text(value.values[1]) == "_FILE":
+            out.update((t.id, node.lineno) for t in node.targets if isinstance(t, ast.Name))
+    return out
+
+
+def _environ_file_keys(source: SourceFile) -> Evidence | None:
+    """``file_key = f"{key}_FILE"`` then ``os.environ[file_key]``: every setting may come from a mounted file."""
+    if "_FILE" not in source.text or "environ" not in source.text:
+        return None
+    names = _file_key_names(source)
+    if not names:
+        return None
+    for node in source.nodes(ast.Subscript, ast.Compare, ast.Call):
+        if isinstance(node, ast.Subscript):
+            pairs = [(node.slice, node.value)]
+        elif isinstance(node, ast.Compare):
+            pairs = [(node.left, c) for c in node.comparators]
+        else:
+            assert isinstance(node, ast.Call)
+            pairs = [(node.args[0], node.func)] if node.args else []
+        for key, holder in pairs:
+            if isinstance(key, ast.Name) and key.id in names and "environ" in dotted(holder) or \
+                    isinstance(key, ast.Name) and key.id in names and dotted(holder).endswith("getenv"):
+                return Evidence("secrets manager: NAME_FILE secret files (mounted by the platform)", source.path,
+                                names[key.id])
+    return None
+
+
 def _manager_evidence(source: SourceFile) -> list[Evidence]:
     found = _manager_modules(source)
     if found:
         return found
+    file_keys = _environ_file_keys(source)
+    if file_keys is not None:
+        return [file_keys]
     for call in source.nodes(ast.Call):
         assert isinstance(call, ast.Call)
         func = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
@@ -1826,18 +2075,35 @@ def _manifest_evidence(project: Project) -> list[Evidence]:
 
 
 _ROTATION_NAMES = frozenset({"MultiFernet", "rotate_secret", "RotationRules", "key_version", "key_versions",
-                             "KeyVersion", "rotate_keys", "rotation_schedule", "SECRET_KEY_FALLBACKS"})
+                             "KeyVersion", "rotate_keys", "rotation_schedule", "SECRET_KEY_FALLBACKS",
+                             "KeyRotationWrapper"})  # coaster: a serializer over a list of keys, newest first
 _KEY_VERSION_NAMES = frozenset({"key_version", "key_versions", "KeyVersion"})
 _ROTATION_TEXT = lazy_compile(
     r"RotationSchedule|RotationRules|rotation_rules|rotationRules|rotation_period|rotationPeriod|"
     r"automatically_after_days|AutomaticallyAfterDays|rotation_lambda|rotationPolicy|rotation_policy|"
-    r"aws_secretsmanager_secret_rotation|rotate_secret")
+    r"aws_secretsmanager_secret_rotation|rotate_secret|"
+    # a configuration declaration or value naming Flask's or Django's previous keys (not one set empty)
+    r"\bSECRET_KEY_FALLBACKS\b(?![\"']?\s*[:=]\s*(?:\[\s*\]|\"\"|''|null|~)?\s*$)", re.MULTILINE)
 _KEY_WORDS = frozenset({"key", "keys", "secret", "secrets", "credential", "credentials", "keyring", "keyset"})
 _KEY_SET_NAME = lazy_compile(r"(^|_)(KEYS|SECRETS|KEYRING|KEYSET|KEY_FALLBACKS|SECRET_FALLBACKS)$", re.IGNORECASE)
+# LOGIN_PROVIDERS_SECRETS, OAUTH_CLIENTS_SECRETS: one secret for each of several parties, not versions of one key
+_EACH_PARTY = frozenset({"providers", "clients", "services", "integrations", "accounts", "users", "tenants", "apps",
+                         "plugins", "backends", "connectors", "partners"})
 _PREVIOUS_KEY = lazy_compile(r"(^|_)(PREVIOUS|OLD|PRIOR|RETIRED)_(\w+_)?(KEY|SECRET)S?($|_)|"
                            r"(^|_)(KEY|SECRET)S?_(PREVIOUS|OLD|PRIOR|RETIRED)$", re.IGNORECASE)
+_KEY_SET_EVIDENCE = "secret rotation: key set"
 _REENCRYPT = lazy_compile(r"(?:^|_)re_?encrypt|(?<![a-z])reEncrypt|ReEncrypt")  # not save_pre_encrypted_reply
 _ROTATE_WORDS = lazy_compile(r"(^|_)rotat(e|es|ion)(_|$)", re.IGNORECASE)
+
+
+# Verbs of a function that looks at something rather than doing it
+_INSPECTING_VERBS = frozenset({"validate", "normalize", "parse", "check", "is", "has", "should", "can", "serialize",
+                               "format", "render", "describe"})
+
+
+def _inspects(name: str) -> bool:
+    words = [w for w in re.split(r"[_\W]+|(?<=[a-z0-9])(?=[A-Z])", name) if w]
+    return bool(words) and words[0].lower() in _INSPECTING_VERBS
 
 
 def _name_words(name: str) -> set[str]:
@@ -1889,8 +2155,8 @@ def _rotation_evidence(source: SourceFile) -> list[Evidence]:
             name = target.id if isinstance(target, ast.Name) else getattr(target, "attr", "")
             singular = re.sub(r"(_FALLBACKS|S)$", "", name, flags=re.IGNORECASE)
             if name and value is not None and _KEY_SET_NAME.search(name) and is_secret_name(singular) \
-                    and _several(value):
-                return [Evidence(f"secret rotation: key set {name} accepts several keys", source.path, node.lineno)]
+                    and not _name_words(name) & _EACH_PARTY and _several(value):
+                return [Evidence(f"{_KEY_SET_EVIDENCE} {name} accepts several keys", source.path, node.lineno)]
     for node in source.nodes(ast.Constant):
         text = getattr(node, "value", None)
         if isinstance(text, str) and len(text) < 80 and _ENV_NAME_RE.match(text) and _PREVIOUS_KEY.search(text):
@@ -1900,6 +2166,8 @@ def _rotation_evidence(source: SourceFile) -> list[Evidence]:
     for func in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
         name = getattr(func, "name", "")
         for candidate in (name, stem if "commands/" in source.path else ""):
+            if _inspects(candidate):
+                continue  # _validate_credential_rotation_parameters: checks a feature's input, rotates nothing
             if _REENCRYPT.search(candidate) or (_ROTATE_WORDS.search(candidate) and _name_words(candidate) & _KEY_WORDS):
                 return [Evidence(f"secret rotation: {candidate} re-encrypts or rotates keys", source.path,
                                  getattr(func, "lineno", 0))]
@@ -1928,13 +2196,18 @@ class _SecretsPresence(Check):
     def repository_evidence(self, project: Project) -> list[Evidence]:
         return []
 
+    def kept(self, evidence: list[Evidence], role: str) -> list[Evidence]:
+        """The evidence that counts in a file of this role."""
+        return evidence
+
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
         if is_test_path(source.path) or source.tree is None:
             return None
-        out = FileOutcome(evidence=self.python_evidence(source))
+        out = FileOutcome(evidence=self.kept(self.python_evidence(source), file_role(source, options)))
         analysis = _analyse_defaults(source, ())
         hardcoded = _hardcoded_hits(source, analysis.default_nodes, ())
-        out.counts["secrets"] = analysis.secret_uses + len(hardcoded) + len(analysis.defaults)
+        out.counts["secrets"] = analysis.secret_uses + len(hardcoded) + len(analysis.defaults) + \
+            _stand_ins(source, analysis.default_nodes, ())
         return out
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
@@ -1982,6 +2255,24 @@ class SecretsManager(_SecretsPresence):
                  "deploy/secret.yaml": "apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\n"
                  "metadata: {name: app}\n"}, status="pass", note="an external-secrets manifest"),
         Example({"app/main.py": "def handler():\n    return 1\n"}, status="n/a", note="no secrets at all"),
+        Example({"app/web/route.py": "from app.config import Config\n\n\ndef check_auth(request):\n"
+                 "    server_config = Config.instance().settings['Server']\n"
+                 "    user = server_config.get('user', '').strip()\n"
+                 "    password = server_config.get('password', '').strip()\n    return user, password\n"},
+                status="fail", note="a password read from the service's configuration file, not the environment"),
+        Example({"app/service/file_svc.py": "from app.utility.base_world import BaseWorld\n\n\nclass FileSvc(BaseWorld):\n"
+                 "    def key(self):\n        return self.get_config('encryption_key')\n"},
+                status="fail", note="a key read through the project's configuration getter"),
+        Example({"app/options.py": "import os\n\nOPTIONS = [\n    {'name': 'HOST', 'default_value': '0.0.0.0', 'value_type': 'str'},\n"
+                 "    {'name': 'METRICS_AUTH_TOKEN', 'default_value': '', 'value_type': 'str'},\n]\n"
+                 "ARGS = {o['name']: os.environ.get('APP_' + o['name'], o['default_value']) for o in OPTIONS}\n"},
+                status="fail", note="a table of options read from the environment, a token among them"),
+        Example({"app/views.py": "def login(request, config):\n    password = request.form.get('password')\n"
+                 "    timeout = config.get('session_timeout')\n    return password, timeout\n"},
+                status="n/a", note="a user's password from a form and a setting that is no secret"),
+        Example({"app/billing.py": "import stripe\n\n\ndef mock_billing(api_base):\n    stripe.api_base = api_base\n"
+                                   "    stripe.api_key = 'sk_test_123'\n"}, status="fail",
+                note="a secret set to a stand-in for a local mock is still a secret the code handles"),
         Example({"app/config.py": 'import os\n\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n',
                  "app/plugins/vault_destination.py": (
                      "import hvac\n\n\nclass VaultDestination:\n    def upload(self, cert, options):\n"
@@ -2014,6 +2305,15 @@ class SecretsManager(_SecretsPresence):
                  '    return Path(path).read_text().strip() if Path(path).exists() else os.environ.get(name)\n\n\n'
                  'SECRET_KEY = secret("SECRET_KEY")\n'}, status="pass",
                 note="each secret read from the file NAME_FILE names, or from /run/secrets"),
+        Example({"app/options.py": 'import os\n\nDEFAULTS = {"SECRET_KEY": None, "DATABASE_PASSWORD": None}\n\n\n'
+                 'def options():\n    out = {}\n    for key, default in DEFAULTS.items():\n'
+                 '        file_key = f"{key}_FILE"\n        if key in os.environ:\n            out[key] = os.environ[key]\n'
+                 '        elif file_key in os.environ:\n            with open(os.environ[file_key]) as f:\n'
+                 '                out[key] = f.read().strip()\n    return out\n'}, status="pass",
+                note="every option read from the file its NAME_FILE variable names, when set"),
+        Example({"app/options.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n\n\n'
+                 'def log_path(service):\n    log_key = f"{service}_FILE"\n    return LOGS.get(log_key)\n'},
+                status="fail", note="a NAME_FILE key looked up somewhere other than the environment"),
         Example({"app/env.py": 'import os\nfrom pathlib import Path\n\n'
                  'CREDS = Path(os.environ.get("CREDENTIALS_DIRECTORY", "/etc/app"))\n'
                  'PASSWORD = (CREDS / "db_password").read_text().strip()\n'}, status="pass",
@@ -2137,11 +2437,50 @@ class SecretRotation(_SecretsPresence):
         Example({"app/config.py": 'import os\nTOKEN = os.environ["API_TOKEN"]\n',
                  "infra/secrets.yaml": "Resources:\n  Rotation:\n    Type: AWS::SecretsManager::RotationSchedule\n"},
                 status="pass", note="a rotation schedule in infrastructure code"),
+        Example({"app/serializers.py": "from itsdangerous import URLSafeTimedSerializer\n\nfrom coaster.app import "
+                 "KeyRotationWrapper\n\nfrom app import app\n\n\ndef token_serializer():\n"
+                 "    return KeyRotationWrapper(URLSafeTimedSerializer, app.config['SECRET_KEYS'])\n"},
+                status="pass", note="a serializer over a list of keys, the newest signing and the older still read"),
+        Example({"app/config.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
+                 "app/config/declaration.yaml": "groups:\n  - options:\n      - key: SECRET_KEY\n        flask: true\n"
+                                                "      - key: SECRET_KEY_FALLBACKS\n        flask: true\n"},
+                status="pass", note="the configuration declares the framework's previous keys as a setting"),
+        Example({"app/config.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
+                 "deploy/values.yaml": "env:\n  SECRET_KEY_FALLBACKS: []\n"},
+                status="fail", note="previous keys set to none"),
+        Example({"app/config.py": 'import json\nimport os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n'
+                 'LOGIN_PROVIDERS_SECRETS = json.loads(os.getenv("LOGIN_PROVIDERS_SECRETS", "{}"))\n'},
+                status="fail", note="one client secret for each login provider: several parties, one key each"),
+        Example({"app/config.py": 'import json\nimport os\n\nSIGNING_SECRETS = json.loads(os.environ["SIGNING_SECRETS"])\n'},
+                status="pass", note="a key set of one signer's keys"),
+        Example({"app/config.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
+                 "app/libs/ansible/module_utils/remote_client.py": (
+                     "import paramiko\n\n\nclass RemoteClient:\n"
+                     "    def __init__(self, module):\n        self.module = module\n        self.ssh = paramiko.SSHClient()\n\n"
+                     "    def known_secrets(self):\n        secrets = {\n"
+                     "            self.module.params.get('login_password'),\n            self.module.params.get('password'),\n"
+                     "        }\n        return secrets\n")},
+                status="fail", note="the passwords an Ansible module masks on the managed host are no key set"),
+        Example({"app/config.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
+                 "tools/reencrypt_secrets.py": "from app import crypto\n\n\ndef reencrypt(old_key, new_key):\n"
+                                               "    crypto.rewrap(old_key, new_key)\n"},
+                status="pass", note="a re-encrypt script counts wherever it sits"),
+        Example({"app/service/file_svc.py": "from app.utility.base_world import BaseWorld\n\n\nclass FileSvc(BaseWorld):\n"
+                 "    def key(self):\n        return self.get_config('encryption_key')\n"},
+                status="fail", note="one key read from the configuration file, nothing to rotate it with"),
+        Example({"app/workflow.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n\n\n'
+                 'async def _validate_and_normalize_credential_rotation_parameters(parameters: list) -> None:\n'
+                 '    """Check the login credentials a workflow takes turns with."""\n'},
+                status="fail", note="validating a feature's rotation parameters rotates no key of the service"),
+        Example({"app/keys.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n\n\n'
+                 'def rotate_signing_keys(old: str, new: str) -> None:\n    """Sign with the new key, accept the old one."""\n'},
+                status="pass", note="a command that rotates the signing keys"),
         Example({"app/main.py": "x = 1\n"}, status="n/a"),
     )
 
     equivalents = (
         Equivalent("call", ("MultiFernet",), True, "several Fernet keys accepted at once"),
+        Equivalent("call", ("KeyRotationWrapper",), True, "a serializer over a list of keys"),
         Equivalent("setting", ("SECRET_KEY_FALLBACKS",), True, "Django accepts the previous keys while the new one signs"),
         Equivalent("setting", ("*_KEYS", "*_SECRETS", "*_KEYRING"), True, "a key set of two or more keys"),
         Equivalent("setting", ("PREVIOUS_*_KEY", "*_KEY_OLD"), True, "a previous key read beside the current one"),
@@ -2157,6 +2496,13 @@ class SecretRotation(_SecretsPresence):
 
     def python_evidence(self, source: SourceFile) -> list[Evidence]:
         return _rotation_evidence(source)
+
+    def kept(self, evidence: list[Evidence], role: str) -> list[Evidence]:
+        """A key set counts in the service and its commands; in a script or deployment code (a helper Ansible runs on
+        a managed host, a dev tool) a set of secrets is that code's own. A re-encrypt or rotate-keys script counts."""
+        if role in (SERVICE, "cli"):
+            return evidence
+        return [e for e in evidence if not e.message.startswith(_KEY_SET_EVIDENCE)]
 
     def repository_evidence(self, project: Project) -> list[Evidence]:
         return _repository_rotation(project)

@@ -41,7 +41,7 @@ SECRETS = {
     "dsn_password": "Mongo-S3cret-99",
     "fallback": "dev-signing-key-42",
     "pem_body": "MIIEowIBAAKCAQEAuV2sZ3",
-    "yaml_token": "xoxb-2048-1234567890-AbCdEfGhIjKlMnOp",
+    "yaml_token": "xoxb-2048-7301948265-Qm4vT8zKp2LwRx9N",
 }
 
 

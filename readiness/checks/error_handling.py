@@ -42,7 +42,8 @@ _LOG_METHODS = frozenset({"exception", "error", "warning", "warn", "critical", "
 # A try whose only work is releasing something: failing to close what is being thrown away is
 # not an error anyone can act on ("best-effort cleanup").
 _CLEANUP_METHODS = frozenset({"close", "shutdown", "disconnect", "release", "cleanup", "terminate", "kill", "stop",
-                              "quit", "logout", "unlink", "rmtree", "rmdir"})  # a temporary file or folder going away
+                              "quit", "logout", "unlink", "rmtree", "rmdir",  # a temporary file or folder going away
+                              "aclose", "wait_closed"})  # the asyncio forms of closing
 
 
 def _logs(body: list[ast.stmt]) -> bool:
@@ -66,10 +67,13 @@ def _in_destructor(node: ast.AST, source: SourceFile) -> bool:
 
 
 def _cleanup_call(body: list[ast.stmt]) -> bool:
-    """One statement that only releases something (``client.close()``)."""
-    if len(body) != 1 or not isinstance(body[0], ast.Expr) or not isinstance(body[0].value, ast.Call):
+    """One statement that only releases something (``client.close()``, ``await ws.close()``)."""
+    if len(body) != 1 or not isinstance(body[0], ast.Expr):
         return False
-    func = body[0].value.func
+    call = body[0].value.value if isinstance(body[0].value, ast.Await) else body[0].value
+    if not isinstance(call, ast.Call):
+        return False
+    func = call.func
     return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in _CLEANUP_METHODS
 
 
@@ -155,7 +159,8 @@ def _explained(handler: ast.ExceptHandler, source: SourceFile) -> bool:
 
 
 _PROMISED_FALLBACK = lazy_compile(r"\breturns?\b[^.]{0,80}\b(?:None|False|empty|nothing)\b[^.]{0,80}"
-                                  r"\b(?:fails?|error|invalid|cannot|can't|unparsable|unreadable)\b", re.IGNORECASE)
+                                  r"\b(?:fail(?:s|ed|ures?)?|error|invalid|cannot|can't|unparsable|unreadable)\b",
+                                  re.IGNORECASE)
 
 
 def _documented_fallback(handler: ast.ExceptHandler, source: SourceFile) -> bool:
@@ -373,6 +378,10 @@ class SwallowedException(Check):
              "        pass  # the view dies with the session anyway\n", note="a comment says why: deliberate"),
         good("def close(stream):\n    try:\n        stream.close()\n    except Exception:\n        pass\n",
              note="best-effort cleanup of something being discarded"),
+        good("async def stop_all(sockets):\n    for socket in sockets:\n        try:\n            await socket.close(code=1012)\n"
+             "        except Exception:\n            pass\n", note="the awaited close of a websocket going away"),
+        bad("async def refresh(sockets):\n    for socket in sockets:\n        try:\n            await socket.send_json({})\n"
+            "        except Exception:\n            pass\n", lines=(5,), note="an awaited send is no cleanup"),
         good("import os\n\n\ndef drop(temp_path):\n    try:\n        os.unlink(temp_path)\n    except Exception:\n"
              "        pass\n", note="removing a temporary file, best effort"),
         good("import logging\nlogger = logging.getLogger(__name__)\n\ndef load(name):\n    try:\n        register(name)\n"
@@ -389,6 +398,14 @@ class SwallowedException(Check):
              note="the docstring promises the fallback"),
         bad('def parse(index, text):\n    """Parse the query."""\n    try:\n        return index.parse_query(text)\n'
             "    except Exception:\n        return None\n", lines=(5,), note="a docstring that promises nothing"),
+        good('import os\n\n\ndef can_log(path):\n    """Return True if the log file is writable, and False on any failure."""\n'
+             "    try:\n        os.makedirs(os.path.dirname(path), exist_ok=True)\n        os.utime(path, None)\n"
+             "    except:\n        print('cannot write the log')\n        return False\n    return True\n",
+             note="the docstring promises False on failure"),
+        bad('import os\n\n\ndef can_log(path):\n    """Return True if the log file is writable."""\n'
+            "    try:\n        os.makedirs(os.path.dirname(path), exist_ok=True)\n        os.utime(path, None)\n"
+            "    except:\n        print('cannot write the log')\n        return False\n    return True\n", lines=(9,),
+            note="the same without the promise"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:

@@ -532,6 +532,7 @@ def _container_probe(text: str) -> tuple[str, int] | None:
 _DOCKERFLOW_MIDDLEWARE = "dockerflow.django.middleware.DockerflowMiddleware"
 _SIGNED_IN = lazy_compile(r"login_required|admin_required|staff_member_required|superuser_required|"
                           r"permission_required|(?:auth|authentication)_required|requires_auth")
+_PROBE_METHODS = frozenset({"GET", "HEAD", "*"})  # "*": any method, or one the scan could not tell
 _NOT_PROBES = frozenset({"openapi", "openapi.json", "docs", "swagger", "swagger.json", "redoc", "schema", "static",
                          "favicon.ico", "robots.txt", "login"})
 
@@ -648,6 +649,25 @@ class HealthEndpoint(MarkerCheck):
                                  "admin = Blueprint('admin', __name__)\n\n\n@admin.route('/admin/alive', methods=['GET'])\n"
                                  "@user_login_required\n@admin_required\ndef alive():\n    return '', 200\n"},
                 status="fail", note="a route only a signed-in admin can call: no probe can use it"),
+        Example({"proj/urls.py": "from django.urls import path\n\nfrom proj.views import StatusView\n\n"
+                                 "urlpatterns = [path('api/status/', StatusView.as_view())]\n",
+                 "proj/views.py": "from rest_framework.permissions import IsAuthenticated\n"
+                                  "from rest_framework.response import Response\nfrom rest_framework.views import APIView\n\n\n"
+                                  "class StatusView(APIView):\n    permission_classes = (IsAuthenticated,)\n\n"
+                                  "    def get(self, request):\n        return Response({'unread': request.user.unread_count()})\n"},
+                status="fail", note="a DRF status view for signed-in users only: a probe has no token"),
+        Example({"proj/urls.py": "from django.urls import path\n\nfrom proj.views import StatusView\n\n"
+                                 "urlpatterns = [path('api/status/', StatusView.as_view())]\n",
+                 "proj/views.py": "from rest_framework.permissions import AllowAny\n"
+                                  "from rest_framework.response import Response\nfrom rest_framework.views import APIView\n\n\n"
+                                  "class StatusView(APIView):\n    permission_classes = (AllowAny,)\n\n"
+                                  "    def get(self, request):\n        return Response({'status': 'ok'})\n"},
+                status="pass", note="the same view open to anyone"),
+        Example({"app/api.py": "from aiohttp import web\n\nroutes = web.RouteTableDef()\n\n\n@routes.post('/auth/ping')\n"
+                               "async def ping(request: web.Request) -> web.Response:\n"
+                               "    token = request.headers.get('Authorization')\n"
+                               "    return web.json_response({'user': token and 'admin'})\n"},
+                status="fail", note="a POST-only ping checks a token: probes send GET"),
         Example({"proj/settings.py": "INSTALLED_APPS = ['dockerflow.django', 'recipes']\n"
                                      "MIDDLEWARE = ['dockerflow.django.middleware.DockerflowMiddleware',\n"
                                      "              'django.middleware.common.CommonMiddleware']\n",
@@ -686,8 +706,11 @@ class HealthEndpoint(MarkerCheck):
 
     def route_counts(self, route: Route) -> str:
         kind = _health_path(route.path)
-        if kind and any(_SIGNED_IN.search(d.rpartition(".")[2]) for d in route.fact.decorators):
-            return ""  # @login_required @admin_required: a probe has no session, so it cannot call the route
+        if kind and (any(_SIGNED_IN.search(d.rpartition(".")[2]) for d in route.fact.decorators)
+                     or "@signed-in" in route.fact.calls):
+            return ""  # @login_required, permission_classes = [IsAuthenticated]: a probe has no session or token
+        if kind and route.method not in _PROBE_METHODS:
+            return ""  # POST /auth/ping: probes send GET (or HEAD), so a route for other methods is not theirs
         if kind and route.fact.kind == "page" and route.segments and route.segments[-1].lower() in _STATUS:
             return ""  # GET /status/ rendering a template: the site's status page for people, not a probe's
         return f"{kind} route" if kind else ""

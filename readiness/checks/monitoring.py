@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, ClassVar, Mapping
 
-from readiness.checks.agents import metrics_agents
+from readiness.checks.agents import deploy_lines, metrics_agents
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Verdict
 from readiness.lazy_regex import lazy_compile
 from readiness.measures import NotApplicable, Presence
@@ -55,6 +55,25 @@ def module_marks(source: SourceFile, modules: Mapping[str, str]) -> list[Evidenc
                 seen.add(label)
                 out.append(Evidence(f"{label} used", source.path, line))
     return out
+
+
+_STATSD_METHODS = frozenset({"incr", "decr", "gauge", "timing", "timer", "histogram", "distribution"})
+
+
+def statsd_client_marks(source: SourceFile) -> list[Evidence]:
+    """``from baseframe import statsd`` / ``statsd.incr(...)``: a statsd client a framework or helper module makes,
+    imported by its name and used; the statsd module itself is found by its import."""
+    imported = {a.asname or a.name: node.module or "" for node in source.nodes(ast.ImportFrom)
+                if isinstance(node, ast.ImportFrom) for a in node.names if a.name == "statsd"}
+    if not imported:
+        return []
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in _STATSD_METHODS and isinstance(func.value, ast.Name) \
+                and func.value.id in imported:
+            return [Evidence(f"statsd client from {imported[func.value.id]} used", source.path, call.lineno)]
+    return []
 
 
 def string_marks(source: SourceFile, pattern: re.Pattern[str], label: str) -> list[Evidence]:
@@ -283,7 +302,7 @@ class MetricsExported(MarkerCheck):
     needles = ("prometheus", "metrics", "statsd", "datadog", "influxdb", "markus", "0.0.4", "# TYPE", "newrelic_telemetry")
 
     def marks(self, source: SourceFile) -> list[Evidence]:
-        found = module_marks(source, _METRIC_MODULES)
+        found = module_marks(source, _METRIC_MODULES) or statsd_client_marks(source)
         found = found or installed_app_marks(source, {"django_prometheus": "django-prometheus"})
         return found or string_marks(source, _PROMETHEUS_TEXT, "Prometheus text format written by the project") or \
             string_marks(source, _PUSH_URL, "metrics series posted to a metrics API (Datadog, InfluxDB)")
@@ -303,6 +322,8 @@ _ENDPOINT_CALLS = {
     "GDSMetrics": "gds_metrics /metrics",
 }
 _PUSHED = "metrics pushed:"
+_OTEL_COUNTER = ("from opentelemetry import metrics\n\nmeter = metrics.get_meter(__name__)\n"
+                 "CLICKS = meter.create_counter('app.clicks')\n\n\ndef click() -> None:\n    CLICKS.add(1)\n")
 _PUSHGATEWAY = (
     "from prometheus_client import CollectorRegistry, Gauge, push_to_gateway\n\n\n"
     "def record_import(gateway: str, rows: int) -> None:\n    registry = CollectorRegistry()\n"
@@ -315,6 +336,19 @@ _PULL_MODULES = ("prometheus_client", "prometheus_fastapi_instrumentator", "star
 # What a handler that serves the Prometheus text format has in its module.
 _SERVES_PROMETHEUS = lazy_compile(r"prometheus|generate_latest|CONTENT_TYPE_LATEST|version=0\.0\.4|# TYPE |openmetrics",
                                 re.IGNORECASE)
+
+
+_OTEL_METRICS = "OpenTelemetry metrics instruments"
+_OTLP_ENDPOINT = lazy_compile(r"\bOTEL_EXPORTER_OTLP(?:_METRICS)?_ENDPOINT\b")
+
+
+def _otlp_endpoint_set(project: Project) -> bool:
+    """An OTLP endpoint named in the settings or a deployment file: OpenTelemetry's instruments are then exported
+    (pushed) over OTLP, the SDK's default, unless a Prometheus reader (a pull library) is also there."""
+    if any(_OTLP_ENDPOINT.search(line) and not line.lstrip().startswith("#") for _, _, line in deploy_lines(project)):
+        return True
+    return any(_OTLP_ENDPOINT.search(project.read_text(rel) or "") for rel in project.python_files
+               if is_application_path(rel) and not is_test_path(rel))
 
 
 # What only a handler that returns the Prometheus exposition format has in its own body (at any path: /varz).
@@ -381,6 +415,18 @@ class MetricsEndpoint(MarkerCheck):
                 note="metrics are pushed to statsd: nothing to scrape"),
         Example({**_BARE_FLASK, "app_monitoring.py": _NEWRELIC_METRICS}, status="n/a",
                 note="custom metrics recorded through the New Relic agent are pushed"),
+        Example({**_BARE_FASTAPI, "app/events.py": _OTEL_COUNTER,
+                 "app/config.py": "from pydantic_settings import BaseSettings\n\n\nclass Settings(BaseSettings):\n"
+                                  "    OTEL_EXPORTER_OTLP_ENDPOINT: str = ''\n"}, status="n/a",
+                note="OpenTelemetry instruments with an OTLP endpoint setting: exported over OTLP"),
+        Example({**_BARE_FASTAPI, "app/events.py": _OTEL_COUNTER}, status="fail",
+                note="OpenTelemetry instruments nothing exports"),
+        Example({**_BARE_FLASK, "app_views.py": "from baseframe import statsd\n\n\ndef record_login(service):\n"
+                 "    statsd.incr('login.success', tags={'service': service})\n"}, status="n/a",
+                note="a statsd client a framework provides, imported by name: the metrics are pushed"),
+        Example({**_BARE_FLASK, "app_views.py": "from app_config import statsd\n\n\ndef settings():\n"
+                 "    return {'metrics': statsd.enabled}\n"}, status="fail",
+                note="a setting named statsd that records nothing"),
         Example({**_BARE_FLASK, "requirements.txt": "flask\nnewrelic\n",
                  "etc/newrelic.ini": "[newrelic]\napp_name = shop\n"}, status="n/a",
                 note="the New Relic agent, declared with its newrelic.ini, pushes the metrics"),
@@ -417,9 +463,11 @@ class MetricsEndpoint(MarkerCheck):
         found = call_marks(source, _ENDPOINT_CALLS if prometheus else {
             k: v for k, v in _ENDPOINT_CALLS.items() if not v.startswith("prometheus_client")})
         found += [Evidence(f"{_PUSHED} {e.message.removesuffix(' used')}", e.path, e.line)
-                  for e in module_marks(source, _PUSH_MODULES)]
+                  for e in module_marks(source, _PUSH_MODULES) + statsd_client_marks(source)]
         found += [Evidence(f"{_PUSHED} {e.message}", e.path, e.line)
                   for e in string_marks(source, _PUSH_URL, "series posted to a metrics API")]
+        found += [Evidence(_OTEL_METRICS, e.path, e.line)
+                  for e in module_marks(source, {"opentelemetry.metrics": "OpenTelemetry metrics"})]
         for call in source.nodes(ast.Call):
             assert isinstance(call, ast.Call)
             if call_name(call) in ("push_to_gateway", "pushadd_to_gateway"):
@@ -445,7 +493,10 @@ class MetricsEndpoint(MarkerCheck):
         """Scrape endpoints decide; without one, metrics that are only pushed make the check n/a."""
         pushed = [e for e in collected.evidence if e.message.startswith(_PUSHED)]
         pushed += [Evidence(f"{_PUSHED} {a.vendor} agent", a.evidence.path, a.evidence.line) for a in metrics_agents(project)]
-        evidence = [e for e in collected.evidence if not e.message.startswith(_PUSHED)]
+        otel = [e for e in collected.evidence if e.message == _OTEL_METRICS]
+        if otel and _otlp_endpoint_set(project):
+            pushed.append(Evidence(f"{_PUSHED} OpenTelemetry metrics over OTLP", otel[0].path, otel[0].line))
+        evidence = [e for e in collected.evidence if not e.message.startswith(_PUSHED) and e.message != _OTEL_METRICS]
         for route in route_table(project, facts_of(collected.facts)):
             label = self.route_counts(route)
             text = project.read_text(route.file) or ""

@@ -1109,6 +1109,27 @@ def _header_handling(source: SourceFile) -> list[Evidence]:
             used = node
         if used is not None and not _switched_off(source, used) and not _read_as_something_else(source, used):
             return [Evidence("request-id header handled", source.path, getattr(used, "lineno", 0))]
+    return _own_request_id_header(source)
+
+
+# A service's own name for the request-id header: x-api-request-log-id, x-edge-request-id
+_OWN_ID_HEADER = lazy_compile(r"^x-(?:[a-z0-9]+-)*(?:request|correlation)(?:-[a-z0-9]+)*-id$", re.IGNORECASE)
+_REQUEST_ID_VARIABLE = lazy_compile(r"^_?(?:request|correlation|req)_?id$", re.IGNORECASE)
+
+
+def _own_request_id_header(source: SourceFile) -> list[Evidence]:
+    """``request_id = request.headers.get("x-api-request-log-id")``: a header of the service's own naming read as the
+    request's id; the name it is read into says so (``github_request_id=`` is another service's answer)."""
+    for node in source.nodes(ast.Assign):
+        assert isinstance(node, ast.Assign)
+        call = node.value
+        if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name) \
+                or not _REQUEST_ID_VARIABLE.match(node.targets[0].id) or not isinstance(call, ast.Call):
+            continue
+        if call_name(call) == "get" and call.args and _holder(call.func) and isinstance(call.args[0], ast.Constant) \
+                and isinstance(call.args[0].value, str) and _OWN_ID_HEADER.match(call.args[0].value) \
+                and not _switched_off(source, call):
+            return [Evidence(f"request-id header {call.args[0].value} handled", source.path, node.lineno)]
     return []
 
 
@@ -1203,6 +1224,16 @@ class CorrelationIds(MarkerCheck):
                            "@app.before_request\ndef request_id():\n"
                            "    g.request_id = request.headers.get('X-Request-ID') or uuid.uuid4().hex\n"},
                 status="pass", note="header handled by hand"),
+        Example({"app/middleware.py": "from contextvars import ContextVar\n\nfrom starlette.requests import Request\n\n"
+                 "request_id_var: ContextVar = ContextVar('request_id', default=None)\n\n\nclass RequestIdMiddleware:\n"
+                 "    def __init__(self, app):\n        self.app = app\n\n    async def __call__(self, scope, receive, send):\n"
+                 "        request = Request(scope)\n        request_id = request.headers.get('x-api-request-log-id')\n"
+                 "        request_id_var.set(request_id)\n        await self.app(scope, receive, send)\n",
+                 **_BARE_FASTAPI}, status="pass", note="the gateway's own request-id header read into the request's id"),
+        Example({"app/sync.py": "def record(response, log):\n"
+                 "    log.info('pushed', extra={'upstream': response.headers.get('x-github-request-id')})\n"
+                 "    github_request_id = response.headers.get('x-github-request-id')\n    return github_request_id\n",
+                 **_BARE_FASTAPI}, status="fail", note="another service's request id on its answer is not this service's"),
         Example({"app.py": "import uuid\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
                            "@app.route('/file/upload', methods=['POST'])\ndef upload():\n"
                            "    rid = request.headers.get('X-Request-ID', str(uuid.uuid4()))\n"

@@ -476,6 +476,18 @@ def _pyramid_exception_view(call: ast.Call) -> bool:
         and (dotted(context) or "").rpartition(".")[2].endswith(("Exception", "Error"))
 
 
+def _falcon_app(source: SourceFile) -> ast.Call | None:
+    """``falcon.App(...)`` (or ``falcon.asgi.App``): from Falcon 3 on, the App installs a handler for every
+    ``Exception`` that logs it and answers 500 in the API's error format. ``falcon.API`` is Falcon 2's class,
+    which let errors reach the server's own page."""
+    names = import_map(source)
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        if call_name(call) == "App" and qualify(call.func, names) in ("falcon.App", "falcon.asgi.App"):
+            return call
+    return None
+
+
 def _aiohttp_middleware(func: ast.AST) -> bool:
     """``@web.middleware async def errors(request, handler)``: aiohttp runs it around every handler."""
     return isinstance(func, ast.AsyncFunctionDef) and any(
@@ -581,6 +593,12 @@ class ErrorHandlers(Check):
         Example({"app/webstart.py": "import cherrypy\n\n\ndef start(root):\n"
                  "    cherrypy.tree.mount(root, '/', {'/': {'tools.sessions.on': True}})\n"},
                 status="fail", note="CherryPy's default error pages"),
+        Example({"app/api.py": "import falcon\n\n\nclass Orders:\n    def on_get(self, req, resp):\n"
+                 "        resp.media = []\n\n\napi = falcon.App()\napi.add_route('/orders', Orders())\n"}, status="pass",
+                note="Falcon 3's App logs every uncaught error and answers a uniform 500"),
+        Example({"app/api.py": "import falcon\n\n\nclass Orders:\n    def on_get(self, req, resp):\n"
+                 "        resp.media = []\n\n\napi = falcon.API()\napi.add_route('/orders', Orders())\n"}, status="fail",
+                note="Falcon 2's API class has no handler for unexpected errors"),
         Example({"app/jobs.py": "def run():\n    return 1\n"}, status="n/a", note="no web framework"),
         Example({"app/api.py": "from flask import Flask\nfrom flask_restful import Api, Resource\n\napp = Flask(__name__)\n"
                  "api = Api(app)\n\n\nclass Orders(Resource):\n    def get(self):\n        return []\n\n\n"
@@ -671,6 +689,11 @@ class ErrorHandlers(Check):
             if getattr(func, "name", "") == "__call__" and _answers_errors_of_next(func):  # type: ignore[arg-type]
                 return Evidence("WSGI middleware that answers the errors of every request", source.path,
                                 getattr(func, "lineno", 0))
+        if "falcon" in source.imports:
+            app = _falcon_app(source)
+            if app is not None:
+                return Evidence("Falcon App: its default handlers log every uncaught error and answer a uniform 500",
+                                source.path, app.lineno)
         if "cherrypy" in source.imports and "error_page.default" in source.text:
             for const in source.nodes(ast.Constant):  # CherryPy's config: {"error_page.default": handler}
                 if getattr(const, "value", None) == "error_page.default":

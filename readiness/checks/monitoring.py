@@ -545,7 +545,14 @@ def _health_path(path: str) -> str:
         return "" if sum(1 for s in segs[:-1] if not _PROBE_PREFIX.match(s)) >= 2 else "liveness"
     if segs[-1] in _STATUS and all(re.match(r"^(api|internal|management|_|v\d+(\.\d+)?)$", s) for s in segs[:-1]):
         return "liveness"
+    if len(words) > 1 and words[-1] == "check" and set(segs[:-1]) & _CHECK_AREAS \
+            and all(_PROBE_PREFIX.match(s) for s in segs[:-1]):
+        return "liveness"  # /v1/monitoring/celery_check: a check of a dependency in the operations area
     return ""
+
+
+# Operations areas a "<dependency>_check" route is a health check in (/monitoring/celery_check, /health/db-check)
+_CHECK_AREAS = frozenset({"monitoring", "monitor", "health", "healthz", "healthcheck"})
 
 
 # Path segments a probe route sits under: the API's prefix and version, an operations area (one more segment,
@@ -719,6 +726,16 @@ class HealthEndpoint(MarkerCheck):
                                "    token = request.headers.get('Authorization')\n"
                                "    return web.json_response({'user': token and 'admin'})\n"},
                 status="fail", note="a POST-only ping checks a token: probes send GET"),
+        Example({"app/api.py": "from flask import Flask\nfrom flask_restful import Api, Resource\n\napp = Flask(__name__)\n"
+                               "api = Api(app, prefix='/v1')\n\n\nclass CeleryCheck(Resource):\n    def get(self):\n"
+                               "        return {'celery-is-running': True}\n\n\n"
+                               "api.add_resource(CeleryCheck, '/monitoring/celery_check/')\n"},
+                status="pass", note="a dependency's check in the operations area"),
+        Example({"app/api.py": "from flask import Flask\nfrom flask_restful import Api, Resource\n\napp = Flask(__name__)\n"
+                               "api = Api(app, prefix='/v1')\n\n\nclass SpellCheck(Resource):\n    def get(self):\n"
+                               "        return {'words': []}\n\n\n"
+                               "api.add_resource(SpellCheck, '/documents/spell_check/')\n"},
+                status="fail", note="a check the API offers its clients is no health check"),
         Example({"proj/settings.py": "INSTALLED_APPS = ['dockerflow.django', 'recipes']\n"
                                      "MIDDLEWARE = ['dockerflow.django.middleware.DockerflowMiddleware',\n"
                                      "              'django.middleware.common.CommonMiddleware']\n",

@@ -3175,6 +3175,8 @@ def _django_views(tree: ast.Module, framework: str = "django", *, function_views
                 signers = _signing_classes(tree) if signers is None else signers
                 if guards & signers:
                     extra = (*extra, "@signed")  # permission_classes = [AllowOnlyTwilio]: another system's webhook
+                if guards & _SIGNED_IN_GUARDS:
+                    extra = (*extra, "@signed-in")  # permission_classes = [IsAuthenticated]: a user's session or token
             parsers = _class_parsers(stmt) if handlers else {}
             helpers = {m.name: m for m in stmt.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))
                        and _responder(m.name) is None} if handlers else {}
@@ -3213,6 +3215,10 @@ def _own_methods_called(func: ast.FunctionDef | ast.AsyncFunctionDef,
                 if depth < 1:
                     todo.append((helpers[node.func.attr], depth + 1))
     return [found[name] for name in sorted(found)]
+
+
+# DRF permission classes that refuse anonymous requests of every method (IsAuthenticatedOrReadOnly lets GET through).
+_SIGNED_IN_GUARDS = frozenset({"IsAuthenticated", "IsAdminUser"})
 
 
 def _guard_classes(cls: ast.ClassDef) -> set[str]:

@@ -154,7 +154,40 @@ def _find_agents(project: Project) -> tuple[Agent, ...]:
         source = SourceFile.from_text(rel, text)
         if source.tree is not None:
             found.extend(_file_agents(project, source))
+    if not any(a.vendor == "New Relic" and a.tracing for a in found):
+        found.extend(_newrelic_started_outside(project))
     return tuple(found)
+
+
+def _newrelic_started_outside(project: Project) -> Iterable[Agent]:
+    """New Relic declared as a runtime dependency, with its ``newrelic.ini`` or code that calls its API: the
+    agent is started by the deployment (``NEW_RELIC_CONFIG_FILE`` and ``newrelic-admin`` in an ops repository),
+    which is why the package is installed. Declared alone, or imported alone, it is not evidence."""
+    from readiness.profile import declared_distributions
+
+    if "newrelic" not in declared_distributions(project):
+        return
+    for rel in project.glob("**/newrelic.ini"):
+        if is_application_path(rel) and not rel.startswith(".github/"):
+            yield _newrelic_outside(Evidence("New Relic agent declared and configured (newrelic.ini)", rel, 1))
+            return
+    for path, modules in sorted(project.imports.items()):
+        if "newrelic" in modules and is_application_path(path):
+            yield _newrelic_outside(Evidence("New Relic agent declared, its API used", path, _import_line(project, path)))
+            return
+
+
+def _newrelic_outside(evidence: Evidence) -> Agent:
+    return Agent("New Relic", evidence, covers=frozenset({ALL}), metrics=True)
+
+
+def _import_line(project: Project, path: str) -> int:
+    source = SourceFile.from_text(path, project.read_text(path) or "")
+    for node in source.nodes(ast.Import, ast.ImportFrom):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else [getattr(node, "module", "") or ""]
+        if any(n.split(".")[0] == "newrelic" for n in names):
+            return getattr(node, "lineno", 0)
+    return 0
 
 
 def _lists_agent_app(project: Project, path: str) -> bool:
@@ -445,6 +478,9 @@ TRACING_EQUIVALENTS = (
     Equivalent("call", ("elasticapm.contrib.*", "ElasticAPM(app)"), True, "the Elastic APM agent"),
     Equivalent("deployment", ("ddtrace-run", "ddtrace.auto", "ddtrace.patch_all()"), True, "Datadog tracing"),
     Equivalent("deployment", ("newrelic-admin run-program", "newrelic.agent.initialize()"), True, "the New Relic agent"),
+    Equivalent("file", ("newrelic declared + newrelic.ini", "newrelic declared + newrelic.api imported"), True,
+               "the New Relic agent, started by a deployment kept outside the repository"),
+    Equivalent("file", ("newrelic declared only",), False, "an installed package nothing configures or uses"),
     Equivalent("call", ("logfire.configure()", "logfire.instrument_*()"), True, "Logfire"),
     Equivalent("call", ("tracer.start_as_current_span()",), True, "hand-written spans count as instrumentation"),
     Equivalent("call", ("sentry_sdk.init(dsn=...)",), False, "Sentry without a sample rate sends errors only"),

@@ -1365,6 +1365,19 @@ class RateLimiting(_RouteCheck):
                             "urlpatterns = [path('api/uploads/', Upload.as_view()), path('api/orders/', Orders.as_view())]\n",
         }, findings=1, status="fail", note="ScopedRateThrottle by default limits only the views with a throttle_scope"),
         Example({
+            "proj/settings.py": "REST_FRAMEWORK = {\n    'DEFAULT_THROTTLE_CLASSES': ['proj.throttling.AlertingScopedRateThrottle'],\n"
+                                "    'DEFAULT_THROTTLE_RATES': {'uploads': '10/hour'},\n}\n",
+            "proj/throttling.py": "from rest_framework.throttling import ScopedRateThrottle\n\n\n"
+                                  "class AlertingScopedRateThrottle(ScopedRateThrottle):\n    def throttle_failure(self):\n"
+                                  "        notify_ops(self.scope)\n        return False\n",
+            "shop/views.py": "from rest_framework.response import Response\nfrom rest_framework.views import APIView\n\n\n"
+                             "class Upload(APIView):\n    throttle_scope = 'uploads'\n\n    def post(self, request):\n"
+                             "        return Response({})\n\n\nclass Orders(APIView):\n    def post(self, request):\n"
+                             "        return Response({})\n",
+            "shop/urls.py": "from django.urls import path\n\nfrom shop.views import Orders, Upload\n\n"
+                            "urlpatterns = [path('api/uploads/', Upload.as_view()), path('api/orders/', Orders.as_view())]\n",
+        }, findings=1, status="fail", note="the same with the project's subclass of ScopedRateThrottle as the default"),
+        Example({
             "proj/settings.py": "REST_FRAMEWORK = {\n    'DEFAULT_THROTTLE_CLASSES': ['proj.throttling.CommonThrottle'],\n"
                                 "    'DEFAULT_THROTTLE_RATES': {'anon-write': None, 'user-write': None, 'anon-read': None,\n"
                                 "                               'user-read': None, 'import-dump': '1/minute'},\n}\n",
@@ -1481,8 +1494,8 @@ class RateLimiting(_RouteCheck):
 
 def _default_throttles(source: SourceFile, key: ast.AST) -> bool:
     """``DEFAULT_THROTTLE_CLASSES`` as a settings key that throttles every view: given classes (not named in a
-    list of setting names, nor a framework's empty defaults), not only ``ScopedRateThrottle`` (it limits only
-    views with a ``throttle_scope``), and not with every anonymous and user rate in ``DEFAULT_THROTTLE_RATES``
+    list of setting names, nor a framework's empty defaults), not only ``ScopedRateThrottle`` or subclasses named
+    for it (they limit only views with a ``throttle_scope``), and not with every anonymous and user rate in ``DEFAULT_THROTTLE_RATES``
     set to None (scopes ``anon``, ``user``, ``anon-write``...: every request goes through)."""
     settings = source.parent(key)
     if not isinstance(settings, ast.Dict) or not any(k is key for k in settings.keys):
@@ -1492,8 +1505,8 @@ def _default_throttles(source: SourceFile, key: ast.AST) -> bool:
     if isinstance(classes, (ast.List, ast.Tuple)) and not classes.elts:
         return False
     names = [str(e.value) for e in getattr(classes, "elts", ()) if isinstance(e, ast.Constant)]
-    if names and all(n.rpartition(".")[2] == "ScopedRateThrottle" for n in names):
-        return False
+    if names and all(n.rpartition(".")[2].endswith("ScopedRateThrottle") for n in names):
+        return False  # ScopedRateThrottle, or a subclass named for it (MonitoredScopedRateThrottle)
     rates = next((v for k, v in entries.items() if isinstance(k, ast.Constant) and k.value == "DEFAULT_THROTTLE_RATES"),
                  None)
     if not isinstance(rates, ast.Dict):

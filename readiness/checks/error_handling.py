@@ -42,7 +42,8 @@ _LOG_METHODS = frozenset({"exception", "error", "warning", "warn", "critical", "
 # A try whose only work is releasing something: failing to close what is being thrown away is
 # not an error anyone can act on ("best-effort cleanup").
 _CLEANUP_METHODS = frozenset({"close", "shutdown", "disconnect", "release", "cleanup", "terminate", "kill", "stop",
-                              "quit", "logout", "unlink", "rmtree", "rmdir"})  # a temporary file or folder going away
+                              "quit", "logout", "unlink", "rmtree", "rmdir",  # a temporary file or folder going away
+                              "aclose", "wait_closed"})  # the asyncio forms of closing
 
 
 def _logs(body: list[ast.stmt]) -> bool:
@@ -66,10 +67,13 @@ def _in_destructor(node: ast.AST, source: SourceFile) -> bool:
 
 
 def _cleanup_call(body: list[ast.stmt]) -> bool:
-    """One statement that only releases something (``client.close()``)."""
-    if len(body) != 1 or not isinstance(body[0], ast.Expr) or not isinstance(body[0].value, ast.Call):
+    """One statement that only releases something (``client.close()``, ``await ws.close()``)."""
+    if len(body) != 1 or not isinstance(body[0], ast.Expr):
         return False
-    func = body[0].value.func
+    call = body[0].value.value if isinstance(body[0].value, ast.Await) else body[0].value
+    if not isinstance(call, ast.Call):
+        return False
+    func = call.func
     return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in _CLEANUP_METHODS
 
 
@@ -155,7 +159,8 @@ def _explained(handler: ast.ExceptHandler, source: SourceFile) -> bool:
 
 
 _PROMISED_FALLBACK = lazy_compile(r"\breturns?\b[^.]{0,80}\b(?:None|False|empty|nothing)\b[^.]{0,80}"
-                                  r"\b(?:fails?|error|invalid|cannot|can't|unparsable|unreadable)\b", re.IGNORECASE)
+                                  r"\b(?:fail(?:s|ed|ures?)?|error|invalid|cannot|can't|unparsable|unreadable)\b",
+                                  re.IGNORECASE)
 
 
 def _documented_fallback(handler: ast.ExceptHandler, source: SourceFile) -> bool:
@@ -373,6 +378,10 @@ class SwallowedException(Check):
              "        pass  # the view dies with the session anyway\n", note="a comment says why: deliberate"),
         good("def close(stream):\n    try:\n        stream.close()\n    except Exception:\n        pass\n",
              note="best-effort cleanup of something being discarded"),
+        good("async def stop_all(sockets):\n    for socket in sockets:\n        try:\n            await socket.close(code=1012)\n"
+             "        except Exception:\n            pass\n", note="the awaited close of a websocket going away"),
+        bad("async def refresh(sockets):\n    for socket in sockets:\n        try:\n            await socket.send_json({})\n"
+            "        except Exception:\n            pass\n", lines=(5,), note="an awaited send is no cleanup"),
         good("import os\n\n\ndef drop(temp_path):\n    try:\n        os.unlink(temp_path)\n    except Exception:\n"
              "        pass\n", note="removing a temporary file, best effort"),
         good("import logging\nlogger = logging.getLogger(__name__)\n\ndef load(name):\n    try:\n        register(name)\n"
@@ -389,6 +398,14 @@ class SwallowedException(Check):
              note="the docstring promises the fallback"),
         bad('def parse(index, text):\n    """Parse the query."""\n    try:\n        return index.parse_query(text)\n'
             "    except Exception:\n        return None\n", lines=(5,), note="a docstring that promises nothing"),
+        good('import os\n\n\ndef can_log(path):\n    """Return True if the log file is writable, and False on any failure."""\n'
+             "    try:\n        os.makedirs(os.path.dirname(path), exist_ok=True)\n        os.utime(path, None)\n"
+             "    except:\n        print('cannot write the log')\n        return False\n    return True\n",
+             note="the docstring promises False on failure"),
+        bad('import os\n\n\ndef can_log(path):\n    """Return True if the log file is writable."""\n'
+            "    try:\n        os.makedirs(os.path.dirname(path), exist_ok=True)\n        os.utime(path, None)\n"
+            "    except:\n        print('cannot write the log')\n        return False\n    return True\n", lines=(9,),
+            note="the same without the promise"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
@@ -457,6 +474,18 @@ def _pyramid_exception_view(call: ast.Call) -> bool:
     context = next((k.value for k in call.keywords if k.arg == "context"), None)
     return name in ("view_config", "add_view") and context is not None \
         and (dotted(context) or "").rpartition(".")[2].endswith(("Exception", "Error"))
+
+
+def _falcon_app(source: SourceFile) -> ast.Call | None:
+    """``falcon.App(...)`` (or ``falcon.asgi.App``): from Falcon 3 on, the App installs a handler for every
+    ``Exception`` that logs it and answers 500 in the API's error format. ``falcon.API`` is Falcon 2's class,
+    which let errors reach the server's own page."""
+    names = import_map(source)
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        if call_name(call) == "App" and qualify(call.func, names) in ("falcon.App", "falcon.asgi.App"):
+            return call
+    return None
 
 
 def _aiohttp_middleware(func: ast.AST) -> bool:
@@ -564,6 +593,12 @@ class ErrorHandlers(Check):
         Example({"app/webstart.py": "import cherrypy\n\n\ndef start(root):\n"
                  "    cherrypy.tree.mount(root, '/', {'/': {'tools.sessions.on': True}})\n"},
                 status="fail", note="CherryPy's default error pages"),
+        Example({"app/api.py": "import falcon\n\n\nclass Orders:\n    def on_get(self, req, resp):\n"
+                 "        resp.media = []\n\n\napi = falcon.App()\napi.add_route('/orders', Orders())\n"}, status="pass",
+                note="Falcon 3's App logs every uncaught error and answers a uniform 500"),
+        Example({"app/api.py": "import falcon\n\n\nclass Orders:\n    def on_get(self, req, resp):\n"
+                 "        resp.media = []\n\n\napi = falcon.API()\napi.add_route('/orders', Orders())\n"}, status="fail",
+                note="Falcon 2's API class has no handler for unexpected errors"),
         Example({"app/jobs.py": "def run():\n    return 1\n"}, status="n/a", note="no web framework"),
         Example({"app/api.py": "from flask import Flask\nfrom flask_restful import Api, Resource\n\napp = Flask(__name__)\n"
                  "api = Api(app)\n\n\nclass Orders(Resource):\n    def get(self):\n        return []\n\n\n"
@@ -654,6 +689,11 @@ class ErrorHandlers(Check):
             if getattr(func, "name", "") == "__call__" and _answers_errors_of_next(func):  # type: ignore[arg-type]
                 return Evidence("WSGI middleware that answers the errors of every request", source.path,
                                 getattr(func, "lineno", 0))
+        if "falcon" in source.imports:
+            app = _falcon_app(source)
+            if app is not None:
+                return Evidence("Falcon App: its default handlers log every uncaught error and answer a uniform 500",
+                                source.path, app.lineno)
         if "cherrypy" in source.imports and "error_page.default" in source.text:
             for const in source.nodes(ast.Constant):  # CherryPy's config: {"error_page.default": handler}
                 if getattr(const, "value", None) == "error_page.default":

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, ClassVar, Mapping
 
-from readiness.checks.agents import metrics_agents
+from readiness.checks.agents import deploy_lines, metrics_agents
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Verdict
 from readiness.lazy_regex import lazy_compile
 from readiness.measures import NotApplicable, Presence
@@ -55,6 +55,25 @@ def module_marks(source: SourceFile, modules: Mapping[str, str]) -> list[Evidenc
                 seen.add(label)
                 out.append(Evidence(f"{label} used", source.path, line))
     return out
+
+
+_STATSD_METHODS = frozenset({"incr", "decr", "gauge", "timing", "timer", "histogram", "distribution"})
+
+
+def statsd_client_marks(source: SourceFile) -> list[Evidence]:
+    """``from baseframe import statsd`` / ``statsd.incr(...)``: a statsd client a framework or helper module makes,
+    imported by its name and used; the statsd module itself is found by its import."""
+    imported = {a.asname or a.name: node.module or "" for node in source.nodes(ast.ImportFrom)
+                if isinstance(node, ast.ImportFrom) for a in node.names if a.name == "statsd"}
+    if not imported:
+        return []
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in _STATSD_METHODS and isinstance(func.value, ast.Name) \
+                and func.value.id in imported:
+            return [Evidence(f"statsd client from {imported[func.value.id]} used", source.path, call.lineno)]
+    return []
 
 
 def string_marks(source: SourceFile, pattern: re.Pattern[str], label: str) -> list[Evidence]:
@@ -283,7 +302,7 @@ class MetricsExported(MarkerCheck):
     needles = ("prometheus", "metrics", "statsd", "datadog", "influxdb", "markus", "0.0.4", "# TYPE", "newrelic_telemetry")
 
     def marks(self, source: SourceFile) -> list[Evidence]:
-        found = module_marks(source, _METRIC_MODULES)
+        found = module_marks(source, _METRIC_MODULES) or statsd_client_marks(source)
         found = found or installed_app_marks(source, {"django_prometheus": "django-prometheus"})
         return found or string_marks(source, _PROMETHEUS_TEXT, "Prometheus text format written by the project") or \
             string_marks(source, _PUSH_URL, "metrics series posted to a metrics API (Datadog, InfluxDB)")
@@ -303,6 +322,8 @@ _ENDPOINT_CALLS = {
     "GDSMetrics": "gds_metrics /metrics",
 }
 _PUSHED = "metrics pushed:"
+_OTEL_COUNTER = ("from opentelemetry import metrics\n\nmeter = metrics.get_meter(__name__)\n"
+                 "CLICKS = meter.create_counter('app.clicks')\n\n\ndef click() -> None:\n    CLICKS.add(1)\n")
 _PUSHGATEWAY = (
     "from prometheus_client import CollectorRegistry, Gauge, push_to_gateway\n\n\n"
     "def record_import(gateway: str, rows: int) -> None:\n    registry = CollectorRegistry()\n"
@@ -315,6 +336,19 @@ _PULL_MODULES = ("prometheus_client", "prometheus_fastapi_instrumentator", "star
 # What a handler that serves the Prometheus text format has in its module.
 _SERVES_PROMETHEUS = lazy_compile(r"prometheus|generate_latest|CONTENT_TYPE_LATEST|version=0\.0\.4|# TYPE |openmetrics",
                                 re.IGNORECASE)
+
+
+_OTEL_METRICS = "OpenTelemetry metrics instruments"
+_OTLP_ENDPOINT = lazy_compile(r"\bOTEL_EXPORTER_OTLP(?:_METRICS)?_ENDPOINT\b")
+
+
+def _otlp_endpoint_set(project: Project) -> bool:
+    """An OTLP endpoint named in the settings or a deployment file: OpenTelemetry's instruments are then exported
+    (pushed) over OTLP, the SDK's default, unless a Prometheus reader (a pull library) is also there."""
+    if any(_OTLP_ENDPOINT.search(line) and not line.lstrip().startswith("#") for _, _, line in deploy_lines(project)):
+        return True
+    return any(_OTLP_ENDPOINT.search(project.read_text(rel) or "") for rel in project.python_files
+               if is_application_path(rel) and not is_test_path(rel))
 
 
 # What only a handler that returns the Prometheus exposition format has in its own body (at any path: /varz).
@@ -381,6 +415,23 @@ class MetricsEndpoint(MarkerCheck):
                 note="metrics are pushed to statsd: nothing to scrape"),
         Example({**_BARE_FLASK, "app_monitoring.py": _NEWRELIC_METRICS}, status="n/a",
                 note="custom metrics recorded through the New Relic agent are pushed"),
+        Example({**_BARE_FASTAPI, "app/events.py": _OTEL_COUNTER,
+                 "app/config.py": "from pydantic_settings import BaseSettings\n\n\nclass Settings(BaseSettings):\n"
+                                  "    OTEL_EXPORTER_OTLP_ENDPOINT: str = ''\n"}, status="n/a",
+                note="OpenTelemetry instruments with an OTLP endpoint setting: exported over OTLP"),
+        Example({**_BARE_FASTAPI, "app/events.py": _OTEL_COUNTER}, status="fail",
+                note="OpenTelemetry instruments nothing exports"),
+        Example({**_BARE_FLASK, "app_views.py": "from baseframe import statsd\n\n\ndef record_login(service):\n"
+                 "    statsd.incr('login.success', tags={'service': service})\n"}, status="n/a",
+                note="a statsd client a framework provides, imported by name: the metrics are pushed"),
+        Example({**_BARE_FLASK, "app_views.py": "from app_config import statsd\n\n\ndef settings():\n"
+                 "    return {'metrics': statsd.enabled}\n"}, status="fail",
+                note="a setting named statsd that records nothing"),
+        Example({**_BARE_FLASK, "requirements.txt": "flask\nnewrelic\n",
+                 "etc/newrelic.ini": "[newrelic]\napp_name = shop\n"}, status="n/a",
+                note="the New Relic agent, declared with its newrelic.ini, pushes the metrics"),
+        Example({**_BARE_FLASK, "requirements.txt": "flask\nnewrelic\n"}, status="fail",
+                note="New Relic installed, nothing configures it"),
         Example({**_BARE_FLASK, "app_jobs.py": _PUSHGATEWAY}, status="n/a",
                 note="a batch job pushes its prometheus_client registry to a pushgateway"),
         Example({**_BARE_FLASK, "app_datadog.py": _DATADOG_SERIES}, status="n/a",
@@ -412,9 +463,11 @@ class MetricsEndpoint(MarkerCheck):
         found = call_marks(source, _ENDPOINT_CALLS if prometheus else {
             k: v for k, v in _ENDPOINT_CALLS.items() if not v.startswith("prometheus_client")})
         found += [Evidence(f"{_PUSHED} {e.message.removesuffix(' used')}", e.path, e.line)
-                  for e in module_marks(source, _PUSH_MODULES)]
+                  for e in module_marks(source, _PUSH_MODULES) + statsd_client_marks(source)]
         found += [Evidence(f"{_PUSHED} {e.message}", e.path, e.line)
                   for e in string_marks(source, _PUSH_URL, "series posted to a metrics API")]
+        found += [Evidence(_OTEL_METRICS, e.path, e.line)
+                  for e in module_marks(source, {"opentelemetry.metrics": "OpenTelemetry metrics"})]
         for call in source.nodes(ast.Call):
             assert isinstance(call, ast.Call)
             if call_name(call) in ("push_to_gateway", "pushadd_to_gateway"):
@@ -440,7 +493,10 @@ class MetricsEndpoint(MarkerCheck):
         """Scrape endpoints decide; without one, metrics that are only pushed make the check n/a."""
         pushed = [e for e in collected.evidence if e.message.startswith(_PUSHED)]
         pushed += [Evidence(f"{_PUSHED} {a.vendor} agent", a.evidence.path, a.evidence.line) for a in metrics_agents(project)]
-        evidence = [e for e in collected.evidence if not e.message.startswith(_PUSHED)]
+        otel = [e for e in collected.evidence if e.message == _OTEL_METRICS]
+        if otel and _otlp_endpoint_set(project):
+            pushed.append(Evidence(f"{_PUSHED} OpenTelemetry metrics over OTLP", otel[0].path, otel[0].line))
+        evidence = [e for e in collected.evidence if not e.message.startswith(_PUSHED) and e.message != _OTEL_METRICS]
         for route in route_table(project, facts_of(collected.facts)):
             label = self.route_counts(route)
             text = project.read_text(route.file) or ""
@@ -489,7 +545,14 @@ def _health_path(path: str) -> str:
         return "" if sum(1 for s in segs[:-1] if not _PROBE_PREFIX.match(s)) >= 2 else "liveness"
     if segs[-1] in _STATUS and all(re.match(r"^(api|internal|management|_|v\d+(\.\d+)?)$", s) for s in segs[:-1]):
         return "liveness"
+    if len(words) > 1 and words[-1] == "check" and set(segs[:-1]) & _CHECK_AREAS \
+            and all(_PROBE_PREFIX.match(s) for s in segs[:-1]):
+        return "liveness"  # /v1/monitoring/celery_check: a check of a dependency in the operations area
     return ""
+
+
+# Operations areas a "<dependency>_check" route is a health check in (/monitoring/celery_check, /health/db-check)
+_CHECK_AREAS = frozenset({"monitoring", "monitor", "health", "healthz", "healthcheck"})
 
 
 # Path segments a probe route sits under: the API's prefix and version, an operations area (one more segment,
@@ -527,6 +590,7 @@ def _container_probe(text: str) -> tuple[str, int] | None:
 _DOCKERFLOW_MIDDLEWARE = "dockerflow.django.middleware.DockerflowMiddleware"
 _SIGNED_IN = lazy_compile(r"login_required|admin_required|staff_member_required|superuser_required|"
                           r"permission_required|(?:auth|authentication)_required|requires_auth")
+_PROBE_METHODS = frozenset({"GET", "HEAD", "*"})  # "*": any method, or one the scan could not tell
 _NOT_PROBES = frozenset({"openapi", "openapi.json", "docs", "swagger", "swagger.json", "redoc", "schema", "static",
                          "favicon.ico", "robots.txt", "login"})
 
@@ -643,6 +707,35 @@ class HealthEndpoint(MarkerCheck):
                                  "admin = Blueprint('admin', __name__)\n\n\n@admin.route('/admin/alive', methods=['GET'])\n"
                                  "@user_login_required\n@admin_required\ndef alive():\n    return '', 200\n"},
                 status="fail", note="a route only a signed-in admin can call: no probe can use it"),
+        Example({"proj/urls.py": "from django.urls import path\n\nfrom proj.views import StatusView\n\n"
+                                 "urlpatterns = [path('api/status/', StatusView.as_view())]\n",
+                 "proj/views.py": "from rest_framework.permissions import IsAuthenticated\n"
+                                  "from rest_framework.response import Response\nfrom rest_framework.views import APIView\n\n\n"
+                                  "class StatusView(APIView):\n    permission_classes = (IsAuthenticated,)\n\n"
+                                  "    def get(self, request):\n        return Response({'unread': request.user.unread_count()})\n"},
+                status="fail", note="a DRF status view for signed-in users only: a probe has no token"),
+        Example({"proj/urls.py": "from django.urls import path\n\nfrom proj.views import StatusView\n\n"
+                                 "urlpatterns = [path('api/status/', StatusView.as_view())]\n",
+                 "proj/views.py": "from rest_framework.permissions import AllowAny\n"
+                                  "from rest_framework.response import Response\nfrom rest_framework.views import APIView\n\n\n"
+                                  "class StatusView(APIView):\n    permission_classes = (AllowAny,)\n\n"
+                                  "    def get(self, request):\n        return Response({'status': 'ok'})\n"},
+                status="pass", note="the same view open to anyone"),
+        Example({"app/api.py": "from aiohttp import web\n\nroutes = web.RouteTableDef()\n\n\n@routes.post('/auth/ping')\n"
+                               "async def ping(request: web.Request) -> web.Response:\n"
+                               "    token = request.headers.get('Authorization')\n"
+                               "    return web.json_response({'user': token and 'admin'})\n"},
+                status="fail", note="a POST-only ping checks a token: probes send GET"),
+        Example({"app/api.py": "from flask import Flask\nfrom flask_restful import Api, Resource\n\napp = Flask(__name__)\n"
+                               "api = Api(app, prefix='/v1')\n\n\nclass CeleryCheck(Resource):\n    def get(self):\n"
+                               "        return {'celery-is-running': True}\n\n\n"
+                               "api.add_resource(CeleryCheck, '/monitoring/celery_check/')\n"},
+                status="pass", note="a dependency's check in the operations area"),
+        Example({"app/api.py": "from flask import Flask\nfrom flask_restful import Api, Resource\n\napp = Flask(__name__)\n"
+                               "api = Api(app, prefix='/v1')\n\n\nclass SpellCheck(Resource):\n    def get(self):\n"
+                               "        return {'words': []}\n\n\n"
+                               "api.add_resource(SpellCheck, '/documents/spell_check/')\n"},
+                status="fail", note="a check the API offers its clients is no health check"),
         Example({"proj/settings.py": "INSTALLED_APPS = ['dockerflow.django', 'recipes']\n"
                                      "MIDDLEWARE = ['dockerflow.django.middleware.DockerflowMiddleware',\n"
                                      "              'django.middleware.common.CommonMiddleware']\n",
@@ -681,8 +774,11 @@ class HealthEndpoint(MarkerCheck):
 
     def route_counts(self, route: Route) -> str:
         kind = _health_path(route.path)
-        if kind and any(_SIGNED_IN.search(d.rpartition(".")[2]) for d in route.fact.decorators):
-            return ""  # @login_required @admin_required: a probe has no session, so it cannot call the route
+        if kind and (any(_SIGNED_IN.search(d.rpartition(".")[2]) for d in route.fact.decorators)
+                     or "@signed-in" in route.fact.calls):
+            return ""  # @login_required, permission_classes = [IsAuthenticated]: a probe has no session or token
+        if kind and route.method not in _PROBE_METHODS:
+            return ""  # POST /auth/ping: probes send GET (or HEAD), so a route for other methods is not theirs
         if kind and route.fact.kind == "page" and route.segments and route.segments[-1].lower() in _STATUS:
             return ""  # GET /status/ rendering a template: the site's status page for people, not a probe's
         return f"{kind} route" if kind else ""
@@ -1030,6 +1126,27 @@ def _header_handling(source: SourceFile) -> list[Evidence]:
             used = node
         if used is not None and not _switched_off(source, used) and not _read_as_something_else(source, used):
             return [Evidence("request-id header handled", source.path, getattr(used, "lineno", 0))]
+    return _own_request_id_header(source)
+
+
+# A service's own name for the request-id header: x-api-request-log-id, x-edge-request-id
+_OWN_ID_HEADER = lazy_compile(r"^x-(?:[a-z0-9]+-)*(?:request|correlation)(?:-[a-z0-9]+)*-id$", re.IGNORECASE)
+_REQUEST_ID_VARIABLE = lazy_compile(r"^_?(?:request|correlation|req)_?id$", re.IGNORECASE)
+
+
+def _own_request_id_header(source: SourceFile) -> list[Evidence]:
+    """``request_id = request.headers.get("x-api-request-log-id")``: a header of the service's own naming read as the
+    request's id; the name it is read into says so (``github_request_id=`` is another service's answer)."""
+    for node in source.nodes(ast.Assign):
+        assert isinstance(node, ast.Assign)
+        call = node.value
+        if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name) \
+                or not _REQUEST_ID_VARIABLE.match(node.targets[0].id) or not isinstance(call, ast.Call):
+            continue
+        if call_name(call) == "get" and call.args and _holder(call.func) and isinstance(call.args[0], ast.Constant) \
+                and isinstance(call.args[0].value, str) and _OWN_ID_HEADER.match(call.args[0].value) \
+                and not _switched_off(source, call):
+            return [Evidence(f"request-id header {call.args[0].value} handled", source.path, node.lineno)]
     return []
 
 
@@ -1124,6 +1241,16 @@ class CorrelationIds(MarkerCheck):
                            "@app.before_request\ndef request_id():\n"
                            "    g.request_id = request.headers.get('X-Request-ID') or uuid.uuid4().hex\n"},
                 status="pass", note="header handled by hand"),
+        Example({"app/middleware.py": "from contextvars import ContextVar\n\nfrom starlette.requests import Request\n\n"
+                 "request_id_var: ContextVar = ContextVar('request_id', default=None)\n\n\nclass RequestIdMiddleware:\n"
+                 "    def __init__(self, app):\n        self.app = app\n\n    async def __call__(self, scope, receive, send):\n"
+                 "        request = Request(scope)\n        request_id = request.headers.get('x-api-request-log-id')\n"
+                 "        request_id_var.set(request_id)\n        await self.app(scope, receive, send)\n",
+                 **_BARE_FASTAPI}, status="pass", note="the gateway's own request-id header read into the request's id"),
+        Example({"app/sync.py": "def record(response, log):\n"
+                 "    log.info('pushed', extra={'upstream': response.headers.get('x-github-request-id')})\n"
+                 "    github_request_id = response.headers.get('x-github-request-id')\n    return github_request_id\n",
+                 **_BARE_FASTAPI}, status="fail", note="another service's request id on its answer is not this service's"),
         Example({"app.py": "import uuid\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
                            "@app.route('/file/upload', methods=['POST'])\ndef upload():\n"
                            "    rid = request.headers.get('X-Request-ID', str(uuid.uuid4()))\n"

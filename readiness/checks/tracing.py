@@ -112,6 +112,17 @@ _LOGFIRE_OPTIONAL = (
     "    except ModuleNotFoundError:\n        logging.warning('tracing requested but logfire is not installed')\n"
     "        return\n    logfire.configure(service_name=service_name)\n"
 )
+# The New Relic agent started by a deployment kept elsewhere: declared, configured by its ini file.
+_NEWRELIC_OUTSIDE = {
+    "requirements.txt": "fastapi\nrequests\nnewrelic==9.0\n",
+    "deploy/newrelic.ini": "[newrelic]\napp_name = orders\nmonitor_mode = true\ntransaction_tracer.enabled = true\n",
+}
+_NEWRELIC_LINKED_LOGS = (
+    "import structlog\n\n\nclass LinkTraces:\n    def __call__(self, logger, method, event):\n"
+    "        from newrelic.api.time_trace import get_linking_metadata\n\n"
+    "        event.update(get_linking_metadata())\n        return event\n\n\n"
+    "structlog.configure(processors=[LinkTraces()])\n"
+)
 _SENTRY_ERRORS = (
     "import os\n\nimport sentry_sdk\n\nRATE = float(os.environ.get('SENTRY_TRACES_SAMPLE_RATE', '0.0'))\n"
     "sentry_sdk.init(dsn=os.environ.get('SENTRY_DSN'), traces_sample_rate=RATE)\n"
@@ -243,6 +254,12 @@ class OtelInstrumentation(_TracingCheck):
         Example({**_SERVICE, "requirements.txt": "fastapi\nrequests\nsentry-sdk\n", "app/monitoring.py": _SENTRY_TRACED},
                 status="pass", note="Sentry's integrations trace FastAPI and requests"),
         Example({"app/main.py": _SPANS}, status="pass", note="hand-written spans around the calls"),
+        Example({**_SERVICE, "requirements/deploy.in": "fastapi\nrequests\nnewrelic\n",
+                 "app/logs.py": _NEWRELIC_LINKED_LOGS}, status="pass",
+                note="New Relic in the deployment requirements, its trace metadata put on the logs"),
+        Example({**_SERVICE, "requirements.txt": "fastapi\nrequests\nnewrelic\n",
+                 "app/calls.py": "import requests\n\n\ndef rates():\n    return requests.get('https://x.test', timeout=5)\n"},
+                status="fail", note="New Relic installed but neither configured nor used"),
         _LIBRARY,
     )
 
@@ -493,6 +510,13 @@ class TraceExporter(_TracingCheck):
                  "OTEL_TRACING_ENABLED = getenv_boolean('OTEL_TRACING_ENABLED', False)\nOTEL_EXPORTER_OTLP_ENDPOINT = None\n"},
                 status="fail", note="behind two conditions, one read by a project helper whose default is off"),
         Example({**_SERVICE, "app/monitoring.py": _SENTRY_TRACED}, status="pass", note="spans sent to Sentry"),
+        Example({**_SERVICE, **_NEWRELIC_OUTSIDE}, status="pass",
+                note="New Relic declared with its newrelic.ini: the deployment starts the agent"),
+        Example({**_SERVICE, **_NEWRELIC_OUTSIDE, "requirements.txt": "fastapi\nrequests\n"}, status="fail",
+                note="a newrelic.ini left behind, the agent no longer installed"),
+        Example({**_SERVICE, "requirements-dev.txt": "newrelic\n",
+                 "deploy/newrelic.ini": _NEWRELIC_OUTSIDE["deploy/newrelic.ini"]}, status="fail",
+                note="New Relic only among the development requirements"),
         Example({**_SERVICE, "requirements.in": "fastapi\nopentelemetry-distro[otlp]\n",
                  "Dockerfile": "FROM python:3.12\nCMD opentelemetry-instrument uvicorn app.main:app\n"}, status="pass",
                 note="the distro's default exporter is OTLP"),

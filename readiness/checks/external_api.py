@@ -594,9 +594,10 @@ class MissingTimeout(Check):
     scoring = ("Share of recognised outbound calls and clients that have a timeout; a shared request helper (a "
                "module-level function sending to the URL its caller passes) also counts once for each service module "
                "that imports it, with the helper's timeout; mail sent through Django (`send_mail`, "
-               "`EmailMessage.send()`) has the timeout the settings give its SMTP backend (`EMAIL_TIMEOUT`); "
-               "n/a when there are none.")
-    needles = (*_NEEDLES, "pycurl", "requests_hardened", "django.core.mail", "_session")
+               "`EmailMessage.send()`) has the timeout the settings give its SMTP backend (`EMAIL_TIMEOUT`); a "
+               "client of another service outside those libraries counts when it is given a timeout (a search "
+               "engine's `timeout=`, an SSH `connect(timeout=...)`, a `*Client(timeout=...)`); n/a when there are none.")
+    needles = (*_NEEDLES, "pycurl", "requests_hardened", "django.core.mail", "_session", "timeout")
     fixable = True
     examples = (
         Example({"shop/settings.py": "EMAIL_HOST = 'smtp.acme.io'\n",
@@ -710,6 +711,22 @@ class MissingTimeout(Check):
                  "        self.requests_session.request('POST', url, data=body, timeout=10)\n\n"
                  "    def status(self, url: str) -> dict:\n        return self.requests_session.get(url).json()\n"},
                 findings=1, lines=(11,), note="a session made in a base class elsewhere, known by its name"),
+        Example({"app/search.py": "from elasticsearch import Elasticsearch\n\nfrom app import settings\n\n"
+                                  "es = Elasticsearch(settings.ES_URL, timeout=settings.ES_TIMEOUT)\n",
+                 "app/deploy.py": "import paramiko\n\n\ndef run(host: str, command: str) -> str:\n"
+                                  "    client = paramiko.SSHClient()\n    client.connect(host, timeout=30)\n"
+                                  "    return client.exec_command(command)[1].read().decode()\n"},
+                findings=0, status="pass",
+                note="a search engine's client and an SSH connection given a timeout are outbound clients that have one"),
+        Example({"app/store.py": "import sqlite3\nimport threading\n\nfrom elasticsearch import Elasticsearch\n\n"
+                                 "es = Elasticsearch('http://search:9200')\n\n\ndef open_db(path: str):\n"
+                                 "    return sqlite3.connect(path, timeout=20)\n\n\ndef wait(worker: threading.Thread) -> None:\n"
+                                 "    worker.join(timeout=5)\n"},
+                status="n/a", note="a local database's lock wait and a thread join are no clients of another service"),
+        bad("import requests\nfrom opensearchpy import OpenSearch\n\nfrom app import settings\n\n"
+            "search = OpenSearch(settings.SEARCH_HOSTS, timeout=settings.SEARCH_TIMEOUT)\n\n\n"
+            "def status(url: str) -> dict:\n    return requests.get(url).json()\n", lines=(10,), status="fail",
+            note="the search client's timeout does not cover a plain requests call"),
         Example(_shared_session_example(""), findings=1, status="fail",
                 note="a requests session made in one module and sent through in another"),
         Example(_shared_session_example(", timeout=10"), findings=0, status="pass",
@@ -763,6 +780,7 @@ class MissingTimeout(Check):
                     why = "has no TIMEOUT or CONNECTTIMEOUT option"
                 out.hits.append(Hit(call.line, call.column, f"{call.label} {why}",
                                     fixable=call.library in TIMEOUT_FIXABLE_LIBRARIES))
+        out.counts["calls"] += len(_timed_service_clients(source, {(c.line, c.column) for c in calls}))
         mail = _django_mail_sends(source)
         sessions = _shared_sessions(source, defaulted)
         imported = _imported_session_calls(source, {(c.line, c.column) for c in calls})
@@ -2065,6 +2083,15 @@ def _service_clients(source: SourceFile, seen: set[tuple[int, int]]) -> list[ast
         elif any(k.arg == "request_timeout" for k in c.keywords):
             out.append(c)
     return out
+
+
+def _timed_service_clients(source: SourceFile, seen: set[tuple[int, int]]) -> list[ast.Call]:
+    """Clients of other services outside the outbound table that are given a timeout (``Elasticsearch(url,
+    timeout=30)``, paramiko's ``connect(host, timeout=10)``): outbound clients that have one. Without a timeout
+    nothing says such a call is a client at all, so none is counted as missing one."""
+    if "timeout" not in source.text.lower():
+        return []
+    return [c for c in _service_clients(source, seen) if _timeout_args(c)]
 
 
 _META_TIMEOUTS = frozenset({"connect_timeout_seconds", "read_timeout_seconds"})

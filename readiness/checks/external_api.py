@@ -2094,6 +2094,42 @@ def _timed_service_clients(source: SourceFile, seen: set[tuple[int, int]]) -> li
     return [c for c in _service_clients(source, seen) if _timeout_args(c)]
 
 
+_URL_NAME = lazy_compile(r"(?:^|_)(?:url|uri|endpoint)s?$", re.IGNORECASE)
+
+
+def _reads_as_url(node: ast.AST | None) -> bool:
+    """A request target: a string starting ``/`` or ``http``, also formatted or added to (``f"/nodes/{id}"``,
+    ``"/start".format(...)``, ``base + "/x"``), or a name that says it holds one (``url``, ``self.api_endpoint``)."""
+    if isinstance(node, ast.JoinedStr):
+        node = node.values[0] if node.values else None
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        node = node.func.value
+    elif isinstance(node, ast.BinOp):
+        node = node.left
+    text = str_value(node)
+    if text is not None:
+        return text.startswith(("/", "http://", "https://"))
+    name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+    return bool(_URL_NAME.search(name))
+
+
+def _url_requests(source: SourceFile, seen: set[tuple[int, int]]) -> list[ast.Call]:
+    """HTTP requests through a client the outbound table cannot see made (a session handed in, the project's own
+    ``node.post("/start", timeout=240)``): an HTTP verb method called on a URL with a timeout. A queue's
+    ``get(timeout=1)`` or a cache's ``get(key, timeout=...)`` sends to no URL and is left out."""
+    out = []
+    for call in source.nodes(ast.Call):
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in _HTTP_VERBS) \
+                or (call.lineno, call.col_offset + 1) in seen or not _timeout_args(call):
+            continue
+        url = keyword(call, "url")
+        target = url.value if url is not None else call.args[int(call.func.attr == "request")] \
+            if len(call.args) > int(call.func.attr == "request") else None
+        if _reads_as_url(target):
+            out.append(call)
+    return out
+
+
 _META_TIMEOUTS = frozenset({"connect_timeout_seconds", "read_timeout_seconds"})
 
 
@@ -2126,7 +2162,8 @@ class CentralizedTimeouts(Check):
         "Define the timeouts once (settings read from the environment, or a named constant such as "
         "`HTTP_TIMEOUT = (3.05, 10)`) and pass that name at every call site."
     )
-    scoring = "Share of timeout arguments that are not bare numeric literals; n/a when no call passes one."
+    scoring = ("Share of timeout arguments that are not bare numeric literals, on recognised outbound calls, "
+               "clients of other services, and HTTP verb methods called on a URL; n/a when no call passes one.")
     roles_note = SERVICE_ONLY  # a CI helper or a CLI command is not tuned in an incident
     needles = ("timeout", "Timeout", "TimeoutMS")
     examples = (
@@ -2163,6 +2200,22 @@ class CentralizedTimeouts(Check):
         good("import click\nimport requests\n\n\n@click.command()\ndef sync():\n"
              "    requests.post('https://a.io/sync', timeout=600)\n", path="app/cli.py",
              note="a CLI command is run by hand, not tuned in an incident"),
+        bad("class Link:\n    def __init__(self, node_a, node_b) -> None:\n        self.nodes = (node_a, node_b)\n\n"
+            "    async def create(self, data: dict) -> None:\n"
+            "        await self.nodes[0].post(f'/adapters/{data[\"adapter\"]}/nio', data=data, timeout=120)\n"
+            "        await self.nodes[1].delete('/adapters/0/nio'.format(), timeout=120)\n", findings=2, lines=(6, 7),
+            note="the project's own node client sending to a path, with literal timeouts"),
+        Example({"app/partner.py": "from app import settings\n\n\nclass Partner:\n"
+                                   "    def __init__(self, session, api_url: str) -> None:\n"
+                                   "        self.session, self.api_url = session, api_url\n\n"
+                                   "    def orders(self) -> list:\n"
+                                   "        return self.session.get(self.api_url + '/orders', timeout=settings.PARTNER_TIMEOUT).json()\n"},
+                findings=0, status="pass", note="a session handed in, sending to a URL with the timeout from settings"),
+        Example({"app/worker.py": "import queue\n\nfrom django.core.cache import cache\n\njobs: queue.Queue = queue.Queue()\n\n\n"
+                                  "def next_job():\n    return jobs.get(timeout=1)\n\n\ndef remember(key: str, value: str) -> None:\n"
+                                  "    cache.set(key, value, timeout=300)\n    cache.get(key, timeout=300)\n\n\n"
+                                  "def result(task):\n    return task.get(timeout=5)\n"},
+                status="n/a", note="a queue, a cache and a task result are no requests to a URL"),
         Example({"app/keymanager.py": "import botocore.config\n\nfrom app import settings\n\n\ndef boto_config():\n"
                                       "    return botocore.config.Config(connect_timeout=settings.KMS_CONNECTION_TIMEOUT,\n"
                                       "                                  read_timeout=10)\n"},
@@ -2181,7 +2234,9 @@ class CentralizedTimeouts(Check):
         calls = _app_calls(source)
         seen = {(c.line, c.column) for c in calls}
         labelled = [(c.label, c.timeout_args) for c in calls]
-        labelled += [(f"{call_name(c)}()", _timeout_args(c)) for c in _service_clients(source, seen)]
+        clients = _service_clients(source, seen)
+        seen |= {(c.lineno, c.col_offset + 1) for c in clients} | {(c.line, c.column) for c in outbound_calls(source)}
+        labelled += [(f"{call_name(c)}()", _timeout_args(c)) for c in [*clients, *_url_requests(source, seen)]]
         labelled += _model_meta_timeouts(source)
         for label, args in labelled:
             for line, column, literal in args:

@@ -104,6 +104,9 @@ def _hardened_timeout_off(source: SourceFile, imports: dict[str, str]) -> bool:
     return False
 
 
+_PROPERTIES = frozenset({"property", "cached_property", "cached_property_with_ttl"})
+
+
 class _Resolver:
     """Which local names, ``self`` attributes and helpers hold a session or client."""
 
@@ -123,6 +126,7 @@ class _Resolver:
                     self.subclasses[cls.name] = str(next(iter(kinds)))
         for _ in range(2):  # helpers may call helpers defined earlier or later
             self._find_helpers(source.tree)
+        self._bind_properties(source.tree)
         self._bind_all()
 
     def factory_kind(self, node: ast.AST | None) -> str | None:
@@ -145,22 +149,38 @@ class _Resolver:
 
     def _find_helpers(self, tree: ast.Module) -> None:
         for func in tree.body:
-            if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                kind = self._returned_kind(func)
+                if kind:
+                    self.helpers[func.name] = kind
+
+    def _returned_kind(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+        """The session kind every return of a function hands back, if it is one kind."""
+        local: dict[str, str] = {}
+        kinds: set[str | None] = set()
+        returns: list[ast.expr] = []
+        for node in ast.walk(func):  # one walk: assignments are all bound before any return is read
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                kind = self.factory_kind(node.value)
+                if kind:
+                    local[node.targets[0].id] = kind
+            elif isinstance(node, ast.Return) and node.value is not None:
+                returns.append(node.value)
+        for value in returns:
+            kinds.add(local.get(value.id) if isinstance(value, ast.Name) else self.factory_kind(value))
+        return next(iter(kinds)) if len(kinds) == 1 and None not in kinds else None
+
+    def _bind_properties(self, tree: ast.Module) -> None:
+        """``@cached_property def session(self): return requests.Session()``: ``self.session`` is that session."""
+        for cls in tree.body:
+            if not isinstance(cls, ast.ClassDef):
                 continue
-            local: dict[str, str] = {}
-            kinds: set[str | None] = set()
-            returns: list[ast.expr] = []
-            for node in ast.walk(func):  # one walk: assignments are all bound before any return is read
-                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                    kind = self.factory_kind(node.value)
+            for func in cls.body:
+                if isinstance(func, ast.FunctionDef) and any(
+                        (dotted(d) or "").rpartition(".")[2] in _PROPERTIES for d in func.decorator_list):
+                    kind = self._returned_kind(func)
                     if kind:
-                        local[node.targets[0].id] = kind
-                elif isinstance(node, ast.Return) and node.value is not None:
-                    returns.append(node.value)
-            for value in returns:
-                kinds.add(local.get(value.id) if isinstance(value, ast.Name) else self.factory_kind(value))
-            if len(kinds) == 1 and None not in kinds:
-                self.helpers[func.name] = next(iter(k for k in kinds if k))
+                        self._bind(self.attrs, id(cls), func.name, kind)
 
     def _scope_of(self, node: ast.AST) -> ast.AST:
         for ancestor in self.source.ancestors(node):
@@ -565,6 +585,14 @@ _CURL_FETCH = (
 )
 
 
+_PROPERTY_SESSION = (
+    "from functools import cached_property\n\nimport requests\n\nfrom app import settings\n\n\nclass Signer:\n"
+    "    @cached_property\n    def session(self) -> requests.Session:\n        session = requests.Session()\n"
+    "        session.auth = (settings.SIGNER_ID, settings.SIGNER_KEY)\n        return session\n\n"
+    "    def sign(self, url: str, items: list) -> list:\n        return self.session.post(url, json=items{timeout}).json()\n"
+)
+
+
 def _shared_session_example(timeout: str) -> dict[str, str]:
     return {
         "app/utils.py": "import requests\n\nhttp_session = requests.Session()\n"
@@ -596,7 +624,8 @@ class MissingTimeout(Check):
                "that imports it, with the helper's timeout; mail sent through Django (`send_mail`, "
                "`EmailMessage.send()`) has the timeout the settings give its SMTP backend (`EMAIL_TIMEOUT`); a "
                "client of another service outside those libraries counts when it is given a timeout (a search "
-               "engine's `timeout=`, an SSH `connect(timeout=...)`, a `*Client(timeout=...)`); n/a when there are none.")
+               "engine's `timeout=`, an SSH `connect(timeout=...)`, a `*Client(timeout=...)`), and so does an HTTP verb "
+               "method called on a URL with a timeout through a client made out of sight; n/a when there are none.")
     needles = (*_NEEDLES, "pycurl", "requests_hardened", "django.core.mail", "_session", "timeout")
     fixable = True
     examples = (
@@ -711,6 +740,16 @@ class MissingTimeout(Check):
                  "        self.requests_session.request('POST', url, data=body, timeout=10)\n\n"
                  "    def status(self, url: str) -> dict:\n        return self.requests_session.get(url).json()\n"},
                 findings=1, lines=(11,), note="a session made in a base class elsewhere, known by its name"),
+        good("from app import settings\n\n\nclass Partner:\n    def __init__(self, session, api_url: str) -> None:\n"
+             "        self.session, self.api_url = session, api_url\n\n    def orders(self) -> list:\n"
+             "        return self.session.get(self.api_url + '/orders', timeout=settings.PARTNER_TIMEOUT).json()\n",
+             status="pass", note="a session handed in, sending to a URL with a timeout"),
+        bad(_PROPERTY_SESSION.format(timeout=""), lines=(16,), note="a session a cached property builds"),
+        good(_PROPERTY_SESSION.format(timeout=", timeout=settings.SIGNER_TIMEOUT"), status="pass",
+             note="the cached property's session sends with a timeout"),
+        good("from functools import cached_property\n\n\nclass Catalog:\n    @cached_property\n"
+             "    def prices(self) -> dict:\n        return {'a': 1}\n\n    def price(self, key: str) -> int:\n"
+             "        return self.prices.get(key)\n", status="n/a", note="a cached property that is no session"),
         Example({"app/search.py": "from elasticsearch import Elasticsearch\n\nfrom app import settings\n\n"
                                   "es = Elasticsearch(settings.ES_URL, timeout=settings.ES_TIMEOUT)\n",
                  "app/deploy.py": "import paramiko\n\n\ndef run(host: str, command: str) -> str:\n"
@@ -780,10 +819,13 @@ class MissingTimeout(Check):
                     why = "has no TIMEOUT or CONNECTTIMEOUT option"
                 out.hits.append(Hit(call.line, call.column, f"{call.label} {why}",
                                     fixable=call.library in TIMEOUT_FIXABLE_LIBRARIES))
-        out.counts["calls"] += len(_timed_service_clients(source, {(c.line, c.column) for c in calls}))
+        seen = {(c.line, c.column) for c in calls}
+        imported = _imported_session_calls(source, seen)
+        clients = _timed_service_clients(source, seen)
+        seen |= {(c.lineno, c.col_offset + 1) for c in clients} | {(line, column) for _, line, column, _, _ in imported}
+        out.counts["calls"] += len(clients) + len(_url_requests(source, seen))
         mail = _django_mail_sends(source)
         sessions = _shared_sessions(source, defaulted)
-        imported = _imported_session_calls(source, {(c.line, c.column) for c in calls})
         if helpers or mail or sessions or imported:
             out.facts = RequestHelpers(tuple((name, line, ok) for name, (line, ok) in sorted(helpers.items())), mail,
                                        sessions, imported)

@@ -104,9 +104,6 @@ def _hardened_timeout_off(source: SourceFile, imports: dict[str, str]) -> bool:
     return False
 
 
-_PROPERTIES = frozenset({"property", "cached_property", "cached_property_with_ttl"})
-
-
 class _Resolver:
     """Which local names, ``self`` attributes and helpers hold a session or client."""
 
@@ -126,7 +123,6 @@ class _Resolver:
                     self.subclasses[cls.name] = str(next(iter(kinds)))
         for _ in range(2):  # helpers may call helpers defined earlier or later
             self._find_helpers(source.tree)
-        self._bind_properties(source.tree)
         self._bind_all()
 
     def factory_kind(self, node: ast.AST | None) -> str | None:
@@ -169,18 +165,6 @@ class _Resolver:
         for value in returns:
             kinds.add(local.get(value.id) if isinstance(value, ast.Name) else self.factory_kind(value))
         return next(iter(kinds)) if len(kinds) == 1 and None not in kinds else None
-
-    def _bind_properties(self, tree: ast.Module) -> None:
-        """``@cached_property def session(self): return requests.Session()``: ``self.session`` is that session."""
-        for cls in tree.body:
-            if not isinstance(cls, ast.ClassDef):
-                continue
-            for func in cls.body:
-                if isinstance(func, ast.FunctionDef) and any(
-                        (dotted(d) or "").rpartition(".")[2] in _PROPERTIES for d in func.decorator_list):
-                    kind = self._returned_kind(func)
-                    if kind:
-                        self._bind(self.attrs, id(cls), func.name, kind)
 
     def _scope_of(self, node: ast.AST) -> ast.AST:
         for ancestor in self.source.ancestors(node):
@@ -585,14 +569,6 @@ _CURL_FETCH = (
 )
 
 
-_PROPERTY_SESSION = (
-    "from functools import cached_property\n\nimport requests\n\nfrom app import settings\n\n\nclass Signer:\n"
-    "    @cached_property\n    def session(self) -> requests.Session:\n        session = requests.Session()\n"
-    "        session.auth = (settings.SIGNER_ID, settings.SIGNER_KEY)\n        return session\n\n"
-    "    def sign(self, url: str, items: list) -> list:\n        return self.session.post(url, json=items{timeout}).json()\n"
-)
-
-
 def _shared_session_example(timeout: str) -> dict[str, str]:
     return {
         "app/utils.py": "import requests\n\nhttp_session = requests.Session()\n"
@@ -744,12 +720,6 @@ class MissingTimeout(Check):
              "        self.session, self.api_url = session, api_url\n\n    def orders(self) -> list:\n"
              "        return self.session.get(self.api_url + '/orders', timeout=settings.PARTNER_TIMEOUT).json()\n",
              status="pass", note="a session handed in, sending to a URL with a timeout"),
-        bad(_PROPERTY_SESSION.format(timeout=""), lines=(16,), note="a session a cached property builds"),
-        good(_PROPERTY_SESSION.format(timeout=", timeout=settings.SIGNER_TIMEOUT"), status="pass",
-             note="the cached property's session sends with a timeout"),
-        good("from functools import cached_property\n\n\nclass Catalog:\n    @cached_property\n"
-             "    def prices(self) -> dict:\n        return {'a': 1}\n\n    def price(self, key: str) -> int:\n"
-             "        return self.prices.get(key)\n", status="n/a", note="a cached property that is no session"),
         Example({"app/search.py": "from elasticsearch import Elasticsearch\n\nfrom app import settings\n\n"
                                   "es = Elasticsearch(settings.ES_URL, timeout=settings.ES_TIMEOUT)\n",
                  "app/deploy.py": "import paramiko\n\n\ndef run(host: str, command: str) -> str:\n"

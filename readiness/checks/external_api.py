@@ -637,6 +637,22 @@ class MissingTimeout(Check):
                                         "    thread = threading.Thread(target=send_mail, args=(subject, body, None, recipients))\n"
                                         "    thread.start()\n"},
                 findings=1, lines=(7,), status="fail", note="send_mail run by a thread still waits on the mail server"),
+        Example({"shop/settings/base.py": "EMAIL_BACKEND = 'django.core.mail.backends.console.EmailBackend'\n",
+                 "shop/settings/test.py": "EMAIL_BACKEND = 'django.core.mail.backends.locmem.EmailBackend'\n",
+                 "shop/notify.py": "from django.core.mail import send_mail\n\n\n"
+                                   "def welcome(user):\n    send_mail('Hi', 'Welcome', None, [user.email])\n"},
+                findings=1, lines=(5,), status="fail",
+                note="a console backend for development and a test one stand in for the deployed SMTP default"),
+        Example({"shop/settings.py": "import environ\n\nenv = environ.Env()\n"
+                                     "EMAIL_BACKEND = env('EMAIL_BACKEND', default='django.core.mail.backends.smtp.EmailBackend')\n",
+                 "shop/notify.py": "from django.core.mail import send_mail\n\n\n"
+                                   "def welcome(user):\n    send_mail('Hi', 'Welcome', None, [user.email])\n"},
+                findings=1, lines=(5,), status="fail", note="the SMTP backend as the default of an environment variable"),
+        Example({"shop/settings.py": "EMAIL_BACKEND = 'django_ses.SESBackend'\n",
+                 "shop/settings/dev.py": "EMAIL_BACKEND = 'django.core.mail.backends.console.EmailBackend'\n",
+                 "shop/notify.py": "from django.core.mail import send_mail\n\n\n"
+                                   "def welcome(user):\n    send_mail('Hi', 'Welcome', None, [user.email])\n"},
+                findings=0, status="pass", note="an API backend deployed, a console one for development"),
         Example({"shop/settings.py": "EMAIL_BACKEND = 'anymail.backends.postmark.EmailBackend'\n",
                  "shop/notify.py": "from django.core.mail import send_mail\n\n\n"
                                    "def welcome(user):\n    send_mail('Hi', 'Welcome', None, [user.email])\n"},
@@ -918,17 +934,22 @@ def _django_mail_sends(source: SourceFile) -> tuple[tuple[int, int, str], ...]:
 
 
 _EMAIL_TIMEOUT = lazy_compile(r"\bEMAIL_TIMEOUT\b")
-_EMAIL_BACKEND = lazy_compile(r"EMAIL_BACKEND[^\n]*?['\"]([\w.]+)['\"]")
+_EMAIL_BACKEND = lazy_compile(r"EMAIL_BACKEND[^\n]*?['\"](\w+(?:\.\w+)+)['\"]")  # a dotted path, not env("EMAIL_BACKEND")
+# Backends for a developer's machine or tests: they stand in for the deployed one, which is Django's SMTP default
+# unless the settings name another.
+_DEV_MAIL_BACKENDS = ("console", "locmem", "dummy", "filebased", "outbox")
 
 
 def _django_mail_waits(project: Project) -> bool:
     """Whether Django's mail goes out over SMTP with no ``EMAIL_TIMEOUT`` in the settings: a stalled mail server
-    then holds the request or worker that sends. A backend that is not SMTP (console, an API provider) is none."""
-    settings = [project.text_fact("mail-settings", rel, _mail_settings) for rel in project.python_files
-                if is_settings_path(rel)]
-    if any(timeout for timeout, _ in settings):
+    then holds the request or worker that sends. A backend that is not SMTP (an API provider) is none; a console or
+    in-memory one, or one in test settings, only stands in for the deployed backend."""
+    settings = {rel: project.text_fact("mail-settings", rel, _mail_settings) for rel in project.python_files
+                if is_settings_path(rel)}
+    if any(timeout for timeout, _ in settings.values()):
         return False
-    backends = [b for _, found in settings for b in found]
+    backends = [b for rel, (_, found) in settings.items() if not is_test_path(rel) for b in found
+                if not any(dev in b.lower() for dev in _DEV_MAIL_BACKENDS)]
     return not backends or any("smtp" in b.lower() or "celery_email" in b.lower() for b in backends)
 
 

@@ -146,22 +146,26 @@ class _Resolver:
 
     def _find_helpers(self, tree: ast.Module) -> None:
         for func in tree.body:
-            if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                continue
-            local: dict[str, str] = {}
-            kinds: set[str | None] = set()
-            returns: list[ast.expr] = []
-            for node in ast.walk(func):  # one walk: assignments are all bound before any return is read
-                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                    kind = self.factory_kind(node.value)
-                    if kind:
-                        local[node.targets[0].id] = kind
-                elif isinstance(node, ast.Return) and node.value is not None:
-                    returns.append(node.value)
-            for value in returns:
-                kinds.add(local.get(value.id) if isinstance(value, ast.Name) else self.factory_kind(value))
-            if len(kinds) == 1 and None not in kinds:
-                self.helpers[func.name] = next(iter(k for k in kinds if k))
+            if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                kind = self._returned_kind(func)
+                if kind:
+                    self.helpers[func.name] = kind
+
+    def _returned_kind(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+        """The session kind every return of a function hands back, if it is one kind."""
+        local: dict[str, str] = {}
+        kinds: set[str | None] = set()
+        returns: list[ast.expr] = []
+        for node in ast.walk(func):  # one walk: assignments are all bound before any return is read
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                kind = self.factory_kind(node.value)
+                if kind:
+                    local[node.targets[0].id] = kind
+            elif isinstance(node, ast.Return) and node.value is not None:
+                returns.append(node.value)
+        for value in returns:
+            kinds.add(local.get(value.id) if isinstance(value, ast.Name) else self.factory_kind(value))
+        return next(iter(kinds)) if len(kinds) == 1 and None not in kinds else None
 
     def _scope_of(self, node: ast.AST) -> ast.AST:
         for ancestor in self.source.ancestors(node):
@@ -595,9 +599,11 @@ class MissingTimeout(Check):
     scoring = ("Share of recognised outbound calls and clients that have a timeout; a shared request helper (a "
                "module-level function sending to the URL its caller passes) also counts once for each service module "
                "that imports it, with the helper's timeout; mail sent through Django (`send_mail`, "
-               "`EmailMessage.send()`) has the timeout the settings give its SMTP backend (`EMAIL_TIMEOUT`); "
-               "n/a when there are none.")
-    needles = (*_NEEDLES, "pycurl", "requests_hardened", "django.core.mail", "_session")
+               "`EmailMessage.send()`) has the timeout the settings give its SMTP backend (`EMAIL_TIMEOUT`); a "
+               "client of another service outside those libraries counts when it is given a timeout (a search "
+               "engine's `timeout=`, an SSH `connect(timeout=...)`, a `*Client(timeout=...)`), and so does an HTTP verb "
+               "method called on a URL with a timeout through a client made out of sight; n/a when there are none.")
+    needles = (*_NEEDLES, "pycurl", "requests_hardened", "django.core.mail", "_session", "timeout")
     fixable = True
     examples = (
         Example({"shop/settings.py": "EMAIL_HOST = 'smtp.acme.io'\n",
@@ -632,6 +638,22 @@ class MissingTimeout(Check):
                                         "    thread = threading.Thread(target=send_mail, args=(subject, body, None, recipients))\n"
                                         "    thread.start()\n"},
                 findings=1, lines=(7,), status="fail", note="send_mail run by a thread still waits on the mail server"),
+        Example({"shop/settings/base.py": "EMAIL_BACKEND = 'django.core.mail.backends.console.EmailBackend'\n",
+                 "shop/settings/test.py": "EMAIL_BACKEND = 'django.core.mail.backends.locmem.EmailBackend'\n",
+                 "shop/notify.py": "from django.core.mail import send_mail\n\n\n"
+                                   "def welcome(user):\n    send_mail('Hi', 'Welcome', None, [user.email])\n"},
+                findings=1, lines=(5,), status="fail",
+                note="a console backend for development and a test one stand in for the deployed SMTP default"),
+        Example({"shop/settings.py": "import environ\n\nenv = environ.Env()\n"
+                                     "EMAIL_BACKEND = env('EMAIL_BACKEND', default='django.core.mail.backends.smtp.EmailBackend')\n",
+                 "shop/notify.py": "from django.core.mail import send_mail\n\n\n"
+                                   "def welcome(user):\n    send_mail('Hi', 'Welcome', None, [user.email])\n"},
+                findings=1, lines=(5,), status="fail", note="the SMTP backend as the default of an environment variable"),
+        Example({"shop/settings.py": "EMAIL_BACKEND = 'django_ses.SESBackend'\n",
+                 "shop/settings/dev.py": "EMAIL_BACKEND = 'django.core.mail.backends.console.EmailBackend'\n",
+                 "shop/notify.py": "from django.core.mail import send_mail\n\n\n"
+                                   "def welcome(user):\n    send_mail('Hi', 'Welcome', None, [user.email])\n"},
+                findings=0, status="pass", note="an API backend deployed, a console one for development"),
         Example({"shop/settings.py": "EMAIL_BACKEND = 'anymail.backends.postmark.EmailBackend'\n",
                  "shop/notify.py": "from django.core.mail import send_mail\n\n\n"
                                    "def welcome(user):\n    send_mail('Hi', 'Welcome', None, [user.email])\n"},
@@ -711,6 +733,26 @@ class MissingTimeout(Check):
                  "        self.requests_session.request('POST', url, data=body, timeout=10)\n\n"
                  "    def status(self, url: str) -> dict:\n        return self.requests_session.get(url).json()\n"},
                 findings=1, lines=(11,), note="a session made in a base class elsewhere, known by its name"),
+        good("from app import settings\n\n\nclass Partner:\n    def __init__(self, session, api_url: str) -> None:\n"
+             "        self.session, self.api_url = session, api_url\n\n    def orders(self) -> list:\n"
+             "        return self.session.get(self.api_url + '/orders', timeout=settings.PARTNER_TIMEOUT).json()\n",
+             status="pass", note="a session handed in, sending to a URL with a timeout"),
+        Example({"app/search.py": "from elasticsearch import Elasticsearch\n\nfrom app import settings\n\n"
+                                  "es = Elasticsearch(settings.ES_URL, timeout=settings.ES_TIMEOUT)\n",
+                 "app/deploy.py": "import paramiko\n\n\ndef run(host: str, command: str) -> str:\n"
+                                  "    client = paramiko.SSHClient()\n    client.connect(host, timeout=30)\n"
+                                  "    return client.exec_command(command)[1].read().decode()\n"},
+                findings=0, status="pass",
+                note="a search engine's client and an SSH connection given a timeout are outbound clients that have one"),
+        Example({"app/store.py": "import sqlite3\nimport threading\n\nfrom elasticsearch import Elasticsearch\n\n"
+                                 "es = Elasticsearch('http://search:9200')\n\n\ndef open_db(path: str):\n"
+                                 "    return sqlite3.connect(path, timeout=20)\n\n\ndef wait(worker: threading.Thread) -> None:\n"
+                                 "    worker.join(timeout=5)\n"},
+                status="n/a", note="a local database's lock wait and a thread join are no clients of another service"),
+        bad("import requests\nfrom opensearchpy import OpenSearch\n\nfrom app import settings\n\n"
+            "search = OpenSearch(settings.SEARCH_HOSTS, timeout=settings.SEARCH_TIMEOUT)\n\n\n"
+            "def status(url: str) -> dict:\n    return requests.get(url).json()\n", lines=(10,), status="fail",
+            note="the search client's timeout does not cover a plain requests call"),
         Example(_shared_session_example(""), findings=1, status="fail",
                 note="a requests session made in one module and sent through in another"),
         Example(_shared_session_example(", timeout=10"), findings=0, status="pass",
@@ -764,9 +806,13 @@ class MissingTimeout(Check):
                     why = "has no TIMEOUT or CONNECTTIMEOUT option"
                 out.hits.append(Hit(call.line, call.column, f"{call.label} {why}",
                                     fixable=call.library in TIMEOUT_FIXABLE_LIBRARIES))
+        seen = {(c.line, c.column) for c in calls}
+        imported = _imported_session_calls(source, seen)
+        clients = _timed_service_clients(source, seen)
+        seen |= {(c.lineno, c.col_offset + 1) for c in clients} | {(line, column) for _, line, column, _, _ in imported}
+        out.counts["calls"] += len(clients) + len(_url_requests(source, seen))
         mail = _django_mail_sends(source)
         sessions = _shared_sessions(source, defaulted)
-        imported = _imported_session_calls(source, {(c.line, c.column) for c in calls})
         if helpers or mail or sessions or imported:
             out.facts = RequestHelpers(tuple((name, line, ok) for name, (line, ok) in sorted(helpers.items())), mail,
                                        sessions, imported)
@@ -889,17 +935,22 @@ def _django_mail_sends(source: SourceFile) -> tuple[tuple[int, int, str], ...]:
 
 
 _EMAIL_TIMEOUT = lazy_compile(r"\bEMAIL_TIMEOUT\b")
-_EMAIL_BACKEND = lazy_compile(r"EMAIL_BACKEND[^\n]*?['\"]([\w.]+)['\"]")
+_EMAIL_BACKEND = lazy_compile(r"EMAIL_BACKEND[^\n]*?['\"](\w+(?:\.\w+)+)['\"]")  # a dotted path, not env("EMAIL_BACKEND")
+# Backends for a developer's machine or tests: they stand in for the deployed one, which is Django's SMTP default
+# unless the settings name another.
+_DEV_MAIL_BACKENDS = ("console", "locmem", "dummy", "filebased", "outbox")
 
 
 def _django_mail_waits(project: Project) -> bool:
     """Whether Django's mail goes out over SMTP with no ``EMAIL_TIMEOUT`` in the settings: a stalled mail server
-    then holds the request or worker that sends. A backend that is not SMTP (console, an API provider) is none."""
-    settings = [project.text_fact("mail-settings", rel, _mail_settings) for rel in project.python_files
-                if is_settings_path(rel)]
-    if any(timeout for timeout, _ in settings):
+    then holds the request or worker that sends. A backend that is not SMTP (an API provider) is none; a console or
+    in-memory one, or one in test settings, only stands in for the deployed backend."""
+    settings = {rel: project.text_fact("mail-settings", rel, _mail_settings) for rel in project.python_files
+                if is_settings_path(rel)}
+    if any(timeout for timeout, _ in settings.values()):
         return False
-    backends = [b for _, found in settings for b in found]
+    backends = [b for rel, (_, found) in settings.items() if not is_test_path(rel) for b in found
+                if not any(dev in b.lower() for dev in _DEV_MAIL_BACKENDS)]
     return not backends or any("smtp" in b.lower() or "celery_email" in b.lower() for b in backends)
 
 
@@ -2392,6 +2443,51 @@ def _service_clients(source: SourceFile, seen: set[tuple[int, int]]) -> list[ast
     return out
 
 
+def _timed_service_clients(source: SourceFile, seen: set[tuple[int, int]]) -> list[ast.Call]:
+    """Clients of other services outside the outbound table that are given a timeout (``Elasticsearch(url,
+    timeout=30)``, paramiko's ``connect(host, timeout=10)``): outbound clients that have one. Without a timeout
+    nothing says such a call is a client at all, so none is counted as missing one."""
+    if "timeout" not in source.text.lower():
+        return []
+    return [c for c in _service_clients(source, seen) if _timeout_args(c)]
+
+
+_URL_NAME = lazy_compile(r"(?:^|_)(?:url|uri|endpoint)s?$", re.IGNORECASE)
+
+
+def _reads_as_url(node: ast.AST | None) -> bool:
+    """A request target: a string starting ``/`` or ``http``, also formatted or added to (``f"/nodes/{id}"``,
+    ``"/start".format(...)``, ``base + "/x"``), or a name that says it holds one (``url``, ``self.api_endpoint``)."""
+    if isinstance(node, ast.JoinedStr):
+        node = node.values[0] if node.values else None
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        node = node.func.value
+    elif isinstance(node, ast.BinOp):
+        node = node.left
+    text = str_value(node)
+    if text is not None:
+        return text.startswith(("/", "http://", "https://"))
+    name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+    return bool(_URL_NAME.search(name))
+
+
+def _url_requests(source: SourceFile, seen: set[tuple[int, int]]) -> list[ast.Call]:
+    """HTTP requests through a client the outbound table cannot see made (a session handed in, the project's own
+    ``node.post("/start", timeout=240)``): an HTTP verb method called on a URL with a timeout. A queue's
+    ``get(timeout=1)`` or a cache's ``get(key, timeout=...)`` sends to no URL and is left out."""
+    out = []
+    for call in source.nodes(ast.Call):
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in _HTTP_VERBS) \
+                or (call.lineno, call.col_offset + 1) in seen or not _timeout_args(call):
+            continue
+        url = keyword(call, "url")
+        target = url.value if url is not None else call.args[int(call.func.attr == "request")] \
+            if len(call.args) > int(call.func.attr == "request") else None
+        if _reads_as_url(target):
+            out.append(call)
+    return out
+
+
 _META_TIMEOUTS = frozenset({"connect_timeout_seconds", "read_timeout_seconds"})
 
 
@@ -2424,7 +2520,8 @@ class CentralizedTimeouts(Check):
         "Define the timeouts once (settings read from the environment, or a named constant such as "
         "`HTTP_TIMEOUT = (3.05, 10)`) and pass that name at every call site."
     )
-    scoring = "Share of timeout arguments that are not bare numeric literals; n/a when no call passes one."
+    scoring = ("Share of timeout arguments that are not bare numeric literals, on recognised outbound calls, "
+               "clients of other services, and HTTP verb methods called on a URL; n/a when no call passes one.")
     roles_note = SERVICE_ONLY  # a CI helper or a CLI command is not tuned in an incident
     needles = ("timeout", "Timeout", "TimeoutMS")
     examples = (
@@ -2461,6 +2558,22 @@ class CentralizedTimeouts(Check):
         good("import click\nimport requests\n\n\n@click.command()\ndef sync():\n"
              "    requests.post('https://a.io/sync', timeout=600)\n", path="app/cli.py",
              note="a CLI command is run by hand, not tuned in an incident"),
+        bad("class Link:\n    def __init__(self, node_a, node_b) -> None:\n        self.nodes = (node_a, node_b)\n\n"
+            "    async def create(self, data: dict) -> None:\n"
+            "        await self.nodes[0].post(f'/adapters/{data[\"adapter\"]}/nio', data=data, timeout=120)\n"
+            "        await self.nodes[1].delete('/adapters/0/nio'.format(), timeout=120)\n", findings=2, lines=(6, 7),
+            note="the project's own node client sending to a path, with literal timeouts"),
+        Example({"app/partner.py": "from app import settings\n\n\nclass Partner:\n"
+                                   "    def __init__(self, session, api_url: str) -> None:\n"
+                                   "        self.session, self.api_url = session, api_url\n\n"
+                                   "    def orders(self) -> list:\n"
+                                   "        return self.session.get(self.api_url + '/orders', timeout=settings.PARTNER_TIMEOUT).json()\n"},
+                findings=0, status="pass", note="a session handed in, sending to a URL with the timeout from settings"),
+        Example({"app/worker.py": "import queue\n\nfrom django.core.cache import cache\n\njobs: queue.Queue = queue.Queue()\n\n\n"
+                                  "def next_job():\n    return jobs.get(timeout=1)\n\n\ndef remember(key: str, value: str) -> None:\n"
+                                  "    cache.set(key, value, timeout=300)\n    cache.get(key, timeout=300)\n\n\n"
+                                  "def result(task):\n    return task.get(timeout=5)\n"},
+                status="n/a", note="a queue, a cache and a task result are no requests to a URL"),
         Example({"app/keymanager.py": "import botocore.config\n\nfrom app import settings\n\n\ndef boto_config():\n"
                                       "    return botocore.config.Config(connect_timeout=settings.KMS_CONNECTION_TIMEOUT,\n"
                                       "                                  read_timeout=10)\n"},
@@ -2479,7 +2592,9 @@ class CentralizedTimeouts(Check):
         calls = _app_calls(source)
         seen = {(c.line, c.column) for c in calls}
         labelled = [(c.label, c.timeout_args) for c in calls]
-        labelled += [(f"{call_name(c)}()", _timeout_args(c)) for c in _service_clients(source, seen)]
+        clients = _service_clients(source, seen)
+        seen |= {(c.lineno, c.col_offset + 1) for c in clients} | {(c.line, c.column) for c in outbound_calls(source)}
+        labelled += [(f"{call_name(c)}()", _timeout_args(c)) for c in [*clients, *_url_requests(source, seen)]]
         labelled += _model_meta_timeouts(source)
         for label, args in labelled:
             for line, column, literal in args:

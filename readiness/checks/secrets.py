@@ -568,6 +568,11 @@ def _literal_text(node: ast.AST | None) -> str | None:
     return None
 
 
+# A key read through the project's own configuration getter, not the environment.
+_CONFIG_GETTER = {"app/service/file_svc.py": "from app.utility.base_world import BaseWorld\n\n\nclass FileSvc(BaseWorld):\n"
+                  "    def key(self):\n        return self.get_config('encryption_key')\n"}
+
+
 @dataclass
 class _Analysis:
     """Everything both secret checks need from one file, so they classify consistently."""
@@ -2260,8 +2265,7 @@ class SecretsManager(_SecretsPresence):
                  "    user = server_config.get('user', '').strip()\n"
                  "    password = server_config.get('password', '').strip()\n    return user, password\n"},
                 status="fail", note="a password read from the service's configuration file, not the environment"),
-        Example({"app/service/file_svc.py": "from app.utility.base_world import BaseWorld\n\n\nclass FileSvc(BaseWorld):\n"
-                 "    def key(self):\n        return self.get_config('encryption_key')\n"},
+        Example(_CONFIG_GETTER,
                 status="fail", note="a key read through the project's configuration getter"),
         Example({"app/options.py": "import os\n\nOPTIONS = [\n    {'name': 'HOST', 'default_value': '0.0.0.0', 'value_type': 'str'},\n"
                  "    {'name': 'METRICS_AUTH_TOKEN', 'default_value': '', 'value_type': 'str'},\n]\n"
@@ -2465,8 +2469,7 @@ class SecretRotation(_SecretsPresence):
                  "tools/reencrypt_secrets.py": "from app import crypto\n\n\ndef reencrypt(old_key, new_key):\n"
                                                "    crypto.rewrap(old_key, new_key)\n"},
                 status="pass", note="a re-encrypt script counts wherever it sits"),
-        Example({"app/service/file_svc.py": "from app.utility.base_world import BaseWorld\n\n\nclass FileSvc(BaseWorld):\n"
-                 "    def key(self):\n        return self.get_config('encryption_key')\n"},
+        Example(_CONFIG_GETTER,
                 status="fail", note="one key read from the configuration file, nothing to rotate it with"),
         Example({"app/workflow.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n\n\n'
                  'async def _validate_and_normalize_credential_rotation_parameters(parameters: list) -> None:\n'

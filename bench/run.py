@@ -114,11 +114,16 @@ def _tree_rss(root_pid: int) -> int:
     return total
 
 
+# Where commands run unless they say otherwise: the copy of the package under test, never the project
+# folder, whose own ``readiness`` would come first on ``python -m readiness``'s path while it is edited.
+RUN_FROM: Path | None = None
+
+
 def measure(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None) -> tuple[float, int, float]:
     """(wall seconds, peak tree RSS bytes, CPU seconds of the children) of one run."""
     before = os.times()
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # nosec B603 - the benchmark's own commands
+    proc = subprocess.Popen(cmd, cwd=cwd or RUN_FROM, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # nosec B603 - the benchmark's own commands
     peak = [0]
 
     def sample() -> None:
@@ -132,7 +137,7 @@ def measure(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | No
     elapsed = time.perf_counter() - started
     sampler.join()
     after = os.times()
-    if proc.returncode not in (0, 1):
+    if proc.returncode not in (0, 1) or b"Traceback (most recent call last)" in err:  # 1 is findings; a crash is not
         raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err.decode(errors='replace')[-2000:]}")
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
     return elapsed, peak[0], cpu
@@ -176,7 +181,8 @@ for d, _, names in os.walk(sys.argv[1]):
 
 
 def engine_checks(readiness: list[str], env: dict[str, str]) -> list[str]:
-    out = subprocess.run([*readiness, "checks", "--json"], capture_output=True, text=True, check=True, env=env).stdout  # nosec B603 - fixed argv
+    out = subprocess.run([*readiness, "checks", "--json"], capture_output=True, text=True, check=True, env=env,
+                         cwd=RUN_FROM).stdout  # nosec B603 - fixed argv
     return sorted(c["id"] for c in json.loads(out) if c.get("tools"))
 
 
@@ -346,6 +352,8 @@ def main() -> None:
     shutil.copytree(PROJECT / "readiness", code / "readiness", ignore=shutil.ignore_patterns("__pycache__"))
     # Byte-compiled, as pip installs it: start-up is part of every figure.
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(code)], check=True)  # nosec B603 - fixed argv
+    global RUN_FROM
+    RUN_FROM = code
     env = {**os.environ, "PYTHONPATH": str(code), "NO_COLOR": "1"}
     for name in ("READINESS_LIVE", "PYTHONDONTWRITEBYTECODE"):
         env.pop(name, None)

@@ -137,7 +137,8 @@ def measure(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | No
     elapsed = time.perf_counter() - started
     sampler.join()
     after = os.times()
-    if proc.returncode not in (0, 1) or b"Traceback (most recent call last)" in err:  # 1 is findings; a crash is not
+    crashed = "readiness" in cmd and b"Traceback (most recent call last)" in err  # its exit code 1 is findings
+    if proc.returncode not in (0, 1) or crashed:
         raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err.decode(errors='replace')[-2000:]}")
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
     return elapsed, peak[0], cpu

@@ -14,10 +14,10 @@ speed, because a rescan with one file changed reads every other file's entry:
   checks share, like one file's routes, are stored and rebuilt once, and stay one object);
 - an entry loaded from the previous file and saved unchanged is written back as the same line,
   without encoding it again, so one changed file costs one entry's encoding;
-- a dict a class names in ``__cache_deferred__`` (or a ``Deferred``) is written as its keys and
-  its encoded text, and read back as a ``Deferred`` that decodes the text only when a value is
-  asked for: a rescan reads every file's entry, but a check's per-file results only when that
-  check runs again.
+- a dict a class names in ``__cache_deferred__`` is written as its keys and its encoded text, and
+  read back as a ``Deferred`` that decodes the text only when a value is asked for: a rescan reads
+  every file's entry, but a check's per-file results only when that check runs again. The text
+  has its own references, so an object it shares with the rest of the entry is written twice.
 """
 
 from __future__ import annotations
@@ -97,7 +97,8 @@ _EMPTY_FACTORIES = (list, dict, set, Counter, tuple, frozenset)
 class Deferred(Mapping[str, Any]):
     """A dict of str keys whose values stay encoded until one is asked for.
 
-    Made by the reader, or by a writer (``Deferred.of``) that wants a dict kept this way."""
+    Its classes were checked when the entry was read, and a cache file's key holds the package's
+    code (``workers.plan_fingerprint``), so a text this version wrote decodes."""
 
     __slots__ = ("_keys", "_text", "_classes", "_value")
 
@@ -106,12 +107,6 @@ class Deferred(Mapping[str, Any]):
         self._text = text
         self._classes = classes
         self._value: dict[str, Any] | None = None
-
-    @classmethod
-    def of(cls, value: Mapping[str, Any]) -> Deferred:
-        made = cls(tuple(value), "", [])
-        made._value = dict(value)
-        return made
 
     def decoded(self) -> dict[str, Any]:
         if self._value is None:

@@ -364,7 +364,7 @@ class Route:
             return True
         if self.fact.handler.rpartition(".")[2].lower().startswith("ajax"):
             return True
-        # /widgets/select2/..., /judge-select2/...: the data feed of a form's Select2 widget
+        # /widgets/select2/..., /form-select2/...: the data feed of a form's Select2 widget
         return any(s.lower() == "ajax" or s.lower().startswith("ajax-") or s.lower().startswith("ajax_")
                    or "select2" in s.lower() for s in self.segments)
 
@@ -444,7 +444,7 @@ class Route:
             return False  # /api/export/v0/tables/: a file the rows are streamed into, not a page of them
         last = segs[-1].lower()
         words = [w for w in re.split(r"[-_.]", last) if w]
-        if words and (words[-1] in _STATISTICS | _FIGURES or words[-1].endswith(("stats", "statistics"))):
+        if words and (words[-1] in _STATISTICS | _FIGURES or _COMPOUND_STATS.fullmatch(words[-1]) is not None):
             return False  # /statistics, /live-service-counts, /serverstats: figures about many, whatever the model
         if self.fact.model and words and words[-1] in _AGGREGATE_WORDS:
             return False  # GET /info answering a model that holds one list among its fields: one object
@@ -859,6 +859,7 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
             positional = positional[1:]
         defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
         pairs = list(zip(positional, defaults, strict=True)) + list(zip(args.kwonlyargs, args.kw_defaults, strict=True))
+        declared: dict[str, str] = {}  # query parameter -> the name the client sends it by
         for arg, default in pairs:
             if arg.arg in ("self", "cls"):
                 continue
@@ -888,6 +889,7 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
             if default_call == "Query" or kind == "query":
                 alias = _str(_kw(default, "alias")) if isinstance(default, ast.Call) else None
                 feats.query.append(alias or arg.arg)
+                declared[arg.arg] = alias or arg.arg
                 continue
             if kind == "model":
                 has_model = True
@@ -898,7 +900,8 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
                 raw_body = True  # raw: dict: FastAPI reads the JSON body into it and checks nothing inside
                 continue
             feats.query.append(arg.arg)
-        feats.calls.extend(f"{IDLE_PARAM}{name}" for name in _idle_params(func, set(feats.query)))
+            declared[arg.arg] = arg.arg
+        feats.calls.extend(f"{IDLE_PARAM}{name}" for name in _idle_params(func, declared))
     for deco in func.decorator_list:  # webargs: @use_kwargs({"page": fields.Int()}, location="query")
         feats.query.extend(_webargs_query(deco))
     raw = raw_body
@@ -1046,32 +1049,36 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
 
 IDLE_PARAM = "@idle:"  # a calls entry: a query parameter the handler declares but never reads (or only logs)
 # Calls whose arguments are recorded, not acted on: what they are handed selects nothing.
-_RECORDING_CALL = lazy_compile(r"telemetry|analytics|_metric|^(?:track|capture)(?:_|$)"
-                               r"|^(?:log|debug|info|warning|warn|error|exception|critical)$", re.IGNORECASE)
+_RECORDING_CALL = lazy_compile(r"telemetry|^(?:track|capture|record|emit|send|report)_\w*(?:analytics|metric|event)"
+                               r"|^(?:track|capture)(?:_|$)|^(?:log|debug|info|warning|warn|error|exception|critical)$",
+                               re.IGNORECASE)
 
 
-def _idle_params(func: ast.FunctionDef | ast.AsyncFunctionDef, names: set[str]) -> list[str]:
-    """Declared query parameters the handler's body never reads, or reads only to hand to telemetry or a log
-    (``client: str = None`` passed to ``update_telemetry_state``): the client may send them, nothing uses them."""
+# A last segment compounding statistics of something (/serverstats, /userstatistics); not /thermostats.
+_COMPOUND_STATS = lazy_compile(r"(?:server|user|usage|queue|task|job|system|db|cache|site|node|worker|api)"
+                               r"(?:stats|statistics)")
+
+
+def _idle_params(func: ast.FunctionDef | ast.AsyncFunctionDef, names: Mapping[str, str]) -> list[str]:
+    """The query names (``names``: parameter -> query name, its alias or itself) of declared parameters the
+    handler's body never reads, or reads only to hand to telemetry or a log (``client: str = None`` passed to
+    ``update_telemetry_state``): the client may send them, nothing uses them."""
     if not names:
         return []
     used: set[str] = set()
-
-    def visit(node: ast.AST) -> None:
+    stack: list[ast.AST] = list(func.body)
+    while stack:  # a walk that skips what recording calls are given; no recursion on long expressions
+        node = stack.pop()
         if isinstance(node, ast.Call):
             name = call_name(node)
             if name in ("locals", "vars"):
                 used.update(names)  # the handler's parameters read as a mapping
             elif _RECORDING_CALL.search(name):
-                return
+                continue
         if isinstance(node, ast.Name) and node.id in names:
             used.add(node.id)
-        for child in ast.iter_child_nodes(node):
-            visit(child)
-
-    for stmt in func.body:
-        visit(stmt)
-    return sorted(names - used)
+        stack.extend(ast.iter_child_nodes(node))
+    return sorted(query for param, query in names.items() if param not in used)
 
 
 # The module's top-level functions while its routes are extracted: a handler that hands the request to one

@@ -159,6 +159,6 @@ def test_a_loaded_deferred_value_is_written_again_when_its_entry_changes() -> No
     analysis = FileAnalysis("a.py", outcomes={"pagination": FileOutcome(evidence=["x"])})
     loaded = Loaded()
     back = unseal(KEY, seal(KEY, {"a.py": ("d1", analysis)}), loaded)
-    moved = {"a.py": ("d2", back["a.py"][1]), "facts": Deferred.of({"kind": ("unit",)})}
+    moved = {"a.py": ("d2", back["a.py"][1]), "b.py": ("d3", back["a.py"][1].outcomes)}
     again = unseal(KEY, seal(KEY, moved, loaded))
-    assert again["a.py"] == ("d2", analysis) and dict(again["facts"]) == {"kind": ("unit",)}
+    assert again["a.py"] == ("d2", analysis) and again["b.py"] == ("d3", analysis.outcomes)

@@ -619,27 +619,27 @@ class ApiVersioning(_RouteCheck):
                         "@bp.route('/')\ndef index():\n    return []\n",
         }, findings=0, status="pass", note="register_blueprint url_prefix replaces the blueprint's own"),
         Example({"app/lib.py": "def add(a, b):\n    return a + b\n"}, status="n/a", note="no routes at all"),
-        Example({"judge/urls.py": "from django.urls import include, path\n\nfrom judge.views import api, select2\n\n"
-                                  "urlpatterns = [\n    path('api/v2/problems', api.problem_list),\n"
+        Example({"shop/urls.py": "from django.urls import include, path\n\nfrom shop.views import api, select2\n\n"
+                                  "urlpatterns = [\n    path('api/v2/products', api.product_list),\n"
                                   "    path('widgets/select2/users', select2.UserSelect2View.as_view()),\n"
-                                  "    path('judge-select2/', include([path('problem/', select2.ProblemSelect2View.as_view())])),\n]\n",
-                 "judge/views/api.py": "from django.http import JsonResponse\n\n\ndef problem_list(request):\n"
-                                       "    return JsonResponse({'objects': list(Problem.objects.values('code'))})\n",
-                 "judge/views/select2.py": "from django.http import JsonResponse\nfrom django.views.generic.list import "
+                                  "    path('form-select2/', include([path('item/', select2.ItemSelect2View.as_view())])),\n]\n",
+                 "shop/views/api.py": "from django.http import JsonResponse\n\n\ndef product_list(request):\n"
+                                       "    return JsonResponse({'objects': list(Product.objects.values('code'))})\n",
+                 "shop/views/select2.py": "from django.http import JsonResponse\nfrom django.views.generic.list import "
                                            "BaseListView\n\n\nclass UserSelect2View(BaseListView):\n"
                                            "    def get(self, request):\n        return JsonResponse({'results': []})\n\n\n"
-                                           "class ProblemSelect2View(UserSelect2View):\n    pass\n"},
+                                           "class ItemSelect2View(UserSelect2View):\n    pass\n"},
                 findings=0, status="pass", note="the data feeds of the site's Select2 form widgets are AJAX helpers"),
-        Example({"ci/decorators.py": "from functools import wraps\n\nfrom flask import render_template, request\n\n\n"
+        Example({"web/decorators.py": "from functools import wraps\n\nfrom flask import render_template, request\n\n\n"
                                      "def template_renderer(template=None):\n    def decorator(f):\n        @wraps(f)\n"
                                      "        def decorated(*args, **kwargs):\n            ctx = f(*args, **kwargs)\n"
                                      "            return render_template(template or request.endpoint + '.html', **ctx)\n"
                                      "        return decorated\n    return decorator\n",
-                 "ci/app.py": "from flask import Flask, jsonify\n\nfrom ci.decorators import template_renderer\n\n"
+                 "web/app.py": "from flask import Flask, jsonify\n\nfrom web.decorators import template_renderer\n\n"
                               "app = Flask(__name__)\n\n\n@app.route('/regression')\n@template_renderer()\ndef index():\n"
-                              "    return {'tests': RegressionTest.query.all()}\n\n\n"
+                              "    return {'tests': BuildRun.query.all()}\n\n\n"
                               "@app.route('/api/v1/tests')\ndef tests():\n"
-                              "    return jsonify([t.to_dict() for t in RegressionTest.query.limit(50)])\n"},
+                              "    return jsonify([t.to_dict() for t in BuildRun.query.limit(50)])\n"},
                 findings=0, status="pass", note="a page whose returned dict a decorator renders into a template is no API"),
         Example(_LATEST_ALIAS, findings=0, status="pass",
                 note="routers mounted under /v1, and again as an undocumented /latest alias kept out of the schema"),

@@ -31,6 +31,7 @@ from readiness.repo_files import (
     programs,
     repo_files,
 )
+from readiness.roles import EXAMPLE, FIXTURE, GENERATED, path_role
 
 DATASTORE_MODULES = (
     "pymongo", "motor", "mongoengine", "beanie", "odmantic", "sqlalchemy", "psycopg2", "psycopg", "asyncpg",
@@ -88,7 +89,9 @@ def _uses_datastore(project: Project) -> bool:
     if any(not _CONNECTOR_DIR_RE.search(rel) for rel in project.files_importing(*DATASTORE_MODULES)):
         return True
     profile = profile_of(project)  # an Eve or Superdesk app keeps its data in MongoDB through the framework
-    if any(not _CONNECTOR_DIR_RE.search(where) for name in MONGODB for where in profile.components.get(name, ())):
+    wheres = [where for name in MONGODB for where in profile.components.get(name, ())]
+    imported = [where for where in wheres if "imported in " in where]  # "imported in PATH", "declared in FILE"
+    if any(not _CONNECTOR_DIR_RE.search(where) for where in imported) or (wheres and not imported):
         return True
     if any(_DB_IMAGE_RE.search(c.image) for c in repo_files(project).containers):
         return True
@@ -117,12 +120,11 @@ _ADDON_DIR_RE = lazy_compile(r"(?:^|/)(?:plugins|contrib|extensions|addons)/")
 # Folders of modules through which a service queries other systems' databases for its users (a
 # metasearch engine's PostgreSQL engine, a dashboard's query runners): a client imported only there
 # is not where the service keeps its own data.
-_CONNECTOR_DIR_RE = lazy_compile(r"(?:^|/)(?:engines|query_runners?|connectors)/")
+_CONNECTOR_DIR_RE = lazy_compile(r"(?:^|[/ ])(?:engines|query_runners?|connectors)/")
 _SQLITE_MODULES = ("sqlite3", "aiosqlite")
 _SQLITE_CONNECT_RE = lazy_compile(r"\b(?:sqlite3|aiosqlite)\.connect\(")
 _CREATE_TABLE_RE = lazy_compile(r"\bcreate\s+table\b", re.IGNORECASE)
 # "a cache in a SQLite DB", ``ExpireCacheSQLite``: a database that can be thrown away and rebuilt
-_SQLITE_CACHE_RE = lazy_compile(r"^[^\n]*(?:cache[^\n]*sqlite|sqlite[^\n]*cache)", re.IGNORECASE | re.MULTILINE)
 
 
 def _sqlite_store(text: str) -> bool:
@@ -131,7 +133,7 @@ def _sqlite_store(text: str) -> bool:
         return False
     if ":memory:" in text and text.count(".connect(") <= text.count(":memory:"):
         return False  # a scratch database in memory keeps nothing
-    return _SQLITE_CACHE_RE.search(text) is None
+    return not any("cache" in line and "sqlite" in line for line in text.lower().splitlines())
 
 
 _ARCHIVE_MODULES = ("zipfile", "tarfile", "shutil")
@@ -530,7 +532,7 @@ def restore_places(project: Project, repo: RepoFiles) -> list[Evidence]:
         step = project.text_fact("restore-function", rel, _restore_function)
         if step:
             found.append(Evidence(step[0], rel, step[1]))
-        elif not _ONE_OFF_RE.search(rel):  # a copy of production into a local database restores no backup
+        elif not _copies_data(rel):  # a copy of production into a local database restores no backup
             step = project.text_fact("restore-call", rel, _restore_call)
             if step:
                 found.append(Evidence(step[0], rel, step[1]))
@@ -662,10 +664,18 @@ def _restore_function(text: str) -> tuple[str, int] | None:
         body = text[match.end():match.end() + 4000]
         body = body[:next((m.start() for m in re.finditer(r"^(?:def|class|@)\s*", body, re.MULTILINE)
                            if m.start() > 0), len(body))]
-        tool = _RESTORE_CALL_RE.search(body)
+        tool = _restore_tool(body)
         if tool:
-            return f"restore command {match.group(1)} running {tool.group(1)}", text.count("\n", 0, match.start()) + 1
+            return f"restore command {match.group(1)} running {tool}", text.count("\n", 0, match.start()) + 1
     return None
+
+
+def _restore_tool(body: str) -> str | None:
+    """The first restore tool a function body runs: a database's own, or a shell script named for restoring
+    (found as any script name, then tested: a pattern for "a name holding restore" backtracks badly)."""
+    found = [(m.start(), m.group(1)) for m in (_RESTORE_CALL_RE.search(body),) if m]
+    found += [(m.start(), m.group(1)) for m in _SHELL_SCRIPT_RE.finditer(body) if "restore" in m.group(1)][:1]
+    return min(found)[1] if found else None
 
 
 # Every restore pattern a runbook step may match names one of these tools: a document naming none of
@@ -719,7 +729,8 @@ def _dump_load(text: str) -> re.Match[str] | None:
 # ``def restore_database(...)`` that runs psql/pg_restore/mongorestore/loaddata, or hands the backup to a
 # restore script (``./restore.sh backup.tar.gz``): a restore command
 _RESTORE_FUNC_RE = lazy_compile(r"^[ \t]*(?:async\s+)?def\s+(\w*restore\w*)\s*\(", re.MULTILINE)
-_RESTORE_CALL_RE = lazy_compile(r"\b(psql|pg_restore|mongorestore|mysql|loaddata|pbm|[\w-]*restore[\w-]*\.sh)\b")
+_RESTORE_CALL_RE = lazy_compile(r"\b(psql|pg_restore|mongorestore|mysql|loaddata|pbm)\b")
+_SHELL_SCRIPT_RE = lazy_compile(r"(?<![\w-])([\w-]+\.sh)\b")
 # A restore the service's code runs wherever it sits (a ``dbutil restore`` branch of a management command):
 # a dump handed to pg_restore/mongorestore as a process, or a managed store's restore API.
 _CODE_RESTORE_RE = lazy_compile(
@@ -1128,6 +1139,8 @@ def _backup_section(text: str) -> bool:
     prose = _FENCE_RE.sub("", text)
     for match in _SECTION_HEADING_RE.finditer(prose):
         heading = match.group(1) or match.group(2)
+        if len(heading) > 200:
+            continue  # a paragraph underlined by chance, not a heading
         if (_BACKUP_HEADING_RE.search(heading) and not _IDENTIFIER_RE.search(heading.split("{", 1)[0])
                 and not _NOT_DATA_BACKUP_RE.search(heading)):
             return True
@@ -1144,7 +1157,12 @@ _README_RE = lazy_compile(r"(?:^|/)README[^/]*\.(?:md|rst)$", re.IGNORECASE)
 def _runbook_candidates(project: Project, repo: RepoFiles) -> list[str]:
     """The documents, and README files wherever they sit (a deployment folder's README.Docker.md)."""
     docs = set(repo.docs)
-    return sorted(docs | {rel for rel in project.files if _README_RE.search(rel) and not is_test_path(rel)})
+    return sorted(docs | {rel for rel in project.files if _README_RE.search(rel) and not is_test_path(rel)
+                          and path_role(rel) not in _NOT_THE_SERVICES_DOCS})
+
+
+# A README of vendored code, an example or a fixture documents someone else's software.
+_NOT_THE_SERVICES_DOCS = frozenset({GENERATED, EXAMPLE, FIXTURE})
 
 
 def _is_runbook(project: Project, rel: str) -> bool:

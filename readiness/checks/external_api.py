@@ -2103,7 +2103,7 @@ def no_key_needed(source: SourceFile, call: ast.Call) -> Equivalent | None:
 
 # A module that declares routes or starts a server is the service, whatever its first line says.
 _SERVES = lazy_compile(r"@\w+(?:\.\w+)*\.(?:route|get|post|put|patch|delete|websocket)\(|\b(?:uvicorn|gunicorn|"
-                       r"serve_forever|make_server|run_app|create_app)\b|\.run\(")
+                       r"serve_forever|make_server|run_app|create_app)\b|\b(?:app|application|server)\.run\(")
 
 
 def _run_as_program(source: SourceFile) -> bool:
@@ -2136,23 +2136,33 @@ def _created_when_missing(source: SourceFile, call: ast.Call) -> bool:
 def _under(url: ast.AST, collection: ast.AST) -> bool:
     """``f"{API}/{object_id}"`` or ``API + "/" + object_id`` under ``API``: one item of the collection posted to."""
     base = ast.unparse(collection)
-    if isinstance(url, ast.JoinedStr) and len(url.values) > 1 and isinstance(url.values[0], ast.FormattedValue):
-        return ast.unparse(url.values[0].value) == base
-    if isinstance(url, ast.BinOp) and isinstance(url.op, ast.Add):
-        return ast.unparse(url.left) == base or _under(url.left, collection)
-    text = ast.unparse(url)
-    return isinstance(collection, ast.JoinedStr) and len(text) > len(base) and text.startswith(base[:-1])
+    node = url
+    while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):  # a + b + c: each left part, no recursion
+        if ast.unparse(node.left) == base:
+            return True
+        node = node.left
+    if isinstance(node, ast.JoinedStr) and len(node.values) > 1 and isinstance(node.values[0], ast.FormattedValue):
+        return ast.unparse(node.values[0].value) == base
+    text = ast.unparse(node)
+    # f"{API}/orders/{id}" under f"{API}/orders": the item's path goes on after a slash (not "/orders_archive")
+    return (isinstance(collection, ast.JoinedStr) and len(text) > len(base) and text.startswith(base[:-1])
+            and text[len(base) - 1] == "/")
 
 
 def _in_cli_command(source: SourceFile, node: ast.AST) -> bool:
     """The call sits in a function decorated as a command-line command (``@click.command()``,
     ``@cli.command("request-key")``, typer's ``@app.command()``): a person runs it, nothing retries it."""
+    if not source.imports & _CLI_LIBRARIES:
+        return False  # a chat bot's ``@bot.command()`` runs when a user asks, like a request
     for ancestor in source.ancestors(node):
         if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
-                dotted(d.func if isinstance(d, ast.Call) else d).rpartition(".")[2] == "command"
+                (dotted(d.func if isinstance(d, ast.Call) else d) or "").rpartition(".")[2] == "command"
                 for d in ancestor.decorator_list):
             return True
     return False
+
+
+_CLI_LIBRARIES = frozenset({"click", "typer", "flask"})  # flask: ``@app.cli.command()`` is click's
 
 
 def _sdk_idempotency(source: SourceFile) -> list[tuple[ast.Call, bool]]:
@@ -2473,7 +2483,7 @@ def _reads_as_url(node: ast.AST | None) -> bool:
 
 def _url_requests(source: SourceFile, seen: set[tuple[int, int]]) -> list[ast.Call]:
     """HTTP requests through a client the outbound table cannot see made (a session handed in, the project's own
-    ``node.post("/start", timeout=240)``): an HTTP verb method called on a URL with a timeout. A queue's
+    ``client.post("/jobs", timeout=30)``): an HTTP verb method called on a URL with a timeout. A queue's
     ``get(timeout=1)`` or a cache's ``get(key, timeout=...)`` sends to no URL and is left out."""
     out = []
     for call in source.nodes(ast.Call):

@@ -344,11 +344,21 @@ _OTLP_ENDPOINT = lazy_compile(r"\bOTEL_EXPORTER_OTLP(?:_METRICS)?_ENDPOINT\b")
 
 def _otlp_endpoint_set(project: Project) -> bool:
     """An OTLP endpoint named in the settings or a deployment file: OpenTelemetry's instruments are then exported
-    (pushed) over OTLP, the SDK's default, unless a Prometheus reader (a pull library) is also there."""
-    if any(_OTLP_ENDPOINT.search(line) and not line.lstrip().startswith("#") for _, _, line in deploy_lines(project)):
+    (pushed) over OTLP, the SDK's default. A scrape route, where there is one, still decides the check."""
+    if any(_names_otlp_endpoint(line) for _, _, line in deploy_lines(project)):
         return True
-    return any(_OTLP_ENDPOINT.search(project.read_text(rel) or "") for rel in project.python_files
+    return any(project.text_fact("otlp-endpoint", rel, _otlp_endpoint_in) for rel in project.python_files
                if is_application_path(rel) and not is_test_path(rel))
+
+
+def _otlp_endpoint_in(text: str) -> bool:
+    return "OTEL_EXPORTER_OTLP" in text and any(_names_otlp_endpoint(line) for line in text.splitlines())
+
+
+def _names_otlp_endpoint(line: str) -> bool:
+    """A line that names the endpoint setting, not in a comment (a settings field read from the environment,
+    ``OTEL_EXPORTER_OTLP_ENDPOINT: str = ''``, names it too)."""
+    return _OTLP_ENDPOINT.search(line) is not None and not line.lstrip().startswith("#")
 
 
 # What only a handler that returns the Prometheus exposition format has in its own body (at any path: /varz).
@@ -1144,7 +1154,8 @@ def _own_request_id_header(source: SourceFile) -> list[Evidence]:
                 or not _REQUEST_ID_VARIABLE.match(node.targets[0].id) or not isinstance(call, ast.Call):
             continue
         if call_name(call) == "get" and call.args and _holder(call.func) and isinstance(call.args[0], ast.Constant) \
-                and isinstance(call.args[0].value, str) and _OWN_ID_HEADER.match(call.args[0].value) \
+                and isinstance(call.args[0].value, str) and len(call.args[0].value) < 100 \
+                and _OWN_ID_HEADER.match(call.args[0].value) \
                 and not _switched_off(source, call):
             return [Evidence(f"request-id header {call.args[0].value} handled", source.path, node.lineno)]
     return []

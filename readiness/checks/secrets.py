@@ -569,7 +569,7 @@ def _literal_text(node: ast.AST | None) -> str | None:
 
 
 # A key read through the project's own configuration getter, not the environment.
-_CONFIG_GETTER = {"app/service/file_svc.py": "from app.utility.base_world import BaseWorld\n\n\nclass FileSvc(BaseWorld):\n"
+_CONFIG_GETTER = {"app/services/storage.py": "from app.base import ServiceBase\n\n\nclass StorageService(ServiceBase):\n"
                   "    def key(self):\n        return self.get_config('encryption_key')\n"}
 
 
@@ -1140,8 +1140,9 @@ _SHELL_DEFAULT_RE = lazy_compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?[-=]([^}$`]+)\}
 # The same fallback written as a test: ``if [ -z "$FLOWER_PWD" ]; then FLOWER_PWD="flower"; fi`` (a block that only
 # sets the literal; one that generates a value, warns or exits is no fallback).
 _SHELL_UNSET_DEFAULT_RE = lazy_compile(
-    r"^[ \t]*if\s+\[\[?\s+-z\s+[\"']?\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::-)?\}?[\"']?\s+\]\]?\s*(?:;\s*then|\n\s*then)"
-    r"\s*\n\s*(?:export\s+)?\1=([\"']?)([^\s\"'$`(]+)\2[ \t]*;?[ \t]*\n\s*fi\b", re.MULTILINE)
+    r"^[ \t]*if[ \t]+\[\[?[ \t]+-z[ \t]+[\"']?\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::-)?\}?[\"']?[ \t]+\]\]?[ \t]*"
+    r"(?:;[ \t]*then|\n[ \t]*then)[ \t]*\n[ \t]*(?:export[ \t]+)?\1=([\"']?)([^\s\"'$`(]+)\2[ \t]*;?[ \t]*\n[ \t]*fi\b",
+    re.MULTILINE)  # blanks only where a line break is not meant: runs of newlines cannot be split two ways
 # Where a container's start-up scripts live when they are not named for it: docker/entrypoints/flower.sh
 _ENTRYPOINTS_DIR_RE = lazy_compile(r"(?:^|/)entrypoints?/[^/]+$")
 

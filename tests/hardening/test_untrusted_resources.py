@@ -220,3 +220,22 @@ def test_history_store_that_is_a_fifo_does_not_hang(tmp_path: Path) -> None:
     )
     assert proc.returncode in (0, 1), proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+# -- the checks' own text patterns ---------------------------------------------------------------
+
+def test_check_patterns_cannot_backtrack(tmp_path: Path) -> None:
+    # Each text below took a check's pattern minutes or more before it was rewritten: a restore script's name
+    # searched in a long hyphenated word (cubic), a SQLite cache told by one pattern over a long line, and a
+    # shell fallback whose blanks could match a run of newlines two ways (both quadratic).
+    write_tree(tmp_path, {
+        **SERVICE,
+        "app/store.py": "import sqlite3\n\nDB = sqlite3.connect('data.db')\nDB.execute('create table items (id int)')\n"
+                        "NOTE = '" + "cache " * 40_000 + "'\n",
+        "app/restore.py": "def restore_everything():\n    name = '" + "restore-" * 2_000 + "'\n    return name\n",
+        "docker-entrypoint.sh": '#!/bin/sh\nif [ -z "$SECRET_KEY" ]' + "\n" * 200_000 + "then\n  SECRET_KEY=x\nfi\n",
+    })
+    seconds, doc = _timed_scan(tmp_path)
+    assert seconds < 30
+    assert _has_print_finding(doc)
+    assert {c["id"]: c["status"] for c in doc["checks"]}["restore-procedure"] != "error"

@@ -1554,6 +1554,11 @@ class FilteringSorting(_RouteCheck):
                                 "    query_params = dict(request.query_params)\n"
                                 "    return await find_nodes(Node.translate_fields(query_params), limit=100)\n"},
                 findings=0, status="pass", note="a copy of the whole query string handed to the query: the client filters"),
+        Example({"app/main.py": "from fastapi import FastAPI, Query\n\nfrom app.db import find_orders\n\napp = FastAPI()\n\n\n"
+                                "@app.get('/v1/orders')\n"
+                                "def list_orders(order_status: str | None = Query(None, alias='status')) -> list[dict]:\n"
+                                "    return find_orders(order_status)\n"},
+                findings=0, status="pass", note="a filter the client sends as ?status=, read under its parameter's name"),
         Example({
             "app/apps.py": "from flask_restful import Resource, reqparse\n\nfrom app.models import App\n\n\n"
                            "class AppIndex(Resource):\n    get_parser = reqparse.RequestParser()\n"

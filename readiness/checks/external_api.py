@@ -2209,6 +2209,9 @@ class IdempotencyKeys(Check):
         bad("import requests\n\n\ndef submit(base: str, sample: bytes) -> dict:\n"
             "    return requests.post(f'{base}/tasks/create/file', files={'file': sample}, timeout=30).json()\n",
             path="app/analyzers/cuckoo_scan.py", lines=(5,), note="a URL that creates a task creates, whatever the file is named"),
+        bad("import click\nimport requests\n\nJOBS = {}\n\n\n@JOBS['nightly'].register\ndef push(order: dict) -> dict:\n"
+            "    return requests.post('https://partner.example/orders', json=order, timeout=5).json()\n", lines=(9,),
+            note="a job registered by a decorator that is no name (a table's entry) is no command-line command"),
         good("import requests\nfrom django.conf import settings\n\n\ndef cancellation_feedback(message):\n"
              "    return requests.post(settings.SLACK_WEBHOOK_NOTIFICATIONS_CHANNEL, json=message, timeout=3)\n",
              note="a chat webhook named by its setting: a notification needs no key"),

@@ -215,7 +215,7 @@ def _secret_value(value: str, name: str | None = None) -> bool:
     text = value.strip()
     if is_placeholder(text) or _looks_like_field_name(text, name) or _describes(text, name):
         return False
-    if _documented_example(text) or _format_stub(text) or _TEST_MODE_KEY.match(text):
+    if _vendor_stand_in(text):
         return False  # a vendor's documented sample, "xoxp-1234", "sk_test_...": nothing a production service holds
     if _FORMAT_FIELD_RE.search(text):
         return False  # "{base}reset", "{user}:{token}": a format string that builds a value, not the value
@@ -263,8 +263,12 @@ def _stands_in(value: str) -> bool:
     """A value set outright that only stands in for a secret: a vendor's documented sample, a format's prefix with a
     few characters, a test-mode key, or words that say so ("fillmein", "not a secret")."""
     text = value.strip()
-    return _documented_example(text) or _format_stub(text) or bool(_TEST_MODE_KEY.match(text)) \
-        or bool(_STAND_IN_VALUE.match(text))
+    return _vendor_stand_in(text) or bool(_STAND_IN_VALUE.match(text))
+
+
+def _vendor_stand_in(text: str) -> bool:
+    """A vendor's documented sample token, a format's prefix with a few characters, or a test-mode key."""
+    return _documented_example(text) or _format_stub(text) or bool(_TEST_MODE_KEY.match(text))
 
 
 def _own_words(text: str, name: str) -> bool:

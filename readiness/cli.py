@@ -113,7 +113,7 @@ def scan(
     from readiness.live import apply_overrides
     from readiness.outputs import safe_document
     from readiness.registry import PluginError
-    from readiness.reports import ReportContext, UnknownFormat, available_formats, format_for_path, unknown_format
+    from readiness.reports import ReportContext, UnknownFormat, format_for_path, is_format, unknown_format
     from readiness.runner import (
         catalogue,
         color_wanted,
@@ -152,7 +152,7 @@ def scan(
             prepared.settings.operator = replace(prepared.settings.operator, coverage=tuple(str(p.resolve()) for p in coverage))
         apply_overrides(prepared.settings, list(env or []))
         run_live = live_wanted(live, prepared.settings, explicit_config=config is not None, env_pairs=bool(env))
-        if fmt not in available_formats():
+        if not is_format(fmt):
             raise unknown_format(fmt)
         for out in output or []:
             format_for_path(str(out))

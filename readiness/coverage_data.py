@@ -14,7 +14,6 @@ import os
 import re
 import sqlite3
 import tempfile
-import xml.etree.ElementTree as ET  # nosec B405 - capped input; expat >= 2.4.1 bounds entity expansion
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
@@ -60,6 +59,8 @@ def kind_of(name: str, data: bytes) -> str:
 
 def from_xml(data: bytes) -> Figure:
     """The figure from ``<coverage lines-covered lines-valid line-rate>``; files are the ``<class>`` elements."""
+    import xml.etree.ElementTree as ET  # nosec B405 - capped input; expat >= 2.4.1 bounds entity expansion
+
     root_attrs: dict[str, str] | None = None
     classes = 0
     try:

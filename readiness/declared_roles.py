@@ -15,13 +15,15 @@ leave as service.
 
 from __future__ import annotations
 
-import configparser
 import sys
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from readiness.lazy_regex import lazy_compile
 from readiness.project import read_inside
+
+if TYPE_CHECKING:
+    import configparser
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -101,6 +103,8 @@ def _omitted_globs(prefix: str, entries: list[str]) -> list[str]:
 
 def _ini(text: str) -> configparser.ConfigParser | None:
     """An INI file as configparser reads it, or None when it does not parse."""
+    import configparser  # only when the root holds an INI file
+
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     try:
         parser.read_string(text)

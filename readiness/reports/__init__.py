@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from typing import Any, Callable, TextIO
 
 ENTRY_POINT_GROUP = "readiness.reports"
@@ -61,8 +60,19 @@ class UnknownFormat(Exception):
 
 def available_formats() -> list[str]:
     names = set(BUILTIN_FORMATS)
-    names.update(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP))
+    names.update(ep.name for ep in _entry_points())
     return sorted(names)
+
+
+def is_format(name: str) -> bool:
+    """Whether a format is known; the installed distributions are read only for a name that is not built in."""
+    return name in BUILTIN_FORMATS or name in available_formats()
+
+
+def _entry_points() -> Any:
+    from importlib.metadata import entry_points  # reads every installed distribution: only when asked
+
+    return entry_points(group=ENTRY_POINT_GROUP)
 
 
 def get_renderer(name: str) -> Renderer:
@@ -70,7 +80,7 @@ def get_renderer(name: str) -> Renderer:
     if module_name is not None:
         module = importlib.import_module(f"readiness.reports.{module_name}")
         return module.render  # type: ignore[no-any-return]
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
+    for ep in _entry_points():
         if ep.name == name:
             return ep.load()  # type: ignore[no-any-return]
     raise unknown_format(name)

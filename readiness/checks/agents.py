@@ -24,7 +24,7 @@ from readiness.lazy_regex import lazy_compile
 from readiness.model import Evidence
 from readiness.paths import is_application_path, is_settings_path
 from readiness.project import Project
-from readiness.routes import call_name, dotted
+from readiness.routes import call_name, dotted, imported_modules
 from readiness.source import SourceFile
 
 
@@ -182,12 +182,14 @@ def _newrelic_outside(evidence: Evidence) -> Agent:
 
 
 def _import_line(project: Project, path: str) -> int:
-    source = SourceFile.from_text(path, project.read_text(path) or "")
-    for node in source.nodes(ast.Import, ast.ImportFrom):
-        names = [a.name for a in node.names] if isinstance(node, ast.Import) else [getattr(node, "module", "") or ""]
-        if any(n.split(".")[0] == "newrelic" for n in names):
-            return getattr(node, "lineno", 0)
-    return 0
+    """The line of the file's first ``newrelic`` import; kept with the file, so a rescan does not parse it again."""
+    return int(project.text_fact("newrelic-import-line", path, _newrelic_import_line))
+
+
+def _newrelic_import_line(text: str) -> int:
+    lines = [line for module, line in imported_modules(SourceFile.from_text("", text))
+             if module.split(".")[0] == "newrelic"]
+    return min(lines, default=0)
 
 
 def _lists_agent_app(project: Project, path: str) -> bool:

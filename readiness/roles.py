@@ -358,10 +358,16 @@ class Roles:
             if known is None:
                 text = self.project.read_text(path) if path.endswith(".py") else None
                 known = role_of(path, text, self.overrides, self.declared)
+            elif known != GENERATED and self._vendored(path):
+                # a per-file phase without per-file checks judged it without the project's declarations
+                known = role_of(path, None, self.overrides, self.declared)
             self._cache[path] = known
         elif path.endswith(".py") and path not in getattr(self.project, "file_roles", {}):
             read_log.note(path)  # its text decided it when it was first asked
         return self._cache[path]
+
+    def _vendored(self, path: str) -> bool:
+        return any(path.startswith(str(folder)) for folder in self.declared.get(VENDORED) or ())
 
     def setup_commands(self) -> frozenset[str]:
         """Modules run to set the service up, never as the service: a Dockerfile's build step (``RUN python

@@ -33,6 +33,7 @@ from readiness.model import Evidence
 from readiness.paths import is_test_path
 from readiness.project import Project, read_inside
 from readiness.repo_files import CIRCLECI_FILES, Command, RepoFiles, programs, repo_files
+from readiness.roles import GENERATED, project_roles
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -723,7 +724,8 @@ _E2E_FILES = ("**/playwright.config.*", "**/cypress.config.*", "**/cypress.json"
 def find_suites(project: Project) -> dict[str, Evidence]:
     """Suite kind -> the first evidence of it."""
     found: dict[str, Evidence] = {}
-    tests = [f for f in project.python_files if _suite_module(f)]
+    roles = project_roles(project)  # a vendored copy's tests (lib/cheroot/test/) are not the project's
+    tests = [f for f in project.python_files if _suite_module(f) and roles.of(f) != GENERATED]
     # tests/perf/ beside the service's own perf/ package: the tests of a feature named perf, not a load suite
     features = {part.lower() for rel in project.python_files if not is_test_path(rel)
                 for part in rel.split("/")[:-1]} & FEATURE_NAMES if tests else set()
@@ -742,7 +744,7 @@ def find_suites(project: Project) -> dict[str, Evidence]:
         # the test client often lives in a conftest fixture that every test module uses (or in the fixtures
         # module the conftest star-imports, or the tests package's base test case, in __init__.py or a helpers module)
         for rel in (f for f in project.python_files
-                    if is_test_path(f) and not _is_test_module(f) and not _in_migrations(f)):
+                    if is_test_path(f) and not _is_test_module(f) and not _in_migrations(f) and roles.of(f) != GENERATED):
             if project.text_fact("api-client-fixture", rel, _api_client_fixture):
                 found["api"] = Evidence("API tests (test client fixture)", rel)
                 break
@@ -1086,6 +1088,16 @@ class TestSuites(Check):
             "tests/test_x.py": "def test_x():\n    assert True\n",
             "tests/test_forms.py": "from django.test import (\n    SimpleTestCase,\n)\n",
         }, status="fail", options={"suites": ["unit", "api"]}, note="a Django test case without the client"),
+        Example({
+            "app/x.py": "x = 1\n",
+            "tests/test_x.py": "def test_x():\n    assert True\n",
+            "lib/certifi/__init__.py": "", "lib/idna/__init__.py": "", "lib/cherrypy/__init__.py": "",
+            "lib/cherrypy/test/test_http.py": "from cherrypy.test import helper\n\n\ndef test_get(client):\n"
+                                              "    assert client.get('/').status_code == 200\n",
+            "lib/cherrypy/test/conftest.py": "import pytest\nfrom webtest import TestApp\n\n\n@pytest.fixture\n"
+                                             "def client():\n    return TestApp(None)\n",
+        }, status="fail", options={"suites": ["unit", "api"]},
+            note="the tests of dependencies copied into lib/ are theirs, not the project's"),
         Example({"README.md": "# docs\n"}, status="n/a"),
     )
 

@@ -699,6 +699,15 @@ def _opt(client: ClientFact, configured: Mapping[str, str], name: str) -> str | 
 _MONGO_APP = "from pymongo import MongoClient\n\nclient = MongoClient({args})\n"
 
 
+# ODMs for FastAPI services: their documents live on a motor client, whose options are the ones judged.
+_BEANIE = ("from beanie import Document, init_beanie\nfrom motor.motor_asyncio import AsyncIOMotorClient\n\n"
+           "from app.config import settings\n\n\nclass Order(Document):\n    total: int\n\n\n"
+           "async def start():\n    client = AsyncIOMotorClient({args})\n"
+           "    await init_beanie(database=client.shop, document_models=[Order])\n")
+_ODMANTIC = ("from motor.motor_asyncio import AsyncIOMotorClient\nfrom odmantic import AIOEngine\n\n"
+             "from app.config import settings\n\nengine = AIOEngine(client=AsyncIOMotorClient({args}), database='shop')\n")
+
+
 def _mongo_example(args: str, **kw: Any) -> Example:
     return Example({"app/db.py": _MONGO_APP.format(args=args)}, **kw)
 
@@ -726,6 +735,10 @@ class DbConnectionRetry(_ClientCheck):
         Example({"app/db.py": _MONGO_APP.format(args="MONGODB_URI"),
                  ".env": "MONGODB_URI=mongodb://db:27017/?serverSelectionTimeoutMS=3000\n"}, findings=0, status="pass",
                 note="the URI in .env carries the option"),
+        Example({"app/db.py": _BEANIE.format(args="settings.MONGO_URL, serverSelectionTimeoutMS=5000")},
+                findings=0, status="pass", note="the motor client beanie's documents are bound to"),
+        Example({"app/db.py": _ODMANTIC.format(args="settings.MONGO_URL")}, findings=1, status="fail",
+                note="the motor client an odmantic engine wraps, left at its defaults"),
         Example({"mylib/x.py": "def f():\n    return 1\n"}, status="n/a", note="no MongoDB"),
     )
 
@@ -763,6 +776,10 @@ class DbQueryTimeouts(_ClientCheck):
         _mongo_example("'mongodb://db:27017/?socketTimeoutMS=10000'", findings=0, status="pass"),
         _mongo_example("'mongodb://db:27017', connectTimeoutMS=2000", findings=1,
                        note="a connect timeout does not bound queries"),
+        Example({"app/db.py": _ODMANTIC.format(args="settings.MONGO_URL, timeoutMS=5000")}, findings=0, status="pass",
+                note="the motor client an odmantic engine wraps"),
+        Example({"app/db.py": _BEANIE.format(args="settings.MONGO_URL")}, findings=1, status="fail",
+                note="the motor client beanie's documents are bound to, left without timeouts"),
         Example({"mylib/x.py": "def f():\n    return 1\n"}, status="n/a", note="no MongoDB"),
     )
 
@@ -850,6 +867,14 @@ class DbPoolConfig(_ClientCheck):
         Example({"shop/settings.py": _DJONGO.format(client="'host': os.environ['MONGO_URI']"),
                  "requirements.txt": "django\ndjongo\n"}, findings=1, lines=(4,),
                 note="djongo settings without a pool size"),
+        Example({"app/db.py": "import mongoengine\n\nfrom app.config import settings\n\n"
+                 "mongoengine.connect(host=settings.MONGO_URL, maxPoolSize=50)\n"}, findings=0, status="pass",
+                note="mongoengine.connect passes its options to the client it builds"),
+        Example({"app/db.py": "import mongoengine\n\nfrom app.config import settings\n\n"
+                 "mongoengine.connect(host=settings.MONGO_URL)\n"}, findings=1, status="fail",
+                note="mongoengine.connect without a pool size"),
+        Example({"app/db.py": _BEANIE.format(args="settings.MONGO_URL, maxPoolSize=None")}, findings=1, status="fail",
+                note="the motor client beanie uses, with an unbounded pool"),
     )
 
     def judge(self, client: ClientFact, configured: Mapping[str, str], extra: list[Evidence]) -> str:

@@ -271,6 +271,13 @@ class MetricsExported(MarkerCheck):
         Example({**_BARE_FASTAPI, "tests/test_metrics.py": "import prometheus_client\n"}, status="fail",
                 note="only tests use it"),
         Example({**_BARE_FLASK, "app_metrics.py": _INFLUX}, status="pass", note="points written to InfluxDB"),
+        Example({**_BARE_FLASK, "app_stats.py": "from statsd import StatsClient\n\nstats = StatsClient('statsd', 8125)\n\n\n"
+                 "def record_signup():\n    stats.incr('signup')\n"}, status="pass", note="counters pushed to statsd"),
+        Example({**_BARE_FLASK, "app_jobs.py": "from prometheus_client import CollectorRegistry, Gauge, push_to_gateway\n\n\n"
+                 "def nightly_export(rows: int) -> None:\n    registry = CollectorRegistry()\n"
+                 "    Gauge('export_rows', 'rows exported', registry=registry).set(rows)\n"
+                 "    push_to_gateway('pushgateway:9091', job='export', registry=registry)\n"}, status="pass",
+                note="a batch job's metrics pushed to a Prometheus pushgateway"),
         Example({**_BARE_FLASK, "app_monitoring.py": _NEWRELIC_METRICS}, status="pass",
                 note="custom metrics recorded through the New Relic agent"),
         Example({**_BARE_FLASK, "app_trace.py": "import newrelic.agent\n\n\n@newrelic.agent.function_trace()\n"
@@ -921,6 +928,9 @@ class StructuredLogging(MarkerCheck):
         Example({"app/logging_config.py": "import logging.config\n\nlogging.config.dictConfig({\n"
                  "    'version': 1,\n    'formatters': {'json': {'()': 'pythonjsonlogger.jsonlogger.JsonFormatter'}},\n"
                  "})\n", **_BARE_FASTAPI}, status="pass", note="dictConfig with a JSON formatter"),
+        Example({"app/log.py": "import logging\n\nimport ecs_logging\n\nhandler = logging.StreamHandler()\n"
+                               "handler.setFormatter(ecs_logging.StdlibFormatter())\nlogging.getLogger().addHandler(handler)\n",
+                 **_BARE_FASTAPI}, status="pass", note="ecs-logging writes each record as an ECS JSON document"),
         Example({"app/log.py": _JSON_LINES + "\n\nhandler = logging.StreamHandler()\nhandler.setFormatter(JsonLines())\n",
                  **_BARE_FASTAPI}, status="pass", note="a hand-written JSON formatter"),
         Example({"app/log.py": _JSON_LINES, "app/main.py": "import logging\n\nfrom fastapi import FastAPI\n\n"
@@ -1325,6 +1335,10 @@ class CorrelationIds(MarkerCheck):
                  "    'django_structlog.middlewares.RequestMiddleware',\n]\n",
                  "shop/views.py": "from django.http import JsonResponse\n"}, status="pass",
                 note="django-structlog binds a request id to every log line"),
+        Example({"proj/settings.py": "MIDDLEWARE = [\n    'django_guid.middleware.guid_middleware',\n"
+                 "    'django.middleware.common.CommonMiddleware',\n]\nDJANGO_GUID = {'GUID_HEADER_NAME': 'X-Request-ID'}\n",
+                 "shop/views.py": "from django.http import JsonResponse\n"}, status="pass",
+                note="django-guid reads or makes the request's id and puts it on the log records"),
         Example({"app/otel.py": "import logging\n\nfrom opentelemetry import trace\n\nold_factory = logging.getLogRecordFactory()\n\n\n"
                                 "def record_factory(*args, **kwargs):\n    record = old_factory(*args, **kwargs)\n"
                                 "    ctx = trace.get_current_span().get_span_context()\n"

@@ -184,6 +184,13 @@ class OtelSdk(_TracingCheck):
                 note="the New Relic agent wraps the process"),
         Example({"app/main.py": "from flask import Flask\nfrom scout_apm.flask import ScoutApm\n\napp = Flask(__name__)\n"
                                 "ScoutApm(app)\n"}, status="pass", note="the Scout APM agent traces each request"),
+        Example({**_SERVICE, "Procfile": "web: ddtrace-run gunicorn -k uvicorn.workers.UvicornWorker app.main:app\n"},
+                status="pass", note="Datadog's ddtrace-run patches the frameworks and clients it finds"),
+        Example({"app/main.py": "from ddtrace import patch_all\n\npatch_all()\n\nfrom fastapi import FastAPI  # noqa: E402\n\n"
+                                "app = FastAPI()\n"}, status="pass", note="ddtrace's patch_all() before the app is built"),
+        Example({"app/main.py": "from elasticapm.contrib.flask import ElasticAPM\nfrom flask import Flask\n\n"
+                                "app = Flask(__name__)\napm = ElasticAPM(app)\n"}, status="pass",
+                note="the Elastic APM agent traces each request"),
         Example(_SERVICE, status="fail"),
         _LIBRARY,
     )

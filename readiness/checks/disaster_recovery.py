@@ -852,6 +852,15 @@ class RestoreProcedure(Check):
             "scripts/restore-db.sh": "#!/bin/sh\nset -e\ngunzip -c \"$1\" | psql \"$DATABASE_URL\"\n",
         }, status="pass", note="psql fed a compressed dump"),
         Example({
+            "app/db.py": "import pymysql\n",
+            "scripts/restore.sh": "#!/bin/sh\nset -e\nmysql -h \"$DB_HOST\" -u root -p\"$DB_PASSWORD\" shop < \"$1\"\n",
+        }, status="pass", note="mysql fed a dump"),
+        Example({
+            "app/db.py": "import pymongo\n",
+            "docs/runbooks/mongodb.md": "# Recovering MongoDB\n\n1. List the backups: `pbm list`\n"
+                                        "2. Restore the chosen one: `pbm restore 2024-05-01T00:00:00Z`\n",
+        }, status="pass", note="a Percona Backup for MongoDB restore step"),
+        Example({
             "app/db.py": "import sqlalchemy\n",
             "docker/entrypoint.sh": "#!/bin/sh\nset -e\nif [ ! -f \"$DB_PATH\" ]; then\n"
                                     "  litestream restore -o \"$DB_PATH\" \"$LITESTREAM_REPLICA_URL\"\nfi\nexec app serve\n",
@@ -1067,6 +1076,14 @@ class BackupVerification(Check):
                 "    steps:\n      - run: pytest tests/backup\n"
             ),
         }, status="fail", note="unit tests of a backup feature, even on a schedule, restore nothing"),
+        Example({
+            "app/db.py": "import psycopg\n",
+            "app/tasks.py": (
+                "from celery import shared_task\n\nfrom app.models import Item\n\n\n@shared_task\n"
+                "def restore_expired_drafts():\n    for item in Item.objects.filter(state='trashed', restorable=True):\n"
+                "        item.restore()\n"),
+            "app/celery.py": "beat_schedule = {'drafts': {'task': 'app.tasks.restore_expired_drafts', 'schedule': 3600}}\n",
+        }, status="fail", note="a scheduled task that restores business objects verifies no backup"),
         Example({"app/main.py": "x = 1\n"}, status="n/a"),
     )
 

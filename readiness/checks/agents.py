@@ -516,6 +516,9 @@ def _monitoring_equivalents() -> dict[str, tuple[Equivalent, ...]]:
               for module, label in m._METRIC_MODULES.items()),
             Equivalent("deployment", ("New Relic", "Elastic APM"), True, "vendor agents that push metrics"),
             Equivalent("call", ("pushgateway: push_to_gateway()",), True, "Prometheus pushgateway"),
+            Equivalent("file", ("prometheus_client imported only by tests",), False, "the running service exports nothing"),
+            Equivalent("call", ("a report or analytics module named metrics",), False, "business figures, not telemetry"),
+            Equivalent("call", ("@newrelic.agent.function_trace()",), False, "a traced function records no metric of its own"),
         ),
         "metrics-endpoint": (
             *(Equivalent("call", (call,), True, label) for call, label in m._ENDPOINT_CALLS.items()),

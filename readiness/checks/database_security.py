@@ -12,6 +12,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
+from readiness.checks.agents import Equivalent
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict
 from readiness.checks.db_transactions import (
     NO_MONGO,
@@ -519,6 +520,18 @@ class NosqlInjection(Check):
                "the code base).")
     # the client's construction (mongo), and helper modules that only query (a collection handle imported)
     needles = (*_QUERY_NEEDLES, *_REGEX_NEEDLES, "mongo", "Mongo", "MONGO", *_MONGO_METHOD_NEEDLES)
+    equivalents = (
+        Equivalent("call", ("find(dict(request.args))", "find(request.json)", "find({'f': body['f']})"), True,
+                   "request data as a filter or a filter value: a JSON value may be an operator object"),
+        Equivalent("call", ("helper(request.json) -> find(...)",), True,
+                   "request data reaching a filter through a helper, one call level away (in any module)"),
+        Equivalent("argument", ("$where",), True, "JavaScript run on the server"),
+        Equivalent("argument", ("{'$regex': user_text}",), True, "an unescaped pattern matches what the caller wants"),
+        Equivalent("call", ("request.args.get('f')", "ObjectId(value)", "int(value)", "re.escape(value)"), False,
+                   "a query-string value is a string, converted or escaped values are no operators"),
+        Equivalent("call", ("str.find()",), False, "not a query"),
+        Equivalent("file", ("a MongoDB connector in a service on SQL",), False, "the users' database, not the service's"),
+    )
     examples = (
         Example({"app/db.py": "from pymongo import MongoClient\n\norders = MongoClient().shop.orders\n",
                  "app/api.py": "from fastapi import FastAPI, Request\nfrom app.db import orders\n\napp = FastAPI()\n\n\n"

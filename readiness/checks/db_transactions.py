@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Iterable, Mapping
 from urllib.parse import parse_qsl
 
+from readiness.checks.agents import Equivalent
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Verdict
 from readiness.lazy_regex import lazy_compile
 from readiness.measures import NotApplicable, Share
@@ -281,6 +282,16 @@ class MongoTransactions(Check):
                "runs once, by hand.")
     roles_note = "Service code and commands count; migrations, scripts, tests and fixtures do not."
     needles = (*sorted(WRITE_METHODS), "get_resource_service", "datasource", "register_resource")
+    equivalents = (
+        Equivalent("call", ("start_session() + start_transaction()", "session.with_transaction(callback)"), True,
+                   "the writes share a session transaction"),
+        Equivalent("call", tuple(sorted(WRITE_METHODS)), True,
+                   "writes to two or more collections in one function, directly, through a service layer or a "
+                   "model's methods one call level away, or through Eve resource services"),
+        Equivalent("file", ("writes to one collection",), False, "one collection needs no transaction"),
+        Equivalent("file", ("two resources over one datasource",), False, "one collection under two names"),
+        Equivalent("file", ("migrations/",), False, "a migration runs once, by hand"),
+    )
     examples = (
         Example({"server/app.py": "from eve import Eve\n\napp = Eve()\n", "requirements.txt": "eve\npymongo\n",
                  "server/syndication.py": "from superdesk import get_resource_service\n\n\n"
@@ -634,6 +645,25 @@ def _configured_options(project: Project, collected: Collected) -> dict[str, str
     return options
 
 
+def _client_equivalents() -> tuple[Equivalent, ...]:
+    """The clients whose options the client checks judge, from the tables the checks consult."""
+    return (
+        Equivalent("call", tuple(sorted(CLIENT_CLASSES)), True, "a pymongo or motor client built in the service's code "
+                   "(beanie and odmantic bind their documents to a motor client)"),
+        Equivalent("call", tuple(sorted(_MONGOENGINE_CONNECT)), True, "mongoengine builds its client from connect()'s options"),
+        Equivalent("setting", tuple(sorted(_SETTINGS_CLIENT)), True,
+                   f"settings a framework builds its client from ({', '.join(_SETTINGS_FRAMEWORKS)})"),
+        Equivalent("setting", tuple(f"DATABASES ENGINE {e} ({k})" for e, k in sorted(_DJANGO_MONGO_ENGINES.items())), True,
+                   "Django builds the client from the database entry's options"),
+        Equivalent("setting", ("mongodb://...?option=value",), True, "an option in the URI, in code, a manifest or .env"),
+        Equivalent("file", ("a client built from a data source's configuration in a service on SQL",), False,
+                   "a connector to the users' MongoDB, not the service's database"),
+        Equivalent("file", ("a command or script the only MongoDB user",), False,
+                   "a one-off import in a service that runs on a SQL database"),
+        Equivalent("import", ("ansible_collections...mongodb",), False, "an Ansible module run against a managed server"),
+    )
+
+
 class _ClientCheck(Check):
     category = "db-transactions"
     needles = ("MongoClient", "MotorClient", "AsyncMongoClient", "mongoengine", "mongodb", "maxTimeMS", "max_time_ms",
@@ -727,6 +757,11 @@ class DbConnectionRetry(_ClientCheck):
         "or in the URI, and handle `AutoReconnect`/`ServerSelectionTimeoutError` where a retry makes sense."
     )
     scoring = "Share of MongoDB clients that keep retries on and set serverSelectionTimeoutMS (in code, URI or config)."
+    equivalents = (
+        *_client_equivalents(),
+        Equivalent("argument", ("serverSelectionTimeoutMS",), True, "fails fast when the database is unreachable"),
+        Equivalent("argument", ("retryWrites=false", "retryReads=false"), False, "retries switched off"),
+    )
     examples = (
         _mongo_example("'mongodb://db:27017', serverSelectionTimeoutMS=5000", findings=0, status="pass"),
         _mongo_example("'mongodb://db:27017/?serverSelectionTimeoutMS=5000&retryWrites=false'", findings=1,
@@ -771,6 +806,12 @@ class DbQueryTimeouts(_ClientCheck):
         "`max_time_ms()` / `with pymongo.timeout(...)` on expensive queries."
     )
     scoring = "Share of MongoDB clients with timeoutMS or socketTimeoutMS set, or whose queries use maxTimeMS."
+    equivalents = (
+        *_client_equivalents(),
+        Equivalent("argument", ("timeoutMS", "socketTimeoutMS"), True, "every operation bounded"),
+        Equivalent("call", ("maxTimeMS", "max_time_ms()", "pymongo.timeout()"), True, "expensive queries bounded"),
+        Equivalent("argument", ("connectTimeoutMS", "serverSelectionTimeoutMS"), False, "bound connecting, not queries"),
+    )
     examples = (
         _mongo_example("'mongodb://db:27017', timeoutMS=5000", findings=0, status="pass"),
         _mongo_example("'mongodb://db:27017/?socketTimeoutMS=10000'", findings=0, status="pass"),
@@ -811,6 +852,11 @@ class DbPoolConfig(_ClientCheck):
     )
     remediation = "Set `maxPoolSize` (and `minPoolSize`/`maxIdleTimeMS` where useful) on the client or in the URI."
     scoring = "Share of MongoDB clients with maxPoolSize, minPoolSize or maxIdleTimeMS set (in code, URI or config)."
+    equivalents = (
+        *_client_equivalents(),
+        Equivalent("argument", ("maxPoolSize", "minPoolSize", "maxIdleTimeMS"), True, "the pool sized"),
+        Equivalent("argument", ("maxPoolSize=None", "maxPoolSize=0"), False, "an unbounded pool"),
+    )
     examples = (
         Example({"apps/settings.py": "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql', 'NAME': 'jms'}}\n",
                  "apps/assets/views.py": "from django.http import JsonResponse\n\n\ndef ping(request):\n"

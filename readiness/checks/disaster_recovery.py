@@ -11,6 +11,7 @@ import re
 from pathlib import PurePosixPath
 from typing import Any, Mapping
 
+from readiness.checks.agents import Equivalent
 from readiness.checks.base import Check, Collected, Example, Verdict
 from readiness.file_facts import TextFact
 from readiness.lazy_regex import lazy_compile
@@ -838,6 +839,24 @@ class RestoreProcedure(Check):
         "Setting a database up (`psql -f schema.sql`), restoring business objects, scripts and jobs named for "
         "copying data (sync, clone, seed, staging, local) and documents about migrating or upgrading are not restores."
     )
+    equivalents = (
+        Equivalent("call", ("mongorestore", "pbm restore", "pg_restore", "velero restore", "litestream restore",
+                            "psql < dump", "mysql < dump", "loaddata dump"), True,
+                   "a database's restore in a script, job, make target or runbook step"),
+        Equivalent("call", ("restore_*() running pg_restore/psql/mongorestore", "a command file named restore*"), True,
+                   "the project's own restore command"),
+        Equivalent("call", ("snapshot.restore()", "restore_db_instance_from_db_snapshot()", "restore_table_from_backup()"),
+                   True, "a managed store's restore API"),
+        Equivalent("file", ("restore*.sh extracting a volume archive", "an Ansible restore role with unarchive"), True,
+                   "a cold backup put back"),
+        Equivalent("setting", ("snapshot_identifier",), True, "Terraform recreating the database from a snapshot"),
+        Equivalent("file", ("a backup guide's \"To restore ...\" step", "a restore section naming the project's import command"),
+                   True, "a runbook step in words or through the project's own command"),
+        Equivalent("call", ("psql -f schema.sql", "docker-entrypoint-initdb.d"), False, "setting a database up"),
+        Equivalent("file", ("sync*, clone*, seed*, staging*, copy_to_local*",), False, "copying data restores no backup"),
+        Equivalent("file", ("migration and upgrade guides",), False, "a one-off load while moving"),
+        Equivalent("call", ("restore_item()", "unarchive a release"), False, "restoring business objects or installing"),
+    )
     examples = (
         Example({
             "app/db.py": "import pymongo\n",
@@ -1052,6 +1071,15 @@ class BackupVerification(Check):
         "scheduled job, or a script whose name says it verifies/validates/tests backups or restores and "
         "that works with backups (dump/restore tools, archives, snapshots); unit tests (also when a "
         "scheduled job runs them) and MFA backup codes do not count."
+    )
+    equivalents = (
+        Equivalent("call", ("a scheduled mongorestore/pg_restore/psql < dump",), True, "a regular restore drill"),
+        Equivalent("file", ("verify_backup*", "validate_backup*", "test_restore*"), True,
+                   "a script named for checking backups that works with them"),
+        Equivalent("file", ("a scheduled unit-test job of a backup feature",), False, "tests restore no backup"),
+        Equivalent("call", ("backup codes",), False, "an account's MFA backup codes"),
+        Equivalent("call", ("restoring trashed records",), False, "business objects, not a backup"),
+        Equivalent("file", ("a restore script nothing schedules",), False, "a procedure, not a verification"),
     )
     examples = (
         Example({

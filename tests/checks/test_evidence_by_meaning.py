@@ -91,6 +91,30 @@ def test_explain_lists_what_counts(tmp_path: Path) -> None:
     assert "| no | import | `statsd` |" in out.stdout  # pushed metrics: the check is n/a, with its reason
     out = run_cli("explain", "otel-sdk")
     assert "`ddtrace-run`" in out.stdout and "errors only" in out.stdout
+    out = run_cli("explain", "db-pool-config")
+    assert "`AsyncIOMotorClient`" in out.stdout and "`MONGO_URI`" in out.stdout and "`maxPoolSize=None`" in out.stdout
+    out = run_cli("explain", "restore-procedure")
+    assert "`pbm restore`" in out.stdout and "| no | call | `psql -f schema.sql`" in out.stdout
+
+
+# The practices whose equivalents and look-alikes are declared in one table per check (read by the checks'
+# documentation and `readiness explain`).
+PRACTICES = ("otel-sdk", "otel-instrumentation", "trace-exporter", "metrics-exported", "metrics-endpoint",
+             "structured-logging", "correlation-ids", "retry-policy", "circuit-breaker", "missing-timeout",
+             "idempotency-keys", "default-secret", "secrets-manager", "secret-rotation", "db-connection-retry",
+             "db-query-timeouts", "db-pool-config", "mongo-transactions", "nosql-injection", "restore-procedure",
+             "backup-verification")
+
+
+def test_every_practice_declares_what_counts_and_what_only_looks_alike() -> None:
+    from readiness.checks import builtin_checks
+    from readiness.checks.agents import equivalents_of
+
+    checks = {c.id: c for c in builtin_checks()}
+    for check_id in PRACTICES:
+        table = equivalents_of(checks[check_id])
+        assert any(e.counts for e in table), check_id
+        assert any(not e.counts for e in table), check_id
 
 
 def test_a_required_settings_field_is_a_secret_the_service_reads(tmp_path: Path) -> None:

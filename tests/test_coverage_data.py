@@ -39,6 +39,8 @@ MEASURE = textwrap.dedent("""
 """)
 
 
+TEST_MODULE = "def test_price():\n    assert True\n"  # the project has tests, whose coverage data may be missing
+
 def ci_coverage(base: Path, branch: bool = False) -> Path:
     checkout = base / "ci-checkout"
     write_tree(checkout, {"app/pricing.py": MODULE})
@@ -51,7 +53,8 @@ def coverage_check(doc: dict) -> dict:
 
 
 def test_without_data_coverage_is_unknown_and_left_out_of_scores(tmp_path: Path) -> None:
-    repo = write_tree(tmp_path / "repo", {"app/pricing.py": MODULE, ".github/workflows/ci.yml": CI})
+    repo = write_tree(tmp_path / "repo", {"app/pricing.py": MODULE, ".github/workflows/ci.yml": CI,
+                                          "tests/test_pricing.py": TEST_MODULE})
     doc = scan_json(repo, "--select", "testing")
     jsonschema.validate(doc, schema())
     check = coverage_check(doc)
@@ -67,7 +70,8 @@ def test_without_data_coverage_is_unknown_and_left_out_of_scores(tmp_path: Path)
 
 
 def test_unknown_alone_does_not_fail_the_gate(tmp_path: Path) -> None:
-    repo = write_tree(tmp_path / "repo", {"app/pricing.py": MODULE, "pyproject.toml": "[tool.coverage.report]\nfail_under = 80\n"})
+    repo = write_tree(tmp_path / "repo", {"app/pricing.py": MODULE, "tests/test_pricing.py": TEST_MODULE,
+                                          "pyproject.toml": "[tool.coverage.report]\nfail_under = 80\n"})
     proc = run_cli("scan", str(repo), "--no-live", "--select", "test-coverage,coverage-enforced", "--fail-under", "90",
                    "--no-history")
     assert proc.returncode == 0, proc.stderr
@@ -156,7 +160,7 @@ def test_configuration_named_with_config_may_point_anywhere(tmp_path: Path) -> N
 
 
 def test_unreadable_data_found_in_the_tree_is_unknown_with_the_reason(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"app/pricing.py": MODULE, "coverage.xml": "<coverage"})
+    write_tree(tmp_path, {"app/pricing.py": MODULE, "tests/test_pricing.py": TEST_MODULE, "coverage.xml": "<coverage"})
     outcome = check_result(scan_tree(tmp_path, select=["test-coverage"]), "test-coverage")
     assert outcome.status == "unknown" and "malformed XML" in outcome.summary
 
@@ -204,7 +208,8 @@ def test_database_views_and_computed_columns_are_not_evaluated(tmp_path: Path) -
 
 
 def test_a_hostile_database_in_the_tree_is_unknown_not_a_crash(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"app/pricing.py": MODULE, ".coverage": b"SQLite format 3\x00" + b"\x00" * 200})
+    write_tree(tmp_path, {"app/pricing.py": MODULE, "tests/test_pricing.py": TEST_MODULE,
+                          ".coverage": b"SQLite format 3\x00" + b"\x00" * 200})
     outcome = check_result(scan_tree(tmp_path, select=["test-coverage"]), "test-coverage")
     assert outcome.status == "unknown" and ".coverage" in outcome.summary
     json.dumps(outcome.summary)

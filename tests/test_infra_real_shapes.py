@@ -14,7 +14,8 @@ from helpers import check_result, scan_tree, write_tree
 
 from readiness.helm_render import Unrenderable, render
 
-APP = {"app/__init__.py": "", "app/db.py": "import psycopg2\n\nconn = psycopg2.connect\n"}
+APP = {"app/__init__.py": "", "app/db.py": "import psycopg2\n\nconn = psycopg2.connect\n",
+       "tests/test_db.py": "from app.db import conn\n\n\ndef test_conn():\n    assert conn\n"}
 
 
 def run(root: Path, check: str, files: dict[str, str]) -> Any:

@@ -229,6 +229,12 @@ HOW_TO_PROVIDE = (
 )
 
 
+def _own_test_modules(project: Project) -> list[str]:
+    """The project's own test modules (a vendored dependency's tests are not the project's)."""
+    roles = project_roles(project)
+    return [f for f in project.python_files if _suite_module(f) and roles.of(f) != GENERATED]
+
+
 def _without_data(project: Project, problems: list[str]) -> Verdict:
     """No coverage data: the figure is unknown, never 0% and never guessed. A CI gate is shown, not scored."""
     gates = [g for g in coverage_gates(project) if g.in_ci and g.value > 0]
@@ -267,7 +273,8 @@ class TestCoverage(Check):
         "Ratio: line coverage against `target` (default 70%), read from the files given with `--coverage` "
         "(or the `coverage` configuration key), else the newest `.coverage` (recounted by coverage against "
         "today's sources), `coverage.xml` (Cobertura) or `coverage.json` in the tree. Without any data the "
-        "status is unknown: left out of scores, never 0%, never inferred from a CI gate. Data older than the "
+        "status is unknown: left out of scores, never 0%, never inferred from a CI gate; a project without a "
+        "single test module of its own is at 0%, which needs no data. Data older than the "
         "newest Python file still scores (the figure is rarely far off) but is flagged as stale; set "
         "`accept_stale: false` to treat it as missing. A file named explicitly that cannot be read is an error."
     )
@@ -282,13 +289,17 @@ class TestCoverage(Check):
             "app/orders.py": "def total(x):\n    return x\n",
             "coverage.json": '{"totals": {"covered_lines": 40, "num_statements": 100, "percent_covered": 40.0}}\n',
         }, status="fail", note="40% against a 70% target"),
-        Example({"app/orders.py": "def total(x):\n    return x\n"}, status="unknown",
-                note="no coverage data: unknown, not 0%"),
+        Example({"app/orders.py": "def total(x):\n    return x\n",
+                 "tests/test_orders.py": "from app.orders import total\n\n\ndef test_total():\n    assert total(1) == 1\n"},
+                status="unknown", note="no coverage data: unknown, not 0%"),
+        Example({"app/orders.py": "def total(x):\n    return x\n"}, status="fail",
+                note="no test modules at all: nothing runs the code, so coverage is 0% without any data"),
         Example({
             "app/orders.py": "def total(x):\n    return x\n",
             ".github/workflows/ci.yml": "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
                                         "      - run: uv run coverage run -m pytest\n"
                                         "      - run: uv run coverage report --fail-under=90\n",
+            "tests/test_orders.py": "def test_total():\n    assert True\n",
         }, status="unknown", note="CI gates coverage, but without its data the figure is unknown"),
         Example({
             "app/orders.py": "def total(x):\n    return x\n",
@@ -306,6 +317,9 @@ class TestCoverage(Check):
         if reading is None:
             if given_failed:
                 return Verdict(Errored(f"coverage data could not be read: {'; '.join(problems[:3])}"))
+            if not _own_test_modules(project):  # nothing runs the code: no data is needed to know the figure
+                return Verdict(Ratio(0.0, target, "line coverage (no test modules)"),
+                               "line coverage 0%: the project has no test modules")
             return _without_data(project, problems)
         unreadable = f" ({'; '.join(problems[:2])})" if problems else ""
         newest = _newest_source(project) if reading.inside else None
@@ -445,7 +459,9 @@ def coverage_gates(project: Project) -> list[Gate]:
     return gates
 
 
-_CODECOV_FILES = ("codecov.yml", ".codecov.yml", "codecov.yaml", ".codecov.yaml", ".github/codecov.yml")
+# Where Codecov reads its configuration: the repository's root, ``dev/`` or ``.github/``.
+_CODECOV_FILES = tuple(f"{folder}{name}" for folder in ("", "dev/", ".github/")
+                       for name in ("codecov.yml", ".codecov.yml", "codecov.yaml", ".codecov.yaml"))
 
 
 def _codecov_gates(project: Project, repo: RepoFiles) -> list[Gate]:
@@ -554,6 +570,14 @@ class CoverageEnforced(Check):
                                         "      - run: pytest --cov=app --cov-report=xml\n"
                                         "      - uses: codecov/codecov-action@v5\n",
         }, status="fail", note="a Codecov target limited to the ui/ folder gates the JavaScript, not the service"),
+        Example({
+            "app/x.py": "x = 1\n",
+            ".github/.codecov.yml": "coverage:\n  status:\n    project:\n      default:\n        target: 80%\n"
+                                    "        threshold: 3%\n",
+            ".github/workflows/ci.yml": "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                        "      - run: pytest --cov=app --cov-report=xml\n"
+                                        "      - uses: codecov/codecov-action@v5\n",
+        }, status="pass", note="a Codecov target in .github/, one of the places Codecov reads its configuration"),
         Example({
             "app/x.py": "x = 1\n",
             ".github/workflows/ci.yml": "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"

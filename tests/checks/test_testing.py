@@ -95,7 +95,7 @@ def test_stale_data_still_scores_but_says_so(tmp_path: Path) -> None:
 
 
 def test_no_data_is_unknown_and_broken_data_errors(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"app/pricing.py": MODULE})
+    write_tree(tmp_path, {"app/pricing.py": MODULE, "tests/test_pricing.py": "def test_price():\n    assert True\n"})
     outcome = coverage_of(tmp_path)
     assert outcome.status == "unknown" and outcome.score is None and "no coverage data" in outcome.summary
     write_tree(tmp_path, {"coverage.xml": "<coverage"})

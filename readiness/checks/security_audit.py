@@ -680,9 +680,18 @@ def _ruff_selects_security(project: Project) -> str | None:
                 value = table.get(key)
                 if isinstance(value, list):
                     selected += [str(v) for v in value]
-        if any(code == "ALL" or code == "S" or re.fullmatch(r"S\d+", code) for code in selected):
+        if _security_selection(selected):
             return rel
     return None
+
+
+def _security_selection(codes: list[str]) -> bool:
+    """Whether a ruff selection runs the flake8-bandit rules as a scan: all rules, the S set or a group of it
+    (``S3``), or several S rules. One rule picked for its own sake (``S113``, requests without a timeout) is a
+    lint, not a security scan."""
+    if any(code in ("ALL", "S") or re.fullmatch(r"S\d{1,2}", code) for code in codes):
+        return True
+    return len({code for code in codes if re.fullmatch(r"S\d{3}", code)}) >= 3
 
 
 _FLAKE8_BANDIT_RE = lazy_compile(r"(?<![\w-])(flake8-bandit|wemake-python-styleguide)(?![\w-])", re.IGNORECASE)
@@ -741,7 +750,8 @@ class SastInCI(Check):
     scoring = (
         "Presence: 100% when CI runs bandit, Semgrep, CodeQL or a SonarQube/SonarCloud scan (or SonarCloud "
         "analyses every pull request: `.sonarcloud.properties`), or a GitLab SAST template, or enforces "
-        "ruff with the S rules, or enforces flake8 with flake8-bandit installed (directly or through "
+        "ruff with the S rules (all of them, a group such as S3, or several; one rule picked alone is a lint), "
+        "or enforces flake8 with flake8-bandit installed (directly or through "
         "wemake-python-styleguide) and the S rules not ignored. A local reusable workflow or composite "
         "action is judged by its steps; a remote reusable workflow cannot be read and is not credited by its name."
     )
@@ -769,6 +779,14 @@ class SastInCI(Check):
         Example({"app/x.py": "x = 1\n", "pyproject.toml": "[tool.ruff.lint]\nselect = [\"E\", \"F\"]\n",
                  ".github/workflows/ci.yml": "on: [push]\njobs:\n  l:\n    runs-on: ubuntu-latest\n    steps:\n"
                  "      - run: ruff check .\n"}, status="fail", note="ruff without the S rules"),
+        Example({"app/x.py": "x = 1\n", "pyproject.toml": "[tool.ruff.lint]\nselect = [\"E\", \"F\", \"S113\"]\n",
+                 ".github/workflows/ci.yml": "on: [push]\njobs:\n  l:\n    runs-on: ubuntu-latest\n    steps:\n"
+                 "      - run: ruff check .\n"}, status="fail",
+                note="one S rule picked for requests without a timeout is a lint, not a security scan"),
+        Example({"app/x.py": "x = 1\n",
+                 "pyproject.toml": "[tool.ruff.lint]\nselect = [\"E\", \"F\", \"S102\", \"S301\", \"S307\", \"S608\"]\n",
+                 ".github/workflows/ci.yml": "on: [push]\njobs:\n  l:\n    runs-on: ubuntu-latest\n    steps:\n"
+                 "      - run: ruff check .\n"}, status="pass", note="a set of flake8-bandit rules chosen one by one"),
         Example({"app/x.py": "x = 1\n", "Makefile": "sast:\n\tbandit -r app\n"}, status="fail",
                 note="a make target CI never runs"),
     )

@@ -163,6 +163,26 @@ def service_writes(source: SourceFile) -> list[tuple[ast.Call, str]]:
     return out
 
 
+# A project's write wrapper named for the driver's method, given the collection's name first:
+# ``mongo_insert_one("analysis", report)``, ``db_delete_many("calls", {...})``.
+_WRAPPED_WRITE = lazy_compile(r"^\w+_(" + "|".join(sorted(WRITE_METHODS)) + r")$")
+
+
+def wrapped_writes(source: SourceFile) -> list[tuple[ast.Call, str]]:
+    """(call, collection) for writes through a wrapper that takes the collection's name as its first argument."""
+    if not any(f"_{method}(" in source.text for method in WRITE_METHODS):
+        return []
+    out = []
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        name = call_name(call).rpartition(".")[2]
+        first = call.args[0] if call.args else None
+        if _WRAPPED_WRITE.match(name) and isinstance(first, ast.Constant) and isinstance(first.value, str) \
+                and first.value.isidentifier():
+            out.append((call, first.value))
+    return out
+
+
 @dataclass(frozen=True)
 class TransactionFacts(Problems):
     """Problems of plain driver writes, and what resolving resource services needs across files.
@@ -287,7 +307,8 @@ class MongoTransactions(Check):
                    "the writes share a session transaction"),
         Equivalent("call", tuple(sorted(WRITE_METHODS)), True,
                    "writes to two or more collections in one function, directly, through a service layer or a "
-                   "model's methods one call level away, or through Eve resource services"),
+                   "model's methods one call level away, through Eve resource services, or through the project's "
+                   "write wrappers given the collection's name (mongo_insert_one('analysis', doc))"),
         Equivalent("file", ("writes to one collection",), False, "one collection needs no transaction"),
         Equivalent("file", ("two resources over one datasource",), False, "one collection under two names"),
         Equivalent("file", ("migrations/",), False, "a migration runs once, by hand"),
@@ -312,6 +333,19 @@ class MongoTransactions(Check):
         Example({**_DB, "app/orders.py": (
             "from app.db import audit, orders\n\n\ndef create(order):\n    orders.insert_one(order)\n"
             "    audit.insert_one({'event': 'created'})\n")}, findings=1, lines=(4,)),
+        Example({**_DB, "app/store.py": "from app.db import client\n\n\ndef mongo_insert_one(name, doc):\n"
+                 "    return client.shop[name].insert_one(doc)\n\n\ndef mongo_delete_many(name, query):\n"
+                 "    return client.shop[name].delete_many(query)\n",
+                 "app/reports.py": "from app.store import mongo_delete_many, mongo_insert_one\n\n\n"
+                 "def replace(report, calls):\n    mongo_delete_many('calls', {'_id': {'$in': calls}})\n"
+                 "    mongo_insert_one('analysis', report)\n"}, findings=1, lines=(4,),
+                note="the project's write wrappers, given each collection's name"),
+        Example({**_DB, "app/store.py": "from app.db import client\n\n\ndef mongo_insert_one(name, doc):\n"
+                 "    return client.shop[name].insert_one(doc)\n",
+                 "app/reports.py": "from app.store import mongo_insert_one\n\n\n"
+                 "def save(report, summary):\n    mongo_insert_one('analysis', report)\n"
+                 "    mongo_insert_one('analysis', summary)\n"}, findings=0, status="n/a",
+                note="a write wrapper used twice on one collection"),
         Example({**_DB, "app/orders.py": (
             "from app.db import audit, client, orders\n\n\ndef create(order):\n"
             "    with client.start_session() as s:\n        with s.start_transaction():\n"
@@ -343,7 +377,7 @@ class MongoTransactions(Check):
             return None
         by_function: dict[int, tuple[ast.FunctionDef | ast.AsyncFunctionDef, list[tuple[ast.Call, str]]]] = {}
         through_services = service_writes(source)
-        for call, collection in [*query_calls(source, WRITE_METHODS), *through_services]:
+        for call, collection in [*query_calls(source, WRITE_METHODS), *through_services, *wrapped_writes(source)]:
             func = enclosing_function(source, call)
             if func is None or not collection:
                 continue

@@ -125,6 +125,9 @@ _DRF_GENERIC_METHODS = {
     "ObtainAuthToken": (("POST", ""),), "TokenObtainPairView": (("POST", ""),), "TokenRefreshView": (("POST", ""),),
     "TokenObtainSlidingView": (("POST", ""),), "TokenVerifyView": (("POST", ""),),
 }
+# Django's views whose post() binds the view's form class to the submitted body and validates it.
+_FORM_VIEWS = frozenset({"FormView", "CreateView", "UpdateView", "BaseFormView", "BaseCreateView", "BaseUpdateView",
+                         "ProcessFormView"})
 _CLASS_ATTRS = frozenset({"paginate_by", "pagination_class", "filterset_class", "filter_backends", "ordering_fields",
                           "search_fields", "throttle_classes", "filterset_fields", "filter_class", "filter_fields",
                           "ordering", "throttle_scope", "template_name", "renderer_classes", "form_class"})
@@ -3564,6 +3567,8 @@ class _Table:
                     continue
                 merged = replace(view, path=fact.path, owner=fact.owner, path_params=fact.path_params,
                                  handler=fact.handler, kind=view.kind or fact.kind)
+                if merged.body == "raw" and self.hands_to_form_view(view_path, view.handler, view.method):
+                    merged = replace(merged, body="validated")  # preview fields read aside, the form validates
                 out.append((view_path, self._with_class(view_path, merged, view.handler)))
             return out or [(path, fact)]
         chain = self.class_chain(path, fact.handler) if fact.handler else []
@@ -3732,6 +3737,20 @@ class _Table:
                 view = _merge_views(view, base)
             out.append((where, view))
         return out or own
+
+    def hands_to_form_view(self, path: str, handler: str, method: str) -> bool:
+        """Every handler of ``method`` the class and its project bases define ends in ``super().post(...)``,
+        and a library base is one of Django's form views: its ``post`` binds ``form_class`` to the body and
+        validates it, whatever the override reads beside (a preview's text)."""
+        chain = self.class_chain(path, handler)
+        if not chain or method not in WRITE_METHODS:
+            return False
+        own = {cls.name for _, cls in chain}
+        if not ({b.rpartition(".")[2] for _, cls in chain for b in cls.bases} - own) & _FORM_VIEWS:
+            return False
+        defs = [view for where, cls in chain for view in self.files[where].views
+                if view.handler == cls.name and not view.path and view.method == method]
+        return bool(defs) and all(f"super:{method.lower()}" in view.calls for view in defs)
 
     def view_facts(self, path: str, handler: str) -> list[tuple[str, RouteFact]]:
         if not handler:

@@ -825,6 +825,30 @@ class QueryValidation(Check):
                                    "        Note.objects.create(**request.data)\n        return Response(status=201)\n"},
                 findings=1, lines=(25,),
                 note="a provider's callback whose permission class checks its signature is an inbound webhook"),
+        Example({"notes/__init__.py": "",
+                 "notes/urls.py": "from django.urls import path\n\nfrom notes import views\n\n"
+                                  "urlpatterns = [\n    path('notes/new/', views.NoteCreate.as_view()),\n"
+                                  "    path('notes/<int:pk>/edit/', views.NoteEdit.as_view()),\n"
+                                  "    path('notes/import/', views.NoteImport.as_view()),\n]\n",
+                 "notes/views.py": "from django.shortcuts import redirect, render\n"
+                                   "from django.views.generic import CreateView, FormView, UpdateView\n\n"
+                                   "from notes.forms import NoteForm\nfrom notes.models import Note\n\n\n"
+                                   "class PreviewMixin(FormView):\n    def post(self, request, *args, **kwargs):\n"
+                                   "        if 'preview' in request.POST:\n"
+                                   "            return render(request, 'preview.html', {'text': request.POST.get('text')})\n"
+                                   "        return super().post(request, *args, **kwargs)\n\n\n"
+                                   "class NoteCreate(CreateView):\n    form_class = NoteForm\n\n"
+                                   "    def post(self, request, *args, **kwargs):\n"
+                                   "        if 'preview' in request.POST:\n"
+                                   "            return render(request, 'preview.html', {'text': request.POST.get('text')})\n"
+                                   "        return super().post(request, *args, **kwargs)\n\n\n"
+                                   "class NoteEdit(PreviewMixin):\n    form_class = NoteForm\n\n\n"
+                                   "class NoteImport(UpdateView):\n    form_class = NoteForm\n\n"
+                                   "    def post(self, request, *args, **kwargs):\n"
+                                   "        Note.objects.create(text=request.POST.get('text'), owner=request.user)\n"
+                                   "        return redirect('/notes/')\n"},
+                findings=1, lines=(31,), note="a form view's post that shows a preview, then hands on to super().post(), "
+                                              "where the form class validates; one storing the field itself does not"),
         Example({"dash/urls.py": "from django.urls import path\n\nfrom dash import views\n\n"
                                  "urlpatterns = [path('api/dashboards', views.DashboardView.as_view())]\n",
                  "dash/views.py": "import json\n\nfrom django.http import JsonResponse\nfrom django.views import View\n\n"

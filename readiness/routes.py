@@ -125,6 +125,15 @@ _DRF_GENERIC_METHODS = {
     "ObtainAuthToken": (("POST", ""),), "TokenObtainPairView": (("POST", ""),), "TokenRefreshView": (("POST", ""),),
     "TokenObtainSlidingView": (("POST", ""),), "TokenVerifyView": (("POST", ""),),
 }
+# The headers in which providers sign the webhooks they deliver (GitHub, Stripe, Slack, Twilio, Standard Webhooks
+# and Svix, Shopify, Paddle, LINE, Razorpay, Zoom, Typeform, Discord interactions, Mailgun, SendGrid): a route that
+# reads one receives another system's payload, in that system's format.
+_WEBHOOK_SIGNATURE_HEADERS = frozenset({
+    "x-hub-signature", "x-hub-signature-256", "stripe-signature", "x-slack-signature", "x-twilio-signature",
+    "webhook-signature", "svix-signature", "x-shopify-hmac-sha256", "paddle-signature", "x-line-signature",
+    "x-razorpay-signature", "x-zm-signature", "typeform-signature", "x-signature-ed25519", "x-mailgun-signature",
+    "x-twilio-email-event-webhook-signature", "x-gitea-signature", "x-gogs-signature", "x-gitlab-token",
+})
 # Django's views whose post() binds the view's form class to the submitted body and validates it.
 _FORM_VIEWS = frozenset({"FormView", "CreateView", "UpdateView", "BaseFormView", "BaseCreateView", "BaseUpdateView",
                          "ProcessFormView"})
@@ -1041,7 +1050,8 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
         feats.calls.append("@enumeration")
     if _distinct_values(func):
         feats.calls.append("@distinct-values")
-    if any(re.search(r"signature|compare_digest", c, re.IGNORECASE) for c in feats.calls):
+    if any(re.search(r"signature|compare_digest", c, re.IGNORECASE) for c in feats.calls) \
+            or set(feats.headers) & _WEBHOOK_SIGNATURE_HEADERS:
         feats.calls.append("@signed")  # the payload's signature is checked: another system's webhook
     if raw and _relays_body(func, request_names):
         feats.calls.append("@relay")

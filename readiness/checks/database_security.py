@@ -825,6 +825,17 @@ class QueryValidation(Check):
                                    "        Note.objects.create(**request.data)\n        return Response(status=201)\n"},
                 findings=1, lines=(25,),
                 note="a provider's callback whose permission class checks its signature is an inbound webhook"),
+        Example({"app/main.py": "import json\n\nfrom fastapi import FastAPI, Request\n\nfrom app import billing, devices\n\n"
+                                "app = FastAPI()\n\n\n@app.post('/api/billing/events')\nasync def billing_events(request: Request):\n"
+                                "    payload = await request.body()\n"
+                                "    event = billing.verify(payload, request.headers['stripe-signature'])\n"
+                                "    billing.apply(json.loads(payload))\n    return {'received': event['id']}\n\n\n"
+                                "@app.post('/api/devices/{device_id}/state')\n"
+                                "async def device_state(device_id: str, request: Request):\n"
+                                "    devices.check(request.headers.get('Auth-Signature'))\n"
+                                "    devices.store(device_id, await request.json())\n    return {}\n"},
+                findings=1, lines=(19,), note="a provider's signature header marks its inbound webhook; a client's own "
+                                              "signed request to the API is still judged"),
         Example({"notes/__init__.py": "",
                  "notes/urls.py": "from django.urls import path\n\nfrom notes import views\n\n"
                                   "urlpatterns = [\n    path('notes/new/', views.NoteCreate.as_view()),\n"

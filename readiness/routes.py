@@ -360,7 +360,8 @@ class Route:
                 _is_param(s) and re.search(r"token|key|uid|code", s, re.IGNORECASE) for s in self.segments)):
             return True  # sign-up, password reset, an invitation or confirmation link: the account's front door
         return bool(segs & (NON_API_SEGMENTS | {"oauth", "oauth2", "saml", "saml2", "sso", "oidc", "social", "login",
-                                                "signin", "sign-in"})) or "@oauth" in self.fact.calls
+                                                "signin", "sign-in"})) or "@oauth" in self.fact.calls \
+            or any(_signin_segment(s) for s in segs) or ("redirect" in segs and bool(segs & {"auth", "oauth"}))
 
     @property
     def graphql(self) -> bool:
@@ -479,6 +480,27 @@ class Route:
     @property
     def all_dependencies(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys([*self.fact.dependencies, *self.dependencies]))
+
+
+_SIGNIN_LAST = frozenset({"login", "signin", "signup", "logon", "callback"})
+_PROTOCOL_FIRST = frozenset({"oauth", "oauth2", "oidc", "saml", "saml2", "sso"})
+_PROTOCOL_STEPS = frozenset({"callback", "token", "login", "acs", "authorize", "redirect"})
+
+
+def _signin_segment(segment: str) -> bool:
+    """A segment whose words name a sign-in step: ending in one (``magic-sign-in``, ``google-login``,
+    ``saml-callback``), or a sign-in protocol and its step (``oidc-callback-token``, ``sso-login``). A protocol's
+    settings (``sso-settings``) or a history of sign-ins (``login-history``) are the API's own resources."""
+    words = [w for w in re.split(r"[-_.]+", segment.lower()) if w]
+    joined: list[str] = []
+    for word in words:
+        if joined and word in ("in", "up", "on") and joined[-1] in ("sign", "log"):
+            joined[-1] += word  # sign-in, sign-up, log-in, log-on: one word
+        else:
+            joined.append(word)
+    if len(joined) < 2:
+        return False
+    return joined[-1] in _SIGNIN_LAST or (joined[0] in _PROTOCOL_FIRST and bool(set(joined[1:]) & _PROTOCOL_STEPS))
 
 
 def _is_param(segment: str) -> bool:

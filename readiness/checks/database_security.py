@@ -825,6 +825,15 @@ class QueryValidation(Check):
                                    "        Note.objects.create(**request.data)\n        return Response(status=201)\n"},
                 findings=1, lines=(25,),
                 note="a provider's callback whose permission class checks its signature is an inbound webhook"),
+        Example({"app.py": "from flask import Flask, request\n\nfrom app import accounts, settings_store\n\n"
+                           "app = Flask(__name__)\n\n\n@app.route('/auth/magic-sign-in/', methods=['POST'])\ndef magic_sign_in():\n"
+                           "    return accounts.send_code(request.json)\n\n\n"
+                           "@app.route('/auth/oidc-callback-token', methods=['POST'])\ndef oidc_token():\n"
+                           "    return accounts.exchange(request.json)\n\n\n"
+                           "@app.route('/api/v1/sso-settings', methods=['PUT'])\ndef sso_settings():\n"
+                           "    settings_store.save(request.json)\n    return {}\n"},
+                findings=1, lines=(19,), note="sign-in steps named in one segment (magic-sign-in, oidc-callback-token) "
+                                              "are left out; a protocol's settings are the API's own resource"),
         Example({"app/main.py": "import json\n\nfrom fastapi import FastAPI, Request\n\nfrom app import billing, devices\n\n"
                                 "app = FastAPI()\n\n\n@app.post('/api/billing/events')\nasync def billing_events(request: Request):\n"
                                 "    payload = await request.body()\n"

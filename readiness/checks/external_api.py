@@ -1988,6 +1988,7 @@ _READ = Equivalent("purpose", (
     "analyze", "analyse", "detect", "detection", "classify", "predict", "inference", "rerank", "embed",
     "embedding", "embeddings", "synthesize", "tts", "shorten", "llm",
     "convert", "converter", "conversion",  # a document sent to a converter comes back in another format
+    "terminology", "glossary", "thesaurus", "spellcheck",  # a term looked up for a translator
 ), False, "a query, search, preview, translation, conversion, verification, calculation or model inference sent as POST "
           "only reads")
 _READ_VERBS = Equivalent("purpose", (
@@ -2301,6 +2302,13 @@ class IdempotencyKeys(Check):
         good("import requests\n\n\ndef send_push_to_fcm_relay(message: dict) -> None:\n"
              "    requests.post(RELAY_URL, json=message, timeout=5).raise_for_status()\n",
              note="a push notification relayed to FCM"),
+        good("import requests\n\n\ndef microsoft_terminology(text: str, locale: str) -> list:\n"
+             "    payload = TEMPLATE.format(text=text, to=locale)\n"
+             "    return parse(requests.post(TERMS_URL, data=payload, timeout=5).content)\n",
+             note="a term looked up in a terminology service, as a translator's suggestion"),
+        bad("import requests\n\n\ndef create_glossary(project: str, terms: list) -> dict:\n"
+            "    return requests.post(f'{API}/glossaries', json={'project': project, 'terms': terms}, timeout=5).json()\n",
+            lines=(5,), note="a glossary created is a resource, whatever the table says of glossary lookups"),
         bad("import requests\n\n\nclass ShopAPIClient:\n    def submit(self, order: dict) -> dict:\n"
             "        \"\"\"Processes the order at the shop.\"\"\"\n"
             "        return requests.post(f'{self.base}/orders', json=order, timeout=5).json()\n", lines=(7,),

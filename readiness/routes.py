@@ -125,6 +125,18 @@ _DRF_GENERIC_METHODS = {
     "ObtainAuthToken": (("POST", ""),), "TokenObtainPairView": (("POST", ""),), "TokenRefreshView": (("POST", ""),),
     "TokenObtainSlidingView": (("POST", ""),), "TokenVerifyView": (("POST", ""),),
 }
+# The headers in which providers sign the webhooks they deliver (GitHub, Stripe, Slack, Twilio, Standard Webhooks
+# and Svix, Shopify, Paddle, LINE, Razorpay, Zoom, Typeform, Discord interactions, Mailgun, SendGrid): a route that
+# reads one receives another system's payload, in that system's format.
+_WEBHOOK_SIGNATURE_HEADERS = frozenset({
+    "x-hub-signature", "x-hub-signature-256", "stripe-signature", "x-slack-signature", "x-twilio-signature",
+    "webhook-signature", "svix-signature", "x-shopify-hmac-sha256", "paddle-signature", "x-line-signature",
+    "x-razorpay-signature", "x-zm-signature", "typeform-signature", "x-signature-ed25519", "x-mailgun-signature",
+    "x-twilio-email-event-webhook-signature", "x-gitea-signature", "x-gogs-signature", "x-gitlab-token",
+})
+# Django's views whose post() binds the view's form class to the submitted body and validates it.
+_FORM_VIEWS = frozenset({"FormView", "CreateView", "UpdateView", "BaseFormView", "BaseCreateView", "BaseUpdateView",
+                         "ProcessFormView"})
 _CLASS_ATTRS = frozenset({"paginate_by", "pagination_class", "filterset_class", "filter_backends", "ordering_fields",
                           "search_fields", "throttle_classes", "filterset_fields", "filter_class", "filter_fields",
                           "ordering", "throttle_scope", "template_name", "renderer_classes", "form_class"})
@@ -348,7 +360,8 @@ class Route:
                 _is_param(s) and re.search(r"token|key|uid|code", s, re.IGNORECASE) for s in self.segments)):
             return True  # sign-up, password reset, an invitation or confirmation link: the account's front door
         return bool(segs & (NON_API_SEGMENTS | {"oauth", "oauth2", "saml", "saml2", "sso", "oidc", "social", "login",
-                                                "signin", "sign-in"})) or "@oauth" in self.fact.calls
+                                                "signin", "sign-in"})) or "@oauth" in self.fact.calls \
+            or any(_signin_segment(s) for s in segs) or ("redirect" in segs and bool(segs & {"auth", "oauth"}))
 
     @property
     def graphql(self) -> bool:
@@ -467,6 +480,27 @@ class Route:
     @property
     def all_dependencies(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys([*self.fact.dependencies, *self.dependencies]))
+
+
+_SIGNIN_LAST = frozenset({"login", "signin", "signup", "logon", "callback"})
+_PROTOCOL_FIRST = frozenset({"oauth", "oauth2", "oidc", "saml", "saml2", "sso"})
+_PROTOCOL_STEPS = frozenset({"callback", "token", "login", "acs", "authorize", "redirect"})
+
+
+def _signin_segment(segment: str) -> bool:
+    """A segment whose words name a sign-in step: ending in one (``magic-sign-in``, ``google-login``,
+    ``saml-callback``), or a sign-in protocol and its step (``oidc-callback-token``, ``sso-login``). A protocol's
+    settings (``sso-settings``) or a history of sign-ins (``login-history``) are the API's own resources."""
+    words = [w for w in re.split(r"[-_.]+", segment.lower()) if w]
+    joined: list[str] = []
+    for word in words:
+        if joined and word in ("in", "up", "on") and joined[-1] in ("sign", "log"):
+            joined[-1] += word  # sign-in, sign-up, log-in, log-on: one word
+        else:
+            joined.append(word)
+    if len(joined) < 2:
+        return False
+    return joined[-1] in _SIGNIN_LAST or (joined[0] in _PROTOCOL_FIRST and bool(set(joined[1:]) & _PROTOCOL_STEPS))
 
 
 def _is_param(segment: str) -> bool:
@@ -1038,7 +1072,8 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
         feats.calls.append("@enumeration")
     if _distinct_values(func):
         feats.calls.append("@distinct-values")
-    if any(re.search(r"signature|compare_digest", c, re.IGNORECASE) for c in feats.calls):
+    if any(re.search(r"signature|compare_digest", c, re.IGNORECASE) for c in feats.calls) \
+            or set(feats.headers) & _WEBHOOK_SIGNATURE_HEADERS:
         feats.calls.append("@signed")  # the payload's signature is checked: another system's webhook
     if raw and _relays_body(func, request_names):
         feats.calls.append("@relay")
@@ -3564,6 +3599,8 @@ class _Table:
                     continue
                 merged = replace(view, path=fact.path, owner=fact.owner, path_params=fact.path_params,
                                  handler=fact.handler, kind=view.kind or fact.kind)
+                if merged.body == "raw" and self.hands_to_form_view(view_path, view.handler, view.method):
+                    merged = replace(merged, body="validated")  # preview fields read aside, the form validates
                 out.append((view_path, self._with_class(view_path, merged, view.handler)))
             return out or [(path, fact)]
         chain = self.class_chain(path, fact.handler) if fact.handler else []
@@ -3732,6 +3769,20 @@ class _Table:
                 view = _merge_views(view, base)
             out.append((where, view))
         return out or own
+
+    def hands_to_form_view(self, path: str, handler: str, method: str) -> bool:
+        """Every handler of ``method`` the class and its project bases define ends in ``super().post(...)``,
+        and a library base is one of Django's form views: its ``post`` binds ``form_class`` to the body and
+        validates it, whatever the override reads beside (a preview's text)."""
+        chain = self.class_chain(path, handler)
+        if not chain or method not in WRITE_METHODS:
+            return False
+        own = {cls.name for _, cls in chain}
+        if not ({b.rpartition(".")[2] for _, cls in chain for b in cls.bases} - own) & _FORM_VIEWS:
+            return False
+        defs = [view for where, cls in chain for view in self.files[where].views
+                if view.handler == cls.name and not view.path and view.method == method]
+        return bool(defs) and all(f"super:{method.lower()}" in view.calls for view in defs)
 
     def view_facts(self, path: str, handler: str) -> list[tuple[str, RouteFact]]:
         if not handler:

@@ -9,6 +9,7 @@ finds regular expressions built from unescaped input; ``query-validation`` reads
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
@@ -838,6 +839,62 @@ class QueryValidation(Check):
                                    "        Note.objects.create(**request.data)\n        return Response(status=201)\n"},
                 findings=1, lines=(25,),
                 note="a provider's callback whose permission class checks its signature is an inbound webhook"),
+        Example({"app.py": "from flask import Flask, jsonify, render_template, request\n\n"
+                           "from app import index, media\nfrom app.models import SavedSearch\n\napp = Flask(__name__)\n\n\n"
+                           "@app.route('/api/v1/search', methods=['POST'])\ndef search():\n"
+                           "    return jsonify(index.run(request.json))\n\n\n"
+                           "@app.route('/api/v1/messages/preview-async', methods=['POST'])\ndef preview():\n"
+                           "    return render_template('preview.html', text=request.form.get('text'))\n\n\n"
+                           "@app.route('/api/v1/saved-search', methods=['POST'])\ndef save_search():\n"
+                           "    return jsonify(SavedSearch.create(request.json))\n\n\n"
+                           "@app.route('/api/v1/preview-files', methods=['POST'])\ndef preview_files():\n"
+                           "    return jsonify(media.receive(request.json))\n"},
+                findings=2, lines=(20, 25), note="a search or a preview sent as POST writes nothing; a saved search "
+                                                 "created, or a collection of preview files, is written"),
+        Example({"app.py": "from flask import Flask, request\n\nfrom app import accounts, settings_store\n\n"
+                           "app = Flask(__name__)\n\n\n@app.route('/auth/magic-sign-in/', methods=['POST'])\ndef magic_sign_in():\n"
+                           "    return accounts.send_code(request.json)\n\n\n"
+                           "@app.route('/auth/oidc-callback-token', methods=['POST'])\ndef oidc_token():\n"
+                           "    return accounts.exchange(request.json)\n\n\n"
+                           "@app.route('/api/v1/sso-settings', methods=['PUT'])\ndef sso_settings():\n"
+                           "    settings_store.save(request.json)\n    return {}\n"},
+                findings=1, lines=(19,), note="sign-in steps named in one segment (magic-sign-in, oidc-callback-token) "
+                                              "are left out; a protocol's settings are the API's own resource"),
+        Example({"app/main.py": "import json\n\nfrom fastapi import FastAPI, Request\n\nfrom app import billing, devices\n\n"
+                                "app = FastAPI()\n\n\n@app.post('/api/billing/events')\nasync def billing_events(request: Request):\n"
+                                "    payload = await request.body()\n"
+                                "    event = billing.verify(payload, request.headers['stripe-signature'])\n"
+                                "    billing.apply(json.loads(payload))\n    return {'received': event['id']}\n\n\n"
+                                "@app.post('/api/devices/{device_id}/state')\n"
+                                "async def device_state(device_id: str, request: Request):\n"
+                                "    devices.check(request.headers.get('Auth-Signature'))\n"
+                                "    devices.store(device_id, await request.json())\n    return {}\n"},
+                findings=1, lines=(19,), note="a provider's signature header marks its inbound webhook; a client's own "
+                                              "signed request to the API is still judged"),
+        Example({"notes/__init__.py": "",
+                 "notes/urls.py": "from django.urls import path\n\nfrom notes import views\n\n"
+                                  "urlpatterns = [\n    path('notes/new/', views.NoteCreate.as_view()),\n"
+                                  "    path('notes/<int:pk>/edit/', views.NoteEdit.as_view()),\n"
+                                  "    path('notes/import/', views.NoteImport.as_view()),\n]\n",
+                 "notes/views.py": "from django.shortcuts import redirect, render\n"
+                                   "from django.views.generic import CreateView, FormView, UpdateView\n\n"
+                                   "from notes.forms import NoteForm\nfrom notes.models import Note\n\n\n"
+                                   "class PreviewMixin(FormView):\n    def post(self, request, *args, **kwargs):\n"
+                                   "        if 'preview' in request.POST:\n"
+                                   "            return render(request, 'preview.html', {'text': request.POST.get('text')})\n"
+                                   "        return super().post(request, *args, **kwargs)\n\n\n"
+                                   "class NoteCreate(CreateView):\n    form_class = NoteForm\n\n"
+                                   "    def post(self, request, *args, **kwargs):\n"
+                                   "        if 'preview' in request.POST:\n"
+                                   "            return render(request, 'preview.html', {'text': request.POST.get('text')})\n"
+                                   "        return super().post(request, *args, **kwargs)\n\n\n"
+                                   "class NoteEdit(PreviewMixin):\n    form_class = NoteForm\n\n\n"
+                                   "class NoteImport(UpdateView):\n    form_class = NoteForm\n\n"
+                                   "    def post(self, request, *args, **kwargs):\n"
+                                   "        Note.objects.create(text=request.POST.get('text'), owner=request.user)\n"
+                                   "        return redirect('/notes/')\n"},
+                findings=1, lines=(31,), note="a form view's post that shows a preview, then hands on to super().post(), "
+                                              "where the form class validates; one storing the field itself does not"),
         Example({"dash/urls.py": "from django.urls import path\n\nfrom dash import views\n\n"
                                  "urlpatterns = [path('api/dashboards', views.DashboardView.as_view())]\n",
                  "dash/views.py": "import json\n\nfrom django.http import JsonResponse\nfrom django.views import View\n\n"
@@ -1035,7 +1092,7 @@ class QueryValidation(Check):
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         routes = [r for r in route_table(project, facts_of(collected.facts))
                   if r.is_write and r.fact.body and not r.ops and not r.signin and not r.webhook
-                  and not r.relay]  # not sign-in flows, webhooks or relays to another service
+                  and not r.relay and not _only_reads(r)]  # not sign-in flows, webhooks, relays, searches
         if not routes:
             return Verdict(NotApplicable("no write routes that read a request body"))
         every_expect = _restx_validates(project) if any("@expect" in r.fact.calls for r in routes) else False
@@ -1055,6 +1112,26 @@ class QueryValidation(Check):
         return Verdict(Share(len(good), len(routes), "write routes", "validate their body"),
                        summary=f"{len(good)} of {len(routes)} write routes validate their body",
                        evidence=evidence, findings=findings)
+
+
+# A POST that asks rather than stores: the last segment of a search or a preview (``POST /search``,
+# ``/messages/preview-async``); words that only say how it is called are left aside.
+_ASKING_WORDS = frozenset({"search", "preview"})
+_MANNER_WORDS = frozenset({"async", "ajax", "json", "api", "post", "rendered", "html"})
+_STORING_CALLS = frozenset({"save", "create", "add", "commit", "insert", "insert_one", "insert_many", "update",
+                            "update_one", "update_many", "bulk_create", "get_or_create", "update_or_create", "delete",
+                            "set", "put", "put_object", "upload", "store", "write"})
+
+
+def _only_reads(route: Route) -> bool:
+    """A search or preview endpoint sent as POST (a query too long for a URL, a draft to render) whose handler
+    calls nothing that stores: it answers and writes nothing. A saved search or a collection of preview files
+    (``/saved-search`` creating a row, ``/preview-files``) is a resource the API writes."""
+    last = next((s for s in reversed(route.segments) if not s.startswith(("{", "<", "(", ":")) and "(?P<" not in s), "")
+    words = [w for w in re.split(r"[-_.]+", last.lower()) if w and w not in _MANNER_WORDS]
+    if not words or words[-1] not in _ASKING_WORDS:
+        return False
+    return not {c.rpartition(".")[2] for c in route.fact.calls} & _STORING_CALLS
 
 
 _RESTX_ON = lazy_compile(r"(?:RESTX|RESTPLUS)_VALIDATE['\"]?\]?\s*[=:]\s*True|\bApi\([^)]*validate\s*=\s*True")

@@ -1988,6 +1988,7 @@ _READ = Equivalent("purpose", (
     "analyze", "analyse", "detect", "detection", "classify", "predict", "inference", "rerank", "embed",
     "embedding", "embeddings", "synthesize", "tts", "shorten", "llm",
     "convert", "converter", "conversion",  # a document sent to a converter comes back in another format
+    "terminology", "glossary", "thesaurus", "spellcheck",  # a term looked up for a translator
 ), False, "a query, search, preview, translation, conversion, verification, calculation or model inference sent as POST "
           "only reads")
 _READ_VERBS = Equivalent("purpose", (
@@ -1999,12 +2000,14 @@ _SET_STATE = Equivalent("purpose", (
 ), False, "a state change (close, cancel, update, delete, purge, reset): repeating it leaves the same state")
 _NOTIFY = Equivalent("purpose", (
     "slack", "mattermost", "msteams", "teams", "discord", "telegram", "rocketchat", "webex", "hipchat", "zulip",
-    "chat", "chats", "email", "mail", "mailgun", "sendgrid", "postmark", "sms",
+    "chat", "chats", "email", "mail", "mailer", "mailgun", "sendgrid", "postmark", "sms",
+    "fcm", "apns", "onesignal", "pushover", "ntfy", "gotify",  # push notifications to a phone
     "notify", "notifier", "notifiers",  # a notifier plugin's agent_notify(): a push to a chat or phone app
 ), False, "a fire-and-forget chat, e-mail or SMS notification: the targets accept no key and a duplicate is harmless")
 _TELEMETRY = Equivalent("purpose", (
     "telemetry", "analytics", "track", "tracking", "collect", "metrics", "metric", "stats", "statsd", "beacon",
     "ping", "heartbeat", "version",
+    "graphite", "influxdb", "pushgateway",  # metrics stores: a data point or an annotation event
 ), False, "telemetry, analytics, metrics and version pings")
 _STUB = Equivalent("file", ("stub", "stubs", "fake", "fakes", "mock", "mocks", "dummy", "simulator"), False,
                    "stubs and fakes stand in for a provider outside production")
@@ -2018,16 +2021,21 @@ _SDK_WRITES = Equivalent("call", ("stripe.*.create", "stripe.*.capture", "stripe
                          "SDK calls that move money need the SDK's idempotency argument (counted as POSTs)")
 _NO_KEY_NEEDED = (_AUTH, _READ, _NOTIFY, _TELEMETRY, _STUB, _LOCAL)
 _WORD_SPLIT = lazy_compile(r"[^A-Za-z0-9.]+|(?<=[a-z0-9])(?=[A-Z])")
+_ACRONYM_SPLIT = lazy_compile(r"(?<=[A-Z])(?=[A-Z][a-z])")  # SMSProvider: SMS, Provider
 
 
 def _words(text: str) -> list[str]:
     """Lower-case words; a dotted one that reads a setting also in its parts (``settings.SLACK_WEBHOOK``
-    names slack), not an attribute chain (``self.authentication_config``)."""
+    names slack), not an attribute chain (``self.authentication_config``); an acronym run into the next word
+    (``SipgateSMSProvider``) also as the acronym (sms), beside the whole (``OAuthClient`` stays oauth)."""
     out = []
     for part in _WORD_SPLIT.split(text):
         word = part.strip(".")
         if word:
             out.append(word.lower())
+            pieces = _ACRONYM_SPLIT.split(word)
+            if len(pieces) > 1 and "." not in word:
+                out.extend(p.lower() for p in pieces)
             pieces = word.split(".")
             if len(pieces) > 1 and any(p.isupper() for p in pieces):
                 out.extend(p.lower() for p in pieces if p)
@@ -2041,14 +2049,28 @@ def _scope_names(source: SourceFile, node: ast.AST) -> tuple[list[str], list[str
     for ancestor in source.ancestors(node):
         if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)) and not function:
             function = _before_manner(_words(ancestor.name.lstrip("_")))
-            doc = ast.get_docstring(ancestor) or ""
-            other += _before_manner(_words(doc.split("\n", 1)[0]))
+            doc = _before_manner(_words((ast.get_docstring(ancestor) or "").split("\n", 1)[0]))
+            other += [*doc, *_verb_base(doc[:1])]
         elif isinstance(ancestor, ast.ClassDef):
             other += _words(ancestor.name)
     return function, other
 
 
 _MANNER = frozenset({"with", "without", "using", "via"})
+
+
+def _verb_base(words: list[str]) -> list[str]:
+    """A docstring that opens with a verb in the third person (``Renders the list as HTML``, ``Verifies``):
+    the verb's base form too, as the tables name it."""
+    out = []
+    for word in words:
+        if word.endswith("ies") and len(word) > 4:
+            out.append(word[:-3] + "y")  # verifies, notifies
+        elif word.endswith(("ches", "shes", "sses", "xes")):
+            out.append(word[:-2])  # searches, processes
+        elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+            out.append(word[:-1])  # renders, translates
+    return out
 
 
 def _before_manner(words: list[str]) -> list[str]:
@@ -2264,6 +2286,33 @@ class IdempotencyKeys(Check):
         good("import requests\n\n\nclass PdfConverter:\n    def _request(self, url: str, html: bytes) -> bytes:\n"
              "        return requests.post(url, files={'file': html}, timeout=30).content\n",
              path="app/services/converter_services.py", note="a document sent to a converter: the answer is the document"),
+        good("import requests\n\n\nclass GatewaySMSProvider:\n    def submit_message(self, phone: str, text: str) -> None:\n"
+             "        requests.post(self.url, data={'to': phone, 'text': text}, timeout=5)\n",
+             note="an SMS provider, its acronym run into the next word of the class name"),
+        good("import requests\n\n\ndef build_report(data: dict) -> str:\n"
+             "    \"\"\"Renders the findings as an HTML report.\"\"\"\n"
+             "    return requests.post('https://reporter.example.org/api/build', json=data, timeout=30).text\n",
+             note="a docstring that opens with a verb in the third person: renders"),
+        good("import json\n\nimport requests\n\n\ndef send_event(url: str, what: str) -> None:\n"
+             "    requests.post(url, data=json.dumps({'what': what, 'tags': 'deploy'}), timeout=3)\n",
+             path="app/services/graphite.py", note="an annotation event for a metrics store"),
+        good("import requests\n\n\nclass Mailer:\n    def send_simple_message(self, data: dict):\n"
+             "        return requests.post(f'{self.api_url}/messages', auth=self.auth, data=data, timeout=10)\n",
+             path="app/mailer.py", note="a mailer module's message"),
+        good("import requests\n\n\ndef send_push_to_fcm_relay(message: dict) -> None:\n"
+             "    requests.post(RELAY_URL, json=message, timeout=5).raise_for_status()\n",
+             note="a push notification relayed to FCM"),
+        good("import requests\n\n\ndef microsoft_terminology(text: str, locale: str) -> list:\n"
+             "    payload = TEMPLATE.format(text=text, to=locale)\n"
+             "    return parse(requests.post(TERMS_URL, data=payload, timeout=5).content)\n",
+             note="a term looked up in a terminology service, as a translator's suggestion"),
+        bad("import requests\n\n\ndef create_glossary(project: str, terms: list) -> dict:\n"
+            "    return requests.post(f'{API}/glossaries', json={'project': project, 'terms': terms}, timeout=5).json()\n",
+            lines=(5,), note="a glossary created is a resource, whatever the table says of glossary lookups"),
+        bad("import requests\n\n\nclass ShopAPIClient:\n    def submit(self, order: dict) -> dict:\n"
+            "        \"\"\"Processes the order at the shop.\"\"\"\n"
+            "        return requests.post(f'{self.base}/orders', json=order, timeout=5).json()\n", lines=(7,),
+            note="an acronym (API) and a verb in the third person (processes) that name nothing exempt"),
         good("import requests\n\n\nclass Collaboration:\n    def _reset_connections(self, room: str) -> None:\n"
              "        requests.post(f'{self.base}/rooms/{room}/reset', timeout=5)\n",
              note="resetting a room's connections: repeating it leaves the same state"),

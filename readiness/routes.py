@@ -162,6 +162,17 @@ _OAUTH_WORDS = frozenset({"authorization_code", "redirect_uri", "redirectUri", "
 # Keys of a JSON object that wraps a collection: {"data": [...], "total": 10}
 _ENVELOPE_KEYS = frozenset({"data", "items", "results", "objects", "records", "entries", "rows", "list", "page",
                             "next", "cursor", "total", "count", "_items", "hits"})
+# A last segment that groups or looks up "by" something: a breakdown of figures, or the rows the caller names
+_BREAKDOWN = lazy_compile(r"(?:^|[-_.])by(?:[-_.]|$)")
+# Fields a list wrapper carries beside its list (compared lower case, without underscores): counts, pages, cursors
+_PAGING_FIELDS = frozenset({"total", "count", "totalcount", "totalitems", "totalresults", "totalpages", "numpages",
+                            "pages", "page", "pagesize", "perpage", "size", "limit", "offset", "start", "next",
+                            "previous", "prev", "cursor", "nextcursor", "prevcursor", "previouscursor", "nextpage",
+                            "prevpage", "previouspage", "hasmore", "hasnext", "hasprevious", "hasprev", "more",
+                            "nextoffset", "nextpagetoken", "pagetoken", "continuationtoken", "after", "before",
+                            "startcursor", "endcursor", "pageinfo", "meta", "links", "filtered", "truncated"})
+# Fields that name one record: a model holding one is an item, whatever lists it carries
+_IDENTITY_FIELDS = frozenset({"id", "uuid", "pk"})
 # A project's own wrapper of a template response (csrf_form_template_response("exports.jinja2", ...)).
 _TEMPLATE_CALL = lazy_compile(r"(?:^|_)template_?response$|^render_\w*template", re.IGNORECASE)
 # Decorators that render the handler's result into an HTML template: Flask's templated() pattern,
@@ -432,6 +443,8 @@ class Route:
             return False
         if re.search(r"(?:^|[-_])ids$", segs[-1].lower()):
             return False  # GET /event_ids?ids=a,b: the rows the caller names, bounded by the request
+        if _BREAKDOWN.search(segs[-1].lower()):
+            return False  # /hours/by_quarter, /volumes-by-service: figures grouped by a dimension; /by_uuids: named rows
         if "@proxy" in self.fact.calls:
             return False  # another service's list, paged by that service, whatever the handler declares
         if "@enumeration" in self.fact.calls:
@@ -1568,7 +1581,12 @@ def _enumerates_constant(func: ast.AST) -> bool:
             value = value.value.args[0]  # Response(LangSerializer(langs, many=True).data)
         if isinstance(value, ast.Name) and _appended_from_constant(func, value.id):
             continue  # langs = []; for lang in settings.LANGUAGES: langs.append(...)
+        if _fixed_document(func, value):
+            continue  # {"keys": [public_jwk()]}, {"locales": langs}: a document whose lists the code sizes
         if isinstance(value, ast.Name) and value.id in built:
+            if isinstance(built[value.id], ast.Dict) and not _changed(func, value.id) \
+                    and _fixed_document(func, built[value.id]):
+                continue  # res = {"keys": [public_jwk()]}; return jsonify(res)
             value = built[value.id]
         if isinstance(value, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
             if not all(_constant_source(g.iter) for g in value.generators):
@@ -1579,6 +1597,33 @@ def _enumerates_constant(func: ast.AST) -> bool:
         elif not (isinstance(value, (ast.Name, ast.Attribute)) and _constant_source(value)):
             return False  # return constants.BACKUP_PROVIDERS: the table itself
     return True
+
+
+def _fixed_document(func: ast.AST, value: ast.AST) -> bool:
+    """A list written out item by item (``[public_jwk()]``), or one JSON object whose every value is a constant,
+    such a list, or a list grown only from a fixed table: its size is set by the code, not by the data."""
+    if isinstance(value, ast.List):
+        return bool(value.elts) and not any(isinstance(e, ast.Starred) for e in value.elts)
+    if not isinstance(value, ast.Dict) or not value.values or any(_str(k) is None for k in value.keys):
+        return False
+    return all(isinstance(v, ast.Constant) or _fixed_document(func, v)
+               or (isinstance(v, ast.Name) and _appended_from_constant(func, v.id)) for v in value.values) \
+        and not all(isinstance(v, ast.Constant) for v in value.values)
+
+
+def _changed(func: ast.AST, name: str) -> bool:
+    """Whether the function changes what ``name`` holds after binding it: a method call that adds to it, an item
+    set on it, or ``+=``."""
+    for node in ast.walk(func):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
+                and node.func.value.id == name and node.func.attr in ("append", "extend", "insert", "update", "setdefault"):
+            return True
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name) \
+                and node.value.id == name:
+            return True
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == name:
+            return True
+    return False
 
 
 def _allowed_methods(chain: Iterable[tuple[str, ClassFact]]) -> list[str] | None:
@@ -2297,6 +2342,33 @@ def _pair_routes(tree: ast.Module, owners: Mapping[str, OwnerFact]) -> list[Rout
     return out
 
 
+def _list_wrapper(fields: list[str], lists: list[str]) -> bool:
+    """A model that wraps a list: one list beside paging figures only ({users: [...], total, next}), or an
+    envelope's list ({data: [...]}). A record with an id, or with one list among its own properties (an
+    organisation's collection ids, a task's logs, a criterion's patterns beside its thresholds), is one item;
+    so is a document with several lists of its parts (a bundle's policy_modules and data_modules)."""
+    if not lists or any(f.lower() in _IDENTITY_FIELDS for f in fields):
+        return False
+    if any(name in _ENVELOPE_KEYS for name in lists):
+        return True
+    return len(lists) == 1 and all(_paging_field(f) for f in fields if f not in lists)
+
+
+def _named_for(path: str, cls: ClassFact) -> bool:
+    """A route named for the one list its model holds beside other properties: ``GET /runs/{id}/tags`` answering
+    ``{workflow_id, tags: [...]}``, ``/heal_episodes`` answering ``{episodes: [...], summary}``."""
+    field = next((v for k, v in cls.attrs if k == "@lists"), "")
+    last = next((s for s in reversed(path.strip("/").split("/")) if s and not _is_param(s)), "")
+    field, last = re.sub(r"[^a-z0-9]", "", field.lower()), re.sub(r"[^a-z0-9]", "", last.lower())
+    return len(field) > 2 and len(last) > 2 and (last.endswith(field) or field.endswith(last))
+
+
+def _paging_field(name: str) -> bool:
+    """A figure about a list's pages: ``total``, ``next_cursor``, ``articles_count``, ``totalItems``."""
+    name = name.replace("_", "").lower()
+    return name in _PAGING_FIELDS or name.endswith("count") or name.startswith("total")
+
+
 def _classes(source: SourceFile) -> tuple[ClassFact, ...]:
     out = []
     for cls in source.walk_order(ast.ClassDef):
@@ -2343,9 +2415,9 @@ def _classes(source: SourceFile) -> tuple[ClassFact, ...]:
             eve.insert(0, "eve:class")
         else:
             eve = []
-        # a list wrapper holds one list ({users: [...], total}) or an envelope's list ({data: [...]}); a document
-        # with several lists of its parts (a bundle's policy_modules and data_modules) is one item
-        listy = len(lists) == 1 or any(name in _ENVELOPE_KEYS for name in lists)
+        listy = _list_wrapper(fields, lists)
+        if not listy and len(lists) == 1 and not any(f.lower() in _IDENTITY_FIELDS for f in fields):
+            attrs.append(("@lists", lists[0]))  # {workflow_id, tags: [...]}: a list when the route is named for it
         out.append(ClassFact(cls.name, bases, tuple(attrs), tuple(fields), listy, tuple(methods), cls.lineno, tuple(eve),
                              tuple(dict.fromkeys(query))))
     return tuple(out)
@@ -3704,7 +3776,9 @@ class _Table:
         found = self.class_fact(path, fact.model)
         if found is None and self.list_alias(path, fact.model):
             return replace(fact, shape="list")
-        return replace(fact, shape="list") if found is not None and found[1].listy else fact
+        if found is not None and (found[1].listy or _named_for(fact.path, found[1])):
+            return replace(fact, shape="list")
+        return fact
 
     def list_alias(self, path: str, name: str) -> bool:
         """Whether ``name`` in ``path`` is a type alias of a list, defined there or imported."""

@@ -396,6 +396,54 @@ _PAGE_ID = {
               "@app.route('/api/groups')\ndef groups():\n    details = request.args.get('details') == '1'\n"
               "    return jsonify([g.to_dict(full=details) for g in Group.query.all()])\n",
 }
+_RECORD_MODELS = {
+    "app/__init__.py": "",
+    "app/schemas.py": "from pydantic import BaseModel\n\n\nclass Job(BaseModel):\n    id: str\n    name: str\n"
+                      "    state: str\n    logs: list[str] | None = None\n\n\nclass Threshold(BaseModel):\n"
+                      "    stop_at: float = 1.0\n    max_rounds: int = 10\n    patterns: list[str] = []\n\n\n"
+                      "class JobList(BaseModel):\n    jobs: list[Job]\n    jobs_count: int\n\n\n"
+                      "class JobSteps(BaseModel):\n    job_name: str\n    steps: list[str]\n",
+    "app/main.py": "from fastapi import FastAPI\n\nfrom app.schemas import Job, JobList, JobSteps, Threshold\n\napp = FastAPI()\n\n\n"
+                   "@app.get('/api/v1/studies/{uuid}/job', response_model=Job)\ndef study_job(uuid: str):\n"
+                   "    return find_job(uuid)\n\n\n"
+                   "@app.get('/api/v1/studies/{uuid}/threshold', response_model=Threshold)\ndef threshold(uuid: str):\n"
+                   "    return find_threshold(uuid)\n\n\n"
+                   "@app.get('/api/v1/jobs', response_model=JobList)\ndef jobs():\n"
+                   "    rows = all_jobs()\n    return JobList(jobs=rows, jobs_count=len(rows))\n\n\n"
+                   "@app.get('/api/v1/jobs/{name}/steps', response_model=JobSteps)\ndef job_steps(name: str):\n"
+                   "    return JobSteps(job_name=name, steps=steps_of(name))\n",
+}
+_FIXED_DOCUMENTS = {
+    "app.py": "from flask import Flask, jsonify\n\nimport config\n\napp = Flask(__name__)\n\n\n"
+              "@app.route('/api/v1/jwks')\ndef jwks():\n    res = {'keys': [signing_key().public_jwk()]}\n"
+              "    return jsonify(res)\n\n\n"
+              "@app.route('/api/v1/locales')\ndef locales():\n    langs = []\n    for code, name in config.LANGUAGES:\n"
+              "        langs.append({'id': code, 'name': name})\n    return jsonify({'locales': langs, 'default': 'en'})\n\n\n"
+              "@app.route('/api/v1/api-keys')\ndef api_keys():\n"
+              "    return jsonify({'keys': [k.to_dict() for k in ApiKey.query.all()]})\n",
+}
+_BREAKDOWNS = {
+    "app.py": "from flask import Flask, jsonify\n\napp = Flask(__name__)\n\n\n"
+              "@app.route('/api/v1/hours/by_quarter.json')\ndef hours_by_quarter():\n"
+              "    rows = db.execute(HOURS_BY_QUARTER_SQL).fetchall()\n"
+              "    return jsonify([dict(year=y, quarter=q, total=t) for y, q, t in rows])\n\n\n"
+              "@app.route('/api/v1/volumes-by-service')\ndef volumes_by_service():\n"
+              "    return jsonify(data=[dict(service=s, sent=n) for s, n in sent_per_service()])\n\n\n"
+              "@app.route('/api/v1/hours')\ndef hours():\n    return jsonify([h.to_dict() for h in Hours.query.all()])\n",
+}
+_QUERY_ALIAS = {
+    "app.py": "from flask import Flask, jsonify, request\n\napp = Flask(__name__)\n\n\n"
+              "@app.route('/api/v1/comments')\ndef comments():\n    params = request.args\n"
+              "    rows = Comment.query.order_by(Comment.created.desc())\n    if 'author' in params:\n"
+              "        rows = rows.filter_by(author=params['author'])\n"
+              "    return jsonify([c.to_dict() for c in rows.limit(100)])\n\n\n"
+              "@app.route('/api/v1/media')\ndef media():\n    params = request.args\n"
+              "    state = params.get('state', '').strip()\n    rows = Media.query\n    if state:\n"
+              "        rows = rows.filter_by(state=state)\n    return jsonify([m.to_dict() for m in rows.limit(100)])\n\n\n"
+              "@app.route('/api/v1/tags')\ndef tags():\n    params = request.args\n"
+              "    page = int(params.get('page', 1))\n"
+              "    return jsonify([t.to_dict() for t in Tag.query.offset((page - 1) * 20).limit(20)])\n",
+}
 _LATEST_ALIAS = {
     "app/__init__.py": "",
     "app/routers/__init__.py": "from app.routers.orders import router as orders_router\n"
@@ -973,6 +1021,14 @@ class Pagination(_RouteCheck):
         Example(_NINJA_SHOP, status="fail", findings=1, lines=(7,),
                 note="django-ninja routers added to a NinjaAPI mounted with api.urls: @paginate pages the orders, "
                      "the customers list returns every row"),
+        Example(_BREAKDOWNS, status="fail", findings=1, lines=(18,),
+                note="figures grouped by quarter or by service are a report, not a collection; the hours themselves are"),
+        Example(_FIXED_DOCUMENTS, status="fail", findings=1, lines=(23,),
+                note="a key set written out key by key, and a table of settings under one key, are sized by the code; "
+                     "keys read from the database are a collection"),
+        Example(_RECORD_MODELS, status="fail", findings=2, lines=(19, 25),
+                note="a record with an id, or with thresholds beside its one list, is one object; a model holding a "
+                     "list and its count wraps the list, and so does one a route is named for (/steps)"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

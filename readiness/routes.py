@@ -978,6 +978,9 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
             func_node = node.func
             if isinstance(func_node, ast.Attribute) and name in ("get", "getlist", "get_all", "__getitem__"):
                 owner = func_node.value
+                if isinstance(owner, ast.Name) and owner.id in query_aliases and node.args \
+                        and (key := _str(node.args[0])) is not None:
+                    feats.query.append(key)  # params = request.query_params; params.get("state")
                 if isinstance(owner, ast.Attribute) and dotted(owner.value) in request_names:
                     key = _str(node.args[0]) if node.args else None
                     if key is not None:
@@ -985,6 +988,13 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
                             feats.query.append(key)
                         elif owner.attr in ("headers", "META"):
                             feats.headers.append(_meta_header(key))
+        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in query_aliases:
+            if (key := _str(node.slice)) is not None:
+                feats.query.append(key)  # params["author"], params = request.args
+        elif isinstance(node, ast.Compare) and isinstance(node.ops[0], ast.In) and len(node.comparators) == 1 \
+                and isinstance(node.comparators[0], ast.Name) and node.comparators[0].id in query_aliases:
+            if (key := _str(node.left)) is not None:
+                feats.query.append(key)  # "author" in params
         elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute):
             owner = node.value
             if dotted(owner.value) in request_names:

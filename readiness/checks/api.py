@@ -1665,6 +1665,8 @@ class FilteringSorting(_RouteCheck):
                 note="the page (?page_id=) and how much of each row to show (?details=) filter nothing"),
         Example(_NINJA_SHOP, status="fail", findings=1, lines=(7,),
                 note="django-ninja: a FilterSchema taken as Query[...] filters; the request handed first does not"),
+        Example(_QUERY_ALIAS, status="fail", findings=1, lines=(26,),
+                note="the query string under a local name: what is read from it filters, unless it is only the page"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

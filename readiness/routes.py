@@ -3899,8 +3899,10 @@ def build_route_table(files: Mapping[str, FileRoutes]) -> list[Route]:
                                     if c.startswith("@type:") and c[6:] in table.aliases)
                     all_deps = (*view.dependencies, *deps, *aliased,
                                 *(c[7:] for c in view.calls if c.startswith("parser:")))
-                    out.append(Route(view_path, _join(prefix, view.path), view, (*deps, *aliased),
-                                     table.dep_params(all_deps)))
+                    full = _join(prefix, view.path)
+                    in_path = _path_params(full)  # require_access(project_id): FastAPI fills it from the path
+                    out.append(Route(view_path, full, view, (*deps, *aliased),
+                                     tuple(p for p in table.dep_params(all_deps) if p not in in_path)))
     out = _item_variants(out)
     out.sort(key=lambda r: (r.path, r.method, r.file, r.line))
     return out

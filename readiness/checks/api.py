@@ -431,6 +431,21 @@ _BREAKDOWNS = {
               "    return jsonify(data=[dict(service=s, sent=n) for s, n in sent_per_service()])\n\n\n"
               "@app.route('/api/v1/hours')\ndef hours():\n    return jsonify([h.to_dict() for h in Hours.query.all()])\n",
 }
+_PATH_DEPENDENCY = {
+    "app/__init__.py": "",
+    "app/deps.py": "from fastapi import Depends\n\n\ndef require_project(project_id: str | None = None, user=Depends(current_user)):\n"
+                   "    return check_member(user, project_id)\n\n\n"
+                   "def member_filter(role: str | None = None, active: bool | None = None):\n"
+                   "    return {'role': role, 'active': active}\n",
+    "app/main.py": "from fastapi import Depends, FastAPI\n\nfrom app.deps import member_filter, require_project\n\n"
+                   "app = FastAPI()\n\n\n"
+                   "@app.get('/api/v1/projects/{project_id}/members', dependencies=[Depends(require_project)])\n"
+                   "def members(project_id: str, limit: int = 50) -> list[dict]:\n"
+                   "    return list_members(project_id, limit)\n\n\n"
+                   "@app.get('/api/v1/projects/{project_id}/invites', dependencies=[Depends(require_project)])\n"
+                   "def invites(project_id: str, limit: int = 50, where: dict = Depends(member_filter)) -> list[dict]:\n"
+                   "    return list_invites(project_id, where, limit)\n",
+}
 _QUERY_ALIAS = {
     "app.py": "from flask import Flask, jsonify, request\n\napp = Flask(__name__)\n\n\n"
               "@app.route('/api/v1/comments')\ndef comments():\n    params = request.args\n"
@@ -1665,6 +1680,9 @@ class FilteringSorting(_RouteCheck):
                 note="the page (?page_id=) and how much of each row to show (?details=) filter nothing"),
         Example(_NINJA_SHOP, status="fail", findings=1, lines=(7,),
                 note="django-ninja: a FilterSchema taken as Query[...] filters; the request handed first does not"),
+        Example(_PATH_DEPENDENCY, status="fail", findings=1, lines=(9,),
+                note="a dependency's parameter named in the path is filled from the path, not a filter; a dependency "
+                     "reading filters from the query string filters"),
         Example(_QUERY_ALIAS, status="fail", findings=1, lines=(26,),
                 note="the query string under a local name: what is read from it filters, unless it is only the page"),
     )

@@ -834,11 +834,12 @@ def _holds_result(node: ast.AST, parent: ast.AST | None) -> bool:
 
 def _whole_query(node: ast.AST, request_names: set[str]) -> bool:
     """The whole query string: ``request.args``, or a copy of it (``dict(request.query_params)``,
-    ``request.args.to_dict()``, ``request.GET.copy()``)."""
-    if isinstance(node, ast.Call) and not node.keywords:
-        if isinstance(node.func, ast.Name) and node.func.id == "dict" and len(node.args) == 1:
+    ``request.args.to_dict()``, ``request.args.to_dict(flat=False)``, ``request.GET.copy()``)."""
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Name) and node.func.id == "dict" and len(node.args) == 1 and not node.keywords:
             node = node.args[0]
-        elif isinstance(node.func, ast.Attribute) and node.func.attr in ("copy", "to_dict", "dict") and not node.args:
+        elif isinstance(node.func, ast.Attribute) and node.func.attr in ("copy", "to_dict", "dict") and not node.args \
+                and all(k.arg == "flat" for k in node.keywords):
             node = node.func.value
     return isinstance(node, ast.Attribute) and node.attr in _QUERY_ATTRS and dotted(node.value) in request_names
 

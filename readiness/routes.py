@@ -1590,8 +1590,8 @@ def _enumerates_constant(func: ast.AST) -> bool:
         if isinstance(value, ast.Attribute) and value.attr == "data" and isinstance(value.value, ast.Call) \
                 and call_name(value.value).endswith("Serializer") and value.value.args:
             value = value.value.args[0]  # Response(LangSerializer(langs, many=True).data)
-        if isinstance(value, ast.Name) and _appended_from_constant(func, value.id):
-            continue  # langs = []; for lang in settings.LANGUAGES: langs.append(...)
+        if isinstance(value, ast.Name) and (_appended_from_constant(func, value.id) or _keyed_from_constant(func, value.id)):
+            continue  # langs = []; for lang in settings.LANGUAGES: langs.append(...), or langs[lang] = ...
         if _fixed_document(func, value):
             continue  # {"keys": [public_jwk()]}, {"locales": langs}: a document whose lists the code sizes
         if isinstance(value, ast.Name) and value.id in built:
@@ -1664,6 +1664,26 @@ def _appended_from_constant(func: ast.AST, name: str) -> bool:
                       and n.func.attr in ("append", "extend", "insert") and isinstance(n.func.value, ast.Name)
                       and n.func.value.id == name)
     return appends > 0 and appends == all_appends
+
+
+def _keyed_from_constant(func: ast.AST, name: str) -> bool:
+    """``name`` starts as an empty dict and grows only by ``name[key] = ...`` inside loops over fixed tables
+    (``for lang in settings.LANGUAGES: locales[lang] = {...}``)."""
+    bindings = [n for n in ast.walk(func) if isinstance(n, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)]
+    if len(bindings) != 1 or not (isinstance(bindings[0].value, ast.Dict) and not bindings[0].value.keys):
+        return False
+    stores = [n for n in ast.walk(func) if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store)
+              and isinstance(n.value, ast.Name) and n.value.id == name]
+    if not stores or any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
+                         and n.func.value.id == name and n.func.attr in ("update", "setdefault") for n in ast.walk(func)):
+        return False
+    loops = [n for n in ast.walk(func) if isinstance(n, (ast.For, ast.AsyncFor, ast.While, ast.comprehension))]
+    inside = {id(n) for loop in loops if isinstance(loop, (ast.For, ast.AsyncFor)) and _constant_source(loop.iter)
+              for n in ast.walk(loop)}
+    grown = {id(n) for loop in loops if not (isinstance(loop, (ast.For, ast.AsyncFor)) and _constant_source(loop.iter))
+             for n in ast.walk(loop)}  # also inside a loop over the data: grows with the rows
+    return all(id(n) in inside and id(n) not in grown for n in stores)
 
 
 def _names_class(node: ast.AST) -> bool:

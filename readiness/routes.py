@@ -984,6 +984,9 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
                     feats.query.append(key)  # params = request.query_params; params.get("state")
                 if isinstance(owner, ast.Attribute) and dotted(owner.value) in request_names:
                     key = _str(node.args[0]) if node.args else None
+                    if key is None and node.args and isinstance(node.args[0], ast.Name) and owner.attr in _QUERY_ATTRS \
+                            and node.args[0].id in _loop_names(func):
+                        feats.query.append("*")  # for key, field in self.filters: request.GET.get(key)
                     if key is not None:
                         if owner.attr in _QUERY_ATTRS:
                             feats.query.append(key)
@@ -1664,6 +1667,12 @@ def _appended_from_constant(func: ast.AST, name: str) -> bool:
                       and n.func.attr in ("append", "extend", "insert") and isinstance(n.func.value, ast.Name)
                       and n.func.value.id == name)
     return appends > 0 and appends == all_appends
+
+
+def _loop_names(func: ast.AST) -> set[str]:
+    """The names a ``for`` loop of the function binds (``for key, field in self.filters``)."""
+    return {n.id for loop in ast.walk(func) if isinstance(loop, (ast.For, ast.AsyncFor))
+            for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
 
 
 def _keyed_from_constant(func: ast.AST, name: str) -> bool:

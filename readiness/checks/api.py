@@ -452,6 +452,17 @@ _PATH_DEPENDENCY = {
                    "def invites(project_id: str, limit: int = 50, where: dict = Depends(member_filter)) -> list[dict]:\n"
                    "    return list_invites(project_id, where, limit)\n",
 }
+_FILTER_TABLE = {
+    "app.py": "from flask import Flask, current_app, jsonify, request\n\napp = Flask(__name__)\n"
+              "FILTERS = (('status', 'status'), ('tag', 'tags__name'))\n\n\n"
+              "@app.route('/api/v1/contests')\ndef contests():\n    rows = Contest.query\n"
+              "    for key, column in FILTERS:\n        if key in request.args:\n"
+              "            rows = rows.filter_by(**{column: request.args.get(key)})\n"
+              "    return jsonify([c.to_dict() for c in rows.limit(100)])\n\n\n"
+              "@app.route('/api/v1/judges')\ndef judges():\n    key = current_app.config['PAGE_PARAM']\n"
+              "    page = int(request.args.get(key, 1))\n"
+              "    return jsonify([j.to_dict() for j in Judge.query.offset(page * 20).limit(20)])\n",
+}
 _QUERY_ALIAS = {
     "app.py": "from flask import Flask, jsonify, request\n\napp = Flask(__name__)\n\n\n"
               "@app.route('/api/v1/comments')\ndef comments():\n    params = request.args\n"
@@ -1692,6 +1703,8 @@ class FilteringSorting(_RouteCheck):
         Example(_PATH_DEPENDENCY, status="fail", findings=1, lines=(9,),
                 note="a dependency's parameter named in the path is filled from the path, not a filter; a dependency "
                      "reading filters from the query string filters"),
+        Example(_FILTER_TABLE, status="fail", findings=1, lines=(17,),
+                note="filters read key by key from a table of allowed fields; a key from the settings is no filter"),
         Example(_QUERY_ALIAS, status="fail", findings=1, lines=(34,),
                 note="the query string under a local name: what is read from it filters, unless it is only the page"),
     )

@@ -463,6 +463,13 @@ _FILTER_TABLE = {
               "    page = int(request.args.get(key, 1))\n"
               "    return jsonify([j.to_dict() for j in Judge.query.offset(page * 20).limit(20)])\n",
 }
+_CURSOR_DIRECTION = {
+    "app/main.py": "from fastapi import FastAPI, Query\n\napp = FastAPI()\n\n\n"
+                   "@app.get('/api/v1/tags')\ndef tags(limit: int = Query(50, le=200), cursor: str | None = None,\n"
+                   "         reverse: bool = False) -> list[dict]:\n    return page_of_tags(limit, cursor, reverse)\n\n\n"
+                   "@app.get('/api/v1/events')\ndef events(limit: int = Query(50, le=200), offset: int = 0,\n"
+                   "           reverse: bool = False) -> list[dict]:\n    return list_events(limit, offset, newest_first=reverse)\n",
+}
 _QUERY_ALIAS = {
     "app.py": "from flask import Flask, jsonify, request\n\napp = Flask(__name__)\n\n\n"
               "@app.route('/api/v1/comments')\ndef comments():\n    params = request.args\n"
@@ -1703,6 +1710,8 @@ class FilteringSorting(_RouteCheck):
         Example(_PATH_DEPENDENCY, status="fail", findings=1, lines=(9,),
                 note="a dependency's parameter named in the path is filled from the path, not a filter; a dependency "
                      "reading filters from the query string filters"),
+        Example(_CURSOR_DIRECTION, status="fail", findings=1, lines=(7,),
+                note="reverse beside a cursor is the way the cursor pages; beside an offset it orders the rows"),
         Example(_FILTER_TABLE, status="fail", findings=1, lines=(17,),
                 note="filters read key by key from a table of allowed fields; a key from the settings is no filter"),
         Example(_QUERY_ALIAS, status="fail", findings=1, lines=(34,),
@@ -1728,8 +1737,15 @@ def _filter_label(route: Route) -> str:
 
 def _filter_params(route: Route) -> list[str]:
     idle = {c.removeprefix(IDLE_PARAM) for c in route.fact.calls if c.startswith(IDLE_PARAM)}
+    if {p.lower() for p in route.query} & _CURSORS:
+        idle |= {p for p in route.query if p.lower() in _CURSOR_DIRECTIONS}  # the way the cursor walks
     return [p for p in route.query if (n := p.lower().removesuffix("[]")) not in PAGINATION_PARAMS
             and n not in _NOT_FILTERS and p not in idle]
+
+
+# A cursor's direction (?cursor=...&reverse=true) says which way to page, not how to sort the rows
+_CURSORS = frozenset({"cursor", "page_token", "next_token", "starting_after", "ending_before"})
+_CURSOR_DIRECTIONS = frozenset({"reverse", "backward", "backwards"})
 
 
 _NOT_FILTERS = frozenset({"format", "callback", "fields", "expand", "include", "lang", "locale", "db", "session",

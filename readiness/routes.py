@@ -51,7 +51,7 @@ _PAGING_QUERY = frozenset({"limit", "offset", "page", "page_size", "pagesize", "
 # Last words of paths that name one object about many: aggregates, settings, summaries.
 _AGGREGATE_WORDS = frozenset({"stats", "statistics", "counts", "totals", "summary", "summaries", "settings",
                               "preferences", "properties", "defaults", "metrics", "analytics", "options", "details",
-                              "credentials", "info", "config", "configuration"})
+                              "credentials", "info", "config", "configuration", "form"})
 # Path prefixes under which every route reports figures about the data (/admin/statistics/event-topics).
 _STATISTICS = frozenset({"stats", "statistics", "analytics"})
 _FIGURES = frozenset({"counts", "totals", "summary", "summaries", "metrics"})

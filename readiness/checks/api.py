@@ -470,6 +470,13 @@ _CURSOR_DIRECTION = {
                    "@app.get('/api/v1/events')\ndef events(limit: int = Query(50, le=200), offset: int = 0,\n"
                    "           reverse: bool = False) -> list[dict]:\n    return list_events(limit, offset, newest_first=reverse)\n",
 }
+_FORM_MODEL = {
+    "app/main.py": "from fastapi import FastAPI\nfrom pydantic import BaseModel\n\napp = FastAPI()\n\n\n"
+                   "class Allocation(BaseModel):\n    rows: list[dict]\n\n\n"
+                   "@app.get('/api/v1/areas/{area_id}/allocation/form', response_model=Allocation)\n"
+                   "def allocation_form(area_id: str):\n    return Allocation(rows=allocation_rows(area_id))\n\n\n"
+                   "@app.get('/api/v1/forms', response_model=list[dict])\ndef forms():\n    return all_forms()\n",
+}
 _QUERY_ALIAS = {
     "app.py": "from flask import Flask, jsonify, request\n\napp = Flask(__name__)\n\n\n"
               "@app.route('/api/v1/comments')\ndef comments():\n    params = request.args\n"
@@ -1063,6 +1070,8 @@ class Pagination(_RouteCheck):
         Example(_NINJA_SHOP, status="fail", findings=1, lines=(7,),
                 note="django-ninja routers added to a NinjaAPI mounted with api.urls: @paginate pages the orders, "
                      "the customers list returns every row"),
+        Example(_FORM_MODEL, status="fail", findings=1, lines=(17,),
+                note="the form of one area is one object, whatever rows it holds; the forms are a collection"),
         Example(_BREAKDOWNS, status="fail", findings=1, lines=(18,),
                 note="figures grouped by quarter or by service are a report, not a collection; the hours themselves are"),
         Example(_FIXED_DOCUMENTS, status="fail", findings=2, lines=(31, 39),

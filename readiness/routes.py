@@ -51,7 +51,7 @@ _PAGING_QUERY = frozenset({"limit", "offset", "page", "page_size", "pagesize", "
 # Last words of paths that name one object about many: aggregates, settings, summaries.
 _AGGREGATE_WORDS = frozenset({"stats", "statistics", "counts", "totals", "summary", "summaries", "settings",
                               "preferences", "properties", "defaults", "metrics", "analytics", "options", "details",
-                              "credentials", "info", "config", "configuration"})
+                              "credentials", "info", "config", "configuration", "form"})
 # Path prefixes under which every route reports figures about the data (/admin/statistics/event-topics).
 _STATISTICS = frozenset({"stats", "statistics", "analytics"})
 _FIGURES = frozenset({"counts", "totals", "summary", "summaries", "metrics"})
@@ -174,6 +174,17 @@ _OAUTH_WORDS = frozenset({"authorization_code", "redirect_uri", "redirectUri", "
 # Keys of a JSON object that wraps a collection: {"data": [...], "total": 10}
 _ENVELOPE_KEYS = frozenset({"data", "items", "results", "objects", "records", "entries", "rows", "list", "page",
                             "next", "cursor", "total", "count", "_items", "hits"})
+# A last segment that groups or looks up "by" something: a breakdown of figures, or the rows the caller names
+_BREAKDOWN = lazy_compile(r"(?:^|[-_.])by(?:[-_.]|$)")
+# Fields a list wrapper carries beside its list (compared lower case, without underscores): counts, pages, cursors
+_PAGING_FIELDS = frozenset({"total", "count", "totalcount", "totalitems", "totalresults", "totalpages", "numpages",
+                            "pages", "page", "pagesize", "perpage", "size", "limit", "offset", "start", "next",
+                            "previous", "prev", "cursor", "nextcursor", "prevcursor", "previouscursor", "nextpage",
+                            "prevpage", "previouspage", "hasmore", "hasnext", "hasprevious", "hasprev", "more",
+                            "nextoffset", "nextpagetoken", "pagetoken", "continuationtoken", "after", "before",
+                            "startcursor", "endcursor", "pageinfo", "meta", "links", "filtered", "truncated"})
+# Fields that name one record: a model holding one is an item, whatever lists it carries
+_IDENTITY_FIELDS = frozenset({"id", "uuid", "pk"})
 # A project's own wrapper of a template response (csrf_form_template_response("exports.jinja2", ...)).
 _TEMPLATE_CALL = lazy_compile(r"(?:^|_)template_?response$|^render_\w*template", re.IGNORECASE)
 # Decorators that render the handler's result into an HTML template: Flask's templated() pattern,
@@ -445,6 +456,8 @@ class Route:
             return False
         if re.search(r"(?:^|[-_])ids$", segs[-1].lower()):
             return False  # GET /event_ids?ids=a,b: the rows the caller names, bounded by the request
+        if _BREAKDOWN.search(segs[-1].lower()):
+            return False  # /hours/by_quarter, /volumes-by-service: figures grouped by a dimension; /by_uuids: named rows
         if "@proxy" in self.fact.calls:
             return False  # another service's list, paged by that service, whatever the handler declares
         if "@enumeration" in self.fact.calls:
@@ -855,11 +868,12 @@ def _holds_result(node: ast.AST, parent: ast.AST | None) -> bool:
 
 def _whole_query(node: ast.AST, request_names: set[str]) -> bool:
     """The whole query string: ``request.args``, or a copy of it (``dict(request.query_params)``,
-    ``request.args.to_dict()``, ``request.GET.copy()``)."""
-    if isinstance(node, ast.Call) and not node.keywords:
-        if isinstance(node.func, ast.Name) and node.func.id == "dict" and len(node.args) == 1:
+    ``request.args.to_dict()``, ``request.args.to_dict(flat=False)``, ``request.GET.copy()``)."""
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Name) and node.func.id == "dict" and len(node.args) == 1 and not node.keywords:
             node = node.args[0]
-        elif isinstance(node.func, ast.Attribute) and node.func.attr in ("copy", "to_dict", "dict") and not node.args:
+        elif isinstance(node.func, ast.Attribute) and node.func.attr in ("copy", "to_dict", "dict") and not node.args \
+                and all(k.arg == "flat" for k in node.keywords):
             node = node.func.value
     return isinstance(node, ast.Attribute) and node.attr in _QUERY_ATTRS and dotted(node.value) in request_names
 
@@ -999,13 +1013,26 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
             func_node = node.func
             if isinstance(func_node, ast.Attribute) and name in ("get", "getlist", "get_all", "__getitem__"):
                 owner = func_node.value
+                if isinstance(owner, ast.Name) and owner.id in query_aliases and node.args \
+                        and (key := _str(node.args[0])) is not None:
+                    feats.query.append(key)  # params = request.query_params; params.get("state")
                 if isinstance(owner, ast.Attribute) and dotted(owner.value) in request_names:
                     key = _str(node.args[0]) if node.args else None
+                    if key is None and node.args and isinstance(node.args[0], ast.Name) and owner.attr in _QUERY_ATTRS \
+                            and node.args[0].id in _loop_names(func):
+                        feats.query.append("*")  # for key, field in self.filters: request.GET.get(key)
                     if key is not None:
                         if owner.attr in _QUERY_ATTRS:
                             feats.query.append(key)
                         elif owner.attr in ("headers", "META"):
                             feats.headers.append(_meta_header(key))
+        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in query_aliases:
+            if (key := _str(node.slice)) is not None:
+                feats.query.append(key)  # params["author"], params = request.args
+        elif isinstance(node, ast.Compare) and isinstance(node.ops[0], ast.In) and len(node.comparators) == 1 \
+                and isinstance(node.comparators[0], ast.Name) and node.comparators[0].id in query_aliases:
+            if (key := _str(node.left)) is not None:
+                feats.query.append(key)  # "author" in params
         elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute):
             owner = node.value
             if dotted(owner.value) in request_names:
@@ -1601,9 +1628,14 @@ def _enumerates_constant(func: ast.AST) -> bool:
         if isinstance(value, ast.Attribute) and value.attr == "data" and isinstance(value.value, ast.Call) \
                 and call_name(value.value).endswith("Serializer") and value.value.args:
             value = value.value.args[0]  # Response(LangSerializer(langs, many=True).data)
-        if isinstance(value, ast.Name) and _appended_from_constant(func, value.id):
-            continue  # langs = []; for lang in settings.LANGUAGES: langs.append(...)
+        if isinstance(value, ast.Name) and (_appended_from_constant(func, value.id) or _keyed_from_constant(func, value.id)):
+            continue  # langs = []; for lang in settings.LANGUAGES: langs.append(...), or langs[lang] = ...
+        if _fixed_document(func, value):
+            continue  # {"keys": [public_jwk()]}, {"locales": langs}: a document whose lists the code sizes
         if isinstance(value, ast.Name) and value.id in built:
+            if isinstance(built[value.id], ast.Dict) and not _changed(func, value.id) \
+                    and _fixed_document(func, built[value.id]):
+                continue  # res = {"keys": [public_jwk()]}; return jsonify(res)
             value = built[value.id]
         if isinstance(value, (ast.ListComp, ast.SetComp, ast.GeneratorExp)):
             if not all(_constant_source(g.iter) for g in value.generators):
@@ -1614,6 +1646,33 @@ def _enumerates_constant(func: ast.AST) -> bool:
         elif not (isinstance(value, (ast.Name, ast.Attribute)) and _constant_source(value)):
             return False  # return constants.BACKUP_PROVIDERS: the table itself
     return True
+
+
+def _fixed_document(func: ast.AST, value: ast.AST) -> bool:
+    """A list written out item by item (``[public_jwk()]``), or one JSON object whose every value is a constant,
+    such a list, or a list grown only from a fixed table: its size is set by the code, not by the data."""
+    if isinstance(value, ast.List):
+        return bool(value.elts) and not any(isinstance(e, ast.Starred) for e in value.elts)
+    if not isinstance(value, ast.Dict) or not value.values or any(_str(k) is None for k in value.keys):
+        return False
+    return all(isinstance(v, ast.Constant) or _fixed_document(func, v)
+               or (isinstance(v, ast.Name) and _appended_from_constant(func, v.id)) for v in value.values) \
+        and not all(isinstance(v, ast.Constant) for v in value.values)
+
+
+def _changed(func: ast.AST, name: str) -> bool:
+    """Whether the function changes what ``name`` holds after binding it: a method call that adds to it, an item
+    set on it, or ``+=``."""
+    for node in ast.walk(func):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
+                and node.func.value.id == name and node.func.attr in ("append", "extend", "insert", "update", "setdefault"):
+            return True
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name) \
+                and node.value.id == name:
+            return True
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == name:
+            return True
+    return False
 
 
 def _allowed_methods(chain: Iterable[tuple[str, ClassFact]]) -> list[str] | None:
@@ -1643,6 +1702,32 @@ def _appended_from_constant(func: ast.AST, name: str) -> bool:
                       and n.func.attr in ("append", "extend", "insert") and isinstance(n.func.value, ast.Name)
                       and n.func.value.id == name)
     return appends > 0 and appends == all_appends
+
+
+def _loop_names(func: ast.AST) -> set[str]:
+    """The names a ``for`` loop of the function binds (``for key, field in self.filters``)."""
+    return {n.id for loop in ast.walk(func) if isinstance(loop, (ast.For, ast.AsyncFor))
+            for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+
+
+def _keyed_from_constant(func: ast.AST, name: str) -> bool:
+    """``name`` starts as an empty dict and grows only by ``name[key] = ...`` inside loops over fixed tables
+    (``for lang in settings.LANGUAGES: locales[lang] = {...}``)."""
+    bindings = [n for n in ast.walk(func) if isinstance(n, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)]
+    if len(bindings) != 1 or not (isinstance(bindings[0].value, ast.Dict) and not bindings[0].value.keys):
+        return False
+    stores = [n for n in ast.walk(func) if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store)
+              and isinstance(n.value, ast.Name) and n.value.id == name]
+    if not stores or any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
+                         and n.func.value.id == name and n.func.attr in ("update", "setdefault") for n in ast.walk(func)):
+        return False
+    loops = [n for n in ast.walk(func) if isinstance(n, (ast.For, ast.AsyncFor, ast.While, ast.comprehension))]
+    inside = {id(n) for loop in loops if isinstance(loop, (ast.For, ast.AsyncFor)) and _constant_source(loop.iter)
+              for n in ast.walk(loop)}
+    grown = {id(n) for loop in loops if not (isinstance(loop, (ast.For, ast.AsyncFor)) and _constant_source(loop.iter))
+             for n in ast.walk(loop)}  # also inside a loop over the data: grows with the rows
+    return all(id(n) in inside and id(n) not in grown for n in stores)
 
 
 def _names_class(node: ast.AST) -> bool:
@@ -2332,6 +2417,33 @@ def _pair_routes(tree: ast.Module, owners: Mapping[str, OwnerFact]) -> list[Rout
     return out
 
 
+def _list_wrapper(fields: list[str], lists: list[str]) -> bool:
+    """A model that wraps a list: one list beside paging figures only ({users: [...], total, next}), or an
+    envelope's list ({data: [...]}). A record with an id, or with one list among its own properties (an
+    organisation's collection ids, a task's logs, a criterion's patterns beside its thresholds), is one item;
+    so is a document with several lists of its parts (a bundle's policy_modules and data_modules)."""
+    if not lists or any(f.lower() in _IDENTITY_FIELDS for f in fields):
+        return False
+    if any(name in _ENVELOPE_KEYS for name in lists):
+        return True
+    return len(lists) == 1 and all(_paging_field(f) for f in fields if f not in lists)
+
+
+def _named_for(path: str, cls: ClassFact) -> bool:
+    """A route named for the one list its model holds beside other properties: ``GET /runs/{id}/tags`` answering
+    ``{workflow_id, tags: [...]}``, ``/heal_episodes`` answering ``{episodes: [...], summary}``."""
+    field = next((v for k, v in cls.attrs if k == "@lists"), "")
+    last = next((s for s in reversed(path.strip("/").split("/")) if s and not _is_param(s)), "")
+    field, last = re.sub(r"[^a-z0-9]", "", field.lower()), re.sub(r"[^a-z0-9]", "", last.lower())
+    return len(field) > 2 and len(last) > 2 and (last.endswith(field) or field.endswith(last))
+
+
+def _paging_field(name: str) -> bool:
+    """A figure about a list's pages: ``total``, ``next_cursor``, ``articles_count``, ``totalItems``."""
+    name = name.replace("_", "").lower()
+    return name in _PAGING_FIELDS or name.endswith("count") or name.startswith("total")
+
+
 def _classes(source: SourceFile) -> tuple[ClassFact, ...]:
     out = []
     for cls in source.walk_order(ast.ClassDef):
@@ -2378,9 +2490,9 @@ def _classes(source: SourceFile) -> tuple[ClassFact, ...]:
             eve.insert(0, "eve:class")
         else:
             eve = []
-        # a list wrapper holds one list ({users: [...], total}) or an envelope's list ({data: [...]}); a document
-        # with several lists of its parts (a bundle's policy_modules and data_modules) is one item
-        listy = len(lists) == 1 or any(name in _ENVELOPE_KEYS for name in lists)
+        listy = _list_wrapper(fields, lists)
+        if not listy and len(lists) == 1 and not any(f.lower() in _IDENTITY_FIELDS for f in fields):
+            attrs.append(("@lists", lists[0]))  # {workflow_id, tags: [...]}: a list when the route is named for it
         out.append(ClassFact(cls.name, bases, tuple(attrs), tuple(fields), listy, tuple(methods), cls.lineno, tuple(eve),
                              tuple(dict.fromkeys(query))))
     return tuple(out)
@@ -3741,7 +3853,9 @@ class _Table:
         found = self.class_fact(path, fact.model)
         if found is None and self.list_alias(path, fact.model):
             return replace(fact, shape="list")
-        return replace(fact, shape="list") if found is not None and found[1].listy else fact
+        if found is not None and (found[1].listy or _named_for(fact.path, found[1])):
+            return replace(fact, shape="list")
+        return fact
 
     def list_alias(self, path: str, name: str) -> bool:
         """Whether ``name`` in ``path`` is a type alias of a list, defined there or imported."""
@@ -3866,8 +3980,10 @@ def build_route_table(files: Mapping[str, FileRoutes]) -> list[Route]:
                                     if c.startswith("@type:") and c[6:] in table.aliases)
                     all_deps = (*view.dependencies, *deps, *aliased,
                                 *(c[7:] for c in view.calls if c.startswith("parser:")))
-                    out.append(Route(view_path, _join(prefix, view.path), view, (*deps, *aliased),
-                                     table.dep_params(all_deps)))
+                    full = _join(prefix, view.path)
+                    in_path = _path_params(full)  # require_access(project_id): FastAPI fills it from the path
+                    out.append(Route(view_path, full, view, (*deps, *aliased),
+                                     tuple(p for p in table.dep_params(all_deps) if p not in in_path)))
     out = _item_variants(out)
     out.sort(key=lambda r: (r.path, r.method, r.file, r.line))
     return out

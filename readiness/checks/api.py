@@ -396,6 +396,103 @@ _PAGE_ID = {
               "@app.route('/api/groups')\ndef groups():\n    details = request.args.get('details') == '1'\n"
               "    return jsonify([g.to_dict(full=details) for g in Group.query.all()])\n",
 }
+_RECORD_MODELS = {
+    "app/__init__.py": "",
+    "app/schemas.py": "from pydantic import BaseModel\n\n\nclass Job(BaseModel):\n    id: str\n    name: str\n"
+                      "    state: str\n    logs: list[str] | None = None\n\n\nclass Threshold(BaseModel):\n"
+                      "    stop_at: float = 1.0\n    max_rounds: int = 10\n    patterns: list[str] = []\n\n\n"
+                      "class JobList(BaseModel):\n    jobs: list[Job]\n    jobs_count: int\n\n\n"
+                      "class JobSteps(BaseModel):\n    job_name: str\n    steps: list[str]\n",
+    "app/main.py": "from fastapi import FastAPI\n\nfrom app.schemas import Job, JobList, JobSteps, Threshold\n\napp = FastAPI()\n\n\n"
+                   "@app.get('/api/v1/studies/{uuid}/job', response_model=Job)\ndef study_job(uuid: str):\n"
+                   "    return find_job(uuid)\n\n\n"
+                   "@app.get('/api/v1/studies/{uuid}/threshold', response_model=Threshold)\ndef threshold(uuid: str):\n"
+                   "    return find_threshold(uuid)\n\n\n"
+                   "@app.get('/api/v1/jobs', response_model=JobList)\ndef jobs():\n"
+                   "    rows = all_jobs()\n    return JobList(jobs=rows, jobs_count=len(rows))\n\n\n"
+                   "@app.get('/api/v1/jobs/{name}/steps', response_model=JobSteps)\ndef job_steps(name: str):\n"
+                   "    return JobSteps(job_name=name, steps=steps_of(name))\n",
+}
+_FIXED_DOCUMENTS = {
+    "app.py": "from flask import Flask, jsonify\n\nimport config\n\napp = Flask(__name__)\n\n\n"
+              "@app.route('/api/v1/jwks')\ndef jwks():\n    res = {'keys': [signing_key().public_jwk()]}\n"
+              "    return jsonify(res)\n\n\n"
+              "@app.route('/api/v1/locales')\ndef locales():\n    langs = []\n    for code, name in config.LANGUAGES:\n"
+              "        langs.append({'id': code, 'name': name})\n    return jsonify({'locales': langs, 'default': 'en'})\n\n\n"
+              "@app.route('/api/v1/currencies')\ndef currencies():\n    table = {}\n"
+              "    for code in config.CURRENCIES:\n        table[code] = {'name': currency_name(code)}\n"
+              "    return jsonify(table)\n\n\n"
+              "@app.route('/api/v1/accounts')\ndef accounts():\n    table = {}\n"
+              "    for account in Account.query.all():\n        table[account.id] = account.to_dict()\n"
+              "    return jsonify(table)\n\n\n"
+              "@app.route('/api/v1/api-keys')\ndef api_keys():\n"
+              "    return jsonify({'keys': [k.to_dict() for k in ApiKey.query.all()]})\n",
+}
+_BREAKDOWNS = {
+    "app.py": "from flask import Flask, jsonify\n\napp = Flask(__name__)\n\n\n"
+              "@app.route('/api/v1/hours/by_quarter.json')\ndef hours_by_quarter():\n"
+              "    rows = db.execute(HOURS_BY_QUARTER_SQL).fetchall()\n"
+              "    return jsonify([dict(year=y, quarter=q, total=t) for y, q, t in rows])\n\n\n"
+              "@app.route('/api/v1/volumes-by-service')\ndef volumes_by_service():\n"
+              "    return jsonify(data=[dict(service=s, sent=n) for s, n in sent_per_service()])\n\n\n"
+              "@app.route('/api/v1/hours')\ndef hours():\n    return jsonify([h.to_dict() for h in Hours.query.all()])\n",
+}
+_PATH_DEPENDENCY = {
+    "app/__init__.py": "",
+    "app/deps.py": "from fastapi import Depends\n\n\ndef require_project(project_id: str | None = None, user=Depends(current_user)):\n"
+                   "    return check_member(user, project_id)\n\n\n"
+                   "def member_filter(role: str | None = None, active: bool | None = None):\n"
+                   "    return {'role': role, 'active': active}\n",
+    "app/main.py": "from fastapi import Depends, FastAPI\n\nfrom app.deps import member_filter, require_project\n\n"
+                   "app = FastAPI()\n\n\n"
+                   "@app.get('/api/v1/projects/{project_id}/members', dependencies=[Depends(require_project)])\n"
+                   "def members(project_id: str, limit: int = 50) -> list[dict]:\n"
+                   "    return list_members(project_id, limit)\n\n\n"
+                   "@app.get('/api/v1/projects/{project_id}/invites', dependencies=[Depends(require_project)])\n"
+                   "def invites(project_id: str, limit: int = 50, where: dict = Depends(member_filter)) -> list[dict]:\n"
+                   "    return list_invites(project_id, where, limit)\n",
+}
+_FILTER_TABLE = {
+    "app.py": "from flask import Flask, current_app, jsonify, request\n\napp = Flask(__name__)\n"
+              "FILTERS = (('status', 'status'), ('tag', 'tags__name'))\n\n\n"
+              "@app.route('/api/v1/contests')\ndef contests():\n    rows = Contest.query\n"
+              "    for key, column in FILTERS:\n        if key in request.args:\n"
+              "            rows = rows.filter_by(**{column: request.args.get(key)})\n"
+              "    return jsonify([c.to_dict() for c in rows.limit(100)])\n\n\n"
+              "@app.route('/api/v1/judges')\ndef judges():\n    key = current_app.config['PAGE_PARAM']\n"
+              "    page = int(request.args.get(key, 1))\n"
+              "    return jsonify([j.to_dict() for j in Judge.query.offset(page * 20).limit(20)])\n",
+}
+_CURSOR_DIRECTION = {
+    "app/main.py": "from fastapi import FastAPI, Query\n\napp = FastAPI()\n\n\n"
+                   "@app.get('/api/v1/tags')\ndef tags(limit: int = Query(50, le=200), cursor: str | None = None,\n"
+                   "         reverse: bool = False) -> list[dict]:\n    return page_of_tags(limit, cursor, reverse)\n\n\n"
+                   "@app.get('/api/v1/events')\ndef events(limit: int = Query(50, le=200), offset: int = 0,\n"
+                   "           reverse: bool = False) -> list[dict]:\n    return list_events(limit, offset, newest_first=reverse)\n",
+}
+_FORM_MODEL = {
+    "app/main.py": "from fastapi import FastAPI\nfrom pydantic import BaseModel\n\napp = FastAPI()\n\n\n"
+                   "class Allocation(BaseModel):\n    rows: list[dict]\n\n\n"
+                   "@app.get('/api/v1/areas/{area_id}/allocation/form', response_model=Allocation)\n"
+                   "def allocation_form(area_id: str):\n    return Allocation(rows=allocation_rows(area_id))\n\n\n"
+                   "@app.get('/api/v1/forms', response_model=list[dict])\ndef forms():\n    return all_forms()\n",
+}
+_QUERY_ALIAS = {
+    "app.py": "from flask import Flask, jsonify, request\n\napp = Flask(__name__)\n\n\n"
+              "@app.route('/api/v1/comments')\ndef comments():\n    params = request.args\n"
+              "    rows = Comment.query.order_by(Comment.created.desc())\n    if 'author' in params:\n"
+              "        rows = rows.filter_by(author=params['author'])\n"
+              "    return jsonify([c.to_dict() for c in rows.limit(100)])\n\n\n"
+              "@app.route('/api/v1/media')\ndef media():\n    params = request.args\n"
+              "    state = params.get('state', '').strip()\n    rows = Media.query\n    if state:\n"
+              "        rows = rows.filter_by(state=state)\n    return jsonify([m.to_dict() for m in rows.limit(100)])\n\n\n"
+              "@app.route('/api/v1/notes')\ndef notes():\n    data = request.args.to_dict(flat=False)\n"
+              "    if 'reference' in data:\n        data['reference'] = data['reference'][0]\n"
+              "    return jsonify([n.to_dict() for n in find_notes(reference=data.get('reference'))])\n\n\n"
+              "@app.route('/api/v1/tags')\ndef tags():\n    params = request.args\n"
+              "    page = int(params.get('page', 1))\n"
+              "    return jsonify([t.to_dict() for t in Tag.query.offset((page - 1) * 20).limit(20)])\n",
+}
 _LATEST_ALIAS = {
     "app/__init__.py": "",
     "app/routers/__init__.py": "from app.routers.orders import router as orders_router\n"
@@ -973,6 +1070,16 @@ class Pagination(_RouteCheck):
         Example(_NINJA_SHOP, status="fail", findings=1, lines=(7,),
                 note="django-ninja routers added to a NinjaAPI mounted with api.urls: @paginate pages the orders, "
                      "the customers list returns every row"),
+        Example(_FORM_MODEL, status="fail", findings=1, lines=(17,),
+                note="the form of one area is one object, whatever rows it holds; the forms are a collection"),
+        Example(_BREAKDOWNS, status="fail", findings=1, lines=(18,),
+                note="figures grouped by quarter or by service are a report, not a collection; the hours themselves are"),
+        Example(_FIXED_DOCUMENTS, status="fail", findings=2, lines=(31, 39),
+                note="a key set written out key by key, a table of settings under one key and a mapping keyed by a "
+                     "fixed table are sized by the code; accounts or keys read from the database are a collection"),
+        Example(_RECORD_MODELS, status="fail", findings=2, lines=(19, 25),
+                note="a record with an id, or with thresholds beside its one list, is one object; a model holding a "
+                     "list and its count wraps the list, and so does one a route is named for (/steps)"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
@@ -1609,6 +1716,15 @@ class FilteringSorting(_RouteCheck):
                 note="the page (?page_id=) and how much of each row to show (?details=) filter nothing"),
         Example(_NINJA_SHOP, status="fail", findings=1, lines=(7,),
                 note="django-ninja: a FilterSchema taken as Query[...] filters; the request handed first does not"),
+        Example(_PATH_DEPENDENCY, status="fail", findings=1, lines=(9,),
+                note="a dependency's parameter named in the path is filled from the path, not a filter; a dependency "
+                     "reading filters from the query string filters"),
+        Example(_CURSOR_DIRECTION, status="fail", findings=1, lines=(7,),
+                note="reverse beside a cursor is the way the cursor pages; beside an offset it orders the rows"),
+        Example(_FILTER_TABLE, status="fail", findings=1, lines=(17,),
+                note="filters read key by key from a table of allowed fields; a key from the settings is no filter"),
+        Example(_QUERY_ALIAS, status="fail", findings=1, lines=(34,),
+                note="the query string under a local name: what is read from it filters, unless it is only the page"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
@@ -1630,8 +1746,15 @@ def _filter_label(route: Route) -> str:
 
 def _filter_params(route: Route) -> list[str]:
     idle = {c.removeprefix(IDLE_PARAM) for c in route.fact.calls if c.startswith(IDLE_PARAM)}
+    if {p.lower() for p in route.query} & _CURSORS:
+        idle |= {p for p in route.query if p.lower() in _CURSOR_DIRECTIONS}  # the way the cursor walks
     return [p for p in route.query if (n := p.lower().removesuffix("[]")) not in PAGINATION_PARAMS
             and n not in _NOT_FILTERS and p not in idle]
+
+
+# A cursor's direction (?cursor=...&reverse=true) says which way to page, not how to sort the rows
+_CURSORS = frozenset({"cursor", "page_token", "next_token", "starting_after", "ending_before"})
+_CURSOR_DIRECTIONS = frozenset({"reverse", "backward", "backwards"})
 
 
 _NOT_FILTERS = frozenset({"format", "callback", "fields", "expand", "include", "lang", "locale", "db", "session",

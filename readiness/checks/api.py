@@ -1112,7 +1112,7 @@ def _rate_marks(source: SourceFile) -> tuple[Evidence, ...]:
         elif name == "Limiter" and ("flask_limiter" in source.imports or "slowapi" in source.imports):
             defaults = next((k.value for k in call.keywords if k.arg in ("default_limits", "application_limits")), None)
             enabled = next((k.value for k in call.keywords if k.arg == "enabled"), None)
-            if isinstance(defaults, (ast.List, ast.Tuple)) and defaults.elts and not off_by_default(source, call) \
+            if defaults is not None and _limits_given(defaults) and not off_by_default(source, call) \
                     and not (enabled is not None and false_by_default(source, enabled)):
                 out.append(Evidence(_SLOWAPI_DEFAULTS if "slowapi" in source.imports else "Flask-Limiter default limits",
                                     source.path, call.lineno))
@@ -1144,6 +1144,14 @@ def _rate_marks(source: SourceFile) -> tuple[Evidence, ...]:
                 if "throttl" in name.lower() or "ratelimit" in name.lower():
                     out.append(Evidence(f"{name} middleware limits every request", source.path, elt.lineno))
     return tuple(out)
+
+
+def _limits_given(node: ast.expr) -> bool:
+    """Default limits a limiter is given: a non-empty list, or one a function computes from the settings
+    (``default_limits=get_routes_limits(args)``): Flask-Limiter applies whatever it returns to every route."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return bool(node.elts)
+    return isinstance(node, ast.Call)
 
 
 _REQUEST_HOOKS = frozenset({"before_request", "before_app_request", "middleware"})
@@ -1256,6 +1264,19 @@ def _nginx_global_limit(text: str) -> int:
         for _ in range(min(line.count("}"), len(blocks))):
             blocks.pop()
     return 0
+
+
+def _computed_limits(keywords: str) -> dict[str, str]:
+    """A Flask app factory whose limiter takes what the settings give it."""
+    return {"svc/app.py": "from flask import Flask, jsonify\nfrom flask_limiter import Limiter\n"
+                          "from flask_limiter.util import get_remote_address\n\n"
+                          "from svc.settings import limits_from, settings, storage_from\n\n\n"
+                          "def create_app() -> Flask:\n"
+                          f"    limiter = Limiter(key_func=get_remote_address, {keywords}strategy='moving-window')\n"
+                          "    app = Flask(__name__)\n\n"
+                          "    @app.post('/translate')\n    def translate():\n        return jsonify({})\n\n"
+                          "    @app.post('/detect')\n    def detect():\n        return jsonify([])\n\n"
+                          "    limiter.init_app(app)\n    return app\n"}
 
 
 class RateLimiting(_RouteCheck):
@@ -1444,6 +1465,10 @@ class RateLimiting(_RouteCheck):
             "app/auth.py": "from slowapi import Limiter\nfrom slowapi.util import get_remote_address\n\n"
                            "limiter = Limiter(key_func=get_remote_address)\n",
         }, findings=1, status="fail", note="slowapi's middleware without default limits limits only the decorated route"),
+        Example(_computed_limits("default_limits=limits_from(settings), "), findings=0, status="pass",
+                note="Flask-Limiter's default limits computed from the settings cover every route of the app"),
+        Example(_computed_limits("storage_uri=storage_from(settings), "), findings=2, status="fail",
+                note="a limiter given only its storage has no default limit: it limits no undecorated route"),
         Example({
             "app.py": "from flask import Flask\nfrom flask_limiter import Limiter\n\napp = Flask(__name__)\n"
                       "limiter = Limiter(app=app, key_func=lambda: 'x')\n\n\n"

@@ -378,8 +378,11 @@ class Route:
             # checks a signature is another system's callback
             return self.fact.method != "GET" or any("signature" in c.lower() for c in self.fact.calls
                                                     if not c.startswith("@"))
-        return self.fact.method in ("POST", "PUT", "*") and any(
-            s.lower() in ("webhook", "webhooks", "hooks") for s in self.segments)
+        segs = [s.lower() for s in self.segments]
+        at = next((i for i, s in enumerate(segs) if s in ("webhook", "webhooks", "hooks")), None)
+        # /webhooks/add, /webhooks/<id>/edit: the form or call that manages a subscription, not a delivery
+        return self.fact.method in ("POST", "PUT", "*") and at is not None \
+            and not set(segs[at + 1:]) & _SUBSCRIPTION_VERBS
 
     @property
     def relay(self) -> bool:
@@ -467,6 +470,10 @@ class Route:
     @property
     def all_dependencies(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys([*self.fact.dependencies, *self.dependencies]))
+
+
+# Verbs after /webhooks/ that make the route the service's own management of a webhook subscription
+_SUBSCRIPTION_VERBS = frozenset({"add", "new", "create", "edit", "update", "delete", "remove"})
 
 
 def _is_param(segment: str) -> bool:

@@ -1465,6 +1465,17 @@ class RateLimiting(_RouteCheck):
             "app/auth.py": "from slowapi import Limiter\nfrom slowapi.util import get_remote_address\n\n"
                            "limiter = Limiter(key_func=get_remote_address)\n",
         }, findings=1, status="fail", note="slowapi's middleware without default limits limits only the decorated route"),
+        Example({"app.py": "from flask import Flask, redirect, render_template, request\n\nfrom app.hooks import deliver, save_hook\n\n"
+                           "app = Flask(__name__)\n\n\n"
+                           "@app.route('/settings/webhooks/add', methods=['GET', 'POST'])\ndef add_hook():\n"
+                           "    if request.method == 'POST':\n        save_hook(request.form)\n        return redirect('/settings')\n"
+                           "    return render_template('hook_form.html')\n\n\n"
+                           "@app.route('/settings/webhooks/<int:hook_id>/delete', methods=['POST'])\ndef delete_hook(hook_id):\n"
+                           "    save_hook(None, hook_id)\n    return redirect('/settings')\n\n\n"
+                           "@app.route('/webhooks/github', methods=['POST'])\ndef github():\n"
+                           "    deliver(request.get_json())\n    return '', 204\n"},
+                findings=1, lines=(23,), status="fail",
+                note="the settings pages that add or delete a webhook subscription are no inbound delivery"),
         Example(_computed_limits("default_limits=limits_from(settings), "), findings=0, status="pass",
                 note="Flask-Limiter's default limits computed from the settings cover every route of the app"),
         Example(_computed_limits("storage_uri=storage_from(settings), "), findings=2, status="fail",

@@ -506,6 +506,28 @@ _API_VERSION_HEADER = lazy_compile(r"^(?:version|(?!sec-|(?:x-)?(?:client|app|sd
                                    r"(?![a-z0-9-]*(?:platform|ua|client|browser|os|device|app|sdk)-version)[a-z0-9-]*-version)$")
 
 
+def _nginx_subrequests(api_location: str = "") -> dict[str, str]:
+    """A Flask API behind the nginx its image ships, which asks the app's /internal/auth before every request."""
+    return {
+        "app.py": "from flask import Flask, jsonify, request\nfrom flask_limiter import Limiter\n"
+                  "from flask_limiter.util import get_remote_address\n\napp = Flask(__name__)\n"
+                  "limiter = Limiter(get_remote_address, app=app)\n\n\n"
+                  "@app.get('/api/v1/orders')\n@limiter.limit('60/minute')\ndef orders():\n    return jsonify([])\n\n\n"
+                  "@app.get('/internal/auth/user')\ndef auth_user():\n"
+                  "    return jsonify(user=request.headers.get('X-Remote-User'))\n",
+        "Dockerfile": "FROM python:3.12\nRUN apt-get install -y nginx\nCOPY deploy/nginx.conf /etc/nginx/nginx.conf\n"
+                      "CMD [\"supervisord\"]\n",
+        "deploy/nginx.conf": "http {\n    server {\n        listen 80;\n" + api_location +
+                             "        location /internal {\n            internal;\n"
+                             "            proxy_pass http://127.0.0.1:5000;\n        }\n        location / {\n"
+                             "            auth_request /internal/auth/user;\n            proxy_pass http://127.0.0.1:5000;\n"
+                             "        }\n    }\n}\n",
+    }
+
+
+_REMAPPING_LOCATION = "        location /gateway/ {\n            proxy_pass http://127.0.0.1:5000/;\n        }\n"
+
+
 class ApiVersioning(_RouteCheck):
     id = "api-versioning"
     severity = "medium"
@@ -721,23 +743,28 @@ class ApiVersioning(_RouteCheck):
         Example({**_SITE_HELPERS, "site/rows.py": "from flask import Blueprint, jsonify\n\nbp = Blueprint('rows', __name__)\n\n\n"
                  "@bp.route('/rows')\ndef rows():\n    return jsonify(rows=[])\n"}, findings=1, lines=(7,), status="fail",
                 note="a JSON route in a module that renders no page is judged"),
+        Example(_nginx_subrequests(), findings=0, status="pass",
+                note="a route under a location the shipped nginx marks internal answers nginx's subrequests, not clients"),
+        Example(_nginx_subrequests(_REMAPPING_LOCATION), findings=1, lines=(16,), status="fail",
+                note="another location that strips its prefix before the app reaches the internal route from outside"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         routes, reason, everything = _api_routes(project, collected)
-        routes = _published(routes, everything)
+        routes, everything, internal = _nginx_only(project, _published(routes, everything), everything)
         graphql = [r for r in routes if r.graphql]  # one GraphQL endpoint evolves by its schema
         # a prefix the scan could not resolve, unless a version segment of it is plain (/v{API_VERSION} under it)
         unknown = [r for r in routes if any(unresolved(s) for s in r.segments) and not self._versioned(r)]
         routes = [r for r in routes if r not in graphql and r not in unknown]
         if not routes:
             return Verdict(NotApplicable(reason or ("the API's prefix could not be resolved" if unknown else
-                                                    "only a GraphQL endpoint: it evolves through its schema")))
+                                                    "only a GraphQL endpoint: it evolves through its schema")),
+                           evidence=internal)
         marks = self._globals(collected)
         if marks:
             return Verdict(Share(len(routes), len(routes), "routes", "are versioned"),
                            summary=f"{_plural(len(routes), 'route')} versioned by {marks[0].message}",
-                           evidence=tuple(marks) + _left_out(everything, routes))
+                           evidence=tuple(marks) + _left_out(everything, routes) + internal)
         # the API's bare root (GET /api) is where clients discover the versions: it cannot carry one itself
         routes = [r for r in routes if [s.lower() for s in r.segments] not in (["api"], ["rest"])] or routes
         # a view also served under a versioned path: the unversioned path is an alias clients need not use
@@ -745,7 +772,7 @@ class ApiVersioning(_RouteCheck):
         return _route_share(self.id, routes, lambda r: self._versioned(r) or (r.file, r.handler) in pinned,
                             noun="route", good_label="are versioned",
                             missing=lambda r: f"{r.label} has no version in its path or headers",
-                            present=lambda r: f"{r.label} is versioned", extra=_left_out(everything, routes))
+                            present=lambda r: f"{r.label} is versioned", extra=_left_out(everything, routes) + internal)
 
     @staticmethod
     def _versioned(route: Route) -> bool:
@@ -1231,7 +1258,9 @@ _NGINX_LIMIT = lazy_compile(r"^\s*limit_req\s+zone=", re.MULTILINE)
 _NGINX_PASS = lazy_compile(r"^\s*(?:proxy|uwsgi|grpc|fastcgi|scgi)_pass\s", re.MULTILINE)
 
 
-def _nginx_limits(project: Project) -> list[Evidence]:
+def _shipped_nginx(project: Project) -> list[tuple[str, str]]:
+    """The nginx configs that pass requests on to the application and that a Dockerfile, compose file or
+    supervisor config ships with the service (named there), as (path, text)."""
     configs = [rel for rel in project.glob("*.conf", "*nginx*") if path_role(rel) in (SERVICE, INFRASTRUCTURE)
                and not rel.endswith((".py", ".md", ".rst", ".txt"))]
     if not configs:
@@ -1241,8 +1270,15 @@ def _nginx_limits(project: Project) -> list[Evidence]:
     out = []
     for rel in configs:
         text = project.read_text(rel) or ""
-        name = rel.rpartition("/")[2]
-        if not (_NGINX_LIMIT.search(text) and _NGINX_PASS.search(text) and any(name in t for t in shipping)):
+        if _NGINX_PASS.search(text) and any(rel.rpartition("/")[2] in t for t in shipping):
+            out.append((rel, text))
+    return out
+
+
+def _nginx_limits(project: Project) -> list[Evidence]:
+    out = []
+    for rel, text in _shipped_nginx(project):
+        if not _NGINX_LIMIT.search(text):
             continue
         line = _nginx_global_limit(text)
         if line:
@@ -1277,6 +1313,61 @@ def _computed_limits(keywords: str) -> dict[str, str]:
                           "    @app.post('/translate')\n    def translate():\n        return jsonify({})\n\n"
                           "    @app.post('/detect')\n    def detect():\n        return jsonify([])\n\n"
                           "    limiter.init_app(app)\n    return app\n"}
+
+
+_NGINX_LOCATION = lazy_compile(r"^location\s+(?:\^~\s+)?(/\S*)$")
+_NGINX_PROXY_URI = lazy_compile(r"^proxy_pass\s+[a-z]+://[^/;\s]+(/[^;\s]*)")
+_NGINX_REWRITE = lazy_compile(r"^rewrite\s+\S+\s+(/[^\s;]*)")
+
+
+def _nginx_internal(text: str) -> tuple[set[str], set[str], set[str]]:
+    """What one nginx config says about reachability: the prefixes of locations marked ``internal;`` (only nginx's
+    own subrequests reach them: ``auth_request``, ``X-Accel-Redirect``), the paths ``rewrite`` sends clients to,
+    and the URIs other locations' ``proxy_pass`` put in place of the client's path."""
+    internal: set[str] = set()
+    rewritten: set[str] = set()
+    remapped: set[str] = set()
+    blocks: list[str] = []
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        inner = blocks[-1] if blocks else ""
+        if line == "internal;" and (match := _NGINX_LOCATION.match(inner)):
+            internal.add(match.group(1).rstrip("/") or "/")
+        elif (match := _NGINX_REWRITE.match(line)):
+            rewritten.add(match.group(1).split("$", 1)[0])
+        elif (match := _NGINX_PROXY_URI.match(line)) and not inner.startswith("location @"):
+            remapped.add(match.group(1))
+        blocks.extend(line[:line.index("{")].strip() for _ in range(line.count("{")))
+        for _ in range(min(line.count("}"), len(blocks))):
+            blocks.pop()
+    return internal, rewritten, remapped
+
+
+def _nginx_only(project: Project, routes: list[Route],
+                everything: list[Route]) -> tuple[list[Route], list[Route], tuple[Evidence, ...]]:
+    """The routes clients can reach (of those judged and of all), and evidence for those left out: routes under a
+    location the shipped nginx marks ``internal;`` answer nginx's own subrequests, not clients. None are left out
+    when another location's ``proxy_pass`` rewrites the client's path (``location /api/ { proxy_pass http://app/; }``
+    reaches ``/auth`` from ``/api/auth``); a path a ``rewrite`` sends clients to stays."""
+    internal: set[str] = set()
+    rewritten: set[str] = set()
+    where = ""
+    for rel, text in _shipped_nginx(project):
+        prefixes, targets, remapped = _nginx_internal(text)
+        if any(not any(uri.startswith(p) for p in prefixes) for uri in remapped):
+            return routes, everything, ()
+        if prefixes and not where:
+            where = rel
+        internal |= prefixes
+        rewritten |= targets
+    inside = [r for r in everything if r.path.rstrip("/") not in rewritten and any(
+        r.path == p or r.path.startswith(p + "/") for p in internal if p != "/")]
+    if not inside:
+        return routes, everything, ()
+    left = {id(r) for r in inside}
+    return [r for r in routes if id(r) not in left], [r for r in everything if id(r) not in left], (Evidence(
+        f"left out: {_plural(len(inside), 'route')} under nginx internal locations ({', '.join(sorted(internal))}), "
+        "which only nginx's own subrequests reach", where),)
 
 
 class RateLimiting(_RouteCheck):
@@ -1476,6 +1567,10 @@ class RateLimiting(_RouteCheck):
                            "    deliver(request.get_json())\n    return '', 204\n"},
                 findings=1, lines=(23,), status="fail",
                 note="the settings pages that add or delete a webhook subscription are no inbound delivery"),
+        Example(_nginx_subrequests(), findings=0, status="pass",
+                note="a route under a location the shipped nginx marks internal answers nginx's subrequests, not clients"),
+        Example(_nginx_subrequests(_REMAPPING_LOCATION), findings=1, lines=(16,), status="fail",
+                note="another location that strips its prefix before the app reaches the internal route from outside"),
         Example(_computed_limits("default_limits=limits_from(settings), "), findings=0, status="pass",
                 note="Flask-Limiter's default limits computed from the settings cover every route of the app"),
         Example(_computed_limits("storage_uri=storage_from(settings), "), findings=2, status="fail",
@@ -1508,8 +1603,9 @@ class RateLimiting(_RouteCheck):
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         routes, reason, everything = _api_routes(project, collected, helpers=True)
         routes = [r for r in routes if r.fact.framework != "graphql"]  # schema fields: the endpoint is the route
+        routes, everything, internal = _nginx_only(project, routes, everything)
         if not routes:
-            return Verdict(NotApplicable(reason or "no API routes"))
+            return Verdict(NotApplicable(reason or "no API routes"), evidence=internal)
         found = self._globals(collected) + _ingress_limits(project) + _nginx_limits(project)
         # slowapi's middleware applies the limiter's default limits: with none, it limits no undecorated route
         if not any(m.message == _SLOWAPI_DEFAULTS for m in found):
@@ -1521,11 +1617,11 @@ class RateLimiting(_RouteCheck):
         if marks:
             return Verdict(Share(len(routes), len(routes), "routes", "are rate limited"),
                            summary=f"{_plural(len(routes), 'route')} covered by {marks[0].message}",
-                           evidence=tuple(marks) + _left_out(everything, routes))
+                           evidence=tuple(marks) + _left_out(everything, routes) + internal)
         limiters = frozenset(name for facts in facts_of(collected.facts).values() for name in facts.limiters)
         return _route_share(self.id, routes, lambda r: _limited(r, limiters) or bool(graphql and r.graphql), noun="route",
                             good_label="are rate limited", missing=lambda r: f"{r.label} has no rate limit",
-                            present=lambda r: f"{r.label} is rate limited", extra=_left_out(everything, routes))
+                            present=lambda r: f"{r.label} is rate limited", extra=_left_out(everything, routes) + internal)
 
 
 def _default_throttles(source: SourceFile, key: ast.AST) -> bool:

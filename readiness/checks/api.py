@@ -1370,6 +1370,17 @@ def _nginx_only(project: Project, routes: list[Route],
         "which only nginx's own subrequests reach", where),)
 
 
+def _gated(decorator: str) -> dict[str, str]:
+    """A Flask API with one limited route and one behind the project's ``decorator``."""
+    return {"app/views.py": "from flask import Blueprint, jsonify, request\n\n"
+                            f"from app.auth import {decorator}\nfrom app.limits import limiter\n\n"
+                            "bp = Blueprint('api', __name__)\n\n\n"
+                            "@bp.route('/api/tasks', methods=['POST'])\n@limiter.limit('30/minute')\ndef create_task():\n"
+                            "    return jsonify({}), 201\n\n\n"
+                            "@bp.route('/api/announcements', methods=['POST'])\n"
+                            f"@{decorator}\ndef announce():\n    return jsonify(request.get_json()), 201\n"}
+
+
 class RateLimiting(_RouteCheck):
     id = "rate-limiting"
     severity = "high"
@@ -1386,7 +1397,8 @@ class RateLimiting(_RouteCheck):
     )
     scoring = ("Share of API routes covered by a rate limit (health, metrics, docs and static files left out; "
                "sign-in flows and inbound webhooks count, since they face the internet and a limit blunts credential "
-               "stuffing and floods; a sign-out, which ends the caller's own session, does not). A limiter "
+               "stuffing and floods; a sign-out, which ends the caller's own session, does not; nor do routes only "
+               "administrators reach, `@admin_required` or `@staff_member_required`). A limiter "
                "middleware, a before-request hook that limits (`apply_rate_limit`), Flask-Limiter "
                "default_limits, DRF default throttles, an ingress rate-limit annotation or an nginx `limit_req` in a "
                "config a Dockerfile or compose file ships with the service covers every route; "
@@ -1567,6 +1579,10 @@ class RateLimiting(_RouteCheck):
                            "    deliver(request.get_json())\n    return '', 204\n"},
                 findings=1, lines=(23,), status="fail",
                 note="the settings pages that add or delete a webhook subscription are no inbound delivery"),
+        Example(_gated("admin_required"), findings=0, status="pass",
+                note="a route only administrators reach: its callers are the operators, not the internet"),
+        Example(_gated("login_required"), findings=1, lines=(17,), status="fail",
+                note="a route any signed-in user reaches still needs a limit"),
         Example(_nginx_subrequests(), findings=0, status="pass",
                 note="a route under a location the shipped nginx marks internal answers nginx's subrequests, not clients"),
         Example(_nginx_subrequests(_REMAPPING_LOCATION), findings=1, lines=(16,), status="fail",
@@ -1604,8 +1620,14 @@ class RateLimiting(_RouteCheck):
         routes, reason, everything = _api_routes(project, collected, helpers=True)
         routes = [r for r in routes if r.fact.framework != "graphql"]  # schema fields: the endpoint is the route
         routes, everything, internal = _nginx_only(project, routes, everything)
+        admin = [r for r in routes if _admin_only(r)]
+        if admin:  # the operators' own screens: the evidence counts them
+            routes = [r for r in routes if not _admin_only(r)]
+            internal += (Evidence(f"left out: {_plural(len(admin), 'admin-only route')} "
+                                  f"(e.g. {admin[0].label}, behind {_admin_gate(admin[0])})", admin[0].file, admin[0].line),)
         if not routes:
-            return Verdict(NotApplicable(reason or "no API routes"), evidence=internal)
+            return Verdict(NotApplicable(reason or ("only admin-only routes" if admin else "no API routes")),
+                           evidence=internal)
         found = self._globals(collected) + _ingress_limits(project) + _nginx_limits(project)
         # slowapi's middleware applies the limiter's default limits: with none, it limits no undecorated route
         if not any(m.message == _SLOWAPI_DEFAULTS for m in found):
@@ -1646,6 +1668,21 @@ def _default_throttles(source: SourceFile, key: ast.AST) -> bool:
     default = [v for k, v in zip(rates.keys, rates.values, strict=True)
                if isinstance(k, ast.Constant) and isinstance(k.value, str) and k.value.startswith(("anon", "user"))]
     return not (default and all(isinstance(v, ast.Constant) and v.value is None for v in default))
+
+
+# Decorators that let only the service's administrators or staff in: their callers are the operators, signed in,
+# not the internet a rate limit guards against
+_ADMIN_GATES = frozenset({"admin_required", "require_admin", "requires_admin", "admin_only", "staff_member_required",
+                          "staff_required", "superuser_required", "superuser_only"})
+
+
+def _admin_gate(route: Route) -> str:
+    return next((d for d in route.fact.decorators if d.rpartition(".")[2] in _ADMIN_GATES), "")
+
+
+def _admin_only(route: Route) -> bool:
+    """A route only administrators or staff reach (``@admin_required``, ``@staff_member_required``)."""
+    return bool(_admin_gate(route))
 
 
 def _limited(route: Route, limiters: frozenset[str] = frozenset()) -> bool:

@@ -1158,6 +1158,11 @@ def _rate_marks(source: SourceFile) -> tuple[Evidence, ...]:
             out.append(Evidence("Invenio's rate limits (RATELIMIT_GUEST_USER / RATELIMIT_AUTHENTICATED_USER) cover every route",
                                 source.path, node.lineno))
     out.extend(_rate_hooks(source))
+    for node in source.nodes(ast.Constant):  # django-axes in the middleware or authentication backends
+        value = getattr(node, "value", None)
+        if isinstance(value, str) and value.endswith(_LOCKOUT_CLASSES) and not off_by_default(source, node):
+            out.append(Evidence(f"{_LOGIN_LOCKOUT} ({value.rpartition('.')[2]})", source.path, getattr(node, "lineno", 0)))
+            break
     for node in source.nodes(ast.Constant):
         if getattr(node, "value", None) == "DEFAULT_THROTTLE_CLASSES" and _default_throttles(source, node) \
                 and not off_by_default(source, node):  # if API_THROTTLING: REST_FRAMEWORK.update(...), off by default
@@ -1179,6 +1184,18 @@ def _limits_given(node: ast.expr) -> bool:
     if isinstance(node, (ast.List, ast.Tuple)):
         return bool(node.elts)
     return isinstance(node, ast.Call)
+
+
+# django-axes and django-defender count failed sign-ins and lock the client out: a limit on password guessing at
+# the login, not on the sign-up, reset or confirmation flows nor on anything else
+_LOGIN_LOCKOUT = "failed sign-ins locked out"
+_LOCKOUT_CLASSES = ("AxesMiddleware", "axes.backends.AxesBackend", "axes.backends.AxesStandaloneBackend",
+                    "defender.middleware.FailedLoginMiddleware")
+
+
+def _login(route: Route) -> bool:
+    """A route that checks a password: /login, /signin."""
+    return any(s.lower().replace("_", "-") in ("login", "log-in", "signin", "sign-in") for s in route.segments)
 
 
 _REQUEST_HOOKS = frozenset({"before_request", "before_app_request", "middleware"})
@@ -1381,6 +1398,16 @@ def _gated(decorator: str) -> dict[str, str]:
                             f"@{decorator}\ndef announce():\n    return jsonify(request.get_json()), 201\n"}
 
 
+def _django_sign_in(middleware: str) -> dict[str, str]:
+    """A Django site's login and password-reset views, with ``middleware`` installed."""
+    return {"site/settings.py": "INSTALLED_APPS = ['django.contrib.auth', 'axes']\n"
+                                f"MIDDLEWARE = ['django.contrib.auth.middleware.AuthenticationMiddleware', {middleware!r}]\n"
+                                "AXES_FAILURE_LIMIT = 5\n",
+            "site/urls.py": "from django.contrib.auth import views as auth_views\nfrom django.urls import path\n\n"
+                            "urlpatterns = [\n    path('login/', auth_views.LoginView.as_view()),\n"
+                            "    path('password-reset/', auth_views.PasswordResetView.as_view()),\n]\n"}
+
+
 class RateLimiting(_RouteCheck):
     id = "rate-limiting"
     severity = "high"
@@ -1405,7 +1432,8 @@ class RateLimiting(_RouteCheck):
                "a GraphQL depth or cost limit covers the GraphQL endpoint; a limit applied to a whole blueprint "
                "(`limiter.limit(...)(bp)`) covers its routes, and a project decorator that answers 429 the routes it wraps.")
     global_marks = staticmethod(_rate_marks)
-    needles = ROUTE_NEEDLES + ("MIDDLEWARE", "before_request", "before_app_request", "middleware", "RATELIMIT_")
+    needles = ROUTE_NEEDLES + ("MIDDLEWARE", "before_request", "before_app_request", "middleware", "RATELIMIT_",
+                               "AUTHENTICATION_BACKENDS")
     examples = (
         Example({**_NGINX_SERVICE, "conf/nginx.conf": _NGINX_CONF}, status="pass",
                 note="the nginx the image runs in front of the app limits every request"),
@@ -1579,6 +1607,10 @@ class RateLimiting(_RouteCheck):
                            "    deliver(request.get_json())\n    return '', 204\n"},
                 findings=1, lines=(23,), status="fail",
                 note="the settings pages that add or delete a webhook subscription are no inbound delivery"),
+        Example(_django_sign_in("axes.middleware.AxesMiddleware"), findings=1, lines=(6,), status="fail",
+                note="django-axes locks out repeated failed logins: the login is limited, the password reset is not"),
+        Example(_django_sign_in("django.middleware.csrf.CsrfViewMiddleware"), findings=2, status="fail",
+                note="without a lockout both sign-in flows are unlimited"),
         Example(_gated("admin_required"), findings=0, status="pass",
                 note="a route only administrators reach: its callers are the operators, not the internet"),
         Example(_gated("login_required"), findings=1, lines=(17,), status="fail",
@@ -1635,13 +1667,15 @@ class RateLimiting(_RouteCheck):
         found = [m for m in found if m.message != _SLOWAPI_DEFAULTS or any(
             f.message.startswith(_SLOWAPI_MIDDLEWARE) for f in found)]
         graphql = [m for m in found if m.message.startswith(_GRAPHQL_LIMIT)]  # limits the GraphQL endpoint only
-        marks = [m for m in found if m not in graphql]
+        lockout = [m for m in found if m.message.startswith(_LOGIN_LOCKOUT)]  # limits password guessing only
+        marks = [m for m in found if m not in graphql and m not in lockout]
         if marks:
             return Verdict(Share(len(routes), len(routes), "routes", "are rate limited"),
                            summary=f"{_plural(len(routes), 'route')} covered by {marks[0].message}",
                            evidence=tuple(marks) + _left_out(everything, routes) + internal)
         limiters = frozenset(name for facts in facts_of(collected.facts).values() for name in facts.limiters)
-        return _route_share(self.id, routes, lambda r: _limited(r, limiters) or bool(graphql and r.graphql), noun="route",
+        return _route_share(self.id, routes, lambda r: _limited(r, limiters) or bool(graphql and r.graphql)
+                            or bool(lockout and _login(r)), noun="route",
                             good_label="are rate limited", missing=lambda r: f"{r.label} has no rate limit",
                             present=lambda r: f"{r.label} is rate limited", extra=_left_out(everything, routes) + internal)
 

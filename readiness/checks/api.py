@@ -1193,6 +1193,15 @@ _LOCKOUT_CLASSES = ("AxesMiddleware", "axes.backends.AxesBackend", "axes.backend
                     "defender.middleware.FailedLoginMiddleware")
 
 
+def _signs_out(route: Route) -> bool:
+    """A sign-out of the caller's own sessions, however the API spells it: /signout, /user/_logout, /logout-all."""
+    for segment in route.segments:
+        word = segment.lower().strip("_-").replace("_", "-")
+        if word in ("logout", "log-out", "signout", "sign-out") or word.startswith(("logout-", "logoutall")):
+            return True
+    return False
+
+
 def _login(route: Route) -> bool:
     """A route that checks a password: /login, /signin."""
     return any(s.lower().replace("_", "-") in ("login", "log-in", "signin", "sign-in") for s in route.segments)
@@ -1607,6 +1616,14 @@ class RateLimiting(_RouteCheck):
                            "    deliver(request.get_json())\n    return '', 204\n"},
                 findings=1, lines=(23,), status="fail",
                 note="the settings pages that add or delete a webhook subscription are no inbound delivery"),
+        Example({"app.py": "from flask import Blueprint, jsonify\nfrom flask_login import logout_user\n\n"
+                           "account = Blueprint('account', __name__)\n\n\n@account.route('/signout')\ndef signout():\n"
+                           "    logout_user()\n    return jsonify(ok=True)\n\n\n@account.route('/_logout', methods=['POST'])\n"
+                           "def legacy_logout():\n    logout_user()\n    return jsonify(ok=True)\n\n\n"
+                           "@account.route('/signout-report', methods=['POST'])\ndef report():\n    return jsonify(ok=True)\n"},
+                findings=1, lines=(20,), status="fail",
+                note="a sign-out spelt /signout or /_logout ends the caller's own session; a word that only starts "
+                     "like one is judged"),
         Example(_django_sign_in("axes.middleware.AxesMiddleware"), findings=1, lines=(6,), status="fail",
                 note="django-axes locks out repeated failed logins: the login is limited, the password reset is not"),
         Example(_django_sign_in("django.middleware.csrf.CsrfViewMiddleware"), findings=2, status="fail",
@@ -1652,6 +1669,7 @@ class RateLimiting(_RouteCheck):
         routes, reason, everything = _api_routes(project, collected, helpers=True)
         routes = [r for r in routes if r.fact.framework != "graphql"]  # schema fields: the endpoint is the route
         routes, everything, internal = _nginx_only(project, routes, everything)
+        routes = [r for r in routes if not _signs_out(r)]  # ends the caller's own session: nothing to guess or flood
         admin = [r for r in routes if _admin_only(r)]
         if admin:  # the operators' own screens: the evidence counts them
             routes = [r for r in routes if not _admin_only(r)]

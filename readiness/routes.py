@@ -331,7 +331,7 @@ class Route:
             return False
         if self.fact.kind == "api" or self.fact.framework in ("fastapi", "ninja"):
             return True
-        if any(s in ("api", "rest", "graphql") or VERSION_SEGMENT.match(s) for s in segs):
+        if any(s in _API_SEGMENTS or VERSION_SEGMENT.match(s) for s in segs):
             return True
         return self.fact.framework == "flask"
 
@@ -472,6 +472,9 @@ class Route:
         return tuple(dict.fromkeys([*self.fact.dependencies, *self.dependencies]))
 
 
+# Segments that name an API: a REST prefix, GraphQL, or an RPC endpoint (/json-rpc/, /xmlrpc) whose methods
+# the client names in the body
+_API_SEGMENTS = frozenset({"api", "rest", "graphql", "json-rpc", "jsonrpc", "xml-rpc", "xmlrpc"})
 # Verbs after /webhooks/ that make the route the service's own management of a webhook subscription
 _SUBSCRIPTION_VERBS = frozenset({"add", "new", "create", "edit", "update", "delete", "remove"})
 

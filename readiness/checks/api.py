@@ -107,8 +107,12 @@ def _left_out(everything: list[Route], judged: list[Route]) -> tuple[Evidence, .
     return (Evidence(f"left out of the API: {parts}"),)
 
 
+# Path segments that put a route in the API: a REST prefix, or an RPC endpoint (/json-rpc/, /xmlrpc)
+_API_HEADS = frozenset({"api", "rest", "json-rpc", "jsonrpc", "xml-rpc", "xmlrpc"})
+
+
 def _api_path(route: Route) -> bool:
-    return any(s in ("api", "rest") or VERSION_SEGMENT.match(s) for s in (s.lower() for s in route.segments))
+    return any(s in _API_HEADS or VERSION_SEGMENT.match(s) for s in (s.lower() for s in route.segments))
 
 
 def _site_json_view(route: Route) -> bool:
@@ -118,7 +122,7 @@ def _site_json_view(route: Route) -> bool:
 
 def _under_api_prefix(route: Route) -> bool:
     segs = [s.lower() for s in route.segments]
-    return any(s in ("api", "rest") or VERSION_SEGMENT.match(s) for s in segs) or "@drf" in route.fact.calls
+    return any(s in _API_HEADS or VERSION_SEGMENT.match(s) for s in segs) or "@drf" in route.fact.calls
 
 
 def _drf_settings(collected: Collected) -> set[str]:
@@ -528,6 +532,15 @@ def _nginx_subrequests(api_location: str = "") -> dict[str, str]:
 _REMAPPING_LOCATION = "        location /gateway/ {\n            proxy_pass http://127.0.0.1:5000/;\n        }\n"
 
 
+def _rpc_site() -> dict[str, str]:
+    """A Django site whose API is a JSON-RPC and an XML-RPC endpoint."""
+    return {"site/rpc.py": "from modernrpc.server import RpcServer\n\njson_server = RpcServer(protocol='json')\n"
+                           "xml_server = RpcServer(protocol='xml')\n",
+            "site/urls.py": "from django.urls import re_path\n\nfrom site.rpc import json_server, xml_server\n\n"
+                            "urlpatterns = [\n    re_path(r'^xml-rpc/', xml_server.view),\n"
+                            "    re_path(r'^json-rpc/$', json_server.view),\n]\n"}
+
+
 class ApiVersioning(_RouteCheck):
     id = "api-versioning"
     severity = "medium"
@@ -747,6 +760,7 @@ class ApiVersioning(_RouteCheck):
                 note="a route under a location the shipped nginx marks internal answers nginx's subrequests, not clients"),
         Example(_nginx_subrequests(_REMAPPING_LOCATION), findings=1, lines=(16,), status="fail",
                 note="another location that strips its prefix before the app reaches the internal route from outside"),
+        Example(_rpc_site(), findings=2, status="fail", note="JSON-RPC and XML-RPC endpoints are the API, unversioned"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

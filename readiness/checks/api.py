@@ -1207,6 +1207,10 @@ _LOCKOUT_CLASSES = ("AxesMiddleware", "axes.backends.AxesBackend", "axes.backend
                     "defender.middleware.FailedLoginMiddleware")
 
 
+def _path_limited(route: Route, by_path: list[tuple[Evidence, list[re.Pattern[str]]]]) -> bool:
+    return any(p.search(route.path) for _, patterns in by_path for p in patterns)
+
+
 def _signs_out(route: Route) -> bool:
     """A sign-out of the caller's own sessions, however the API spells it: /signout, /user/_logout, /logout-all."""
     for segment in route.segments:
@@ -1316,14 +1320,59 @@ def _shipped_nginx(project: Project) -> list[tuple[str, str]]:
 
 
 def _nginx_limits(project: Project) -> list[Evidence]:
+    """Limits the shipped nginx puts on every request (the paths a keyed zone limits are ``_nginx_path_limits``)."""
     out = []
     for rel, text in _shipped_nginx(project):
         if not _NGINX_LIMIT.search(text):
             continue
         line = _nginx_global_limit(text)
-        if line:
+        if line and not _zone_paths(text, line):
             out.append(Evidence("nginx shipped with the service limits requests (limit_req)", rel, line))
     return out
+
+
+def _nginx_path_limits(project: Project) -> list[tuple[Evidence, list[re.Pattern[str]]]]:
+    """A limit the shipped nginx applies everywhere through a zone whose key a ``map`` leaves empty by default: nginx
+    does not count a request with an empty key, so only the paths the map names (``~^/accounts/``) are limited."""
+    out = []
+    for rel, text in _shipped_nginx(project):
+        line = _nginx_global_limit(text) if _NGINX_LIMIT.search(text) else 0
+        patterns = _zone_paths(text, line) if line else []
+        if patterns:
+            shown = ", ".join(p.pattern for p in patterns[:3])
+            out.append((Evidence(f"nginx limits requests (limit_req) on the paths its zone's key names: {shown}",
+                                 rel, line), patterns))
+    return out
+
+
+_NGINX_ZONE = lazy_compile(r"limit_req_zone\s+\$(\w+)\s+zone=([\w-]+)")
+_NGINX_MAP = lazy_compile(r"^\s*map\s+\$(?:request_uri|uri)\s+\$(\w+)\s*\{(.*?)^\s*\}", re.MULTILINE | re.DOTALL)
+
+
+def _zone_paths(text: str, line: int) -> list[re.Pattern[str]]:
+    """The paths the ``limit_req`` at ``line`` limits when its zone is keyed by a ``map`` of the request path whose
+    default is empty; [] when it limits every request."""
+    zone = re.search(r"zone=([\w-]+)", text.splitlines()[line - 1])
+    key = next((m.group(1) for m in _NGINX_ZONE.finditer(text) if zone and m.group(2) == zone.group(1)), None)
+    block = next((m.group(2) for m in _NGINX_MAP.finditer(text) if m.group(1) == key), None)
+    if block is None:
+        return []
+    patterns: list[re.Pattern[str]] = []
+    empty_default = False
+    for entry in block.split(";"):
+        parts = entry.split("#", 1)[0].split()
+        if len(parts) != 2:
+            continue
+        source, value = parts
+        if source == "default":
+            empty_default = value in ('""', "''")
+        elif value not in ('""', "''"):
+            try:
+                patterns.append(re.compile(source.lstrip("~*"), re.IGNORECASE if source.startswith("~*") else 0)
+                                if source.startswith("~") else re.compile("^" + re.escape(source) + "$"))
+            except re.error:
+                return []
+    return patterns if empty_default else []
 
 
 def _nginx_global_limit(text: str) -> int:
@@ -1467,6 +1516,13 @@ class RateLimiting(_RouteCheck):
                     "        location / {\n", "        location ~ ^/login {\n            limit_req zone=api;\n"
                     "            proxy_pass http://127.0.0.1:5000;\n        }\n        location / {\n")},
                 status="fail", note="nginx limits the sign-in path alone"),
+        Example({**_NGINX_SERVICE, "app.py": _NGINX_SERVICE["app.py"] + "\n\n@app.post('/accounts/login')\ndef login():\n"
+                                                                      "    return jsonify({})\n",
+                 "conf/nginx.conf": _NGINX_CONF.replace(
+                     "    limit_req_zone $binary_remote_addr", "    map $request_uri $limit_key {\n        default \"\";\n"
+                     "        ~^/accounts/ $binary_remote_addr;\n    }\n    limit_req_zone $limit_key")},
+                findings=1, lines=(7,), status="fail",
+                note="a zone keyed by a map that leaves other paths' key empty limits only the paths the map names"),
         Example({**_NGINX_SERVICE, "Dockerfile": "FROM python:3.12\nCOPY . /srv\nCMD [\"gunicorn\", \"app:app\"]\n",
                  "conf/nginx.conf": _NGINX_CONF}, status="fail", note="an nginx config nothing ships with the service"),
         Example({"proj/settings.py": "import os\n\nREST_FRAMEWORK = {'DEFAULT_PAGINATION_CLASS': None}\n"
@@ -1693,6 +1749,7 @@ class RateLimiting(_RouteCheck):
             return Verdict(NotApplicable(reason or ("only admin-only routes" if admin else "no API routes")),
                            evidence=internal)
         found = self._globals(collected) + _ingress_limits(project) + _nginx_limits(project)
+        by_path = _nginx_path_limits(project)
         # slowapi's middleware applies the limiter's default limits: with none, it limits no undecorated route
         if not any(m.message == _SLOWAPI_DEFAULTS for m in found):
             found = [m for m in found if not m.message.startswith(_SLOWAPI_MIDDLEWARE)]
@@ -1707,7 +1764,7 @@ class RateLimiting(_RouteCheck):
                            evidence=tuple(marks) + _left_out(everything, routes) + internal)
         limiters = frozenset(name for facts in facts_of(collected.facts).values() for name in facts.limiters)
         return _route_share(self.id, routes, lambda r: _limited(r, limiters) or bool(graphql and r.graphql)
-                            or bool(lockout and _login(r)), noun="route",
+                            or bool(lockout and _login(r)) or _path_limited(r, by_path), noun="route",
                             good_label="are rate limited", missing=lambda r: f"{r.label} has no rate limit",
                             present=lambda r: f"{r.label} is rate limited", extra=_left_out(everything, routes) + internal)
 

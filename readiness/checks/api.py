@@ -1211,6 +1211,12 @@ def _path_limited(route: Route, by_path: list[tuple[Evidence, list[re.Pattern[st
     return any(p.search(route.path) for _, patterns in by_path for p in patterns)
 
 
+def _fixed_page(route: Route) -> bool:
+    """A Django ``TemplateView`` (or a project's subclass named for it): a template rendered as it is, reading
+    no input, like the "registration complete" page after a sign-up."""
+    return route.fact.framework == "django" and route.handler.rpartition(".")[2].endswith("TemplateView")
+
+
 def _signs_out(route: Route) -> bool:
     """A sign-out of the caller's own sessions, however the API spells it: /signout, /user/_logout, /logout-all."""
     for segment in route.segments:
@@ -1694,6 +1700,15 @@ class RateLimiting(_RouteCheck):
                 findings=1, lines=(20,), status="fail",
                 note="a sign-out spelt /signout or /_logout ends the caller's own session; a word that only starts "
                      "like one is judged"),
+        Example({"site/urls.py": "from django.urls import path\nfrom django.views.generic import TemplateView\n\n"
+                                 "from site.views import SignUpView\n\nurlpatterns = [\n"
+                                 "    path('register/', SignUpView.as_view()),\n"
+                                 "    path('register/complete/', TemplateView.as_view(template_name='done.html')),\n]\n",
+                 "site/views.py": "from django.views.generic.edit import FormView\n\nfrom site.forms import SignUpForm\n\n\n"
+                                  "class SignUpView(FormView):\n    form_class = SignUpForm\n"
+                                  "    template_name = 'register.html'\n"},
+                findings=1, status="fail",
+                note="the fixed page a TemplateView renders after the sign-up reads nothing; the sign-up form is judged"),
         Example(_django_sign_in("axes.middleware.AxesMiddleware"), findings=1, lines=(6,), status="fail",
                 note="django-axes locks out repeated failed logins: the login is limited, the password reset is not"),
         Example(_django_sign_in("django.middleware.csrf.CsrfViewMiddleware"), findings=2, status="fail",
@@ -1739,7 +1754,8 @@ class RateLimiting(_RouteCheck):
         routes, reason, everything = _api_routes(project, collected, helpers=True)
         routes = [r for r in routes if r.fact.framework != "graphql"]  # schema fields: the endpoint is the route
         routes, everything, internal = _nginx_only(project, routes, everything)
-        routes = [r for r in routes if not _signs_out(r)]  # ends the caller's own session: nothing to guess or flood
+        # a sign-out ends the caller's own session, a TemplateView renders a fixed page: nothing to guess or flood
+        routes = [r for r in routes if not _signs_out(r) and not _fixed_page(r)]
         admin = [r for r in routes if _admin_only(r)]
         if admin:  # the operators' own screens: the evidence counts them
             routes = [r for r in routes if not _admin_only(r)]

@@ -354,7 +354,7 @@ class Route:
             return False
         if self.fact.kind == "api" or self.fact.framework in ("fastapi", "ninja"):
             return True
-        if any(s in ("api", "rest", "graphql") or VERSION_SEGMENT.match(s) for s in segs):
+        if any(s in _API_SEGMENTS or VERSION_SEGMENT.match(s) for s in segs):
             return True
         return self.fact.framework == "flask"
 
@@ -402,8 +402,11 @@ class Route:
             # checks a signature is another system's callback
             return self.fact.method != "GET" or any("signature" in c.lower() for c in self.fact.calls
                                                     if not c.startswith("@"))
-        return self.fact.method in ("POST", "PUT", "*") and any(
-            s.lower() in ("webhook", "webhooks", "hooks") for s in self.segments)
+        segs = [s.lower() for s in self.segments]
+        at = next((i for i, s in enumerate(segs) if s in ("webhook", "webhooks", "hooks")), None)
+        # /webhooks/add, /webhooks/<id>/edit: the form or call that manages a subscription, not a delivery
+        return self.fact.method in ("POST", "PUT", "*") and at is not None \
+            and not set(segs[at + 1:]) & _SUBSCRIPTION_VERBS
 
     @property
     def relay(self) -> bool:
@@ -493,6 +496,13 @@ class Route:
     @property
     def all_dependencies(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys([*self.fact.dependencies, *self.dependencies]))
+
+
+# Segments that name an API: a REST prefix, GraphQL, or an RPC endpoint (/json-rpc/, /xmlrpc) whose methods
+# the client names in the body
+_API_SEGMENTS = frozenset({"api", "rest", "graphql", "json-rpc", "jsonrpc", "xml-rpc", "xmlrpc"})
+# Verbs after /webhooks/ that make the route the service's own management of a webhook subscription
+_SUBSCRIPTION_VERBS = frozenset({"add", "new", "create", "edit", "update", "delete", "remove"})
 
 
 _SIGNIN_LAST = frozenset({"login", "signin", "signup", "logon", "callback"})

@@ -107,8 +107,12 @@ def _left_out(everything: list[Route], judged: list[Route]) -> tuple[Evidence, .
     return (Evidence(f"left out of the API: {parts}"),)
 
 
+# Path segments that put a route in the API: a REST prefix, or an RPC endpoint (/json-rpc/, /xmlrpc)
+_API_HEADS = frozenset({"api", "rest", "json-rpc", "jsonrpc", "xml-rpc", "xmlrpc"})
+
+
 def _api_path(route: Route) -> bool:
-    return any(s in ("api", "rest") or VERSION_SEGMENT.match(s) for s in (s.lower() for s in route.segments))
+    return any(s in _API_HEADS or VERSION_SEGMENT.match(s) for s in (s.lower() for s in route.segments))
 
 
 def _site_json_view(route: Route) -> bool:
@@ -118,7 +122,7 @@ def _site_json_view(route: Route) -> bool:
 
 def _under_api_prefix(route: Route) -> bool:
     segs = [s.lower() for s in route.segments]
-    return any(s in ("api", "rest") or VERSION_SEGMENT.match(s) for s in segs) or "@drf" in route.fact.calls
+    return any(s in _API_HEADS or VERSION_SEGMENT.match(s) for s in segs) or "@drf" in route.fact.calls
 
 
 def _drf_settings(collected: Collected) -> set[str]:
@@ -603,6 +607,37 @@ _API_VERSION_HEADER = lazy_compile(r"^(?:version|(?!sec-|(?:x-)?(?:client|app|sd
                                    r"(?![a-z0-9-]*(?:platform|ua|client|browser|os|device|app|sdk)-version)[a-z0-9-]*-version)$")
 
 
+def _nginx_subrequests(api_location: str = "") -> dict[str, str]:
+    """A Flask API behind the nginx its image ships, which asks the app's /internal/auth before every request."""
+    return {
+        "app.py": "from flask import Flask, jsonify, request\nfrom flask_limiter import Limiter\n"
+                  "from flask_limiter.util import get_remote_address\n\napp = Flask(__name__)\n"
+                  "limiter = Limiter(get_remote_address, app=app)\n\n\n"
+                  "@app.get('/api/v1/orders')\n@limiter.limit('60/minute')\ndef orders():\n    return jsonify([])\n\n\n"
+                  "@app.get('/internal/auth/user')\ndef auth_user():\n"
+                  "    return jsonify(user=request.headers.get('X-Remote-User'))\n",
+        "Dockerfile": "FROM python:3.12\nRUN apt-get install -y nginx\nCOPY deploy/nginx.conf /etc/nginx/nginx.conf\n"
+                      "CMD [\"supervisord\"]\n",
+        "deploy/nginx.conf": "http {\n    server {\n        listen 80;\n" + api_location +
+                             "        location /internal {\n            internal;\n"
+                             "            proxy_pass http://127.0.0.1:5000;\n        }\n        location / {\n"
+                             "            auth_request /internal/auth/user;\n            proxy_pass http://127.0.0.1:5000;\n"
+                             "        }\n    }\n}\n",
+    }
+
+
+_REMAPPING_LOCATION = "        location /gateway/ {\n            proxy_pass http://127.0.0.1:5000/;\n        }\n"
+
+
+def _rpc_site() -> dict[str, str]:
+    """A Django site whose API is a JSON-RPC and an XML-RPC endpoint."""
+    return {"site/rpc.py": "from modernrpc.server import RpcServer\n\njson_server = RpcServer(protocol='json')\n"
+                           "xml_server = RpcServer(protocol='xml')\n",
+            "site/urls.py": "from django.urls import re_path\n\nfrom site.rpc import json_server, xml_server\n\n"
+                            "urlpatterns = [\n    re_path(r'^xml-rpc/', xml_server.view),\n"
+                            "    re_path(r'^json-rpc/$', json_server.view),\n]\n"}
+
+
 class ApiVersioning(_RouteCheck):
     id = "api-versioning"
     severity = "medium"
@@ -818,23 +853,29 @@ class ApiVersioning(_RouteCheck):
         Example({**_SITE_HELPERS, "site/rows.py": "from flask import Blueprint, jsonify\n\nbp = Blueprint('rows', __name__)\n\n\n"
                  "@bp.route('/rows')\ndef rows():\n    return jsonify(rows=[])\n"}, findings=1, lines=(7,), status="fail",
                 note="a JSON route in a module that renders no page is judged"),
+        Example(_nginx_subrequests(), findings=0, status="pass",
+                note="a route under a location the shipped nginx marks internal answers nginx's subrequests, not clients"),
+        Example(_nginx_subrequests(_REMAPPING_LOCATION), findings=1, lines=(16,), status="fail",
+                note="another location that strips its prefix before the app reaches the internal route from outside"),
+        Example(_rpc_site(), findings=2, status="fail", note="JSON-RPC and XML-RPC endpoints are the API, unversioned"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         routes, reason, everything = _api_routes(project, collected)
-        routes = _published(routes, everything)
+        routes, everything, internal = _nginx_only(project, _published(routes, everything), everything)
         graphql = [r for r in routes if r.graphql]  # one GraphQL endpoint evolves by its schema
         # a prefix the scan could not resolve, unless a version segment of it is plain (/v{API_VERSION} under it)
         unknown = [r for r in routes if any(unresolved(s) for s in r.segments) and not self._versioned(r)]
         routes = [r for r in routes if r not in graphql and r not in unknown]
         if not routes:
             return Verdict(NotApplicable(reason or ("the API's prefix could not be resolved" if unknown else
-                                                    "only a GraphQL endpoint: it evolves through its schema")))
+                                                    "only a GraphQL endpoint: it evolves through its schema")),
+                           evidence=internal)
         marks = self._globals(collected)
         if marks:
             return Verdict(Share(len(routes), len(routes), "routes", "are versioned"),
                            summary=f"{_plural(len(routes), 'route')} versioned by {marks[0].message}",
-                           evidence=tuple(marks) + _left_out(everything, routes))
+                           evidence=tuple(marks) + _left_out(everything, routes) + internal)
         # the API's bare root (GET /api) is where clients discover the versions: it cannot carry one itself
         routes = [r for r in routes if [s.lower() for s in r.segments] not in (["api"], ["rest"])] or routes
         # a view also served under a versioned path: the unversioned path is an alias clients need not use
@@ -842,7 +883,7 @@ class ApiVersioning(_RouteCheck):
         return _route_share(self.id, routes, lambda r: self._versioned(r) or (r.file, r.handler) in pinned,
                             noun="route", good_label="are versioned",
                             missing=lambda r: f"{r.label} has no version in its path or headers",
-                            present=lambda r: f"{r.label} is versioned", extra=_left_out(everything, routes))
+                            present=lambda r: f"{r.label} is versioned", extra=_left_out(everything, routes) + internal)
 
     @staticmethod
     def _versioned(route: Route) -> bool:
@@ -1219,7 +1260,7 @@ def _rate_marks(source: SourceFile) -> tuple[Evidence, ...]:
         elif name == "Limiter" and ("flask_limiter" in source.imports or "slowapi" in source.imports):
             defaults = next((k.value for k in call.keywords if k.arg in ("default_limits", "application_limits")), None)
             enabled = next((k.value for k in call.keywords if k.arg == "enabled"), None)
-            if isinstance(defaults, (ast.List, ast.Tuple)) and defaults.elts and not off_by_default(source, call) \
+            if defaults is not None and _limits_given(defaults) and not off_by_default(source, call) \
                     and not (enabled is not None and false_by_default(source, enabled)):
                 out.append(Evidence(_SLOWAPI_DEFAULTS if "slowapi" in source.imports else "Flask-Limiter default limits",
                                     source.path, call.lineno))
@@ -1238,6 +1279,11 @@ def _rate_marks(source: SourceFile) -> tuple[Evidence, ...]:
             out.append(Evidence("Invenio's rate limits (RATELIMIT_GUEST_USER / RATELIMIT_AUTHENTICATED_USER) cover every route",
                                 source.path, node.lineno))
     out.extend(_rate_hooks(source))
+    for node in source.nodes(ast.Constant):  # django-axes in the middleware or authentication backends
+        value = getattr(node, "value", None)
+        if isinstance(value, str) and value.endswith(_LOCKOUT_CLASSES) and not off_by_default(source, node):
+            out.append(Evidence(f"{_LOGIN_LOCKOUT} ({value.rpartition('.')[2]})", source.path, getattr(node, "lineno", 0)))
+            break
     for node in source.nodes(ast.Constant):
         if getattr(node, "value", None) == "DEFAULT_THROTTLE_CLASSES" and _default_throttles(source, node) \
                 and not off_by_default(source, node):  # if API_THROTTLING: REST_FRAMEWORK.update(...), off by default
@@ -1251,6 +1297,45 @@ def _rate_marks(source: SourceFile) -> tuple[Evidence, ...]:
                 if "throttl" in name.lower() or "ratelimit" in name.lower():
                     out.append(Evidence(f"{name} middleware limits every request", source.path, elt.lineno))
     return tuple(out)
+
+
+def _limits_given(node: ast.expr) -> bool:
+    """Default limits a limiter is given: a non-empty list, or one a function computes from the settings
+    (``default_limits=get_routes_limits(args)``): Flask-Limiter applies whatever it returns to every route."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return bool(node.elts)
+    return isinstance(node, ast.Call)
+
+
+# django-axes and django-defender count failed sign-ins and lock the client out: a limit on password guessing at
+# the login, not on the sign-up, reset or confirmation flows nor on anything else
+_LOGIN_LOCKOUT = "failed sign-ins locked out"
+_LOCKOUT_CLASSES = ("AxesMiddleware", "axes.backends.AxesBackend", "axes.backends.AxesStandaloneBackend",
+                    "defender.middleware.FailedLoginMiddleware")
+
+
+def _path_limited(route: Route, by_path: list[tuple[Evidence, list[re.Pattern[str]]]]) -> bool:
+    return any(p.search(route.path) for _, patterns in by_path for p in patterns)
+
+
+def _fixed_page(route: Route) -> bool:
+    """A Django ``TemplateView`` (or a project's subclass named for it): a template rendered as it is, reading
+    no input, like the "registration complete" page after a sign-up."""
+    return route.fact.framework == "django" and route.handler.rpartition(".")[2].endswith("TemplateView")
+
+
+def _signs_out(route: Route) -> bool:
+    """A sign-out of the caller's own sessions, however the API spells it: /signout, /user/_logout, /logout-all."""
+    for segment in route.segments:
+        word = segment.lower().strip("_-").replace("_", "-")
+        if word in ("logout", "log-out", "signout", "sign-out") or word.startswith(("logout-", "logoutall")):
+            return True
+    return False
+
+
+def _login(route: Route) -> bool:
+    """A route that checks a password: /login, /signin."""
+    return any(s.lower().replace("_", "-") in ("login", "log-in", "signin", "sign-in") for s in route.segments)
 
 
 _REQUEST_HOOKS = frozenset({"before_request", "before_app_request", "middleware"})
@@ -1330,7 +1415,9 @@ _NGINX_LIMIT = lazy_compile(r"^\s*limit_req\s+zone=", re.MULTILINE)
 _NGINX_PASS = lazy_compile(r"^\s*(?:proxy|uwsgi|grpc|fastcgi|scgi)_pass\s", re.MULTILINE)
 
 
-def _nginx_limits(project: Project) -> list[Evidence]:
+def _shipped_nginx(project: Project) -> list[tuple[str, str]]:
+    """The nginx configs that pass requests on to the application and that a Dockerfile, compose file or
+    supervisor config ships with the service (named there), as (path, text)."""
     configs = [rel for rel in project.glob("*.conf", "*nginx*") if path_role(rel) in (SERVICE, INFRASTRUCTURE)
                and not rel.endswith((".py", ".md", ".rst", ".txt"))]
     if not configs:
@@ -1340,13 +1427,65 @@ def _nginx_limits(project: Project) -> list[Evidence]:
     out = []
     for rel in configs:
         text = project.read_text(rel) or ""
-        name = rel.rpartition("/")[2]
-        if not (_NGINX_LIMIT.search(text) and _NGINX_PASS.search(text) and any(name in t for t in shipping)):
+        if _NGINX_PASS.search(text) and any(rel.rpartition("/")[2] in t for t in shipping):
+            out.append((rel, text))
+    return out
+
+
+def _nginx_limits(project: Project) -> list[Evidence]:
+    """Limits the shipped nginx puts on every request (the paths a keyed zone limits are ``_nginx_path_limits``)."""
+    out = []
+    for rel, text in _shipped_nginx(project):
+        if not _NGINX_LIMIT.search(text):
             continue
         line = _nginx_global_limit(text)
-        if line:
+        if line and not _zone_paths(text, line):
             out.append(Evidence("nginx shipped with the service limits requests (limit_req)", rel, line))
     return out
+
+
+def _nginx_path_limits(project: Project) -> list[tuple[Evidence, list[re.Pattern[str]]]]:
+    """A limit the shipped nginx applies everywhere through a zone whose key a ``map`` leaves empty by default: nginx
+    does not count a request with an empty key, so only the paths the map names (``~^/accounts/``) are limited."""
+    out = []
+    for rel, text in _shipped_nginx(project):
+        line = _nginx_global_limit(text) if _NGINX_LIMIT.search(text) else 0
+        patterns = _zone_paths(text, line) if line else []
+        if patterns:
+            shown = ", ".join(p.pattern for p in patterns[:3])
+            out.append((Evidence(f"nginx limits requests (limit_req) on the paths its zone's key names: {shown}",
+                                 rel, line), patterns))
+    return out
+
+
+_NGINX_ZONE = lazy_compile(r"limit_req_zone\s+\$(\w+)\s+zone=([\w-]+)")
+_NGINX_MAP = lazy_compile(r"^\s*map\s+\$(?:request_uri|uri)\s+\$(\w+)\s*\{(.*?)^\s*\}", re.MULTILINE | re.DOTALL)
+
+
+def _zone_paths(text: str, line: int) -> list[re.Pattern[str]]:
+    """The paths the ``limit_req`` at ``line`` limits when its zone is keyed by a ``map`` of the request path whose
+    default is empty; [] when it limits every request."""
+    zone = re.search(r"zone=([\w-]+)", text.splitlines()[line - 1])
+    key = next((m.group(1) for m in _NGINX_ZONE.finditer(text) if zone and m.group(2) == zone.group(1)), None)
+    block = next((m.group(2) for m in _NGINX_MAP.finditer(text) if m.group(1) == key), None)
+    if block is None:
+        return []
+    patterns: list[re.Pattern[str]] = []
+    empty_default = False
+    for entry in block.split(";"):
+        parts = entry.split("#", 1)[0].split()
+        if len(parts) != 2:
+            continue
+        source, value = parts
+        if source == "default":
+            empty_default = value in ('""', "''")
+        elif value not in ('""', "''"):
+            try:
+                patterns.append(re.compile(source.lstrip("~*"), re.IGNORECASE if source.startswith("~*") else 0)
+                                if source.startswith("~") else re.compile("^" + re.escape(source) + "$"))
+            except re.error:
+                return []
+    return patterns if empty_default else []
 
 
 def _nginx_global_limit(text: str) -> int:
@@ -1365,6 +1504,95 @@ def _nginx_global_limit(text: str) -> int:
     return 0
 
 
+def _computed_limits(keywords: str) -> dict[str, str]:
+    """A Flask app factory whose limiter takes what the settings give it."""
+    return {"svc/app.py": "from flask import Flask, jsonify\nfrom flask_limiter import Limiter\n"
+                          "from flask_limiter.util import get_remote_address\n\n"
+                          "from svc.settings import limits_from, settings, storage_from\n\n\n"
+                          "def create_app() -> Flask:\n"
+                          f"    limiter = Limiter(key_func=get_remote_address, {keywords}strategy='moving-window')\n"
+                          "    app = Flask(__name__)\n\n"
+                          "    @app.post('/translate')\n    def translate():\n        return jsonify({})\n\n"
+                          "    @app.post('/detect')\n    def detect():\n        return jsonify([])\n\n"
+                          "    limiter.init_app(app)\n    return app\n"}
+
+
+_NGINX_LOCATION = lazy_compile(r"^location\s+(?:\^~\s+)?(/\S*)$")
+_NGINX_PROXY_URI = lazy_compile(r"^proxy_pass\s+[a-z]+://[^/;\s]+(/[^;\s]*)")
+_NGINX_REWRITE = lazy_compile(r"^rewrite\s+\S+\s+(/[^\s;]*)")
+
+
+def _nginx_internal(text: str) -> tuple[set[str], set[str], set[str]]:
+    """What one nginx config says about reachability: the prefixes of locations marked ``internal;`` (only nginx's
+    own subrequests reach them: ``auth_request``, ``X-Accel-Redirect``), the paths ``rewrite`` sends clients to,
+    and the URIs other locations' ``proxy_pass`` put in place of the client's path."""
+    internal: set[str] = set()
+    rewritten: set[str] = set()
+    remapped: set[str] = set()
+    blocks: list[str] = []
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        inner = blocks[-1] if blocks else ""
+        if line == "internal;" and (match := _NGINX_LOCATION.match(inner)):
+            internal.add(match.group(1).rstrip("/") or "/")
+        elif (match := _NGINX_REWRITE.match(line)):
+            rewritten.add(match.group(1).split("$", 1)[0])
+        elif (match := _NGINX_PROXY_URI.match(line)) and not inner.startswith("location @"):
+            remapped.add(match.group(1))
+        blocks.extend(line[:line.index("{")].strip() for _ in range(line.count("{")))
+        for _ in range(min(line.count("}"), len(blocks))):
+            blocks.pop()
+    return internal, rewritten, remapped
+
+
+def _nginx_only(project: Project, routes: list[Route],
+                everything: list[Route]) -> tuple[list[Route], list[Route], tuple[Evidence, ...]]:
+    """The routes clients can reach (of those judged and of all), and evidence for those left out: routes under a
+    location the shipped nginx marks ``internal;`` answer nginx's own subrequests, not clients. None are left out
+    when another location's ``proxy_pass`` rewrites the client's path (``location /api/ { proxy_pass http://app/; }``
+    reaches ``/auth`` from ``/api/auth``); a path a ``rewrite`` sends clients to stays."""
+    internal: set[str] = set()
+    rewritten: set[str] = set()
+    where = ""
+    for rel, text in _shipped_nginx(project):
+        prefixes, targets, remapped = _nginx_internal(text)
+        if any(not any(uri.startswith(p) for p in prefixes) for uri in remapped):
+            return routes, everything, ()
+        if prefixes and not where:
+            where = rel
+        internal |= prefixes
+        rewritten |= targets
+    inside = [r for r in everything if r.path.rstrip("/") not in rewritten and any(
+        r.path == p or r.path.startswith(p + "/") for p in internal if p != "/")]
+    if not inside:
+        return routes, everything, ()
+    left = {id(r) for r in inside}
+    return [r for r in routes if id(r) not in left], [r for r in everything if id(r) not in left], (Evidence(
+        f"left out: {_plural(len(inside), 'route')} under nginx internal locations ({', '.join(sorted(internal))}), "
+        "which only nginx's own subrequests reach", where),)
+
+
+def _gated(decorator: str) -> dict[str, str]:
+    """A Flask API with one limited route and one behind the project's ``decorator``."""
+    return {"app/views.py": "from flask import Blueprint, jsonify, request\n\n"
+                            f"from app.auth import {decorator}\nfrom app.limits import limiter\n\n"
+                            "bp = Blueprint('api', __name__)\n\n\n"
+                            "@bp.route('/api/tasks', methods=['POST'])\n@limiter.limit('30/minute')\ndef create_task():\n"
+                            "    return jsonify({}), 201\n\n\n"
+                            "@bp.route('/api/announcements', methods=['POST'])\n"
+                            f"@{decorator}\ndef announce():\n    return jsonify(request.get_json()), 201\n"}
+
+
+def _django_sign_in(middleware: str) -> dict[str, str]:
+    """A Django site's login and password-reset views, with ``middleware`` installed."""
+    return {"site/settings.py": "INSTALLED_APPS = ['django.contrib.auth', 'axes']\n"
+                                f"MIDDLEWARE = ['django.contrib.auth.middleware.AuthenticationMiddleware', {middleware!r}]\n"
+                                "AXES_FAILURE_LIMIT = 5\n",
+            "site/urls.py": "from django.contrib.auth import views as auth_views\nfrom django.urls import path\n\n"
+                            "urlpatterns = [\n    path('login/', auth_views.LoginView.as_view()),\n"
+                            "    path('password-reset/', auth_views.PasswordResetView.as_view()),\n]\n"}
+
+
 class RateLimiting(_RouteCheck):
     id = "rate-limiting"
     severity = "high"
@@ -1381,14 +1609,16 @@ class RateLimiting(_RouteCheck):
     )
     scoring = ("Share of API routes covered by a rate limit (health, metrics, docs and static files left out; "
                "sign-in flows and inbound webhooks count, since they face the internet and a limit blunts credential "
-               "stuffing and floods; a sign-out, which ends the caller's own session, does not). A limiter "
+               "stuffing and floods; a sign-out, which ends the caller's own session, does not; nor do routes only "
+               "administrators reach, `@admin_required` or `@staff_member_required`). A limiter "
                "middleware, a before-request hook that limits (`apply_rate_limit`), Flask-Limiter "
                "default_limits, DRF default throttles, an ingress rate-limit annotation or an nginx `limit_req` in a "
                "config a Dockerfile or compose file ships with the service covers every route; "
                "a GraphQL depth or cost limit covers the GraphQL endpoint; a limit applied to a whole blueprint "
                "(`limiter.limit(...)(bp)`) covers its routes, and a project decorator that answers 429 the routes it wraps.")
     global_marks = staticmethod(_rate_marks)
-    needles = ROUTE_NEEDLES + ("MIDDLEWARE", "before_request", "before_app_request", "middleware", "RATELIMIT_")
+    needles = ROUTE_NEEDLES + ("MIDDLEWARE", "before_request", "before_app_request", "middleware", "RATELIMIT_",
+                               "AUTHENTICATION_BACKENDS")
     examples = (
         Example({**_NGINX_SERVICE, "conf/nginx.conf": _NGINX_CONF}, status="pass",
                 note="the nginx the image runs in front of the app limits every request"),
@@ -1399,6 +1629,13 @@ class RateLimiting(_RouteCheck):
                     "        location / {\n", "        location ~ ^/login {\n            limit_req zone=api;\n"
                     "            proxy_pass http://127.0.0.1:5000;\n        }\n        location / {\n")},
                 status="fail", note="nginx limits the sign-in path alone"),
+        Example({**_NGINX_SERVICE, "app.py": _NGINX_SERVICE["app.py"] + "\n\n@app.post('/accounts/login')\ndef login():\n"
+                                                                      "    return jsonify({})\n",
+                 "conf/nginx.conf": _NGINX_CONF.replace(
+                     "    limit_req_zone $binary_remote_addr", "    map $request_uri $limit_key {\n        default \"\";\n"
+                     "        ~^/accounts/ $binary_remote_addr;\n    }\n    limit_req_zone $limit_key")},
+                findings=1, lines=(7,), status="fail",
+                note="a zone keyed by a map that leaves other paths' key empty limits only the paths the map names"),
         Example({**_NGINX_SERVICE, "Dockerfile": "FROM python:3.12\nCOPY . /srv\nCMD [\"gunicorn\", \"app:app\"]\n",
                  "conf/nginx.conf": _NGINX_CONF}, status="fail", note="an nginx config nothing ships with the service"),
         Example({"proj/settings.py": "import os\n\nREST_FRAMEWORK = {'DEFAULT_PAGINATION_CLASS': None}\n"
@@ -1551,6 +1788,50 @@ class RateLimiting(_RouteCheck):
             "app/auth.py": "from slowapi import Limiter\nfrom slowapi.util import get_remote_address\n\n"
                            "limiter = Limiter(key_func=get_remote_address)\n",
         }, findings=1, status="fail", note="slowapi's middleware without default limits limits only the decorated route"),
+        Example({"app.py": "from flask import Flask, redirect, render_template, request\n\nfrom app.hooks import deliver, save_hook\n\n"
+                           "app = Flask(__name__)\n\n\n"
+                           "@app.route('/settings/webhooks/add', methods=['GET', 'POST'])\ndef add_hook():\n"
+                           "    if request.method == 'POST':\n        save_hook(request.form)\n        return redirect('/settings')\n"
+                           "    return render_template('hook_form.html')\n\n\n"
+                           "@app.route('/settings/webhooks/<int:hook_id>/delete', methods=['POST'])\ndef delete_hook(hook_id):\n"
+                           "    save_hook(None, hook_id)\n    return redirect('/settings')\n\n\n"
+                           "@app.route('/webhooks/github', methods=['POST'])\ndef github():\n"
+                           "    deliver(request.get_json())\n    return '', 204\n"},
+                findings=1, lines=(23,), status="fail",
+                note="the settings pages that add or delete a webhook subscription are no inbound delivery"),
+        Example({"app.py": "from flask import Blueprint, jsonify\nfrom flask_login import logout_user\n\n"
+                           "account = Blueprint('account', __name__)\n\n\n@account.route('/signout')\ndef signout():\n"
+                           "    logout_user()\n    return jsonify(ok=True)\n\n\n@account.route('/_logout', methods=['POST'])\n"
+                           "def legacy_logout():\n    logout_user()\n    return jsonify(ok=True)\n\n\n"
+                           "@account.route('/signout-report', methods=['POST'])\ndef report():\n    return jsonify(ok=True)\n"},
+                findings=1, lines=(20,), status="fail",
+                note="a sign-out spelt /signout or /_logout ends the caller's own session; a word that only starts "
+                     "like one is judged"),
+        Example({"site/urls.py": "from django.urls import path\nfrom django.views.generic import TemplateView\n\n"
+                                 "from site.views import SignUpView\n\nurlpatterns = [\n"
+                                 "    path('register/', SignUpView.as_view()),\n"
+                                 "    path('register/complete/', TemplateView.as_view(template_name='done.html')),\n]\n",
+                 "site/views.py": "from django.views.generic.edit import FormView\n\nfrom site.forms import SignUpForm\n\n\n"
+                                  "class SignUpView(FormView):\n    form_class = SignUpForm\n"
+                                  "    template_name = 'register.html'\n"},
+                findings=1, status="fail",
+                note="the fixed page a TemplateView renders after the sign-up reads nothing; the sign-up form is judged"),
+        Example(_django_sign_in("axes.middleware.AxesMiddleware"), findings=1, lines=(6,), status="fail",
+                note="django-axes locks out repeated failed logins: the login is limited, the password reset is not"),
+        Example(_django_sign_in("django.middleware.csrf.CsrfViewMiddleware"), findings=2, status="fail",
+                note="without a lockout both sign-in flows are unlimited"),
+        Example(_gated("admin_required"), findings=0, status="pass",
+                note="a route only administrators reach: its callers are the operators, not the internet"),
+        Example(_gated("login_required"), findings=1, lines=(17,), status="fail",
+                note="a route any signed-in user reaches still needs a limit"),
+        Example(_nginx_subrequests(), findings=0, status="pass",
+                note="a route under a location the shipped nginx marks internal answers nginx's subrequests, not clients"),
+        Example(_nginx_subrequests(_REMAPPING_LOCATION), findings=1, lines=(16,), status="fail",
+                note="another location that strips its prefix before the app reaches the internal route from outside"),
+        Example(_computed_limits("default_limits=limits_from(settings), "), findings=0, status="pass",
+                note="Flask-Limiter's default limits computed from the settings cover every route of the app"),
+        Example(_computed_limits("storage_uri=storage_from(settings), "), findings=2, status="fail",
+                note="a limiter given only its storage has no default limit: it limits no undecorated route"),
         Example({
             "app.py": "from flask import Flask\nfrom flask_limiter import Limiter\n\napp = Flask(__name__)\n"
                       "limiter = Limiter(app=app, key_func=lambda: 'x')\n\n\n"
@@ -1579,24 +1860,36 @@ class RateLimiting(_RouteCheck):
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         routes, reason, everything = _api_routes(project, collected, helpers=True)
         routes = [r for r in routes if r.fact.framework != "graphql"]  # schema fields: the endpoint is the route
+        routes, everything, internal = _nginx_only(project, routes, everything)
+        # a sign-out ends the caller's own session, a TemplateView renders a fixed page: nothing to guess or flood
+        routes = [r for r in routes if not _signs_out(r) and not _fixed_page(r)]
+        admin = [r for r in routes if _admin_only(r)]
+        if admin:  # the operators' own screens: the evidence counts them
+            routes = [r for r in routes if not _admin_only(r)]
+            internal += (Evidence(f"left out: {_plural(len(admin), 'admin-only route')} "
+                                  f"(e.g. {admin[0].label}, behind {_admin_gate(admin[0])})", admin[0].file, admin[0].line),)
         if not routes:
-            return Verdict(NotApplicable(reason or "no API routes"))
+            return Verdict(NotApplicable(reason or ("only admin-only routes" if admin else "no API routes")),
+                           evidence=internal)
         found = self._globals(collected) + _ingress_limits(project) + _nginx_limits(project)
+        by_path = _nginx_path_limits(project)
         # slowapi's middleware applies the limiter's default limits: with none, it limits no undecorated route
         if not any(m.message == _SLOWAPI_DEFAULTS for m in found):
             found = [m for m in found if not m.message.startswith(_SLOWAPI_MIDDLEWARE)]
         found = [m for m in found if m.message != _SLOWAPI_DEFAULTS or any(
             f.message.startswith(_SLOWAPI_MIDDLEWARE) for f in found)]
         graphql = [m for m in found if m.message.startswith(_GRAPHQL_LIMIT)]  # limits the GraphQL endpoint only
-        marks = [m for m in found if m not in graphql]
+        lockout = [m for m in found if m.message.startswith(_LOGIN_LOCKOUT)]  # limits password guessing only
+        marks = [m for m in found if m not in graphql and m not in lockout]
         if marks:
             return Verdict(Share(len(routes), len(routes), "routes", "are rate limited"),
                            summary=f"{_plural(len(routes), 'route')} covered by {marks[0].message}",
-                           evidence=tuple(marks) + _left_out(everything, routes))
+                           evidence=tuple(marks) + _left_out(everything, routes) + internal)
         limiters = frozenset(name for facts in facts_of(collected.facts).values() for name in facts.limiters)
-        return _route_share(self.id, routes, lambda r: _limited(r, limiters) or bool(graphql and r.graphql), noun="route",
+        return _route_share(self.id, routes, lambda r: _limited(r, limiters) or bool(graphql and r.graphql)
+                            or bool(lockout and _login(r)) or _path_limited(r, by_path), noun="route",
                             good_label="are rate limited", missing=lambda r: f"{r.label} has no rate limit",
-                            present=lambda r: f"{r.label} is rate limited", extra=_left_out(everything, routes))
+                            present=lambda r: f"{r.label} is rate limited", extra=_left_out(everything, routes) + internal)
 
 
 def _default_throttles(source: SourceFile, key: ast.AST) -> bool:
@@ -1621,6 +1914,21 @@ def _default_throttles(source: SourceFile, key: ast.AST) -> bool:
     default = [v for k, v in zip(rates.keys, rates.values, strict=True)
                if isinstance(k, ast.Constant) and isinstance(k.value, str) and k.value.startswith(("anon", "user"))]
     return not (default and all(isinstance(v, ast.Constant) and v.value is None for v in default))
+
+
+# Decorators that let only the service's administrators or staff in: their callers are the operators, signed in,
+# not the internet a rate limit guards against
+_ADMIN_GATES = frozenset({"admin_required", "require_admin", "requires_admin", "admin_only", "staff_member_required",
+                          "staff_required", "superuser_required", "superuser_only"})
+
+
+def _admin_gate(route: Route) -> str:
+    return next((d for d in route.fact.decorators if d.rpartition(".")[2] in _ADMIN_GATES), "")
+
+
+def _admin_only(route: Route) -> bool:
+    """A route only administrators or staff reach (``@admin_required``, ``@staff_member_required``)."""
+    return bool(_admin_gate(route))
 
 
 def _limited(route: Route, limiters: frozenset[str] = frozenset()) -> bool:

@@ -58,7 +58,9 @@ def _logs(body: list[ast.stmt]) -> bool:
 
 def _best_effort_cleanup(handler: ast.ExceptHandler, source: SourceFile) -> bool:
     parent = source.parent(handler)
-    return isinstance(parent, ast.Try) and (_cleanup_call(parent.body) or _in_destructor(parent, source))
+    return isinstance(parent, ast.Try) and (_cleanup_call(parent.body) or _in_destructor(parent, source)
+                                            or _awaits_what_it_cancelled(parent, source)
+                                            or _guards_a_log_line(parent.body))
 
 
 def _in_destructor(node: ast.AST, source: SourceFile) -> bool:
@@ -66,15 +68,58 @@ def _in_destructor(node: ast.AST, source: SourceFile) -> bool:
     return any(isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef)) and a.name == "__del__" for a in source.ancestors(node))
 
 
+# A helper named for releasing something: ``_discard_failed_attachment``, ``close_connection``
+_CLEANUP_WORD = lazy_compile(r"(?:^|_)(?:close|cleanup|discard|dispose|release|teardown|shutdown|disconnect|"
+                             r"terminate|detach|unsubscribe|unregister|remove_listener)(?:_|$)")
+_WAITERS = frozenset({"shield", "wait_for"})  # asyncio's wrappers around what is awaited
+
+
 def _cleanup_call(body: list[ast.stmt]) -> bool:
-    """One statement that only releases something (``client.close()``, ``await ws.close()``)."""
+    """One statement that only releases something (``client.close()``, ``await ws.close()``,
+    ``await asyncio.shield(self._discard_attachment(tab))``)."""
     if len(body) != 1 or not isinstance(body[0], ast.Expr):
         return False
     call = body[0].value.value if isinstance(body[0].value, ast.Await) else body[0].value
+    if isinstance(call, ast.Call) and call_name(call) in _WAITERS and call.args and isinstance(call.args[0], ast.Call):
+        call = call.args[0]
     if not isinstance(call, ast.Call):
         return False
-    func = call.func
-    return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in _CLEANUP_METHODS
+    name = call_name(call)
+    return name in _CLEANUP_METHODS or bool(_CLEANUP_WORD.search(name))
+
+
+_LOG_HELPER = lazy_compile(r"^_*log_")  # the project's own logging helper: _log_call_usage(...)
+
+
+def _guards_a_log_line(body: list[ast.stmt]) -> bool:
+    """``try: LOG.info("request finished", **fields) / except Exception: pass``: a failure to report cannot be
+    reported; the request goes on either way."""
+    return bool(body) and all(_log_line(stmt) for stmt in body)
+
+
+def _log_line(stmt: ast.stmt) -> bool:
+    if isinstance(stmt, ast.If):  # if model is not None: _log_usage(...)
+        return all(_log_line(s) for s in [*stmt.body, *stmt.orelse])
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and (
+        call_name(stmt.value) in _LOG_METHODS or bool(_LOG_HELPER.match(call_name(stmt.value))))
+
+
+def _awaits_what_it_cancelled(block: ast.Try | ast.With | ast.AsyncWith, source: SourceFile) -> bool:
+    """``task.cancel()`` then ``try: await asyncio.wait_for(task, 1) / except BaseException: pass``: waiting
+    for a task being stopped, whose CancelledError (or last error) is the expected end."""
+    if len(block.body) != 1 or not isinstance(block.body[0], ast.Expr) or not isinstance(block.body[0].value, ast.Await):
+        return False
+    waited = block.body[0].value.value
+    if isinstance(waited, ast.Call) and call_name(waited) in _WAITERS and waited.args:
+        waited = waited.args[0]
+    owner = source.parent(block)
+    statements = getattr(owner, "body", [])
+    name = dotted(waited)
+    if block not in statements or name is None:
+        return False
+    return any(isinstance(before, ast.Expr) and isinstance(before.value, ast.Call) and call_name(before.value) == "cancel"
+               and isinstance(before.value.func, ast.Attribute) and dotted(before.value.func.value) == name
+               for before in statements[:statements.index(block)])
 
 
 def _suppress_block(call: ast.Call, source: SourceFile) -> ast.With | ast.AsyncWith | None:
@@ -85,10 +130,12 @@ def _suppress_block(call: ast.Call, source: SourceFile) -> ast.With | ast.AsyncW
 
 def _suppress_deliberate(call: ast.Call, source: SourceFile) -> bool:
     """``with suppress(Exception): client.close()``: best-effort cleanup, as in a ``try``; or a comment says why;
-    or the next statement raises or logs the error that matters."""
+    or the next statement raises or logs the error that matters; or, in a loop, it skips what does not parse."""
     block = _suppress_block(call, source)
     return block is not None and (_cleanup_call(block.body) or _in_destructor(block, source)
-                                  or _suppress_explained(block, source) or _reports_what_it_dressed(block, source))
+                                  or _awaits_what_it_cancelled(block, source) or _guards_a_log_line(block.body)
+                                  or _suppress_explained(block, source)
+                                  or _reports_what_it_dressed(block, source) or _skips_in_loop(block, source))
 
 
 # What a yes-or-no test may try before answering yes: parsing or converting a value, nothing that does I/O.
@@ -151,10 +198,14 @@ def _reads_memory(call: ast.Call) -> bool:
 # Calls that only compute on values already in memory, beyond the parsers and readers above
 _PURE_CALLS = frozenset({"issubclass", "bool", "all", "any", "callable", "str", "split", "rsplit", "dumps",
                          "compare_digest", "IPAddress", "IPNetwork"})
-_PURE_DOTTED = frozenset({"re.search", "re.match", "re.fullmatch", "ast.walk"})
+_ENCODERS = lazy_compile(r"^\w*encode\w*$")  # b64encode, urlencode, str.encode: the mirror of the decoders above
+_PURE_DOTTED = frozenset({"re.search", "re.match", "re.fullmatch", "ast.walk",
+                          # path arithmetic, and the path tests that answer False rather than raise
+                          "os.path.join", "os.path.basename", "os.path.dirname", "os.path.splitext",
+                          "os.path.isfile", "os.path.isdir", "os.path.exists"})
 # What a yes-or-no answer looks like when it is a call
 _BOOLEAN_CALLS = frozenset({"isinstance", "issubclass", "hasattr", "callable", "all", "any", "bool", "endswith",
-                            "startswith", "compare_digest"})
+                            "startswith", "compare_digest", "isfile", "isdir", "exists"})
 
 
 # Modules whose calls reach the network, the disk or a process, whatever the call is named (``requests.get``)
@@ -165,10 +216,12 @@ _IO_MODULES = frozenset({"requests", "httpx", "aiohttp", "urllib3", "socket", "s
 def _pure(call: ast.Call) -> bool:
     """``int(text)``, ``urlparse(url).path.endswith(".pdf")``, ``re.match(...)``: no I/O, no database, no network.
     ``get`` is left out: on a client it is a request, not a dictionary read."""
+    if dotted(call.func) in _PURE_DOTTED:
+        return True
     name = (dotted(call.func) or "").partition(".")[0]
     if name in _IO_MODULES or call_name(call) == "get":
         return False
-    return _reads_memory(call) or call_name(call) in _PURE_CALLS or dotted(call.func) in _PURE_DOTTED
+    return _reads_memory(call) or call_name(call) in _PURE_CALLS or bool(_ENCODERS.match(call_name(call)))
 
 
 def _only_pure_calls(body: list[ast.stmt]) -> bool:
@@ -196,8 +249,21 @@ def _tests_a_value(handler: ast.ExceptHandler, source: SourceFile) -> bool:
     func = source.parent(block)
     if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) or not _only_pure_calls(block.body):
         return False
-    returns = [n for stmt in block.body for n in ast.walk(stmt) if isinstance(n, ast.Return)]
-    return bool(_PREDICATE_NAME.match(func.name)) or (bool(returns) and all(_boolean(r.value) for r in returns))
+    return bool(_PREDICATE_NAME.match(func.name)) or _answers_yes_or_no(func)
+
+
+def _answers_yes_or_no(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Every ``return`` of the function (not of a function inside it) gives a boolean."""
+    returns: list[ast.Return] = []
+    todo: list[ast.AST] = list(func.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, ast.Return):
+            returns.append(node)
+        todo.extend(ast.iter_child_nodes(node))
+    return bool(returns) and all(_boolean(r.value) for r in returns)
 
 
 def _skips_unparsable(handler: ast.ExceptHandler, source: SourceFile) -> bool:
@@ -206,6 +272,11 @@ def _skips_unparsable(handler: ast.ExceptHandler, source: SourceFile) -> bool:
     block = source.parent(handler)
     if not isinstance(block, ast.Try) or not all(isinstance(s, ast.Continue) for s in handler.body):
         return False
+    return _skips_in_loop(block, source)
+
+
+def _skips_in_loop(block: ast.Try | ast.With | ast.AsyncWith, source: SourceFile) -> bool:
+    """The block sits in a loop's body and only parses (``yield json.loads(message["data"])``)."""
     loop = source.parent(block)
     return isinstance(loop, (ast.For, ast.AsyncFor, ast.While)) and block in loop.body \
         and all(isinstance(s, (ast.Assign, ast.Expr)) for s in block.body) and _only_pure_calls(block.body)
@@ -272,6 +343,9 @@ def _suppress_explained(block: ast.With | ast.AsyncWith, source: SourceFile) -> 
                for comment in source.comments)
 
 
+# A docstring that owns up to the quiet: "swallows BaseException so a failed cleanup never masks the original";
+# "does not swallow errors" says the opposite
+_PROMISED_QUIET = lazy_compile(r"(?<!not )(?<!never )(?<!n't )\bswallow(?:s|ed|ing)?\b", re.IGNORECASE)
 _PROMISED_FALLBACK = lazy_compile(r"\breturns?\b[^.]{0,80}\b(?:None|False|empty|nothing)\b[^.]{0,80}"
                                   r"\b(?:fail(?:s|ed|ures?)?|error|invalid|cannot|can't|unparsable|unreadable)\b",
                                   re.IGNORECASE)
@@ -280,7 +354,8 @@ _PROMISED_FALLBACK = lazy_compile(r"\breturns?\b[^.]{0,80}\b(?:None|False|empty|
 def _documented_fallback(handler: ast.ExceptHandler, source: SourceFile) -> bool:
     func = next((a for a in source.ancestors(handler) if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
     doc = ast.get_docstring(func) if func is not None else None
-    return bool(doc) and _PROMISED_FALLBACK.search(" ".join(doc.split())) is not None
+    text = " ".join(doc.split()) if doc else ""
+    return bool(text) and (_PROMISED_FALLBACK.search(text) is not None or _PROMISED_QUIET.search(text) is not None)
 
 
 _EXCEPTION_NAME = lazy_compile(r"^[A-Z]\w*(?:Error|Exception)$")
@@ -388,28 +463,32 @@ def _tells_the_client(body: list[ast.stmt]) -> bool:
 
 
 def _next_statement(node: ast.AST, source: SourceFile) -> ast.stmt | None:
-    """The statement right after ``node`` in the block that holds it, if any."""
+    """The statement that runs right after ``node``: the next one in its block, or, when ``node`` ends the
+    branch of an ``if``, the one after that ``if``."""
     owner = source.parent(node)
-    for field in ("body", "orelse", "finalbody", "handlers"):
+    for field in ("body", "orelse", "finalbody"):
         statements = getattr(owner, field, None)
         if isinstance(statements, list) and node in statements:
             rest = statements[statements.index(node) + 1:]
-            return rest[0] if rest and isinstance(rest[0], ast.stmt) else None
+            if rest:
+                return rest[0]
+            return _next_statement(owner, source) if isinstance(owner, ast.If) else None
     return None
 
 
 _REPORTING_LOGS = frozenset({"exception", "error", "warning", "warn", "critical"})
 
 
-def _reports_what_it_dressed(block: ast.stmt, source: SourceFile) -> bool:
+def _reports_what_it_dressed(block: ast.stmt, source: SourceFile, bare: bool = False) -> bool:
     """``try: message = res.json()["message"] / except Exception: pass`` then ``raise ApiError(res, message)``, or
     a rollback in an ``except ... as err`` then ``log.error("failed: %s", err)``: the quiet part only dressed an
     error that is raised or logged right after; or it tried a parse, and the raise after it says none worked.
-    A ``raise NotFound(...)`` after a lookup hides the lookup's cause."""
+    A ``raise NotFound(...)`` after a lookup hides the lookup's cause; and a bare ``except:``, which catches even
+    KeyboardInterrupt, is not cleared by re-raising the error handled around it."""
     after = _next_statement(block, source)
     if isinstance(after, ast.Raise):
-        if after.exc is None:
-            return any(isinstance(a, ast.ExceptHandler) for a in source.ancestors(block))  # re-raises what it handles
+        if after.exc is None:  # re-raises what it handles
+            return not bare and any(isinstance(a, ast.ExceptHandler) for a in source.ancestors(block))
         if _only_pure_calls(getattr(block, "body", [])):
             return True  # try one parse, else raise "cannot decode": the failure is what is raised
     elif not (isinstance(after, ast.Expr) and isinstance(after.value, ast.Call)
@@ -430,8 +509,19 @@ def _falls_through_to_error(handler: ast.ExceptHandler, source: SourceFile) -> b
     if not isinstance(block, ast.Try):
         return False
     after = _next_statement(block, source)
-    return _reports_what_it_dressed(block, source) or (
+    return _reports_what_it_dressed(block, source, bare=handler.type is None) or (
         isinstance(after, ast.Return) and isinstance(after.value, ast.Call) and _error_response(after.value))
+
+
+def _hands_on(body: list[ast.stmt]) -> bool:
+    """``excepthook(*sys.exc_info())``: the error being handled is passed to what reports it."""
+    for stmt in body:
+        for call in ast.walk(stmt):
+            if isinstance(call, ast.Call) and any(
+                    isinstance(a, ast.Call) and dotted(a.func) == "sys.exc_info"
+                    for arg in call.args for a in [arg.value if isinstance(arg, ast.Starred) else arg]):
+                return True
+    return False
 
 
 def _does_nothing(body: list[ast.stmt], caught: str | None = None) -> bool:
@@ -642,6 +732,56 @@ class SwallowedException(Check):
              "    except Exception:\n        pass\n    return '?'\n", note="the installed package's version, when it is installed"),
         bad("def get_version(client):\n    try:\n        return client.version()\n    except Exception:\n        pass\n"
             "    return '?'\n", lines=(4,), note="a version asked of a server: an outage becomes '?'"),
+        good("import asyncio\n\n\nasync def drop_attachment(adapter, tab_id):\n    try:\n"
+             "        await asyncio.shield(adapter.discard_attachment(tab_id))\n    except Exception:\n        pass\n",
+             note="releasing what already failed, best effort"),
+        good("async def stop_capture(session):\n    try:\n        await session.detach()\n    except Exception:\n        pass\n",
+             note="detaching from a session that goes away"),
+        bad("def drop_object(store, key):\n    try:\n        store.delete_object(key)\n    except Exception:\n        pass\n",
+            lines=(4,), note="a deletion is no release: the object may stay behind"),
+        good("import asyncio\n\n\nasync def shutdown(tasks):\n    for task in tasks:\n        task.cancel()\n        try:\n"
+             "            await asyncio.wait_for(task, 1)\n        except BaseException:\n            pass\n",
+             note="waiting for a task being cancelled: its CancelledError is the expected end"),
+        good("import asyncio\nfrom contextlib import suppress\n\n\nasync def stop(watcher):\n    watcher.cancel()\n"
+             "    with suppress(asyncio.CancelledError, Exception):\n        await watcher\n", note="the same with suppress()"),
+        bad("async def finish(job):\n    try:\n        await job\n    except Exception:\n        pass\n", lines=(4,),
+            note="awaiting a task nobody cancelled: its failure is hidden"),
+        good("import logging\n\nLOG = logging.getLogger(__name__)\n\n\ndef log_request(request, fields):\n    try:\n"
+             "        LOG.info('request finished', path=request.path, **fields)\n    except Exception:\n        pass\n",
+             note="a failure to log cannot be logged"),
+        bad("import logging\n\nLOG = logging.getLogger(__name__)\n\n\ndef log_request(request, store):\n    try:\n"
+            "        LOG.info('request finished')\n        store.save(request)\n    except Exception:\n        pass\n",
+            lines=(10,), note="a save next to the log line"),
+        good("from urllib.parse import urlparse\n\n\ndef _same_page(left, right):\n    try:\n        a = urlparse(left)\n"
+             "        b = urlparse(right)\n    except Exception:\n        return False\n"
+             "    return a.netloc == b.netloc and a.path == b.path\n",
+             note="every return of the function is yes or no: a yes-or-no test, whatever its name"),
+        good("import os\n\n\ndef file_exists(folder, name):\n    try:\n        return os.path.isfile(os.path.join(folder, name))\n"
+             "    except Exception:\n        return False\n", note="a path test that answers False rather than raise"),
+        good("import json\nfrom contextlib import suppress\n\n\nasync def listen(channel):\n    async for message in channel.listen():\n"
+             "        with suppress(Exception):\n            yield json.loads(message['data'])\n",
+             note="a message that does not parse is skipped"),
+        bad("from contextlib import suppress\n\n\ndef deliver_all(messages, deliver):\n    for message in messages:\n"
+            "        with suppress(Exception):\n            deliver(message)\n", lines=(6,), note="a failed delivery is skipped"),
+        good("import sys\n\n\ndef run_reported(run, excepthook):\n    try:\n        run()\n    except:\n"
+             "        excepthook(*sys.exc_info())\n", note="a bare except that hands the error to what reports it"),
+        good("def send_test(client, Response):\n    try:\n        client.send()\n    except ApiError as e:\n        try:\n"
+             "            error = e.detail['errmsg']\n        except:\n            error = e.detail\n"
+             "        return Response({'error': error}, status=400)\n    return Response({'ok': True})\n",
+             note="a bare except that only picks the message of an error answered right after"),
+        good('async def send_fallback_error(stream, message):\n    """Send the error frame; swallows any failure so a failed '
+             'cleanup never masks the original."""\n    try:\n        await stream.send(message)\n    except BaseException:\n'
+             "        pass\n", note="the docstring owns up to the swallow"),
+        bad('async def send_frame(stream, message):\n    """Send the frame; this never swallows a failure."""\n    try:\n'
+            "        await stream.send(message)\n    except Exception:\n        pass\n", lines=(5,),
+            note="a docstring that promises the opposite"),
+        good("from contextlib import suppress\n\n\nasync def create(db, task):\n    try:\n        await db.create_step(task)\n"
+             "    except Exception:\n        if task is not None:\n            with suppress(Exception):\n"
+             "                await db.mark_failed(task)\n        raise\n",
+             note="marking the task failed on the way to re-raising what failed"),
+        good("import base64\n\n\ndef _canonical_base64(text):\n    try:\n        raw = base64.b64decode(text, validate=True)\n"
+             "        return base64.b64encode(raw).decode('ascii') == text\n    except Exception:\n        return False\n",
+             note="decoding and encoding again, all in memory"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
@@ -659,7 +799,8 @@ class SwallowedException(Check):
             if handler.type is None:
                 # answering the client's bad input (a 4xx answer) or telling the user (a flashed message) handles
                 # it; a fallback value or a 500 that hides the cause does not
-                if not _reraises(handler.body) and not _logs(handler.body) and not _tells_the_client(handler.body):
+                if not _reraises(handler.body) and not _logs(handler.body) and not _tells_the_client(handler.body) \
+                        and not _hands_on(handler.body) and not _falls_through_to_error(handler, source):
                     out.hits.append(Hit(handler.lineno, handler.col_offset + 1,
                                         "bare `except:` catches everything, even KeyboardInterrupt and SystemExit",
                                         fixable=swallowed_fixable(handler)))

@@ -421,7 +421,7 @@ def _computes_another_way(value: ast.expr | None) -> bool:
         return False
     name = call_name(call)
     return bool(name) and name not in _VALUE_BUILDERS and not name[0].isupper() \
-        and not _ANSWER_BUILDERS.search(name)
+        and not _ANSWER_BUILDERS.search(dotted(call.func) or name)  # response.json(...) answers too
 
 
 def _is_error_status(node: ast.AST | None) -> bool:
@@ -700,6 +700,9 @@ class SwallowedException(Check):
         bad("def save(request, dest):\n    try:\n        save_to_file(request.stream, dest)\n    except Exception:\n"
             "        return make_response('', 200)\n    return make_response('', 201)\n", lines=(4,),
             note="a response that answers as if nothing failed"),
+        bad("from sanic import response\n\n\nasync def save(request, dest):\n    try:\n        await store(request.body, dest)\n"
+            "    except Exception:\n        return response.json({'saved': False})\n    return response.json({'saved': True})\n",
+            lines=(7,), note="an answer built by a response module is judged by its status, not taken for another way"),
         good("def photo_count(album):\n    try:\n        return album.photo_count\n    except Exception:\n"
              "        return album.photos.count()\n", note="the handler gets the answer another way; that way's errors propagate"),
         bad("def user_display(users, user_id):\n    try:\n        return users.get(pk=user_id).username\n    except Exception:\n"

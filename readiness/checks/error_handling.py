@@ -58,7 +58,9 @@ def _logs(body: list[ast.stmt]) -> bool:
 
 def _best_effort_cleanup(handler: ast.ExceptHandler, source: SourceFile) -> bool:
     parent = source.parent(handler)
-    return isinstance(parent, ast.Try) and (_cleanup_call(parent.body) or _in_destructor(parent, source))
+    return isinstance(parent, ast.Try) and (_cleanup_call(parent.body) or _in_destructor(parent, source)
+                                            or _awaits_what_it_cancelled(parent, source)
+                                            or _guards_a_log_line(parent.body))
 
 
 def _in_destructor(node: ast.AST, source: SourceFile) -> bool:
@@ -66,22 +68,74 @@ def _in_destructor(node: ast.AST, source: SourceFile) -> bool:
     return any(isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef)) and a.name == "__del__" for a in source.ancestors(node))
 
 
+# A helper named for releasing something: ``_discard_failed_attachment``, ``close_connection``
+_CLEANUP_WORD = lazy_compile(r"(?:^|_)(?:close|cleanup|discard|dispose|release|teardown|shutdown|disconnect|"
+                             r"terminate|detach|unsubscribe|unregister|remove_listener)(?:_|$)")
+_WAITERS = frozenset({"shield", "wait_for"})  # asyncio's wrappers around what is awaited
+
+
 def _cleanup_call(body: list[ast.stmt]) -> bool:
-    """One statement that only releases something (``client.close()``, ``await ws.close()``)."""
+    """One statement that only releases something (``client.close()``, ``await ws.close()``,
+    ``await asyncio.shield(self._discard_attachment(tab))``)."""
     if len(body) != 1 or not isinstance(body[0], ast.Expr):
         return False
     call = body[0].value.value if isinstance(body[0].value, ast.Await) else body[0].value
+    if isinstance(call, ast.Call) and call_name(call) in _WAITERS and call.args and isinstance(call.args[0], ast.Call):
+        call = call.args[0]
     if not isinstance(call, ast.Call):
         return False
-    func = call.func
-    return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")) in _CLEANUP_METHODS
+    name = call_name(call)
+    return name in _CLEANUP_METHODS or bool(_CLEANUP_WORD.search(name))
 
 
-def _suppresses_cleanup(call: ast.Call, source: SourceFile) -> bool:
-    """``with suppress(Exception): client.close()``: best-effort cleanup, as in a ``try``."""
+_LOG_HELPER = lazy_compile(r"^_*log_")  # the project's own logging helper: _log_call_usage(...)
+
+
+def _guards_a_log_line(body: list[ast.stmt]) -> bool:
+    """``try: LOG.info("request finished", **fields) / except Exception: pass``: a failure to report cannot be
+    reported; the request goes on either way."""
+    return bool(body) and all(_log_line(stmt) for stmt in body)
+
+
+def _log_line(stmt: ast.stmt) -> bool:
+    if isinstance(stmt, ast.If):  # if model is not None: _log_usage(...)
+        return all(_log_line(s) for s in [*stmt.body, *stmt.orelse])
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and (
+        call_name(stmt.value) in _LOG_METHODS or bool(_LOG_HELPER.match(call_name(stmt.value))))
+
+
+def _awaits_what_it_cancelled(block: ast.Try | ast.With | ast.AsyncWith, source: SourceFile) -> bool:
+    """``task.cancel()`` then ``try: await asyncio.wait_for(task, 1) / except BaseException: pass``: waiting
+    for a task being stopped, whose CancelledError (or last error) is the expected end."""
+    if len(block.body) != 1 or not isinstance(block.body[0], ast.Expr) or not isinstance(block.body[0].value, ast.Await):
+        return False
+    waited = block.body[0].value.value
+    if isinstance(waited, ast.Call) and call_name(waited) in _WAITERS and waited.args:
+        waited = waited.args[0]
+    owner = source.parent(block)
+    statements = getattr(owner, "body", [])
+    name = dotted(waited)
+    if block not in statements or name is None:
+        return False
+    return any(isinstance(before, ast.Expr) and isinstance(before.value, ast.Call) and call_name(before.value) == "cancel"
+               and isinstance(before.value.func, ast.Attribute) and dotted(before.value.func.value) == name
+               for before in statements[:statements.index(block)])
+
+
+def _suppress_block(call: ast.Call, source: SourceFile) -> ast.With | ast.AsyncWith | None:
     item = source.parent(call)
     block = source.parent(item) if isinstance(item, ast.withitem) else None
-    return isinstance(block, (ast.With, ast.AsyncWith)) and (_cleanup_call(block.body) or _in_destructor(block, source))
+    return block if isinstance(block, (ast.With, ast.AsyncWith)) else None
+
+
+def _suppress_deliberate(call: ast.Call, source: SourceFile) -> bool:
+    """``with suppress(Exception): client.close()``: best-effort cleanup, as in a ``try``; or a comment says why;
+    or the next statement raises or logs the error that matters; or, in a loop, it skips what does not parse."""
+    block = _suppress_block(call, source)
+    return block is not None and (_cleanup_call(block.body) or _in_destructor(block, source)
+                                  or _awaits_what_it_cancelled(block, source) or _guards_a_log_line(block.body)
+                                  or _suppress_explained(block, source)
+                                  or _reports_what_it_dressed(block, source) or _skips_in_loop(block, source))
 
 
 # What a yes-or-no test may try before answering yes: parsing or converting a value, nothing that does I/O.
@@ -110,7 +164,7 @@ def _predicate(handler: ast.ExceptHandler, source: SourceFile) -> bool:
         isinstance(stmt, (ast.Expr, ast.Assign)) for stmt in tried)
 
 
-_PREDICATE_NAME = lazy_compile(r"^_*(?:can|is|has|accepts?|supports?|matches)_")
+_PREDICATE_NAME = lazy_compile(r"^_*(?:can|is|has|accepts?|supports?|matches|valid(?:ate)?|represents)_")
 # Calls that only read what is already in memory: an XML element's children, a dict's entries, a string's ends
 _READERS = frozenset({"find", "findall", "findtext", "iterfind", "xpath", "get", "getattr", "hasattr", "isinstance",
                       "endswith", "startswith", "lower", "upper", "strip", "len", "keys", "values", "items", "qname"})
@@ -141,6 +195,128 @@ def _reads_memory(call: ast.Call) -> bool:
     return name in _READERS or bool(_PARSERS.match(name))
 
 
+# Calls that only compute on values already in memory, beyond the parsers and readers above
+_PURE_CALLS = frozenset({"issubclass", "bool", "all", "any", "callable", "str", "split", "rsplit", "dumps",
+                         "compare_digest", "IPAddress", "IPNetwork"})
+_ENCODERS = lazy_compile(r"^\w*encode\w*$")  # b64encode, urlencode, str.encode: the mirror of the decoders above
+_PURE_DOTTED = frozenset({"re.search", "re.match", "re.fullmatch", "ast.walk",
+                          # path arithmetic, and the path tests that answer False rather than raise
+                          "os.path.join", "os.path.basename", "os.path.dirname", "os.path.splitext",
+                          "os.path.isfile", "os.path.isdir", "os.path.exists"})
+# What a yes-or-no answer looks like when it is a call
+_BOOLEAN_CALLS = frozenset({"isinstance", "issubclass", "hasattr", "callable", "all", "any", "bool", "endswith",
+                            "startswith", "compare_digest", "isfile", "isdir", "exists"})
+
+
+# Modules whose calls reach the network, the disk or a process, whatever the call is named (``requests.get``)
+_IO_MODULES = frozenset({"requests", "httpx", "aiohttp", "urllib3", "socket", "ssl", "os", "shutil", "subprocess",
+                         "smtplib", "boto3", "redis", "sqlite3", "psycopg2", "pymongo"})
+
+
+def _pure(call: ast.Call) -> bool:
+    """``int(text)``, ``urlparse(url).path.endswith(".pdf")``, ``re.match(...)``: no I/O, no database, no network.
+    ``get`` is left out: on a client it is a request, not a dictionary read."""
+    if dotted(call.func) in _PURE_DOTTED:
+        return True
+    name = (dotted(call.func) or "").partition(".")[0]
+    if name in _IO_MODULES or call_name(call) == "get":
+        return False
+    return _reads_memory(call) or call_name(call) in _PURE_CALLS or bool(_ENCODERS.match(call_name(call)))
+
+
+def _only_pure_calls(body: list[ast.stmt]) -> bool:
+    calls = [n for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Call)]
+    return bool(calls) and all(_pure(c) for c in calls)
+
+
+def _boolean(value: ast.expr | None) -> bool:
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, bool)
+    if isinstance(value, ast.UnaryOp):
+        return isinstance(value.op, ast.Not)
+    return isinstance(value, (ast.Compare, ast.BoolOp)) or (
+        isinstance(value, ast.Call) and call_name(value) in _BOOLEAN_CALLS)
+
+
+def _tests_a_value(handler: ast.ExceptHandler, source: SourceFile) -> bool:
+    """``def is_ipv4(text): try: return ip_address(text).version == 4 / except: return False``: a yes-or-no test
+    of a value in memory. Nothing in the ``try`` can meet an outage, so the failure is the answer no, whatever
+    the except names. A test that stats a file, asks the database or calls an unknown helper is no such test."""
+    block = source.parent(handler)
+    if not isinstance(block, ast.Try) or len(handler.body) != 1 or not isinstance(handler.body[0], ast.Return) \
+            or not (isinstance(handler.body[0].value, ast.Constant) and handler.body[0].value.value is False):
+        return False
+    func = source.parent(block)
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) or not _only_pure_calls(block.body):
+        return False
+    return bool(_PREDICATE_NAME.match(func.name)) or _answers_yes_or_no(func)
+
+
+def _answers_yes_or_no(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Every ``return`` of the function (not of a function inside it) gives a boolean."""
+    returns: list[ast.Return] = []
+    todo: list[ast.AST] = list(func.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        if isinstance(node, ast.Return):
+            returns.append(node)
+        todo.extend(ast.iter_child_nodes(node))
+    return bool(returns) and all(_boolean(r.value) for r in returns)
+
+
+def _skips_unparsable(handler: ast.ExceptHandler, source: SourceFile) -> bool:
+    """``for path in paths: try: tags = parse(path).tags / except Exception: continue``: an entry that does
+    not parse is no entry; skipping it is the loop's answer, and nothing in the ``try`` does I/O."""
+    block = source.parent(handler)
+    if not isinstance(block, ast.Try) or not all(isinstance(s, ast.Continue) for s in handler.body):
+        return False
+    return _skips_in_loop(block, source)
+
+
+def _skips_in_loop(block: ast.Try | ast.With | ast.AsyncWith, source: SourceFile) -> bool:
+    """The block sits in a loop's body and only parses (``yield json.loads(message["data"])``)."""
+    loop = source.parent(block)
+    return isinstance(loop, (ast.For, ast.AsyncFor, ast.While)) and block in loop.body \
+        and all(isinstance(s, (ast.Assign, ast.Expr)) for s in block.body) and _only_pure_calls(block.body)
+
+
+_DUMMY = lazy_compile(r"dummy", re.IGNORECASE)
+
+
+def _spends_time(handler: ast.ExceptHandler, source: SourceFile) -> bool:
+    """``try: pwd_context.verify(password, DUMMY_HASH) / except Exception: pass``: a check run against a dummy
+    only to take as long as a real one (so an unknown user cannot be told by the timing); its result, failure
+    included, is thrown away by design."""
+    block = source.parent(handler)
+    if not isinstance(block, ast.Try) or len(block.body) != 1 or not isinstance(block.body[0], ast.Expr) \
+            or not all(isinstance(s, ast.Pass) for s in handler.body):
+        return False
+    value = block.body[0].value
+    call = value.value if isinstance(value, ast.Await) else value
+    return isinstance(call, ast.Call) and any(
+        _DUMMY.search(dotted(a) or "") for a in [*call.args, *(k.value for k in call.keywords)])
+
+
+_METADATA_MODULES = ("importlib.metadata", "importlib_metadata", "pkg_resources")
+
+
+def _reads_installed_version(handler: ast.ExceptHandler, source: SourceFile) -> bool:
+    """``try: return version("orders") / except Exception: pass`` then ``return "?"``: the installed package's
+    metadata, read to show a version; failing means it is not installed as a package, and the fallback is the
+    answer. Every call in the ``try`` must be such a lookup."""
+    block = source.parent(handler)
+    if not isinstance(block, ast.Try) or not _does_nothing(handler.body):
+        return False
+    imports = {**import_map(source), **{alias.asname or alias.name: f"{node.module}.{alias.name}"
+                                        for stmt in block.body for node in ast.walk(stmt)
+                                        if isinstance(node, ast.ImportFrom) and node.module
+                                        for alias in node.names}}
+    calls = [n for stmt in block.body for n in ast.walk(stmt) if isinstance(n, ast.Call)]
+    return bool(calls) and all((qualify(c.func, imports) or "").startswith(_METADATA_MODULES) for c in calls)
+
+
 def _explained(handler: ast.ExceptHandler, source: SourceFile) -> bool:
     """A comment says why it is quiet: on the except line, inside the handler, or on the line right above
     its ``try`` ("# copy the stats, but it's ok if we can't"); or the function's docstring promises the
@@ -150,14 +326,26 @@ def _explained(handler: ast.ExceptHandler, source: SourceFile) -> bool:
     above = parent.lineno - 1 if isinstance(parent, ast.Try) else -1
     if _documented_fallback(handler, source):
         return True
-    for comment in source.comments:
-        if (handler.lineno <= comment.line <= end or comment.line == above) and not _DELIBERATE.search(comment.text):
-            text = comment.text.lstrip("#").strip()
-            if len(text) >= 3 and not text.lower().startswith(("noqa", "type:", "pragma", "nosec", "todo", "fixme", "xxx")):
-                return True
-    return False
+    return any((handler.lineno <= comment.line <= end or comment.line == above) and _says_why(comment.text)
+               for comment in source.comments)
 
 
+def _says_why(comment: str) -> bool:
+    """A comment in words, not a linter's marker or a note that the code still needs work."""
+    text = comment.lstrip("#").strip()
+    return not _DELIBERATE.search(comment) and len(text) >= 3 and not text.lower().startswith(
+        ("noqa", "type:", "pragma", "nosec", "todo", "fixme", "xxx"))
+
+
+def _suppress_explained(block: ast.With | ast.AsyncWith, source: SourceFile) -> bool:
+    """``# telemetry must never fail the search`` right above ``with suppress(Exception):``, or on its line."""
+    return any(comment.line in (block.lineno - 1, block.lineno) and _says_why(comment.text)
+               for comment in source.comments)
+
+
+# A docstring that owns up to the quiet: "swallows BaseException so a failed cleanup never masks the original";
+# "does not swallow errors" says the opposite
+_PROMISED_QUIET = lazy_compile(r"(?<!not )(?<!never )(?<!n't )\bswallow(?:s|ed|ing)?\b", re.IGNORECASE)
 _PROMISED_FALLBACK = lazy_compile(r"\breturns?\b[^.]{0,80}\b(?:None|False|empty|nothing)\b[^.]{0,80}"
                                   r"\b(?:fail(?:s|ed|ures?)?|error|invalid|cannot|can't|unparsable|unreadable)\b",
                                   re.IGNORECASE)
@@ -166,7 +354,8 @@ _PROMISED_FALLBACK = lazy_compile(r"\breturns?\b[^.]{0,80}\b(?:None|False|empty|
 def _documented_fallback(handler: ast.ExceptHandler, source: SourceFile) -> bool:
     func = next((a for a in source.ancestors(handler) if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
     doc = ast.get_docstring(func) if func is not None else None
-    return bool(doc) and _PROMISED_FALLBACK.search(" ".join(doc.split())) is not None
+    text = " ".join(doc.split()) if doc else ""
+    return bool(text) and (_PROMISED_FALLBACK.search(text) is not None or _PROMISED_QUIET.search(text) is not None)
 
 
 _EXCEPTION_NAME = lazy_compile(r"^[A-Z]\w*(?:Error|Exception)$")
@@ -191,12 +380,48 @@ def _returns_the_error(value: ast.expr, caught: str | None) -> bool:
             return True
         if isinstance(node, ast.Dict) and any(isinstance(k, ast.Constant) and k.value in _ERROR_KEYS for k in node.keys):
             return True
-    if isinstance(value, ast.Call) and _error_response(value):
+    if isinstance(value, ast.Call) and (_error_response(value) or _builds_an_error(value)):
         return True
     return isinstance(value, ast.Tuple) and any(
         (isinstance(e, ast.Constant) and isinstance(e.value, int) and 400 <= e.value < 600)
         or (isinstance(e, ast.Constant) and isinstance(e.value, str) and e.value.strip())  # (False, "Invalid base64")
         for e in value.elts)
+
+
+_ERROR_BUILDER = lazy_compile(r"(?:^|_)(?:error|exception)s?(?:_|$)", re.IGNORECASE)
+
+
+def _builds_an_error(call: ast.Call) -> bool:
+    """``return json_exception("...")``, ``return make_error_response(...)``, ``return error_page(error=404)``,
+    ``return UploadError(...).response(400)``: what the handler answers is built as an error."""
+    node: ast.expr = call
+    while isinstance(node, (ast.Call, ast.Attribute)):
+        if isinstance(node, ast.Call):
+            name = call_name(node)
+            if _ERROR_BUILDER.search(name) or _EXCEPTION_NAME.match(name):
+                return True
+            node = node.func
+        else:
+            node = node.value
+    return False
+
+
+# Calls that only build a fallback value, not another way of getting the answer
+_VALUE_BUILDERS = frozenset({"str", "int", "float", "bool", "bytes", "dict", "list", "set", "tuple", "frozenset",
+                             "repr", "len", "object", "iter", "range"})
+_ANSWER_BUILDERS = lazy_compile(r"response|render|redirect|jsonify", re.IGNORECASE)
+
+
+def _computes_another_way(value: ast.expr | None) -> bool:
+    """``return self._via_pip()``, ``return obj.photos.count()``, ``return SIMPLE.format(platform=p)``: the handler
+    gets the answer another way, and that way's own errors propagate. A built value (``str(x)``, ``Pending()``)
+    is a fallback, and an answer to the client (``make_response(...)``) is judged by its status."""
+    call = value.value if isinstance(value, ast.Await) else value
+    if not isinstance(call, ast.Call):
+        return False
+    name = call_name(call)
+    return bool(name) and name not in _VALUE_BUILDERS and not name[0].isupper() \
+        and not _ANSWER_BUILDERS.search(dotted(call.func) or name)  # response.json(...) answers too
 
 
 def _is_error_status(node: ast.AST | None) -> bool:
@@ -237,19 +462,65 @@ def _tells_the_client(body: list[ast.stmt]) -> bool:
     return False
 
 
+def _next_statement(node: ast.AST, source: SourceFile) -> ast.stmt | None:
+    """The statement that runs right after ``node``: the next one in its block, or, when ``node`` ends the
+    branch of an ``if``, the one after that ``if``."""
+    owner = source.parent(node)
+    for field in ("body", "orelse", "finalbody"):
+        statements = getattr(owner, field, None)
+        if isinstance(statements, list) and node in statements:
+            rest = statements[statements.index(node) + 1:]
+            if rest:
+                return rest[0]
+            return _next_statement(owner, source) if isinstance(owner, ast.If) else None
+    return None
+
+
+_REPORTING_LOGS = frozenset({"exception", "error", "warning", "warn", "critical"})
+
+
+def _reports_what_it_dressed(block: ast.stmt, source: SourceFile, bare: bool = False) -> bool:
+    """``try: message = res.json()["message"] / except Exception: pass`` then ``raise ApiError(res, message)``, or
+    a rollback in an ``except ... as err`` then ``log.error("failed: %s", err)``: the quiet part only dressed an
+    error that is raised or logged right after; or it tried a parse, and the raise after it says none worked.
+    A ``raise NotFound(...)`` after a lookup hides the lookup's cause; and a bare ``except:``, which catches even
+    KeyboardInterrupt, is not cleared by re-raising the error handled around it."""
+    after = _next_statement(block, source)
+    if isinstance(after, ast.Raise):
+        if after.exc is None:  # re-raises what it handles
+            return not bare and any(isinstance(a, ast.ExceptHandler) for a in source.ancestors(block))
+        if _only_pure_calls(getattr(block, "body", [])):
+            return True  # try one parse, else raise "cannot decode": the failure is what is raised
+    elif not (isinstance(after, ast.Expr) and isinstance(after.value, ast.Call)
+              and call_name(after.value) in _REPORTING_LOGS):
+        return False
+    caught = {a.name for a in source.ancestors(block) if isinstance(a, ast.ExceptHandler) and a.name}
+    dressed = {t.id for stmt in getattr(block, "body", []) for n in ast.walk(stmt)
+               if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign))
+               for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}
+    return any(isinstance(n, ast.Name) and n.id in caught | dressed for n in ast.walk(after))
+
+
 def _falls_through_to_error(handler: ast.ExceptHandler, source: SourceFile) -> bool:
     """``try: ... except Exception: pass`` followed by ``return HttpResponse(status=500)``: the failure becomes
-    the error the statement after the ``try`` answers."""
+    the error the statement after the ``try`` answers. Followed by a ``raise`` or an error logged, the quiet part
+    only dressed the report (parsing an error body for its message, a rollback before the log line)."""
     block = source.parent(handler)
     if not isinstance(block, ast.Try):
         return False
-    owner = source.parent(block)
-    for field in ("body", "orelse", "finalbody"):
-        statements = getattr(owner, field, None)
-        if isinstance(statements, list) and block in statements:
-            rest = statements[statements.index(block) + 1:]
-            return bool(rest) and isinstance(rest[0], ast.Return) and isinstance(rest[0].value, ast.Call) \
-                and _error_response(rest[0].value)
+    after = _next_statement(block, source)
+    return _reports_what_it_dressed(block, source, bare=handler.type is None) or (
+        isinstance(after, ast.Return) and isinstance(after.value, ast.Call) and _error_response(after.value))
+
+
+def _hands_on(body: list[ast.stmt]) -> bool:
+    """``excepthook(*sys.exc_info())``: the error being handled is passed to what reports it."""
+    for stmt in body:
+        for call in ast.walk(stmt):
+            if isinstance(call, ast.Call) and any(
+                    isinstance(a, ast.Call) and dotted(a.func) == "sys.exc_info"
+                    for arg in call.args for a in [arg.value if isinstance(arg, ast.Starred) else arg]):
+                return True
     return False
 
 
@@ -257,7 +528,8 @@ def _does_nothing(body: list[ast.stmt], caught: str | None = None) -> bool:
     """Only ``pass``, ``continue``, ``...``, a string, a ``return`` of a fallback value (it hides the error whatever
     it is: SPEC section 3; returning the error itself passes it on), or an exception built but not raised."""
     for stmt in body:
-        if isinstance(stmt, ast.Return) and stmt.value is not None and _returns_the_error(stmt.value, caught):
+        if isinstance(stmt, ast.Return) and stmt.value is not None and (
+                _returns_the_error(stmt.value, caught) or _computes_another_way(stmt.value)):
             return False
         if isinstance(stmt, (ast.Pass, ast.Continue, ast.Return)) or _unraised(stmt):
             continue
@@ -406,6 +678,113 @@ class SwallowedException(Check):
             "    try:\n        os.makedirs(os.path.dirname(path), exist_ok=True)\n        os.utime(path, None)\n"
             "    except:\n        print('cannot write the log')\n        return False\n    return True\n", lines=(9,),
             note="the same without the promise"),
+        good("import ipaddress\n\n\ndef is_ipv4(text):\n    try:\n        return ipaddress.ip_address(text).version == 4\n"
+             "    except:\n        return False\n", note="a yes-or-no test of a value in memory: nothing in it can fail but the value"),
+        good("import json\n\n\ndef valid_json(value):\n    try:\n        json.dumps(value, allow_nan=False)\n        return True\n"
+             "    except Exception:\n        return False\n", note="a yes-or-no test by its name, over a serialisation in memory"),
+        bad("import os\n\n\ndef has_hidden_attribute(path):\n    try:\n        return bool(os.stat(path).st_file_attributes & 2)\n"
+            "    except Exception:\n        return False\n", lines=(7,),
+            note="a yes-or-no test that reads the disk: an unreadable file is hidden as 'no'"),
+        good("def series_tags(finder, parse, query):\n    tags = set()\n    for path in finder.find_series(query):\n"
+             "        try:\n            parsed = parse(path)\n        except Exception:\n            continue\n"
+             "        tags.update(parsed.tags)\n    return tags\n",
+             note="a loop that skips an entry which does not parse: the failure means 'no entry'"),
+        bad("def resend(tasks):\n    for task in tasks:\n        try:\n            task.send()\n        except Exception:\n"
+            "            continue\n        task.mark_sent()\n", lines=(5,), note="a loop that skips a failed send: an outage is hidden"),
+        good("def upload_chunk(request, dest):\n    try:\n        save_to_file(request.stream, dest)\n    except Exception:\n"
+             "        return UploadError('could not save the chunk').response(400)\n    return {'ok': True}\n",
+             note="the answer is built as an error"),
+        good("def run_status(query, value):\n    try:\n        return query.filter(status=Status.from_string(value))\n"
+             "    except Exception:\n        return make_error_response('validation_error', 'Invalid status.', http_status=400)\n",
+             note="an error response, built by a helper of the project"),
+        bad("def save(request, dest):\n    try:\n        save_to_file(request.stream, dest)\n    except Exception:\n"
+            "        return make_response('', 200)\n    return make_response('', 201)\n", lines=(4,),
+            note="a response that answers as if nothing failed"),
+        bad("from sanic import response\n\n\nasync def save(request, dest):\n    try:\n        await store(request.body, dest)\n"
+            "    except Exception:\n        return response.json({'saved': False})\n    return response.json({'saved': True})\n",
+            lines=(7,), note="an answer built by a response module is judged by its status, not taken for another way"),
+        good("def photo_count(album):\n    try:\n        return album.photo_count\n    except Exception:\n"
+             "        return album.photos.count()\n", note="the handler gets the answer another way; that way's errors propagate"),
+        bad("def user_display(users, user_id):\n    try:\n        return users.get(pk=user_id).username\n    except Exception:\n"
+            "        return str(user_id)\n", lines=(4,), note="a value built as a fallback hides why the lookup failed"),
+        good("def request(session, url):\n    res = session.get(url)\n    if res.status_code >= 400:\n"
+             "        message = f'request failed: {res.status_code}'\n        try:\n"
+             "            message = f\"request failed: {res.json()['message']}\"\n        except Exception:\n            pass\n"
+             "        raise ApiError(res, message)\n    return res\n",
+             note="only the message is dressed quietly: the failure is raised right after"),
+        good("import base64\n\n\ndef decode_signature(text):\n    try:\n        return bytes.fromhex(text)\n    except ValueError:\n"
+             "        pass\n    try:\n        return base64.b64decode(text)\n    except Exception:\n        pass\n"
+             "    raise ValueError('unknown signature format')\n", note="tries the parses in turn, then raises"),
+        bad("def get_any(request, object_id):\n    try:\n        return redirect(find_crawl(request, object_id))\n"
+            "    except Exception:\n        pass\n    raise HttpError(404, 'not found')\n", lines=(4,),
+            note="any failure of the lookup, an outage too, becomes 'not found'"),
+        good("import logging\nfrom contextlib import suppress\n\n\ndef search(run, emit, query):\n    result = run(query)\n"
+             "    # the results stay usable even when the event pipeline is down\n    with suppress(Exception):\n"
+             "        emit('search.completed', hits=len(result))\n    return result\n", note="a comment above says why"),
+        bad("from contextlib import suppress\n\n\ndef announcement(request):\n"
+            "    with suppress(Exception):  # TODO: catch something narrower\n        return lookup(request.user)\n    return {}\n",
+            lines=(5,), note="a note that work is left to do is no reason"),
+        good("DUMMY_HASH = '$2b$12$abcdefghijklmnopqrstuv'\n\n\ndef login(users, context, email, password):\n"
+             "    user = users.find(email)\n    if user is None:\n        try:\n            context.verify(password, DUMMY_HASH)\n"
+             "        except Exception:\n            pass\n        return None\n    return user\n",
+             note="a check against a dummy, run only to take as long as a real one"),
+        bad("def login(users, context, email, password):\n    user = users.find(email)\n    try:\n"
+            "        context.verify(password, user.password_hash)\n    except Exception:\n        pass\n    return user\n",
+            lines=(5,), note="the real check's failure is hidden"),
+        good("def get_version():\n    try:\n        from importlib.metadata import version\n        return version('orders')\n"
+             "    except Exception:\n        pass\n    return '?'\n", note="the installed package's version, when it is installed"),
+        bad("def get_version(client):\n    try:\n        return client.version()\n    except Exception:\n        pass\n"
+            "    return '?'\n", lines=(4,), note="a version asked of a server: an outage becomes '?'"),
+        good("import asyncio\n\n\nasync def drop_attachment(adapter, tab_id):\n    try:\n"
+             "        await asyncio.shield(adapter.discard_attachment(tab_id))\n    except Exception:\n        pass\n",
+             note="releasing what already failed, best effort"),
+        good("async def stop_capture(session):\n    try:\n        await session.detach()\n    except Exception:\n        pass\n",
+             note="detaching from a session that goes away"),
+        bad("def drop_object(store, key):\n    try:\n        store.delete_object(key)\n    except Exception:\n        pass\n",
+            lines=(4,), note="a deletion is no release: the object may stay behind"),
+        good("import asyncio\n\n\nasync def shutdown(tasks):\n    for task in tasks:\n        task.cancel()\n        try:\n"
+             "            await asyncio.wait_for(task, 1)\n        except BaseException:\n            pass\n",
+             note="waiting for a task being cancelled: its CancelledError is the expected end"),
+        good("import asyncio\nfrom contextlib import suppress\n\n\nasync def stop(watcher):\n    watcher.cancel()\n"
+             "    with suppress(asyncio.CancelledError, Exception):\n        await watcher\n", note="the same with suppress()"),
+        bad("async def finish(job):\n    try:\n        await job\n    except Exception:\n        pass\n", lines=(4,),
+            note="awaiting a task nobody cancelled: its failure is hidden"),
+        good("import logging\n\nLOG = logging.getLogger(__name__)\n\n\ndef log_request(request, fields):\n    try:\n"
+             "        LOG.info('request finished', path=request.path, **fields)\n    except Exception:\n        pass\n",
+             note="a failure to log cannot be logged"),
+        bad("import logging\n\nLOG = logging.getLogger(__name__)\n\n\ndef log_request(request, store):\n    try:\n"
+            "        LOG.info('request finished')\n        store.save(request)\n    except Exception:\n        pass\n",
+            lines=(10,), note="a save next to the log line"),
+        good("from urllib.parse import urlparse\n\n\ndef _same_page(left, right):\n    try:\n        a = urlparse(left)\n"
+             "        b = urlparse(right)\n    except Exception:\n        return False\n"
+             "    return a.netloc == b.netloc and a.path == b.path\n",
+             note="every return of the function is yes or no: a yes-or-no test, whatever its name"),
+        good("import os\n\n\ndef file_exists(folder, name):\n    try:\n        return os.path.isfile(os.path.join(folder, name))\n"
+             "    except Exception:\n        return False\n", note="a path test that answers False rather than raise"),
+        good("import json\nfrom contextlib import suppress\n\n\nasync def listen(channel):\n    async for message in channel.listen():\n"
+             "        with suppress(Exception):\n            yield json.loads(message['data'])\n",
+             note="a message that does not parse is skipped"),
+        bad("from contextlib import suppress\n\n\ndef deliver_all(messages, deliver):\n    for message in messages:\n"
+            "        with suppress(Exception):\n            deliver(message)\n", lines=(6,), note="a failed delivery is skipped"),
+        good("import sys\n\n\ndef run_reported(run, excepthook):\n    try:\n        run()\n    except:\n"
+             "        excepthook(*sys.exc_info())\n", note="a bare except that hands the error to what reports it"),
+        good("def send_test(client, Response):\n    try:\n        client.send()\n    except ApiError as e:\n        try:\n"
+             "            error = e.detail['errmsg']\n        except:\n            error = e.detail\n"
+             "        return Response({'error': error}, status=400)\n    return Response({'ok': True})\n",
+             note="a bare except that only picks the message of an error answered right after"),
+        good('async def send_fallback_error(stream, message):\n    """Send the error frame; swallows any failure so a failed '
+             'cleanup never masks the original."""\n    try:\n        await stream.send(message)\n    except BaseException:\n'
+             "        pass\n", note="the docstring owns up to the swallow"),
+        bad('async def send_frame(stream, message):\n    """Send the frame; this never swallows a failure."""\n    try:\n'
+            "        await stream.send(message)\n    except Exception:\n        pass\n", lines=(5,),
+            note="a docstring that promises the opposite"),
+        good("from contextlib import suppress\n\n\nasync def create(db, task):\n    try:\n        await db.create_step(task)\n"
+             "    except Exception:\n        if task is not None:\n            with suppress(Exception):\n"
+             "                await db.mark_failed(task)\n        raise\n",
+             note="marking the task failed on the way to re-raising what failed"),
+        good("import base64\n\n\ndef _canonical_base64(text):\n    try:\n        raw = base64.b64decode(text, validate=True)\n"
+             "        return base64.b64encode(raw).decode('ascii') == text\n    except Exception:\n        return False\n",
+             note="decoding and encoding again, all in memory"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
@@ -416,12 +795,15 @@ class SwallowedException(Check):
             assert isinstance(handler, ast.ExceptHandler)
             if _DELIBERATE.search(source.line_text(handler.lineno)):
                 continue  # silenced on purpose for a linter that already asked
-            if _explained(handler, source) or _best_effort_cleanup(handler, source) or _predicate(handler, source):
+            if _explained(handler, source) or _best_effort_cleanup(handler, source) or _predicate(handler, source) \
+                    or _tests_a_value(handler, source) or _skips_unparsable(handler, source) \
+                    or _spends_time(handler, source) or _reads_installed_version(handler, source):
                 continue
             if handler.type is None:
                 # answering the client's bad input (a 4xx answer) or telling the user (a flashed message) handles
                 # it; a fallback value or a 500 that hides the cause does not
-                if not _reraises(handler.body) and not _logs(handler.body) and not _tells_the_client(handler.body):
+                if not _reraises(handler.body) and not _logs(handler.body) and not _tells_the_client(handler.body) \
+                        and not _hands_on(handler.body) and not _falls_through_to_error(handler, source):
                     out.hits.append(Hit(handler.lineno, handler.col_offset + 1,
                                         "bare `except:` catches everything, even KeyboardInterrupt and SystemExit",
                                         fixable=swallowed_fixable(handler)))
@@ -437,7 +819,7 @@ class SwallowedException(Check):
             for call in source.nodes(ast.Call):
                 assert isinstance(call, ast.Call)
                 if qualify(call.func, imports) == "contextlib.suppress" and any(_is_broad(a) for a in call.args) \
-                        and not _suppresses_cleanup(call, source):
+                        and not _suppress_deliberate(call, source):
                     out.hits.append(Hit(call.lineno, call.col_offset + 1,
                                         "`suppress(Exception)` swallows every error without logging"))
         return out

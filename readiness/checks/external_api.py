@@ -675,6 +675,15 @@ class MissingTimeout(Check):
                 note="the helper without a timeout counts for each module calling it, though reported once"),
         good("import requests\n\n\ndef send(method, url, **kw):\n    return requests.request(method, url, **kw)\n",
              note="a helper passing its caller's keywords on: the caller may give the timeout"),
+        Example({"app/__init__.py": "", "app/agent/__init__.py": "", "app/agent/tools/__init__.py": "",
+                 "app/agent/tools/search.py": "import requests\n\n\ndef web_search(query: str) -> dict:\n"
+                                              "    return requests.get('https://search.example.org', params={'q': query}).json()\n"},
+                findings=1, lines=(5,), status="fail",
+                note="an agent's tools/ subpackage is the service's code, not a folder of scripts"),
+        Example({"app/__init__.py": "", "app/main.py": "def handler():\n    return {'ok': True}\n",
+                 "tools/__init__.py": "", "tools/release.py": "import requests\n\n\ndef latest() -> dict:\n"
+                                                              "    return requests.get('https://pypi.org/pypi/app/json').json()\n"},
+                findings=0, status="n/a", note="a tools/ folder beside the code holds a developer's scripts"),
         bad("import requests\n\ndef fetch(url):\n    return requests.get(url)\n", lines=(4,)),
         bad("import httpx\n\nclient = httpx.Client(timeout=None)\n", lines=(3,), note="httpx with timeouts off"),
         bad("from requests import get\n\nr = get('https://api.example.com/x')\n", lines=(3,),

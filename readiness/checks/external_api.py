@@ -1768,6 +1768,12 @@ class RetryPolicy(_OutboundPresence):
                                     "BI_ENABLED = os.environ.get('BI_ENABLED', 'False') == 'True'\nif BI_ENABLED:\n"
                                     "    BI_CLIENT = Elasticsearch(os.environ['BI_HOST'], max_retries=10, timeout=30)\n"},
                 status="fail", note="a client with retries for an optional feature that is off by default retries nothing"),
+        Example({"app/reports.py": "import requests\n\n\ndef report(url: str) -> dict:\n"
+                                   "    return requests.get(url, timeout=5).json()\n",
+                 "app/settings/search.py": "from elasticsearch import Elasticsearch\n\nfrom app import secrets\n\n"
+                                           "BI_ENABLED = secrets.get_secret('BI_ENABLED', False) == 'True'\nif BI_ENABLED:\n"
+                                           "    BI_CLIENT = Elasticsearch(secrets.get_secret('BI_HOST'), max_retries=10)\n"},
+                status="fail", note="the switch read through the project's own secrets reader, off unless set"),
     )
 
     equivalents = (

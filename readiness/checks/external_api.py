@@ -115,6 +115,8 @@ class _Resolver:
         self.scoped: dict[int, dict[str, str | None]] = {}
         self.attrs: dict[int, dict[str, str | None]] = {}
         self.hardened_off = _hardened_timeout_off(source, imports)
+        self.made = frozenset(_SESSION_FACTORIES[name] for call in source.nodes(ast.Call) if isinstance(call, ast.Call)
+                              and (name := qualify(call.func, imports) or "") in _SESSION_FACTORIES)
         assert source.tree is not None
         self.subclasses: dict[str, str] = {}  # class TimeoutSession(requests.Session): its instances are sessions
         for cls in source.tree.body:
@@ -407,13 +409,16 @@ def _pycurl_handle(source: SourceFile, call: ast.Call) -> Outbound | None:
 _SESSION_NAME = lazy_compile(r"(?:^|_)(requests|http)_(?:session|client)$")
 
 
-def _named_session(receiver: ast.AST, imports: dict[str, str]) -> str | None:
-    """A session built out of sight (in a base class, behind a proxy) whose name says what it is:
-    ``self.requests_session``, ``http_client``; the library is the one the file imports."""
+def _named_session(receiver: ast.AST, imports: dict[str, str], made: frozenset[str]) -> str | None:
+    """A session built out of sight (in a base class, behind a proxy, unpacked from a tuple) whose name says what
+    it is: ``self.requests_session``, ``http_client``; the library is the kind of session the file builds
+    (``made``), else the one it imports."""
     name = receiver.attr if isinstance(receiver, ast.Attribute) else receiver.id if isinstance(receiver, ast.Name) else ""
     match = _SESSION_NAME.search(name)
     if match is None:
         return None
+    if made == {_HARDENED}:
+        return _HARDENED  # the file builds its sessions with google-auth's AuthorizedSession only: a default timeout
     libraries = {v.split(".")[0] for v in imports.values()} & {"requests", "httpx"}
     if match.group(1) == "requests":
         return "requests" if "requests" in libraries else None
@@ -481,7 +486,7 @@ def _classify_call(call: ast.Call, imports: dict[str, str], resolver: _Resolver)
         return Outbound(*where, library, "manager.send_request()", _http_timeout(call, library),
                         (method or "").upper(), None, _timeout_args(call))
     elif isinstance(call.func, ast.Attribute) and call.func.attr in _HTTPX_FUNCS:
-        library = resolver.kind_of(call.func.value) or _named_session(call.func.value, imports) or ""
+        library = resolver.kind_of(call.func.value) or _named_session(call.func.value, imports, resolver.made) or ""
         if not library or library == _HARDENED_MANAGER or (library == "requests" and call.func.attr == "stream"):
             return None
         method = _method_of(call, call.func.attr)
@@ -625,6 +630,24 @@ class MissingTimeout(Check):
                                   "def insert(credentials, obj):\n    session = AuthorizedSession(credentials)\n"
                                   "    return session.post('https://walletobjects.googleapis.com/v1/genericObject', json=obj)\n"},
                 findings=0, status="pass", note="google-auth's AuthorizedSession sends with a 120 s default timeout"),
+        Example({"app/wallet.py": "from google.auth.transport.requests import AuthorizedSession\n"
+                                  "from requests.exceptions import HTTPError\n\n\nclass Wallet:\n"
+                                  "    def __init__(self, credentials):\n"
+                                  "        self.credentials, self.http_client = self._load(credentials)\n\n"
+                                  "    def _load(self, credentials):\n        return credentials, AuthorizedSession(credentials)\n\n"
+                                  "    def insert(self, obj):\n        try:\n"
+                                  "            return self.http_client.post('https://walletobjects.googleapis.com/v1/object', json=obj)\n"
+                                  "        except HTTPError:\n            return None\n"},
+                findings=0, status="pass",
+                note="a session named http_client in a file that builds AuthorizedSessions: google-auth's default timeout"),
+        Example({"app/wallet.py": "from google.auth.transport.requests import AuthorizedSession\nimport requests\n\n\n"
+                                  "class Wallet:\n    def __init__(self, credentials):\n"
+                                  "        self.credentials, self.http_client = credentials, requests.Session()\n\n"
+                                  "    def insert(self, obj):\n"
+                                  "        return self.http_client.post('https://walletobjects.googleapis.com/v1/object', json=obj)\n\n"
+                                  "    def authorized(self):\n        return AuthorizedSession(self.credentials)\n"},
+                findings=1, lines=(10,), status="fail",
+                note="a plain requests session beside an AuthorizedSession: no default timeout"),
         Example({"alerts/settings/prod.py": "EMAIL_BACKEND = 'django.core.mail.backends.smtp.EmailBackend'\n",
                  "alerts/media/email.py": "from django.core.mail import send_mail\n\nfrom alerts.media.base import deliver\n\n\n"
                                           "def notify(address, text):\n"

@@ -584,6 +584,14 @@ def _shared_session_example(timeout: str) -> dict[str, str]:
     }
 
 
+_FLASK_EXTENSION = (
+    "from redis import StrictRedis\n\n\nclass Store:\n    def __init__(self, app=None):\n"
+    "        self.master = StrictRedis()\n        if app is not None:\n            self.init_app(app)\n\n"
+    "    def init_app(self, app):\n"
+    "        self.master = StrictRedis(host=app.config['REDIS_HOST']{timeout})\n"
+)
+
+
 class MissingTimeout(Check):
     id = "missing-timeout"
     category = "external-api"
@@ -785,6 +793,15 @@ class MissingTimeout(Check):
             "search = OpenSearch(settings.SEARCH_HOSTS, timeout=settings.SEARCH_TIMEOUT)\n\n\n"
             "def status(url: str) -> dict:\n    return requests.get(url).json()\n", lines=(10,), status="fail",
             note="the search client's timeout does not cover a plain requests call"),
+        Example({"app/ext.py": _FLASK_EXTENSION.format(timeout=", socket_timeout=app.config['REDIS_TIMEOUT']")},
+                findings=0, status="pass",
+                note="a Flask extension's placeholder client in __init__, built again by init_app with a timeout"),
+        Example({"app/ext.py": _FLASK_EXTENSION.format(timeout="")}, findings=1, lines=(11,), status="fail",
+                note="the client init_app builds has no timeout: reported there, not at the placeholder"),
+        Example({"app/ext.py": "from redis import StrictRedis\n\n\nclass Store:\n    def __init__(self, app=None):\n"
+                               "        self.master = StrictRedis()\n\n    def init_app(self, app):\n"
+                               "        self.app = app\n"}, findings=1, lines=(6,), status="fail",
+                note="init_app keeps the client __init__ built: the one in use"),
         Example(_shared_session_example(""), findings=1, status="fail",
                 note="a requests session made in one module and sent through in another"),
         Example(_shared_session_example(", timeout=10"), findings=0, status="pass",
@@ -816,7 +833,8 @@ class MissingTimeout(Check):
         defaulted = _default_timeout_sessions(source)
         nodes = {(c.lineno, c.col_offset + 1): c for c in source.nodes(ast.Call) if isinstance(c, ast.Call)}
         helpers: dict[str, tuple[int, bool]] = {}
-        calls = _app_calls(source, forwarded=True)
+        placeholders = _init_app_placeholders(source)
+        calls = [c for c in _app_calls(source, forwarded=True) if (c.line, c.column) not in placeholders]
         for call in calls:
             if call.timeout == "unknown":
                 continue
@@ -932,6 +950,30 @@ def _imported_session_calls(source: SourceFile, seen: set[tuple[int, int]]) -> t
         state = "missing" if kw is None else "off" if is_none(kw.value) else "ok"
         out.append((qualified, call.lineno, call.col_offset + 1, f"{func.value.id}.{func.attr}()", state))
     return tuple(out)
+
+
+def _init_app_placeholders(source: SourceFile) -> set[tuple[int, int]]:
+    """Clients a Flask extension's ``__init__`` puts on ``self`` only to have ``init_app`` build them again from the
+    app's configuration (``self.master = StrictRedis()``): a placeholder that never sends, not the client in use."""
+    if "init_app" not in source.text:
+        return set()
+    out = set()
+    for cls in source.nodes(ast.ClassDef):
+        assert isinstance(cls, ast.ClassDef)
+        methods = {m.name: m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        if "__init__" not in methods or "init_app" not in methods:
+            continue
+        rebuilt = {target.attr for node in ast.walk(methods["init_app"]) if isinstance(node, ast.Assign)
+                   for target in node.targets if _self_attribute(target)}
+        for node in ast.walk(methods["__init__"]):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and len(node.targets) == 1 \
+                    and _self_attribute(node.targets[0]) and node.targets[0].attr in rebuilt:  # type: ignore[attr-defined]
+                out.add((node.value.lineno, node.value.col_offset + 1))
+    return out
+
+
+def _self_attribute(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"
 
 
 _DJANGO_MAIL = frozenset({"django.core.mail.send_mail", "django.core.mail.send_mass_mail", "django.core.mail.mail_admins",

@@ -34,6 +34,8 @@ TEST = "test"
 GENERATED = "generated"
 OMITTED = "coverage_omit"  # a hint, not a role: see readiness.roles
 VENDORED = "vendored"  # folders of copied dependencies: generated code, whatever their own paths say (lib/x/tests/)
+PACKAGED = "packaged"  # tools/ folders that are subpackages of a package: the service's code (an agent's tools, parsers)
+_PACKAGE_NAMES = frozenset({"tools"})  # folder names the path rules read as scripts, that a package may use for itself
 _DEFAULT_TEST_FILES = frozenset({"test_*.py", "*_test.py"})
 _PYTEST_INI = (("pytest.ini", "pytest"), ("setup.cfg", "tool:pytest"), ("tox.ini", "pytest"))
 _COVERAGE_INI = ((".coveragerc", ("run", "report")), ("setup.cfg", ("coverage:run", "coverage:report")),
@@ -148,6 +150,19 @@ def vendored_folders(files: Iterable[str]) -> list[str]:
     return sorted(head for head, names in children.items() if len(names & _WELL_KNOWN) >= _MIN_VENDORED)
 
 
+def packaged_folders(files: Iterable[str]) -> list[str]:
+    """``tools/`` folders holding an ``__init__.py`` inside a folder that holds one too (``app/agent/tools/``): a
+    subpackage the service imports like any other, not a folder of scripts beside the code (a top-level ``tools/``)."""
+    present = set(files)
+    out = []
+    for rel in present:
+        folder, _, name = rel.rpartition("/")
+        parent, _, base = folder.rpartition("/")
+        if name == "__init__.py" and base in _PACKAGE_NAMES and parent and f"{parent}/__init__.py" in present:
+            out.append(f"{folder}/")
+    return sorted(out)
+
+
 def declared_roles(root: Path, files: Iterable[str]) -> dict[str, list[str]]:
     """``{"test": [globs], "generated": [globs], "coverage_omit": [globs]}`` from the project's configuration."""
     names = {"pyproject.toml", "ruff.toml", ".ruff.toml", "pytest.ini", "setup.cfg", "tox.ini", ".coveragerc"}
@@ -195,9 +210,12 @@ def declared_roles(root: Path, files: Iterable[str]) -> dict[str, list[str]]:
                 tests += _test_globs(prefix, parser.get(section, "testpaths", fallback="").split(),
                                      parser.get(section, "python_files", fallback="").split())
     vendored = [f"{folder}/" for folder in vendored_folders(files)]
+    packaged = packaged_folders(files)
     out: dict[str, list[str]] = {}
     if vendored:
         out[VENDORED] = vendored
+    if packaged:
+        out[PACKAGED] = packaged[:_MAX_GLOBS]
     if tests:
         out[TEST] = tests[:_MAX_GLOBS]
     if excluded:

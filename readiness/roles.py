@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 from readiness import read_log
-from readiness.declared_roles import OMITTED, VENDORED, declared_roles
+from readiness.declared_roles import OMITTED, PACKAGED, VENDORED, declared_roles
 from readiness.lazy_regex import AnyOf, lazy_compile
 
 SERVICE = "service"
@@ -91,8 +91,8 @@ DECLARED_OPTION = "_declared_roles"
 DESCRIPTIONS: dict[str, str] = {
     SERVICE: "the running service: judged by every check",
     TEST: "tests, conftest, behave features/steps, Selenium/Playwright and e2e suites, test settings",
-    SCRIPT: "scripts/, tools/, bin/, dev/, a top-level qa/, nox sessions, build plugins, packaging and CI helpers, "
-            "dev runners, files whose name cannot be imported (upload-screenshots.py), and a program run by hand "
+    SCRIPT: "scripts/, tools/ (not a subpackage of a package), bin/, dev/, a top-level qa/, nox sessions, build plugins, "
+            "packaging and CI helpers, dev runners, files whose name cannot be imported (upload-screenshots.py), and a program run by hand "
             "(a main guard that starts no server) that the project's coverage configuration omits",
     MIGRATION: "Alembic and Django migrations (migrations/, alembic/versions, revision files, migrations.py modules)",
     CLI: "CLI commands: Django management/commands, click/typer/argparse entry points, invoke tasks, manage.py, cli modules",
@@ -276,6 +276,8 @@ def role_of(path: str, text: str | None = None, overrides: Mapping[str, Iterable
     if vendored and any(path.startswith(str(folder)) for folder in vendored):
         return GENERATED  # a copied dependency: its tests and benchmarks are not the project's either
     role = path_role(path)
+    if role == SCRIPT:
+        role = _packaged_role(path, (declared or {}).get(PACKAGED)) or role
     if role == SERVICE:
         role = _override(path, declared) or SERVICE
     if role == SERVICE and text is not None and path.endswith(".py"):
@@ -284,6 +286,17 @@ def role_of(path: str, text: str | None = None, overrides: Mapping[str, Iterable
             and _ANSIBLE_MODULE.search(text):
         return SCRIPT  # roles/x/library/mongodb_user.py: Ansible runs it on the managed host
     return role
+
+
+def _packaged_role(path: str, packaged: Iterable[str] | None) -> str | None:
+    """The role of a file in a ``tools/`` subpackage of the service's code, judged as if the folder's name were
+    not in its path: ``app/agent/tools/search.py`` is read as ``app/agent/search.py``."""
+    for folder in packaged or ():
+        folder = str(folder)
+        if path.startswith(folder):
+            parent = folder.rstrip("/").rpartition("/")[0]
+            return path_role(f"{parent}/{path[len(folder):]}")
+    return None
 
 
 def _omitted_program(path: str, text: str, declared: Mapping[str, Iterable[str]] | None) -> str | None:
@@ -549,6 +562,8 @@ def roles_markdown() -> str:
         "matching pytest's `python_files` patterns (within `testpaths`) are tests; what ruff's `exclude` and "
         "`extend-exclude` leave out is generated or vendored code (pyproject.toml, pytest.ini, setup.cfg, tox.ini, "
         "ruff.toml at the root or up to two folders below it).",
+        "   A `tools/` folder that is a subpackage (an `__init__.py` in it and in the folder above) is the service's own "
+        "code, an agent's tools or a scanner's parsers, and is judged by the rest of its path.",
         "4. For Python files still `service`, what the file does: an Alembic revision or Django "
         "`Migration` is a migration; a module (without routes) whose main guard parses arguments or starts no "
         "server below an `ArgumentParser`, that builds its parser at module level, whose functions take "

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from helpers import scan_json, scan_tree, write_tree
 
-from readiness.declared_roles import VENDORED, declared_roles
+from readiness.declared_roles import PACKAGED, VENDORED, declared_roles
 from readiness.roles import GENERATED, role_of
 
 NOISY = "import requests\n\n\ndef run():\n    # TODO: tidy\n    print('x')\n    return requests.get('http://api.internal/x')\n"
@@ -150,3 +150,15 @@ def test_a_top_level_folder_of_copied_dependencies_is_vendored(tmp_path: Path) -
     assert role_of("plexpy/webserve.py", "print('serving')\n", None, declared) == "service"
     found = [(f.path, f.check) for f in scan_tree(tmp_path, select=["print-call"]).findings]
     assert found == [("plexpy/webserve.py", "print-call")]
+
+
+def test_a_tools_subpackage_is_the_services_code() -> None:
+    files = ["app/__init__.py", "app/agent/__init__.py", "app/agent/tools/__init__.py", "app/agent/tools/search.py",
+             "tools/__init__.py", "tools/release.py", "lib/tools/__init__.py", "lib/tools/bump.py",
+             "app/agent/tools/scripts/seed.py"]
+    declared = declared_roles(Path("/nonexistent"), files)
+    assert declared[PACKAGED] == ["app/agent/tools/"]
+    assert role_of("app/agent/tools/search.py", None, None, declared) == "service"
+    assert role_of("app/agent/tools/scripts/seed.py", None, None, declared) == "script"  # a script folder inside it
+    assert role_of("tools/release.py", None, None, declared) == "script"  # beside the code: no package above it
+    assert role_of("lib/tools/bump.py", None, None, declared) == "script"  # lib/ holds no __init__.py

@@ -1180,8 +1180,10 @@ def _const(node: ast.AST) -> str:
 _FALSE_TEXT = frozenset({"false", "0", "no", "off", "n", ""})
 _TRUE_TEXT = frozenset({"true", "1", "yes", "on", "y"})
 _SETTING_READS = frozenset({"config", "getenv", "get", "env", "bool", "get_bool", "getboolean", "strtobool"})
-# a project's own reader of one environment variable: bool_from_env("API_THROTTLING", default=False)
-_ENV_HELPERS = lazy_compile(r"^(?:bool_from_env|env_bool|env_flag|getenv_bool(?:ean)?|get_env(?:_bool)?|from_env)$")
+# a project's own reader of one environment variable: bool_from_env("API_THROTTLING", default=False), or of one
+# secret or setting with its default: secrets.get_secret("ELASTICSEARCH_ENABLED", False)
+_ENV_HELPERS = lazy_compile(r"^(?:bool_from_env|env_bool|env_flag|getenv_bool(?:ean)?|get_env(?:_bool)?|from_env|"
+                            r"get_secret|get_setting)$")
 
 
 def _default_of(call: ast.Call) -> ast.expr | None | bool:

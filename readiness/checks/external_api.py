@@ -115,6 +115,8 @@ class _Resolver:
         self.scoped: dict[int, dict[str, str | None]] = {}
         self.attrs: dict[int, dict[str, str | None]] = {}
         self.hardened_off = _hardened_timeout_off(source, imports)
+        self.made = frozenset(_SESSION_FACTORIES[name] for call in source.nodes(ast.Call) if isinstance(call, ast.Call)
+                              and (name := qualify(call.func, imports) or "") in _SESSION_FACTORIES)
         assert source.tree is not None
         self.subclasses: dict[str, str] = {}  # class TimeoutSession(requests.Session): its instances are sessions
         for cls in source.tree.body:
@@ -407,13 +409,16 @@ def _pycurl_handle(source: SourceFile, call: ast.Call) -> Outbound | None:
 _SESSION_NAME = lazy_compile(r"(?:^|_)(requests|http)_(?:session|client)$")
 
 
-def _named_session(receiver: ast.AST, imports: dict[str, str]) -> str | None:
-    """A session built out of sight (in a base class, behind a proxy) whose name says what it is:
-    ``self.requests_session``, ``http_client``; the library is the one the file imports."""
+def _named_session(receiver: ast.AST, imports: dict[str, str], made: frozenset[str]) -> str | None:
+    """A session built out of sight (in a base class, behind a proxy, unpacked from a tuple) whose name says what
+    it is: ``self.requests_session``, ``http_client``; the library is the kind of session the file builds
+    (``made``), else the one it imports."""
     name = receiver.attr if isinstance(receiver, ast.Attribute) else receiver.id if isinstance(receiver, ast.Name) else ""
     match = _SESSION_NAME.search(name)
     if match is None:
         return None
+    if made == {_HARDENED}:
+        return _HARDENED  # the file builds its sessions with google-auth's AuthorizedSession only: a default timeout
     libraries = {v.split(".")[0] for v in imports.values()} & {"requests", "httpx"}
     if match.group(1) == "requests":
         return "requests" if "requests" in libraries else None
@@ -481,7 +486,7 @@ def _classify_call(call: ast.Call, imports: dict[str, str], resolver: _Resolver)
         return Outbound(*where, library, "manager.send_request()", _http_timeout(call, library),
                         (method or "").upper(), None, _timeout_args(call))
     elif isinstance(call.func, ast.Attribute) and call.func.attr in _HTTPX_FUNCS:
-        library = resolver.kind_of(call.func.value) or _named_session(call.func.value, imports) or ""
+        library = resolver.kind_of(call.func.value) or _named_session(call.func.value, imports, resolver.made) or ""
         if not library or library == _HARDENED_MANAGER or (library == "requests" and call.func.attr == "stream"):
             return None
         method = _method_of(call, call.func.attr)
@@ -579,6 +584,22 @@ def _shared_session_example(timeout: str) -> dict[str, str]:
     }
 
 
+_PLUGIN_CLI = (
+    "import requests\n\n\nclass KeysPlugin:\n    def cli_commands(self, cli_group):\n"
+    "        import click\n\n        @click.command('request-key')\n        @click.option('--url', default='http://127.0.0.1:5000')\n"
+    "        def request_key(url: str) -> None:\n"
+    "            click.echo(requests.post(f'{url}/plugin/keys/request').json())\n\n"
+    "        return [request_key]\n\n"
+    "    def on_request(self, url: str) -> dict:\n        return requests.get(url, timeout=5).json()\n"
+)
+_FLASK_EXTENSION = (
+    "from redis import StrictRedis\n\n\nclass Store:\n    def __init__(self, app=None):\n"
+    "        self.master = StrictRedis()\n        if app is not None:\n            self.init_app(app)\n\n"
+    "    def init_app(self, app):\n"
+    "        self.master = StrictRedis(host=app.config['REDIS_HOST']{timeout})\n"
+)
+
+
 class MissingTimeout(Check):
     id = "missing-timeout"
     category = "external-api"
@@ -625,6 +646,24 @@ class MissingTimeout(Check):
                                   "def insert(credentials, obj):\n    session = AuthorizedSession(credentials)\n"
                                   "    return session.post('https://walletobjects.googleapis.com/v1/genericObject', json=obj)\n"},
                 findings=0, status="pass", note="google-auth's AuthorizedSession sends with a 120 s default timeout"),
+        Example({"app/wallet.py": "from google.auth.transport.requests import AuthorizedSession\n"
+                                  "from requests.exceptions import HTTPError\n\n\nclass Wallet:\n"
+                                  "    def __init__(self, credentials):\n"
+                                  "        self.credentials, self.http_client = self._load(credentials)\n\n"
+                                  "    def _load(self, credentials):\n        return credentials, AuthorizedSession(credentials)\n\n"
+                                  "    def insert(self, obj):\n        try:\n"
+                                  "            return self.http_client.post('https://walletobjects.googleapis.com/v1/object', json=obj)\n"
+                                  "        except HTTPError:\n            return None\n"},
+                findings=0, status="pass",
+                note="a session named http_client in a file that builds AuthorizedSessions: google-auth's default timeout"),
+        Example({"app/wallet.py": "from google.auth.transport.requests import AuthorizedSession\nimport requests\n\n\n"
+                                  "class Wallet:\n    def __init__(self, credentials):\n"
+                                  "        self.credentials, self.http_client = credentials, requests.Session()\n\n"
+                                  "    def insert(self, obj):\n"
+                                  "        return self.http_client.post('https://walletobjects.googleapis.com/v1/object', json=obj)\n\n"
+                                  "    def authorized(self):\n        return AuthorizedSession(self.credentials)\n"},
+                findings=1, lines=(10,), status="fail",
+                note="a plain requests session beside an AuthorizedSession: no default timeout"),
         Example({"alerts/settings/prod.py": "EMAIL_BACKEND = 'django.core.mail.backends.smtp.EmailBackend'\n",
                  "alerts/media/email.py": "from django.core.mail import send_mail\n\nfrom alerts.media.base import deliver\n\n\n"
                                           "def notify(address, text):\n"
@@ -675,6 +714,15 @@ class MissingTimeout(Check):
                 note="the helper without a timeout counts for each module calling it, though reported once"),
         good("import requests\n\n\ndef send(method, url, **kw):\n    return requests.request(method, url, **kw)\n",
              note="a helper passing its caller's keywords on: the caller may give the timeout"),
+        Example({"app/__init__.py": "", "app/agent/__init__.py": "", "app/agent/tools/__init__.py": "",
+                 "app/agent/tools/search.py": "import requests\n\n\ndef web_search(query: str) -> dict:\n"
+                                              "    return requests.get('https://search.example.org', params={'q': query}).json()\n"},
+                findings=1, lines=(5,), status="fail",
+                note="an agent's tools/ subpackage is the service's code, not a folder of scripts"),
+        Example({"app/__init__.py": "", "app/main.py": "def handler():\n    return {'ok': True}\n",
+                 "tools/__init__.py": "", "tools/release.py": "import requests\n\n\ndef latest() -> dict:\n"
+                                                              "    return requests.get('https://pypi.org/pypi/app/json').json()\n"},
+                findings=0, status="n/a", note="a tools/ folder beside the code holds a developer's scripts"),
         bad("import requests\n\ndef fetch(url):\n    return requests.get(url)\n", lines=(4,)),
         bad("import httpx\n\nclient = httpx.Client(timeout=None)\n", lines=(3,), note="httpx with timeouts off"),
         bad("from requests import get\n\nr = get('https://api.example.com/x')\n", lines=(3,),
@@ -753,6 +801,22 @@ class MissingTimeout(Check):
             "search = OpenSearch(settings.SEARCH_HOSTS, timeout=settings.SEARCH_TIMEOUT)\n\n\n"
             "def status(url: str) -> dict:\n    return requests.get(url).json()\n", lines=(10,), status="fail",
             note="the search client's timeout does not cover a plain requests call"),
+        Example({"app/plugin.py": _PLUGIN_CLI}, findings=0, status="pass",
+                note="a plugin's command-line command, registered through its CLI hook, is run by hand"),
+        Example({"app/orders.py": "import requests\n\nfrom app.bus import bus\n\n\n@bus.command('create-order')\n"
+                                  "def create_order(order: dict) -> dict:\n"
+                                  "    return requests.post('https://partner.example.org/orders', json=order).json()\n"},
+                findings=1, lines=(8,), status="fail",
+                note="a message bus's command handler, in a file without a CLI library, is the service's"),
+        Example({"app/ext.py": _FLASK_EXTENSION.format(timeout=", socket_timeout=app.config['REDIS_TIMEOUT']")},
+                findings=0, status="pass",
+                note="a Flask extension's placeholder client in __init__, built again by init_app with a timeout"),
+        Example({"app/ext.py": _FLASK_EXTENSION.format(timeout="")}, findings=1, lines=(11,), status="fail",
+                note="the client init_app builds has no timeout: reported there, not at the placeholder"),
+        Example({"app/ext.py": "from redis import StrictRedis\n\n\nclass Store:\n    def __init__(self, app=None):\n"
+                               "        self.master = StrictRedis()\n\n    def init_app(self, app):\n"
+                               "        self.app = app\n"}, findings=1, lines=(6,), status="fail",
+                note="init_app keeps the client __init__ built: the one in use"),
         Example(_shared_session_example(""), findings=1, status="fail",
                 note="a requests session made in one module and sent through in another"),
         Example(_shared_session_example(", timeout=10"), findings=0, status="pass",
@@ -784,7 +848,10 @@ class MissingTimeout(Check):
         defaulted = _default_timeout_sessions(source)
         nodes = {(c.lineno, c.col_offset + 1): c for c in source.nodes(ast.Call) if isinstance(c, ast.Call)}
         helpers: dict[str, tuple[int, bool]] = {}
-        calls = _app_calls(source, forwarded=True)
+        placeholders = _init_app_placeholders(source)
+        commands = _cli_command_spans(source)
+        calls = [c for c in _app_calls(source, forwarded=True)
+                 if (c.line, c.column) not in placeholders and not _in_spans(c.line, commands)]
         for call in calls:
             if call.timeout == "unknown":
                 continue
@@ -900,6 +967,44 @@ def _imported_session_calls(source: SourceFile, seen: set[tuple[int, int]]) -> t
         state = "missing" if kw is None else "off" if is_none(kw.value) else "ok"
         out.append((qualified, call.lineno, call.col_offset + 1, f"{func.value.id}.{func.attr}()", state))
     return tuple(out)
+
+
+def _cli_command_spans(source: SourceFile) -> list[tuple[int, int]]:
+    """Lines of the functions a module registers as command-line commands (``_in_cli_command``): a plugin's
+    ``@click.command`` inside its CLI hook, a Flask app's ``@app.cli.command()``. Run by hand from a shell,
+    not by the service."""
+    if not source.imports & _CLI_LIBRARIES or "command" not in source.text:
+        return []
+    return [(func.lineno, func.end_lineno or func.lineno) for func in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef)
+            if _is_cli_command(func)]  # type: ignore[arg-type]
+
+
+def _in_spans(line: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= line <= end for start, end in spans)
+
+
+def _init_app_placeholders(source: SourceFile) -> set[tuple[int, int]]:
+    """Clients a Flask extension's ``__init__`` puts on ``self`` only to have ``init_app`` build them again from the
+    app's configuration (``self.master = StrictRedis()``): a placeholder that never sends, not the client in use."""
+    if "init_app" not in source.text:
+        return set()
+    out = set()
+    for cls in source.nodes(ast.ClassDef):
+        assert isinstance(cls, ast.ClassDef)
+        methods = {m.name: m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        if "__init__" not in methods or "init_app" not in methods:
+            continue
+        rebuilt = {target.attr for node in ast.walk(methods["init_app"]) if isinstance(node, ast.Assign)
+                   for target in node.targets if _self_attribute(target)}
+        for node in ast.walk(methods["__init__"]):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and len(node.targets) == 1 \
+                    and _self_attribute(node.targets[0]) and node.targets[0].attr in rebuilt:  # type: ignore[attr-defined]
+                out.add((node.value.lineno, node.value.col_offset + 1))
+    return out
+
+
+def _self_attribute(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"
 
 
 _DJANGO_MAIL = frozenset({"django.core.mail.send_mail", "django.core.mail.send_mass_mail", "django.core.mail.mail_admins",
@@ -1759,6 +1864,12 @@ class RetryPolicy(_OutboundPresence):
                                     "BI_ENABLED = os.environ.get('BI_ENABLED', 'False') == 'True'\nif BI_ENABLED:\n"
                                     "    BI_CLIENT = Elasticsearch(os.environ['BI_HOST'], max_retries=10, timeout=30)\n"},
                 status="fail", note="a client with retries for an optional feature that is off by default retries nothing"),
+        Example({"app/reports.py": "import requests\n\n\ndef report(url: str) -> dict:\n"
+                                   "    return requests.get(url, timeout=5).json()\n",
+                 "app/settings/search.py": "from elasticsearch import Elasticsearch\n\nfrom app import secrets\n\n"
+                                           "BI_ENABLED = secrets.get_secret('BI_ENABLED', False) == 'True'\nif BI_ENABLED:\n"
+                                           "    BI_CLIENT = Elasticsearch(secrets.get_secret('BI_HOST'), max_retries=10)\n"},
+                status="fail", note="the switch read through the project's own secrets reader, off unless set"),
     )
 
     equivalents = (
@@ -2176,12 +2287,12 @@ def _in_cli_command(source: SourceFile, node: ast.AST) -> bool:
     ``@cli.command("request-key")``, typer's ``@app.command()``): a person runs it, nothing retries it."""
     if not source.imports & _CLI_LIBRARIES:
         return False  # a chat bot's ``@bot.command()`` runs when a user asks, like a request
-    for ancestor in source.ancestors(node):
-        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
-                (dotted(d.func if isinstance(d, ast.Call) else d) or "").rpartition(".")[2] == "command"
-                for d in ancestor.decorator_list):
-            return True
-    return False
+    return any(isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef)) and _is_cli_command(a) for a in source.ancestors(node))
+
+
+def _is_cli_command(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any((dotted(d.func if isinstance(d, ast.Call) else d) or "").rpartition(".")[2] == "command"
+               for d in func.decorator_list)
 
 
 _CLI_LIBRARIES = frozenset({"click", "typer", "flask"})  # flask: ``@app.cli.command()`` is click's
@@ -2568,6 +2679,53 @@ def _model_meta_timeouts(source: SourceFile) -> list[tuple[str, tuple[tuple[int,
     return out
 
 
+@dataclass(frozen=True)
+class TimeoutFacts:
+    """A file's literal parameter defaults passed on as timeouts (line, column, function), and the names of the
+    functions it calls with a timeout that is no bare literal: a caller that passes one overrides the default."""
+
+    defaults: tuple[tuple[int, int, str], ...] = ()
+    named_callees: frozenset[str] = frozenset()
+
+
+def _literal_names(source: SourceFile) -> dict[tuple[int, int], tuple[str, str]]:
+    """Parameters that carry a literal default (``def fetch(url, timeout=10)``), by where the function reads them,
+    with what holds the literal and the function's name. Unless a caller passes its own, the value is still a
+    literal at the call site, scattered like one; a module-level constant is the one named place the check asks
+    for and is not one of these."""
+    if "timeout" not in source.text.lower():
+        return {}
+    out: dict[tuple[int, int], tuple[str, str]] = {}
+    for func in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
+        assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
+        held = {name: (why, func.name) for name, why in _literal_defaults(func.args).items()}
+        if not held:
+            continue
+        for node in ast.walk(func):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in held:
+                out[(node.lineno, node.col_offset + 1)] = held[node.id]
+    return out
+
+
+def _named_timeout_callees(source: SourceFile) -> frozenset[str]:
+    """Functions and methods the file calls with a timeout that is no bare literal (``timeout=settings.X``)."""
+    out = set()
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        kw = keyword(call, "timeout")
+        if kw is not None and not is_bare_literal(kw.value) and not is_none(kw.value):
+            out.add(call_name(call))
+    return frozenset(out)
+
+
+def _literal_defaults(args: ast.arguments) -> dict[str, str]:
+    """Parameters whose default is a bare literal: ``timeout=10`` in the signature."""
+    positional = [*args.posonlyargs, *args.args]
+    pairs = [*zip(positional[len(positional) - len(args.defaults):], args.defaults, strict=True),
+             *((a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None)]
+    return {a.arg: f"the default of its {a.arg} parameter" for a, d in pairs if is_bare_literal(d)}
+
+
 class CentralizedTimeouts(Check):
     id = "centralized-timeouts"
     category = "external-api"
@@ -2645,6 +2803,28 @@ class CentralizedTimeouts(Check):
                                   "        connect_timeout_seconds = settings.PYNAMO_CONNECT_TIMEOUT_SECONDS\n"
                                   "        read_timeout_seconds = 5\n"},
                 findings=1, lines=(10,), status="fail", note="a PynamoDB model's timeouts in its Meta"),
+        bad("import requests\n\n\ndef content_type(url: str, timeout: int = 10) -> str:\n"
+            "    return requests.head(url, timeout=timeout).headers.get('content-type', '')\n\n\n"
+            "def product(code: str, timeout: int | None = 15) -> dict:\n"
+            "    return requests.get(f'https://world.example.org/api/{code}.json', timeout=timeout).json()\n",
+            findings=2, lines=(5, 9), note="a literal moved into the helper's parameter default is still a literal"),
+        bad("import requests\nfrom flask import Flask\n\napp = Flask(__name__)\n\n\n@app.cli.command('sync-partners')\n"
+            "def sync_partners() -> None:\n    requests.post('https://partner.example.org/sync', timeout=600)\n\n\n"
+            "@app.get('/partner')\ndef partner() -> dict:\n    return requests.get('https://partner.example.org/', timeout=5).json()\n",
+            lines=(14,), note="a command registered on the app is run by hand; the route's literal is the service's"),
+        Example({"app/partner/api.py": "import requests\n\n\nclass Client:\n    def __init__(self, api_url: str) -> None:\n"
+                                       "        self.api_url = api_url\n\n"
+                                       "    def register(self, body: dict, timeout=5) -> dict:\n"
+                                       "        return requests.post(self.api_url + '/registration', json=body, timeout=timeout).json()\n",
+                 "app/partner/enrollment.py": "from app import settings\nfrom app.partner.api import Client\n\n\n"
+                                              "def enroll(client: Client, body: dict) -> dict:\n"
+                                              "    return client.register(body, timeout=settings.REQUESTS_TIMEOUT)\n"},
+                findings=0, status="pass", note="a client method's literal default that its caller overrides from settings"),
+        good("import requests\n\nfrom app import settings\n\n\n"
+             "def content_type(url: str, timeout: float = settings.HTTP_TIMEOUT) -> str:\n"
+             "    return requests.head(url, timeout=timeout).headers.get('content-type', '')\n\n\n"
+             "def product(url: str, timeout: float) -> dict:\n    return requests.get(url, timeout=timeout).json()\n",
+             note="a parameter defaulting to a setting, or given by every caller"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
@@ -2658,22 +2838,45 @@ class CentralizedTimeouts(Check):
         seen |= {(c.lineno, c.col_offset + 1) for c in clients} | {(c.line, c.column) for c in outbound_calls(source)}
         labelled += [(f"{call_name(c)}()", _timeout_args(c)) for c in [*clients, *_url_requests(source, seen)]]
         labelled += _model_meta_timeouts(source)
+        disguised = _literal_names(source)
+        commands = _cli_command_spans(source)
+        defaults = []
         for label, args in labelled:
             for line, column, literal in args:
+                if _in_spans(line, commands):
+                    continue  # a command run by hand is not tuned in an incident
                 out.counts["args"] += 1
+                why, function = disguised.get((line, column), ("", ""))
                 if literal:
                     out.hits.append(Hit(line, column, f"literal timeout in {label}; use a named setting"))
+                elif why:
+                    out.hits.append(Hit(line, column, f"literal timeout in {label} ({why}); use a named setting"))
+                    if function:
+                        defaults.append((line, column, function))
+        callees = _named_timeout_callees(source)
+        if defaults or callees:
+            out.facts = TimeoutFacts(tuple(defaults), callees)
         return out
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
         total = collected.counts["args"]
         if total == 0:
             return Verdict(NotApplicable("no timeout arguments on outbound calls"))
+        collected.findings[:] = _overridden_defaults_dropped(collected)
         literal = len(collected.findings)
         return Verdict(
             Share(total - literal, total, "timeout arguments", "come from a setting or named constant"),
             summary=f"{literal} of {total} timeout arguments are bare literals",
         )
+
+
+def _overridden_defaults_dropped(collected: Collected) -> list[Finding]:
+    """The findings, less a parameter's literal default that a caller somewhere overrides with a named timeout
+    (``client.register(..., timeout=settings.REQUESTS_TIMEOUT)``): the default then only stands in."""
+    facts = [(path, f) for path, f in collected.facts.items() if isinstance(f, TimeoutFacts)]
+    named = frozenset().union(*(f.named_callees for _, f in facts))
+    overridden = {(path, line, column) for path, f in facts for line, column, function in f.defaults if function in named}
+    return [f for f in collected.findings if (f.path, f.line, f.column) not in overridden]
 
 
 CHECKS: list[type[Check]] = [MissingTimeout, RetryPolicy, CircuitBreaker, IdempotencyKeys, CentralizedTimeouts]

@@ -309,6 +309,32 @@ def url_password(value: str) -> str | None:
     return password
 
 
+# The passwords a bundled service's image or a development stack is started with: the word itself
+_DEFAULT_LOGIN_WORDS = frozenset({"password", "pass", "passwd", "pwd", "secret"})
+
+
+def default_login(value: str) -> bool:
+    """A connection string whose password is a bundled service's well-known default, known to all who read the
+    compose file beside it: the user's own name (``postgres:postgres``), or the word password alone or after the
+    scheme's, host's or user's name (``elastic:password``, ``redis://:redispassword@cache``)."""
+    match = _URL_CRED_RE.match(value.strip())
+    if match is None:
+        return False
+    user, password = match.group(1).lower(), match.group(2).lower()
+    if user and password == user:
+        return True
+    try:
+        host = (urlsplit(value.strip()).hostname or "").lower()
+    except ValueError:
+        host = ""
+    names = [n for n in (*re.split(r"[+.]", value.partition("://")[0].lower()), host, user) if n]
+    for name in names:
+        if password.startswith(name):
+            password = password[len(name):].lstrip("_-")
+            break
+    return password in _DEFAULT_LOGIN_WORDS
+
+
 def mask(value: str) -> str:
     return f"*** ({len(value)} chars)"
 
@@ -610,9 +636,14 @@ def _hardcoded_scan(source: SourceFile, owned: set[int], extra: Iterable[str]) -
 
 
 _NOT_A_CREDENTIAL = frozenset({"true", "false", "null", "none", "yes", "no", "on", "off", "0", "1"})
-# A settings module for development only (settings/dev.py, settings/local_dev.py, settings_development.py): the
-# module-level twin of ``class Development(Config)``.
-_DEV_SETTINGS_RE = lazy_compile(r"(?:^|/)settings(?:/|_)(?:local_)?(?:dev|development|debug)\.py$")
+# A settings module for development or the test run only (settings/dev.py, settings/local_dev.py,
+# settings_development.py, settings/pytest.py, settings/ci.py): the module-level twin of ``class Development(Config)``.
+_DEV_SETTINGS_RE = lazy_compile(r"(?:^|/)settings(?:/|_)(?:local_)?(?:dev|development|debug|test|tests|testing|pytest|"
+                                r"unittests?|ci)\.py$")
+# A module standing in for a real component in tests and local runs (mocks/auth.py, fake_backend.py): its
+# credentials are what the stand-in accepts, nothing a deployment holds.
+_STAND_IN_MODULE_RE = lazy_compile(r"(?:^|/)(?:mocks?|fakes?|stubs?)(?:/|\.py$)|(?:^|/)(?:mock|fake|stub)_\w+\.py$"
+                                   r"|_(?:mocks?|fakes?|stubs?)\.py$")
 # A production settings module beside the base one (settings/prod.py, settings/production.py, settings_prod.py)
 _PRODUCTION_SETTINGS_RE = lazy_compile(r"(?:^|/)settings(?:/|_)(?:prod|production|live)(?:_\w+)?\.py$")
 OVERRIDES_SECRET_KEY = "computed SECRET_KEY"  # a production settings module's fact: it sets SECRET_KEY from no literal
@@ -697,7 +728,7 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
         hits.append(Hit(node.lineno, node.col_offset + 1, f"{what} has a literal fallback {mask(value)}; "  # type: ignore[attr-defined]
                         "require it from the environment or a secrets manager",
                         fixable=default_secret_fixable(node, imports, owner)))
-        if _REAL_CREDENTIAL.match(value.strip()) and not is_placeholder(value) and not _DEV_VALUE.search(value):
+        if _committed(value.strip()):
             committed.append(Hit(node.lineno, node.col_offset + 1,  # type: ignore[attr-defined]
                                  f"{what} falls back to a committed credential {mask(value)}; rotate it and remove it"))
 
@@ -1211,8 +1242,10 @@ _DEPLOYMENT_DIR_RE = lazy_compile(r"(?:^|/)(?:deploy|deployments?|ops|infra|infr
 
 
 def _committed(value: str) -> bool:
-    """A value that works as a credential as it stands: not a placeholder or a development value."""
-    return bool(_REAL_CREDENTIAL.match(value)) and not is_placeholder(value) and not _DEV_VALUE.search(value)
+    """A value that works as a credential as it stands: not a placeholder, a development value or a bundled
+    service's well-known login."""
+    return bool(_REAL_CREDENTIAL.match(value)) and not is_placeholder(value) and not _DEV_VALUE.search(value) \
+        and not default_login(value)
 
 
 # ``SECRET_KEY=...`` in an env file, ``SECRET_KEY: ...`` or ``- SECRET_KEY=...`` in a compose file's environment
@@ -1354,9 +1387,13 @@ def _refuses(source: SourceFile, compare: ast.Compare, fallbacks: set[str | None
 
 
 # Values that say they stand in for a secret, set outright (a fallback of the same words is still default-secret's):
-# "fillmein", "foobar", "not a secret", a test account's "tester", a "[REDACTED_INPUT]" marker, and a single
-# character class ("[A-Za-z0-9-]+", the grammar of a token, not one).
-_STAND_IN_VALUE = lazy_compile(r"^(?:fill[-_ ]?(?:me[-_ ]?)?in|foo|bar|baz|foo[-_]?bar|qux|tester|"
+# "fillmein", "foobar", "not a secret", a test account's "tester", "testkey" or "dev_password", a "[REDACTED_INPUT]"
+# marker, and a single character class ("[A-Za-z0-9-]+", the grammar of a token, not one). Public conventions too:
+# RabbitMQ's "guest" account (it only logs in from the same machine) and "infected", the password every malware
+# archive is packed with so that scanners leave it alone.
+_STAND_IN_VALUE = lazy_compile(r"^(?:fill[-_ ]?(?:me[-_ ]?)?in|foo|bar|baz|foo[-_]?bar|qux|tester|guest|infected|"
+                               r"(?:test|testing|dev|demo|sample)[-_ ]?(?:key|secret|password|passwd|pass|pwd|token|"
+                               r"api[-_ ]?key)|"
                                r"not[-_ ]?(?:a[-_ ]?|so[-_ ]?)?secret|\[[A-Z][A-Z0-9_ ]*\]|\[[^\]]+\][*+]|\[[^\]]+\]\{\d+(?:,\d*)?\})$",
                                re.IGNORECASE)
 
@@ -1494,8 +1531,8 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
         if fmt is not None:
             reported.add(id(node))
             hits.append(Hit(node.lineno, node.col_offset + 1, _format_message(fmt)))
-        elif url_password(text) and not _LOCAL_DSN.match(text.strip()) and id(node) not in by_hand \
-                and not _in_example(source, node):
+        elif url_password(text) and not _LOCAL_DSN.match(text.strip()) and not default_login(text) \
+                and id(node) not in by_hand and not _in_example(source, node):
             reported.add(id(node))
             hits.append(Hit(node.lineno, node.col_offset + 1,
                             f"connection string with an inline password {mask(url_password(text) or '')}; "
@@ -1731,6 +1768,15 @@ class HardcodedSecret(Check):
              note="the armour lines a user's key is wrapped in: no key"),
         bad('from pymongo import MongoClient\n\nc = MongoClient("mongodb://admin:S3cret99@db:27017/app")\n',
             lines=(3,), note="a connection string with a password"),
+        good('import os\n\nCACHES = {"default": {"LOCATION": "redis://:redispassword@cache:6379/0"}}\n'
+             'SEARCH = {"hosts": "http://elastic:password@search:9200"}\n'
+             'DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://shop:shop@db:5432/shop")\n',
+             path="app/settings.py", note="the bundled services' well-known logins of a compose stack: the word "
+                                           "password, or the user's own name"),
+        bad('import os\n\nCACHES = {"default": {"LOCATION": "redis://:r3dis-Pa55word@cache:6379/0"}}\n'
+            'DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://shop:shop-Xk29pq@db:5432/shop")\n',
+            path="app/settings.py", findings=2, lines=(3, 4),
+            note="passwords that only start like the word or the user's name"),
         Example({"app/main.py": "x = 1\n", "deploy/values.yaml": "slack: xoxb-2048-7301948265-Qm4vT8zKp2LwRx9N\n"},
                 findings=1,
                 note="a token in a repository file"),
@@ -1784,6 +1830,22 @@ class HardcodedSecret(Check):
              note="values that say they stand in for a secret, a marker for a hidden input, a token's grammar"),
         bad("SECRET = 'foobar-9Qx2-prod'\nAPI_TOKEN = 'tester-7Hq2-Lm9x'\n", path="app/settings.py", findings=2,
             lines=(1, 2), note="the same words with more make a password"),
+        good("import pika\nimport zipfile\n\n\ndef connect():\n    return pika.PlainCredentials('guest', password='guest')\n\n\n"
+             "def unpack(path, password='infected'):\n    zipfile.ZipFile(path).extractall(pwd=password.encode())\n\n\n"
+             "def profile(user):\n    user.api_key = 'testkey'\n    return user.password == 'testpassword'\n",
+             path="app/tools.py", note="RabbitMQ's local-only guest account, the malware-archive convention, test "
+                                       "values named so"),
+        bad("def unpack(path, password='infected-Qz81'):\n    return path\n\n\ndef profile(user):\n"
+            "    user.api_key = 'testkey-7Hq2Lm9xW4'\n", path="app/tools.py", findings=2, lines=(1, 6),
+            note="the same words with more make a credential"),
+        Example({"app/main.py": "x = 1\n", "app/mocks/auth.py":
+                 "class MockAuthBackend:\n    def authenticate(self, username, password):\n"
+                 "        return username == 'auser' and password == 'apassword-9Xq'\n"}, status="pass", findings=0,
+                note="a mock backend accepts its own made-up login"),
+        Example({"app/main.py": "x = 1\n", "app/mockingbird/auth.py":
+                 "class Backend:\n    def authenticate(self, username, password):\n"
+                 "        return username == 'auser' and password == 'apassword-9Xq'\n"}, status="fail", findings=1,
+                lines=(3,), note="a module whose folder only starts like mocks"),
         good('def auth(method):\n    if method == "client_secret_post":\n        return 1\n'
              'REASON_INVALID_PASSWORD = "invalid_password"\nJWT_COOKIE_SAMESITE = "Lax"\n'
              'IPSEC_SECRET = \'%s %s : PSK "%s"\'\nERRORS = {"password": "This field is required."}\n',
@@ -1800,6 +1862,10 @@ class HardcodedSecret(Check):
             note="the same settings pointing at a real host"),
         good('def test_login(client):\n    client.login(password="hunter2")\n', path="tests/test_auth.py",
              note="fixtures in tests"),
+        good('from .common import *  # noqa\n\nOIDC_RP_CLIENT_SECRET = "xyz-secret-123"\nSECRET_KEY = "Zq81-Lm3x-Wp7e-Hk2d"\n',
+             path="proj/settings/pytest.py", note="the settings module the test run selects"),
+        bad('from .common import *  # noqa\n\nOIDC_RP_CLIENT_SECRET = "xyz-secret-123"\n',
+            path="proj/settings/prod.py", lines=(3,), note="the same in production's settings module"),
         good('import os\n\nSECRET = os.getenv("APP_SECRET", "dev")\n', note="a fallback is default-secret's finding"),
         Example({"app/config.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
                  "deploy/docker-compose.yml": "services:\n  api:\n    environment:\n"
@@ -1829,7 +1895,8 @@ class HardcodedSecret(Check):
         hits = _hardcoded_hits(source, analysis.default_nodes, extra)
         if role in _DEFAULT_SECRET_ROLES:
             hits = [*hits, *analysis.committed]  # a real key committed as a fallback is also a hardcoded secret
-        if role not in _ALL_SECRETS_ROLES or _DEV_SETTINGS_RE.search(source.path):
+        if role not in _ALL_SECRETS_ROLES or _DEV_SETTINGS_RE.search(source.path) \
+                or _STAND_IN_MODULE_RE.search(source.path):
             hits = [h for h in hits if _live_key(source.line_text(h.line))]  # a test's password is not production's
         return FileOutcome(hits=hits, facts=OVERRIDES_SECRET_KEY if _computes_secret_key(source) else None)
 

@@ -56,6 +56,7 @@ _NOT_SECRET_SUFFIXES = frozenset({
     "behaviour", "decision",
     "method", "methods", "verb",  # ACCESS_TOKEN_METHOD = "POST": how a token is fetched, not the token
     "mark", "marker", "sentinel",  # VAULT_SAVED_SECRET_MARK = "# saved to vault #": what stands in for a secret
+    "hash_salt",  # API_KEY_HASH_SALT: the salt of a fingerprint of keys, stored beside what it salts
 })
 # An operation on a secret, named by its verb: {"list_credentials": "Listing saved credentials"}, "reset_password".
 _OPERATION_VERBS = frozenset({"list", "get", "create", "delete", "update", "fetch", "load", "save", "check", "validate",
@@ -743,6 +744,10 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
             reads.append((call, *read))
     required = _required_variables(source, imports) if reads else set()
     for call, var, default in reads:
+        if var and _required_in_other_branch(source, call, var, imports):
+            owned.add(id(default))
+            uses += is_secret_name(var, extra)
+            continue  # if DEBUG: ... os.getenv("SECRET_KEY", "dev") else: os.environ["SECRET_KEY"]: development's branch
         secret = is_secret_name(var, extra)
         uses += secret
         text = _literal_text(default)
@@ -807,6 +812,8 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
             if text is None or not text.strip():
                 continue
             owned.add(id(default))
+            if _only_token(target.id) and not _TOKEN_VALUE_RE.match(text):
+                continue  # termination_token = "DONE!", eos_token = "</s>": a marker in a text stream, not a credential
             report(stmt, f"settings field {cls.name}.{target.id}", text, cls)
     if is_settings_path(source.path):
         for stmt in source.tree.body:
@@ -1028,6 +1035,24 @@ class DefaultSecret(Check):
         good(_DYNACONF.format(secret='settings.SECRET_KEY'), path="app/config.py",
              note="dynaconf requiring its secrets; a debug flag's default is no secret"),
         bad('import os\n\nJWT_SECRET = os.getenv("JWT_SECRET", "dev-secret")\n', lines=(3,)),
+        good('import os\n\nif os.environ.get("APP_ENV") == "production":\n    SECRET_KEY = os.environ["SECRET_KEY"]\n'
+             'elif os.environ.get("APP_ENV") == "build":\n'
+             '    SECRET_KEY = os.environ.get("SECRET_KEY", "collectstatic-only-key")\nelse:\n'
+             '    SECRET_KEY = os.getenv("SECRET_KEY", "local-dev-key")\n', path="proj/settings.py",
+             note="the production branch requires the key; the other branches' fallbacks are a build's and a developer's"),
+        bad('import os\n\nif os.environ.get("APP_ENV") == "production":\n    MAIL_PASSWORD = os.environ["MAIL_PASSWORD"]\n'
+            '    SECRET_KEY = os.getenv("SECRET_KEY", "prod-fallback-key")\nelse:\n'
+            '    SECRET_KEY = os.getenv("SECRET_KEY", "local-dev-key")\n', path="proj/settings.py", findings=2,
+            lines=(5, 7), note="no branch requires the key: the production branch falls back too"),
+        good('import os\n\nfrom pydantic import BaseModel, Field\n\n\nclass GroupManagerConfig(BaseModel):\n'
+             '    termination_token: str = Field("DONE!", description="ends the conversation")\n'
+             '    eos_token: str = "</s>"\n\n\nAPI_KEY_HASH_SALT = os.environ.get("API_KEY_HASH_SALT", "fingerprint-salt-v1")\n',
+             path="app/schemas.py", note="markers in a text stream, and the salt of a fingerprint stored beside it"),
+        bad('import os\n\nfrom pydantic_settings import BaseSettings\n\n\nclass AgentSettings(BaseSettings):\n'
+            '    service_token: str = "st-8f3kq9x2m1pz7w"\n\n\n'
+            'SECURITY_PASSWORD_SALT = os.environ.get("SECURITY_PASSWORD_SALT", "Zq81Lm3xWp7e")\n',
+            path="app/settings.py", findings=2, lines=(7, 10),
+            note="a token-like value under a token's name, and a password salt"),
         bad('from flask import current_app\n\n\ndef pepper():\n'
             '    return current_app.config.get("PI_PEPPER", "missing-pepper")\n', lines=(5,),
             note="the app's configuration read with a fallback, and a pepper is a secret"),
@@ -1342,6 +1367,20 @@ def _required_variables(source: SourceFile, imports: dict[str, str]) -> set[str]
         if read is not None and read[0]:
             out.add(read[0])
     return out
+
+
+def _required_in_other_branch(source: SourceFile, node: ast.AST, var: str, imports: dict[str, str]) -> bool:
+    """Whether another branch of an ``if``/``elif``/``else`` chain around the read requires the same variable
+    (``os.environ["SECRET_KEY"]``): that branch is production's, the fallback a developer's or a one-off's."""
+    child = node
+    for parent in source.ancestors(node):
+        if isinstance(parent, ast.If):
+            other = parent.orelse if child in parent.body else parent.body if child in parent.orelse else []
+            if any(isinstance(sub, ast.Subscript) and isinstance(sub.ctx, ast.Load) and str_value(sub.slice) == var
+                   and qualify(sub.value, imports) == "os.environ" for stmt in other for sub in ast.walk(stmt)):
+                return True
+        child = parent
+    return False
 
 
 def _refused_values(source: SourceFile) -> set[str]:

@@ -2029,6 +2029,9 @@ def _manager_evidence(source: SourceFile) -> list[Evidence]:
             return [Evidence("secrets manager: NAME_FILE secret files (mounted by the platform)", source.path, call.lineno)]
         if func in ("getenv", "get") and first == "CREDENTIALS_DIRECTORY":
             return [Evidence("secrets manager: systemd credentials (CREDENTIALS_DIRECTORY)", source.path, call.lineno)]
+    path_reader = _secret_path_reader(source)
+    if path_reader is not None:
+        return [path_reader]
     if "/run/secrets" in source.text:
         for node in source.nodes(ast.Constant):
             value = getattr(node, "value", None)
@@ -2043,6 +2046,45 @@ def _manager_evidence(source: SourceFile) -> list[Evidence]:
                 sub.value):
             return [Evidence(f"secrets manager: secret file {key} (mounted by the platform)", source.path, sub.lineno)]
     return []
+
+
+_SECRET_READER_RE = lazy_compile(r"secret|credential|password", re.IGNORECASE)
+_FILE_TESTS = frozenset({"isfile", "exists", "is_file"})
+
+
+def _secret_path_reader(source: SourceFile) -> Evidence | None:
+    """A secret reader that takes the variable's value as a file when it names one (``value = os.environ.get(key)``,
+    then ``if os.path.isfile(value): open(value)``): a secret mounted as a file (``KEY=/run/secrets/db``) is read
+    from it. Only a function named for secrets counts: a configuration path read the same way is no secret."""
+    if "environ" not in source.text and "getenv" not in source.text:
+        return None
+    for func in source.nodes(ast.FunctionDef):
+        assert isinstance(func, ast.FunctionDef)
+        if not _SECRET_READER_RE.search(func.name):
+            continue
+        values = {t.id for node in ast.walk(func) if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+                  and ("environ" in dotted(node.value.func) or dotted(node.value.func).endswith("getenv"))
+                  for t in node.targets if isinstance(t, ast.Name)}
+        if values and _tests_and_opens(func, values):
+            return Evidence("secrets manager: secret files named by the environment (Docker or Kubernetes secrets)",
+                            source.path, func.lineno)
+    return None
+
+
+def _tests_and_opens(func: ast.FunctionDef, values: set[str]) -> bool:
+    """Whether the function tests that one of ``values`` names a file (``os.path.isfile(v)``, ``Path(v).is_file()``)
+    and opens it (``open(v)``, ``Path(v)``)."""
+    tested = opened = False
+    for call in (n for n in ast.walk(func) if isinstance(n, ast.Call)):
+        named = {a.id for a in call.args if isinstance(a, ast.Name)} & values
+        func_name = dotted(call.func)
+        if isinstance(call.func, ast.Attribute) and call.func.attr in _FILE_TESTS:
+            holder = call.func.value
+            tested = tested or bool(named) or (isinstance(holder, ast.Call) and any(
+                isinstance(a, ast.Name) and a.id in values for a in holder.args))
+        if func_name in ("open", "io.open", "Path", "pathlib.Path") and named:
+            opened = True
+    return tested and opened
 
 
 # Where a client's address may come from when the store holds the service's own secrets: its
@@ -2409,6 +2451,20 @@ class SecretsManager(_SecretsPresence):
                  "    key = cryptolib.decrypt_datakey(base64.b64decode(secrets['data_key']), client=client)\n"
                  "    return json.loads(Fernet(key).decrypt(secrets['secrets'].encode()))\n"},
                 status="pass", note="a data key decrypted with KMS through the project's own client factory"),
+        Example({"app/utils/secrets.py": 'import os\n\n\ndef get_secret(key, default):\n'
+                 '    value = os.environ.get(key, default)\n'
+                 '    if value and value.startswith("/") and os.path.isfile(value):\n'
+                 '        with open(value, encoding="utf-8") as handle:\n            return handle.read().strip()\n'
+                 '    return value\n',
+                 "app/settings.py": 'from app.utils.secrets import get_secret\n\n'
+                 'DB_PASSWORD = get_secret("DB_PASSWORD", "")\n'}, status="pass",
+                note="a secret reader that takes the variable's value as the path of a mounted secret file"),
+        Example({"app/utils/config.py": 'import os\n\n\ndef load_config(key, default):\n'
+                 '    value = os.environ.get(key, default)\n    if os.path.isfile(value):\n'
+                 '        with open(value, encoding="utf-8") as handle:\n            return handle.read()\n'
+                 '    return value\n',
+                 "app/settings.py": 'import os\n\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n'}, status="fail",
+                note="a configuration file named by the environment holds no secret by its reader's name"),
         Example({"app/config.py": 'import os\nfrom pathlib import Path\n\n'
                  'DB_PASSWORD = Path(os.environ["DB_PASSWORD_FILE"]).read_text().strip()\n'}, status="pass",
                 note="NAME_FILE: a secret file mounted by the platform (Docker or Kubernetes secrets)"),

@@ -28,7 +28,7 @@ from readiness.measures import Count, NotApplicable, Presence
 from readiness.model import Evidence, Finding
 from readiness.paths import is_settings_path, is_test_path
 from readiness.project import Project
-from readiness.roles import FIXTURE, INFRASTRUCTURE, SERVICE, file_role, project_role, project_roles
+from readiness.roles import FIXTURE, INFRASTRUCTURE, SCRIPT, SERVICE, file_role, project_role, project_roles
 from readiness.routes import dotted, module_statements
 from readiness.source import SourceFile
 from readiness.tools.pyast import import_map, is_enumeration, is_none, main_block_nodes, qualify, str_value
@@ -624,13 +624,18 @@ def _hardcoded_hits(source: SourceFile, owned: set[int], extra: Iterable[str]) -
     return list(_hardcoded_scan(source, owned, extra)[0])
 
 
+def _generated_hits(source: SourceFile, owned: set[int], extra: Iterable[str]) -> list[Hit]:
+    """The hits whose value looks generated, not typed by a person (see ``_generated``)."""
+    return list(_hardcoded_scan(source, owned, extra)[2])
+
+
 def _stand_ins(source: SourceFile, owned: set[int], extra: Iterable[str]) -> int:
     """Secret-named settings given a stand-in value (``stripe.api_key = "sk_test_123"``): no leak, but the code
     handles a secret there all the same."""
     return _hardcoded_scan(source, owned, extra)[1]
 
 
-def _hardcoded_scan(source: SourceFile, owned: set[int], extra: Iterable[str]) -> tuple[list[Hit], int]:
+def _hardcoded_scan(source: SourceFile, owned: set[int], extra: Iterable[str]) -> tuple[list[Hit], int, list[Hit]]:
     names = tuple(extra)
     return source.memo(("secrets-hardcoded", names),  # type: ignore[no-any-return]
                        lambda: _hardcoded_hits_uncached(source, owned, names))
@@ -1464,9 +1469,10 @@ def _in_example(source: SourceFile, node: ast.AST | None) -> bool:
     return False
 
 
-def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterable[str]) -> tuple[list[Hit], int]:
+def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterable[str]) -> tuple[list[Hit], int, list[Hit]]:
     assert source.tree is not None
     hits: list[Hit] = []
+    generated: list[Hit] = []
     stand_ins = [0]
     reported: set[int] = set()
     development = {id(stmt) for cls in source.nodes(ast.ClassDef) if isinstance(cls, ast.ClassDef)
@@ -1500,6 +1506,8 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
         secret = url_password(text) or text
         hits.append(Hit(where.lineno, where.col_offset + 1,  # type: ignore[attr-defined]
                         f"hardcoded secret {what} {name!r}: {mask(secret)}; load it from a secrets manager or the environment"))
+        if _generated(secret):
+            generated.append(hits[-1])
 
     for node in source.nodes(ast.Assign):
         assert isinstance(node, ast.Assign)
@@ -1576,9 +1584,21 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
             hits.append(Hit(node.lineno, node.col_offset + 1,
                             f"connection string with an inline password {mask(url_password(text) or '')}; "
                             "read it from the environment"))
+            if _generated(url_password(text) or ""):
+                generated.append(hits[-1])
     hits = [h for h in hits if not _judged_by_team(source.line_text(h.line))]
     hits.sort(key=lambda h: (h.line, h.column))
-    return hits, stand_ins[0]
+    return hits, stand_ins[0], [h for h in generated if h in hits]
+
+
+# A word with digits or symbols after it ("password1234", "DemoOwner123!", "fabric2010"): typed by a person
+_TYPED_RE = lazy_compile(r"^[A-Za-z]+[\W\d_]*$")
+
+
+def _generated(value: str) -> bool:
+    """A value that looks generated (letters and digits mixed through it, no development words): what a one-off
+    script holds when it holds a real account's key rather than a test account's password."""
+    return _committed(value) and not _TYPED_RE.match(value) and not default_login(value)
 
 
 _NOQA_PASSWORD_RE = lazy_compile(r"#\s*noqa\s*:[^#\n]*\bS10[567]\b", re.IGNORECASE)
@@ -1596,7 +1616,9 @@ _TEXT_GLOBS = ("**/.env", "**/.env.*", "**/*.env", "**/*.pem", "**/*.key", "**/*
 
 # Roles where any literal secret counts; elsewhere (tests, migrations, examples, generated code)
 # only a live-looking token of a known format does, and never sample data (the fixture role).
-_ALL_SECRETS_ROLES = frozenset({SERVICE, "cli", "script", "infrastructure"})
+_ALL_SECRETS_ROLES = frozenset({SERVICE, "cli", SCRIPT, "infrastructure"})
+# nox sessions: the environment they give the test and CI containers
+_NOX_SESSIONS_RE = lazy_compile(r"(?:^|/)(?:noxfile\.py|noxfiles/|[^/]*_nox\.py$)")
 _PRIVATE_KEY = "private key block"
 
 
@@ -1665,8 +1687,9 @@ class HardcodedSecret(Check):
     severity = "critical"
     effort = "1d"
     title = "Hardcoded passwords, tokens and keys"
-    roles_note = ("Any literal secret counts in service, CLI, script and infrastructure files; in tests, migrations, "
-                  "examples and generated code only a live-looking token of a known format does; sample data "
+    roles_note = ("Any literal secret counts in service, CLI and infrastructure files; in scripts only a generated-looking "
+                  "one (a dev stack's or a test account's typed password does not); in tests, migrations, examples, "
+                  "generated code and nox sessions only a live-looking token of a known format does; sample data "
                   "(fixtures) never. See `readiness explain roles`.")
     rationale = (
         "A secret in the repository is readable by everyone with access to it, lives forever in "
@@ -1901,6 +1924,16 @@ class HardcodedSecret(Check):
             note="the same settings pointing at a real host"),
         good('def test_login(client):\n    client.login(password="hunter2")\n', path="tests/test_auth.py",
              note="fixtures in tests"),
+        Example({"app/main.py": "x = 1\n",
+                 "scripts/seed_users.py": 'import psycopg\n\nADMIN_PASSWORD = "password1234"\n'
+                                          'OWNER = {"username": "owner", "password": "Stage2024!"}\n'
+                                          'conn = psycopg.connect(host="localhost", password="postgres")\n',
+                 "noxfile.py": 'import nox\n\nENV = {"APP_ENCRYPTION_KEY": "Vq7rT2mK9xLp4sWd8bNc3hZf6jGy1aE0"}\n\n\n'
+                               '@nox.session\ndef tests(session):\n    session.run("pytest", env=ENV)\n'},
+                status="pass", findings=0, note="a script's typed passwords for a dev stack, and the key nox gives the test run"),
+        Example({"app/main.py": "x = 1\n",
+                 "scripts/sync_ranges.py": 'API_TOKEN = "k8Jd2LmQ9xWv4TzR7pNb3HcY6fGs1aE5"\n'},
+                status="fail", findings=1, lines=(1,), note="a script holding a generated token: a real account's key"),
         good('from .common import *  # noqa\n\nOIDC_RP_CLIENT_SECRET = "xyz-secret-123"\nSECRET_KEY = "Zq81-Lm3x-Wp7e-Hk2d"\n',
              path="proj/settings/pytest.py", note="the settings module the test run selects"),
         bad('from .common import *  # noqa\n\nOIDC_RP_CLIENT_SECRET = "xyz-secret-123"\n',
@@ -1935,8 +1968,11 @@ class HardcodedSecret(Check):
         if role in _DEFAULT_SECRET_ROLES:
             hits = [*hits, *analysis.committed]  # a real key committed as a fallback is also a hardcoded secret
         if role not in _ALL_SECRETS_ROLES or _DEV_SETTINGS_RE.search(source.path) \
-                or _STAND_IN_MODULE_RE.search(source.path):
+                or _STAND_IN_MODULE_RE.search(source.path) or _NOX_SESSIONS_RE.search(source.path):
             hits = [h for h in hits if _live_key(source.line_text(h.line))]  # a test's password is not production's
+        elif role == SCRIPT:  # a one-off script logs in to a dev stack or a test account; a generated key is a real one's
+            generated = _generated_hits(source, analysis.default_nodes, extra)
+            hits = [h for h in hits if h in generated or _live_key(source.line_text(h.line))]
         return FileOutcome(hits=hits, facts=OVERRIDES_SECRET_KEY if _computes_secret_key(source) else None)
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

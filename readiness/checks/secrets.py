@@ -58,6 +58,8 @@ _NOT_SECRET_SUFFIXES = frozenset({
     "mark", "marker", "sentinel",  # VAULT_SAVED_SECRET_MARK = "# saved to vault #": what stands in for a secret
     "hash_salt",  # API_KEY_HASH_SALT: the salt of a fingerprint of keys, stored beside what it salts
 })
+# A name for the default of a setting (FTP_PASS_DEFAULT, ADMIN_PASSWORD_FALLBACK): judged by what it is the default of
+_DEFAULT_SUFFIXES = frozenset({"default", "fallback"})
 # An operation on a secret, named by its verb: {"list_credentials": "Listing saved credentials"}, "reset_password".
 _OPERATION_VERBS = frozenset({"list", "get", "create", "delete", "update", "fetch", "load", "save", "check", "validate",
                               "rotate", "reset", "show", "add", "remove", "edit", "change", "forgot", "verify", "manage",
@@ -94,6 +96,9 @@ def is_secret_name(name: str | None, extra: Iterable[str] = ()) -> bool:
     if not snake:
         return False
     tokens = snake.split("_")
+    if len(tokens) > 1 and tokens[-1] in _DEFAULT_SUFFIXES:
+        tokens = tokens[:-1]  # FTP_PASS_DEFAULT: the default of what the rest of the name holds
+        snake = "_".join(tokens)
     if tokens[-1] in _NOT_SECRET_SUFFIXES or "_".join(tokens[-2:]) in _NOT_SECRET_SUFFIXES:
         return False
     if _STAND_INS.intersection(tokens):
@@ -238,6 +243,8 @@ def _secret_value(value: str, name: str | None = None) -> bool:
         return False  # RUNNER_SUDO_PASSWORD = "sudo_password": the name of the parameter that carries it
     if name is not None and _snake(name) == _snake(text):
         return False  # onepassword = "onepassword": an enumeration's member, valued by its own name
+    if name is not None and text in _NAMING_WORDS and text in _snake(name).split("_"):
+        return False  # GROUP_CREDENTIALS = "credentials": a permission group named by its own last word
     if name is not None and "_" in text and _own_words(text, name):
         return False  # PASSWORD_CHANGE_TOKEN = "change_password": the name's own words, what the constant names
     if _EVENT_TAG_RE.match(text):
@@ -247,6 +254,9 @@ def _secret_value(value: str, name: str | None = None) -> bool:
     return True
 
 
+# Words that, as the whole value of a constant named with them, name a kind of thing ("password" or "secret" as
+# the value is a weak credential all the same)
+_NAMING_WORDS = frozenset({"credential", "credentials", "token", "tokens"})
 _EVENT_TAG_RE = lazy_compile(r"^[a-z][a-z_]*(?::[a-z][a-z_]*){2,}$")
 # The prefix of a token format followed by a few characters ("xoxp-1234", "ghp_xxx", "whsec_123"): a stand-in written
 # in the format's shape; the vendors' tokens run to twenty characters and more after it.
@@ -281,7 +291,7 @@ def _own_words(text: str, name: str) -> bool:
 
 _FILE_NAME_RE = lazy_compile(r"^[\w.-]+\.(?:html?|txt|j2|jinja2?|tmpl|tpl|mjml|json|ya?ml|xml|csv|md|rst|png|jpe?g|gif|"
                              r"svg|pdf|css|js|log)$", re.IGNORECASE)
-_PATTERN_PART_RE = lazy_compile(r"\(\?[=!:<]|\\[dwsDWSb]|\[[^\]]+\][*+?{]|\.[*+]|\{\d+,\d*\}")
+_PATTERN_PART_RE = lazy_compile(r"\(\?[=!:<]|\\[dwsDWSb]|\[[^\]]+\](?=[*+?{])|\.[*+]|\{\d+,\d*\}")
 
 
 def _is_pattern(text: str) -> bool:
@@ -1784,6 +1794,10 @@ class HardcodedSecret(Check):
         good('PASSWORD_RESET = "password_reset.html"\nRUNNER_SUDO_PASSWORD = "sudo_password"\n'
              'REGEX_PASSWORD = r"^(?=.*[a-z])(?=.*[A-Z])(?=.*\\d).{12,}$"\n', path="app/consts.py",
              note="a template's file name, the name of a parameter and a password rule are no secrets"),
+        good('GROUP_CREDENTIALS = "credentials"\nUNIT_TOKENS = "tokens"\nREGEX_PASSWORD = r"^[a-zA-Z0-9]{12,}$"\n',
+             path="app/permissions.py", note="permission groups named by their own last word, and a password rule"),
+        bad('GROUP_CREDENTIALS = "credentials-Zx91"\nFTP_PASS_DEFAULT = "ftp-Pa55"\n', path="app/contacts.py",
+            findings=2, lines=(1, 2), note="the word with more is a value; the default of an FTP password is one"),
         good('PASSWORD_CHANGE_TOKEN = "change_password"\nEVENT_PASSWORD_CHANGE = "account:password:change"\n',
              path="app/tokens.py", note="a token kind named by its constant's own words, and an event tag"),
         bad('DB_PASSWORD = "password_db_2024"\n', path="app/seed.py", lines=(1,),

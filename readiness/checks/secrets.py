@@ -249,6 +249,8 @@ def _secret_value(value: str, name: str | None = None) -> bool:
         return False  # PASSWORD_CHANGE_TOKEN = "change_password": the name's own words, what the constant names
     if _EVENT_TAG_RE.match(text):
         return False  # "account:password:change": an event tag or a permission, namespaced by colons
+    if _PASSWORD_HASH_RE.match(text):
+        return False  # "$2b$12$...": a password's one-way hash (a dummy to compare against in constant time), no password
     if "://" in text or text.startswith(("/", "./")):
         return bool(url_password(text))
     return True
@@ -257,6 +259,10 @@ def _secret_value(value: str, name: str | None = None) -> bool:
 # Words that, as the whole value of a constant named with them, name a kind of thing ("password" or "secret" as
 # the value is a weak credential all the same)
 _NAMING_WORDS = frozenset({"credential", "credentials", "token", "tokens"})
+# A one-way password hash in the modular crypt format (bcrypt, sha512-crypt, argon2, scrypt) or Django's
+# ``algorithm$iterations$salt$hash``: what a password is checked against, which logs nobody in.
+_PASSWORD_HASH_RE = lazy_compile(r"^\$(?:2[abxy]?|[156]|argon2(?:id|i|d)|scrypt|pbkdf2(?:-sha\d+)?)\$[^\s]{20,}$"
+                                 r"|^(?:pbkdf2_sha\d+|argon2|bcrypt(?:_sha256)?|scrypt)\$[^\s]{20,}$")
 _EVENT_TAG_RE = lazy_compile(r"^[a-z][a-z_]*(?::[a-z][a-z_]*){2,}$")
 # The prefix of a token format followed by a few characters ("xoxp-1234", "ghp_xxx", "whsec_123"): a stand-in written
 # in the format's shape; the vendors' tokens run to twenty characters and more after it.
@@ -1794,6 +1800,13 @@ class HardcodedSecret(Check):
         good('PASSWORD_RESET = "password_reset.html"\nRUNNER_SUDO_PASSWORD = "sudo_password"\n'
              'REGEX_PASSWORD = r"^(?=.*[a-z])(?=.*[A-Z])(?=.*\\d).{12,}$"\n', path="app/consts.py",
              note="a template's file name, the name of a parameter and a password rule are no secrets"),
+        good('import bcrypt\n\n\ndef check(user, typed: bytes) -> bool:\n'
+             '    password = "$2b$12$Kq8Lm3xWp7eHk2dZq81Lm.3xWp7eHk2dZq81Lm3xWp7eHk2dZq81L"\n'
+             '    if user is not None:\n        password = user.password_hash\n'
+             '    return bcrypt.checkpw(typed, password.encode())\n', path="app/auth.py",
+             note="a dummy bcrypt hash checked against in constant time: a hash logs nobody in"),
+        bad('password = "$2b$12$Kq8Lm3"\nADMIN_PASSWORD = "2b$12$Kq8Lm3xWp7eHk2dZq81Lm.3xWp7eHk2dZq81Lm3xWp7eHk2d"\n',
+            path="app/auth.py", findings=2, lines=(1, 2), note="too short for a hash, or without its leading marker"),
         good('GROUP_CREDENTIALS = "credentials"\nUNIT_TOKENS = "tokens"\nREGEX_PASSWORD = r"^[a-zA-Z0-9]{12,}$"\n',
              path="app/permissions.py", note="permission groups named by their own last word, and a password rule"),
         bad('GROUP_CREDENTIALS = "credentials-Zx91"\nFTP_PASS_DEFAULT = "ftp-Pa55"\n', path="app/contacts.py",

@@ -741,7 +741,7 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
     def report(node: ast.AST, what: str, value: str, owner: ast.ClassDef | None = None) -> None:
         if value.strip().lower() in _NOT_A_CREDENTIAL or not_a_secret_value(value):
             return  # "false", "3600", "HS256", "/token": a flag, a duration, a name; nothing that unlocks anything
-        if _FIELD_KEY.fullmatch(value) and _FIELD_WORDS.search(value):
+        if _FIELD_KEY.fullmatch(value) and _FIELD_WORDS.search(value) and not _DEV_VALUE.search(value):
             return  # token_key = "csrf_token": the name of the form field that carries the token, not a token
         if id(node) in by_hand:
             return  # a ``__main__`` block trying the module by hand, never run by the service
@@ -1039,6 +1039,10 @@ class DefaultSecret(Check):
                  "SECRET_KEY = config.get('secret_key', 'n!01nl+318#x75_le8#s0ysw4y49uc#twvi9hnyii0z')\n",
                  "site/settings/config.py": "import tomllib\n\nwith open('config.toml', 'rb') as f:\n    config = tomllib.load(f)\n"},
                 status="fail", findings=1, lines=(3,), note="a key read from the configuration file with a literal fallback"),
+        bad('from pydantic import Field\nfrom pydantic_settings import BaseSettings\n\n\nclass UserSettings(BaseSettings):\n'
+            '    encryption_key: str = Field(default="test_encryption_key", description="encrypts stored data")\n'
+            '    jwt_secret: str = Field(default="dev_jwt_secret")\n', path="app/config.py", findings=2,
+            lines=(6, 7), note="a development key spelled like a field name is still a fallback key"),
         Example({"app/csrf.py": "from pydantic import BaseModel\n\n\nclass CsrfSettings(BaseModel):\n"
                  "    cookie_samesite: str = 'strict'\n    token_key: str = 'csrf_token'\n"}, status="pass", findings=0,
                 note="token_key names the form field the token travels in"),

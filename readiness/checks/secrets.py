@@ -1489,6 +1489,19 @@ def _in_example(source: SourceFile, node: ast.AST | None) -> bool:
     return False
 
 
+# Words naming a function that makes development data: create_dev_user, seed_demo_data, make_sample_accounts
+_DEVELOPMENT_WORDS = frozenset({"dev", "development", "demo", "sample", "samples", "seed", "fake", "dummy"})
+
+
+def _in_development_function(source: SourceFile, node: ast.AST) -> bool:
+    """Whether the node is in (or is a parameter default of) a function named for development data: the
+    accounts it creates are a developer's, set up on a local stack."""
+    for parent in [node, *source.ancestors(node)]:
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return bool(_DEVELOPMENT_WORDS.intersection(_snake(parent.name).split("_")))
+    return False
+
+
 def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterable[str]) -> tuple[list[Hit], int, list[Hit]]:
     assert source.tree is not None
     hits: list[Hit] = []
@@ -1522,6 +1535,8 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
             return  # "token" names lexers and parsers too: require a token-like value
         if "test" in _snake(name or "").split("_"):
             return  # test_password, TEST_OTP_SECRET: a credential for tests and sample data (live key formats still count)
+        if _in_development_function(source, where):
+            return  # def create_dev_user(password="..."): a development account's password (key formats still count)
         reported.add(id(value_node))
         secret = url_password(text) or text
         hits.append(Hit(where.lineno, where.col_offset + 1,  # type: ignore[attr-defined]
@@ -1820,6 +1835,13 @@ class HardcodedSecret(Check):
         bad('DB_PASSWORD = "password_db_2024"\n', path="app/seed.py", lines=(1,),
             note="the constant's words with a number make a password"),
         bad('def connect(user, password="hunter2"):\n    pass\n', lines=(1,), note="a parameter default (B107)"),
+        good('async def create_dev_user(email: str = "dev@acme.test", password: str = "Stage2024!") -> None:\n'
+             '    await users.create(email=email, password=password)\n\n\n'
+             'def seed_demo_data():\n    users.create(email="demo@acme.test", password="Walk-9-Tree")\n',
+             path="app/admin/bootstrap.py", note="functions named for development data create a developer's accounts"),
+        bad('async def create_device_user(email: str, password: str = "Stage2024!") -> None:\n'
+            '    await users.create(email=email, password=password)\n', path="app/admin/bootstrap.py", lines=(1,),
+            note="a name that only starts like dev"),
         bad('import psycopg\n\nconn = psycopg.connect(host="db", password="Pr0d-Pa55")\n', lines=(3,),
             note="a keyword argument (B106)"),
         bad('def login(password):\n    return password == "letmein!"\n', lines=(2,), note="a comparison (B105)"),

@@ -233,7 +233,7 @@ def _secret_value(value: str, name: str | None = None) -> bool:
         return False  # a status flag ("NP") or a command-line option ("--passphrase-fd 0") guards nothing
     if _PROSE_RE.match(text):
         return False  # "external-secrets", "deploy/secret.yaml": labels and paths, not secrets
-    if _IMPORT_PATH_RE.match(text) or _RATE_SPEC_RE.match(text):
+    if _IMPORT_PATH_RE.match(text) or _RATE_SPEC_RE.match(text) or _DOTTED_NAME_RE.match(text):
         return False  # {"reset_password": "app.forms.ResetForm"}, {"change_password": "1/m/user"}: what, not a key
     if text.lower() in _COMMON_WORDS or _names_something(text):
         return False  # an identifier, a flag value or a sentence: what a secret is called, not what it is
@@ -278,9 +278,14 @@ def _format_stub(text: str) -> bool:
 
 def _stands_in(value: str) -> bool:
     """A value set outright that only stands in for a secret: a vendor's documented sample, a format's prefix with a
-    few characters, a test-mode key, or words that say so ("fillmein", "not a secret")."""
+    few characters, a test-mode key, words that say so ("fillmein", "not a secret") or characters typed in
+    sequence ("abcdefghijklmnopqrstuvwxyz1234567890")."""
     text = value.strip()
-    return _vendor_stand_in(text) or bool(_STAND_IN_VALUE.match(text))
+    return _vendor_stand_in(text) or bool(_STAND_IN_VALUE.match(text)) or _filler(text, "")
+
+
+# Lower-case words joined by a dot, no digits ("pw.contents", "otp.pin"): a policy action's or a setting's dotted name
+_DOTTED_NAME_RE = lazy_compile(r"^[a-z][a-z_]*\.[a-z][a-z_]*$")
 
 
 def _vendor_stand_in(text: str) -> bool:
@@ -1826,6 +1831,10 @@ class HardcodedSecret(Check):
              note="a dummy bcrypt hash checked against in constant time: a hash logs nobody in"),
         bad('password = "$2b$12$Kq8Lm3"\nADMIN_PASSWORD = "2b$12$Kq8Lm3xWp7eHk2dZq81Lm.3xWp7eHk2dZq81Lm3xWp7eHk2d"\n',
             path="app/auth.py", findings=2, lines=(1, 2), note="too short for a hash, or without its leading marker"),
+        good('CLEARTEXT_SECRET = "abcdefghijklmnopqrstuvwxyz0123456789"\nPASSWORD_CONTENTS = "pw.contents"\n',
+             path="app/api/helpers.py", note="the alphabet typed in sequence, and a policy action's dotted name"),
+        bad('CLIENT_SECRET = "kq8h3vbb6nzf12345zsr"\nPASSWORD_CONTENTS = "pw.c0ntents"\n', path="app/api/helpers.py",
+            findings=2, lines=(1, 2), note="a short run of digits in a key, and a dotted value with digits"),
         good('GROUP_CREDENTIALS = "credentials"\nUNIT_TOKENS = "tokens"\nREGEX_PASSWORD = r"^[a-zA-Z0-9]{12,}$"\n',
              path="app/permissions.py", note="permission groups named by their own last word, and a password rule"),
         bad('GROUP_CREDENTIALS = "credentials-Zx91"\nFTP_PASS_DEFAULT = "ftp-Pa55"\n', path="app/contacts.py",

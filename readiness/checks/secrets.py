@@ -667,10 +667,11 @@ _NOT_A_CREDENTIAL = frozenset({"true", "false", "null", "none", "yes", "no", "on
 # settings_development.py, settings/pytest.py, settings/ci.py): the module-level twin of ``class Development(Config)``.
 _DEV_SETTINGS_RE = lazy_compile(r"(?:^|/)settings(?:/|_)(?:local_)?(?:dev|development|debug|test|tests|testing|pytest|"
                                 r"unittests?|ci)\.py$")
-# A module standing in for a real component in tests and local runs (mocks/auth.py, fake_backend.py): its
-# credentials are what the stand-in accepts, nothing a deployment holds.
+# A module standing in for a real component in tests and local runs (mocks/auth.py, fake_backend.py), or showing how
+# to call the service (example_api.py, demo_client.py): its credentials are made up, nothing a deployment holds.
 _STAND_IN_MODULE_RE = lazy_compile(r"(?:^|/)(?:mocks?|fakes?|stubs?)(?:/|\.py$)|(?:^|/)(?:mock|fake|stub)_\w+\.py$"
-                                   r"|_(?:mocks?|fakes?|stubs?)\.py$")
+                                   r"|_(?:mocks?|fakes?|stubs?)\.py$"
+                                   r"|(?:^|/)(?:examples?|demo)_\w+\.py$|_examples?\.py$")  # example_api.py: how to call it
 # A production settings module beside the base one (settings/prod.py, settings/production.py, settings_prod.py)
 _PRODUCTION_SETTINGS_RE = lazy_compile(r"(?:^|/)settings(?:/|_)(?:prod|production|live)(?:_\w+)?\.py$")
 OVERRIDES_SECRET_KEY = "computed SECRET_KEY"  # a production settings module's fact: it sets SECRET_KEY from no literal
@@ -1966,6 +1967,12 @@ class HardcodedSecret(Check):
                  "class MockAuthBackend:\n    def authenticate(self, username, password):\n"
                  "        return username == 'auser' and password == 'apassword-9Xq'\n"}, status="pass", findings=0,
                 note="a mock backend accepts its own made-up login"),
+        Example({"app/main.py": "x = 1\n", "utils/example_api.py": 'import requests\n\n'
+                 'private_token = "7d1f0c9ab3e24a5f8c6b0d2e4f1a3c5b7d9e0f21"\n\n\n'
+                 'def get(url):\n    return requests.get(url, headers={"Authorization": f"Token {private_token}"})\n'},
+                status="pass", findings=0, note="a module showing how to call the API, with a made-up token"),
+        Example({"app/main.py": "x = 1\n", "utils/exampled_api.py": 'private_token = "7d1f0c9ab3e24a5f8c6b0d2e4f1a3c5b7d9e0f21"\n'},
+                status="fail", findings=1, lines=(1,), note="a name that only starts like example"),
         Example({"app/main.py": "x = 1\n", "app/mockingbird/auth.py":
                  "class Backend:\n    def authenticate(self, username, password):\n"
                  "        return username == 'auser' and password == 'apassword-9Xq'\n"}, status="fail", findings=1,

@@ -1632,14 +1632,20 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
     return hits, stand_ins[0], [h for h in generated if h in hits]
 
 
-# A word with digits or symbols after it ("password1234", "DemoOwner123!", "fabric2010"): typed by a person
-_TYPED_RE = lazy_compile(r"^[A-Za-z]+[\W\d_]*$")
+# Words with digits or symbols after them ("password1234", "DemoOwner123!", "fabric2010"): typed by a person
+_TYPED_RE = lazy_compile(r"^([A-Za-z]+)[\W\d_]*$")
+_RANDOM_LETTERS_RE = lazy_compile(r"^[A-Za-z]{16,}$")
+_TYPED_CAPITALS = 4  # a few capitals start words; a random run of letters changes case all through
 
 
 def _generated(value: str) -> bool:
-    """A value that looks generated (letters and digits mixed through it, no development words): what a one-off
-    script holds when it holds a real account's key rather than a test account's password."""
-    return _committed(value) and not _TYPED_RE.match(value) and not default_login(value)
+    """A value that looks generated (letters and digits mixed through it, or a long run of letters whose case changes
+    all through, no development words): what a one-off script holds when it holds a real account's key rather than
+    a test account's password."""
+    typed = _TYPED_RE.match(value)
+    if typed and sum(c.isupper() for c in typed.group(1)) <= _TYPED_CAPITALS or default_login(value):
+        return False
+    return _committed(value) or bool(_RANDOM_LETTERS_RE.match(value))
 
 
 _NOQA_PASSWORD_RE = lazy_compile(r"#\s*noqa\s*:[^#\n]*\bS10[567]\b", re.IGNORECASE)
@@ -2001,8 +2007,10 @@ class HardcodedSecret(Check):
                                '@nox.session\ndef tests(session):\n    session.run("pytest", env=ENV)\n'},
                 status="pass", findings=0, note="a script's typed passwords for a dev stack, and the key nox gives the test run"),
         Example({"app/main.py": "x = 1\n",
-                 "scripts/sync_ranges.py": 'API_TOKEN = "k8Jd2LmQ9xWv4TzR7pNb3HcY6fGs1aE5"\n'},
-                status="fail", findings=1, lines=(1,), note="a script holding a generated token: a real account's key"),
+                 "scripts/sync_ranges.py": 'API_TOKEN = "k8Jd2LmQ9xWv4TzR7pNb3HcY6fGs1aE5"\n'
+                                           'API_SECRET = "qTbWzRkEyNfLuHsPaXdGmVcJ"\nRESOLVER_PASSWORD = "PasswdIdResolver"\n'},
+                status="fail", findings=2, lines=(1, 2),
+                note="a script holding generated tokens (letters and digits, or letters changing case all through)"),
         good('from .common import *  # noqa\n\nOIDC_RP_CLIENT_SECRET = "xyz-secret-123"\nSECRET_KEY = "Zq81-Lm3x-Wp7e-Hk2d"\n',
              path="proj/settings/pytest.py", note="the settings module the test run selects"),
         bad('from .common import *  # noqa\n\nOIDC_RP_CLIENT_SECRET = "xyz-secret-123"\n',

@@ -243,8 +243,6 @@ def _secret_value(value: str, name: str | None = None) -> bool:
         return False  # RUNNER_SUDO_PASSWORD = "sudo_password": the name of the parameter that carries it
     if name is not None and _snake(name) == _snake(text):
         return False  # onepassword = "onepassword": an enumeration's member, valued by its own name
-    if name is not None and text in _NAMING_WORDS and text in _snake(name).split("_"):
-        return False  # GROUP_CREDENTIALS = "credentials": a permission group named by its own last word
     if name is not None and "_" in text and _own_words(text, name):
         return False  # PASSWORD_CHANGE_TOKEN = "change_password": the name's own words, what the constant names
     if _EVENT_TAG_RE.match(text):
@@ -256,9 +254,6 @@ def _secret_value(value: str, name: str | None = None) -> bool:
     return True
 
 
-# Words that, as the whole value of a constant named with them, name a kind of thing ("password" or "secret" as
-# the value is a weak credential all the same)
-_NAMING_WORDS = frozenset({"credential", "credentials", "token", "tokens"})
 # A one-way password hash in the modular crypt format (bcrypt, sha512-crypt, argon2, scrypt) or Django's
 # ``algorithm$iterations$salt$hash``: what a password is checked against, which logs nobody in.
 _PASSWORD_HASH_RE = lazy_compile(r"^\$(?:2[abxy]?|[156]|argon2(?:id|i|d)|scrypt|pbkdf2(?:-sha\d+)?)\$[^\s]{20,}$"
@@ -1842,10 +1837,9 @@ class HardcodedSecret(Check):
              path="app/api/helpers.py", note="the alphabet typed in sequence, and a policy action's dotted name"),
         bad('CLIENT_SECRET = "kq8h3vbb6nzf12345zsr"\nPASSWORD_CONTENTS = "pw.c0ntents"\n', path="app/api/helpers.py",
             findings=2, lines=(1, 2), note="a short run of digits in a key, and a dotted value with digits"),
-        good('GROUP_CREDENTIALS = "credentials"\nUNIT_TOKENS = "tokens"\nREGEX_PASSWORD = r"^[a-zA-Z0-9]{12,}$"\n',
-             path="app/permissions.py", note="permission groups named by their own last word, and a password rule"),
-        bad('GROUP_CREDENTIALS = "credentials-Zx91"\nFTP_PASS_DEFAULT = "ftp-Pa55"\n', path="app/contacts.py",
-            findings=2, lines=(1, 2), note="the word with more is a value; the default of an FTP password is one"),
+        good('REGEX_PASSWORD = r"^[a-zA-Z0-9]{12,}$"\n', path="app/permissions.py", note="a password rule"),
+        bad('FTP_PASS_DEFAULT = "ftp-Pa55"\n', path="app/contacts.py", lines=(1,),
+            note="the default of an FTP password is one"),
         good('PASSWORD_CHANGE_TOKEN = "change_password"\nEVENT_PASSWORD_CHANGE = "account:password:change"\n',
              path="app/tokens.py", note="a token kind named by its constant's own words, and an event tag"),
         bad('DB_PASSWORD = "password_db_2024"\n', path="app/seed.py", lines=(1,),

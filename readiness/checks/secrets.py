@@ -28,7 +28,7 @@ from readiness.measures import Count, NotApplicable, Presence
 from readiness.model import Evidence, Finding
 from readiness.paths import is_settings_path, is_test_path
 from readiness.project import Project
-from readiness.roles import FIXTURE, INFRASTRUCTURE, SERVICE, file_role, project_role, project_roles
+from readiness.roles import FIXTURE, INFRASTRUCTURE, SCRIPT, SERVICE, file_role, project_role, project_roles
 from readiness.routes import dotted, module_statements
 from readiness.source import SourceFile
 from readiness.tools.pyast import import_map, is_enumeration, is_none, main_block_nodes, qualify, str_value
@@ -56,7 +56,10 @@ _NOT_SECRET_SUFFIXES = frozenset({
     "behaviour", "decision",
     "method", "methods", "verb",  # ACCESS_TOKEN_METHOD = "POST": how a token is fetched, not the token
     "mark", "marker", "sentinel",  # VAULT_SAVED_SECRET_MARK = "# saved to vault #": what stands in for a secret
+    "hash_salt",  # API_KEY_HASH_SALT: the salt of a fingerprint of keys, stored beside what it salts
 })
+# A name for the default of a setting (FTP_PASS_DEFAULT, ADMIN_PASSWORD_FALLBACK): judged by what it is the default of
+_DEFAULT_SUFFIXES = frozenset({"default", "fallback"})
 # An operation on a secret, named by its verb: {"list_credentials": "Listing saved credentials"}, "reset_password".
 _OPERATION_VERBS = frozenset({"list", "get", "create", "delete", "update", "fetch", "load", "save", "check", "validate",
                               "rotate", "reset", "show", "add", "remove", "edit", "change", "forgot", "verify", "manage",
@@ -93,6 +96,9 @@ def is_secret_name(name: str | None, extra: Iterable[str] = ()) -> bool:
     if not snake:
         return False
     tokens = snake.split("_")
+    if len(tokens) > 1 and tokens[-1] in _DEFAULT_SUFFIXES:
+        tokens = tokens[:-1]  # FTP_PASS_DEFAULT: the default of what the rest of the name holds
+        snake = "_".join(tokens)
     if tokens[-1] in _NOT_SECRET_SUFFIXES or "_".join(tokens[-2:]) in _NOT_SECRET_SUFFIXES:
         return False
     if _STAND_INS.intersection(tokens):
@@ -227,7 +233,7 @@ def _secret_value(value: str, name: str | None = None) -> bool:
         return False  # a status flag ("NP") or a command-line option ("--passphrase-fd 0") guards nothing
     if _PROSE_RE.match(text):
         return False  # "external-secrets", "deploy/secret.yaml": labels and paths, not secrets
-    if _IMPORT_PATH_RE.match(text) or _RATE_SPEC_RE.match(text):
+    if _IMPORT_PATH_RE.match(text) or _RATE_SPEC_RE.match(text) or _DOTTED_NAME_RE.match(text):
         return False  # {"reset_password": "app.forms.ResetForm"}, {"change_password": "1/m/user"}: what, not a key
     if text.lower() in _COMMON_WORDS or _names_something(text):
         return False  # an identifier, a flag value or a sentence: what a secret is called, not what it is
@@ -241,11 +247,17 @@ def _secret_value(value: str, name: str | None = None) -> bool:
         return False  # PASSWORD_CHANGE_TOKEN = "change_password": the name's own words, what the constant names
     if _EVENT_TAG_RE.match(text):
         return False  # "account:password:change": an event tag or a permission, namespaced by colons
+    if _PASSWORD_HASH_RE.match(text):
+        return False  # "$2b$12$...": a password's one-way hash (a dummy to compare against in constant time), no password
     if "://" in text or text.startswith(("/", "./")):
         return bool(url_password(text))
     return True
 
 
+# A one-way password hash in the modular crypt format (bcrypt, sha512-crypt, argon2, scrypt) or Django's
+# ``algorithm$iterations$salt$hash``: what a password is checked against, which logs nobody in.
+_PASSWORD_HASH_RE = lazy_compile(r"^\$(?:2[abxy]?|[156]|argon2(?:id|i|d)|scrypt|pbkdf2(?:-sha\d+)?)\$[^\s]{20,}$"
+                                 r"|^(?:pbkdf2_sha\d+|argon2|bcrypt(?:_sha256)?|scrypt)\$[^\s]{20,}$")
 _EVENT_TAG_RE = lazy_compile(r"^[a-z][a-z_]*(?::[a-z][a-z_]*){2,}$")
 # The prefix of a token format followed by a few characters ("xoxp-1234", "ghp_xxx", "whsec_123"): a stand-in written
 # in the format's shape; the vendors' tokens run to twenty characters and more after it.
@@ -261,9 +273,14 @@ def _format_stub(text: str) -> bool:
 
 def _stands_in(value: str) -> bool:
     """A value set outright that only stands in for a secret: a vendor's documented sample, a format's prefix with a
-    few characters, a test-mode key, or words that say so ("fillmein", "not a secret")."""
+    few characters, a test-mode key, words that say so ("fillmein", "not a secret") or characters typed in
+    sequence ("abcdefghijklmnopqrstuvwxyz1234567890")."""
     text = value.strip()
-    return _vendor_stand_in(text) or bool(_STAND_IN_VALUE.match(text))
+    return _vendor_stand_in(text) or bool(_STAND_IN_VALUE.match(text)) or _filler(text, "")
+
+
+# Lower-case words joined by a dot, no digits ("pw.contents", "otp.pin"): a policy action's or a setting's dotted name
+_DOTTED_NAME_RE = lazy_compile(r"^[a-z][a-z_]*\.[a-z][a-z_]*$")
 
 
 def _vendor_stand_in(text: str) -> bool:
@@ -280,7 +297,7 @@ def _own_words(text: str, name: str) -> bool:
 
 _FILE_NAME_RE = lazy_compile(r"^[\w.-]+\.(?:html?|txt|j2|jinja2?|tmpl|tpl|mjml|json|ya?ml|xml|csv|md|rst|png|jpe?g|gif|"
                              r"svg|pdf|css|js|log)$", re.IGNORECASE)
-_PATTERN_PART_RE = lazy_compile(r"\(\?[=!:<]|\\[dwsDWSb]|\[[^\]]+\][*+?{]|\.[*+]|\{\d+,\d*\}")
+_PATTERN_PART_RE = lazy_compile(r"\(\?[=!:<]|\\[dwsDWSb]|\[[^\]]+\](?=[*+?{])|\.[*+]|\{\d+,\d*\}")
 
 
 def _is_pattern(text: str) -> bool:
@@ -307,6 +324,32 @@ def url_password(value: str) -> str | None:
     if host in _PLACEHOLDER_HOSTS or host.endswith((".example.com", ".example.org", ".example")):
         return None  # postgresql://user:pass@host/indico: the shape of a URL, shown as a prompt's default
     return password
+
+
+# The passwords a bundled service's image or a development stack is started with: the word itself
+_DEFAULT_LOGIN_WORDS = frozenset({"password", "pass", "passwd", "pwd", "secret"})
+
+
+def default_login(value: str) -> bool:
+    """A connection string whose password is a bundled service's well-known default, known to all who read the
+    compose file beside it: the user's own name (``postgres:postgres``), or the word password alone or after the
+    scheme's, host's or user's name (``elastic:password``, ``redis://:redispassword@cache``)."""
+    match = _URL_CRED_RE.match(value.strip())
+    if match is None:
+        return False
+    user, password = match.group(1).lower(), match.group(2).lower()
+    if user and password == user:
+        return True
+    try:
+        host = (urlsplit(value.strip()).hostname or "").lower()
+    except ValueError:
+        host = ""
+    names = [n for n in (*re.split(r"[+.]", value.partition("://")[0].lower()), host, user) if n]
+    for name in names:
+        if password.startswith(name):
+            password = password[len(name):].lstrip("_-")
+            break
+    return password in _DEFAULT_LOGIN_WORDS
 
 
 def mask(value: str) -> str:
@@ -597,22 +640,33 @@ def _hardcoded_hits(source: SourceFile, owned: set[int], extra: Iterable[str]) -
     return list(_hardcoded_scan(source, owned, extra)[0])
 
 
+def _generated_hits(source: SourceFile, owned: set[int], extra: Iterable[str]) -> list[Hit]:
+    """The hits whose value looks generated, not typed by a person (see ``_generated``)."""
+    return list(_hardcoded_scan(source, owned, extra)[2])
+
+
 def _stand_ins(source: SourceFile, owned: set[int], extra: Iterable[str]) -> int:
     """Secret-named settings given a stand-in value (``stripe.api_key = "sk_test_123"``): no leak, but the code
     handles a secret there all the same."""
     return _hardcoded_scan(source, owned, extra)[1]
 
 
-def _hardcoded_scan(source: SourceFile, owned: set[int], extra: Iterable[str]) -> tuple[list[Hit], int]:
+def _hardcoded_scan(source: SourceFile, owned: set[int], extra: Iterable[str]) -> tuple[list[Hit], int, list[Hit]]:
     names = tuple(extra)
     return source.memo(("secrets-hardcoded", names),  # type: ignore[no-any-return]
                        lambda: _hardcoded_hits_uncached(source, owned, names))
 
 
 _NOT_A_CREDENTIAL = frozenset({"true", "false", "null", "none", "yes", "no", "on", "off", "0", "1"})
-# A settings module for development only (settings/dev.py, settings/local_dev.py, settings_development.py): the
-# module-level twin of ``class Development(Config)``.
-_DEV_SETTINGS_RE = lazy_compile(r"(?:^|/)settings(?:/|_)(?:local_)?(?:dev|development|debug)\.py$")
+# A settings module for development or the test run only (settings/dev.py, settings/local_dev.py,
+# settings_development.py, settings/pytest.py, settings/ci.py): the module-level twin of ``class Development(Config)``.
+_DEV_SETTINGS_RE = lazy_compile(r"(?:^|/)settings(?:/|_)(?:local_)?(?:dev|development|debug|test|tests|testing|pytest|"
+                                r"unittests?|ci)\.py$")
+# A module standing in for a real component in tests and local runs (mocks/auth.py, fake_backend.py), or showing how
+# to call the service (example_api.py, demo_client.py): its credentials are made up, nothing a deployment holds.
+_STAND_IN_MODULE_RE = lazy_compile(r"(?:^|/)(?:mocks?|fakes?|stubs?)(?:/|\.py$)|(?:^|/)(?:mock|fake|stub)_\w+\.py$"
+                                   r"|_(?:mocks?|fakes?|stubs?)\.py$"
+                                   r"|(?:^|/)(?:examples?|demo)_\w+\.py$|_examples?\.py$")  # example_api.py: how to call it
 # A production settings module beside the base one (settings/prod.py, settings/production.py, settings_prod.py)
 _PRODUCTION_SETTINGS_RE = lazy_compile(r"(?:^|/)settings(?:/|_)(?:prod|production|live)(?:_\w+)?\.py$")
 OVERRIDES_SECRET_KEY = "computed SECRET_KEY"  # a production settings module's fact: it sets SECRET_KEY from no literal
@@ -688,7 +742,7 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
     def report(node: ast.AST, what: str, value: str, owner: ast.ClassDef | None = None) -> None:
         if value.strip().lower() in _NOT_A_CREDENTIAL or not_a_secret_value(value):
             return  # "false", "3600", "HS256", "/token": a flag, a duration, a name; nothing that unlocks anything
-        if _FIELD_KEY.fullmatch(value) and _FIELD_WORDS.search(value):
+        if _FIELD_KEY.fullmatch(value) and _FIELD_WORDS.search(value) and not _DEV_VALUE.search(value):
             return  # token_key = "csrf_token": the name of the form field that carries the token, not a token
         if id(node) in by_hand:
             return  # a ``__main__`` block trying the module by hand, never run by the service
@@ -697,7 +751,7 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
         hits.append(Hit(node.lineno, node.col_offset + 1, f"{what} has a literal fallback {mask(value)}; "  # type: ignore[attr-defined]
                         "require it from the environment or a secrets manager",
                         fixable=default_secret_fixable(node, imports, owner)))
-        if _REAL_CREDENTIAL.match(value.strip()) and not is_placeholder(value) and not _DEV_VALUE.search(value):
+        if _committed(value.strip()):
             committed.append(Hit(node.lineno, node.col_offset + 1,  # type: ignore[attr-defined]
                                  f"{what} falls back to a committed credential {mask(value)}; rotate it and remove it"))
 
@@ -712,6 +766,10 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
             reads.append((call, *read))
     required = _required_variables(source, imports) if reads else set()
     for call, var, default in reads:
+        if var and _required_in_other_branch(source, call, var, imports):
+            owned.add(id(default))
+            uses += is_secret_name(var, extra)
+            continue  # if DEBUG: ... os.getenv("SECRET_KEY", "dev") else: os.environ["SECRET_KEY"]: development's branch
         secret = is_secret_name(var, extra)
         uses += secret
         text = _literal_text(default)
@@ -776,6 +834,8 @@ def _analyse_defaults_uncached(source: SourceFile, extra: Iterable[str]) -> _Ana
             if text is None or not text.strip():
                 continue
             owned.add(id(default))
+            if _only_token(target.id) and not _TOKEN_VALUE_RE.match(text):
+                continue  # termination_token = "DONE!", eos_token = "</s>": a marker in a text stream, not a credential
             report(stmt, f"settings field {cls.name}.{target.id}", text, cls)
     if is_settings_path(source.path):
         for stmt in source.tree.body:
@@ -980,6 +1040,10 @@ class DefaultSecret(Check):
                  "SECRET_KEY = config.get('secret_key', 'n!01nl+318#x75_le8#s0ysw4y49uc#twvi9hnyii0z')\n",
                  "site/settings/config.py": "import tomllib\n\nwith open('config.toml', 'rb') as f:\n    config = tomllib.load(f)\n"},
                 status="fail", findings=1, lines=(3,), note="a key read from the configuration file with a literal fallback"),
+        bad('from pydantic import Field\nfrom pydantic_settings import BaseSettings\n\n\nclass UserSettings(BaseSettings):\n'
+            '    encryption_key: str = Field(default="test_encryption_key", description="encrypts stored data")\n'
+            '    jwt_secret: str = Field(default="dev_jwt_secret")\n', path="app/config.py", findings=2,
+            lines=(6, 7), note="a development key spelled like a field name is still a fallback key"),
         Example({"app/csrf.py": "from pydantic import BaseModel\n\n\nclass CsrfSettings(BaseModel):\n"
                  "    cookie_samesite: str = 'strict'\n    token_key: str = 'csrf_token'\n"}, status="pass", findings=0,
                 note="token_key names the form field the token travels in"),
@@ -997,6 +1061,24 @@ class DefaultSecret(Check):
         good(_DYNACONF.format(secret='settings.SECRET_KEY'), path="app/config.py",
              note="dynaconf requiring its secrets; a debug flag's default is no secret"),
         bad('import os\n\nJWT_SECRET = os.getenv("JWT_SECRET", "dev-secret")\n', lines=(3,)),
+        good('import os\n\nif os.environ.get("APP_ENV") == "production":\n    SECRET_KEY = os.environ["SECRET_KEY"]\n'
+             'elif os.environ.get("APP_ENV") == "build":\n'
+             '    SECRET_KEY = os.environ.get("SECRET_KEY", "collectstatic-only-key")\nelse:\n'
+             '    SECRET_KEY = os.getenv("SECRET_KEY", "local-dev-key")\n', path="proj/settings.py",
+             note="the production branch requires the key; the other branches' fallbacks are a build's and a developer's"),
+        bad('import os\n\nif os.environ.get("APP_ENV") == "production":\n    MAIL_PASSWORD = os.environ["MAIL_PASSWORD"]\n'
+            '    SECRET_KEY = os.getenv("SECRET_KEY", "prod-fallback-key")\nelse:\n'
+            '    SECRET_KEY = os.getenv("SECRET_KEY", "local-dev-key")\n', path="proj/settings.py", findings=2,
+            lines=(5, 7), note="no branch requires the key: the production branch falls back too"),
+        good('import os\n\nfrom pydantic import BaseModel, Field\n\n\nclass GroupManagerConfig(BaseModel):\n'
+             '    termination_token: str = Field("DONE!", description="ends the conversation")\n'
+             '    eos_token: str = "</s>"\n\n\nAPI_KEY_HASH_SALT = os.environ.get("API_KEY_HASH_SALT", "fingerprint-salt-v1")\n',
+             path="app/schemas.py", note="markers in a text stream, and the salt of a fingerprint stored beside it"),
+        bad('import os\n\nfrom pydantic_settings import BaseSettings\n\n\nclass AgentSettings(BaseSettings):\n'
+            '    service_token: str = "st-8f3kq9x2m1pz7w"\n\n\n'
+            'SECURITY_PASSWORD_SALT = os.environ.get("SECURITY_PASSWORD_SALT", "Zq81Lm3xWp7e")\n',
+            path="app/settings.py", findings=2, lines=(7, 10),
+            note="a token-like value under a token's name, and a password salt"),
         bad('from flask import current_app\n\n\ndef pepper():\n'
             '    return current_app.config.get("PI_PEPPER", "missing-pepper")\n', lines=(5,),
             note="the app's configuration read with a fallback, and a pepper is a secret"),
@@ -1211,8 +1293,10 @@ _DEPLOYMENT_DIR_RE = lazy_compile(r"(?:^|/)(?:deploy|deployments?|ops|infra|infr
 
 
 def _committed(value: str) -> bool:
-    """A value that works as a credential as it stands: not a placeholder or a development value."""
-    return bool(_REAL_CREDENTIAL.match(value)) and not is_placeholder(value) and not _DEV_VALUE.search(value)
+    """A value that works as a credential as it stands: not a placeholder, a development value or a bundled
+    service's well-known login."""
+    return bool(_REAL_CREDENTIAL.match(value)) and not is_placeholder(value) and not _DEV_VALUE.search(value) \
+        and not default_login(value)
 
 
 # ``SECRET_KEY=...`` in an env file, ``SECRET_KEY: ...`` or ``- SECRET_KEY=...`` in a compose file's environment
@@ -1311,6 +1395,20 @@ def _required_variables(source: SourceFile, imports: dict[str, str]) -> set[str]
     return out
 
 
+def _required_in_other_branch(source: SourceFile, node: ast.AST, var: str, imports: dict[str, str]) -> bool:
+    """Whether another branch of an ``if``/``elif``/``else`` chain around the read requires the same variable
+    (``os.environ["SECRET_KEY"]``): that branch is production's, the fallback a developer's or a one-off's."""
+    child = node
+    for parent in source.ancestors(node):
+        if isinstance(parent, ast.If):
+            other = parent.orelse if child in parent.body else parent.body if child in parent.orelse else []
+            if any(isinstance(sub, ast.Subscript) and isinstance(sub.ctx, ast.Load) and str_value(sub.slice) == var
+                   and qualify(sub.value, imports) == "os.environ" for stmt in other for sub in ast.walk(stmt)):
+                return True
+        child = parent
+    return False
+
+
 def _refused_values(source: SourceFile) -> set[str]:
     """Literals the module refuses to run with: ``if SECRET_KEY == "mysecretkey" and not DEBUG: raise ...``."""
     out: set[str] = set()
@@ -1354,9 +1452,13 @@ def _refuses(source: SourceFile, compare: ast.Compare, fallbacks: set[str | None
 
 
 # Values that say they stand in for a secret, set outright (a fallback of the same words is still default-secret's):
-# "fillmein", "foobar", "not a secret", a test account's "tester", a "[REDACTED_INPUT]" marker, and a single
-# character class ("[A-Za-z0-9-]+", the grammar of a token, not one).
-_STAND_IN_VALUE = lazy_compile(r"^(?:fill[-_ ]?(?:me[-_ ]?)?in|foo|bar|baz|foo[-_]?bar|qux|tester|"
+# "fillmein", "foobar", "not a secret", a test account's "tester", "testkey" or "dev_password", a "[REDACTED_INPUT]"
+# marker, and a single character class ("[A-Za-z0-9-]+", the grammar of a token, not one). Public conventions too:
+# RabbitMQ's "guest" account (it only logs in from the same machine) and "infected", the password every malware
+# archive is packed with so that scanners leave it alone.
+_STAND_IN_VALUE = lazy_compile(r"^(?:fill[-_ ]?(?:me[-_ ]?)?in|foo|bar|baz|foo[-_]?bar|qux|tester|guest|infected|"
+                               r"(?:test|testing|dev|demo|sample)[-_ ]?(?:key|secret|password|passwd|pass|pwd|token|"
+                               r"api[-_ ]?key)|"
                                r"not[-_ ]?(?:a[-_ ]?|so[-_ ]?)?secret|\[[A-Z][A-Z0-9_ ]*\]|\[[^\]]+\][*+]|\[[^\]]+\]\{\d+(?:,\d*)?\})$",
                                re.IGNORECASE)
 
@@ -1388,9 +1490,23 @@ def _in_example(source: SourceFile, node: ast.AST | None) -> bool:
     return False
 
 
-def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterable[str]) -> tuple[list[Hit], int]:
+# Words naming a function that makes development data: create_dev_user, seed_demo_data, make_sample_accounts
+_DEVELOPMENT_WORDS = frozenset({"dev", "development", "demo", "sample", "samples", "seed", "fake", "dummy"})
+
+
+def _in_development_function(source: SourceFile, node: ast.AST) -> bool:
+    """Whether the node is in (or is a parameter default of) a function named for development data: the
+    accounts it creates are a developer's, set up on a local stack."""
+    for parent in [node, *source.ancestors(node)]:
+        if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return bool(_DEVELOPMENT_WORDS.intersection(_snake(parent.name).split("_")))
+    return False
+
+
+def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterable[str]) -> tuple[list[Hit], int, list[Hit]]:
     assert source.tree is not None
     hits: list[Hit] = []
+    generated: list[Hit] = []
     stand_ins = [0]
     reported: set[int] = set()
     development = {id(stmt) for cls in source.nodes(ast.ClassDef) if isinstance(cls, ast.ClassDef)
@@ -1420,10 +1536,14 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
             return  # "token" names lexers and parsers too: require a token-like value
         if "test" in _snake(name or "").split("_"):
             return  # test_password, TEST_OTP_SECRET: a credential for tests and sample data (live key formats still count)
+        if _in_development_function(source, where):
+            return  # def create_dev_user(password="..."): a development account's password (key formats still count)
         reported.add(id(value_node))
         secret = url_password(text) or text
         hits.append(Hit(where.lineno, where.col_offset + 1,  # type: ignore[attr-defined]
                         f"hardcoded secret {what} {name!r}: {mask(secret)}; load it from a secrets manager or the environment"))
+        if _generated(secret):
+            generated.append(hits[-1])
 
     for node in source.nodes(ast.Assign):
         assert isinstance(node, ast.Assign)
@@ -1494,15 +1614,33 @@ def _hardcoded_hits_uncached(source: SourceFile, owned: set[int], extra: Iterabl
         if fmt is not None:
             reported.add(id(node))
             hits.append(Hit(node.lineno, node.col_offset + 1, _format_message(fmt)))
-        elif url_password(text) and not _LOCAL_DSN.match(text.strip()) and id(node) not in by_hand \
-                and not _in_example(source, node):
+        elif url_password(text) and not _LOCAL_DSN.match(text.strip()) and not default_login(text) \
+                and id(node) not in by_hand and not _in_example(source, node):
             reported.add(id(node))
             hits.append(Hit(node.lineno, node.col_offset + 1,
                             f"connection string with an inline password {mask(url_password(text) or '')}; "
                             "read it from the environment"))
+            if _generated(url_password(text) or ""):
+                generated.append(hits[-1])
     hits = [h for h in hits if not _judged_by_team(source.line_text(h.line))]
     hits.sort(key=lambda h: (h.line, h.column))
-    return hits, stand_ins[0]
+    return hits, stand_ins[0], [h for h in generated if h in hits]
+
+
+# Words with digits or symbols after them ("password1234", "DemoOwner123!", "fabric2010"): typed by a person
+_TYPED_RE = lazy_compile(r"^([A-Za-z]+)[\W\d_]*$")
+_RANDOM_LETTERS_RE = lazy_compile(r"^[A-Za-z]{16,}$")
+_TYPED_CAPITALS = 4  # a few capitals start words; a random run of letters changes case all through
+
+
+def _generated(value: str) -> bool:
+    """A value that looks generated (letters and digits mixed through it, or a long run of letters whose case changes
+    all through, no development words): what a one-off script holds when it holds a real account's key rather than
+    a test account's password."""
+    typed = _TYPED_RE.match(value)
+    if typed and sum(c.isupper() for c in typed.group(1)) <= _TYPED_CAPITALS or default_login(value):
+        return False
+    return _committed(value) or bool(_RANDOM_LETTERS_RE.match(value))
 
 
 _NOQA_PASSWORD_RE = lazy_compile(r"#\s*noqa\s*:[^#\n]*\bS10[567]\b", re.IGNORECASE)
@@ -1520,7 +1658,9 @@ _TEXT_GLOBS = ("**/.env", "**/.env.*", "**/*.env", "**/*.pem", "**/*.key", "**/*
 
 # Roles where any literal secret counts; elsewhere (tests, migrations, examples, generated code)
 # only a live-looking token of a known format does, and never sample data (the fixture role).
-_ALL_SECRETS_ROLES = frozenset({SERVICE, "cli", "script", "infrastructure"})
+_ALL_SECRETS_ROLES = frozenset({SERVICE, "cli", SCRIPT, "infrastructure"})
+# nox sessions: the environment they give the test and CI containers
+_NOX_SESSIONS_RE = lazy_compile(r"(?:^|/)(?:noxfile\.py|noxfiles/|[^/]*_nox\.py$)")
 _PRIVATE_KEY = "private key block"
 
 
@@ -1589,8 +1729,9 @@ class HardcodedSecret(Check):
     severity = "critical"
     effort = "1d"
     title = "Hardcoded passwords, tokens and keys"
-    roles_note = ("Any literal secret counts in service, CLI, script and infrastructure files; in tests, migrations, "
-                  "examples and generated code only a live-looking token of a known format does; sample data "
+    roles_note = ("Any literal secret counts in service, CLI and infrastructure files; in scripts only a generated-looking "
+                  "one (a dev stack's or a test account's typed password does not); in tests, migrations, examples, "
+                  "generated code and nox sessions only a live-looking token of a known format does; sample data "
                   "(fixtures) never. See `readiness explain roles`.")
     rationale = (
         "A secret in the repository is readable by everyone with access to it, lives forever in "
@@ -1685,11 +1826,32 @@ class HardcodedSecret(Check):
         good('PASSWORD_RESET = "password_reset.html"\nRUNNER_SUDO_PASSWORD = "sudo_password"\n'
              'REGEX_PASSWORD = r"^(?=.*[a-z])(?=.*[A-Z])(?=.*\\d).{12,}$"\n', path="app/consts.py",
              note="a template's file name, the name of a parameter and a password rule are no secrets"),
+        good('import bcrypt\n\n\ndef check(user, typed: bytes) -> bool:\n'
+             '    password = "$2b$12$Kq8Lm3xWp7eHk2dZq81Lm.3xWp7eHk2dZq81Lm3xWp7eHk2dZq81L"\n'
+             '    if user is not None:\n        password = user.password_hash\n'
+             '    return bcrypt.checkpw(typed, password.encode())\n', path="app/auth.py",
+             note="a dummy bcrypt hash checked against in constant time: a hash logs nobody in"),
+        bad('password = "$2b$12$Kq8Lm3"\nADMIN_PASSWORD = "2b$12$Kq8Lm3xWp7eHk2dZq81Lm.3xWp7eHk2dZq81Lm3xWp7eHk2d"\n',
+            path="app/auth.py", findings=2, lines=(1, 2), note="too short for a hash, or without its leading marker"),
+        good('CLEARTEXT_SECRET = "abcdefghijklmnopqrstuvwxyz0123456789"\nPASSWORD_CONTENTS = "pw.contents"\n',
+             path="app/api/helpers.py", note="the alphabet typed in sequence, and a policy action's dotted name"),
+        bad('CLIENT_SECRET = "kq8h3vbb6nzf12345zsr"\nPASSWORD_CONTENTS = "pw.c0ntents"\n', path="app/api/helpers.py",
+            findings=2, lines=(1, 2), note="a short run of digits in a key, and a dotted value with digits"),
+        good('REGEX_PASSWORD = r"^[a-zA-Z0-9]{12,}$"\n', path="app/permissions.py", note="a password rule"),
+        bad('FTP_PASS_DEFAULT = "ftp-Pa55"\n', path="app/contacts.py", lines=(1,),
+            note="the default of an FTP password is one"),
         good('PASSWORD_CHANGE_TOKEN = "change_password"\nEVENT_PASSWORD_CHANGE = "account:password:change"\n',
              path="app/tokens.py", note="a token kind named by its constant's own words, and an event tag"),
         bad('DB_PASSWORD = "password_db_2024"\n', path="app/seed.py", lines=(1,),
             note="the constant's words with a number make a password"),
         bad('def connect(user, password="hunter2"):\n    pass\n', lines=(1,), note="a parameter default (B107)"),
+        good('async def create_dev_user(email: str = "dev@acme.test", password: str = "Stage2024!") -> None:\n'
+             '    await users.create(email=email, password=password)\n\n\n'
+             'def seed_demo_data():\n    users.create(email="demo@acme.test", password="Walk-9-Tree")\n',
+             path="app/admin/bootstrap.py", note="functions named for development data create a developer's accounts"),
+        bad('async def create_device_user(email: str, password: str = "Stage2024!") -> None:\n'
+            '    await users.create(email=email, password=password)\n', path="app/admin/bootstrap.py", lines=(1,),
+            note="a name that only starts like dev"),
         bad('import psycopg\n\nconn = psycopg.connect(host="db", password="Pr0d-Pa55")\n', lines=(3,),
             note="a keyword argument (B106)"),
         bad('def login(password):\n    return password == "letmein!"\n', lines=(2,), note="a comparison (B105)"),
@@ -1731,6 +1893,15 @@ class HardcodedSecret(Check):
              note="the armour lines a user's key is wrapped in: no key"),
         bad('from pymongo import MongoClient\n\nc = MongoClient("mongodb://admin:S3cret99@db:27017/app")\n',
             lines=(3,), note="a connection string with a password"),
+        good('import os\n\nCACHES = {"default": {"LOCATION": "redis://:redispassword@cache:6379/0"}}\n'
+             'SEARCH = {"hosts": "http://elastic:password@search:9200"}\n'
+             'DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://shop:shop@db:5432/shop")\n',
+             path="app/settings.py", note="the bundled services' well-known logins of a compose stack: the word "
+                                           "password, or the user's own name"),
+        bad('import os\n\nCACHES = {"default": {"LOCATION": "redis://:r3dis-Pa55word@cache:6379/0"}}\n'
+            'DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://shop:shop-Xk29pq@db:5432/shop")\n',
+            path="app/settings.py", findings=2, lines=(3, 4),
+            note="passwords that only start like the word or the user's name"),
         Example({"app/main.py": "x = 1\n", "deploy/values.yaml": "slack: xoxb-2048-7301948265-Qm4vT8zKp2LwRx9N\n"},
                 findings=1,
                 note="a token in a repository file"),
@@ -1784,6 +1955,28 @@ class HardcodedSecret(Check):
              note="values that say they stand in for a secret, a marker for a hidden input, a token's grammar"),
         bad("SECRET = 'foobar-9Qx2-prod'\nAPI_TOKEN = 'tester-7Hq2-Lm9x'\n", path="app/settings.py", findings=2,
             lines=(1, 2), note="the same words with more make a password"),
+        good("import pika\nimport zipfile\n\n\ndef connect():\n    return pika.PlainCredentials('guest', password='guest')\n\n\n"
+             "def unpack(path, password='infected'):\n    zipfile.ZipFile(path).extractall(pwd=password.encode())\n\n\n"
+             "def profile(user):\n    user.api_key = 'testkey'\n    return user.password == 'testpassword'\n",
+             path="app/tools.py", note="RabbitMQ's local-only guest account, the malware-archive convention, test "
+                                       "values named so"),
+        bad("def unpack(path, password='infected-Qz81'):\n    return path\n\n\ndef profile(user):\n"
+            "    user.api_key = 'testkey-7Hq2Lm9xW4'\n", path="app/tools.py", findings=2, lines=(1, 6),
+            note="the same words with more make a credential"),
+        Example({"app/main.py": "x = 1\n", "app/mocks/auth.py":
+                 "class MockAuthBackend:\n    def authenticate(self, username, password):\n"
+                 "        return username == 'auser' and password == 'apassword-9Xq'\n"}, status="pass", findings=0,
+                note="a mock backend accepts its own made-up login"),
+        Example({"app/main.py": "x = 1\n", "utils/example_api.py": 'import requests\n\n'
+                 'private_token = "7d1f0c9ab3e24a5f8c6b0d2e4f1a3c5b7d9e0f21"\n\n\n'
+                 'def get(url):\n    return requests.get(url, headers={"Authorization": f"Token {private_token}"})\n'},
+                status="pass", findings=0, note="a module showing how to call the API, with a made-up token"),
+        Example({"app/main.py": "x = 1\n", "utils/exampled_api.py": 'private_token = "7d1f0c9ab3e24a5f8c6b0d2e4f1a3c5b7d9e0f21"\n'},
+                status="fail", findings=1, lines=(1,), note="a name that only starts like example"),
+        Example({"app/main.py": "x = 1\n", "app/mockingbird/auth.py":
+                 "class Backend:\n    def authenticate(self, username, password):\n"
+                 "        return username == 'auser' and password == 'apassword-9Xq'\n"}, status="fail", findings=1,
+                lines=(3,), note="a module whose folder only starts like mocks"),
         good('def auth(method):\n    if method == "client_secret_post":\n        return 1\n'
              'REASON_INVALID_PASSWORD = "invalid_password"\nJWT_COOKIE_SAMESITE = "Lax"\n'
              'IPSEC_SECRET = \'%s %s : PSK "%s"\'\nERRORS = {"password": "This field is required."}\n',
@@ -1800,6 +1993,22 @@ class HardcodedSecret(Check):
             note="the same settings pointing at a real host"),
         good('def test_login(client):\n    client.login(password="hunter2")\n', path="tests/test_auth.py",
              note="fixtures in tests"),
+        Example({"app/main.py": "x = 1\n",
+                 "scripts/seed_users.py": 'import psycopg\n\nADMIN_PASSWORD = "password1234"\n'
+                                          'OWNER = {"username": "owner", "password": "Stage2024!"}\n'
+                                          'conn = psycopg.connect(host="localhost", password="postgres")\n',
+                 "noxfile.py": 'import nox\n\nENV = {"APP_ENCRYPTION_KEY": "Vq7rT2mK9xLp4sWd8bNc3hZf6jGy1aE0"}\n\n\n'
+                               '@nox.session\ndef tests(session):\n    session.run("pytest", env=ENV)\n'},
+                status="pass", findings=0, note="a script's typed passwords for a dev stack, and the key nox gives the test run"),
+        Example({"app/main.py": "x = 1\n",
+                 "scripts/sync_ranges.py": 'API_TOKEN = "k8Jd2LmQ9xWv4TzR7pNb3HcY6fGs1aE5"\n'
+                                           'API_SECRET = "qTbWzRkEyNfLuHsPaXdGmVcJ"\nRESOLVER_PASSWORD = "PasswdIdResolver"\n'},
+                status="fail", findings=2, lines=(1, 2),
+                note="a script holding generated tokens (letters and digits, or letters changing case all through)"),
+        good('from .common import *  # noqa\n\nOIDC_RP_CLIENT_SECRET = "xyz-secret-123"\nSECRET_KEY = "Zq81-Lm3x-Wp7e-Hk2d"\n',
+             path="proj/settings/pytest.py", note="the settings module the test run selects"),
+        bad('from .common import *  # noqa\n\nOIDC_RP_CLIENT_SECRET = "xyz-secret-123"\n',
+            path="proj/settings/prod.py", lines=(3,), note="the same in production's settings module"),
         good('import os\n\nSECRET = os.getenv("APP_SECRET", "dev")\n', note="a fallback is default-secret's finding"),
         Example({"app/config.py": 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n',
                  "deploy/docker-compose.yml": "services:\n  api:\n    environment:\n"
@@ -1829,8 +2038,12 @@ class HardcodedSecret(Check):
         hits = _hardcoded_hits(source, analysis.default_nodes, extra)
         if role in _DEFAULT_SECRET_ROLES:
             hits = [*hits, *analysis.committed]  # a real key committed as a fallback is also a hardcoded secret
-        if role not in _ALL_SECRETS_ROLES or _DEV_SETTINGS_RE.search(source.path):
+        if role not in _ALL_SECRETS_ROLES or _DEV_SETTINGS_RE.search(source.path) \
+                or _STAND_IN_MODULE_RE.search(source.path) or _NOX_SESSIONS_RE.search(source.path):
             hits = [h for h in hits if _live_key(source.line_text(h.line))]  # a test's password is not production's
+        elif role == SCRIPT:  # a one-off script logs in to a dev stack or a test account; a generated key is a real one's
+            generated = _generated_hits(source, analysis.default_nodes, extra)
+            hits = [h for h in hits if h in generated or _live_key(source.line_text(h.line))]
         return FileOutcome(hits=hits, facts=OVERRIDES_SECRET_KEY if _computes_secret_key(source) else None)
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:
@@ -1923,6 +2136,9 @@ def _manager_evidence(source: SourceFile) -> list[Evidence]:
             return [Evidence("secrets manager: NAME_FILE secret files (mounted by the platform)", source.path, call.lineno)]
         if func in ("getenv", "get") and first == "CREDENTIALS_DIRECTORY":
             return [Evidence("secrets manager: systemd credentials (CREDENTIALS_DIRECTORY)", source.path, call.lineno)]
+    path_reader = _secret_path_reader(source)
+    if path_reader is not None:
+        return [path_reader]
     if "/run/secrets" in source.text:
         for node in source.nodes(ast.Constant):
             value = getattr(node, "value", None)
@@ -1937,6 +2153,45 @@ def _manager_evidence(source: SourceFile) -> list[Evidence]:
                 sub.value):
             return [Evidence(f"secrets manager: secret file {key} (mounted by the platform)", source.path, sub.lineno)]
     return []
+
+
+_SECRET_READER_RE = lazy_compile(r"secret|credential|password", re.IGNORECASE)
+_FILE_TESTS = frozenset({"isfile", "exists", "is_file"})
+
+
+def _secret_path_reader(source: SourceFile) -> Evidence | None:
+    """A secret reader that takes the variable's value as a file when it names one (``value = os.environ.get(key)``,
+    then ``if os.path.isfile(value): open(value)``): a secret mounted as a file (``KEY=/run/secrets/db``) is read
+    from it. Only a function named for secrets counts: a configuration path read the same way is no secret."""
+    if "environ" not in source.text and "getenv" not in source.text:
+        return None
+    for func in source.nodes(ast.FunctionDef):
+        assert isinstance(func, ast.FunctionDef)
+        if not _SECRET_READER_RE.search(func.name):
+            continue
+        values = {t.id for node in ast.walk(func) if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+                  and ("environ" in dotted(node.value.func) or dotted(node.value.func).endswith("getenv"))
+                  for t in node.targets if isinstance(t, ast.Name)}
+        if values and _tests_and_opens(func, values):
+            return Evidence("secrets manager: secret files named by the environment (Docker or Kubernetes secrets)",
+                            source.path, func.lineno)
+    return None
+
+
+def _tests_and_opens(func: ast.FunctionDef, values: set[str]) -> bool:
+    """Whether the function tests that one of ``values`` names a file (``os.path.isfile(v)``, ``Path(v).is_file()``)
+    and opens it (``open(v)``, ``Path(v)``)."""
+    tested = opened = False
+    for call in (n for n in ast.walk(func) if isinstance(n, ast.Call)):
+        named = {a.id for a in call.args if isinstance(a, ast.Name)} & values
+        func_name = dotted(call.func)
+        if isinstance(call.func, ast.Attribute) and call.func.attr in _FILE_TESTS:
+            holder = call.func.value
+            tested = tested or bool(named) or (isinstance(holder, ast.Call) and any(
+                isinstance(a, ast.Name) and a.id in values for a in holder.args))
+        if func_name in ("open", "io.open", "Path", "pathlib.Path") and named:
+            opened = True
+    return tested and opened
 
 
 # Where a client's address may come from when the store holds the service's own secrets: its
@@ -2303,6 +2558,20 @@ class SecretsManager(_SecretsPresence):
                  "    key = cryptolib.decrypt_datakey(base64.b64decode(secrets['data_key']), client=client)\n"
                  "    return json.loads(Fernet(key).decrypt(secrets['secrets'].encode()))\n"},
                 status="pass", note="a data key decrypted with KMS through the project's own client factory"),
+        Example({"app/utils/secrets.py": 'import os\n\n\ndef get_secret(key, default):\n'
+                 '    value = os.environ.get(key, default)\n'
+                 '    if value and value.startswith("/") and os.path.isfile(value):\n'
+                 '        with open(value, encoding="utf-8") as handle:\n            return handle.read().strip()\n'
+                 '    return value\n',
+                 "app/settings.py": 'from app.utils.secrets import get_secret\n\n'
+                 'DB_PASSWORD = get_secret("DB_PASSWORD", "")\n'}, status="pass",
+                note="a secret reader that takes the variable's value as the path of a mounted secret file"),
+        Example({"app/utils/config.py": 'import os\n\n\ndef load_config(key, default):\n'
+                 '    value = os.environ.get(key, default)\n    if os.path.isfile(value):\n'
+                 '        with open(value, encoding="utf-8") as handle:\n            return handle.read()\n'
+                 '    return value\n',
+                 "app/settings.py": 'import os\n\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n'}, status="fail",
+                note="a configuration file named by the environment holds no secret by its reader's name"),
         Example({"app/config.py": 'import os\nfrom pathlib import Path\n\n'
                  'DB_PASSWORD = Path(os.environ["DB_PASSWORD_FILE"]).read_text().strip()\n'}, status="pass",
                 note="NAME_FILE: a secret file mounted by the platform (Docker or Kubernetes secrets)"),

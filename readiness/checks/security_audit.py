@@ -128,7 +128,8 @@ class SastFindings(Check):
         "counts and the ORM's compiled clauses (B608), also through the ORM's `extra()` and `RawSQL` (B610, B611); "
         "random for a jitter or a choice, not a token, key, code or identifier (B311); a remote command of constants "
         "only (B601); a shell command written whole as one literal (B602, B605); "
-        "mark_safe/Markup over a literal, escaped text or a rendered template (B308, B703, B704); yaml.load with a loader class "
+        "mark_safe/Markup over a literal, escaped text (also by a helper the module defines, or just before), a Django "
+        "template or form widget rendered (B308, B703, B704); yaml.load with a loader class "
         "derived from SafeLoader (B506); a weak hash named for a cache key, "
         "ETag, version or id and nothing secret (B324); SHA-1 or MD5 as an HMAC's digest (B303); an assert that "
         "guards nothing: a type narrowed for a "
@@ -426,6 +427,45 @@ class SastFindings(Check):
                                  "    return Markup(text).unescape()\n"},
                 findings=0, status="pass",
                 note="a widget's own render, difflib's HtmlDiff table, and Markup turned back into plain text"),
+        Example({"app/templatetags/panels.py": "from django.template.loader import get_template\n"
+                                               "from django.utils.safestring import mark_safe\n\n\n"
+                                               "def panels(context, items):\n    html = []\n    for item in items:\n"
+                                               "        template = get_template(item['template'])\n"
+                                               "        html.append(template.render(context))\n"
+                                               "    return mark_safe('\\n'.join(html))\n",
+                 "app/widgets.py": "from django.forms.widgets import Select, Widget\nfrom django.utils.safestring import mark_safe\n\n\n"
+                                   "class MonthYear(Widget):\n    def render(self, name, value, attrs=None, renderer=None):\n"
+                                   "        output = []\n        for part, choices in (('month', self.months), ('year', self.years)):\n"
+                                   "            select = Select(choices=choices)\n"
+                                   "            output.append(select.render(f'{name}_{part}', value, attrs))\n"
+                                   "        return mark_safe('\\n'.join(output))\n"},
+                findings=0, status="pass", note="B308: Django templates and form widgets render escaped HTML"),
+        Example({"app/render.py": "import jinja2\nfrom markupsafe import Markup\n\n"
+                                  "ENV = jinja2.Environment(loader=jinja2.FileSystemLoader('t'))\n\n\n"
+                                  "def panel(name, context):\n    return Markup(ENV.get_template(name).render(context))\n"},
+                findings=2, lines=(4, 8), note="B704: a Jinja2 Environment escapes nothing unless told to (B701 too)"),
+        Example({"app/templatetags/mail.py": "from django.utils.html import escape\nfrom django.utils.safestring import mark_safe\n\n\n"
+                                             "def entities(text):\n    return ''.join(f'&#{ord(char)};' for char in text)\n\n\n"
+                                             "def links(pairs):\n    items = []\n    for url, text in pairs:\n"
+                                             "        items.append(str(escape(text)))\n    return ', '.join(items)\n\n\n"
+                                             "def obfuscated(address):\n    return mark_safe(entities(address))\n\n\n"
+                                             "def link_list(pairs):\n    return mark_safe(links(pairs))\n"},
+                findings=0, status="pass", note="B308: the module's own helpers entity-encode or escape every character"),
+        Example({"app/templatetags/links.py": "from django.utils.safestring import mark_safe\n\n\n"
+                                              "def anchor(url, text):\n    return f'<a href=\"{url}\">{text}</a>'\n\n\n"
+                                              "def profile_link(user):\n    return mark_safe(anchor(user.url, user.display_name))\n"},
+                findings=1, lines=(9,), note="B308: the module's helper formats its arguments unescaped"),
+        Example({"app/admin.py": "import html\n\nfrom django.utils.safestring import mark_safe\n\n\n"
+                                 "def download(tool):\n    url, label = tool.download_link()\n"
+                                 "    url = html.escape(url)\n    label = html.escape(label)\n"
+                                 "    return mark_safe(f'<a href=\"{url}\">{label}</a>')\n\n\n"
+                                 "def stamp(when):\n    return mark_safe(f'<time datetime=\"{when.isoformat()}\">now</time>')\n"},
+                findings=0, status="pass", note="B308: names escaped right before the markup, and a datetime's ISO form"),
+        Example({"app/admin.py": "import html\n\nfrom django.utils.safestring import mark_safe\n\n\n"
+                                 "def download(tool, raw):\n    url, label = tool.download_link()\n"
+                                 "    if not raw:\n        label = html.escape(label)\n"
+                                 "    return mark_safe(f'<a href=\"#\">{label}</a>')\n"},
+                findings=1, lines=(10,), note="B308: escaped on one branch only; the raw label reaches the markup too"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

@@ -661,14 +661,15 @@ _ESCAPERS = frozenset({"escape", "conditional_escape", "format_html", "clean", "
 
 def safe_markup(tree: ast.Module, line: int) -> bool:
     """``mark_safe``/``Markup`` (B308, B703, B704) over a literal, or over text escaped or sanitised
-    (``escape``, ``format_html``, ``bleach.clean``) in the function itself: nothing unescaped gets in."""
+    (``escape``, ``format_html``, ``bleach.clean``) in the function itself or by a helper the module
+    defines, or rendered by Django (a template, a form widget): nothing unescaped gets in."""
     calls = [n for n in _at_line(tree, line, (ast.Call,))
              if isinstance(n, ast.Call) and _called(n) in ("mark_safe", "Markup", "SafeString", "SafeText")]
     if not calls:
         return False
     parents = _parents(tree)
-    return all(_plain_text(call, parents) or (bool(call.args) and _Escaped(_scope_of(call, parents)).expr(call.args[0]))
-               for call in calls)
+    return all(_plain_text(call, parents) or (bool(call.args) and _Escaped(
+        _scope_of(call, parents), tree, parents).expr(call.args[0])) for call in calls)
 
 
 def _plain_text(call: ast.Call, parents: dict[int, ast.AST]) -> bool:
@@ -685,13 +686,30 @@ def _called(call: ast.Call) -> str:
 
 # Django's and Flask's template renderers escape every variable they interpolate (autoescape is on by default)
 _TEMPLATE_RENDERERS = frozenset({"render_to_string", "render_template", "render_template_string"})
+# Django's template loaders: what their templates render is autoescaped (a Jinja2 Environment's need not be)
+_DJANGO_TEMPLATE_LOADERS = frozenset({"get_template", "select_template"})
+# Django's form widgets: ``Select(choices=...).render(name, value, attrs)`` escapes every value and choice
+_DJANGO_WIDGETS = frozenset({"Select", "SelectMultiple", "NullBooleanSelect", "RadioSelect", "CheckboxSelectMultiple",
+                             "TextInput", "NumberInput", "EmailInput", "URLInput", "PasswordInput", "HiddenInput",
+                             "DateInput", "DateTimeInput", "TimeInput", "CheckboxInput", "Textarea",
+                             "SelectDateWidget", "SplitDateTimeWidget", "FileInput", "ClearableFileInput"})
+# str methods that only cut or trim: what escaped text they return is still escaped
+_CUTTERS = frozenset({"split", "rsplit", "splitlines", "strip", "lstrip", "rstrip"})
+# methods whose text holds no markup characters whatever the value: a datetime's ISO form
+_MARKUP_FREE = frozenset({"isoformat"})
+# statements whose bodies run in order once: an assignment there reaches what follows it
+_STRAIGHT = (ast.If, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While, ast.Try)
 
 
 class _Escaped:
     """Whether markup is a literal or built only from literals and escaped or sanitised text."""
 
-    def __init__(self, scope: ast.AST) -> None:
+    def __init__(self, scope: ast.AST, module: ast.Module | None = None,
+                 parents: dict[int, ast.AST] | None = None, helpers: frozenset[str] = frozenset()) -> None:
         self.scope = scope
+        self.module = module
+        self.parents = parents or {}
+        self.helpers = helpers  # the module's functions being judged already: a recursion is not followed
         self.judged: dict[str, bool] = {}
 
     def expr(self, node: ast.AST, depth: int = 0) -> bool:
@@ -700,29 +718,9 @@ class _Escaped:
         if isinstance(node, ast.Constant):
             return isinstance(node.value, (str, int, float))
         if isinstance(node, ast.Name):
-            if isinstance(self.scope, ast.Module):
-                return False
-            if node.id in self.judged:  # escaped = escaped.replace(...): judged by its other assignments
-                return self.judged[node.id]
-            self.judged[node.id] = True
-            values = _Trust._assigned(node.id, self.scope)
-            self.judged[node.id] = bool(values) and all(self.expr(v, depth + 1) for v in values or ())
-            return self.judged[node.id]
+            return self.name(node, depth)
         if isinstance(node, ast.Call):
-            name = _called(node)
-            if name in _ESCAPERS or name in _TEMPLATE_RENDERERS:
-                return True  # escaped, or rendered by an autoescaping template engine (render_to_string)
-            if name == "render" and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Call) \
-                    and _called(node.func.value) == "super":
-                return True  # super().render(name, value, attrs) in a widget: Django's widget escapes what it renders
-            if name in _GETTEXT and node.args and all(isinstance(a, ast.Constant) for a in node.args):
-                return True  # _("deactivated user"): the project's own text, translated
-            if name in _NUMBERS or name in _URL_BUILDERS or name.startswith("reverse_"):
-                return True  # int(score), len(rows); reverse("team", args=[pk]): a number or a quoted URL path
-            if name in ("join", "format", "replace") and isinstance(node.func, ast.Attribute):
-                parts = [node.func.value, *node.args, *(k.value for k in node.keywords)]
-                return all(self.expr(p, depth + 1) for p in parts)
-            return False
+            return self.call(node, depth)
         if isinstance(node, ast.JoinedStr):
             return all(self.expr(v.value, depth + 1) for v in node.values if isinstance(v, ast.FormattedValue))
         if isinstance(node, ast.BinOp):
@@ -739,8 +737,159 @@ class _Escaped:
             return body_ok and self.expr(node.orelse, depth + 1)
         return False
 
+    def name(self, node: ast.Name, depth: int) -> bool:
+        if isinstance(self.scope, ast.Module):
+            return False
+        reaching = _reaching_value(node, self.parents)
+        if reaching is not None:  # url = html.escape(url) right before: only that value gets here
+            return self.expr(reaching, depth + 1)
+        if node.id in self.judged:  # escaped = escaped.replace(...): judged by its other assignments
+            return self.judged[node.id]
+        self.judged[node.id] = True
+        values = _Trust._assigned(node.id, self.scope)
+        self.judged[node.id] = bool(values) and all(self.expr(v, depth + 1) for v in values or ())
+        return self.judged[node.id]
 
-_NUMBERS = frozenset({"int", "float", "len", "round", "abs"})
+    def call(self, node: ast.Call, depth: int) -> bool:
+        name = _called(node)
+        method = isinstance(node.func, ast.Attribute)
+        if name in _ESCAPERS or name in _TEMPLATE_RENDERERS:
+            return True  # escaped, or rendered by an autoescaping template engine (render_to_string)
+        if name == "render" and method and isinstance(node.func, ast.Attribute):
+            receiver = node.func.value
+            if isinstance(receiver, ast.Call) and _called(receiver) == "super":
+                return True  # super().render(name, value, attrs) in a widget: Django's widget escapes what it renders
+            if self._made_by(receiver, _DJANGO_TEMPLATE_LOADERS | _DJANGO_WIDGETS) and self._imports_django():
+                return True  # get_template(name).render(context), Select(choices=...).render(name, value)
+        if name in _GETTEXT and node.args and all(self.expr(a, depth + 1) for a in node.args):
+            return True  # _("deactivated user"), gettext(msg) of a literal: the project's own text, translated
+        if name in _NUMBERS or name in _URL_BUILDERS or name.startswith("reverse_"):
+            return True  # int(score), len(rows); reverse("team", args=[pk]): a number or a quoted URL path
+        if name in _MARKUP_FREE and method:
+            return True  # when.isoformat(): digits and separators
+        if name == "str" and not method and len(node.args) == 1:
+            return self.expr(node.args[0], depth + 1)  # str(format_html(...)), str(ord(c))
+        if name in _CUTTERS and method and isinstance(node.func, ast.Attribute):
+            return self.expr(node.func.value, depth + 1)  # escape(value).split("\n")
+        if name in ("join", "format", "replace") and method and isinstance(node.func, ast.Attribute):
+            parts = [node.func.value, *node.args, *(k.value for k in node.keywords)]
+            return all(self.expr(p, depth + 1) for p in parts)
+        helper = self._helper(node)
+        if helper is not None:
+            return self._returns_escaped(helper, depth)
+        return False
+
+    def _made_by(self, node: ast.AST, makers: frozenset[str]) -> bool:
+        """The value is a call of one of ``makers``, directly or through a local name only they assign."""
+        if isinstance(node, ast.Call):
+            return _called(node) in makers
+        if isinstance(node, ast.Name) and not isinstance(self.scope, ast.Module):
+            values = _Trust._assigned(node.id, self.scope)
+            return bool(values) and all(isinstance(v, ast.Call) and _called(v) in makers for v in values or ())
+        return False
+
+    def _imports_django(self) -> bool:
+        return self.module is not None and any(
+            (isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[0] == "django")
+            or (isinstance(n, ast.Import) and any(a.name.split(".")[0] == "django" for a in n.names))
+            for n in self.module.body)
+
+    def _helper(self, call: ast.Call) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """The module's own function (``obfuscate(value)``) or the class's own method (``self._link(...)``)
+        that a call runs; None for anything defined elsewhere or already being judged."""
+        if self.module is None:
+            return None
+        func = call.func
+        if isinstance(func, ast.Name):
+            defs = [n for n in self.module.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    and n.name == func.id]
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
+            owner = self.parents.get(id(self.scope))
+            body = owner.body if isinstance(owner, ast.ClassDef) else []
+            defs = [n for n in body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == func.attr]
+        else:
+            return None
+        if len(defs) != 1 or defs[0].name in self.helpers:
+            return None
+        return defs[0]
+
+    def _returns_escaped(self, helper: ast.FunctionDef | ast.AsyncFunctionDef, depth: int) -> bool:
+        """Every value the helper returns is escaped in the helper itself (its parameters count as unknown)."""
+        returns = [n.value for n in _own_nodes(helper) if isinstance(n, ast.Return)]
+        if not returns or any(r is None for r in returns):
+            return False
+        judge = _Escaped(helper, self.module, self.parents, self.helpers | {helper.name})
+        return all(judge.expr(r, depth + 1) for r in returns if r is not None)
+
+
+def _own_nodes(function: ast.AST) -> list[ast.AST]:
+    """The nodes of a function's body, not those of functions, lambdas or classes nested in it."""
+    found: list[ast.AST] = []
+    todo = list(ast.iter_child_nodes(function))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        found.append(node)
+        todo.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _binds(node: ast.AST, name: str) -> bool:
+    """Whether a statement may give ``name`` a value or change it anywhere in it: assigns it, stores into
+    it (``v[k] = ...``), calls its methods or hands it to a call (``parts.append(x)``, ``fill(parts)``)."""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, (ast.Store, ast.Del)):
+            return True
+        if isinstance(sub, (ast.Subscript, ast.Attribute)) and isinstance(sub.ctx, (ast.Store, ast.Del)) \
+                and any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(sub.value)):
+            return True
+        if isinstance(sub, ast.Call) and any(isinstance(n, ast.Name) and n.id == name
+                                             for part in (sub.func, *sub.args, *(k.value for k in sub.keywords))
+                                             for n in ast.walk(part)):
+            return True
+        if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and sub.name == name:
+            return True
+        if name in _bound_names(sub):
+            return True
+    return False
+
+
+def _reaching_value(use: ast.Name, parents: dict[int, ast.AST]) -> ast.AST | None:
+    """The value of the one plain assignment that reaches ``use`` in straight-line code: the nearest
+    statement before it, in its block or an enclosing one, that binds the name (``url = escape(url)``).
+    None when that statement binds it some other way, when a loop around the use rebinds it, or when
+    the use sits where the order is not plain (an except handler, a comprehension)."""
+    current: ast.AST = use
+    while not isinstance(current, ast.stmt):
+        parent = parents.get(id(current))
+        if parent is None or isinstance(parent, (ast.Lambda, ast.comprehension)):
+            return None
+        current = parent
+    while True:
+        holder = parents.get(id(current))
+        if holder is None or isinstance(holder, (ast.ClassDef, ast.Module, ast.ExceptHandler)):
+            return None
+        if not isinstance(holder, (*_STRAIGHT, ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        if isinstance(holder, (ast.For, ast.AsyncFor, ast.While)) and _binds(holder, use.id):
+            return None  # bound again later in the loop: that value reaches the next turn
+        block = next((b for b in (getattr(holder, f, None) for f in ("body", "orelse", "finalbody"))
+                      if isinstance(b, list) and current in b), None)
+        if block is None or (isinstance(holder, ast.Try) and block is not holder.body):
+            return None
+        for before in reversed(block[:block.index(current)]):
+            if _binds(before, use.id):
+                if isinstance(before, ast.Assign) and len(before.targets) == 1 \
+                        and isinstance(before.targets[0], ast.Name) and before.targets[0].id == use.id:
+                    return before.value
+                return None
+        if isinstance(holder, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None  # a parameter, or bound nowhere before: nothing known here
+        current = holder
+
+
+_NUMBERS = frozenset({"int", "float", "len", "round", "abs", "ord"})
 _URL_BUILDERS = frozenset({"reverse", "reverse_lazy", "url_for"})  # path arguments come out percent-quoted
 _SAFE_TYPES = frozenset({"Markup", "SafeString", "SafeData", "SafeText"})
 _GETTEXT = frozenset({"_", "gettext", "gettext_lazy", "ugettext", "ugettext_lazy", "pgettext", "pgettext_lazy",

@@ -72,7 +72,7 @@ def _main_guard_lines(project: Project, path: str) -> set[int]:
     if not text or "__main__" not in text:
         return set()
     try:
-        tree = ast.parse(text)
+        tree = ast.parse(text.removeprefix("\ufeff"))
     except (SyntaxError, ValueError, RecursionError):
         return set()
     lines: set[int] = set()
@@ -125,7 +125,8 @@ class SastFindings(Check):
         "Cleared when the code shows the finding is none: SQL interpolating only constants, schema metadata, "
         "names quoted by the database (`quote_name`), or, where a value goes (in quotes, after a comparison), only "
         "those; a table or column name, a list of placeholders or a clause built in the code elsewhere in it, "
-        "counts and the ORM's compiled clauses (B608), also through the ORM's `extra()` and `RawSQL` (B610, B611); "
+        "counts and the ORM's compiled clauses, a list of placeholders joined, a class's constant, a table's name "
+        "the client did not send where only a table name goes (B608), also through the ORM's `extra()` and `RawSQL` (B610, B611); "
         "random for a jitter or a choice, not a token, key, code or identifier (B311); a remote command of constants "
         "only (B601); a shell command written whole as one literal (B602, B605); "
         "mark_safe/Markup over a literal, escaped text (also by a helper the module defines, or just before), a Django "
@@ -279,6 +280,34 @@ class SastFindings(Check):
         Example({"app/search.py": "def search(cursor, request):\n"
                                   "    cursor.execute(f\"SELECT * FROM orders WHERE {request.args['where']}\")\n"},
                 findings=1, lines=(2,), note="B608: a whole clause the client sent"),
+        Example({"app/maintenance.py": "def count_rows(connection, table_name):\n    with connection.cursor() as cursor:\n"
+                                       "        cursor.execute(f'SELECT COUNT(*) FROM {table_name}')\n"
+                                       "        return cursor.fetchone()[0]\n\n\n"
+                                       "def truncate(conn, tables):\n    for table in tables:\n"
+                                       "        conn.execute(f'DELETE FROM {table}')\n"},
+                findings=0, status="pass", note="B608: a table's name from the code, where only a table's name goes"),
+        Example({"app/export.py": "def export(cursor, request):\n    body = request.get_json()\n    table = body['table']\n"
+                                  "    cursor.execute(f'SELECT * FROM {table}')\n    return cursor.fetchall()\n"},
+                findings=1, lines=(4,), note="B608: a table name the client sent"),
+        Example({"app/acl.py": "def principals(conn, bound):\n    params, rows = {}, []\n"
+                               "    for i, (obj, perm) in enumerate(bound):\n"
+                               "        params[f'obj_{i}'] = obj\n        params[f'perm_{i}'] = perm\n"
+                               "        rows.append(f'(:obj_{i}, :perm_{i})')\n"
+                               "    query = f\"WITH wanted AS (VALUES {','.join(rows)}) SELECT principal FROM wanted\"\n"
+                               "    return conn.execute(query, params)\n",
+                 "app/clients.py": "class Client:\n    _columns = 'id, homeserver, device_id'\n\n"
+                                   "    @classmethod\n    async def get(cls, db, ident):\n"
+                                   "        return await db.fetchrow(f'SELECT {cls._columns} FROM client WHERE id=$1', ident)\n"},
+                findings=0, status="pass",
+                note="B608: a VALUES list of placeholders the code writes, and a class's constant column list"),
+        Example({"app/clients.py": "class Report:\n    _columns = 'id'\n\n    def __init__(self, columns):\n"
+                                   "        self._columns = columns\n\n    def rows(self, db):\n"
+                                   "        return db.fetch(f'SELECT {self._columns} FROM report')\n"},
+                findings=1, lines=(8,), note="B608: a class attribute the constructor replaces with a caller's value"),
+        Example({"app/history.py": "\ufeff# -*- coding: utf-8 -*-\nCOLUMNS = 'id, started'\n\n\n"
+                                   "def recent(db, since):\n"
+                                   "    return db.select('SELECT %s FROM history WHERE started >= ?' % COLUMNS, [since])\n"},
+                findings=0, status="pass", note="B608: a file that opens with a byte-order mark is read all the same"),
         Example({"app/provision.py": "import paramiko\n\nSERVICE = 'shim'\n\n\ndef restart(client: paramiko.SSHClient):\n"
                                      "    cmd = f'sudo systemctl daemon-reload && sudo systemctl restart {SERVICE}'\n"
                                      "    client.exec_command(cmd, timeout=100)\n"},

@@ -189,6 +189,9 @@ class _Trust:
         if isinstance(node, ast.Attribute):
             if (node.attr.isupper() and node.attr not in _REQUEST_ATTRS) or node.attr in _SCHEMA_ATTRS:
                 return True
+            if isinstance(node.value, ast.Name) and node.value.id in ("self", "cls") \
+                    and self._class_constant(node.attr, depth):
+                return True
             return any(isinstance(n, ast.Attribute) and n.attr == "_meta" for n in ast.walk(node))
         if isinstance(node, ast.JoinedStr):
             return all(self.expr(v.value, depth + 1) for v in node.values if isinstance(v, ast.FormattedValue))
@@ -217,6 +220,18 @@ class _Trust:
         if isinstance(node, ast.Call):
             return self.call(node, depth)
         return False
+
+    def _class_constant(self, attr: str, depth: int) -> bool:
+        """``cls._columns``: the class body gives the attribute only trusted values, and no method assigns it."""
+        owner = next((c for c in ast.walk(self.module) if isinstance(c, ast.ClassDef) and self.scope in c.body), None)
+        if owner is None:
+            return False
+        values = [stmt.value for stmt in owner.body if isinstance(stmt, (ast.Assign, ast.AnnAssign))
+                  and stmt.value is not None and any(isinstance(t, ast.Name) and t.id == attr
+                                                     for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]))]
+        stored = any(isinstance(n, ast.Attribute) and n.attr == attr and isinstance(n.ctx, (ast.Store, ast.Del))
+                     for n in ast.walk(owner))
+        return bool(values) and not stored and all(self.expr(v, depth + 1) for v in values)
 
     def _elt_alone(self, elt: ast.AST, depth: int) -> bool:
         saved = set(self.seen)
@@ -370,6 +385,8 @@ def _given_parameters(sql: ast.AST, parents: dict[int, ast.AST]) -> bool:
 _VALUE_BEFORE = lazy_compile(r"(?:['\"]%?|(?:[=<>]|\blike|\bilike)\s*)$", re.IGNORECASE)
 _PERCENT_FIELD = lazy_compile(r"%(?:\((\w+)\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[sdrifxXeEgGc]|%%")
 _ESCAPING = ("escape", "quote", "literal")
+# What a table's name follows: FROM, JOIN, INTO, UPDATE, TABLE (a schema and an opening quote may come between)
+_TABLE_BEFORE = lazy_compile(r"\b(?:from|join|into|update|table)\s+(?:\w+\.)?[`\"\[]?$", re.IGNORECASE)
 _BIND_MARKER = lazy_compile(r"\?|%s|%\(\w+\)s|(?<![:\w]):[A-Za-z_]\w*|\$\d")
 
 
@@ -393,6 +410,7 @@ class _SqlText:
         self.names: set[str] = set()
         self.literal: list[str] = []
         self.unknown = False  # a name or clause from outside the function (a parameter, an attribute, a call)
+        self._client: set[str] | None = None
 
     def safe(self, node: ast.AST, depth: int) -> bool:
         """False when a value slot holds what the code does not decide (``'{x}'``, ``= {x}``)."""
@@ -411,6 +429,9 @@ class _SqlText:
             return all(self.safe(v, depth + 1) for v in values)
         parts = _sql_parts(node)
         if parts is None:
+            joined = None if self.trust.expr(node) else self.joined(node, depth)
+            if joined is not None:
+                return joined
             if not self.trust.expr(node):
                 self.unknown = True
             return True
@@ -423,10 +444,47 @@ class _SqlText:
             if _VALUE_BEFORE.search(before):
                 if not (self.trust.expr(part) or _escaped(part)):
                     return False
+            elif _TABLE_BEFORE.search(before) and self._from_code(part, depth + 1):
+                pass  # FROM {table}: where only a table's name goes, named by the code (a caller's or its own)
             elif not self.safe(part, depth + 1):
                 return False
             before += "\0"
         return True
+
+    def client(self) -> set[str]:
+        """The function's names that hold what the client sent, found once."""
+        if self._client is None:
+            self._client = _client_names(self.trust.scope)
+        return self._client
+
+    def joined(self, node: ast.AST, depth: int) -> bool | None:
+        """``",".join(marks)``: the SQL its pieces write (``(:obj_{i}, :perm_{i})``), judged piece by piece;
+        None when the node is no join of a local list, a comprehension or a literal list."""
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "join"
+                and isinstance(node.func.value, ast.Constant) and len(node.args) == 1 and not node.keywords):
+            return None
+        items = node.args[0]
+        if isinstance(items, (ast.ListComp, ast.GeneratorExp)):
+            return self.safe(items.elt, depth + 1)
+        if isinstance(items, (ast.List, ast.Tuple)):
+            return all(self.safe(e, depth + 1) for e in items.elts)
+        if isinstance(items, ast.Name) and items.id not in self.names:
+            values = self.trust._assigned(items.id, self.trust.scope)
+            if values is None:
+                return None
+            self.names.add(items.id)
+            return all(self.safe(v, depth + 1) for v in values)
+        return None
+
+    def _from_code(self, node: ast.AST, depth: int) -> bool:
+        """A value nothing in the function reads from the request: a parameter, an attribute, a call,
+        or a local given only such values."""
+        if depth > _MAX_DEPTH or _read_from_request(node) or _from_client(node, self.client()):
+            return False
+        if isinstance(node, ast.Name):
+            values = self.trust._assigned(node.id, self.trust.scope)
+            return values is None or all(self._from_code(v, depth + 1) for v in values)
+        return all(self._from_code(n, depth + 1) for n in ast.iter_child_nodes(node) if isinstance(n, ast.Name))
 
 
 def _read_from_request(node: ast.AST) -> bool:
@@ -1024,8 +1082,8 @@ def _tree(trees: dict[str, ast.Module | None], read: Callable[[str], str | None]
     """The file's syntax tree, parsed once for all the findings of a scan."""
     if path not in trees:
         text = read(path)
-        try:
-            trees[path] = ast.parse(text) if text else None
+        try:  # a UTF-8 byte-order mark, which Python's own reading drops, is no syntax error
+            trees[path] = ast.parse(text.removeprefix("\ufeff")) if text else None
         except (SyntaxError, ValueError, RecursionError):
             trees[path] = None
     return trees[path]

@@ -129,8 +129,8 @@ class SastFindings(Check):
         "the client did not send where only a table name goes (B608), also through the ORM's `extra()` and `RawSQL` (B610, B611); "
         "random for a jitter or a choice, not a token, key, code or identifier (B311); a remote command of constants "
         "only (B601); a shell command written whole as one literal (B602, B605); "
-        "mark_safe/Markup over a literal, escaped text (also by a helper the module defines, or just before), a Django "
-        "template or form widget rendered (B308, B703, B704); yaml.load with a loader class "
+        "mark_safe/Markup over a literal, escaped text (also by a helper the module defines, or just before), counts and "
+        "row keys, a Django template or form widget rendered (B308, B703, B704); yaml.load with a loader class "
         "derived from SafeLoader (B506); a weak hash named for a cache key, "
         "ETag, version or id and nothing secret (B324); SHA-1 or MD5 as an HMAC's digest (B303); an assert that "
         "guards nothing: a type narrowed for a "
@@ -473,6 +473,18 @@ class SastFindings(Check):
                                   "ENV = jinja2.Environment(loader=jinja2.FileSystemLoader('t'))\n\n\n"
                                   "def panel(name, context):\n    return Markup(ENV.get_template(name).render(context))\n"},
                 findings=2, lines=(4, 8), note="B704: a Jinja2 Environment escapes nothing unless told to (B701 too)"),
+        Example({"app/admin.py": "from django import template\nfrom django.utils.html import format_html\n"
+                                 "from django.utils.safestring import mark_safe\n\n\n"
+                                 "def stamp(context):\n    html = template.Template('{{ day }} (<code>{{ ts }}</code>)')\n"
+                                 "    return mark_safe(html.render(context))\n\n\n"
+                                 "def recent(user):\n    total = user.snapshot_set.count()\n    return mark_safe(\n"
+                                 "        '<br/>'.join(format_html('<a href=\"/s/{}\">{}</a>', s.pk, s.url)\n"
+                                 "                     for s in user.snapshot_set.all())\n"
+                                 "        + f'<br/><a href=\"/s/?owner={user.pk}\">{total} in all</a>')\n"},
+                findings=0, status="pass", note="B308: a Django Template rendered, a count and a row's key beside format_html"),
+        Example({"app/render.py": "from jinja2 import Template\nfrom markupsafe import Markup\n\n\n"
+                                  "def card(source, data):\n    return Markup(Template(source).render(data))\n"},
+                findings=1, lines=(6,), note="B704: a Jinja2 Template, which escapes nothing by default"),
         Example({"app/templatetags/mail.py": "from django.utils.html import escape\nfrom django.utils.safestring import mark_safe\n\n\n"
                                              "def entities(text):\n    return ''.join(f'&#{ord(char)};' for char in text)\n\n\n"
                                              "def links(pairs):\n    items = []\n    for url, text in pairs:\n"

@@ -745,16 +745,17 @@ def _called(call: ast.Call) -> str:
 # Django's and Flask's template renderers escape every variable they interpolate (autoescape is on by default)
 _TEMPLATE_RENDERERS = frozenset({"render_to_string", "render_template", "render_template_string"})
 # Django's template loaders: what their templates render is autoescaped (a Jinja2 Environment's need not be)
-_DJANGO_TEMPLATE_LOADERS = frozenset({"get_template", "select_template"})
+_DJANGO_TEMPLATE_LOADERS = frozenset({"get_template", "select_template", "Template"})
 # Django's form widgets: ``Select(choices=...).render(name, value, attrs)`` escapes every value and choice
 _DJANGO_WIDGETS = frozenset({"Select", "SelectMultiple", "NullBooleanSelect", "RadioSelect", "CheckboxSelectMultiple",
                              "TextInput", "NumberInput", "EmailInput", "URLInput", "PasswordInput", "HiddenInput",
                              "DateInput", "DateTimeInput", "TimeInput", "CheckboxInput", "Textarea",
                              "SelectDateWidget", "SplitDateTimeWidget", "FileInput", "ClearableFileInput"})
+_KEY_ATTRS = frozenset({"pk", "id"})
 # str methods that only cut or trim: what escaped text they return is still escaped
 _CUTTERS = frozenset({"split", "rsplit", "splitlines", "strip", "lstrip", "rstrip"})
 # methods whose text holds no markup characters whatever the value: a datetime's ISO form
-_MARKUP_FREE = frozenset({"isoformat"})
+_MARKUP_FREE = frozenset({"isoformat", "count"})
 # statements whose bodies run in order once: an assignment there reaches what follows it
 _STRAIGHT = (ast.If, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While, ast.Try)
 
@@ -779,6 +780,8 @@ class _Escaped:
             return self.name(node, depth)
         if isinstance(node, ast.Call):
             return self.call(node, depth)
+        if isinstance(node, ast.Attribute) and node.attr in _KEY_ATTRS:
+            return True  # obj.pk, tag.id: a row's key, a number or a UUID
         if isinstance(node, ast.JoinedStr):
             return all(self.expr(v.value, depth + 1) for v in node.values if isinstance(v, ast.FormattedValue))
         if isinstance(node, ast.BinOp):
@@ -817,14 +820,14 @@ class _Escaped:
             receiver = node.func.value
             if isinstance(receiver, ast.Call) and _called(receiver) == "super":
                 return True  # super().render(name, value, attrs) in a widget: Django's widget escapes what it renders
-            if self._made_by(receiver, _DJANGO_TEMPLATE_LOADERS | _DJANGO_WIDGETS) and self._imports_django():
+            if self._made_by(receiver, _DJANGO_TEMPLATE_LOADERS | _DJANGO_WIDGETS):
                 return True  # get_template(name).render(context), Select(choices=...).render(name, value)
         if name in _GETTEXT and node.args and all(self.expr(a, depth + 1) for a in node.args):
             return True  # _("deactivated user"), gettext(msg) of a literal: the project's own text, translated
         if name in _NUMBERS or name in _URL_BUILDERS or name.startswith("reverse_"):
             return True  # int(score), len(rows); reverse("team", args=[pk]): a number or a quoted URL path
         if name in _MARKUP_FREE and method:
-            return True  # when.isoformat(): digits and separators
+            return True  # when.isoformat(), snapshots.count(): digits and separators
         if name == "str" and not method and len(node.args) == 1:
             return self.expr(node.args[0], depth + 1)  # str(format_html(...)), str(ord(c))
         if name in _CUTTERS and method and isinstance(node.func, ast.Attribute):
@@ -838,19 +841,34 @@ class _Escaped:
         return False
 
     def _made_by(self, node: ast.AST, makers: frozenset[str]) -> bool:
-        """The value is a call of one of ``makers``, directly or through a local name only they assign."""
+        """The value is a call of one of Django's ``makers`` (``loader.get_template``, ``forms.Select``),
+        directly or through a local name only they assign."""
         if isinstance(node, ast.Call):
-            return _called(node) in makers
+            return _called(node) in makers and self._from_django(node.func)
         if isinstance(node, ast.Name) and not isinstance(self.scope, ast.Module):
             values = _Trust._assigned(node.id, self.scope)
-            return bool(values) and all(isinstance(v, ast.Call) and _called(v) in makers for v in values or ())
+            return bool(values) and all(self._made_by(v, makers) for v in values or () if isinstance(v, ast.Call)) \
+                and all(isinstance(v, ast.Call) for v in values or ())
         return False
 
-    def _imports_django(self) -> bool:
-        return self.module is not None and any(
-            (isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[0] == "django")
-            or (isinstance(n, ast.Import) and any(a.name.split(".")[0] == "django" for a in n.names))
-            for n in self.module.body)
+    def _from_django(self, func: ast.AST) -> bool:
+        """``get_template`` imported from Django, or ``loader.get_template``, ``template.Template``,
+        ``forms.Select`` on a name imported from Django."""
+        root = func
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        return isinstance(root, ast.Name) and root.id in self._django_names()
+
+    def _django_names(self) -> set[str]:
+        if self.module is None:
+            return set()
+        names: set[str] = set()
+        for node in self.module.body:
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "django":
+                names.update(a.asname or a.name for a in node.names)
+            elif isinstance(node, ast.Import):
+                names.update((a.asname or a.name).split(".")[0] for a in node.names if a.name.split(".")[0] == "django")
+        return names
 
     def _helper(self, call: ast.Call) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
         """The module's own function (``obfuscate(value)``) or the class's own method (``self._link(...)``)

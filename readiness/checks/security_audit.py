@@ -135,8 +135,8 @@ class SastFindings(Check):
         "ETag, version or id and nothing secret (B324); SHA-1 or MD5 as an HMAC's digest (B303); an assert that "
         "guards nothing: a type narrowed for a "
         "type checker, an invariant of the code, a parameter held to literal choices, anything under "
-        "`if TYPE_CHECKING:` (B101; an assert standing in for an access check, on a granting name such as "
-        "`is_staff` or `owner`, or on what the client sent, stays); `import Crypto` "
+        "`if TYPE_CHECKING:`, a predicate such as `is_ip_address(ip)` (B101; an assert standing in for an access check, "
+        "on a name whose words grant such as `is_staff`, `can_edit` or `owner`, or on what the client sent, stays); `import Crypto` "
         "when the project depends on the maintained pycryptodome (B413). A statement marked with ruff's noqa for "
         "the same rule "
         "(`# noqa: S608` for B608; S308 for Django's mark_safe, B308 and B703) was already judged by the team and "
@@ -386,6 +386,18 @@ class SastFindings(Check):
         Example({"app/sharing.py": "def grant(user, asset):\n    assert user.username == asset.owner\n"
                                    "    return asset\n"},
                 findings=1, lines=(2,), note="B101: a comparison guarding a grant is a check, not narrowing"),
+        Example({"app/reports.py": "def ports(result):\n    rows = []\n    for ip, found in result.items():\n"
+                                   "        assert is_ip_address(ip)\n        assert found.has_directory_index\n"
+                                   "        rows.append((ip, found))\n    return rows\n\n\n"
+                                   "def release(owner_proof):\n    if owner_proof.can_release:\n"
+                                   "        assert owner_proof.last_seen_at is not None\n        return owner_proof.last_seen_at\n"},
+                findings=0, status="pass",
+                note="B101: predicates on the code's own data, and a field narrowed on an object whose name says owner"),
+        Example({"app/forms.py": "def form_source(user, form):\n    assert has_permission_for_form(user, form)\n"
+                                 "    return form.source\n\n\n"
+                                 "def chart(params, valid_modes):\n    mode = params.get('mode', 'slope')\n"
+                                 "    assert mode in valid_modes\n    return mode\n"},
+                findings=2, lines=(2, 8), note="B101: an assert that grants access, and one that holds a parameter to its valid modes"),
         Example({"app/report.py": 'def rows(cursor, status):\n'
                                   '    cursor.execute(f"SELECT * FROM orders WHERE status = \'{status}\'")  # noqa: E501\n'},
                 findings=1, lines=(2,), note="a noqa for another rule does not clear it"),

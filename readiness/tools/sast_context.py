@@ -72,9 +72,20 @@ def _statement_at(tree: ast.AST, line: int) -> ast.stmt | None:
     return None
 
 
-# Names that grant something: an assert on them is an access check, not an invariant.
-_GRANT = re.compile(r"^(?:is|has|can|may)_|admin|staff|superuser|authenticated|authori[sz]ed|permi|allowed|owner|"
-                    r"verified|valid|active|enabled", re.IGNORECASE)
+# Words that make a name grant something: an assert on it is an access check, not an invariant.
+_GRANT_WORDS = frozenset({"admin", "admins", "staff", "superuser", "superadmin", "authenticated", "authorized",
+                          "authorised", "authorization", "authorisation", "permission", "permissions", "perm", "perms",
+                          "allowed", "allowlist", "whitelist", "owner", "owners", "owns", "verified", "subscriber",
+                          "privileged", "granted", "access", "authz", "acl", "role", "roles",
+                          # states a check asks for: is_active, validLineModes, emails_enabled, not url.invalid
+                          "valid", "invalid", "active", "enabled", "approved", "confirmed"})
+
+
+def _grants(name: str) -> bool:
+    """``is_staff``, ``has_permission_for_form``, ``can_edit``, ``user.is_active``, ``allowed``: a name that
+    grants; ``has_directory_index`` and ``is_ip_address`` do not (a predicate, not a grant)."""
+    words = [w.lower() for w in _WORD_RE.findall(name)]
+    return bool(words) and (bool(set(words) & _GRANT_WORDS) or words[0] in ("can", "may"))
 
 
 def assert_guards_nothing(tree: ast.Module, line: int) -> bool:
@@ -93,11 +104,26 @@ def assert_guards_nothing(tree: ast.Module, line: int) -> bool:
                     and (up.test.id if isinstance(up.test, ast.Name) else up.test.attr) == "TYPE_CHECKING":
                 return True  # never runs
             up = parents.get(id(up))
-        if _narrowing(node.test) and not any(_GRANT.search(getattr(n, "id", "") or getattr(n, "attr", ""))
-                                             for n in ast.walk(node.test)):
+        if _narrowing(node.test) and not any(_grants(name) for name in _narrowed_names(node.test)):
             return True  # assert request.user, assert request is not None: a type narrowed, no value checked
         return not _guards(node.test, _client_names(_scope_of(node, parents)))
     return False
+
+
+def _narrowed_names(test: ast.expr) -> list[str]:
+    """The names a narrowing test is about, each the last of its dotted path: ``request.user`` is about
+    ``user``, ``proof.started_at is not None`` about ``started_at``, ``request.user.is_staff`` about ``is_staff``."""
+    if isinstance(test, ast.BoolOp):
+        return [name for value in test.values for name in _narrowed_names(value)]
+    if isinstance(test, ast.Compare):
+        return _narrowed_names(test.left)
+    if isinstance(test, ast.Call):
+        return _narrowed_names(test.args[0]) if test.args else []
+    if isinstance(test, ast.Name):
+        return [test.id]
+    if isinstance(test, ast.Attribute):
+        return [test.attr]
+    return []
 
 
 def _narrowing(test: ast.expr) -> bool:
@@ -145,9 +171,9 @@ def _client_names(scope: ast.AST) -> set[str]:
 def _guards(test: ast.expr, client: set[str]) -> bool:
     """Whether an assert's test checks access or the client's input."""
     for node in ast.walk(test):
-        if isinstance(node, ast.Name) and (node.id in client or _GRANT.search(node.id)):
+        if isinstance(node, ast.Name) and (node.id in client or _grants(node.id)):
             return True
-        if isinstance(node, ast.Attribute) and (_GRANT.search(node.attr) or node.attr in _CLIENT_ROOTS):
+        if isinstance(node, ast.Attribute) and (_grants(node.attr) or node.attr in _CLIENT_ROOTS):
             return True
     return False
 

@@ -126,7 +126,8 @@ class SastFindings(Check):
         "names quoted by the database (`quote_name`), or, where a value goes (in quotes, after a comparison), only "
         "those; a table or column name, a list of placeholders or a clause built in the code elsewhere in it, "
         "counts and the ORM's compiled clauses, a list of placeholders joined, a class's constant, a table's name "
-        "the client did not send where only a table name goes (B608), also through the ORM's `extra()` and `RawSQL` (B610, B611); "
+        "the client did not send where only a table name goes, arithmetic where a value goes (B608), also through "
+        "the ORM's `extra()` and `RawSQL` (B610, B611); "
         "random for a jitter or a choice, not a token, key, code or identifier (B311); a remote command of constants "
         "only (B601); a shell command written whole as one literal (B602, B605); "
         "mark_safe/Markup over a literal, escaped text (also by a helper the module defines, or just before), counts and "
@@ -308,6 +309,16 @@ class SastFindings(Check):
                                    "def recent(db, since):\n"
                                    "    return db.select('SELECT %s FROM history WHERE started >= ?' % COLUMNS, [since])\n"},
                 findings=0, status="pass", note="B608: a file that opens with a byte-order mark is read all the same"),
+        Example({"app/stats.py": "import time\n\n\ndef plays(db, days, before=None):\n"
+                                 "    since = time.time() - days * 24 * 60 * 60\n    if before:\n"
+                                 "        since = parse_day(before) + days * 86400\n"
+                                 "    return db.select('SELECT COUNT(*) FROM history WHERE stopped >= %s AND user = ?' % since,\n"
+                                 "                     [current_user()])\n"},
+                findings=0, status="pass", note="B608: a value computed by arithmetic is a number, not text"),
+        Example({"app/stats.py": "def plays(db, before):\n    since = parse_day(before)\n"
+                                 "    return db.select('SELECT COUNT(*) FROM history WHERE stopped >= %s AND user = ?' % since,\n"
+                                 "                     [current_user()])\n"},
+                findings=1, lines=(3,), note="B608: what a parser returned goes where a value goes"),
         Example({"app/provision.py": "import paramiko\n\nSERVICE = 'shim'\n\n\ndef restart(client: paramiko.SSHClient):\n"
                                      "    cmd = f'sudo systemctl daemon-reload && sudo systemctl restart {SERVICE}'\n"
                                      "    client.exec_command(cmd, timeout=100)\n"},

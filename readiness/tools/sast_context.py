@@ -468,7 +468,7 @@ class _SqlText:
                 self.literal.append(part)
                 continue
             if _VALUE_BEFORE.search(before):
-                if not (self.trust.expr(part) or _escaped(part)):
+                if not (self.trust.expr(part) or _escaped(part) or self.numeric(part)):
                     return False
             elif _TABLE_BEFORE.search(before) and self._from_code(part, depth + 1):
                 pass  # FROM {table}: where only a table's name goes, named by the code (a caller's or its own)
@@ -476,6 +476,13 @@ class _SqlText:
                 return False
             before += "\0"
         return True
+
+    def numeric(self, node: ast.AST) -> bool:
+        """A difference or quotient, or a local given only such values (``timestamp = now() - days * 86400``)."""
+        if isinstance(node, ast.Name):
+            values = self.trust._assigned(node.id, self.trust.scope)
+            return bool(values) and all(_arithmetic(v) for v in values or ())
+        return _arithmetic(node)
 
     def client(self) -> set[str]:
         """The function's names that hold what the client sent, found once."""
@@ -511,6 +518,22 @@ class _SqlText:
             values = self.trust._assigned(node.id, self.trust.scope)
             return values is None or all(self._from_code(v, depth + 1) for v in values)
         return all(self._from_code(n, depth + 1) for n in ast.iter_child_nodes(node) if isinstance(n, ast.Name))
+
+
+def _arithmetic(node: ast.AST) -> bool:
+    """Arithmetic: a difference or quotient (text cannot be subtracted or divided), or a sum or product with a
+    number written in it and no text (``now() - days * 86400``, ``start + days * 86400``): a number."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return True
+    if not isinstance(node, ast.BinOp):
+        return False
+    if isinstance(node.op, (ast.Sub, ast.Div, ast.FloorDiv)):
+        return True
+    if not isinstance(node.op, (ast.Add, ast.Mult)):
+        return False
+    leaves = [n for n in ast.walk(node) if isinstance(n, (ast.Constant, ast.JoinedStr))]
+    return not any(isinstance(n, ast.JoinedStr) or isinstance(n.value, (str, bytes)) for n in leaves) and any(
+        isinstance(n, ast.Constant) and type(n.value) in (int, float) for n in leaves)
 
 
 def _read_from_request(node: ast.AST) -> bool:

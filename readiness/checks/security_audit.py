@@ -128,7 +128,8 @@ class SastFindings(Check):
         "counts and the ORM's compiled clauses, a list of placeholders joined, a class's constant, a table's name "
         "the client did not send where only a table name goes, arithmetic where a value goes (B608), also through "
         "the ORM's `extra()` and `RawSQL` (B610, B611); "
-        "random for a jitter or a choice, not a token, key, code or identifier (B311); a remote command of constants "
+        "random for a jitter, a coin flip or a choice among what exists (not characters), not a token, key, code or "
+        "identifier (B311); a remote command of constants "
         "only (B601); a shell command written whole as one literal (B602, B605); "
         "mark_safe/Markup over a literal, escaped text (also by a helper the module defines, or just before), counts and "
         "row keys, a Django template or form widget rendered (B308, B703, B704); yaml.load with a loader class "
@@ -429,6 +430,17 @@ class SastFindings(Check):
                                            '        created_by_id=creators[random.randint(0, len(creators) - 1)],\n'
                                            '        identifier=name[:random.randint(2, 12)].upper(),\n    )\n'},
                 findings=0, status="pass", note="B311: a random index or slice picks among existing rows, it makes no id"),
+        Example({"app/session.py": "import random\n\n\nclass RoutingSession:\n    def get_bind(self):\n"
+                                   "        return random.choice(self.replicas)\n\n\n"
+                                   "def secret_probe(secret, bogus):\n    if random.randint(0, 1) == 0:\n"
+                                   "        return secret == bogus\n    return False\n\n\n"
+                                   "def challenge_options(options, count):\n    return random.sample(options, count)\n"},
+                findings=0, status="pass",
+                note="B311: one of the replicas or options that exist, and a coin flip that picks a branch"),
+        Example({"app/session.py": "import random\nimport string\n\nALPHABET = string.ascii_letters + string.digits\n\n\n"
+                                   "class LoginSession:\n    def new_key(self):\n"
+                                   "        return ''.join(random.choice(ALPHABET) for _ in range(32))\n"},
+                findings=1, lines=(9,), note="B311: characters drawn for a session key"),
         Example({"app/cache.py": "import hashlib\n\ndef cache_key(*parts):\n"
                                  "    return hashlib.md5(':'.join(parts).encode()).hexdigest()\n"},
                 findings=0, status="pass", note="B324: md5 for a cache key, not for security"),

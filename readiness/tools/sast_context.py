@@ -709,12 +709,67 @@ def random_not_for_security(tree: ast.Module, line: int) -> bool:
         holder = parents.get(id(call))
         if isinstance(holder, ast.Slice) or (isinstance(holder, ast.Subscript) and holder.slice is call):
             continue  # items[random.randint(0, n - 1)], name[:random.randint(2, 12)]: picks among what exists
+        if _coin_flip(call, parents) or _picks_an_item(call, tree, parents):
+            continue
         names, callers = _surroundings(call, parents)
         if callers & _JITTER_CALLS:
             continue
         if any(_words(n) & _SECURITY_WORDS for n in names):
             return False
     return True
+
+
+_PICKS = frozenset({"choice", "sample", "shuffle"})
+_ALPHABET_WORDS = frozenset({"alphabet", "chars", "charset", "characters", "letters", "digits", "symbols",
+                             "hexdigits", "punctuation", "printable", "lowercase", "uppercase", "vocab", "pool"})
+
+
+def _coin_flip(call: ast.Call, parents: dict[int, ast.AST]) -> bool:
+    """``if random.randint(0, 1) == 0:``: a random number only compared in a condition decides a branch,
+    it is kept nowhere that could be guessed."""
+    compare = parents.get(id(call))
+    if not isinstance(compare, ast.Compare):
+        return False
+    test = parents.get(id(compare))
+    return isinstance(test, (ast.If, ast.While, ast.IfExp)) and test.test is compare
+
+
+def _picks_an_item(call: ast.Call, tree: ast.Module, parents: dict[int, ast.AST]) -> bool:
+    """``random.choice(self.followers)``, ``random.sample(options, n)``: one of the things that exist, not
+    characters drawn for a token (``choice(string.ascii_letters)``, ``choice(ALPHABET)``, ``choice(range(10))``)."""
+    if _called(call) not in _PICKS or not call.args:
+        return False
+    return not _alphabet(call.args[0], _scope_of(call, parents), tree, 0)
+
+
+def _alphabet(node: ast.AST, scope: ast.AST, tree: ast.Module, depth: int) -> bool:
+    """Characters or digits to draw from: text, ``string.digits``, ``range(...)``, a list of one-character
+    literals, a name that says so or is given such a value. Unknown names count as items."""
+    if depth > _MAX_DEPTH:
+        return True
+    if isinstance(node, (ast.Constant, ast.JoinedStr)):
+        return True
+    if isinstance(node, ast.BinOp):
+        return _alphabet(node.left, scope, tree, depth + 1) or _alphabet(node.right, scope, tree, depth + 1)
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return any(isinstance(e, ast.Constant) and isinstance(e.value, (str, int)) and len(str(e.value)) == 1
+                   for e in node.elts)
+    if isinstance(node, ast.Call):
+        name = _called(node)
+        if name in ("range", "str", "bytes"):
+            return True
+        return name in ("list", "tuple", "sorted", "set") and bool(node.args) and _alphabet(node.args[0], scope, tree, depth + 1)
+    name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "string":
+        return True
+    if _words(name) & _ALPHABET_WORDS:
+        return True
+    if isinstance(node, ast.Name):
+        values = _Trust._assigned(node.id, scope) if scope is not tree else None
+        if values is None:
+            values = _Trust._assigned(node.id, tree, module_level=True)
+        return bool(values) and any(_alphabet(v, scope, tree, depth + 1) for v in values or ())
+    return False
 
 
 # A weak hash is a finding when it protects something: the names around it say so (a password, a token,

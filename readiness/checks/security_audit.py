@@ -133,7 +133,7 @@ class SastFindings(Check):
         "only (B601); a shell command written whole as one literal (B602, B605); "
         "mark_safe/Markup over a literal, escaped text (also by a helper the module defines, or just before), counts and "
         "row keys, a Django template or form widget rendered (B308, B703, B704); yaml.load with a loader class "
-        "derived from SafeLoader (B506); a weak hash named for a cache key, "
+        "derived from SafeLoader (B506); a weak hash named for a cache key or a name, or handed to a cache, "
         "ETag, version or id and nothing secret (B324); SHA-1 or MD5 as an HMAC's digest (B303); an assert that "
         "guards nothing: a type narrowed for a "
         "type checker, an invariant of the code, a parameter held to literal choices, anything under "
@@ -444,6 +444,17 @@ class SastFindings(Check):
         Example({"app/cache.py": "import hashlib\n\ndef cache_key(*parts):\n"
                                  "    return hashlib.md5(':'.join(parts).encode()).hexdigest()\n"},
                 findings=0, status="pass", note="B324: md5 for a cache key, not for security"),
+        Example({"app/storage.py": "import hashlib\n\nfrom django.core.cache import cache\n\n\n"
+                                   "class MediaStorage:\n    def url(self, name):\n"
+                                   "        key = hashlib.md5(f'media_urls_{name}'.encode()).hexdigest()\n"
+                                   "        if found := cache.get(key):\n            return found\n"
+                                   "        return self.sign(name)\n\n\n"
+                                   "def ssh_key_name(public_key):\n    return 'app-' + hashlib.sha1(public_key.encode()).hexdigest()\n"},
+                findings=0, status="pass", note="B324: a key handed to the cache, and a key's name"),
+        Example({"app/sessions.py": "import hashlib\n\n\ndef remember(response, user):\n"
+                                    "    key = hashlib.md5(user.email.encode()).hexdigest()\n"
+                                    "    response.set_cookie('remember', key)\n"},
+                findings=1, lines=(5,), note="B324: a key from what others know, handed to no cache"),
         Example({"app/snapshots.py": "import hashlib\n\ndef changed(update, content):\n"
                                      "    current_md5 = hashlib.md5(content).hexdigest()\n"
                                      "    return update.get('previous_md5') != current_md5\n"},

@@ -781,7 +781,8 @@ _HASH_SECURITY = frozenset({
     "crypt", "apikey", "mask", "masked", "anonymize", "anonymise", "anonymized", "anonymised", "pseudonymize",
     "pseudonym", "obfuscate", "hide", "private",
 })
-_HASH_KEY_PURPOSES = frozenset({"cache", "etag", "bucket", "dedupe", "dedup", "lookup", "index", "shard"})
+_HASH_KEY_PURPOSES = frozenset({"cache", "cached", "caching", "etag", "bucket", "dedupe", "dedup", "lookup", "index",
+                                "shard", "name"})
 _WEAK_HASHES = frozenset({"md5", "sha1", "new", "md4", "sha"})
 
 
@@ -795,9 +796,29 @@ def weak_hash_not_for_security(tree: ast.Module, line: int) -> bool:
     for call in calls:
         names, _callers = _surroundings(call, parents)
         words = set().union(*(_words(n) for n in names)) if names else set()
-        if words & _HASH_SECURITY or ("key" in words and not words & _HASH_KEY_PURPOSES):
+        if words & _HASH_SECURITY or ("key" in words and not words & _HASH_KEY_PURPOSES
+                                      and not _cache_key(call, parents)):
             return False
     return True
+
+
+def _cache_key(call: ast.Call, parents: dict[int, ast.AST]) -> bool:
+    """``key = md5(...).hexdigest()`` then ``cache.get(key)``: the name the hash is given is handed to a cache."""
+    statement: ast.AST | None = call
+    while statement is not None and not isinstance(statement, ast.stmt):
+        statement = parents.get(id(statement))
+    if not isinstance(statement, ast.Assign):
+        return False
+    targets = {t.id for t in statement.targets if isinstance(t, ast.Name)}
+    scope = _scope_of(statement, parents)
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and any(isinstance(a, ast.Name) and a.id in targets for a in node.args):
+            owner = node.func.value
+            owner_name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+            if _words(owner_name) & {"cache", "caches", "memcache", "redis_cache"}:
+                return True
+    return False
 
 
 def hmac_digest(tree: ast.Module, line: int) -> bool:

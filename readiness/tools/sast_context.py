@@ -73,12 +73,12 @@ def _statement_at(tree: ast.AST, line: int) -> ast.stmt | None:
 
 
 # Words that make a name grant something: an assert on it is an access check, not an invariant.
-_GRANT_WORDS = frozenset({"admin", "admins", "staff", "superuser", "superadmin", "authenticated", "authorized",
-                          "authorised", "authorization", "authorisation", "permission", "permissions", "perm", "perms",
-                          "allowed", "allowlist", "whitelist", "owner", "owners", "owns", "verified", "subscriber",
-                          "privileged", "granted", "access", "authz", "acl", "role", "roles",
+_GRANT_WORDS = frozenset({"admin", "admins", "administrator", "superadmin", "staff", "superuser", "authenticated",
+                          "authorized", "authorised", "permission", "permissions",
+                          "perm", "perms", "permit", "permits", "permitted", "allowed", "owner", "owners", "ownership",
+                          "verified",
                           # states a check asks for: is_active, validLineModes, emails_enabled, not url.invalid
-                          "valid", "invalid", "active", "enabled", "approved", "confirmed"})
+                          "valid", "invalid", "active", "enabled"})
 
 
 def _grants(name: str) -> bool:

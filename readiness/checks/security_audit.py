@@ -72,7 +72,7 @@ def _main_guard_lines(project: Project, path: str) -> set[int]:
     if not text or "__main__" not in text:
         return set()
     try:
-        tree = ast.parse(text)
+        tree = ast.parse(text.removeprefix("\ufeff"))
     except (SyntaxError, ValueError, RecursionError):
         return set()
     lines: set[int] = set()
@@ -125,16 +125,20 @@ class SastFindings(Check):
         "Cleared when the code shows the finding is none: SQL interpolating only constants, schema metadata, "
         "names quoted by the database (`quote_name`), or, where a value goes (in quotes, after a comparison), only "
         "those; a table or column name, a list of placeholders or a clause built in the code elsewhere in it, "
-        "counts and the ORM's compiled clauses (B608), also through the ORM's `extra()` and `RawSQL` (B610, B611); "
-        "random for a jitter or a choice, not a token, key, code or identifier (B311); a remote command of constants "
+        "counts and the ORM's compiled clauses, a list of placeholders joined, a class's constant, a table's name "
+        "the client did not send where only a table name goes, arithmetic where a value goes (B608), also through "
+        "the ORM's `extra()` and `RawSQL` (B610, B611); "
+        "random for a jitter, a coin flip or a choice among what exists (not characters), not a token, key, code or "
+        "identifier (B311); a remote command of constants "
         "only (B601); a shell command written whole as one literal (B602, B605); "
-        "mark_safe/Markup over a literal, escaped text or a rendered template (B308, B703, B704); yaml.load with a loader class "
-        "derived from SafeLoader (B506); a weak hash named for a cache key, "
+        "mark_safe/Markup over a literal, escaped text (also by a helper the module defines, or just before), counts and "
+        "row keys, a Django template or form widget rendered (B308, B703, B704); yaml.load with a loader class "
+        "derived from SafeLoader (B506); a weak hash named for a cache key or a name, or handed to a cache, "
         "ETag, version or id and nothing secret (B324); SHA-1 or MD5 as an HMAC's digest (B303); an assert that "
         "guards nothing: a type narrowed for a "
         "type checker, an invariant of the code, a parameter held to literal choices, anything under "
-        "`if TYPE_CHECKING:` (B101; an assert standing in for an access check, on a granting name such as "
-        "`is_staff` or `owner`, or on what the client sent, stays); `import Crypto` "
+        "`if TYPE_CHECKING:`, a predicate such as `is_ip_address(ip)` (B101; an assert standing in for an access check, "
+        "on a name whose words grant such as `is_staff`, `can_edit` or `owner`, or on what the client sent, stays); `import Crypto` "
         "when the project depends on the maintained pycryptodome (B413). A statement marked with ruff's noqa for "
         "the same rule "
         "(`# noqa: S608` for B608; S308 for Django's mark_safe, B308 and B703) was already judged by the team and "
@@ -278,6 +282,44 @@ class SastFindings(Check):
         Example({"app/search.py": "def search(cursor, request):\n"
                                   "    cursor.execute(f\"SELECT * FROM orders WHERE {request.args['where']}\")\n"},
                 findings=1, lines=(2,), note="B608: a whole clause the client sent"),
+        Example({"app/maintenance.py": "def count_rows(connection, table_name):\n    with connection.cursor() as cursor:\n"
+                                       "        cursor.execute(f'SELECT COUNT(*) FROM {table_name}')\n"
+                                       "        return cursor.fetchone()[0]\n\n\n"
+                                       "def truncate(conn, tables):\n    for table in tables:\n"
+                                       "        conn.execute(f'DELETE FROM {table}')\n"},
+                findings=0, status="pass", note="B608: a table's name from the code, where only a table's name goes"),
+        Example({"app/export.py": "def export(cursor, request):\n    body = request.get_json()\n    table = body['table']\n"
+                                  "    cursor.execute(f'SELECT * FROM {table}')\n    return cursor.fetchall()\n"},
+                findings=1, lines=(4,), note="B608: a table name the client sent"),
+        Example({"app/acl.py": "def principals(conn, bound):\n    params, rows = {}, []\n"
+                               "    for i, (obj, perm) in enumerate(bound):\n"
+                               "        params[f'obj_{i}'] = obj\n        params[f'perm_{i}'] = perm\n"
+                               "        rows.append(f'(:obj_{i}, :perm_{i})')\n"
+                               "    query = f\"WITH wanted AS (VALUES {','.join(rows)}) SELECT principal FROM wanted\"\n"
+                               "    return conn.execute(query, params)\n",
+                 "app/clients.py": "class Client:\n    _columns = 'id, homeserver, device_id'\n\n"
+                                   "    @classmethod\n    async def get(cls, db, ident):\n"
+                                   "        return await db.fetchrow(f'SELECT {cls._columns} FROM client WHERE id=$1', ident)\n"},
+                findings=0, status="pass",
+                note="B608: a VALUES list of placeholders the code writes, and a class's constant column list"),
+        Example({"app/clients.py": "class Report:\n    _columns = 'id'\n\n    def __init__(self, columns):\n"
+                                   "        self._columns = columns\n\n    def rows(self, db):\n"
+                                   "        return db.fetch(f'SELECT {self._columns} FROM report')\n"},
+                findings=1, lines=(8,), note="B608: a class attribute the constructor replaces with a caller's value"),
+        Example({"app/history.py": "\ufeff# -*- coding: utf-8 -*-\nCOLUMNS = 'id, started'\n\n\n"
+                                   "def recent(db, since):\n"
+                                   "    return db.select('SELECT %s FROM history WHERE started >= ?' % COLUMNS, [since])\n"},
+                findings=0, status="pass", note="B608: a file that opens with a byte-order mark is read all the same"),
+        Example({"app/stats.py": "import time\n\n\ndef plays(db, days, before=None):\n"
+                                 "    since = time.time() - days * 24 * 60 * 60\n    if before:\n"
+                                 "        since = parse_day(before) + days * 86400\n"
+                                 "    return db.select('SELECT COUNT(*) FROM history WHERE stopped >= %s AND user = ?' % since,\n"
+                                 "                     [current_user()])\n"},
+                findings=0, status="pass", note="B608: a value computed by arithmetic is a number, not text"),
+        Example({"app/stats.py": "def plays(db, before):\n    since = parse_day(before)\n"
+                                 "    return db.select('SELECT COUNT(*) FROM history WHERE stopped >= %s AND user = ?' % since,\n"
+                                 "                     [current_user()])\n"},
+                findings=1, lines=(3,), note="B608: what a parser returned goes where a value goes"),
         Example({"app/provision.py": "import paramiko\n\nSERVICE = 'shim'\n\n\ndef restart(client: paramiko.SSHClient):\n"
                                      "    cmd = f'sudo systemctl daemon-reload && sudo systemctl restart {SERVICE}'\n"
                                      "    client.exec_command(cmd, timeout=100)\n"},
@@ -356,6 +398,18 @@ class SastFindings(Check):
         Example({"app/sharing.py": "def grant(user, asset):\n    assert user.username == asset.owner\n"
                                    "    return asset\n"},
                 findings=1, lines=(2,), note="B101: a comparison guarding a grant is a check, not narrowing"),
+        Example({"app/reports.py": "def ports(result):\n    rows = []\n    for ip, found in result.items():\n"
+                                   "        assert is_ip_address(ip)\n        assert found.has_directory_index\n"
+                                   "        rows.append((ip, found))\n    return rows\n\n\n"
+                                   "def release(owner_proof):\n    if owner_proof.can_release:\n"
+                                   "        assert owner_proof.last_seen_at is not None\n        return owner_proof.last_seen_at\n"},
+                findings=0, status="pass",
+                note="B101: predicates on the code's own data, and a field narrowed on an object whose name says owner"),
+        Example({"app/forms.py": "def form_source(user, form):\n    assert has_permission_for_form(user, form)\n"
+                                 "    return form.source\n\n\n"
+                                 "def chart(params, valid_modes):\n    mode = params.get('mode', 'slope')\n"
+                                 "    assert mode in valid_modes\n    return mode\n"},
+                findings=2, lines=(2, 8), note="B101: an assert that grants access, and one that holds a parameter to its valid modes"),
         Example({"app/report.py": 'def rows(cursor, status):\n'
                                   '    cursor.execute(f"SELECT * FROM orders WHERE status = \'{status}\'")  # noqa: E501\n'},
                 findings=1, lines=(2,), note="a noqa for another rule does not clear it"),
@@ -376,9 +430,31 @@ class SastFindings(Check):
                                            '        created_by_id=creators[random.randint(0, len(creators) - 1)],\n'
                                            '        identifier=name[:random.randint(2, 12)].upper(),\n    )\n'},
                 findings=0, status="pass", note="B311: a random index or slice picks among existing rows, it makes no id"),
+        Example({"app/session.py": "import random\n\n\nclass RoutingSession:\n    def get_bind(self):\n"
+                                   "        return random.choice(self.replicas)\n\n\n"
+                                   "def secret_probe(secret, bogus):\n    if random.randint(0, 1) == 0:\n"
+                                   "        return secret == bogus\n    return False\n\n\n"
+                                   "def challenge_options(options, count):\n    return random.sample(options, count)\n"},
+                findings=0, status="pass",
+                note="B311: one of the replicas or options that exist, and a coin flip that picks a branch"),
+        Example({"app/session.py": "import random\nimport string\n\nALPHABET = string.ascii_letters + string.digits\n\n\n"
+                                   "class LoginSession:\n    def new_key(self):\n"
+                                   "        return ''.join(random.choice(ALPHABET) for _ in range(32))\n"},
+                findings=1, lines=(9,), note="B311: characters drawn for a session key"),
         Example({"app/cache.py": "import hashlib\n\ndef cache_key(*parts):\n"
                                  "    return hashlib.md5(':'.join(parts).encode()).hexdigest()\n"},
                 findings=0, status="pass", note="B324: md5 for a cache key, not for security"),
+        Example({"app/storage.py": "import hashlib\n\nfrom django.core.cache import cache\n\n\n"
+                                   "class MediaStorage:\n    def url(self, name):\n"
+                                   "        key = hashlib.md5(f'media_urls_{name}'.encode()).hexdigest()\n"
+                                   "        if found := cache.get(key):\n            return found\n"
+                                   "        return self.sign(name)\n\n\n"
+                                   "def ssh_key_name(public_key):\n    return 'app-' + hashlib.sha1(public_key.encode()).hexdigest()\n"},
+                findings=0, status="pass", note="B324: a key handed to the cache, and a key's name"),
+        Example({"app/sessions.py": "import hashlib\n\n\ndef remember(response, user):\n"
+                                    "    key = hashlib.md5(user.email.encode()).hexdigest()\n"
+                                    "    response.set_cookie('remember', key)\n"},
+                findings=1, lines=(5,), note="B324: a key from what others know, handed to no cache"),
         Example({"app/snapshots.py": "import hashlib\n\ndef changed(update, content):\n"
                                      "    current_md5 = hashlib.md5(content).hexdigest()\n"
                                      "    return update.get('previous_md5') != current_md5\n"},
@@ -426,6 +502,57 @@ class SastFindings(Check):
                                  "    return Markup(text).unescape()\n"},
                 findings=0, status="pass",
                 note="a widget's own render, difflib's HtmlDiff table, and Markup turned back into plain text"),
+        Example({"app/templatetags/panels.py": "from django.template.loader import get_template\n"
+                                               "from django.utils.safestring import mark_safe\n\n\n"
+                                               "def panels(context, items):\n    html = []\n    for item in items:\n"
+                                               "        template = get_template(item['template'])\n"
+                                               "        html.append(template.render(context))\n"
+                                               "    return mark_safe('\\n'.join(html))\n",
+                 "app/widgets.py": "from django.forms.widgets import Select, Widget\nfrom django.utils.safestring import mark_safe\n\n\n"
+                                   "class MonthYear(Widget):\n    def render(self, name, value, attrs=None, renderer=None):\n"
+                                   "        output = []\n        for part, choices in (('month', self.months), ('year', self.years)):\n"
+                                   "            select = Select(choices=choices)\n"
+                                   "            output.append(select.render(f'{name}_{part}', value, attrs))\n"
+                                   "        return mark_safe('\\n'.join(output))\n"},
+                findings=0, status="pass", note="B308: Django templates and form widgets render escaped HTML"),
+        Example({"app/render.py": "import jinja2\nfrom markupsafe import Markup\n\n"
+                                  "ENV = jinja2.Environment(loader=jinja2.FileSystemLoader('t'))\n\n\n"
+                                  "def panel(name, context):\n    return Markup(ENV.get_template(name).render(context))\n"},
+                findings=2, lines=(4, 8), note="B704: a Jinja2 Environment escapes nothing unless told to (B701 too)"),
+        Example({"app/admin.py": "from django import template\nfrom django.utils.html import format_html\n"
+                                 "from django.utils.safestring import mark_safe\n\n\n"
+                                 "def stamp(context):\n    html = template.Template('{{ day }} (<code>{{ ts }}</code>)')\n"
+                                 "    return mark_safe(html.render(context))\n\n\n"
+                                 "def recent(user):\n    total = user.snapshot_set.count()\n    return mark_safe(\n"
+                                 "        '<br/>'.join(format_html('<a href=\"/s/{}\">{}</a>', s.pk, s.url)\n"
+                                 "                     for s in user.snapshot_set.all())\n"
+                                 "        + f'<br/><a href=\"/s/?owner={user.pk}\">{total} in all</a>')\n"},
+                findings=0, status="pass", note="B308: a Django Template rendered, a count and a row's key beside format_html"),
+        Example({"app/render.py": "from jinja2 import Template\nfrom markupsafe import Markup\n\n\n"
+                                  "def card(source, data):\n    return Markup(Template(source).render(data))\n"},
+                findings=1, lines=(6,), note="B704: a Jinja2 Template, which escapes nothing by default"),
+        Example({"app/templatetags/mail.py": "from django.utils.html import escape\nfrom django.utils.safestring import mark_safe\n\n\n"
+                                             "def entities(text):\n    return ''.join(f'&#{ord(char)};' for char in text)\n\n\n"
+                                             "def links(pairs):\n    items = []\n    for url, text in pairs:\n"
+                                             "        items.append(str(escape(text)))\n    return ', '.join(items)\n\n\n"
+                                             "def obfuscated(address):\n    return mark_safe(entities(address))\n\n\n"
+                                             "def link_list(pairs):\n    return mark_safe(links(pairs))\n"},
+                findings=0, status="pass", note="B308: the module's own helpers entity-encode or escape every character"),
+        Example({"app/templatetags/links.py": "from django.utils.safestring import mark_safe\n\n\n"
+                                              "def anchor(url, text):\n    return f'<a href=\"{url}\">{text}</a>'\n\n\n"
+                                              "def profile_link(user):\n    return mark_safe(anchor(user.url, user.display_name))\n"},
+                findings=1, lines=(9,), note="B308: the module's helper formats its arguments unescaped"),
+        Example({"app/admin.py": "import html\n\nfrom django.utils.safestring import mark_safe\n\n\n"
+                                 "def download(tool):\n    url, label = tool.download_link()\n"
+                                 "    url = html.escape(url)\n    label = html.escape(label)\n"
+                                 "    return mark_safe(f'<a href=\"{url}\">{label}</a>')\n\n\n"
+                                 "def stamp(when):\n    return mark_safe(f'<time datetime=\"{when.isoformat()}\">now</time>')\n"},
+                findings=0, status="pass", note="B308: names escaped right before the markup, and a datetime's ISO form"),
+        Example({"app/admin.py": "import html\n\nfrom django.utils.safestring import mark_safe\n\n\n"
+                                 "def download(tool, raw):\n    url, label = tool.download_link()\n"
+                                 "    if not raw:\n        label = html.escape(label)\n"
+                                 "    return mark_safe(f'<a href=\"#\">{label}</a>')\n"},
+                findings=1, lines=(10,), note="B308: escaped on one branch only; the raw label reaches the markup too"),
     )
 
     def evaluate(self, project: Project, collected: Collected, options: Mapping[str, Any]) -> Verdict:

@@ -72,9 +72,20 @@ def _statement_at(tree: ast.AST, line: int) -> ast.stmt | None:
     return None
 
 
-# Names that grant something: an assert on them is an access check, not an invariant.
-_GRANT = re.compile(r"^(?:is|has|can|may)_|admin|staff|superuser|authenticated|authori[sz]ed|permi|allowed|owner|"
-                    r"verified|valid|active|enabled", re.IGNORECASE)
+# Words that make a name grant something: an assert on it is an access check, not an invariant.
+_GRANT_WORDS = frozenset({"admin", "admins", "administrator", "superadmin", "staff", "superuser", "authenticated",
+                          "authorized", "authorised", "permission", "permissions",
+                          "perm", "perms", "permit", "permits", "permitted", "allowed", "owner", "owners", "ownership",
+                          "verified",
+                          # states a check asks for: is_active, validLineModes, emails_enabled, not url.invalid
+                          "valid", "invalid", "active", "enabled"})
+
+
+def _grants(name: str) -> bool:
+    """``is_staff``, ``has_permission_for_form``, ``can_edit``, ``user.is_active``, ``allowed``: a name that
+    grants; ``has_directory_index`` and ``is_ip_address`` do not (a predicate, not a grant)."""
+    words = [w.lower() for w in _WORD_RE.findall(name)]
+    return bool(words) and (bool(set(words) & _GRANT_WORDS) or words[0] in ("can", "may"))
 
 
 def assert_guards_nothing(tree: ast.Module, line: int) -> bool:
@@ -93,11 +104,26 @@ def assert_guards_nothing(tree: ast.Module, line: int) -> bool:
                     and (up.test.id if isinstance(up.test, ast.Name) else up.test.attr) == "TYPE_CHECKING":
                 return True  # never runs
             up = parents.get(id(up))
-        if _narrowing(node.test) and not any(_GRANT.search(getattr(n, "id", "") or getattr(n, "attr", ""))
-                                             for n in ast.walk(node.test)):
+        if _narrowing(node.test) and not any(_grants(name) for name in _narrowed_names(node.test)):
             return True  # assert request.user, assert request is not None: a type narrowed, no value checked
         return not _guards(node.test, _client_names(_scope_of(node, parents)))
     return False
+
+
+def _narrowed_names(test: ast.expr) -> list[str]:
+    """The names a narrowing test is about, each the last of its dotted path: ``request.user`` is about
+    ``user``, ``proof.started_at is not None`` about ``started_at``, ``request.user.is_staff`` about ``is_staff``."""
+    if isinstance(test, ast.BoolOp):
+        return [name for value in test.values for name in _narrowed_names(value)]
+    if isinstance(test, ast.Compare):
+        return _narrowed_names(test.left)
+    if isinstance(test, ast.Call):
+        return _narrowed_names(test.args[0]) if test.args else []
+    if isinstance(test, ast.Name):
+        return [test.id]
+    if isinstance(test, ast.Attribute):
+        return [test.attr]
+    return []
 
 
 def _narrowing(test: ast.expr) -> bool:
@@ -145,9 +171,9 @@ def _client_names(scope: ast.AST) -> set[str]:
 def _guards(test: ast.expr, client: set[str]) -> bool:
     """Whether an assert's test checks access or the client's input."""
     for node in ast.walk(test):
-        if isinstance(node, ast.Name) and (node.id in client or _GRANT.search(node.id)):
+        if isinstance(node, ast.Name) and (node.id in client or _grants(node.id)):
             return True
-        if isinstance(node, ast.Attribute) and (_GRANT.search(node.attr) or node.attr in _CLIENT_ROOTS):
+        if isinstance(node, ast.Attribute) and (_grants(node.attr) or node.attr in _CLIENT_ROOTS):
             return True
     return False
 
@@ -189,6 +215,9 @@ class _Trust:
         if isinstance(node, ast.Attribute):
             if (node.attr.isupper() and node.attr not in _REQUEST_ATTRS) or node.attr in _SCHEMA_ATTRS:
                 return True
+            if isinstance(node.value, ast.Name) and node.value.id in ("self", "cls") \
+                    and self._class_constant(node.attr, depth):
+                return True
             return any(isinstance(n, ast.Attribute) and n.attr == "_meta" for n in ast.walk(node))
         if isinstance(node, ast.JoinedStr):
             return all(self.expr(v.value, depth + 1) for v in node.values if isinstance(v, ast.FormattedValue))
@@ -217,6 +246,18 @@ class _Trust:
         if isinstance(node, ast.Call):
             return self.call(node, depth)
         return False
+
+    def _class_constant(self, attr: str, depth: int) -> bool:
+        """``cls._columns``: the class body gives the attribute only trusted values, and no method assigns it."""
+        owner = next((c for c in ast.walk(self.module) if isinstance(c, ast.ClassDef) and self.scope in c.body), None)
+        if owner is None:
+            return False
+        values = [stmt.value for stmt in owner.body if isinstance(stmt, (ast.Assign, ast.AnnAssign))
+                  and stmt.value is not None and any(isinstance(t, ast.Name) and t.id == attr
+                                                     for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]))]
+        stored = any(isinstance(n, ast.Attribute) and n.attr == attr and isinstance(n.ctx, (ast.Store, ast.Del))
+                     for n in ast.walk(owner))
+        return bool(values) and not stored and all(self.expr(v, depth + 1) for v in values)
 
     def _elt_alone(self, elt: ast.AST, depth: int) -> bool:
         saved = set(self.seen)
@@ -370,6 +411,8 @@ def _given_parameters(sql: ast.AST, parents: dict[int, ast.AST]) -> bool:
 _VALUE_BEFORE = lazy_compile(r"(?:['\"]%?|(?:[=<>]|\blike|\bilike)\s*)$", re.IGNORECASE)
 _PERCENT_FIELD = lazy_compile(r"%(?:\((\w+)\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[sdrifxXeEgGc]|%%")
 _ESCAPING = ("escape", "quote", "literal")
+# What a table's name follows: FROM, JOIN, INTO, UPDATE, TABLE (a schema and an opening quote may come between)
+_TABLE_BEFORE = lazy_compile(r"\b(?:from|join|into|update|table)\s+(?:\w+\.)?[`\"\[]?$", re.IGNORECASE)
 _BIND_MARKER = lazy_compile(r"\?|%s|%\(\w+\)s|(?<![:\w]):[A-Za-z_]\w*|\$\d")
 
 
@@ -393,6 +436,7 @@ class _SqlText:
         self.names: set[str] = set()
         self.literal: list[str] = []
         self.unknown = False  # a name or clause from outside the function (a parameter, an attribute, a call)
+        self._client: set[str] | None = None
 
     def safe(self, node: ast.AST, depth: int) -> bool:
         """False when a value slot holds what the code does not decide (``'{x}'``, ``= {x}``)."""
@@ -411,6 +455,9 @@ class _SqlText:
             return all(self.safe(v, depth + 1) for v in values)
         parts = _sql_parts(node)
         if parts is None:
+            joined = None if self.trust.expr(node) else self.joined(node, depth)
+            if joined is not None:
+                return joined
             if not self.trust.expr(node):
                 self.unknown = True
             return True
@@ -421,12 +468,72 @@ class _SqlText:
                 self.literal.append(part)
                 continue
             if _VALUE_BEFORE.search(before):
-                if not (self.trust.expr(part) or _escaped(part)):
+                if not (self.trust.expr(part) or _escaped(part) or self.numeric(part)):
                     return False
+            elif _TABLE_BEFORE.search(before) and self._from_code(part, depth + 1):
+                pass  # FROM {table}: where only a table's name goes, named by the code (a caller's or its own)
             elif not self.safe(part, depth + 1):
                 return False
             before += "\0"
         return True
+
+    def numeric(self, node: ast.AST) -> bool:
+        """A difference or quotient, or a local given only such values (``timestamp = now() - days * 86400``)."""
+        if isinstance(node, ast.Name):
+            values = self.trust._assigned(node.id, self.trust.scope)
+            return bool(values) and all(_arithmetic(v) for v in values or ())
+        return _arithmetic(node)
+
+    def client(self) -> set[str]:
+        """The function's names that hold what the client sent, found once."""
+        if self._client is None:
+            self._client = _client_names(self.trust.scope)
+        return self._client
+
+    def joined(self, node: ast.AST, depth: int) -> bool | None:
+        """``",".join(marks)``: the SQL its pieces write (``(:obj_{i}, :perm_{i})``), judged piece by piece;
+        None when the node is no join of a local list, a comprehension or a literal list."""
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "join"
+                and isinstance(node.func.value, ast.Constant) and len(node.args) == 1 and not node.keywords):
+            return None
+        items = node.args[0]
+        if isinstance(items, (ast.ListComp, ast.GeneratorExp)):
+            return self.safe(items.elt, depth + 1)
+        if isinstance(items, (ast.List, ast.Tuple)):
+            return all(self.safe(e, depth + 1) for e in items.elts)
+        if isinstance(items, ast.Name) and items.id not in self.names:
+            values = self.trust._assigned(items.id, self.trust.scope)
+            if values is None:
+                return None
+            self.names.add(items.id)
+            return all(self.safe(v, depth + 1) for v in values)
+        return None
+
+    def _from_code(self, node: ast.AST, depth: int) -> bool:
+        """A value nothing in the function reads from the request: a parameter, an attribute, a call,
+        or a local given only such values."""
+        if depth > _MAX_DEPTH or _read_from_request(node) or _from_client(node, self.client()):
+            return False
+        if isinstance(node, ast.Name):
+            values = self.trust._assigned(node.id, self.trust.scope)
+            return values is None or all(self._from_code(v, depth + 1) for v in values)
+        return all(self._from_code(n, depth + 1) for n in ast.iter_child_nodes(node) if isinstance(n, ast.Name))
+
+
+def _arithmetic(node: ast.AST) -> bool:
+    """Arithmetic: a difference or quotient (text cannot be subtracted or divided), or a sum or product with a
+    number written in it and no text (``now() - days * 86400``, ``start + days * 86400``): a number."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return True
+    if not isinstance(node, ast.BinOp):
+        return False
+    if isinstance(node.op, (ast.Sub, ast.Div, ast.FloorDiv)):
+        return True
+    if not isinstance(node.op, (ast.Add, ast.Mult)):
+        return False
+    leaves = [n for n in ast.walk(node) if isinstance(n, (ast.Constant, ast.JoinedStr))]
+    return not any(isinstance(n, ast.JoinedStr) or isinstance(n.value, (str, bytes)) for n in leaves) and any(
+        isinstance(n, ast.Constant) and type(n.value) in (int, float) for n in leaves)
 
 
 def _read_from_request(node: ast.AST) -> bool:
@@ -602,12 +709,67 @@ def random_not_for_security(tree: ast.Module, line: int) -> bool:
         holder = parents.get(id(call))
         if isinstance(holder, ast.Slice) or (isinstance(holder, ast.Subscript) and holder.slice is call):
             continue  # items[random.randint(0, n - 1)], name[:random.randint(2, 12)]: picks among what exists
+        if _coin_flip(call, parents) or _picks_an_item(call, tree, parents):
+            continue
         names, callers = _surroundings(call, parents)
         if callers & _JITTER_CALLS:
             continue
         if any(_words(n) & _SECURITY_WORDS for n in names):
             return False
     return True
+
+
+_PICKS = frozenset({"choice", "sample", "shuffle"})
+_ALPHABET_WORDS = frozenset({"alphabet", "chars", "charset", "characters", "letters", "digits", "symbols",
+                             "hexdigits", "punctuation", "printable", "lowercase", "uppercase", "vocab", "pool"})
+
+
+def _coin_flip(call: ast.Call, parents: dict[int, ast.AST]) -> bool:
+    """``if random.randint(0, 1) == 0:``: a random number only compared in a condition decides a branch,
+    it is kept nowhere that could be guessed."""
+    compare = parents.get(id(call))
+    if not isinstance(compare, ast.Compare):
+        return False
+    test = parents.get(id(compare))
+    return isinstance(test, (ast.If, ast.While, ast.IfExp)) and test.test is compare
+
+
+def _picks_an_item(call: ast.Call, tree: ast.Module, parents: dict[int, ast.AST]) -> bool:
+    """``random.choice(self.followers)``, ``random.sample(options, n)``: one of the things that exist, not
+    characters drawn for a token (``choice(string.ascii_letters)``, ``choice(ALPHABET)``, ``choice(range(10))``)."""
+    if _called(call) not in _PICKS or not call.args:
+        return False
+    return not _alphabet(call.args[0], _scope_of(call, parents), tree, 0)
+
+
+def _alphabet(node: ast.AST, scope: ast.AST, tree: ast.Module, depth: int) -> bool:
+    """Characters or digits to draw from: text, ``string.digits``, ``range(...)``, a list of one-character
+    literals, a name that says so or is given such a value. Unknown names count as items."""
+    if depth > _MAX_DEPTH:
+        return True
+    if isinstance(node, (ast.Constant, ast.JoinedStr)):
+        return True
+    if isinstance(node, ast.BinOp):
+        return _alphabet(node.left, scope, tree, depth + 1) or _alphabet(node.right, scope, tree, depth + 1)
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return any(isinstance(e, ast.Constant) and isinstance(e.value, (str, int)) and len(str(e.value)) == 1
+                   for e in node.elts)
+    if isinstance(node, ast.Call):
+        name = _called(node)
+        if name in ("range", "str", "bytes"):
+            return True
+        return name in ("list", "tuple", "sorted", "set") and bool(node.args) and _alphabet(node.args[0], scope, tree, depth + 1)
+    name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "string":
+        return True
+    if _words(name) & _ALPHABET_WORDS:
+        return True
+    if isinstance(node, ast.Name):
+        values = _Trust._assigned(node.id, scope) if scope is not tree else None
+        if values is None:
+            values = _Trust._assigned(node.id, tree, module_level=True)
+        return bool(values) and any(_alphabet(v, scope, tree, depth + 1) for v in values or ())
+    return False
 
 
 # A weak hash is a finding when it protects something: the names around it say so (a password, a token,
@@ -619,7 +781,8 @@ _HASH_SECURITY = frozenset({
     "crypt", "apikey", "mask", "masked", "anonymize", "anonymise", "anonymized", "anonymised", "pseudonymize",
     "pseudonym", "obfuscate", "hide", "private",
 })
-_HASH_KEY_PURPOSES = frozenset({"cache", "etag", "bucket", "dedupe", "dedup", "lookup", "index", "shard"})
+_HASH_KEY_PURPOSES = frozenset({"cache", "cached", "caching", "etag", "bucket", "dedupe", "dedup", "lookup", "index",
+                                "shard", "name"})
 _WEAK_HASHES = frozenset({"md5", "sha1", "new", "md4", "sha"})
 
 
@@ -633,9 +796,29 @@ def weak_hash_not_for_security(tree: ast.Module, line: int) -> bool:
     for call in calls:
         names, _callers = _surroundings(call, parents)
         words = set().union(*(_words(n) for n in names)) if names else set()
-        if words & _HASH_SECURITY or ("key" in words and not words & _HASH_KEY_PURPOSES):
+        if words & _HASH_SECURITY or ("key" in words and not words & _HASH_KEY_PURPOSES
+                                      and not _cache_key(call, parents)):
             return False
     return True
+
+
+def _cache_key(call: ast.Call, parents: dict[int, ast.AST]) -> bool:
+    """``key = md5(...).hexdigest()`` then ``cache.get(key)``: the name the hash is given is handed to a cache."""
+    statement: ast.AST | None = call
+    while statement is not None and not isinstance(statement, ast.stmt):
+        statement = parents.get(id(statement))
+    if not isinstance(statement, ast.Assign):
+        return False
+    targets = {t.id for t in statement.targets if isinstance(t, ast.Name)}
+    scope = _scope_of(statement, parents)
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and any(isinstance(a, ast.Name) and a.id in targets for a in node.args):
+            owner = node.func.value
+            owner_name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+            if _words(owner_name) & {"cache", "caches", "memcache", "redis_cache"}:
+                return True
+    return False
 
 
 def hmac_digest(tree: ast.Module, line: int) -> bool:
@@ -661,14 +844,15 @@ _ESCAPERS = frozenset({"escape", "conditional_escape", "format_html", "clean", "
 
 def safe_markup(tree: ast.Module, line: int) -> bool:
     """``mark_safe``/``Markup`` (B308, B703, B704) over a literal, or over text escaped or sanitised
-    (``escape``, ``format_html``, ``bleach.clean``) in the function itself: nothing unescaped gets in."""
+    (``escape``, ``format_html``, ``bleach.clean``) in the function itself or by a helper the module
+    defines, or rendered by Django (a template, a form widget): nothing unescaped gets in."""
     calls = [n for n in _at_line(tree, line, (ast.Call,))
              if isinstance(n, ast.Call) and _called(n) in ("mark_safe", "Markup", "SafeString", "SafeText")]
     if not calls:
         return False
     parents = _parents(tree)
-    return all(_plain_text(call, parents) or (bool(call.args) and _Escaped(_scope_of(call, parents)).expr(call.args[0]))
-               for call in calls)
+    return all(_plain_text(call, parents) or (bool(call.args) and _Escaped(
+        _scope_of(call, parents), tree, parents).expr(call.args[0])) for call in calls)
 
 
 def _plain_text(call: ast.Call, parents: dict[int, ast.AST]) -> bool:
@@ -685,13 +869,31 @@ def _called(call: ast.Call) -> str:
 
 # Django's and Flask's template renderers escape every variable they interpolate (autoescape is on by default)
 _TEMPLATE_RENDERERS = frozenset({"render_to_string", "render_template", "render_template_string"})
+# Django's template loaders: what their templates render is autoescaped (a Jinja2 Environment's need not be)
+_DJANGO_TEMPLATE_LOADERS = frozenset({"get_template", "select_template", "Template"})
+# Django's form widgets: ``Select(choices=...).render(name, value, attrs)`` escapes every value and choice
+_DJANGO_WIDGETS = frozenset({"Select", "SelectMultiple", "NullBooleanSelect", "RadioSelect", "CheckboxSelectMultiple",
+                             "TextInput", "NumberInput", "EmailInput", "URLInput", "PasswordInput", "HiddenInput",
+                             "DateInput", "DateTimeInput", "TimeInput", "CheckboxInput", "Textarea",
+                             "SelectDateWidget", "SplitDateTimeWidget", "FileInput", "ClearableFileInput"})
+_KEY_ATTRS = frozenset({"pk", "id"})
+# str methods that only cut or trim: what escaped text they return is still escaped
+_CUTTERS = frozenset({"split", "rsplit", "splitlines", "strip", "lstrip", "rstrip"})
+# methods whose text holds no markup characters whatever the value: a datetime's ISO form
+_MARKUP_FREE = frozenset({"isoformat", "count"})
+# statements whose bodies run in order once: an assignment there reaches what follows it
+_STRAIGHT = (ast.If, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor, ast.While, ast.Try)
 
 
 class _Escaped:
     """Whether markup is a literal or built only from literals and escaped or sanitised text."""
 
-    def __init__(self, scope: ast.AST) -> None:
+    def __init__(self, scope: ast.AST, module: ast.Module | None = None,
+                 parents: dict[int, ast.AST] | None = None, helpers: frozenset[str] = frozenset()) -> None:
         self.scope = scope
+        self.module = module
+        self.parents = parents or {}
+        self.helpers = helpers  # the module's functions being judged already: a recursion is not followed
         self.judged: dict[str, bool] = {}
 
     def expr(self, node: ast.AST, depth: int = 0) -> bool:
@@ -700,29 +902,11 @@ class _Escaped:
         if isinstance(node, ast.Constant):
             return isinstance(node.value, (str, int, float))
         if isinstance(node, ast.Name):
-            if isinstance(self.scope, ast.Module):
-                return False
-            if node.id in self.judged:  # escaped = escaped.replace(...): judged by its other assignments
-                return self.judged[node.id]
-            self.judged[node.id] = True
-            values = _Trust._assigned(node.id, self.scope)
-            self.judged[node.id] = bool(values) and all(self.expr(v, depth + 1) for v in values or ())
-            return self.judged[node.id]
+            return self.name(node, depth)
         if isinstance(node, ast.Call):
-            name = _called(node)
-            if name in _ESCAPERS or name in _TEMPLATE_RENDERERS:
-                return True  # escaped, or rendered by an autoescaping template engine (render_to_string)
-            if name == "render" and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Call) \
-                    and _called(node.func.value) == "super":
-                return True  # super().render(name, value, attrs) in a widget: Django's widget escapes what it renders
-            if name in _GETTEXT and node.args and all(isinstance(a, ast.Constant) for a in node.args):
-                return True  # _("deactivated user"): the project's own text, translated
-            if name in _NUMBERS or name in _URL_BUILDERS or name.startswith("reverse_"):
-                return True  # int(score), len(rows); reverse("team", args=[pk]): a number or a quoted URL path
-            if name in ("join", "format", "replace") and isinstance(node.func, ast.Attribute):
-                parts = [node.func.value, *node.args, *(k.value for k in node.keywords)]
-                return all(self.expr(p, depth + 1) for p in parts)
-            return False
+            return self.call(node, depth)
+        if isinstance(node, ast.Attribute) and node.attr in _KEY_ATTRS:
+            return True  # obj.pk, tag.id: a row's key, a number or a UUID
         if isinstance(node, ast.JoinedStr):
             return all(self.expr(v.value, depth + 1) for v in node.values if isinstance(v, ast.FormattedValue))
         if isinstance(node, ast.BinOp):
@@ -739,8 +923,174 @@ class _Escaped:
             return body_ok and self.expr(node.orelse, depth + 1)
         return False
 
+    def name(self, node: ast.Name, depth: int) -> bool:
+        if isinstance(self.scope, ast.Module):
+            return False
+        reaching = _reaching_value(node, self.parents)
+        if reaching is not None:  # url = html.escape(url) right before: only that value gets here
+            return self.expr(reaching, depth + 1)
+        if node.id in self.judged:  # escaped = escaped.replace(...): judged by its other assignments
+            return self.judged[node.id]
+        self.judged[node.id] = True
+        values = _Trust._assigned(node.id, self.scope)
+        self.judged[node.id] = bool(values) and all(self.expr(v, depth + 1) for v in values or ())
+        return self.judged[node.id]
 
-_NUMBERS = frozenset({"int", "float", "len", "round", "abs"})
+    def call(self, node: ast.Call, depth: int) -> bool:
+        name = _called(node)
+        method = isinstance(node.func, ast.Attribute)
+        if name in _ESCAPERS or name in _TEMPLATE_RENDERERS:
+            return True  # escaped, or rendered by an autoescaping template engine (render_to_string)
+        if name == "render" and method and isinstance(node.func, ast.Attribute):
+            receiver = node.func.value
+            if isinstance(receiver, ast.Call) and _called(receiver) == "super":
+                return True  # super().render(name, value, attrs) in a widget: Django's widget escapes what it renders
+            if self._made_by(receiver, _DJANGO_TEMPLATE_LOADERS | _DJANGO_WIDGETS):
+                return True  # get_template(name).render(context), Select(choices=...).render(name, value)
+        if name in _GETTEXT and node.args and all(self.expr(a, depth + 1) for a in node.args):
+            return True  # _("deactivated user"), gettext(msg) of a literal: the project's own text, translated
+        if name in _NUMBERS or name in _URL_BUILDERS or name.startswith("reverse_"):
+            return True  # int(score), len(rows); reverse("team", args=[pk]): a number or a quoted URL path
+        if name in _MARKUP_FREE and method:
+            return True  # when.isoformat(), snapshots.count(): digits and separators
+        if name == "str" and not method and len(node.args) == 1:
+            return self.expr(node.args[0], depth + 1)  # str(format_html(...)), str(ord(c))
+        if name in _CUTTERS and method and isinstance(node.func, ast.Attribute):
+            return self.expr(node.func.value, depth + 1)  # escape(value).split("\n")
+        if name in ("join", "format", "replace") and method and isinstance(node.func, ast.Attribute):
+            parts = [node.func.value, *node.args, *(k.value for k in node.keywords)]
+            return all(self.expr(p, depth + 1) for p in parts)
+        helper = self._helper(node)
+        if helper is not None:
+            return self._returns_escaped(helper, depth)
+        return False
+
+    def _made_by(self, node: ast.AST, makers: frozenset[str]) -> bool:
+        """The value is a call of one of Django's ``makers`` (``loader.get_template``, ``forms.Select``),
+        directly or through a local name only they assign."""
+        if isinstance(node, ast.Call):
+            return _called(node) in makers and self._from_django(node.func)
+        if isinstance(node, ast.Name) and not isinstance(self.scope, ast.Module):
+            values = _Trust._assigned(node.id, self.scope)
+            return bool(values) and all(self._made_by(v, makers) for v in values or () if isinstance(v, ast.Call)) \
+                and all(isinstance(v, ast.Call) for v in values or ())
+        return False
+
+    def _from_django(self, func: ast.AST) -> bool:
+        """``get_template`` imported from Django, or ``loader.get_template``, ``template.Template``,
+        ``forms.Select`` on a name imported from Django."""
+        root = func
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        return isinstance(root, ast.Name) and root.id in self._django_names()
+
+    def _django_names(self) -> set[str]:
+        if self.module is None:
+            return set()
+        names: set[str] = set()
+        for node in self.module.body:
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "django":
+                names.update(a.asname or a.name for a in node.names)
+            elif isinstance(node, ast.Import):
+                names.update((a.asname or a.name).split(".")[0] for a in node.names if a.name.split(".")[0] == "django")
+        return names
+
+    def _helper(self, call: ast.Call) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """The module's own function (``obfuscate(value)``) or the class's own method (``self._link(...)``)
+        that a call runs; None for anything defined elsewhere or already being judged."""
+        if self.module is None:
+            return None
+        func = call.func
+        if isinstance(func, ast.Name):
+            defs = [n for n in self.module.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    and n.name == func.id]
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
+            owner = self.parents.get(id(self.scope))
+            body = owner.body if isinstance(owner, ast.ClassDef) else []
+            defs = [n for n in body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == func.attr]
+        else:
+            return None
+        if len(defs) != 1 or defs[0].name in self.helpers:
+            return None
+        return defs[0]
+
+    def _returns_escaped(self, helper: ast.FunctionDef | ast.AsyncFunctionDef, depth: int) -> bool:
+        """Every value the helper returns is escaped in the helper itself (its parameters count as unknown)."""
+        returns = [n.value for n in _own_nodes(helper) if isinstance(n, ast.Return)]
+        if not returns or any(r is None for r in returns):
+            return False
+        judge = _Escaped(helper, self.module, self.parents, self.helpers | {helper.name})
+        return all(judge.expr(r, depth + 1) for r in returns if r is not None)
+
+
+def _own_nodes(function: ast.AST) -> list[ast.AST]:
+    """The nodes of a function's body, not those of functions, lambdas or classes nested in it."""
+    found: list[ast.AST] = []
+    todo = list(ast.iter_child_nodes(function))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            continue
+        found.append(node)
+        todo.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _binds(node: ast.AST, name: str) -> bool:
+    """Whether a statement may give ``name`` a value or change it anywhere in it: assigns it, stores into
+    it (``v[k] = ...``), calls its methods or hands it to a call (``parts.append(x)``, ``fill(parts)``)."""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, (ast.Store, ast.Del)):
+            return True
+        if isinstance(sub, (ast.Subscript, ast.Attribute)) and isinstance(sub.ctx, (ast.Store, ast.Del)) \
+                and any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(sub.value)):
+            return True
+        if isinstance(sub, ast.Call) and any(isinstance(n, ast.Name) and n.id == name
+                                             for part in (sub.func, *sub.args, *(k.value for k in sub.keywords))
+                                             for n in ast.walk(part)):
+            return True
+        if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and sub.name == name:
+            return True
+        if name in _bound_names(sub):
+            return True
+    return False
+
+
+def _reaching_value(use: ast.Name, parents: dict[int, ast.AST]) -> ast.AST | None:
+    """The value of the one plain assignment that reaches ``use`` in straight-line code: the nearest
+    statement before it, in its block or an enclosing one, that binds the name (``url = escape(url)``).
+    None when that statement binds it some other way, when a loop around the use rebinds it, or when
+    the use sits where the order is not plain (an except handler, a comprehension)."""
+    current: ast.AST = use
+    while not isinstance(current, ast.stmt):
+        parent = parents.get(id(current))
+        if parent is None or isinstance(parent, (ast.Lambda, ast.comprehension)):
+            return None
+        current = parent
+    while True:
+        holder = parents.get(id(current))
+        if holder is None or isinstance(holder, (ast.ClassDef, ast.Module, ast.ExceptHandler)):
+            return None
+        if not isinstance(holder, (*_STRAIGHT, ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        if isinstance(holder, (ast.For, ast.AsyncFor, ast.While)) and _binds(holder, use.id):
+            return None  # bound again later in the loop: that value reaches the next turn
+        block = next((b for b in (getattr(holder, f, None) for f in ("body", "orelse", "finalbody"))
+                      if isinstance(b, list) and current in b), None)
+        if block is None or (isinstance(holder, ast.Try) and block is not holder.body):
+            return None
+        for before in reversed(block[:block.index(current)]):
+            if _binds(before, use.id):
+                if isinstance(before, ast.Assign) and len(before.targets) == 1 \
+                        and isinstance(before.targets[0], ast.Name) and before.targets[0].id == use.id:
+                    return before.value
+                return None
+        if isinstance(holder, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None  # a parameter, or bound nowhere before: nothing known here
+        current = holder
+
+
+_NUMBERS = frozenset({"int", "float", "len", "round", "abs", "ord"})
 _URL_BUILDERS = frozenset({"reverse", "reverse_lazy", "url_for"})  # path arguments come out percent-quoted
 _SAFE_TYPES = frozenset({"Markup", "SafeString", "SafeData", "SafeText"})
 _GETTEXT = frozenset({"_", "gettext", "gettext_lazy", "ugettext", "ugettext_lazy", "pgettext", "pgettext_lazy",
@@ -875,8 +1225,8 @@ def _tree(trees: dict[str, ast.Module | None], read: Callable[[str], str | None]
     """The file's syntax tree, parsed once for all the findings of a scan."""
     if path not in trees:
         text = read(path)
-        try:
-            trees[path] = ast.parse(text) if text else None
+        try:  # a UTF-8 byte-order mark, which Python's own reading drops, is no syntax error
+            trees[path] = ast.parse(text.removeprefix("\ufeff")) if text else None
         except (SyntaxError, ValueError, RecursionError):
             trees[path] = None
     return trees[path]

@@ -389,6 +389,8 @@ _DEFAULT_IGNORE_HOSTS = [
     "tools.ietf.org", "datatracker.ietf.org", "www.rfc-editor.org", "developer.mozilla.org",
     "schema.org", "*.schema.org", "ogp.me", "openrosa.org", "*.openrosa.org",
     "cwe.mitre.org", "cve.mitre.org", "nvd.nist.gov", "owasp.org", "*.owasp.org",
+    # a project's own schema namespace: JSON Schema $id, event schema ids, event-type URIs; names, never fetched
+    "schema.*", "schemas.*",
     *_PUBLIC_PROVIDER_HOSTS,
 ]
 # Words in the name a value is given under that say it is an identifier, a link or sample data,
@@ -406,6 +408,8 @@ _NOT_ADDRESS_WORDS = frozenset({
     "src", "href", "permalink", "warning", "help",
     # pages people read: setup guides, troubleshooting and reference pages linked from provider metadata
     "guide", "troubleshooting", "tutorial", "faq", "readme", "changelog", "manual",
+    # a table of old paths and where the browser is sent instead: REDIRECTS = [("api/", "https://docs...")]
+    "redirects",
 })
 _URLISH_POSITIONS = ("base_url", "endpoint", "server_url", "api_url", "uri", "url")
 _OAUTH_SCOPE_RE = lazy_compile(r"^https://www\.googleapis\.com/auth/")
@@ -704,6 +708,30 @@ class HardcodedValue(Check):
              note="a module's table of test cases: inputs, not where it connects"),
         bad('RESOLVER = "8.8.8.8"\nAPI = "https://api.acme.io/v2/<id>"\n', findings=1, lines=(1,),
             note="a real public resolver counts; a URL template with a placeholder does not"),
+        good('SCHEMA_BASE = "https://schema.acme.io/"\nEVENT_TYPE_PREFIX = "https://schemas.accounts.acme.com/event/"\n\n\n'
+             'def emit(logger, data):\n    logger.emit(schema_id="https://schema.acme.io/events/server-action", data=data)\n',
+             note="schema namespaces and event-type ids spelt as URLs on a schema host: names, not addresses"),
+        bad('SCHEMA_REGISTRY = "https://registry.acme.io/schemas/"\n', lines=(1,),
+            note="a schema registry the service calls is an address"),
+        good('from flask import current_app\n\n\ndef map_url():\n'
+             '    return current_app.config.get("STREET_MAP_URL", "https://maps.acme.io/?q=")\n\n\n'
+             'def links(request):\n    return request.registry.settings.get("app.url", "http://localhost:5000")\n\n\n'
+             'def redis_url():\n    return env.get_credential("REDIS_URL", "redis://localhost:6379/0")\n',
+             note="the default of a getter on the app's configuration, its settings or its environment"),
+        bad('def feed(cache):\n    return cache.get("feed", "https://feeds.acme.io/latest.xml")\n', lines=(2,),
+            note="the default of a lookup in some other mapping is still an address in code"),
+        good('from django.shortcuts import redirect\nfrom django.urls import path\nfrom django.views.generic import RedirectView\n\n'
+             'urlpatterns = [path("api/v1/", RedirectView.as_view(url="https://docs.acme.io/api/", permanent=True))]\n'
+             'REDIRECTS = [("help/", "https://help.acme.io/")]\n\n\n'
+             'def person(request, pid):\n    return redirect(f"https://people.acme.io/p/{pid}/", permanent=True)\n\n\n'
+             'def includeme(config):\n    config.add_route("store", "https://store.acme.io/ext/42", static=True)\n'
+             '    config.add_redirect_rule("/terms/", "https://policies.acme.io/terms/")\n',
+             note="where a redirect or a static route sends the browser: a link, not where the service connects"),
+        bad('import requests\nfrom flask import redirect\n\n\ndef sync(pid):\n'
+            '    requests.post("https://people.acme.io/api/sync", json={"id": pid})\n'
+            '    return redirect(f"/people/{pid}")\n\n\ndef includeme(config):\n'
+            '    config.add_route("store", "https://store.acme.io/ext/42")\n', findings=2, lines=(6, 11),
+            note="a request the service sends next to a redirect, and a route that is no static link"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
@@ -822,9 +850,13 @@ class HardcodedValue(Check):
                     all_of(call.args[1])
             elif _CONFIG_GETTER.match(name) and len(call.args) > 1:  # get_config("OPENAI_API_BASE", "https://...")
                 all_of(call.args[1])
+            if _reads_a_setting(call, name):  # app.config.get("MAP_URL", "https://..."): the setting decides
+                all_of(call.args[1])
             if name in _STRING_METHODS:
                 for arg in call.args:
                     all_of(arg)
+            for target in _redirect_targets(call, name):
+                all_of(target)  # redirect("https://docs.acme.io/"): the browser follows it, the service never calls it
             if name in _ROW_WRITES and ".objects." in f"{dotted(call.func)}.":
                 for kw in call.keywords:  # Connector.objects.create(base_url=...): a row's data, editable later
                     all_of(kw.value)
@@ -873,6 +905,42 @@ class HardcodedValue(Check):
 
 
 _CONFIG_READ_RE = lazy_compile(r"settings|config|environ|getenv", re.IGNORECASE)
+# What configuration is read from, by the last name before the getter: app.config, registry.settings, env.
+_CONFIG_RECEIVERS = frozenset({"config", "conf", "configuration", "settings", "environ", "env", "app_config"})
+
+
+def _reads_a_setting(call: ast.Call, name: str) -> bool:
+    """``current_app.config.get(KEY, default)``, ``request.registry.settings.get(KEY, default)``,
+    ``env.get_credential(KEY, default)``: a getter on a configuration object given a key and a default."""
+    if not isinstance(call.func, ast.Attribute) or len(call.args) < 2 or not name.startswith("get"):
+        return False
+    if not (isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)):
+        return False
+    receiver = dotted(call.func.value) or ""
+    return receiver.rpartition(".")[2].lower() in _CONFIG_RECEIVERS
+
+
+# Answers that send the browser elsewhere (Django, Flask, Starlette, Pyramid, WebOb): their target is a link.
+_REDIRECT_CALLS = frozenset({
+    "redirect", "RedirectResponse", "HttpResponseRedirect", "HttpResponsePermanentRedirect", "add_redirect_rule",
+    "HTTPFound", "HTTPMovedPermanently", "HTTPSeeOther", "HTTPTemporaryRedirect", "HTTPPermanentRedirect",
+})
+_REDIRECT_KEYWORDS = frozenset({"url", "location", "to", "target"})
+
+
+def _redirect_targets(call: ast.Call, name: str) -> list[ast.AST]:
+    """Where a redirect sends the browser: ``redirect(URL)``, ``RedirectView.as_view(url=URL)``,
+    ``config.add_redirect_rule(path, URL)``, and a route Pyramid only links to (``add_route(name, URL,
+    static=True)``). A link a person follows, not an address the service connects to."""
+    if name == "add_route" and any(kw.arg == "static" and isinstance(kw.value, ast.Constant) and kw.value.value is True
+                                   for kw in call.keywords):
+        return call.args[1:2]
+    if name == "as_view" and isinstance(call.func, ast.Attribute) and (dotted(call.func.value) or "").endswith("RedirectView"):
+        return [kw.value for kw in call.keywords if kw.arg == "url"]
+    if name not in _REDIRECT_CALLS:
+        return []
+    position = 1 if name == "add_redirect_rule" else 0
+    return [*call.args[position:position + 1], *(kw.value for kw in call.keywords if kw.arg in _REDIRECT_KEYWORDS)]
 _WILDCARD_ADDRESSES = frozenset({"0.0.0.0", "::", "[::]"})  # listen everywhere: connect to the loopback instead
 _LOOPBACK_ADDRESSES = frozenset({"127.0.0.1", "::1", "localhost", "[::1]"})
 # A project's own configuration reader given a key and a default: get_config(key, default), get_setting(...)

@@ -195,6 +195,22 @@ class PrintCall(Check):
              '    raise SystemExit(1)\n', note="a message right before the process exits"),
         bad('import sys\n\ndef report(order):\n    print("order", order, file=sys.stderr)\n', lines=(4,),
             note="stderr is still unstructured output"),
+        good('def create_permissions(app_config, verbosity=2, **kwargs):\n    perms = build(app_config)\n'
+             '    if verbosity >= 2:\n        for perm in perms:\n            print(f"Adding permission {perm}")\n',
+             note="output at a management command's verbosity (a post_migrate handler run by migrate)"),
+        bad('def sync(items, verbose=False):\n    if verbose:\n        print("syncing", len(items))\n', lines=(3,),
+            note="a verbose flag of service code is still logger.debug"),
+        good('import logging\nimport logging.handlers\n\n\nclass Collector(logging.Handler):\n'
+             '    def emit(self, record):\n        try:\n            self.queue.put(self.format(record))\n'
+             '        except Exception as e:\n            print("log collector failed:", e)\n\n\n'
+             'def configure(path):\n    try:\n        handler = logging.handlers.RotatingFileHandler(path)\n'
+             '    except PermissionError as e:\n        print(f"cannot write {path}: {e}; console only")\n'
+             '        handler = logging.StreamHandler()\n    logging.getLogger().addHandler(handler)\n',
+             note="inside a log handler (logging there would recurse) and where logging is being set up"),
+        bad('import logging\nfrom tornado import web\n\n\nclass OrdersHandler(web.RequestHandler):\n'
+            '    def get(self):\n        print("listing orders")\n\n\n'
+            'def configure():\n    logging.basicConfig()\n\n\ndef handle(order):\n    print("order", order)\n',
+            findings=2, lines=(7, 15), note="a request handler is no log handler; a function beside the set-up is service code"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
@@ -214,6 +230,8 @@ class PrintCall(Check):
         binds: dict[int, bool] = {}
         for call in calls:
             if _writes_to_a_stream(call) or _before_exit(source, call) or _at_the_terminal(source, call):
+                continue
+            if _in_logging_machinery(source, call) or _at_command_verbosity(source, call):
                 continue
             if is_settings_path(source.path) and not any(isinstance(a, _BODIES) for a in source.ancestors(call)):
                 continue  # a settings module's start-up message, printed before logging is configured
@@ -261,6 +279,58 @@ def _writes_to_a_stream(call: ast.Call) -> bool:
     for kw in call.keywords:
         if kw.arg == "file":
             return dotted(kw.value) not in ("sys.stdout", "sys.stderr")
+    return False
+
+
+# The standard library's handler classes, as a class names its base without the ``logging.`` prefix.
+_LOGGING_CLASSES = frozenset({
+    "Handler", "StreamHandler", "FileHandler", "RotatingFileHandler", "TimedRotatingFileHandler", "WatchedFileHandler",
+    "SysLogHandler", "QueueHandler", "MemoryHandler", "BufferingHandler", "SocketHandler", "NullHandler",
+    "LoggerAdapter",
+})
+_LOGGING_SETUP_CALLS = frozenset({"basicConfig", "dictConfig", "fileConfig", "addHandler"})
+
+
+def _logging_class(base: ast.expr) -> bool:
+    """``logging.Handler``, ``RotatingFileHandler``, ``HelperLogger(logging.Logger)``: a base from the logging world."""
+    name = dotted(base) or ""
+    last = name.rpartition(".")[2]
+    return name.startswith("logging.") or last in _LOGGING_CLASSES or last.endswith("Logger")
+
+
+def _sets_logging_up(func: ast.AST) -> bool:
+    """The function builds the logging set-up itself: creates a logging handler, adds one, or configures logging."""
+    for node in ast.walk(func):
+        if isinstance(node, ast.Call):
+            name = dotted(node.func) or ""
+            last = name.rpartition(".")[2]
+            if last in _LOGGING_SETUP_CALLS or (last.endswith("Handler") and (
+                    name.startswith("logging.") or last in _LOGGING_CLASSES)):
+                return True
+    return False
+
+
+def _in_logging_machinery(source: SourceFile, call: ast.Call) -> bool:
+    """A print inside a logging handler or logger class, or in the function that sets logging up: logging from
+    a handler's own ``emit`` recurses, and while the log file cannot be opened there is no logger to use."""
+    for ancestor in source.ancestors(call):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)) and _sets_logging_up(ancestor):
+            return True
+        if isinstance(ancestor, ast.ClassDef):
+            return any(_logging_class(b) for b in ancestor.bases)
+    return False
+
+
+def _at_command_verbosity(source: SourceFile, call: ast.Call) -> bool:
+    """``if verbosity >= 2: print(...)``: the output level of a management command (Django's ``verbosity``,
+    which ``migrate`` hands to its post_migrate handlers too), so the command's output, not the service's log."""
+    for ancestor in source.ancestors(call):
+        if isinstance(ancestor, ast.If) and any(
+                (isinstance(n, ast.Name) and n.id == "verbosity") or (isinstance(n, ast.Attribute) and n.attr == "verbosity")
+                for n in ast.walk(ancestor.test)):
+            return True
+        if isinstance(ancestor, _BODIES):
+            return False
     return False
 
 

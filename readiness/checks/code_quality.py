@@ -399,6 +399,16 @@ def _names_called_in_main(tree: ast.Module) -> set[str]:
 _COMMAND_LINE_PARSERS = frozenset({"getopt", "gnu_getopt", "ArgumentParser"})
 
 
+def _run_by_hand_nodes(source: SourceFile) -> frozenset[int]:
+    """ids of every node in the module's functions that only the ``__main__`` block runs (``def main(): ...
+    uvicorn.run(app, port=8080)``) or that read the command line: a local runner, not how the service is served."""
+    assert source.tree is not None
+    names = _names_called_in_main(source.tree) if "__main__" in source.text or "argv" in source.text else set()
+    return frozenset(id(n) for stmt in source.tree.body
+                     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in names
+                     for n in ast.walk(stmt))
+
+
 def _reads_command_line(func: ast.AST) -> bool:
     for node in ast.walk(func):
         if isinstance(node, ast.Attribute) and node.attr == "argv" and dotted(node.value) == "sys":
@@ -783,6 +793,10 @@ class HardcodedValue(Check):
              note="schema namespaces and event-type ids spelt as URLs on a schema host: names, not addresses"),
         bad('SCHEMA_REGISTRY = "https://registry.acme.io/schemas/"\n', lines=(1,),
             note="a schema registry the service calls is an address"),
+        good('import uvicorn\n\n\ndef main():\n    uvicorn.run("app.api:app", host="0.0.0.0", port=8080)\n\n\n'
+             'if __name__ == "__main__":\n    main()\n', note="the local runner the __main__ block calls"),
+        bad('import uvicorn\n\n\ndef main():\n    uvicorn.run("app.api:app", host="0.0.0.0", port=8080)\n\n\n'
+            'def serve():\n    main()\n', lines=(5,), note="a runner something else in the service calls"),
         good('from flask import current_app\n\n\ndef map_url():\n'
              '    return current_app.config.get("STREET_MAP_URL", "https://maps.acme.io/?q=")\n\n\n'
              'def links(request):\n    return request.registry.settings.get("app.url", "http://localhost:5000")\n\n\n'
@@ -833,7 +847,7 @@ class HardcodedValue(Check):
         if not candidates:
             return out
         skip = self._skipped_nodes(source)
-        in_main = main_block_nodes(source)
+        in_main = main_block_nodes(source) | _run_by_hand_nodes(source)
         for node, message in candidates:
             if id(node) in skip or id(node) in in_main:  # a __main__ block is run by hand, not by the service
                 continue

@@ -399,6 +399,29 @@ def _names_called_in_main(tree: ast.Module) -> set[str]:
 _COMMAND_LINE_PARSERS = frozenset({"getopt", "gnu_getopt", "ArgumentParser"})
 
 
+# Words in a module's, class's or function's name that say it makes up data: a mock provider, a demo mode's
+# seed, a preview's placeholders, an analyzer's canned answer for tests (_monkeypatch).
+_SAMPLE_SCOPE_WORDS = frozenset({
+    "mock", "mocks", "mocked", "fake", "dummy", "sample", "samples", "stub", "stubs", "simulate", "simulated",
+    "placeholder", "placeholders", "monkeypatch", "demo",
+})
+
+
+def _makes_up_data(name: str) -> bool:
+    return any(w.lower() in _SAMPLE_SCOPE_WORDS for w in _WORD_RE.findall(name))
+
+
+def _sample_data_nodes(source: SourceFile) -> frozenset[int]:
+    """ids of every node in a module, class or function named for made-up data (``alerts_mock.py``,
+    ``class MockSearchProvider``, ``def build_sample_payload``): its addresses are sample values, not where
+    the service connects."""
+    assert source.tree is not None
+    if _makes_up_data(source.path.rpartition("/")[2].removesuffix(".py")):
+        return frozenset(id(n) for n in ast.walk(source.tree))
+    return frozenset(id(n) for scope in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+                     if _makes_up_data(getattr(scope, "name", "")) for n in ast.walk(scope))
+
+
 def _run_by_hand_nodes(source: SourceFile) -> frozenset[int]:
     """ids of every node in the module's functions that only the ``__main__`` block runs (``def main(): ...
     uvicorn.run(app, port=8080)``) or that read the command line: a local runner, not how the service is served."""
@@ -793,6 +816,16 @@ class HardcodedValue(Check):
              note="schema namespaces and event-type ids spelt as URLs on a schema host: names, not addresses"),
         bad('SCHEMA_REGISTRY = "https://registry.acme.io/schemas/"\n', lines=(1,),
             note="a schema registry the service calls is an address"),
+        good('class MockSearchProvider:\n    def query(self, text):\n'
+             '        return [{"title": text, "url": "https://www.acme-news.com/story/1"}]\n\n\n'
+             'def build_sample_payload():\n    return {"references": ["https://lists.acme.org/thread/42"]}\n',
+             note="a mock provider's canned results and a sample payload for a preview"),
+        good('ALERTS = [{"source": "https://monitor.acme.io/alerts/1"}]\n', path="app/providers/alerts_mock.py",
+             note="a module named for mock data"),
+        bad('class SearchProvider:\n    def query(self, text):\n'
+            '        return self.http.get("https://api.acme-search.com/v1", params={"q": text})\n\n\n'
+            'def resample(series):\n    return post("https://metrics.acme.io/resample", series)\n', findings=2, lines=(3, 7),
+            note="a real provider, and a name that only contains a sample word (resample)"),
         good('import uvicorn\n\n\ndef main():\n    uvicorn.run("app.api:app", host="0.0.0.0", port=8080)\n\n\n'
              'if __name__ == "__main__":\n    main()\n', note="the local runner the __main__ block calls"),
         bad('import uvicorn\n\n\ndef main():\n    uvicorn.run("app.api:app", host="0.0.0.0", port=8080)\n\n\n'
@@ -847,7 +880,7 @@ class HardcodedValue(Check):
         if not candidates:
             return out
         skip = self._skipped_nodes(source)
-        in_main = main_block_nodes(source) | _run_by_hand_nodes(source)
+        in_main = main_block_nodes(source) | _run_by_hand_nodes(source) | _sample_data_nodes(source)
         for node, message in candidates:
             if id(node) in skip or id(node) in in_main:  # a __main__ block is run by hand, not by the service
                 continue

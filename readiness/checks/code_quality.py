@@ -422,6 +422,35 @@ def _sample_data_nodes(source: SourceFile) -> frozenset[int]:
                      if _makes_up_data(getattr(scope, "name", "")) for n in ast.walk(scope))
 
 
+def _recognising_use(name: ast.Name, source: SourceFile) -> bool:
+    """The name is compared, measured or handed to a string method (``uri.startswith(PREFIX + scheme)``,
+    ``uri[len(PREFIX):]``, ``host == OPENAI_HOST``, ``session.mount(PREFIX, adapter)``)."""
+    child: ast.AST = name
+    parent = source.parent(name)
+    while isinstance(parent, (ast.BinOp, ast.JoinedStr, ast.FormattedValue)):
+        child, parent = parent, source.parent(parent)
+    if isinstance(parent, ast.Compare):
+        return True
+    if isinstance(parent, ast.Call) and child in parent.args:
+        func = parent.func
+        called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        return called in _STRING_METHODS or called in ("len", "mount")
+    return False
+
+
+def _only_recognises(node: ast.AST, source: SourceFile) -> bool:
+    """A name given the literal is only ever used to recognise addresses, never to reach one."""
+    parent = source.parent(node)
+    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
+        return False
+    name = parent.targets[0].id
+    scope = next((a for a in source.ancestors(parent) if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef))),
+                 source.tree)
+    assert scope is not None
+    uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+    return bool(uses) and all(_recognising_use(use, source) for use in uses)
+
+
 def _run_by_hand_nodes(source: SourceFile) -> frozenset[int]:
     """ids of every node in the module's functions that only the ``__main__`` block runs (``def main(): ...
     uvicorn.run(app, port=8080)``) or that read the command line: a local runner, not how the service is served."""
@@ -816,6 +845,16 @@ class HardcodedValue(Check):
              note="schema namespaces and event-type ids spelt as URLs on a schema host: names, not addresses"),
         bad('SCHEMA_REGISTRY = "https://registry.acme.io/schemas/"\n', lines=(1,),
             note="a schema registry the service calls is an address"),
+        good('PROXY_PREFIX = "https://via.acme.io/"\n\n\ndef original(uri):\n'
+             '    if uri.startswith(PROXY_PREFIX + "http"):\n        return uri[len(PROXY_PREFIX):]\n    return uri\n\n\n'
+             'def is_openai(host):\n    OPENAI_HOST = "api.openai.com"\n    return host == OPENAI_HOST\n',
+             note="a prefix or a host only compared or stripped: it recognises addresses, it reaches none"),
+        good('import requests\nfrom requests.adapters import HTTPAdapter\n\nsession = requests.Session()\n'
+             'session.mount("https://static.acme.", HTTPAdapter(max_retries=3))\n',
+             note="the URL prefix a session routes to an adapter"),
+        bad('PROXY_PREFIX = "https://via.acme.io/"\n\n\ndef original(uri):\n'
+            '    if uri.startswith(PROXY_PREFIX):\n        return fetch(PROXY_PREFIX + uri)\n    return uri\n', lines=(1,),
+            note="the same prefix also used to build a request"),
         good('class MockSearchProvider:\n    def query(self, text):\n'
              '        return [{"title": text, "url": "https://www.acme-news.com/story/1"}]\n\n\n'
              'def build_sample_payload():\n    return {"references": ["https://lists.acme.org/thread/42"]}\n',
@@ -884,6 +923,8 @@ class HardcodedValue(Check):
         for node, message in candidates:
             if id(node) in skip or id(node) in in_main:  # a __main__ block is run by hand, not by the service
                 continue
+            if _only_recognises(node, source):
+                continue  # VIA_PREFIX = "https://via.acme.io/" only ever tested with startswith: a pattern, not a target
             out.hits.append(Hit(node.lineno, node.col_offset + 1, message))
         return out
 
@@ -972,6 +1013,8 @@ class HardcodedValue(Check):
             if name in _STRING_METHODS:
                 for arg in call.args:
                     all_of(arg)
+            if name == "mount" and call.args:  # session.mount("https://static.acme.", adapter): a prefix that routes
+                all_of(call.args[0])
             for target in _redirect_targets(call, name):
                 all_of(target)  # redirect("https://docs.acme.io/"): the browser follows it, the service never calls it
             if name in _ROW_WRITES and ".objects." in f"{dotted(call.func)}.":

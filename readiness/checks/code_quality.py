@@ -54,6 +54,10 @@ class TodoComment(Check):
         good("# todo list items are sorted by date\nITEMS = []\n", note="the word todo, not a marker"),
         good("# FIXMEPLEASE is not a tag\n"),
         good("# hosts look like XXX.region.elb.amazonaws.com\n", note="XXX as a placeholder in a pattern"),
+        good("# See: https://git.acme.io/shop/issues/XXX\n# print(\"XXX %s: key %s\" % (name, key))\nx = 1\n",
+             note="XXX as a placeholder in a link, and inside a string of commented-out code"),
+        bad("# See /docs/ first. XXX: the cache key ignores the tenant\nx = 1\n", lines=(1,),
+            note="a marker after a sentence that mentions a path"),
         good("def test_it():\n    # TODO: cover refunds\n    assert True\n", path="tests/test_orders.py",
              note="tests are not the service"),
         good("# TODO: squash these\nfrom django.db import migrations\n", path="shop/migrations/0002_auto.py",
@@ -64,7 +68,8 @@ class TodoComment(Check):
         if file_role(source, options) != SERVICE:
             return None  # tests, scripts, migrations and commands keep their notes
         tags = "|".join(re.escape(t) for t in options.get("tags", self.options["tags"]))
-        pattern = re.compile(rf"(?<![\w.-])({tags})(?![\w-]|\.\w)")  # not XXX.example.com, a placeholder
+        # not XXX.example.com nor .../issues/XXX (placeholders), nor print("XXX ...") (a string in commented-out code)
+        pattern = re.compile(rf"(?<![\w./\"'-])({tags})(?![\w-]|\.\w)")
         # in lower case a tag counts only written as a marker: "# @todo ...", "# todo: ...", "# fixme(x) ..."
         marker = re.compile(rf"^#\s*(?:@({tags})\b|({tags})\s*[:(])", re.IGNORECASE)
         out = FileOutcome()

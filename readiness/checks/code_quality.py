@@ -212,6 +212,9 @@ class PrintCall(Check):
              '    except PermissionError as e:\n        print(f"cannot write {path}: {e}; console only")\n'
              '        handler = logging.StreamHandler()\n    logging.getLogger().addHandler(handler)\n',
              note="inside a log handler (logging there would recurse) and where logging is being set up"),
+        good('import logging\nimport sys\n\n\ndef console_handler():\n    return logging.StreamHandler(sys.stdout)\n\n\n'
+             'print(">>> init logging <<<")\n', path="app/log.py",
+             note="the start-up line of the module that builds the logging set-up"),
         bad('import logging\nfrom tornado import web\n\n\nclass OrdersHandler(web.RequestHandler):\n'
             '    def get(self):\n        print("listing orders")\n\n\n'
             'def configure():\n    logging.basicConfig()\n\n\ndef handle(order):\n    print("order", order)\n',
@@ -318,12 +321,17 @@ def _sets_logging_up(func: ast.AST) -> bool:
 def _in_logging_machinery(source: SourceFile, call: ast.Call) -> bool:
     """A print inside a logging handler or logger class, or in the function that sets logging up: logging from
     a handler's own ``emit`` recurses, and while the log file cannot be opened there is no logger to use."""
+    in_function = False
     for ancestor in source.ancestors(call):
-        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)) and _sets_logging_up(ancestor):
-            return True
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if _sets_logging_up(ancestor):
+                return True
+            in_function = True
         if isinstance(ancestor, ast.ClassDef):
             return any(_logging_class(b) for b in ancestor.bases)
-    return False
+    # a module-level message of the module that builds the logging set-up
+    return not in_function and source.memo(
+        "sets-logging-up", lambda: source.tree is not None and _sets_logging_up(source.tree))
 
 
 def _at_command_verbosity(source: SourceFile, call: ast.Call) -> bool:

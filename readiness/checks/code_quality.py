@@ -555,7 +555,12 @@ _NOT_ADDRESS_WORDS = frozenset({
     "guide", "troubleshooting", "tutorial", "faq", "readme", "changelog", "manual",
     # a table of old paths and where the browser is sent instead: REDIRECTS = [("api/", "https://docs...")]
     "redirects",
+    # the hint a configuration form shows beside a field: {"hint": "https://yourcompany.acme.com"}
+    "hint", "hints",
 })
+# Words of a one-label "host" that is a stand-in text, not a machine: http://unable-to-fetch-url, https://PLACE-HOLDER/
+_SENTINEL_HOST_WORDS = frozenset({"url", "unable", "unknown", "missing", "invalid", "none", "null", "placeholder",
+                                  "place", "holder", "notfound"})
 _URLISH_POSITIONS = ("base_url", "endpoint", "server_url", "api_url", "uri", "url")
 _OAUTH_SCOPE_RE = lazy_compile(r"^https://www\.googleapis\.com/auth/")
 _WORD_RE = lazy_compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
@@ -868,6 +873,11 @@ class HardcodedValue(Check):
         bad('PROXY_PREFIX = "https://via.acme.io/"\n\n\ndef original(uri):\n'
             '    if uri.startswith(PROXY_PREFIX):\n        return fetch(PROXY_PREFIX + uri)\n    return uri\n', lines=(1,),
             note="the same prefix also used to build a request"),
+        good('FIELDS = {"host": {"required": True, "hint": "https://yourcompany.acme.com"}}\n\n\n'
+             'def link(alert):\n    return alert.get("href", "http://unable-to-fetch-url")\n',
+             note="a form field's hint, and a stand-in text where a link could not be read"),
+        bad('FIELDS = {"host": {"default": "x", "url": "https://api.acme.com/v2"}}\nUPLOADS = "http://files:8080/upload"\n',
+            findings=2, lines=(1, 2), note="an address beside a hint's siblings, and a compose service's one-label host"),
         good('class MockSearchProvider:\n    def query(self, text):\n'
              '        return [{"title": text, "url": "https://www.acme-news.com/story/1"}]\n\n\n'
              'def build_sample_payload():\n    return {"references": ["https://lists.acme.org/thread/42"]}\n',
@@ -957,6 +967,8 @@ class HardcodedValue(Check):
             host = match.group("host")
             if "%" in text or "{" in text.split("://", 1)[1][:len(host) + 1] or _host_ignored(host, ignore_hosts):
                 return None
+            if "." not in host and {w.lower() for w in re.split(r"[-_]", host)} & _SENTINEL_HOST_WORDS:
+                return None  # issue.get("url", "https://could-not-find-url"): a stand-in text, no machine is named
             if _PLACEHOLDER_RE.search(match.group("rest") or ""):
                 return None  # ".../cert-[REDACTED].pem", ".../<id>": a sample or a template, not an address used
             if _ASSET_PATH_RE.search((match.group("rest") or "").split("?")[0]) and not _ENVIRONMENT_HOST_RE.search(host):

@@ -557,6 +557,9 @@ _NOT_ADDRESS_WORDS = frozenset({
     "redirects",
     # the hint a configuration form shows beside a field: {"hint": "https://yourcompany.acme.com"}
     "hint", "hints",
+    # a plugin's settings defaults (def get_settings_defaults(): return {...}), an OpenAPI x-logo, pages an
+    # agent leaves out of its history (excluded_urls): values a setting replaces, images, patterns to skip
+    "defaults", "logo", "icon", "favicon", "excluded", "ignored",
 })
 # Words of a one-label "host" that is a stand-in text, not a machine: http://unable-to-fetch-url, https://PLACE-HOLDER/
 _SENTINEL_HOST_WORDS = frozenset({"url", "unable", "unknown", "missing", "invalid", "none", "null", "placeholder",
@@ -878,6 +881,13 @@ class HardcodedValue(Check):
              note="a form field's hint, and a stand-in text where a link could not be read"),
         bad('FIELDS = {"host": {"default": "x", "url": "https://api.acme.com/v2"}}\nUPLOADS = "http://files:8080/upload"\n',
             findings=2, lines=(1, 2), note="an address beside a hint's siblings, and a compose service's one-label host"),
+        good('class Discovery:\n    SSDP_GROUP = "239.255.255.250"\n\n    def get_settings_defaults(self):\n'
+             '        return {"feeds": {"news": {"url": "https://news.acme.org/feed.xml"}}}\n\n\n'
+             'SPEC = {"x-logo": {"url": "https://avatars.acme-cdn.com/u/42"}}\n'
+             'EXCLUDED_URLS = {"about:blank", "https://www.acme-search.com"}\n',
+             note="a multicast group, a plugin's settings defaults, a logo, start pages left out of a history"),
+        bad('RELAY = "223.255.255.250"\nNEWS_FEED_URL = "https://news.acme.org/feed.xml"\n', findings=2,
+            lines=(1, 2), note="a unicast address beside the multicast range, and a feed the code fetches"),
         good('class MockSearchProvider:\n    def query(self, text):\n'
              '        return [{"title": text, "url": "https://www.acme-news.com/story/1"}]\n\n\n'
              'def build_sample_payload():\n    return {"references": ["https://lists.acme.org/thread/42"]}\n',
@@ -983,8 +993,8 @@ class HardcodedValue(Check):
             host = text.split(":")[0]
             if host == "0.0.0.0" or host.startswith("255.") or text.count(".") != 3 or _host_ignored(host, ignore_hosts):  # nosec B104 - compared, not bound
                 return None
-            if _is_sample_ip(host):
-                return None
+            if _is_sample_ip(host) or 224 <= int(host.split(".")[0]) <= 239:
+                return None  # 239.255.255.250: a multicast group a protocol fixes (SSDP, mDNS), the same everywhere
             if host in _LOCAL and not self._host_position(parent, source):
                 return None  # loopback in a list or comparison, not a destination
             return "IP address", host

@@ -53,6 +53,11 @@ class TodoComment(Check):
         bad("x = 1  # todo: configurable?\n", lines=(1,), note="a lower-case tag followed by a colon"),
         good("# todo list items are sorted by date\nITEMS = []\n", note="the word todo, not a marker"),
         good("# FIXMEPLEASE is not a tag\n"),
+        good("# The serializers below are partially taken (and modified) from an upstream framework,\n"
+             "# licensed under its own terms.\n\n# TODO: Remove these field hacks...\nFIELDS = []\n",
+             note="a module whose header says its code was taken from another project"),
+        bad("# Copyright the team.\n\n\ndef load():\n    # TODO: this was copied from the old loader\n    return []\n",
+            lines=(5,), note="a note about copying further down is the team's own marker"),
         good("# hosts look like XXX.region.elb.amazonaws.com\n", note="XXX as a placeholder in a pattern"),
         good("# See: https://git.acme.io/shop/issues/XXX\n# print(\"XXX %s: key %s\" % (name, key))\nx = 1\n",
              note="XXX as a placeholder in a link, and inside a string of commented-out code"),
@@ -67,6 +72,8 @@ class TodoComment(Check):
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
         if file_role(source, options) != SERVICE:
             return None  # tests, scripts, migrations and commands keep their notes
+        if _copied_from_elsewhere(source):
+            return None  # a module taken from another project keeps that project's notes: not this team's backlog
         tags = "|".join(re.escape(t) for t in options.get("tags", self.options["tags"]))
         # not XXX.example.com nor .../issues/XXX (placeholders), nor print("XXX ...") (a string in commented-out code)
         pattern = re.compile(rf"(?<![\w./\"'-])({tags})(?![\w-]|\.\w)")
@@ -91,6 +98,22 @@ class TodoComment(Check):
             Density(count, project.app_lines, "TODO/FIXME comments", float(options["zero_at"])),
             summary=f"{count} {noun}",
         )
+
+
+# What a module's opening comment says when its code comes from another project.
+_COPIED_HEADER = lazy_compile(r"(?i)\b(?:taken|copied|vendored|forked|borrowed)\b[^\n]{0,40}\bfrom\b|\bsee licen[cs]e at\b")
+
+
+def _copied_from_elsewhere(source: SourceFile) -> bool:
+    """The module's opening comment block says its code was taken, copied or vendored from another project
+    ("The code is partially taken (and modified) from django rest framework", "See license at ...")."""
+    header: list[str] = []
+    for line in source.text.splitlines()[:40]:
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            break
+        header.append(stripped)
+    return bool(_COPIED_HEADER.search("\n".join(header)))
 
 
 _CLI_DECORATORS = ("command", "callback", "group", "main")

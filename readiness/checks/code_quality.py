@@ -461,6 +461,8 @@ def _sample_data_nodes(source: SourceFile) -> frozenset[int]:
 def _recognising_use(name: ast.Name, source: SourceFile) -> bool:
     """The name is compared, measured or handed to a string method (``uri.startswith(PREFIX + scheme)``,
     ``uri[len(PREFIX):]``, ``host == OPENAI_HOST``, ``session.mount(PREFIX, adapter)``)."""
+    if _used_as_key(name, source):
+        return True  # claims.get(GROUPS_CLAIM), GROUPS_CLAIM in claims: a claim name spelt as a URL
     child: ast.AST = name
     parent = source.parent(name)
     while isinstance(parent, (ast.BinOp, ast.JoinedStr, ast.FormattedValue)):
@@ -893,6 +895,12 @@ class HardcodedValue(Check):
              '    if uri.startswith(PROXY_PREFIX + "http"):\n        return uri[len(PROXY_PREFIX):]\n    return uri\n\n\n'
              'def is_openai(host):\n    OPENAI_HOST = "api.openai.com"\n    return host == OPENAI_HOST\n',
              note="a prefix or a host only compared or stripped: it recognises addresses, it reaches none"),
+        good('GROUPS_CLAIM = "https://sso.acme.com/claim/groups"\n\n\ndef groups(user_info):\n'
+             '    if GROUPS_CLAIM in user_info:\n        return user_info.get(GROUPS_CLAIM, [])\n    return []\n',
+             note="a claim name spelt as a URL, only looked up"),
+        bad('USERINFO_URL = "https://sso.acme.com/userinfo"\n\n\ndef groups(session, cache):\n'
+            '    return cache.get(USERINFO_URL) or session.get(USERINFO_URL).json()\n', lines=(1,),
+            note="a URL looked up in a cache and also requested"),
         good('import requests\nfrom requests.adapters import HTTPAdapter\n\nsession = requests.Session()\n'
              'session.mount("https://static.acme.", HTTPAdapter(max_retries=3))\n',
              note="the URL prefix a session routes to an adapter"),

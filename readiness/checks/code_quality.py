@@ -223,6 +223,12 @@ class PrintCall(Check):
              '    raise SystemExit(1)\n', note="a message right before the process exits"),
         bad('import sys\n\ndef report(order):\n    print("order", order, file=sys.stderr)\n', lines=(4,),
             note="stderr is still unstructured output"),
+        good('def print_queryset_sql(qs):\n    print(str(qs.query))\n\n\nclass PrintDomains:\n'
+             '    def each(self, domain):\n        print(domain.name)\n',
+             note="a helper or a class named for printing: output is its job"),
+        bad('def blueprint_task(job):\n    print("running", job)\n\n\ndef reprint(invoice):\n'
+            '    print("reprinting", invoice.id)\n    return render(invoice)\n', lines=(2, 6), findings=2,
+            note="a task, and a name that only contains the word (reprint)"),
         good('def create_permissions(app_config, verbosity=2, **kwargs):\n    perms = build(app_config)\n'
              '    if verbosity >= 2:\n        for perm in perms:\n            print(f"Adding permission {perm}")\n',
              note="output at a management command's verbosity (a post_migrate handler run by migrate)"),
@@ -262,7 +268,7 @@ class PrintCall(Check):
         for call in calls:
             if _writes_to_a_stream(call) or _before_exit(source, call) or _at_the_terminal(source, call):
                 continue
-            if _in_logging_machinery(source, call) or _at_command_verbosity(source, call):
+            if _in_logging_machinery(source, call) or _at_command_verbosity(source, call) or _named_to_print(source, call):
                 continue
             if is_settings_path(source.path) and not any(isinstance(a, _BODIES) for a in source.ancestors(call)):
                 continue  # a settings module's start-up message, printed before logging is configured
@@ -355,6 +361,19 @@ def _in_logging_machinery(source: SourceFile, call: ast.Call) -> bool:
     # a module-level message of the module that builds the logging set-up
     return not in_function and source.memo(
         "sets-logging-up", lambda: source.tree is not None and _sets_logging_up(source.tree))
+
+
+def _named_to_print(source: SourceFile, call: ast.Call) -> bool:
+    """The function around the print is named for printing (``print_queryset_sql``, ``_print_occurrences``,
+    ``verbose_print``, ``run_and_print``) or its class is (``class PrintDomains``): output is its job, chosen on
+    purpose, not a stray debug line."""
+    function = next((a for a in source.ancestors(call) if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
+    if function is not None:
+        words = [w.lower() for w in _WORD_RE.findall(function.name)]
+        if words and "print" in (words[0], words[-1]):
+            return True
+    owner = next((a for a in source.ancestors(call) if isinstance(a, ast.ClassDef)), None)
+    return owner is not None and [w.lower() for w in _WORD_RE.findall(owner.name)][:1] == ["print"]
 
 
 def _at_command_verbosity(source: SourceFile, call: ast.Call) -> bool:

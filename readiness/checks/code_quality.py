@@ -223,12 +223,14 @@ class PrintCall(Check):
              '    raise SystemExit(1)\n', note="a message right before the process exits"),
         bad('import sys\n\ndef report(order):\n    print("order", order, file=sys.stderr)\n', lines=(4,),
             note="stderr is still unstructured output"),
-        good('def print_queryset_sql(qs):\n    print(str(qs.query))\n\n\nclass PrintDomains:\n'
+        good('def print_queryset_sql(qs):\n    print(str(qs.query))\n\n\ndef explain(qs, debug):\n'
+             '    if debug:\n        print_queryset_sql(qs)\n\n\nclass PrintDomains:\n'
              '    def each(self, domain):\n        print(domain.name)\n',
-             note="a helper or a class named for printing: output is its job"),
+             note="a helper the module calls, or a class, named for printing: output is its job"),
         bad('def blueprint_task(job):\n    print("running", job)\n\n\ndef reprint(invoice):\n'
-            '    print("reprinting", invoice.id)\n    return render(invoice)\n', lines=(2, 6), findings=2,
-            note="a task, and a name that only contains the word (reprint)"),
+            '    print("reprinting", invoice.id)\n    return render(invoice)\n\n\ndef print_tasks():\n'
+            '    for task in TASKS:\n        print("task:", task)\n', lines=(2, 6, 12), findings=3,
+            note="a task, a name that only contains the word (reprint), a print helper nothing calls"),
         good('def create_permissions(app_config, verbosity=2, **kwargs):\n    perms = build(app_config)\n'
              '    if verbosity >= 2:\n        for perm in perms:\n            print(f"Adding permission {perm}")\n',
              note="output at a management command's verbosity (a post_migrate handler run by migrate)"),
@@ -370,10 +372,21 @@ def _named_to_print(source: SourceFile, call: ast.Call) -> bool:
     function = next((a for a in source.ancestors(call) if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
     if function is not None:
         words = [w.lower() for w in _WORD_RE.findall(function.name)]
-        if words and "print" in (words[0], words[-1]):
+        if words and "print" in (words[0], words[-1]) and source.memo(
+                ("print-helper-called", function.lineno), lambda: _called_in_module(function, source)):
             return True
     owner = next((a for a in source.ancestors(call) if isinstance(a, ast.ClassDef)), None)
     return owner is not None and [w.lower() for w in _WORD_RE.findall(owner.name)][:1] == ["print"]
+
+
+def _called_in_module(function: ast.FunctionDef | ast.AsyncFunctionDef, source: SourceFile) -> bool:
+    """The module uses the function outside its own body (``self._print_settings()``); a print helper nothing
+    calls is a debugging leftover."""
+    inside = {id(n) for n in ast.walk(function)}
+    assert source.tree is not None
+    return any(id(n) not in inside and ((isinstance(n, ast.Name) and n.id == function.name)
+                                        or (isinstance(n, ast.Attribute) and n.attr == function.name))
+               for n in ast.walk(source.tree))
 
 
 def _at_command_verbosity(source: SourceFile, call: ast.Call) -> bool:

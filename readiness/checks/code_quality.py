@@ -227,6 +227,11 @@ class PrintCall(Check):
              '    if debug:\n        print_queryset_sql(qs)\n\n\nclass PrintDomains:\n'
              '    def each(self, domain):\n        print(domain.name)\n',
              note="a helper the module calls, or a class, named for printing: output is its job"),
+        good('class StreamingCLIInterface:\n    def process_chunk(self, chunk):\n        print(chunk.text, end="")\n\n\n'
+             'class ConsoleProvider:\n    def notify(self, message):\n        print(message)\n',
+             note="a class named for the terminal renders to it"),
+        bad('class ClientInterface:\n    def process_chunk(self, chunk):\n        print(chunk.text)\n', lines=(3,),
+            note="a class named for something else"),
         bad('def blueprint_task(job):\n    print("running", job)\n\n\ndef reprint(invoice):\n'
             '    print("reprinting", invoice.id)\n    return render(invoice)\n\n\ndef print_tasks():\n'
             '    for task in TASKS:\n        print("task:", task)\n', lines=(2, 6, 12), findings=3,
@@ -367,8 +372,8 @@ def _in_logging_machinery(source: SourceFile, call: ast.Call) -> bool:
 
 def _named_to_print(source: SourceFile, call: ast.Call) -> bool:
     """The function around the print is named for printing (``print_queryset_sql``, ``_print_occurrences``,
-    ``verbose_print``, ``run_and_print``) or its class is (``class PrintDomains``): output is its job, chosen on
-    purpose, not a stray debug line."""
+    ``verbose_print``, ``run_and_print``), or its class for printing or the terminal (``class PrintDomains``,
+    ``class StreamingCLIInterface``, ``class ConsoleProvider``): output is its job, chosen on purpose."""
     function = next((a for a in source.ancestors(call) if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
     if function is not None:
         words = [w.lower() for w in _WORD_RE.findall(function.name)]
@@ -376,7 +381,14 @@ def _named_to_print(source: SourceFile, call: ast.Call) -> bool:
                 ("print-helper-called", function.lineno), lambda: _called_in_module(function, source)):
             return True
     owner = next((a for a in source.ancestors(call) if isinstance(a, ast.ClassDef)), None)
-    return owner is not None and [w.lower() for w in _WORD_RE.findall(owner.name)][:1] == ["print"]
+    if owner is None:
+        return False
+    words = [w.lower() for w in _WORD_RE.findall(owner.name)]
+    return words[:1] == ["print"] or bool(set(words) & _TERMINAL_WORDS)
+
+
+# A class named for the terminal renders to it (class StreamingCLIInterface, class ConsoleProvider).
+_TERMINAL_WORDS = frozenset({"cli", "console", "terminal"})
 
 
 def _called_in_module(function: ast.FunctionDef | ast.AsyncFunctionDef, source: SourceFile) -> bool:

@@ -520,8 +520,9 @@ def _recognising_use(name: ast.Name, source: SourceFile) -> bool:
     return False
 
 
-def _only_recognises(node: ast.AST, source: SourceFile) -> bool:
-    """A name given the literal is only ever used to recognise addresses, never to reach one."""
+def _only_recognises(node: ast.AST, source: SourceFile, skip: set[int]) -> bool:
+    """A name given the literal is only ever used to recognise addresses, never to reach one, or only where
+    the literal itself would not count (``get_from_config("yubico.url", YUBICO_URL)``: a setting's default)."""
     parent = source.parent(node)
     if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
         return False
@@ -530,7 +531,7 @@ def _only_recognises(node: ast.AST, source: SourceFile) -> bool:
                  source.tree)
     assert scope is not None
     uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
-    return bool(uses) and all(_recognising_use(use, source) for use in uses)
+    return bool(uses) and all(id(use) in skip or _recognising_use(use, source) for use in uses)
 
 
 def _run_by_hand_nodes(source: SourceFile) -> frozenset[int]:
@@ -939,6 +940,13 @@ class HardcodedValue(Check):
              '    if uri.startswith(PROXY_PREFIX + "http"):\n        return uri[len(PROXY_PREFIX):]\n    return uri\n\n\n'
              'def is_openai(host):\n    OPENAI_HOST = "api.openai.com"\n    return host == OPENAI_HOST\n',
              note="a prefix or a host only compared or stripped: it recognises addresses, it reaches none"),
+        good('from django import forms\n\nVERIFY_URL = "https://api.acme-otp.com/verify"\n\n\ndef verify_url():\n'
+             '    return get_from_config("otp.verify_url", VERIFY_URL)\n\n\nclass ResetForm(forms.Form):\n'
+             '    source = forms.CharField(required=False, initial="https://www.acme.org/api")\n',
+             note="a constant only used as a setting's default, and a form field's initial value"),
+        bad('VERIFY_URL = "https://api.acme-otp.com/verify"\n\n\ndef verify_url(session):\n'
+            '    session.post(VERIFY_URL)\n    return get_from_config("otp.verify_url", VERIFY_URL)\n', lines=(1,),
+            note="the same constant also requested directly"),
         good('GROUPS_CLAIM = "https://sso.acme.com/claim/groups"\n\n\ndef groups(user_info):\n'
              '    if GROUPS_CLAIM in user_info:\n        return user_info.get(GROUPS_CLAIM, [])\n    return []\n',
              note="a claim name spelt as a URL, only looked up"),
@@ -1031,7 +1039,7 @@ class HardcodedValue(Check):
         for node, message in candidates:
             if id(node) in skip or id(node) in in_main:  # a __main__ block is run by hand, not by the service
                 continue
-            if _only_recognises(node, source):
+            if _only_recognises(node, source, skip):
                 continue  # VIA_PREFIX = "https://via.acme.io/" only ever tested with startswith: a pattern, not a target
             out.hits.append(Hit(node.lineno, node.col_offset + 1, message))
         return out
@@ -1131,7 +1139,7 @@ class HardcodedValue(Check):
                 for kw in call.keywords:  # Connector.objects.create(base_url=...): a row's data, editable later
                     all_of(kw.value)
             for kw in call.keywords:
-                if kw.arg in ("default", "help", "description", "summary", "example", "examples", "docs_url",
+                if kw.arg in ("default", "initial", "placeholder", "help", "description", "summary", "example", "examples", "docs_url",
                               "terms_of_service", "license_info", "contact"):
                     all_of(kw.value)
         for func in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda):
@@ -1214,7 +1222,7 @@ def _redirect_targets(call: ast.Call, name: str) -> list[ast.AST]:
 _WILDCARD_ADDRESSES = frozenset({"0.0.0.0", "::", "[::]"})  # listen everywhere: connect to the loopback instead
 _LOOPBACK_ADDRESSES = frozenset({"127.0.0.1", "::1", "localhost", "[::1]"})
 # A project's own configuration reader given a key and a default: get_config(key, default), get_setting(...)
-_CONFIG_GETTER = lazy_compile(r"^_?get_?(?:config|conf|setting|settings|env|option)$", re.IGNORECASE)
+_CONFIG_GETTER = lazy_compile(r"^_?get_?(?:from_)?(?:config|conf|setting|settings|env|option)$", re.IGNORECASE)
 _DEBUG_TEST_RE = lazy_compile(r"^(?:[\w.]*\.)?DEBUG$")
 
 

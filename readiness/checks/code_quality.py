@@ -227,6 +227,8 @@ class PrintCall(Check):
              '    if debug:\n        print_queryset_sql(qs)\n\n\nclass PrintDomains:\n'
              '    def each(self, domain):\n        print(domain.name)\n',
              note="a helper the module calls, or a class, named for printing: output is its job"),
+        good('class WhoamiCommand(Command):\n    def run_and_print(self, args):\n        print("user:", self.run(args))\n',
+             note="a method named for printing, which the command framework calls"),
         good('class StreamingCLIInterface:\n    def process_chunk(self, chunk):\n        print(chunk.text, end="")\n\n\n'
              'class ConsoleProvider:\n    def notify(self, message):\n        print(message)\n',
              note="a class named for the terminal renders to it"),
@@ -377,8 +379,9 @@ def _named_to_print(source: SourceFile, call: ast.Call) -> bool:
     function = next((a for a in source.ancestors(call) if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
     if function is not None:
         words = [w.lower() for w in _WORD_RE.findall(function.name)]
-        if words and "print" in (words[0], words[-1]) and source.memo(
-                ("print-helper-called", function.lineno), lambda: _called_in_module(function, source)):
+        if words and "print" in (words[0], words[-1]) and (
+                isinstance(source.parent(function), ast.ClassDef)  # a method: the class's output, called through it
+                or source.memo(("print-helper-called", function.lineno), lambda: _called_in_module(function, source))):
             return True
     owner = next((a for a in source.ancestors(call) if isinstance(a, ast.ClassDef)), None)
     if owner is None:
@@ -392,8 +395,8 @@ _TERMINAL_WORDS = frozenset({"cli", "console", "terminal"})
 
 
 def _called_in_module(function: ast.FunctionDef | ast.AsyncFunctionDef, source: SourceFile) -> bool:
-    """The module uses the function outside its own body (``self._print_settings()``); a print helper nothing
-    calls is a debugging leftover."""
+    """The module uses the function outside its own body; a module-level print helper nothing calls is a
+    debugging leftover."""
     inside = {id(n) for n in ast.walk(function)}
     assert source.tree is not None
     return any(id(n) not in inside and ((isinstance(n, ast.Name) and n.id == function.name)

@@ -779,9 +779,14 @@ def _used_as_key(node: ast.AST, source: SourceFile) -> bool:
     return False
 
 
+_DISPLAY_METHODS = frozenset({"__repr__", "__str__", "__html__"})
+
+
 def _named_as_identifier(node: ast.AST, source: SourceFile) -> bool:
     """``ns = {'cas': URI}``, ``scopes=[URI]``, ``author_url = URL``, ``set_db_ver('1.5.0.0')``."""
     for name in _context_names(node, source):
+        if name in _DISPLAY_METHODS:
+            return True  # def __repr__(self): return "https://books.acme.org/isbn/{0}".format(...): how it displays
         words = {w.lower() for w in _WORD_RE.findall(name.lstrip("@"))}
         if words & _NOT_ADDRESS_WORDS:
             return True
@@ -950,6 +955,12 @@ class HardcodedValue(Check):
         bad('VERIFY_URL = "https://api.acme-otp.com/verify"\n\n\ndef verify_url(session):\n'
             '    session.post(VERIFY_URL)\n    return get_from_config("otp.verify_url", VERIFY_URL)\n', lines=(1,),
             note="the same constant also requested directly"),
+        good('class Identifier:\n    def __repr__(self):\n        if self.kind == "isbn":\n'
+             '            return "https://books.acme.org/isbn/{0}".format(self.value)\n        return self.value\n',
+             note="the link an object displays as"),
+        bad('class Identifier:\n    def lookup(self):\n        return fetch("https://books.acme.org/api/isbn/{0}".format(self.value))\n\n'
+            '    def __repr__(self):\n        return f"<Identifier {self.value}>"\n', lines=(3,),
+            note="the lookup the object sends is an address"),
         good('GROUPS_CLAIM = "https://sso.acme.com/claim/groups"\n\n\ndef groups(user_info):\n'
              '    if GROUPS_CLAIM in user_info:\n        return user_info.get(GROUPS_CLAIM, [])\n    return []\n',
              note="a claim name spelt as a URL, only looked up"),

@@ -738,6 +738,7 @@ def _context_names(node: ast.AST, source: SourceFile) -> list[str]:
             names.extend(str(t.id if isinstance(t, ast.Name) else getattr(t, "attr", "")) for t in targets)
             names.extend(t.slice.value for t in targets if isinstance(t, ast.Subscript)  # obj["@context"] = [...]
                          and isinstance(t.slice, ast.Constant) and isinstance(t.slice.value, str))
+            names.extend(_returned_by(parent, source))
         elif isinstance(parent, ast.Return):  # def openlibrary_link(self): return f"https://..."
             scope = source.parent(parent)
             while scope is not None and not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -755,6 +756,18 @@ def _context_names(node: ast.AST, source: SourceFile) -> list[str]:
             names.append(func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", ""))
         break
     return names
+
+
+def _returned_by(assign: ast.Assign | ast.AnnAssign, source: SourceFile) -> list[str]:
+    """The function's name when the assigned local is what the function returns (``def get_settings_defaults():
+    settings = {...}; return settings``): the value is what the function's name says."""
+    targets = assign.targets if isinstance(assign, ast.Assign) else [assign.target]
+    local = {t.id for t in targets if isinstance(t, ast.Name)}
+    scope = source.parent(assign)
+    if not local or not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return []
+    returns = [s for s in scope.body if isinstance(s, ast.Return)]
+    return [scope.name] if any(isinstance(r.value, ast.Name) and r.value.id in local for r in returns) else []
 
 
 _HTTP_RECEIVER = lazy_compile(r"requests|httpx|aiohttp|urllib|session|client|http|api|conn|pool|browser|page|driver",
@@ -955,6 +968,12 @@ class HardcodedValue(Check):
         bad('VERIFY_URL = "https://api.acme-otp.com/verify"\n\n\ndef verify_url(session):\n'
             '    session.post(VERIFY_URL)\n    return get_from_config("otp.verify_url", VERIFY_URL)\n', lines=(1,),
             note="the same constant also requested directly"),
+        good('class Announcements:\n    def get_settings_defaults(self):\n'
+             '        settings = {"channels": {"news": {"url": "https://news.acme.org/feed.xml"}}}\n        return settings\n',
+             note="the table a settings-defaults function builds and returns"),
+        bad('class Announcements:\n    def refresh(self):\n'
+            '        channels = {"news": {"url": "https://news.acme.org/feed.xml"}}\n        return channels\n', lines=(3,),
+            note="a function named for something else returns the same table"),
         good('class Identifier:\n    def __repr__(self):\n        if self.kind == "isbn":\n'
              '            return "https://books.acme.org/isbn/{0}".format(self.value)\n        return self.value\n',
              note="the link an object displays as"),

@@ -257,6 +257,10 @@ class PrintCall(Check):
             '    def get(self):\n        print("listing orders")\n\n\n'
             'def configure():\n    logging.basicConfig()\n\n\ndef handle(order):\n    print("order", order)\n',
             findings=2, lines=(7, 15), note="a request handler is no log handler; a function beside the set-up is service code"),
+        bad('import logging\n\n\ndef create_app():\n    logging.basicConfig(level="INFO")\n\n    def status_text():\n'
+            '        try:\n            return fetch_status()\n        except Exception as e:\n'
+            '            print(f"status fetch error: {e}")\n            return ""\n    return App(status_text)\n',
+            lines=(11,), note="a function nested in the app factory that sets logging up is service code"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
@@ -361,10 +365,10 @@ def _in_logging_machinery(source: SourceFile, call: ast.Call) -> bool:
     a handler's own ``emit`` recurses, and while the log file cannot be opened there is no logger to use."""
     in_function = False
     for ancestor in source.ancestors(call):
-        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)) and not in_function:
             if _sets_logging_up(ancestor):
                 return True
-            in_function = True
+            in_function = True  # only the nearest function: an app factory that also sets logging up is no handler
         if isinstance(ancestor, ast.ClassDef):
             return any(_logging_class(b) for b in ancestor.bases)
     # a module-level message of the module that builds the logging set-up

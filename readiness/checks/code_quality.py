@@ -495,6 +495,7 @@ _SAMPLE_SCOPE_WORDS = frozenset({
 
 
 def _makes_up_data(name: str) -> bool:
+    """A word of the name says the scope makes up data (``MockSearchProvider``, ``build_sample_payload``)."""
     return any(w.lower() in _SAMPLE_SCOPE_WORDS for w in _WORD_RE.findall(name))
 
 

@@ -539,7 +539,8 @@ def _only_recognises(node: ast.AST, source: SourceFile, skip: set[int]) -> bool:
                  source.tree)
     assert scope is not None
     uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
-    return bool(uses) and all(id(use) in skip or _recognising_use(use, source) for use in uses)
+    return bool(uses) and all((id(use) in skip and not isinstance(source.parent(use), ast.arguments))
+                              or _recognising_use(use, source) for use in uses)
 
 
 def _run_by_hand_nodes(source: SourceFile) -> frozenset[int]:
@@ -970,9 +971,10 @@ class HardcodedValue(Check):
              '    return get_from_config("otp.verify_url", VERIFY_URL)\n\n\nclass ResetForm(forms.Form):\n'
              '    source = forms.CharField(required=False, initial="https://www.acme.org/api")\n',
              note="a constant only used as a setting's default, and a form field's initial value"),
-        bad('VERIFY_URL = "https://api.acme-otp.com/verify"\n\n\ndef verify_url(session):\n'
-            '    session.post(VERIFY_URL)\n    return get_from_config("otp.verify_url", VERIFY_URL)\n', lines=(1,),
-            note="the same constant also requested directly"),
+        bad('VERIFY_URL = "https://api.acme-otp.com/verify"\nKEYS_URL = "https://keys.acme-otp.com/public"\n\n\n'
+            'def verify_url(session):\n    session.post(VERIFY_URL)\n    return get_from_config("otp.verify_url", VERIFY_URL)\n\n\n'
+            'class Verifier:\n    def __init__(self, keys_url: str = KEYS_URL):\n        self.keys_url = keys_url\n',
+            findings=2, lines=(1, 2), note="the same constant also requested directly; a module constant as a parameter's default"),
         good('class Announcements:\n    def get_settings_defaults(self):\n'
              '        settings = {"channels": {"news": {"url": "https://news.acme.org/feed.xml"}}}\n        return settings\n',
              note="the table a settings-defaults function builds and returns"),

@@ -53,7 +53,16 @@ class TodoComment(Check):
         bad("x = 1  # todo: configurable?\n", lines=(1,), note="a lower-case tag followed by a colon"),
         good("# todo list items are sorted by date\nITEMS = []\n", note="the word todo, not a marker"),
         good("# FIXMEPLEASE is not a tag\n"),
+        good("# The serializers below are partially taken (and modified) from an upstream framework,\n"
+             "# licensed under its own terms.\n\n# TODO: Remove these field hacks...\nFIELDS = []\n",
+             note="a module whose header says its code was taken from another project"),
+        bad("# Copyright the team.\n\n\ndef load():\n    # TODO: this was copied from the old loader\n    return []\n",
+            lines=(5,), note="a note about copying further down is the team's own marker"),
         good("# hosts look like XXX.region.elb.amazonaws.com\n", note="XXX as a placeholder in a pattern"),
+        good("# See: https://git.acme.io/shop/issues/XXX\n# print(\"XXX %s: key %s\" % (name, key))\nx = 1\n",
+             note="XXX as a placeholder in a link, and inside a string of commented-out code"),
+        bad("# See /docs/ first. XXX: the cache key ignores the tenant\nx = 1\n", lines=(1,),
+            note="a marker after a sentence that mentions a path"),
         good("def test_it():\n    # TODO: cover refunds\n    assert True\n", path="tests/test_orders.py",
              note="tests are not the service"),
         good("# TODO: squash these\nfrom django.db import migrations\n", path="shop/migrations/0002_auto.py",
@@ -63,8 +72,11 @@ class TodoComment(Check):
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
         if file_role(source, options) != SERVICE:
             return None  # tests, scripts, migrations and commands keep their notes
+        if _copied_from_elsewhere(source):
+            return None  # a module taken from another project keeps that project's notes: not this team's backlog
         tags = "|".join(re.escape(t) for t in options.get("tags", self.options["tags"]))
-        pattern = re.compile(rf"(?<![\w.-])({tags})(?![\w-]|\.\w)")  # not XXX.example.com, a placeholder
+        # not XXX.example.com nor .../issues/XXX (placeholders), nor print("XXX ...") (a string in commented-out code)
+        pattern = re.compile(rf"(?<![\w./\"'-])({tags})(?![\w-]|\.\w)")
         # in lower case a tag counts only written as a marker: "# @todo ...", "# todo: ...", "# fixme(x) ..."
         marker = re.compile(rf"^#\s*(?:@({tags})\b|({tags})\s*[:(])", re.IGNORECASE)
         out = FileOutcome()
@@ -86,6 +98,22 @@ class TodoComment(Check):
             Density(count, project.app_lines, "TODO/FIXME comments", float(options["zero_at"])),
             summary=f"{count} {noun}",
         )
+
+
+# What a module's opening comment says when its code comes from another project.
+_COPIED_HEADER = lazy_compile(r"(?i)\b(?:taken|copied|vendored|forked|borrowed)\b[^\n]{0,40}\bfrom\b|\bsee licen[cs]e at\b")
+
+
+def _copied_from_elsewhere(source: SourceFile) -> bool:
+    """The module's opening comment block says its code was taken, copied or vendored from another project
+    ("The code is partially taken (and modified) from django rest framework", "See license at ...")."""
+    header: list[str] = []
+    for line in source.text.splitlines()[:40]:
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            break
+        header.append(stripped)
+    return bool(_COPIED_HEADER.search("\n".join(header)))
 
 
 _CLI_DECORATORS = ("command", "callback", "group", "main")
@@ -195,6 +223,44 @@ class PrintCall(Check):
              '    raise SystemExit(1)\n', note="a message right before the process exits"),
         bad('import sys\n\ndef report(order):\n    print("order", order, file=sys.stderr)\n', lines=(4,),
             note="stderr is still unstructured output"),
+        good('def print_queryset_sql(qs):\n    print(str(qs.query))\n\n\ndef explain(qs, debug):\n'
+             '    if debug:\n        print_queryset_sql(qs)\n\n\nclass PrintDomains:\n'
+             '    def each(self, domain):\n        print(domain.name)\n',
+             note="a helper the module calls, or a class, named for printing: output is its job"),
+        good('class WhoamiCommand(Command):\n    def run_and_print(self, args):\n        print("user:", self.run(args))\n',
+             note="a method named for printing, which the command framework calls"),
+        good('class StreamingCLIInterface:\n    def process_chunk(self, chunk):\n        print(chunk.text, end="")\n\n\n'
+             'class ConsoleProvider:\n    def notify(self, message):\n        print(message)\n',
+             note="a class named for the terminal renders to it"),
+        bad('class ClientInterface:\n    def process_chunk(self, chunk):\n        print(chunk.text)\n', lines=(3,),
+            note="a class named for something else"),
+        bad('def blueprint_task(job):\n    print("running", job)\n\n\ndef reprint(invoice):\n'
+            '    print("reprinting", invoice.id)\n    return render(invoice)\n\n\ndef print_tasks():\n'
+            '    for task in TASKS:\n        print("task:", task)\n', lines=(2, 6, 12), findings=3,
+            note="a task, a name that only contains the word (reprint), a print helper nothing calls"),
+        good('def create_permissions(app_config, verbosity=2, **kwargs):\n    perms = build(app_config)\n'
+             '    if verbosity >= 2:\n        for perm in perms:\n            print(f"Adding permission {perm}")\n',
+             note="output at a management command's verbosity (a post_migrate handler run by migrate)"),
+        bad('def sync(items, verbose=False):\n    if verbose:\n        print("syncing", len(items))\n', lines=(3,),
+            note="a verbose flag of service code is still logger.debug"),
+        good('import logging\nimport logging.handlers\n\n\nclass Collector(logging.Handler):\n'
+             '    def emit(self, record):\n        try:\n            self.queue.put(self.format(record))\n'
+             '        except Exception as e:\n            print("log collector failed:", e)\n\n\n'
+             'def configure(path):\n    try:\n        handler = logging.handlers.RotatingFileHandler(path)\n'
+             '    except PermissionError as e:\n        print(f"cannot write {path}: {e}; console only")\n'
+             '        handler = logging.StreamHandler()\n    logging.getLogger().addHandler(handler)\n',
+             note="inside a log handler (logging there would recurse) and where logging is being set up"),
+        good('import logging\nimport sys\n\n\ndef console_handler():\n    return logging.StreamHandler(sys.stdout)\n\n\n'
+             'print(">>> init logging <<<")\n', path="app/log.py",
+             note="the start-up line of the module that builds the logging set-up"),
+        bad('import logging\nfrom tornado import web\n\n\nclass OrdersHandler(web.RequestHandler):\n'
+            '    def get(self):\n        print("listing orders")\n\n\n'
+            'def configure():\n    logging.basicConfig()\n\n\ndef handle(order):\n    print("order", order)\n',
+            findings=2, lines=(7, 15), note="a request handler is no log handler; a function beside the set-up is service code"),
+        bad('import logging\n\n\ndef create_app():\n    logging.basicConfig(level="INFO")\n\n    def status_text():\n'
+            '        try:\n            return fetch_status()\n        except Exception as e:\n'
+            '            print(f"status fetch error: {e}")\n            return ""\n    return App(status_text)\n',
+            lines=(11,), note="a function nested in the app factory that sets logging up is service code"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
@@ -214,6 +280,8 @@ class PrintCall(Check):
         binds: dict[int, bool] = {}
         for call in calls:
             if _writes_to_a_stream(call) or _before_exit(source, call) or _at_the_terminal(source, call):
+                continue
+            if _in_logging_machinery(source, call) or _at_command_verbosity(source, call) or _named_to_print(source, call):
                 continue
             if is_settings_path(source.path) and not any(isinstance(a, _BODIES) for a in source.ancestors(call)):
                 continue  # a settings module's start-up message, printed before logging is configured
@@ -261,6 +329,95 @@ def _writes_to_a_stream(call: ast.Call) -> bool:
     for kw in call.keywords:
         if kw.arg == "file":
             return dotted(kw.value) not in ("sys.stdout", "sys.stderr")
+    return False
+
+
+# The standard library's handler classes, as a class names its base without the ``logging.`` prefix.
+_LOGGING_CLASSES = frozenset({
+    "Handler", "StreamHandler", "FileHandler", "RotatingFileHandler", "TimedRotatingFileHandler", "WatchedFileHandler",
+    "SysLogHandler", "QueueHandler", "MemoryHandler", "BufferingHandler", "SocketHandler", "NullHandler",
+    "LoggerAdapter",
+})
+_LOGGING_SETUP_CALLS = frozenset({"basicConfig", "dictConfig", "fileConfig", "addHandler"})
+
+
+def _logging_class(base: ast.expr) -> bool:
+    """``logging.Handler``, ``RotatingFileHandler``, ``HelperLogger(logging.Logger)``: a base from the logging world."""
+    name = dotted(base) or ""
+    last = name.rpartition(".")[2]
+    return name.startswith("logging.") or last in _LOGGING_CLASSES or last.endswith("Logger")
+
+
+def _sets_logging_up(func: ast.AST) -> bool:
+    """The function builds the logging set-up itself: creates a logging handler, adds one, or configures logging."""
+    for node in ast.walk(func):
+        if isinstance(node, ast.Call):
+            name = dotted(node.func) or ""
+            last = name.rpartition(".")[2]
+            if last in _LOGGING_SETUP_CALLS or (last.endswith("Handler") and (
+                    name.startswith("logging.") or last in _LOGGING_CLASSES)):
+                return True
+    return False
+
+
+def _in_logging_machinery(source: SourceFile, call: ast.Call) -> bool:
+    """A print inside a logging handler or logger class, or in the function that sets logging up: logging from
+    a handler's own ``emit`` recurses, and while the log file cannot be opened there is no logger to use."""
+    in_function = False
+    for ancestor in source.ancestors(call):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)) and not in_function:
+            if _sets_logging_up(ancestor):
+                return True
+            in_function = True  # only the nearest function: an app factory that also sets logging up is no handler
+        if isinstance(ancestor, ast.ClassDef):
+            return any(_logging_class(b) for b in ancestor.bases)
+    # a module-level message of the module that builds the logging set-up
+    return not in_function and source.memo(
+        "sets-logging-up", lambda: source.tree is not None and _sets_logging_up(source.tree))
+
+
+def _named_to_print(source: SourceFile, call: ast.Call) -> bool:
+    """The function around the print is named for printing (``print_queryset_sql``, ``_print_occurrences``,
+    ``verbose_print``, ``run_and_print``), or its class for printing or the terminal (``class PrintDomains``,
+    ``class StreamingCLIInterface``, ``class ConsoleProvider``): output is its job, chosen on purpose."""
+    function = next((a for a in source.ancestors(call) if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
+    if function is not None:
+        words = [w.lower() for w in _WORD_RE.findall(function.name)]
+        if words and "print" in (words[0], words[-1]) and (
+                isinstance(source.parent(function), ast.ClassDef)  # a method: the class's output, called through it
+                or source.memo(("print-helper-called", function.lineno), lambda: _called_in_module(function, source))):
+            return True
+    owner = next((a for a in source.ancestors(call) if isinstance(a, ast.ClassDef)), None)
+    if owner is None:
+        return False
+    words = [w.lower() for w in _WORD_RE.findall(owner.name)]
+    return words[:1] == ["print"] or bool(set(words) & _TERMINAL_WORDS)
+
+
+# A class named for the terminal renders to it (class StreamingCLIInterface, class ConsoleProvider).
+_TERMINAL_WORDS = frozenset({"cli", "console", "terminal"})
+
+
+def _called_in_module(function: ast.FunctionDef | ast.AsyncFunctionDef, source: SourceFile) -> bool:
+    """The module uses the function outside its own body; a module-level print helper nothing calls is a
+    debugging leftover."""
+    inside = {id(n) for n in ast.walk(function)}
+    assert source.tree is not None
+    return any(id(n) not in inside and ((isinstance(n, ast.Name) and n.id == function.name)
+                                        or (isinstance(n, ast.Attribute) and n.attr == function.name))
+               for n in ast.walk(source.tree))
+
+
+def _at_command_verbosity(source: SourceFile, call: ast.Call) -> bool:
+    """``if verbosity >= 2: print(...)``: the output level of a management command (Django's ``verbosity``,
+    which ``migrate`` hands to its post_migrate handlers too), so the command's output, not the service's log."""
+    for ancestor in source.ancestors(call):
+        if isinstance(ancestor, ast.If) and any(
+                (isinstance(n, ast.Name) and n.id == "verbosity") or (isinstance(n, ast.Attribute) and n.attr == "verbosity")
+                for n in ast.walk(ancestor.test)):
+            return True
+        if isinstance(ancestor, _BODIES):
+            return False
     return False
 
 
@@ -329,6 +486,73 @@ def _names_called_in_main(tree: ast.Module) -> set[str]:
 _COMMAND_LINE_PARSERS = frozenset({"getopt", "gnu_getopt", "ArgumentParser"})
 
 
+# Words in a module's, class's or function's name that say it makes up data: a mock provider, a demo mode's
+# seed, a preview's placeholders, an analyzer's canned answer for tests (_monkeypatch).
+_SAMPLE_SCOPE_WORDS = frozenset({
+    "mock", "mocks", "mocked", "fake", "dummy", "sample", "samples", "stub", "stubs", "simulate", "simulated",
+    "placeholder", "placeholders", "monkeypatch", "demo",
+})
+
+
+def _makes_up_data(name: str) -> bool:
+    """A word of the name says the scope makes up data (``MockSearchProvider``, ``build_sample_payload``)."""
+    return any(w.lower() in _SAMPLE_SCOPE_WORDS for w in _WORD_RE.findall(name))
+
+
+def _sample_data_nodes(source: SourceFile) -> frozenset[int]:
+    """ids of every node in a module, class or function named for made-up data (``alerts_mock.py``,
+    ``class MockSearchProvider``, ``def build_sample_payload``): its addresses are sample values, not where
+    the service connects."""
+    assert source.tree is not None
+    if _makes_up_data(source.path.rpartition("/")[2].removesuffix(".py")):
+        return frozenset(id(n) for n in ast.walk(source.tree))
+    return frozenset(id(n) for scope in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+                     if _makes_up_data(getattr(scope, "name", "")) for n in ast.walk(scope))
+
+
+def _recognising_use(name: ast.Name, source: SourceFile) -> bool:
+    """The name is compared, measured or handed to a string method (``uri.startswith(PREFIX + scheme)``,
+    ``uri[len(PREFIX):]``, ``host == OPENAI_HOST``, ``session.mount(PREFIX, adapter)``)."""
+    if _used_as_key(name, source):
+        return True  # claims.get(GROUPS_CLAIM), GROUPS_CLAIM in claims: a claim name spelt as a URL
+    child: ast.AST = name
+    parent = source.parent(name)
+    while isinstance(parent, (ast.BinOp, ast.JoinedStr, ast.FormattedValue)):
+        child, parent = parent, source.parent(parent)
+    if isinstance(parent, ast.Compare):
+        return True
+    if isinstance(parent, ast.Call) and child in parent.args:
+        func = parent.func
+        called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        return called in _STRING_METHODS or called in ("len", "mount")
+    return False
+
+
+def _only_recognises(node: ast.AST, source: SourceFile, skip: set[int]) -> bool:
+    """A name given the literal is only ever used to recognise addresses, never to reach one, or only where
+    the literal itself would not count (``get_from_config("yubico.url", YUBICO_URL)``: a setting's default)."""
+    parent = source.parent(node)
+    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
+        return False
+    name = parent.targets[0].id
+    scope = next((a for a in source.ancestors(parent) if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef))),
+                 source.tree)
+    assert scope is not None
+    uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+    return bool(uses) and all((id(use) in skip and not isinstance(source.parent(use), ast.arguments))
+                              or _recognising_use(use, source) for use in uses)
+
+
+def _run_by_hand_nodes(source: SourceFile) -> frozenset[int]:
+    """ids of every node in the module's functions that only the ``__main__`` block runs (``def main(): ...
+    uvicorn.run(app, port=8080)``) or that read the command line: a local runner, not how the service is served."""
+    assert source.tree is not None
+    names = _names_called_in_main(source.tree) if "__main__" in source.text or "argv" in source.text else set()
+    return frozenset(id(n) for stmt in source.tree.body
+                     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in names
+                     for n in ast.walk(stmt))
+
+
 def _reads_command_line(func: ast.AST) -> bool:
     for node in ast.walk(func):
         if isinstance(node, ast.Attribute) and node.attr == "argv" and dotted(node.value) == "sys":
@@ -389,6 +613,8 @@ _DEFAULT_IGNORE_HOSTS = [
     "tools.ietf.org", "datatracker.ietf.org", "www.rfc-editor.org", "developer.mozilla.org",
     "schema.org", "*.schema.org", "ogp.me", "openrosa.org", "*.openrosa.org",
     "cwe.mitre.org", "cve.mitre.org", "nvd.nist.gov", "owasp.org", "*.owasp.org",
+    # a project's own schema namespace: JSON Schema $id, event schema ids, event-type URIs; names, never fetched
+    "schema.*", "schemas.*",
     *_PUBLIC_PROVIDER_HOSTS,
 ]
 # Words in the name a value is given under that say it is an identifier, a link or sample data,
@@ -406,7 +632,17 @@ _NOT_ADDRESS_WORDS = frozenset({
     "src", "href", "permalink", "warning", "help",
     # pages people read: setup guides, troubleshooting and reference pages linked from provider metadata
     "guide", "troubleshooting", "tutorial", "faq", "readme", "changelog", "manual",
+    # a table of old paths and where the browser is sent instead: REDIRECTS = [("api/", "https://docs...")]
+    "redirects",
+    # the hint a configuration form shows beside a field: {"hint": "https://yourcompany.acme.com"}
+    "hint", "hints",
+    # a plugin's settings defaults (def get_settings_defaults(): return {...}), an OpenAPI x-logo, pages an
+    # agent leaves out of its history (excluded_urls): values a setting replaces, images, patterns to skip
+    "defaults", "logo", "icon", "favicon", "excluded", "ignored",
 })
+# Words of a one-label "host" that is a stand-in text, not a machine: http://unable-to-fetch-url, https://PLACE-HOLDER/
+_SENTINEL_HOST_WORDS = frozenset({"url", "unable", "unknown", "missing", "invalid", "none", "null", "placeholder",
+                                  "place", "holder", "notfound"})
 _URLISH_POSITIONS = ("base_url", "endpoint", "server_url", "api_url", "uri", "url")
 _OAUTH_SCOPE_RE = lazy_compile(r"^https://www\.googleapis\.com/auth/")
 _WORD_RE = lazy_compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
@@ -508,6 +744,7 @@ def _context_names(node: ast.AST, source: SourceFile) -> list[str]:
             names.extend(str(t.id if isinstance(t, ast.Name) else getattr(t, "attr", "")) for t in targets)
             names.extend(t.slice.value for t in targets if isinstance(t, ast.Subscript)  # obj["@context"] = [...]
                          and isinstance(t.slice, ast.Constant) and isinstance(t.slice.value, str))
+            names.extend(_returned_by(parent, source))
         elif isinstance(parent, ast.Return):  # def openlibrary_link(self): return f"https://..."
             scope = source.parent(parent)
             while scope is not None and not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -525,6 +762,18 @@ def _context_names(node: ast.AST, source: SourceFile) -> list[str]:
             names.append(func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", ""))
         break
     return names
+
+
+def _returned_by(assign: ast.Assign | ast.AnnAssign, source: SourceFile) -> list[str]:
+    """The function's name when the assigned local is what the function returns (``def get_settings_defaults():
+    settings = {...}; return settings``): the value is what the function's name says."""
+    targets = assign.targets if isinstance(assign, ast.Assign) else [assign.target]
+    local = {t.id for t in targets if isinstance(t, ast.Name)}
+    scope = source.parent(assign)
+    if not local or not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return []
+    returns = [s for s in scope.body if isinstance(s, ast.Return)]
+    return [scope.name] if any(isinstance(r.value, ast.Name) and r.value.id in local for r in returns) else []
 
 
 _HTTP_RECEIVER = lazy_compile(r"requests|httpx|aiohttp|urllib|session|client|http|api|conn|pool|browser|page|driver",
@@ -549,9 +798,14 @@ def _used_as_key(node: ast.AST, source: SourceFile) -> bool:
     return False
 
 
+_DISPLAY_METHODS = frozenset({"__repr__", "__str__", "__html__"})
+
+
 def _named_as_identifier(node: ast.AST, source: SourceFile) -> bool:
     """``ns = {'cas': URI}``, ``scopes=[URI]``, ``author_url = URL``, ``set_db_ver('1.5.0.0')``."""
     for name in _context_names(node, source):
+        if name in _DISPLAY_METHODS:
+            return True  # def __repr__(self): return "https://books.acme.org/isbn/{0}".format(...): how it displays
         words = {w.lower() for w in _WORD_RE.findall(name.lstrip("@"))}
         if words & _NOT_ADDRESS_WORDS:
             return True
@@ -704,6 +958,92 @@ class HardcodedValue(Check):
              note="a module's table of test cases: inputs, not where it connects"),
         bad('RESOLVER = "8.8.8.8"\nAPI = "https://api.acme.io/v2/<id>"\n', findings=1, lines=(1,),
             note="a real public resolver counts; a URL template with a placeholder does not"),
+        good('SCHEMA_BASE = "https://schema.acme.io/"\nEVENT_TYPE_PREFIX = "https://schemas.accounts.acme.com/event/"\n\n\n'
+             'def emit(logger, data):\n    logger.emit(schema_id="https://schema.acme.io/events/server-action", data=data)\n',
+             note="schema namespaces and event-type ids spelt as URLs on a schema host: names, not addresses"),
+        bad('SCHEMA_REGISTRY = "https://registry.acme.io/schemas/"\n', lines=(1,),
+            note="a schema registry the service calls is an address"),
+        good('PROXY_PREFIX = "https://via.acme.io/"\n\n\ndef original(uri):\n'
+             '    if uri.startswith(PROXY_PREFIX + "http"):\n        return uri[len(PROXY_PREFIX):]\n    return uri\n\n\n'
+             'def is_openai(host):\n    OPENAI_HOST = "api.openai.com"\n    return host == OPENAI_HOST\n',
+             note="a prefix or a host only compared or stripped: it recognises addresses, it reaches none"),
+        good('from django import forms\n\nVERIFY_URL = "https://api.acme-otp.com/verify"\n\n\ndef verify_url():\n'
+             '    return get_from_config("otp.verify_url", VERIFY_URL)\n\n\nclass ResetForm(forms.Form):\n'
+             '    source = forms.CharField(required=False, initial="https://www.acme.org/api")\n',
+             note="a constant only used as a setting's default, and a form field's initial value"),
+        bad('VERIFY_URL = "https://api.acme-otp.com/verify"\nKEYS_URL = "https://keys.acme-otp.com/public"\n\n\n'
+            'def verify_url(session):\n    session.post(VERIFY_URL)\n    return get_from_config("otp.verify_url", VERIFY_URL)\n\n\n'
+            'class Verifier:\n    def __init__(self, keys_url: str = KEYS_URL):\n        self.keys_url = keys_url\n',
+            findings=2, lines=(1, 2), note="the same constant also requested directly; a module constant as a parameter's default"),
+        good('class Announcements:\n    def get_settings_defaults(self):\n'
+             '        settings = {"channels": {"news": {"url": "https://news.acme.org/feed.xml"}}}\n        return settings\n',
+             note="the table a settings-defaults function builds and returns"),
+        bad('class Announcements:\n    def refresh(self):\n'
+            '        channels = {"news": {"url": "https://news.acme.org/feed.xml"}}\n        return channels\n', lines=(3,),
+            note="a function named for something else returns the same table"),
+        good('class Identifier:\n    def __repr__(self):\n        if self.kind == "isbn":\n'
+             '            return "https://books.acme.org/isbn/{0}".format(self.value)\n        return self.value\n',
+             note="the link an object displays as"),
+        bad('class Identifier:\n    def lookup(self):\n        return fetch("https://books.acme.org/api/isbn/{0}".format(self.value))\n\n'
+            '    def __repr__(self):\n        return f"<Identifier {self.value}>"\n', lines=(3,),
+            note="the lookup the object sends is an address"),
+        good('GROUPS_CLAIM = "https://sso.acme.com/claim/groups"\n\n\ndef groups(user_info):\n'
+             '    if GROUPS_CLAIM in user_info:\n        return user_info.get(GROUPS_CLAIM, [])\n    return []\n',
+             note="a claim name spelt as a URL, only looked up"),
+        bad('USERINFO_URL = "https://sso.acme.com/userinfo"\n\n\ndef groups(session, cache):\n'
+            '    return cache.get(USERINFO_URL) or session.get(USERINFO_URL).json()\n', lines=(1,),
+            note="a URL looked up in a cache and also requested"),
+        good('import requests\nfrom requests.adapters import HTTPAdapter\n\nsession = requests.Session()\n'
+             'session.mount("https://static.acme.", HTTPAdapter(max_retries=3))\n',
+             note="the URL prefix a session routes to an adapter"),
+        bad('PROXY_PREFIX = "https://via.acme.io/"\n\n\ndef original(uri):\n'
+            '    if uri.startswith(PROXY_PREFIX):\n        return fetch(PROXY_PREFIX + uri)\n    return uri\n', lines=(1,),
+            note="the same prefix also used to build a request"),
+        good('FIELDS = {"host": {"required": True, "hint": "https://yourcompany.acme.com"}}\n\n\n'
+             'def link(alert):\n    return alert.get("href", "http://unable-to-fetch-url")\n',
+             note="a form field's hint, and a stand-in text where a link could not be read"),
+        bad('FIELDS = {"host": {"default": "x", "url": "https://api.acme.com/v2"}}\nUPLOADS = "http://files:8080/upload"\n',
+            findings=2, lines=(1, 2), note="an address beside a hint's siblings, and a compose service's one-label host"),
+        good('class Discovery:\n    SSDP_GROUP = "239.255.255.250"\n\n    def get_settings_defaults(self):\n'
+             '        return {"feeds": {"news": {"url": "https://news.acme.org/feed.xml"}}}\n\n\n'
+             'SPEC = {"x-logo": {"url": "https://avatars.acme-cdn.com/u/42"}}\n'
+             'EXCLUDED_URLS = {"about:blank", "https://www.acme-search.com"}\n',
+             note="a multicast group, a plugin's settings defaults, a logo, start pages left out of a history"),
+        bad('RELAY = "223.255.255.250"\nNEWS_FEED_URL = "https://news.acme.org/feed.xml"\n', findings=2,
+            lines=(1, 2), note="a unicast address beside the multicast range, and a feed the code fetches"),
+        good('class MockSearchProvider:\n    def query(self, text):\n'
+             '        return [{"title": text, "url": "https://www.acme-news.com/story/1"}]\n\n\n'
+             'def build_sample_payload():\n    return {"references": ["https://lists.acme.org/thread/42"]}\n',
+             note="a mock provider's canned results and a sample payload for a preview"),
+        good('ALERTS = [{"source": "https://monitor.acme.io/alerts/1"}]\n', path="app/providers/alerts_mock.py",
+             note="a module named for mock data"),
+        bad('class SearchProvider:\n    def query(self, text):\n'
+            '        return self.http.get("https://api.acme-search.com/v1", params={"q": text})\n\n\n'
+            'def resample(series):\n    return post("https://metrics.acme.io/resample", series)\n', findings=2, lines=(3, 7),
+            note="a real provider, and a name that only contains a sample word (resample)"),
+        good('import uvicorn\n\n\ndef main():\n    uvicorn.run("app.api:app", host="0.0.0.0", port=8080)\n\n\n'
+             'if __name__ == "__main__":\n    main()\n', note="the local runner the __main__ block calls"),
+        bad('import uvicorn\n\n\ndef main():\n    uvicorn.run("app.api:app", host="0.0.0.0", port=8080)\n\n\n'
+            'def serve():\n    main()\n', lines=(5,), note="a runner something else in the service calls"),
+        good('from flask import current_app\n\n\ndef map_url():\n'
+             '    return current_app.config.get("STREET_MAP_URL", "https://maps.acme.io/?q=")\n\n\n'
+             'def links(request):\n    return request.registry.settings.get("app.url", "http://localhost:5000")\n\n\n'
+             'def redis_url():\n    return env.get_credential("REDIS_URL", "redis://localhost:6379/0")\n',
+             note="the default of a getter on the app's configuration, its settings or its environment"),
+        bad('def feed(cache):\n    return cache.get("feed", "https://feeds.acme.io/latest.xml")\n', lines=(2,),
+            note="the default of a lookup in some other mapping is still an address in code"),
+        good('from django.shortcuts import redirect\nfrom django.urls import path\nfrom django.views.generic import RedirectView\n\n'
+             'urlpatterns = [path("api/v1/", RedirectView.as_view(url="https://docs.acme.io/api/", permanent=True))]\n'
+             'REDIRECTS = [("help/", "https://help.acme.io/")]\n\n\n'
+             'def person(request, pid):\n    return redirect(f"https://people.acme.io/p/{pid}/", permanent=True)\n\n\n'
+             'def includeme(config):\n    config.add_route("store", "https://store.acme.io/ext/42", static=True)\n'
+             '    config.add_redirect_rule("/terms/", "https://policies.acme.io/terms/")\n',
+             note="where a redirect or a static route sends the browser: a link, not where the service connects"),
+        bad('import requests\nfrom flask import redirect\n\n\ndef sync(pid):\n'
+            '    requests.post("https://people.acme.io/api/sync", json={"id": pid})\n'
+            '    return redirect(f"/people/{pid}")\n\n\ndef includeme(config):\n'
+            '    config.add_route("store", "https://store.acme.io/ext/42")\n', findings=2, lines=(6, 11),
+            note="a request the service sends next to a redirect, and a route that is no static link"),
     )
 
     def check_file(self, source: SourceFile, options: Mapping[str, Any]) -> FileOutcome | None:
@@ -735,10 +1075,12 @@ class HardcodedValue(Check):
         if not candidates:
             return out
         skip = self._skipped_nodes(source)
-        in_main = main_block_nodes(source)
+        in_main = main_block_nodes(source) | _run_by_hand_nodes(source) | _sample_data_nodes(source)
         for node, message in candidates:
             if id(node) in skip or id(node) in in_main:  # a __main__ block is run by hand, not by the service
                 continue
+            if _only_recognises(node, source, skip):
+                continue  # VIA_PREFIX = "https://via.acme.io/" only ever tested with startswith: a pattern, not a target
             out.hits.append(Hit(node.lineno, node.col_offset + 1, message))
         return out
 
@@ -758,6 +1100,8 @@ class HardcodedValue(Check):
             host = match.group("host")
             if "%" in text or "{" in text.split("://", 1)[1][:len(host) + 1] or _host_ignored(host, ignore_hosts):
                 return None
+            if "." not in host and {w.lower() for w in re.split(r"[-_]", host)} & _SENTINEL_HOST_WORDS:
+                return None  # issue.get("url", "https://could-not-find-url"): a stand-in text, no machine is named
             if _PLACEHOLDER_RE.search(match.group("rest") or ""):
                 return None  # ".../cert-[REDACTED].pem", ".../<id>": a sample or a template, not an address used
             if _ASSET_PATH_RE.search((match.group("rest") or "").split("?")[0]) and not _ENVIRONMENT_HOST_RE.search(host):
@@ -772,8 +1116,8 @@ class HardcodedValue(Check):
             host = text.split(":")[0]
             if host == "0.0.0.0" or host.startswith("255.") or text.count(".") != 3 or _host_ignored(host, ignore_hosts):  # nosec B104 - compared, not bound
                 return None
-            if _is_sample_ip(host):
-                return None
+            if _is_sample_ip(host) or 224 <= int(host.split(".")[0]) <= 239:
+                return None  # 239.255.255.250: a multicast group a protocol fixes (SSDP, mDNS), the same everywhere
             if host in _LOCAL and not self._host_position(parent, source):
                 return None  # loopback in a list or comparison, not a destination
             return "IP address", host
@@ -822,14 +1166,20 @@ class HardcodedValue(Check):
                     all_of(call.args[1])
             elif _CONFIG_GETTER.match(name) and len(call.args) > 1:  # get_config("OPENAI_API_BASE", "https://...")
                 all_of(call.args[1])
+            if _reads_a_setting(call, name):  # app.config.get("MAP_URL", "https://..."): the setting decides
+                all_of(call.args[1])
             if name in _STRING_METHODS:
                 for arg in call.args:
                     all_of(arg)
+            if name == "mount" and call.args:  # session.mount("https://static.acme.", adapter): a prefix that routes
+                all_of(call.args[0])
+            for target in _redirect_targets(call, name):
+                all_of(target)  # redirect("https://docs.acme.io/"): the browser follows it, the service never calls it
             if name in _ROW_WRITES and ".objects." in f"{dotted(call.func)}.":
                 for kw in call.keywords:  # Connector.objects.create(base_url=...): a row's data, editable later
                     all_of(kw.value)
             for kw in call.keywords:
-                if kw.arg in ("default", "help", "description", "summary", "example", "examples", "docs_url",
+                if kw.arg in ("default", "initial", "placeholder", "help", "description", "summary", "example", "examples", "docs_url",
                               "terms_of_service", "license_info", "contact"):
                     all_of(kw.value)
         for func in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda):
@@ -873,10 +1223,46 @@ class HardcodedValue(Check):
 
 
 _CONFIG_READ_RE = lazy_compile(r"settings|config|environ|getenv", re.IGNORECASE)
+# What configuration is read from, by the last name before the getter: app.config, registry.settings, env.
+_CONFIG_RECEIVERS = frozenset({"config", "conf", "configuration", "settings", "environ", "env", "app_config"})
+
+
+def _reads_a_setting(call: ast.Call, name: str) -> bool:
+    """``current_app.config.get(KEY, default)``, ``request.registry.settings.get(KEY, default)``,
+    ``env.get_credential(KEY, default)``: a getter on a configuration object given a key and a default."""
+    if not isinstance(call.func, ast.Attribute) or len(call.args) < 2 or not name.startswith("get"):
+        return False
+    if not (isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)):
+        return False
+    receiver = dotted(call.func.value) or ""
+    return receiver.rpartition(".")[2].lower() in _CONFIG_RECEIVERS
+
+
+# Answers that send the browser elsewhere (Django, Flask, Starlette, Pyramid, WebOb): their target is a link.
+_REDIRECT_CALLS = frozenset({
+    "redirect", "RedirectResponse", "HttpResponseRedirect", "HttpResponsePermanentRedirect", "add_redirect_rule",
+    "HTTPFound", "HTTPMovedPermanently", "HTTPSeeOther", "HTTPTemporaryRedirect", "HTTPPermanentRedirect",
+})
+_REDIRECT_KEYWORDS = frozenset({"url", "location", "to", "target"})
+
+
+def _redirect_targets(call: ast.Call, name: str) -> list[ast.AST]:
+    """Where a redirect sends the browser: ``redirect(URL)``, ``RedirectView.as_view(url=URL)``,
+    ``config.add_redirect_rule(path, URL)``, and a route Pyramid only links to (``add_route(name, URL,
+    static=True)``). A link a person follows, not an address the service connects to."""
+    if name == "add_route" and any(kw.arg == "static" and isinstance(kw.value, ast.Constant) and kw.value.value is True
+                                   for kw in call.keywords):
+        return call.args[1:2]
+    if name == "as_view" and isinstance(call.func, ast.Attribute) and (dotted(call.func.value) or "").endswith("RedirectView"):
+        return [kw.value for kw in call.keywords if kw.arg == "url"]
+    if name not in _REDIRECT_CALLS:
+        return []
+    position = 1 if name == "add_redirect_rule" else 0
+    return [*call.args[position:position + 1], *(kw.value for kw in call.keywords if kw.arg in _REDIRECT_KEYWORDS)]
 _WILDCARD_ADDRESSES = frozenset({"0.0.0.0", "::", "[::]"})  # listen everywhere: connect to the loopback instead
 _LOOPBACK_ADDRESSES = frozenset({"127.0.0.1", "::1", "localhost", "[::1]"})
 # A project's own configuration reader given a key and a default: get_config(key, default), get_setting(...)
-_CONFIG_GETTER = lazy_compile(r"^_?get_?(?:config|conf|setting|settings|env|option)$", re.IGNORECASE)
+_CONFIG_GETTER = lazy_compile(r"^_?get_?(?:from_)?(?:config|conf|setting|settings|env|option)$", re.IGNORECASE)
 _DEBUG_TEST_RE = lazy_compile(r"^(?:[\w.]*\.)?DEBUG$")
 
 

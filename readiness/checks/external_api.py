@@ -1699,6 +1699,14 @@ _DRAMATIQ = (
 )
 
 
+# rq: a job enqueued with a Retry policy (max attempts, and intervals between them) runs again when it fails
+_RQ = (
+    "import requests\nfrom redis import Redis\nfrom rq import Queue{imports}\n\nqueue = Queue(connection=Redis())\n\n\n"
+    "def push_invoice(url: str, invoice: dict) -> None:\n    requests.put(url, json=invoice, timeout=10).raise_for_status()\n\n\n"
+    "def schedule(url: str, invoice: dict) -> None:\n    queue.enqueue(push_invoice, url, invoice{args})\n"
+)
+
+
 _HUEY = (
     "import functools\n\nimport requests\nfrom huey.contrib.djhuey import HUEY as huey\n\n\n"
     "def task(retries=5, retry_delay=15):\n    def deco(fn):\n        @functools.wraps(fn)\n"
@@ -1830,6 +1838,10 @@ class RetryPolicy(_OutboundPresence):
                 note="a dramatiq actor: its Retries middleware backs off by default"),
         Example({"app/tasks.py": _DRAMATIQ.format(args="(max_retries=0)")}, status="fail",
                 note="a dramatiq actor with retries switched off"),
+        Example({"app/tasks.py": _RQ.format(imports=", Retry", args=", retry=Retry(max=3, interval=[10, 30, 60])")},
+                status="pass", note="an rq job enqueued with a Retry policy"),
+        Example({"app/tasks.py": _RQ.format(imports="", args="")}, status="fail",
+                note="an rq job enqueued without one runs once"),
         Example({"app/tasks.py": _HUEY.format(retries="retries")}, status="pass",
                 note="a helper that builds Huey tasks with retries and a retry delay"),
         Example({"app/tasks.py": _HUEY.format(retries="0")}, status="fail", note="Huey tasks with retries switched off"),

@@ -2519,6 +2519,14 @@ class SecretsManager(_SecretsPresence):
         Example({"app/config.py": 'import os\nPASSWORD = os.environ["PASSWORD"]\n',
                  "deploy/secret.yaml": "apiVersion: external-secrets.io/v1beta1\nkind: ExternalSecret\n"
                  "metadata: {name: app}\n"}, status="pass", note="an external-secrets manifest"),
+        Example({"app/config.py": 'import os\nPASSWORD = os.environ["PASSWORD"]\n',
+                 "deploy/sealed-secret.yaml": "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\n"
+                 "metadata: {name: app}\nspec:\n  encryptedData:\n    PASSWORD: AgBy3i4OJSWK+PiTySYZZA==\n"},
+                status="pass", note="a Sealed Secrets manifest: the cluster decrypts it"),
+        Example({"app/config.py": 'import os\nPASSWORD = os.environ["PASSWORD"]\n',
+                 ".sops.yaml": "creation_rules:\n  - path_regex: deploy/secrets/.*\\.yaml$\n"
+                               "    kms: arn:aws:kms:eu-west-1:111122223333:key/abcd\n"},
+                status="pass", note="secrets kept encrypted with sops"),
         Example({"app/main.py": "def handler():\n    return 1\n"}, status="n/a", note="no secrets at all"),
         Example({"app/web/route.py": "from app.config import Config\n\n\ndef check_auth(request):\n"
                  "    server_config = Config.instance().settings['Server']\n"

@@ -229,10 +229,14 @@ HOW_TO_PROVIDE = (
 )
 
 
-def _own_test_modules(project: Project) -> list[str]:
-    """The project's own test modules (a vendored dependency's tests are not the project's)."""
+def _own_tests(project: Project) -> bool:
+    """Whether the project has tests of its own: a test module, or a tests folder (whose suite may live in another
+    repository and leave only its reports here). A vendored dependency's tests are not the project's."""
     roles = project_roles(project)
-    return [f for f in project.python_files if _suite_module(f) and roles.of(f) != GENERATED]
+    if any(_suite_module(f) and roles.of(f) != GENERATED for f in project.python_files):
+        return True
+    return any(not set(rel.split("/")[:-1]).isdisjoint(("test", "tests")) and roles.of(rel) != GENERATED
+               for rel in project.files)
 
 
 def _without_data(project: Project, problems: list[str]) -> Verdict:
@@ -274,7 +278,7 @@ class TestCoverage(Check):
         "(or the `coverage` configuration key), else the newest `.coverage` (recounted by coverage against "
         "today's sources), `coverage.xml` (Cobertura) or `coverage.json` in the tree. Without any data the "
         "status is unknown: left out of scores, never 0%, never inferred from a CI gate; a project without a "
-        "single test module of its own is at 0%, which needs no data. Data older than the "
+        "single test module or tests folder of its own is at 0%, which needs no data. Data older than the "
         "newest Python file still scores (the figure is rarely far off) but is flagged as stale; set "
         "`accept_stale: false` to treat it as missing. A file named explicitly that cannot be read is an error."
     )
@@ -294,6 +298,9 @@ class TestCoverage(Check):
                 status="unknown", note="no coverage data: unknown, not 0%"),
         Example({"app/orders.py": "def total(x):\n    return x\n"}, status="fail",
                 note="no test modules at all: nothing runs the code, so coverage is 0% without any data"),
+        Example({"app/orders.py": "def total(x):\n    return x\n",
+                 "test/Orders TestSummary.html": "<html><body>142 passed</body></html>\n"}, status="unknown",
+                note="a tests folder holding only the report of a suite kept in another repository: unknown"),
         Example({
             "app/orders.py": "def total(x):\n    return x\n",
             ".github/workflows/ci.yml": "on: [push]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
@@ -317,9 +324,9 @@ class TestCoverage(Check):
         if reading is None:
             if given_failed:
                 return Verdict(Errored(f"coverage data could not be read: {'; '.join(problems[:3])}"))
-            if not _own_test_modules(project):  # nothing runs the code: no data is needed to know the figure
+            if not _own_tests(project):  # nothing runs the code: no data is needed to know the figure
                 return Verdict(Ratio(0.0, target, "line coverage (no test modules)"),
-                               "line coverage 0%: the project has no test modules")
+                               "line coverage 0%: the project has no test modules and no tests folder")
             return _without_data(project, problems)
         unreadable = f" ({'; '.join(problems[:2])})" if problems else ""
         newest = _newest_source(project) if reading.inside else None

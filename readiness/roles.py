@@ -272,8 +272,7 @@ def role_of(path: str, text: str | None = None, overrides: Mapping[str, Iterable
     configured = _override(path, overrides)
     if configured is not None:
         return configured
-    vendored = (declared or {}).get(VENDORED)
-    if vendored and any(path.startswith(str(folder)) for folder in vendored):
+    if _under(path, (declared or {}).get(VENDORED)):
         return GENERATED  # a copied dependency: its tests and benchmarks are not the project's either
     role = path_role(path)
     if role == SCRIPT:
@@ -286,6 +285,11 @@ def role_of(path: str, text: str | None = None, overrides: Mapping[str, Iterable
             and _ANSIBLE_MODULE.search(text):
         return SCRIPT  # roles/x/library/mongodb_user.py: Ansible runs it on the managed host
     return role
+
+
+def _under(path: str, folders: Iterable[str] | None) -> bool:
+    """Whether the path lies in one of the declared folders (``lib/``)."""
+    return any(path.startswith(str(folder)) for folder in folders or ())
 
 
 def _packaged_role(path: str, packaged: Iterable[str] | None) -> str | None:
@@ -371,16 +375,13 @@ class Roles:
             if known is None:
                 text = self.project.read_text(path) if path.endswith(".py") else None
                 known = role_of(path, text, self.overrides, self.declared)
-            elif known != GENERATED and self._vendored(path):
+            elif known != GENERATED and _under(path, self.declared.get(VENDORED)):
                 # a per-file phase without per-file checks judged it without the project's declarations
                 known = role_of(path, None, self.overrides, self.declared)
             self._cache[path] = known
         elif path.endswith(".py") and path not in getattr(self.project, "file_roles", {}):
             read_log.note(path)  # its text decided it when it was first asked
         return self._cache[path]
-
-    def _vendored(self, path: str) -> bool:
-        return any(path.startswith(str(folder)) for folder in self.declared.get(VENDORED) or ())
 
     def setup_commands(self) -> frozenset[str]:
         """Modules run to set the service up, never as the service: a Dockerfile's build step (``RUN python

@@ -19,7 +19,7 @@ from readiness.project import Project
 from readiness.roles import SERVICE, SERVICE_ONLY, cli_support, file_role
 from readiness.routes import call_name
 from readiness.source import SourceFile
-from readiness.tools.pyast import docstring_nodes, dotted, is_enumeration, is_main_guard, main_block_nodes
+from readiness.tools.pyast import docstring_nodes, dotted, is_enumeration, is_main_guard, main_block_nodes, name_words
 from readiness.tools.ruff_runner import run_ruff
 
 
@@ -382,7 +382,7 @@ def _named_to_print(source: SourceFile, call: ast.Call) -> bool:
     ``class StreamingCLIInterface``, ``class ConsoleProvider``): output is its job, chosen on purpose."""
     function = next((a for a in source.ancestors(call) if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef))), None)
     if function is not None:
-        words = [w.lower() for w in _WORD_RE.findall(function.name)]
+        words = name_words(function.name)
         if words and "print" in (words[0], words[-1]) and (
                 isinstance(source.parent(function), ast.ClassDef)  # a method: the class's output, called through it
                 or source.memo(("print-helper-called", function.lineno), lambda: _called_in_module(function, source))):
@@ -390,7 +390,7 @@ def _named_to_print(source: SourceFile, call: ast.Call) -> bool:
     owner = next((a for a in source.ancestors(call) if isinstance(a, ast.ClassDef)), None)
     if owner is None:
         return False
-    words = [w.lower() for w in _WORD_RE.findall(owner.name)]
+    words = name_words(owner.name)
     return words[:1] == ["print"] or bool(set(words) & _TERMINAL_WORDS)
 
 
@@ -402,10 +402,9 @@ def _called_in_module(function: ast.FunctionDef | ast.AsyncFunctionDef, source: 
     """The module uses the function outside its own body; a module-level print helper nothing calls is a
     debugging leftover."""
     inside = {id(n) for n in ast.walk(function)}
-    assert source.tree is not None
     return any(id(n) not in inside and ((isinstance(n, ast.Name) and n.id == function.name)
                                         or (isinstance(n, ast.Attribute) and n.attr == function.name))
-               for n in ast.walk(source.tree))
+               for n in source.nodes(ast.Name, ast.Attribute))
 
 
 def _at_command_verbosity(source: SourceFile, call: ast.Call) -> bool:
@@ -496,7 +495,7 @@ _SAMPLE_SCOPE_WORDS = frozenset({
 
 def _makes_up_data(name: str) -> bool:
     """A word of the name says the scope makes up data (``MockSearchProvider``, ``build_sample_payload``)."""
-    return any(w.lower() in _SAMPLE_SCOPE_WORDS for w in _WORD_RE.findall(name))
+    return any(w in _SAMPLE_SCOPE_WORDS for w in name_words(name))
 
 
 def _sample_data_nodes(source: SourceFile) -> frozenset[int]:
@@ -645,7 +644,6 @@ _SENTINEL_HOST_WORDS = frozenset({"url", "unable", "unknown", "missing", "invali
                                   "place", "holder", "notfound"})
 _URLISH_POSITIONS = ("base_url", "endpoint", "server_url", "api_url", "uri", "url")
 _OAUTH_SCOPE_RE = lazy_compile(r"^https://www\.googleapis\.com/auth/")
-_WORD_RE = lazy_compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
 def _shown(value: str) -> str:
@@ -806,7 +804,7 @@ def _named_as_identifier(node: ast.AST, source: SourceFile) -> bool:
     for name in _context_names(node, source):
         if name in _DISPLAY_METHODS:
             return True  # def __repr__(self): return "https://books.acme.org/isbn/{0}".format(...): how it displays
-        words = {w.lower() for w in _WORD_RE.findall(name.lstrip("@"))}
+        words = set(name_words(name.lstrip("@")))
         if words & _NOT_ADDRESS_WORDS:
             return True
     return False

@@ -166,11 +166,12 @@ def service_writes(source: SourceFile) -> list[tuple[ast.Call, str]]:
 # A project's write wrapper named for the driver's method, given the collection's name first:
 # ``mongo_insert_one("analysis", report)``, ``db_delete_many("calls", {...})``.
 _WRAPPED_WRITE = lazy_compile(r"^\w+_(" + "|".join(sorted(WRITE_METHODS)) + r")$")
+_WRAPPED_WRITE_TEXT = lazy_compile(r"\w_(?:" + "|".join(sorted(WRITE_METHODS)) + r")\(")
 
 
 def wrapped_writes(source: SourceFile) -> list[tuple[ast.Call, str]]:
     """(call, collection) for writes through a wrapper that takes the collection's name as its first argument."""
-    if not any(f"_{method}(" in source.text for method in WRITE_METHODS):
+    if not _WRAPPED_WRITE_TEXT.search(source.text):
         return []
     out = []
     for call in source.nodes(ast.Call):

@@ -2367,12 +2367,20 @@ _INSPECTING_VERBS = frozenset({"validate", "normalize", "parse", "check", "is", 
 
 
 def _inspects(name: str) -> bool:
-    words = [w for w in re.split(r"[_\W]+|(?<=[a-z0-9])(?=[A-Z])", name) if w]
-    return bool(words) and words[0].lower() in _INSPECTING_VERBS
+    words = _name_word_list(name)
+    return bool(words) and words[0] in _INSPECTING_VERBS
 
 
 def _name_words(name: str) -> set[str]:
-    return {w.lower() for w in re.split(r"[_\W]+|(?<=[a-z0-9])(?=[A-Z])", name) if w}
+    return set(_name_word_list(name))
+
+
+_NAME_SPLIT = lazy_compile(r"[_\W]+|(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _name_word_list(name: str) -> list[str]:
+    """The lower-case words of a name, split at underscores and where lower case meets upper case."""
+    return [w.lower() for w in _NAME_SPLIT.split(name) if w]
 
 
 def _several(value: ast.AST) -> bool:

@@ -229,12 +229,18 @@ HOW_TO_PROVIDE = (
 )
 
 
+def _own_test_modules(project: Project) -> list[str]:
+    """The project's own test modules: a vendored copy's tests (lib/cheroot/test/) are not the project's."""
+    roles = project_roles(project)
+    return [f for f in project.python_files if _suite_module(f) and roles.of(f) != GENERATED]
+
+
 def _own_tests(project: Project) -> bool:
     """Whether the project has tests of its own: a test module, or a tests folder (whose suite may live in another
-    repository and leave only its reports here). A vendored dependency's tests are not the project's."""
-    roles = project_roles(project)
-    if any(_suite_module(f) and roles.of(f) != GENERATED for f in project.python_files):
+    repository and leave only its reports here)."""
+    if _own_test_modules(project):
         return True
+    roles = project_roles(project)
     return any(not set(rel.split("/")[:-1]).isdisjoint(("test", "tests")) and roles.of(rel) != GENERATED
                for rel in project.files)
 
@@ -755,8 +761,8 @@ _E2E_FILES = ("**/playwright.config.*", "**/cypress.config.*", "**/cypress.json"
 def find_suites(project: Project) -> dict[str, Evidence]:
     """Suite kind -> the first evidence of it."""
     found: dict[str, Evidence] = {}
-    roles = project_roles(project)  # a vendored copy's tests (lib/cheroot/test/) are not the project's
-    tests = [f for f in project.python_files if _suite_module(f) and roles.of(f) != GENERATED]
+    roles = project_roles(project)
+    tests = _own_test_modules(project)
     # tests/perf/ beside the service's own perf/ package: the tests of a feature named perf, not a load suite
     features = {part.lower() for rel in project.python_files if not is_test_path(rel)
                 for part in rel.split("/")[:-1]} & FEATURE_NAMES if tests else set()

@@ -10,8 +10,18 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from readiness.lazy_regex import lazy_compile
+
 if TYPE_CHECKING:
     from readiness.source import SourceFile
+
+
+_WORD_RE = lazy_compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def name_words(name: str) -> list[str]:
+    """The lower-case words of an identifier, camel case and acronyms split (``SMSProvider``: sms, provider)."""
+    return [w.lower() for w in _WORD_RE.findall(name)]
 
 
 def import_map(source: SourceFile) -> dict[str, str]:

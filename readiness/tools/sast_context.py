@@ -16,8 +16,8 @@ import string
 from typing import Callable
 
 from readiness.lazy_regex import lazy_compile
+from readiness.tools.pyast import name_words
 
-_WORD_RE = lazy_compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 # Attributes that hold schema names the code, not a request, decides: Django's model metadata,
 # SQLAlchemy's table names, a primary key value.
 _SCHEMA_ATTRS = frozenset({"_meta", "db_table", "column", "attname", "__tablename__", "tablename", "pk", "id",
@@ -84,7 +84,7 @@ _GRANT_WORDS = frozenset({"admin", "admins", "administrator", "superadmin", "sta
 def _grants(name: str) -> bool:
     """``is_staff``, ``has_permission_for_form``, ``can_edit``, ``user.is_active``, ``allowed``: a name that
     grants; ``has_directory_index`` and ``is_ip_address`` do not (a predicate, not a grant)."""
-    words = [w.lower() for w in _WORD_RE.findall(name)]
+    words = name_words(name)
     return bool(words) and (bool(set(words) & _GRANT_WORDS) or words[0] in ("can", "may"))
 
 
@@ -664,7 +664,7 @@ _RANDOM_CALLS = frozenset({"random", "randint", "randrange", "choice", "choices"
 
 
 def _words(name: str) -> set[str]:
-    return {w.lower() for w in _WORD_RE.findall(name)}
+    return set(name_words(name))
 
 
 def _surroundings(call: ast.AST, parents: dict[int, ast.AST]) -> tuple[list[str], set[str]]:

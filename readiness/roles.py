@@ -108,43 +108,45 @@ DESCRIPTIONS: dict[str, str] = {
 # -- path rules, first match wins (order matters: a fixture inside tests/ is a fixture) --------
 
 _D = r"(?:^|/)"  # a path component starts here
+# Searched in the path behind a leading slash: a component always starts at a slash, which the
+# search can skip to (``(?:^|/)`` makes it try every position).
 _PATH_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (GENERATED, lazy_compile(_D + r"(?:vendor|vendored|_vendor|third_party|thirdparty|node_modules|site-packages)/"
+    (GENERATED, lazy_compile(r"/(?:vendor|vendored|_vendor|third_party|thirdparty|node_modules|site-packages)/"
                            r"|_pb2(?:_grpc)?\.pyi?$")),
-    (FIXTURE, lazy_compile(_D + r"(?:fixtures?|testdata|test_?data|sample_?data|\w*_fixtures|seeds?|seed_data|"
-                         r"prepopulate|\.semgrep|(?:generate_)?fake_?data|mock_?data)/|" + _D + r"unittests/scans/|"
-                         + _D + r"\w*seed_data\.py$"
+    (FIXTURE, lazy_compile(r"/(?:fixtures?|testdata|test_?data|sample_?data|\w*_fixtures|seeds?|seed_data|"
+                         r"prepopulate|\.semgrep|(?:generate_)?fake_?data|mock_?data)/|/unittests/scans/|"
+                         + r"/\w*seed_data\.py$"
                          # a command that fills a development database: create_sample_data.py, generate_fake_data.py
                          # (not demo data: demo installs load it; nor sample_data.py alone, which may sample rows)
-                         + r"|" + _D + r"(?:(?:create|generate|make|load|populate)_(?:sample|fake|dummy|mock)"
+                         + r"|/(?:(?:create|generate|make|load|populate)_(?:sample|fake|dummy|mock)"
                          r"|fake|dummy|mock)_?data\.py$")),
-    (LOADTEST, lazy_compile(_D + r"(?:locust|loadtests?|load_tests?|k6|perf_tests?)/|" + _D + r"locustfile\.py$")),
+    (LOADTEST, lazy_compile(r"/(?:locust|loadtests?|load_tests?|k6|perf_tests?)/|/locustfile\.py$")),
     # a Django command named test_*.py (``manage.py test_emails`` sends sample mails) outside the tests: a command
-    (CLI, lazy_compile(r"^(?!(?:.*/)?(?:tests?|testing)/).*(?:^|/)management/commands/test[^/]*\.py$")),
+    (CLI, lazy_compile(r"^(?!/(?:.*/)?(?:tests?|testing)/).*/management/commands/test[^/]*\.py$")),
     (TEST, lazy_compile(
-        _D + r"(?:tests?|testing|unittests|\w+_tests?|tests?[_-][\w-]+|e2e|e2etests|e2e_tests|integration_tests|"
+        r"/(?:tests?|testing|unittests|\w+_tests?|tests?[_-][\w-]+|e2e|e2etests|e2e_tests|integration_tests|"
         r"testproject|testapp|testsite|"  # the Django project or app a package's tests run in
         r"functional_tests|"
         r"selenium|playwright|cypress)/"
-        + r"|" + _D + r"features/(?:steps/|environment\.py$)"
-        + r"|" + _D + r"(?:test_[^/]*|tests_[^/]*|[^/]*_tests?|conftest|tests?|testing)\.py$"
-        + r"|" + _D + r"settings/(?:test|tests|testing|ci)\.py$")),
-    (MIGRATION, lazy_compile(_D + r"(?:migrations|db_migrations|alembic|migrate)/|" + _D + r"revisions/(?:.*/)?(?:versions/|env\.py$)"
-                             r"|" + _D + r"(?:db_)?migrations\.py$")),  # a module of migration steps (m001_initial)
-    (CLI, lazy_compile(_D + r"management/commands/|" + _D + r"(?:manage|__main__|cli|[^/]*_cli)\.py$|" + _D + r"cli/")),
-    (INFRASTRUCTURE, lazy_compile(_D + r"(?:\.github|\.gitlab|\.circleci|docker|deploy|deployment|helm|k8s|kubernetes|"
+        + r"|/features/(?:steps/|environment\.py$)"
+        + r"|/(?:test_[^/]*|tests_[^/]*|[^/]*_tests?|conftest|tests?|testing)\.py$"
+        + r"|/settings/(?:test|tests|testing|ci)\.py$")),
+    (MIGRATION, lazy_compile(r"/(?:migrations|db_migrations|alembic|migrate)/|/revisions/(?:.*/)?(?:versions/|env\.py$)"
+                             r"|/(?:db_)?migrations\.py$")),  # a module of migration steps (m001_initial)
+    (CLI, lazy_compile(r"/management/commands/|/(?:manage|__main__|cli|[^/]*_cli)\.py$|/cli/")),
+    (INFRASTRUCTURE, lazy_compile(r"/(?:\.github|\.gitlab|\.circleci|docker|deploy|deployment|helm|k8s|kubernetes|"
                                 r"terraform|ansible[\w-]*|charts|ci|\.buildkite)/")),
-    (EXAMPLE, lazy_compile(_D + r"(?:docs?|examples?|samples?|demos?|tutorials?)/|^contrib/"
-                         r"|" + _D + r"examples?_\w+/"  # ckanext/example_iauthfunctions/: a plugin that shows how
+    (EXAMPLE, lazy_compile(r"/(?:docs?|examples?|samples?|demos?|tutorials?)/|^/contrib/"
+                         r"|/examples?_\w+/"  # ckanext/example_iauthfunctions/: a plugin that shows how
                          r"|\.(?:example|sample|template|tmpl|dist)$|\.(?:example|sample)\.[^/]*$")),
-    (SCRIPT, lazy_compile(_D + r"(?:scripts?|tools|bin|bench|benchmarks?|hack|dev|devtools|dev_tools|devenv|noxfiles|"
+    (SCRIPT, lazy_compile(r"/(?:scripts?|tools|bin|bench|benchmarks?|hack|dev|devtools|dev_tools|devenv|noxfiles|"
                         r"devproject|dev_project|"  # the project a developer runs the package in locally
                         r"pants-plugins|build-support|[\w.-]+[-_](?:bench|benchmarks?|scripts?))/"
-                        r"|^qa/"  # a top-level qa/: scenarios a tester runs against a local deployment
-                        r"|^(?:evaluation|evals?)/"  # a top-level harness that scores the service on benchmark tasks
-                        r"|^(?:setup|noxfile|fabfile|build_backend|hatch_build|conf|dodo|tasks)\.py$|" + _D + r"[^/]*_nox\.py$"
+                        r"|^/qa/"  # a top-level qa/: scenarios a tester runs against a local deployment
+                        r"|^/(?:evaluation|evals?)/"  # a top-level harness that scores the service on benchmark tasks
+                        r"|^/(?:setup|noxfile|fabfile|build_backend|hatch_build|conf|dodo|tasks)\.py$|/[^/]*_nox\.py$"
                         # a name no import can reach (upload-screenshots.py): run as a file, a script
-                        r"|" + _D + r"[^/]*-[^/]*\.py$")),
+                        r"|/[^/]*-[^/]*\.py$")),
 )
 
 _SETUPTOOLS = lazy_compile(r"^\s*(?:from|import)\s+(?:setuptools|distutils)\b", re.MULTILINE)
@@ -196,7 +198,8 @@ def path_role(path: str) -> str:
     """The role a path alone gives; ``service`` when nothing in it says otherwise."""
     role = _PATH_ROLES.get(path)
     if role is None:
-        role = next((r for r, pattern in _PATH_RULES if pattern.search(path)), SERVICE)
+        slashed = "/" + path  # every rule starts at a slash: the search skips to the slashes
+        role = next((r for r, pattern in _PATH_RULES if pattern.search(slashed)), SERVICE)
         if len(_PATH_ROLES) < 200_000:
             _PATH_ROLES[path] = role
     return role

@@ -232,11 +232,12 @@ class Cache:
             return
         target = self._path(name, key)
         try:
-            atomic_write_bytes(target, seal(secret, entries, self._loaded.pop(name, None)))
-            for suffix in (_SUFFIX, *_STALE_SUFFIXES):
-                for old in self.directory.glob(f"{name}-*{suffix}"):
-                    if old.name != target.name and not old.is_symlink():
-                        old.unlink(missing_ok=True)
+            # not synced: a file a power cut tears fails its signature, and is a miss like any other
+            atomic_write_bytes(target, seal(secret, entries, self._loaded.pop(name, None)), sync=False)
+            for other in os.listdir(self.directory):
+                if (other != target.name and other.startswith(f"{name}-") and other.endswith((_SUFFIX, *_STALE_SUFFIXES))
+                        and not (self.directory / other).is_symlink()):
+                    (self.directory / other).unlink(missing_ok=True)
         except (OSError, RecursionError):
             pass  # a read-only checkout still scans; it just stays cold
 

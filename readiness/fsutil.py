@@ -20,11 +20,12 @@ def _default_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> None:
+def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None, sync: bool = True) -> None:
     """Write to a temporary file beside ``path``, fsync, then rename over it.
 
     ``mkstemp`` creates files readable by the owner only; reports and stores get the usual
-    permissions instead (or ``mode`` when given, e.g. 0o600 for a key).
+    permissions instead (or ``mode`` when given, e.g. 0o600 for a key). ``sync=False`` skips the
+    fsync for a file whose loss in a power cut costs nothing (a signed cache: a torn file is a miss).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = _default_mode(path) if mode is None else mode
@@ -34,8 +35,9 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> N
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:

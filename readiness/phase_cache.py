@@ -73,10 +73,13 @@ def code_digest(modules: Iterable[str]) -> str:
 
 
 def _engine_versions(tools: Iterable[str]) -> list[tuple[str, str]]:
-    from importlib.metadata import PackageNotFoundError, version
+    names = sorted(set(tools))
+    if not names:
+        return []
+    from importlib.metadata import PackageNotFoundError, version  # reads installed metadata: only for engines
 
     out = []
-    for name in sorted(set(tools)):
+    for name in names:
         try:
             out.append((name, version(name)))
         except (PackageNotFoundError, ValueError):

@@ -63,9 +63,9 @@ def load_checks(
         if name == "__main__" or name.endswith(".__main__"):
             raise PluginError(f"plugin module '{name}' refused: a __main__ module runs a program, it holds no checks")
     if use_entry_points:
-        from importlib.metadata import entry_points  # reads every installed distribution: only when asked
+        from readiness import entry_points
 
-        for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        for ep in sorted(entry_points.group(ENTRY_POINT_GROUP), key=lambda e: e.name):
             if root is not None and _installed_under(ep, root):
                 continue
             if ep.module == "__main__" or ep.module.endswith(".__main__"):

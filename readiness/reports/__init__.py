@@ -70,9 +70,9 @@ def is_format(name: str) -> bool:
 
 
 def _entry_points() -> Any:
-    from importlib.metadata import entry_points  # reads every installed distribution: only when asked
+    from readiness import entry_points
 
-    return entry_points(group=ENTRY_POINT_GROUP)
+    return entry_points.group(ENTRY_POINT_GROUP)
 
 
 def get_renderer(name: str) -> Renderer:

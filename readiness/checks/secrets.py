@@ -402,8 +402,13 @@ _FORMAT_NEEDLES: dict[str, tuple[str, ...]] = {
 _ANY_NEEDLE = lazy_compile("|".join(re.escape(n) for needles in _FORMAT_NEEDLES.values() for n in needles))
 
 
+def _may_hold_key(text: str) -> bool:
+    """False when no key format can be found in ``text`` (nor in any part of it): none of their needles is there."""
+    return len(_FORMAT_NEEDLES) != len(KEY_FORMATS) or _ANY_NEEDLE.search(text) is not None
+
+
 def find_key_format(text: str) -> KeyFormat | None:
-    if len(_FORMAT_NEEDLES) == len(KEY_FORMATS) and _ANY_NEEDLE.search(text) is None:
+    if not _may_hold_key(text):
         return None
     for fmt in KEY_FORMATS:
         needles = _FORMAT_NEEDLES.get(fmt.name)
@@ -2034,12 +2039,16 @@ class HardcodedSecret(Check):
         if role == FIXTURE:
             return None  # sample data: scanner reports and seeds are full of key-shaped strings by design
         extra = options.get("names", [])
+        live_keys_only = role not in _ALL_SECRETS_ROLES or _DEV_SETTINGS_RE.search(source.path) \
+            or _STAND_IN_MODULE_RE.search(source.path) or _NOX_SESSIONS_RE.search(source.path)
+        if live_keys_only and not _may_hold_key(source.text):
+            # only lines with a live key would be kept, and no line holds a key format's needle: most tests
+            return FileOutcome(hits=[], facts=OVERRIDES_SECRET_KEY if _computes_secret_key(source) else None)
         analysis = _analyse_defaults(source, extra)
         hits = _hardcoded_hits(source, analysis.default_nodes, extra)
         if role in _DEFAULT_SECRET_ROLES:
             hits = [*hits, *analysis.committed]  # a real key committed as a fallback is also a hardcoded secret
-        if role not in _ALL_SECRETS_ROLES or _DEV_SETTINGS_RE.search(source.path) \
-                or _STAND_IN_MODULE_RE.search(source.path) or _NOX_SESSIONS_RE.search(source.path):
+        if live_keys_only:
             hits = [h for h in hits if _live_key(source.line_text(h.line))]  # a test's password is not production's
         elif role == SCRIPT:  # a one-off script logs in to a dev stack or a test account; a generated key is a real one's
             generated = _generated_hits(source, analysis.default_nodes, extra)

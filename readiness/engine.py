@@ -160,14 +160,16 @@ def run_scan(request: ScanRequest) -> ScanResult:
     )
     t_discover = time.perf_counter()
     severities = {c.id: settings.check_entry(c.id).get("severity") or c.severity for c in request.checks}
-    options = options_with_roles({c.id: check_options(c, settings) for c in request.checks}, settings,
-                                 declared_roles(root, discovered.files))
+    declared = declared_roles(root, discovered.files)
+    options = options_with_roles({c.id: check_options(c, settings) for c in request.checks}, settings, declared)
     plan = [PlannedCheck(c, options[c.id], severities[c.id]) for c in request.checks if c.kind == "static" and c().per_file]
     python_files = discovered.python_files
     if request.only is not None:
         wanted = set(request.only)
         python_files = [f for f in python_files if f in wanted]
     project = Project(root=root, files=tuple(discovered.files), python_files=tuple(python_files), lines=0, settings=settings)
+    if not project.repository_level:  # the same files the roles are declared among: not read twice
+        project.declared = declared
     index = FileIndex(root, cache, discovered.started_ns)
     index.refresh(discovered.files, discovered.signatures)
     project.facts = FactStore(cache, str(root), index.signatures, project.digests, index.racy)
@@ -175,14 +177,15 @@ def run_scan(request: ScanRequest) -> ScanResult:
     # live probes and the pre-commit path (a few files) always run. The file list includes the
     # git root's repository-level files, so one added there (a new workflow) is a new input.
     cacheable = cache is not None and request.only is None and not live_enabled(request)
-    key = ""
+    key = head = ""
     if cacheable:
+        head = phase_cache.input_head(
+            root=root, files=project.files, settings=settings, checks=request.checks, deselected=request.deselected,
+            options=options, severities=severities, suppress=request.suppress, state=_state_entry(root, cache),
+            listed=discovered.listed)
         known = {rel: d for rel in python_files if (d := index.known_digest(rel)) is not None}
         if len(known) == len(python_files):
-            key = phase_cache.input_key(
-                root=root, index=index, files=project.files, digests=known, settings=settings,
-                checks=request.checks, deselected=request.deselected, options=options, severities=severities,
-                suppress=request.suppress, state=_state_entry(root, cache), listed=discovered.listed)
+            key = phase_cache.input_key(head, index=index, files=project.files, digests=known)
     output = phase_cache.load(cache, key) if key else None
     t_analyze = time.perf_counter()
     if output is None:
@@ -190,11 +193,8 @@ def run_scan(request: ScanRequest) -> ScanResult:
 
         reuse_key = ""
         if cacheable:  # the phase's inputs but Python contents: what the stored check results stand on
-            reuse_key = phase_cache.input_key(
-                root=root, index=index, files=project.files, digests={}, settings=settings,
-                checks=request.checks, deselected=request.deselected, options=options, severities=severities,
-                suppress=request.suppress, state=_state_entry(root, cache), listed=discovered.listed,
-                contents_of=frozenset(python_files))
+            reuse_key = phase_cache.input_key(head, index=index, files=project.files, digests={},
+                                              contents_of=frozenset(python_files))
         prior = check_reuse.load(cache, reuse_key)
         with phase_cache.record_opens() as opened, fewer_collections():
             output, records = _repository_phase(request, project, python_files, plan, severities, options, index, prior)
@@ -210,10 +210,7 @@ def run_scan(request: ScanRequest) -> ScanResult:
                 check_reuse.save(cache, check_reuse.Evaluated(
                     reuse_key, dict(project.digests), check_reuse.totals(project), records))
             if complete and not index.any_racy(discovered.files):
-                key = phase_cache.input_key(
-                    root=root, index=index, files=project.files, digests=project.digests, settings=settings,
-                    checks=request.checks, deselected=request.deselected, options=options, severities=severities,
-                    suppress=request.suppress, state=_state_entry(root, cache), listed=discovered.listed)
+                key = phase_cache.input_key(head, index=index, files=project.files, digests=project.digests)
                 phase_cache.save(cache, key, output, opened.outside(root))
     results = output.results
     findings = output.findings

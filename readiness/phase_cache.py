@@ -47,15 +47,24 @@ class PhaseOutput:
     outside: list[list[Any]] = field(default_factory=list)  # [path, signature or None] opened outside the root
 
 
-def _digest_files(paths: Iterable[Path]) -> str:
+def _digest_files(paths: Iterable[str]) -> str:
     digest = hashlib.blake2b(digest_size=16)
     for path in sorted(set(paths)):
-        digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(path.encode("utf-8", "surrogateescape") + b"\0")
         try:
-            digest.update(path.read_bytes())
+            with open(path, "rb") as handle:
+                digest.update(handle.read())
         except OSError:
             digest.update(b"\1missing")
     return digest.hexdigest()
+
+
+def _python_files(folder: str) -> list[str]:
+    """Every ``.py`` file under the folder (the package: a plain walk, no pattern matching)."""
+    found = []
+    for parent, _dirs, names in os.walk(folder):
+        found.extend(os.path.join(parent, name) for name in names if name.endswith(".py"))
+    return found
 
 
 def code_digest(modules: Iterable[str]) -> str:
@@ -63,11 +72,11 @@ def code_digest(modules: Iterable[str]) -> str:
     outside = sorted({m for m in modules if not m.startswith("readiness.") and m != "readiness"})
     token = "\0".join(outside)
     if token not in _code_digest:
-        files = list(_PACKAGE.rglob("*.py"))
+        files = _python_files(str(_PACKAGE))
         for name in outside:
             path = getattr(sys.modules.get(name), "__file__", None)
             if path:
-                files.append(Path(path))
+                files.append(str(path))
         _code_digest[token] = _digest_files(files)
     return _code_digest[token]
 
@@ -87,17 +96,15 @@ def _engine_versions(tools: Iterable[str]) -> list[tuple[str, str]]:
     return out
 
 
-def input_key(
-    *, root: Path, index: FileIndex, files: Sequence[str], digests: dict[str, str], settings: Any,
-    checks: Sequence[Any], deselected: Sequence[Any], options: dict[str, Any], severities: dict[str, str],
-    suppress: bool, state: str = ".readiness", listed: Mapping[str, Any] | None = None,
-    contents_of: frozenset[str] = frozenset(),
+def input_head(
+    *, root: Path, files: Sequence[str], settings: Any, checks: Sequence[Any], deselected: Sequence[Any],
+    options: dict[str, Any], severities: dict[str, str], suppress: bool, state: str = ".readiness",
+    listed: Mapping[str, Any] | None = None,
 ) -> str:
-    """The digest of every input of the repository phase (see the module's docstring); ``state``
-    is the root entry holding the tool's own files (cache, history), which no check reads.
-    ``listed`` holds the signatures discovery took of the folders it listed ("" or "a/b/"),
-    taken before listing them, so they are not taken again. Files in ``contents_of`` count by
-    their names only: their contents are judged apart (``readiness.check_reuse``)."""
+    """The digest of every input of the repository phase but the files themselves (see the module's
+    docstring), taken once per scan; ``state`` is the root entry holding the tool's own files (cache,
+    history), which no check reads. ``listed`` holds the signatures discovery took of the folders it
+    listed ("" or "a/b/"), taken before listing them, so they are not taken again."""
     base = str(root)
     taken = {rel.rstrip("/"): sig for rel, sig in (listed or {}).items()}
     directories = sorted({rel.rpartition("/")[0] for rel in files})
@@ -115,8 +122,17 @@ def input_key(
         [(d, taken[d] if d in taken else directory_signature(os.path.join(base, d) if d else base))
          for d in directories],
     ]
+    return plan_key(parts)
+
+
+def input_key(
+    head: str, *, index: FileIndex, files: Sequence[str], digests: dict[str, str],
+    contents_of: frozenset[str] = frozenset(),
+) -> str:
+    """``head`` (``input_head``) with every file's signature and content digest. Files in
+    ``contents_of`` count by their names only: their contents are judged apart (``readiness.check_reuse``)."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(plan_key(parts).encode())
+    digest.update(head.encode())
     signatures = index.signatures
     get_digest = digests.get
     digest.update("".join([f"{rel}\n" if rel in contents_of else f"{rel}\0{signatures.get(rel)}\0{get_digest(rel, '')}\n"

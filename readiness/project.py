@@ -334,6 +334,7 @@ class Project:
     git_root: Path | None = None  # the repository the scanned folder sits in (readiness.repo_root)
     scan_prefix: str = ""  # the scanned folder relative to the git root: "services/orders/" ("" at the root)
     repository_level: frozenset[str] = frozenset()  # files listed from the git root, named relative to it
+    declared: dict[str, list[str]] | None = None  # roles the configuration declares, when the engine read them for these files
 
     def __post_init__(self) -> None:
         """A folder of a repository also sees the repository's CI, infrastructure and dependency bot."""

@@ -452,7 +452,7 @@ class Roles:
                     importers.setdefault(target, set()).add(path)
         found = []
         for target, paths in sorted(importers.items()):
-            if _CONVENTIONAL_MODULE.search(target) or self.own(target) != SERVICE:
+            if self.own(target) != SERVICE or _CONVENTIONAL_MODULE.search(target):
                 continue
             roles = set()
             for importer in sorted(paths, key=lambda p: (path_role(p) == SERVICE, p)):  # cheap roles first
@@ -491,7 +491,8 @@ def overrides_of(settings: Any) -> dict[str, list[str]]:
 
 def project_roles(project: Any) -> Roles:
     return project.tool(  # type: ignore[no-any-return]
-        "roles", lambda p: Roles(p, overrides_of(p.settings), declared_roles(p.root, p.files)))
+        "roles", lambda p: Roles(p, overrides_of(p.settings),
+                                 p.declared if getattr(p, "declared", None) is not None else declared_roles(p.root, p.files)))
 
 
 def project_role(project: Any, path: str) -> str:

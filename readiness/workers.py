@@ -246,7 +246,7 @@ def analyze_files(
                 stops.append(stop)
 
         try:
-            _run_pooled(_batches(misses, jobs * 4), plan, suppress, jobs, started, collect, fail, deadline)
+            _run_pooled(_batches(misses, jobs * 16), plan, suppress, jobs, started, collect, fail, deadline)
         finally:
             for stop in stops:
                 stop()

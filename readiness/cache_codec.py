@@ -276,6 +276,7 @@ class _Decoder:
 
     def __init__(self, classes: list[_Layout | None]) -> None:
         self.classes = classes
+        self.known = frozenset(i for i, layout in enumerate(classes) if layout is not None)  # numbers that decode
         self.built: list[Any] = []
         self.payloads: list[str] = []  # the texts after the entry on its line
 
@@ -317,11 +318,11 @@ class _Decoder:
         keys, numbers, index = body
         if not 0 <= index < len(self.payloads):
             raise ValueError("a deferred value without its text")
-        if any(type(k) is not str for k in keys) or len(set(keys)) != len(keys):
+        names = frozenset(keys)
+        if len(names) != len(keys) or not all(type(k) is str for k in names):
             raise ValueError("a deferred dict of names with other keys")
-        for number in numbers:
-            if type(number) is not int or not 0 <= number < len(self.classes) or self.classes[number] is None:
-                raise ValueError("a class this process does not have with these fields")
+        if numbers and not (all(type(n) is int for n in numbers) and self.known.issuperset(numbers)):
+            raise ValueError("a class this process does not have with these fields")
         return Deferred(tuple(keys), self.payloads[index], self.classes)
 
     def _object(self, body: list[Any]) -> Any:
@@ -365,15 +366,17 @@ def unseal(key: bytes, blob: bytes, loaded: Loaded | None = None) -> dict[str, A
         return {}
     out: dict[str, Any] = {}
     decoder = _Decoder(classes)
-    parse = json.JSONDecoder(object_hook=decoder).decode
+    scan = json.JSONDecoder(object_hook=decoder).scan_once  # each head is one value and nothing else
     for line in lines:
         decoder.built = []
         head, _, rest = line.partition("\t")
         decoder.payloads = rest.split("\t") if rest else []
         try:
-            entry = parse(head)
-        except (ValueError, TypeError, AttributeError, RecursionError):
+            entry, end = scan(head, 0)
+        except (StopIteration, ValueError, TypeError, AttributeError, RecursionError):
             continue  # a stale class layout is a miss for that entry only
+        if end != len(head):
+            continue
         if type(entry) is not list or len(entry) != 2 or type(entry[0]) is not str:
             continue
         name, value = entry

@@ -49,6 +49,9 @@ class Evaluated:
     digests: dict[str, str]  # Python file -> content digest when these results were made
     totals: dict[str, int]
     checks: dict[str, CheckRecord]
+    # the modules only CLI commands import (``Roles.cli_support``) and the files working them out read
+    support: frozenset[str] | None = None
+    support_used: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -60,6 +63,14 @@ class Reuse:
     totals: dict[str, int]
     pairs: list[tuple[FileAnalysis, FileAnalysis]]  # (before, now) of each changed file
     fact_now: Callable[[str, str, Callable[[str], Any]], Any] | None = None  # (file, name, function) -> value now
+
+    def support(self) -> tuple[frozenset[str], frozenset[str]] | None:
+        """The stored CLI-only modules and what they used, when they still hold: the import graph and the
+        roles of changed files are the same (``reuse`` compared them), and no file they read changed."""
+        used = self.prior.support_used
+        if self.prior.support is None or UNKNOWN in used or not used.isdisjoint(self.changed):
+            return None
+        return self.prior.support, used
 
     def stands(self, check_id: str) -> CheckRecord | None:
         record = self.prior.checks.get(check_id)
@@ -108,7 +119,9 @@ def load(cache: Cache | None, key: str) -> Evaluated | None:
         return None
     records = {name[len(_CHECK):]: record for name, record in entries.items()
                if name.startswith(_CHECK) and isinstance(record, CheckRecord)}
-    return Evaluated(stored.key, stored.digests, stored.totals, records)
+    support = stored.support if isinstance(stored.support, frozenset) and isinstance(stored.support_used, frozenset) else None
+    return Evaluated(stored.key, stored.digests, stored.totals, records, support,
+                     stored.support_used if support is not None else frozenset())
 
 
 def reuse(
@@ -132,6 +145,6 @@ def reuse(
 def save(cache: Cache | None, evaluated: Evaluated) -> None:
     """One entry per check: a record reused from the last scan is written back as the line it was read from."""
     if cache is not None:
-        head = Evaluated(evaluated.key, evaluated.digests, evaluated.totals, {})
+        head = Evaluated(evaluated.key, evaluated.digests, evaluated.totals, {}, evaluated.support, evaluated.support_used)
         records = {f"{_CHECK}{check_id}": record for check_id, record in evaluated.checks.items()}
         cache.save(_NAME, evaluated.key, {"evaluated": (evaluated.key, head), **records})

@@ -207,8 +207,9 @@ def run_scan(request: ScanRequest) -> ScanResult:
             complete = not _out_of_time(output.notes, output.results) and len(project.digests) == len(python_files)
             python = set(python_files)
             if complete and not index.any_racy([rel for rel in discovered.files if rel not in python]):
+                support = project_roles(project).known_support()
                 check_reuse.save(cache, check_reuse.Evaluated(
-                    reuse_key, dict(project.digests), check_reuse.totals(project), records))
+                    reuse_key, dict(project.digests), check_reuse.totals(project), records, *(support or (None,))))
             if complete and not index.any_racy(discovered.files):
                 key = phase_cache.input_key(head, index=index, files=project.files, digests=project.digests)
                 phase_cache.save(cache, key, output, opened.outside(root))
@@ -293,6 +294,8 @@ def _repository_phase(
                                   check_reuse.totals(project))
         if reuse is not None:
             reuse.fact_now = lambda rel, name, compute: project.text_fact(name, rel, compute)
+            if (support := reuse.support()) is not None:
+                project_roles(project).remember_support(*support)
         records: dict[str, check_reuse.CheckRecord] = {}
         results, findings = _evaluate(request, project, analyses, severities, options, suppressor, reuse, records)
     order = {c.id: i for i, c in enumerate([*request.checks, *request.deselected])}

@@ -436,6 +436,14 @@ class Roles:
             "support", self._support, lambda: frozenset(self._cli_support()) | self.setup_commands())
         return self._support
 
+    def known_support(self) -> tuple[frozenset[str], frozenset[str]] | None:
+        """The CLI-only modules and the files working them out used, once worked out this scan."""
+        return None if self._support is None else (self._support, self._uses.get("support", frozenset()))
+
+    def remember_support(self, support: frozenset[str], used: frozenset[str]) -> None:
+        """The CLI-only modules a previous scan worked out, which still hold (``check_reuse.Reuse.support``)."""
+        self._support, self._uses["support"] = support, used
+
     def _cli_support(self) -> Iterable[str]:
         modules: Mapping[str, frozenset[str]] = self.project.modules
         by_name: dict[str, str] = {}

@@ -214,3 +214,25 @@ def test_coverage_that_an_edit_makes_stale_is_judged_again(tmp_path: Path) -> No
     assert rescanned == _scan(tmp_path, "--no-cache")
     summaries = [next(c["summary"] for c in doc["checks"] if c["id"] == "test-coverage") for doc in (fresh, rescanned)]
     assert "stale" not in summaries[0] and "stale: tests/test_api.py changed" in summaries[1]
+
+
+def test_cli_only_modules_are_worked_out_again_when_a_file_they_read_changes(tmp_path: Path) -> None:
+    """Which modules only commands import is kept across scans; a command that now starts the server
+    (its text changed, its imports did not) makes the module it imports run in production."""
+    write_tree(tmp_path, {
+        "app/__init__.py": "from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.get('/health')\n"
+                           "def health():\n    return 'ok'\n",
+        "app/report.py": "def show(rows):\n    print(rows)\n",
+        "app/cli.py": "import argparse\n\nfrom app.report import show\n\nif __name__ == '__main__':\n"
+                      "    argparse.ArgumentParser().parse_args()\n    show([])\n",
+        "requirements.txt": "flask\n",
+    })
+    time.sleep(RACY_NS / 1e9 + 0.2)
+    _scan(tmp_path)
+    before = _scan(tmp_path)
+    assert not [f for f in before["findings"] if f["path"] == "app/report.py"]  # a command's helper may print
+    cli = tmp_path / "app" / "cli.py"
+    cli.write_text(cli.read_text() + "    # in production this command starts gunicorn\n")
+    warm = _scan(tmp_path)
+    assert warm == _scan(tmp_path, "--no-cache")
+    assert [(f["check"], f["role"]) for f in warm["findings"] if f["path"] == "app/report.py"] == [("print-call", "service")]

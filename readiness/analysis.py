@@ -60,6 +60,8 @@ class FileAnalysis:
     # Cached as text read back only when asked for: a rescan needs every file's imports and role,
     # but a check's outcomes and findings only when that check runs again (``cache_codec.Deferred``).
     __cache_deferred__: ClassVar[frozenset[str]] = frozenset({"outcomes", "findings"})
+    # Written as plain lists of names, rebuilt without a tag of their own: every file has them.
+    __cache_name_sets__: ClassVar[frozenset[str]] = frozenset({"imports", "modules"})
 
 
 def _normalise(line: str) -> str:

@@ -32,8 +32,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-MAGIC = b"RDYC4\n"
-_VERSION = 4
+MAGIC = b"RDYC5\n"
+_VERSION = 5
 _DUMPS = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 Layout = tuple[str, str, tuple[str, ...]]  # module, qualified name, field names
@@ -158,6 +158,8 @@ class _Encoder:
 
         The text is compact JSON, which never holds a raw tab, so it follows the entry after one
         unescaped and is not even scanned until a value is asked for."""
+        if type(value) is Deferred:
+            value = value.decoded()
         if not self.deferring:
             return self.plain(dict(value))
         if any(type(k) is not str for k in value):
@@ -217,13 +219,22 @@ class _Encoder:
         while kept and _is_default(shape.defaults[kept - 1], values[kept - 1]):
             kept -= 1  # trailing fields left at their defaults are not written
         deferred = getattr(kind, "__cache_deferred__", ())
-        body = [number, *(self.deferred(v) if type(v) is dict and v and name in deferred else self.plain(v)
+        names_only = getattr(kind, "__cache_name_sets__", ())
+        body = [number, *(self._field(v, name in deferred, name in names_only)
                           for name, v in zip(names[:kept], values[:kept], strict=True))]
         # numbered once its fields are written: the reader rebuilds children first
         self.shared[id(value)] = self.count
         self.count += 1
         return {"o": body}
 
+    def _field(self, value: Any, deferred: bool, names_only: bool) -> Any:
+        """A field's value; one its class defers, or a set of names, is written without its tag (the reader
+        knows the class's fields), which spares the reader a tagged value per file for each."""
+        if deferred and self.deferring and value and type(value) in (dict, Deferred):
+            return self.deferred(value)["z"]
+        if names_only and type(value) is frozenset and all(type(n) is str for n in value):
+            return list(value)
+        return self.plain(value)
 
 def seal(key: bytes, entries: dict[str, Any], loaded: Loaded | None = None) -> bytes:
     """A cache file's bytes: magic, HMAC of the body, then the body (unencodable entries left out)."""
@@ -263,10 +274,15 @@ def _resolve(layout: Any) -> _Layout | None:
     shape = _shape(target)
     if list(shape.names) != names:
         return None
-    return target, shape.names, shape.defaults, hasattr(object.__new__(target), "__dict__")
+    deferred = getattr(target, "__cache_deferred__", ())
+    names_only = getattr(target, "__cache_name_sets__", ())
+    bare = tuple((i, "z" if name in deferred else "f") for i, name in enumerate(shape.names)
+                 if name in deferred or name in names_only)
+    return target, shape.names, shape.defaults, hasattr(object.__new__(target), "__dict__"), bare
 
 
-_Layout = tuple[type, tuple[str, ...], tuple[tuple[bool, Any], ...], bool]  # class, names, defaults, has a __dict__
+# class, names, defaults, has a __dict__, and the fields written without their tag: (position, "z" or "f")
+_Layout = tuple[type, tuple[str, ...], tuple[tuple[bool, Any], ...], bool, tuple[tuple[int, str], ...]]
 
 
 class _Decoder:
@@ -318,9 +334,9 @@ class _Decoder:
         keys, numbers, index = body
         if not 0 <= index < len(self.payloads):
             raise ValueError("a deferred value without its text")
-        names = frozenset(keys)
-        if len(names) != len(keys) or not all(type(k) is str for k in names):
-            raise ValueError("a deferred dict of names with other keys")
+        "".join(keys)  # a TypeError, and a miss, unless every key is a name
+        if len(frozenset(keys)) != len(keys):
+            raise ValueError("a deferred dict with a name twice")
         if numbers and not (all(type(n) is int for n in numbers) and self.known.issuperset(numbers)):
             raise ValueError("a class this process does not have with these fields")
         return Deferred(tuple(keys), self.payloads[index], self.classes)
@@ -331,9 +347,13 @@ class _Decoder:
         given = len(body) - 1
         if layout is None or len(layout[1]) < given:
             raise ValueError("a class this process does not have with these fields")
-        cls, names, defaults, has_dict = layout
+        cls, names, defaults, has_dict, bare = layout
         made = object.__new__(cls)
         values = dict(zip(names, body[1:], strict=False))
+        for position, tag in bare:  # a deferred dict or a set of names, written as its tag's body alone
+            if position < given and type(body[position + 1]) is list:
+                name = names[position]
+                values[name] = self._deferred(values[name]) if tag == "z" else _name_set(values[name])
         for name, (is_factory, default) in zip(names[given:], defaults[given:], strict=True):
             if default is _NO_DEFAULT or (is_factory and default not in _EMPTY_FACTORIES):
                 raise ValueError("a field without a default left out")
@@ -345,6 +365,11 @@ class _Decoder:
                 object.__setattr__(made, name, value)
         self.built.append(made)
         return made
+
+
+def _name_set(items: list[Any]) -> frozenset[str]:
+    "".join(items)  # a TypeError, and a miss, unless every item is a name
+    return frozenset(items)
 
 
 def unseal(key: bytes, blob: bytes, loaded: Loaded | None = None) -> dict[str, Any]:

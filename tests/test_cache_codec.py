@@ -162,3 +162,15 @@ def test_a_loaded_deferred_value_is_written_again_when_its_entry_changes() -> No
     moved = {"a.py": ("d2", back["a.py"][1]), "b.py": ("d3", back["a.py"][1].outcomes)}
     again = unseal(KEY, seal(KEY, moved, loaded))
     assert again["a.py"] == ("d2", analysis) and again["b.py"] == ("d3", analysis.outcomes)
+
+
+def test_a_files_sets_of_names_are_written_untagged_and_come_back_as_sets() -> None:
+    analysis = FileAnalysis("app/views.py", imports=frozenset({"flask", "requests"}),
+                            modules=frozenset({"flask", "app.models.Order"}), outcomes={"pagination": FileOutcome()})
+    header, line = _body(seal(KEY, {"app/views.py": ("digest", analysis)}))
+    head = line.split("\t")[0]
+    assert '{"f":' not in head and '{"z":' not in head  # the class says which fields these are
+    back = unseal(KEY, _signed([header, line]))["app/views.py"][1]
+    assert back == analysis and type(back.imports) is frozenset and type(back.modules) is frozenset
+    forged = head.replace('"requests"', "7")  # a set of names holding something else is a miss
+    assert unseal(KEY, _signed([header, "\t".join([forged, *line.split("\t")[1:]])])) == {}

@@ -218,13 +218,14 @@ class Cache:
         finally:
             os.close(fd)
 
-    def load(self, name: str, key: str) -> dict[str, Any]:
+    def load(self, name: str, key: str, *, lazy: bool = False) -> dict[str, Any]:
+        """The file's entries; with ``lazy``, each a ``cache_codec.Pending`` decoded when asked for."""
         secret = self.key
         if secret is None:
             return {}
         blob = self._read(self._path(name, key))
         loaded = self._loaded[name] = Loaded()
-        return {} if blob is None else unseal(secret, blob, loaded)
+        return {} if blob is None else unseal(secret, blob, loaded, lazy=lazy)
 
     def save(self, name: str, key: str, entries: dict[str, Any]) -> None:
         secret = self.key

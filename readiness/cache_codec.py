@@ -28,7 +28,7 @@ import hmac
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -372,10 +372,36 @@ def _name_set(items: list[Any]) -> frozenset[str]:
     return frozenset(items)
 
 
-def unseal(key: bytes, blob: bytes, loaded: Loaded | None = None) -> dict[str, Any]:
+class Pending:
+    """An entry read but not decoded yet (``unseal(lazy=True)``): ``value()`` decodes it once, and one never
+    asked for is saved again as the line it was read from."""
+
+    __slots__ = ("line", "_decode", "_value")
+
+    def __init__(self, line: str, decode: Callable[[str], Any]) -> None:
+        self.line = line
+        self._decode = decode
+        self._value: Any = _UNDECODED
+
+    def value(self) -> Any:
+        """The entry's value; ``ValueError`` when it is a miss (a stale class, a malformed line)."""
+        if self._value is _UNDECODED:
+            self._value = self._decode(self.line)
+        if self._value is _MISS:
+            raise ValueError("a cache entry that is a miss")
+        return self._value
+
+
+_UNDECODED = object()
+_MISS = object()
+
+
+def unseal(key: bytes, blob: bytes, loaded: Loaded | None = None, *, lazy: bool = False) -> dict[str, Any]:
     """The entries of a cache file signed with ``key``; {} for anything else. Bad entries are misses.
 
-    ``loaded``, when given, receives the class table and each entry's line for ``seal`` to reuse."""
+    ``loaded``, when given, receives the class table and each entry's line for ``seal`` to reuse.
+    ``lazy`` leaves each entry a ``Pending`` until its value is asked for: for a store most of whose
+    entries a scan never reads."""
     if not blob.startswith(MAGIC) or len(blob) < len(MAGIC) + 32:
         return {}
     signature, body = blob[len(MAGIC):len(MAGIC) + 32], blob[len(MAGIC) + 32:]
@@ -389,25 +415,48 @@ def unseal(key: bytes, blob: bytes, loaded: Loaded | None = None) -> dict[str, A
         classes = [_resolve(layout) for layout in header["classes"]]
     except (ValueError, TypeError, RecursionError):
         return {}
-    out: dict[str, Any] = {}
+    if loaded is not None:
+        loaded.classes = [(m, q, tuple(n)) for m, q, n in header["classes"]]
     decoder = _Decoder(classes)
     scan = json.JSONDecoder(object_hook=decoder).scan_once  # each head is one value and nothing else
-    for line in lines:
+
+    def decode(line: str) -> tuple[str, Any] | None:
         decoder.built = []
         head, _, rest = line.partition("\t")
         decoder.payloads = rest.split("\t") if rest else []
         try:
             entry, end = scan(head, 0)
         except (StopIteration, ValueError, TypeError, AttributeError, RecursionError):
-            continue  # a stale class layout is a miss for that entry only
-        if end != len(head):
-            continue
-        if type(entry) is not list or len(entry) != 2 or type(entry[0]) is not str:
-            continue
-        name, value = entry
+            return None  # a stale class layout is a miss for that entry only
+        if end != len(head) or type(entry) is not list or len(entry) != 2 or type(entry[0]) is not str:
+            return None
+        return entry[0], entry[1]
+
+    out: dict[str, Any] = {}
+    for line in lines:
+        if lazy:
+            try:
+                name, end = json.decoder.scanstring(line, 2)  # type: ignore[attr-defined]
+            except (ValueError, IndexError):
+                continue
+            if not line.startswith('["') or line[end:end + 1] != ",":
+                continue
+            value: Any = Pending(line, lambda text, name=name: _lazily(decode, text, name, loaded))
+        else:
+            decoded = decode(line)
+            if decoded is None:
+                continue
+            name, value = decoded
         out[name] = value
         if loaded is not None:
             loaded.lines[id(value)] = (value, name, line)
-    if loaded is not None:
-        loaded.classes = [(m, q, tuple(n)) for m, q, n in header["classes"]]
     return out
+
+
+def _lazily(decode: Callable[[str], tuple[str, Any] | None], line: str, name: str, loaded: Loaded | None) -> Any:
+    decoded = decode(line)
+    if decoded is None or decoded[0] != name:
+        return _MISS
+    if loaded is not None:  # saved unchanged, it is written back as this line
+        loaded.lines[id(decoded[1])] = (decoded[1], name, line)
+    return decoded[1]

@@ -8,7 +8,14 @@ from typing import Any
 
 
 def main() -> None:
-    args = sys.argv[1:]
+    try:
+        _run(sys.argv[1:])
+    except SystemExit as exc:
+        _leave(exc.code)
+    _leave(0)
+
+
+def _run(args: list[str]) -> None:
     if args[:1] == ["hook"]:
         from readiness import hook_answer
 
@@ -20,6 +27,28 @@ def main() -> None:
     from readiness.cli import main as cli_main
 
     cli_main()
+
+
+def _leave(status: object) -> None:
+    """Exit once the command is done, without tearing the interpreter down: freeing a large scan's objects
+    one by one takes longer than many rescans. Exit handlers run, and the output is flushed, as usual."""
+    import atexit
+    import os
+
+    if status is None:
+        code = 0
+    elif isinstance(status, int):
+        code = status
+    else:  # sys.exit("message"): the message, and a failure
+        print(status, file=sys.stderr)
+        code = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader that went away, or a stream already closed
+            code = code or 1
+    os._exit(code)
 
 
 def _kept_hook_call(hook_answer: Any) -> int:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, TypeVar
 
 from readiness.cache import Cache, plan_key
+from readiness.cache_codec import Pending
 
 if TYPE_CHECKING:
     from readiness.project import Project
@@ -47,8 +48,19 @@ class FactStore:
             from readiness.phase_cache import code_digest
 
             self._key = plan_key(["file-facts", self._root, code_digest(())])
-            self._stored = self.cache.load(_NAME, self._key) if self.cache is not None else {}
+            # each file's facts are decoded when asked for: a rescan asks for those of the files that changed
+            self._stored = self.cache.load(_NAME, self._key, lazy=True) if self.cache is not None else {}
         return self._stored
+
+    def _stored_entry(self, rel: str) -> Any:
+        stored = self._load().get(rel)
+        if isinstance(stored, Pending):
+            try:
+                stored = stored.value()
+            except ValueError:
+                stored = None
+            self._load()[rel] = stored  # decoded once; an entry saved unchanged keeps its line
+        return stored
 
     def _entry(self, rel: str) -> _Entry:
         entry = self._current.get(rel)
@@ -57,7 +69,7 @@ class FactStore:
         current = self.signatures.get(rel)
         signature = list(current) if current is not None else None
         digest = self.digests.get(rel, "")
-        stored = self._load().get(rel)
+        stored = self._stored_entry(rel)
         valid = (isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[0], tuple)
                  and len(stored[0]) == 2 and isinstance(stored[1], dict))
         if valid and digest and stored[0][1]:
@@ -85,7 +97,8 @@ class FactStore:
         return value
 
     def save(self, files: Mapping[str, Any] | frozenset[str] | set[str]) -> None:
-        """Keep the facts of ``files`` whose signature can be trusted next time."""
+        """Keep the facts of ``files`` whose signature can be trusted next time; an entry this scan never
+        read is kept as it was, since reading it checks it."""
         if self.cache is None or not self._changed:
             return
         stored = self._load()
@@ -94,6 +107,9 @@ class FactStore:
             if rel not in files:
                 continue
             entry = self._current.get(rel)
+            if entry is None and isinstance(stored[rel], Pending):
+                entries[rel] = stored[rel]  # never read this scan: kept as it was (checked when it is read)
+                continue
             if entry is None:  # not asked this scan: kept while its signature still holds
                 entry = stored[rel]
                 current = self.signatures.get(rel)

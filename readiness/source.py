@@ -18,7 +18,7 @@ import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterator, TypeVar
 
 from readiness.lazy_regex import lazy_compile
 from readiness.newer_syntax import parse_newer
@@ -28,6 +28,22 @@ _IMPORT_RE = lazy_compile(
     r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import\b|import[ \t]+([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*))",
     re.MULTILINE,
 )
+
+
+def _import_lines(text: str) -> Iterator[re.Match[str]]:
+    """``_IMPORT_RE.finditer(text)``, tried only on the lines that hold "import": a match starts a line
+    and never crosses one, and the whole text is not walked position by position."""
+    pos = text.find("import")
+    while pos != -1:
+        start = text.rfind("\n", 0, pos) + 1
+        end = text.find("\n", pos)
+        end = len(text) if end == -1 else end
+        match = _IMPORT_RE.match(text, start, end)
+        if match is not None:
+            yield match
+        pos = text.find("import", end)
+
+
 _COOKIE_RE = lazy_compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 
 
@@ -199,7 +215,8 @@ class SourceFile:
     def lines(self) -> list[str]:
         """Lines as Python counts them: only \\n, \\r\\n and \\r end a line (str.splitlines
         would also split on form feeds and vertical tabs, shifting every line number after them)."""
-        lines = _NEWLINE_RE.split(self.text)
+        # without a carriage return, only \n ends a line: a plain split, several times faster
+        lines = _NEWLINE_RE.split(self.text) if "\r" in self.text else self.text.split("\n")
         if lines and lines[-1] == "":
             lines.pop()
         return lines
@@ -324,7 +341,7 @@ class SourceFile:
     def imports(self) -> frozenset[str]:
         """Top-level module names imported anywhere in the file (a cheap text scan)."""
         names: set[str] = set()
-        for match in _IMPORT_RE.finditer(self.text):
+        for match in _import_lines(self.text):
             if match.group(1) is not None:
                 if match.group(1) and not match.group(1).startswith("."):
                     names.add(match.group(1).split(".")[0])

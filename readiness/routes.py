@@ -15,9 +15,11 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
-from readiness.lazy_regex import lazy_compile
+from readiness.lazy_regex import AnyOf, lazy_compile
+from readiness.needles import may_match_ignoring_case
 from readiness.source import SourceFile
 from readiness.tools.pyast import dotted as _dotted
+from readiness.tools.pyast import walk
 
 T = TypeVar("T")
 
@@ -1860,7 +1862,7 @@ def _walk(func: ast.AST) -> tuple[ast.AST, ...]:
     """``ast.walk(func)``, walked once: a handler's features are read by a score of passes over it."""
     entry = _WALKED.get(id(func))
     if entry is None or entry[0] is not func:
-        entry = _WALKED[id(func)] = (func, tuple(ast.walk(func)))
+        entry = _WALKED[id(func)] = (func, tuple(walk(func)))
     return entry[1]
 
 
@@ -2065,7 +2067,7 @@ def _extract_routes(source: SourceFile) -> FileRoutes:
             if viewset:  # expanded to the viewset's actions when the table is built
                 routes.append(RouteFact("django", "VIEWSET", _clean_django(prefix), owner, viewset, call.lineno,
                                         call.col_offset + 1, kind="api"))
-    if "tornado" in imports or _HANDLER_LISTS.search(source.text):
+    if "tornado" in imports or (may_match_ignoring_case(source.text, ("handlers",)) and _HANDLER_LISTS.search(source.text)):
         routes.extend(_tornado_routes(source, everywhere="tornado" in imports))
     routes.extend(_pair_routes(tree, owners))
     routes.extend(_wrapped_url_rules(source, owners, functions))
@@ -2085,19 +2087,19 @@ def _extract_routes(source: SourceFile) -> FileRoutes:
     if django:
         routes.extend(_django_urlpatterns(tree, source.text, includes, names))
     views = _django_views(tree, "django" if django else "flask", function_views=django)
-    if routes and _SIGNATURE_CALL.search(source.text):
+    if routes and may_match_ignoring_case(source.text, ("signature", "compare_digest")) and _SIGNATURE_CALL.search(source.text):
         routes = _mark_signed(tree, routes)
     return FileRoutes(
         module, tuple(routes), tuple(owners.values()), tuple(includes), tuple(sorted(names.items())), tuple(views),
         classes=_classes(source), constants=(*_constants(tree), *pyramid_names), callables=_callables(tree),
         settings=(*_drf_settings(tree), *eve_settings),
         aliases=_dependency_aliases(tree), factories=_factories(tree, owners),
-        limiters=(*(_limiting_decorators(tree) if _TOO_MANY.search(source.text) else ()),
+        limiters=(*(_limiting_decorators(tree) if _TOO_MANY_NEEDLES.found_in(source.text) else ()),
                   *(_limited_blueprints(source) if ".limit(" in source.text else ())),
     )
 
 
-_TOO_MANY = lazy_compile(r"\b429\b|TOO_MANY_REQUESTS|TooManyRequests")
+_TOO_MANY_NEEDLES = AnyOf(("429", r"\b429\b"), ("TOO_MANY_REQUESTS", None), ("TooManyRequests", None))
 
 
 def _hidden_aliases(source: SourceFile) -> set[int]:

@@ -46,6 +46,7 @@ from readiness.routes import (
     routes_worth_keeping,
 )
 from readiness.source import SourceFile
+from readiness.tools.pyast import walk
 
 # What a request attribute holds: a whole query-string/form mapping, or a whole JSON body.
 _QUERY_SOURCES = frozenset({"args", "query_params", "GET", "POST", "form", "values", "query", "QUERY_PARAMS"})
@@ -128,7 +129,7 @@ def _walked(func: ast.AST) -> list[ast.AST]:
         return entry[1]
     if len(_WALKED) >= 512:
         _WALKED.clear()
-    nodes = list(ast.walk(func))
+    nodes = walk(func)
     _WALKED[id(func)] = (func, nodes)
     return nodes
 

@@ -19,6 +19,23 @@ if TYPE_CHECKING:
 _WORD_RE = lazy_compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
+def walk(node: ast.AST) -> list[ast.AST]:
+    """``list(ast.walk(node))``, in the same order (breadth first, fields in order), without a generator
+    per node: several times faster, for the checks that walk each function more than once."""
+    found = [node]
+    append, ast_type, list_type = found.append, ast.AST, list
+    for current in found:  # grows as it goes: a queue read in order
+        for name in current._fields:
+            value = getattr(current, name, None)
+            if isinstance(value, ast_type):
+                append(value)
+            elif isinstance(value, list_type):
+                for item in value:
+                    if isinstance(item, ast_type):
+                        append(item)
+    return found
+
+
 def name_words(name: str) -> list[str]:
     """The lower-case words of an identifier, camel case and acronyms split (``SMSProvider``: sms, provider)."""
     return [w.lower() for w in _WORD_RE.findall(name)]

@@ -14,6 +14,7 @@ import os
 import re
 import stat
 import sys
+import threading
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -33,6 +34,7 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
 MAX_TEXT_BYTES = 2 * 1024 * 1024
 MAX_DOCUMENT_NODES = 200_000  # values in one YAML/JSON/TOML file, aliases counted as often as they expand
 T = TypeVar("T")
+_RECENT_TEXTS = 8  # texts kept per thread for facts
 _O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
@@ -82,16 +84,44 @@ def _resolved_inside(base: str, rel: str) -> str:
 
 
 def _open_components(base: str, parts: list[str], flags: int) -> int:
-    """``parts`` below ``base`` opened one component at a time, no component followed if it is a link."""
+    """``parts`` below ``base`` opened one component at a time, no component followed if it is a link.
+
+    The folder last opened this way is kept open, per thread: files are read in path order, and the
+    next one is most often its neighbour, opened with one call instead of one per folder."""
+    folder = (base, *parts[:-1])
+    last: _Folder | None = getattr(_LAST_FOLDER, "held", None)
+    if last is not None and last.path == folder:
+        return os.open(parts[-1], flags, dir_fd=last.fd)
     directory = os.open(base, os.O_RDONLY | _O_DIRECTORY | _O_CLOEXEC)
     try:
         for part in parts[:-1]:
             child = os.open(part, os.O_RDONLY | _O_DIRECTORY | _O_NOFOLLOW | _O_CLOEXEC, dir_fd=directory)
             os.close(directory)
             directory = child
-        return os.open(parts[-1], flags, dir_fd=directory)
-    finally:
+        fd = os.open(parts[-1], flags, dir_fd=directory)
+    except BaseException:
         os.close(directory)
+        raise
+    _LAST_FOLDER.held = _Folder(folder, directory)  # the one it replaces is closed as it goes
+    return fd
+
+
+class _Folder:
+    """An open folder, closed when it is no longer held."""
+
+    __slots__ = ("path", "fd")
+
+    def __init__(self, path: tuple[str, ...], fd: int) -> None:
+        self.path, self.fd = path, fd
+
+    def __del__(self) -> None:
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass
+
+
+_LAST_FOLDER = threading.local()
 
 
 def _regular(fd: int) -> int:
@@ -326,6 +356,7 @@ class Project:
     suppressor: Any = None  # readiness.suppression.Suppressor, set by the engine
     suppression_report: dict[str, Any] = field(default_factory=dict)  # for checks that run last
     _texts: dict[str, str | None] = field(default_factory=dict, repr=False)
+    _recent: threading.local = field(default_factory=threading.local, repr=False)  # per thread: the last texts facts read
     _yaml: dict[str, tuple[list[Any], str | None]] = field(default_factory=dict, repr=False)
     _tools: dict[str, Any] = field(default_factory=dict, repr=False)
     _tool_uses: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)  # what each tool result used
@@ -397,7 +428,7 @@ class Project:
 
         def text() -> str:
             kept = self._texts.get(rel)
-            return (kept if kept is not None or rel in self._texts else self._read_text(rel)) or ""
+            return (kept if kept is not None or rel in self._texts else self._recent_text(rel)) or ""
 
         def value() -> T:
             return compute(text()) if self.facts is None else self.facts.fact(name, rel, lambda: compute(text()))  # type: ignore[no-any-return]
@@ -410,6 +441,16 @@ class Project:
             found = value()
         read_log.note_fact(key, found)
         return found
+
+    def _recent_text(self, rel: str) -> str | None:
+        """A file's text for its facts: the last few are kept, since a check asks several facts of a file
+        in a row (a document's headings, then its restore steps), but not every file's for the whole scan."""
+        recent: dict[str, str | None] = self._recent.__dict__.setdefault("texts", {})
+        if rel not in recent:
+            if len(recent) >= _RECENT_TEXTS:
+                del recent[next(iter(recent))]
+            recent[rel] = self._read_text(rel)
+        return recent[rel]
 
     def yaml_documents(self, rel: str) -> tuple[list[Any], str | None]:
         """All YAML documents of a file (safe loader) and an error message if it is broken."""

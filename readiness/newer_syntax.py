@@ -20,7 +20,6 @@ import json
 import os
 import subprocess  # nosec B404 - runs a Python interpreter the user's PATH names, on text given via stdin
 import sys
-import tempfile
 from functools import cache
 from typing import Any
 
@@ -55,6 +54,13 @@ json.dump(enc(ast.parse(text, filename=sys.argv[1])), sys.stdout)
 """
 
 
+def _neutral_folder() -> str:
+    """Where a newer interpreter runs: the temporary folder, never the scanned tree."""
+    import tempfile  # only when a file needs a newer interpreter
+
+    return tempfile.gettempdir()
+
+
 class Unsupported(ValueError):
     """A node this interpreter has no form for."""
 
@@ -64,7 +70,7 @@ def _version(exe: str) -> tuple[int, int] | None:
     try:
         proc = subprocess.run(  # nosec B603 - fixed arguments, no shell
             [exe, "-I", "-S", "-c", "import sys; print(sys.version_info[0], sys.version_info[1])"],
-            capture_output=True, text=True, timeout=_TIMEOUT, cwd=tempfile.gettempdir(), stdin=subprocess.DEVNULL)
+            capture_output=True, text=True, timeout=_TIMEOUT, cwd=_neutral_folder(), stdin=subprocess.DEVNULL)
         major, minor = proc.stdout.split()
         return int(major), int(minor)
     except (OSError, ValueError, subprocess.SubprocessError):
@@ -164,7 +170,7 @@ def parse_newer(text: str, path: str, needed: str) -> tuple[ast.Module, str] | N
     try:
         proc = subprocess.run(  # nosec B603 - fixed arguments, no shell; the text goes to ast.parse only
             [exe, "-I", "-S", "-c", _DUMP, os.path.basename(path)], input=text.encode("utf-8"),
-            capture_output=True, timeout=_TIMEOUT, cwd=tempfile.gettempdir())
+            capture_output=True, timeout=_TIMEOUT, cwd=_neutral_folder())
     except (OSError, subprocess.SubprocessError):
         return None
     if proc.returncode != 0:

@@ -8,7 +8,6 @@ setup.cfg and Pipfile; test, example and development declarations do not.
 
 from __future__ import annotations
 
-import configparser
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
@@ -233,6 +232,8 @@ def optional_distributions(project: Project) -> frozenset[str]:
 
 
 def _setup_cfg_names(text: str) -> list[str]:
+    import configparser  # only for a project with a setup.cfg
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(text)

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import multiprocessing
 import os
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from readiness.analysis import MAX_FILE_BYTES, FileAnalysis, PlannedCheck, analyze_batch, analyze_source
 from readiness.cache import Cache, plan_key
@@ -25,6 +23,9 @@ from readiness.fileindex import FileIndex
 from readiness.model import Note
 from readiness.project import Refused, TooLarge, read_inside
 from readiness.tools import limit_memory, memory_limit_bytes
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 PARALLEL_MIN_FILES = 64  # below this, starting workers costs more than it saves
 ISOLATE_BYTES = 1024 * 1024  # files this large are analysed in a memory-limited worker even with --jobs 1
@@ -97,6 +98,8 @@ def _batches(items: list[tuple[str, bytes]], count: int) -> list[list[tuple[str,
 
 
 def _failed(rel: str, exc: BaseException) -> FileAnalysis:
+    from concurrent.futures.process import BrokenProcessPool
+
     if isinstance(exc, MemoryError):
         reason = "ran out of memory"
     elif isinstance(exc, BrokenProcessPool):
@@ -107,6 +110,10 @@ def _failed(rel: str, exc: BaseException) -> FileAnalysis:
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
+    """Worker processes (imported only when files are to be analysed: a rescan of a few files needs none)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init,
                                initargs=(memory_limit_bytes(),))
@@ -125,6 +132,8 @@ def _run_pooled(
     killed outright, which breaks the whole pool) is retried file by file in one worker, so a
     hostile file costs only itself: it gets a note, and is not cached. Past ``deadline`` the
     workers are stopped and every file not analysed yet gets a note instead."""
+    from concurrent.futures.process import BrokenProcessPool
+
     retry: list[tuple[str, bytes]] = []
     with _pool(jobs) as pool:
         futures: list[tuple[list[tuple[str, bytes]], Future[list[FileAnalysis]]]] = [

@@ -10,7 +10,6 @@ is made to the vetted address, so a name that resolves differently the second ti
 from __future__ import annotations
 
 import ipaddress
-import socket
 from typing import Any, Mapping
 
 MAX_TIMEOUT = 30.0  # seconds, connect and read
@@ -39,6 +38,8 @@ def vet_host(host: str, port: int, *, allow_private: bool) -> str:
     """
     if allow_private:
         return host
+    import socket  # only when a live probe connects
+
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)  # gaierror: the caller's "does not resolve"
     addresses = [str(info[4][0]) for info in infos]
     restricted = [a for a in addresses if is_restricted(a)]

@@ -140,6 +140,9 @@ class Deferred(Mapping[str, Any]):
 
 # -- writing -----------------------------------------------------------------------------------
 
+_SCALARS = frozenset({type(None), bool, int, float, str})  # written as they are
+
+
 class _Encoder:
     def __init__(self, classes: list[Layout]) -> None:
         self.classes = classes
@@ -172,12 +175,12 @@ class _Encoder:
 
     def plain(self, value: Any) -> Any:
         kind = type(value)
-        if value is None or kind in (bool, int, float, str):
+        if kind in _SCALARS:
             return value
         if kind is list:
-            return [self.plain(v) for v in value]
+            return [v if type(v) in _SCALARS else self.plain(v) for v in value]
         if kind is tuple:
-            return {"t": [self.plain(v) for v in value]}
+            return {"t": [v if type(v) in _SCALARS else self.plain(v) for v in value]}
         if kind is dict:
             tag = "d" if all(type(k) is str for k in value) else "m"
             return {tag: self._flat(value.items())}
@@ -198,8 +201,8 @@ class _Encoder:
     def _flat(self, pairs: Any) -> list[Any]:
         out: list[Any] = []
         for k, v in pairs:
-            out.append(self.plain(k))
-            out.append(self.plain(v))
+            out.append(k if type(k) in _SCALARS else self.plain(k))
+            out.append(v if type(v) in _SCALARS else self.plain(v))
         return out
 
     def _object(self, value: Any, kind: type) -> Any:

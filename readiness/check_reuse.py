@@ -36,7 +36,7 @@ TOTALS = ("\0lines", "\0app_lines")  # project.lines and project.app_lines, as r
 class CheckRecord:
     result: CheckResult
     findings: list[Finding]  # as the phase produced them, before roles and merging
-    used: frozenset[str]  # files (relative) and totals its evaluation used
+    used: frozenset[str]  # files (relative) and totals its evaluation used, but the text facts (``facts``)
     marks: list[tuple[str, int, str]] = field(default_factory=list)  # inline suppressions it used
     dropped: int = 0  # findings the suppressor dropped for it
     outside: list[list[Any]] = field(default_factory=list)  # [path, signature or None] opened outside the root

@@ -373,11 +373,11 @@ def _evaluate(
         results.append(result)
         findings.extend(check_findings)
         if records is not None:
+            facts = {key: read_log.fact_value(key) for key in used if key.count("\0") == 2}
             records[check_cls.id] = check_reuse.CheckRecord(
-                result, check_findings, frozenset(used), sorted(suppressor.used - marks_before),
+                result, check_findings, frozenset(used.difference(facts)), sorted(suppressor.used - marks_before),
                 suppressor.dropped.get(check_cls.id, 0) - dropped_before,
-                phase_cache.signatures_of(opened.outside(project.root)),
-                {key: read_log.fact_value(key) for key in used if key.count("\0") == 2})
+                phase_cache.signatures_of(opened.outside(project.root)), facts)
     findings = merger.annotate(findings)
     if not project.suppression_report:
         ran = {r.id for r in results if r.status in ("pass", "fail")}

@@ -205,6 +205,19 @@ def path_role(path: str) -> str:
     return role
 
 
+def path_roles(paths: Iterable[str]) -> dict[str, str]:
+    """``path_role`` of each path, to keep with the file list (``readiness.tree_snapshot``)."""
+    return {path: path_role(path) for path in paths}
+
+
+def remember_path_roles(roles: Mapping[str, Any]) -> None:
+    """Path roles a snapshot kept (the same rules: its key holds the code), so this scan does not match them again."""
+    known = set(ROLES)
+    for path, role in roles.items():
+        if type(path) is str and role in known and len(_PATH_ROLES) < 200_000:
+            _PATH_ROLES[path] = role
+
+
 def content_role(path: str, text: str) -> str | None:
     """The role a Python file's own text gives it, or None when it reads like service code.
 

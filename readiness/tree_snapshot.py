@@ -23,6 +23,7 @@ from readiness.cache import Cache, plan_key
 from readiness.discovery import PYTHON_SUFFIXES, Discovered, discover, oversized_note, services_note
 from readiness.fileindex import changed_too_recently, directory_signature, signature, stat_signature
 from readiness.model import Note
+from readiness.roles import path_roles, remember_path_roles
 
 _NAME = "tree"
 
@@ -53,6 +54,7 @@ def discover_cached(
         snapshot = {
             "listed": found.listed, "ignores": found.ignore_files, "files": found.files,
             "notes": [n for n in found.notes if not _recomputed(n, found)],
+            "roles": path_roles(found.python_files),  # asked of every Python file each scan
         }
         if snapshot != stored:
             cache.save(_NAME, key, {"tree": (key, snapshot)})
@@ -89,6 +91,9 @@ def _reuse(root: Path, stored: dict[str, Any]) -> Discovered | None:
             return None
     result = Discovered(files=list(files), notes=list(notes), listed=now_listed, ignore_files=dict(ignores),
                         started_ns=started)
+    roles = stored.get("roles")
+    if isinstance(roles, dict):
+        remember_path_roles(roles)
     signatures = result.signatures
     lstat = os.lstat
     for rel in files:  # one lstat per file, the tree's only per-file cost on a warm scan

@@ -42,7 +42,7 @@ def _leave(status: object) -> None:
     else:  # sys.exit("message"): the message, and a failure
         print(status, file=sys.stderr)
         code = 1
-    atexit._run_exitfuncs()
+    atexit._run_exitfuncs()  # what a normal exit runs first (logging, thread pools, coverage); os._exit does not
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

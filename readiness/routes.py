@@ -2277,7 +2277,7 @@ def _loop_bindings(source: SourceFile) -> dict[tuple[int, str], list[tuple[str, 
             if isinstance(loop.target, ast.Name) and isinstance(loop.iter, ast.Name):
                 # for bp in blueprints: app.register_blueprint(bp, url_prefix=...) over a list passed in:
                 # the blueprints registered nowhere else
-                for call in ast.walk(loop):
+                for call in walk(loop):
                     if isinstance(call, ast.Call) and call.args and dotted(call.args[0]) == loop.target.id \
                             and call_name(call) in ("register_blueprint", "include_router"):
                         out[(id(call), loop.target.id)] = [("*", None)]
@@ -2295,7 +2295,7 @@ def _loop_bindings(source: SourceFile) -> dict[tuple[int, str], list[tuple[str, 
                     bound.append((dotted(elt.elts[0]), _path_expr(elt.elts[1])))
         else:
             continue
-        for call in ast.walk(loop):
+        for call in walk(loop):
             if isinstance(call, ast.Call) and call.args and dotted(call.args[0]) == var:
                 prefix_node = _kw(call, "prefix", "url_prefix")
                 uses_var = prefix_var and isinstance(prefix_node, ast.Name) and prefix_node.id == prefix_var
@@ -3301,7 +3301,7 @@ def _django_urlpatterns(tree: ast.Module, text: str, includes: list[IncludeFact]
     # an app's ready() that extends the project's urlpatterns
     if "urlpatterns" not in text and text.isascii():
         return routes  # no name urlpatterns anywhere (an identifier spelled in other letters may normalise to it)
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args \
                 and node.func.attr in ("append", "extend", "insert") and dotted(node.func.value) == "urlpatterns":
             visit(node.args[-1], "")

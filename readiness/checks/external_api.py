@@ -26,7 +26,17 @@ from readiness.project import Project
 from readiness.roles import CLI, GENERATED, SERVICE, SERVICE_ONLY, file_role
 from readiness.routes import call_name, module_name
 from readiness.source import SourceFile
-from readiness.tools.pyast import dotted, has_star_kwargs, import_map, is_main_guard, is_none, keyword, qualify, str_value
+from readiness.tools.pyast import (
+    dotted,
+    has_star_kwargs,
+    import_map,
+    is_main_guard,
+    is_none,
+    keyword,
+    qualify,
+    str_value,
+    walk,
+)
 
 HTTP_VERBS = frozenset({"get", "options", "head", "post", "put", "patch", "delete"})
 _REQUESTS_FUNCS = HTTP_VERBS | {"request"}
@@ -158,7 +168,7 @@ class _Resolver:
         local: dict[str, str] = {}
         kinds: set[str | None] = set()
         returns: list[ast.expr] = []
-        for node in ast.walk(func):  # one walk: assignments are all bound before any return is read
+        for node in walk(func):  # one walk: assignments are all bound before any return is read
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 kind = self.factory_kind(node.value)
                 if kind:
@@ -1368,7 +1378,7 @@ class _Clock:
 
     def names(self, scope: ast.AST) -> set[str]:
         if id(scope) not in self._locals:
-            self._locals[id(scope)] = {t.id for a in ast.walk(scope) if isinstance(a, ast.Assign)
+            self._locals[id(scope)] = {t.id for a in walk(scope) if isinstance(a, ast.Assign)
                                        and any(self._call(c) for c in ast.walk(a.value))
                                        for t in a.targets if isinstance(t, ast.Name)}
         return self._locals[id(scope)]

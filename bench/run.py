@@ -92,25 +92,22 @@ def copy_tree(source: Path, target: Path) -> None:
 # -- measuring -----------------------------------------------------------------------------------
 
 def _tree_rss(root_pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                fields = handle.read().rsplit(b")", 1)[1].split()
-            ppid = int(fields[1])
-            rss[int(entry)] = int(fields[21]) * PAGE
-            children.setdefault(ppid, []).append(int(entry))
-        except (OSError, IndexError, ValueError):
-            continue
+    """Resident memory of a process and all its descendants, in bytes.
+
+    The tree is followed through each thread's ``children`` file, so a sample reads a handful of
+    files rather than every process's: sampling must not take the cores it measures."""
     total, stack = 0, [root_pid]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
-        stack.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+            total += int(fields[21]) * PAGE
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children", "rb") as handle:
+                    stack.extend(int(child) for child in handle.read().split())
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
     return total
 
 
@@ -129,7 +126,7 @@ def measure(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | No
     def sample() -> None:
         while proc.poll() is None:
             peak[0] = max(peak[0], _tree_rss(proc.pid))
-            time.sleep(0.01)
+            time.sleep(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()

@@ -87,11 +87,17 @@ def _open_components(base: str, parts: list[str], flags: int) -> int:
     """``parts`` below ``base`` opened one component at a time, no component followed if it is a link.
 
     The folder last opened this way is kept open, per thread: files are read in path order, and the
-    next one is most often its neighbour, opened with one call instead of one per folder."""
+    next one is most often its neighbour, opened from it while its path still names that folder."""
     folder = (base, *parts[:-1])
     last: _Folder | None = getattr(_LAST_FOLDER, "held", None)
     if last is not None and last.path == folder:
-        return os.open(parts[-1], flags, dir_fd=last.fd)
+        try:
+            info = os.lstat(os.path.join(*folder))
+            if (info.st_dev, info.st_ino) == last.identity:
+                return os.open(parts[-1], flags, dir_fd=last.fd)
+        except OSError:
+            pass
+        _LAST_FOLDER.held = None  # moved, replaced or gone: the path is walked again
     directory = os.open(base, os.O_RDONLY | _O_DIRECTORY | _O_CLOEXEC)
     try:
         for part in parts[:-1]:
@@ -102,17 +108,22 @@ def _open_components(base: str, parts: list[str], flags: int) -> int:
     except BaseException:
         os.close(directory)
         raise
-    _LAST_FOLDER.held = _Folder(folder, directory)  # the one it replaces is closed as it goes
+    try:
+        info = os.fstat(directory)
+    except OSError:
+        os.close(directory)
+        return fd
+    _LAST_FOLDER.held = _Folder(folder, directory, (info.st_dev, info.st_ino))  # the one it replaces closes
     return fd
 
 
 class _Folder:
     """An open folder, closed when it is no longer held."""
 
-    __slots__ = ("path", "fd")
+    __slots__ = ("path", "fd", "identity")
 
-    def __init__(self, path: tuple[str, ...], fd: int) -> None:
-        self.path, self.fd = path, fd
+    def __init__(self, path: tuple[str, ...], fd: int, identity: tuple[int, int]) -> None:
+        self.path, self.fd, self.identity = path, fd, identity
 
     def __del__(self) -> None:
         try:

@@ -20,7 +20,20 @@ def test_a_folder_swapped_for_a_link_out_between_two_reads_is_not_followed(tmp_p
     assert read_inside(root, "docs/a.md", 1000) == b"inside a\n"  # its folder is now held open
     (root / "docs").rename(root / "moved")
     os.symlink(outside, root / "docs")
-    assert read_inside(root, "docs/b.md", 1000) != b"SECRET\n"  # the folder held, or the link refused
+    with pytest.raises(OSError):  # the folder's path is a link now: refused, not followed, not the old folder
+        read_inside(root, "docs/b.md", 1000)
+
+
+def test_a_folder_replaced_between_two_reads_is_read_anew(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "docs").mkdir(parents=True)
+    (root / "docs" / "a.md").write_text("old a\n")
+    (root / "docs" / "b.md").write_text("old b\n")
+    assert read_inside(root, "docs/a.md", 1000) == b"old a\n"
+    (root / "docs").rename(root / "moved")
+    (root / "docs").mkdir()
+    (root / "docs" / "b.md").write_text("new b\n")
+    assert read_inside(root, "docs/b.md", 1000) == b"new b\n"
 
 
 def test_a_link_out_of_the_root_is_refused_next_to_a_file_just_read(tmp_path: Path) -> None:

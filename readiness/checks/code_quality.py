@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from readiness.cache import Cache
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict, bad, good
 from readiness.checks.secrets import url_password
 from readiness.fix.shapes import print_fixable
@@ -20,7 +21,6 @@ from readiness.roles import SERVICE, SERVICE_ONLY, cli_support, file_role
 from readiness.routes import call_name
 from readiness.source import SourceFile
 from readiness.tools.pyast import docstring_nodes, dotted, is_enumeration, is_main_guard, main_block_nodes, name_words
-from readiness.tools.ruff_runner import run_ruff
 
 
 class TodoComment(Check):
@@ -1265,6 +1265,13 @@ _DEBUG_TEST_RE = lazy_compile(r"^(?:[\w.]*\.)?DEBUG$")
 
 
 # -- lint-errors -----------------------------------------------------------------------------
+
+
+def run_ruff(project: Project, cache: Cache | None = None) -> Any:
+    """ruff over the project (``readiness.tools.ruff_runner``), loaded only when the engine runs."""
+    from readiness.tools.ruff_runner import run_ruff as run
+
+    return run(project, cache)
 
 class LintErrors(Check):
     id = "lint-errors"

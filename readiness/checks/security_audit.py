@@ -10,6 +10,7 @@ import sys
 from pathlib import PurePosixPath
 from typing import Any, Mapping
 
+from readiness.cache import Cache
 from readiness.checks.base import Check, Collected, Example, Verdict
 from readiness.checks.ci_lint import lint_runs
 from readiness.lazy_regex import lazy_compile
@@ -19,7 +20,6 @@ from readiness.paths import is_application_path
 from readiness.project import Project
 from readiness.repo_files import Command, RepoFiles, programs, repo_files
 from readiness.roles import SERVICE_ONLY, cli_support
-from readiness.tools.bandit_runner import project_selection, run_bandit
 from readiness.tools.pyast import is_main_guard
 from readiness.tools.sast_context import CLEARED_BY, cleared, marked_for_ruff
 
@@ -91,6 +91,13 @@ def _main_guard_lines(project: Project, path: str) -> set[int]:
     return lines
 _BANDIT_SEVERITY: dict[str, Severity] = {"LOW": "low", "MEDIUM": "medium", "HIGH": "high"}
 
+
+
+def run_bandit(project: Project, cache: Cache | None = None) -> Any:
+    """bandit over the project (``readiness.tools.bandit_runner``), loaded only when the engine runs."""
+    from readiness.tools.bandit_runner import run_bandit as run
+
+    return run(project, cache)
 
 class SastFindings(Check):
     id = "sast-findings"
@@ -600,6 +607,8 @@ class SastFindings(Check):
         detail = ", ".join(f"{n} {level.lower()}" for level, n in counts.items() if n)
         noun = "bandit finding" if len(kept) == 1 else "bandit findings"
         summary = f"{len(kept)} {noun} in {report.files} file(s)" + (f" ({detail}; weighted {weighted})" if kept else "")
+        from readiness.tools.bandit_runner import project_selection
+
         source, selection = project_selection(project)
         if selection["skips"]:
             summary += f"; {source} skips {', '.join(selection['skips'])}"

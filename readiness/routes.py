@@ -19,7 +19,7 @@ from readiness.lazy_regex import AnyOf, lazy_compile
 from readiness.needles import may_match_ignoring_case
 from readiness.source import SourceFile
 from readiness.tools.pyast import dotted as _dotted
-from readiness.tools.pyast import walk
+from readiness.tools.pyast import walk, walked
 
 T = TypeVar("T")
 
@@ -847,10 +847,10 @@ def _fixed_size(node: ast.AST | None) -> bool:
 def _capped(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """The handler cuts its result to a size fixed in code (``issues[:100]``, ``.limit(50)``), so the
     response is bounded however large the table grows."""
-    parents = {id(child): node for node in _walk(func) for child in ast.iter_child_nodes(node)}
-    assigned = {t.id: n.value for n in _walk(func) if isinstance(n, ast.Assign) for t in n.targets
+    parents = {id(child): node for node in walked(func) for child in ast.iter_child_nodes(node)}
+    assigned = {t.id: n.value for n in walked(func) if isinstance(n, ast.Assign) for t in n.targets
                 if isinstance(t, ast.Name)}
-    for node in _walk(func):
+    for node in walked(func):
         if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice) and node.slice.step is None:
             lower = node.slice.lower
             value = assigned.get(node.value.id, node.value) if isinstance(node.value, ast.Name) else node.value
@@ -968,13 +968,13 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
     validated = False
     schema_arg = False
     # options = request.args: a local name for the whole query string
-    query_aliases = {t.id for n in _walk(func) if isinstance(n, ast.Assign) and _whole_query(n.value, request_names)
+    query_aliases = {t.id for n in walked(func) if isinstance(n, ast.Assign) and _whole_query(n.value, request_names)
                      for t in n.targets if isinstance(t, ast.Name)}
-    body_aliases = {t.id for n in _walk(func) if isinstance(n, ast.Assign) and _body_node(n.value, request_names)
+    body_aliases = {t.id for n in walked(func) if isinstance(n, ast.Assign) and _body_node(n.value, request_names)
                     for t in n.targets if isinstance(t, ast.Name)}
     helpers = _MODULE_FUNCTIONS.get()
     handed: list[ast.Call] = []  # calls of the module's functions, to read the ones given the request
-    for node in _walk(func):
+    for node in walked(func):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) and any(
                 isinstance(c, ast.Call) and call_name(c) == "keys" and isinstance(c.func, ast.Attribute)
                 and (_body_node(c.func.value, request_names) or dotted(c.func.value) in body_aliases)
@@ -1079,7 +1079,7 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
             feats.body = "validated"
     if _capped(func):
         feats.calls.append("@capped")  # results[:100], .limit(50): never more than a fixed number of rows
-    for name_node in _walk(func):
+    for name_node in walked(func):
         if isinstance(name_node, ast.Name):
             if "paginat" in name_node.id.lower():
                 feats.calls.append("paginate")  # a shared paginated parser or helper
@@ -1087,7 +1087,7 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
                 feats.calls.append(f"parser:{name_node.id}")  # a module-level reqparse parser
     called = set(feats.calls) | deco_names
     returns_data = any(isinstance(n, ast.Return) and isinstance(n.value, (ast.Dict, ast.List, ast.ListComp, ast.DictComp))
-                       for n in _walk(func))
+                       for n in walked(func))
     if deco_names & _TEMPLATE_DECORATORS:
         feats.kind = "page"  # the dict the handler returns is the context of a template the decorator renders
     elif called & _API_CALLS or returns_data or any(c.endswith(("Serializer", "Schema")) for c in called):
@@ -1189,11 +1189,11 @@ def _merge_request_helpers(
 
 def _relays_body(func: ast.AST, request_names: set[str]) -> bool:
     """The body handed to an HTTP call (``client.post(url, json=body)``) and nowhere else."""
-    aliases = {t.id for n in _walk(func) if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)
+    aliases = {t.id for n in walked(func) if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)
                and any(_body_node(v, request_names) or (isinstance(v, ast.Await) and _body_node(v.value, request_names))
                        for v in [n.value])}
     sent = False
-    for node in _walk(func):
+    for node in walked(func):
         if isinstance(node, ast.Call) and _http_call(call_name(node)):
             values = [*node.args, *(k.value for k in node.keywords)]
             sent = sent or any(_body_node(v, request_names) or (isinstance(v, ast.Name) and v.id in aliases)
@@ -1210,7 +1210,7 @@ def _http_call(name: str) -> bool:
 def _returns_upstream(func: ast.AST) -> bool:
     """A proxy: it returns another service's response body (``resp.content``, ``resp.text``, ``resp.json()``),
     maybe reworked on the way, so that service shapes and pages the data."""
-    assigns = [n for n in _walk(func) if isinstance(n, ast.Assign)]
+    assigns = [n for n in walked(func) if isinstance(n, ast.Assign)]
     values = {id(n): n.value.value if isinstance(n.value, ast.Await) else n.value for n in assigns}  # resp = await client.get()
     called = {t.id: call_name(values[id(n)]) for n in assigns if isinstance(values[id(n)], ast.Call)
               for t in n.targets if isinstance(t, ast.Name)}
@@ -1227,7 +1227,7 @@ def _returns_upstream(func: ast.AST) -> bool:
     names: set[str] = set()
     for _ in range(3):  # content = json.loads(resp.content); body = json.dumps(content)
         names |= {t.id for n in assigns if upstream(n.value, names) for t in n.targets if isinstance(t, ast.Name)}
-    return any(isinstance(n, ast.Return) and n.value is not None and upstream(n.value, names) for n in _walk(func))
+    return any(isinstance(n, ast.Return) and n.value is not None and upstream(n.value, names) for n in walked(func))
 
 
 def _allow_listed(call: ast.Call, request_names: set[str], aliases: set[str]) -> bool:
@@ -1260,12 +1260,12 @@ def _fields_coerced(func: ast.AST, request_names: set[str]) -> bool:
     Fields taken as they came still count when the handler answers a client error on a missing or ill-typed
     field (``if not body.get('name'): return ..., 400``): required fields, checked by hand."""
     parents: dict[ast.AST, ast.AST] = {}
-    for node in _walk(func):
+    for node in walked(func):
         for child in ast.iter_child_nodes(node):
             parents[child] = node
     bodies = _body_names(func, request_names)
     reads = checked = tested = loose = 0
-    for node in _walk(func):
+    for node in walked(func):
         is_body = _body_node(node, request_names) or (isinstance(node, ast.Name) and node.id in bodies
                                                        and isinstance(node.ctx, ast.Load))
         if not is_body or _inside_body_node(node, parents, request_names):
@@ -1329,7 +1329,7 @@ def _fields_coerced(func: ast.AST, request_names: set[str]) -> bool:
     # only tested (``if "cancel" in request.form``), never read, and read no other way (request.get_data())
     return tested > 0 and not reads and not any(
         isinstance(n, ast.Attribute) and n.attr in _RAW_BODY_ATTRS and dotted(n.value) in request_names
-        and not _body_node(n, request_names) for n in _walk(func))
+        and not _body_node(n, request_names) for n in walked(func))
 
 
 # Methods that read one named field of a submitted mapping: ``body.get("q")``, ``request.form.getlist("ids")``.
@@ -1339,10 +1339,10 @@ _FIELD_GETTERS = frozenset({"get", "getlist", "getone", "get_all", "pop"})
 def _body_names(func: ast.AST, request_names: set[str]) -> set[str]:
     """Locals holding the whole body (``body = request.get_json() or {}``, ``data = dict(request.form)``) and the
     items of a JSON list body (``for item in request.json``), read field by field as the body is."""
-    names = {t.id for n in _walk(func) if isinstance(n, ast.Assign)
+    names = {t.id for n in walked(func) if isinstance(n, ast.Assign)
              and _body_node(_unwrap_copy(_unwrap_await(_unwrap_or(n.value))), request_names)
              for t in n.targets if isinstance(t, ast.Name)}
-    for node in _walk(func):
+    for node in walked(func):
         if isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.target, ast.Name) and (
                 _body_node(node.iter, request_names) or (isinstance(node.iter, ast.Name) and node.iter.id in names)):
             names.add(node.target.id)
@@ -1363,7 +1363,7 @@ def _inside_body_node(node: ast.AST, parents: Mapping[ast.AST, ast.AST], request
 
 def _field_locals(func: ast.AST, bodies: set[str], request_names: set[str]) -> set[str]:
     """Locals assigned from one field of the body (``name = data.get("name")``, ``ids = request.form.getlist("id")``)."""
-    return {t.id for n in _walk(func) if isinstance(n, ast.Assign) and len(n.targets) == 1
+    return {t.id for n in walked(func) if isinstance(n, ast.Assign) and len(n.targets) == 1
             for t in n.targets if isinstance(t, ast.Name)
             and any(_field_read(sub, bodies, request_names) for sub in ast.walk(n.value))}
 
@@ -1397,13 +1397,13 @@ def _rejects_bad_field(func: ast.AST, bodies: set[str], parents: Mapping[ast.AST
         return False
 
     return any(isinstance(node, ast.If) and node.body and _rejects(node.body[:2]) and on_field(node.test)
-               for node in _walk(func))
+               for node in walked(func))
 
 
 def _local_checked(func: ast.AST, local: str, parents: Mapping[ast.AST, ast.AST], depth: int = 0) -> bool:
     """Every use of a local tests or converts it, or one requires it; a list of ids iterated
     (``for image_hash in hashes:``) is judged by what is done with each item."""
-    uses = [_normalised(n, parents) for n in _walk(func)
+    uses = [_normalised(n, parents) for n in walked(func)
             if isinstance(n, ast.Name) and n.id == local and isinstance(n.ctx, ast.Load)]
     if not uses:
         return False
@@ -1577,9 +1577,9 @@ def _coercing(name: str) -> bool:
 
 def _returns_list(func: ast.AST) -> bool:
     """A handler that returns a list it built (``items = []`` ... ``return jsonify(items)``) or a list literal."""
-    lists = {t.id for n in _walk(func) if isinstance(n, ast.Assign) and isinstance(n.value, (ast.List, ast.ListComp))
+    lists = {t.id for n in walked(func) if isinstance(n, ast.Assign) and isinstance(n.value, (ast.List, ast.ListComp))
              for t in n.targets if isinstance(t, ast.Name)}
-    for node in _walk(func):
+    for node in walked(func):
         if not isinstance(node, ast.Return) or node.value is None:
             continue
         value = node.value.elts[0] if isinstance(node.value, ast.Tuple) and node.value.elts else node.value
@@ -1603,7 +1603,7 @@ def _constant_source(node: ast.AST) -> bool:
 def _distinct_values(func: ast.AST) -> bool:
     """The distinct values of one column (``session.query(Session.language).distinct()``,
     ``values_list("lang", flat=True).distinct()``): a handful of values about the rows, not the rows."""
-    for node in _walk(func):
+    for node in walked(func):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "distinct"):
             continue
         receiver: ast.AST = node.func.value
@@ -1628,9 +1628,9 @@ def _column_expression(node: ast.AST) -> bool:
 def _enumerates_constant(func: ast.AST) -> bool:
     """Every return gives a list made from a fixed table (``[k for k in self.ALLOWED_LOG_FILES if ...]``,
     ``sorted(LANGUAGES)``): a bounded enumeration, not a collection that grows with the data."""
-    built = {t.id: n.value for n in _walk(func) if isinstance(n, ast.Assign) for t in n.targets
+    built = {t.id: n.value for n in walked(func) if isinstance(n, ast.Assign) for t in n.targets
              if isinstance(t, ast.Name)}
-    returns = [n.value for n in _walk(func) if isinstance(n, ast.Return) and n.value is not None]
+    returns = [n.value for n in walked(func) if isinstance(n, ast.Return) and n.value is not None]
     if not returns:
         return False
     for value in returns:
@@ -1675,7 +1675,7 @@ def _fixed_document(func: ast.AST, value: ast.AST) -> bool:
 def _changed(func: ast.AST, name: str) -> bool:
     """Whether the function changes what ``name`` holds after binding it: a method call that adds to it, an item
     set on it, or ``+=``."""
-    for node in _walk(func):
+    for node in walked(func):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
                 and node.func.value.id == name and node.func.attr in ("append", "extend", "insert", "update", "setdefault"):
             return True
@@ -1695,7 +1695,7 @@ def _allowed_methods(chain: Iterable[tuple[str, ClassFact]]) -> list[str] | None
 def _appended_from_constant(func: ast.AST, name: str) -> bool:
     """``name`` starts empty and grows only by ``name.append(...)`` inside loops over fixed tables."""
     starts_empty = False
-    for node in _walk(func):
+    for node in walked(func):
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
             if starts_empty or not (isinstance(node.value, ast.List) and not node.value.elts):
                 return False  # bound twice, or to something else than []
@@ -1703,14 +1703,14 @@ def _appended_from_constant(func: ast.AST, name: str) -> bool:
     if not starts_empty:
         return False
     appends = 0
-    for loop in _walk(func):
+    for loop in walked(func):
         for node in ast.walk(loop) if isinstance(loop, (ast.For, ast.AsyncFor)) else ():
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "append" \
                     and isinstance(node.func.value, ast.Name) and node.func.value.id == name:
                 if not _constant_source(loop.iter):
                     return False
                 appends += 1
-    all_appends = sum(1 for n in _walk(func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+    all_appends = sum(1 for n in walked(func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
                       and n.func.attr in ("append", "extend", "insert") and isinstance(n.func.value, ast.Name)
                       and n.func.value.id == name)
     return appends > 0 and appends == all_appends
@@ -1718,23 +1718,23 @@ def _appended_from_constant(func: ast.AST, name: str) -> bool:
 
 def _loop_names(func: ast.AST) -> set[str]:
     """The names a ``for`` loop of the function binds (``for key, field in self.filters``)."""
-    return {n.id for loop in _walk(func) if isinstance(loop, (ast.For, ast.AsyncFor))
+    return {n.id for loop in walked(func) if isinstance(loop, (ast.For, ast.AsyncFor))
             for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
 
 
 def _keyed_from_constant(func: ast.AST, name: str) -> bool:
     """``name`` starts as an empty dict and grows only by ``name[key] = ...`` inside loops over fixed tables
     (``for lang in settings.LANGUAGES: locales[lang] = {...}``)."""
-    bindings = [n for n in _walk(func) if isinstance(n, ast.Assign)
+    bindings = [n for n in walked(func) if isinstance(n, ast.Assign)
                 and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)]
     if len(bindings) != 1 or not (isinstance(bindings[0].value, ast.Dict) and not bindings[0].value.keys):
         return False
-    stores = [n for n in _walk(func) if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store)
+    stores = [n for n in walked(func) if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store)
               and isinstance(n.value, ast.Name) and n.value.id == name]
     if not stores or any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
-                         and n.func.value.id == name and n.func.attr in ("update", "setdefault") for n in _walk(func)):
+                         and n.func.value.id == name and n.func.attr in ("update", "setdefault") for n in walked(func)):
         return False
-    loops = [n for n in _walk(func) if isinstance(n, (ast.For, ast.AsyncFor, ast.While, ast.comprehension))]
+    loops = [n for n in walked(func) if isinstance(n, (ast.For, ast.AsyncFor, ast.While, ast.comprehension))]
     inside = {id(n) for loop in loops if isinstance(loop, (ast.For, ast.AsyncFor)) and _constant_source(loop.iter)
               for n in ast.walk(loop)}
     grown = {id(n) for loop in loops if not (isinstance(loop, (ast.For, ast.AsyncFor)) and _constant_source(loop.iter))
@@ -1750,7 +1750,7 @@ def _names_class(node: ast.AST) -> bool:
 
 def _oauth_callback(func: ast.AST) -> bool:
     """A handler finishing an OAuth/OIDC sign-in: it reads the provider's ``code`` and exchanges it for a token."""
-    texts = {n.value for n in _walk(func) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    texts = {n.value for n in walked(func) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
     return "code" in texts and bool(texts & _OAUTH_WORDS)
 
 
@@ -1758,7 +1758,7 @@ def _mapping_return(func: ast.AST) -> list[str]:
     """``@mapping:<keys>`` when every return gives one JSON object (a dict literal, ``jsonify(a=..., b=...)``)
     that holds no list: an aggregate, a settings object or a summary, never a collection."""
     keys: list[str] = []
-    returns = [n.value for n in _walk(func) if isinstance(n, ast.Return) and n.value is not None]
+    returns = [n.value for n in walked(func) if isinstance(n, ast.Return) and n.value is not None]
     if not returns:
         return []
     for value in returns:
@@ -1855,26 +1855,7 @@ _JSONAPI_RESOURCES = {
 _JSONAPI_QUERY = ("page[size]", "page[number]", "filter", "sort", "include")
 
 
-_WALKED: dict[int, tuple[ast.AST, tuple[ast.AST, ...]]] = {}  # id -> (function, its nodes), for the current file
-
-
-def _walk(func: ast.AST) -> tuple[ast.AST, ...]:
-    """``ast.walk(func)``, walked once: a handler's features are read by a score of passes over it."""
-    entry = _WALKED.get(id(func))
-    if entry is None or entry[0] is not func:
-        entry = _WALKED[id(func)] = (func, tuple(walk(func)))
-    return entry[1]
-
-
 def _extract(source: SourceFile) -> FileRoutes:
-    _WALKED.clear()
-    try:
-        return _extract_routes(source)
-    finally:
-        _WALKED.clear()
-
-
-def _extract_routes(source: SourceFile) -> FileRoutes:
     tree = source.tree
     module = module_name(source.path)
     if tree is None:
@@ -2140,9 +2121,9 @@ def _limiting_decorators(tree: ast.Module) -> tuple[str, ...]:
     for func in tree.body:
         if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
-        if not any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) for n in _walk(func) if n is not func):
+        if not any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) for n in walked(func) if n is not func):
             continue
-        if any(_answers_too_many(n) for n in _walk(func)):
+        if any(_answers_too_many(n) for n in walked(func)):
             out.append(func.name)
     return tuple(out)
 
@@ -2340,7 +2321,7 @@ def _register_helpers(
     called with the class and the path: each call registers those rules for that class."""
     helpers: dict[str, list[ast.Call]] = {}
     for name, func in functions.items():
-        rules = [c for c in _walk(func) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
+        rules = [c for c in walked(func) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
                  and c.func.attr == "add_url_rule" and dotted(c.func.value) in owners]
         if rules:
             helpers[name] = rules
@@ -3460,7 +3441,7 @@ def _parsers_used(func: ast.FunctionDef | ast.AsyncFunctionDef, parsers: Mapping
     """The class's parsers the handler reads with ``self.<parser>.parse_args()``."""
     if not parsers:
         return []
-    return [n.func.value.attr for n in _walk(func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+    return [n.func.value.attr for n in walked(func) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
             and n.func.attr == "parse_args" and isinstance(n.func.value, ast.Attribute)
             and dotted(n.func.value.value) in ("self", "cls") and n.func.value.attr in parsers]
 

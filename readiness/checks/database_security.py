@@ -46,7 +46,7 @@ from readiness.routes import (
     routes_worth_keeping,
 )
 from readiness.source import SourceFile
-from readiness.tools.pyast import walk
+from readiness.tools.pyast import walked
 
 # What a request attribute holds: a whole query-string/form mapping, or a whole JSON body.
 _QUERY_SOURCES = frozenset({"args", "query_params", "GET", "POST", "form", "values", "query", "QUERY_PARAMS"})
@@ -118,27 +118,11 @@ def _dangerous(node: ast.AST | None, tainted: Mapping[str, str], requests: set[s
     return ""
 
 
-_WALKED: dict[int, tuple[ast.AST, list[ast.AST]]] = {}
-
-
-def _walked(func: ast.AST) -> list[ast.AST]:
-    """``ast.walk(func)`` as a list, walked once however often a function is followed (with each seed,
-    for each helper); kept for the functions of the last few files only."""
-    entry = _WALKED.get(id(func))
-    if entry is not None and entry[0] is func:  # held here, so its id names no other node meanwhile
-        return entry[1]
-    if len(_WALKED) >= 512:
-        _WALKED.clear()
-    nodes = walk(func)
-    _WALKED[id(func)] = (func, nodes)
-    return nodes
-
-
 def _tainted_names(func: ast.AST, requests: set[str], seed: Mapping[str, str] | None = None) -> dict[str, str]:
     """Local names holding request data. An element of a JSON value (``for user_id in body["users"]``) is a
     JSON value itself; the keys of a whole body (``for key in body``) are strings."""
     tainted: dict[str, str] = dict(seed or {})
-    assigns = [n for n in _walked(func) if isinstance(n, (ast.Assign, ast.AnnAssign, ast.For, ast.AsyncFor,
+    assigns = [n for n in walked(func) if isinstance(n, (ast.Assign, ast.AnnAssign, ast.For, ast.AsyncFor,
                                                            ast.comprehension)) and
                getattr(n, "value", getattr(n, "iter", None)) is not None]
     for _ in range(3):  # a few passes reach chains like body = await request.json(); f = body["filter"]
@@ -267,7 +251,7 @@ def _receiver_is_local(query: ast.Call, func: ast.FunctionDef | ast.AsyncFunctio
     for arg in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]:
         if arg.arg == root.id:  # a parameter typed or named as text (a collection handed in is not)
             return (arg.annotation is not None and dotted(arg.annotation) in ("str", "bytes")) or arg.arg in _TEXT_NAMES
-    for node in _walked(func):  # text = path.read_text(); for line in text.splitlines(): line.find(...)
+    for node in walked(func):  # text = path.read_text(); for line in text.splitlines(): line.find(...)
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == root.id for t in node.targets):
             if _string_like(node.value):
                 return True
@@ -353,10 +337,10 @@ def _returns_json(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """A helper that hands back the request's JSON body as it came (``data = request.get_json(); ...;
     return data``): its callers hold raw request data."""
     requests = _request_names(func)
-    if not any(isinstance(n, (ast.Name, ast.Attribute)) and dotted(n) in requests for n in _walked(func)):
+    if not any(isinstance(n, (ast.Name, ast.Attribute)) and dotted(n) in requests for n in walked(func)):
         return False
     tainted = _tainted_names(func, requests)
-    return any(isinstance(n, ast.Return) and _taint(n.value, tainted, requests) == "json" for n in _walked(func))
+    return any(isinstance(n, ast.Return) and _taint(n.value, tainted, requests) == "json" for n in walked(func))
 
 
 def _helper_results(func: ast.AST, names: Mapping[str, str], local: set[str]) -> tuple[dict[str, str], dict[str, str]]:
@@ -364,7 +348,7 @@ def _helper_results(func: ast.AST, names: Mapping[str, str], local: set[str]) ->
     functions that may be one (name -> the function's full name)."""
     known: dict[str, str] = {}
     maybe: dict[str, str] = {}
-    for node in _walked(func):
+    for node in walked(func):
         if not isinstance(node, ast.Assign):
             continue
         value = node.value.value if isinstance(node.value, ast.Await) else node.value
@@ -411,7 +395,7 @@ _PATTERN_BUILDERS = frozenset({"re.compile", "Regex", "bson.Regex", "bson.regex.
 def _request_derived(func: ast.AST, requests: set[str]) -> set[str]:
     """Local names computed from the request, whatever their type (a query-string value is text a pattern takes)."""
     derived: set[str] = set()
-    assigns = [n for n in _walked(func) if isinstance(n, ast.Assign)]
+    assigns = [n for n in walked(func) if isinstance(n, ast.Assign)]
     for _ in range(3):
         before = len(derived)
         for node in assigns:

@@ -36,6 +36,23 @@ def walk(node: ast.AST) -> list[ast.AST]:
     return found
 
 
+_WALKED: dict[int, tuple[ast.AST, list[ast.AST]]] = {}
+
+
+def walked(node: ast.AST) -> list[ast.AST]:
+    """``walk(node)``, kept: a function read by many passes (a route handler's features, request taint
+    followed with each seed) is walked once. Kept for the functions of the last few files only; the
+    list is shared, so callers only read it."""
+    entry = _WALKED.get(id(node))
+    if entry is not None and entry[0] is node:  # held here, so its id names no other node meanwhile
+        return entry[1]
+    if len(_WALKED) >= 512:
+        _WALKED.clear()
+    nodes = walk(node)
+    _WALKED[id(node)] = (node, nodes)
+    return nodes
+
+
 def name_words(name: str) -> list[str]:
     """The lower-case words of an identifier, camel case and acronyms split (``SMSProvider``: sms, provider)."""
     return [w.lower() for w in _WORD_RE.findall(name)]

@@ -276,7 +276,7 @@ def _repository_phase(
             project.root, python_files, plan, jobs=request.jobs, cache=cache, progress=request.progress,
             start_tools=lambda: _start_tools(tools, project, request.checks, cache), suppress=request.suppress,
             digests=project.digests, deadline=request.deadline, index=index,
-            alongside=lambda: _work_alongside(tools, project, request.checks), previous=previous,
+            alongside=lambda read: _work_alongside(tools, project, request.checks, read), previous=previous,
         )
         t_analyze = time.perf_counter()
         project.lines = sum(a.lines for a in analyses)
@@ -478,24 +478,29 @@ def _start_tools(
                 project._tools[name] = pool.submit(runner, project, cache)
 
 
-def _work_alongside(pool: ThreadPoolExecutor, project: Project, checks: Sequence[type[Check]]) -> Callable[[], None] | None:
+def _work_alongside(
+    pool: ThreadPoolExecutor, project: Project, checks: Sequence[type[Check]], read: Sequence[tuple[str, bytes]],
+) -> Callable[[], None] | None:
     """The shared results (``prefetch``) and the text facts the checks will ask of many files, worked
     out while worker processes analyse (the main process would only wait); the facts stop when the
     workers finish, and evaluate asks for the rest. Without workers nothing starts early: a thread
-    would only contend with the main one, and a check that still stands needs none of it."""
+    would only contend with the main one, and a check that still stands needs none of it. The facts
+    of the Python files ``read`` for the workers take their text from those bytes."""
     for check in checks:
         for name, fetch in check.prefetch.items():
             if name not in project._tools:
                 project._tools[name] = pool.submit(project.started(name, fetch))
-    facts = [fact for check in checks for fact in check.text_facts]
+    facts = list({fact.name: fact for check in checks for fact in check.text_facts}.values())  # one each, if two declare it
     if not facts or project.facts is None:
         return None
     stop = threading.Event()
+    project.lent = dict(read)
     future = pool.submit(work_out, project, facts, stop)
 
     def finish() -> None:
         stop.set()
         future.result()
+        project.lent = {}
 
     return finish
 

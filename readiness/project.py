@@ -368,6 +368,7 @@ class Project:
     suppression_report: dict[str, Any] = field(default_factory=dict)  # for checks that run last
     _texts: dict[str, str | None] = field(default_factory=dict, repr=False)
     _recent: threading.local = field(default_factory=threading.local, repr=False)  # per thread: the last texts facts read
+    lent: dict[str, bytes] = field(default_factory=dict, repr=False)  # Python files' bytes the per-file phase holds
     _yaml: dict[str, tuple[list[Any], str | None]] = field(default_factory=dict, repr=False)
     _tools: dict[str, Any] = field(default_factory=dict, repr=False)
     _tool_uses: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)  # what each tool result used
@@ -460,7 +461,8 @@ class Project:
         if rel not in recent:
             if len(recent) >= _RECENT_TEXTS:
                 del recent[next(iter(recent))]
-            recent[rel] = self._read_text(rel)
+            data = self.lent.get(rel)  # already read for the per-file phase: the same bytes, not read again
+            recent[rel] = self._read_text(rel) if data is None else text_of(data)
         return recent[rel]
 
     def yaml_documents(self, rel: str) -> tuple[list[Any], str | None]:
@@ -531,6 +533,12 @@ def _glob_literals(patterns: tuple[str, ...]) -> frozenset[str]:
     return frozenset(out)
 
 
+def glob_matcher(*patterns: str) -> Callable[[str], bool]:
+    """Whether a path matches any of the patterns, as ``Project.glob`` matches them."""
+    match = _glob_regex(patterns).match
+    return lambda rel: match(rel) is not None
+
+
 @lru_cache(maxsize=512)
 def _glob_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
     """One regex for a set of globs; ``**/x`` also matches ``x`` at the root."""
@@ -547,6 +555,11 @@ def _read_capped(root: Path, rel: str) -> str | None:
         data = read_inside(root, rel, MAX_TEXT_BYTES)
     except OSError:
         return None
-    if b"\x00" in data[:8192]:
+    return text_of(data)
+
+
+def text_of(data: bytes) -> str | None:
+    """A file's bytes as ``read_text`` gives them: None when too large or binary."""
+    if len(data) > MAX_TEXT_BYTES or b"\x00" in data[:8192]:
         return None
     return data.decode("utf-8", errors="replace")

@@ -188,13 +188,14 @@ def analyze_files(
     index: FileIndex | None = None,
     cache_name: str = "files",
     merge: bool = False,
-    alongside: Callable[[], Callable[[], None] | None] | None = None,
+    alongside: Callable[[Sequence[tuple[str, bytes]]], Callable[[], None] | None] | None = None,
     previous: dict[str, tuple[str, FileAnalysis]] | None = None,
 ) -> list[FileAnalysis]:
     """Every file's analysis, in ``files`` order. ``index`` lets an unchanged file be answered
     from the cache without reading it; ``merge`` keeps the stored entries of files not named
     (the pre-commit hook's own cache, which sees a few files at a time). ``alongside`` starts
-    work for the main process while worker processes analyse, and returns what stops it.
+    work for the main process while worker processes analyse (given the files read for them),
+    and returns what stops it.
     ``previous`` receives the stored (digest, analysis) of every file analysed anew."""
     jobs = jobs or default_jobs()
     key = plan_fingerprint(plan) + ("" if suppress else "-all")
@@ -250,7 +251,7 @@ def analyze_files(
         def started() -> None:
             if start_tools is not None:
                 start_tools()
-            stop = alongside() if alongside is not None else None
+            stop = alongside(misses) if alongside is not None else None
             if stop is not None:
                 stops.append(stop)
 

@@ -326,6 +326,8 @@ def terraform_backups(repo: RepoFiles) -> list[Evidence]:
 
 class BackupJob(Check):
     id = "backup-job"
+    text_facts = (TextFact("scheduled-backup-task", _scheduled_backup_task,
+                           lambda rel: rel.endswith(".py") and is_application_path(rel)),)
     category = "disaster-recovery"
     severity = "critical"
     effort = "1d"
@@ -808,6 +810,8 @@ def _doc_code(text: str) -> list[tuple[int, str]]:
 class RestoreProcedure(Check):
     id = "restore-procedure"
     text_facts = (TextFact("runbook-restore-step", _runbook_restore_step, is_doc),
+                  TextFact("migration-doc", _migration_doc, is_doc),
+                  TextFact("restore-section-names", _restore_section_names, is_doc),
                   TextFact("restore-function", _restore_function, lambda rel: rel.endswith(".py") and not is_test_path(rel)),
                   TextFact("restore-call", _restore_call, lambda rel: rel.endswith(".py") and not is_test_path(rel)))
     category = "disaster-recovery"
@@ -1228,7 +1232,8 @@ def _runbook_elements(text: str) -> tuple[bool, bool, bool]:
 
 class DrRunbook(Check):
     id = "dr-runbook"
-    text_facts = (TextFact("runbook-heading", _runbook_heading, is_doc),)
+    text_facts = (TextFact("runbook-heading", _runbook_heading, is_doc), TextFact("migration-doc", _migration_doc, is_doc),
+                  TextFact("backup-section", _backup_section, is_doc))
     category = "disaster-recovery"
     severity = "medium"
     effort = "1d"

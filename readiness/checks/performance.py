@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 from readiness.checks.agents import Equivalent
 from readiness.checks.base import Check, Collected, Example, Verdict
+from readiness.file_facts import TextFact
 from readiness.lazy_regex import lazy_compile
 from readiness.measures import NotApplicable, Presence, Share
 from readiness.model import Evidence, Finding
@@ -236,6 +237,7 @@ def _pytest_benchmark(text: str) -> bool:
 
 class PerformanceBenchmarks(Check):
     id = "performance-benchmarks"
+    text_facts = (TextFact("pytest-benchmark", _pytest_benchmark, lambda rel: rel.endswith(".py") and is_test_path(rel)),)
     category = "performance"
     severity = "medium"
     effort = "1-2d"

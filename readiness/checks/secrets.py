@@ -22,13 +22,14 @@ from urllib.parse import urlsplit
 
 from readiness.checks.agents import Equivalent
 from readiness.checks.base import Check, Collected, Example, FileOutcome, Hit, Verdict, bad, good
+from readiness.file_facts import TextFact
 from readiness.fix.shapes import default_secret_fixable
 from readiness.lazy_regex import lazy_compile
 from readiness.measures import Count, NotApplicable, Presence
 from readiness.model import Evidence, Finding
 from readiness.paths import is_settings_path, is_test_path
-from readiness.project import Project
-from readiness.roles import FIXTURE, INFRASTRUCTURE, SCRIPT, SERVICE, file_role, project_role, project_roles
+from readiness.project import Project, glob_matcher
+from readiness.roles import FIXTURE, INFRASTRUCTURE, SCRIPT, SERVICE, file_role, path_role, project_role, project_roles
 from readiness.routes import dotted, module_statements
 from readiness.source import SourceFile
 from readiness.tools.pyast import import_map, is_enumeration, is_none, main_block_nodes, qualify, str_value
@@ -1689,6 +1690,14 @@ def _live_key(text: str) -> bool:
     return fmt is not None and fmt.name != _PRIVATE_KEY
 
 
+_text_file = glob_matcher(*_TEXT_GLOBS)
+
+
+def _key_file(rel: str) -> bool:
+    """A file ``_repository_secrets`` reads for keys, by its path (the role it is judged by may differ)."""
+    return _text_file(rel) and path_role(rel) != FIXTURE
+
+
 def _repository_secrets(project: Project) -> list[Finding]:
     """Private keys and well-known token formats in the repository's non-Python files."""
     found: list[Finding] = []
@@ -1730,6 +1739,7 @@ def _key_formats(text: str) -> tuple[tuple[int, str, str], ...]:
 
 class HardcodedSecret(Check):
     id = "hardcoded-secret"
+    text_facts = (TextFact("key-formats", _key_formats, _key_file),)
     category = "secrets"
     severity = "critical"
     effort = "1d"

@@ -783,11 +783,16 @@ def _introduced_as_restore(text: str, offset: int) -> bool:
     return bool(before) and bool(_RESTORE_INTRO_RE.search(before[-1]))
 
 
+def _may_fence(text: str) -> bool:
+    """False when ``_FENCE_RE`` cannot match: tried at every line start, it costs a scan of a document that has none."""
+    return "```" in text or "~~~" in text
+
+
 def _doc_code(text: str) -> list[tuple[int, str]]:
     """(offset, command line) for each line of fenced code and each inline code span: a runbook
     step is a command someone can run, not prose that names a tool ("no mongorestore yet")."""
     out: list[tuple[int, str]] = []
-    for block in _FENCE_RE.finditer(text):
+    for block in _FENCE_RE.finditer(text) if _may_fence(text) else ():
         offset = block.start(2)
         for line in block.group(2).splitlines(keepends=True):
             out.append((offset, line))
@@ -1181,11 +1186,27 @@ _IDENTIFIER_RE = lazy_compile(r"\w[._]\w")
 _DR_TOPIC_RE = lazy_compile(r"disaster|recover|backup|backing up|restor|continuity|failover|\bRPO\b|\bRTO\b", re.IGNORECASE)
 
 
+def _may_name_backups(text: str) -> bool:
+    """False when no line of the text can match ``_BACKUP_HEADING_RE`` (a heading is a line, or what is left of
+    one after a fence), by literal tests: backup, backing, restor, or "back" before a space."""
+    if may_match_ignoring_case(text, ("backup", "backing", "restor")):
+        return True
+    lowered = text.lower()
+    at = lowered.find("back")
+    while at != -1:
+        if lowered[at + 4:at + 5].isspace():
+            return True
+        at = lowered.find("back", at + 4)
+    return False
+
+
 def _backup_section(text: str) -> bool:
     """Whether a document has a heading about taking or restoring backups (fenced code aside)."""
     if "back" not in text.lower() and "restor" not in text.lower():
         return False
-    prose = _FENCE_RE.sub("", text)
+    if not _may_name_backups(text):
+        return False
+    prose = _FENCE_RE.sub("", text) if _may_fence(text) else text
     for match in _SECTION_HEADING_RE.finditer(prose):
         heading = match.group(1) or match.group(2)
         if len(heading) > 200:

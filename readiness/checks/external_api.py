@@ -21,6 +21,7 @@ from readiness.fix.shapes import TIMEOUT_FIXABLE_LIBRARIES
 from readiness.lazy_regex import lazy_compile
 from readiness.measures import NotApplicable, Presence, Share
 from readiness.model import Evidence, Finding
+from readiness.needles import may_match_ignoring_case
 from readiness.paths import is_settings_path, is_test_path
 from readiness.project import Project
 from readiness.roles import CLI, GENERATED, SERVICE, SERVICE_ONLY, file_role
@@ -1341,9 +1342,18 @@ _FAILURE_STATE = frozenset({"fail", "failure", "failures", "failed", "suspend", 
 # an account locked after failed logins is a security rule, not a dependency's breaker
 _LOCKOUT = frozenset({"login", "logins", "password", "auth", "authentication", "lockout", "locked", "user", "users",
                       "account", "accounts", "otp", "pin", "captcha", "signin", "attempt", "attempts"})
-_COOLDOWN_HINT = lazy_compile(r"fail|suspend|ban|down|dead|unavailable|cooldown|backoff|broken|outage|retry|trip",
-                              re.IGNORECASE)
+_COOLDOWN_WORDS = ("fail", "suspend", "ban", "down", "dead", "unavailable", "cooldown", "backoff", "broken", "outage",
+                   "retry", "trip")
+_COOLDOWN_HINT = lazy_compile("|".join(_COOLDOWN_WORDS), re.IGNORECASE)
+_CLOCK_CALLS = ("time(", "monotonic(", "perf_counter(", "default_timer(", "now(", "utcnow(")
 _CLOCK_HINT = lazy_compile(r"\b(?:time|monotonic|perf_counter|default_timer|now|utcnow)\(")
+
+
+def _may_keep_cooldown(text: str) -> bool:
+    """Whether the text names a failure and calls a clock: literal tests first, since either pattern
+    tried at every position of a module that holds no match costs a whole scan of it."""
+    return (may_match_ignoring_case(text, _COOLDOWN_WORDS) and _COOLDOWN_HINT.search(text) is not None
+            and any(call in text for call in _CLOCK_CALLS) and _CLOCK_HINT.search(text) is not None)
 _FAIL_FAST = (ast.Return, ast.Raise, ast.Continue)
 
 
@@ -1433,7 +1443,7 @@ def _cooldown_breaker(source: SourceFile) -> list[Evidence]:
     ``retry_after`` set in an ``except``) and calls are refused while the cooldown since it runs. A cache's expiry,
     a throttle or an account locked after failed logins is none."""
     text = source.text
-    if is_test_path(source.path) or source.tree is None or not _COOLDOWN_HINT.search(text) or not _CLOCK_HINT.search(text):
+    if is_test_path(source.path) or source.tree is None or not _may_keep_cooldown(text):
         return []
     clock = _Clock(source)
     stamps = _failure_stamps(source, clock)

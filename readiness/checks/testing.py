@@ -27,7 +27,7 @@ from readiness.coverage_data import (
     measured_lines,
 )
 from readiness.file_facts import TextFact
-from readiness.lazy_regex import lazy_compile
+from readiness.lazy_regex import AnyOf, lazy_compile
 from readiness.measures import Errored, NotApplicable, Presence, Ratio, Share, Unknown
 from readiness.model import Evidence
 from readiness.paths import is_test_path
@@ -749,7 +749,8 @@ def _step_commands(project: Project, step: Mapping[str, Any]) -> str:
 
 
 # a browser driver, or a browser fixture that visits the running site (pytest-splinter's browser.visit)
-_E2E_RE = lazy_compile(r"\bplaywright\b|\bselenium\b|\bsplinter\b|pytest\.mark\.e2e\b|\bbrowser\.visit\(")
+_E2E = AnyOf(("playwright", r"\bplaywright\b"), ("selenium", r"\bselenium\b"), ("splinter", r"\bsplinter\b"),
+             ("pytest.mark.e2e", r"pytest\.mark\.e2e\b"), ("browser.visit(", r"\bbrowser\.visit\("))
 _API_NEEDLES = ("testclient", "rest_framework", "test_client", "full_dispatch_request", "ASGITransport", "webtest",
                 "schemathesis", "django", "falcon", "AsyncHTTPTestCase", "aiohttp_client")
 _INTEGRATION_NEEDLES = ("testcontainers", "integration", "pytest_docker")
@@ -843,7 +844,7 @@ def _kinds_in(text: str, api: bool, integration: bool, e2e: bool) -> list[str]:
         kinds.append("api")
     if integration and _INTEGRATION_RE.search(text):
         kinds.append("integration")
-    if e2e and _E2E_RE.search(text):
+    if e2e and _E2E.found_in(text):
         kinds.append("e2e")
     return kinds
 

@@ -1,7 +1,8 @@
 """Spreading per-file analysis over processes, behind the content-keyed cache.
 
 Files are read once, here, in path order; their hashes decide what the cache can answer;
-only the misses travel (as bytes) to worker processes, in size-balanced batches. Results
+only the misses travel (as bytes) to worker processes, in batches balanced by the sizes the
+walk saw, each read as it is sent so the workers start while the rest are read. Results
 come back in path order whatever the number of workers, so output never depends on them.
 """
 
@@ -15,7 +16,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from readiness.analysis import MAX_FILE_BYTES, FileAnalysis, PlannedCheck, analyze_batch, analyze_source
 from readiness.cache import Cache, plan_key
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 PARALLEL_MIN_FILES = 64  # below this, starting workers costs more than it saves
 ISOLATE_BYTES = 1024 * 1024  # files this large are analysed in a memory-limited worker even with --jobs 1
+T = TypeVar("T")
 
 
 def _worker_init(limit: int | None) -> None:
@@ -82,18 +84,18 @@ def _read(root: Path, rel: str) -> tuple[bytes | None, Note | None]:
         return None, Note("read-error", f"cannot read: {exc.strerror or type(exc).__name__}", rel)
 
 
-def _batches(items: list[tuple[str, bytes]], count: int) -> list[list[tuple[str, bytes]]]:
+def _batches(items: Sequence[T], count: int, size: Callable[[T], int]) -> list[list[T]]:
     """About ``count`` batches of similar total size, each in path order."""
-    total = sum(len(d) for _, d in items) or 1
-    per_batch = total / count
-    out: list[list[tuple[str, bytes]]] = [[]]
-    size = 0
-    for item in items:
-        if size >= per_batch and len(out) < count:
+    sizes = [size(item) for item in items]
+    per_batch = (sum(sizes) or 1) / count
+    out: list[list[T]] = [[]]
+    filled = 0
+    for item, weight in zip(items, sizes, strict=True):
+        if filled >= per_batch and len(out) < count:
             out.append([])
-            size = 0
+            filled = 0
         out[-1].append(item)
-        size += len(item[1])
+        filled += weight
     return [b for b in out if b]
 
 
@@ -124,7 +126,7 @@ def _out_of_time(rel: str) -> FileAnalysis:
 
 
 def _run_pooled(
-    batches: list[list[tuple[str, bytes]]], plan: Sequence[PlannedCheck], suppress: bool, jobs: int,
+    batches: Iterable[list[tuple[str, bytes]]], plan: Sequence[PlannedCheck], suppress: bool, jobs: int,
     started: Callable[[], None] | None, on_batch: Callable[[list[FileAnalysis]], None],
     on_failure: Callable[[FileAnalysis], None], deadline: float | None = None,
 ) -> None:
@@ -204,7 +206,7 @@ def analyze_files(
     cached = cache.load(cache_name, key) if cache is not None else {}
     results: dict[str, FileAnalysis] = {}
     digests = {} if digests is None else digests  # filled before the tools start: they cache by it too
-    misses: list[tuple[str, bytes]] = []
+    unread: list[str] = []
     for rel in files:
         known = index.known_digest(rel) if index is not None else None
         if known is not None:
@@ -213,21 +215,31 @@ def analyze_files(
                 digests[rel] = known
                 results[rel] = hit[1]
                 continue
-        data, note = _read(root, rel)
-        if data is None:
-            results[rel] = FileAnalysis(rel, notes=[note] if note else [])
-            continue
-        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-        digests[rel] = digest
-        hit = cached.get(rel)
-        if isinstance(hit, tuple) and len(hit) == 2 and hit[0] == digest and isinstance(hit[1], FileAnalysis):
-            results[rel] = hit[1]
-        else:
-            misses.append((rel, data))
-            if previous is not None and isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[1], FileAnalysis):
-                previous[rel] = hit
-    done = len(results)
+        unread.append(rel)
+    misses: list[tuple[str, bytes]] = []
+
+    def read(rels: Sequence[str]) -> list[tuple[str, bytes]]:
+        """Read and hash these files; those whose content the cache holds are answered, the rest returned."""
+        out = []
+        for rel in rels:
+            data, note = _read(root, rel)
+            if data is None:
+                results[rel] = FileAnalysis(rel, notes=[note] if note else [])
+                continue
+            digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+            digests[rel] = digest
+            hit = cached.get(rel)
+            if isinstance(hit, tuple) and len(hit) == 2 and hit[0] == digest and isinstance(hit[1], FileAnalysis):
+                results[rel] = hit[1]
+            else:
+                out.append((rel, data))
+                if previous is not None and isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[1], FileAnalysis):
+                    previous[rel] = hit
+        misses.extend(out)
+        return out
+
     total = len(files)
+    done = len(results)
     if progress is not None:
         progress(done, total)
 
@@ -245,7 +257,9 @@ def analyze_files(
         failed.add(analysis.path)  # not cached: a later scan (or a higher limit) tries again
         collect([analysis])
 
-    if jobs > 1 and len(misses) >= PARALLEL_MIN_FILES:
+    if jobs > 1 and len(unread) >= PARALLEL_MIN_FILES:
+        # Batches planned by the sizes the walk saw, each read as it is sent: the workers start on the
+        # first while this process reads the rest.
         stops: list[Callable[[], None]] = []
 
         def started() -> None:
@@ -255,12 +269,16 @@ def analyze_files(
             if stop is not None:
                 stops.append(stop)
 
+        sizes = index.signatures if index is not None else {}
+        planned = _batches(unread, jobs * 16, lambda rel: sig[2] if (sig := sizes.get(rel)) else 1)
         try:
-            _run_pooled(_batches(misses, jobs * 16), plan, suppress, jobs, started, collect, fail, deadline)
+            _run_pooled((batch for rels in planned if (batch := read(rels))), plan, suppress, jobs, started, collect,
+                        fail, deadline)
         finally:
             for stop in stops:
                 stop()
     else:
+        read(unread)
         # Large files go to one memory-limited worker even here: a hostile one costs only itself.
         isolated = [item for item in misses if len(item[1]) > ISOLATE_BYTES]
         if isolated and memory_limit_bytes():

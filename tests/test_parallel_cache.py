@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -83,3 +84,19 @@ def test_planted_cache_is_ignored(tmp_path: Path) -> None:
         cached.write_bytes(b"RDYC1\n" + b"\0" * 32 + pickle.dumps({"pkg/mod_000.py": Evil()}))
     assert _scan(tmp_path) == clean
     assert not marker.exists()
+
+
+def test_files_whose_stat_changed_are_read_and_answered_by_content(tmp_path: Path) -> None:
+    """Every file touched (a fresh checkout, a restored cache): the index knows none of them, so all are
+    read in the batches sent to workers; those whose content the cache holds are answered from it."""
+    _repo(tmp_path)
+    time.sleep(RACY_NS / 1e9 + 0.2)
+    cold = _scan(tmp_path, "--jobs", "2", "--no-cache")
+    _scan(tmp_path, "--jobs", "2")
+    later = time.time() + 10
+    for path in sorted((tmp_path / "pkg").iterdir()):
+        os.utime(path, (later, later))
+    (tmp_path / "pkg" / "mod_005.py").write_text("import os\n# TODO: changed\nprint(os.getenv('Y'))\n", encoding="utf-8")
+    changed = _scan(tmp_path, "--jobs", "2")
+    assert changed == _scan(tmp_path, "--jobs", "1", "--no-cache") != cold
+    assert json.loads(changed)["target"]["files"] == PARALLEL_MIN_FILES + 21

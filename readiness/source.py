@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterator, TypeVar
 from readiness.lazy_regex import lazy_compile
 from readiness.newer_syntax import parse_newer
 from readiness.older_syntax import rewrite
+from readiness.tools.pyast import CHILD_FIELDS, child_fields
 
 _IMPORT_RE = lazy_compile(
     r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import\b|import[ \t]+([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*))",
@@ -88,10 +89,6 @@ def _parse(text: str, path: str) -> ast.Module:
     return tree
 
 
-# Fields holding the parser's shared singletons (expression contexts, operators) or plain values.
-_SINGLETON_FIELDS = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "module", "level", "kind", "type_comment",
-                               "asname", "is_async", "conversion", "simple"})
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _position(node: ast.AST) -> tuple[int, int]:
@@ -411,14 +408,14 @@ class SourceFile:
         parents: dict[int, ast.AST] = {}
         if self.tree is not None:
             stack: list[ast.AST] = [self.tree]
-            pop, push, AST, fields = stack.pop, stack.append, ast.AST, _CHILD_FIELDS
+            pop, push, AST, fields = stack.pop, stack.append, ast.AST, CHILD_FIELDS
             while stack:
                 node = pop()
                 kind = type(node)
                 buckets[kind].append(node)
                 names = fields.get(kind)
                 if names is None:
-                    names = fields[kind] = tuple(f for f in kind._fields if f not in _SINGLETON_FIELDS)
+                    names = child_fields(kind)
                 for name in names:
                     value = getattr(node, name, None)
                     if isinstance(value, list):

@@ -1,0 +1,29 @@
+"""The list walk gives ``ast.walk``'s nodes in ``ast.walk``'s order, the parser's shared singletons aside."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from readiness.tools.pyast import walk, walked
+
+SINGLETONS = (ast.expr_context, ast.boolop, ast.operator, ast.unaryop, ast.cmpop)
+SAMPLES = [
+    "x = a + b * -c if not d else [e for e in f if e in g]\n",
+    "async def h(p, /, q: int = 1, *r, s, **t) -> None:\n    async with u as v:\n        await w[x:y:z]\n",
+    "match m:\n    case [1, *rest] | {'k': _, **kw}:\n        pass\n    case Point(x=0) as p if p:\n        del q.r\n",
+    "try:\n    raise E from F\nexcept G as e:\n    global g\nfinally:\n    print(f'{a!r:>{width}}')\n",
+    "@dec\nclass C(B, metaclass=M):\n    a: int = 1\n    b += 2\n    lambda *a, **k: (yield from a)\n",
+]
+
+
+@pytest.mark.parametrize("text", [*SAMPLES, Path(ast.__file__).read_text(encoding="utf-8")])
+def test_walk_keeps_ast_walk_order_without_the_singletons(text: str) -> None:
+    tree = ast.parse(text)
+    for node in [tree, *(n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))]:
+        expected = [n for n in ast.walk(node) if not isinstance(n, SINGLETONS)]
+        assert walk(node) == expected
+        assert walked(node) == expected
+        assert walked(node) is walked(node)

@@ -91,6 +91,32 @@ def _parse(text: str, path: str) -> ast.Module:
 
 
 
+_BLOCKS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})  # the fields holding statements (or handlers, cases)
+_BLOCK_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _import_statements(tree: ast.Module) -> list[ast.stmt]:
+    """Every import statement of a module, found by walking statement blocks only: an import is a
+    statement, never inside an expression, so a file nothing else asks the node index of is spared it."""
+    found: list[ast.stmt] = []
+    stack: list[ast.AST] = [tree]
+    pop, push, fields, imports = stack.pop, stack.extend, _BLOCK_FIELDS, (ast.Import, ast.ImportFrom)
+    while stack:
+        node = pop()
+        kind = type(node)
+        if kind in imports:
+            found.append(node)  # type: ignore[arg-type]
+            continue
+        names = fields.get(kind)
+        if names is None:
+            names = fields[kind] = tuple(f for f in kind._fields if f in _BLOCKS)
+        for name in names:
+            block = getattr(node, name)
+            if type(block) is list:  # a lambda's or a conditional expression's body is one expression
+                push(block)
+    return found
+
+
 def _position(node: ast.AST) -> tuple[int, int]:
     return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
 
@@ -357,7 +383,8 @@ class SourceFile:
         parts = self.path[:-3].split("/") if self.path.endswith(".py") else self.path.split("/")
         package = parts[:-1]  # a package's __init__ and its modules share one package
         names: set[str] = set()
-        for node in self.nodes(ast.Import, ast.ImportFrom):
+        imports = self.nodes(ast.Import, ast.ImportFrom) if self._buckets is not None else _import_statements(self.tree)
+        for node in imports:
             if isinstance(node, ast.Import):
                 names.update(alias.name for alias in node.names)
                 continue

@@ -199,6 +199,7 @@ class SourceFile:
     _buckets: dict[type, list[ast.AST]] | None = field(default=None, repr=False)
     _parents: dict[int, ast.AST] | None = field(default=None, repr=False)
     _sorted: set[type] = field(default_factory=set, repr=False)
+    _merged: dict[tuple[type, ...], list[ast.AST]] = field(default_factory=dict, repr=False)
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -458,7 +459,8 @@ class SourceFile:
         self._parents = parents
 
     def nodes(self, *types: type) -> list[ast.AST]:
-        """All nodes of the given types in source order, from one shared walk of the tree."""
+        """All nodes of the given types in source order, from one shared walk of the tree: a list the
+        source keeps, which callers only read."""
         if self._buckets is None:
             self._index()
         assert self._buckets is not None
@@ -468,8 +470,10 @@ class SourceFile:
                 self._sorted.add(t)
         if len(types) == 1:
             return self._buckets.get(types[0], [])
-        out = [n for t in types for n in self._buckets.get(t, [])]
-        out.sort(key=_LOCATED if all("lineno" in t._attributes for t in types) else _position)
+        out = self._merged.get(types)
+        if out is None:  # merged once per file: several checks ask for the same types
+            out = self._merged[types] = [n for t in types for n in self._buckets.get(t, [])]
+            out.sort(key=_LOCATED if all("lineno" in t._attributes for t in types) else _position)
         return out
 
     def walk_order(self, *types: type) -> list[ast.AST]:

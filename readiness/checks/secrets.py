@@ -2425,6 +2425,9 @@ def _emptied(source: SourceFile, node: ast.AST) -> bool:
         is_none(parent.value) or (isinstance(parent.value, (ast.List, ast.Tuple)) and not parent.value.elts))
 
 
+_PLURAL = lazy_compile(r"(_FALLBACKS|S)$", re.IGNORECASE)
+
+
 def _rotation_evidence(source: SourceFile) -> list[Evidence]:
     """Several keys accepted at once: MultiFernet, a key set, a previous key, or a re-encrypt / rotate-keys command.
 
@@ -2433,7 +2436,9 @@ def _rotation_evidence(source: SourceFile) -> list[Evidence]:
     assert source.tree is not None
     if "migrations/" in source.path:
         return []  # a one-time data migration is no rotation tooling
-    for node in source.nodes(ast.Name, ast.Attribute, ast.alias):
+    # An identifier of an ASCII file stands in its text as it is (a non-ASCII one may be a normalised spelling).
+    named = not source.text.isascii() or any(name in source.text for name in _ROTATION_NAMES)
+    for node in source.nodes(ast.Name, ast.Attribute, ast.alias) if named else ():
         name = getattr(node, "id", None) or getattr(node, "attr", None) or getattr(node, "name", "")
         short = name.split(".")[-1]
         if short in _ROTATION_NAMES and not _emptied(source, node):
@@ -2445,8 +2450,7 @@ def _rotation_evidence(source: SourceFile) -> list[Evidence]:
         value = getattr(node, "value", None)
         for target in targets:
             name = target.id if isinstance(target, ast.Name) else getattr(target, "attr", "")
-            singular = re.sub(r"(_FALLBACKS|S)$", "", name, flags=re.IGNORECASE)
-            if name and value is not None and _KEY_SET_NAME.search(name) and is_secret_name(singular) \
+            if name and value is not None and _KEY_SET_NAME.search(name) and is_secret_name(_PLURAL.sub("", name)) \
                     and not _name_words(name) & _EACH_PARTY and _several(value):
                 return [Evidence(f"{_KEY_SET_EVIDENCE} {name} accepts several keys", source.path, node.lineno)]
     for node in source.nodes(ast.Constant):

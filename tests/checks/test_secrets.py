@@ -148,3 +148,16 @@ def test_one_default_secret_is_a_blocker_whatever_the_size(tmp_path: Path) -> No
     outcome = check_result(scan_tree(tmp_path, select=["default-secret"]), "default-secret")
     assert outcome.status == "fail" and outcome.score == 0.5
     assert "each halves the score" in outcome.explanation
+
+
+@pytest.mark.parametrize(("code", "rotates"), [
+    ("from cryptography.fernet import Fernet, MultiFernet\nbox = MultiFernet([Fernet(a), Fernet(b)])\n", True),
+    # the parser reads a full-width letter in a name as the plain one: the text alone does not hold the name
+    ("import cryptography.fernet as f\nbox = f.\uff2dultiFernet([f.Fernet(a), f.Fernet(b)])\n", True),
+    ("from cryptography.fernet import Fernet\nbox = Fernet(key)  # one key, caf\u00e9\n", False),
+])
+def test_secret_rotation_reads_names_as_the_parser_does(tmp_path: Path, code: str, rotates: bool) -> None:
+    write_tree(tmp_path, {"app/crypto.py": code, "app/settings.py": "SECRET_KEY = os.environ['SECRET_KEY']\n"})
+    result = check_result(scan_tree(tmp_path, select=["secret-rotation"]), "secret-rotation")
+    found = [e for e in result.evidence if e.path == "app/crypto.py"]
+    assert bool(found) == rotates, result

@@ -2089,6 +2089,9 @@ _MANAGER_MODULES = {
 
 
 _KMS_MODULES = {"google.cloud.kms": "GCP Cloud KMS", "azure.keyvault.keys": "Azure Key Vault keys"}
+_STORE_MODULES = {**_MANAGER_MODULES, **_KMS_MODULES}
+# Names a call must hold for a store to be read through it (a client, a keyword, a reader class).
+_STORE_CALL_NAMES = ("client", "secrets_dir", "FileAwareEnv", "WithDecryption")
 _SECRET_FILE_VAR = lazy_compile(r"^[A-Z][A-Z0-9_]*_FILE$")
 
 
@@ -2140,7 +2143,9 @@ def _manager_evidence(source: SourceFile) -> list[Evidence]:
     file_keys = _environ_file_keys(source)
     if file_keys is not None:
         return [file_keys]
-    for call in source.nodes(ast.Call):
+    # An identifier of an ASCII file stands in its text as it is (a non-ASCII one may be a normalised spelling).
+    named = not source.text.isascii() or any(name in source.text for name in _STORE_CALL_NAMES)
+    for call in source.nodes(ast.Call) if named else ():
         assert isinstance(call, ast.Call)
         func = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
         first = str_value(call.args[0]) if call.args else str_value(getattr(_kw(call, "service_name"), "value", None))
@@ -2252,7 +2257,7 @@ def _manager_modules(source: SourceFile) -> list[Evidence]:
         if isinstance(node, ast.ImportFrom) and node.module:
             modules += [f"{node.module}.{a.name}" for a in node.names]
         for module in modules:
-            for prefix, label in {**_MANAGER_MODULES, **_KMS_MODULES}.items():
+            for prefix, label in _STORE_MODULES.items():
                 if module == prefix or module.startswith(prefix + "."):
                     if prefix == "hvac" and _store_is_a_feature(source):
                         continue
@@ -2266,7 +2271,9 @@ def _manager_modules(source: SourceFile) -> list[Evidence]:
                     and not (isinstance(node.value, ast.Constant) and not node.value.value):
                 return [Evidence("secrets manager: pydantic settings read from a secrets_dir of mounted secret files",
                                  source.path, node.lineno)]
-    for call in source.nodes(ast.Call):
+    # An identifier of an ASCII file stands in its text as it is (a non-ASCII one may be a normalised spelling).
+    named = not source.text.isascii() or any(name in source.text for name in _STORE_CALL_NAMES)
+    for call in source.nodes(ast.Call) if named else ():
         assert isinstance(call, ast.Call)
         func = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
         first = str_value(call.args[0]) if call.args else str_value(getattr(_kw(call, "service_name"), "value", None))
@@ -2670,7 +2677,7 @@ class SecretsManager(_SecretsPresence):
                 status="fail", note="an entrypoint that only mentions a _FILE variable"),
     )
     equivalents = (
-        *(Equivalent("import", (module,), True, label) for module, label in {**_MANAGER_MODULES, **_KMS_MODULES}.items()),
+        *(Equivalent("import", (module,), True, label) for module, label in _STORE_MODULES.items()),
         Equivalent("call", ('boto3.client("secretsmanager")',), True, "AWS Secrets Manager"),
         Equivalent("call", ("get_parameter(..., WithDecryption=True)",), True, "AWS SSM SecureString parameters"),
         Equivalent("call", ('boto3.client("kms") ... decrypt()',), True, "secrets decrypted with AWS KMS"),

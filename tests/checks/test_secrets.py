@@ -161,3 +161,14 @@ def test_secret_rotation_reads_names_as_the_parser_does(tmp_path: Path, code: st
     result = check_result(scan_tree(tmp_path, select=["secret-rotation"]), "secret-rotation")
     found = [e for e in result.evidence if e.path == "app/crypto.py"]
     assert bool(found) == rotates, result
+
+
+@pytest.mark.parametrize(("code", "reads"), [
+    ("import boto3\nsecret = boto3.client('secretsmanager').get_secret_value(SecretId='db')\n", True),
+    ("import boto3\nsecret = boto3.\uff43lient('secretsmanager').get_secret_value(SecretId='db')\n", True),
+    ("import boto3\nsecret = boto3.resource('s3')  # caf\u00e9\n", False),
+])
+def test_secrets_manager_reads_call_names_as_the_parser_does(tmp_path: Path, code: str, reads: bool) -> None:
+    write_tree(tmp_path, {"app/store.py": code, "app/settings.py": "SECRET_KEY = os.environ['SECRET_KEY']\n"})
+    result = check_result(scan_tree(tmp_path, select=["secrets-manager"]), "secrets-manager")
+    assert any(e.path == "app/store.py" for e in result.evidence) == reads, result

@@ -50,7 +50,7 @@ def finder_for(needles: frozenset[str], *, use_automaton: bool) -> Finder:
 
 # The only characters outside ASCII that a case-ignoring pattern matches to an ASCII letter
 # (dotted and dotless I, the Kelvin sign, the long s).
-_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u212a", "\u017f")
+FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u212a", "\u017f")
 
 
 def may_match_ignoring_case(text: str, words: Iterable[str]) -> bool:
@@ -59,14 +59,14 @@ def may_match_ignoring_case(text: str, words: Iterable[str]) -> bool:
     lowered = text.lower()
     if any(word in lowered for word in words):
         return True
-    return not text.isascii() and any(char in text for char in _FOLDS_TO_ASCII)
+    return not text.isascii() and any(char in text for char in FOLDS_TO_ASCII)
 
 
 def spans(text: str, words: Iterable[str]) -> tuple[list[int], list[int]] | None:
     """(starts, ends) of every occurrence of the lowercase ASCII words in ``text``, ignoring case, in
     order of start. None when the text holds a character a case-ignoring pattern matches to an ASCII
     letter: lowering changes no other character's length (only the dotted capital I's), so offsets agree."""
-    if not text.isascii() and any(char in text for char in _FOLDS_TO_ASCII):
+    if not text.isascii() and any(char in text for char in FOLDS_TO_ASCII):
         return None
     lowered = text.lower()
     found: list[tuple[int, int]] = []

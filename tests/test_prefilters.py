@@ -90,3 +90,25 @@ E2E = re.compile(r"\bplaywright\b|\bselenium\b|\bsplinter\b|pytest\.mark\.e2e\b|
 @given(texts("playwright", "selenium", "splinter", "pytest.mark.e2e", "browser.visit(", "e2e", "_", "s"))
 def test_browser_tests_are_found_as_before(text: str) -> None:
     assert testing._E2E.found_in(text) == bool(E2E.search(text))
+
+
+def client_fixture_requests_unfiltered(text: str) -> bool:
+    """``_client_fixture_requests`` as it reads with the pattern tried at every line start."""
+    if "django" not in text or "client." not in text:
+        return False
+    for match in testing._CLIENT_FIXTURE_TEST.finditer(text):
+        body = text[match.end():match.end() + 4000]
+        found = testing._CLIENT_REQUEST.search(body)
+        if found is not None and "\ndef " not in body[:found.start()]:
+            return True
+    return False
+
+
+@example("import django\ndef test_a(\ndef test_b(client):\n    client.get('/')\n")
+@example("import django\ndef test_a(client, x)\n    pass\ndef test_b(x): client.get('/')\n")
+@example("import django\n  async def test_a(admin_client):  def test_b(client)\n    admin_client.post('/')\n")
+@given(st.lists(st.sampled_from(["import django\n", "def test_", "async def test_", "a", "(", ")", ":", "client",
+                                 "admin_client", "async_client", "x_client", ", ", "\n", "    ", "client.get(",
+                                 "client.post('/')", "\ndef helper():\n"]), max_size=25).map("".join))
+def test_client_fixture_tests_are_found_as_before(text: str) -> None:
+    assert testing._client_fixture_requests(text) == client_fixture_requests_unfiltered(text)

@@ -17,7 +17,7 @@ from readiness.file_facts import TextFact
 from readiness.lazy_regex import lazy_compile
 from readiness.measures import NotApplicable, Presence, Share
 from readiness.model import Evidence, Finding
-from readiness.needles import holds_span, may_match_ignoring_case, spans
+from readiness.needles import FOLDS_TO_ASCII, holds_span, may_match_ignoring_case, spans
 from readiness.paths import is_application_path, is_test_path
 from readiness.profile import MONGODB, profile_of
 from readiness.project import Project
@@ -1186,12 +1186,12 @@ _IDENTIFIER_RE = lazy_compile(r"\w[._]\w")
 _DR_TOPIC_RE = lazy_compile(r"disaster|recover|backup|backing up|restor|continuity|failover|\bRPO\b|\bRTO\b", re.IGNORECASE)
 
 
-def _may_name_backups(text: str) -> bool:
+def _may_name_backups(text: str, lowered: str) -> bool:
     """False when no line of the text can match ``_BACKUP_HEADING_RE`` (a heading is a line, or what is left of
-    one after a fence), by literal tests: backup, backing, restor, or "back" before a space."""
-    if may_match_ignoring_case(text, ("backup", "backing", "restor")):
+    one after a fence), by literal tests on the lowered text: backup, backing, restor, or "back" before a space."""
+    if any(word in lowered for word in ("backup", "backing", "restor")) or (
+            not text.isascii() and any(char in text for char in FOLDS_TO_ASCII)):
         return True
-    lowered = text.lower()
     at = lowered.find("back")
     while at != -1:
         if lowered[at + 4:at + 5].isspace():
@@ -1202,9 +1202,8 @@ def _may_name_backups(text: str) -> bool:
 
 def _backup_section(text: str) -> bool:
     """Whether a document has a heading about taking or restoring backups (fenced code aside)."""
-    if "back" not in text.lower() and "restor" not in text.lower():
-        return False
-    if not _may_name_backups(text):
+    lowered = text.lower()
+    if ("back" not in lowered and "restor" not in lowered) or not _may_name_backups(text, lowered):
         return False
     prose = _FENCE_RE.sub("", text) if _may_fence(text) else text
     for match in _SECTION_HEADING_RE.finditer(prose):

@@ -11,7 +11,7 @@ import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from readiness import read_log
 from readiness.checks.base import Check, Collected, Example, Verdict
@@ -658,10 +658,26 @@ def _api_client_in(text: str) -> bool:
                for literal, pattern in _API_CLIENTS) or _client_fixture_requests(text)
 
 
+def _fixture_tests(text: str) -> Iterator[re.Match[str]]:
+    """``_CLIENT_FIXTURE_TEST`` matched at the start of each line that holds "def test_", rather than tried at
+    every line start. A match it skips inside an earlier one (a signature spanning lines) ends where that one
+    does, so what follows each is the same."""
+    at = text.find("def test_")
+    last = -1
+    while at != -1:
+        start = text.rfind("\n", 0, at) + 1
+        if start != last:
+            last = start
+            match = _CLIENT_FIXTURE_TEST.match(text, start)
+            if match is not None:
+                yield match
+        at = text.find("def test_", at + 9)
+
+
 def _client_fixture_requests(text: str) -> bool:
     if "django" not in text or "client." not in text:
         return False
-    for match in _CLIENT_FIXTURE_TEST.finditer(text):
+    for match in _fixture_tests(text):
         body = text[match.end():match.end() + 4000]  # the test's first lines
         found = _CLIENT_REQUEST.search(body)
         if found is not None and "\ndef " not in body[:found.start()]:

@@ -2143,9 +2143,7 @@ def _manager_evidence(source: SourceFile) -> list[Evidence]:
     file_keys = _environ_file_keys(source)
     if file_keys is not None:
         return [file_keys]
-    # An identifier of an ASCII file stands in its text as it is (a non-ASCII one may be a normalised spelling).
-    named = not source.text.isascii() or any(name in source.text for name in _STORE_CALL_NAMES)
-    for call in source.nodes(ast.Call) if named else ():
+    for call in source.nodes(ast.Call):
         assert isinstance(call, ast.Call)
         func = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
         first = str_value(call.args[0]) if call.args else str_value(getattr(_kw(call, "service_name"), "value", None))

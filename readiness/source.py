@@ -197,7 +197,7 @@ class SourceFile:
     error: str | None = None
     parsed_by: str | None = None  # the newer Python that read a file this one cannot (readiness.newer_syntax)
     _buckets: dict[type, list[ast.AST]] | None = field(default=None, repr=False)
-    _parents: dict[int, ast.AST] | None = field(default=None, repr=False)
+    _parents: dict[ast.AST, ast.AST] | None = field(default=None, repr=False)
     _sorted: set[type] = field(default_factory=set, repr=False)
     _merged: dict[tuple[type, ...], list[ast.AST]] = field(default_factory=dict, repr=False)
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False)
@@ -433,7 +433,7 @@ class SourceFile:
         The parser's shared singletons (``ctx`` Load/Store, operators) are not walked: they have no
         position and no one parent, and they are a third of all nodes."""
         buckets: dict[type, list[ast.AST]] = defaultdict(list)
-        parents: dict[int, ast.AST] = {}
+        parents: dict[ast.AST, ast.AST] = {}  # keyed by the node itself: nodes hash and compare by identity
         if self.tree is not None:
             stack: list[ast.AST] = [self.tree]
             pop, push, AST, fields = stack.pop, stack.append, ast.AST, CHILD_FIELDS
@@ -449,10 +449,10 @@ class SourceFile:
                     if isinstance(value, list):
                         for item in value:
                             if isinstance(item, AST):
-                                parents[id(item)] = node
+                                parents[item] = node
                                 push(item)
                     elif isinstance(value, AST):
-                        parents[id(value)] = node
+                        parents[value] = node
                         push(value)
         self._buckets = buckets
         self._sorted = set()
@@ -485,10 +485,10 @@ class SourceFile:
 
         def depth(node: ast.AST) -> int:
             count = 0
-            current = parents.get(id(node))
+            current = parents.get(node)
             while current is not None:
                 count += 1
-                current = parents.get(id(current))
+                current = parents.get(current)
             return count
 
         return sorted(self.nodes(*types), key=depth)  # stable: position order within a depth
@@ -497,7 +497,7 @@ class SourceFile:
         if self._parents is None:
             self._index()
         assert self._parents is not None
-        return self._parents.get(id(node))
+        return self._parents.get(node)
 
     def ancestors(self, node: ast.AST) -> list[ast.AST]:
         chain: list[ast.AST] = []

@@ -17,7 +17,7 @@ measures one revision even while the source tree changes. For each corpus, side 
       files (h50, r50): the hook's cost per extra file, start-up aside
 Every figure is the median of several runs (wall time; peak resident memory of the whole
 process tree), with the machine's load average before and after, since the figures mean
-little without it on a shared machine.
+little without it on a shared machine. (a) and (f), whose ratio is a target, are run in turn.
 """
 
 from __future__ import annotations
@@ -164,6 +164,23 @@ def timed(name: str, count: int, run: Callable[[int], tuple[float, int, float]])
     return result
 
 
+def interleaved(*plans: tuple[str, int, Callable[[int], tuple[float, int, float]]]) -> list[dict[str, Any]]:
+    """Several measurements taken in turn (one run of each, then the next round), each summarised as ``timed`` does."""
+    load = os.getloadavg()[0]
+    runs: list[list[tuple[float, int, float]]] = [[] for _ in plans]
+    for i in range(max(count for _, count, _ in plans)):
+        for (_, count, run), done in zip(plans, runs, strict=True):
+            if i < count:
+                done.append(run(i))
+    out = []
+    for (name, _, _), done in zip(plans, runs, strict=True):
+        result = summarise(name, done, (load, os.getloadavg()[0]))
+        print(f"  {name:52} {result['median_s']:8.3f} s  cpu {result['cpu_median_s']:7.3f} s  {result['peak_rss_mb']:7.1f} MB"
+              f"  load {result['load_before_after']}", flush=True)
+        out.append(result)
+    return out
+
+
 PARSE_FLOOR = r'''
 import ast, os, sys
 for d, _, names in os.walk(sys.argv[1]):
@@ -208,7 +225,11 @@ def bench_corpus(label: str, source: Path, work: Path, env: dict[str, str], args
         return lambda _i: measure(cmd, cwd=cwd, env=env)
 
     time.sleep(RACY_SECONDS)
-    results["a"] = timed("(a) built-in checks, cold", cold_reps, run([*static, "--no-cache"]))
+    # (a) and (f) alternate, run after run: their ratio is a target, and a shared machine's speed drifts
+    # over the minutes between one set of runs and the other.
+    results["a"], results["f"] = interleaved(
+        ("(a) built-in checks, cold", cold_reps, run([*static, "--no-cache"])),
+        ("(f) parse floor, one process", reps, run([sys.executable, "-c", PARSE_FLOOR, str(tree)])))
     measure(static, env=env)  # fill the cache
     time.sleep(RACY_SECONDS)
     measure(static, env=env)  # entries a scan of files changed moments ago could not store
@@ -224,7 +245,6 @@ def bench_corpus(label: str, source: Path, work: Path, env: dict[str, str], args
         results["d"] = timed("(d) full scan with bandit and ruff, cold", slow_reps, run([*base, "--no-cache"]))
         results["e"] = timed("(e) bandit -r alone", slow_reps,
                              run([bandit, "-r", str(tree), "-f", "json", "-q", "-o", os.devnull]))
-    results["f"] = timed("(f) parse floor, one process", reps, run([sys.executable, "-c", PARSE_FLOOR, str(tree)]))
     hook = [*readiness, "hook", rel_victim]
     measure(hook, cwd=tree, env=env)  # its own cache entry
     results["h"] = timed("(h) readiness hook FILE, warm", reps, run(hook, cwd=tree))
@@ -335,7 +355,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", action="append", default=None, help="django, ansible, cpython-lib or a directory")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--cold-repeat", type=int, default=3, help="runs of (a)")
+    parser.add_argument("--cold-repeat", type=int, default=5, help="runs of (a)")
     parser.add_argument("--slow-repeat", type=int, default=2, help="runs of (d) and (e)")
     parser.add_argument("--json", type=Path, default=HERE / "results.json")
     parser.add_argument("--no-double", action="store_true", help="skip (b2), the tree twice as large")

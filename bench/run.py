@@ -156,16 +156,11 @@ def summarise(name: str, runs: list[tuple[float, int, float]], load: tuple[float
 
 
 def timed(name: str, count: int, run: Callable[[int], tuple[float, int, float]]) -> dict[str, Any]:
-    load = os.getloadavg()[0]
-    runs = [run(i) for i in range(count)]
-    result = summarise(name, runs, (load, os.getloadavg()[0]))
-    print(f"  {name:52} {result['median_s']:8.3f} s  cpu {result['cpu_median_s']:7.3f} s  {result['peak_rss_mb']:7.1f} MB"
-          f"  load {result['load_before_after']}", flush=True)
-    return result
+    return interleaved((name, count, run))[0]
 
 
 def interleaved(*plans: tuple[str, int, Callable[[int], tuple[float, int, float]]]) -> list[dict[str, Any]]:
-    """Several measurements taken in turn (one run of each, then the next round), each summarised as ``timed`` does."""
+    """Several measurements taken in turn (one run of each, then the next round), each summarised and printed."""
     load = os.getloadavg()[0]
     runs: list[list[tuple[float, int, float]]] = [[] for _ in plans]
     for i in range(max(count for _, count, _ in plans)):

@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterator, TypeVar
 from readiness.lazy_regex import lazy_compile
 from readiness.newer_syntax import parse_newer
 from readiness.older_syntax import rewrite
-from readiness.tools.pyast import CHILD_FIELDS, child_fields
+from readiness.tools.pyast import CHILD_FIELDS, FieldsOf
 
 _IMPORT_RE = lazy_compile(
     r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import\b|import[ \t]+([\w.]+(?:[ \t]*,[ \t]*[\w.]+)*))",
@@ -89,10 +89,8 @@ def _parse(text: str, path: str) -> ast.Module:
     return tree
 
 
-
-
-_BLOCKS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})  # the fields holding statements (or handlers, cases)
-_BLOCK_FIELDS: dict[type, tuple[str, ...]] = {}
+# The fields that hold statements (or handlers, cases holding them).
+_BLOCK_FIELDS = FieldsOf(frozenset({"body", "orelse", "finalbody", "handlers", "cases"}).__contains__)
 
 
 def _import_statements(tree: ast.Module) -> list[ast.stmt]:
@@ -107,10 +105,7 @@ def _import_statements(tree: ast.Module) -> list[ast.stmt]:
         if kind in imports:
             found.append(node)  # type: ignore[arg-type]
             continue
-        names = fields.get(kind)
-        if names is None:
-            names = fields[kind] = tuple(f for f in kind._fields if f in _BLOCKS)
-        for name in names:
+        for name in fields[kind]:
             block = getattr(node, name)
             if type(block) is list:  # a lambda's or a conditional expression's body is one expression
                 push(block)
@@ -441,10 +436,7 @@ class SourceFile:
                 node = pop()
                 kind = type(node)
                 buckets[kind].append(node)
-                names = fields.get(kind)
-                if names is None:
-                    names = child_fields(kind)
-                for name in names:
+                for name in fields[kind]:
                     value = getattr(node, name, None)
                     if isinstance(value, list):
                         for item in value:

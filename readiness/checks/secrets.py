@@ -2247,6 +2247,12 @@ def _store_is_a_feature(source: SourceFile) -> bool:
     return True
 
 
+def _may_name(source: SourceFile, names: Iterable[str]) -> bool:
+    """Whether the file's code can hold one of these identifiers: an identifier of an ASCII file stands in its
+    text as it is, while a non-ASCII file's may be a normalised spelling (a full-width letter read as the plain one)."""
+    return not source.text.isascii() or any(name in source.text for name in names)
+
+
 def _manager_modules(source: SourceFile) -> list[Evidence]:
     assert source.tree is not None
     found: list[Evidence] = []
@@ -2269,9 +2275,7 @@ def _manager_modules(source: SourceFile) -> list[Evidence]:
                     and not (isinstance(node.value, ast.Constant) and not node.value.value):
                 return [Evidence("secrets manager: pydantic settings read from a secrets_dir of mounted secret files",
                                  source.path, node.lineno)]
-    # An identifier of an ASCII file stands in its text as it is (a non-ASCII one may be a normalised spelling).
-    named = not source.text.isascii() or any(name in source.text for name in _STORE_CALL_NAMES)
-    for call in source.nodes(ast.Call) if named else ():
+    for call in source.nodes(ast.Call) if _may_name(source, _STORE_CALL_NAMES) else ():
         assert isinstance(call, ast.Call)
         func = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
         first = str_value(call.args[0]) if call.args else str_value(getattr(_kw(call, "service_name"), "value", None))
@@ -2441,9 +2445,7 @@ def _rotation_evidence(source: SourceFile) -> list[Evidence]:
     assert source.tree is not None
     if "migrations/" in source.path:
         return []  # a one-time data migration is no rotation tooling
-    # An identifier of an ASCII file stands in its text as it is (a non-ASCII one may be a normalised spelling).
-    named = not source.text.isascii() or any(name in source.text for name in _ROTATION_NAMES)
-    for node in source.nodes(ast.Name, ast.Attribute, ast.alias) if named else ():
+    for node in source.nodes(ast.Name, ast.Attribute, ast.alias) if _may_name(source, _ROTATION_NAMES) else ():
         name = getattr(node, "id", None) or getattr(node, "attr", None) or getattr(node, "name", "")
         short = name.split(".")[-1]
         if short in _ROTATION_NAMES and not _emptied(source, node):

@@ -8,7 +8,7 @@ Names bound any other way resolve to nothing, so callers never guess.
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from readiness.lazy_regex import lazy_compile
 
@@ -19,18 +19,23 @@ if TYPE_CHECKING:
 _WORD_RE = lazy_compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
+class FieldsOf(dict[type, tuple[str, ...]]):
+    """Per node type, the fields ``keep`` accepts, worked out the first time a type is looked up: a walk's
+    hot loop reads the table as a plain dict."""
+
+    def __init__(self, keep: Callable[[str], bool]) -> None:
+        super().__init__()
+        self.keep = keep
+
+    def __missing__(self, kind: type) -> tuple[str, ...]:
+        names = self[kind] = tuple(f for f in kind._fields if self.keep(f))
+        return names
+
+
 # Fields holding the parser's shared singletons (expression contexts, operators) or plain values.
 _NOT_CHILDREN = frozenset({"ctx", "op", "ops", "id", "attr", "arg", "module", "level", "kind", "type_comment",
                            "asname", "is_async", "conversion", "simple"})
-CHILD_FIELDS: dict[type, tuple[str, ...]] = {}  # filled by child_fields; read directly in hot loops
-
-
-def child_fields(kind: type) -> tuple[str, ...]:
-    """The fields of a node type that may hold other nodes, the shared singletons' aside."""
-    names = CHILD_FIELDS.get(kind)
-    if names is None:
-        names = CHILD_FIELDS[kind] = tuple(f for f in kind._fields if f not in _NOT_CHILDREN)
-    return names
+CHILD_FIELDS = FieldsOf(lambda name: name not in _NOT_CHILDREN)  # the fields that may hold other nodes
 
 
 def walk(node: ast.AST) -> list[ast.AST]:
@@ -41,11 +46,7 @@ def walk(node: ast.AST) -> list[ast.AST]:
     found = [node]
     append, ast_type, list_type, fields = found.append, ast.AST, list, CHILD_FIELDS
     for current in found:  # grows as it goes: a queue read in order
-        kind = type(current)
-        names = fields.get(kind)
-        if names is None:
-            names = child_fields(kind)
-        for name in names:
+        for name in fields[type(current)]:
             value = getattr(current, name, None)
             if isinstance(value, ast_type):
                 append(value)

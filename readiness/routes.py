@@ -2640,7 +2640,7 @@ def _graphql_sdl(text: str, line: int) -> list[RouteFact]:
 # -- Eve: resources declared as settings ------------------------------------------------------------
 
 _EVE_RESOURCE_KEYS = frozenset({"schema", "datasource", "resource_methods", "item_methods", "url", "pagination",
-                                "allowed_filters", "sorting", "item_url"})
+                                "allowed_filters", "sorting", "item_url", "internal_resource"})
 _EVE_GLOBALS = ("URL_PREFIX", "API_VERSION", "PAGINATION", "RESOURCE_METHODS", "ITEM_METHODS", "ALLOWED_FILTERS",
                 "SORTING")
 _APP_LISTS = ("CORE_APPS", "INSTALLED_APPS")  # Superdesk: the modules an application loads
@@ -3815,9 +3815,12 @@ class _Table:
                 key, _, value = item[4:].partition("=")
                 attrs.setdefault(key, value)
         glob = self.eve_settings
+        if attrs.get("internal_resource") == "True":
+            return []  # Eve serves an internal resource to the application's code only, at no URL
 
         def methods(key: str) -> list[str]:
-            text = attrs.get(key) or glob.get(key.upper()) or "GET"
+            """The methods a resource answers; an empty list (``item_methods = []``) is none, not the default."""
+            text = attrs[key] if key in attrs else glob.get(key.upper(), "GET")
             return [m.upper() for m in text.split(",") if m] if text != "?" else ["GET"]
 
         base = "/" + (attrs["url"] if attrs.get("url") not in (None, "?") else fact.path).strip("/")

@@ -89,3 +89,46 @@ def test_proxy_of_another_services_list_is_not_judged(tmp_path: Path) -> None:
     routes = _table(tmp_path)
     assert not routes["GET /api/marketers"].collection
     assert routes["GET /api/blogs"].collection
+
+
+_UNSERVED = (
+    "from superdesk.resource import Resource\n\n\nclass DeliveryResource(Resource):\n"
+    "    schema = {'item_id': {'type': 'string'}}\n    internal_resource = True\n\n\n"
+    "class LocksResource(Resource):\n    schema = {'lock_user': {'type': 'string'}}\n"
+    "    resource_methods = []\n    item_methods = []\n\n\n"
+    "class ArchiveResource(Resource):\n    schema = {'headline': {'type': 'string'}}\n    item_methods = []\n\n\n"
+    "class SpikedResource(ArchiveResource):\n    internal_resource = False\n    resource_methods = ['GET']\n"
+)
+_UNSERVED_INIT = (
+    "import superdesk\nfrom svc.items import ArchiveResource, DeliveryResource, LocksResource, SpikedResource\n\n\n"
+    "def init_app(app):\n    DeliveryResource('delivery', app=app, service=None)\n"
+    "    LocksResource('locks', app=app, service=None)\n    ArchiveResource('archive', app=app, service=None)\n"
+    "    SpikedResource('spiked', app=app, service=None)\n"
+)
+
+
+def test_internal_resources_and_empty_method_lists_serve_nothing(tmp_path: Path) -> None:
+    """Eve serves an ``internal_resource`` at no URL, and ``resource_methods = []`` or ``item_methods = []``
+    switch the collection or the item endpoint off: none of them is a route to judge."""
+    write_tree(tmp_path, {
+        "svc/__init__.py": _UNSERVED_INIT, "svc/items.py": _UNSERVED,
+        "svc/settings.py": "URL_PREFIX = 'api'\nRESOURCE_METHODS = ['GET', 'POST']\nITEM_METHODS = ['GET', 'PATCH']\n",
+    })
+    routes = set(_table(tmp_path))
+    assert not any("/delivery" in label or "/locks" in label for label in routes)
+    assert {"GET /api/archive", "POST /api/archive", "GET /api/spiked"} <= routes
+    assert not any(label.startswith(("GET /api/archive/", "PATCH /api/archive/", "GET /api/spiked/")) for label in routes)
+    assert "POST /api/spiked" not in routes  # the subclass's own methods win over the project's
+
+
+def test_domain_entries_internal_or_without_methods(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "svc/__init__.py": "", "svc/run.py": "from eve import Eve\n\napp = Eve(settings='svc/settings.py')\n",
+        "svc/settings.py": "URL_PREFIX = 'api'\nDOMAIN = {\n    'people': {'schema': {}},\n"
+                           "    'audit': {'internal_resource': True, 'schema': {}},\n"
+                           "    'stats': {'resource_methods': [], 'item_methods': ['GET']},\n}\n",
+    })
+    routes = set(_table(tmp_path))
+    assert not any("/audit" in label for label in routes)
+    assert "GET /api/stats/<_id>" in routes and "GET /api/stats" not in routes
+    assert {"GET /api/people", "GET /api/people/<_id>"} <= routes

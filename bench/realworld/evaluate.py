@@ -41,6 +41,7 @@ class Score:
     fp: int = 0
     category_errors: list[float] = field(default_factory=list)
     floor_errors: list[float] = field(default_factory=list)  # with every check at its label
+    category_points: list[tuple[str, float, float, float]] = field(default_factory=list)  # id, human, tool, labelled
     disagreements: list[Disagreement] = field(default_factory=list)
     missed_findings: list[str] = field(default_factory=list)  # sampled tp no longer reported
     kept_false: list[str] = field(default_factory=list)  # sampled fp still reported
@@ -138,6 +139,8 @@ def evaluate(name: str, labels: dict[str, Any], result: dict[str, Any]) -> Score
             out.category_errors.append(abs((tool if isinstance(tool, (int, float)) else 0.0) - human))
             labelled = _labelled_category(category_id, labels["checks"], result)
             out.floor_errors.append(abs((labelled if labelled is not None else 0.0) - human))
+            out.category_points.append((category_id, float(human), float(tool) if isinstance(tool, (int, float)) else 0.0,
+                                        labelled if labelled is not None else 0.0))
     return out
 
 
@@ -166,3 +169,41 @@ def _labelled_category(category_id: str, check_labels: dict[str, Any], result: d
             weight = _WEIGHTS.get(check.get("severity", ""), 1)
             weighted, total = weighted + weight * value, total + weight
     return 100 * weighted / total if total else None
+
+
+def calibration_bound(scores: list[Score], column: int) -> float | None:
+    """The category error left if each category's score were rescaled by the straight line (clipped to 0-100)
+    that best fits the reviewers' scores, fitted on these very services: a best case no scoring rule that
+    maps a category's weighted mean through one line can beat. ``column`` 2 takes the tool's category scores,
+    3 the scores with every check at its label. Averaged like the headline figure (per service, then over
+    services), so the three are comparable."""
+    by_category: dict[str, list[tuple[float, float]]] = {}
+    for score in scores:
+        for point in score.category_points:
+            by_category.setdefault(point[0], []).append((point[column], point[1]))
+    lines = {category: _best_line(points) for category, points in by_category.items()}
+    errors = []
+    for score in scores:
+        if score.category_points:
+            fitted = [abs(_on_line(lines[p[0]], p[column]) - p[1]) for p in score.category_points]
+            errors.append(sum(fitted) / len(fitted))
+    return sum(errors) / len(errors) if errors else None
+
+
+def _on_line(line: tuple[float, float], x: float) -> float:
+    return min(100.0, max(0.0, line[0] * x + line[1]))
+
+
+def _best_line(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """(slope, intercept) with the least mean absolute error over a grid of slopes from 0 to 1.5; for each
+    slope the median residual is the best intercept."""
+    best: tuple[float, float, float] | None = None
+    for step in range(151):
+        slope = step / 100
+        residuals = sorted(y - slope * x for x, y in points)
+        intercept = residuals[len(residuals) // 2]
+        error = sum(abs(_on_line((slope, intercept), x) - y) for x, y in points) / len(points)
+        if best is None or error < best[0]:
+            best = (error, slope, intercept)
+    assert best is not None
+    return best[1], best[2]

@@ -25,7 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from evaluate import Score, evaluate  # noqa: E402
+from evaluate import Score, calibration_bound, evaluate  # noqa: E402
 from export import export  # noqa: E402
 
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "readiness-bench"
@@ -70,6 +70,15 @@ def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}% ({part}/{whole})" if whole else "n/a"
 
 
+def _calibration_line(scores: list[Score]) -> str:
+    labelled, tool = calibration_bound(scores, 3), calibration_bound(scores, 2)
+    if labelled is None or tool is None:
+        return ""
+    return (f"Calibration bound: rescaling each category's score by the straight line that best fits the reviewers' "
+            f"scores, fitted on these services, would leave {labelled:.1f} points with every check at its label "
+            f"and {tool:.1f} with the tool's verdicts (`calibration_bound` in `evaluate.py`).")
+
+
 def render(scores: list[Score], meta: dict[str, dict], skipped: list[str]) -> str:
     agree = sum(s.agree for s in scores)
     checks = sum(s.checks for s in scores)
@@ -89,6 +98,8 @@ def render(scores: list[Score], meta: dict[str, dict], skipped: list[str]) -> st
         "",
         f"Label floor: with every check scoring what its label says, the category error would still be "
         f"{sum(floors) / len(floors):.1f} points (see `evaluate.py`)." if floors else "",
+        "",
+        _calibration_line(scores),
         "",
         "| service | framework | check agreement | findings right | category error | scan s |",
         "|---|---|---|---|---|---|",

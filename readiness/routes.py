@@ -2053,7 +2053,7 @@ def _extract(source: SourceFile) -> FileRoutes:
     routes.extend(_pair_routes(tree, owners))
     routes.extend(_wrapped_url_rules(source, owners, functions))
     if "add_url_rule" in source.text:
-        routes.extend(_register_helpers(source, owners, functions))
+        routes.extend(_register_helpers(source, owners, functions, names))
     pyramid_names: tuple[tuple[str, str], ...] = ()
     if "pyramid" in imports or ("add_route" in source.text and "config" in source.text) or "route_name=" in source.text:
         pyramid_routes, pyramid_names = _pyramid_facts(source)
@@ -2315,14 +2315,20 @@ def _wrapped_url_rules(
 
 def _register_helpers(
     source: SourceFile, owners: Mapping[str, OwnerFact], functions: Mapping[str, ast.FunctionDef | ast.AsyncFunctionDef],
+    names: Mapping[str, str],
 ) -> list[RouteFact]:
     """Flask's documented ``register_api(view, endpoint, url, pk="id")``: a module function whose ``add_url_rule``
     calls build each rule from its parameters (``"%s/<%s:%s>" % (url, pk_type, pk)``, ``view.as_view(endpoint)``),
-    called with the class and the path: each call registers those rules for that class."""
+    called with the class and the path: each call registers those rules for that class. flask-smorest's
+    ``Blueprint.add_url_rule`` also takes the class itself (``view_func=resource``) and makes its view, so a
+    parameter handed straight through names the class too. The blueprint is the module's or one it imports
+    (``from .blueprint import api_blueprint``), or a parameter of the helper bound at each call."""
     helpers: dict[str, list[ast.Call]] = {}
     for name, func in functions.items():
+        params = {a.arg for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)}
         rules = [c for c in walked(func) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
-                 and c.func.attr == "add_url_rule" and dotted(c.func.value) in owners]
+                 and c.func.attr == "add_url_rule" and ((owner := dotted(c.func.value)) in owners
+                                                        or owner.partition(".")[0] in {*names, *params})]
         if rules:
             helpers[name] = rules
     if not helpers:
@@ -2339,17 +2345,31 @@ def _register_helpers(
         views = assigned[call.func.id]
         for rule in helpers[call.func.id]:
             path = _bound_text(rule.args[0] if rule.args else _kw(rule, "rule"), env)
-            view = _kw(rule, "view_func")
+            view = rule.args[2] if len(rule.args) > 2 else _kw(rule, "view_func")
             view = views.get(view.id, view) if isinstance(view, ast.Name) else view
-            if path is None or not path.startswith("/") or not (isinstance(view, ast.Call) and call_name(view) == "as_view"
-                                                                and isinstance(view.func, ast.Attribute)):
+            if path is None or not path.startswith("/"):
                 continue
-            handler = env.get(dotted(view.func.value) or "", "")
+            if isinstance(view, ast.Call) and call_name(view) == "as_view" and isinstance(view.func, ast.Attribute):
+                handler = env.get(dotted(view.func.value) or "", "")
+            elif isinstance(view, ast.Name) and view.id in env:  # view_func=resource: the class handed through
+                handler = env[view.id]
+                if not (isinstance(handler, ast.AST) and dotted(handler).rpartition(".")[2][:1].isupper()):
+                    continue  # a class (by Python's naming), not a function the helper is handed
+            else:
+                continue
             if not isinstance(handler, ast.AST) or not dotted(handler):
                 continue
+            owner = dotted(rule.func.value)
+            head, dot, rest = owner.partition(".")
+            if owner not in owners and isinstance(env.get(head), ast.AST):  # register(bp, ...): the blueprint given
+                owner = dotted(env[head]) + dot + rest
+                if not owner or owner.startswith("."):
+                    continue
             methods = [m for m in _methods_kw(rule, ("*",)) if m not in ("OPTIONS", "HEAD")]
-            out.extend(_make_route(None, "flask", m, path, dotted(rule.func.value), call.lineno, call.col_offset + 1,
-                                   dotted(handler)) for m in methods)
+            route = _make_route(None, "flask", "*", path, owner, call.lineno, call.col_offset + 1, dotted(handler))
+            if methods != ["*"]:  # methods=[...]: the class answers those it defines (others get 405)
+                route = replace(route, calls=(METHODS_LIMIT + ",".join(methods),))
+            out.append(route)
     return out
 
 
@@ -3034,6 +3054,7 @@ def _aiohttp_routes(
 
 
 FALCON_SUFFIX = "@suffix:"  # a calls entry: the responder suffix of a Falcon route (on_get_item for suffix="item")
+METHODS_LIMIT = "@methods:"  # a calls entry: the methods a rule names for a class view (methods=[...] in add_url_rule)
 _FALCON_RESPONDER = lazy_compile(r"^on_(" + "|".join(HTTP_METHODS) + r")(?:_(\w+))?$")
 
 
@@ -3716,8 +3737,11 @@ class _Table:
         if views:
             out = []
             suffix = _suffix_of(fact.calls)
+            limit = next((c[len(METHODS_LIMIT):].split(",") for c in fact.calls if c.startswith(METHODS_LIMIT)), None)
             for view_path, view in views:
                 if fact.method != "*" and view.method not in (fact.method, "*"):
+                    continue
+                if limit is not None and view.method not in limit:
                     continue
                 if _suffix_of(view.calls) != suffix:  # Falcon: on_get serves the plain route, on_get_item suffix="item"
                     continue
@@ -3726,7 +3750,7 @@ class _Table:
                 if merged.body == "raw" and self.hands_to_form_view(view_path, view.handler, view.method):
                     merged = replace(merged, body="validated")  # preview fields read aside, the form validates
                 out.append((view_path, self._with_class(view_path, merged, view.handler)))
-            return out or [(path, fact)]
+            return out or ([] if limit is not None else [(path, fact)])
         chain = self.class_chain(path, fact.handler) if fact.handler else []
         if chain:  # a generic class view without its own handlers (ListAPIView, ListView, ...)
             bases = {b for _, c in chain for b in c.bases}

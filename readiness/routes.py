@@ -34,6 +34,7 @@ ROUTE_NEEDLES = (
     "route_prefix",  # Pyramid: the prefix every route of an include gets
     "def on_",  # Falcon responders (on_get, on_post_item)
     "429",  # a decorator that answers Too Many Requests itself
+    "self.route(", "setattr(",  # a Blueprint subclass replaying routes a decorator stored on its methods (setattr)
 )
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "MUTATION"})  # MUTATION: a GraphQL mutation field
@@ -274,11 +275,12 @@ class FileRoutes:
     aliases: tuple[tuple[str, str], ...] = ()  # CommonParameters = Annotated[dict, Depends(common_parameters)]
     factories: tuple[tuple[str, str], ...] = ()  # def make_blueprint(): bp = Blueprint(...); return bp -> (function, owner)
     limiters: tuple[str, ...] = ()  # decorators whose wrapper answers 429 (a rate limit of their own); limited blueprints
+    recorders: tuple[tuple[str, str], ...] = ()  # def route(*args, **kw): a decorator storing them -> (function, attribute)
 
     @property
     def empty(self) -> bool:
         return not (self.routes or self.owners or self.includes or self.views or self.settings or self.constants
-                    or self.aliases or self.limiters
+                    or self.aliases or self.limiters or self.recorders
                     or any(c.bases or c.fields for c in self.classes) or any(p for _, p in self.callables))
 
 
@@ -2068,13 +2070,18 @@ def _extract(source: SourceFile) -> FileRoutes:
     if django:
         routes.extend(_django_urlpatterns(tree, source.text, includes, names))
     views = _django_views(tree, "django" if django else "flask", function_views=django)
+    recorded, made_by_class = _recorded_routes(tree, names) if "@" in source.text else ([], [])
+    for route, owner in recorded:
+        routes.append(route)
+        owners.setdefault(owner.name, owner)
     if routes and may_match_ignoring_case(source.text, ("signature", "compare_digest")) and _SIGNATURE_CALL.search(source.text):
         routes = _mark_signed(tree, routes)
     return FileRoutes(
         module, tuple(routes), tuple(owners.values()), tuple(includes), tuple(sorted(names.items())), tuple(views),
         classes=_classes(source), constants=(*_constants(tree), *pyramid_names), callables=_callables(tree),
         settings=(*_drf_settings(tree), *eve_settings),
-        aliases=_dependency_aliases(tree), factories=_factories(tree, owners),
+        aliases=_dependency_aliases(tree), factories=(*_factories(tree, owners), *made_by_class),
+        recorders=_route_recorders(tree),
         limiters=(*(_limiting_decorators(tree) if _TOO_MANY_NEEDLES.found_in(source.text) else ()),
                   *(_limited_blueprints(source) if ".limit(" in source.text else ())),
     )
@@ -2476,8 +2483,111 @@ def _paging_field(name: str) -> bool:
     return name in _PAGING_FIELDS or name.endswith("count") or name.startswith("total")
 
 
+REPLAYS = "@replays"  # a ClassFact attribute: the Blueprint subclass replays routes stored under this attribute
+RECORDED = "@recorded:"  # a calls entry: the route decorator (as written) whose arguments a method stores
+
+
+def _replayed_attribute(init: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    """A Blueprint subclass whose ``__init__`` replays routes its methods stored: it reads a literal attribute
+    of each member (``getattr(fn, "_routing_data", [])``) and hands what it holds to its own ``route``
+    (``self.route(*rd.args, **rd.kwargs)(fn)``). The attribute, or '' when the method does not do both."""
+    replays = stored = ""
+    for node in walked(init):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Call):
+            inner = node.func
+            if isinstance(inner.func, ast.Attribute) and inner.func.attr == "route" \
+                    and isinstance(inner.func.value, ast.Name) and inner.func.value.id == "self" \
+                    and (any(isinstance(a, ast.Starred) for a in inner.args) or any(k.arg is None for k in inner.keywords)):
+                replays = "route"
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr" \
+                and len(node.args) >= 2 and (name := _str(node.args[1])) is not None:
+            stored = stored or name
+    return stored if replays else ""
+
+
+def _route_recorders(tree: ast.Module) -> tuple[tuple[str, str], ...]:
+    """Module functions that make a decorator storing their own arguments on the function it decorates
+    (``def route(*args, **kwargs): def wrap(fn): setattr(fn, "_routing_data", [..., (args, kwargs)]); return fn``):
+    (function, attribute). Nothing is served by the decorator itself; a class that replays the attribute serves it."""
+    out = []
+    for stmt in tree.body:
+        if not isinstance(stmt, ast.FunctionDef):
+            continue
+        params = {a.arg for a in (*stmt.args.posonlyargs, *stmt.args.args, *stmt.args.kwonlyargs)}
+        params |= {a.arg for a in (stmt.args.vararg, stmt.args.kwarg) if a is not None}
+        returned = {r.value.id for r in stmt.body if isinstance(r, ast.Return) and isinstance(r.value, ast.Name)}
+        for inner in stmt.body:
+            if not (isinstance(inner, ast.FunctionDef) and inner.name in returned and len(inner.args.args) == 1):
+                continue
+            fn = inner.args.args[0].arg
+            nodes = list(walked(inner))
+            if not any(isinstance(r, ast.Return) and isinstance(r.value, ast.Name) and r.value.id == fn for r in nodes):
+                continue  # the decorated function comes back as it was, only marked
+            if not any(isinstance(n, ast.Name) and n.id in params for n in nodes):
+                continue  # what it stores is the decorator's arguments
+            for node in nodes:
+                attr = ""
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr" \
+                        and len(node.args) == 3 and isinstance(node.args[0], ast.Name) and node.args[0].id == fn:
+                    attr = _str(node.args[1]) or ""
+                elif isinstance(node, ast.Assign):
+                    attr = next((t.attr for t in node.targets if isinstance(t, ast.Attribute)
+                                 and isinstance(t.value, ast.Name) and t.value.id == fn), "")
+                if attr:
+                    out.append((stmt.name, attr))
+                    break
+    return tuple(out)
+
+
+def _recorded_routes(
+    tree: ast.Module, names: Mapping[str, str],
+) -> tuple[list[tuple[RouteFact, OwnerFact]], list[tuple[str, str]]]:
+    """Methods of a module class decorated with a bare function call given a path (``@route("/<id>",
+    methods=["GET"])``, the function imported or the module's own): candidate routes of the class as a
+    blueprint, under the ``url_prefix`` its ``__init__`` hands its base (``super().__init__("tags", __name__,
+    url_prefix="/tags")``). Each is marked with the decorator; the table keeps it only when the decorator
+    stores its arguments and a Blueprint class the class extends replays them. Calling the class builds the
+    blueprint (``app.register_blueprint(TagsModule(db))``)."""
+    module_functions = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    out: list[tuple[RouteFact, OwnerFact]] = []
+    made: list[tuple[str, str]] = []
+    for cls in tree.body:
+        if not (isinstance(cls, ast.ClassDef) and cls.bases):
+            continue
+        found = []
+        for func in cls.body:
+            if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for deco in func.decorator_list:
+                if not (isinstance(deco, ast.Call) and isinstance(deco.func, ast.Name)
+                        and (deco.func.id in names or deco.func.id in module_functions)):
+                    continue
+                path = _str(deco.args[0] if deco.args else _kw(deco, "rule"))
+                if path is None or not path.startswith("/"):
+                    continue
+                for method in _methods_kw(deco, ("GET",)):
+                    if method in ("HEAD", "OPTIONS"):
+                        continue
+                    route = _make_route(func, "flask", method, path, cls.name, func.lineno, func.col_offset + 1,
+                                        func.name)
+                    found.append(replace(route, calls=(*route.calls, RECORDED + deco.func.id)))
+        if not found:
+            continue
+        init = next((f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None)
+        prefix = ""
+        for call in walked(init) if init is not None else ():
+            if isinstance(call, ast.Call) and call_name(call) == "__init__" and _kw(call, "url_prefix") is not None:
+                prefix = _path_expr(_kw(call, "url_prefix"))
+                break
+        owner = OwnerFact(cls.name, "Blueprint", prefix, (), cls.lineno)
+        out.extend((route, owner) for route in found)
+        made.append((cls.name, cls.name))
+    return out, made
+
+
 def _classes(source: SourceFile) -> tuple[ClassFact, ...]:
     out = []
+    replay_needle = "self.route(" in source.text
     for cls in source.walk_order(ast.ClassDef):
         assert isinstance(cls, ast.ClassDef)
         attrs: list[tuple[str, str]] = []
@@ -2517,6 +2627,8 @@ def _classes(source: SourceFile) -> tuple[ClassFact, ...]:
                     attrs.append((stmt.name, "set"))  # @property def pagination_class(self): chosen per request
                 if stmt.name == "__init__":
                     fields.extend(_query_like(stmt.args))
+                    if replay_needle and (stored := _replayed_attribute(stmt)):
+                        attrs.append((REPLAYS, stored))
         bases = tuple(_base(b) for b in cls.bases if _base(b))
         if eve and not set(methods) & set(HTTP_METHODS):  # an Eve resource declares settings, not handlers
             eve.insert(0, "eve:class")
@@ -3689,6 +3801,15 @@ class _Table:
         found = self.class_index.get(short, [])
         return found[0] if len(found) == 1 else None
 
+    def replayed(self, path: str, cls: str, decorator: str) -> bool:
+        """Whether ``decorator`` (written in ``path``) stores its arguments under an attribute that a Blueprint
+        class in ``cls``'s chain replays through its own ``route``: the decorated methods are that blueprint's."""
+        target, short = self.defined_in(path, decorator)
+        stored = {attr for name, attr in self.files[target].recorders if name == short} if target else set()
+        chain = self.class_chain(path, cls)
+        return bool(stored) and any(b == "Blueprint" for _, c in chain for b in c.bases) and any(
+            k == REPLAYS and v in stored for _, c in chain for k, v in c.attrs)
+
     def class_chain(self, path: str, name: str) -> list[tuple[str, ClassFact]]:
         """The class and its project base classes (nearest first), a few levels deep."""
         out: list[tuple[str, ClassFact]] = []
@@ -4009,6 +4130,11 @@ def build_route_table(files: Mapping[str, FileRoutes]) -> list[Route]:
                 if pattern is None:
                     continue
                 fact = replace(fact, path=pattern, path_params=tuple(sorted(_path_params(pattern))))
+            recorded = next((c for c in fact.calls if c.startswith(RECORDED)), "")
+            if recorded:
+                if not table.replayed(path, fact.owner, recorded[len(RECORDED):]):
+                    continue
+                fact = replace(fact, calls=tuple(c for c in fact.calls if c != recorded))
             key = table.resolve(path, fact.owner) or (path, fact.owner)
             if table.unmounted(key):
                 continue

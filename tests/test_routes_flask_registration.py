@@ -56,3 +56,51 @@ def test_helper_that_hands_add_url_rule_the_class(tmp_path: Path) -> None:
     assert routes["GET /api/people/"].collection
     assert _status(tmp_path, "pagination") == ("fail", 0.0, 1)
     assert _status(tmp_path, "api-versioning")[:2] == ("fail", 0.0)
+
+
+_MODULE_BASE = (
+    "import collections\n\nimport flask\n\n\nclass SiteModule(flask.Blueprint):\n"
+    "    def __init__(self, name, import_name, url_prefix=None):\n"
+    "        super().__init__(name, import_name, url_prefix=url_prefix)\n"
+    "        for attr in dir(self):\n            member = getattr(self, attr)\n"
+    "            for stored in getattr(member, '_routes', []):\n"
+    "                self.route(*stored.args, **stored.kwargs)(member)\n\n\n"
+    "Stored = collections.namedtuple('Stored', ['args', 'kwargs'])\n\n\n"
+    "def route(*args, **kwargs):\n    def wrap(fn):\n        found = getattr(fn, '_routes', [])\n"
+    "        found.append(Stored(args, kwargs))\n        setattr(fn, '_routes', found)\n        return fn\n\n"
+    "    return wrap\n\n\n"
+    "def tagged(*args, **kwargs):\n    def wrap(fn):\n        fn._tags = (args, kwargs)\n        return fn\n\n"
+    "    return wrap\n\n\n"
+    "class Plain:\n    def __init__(self, name, url_prefix=None):\n        self.name = name\n"
+)
+_TAGS = (
+    "from flask import jsonify, request\n\nfrom .base import Plain, SiteModule, route, tagged\n\n\n"
+    "class TagsModule(SiteModule):\n    def __init__(self, db):\n"
+    "        super().__init__('tags', __name__, url_prefix='/tags')\n        self.db = db\n\n"
+    "    @route('/<adventure_id>', methods=['GET'])\n    @route('/', methods=['GET'], defaults={'adventure_id': None})\n"
+    "    def list_tags(self, adventure_id):\n        return jsonify(self.db.read_tags())\n\n"
+    "    @route('/create', methods=['POST'])\n    def create(self):\n"
+    "        return jsonify(self.db.create_tag(request.json['name']))\n\n"
+    "    @tagged('/not-a-route')\n    def helper(self):\n        return None\n\n\n"
+    "class Report(Plain):\n    def __init__(self):\n        super().__init__('report', url_prefix='/report')\n\n"
+    "    @route('/weekly')\n    def weekly(self):\n        return jsonify([])\n"
+)
+
+
+def test_blueprint_subclass_that_replays_a_recording_route_decorator(tmp_path: Path) -> None:
+    """A decorator that only stores its arguments on the method, and a ``flask.Blueprint`` subclass whose
+    ``__init__`` hands what each member stored to ``self.route``: the methods of a subclass are routes of the
+    instance the app registers, under the prefix it gives its base. The same decorator on a class that is no
+    such blueprint, and a decorator whose attribute nothing replays, serve nothing."""
+    write_tree(tmp_path, {
+        "web/__init__.py": "", "web/modules/__init__.py": "", "web/modules/base.py": _MODULE_BASE,
+        "web/modules/tags.py": _TAGS,
+        "web/app.py": "from flask import Flask\n\nfrom web.modules import tags\n\n\ndef create_app(db):\n"
+                       "    app = Flask(__name__)\n    app.register_blueprint(tags.TagsModule(db))\n    return app\n",
+    })
+    routes = _table(tmp_path)
+    assert set(routes) == {"GET /tags", "GET /tags/<adventure_id>", "POST /tags/create"}
+    assert routes["POST /tags/create"].where == "web/modules/tags.py:17"
+    assert routes["GET /tags"].collection
+    assert _status(tmp_path, "query-validation") == ("fail", 0.0, 1)
+    assert _status(tmp_path, "pagination") == ("fail", 0.0, 1)

@@ -34,6 +34,7 @@ ROUTE_NEEDLES = (
     "route_prefix",  # Pyramid: the prefix every route of an include gets
     "def on_",  # Falcon responders (on_get, on_post_item)
     "429",  # a decorator that answers Too Many Requests itself
+    "Schema)",  # a marshmallow schema whose fields a route reads from the query string
     "self.route(", "setattr(",  # a Blueprint subclass replaying routes a decorator stored on its methods (setattr)
 )
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
@@ -908,6 +909,17 @@ def _webargs_query(deco: ast.AST) -> list[str]:
     return [k for key in deco.args[0].keys if key is not None and (k := _str(key))]
 
 
+def _query_schema(deco: ast.AST) -> str:
+    """The schema class whose fields a webargs or flask-smorest decorator reads from the query string
+    (``@use_args(ListArgs, location="query")``, ``@blp.arguments(ListArgs(), location="query")``), or ''."""
+    if not (isinstance(deco, ast.Call) and call_name(deco) in ("use_kwargs", "use_args", "arguments") and deco.args):
+        return ""
+    location = _kw(deco, "location") or _kw(deco, "locations")
+    places = {_str(e) for e in (location.elts if isinstance(location, (ast.List, ast.Tuple)) else [location])}
+    schema = deco.args[0].func if isinstance(deco.args[0], ast.Call) else deco.args[0]
+    return dotted(schema).rpartition(".")[2] if places & _WEBARGS_QUERY and dotted(schema) else ""
+
+
 def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: str, path_params: set[str]) -> _Features:
     feats = _Features()
     request_names = set(_REQUEST_NAMES)
@@ -966,6 +978,8 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
         feats.calls.extend(f"{IDLE_PARAM}{name}" for name in _idle_params(func, declared))
     for deco in func.decorator_list:  # webargs: @use_kwargs({"page": fields.Int()}, location="query")
         feats.query.extend(_webargs_query(deco))
+        if schema := _query_schema(deco):  # @blp.arguments(ListArgs, location="query"): the schema's fields
+            feats.calls.append(f"parser:{schema}")
     raw = raw_body
     validated = False
     schema_arg = False
@@ -2959,6 +2973,8 @@ def _callables(tree: ast.Module) -> tuple[tuple[str, tuple[str, ...]], ...]:
                          and m.name == "__call__"), None)
             if call is not None:
                 out.append((f"{stmt.name}()", params(call)))
+            elif any(_base(b).endswith("Schema") for b in stmt.bases) and (declared := _schema_fields(stmt)):
+                out.append((stmt.name, declared))  # a marshmallow schema a route reads its query string with
     parsers: dict[str, list[str]] = {}  # parser = RequestParser(); parser.add_argument("page", ...)
     for stmt in tree.body:
         call = stmt.value if isinstance(stmt, ast.Expr) else None
@@ -2966,6 +2982,17 @@ def _callables(tree: ast.Module) -> tuple[tuple[str, tuple[str, ...]], ...]:
                 and isinstance(call.func.value, ast.Name) and call.args and (arg := _str(call.args[0])):
             parsers.setdefault(call.func.value.id, []).append(arg.lstrip("-"))
     out.extend((name, tuple(args)) for name, args in parsers.items())
+    return tuple(out)
+
+
+def _schema_fields(cls: ast.ClassDef) -> tuple[str, ...]:
+    """A marshmallow schema's own fields (``page = fields.Integer(...)``), by the name the client sends
+    (``data_key``)."""
+    out = []
+    for stmt in cls.body:
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], ast.Name) and "fields." in f"{dotted(stmt.value.func)}":
+            out.append(_str(_kw(stmt.value, "data_key")) or stmt.targets[0].id)
     return tuple(out)
 
 

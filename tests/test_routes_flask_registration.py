@@ -104,3 +104,28 @@ def test_blueprint_subclass_that_replays_a_recording_route_decorator(tmp_path: P
     assert routes["GET /tags"].collection
     assert _status(tmp_path, "query-validation") == ("fail", 0.0, 1)
     assert _status(tmp_path, "pagination") == ("fail", 0.0, 1)
+
+
+def test_query_string_schema_of_a_smorest_or_webargs_decorator(tmp_path: Path) -> None:
+    """``@blp.arguments(ListArgs, location="query")`` (or webargs' ``use_args``): the marshmallow schema's
+    fields, by ``data_key``, are the query parameters of the route; a body schema's are not."""
+    write_tree(tmp_path, {
+        "svc/__init__.py": "",
+        "svc/schemas.py": "from marshmallow import Schema, fields\n\n\nclass ListArgs(Schema):\n"
+                          "    page = fields.Integer(load_default=1)\n"
+                          "    size = fields.Integer(load_default=20, data_key='pagesize')\n"
+                          "    sort = fields.Str()\n\n\nclass NewPerson(Schema):\n    name = fields.Str(required=True)\n",
+        "svc/views.py": "from flask.views import MethodView\nfrom flask_smorest import Blueprint\n\n"
+                        "from svc.schemas import ListArgs, NewPerson\n\nblp = Blueprint('people', __name__)\n\n\n"
+                        "@blp.route('/people')\nclass People(MethodView):\n"
+                        "    @blp.arguments(ListArgs, location='query')\n    def get(self, args):\n"
+                        "        return jsonify([p.to_dict() for p in People.page(args)])\n\n\n"
+                        "@blp.route('/groups')\nclass Groups(MethodView):\n    @blp.arguments(NewPerson)\n"
+                        "    def get(self, args):\n        return jsonify([g.to_dict() for g in Group.all()])\n",
+        "svc/app.py": "from flask import Flask\nfrom flask_smorest import Api\n\nfrom svc.views import blp\n\n"
+                      "app = Flask(__name__)\napi = Api(app)\napi.register_blueprint(blp)\n",
+    })
+    routes = _table(tmp_path)
+    assert set(routes["GET /people"].query) == {"page", "pagesize", "sort"}
+    assert routes["GET /groups"].query == ()
+    assert _status(tmp_path, "pagination") == ("fail", 0.5, 1)

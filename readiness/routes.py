@@ -34,6 +34,8 @@ ROUTE_NEEDLES = (
     "route_prefix",  # Pyramid: the prefix every route of an include gets
     "def on_",  # Falcon responders (on_get, on_post_item)
     "429",  # a decorator that answers Too Many Requests itself
+    "Schema)",  # a marshmallow schema whose fields a route reads from the query string
+    "self.route(", "setattr(",  # a Blueprint subclass replaying routes a decorator stored on its methods (setattr)
 )
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "MUTATION"})  # MUTATION: a GraphQL mutation field
@@ -274,11 +276,12 @@ class FileRoutes:
     aliases: tuple[tuple[str, str], ...] = ()  # CommonParameters = Annotated[dict, Depends(common_parameters)]
     factories: tuple[tuple[str, str], ...] = ()  # def make_blueprint(): bp = Blueprint(...); return bp -> (function, owner)
     limiters: tuple[str, ...] = ()  # decorators whose wrapper answers 429 (a rate limit of their own); limited blueprints
+    recorders: tuple[tuple[str, str], ...] = ()  # def route(*args, **kw): a decorator storing them -> (function, attribute)
 
     @property
     def empty(self) -> bool:
         return not (self.routes or self.owners or self.includes or self.views or self.settings or self.constants
-                    or self.aliases or self.limiters
+                    or self.aliases or self.limiters or self.recorders
                     or any(c.bases or c.fields for c in self.classes) or any(p for _, p in self.callables))
 
 
@@ -906,6 +909,17 @@ def _webargs_query(deco: ast.AST) -> list[str]:
     return [k for key in deco.args[0].keys if key is not None and (k := _str(key))]
 
 
+def _query_schema(deco: ast.AST) -> str:
+    """The schema class whose fields a webargs or flask-smorest decorator reads from the query string
+    (``@use_args(ListArgs, location="query")``, ``@blp.arguments(ListArgs(), location="query")``), or ''."""
+    if not (isinstance(deco, ast.Call) and call_name(deco) in ("use_kwargs", "use_args", "arguments") and deco.args):
+        return ""
+    location = _kw(deco, "location") or _kw(deco, "locations")
+    places = {_str(e) for e in (location.elts if isinstance(location, (ast.List, ast.Tuple)) else [location])}
+    schema = deco.args[0].func if isinstance(deco.args[0], ast.Call) else deco.args[0]
+    return dotted(schema).rpartition(".")[2] if places & _WEBARGS_QUERY and dotted(schema) else ""
+
+
 def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: str, path_params: set[str]) -> _Features:
     feats = _Features()
     request_names = set(_REQUEST_NAMES)
@@ -964,6 +978,8 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
         feats.calls.extend(f"{IDLE_PARAM}{name}" for name in _idle_params(func, declared))
     for deco in func.decorator_list:  # webargs: @use_kwargs({"page": fields.Int()}, location="query")
         feats.query.extend(_webargs_query(deco))
+        if schema := _query_schema(deco):  # @blp.arguments(ListArgs, location="query"): the schema's fields
+            feats.calls.append(f"parser:{schema}")
     raw = raw_body
     validated = False
     schema_arg = False
@@ -2053,7 +2069,7 @@ def _extract(source: SourceFile) -> FileRoutes:
     routes.extend(_pair_routes(tree, owners))
     routes.extend(_wrapped_url_rules(source, owners, functions))
     if "add_url_rule" in source.text:
-        routes.extend(_register_helpers(source, owners, functions))
+        routes.extend(_register_helpers(source, owners, functions, names))
     pyramid_names: tuple[tuple[str, str], ...] = ()
     if "pyramid" in imports or ("add_route" in source.text and "config" in source.text) or "route_name=" in source.text:
         pyramid_routes, pyramid_names = _pyramid_facts(source)
@@ -2068,13 +2084,18 @@ def _extract(source: SourceFile) -> FileRoutes:
     if django:
         routes.extend(_django_urlpatterns(tree, source.text, includes, names))
     views = _django_views(tree, "django" if django else "flask", function_views=django)
+    recorded, made_by_class = _recorded_routes(tree, names) if "@" in source.text else ([], [])
+    for route, owner in recorded:
+        routes.append(route)
+        owners.setdefault(owner.name, owner)
     if routes and may_match_ignoring_case(source.text, ("signature", "compare_digest")) and _SIGNATURE_CALL.search(source.text):
         routes = _mark_signed(tree, routes)
     return FileRoutes(
         module, tuple(routes), tuple(owners.values()), tuple(includes), tuple(sorted(names.items())), tuple(views),
         classes=_classes(source), constants=(*_constants(tree), *pyramid_names), callables=_callables(tree),
         settings=(*_drf_settings(tree), *eve_settings),
-        aliases=_dependency_aliases(tree), factories=_factories(tree, owners),
+        aliases=_dependency_aliases(tree), factories=(*_factories(tree, owners), *made_by_class),
+        recorders=_route_recorders(tree),
         limiters=(*(_limiting_decorators(tree) if _TOO_MANY_NEEDLES.found_in(source.text) else ()),
                   *(_limited_blueprints(source) if ".limit(" in source.text else ())),
     )
@@ -2315,14 +2336,20 @@ def _wrapped_url_rules(
 
 def _register_helpers(
     source: SourceFile, owners: Mapping[str, OwnerFact], functions: Mapping[str, ast.FunctionDef | ast.AsyncFunctionDef],
+    names: Mapping[str, str],
 ) -> list[RouteFact]:
     """Flask's documented ``register_api(view, endpoint, url, pk="id")``: a module function whose ``add_url_rule``
     calls build each rule from its parameters (``"%s/<%s:%s>" % (url, pk_type, pk)``, ``view.as_view(endpoint)``),
-    called with the class and the path: each call registers those rules for that class."""
+    called with the class and the path: each call registers those rules for that class. flask-smorest's
+    ``Blueprint.add_url_rule`` also takes the class itself (``view_func=resource``) and makes its view, so a
+    parameter handed straight through names the class too. The blueprint is the module's or one it imports
+    (``from .blueprint import api_blueprint``), or a parameter of the helper bound at each call."""
     helpers: dict[str, list[ast.Call]] = {}
     for name, func in functions.items():
+        params = {a.arg for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)}
         rules = [c for c in walked(func) if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute)
-                 and c.func.attr == "add_url_rule" and dotted(c.func.value) in owners]
+                 and c.func.attr == "add_url_rule" and ((owner := dotted(c.func.value)) in owners
+                                                        or owner.partition(".")[0] in {*names, *params})]
         if rules:
             helpers[name] = rules
     if not helpers:
@@ -2339,17 +2366,31 @@ def _register_helpers(
         views = assigned[call.func.id]
         for rule in helpers[call.func.id]:
             path = _bound_text(rule.args[0] if rule.args else _kw(rule, "rule"), env)
-            view = _kw(rule, "view_func")
+            view = rule.args[2] if len(rule.args) > 2 else _kw(rule, "view_func")
             view = views.get(view.id, view) if isinstance(view, ast.Name) else view
-            if path is None or not path.startswith("/") or not (isinstance(view, ast.Call) and call_name(view) == "as_view"
-                                                                and isinstance(view.func, ast.Attribute)):
+            if path is None or not path.startswith("/"):
                 continue
-            handler = env.get(dotted(view.func.value) or "", "")
+            if isinstance(view, ast.Call) and call_name(view) == "as_view" and isinstance(view.func, ast.Attribute):
+                handler = env.get(dotted(view.func.value) or "", "")
+            elif isinstance(view, ast.Name) and view.id in env:  # view_func=resource: the class handed through
+                handler = env[view.id]
+                if not (isinstance(handler, ast.AST) and dotted(handler).rpartition(".")[2][:1].isupper()):
+                    continue  # a class (by Python's naming), not a function the helper is handed
+            else:
+                continue
             if not isinstance(handler, ast.AST) or not dotted(handler):
                 continue
+            owner = dotted(rule.func.value)
+            head, dot, rest = owner.partition(".")
+            if owner not in owners and isinstance(env.get(head), ast.AST):  # register(bp, ...): the blueprint given
+                owner = dotted(env[head]) + dot + rest
+                if not owner or owner.startswith("."):
+                    continue
             methods = [m for m in _methods_kw(rule, ("*",)) if m not in ("OPTIONS", "HEAD")]
-            out.extend(_make_route(None, "flask", m, path, dotted(rule.func.value), call.lineno, call.col_offset + 1,
-                                   dotted(handler)) for m in methods)
+            route = _make_route(None, "flask", "*", path, owner, call.lineno, call.col_offset + 1, dotted(handler))
+            if methods != ["*"]:  # methods=[...]: the class answers those it defines (others get 405)
+                route = replace(route, calls=(METHODS_LIMIT + ",".join(methods),))
+            out.append(route)
     return out
 
 
@@ -2456,8 +2497,111 @@ def _paging_field(name: str) -> bool:
     return name in _PAGING_FIELDS or name.endswith("count") or name.startswith("total")
 
 
+REPLAYS = "@replays"  # a ClassFact attribute: the Blueprint subclass replays routes stored under this attribute
+RECORDED = "@recorded:"  # a calls entry: the route decorator (as written) whose arguments a method stores
+
+
+def _replayed_attribute(init: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    """A Blueprint subclass whose ``__init__`` replays routes its methods stored: it reads a literal attribute
+    of each member (``getattr(fn, "_routing_data", [])``) and hands what it holds to its own ``route``
+    (``self.route(*rd.args, **rd.kwargs)(fn)``). The attribute, or '' when the method does not do both."""
+    replays = stored = ""
+    for node in walked(init):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Call):
+            inner = node.func
+            if isinstance(inner.func, ast.Attribute) and inner.func.attr == "route" \
+                    and isinstance(inner.func.value, ast.Name) and inner.func.value.id == "self" \
+                    and (any(isinstance(a, ast.Starred) for a in inner.args) or any(k.arg is None for k in inner.keywords)):
+                replays = "route"
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr" \
+                and len(node.args) >= 2 and (name := _str(node.args[1])) is not None:
+            stored = stored or name
+    return stored if replays else ""
+
+
+def _route_recorders(tree: ast.Module) -> tuple[tuple[str, str], ...]:
+    """Module functions that make a decorator storing their own arguments on the function it decorates
+    (``def route(*args, **kwargs): def wrap(fn): setattr(fn, "_routing_data", [..., (args, kwargs)]); return fn``):
+    (function, attribute). Nothing is served by the decorator itself; a class that replays the attribute serves it."""
+    out = []
+    for stmt in tree.body:
+        if not isinstance(stmt, ast.FunctionDef):
+            continue
+        params = {a.arg for a in (*stmt.args.posonlyargs, *stmt.args.args, *stmt.args.kwonlyargs)}
+        params |= {a.arg for a in (stmt.args.vararg, stmt.args.kwarg) if a is not None}
+        returned = {r.value.id for r in stmt.body if isinstance(r, ast.Return) and isinstance(r.value, ast.Name)}
+        for inner in stmt.body:
+            if not (isinstance(inner, ast.FunctionDef) and inner.name in returned and len(inner.args.args) == 1):
+                continue
+            fn = inner.args.args[0].arg
+            nodes = list(walked(inner))
+            if not any(isinstance(r, ast.Return) and isinstance(r.value, ast.Name) and r.value.id == fn for r in nodes):
+                continue  # the decorated function comes back as it was, only marked
+            if not any(isinstance(n, ast.Name) and n.id in params for n in nodes):
+                continue  # what it stores is the decorator's arguments
+            for node in nodes:
+                attr = ""
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr" \
+                        and len(node.args) == 3 and isinstance(node.args[0], ast.Name) and node.args[0].id == fn:
+                    attr = _str(node.args[1]) or ""
+                elif isinstance(node, ast.Assign):
+                    attr = next((t.attr for t in node.targets if isinstance(t, ast.Attribute)
+                                 and isinstance(t.value, ast.Name) and t.value.id == fn), "")
+                if attr:
+                    out.append((stmt.name, attr))
+                    break
+    return tuple(out)
+
+
+def _recorded_routes(
+    tree: ast.Module, names: Mapping[str, str],
+) -> tuple[list[tuple[RouteFact, OwnerFact]], list[tuple[str, str]]]:
+    """Methods of a module class decorated with a bare function call given a path (``@route("/<id>",
+    methods=["GET"])``, the function imported or the module's own): candidate routes of the class as a
+    blueprint, under the ``url_prefix`` its ``__init__`` hands its base (``super().__init__("tags", __name__,
+    url_prefix="/tags")``). Each is marked with the decorator; the table keeps it only when the decorator
+    stores its arguments and a Blueprint class the class extends replays them. Calling the class builds the
+    blueprint (``app.register_blueprint(TagsModule(db))``)."""
+    module_functions = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    out: list[tuple[RouteFact, OwnerFact]] = []
+    made: list[tuple[str, str]] = []
+    for cls in tree.body:
+        if not (isinstance(cls, ast.ClassDef) and cls.bases):
+            continue
+        found = []
+        for func in cls.body:
+            if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for deco in func.decorator_list:
+                if not (isinstance(deco, ast.Call) and isinstance(deco.func, ast.Name)
+                        and (deco.func.id in names or deco.func.id in module_functions)):
+                    continue
+                path = _str(deco.args[0] if deco.args else _kw(deco, "rule"))
+                if path is None or not path.startswith("/"):
+                    continue
+                for method in _methods_kw(deco, ("GET",)):
+                    if method in ("HEAD", "OPTIONS"):
+                        continue
+                    route = _make_route(func, "flask", method, path, cls.name, func.lineno, func.col_offset + 1,
+                                        func.name)
+                    found.append(replace(route, calls=(*route.calls, RECORDED + deco.func.id)))
+        if not found:
+            continue
+        init = next((f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None)
+        prefix = ""
+        for call in walked(init) if init is not None else ():
+            if isinstance(call, ast.Call) and call_name(call) == "__init__" and _kw(call, "url_prefix") is not None:
+                prefix = _path_expr(_kw(call, "url_prefix"))
+                break
+        owner = OwnerFact(cls.name, "Blueprint", prefix, (), cls.lineno)
+        out.extend((route, owner) for route in found)
+        made.append((cls.name, cls.name))
+    return out, made
+
+
 def _classes(source: SourceFile) -> tuple[ClassFact, ...]:
     out = []
+    replay_needle = "self.route(" in source.text
     for cls in source.walk_order(ast.ClassDef):
         assert isinstance(cls, ast.ClassDef)
         attrs: list[tuple[str, str]] = []
@@ -2497,6 +2641,8 @@ def _classes(source: SourceFile) -> tuple[ClassFact, ...]:
                     attrs.append((stmt.name, "set"))  # @property def pagination_class(self): chosen per request
                 if stmt.name == "__init__":
                     fields.extend(_query_like(stmt.args))
+                    if replay_needle and (stored := _replayed_attribute(stmt)):
+                        attrs.append((REPLAYS, stored))
         bases = tuple(_base(b) for b in cls.bases if _base(b))
         if eve and not set(methods) & set(HTTP_METHODS):  # an Eve resource declares settings, not handlers
             eve.insert(0, "eve:class")
@@ -2827,6 +2973,8 @@ def _callables(tree: ast.Module) -> tuple[tuple[str, tuple[str, ...]], ...]:
                          and m.name == "__call__"), None)
             if call is not None:
                 out.append((f"{stmt.name}()", params(call)))
+            elif any(_base(b).endswith("Schema") for b in stmt.bases) and (declared := _schema_fields(stmt)):
+                out.append((stmt.name, declared))  # a marshmallow schema a route reads its query string with
     parsers: dict[str, list[str]] = {}  # parser = RequestParser(); parser.add_argument("page", ...)
     for stmt in tree.body:
         call = stmt.value if isinstance(stmt, ast.Expr) else None
@@ -2834,6 +2982,17 @@ def _callables(tree: ast.Module) -> tuple[tuple[str, tuple[str, ...]], ...]:
                 and isinstance(call.func.value, ast.Name) and call.args and (arg := _str(call.args[0])):
             parsers.setdefault(call.func.value.id, []).append(arg.lstrip("-"))
     out.extend((name, tuple(args)) for name, args in parsers.items())
+    return tuple(out)
+
+
+def _schema_fields(cls: ast.ClassDef) -> tuple[str, ...]:
+    """A marshmallow schema's own fields (``page = fields.Integer(...)``), by the name the client sends
+    (``data_key``)."""
+    out = []
+    for stmt in cls.body:
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], ast.Name) and "fields." in f"{dotted(stmt.value.func)}":
+            out.append(_str(_kw(stmt.value, "data_key")) or stmt.targets[0].id)
     return tuple(out)
 
 
@@ -3034,6 +3193,7 @@ def _aiohttp_routes(
 
 
 FALCON_SUFFIX = "@suffix:"  # a calls entry: the responder suffix of a Falcon route (on_get_item for suffix="item")
+METHODS_LIMIT = "@methods:"  # a calls entry: the methods a rule names for a class view (methods=[...] in add_url_rule)
 _FALCON_RESPONDER = lazy_compile(r"^on_(" + "|".join(HTTP_METHODS) + r")(?:_(\w+))?$")
 
 
@@ -3668,6 +3828,15 @@ class _Table:
         found = self.class_index.get(short, [])
         return found[0] if len(found) == 1 else None
 
+    def replayed(self, path: str, cls: str, decorator: str) -> bool:
+        """Whether ``decorator`` (written in ``path``) stores its arguments under an attribute that a Blueprint
+        class in ``cls``'s chain replays through its own ``route``: the decorated methods are that blueprint's."""
+        target, short = self.defined_in(path, decorator)
+        stored = {attr for name, attr in self.files[target].recorders if name == short} if target else set()
+        chain = self.class_chain(path, cls)
+        return bool(stored) and any(b == "Blueprint" for _, c in chain for b in c.bases) and any(
+            k == REPLAYS and v in stored for _, c in chain for k, v in c.attrs)
+
     def class_chain(self, path: str, name: str) -> list[tuple[str, ClassFact]]:
         """The class and its project base classes (nearest first), a few levels deep."""
         out: list[tuple[str, ClassFact]] = []
@@ -3716,8 +3885,11 @@ class _Table:
         if views:
             out = []
             suffix = _suffix_of(fact.calls)
+            limit = next((c[len(METHODS_LIMIT):].split(",") for c in fact.calls if c.startswith(METHODS_LIMIT)), None)
             for view_path, view in views:
                 if fact.method != "*" and view.method not in (fact.method, "*"):
+                    continue
+                if limit is not None and view.method not in limit:
                     continue
                 if _suffix_of(view.calls) != suffix:  # Falcon: on_get serves the plain route, on_get_item suffix="item"
                     continue
@@ -3726,7 +3898,7 @@ class _Table:
                 if merged.body == "raw" and self.hands_to_form_view(view_path, view.handler, view.method):
                     merged = replace(merged, body="validated")  # preview fields read aside, the form validates
                 out.append((view_path, self._with_class(view_path, merged, view.handler)))
-            return out or [(path, fact)]
+            return out or ([] if limit is not None else [(path, fact)])
         chain = self.class_chain(path, fact.handler) if fact.handler else []
         if chain:  # a generic class view without its own handlers (ListAPIView, ListView, ...)
             bases = {b for _, c in chain for b in c.bases}
@@ -3985,6 +4157,11 @@ def build_route_table(files: Mapping[str, FileRoutes]) -> list[Route]:
                 if pattern is None:
                     continue
                 fact = replace(fact, path=pattern, path_params=tuple(sorted(_path_params(pattern))))
+            recorded = next((c for c in fact.calls if c.startswith(RECORDED)), "")
+            if recorded:
+                if not table.replayed(path, fact.owner, recorded[len(RECORDED):]):
+                    continue
+                fact = replace(fact, calls=tuple(c for c in fact.calls if c != recorded))
             key = table.resolve(path, fact.owner) or (path, fact.owner)
             if table.unmounted(key):
                 continue

@@ -193,7 +193,7 @@ def test_a_configuration_pinning_another_ruff_version_is_still_applied(tmp_path:
     # ruff refuses to load a configuration whose required-version it does not meet; the project's
     # settings (selection, line length, excludes, per-file ignores) must still be the ones applied
     pinned = (
-        '[tool.ruff]\nrequired-version = "==0.0.1"\nline-length = 100\nextend-exclude = ["gen"]\n'
+        '[tool.ruff]\nrequired-version = "==0.1.0"\nline-length = 100\nextend-exclude = ["gen"]\n'
         '[tool.ruff.lint]\nselect = ["E", "F"]\n[tool.ruff.lint.per-file-ignores]\n"__init__.py" = ["F401"]\n'
     )
     files = {
@@ -202,7 +202,7 @@ def test_a_configuration_pinning_another_ruff_version_is_still_applied(tmp_path:
         "gen/client.py": "import os\n\n\ndef ready() -> bool:\n    return True\n",
     }
     write_tree(tmp_path / "pinned", {"pyproject.toml": pinned, **files})
-    write_tree(tmp_path / "free", {"pyproject.toml": pinned.replace('required-version = "==0.0.1"\n', ""), **files})
+    write_tree(tmp_path / "free", {"pyproject.toml": pinned.replace('required-version = "==0.1.0"\n', ""), **files})
     names = sorted(files)
     found = {tree: {path: _codes(run_ruff_on(tmp_path / tree, names), path) for path in names} for tree in ("pinned", "free")}
     assert found["pinned"] == found["free"]
@@ -210,3 +210,95 @@ def test_a_configuration_pinning_another_ruff_version_is_still_applied(tmp_path:
     assert found["pinned"]["app/__init__.py"] == [] and found["pinned"]["gen/client.py"] == []
     outcome = check_result(scan_tree(tmp_path / "pinned", select=["lint-errors"]), "lint-errors")
     assert outcome.status == "fail" and "from the project's ruff configuration pyproject.toml" in outcome.summary
+
+
+# -- flake8's noqa semantics under a translated flake8 configuration --------------------------
+
+FLAKE8_NOQA = (
+    "import os  # noqa: registers the module\n\n\n"
+    "def worker():\n"
+    '    """Close stale connections.\n\n'
+    "    See https://dev.mysql.com/doc/refman/5.7/en/server-system-variables.html#sysvar_wait_timeout  # noqa\n"
+    '    """\n'
+    "    return 1\n\n\n"
+    "SETTING = 'a long value that goes on and on past the seventy nine columns of flake8'  # noqa: E509\n"
+    "OTHER = 'a long value that goes on and on past the seventy nine columns of flake8 too'\n"
+)
+
+
+def test_flake8_noqa_inside_a_docstring_and_blanket_markers_hold(tmp_path: Path) -> None:
+    """flake8 searches the whole text of a multi-line string for ``# noqa`` and reads a marker whose
+    codes it cannot parse as a blanket one; ruff does neither, so without flake8's reading the
+    docstring's URL line and the commented import would count."""
+    write_tree(tmp_path, {".flake8": "[flake8]\nselect = E,F\n", "app/worker.py": FLAKE8_NOQA})
+    result = run_ruff_on(tmp_path, ["app/worker.py"])
+    # A mistyped code silences nothing else (E509 is not E501), and a marker covers only its statement.
+    assert [(m.line, m.code) for m in result.files["app/worker.py"]] == [(12, "E501"), (13, "E501")]
+
+
+def test_flake8_noqa_reading_is_only_for_flake8_configurations(tmp_path: Path) -> None:
+    write_tree(tmp_path, {
+        "pyproject.toml": '[tool.ruff]\nline-length = 79\n[tool.ruff.lint]\nselect = ["E", "F"]\n',
+        "app/worker.py": FLAKE8_NOQA,
+    })
+    result = run_ruff_on(tmp_path, ["app/worker.py"])
+    assert [(m.line, m.code) for m in result.files["app/worker.py"]] == [
+        (1, "F401"), (7, "E501"), (12, "E501"), (13, "E501"),
+    ]
+
+
+# -- rules of taste a newer ruff added after the project's pinned version ----------------------
+
+PINNED_SERVICE = (
+    "COLUMNS = ['id' 'uuid_b58', 'name']\n\n\n"
+    "def move(a, b, c, d, e, f):\n"
+    "    return a + b + c + d + e + f\n"
+)
+PINNED_CONFIG = '[tool.ruff.lint]\nselect = ["CPY001", "PLR0917", "ISC004", "F"]\n'
+
+
+def test_rules_of_taste_newer_than_the_pinned_ruff_do_not_count(tmp_path: Path) -> None:
+    """The project's CI runs ruff 0.15.20: CPY001 and PLR0917 (pedantic, stable since 0.16) never ran
+    there; ISC004 (suspicious: a missing comma joins two strings) is a bug whichever ruff finds it."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    write_tree(tmp_path, {
+        "pyproject.toml": PINNED_CONFIG,
+        "requirements/lint.txt": "ruff==0.15.20 \\\n    --hash=sha256:00\n",
+        "app/models.py": PINNED_SERVICE,
+    })
+    result = run_ruff_on(tmp_path, ["app/models.py"])
+    assert _codes(result, "app/models.py") == ["ISC004"]
+    config = result.configs["app/models.py"]
+    assert config.pinned == "0.15.20" and "CPY001" in config.unrun
+    assert "without the rules of taste newer than its pinned ruff 0.15.20" in config.describe()
+
+
+def test_pins_from_pre_commit_lock_files_and_required_version(tmp_path: Path) -> None:
+    hook = ("repos:\n  - repo: https://github.com/astral-sh/ruff-pre-commit\n    rev: v0.15.2\n"
+            "    hooks:\n      - id: ruff\n")
+    lock = '[[package]]\nname = "ruff"\nversion = "0.14.1"\nsource = { registry = "https://pypi.org/simple" }\n'
+    cases = {
+        "hook": {".pre-commit-config.yaml": hook},
+        "lock": {"uv.lock": lock},
+        "required": {"pyproject.toml": '[tool.ruff]\nrequired-version = "==0.15.0"\n' + PINNED_CONFIG},
+    }
+    for name, files in cases.items():
+        write_tree(tmp_path / name, {"pyproject.toml": PINNED_CONFIG, **files, "app/models.py": PINNED_SERVICE})
+        assert _codes(run_ruff_on(tmp_path / name, ["app/models.py"]), "app/models.py") == ["ISC004"], name
+
+
+def test_newer_rules_count_without_a_pin_an_older_pin_with_preview_or_a_newer_pin(tmp_path: Path) -> None:
+    everything = ["CPY001", "ISC004", "PLR0917"]
+    cases = {
+        "unpinned": {},
+        "range": {"requirements.txt": "ruff>=0.15.20\n"},  # a lower bound: CI may run the newest ruff
+        "newer": {"requirements.txt": "ruff==99.0.0\n"},
+        # With preview on, the pinned ruff may have run a rule stabilised since: it still counts.
+        "preview": {"requirements.txt": "ruff==0.15.20\n", "ruff.toml": '[lint]\npreview = true\n'
+                    'select = ["CPY001", "PLR0917", "ISC004", "F"]\n'},
+    }
+    for name, files in cases.items():
+        write_tree(tmp_path / name, {"pyproject.toml": PINNED_CONFIG, **files, "app/models.py": PINNED_SERVICE})
+        result = run_ruff_on(tmp_path / name, ["app/models.py"])
+        assert sorted(_codes(result, "app/models.py")) == everything, name
+        assert not {"CPY001", "PLR0917"} & set(result.configs["app/models.py"].unrun), name

@@ -1289,12 +1289,14 @@ class LintErrors(Check):
     )
     scoring = ("Density: ruff findings in service code (not tests, scripts, migrations or commands) per 1 000 "
                "lines of Python; 0% at `zero_at` (default 10). Each file is judged by the project's nearest lint "
-               "configuration: ruff's own, or flake8's translated to ruff; without one, ruff's documented defaults "
-               "(E4,E7,E9,F). An import in a package's `__init__.py` is its interface or a registration, and one in "
-               "a Django `AppConfig.ready()` connects signal receivers: neither is unused (F401); a SQLAlchemy column "
+               "configuration: ruff's own, or flake8's translated to ruff (with flake8's reading of `# noqa`, which "
+               "covers a whole multi-line string); without one, ruff's documented defaults (E4,E7,E9,F). Rules of taste "
+               "(pedantic, style, complexity...) that ruff added after the version the project pins are not counted: "
+               "its CI never ran them. An import in a package's `__init__.py` is its interface or a registration, and "
+               "one in a Django `AppConfig.ready()` connects signal receivers: neither is unused (F401); a SQLAlchemy column "
                "compared with None, True or False inside a query (`filter(Model.col != None)`) is the IS NULL idiom "
-               "(E711, E712); a settings module built on another's names (`from .base import *`) is Django's layered "
-               "settings (F403, F405). Error when ruff cannot run.")
+               "(E711, E712), as is a classmethod's `cls.col`; a settings module built on another's names "
+               "(`from .base import *`) is Django's layered settings (F403, F405). Error when ruff cannot run.")
     options = {"zero_at": 10.0}
     tools = {"ruff": run_ruff}
     examples = (
@@ -1324,6 +1326,16 @@ class LintErrors(Check):
                                    "        Speaker.email != None, Speaker.deleted == False\n    ).all()\n",
                  ".flake8": "[flake8]\nselect = E,F\n"}, findings=0,
                 note="a SQLAlchemy column compared with None or False in a filter: the IS NULL idiom (E711, E712)"),
+        Example({"app/models.py": "from app.db import Model\n\n\nclass Alias(Model):\n    @classmethod\n"
+                                  "    def resolve(cls, name):\n"
+                                  "        return cls.query.filter(cls.name == name,\n"
+                                  "                                cls.disabled == False).first()\n",
+                 ".flake8": "[flake8]\nselect = E,F\n"}, findings=0,
+                note="a classmethod's cls.column compared in a filter is the same column idiom (E712)"),
+        Example({"app/models.py": "from app.db import Model\n\n\nclass Alias(Model):\n    def active(self, rows):\n"
+                                  "        return filter(None, [self.disabled == False, rows])\n",
+                 ".flake8": "[flake8]\nselect = E,F\n"}, findings=1, lines=(6,),
+                note="an instance's attribute is a Python value, even inside filter() (E712)"),
         Example({"app/check.py": "def missing(user):\n    return user.email == None\n",
                  ".flake8": "[flake8]\nselect = E,F\n"}, findings=1, lines=(2,),
                 note="a Python value compared with None (E711)"),
@@ -1456,14 +1468,27 @@ def _column_comparisons(source: SourceFile) -> frozenset[int]:
         root = node.left
         while isinstance(root, ast.Attribute):
             root = root.value
-        if not (isinstance(root, ast.Name) and root.id[:1].isupper()) and ".c." not in f"{dotted(node.left)}.":
-            continue  # Speaker.email, users.c.email: a column; self.email is a Python value
+        if not (isinstance(root, ast.Name) and (root.id[:1].isupper() or _is_class_parameter(source, node, root.id))) \
+                and ".c." not in f"{dotted(node.left)}.":
+            continue  # Speaker.email, users.c.email, cls.email in a classmethod: a column; self.email is a Python value
         parent = source.parent(node)
         while parent is not None and not isinstance(parent, (ast.Call, ast.stmt)):
             parent = source.parent(parent)
         if isinstance(parent, ast.Call) and call_name(parent) in _QUERY_BUILDERS:
             lines.add(node.lineno)
     return frozenset(lines)
+
+
+def _is_class_parameter(source: SourceFile, node: ast.AST, name: str) -> bool:
+    """``name`` is the class a ``@classmethod`` receives (its first parameter, ``cls``): on a model,
+    ``cls.column`` is the column, as ``Model.column`` is."""
+    parent = source.parent(node)
+    while parent is not None and not isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        parent = source.parent(parent)
+    if parent is None or not any(dotted(d) == "classmethod" for d in parent.decorator_list):
+        return False
+    params = [*parent.args.posonlyargs, *parent.args.args]
+    return bool(params) and params[0].arg == name
 
 
 def _registration_imports(source: SourceFile) -> frozenset[int]:

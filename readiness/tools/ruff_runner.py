@@ -9,18 +9,26 @@ passed explicitly with ``--force-exclude`` so its excludes apply; else a flake8 
 equivalents, since that is what the project enforces; else ruff's documented defaults named
 explicitly (``E4,E7,E9,F``), never whatever a newer ruff enables by default. Failures come back
 as a reason, never as an exception.
+
+Two differences between the project's own linter and the installed ruff are undone on the findings:
+a file judged by a translated flake8 configuration keeps flake8's ``# noqa`` semantics (a marker
+anywhere in a multi-line string or a continued line silences every line of it), and a file judged
+by a ruff configuration whose project pins an older ruff does not count the rules of taste that
+ruff did not run (added, or stabilised while the project has preview off, after the pinned version).
 """
 
 from __future__ import annotations
 
 import configparser
 import functools
+import io
 import json
 import os
 import re
 import shutil
 import subprocess  # nosec B404 - fixed argv, no shell
 import sys
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
@@ -73,12 +81,15 @@ class LintConfig:
     cwd: str  # absolute folder ruff runs in (the configuration's folder), so its relative globs hold
     args: tuple[str, ...]
     rules: str  # the rule selection in words, for the summary
+    pinned: str = ""  # the ruff version the project pins, when older than the installed one
+    unrun: tuple[str, ...] = ()  # sorted codes that pinned ruff did not run with this configuration
 
     def describe(self) -> str:
         if self.kind == "default":
             return f"rules {self.rules} (ruff's documented defaults; no project lint configuration)"
         what = "ruff configuration" if self.kind == "ruff" else "flake8 configuration, translated to ruff"
-        return f"rules {self.rules} from the project's {what} {self.source}"
+        pin = f", without the rules of taste newer than its pinned ruff {self.pinned}" if self.unrun else ""
+        return f"rules {self.rules} from the project's {what} {self.source}{pin}"
 
 
 @dataclass
@@ -182,7 +193,8 @@ def _rules_words(select: Sequence[str], ignore: Sequence[str]) -> str:
     return words
 
 
-def _ruff_config(top: Path, root: Path, folder: Path, name: str, table: dict[str, Any]) -> LintConfig:
+def _ruff_config(top: Path, root: Path, folder: Path, name: str, table: dict[str, Any],
+                 binary: str | None = None) -> LintConfig:
     """The project's ruff configuration, passed explicitly. When it selects no rules itself, ruff's
     documented defaults are named (with the configuration's extend-select and ignores), so the
     installed ruff's version cannot widen them."""
@@ -201,7 +213,10 @@ def _ruff_config(top: Path, root: Path, folder: Path, name: str, table: dict[str
         args += ["--config", f"lint.select = {_toml_list(select)}\nlint.ignore = {_toml_list(ignore)}"]
     if not _sets_aliases(table):
         args += ["--config", _IMPORT_ALIASES]
-    return LintConfig("ruff", _shown(root, folder / name), str(folder), tuple(args), _rules_words(select, ignore))
+    pin = pinned_ruff(top, folder, table)
+    unrun = unrun_codes(pin, _previews(top, folder, table), binary) if pin else ()
+    return LintConfig("ruff", _shown(root, folder / name), str(folder), tuple(args), _rules_words(select, ignore),
+                      ".".join(map(str, pin)) if unrun else "", unrun)
 
 
 _NOT_PASSED = frozenset({"required-version", "extend", "cache-dir", "select", "ignore", "extend-select",
@@ -261,19 +276,140 @@ def _shown(root: Path, path: Path) -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def known_codes(binary: str | None = None) -> frozenset[str]:
-    """Every rule code the installed ruff knows (empty when it cannot tell)."""
+def _rule_table(binary: str | None = None) -> tuple[dict[str, Any], ...]:
+    """``ruff rule --all`` of the installed ruff, one entry per rule (empty when it cannot tell)."""
     ruff = binary or find_ruff()
     if ruff is None:
-        return frozenset()
+        return ()
     try:
         proc = subprocess.run(  # nosec B603 - fixed argv, no shell
             [ruff, "rule", "--all", "--output-format", "json"], capture_output=True, text=True, timeout=30,
             stdin=subprocess.DEVNULL,
         )
-        return frozenset(str(r["code"]) for r in json.loads(proc.stdout) if isinstance(r, dict) and "code" in r)
+        rules = json.loads(proc.stdout)
     except (OSError, subprocess.SubprocessError, ValueError, TypeError):
-        return frozenset()
+        return ()
+    return tuple(r for r in rules if isinstance(r, dict) and "code" in r) if isinstance(rules, list) else ()
+
+
+def known_codes(binary: str | None = None) -> frozenset[str]:
+    """Every rule code the installed ruff knows (empty when it cannot tell)."""
+    return frozenset(str(r["code"]) for r in _rule_table(binary))
+
+
+Version = tuple[int, ...]
+_VERSION_RE = lazy_compile(r"v?(\d+(?:\.\d+){1,2})")
+
+
+def _version(text: Any) -> Version | None:
+    match = _VERSION_RE.fullmatch(text.strip()) if isinstance(text, str) else None
+    return tuple(int(p) for p in match.group(1).split(".")) if match else None
+
+
+# ruff's rule categories that judge taste rather than find defects (correctness, suspicious and
+# security rules find bugs, whichever ruff version added them).
+_TASTE_CATEGORIES = frozenset({"pedantic", "style", "complexity", "formatting", "restriction", "performance"})
+
+
+@functools.lru_cache(maxsize=64)
+def unrun_codes(pin: Version, preview: bool, binary: str | None = None) -> tuple[str, ...]:
+    """The rules of taste the installed ruff reports that ruff ``pin`` did not run: those added after
+    it (a preview rule's version is when it was added), and, with preview off, those stabilised after
+    it (before that they ran in preview mode only, or did not exist). ``select = ["ALL"]`` or a whole
+    prefix means the rules of the project's own ruff, which its CI passes; a newer ruff's pedantic,
+    style or complexity additions (a copyright-notice rule on SPDX headers, too many positional
+    arguments) are preferences the project never took on. A rule whose category finds defects still
+    counts, and so does any rule when ruff does not say its category."""
+    out: list[str] = []
+    for rule in _rule_table(binary):
+        status = rule.get("status")
+        if not isinstance(status, dict) or len(status) != 1 or rule.get("category") not in _TASTE_CATEGORIES:
+            continue
+        (state, info), = status.items()
+        since = _version(info.get("since")) if isinstance(info, dict) else None
+        if since is not None and since > pin and (state == "Preview" or (state == "Stable" and not preview)):
+            out.append(str(rule["code"]))
+    return tuple(sorted(out))
+
+
+def _previews(top: Path, folder: Path, table: dict[str, Any], depth: int = 0) -> bool:
+    """Whether the configuration (or one it extends) turns ruff's preview mode on."""
+    lint = table.get("lint") if isinstance(table.get("lint"), dict) else {}
+    for where in (lint, table):
+        if isinstance(where.get("preview"), bool):
+            return bool(where["preview"])
+    extend = table.get("extend")
+    if isinstance(extend, str) and depth < 5:
+        target = (folder / extend).resolve()
+        parent = _ruff_table(target.name, _read(top, target.parent, target.name))
+        if parent is not None:
+            return _previews(top, target.parent, parent, depth + 1)
+    return False
+
+
+# Where a project pins the ruff its CI runs: ``ruff==X`` in requirements or dependency lists (a bare
+# version in Poetry's table is exact too), the version a lock file resolved, a pre-commit hook's rev.
+_REQUIREMENT_PIN = lazy_compile(r"""(?:^|["'\s])ruff\s*===?\s*v?(\d+(?:\.\d+){1,2})\s*(?:$|["';,#\\\s])""",
+                                re.MULTILINE | re.IGNORECASE)
+_POETRY_PIN = lazy_compile(r"""^\s*ruff\s*=\s*["']={0,2}v?(\d+(?:\.\d+){1,2})["']""", re.MULTILINE)
+_LOCK_PIN = lazy_compile(r'^name\s*=\s*"ruff"\s*\nversion\s*=\s*"(\d+(?:\.\d+){1,2})"', re.MULTILINE)
+_REQUIREMENTS_NAME = lazy_compile(r"[-\w.]*requirements[-\w.]*\.(?:txt|in)")  # in a requirements/ folder: any .txt, .in
+
+
+def pinned_ruff(top: Path, folder: Path, table: dict[str, Any]) -> Version | None:
+    """The ruff version the project's CI runs with the configuration in ``folder``: its exact
+    ``required-version``, else the newest exact pin in the configuration's folder or any folder up
+    to the repository's root (the newest, so disagreeing pins never drop a rule one of them runs);
+    None when nothing pins it."""
+    required = table.get("required-version")
+    if isinstance(required, str) and (exact := _version(required.strip().removeprefix("=="))):
+        return exact
+    pins: list[Version] = []
+    current = folder
+    while True:
+        pins += _pins_in(top, current)
+        if current == top or top not in current.parents:
+            break
+        current = current.parent
+    return max(pins, default=None)
+
+
+def _pins_in(top: Path, folder: Path) -> list[Version]:
+    texts: list[tuple[str, str]] = []
+    for name in (".pre-commit-config.yaml", ".pre-commit-config.yml", "pyproject.toml", "uv.lock", "poetry.lock"):
+        if (text := _read(top, folder, name)) is not None:
+            texts.append((name, text))
+    for sub in ("", "requirements"):
+        try:
+            names = sorted(e.name for e in os.scandir(folder / sub) if e.is_file(follow_symlinks=False))
+        except OSError:
+            continue
+        for name in names[:200]:
+            wanted = name.endswith((".txt", ".in")) if sub else bool(_REQUIREMENTS_NAME.fullmatch(name.lower()))
+            if wanted and (text := _read(top, folder / sub, name)) is not None:
+                texts.append(("requirements", text))
+    pins: list[Version] = []
+    for name, text in texts:
+        if "ruff" not in text:
+            continue
+        if name.startswith(".pre-commit"):
+            pins += _precommit_pins(text)
+        elif name.endswith(".lock"):
+            pins += [v for m in _LOCK_PIN.finditer(text) if (v := _version(m.group(1)))]
+        else:
+            found = [*_REQUIREMENT_PIN.finditer(text), *(_POETRY_PIN.finditer(text) if name == "pyproject.toml" else ())]
+            pins += [v for m in found if (v := _version(m.group(1)))]
+    return pins
+
+
+def _precommit_pins(text: str) -> list[Version]:
+    """The ``rev`` of ruff's pre-commit hook repository (astral-sh/ruff-pre-commit)."""
+    from readiness.project import load_yaml_documents  # YAML is read only when a hook file mentions ruff
+
+    docs, _ = load_yaml_documents(text)
+    repos = docs[0].get("repos") if docs and isinstance(docs[0], dict) else None
+    return [v for repo in repos if isinstance(repo, dict) and str(repo.get("repo", "")).rstrip("/").endswith("/ruff-pre-commit")
+            and (v := _version(str(repo.get("rev", ""))))] if isinstance(repos, list) else []
 
 
 def _ruff_knows(selector: str, codes: frozenset[str]) -> bool:
@@ -425,7 +561,7 @@ class ConfigFinder:
         for name in _RUFF_FILES:
             table = _ruff_table(name, texts[name])
             if table is not None:
-                return _ruff_config(self.top, self.root, folder, name, table)
+                return _ruff_config(self.top, self.root, folder, name, table, self.binary)
         for name in (*_FLAKE8_FILES, "pyproject.toml"):
             section = _flake8_section(name, texts[name])
             if section is not None:
@@ -481,9 +617,73 @@ def run_ruff_on(root: Path, files: Sequence[str], *, timeout: float = DEFAULT_TI
             return result
     if files and len(result.crashed) == len(files):
         result.error = "ruff crashed on every file"
-    for messages in result.files.values():
-        messages.sort(key=lambda m: (m.line, m.column, m.code))
+    for path in list(result.files):
+        kept = _as_the_project_lints(resolved_root, path, result.configs.get(path), result.files[path])
+        if kept:
+            result.files[path] = sorted(kept, key=lambda m: (m.line, m.column, m.code))
+        else:
+            del result.files[path]
     return result
+
+
+def _as_the_project_lints(root: Path, path: str, config: LintConfig | None,
+                          messages: list[RuffMessage]) -> list[RuffMessage]:
+    """The findings the project's own linter reports: without the rules its pinned ruff did not run,
+    and, under a flake8 configuration, without those flake8's ``# noqa`` silences."""
+    if config is None:
+        return messages
+    if config.unrun:
+        unrun = frozenset(config.unrun)
+        messages = [m for m in messages if m.code not in unrun]
+    if config.kind == "flake8" and messages:
+        try:
+            text = read_inside(root, path, CONFIG_LIMIT * 8).decode("utf-8", "replace")
+        except (OSError, ValueError):
+            return messages
+        noqa = flake8_noqa_lines(text)
+        messages = [m for m in messages if not flake8_silences(noqa.get(m.line), m.code)]
+    return messages
+
+
+# flake8's inline marker (flake8/defaults.py NOQA_INLINE_REGEXP), searched anywhere in the text it is given.
+_FLAKE8_NOQA = lazy_compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
+
+
+def flake8_noqa_lines(text: str) -> dict[int, str]:
+    """The text flake8 searches for ``# noqa`` when it reports on each line (its
+    ``FileProcessor.noqa_line_for``): all physical lines of a run of tokens between two line ends
+    share that run's joined text, so a marker anywhere in a multi-line string (a docstring's long
+    URL line) or a backslash-continued line covers all its lines, whereas ruff reads markers only
+    in comments. Only lines whose text mentions noqa are kept; empty when the file does not
+    tokenize (flake8 then applies no marker)."""
+    lines = io.StringIO(text).readlines()  # split on line ends only, as flake8 reads a file
+    out: dict[int, str] = {}
+    try:
+        start = 0
+        for tok in tokenize.generate_tokens(iter(lines).__next__):
+            if tok.type == tokenize.ENDMARKER:
+                break
+            if tok.type == tokenize.DEDENT:
+                continue
+            start = start or tok.start[0]
+            if tok.type in (tokenize.NL, tokenize.NEWLINE):
+                joined = "".join(lines[start - 1:tok.end[0]])
+                if "noqa" in joined.lower():
+                    out.update(dict.fromkeys(range(start, tok.end[0] + 1), joined))
+                start = 0
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return {}
+    return out
+
+
+def flake8_silences(line: str | None, code: str) -> bool:
+    """Whether flake8 drops ``code`` on a line whose noqa text is ``line``: the first marker decides,
+    a bare one silences everything, one with codes those codes and their prefixes."""
+    match = _FLAKE8_NOQA.search(line) if line else None
+    if match is None:
+        return False
+    codes = match.group("codes")
+    return codes is None or any(code.startswith(c) for c in re.split(r"[,\s]+", codes.strip()) if c)
 
 
 def _run_group(ruff: str, config: LintConfig, files: list[str], root: Path, timeout: float,

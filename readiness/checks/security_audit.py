@@ -142,7 +142,9 @@ class SastFindings(Check):
         "row keys, a Django template or form widget rendered (B308, B703, B704); yaml.load with a loader class "
         "derived from SafeLoader (B506); a weak hash named for a cache key or a name, or handed to a cache, "
         "ETag, version or id and nothing secret, a key made in a module or package named for a cache, a digest of "
-        "fresh random bytes, a digest made a number modulo n (a bucket) not named for a secret (B324); "
+        "fresh random bytes, a digest made a number modulo n (a bucket) not named for a secret (B324); a Hugging "
+        "Face download not pinned to a commit that runs none of the repository's code: a tokenizer, processor or "
+        "config, a model from a local directory, a dataset's files, unless `trust_remote_code` may be true (B615); "
         "SHA-1 or MD5 as an HMAC's digest (B303); an assert that "
         "guards nothing: a type narrowed for a "
         "type checker, an invariant of the code, a parameter held to literal choices, anything under "
@@ -495,6 +497,20 @@ class SastFindings(Check):
                                     "    key = prefix + ':' + hashlib.md5(text.encode()).hexdigest()\n"
                                     "    return key\n"},
                 findings=1, lines=(5,), note="B324: the same key outside a cache module may be anything"),
+        Example({"app/nlp.py": "from pathlib import Path\n\nfrom huggingface_hub import snapshot_download\n"
+                               "from transformers import AutoModel, BertTokenizer\n\n\n"
+                               "def tokenizer():\n    return BertTokenizer.from_pretrained('bert-base-uncased')\n\n\n"
+                               "def model(model_dir: Path):\n    return AutoModel.from_pretrained(model_dir)\n\n\n"
+                               "def products(target):\n"
+                               "    snapshot_download(repo_id='acme/products', repo_type='dataset', local_dir=target)\n"},
+                findings=0, status="pass",
+                note="B615: a tokenizer's vocabulary, a model in a local directory, a dataset's files: no Hub code runs"),
+        Example({"app/llm.py": "from transformers import AutoModel, AutoTokenizer\n\n\ndef load(settings):\n"
+                               "    tokenizer = AutoTokenizer.from_pretrained(\n"
+                               "        settings.model, trust_remote_code=settings.trust_remote_code)\n"
+                               "    model = AutoModel.from_pretrained('acme/model')\n    return tokenizer, model\n"},
+                findings=2, lines=(5, 7),
+                note="B615: trust_remote_code from the settings runs the repository's code, and model weights from the Hub"),
         Example({"app/sign.py": "from cryptography.hazmat.primitives import hashes, hmac\n\n\n"
                                 "def sign(key: bytes, message: bytes) -> bytes:\n"
                                 "    h = hmac.HMAC(key, hashes.SHA1())\n    h.update(message)\n    return h.finalize()\n\n\n"

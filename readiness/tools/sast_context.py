@@ -1281,6 +1281,103 @@ def _starts_with_web_scheme(node: ast.AST | None) -> bool:
     return False
 
 
+_HUB_CALLS = frozenset({"from_pretrained", "snapshot_download", "hf_hub_download", "load_dataset"})
+# transformers classes whose from_pretrained reads a vocabulary or JSON settings and loads no weights
+_NO_CODE_LOADER = re.compile(r"(Tokenizer|TokenizerFast|Processor|FeatureExtractor|Config)$")
+_DIRECTORY_WORDS = frozenset({"dir", "dirs", "directory", "folder"})
+_PATH_TYPES = frozenset({"Path", "PurePath", "PosixPath", "PurePosixPath"})
+
+
+def hub_download_runs_no_code(tree: ast.Module, line: int) -> bool:
+    """B615 (a Hugging Face download not pinned to a commit) where nothing from the repository runs: a tokenizer,
+    processor, feature extractor or config (a vocabulary and JSON settings), a model read from a local directory
+    (no Hub download to pin), or the files of a dataset repository (``repo_type="dataset"``: data, not code).
+    Kept whenever ``trust_remote_code`` is given anything but the constant False, or ``**kwargs`` may carry it
+    (the repository's own Python then runs, and only a pinned commit says which), and for a model's weights or a
+    ``load_dataset`` from the Hub (a pickled checkpoint, a loading script may run as it loads)."""
+    parents = _parents(tree)
+    calls = [n for n in _at_line(tree, line, (ast.Call,)) if isinstance(n, ast.Call) and _called(n) in _HUB_CALLS]
+    if not calls:
+        return False
+    for call in calls:
+        if _may_trust_remote_code(call):
+            return False
+        name = _called(call)
+        if name == "from_pretrained":
+            owner = call.func.value if isinstance(call.func, ast.Attribute) else None
+            owner_name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+            source = call.args[0] if call.args else next(
+                (k.value for k in call.keywords if k.arg == "pretrained_model_name_or_path"), None)
+            if _NO_CODE_LOADER.search(owner_name) or (
+                    source is not None and _local_directory(source, _scope_of(call, parents), 0)):
+                continue
+            return False
+        repo_type = next((k.value for k in call.keywords if k.arg == "repo_type"), None)
+        if not (name != "load_dataset" and isinstance(repo_type, ast.Constant) and repo_type.value == "dataset"):
+            return False
+    return True
+
+
+def _may_trust_remote_code(call: ast.Call) -> bool:
+    """``trust_remote_code`` given a value that is not the constant False (a setting, True), or arguments
+    unseen here (``**kwargs``, ``*args``) that may carry it."""
+    if any(isinstance(a, ast.Starred) for a in call.args):
+        return True
+    for keyword in call.keywords:
+        if keyword.arg is None:
+            return True
+        if keyword.arg == "trust_remote_code" and not (
+                isinstance(keyword.value, ast.Constant) and keyword.value.value is False):
+            return True
+    return False
+
+
+def _local_directory(node: ast.AST, scope: ast.AST, depth: int) -> bool:
+    """A path on this machine: a ``Path``, a parameter annotated as one, ``os.path.join`` or ``/`` from one,
+    a literal starting with ``/``, ``./`` or ``~``, or text built from a name that says directory
+    (``f"{MODEL_CACHE_DIR}/{name}"``, ``model_dir``). A bare ``org/name`` string is a Hub id."""
+    if depth > _MAX_DEPTH:
+        return False
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and node.value.startswith(("/", "./", "../", "~"))
+    if isinstance(node, ast.JoinedStr):
+        first = node.values[0] if node.values else None
+        return first is not None and _local_directory(
+            first.value if isinstance(first, ast.FormattedValue) else first, scope, depth + 1)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Div)):
+        return _local_directory(node.left, scope, depth + 1)
+    if isinstance(node, ast.Call):
+        if _called(node) in _PATH_TYPES:
+            return True
+        if _called(node) == "join" and "path" in ast.unparse(node.func) and node.args:
+            return _local_directory(node.args[0], scope, depth + 1)  # os.path.join(MODEL_DIR, name)
+        if _called(node) in ("str", "fspath") and len(node.args) == 1:
+            return _local_directory(node.args[0], scope, depth + 1)
+        return False
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        name = node.id if isinstance(node, ast.Name) else node.attr
+        if _words(name) & _DIRECTORY_WORDS:
+            return True
+        if isinstance(node, ast.Name) and isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = scope.args
+            given = next((a for a in (*args.posonlyargs, *args.args, *args.kwonlyargs) if a.arg == node.id), None)
+            if given is not None:
+                return given.annotation is not None and _path_annotation(given.annotation)
+            values = _Trust._assigned(node.id, scope)
+            return bool(values) and all(_local_directory(v, scope, depth + 1) for v in values or ())
+    return False
+
+
+def _path_annotation(annotation: ast.AST) -> bool:
+    """``Path``, ``pathlib.Path``, ``"Path"``; a union takes every member to be a path."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        return annotation.value in _PATH_TYPES
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return _path_annotation(annotation.left) and _path_annotation(annotation.right)
+    name = annotation.attr if isinstance(annotation, ast.Attribute) else getattr(annotation, "id", "")
+    return name in _PATH_TYPES
+
+
 # bandit test id -> the reading of the code that can clear it
 def constant_remote_command(tree: ast.Module, line: int) -> bool:
     """B601 on ``client.exec_command("sudo systemctl restart shim")``: a command written in the code, whose
@@ -1312,6 +1409,7 @@ CLEARED_BY: dict[str, Callable[[ast.Module, int], bool]] = {
     "B703": safe_markup,
     "B704": safe_markup,
     "B506": safe_yaml_loader,
+    "B615": hub_download_runs_no_code,
 }
 
 

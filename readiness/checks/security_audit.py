@@ -141,7 +141,11 @@ class SastFindings(Check):
         "mark_safe/Markup over a literal, escaped text (also by a helper the module defines, or just before), counts and "
         "row keys, a Django template or form widget rendered (B308, B703, B704); yaml.load with a loader class "
         "derived from SafeLoader (B506); a weak hash named for a cache key or a name, or handed to a cache, "
-        "ETag, version or id and nothing secret (B324); SHA-1 or MD5 as an HMAC's digest (B303); an assert that "
+        "ETag, version or id and nothing secret, a key made in a module or package named for a cache, a digest of "
+        "fresh random bytes, a digest made a number modulo n (a bucket) not named for a secret (B324); a Hugging "
+        "Face download not pinned to a commit that runs none of the repository's code: a tokenizer, processor or "
+        "config, a model from a local directory, a dataset's files, unless `trust_remote_code` may be true (B615); "
+        "SHA-1 or MD5 as an HMAC's digest (B303); an assert that "
         "guards nothing: a type narrowed for a "
         "type checker, an invariant of the code, a parameter held to literal choices, anything under "
         "`if TYPE_CHECKING:`, a predicate such as `is_ip_address(ip)` (B101; an assert standing in for an access check, "
@@ -470,6 +474,43 @@ class SastFindings(Check):
                                 "    password_md5 = hashlib.md5(password.encode()).hexdigest()\n"
                                 "    return stored == password_md5\n"},
                 findings=1, lines=(4,), note="B324: md5 of a password is security, whatever else the name says"),
+        Example({"app/csrf.py": "import hashlib\nimport os\n\n\ndef new_csrf_token():\n"
+                                "    return hashlib.sha1(os.urandom(64)).hexdigest()\n"},
+                findings=0, status="pass", note="B324: a digest of fresh random bytes is as unguessable as they are"),
+        Example({"app/csrf.py": "import hashlib\nimport os\n\n\ndef new_csrf_token(user):\n"
+                                "    return hashlib.sha1(user.email.encode() + os.urandom(4)).hexdigest()\n"},
+                findings=1, lines=(6,), note="B324: a token from what others know, with too little randomness mixed in"),
+        Example({"app/experiments.py": "import hashlib\n\n\ndef hash_session(session_id):\n"
+                                       "    digest = hashlib.md5(session_id.encode()).hexdigest()\n"
+                                       "    return int(digest, 16)\n\n\n"
+                                       "def in_test_group(session_id, percent):\n"
+                                       "    return hash_session(session_id) % 100 < percent\n"},
+                findings=0, status="pass", note="B324: a digest made a number modulo 100 picks an A/B bucket"),
+        Example({"app/otp.py": "import hashlib\n\n\ndef otp_for(secret, counter):\n"
+                               "    return int(hashlib.md5(secret + counter).hexdigest(), 16) % 1000000\n"},
+                findings=1, lines=(5,), note="B324: a number modulo n that is a one-time code from a secret"),
+        Example({"app/cache/__init__.py": "import hashlib\n\n\ndef hash_key(prefix, text):\n"
+                                          "    key = prefix + ':' + hashlib.md5(text.encode()).hexdigest()\n"
+                                          "    return key\n"},
+                findings=0, status="pass", note="B324: a key made in the cache package is a cache key"),
+        Example({"app/accounts.py": "import hashlib\n\n\ndef hash_key(prefix, text):\n"
+                                    "    key = prefix + ':' + hashlib.md5(text.encode()).hexdigest()\n"
+                                    "    return key\n"},
+                findings=1, lines=(5,), note="B324: the same key outside a cache module may be anything"),
+        Example({"app/nlp.py": "from pathlib import Path\n\nfrom huggingface_hub import snapshot_download\n"
+                               "from transformers import AutoModel, BertTokenizer\n\n\n"
+                               "def tokenizer():\n    return BertTokenizer.from_pretrained('bert-base-uncased')\n\n\n"
+                               "def model(model_dir: Path):\n    return AutoModel.from_pretrained(model_dir)\n\n\n"
+                               "def products(target):\n"
+                               "    snapshot_download(repo_id='acme/products', repo_type='dataset', local_dir=target)\n"},
+                findings=0, status="pass",
+                note="B615: a tokenizer's vocabulary, a model in a local directory, a dataset's files: no Hub code runs"),
+        Example({"app/llm.py": "from transformers import AutoModel, AutoTokenizer\n\n\ndef load(settings):\n"
+                               "    tokenizer = AutoTokenizer.from_pretrained(\n"
+                               "        settings.model, trust_remote_code=settings.trust_remote_code)\n"
+                               "    model = AutoModel.from_pretrained('acme/model')\n    return tokenizer, model\n"},
+                findings=2, lines=(5, 7),
+                note="B615: trust_remote_code from the settings runs the repository's code, and model weights from the Hub"),
         Example({"app/sign.py": "from cryptography.hazmat.primitives import hashes, hmac\n\n\n"
                                 "def sign(key: bytes, message: bytes) -> bytes:\n"
                                 "    h = hmac.HMAC(key, hashes.SHA1())\n    h.update(message)\n    return h.finalize()\n\n\n"

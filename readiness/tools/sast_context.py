@@ -786,20 +786,114 @@ _HASH_KEY_PURPOSES = frozenset({"cache", "cached", "caching", "etag", "bucket", 
 _WEAK_HASHES = frozenset({"md5", "sha1", "new", "md4", "sha"})
 
 
-def weak_hash_not_for_security(tree: ast.Module, line: int) -> bool:
+# Words that make a hash keep a secret, not merely stand for one: a bucket number named for them stays a finding.
+_HASH_SECRETS = frozenset({
+    "password", "passwd", "pwd", "pw", "secret", "token", "signature", "sign", "signed", "sig", "hmac", "salt",
+    "nonce", "otp", "csrf", "apikey", "credential", "credentials", "encrypt", "crypt",
+})
+# Calls whose value is fresh randomness from the operating system's generator
+_FRESH_RANDOMNESS = frozenset({"urandom", "token_bytes", "token_hex", "token_urlsafe", "randbits", "uuid4"})
+_CACHE_WORDS = frozenset({"cache", "caches", "cached", "caching", "memcache", "memoize"})
+
+
+def weak_hash_not_for_security(tree: ast.Module, line: int, path: str = "") -> bool:
     """B324 unless the names around the hash say it protects something: a password, a token, a signature,
-    a key that is no cache key, an address masked for privacy. A checksum, an ETag, a dedupe key, an id stay clear."""
+    a key that is no cache key, an address masked for privacy. A checksum, an ETag, a dedupe key, an id stay clear;
+    so does the digest of fresh random bytes (as unguessable as they are, whatever the hash), a digest made a
+    number and reduced modulo n (a bucket, unless the names say it keeps a secret), and a key in a module that
+    names a cache, itself or its package (``app/cache/__init__.py``, ``caching.py``: its keys are cache keys)."""
     parents = _parents(tree)
     calls = [n for n in _at_line(tree, line, (ast.Call,)) if isinstance(n, ast.Call) and _called(n) in _WEAK_HASHES]
     if not calls:
         return False
+    module_words = set().union(*(_words(part.rsplit(".", 1)[0]) for part in path.split("/")[-2:]))
+    in_cache_module = bool(module_words & _CACHE_WORDS)
     for call in calls:
+        if call.args and _fresh_randomness(call.args[0], _scope_of(call, parents), 0):
+            continue
         names, _callers = _surroundings(call, parents)
         words = set().union(*(_words(n) for n in names)) if names else set()
+        if _bucket_number(call, tree, parents) and not words & _HASH_SECRETS:
+            continue
         if words & _HASH_SECURITY or ("key" in words and not words & _HASH_KEY_PURPOSES
-                                      and not _cache_key(call, parents)):
+                                      and not in_cache_module and not _cache_key(call, parents)):
             return False
     return True
+
+
+def _fresh_randomness(node: ast.AST, scope: ast.AST, depth: int) -> bool:
+    """``os.urandom(64)``, ``secrets.token_hex()``, ``str(uuid.uuid4()).encode()``, an f-string of one of those
+    and literals, or a local given only such a value: bytes an attacker cannot guess, so their digest is a token
+    as good as the randomness, weak hash or not. Anything mixed in that is not random (a password) keeps it."""
+    if depth > _MAX_DEPTH:
+        return False
+    if isinstance(node, ast.Call):
+        if _called(node) in _FRESH_RANDOMNESS:
+            return True
+        if isinstance(node.func, ast.Name) and node.func.id == "str" and len(node.args) == 1:
+            return _fresh_randomness(node.args[0], scope, depth + 1)
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("encode", "hex"):
+            return _fresh_randomness(node.func.value, scope, depth + 1)
+        return False
+    if isinstance(node, ast.Attribute) and node.attr in ("hex", "bytes"):
+        return _fresh_randomness(node.value, scope, depth + 1)  # uuid.uuid4().hex
+    if isinstance(node, (ast.JoinedStr, ast.BinOp)):
+        parts = [v.value for v in node.values if isinstance(v, ast.FormattedValue)] if isinstance(node, ast.JoinedStr) \
+            else [p for p in (node.left, node.right) if not isinstance(p, ast.Constant)]
+        return bool(parts) and (isinstance(node, ast.JoinedStr) or isinstance(node.op, ast.Add)) \
+            and all(_fresh_randomness(p, scope, depth + 1) for p in parts)
+    if isinstance(node, ast.Name) and not isinstance(scope, ast.Module):
+        values = _Trust._assigned(node.id, scope)
+        return bool(values) and len(values) == 1 and _fresh_randomness(values[0], scope, depth + 1)
+    return False
+
+
+def _bucket_number(call: ast.Call, tree: ast.Module, parents: dict[int, ast.AST]) -> bool:
+    """``int(md5(user_id).hexdigest(), 16) % 100``: the digest made a number and reduced modulo n picks one of
+    n buckets (an A/B group, a shard); it keeps nothing. Followed through a local the digest is assigned to, and
+    through a module function that returns the number when every call of it in the module is reduced with ``%``."""
+    method = parents.get(id(call))
+    node = parents.get(id(method))
+    if not (isinstance(method, ast.Attribute) and method.attr in ("hexdigest", "digest")
+            and isinstance(node, ast.Call) and node.func is method):
+        return False
+    holder = parents.get(id(node))
+    if isinstance(holder, ast.Assign) and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name):
+        name = holder.targets[0].id
+        scope = _scope_of(holder, parents)
+        if isinstance(scope, ast.Module):
+            return False
+        uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+        stores = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)]
+        return bool(uses) and len(stores) == 1 and all(_reduced_number(use, tree, parents) for use in uses)
+    return _reduced_number(node, tree, parents)
+
+
+def _reduced_number(digest: ast.AST, tree: ast.Module, parents: dict[int, ast.AST]) -> bool:
+    """The digest passes through ``int(digest, 16)`` or ``int.from_bytes(digest, ...)`` and the number is then
+    taken modulo something, here or by every caller of the module function that returns it."""
+    number = parents.get(id(digest))
+    if not (isinstance(number, ast.Call) and number.args and number.args[0] is digest and (
+            (isinstance(number.func, ast.Name) and number.func.id == "int" and len(number.args) == 2)
+            or (isinstance(number.func, ast.Attribute) and number.func.attr == "from_bytes"
+                and isinstance(number.func.value, ast.Name) and number.func.value.id == "int"))):
+        return False
+    return _taken_modulo(number, tree, parents, 0)
+
+
+def _taken_modulo(node: ast.AST, tree: ast.Module, parents: dict[int, ast.AST], depth: int) -> bool:
+    holder = parents.get(id(node))
+    if isinstance(holder, ast.BinOp) and isinstance(holder.op, ast.Mod) and holder.left is node:
+        return True
+    if depth > 0 or not isinstance(holder, ast.Return):
+        return False
+    function = _scope_of(holder, parents)
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function not in tree.body:
+        return False
+    uses = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == function.name]
+    calls = [parents.get(id(n)) for n in uses]
+    return bool(uses) and all(isinstance(c, ast.Call) and c.func is n and _taken_modulo(c, tree, parents, depth + 1)
+                              for n, c in zip(uses, calls, strict=True))
 
 
 def _cache_key(call: ast.Call, parents: dict[int, ast.AST]) -> bool:
@@ -1187,6 +1281,103 @@ def _starts_with_web_scheme(node: ast.AST | None) -> bool:
     return False
 
 
+_HUB_CALLS = frozenset({"from_pretrained", "snapshot_download", "hf_hub_download", "load_dataset"})
+# transformers classes whose from_pretrained reads a vocabulary or JSON settings and loads no weights
+_NO_CODE_LOADER = re.compile(r"(Tokenizer|TokenizerFast|Processor|FeatureExtractor|Config)$")
+_DIRECTORY_WORDS = frozenset({"dir", "dirs", "directory", "folder"})
+_PATH_TYPES = frozenset({"Path", "PurePath", "PosixPath", "PurePosixPath"})
+
+
+def hub_download_runs_no_code(tree: ast.Module, line: int) -> bool:
+    """B615 (a Hugging Face download not pinned to a commit) where nothing from the repository runs: a tokenizer,
+    processor, feature extractor or config (a vocabulary and JSON settings), a model read from a local directory
+    (no Hub download to pin), or the files of a dataset repository (``repo_type="dataset"``: data, not code).
+    Kept whenever ``trust_remote_code`` is given anything but the constant False, or ``**kwargs`` may carry it
+    (the repository's own Python then runs, and only a pinned commit says which), and for a model's weights or a
+    ``load_dataset`` from the Hub (a pickled checkpoint, a loading script may run as it loads)."""
+    parents = _parents(tree)
+    calls = [n for n in _at_line(tree, line, (ast.Call,)) if isinstance(n, ast.Call) and _called(n) in _HUB_CALLS]
+    if not calls:
+        return False
+    for call in calls:
+        if _may_trust_remote_code(call):
+            return False
+        name = _called(call)
+        if name == "from_pretrained":
+            owner = call.func.value if isinstance(call.func, ast.Attribute) else None
+            owner_name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+            source = call.args[0] if call.args else next(
+                (k.value for k in call.keywords if k.arg == "pretrained_model_name_or_path"), None)
+            if _NO_CODE_LOADER.search(owner_name) or (
+                    source is not None and _local_directory(source, _scope_of(call, parents), 0)):
+                continue
+            return False
+        repo_type = next((k.value for k in call.keywords if k.arg == "repo_type"), None)
+        if not (name != "load_dataset" and isinstance(repo_type, ast.Constant) and repo_type.value == "dataset"):
+            return False
+    return True
+
+
+def _may_trust_remote_code(call: ast.Call) -> bool:
+    """``trust_remote_code`` given a value that is not the constant False (a setting, True), or arguments
+    unseen here (``**kwargs``, ``*args``) that may carry it."""
+    if any(isinstance(a, ast.Starred) for a in call.args):
+        return True
+    for keyword in call.keywords:
+        if keyword.arg is None:
+            return True
+        if keyword.arg == "trust_remote_code" and not (
+                isinstance(keyword.value, ast.Constant) and keyword.value.value is False):
+            return True
+    return False
+
+
+def _local_directory(node: ast.AST, scope: ast.AST, depth: int) -> bool:
+    """A path on this machine: a ``Path``, a parameter annotated as one, ``os.path.join`` or ``/`` from one,
+    a literal starting with ``/``, ``./`` or ``~``, or text built from a name that says directory
+    (``f"{MODEL_CACHE_DIR}/{name}"``, ``model_dir``). A bare ``org/name`` string is a Hub id."""
+    if depth > _MAX_DEPTH:
+        return False
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and node.value.startswith(("/", "./", "../", "~"))
+    if isinstance(node, ast.JoinedStr):
+        first = node.values[0] if node.values else None
+        return first is not None and _local_directory(
+            first.value if isinstance(first, ast.FormattedValue) else first, scope, depth + 1)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Div)):
+        return _local_directory(node.left, scope, depth + 1)
+    if isinstance(node, ast.Call):
+        if _called(node) in _PATH_TYPES:
+            return True
+        if _called(node) == "join" and "path" in ast.unparse(node.func) and node.args:
+            return _local_directory(node.args[0], scope, depth + 1)  # os.path.join(MODEL_DIR, name)
+        if _called(node) in ("str", "fspath") and len(node.args) == 1:
+            return _local_directory(node.args[0], scope, depth + 1)
+        return False
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        name = node.id if isinstance(node, ast.Name) else node.attr
+        if _words(name) & _DIRECTORY_WORDS:
+            return True
+        if isinstance(node, ast.Name) and isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = scope.args
+            given = next((a for a in (*args.posonlyargs, *args.args, *args.kwonlyargs) if a.arg == node.id), None)
+            if given is not None:
+                return given.annotation is not None and _path_annotation(given.annotation)
+            values = _Trust._assigned(node.id, scope)
+            return bool(values) and all(_local_directory(v, scope, depth + 1) for v in values or ())
+    return False
+
+
+def _path_annotation(annotation: ast.AST) -> bool:
+    """``Path``, ``pathlib.Path``, ``"Path"``; a union takes every member to be a path."""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        return annotation.value in _PATH_TYPES
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return _path_annotation(annotation.left) and _path_annotation(annotation.right)
+    name = annotation.attr if isinstance(annotation, ast.Attribute) else getattr(annotation, "id", "")
+    return name in _PATH_TYPES
+
+
 # bandit test id -> the reading of the code that can clear it
 def constant_remote_command(tree: ast.Module, line: int) -> bool:
     """B601 on ``client.exec_command("sudo systemctl restart shim")``: a command written in the code, whose
@@ -1218,6 +1409,13 @@ CLEARED_BY: dict[str, Callable[[ast.Module, int], bool]] = {
     "B703": safe_markup,
     "B704": safe_markup,
     "B506": safe_yaml_loader,
+    "B615": hub_download_runs_no_code,
+}
+
+
+# judges that also read where the file sits (a module under ``cache/``), given its path
+_CLEARED_IN_FILE: dict[str, Callable[[ast.Module, int, str], bool]] = {
+    "B324": weak_hash_not_for_security,
 }
 
 
@@ -1268,7 +1466,8 @@ def cleared(trees: dict[str, ast.Module | None], read: Callable[[str], str | Non
     if judge is None:
         return False
     tree = _tree(trees, read, path)
+    in_file = _CLEARED_IN_FILE.get(test_id)
     try:
-        return tree is not None and judge(tree, line)
+        return tree is not None and (in_file(tree, line, path) if in_file is not None else judge(tree, line))
     except RecursionError:
         return False

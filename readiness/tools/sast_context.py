@@ -1283,7 +1283,7 @@ def _starts_with_web_scheme(node: ast.AST | None) -> bool:
 
 _HUB_CALLS = frozenset({"from_pretrained", "snapshot_download", "hf_hub_download", "load_dataset"})
 # transformers classes whose from_pretrained reads a vocabulary or JSON settings and loads no weights
-_NO_CODE_LOADER = re.compile(r"(Tokenizer|TokenizerFast|Processor|FeatureExtractor|Config)$")
+_NO_CODE_LOADER = lazy_compile(r"(Tokenizer|TokenizerFast|Processor|FeatureExtractor|Config)$")
 _DIRECTORY_WORDS = frozenset({"dir", "dirs", "directory", "folder"})
 _PATH_TYPES = frozenset({"Path", "PurePath", "PosixPath", "PurePosixPath"})
 

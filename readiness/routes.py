@@ -35,6 +35,7 @@ ROUTE_NEEDLES = (
     "def on_",  # Falcon responders (on_get, on_post_item)
     "429",  # a decorator that answers Too Many Requests itself
     "Schema)",  # a marshmallow schema whose fields a route reads from the query string
+    "fields.",  # a module's dicts of webargs fields that routes' decorators name (@use_kwargs(args.paging))
     "self.route(", "setattr(",  # a Blueprint subclass replaying routes a decorator stored on its methods (setattr)
 )
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
@@ -235,6 +236,7 @@ class ClassFact:
     line: int = 0
     eve: tuple[str, ...] = ()  # Eve resource settings as "eve:key=value" (schema, resource_methods, url, ...)
     query: tuple[str, ...] = ()  # query parameters get_queryset/list read (DRF filtering by hand)
+    webargs: tuple[tuple[str, tuple[str, ...]], ...] = ()  # attribute -> dict of webargs fields (WEBARGS tokens)
 
 
 @dataclass(frozen=True)
@@ -277,12 +279,13 @@ class FileRoutes:
     factories: tuple[tuple[str, str], ...] = ()  # def make_blueprint(): bp = Blueprint(...); return bp -> (function, owner)
     limiters: tuple[str, ...] = ()  # decorators whose wrapper answers 429 (a rate limit of their own); limited blueprints
     recorders: tuple[tuple[str, str], ...] = ()  # def route(*args, **kw): a decorator storing them -> (function, attribute)
+    webargs: tuple[tuple[str, tuple[str, ...]], ...] = ()  # dicts of webargs fields, their builders and merges
 
     @property
     def empty(self) -> bool:
         return not (self.routes or self.owners or self.includes or self.views or self.settings or self.constants
-                    or self.aliases or self.limiters or self.recorders
-                    or any(c.bases or c.fields for c in self.classes) or any(p for _, p in self.callables))
+                    or self.aliases or self.limiters or self.recorders or self.webargs
+                    or any(c.bases or c.fields or c.webargs for c in self.classes) or any(p for _, p in self.callables))
 
 
 @dataclass(frozen=True)
@@ -920,6 +923,173 @@ def _query_schema(deco: ast.AST) -> str:
     return dotted(schema).rpartition(".")[2] if places & _WEBARGS_QUERY and dotted(schema) else ""
 
 
+# webargs arguments given by reference (``@use_kwargs(args.paging)``), resolved across files by the table. A handler
+# records ``WEBARGS + "<flags>|<decorator>|<token>|..."``; a module records its dicts of fields, the functions that
+# build or merge them and its query-located ``use_kwargs`` partials; a class its attributes that hold such a dict
+# (flask-apispec's ``Ref("args")`` reads the served class's). Tokens: a field name; ``=name`` (``=name()``: what the
+# function returns); ``+f:<token>`` (counts when ``f`` merges its arguments, ``utils.extend(a, b)``); ``&attr``
+# (``Ref("attr")``).
+WEBARGS = "@webargs:"
+_WEBARGS_DECORATORS = frozenset({"use_kwargs", "use_args"})
+_WEBARGS_MODULES = frozenset({"webargs", "marshmallow", "flask_apispec", "flask_smorest", "apispec"})
+MERGES = "@merge"  # a function returning the union of the dicts it is given
+QUERY_PARTIAL = "@query"  # functools.partial(use_kwargs, location="query")
+APISPEC = "@apispec"  # ... of flask-apispec's use_kwargs, whose annotations a resource's override inherits
+
+
+def _class_like(name: str) -> bool:
+    last = name.rpartition(".")[2]
+    return last[:1].isupper() and any(c.islower() for c in last)
+
+
+def _fieldset_tokens(node: ast.AST | None, depth: int = 0) -> list[str] | None:
+    """A dict of webargs fields as tokens: its literal keys, the names it unpacks or merges, the functions it calls."""
+    if node is None or depth > 4:
+        return None
+    if isinstance(node, ast.Dict):
+        out: list[str] = []
+        for key, value in zip(node.keys, node.values, strict=True):
+            if key is None:  # {**paging, ...}
+                out.extend(_fieldset_tokens(value, depth + 1) or [])
+            elif (name := _str(key)) is not None and name[:1] not in "=+&@":
+                out.append(name)
+            else:
+                return None
+        return out
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):  # paging | sorting
+        left, right = _fieldset_tokens(node.left, depth + 1), _fieldset_tokens(node.right, depth + 1)
+        return None if left is None or right is None else [*left, *right]
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Call) and dotted(node.value.func) == "super":
+        return [f"^{node.attr}"]  # super().args: the base class's
+    if isinstance(node, (ast.Name, ast.Attribute)) and (name := dotted(node)):
+        head, _, attr = name.partition(".")
+        return [f"&{attr}"] if head == "self" and attr and "." not in attr else [f"={name}"]  # the class's own
+    if isinstance(node, ast.Call) and (name := dotted(node.func)):
+        if name.rpartition(".")[2] == "Ref" and node.args and (attr := _str(node.args[0])):
+            return [f"&{attr}"]  # flask-apispec: the served class's attribute
+        if name == "dict":  # dict(paging, **sorting, q=fields.Str())
+            out = []
+            for arg in node.args:
+                out.extend(_fieldset_tokens(arg, depth + 1) or [])
+            for keyword in node.keywords:
+                out.extend([keyword.arg] if keyword.arg else _fieldset_tokens(keyword.value, depth + 1) or [])
+            return out
+        out = [f"={name}()"]
+        for arg in node.args:
+            out.extend(f"+{name}:{token}" for token in _fieldset_tokens(arg, depth + 1) or [])
+        return out
+    return None
+
+
+def _webargs_marker(deco: ast.AST) -> str:
+    """The calls marker of a webargs decorator whose arguments the table resolves ('' when there is none: no
+    decorator, a literal dict already read, or a location other than the query string)."""
+    if not (isinstance(deco, ast.Call) and call_name(deco) in _WEBARGS_DECORATORS and deco.args):
+        return ""
+    location = _kw(deco, "location") or _kw(deco, "locations")
+    flags = ""
+    if location is not None:
+        places = {_str(e) for e in (location.elts if isinstance(location, (ast.List, ast.Tuple)) else [location])}
+        if not places & _WEBARGS_QUERY:
+            return ""
+        if isinstance(deco.args[0], ast.Dict) and None not in deco.args[0].keys:
+            return ""  # a literal dict of fields read from the query string: _webargs_query
+        flags = "q"
+    tokens = _fieldset_tokens(deco.args[0])
+    if not tokens or _class_like(dotted(deco.args[0])):
+        return ""  # a schema class: _query_schema
+    return WEBARGS + "|".join([flags, dotted(deco.func), *tokens])
+
+
+def _merges(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A function returning the union of the dicts it is given: ``for each in dicts: out.update(each)``, or
+    ``return {**a, **b}`` of its parameters."""
+    params = {a.arg for a in [*func.args.posonlyargs, *func.args.args]}
+    vararg = func.args.vararg.arg if func.args.vararg else ""
+    returned = [n.value for n in walk(func) if isinstance(n, ast.Return) and n.value is not None]
+    if len(returned) != 1:
+        return False
+    value = returned[0]
+    if isinstance(value, ast.Dict) and value.keys and all(k is None for k in value.keys):
+        return all(isinstance(v, ast.Name) and v.id in params for v in value.values)
+    if not (vararg and isinstance(value, ast.Name)):
+        return False
+    for loop in walk(func):
+        if isinstance(loop, ast.For) and isinstance(loop.target, ast.Name) and dotted(loop.iter) == vararg and any(
+                isinstance(c, ast.Call) and call_name(c) == "update" and isinstance(c.func, ast.Attribute)
+                and dotted(c.func.value) == value.id and [dotted(a) for a in c.args] == [loop.target.id]
+                for s in loop.body for c in walk(s)):
+            return True
+    return False
+
+
+def _built_fieldset(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str] | None:
+    """The fields a function builds and returns: ``return {...}``, or a local dict (or another builder's result)
+    given more keys (``args["sort_nulls_last"] = fields.Bool()``) and returned."""
+    returned = [n.value for n in walk(func) if isinstance(n, ast.Return) and n.value is not None]
+    if len(returned) != 1:
+        return None
+    value = returned[0]
+    if isinstance(value, ast.Dict):
+        return _fieldset_tokens(value)
+    if not isinstance(value, ast.Name):
+        return None
+    out: list[str] = []
+    built = False
+    for node in walk(func):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name) and target.id == value.id \
+                    and isinstance(node.value, (ast.Dict, ast.Call)) and (tokens := _fieldset_tokens(node.value)):
+                out.extend(tokens)
+                built = True
+            elif isinstance(target, ast.Subscript) and dotted(target.value) == value.id \
+                    and (key := _str(target.slice)) is not None:
+                out.append(key)
+    return list(dict.fromkeys(out)) if built else None
+
+
+def _webargs_facts(tree: ast.Module, imports: frozenset[str], names: Mapping[str, str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The module's dicts of webargs fields and the functions building them (in a module using webargs or
+    marshmallow), the functions merging dicts, and ``use_kwargs`` partials bound to the query string."""
+    fields_here = bool(imports & _WEBARGS_MODULES)
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if _merges(stmt):
+                out.append((f"{stmt.name}()", (MERGES,)))
+            elif fields_here and (built := _built_fieldset(stmt)):
+                out.append((f"{stmt.name}()", tuple(built)))
+            continue
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+            continue
+        name, value = stmt.targets[0].id, stmt.value
+        if isinstance(value, ast.Call) and call_name(value) == "partial" and value.args:
+            wrapped = dotted(value.args[0])
+            head, _, rest = wrapped.partition(".")
+            origin = names.get(head, head) + (f".{rest}" if rest else "")
+            location = _kw(value, "location")
+            if origin.rpartition(".")[2] in _WEBARGS_DECORATORS and location is not None \
+                    and _str(location) in _WEBARGS_QUERY:
+                out.append((name, (QUERY_PARTIAL, *((APISPEC,) if origin.startswith("flask_apispec") else ()))))
+            continue
+        if not fields_here or _class_like(name):
+            continue
+        if isinstance(value, ast.Dict) and value.keys and any(
+                isinstance(v, (ast.Call, ast.Name, ast.Attribute)) for v in value.values):
+            tokens = _fieldset_tokens(value)
+        elif isinstance(value, (ast.Call, ast.BinOp)):
+            tokens = _fieldset_tokens(value)
+            if tokens is not None and not any(t.startswith("+") for t in tokens) \
+                    and not (isinstance(value, ast.Call) and dotted(value.func) == "dict"):
+                tokens = None  # a field, a validator: no union of dicts
+        else:
+            tokens = None
+        if tokens:
+            out.append((name, tuple(tokens)))
+    return tuple(out)
+
+
 def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: str, path_params: set[str]) -> _Features:
     feats = _Features()
     request_names = set(_REQUEST_NAMES)
@@ -980,6 +1150,8 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
         feats.query.extend(_webargs_query(deco))
         if schema := _query_schema(deco):  # @blp.arguments(ListArgs, location="query"): the schema's fields
             feats.calls.append(f"parser:{schema}")
+        if marker := _webargs_marker(deco):  # @use_kwargs(args.paging): the table resolves the reference
+            feats.calls.append(marker)
     raw = raw_body
     validated = False
     schema_arg = False
@@ -2096,6 +2268,7 @@ def _extract(source: SourceFile) -> FileRoutes:
         settings=(*_drf_settings(tree), *eve_settings),
         aliases=_dependency_aliases(tree), factories=(*_factories(tree, owners), *made_by_class),
         recorders=_route_recorders(tree),
+        webargs=_webargs_facts(tree, imports, names),
         limiters=(*(_limiting_decorators(tree) if _TOO_MANY_NEEDLES.found_in(source.text) else ()),
                   *(_limited_blueprints(source) if ".limit(" in source.text else ())),
     )
@@ -2602,6 +2775,7 @@ def _recorded_routes(
 def _classes(source: SourceFile) -> tuple[ClassFact, ...]:
     out = []
     replay_needle = "self.route(" in source.text
+    fields_here = bool(source.imports & _WEBARGS_MODULES)
     for cls in source.walk_order(ast.ClassDef):
         assert isinstance(cls, ast.ClassDef)
         attrs: list[tuple[str, str]] = []
@@ -2652,7 +2826,28 @@ def _classes(source: SourceFile) -> tuple[ClassFact, ...]:
         if not listy and len(lists) == 1 and not any(f.lower() in _IDENTITY_FIELDS for f in fields):
             attrs.append(("@lists", lists[0]))  # {workflow_id, tags: [...]}: a list when the route is named for it
         out.append(ClassFact(cls.name, bases, tuple(attrs), tuple(fields), listy, tuple(methods), cls.lineno, tuple(eve),
-                             tuple(dict.fromkeys(query))))
+                             tuple(dict.fromkeys(query)), _class_fieldsets(cls) if fields_here else ()))
+    return tuple(out)
+
+
+
+def _class_fieldsets(cls: ast.ClassDef) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Class attributes holding a dict of webargs fields, assigned or returned by a property
+    (``args = utils.extend(args.paging, args.candidate_list)``): what flask-apispec's ``Ref("args")`` reads."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for stmt in cls.body:
+        value: ast.expr | None = None
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            name, value = stmt.targets[0].id, stmt.value
+        elif isinstance(stmt, ast.FunctionDef) and any(dotted(d) == "property" for d in stmt.decorator_list) \
+                and len(stmt.body) >= 1 and isinstance(stmt.body[-1], ast.Return):
+            name, value = stmt.name, stmt.body[-1].value
+        if value is None or not isinstance(value, (ast.Dict, ast.Call, ast.BinOp, ast.Name, ast.Attribute)) \
+                or _class_like(dotted(value)) or (isinstance(value, ast.Call) and _class_like(dotted(value.func))):
+            continue
+        tokens = _fieldset_tokens(value)
+        if tokens is not None and (tokens or isinstance(value, ast.Dict)):
+            out.append((name, tuple(tokens)))
     return tuple(out)
 
 
@@ -4064,12 +4259,95 @@ class _Table:
         out = []
         for (method, _suffix), defs in found.items():
             where, view = defs[0]
-            for _, base in defs[1:]:
+            # flask-apispec: an override inherits the arguments the base's handler declares
+            inherited = [q for base_where, base in defs[1:] for q in self.webargs_query(base_where, base, chain, True)]
+            view = self.resolve_webargs(where, view, chain)
+            for base_where, base in defs[1:]:
                 if f"super:{method.lower()}" not in view.calls:
                     break
-                view = _merge_views(view, base)
+                view = _merge_views(view, self.resolve_webargs(base_where, base, chain))
+            if inherited:
+                view = replace(view, query_params=tuple(dict.fromkeys([*view.query_params, *inherited])))
             out.append((where, view))
         return out or own
+
+    def webargs_entry(self, path: str, name: str) -> tuple[str, tuple[str, ...]] | None:
+        """(file, tokens) of the module-level dict of webargs fields, builder, merge or partial that ``name``
+        (``=args.paging``, ``make_sort_args()``) written in ``path`` refers to, through re-exports."""
+        call = "()" if name.endswith("()") else ""
+        target, short = self.defined_in(path, name.removesuffix("()"))
+        for _ in range(4):
+            if target is None:
+                return None
+            entries = dict(self.files[target].webargs)
+            if short + call in entries:
+                return target, entries[short + call]
+            imported = dict(self.files[target].names).get(short)
+            if imported is None:
+                return None
+            module, _, short = imported.rpartition(".")
+            target = self.modules.get(module)
+        return None
+
+    def webargs_fields(self, path: str, tokens: Iterable[str], chain: list[tuple[str, ClassFact]],
+                       depth: int = 0, after: int = -1) -> list[str]:
+        """The field names WEBARGS tokens written in ``path`` stand for: literal keys, the project's dicts of fields
+        they name, what its builders return, the arguments of its merges, and the served class's ``Ref`` attribute
+        (``chain``, nearest first; ``after``: the index past the class whose attribute is being read, for
+        ``super().args``). What the table cannot follow gives nothing."""
+        out: list[str] = []
+        if depth > 6:
+            return out
+        for token in tokens:
+            if token.startswith("="):
+                found = self.webargs_entry(path, token[1:])
+                if found is not None and found[1][:1] not in ((MERGES,), (QUERY_PARTIAL,)):
+                    out.extend(self.webargs_fields(found[0], found[1], chain, depth + 1))
+            elif token.startswith("+"):
+                func, _, rest = token[1:].partition(":")
+                merge = self.webargs_entry(path, func + "()")
+                if merge is not None and merge[1] == (MERGES,):
+                    out.extend(self.webargs_fields(path, (rest,), chain, depth + 1, after))
+            elif token.startswith(("&", "^")):  # the served class's attribute; ^: its bases' (super().args)
+                start = 0 if token[0] == "&" else after
+                if start < 0:
+                    continue  # super() outside a class's attribute
+                for index, (where, cls) in enumerate(chain[start:], start):
+                    attrs = dict(cls.webargs)
+                    if token[1:] in attrs:
+                        out.extend(self.webargs_fields(where, attrs[token[1:]], chain, depth + 1, index + 1))
+                        break
+            elif not token.startswith("@"):
+                out.append(token)
+        return list(dict.fromkeys(out))
+
+    def webargs_query(self, path: str, fact: RouteFact, chain: list[tuple[str, ClassFact]],
+                      apispec_only: bool = False) -> list[str]:
+        """The query parameters the handler's webargs decorators declare by reference: bound to the query string
+        by ``location="query"`` or by the project's partial of ``use_kwargs``. ``apispec_only``: only flask-apispec's
+        (``Ref`` or its ``use_kwargs``), whose annotations a resource's override inherits."""
+        out: list[str] = []
+        for marker in fact.calls:
+            if not marker.startswith(WEBARGS):
+                continue
+            flags, decorator, *tokens = marker[len(WEBARGS):].split("|")
+            partial = self.webargs_entry(path, decorator)
+            bound = partial[1] if partial is not None and partial[1][:1] == (QUERY_PARTIAL,) else ()
+            if "q" not in flags and not bound:
+                continue
+            head = decorator.partition(".")[0]
+            if apispec_only and not (APISPEC in bound or any(t.startswith("&") for t in tokens)
+                                     or dict(self.files[path].names).get(head, "").startswith("flask_apispec")):
+                continue
+            out.extend(self.webargs_fields(path, tokens, chain))
+        return out
+
+    def resolve_webargs(self, path: str, fact: RouteFact, chain: list[tuple[str, ClassFact]]) -> RouteFact:
+        """The handler with the query parameters its webargs decorators declare by reference, markers dropped."""
+        if not any(c.startswith(WEBARGS) for c in fact.calls):
+            return fact
+        query = tuple(dict.fromkeys([*fact.query_params, *self.webargs_query(path, fact, chain)]))
+        return replace(fact, query_params=query, calls=tuple(c for c in fact.calls if not c.startswith(WEBARGS)))
 
     def hands_to_form_view(self, path: str, handler: str, method: str) -> bool:
         """Every handler of ``method`` the class and its project bases define ends in ``super().post(...)``,
@@ -4166,6 +4444,9 @@ def build_route_table(files: Mapping[str, FileRoutes]) -> list[Route]:
             if table.unmounted(key):
                 continue
             expanded = table.expand(path, fact)
+            if any(c.startswith(WEBARGS) for _, view in expanded for c in view.calls):
+                chain = table.class_chain(path, fact.handler) if fact.handler else []
+                expanded = [(view_path, table.resolve_webargs(view_path, view, chain)) for view_path, view in expanded]
             for prefix, deps in table.prefixes(key):
                 for view_path, view in expanded:
                     aliased = tuple(table.aliases[c[6:]] for c in view.calls

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping, TypeVar
@@ -37,6 +38,8 @@ ROUTE_NEEDLES = (
     "Schema)",  # a marshmallow schema whose fields a route reads from the query string
     "fields.",  # a module's dicts of webargs fields that routes' decorators name (@use_kwargs(args.paging))
     "self.route(", "setattr(",  # a Blueprint subclass replaying routes a decorator stored on its methods (setattr)
+    # a module of functions validating what a handler elsewhere hands them (see HelperFact)
+    "validate(", ".load(", "is_valid(", "parse_obj(", "Serializer(", "Form(",
 )
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "MUTATION"})  # MUTATION: a GraphQL mutation field
@@ -264,6 +267,23 @@ class IncludeFact:
 
 
 @dataclass(frozen=True)
+class HelperFact:
+    """A module function that a handler in another module may hand its request or body to: what it reads and
+    checks there, so the route table can merge it into that handler (per-file facts cannot read other files)."""
+
+    name: str
+    params: tuple[str, ...] = ()  # positional then keyword-only, to tell which one a handed body lands in
+    request: bool = False  # takes a request-like parameter (request, req)
+    context: bool = False  # reads Flask's (or Quart's) context-local request: the calling handler's own
+    query: tuple[str, ...] = ()
+    headers: tuple[str, ...] = ()
+    calls: tuple[str, ...] = ()
+    body: str = ""  # its verdict on the request body it reads itself (see RouteFact.body)
+    kind: str = ""
+    validates: tuple[str, ...] = ()  # parameters it hands to a validating call: a body handed there is checked
+
+
+@dataclass(frozen=True)
 class FileRoutes:
     module: str
     routes: tuple[RouteFact, ...] = ()
@@ -280,11 +300,12 @@ class FileRoutes:
     limiters: tuple[str, ...] = ()  # decorators whose wrapper answers 429 (a rate limit of their own); limited blueprints
     recorders: tuple[tuple[str, str], ...] = ()  # def route(*args, **kw): a decorator storing them -> (function, attribute)
     webargs: tuple[tuple[str, tuple[str, ...]], ...] = ()  # dicts of webargs fields, their builders and merges
+    helpers: tuple[HelperFact, ...] = ()  # functions handlers elsewhere may hand the request or body to
 
     @property
     def empty(self) -> bool:
         return not (self.routes or self.owners or self.includes or self.views or self.settings or self.constants
-                    or self.aliases or self.limiters or self.recorders or self.webargs
+                    or self.aliases or self.limiters or self.recorders or self.webargs or self.helpers
                     or any(c.bases or c.fields or c.webargs for c in self.classes) or any(p for _, p in self.callables))
 
 
@@ -559,10 +580,27 @@ def _extract_with_helpers(source: SourceFile) -> FileRoutes:
     if source.tree is None:
         return _extract(source)
     token = _MODULE_FUNCTIONS.set({n.name: n for n in source.tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))})
+    module = module_name(source.path)
+    imported = _project_imports(import_names(source, module, source.path.endswith("__init__.py")), module)
+    imported_token = _PROJECT_IMPORTS.set(imported or None)
     try:
         return _extract(source)
     finally:
+        _PROJECT_IMPORTS.reset(imported_token)
         _MODULE_FUNCTIONS.reset(token)
+
+
+def _project_imports(names: Mapping[str, str], module: str) -> dict[str, bool]:
+    """Local names imported from outside the standard library, each with whether it is surely the project's own
+    (a relative import, or a package the file's path names; for a file at the root, any): only the project's
+    callees can hold features another file's facts know."""
+    parts = set(module.split("."))
+    out: dict[str, bool] = {}
+    for local, origin in names.items():
+        top = origin.partition(".")[0]
+        if top not in sys.stdlib_module_names:
+            out[local] = top in parts or "." not in module
+    return out
 
 
 def routes_in_file(source: SourceFile) -> list[RouteFact]:
@@ -1162,6 +1200,9 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
                     for t in n.targets if isinstance(t, ast.Name)}
     helpers = _MODULE_FUNCTIONS.get()
     handed: list[ast.Call] = []  # calls of the module's functions, to read the ones given the request
+    imported = _PROJECT_IMPORTS.get()
+    markers: list[str] = []  # imported functions handed the request or the body: resolved by the route table
+    bodies: set[str] | None = None  # locals holding the body, found when an imported call is first met
     for node in walked(func):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) and any(
                 isinstance(c, ast.Call) and call_name(c) == "keys" and isinstance(c.func, ast.Attribute)
@@ -1171,6 +1212,13 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
         if isinstance(node, ast.Call):
             if helpers and isinstance(node.func, ast.Name) and node.func.id in helpers:
                 handed.append(node)
+            elif imported and (callee := dotted(node.func)) and callee.partition(".")[0] in imported:
+                if bodies is None:
+                    bodies = body_aliases | _body_names(func, request_names)
+                flags = _handed(node, request_names, bodies, context=framework == "flask" and imported[
+                    callee.partition(".")[0]])
+                if flags:
+                    markers.append(HELPER + "|".join((callee, *flags)))
             name = call_name(node)
             if name:
                 feats.calls.append(name)
@@ -1306,6 +1354,7 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
         feats.calls.append("@relay")
     if handed:
         _merge_request_helpers(func, handed, framework, path_params, request_names, feats)
+    feats.calls.extend(markers)  # last: no rule above reads them as the handler's own calls
     return feats
 
 
@@ -1349,6 +1398,33 @@ _MODULE_FUNCTIONS: ContextVar[Mapping[str, ast.FunctionDef | ast.AsyncFunctionDe
     "module_functions", default=None)
 
 
+# The names the module imports (see _project_imports) while its routes are extracted: a handler handing its
+# request or body to one records a HELPER marker, which the route table resolves against the other module's
+# HelperFacts. A calls entry: ``HELPER + "<callee as written>|<flag>|..."``, flags ``r`` (the request handed),
+# ``b<position>`` or ``b=<keyword>`` (the body handed there), ``g`` (a Flask handler's call of a project function
+# given neither, which may read the context-local request: the handler's own).
+_PROJECT_IMPORTS: ContextVar[Mapping[str, bool] | None] = ContextVar("project_imports", default=None)
+HELPER = "@helper:"
+
+
+def _handed(call: ast.Call, request_names: set[str], bodies: set[str], *, context: bool) -> list[str]:
+    """What a call of an imported function is handed: the request (``r``), the body at a position or keyword
+    (``b0``, ``b=data``), or, in a Flask handler, nothing of either (``g``)."""
+    flags: list[str] = []
+    slots: list[tuple[str, ast.expr]] = [(str(i), a) for i, a in enumerate(call.args)]
+    slots += [(f"={k.arg}", k.value) for k in call.keywords if k.arg]
+    for slot, value in slots:
+        if isinstance(value, ast.Starred):
+            break  # f(*args): the positions after it are unknown
+        if dotted(value) in request_names:
+            flags.append("r")
+        elif _body_node(_unwrap_await(value), request_names) or (isinstance(value, ast.Name) and value.id in bodies):
+            flags.append(f"b{slot}")
+    if context and "r" not in flags:
+        flags.append("g")
+    return list(dict.fromkeys(flags))
+
+
 def _merge_request_helpers(
     func: ast.FunctionDef | ast.AsyncFunctionDef, calls: list[ast.Call], framework: str, path_params: set[str],
     request_names: set[str], feats: _Features,
@@ -1362,9 +1438,11 @@ def _merge_request_helpers(
                 dotted(a) in request_names for a in [*node.args, *(k.value for k in node.keywords)]):
             continue
         token = _MODULE_FUNCTIONS.set(None)  # one level: the helper's own helpers are not followed
+        imported_token = _PROJECT_IMPORTS.set(None)  # nor what it hands on to other modules
         try:
             inner = _handler_features(helper, framework, path_params)
         finally:
+            _PROJECT_IMPORTS.reset(imported_token)
             _MODULE_FUNCTIONS.reset(token)
         feats.query.extend(q for q in inner.query if q not in feats.query)
         feats.headers.extend(h for h in inner.headers if h not in feats.headers)
@@ -2262,7 +2340,7 @@ def _extract(source: SourceFile) -> FileRoutes:
         owners.setdefault(owner.name, owner)
     if routes and may_match_ignoring_case(source.text, ("signature", "compare_digest")) and _SIGNATURE_CALL.search(source.text):
         routes = _mark_signed(tree, routes)
-    return FileRoutes(
+    facts = FileRoutes(
         module, tuple(routes), tuple(owners.values()), tuple(includes), tuple(sorted(names.items())), tuple(views),
         classes=_classes(source), constants=(*_constants(tree), *pyramid_names), callables=_callables(tree),
         settings=(*_drf_settings(tree), *eve_settings),
@@ -2272,6 +2350,68 @@ def _extract(source: SourceFile) -> FileRoutes:
         limiters=(*(_limiting_decorators(tree) if _TOO_MANY_NEEDLES.found_in(source.text) else ()),
                   *(_limited_blueprints(source) if ".limit(" in source.text else ())),
     )
+    helpers = _helper_facts(tree, names, {r.handler for r in routes} | {v.handler for v in views})
+    if not helpers:
+        return facts
+    if facts.empty:  # kept for its helpers only: what resolving a name needs, nothing that could route
+        return FileRoutes(module, names=facts.names, helpers=helpers)
+    return replace(facts, helpers=helpers)
+
+
+_CONTEXT_REQUESTS = frozenset({"flask.request", "quart.request"})
+
+
+def _helper_facts(tree: ast.Module, names: Mapping[str, str], handlers: set[str]) -> tuple[HelperFact, ...]:
+    """The module's functions a handler elsewhere may hand its request or body to: those taking a request-like
+    parameter or reading Flask's context-local request (their features, with the module's own helpers they hand
+    the request to, as a handler here would get them), and those handing a parameter to a validating call.
+    Route handlers and Django function views are left out: the table reads a view's own fact."""
+    context_here = names.get("request") in _CONTEXT_REQUESTS
+    out: list[HelperFact] = []
+    for stmt in tree.body:
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) or stmt.name in handlers:
+            continue
+        args = stmt.args
+        params = tuple(a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs))
+        if not params and not context_here:
+            continue
+        takes = any(p in _REQUEST_NAMES for p in params)
+        context = context_here and "request" not in params and any(
+            isinstance(n, ast.Name) and n.id == "request" for n in walked(stmt))
+        validates = _validated_params(stmt, [p for p in params if p not in _REQUEST_NAMES])
+        if not (takes or context):
+            if validates:
+                out.append(HelperFact(stmt.name, params, validates=validates))
+            continue
+        token = _PROJECT_IMPORTS.set(None)  # one module away only: what it hands on elsewhere is not followed
+        try:
+            feats = _handler_features(stmt, "", set())
+        finally:
+            _PROJECT_IMPORTS.reset(token)
+        out.append(HelperFact(
+            stmt.name, params, takes, context, tuple(dict.fromkeys(feats.query)), tuple(dict.fromkeys(feats.headers)),
+            tuple(sorted(set(feats.calls))), feats.body, feats.kind, validates))
+    return tuple(out)
+
+
+def _validated_params(func: ast.FunctionDef | ast.AsyncFunctionDef, params: list[str]) -> tuple[str, ...]:
+    """Parameters handed, whole, to a validating call: ``Schema().load(data)``, ``validate(data, schema)``,
+    ``Order(**data)``, ``OrderForm(data)``, ``OrderSerializer(data=data)``."""
+    if not params:
+        return ()
+    wanted = set(params)
+    out: set[str] = set()
+    for node in walked(func):
+        if not isinstance(node, ast.Call):
+            continue
+        name = call_name(node)
+        unpacked = [k.value for k in node.keywords if k.arg is None]
+        validating = name in _VALIDATING_CALLS or "validat" in name.lower() or name.endswith(("Form", "Serializer"))
+        given = [*node.args, *(k.value for k in node.keywords if k.arg)] if validating else []
+        if name[:1].isupper():
+            given += unpacked  # Order(**data): the model's fields checked on construction
+        out.update(v.id for v in given if isinstance(v, ast.Name) and v.id in wanted)
+    return tuple(p for p in params if p in out)
 
 
 _TOO_MANY_NEEDLES = AnyOf(("429", r"\b429\b"), ("TOO_MANY_REQUESTS", None), ("TooManyRequests", None))
@@ -2811,6 +2951,8 @@ def _classes(source: SourceFile) -> tuple[ClassFact, ...]:
                         attrs.extend(("@list", mark) for mark in ("@proxy", "@enumeration") if mark in feats.calls)
                     if "@capped" in feats.calls:  # get_queryset() returning rows[:settings.LIST_LIMIT]: bounded
                         attrs.append(("@list", "@capped"))
+                    # list(self, request): return list_endpoint(request): what another module's function reads
+                    attrs.extend((HELPER, c) for c in feats.calls if c.startswith(HELPER))
                 if stmt.name in _CLASS_ATTRS and any(dotted(d) == "property" for d in stmt.decorator_list):
                     attrs.append((stmt.name, "set"))  # @property def pagination_class(self): chosen per request
                 if stmt.name == "__init__":
@@ -3879,6 +4021,7 @@ class _Table:
                 self.class_index.setdefault(cls.name, []).append((path, cls))
             for name, params in facts.callables:
                 self.callable_index.setdefault(name, params)
+        self._helpers: dict[tuple[str, str], HelperFact | None] = {}
         self.parents: dict[tuple[str, str], list[tuple[str, IncludeFact]]] = {}
         self.wildcards: list[tuple[str, IncludeFact]] = []  # registrations of whatever a loop is handed
         self.unresolved = 0  # routers mounted from an expression the table cannot follow (plugins, getattr)
@@ -4226,6 +4369,10 @@ class _Table:
         query = fact.query_params
         if fact.method in ("GET", "*"):  # filters read in get_queryset apply to the class's GETs
             query = tuple(dict.fromkeys([*query, *(q for _, c in chain for q in c.query)]))
+            handed = [(where, v) for where, c in chain for k, v in c.attrs if k == HELPER]
+            if handed:  # ... and so do those read by another module's function they hand the request to
+                query = tuple(dict.fromkeys([*query, *(q for where, marker in handed
+                                                       for q in self.helper_features(where, marker)[0])]))
         return replace(fact, calls=tuple(sorted(calls)), kind=kind, query_params=query)
 
     def _with_model(self, path: str, fact: RouteFact) -> RouteFact:
@@ -4261,15 +4408,91 @@ class _Table:
             where, view = defs[0]
             # flask-apispec: an override inherits the arguments the base's handler declares
             inherited = [q for base_where, base in defs[1:] for q in self.webargs_query(base_where, base, chain, True)]
-            view = self.resolve_webargs(where, view, chain)
+            view = self.resolve_helpers(where, self.resolve_webargs(where, view, chain))
             for base_where, base in defs[1:]:
                 if f"super:{method.lower()}" not in view.calls:
                     break
-                view = _merge_views(view, self.resolve_webargs(base_where, base, chain))
+                view = _merge_views(view, self.resolve_helpers(base_where, self.resolve_webargs(base_where, base, chain)))
             if inherited:
                 view = replace(view, query_params=tuple(dict.fromkeys([*view.query_params, *inherited])))
             out.append((where, view))
         return out or own
+
+    def helper(self, path: str, callee: str) -> HelperFact | None:
+        """The function ``callee`` written in ``path`` names, as a HelperFact, through re-exports: one its module
+        recorded, or a Django function view there (its own fact, markers of its own left out: one module away)."""
+        key = (path, callee)
+        if key in self._helpers:
+            return self._helpers[key]
+        found: HelperFact | None = None
+        target, short = self.defined_in(path, callee)
+        for _ in range(4):
+            if target is None or target == path:
+                break
+            facts = self.files[target]
+            found = next((h for h in facts.helpers if h.name == short), None)
+            view = next((v for v in facts.views if v.handler == short and not v.path), None) if found is None \
+                and short not in {c.name for c in facts.classes} else None
+            if view is not None:
+                found = HelperFact(short, request=True, query=view.query_params, headers=view.headers,
+                                   calls=tuple(c for c in view.calls if not c.startswith(HELPER)), body=view.body,
+                                   kind=view.kind)
+            imported = dict(facts.names).get(short) if found is None else None
+            if imported is None:
+                break
+            module, _, short = imported.rpartition(".")
+            target = self.modules.get(module)
+        self._helpers[key] = found
+        return found
+
+    def helper_features(self, path: str, marker: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], str, str, str]:
+        """(query, headers, calls, body, handed body, kind) a HELPER marker written in ``path`` adds: the function's
+        features when it is handed the request (or reads Flask's, the handler's own), and ``validated`` as the
+        handed body's verdict when the body handed to it reaches a validating call there. Nothing when the
+        function is not the project's, or is given neither."""
+        callee, *flags = marker[len(HELPER):].split("|")
+        found = self.helper(path, callee)
+        if found is None:
+            return (), (), (), "", "", ""
+        if ("r" in flags and (found.request or found.context)) or ("g" in flags and found.context):
+            body = found.body if found.body in ("validated", "model") else ""
+            out: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], str, str, str] = (
+                found.query, found.headers, found.calls, body, "", found.kind)
+        else:
+            out = (), (), (), "", "", ""
+        for flag in flags:
+            slot = flag[1:]
+            if not flag.startswith("b") or not (slot.startswith("=") or slot.isdigit()):
+                continue
+            param = slot[1:] if slot.startswith("=") else (
+                found.params[int(slot)] if int(slot) < len(found.params) else "")
+            if param in found.validates:
+                out = (*out[:4], "validated", out[5])
+        return out
+
+    def resolve_helpers(self, path: str, fact: RouteFact) -> RouteFact:
+        """The handler with the features of the other modules' functions it hands its request or body to, one
+        module away, merged as the module's own helpers are (a body it reads only there counts as that
+        function's verdict; a body read raw and handed to a function validating it, as validated); markers
+        dropped."""
+        markers = [c for c in fact.calls if c.startswith(HELPER)]
+        if not markers:
+            return fact
+        query, headers = list(fact.query_params), list(fact.headers)
+        calls = [c for c in fact.calls if not c.startswith(HELPER)]
+        body, kind = fact.body, fact.kind
+        for marker in markers:
+            more_query, more_headers, more_calls, read, handed, more_kind = self.helper_features(path, marker)
+            query.extend(more_query)
+            headers.extend(more_headers)
+            calls.extend(more_calls)
+            if read and not body:
+                body = read
+            if handed and body in ("", "raw"):
+                body = handed
+            kind = kind or more_kind
+        return replace(fact, query_params=tuple(dict.fromkeys(query)), headers=tuple(dict.fromkeys(headers)),
+                       calls=tuple(sorted(set(calls))), body=body, kind=kind)
 
     def webargs_entry(self, path: str, name: str) -> tuple[str, tuple[str, ...]] | None:
         """(file, tokens) of the module-level dict of webargs fields, builder, merge or partial that ``name``
@@ -4447,6 +4670,8 @@ def build_route_table(files: Mapping[str, FileRoutes]) -> list[Route]:
             if any(c.startswith(WEBARGS) for _, view in expanded for c in view.calls):
                 chain = table.class_chain(path, fact.handler) if fact.handler else []
                 expanded = [(view_path, table.resolve_webargs(view_path, view, chain)) for view_path, view in expanded]
+            if any(c.startswith(HELPER) for _, view in expanded for c in view.calls):
+                expanded = [(view_path, table.resolve_helpers(view_path, view)) for view_path, view in expanded]
             for prefix, deps in table.prefixes(key):
                 for view_path, view in expanded:
                     aliased = tuple(table.aliases[c[6:]] for c in view.calls

@@ -1203,6 +1203,7 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
     imported = _PROJECT_IMPORTS.get()
     markers: list[str] = []  # imported functions handed the request or the body: resolved by the route table
     bodies: set[str] | None = None  # locals holding the body, found when an imported call is first met
+    signature: set[int] = set()  # the nodes of its decorators, defaults and annotations, found then too
     for node in walked(func):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) and any(
                 isinstance(c, ast.Call) and call_name(c) == "keys" and isinstance(c.func, ast.Attribute)
@@ -1215,8 +1216,11 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
             elif imported and (callee := dotted(node.func)) and callee.partition(".")[0] in imported:
                 if bodies is None:
                     bodies = body_aliases | _body_names(func, request_names)
+                    # a decorator factory, a default, an annotation: run when the module loads, handed nothing
+                    signature = {id(n) for part in (*func.decorator_list, func.args, func.returns) if part is not None
+                                 for n in walked(part)}
                 flags = _handed(node, request_names, bodies, context=framework == "flask" and imported[
-                    callee.partition(".")[0]])
+                    callee.partition(".")[0]]) if id(node) not in signature else []
                 if flags:
                     markers.append(HELPER + "|".join((callee, *flags)))
             name = call_name(node)
@@ -2350,7 +2354,8 @@ def _extract(source: SourceFile) -> FileRoutes:
         limiters=(*(_limiting_decorators(tree) if _TOO_MANY_NEEDLES.found_in(source.text) else ()),
                   *(_limited_blueprints(source) if ".limit(" in source.text else ())),
     )
-    helpers = _helper_facts(tree, names, {r.handler for r in routes} | {v.handler for v in views})
+    helpers = _helper_facts(tree, names, {r.handler for r in routes} | {v.handler for v in views},
+                            validating=any(n in source.text for n in _VALIDATING_TEXT))
     if not helpers:
         return facts
     if facts.empty:  # kept for its helpers only: what resolving a name needs, nothing that could route
@@ -2359,9 +2364,13 @@ def _extract(source: SourceFile) -> FileRoutes:
 
 
 _CONTEXT_REQUESTS = frozenset({"flask.request", "quart.request"})
+# Text that a function handing a parameter to a validating call holds (see _validated_params).
+_VALIDATING_TEXT = ("validat", "load(", "is_valid(", "parse_obj(", "Form(", "Serializer(", "(**", "full_clean(",
+                    "clean_fields(", "parse_raw(")
 
 
-def _helper_facts(tree: ast.Module, names: Mapping[str, str], handlers: set[str]) -> tuple[HelperFact, ...]:
+def _helper_facts(tree: ast.Module, names: Mapping[str, str], handlers: set[str], *,
+                  validating: bool) -> tuple[HelperFact, ...]:
     """The module's functions a handler elsewhere may hand its request or body to: those taking a request-like
     parameter or reading Flask's context-local request (their features, with the module's own helpers they hand
     the request to, as a handler here would get them), and those handing a parameter to a validating call.
@@ -2378,7 +2387,7 @@ def _helper_facts(tree: ast.Module, names: Mapping[str, str], handlers: set[str]
         takes = any(p in _REQUEST_NAMES for p in params)
         context = context_here and "request" not in params and any(
             isinstance(n, ast.Name) and n.id == "request" for n in walked(stmt))
-        validates = _validated_params(stmt, [p for p in params if p not in _REQUEST_NAMES])
+        validates = _validated_params(stmt, [p for p in params if p not in _REQUEST_NAMES]) if validating else ()
         if not (takes or context):
             if validates:
                 out.append(HelperFact(stmt.name, params, validates=validates))

@@ -88,7 +88,10 @@ _UTIL = (
     "def validate(data, schema):\n    errors = list(Draft7Validator(SCHEMAS[schema]).iter_errors(data))\n"
     "    if errors:\n        raise ValueError(errors)\n    return data\n\n\n"
     "def current_page():\n    return int(request.args.get('page', 1))\n\n\n"
-    "def audit(message):\n    print(message)\n"
+    "def audit(message):\n    print(message)\n\n\n"
+    "def share_link(with_password=False):\n    def decorator(view):\n        def wrapper(*args, **kwargs):\n"
+    "            check(request.args.get('password'))\n            return view(*args, **kwargs)\n"
+    "        return wrapper\n    return decorator\n"
 )
 _LOGIC = (
     "from svc.models import Order, OrderSchema\n\n\n"
@@ -97,7 +100,7 @@ _LOGIC = (
 )
 _VIEWS = (
     "from flask import Blueprint, jsonify, request\n\nfrom svc.logic.orders import create_order, store_order\n"
-    "from svc.views import parse_request\nfrom svc.views.util import audit, current_page\n\n"
+    "from svc.views import parse_request\nfrom svc.views.util import audit, current_page, share_link\n\n"
     "blueprint = Blueprint('orders', __name__, url_prefix='/api/orders')\n\n\n"
     "@blueprint.route('', methods=['POST'])\ndef create():\n    data = parse_request('OrderCreate')\n"
     "    audit('created')\n    return jsonify(data)\n\n\n"
@@ -106,7 +109,8 @@ _VIEWS = (
     "@blueprint.route('/raw', methods=['POST'])\ndef raw_order():\n"
     "    return jsonify(store_order(data=request.get_json()))\n\n\n"
     "@blueprint.route('/notes', methods=['POST'])\ndef note():\n    audit('noted')\n    return jsonify({})\n\n\n"
-    "@blueprint.route('/list')\ndef listing():\n    return jsonify(find(page=current_page()))\n"
+    "@blueprint.route('/list')\ndef listing():\n    return jsonify(find(page=current_page()))\n\n\n"
+    "@blueprint.route('/shared')\n@share_link(with_password=True)\ndef shared():\n    return jsonify(find())\n"
 )
 
 
@@ -122,6 +126,7 @@ def test_a_project_function_reading_flasks_request_is_the_handlers(tmp_path: Pat
     assert table["POST /api/orders"].fact.body == "validated"  # parse_request reads the body and validates it
     assert table["POST /api/orders/notes"].fact.body == ""  # audit() reads no request
     assert table["GET /api/orders/list"].query == ("page",)
+    assert table["GET /api/orders/shared"].query == ()  # a decorator factory runs at import, handed nothing
 
 
 def test_a_body_handed_to_another_modules_function_validating_it(tmp_path: Path) -> None:

@@ -2364,6 +2364,9 @@ def _extract(source: SourceFile) -> FileRoutes:
 
 
 _CONTEXT_REQUESTS = frozenset({"flask.request", "quart.request"})
+# What a function returns, read as if it were a handler: a helper's return (one rendered row, a lookup table)
+# is not the route's response, so these marks stay with the helper when its features are merged.
+_RESPONSE_SHAPES = frozenset({"@returns-list", "@proxy", "@enumeration", "@distinct-values", "@relay"})
 # Text that a function handing a parameter to a validating call holds (see _validated_params).
 _VALIDATING_TEXT = ("validat", "load(", "is_valid(", "parse_obj(", "Form(", "Serializer(", "(**", "full_clean(",
                     "clean_fields(", "parse_raw(")
@@ -4494,7 +4497,7 @@ class _Table:
             more_query, more_headers, more_calls, read, handed, more_kind = self.helper_features(path, marker)
             query.extend(more_query)
             headers.extend(more_headers)
-            calls.extend(more_calls)
+            calls.extend(c for c in more_calls if c not in _RESPONSE_SHAPES and not c.startswith("@mapping:"))
             if read and not body:
                 body = read
             if handed and body in ("", "raw"):

@@ -135,3 +135,22 @@ def test_a_body_handed_to_another_modules_function_validating_it(tmp_path: Path)
     assert table["POST /api/orders/import"].fact.body == "validated"  # OrderSchema().load(data) there
     assert table["POST /api/orders/raw"].fact.body == "raw"  # stored as it came
     assert _status(tmp_path, "query-validation")[:3] == ("fail", 2 / 3, 1)
+
+
+def test_what_a_helper_returns_is_not_the_routes_response(tmp_path: Path) -> None:
+    """A list endpoint handing its request to another module's function that renders one row from a fixed table:
+    the row's shape (a list from a constant table) is the helper's, and the route stays a paged list."""
+    write_tree(tmp_path, {
+        "scan/__init__.py": "",
+        "scan/rows.py": "COLUMNS = ['target', 'tag', 'created_at']\n\n\n"
+                        "def render_row(request, entry):\n"
+                        "    return [str(entry.get(name)) for name in COLUMNS if request.query_params.get(name) != 'off']\n",
+        "scan/api.py": "from fastapi import APIRouter, Query, Request\n\nfrom scan.db import db\nfrom scan.rows import render_row\n\n"
+                       "router = APIRouter()\n\n\n@router.get('/api/analyses-table')\n"
+                       "def analyses_table(request: Request, start: int = Query(), length: int = Query()) -> dict:\n"
+                       "    result = db.get_paginated_analyses(start, length)\n"
+                       "    return {'data': [render_row(request, entry) for entry in result.data]}\n",
+    })
+    route = _table(tmp_path)["GET /api/analyses-table"]
+    assert route.collection and not {"@enumeration", "@returns-list"} & set(route.fact.calls)
+    assert _status(tmp_path, "pagination")[:2] == ("pass", 1.0)

@@ -1203,6 +1203,7 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
     imported = _PROJECT_IMPORTS.get()
     markers: list[str] = []  # imported functions handed the request or the body: resolved by the route table
     bodies: set[str] | None = None  # locals holding the body, found when an imported call is first met
+    answers: list[ast.expr] = []  # what the handler returns, found then too
     signature: set[int] = set()  # the nodes of its decorators, defaults and annotations, found then too
     for node in walked(func):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) and any(
@@ -1219,8 +1220,12 @@ def _handler_features(func: ast.FunctionDef | ast.AsyncFunctionDef, framework: s
                     # a decorator factory, a default, an annotation: run when the module loads, handed nothing
                     signature = {id(n) for part in (*func.decorator_list, func.args, func.returns) if part is not None
                                  for n in walked(part)}
+                    answers = [_unwrap_await(n.value) for n in walked(func) if isinstance(n, ast.Return)
+                               and n.value is not None and id(n) not in signature]
                 flags = _handed(node, request_names, bodies, context=framework == "flask" and imported[
                     callee.partition(".")[0]]) if id(node) not in signature else []
+                if flags and answers and all(isinstance(a, ast.Call) and dotted(a.func) == callee for a in answers):
+                    flags.append("v")  # every answer is the helper's: what it makes (a page, a redirect) is the route's
                 if flags:
                     markers.append(HELPER + "|".join((callee, *flags)))
             name = call_name(node)
@@ -4495,14 +4500,17 @@ class _Table:
         body, kind = fact.body, fact.kind
         for marker in markers:
             more_query, more_headers, more_calls, read, handed, more_kind = self.helper_features(path, marker)
+            answered = "v" in marker[len(HELPER):].split("|")[1:]  # every answer of the handler is the helper's
             query.extend(more_query)
             headers.extend(more_headers)
-            calls.extend(c for c in more_calls if c not in _RESPONSE_SHAPES and not c.startswith("@mapping:"))
+            calls.extend(c for c in more_calls if c not in _RESPONSE_SHAPES and not c.startswith("@mapping:")
+                         and (answered or c not in _PAGE_CALLS))
             if read and not body:
                 body = read
             if handed and body in ("", "raw"):
                 body = handed
-            kind = kind or more_kind
+            if answered:  # an error page on one branch does not make the route a page
+                kind = kind or more_kind
         return replace(fact, query_params=tuple(dict.fromkeys(query)), headers=tuple(dict.fromkeys(headers)),
                        calls=tuple(sorted(set(calls))), body=body, kind=kind)
 

@@ -154,3 +154,24 @@ def test_what_a_helper_returns_is_not_the_routes_response(tmp_path: Path) -> Non
     route = _table(tmp_path)["GET /api/analyses-table"]
     assert route.collection and not {"@enumeration", "@returns-list"} & set(route.fact.calls)
     assert _status(tmp_path, "pagination")[:2] == ("pass", 1.0)
+
+
+def test_an_error_page_on_one_branch_does_not_make_the_route_a_page(tmp_path: Path) -> None:
+    """A Flask handler answering JSON that returns another module's error page on its unauthorized branch stays an
+    API route; one whose every answer is another module's redirect helper is what that helper makes."""
+    write_tree(tmp_path, {
+        "portal/__init__.py": "",
+        "portal/utils.py": "from flask import redirect, render_template, request\n\n\n"
+                         "def error_page(error, message):\n"
+                         "    return render_template('error.html', code=error, path=request.path), error\n\n\n"
+                         "def to_legacy(target):\n    return redirect(f'/legacy/{target}?{request.query_string}')\n",
+        "portal/app.py": "from flask import Flask, make_response, request\n\nfrom portal import utils\nfrom portal.db import logs\n\n"
+                       "app = Flask(__name__)\n\n\n@app.route('/logs/results')\ndef log_results():\n"
+                       "    token = request.args.get('next_token')\n    if not request.args.get('admin'):\n"
+                       "        return utils.error_page(401, 'unauthorized')\n"
+                       "    data, token = logs.results(token)\n    return make_response({'data': data, 'next_token': token})\n\n\n"
+                       "@app.route('/timelapse/<name>')\ndef timelapse(name):\n    return utils.to_legacy(name)\n",
+    })
+    table = _table(tmp_path)
+    assert table["GET /logs/results"].api and table["GET /logs/results"].collection
+    assert not table["GET /timelapse/<name>"].api  # every answer is the helper's redirect

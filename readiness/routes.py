@@ -40,6 +40,7 @@ ROUTE_NEEDLES = (
     "self.route(", "setattr(",  # a Blueprint subclass replaying routes a decorator stored on its methods (setattr)
     # a module of functions validating what a handler elsewhere hands them (see HelperFact)
     "validate(", ".load(", "is_valid(", "parse_obj(", "Serializer(", "Form(",
+    "redis=", ".redis =",  # the Redis an Eve app keeps its rate-limit counts in
 )
 HTTP_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "MUTATION"})  # MUTATION: a GraphQL mutation field
@@ -3144,6 +3145,8 @@ _EVE_RESOURCE_KEYS = frozenset({"schema", "datasource", "resource_methods", "ite
 _EVE_GLOBALS = ("URL_PREFIX", "API_VERSION", "PAGINATION", "RESOURCE_METHODS", "ITEM_METHODS", "ALLOWED_FILTERS",
                 "SORTING")
 _APP_LISTS = ("CORE_APPS", "INSTALLED_APPS")  # Superdesk: the modules an application loads
+# Eve's own rate limits, per method: (requests, seconds), kept in Redis, so they apply only when the app has one
+_EVE_RATE_LIMITS = tuple(f"RATE_LIMIT_{method}" for method in ("GET", "POST", "PATCH", "PUT", "DELETE"))
 
 
 _ENV_READERS = frozenset({"get", "getenv", "env", "config"})
@@ -3167,6 +3170,21 @@ def _eve_setting(key: str, value: ast.AST) -> str:
     return f"eve:{key}={text}"
 
 
+def _no_value(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value in (None, False, 0, "")
+
+
+def _gives_eve_redis(source: SourceFile) -> bool:
+    """The Eve application is given a Redis connection (``Eve(settings=..., redis=StrictRedis())``, or
+    ``app.redis = redis.from_url(url)``): without one, Eve keeps no counts and its ``RATE_LIMIT_*`` do nothing."""
+    for call in source.nodes(ast.Call):
+        assert isinstance(call, ast.Call)
+        if call_name(call).endswith("Eve") and any(k.arg == "redis" and not _no_value(k.value) for k in call.keywords):
+            return True
+    return any(isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and any(
+        isinstance(t, ast.Attribute) and t.attr == "redis" for t in node.targets) for node in source.nodes(ast.Assign))
+
+
 def _eve_facts(source: SourceFile) -> tuple[list[RouteFact], list[str]]:
     """Eve resources and settings: ``DOMAIN = {"people": {...}}`` in a settings module, resource classes
     instantiated with their endpoint name (``BlogsResource("blogs", app=app, service=...)``) or registered
@@ -3183,6 +3201,11 @@ def _eve_facts(source: SourceFile) -> tuple[list[RouteFact], list[str]]:
         settings.extend(_eve_setting(name, module_values[name]).replace("eve:", "EVE:", 1)
                         for name in _EVE_GLOBALS if name in module_values)
     apps = [module_values[n] for n in _APP_LISTS if n in module_values]
+    if eve_module or ("URL_PREFIX" in module_values and apps):
+        settings.extend(f"EVE:{name}={'off' if _no_value(module_values[name]) else 'on'}"
+                        for name in _EVE_RATE_LIMITS if name in module_values)
+    if "redis" in source.text and _gives_eve_redis(source):
+        settings.append("EVE:REDIS=on")
     if "URL_PREFIX" in module_values and apps:
         # a Superdesk application's settings: its URL prefix serves the modules its app lists name
         settings.extend(_eve_setting(name, module_values[name]).replace("eve:", "APP:", 1)
@@ -4356,14 +4379,20 @@ class _Table:
             attrs.get("sorting"), glob.get("SORTING"))
         query = (("max_results", "page") if paging else ()) + (("where", "sort") if filters else ())
         body = "model" if "schema" in attrs else "raw"
+
+        def marks(method: str) -> tuple[str, ...]:
+            """Eve's rate limit for the method, counted in the app's Redis (``RATE_LIMIT_GET = (300, 900)``)."""
+            limited = glob.get("REDIS") == "on" and glob.get(f"RATE_LIMIT_{method}") == "on"
+            return ("@eve", "eve:rate_limit") if limited else ("@eve",)
+
         out = []
         for method in methods("resource_methods"):
             out.append((where, replace(fact, method=method, path=base, line=line, shape="list" if method == "GET" else "",
-                                       query_params=query if method == "GET" else (), calls=("@eve",),
+                                       query_params=query if method == "GET" else (), calls=marks(method),
                                        body=body if method in WRITE_METHODS else "")))
         for method in methods("item_methods"):
             out.append((where, replace(fact, method=method, path=base + "/<_id>", line=line, path_params=("_id",),
-                                       shape="item" if method == "GET" else "", calls=("@eve",),
+                                       shape="item" if method == "GET" else "", calls=marks(method),
                                        body=body if method in WRITE_METHODS else "")))
         return out
 

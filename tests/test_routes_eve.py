@@ -132,3 +132,23 @@ def test_domain_entries_internal_or_without_methods(tmp_path: Path) -> None:
     assert not any("/audit" in label for label in routes)
     assert "GET /api/stats/<_id>" in routes and "GET /api/stats" not in routes
     assert {"GET /api/people", "GET /api/people/<_id>"} <= routes
+
+
+_LIMITS = "RATE_LIMIT_GET = (300, 60 * 15)\nRATE_LIMIT_POST = (20, 60)\nRATE_LIMIT_PATCH = None\n"
+
+
+def test_eve_rate_limits_apply_per_method_when_the_app_has_redis(tmp_path: Path) -> None:
+    """Eve counts ``RATE_LIMIT_<METHOD>`` requests in the Redis the app is given: the methods with a limit are
+    limited, the others (PATCH set to None here) are not."""
+    _eve(tmp_path, _LIMITS)
+    write_tree(tmp_path, {"svc/run.py": "from eve import Eve\nfrom redis import StrictRedis\n\n"
+                                        "app = Eve(settings='svc/settings.py', redis=StrictRedis())\n"})
+    status, score, findings = _status(tmp_path, "rate-limiting")
+    assert status == "fail" and findings == 2  # PATCH /people/<_id> and PATCH /logs/<_id>
+    assert score == 5 / 7
+
+
+def test_eve_rate_limits_without_redis_limit_nothing(tmp_path: Path) -> None:
+    """Without a Redis connection Eve keeps no counts: the settings alone are a look-alike."""
+    _eve(tmp_path, _LIMITS)
+    assert _status(tmp_path, "rate-limiting")[:2] == ("fail", 0.0)

@@ -1617,11 +1617,26 @@ class RateLimiting(_RouteCheck):
                "default_limits, DRF default throttles, an ingress rate-limit annotation or an nginx `limit_req` in a "
                "config a Dockerfile or compose file ships with the service covers every route; "
                "a GraphQL depth or cost limit covers the GraphQL endpoint; a limit applied to a whole blueprint "
-               "(`limiter.limit(...)(bp)`) covers its routes, and a project decorator that answers 429 the routes it wraps.")
+               "(`limiter.limit(...)(bp)`) covers its routes, and a project decorator that answers 429 the routes it wraps. "
+               "Eve's `RATE_LIMIT_GET` (and POST, PATCH, PUT, DELETE) limits its resources' endpoints of that method "
+               "when the app is given the Redis that keeps the counts (`Eve(redis=...)`); without one it limits nothing.")
     global_marks = staticmethod(_rate_marks)
     needles = ROUTE_NEEDLES + ("MIDDLEWARE", "before_request", "before_app_request", "middleware", "RATELIMIT_",
                                "AUTHENTICATION_BACKENDS")
     examples = (
+        Example({"svc/__init__.py": "",
+                 "svc/settings.py": "URL_PREFIX = 'api/v1'\nRESOURCE_METHODS = ['GET', 'POST']\n"
+                                    "RATE_LIMIT_GET = (300, 60 * 15)\nRATE_LIMIT_POST = (20, 60)\n"
+                                    "DOMAIN = {'people': {'schema': {'name': {'type': 'string'}}, 'item_methods': ['GET']}}\n",
+                 "svc/run.py": "from eve import Eve\nfrom redis import StrictRedis\n\n"
+                               "app = Eve(settings='svc/settings.py', redis=StrictRedis())\n"},
+                findings=0, status="pass", note="Eve's per-method limits, counted in the Redis the app is given"),
+        Example({"svc/__init__.py": "",
+                 "svc/settings.py": "URL_PREFIX = 'api/v1'\nRESOURCE_METHODS = ['GET', 'POST']\n"
+                                    "RATE_LIMIT_GET = (300, 60 * 15)\nRATE_LIMIT_POST = (20, 60)\n"
+                                    "DOMAIN = {'people': {'schema': {'name': {'type': 'string'}}, 'item_methods': ['GET']}}\n",
+                 "svc/run.py": "from eve import Eve\n\napp = Eve(settings='svc/settings.py')\n"},
+                findings=1, status="fail", note="the same limits with no Redis: Eve keeps no counts and limits nothing"),
         Example({**_NGINX_SERVICE, "conf/nginx.conf": _NGINX_CONF}, status="pass",
                 note="the nginx the image runs in front of the app limits every request"),
         Example({**_NGINX_SERVICE, "conf/nginx.conf": _NGINX_CONF.replace("        limit_req zone=api burst=20;\n", "")},

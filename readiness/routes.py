@@ -938,15 +938,22 @@ def _whole_query(node: ast.AST, request_names: set[str]) -> bool:
 _WEBARGS_QUERY = frozenset({"query", "querystring"})
 
 
+def _webargs_places(deco: ast.Call) -> set[str | None] | None:
+    """Where a webargs decorator reads its arguments (``location="query"``, the older ``locations=("query",)``);
+    None when it does not say."""
+    location = _kw(deco, "location") or _kw(deco, "locations")
+    if location is None:
+        return None
+    return {_str(e) for e in (location.elts if isinstance(location, (ast.List, ast.Tuple)) else [location])}
+
+
 def _webargs_query(deco: ast.AST) -> list[str]:
     """The query-string arguments a webargs decorator declares (``use_kwargs``/``use_args`` with a dict of fields
     and ``location="query"``, or the older ``locations=("query",)``)."""
     if not (isinstance(deco, ast.Call) and call_name(deco) in ("use_kwargs", "use_args") and deco.args
             and isinstance(deco.args[0], ast.Dict)):
         return []
-    location = _kw(deco, "location") or _kw(deco, "locations")
-    places = {_str(e) for e in (location.elts if isinstance(location, (ast.List, ast.Tuple)) else [location])}
-    if not places & _WEBARGS_QUERY:
+    if not (_webargs_places(deco) or set()) & _WEBARGS_QUERY:
         return []
     return [k for key in deco.args[0].keys if key is not None and (k := _str(key))]
 
@@ -956,10 +963,9 @@ def _query_schema(deco: ast.AST) -> str:
     (``@use_args(ListArgs, location="query")``, ``@blp.arguments(ListArgs(), location="query")``), or ''."""
     if not (isinstance(deco, ast.Call) and call_name(deco) in ("use_kwargs", "use_args", "arguments") and deco.args):
         return ""
-    location = _kw(deco, "location") or _kw(deco, "locations")
-    places = {_str(e) for e in (location.elts if isinstance(location, (ast.List, ast.Tuple)) else [location])}
     schema = deco.args[0].func if isinstance(deco.args[0], ast.Call) else deco.args[0]
-    return dotted(schema).rpartition(".")[2] if places & _WEBARGS_QUERY and dotted(schema) else ""
+    query = bool((_webargs_places(deco) or set()) & _WEBARGS_QUERY)
+    return dotted(schema).rpartition(".")[2] if query and dotted(schema) else ""
 
 
 # webargs arguments given by reference (``@use_kwargs(args.paging)``), resolved across files by the table. A handler
@@ -1025,10 +1031,9 @@ def _webargs_marker(deco: ast.AST) -> str:
     decorator, a literal dict already read, or a location other than the query string)."""
     if not (isinstance(deco, ast.Call) and call_name(deco) in _WEBARGS_DECORATORS and deco.args):
         return ""
-    location = _kw(deco, "location") or _kw(deco, "locations")
+    places = _webargs_places(deco)
     flags = ""
-    if location is not None:
-        places = {_str(e) for e in (location.elts if isinstance(location, (ast.List, ast.Tuple)) else [location])}
+    if places is not None:
         if not places & _WEBARGS_QUERY:
             return ""
         if isinstance(deco.args[0], ast.Dict) and None not in deco.args[0].keys:
